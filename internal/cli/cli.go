@@ -1,0 +1,105 @@
+// Package cli implements the fullqa commands. main passes it the process's
+// arguments, streams and logger; everything else (config, detectors,
+// models) is built here from flags and passed down.
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
+// Exit codes, documented in the README.
+const (
+	ExitOK         = 0 // success (bad records may have been skipped and counted)
+	ExitError      = 1 // the run failed: unreadable input, write error, internal error
+	ExitUsage      = 2 // bad flags or config
+	ExitBadRecords = 3 // --strict and at least one bad record
+)
+
+// Env is what a command may touch of the process.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Log    *slog.Logger
+	// StderrIsTerminal enables the progress bar by default.
+	StderrIsTerminal bool
+}
+
+// Run dispatches args (without the program name) and returns the exit code.
+func Run(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 {
+		usage(env.Stderr)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "scan":
+		return runScan(ctx, args[1:], env)
+	case "config":
+		return runConfig(args[1:], env)
+	case "help", "-h", "--help":
+		usage(env.Stdout)
+		return ExitOK
+	}
+	fmt.Fprintf(env.Stderr, "fullqa: unknown command %q\n", args[0])
+	usage(env.Stderr)
+	return ExitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage: fullqa COMMAND [flags]
+
+commands:
+  scan FILE...    inspect conversations and report findings (- reads stdin)
+  config          print the effective configuration
+  help            show this help
+
+Run "fullqa COMMAND -h" for a command's flags.
+`)
+}
+
+// parseInterspersed parses flags that may come before, between or after
+// positional arguments, as users type them ("scan FILE --format jsonl").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// kvList is a repeatable flag of key=value pairs, comma-separated.
+type kvList map[string]string
+
+func (k kvList) String() string {
+	var parts []string
+	for a, b := range k {
+		parts = append(parts, a+"="+b)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (k kvList) Set(s string) error {
+	for _, p := range strings.Split(s, ",") {
+		a, b, ok := strings.Cut(p, "=")
+		if !ok || strings.TrimSpace(a) == "" {
+			return fmt.Errorf("want key=value, got %q", p)
+		}
+		k[strings.TrimSpace(a)] = strings.TrimSpace(b)
+	}
+	return nil
+}

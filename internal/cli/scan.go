@@ -1,0 +1,309 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"fullqa/internal/config"
+	"fullqa/internal/detect"
+	"fullqa/internal/ingest"
+	"fullqa/internal/report"
+	"fullqa/internal/scan"
+)
+
+// scanFlags are the flags of `fullqa scan`; config-file values are the
+// defaults and flags override them.
+type scanFlags struct {
+	config, format, out, detectors, rejects string
+	inputFormat, encoding, timeLayout       string
+	gap                                     time.Duration
+	workers, riskiest                       int
+	progress, noProgress, strict            bool
+	columns, roles                          kvList
+}
+
+func runScan(ctx context.Context, args []string, env Env) int {
+	var f scanFlags
+	f.columns, f.roles = kvList{}, kvList{}
+	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "usage: fullqa scan [flags] FILE... (- for stdin)")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&f.config, "config", "", "YAML config file")
+	fs.StringVar(&f.format, "format", "text", "output format: text, jsonl or html")
+	fs.StringVar(&f.out, "out", "", "write the report to this file instead of stdout")
+	fs.StringVar(&f.detectors, "detectors", "all", "detectors to run: all, none (parse only) or name,name")
+	fs.StringVar(&f.rejects, "rejects", "", "write bad records, as read, to this file")
+	fs.BoolVar(&f.strict, "strict", false, "fail the run (exit 3) at the first bad record")
+	fs.StringVar(&f.inputFormat, "input-format", "", "force the input format: "+strings.Join(ingest.Formats, ", "))
+	fs.StringVar(&f.encoding, "encoding", "", "force the input encoding: utf-8 or gb18030 (default: detect)")
+	fs.Var(f.columns, "columns", "CSV/TSV column mapping, e.g. id=会话ID,role=发送方,text=内容,time=时间,agent=客服")
+	fs.Var(f.roles, "roles", "CSV/TSV role values, e.g. 买家=customer,客服=agent,机器人=bot")
+	fs.StringVar(&f.timeLayout, "time-layout", "", "CSV/TSV time layout (Go layout, unix or unixms; default: detect)")
+	fs.DurationVar(&f.gap, "gap", 0, "silence gap that starts a new conversation when rows have no conversation id (default 30m)")
+	fs.IntVar(&f.workers, "workers", 0, "parallel workers (default: all cores)")
+	fs.IntVar(&f.riskiest, "riskiest", -1, "riskiest conversations quoted in text/html reports (default from config: 20)")
+	fs.BoolVar(&f.progress, "progress", false, "show a progress bar on stderr even when it is not a terminal")
+	fs.BoolVar(&f.noProgress, "no-progress", false, "never show the progress bar")
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return ExitUsage
+	}
+	if len(files) == 0 {
+		fmt.Fprintln(env.Stderr, "fullqa scan: no input files (use - for stdin)")
+		return ExitUsage
+	}
+	switch f.format {
+	case "text", "jsonl", "html":
+	default:
+		fmt.Fprintf(env.Stderr, "fullqa scan: --format %q: want text, jsonl or html\n", f.format)
+		return ExitUsage
+	}
+	cfg, err := config.Load(f.config)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitUsage
+	}
+	applyScanFlags(&cfg, &f)
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitUsage
+	}
+	dets, err := detect.Select(detect.Registry(cfg.Detect), f.detectors)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa scan: --detectors: %v\n", err)
+		return ExitUsage
+	}
+	eng, err := detect.NewEngine(dets, nil)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitError
+	}
+	var htmlw *report.HTML
+	if f.format == "html" {
+		if htmlw, err = report.NewHTML(); err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+			return ExitError
+		}
+	}
+	r := &scanRun{env: env, cfg: cfg, flags: &f, eng: eng, summary: report.NewSummary(cfg.Scan.Riskiest)}
+	return r.run(ctx, files, htmlw)
+}
+
+func applyScanFlags(cfg *config.Config, f *scanFlags) {
+	if f.inputFormat != "" {
+		cfg.Ingest.Format = f.inputFormat
+	}
+	if f.encoding != "" {
+		cfg.Ingest.Encoding = f.encoding
+	}
+	if f.gap > 0 {
+		cfg.Ingest.Gap = detect.Duration(f.gap)
+	}
+	if f.workers > 0 {
+		cfg.Scan.Workers = f.workers
+	}
+	if f.riskiest >= 0 {
+		cfg.Scan.Riskiest = f.riskiest
+	}
+	if f.timeLayout != "" {
+		cfg.Ingest.Columns.TimeLayout = f.timeLayout
+	}
+	c := &cfg.Ingest.Columns
+	for k, v := range f.columns {
+		switch k {
+		case "id":
+			c.ID = v
+		case "role":
+			c.Role = v
+		case "text":
+			c.Text = v
+		case "time":
+			c.Time = v
+		case "agent":
+			c.Agent = v
+		case "customer":
+			c.Customer = v
+		case "shop":
+			c.Shop = v
+		case "vendor":
+			c.Vendor = v
+		case "channel":
+			c.Channel = v
+		case "sku":
+			c.SKU = v
+		case "order":
+			c.Order = v
+		case "kind":
+			c.Kind = v
+		}
+	}
+	if len(f.roles) > 0 && c.Roles == nil {
+		c.Roles = map[string]string{}
+	}
+	for k, v := range f.roles {
+		c.Roles[k] = v
+	}
+}
+
+// errStrict stops a --strict run at the first bad record.
+var errStrict = errors.New("bad record in --strict mode")
+
+// scanRun is one invocation of scan.
+type scanRun struct {
+	env     Env
+	cfg     config.Config
+	flags   *scanFlags
+	eng     *detect.Engine
+	summary *report.Summary
+	jsonl   *report.JSONL
+	rejects *bufio.Writer
+	shown   int
+}
+
+const maxShownErrors = 50
+
+func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) int {
+	var out io.Writer = s.env.Stdout
+	if s.flags.out != "" {
+		fo, err := os.Create(s.flags.out)
+		if err != nil {
+			fmt.Fprintf(s.env.Stderr, "fullqa: %v\n", err)
+			return ExitError
+		}
+		defer fo.Close()
+		out = fo
+	}
+	if s.flags.rejects != "" {
+		fr, err := os.Create(s.flags.rejects)
+		if err != nil {
+			fmt.Fprintf(s.env.Stderr, "fullqa: %v\n", err)
+			return ExitError
+		}
+		defer fr.Close()
+		s.rejects = bufio.NewWriter(fr)
+		defer s.rejects.Flush()
+	}
+	if s.flags.format == "jsonl" {
+		s.jsonl = report.NewJSONL(out)
+	}
+	loc, _ := s.cfg.Location()
+	opts := ingest.Options{Format: s.cfg.Ingest.Format, Encoding: s.cfg.Ingest.Encoding, Columns: s.cfg.Ingest.Columns,
+		Gap: time.Duration(s.cfg.Ingest.Gap), Location: loc, MaxLine: s.cfg.Ingest.MaxLine}
+	code := ExitOK
+	start := time.Now()
+	var bytesRead atomic.Int64
+	for _, name := range files {
+		if err := s.scanFile(ctx, name, opts, &bytesRead); err != nil {
+			if errors.Is(err, errStrict) {
+				code = ExitBadRecords
+				break
+			}
+			fmt.Fprintf(s.env.Stderr, "fullqa: %v\n", err)
+			code = ExitError
+			break
+		}
+	}
+	if s.jsonl != nil {
+		if err := s.jsonl.Close(); err != nil && code == ExitOK {
+			fmt.Fprintf(s.env.Stderr, "fullqa: write: %v\n", err)
+			code = ExitError
+		}
+	}
+	s.summary.Finish()
+	var err error
+	switch s.flags.format {
+	case "text":
+		err = report.WriteText(out, s.summary)
+	case "html":
+		err = htmlw.Write(out, s.summary, "fullqa 质检报告 · "+strings.Join(files, ", "))
+	}
+	if err != nil {
+		fmt.Fprintf(s.env.Stderr, "fullqa: write report: %v\n", err)
+		return ExitError
+	}
+	if s.shown > maxShownErrors {
+		fmt.Fprintf(s.env.Stderr, "… and %d more bad records\n", s.shown-maxShownErrors)
+	}
+	el := time.Since(start)
+	s.env.Log.Info("scan done", "conversations", s.summary.Conversations, "messages", s.summary.Messages,
+		"findings", s.summary.Findings, "bad_records", s.summary.Rejected,
+		"seconds", fmt.Sprintf("%.2f", el.Seconds()),
+		"conv_per_s", fmt.Sprintf("%.0f", float64(s.summary.Conversations)/el.Seconds()),
+		"mb_per_s", fmt.Sprintf("%.1f", float64(bytesRead.Load())/1e6/el.Seconds()))
+	return code
+}
+
+func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options, total *atomic.Int64) error {
+	var src io.Reader
+	var size int64
+	if name == "-" {
+		src = s.env.Stdin
+		name = "<stdin>"
+	} else {
+		fh, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		if st, err := fh.Stat(); err == nil {
+			size = st.Size()
+		}
+		src = fh
+	}
+	var read atomic.Int64
+	rd, err := ingest.Open(name, countingReader{r: src, n: &read}, opts)
+	if err != nil {
+		return err
+	}
+	show := (s.env.StderrIsTerminal || s.flags.progress) && !s.flags.noProgress
+	prog := newProgress(s.env.Stderr, size, &read, show)
+	isRecord := func(err error) bool {
+		var re *ingest.RecordError
+		return errors.As(err, &re)
+	}
+	err = scan.Run(ctx, rd, isRecord, s.eng, scan.Options{Workers: s.cfg.Scan.Workers,
+		SlowRound: time.Duration(s.cfg.Detect.Response.SlowAfter)}, func(r *scan.Result) error {
+		s.summary.Add(r)
+		if r.Err != nil {
+			return s.reject(r.Err)
+		}
+		prog.tick()
+		if s.jsonl != nil {
+			return s.jsonl.Write(r)
+		}
+		return nil
+	})
+	prog.finish()
+	total.Add(read.Load())
+	return err
+}
+
+// reject reports a bad record and keeps it in the reject file.
+func (s *scanRun) reject(err error) error {
+	s.shown++
+	if s.shown <= maxShownErrors {
+		fmt.Fprintf(s.env.Stderr, "%v\n", err)
+	}
+	var re *ingest.RecordError
+	if errors.As(err, &re) && s.rejects != nil && len(re.Raw) > 0 {
+		s.rejects.Write(re.Raw)
+		if re.Raw[len(re.Raw)-1] != '\n' {
+			s.rejects.WriteByte('\n')
+		}
+	}
+	if s.flags.strict {
+		return errStrict
+	}
+	return nil
+}

@@ -1,0 +1,121 @@
+// Package config is fullqa's one YAML configuration: the compiled-in
+// defaults, strict loading (an unknown key is an error, not a silent
+// no-op), and validation. main loads it and passes the parts down; nothing
+// reads configuration from globals.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"fullqa/internal/detect"
+	"fullqa/internal/ingest"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	// Timezone for timestamps without a zone and for days in reports.
+	Timezone string        `yaml:"timezone"`
+	Ingest   Ingest        `yaml:"ingest"`
+	Scan     Scan          `yaml:"scan"`
+	Detect   detect.Config `yaml:"detect"`
+}
+
+// Ingest configures the importers.
+type Ingest struct {
+	Format   string          `yaml:"format"`   // "" detects; see ingest.Formats
+	Encoding string          `yaml:"encoding"` // "" detects utf-8 / gb18030
+	Gap      detect.Duration `yaml:"session_gap"`
+	MaxLine  int             `yaml:"max_record_bytes"`
+	Columns  ingest.Columns  `yaml:"columns"`
+}
+
+// Scan configures the scan run and its reports.
+type Scan struct {
+	Workers  int `yaml:"workers"`  // 0 uses every core
+	Riskiest int `yaml:"riskiest"` // conversations quoted in text/HTML reports
+}
+
+// Default returns the built-in configuration.
+func Default() Config {
+	return Config{
+		Timezone: "Asia/Shanghai",
+		Ingest:   Ingest{Gap: detect.Duration(ingest.DefaultGap), MaxLine: ingest.DefaultMaxLine},
+		Scan:     Scan{Riskiest: 20},
+		Detect:   detect.DefaultConfig(),
+	}
+}
+
+// Load reads a YAML file over the defaults. Keys not in Config are errors.
+func Load(path string) (Config, error) {
+	cfg := Default()
+	if path == "" {
+		return cfg, cfg.Validate()
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, fmt.Errorf("config: %w", err)
+	}
+	if err := decode(data, &cfg); err != nil {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+func decode(data []byte, cfg *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+// Validate checks every part.
+func (c Config) Validate() error {
+	if _, err := c.Location(); err != nil {
+		return err
+	}
+	if c.Ingest.Format != "" {
+		ok := false
+		for _, f := range ingest.Formats {
+			ok = ok || f == c.Ingest.Format
+		}
+		if !ok {
+			return fmt.Errorf("ingest.format: unknown format %q", c.Ingest.Format)
+		}
+	}
+	if c.Ingest.Gap < 0 || c.Ingest.MaxLine < 0 || c.Scan.Workers < 0 || c.Scan.Riskiest < 0 {
+		return errors.New("ingest.session_gap, ingest.max_record_bytes, scan.workers and scan.riskiest must not be negative")
+	}
+	return c.Detect.Validate()
+}
+
+// Location returns the configured time zone.
+func (c Config) Location() (*time.Location, error) {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("timezone: %w", err)
+	}
+	return loc, nil
+}
+
+// YAML renders the configuration, as `fullqa config` prints it.
+func (c Config) YAML() ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), enc.Close()
+}

@@ -1,0 +1,141 @@
+// Package conversation holds the data model every other part of fullqa shares:
+// conversations, their messages, and the findings detectors attach to them.
+// It is types only, with no I/O, so that importers, detectors, the store and
+// the reports can all depend on it without depending on each other.
+package conversation
+
+import "time"
+
+// Role says who wrote a message. Only a customer and a human agent take part
+// in response-time KPIs; bot and system messages are kept for context.
+type Role uint8
+
+// The roles a message can have. The zero value is invalid so that a message
+// whose role was never set is caught instead of silently counted.
+const (
+	RoleUnknown Role = iota
+	RoleCustomer
+	RoleAgent
+	RoleBot
+	RoleSystem
+)
+
+// String returns the role's name as written in the canonical JSON format.
+func (r Role) String() string {
+	switch r {
+	case RoleCustomer:
+		return "customer"
+	case RoleAgent:
+		return "agent"
+	case RoleBot:
+		return "bot"
+	case RoleSystem:
+		return "system"
+	}
+	return "unknown"
+}
+
+// ParseRole maps a canonical role name to a Role. It reports false for
+// anything else so importers can name the bad field.
+func ParseRole(s string) (Role, bool) {
+	switch s {
+	case "customer":
+		return RoleCustomer, true
+	case "agent":
+		return RoleAgent, true
+	case "bot":
+		return RoleBot, true
+	case "system":
+		return RoleSystem, true
+	}
+	return RoleUnknown, false
+}
+
+// Message is one turn of a conversation. Its number is its index in
+// Conversation.Messages; importers never merge, drop or reorder messages, so
+// the number is stable across findings, reports and the API.
+type Message struct {
+	Role  Role
+	Text  string
+	At    time.Time // zero when the source has no timestamps
+	Agent string    // agent id or name, for agent messages when known
+	Kind  string    // optional source-specific kind, e.g. "auto" for an auto reply
+}
+
+// HasTime reports whether the message carries a timestamp.
+func (m *Message) HasTime() bool { return !m.At.IsZero() }
+
+// Outcome carries optional order results that some exports include; KPIs that
+// need them are reported as unavailable when they are absent.
+type Outcome struct {
+	Ordered  *bool `json:"ordered,omitempty"`
+	Refunded *bool `json:"refunded,omitempty"`
+}
+
+// Conversation is one customer-service chat in the canonical model.
+type Conversation struct {
+	ID       string
+	Channel  string
+	Shop     string
+	Vendor   string
+	Customer string
+	OrderIDs []string
+	SKUs     []string
+	Rating   int // 0 when unknown, else 1..5
+	Outcome  *Outcome
+	Meta     map[string]string // source columns kept verbatim, e.g. is_repeat
+	Messages []Message
+
+	// Source names where the conversation was read from ("file:line"), for
+	// error messages and reviewers.
+	Source string
+}
+
+// Severity ranks findings. Reports sort by it and scorecards weigh it.
+type Severity uint8
+
+// The severities, from least to most serious.
+const (
+	SeverityInfo Severity = iota
+	SeverityLow
+	SeverityMedium
+	SeverityHigh
+	SeverityCritical
+)
+
+var severityNames = [...]string{"info", "low", "medium", "high", "critical"}
+
+// String returns the severity's name as written in scan output.
+func (s Severity) String() string {
+	if int(s) < len(severityNames) {
+		return severityNames[s]
+	}
+	return "unknown"
+}
+
+// ParseSeverity maps a name back to a Severity.
+func ParseSeverity(s string) (Severity, bool) {
+	for i, n := range severityNames {
+		if n == s {
+			return Severity(i), true
+		}
+	}
+	return 0, false
+}
+
+// Finding is one thing a detector found, always with evidence: the message
+// numbers and the quoted text that triggered it, so a reviewer can check it.
+type Finding struct {
+	Code     string         `json:"code"`
+	Severity Severity       `json:"-"`
+	Messages []int          `json:"messages"`
+	Evidence string         `json:"evidence"`
+	Detail   string         `json:"detail,omitempty"`
+	Data     map[string]any `json:"data,omitempty"`
+}
+
+// Tag is a scene label for a conversation with the messages that show it.
+type Tag struct {
+	Name     string
+	Messages []int
+}

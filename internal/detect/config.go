@@ -1,0 +1,44 @@
+package detect
+
+import (
+	"fmt"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the detectors' part of the YAML config: one block per detector
+// family, each with its own defaults and validation beside the detector.
+type Config struct {
+	Response ResponseConfig `yaml:"response"`
+}
+
+// DefaultConfig returns every detector family's defaults.
+func DefaultConfig() Config {
+	return Config{Response: DefaultResponseConfig()}
+}
+
+// Validate checks every block.
+func (c Config) Validate() error {
+	return c.Response.Validate()
+}
+
+// Duration is a time.Duration written in YAML as "3m", "30s" or "1h".
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	var s string
+	if err := n.Decode(&s); err != nil {
+		return fmt.Errorf("line %d: want a duration like 30s or 3m", n.Line)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("line %d: bad duration %q: want a duration like 30s or 3m", n.Line, s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration the way it is read.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }

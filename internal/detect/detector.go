@@ -1,0 +1,181 @@
+// Package detect holds the per-conversation detectors and the engine that
+// runs them. A detector is a small value with a stable name and a pure
+// method over one conversation: no I/O, no globals, no clock, deterministic
+// and safe for concurrent use. Keyword-based detectors do not scan text
+// themselves: they register their word lists with one combined matcher at
+// start-up and receive the hits of a single pass over each normalized
+// message.
+package detect
+
+import (
+	"fullqa/internal/conversation"
+	"fullqa/internal/text"
+)
+
+// Detector inspects one conversation and reports findings through out.
+type Detector interface {
+	// Name is stable: configs, tests and --detectors refer to it.
+	Name() string
+	// Codes lists the finding codes (and tags) the detector can emit.
+	Codes() []string
+	// Inspect reads in and appends to out. It must not keep either.
+	Inspect(in *Input, out *Output)
+}
+
+// KeywordUser is implemented by detectors that need keyword hits. Register
+// is called once, before any Inspect, to add the detector's word lists.
+type KeywordUser interface {
+	RegisterKeywords(k *Keywords) error
+}
+
+// ClassID names one word list registered with Keywords.
+type ClassID int32
+
+// KeywordHit is one occurrence of a word of a class in a normalized message.
+type KeywordHit struct {
+	Class ClassID
+	Start int32 // byte offsets in Input.Norm[i]
+	End   int32
+}
+
+// Input is what a detector sees of one conversation: the conversation, each
+// message's normalized text, the keyword hits per message, and the shared
+// per-message analyses computed once by the engine.
+type Input struct {
+	Conv *conversation.Conversation
+	// Norm[i] is text.Normalize of message i.
+	Norm []string
+	// Hits[i] are the keyword hits of message i, ordered by end offset.
+	Hits [][]KeywordHit
+	// Emotion[i] is the customer emotion of message i (zero value for
+	// other roles, or when no emotion model is loaded).
+	Emotion []MessageEmotion
+}
+
+// HitsOf returns the hits of class c in message i, appended to dst.
+func (in *Input) HitsOf(i int, c ClassID, dst []KeywordHit) []KeywordHit {
+	for _, h := range in.Hits[i] {
+		if h.Class == c {
+			dst = append(dst, h)
+		}
+	}
+	return dst
+}
+
+// Has reports whether message i contains a word of class c.
+func (in *Input) Has(i int, c ClassID) bool {
+	for _, h := range in.Hits[i] {
+		if h.Class == c {
+			return true
+		}
+	}
+	return false
+}
+
+// First returns the first hit of class c in message i.
+func (in *Input) First(i int, c ClassID) (KeywordHit, bool) {
+	for _, h := range in.Hits[i] {
+		if h.Class == c {
+			return h, true
+		}
+	}
+	return KeywordHit{}, false
+}
+
+// Matched returns the normalized text of a hit in message i.
+func (in *Input) Matched(i int, h KeywordHit) string { return in.Norm[i][h.Start:h.End] }
+
+// Emotion labels, as written in scan output.
+const (
+	EmotionNone     = ""
+	EmotionNegative = "negative"
+	EmotionNeutral  = "neutral"
+	EmotionPositive = "positive"
+)
+
+// MessageEmotion is the emotion of one customer message.
+type MessageEmotion struct {
+	Label string  // one of the Emotion constants
+	Score float32 // probability of Label, 0..1
+	Neg   float32 // probability of negative, for curves and severities
+}
+
+// Output collects what detectors report for one conversation.
+type Output struct {
+	Findings []conversation.Finding
+	Tags     []conversation.Tag
+}
+
+// Add appends a finding.
+func (o *Output) Add(f conversation.Finding) { o.Findings = append(o.Findings, f) }
+
+// Tag adds a scene tag with its evidence messages, merging repeats.
+func (o *Output) Tag(name string, msgs ...int) {
+	for i := range o.Tags {
+		if o.Tags[i].Name == name {
+			o.Tags[i].Messages = appendUnique(o.Tags[i].Messages, msgs...)
+			return
+		}
+	}
+	o.Tags = append(o.Tags, conversation.Tag{Name: name, Messages: appendUnique(nil, msgs...)})
+}
+
+func appendUnique(dst []int, xs ...int) []int {
+outer:
+	for _, x := range xs {
+		for _, d := range dst {
+			if d == x {
+				continue outer
+			}
+		}
+		dst = append(dst, x)
+	}
+	return dst
+}
+
+// Keywords collects the word lists of all keyword detectors so that one
+// matcher serves them all. Words are normalized with text.Normalize, the
+// same function messages go through.
+type Keywords struct {
+	words   []string
+	classOf [][]ClassID // per word
+	index   map[string]int
+	names   []string // per class, for debugging and tests
+}
+
+// NewKeywords returns an empty collection.
+func NewKeywords() *Keywords { return &Keywords{index: map[string]int{}} }
+
+// Add registers a class of words under name (e.g. "threat.complaint") and
+// returns its id. A word may belong to several classes.
+func (k *Keywords) Add(name string, words ...string) ClassID {
+	id := ClassID(len(k.names))
+	k.names = append(k.names, name)
+	for _, w := range words {
+		w = text.Normalize(w)
+		if w == "" {
+			continue
+		}
+		i, ok := k.index[w]
+		if !ok {
+			i = len(k.words)
+			k.index[w] = i
+			k.words = append(k.words, w)
+			k.classOf = append(k.classOf, nil)
+		}
+		dup := false
+		for _, c := range k.classOf[i] {
+			dup = dup || c == id
+		}
+		if !dup {
+			k.classOf[i] = append(k.classOf[i], id)
+		}
+	}
+	return id
+}
+
+// ClassName returns the name a class was registered under.
+func (k *Keywords) ClassName(c ClassID) string { return k.names[c] }
+
+// Words returns the number of distinct words registered.
+func (k *Keywords) Words() int { return len(k.words) }

@@ -1,0 +1,110 @@
+package detect
+
+import (
+	"fmt"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/text"
+)
+
+// EmotionModel scores a customer message given what came just before it.
+// It is declared here, where it is used; internal/classify provides one.
+type EmotionModel interface {
+	Emotion(text, prevAgent, prevCustomer string) MessageEmotion
+}
+
+// Engine runs an ordered list of detectors over conversations. Build it once
+// at start-up; it is immutable and safe for concurrent use.
+type Engine struct {
+	detectors []Detector
+	keywords  *Keywords
+	matcher   *text.Matcher // nil when no detector registered words
+	emotion   EmotionModel  // nil when emotion is off
+}
+
+// NewEngine registers every keyword detector's words and compiles the
+// combined matcher. emo may be nil.
+func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
+	e := &Engine{detectors: dets, keywords: NewKeywords(), emotion: emo}
+	for _, d := range dets {
+		if ku, ok := d.(KeywordUser); ok {
+			if err := ku.RegisterKeywords(e.keywords); err != nil {
+				return nil, fmt.Errorf("detector %s: %w", d.Name(), err)
+			}
+		}
+	}
+	if len(e.keywords.words) > 0 {
+		m, err := text.NewMatcher(e.keywords.words)
+		if err != nil {
+			return nil, fmt.Errorf("keywords: %w", err)
+		}
+		e.matcher = m
+	}
+	return e, nil
+}
+
+// Detectors returns the engine's detectors in run order.
+func (e *Engine) Detectors() []Detector { return e.detectors }
+
+// Keywords returns the combined word lists, for tests and benchmarks.
+func (e *Engine) Keywords() *Keywords { return e.keywords }
+
+// Scratch holds per-worker buffers so inspecting a conversation allocates
+// little. It must not be shared between goroutines.
+type Scratch struct {
+	buf  []byte
+	hits []text.Hit
+}
+
+// Inspect normalizes and scans every message once, computes the shared
+// analyses, and runs all detectors.
+func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Output) {
+	if s == nil {
+		s = &Scratch{}
+	}
+	n := len(c.Messages)
+	in := &Input{Conv: c, Norm: make([]string, n), Hits: make([][]KeywordHit, n)}
+	for i := range c.Messages {
+		s.buf = text.AppendNormalized(s.buf[:0], c.Messages[i].Text)
+		in.Norm[i] = string(s.buf)
+		if e.matcher != nil {
+			s.hits = e.matcher.Scan(in.Norm[i], s.hits[:0])
+			if len(s.hits) > 0 {
+				hs := make([]KeywordHit, 0, len(s.hits))
+				for _, h := range s.hits {
+					for _, cl := range e.keywords.classOf[h.Pattern] {
+						hs = append(hs, KeywordHit{Class: cl, Start: h.Start, End: h.End})
+					}
+				}
+				in.Hits[i] = hs
+			}
+		}
+	}
+	if e.emotion != nil {
+		in.Emotion = make([]MessageEmotion, n)
+		prevAgent, prevCustomer := "", ""
+		afterCustomer := true
+		for i := range c.Messages {
+			m := &c.Messages[i]
+			switch m.Role {
+			case conversation.RoleCustomer:
+				in.Emotion[i] = e.emotion.Emotion(m.Text, prevAgent, prevCustomer)
+				prevCustomer = m.Text
+				afterCustomer = true
+			case conversation.RoleAgent, conversation.RoleBot:
+				// Consecutive agent messages form one turn of context.
+				if afterCustomer {
+					prevAgent = m.Text
+				} else {
+					prevAgent += " " + m.Text
+				}
+				afterCustomer = false
+			}
+		}
+	}
+	var out Output
+	for _, d := range e.detectors {
+		d.Inspect(in, &out)
+	}
+	return in, out
+}

@@ -1,0 +1,198 @@
+package detect
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fullqa/internal/conversation"
+)
+
+// ResponseConfig sets the response-time rules. The defaults follow the
+// platforms: a human reply within 3 minutes (the 3分钟响应率 rule), a first
+// human reply within 30 seconds (the usual 首响 target of JD and Tmall
+// vendor contracts), and a message answered after more than an hour, or
+// never, counted as not answered (the 回复率 rule).
+type ResponseConfig struct {
+	SlowAfter      Duration `yaml:"slow_after"`
+	FirstSlowAfter Duration `yaml:"first_slow_after"`
+	MissedAfter    Duration `yaml:"missed_after"`
+	// Closings are customer messages that need no answer ("好的谢谢");
+	// a round made only of them is not missed.
+	Closings []string `yaml:"closings"`
+}
+
+// DefaultResponseConfig returns the platform defaults.
+func DefaultResponseConfig() ResponseConfig {
+	return ResponseConfig{
+		SlowAfter:      Duration(3 * time.Minute),
+		FirstSlowAfter: Duration(30 * time.Second),
+		MissedAfter:    Duration(time.Hour),
+		Closings: []string{"好的", "好", "好滴", "好嘞", "嗯", "嗯嗯", "哦", "哦哦", "噢", "谢谢", "谢了", "多谢", "感谢",
+			"谢谢亲", "没有了", "没了", "没事了", "知道了", "明白了", "了解了", "行", "可以", "ok", "okay", "拜拜", "再见",
+			"thanks", "thank you", "thx", "bye", "辛苦了", "麻烦了", "收到", "是的", "对", "亲"},
+	}
+}
+
+// Validate checks the thresholds.
+func (c ResponseConfig) Validate() error {
+	if c.SlowAfter <= 0 || c.FirstSlowAfter <= 0 || c.MissedAfter <= 0 {
+		return errors.New("response: slow_after, first_slow_after and missed_after must be positive")
+	}
+	return nil
+}
+
+// responseDetector emits response.missed, response.first_slow and
+// response.slow from the conversation's rounds.
+type responseDetector struct {
+	cfg     ResponseConfig
+	closing ClassID
+}
+
+func newResponseDetector(cfg ResponseConfig) *responseDetector { return &responseDetector{cfg: cfg} }
+
+func (d *responseDetector) Name() string { return "response" }
+
+func (d *responseDetector) Codes() []string {
+	return []string{"response.missed", "response.first_slow", "response.slow"}
+}
+
+func (d *responseDetector) RegisterKeywords(k *Keywords) error {
+	d.closing = k.Add("response.closing", d.cfg.Closings...)
+	return nil
+}
+
+func (d *responseDetector) Inspect(in *Input, out *Output) {
+	c := in.Conv
+	rounds := Rounds(c)
+	firstDone := false
+	for _, r := range rounds {
+		msgs := []int{r.First}
+		if r.Last != r.First {
+			msgs = append(msgs, r.Last)
+		}
+		if !r.Answered() {
+			if d.onlyClosings(in, r) {
+				continue
+			}
+			out.Add(conversation.Finding{Code: "response.missed", Severity: conversation.SeverityMedium,
+				Messages: msgs, Evidence: quote(c.Messages[r.Last].Text),
+				Detail: "customer message never answered by an agent"})
+			continue
+		}
+		if !r.HasTimes {
+			continue
+		}
+		wait := r.Wait
+		withReply := append(msgs, r.Reply)
+		ev := quote(c.Messages[r.First].Text) + " → " + quote(c.Messages[r.Reply].Text)
+		if wait > time.Duration(d.cfg.MissedAfter) {
+			out.Add(conversation.Finding{Code: "response.missed", Severity: conversation.SeverityMedium,
+				Messages: withReply, Evidence: ev,
+				Detail: fmt.Sprintf("answered after %s, beyond the %s limit", fmtDur(wait), fmtDur(time.Duration(d.cfg.MissedAfter)))})
+		} else if wait > time.Duration(d.cfg.SlowAfter) {
+			out.Add(conversation.Finding{Code: "response.slow", Severity: conversation.SeverityLow,
+				Messages: withReply, Evidence: ev,
+				Detail: fmt.Sprintf("human reply after %s (limit %s)", fmtDur(wait), fmtDur(time.Duration(d.cfg.SlowAfter))),
+				Data:   map[string]any{"wait_s": wait.Seconds()}})
+		}
+		if !firstDone {
+			firstDone = true
+			if wait > time.Duration(d.cfg.FirstSlowAfter) {
+				out.Add(conversation.Finding{Code: "response.first_slow", Severity: conversation.SeverityLow,
+					Messages: withReply, Evidence: ev,
+					Detail: fmt.Sprintf("first human reply after %s (target %s)", fmtDur(wait), fmtDur(time.Duration(d.cfg.FirstSlowAfter))),
+					Data:   map[string]any{"wait_s": wait.Seconds()}})
+			}
+		}
+	}
+}
+
+// onlyClosings reports whether every customer message of the round is a
+// pleasantry that needs no answer: the text left after removing closing
+// words is only punctuation, emoji codes and spaces.
+func (d *responseDetector) onlyClosings(in *Input, r Round) bool {
+	for i := r.First; i <= r.Last; i++ {
+		if in.Conv.Messages[i].Role != conversation.RoleCustomer {
+			continue
+		}
+		norm := in.Norm[i]
+		covered := make([]bool, len(norm))
+		for _, h := range in.Hits[i] {
+			if h.Class == d.closing {
+				for j := h.Start; j < h.End; j++ {
+					covered[j] = true
+				}
+			}
+		}
+		rest := strings.Builder{}
+		for j := 0; j < len(norm); j++ {
+			if !covered[j] {
+				rest.WriteByte(norm[j])
+			}
+		}
+		if !isFillerOnly(rest.String()) {
+			return false
+		}
+	}
+	return true
+}
+
+// isFillerOnly reports whether s has nothing but punctuation, spaces, emoji
+// codes like #e-s[数字x] and tildes.
+func isFillerOnly(s string) bool {
+	s = stripEmojiCodes(s)
+	for _, r := range s {
+		if strings.ContainsRune(" ,.!?~:;()[]-_…~^", r) || r == '！' || r == '～' || r == '。' || r == '，' {
+			continue
+		}
+		if r >= 0x1F000 || (r >= 0x2600 && r <= 0x27BF) { // pictographs
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// stripEmojiCodes removes JD-style emoji codes (#e-s[数字x], #e-s01) and
+// bracketed sticker names ([微笑]) from normalized text.
+func stripEmojiCodes(s string) string {
+	for {
+		i := strings.Index(s, "#e-s")
+		if i < 0 {
+			break
+		}
+		j := i + 4
+		if strings.HasPrefix(s[j:], "[") {
+			if k := strings.IndexByte(s[j:], ']'); k >= 0 {
+				j += k + 1
+			}
+		}
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		s = s[:i] + s[j:]
+	}
+	return s
+}
+
+// quote shortens a message for evidence, keeping whole characters.
+func quote(s string) string {
+	const max = 80
+	r := []rune(strings.TrimSpace(s))
+	if len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return string(r)
+}
+
+func fmtDur(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	}
+	if d < time.Hour {
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}

@@ -1,0 +1,63 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// decode returns a reader of UTF-8 text. Exports from Chinese tools and
+// Excel are often GB18030/GBK, with or without a byte-order mark; a UTF-8 BOM
+// is dropped, UTF-16 with a BOM is converted, and when enc is empty the
+// first 64 KiB decide between UTF-8 and GB18030.
+func decode(r io.Reader, enc string) (*bufio.Reader, error) {
+	br := bufio.NewReaderSize(r, 256<<10)
+	head, _ := br.Peek(64 << 10)
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		br.Discard(3)
+		if enc == "" {
+			enc = "utf-8"
+		}
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		t := unicode.BOMOverride(unicode.UTF8.NewDecoder())
+		return bufio.NewReaderSize(transform.NewReader(br, t), 256<<10), nil
+	case bytes.HasPrefix(head, []byte{0x84, 0x31, 0x95, 0x33}): // GB18030 BOM
+		br.Discard(4)
+		if enc == "" {
+			enc = "gb18030"
+		}
+	}
+	if enc == "" {
+		enc = "utf-8"
+		if !validUTF8Prefix(head) {
+			enc = "gb18030"
+		}
+	}
+	switch strings.ToLower(strings.ReplaceAll(enc, "_", "-")) {
+	case "utf-8", "utf8":
+		return br, nil
+	case "gb18030", "gbk", "gb2312", "cp936":
+		// GB18030 is a superset of GBK and GB2312.
+		return bufio.NewReaderSize(transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), 256<<10), nil
+	}
+	return nil, fmt.Errorf("unknown encoding %q (want utf-8 or gb18030)", enc)
+}
+
+// validUTF8Prefix is utf8.Valid allowing a rune cut at the end of the peek.
+func validUTF8Prefix(b []byte) bool {
+	for i := 0; i < 3 && len(b) > 0; i++ {
+		if utf8.Valid(b) {
+			return true
+		}
+		b = b[:len(b)-1]
+	}
+	return utf8.Valid(b)
+}

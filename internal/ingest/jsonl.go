@@ -1,0 +1,151 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"fullqa/internal/conversation"
+)
+
+// jsonConversation is the canonical JSON Lines record (DESIGN.md). Fields not
+// listed are ignored so producers can extend the format.
+type jsonConversation struct {
+	ID       *string               `json:"id"`
+	Channel  string                `json:"channel"`
+	Shop     string                `json:"shop"`
+	Vendor   string                `json:"vendor"`
+	Customer string                `json:"customer"`
+	OrderIDs []string              `json:"order_ids"`
+	SKUs     []string              `json:"skus"`
+	Rating   *float64              `json:"rating"`
+	Outcome  *conversation.Outcome `json:"outcome"`
+	Meta     map[string]string     `json:"meta"`
+	Messages *[]jsonMessage        `json:"messages"`
+}
+
+type jsonMessage struct {
+	Role  *string `json:"role"`
+	Text  *string `json:"text"`
+	At    string  `json:"at"`
+	Agent string  `json:"agent"`
+	Kind  string  `json:"kind"`
+}
+
+// jsonlReader reads the canonical format, one conversation a line.
+type jsonlReader struct {
+	lr   *lineReader
+	opts *Options
+	ids  map[string]int // id → line, to report duplicates within a file
+}
+
+func newJSONLReader(lr *lineReader, opts *Options) *jsonlReader {
+	return &jsonlReader{lr: lr, opts: opts, ids: map[string]int{}}
+}
+
+func (r *jsonlReader) Next() (*conversation.Conversation, error) {
+	for {
+		line, err := r.lr.next()
+		var tl errLineTooLong
+		if errors.As(err, &tl) {
+			return nil, &RecordError{File: r.lr.name, Line: r.lr.n, Msg: tl.Error()}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		c, ferr := parseJSONConversation(line, r.opts)
+		if ferr != nil {
+			ferr.File, ferr.Line = r.lr.name, r.lr.n
+			ferr.Raw = append([]byte(nil), line...)
+			return nil, ferr
+		}
+		if prev, dup := r.ids[c.ID]; dup {
+			return nil, &RecordError{File: r.lr.name, Line: r.lr.n, Field: "id",
+				Msg: fmt.Sprintf("duplicate id %q (first on line %d)", c.ID, prev), Raw: append([]byte(nil), line...)}
+		}
+		r.ids[c.ID] = r.lr.n
+		c.Source = r.lr.name + ":" + strconv.Itoa(r.lr.n)
+		return c, nil
+	}
+}
+
+// parseJSONConversation validates one record; the returned error lacks file
+// and line, which the caller fills in.
+func parseJSONConversation(line []byte, opts *Options) (*conversation.Conversation, *RecordError) {
+	if !utf8.Valid(line) {
+		return nil, &RecordError{Msg: "invalid UTF-8 (use --encoding if the file is GB18030)"}
+	}
+	var jc jsonConversation
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if err := dec.Decode(&jc); err != nil {
+		return nil, jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, &RecordError{Msg: "unexpected data after the JSON object"}
+	}
+	if jc.ID == nil || strings.TrimSpace(*jc.ID) == "" {
+		return nil, &RecordError{Field: "id", Msg: "missing"}
+	}
+	if jc.Messages == nil {
+		return nil, &RecordError{Field: "messages", Msg: "missing"}
+	}
+	c := &conversation.Conversation{
+		ID: *jc.ID, Channel: jc.Channel, Shop: jc.Shop, Vendor: jc.Vendor, Customer: jc.Customer,
+		OrderIDs: jc.OrderIDs, SKUs: jc.SKUs, Outcome: jc.Outcome, Meta: jc.Meta,
+		Messages: make([]conversation.Message, len(*jc.Messages)),
+	}
+	if jc.Rating != nil {
+		if *jc.Rating < 1 || *jc.Rating > 5 || *jc.Rating != float64(int(*jc.Rating)) {
+			return nil, &RecordError{Field: "rating", Msg: fmt.Sprintf("%v is not a whole number from 1 to 5", *jc.Rating)}
+		}
+		c.Rating = int(*jc.Rating)
+	}
+	loc := opts.location()
+	for i, jm := range *jc.Messages {
+		field := func(f string) string { return "messages[" + strconv.Itoa(i) + "]." + f }
+		if jm.Role == nil {
+			return nil, &RecordError{Field: field("role"), Msg: "missing"}
+		}
+		role, ok := conversation.ParseRole(*jm.Role)
+		if !ok {
+			return nil, &RecordError{Field: field("role"), Msg: fmt.Sprintf("unknown role %q (want customer, agent, bot or system)", *jm.Role)}
+		}
+		if jm.Text == nil {
+			return nil, &RecordError{Field: field("text"), Msg: "missing"}
+		}
+		m := &c.Messages[i]
+		m.Role, m.Text, m.Agent, m.Kind = role, *jm.Text, jm.Agent, jm.Kind
+		if jm.At != "" {
+			t, err := ParseTime(jm.At, "", loc)
+			if err != nil {
+				return nil, &RecordError{Field: field("at"), Msg: err.Error()}
+			}
+			m.At = t
+		}
+	}
+	return c, nil
+}
+
+// jsonError turns a decoder error into a field-level message where it can.
+func jsonError(err error) *RecordError {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return &RecordError{Field: te.Field, Msg: fmt.Sprintf("want %s, got JSON %s", te.Type, te.Value)}
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return &RecordError{Msg: fmt.Sprintf("bad JSON at byte %d: %v", se.Offset, se)}
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return &RecordError{Msg: "truncated JSON record"}
+	}
+	return &RecordError{Msg: "bad JSON: " + err.Error()}
+}

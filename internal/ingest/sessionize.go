@@ -1,0 +1,152 @@
+package ingest
+
+import (
+	"fmt"
+	"time"
+
+	"fullqa/internal/conversation"
+)
+
+// sessionizer groups message rows into conversations. With conversation
+// ids, rows are grouped by id in order of first appearance. Without them,
+// rows are grouped by customer, and a customer's silence longer than the gap
+// starts a new conversation, named customer#n.
+//
+// Output keeps input order: a conversation is released once every
+// conversation opened before it is closed. Conversations close at the end of
+// the input, or (when rows carry times) when the newest row seen is more
+// than a gap after their last message, which keeps memory bounded on
+// time-ordered exports.
+type sessionizer struct {
+	gap    time.Duration
+	byID   bool
+	open   map[string]*openConv
+	order  []*openConv // open and closed-but-unreleased, in order of opening
+	out    []result
+	closed map[string]int // released id → its first line, to catch late rows
+	seq    map[string]int // customer → sessions cut so far
+	latest time.Time
+	rows   int
+}
+
+type openConv struct {
+	key    string
+	c      *conversation.Conversation
+	first  int
+	last   time.Time
+	err    *RecordError
+	raw    []byte
+	closed bool
+}
+
+func newSessionizer(gap time.Duration, byID bool) *sessionizer {
+	return &sessionizer{gap: gap, byID: byID, open: map[string]*openConv{}, closed: map[string]int{}, seq: map[string]int{}}
+}
+
+// add appends one message to its conversation.
+func (s *sessionizer) add(key string, line int, raw []byte, m conversation.Message, init func(*conversation.Conversation), customer, sku, order string) {
+	if !s.byID {
+		key = customer // "" groups everything without a customer together
+	}
+	oc := s.open[key]
+	if oc != nil && !s.byID && m.HasTime() && !oc.last.IsZero() && m.At.Sub(oc.last) > s.gap {
+		s.close(oc) // silence gap: this row starts a new conversation
+		oc = nil
+	}
+	if oc == nil {
+		if first, done := s.closed[key]; done && s.byID {
+			s.reject(&RecordError{File: "", Line: line, Field: "id", Raw: raw,
+				Msg: fmt.Sprintf("conversation %q continues after it was closed (it began on line %d); sort the export by conversation or raise the gap", key, first)})
+			return
+		}
+		c := &conversation.Conversation{ID: key}
+		init(c)
+		if !s.byID {
+			s.seq[key]++
+			base := key
+			if base == "" {
+				base = "session"
+			}
+			c.ID = fmt.Sprintf("%s#%d", base, s.seq[key])
+		}
+		oc = &openConv{key: key, c: c, first: line}
+		s.open[key] = oc
+		s.order = append(s.order, oc)
+	}
+	oc.raw = append(append(oc.raw, raw...), '\n')
+	if m.HasTime() {
+		oc.last = m.At
+		if m.At.After(s.latest) {
+			s.latest = m.At
+		}
+	}
+	if sku != "" && !contains(oc.c.SKUs, sku) {
+		oc.c.SKUs = append(oc.c.SKUs, sku)
+	}
+	if order != "" && !contains(oc.c.OrderIDs, order) {
+		oc.c.OrderIDs = append(oc.c.OrderIDs, order)
+	}
+	oc.c.Messages = append(oc.c.Messages, m)
+	s.rows++
+	if s.rows%1024 == 0 {
+		s.closeIdle()
+	}
+	s.release()
+}
+
+// reject records a bad row. Inside an open conversation identified by id it
+// rejects that conversation (to keep message numbers true); otherwise it is
+// reported on its own, in order.
+func (s *sessionizer) reject(e *RecordError) {
+	s.out = append(s.out, result{err: e})
+}
+
+// closeIdle closes conversations whose last message is more than a gap
+// before the newest row seen.
+func (s *sessionizer) closeIdle() {
+	if s.latest.IsZero() {
+		return
+	}
+	for _, oc := range s.open {
+		if !oc.last.IsZero() && s.latest.Sub(oc.last) > s.gap {
+			s.close(oc)
+		}
+	}
+}
+
+func (s *sessionizer) close(oc *openConv) {
+	oc.closed = true
+	delete(s.open, oc.key)
+	if s.byID {
+		s.closed[oc.key] = oc.first
+	}
+}
+
+// release moves closed conversations at the head of the order to the output.
+func (s *sessionizer) release() {
+	i := 0
+	for ; i < len(s.order) && s.order[i].closed; i++ {
+		s.out = append(s.out, result{c: s.order[i].c})
+	}
+	if i > 0 {
+		s.order = append(s.order[:0], s.order[i:]...)
+	}
+}
+
+func (s *sessionizer) flushAll() {
+	for _, oc := range s.order {
+		if !oc.closed {
+			s.close(oc)
+		}
+	}
+	s.release()
+}
+
+func (s *sessionizer) pop() (*conversation.Conversation, error, bool) {
+	if len(s.out) == 0 {
+		return nil, nil, false
+	}
+	r := s.out[0]
+	s.out = s.out[1:]
+	return r.c, r.err, true
+}

@@ -1,0 +1,233 @@
+package ingest
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"fullqa/internal/conversation"
+)
+
+// Columns maps the header names of a message-per-row CSV/TSV export to the
+// canonical fields. Empty names are guessed from common header names in
+// Chinese and English. Roles maps the export's role values (e.g. 买家, 客服,
+// 0, 1) to canonical role names; it extends the built-in table.
+type Columns struct {
+	ID         string            `yaml:"id"`
+	Role       string            `yaml:"role"`
+	Text       string            `yaml:"text"`
+	Time       string            `yaml:"time"`
+	TimeLayout string            `yaml:"time_layout"`
+	Agent      string            `yaml:"agent"`
+	Customer   string            `yaml:"customer"`
+	Shop       string            `yaml:"shop"`
+	Vendor     string            `yaml:"vendor"`
+	Channel    string            `yaml:"channel"`
+	SKU        string            `yaml:"sku"`
+	Order      string            `yaml:"order"`
+	Kind       string            `yaml:"kind"`
+	Roles      map[string]string `yaml:"roles"`
+}
+
+// headerGuesses lists, per canonical field, header names seen in exports of
+// Chinese platforms and helpdesks, compared case-insensitively.
+var headerGuesses = map[string][]string{
+	"id":       {"id", "conversation_id", "conversation", "session_id", "session", "chat_id", "会话id", "会话编号", "会话", "对话id"},
+	"role":     {"role", "sender", "sender_type", "from", "发送方", "角色", "发送者类型", "身份"},
+	"text":     {"text", "content", "message", "msg", "内容", "消息", "消息内容", "聊天内容"},
+	"time":     {"time", "timestamp", "created_at", "at", "datetime", "时间", "发送时间", "消息时间"},
+	"agent":    {"agent", "agent_id", "agent_name", "staff", "客服", "客服账号", "客服昵称", "客服名称"},
+	"customer": {"customer", "customer_id", "user", "user_id", "buyer", "buyer_id", "买家", "顾客", "客户", "用户", "买家昵称"},
+	"shop":     {"shop", "shop_id", "store", "店铺"},
+	"vendor":   {"vendor", "外包", "供应商"},
+	"channel":  {"channel", "platform", "平台", "渠道"},
+	"sku":      {"sku", "sku_id", "商品id", "商品"},
+	"order":    {"order", "order_id", "订单", "订单号"},
+	"kind":     {"kind", "msg_type", "消息类型"},
+}
+
+// defaultRoles maps role values found in exports to canonical roles.
+var defaultRoles = map[string]conversation.Role{
+	"customer": conversation.RoleCustomer, "user": conversation.RoleCustomer, "buyer": conversation.RoleCustomer,
+	"inbound": conversation.RoleCustomer, "client": conversation.RoleCustomer, "0": conversation.RoleCustomer,
+	"客户": conversation.RoleCustomer, "买家": conversation.RoleCustomer, "顾客": conversation.RoleCustomer, "用户": conversation.RoleCustomer,
+	"agent": conversation.RoleAgent, "staff": conversation.RoleAgent, "seller": conversation.RoleAgent, "service": conversation.RoleAgent,
+	"outbound": conversation.RoleAgent, "1": conversation.RoleAgent,
+	"客服": conversation.RoleAgent, "卖家": conversation.RoleAgent, "商家": conversation.RoleAgent, "人工": conversation.RoleAgent,
+	"bot": conversation.RoleBot, "robot": conversation.RoleBot, "auto": conversation.RoleBot,
+	"机器人": conversation.RoleBot, "自动回复": conversation.RoleBot, "智能客服": conversation.RoleBot,
+	"system": conversation.RoleSystem, "系统": conversation.RoleSystem, "系统消息": conversation.RoleSystem,
+}
+
+// tableReader reads message-per-row CSV/TSV. Rows with a conversation id
+// are grouped by it; without one, rows are grouped by customer and cut into
+// conversations by the silence gap (see sessionize.go).
+type tableReader struct {
+	name  string
+	cr    *csv.Reader
+	opts  *Options
+	col   map[string]int // canonical field → column index
+	roles map[string]conversation.Role
+	sess  *sessionizer
+	eof   bool
+}
+
+func newTableReader(name string, br *bufio.Reader, format string, opts *Options) (*tableReader, error) {
+	cr := csv.NewReader(br)
+	if format == FormatTSV {
+		cr.Comma = '\t'
+		cr.LazyQuotes = true
+	}
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return &tableReader{name: name, cr: cr, opts: opts, eof: true, sess: newSessionizer(opts.gap(), false)}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s:1: header: %w", name, err)
+	}
+	r := &tableReader{name: name, cr: cr, opts: opts, col: map[string]int{}, roles: map[string]conversation.Role{}}
+	for k, v := range defaultRoles {
+		r.roles[k] = v
+	}
+	for k, v := range opts.Columns.Roles {
+		role, ok := conversation.ParseRole(v)
+		if !ok {
+			return nil, fmt.Errorf("%s: role mapping %q=%q: unknown role (want customer, agent, bot or system)", name, k, v)
+		}
+		r.roles[strings.ToLower(strings.TrimSpace(k))] = role
+	}
+	idx := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF")))
+		if _, dup := idx[h]; !dup {
+			idx[h] = i
+		}
+	}
+	want := map[string]string{
+		"id": opts.Columns.ID, "role": opts.Columns.Role, "text": opts.Columns.Text, "time": opts.Columns.Time,
+		"agent": opts.Columns.Agent, "customer": opts.Columns.Customer, "shop": opts.Columns.Shop,
+		"vendor": opts.Columns.Vendor, "channel": opts.Columns.Channel, "sku": opts.Columns.SKU,
+		"order": opts.Columns.Order, "kind": opts.Columns.Kind,
+	}
+	for field, name := range want {
+		if name != "" {
+			i, ok := idx[strings.ToLower(name)]
+			if !ok {
+				return nil, fmt.Errorf("%s:1: header: no column %q for %s (columns: %s)", r.name, name, field, strings.Join(header, ", "))
+			}
+			r.col[field] = i
+			continue
+		}
+		for _, g := range headerGuesses[field] {
+			if i, ok := idx[g]; ok {
+				r.col[field] = i
+				break
+			}
+		}
+	}
+	for _, need := range []string{"role", "text"} {
+		if _, ok := r.col[need]; !ok {
+			return nil, fmt.Errorf("%s:1: header: no %s column found; name it with --columns %s=HEADER (columns: %s)", r.name, need, need, strings.Join(header, ", "))
+		}
+	}
+	_, hasID := r.col["id"]
+	_, hasTime := r.col["time"]
+	if !hasID && !hasTime {
+		return nil, fmt.Errorf("%s:1: header: no conversation id column and no time column to cut sessions by; name one with --columns id=HEADER or time=HEADER", r.name)
+	}
+	r.sess = newSessionizer(opts.gap(), hasID)
+	return r, nil
+}
+
+func (r *tableReader) field(rec []string, name string) string {
+	if i, ok := r.col[name]; ok && i < len(rec) {
+		return strings.TrimSpace(rec[i])
+	}
+	return ""
+}
+
+func (r *tableReader) Next() (*conversation.Conversation, error) {
+	for {
+		if c, err, ok := r.sess.pop(); ok {
+			return c, err
+		}
+		if r.eof {
+			return nil, io.EOF
+		}
+		rec, err := r.cr.Read()
+		if errors.Is(err, io.EOF) {
+			r.eof = true
+			r.sess.flushAll()
+			continue
+		}
+		line, _ := r.cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				r.sess.reject(&RecordError{File: r.name, Line: pe.Line, Msg: pe.Err.Error()})
+				continue
+			}
+			return nil, fmt.Errorf("%s:%d: %w", r.name, line, err)
+		}
+		r.row(rec, line)
+	}
+}
+
+// row converts one CSV row into a message and hands it to the sessionizer.
+func (r *tableReader) row(rec []string, line int) {
+	raw := []byte(strings.Join(rec, string(r.cr.Comma)))
+	bad := func(field, msg string) {
+		r.sess.reject(&RecordError{File: r.name, Line: line, Field: field, Msg: msg, Raw: raw})
+	}
+	for _, f := range rec {
+		if !utf8.ValidString(f) {
+			bad("", "invalid UTF-8 (use --encoding gb18030 if the file is GBK)")
+			return
+		}
+	}
+	roleVal := r.field(rec, "role")
+	role, ok := r.roles[strings.ToLower(roleVal)]
+	if !ok {
+		bad(r.header("role"), fmt.Sprintf("unknown role %q (map it with --roles %s=customer|agent|bot|system)", roleVal, roleVal))
+		return
+	}
+	m := conversation.Message{Role: role, Text: r.field(rec, "text"), Agent: r.field(rec, "agent"), Kind: r.field(rec, "kind")}
+	if role != conversation.RoleAgent {
+		m.Agent = ""
+	}
+	if ts := r.field(rec, "time"); ts != "" {
+		t, err := ParseTime(ts, r.opts.Columns.TimeLayout, r.opts.location())
+		if err != nil {
+			bad(r.header("time"), err.Error())
+			return
+		}
+		m.At = t
+	} else if _, hasID := r.col["id"]; !hasID {
+		bad(r.header("time"), "missing (needed to cut sessions when there is no conversation id)")
+		return
+	}
+	key := r.field(rec, "id")
+	if _, hasID := r.col["id"]; hasID && key == "" {
+		bad(r.header("id"), "missing")
+		return
+	}
+	r.sess.add(key, line, raw, m, func(c *conversation.Conversation) {
+		c.Source = r.name + ":" + strconv.Itoa(line)
+		c.Customer = r.field(rec, "customer")
+		c.Shop = r.field(rec, "shop")
+		c.Vendor = r.field(rec, "vendor")
+		c.Channel = r.field(rec, "channel")
+	}, r.field(rec, "customer"), r.field(rec, "sku"), r.field(rec, "order"))
+}
+
+// header names the column of a canonical field, for error messages.
+func (r *tableReader) header(field string) string {
+	return field
+}

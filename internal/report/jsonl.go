@@ -1,0 +1,95 @@
+// Package report writes scan results: JSON Lines (the DESIGN.md scan
+// output, for other tools), and text and HTML summaries for people.
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/scan"
+	"fullqa/internal/score"
+)
+
+// jsonFinding is a finding as written in scan output.
+type jsonFinding struct {
+	Code     string         `json:"code"`
+	Severity string         `json:"severity"`
+	Messages []int          `json:"messages"`
+	Evidence string         `json:"evidence"`
+	Detail   string         `json:"detail,omitempty"`
+	Data     map[string]any `json:"data,omitempty"`
+}
+
+type jsonMessage struct {
+	N            int      `json:"n"`
+	Emotion      string   `json:"emotion,omitempty"`
+	EmotionScore *float64 `json:"emotion_score,omitempty"`
+}
+
+type jsonTag struct {
+	Name     string `json:"name"`
+	Messages []int  `json:"messages"`
+}
+
+// JSONResult is one line of scan output (DESIGN.md "Scan output").
+// TagEvidence extends the contract with each tag's messages.
+type JSONResult struct {
+	ID          string            `json:"id"`
+	Score       int               `json:"score"`
+	Tags        []string          `json:"tags"`
+	TagEvidence []jsonTag         `json:"tag_evidence,omitempty"`
+	Findings    []jsonFinding     `json:"findings"`
+	Deductions  []score.Deduction `json:"deductions,omitempty"`
+	Messages    []jsonMessage     `json:"messages"`
+	KPI         score.KPI         `json:"kpi"`
+}
+
+// NewJSONResult converts a scan result to its output form.
+func NewJSONResult(r *scan.Result) JSONResult {
+	out := JSONResult{ID: r.Conv.ID, Score: r.Score, Tags: []string{}, Findings: []jsonFinding{},
+		Deductions: r.Deductions, KPI: r.KPI, Messages: make([]jsonMessage, len(r.Conv.Messages))}
+	for _, t := range r.Tags {
+		out.Tags = append(out.Tags, t.Name)
+		out.TagEvidence = append(out.TagEvidence, jsonTag{Name: t.Name, Messages: t.Messages})
+	}
+	for _, f := range r.Findings {
+		out.Findings = append(out.Findings, jsonFinding{Code: f.Code, Severity: f.Severity.String(),
+			Messages: f.Messages, Evidence: f.Evidence, Detail: f.Detail, Data: f.Data})
+	}
+	for i := range out.Messages {
+		out.Messages[i].N = i
+		if r.Emotion != nil && r.Conv.Messages[i].Role == conversation.RoleCustomer && r.Emotion[i].Label != "" {
+			out.Messages[i].Emotion = r.Emotion[i].Label
+			s := float64(int(r.Emotion[i].Score*1000+0.5)) / 1000
+			out.Messages[i].EmotionScore = &s
+		}
+	}
+	return out
+}
+
+// JSONL writes one result a line.
+type JSONL struct {
+	w   *bufio.Writer
+	enc *json.Encoder
+}
+
+// NewJSONL returns a writer of scan output to w.
+func NewJSONL(w io.Writer) *JSONL {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &JSONL{w: bw, enc: enc}
+}
+
+// Write writes one result; bad records are skipped (they go to rejects).
+func (j *JSONL) Write(r *scan.Result) error {
+	if r.Err != nil {
+		return nil
+	}
+	return j.enc.Encode(NewJSONResult(r))
+}
+
+// Close flushes the output.
+func (j *JSONL) Close() error { return j.w.Flush() }

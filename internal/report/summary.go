@@ -1,0 +1,235 @@
+package report
+
+import (
+	"container/heap"
+	"sort"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/scan"
+)
+
+// Summary aggregates a scan as it streams by, keeping only counts and the
+// riskiest conversations, so a report over millions of chats stays small.
+type Summary struct {
+	Conversations int
+	Messages      int
+	Rejected      int
+	Findings      int
+	ScoreSum      int
+	ByCode        map[string]int
+	BySeverity    map[string]int
+	ConvsByCode   map[string]int // conversations with at least one finding of the code
+	Tags          map[string]int
+	Agents        map[string]*AgentStats
+	Riskiest      []*Risky // filled by Finish, riskiest first
+	ScoreBuckets  [10]int  // 0-9, 10-19, …, 90-100
+
+	top   riskHeap
+	limit int
+}
+
+// AgentStats counts one agent's conversations and findings.
+type AgentStats struct {
+	Agent         string
+	Conversations int
+	Messages      int
+	Findings      map[string]int
+	ScoreSum      int
+}
+
+// Risky is one conversation kept for the report with its evidence.
+type Risky struct {
+	ID       string
+	Score    int
+	Agents   []string
+	Findings []conversation.Finding
+	Texts    map[int]string // message number → text, for the quoted evidence
+	Roles    map[int]string
+	worst    conversation.Severity
+	seq      int
+}
+
+// NewSummary keeps the limit riskiest conversations.
+func NewSummary(limit int) *Summary {
+	return &Summary{ByCode: map[string]int{}, BySeverity: map[string]int{}, ConvsByCode: map[string]int{},
+		Tags: map[string]int{}, Agents: map[string]*AgentStats{}, limit: limit}
+}
+
+// Add counts one result.
+func (s *Summary) Add(r *scan.Result) {
+	if r.Err != nil {
+		s.Rejected++
+		return
+	}
+	c := r.Conv
+	s.Conversations++
+	s.Messages += len(c.Messages)
+	s.ScoreSum += r.Score
+	b := r.Score / 10
+	if b > 9 {
+		b = 9
+	}
+	s.ScoreBuckets[b]++
+	for _, t := range r.Tags {
+		s.Tags[t.Name]++
+	}
+	seen := map[string]bool{}
+	var worst conversation.Severity
+	for _, f := range r.Findings {
+		s.Findings++
+		s.ByCode[f.Code]++
+		s.BySeverity[f.Severity.String()]++
+		if !seen[f.Code] {
+			seen[f.Code] = true
+			s.ConvsByCode[f.Code]++
+		}
+		if f.Severity > worst {
+			worst = f.Severity
+		}
+	}
+	// Agents: each agent who wrote in the conversation; a finding counts for
+	// the agent of the first agent message among its evidence, else for the
+	// conversation's main agent.
+	counts := map[string]int{}
+	main := ""
+	for i := range c.Messages {
+		if a := c.Messages[i].Agent; a != "" && c.Messages[i].Role == conversation.RoleAgent {
+			counts[a]++
+			if counts[a] > counts[main] || main == "" {
+				main = a
+			}
+		}
+	}
+	var agents []string
+	for a, n := range counts {
+		st := s.Agents[a]
+		if st == nil {
+			st = &AgentStats{Agent: a, Findings: map[string]int{}}
+			s.Agents[a] = st
+		}
+		st.Conversations++
+		st.Messages += n
+		st.ScoreSum += r.Score
+		agents = append(agents, a)
+	}
+	sort.Strings(agents)
+	for _, f := range r.Findings {
+		who := main
+		for _, n := range f.Messages {
+			if n < len(c.Messages) && c.Messages[n].Role == conversation.RoleAgent && c.Messages[n].Agent != "" {
+				who = c.Messages[n].Agent
+				break
+			}
+		}
+		if who != "" {
+			s.Agents[who].Findings[f.Code]++
+		}
+	}
+	if s.limit <= 0 || len(r.Findings) == 0 {
+		return
+	}
+	rk := &Risky{ID: c.ID, Score: r.Score, Agents: agents, worst: worst, seq: s.Conversations}
+	if len(s.top) == s.limit && !riskier(rk, s.top[0]) {
+		return
+	}
+	rk.Findings = r.Findings
+	rk.Texts, rk.Roles = map[int]string{}, map[int]string{}
+	for _, f := range r.Findings {
+		for _, n := range f.Messages {
+			if n < len(c.Messages) {
+				rk.Texts[n] = c.Messages[n].Text
+				rk.Roles[n] = c.Messages[n].Role.String()
+			}
+		}
+	}
+	heap.Push(&s.top, rk)
+	if len(s.top) > s.limit {
+		heap.Pop(&s.top)
+	}
+}
+
+// Finish orders the riskiest conversations, riskiest first.
+func (s *Summary) Finish() {
+	s.Riskiest = append([]*Risky(nil), s.top...)
+	sort.Slice(s.Riskiest, func(i, j int) bool { return riskier(s.Riskiest[i], s.Riskiest[j]) })
+}
+
+// MeanScore is the mean conversation score, 0 when nothing was scanned.
+func (s *Summary) MeanScore() float64 {
+	if s.Conversations == 0 {
+		return 0
+	}
+	return float64(s.ScoreSum) / float64(s.Conversations)
+}
+
+// AgentList returns agents by most findings per conversation first.
+func (s *Summary) AgentList() []*AgentStats {
+	var out []*AgentStats
+	for _, a := range s.Agents {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		fi, fj := out[i].Total(), out[j].Total()
+		if fi*out[j].Conversations != fj*out[i].Conversations {
+			return fi*out[j].Conversations > fj*out[i].Conversations
+		}
+		return out[i].Agent < out[j].Agent
+	})
+	return out
+}
+
+// Total is the agent's number of findings.
+func (a *AgentStats) Total() int {
+	n := 0
+	for _, v := range a.Findings {
+		n += v
+	}
+	return n
+}
+
+// CodeCount is a code with its count, for sorted listings.
+type CodeCount struct {
+	Code  string
+	Count int
+	Convs int
+}
+
+// Codes returns finding codes by count, largest first.
+func (s *Summary) Codes() []CodeCount {
+	var out []CodeCount
+	for c, n := range s.ByCode {
+		out = append(out, CodeCount{c, n, s.ConvsByCode[c]})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out
+}
+
+// riskier orders by worst severity, then lower score, then input order.
+func riskier(a, b *Risky) bool {
+	if a.worst != b.worst {
+		return a.worst > b.worst
+	}
+	if a.Score != b.Score {
+		return a.Score < b.Score
+	}
+	return a.seq < b.seq
+}
+
+// riskHeap is a min-heap by riskiness: its root is the least risky kept.
+type riskHeap []*Risky
+
+func (h riskHeap) Len() int           { return len(h) }
+func (h riskHeap) Less(i, j int) bool { return riskier(h[j], h[i]) }
+func (h riskHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *riskHeap) Push(x any)        { *h = append(*h, x.(*Risky)) }
+func (h *riskHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}

@@ -1,0 +1,178 @@
+// Package scan is the pipeline of `fullqa scan`: it reads conversations
+// from an ingest.Reader, inspects them in parallel on all cores, and hands
+// the results to a sink in input order.
+package scan
+
+import (
+	"context"
+	"errors"
+	"io"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/detect"
+	"fullqa/internal/score"
+)
+
+// Result is everything the scan knows about one conversation, or a bad
+// record (Err set, Conv nil) passed through in input order.
+type Result struct {
+	Conv       *conversation.Conversation
+	Err        error
+	Findings   []conversation.Finding
+	Tags       []conversation.Tag
+	Emotion    []detect.MessageEmotion
+	Score      int
+	Deductions []score.Deduction
+	KPI        score.KPI
+}
+
+// Source yields conversations; ingest.Reader satisfies it.
+type Source interface {
+	Next() (*conversation.Conversation, error)
+}
+
+// Options tunes the pipeline.
+type Options struct {
+	Workers   int           // 0 means GOMAXPROCS
+	Batch     int           // conversations per unit of work; 0 means 64
+	SlowRound time.Duration // the KPI's slow-response threshold
+}
+
+// IsRecordError reports whether err is a bad record the run can skip. It
+// is declared here so scan does not depend on ingest.
+type IsRecordError func(error) bool
+
+type batch struct {
+	seq   int
+	items []Result
+}
+
+// Run reads src to the end, inspects every conversation with eng, and calls
+// sink with each result in input order. Bad records (isRecord) are passed to
+// sink as results with Err set; any other read error stops the run. sink
+// runs on one goroutine; an error from it stops the run.
+func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.Engine, opts Options, sink func(*Result) error) error {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	size := opts.Batch
+	if size <= 0 {
+		size = 64
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	in := make(chan batch, workers*2)
+	out := make(chan batch, workers*2)
+	var readErr error
+	go func() {
+		defer close(in)
+		seq := 0
+		cur := batch{seq: seq}
+		send := func() bool {
+			select {
+			case in <- cur:
+			case <-ctx.Done():
+				return false
+			}
+			seq++
+			cur = batch{seq: seq, items: make([]Result, 0, size)}
+			return true
+		}
+		for {
+			c, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil && (isRecord == nil || !isRecord(err)) {
+				readErr = err
+				break
+			}
+			cur.items = append(cur.items, Result{Conv: c, Err: err})
+			if len(cur.items) == size && !send() {
+				return
+			}
+		}
+		if len(cur.items) > 0 {
+			send()
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var scratch detect.Scratch
+			for b := range in {
+				for i := range b.items {
+					r := &b.items[i]
+					if r.Err == nil {
+						Inspect(eng, r, &scratch, opts.SlowRound)
+					}
+				}
+				select {
+				case out <- b:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(out) }()
+
+	// Reorder batches and feed the sink in input order.
+	next := 0
+	var held []batch
+	var sinkErr error
+	for b := range out {
+		if sinkErr != nil {
+			continue // drain
+		}
+		held = append(held, b)
+		sort.Slice(held, func(i, j int) bool { return held[i].seq < held[j].seq })
+		for len(held) > 0 && held[0].seq == next {
+			for i := range held[0].items {
+				if err := sink(&held[0].items[i]); err != nil {
+					sinkErr = err
+					cancel()
+					break
+				}
+			}
+			held = held[1:]
+			next++
+		}
+	}
+	if sinkErr != nil {
+		return sinkErr
+	}
+	if readErr != nil {
+		return readErr
+	}
+	return ctx.Err()
+}
+
+// Inspect fills r from r.Conv: findings, tags, emotions, score and KPI.
+func Inspect(eng *detect.Engine, r *Result, scratch *detect.Scratch, slow time.Duration) {
+	if slow <= 0 {
+		slow = 3 * time.Minute
+	}
+	in, out := eng.Inspect(r.Conv, scratch)
+	r.Findings, r.Tags, r.Emotion = out.Findings, out.Tags, in.Emotion
+	sort.SliceStable(r.Findings, func(i, j int) bool {
+		return firstMsg(r.Findings[i]) < firstMsg(r.Findings[j])
+	})
+	r.Score, r.Deductions = score.Conversation(r.Findings)
+	r.KPI = score.ConversationKPI(r.Conv, slow)
+}
+
+func firstMsg(f conversation.Finding) int {
+	if len(f.Messages) == 0 {
+		return 1 << 30
+	}
+	return f.Messages[0]
+}

@@ -1,0 +1,217 @@
+package text
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+func hitStrings(t *testing.T, m *Matcher, s string, hits []Hit) []string {
+	t.Helper()
+	var out []string
+	for _, h := range hits {
+		got := s[h.Start:h.End]
+		if got != m.Pattern(h.Pattern) {
+			t.Fatalf("hit %v covers %q, pattern is %q", h, got, m.Pattern(h.Pattern))
+		}
+		out = append(out, got)
+	}
+	return out
+}
+
+func TestMatcherSemantics(t *testing.T) {
+	tests := []struct {
+		name     string
+		patterns []string
+		text     string
+		all      []string // overlapping, in Scan order
+		leftLong []string
+	}{
+		{"inner overlap", []string{"款申", "退款申请"}, "我要退款申请了", []string{"款申", "退款申请"}, []string{"退款申请"}},
+		{"prefix", []string{"退款", "退款申请"}, "我要退款申请了", []string{"退款", "退款申请"}, []string{"退款申请"}},
+		{"two words", []string{"退款", "投诉"}, "先退款，不然我要投诉到底", []string{"退款", "投诉"}, []string{"退款", "投诉"}},
+		{"suffix chain", []string{"诉", "投诉", "要投诉"}, "我要投诉", []string{"要投诉", "投诉", "诉"}, []string{"要投诉"}},
+		{"repeated", []string{"aa"}, "aaaa", []string{"aa", "aa", "aa"}, []string{"aa", "aa"}},
+		{"none", []string{"差评"}, "不会给好评的", nil, nil},
+		{"duplicate pattern", []string{"退款", "退款"}, "退款", []string{"退款", "退款"}, []string{"退款"}},
+		{"ascii and cjk", []string{"vx", "微信"}, "加vx或微信", []string{"vx", "微信"}, []string{"vx", "微信"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := NewMatcher(tt.patterns)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hits := m.Scan(tt.text, nil)
+			if got := hitStrings(t, m, tt.text, hits); strings.Join(got, "|") != strings.Join(tt.all, "|") {
+				t.Errorf("Scan = %q, want %q", got, tt.all)
+			}
+			if n := m.Count(tt.text); n != len(tt.all) {
+				t.Errorf("Count = %d, want %d", n, len(tt.all))
+			}
+			ll := LeftmostLongest(hits)
+			if got := hitStrings(t, m, tt.text, ll); strings.Join(got, "|") != strings.Join(tt.leftLong, "|") {
+				t.Errorf("LeftmostLongest = %q, want %q", got, tt.leftLong)
+			}
+		})
+	}
+}
+
+func TestMatcherEmptyPattern(t *testing.T) {
+	if _, err := NewMatcher([]string{"a", ""}); err == nil {
+		t.Fatal("want error for empty pattern")
+	}
+}
+
+// TestMatcherAgainstNaive compares the automaton with strings.Index on many
+// patterns and texts, so any table-building mistake shows up.
+func TestMatcherAgainstNaive(t *testing.T) {
+	pats := []string{"退款", "退款申请", "款申", "投诉", "差评", "12315", "微信", "加微信", "物流", "快递", "发货", "没发货", "a", "ab", "bab", "退"}
+	texts := []string{"我要退款申请了", "先退款，不然我要投诉到底", "给差评打12315", "加微信加微信", "babab", "还没发货物流也没有快递", ""}
+	m, err := NewMatcher(pats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range texts {
+		var want []string
+		for _, p := range pats {
+			for i := 0; i+len(p) <= len(s); i++ {
+				if s[i:i+len(p)] == p {
+					want = append(want, p+"@"+itoa(i))
+				}
+			}
+		}
+		var got []string
+		for _, h := range m.Scan(s, nil) {
+			got = append(got, m.Pattern(h.Pattern)+"@"+itoa(int(h.Start)))
+		}
+		sort.Strings(want)
+		sort.Strings(got)
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%q: got %v want %v", s, got, want)
+		}
+	}
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b []byte
+	for i > 0 {
+		b = append([]byte{byte('0' + i%10)}, b...)
+		i /= 10
+	}
+	return string(b)
+}
+
+// FuzzMatcher checks the automaton against a naive search on random input.
+func FuzzMatcher(f *testing.F) {
+	f.Add("我要退款申请了", "款申|退款申请")
+	f.Add("aaaa", "a|aa|aaa")
+	f.Fuzz(func(t *testing.T, s, pl string) {
+		var pats []string
+		for _, p := range strings.Split(pl, "|") {
+			if p != "" && len(pats) < 20 {
+				pats = append(pats, p)
+			}
+		}
+		if len(pats) == 0 {
+			return
+		}
+		m, err := NewMatcher(pats)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, p := range pats {
+			for i := 0; i+len(p) <= len(s); i++ {
+				if s[i:i+len(p)] == p {
+					n++
+				}
+			}
+		}
+		if got := len(m.Scan(s, nil)); got != n {
+			t.Fatalf("got %d hits, naive %d", got, n)
+		}
+	})
+}
+
+// benchCorpus returns Chinese chat text: the JDDC sample when present, else
+// a built-in mix, so the benchmark runs anywhere.
+func benchCorpus(b *testing.B) string {
+	data, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv"))
+	if err != nil {
+		return strings.Repeat("亲，您的订单已经发货了，预计明天送达，请您耐心等待哦。怎么还没到？我要投诉！退款申请已经提交了。", 20000)
+	}
+	var sb strings.Builder
+	for _, line := range strings.Split(string(data), "\n") {
+		if i := strings.LastIndexByte(line, '\t'); i >= 0 {
+			sb.WriteString(Normalize(line[i+1:]))
+		}
+	}
+	return sb.String()
+}
+
+// benchPatterns builds a dictionary of realistic size: real keywords plus
+// generated two- to four-character words from the corpus itself.
+func benchPatterns(corpus string, n int) []string {
+	seen := map[string]bool{}
+	var pats []string
+	for _, p := range []string{"退款", "退货", "换货", "投诉", "差评", "12315", "微信", "快递", "物流", "发货", "赔偿", "补偿", "破损", "质量"} {
+		seen[p] = true
+		pats = append(pats, p)
+	}
+	rs := []rune(corpus)
+	for i := 0; len(pats) < n && i+4 < len(rs); i += 97 {
+		w := string(rs[i : i+2+i%3])
+		if !seen[w] && !strings.ContainsAny(w, " ,.?!") {
+			seen[w] = true
+			pats = append(pats, w)
+		}
+	}
+	return pats
+}
+
+func BenchmarkMatcher(b *testing.B) {
+	corpus := benchCorpus(b)
+	for _, n := range []int{100, 2000} {
+		m, err := NewMatcher(benchPatterns(corpus, n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(itoa(n)+"patterns", func(b *testing.B) {
+			b.SetBytes(int64(len(corpus)))
+			var hits []Hit
+			for i := 0; i < b.N; i++ {
+				hits = m.Scan(corpus, hits[:0])
+			}
+			b.ReportMetric(float64(m.States()), "states")
+		})
+	}
+}
+
+func BenchmarkNormalize(b *testing.B) {
+	corpus := benchCorpus(b)
+	buf := make([]byte, 0, len(corpus))
+	b.SetBytes(int64(len(corpus)))
+	for i := 0; i < b.N; i++ {
+		buf = AppendNormalized(buf[:0], corpus)
+	}
+}
+
+func BenchmarkMatcherCount(b *testing.B) {
+	corpus := benchCorpus(b)
+	m, err := NewMatcher(benchPatterns(corpus, 2000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(corpus)))
+	n := 0
+	for i := 0; i < b.N; i++ {
+		n = m.Count(corpus)
+	}
+	b.ReportMetric(float64(n)/float64(len(corpus))*1000, "hits/KB")
+}

@@ -1,0 +1,188 @@
+// Package text is the Chinese-first text core of fullqa: one normalization per
+// message and one combined multi-pattern matcher that every keyword-based
+// detector shares, so each message is normalized once and scanned once.
+package text
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalize returns the matching form of s. It applies NFKC (so full-width
+// letters, digits and punctuation become their half-width forms), lower-cases
+// Latin letters, collapses runs of spaces, and removes spaces and filler
+// symbols (. - _ * / | ~ · and the like) placed between two Chinese characters,
+// which is how customers and agents dodge keyword filters ("加 微.信").
+// Sentence punctuation (，。！？) is kept, as half-width, so that clause
+// boundaries survive for negation scopes. Placeholders such as [数字x] are left
+// intact. The result is deterministic and idempotent.
+func Normalize(s string) string {
+	return string(AppendNormalized(make([]byte, 0, len(s)), s))
+}
+
+// AppendNormalized appends the normalized form of s to dst and returns it.
+// It lets hot loops reuse one buffer per worker.
+func AppendNormalized(dst []byte, s string) []byte {
+	// pendingFiller is set when we skipped filler after a CJK rune; it is
+	// written out only if the next kept rune is not CJK.
+	var pendingBuf [16]byte
+	pending := pendingBuf[:0]
+	prevCJK := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+				c = ' '
+			}
+			if isFiller(c) {
+				if prevCJK {
+					pending = append(pending, c)
+					continue
+				}
+				if c == ' ' && (len(dst) == 0 || dst[len(dst)-1] == ' ') {
+					continue // collapse runs and drop leading space
+				}
+			}
+			if len(pending) > 0 {
+				dst = appendPending(dst, pending)
+				pending = pending[:0]
+			}
+			dst = append(dst, c)
+			prevCJK = false
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == utf8.RuneError && size == 1 {
+			dst = flushPending(dst, &pending)
+			dst = append(dst, "\uFFFD"...)
+			prevCJK = false
+			continue
+		}
+		if (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) {
+			// Filler between two Chinese characters is dropped.
+			pending = pending[:0]
+			dst = utf8.AppendRune(dst, r)
+			prevCJK = true
+			continue
+		}
+		// Everything else goes through NFKC, which maps full-width forms,
+		// circled digits, compatibility ideographs and so on.
+		var one [utf8.UTFMax]byte
+		n := utf8.EncodeRune(one[:], r)
+		mapped := one[:n]
+		if !norm.NFKC.IsNormal(mapped) {
+			mapped = norm.NFKC.Append(nil, mapped...)
+		}
+		for j := 0; j < len(mapped); {
+			mr, ms := utf8.DecodeRune(mapped[j:])
+			j += ms
+			dst, prevCJK = appendMapped(dst, mr, &pending, prevCJK)
+		}
+	}
+	dst = flushPending(dst, &pending)
+	// Trim a trailing space left by collapsing.
+	if len(dst) > 0 && dst[len(dst)-1] == ' ' {
+		dst = dst[:len(dst)-1]
+	}
+	return dst
+}
+
+// appendMapped appends one rune that came out of NFKC.
+func appendMapped(dst []byte, r rune, pending *[]byte, prevCJK bool) ([]byte, bool) {
+	switch r {
+	case '\u3002': // ideographic full stop has no NFKC mapping
+		r = '.'
+	case '\u3001': // enumeration comma
+		r = ','
+	}
+	if r < utf8.RuneSelf {
+		c := byte(r)
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if unicode.IsSpace(r) {
+			c = ' '
+		}
+		if isFiller(c) {
+			if prevCJK {
+				*pending = append(*pending, c)
+				return dst, true
+			}
+			if c == ' ' && (len(dst) == 0 || dst[len(dst)-1] == ' ') {
+				return dst, false
+			}
+		}
+		dst = flushPending(dst, pending)
+		return append(dst, c), false
+	}
+	if unicode.IsSpace(r) {
+		return appendMapped(dst, ' ', pending, prevCJK)
+	}
+	if isFillerRune(r) && prevCJK {
+		*pending = append(*pending, ' ')
+		return dst, true
+	}
+	if isCJK(r) {
+		*pending = (*pending)[:0]
+		return utf8.AppendRune(dst, unicode.ToLower(r)), true
+	}
+	dst = flushPending(dst, pending)
+	return utf8.AppendRune(dst, unicode.ToLower(r)), false
+}
+
+// flushPending writes skipped filler back when it turned out not to sit
+// between two Chinese characters. Runs of spaces collapse to one.
+func flushPending(dst []byte, pending *[]byte) []byte {
+	if len(*pending) == 0 {
+		return dst
+	}
+	dst = appendPending(dst, *pending)
+	*pending = (*pending)[:0]
+	return dst
+}
+
+func appendPending(dst, pending []byte) []byte {
+	for _, c := range pending {
+		if c == ' ' && (len(dst) == 0 || dst[len(dst)-1] == ' ') {
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// isFiller reports whether an ASCII byte is a symbol people insert inside
+// words to break keyword filters.
+func isFiller(c byte) bool {
+	switch c {
+	case ' ', '.', '-', '_', '*', '/', '\\', '|', '~', '\'', '"', '`', '^', '+', '=', '#', '@', '&':
+		return true
+	}
+	return false
+}
+
+// isFillerRune covers non-ASCII dots and bullets that NFKC leaves alone.
+func isFillerRune(r rune) bool {
+	switch r {
+	case '·', '•', '‧', '∙', '・', '丶', '\u200b', '\u200c', '\u200d', '\ufeff':
+		return true
+	}
+	return false
+}
+
+// isCJK reports whether r is a Chinese character (CJK unified ideographs and
+// extension A), the script whose words have no spaces.
+func isCJK(r rune) bool {
+	return (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) || (r >= 0xF900 && r <= 0xFAFF)
+}
+
+// IsCJK reports whether r is a Chinese character; detectors use it to find
+// word-like boundaries in text without spaces.
+func IsCJK(r rune) bool { return isCJK(r) }

@@ -41,6 +41,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return runScan(ctx, args[1:], env)
 	case "config":
 		return runConfig(args[1:], env)
+	case "eval":
+		return runEval(ctx, args[1:], env)
 	case "help", "-h", "--help":
 		usage(env.Stdout)
 		return ExitOK
@@ -56,6 +58,7 @@ func usage(w io.Writer) {
 commands:
   scan FILE...    inspect conversations and report findings (- reads stdin)
   config          print the effective configuration
+  eval detectors  measure detectors against the labelled JDDC dev set
   help            show this help
 
 Run "fullqa COMMAND -h" for a command's flags.

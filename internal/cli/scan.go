@@ -79,12 +79,7 @@ func runScan(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 		return ExitUsage
 	}
-	dets, err := detect.Select(detect.Registry(cfg.Detect), f.detectors)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa scan: --detectors: %v\n", err)
-		return ExitUsage
-	}
-	eng, err := detect.NewEngine(dets, nil)
+	eng, err := newEngine(cfg, f.detectors, true)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 		return ExitError

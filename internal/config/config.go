@@ -16,6 +16,7 @@ import (
 
 	"fullqa/internal/detect"
 	"fullqa/internal/ingest"
+	"fullqa/internal/lexicon"
 )
 
 // Config is the whole configuration.
@@ -25,6 +26,8 @@ type Config struct {
 	Ingest   Ingest        `yaml:"ingest"`
 	Scan     Scan          `yaml:"scan"`
 	Detect   detect.Config `yaml:"detect"`
+	// Lexicon adds to, removes from or replaces the built-in word lists.
+	Lexicon lexicon.Overrides `yaml:"lexicon"`
 }
 
 // Ingest configures the importers.
@@ -97,8 +100,14 @@ func (c Config) Validate() error {
 	if c.Ingest.Gap < 0 || c.Ingest.MaxLine < 0 || c.Scan.Workers < 0 || c.Scan.Riskiest < 0 {
 		return errors.New("ingest.session_gap, ingest.max_record_bytes, scan.workers and scan.riskiest must not be negative")
 	}
+	if _, err := lexicon.Load(c.Lexicon); err != nil {
+		return err
+	}
 	return c.Detect.Validate()
 }
+
+// Lists returns the word lists with the config's overrides applied.
+func (c Config) Lists() (lexicon.Lists, error) { return lexicon.Load(c.Lexicon) }
 
 // Location returns the configured time zone.
 func (c Config) Location() (*time.Location, error) {

@@ -4,14 +4,16 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"fullqa/internal/lexicon"
 )
 
 // Registry returns every detector in its fixed run order, configured from
-// cfg. The list is explicit, not filled by init functions, so the order is
-// visible and reviewable here.
-func Registry(cfg Config) []Detector {
+// cfg, with word lists from lex. The list is explicit, not filled by init
+// functions, so the order is visible and reviewable here.
+func Registry(cfg Config, lex lexicon.Lists) []Detector {
 	return []Detector{
-		newResponseDetector(cfg.Response),
+		newResponseDetector(cfg.Response, lex),
 	}
 }
 

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"fullqa/internal/lexicon"
 
 	"fullqa/internal/conversation"
 )
@@ -18,9 +21,6 @@ type ResponseConfig struct {
 	SlowAfter      Duration `yaml:"slow_after"`
 	FirstSlowAfter Duration `yaml:"first_slow_after"`
 	MissedAfter    Duration `yaml:"missed_after"`
-	// Closings are customer messages that need no answer ("好的谢谢");
-	// a round made only of them is not missed.
-	Closings []string `yaml:"closings"`
 }
 
 // DefaultResponseConfig returns the platform defaults.
@@ -29,9 +29,6 @@ func DefaultResponseConfig() ResponseConfig {
 		SlowAfter:      Duration(3 * time.Minute),
 		FirstSlowAfter: Duration(30 * time.Second),
 		MissedAfter:    Duration(time.Hour),
-		Closings: []string{"好的", "好", "好滴", "好嘞", "嗯", "嗯嗯", "哦", "哦哦", "噢", "谢谢", "谢了", "多谢", "感谢",
-			"谢谢亲", "没有了", "没了", "没事了", "知道了", "明白了", "了解了", "行", "可以", "ok", "okay", "拜拜", "再见",
-			"thanks", "thank you", "thx", "bye", "辛苦了", "麻烦了", "收到", "是的", "对", "亲"},
 	}
 }
 
@@ -46,11 +43,14 @@ func (c ResponseConfig) Validate() error {
 // responseDetector emits response.missed, response.first_slow and
 // response.slow from the conversation's rounds.
 type responseDetector struct {
-	cfg     ResponseConfig
-	closing ClassID
+	cfg      ResponseConfig
+	closings []string // lexicon list response_closings
+	closing  ClassID
 }
 
-func newResponseDetector(cfg ResponseConfig) *responseDetector { return &responseDetector{cfg: cfg} }
+func newResponseDetector(cfg ResponseConfig, lex lexicon.Lists) *responseDetector {
+	return &responseDetector{cfg: cfg, closings: lex.Words("response_closings")}
+}
 
 func (d *responseDetector) Name() string { return "response" }
 
@@ -59,7 +59,7 @@ func (d *responseDetector) Codes() []string {
 }
 
 func (d *responseDetector) RegisterKeywords(k *Keywords) error {
-	d.closing = k.Add("response.closing", d.cfg.Closings...)
+	d.closing = k.Add("response.closing", d.closings...)
 	return nil
 }
 
@@ -109,34 +109,36 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 	}
 }
 
-// onlyClosings reports whether every customer message of the round is a
-// pleasantry that needs no answer: the text left after removing closing
-// words is only punctuation, emoji codes and spaces.
+// onlyClosings reports whether every customer message of the round needs
+// no answer: a short message with a closing word ("没有了，谢谢", "好的")
+// and no question in it, or nothing but punctuation and emoji codes.
 func (d *responseDetector) onlyClosings(in *Input, r Round) bool {
 	for i := r.First; i <= r.Last; i++ {
 		if in.Conv.Messages[i].Role != conversation.RoleCustomer {
 			continue
 		}
-		norm := in.Norm[i]
-		covered := make([]bool, len(norm))
-		for _, h := range in.Hits[i] {
-			if h.Class == d.closing {
-				for j := h.Start; j < h.End; j++ {
-					covered[j] = true
-				}
-			}
+		norm := stripEmojiCodes(in.Norm[i])
+		if isFillerOnly(norm) {
+			continue
 		}
-		rest := strings.Builder{}
-		for j := 0; j < len(norm); j++ {
-			if !covered[j] {
-				rest.WriteByte(norm[j])
-			}
-		}
-		if !isFillerOnly(rest.String()) {
+		if !in.Has(i, d.closing) || utf8.RuneCountInString(norm) > 20 || isQuestion(norm) {
 			return false
 		}
 	}
 	return true
+}
+
+// questionMarks are the signs that a message asks something and so needs
+// an answer even when it also thanks the agent.
+var questionMarks = []string{"?", "吗", "怎么", "什么", "为什么", "多久", "几天", "哪", "能不能", "是不是", "可不可以", "有没有", "how", "what", "when", "why", "where"}
+
+func isQuestion(s string) bool {
+	for _, q := range questionMarks {
+		if strings.Contains(s, q) {
+			return true
+		}
+	}
+	return false
 }
 
 // isFillerOnly reports whether s has nothing but punctuation, spaces, emoji

@@ -1,0 +1,149 @@
+package detect
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"fullqa/internal/ingest"
+	"fullqa/internal/lexicon"
+)
+
+// TestRegistry checks that detector names are unique and that each has
+// table tests in testdata/<name>.jsonl.
+func TestRegistry(t *testing.T) {
+	seen := map[string]bool{}
+	codes := map[string]string{}
+	for _, d := range Registry(DefaultConfig(), testLexicon(t)) {
+		if seen[d.Name()] {
+			t.Errorf("detector name %q is used twice", d.Name())
+		}
+		seen[d.Name()] = true
+		if len(d.Codes()) == 0 {
+			t.Errorf("detector %q declares no codes", d.Name())
+		}
+		for _, c := range d.Codes() {
+			if other, dup := codes[c]; dup {
+				t.Errorf("code %q is emitted by both %q and %q", c, other, d.Name())
+			}
+			codes[c] = d.Name()
+		}
+		if _, err := os.Stat(filepath.Join("testdata", d.Name()+".jsonl")); err != nil {
+			t.Errorf("detector %q has no testdata/%s.jsonl", d.Name(), d.Name())
+		}
+	}
+}
+
+func testLexicon(t testing.TB) lexicon.Lists {
+	t.Helper()
+	l, err := lexicon.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// testCase is one line of testdata/<detector>.jsonl: a canonical
+// conversation plus the findings the detector must give, as "code@n" (n is
+// the finding's first message number) and "tag:name" for scene tags.
+// Exactly these, no more: a missing or an extra finding fails the test.
+type testCase struct {
+	ID   string   `json:"id"`
+	Want []string `json:"want"`
+	Note string   `json:"note"`
+}
+
+// TestDetectorTables runs every detector over its hand-written cases.
+func TestDetectorTables(t *testing.T) {
+	for _, d := range Registry(DefaultConfig(), testLexicon(t)) {
+		t.Run(d.Name(), func(t *testing.T) {
+			runTable(t, d, filepath.Join("testdata", d.Name()+".jsonl"))
+		})
+	}
+}
+
+func runTable(t *testing.T, d Detector, path string) {
+	t.Helper()
+	eng, err := NewEngine([]Detector{d}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := loadCases(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	rd, err := ingest.Open(path, fh, ingest.Options{Format: ingest.FormatJSONL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for {
+		c, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc := cases[n]
+		n++
+		_, out := eng.Inspect(c, nil)
+		var got []string
+		for _, f := range out.Findings {
+			if len(f.Messages) == 0 {
+				t.Errorf("%s: finding %s has no evidence messages", c.ID, f.Code)
+				continue
+			}
+			if strings.TrimSpace(f.Evidence) == "" {
+				t.Errorf("%s: finding %s has empty evidence", c.ID, f.Code)
+			}
+			got = append(got, fmt.Sprintf("%s@%d", f.Code, f.Messages[0]))
+		}
+		for _, tg := range out.Tags {
+			got = append(got, "tag:"+tg.Name)
+		}
+		sort.Strings(got)
+		want := append([]string(nil), tc.Want...)
+		sort.Strings(want)
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s (%s):\n got  %v\n want %v", c.ID, tc.Note, got, want)
+		}
+	}
+	if n == 0 {
+		t.Fatalf("%s: no cases", path)
+	}
+}
+
+func loadCases(path string) ([]testCase, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	var out []testCase
+	sc := bufio.NewScanner(fh)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var tc testCase
+		if err := json.Unmarshal(sc.Bytes(), &tc); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, tc)
+	}
+	return out, sc.Err()
+}

@@ -1,0 +1,271 @@
+// Package eval measures detectors against hand-labelled dev sets. The labels
+// live in testdata keyed by session id and message number; the chats they
+// refer to are read from the shared data folder at evaluation time.
+package eval
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"fullqa/internal/detect"
+	"fullqa/internal/ingest"
+	"fullqa/internal/scan"
+)
+
+// Labels is one labelled session (see ../shared/LABELLING.md).
+type Labels struct {
+	SessionID        string `json:"session_id"`
+	AgentPromise     []int  `json:"agent_promise"`
+	CustomerNegative []int  `json:"customer_negative"`
+	CustomerThreat   []int  `json:"customer_threat"`
+	CustomerRepeat   []int  `json:"customer_repeat"`
+	AgentRude        []int  `json:"agent_rude"`
+	AgentRefuse      []int  `json:"agent_refuse"`
+	SceneRefund      bool   `json:"scene_refund"`
+	SceneComp        bool   `json:"scene_compensation"`
+	SceneLogistics   bool   `json:"scene_logistics"`
+	SceneQuality     bool   `json:"scene_quality"`
+	Loop             bool   `json:"loop"`
+	Unresolved       bool   `json:"unresolved"`
+	RepeatContact    bool   `json:"repeat_contact_signal"`
+	PromiseConflict  bool   `json:"promise_conflict"`
+	Note             string `json:"note"`
+}
+
+// LoadLabels reads a labels JSONL file.
+func LoadLabels(path string) (map[string]*Labels, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("labels: %w", err)
+	}
+	defer fh.Close()
+	out := map[string]*Labels{}
+	sc := bufio.NewScanner(fh)
+	line := 0
+	for sc.Scan() {
+		line++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var l Labels
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		out[l.SessionID] = &l
+	}
+	return out, sc.Err()
+}
+
+// Count is a confusion count for one label.
+type Count struct {
+	Name       string
+	TP, FP, FN int
+}
+
+// Precision is TP/(TP+FP), or -1 when nothing was predicted.
+func (c Count) Precision() float64 {
+	if c.TP+c.FP == 0 {
+		return -1
+	}
+	return float64(c.TP) / float64(c.TP+c.FP)
+}
+
+// Recall is TP/(TP+FN), or -1 when there are no positives.
+func (c Count) Recall() float64 {
+	if c.TP+c.FN == 0 {
+		return -1
+	}
+	return float64(c.TP) / float64(c.TP+c.FN)
+}
+
+// Report is the outcome of one evaluation.
+type Report struct {
+	Sessions int
+	Counts   []Count
+	// Errors lists, per label, the disagreements for inspection.
+	Errors map[string][]string
+}
+
+func (r *Report) count(name string) *Count {
+	for i := range r.Counts {
+		if r.Counts[i].Name == name {
+			return &r.Counts[i]
+		}
+	}
+	r.Counts = append(r.Counts, Count{Name: name})
+	return &r.Counts[len(r.Counts)-1]
+}
+
+func (r *Report) add(name string, pred, gold bool, where string) {
+	c := r.count(name)
+	switch {
+	case pred && gold:
+		c.TP++
+	case pred:
+		c.FP++
+		r.Errors[name] = append(r.Errors[name], "FP "+where)
+	case gold:
+		c.FN++
+		r.Errors[name] = append(r.Errors[name], "FN "+where)
+	}
+}
+
+// messageLabels maps a finding code (or "emotion:negative") to the label
+// list it is measured against, per message.
+var messageLabels = []struct {
+	code string
+	get  func(*Labels) []int
+}{
+	{"promise.made", func(l *Labels) []int { return l.AgentPromise }},
+	{"emotion:negative", func(l *Labels) []int { return l.CustomerNegative }},
+	{"emotion.negative", func(l *Labels) []int { return l.CustomerNegative }},
+	{"threat.escalation", func(l *Labels) []int { return l.CustomerThreat }},
+	{"loop.repeat", func(l *Labels) []int { return l.CustomerRepeat }},
+	{"attitude.rude", func(l *Labels) []int { return l.AgentRude }},
+}
+
+// sessionLabels maps a finding code or "tag:x" to a session label.
+var sessionLabels = []struct {
+	code string
+	get  func(*Labels) bool
+}{
+	{"tag:refund", func(l *Labels) bool { return l.SceneRefund }},
+	{"tag:compensation", func(l *Labels) bool { return l.SceneComp }},
+	{"tag:logistics", func(l *Labels) bool { return l.SceneLogistics }},
+	{"tag:quality", func(l *Labels) bool { return l.SceneQuality }},
+	{"sensitive.refund", func(l *Labels) bool { return l.SceneRefund }},
+	{"sensitive.compensation", func(l *Labels) bool { return l.SceneComp }},
+	{"loop.misunderstanding", func(l *Labels) bool { return l.Loop }},
+	{"resolution.unresolved", func(l *Labels) bool { return l.Unresolved }},
+	{"repeat.contact", func(l *Labels) bool { return l.RepeatContact }},
+	{"promise.conflict", func(l *Labels) bool { return l.PromiseConflict }},
+}
+
+// Detectors scans the JDDC file with eng and compares with labels. Only
+// labels whose code some detector of eng emits are reported. The
+// repeat.contact detector is also compared with JD's own is_repeat flag over
+// every session of the file ("repeat.contact vs is_repeat").
+func Detectors(ctx context.Context, eng *detect.Engine, jddcPath string, labels map[string]*Labels) (*Report, error) {
+	emits := map[string]bool{}
+	for _, d := range eng.Detectors() {
+		for _, c := range d.Codes() {
+			emits[c] = true
+		}
+	}
+	emotionOn := false
+	fh, err := os.Open(jddcPath)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	rd, err := ingest.Open(jddcPath, fh, ingest.Options{Format: ingest.FormatJDDC})
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Errors: map[string][]string{}}
+	for _, m := range messageLabels {
+		if emits[m.code] {
+			rep.count(m.code)
+		}
+	}
+	for _, s := range sessionLabels {
+		if emits[s.code] {
+			rep.count(s.code)
+		}
+	}
+	for {
+		c, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		var r scan.Result
+		r.Conv = c
+		scan.Inspect(eng, &r, nil, 0)
+		emotionOn = emotionOn || r.Emotion != nil
+		got := map[string]bool{}
+		gotMsg := map[string]map[int]bool{}
+		for _, f := range r.Findings {
+			got[f.Code] = true
+			if len(f.Messages) > 0 {
+				if gotMsg[f.Code] == nil {
+					gotMsg[f.Code] = map[int]bool{}
+				}
+				gotMsg[f.Code][f.Messages[0]] = true
+			}
+		}
+		for _, t := range r.Tags {
+			got["tag:"+t.Name] = true
+		}
+		if r.Emotion != nil {
+			gotMsg["emotion:negative"] = map[int]bool{}
+			for i, e := range r.Emotion {
+				if e.Label == detect.EmotionNegative {
+					gotMsg["emotion:negative"][i] = true
+				}
+			}
+		}
+		if emits["repeat.contact"] {
+			rep.add("repeat.contact vs is_repeat (all sessions)", got["repeat.contact"], c.Meta["is_repeat"] == "1", c.ID)
+		}
+		l, ok := labels[c.ID]
+		if !ok {
+			continue
+		}
+		rep.Sessions++
+		for _, m := range messageLabels {
+			if !emits[m.code] && !(m.code == "emotion:negative" && r.Emotion != nil) {
+				continue
+			}
+			gold := map[int]bool{}
+			for _, n := range m.get(l) {
+				gold[n] = true
+			}
+			for n := range c.Messages {
+				rep.add(m.code, gotMsg[m.code][n], gold[n], fmt.Sprintf("%s[%d] %s", c.ID, n, clip(c.Messages[n].Text)))
+			}
+		}
+		for _, s := range sessionLabels {
+			if !emits[strings.TrimPrefix(s.code, "tag:")] && !emits[s.code] {
+				continue
+			}
+			rep.add(s.code, got[s.code], s.get(l), c.ID)
+		}
+	}
+	sort.SliceStable(rep.Counts, func(i, j int) bool { return rep.Counts[i].Name < rep.Counts[j].Name })
+	return rep, nil
+}
+
+func clip(s string) string {
+	r := []rune(s)
+	if len(r) > 60 {
+		return string(r[:60]) + "…"
+	}
+	return s
+}
+
+// String renders the report as a table.
+func (r *Report) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "labelled sessions: %d\n\n%-44s %5s %5s %5s %9s %7s\n", r.Sessions, "label", "TP", "FP", "FN", "precision", "recall")
+	for _, c := range r.Counts {
+		fmt.Fprintf(&b, "%-44s %5d %5d %5d %9s %7s\n", c.Name, c.TP, c.FP, c.FN, fmtRatio(c.Precision()), fmtRatio(c.Recall()))
+	}
+	return b.String()
+}
+
+func fmtRatio(v float64) string {
+	if v < 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.3f", v)
+}

@@ -1,0 +1,48 @@
+package lexicon
+
+import "testing"
+
+func TestDefaultAndOverrides(t *testing.T) {
+	l, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Words("response_closings")) < 20 {
+		t.Fatalf("response_closings has %d terms", len(l.Words("response_closings")))
+	}
+	l2, err := Load(Overrides{
+		Add:    map[string][]string{"response_closings": {" 好的哈 "}, "shop_forbidden": {"亲爱的"}},
+		Remove: map[string][]string{"response_closings": {"好的"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func(list []string, w string) bool {
+		for _, x := range list {
+			if x == w {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(l2.Words("response_closings"), "好的哈") || has(l2.Words("response_closings"), "好的") {
+		t.Errorf("overrides not applied: %v", l2.Words("response_closings"))
+	}
+	if !has(l2.Words("shop_forbidden"), "亲爱的") {
+		t.Error("a new list from add is missing")
+	}
+	if _, err := Load(Overrides{Remove: map[string][]string{"no_such_list": {"x"}}}); err == nil {
+		t.Error("removing from an unknown list must fail")
+	}
+	if !has(l.Words("response_closings"), "好的") {
+		t.Error("Load changed the default lists")
+	}
+}
+
+func TestParseComments(t *testing.T) {
+	got := parse([]byte("# head\n退款 # refund\n\n  换货  \n#E-s表情\n"))
+	want := []string{"退款", "换货", "#E-s表情"}
+	if len(got) != 3 || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("got %q", got)
+	}
+}

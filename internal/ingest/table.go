@@ -167,15 +167,15 @@ func (r *tableReader) Next() (*conversation.Conversation, error) {
 			r.sess.flushAll()
 			continue
 		}
-		line, _ := r.cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				r.sess.reject(&RecordError{File: r.name, Line: pe.Line, Msg: pe.Err.Error()})
 				continue
 			}
-			return nil, fmt.Errorf("%s:%d: %w", r.name, line, err)
+			return nil, fmt.Errorf("%s: %w", r.name, err)
 		}
+		line, _ := r.cr.FieldPos(0)
 		r.row(rec, line)
 	}
 }

@@ -65,15 +65,15 @@ func newTWCSReader(name string, br *bufio.Reader, opts *Options) (*twcsReader, e
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				r.errs = append(r.errs, &RecordError{File: name, Line: pe.Line, Msg: pe.Err.Error()})
 				continue
 			}
-			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		line, _ := cr.FieldPos(0)
 		get := func(f string) string {
 			if i := col[f]; i < len(rec) {
 				return strings.TrimSpace(rec[i])

@@ -85,8 +85,8 @@ func runScan(ctx context.Context, args []string, env Env) int {
 	}
 	eng, err := newEngine(cfg, f.detectors, true)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
-		return ExitError
+		fmt.Fprintf(env.Stderr, "fullqa scan: %v\n", err)
+		return ExitUsage // a bad --detectors value or a bad word list in the config
 	}
 	var htmlw *report.HTML
 	if f.format == "html" {

@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// run invokes the CLI in-process and returns exit code, stdout, stderr.
+func run(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, Env{
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	return code, out.String(), errb.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/cli -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from golden file; got:\n%s", name, got)
+	}
+}
+
+func TestScanTextGolden(t *testing.T) {
+	code, out, stderr := run(t, "", "scan", "--detectors", "response", filepath.Join("..", "..", "examples", "chats.jsonl"))
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	golden(t, "chats.response.txt", out)
+}
+
+func TestScanJSONLContract(t *testing.T) {
+	code, out, stderr := run(t, "", "scan", filepath.Join("..", "..", "examples", "chats.jsonl"), "--format", "jsonl")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 6 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	for _, l := range lines {
+		var r struct {
+			ID       string `json:"id"`
+			Score    *int   `json:"score"`
+			Tags     []string
+			Findings []struct {
+				Code, Severity, Evidence string
+				Messages                 []int
+			}
+			Messages []struct {
+				N int `json:"n"`
+			}
+			KPI map[string]any `json:"kpi"`
+		}
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.ID == "" || r.Score == nil || r.Tags == nil || r.KPI == nil {
+			t.Errorf("missing contract fields: %s", l)
+		}
+		for i, m := range r.Messages {
+			if m.N != i {
+				t.Errorf("%s: message %d numbered %d", r.ID, i, m.N)
+			}
+		}
+		for _, f := range r.Findings {
+			if f.Code == "" || f.Severity == "" || f.Evidence == "" || len(f.Messages) == 0 {
+				t.Errorf("%s: finding without code/severity/evidence: %+v", r.ID, f)
+			}
+		}
+	}
+	if !strings.Contains(out, `"first_response_s":10`) {
+		t.Errorf("kpi first_response_s missing: %s", lines[0])
+	}
+}
+
+func TestScanBadRecords(t *testing.T) {
+	bad := filepath.Join("..", "ingest", "testdata", "bad.jsonl")
+	rejects := filepath.Join(t.TempDir(), "rejects.jsonl")
+	code, out, stderr := run(t, "", "scan", bad, "--format", "jsonl", "--rejects", rejects)
+	if code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if n := strings.Count(out, "\n"); n != 3 {
+		t.Errorf("%d good results, want 3", n)
+	}
+	if !strings.Contains(stderr, `bad.jsonl:3: messages[0].role: unknown role "cust"`) {
+		t.Errorf("stderr lacks the field error:\n%s", stderr)
+	}
+	rj, _ := os.ReadFile(rejects)
+	if n := strings.Count(string(rj), "\n"); n != 8 {
+		t.Errorf("rejects file has %d lines, want 8:\n%s", n, rj)
+	}
+	code, out, _ = run(t, "", "scan", bad, "--strict")
+	if code != ExitBadRecords {
+		t.Errorf("--strict exit %d, want %d", code, ExitBadRecords)
+	}
+	_ = out
+	code, out, _ = run(t, "", "scan", bad)
+	if code != ExitOK || !strings.Contains(out, "bad records    8") {
+		t.Errorf("text report must count bad records (exit %d):\n%s", code, out)
+	}
+}
+
+func TestScanUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"scan"},
+		{"scan", "x.jsonl", "--format", "pdf"},
+		{"scan", "x.jsonl", "--detectors", "nope"},
+		{"scan", "x.jsonl", "--bogus"},
+		{"frobnicate"},
+		{"scan", "x.jsonl", "--config", filepath.Join("testdata", "bad-config.yaml")},
+	} {
+		if code, _, _ := run(t, "", args...); code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
+		}
+	}
+	if code, _, stderr := run(t, "", "scan", "does-not-exist.jsonl"); code != ExitError || !strings.Contains(stderr, "does-not-exist.jsonl") {
+		t.Errorf("missing file: exit %d %s", code, stderr)
+	}
+}
+
+func TestScanStdinAndNone(t *testing.T) {
+	in := `{"id":"a","messages":[{"role":"customer","text":"在吗"}]}` + "\n"
+	code, out, _ := run(t, in, "scan", "-", "--format", "jsonl", "--detectors", "none")
+	if code != ExitOK || !strings.Contains(out, `"id":"a"`) || strings.Contains(out, "response.missed") {
+		t.Errorf("exit %d out %s", code, out)
+	}
+}
+
+func TestScanHTML(t *testing.T) {
+	code, out, _ := run(t, "", "scan", filepath.Join("..", "..", "examples", "chats.jsonl"), "--format", "html")
+	if code != ExitOK || !strings.HasPrefix(out, "<!doctype html>") || !strings.Contains(out, "response.missed") ||
+		strings.Contains(out, "http://") || strings.Contains(out, "https://") {
+		t.Errorf("exit %d; html must be self-contained and list findings", code)
+	}
+}
+
+func TestConfigCommand(t *testing.T) {
+	code, out, _ := run(t, "", "config")
+	if code != ExitOK || !strings.Contains(out, "slow_after: 3m0s") || !strings.Contains(out, "timezone: Asia/Shanghai") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	cfg := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(cfg, []byte("detect:\n  response:\n    slow_after: 5m\n"), 0o644)
+	code, out, _ = run(t, "", "config", "--config", cfg)
+	if code != ExitOK || !strings.Contains(out, "slow_after: 5m0s") {
+		t.Errorf("override not applied (exit %d):\n%s", code, out)
+	}
+	code, _, stderr := run(t, "", "config", "--config", filepath.Join("testdata", "bad-config.yaml"))
+	if code != ExitUsage || !strings.Contains(stderr, "slow_aftr") {
+		t.Errorf("unknown key must be an error naming it (exit %d): %s", code, stderr)
+	}
+}

@@ -63,7 +63,11 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 		s = &Scratch{}
 	}
 	n := len(c.Messages)
-	in := &Input{Conv: c, Norm: make([]string, n), Hits: make([][]KeywordHit, n)}
+	in := &Input{Conv: c}
+	if len(e.detectors) == 0 && e.emotion == nil {
+		return in, Output{} // --detectors none: parse only
+	}
+	in.Norm, in.Hits = make([]string, n), make([][]KeywordHit, n)
 	for i := range c.Messages {
 		s.buf = text.AppendNormalized(s.buf[:0], c.Messages[i].Text)
 		in.Norm[i] = string(s.buf)

@@ -37,8 +37,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	switch args[0] {
-	case "scan":
-		return runScan(ctx, args[1:], env)
+	case "scan", "report":
+		return runScan(ctx, args[0], args[1:], env)
 	case "config":
 		return runConfig(args[1:], env)
 	case "eval":
@@ -57,6 +57,7 @@ func usage(w io.Writer) {
 
 commands:
   scan FILE...    inspect conversations and report findings (- reads stdin)
+  report FILE...  the same scan, for the aggregated reports: --format text|json|html|xlsx
   config          print the effective configuration
   eval detectors  measure detectors against the labelled JDDC dev set
   help            show this help

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -33,17 +34,23 @@ type scanFlags struct {
 	columns, roles                          kvList
 }
 
-func runScan(ctx context.Context, args []string, env Env) int {
+// outputFormats are the values of --format: per-conversation results
+// (jsonl) or one aggregated report (text, json, html, xlsx).
+var outputFormats = []string{"text", "jsonl", "json", "html", "xlsx"}
+
+// runScan implements both `scan` and `report`: they read and inspect the
+// same way and differ only in their default output.
+func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 	var f scanFlags
 	f.columns, f.roles = kvList{}, kvList{}
-	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "usage: fullqa scan [flags] FILE... (- for stdin)")
+		fmt.Fprintf(env.Stderr, "usage: fullqa %s [flags] FILE... (- for stdin)\n", cmd)
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&f.config, "config", "", "YAML config file")
-	fs.StringVar(&f.format, "format", "text", "output format: text, jsonl or html")
+	fs.StringVar(&f.format, "format", "text", "output: text, jsonl (one result per conversation), json (KPI report), html or xlsx")
 	fs.StringVar(&f.out, "out", "", "write the report to this file instead of stdout")
 	fs.StringVar(&f.detectors, "detectors", "all", "detectors to run: all, none (parse only) or name,name")
 	fs.StringVar(&f.rejects, "rejects", "", "write bad records, as read, to this file")
@@ -67,10 +74,16 @@ func runScan(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintln(env.Stderr, "fullqa scan: no input files (use - for stdin)")
 		return ExitUsage
 	}
-	switch f.format {
-	case "text", "jsonl", "html":
-	default:
-		fmt.Fprintf(env.Stderr, "fullqa scan: --format %q: want text, jsonl or html\n", f.format)
+	okFormat := false
+	for _, v := range outputFormats {
+		okFormat = okFormat || v == f.format
+	}
+	if !okFormat {
+		fmt.Fprintf(env.Stderr, "fullqa %s: --format %q: want one of %s\n", cmd, f.format, strings.Join(outputFormats, ", "))
+		return ExitUsage
+	}
+	if f.format == "xlsx" && f.out == "" {
+		fmt.Fprintf(env.Stderr, "fullqa %s: --format xlsx needs --out FILE.xlsx\n", cmd)
 		return ExitUsage
 	}
 	cfg, err := config.Load(f.config)
@@ -113,7 +126,8 @@ func runScan(ctx context.Context, args []string, env Env) int {
 		// collections buy throughput for a bounded amount of memory.
 		debug.SetGCPercent(400)
 	}
-	r := &scanRun{env: env, cfg: cfg, flags: &f, eng: eng, summary: report.NewSummary(cfg.Scan.Riskiest)}
+	r := &scanRun{env: env, cfg: cfg, flags: &f, eng: eng,
+		builder: report.NewBuilder(cfg.Score, cfg.Scan.Riskiest, f.format == "xlsx")}
 	return r.run(ctx, files, htmlw)
 }
 
@@ -182,7 +196,8 @@ type scanRun struct {
 	cfg     config.Config
 	flags   *scanFlags
 	eng     *detect.Engine
-	summary *report.Summary
+	builder *report.Builder
+	counted int // conversations scanned, for the log line
 	jsonl   *report.JSONL
 	rejects *bufio.Writer
 	shown   int
@@ -237,13 +252,22 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 			code = ExitError
 		}
 	}
-	s.summary.Finish()
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = filepath.Base(f)
+	}
+	rep := s.builder.Finish("fullqa 质检报告 · "+strings.Join(names, ", "), s.cfg.Timezone, time.Now())
+	sum := rep.Summary
 	var err error
 	switch s.flags.format {
 	case "text":
-		err = report.WriteText(out, s.summary)
+		err = report.WriteText(out, rep)
+	case "json":
+		err = report.WriteJSON(out, rep)
 	case "html":
-		err = htmlw.Write(out, s.summary, "fullqa 质检报告 · "+strings.Join(files, ", "))
+		err = htmlw.Write(out, rep)
+	case "xlsx":
+		err = report.WriteXLSX(out, rep)
 	}
 	if err != nil {
 		fmt.Fprintf(s.env.Stderr, "fullqa: write report: %v\n", err)
@@ -253,10 +277,10 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 		fmt.Fprintf(s.env.Stderr, "… and %d more bad records\n", s.shown-maxShownErrors)
 	}
 	el := time.Since(start)
-	s.env.Log.Info("scan done", "conversations", s.summary.Conversations, "messages", s.summary.Messages,
-		"findings", s.summary.Findings, "bad_records", s.summary.Rejected,
+	s.env.Log.Info("scan done", "conversations", sum.Conversations, "messages", sum.Messages,
+		"findings", sum.Findings, "bad_records", sum.Rejected,
 		"seconds", fmt.Sprintf("%.2f", el.Seconds()),
-		"conv_per_s", fmt.Sprintf("%.0f", float64(s.summary.Conversations)/el.Seconds()),
+		"conv_per_s", fmt.Sprintf("%.0f", float64(sum.Conversations)/el.Seconds()),
 		"mb_per_s", fmt.Sprintf("%.1f", float64(bytesRead.Load())/1e6/el.Seconds()))
 	return code
 }
@@ -289,9 +313,10 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 		var re *ingest.RecordError
 		return errors.As(err, &re)
 	}
+	loc, _ := s.cfg.Location()
 	err = scan.Run(ctx, rd, isRecord, s.eng, scan.Options{Workers: s.cfg.Scan.Workers,
-		SlowRound: time.Duration(s.cfg.Detect.Response.SlowAfter)}, func(r *scan.Result) error {
-		s.summary.Add(r)
+		Score: s.cfg.Score, Location: loc}, func(r *scan.Result) error {
+		s.builder.Add(r)
 		if r.Err != nil {
 			return s.reject(r.Err)
 		}

@@ -17,6 +17,7 @@ import (
 	"fullqa/internal/detect"
 	"fullqa/internal/ingest"
 	"fullqa/internal/lexicon"
+	"fullqa/internal/score"
 )
 
 // Config is the whole configuration.
@@ -28,6 +29,9 @@ type Config struct {
 	Detect   detect.Config `yaml:"detect"`
 	// Lexicon adds to, removes from or replaces the built-in word lists.
 	Lexicon lexicon.Overrides `yaml:"lexicon"`
+	// Score holds the scorecard, KPI rules, teams and vendor contracts
+	// (top-level keys scorecard, kpi, teams, contracts).
+	Score score.Config `yaml:",inline"`
 }
 
 // Ingest configures the importers.
@@ -52,6 +56,7 @@ func Default() Config {
 		Ingest:   Ingest{Gap: detect.Duration(ingest.DefaultGap), MaxLine: ingest.DefaultMaxLine},
 		Scan:     Scan{Riskiest: 20},
 		Detect:   detect.DefaultConfig(),
+		Score:    score.DefaultConfig(),
 	}
 }
 
@@ -101,6 +106,9 @@ func (c Config) Validate() error {
 		return errors.New("ingest.session_gap, ingest.max_record_bytes, scan.workers and scan.riskiest must not be negative")
 	}
 	if _, err := lexicon.Load(c.Lexicon); err != nil {
+		return err
+	}
+	if err := c.Score.Validate(); err != nil {
 		return err
 	}
 	return c.Detect.Validate()

@@ -46,6 +46,16 @@ func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
 // Detectors returns the engine's detectors in run order.
 func (e *Engine) Detectors() []Detector { return e.detectors }
 
+// Has reports whether a detector of that name is in the engine.
+func (e *Engine) Has(name string) bool {
+	for _, d := range e.detectors {
+		if d.Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
 // Keywords returns the combined word lists, for tests and benchmarks.
 func (e *Engine) Keywords() *Keywords { return e.keywords }
 

@@ -170,6 +170,8 @@ func Detectors(ctx context.Context, eng *detect.Engine, jddcPath string, labels 
 		return nil, err
 	}
 	rep := &Report{Errors: map[string][]string{}}
+	var opts scan.Options
+	opts.Defaults()
 	for _, m := range messageLabels {
 		if emits[m.code] {
 			rep.count(m.code)
@@ -190,7 +192,7 @@ func Detectors(ctx context.Context, eng *detect.Engine, jddcPath string, labels 
 		}
 		var r scan.Result
 		r.Conv = c
-		scan.Inspect(eng, &r, nil, 0)
+		scan.Inspect(eng, &r, nil, &opts)
 		emotionOn = emotionOn || r.Emotion != nil
 		got := map[string]bool{}
 		gotMsg := map[string]map[int]bool{}

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"fullqa/internal/conversation"
+	"fullqa/internal/score"
 )
 
 //go:embed templates/*.html
@@ -26,15 +26,14 @@ func NewHTML() (*HTML, error) {
 	t, err := template.New("report.html").Funcs(template.FuncMap{
 		"pct":      pct,
 		"sevclass": severityClass,
-		"width": func(n, max int) string {
-			if max == 0 {
-				return "0%"
-			}
-			return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(max))
-		},
-		"join":  strings.Join,
-		"quote": func(r *Risky, n int) string { return r.Texts[n] },
-		"role":  func(r *Risky, n int) string { return r.Roles[n] },
+		"join":     strings.Join,
+		"quote":    func(r *Risky, n int) string { return r.Texts[n] },
+		"role":     func(r *Risky, n int) string { return r.Roles[n] },
+		"spark":    sparkline,
+		"fptr":     fptr,
+		"pptr":     pptr,
+		"fnum":     fnum,
+		"deref":    func(b *bool) bool { return b != nil && *b },
 		"div": func(a, b int) float64 {
 			if b == 0 {
 				return 0
@@ -49,15 +48,18 @@ func NewHTML() (*HTML, error) {
 }
 
 type htmlData struct {
+	R          *Report
 	S          *Summary
-	Title      string
-	Codes      []CodeCount
-	MaxCode    int
+	CodeChart  template.HTML
+	ScoreChart template.HTML
+	ScoreTrend template.HTML
+	RespTrend  template.HTML
+	EmoTrend   template.HTML
 	Severities []sevCount
-	Buckets    []bucket
-	MaxBucket  int
 	Tags       []CodeCount
-	Agents     []*AgentStats
+	Agents     []score.KPIs
+	Vendors    []score.KPIs
+	Days       []score.KPIs
 }
 
 type sevCount struct {
@@ -65,31 +67,46 @@ type sevCount struct {
 	Count int
 }
 
-type bucket struct {
-	Label string
-	Count int
-}
-
-// Write renders the report for s.
-func (h *HTML) Write(w io.Writer, s *Summary, title string) error {
-	d := htmlData{S: s, Title: title, Codes: s.Codes(), Agents: s.AgentList()}
-	for _, c := range d.Codes {
-		if c.Count > d.MaxCode {
-			d.MaxCode = c.Count
-		}
+// Write renders the report.
+func (h *HTML) Write(w io.Writer, r *Report) error {
+	s := r.Summary
+	d := htmlData{R: r, S: s, Agents: r.By["agent"], Vendors: r.By["vendor"]}
+	var labels []string
+	var values []float64
+	for _, c := range s.Codes() {
+		labels = append(labels, c.Code)
+		values = append(values, float64(c.Count))
 	}
+	d.CodeChart = barChart(labels, values, "")
+	labels, values = nil, nil
+	for i, n := range s.ScoreBuckets {
+		l := fmt.Sprintf("%d–%d", i*10, i*10+9)
+		if i == 9 {
+			l = "90–100"
+		}
+		labels = append(labels, l)
+		values = append(values, float64(n))
+	}
+	d.ScoreChart = barChart(labels, values, "")
+	var days []string
+	var score, first, rate3, reply, neg []*float64
+	for _, k := range r.By["day"] {
+		if k.Key == "(no time)" {
+			continue
+		}
+		d.Days = append(d.Days, k)
+		days = append(days, k.Key)
+		score = append(score, k.MeanScore)
+		first = append(first, k.FirstResponseS)
+		rate3 = append(rate3, pctOf(k.ResponseRate3m))
+		reply = append(reply, pctOf(k.ReplyRate))
+		neg = append(neg, pctOf(k.NegativeShare))
+	}
+	d.ScoreTrend = lineChart(days, []series{{"平均分 mean score", score}}, 100, "")
+	d.RespTrend = lineChart(days, []series{{"3分钟响应率 %", rate3}, {"回复率 %", reply}}, 100, "%")
+	d.EmoTrend = lineChart(days, []series{{"负面情绪占比 % of customer messages", neg}, {"首响 s", first}}, 0, "")
 	for _, sev := range severities {
 		d.Severities = append(d.Severities, sevCount{sev, s.BySeverity[sev]})
-	}
-	for i, n := range s.ScoreBuckets {
-		label := fmt.Sprintf("%d–%d", i*10, i*10+9)
-		if i == 9 {
-			label = "90–100"
-		}
-		d.Buckets = append(d.Buckets, bucket{label, n})
-		if n > d.MaxBucket {
-			d.MaxBucket = n
-		}
 	}
 	for t, n := range s.Tags {
 		d.Tags = append(d.Tags, CodeCount{Code: t, Count: n})
@@ -98,5 +115,10 @@ func (h *HTML) Write(w io.Writer, s *Summary, title string) error {
 	return h.t.Execute(w, d)
 }
 
-// SeverityName exposes severity names to templates.
-func SeverityName(s conversation.Severity) string { return s.String() }
+func pctOf(v *float64) *float64 {
+	if v == nil {
+		return nil
+	}
+	p := *v * 100
+	return &p
+}

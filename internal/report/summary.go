@@ -45,8 +45,11 @@ type Risky struct {
 	Findings []conversation.Finding
 	Texts    map[int]string // message number → text, for the quoted evidence
 	Roles    map[int]string
-	worst    conversation.Severity
-	seq      int
+	// Emotion is the negative-emotion probability of each customer message
+	// in order, for the emotion curve; empty without an emotion model.
+	Emotion []float32
+	worst   conversation.Severity
+	seq     int
 }
 
 // NewSummary keeps the limit riskiest conversations.
@@ -142,6 +145,11 @@ func (s *Summary) Add(r *scan.Result) {
 			}
 		}
 	}
+	for i, e := range r.Emotion {
+		if e.Label != "" && c.Messages[i].Role == conversation.RoleCustomer {
+			rk.Emotion = append(rk.Emotion, e.Neg)
+		}
+	}
 	heap.Push(&s.top, rk)
 	if len(s.top) > s.limit {
 		heap.Pop(&s.top)
@@ -232,4 +240,25 @@ func (h *riskHeap) Pop() any {
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return x
+}
+
+// EmotionCurve draws the customer's negative emotion over the conversation
+// as a row of block characters (▁ calm … █ angry), empty without emotions.
+func (r *Risky) EmotionCurve() string {
+	if len(r.Emotion) == 0 {
+		return ""
+	}
+	blocks := []rune("▁▂▃▄▅▆▇█")
+	out := make([]rune, len(r.Emotion))
+	for i, v := range r.Emotion {
+		k := int(v * float32(len(blocks)))
+		if k >= len(blocks) {
+			k = len(blocks) - 1
+		}
+		if k < 0 {
+			k = 0
+		}
+		out[i] = blocks[k]
+	}
+	return string(out)
 }

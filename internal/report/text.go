@@ -7,19 +7,25 @@ import (
 	"strings"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/score"
 )
 
 // severities in display order, most serious first.
 var severities = []string{"critical", "high", "medium", "low", "info"}
 
-// WriteText writes the human summary of a scan: totals, counts by code and
-// severity, the riskiest conversations with their evidence quoted, and
-// per-agent counts when agents are known. Output is deterministic.
-func WriteText(w io.Writer, s *Summary) error {
+// WriteText writes the human report: totals, counts by code and severity,
+// KPIs (total, by day, by agent, by vendor), contract results, and the
+// riskiest conversations with their evidence quoted. Output is
+// deterministic so it can be diffed and golden-tested.
+func WriteText(w io.Writer, r *Report) error {
+	s := r.Summary
 	var b strings.Builder
-	fmt.Fprintf(&b, "fullqa scan report\n==================\n\n")
+	fmt.Fprintf(&b, "%s\n%s\n\n", r.Title, strings.Repeat("=", displayWidth(r.Title)))
 	fmt.Fprintf(&b, "conversations  %d\nmessages       %d\nfindings       %d\nmean score     %.1f\n",
 		s.Conversations, s.Messages, s.Findings, s.MeanScore())
+	if r.From != "" {
+		fmt.Fprintf(&b, "period         %s – %s (%s)\n", r.From, r.To, r.Timezone)
+	}
 	if s.Rejected > 0 {
 		fmt.Fprintf(&b, "bad records    %d (not scanned; see errors / --rejects)\n", s.Rejected)
 	}
@@ -44,22 +50,52 @@ func WriteText(w io.Writer, s *Summary) error {
 			fmt.Fprintf(&b, "  %-14s %6d (%.1f%%)\n", t, s.Tags[t], pct(s.Tags[t], s.Conversations))
 		}
 	}
-	if agents := s.AgentList(); len(agents) > 0 {
-		b.WriteString("\nagents                conversations  findings  per conv  mean score\n")
-		for _, a := range agents {
-			fmt.Fprintf(&b, "  %-20s %13d  %8d  %8.2f  %10.1f\n", a.Agent, a.Conversations, a.Total(),
-				float64(a.Total())/float64(a.Conversations), float64(a.ScoreSum)/float64(a.Conversations))
+	writeKPITable(&b, "KPIs", []score.KPIs{r.Total})
+	if days := r.By["day"]; len(days) > 1 {
+		writeKPITable(&b, "KPIs by day", days)
+	}
+	if agents := r.By["agent"]; len(agents) > 0 {
+		writeKPITable(&b, "KPIs by agent", agents)
+	}
+	if teams := r.By["team"]; len(teams) > 0 {
+		writeKPITable(&b, "KPIs by team", teams)
+	}
+	if vendors := r.By["vendor"]; len(vendors) > 0 {
+		writeKPITable(&b, "KPIs by vendor", vendors)
+	}
+	if len(r.Contracts) > 0 {
+		b.WriteString("\nvendor contracts\n")
+		for _, c := range r.Contracts {
+			state := "MET"
+			if !c.Met {
+				state = "MISSED"
+			}
+			fmt.Fprintf(&b, "  %s  %s  %s\n", c.Vendor, c.Period, state)
+			for _, t := range c.Targets {
+				if t.Actual == nil {
+					fmt.Fprintf(&b, "    %-18s %s %-8s actual n/a (the data cannot give it)\n", t.KPI, t.Op, fnum(t.Target))
+					continue
+				}
+				mark := "met"
+				if !*t.Met {
+					mark = "missed"
+				}
+				fmt.Fprintf(&b, "    %-18s %s %-8s actual %-8s gap %+.3g  %s\n", t.KPI, t.Op, fnum(t.Target), fnum(*t.Actual), *t.Gap, mark)
+			}
 		}
 	}
 	if len(s.Riskiest) > 0 {
 		b.WriteString("\nriskiest conversations\n")
-		for _, r := range s.Riskiest {
-			fmt.Fprintf(&b, "\n  %s  score %d", r.ID, r.Score)
-			if len(r.Agents) > 0 {
-				fmt.Fprintf(&b, "  agents %s", strings.Join(r.Agents, ","))
+		for _, rk := range s.Riskiest {
+			fmt.Fprintf(&b, "\n  %s  score %d", rk.ID, rk.Score)
+			if len(rk.Agents) > 0 {
+				fmt.Fprintf(&b, "  agents %s", strings.Join(rk.Agents, ","))
 			}
 			b.WriteByte('\n')
-			for _, f := range r.Findings {
+			if curve := rk.EmotionCurve(); curve != "" {
+				fmt.Fprintf(&b, "    emotion  %s\n", curve)
+			}
+			for _, f := range rk.Findings {
 				fmt.Fprintf(&b, "    [%s] %s %v: %s\n", f.Severity, f.Code, f.Messages, f.Evidence)
 				if f.Detail != "" {
 					fmt.Fprintf(&b, "        %s\n", f.Detail)
@@ -71,11 +107,63 @@ func WriteText(w io.Writer, s *Summary) error {
 	return err
 }
 
+// writeKPITable prints the main platform KPIs, one row per group.
+func writeKPITable(b *strings.Builder, title string, rows []score.KPIs) {
+	fmt.Fprintf(b, "\n%s\n  %-20s %6s %8s %8s %7s %7s %7s %6s %6s %6s %6s\n", title,
+		"", "conv", "首响s", "均响s", "3分钟率", "回复率", "答问比", "满意度", "均分", "慢回合", "长会话")
+	for _, k := range rows {
+		key := k.Key
+		if key == "total" {
+			key = "all"
+		}
+		fmt.Fprintf(b, "  %-20s %6d %8s %8s %7s %7s %7s %6s %6s %6d %6d\n", clipKey(key), k.Conversations,
+			fptr(k.FirstResponseS, "%.1f"), fptr(k.MeanResponseS, "%.1f"), pptr(k.ResponseRate3m), pptr(k.ReplyRate),
+			fptr(k.AnswerRatio, "%.2f"), pptr(k.Satisfaction), fptr(k.MeanScore, "%.1f"), k.SlowRounds, k.LongConversations)
+	}
+}
+
+func clipKey(s string) string {
+	r := []rune(s)
+	if len(r) > 20 {
+		return string(r[:19]) + "…"
+	}
+	return s
+}
+
+func fptr(v *float64, f string) string {
+	if v == nil {
+		return "n/a"
+	}
+	return fmt.Sprintf(f, *v)
+}
+
+func pptr(v *float64) string {
+	if v == nil {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f%%", *v*100)
+}
+
+func fnum(v float64) string { return fmt.Sprintf("%.4g", v) }
+
 func pct(n, of int) float64 {
 	if of == 0 {
 		return 0
 	}
 	return 100 * float64(n) / float64(of)
+}
+
+// displayWidth counts Chinese characters as two columns, for underlines.
+func displayWidth(s string) int {
+	w := 0
+	for _, r := range s {
+		if r >= 0x1100 {
+			w += 2
+		} else {
+			w++
+		}
+	}
+	return w
 }
 
 // severityClass maps a severity to a CSS class in the HTML report.

@@ -26,6 +26,7 @@ type Result struct {
 	Tags       []conversation.Tag
 	Emotion    []detect.MessageEmotion
 	Score      int
+	Fatal      bool
 	Deductions []score.Deduction
 	KPI        score.KPI
 }
@@ -37,9 +38,27 @@ type Source interface {
 
 // Options tunes the pipeline.
 type Options struct {
-	Workers   int           // 0 means GOMAXPROCS
-	Batch     int           // conversations per unit of work; 0 means 64
-	SlowRound time.Duration // the KPI's slow-response threshold
+	Workers  int            // 0 means GOMAXPROCS
+	Batch    int            // conversations per unit of work; 0 means 64
+	Score    score.Config   // scorecard and KPI rules
+	Location *time.Location // time zone for days and the service window; nil means Asia/Shanghai
+}
+
+// Defaults fills unset options.
+func (o *Options) Defaults() {
+	if len(o.Score.Scorecard.Categories) == 0 {
+		o.Score.Scorecard = score.DefaultScorecard()
+	}
+	if o.Score.KPI.SlowAfter == 0 {
+		o.Score.KPI = score.DefaultKPIConfig()
+	}
+	if o.Location == nil {
+		loc, err := time.LoadLocation("Asia/Shanghai")
+		if err != nil {
+			loc = time.FixedZone("CST", 8*3600)
+		}
+		o.Location = loc
+	}
 }
 
 // IsRecordError reports whether err is a bad record the run can skip. It
@@ -56,6 +75,7 @@ type batch struct {
 // sink as results with Err set; any other read error stops the run. sink
 // runs on one goroutine; an error from it stops the run.
 func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.Engine, opts Options, sink func(*Result) error) error {
+	opts.Defaults()
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -112,7 +132,7 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 				for i := range b.items {
 					r := &b.items[i]
 					if r.Err == nil {
-						Inspect(eng, r, &scratch, opts.SlowRound)
+						Inspect(eng, r, &scratch, &opts)
 					}
 				}
 				select {
@@ -157,17 +177,28 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 }
 
 // Inspect fills r from r.Conv: findings, tags, emotions, score and KPI.
-func Inspect(eng *detect.Engine, r *Result, scratch *detect.Scratch, slow time.Duration) {
-	if slow <= 0 {
-		slow = 3 * time.Minute
-	}
+// opts must have had Defaults applied.
+func Inspect(eng *detect.Engine, r *Result, scratch *detect.Scratch, opts *Options) {
 	in, out := eng.Inspect(r.Conv, scratch)
 	r.Findings, r.Tags, r.Emotion = out.Findings, out.Tags, in.Emotion
 	sort.SliceStable(r.Findings, func(i, j int) bool {
 		return firstMsg(r.Findings[i]) < firstMsg(r.Findings[j])
 	})
-	r.Score, r.Deductions = score.Conversation(r.Findings)
-	r.KPI = score.ConversationKPI(r.Conv, slow)
+	r.Score, r.Deductions, r.Fatal = opts.Score.Scorecard.Apply(r.Findings)
+	// When the response detector ran, an unanswered round it did not flag
+	// as missed is a closing that needs no answer ("好的谢谢"): the KPIs
+	// leave it out, so 回复率 and the 3-minute rate agree with the findings.
+	var excused func(int) bool
+	if eng.Has("response") {
+		missed := map[int]bool{}
+		for _, f := range r.Findings {
+			if f.Code == "response.missed" && len(f.Messages) > 0 {
+				missed[f.Messages[0]] = true
+			}
+		}
+		excused = func(first int) bool { return !missed[first] }
+	}
+	r.KPI = score.ConversationKPI(r.Conv, opts.Score.KPI, opts.Location, excused)
 }
 
 func firstMsg(f conversation.Finding) int {

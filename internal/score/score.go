@@ -1,113 +1,107 @@
 // Package score turns findings into what a merchant manages by: a score per
-// conversation and the per-conversation KPI inputs that reports aggregate.
+// conversation from the configured scorecard, and the platforms' KPIs per
+// agent, team, vendor, shop and day, with contract targets checked.
 package score
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
-	"fullqa/internal/conversation"
 	"fullqa/internal/detect"
 )
 
-// Deduction is points taken off a conversation's score for one finding.
-type Deduction struct {
-	Finding int    `json:"finding"` // index into the result's findings
-	Code    string `json:"code"`
-	Points  int    `json:"points"`
+// Config is the scoring part of the YAML config.
+type Config struct {
+	Scorecard Scorecard           `yaml:"scorecard"`
+	KPI       KPIConfig           `yaml:"kpi"`
+	Teams     map[string][]string `yaml:"teams"`     // team → agents
+	Contracts []Contract          `yaml:"contracts"` // vendor targets
 }
 
-// severityPoints is the default scorecard until one is configured: a
-// conversation starts at 100 and loses points per finding by severity.
-var severityPoints = [...]int{
-	conversation.SeverityInfo:     0,
-	conversation.SeverityLow:      2,
-	conversation.SeverityMedium:   5,
-	conversation.SeverityHigh:     15,
-	conversation.SeverityCritical: 40,
+// DefaultConfig returns the shipped scorecard and the platform KPI rules.
+func DefaultConfig() Config {
+	return Config{Scorecard: DefaultScorecard(), KPI: DefaultKPIConfig()}
 }
 
-// Conversation scores a conversation from its findings, 0..100, and lists
-// the deductions so every point lost points at its evidence.
-func Conversation(findings []conversation.Finding) (int, []Deduction) {
-	s := 100
-	var ds []Deduction
-	for i, f := range findings {
-		p := 0
-		if int(f.Severity) < len(severityPoints) {
-			p = severityPoints[f.Severity]
-		}
-		if p == 0 {
-			continue
-		}
-		ds = append(ds, Deduction{Finding: i, Code: f.Code, Points: p})
-		s -= p
+// Validate checks every part.
+func (c Config) Validate() error {
+	if err := c.Scorecard.Validate(); err != nil {
+		return err
 	}
-	if s < 0 {
-		s = 0
+	if err := c.KPI.Validate(); err != nil {
+		return err
 	}
-	return s, ds
+	seen := map[string]string{}
+	for team, agents := range c.Teams {
+		for _, a := range agents {
+			if other, dup := seen[a]; dup {
+				return fmt.Errorf("teams: agent %q is in both %q and %q", a, other, team)
+			}
+			seen[a] = team
+		}
+	}
+	for i, ct := range c.Contracts {
+		if err := ct.Validate(); err != nil {
+			return fmt.Errorf("contracts[%d]: %w", i, err)
+		}
+	}
+	return nil
 }
 
-// KPI holds one conversation's inputs to the platform KPIs. Times are in
-// seconds; pointers are nil when the conversation has no timestamps or no
-// such event, so aggregates can exclude rather than guess.
-type KPI struct {
-	FirstResponseS *float64 `json:"first_response_s,omitempty"`
-	MeanResponseS  *float64 `json:"mean_response_s,omitempty"`
-	Rounds         int      `json:"rounds"`
-	Unanswered     int      `json:"unanswered_rounds"`
-	SlowRounds     int      `json:"slow_rounds,omitempty"`
-	CustomerMsgs   int      `json:"customer_messages"`
-	AgentMsgs      int      `json:"agent_messages"`
-	BotMsgs        int      `json:"bot_messages,omitempty"`
-	DurationS      *float64 `json:"duration_s,omitempty"`
+// KPIConfig holds the KPI rules. Defaults follow the platforms: the
+// 3-minute human response rule, a service window of 08:00–23:00 for the
+// 3分钟响应率, a customer counted as replied (回复率) when nothing they sent
+// that day waited more than an hour, and a conversation counted as long
+// beyond 40 messages or 30 minutes.
+type KPIConfig struct {
+	SlowAfter    detect.Duration `yaml:"slow_after"`
+	ServiceStart string          `yaml:"service_start"`
+	ServiceEnd   string          `yaml:"service_end"`
+	ReplyWithin  detect.Duration `yaml:"reply_within"`
+	LongMessages int             `yaml:"long_messages"`
+	LongDuration detect.Duration `yaml:"long_duration"`
 }
 
-// ConversationKPI computes the KPI inputs. slow is the 3-minute rule.
-func ConversationKPI(c *conversation.Conversation, slow time.Duration) KPI {
-	var k KPI
-	for i := range c.Messages {
-		switch c.Messages[i].Role {
-		case conversation.RoleCustomer:
-			k.CustomerMsgs++
-		case conversation.RoleAgent:
-			k.AgentMsgs++
-		case conversation.RoleBot:
-			k.BotMsgs++
-		}
+// DefaultKPIConfig returns the platform rules.
+func DefaultKPIConfig() KPIConfig {
+	return KPIConfig{SlowAfter: detect.Duration(3 * time.Minute), ServiceStart: "08:00", ServiceEnd: "23:00",
+		ReplyWithin: detect.Duration(time.Hour), LongMessages: 40, LongDuration: detect.Duration(30 * time.Minute)}
+}
+
+// Validate checks the window and thresholds.
+func (k KPIConfig) Validate() error {
+	if k.SlowAfter <= 0 || k.ReplyWithin <= 0 || k.LongDuration <= 0 || k.LongMessages <= 0 {
+		return errors.New("kpi: slow_after, reply_within, long_duration and long_messages must be positive")
 	}
-	rounds := detect.Rounds(c)
-	k.Rounds = len(rounds)
-	var sum time.Duration
-	n := 0
-	for _, r := range rounds {
-		if !r.Answered() {
-			k.Unanswered++
-			continue
-		}
-		if !r.HasTimes {
-			continue
-		}
-		if k.FirstResponseS == nil {
-			v := r.Wait.Seconds()
-			k.FirstResponseS = &v
-		}
-		if r.Wait > slow {
-			k.SlowRounds++
-		}
-		sum += r.Wait
-		n++
+	a, err := clock(k.ServiceStart)
+	if err != nil {
+		return fmt.Errorf("kpi.service_start: %w", err)
 	}
-	if n > 0 {
-		v := (sum / time.Duration(n)).Seconds()
-		k.MeanResponseS = &v
+	b, err := clock(k.ServiceEnd)
+	if err != nil {
+		return fmt.Errorf("kpi.service_end: %w", err)
 	}
-	if len(c.Messages) > 1 {
-		a, b := c.Messages[0].At, c.Messages[len(c.Messages)-1].At
-		if !a.IsZero() && !b.IsZero() {
-			v := b.Sub(a).Seconds()
-			k.DurationS = &v
-		}
+	if a >= b {
+		return errors.New("kpi: service_start must be before service_end")
 	}
-	return k
+	return nil
+}
+
+// clock parses "HH:MM" into a duration since midnight.
+func clock(s string) (time.Duration, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, fmt.Errorf("want HH:MM, got %q", s)
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+}
+
+// inWindow reports whether t (in loc) falls inside [start, end).
+func (k KPIConfig) inWindow(t time.Time, loc *time.Location) bool {
+	a, _ := clock(k.ServiceStart)
+	b, _ := clock(k.ServiceEnd)
+	lt := t.In(loc)
+	d := time.Duration(lt.Hour())*time.Hour + time.Duration(lt.Minute())*time.Minute + time.Duration(lt.Second())*time.Second
+	return d >= a && d < b
 }

@@ -1,0 +1,166 @@
+package report
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/detect"
+	"fullqa/internal/scan"
+	"fullqa/internal/score"
+)
+
+// Builder aggregates scan results into a Report as they stream by. It keeps
+// counts, the riskiest conversations, KPI groups and, when asked (xlsx),
+// one row per conversation with findings.
+type Builder struct {
+	sum      *Summary
+	agg      *score.Aggregator
+	cfg      score.Config
+	keepRows bool
+	rows     []ConvRow
+	from, to string
+}
+
+// ConvRow is one conversation with findings, for spreadsheets.
+type ConvRow struct {
+	ID       string
+	Day      string
+	Agents   string
+	Vendor   string
+	Shop     string
+	Score    int
+	Fatal    bool
+	Codes    string
+	Evidence string
+}
+
+// NewBuilder starts a report. riskiest is how many conversations to quote;
+// keepRows keeps a row per conversation with findings.
+func NewBuilder(cfg score.Config, riskiest int, keepRows bool) *Builder {
+	return &Builder{sum: NewSummary(riskiest), agg: score.NewAggregator(cfg), cfg: cfg, keepRows: keepRows}
+}
+
+// Add counts one result (or bad record).
+func (b *Builder) Add(r *scan.Result) {
+	b.sum.Add(r)
+	if r.Err != nil {
+		return
+	}
+	rec := &score.Record{Conv: r.Conv, KPI: r.KPI, Score: r.Score, Fatal: r.Fatal}
+	seen := map[string]bool{}
+	for _, f := range r.Findings {
+		if !seen[f.Code] {
+			seen[f.Code] = true
+			rec.Codes = append(rec.Codes, f.Code)
+		}
+	}
+	for i, e := range r.Emotion {
+		if e.Label != "" && r.Conv.Messages[i].Role == conversation.RoleCustomer {
+			rec.EmoMsgs++
+			if e.Label == detect.EmotionNegative {
+				rec.NegMsgs++
+			}
+		}
+	}
+	b.agg.Add(rec)
+	if d := r.KPI.Day; d != "" {
+		if b.from == "" || d < b.from {
+			b.from = d
+		}
+		if d > b.to {
+			b.to = d
+		}
+	}
+	if b.keepRows && len(r.Findings) > 0 {
+		var ev []string
+		for _, f := range r.Findings {
+			ev = append(ev, f.Code+" "+joinInts(f.Messages)+": "+f.Evidence)
+		}
+		agents := map[string]bool{}
+		var al []string
+		for _, m := range r.Conv.Messages {
+			if m.Agent != "" && !agents[m.Agent] {
+				agents[m.Agent] = true
+				al = append(al, m.Agent)
+			}
+		}
+		codes := append([]string(nil), rec.Codes...)
+		sort.Strings(codes)
+		b.rows = append(b.rows, ConvRow{ID: r.Conv.ID, Day: r.KPI.Day, Agents: strings.Join(al, ","), Vendor: r.Conv.Vendor,
+			Shop: r.Conv.Shop, Score: r.Score, Fatal: r.Fatal, Codes: strings.Join(codes, ","), Evidence: strings.Join(ev, "\n")})
+	}
+}
+
+// Report is a finished aggregation, what every writer renders.
+type Report struct {
+	Title     string
+	Generated time.Time
+	Timezone  string
+	From, To  string // first and last day with timestamps
+	Summary   *Summary
+	Total     score.KPIs
+	By        map[string][]score.KPIs // dimension → groups
+	Contracts []score.ContractResult
+	Rows      []ConvRow
+	Scorecard score.Scorecard
+}
+
+// Finish computes the figures and checks vendor contracts, over the whole
+// period and per day.
+func (b *Builder) Finish(title, tz string, now time.Time) *Report {
+	b.sum.Finish()
+	rep := &Report{Title: title, Generated: now, Timezone: tz, From: b.from, To: b.to, Summary: b.sum,
+		Total: b.agg.Total.KPIs(), By: map[string][]score.KPIs{}, Rows: b.rows, Scorecard: b.cfg.Scorecard}
+	for _, d := range score.Dimensions {
+		rep.By[d] = b.agg.By(d)
+	}
+	period := b.from
+	if b.to != b.from {
+		period = b.from + "~" + b.to
+	}
+	for _, c := range b.cfg.Contracts {
+		for _, v := range rep.By["vendor"] {
+			if v.Key == c.Vendor {
+				rep.Contracts = append(rep.Contracts, c.Check(period, v))
+			}
+		}
+	}
+	return rep
+}
+
+func joinInts(xs []int) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, x := range xs {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(itoa(x))
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	neg := i < 0
+	if neg {
+		i = -i
+	}
+	var buf [20]byte
+	n := len(buf)
+	for i > 0 {
+		n--
+		buf[n] = byte('0' + i%10)
+		i /= 10
+	}
+	if neg {
+		n--
+		buf[n] = '-'
+	}
+	return string(buf[n:])
+}

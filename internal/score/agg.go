@@ -1,0 +1,329 @@
+package score
+
+import (
+	"sort"
+
+	"fullqa/internal/conversation"
+)
+
+// Record is what the aggregator needs of one scanned conversation.
+type Record struct {
+	Conv     *conversation.Conversation
+	KPI      KPI
+	Score    int
+	Fatal    bool
+	Codes    []string // distinct finding codes
+	NegMsgs  int      // customer messages with negative emotion
+	EmoMsgs  int      // customer messages with an emotion label
+	NegScore []float32
+}
+
+// Group accumulates the KPIs of one slice of conversations (one agent, one
+// day, one vendor …). Ratios are computed by KPIs().
+type Group struct {
+	Key           string
+	conversations int
+	firstSum      float64
+	firstN        int
+	noHuman       int
+	respSum       float64
+	respN         int
+	rounds        int
+	slow          int
+	winRounds     int
+	win3          int
+	custDay       map[string]bool // customer|day → replied OK so far
+	received      map[string]bool // customer|day that got a human reply
+	custMsgs      int
+	agentMsgs     int
+	long          int
+	rated         int
+	satisfied     int
+	orderKnown    int
+	ordered       int
+	refundKnown   int
+	refunded      int
+	scoreSum      int
+	fatal         int
+	codes         map[string]int
+	emoMsgs       int
+	negMsgs       int
+}
+
+func newGroup(key string) *Group {
+	return &Group{Key: key, custDay: map[string]bool{}, received: map[string]bool{}, codes: map[string]int{}}
+}
+
+// share is the part of a record a group receives: all of it, or (for a
+// secondary agent) only the rounds and messages that agent handled.
+type share struct {
+	whole  bool
+	agent  string // for agent groups: whose rounds count
+	main   bool   // this agent is the conversation's main agent
+	custID string
+}
+
+func (g *Group) add(r *Record, s share) {
+	k := &r.KPI
+	c := r.Conv
+	g.conversations++
+	cust := s.custID + "|" + k.Day
+	if _, ok := g.custDay[cust]; !ok {
+		g.custDay[cust] = true
+	}
+	answeredBy := false
+	for i, rd := range k.rounds {
+		mine := s.whole || rd.agent == s.agent || (!rd.answered && s.main)
+		if !mine {
+			continue
+		}
+		g.rounds++
+		if !rd.answered {
+			g.custDay[cust] = false
+		} else {
+			answeredBy = true
+		}
+		if rd.answered && rd.timed {
+			g.respSum += rd.wait.Seconds()
+			g.respN++
+			if rd.wait > slowOf(k) {
+				g.slow++
+			}
+			if rd.wait.Seconds() > k.replyWithinS() {
+				g.custDay[cust] = false
+			}
+			if i == 0 {
+				g.firstSum += rd.wait.Seconds()
+				g.firstN++
+			}
+		}
+		if rd.window {
+			g.winRounds++
+			if rd.answered && rd.timed && rd.wait <= slowOf(k) {
+				g.win3++
+			}
+		}
+	}
+	if answeredBy {
+		g.received[cust] = true
+	}
+	if s.whole || s.main {
+		if k.AgentMsgs == 0 {
+			g.noHuman++
+		}
+		g.custMsgs += k.CustomerMsgs
+		if k.Long {
+			g.long++
+		}
+		if c.Rating > 0 {
+			g.rated++
+			if c.Rating >= 4 {
+				g.satisfied++
+			}
+		}
+		if c.Outcome != nil {
+			if c.Outcome.Ordered != nil {
+				g.orderKnown++
+				if *c.Outcome.Ordered {
+					g.ordered++
+				}
+			}
+			if c.Outcome.Refunded != nil {
+				g.refundKnown++
+				if *c.Outcome.Refunded {
+					g.refunded++
+				}
+			}
+		}
+		g.scoreSum += r.Score
+		if r.Fatal {
+			g.fatal++
+		}
+		for _, code := range r.Codes {
+			g.codes[code]++
+		}
+		g.emoMsgs += r.EmoMsgs
+		g.negMsgs += r.NegMsgs
+	}
+	if s.whole {
+		g.agentMsgs += k.AgentMsgs
+	} else {
+		for i := range c.Messages {
+			if c.Messages[i].Role == conversation.RoleAgent && c.Messages[i].Agent == s.agent {
+				g.agentMsgs++
+			}
+		}
+	}
+}
+
+// KPIs are one group's figures, as written in the JSON KPI report. A nil
+// pointer is a KPI the data cannot give (no timestamps, no ratings, no
+// order outcomes): it is reported as null, never guessed.
+type KPIs struct {
+	Key               string             `json:"key"`
+	Conversations     int                `json:"conversations"`
+	FirstResponseS    *float64           `json:"first_response_s"`
+	FirstResponseN    int                `json:"first_response_n"`
+	NoHumanReply      int                `json:"no_human_reply"`
+	MeanResponseS     *float64           `json:"mean_response_s"`
+	Rounds            int                `json:"rounds"`
+	SlowRounds        int                `json:"slow_rounds"`
+	ResponseRate3m    *float64           `json:"response_rate_3m"`
+	ReplyRate         *float64           `json:"reply_rate"`
+	AnswerRatio       *float64           `json:"answer_ratio"`
+	Consulted         int                `json:"consulted"`
+	Received          int                `json:"received"`
+	LongConversations int                `json:"long_conversations"`
+	Satisfaction      *float64           `json:"satisfaction"`
+	Rated             int                `json:"rated"`
+	ConversionRate    *float64           `json:"conversion_rate"`
+	Refunds           *int               `json:"refunds"`
+	MeanScore         *float64           `json:"mean_score"`
+	Fatal             int                `json:"fatal"`
+	NegativeShare     *float64           `json:"negative_share"`
+	FindingShare      map[string]float64 `json:"finding_share"`
+}
+
+func ratio(a, b int) *float64 {
+	if b == 0 {
+		return nil
+	}
+	v := float64(a) / float64(b)
+	return &v
+}
+
+func mean(sum float64, n int) *float64 {
+	if n == 0 {
+		return nil
+	}
+	v := sum / float64(n)
+	return &v
+}
+
+// KPIs computes the group's figures.
+func (g *Group) KPIs() KPIs {
+	k := KPIs{Key: g.Key, Conversations: g.conversations, FirstResponseN: g.firstN, NoHumanReply: g.noHuman,
+		Rounds: g.rounds, SlowRounds: g.slow, Consulted: len(g.custDay), Received: len(g.received),
+		LongConversations: g.long, Rated: g.rated, Fatal: g.fatal, FindingShare: map[string]float64{}}
+	k.FirstResponseS = mean(g.firstSum, g.firstN)
+	k.MeanResponseS = mean(g.respSum, g.respN)
+	k.ResponseRate3m = ratio(g.win3, g.winRounds)
+	ok := 0
+	for _, v := range g.custDay {
+		if v {
+			ok++
+		}
+	}
+	k.ReplyRate = ratio(ok, len(g.custDay))
+	k.AnswerRatio = ratio(g.agentMsgs, g.custMsgs)
+	k.Satisfaction = ratio(g.satisfied, g.rated)
+	k.ConversionRate = ratio(g.ordered, g.orderKnown)
+	if g.refundKnown > 0 {
+		n := g.refunded
+		k.Refunds = &n
+	}
+	owned := g.conversations
+	if owned > 0 {
+		k.MeanScore = mean(float64(g.scoreSum), owned)
+	}
+	k.NegativeShare = ratio(g.negMsgs, g.emoMsgs)
+	for code, n := range g.codes {
+		k.FindingShare[code] = float64(n) / float64(g.conversations)
+	}
+	return k
+}
+
+// Aggregator groups records by total, day, agent, team, vendor and shop.
+type Aggregator struct {
+	cfg   Config
+	team  map[string]string
+	Total *Group
+	dims  map[string]map[string]*Group
+}
+
+// Dimensions lists the groupings of the KPI report.
+var Dimensions = []string{"day", "agent", "team", "vendor", "shop"}
+
+// NewAggregator starts an empty aggregation.
+func NewAggregator(cfg Config) *Aggregator {
+	a := &Aggregator{cfg: cfg, team: map[string]string{}, Total: newGroup("total"), dims: map[string]map[string]*Group{}}
+	for t, agents := range cfg.Teams {
+		for _, ag := range agents {
+			a.team[ag] = t
+		}
+	}
+	for _, d := range Dimensions {
+		a.dims[d] = map[string]*Group{}
+	}
+	return a
+}
+
+func (a *Aggregator) group(dim, key string) *Group {
+	g := a.dims[dim][key]
+	if g == nil {
+		g = newGroup(key)
+		a.dims[dim][key] = g
+	}
+	return g
+}
+
+// Add counts one conversation. Conversation-level figures (rating, score,
+// findings, customer messages) go to the agent who wrote most of the
+// agent messages; rounds go to the agent who answered them, and unanswered
+// rounds to the main agent.
+func (a *Aggregator) Add(r *Record) {
+	c := r.Conv
+	cust := c.Customer
+	if cust == "" {
+		cust = "conv:" + c.ID // unknown customer: each conversation is its own
+	}
+	whole := share{whole: true, custID: cust}
+	a.Total.add(r, whole)
+	day := r.KPI.Day
+	if day == "" {
+		day = "(no time)"
+	}
+	a.group("day", day).add(r, whole)
+	if c.Vendor != "" {
+		a.group("vendor", c.Vendor).add(r, whole)
+	}
+	if c.Shop != "" {
+		a.group("shop", c.Shop).add(r, whole)
+	}
+	counts := map[string]int{}
+	var order []string
+	for i := range c.Messages {
+		m := &c.Messages[i]
+		if m.Role == conversation.RoleAgent && m.Agent != "" {
+			if counts[m.Agent] == 0 {
+				order = append(order, m.Agent)
+			}
+			counts[m.Agent]++
+		}
+	}
+	main := ""
+	for _, ag := range order {
+		if counts[ag] > counts[main] {
+			main = ag
+		}
+	}
+	teams := map[string]bool{}
+	for _, ag := range order {
+		s := share{agent: ag, main: ag == main, custID: cust}
+		a.group("agent", ag).add(r, s)
+		if t, ok := a.team[ag]; ok && !teams[t] {
+			teams[t] = true
+			a.group("team", t).add(r, share{whole: true, custID: cust})
+		}
+	}
+}
+
+// By returns a dimension's groups' KPIs sorted by key.
+func (a *Aggregator) By(dim string) []KPIs {
+	var out []KPIs
+	for _, g := range a.dims[dim] {
+		out = append(out, g.KPIs())
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}

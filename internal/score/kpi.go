@@ -1,0 +1,129 @@
+package score
+
+import (
+	"time"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/detect"
+)
+
+// KPI holds one conversation's inputs to the platform KPIs, as written in
+// scan output ("kpi"). Times are in seconds; pointers are nil when the
+// conversation has no timestamps or no such event, so aggregates exclude
+// rather than guess.
+type KPI struct {
+	Day             string   `json:"day,omitempty"` // local date of the first timestamp
+	FirstResponseS  *float64 `json:"first_response_s,omitempty"`
+	MeanResponseS   *float64 `json:"mean_response_s,omitempty"`
+	Rounds          int      `json:"rounds"`
+	Unanswered      int      `json:"unanswered_rounds"`
+	SlowRounds      int      `json:"slow_rounds"`
+	WindowRounds    int      `json:"window_rounds"`      // rounds opened inside the service window (timed only)
+	WindowAnswered3 int      `json:"window_answered_3m"` // of those, answered by a human within 3 minutes
+	ReplyOK         bool     `json:"reply_ok"`           // no round unanswered or answered after reply_within
+	CustomerMsgs    int      `json:"customer_messages"`
+	AgentMsgs       int      `json:"agent_messages"`
+	BotMsgs         int      `json:"bot_messages"`
+	DurationS       *float64 `json:"duration_s,omitempty"`
+	Long            bool     `json:"long"`
+
+	rounds []roundKPI // per round, for per-agent aggregation
+	start  time.Time
+	slow   time.Duration
+	within time.Duration
+}
+
+func slowOf(k *KPI) time.Duration { return k.slow }
+
+func (k *KPI) replyWithinS() float64 { return k.within.Seconds() }
+
+type roundKPI struct {
+	agent    string // replying agent, "" when unanswered
+	answered bool
+	timed    bool
+	wait     time.Duration
+	window   bool
+}
+
+// ConversationKPI computes the KPI inputs of one conversation. excused, if
+// not nil, names rounds (by their first message) that need no answer, such
+// as a closing "好的谢谢"; they are left out of every round-based KPI.
+func ConversationKPI(c *conversation.Conversation, cfg KPIConfig, loc *time.Location, excused func(first int) bool) KPI {
+	var k KPI
+	for i := range c.Messages {
+		m := &c.Messages[i]
+		switch m.Role {
+		case conversation.RoleCustomer:
+			k.CustomerMsgs++
+		case conversation.RoleAgent:
+			k.AgentMsgs++
+		case conversation.RoleBot:
+			k.BotMsgs++
+		}
+		if k.start.IsZero() && m.HasTime() {
+			k.start = m.At
+		}
+	}
+	if !k.start.IsZero() {
+		k.Day = k.start.In(loc).Format("2006-01-02")
+	}
+	slow := time.Duration(cfg.SlowAfter)
+	within := time.Duration(cfg.ReplyWithin)
+	k.slow, k.within = slow, within
+	k.ReplyOK = true
+	var sum time.Duration
+	n := 0
+	for ri, r := range detect.Rounds(c) {
+		if !r.Answered() && excused != nil && excused(r.First) {
+			continue
+		}
+		rk := roundKPI{answered: r.Answered(), timed: r.HasTimes, wait: r.Wait}
+		if r.Answered() {
+			rk.agent = c.Messages[r.Reply].Agent
+		}
+		first := &c.Messages[r.First]
+		if first.HasTime() {
+			rk.window = cfg.inWindow(first.At, loc)
+		}
+		k.Rounds++
+		if !r.Answered() {
+			k.Unanswered++
+			k.ReplyOK = false
+		}
+		if rk.window {
+			k.WindowRounds++
+			if r.Answered() && r.HasTimes && r.Wait <= slow {
+				k.WindowAnswered3++
+			}
+		}
+		if r.Answered() && r.HasTimes {
+			if ri == 0 {
+				v := r.Wait.Seconds()
+				k.FirstResponseS = &v
+			}
+			if r.Wait > slow {
+				k.SlowRounds++
+			}
+			if r.Wait > within {
+				k.ReplyOK = false
+			}
+			sum += r.Wait
+			n++
+		}
+		k.rounds = append(k.rounds, rk)
+	}
+	if n > 0 {
+		v := (sum / time.Duration(n)).Seconds()
+		k.MeanResponseS = &v
+	}
+	if len(c.Messages) > 1 {
+		a, b := c.Messages[0].At, c.Messages[len(c.Messages)-1].At
+		if !a.IsZero() && !b.IsZero() {
+			v := b.Sub(a).Seconds()
+			k.DurationS = &v
+			k.Long = b.Sub(a) > time.Duration(cfg.LongDuration)
+		}
+	}
+	k.Long = k.Long || len(c.Messages) > cfg.LongMessages
+	return k
+}

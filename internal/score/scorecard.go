@@ -1,0 +1,197 @@
+package score
+
+import (
+	"errors"
+	"fmt"
+
+	"fullqa/internal/conversation"
+)
+
+// Scorecard is a QA scoring sheet as merchants write them: categories of
+// items, each mapping finding codes to points lost (or gained) per finding,
+// capped per item, and fatal items (一票否决) that zero the conversation.
+type Scorecard struct {
+	Name       string     `yaml:"name"`
+	Categories []Category `yaml:"categories"`
+}
+
+// Category groups items (服务态度, 业务处理, 合规, 风险 …).
+type Category struct {
+	Name  string `yaml:"name"`
+	Items []Item `yaml:"items"`
+}
+
+// Item maps finding codes to points. Points is negative for a deduction and
+// positive for a bonus; it applies per finding unless Once is set. Cap
+// bounds the item's total (as a positive number of points). Fatal makes any
+// matching finding of at least FatalSeverity (default: any) zero the score.
+type Item struct {
+	Name          string   `yaml:"name"`
+	Codes         []string `yaml:"codes"`
+	Points        int      `yaml:"points"`
+	Once          bool     `yaml:"once,omitempty"`
+	Cap           int      `yaml:"cap,omitempty"`
+	MinSeverity   string   `yaml:"min_severity,omitempty"`
+	Fatal         bool     `yaml:"fatal,omitempty"`
+	FatalSeverity string   `yaml:"fatal_severity,omitempty"`
+}
+
+// DefaultScorecard is the sheet that ships: deductions sized by what the
+// merchant loses, fatal items for what platforms punish hardest.
+func DefaultScorecard() Scorecard {
+	return Scorecard{Name: "fullqa 默认评分表", Categories: []Category{
+		{Name: "服务态度", Items: []Item{
+			{Name: "态度恶劣", Codes: []string{"attitude.rude"}, Points: -20, Cap: 40, Fatal: true, FatalSeverity: "high"},
+			{Name: "使用禁用语", Codes: []string{"attitude.forbidden"}, Points: -10, Cap: 30},
+			{Name: "客户情绪未安抚", Codes: []string{"emotion.unaddressed"}, Points: -10, Once: true},
+		}},
+		{Name: "响应时效", Items: []Item{
+			{Name: "漏回复", Codes: []string{"response.missed"}, Points: -10, Cap: 30},
+			{Name: "回复慢(超3分钟)", Codes: []string{"response.slow"}, Points: -3, Cap: 15},
+			{Name: "首响慢", Codes: []string{"response.first_slow"}, Points: -2, Once: true},
+		}},
+		{Name: "业务处理", Items: []Item{
+			{Name: "承诺前后矛盾", Codes: []string{"promise.conflict"}, Points: -15, Cap: 30},
+			{Name: "超权限承诺", Codes: []string{"promise.over_policy"}, Points: -15, Cap: 30},
+			{Name: "退款/补偿处理不当", Codes: []string{"sensitive.mishandled"}, Points: -15, Cap: 30},
+			{Name: "答非所问/反复沟通", Codes: []string{"loop.misunderstanding"}, Points: -10, Once: true},
+			{Name: "机械重复话术", Codes: []string{"loop.agent_template"}, Points: -3, Cap: 9},
+			{Name: "问题未解决", Codes: []string{"resolution.unresolved"}, Points: -10, Once: true},
+		}},
+		{Name: "合规", Items: []Item{
+			{Name: "引导站外交易", Codes: []string{"compliance.off_platform"}, Points: -100, Fatal: true},
+			{Name: "诱导好评", Codes: []string{"compliance.review_inducement"}, Points: -30, Fatal: true},
+			{Name: "广告法极限词", Codes: []string{"compliance.absolute_claim"}, Points: -5, Cap: 15},
+			{Name: "泄露客户隐私", Codes: []string{"privacy.pii_leak"}, Points: -100, Fatal: true},
+		}},
+		{Name: "风险", Items: []Item{
+			{Name: "客户威胁投诉/差评", Codes: []string{"threat.escalation"}, Points: -5, Once: true},
+			{Name: "情绪升级", Codes: []string{"emotion.escalating"}, Points: -5, Once: true},
+		}},
+	}}
+}
+
+// Validate checks codes, severities and signs so a broken sheet fails at
+// start-up with the item named.
+func (s Scorecard) Validate() error {
+	if len(s.Categories) == 0 {
+		return errors.New("scorecard: no categories")
+	}
+	seen := map[string]string{}
+	for ci, c := range s.Categories {
+		if c.Name == "" {
+			return fmt.Errorf("scorecard.categories[%d]: name missing", ci)
+		}
+		for ii, it := range c.Items {
+			where := fmt.Sprintf("scorecard.categories[%d].items[%d] (%s/%s)", ci, ii, c.Name, it.Name)
+			if it.Name == "" {
+				return fmt.Errorf("%s: name missing", where)
+			}
+			if len(it.Codes) == 0 {
+				return fmt.Errorf("%s: codes missing", where)
+			}
+			for _, code := range it.Codes {
+				if !conversation.KnownCode(code) {
+					return fmt.Errorf("%s: unknown finding code %q", where, code)
+				}
+				if other, dup := seen[code]; dup {
+					return fmt.Errorf("%s: code %q is already scored by item %s", where, code, other)
+				}
+				seen[code] = it.Name
+			}
+			if it.Points == 0 && !it.Fatal {
+				return fmt.Errorf("%s: points is 0 and the item is not fatal", where)
+			}
+			if it.Cap < 0 {
+				return fmt.Errorf("%s: cap must not be negative", where)
+			}
+			for _, sv := range []string{it.MinSeverity, it.FatalSeverity} {
+				if _, ok := conversation.ParseSeverity(sv); sv != "" && !ok {
+					return fmt.Errorf("%s: unknown severity %q", where, sv)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Deduction is the points one finding cost (or earned) under one item.
+type Deduction struct {
+	Finding  int    `json:"finding"` // index into the result's findings
+	Code     string `json:"code"`
+	Category string `json:"category"`
+	Item     string `json:"item"`
+	Points   int    `json:"points"` // negative for a deduction
+	Fatal    bool   `json:"fatal,omitempty"`
+}
+
+// Apply scores a conversation from its findings: 100 plus every item's
+// points, clamped to 0..100, or 0 when a fatal item matched. Each returned
+// deduction points at its finding.
+func (s Scorecard) Apply(findings []conversation.Finding) (int, []Deduction, bool) {
+	total := 100
+	fatal := false
+	var ds []Deduction
+	for _, c := range s.Categories {
+		for _, it := range c.Items {
+			sum := 0
+			minSev, _ := conversation.ParseSeverity(it.MinSeverity)
+			fatalSev, _ := conversation.ParseSeverity(it.FatalSeverity)
+			for fi, f := range findings {
+				if !hasCode(it.Codes, f.Code) || f.Severity < minSev {
+					continue
+				}
+				d := Deduction{Finding: fi, Code: f.Code, Category: c.Name, Item: it.Name, Points: it.Points}
+				if it.Fatal && f.Severity >= fatalSev {
+					d.Fatal = true
+					fatal = true
+				}
+				if it.Cap > 0 && abs(sum+d.Points) > it.Cap {
+					d.Points = sign(it.Points)*it.Cap - sum
+				}
+				if d.Points == 0 && !d.Fatal {
+					continue
+				}
+				sum += d.Points
+				ds = append(ds, d)
+				if it.Once {
+					break
+				}
+			}
+			total += sum
+		}
+	}
+	if total < 0 {
+		total = 0
+	}
+	if total > 100 {
+		total = 100
+	}
+	if fatal {
+		total = 0
+	}
+	return total, ds, fatal
+}
+
+func hasCode(codes []string, c string) bool {
+	for _, x := range codes {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func sign(x int) int {
+	if x < 0 {
+		return -1
+	}
+	return 1
+}

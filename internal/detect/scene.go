@@ -1,0 +1,216 @@
+package detect
+
+import (
+	"fmt"
+	"strings"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/lexicon"
+)
+
+// Scene tag names, as written in scan output and used by reports, trends
+// and the sensitive-scene rules.
+const (
+	SceneRefund       = "refund"
+	SceneCompensation = "compensation"
+	SceneLogistics    = "logistics"
+	SceneQuality      = "quality"
+	SceneInvoice      = "invoice"
+	ScenePrice        = "price"
+	ScenePresale      = "presale"
+)
+
+// sceneDefs lists every scene with its word list and whether only customer
+// messages count (presale questions are asked by customers; an agent's
+// "推荐" is not a presale question).
+var sceneDefs = [...]struct {
+	name         string
+	list         string
+	customerOnly bool
+}{
+	{SceneRefund, "scene_refund", false},
+	{SceneCompensation, "scene_compensation", false},
+	{SceneLogistics, "scene_logistics", false},
+	{SceneQuality, "scene_quality", false},
+	{SceneInvoice, "scene_invoice", false},
+	{ScenePrice, "scene_price", false},
+	{ScenePresale, "scene_presale", true},
+}
+
+// Handling steps of a sensitive scene, as named in the config.
+const (
+	StepAcknowledge     = "acknowledge"
+	StepNextStep        = "next_step"
+	StepReasonedRefusal = "reasoned_refusal"
+)
+
+// SensitiveConfig sets which scenes are sensitive and the handling steps an
+// agent must follow in them. The defaults are the usual after-sales script
+// of JD and Tmall shops: acknowledge or apologise, give a concrete next step
+// or outcome, and never refuse without a reason or an alternative.
+type SensitiveConfig struct {
+	Scenes []string `yaml:"scenes"`
+	Steps  []string `yaml:"steps"`
+}
+
+// DefaultSensitiveConfig returns the default sensitive scenes and steps.
+func DefaultSensitiveConfig() SensitiveConfig {
+	return SensitiveConfig{
+		Scenes: []string{SceneRefund, SceneCompensation},
+		Steps:  []string{StepAcknowledge, StepNextStep, StepReasonedRefusal},
+	}
+}
+
+// Validate checks that scenes and steps are known names, so that a typo in
+// the YAML is an error instead of a silently skipped rule.
+func (c SensitiveConfig) Validate() error {
+	for _, s := range c.Scenes {
+		if s != SceneRefund && s != SceneCompensation {
+			return fmt.Errorf("sensitive.scenes: unknown scene %q (want %s or %s)", s, SceneRefund, SceneCompensation)
+		}
+	}
+	for _, s := range c.Steps {
+		switch s {
+		case StepAcknowledge, StepNextStep, StepReasonedRefusal:
+		default:
+			return fmt.Errorf("sensitive.steps: unknown step %q (want %s, %s or %s)", s, StepAcknowledge, StepNextStep, StepReasonedRefusal)
+		}
+	}
+	return nil
+}
+
+// sceneDetector tags every conversation with the scenes it discusses and
+// emits the sensitive.* findings for refund and compensation scenes.
+type sceneDetector struct {
+	cfg                       SensitiveConfig
+	lex                       lexicon.Lists
+	scenes                    [len(sceneDefs)]termSet
+	ack, next, refuse, reason ClassID
+}
+
+func newSceneDetector(cfg SensitiveConfig, lex lexicon.Lists) *sceneDetector {
+	return &sceneDetector{cfg: cfg, lex: lex}
+}
+
+func (d *sceneDetector) Name() string { return "scene" }
+
+func (d *sceneDetector) Codes() []string {
+	codes := make([]string, 0, len(sceneDefs)+3)
+	for _, s := range sceneDefs {
+		codes = append(codes, s.name)
+	}
+	return append(codes, "sensitive.refund", "sensitive.compensation", "sensitive.mishandled")
+}
+
+func (d *sceneDetector) RegisterKeywords(k *Keywords) error {
+	for i, s := range sceneDefs {
+		d.scenes[i] = addTerms(k, "scene."+s.name, d.lex, s.list)
+	}
+	d.ack = k.Add("sensitive.acknowledge", d.lex.Words("sensitive_acknowledge")...)
+	d.next = k.Add("sensitive.next_step", d.lex.Words("sensitive_next_step")...)
+	d.refuse = k.Add("sensitive.refusal", d.lex.Words("sensitive_refusal")...)
+	d.reason = k.Add("sensitive.reason", d.lex.Words("sensitive_reason")...)
+	return nil
+}
+
+func (d *sceneDetector) Inspect(in *Input, out *Output) {
+	var first [len(sceneDefs)]int
+	for s := range first {
+		first[s] = -1
+	}
+	for i := range in.Conv.Messages {
+		role := in.Conv.Messages[i].Role
+		if role != conversation.RoleCustomer && role != conversation.RoleAgent {
+			continue // bot menus and system notices list every topic
+		}
+		if len(in.Hits[i]) == 0 {
+			continue
+		}
+		for s, def := range sceneDefs {
+			if def.customerOnly && role != conversation.RoleCustomer {
+				continue
+			}
+			if _, ok := in.firstTerm(i, d.scenes[s]); ok {
+				out.Tag(def.name, i)
+				if first[s] < 0 {
+					first[s] = i
+				}
+			}
+		}
+	}
+	for _, name := range d.cfg.Scenes {
+		s := sceneIndex(name)
+		if s < 0 || first[s] < 0 {
+			continue
+		}
+		d.sensitive(in, out, name, s, first[s])
+	}
+}
+
+func sceneIndex(name string) int {
+	for i, s := range sceneDefs {
+		if s.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// sensitive emits sensitive.<scene> and, when the agent broke a handling
+// step after the scene came up, sensitive.mishandled naming the step.
+func (d *sceneDetector) sensitive(in *Input, out *Output, name string, s, from int) {
+	h, _ := in.firstTerm(from, d.scenes[s])
+	msgs := []int{from}
+	for _, t := range out.Tags {
+		if t.Name == name {
+			msgs = t.Messages
+		}
+	}
+	out.Add(conversation.Finding{Code: "sensitive." + name, Severity: conversation.SeverityInfo,
+		Messages: msgs, Evidence: hitQuote(in, from, h),
+		Detail: name + " scene: " + in.Matched(from, h)})
+
+	agentSpoke, acked, next := false, false, false
+	refusal := -1
+	for i := from; i < len(in.Conv.Messages); i++ {
+		if !in.isRole(i, conversation.RoleAgent) {
+			continue
+		}
+		agentSpoke = true
+		acked = acked || in.Has(i, d.ack)
+		next = next || in.Has(i, d.next)
+		if refusal < 0 && in.Has(i, d.refuse) && !in.Has(i, d.reason) {
+			refusal = i
+		}
+	}
+	if !agentSpoke {
+		return // unanswered chats are response.missed, not mishandling
+	}
+	var missed []string
+	at := from
+	for _, step := range d.cfg.Steps {
+		switch step {
+		case StepAcknowledge:
+			if !acked {
+				missed = append(missed, "agent never acknowledged or apologised")
+			}
+		case StepNextStep:
+			if !next {
+				missed = append(missed, "agent gave no concrete next step or outcome")
+			}
+		case StepReasonedRefusal:
+			if refusal >= 0 {
+				missed = append(missed, "agent refused without a reason: "+quote(in.Conv.Messages[refusal].Text))
+				if len(missed) == 1 {
+					at = refusal
+				}
+			}
+		}
+	}
+	if len(missed) == 0 {
+		return
+	}
+	out.Add(conversation.Finding{Code: "sensitive.mishandled", Severity: conversation.SeverityMedium,
+		Messages: []int{at}, Evidence: "missed step: " + strings.Join(missed, "; "),
+		Detail: name + " scene handled against the required steps"})
+}

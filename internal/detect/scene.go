@@ -21,8 +21,9 @@ const (
 )
 
 // sceneDefs lists every scene with its word list and whether only customer
-// messages count (presale questions are asked by customers; an agent's
-// "推荐" is not a presale question).
+// messages count: presale questions are asked by customers (an agent's
+// "推荐" is not one), and a quality problem is reported by the customer,
+// while agents mention quality mostly in policy ("质量问题可以申请售后").
 var sceneDefs = [...]struct {
 	name         string
 	list         string
@@ -31,7 +32,7 @@ var sceneDefs = [...]struct {
 	{SceneRefund, "scene_refund", false},
 	{SceneCompensation, "scene_compensation", false},
 	{SceneLogistics, "scene_logistics", false},
-	{SceneQuality, "scene_quality", false},
+	{SceneQuality, "scene_quality", true},
 	{SceneInvoice, "scene_invoice", false},
 	{ScenePrice, "scene_price", false},
 	{ScenePresale, "scene_presale", true},

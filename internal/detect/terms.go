@@ -49,20 +49,39 @@ func overlapsClass(hs []KeywordHit, c ClassID, h KeywordHit) bool {
 	return false
 }
 
-// precededBy reports whether a hit of class c ends at most window bytes
-// before h starts with no clause punctuation in between. It is how
-// negation cues ("不会给差评") are tied to the word they negate.
-func (in *Input) precededBy(i int, c ClassID, h KeywordHit, window int32) bool {
+// precededBy reports whether a hit of t (not voided by an exception) ends
+// at most window bytes before h starts, with no clause punctuation in
+// between. It is how negation cues ("不会给差评") are tied to the word they
+// negate.
+func (in *Input) precededBy(i int, t termSet, h KeywordHit, window int32) bool {
 	norm := in.Norm[i]
-	for _, e := range in.Hits[i] {
-		if e.Class != c || e.End > h.Start || h.Start-e.End > window {
+	hs := in.Hits[i]
+	for _, e := range hs {
+		if e.Class != t.words || e.End > h.Start || h.Start-e.End > window {
 			continue
 		}
-		if !hasClauseBreak(norm[e.End:h.Start]) {
-			return true
+		if hasClauseBreak(norm[e.End:h.Start]) || overlapsClass(hs, t.except, e) {
+			continue
 		}
+		return true
 	}
 	return false
+}
+
+// asciiBounded reports whether a hit that starts or ends with an ASCII
+// letter or digit is not part of a longer ASCII word ("sb" in "usb").
+func asciiBounded(norm string, h KeywordHit) bool {
+	if h.Start > 0 && isASCIIAlnum(norm[h.Start-1]) && isASCIIAlnum(norm[h.Start]) {
+		return false
+	}
+	if int(h.End) < len(norm) && isASCIIAlnum(norm[h.End]) && isASCIIAlnum(norm[h.End-1]) {
+		return false
+	}
+	return true
+}
+
+func isASCIIAlnum(c byte) bool {
+	return ('a' <= c && c <= 'z') || ('0' <= c && c <= '9')
 }
 
 // hasClauseBreak reports whether s contains sentence or clause punctuation

@@ -49,18 +49,13 @@ func (d *privacyDetector) Inspect(in *Input, out *Output) {
 	}
 }
 
-// hasDigitRun reports whether s has at least seven digits in a row, the
-// shortest personal number; most messages have none and skip the scan.
+// hasDigitRun reports whether s has two digits in a row, the least any
+// personal value (a house number included) needs; most messages have none
+// and skip the scan.
 func hasDigitRun(s string) bool {
-	run := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			run++
-			if run >= 7 {
-				return true
-			}
-		} else {
-			run = 0
+	for i := 1; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' && s[i-1] >= '0' && s[i-1] <= '9' {
+			return true
 		}
 	}
 	return false

@@ -171,24 +171,26 @@ func (d *sceneDetector) sensitive(in *Input, out *Output, name string, s, from i
 		Messages: msgs, Evidence: hitQuote(in, from, h),
 		Detail: name + " scene: " + in.Matched(from, h)})
 
-	agentSpoke, acked, next := false, false, false
-	refusal := -1
+	acked, next := false, false
+	refusal, firstReply := -1, -1
 	for i := from; i < len(in.Conv.Messages); i++ {
 		if !in.isRole(i, conversation.RoleAgent) {
 			continue
 		}
-		agentSpoke = true
+		if firstReply < 0 {
+			firstReply = i
+		}
 		acked = acked || in.Has(i, d.ack)
 		next = next || in.Has(i, d.next)
 		if refusal < 0 && in.Has(i, d.refuse) && !in.Has(i, d.reason) {
 			refusal = i
 		}
 	}
-	if !agentSpoke {
+	if firstReply < 0 {
 		return // unanswered chats are response.missed, not mishandling
 	}
 	var missed []string
-	at := from
+	at := firstReply
 	for _, step := range d.cfg.Steps {
 		switch step {
 		case StepAcknowledge:
@@ -202,9 +204,7 @@ func (d *sceneDetector) sensitive(in *Input, out *Output, name string, s, from i
 		case StepReasonedRefusal:
 			if refusal >= 0 {
 				missed = append(missed, "agent refused without a reason: "+quote(in.Conv.Messages[refusal].Text))
-				if len(missed) == 1 {
-					at = refusal
-				}
+				at = refusal
 			}
 		}
 	}

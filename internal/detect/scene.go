@@ -171,16 +171,21 @@ func (d *sceneDetector) sensitive(in *Input, out *Output, name string, s, from i
 		Messages: msgs, Evidence: hitQuote(in, from, h),
 		Detail: name + " scene: " + in.Matched(from, h)})
 
+	// An apology given before the scene word came up (the customer first
+	// described the problem, then asked for money back) still counts.
 	acked, next := false, false
 	refusal, firstReply := -1, -1
-	for i := from; i < len(in.Conv.Messages); i++ {
+	for i := range in.Conv.Messages {
 		if !in.isRole(i, conversation.RoleAgent) {
+			continue
+		}
+		acked = acked || in.Has(i, d.ack)
+		if i < from {
 			continue
 		}
 		if firstReply < 0 {
 			firstReply = i
 		}
-		acked = acked || in.Has(i, d.ack)
 		next = next || in.Has(i, d.next)
 		if refusal < 0 && in.Has(i, d.refuse) && !in.Has(i, d.reason) {
 			refusal = i

@@ -24,18 +24,23 @@ const (
 // messages count: presale questions are asked by customers (an agent's
 // "推荐" is not one), and a quality problem is reported by the customer,
 // while agents mention quality mostly in policy ("质量问题可以申请售后").
+// Agents offer refunds and compensation themselves, so one agent message
+// is enough for those; delivery words run through sales pitches and
+// policy lines ("下单后确认预计送货时间"), so an agent alone must come back
+// to logistics twice.
 var sceneDefs = [...]struct {
 	name         string
 	list         string
 	customerOnly bool
+	agentOnlyMin int // agent messages needed when the customer never names the scene
 }{
-	{SceneRefund, "scene_refund", false},
-	{SceneCompensation, "scene_compensation", false},
-	{SceneLogistics, "scene_logistics", false},
-	{SceneQuality, "scene_quality", true},
-	{SceneInvoice, "scene_invoice", false},
-	{ScenePrice, "scene_price", false},
-	{ScenePresale, "scene_presale", true},
+	{SceneRefund, "scene_refund", false, 1},
+	{SceneCompensation, "scene_compensation", false, 1},
+	{SceneLogistics, "scene_logistics", false, 2},
+	{SceneQuality, "scene_quality", true, 1},
+	{SceneInvoice, "scene_invoice", false, 1},
+	{ScenePrice, "scene_price", false, 1},
+	{ScenePresale, "scene_presale", true, 1},
 }
 
 // Handling steps of a sensitive scene, as named in the config.
@@ -115,9 +120,11 @@ func (d *sceneDetector) RegisterKeywords(k *Keywords) error {
 }
 
 func (d *sceneDetector) Inspect(in *Input, out *Output) {
-	var first [len(sceneDefs)]int
+	// A scene is discussed when the customer raises it, or when the agent
+	// names it often enough (see sceneDefs).
+	var first, customer, agent [len(sceneDefs)]int
 	for s := range first {
-		first[s] = -1
+		first[s], customer[s] = -1, -1
 	}
 	for i := range in.Conv.Messages {
 		role := in.Conv.Messages[i].Role
@@ -131,11 +138,33 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 			if def.customerOnly && role != conversation.RoleCustomer {
 				continue
 			}
-			if _, ok := in.firstTerm(i, d.scenes[s]); ok {
-				out.Tag(def.name, i)
-				if first[s] < 0 {
-					first[s] = i
+			if _, ok := in.firstTerm(i, d.scenes[s]); !ok {
+				continue
+			}
+			if first[s] < 0 {
+				first[s] = i
+			}
+			if role == conversation.RoleCustomer {
+				if customer[s] < 0 {
+					customer[s] = i
 				}
+			} else {
+				agent[s]++
+			}
+		}
+	}
+	for s, def := range sceneDefs {
+		if first[s] < 0 || (customer[s] < 0 && agent[s] < def.agentOnlyMin) {
+			first[s] = -1
+			continue
+		}
+		for i := first[s]; i < len(in.Conv.Messages); i++ {
+			role := in.Conv.Messages[i].Role
+			if role != conversation.RoleCustomer && role != conversation.RoleAgent {
+				continue
+			}
+			if _, ok := in.firstTerm(i, d.scenes[s]); ok && (role == conversation.RoleCustomer || !def.customerOnly) {
+				out.Tag(def.name, i)
 			}
 		}
 	}

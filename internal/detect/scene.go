@@ -88,10 +88,11 @@ func (c SensitiveConfig) Validate() error {
 // sceneDetector tags every conversation with the scenes it discusses and
 // emits the sensitive.* findings for refund and compensation scenes.
 type sceneDetector struct {
-	cfg                       SensitiveConfig
-	lex                       lexicon.Lists
-	scenes                    [len(sceneDefs)]termSet
-	ack, next, refuse, reason ClassID
+	cfg               SensitiveConfig
+	lex               lexicon.Lists
+	scenes            [len(sceneDefs)]termSet
+	refuse            termSet
+	ack, next, reason ClassID
 }
 
 func newSceneDetector(cfg SensitiveConfig, lex lexicon.Lists) *sceneDetector {
@@ -114,7 +115,7 @@ func (d *sceneDetector) RegisterKeywords(k *Keywords) error {
 	}
 	d.ack = k.Add("sensitive.acknowledge", d.lex.Words("sensitive_acknowledge")...)
 	d.next = k.Add("sensitive.next_step", d.lex.Words("sensitive_next_step")...)
-	d.refuse = k.Add("sensitive.refusal", d.lex.Words("sensitive_refusal")...)
+	d.refuse = addTerms(k, "sensitive.refusal", d.lex, "sensitive_refusal")
 	d.reason = k.Add("sensitive.reason", d.lex.Words("sensitive_reason")...)
 	return nil
 }
@@ -216,7 +217,7 @@ func (d *sceneDetector) sensitive(in *Input, out *Output, name string, s, from i
 			firstReply = i
 		}
 		next = next || in.Has(i, d.next)
-		if refusal < 0 && in.Has(i, d.refuse) && !in.Has(i, d.reason) {
+		if _, ok := in.firstTerm(i, d.refuse); ok && refusal < 0 && !in.Has(i, d.reason) {
 			refusal = i
 		}
 	}

@@ -14,6 +14,16 @@ import (
 // BenchmarkRegistry measures the full detector registry over the JDDC dev
 // chats, the per-conversation cost the scan's throughput target rests on.
 func BenchmarkRegistry(b *testing.B) {
+	benchDetectors(b, func(all []Detector) []Detector { return all })
+}
+
+// BenchmarkResponseOnly is the baseline: the engine with the response
+// detector alone, to see what the keyword detectors add.
+func BenchmarkResponseOnly(b *testing.B) {
+	benchDetectors(b, func(all []Detector) []Detector { return all[:1] })
+}
+
+func benchDetectors(b *testing.B, pick func([]Detector) []Detector) {
 	path := filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv")
 	fh, err := os.Open(path)
 	if err != nil {
@@ -35,7 +45,7 @@ func BenchmarkRegistry(b *testing.B) {
 		}
 		convs = append(convs, c)
 	}
-	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(b)), nil)
+	eng, err := NewEngine(pick(Registry(DefaultConfig(), testLexicon(b))), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

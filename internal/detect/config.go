@@ -10,17 +10,27 @@ import (
 // Config is the detectors' part of the YAML config: one block per detector
 // family, each with its own defaults and validation beside the detector.
 type Config struct {
-	Response ResponseConfig `yaml:"response"`
+	Response  ResponseConfig  `yaml:"response"`
+	Sensitive SensitiveConfig `yaml:"sensitive"`
 }
 
 // DefaultConfig returns every detector family's defaults.
 func DefaultConfig() Config {
-	return Config{Response: DefaultResponseConfig()}
+	return Config{
+		Response:  DefaultResponseConfig(),
+		Sensitive: DefaultSensitiveConfig(),
+	}
 }
 
 // Validate checks every block.
 func (c Config) Validate() error {
-	return c.Response.Validate()
+	if err := c.Response.Validate(); err != nil {
+		return err
+	}
+	if err := c.Sensitive.Validate(); err != nil {
+		return fmt.Errorf("detect: %w", err)
+	}
+	return nil
 }
 
 // Duration is a time.Duration written in YAML as "3m", "30s" or "1h".

@@ -14,6 +14,11 @@ import (
 func Registry(cfg Config, lex lexicon.Lists) []Detector {
 	return []Detector{
 		newResponseDetector(cfg.Response, lex),
+		newSceneDetector(cfg.Sensitive, lex),
+		newThreatDetector(lex),
+		newAttitudeDetector(lex),
+		newComplianceDetector(lex),
+		newPrivacyDetector(),
 	}
 }
 

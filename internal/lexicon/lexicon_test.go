@@ -1,6 +1,10 @@
 package lexicon
 
-import "testing"
+import (
+	"io/fs"
+	"strings"
+	"testing"
+)
 
 func TestDefaultAndOverrides(t *testing.T) {
 	l, err := Default()
@@ -44,5 +48,26 @@ func TestParseComments(t *testing.T) {
 	want := []string{"退款", "换货", "#E-s表情"}
 	if len(got) != 3 || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("got %q", got)
+	}
+}
+
+// TestFilesSayWhereWordsCameFrom checks that every list starts with a
+// comment naming its source, so reviewers know what they may change.
+func TestFilesSayWhereWordsCameFrom(t *testing.T) {
+	names, err := fs.Glob(dataFS, "data/*.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		b, err := dataFS.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(b), "# ") {
+			t.Errorf("%s does not start with a comment saying where its words came from", n)
+		}
+		if len(parse(b)) == 0 {
+			t.Errorf("%s has no terms", n)
+		}
 	}
 }

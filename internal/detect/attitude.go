@@ -1,0 +1,91 @@
+package detect
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/lexicon"
+)
+
+// attitudeDetector emits attitude.rude on agent messages with blaming,
+// dismissive or mocking wording ("你自己看", "跟我说没用", a bare "不知道"),
+// and attitude.forbidden on agent messages with a word of the shop's
+// forbidden list (attitude_forbidden, extended through lexicon.add). Rude
+// agents are rare, so the rules are strict: a curt word counts only when it
+// is the whole reply, and words said by the customer never count.
+type attitudeDetector struct {
+	lex       lexicon.Lists
+	rude      termSet
+	curt      ClassID
+	forbidden termSet
+}
+
+func newAttitudeDetector(lex lexicon.Lists) *attitudeDetector { return &attitudeDetector{lex: lex} }
+
+func (d *attitudeDetector) Name() string { return "attitude" }
+
+func (d *attitudeDetector) Codes() []string { return []string{"attitude.rude", "attitude.forbidden"} }
+
+func (d *attitudeDetector) RegisterKeywords(k *Keywords) error {
+	d.rude = addTerms(k, "attitude.rude", d.lex, "attitude_rude")
+	d.curt = k.Add("attitude.curt", d.lex.Words("attitude_curt")...)
+	d.forbidden = addTerms(k, "attitude.forbidden", d.lex, "attitude_forbidden")
+	return nil
+}
+
+func (d *attitudeDetector) Inspect(in *Input, out *Output) {
+	for i := range in.Conv.Messages {
+		if len(in.Hits[i]) == 0 || !in.isRole(i, conversation.RoleAgent) {
+			continue
+		}
+		rude, ok := in.firstTerm(i, d.rude)
+		if !ok {
+			rude, ok = d.curtReply(in, i)
+		}
+		if ok {
+			out.Add(conversation.Finding{Code: "attitude.rude", Severity: conversation.SeverityMedium,
+				Messages: []int{i}, Evidence: hitQuote(in, i, rude),
+				Detail: "impolite or dismissive agent wording: " + in.Matched(i, rude)})
+		}
+		for _, h := range in.Hits[i] {
+			if h.Class != d.forbidden.words || overlapsClass(in.Hits[i], d.forbidden.except, h) || !asciiBounded(in.Norm[i], h) {
+				continue
+			}
+			out.Add(conversation.Finding{Code: "attitude.forbidden", Severity: conversation.SeverityHigh,
+				Messages: []int{i}, Evidence: hitQuote(in, i, h),
+				Detail: "forbidden word: " + in.Matched(i, h)})
+			break
+		}
+	}
+}
+
+// curtReply returns a curt-list hit when it is the whole message apart from
+// punctuation and softening particles ("不知道", "不清楚呢。").
+func (d *attitudeDetector) curtReply(in *Input, i int) (KeywordHit, bool) {
+	norm := in.Norm[i]
+	for _, h := range in.Hits[i] {
+		if h.Class != d.curt {
+			continue
+		}
+		if onlyParticles(norm[:h.Start]) && onlyParticles(norm[h.End:]) {
+			return h, true
+		}
+	}
+	return KeywordHit{}, false
+}
+
+// particles are what may surround a curt word without making the reply
+// any less curt: punctuation, spaces and sentence-final particles.
+const particles = " ,.!?~…;:呢哦噢啊呀的了吧嘛么哈亲"
+
+func onlyParticles(s string) bool {
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		if !strings.ContainsRune(particles, r) {
+			return false
+		}
+		s = s[n:]
+	}
+	return true
+}

@@ -1,0 +1,74 @@
+package detect
+
+import (
+	"strings"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/privacy"
+)
+
+// thirdPartyContext are words right before a phone number that say it is
+// not the customer's: the courier's or installer's number, or the official
+// hotline, which agents are right to give.
+var thirdPartyContext = [...]string{"配送员", "快递员", "送货员", "骑手", "师傅", "站点", "网点", "热线", "客服电话", "官方电话", "售后电话", "服务电话", "400"}
+
+// thirdPartyWindow is how far (bytes, about eight Chinese characters)
+// before a number thirdPartyContext is looked for.
+const thirdPartyWindow = 24
+
+// privacyDetector emits privacy.pii_leak when an agent message contains a
+// full personal value: a mobile number, an ID number with a valid check
+// digit, a bank card passing Luhn, or a detailed street address. Masked
+// values (138****1234) are not leaks, and a courier's or hotline number is
+// not the customer's data.
+type privacyDetector struct{}
+
+func newPrivacyDetector() *privacyDetector { return &privacyDetector{} }
+
+func (d *privacyDetector) Name() string { return "privacy" }
+
+func (d *privacyDetector) Codes() []string { return []string{"privacy.pii_leak"} }
+
+func (d *privacyDetector) Inspect(in *Input, out *Output) {
+	var buf [4]privacy.Span
+	for i := range in.Conv.Messages {
+		if !in.isRole(i, conversation.RoleAgent) || !hasDigitRun(in.Norm[i]) {
+			continue
+		}
+		norm := in.Norm[i]
+		for _, sp := range privacy.Scan(norm, buf[:0]) {
+			if (sp.Kind == privacy.KindMobile || sp.Kind == privacy.KindLandline) && thirdParty(norm[:sp.Start]) {
+				continue
+			}
+			v := norm[sp.Start:sp.End]
+			out.Add(conversation.Finding{Code: "privacy.pii_leak", Severity: conversation.SeverityHigh,
+				Messages: []int{i}, Evidence: privacy.Mask(sp.Kind, v),
+				Detail: "agent message shows the customer's " + sp.Kind.String() + " in full"})
+			break
+		}
+	}
+}
+
+// hasDigitRun reports whether s has two digits in a row, the least any
+// personal value (a house number included) needs; most messages have none
+// and skip the scan.
+func hasDigitRun(s string) bool {
+	for i := 1; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' && s[i-1] >= '0' && s[i-1] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+func thirdParty(before string) bool {
+	if len(before) > thirdPartyWindow {
+		before = before[len(before)-thirdPartyWindow:]
+	}
+	for _, w := range thirdPartyContext {
+		if strings.Contains(before, w) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,120 @@
+package detect
+
+import (
+	"fullqa/internal/conversation"
+	"fullqa/internal/lexicon"
+)
+
+// termSet is one curated word list registered with the shared matcher,
+// together with its exception list: longer phrases in which a word of the
+// list is used in another sense ("退出" for 退, "有问题吗" for 有问题). A
+// hit that overlaps an exception hit does not count. Keeping the other
+// senses as data next to the words lets reviewers fix a false alarm by
+// adding a line instead of changing code.
+type termSet struct {
+	words  ClassID
+	except ClassID
+}
+
+// addTerms registers list and list+"_exclude" from lex under name.
+func addTerms(k *Keywords, name string, lex lexicon.Lists, list string) termSet {
+	return termSet{
+		words:  k.Add(name, lex.Words(list)...),
+		except: k.Add(name+".except", lex.Words(list+"_exclude")...),
+	}
+}
+
+// firstTerm returns the first hit of t in message i that no exception
+// overlaps.
+func (in *Input) firstTerm(i int, t termSet) (KeywordHit, bool) {
+	hs := in.Hits[i]
+	for _, h := range hs {
+		if h.Class != t.words {
+			continue
+		}
+		if !overlapsClass(hs, t.except, h) {
+			return h, true
+		}
+	}
+	return KeywordHit{}, false
+}
+
+// overlapsClass reports whether a hit of class c overlaps h.
+func overlapsClass(hs []KeywordHit, c ClassID, h KeywordHit) bool {
+	for _, e := range hs {
+		if e.Class == c && e.Start < h.End && h.Start < e.End {
+			return true
+		}
+	}
+	return false
+}
+
+// precededBy reports whether a hit of t (not voided by an exception) ends
+// at most window bytes before h starts, with no clause punctuation in
+// between. It is how negation cues ("不会给差评") are tied to the word they
+// negate.
+func (in *Input) precededBy(i int, t termSet, h KeywordHit, window int32) bool {
+	norm := in.Norm[i]
+	hs := in.Hits[i]
+	for _, e := range hs {
+		if e.Class != t.words || e.End > h.Start || h.Start-e.End > window {
+			continue
+		}
+		if hasClauseBreak(norm[e.End:h.Start]) || overlapsClass(hs, t.except, e) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// asciiBounded reports whether a hit that starts or ends with an ASCII
+// letter or digit is not part of a longer ASCII word ("sb" in "usb").
+func asciiBounded(norm string, h KeywordHit) bool {
+	if h.Start > 0 && isASCIIAlnum(norm[h.Start-1]) && isASCIIAlnum(norm[h.Start]) {
+		return false
+	}
+	if int(h.End) < len(norm) && isASCIIAlnum(norm[h.End]) && isASCIIAlnum(norm[h.End-1]) {
+		return false
+	}
+	return true
+}
+
+func isASCIIAlnum(c byte) bool {
+	return ('a' <= c && c <= 'z') || ('0' <= c && c <= '9')
+}
+
+// hasClauseBreak reports whether s contains sentence or clause punctuation
+// (normalized text keeps it half-width).
+func hasClauseBreak(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',', '.', '!', '?', ';', ':', ' ':
+			return true
+		}
+	}
+	return false
+}
+
+// isRole reports whether message i was written by r.
+func (in *Input) isRole(i int, r conversation.Role) bool { return in.Conv.Messages[i].Role == r }
+
+// hitQuote returns the hit text with a few characters of context on each
+// side, for evidence that shows the word in its sentence.
+func hitQuote(in *Input, i int, h KeywordHit) string {
+	s := in.Norm[i]
+	start, end := int(h.Start), int(h.End)
+	for n := 0; n < 8 && start > 0; n++ {
+		start--
+		for start > 0 && s[start]&0xC0 == 0x80 {
+			start--
+		}
+	}
+	for n := 0; n < 8 && end < len(s); n++ {
+		end++
+		for end < len(s) && s[end]&0xC0 == 0x80 {
+			end++
+		}
+	}
+	return s[start:end]
+}

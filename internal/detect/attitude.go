@@ -77,7 +77,7 @@ func (d *attitudeDetector) curtReply(in *Input, i int) (KeywordHit, bool) {
 
 // particles are what may surround a curt word without making the reply
 // any less curt: punctuation, spaces and sentence-final particles.
-const particles = " ,.!?~…;:呢哦噢啊呀的了吧嘛么哈亲"
+const particles = " ,.!?~…;:。、呢哦噢啊呀的了吧嘛么哈亲"
 
 func onlyParticles(s string) bool {
 	for len(s) > 0 {

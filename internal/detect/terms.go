@@ -3,6 +3,7 @@ package detect
 import (
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
+	"strings"
 )
 
 // termSet is one curated word list registered with the shared matcher,
@@ -93,7 +94,7 @@ func hasClauseBreak(s string) bool {
 			return true
 		}
 	}
-	return false
+	return strings.Contains(s, "。") // the full stop stays full-width
 }
 
 // isRole reports whether message i was written by r.

@@ -31,6 +31,7 @@ type scanFlags struct {
 	workers, riskiest                       int
 	progress, noProgress, strict            bool
 	cpuProfile                              string
+	redact                                  bool
 	columns, roles                          kvList
 }
 
@@ -65,6 +66,7 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 	fs.IntVar(&f.riskiest, "riskiest", -1, "riskiest conversations quoted in text/html reports (default from config: 20)")
 	fs.BoolVar(&f.progress, "progress", false, "show a progress bar on stderr even when it is not a terminal")
 	fs.BoolVar(&f.noProgress, "no-progress", false, "never show the progress bar")
+	fs.BoolVar(&f.redact, "redact", false, "mask personal data (phone, ID card, bank card, address) in all output")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for performance work)")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -146,6 +148,9 @@ func applyScanFlags(cfg *config.Config, f *scanFlags) {
 	}
 	if f.riskiest >= 0 {
 		cfg.Scan.Riskiest = f.riskiest
+	}
+	if f.redact {
+		cfg.Ingest.Redact.Enabled = true
 	}
 	if f.timeLayout != "" {
 		cfg.Ingest.Columns.TimeLayout = f.timeLayout
@@ -314,8 +319,11 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 		return errors.As(err, &re)
 	}
 	loc, _ := s.cfg.Location()
-	err = scan.Run(ctx, rd, isRecord, s.eng, scan.Options{Workers: s.cfg.Scan.Workers,
-		Score: s.cfg.Score, Location: loc}, func(r *scan.Result) error {
+	sopts := scan.Options{Workers: s.cfg.Scan.Workers, Score: s.cfg.Score, Location: loc}
+	if s.cfg.Ingest.Redact.Enabled {
+		sopts.Redact = s.cfg.Ingest.Redact.RedactConfig.Redact
+	}
+	err = scan.Run(ctx, rd, isRecord, s.eng, sopts, func(r *scan.Result) error {
 		s.builder.Add(r)
 		if r.Err != nil {
 			return s.reject(r.Err)

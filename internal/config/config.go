@@ -17,6 +17,7 @@ import (
 	"fullqa/internal/detect"
 	"fullqa/internal/ingest"
 	"fullqa/internal/lexicon"
+	"fullqa/internal/privacy"
 	"fullqa/internal/score"
 )
 
@@ -41,6 +42,16 @@ type Ingest struct {
 	Gap      detect.Duration `yaml:"session_gap"`
 	MaxLine  int             `yaml:"max_record_bytes"`
 	Columns  ingest.Columns  `yaml:"columns"`
+	Redact   Redact          `yaml:"redact"`
+}
+
+// Redact masks personal data (mobile, ID card, bank card, landline,
+// detailed address) in everything fullqa prints or stores, keeping message
+// numbers. Detectors still see the raw text in memory, so privacy.pii_leak
+// can fire; its evidence is masked either way.
+type Redact struct {
+	Enabled              bool `yaml:"enabled"`
+	privacy.RedactConfig `yaml:",inline"`
 }
 
 // Scan configures the scan run and its reports.
@@ -53,10 +64,11 @@ type Scan struct {
 func Default() Config {
 	return Config{
 		Timezone: "Asia/Shanghai",
-		Ingest:   Ingest{Gap: detect.Duration(ingest.DefaultGap), MaxLine: ingest.DefaultMaxLine},
-		Scan:     Scan{Riskiest: 20},
-		Detect:   detect.DefaultConfig(),
-		Score:    score.DefaultConfig(),
+		Ingest: Ingest{Gap: detect.Duration(ingest.DefaultGap), MaxLine: ingest.DefaultMaxLine,
+			Redact: Redact{RedactConfig: privacy.DefaultRedactConfig()}},
+		Scan:   Scan{Riskiest: 20},
+		Detect: detect.DefaultConfig(),
+		Score:  score.DefaultConfig(),
 	}
 }
 

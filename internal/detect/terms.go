@@ -26,11 +26,12 @@ func addTerms(k *Keywords, name string, lex lexicon.Lists, list string) termSet 
 }
 
 // firstTerm returns the first hit of t in message i that no exception
-// overlaps.
+// overlaps and that is not part of a longer ASCII word or number ("12345"
+// inside a phone number is not the 12345 hotline).
 func (in *Input) firstTerm(i int, t termSet) (KeywordHit, bool) {
 	hs := in.Hits[i]
 	for _, h := range hs {
-		if h.Class != t.words {
+		if h.Class != t.words || !asciiBounded(in.Norm[i], h) {
 			continue
 		}
 		if !overlapsClass(hs, t.except, h) {

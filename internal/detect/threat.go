@@ -39,7 +39,7 @@ func (d *threatDetector) Inspect(in *Input, out *Output) {
 			continue
 		}
 		for _, h := range in.Hits[i] {
-			if h.Class != d.words.words || overlapsClass(in.Hits[i], d.words.except, h) {
+			if h.Class != d.words.words || overlapsClass(in.Hits[i], d.words.except, h) || !asciiBounded(in.Norm[i], h) {
 				continue
 			}
 			if in.precededBy(i, d.negate, h, threatNegationWindow) {

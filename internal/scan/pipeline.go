@@ -42,6 +42,9 @@ type Options struct {
 	Batch    int            // conversations per unit of work; 0 means 64
 	Score    score.Config   // scorecard and KPI rules
 	Location *time.Location // time zone for days and the service window; nil means Asia/Shanghai
+	// Redact, when set, masks personal data in message texts and finding
+	// evidence after the detectors ran, before anything is written.
+	Redact func(string) string
 }
 
 // Defaults fills unset options.
@@ -199,6 +202,15 @@ func Inspect(eng *detect.Engine, r *Result, scratch *detect.Scratch, opts *Optio
 		excused = func(first int) bool { return !missed[first] }
 	}
 	r.KPI = score.ConversationKPI(r.Conv, opts.Score.KPI, opts.Location, excused)
+	if opts.Redact != nil {
+		for i := range r.Conv.Messages {
+			r.Conv.Messages[i].Text = opts.Redact(r.Conv.Messages[i].Text)
+		}
+		for i := range r.Findings {
+			r.Findings[i].Evidence = opts.Redact(r.Findings[i].Evidence)
+			r.Findings[i].Detail = opts.Redact(r.Findings[i].Detail)
+		}
+	}
 }
 
 func firstMsg(f conversation.Finding) int {

@@ -37,7 +37,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	switch args[0] {
-	case "scan", "report":
+	case "scan", "report", "sample":
 		return runScan(ctx, args[0], args[1:], env)
 	case "config":
 		return runConfig(args[1:], env)
@@ -58,6 +58,7 @@ func usage(w io.Writer) {
 commands:
   scan FILE...    inspect conversations and report findings (- reads stdin)
   report FILE...  the same scan, for the aggregated reports: --format text|json|html|xlsx
+  sample FILE...  pick conversations for human review: riskiest per agent + a random share
   config          print the effective configuration
   eval detectors  measure detectors against the labelled JDDC dev set
   help            show this help

@@ -19,6 +19,7 @@ import (
 	"fullqa/internal/detect"
 	"fullqa/internal/ingest"
 	"fullqa/internal/report"
+	"fullqa/internal/sample"
 	"fullqa/internal/scan"
 )
 
@@ -32,6 +33,9 @@ type scanFlags struct {
 	progress, noProgress, strict            bool
 	cpuProfile                              string
 	redact                                  bool
+	sampleN                                 int
+	sampleRandom                            float64
+	sampleSeed                              uint64
 	columns, roles                          kvList
 }
 
@@ -39,8 +43,11 @@ type scanFlags struct {
 // (jsonl) or one aggregated report (text, json, html, xlsx).
 var outputFormats = []string{"text", "jsonl", "json", "html", "xlsx"}
 
-// runScan implements both `scan` and `report`: they read and inspect the
-// same way and differ only in their default output.
+// sampleFormats are the values of --format for `fullqa sample`.
+var sampleFormats = []string{"jsonl", "xlsx"}
+
+// runScan implements `scan`, `report` and `sample`: they read and inspect
+// the same way and differ only in what they write.
 func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 	var f scanFlags
 	f.columns, f.roles = kvList{}, kvList{}
@@ -51,7 +58,16 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&f.config, "config", "", "YAML config file")
-	fs.StringVar(&f.format, "format", "text", "output: text, jsonl (one result per conversation), json (KPI report), html or xlsx")
+	formats := outputFormats
+	if cmd == "sample" {
+		formats = sampleFormats
+		fs.StringVar(&f.format, "format", "jsonl", "output: jsonl (picks with their conversations) or xlsx (a review sheet)")
+		fs.IntVar(&f.sampleN, "n", 50, "conversations to pick for review")
+		fs.Float64Var(&f.sampleRandom, "random", 0.1, "share of the picks chosen at random, for calibration (0..1)")
+		fs.Uint64Var(&f.sampleSeed, "seed", 1, "random seed, to reproduce a sample")
+	} else {
+		fs.StringVar(&f.format, "format", "text", "output: text, jsonl (one result per conversation), json (KPI report), html or xlsx")
+	}
 	fs.StringVar(&f.out, "out", "", "write the report to this file instead of stdout")
 	fs.StringVar(&f.detectors, "detectors", "all", "detectors to run: all, none (parse only) or name,name")
 	fs.StringVar(&f.rejects, "rejects", "", "write bad records, as read, to this file")
@@ -76,12 +92,16 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 		fmt.Fprintln(env.Stderr, "fullqa scan: no input files (use - for stdin)")
 		return ExitUsage
 	}
+	if cmd == "sample" && (f.sampleN <= 0 || f.sampleRandom < 0 || f.sampleRandom > 1) {
+		fmt.Fprintln(env.Stderr, "fullqa sample: --n must be positive and --random between 0 and 1")
+		return ExitUsage
+	}
 	okFormat := false
-	for _, v := range outputFormats {
+	for _, v := range formats {
 		okFormat = okFormat || v == f.format
 	}
 	if !okFormat {
-		fmt.Fprintf(env.Stderr, "fullqa %s: --format %q: want one of %s\n", cmd, f.format, strings.Join(outputFormats, ", "))
+		fmt.Fprintf(env.Stderr, "fullqa %s: --format %q: want one of %s\n", cmd, f.format, strings.Join(formats, ", "))
 		return ExitUsage
 	}
 	if f.format == "xlsx" && f.out == "" {
@@ -129,7 +149,10 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 		debug.SetGCPercent(400)
 	}
 	r := &scanRun{env: env, cfg: cfg, flags: &f, eng: eng,
-		builder: report.NewBuilder(cfg.Score, cfg.Scan.Riskiest, f.format == "xlsx")}
+		builder: report.NewBuilder(cfg.Score, cfg.Scan.Riskiest, f.format == "xlsx" && cmd != "sample")}
+	if cmd == "sample" {
+		r.sampler = sample.New(sample.Options{N: f.sampleN, Random: f.sampleRandom, Seed: f.sampleSeed})
+	}
 	return r.run(ctx, files, htmlw)
 }
 
@@ -202,7 +225,7 @@ type scanRun struct {
 	flags   *scanFlags
 	eng     *detect.Engine
 	builder *report.Builder
-	counted int // conversations scanned, for the log line
+	sampler *sample.Sampler // set for `fullqa sample`
 	jsonl   *report.JSONL
 	rejects *bufio.Writer
 	shown   int
@@ -231,7 +254,7 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 		s.rejects = bufio.NewWriter(fr)
 		defer s.rejects.Flush()
 	}
-	if s.flags.format == "jsonl" {
+	if s.flags.format == "jsonl" && s.sampler == nil {
 		s.jsonl = report.NewJSONL(out)
 	}
 	loc, _ := s.cfg.Location()
@@ -264,15 +287,15 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 	rep := s.builder.Finish("fullqa 质检报告 · "+strings.Join(names, ", "), s.cfg.Timezone, time.Now())
 	sum := rep.Summary
 	var err error
-	switch s.flags.format {
-	case "text":
-		err = report.WriteText(out, rep)
-	case "json":
-		err = report.WriteJSON(out, rep)
-	case "html":
-		err = htmlw.Write(out, rep)
-	case "xlsx":
-		err = report.WriteXLSX(out, rep)
+	if s.sampler != nil {
+		picks := s.sampler.Picks()
+		if s.flags.format == "xlsx" {
+			err = sample.WriteXLSX(out, picks)
+		} else {
+			err = sample.WriteJSONL(out, picks)
+		}
+	} else {
+		err = s.writeReport(out, rep, htmlw)
 	}
 	if err != nil {
 		fmt.Fprintf(s.env.Stderr, "fullqa: write report: %v\n", err)
@@ -325,6 +348,9 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 	}
 	err = scan.Run(ctx, rd, isRecord, s.eng, sopts, func(r *scan.Result) error {
 		s.builder.Add(r)
+		if s.sampler != nil {
+			s.sampler.Add(r)
+		}
 		if r.Err != nil {
 			return s.reject(r.Err)
 		}
@@ -356,4 +382,19 @@ func (s *scanRun) reject(err error) error {
 		return errStrict
 	}
 	return nil
+}
+
+// writeReport writes the aggregated report in the chosen format.
+func (s *scanRun) writeReport(out io.Writer, rep *report.Report, htmlw *report.HTML) error {
+	switch s.flags.format {
+	case "text":
+		return report.WriteText(out, rep)
+	case "json":
+		return report.WriteJSON(out, rep)
+	case "html":
+		return htmlw.Write(out, rep)
+	case "xlsx":
+		return report.WriteXLSX(out, rep)
+	}
+	return nil // jsonl was written as it streamed
 }

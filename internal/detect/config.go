@@ -11,16 +11,26 @@ import (
 // family, each with its own defaults and validation beside the detector.
 type Config struct {
 	Response ResponseConfig `yaml:"response"`
+	// Policy is the shop policy promises are checked against.
+	Policy PolicyConfig `yaml:"policy"`
+	// Loop sets how alike two messages must be to count as a repeat.
+	Loop LoopConfig `yaml:"loop"`
 }
 
 // DefaultConfig returns every detector family's defaults.
 func DefaultConfig() Config {
-	return Config{Response: DefaultResponseConfig()}
+	return Config{Response: DefaultResponseConfig(), Policy: DefaultPolicyConfig(), Loop: DefaultLoopConfig()}
 }
 
 // Validate checks every block.
 func (c Config) Validate() error {
-	return c.Response.Validate()
+	if err := c.Response.Validate(); err != nil {
+		return err
+	}
+	if err := c.Policy.Validate(); err != nil {
+		return err
+	}
+	return c.Loop.Validate()
 }
 
 // Duration is a time.Duration written in YAML as "3m", "30s" or "1h".

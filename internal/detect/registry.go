@@ -14,6 +14,10 @@ import (
 func Registry(cfg Config, lex lexicon.Lists) []Detector {
 	return []Detector{
 		newResponseDetector(cfg.Response, lex),
+		newPromiseDetector(cfg.Policy, lex),
+		newLoopDetector(cfg.Loop, lex),
+		newResolutionDetector(lex),
+		newRepeatDetector(lex),
 	}
 }
 

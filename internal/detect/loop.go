@@ -160,7 +160,7 @@ const (
 
 func (d *loopDetector) Inspect(in *Input, out *Output) {
 	msgs := in.Conv.Messages
-	const minContent = 9 // three Chinese characters
+	const minContent = 9          // three Chinese characters
 	var custSig, agentSig [16]int // ring of earlier message numbers
 	nc, na := 0, 0
 	sigs := make([]sig, len(msgs))

@@ -19,9 +19,9 @@ type promiseDetector struct {
 	lex lexicon.Lists
 
 	subject, action, done, future, benefit ClassID
-	timeW, event, neg, not, guarantee     ClassID
-	broken, said, contrast, can, cannot   ClassID
-	never                                 ClassID
+	timeW, event, neg, not, guarantee      ClassID
+	broken, said, contrast, can, cannot    ClassID
+	never                                  ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -106,10 +106,22 @@ func covered(in *Input, i int, c ClassID, s, e int32) bool {
 	return false
 }
 
+// overlaps reports whether [s,e) overlaps a hit of class c.
+func overlaps(in *Input, i int, c ClassID, s, e int32) bool {
+	for _, h := range in.Hits[i] {
+		if h.Class == c && h.Start < e && h.End > s {
+			return true
+		}
+	}
+	return false
+}
+
 // negated reports whether a negation hit of message i lies between the
 // start of the clause holding pos and the end offset to.
 func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
-	cs := int32(clauseStart(in.Norm[i], int(pos)))
+	// Spaces between Chinese characters are gone after normalization, so a
+	// clause may run on: look back at most four characters.
+	cs := max(int32(clauseStart(in.Norm[i], int(pos))), pos-12)
 	for _, h := range in.Hits[i] {
 		if h.Class == d.neg && h.Start >= cs && h.Start < to {
 			return true
@@ -125,11 +137,11 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 	for _, h := range hits {
 		switch h.Class {
 		case d.subject:
-			if covered(in, i, d.not, h.Start, h.End) {
+			if overlaps(in, i, d.not, h.Start, h.End) {
 				continue
 			}
 			for _, a := range hits {
-				if a.Class != d.action || a.Start < h.End || a.Start-h.End > 15 || !sameClause(s, int(h.End), int(a.Start)) {
+				if a.Class != d.action || a.Start < h.End || a.Start-h.End > 21 || !sameClause(s, int(h.End), int(a.Start)) {
 					continue
 				}
 				if covered(in, i, d.not, a.Start, a.End) || d.negated(in, i, h.Start, a.Start) {
@@ -144,7 +156,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			}
 			ps = append(ps, d.actionPromise(s, int(h.Start), h))
 		case d.benefit:
-			if d.negated(in, i, h.Start, h.Start) {
+			if d.negated(in, i, h.Start, h.Start) || asked(s, int(h.Start), int(h.End)) {
 				continue
 			}
 			p := promise{kind: PromiseAmount, start: int(h.Start), end: int(h.End), days: -1,
@@ -157,12 +169,23 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			}
 			ps = append(ps, p)
 		case d.timeW:
+			if covered(in, i, d.not, h.Start, h.End) {
+				continue
+			}
 			if p, ok := d.timePromise(in, i, h); ok {
 				ps = append(ps, p)
 			}
 		}
 	}
 	return ps
+}
+
+// asked reports whether the clause s[cs:ce] is a question ("到账了是吗",
+// "差价5元对吗?"): a time or amount asked about is not committed to.
+func asked(s string, from, to int) bool {
+	to = min(len(s), to+12) // the question word follows within four characters
+	seg := s[from:to]
+	return strings.Contains(seg, "吗") || strings.Contains(seg, "?") || strings.Contains(seg, "嘛")
 }
 
 // actionPromise builds an action commitment: the verb and the words after
@@ -173,8 +196,17 @@ func (d *promiseDetector) actionPromise(s string, start int, verb KeywordHit) pr
 	if r := []rune(obj); len(r) > 8 {
 		obj = string(r[:8])
 	}
-	return promise{kind: PromiseAction, start: start, end: end, days: -1,
+	p := promise{kind: PromiseAction, start: start, end: end, days: -1,
 		slot: map[string]any{"verb": s[verb.Start:verb.End], "object": strings.TrimRight(obj, "的呢哦哈啦了吧")}}
+	if v, ok := amountIn(s, clauseStart(s, start), end); ok { // 给您补偿5元
+		p.kind = PromiseAmount
+		p.slot["yuan"] = v
+		if f, isNum := v.(float64); isNum {
+			p.amount = f
+			p.slot["benefit"] = p.slot["verb"]
+		}
+	}
+	return p
 }
 
 // dayWords maps relative day words to days after the message.
@@ -197,12 +229,22 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	var ev KeywordHit
 	found := false
 	for _, e := range in.Hits[i] {
-		if e.Class == d.event && e.Start >= cs && e.End <= ce {
+		if e.Class == d.event && e.Start >= cs && e.End <= ce && e.Start-h.End <= 24 && h.Start-e.End <= 24 {
 			ev, found = e, true
 			break
 		}
 	}
-	if !found || d.negated(in, i, h.Start, ce) {
+	if !found && w != "预计" && w != "最快" {
+		// "预计3个工作日", "最快是明天": the estimate itself is the commitment.
+		for _, e := range in.Hits[i] {
+			if e.Class == d.timeW && e.End <= h.Start && h.Start-e.End <= 12 && e.Start >= cs {
+				if m := s[e.Start:e.End]; m == "预计" || m == "最快" {
+					ev, found = KeywordHit{Class: d.event, Start: h.Start, End: h.End}, true
+				}
+			}
+		}
+	}
+	if !found || d.negated(in, i, h.Start, h.End) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) {
 		return promise{}, false
 	}
 	p := promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1, slot: map[string]any{},

@@ -166,7 +166,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 	sigs := make([]sig, len(msgs))
 	lastSubst, agentSince, lastAsk := -1, 0, -1
 	allGeneric := true
-	repeats, templates := 0, 0
+	repeats, real, templates := 0, 0, 0 // real: restatements, not re-asks after a greeting
 	firstRepeat, firstTemplate := -1, -1
 	negAfter := false
 	win := min(d.cfg.Window, len(custSig))
@@ -175,7 +175,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 		switch m.Role {
 		case conversation.RoleAgent:
 			agentSince++
-			generic := residual(in, i, d.generic) < minContent
+			generic := residual(in, i, d.generic) < 4 // at most one character left
 			if !generic {
 				allGeneric = false
 			}
@@ -215,7 +215,10 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			}
 			if subst {
 				sigs[i] = signature(in.Norm[i])
-				if kind == notRepeat && lastSubst >= 0 && agentSince > 0 && allGeneric {
+				// After a reply that answered nothing, asking again in other
+				// words counts: half the usual similarity is enough.
+				if kind == notRepeat && lastSubst >= 0 && agentSince > 0 && allGeneric &&
+					jaccard(&sigs[i], &sigs[lastSubst]) >= d.cfg.Similarity/2 {
 					kind, prev = repeatAfterNonAnswer, lastSubst
 				}
 				if kind == notRepeat && sigs[i].n >= 3 {
@@ -234,8 +237,9 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 				nc++
 			}
 			if kind != notRepeat {
+				repeats++
 				if kind != repeatAfterNonAnswer {
-					repeats++
+					real++
 				}
 				if firstRepeat < 0 {
 					firstRepeat = i
@@ -249,7 +253,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			}
 		}
 	}
-	if repeats >= d.cfg.MinRepeats || (repeats >= 1 && (negAfter || templates >= 1)) {
+	if real >= 1 && (repeats >= d.cfg.MinRepeats || negAfter || templates >= 1) {
 		first := firstRepeat
 		if first < 0 || (firstTemplate >= 0 && firstTemplate < first) {
 			first = firstTemplate

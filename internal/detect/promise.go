@@ -313,15 +313,18 @@ func (d *promiseDetector) report(in *Input, i int, ps []promise, out *Output) {
 			first = p
 		}
 	}
-	all := make([]map[string]any, 0, len(ps))
-	for _, p := range ps {
-		all = append(all, map[string]any{"kind": p.kind, "slot": p.slot})
+	data := map[string]any{"kind": first.kind, "slot": first.slot}
+	if len(ps) > 1 { // every commitment of the message, for follow-up
+		all := make([]map[string]any, 0, len(ps))
+		for _, p := range ps {
+			all = append(all, map[string]any{"kind": p.kind, "slot": p.slot})
+		}
+		data["promises"] = all
 	}
 	s := in.Norm[i]
 	out.Add(conversation.Finding{Code: "promise.made", Severity: conversation.SeverityInfo,
 		Messages: []int{i}, Evidence: quote(s[first.start:first.end]),
-		Detail: "agent commits to a " + first.kind,
-		Data:   map[string]any{"kind": first.kind, "slot": first.slot, "promises": all}})
+		Detail: "agent commits to a " + first.kind, Data: data})
 	if why := d.overPolicy(in, i, ps); why != "" {
 		out.Add(conversation.Finding{Code: "promise.over_policy", Severity: conversation.SeverityMedium,
 			Messages: []int{i}, Evidence: quote(in.Conv.Messages[i].Text), Detail: why})

@@ -23,7 +23,11 @@ func BenchmarkRegistryJDDC(b *testing.B) {
 		}
 		convs = append(convs, c)
 	}
-	eng, _ := NewEngine(Registry(DefaultConfig(), testLexicon(b)), nil)
+	dets := Registry(DefaultConfig(), testLexicon(b))
+	if only := os.Getenv("FULLQA_BENCH_DETECTORS"); only != "" {
+		dets, _ = Select(dets, only)
+	}
+	eng, _ := NewEngine(dets, nil)
 	s := &Scratch{}
 	b.ReportAllocs()
 	b.ResetTimer()

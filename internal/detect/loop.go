@@ -3,7 +3,6 @@ package detect
 import (
 	"errors"
 	"math/bits"
-	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
@@ -57,24 +56,49 @@ type sig struct {
 // spaces skipped) of s into 256 bits.
 func signature(s string) sig {
 	var g sig
-	var prev rune = -1
+	var prev uint32
+	have := false
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
+		key, size := charKey(s, i)
 		i += size
-		if r < 128 && !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+		if size == 1 && !(key >= 'a' && key <= 'z' || key >= '0' && key <= '9') {
 			continue
 		}
-		if prev >= 0 {
-			h := uint32(prev)*0x9E3779B1 ^ uint32(r)*0x85EBCA77
+		if have {
+			h := prev*0x9E3779B1 ^ key*0x85EBCA77
 			h ^= h >> 15
 			h *= 0x2C1B3C6D
 			h ^= h >> 12
 			g.b[(h>>6)&3] |= 1 << (h & 63)
 			g.n++
 		}
-		prev = r
+		prev, have = key, true
 	}
 	return g
+}
+
+// charKey returns the bytes of the character at s[i] packed into a number,
+// and its length, without decoding it: hashing needs identity, not the
+// code point, and this keeps long chats cheap.
+func charKey(s string, i int) (uint32, int) {
+	b := s[i]
+	n := 1
+	switch {
+	case b >= 0xF0:
+		n = 4
+	case b >= 0xE0:
+		n = 3
+	case b >= 0xC0:
+		n = 2
+	}
+	if i+n > len(s) {
+		n = len(s) - i
+	}
+	var k uint32
+	for j := 0; j < n; j++ {
+		k = k<<8 | uint32(s[i+j])
+	}
+	return k, n
 }
 
 // jaccard estimates the bigram Jaccard similarity of two signatures.
@@ -121,13 +145,6 @@ func (d *loopDetector) RegisterKeywords(k *Keywords) error {
 // of class c: what is left once greetings or canned phrases are taken out.
 func residual(in *Input, i int, c ClassID) int {
 	s := in.Norm[i]
-	content := 0
-	for k := 0; k < len(s); k++ {
-		b := s[k]
-		if b >= 0x80 || b >= 'a' && b <= 'z' || b >= '0' && b <= '9' {
-			content++
-		}
-	}
 	hs := in.Hits[i]
 	cur := int32(1 << 30)
 	cov := 0
@@ -145,8 +162,40 @@ func residual(in *Input, i int, c ClassID) int {
 			cur = h.Start
 		}
 	}
+	if rest := len(s) - cov; rest < 4 || rest > 90 {
+		// Too little left to hold content, or so much that particles and
+		// punctuation cannot make up for it: no need to count.
+		return rest
+	}
+	content := 0
+	for k := 0; k < len(s); {
+		key, size := charKey(s, k)
+		k += size
+		switch {
+		case size == 1:
+			if key >= 'a' && key <= 'z' || key >= '0' && key <= '9' {
+				content++
+			}
+		case !particleKeys[key]:
+			content += size
+		}
+	}
 	return content - cov
 }
+
+// particleKeys holds sentence particles and one-character acknowledgements
+// (呢, 哦, 嗯, 好), as charKey values, that carry no request of their own.
+// They are skipped when counting content rather than registered as
+// keywords, which would flood every message with hits.
+var particleKeys = func() map[uint32]bool {
+	m := map[uint32]bool{}
+	for _, r := range "的呢哦哈呀吗啊啦嗯好对亲行吧了哒滴噢恩" {
+		s := string(r)
+		k, _ := charKey(s, 0)
+		m[k] = true
+	}
+	return m
+}()
 
 // repeatKind says why a customer message is a repeat.
 type repeatKind uint8

@@ -50,7 +50,7 @@ func (d *repeatDetector) Inspect(in *Input, out *Output) {
 				return
 			}
 			if asked >= 0 {
-				if h, ok := in.First(i, d.confirm); ok && (h.Start == 0 || runeLen(in.Norm[i]) <= 6) {
+				if in.Has(i, d.confirm) && runeLen(in.Norm[i]) <= 6 {
 					d.add(in, []int{asked, i}, "the customer confirms coming about an earlier issue", out)
 					return
 				}

@@ -151,7 +151,8 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				break
 			}
 		case d.done, d.future:
-			if covered(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.Start) {
+			// A hedge may also follow: "会给您尽快发出" commits to nothing.
+			if covered(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) {
 				continue
 			}
 			ps = append(ps, d.actionPromise(s, int(h.Start), h))

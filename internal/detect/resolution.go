@@ -12,7 +12,7 @@ import (
 type resolutionDetector struct {
 	lex lexicon.Lists
 
-	giveup, thanks, closing, generic ClassID
+	giveup, thanks, closing, generic, refusal ClassID
 }
 
 func newResolutionDetector(lex lexicon.Lists) *resolutionDetector {
@@ -29,6 +29,7 @@ func (d *resolutionDetector) RegisterKeywords(k *Keywords) error {
 	d.closing = k.Add("resolution.closing", d.lex.Words("response_closings")...)
 	// Canned agent replies answer nothing: the same list the loop detector uses.
 	d.generic = k.Add("resolution.generic", d.lex.Words("loop_generic")...)
+	d.refusal = k.Add("resolution.refusal", d.lex.Words("resolution_refusal")...)
 	return nil
 }
 
@@ -56,10 +57,10 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 		}
 	}
 	norm := in.Norm[end]
-	if isQuestion(stripEmojiCodes(norm)) && !in.Has(end, d.closing) || isQuestion(norm) && residual(in, end, d.closing) >= 9 {
+	if !thanked && (isQuestion(stripEmojiCodes(norm)) && !in.Has(end, d.closing) || isQuestion(norm) && residual(in, end, d.closing) >= 9) {
 		answered := false
 		for j := end + 1; j < len(msgs); j++ {
-			if msgs[j].Role == conversation.RoleAgent && residual(in, j, d.generic) >= 9 {
+			if msgs[j].Role == conversation.RoleAgent && residual(in, j, d.generic) >= 3 { // even "是的" answers
 				answered = true
 				break
 			}
@@ -67,6 +68,16 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 		if !answered {
 			d.add(in, end, "the customer's last question gets no answer", out)
 			return
+		}
+	}
+	// The last answer turns the customer down and the customer never
+	// accepts it: no solution and no next step.
+	if !thanked && !in.Has(end, d.closing) {
+		for j := len(msgs) - 1; j > end; j-- {
+			if msgs[j].Role == conversation.RoleAgent && in.Has(j, d.refusal) {
+				d.add(in, j, "the chat ends on a refusal the customer did not accept", out)
+				return
+			}
 		}
 	}
 	if in.Emotion != nil && in.Emotion[end].Label == EmotionNegative && !in.Has(end, d.closing) {

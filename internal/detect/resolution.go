@@ -72,7 +72,7 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 	}
 	// The last answer turns the customer down and the customer never
 	// accepts it: no solution and no next step.
-	if !thanked && !in.Has(end, d.closing) {
+	if !thanked && residual(in, end, d.closing) >= 9 { // not a short "好的"
 		for j := len(msgs) - 1; j > end; j-- {
 			if msgs[j].Role == conversation.RoleAgent && in.Has(j, d.refusal) {
 				d.add(in, j, "the chat ends on a refusal the customer did not accept", out)

@@ -21,7 +21,7 @@ type promiseDetector struct {
 	subject, action, done, future, benefit ClassID
 	timeW, event, neg, not, guarantee      ClassID
 	broken, said, contrast, can, cannot    ClassID
-	never                                  ClassID
+	never, source                          ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -52,6 +52,7 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.can = k.Add("promise.can", w("promise_can")...)
 	d.cannot = k.Add("promise.cannot", w("promise_cannot")...)
 	d.never = k.Add("promise.never", d.cfg.NeverPromise...)
+	d.source = k.Add("promise.source", w("promise_source")...)
 	if len(w("promise_action")) == 0 || len(w("promise_time")) == 0 {
 		return fmt.Errorf("promise: lexicon lists promise_action and promise_time must not be empty")
 	}

@@ -164,6 +164,9 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 		default:
 			continue
 		}
+		if d.otherSource(in, i, h) {
+			continue
+		}
 		first := i
 		if st.lastPromise >= 0 {
 			first = st.lastPromise
@@ -171,6 +174,18 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 		d.conflict(in, first, i, "the customer reports that an earlier promise or statement did not hold", st, out)
 		return
 	}
+}
+
+// otherSource reports whether the statement recalled at hit h is quoted
+// from someone other than the shop's agents: a source word (页面, 快递员)
+// within the four characters before it.
+func (d *promiseDetector) otherSource(in *Input, i int, h KeywordHit) bool {
+	for _, o := range in.Hits[i] {
+		if o.Class == d.source && o.End <= h.Start && h.Start-o.End <= 12 {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *promiseDetector) conflict(in *Input, a, b int, why string, st *conflictState, out *Output) {

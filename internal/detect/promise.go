@@ -175,11 +175,33 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				continue
 			}
 			if p, ok := d.timePromise(in, i, h); ok {
-				ps = append(ps, p)
+				ps = mergeTime(ps, p)
 			}
 		}
 	}
 	return ps
+}
+
+// mergeTime adds time promise p, folding it into the previous one when both
+// read the same clause ("预计" + "3个工作日" + "寄出" is one commitment); a
+// concrete day or duration replaces the bare "when".
+func mergeTime(ps []promise, p promise) []promise {
+	if n := len(ps); n > 0 && ps[n-1].kind == PromiseTime && ps[n-1].start == p.start {
+		q := &ps[n-1]
+		for k, v := range p.slot {
+			if _, ok := q.slot[k]; !ok {
+				q.slot[k] = v
+			}
+		}
+		if p.days >= 0 && q.days < 0 {
+			q.days = p.days
+		}
+		if len(q.slot) > 2 {
+			delete(q.slot, "when")
+		}
+		return ps
+	}
+	return append(ps, p)
 }
 
 // asked reports whether the clause s[cs:ce] is a question ("到账了是吗",
@@ -374,9 +396,12 @@ func isCompensation(v any) bool {
 
 // slotDays converts a numeric duration slot to days (0 when unknown).
 func slotDays(slot map[string]any) int {
-	for key, per := range map[string]int{"within_days": 1, "within_workdays": 1, "within_weeks": 7} {
-		if n, ok := slot[key].(int); ok {
-			return n * per
+	for _, u := range [...]struct {
+		key string
+		per int
+	}{{"within_days", 1}, {"within_workdays", 1}, {"within_weeks", 7}} {
+		if n, ok := slot[u.key].(int); ok {
+			return n * u.per
 		}
 	}
 	return 0

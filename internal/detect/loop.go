@@ -3,6 +3,7 @@ package detect
 import (
 	"errors"
 	"math/bits"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
@@ -176,26 +177,26 @@ func residual(in *Input, i int, c ClassID) int {
 			if key >= 'a' && key <= 'z' || key >= '0' && key <= '9' {
 				content++
 			}
-		case !particleKeys[key]:
-			content += size
+		default:
+			if r, _ := utf8.DecodeRuneInString(s[k-size:]); !isParticle(r) {
+				content += size
+			}
 		}
 	}
 	return content - cov
 }
 
-// particleKeys holds sentence particles and one-character acknowledgements
-// (呢, 哦, 嗯, 好), as charKey values, that carry no request of their own.
-// They are skipped when counting content rather than registered as
-// keywords, which would flood every message with hits.
-var particleKeys = func() map[uint32]bool {
-	m := map[uint32]bool{}
-	for _, r := range "的呢哦哈呀吗啊啦嗯好对亲行吧了哒滴噢恩" {
-		s := string(r)
-		k, _ := charKey(s, 0)
-		m[k] = true
+// isParticle reports whether r is a sentence particle or a one-character
+// acknowledgement (呢, 哦, 嗯, 好) that carries no request of its own. They
+// are skipped when counting content rather than registered as keywords,
+// which would flood every message with hits.
+func isParticle(r rune) bool {
+	switch r {
+	case '的', '呢', '哦', '哈', '呀', '吗', '啊', '啦', '嗯', '好', '对', '亲', '行', '吧', '了', '哒', '滴', '噢', '恩':
+		return true
 	}
-	return m
-}()
+	return false
+}
 
 // repeatKind says why a customer message is a repeat.
 type repeatKind uint8

@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
@@ -131,11 +132,18 @@ func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
 	return false
 }
 
+// maxPromisesPerMessage bounds the commitments read from one message: a
+// few are enough to follow it up, and it keeps pasted walls of text cheap.
+const maxPromisesPerMessage = 4
+
 // extract finds the commitments of agent message i.
 func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 	s := in.Norm[i]
 	hits := in.Hits[i]
 	for _, h := range hits {
+		if len(ps) >= maxPromisesPerMessage {
+			break
+		}
 		switch h.Class {
 		case d.subject:
 			if overlaps(in, i, d.not, h.Start, h.End) {
@@ -217,8 +225,13 @@ func asked(s string, from, to int) bool {
 func (d *promiseDetector) actionPromise(s string, start int, verb KeywordHit) promise {
 	end := clauseEnd(s, int(verb.End))
 	obj := s[verb.End:end]
-	if r := []rune(obj); len(r) > 8 {
-		obj = string(r[:8])
+	for k, n := 0, 0; k < len(obj); n++ { // at most 8 characters
+		if n == 8 {
+			obj = obj[:k]
+			break
+		}
+		_, size := utf8.DecodeRuneInString(obj[k:])
+		k += size
 	}
 	p := promise{kind: PromiseAction, start: start, end: end, days: -1,
 		slot: map[string]any{"verb": s[verb.Start:verb.End], "object": strings.TrimRight(obj, "的呢哦哈啦了吧")}}

@@ -12,6 +12,10 @@ import (
 type Config struct {
 	Response  ResponseConfig  `yaml:"response"`
 	Sensitive SensitiveConfig `yaml:"sensitive"`
+	// Policy is the shop policy promises are checked against.
+	Policy PolicyConfig `yaml:"policy"`
+	// Loop sets how alike two messages must be to count as a repeat.
+	Loop LoopConfig `yaml:"loop"`
 }
 
 // DefaultConfig returns every detector family's defaults.
@@ -19,6 +23,8 @@ func DefaultConfig() Config {
 	return Config{
 		Response:  DefaultResponseConfig(),
 		Sensitive: DefaultSensitiveConfig(),
+		Policy:    DefaultPolicyConfig(),
+		Loop:      DefaultLoopConfig(),
 	}
 }
 
@@ -30,7 +36,10 @@ func (c Config) Validate() error {
 	if err := c.Sensitive.Validate(); err != nil {
 		return fmt.Errorf("detect: %w", err)
 	}
-	return nil
+	if err := c.Policy.Validate(); err != nil {
+		return err
+	}
+	return c.Loop.Validate()
 }
 
 // Duration is a time.Duration written in YAML as "3m", "30s" or "1h".

@@ -19,6 +19,10 @@ func Registry(cfg Config, lex lexicon.Lists) []Detector {
 		newAttitudeDetector(lex),
 		newComplianceDetector(lex),
 		newPrivacyDetector(),
+		newPromiseDetector(cfg.Policy, lex),
+		newLoopDetector(cfg.Loop, lex),
+		newResolutionDetector(lex),
+		newRepeatDetector(lex),
 	}
 }
 

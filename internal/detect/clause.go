@@ -1,0 +1,145 @@
+package detect
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// This file holds small, allocation-free helpers over normalized text that
+// the conversation-dynamics detectors share: clause bounds (so negations and
+// slots stay within one clause) and reading a number next to a hit.
+
+// isClauseBreak reports whether b ends a clause in normalized text, where
+// sentence punctuation is already half-width.
+func isClauseBreak(b byte) bool {
+	switch b {
+	case ',', '.', '!', '?', ';', ' ', '~', ':', '\n':
+		return true
+	}
+	return false
+}
+
+// clauseStart returns the offset where the clause holding offset pos begins.
+func clauseStart(s string, pos int) int {
+	for i := pos - 1; i >= 0; i-- {
+		if isClauseBreak(s[i]) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// clauseEnd returns the offset where the clause holding offset pos ends.
+func clauseEnd(s string, pos int) int {
+	for i := pos; i < len(s); i++ {
+		if isClauseBreak(s[i]) {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// sameClause reports whether offsets a <= b lie in one clause.
+func sameClause(s string, a, b int) bool {
+	if a > b {
+		a, b = b, a
+	}
+	for i := a; i < b && i < len(s); i++ {
+		if isClauseBreak(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// placeholders are the PII stand-ins of the JDDC data; they stand for real
+// values and are kept as the value when read as a number.
+var placeholders = []string{"[数字x]", "[金额x]", "[日期x]", "[时间x]"}
+
+// cnDigits maps Chinese numerals to their values, for 三个工作日.
+var cnDigits = map[rune]int{'零': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9, '十': 10}
+
+// numberBefore reads the number that ends at offset end (skipping a range
+// "1-3" to its upper bound, and one 个). It returns an int, a placeholder
+// string, or nil when there is none.
+func numberBefore(s string, end int) any {
+	if strings.HasSuffix(s[:end], "个") {
+		end -= len("个")
+	}
+	for _, p := range placeholders {
+		if strings.HasSuffix(s[:end], p) {
+			return p
+		}
+	}
+	i := end
+	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+		i--
+	}
+	if i < end && end-i < 7 {
+		n, err := strconv.Atoi(s[i:end])
+		if err == nil {
+			return n
+		}
+	}
+	// Chinese numerals, at most two (十五 is read as 15, 三 as 3).
+	val, digits := 0, 0
+	j := end
+	for j > 0 && digits < 3 {
+		r, size := utf8.DecodeLastRuneInString(s[:j])
+		d, ok := cnDigits[r]
+		if !ok {
+			break
+		}
+		digits++
+		j -= size
+		switch {
+		case d == 10 && val == 0:
+			val = 10
+		case d == 10:
+			val += 10
+		case digits == 1:
+			val = d
+		case val >= 10:
+			val += d*10 - 10
+		default:
+			val += d * 10
+		}
+	}
+	if digits > 0 {
+		return val
+	}
+	return nil
+}
+
+// numberAfter reads a number that starts at offset start: digits (with a
+// decimal part) or a placeholder.
+func numberAfter(s string, start int) any {
+	for _, p := range placeholders {
+		if strings.HasPrefix(s[start:], p) {
+			return p
+		}
+	}
+	j := start
+	for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
+		j++
+	}
+	if j > start && j-start < 9 {
+		if f, err := strconv.ParseFloat(s[start:j], 64); err == nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// runeLen counts the characters of s that carry content: CJK, letters and
+// digits, not punctuation or spaces.
+func runeLen(s string) int {
+	n := 0
+	for _, r := range s {
+		if r > 127 || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,345 @@
+package detect
+
+import (
+	"errors"
+	"math/bits"
+	"unicode/utf8"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/lexicon"
+)
+
+// LoopConfig sets when messages count as repeats. Near-duplicates are found
+// by the Jaccard similarity of character-bigram signatures (each message's
+// bigrams hashed into 256 bits), compared only with the last Window messages
+// of the same role, so long chats cost linear time.
+type LoopConfig struct {
+	// Similarity is the Jaccard similarity at which a customer message
+	// restates an earlier one. Default 0.5: half the character pairs
+	// shared is a restatement in other words, not a new question.
+	Similarity float64 `yaml:"similarity"`
+	// TemplateSimilarity is the similarity at which an agent reply repeats
+	// an earlier one. Default 0.8: canned replies differ only in a name or
+	// an emoji.
+	TemplateSimilarity float64 `yaml:"template_similarity"`
+	// Window is how many earlier messages of the same role are compared.
+	// Default 8.
+	Window int `yaml:"window"`
+	// MinRepeats is how many customer restatements make the chat go in
+	// circles (loop.misunderstanding). Default 2, the labelling rule
+	// "restates the same need at least twice".
+	MinRepeats int `yaml:"min_repeats"`
+}
+
+// DefaultLoopConfig returns the defaults documented on LoopConfig.
+func DefaultLoopConfig() LoopConfig {
+	return LoopConfig{Similarity: 0.5, TemplateSimilarity: 0.8, Window: 8, MinRepeats: 2}
+}
+
+// Validate checks the ranges.
+func (c LoopConfig) Validate() error {
+	if c.Similarity <= 0 || c.Similarity > 1 || c.TemplateSimilarity <= 0 || c.TemplateSimilarity > 1 {
+		return errors.New("loop: similarity and template_similarity must be in (0, 1]")
+	}
+	if c.Window < 1 || c.MinRepeats < 1 {
+		return errors.New("loop: window and min_repeats must be at least 1")
+	}
+	return nil
+}
+
+// sig is a message's character-bigram signature.
+type sig struct {
+	b [4]uint64
+	n int // bigrams hashed
+}
+
+// signature hashes the bigrams of content characters (punctuation and
+// spaces skipped) of s into 256 bits.
+func signature(s string) sig {
+	var g sig
+	var prev uint32
+	have := false
+	for i := 0; i < len(s); {
+		key, size := charKey(s, i)
+		i += size
+		if size == 1 && !(key >= 'a' && key <= 'z' || key >= '0' && key <= '9') {
+			continue
+		}
+		if have {
+			h := prev*0x9E3779B1 ^ key*0x85EBCA77
+			h ^= h >> 15
+			h *= 0x2C1B3C6D
+			h ^= h >> 12
+			g.b[(h>>6)&3] |= 1 << (h & 63)
+			g.n++
+		}
+		prev, have = key, true
+	}
+	return g
+}
+
+// charKey returns the bytes of the character at s[i] packed into a number,
+// and its length, without decoding it: hashing needs identity, not the
+// code point, and this keeps long chats cheap.
+func charKey(s string, i int) (uint32, int) {
+	b := s[i]
+	n := 1
+	switch {
+	case b >= 0xF0:
+		n = 4
+	case b >= 0xE0:
+		n = 3
+	case b >= 0xC0:
+		n = 2
+	}
+	if i+n > len(s) {
+		n = len(s) - i
+	}
+	var k uint32
+	for j := 0; j < n; j++ {
+		k = k<<8 | uint32(s[i+j])
+	}
+	return k, n
+}
+
+// jaccard estimates the bigram Jaccard similarity of two signatures.
+func jaccard(a, b *sig) float64 {
+	and, or := 0, 0
+	for k := range a.b {
+		and += bits.OnesCount64(a.b[k] & b.b[k])
+		or += bits.OnesCount64(a.b[k] | b.b[k])
+	}
+	if or == 0 {
+		return 0
+	}
+	return float64(and) / float64(or)
+}
+
+// loopDetector emits loop.repeat, loop.agent_template and
+// loop.misunderstanding.
+type loopDetector struct {
+	cfg LoopConfig
+	lex lexicon.Lists
+
+	restate, ask, generic, nonreq ClassID
+}
+
+func newLoopDetector(cfg LoopConfig, lex lexicon.Lists) *loopDetector {
+	return &loopDetector{cfg: cfg, lex: lex}
+}
+
+func (d *loopDetector) Name() string { return "loop" }
+
+func (d *loopDetector) Codes() []string {
+	return []string{"loop.repeat", "loop.agent_template", "loop.misunderstanding"}
+}
+
+func (d *loopDetector) RegisterKeywords(k *Keywords) error {
+	d.restate = k.Add("loop.restate", d.lex.Words("loop_restate")...)
+	d.ask = k.Add("loop.agent_ask", d.lex.Words("loop_agent_ask")...)
+	d.generic = k.Add("loop.generic", d.lex.Words("loop_generic")...)
+	d.nonreq = k.Add("loop.nonrequest", d.lex.Words("loop_nonrequest")...)
+	return nil
+}
+
+// residual is the number of content bytes of message i not covered by hits
+// of class c: what is left once greetings or canned phrases are taken out.
+func residual(in *Input, i int, c ClassID) int {
+	s := in.Norm[i]
+	hs := in.Hits[i]
+	cur := int32(1 << 30)
+	cov := 0
+	for k := len(hs) - 1; k >= 0; k-- { // hits are ordered by end: walk back
+		h := hs[k]
+		if h.Class != c {
+			continue
+		}
+		switch {
+		case h.End <= cur:
+			cov += int(h.End - h.Start)
+			cur = h.Start
+		case h.Start < cur:
+			cov += int(cur - h.Start)
+			cur = h.Start
+		}
+	}
+	if rest := len(s) - cov; rest < 4 || rest > 90 {
+		// Too little left to hold content, or so much that particles and
+		// punctuation cannot make up for it: no need to count.
+		return rest
+	}
+	content := 0
+	for k := 0; k < len(s); {
+		key, size := charKey(s, k)
+		k += size
+		switch {
+		case size == 1:
+			if key >= 'a' && key <= 'z' || key >= '0' && key <= '9' {
+				content++
+			}
+		default:
+			if r, _ := utf8.DecodeRuneInString(s[k-size:]); !isParticle(r) {
+				content += size
+			}
+		}
+	}
+	return content - cov
+}
+
+// isParticle reports whether r is a sentence particle or a one-character
+// acknowledgement (呢, 哦, 嗯, 好) that carries no request of its own. They
+// are skipped when counting content rather than registered as keywords,
+// which would flood every message with hits.
+func isParticle(r rune) bool {
+	switch r {
+	case '的', '呢', '哦', '哈', '呀', '吗', '啊', '啦', '嗯', '好', '对', '亲', '行', '吧', '了', '哒', '滴', '噢', '恩':
+		return true
+	}
+	return false
+}
+
+// repeatKind says why a customer message is a repeat.
+type repeatKind uint8
+
+const (
+	notRepeat repeatKind = iota
+	repeatAfterNonAnswer
+	repeatNearDuplicate
+	repeatRestated
+)
+
+func (d *loopDetector) Inspect(in *Input, out *Output) {
+	msgs := in.Conv.Messages
+	const minContent = 9          // three Chinese characters
+	var custSig, agentSig [16]int // ring of earlier message numbers
+	nc, na := 0, 0
+	sigs := make([]sig, len(msgs))
+	lastSubst, agentSince, lastAsk := -1, 0, -1
+	allGeneric := true
+	repeats, real, templates := 0, 0, 0 // real: restatements, not re-asks after a greeting
+	firstRepeat, firstTemplate := -1, -1
+	negAfter := false
+	win := min(d.cfg.Window, len(custSig))
+	for i := range msgs {
+		m := &msgs[i]
+		switch m.Role {
+		case conversation.RoleAgent:
+			agentSince++
+			generic := residual(in, i, d.generic) < 4 // at most one character left
+			if !generic {
+				allGeneric = false
+			}
+			if in.Has(i, d.ask) {
+				lastAsk = i
+			}
+			if generic {
+				continue
+			}
+			sigs[i] = signature(in.Norm[i])
+			if sigs[i].n >= 8 {
+				for k := 1; k <= min(win, na); k++ {
+					j := agentSig[(na-k)%len(agentSig)]
+					if j < i-1 && jaccard(&sigs[i], &sigs[j]) >= d.cfg.TemplateSimilarity && customerBetween(msgs, j, i) {
+						templates++
+						if firstTemplate < 0 {
+							firstTemplate = i
+						}
+						out.Add(conversation.Finding{Code: "loop.agent_template", Severity: conversation.SeverityLow,
+							Messages: []int{i, j}, Evidence: quote(m.Text),
+							Detail: "the agent sends the same reply again without progress"})
+						break
+					}
+				}
+				agentSig[na%len(agentSig)] = i
+				na++
+			}
+		case conversation.RoleCustomer:
+			if in.Emotion != nil && firstRepeat >= 0 && in.Emotion[i].Label == EmotionNegative {
+				negAfter = true
+			}
+			subst := residual(in, i, d.nonreq) >= minContent
+			kind := notRepeat
+			prev := -1
+			if in.Has(i, d.restate) && lastSubst >= 0 {
+				kind, prev = repeatRestated, lastSubst
+			}
+			if subst {
+				sigs[i] = signature(in.Norm[i])
+				// After a reply that answered nothing, asking again in other
+				// words counts: half the usual similarity is enough.
+				if kind == notRepeat && lastSubst >= 0 && agentSince > 0 && allGeneric &&
+					jaccard(&sigs[i], &sigs[lastSubst]) >= d.cfg.Similarity/2 {
+					kind, prev = repeatAfterNonAnswer, lastSubst
+				}
+				if kind == notRepeat && sigs[i].n >= 3 {
+					for k := 1; k <= min(win, nc); k++ {
+						j := custSig[(nc-k)%len(custSig)]
+						if lastAsk > j || !agentBetween(msgs, j, i) {
+							continue
+						}
+						if jaccard(&sigs[i], &sigs[j]) >= d.cfg.Similarity {
+							kind, prev = repeatNearDuplicate, j
+							break
+						}
+					}
+				}
+				custSig[nc%len(custSig)] = i
+				nc++
+			}
+			if kind != notRepeat {
+				repeats++
+				if kind != repeatAfterNonAnswer {
+					real++
+				}
+				if firstRepeat < 0 {
+					firstRepeat = i
+				}
+				out.Add(conversation.Finding{Code: "loop.repeat", Severity: conversation.SeverityLow,
+					Messages: []int{i, prev}, Evidence: quote(m.Text) + " ← " + quote(msgs[prev].Text),
+					Detail: repeatDetail(kind)})
+			}
+			if subst {
+				lastSubst, agentSince, allGeneric = i, 0, true
+			}
+		}
+	}
+	if real >= 1 && (repeats >= d.cfg.MinRepeats || negAfter || templates >= 1) {
+		first := firstRepeat
+		if first < 0 || (firstTemplate >= 0 && firstTemplate < first) {
+			first = firstTemplate
+		}
+		out.Add(conversation.Finding{Code: "loop.misunderstanding", Severity: conversation.SeverityMedium,
+			Messages: []int{first}, Evidence: quote(msgs[first].Text),
+			Detail: "the chat goes in circles: the customer restates the same need and the agent makes no progress"})
+	}
+}
+
+func repeatDetail(k repeatKind) string {
+	switch k {
+	case repeatAfterNonAnswer:
+		return "the customer asks again after a reply that answered nothing"
+	case repeatNearDuplicate:
+		return "the customer repeats an earlier request almost word for word"
+	}
+	return "the customer restates what they meant"
+}
+
+// customerBetween reports whether a customer message lies strictly between a and b.
+func customerBetween(msgs []conversation.Message, a, b int) bool {
+	for k := a + 1; k < b; k++ {
+		if msgs[k].Role == conversation.RoleCustomer {
+			return true
+		}
+	}
+	return false
+}
+
+// agentBetween reports whether an agent message lies strictly between a and b.
+func agentBetween(msgs []conversation.Message, a, b int) bool {
+	for k := a + 1; k < b; k++ {
+		if msgs[k].Role == conversation.RoleAgent {
+			return true
+		}
+	}
+	return false
+}

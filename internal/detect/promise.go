@@ -1,0 +1,437 @@
+package detect
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/lexicon"
+)
+
+// promiseDetector emits promise.made on agent messages that commit the shop
+// to a time, an amount or benefit, or an action for this customer, with the
+// commitment as a structured value in Finding.Data so that later analysis can
+// follow it up; promise.over_policy when a commitment goes beyond the shop
+// policy; and promise.conflict when the agent contradicts an earlier
+// commitment or the customer reports a broken one.
+type promiseDetector struct {
+	cfg PolicyConfig
+	lex lexicon.Lists
+
+	subject, action, done, future, benefit ClassID
+	timeW, event, neg, not, guarantee      ClassID
+	broken, said, contrast, can, cannot    ClassID
+	never, source                          ClassID
+}
+
+func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
+	return &promiseDetector{cfg: cfg, lex: lex}
+}
+
+func (d *promiseDetector) Name() string { return "promise" }
+
+func (d *promiseDetector) Codes() []string {
+	return []string{"promise.made", "promise.over_policy", "promise.conflict"}
+}
+
+func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
+	w := d.lex.Words
+	d.subject = k.Add("promise.subject", w("promise_subject")...)
+	d.action = k.Add("promise.action", w("promise_action")...)
+	d.done = k.Add("promise.done", w("promise_done")...)
+	d.future = k.Add("promise.future", w("promise_future")...)
+	d.benefit = k.Add("promise.benefit", w("promise_benefit")...)
+	d.timeW = k.Add("promise.time", w("promise_time")...)
+	d.event = k.Add("promise.event", w("promise_event")...)
+	d.neg = k.Add("promise.neg", w("promise_neg")...)
+	d.not = k.Add("promise.not", w("promise_not")...)
+	d.guarantee = k.Add("promise.guarantee", append(w("promise_guarantee"), d.cfg.GuaranteeWords...)...)
+	d.broken = k.Add("promise.broken", w("promise_broken")...)
+	d.said = k.Add("promise.said", w("promise_said")...)
+	d.contrast = k.Add("promise.contrast", w("promise_contrast")...)
+	d.can = k.Add("promise.can", w("promise_can")...)
+	d.cannot = k.Add("promise.cannot", w("promise_cannot")...)
+	d.never = k.Add("promise.never", d.cfg.NeverPromise...)
+	d.source = k.Add("promise.source", w("promise_source")...)
+	if len(w("promise_action")) == 0 || len(w("promise_time")) == 0 {
+		return fmt.Errorf("promise: lexicon lists promise_action and promise_time must not be empty")
+	}
+	return nil
+}
+
+// Promise kinds, as written in Finding.Data["kind"].
+const (
+	PromiseTime   = "time"
+	PromiseAmount = "amount"
+	PromiseAction = "action"
+)
+
+// promise is one commitment found in a message.
+type promise struct {
+	kind   string
+	start  int // byte offsets of the phrase in the normalized message
+	end    int
+	slot   map[string]any
+	days   int    // relative day for 今天/明天, -1 when not a day
+	event  string // event category of a time promise: ship, deliver, refund, contact
+	amount float64
+}
+
+func (d *promiseDetector) Inspect(in *Input, out *Output) {
+	msgs := in.Conv.Messages
+	var st conflictState
+	st.init()
+	var ps []promise
+	for i := range msgs {
+		switch msgs[i].Role {
+		case conversation.RoleAgent:
+			ps = d.extract(in, i, ps[:0])
+			if len(ps) > 0 {
+				d.report(in, i, ps, out)
+				st.lastPromise = i
+			}
+			d.agentFacts(in, i, ps, &st, out)
+		case conversation.RoleCustomer:
+			d.customerBroken(in, i, &st, out)
+		}
+	}
+}
+
+// covered reports whether [s,e) lies inside a hit of class c.
+func covered(in *Input, i int, c ClassID, s, e int32) bool {
+	for _, h := range in.Hits[i] {
+		if h.Class == c && h.Start <= s && h.End >= e {
+			return true
+		}
+	}
+	return false
+}
+
+// overlaps reports whether [s,e) overlaps a hit of class c.
+func overlaps(in *Input, i int, c ClassID, s, e int32) bool {
+	for _, h := range in.Hits[i] {
+		if h.Class == c && h.Start < e && h.End > s {
+			return true
+		}
+	}
+	return false
+}
+
+// negated reports whether a negation hit of message i lies between the
+// start of the clause holding pos and the end offset to.
+func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
+	// Spaces between Chinese characters are gone after normalization, so a
+	// clause may run on: look back at most four characters.
+	cs := max(int32(clauseStart(in.Norm[i], int(pos))), pos-12)
+	for _, h := range in.Hits[i] {
+		if h.Class == d.neg && h.Start >= cs && h.Start < to {
+			return true
+		}
+	}
+	return false
+}
+
+// maxPromisesPerMessage bounds the commitments read from one message: a
+// few are enough to follow it up, and it keeps pasted walls of text cheap.
+const maxPromisesPerMessage = 4
+
+// extract finds the commitments of agent message i.
+func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
+	s := in.Norm[i]
+	hits := in.Hits[i]
+	for _, h := range hits {
+		if len(ps) >= maxPromisesPerMessage {
+			break
+		}
+		switch h.Class {
+		case d.subject:
+			if overlaps(in, i, d.not, h.Start, h.End) {
+				continue
+			}
+			for _, a := range hits {
+				if a.Class != d.action || a.Start < h.End || a.Start-h.End > 21 || !sameClause(s, int(h.End), int(a.Start)) {
+					continue
+				}
+				if covered(in, i, d.not, a.Start, a.End) || d.negated(in, i, h.Start, a.Start) {
+					break
+				}
+				ps = append(ps, d.actionPromise(s, int(h.Start), a))
+				break
+			}
+		case d.done, d.future:
+			// A hedge may also follow: "会给您尽快发出" commits to nothing.
+			if covered(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) {
+				continue
+			}
+			ps = append(ps, d.actionPromise(s, int(h.Start), h))
+		case d.benefit:
+			if d.negated(in, i, h.Start, h.Start) || asked(s, int(h.Start), int(h.End)) {
+				continue
+			}
+			p := promise{kind: PromiseAmount, start: int(h.Start), end: int(h.End), days: -1,
+				slot: map[string]any{"benefit": s[h.Start:h.End]}}
+			if v, ok := amountIn(s, clauseStart(s, int(h.Start)), clauseEnd(s, int(h.End))); ok {
+				p.slot["yuan"] = v
+				if f, isNum := v.(float64); isNum {
+					p.amount = f
+				}
+			}
+			ps = append(ps, p)
+		case d.timeW:
+			if covered(in, i, d.not, h.Start, h.End) {
+				continue
+			}
+			if p, ok := d.timePromise(in, i, h); ok {
+				ps = mergeTime(ps, p)
+			}
+		}
+	}
+	return ps
+}
+
+// mergeTime adds time promise p, folding it into the previous one when both
+// read the same clause ("预计" + "3个工作日" + "寄出" is one commitment); a
+// concrete day or duration replaces the bare "when".
+func mergeTime(ps []promise, p promise) []promise {
+	if n := len(ps); n > 0 && ps[n-1].kind == PromiseTime && ps[n-1].start == p.start {
+		q := &ps[n-1]
+		for k, v := range p.slot {
+			if _, ok := q.slot[k]; !ok {
+				q.slot[k] = v
+			}
+		}
+		if p.days >= 0 && q.days < 0 {
+			q.days = p.days
+		}
+		if len(q.slot) > 2 {
+			delete(q.slot, "when")
+		}
+		return ps
+	}
+	return append(ps, p)
+}
+
+// asked reports whether the clause s[cs:ce] is a question ("到账了是吗",
+// "差价5元对吗?"): a time or amount asked about is not committed to.
+func asked(s string, from, to int) bool {
+	to = min(len(s), to+12) // the question word follows within four characters
+	seg := s[from:to]
+	return strings.Contains(seg, "吗") || strings.Contains(seg, "?") || strings.Contains(seg, "嘛")
+}
+
+// actionPromise builds an action commitment: the verb and the words after
+// it up to the end of the clause (at most 8 characters) as its object.
+func (d *promiseDetector) actionPromise(s string, start int, verb KeywordHit) promise {
+	end := clauseEnd(s, int(verb.End))
+	obj := s[verb.End:end]
+	for k, n := 0, 0; k < len(obj); n++ { // at most 8 characters
+		if n == 8 {
+			obj = obj[:k]
+			break
+		}
+		_, size := utf8.DecodeRuneInString(obj[k:])
+		k += size
+	}
+	p := promise{kind: PromiseAction, start: start, end: end, days: -1,
+		slot: map[string]any{"verb": s[verb.Start:verb.End], "object": strings.TrimRight(obj, "的呢哦哈啦了吧")}}
+	if v, ok := amountIn(s, clauseStart(s, start), end); ok { // 给您补偿5元
+		p.kind = PromiseAmount
+		p.slot["yuan"] = v
+		if f, isNum := v.(float64); isNum {
+			p.amount = f
+			p.slot["benefit"] = p.slot["verb"]
+		}
+	}
+	return p
+}
+
+// dayWords maps relative day words to days after the message.
+var dayWords = map[string]int{"今天": 0, "今日": 0, "当天": 0, "今晚": 0, "今明": 0, "明天": 1, "明日": 1, "明晚": 1, "后天": 2, "大后天": 3}
+
+// unitWords maps duration words to the slot key they fill; a number must
+// come right before them.
+var unitWords = map[string]string{
+	"小时": "within_hours", "个小时": "within_hours", "小时内": "within_hours", "小时之内": "within_hours", "h内": "within_hours",
+	"工作日": "within_workdays", "个工作日": "within_workdays",
+	"天内": "within_days", "天左右": "within_days", "周": "within_weeks",
+}
+
+// timePromise reads a time commitment at hit h: the time word must share a
+// clause with an event word (送达, 发货, 到账, 回电) and not be negated.
+func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, bool) {
+	s := in.Norm[i]
+	w := s[h.Start:h.End]
+	cs, ce := int32(clauseStart(s, int(h.Start))), int32(clauseEnd(s, int(h.End)))
+	var ev KeywordHit
+	found := false
+	for _, e := range in.Hits[i] {
+		if e.Class == d.event && e.Start >= cs && e.End <= ce && e.Start-h.End <= 24 && h.Start-e.End <= 24 {
+			ev, found = e, true
+			break
+		}
+	}
+	if !found && w != "预计" && w != "最快" {
+		// "预计3个工作日", "最快是明天": the estimate itself is the commitment.
+		for _, e := range in.Hits[i] {
+			if e.Class == d.timeW && e.End <= h.Start && h.Start-e.End <= 12 && e.Start >= cs {
+				if m := s[e.Start:e.End]; m == "预计" || m == "最快" {
+					ev, found = KeywordHit{Class: d.event, Start: h.Start, End: h.End}, true
+				}
+			}
+		}
+	}
+	if !found || d.negated(in, i, h.Start, h.End) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) {
+		return promise{}, false
+	}
+	p := promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1, slot: map[string]any{},
+		event: eventCategory(s[ev.Start:ev.End])}
+	p.slot["event"] = s[ev.Start:ev.End]
+	switch {
+	case dayWords[w] > 0 || w == "今天" || w == "今日" || w == "当天" || w == "今晚" || w == "今明":
+		p.days = dayWords[w]
+		p.slot["days"] = p.days
+	case unitWords[w] != "":
+		n := numberBefore(s, int(h.Start))
+		if n == nil {
+			return promise{}, false
+		}
+		p.slot[unitWords[w]] = n
+	case strings.HasSuffix(w, "号") || strings.HasSuffix(w, "日") || strings.HasSuffix(w, "点") || w == "[日期x]" || strings.HasSuffix(w, "号前"):
+		b := max(int(cs), int(h.Start)-12)
+		p.slot["date"] = s[b:h.End]
+	default: // 预计, 最快, 尽快, 下午 …
+		p.slot["when"] = w
+	}
+	return p, true
+}
+
+// eventCategory groups event words so that two time commitments about the
+// same thing can be compared.
+func eventCategory(e string) string {
+	switch e {
+	case "发货", "发出", "寄出", "寄过去", "出库":
+		return "ship"
+	case "送达", "送到", "到达", "到货", "配送", "派送", "送货", "给您送", "上门":
+		return "deliver"
+	case "到账", "退款", "退回", "返还":
+		return "refund"
+	case "回电", "回复", "联系", "短信":
+		return "contact"
+	}
+	return "other"
+}
+
+// amountIn finds an amount of money in s[from:to]: a number or placeholder
+// before 元/块, or a [金额x] placeholder.
+func amountIn(s string, from, to int) (any, bool) {
+	seg := s[from:to]
+	for _, unit := range []string{"元", "块"} {
+		if k := strings.Index(seg, unit); k >= 0 {
+			if v := numberBefore(s, from+k); v != nil {
+				if n, ok := v.(int); ok {
+					return float64(n), true
+				}
+				return v, true
+			}
+		}
+	}
+	if strings.Contains(seg, "[金额x]") {
+		return "[金额x]", true
+	}
+	return nil, false
+}
+
+// report writes promise.made (and promise.over_policy) for message i.
+func (d *promiseDetector) report(in *Input, i int, ps []promise, out *Output) {
+	first := ps[0]
+	for _, p := range ps { // a time or amount is more specific than an action
+		if p.kind != PromiseAction && first.kind == PromiseAction {
+			first = p
+		}
+	}
+	data := map[string]any{"kind": first.kind, "slot": first.slot}
+	if len(ps) > 1 { // every commitment of the message, for follow-up
+		all := make([]map[string]any, 0, len(ps))
+		for _, p := range ps {
+			all = append(all, map[string]any{"kind": p.kind, "slot": p.slot})
+		}
+		data["promises"] = all
+	}
+	s := in.Norm[i]
+	out.Add(conversation.Finding{Code: "promise.made", Severity: conversation.SeverityInfo,
+		Messages: []int{i}, Evidence: quote(s[first.start:first.end]),
+		Detail: "agent commits to a " + first.kind, Data: data})
+	if why := d.overPolicy(in, i, ps); why != "" {
+		out.Add(conversation.Finding{Code: "promise.over_policy", Severity: conversation.SeverityMedium,
+			Messages: []int{i}, Evidence: quote(in.Conv.Messages[i].Text), Detail: why})
+	}
+}
+
+// overPolicy returns why the commitments of message i go beyond the shop
+// policy, or "".
+func (d *promiseDetector) overPolicy(in *Input, i int, ps []promise) string {
+	s := in.Norm[i]
+	if h, ok := in.First(i, d.never); ok {
+		return fmt.Sprintf("agents may never promise %q", s[h.Start:h.End])
+	}
+	for _, p := range ps {
+		switch p.kind {
+		case PromiseTime:
+			for _, g := range in.Hits[i] {
+				if g.Class == d.guarantee && sameClause(s, int(g.Start), p.start) && int(g.Start) >= p.start-1 && int(g.End) <= p.end+1 {
+					return fmt.Sprintf("a guaranteed date (%q) is never to be promised", s[g.Start:g.End])
+				}
+			}
+			if p.event == "ship" && d.cfg.MaxShipDays > 0 {
+				if n := slotDays(p.slot); n > d.cfg.MaxShipDays {
+					return fmt.Sprintf("shipping promised in %d days, policy allows at most %d", n, d.cfg.MaxShipDays)
+				}
+			}
+		case PromiseAmount:
+			if p.amount > d.cfg.MaxCompensationYuan && d.cfg.MaxCompensationYuan > 0 && isCompensation(p.slot["benefit"]) {
+				return fmt.Sprintf("compensation of %.0f yuan exceeds the %.0f yuan an agent may grant", p.amount, d.cfg.MaxCompensationYuan)
+			}
+		}
+	}
+	if d.cfg.ReturnWindowDays > 0 {
+		if n := returnDays(s); n > d.cfg.ReturnWindowDays {
+			return fmt.Sprintf("return allowed after %d days, policy window is %d days", n, d.cfg.ReturnWindowDays)
+		}
+	}
+	return ""
+}
+
+func isCompensation(v any) bool {
+	b, _ := v.(string)
+	return b == "补偿" || b == "赔偿" || b == "红包"
+}
+
+// slotDays converts a numeric duration slot to days (0 when unknown).
+func slotDays(slot map[string]any) int {
+	for _, u := range [...]struct {
+		key string
+		per int
+	}{{"within_days", 1}, {"within_workdays", 1}, {"within_weeks", 7}} {
+		if n, ok := slot[u.key].(int); ok {
+			return n * u.per
+		}
+	}
+	return 0
+}
+
+// returnDays finds "N天内…退" / "N天…可以退" in an agent message: a return
+// allowed within N days. It returns 0 when there is none or N is unknown.
+func returnDays(s string) int {
+	k := strings.Index(s, "天")
+	if k < 0 || !strings.Contains(s, "退") || strings.Contains(s, "不支持") || strings.Contains(s, "不能") {
+		return 0
+	}
+	if !strings.Contains(s, "可以退") && !strings.Contains(s, "给您退") && !strings.Contains(s, "帮您退") {
+		return 0
+	}
+	if n, ok := numberBefore(s, k).(int); ok {
+		return n
+	}
+	return 0
+}

@@ -1,0 +1,201 @@
+package detect
+
+import (
+	"errors"
+	"fmt"
+
+	"fullqa/internal/conversation"
+)
+
+// PolicyConfig is the shop policy that promises are checked against
+// (promise.over_policy). The defaults are a cautious shop's rules; a shop
+// sets its own in the config file.
+type PolicyConfig struct {
+	// MaxCompensationYuan is the largest compensation (补偿, 赔偿, 红包) an
+	// agent may grant on their own, in yuan. Default 20: beyond that, shops
+	// usually require a supervisor's approval. 0 turns the check off.
+	MaxCompensationYuan float64 `yaml:"max_compensation_yuan"`
+	// ReturnWindowDays is the return window an agent may promise, in days.
+	// Default 7, the platforms' 7天无理由退货. 0 turns the check off.
+	ReturnWindowDays int `yaml:"return_window_days"`
+	// MaxShipDays is the longest shipping time (发货, 寄出) an agent may
+	// promise, in days. Default 3: the platforms fine late shipping after
+	// 72 hours for ordinary goods. 0 turns the check off.
+	MaxShipDays int `yaml:"max_ship_days"`
+	// GuaranteeWords may never be attached to a delivery or shipping date,
+	// because couriers, not the shop, decide it (一定明天到, 保证今天发).
+	// They are added to the built-in list promise_guarantee.
+	GuaranteeWords []string `yaml:"guarantee_words"`
+	// NeverPromise lists phrases an agent may never say at all, whatever
+	// the context. Default: 保证明天到, 保证今天到, 保证送到, 一定送到.
+	NeverPromise []string `yaml:"never_promise"`
+}
+
+// DefaultPolicyConfig returns the defaults documented on PolicyConfig.
+func DefaultPolicyConfig() PolicyConfig {
+	return PolicyConfig{MaxCompensationYuan: 20, ReturnWindowDays: 7, MaxShipDays: 3,
+		NeverPromise: []string{"保证明天到", "保证今天到", "保证送到", "一定送到"}}
+}
+
+// Validate checks that no limit is negative.
+func (c PolicyConfig) Validate() error {
+	if c.MaxCompensationYuan < 0 || c.ReturnWindowDays < 0 || c.MaxShipDays < 0 {
+		return errors.New("policy: max_compensation_yuan, return_window_days and max_ship_days must not be negative")
+	}
+	return nil
+}
+
+// conflictState remembers, across one conversation, the agent's earlier
+// commitments and statements that a later one may contradict.
+type conflictState struct {
+	lastPromise int           // last agent message with a promise, -1 when none
+	dayOf       map[string]at // event category → first relative-day promise
+	amountAt    at            // first numeric compensation amount
+	canAt       map[byte]at   // object → first "can" statement
+	cannotAt    map[byte]at   // object → first "cannot" statement
+	reported    bool
+}
+
+// at is a value stated in a message.
+type at struct {
+	msg int
+	val float64
+}
+
+func (st *conflictState) init() {
+	st.lastPromise = -1
+	st.amountAt.msg = -1
+}
+
+// agentFacts records what agent message i states and reports a conflict
+// when it contradicts an earlier statement of the conversation.
+func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflictState, out *Output) {
+	if st.reported {
+		return
+	}
+	for _, p := range ps {
+		switch {
+		case p.kind == PromiseTime && p.days >= 0 && (p.event == "ship" || p.event == "deliver"):
+			if st.dayOf == nil {
+				st.dayOf = map[string]at{}
+			}
+			prev, ok := st.dayOf[p.event]
+			if !ok {
+				st.dayOf[p.event] = at{i, float64(p.days)}
+			} else if prev.msg != i && prev.val != float64(p.days) && d.sameDay(in, prev.msg, i) {
+				d.conflict(in, prev.msg, i, "the agent moved a promised date", st, out)
+				return
+			}
+		case p.kind == PromiseAmount && p.amount > 0 && isCompensation(p.slot["benefit"]):
+			if st.amountAt.msg < 0 {
+				st.amountAt = at{i, p.amount}
+			} else if st.amountAt.val != p.amount {
+				d.conflict(in, st.amountAt.msg, i, fmt.Sprintf("compensation changed from %.0f to %.0f yuan", st.amountAt.val, p.amount), st, out)
+				return
+			}
+		}
+	}
+	s := in.Norm[i]
+	for _, h := range in.Hits[i] {
+		if h.Class != d.can && h.Class != d.cannot {
+			continue
+		}
+		obj := s[h.End-1] // last byte of the final character names the object
+		mine, other := &st.canAt, &st.cannotAt
+		if h.Class == d.cannot {
+			mine, other = &st.cannotAt, &st.canAt
+		} else if covered(in, i, d.cannot, h.Start, h.End) || d.negated(in, i, h.Start, h.Start) {
+			continue
+		}
+		if *mine == nil {
+			*mine = map[byte]at{}
+			if *other == nil {
+				*other = map[byte]at{}
+			}
+		}
+		if prev, ok := (*other)[obj]; ok && prev.msg != i {
+			d.conflict(in, prev.msg, i, "the agent first said "+polarity(h.Class == d.cannot)+" it can be done, now the opposite", st, out)
+			return
+		}
+		if _, ok := (*mine)[obj]; !ok {
+			(*mine)[obj] = at{msg: i}
+		}
+	}
+}
+
+func polarity(cannotNow bool) string {
+	if cannotNow {
+		return ""
+	}
+	return "not "
+}
+
+// sameDay reports whether two messages can be compared on relative days:
+// without timestamps, or with both on the same calendar day.
+func (d *promiseDetector) sameDay(in *Input, a, b int) bool {
+	ma, mb := &in.Conv.Messages[a], &in.Conv.Messages[b]
+	if !ma.HasTime() || !mb.HasTime() {
+		return true
+	}
+	ya, da := ma.At.YearDay(), ma.At.Year()
+	yb, db := mb.At.YearDay(), mb.At.Year()
+	return ya == yb && da == db
+}
+
+// customerBroken reports a customer message that says an earlier promise
+// or statement did not hold: a strong word (说好的, 不是说) or a recalled
+// statement (跟我说, 上次说) with a contrast (怎么, 还没, 现在).
+func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, out *Output) {
+	if st.reported {
+		return
+	}
+	s := in.Norm[i]
+	for _, h := range in.Hits[i] {
+		switch h.Class {
+		case d.broken:
+			// "我不是说…" restates the customer's own words, it is no broken promise.
+			if h.Start >= 3 && s[h.Start-3:h.Start] == "我" {
+				continue
+			}
+		case d.said:
+			if !in.Has(i, d.contrast) {
+				continue
+			}
+		default:
+			continue
+		}
+		if d.otherSource(in, i, h) {
+			continue
+		}
+		first := i
+		if st.lastPromise >= 0 {
+			first = st.lastPromise
+		}
+		d.conflict(in, first, i, "the customer reports that an earlier promise or statement did not hold", st, out)
+		return
+	}
+}
+
+// otherSource reports whether the statement recalled at hit h is quoted
+// from someone other than the shop's agents: a source word (页面, 快递员)
+// within the four characters before it.
+func (d *promiseDetector) otherSource(in *Input, i int, h KeywordHit) bool {
+	for _, o := range in.Hits[i] {
+		if o.Class == d.source && o.End <= h.Start && h.Start-o.End <= 12 {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *promiseDetector) conflict(in *Input, a, b int, why string, st *conflictState, out *Output) {
+	st.reported = true
+	msgs := []int{a}
+	ev := quote(in.Conv.Messages[a].Text)
+	if b != a {
+		msgs = append(msgs, b)
+		ev += " → " + quote(in.Conv.Messages[b].Text)
+	}
+	out.Add(conversation.Finding{Code: "promise.conflict", Severity: conversation.SeverityHigh,
+		Messages: msgs, Evidence: ev, Detail: why})
+}

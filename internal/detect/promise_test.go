@@ -1,0 +1,87 @@
+package detect
+
+import (
+	"os"
+	"reflect"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"fullqa/internal/conversation"
+)
+
+// TestPromiseSlots checks the structured values that later follow-up
+// analysis relies on.
+func TestPromiseSlots(t *testing.T) {
+	eng, err := NewEngine([]Detector{newPromiseDetector(DefaultPolicyConfig(), testLexicon(t))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		text string
+		kind string
+		slot map[string]any
+	}{
+		{"亲，今天给您发货", PromiseTime, map[string]any{"days": 0, "event": "发货"}},
+		{"预计三个工作日内寄出", PromiseTime, map[string]any{"within_workdays": 3, "event": "寄出"}},
+		{"专员会在24小时内回电", PromiseTime, map[string]any{"within_hours": 24, "event": "回电"}},
+		{"预计[数字x]个工作日到账", PromiseTime, map[string]any{"within_workdays": "[数字x]", "event": "到账"}},
+		{"这边给您补偿5元", PromiseAmount, map[string]any{"verb": "补偿", "object": "5元", "yuan": 5.0, "benefit": "补偿"}},
+		{"这边帮您补录订单", PromiseAction, map[string]any{"verb": "补录", "object": "订单"}},
+	}
+	for _, c := range cases {
+		conv := &conversation.Conversation{ID: "t", Messages: []conversation.Message{{Role: conversation.RoleAgent, Text: c.text}}}
+		_, out := eng.Inspect(conv, nil)
+		if len(out.Findings) == 0 || out.Findings[0].Code != "promise.made" {
+			t.Errorf("%s: no promise.made (got %v)", c.text, out.Findings)
+			continue
+		}
+		d := out.Findings[0].Data
+		if d["kind"] != c.kind || !reflect.DeepEqual(d["slot"], c.slot) {
+			t.Errorf("%s: got kind %v slot %v, want %s %v", c.text, d["kind"], d["slot"], c.kind, c.slot)
+		}
+	}
+}
+
+// TestConfigYAML checks that the example config parses, keeps defaults for
+// keys it leaves out, and validates.
+func TestConfigYAML(t *testing.T) {
+	b, err := os.ReadFile("../../examples/issue4-config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Detect Config `yaml:"detect"`
+	}
+	doc.Detect = DefaultConfig()
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(doc.Detect.Loop, DefaultLoopConfig()) || doc.Detect.Policy.MaxShipDays != 3 {
+		t.Errorf("example config differs from the defaults: %+v", doc.Detect)
+	}
+	if err := doc.Detect.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	bad := DefaultConfig()
+	bad.Loop.Similarity = 2
+	if bad.Validate() == nil {
+		t.Error("similarity 2 accepted")
+	}
+	bad = DefaultConfig()
+	bad.Policy.MaxShipDays = -1
+	if bad.Validate() == nil {
+		t.Error("negative max_ship_days accepted")
+	}
+}
+
+// TestSignatureSimilarity checks the near-duplicate measure on restatements.
+func TestSignatureSimilarity(t *testing.T) {
+	a, b, c := signature("我的订单什么时候能发货"), signature("我的订单什么时候能发货啊"), signature("这个手机支持快充吗")
+	if j := jaccard(&a, &b); j < 0.8 {
+		t.Errorf("near duplicates: jaccard %.2f", j)
+	}
+	if j := jaccard(&a, &c); j > 0.2 {
+		t.Errorf("different questions: jaccard %.2f", j)
+	}
+}

@@ -346,6 +346,9 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 	if s.cfg.Ingest.Redact.Enabled {
 		sopts.Redact = s.cfg.Ingest.Redact.RedactConfig.Redact
 	}
+	if s.jsonl != nil {
+		sopts.Encode = report.EncodeJSON
+	}
 	err = scan.Run(ctx, rd, isRecord, s.eng, sopts, func(r *scan.Result) error {
 		s.builder.Add(r)
 		if s.sampler != nil {

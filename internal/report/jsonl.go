@@ -4,6 +4,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -84,11 +85,28 @@ func NewJSONL(w io.Writer) *JSONL {
 }
 
 // Write writes one result; bad records are skipped (they go to rejects).
+// A result already encoded by EncodeJSON on a worker is written as is.
 func (j *JSONL) Write(r *scan.Result) error {
 	if r.Err != nil {
 		return nil
 	}
+	if r.Encoded != nil {
+		_, err := j.w.Write(r.Encoded)
+		return err
+	}
 	return j.enc.Encode(NewJSONResult(r))
+}
+
+// EncodeJSON encodes one result as a line of scan output. The scan runs it
+// on its workers (scan.Options.Encode) so encoding is parallel.
+func EncodeJSON(r *scan.Result) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(NewJSONResult(r)); err != nil {
+		return nil // the writer falls back to encoding it itself
+	}
+	return b.Bytes()
 }
 
 // Close flushes the output.

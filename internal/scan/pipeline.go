@@ -29,6 +29,7 @@ type Result struct {
 	Fatal      bool
 	Deductions []score.Deduction
 	KPI        score.KPI
+	Encoded    []byte // Options.Encode's output, when set
 }
 
 // Source yields conversations; ingest.Reader satisfies it.
@@ -45,6 +46,10 @@ type Options struct {
 	// Redact, when set, masks personal data in message texts and finding
 	// evidence after the detectors ran, before anything is written.
 	Redact func(string) string
+	// Encode, when set, runs on the worker after inspection and stores its
+	// output in Result.Encoded, so per-conversation output (JSON) is built
+	// in parallel instead of on the one goroutine that writes.
+	Encode func(*Result) []byte
 }
 
 // Defaults fills unset options.
@@ -136,6 +141,9 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 					r := &b.items[i]
 					if r.Err == nil {
 						Inspect(eng, r, &scratch, &opts)
+						if opts.Encode != nil {
+							r.Encoded = opts.Encode(r)
+						}
 					}
 				}
 				select {

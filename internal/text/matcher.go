@@ -22,10 +22,20 @@ type Matcher struct {
 	patterns []string
 	class    [256]uint16 // byte → column; column 0 is "byte in no pattern"
 	ncls     int32
-	delta    []int32 // (state*ncls + class) → next state premultiplied by ncls
-	firstOut int32   // premultiplied; states at or above it have outputs
-	outStart []int32 // per state: start of its outputs in outs (len states+1)
-	outs     []int32 // pattern indexes, longest first
+	// delta[state*ncls + class] is the next state premultiplied by ncls
+	// when it has no outputs, or ^i when it is output state i (see outStates):
+	// the sign test replaces a division on every hit.
+	delta     []int32
+	outStates []outState
+	outs      []int32 // pattern indexes, longest first
+	lens      []int32 // pattern lengths in bytes
+	states    int
+}
+
+// outState is a state with outputs: where it continues and what it emits.
+type outState struct {
+	next       int32 // the state, premultiplied
+	start, end int32 // its outputs in outs
 }
 
 // ErrEmptyPattern is returned when a pattern normalizes to nothing, which
@@ -103,44 +113,38 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 			}
 		}
 	}
-	// Renumber: states without outputs first, so "has output" is one compare.
-	// Within each group states keep breadth-first order, so the shallow
-	// states a scan visits most sit together in the cache.
+	// Renumber in breadth-first order, so the shallow states a scan visits
+	// most sit together in the cache, and index the states with outputs.
 	bfs := append([]int32{0}, order...)
 	newID := make([]int32, ns)
-	var k int32
-	for _, s := range bfs {
-		if len(nodes[s].out) == 0 {
-			newID[s] = k
-			k++
-		}
-	}
-	m.firstOut = k * m.ncls
-	old := make([]int32, ns)
-	for _, s := range bfs {
+	outIdx := make([]int32, ns)
+	for i, s := range bfs {
+		newID[s] = int32(i)
+		outIdx[s] = -1
 		if len(nodes[s].out) > 0 {
-			newID[s] = k
-			k++
+			outIdx[s] = int32(len(m.outStates))
+			out := append([]int32(nil), nodes[s].out...)
+			sort.SliceStable(out, func(a, b int) bool { return len(patterns[out[a]]) > len(patterns[out[b]]) })
+			m.outStates = append(m.outStates, outState{next: int32(i) * m.ncls, start: int32(len(m.outs)), end: int32(len(m.outs) + len(out))})
+			m.outs = append(m.outs, out...)
 		}
-		old[newID[s]] = s
 	}
 	m.delta = make([]int32, ns*nc)
-	m.outStart = make([]int32, ns+1)
-	for ni := 0; ni < ns; ni++ {
-		s := old[ni]
+	for _, s := range bfs {
+		row := int(newID[s]) * nc
 		for c := 0; c < nc; c++ {
-			m.delta[ni*nc+c] = newID[goTo[int(s)*nc+c]] * m.ncls
+			t := goTo[int(s)*nc+c]
+			if outIdx[t] >= 0 {
+				m.delta[row+c] = ^outIdx[t]
+			} else {
+				m.delta[row+c] = newID[t] * m.ncls
+			}
 		}
-		m.outStart[ni] = int32(len(m.outs))
-		out := append([]int32(nil), nodes[s].out...)
-		sort.SliceStable(out, func(a, b int) bool { return len(patterns[out[a]]) > len(patterns[out[b]]) })
-		m.outs = append(m.outs, out...)
 	}
-	m.outStart[ns] = int32(len(m.outs))
-	// The root is state 0 only if it has no output, which holds since no
-	// pattern is empty.
-	if newID[0] != 0 {
-		return nil, errors.New("matcher: internal error: root renumbered")
+	m.states = ns
+	m.lens = make([]int32, len(patterns))
+	for i, p := range patterns {
+		m.lens[i] = int32(len(p))
 	}
 	return m, nil
 }
@@ -152,7 +156,7 @@ func (m *Matcher) Patterns() int { return len(m.patterns) }
 func (m *Matcher) Pattern(i int32) string { return m.patterns[i] }
 
 // States returns the number of automaton states, for benchmarks and sizing.
-func (m *Matcher) States() int { return len(m.outStart) - 1 }
+func (m *Matcher) States() int { return m.states }
 
 // Scan appends to dst every occurrence of every pattern in s, overlapping
 // ones included, ordered by end position and, at the same end, longest
@@ -160,16 +164,18 @@ func (m *Matcher) States() int { return len(m.outStart) - 1 }
 func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 	delta := m.delta
 	cls := &m.class
-	first := m.firstOut
 	var st int32
 	for i := 0; i < len(s); i++ {
-		st = delta[st+int32(cls[s[i]])]
-		if st >= first {
-			ns := st / m.ncls
-			for _, p := range m.outs[m.outStart[ns]:m.outStart[ns+1]] {
-				end := int32(i + 1)
-				dst = append(dst, Hit{Pattern: p, Start: end - int32(len(m.patterns[p])), End: end})
-			}
+		v := delta[st+int32(cls[s[i]])]
+		if v >= 0 {
+			st = v
+			continue
+		}
+		o := &m.outStates[^v]
+		st = o.next
+		end := int32(i + 1)
+		for _, p := range m.outs[o.start:o.end] {
+			dst = append(dst, Hit{Pattern: p, Start: end - m.lens[p], End: end})
 		}
 	}
 	return dst
@@ -180,15 +186,17 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 func (m *Matcher) Count(s string) int {
 	delta := m.delta
 	cls := &m.class
-	first := m.firstOut
 	var st int32
 	n := 0
 	for i := 0; i < len(s); i++ {
-		st = delta[st+int32(cls[s[i]])]
-		if st >= first {
-			ns := st / m.ncls
-			n += int(m.outStart[ns+1] - m.outStart[ns])
+		v := delta[st+int32(cls[s[i]])]
+		if v >= 0 {
+			st = v
+			continue
 		}
+		o := &m.outStates[^v]
+		st = o.next
+		n += int(o.end - o.start)
 	}
 	return n
 }
@@ -217,3 +225,6 @@ func LeftmostLongest(hits []Hit) []Hit {
 	}
 	return out
 }
+
+// Classes returns the number of byte classes (table columns).
+func (m *Matcher) Classes() int { return int(m.ncls) }

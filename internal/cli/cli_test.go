@@ -11,6 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"fullqa/internal/config"
+	"fullqa/internal/detect"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -57,7 +60,7 @@ func TestScanJSONLContract(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 6 {
+	if len(lines) != 25 {
 		t.Fatalf("%d lines", len(lines))
 	}
 	for _, l := range lines {
@@ -172,5 +175,43 @@ func TestConfigCommand(t *testing.T) {
 	code, _, stderr := run(t, "", "config", "--config", filepath.Join("testdata", "bad-config.yaml"))
 	if code != ExitUsage || !strings.Contains(stderr, "slow_aftr") {
 		t.Errorf("unknown key must be an error naming it (exit %d): %s", code, stderr)
+	}
+}
+
+// TestExamplesShowEveryCode checks that the bundled examples show each
+// finding code and scene tag the detectors can emit, so the README's first
+// command demonstrates everything.
+func TestExamplesShowEveryCode(t *testing.T) {
+	code, out, _ := run(t, "", "scan", filepath.Join("..", "..", "examples", "chats.jsonl"), "--format", "jsonl")
+	if code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	seen := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r struct {
+			Tags     []string
+			Findings []struct{ Code string }
+		}
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range r.Findings {
+			seen[f.Code] = true
+		}
+		for _, tg := range r.Tags {
+			seen["tag:"+tg] = true
+		}
+	}
+	cfg := config.Default()
+	lex, err := cfg.Lists()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range detect.Registry(cfg.Detect, lex) {
+		for _, c := range d.Codes() {
+			if !seen[c] && !seen["tag:"+c] {
+				t.Errorf("examples/chats.jsonl shows no %s (detector %s)", c, d.Name())
+			}
+		}
 	}
 }

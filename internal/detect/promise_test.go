@@ -46,7 +46,7 @@ func TestPromiseSlots(t *testing.T) {
 // TestConfigYAML checks that the example config parses, keeps defaults for
 // keys it leaves out, and validates.
 func TestConfigYAML(t *testing.T) {
-	b, err := os.ReadFile("../../examples/issue4-config.yaml")
+	b, err := os.ReadFile("../../examples/fullqa.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,55 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDefaultIsValid(t *testing.T) {
+	if err := Default().Validate(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Default().YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What `fullqa config` prints must load back to a valid config.
+	p := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(p, out, 0o644)
+	if _, err := Load(p); err != nil {
+		t.Fatalf("printed config does not load: %v", err)
+	}
+}
+
+func TestExampleConfigLoads(t *testing.T) {
+	cfg, err := Load(filepath.Join("..", "..", "examples", "fullqa.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Score.Contracts) != 1 || cfg.Ingest.Columns.ID != "会话ID" || cfg.Score.Teams["售后组"][0] != "a-21" {
+		t.Errorf("example not applied: %+v", cfg.Score.Contracts)
+	}
+}
+
+func TestStrictErrors(t *testing.T) {
+	tests := []struct{ yaml, want string }{
+		{"detect:\n  respons: {}\n", "respons"},
+		{"timezone: Mars/Base\n", "timezone"},
+		{"detect:\n  response:\n    slow_after: soon\n", "bad duration"},
+		{"ingest:\n  format: xml\n", "ingest.format"},
+		{"lexicon:\n  remove:\n    no_such_list: [x]\n", "no_such_list"},
+		{"contracts:\n  - vendor: v1\n    targets:\n      speed: {min: 1}\n", "unknown KPI"},
+		{"kpi:\n  service_start: \"25:00\"\n", "service_start"},
+		{"scorecard:\n  categories:\n    - name: x\n      items:\n        - {name: y, codes: [attitude.rud], points: -1}\n", "attitude.rud"},
+	}
+	for _, tt := range tests {
+		p := filepath.Join(t.TempDir(), "c.yaml")
+		os.WriteFile(p, []byte(tt.yaml), 0o644)
+		_, err := Load(p)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: err %v, want it to mention %q", tt.yaml, err, tt.want)
+		}
+	}
+}

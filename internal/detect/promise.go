@@ -121,9 +121,15 @@ func overlaps(in *Input, i int, c ClassID, s, e int32) bool {
 // negated reports whether a negation hit of message i lies between the
 // start of the clause holding pos and the end offset to.
 func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
-	// Spaces between Chinese characters are gone after normalization, so a
-	// clause may run on: look back at most four characters.
-	cs := max(int32(clauseStart(in.Norm[i], int(pos))), pos-12)
+	// A clause may run on where the writer used no punctuation: look back
+	// at most four characters.
+	cs0 := int32(clauseStart(in.Norm[i], int(pos)))
+	cs := max(cs0, pos-12)
+	// A condition in the clause before ("可以的话, 帮您申请") makes the
+	// commitment conditional, not a promise yet.
+	if before := strings.TrimRight(in.Norm[i][:cs0], " ,"); strings.HasSuffix(before, "的话") {
+		return true
+	}
 	for _, h := range in.Hits[i] {
 		if h.Class == d.neg && h.Start >= cs && h.Start < to {
 			return true

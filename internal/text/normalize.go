@@ -30,6 +30,7 @@ func AppendNormalized(dst []byte, s string) []byte {
 	var pendingBuf [16]byte
 	pending := pendingBuf[:0]
 	prevCJK := false
+	runLen := 0 // Chinese characters written since the last other rune
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -55,6 +56,7 @@ func AppendNormalized(dst []byte, s string) []byte {
 			}
 			dst = append(dst, c)
 			prevCJK = false
+			runLen = 0
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -63,13 +65,24 @@ func AppendNormalized(dst []byte, s string) []byte {
 			dst = flushPending(dst, &pending)
 			dst = append(dst, "\uFFFD"...)
 			prevCJK = false
+			runLen = 0
 			continue
 		}
 		if (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) {
-			// Filler between two Chinese characters is dropped.
-			pending = pending[:0]
+			// Filler between two Chinese characters is dropped, except a
+			// space between two runs of two or more characters: that is
+			// how chat exports and agents separate sentences ("您好 请问"),
+			// while filter dodges split single characters ("加 微 信").
+			if len(pending) > 0 {
+				if runLen >= 2 && onlySpaces(pending) && cjkRunAhead(s[i-size:]) >= 2 {
+					dst = append(dst, ' ')
+					runLen = 0
+				}
+				pending = pending[:0]
+			}
 			dst = utf8.AppendRune(dst, r)
 			prevCJK = true
+			runLen++
 			continue
 		}
 		// Fast paths for the forms Chinese chat text is full of: full-width
@@ -78,12 +91,21 @@ func AppendNormalized(dst []byte, s string) []byte {
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E:
 			dst, prevCJK = appendMapped(dst, r-0xFEE0, &pending, prevCJK)
+			if !prevCJK {
+				runLen = 0
+			}
 			continue
 		case r == 0x3000:
 			dst, prevCJK = appendMapped(dst, ' ', &pending, prevCJK)
+			if !prevCJK {
+				runLen = 0
+			}
 			continue
 		case r == 0x3001 || r == 0x3002 || (r >= 0x2018 && r <= 0x201F) || r == 0x2026 || (r >= 0x3008 && r <= 0x3011):
 			dst, prevCJK = appendMapped(dst, r, &pending, prevCJK)
+			if !prevCJK {
+				runLen = 0
+			}
 			continue
 		}
 		// Everything else goes through NFKC, which maps circled digits,
@@ -98,6 +120,9 @@ func AppendNormalized(dst []byte, s string) []byte {
 			mr, ms := utf8.DecodeRune(mapped[j:])
 			j += ms
 			dst, prevCJK = appendMapped(dst, mr, &pending, prevCJK)
+			if !prevCJK {
+				runLen = 0
+			}
 		}
 	}
 	dst = flushPending(dst, &pending)
@@ -168,6 +193,27 @@ func appendPending(dst, pending []byte) []byte {
 		dst = append(dst, c)
 	}
 	return dst
+}
+
+func onlySpaces(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// cjkRunAhead counts the Chinese characters at the start of s, up to two.
+func cjkRunAhead(s string) int {
+	n := 0
+	for _, r := range s {
+		if n == 2 || !isCJK(r) {
+			break
+		}
+		n++
+	}
+	return n
 }
 
 // isFiller reports whether an ASCII byte is a symbol people insert inside

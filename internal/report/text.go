@@ -66,8 +66,10 @@ func WriteText(w io.Writer, r *Report) error {
 	if len(r.Contracts) > 0 {
 		b.WriteString("\nvendor contracts\n")
 		for _, c := range r.Contracts {
-			state := "MET"
-			if !c.Met {
+			state := "NO DATA"
+			if c.Met != nil && *c.Met {
+				state = "MET"
+			} else if c.Met != nil {
 				state = "MISSED"
 			}
 			fmt.Fprintf(&b, "  %s  %s  %s\n", c.Vendor, c.Period, state)

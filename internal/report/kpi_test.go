@@ -329,7 +329,7 @@ func iptr(i int) *int { return &i }
 
 func TestAggregatedKPIsByHand(t *testing.T) {
 	res := inspectFile(t, kpiFile, "response,compliance", score.DefaultConfig())
-	agg := score.NewAggregator(score.Config{Teams: map[string][]string{"t1": {"a1", "a2"}}})
+	agg := score.NewAggregator(score.Config{Teams: map[string][]string{"t1": {"a1", "a2"}, "t2": {"a3"}}})
 	for _, r := range res {
 		agg.Add(record(r))
 	}
@@ -423,11 +423,20 @@ func TestAggregatedKPIsByHand(t *testing.T) {
 		"agent:a3": {conversations: 5, firstN: 4, rounds: 5, consulted: 5, received: 5, fatal: 1, first: f64(30),
 			meanResp: f64(30), rate3: f64(1), reply: f64(1), ratio: f64(1), meanScore: f64(74.5),
 			shares: map[string]float64{"compliance.off_platform": 0.25}},
-		// Team t1 = a1 + a2: every conversation either wrote in, whole:
-		// k01 k02 k03 k04 k08 k09 k10, the same as vendor v1.
-		"team:t1": {conversations: 7, firstN: 6, noHuman: 1, rounds: 10, slow: 4, consulted: 6, received: 5, long: 1,
-			rated: 4, first: f64(3991.0 / 6), meanResp: f64(4651.0 / 9), rate3: f64(3.0 / 8), reply: f64(4.0 / 6),
+		// Team t1 = a1 + a2, counted like one agent: the rounds its members
+		// answered (all of k01 k02 k03 k04 k08 k10, and k09's rounds 2 and 3
+		// but not a3's first round), conversation-level figures of the 7
+		// conversations whose main agent is in t1. First 30+60+240+30+3601
+		// = 3961 over 5; rounds 10−1 = 9; waits 4651−30 = 4621 over 8;
+		// window 8−1 = 7, within 3m 3−1 = 2.
+		"team:t1": {conversations: 7, firstN: 5, noHuman: 1, rounds: 9, slow: 4, consulted: 6, received: 5, long: 1,
+			rated: 4, first: f64(3961.0 / 5), meanResp: f64(4621.0 / 8), rate3: f64(2.0 / 7), reply: f64(4.0 / 6),
 			ratio: f64(12.0 / 14), satisfaction: f64(0.5), conversion: f64(2.0 / 3), meanScore: f64(95), refunds: iptr(1)},
+		// Team t2 = a3 alone: the same figures as agent a3; k09's rating
+		// (main agent a1) is not charged to it.
+		"team:t2": {conversations: 5, firstN: 4, rounds: 5, consulted: 5, received: 5, fatal: 1, first: f64(30),
+			meanResp: f64(30), rate3: f64(1), reply: f64(1), ratio: f64(1), meanScore: f64(74.5),
+			shares: map[string]float64{"compliance.off_platform": 0.25}},
 		// Shop s2: k06 k07 k11 k12.
 		"shop:s2": {conversations: 4, firstN: 3, rounds: 4, consulted: 4, received: 4, fatal: 1, first: f64(30),
 			meanResp: f64(30), rate3: f64(1), reply: f64(1), ratio: f64(1), meanScore: f64(74.5)},

@@ -55,12 +55,13 @@ func newGroup(key string) *Group {
 	return &Group{Key: key, custDay: map[string]bool{}, received: map[string]bool{}, codes: map[string]int{}}
 }
 
-// share is the part of a record a group receives: all of it, or (for a
-// secondary agent) only the rounds and messages that agent handled.
+// share is the part of a record a group receives: all of it, or (for an
+// agent or a team) the rounds its agents answered, plus the unanswered
+// rounds and the conversation-level figures when it holds the main agent.
 type share struct {
 	whole  bool
-	agent  string // for agent groups: whose rounds count
-	main   bool   // this agent is the conversation's main agent
+	member func(agent string) bool // for agent and team groups: whose rounds count
+	main   bool                    // the group holds the conversation's main agent
 	custID string
 }
 
@@ -76,7 +77,7 @@ func (g *Group) add(r *Record, s share) {
 	humanReply := false
 	for i, rd := range k.rounds {
 		humanReply = humanReply || rd.answered
-		mine := s.whole || rd.agent == s.agent || (!rd.answered && s.main)
+		mine := s.whole || (rd.answered && s.member(rd.agent)) || (!rd.answered && s.main)
 		if !mine {
 			continue
 		}
@@ -269,9 +270,9 @@ func (a *Aggregator) group(dim, key string) *Group {
 }
 
 // Add counts one conversation. Conversation-level figures (rating, score,
-// findings, customer messages) go to the agent who wrote most of the
-// agent messages; rounds go to the agent who answered them, and unanswered
-// rounds to the main agent.
+// findings, messages) go to the agent who wrote most of the agent
+// messages; rounds go to the agent who answered them, and unanswered
+// rounds to the main agent. Teams add up their members the same way.
 func (a *Aggregator) Add(r *Record) {
 	c := r.Conv
 	cust := c.Customer
@@ -294,11 +295,18 @@ func (a *Aggregator) Add(r *Record) {
 	order, main := Agents(c)
 	teams := map[string]bool{}
 	for _, ag := range order {
-		s := share{agent: ag, main: ag == main, custID: cust}
+		ag := ag
+		s := share{member: func(x string) bool { return x == ag }, main: ag == main, custID: cust}
 		a.group("agent", ag).add(r, s)
+		// A team is counted like one agent made of its members: the rounds
+		// they answered, and the conversation-level figures when the main
+		// agent is one of them.
 		if t, ok := a.team[ag]; ok && !teams[t] {
 			teams[t] = true
-			a.group("team", t).add(r, share{whole: true, custID: cust})
+			mt, mainOK := a.team[main]
+			s := share{member: func(x string) bool { tx, ok := a.team[x]; return ok && tx == t },
+				main: mainOK && mt == t, custID: cust}
+			a.group("team", t).add(r, s)
 		}
 	}
 }

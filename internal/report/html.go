@@ -55,6 +55,7 @@ type htmlData struct {
 	ScoreTrend template.HTML
 	RespTrend  template.HTML
 	EmoTrend   template.HTML
+	FirstTrend template.HTML
 	Severities []sevCount
 	Tags       []CodeCount
 	Agents     []score.KPIs
@@ -104,7 +105,9 @@ func (h *HTML) Write(w io.Writer, r *Report) error {
 	}
 	d.ScoreTrend = lineChart(days, []series{{"平均分 mean score", score}}, 100, "")
 	d.RespTrend = lineChart(days, []series{{"3分钟响应率 %", rate3}, {"回复率 %", reply}}, 100, "%")
-	d.EmoTrend = lineChart(days, []series{{"负面情绪占比 % of customer messages", neg}, {"首响 s", first}}, 0, "")
+	// Percentages and seconds get their own axes.
+	d.EmoTrend = lineChart(days, []series{{"负面情绪占比 % of customer messages", neg}}, 100, "%")
+	d.FirstTrend = lineChart(days, []series{{"首响 first response s", first}}, 0, "s")
 	for _, sev := range severities {
 		d.Severities = append(d.Severities, sevCount{sev, s.BySeverity[sev]})
 	}

@@ -6,6 +6,7 @@ import (
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/scan"
+	"fullqa/internal/score"
 )
 
 // Summary aggregates a scan as it streams by, keeping only counts and the
@@ -94,15 +95,12 @@ func (s *Summary) Add(r *scan.Result) {
 	// the agent of the first agent message among its evidence, else for the
 	// conversation's main agent.
 	counts := map[string]int{}
-	main := ""
 	for i := range c.Messages {
 		if a := c.Messages[i].Agent; a != "" && c.Messages[i].Role == conversation.RoleAgent {
 			counts[a]++
-			if counts[a] > counts[main] || main == "" {
-				main = a
-			}
 		}
 	}
+	_, main := score.Agents(c) // the same main agent as the KPIs
 	var agents []string
 	for a, n := range counts {
 		st := s.Agents[a]

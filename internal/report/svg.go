@@ -52,7 +52,16 @@ func lineChart(xs []string, ss []series, yMax float64, unit string) template.HTM
 	if len(xs) == 0 {
 		return template.HTML(`<p class="muted">no timestamps: no daily trend</p>`)
 	}
-	const w, h, left, bottom, top = 640, 220, 50, 40, 14
+	any := false
+	for _, s := range ss {
+		for _, p := range s.Points {
+			any = any || p != nil
+		}
+	}
+	if !any {
+		return template.HTML(`<p class="muted">no data for this chart (the input lacks what it needs)</p>`)
+	}
+	const w, h, left, right, bottom, top = 640, 220, 50, 40, 40, 14
 	max := yMax
 	if max == 0 {
 		for _, s := range ss {
@@ -62,11 +71,12 @@ func lineChart(xs []string, ss []series, yMax float64, unit string) template.HTM
 				}
 			}
 		}
+		max = niceCeil(max)
 	}
 	if max == 0 {
 		max = 1
 	}
-	plotW, plotH := float64(w-left-20), float64(h-bottom-top)
+	plotW, plotH := float64(w-left-right), float64(h-bottom-top)
 	x := func(i int) float64 {
 		if len(xs) == 1 {
 			return float64(left) + plotW/2
@@ -78,13 +88,19 @@ func lineChart(xs []string, ss []series, yMax float64, unit string) template.HTM
 	fmt.Fprintf(&b, `<svg class="chart" width="%d" height="%d" viewBox="0 0 %d %d" role="img">`, w, h+18*len(ss), w, h+18*len(ss))
 	for k := 0; k <= 4; k++ {
 		v := max * float64(k) / 4
-		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#e5e5e5"/>`, left, w-20, y(v), y(v))
+		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#e5e5e5"/>`, left, w-right, y(v), y(v))
 		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" font-size="11" fill="#666">%s%s</text>`, left-4, y(v)+4, trimFloat(v), unit)
 	}
 	step := 1 + len(xs)/8
 	for i, l := range xs {
 		if i%step == 0 || i == len(xs)-1 {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" font-size="11" fill="#666">%s</text>`, x(i), h-bottom+16, html.EscapeString(l))
+			anchor := "middle" // the first and last labels stay inside the chart
+			if len(xs) > 1 && i == 0 {
+				anchor = "start"
+			} else if len(xs) > 1 && i == len(xs)-1 {
+				anchor = "end"
+			}
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="%s" font-size="11" fill="#666">%s</text>`, x(i), h-bottom+16, anchor, html.EscapeString(l))
 		}
 	}
 	for si, s := range ss {
@@ -110,6 +126,21 @@ func lineChart(xs []string, ss []series, yMax float64, unit string) template.HTM
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// niceCeil rounds v up to 1, 2, 2.5 or 5 times a power of ten, so the four
+// grid lines of a chart fall on round numbers.
+func niceCeil(v float64) float64 {
+	if v <= 0 {
+		return 0
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if v <= m*p*(1+1e-9) {
+			return m * p
+		}
+	}
+	return 10 * p
 }
 
 // sparkline draws a conversation's emotion curve (0 calm … 1 angry).

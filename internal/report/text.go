@@ -66,8 +66,10 @@ func WriteText(w io.Writer, r *Report) error {
 	if len(r.Contracts) > 0 {
 		b.WriteString("\nvendor contracts\n")
 		for _, c := range r.Contracts {
-			state := "MET"
-			if !c.Met {
+			state := "NO DATA"
+			if c.Met != nil && *c.Met {
+				state = "MET"
+			} else if c.Met != nil {
 				state = "MISSED"
 			}
 			fmt.Fprintf(&b, "  %s  %s  %s\n", c.Vendor, c.Period, state)
@@ -109,8 +111,11 @@ func WriteText(w io.Writer, r *Report) error {
 
 // writeKPITable prints the main platform KPIs, one row per group.
 func writeKPITable(b *strings.Builder, title string, rows []score.KPIs) {
-	fmt.Fprintf(b, "\n%s\n  %-20s %6s %8s %8s %7s %7s %7s %6s %6s %6s %6s\n", title,
-		"", "conv", "首响s", "均响s", "3分钟率", "回复率", "答问比", "满意度", "均分", "慢回合", "长会话")
+	// Headers are Chinese: pad them by display width (two columns a
+	// character), as terminals show them, so they sit over their numbers.
+	fmt.Fprintf(b, "\n%s\n  %-20s %6s %s %s %s %s %s %s %s %s %s\n", title,
+		"", "conv", padLeft("首响s", 8), padLeft("均响s", 8), padLeft("3分钟率", 7), padLeft("回复率", 7),
+		padLeft("答问比", 7), padLeft("满意度", 6), padLeft("均分", 6), padLeft("慢回合", 6), padLeft("长会话", 6))
 	for _, k := range rows {
 		key := k.Key
 		if key == "total" {
@@ -151,6 +156,14 @@ func pct(n, of int) float64 {
 		return 0
 	}
 	return 100 * float64(n) / float64(of)
+}
+
+// padLeft right-aligns s in w display columns.
+func padLeft(s string, w int) string {
+	if n := displayWidth(s); n < w {
+		return strings.Repeat(" ", w-n) + s
+	}
+	return s
 }
 
 // displayWidth counts Chinese characters as two columns, for underlines.

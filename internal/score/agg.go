@@ -43,6 +43,7 @@ type Group struct {
 	ordered       int
 	refundKnown   int
 	refunded      int
+	owned         int // conversations whose conversation-level figures this group holds
 	scoreSum      int
 	fatal         int
 	codes         map[string]int
@@ -54,12 +55,13 @@ func newGroup(key string) *Group {
 	return &Group{Key: key, custDay: map[string]bool{}, received: map[string]bool{}, codes: map[string]int{}}
 }
 
-// share is the part of a record a group receives: all of it, or (for a
-// secondary agent) only the rounds and messages that agent handled.
+// share is the part of a record a group receives: all of it, or (for an
+// agent or a team) the rounds its agents answered, plus the unanswered
+// rounds and the conversation-level figures when it holds the main agent.
 type share struct {
 	whole  bool
-	agent  string // for agent groups: whose rounds count
-	main   bool   // this agent is the conversation's main agent
+	member func(agent string) bool // for agent and team groups: whose rounds count
+	main   bool                    // the group holds the conversation's main agent
 	custID string
 }
 
@@ -72,8 +74,10 @@ func (g *Group) add(r *Record, s share) {
 		g.custDay[cust] = true
 	}
 	answeredBy := false
+	humanReply := false
 	for i, rd := range k.rounds {
-		mine := s.whole || rd.agent == s.agent || (!rd.answered && s.main)
+		humanReply = humanReply || rd.answered
+		mine := s.whole || (rd.answered && s.member(rd.agent)) || (!rd.answered && s.main)
 		if !mine {
 			continue
 		}
@@ -108,10 +112,14 @@ func (g *Group) add(r *Record, s share) {
 		g.received[cust] = true
 	}
 	if s.whole || s.main {
-		if k.AgentMsgs == 0 {
+		g.owned++
+		// No human reply: the customer wrote and no round was answered by an
+		// agent (an agent greeting before the question is not a reply).
+		if k.CustomerMsgs > 0 && !humanReply {
 			g.noHuman++
 		}
 		g.custMsgs += k.CustomerMsgs
+		g.agentMsgs += k.AgentMsgs
 		if k.Long {
 			g.long++
 		}
@@ -145,20 +153,17 @@ func (g *Group) add(r *Record, s share) {
 		g.emoMsgs += r.EmoMsgs
 		g.negMsgs += r.NegMsgs
 	}
-	if s.whole {
-		g.agentMsgs += k.AgentMsgs
-	} else {
-		for i := range c.Messages {
-			if c.Messages[i].Role == conversation.RoleAgent && c.Messages[i].Agent == s.agent {
-				g.agentMsgs++
-			}
-		}
-	}
 }
 
 // KPIs are one group's figures, as written in the JSON KPI report. A nil
 // pointer is a KPI the data cannot give (no timestamps, no ratings, no
 // order outcomes): it is reported as null, never guessed.
+//
+// For an agent, Conversations counts every conversation the agent wrote in;
+// rounds (response times, 3分钟响应率, 回复率) count for the agent who
+// answered them, unanswered rounds for the main agent (see Agents), and the
+// conversation-level figures (no_human_reply, 答问比, satisfaction,
+// conversion, mean score, fatal, finding shares) only for the main agent.
 type KPIs struct {
 	Key               string             `json:"key"`
 	Conversations     int                `json:"conversations"`
@@ -222,13 +227,10 @@ func (g *Group) KPIs() KPIs {
 		n := g.refunded
 		k.Refunds = &n
 	}
-	owned := g.conversations
-	if owned > 0 {
-		k.MeanScore = mean(float64(g.scoreSum), owned)
-	}
+	k.MeanScore = mean(float64(g.scoreSum), g.owned)
 	k.NegativeShare = ratio(g.negMsgs, g.emoMsgs)
 	for code, n := range g.codes {
-		k.FindingShare[code] = float64(n) / float64(g.conversations)
+		k.FindingShare[code] = float64(n) / float64(g.owned)
 	}
 	return k
 }
@@ -268,9 +270,9 @@ func (a *Aggregator) group(dim, key string) *Group {
 }
 
 // Add counts one conversation. Conversation-level figures (rating, score,
-// findings, customer messages) go to the agent who wrote most of the
-// agent messages; rounds go to the agent who answered them, and unanswered
-// rounds to the main agent.
+// findings, messages) go to the agent who wrote most of the agent
+// messages; rounds go to the agent who answered them, and unanswered
+// rounds to the main agent. Teams add up their members the same way.
 func (a *Aggregator) Add(r *Record) {
 	c := r.Conv
 	cust := c.Customer
@@ -290,30 +292,21 @@ func (a *Aggregator) Add(r *Record) {
 	if c.Shop != "" {
 		a.group("shop", c.Shop).add(r, whole)
 	}
-	counts := map[string]int{}
-	var order []string
-	for i := range c.Messages {
-		m := &c.Messages[i]
-		if m.Role == conversation.RoleAgent && m.Agent != "" {
-			if counts[m.Agent] == 0 {
-				order = append(order, m.Agent)
-			}
-			counts[m.Agent]++
-		}
-	}
-	main := ""
-	for _, ag := range order {
-		if counts[ag] > counts[main] {
-			main = ag
-		}
-	}
+	order, main := Agents(c)
 	teams := map[string]bool{}
 	for _, ag := range order {
-		s := share{agent: ag, main: ag == main, custID: cust}
+		ag := ag
+		s := share{member: func(x string) bool { return x == ag }, main: ag == main, custID: cust}
 		a.group("agent", ag).add(r, s)
+		// A team is counted like one agent made of its members: the rounds
+		// they answered, and the conversation-level figures when the main
+		// agent is one of them.
 		if t, ok := a.team[ag]; ok && !teams[t] {
 			teams[t] = true
-			a.group("team", t).add(r, share{whole: true, custID: cust})
+			mt, mainOK := a.team[main]
+			s := share{member: func(x string) bool { tx, ok := a.team[x]; return ok && tx == t },
+				main: mainOK && mt == t, custID: cust}
+			a.group("team", t).add(r, s)
 		}
 	}
 }
@@ -326,4 +319,27 @@ func (a *Aggregator) By(dim string) []KPIs {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
+}
+
+// Agents returns the named agents who wrote in c, in order of their first
+// message, and the main agent: the one with most messages, the earliest
+// among equals. Conversation-level figures (score, findings, rating,
+// 答问比) are attributed to the main agent everywhere.
+func Agents(c *conversation.Conversation) (order []string, main string) {
+	counts := map[string]int{}
+	for i := range c.Messages {
+		m := &c.Messages[i]
+		if m.Role == conversation.RoleAgent && m.Agent != "" {
+			if counts[m.Agent] == 0 {
+				order = append(order, m.Agent)
+			}
+			counts[m.Agent]++
+		}
+	}
+	for _, ag := range order {
+		if counts[ag] > counts[main] {
+			main = ag
+		}
+	}
+	return order, main
 }

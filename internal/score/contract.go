@@ -70,15 +70,18 @@ type TargetResult struct {
 
 // ContractResult is a vendor's targets over one period.
 type ContractResult struct {
-	Vendor  string         `json:"vendor"`
-	Period  string         `json:"period"`
-	Met     bool           `json:"met"` // every target with data met
+	Vendor string `json:"vendor"`
+	Period string `json:"period"`
+	// Met is true when every target the data can give is met and at
+	// least one can be given, false when one is missed, and null when no
+	// target could be checked (the data lacks every KPI named).
+	Met     *bool          `json:"met"`
 	Targets []TargetResult `json:"targets"`
 }
 
 // Check evaluates the contract against k.
 func (c Contract) Check(period string, k KPIs) ContractResult {
-	res := ContractResult{Vendor: c.Vendor, Period: period, Met: true}
+	res := ContractResult{Vendor: c.Vendor, Period: period}
 	var names []string
 	for n := range c.Targets {
 		names = append(names, n)
@@ -97,7 +100,11 @@ func (c Contract) Check(period string, k KPIs) ContractResult {
 			gap := actual - tr.Target
 			met := (tr.Op == ">=" && actual >= tr.Target) || (tr.Op == "<=" && actual <= tr.Target)
 			tr.Actual, tr.Gap, tr.Met = &actual, &gap, &met
-			res.Met = res.Met && met
+			if res.Met == nil {
+				res.Met = new(bool)
+				*res.Met = true
+			}
+			*res.Met = *res.Met && met
 		}
 		res.Targets = append(res.Targets, tr)
 	}

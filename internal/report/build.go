@@ -107,8 +107,8 @@ type Report struct {
 	Scorecard score.Scorecard
 }
 
-// Finish computes the figures and checks vendor contracts, over the whole
-// period and per day.
+// Finish computes the figures and checks vendor contracts over the whole
+// period of the input (per-day contract checks are not done yet).
 func (b *Builder) Finish(title, tz string, now time.Time) *Report {
 	b.sum.Finish()
 	rep := &Report{Title: title, Generated: now, Timezone: tz, From: b.from, To: b.to, Summary: b.sum,

@@ -8,7 +8,7 @@ import (
 )
 
 // KPIReport is the JSON form of the aggregated KPIs (`fullqa report
-// --format json`); README "KPI JSON" documents it. Fields are never renamed.
+// --format json`); README "Scores and KPIs" documents it. Fields are never renamed.
 type KPIReport struct {
 	Schema      string                  `json:"schema"` // "fullqa.kpi/v1"
 	Generated   string                  `json:"generated"`

@@ -274,12 +274,3 @@ func LeftmostLongest(hits []Hit) []Hit {
 
 // Classes returns the number of byte classes (table columns).
 func (m *Matcher) Classes() int { return int(m.ncls) }
-
-// ScanWide is Scan over the int32 table, for benchmarks comparing layouts.
-func (m *Matcher) ScanWide(s string, dst []Hit) []Hit {
-	d16 := m.delta16
-	m2 := *m
-	m2.delta16 = nil
-	_ = d16
-	return m2.Scan(s, dst)
-}

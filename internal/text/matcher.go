@@ -25,7 +25,7 @@ type Matcher struct {
 	// delta[state*ncls + class] is the next state premultiplied by ncls
 	// when it has no outputs, or ^i when it is output state i (see outStates):
 	// the sign test replaces a division on every hit.
-	delta     []int32
+	delta []int32
 	// delta16 is the same table in half the memory, used when the
 	// automaton is small enough: an entry is the next state's number, with
 	// the top bit set for a state with outputs (outOf gives which).

@@ -62,8 +62,11 @@ func (e *Engine) Keywords() *Keywords { return e.keywords }
 // Scratch holds per-worker buffers so inspecting a conversation allocates
 // little. It must not be shared between goroutines.
 type Scratch struct {
-	buf  []byte
-	hits []text.Hit
+	buf   []byte
+	hits  []text.Hit
+	khits []KeywordHit
+	ends  []int
+	spans [][2]int
 }
 
 // Inspect normalizes and scans every message once, computes the shared
@@ -78,19 +81,46 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 		return in, Output{} // --detectors none: parse only
 	}
 	in.Norm, in.Hits = make([]string, n), make([][]KeywordHit, n)
+	// All messages are normalized into one buffer and converted to one
+	// string, and all hits share one slice: two allocations per
+	// conversation instead of two per message.
+	if cap(s.ends) < n {
+		s.ends = make([]int, n)
+	}
+	ends := s.ends[:n]
+	s.buf = s.buf[:0]
 	for i := range c.Messages {
-		s.buf = text.AppendNormalized(s.buf[:0], c.Messages[i].Text)
-		in.Norm[i] = string(s.buf)
-		if e.matcher != nil {
+		s.buf = text.AppendNormalized(s.buf, c.Messages[i].Text)
+		ends[i] = len(s.buf)
+	}
+	all := string(s.buf)
+	start := 0
+	for i := range in.Norm {
+		in.Norm[i] = all[start:ends[i]]
+		start = ends[i]
+	}
+	if e.matcher != nil {
+		s.khits = s.khits[:0]
+		if cap(s.spans) < n {
+			s.spans = make([][2]int, n)
+		}
+		spans := s.spans[:n]
+		for i := range in.Norm {
 			s.hits = e.matcher.Scan(in.Norm[i], s.hits[:0])
-			if len(s.hits) > 0 {
-				hs := make([]KeywordHit, 0, len(s.hits))
-				for _, h := range s.hits {
-					for _, cl := range e.keywords.classOf[h.Pattern] {
-						hs = append(hs, KeywordHit{Class: cl, Start: h.Start, End: h.End})
-					}
+			spans[i][0] = len(s.khits)
+			for _, h := range s.hits {
+				for _, cl := range e.keywords.classOf[h.Pattern] {
+					s.khits = append(s.khits, KeywordHit{Class: cl, Start: h.Start, End: h.End})
 				}
-				in.Hits[i] = hs
+			}
+			spans[i][1] = len(s.khits)
+		}
+		if len(s.khits) > 0 {
+			hs := append([]KeywordHit(nil), s.khits...)
+			for i, sp := range spans {
+				if sp[1] > sp[0] {
+					in.Hits[i] = hs[sp[0]:sp[1]:sp[1]]
+				}
 			}
 		}
 	}

@@ -4,7 +4,6 @@ package report
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"io"
 
@@ -100,13 +99,7 @@ func (j *JSONL) Write(r *scan.Result) error {
 // EncodeJSON encodes one result as a line of scan output. The scan runs it
 // on its workers (scan.Options.Encode) so encoding is parallel.
 func EncodeJSON(r *scan.Result) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(NewJSONResult(r)); err != nil {
-		return nil // the writer falls back to encoding it itself
-	}
-	return b.Bytes()
+	return AppendJSONResult(make([]byte, 0, 1024), r)
 }
 
 // Close flushes the output.

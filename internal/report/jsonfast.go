@@ -1,0 +1,268 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strconv"
+	"unicode/utf8"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/scan"
+	"fullqa/internal/score"
+)
+
+// AppendJSONResult appends r as one line of scan output, the same document
+// encoding/json makes of NewJSONResult(r), without reflection: scan output
+// is written for every conversation, so this is on the hot path. A test
+// checks both encodings agree.
+func AppendJSONResult(b []byte, r *scan.Result) []byte {
+	c := r.Conv
+	b = append(b, `{"id":`...)
+	b = appendString(b, c.ID)
+	b = append(b, `,"score":`...)
+	b = strconv.AppendInt(b, int64(r.Score), 10)
+	b = append(b, `,"tags":[`...)
+	for i, t := range r.Tags {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, t.Name)
+	}
+	b = append(b, ']')
+	if len(r.Tags) > 0 {
+		b = append(b, `,"tag_evidence":[`...)
+		for i, t := range r.Tags {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"name":`...)
+			b = appendString(b, t.Name)
+			b = append(b, `,"messages":`...)
+			b = appendInts(b, t.Messages)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"findings":[`...)
+	for i, f := range r.Findings {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"code":`...)
+		b = appendString(b, f.Code)
+		b = append(b, `,"severity":`...)
+		b = appendString(b, f.Severity.String())
+		b = append(b, `,"messages":`...)
+		b = appendInts(b, f.Messages)
+		b = append(b, `,"evidence":`...)
+		b = appendString(b, f.Evidence)
+		if f.Detail != "" {
+			b = append(b, `,"detail":`...)
+			b = appendString(b, f.Detail)
+		}
+		if len(f.Data) > 0 {
+			b = append(b, `,"data":`...)
+			b = appendAny(b, f.Data)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	if len(r.Deductions) > 0 {
+		b = append(b, `,"deductions":[`...)
+		for i, d := range r.Deductions {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendDeduction(b, &d)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"messages":[`...)
+	for i := range c.Messages {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"n":`...)
+		b = strconv.AppendInt(b, int64(i), 10)
+		if r.Emotion != nil && c.Messages[i].Role == conversation.RoleCustomer && r.Emotion[i].Label != "" {
+			b = append(b, `,"emotion":`...)
+			b = appendString(b, r.Emotion[i].Label)
+			b = append(b, `,"emotion_score":`...)
+			b = appendFloat(b, roundScore(r.Emotion[i].Score))
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `],"kpi":`...)
+	b = appendKPI(b, &r.KPI)
+	return append(b, '}', '\n')
+}
+
+// roundScore is how emotion scores are written: three decimals.
+func roundScore(s float32) float64 { return float64(int(s*1000+0.5)) / 1000 }
+
+func appendDeduction(b []byte, d *score.Deduction) []byte {
+	b = append(b, `{"finding":`...)
+	b = strconv.AppendInt(b, int64(d.Finding), 10)
+	b = append(b, `,"code":`...)
+	b = appendString(b, d.Code)
+	b = append(b, `,"category":`...)
+	b = appendString(b, d.Category)
+	b = append(b, `,"item":`...)
+	b = appendString(b, d.Item)
+	b = append(b, `,"points":`...)
+	b = strconv.AppendInt(b, int64(d.Points), 10)
+	if d.Fatal {
+		b = append(b, `,"fatal":true`...)
+	}
+	return append(b, '}')
+}
+
+func appendKPI(b []byte, k *score.KPI) []byte {
+	b = append(b, '{')
+	first := true
+	key := func(name string) {
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, '"')
+		b = append(b, name...)
+		b = append(b, '"', ':')
+	}
+	optF := func(name string, v *float64) {
+		if v != nil {
+			key(name)
+			b = appendFloat(b, *v)
+		}
+	}
+	intF := func(name string, v int) {
+		key(name)
+		b = strconv.AppendInt(b, int64(v), 10)
+	}
+	boolF := func(name string, v bool) {
+		key(name)
+		b = strconv.AppendBool(b, v)
+	}
+	if k.Day != "" {
+		key("day")
+		b = appendString(b, k.Day)
+	}
+	optF("first_response_s", k.FirstResponseS)
+	optF("mean_response_s", k.MeanResponseS)
+	intF("rounds", k.Rounds)
+	intF("unanswered_rounds", k.Unanswered)
+	intF("slow_rounds", k.SlowRounds)
+	intF("window_rounds", k.WindowRounds)
+	intF("window_answered_3m", k.WindowAnswered3)
+	boolF("reply_ok", k.ReplyOK)
+	intF("customer_messages", k.CustomerMsgs)
+	intF("agent_messages", k.AgentMsgs)
+	intF("bot_messages", k.BotMsgs)
+	optF("duration_s", k.DurationS)
+	boolF("long", k.Long)
+	return append(b, '}')
+}
+
+func appendInts(b []byte, xs []int) []byte {
+	if xs == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, x := range xs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(x), 10)
+	}
+	return append(b, ']')
+}
+
+// appendAny encodes rare free-form values (finding data) with encoding/json.
+func appendAny(b []byte, v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return append(b, "null"...)
+	}
+	return append(b, bytes.TrimRight(buf.Bytes(), "\n")...)
+}
+
+// appendFloat writes a float the way encoding/json does.
+func appendFloat(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, "null"...)
+	}
+	abs := math.Abs(f)
+	fmtc := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		fmtc = 'e'
+	}
+	b = strconv.AppendFloat(b, f, fmtc, -1, 64)
+	if fmtc == 'e' {
+		// clean up e-09 to e-9
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string, escaping as encoding/json does
+// with HTML escaping off.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -76,10 +76,23 @@ func TestReportJSONKPIs(t *testing.T) {
 			t.Errorf("v2 has no outcomes or ratings: they must be null: %v", v)
 		}
 	}
-	if len(rep.Contracts) != 2 {
-		t.Fatalf("%d contract results", len(rep.Contracts))
+	// Each vendor over the whole period, then day by day (two days).
+	if len(rep.Contracts) != 6 {
+		t.Fatalf("%d contract results, want 2 vendors × (period + 2 days)", len(rep.Contracts))
 	}
 	for _, c := range rep.Contracts {
+		if c.Period == "2026-11-02" && c.Vendor == "v1" {
+			for _, tr := range c.Targets {
+				// v1 on 11-02: one first response of 30 s against ≤ 15 s.
+				if tr.KPI == "first_response_s" && (tr.Actual == nil || *tr.Actual != 30 || *tr.Met) {
+					t.Errorf("v1 2026-11-02 first_response_s: %+v", tr)
+				}
+			}
+			continue
+		}
+		if c.Period != "2026-11-01~2026-11-02" {
+			continue
+		}
 		if c.Met == nil || *c.Met {
 			t.Errorf("%s: both vendors miss a target", c.Vendor)
 		}

@@ -108,7 +108,7 @@ type Report struct {
 }
 
 // Finish computes the figures and checks vendor contracts over the whole
-// period of the input (per-day contract checks are not done yet).
+// period of the input and day by day.
 func (b *Builder) Finish(title, tz string, now time.Time) *Report {
 	b.sum.Finish()
 	rep := &Report{Title: title, Generated: now, Timezone: tz, From: b.from, To: b.to, Summary: b.sum,
@@ -124,6 +124,11 @@ func (b *Builder) Finish(title, tz string, now time.Time) *Report {
 		for _, v := range rep.By["vendor"] {
 			if v.Key == c.Vendor {
 				rep.Contracts = append(rep.Contracts, c.Check(period, v))
+			}
+		}
+		for _, v := range rep.By["vendor_day"] {
+			if vendor, day, _ := strings.Cut(v.Key, " "); vendor == c.Vendor && day != "(no time)" && b.from != b.to {
+				rep.Contracts = append(rep.Contracts, c.Check(day, v))
 			}
 		}
 	}

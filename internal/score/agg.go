@@ -243,8 +243,9 @@ type Aggregator struct {
 	dims  map[string]map[string]*Group
 }
 
-// Dimensions lists the groupings of the KPI report.
-var Dimensions = []string{"day", "agent", "team", "vendor", "shop"}
+// Dimensions lists the groupings of the KPI report. "vendor_day" keys are
+// "vendor day" (one space), for checking vendor contracts day by day.
+var Dimensions = []string{"day", "agent", "team", "vendor", "shop", "vendor_day"}
 
 // NewAggregator starts an empty aggregation.
 func NewAggregator(cfg Config) *Aggregator {
@@ -288,6 +289,7 @@ func (a *Aggregator) Add(r *Record) {
 	a.group("day", day).add(r, whole)
 	if c.Vendor != "" {
 		a.group("vendor", c.Vendor).add(r, whole)
+		a.group("vendor_day", c.Vendor+" "+day).add(r, whole)
 	}
 	if c.Shop != "" {
 		a.group("shop", c.Shop).add(r, whole)

@@ -47,6 +47,7 @@ func TestReportJSONKPIs(t *testing.T) {
 		By                         map[string][]map[string]any
 		Contracts                  []struct {
 			Vendor  string
+			Period  string
 			Met     *bool
 			Targets []struct {
 				KPI    string

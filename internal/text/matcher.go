@@ -25,12 +25,7 @@ type Matcher struct {
 	// delta[state*ncls + class] is the next state premultiplied by ncls
 	// when it has no outputs, or ^i when it is output state i (see outStates):
 	// the sign test replaces a division on every hit.
-	delta []int32
-	// delta16 is the same table in half the memory, used when the
-	// automaton is small enough: an entry is the next state's number, with
-	// the top bit set for a state with outputs (outOf gives which).
-	delta16   []uint16
-	outOf     []int32 // state number → index in outStates, for delta16
+	delta     []int32
 	outStates []outState
 	outs      []int32 // pattern indexes, longest first
 	lens      []int32 // pattern lengths in bytes
@@ -147,22 +142,6 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 		}
 	}
 	m.states = ns
-	if ns < 1<<15 {
-		m.delta16 = make([]uint16, ns*nc)
-		m.outOf = make([]int32, ns)
-		for _, s := range bfs {
-			m.outOf[newID[s]] = outIdx[s]
-			row := int(newID[s]) * nc
-			for c := 0; c < nc; c++ {
-				t := goTo[int(s)*nc+c]
-				v := uint16(newID[t])
-				if outIdx[t] >= 0 {
-					v |= 1 << 15
-				}
-				m.delta16[row+c] = v
-			}
-		}
-	}
 	m.lens = make([]int32, len(patterns))
 	for i, p := range patterns {
 		m.lens[i] = int32(len(p))
@@ -183,43 +162,19 @@ func (m *Matcher) States() int { return m.states }
 // ones included, ordered by end position and, at the same end, longest
 // first. It allocates only when dst must grow.
 func (m *Matcher) Scan(s string, dst []Hit) []Hit {
-	if m.delta16 != nil {
-		return m.scan16(s, dst)
-	}
 	delta := m.delta
 	cls := &m.class
 	var st int32
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		v := delta[st+int32(cls[s[i]])]
+		i++
 		if v >= 0 {
 			st = v
 			continue
 		}
 		o := &m.outStates[^v]
 		st = o.next
-		end := int32(i + 1)
-		for _, p := range m.outs[o.start:o.end] {
-			dst = append(dst, Hit{Pattern: p, Start: end - m.lens[p], End: end})
-		}
-	}
-	return dst
-}
-
-// scan16 is Scan over the half-size table: one multiply per byte buys a
-// table that stays in cache twice as long.
-func (m *Matcher) scan16(s string, dst []Hit) []Hit {
-	delta := m.delta16
-	cls := &m.class
-	nc := int(m.ncls)
-	st := 0
-	for i := 0; i < len(s); i++ {
-		v := delta[st*nc+int(cls[s[i]])]
-		st = int(v & (1<<15 - 1))
-		if v < 1<<15 {
-			continue
-		}
-		o := &m.outStates[m.outOf[st]]
-		end := int32(i + 1)
+		end := int32(i)
 		for _, p := range m.outs[o.start:o.end] {
 			dst = append(dst, Hit{Pattern: p, Start: end - m.lens[p], End: end})
 		}
@@ -234,8 +189,9 @@ func (m *Matcher) Count(s string) int {
 	cls := &m.class
 	var st int32
 	n := 0
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		v := delta[st+int32(cls[s[i]])]
+		i++
 		if v >= 0 {
 			st = v
 			continue

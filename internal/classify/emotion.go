@@ -1,0 +1,220 @@
+package classify
+
+import (
+	"bytes"
+	"compress/flate"
+	_ "embed" // for the embedded weights
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+)
+
+// Label is an emotion class of a customer message. The zero value is Neutral
+// so that a message nobody scored reads as "nothing to report".
+type Label uint8
+
+// The emotion classes. Their order is the order of the model's outputs and of
+// the rows and columns of Metrics.Confusion.
+const (
+	Neutral Label = iota
+	Negative
+	Positive
+)
+
+// String returns the class name used in reports and the CLI.
+func (l Label) String() string {
+	switch l {
+	case Neutral:
+		return "neutral"
+	case Negative:
+		return "negative"
+	case Positive:
+		return "positive"
+	}
+	return fmt.Sprintf("Label(%d)", uint8(l))
+}
+
+// Context is what the classifier sees of one customer message. The customer's
+// mood depends on what they are answering: "好的" after an apology is content,
+// "？" after a refusal is not, so the agent text before the message and the
+// customer's previous message are part of the input.
+type Context struct {
+	// Text is the customer message, raw text.
+	Text string
+	// PrevAgent is the agent's text just before the message: the most recent
+	// run of consecutive agent messages before it, joined with spaces, even
+	// when other customer messages came in between; "" if the agent has not
+	// spoken yet. ContextsOf builds it this way.
+	PrevAgent string
+	// PrevCustomer is the customer's previous message, "" if none.
+	PrevCustomer string
+}
+
+// Turn is one message of a conversation as ContextsOf reads it.
+type Turn struct {
+	Agent bool // true for the agent (or bot), false for the customer
+	Text  string
+}
+
+// ContextsOf builds the Context of every customer turn of a conversation the
+// way the model was trained, so callers need not re-derive the rules. The
+// result has one entry per turn; entries of agent turns are zero.
+func ContextsOf(turns []Turn) []Context {
+	out := make([]Context, len(turns))
+	var agent, prevCustomer string
+	for i, t := range turns {
+		if t.Agent {
+			if i > 0 && turns[i-1].Agent {
+				agent += " " + t.Text
+			} else {
+				agent = t.Text
+			}
+			continue
+		}
+		out[i] = Context{Text: t.Text, PrevAgent: agent, PrevCustomer: prevCustomer}
+		prevCustomer = t.Text
+	}
+	return out
+}
+
+// Emotion is a trained emotion model. It is read-only after loading and so
+// safe for concurrent use.
+type Emotion struct {
+	lex   *lexicon
+	tbl   *[nBuckets]uint64 // per bucket, the int16 weights of the classes packed low to high
+	scale float32           // weight = int16 value × scale
+	bias  [nClasses]float32
+}
+
+//go:embed emotion.weights
+var embeddedWeights []byte
+
+// LoadEmotion decodes the weights embedded in the binary. It is the only
+// model the product needs at run time; call it once and share the result.
+func LoadEmotion() (*Emotion, error) {
+	m, err := decodeEmotion(embeddedWeights)
+	if err != nil {
+		return nil, fmt.Errorf("load embedded emotion weights: %w", err)
+	}
+	return m, nil
+}
+
+// weight returns the quantised weight of class k in bucket b.
+func (m *Emotion) weight(b uint32, k int) int16 { return int16(m.tbl[b] >> (16 * k)) }
+
+// Probs returns the probabilities of Neutral, Negative and Positive, in that
+// order.
+func (m *Emotion) Probs(c Context) [3]float32 {
+	a := acc{lex: m.lex, tbl: m.tbl, scale: m.scale}
+	a.extract(&c, false)
+	for k := range a.logit {
+		a.logit[k] += m.bias[k]
+	}
+	return softmax(a.logit)
+}
+
+// Predict returns the most probable label of the message and its probability.
+// It does not allocate, so scoring whole archives stays cheap.
+func (m *Emotion) Predict(c Context) (Label, float32) {
+	p := m.Probs(c)
+	best := 0
+	for k := 1; k < nClasses; k++ {
+		if p[k] > p[best] {
+			best = k
+		}
+	}
+	return Label(best), p[best]
+}
+
+// softmax turns logits into probabilities.
+func softmax(z [nClasses]float32) [nClasses]float32 {
+	mx := z[0]
+	for _, v := range z[1:] {
+		mx = max(mx, v)
+	}
+	var p [nClasses]float32
+	var sum float32
+	for k, v := range z {
+		p[k] = float32(math.Exp(float64(v - mx)))
+		sum += p[k]
+	}
+	for k := range p {
+		p[k] /= sum
+	}
+	return p
+}
+
+// The weights file: magic, then little-endian uint32 hash bits, float32
+// scale, three float32 biases, then the deflated int16 table (bucket-major,
+// classes in Label order).
+const weightsMagic = "FQEMO001"
+
+// weightsError is the type of errBadWeights; a string constant of it keeps
+// the sentinel immutable.
+type weightsError string
+
+func (e weightsError) Error() string { return string(e) }
+
+// errBadWeights is wrapped by every weights-format error, so callers can tell
+// a corrupt file from an I/O problem.
+const errBadWeights = weightsError("bad emotion weights")
+
+// encodeEmotion writes m in the weights format. The output is a function of
+// the weights alone, so equal models give equal bytes.
+func encodeEmotion(w io.Writer, m *Emotion) error {
+	var hdr bytes.Buffer
+	hdr.WriteString(weightsMagic)
+	_ = binary.Write(&hdr, binary.LittleEndian, uint32(hashBits))
+	_ = binary.Write(&hdr, binary.LittleEndian, m.scale)
+	_ = binary.Write(&hdr, binary.LittleEndian, m.bias)
+	if _, err := w.Write(hdr.Bytes()); err != nil {
+		return fmt.Errorf("write weights header: %w", err)
+	}
+	zw, err := flate.NewWriter(w, flate.BestCompression)
+	if err != nil {
+		return fmt.Errorf("start weights compression: %w", err)
+	}
+	raw := make([]byte, 2*nBuckets*nClasses)
+	for b, v := range m.tbl {
+		for k := range nClasses {
+			binary.LittleEndian.PutUint16(raw[2*(b*nClasses+k):], uint16(v>>(16*k)))
+		}
+	}
+	if _, err := zw.Write(raw); err != nil {
+		return fmt.Errorf("write weights table: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("finish weights table: %w", err)
+	}
+	return nil
+}
+
+// decodeEmotion reads a model written by encodeEmotion.
+func decodeEmotion(b []byte) (*Emotion, error) {
+	const hdrLen = 8 + 4 + 4 + 4*nClasses
+	if len(b) < hdrLen || string(b[:8]) != weightsMagic {
+		return nil, fmt.Errorf("%w: missing header", errBadWeights)
+	}
+	if bits := binary.LittleEndian.Uint32(b[8:]); bits != hashBits {
+		return nil, fmt.Errorf("%w: %d hash bits, want %d", errBadWeights, bits, hashBits)
+	}
+	m := &Emotion{lex: newLexicon(), scale: math.Float32frombits(binary.LittleEndian.Uint32(b[12:]))}
+	for k := range m.bias {
+		m.bias[k] = math.Float32frombits(binary.LittleEndian.Uint32(b[16+4*k:]))
+	}
+	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(b[hdrLen:])))
+	if err != nil {
+		return nil, fmt.Errorf("%w: inflate table: %w", errBadWeights, err)
+	}
+	if len(raw) != 2*nBuckets*nClasses {
+		return nil, fmt.Errorf("%w: table has %d bytes, want %d", errBadWeights, len(raw), 2*nBuckets*nClasses)
+	}
+	m.tbl = new([nBuckets]uint64)
+	for b := range m.tbl {
+		for k := range nClasses {
+			m.tbl[b] |= uint64(binary.LittleEndian.Uint16(raw[2*(b*nClasses+k):])) << (16 * k)
+		}
+	}
+	return m, nil
+}

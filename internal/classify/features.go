@@ -1,0 +1,374 @@
+package classify
+
+import (
+	"math"
+	"strings"
+	"unicode/utf8"
+)
+
+// hashBits is the log2 of the number of hashed feature buckets. 2^18 buckets
+// keep collisions rare for the few hundred thousand distinct n-grams in the
+// training data while the weights stay about a megabyte and a half.
+const (
+	hashBits = 18
+	nBuckets = 1 << hashBits
+	nClasses = 3
+)
+
+// Feature namespaces: the same n-gram means something different in the
+// customer's message, in the agent's text before it and in the customer's
+// previous message, so each gets its own hash seed.
+const (
+	nsText uint64 = iota + 1
+	nsAgent
+	nsSignal
+)
+
+// maxContextBytes bounds how much of the agent's and the previous customer's
+// text is read: the end of it is what the customer is answering, and the bound
+// keeps scoring time proportional to the customer's own text.
+const maxContextBytes = 96
+
+// agentWeight scales the agent-text unigrams. Cross-validation showed that
+// agent n-grams at full weight overfit the few thousand labelled turns (they
+// cost about 0.02 macro-F1); at a quarter weight they neither help nor hurt
+// there, and they let the model react to agent wording the flags miss.
+const agentWeight = 0.25
+
+// acc accumulates the features of one Context. In scoring mode (tbl set) it
+// sums quantised weights straight into logits, so scoring needs no buffers; in
+// collect mode it records bucket indices and values for training. One code
+// path feeds both, so training and prediction see the very same features.
+type acc struct {
+	lex   *lexicon
+	tbl   *[nBuckets]uint64
+	scale float32
+	part  [nClasses]int32
+	logit [nClasses]float32
+
+	feats []uint32
+	vals  []float32
+	mark  int
+}
+
+// add counts one occurrence of bucket b in the current namespace.
+func (a *acc) add(b uint32) {
+	if a.tbl != nil {
+		w := a.tbl[b&(nBuckets-1)]
+		a.part[0] += int32(int16(w))
+		a.part[1] += int32(int16(w >> 16))
+		a.part[2] += int32(int16(w >> 32))
+		return
+	}
+	a.feats = append(a.feats, b)
+}
+
+// endNS closes a namespace whose features all have value v.
+func (a *acc) endNS(v float32) {
+	if a.tbl != nil {
+		for k := range a.part {
+			a.logit[k] += float32(a.part[k]) * a.scale * v
+			a.part[k] = 0
+		}
+		return
+	}
+	for i := a.mark; i < len(a.feats); i++ {
+		a.vals = append(a.vals, v)
+	}
+	a.mark = len(a.feats)
+}
+
+// mix is the 64-bit finaliser of MurmurHash3: cheap and well spread.
+func mix(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+// bucket maps a 64-bit feature hash to a bucket index.
+func bucket(h uint64) uint32 { return uint32(h >> (64 - hashBits)) }
+
+// textStats are the counts a pass over a text's tokens gathers on the way.
+type textStats struct {
+	tokens      int // tokens other than spaces
+	specials    int // placeholders, numbers, links
+	punct       int
+	question    int // '?' tokens (runs capped at maxRun)
+	exclaim     int
+	maxQRun     int
+	maxExRun    int
+	emoji       int // #E- codes and pictographic runes
+	grams       int
+	endQuestion bool // the last non-space token is '?'
+}
+
+// grams adds the 1..maxN-grams of s in namespace ns, framed by start and end
+// tokens, and returns what it saw. The n-grams of a text share the value
+// nsw/√count, so a long text does not outvote everything else by its length.
+func (a *acc) grams(ns uint64, s string, maxN int, nsw float32) textStats {
+	var st textStats
+	t := tokenizer{s: s}
+	seed1 := mix(ns<<56 | 1<<48)
+	seed2 := mix(ns<<56 | 2<<48)
+	seed3 := mix(ns<<56 | 3<<48)
+	p1, p2 := uint32(tokBOS), uint32(0)
+	qRun, exRun := 0, 0
+	var last uint32
+	done := false
+	for !done {
+		x, ok := t.next()
+		if !ok {
+			x, done = tokEOS, true
+			st.endQuestion = last == '?'
+		} else {
+			if x != ' ' {
+				last = x
+				st.tokens++
+				switch {
+				case x == '?':
+					st.question++
+					st.punct++
+				case x == '!':
+					st.exclaim++
+					st.punct++
+				case x >= tokNum && x <= tokPH:
+					st.specials++
+				case x == tokEmoS || x == tokEmoOther || x >= 0x1f000 && x < tokBase || x >= 0x2600 && x < 0x2800:
+					st.emoji++
+				case x < 0x80 && x > ' ' && !isLatin(byte(x)), x >= 0x2000 && x < 0x2070, x >= 0x3000 && x < 0x3040:
+					st.punct++
+				}
+			}
+			if x == '?' {
+				qRun++
+				st.maxQRun = max(st.maxQRun, qRun)
+			} else if x != ' ' {
+				qRun = 0
+			}
+			if x == '!' {
+				exRun++
+				st.maxExRun = max(st.maxExRun, exRun)
+			} else if x != ' ' {
+				exRun = 0
+			}
+			a.add(bucket(mix(seed1 ^ uint64(x))))
+			st.grams++
+		}
+		if p1 != 0 && maxN >= 2 {
+			a.add(bucket(mix(seed2 ^ uint64(p1)<<32 ^ uint64(x))))
+			st.grams++
+		}
+		if p2 != 0 && maxN >= 3 {
+			a.add(bucket(mix(mix(seed3^uint64(p2)) ^ uint64(p1)<<32 ^ uint64(x))))
+			st.grams++
+		}
+		p2, p1 = p1, x
+	}
+	if st.grams > 0 {
+		a.endNS(nsw * float32(1/math.Sqrt(float64(st.grams))))
+	}
+	return st
+}
+
+// Signal groups. A signal is a (group, value) pair hashed into the signal
+// namespace; crossing groups lets a linear model express "a short reply right
+// after an apology" without a hidden layer.
+const (
+	sigBias = iota + 1
+	sigLen
+	sigQuestion
+	sigExclaim
+	sigQRun
+	sigExRun
+	sigOnlySpecial
+	sigEmoji
+	sigNegWord
+	sigPosWord
+	sigUrgeWord
+	sigAckWord
+	sigRepeat
+	sigAgentNone
+	sigAgentFlag
+	sigAgentLen
+	sigLenXAgent
+	sigPrevNone
+	sigPrevQRun
+	sigPrevNegWord
+	sigEndQuestion
+	sigAckXAgent
+	sigNegWeakWord
+)
+
+// sig adds signal (group, value).
+func (a *acc) sig(group, value int) {
+	a.add(bucket(mix(nsSignal<<56 ^ uint64(group)<<32 ^ uint64(uint32(value)))))
+}
+
+// lenBucket buckets a token count on a roughly logarithmic scale.
+func lenBucket(n int) int {
+	switch {
+	case n <= 3:
+		return n
+	case n <= 5:
+		return 4
+	case n <= 8:
+		return 5
+	case n <= 12:
+		return 6
+	case n <= 20:
+		return 7
+	case n <= 40:
+		return 8
+	}
+	return 9
+}
+
+// tailOf returns at most the last n bytes of s, cut at a rune boundary.
+func tailOf(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := len(s) - n
+	for i < len(s) && !utf8.RuneStart(s[i]) {
+		i++
+	}
+	return s[i:]
+}
+
+// extract adds all features of c. textOnly leaves out the context, for
+// training examples (such as product reviews) that have none.
+func (a *acc) extract(c *Context, textOnly bool) {
+	text := c.Text
+	st := a.grams(nsText, text, 3, 1)
+	cues := a.lex.scan(text)
+
+	lb := lenBucket(st.tokens)
+	a.sig(sigBias, 0)
+	a.sig(sigLen, lb)
+	a.sig(sigQuestion, min(st.question, 3))
+	a.sig(sigExclaim, min(st.exclaim, 3))
+	if st.maxQRun >= 2 {
+		a.sig(sigQRun, min(st.maxQRun, 3))
+	}
+	if st.maxExRun >= 2 {
+		a.sig(sigExRun, min(st.maxExRun, 3))
+	}
+	if st.endQuestion {
+		a.sig(sigEndQuestion, 0)
+	}
+	if st.tokens > 0 && st.specials+st.punct == st.tokens {
+		a.sig(sigOnlySpecial, min(st.specials, 2))
+	}
+	if st.emoji > 0 {
+		a.sig(sigEmoji, min(st.emoji, 2))
+	}
+	if n := cues[cueNeg]; n > 0 {
+		a.sig(sigNegWord, int(min(n, 3)))
+	}
+	if n := cues[cueNegWeak]; n > 0 {
+		a.sig(sigNegWeakWord, int(min(n, 3)))
+	}
+	if n := cues[cuePos]; n > 0 {
+		a.sig(sigPosWord, int(min(n, 3)))
+	}
+	if n := cues[cueUrge]; n > 0 {
+		a.sig(sigUrgeWord, int(min(n, 2)))
+	}
+	ack := st.tokens <= 4 && cues[cueAck] > 0
+	if ack {
+		a.sig(sigAckWord, 0)
+	}
+	if textOnly {
+		a.endNS(1)
+		return
+	}
+
+	if c.PrevCustomer == "" {
+		a.sig(sigPrevNone, 0)
+	} else {
+		if r := repeatLevel(text, c.PrevCustomer); r > 0 {
+			a.sig(sigRepeat, r)
+		}
+		pc := a.lex.scan(tailOf(c.PrevCustomer, maxContextBytes))
+		if pc[cueQQ] > 0 {
+			a.sig(sigPrevQRun, 0)
+		}
+		if n := pc[cueNeg] + pc[cueNegWeak]; n > 0 {
+			a.sig(sigPrevNegWord, int(min(n, 2)))
+		}
+	}
+
+	agent := tailOf(c.PrevAgent, maxContextBytes)
+	if agent == "" {
+		a.sig(sigAgentNone, 0)
+		a.sig(sigLenXAgent, lb<<8)
+		a.endNS(1)
+		return
+	}
+	// The cue groups from cueApology to cueEmoji describe what the agent
+	// just did.
+	ac := a.lex.scan(agent)
+	for f := cueApology; f <= cueEmoji; f++ {
+		if ac[f] > 0 {
+			a.sig(sigAgentFlag, f)
+			a.sig(sigLenXAgent, lb<<8|f)
+			if ack {
+				a.sig(sigAckXAgent, f)
+			}
+		}
+	}
+	a.endNS(1)
+	ast := a.grams(nsAgent, agent, 1, agentWeight)
+	a.sig(sigAgentLen, lenBucket(ast.tokens/2))
+	a.endNS(1)
+}
+
+// repeatLevel says whether text repeats prev: 2 for the same text, 1 when
+// most of its character bigrams occur in prev, else 0. Customers who repeat
+// themselves usually feel unheard.
+func repeatLevel(text, prev string) int {
+	text, prev = strings.TrimSpace(text), strings.TrimSpace(prev)
+	if text == "" || prev == "" {
+		return 0
+	}
+	if text == prev {
+		return 2
+	}
+	// Only short messages are compared bigram by bigram: that is where
+	// repetition happens, and it bounds the quadratic cost.
+	if len(text) > 60 || len(text) < 4 {
+		return 0
+	}
+	// A 512-bit Bloom filter of prev's rune bigrams makes the check linear.
+	var bloom [8]uint64
+	var r0 rune = -1
+	for _, r := range tailOf(prev, maxContextBytes) {
+		if r0 >= 0 {
+			h := bigramHash(r0, r)
+			bloom[h>>6&7] |= 1 << (h & 63)
+		}
+		r0 = r
+	}
+	total, hit := 0, 0
+	r0 = -1
+	for _, r := range text {
+		if r0 >= 0 {
+			h := bigramHash(r0, r)
+			total++
+			if bloom[h>>6&7]&(1<<(h&63)) != 0 {
+				hit++
+			}
+		}
+		r0 = r
+	}
+	if total >= 2 && hit*10 >= total*7 {
+		return 1
+	}
+	return 0
+}
+
+// bigramHash hashes a rune pair for repeatLevel's Bloom filter.
+func bigramHash(a, b rune) uint64 { return mix(uint64(a)<<32 | uint64(uint32(b))) }

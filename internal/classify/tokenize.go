@@ -1,0 +1,330 @@
+package classify
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Token codes. Ordinary text is tokenised to its (folded) runes, which are all
+// below tokBase; placeholders, numbers, emoji codes and links get one code
+// each above it, and Latin words get a hashed code with the top bit set. A
+// placeholder thus counts as one token, so "[订单x]" and "[ORDERID_10124449]"
+// both read as "an order number" and their contents never become n-grams.
+const (
+	tokBase     = 0x110000
+	tokBOS      = tokBase + iota // start of a message
+	tokEOS                       // end of a message
+	tokNum                       // [数字x], a run of digits
+	tokOrder                     // [订单x], [ORDERID_n]
+	tokUser                      // [USERID_n]
+	tokMoney                     // [金额x]
+	tokName                      // [姓名x]
+	tokDate                      // [日期x]
+	tokTime                      // [时间x]
+	tokSite                      // [站点x]
+	tokAddr                      // [地址x]
+	tokLink                      // [链接x], http://…
+	tokPhone                     // [电话x]
+	tokOrg                       // [组织机构x]
+	tokIDCard                    // [身份证号x]
+	tokEmail                     // [邮箱x]
+	tokPH                        // any other [名称x] placeholder
+	tokEmoS                      // #E-s[数字x]: the chat client's smiley codes
+	tokEmoOther                  // #E-b[数字x] and other #E- codes
+	tokWordBit  = 1 << 31        // set on hashed Latin words and [bracketed] names
+)
+
+// maxRun caps how many times the same token is repeated in a row, so that
+// "？？？？？？" and "哈哈哈哈哈" carry the signal of a run without drowning the
+// other n-grams of a message.
+const maxRun = 3
+
+// tokenizer yields the token codes of one text. It works on the string in
+// place and never allocates.
+type tokenizer struct {
+	s       string
+	i       int
+	last    uint32
+	run     int
+	pending bool // a space was skipped and is due before the next token
+	started bool
+	held    uint32 // a token read ahead while emitting a pending space
+	hasHeld bool
+}
+
+// next returns the next token, or false at the end of the text.
+func (t *tokenizer) next() (uint32, bool) {
+	for {
+		tok, ok := t.raw()
+		if !ok {
+			return 0, false
+		}
+		if tok == ' ' {
+			if t.started {
+				t.pending = true
+			}
+			continue
+		}
+		if t.pending {
+			// Emit the space now and hand out tok on the next call.
+			t.pending = false
+			t.push(tok)
+			return t.note(' '), true
+		}
+		t.started = true
+		if tok == t.last && t.run >= maxRun {
+			continue
+		}
+		return t.note(tok), true
+	}
+}
+
+// note records tok as the last emitted token for run capping.
+func (t *tokenizer) note(tok uint32) uint32 {
+	if tok == t.last {
+		t.run++
+	} else {
+		t.last, t.run = tok, 1
+	}
+	return tok
+}
+
+// push stores one token to be returned by raw before reading on. A tokenizer
+// holds at most one such token, which is all next needs.
+func (t *tokenizer) push(tok uint32) {
+	t.held = tok
+	t.hasHeld = true
+}
+
+// raw returns the next token before space folding and run capping.
+func (t *tokenizer) raw() (uint32, bool) {
+	if t.hasHeld {
+		t.hasHeld = false
+		return t.held, true
+	}
+	s := t.s
+	if t.i >= len(s) {
+		return 0, false
+	}
+	c := s[t.i]
+	if c >= 0xe4 && c <= 0xe9 && t.i+2 < len(s) {
+		// Fast path for the common CJK ideographs U+4E00–U+9FFF: three
+		// bytes, no folding, no special meaning.
+		c1, c2 := s[t.i+1], s[t.i+2]
+		if c1&0xc0 == 0x80 && c2&0xc0 == 0x80 {
+			r := uint32(c&0x0f)<<12 | uint32(c1&0x3f)<<6 | uint32(c2&0x3f)
+			if r >= 0x4e00 && r <= 0x9fff {
+				t.i += 3
+				return r, true
+			}
+		}
+	}
+	switch {
+	case c == '[':
+		if tok, n := placeholder(s[t.i:]); n > 0 {
+			t.i += n
+			return tok, true
+		}
+	case c == '#':
+		if n := emojiCode(s[t.i:]); n > 0 {
+			tok := uint32(tokEmoOther)
+			if n > 3 && s[t.i+3] == 's' {
+				tok = tokEmoS
+			}
+			t.i += n
+			return tok, true
+		}
+	case c == '&':
+		if r, n := htmlEntity(s[t.i:]); n > 0 {
+			t.i += n
+			return r, true
+		}
+	case c == 'h' || c == 'H' || c == 'w' || c == 'W':
+		if n := link(s[t.i:]); n > 0 {
+			t.i += n
+			return tokLink, true
+		}
+	}
+	r, size := utf8.DecodeRuneInString(s[t.i:])
+	r = fold(r)
+	switch {
+	case r >= '0' && r <= '9':
+		t.i += size
+		for t.i < len(s) {
+			r2, n2 := utf8.DecodeRuneInString(s[t.i:])
+			r2 = fold(r2)
+			if (r2 < '0' || r2 > '9') && r2 != '.' {
+				break
+			}
+			t.i += n2
+		}
+		return tokNum, true
+	case c < utf8.RuneSelf && isLatin(c):
+		h := uint32(2166136261)
+		for t.i < len(s) && s[t.i] < utf8.RuneSelf && (isLatin(s[t.i]) || s[t.i] >= '0' && s[t.i] <= '9' || s[t.i] == '_') {
+			b := s[t.i]
+			if b >= 'A' && b <= 'Z' {
+				b += 'a' - 'A'
+			}
+			h = (h ^ uint32(b)) * 16777619
+			t.i++
+		}
+		return h | tokWordBit, true
+	case unicode.IsSpace(r) || r == 0xfe0f || r == 0x200b:
+		t.i += size
+		return ' ', true
+	}
+	t.i += size
+	return uint32(r), true
+}
+
+// isLatin reports whether b is an ASCII letter.
+func isLatin(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
+
+// fold maps full-width forms and common CJK punctuation onto their ASCII
+// counterparts, so "？" and "?" or "！" and "!" are one token each, and
+// upper-case Latin letters onto lower-case ones.
+func fold(r rune) rune {
+	if r >= 0xff01 && r <= 0xff5e {
+		r -= 0xfee0
+	}
+	switch {
+	case r == 0x3000:
+		return ' '
+	case r == '。':
+		return '.'
+	case r == '、':
+		return ','
+	case r == '…':
+		return '.'
+	case r == '～':
+		return '~'
+	case r == '【':
+		return '['
+	case r == '】':
+		return ']'
+	case r == '“' || r == '”':
+		return '"'
+	case r == '‘' || r == '’':
+		return '\''
+	case r >= 'A' && r <= 'Z':
+		return r + 'a' - 'A'
+	}
+	return r
+}
+
+// placeholder recognises a bracketed placeholder at the start of s, such as
+// "[数字x]", "[ORDERID_10124449]" or "[商品快照]", and returns its token and
+// byte length, or a zero length when s does not start with one.
+func placeholder(s string) (uint32, int) {
+	end := -1
+	for j := 1; j < len(s) && j < 64; j++ {
+		if s[j] == '[' {
+			return 0, 0
+		}
+		if s[j] == ']' {
+			end = j
+			break
+		}
+	}
+	if end <= 1 {
+		return 0, 0
+	}
+	c := s[1:end]
+	n := end + 1
+	switch {
+	case strings.HasPrefix(c, "ORDERID"):
+		return tokOrder, n
+	case strings.HasPrefix(c, "USERID"):
+		return tokUser, n
+	case c[len(c)-1] == 'x':
+		switch {
+		case strings.Contains(c, "数字"):
+			return tokNum, n
+		case strings.Contains(c, "订单"):
+			return tokOrder, n
+		case strings.Contains(c, "金额"), strings.Contains(c, "价格"):
+			return tokMoney, n
+		case strings.Contains(c, "姓名"):
+			return tokName, n
+		case strings.Contains(c, "日期"):
+			return tokDate, n
+		case strings.Contains(c, "时间"):
+			return tokTime, n
+		case strings.Contains(c, "站点"):
+			return tokSite, n
+		case strings.Contains(c, "地址"):
+			return tokAddr, n
+		case strings.Contains(c, "链接"):
+			return tokLink, n
+		case strings.Contains(c, "电话"), strings.Contains(c, "手机"):
+			return tokPhone, n
+		case strings.Contains(c, "组织"), strings.Contains(c, "机构"):
+			return tokOrg, n
+		case strings.Contains(c, "身份"):
+			return tokIDCard, n
+		case strings.Contains(c, "邮箱"):
+			return tokEmail, n
+		}
+		return tokPH, n
+	case len(c) <= 24:
+		// A short bracketed name such as [商品快照] or [Facepalm] is a
+		// client artefact: one token, hashed by its name.
+		h := uint32(2166136261)
+		for j := 0; j < len(c); j++ {
+			h = (h ^ uint32(c[j])) * 16777619
+		}
+		return h | tokWordBit, n
+	}
+	return 0, 0
+}
+
+// emojiCode recognises the chat client's emoji codes "#E-s[数字x]", "#E-b12"
+// at the start of s and returns their byte length, or 0.
+func emojiCode(s string) int {
+	if len(s) < 4 || s[1] != 'E' || s[2] != '-' || !isLatin(s[3]) {
+		return 0
+	}
+	n := 4
+	if n < len(s) && s[n] == '[' {
+		if _, m := placeholder(s[n:]); m > 0 {
+			return n + m
+		}
+	}
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
+
+// htmlEntity decodes the few HTML entities that leak into chat exports.
+func htmlEntity(s string) (uint32, int) {
+	for _, e := range [...]struct {
+		name string
+		r    uint32
+	}{{"&nbsp;", ' '}, {"&gt;", '>'}, {"&lt;", '<'}, {"&amp;", '&'}, {"&quot;", '"'}} {
+		if strings.HasPrefix(s, e.name) {
+			return e.r, len(e.name)
+		}
+	}
+	return 0, 0
+}
+
+// link recognises an http(s) or www link at the start of s and returns its
+// byte length, or 0. A link ends at the first space or non-ASCII rune.
+func link(s string) int {
+	if !(hasPrefixFold(s, "http://") || hasPrefixFold(s, "https://") || hasPrefixFold(s, "www.")) {
+		return 0
+	}
+	n := 0
+	for n < len(s) && s[n] > ' ' && s[n] < utf8.RuneSelf {
+		n++
+	}
+	return n
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case.
+func hasPrefixFold(s, p string) bool {
+	return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p)
+}

@@ -218,3 +218,16 @@ func decodeEmotion(b []byte) (*Emotion, error) {
 	}
 	return m, nil
 }
+
+// Score is the model as the detector engine uses it (detect.EmotionModel):
+// the label's name, its probability, and the probability of negative.
+func (m *Emotion) Score(text, prevAgent, prevCustomer string) (string, float32, float32) {
+	p := m.Probs(Context{Text: text, PrevAgent: prevAgent, PrevCustomer: prevCustomer})
+	best := 0
+	for k := 1; k < nClasses; k++ {
+		if p[k] > p[best] {
+			best = k
+		}
+	}
+	return Label(best).String(), p[best], p[Negative]
+}

@@ -60,7 +60,7 @@ func TestScanJSONLContract(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 25 {
+	if len(lines) != 26 {
 		t.Fatalf("%d lines", len(lines))
 	}
 	for _, l := range lines {

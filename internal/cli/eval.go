@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"fullqa/internal/classify"
 	"fullqa/internal/config"
 	"fullqa/internal/detect"
 	"fullqa/internal/eval"
@@ -74,5 +75,13 @@ func newEngine(cfg config.Config, spec string, withEmotion bool) (*detect.Engine
 	if err != nil {
 		return nil, err
 	}
-	return detect.NewEngine(dets, nil)
+	var emo detect.EmotionModel
+	if withEmotion && cfg.Detect.Emotion.Enabled && len(dets) > 0 {
+		m, err := classify.LoadEmotion()
+		if err != nil {
+			return nil, err
+		}
+		emo = m
+	}
+	return detect.NewEngine(dets, emo)
 }

@@ -16,6 +16,8 @@ type Config struct {
 	Policy PolicyConfig `yaml:"policy"`
 	// Loop sets how alike two messages must be to count as a repeat.
 	Loop LoopConfig `yaml:"loop"`
+	// Emotion turns per-message emotion into findings.
+	Emotion EmotionConfig `yaml:"emotion"`
 }
 
 // DefaultConfig returns every detector family's defaults.
@@ -25,6 +27,7 @@ func DefaultConfig() Config {
 		Sensitive: DefaultSensitiveConfig(),
 		Policy:    DefaultPolicyConfig(),
 		Loop:      DefaultLoopConfig(),
+		Emotion:   DefaultEmotionConfig(),
 	}
 }
 
@@ -37,6 +40,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("detect: %w", err)
 	}
 	if err := c.Policy.Validate(); err != nil {
+		return err
+	}
+	if err := c.Emotion.Validate(); err != nil {
 		return err
 	}
 	return c.Loop.Validate()

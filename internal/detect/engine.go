@@ -7,10 +7,13 @@ import (
 	"fullqa/internal/text"
 )
 
-// EmotionModel scores a customer message given what came just before it.
-// It is declared here, where it is used; internal/classify provides one.
+// EmotionModel scores a customer message given what came just before it:
+// the agent's last turn and the customer's previous message. It returns the
+// label ("negative", "neutral" or "positive"), its probability and the
+// probability of negative. It is declared here, where it is used;
+// internal/classify provides one.
 type EmotionModel interface {
-	Emotion(text, prevAgent, prevCustomer string) MessageEmotion
+	Score(text, prevAgent, prevCustomer string) (label string, p, neg float32)
 }
 
 // Engine runs an ordered list of detectors over conversations. Build it once
@@ -132,7 +135,8 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 			m := &c.Messages[i]
 			switch m.Role {
 			case conversation.RoleCustomer:
-				in.Emotion[i] = e.emotion.Emotion(m.Text, prevAgent, prevCustomer)
+				l, p, neg := e.emotion.Score(m.Text, prevAgent, prevCustomer)
+				in.Emotion[i] = MessageEmotion{Label: l, Score: p, Neg: neg}
 				prevCustomer = m.Text
 				afterCustomer = true
 			case conversation.RoleAgent, conversation.RoleBot:

@@ -14,6 +14,7 @@ import (
 func Registry(cfg Config, lex lexicon.Lists) []Detector {
 	return []Detector{
 		newResponseDetector(cfg.Response, lex),
+		newEmotionDetector(cfg.Emotion, lex),
 		newSceneDetector(cfg.Sensitive, lex),
 		newThreatDetector(lex),
 		newAttitudeDetector(lex),

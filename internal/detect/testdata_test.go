@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"fullqa/internal/classify"
 	"fullqa/internal/ingest"
 	"fullqa/internal/lexicon"
 )
@@ -71,7 +72,17 @@ func TestDetectorTables(t *testing.T) {
 
 func runTable(t *testing.T, d Detector, path string) {
 	t.Helper()
-	eng, err := NewEngine([]Detector{d}, nil)
+	// The emotion detector reads the emotion model's output: its cases run
+	// with the real embedded model, as the product does.
+	var emo EmotionModel
+	if d.Name() == "emotion" {
+		m, err := classify.LoadEmotion()
+		if err != nil {
+			t.Fatal(err)
+		}
+		emo = m
+	}
+	eng, err := NewEngine([]Detector{d}, emo)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,197 @@
+package detect
+
+import (
+	"errors"
+	"fmt"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/lexicon"
+)
+
+// EmotionConfig sets how per-message emotion becomes findings. The model
+// itself is trained (internal/classify); these are the decisions on top.
+type EmotionConfig struct {
+	// Enabled runs the emotion model on every customer message; off, the
+	// scan output has no emotions and the emotion.* codes never fire.
+	Enabled bool `yaml:"enabled"`
+	// NegativeMin is the probability of negative at which a customer
+	// message gets emotion.negative. Severity grows with it: high from
+	// HighMin, medium from half-way.
+	NegativeMin float64 `yaml:"negative_min"`
+	HighMin     float64 `yaml:"high_min"`
+	// WeakMin is the model's negative probability from which a weak cue
+	// word (怎么还没, 人呢) makes a message negative.
+	WeakMin float64 `yaml:"weak_min"`
+	// EscalationRise is how much the customer's negative probability must
+	// rise from the start of the chat to its worst point late in the chat
+	// for emotion.escalating.
+	EscalationRise float64 `yaml:"escalation_rise"`
+	// AppeaseWithin is how many agent replies after a negative message may
+	// pass without an apology, appeasement or concrete help before
+	// emotion.unaddressed fires. What counts as appeasement is the
+	// emotion_appease word list (config lexicon).
+	AppeaseWithin int `yaml:"appease_within"`
+}
+
+// DefaultEmotionConfig returns the defaults, chosen on the labelled JDDC
+// dev set to keep emotion.negative precise (the model's own "negative"
+// label is right about half the time).
+func DefaultEmotionConfig() EmotionConfig {
+	return EmotionConfig{Enabled: true, NegativeMin: 0.9, HighMin: 0.95, WeakMin: 0.2, EscalationRise: 0.35, AppeaseWithin: 2}
+}
+
+// Validate checks the thresholds.
+func (c EmotionConfig) Validate() error {
+	if c.NegativeMin <= 0 || c.NegativeMin > 1 || c.HighMin < c.NegativeMin || c.HighMin > 1 || c.WeakMin < 0 || c.WeakMin > 1 {
+		return errors.New("emotion: want 0 < negative_min <= high_min <= 1 and 0 <= weak_min <= 1")
+	}
+	if c.EscalationRise <= 0 || c.EscalationRise >= 1 {
+		return errors.New("emotion: escalation_rise must be between 0 and 1")
+	}
+	if c.AppeaseWithin < 1 {
+		return errors.New("emotion: appease_within must be at least 1")
+	}
+	return nil
+}
+
+// emotionDetector turns per-message emotion into emotion.negative,
+// emotion.escalating and emotion.unaddressed. It reads in.Emotion, which
+// the engine fills when an emotion model is loaded; without one it reports
+// nothing.
+type emotionDetector struct {
+	cfg     EmotionConfig
+	lex     lexicon.Lists
+	appease ClassID
+	strong  termSet // emotion_negative_strong (+ _exclude)
+	weak    termSet // emotion_negative_weak (+ _exclude)
+}
+
+func newEmotionDetector(cfg EmotionConfig, lex lexicon.Lists) *emotionDetector {
+	return &emotionDetector{cfg: cfg, lex: lex}
+}
+
+func (d *emotionDetector) Name() string { return "emotion" }
+
+func (d *emotionDetector) Codes() []string {
+	return []string{"emotion.negative", "emotion.escalating", "emotion.unaddressed"}
+}
+
+func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
+	d.appease = k.Add("emotion.appease", d.lex.Words("emotion_appease")...)
+	d.strong = addTerms(k, "emotion.strong", d.lex, "emotion_negative_strong")
+	d.weak = addTerms(k, "emotion.weak", d.lex, "emotion_negative_weak")
+	return nil
+}
+
+// negative decides whether a customer message shows negative emotion. The
+// model alone (trained on satisfaction ratings) flags too much to be a
+// finding, so it is combined with the message's words: a strong word
+// (扯淡, 失望, 太差) is enough; a weak one (怎么还没, 人呢, 快点) counts when
+// the model also leans negative (WeakMin); the model alone counts only when
+// it is very sure (NegativeMin).
+func (d *emotionDetector) negative(in *Input, i int) bool {
+	if in.Conv.Messages[i].Role != conversation.RoleCustomer {
+		return false
+	}
+	neg := float64(in.Emotion[i].Neg)
+	if neg >= d.cfg.NegativeMin {
+		return true
+	}
+	if _, ok := in.firstTerm(i, d.strong); ok {
+		return true
+	}
+	if _, ok := in.firstTerm(i, d.weak); ok && neg >= d.cfg.WeakMin {
+		return true
+	}
+	return false
+}
+
+func (d *emotionDetector) Inspect(in *Input, out *Output) {
+	if in.Emotion == nil {
+		return
+	}
+	msgs := in.Conv.Messages
+	var customer []int // customer message numbers in order
+	for i := range msgs {
+		if msgs[i].Role != conversation.RoleCustomer {
+			continue
+		}
+		customer = append(customer, i)
+		if !d.negative(in, i) {
+			continue
+		}
+		neg := float64(in.Emotion[i].Neg)
+		sev := conversation.SeverityLow
+		_, strong := in.firstTerm(i, d.strong)
+		switch {
+		case neg >= d.cfg.HighMin || (strong && neg >= d.cfg.WeakMin):
+			sev = conversation.SeverityHigh
+		case strong || neg >= d.cfg.NegativeMin:
+			sev = conversation.SeverityMedium
+		}
+		out.Add(conversation.Finding{Code: "emotion.negative", Severity: sev, Messages: []int{i},
+			Evidence: quote(msgs[i].Text), Detail: fmt.Sprintf("negative emotion %.2f", neg),
+			Data: map[string]any{"negative": round2(neg)}})
+	}
+	d.escalating(in, out, customer)
+	d.unaddressed(in, out)
+}
+
+// escalating fires when the customer's negative probability rises from the
+// first customer message to the worst one in the second half of the chat
+// by at least EscalationRise, ending negative; evidence: both messages.
+func (d *emotionDetector) escalating(in *Input, out *Output, customer []int) {
+	if len(customer) < 3 {
+		return
+	}
+	first := customer[0]
+	start := float64(in.Emotion[first].Neg)
+	peak, at := -1.0, -1
+	for _, i := range customer[len(customer)/2:] {
+		if v := float64(in.Emotion[i].Neg); v > peak {
+			peak, at = v, i
+		}
+	}
+	if at <= first || peak-start < d.cfg.EscalationRise || !d.negative(in, at) {
+		return
+	}
+	out.Add(conversation.Finding{Code: "emotion.escalating", Severity: conversation.SeverityMedium,
+		Messages: []int{first, at}, Evidence: quote(in.Conv.Messages[first].Text) + " → " + quote(in.Conv.Messages[at].Text),
+		Detail: fmt.Sprintf("negative emotion rose from %.2f to %.2f", start, peak),
+		Data:   map[string]any{"from": round2(start), "to": round2(peak)}})
+}
+
+// unaddressed fires once, on the first negative customer message that the
+// next AppeaseWithin agent replies do not answer with an apology,
+// appeasement or concrete help. A negative message at the very end with no
+// agent reply after it is left to response.missed and resolution.
+func (d *emotionDetector) unaddressed(in *Input, out *Output) {
+	msgs := in.Conv.Messages
+	for i := range msgs {
+		if !d.negative(in, i) {
+			continue
+		}
+		replies, soothed := 0, false
+		last := -1
+		for j := i + 1; j < len(msgs) && replies < d.cfg.AppeaseWithin; j++ {
+			if msgs[j].Role != conversation.RoleAgent {
+				continue
+			}
+			replies++
+			last = j
+			if in.Has(j, d.appease) {
+				soothed = true
+				break
+			}
+		}
+		if replies == 0 || soothed {
+			continue
+		}
+		out.Add(conversation.Finding{Code: "emotion.unaddressed", Severity: conversation.SeverityMedium,
+			Messages: []int{i, last}, Evidence: quote(msgs[i].Text) + " → " + quote(msgs[last].Text),
+			Detail: fmt.Sprintf("no apology, appeasement or concrete help in the next %d agent replies", replies)})
+		return
+	}
+}
+
+func round2(v float64) float64 { return float64(int(v*100+0.5)) / 100 }

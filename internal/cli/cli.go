@@ -43,6 +43,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return runConfig(args[1:], env)
 	case "eval":
 		return runEval(ctx, args[1:], env)
+	case "train":
+		return runTrain(ctx, args[1:], env)
 	case "help", "-h", "--help":
 		usage(env.Stdout)
 		return ExitOK
@@ -61,6 +63,8 @@ commands:
   sample FILE...  pick conversations for human review: riskiest per agent + a random share
   config          print the effective configuration
   eval detectors  measure detectors against the labelled JDDC dev set
+  eval emotion    measure the emotion model on uss_jddc (5-fold CV by dialogue)
+  train emotion   retrain the emotion model from ../shared/data (deterministic)
   help            show this help
 
 Run "fullqa COMMAND -h" for a command's flags.

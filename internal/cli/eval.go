@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"fullqa/internal/classify"
@@ -12,8 +14,8 @@ import (
 	"fullqa/internal/eval"
 )
 
-// runEval measures detectors (and, with the emotion model, emotion) against
-// the hand-labelled dev set.
+// runEval measures the detectors against the hand-labelled JDDC dev set, or
+// the emotion model on uss_jddc (cross-validated by dialogue).
 func runEval(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 {
 		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|emotion [flags]")
@@ -59,9 +61,50 @@ func runEval(ctx context.Context, args []string, env Env) int {
 			}
 		}
 		return ExitOK
+	case "emotion":
+		m, err := classify.LoadEmotion()
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+			return ExitError
+		}
+		met, err := classify.EvalEmotion(ctx, m, *data)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+			return ExitError
+		}
+		fmt.Fprint(env.Stdout, met.String())
+		return ExitOK
 	}
 	fmt.Fprintf(env.Stderr, "fullqa eval: unknown target %q (want detectors or emotion)\n", what)
 	return ExitUsage
+}
+
+// runTrain trains the emotion model from the shared data and writes the
+// weights file that is embedded into the binary at the next build.
+func runTrain(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 || args[0] != "emotion" {
+		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion [--data DIR] [--out FILE]")
+		return ExitUsage
+	}
+	fs := flag.NewFlagSet("train emotion", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
+	out := fs.String("out", filepath.Join("internal", "classify", "emotion.weights"), "weights file to write (embedded at the next build)")
+	if _, err := parseInterspersed(fs, args[1:]); err != nil {
+		return ExitUsage
+	}
+	var buf bytes.Buffer
+	rep, err := classify.TrainEmotion(ctx, *data, &buf, env.Log)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: train emotion: %v\n", err)
+		return ExitError
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitError
+	}
+	fmt.Fprintf(env.Stdout, "%s\nwrote %s (%d bytes); rebuild to embed it\n", rep, *out, buf.Len())
+	return ExitOK
 }
 
 // newEngine builds the detector engine from the config and a --detectors

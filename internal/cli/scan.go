@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -32,6 +33,7 @@ type scanFlags struct {
 	workers, riskiest                       int
 	progress, noProgress, strict            bool
 	cpuProfile                              string
+	memProfile                              string
 	redact                                  bool
 	sampleN                                 int
 	sampleRandom                            float64
@@ -84,6 +86,7 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 	fs.BoolVar(&f.noProgress, "no-progress", false, "never show the progress bar")
 	fs.BoolVar(&f.redact, "redact", false, "mask personal data (phone, ID card, bank card, address) in all output")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for performance work)")
+	fs.StringVar(&f.memProfile, "memprofile", "", "write an allocation profile to this file at the end (for performance work)")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return ExitUsage
@@ -147,6 +150,15 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 		// A scan allocates many short-lived strings and keeps little; fewer
 		// collections buy throughput for a bounded amount of memory.
 		debug.SetGCPercent(400)
+	}
+	if f.memProfile != "" {
+		runtime.MemProfileRate = 64 << 10
+		defer func() {
+			if pf, err := os.Create(f.memProfile); err == nil {
+				pprof.Lookup("allocs").WriteTo(pf, 0)
+				pf.Close()
+			}
+		}()
 	}
 	r := &scanRun{env: env, cfg: cfg, flags: &f, eng: eng,
 		builder: report.NewBuilder(cfg.Score, cfg.Scan.Riskiest, f.format == "xlsx" && cmd != "sample")}

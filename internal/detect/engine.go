@@ -73,7 +73,8 @@ type Scratch struct {
 }
 
 // Inspect normalizes and scans every message once, computes the shared
-// analyses, and runs all detectors.
+// analyses, and runs all detectors. The returned Input borrows buffers from
+// s: it is valid until s is passed to Inspect again.
 func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Output) {
 	if s == nil {
 		s = &Scratch{}
@@ -119,7 +120,9 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 			spans[i][1] = len(s.khits)
 		}
 		if len(s.khits) > 0 {
-			hs := append([]KeywordHit(nil), s.khits...)
+			// The hits stay in the scratch buffer: Input is only valid
+			// until the Scratch is used again, and nothing keeps hits.
+			hs := s.khits
 			for i, sp := range spans {
 				if sp[1] > sp[0] {
 					in.Hits[i] = hs[sp[0]:sp[1]:sp[1]]

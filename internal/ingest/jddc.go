@@ -104,18 +104,17 @@ func (r *jddcReader) readLine() {
 	} else {
 		id = string(f[0])
 	}
-	bad := &RecordError{File: r.lr.name, Line: r.lr.n}
+	var bad *RecordError
+	badf := func(field, msg string) { bad = &RecordError{File: r.lr.name, Line: r.lr.n, Field: field, Msg: msg} }
 	switch {
 	case id == "":
-		bad.Field, bad.Msg = "session_id", "missing"
+		badf("session_id", "missing")
 	case nf != 7:
-		bad.Msg = fmt.Sprintf("want 7 tab-separated columns, got %d", nf)
+		badf("", fmt.Sprintf("want 7 tab-separated columns, got %d", nf))
 	case !utf8.Valid(line):
-		bad.Field, bad.Msg = "text", "invalid UTF-8 (use --encoding if the file is GB18030)"
+		badf("text", "invalid UTF-8 (use --encoding if the file is GB18030)")
 	case string(f[2]) != "0" && string(f[2]) != "1":
-		bad.Field, bad.Msg = "sender", fmt.Sprintf("unknown sender %q (want 0 customer or 1 agent)", f[2])
-	default:
-		bad = nil
+		badf("sender", fmt.Sprintf("unknown sender %q (want 0 customer or 1 agent)", f[2]))
 	}
 	if r.cur == nil && id != "" {
 		if first, seen := r.done[id]; seen {
@@ -125,7 +124,7 @@ func (r *jddcReader) readLine() {
 			return
 		}
 		r.cur = &conversation.Conversation{ID: id, Channel: "jd", Meta: map[string]string{},
-			Source: r.lr.name + ":" + strconv.Itoa(r.lr.n)}
+			Source: r.lr.name + ":" + strconv.Itoa(r.lr.n), Messages: make([]conversation.Message, 0, 16)}
 	}
 	if r.cur == nil { // no session id at all
 		bad.Raw = append([]byte(nil), line...)

@@ -149,7 +149,7 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 	if os.Getenv("GOGC") == "" {
 		// A scan allocates many short-lived strings and keeps little; fewer
 		// collections buy throughput for a bounded amount of memory.
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(800)
 	}
 	if f.memProfile != "" {
 		runtime.MemProfileRate = 64 << 10

@@ -254,7 +254,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 				na++
 			}
 		case conversation.RoleCustomer:
-			if in.Emotion != nil && firstRepeat >= 0 && in.Emotion[i].Label == EmotionNegative {
+			if firstRepeat >= 0 && in.ClearlyNegative(i) {
 				negAfter = true
 			}
 			subst := residual(in, i, d.nonreq) >= minContent

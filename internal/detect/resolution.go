@@ -80,7 +80,7 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 			}
 		}
 	}
-	if in.Emotion != nil && in.Emotion[end].Label == EmotionNegative && !in.Has(end, d.closing) {
+	if in.ClearlyNegative(end) && !in.Has(end, d.closing) {
 		d.add(in, end, "the customer leaves with negative emotion", out)
 	}
 }

@@ -367,7 +367,7 @@ func (d *promiseDetector) report(in *Input, i int, ps []promise, out *Output) {
 	s := in.Norm[i]
 	out.Add(conversation.Finding{Code: "promise.made", Severity: conversation.SeverityInfo,
 		Messages: []int{i}, Evidence: quote(s[first.start:first.end]),
-		Detail: "agent commits to a " + first.kind, Data: data})
+		Detail: "agent commits to " + kindPhrase(first.kind), Data: data})
 	if why := d.overPolicy(in, i, ps); why != "" {
 		out.Add(conversation.Finding{Code: "promise.over_policy", Severity: conversation.SeverityMedium,
 			Messages: []int{i}, Evidence: quote(in.Conv.Messages[i].Text), Detail: why})
@@ -440,4 +440,17 @@ func returnDays(s string) int {
 		return n
 	}
 	return 0
+}
+
+// kindPhrase names a promise kind in a finding's detail.
+func kindPhrase(kind string) string {
+	switch kind {
+	case "amount":
+		return "an amount or benefit"
+	case "action":
+		return "an action"
+	case "time":
+		return "a time"
+	}
+	return "a " + kind
 }

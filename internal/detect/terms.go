@@ -4,6 +4,7 @@ import (
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
 	"strings"
+	"unicode/utf8"
 )
 
 // termSet is one curated word list registered with the shared matcher,
@@ -104,15 +105,22 @@ func (in *Input) isRole(i int, r conversation.Role) bool { return in.Conv.Messag
 // hitQuote returns the hit text with a few characters of context on each
 // side, for evidence that shows the word in its sentence.
 func hitQuote(in *Input, i int, h KeywordHit) string {
+	// A short message is quoted whole, as written: what a reviewer sees in
+	// the chat. In a long one, the clause around the hit is quoted (from
+	// the normalized text, where offsets are known), up to 20 characters
+	// on either side.
+	if orig := in.Conv.Messages[i].Text; utf8.RuneCountInString(orig) <= 60 {
+		return strings.TrimSpace(orig)
+	}
 	s := in.Norm[i]
 	start, end := int(h.Start), int(h.End)
-	for n := 0; n < 8 && start > 0; n++ {
+	for n := 0; n < 20 && start > 0 && !isClauseBreak(s[start-1]); n++ {
 		start--
 		for start > 0 && s[start]&0xC0 == 0x80 {
 			start--
 		}
 	}
-	for n := 0; n < 8 && end < len(s); n++ {
+	for n := 0; n < 20 && end < len(s) && !isClauseBreak(s[end]); n++ {
 		end++
 		for end < len(s) && s[end]&0xC0 == 0x80 {
 			end++

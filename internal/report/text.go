@@ -35,9 +35,9 @@ func WriteText(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "  %-10s %6d\n", sev, n)
 		}
 	}
-	b.WriteString("\nby code                      findings  conversations\n")
+	b.WriteString("\nby code                          findings  conversations\n")
 	for _, c := range s.Codes() {
-		fmt.Fprintf(&b, "  %-26s %8d  %6d (%.1f%%)\n", c.Code, c.Count, c.Convs, pct(c.Convs, s.Conversations))
+		fmt.Fprintf(&b, "  %-30s %8d  %6d (%.1f%%)\n", c.Code, c.Count, c.Convs, pct(c.Convs, s.Conversations))
 	}
 	if len(s.Tags) > 0 {
 		b.WriteString("\nscenes\n")

@@ -32,9 +32,9 @@ func ids(ps []Pick) string {
 	return strings.Join(out, " ")
 }
 
-func TestStratifiedRiskFirst(t *testing.T) {
-	s := New(Options{N: 5, Random: 0.2, Seed: 7})
-	// Agent a has the three riskiest; b and c one risky each; clean ones.
+// addFixture adds the same stream to a sampler: agent a has the three
+// riskiest conversations, b and c one risky each, then twenty clean ones.
+func addFixture(s *Sampler) {
 	s.Add(result("a1", "a", 40, conversation.SeverityHigh))
 	s.Add(result("a2", "a", 50, conversation.SeverityHigh))
 	s.Add(result("a3", "a", 60, conversation.SeverityHigh))
@@ -43,6 +43,11 @@ func TestStratifiedRiskFirst(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		s.Add(result(fmt.Sprintf("ok%d", i), "b", 100))
 	}
+}
+
+func TestStratifiedRiskFirst(t *testing.T) {
+	s := New(Options{N: 5, Random: 0.2, Seed: 7})
+	addFixture(s)
 	got := s.Picks()
 	if len(got) != 5 {
 		t.Fatalf("got %d picks", len(got))
@@ -63,14 +68,7 @@ func TestStratifiedRiskFirst(t *testing.T) {
 	}
 	// The same seed gives the same sample.
 	s2 := New(Options{N: 5, Random: 0.2, Seed: 7})
-	s2.Add(result("a1", "a", 40, conversation.SeverityHigh))
-	s2.Add(result("a2", "a", 50, conversation.SeverityHigh))
-	s2.Add(result("a3", "a", 60, conversation.SeverityHigh))
-	s2.Add(result("b1", "b", 90, conversation.SeverityLow))
-	s2.Add(result("c1", "c", 80, conversation.SeverityMedium))
-	for i := 0; i < 20; i++ {
-		s2.Add(result(fmt.Sprintf("ok%d", i), "b", 100))
-	}
+	addFixture(s2)
 	if ids(s2.Picks()) != ids(got) {
 		t.Errorf("not reproducible: %s vs %s", ids(s2.Picks()), ids(got))
 	}

@@ -1,0 +1,58 @@
+package eval
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"fullqa/internal/detect"
+	"fullqa/internal/lexicon"
+)
+
+// TestDetectorsCounts runs the harness on a two-session file whose labels
+// are written so every count is known: s1 threatens (labelled), s2 is a
+// refund (labelled) with a promise the labels leave out (a false positive),
+// and s1 is labelled quality though nothing says so (a false negative).
+func TestDetectorsCounts(t *testing.T) {
+	lex, err := lexicon.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dets, err := detect.Select(detect.Registry(detect.DefaultConfig(), lex), "threat,scene,promise")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := detect.NewEngine(dets, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels, err := LoadLabels(filepath.Join("testdata", "mini_labels.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Detectors(context.Background(), eng, filepath.Join("testdata", "mini.tsv"), labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Sessions != 2 {
+		t.Fatalf("%d sessions", rep.Sessions)
+	}
+	want := map[string]Count{
+		"threat.escalation": {TP: 1},
+		"tag:refund":        {TP: 1},
+		"tag:quality":       {FN: 1},
+		"promise.made":      {FP: 1},
+	}
+	got := map[string]Count{}
+	for _, c := range rep.Counts {
+		got[c.Name] = Count{TP: c.TP, FP: c.FP, FN: c.FN}
+	}
+	for name, w := range want {
+		if g := got[name]; g != w {
+			t.Errorf("%s = %+v, want %+v", name, g, w)
+		}
+	}
+	if c := (Count{TP: 1, FP: 1}); c.Precision() != 0.5 || (Count{}).Precision() != -1 || (Count{}).Recall() != -1 {
+		t.Error("precision/recall edge cases")
+	}
+}

@@ -215,3 +215,49 @@ func TestExamplesShowEveryCode(t *testing.T) {
 		}
 	}
 }
+
+// TestScanRedact checks that --redact masks personal data in everything
+// written while privacy.pii_leak still fires on the raw text.
+func TestScanRedact(t *testing.T) {
+	in := `{"id":"p1","messages":[{"role":"customer","text":"我的手机号是13812345678"},{"role":"agent","text":"好的，已为您登记手机13812345678"}]}` + "\n"
+	code, out, _ := run(t, in, "scan", "-", "--format", "jsonl", "--redact")
+	if code != ExitOK || strings.Contains(out, "13812345678") || !strings.Contains(out, "privacy.pii_leak") {
+		t.Errorf("exit %d, redacted output must keep the finding and lose the number:\n%s", code, out)
+	}
+	code, out, _ = run(t, in, "scan", "-", "--format", "text", "--redact")
+	if code != ExitOK || strings.Contains(out, "13812345678") {
+		t.Errorf("text report leaks the number:\n%s", out)
+	}
+}
+
+// TestSampleCommand checks the review queue end to end.
+func TestSampleCommand(t *testing.T) {
+	code, out, stderr := run(t, "", "sample", filepath.Join("..", "..", "examples", "chats.jsonl"), "--n", "5", "--random", "0.2")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d picks, want 5", len(lines))
+	}
+	reasons := map[string]int{}
+	for _, l := range lines {
+		var p struct {
+			Reason       string
+			Conversation struct{ Messages []struct{ Text string } }
+		}
+		if err := json.Unmarshal([]byte(l), &p); err != nil {
+			t.Fatal(err)
+		}
+		reasons[p.Reason]++
+		if len(p.Conversation.Messages) == 0 {
+			t.Error("a pick without its conversation")
+		}
+	}
+	if reasons["risk"] != 4 || reasons["random"] != 1 {
+		t.Errorf("reasons %v, want 4 risk and 1 random", reasons)
+	}
+	if code, _, _ := run(t, "", "sample", "x.jsonl", "--format", "html"); code != ExitUsage {
+		t.Errorf("sample --format html: exit %d", code)
+	}
+}

@@ -50,10 +50,30 @@ type Input struct {
 	// Emotion[i] is the customer emotion of message i (zero value for
 	// other roles, or when no emotion model is loaded).
 	Emotion []MessageEmotion
+
+	// present[i] has bit c set when message i has a hit of class c, so the
+	// many "does this message contain a word of class c" questions that
+	// detectors ask are answered without walking the hits. It is nil when
+	// there are more classes than bits (then every lookup walks).
+	present [][presentWords]uint64
+}
+
+// presentWords bounds the classes the presence bitset covers (64 each).
+const presentWords = 4
+
+// may reports whether message i can have a hit of class c.
+func (in *Input) may(i int, c ClassID) bool {
+	if in.present == nil {
+		return true
+	}
+	return in.present[i][c>>6]&(1<<(c&63)) != 0
 }
 
 // HitsOf returns the hits of class c in message i, appended to dst.
 func (in *Input) HitsOf(i int, c ClassID, dst []KeywordHit) []KeywordHit {
+	if !in.may(i, c) {
+		return dst
+	}
 	for _, h := range in.Hits[i] {
 		if h.Class == c {
 			dst = append(dst, h)
@@ -64,6 +84,9 @@ func (in *Input) HitsOf(i int, c ClassID, dst []KeywordHit) []KeywordHit {
 
 // Has reports whether message i contains a word of class c.
 func (in *Input) Has(i int, c ClassID) bool {
+	if in.present != nil {
+		return in.may(i, c)
+	}
 	for _, h := range in.Hits[i] {
 		if h.Class == c {
 			return true
@@ -74,6 +97,9 @@ func (in *Input) Has(i int, c ClassID) bool {
 
 // First returns the first hit of class c in message i.
 func (in *Input) First(i int, c ClassID) (KeywordHit, bool) {
+	if !in.may(i, c) {
+		return KeywordHit{}, false
+	}
 	for _, h := range in.Hits[i] {
 		if h.Class == c {
 			return h, true

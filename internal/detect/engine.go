@@ -119,6 +119,14 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 			}
 			spans[i][1] = len(s.khits)
 		}
+		if len(e.keywords.names) <= presentWords*64 {
+			in.present = make([][presentWords]uint64, n)
+			for i, sp := range spans {
+				for _, h := range s.khits[sp[0]:sp[1]] {
+					in.present[i][h.Class>>6] |= 1 << (h.Class & 63)
+				}
+			}
+		}
 		if len(s.khits) > 0 {
 			// The hits stay in the scratch buffer: Input is only valid
 			// until the Scratch is used again, and nothing keeps hits.

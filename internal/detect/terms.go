@@ -30,6 +30,9 @@ func addTerms(k *Keywords, name string, lex lexicon.Lists, list string) termSet 
 // overlaps and that is not part of a longer ASCII word or number ("12345"
 // inside a phone number is not the 12345 hotline).
 func (in *Input) firstTerm(i int, t termSet) (KeywordHit, bool) {
+	if !in.may(i, t.words) {
+		return KeywordHit{}, false
+	}
 	hs := in.Hits[i]
 	for _, h := range hs {
 		if h.Class != t.words || !asciiBounded(in.Norm[i], h) {
@@ -57,6 +60,9 @@ func overlapsClass(hs []KeywordHit, c ClassID, h KeywordHit) bool {
 // between. It is how negation cues ("不会给差评") are tied to the word they
 // negate.
 func (in *Input) precededBy(i int, t termSet, h KeywordHit, window int32) bool {
+	if !in.may(i, t.words) {
+		return false
+	}
 	norm := in.Norm[i]
 	hs := in.Hits[i]
 	for _, e := range hs {

@@ -3,7 +3,6 @@ package detect
 import (
 	"errors"
 	"math/bits"
-	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
@@ -178,12 +177,21 @@ func residual(in *Input, i int, c ClassID) int {
 				content++
 			}
 		default:
-			if r, _ := utf8.DecodeRuneInString(s[k-size:]); !isParticle(r) {
+			if !isParticle(keyRune(key, size)) {
 				content += size
 			}
 		}
 	}
 	return content - cov
+}
+
+// keyRune turns a three-byte charKey back into its rune (other sizes give
+// -1, which is no particle), without a decoding call per character.
+func keyRune(key uint32, size int) rune {
+	if size != 3 {
+		return -1
+	}
+	return rune(key>>16&0x0F)<<12 | rune(key>>8&0x3F)<<6 | rune(key&0x3F)
 }
 
 // isParticle reports whether r is a sentence particle or a one-character

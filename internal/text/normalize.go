@@ -59,7 +59,18 @@ func AppendNormalized(dst []byte, s string) []byte {
 			runLen = 0
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		var r rune
+		var size int
+		if c&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			// Three-byte characters (all of Chinese) decoded inline: the
+			// library's general path is a function call per character.
+			r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+			if r < 0x800 || (r >= 0xD800 && r <= 0xDFFF) {
+				r, size = utf8.RuneError, 1
+			}
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		i += size
 		if r == utf8.RuneError && size == 1 {
 			dst = flushPending(dst, &pending)
@@ -80,7 +91,7 @@ func AppendNormalized(dst []byte, s string) []byte {
 				}
 				pending = pending[:0]
 			}
-			dst = utf8.AppendRune(dst, r)
+			dst = append(dst, s[i-size:i]...) // already valid UTF-8: copy the bytes
 			prevCJK = true
 			runLen++
 			continue

@@ -91,7 +91,16 @@ func AppendNormalized(dst []byte, s string) []byte {
 				}
 				pending = pending[:0]
 			}
-			dst = append(dst, s[i-size:i]...) // already valid UTF-8: copy the bytes
+			// Copy this character and the run of common Chinese characters
+			// (U+4E00–U+9FFF: lead bytes E4 B8.. to E9) after it in one go.
+			j := i
+			for j+2 < len(s) && s[j] >= 0xE4 && s[j] <= 0xE9 && (s[j] != 0xE4 || s[j+1] >= 0xB8) &&
+				s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80 {
+				j += 3
+				runLen++
+			}
+			dst = append(dst, s[i-size:j]...)
+			i = j
 			prevCJK = true
 			runLen++
 			continue

@@ -57,8 +57,34 @@ func sameClause(s string, a, b int) bool {
 // values and are kept as the value when read as a number.
 var placeholders = []string{"[数字x]", "[金额x]", "[日期x]", "[时间x]"}
 
-// cnDigits maps Chinese numerals to their values, for 三个工作日.
-var cnDigits = map[rune]int{'零': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9, '十': 10}
+// cnDigit returns the value of a Chinese numeral, for 三个工作日.
+func cnDigit(r rune) (int, bool) {
+	switch r {
+	case '零':
+		return 0, true
+	case '一':
+		return 1, true
+	case '二', '两':
+		return 2, true
+	case '三':
+		return 3, true
+	case '四':
+		return 4, true
+	case '五':
+		return 5, true
+	case '六':
+		return 6, true
+	case '七':
+		return 7, true
+	case '八':
+		return 8, true
+	case '九':
+		return 9, true
+	case '十':
+		return 10, true
+	}
+	return 0, false
+}
 
 // numberBefore reads the number that ends at offset end (skipping a range
 // "1-3" to its upper bound, and one 个). It returns an int, a placeholder
@@ -87,7 +113,7 @@ func numberBefore(s string, end int) any {
 	j := end
 	for j > 0 && digits < 3 {
 		r, size := utf8.DecodeLastRuneInString(s[:j])
-		d, ok := cnDigits[r]
+		d, ok := cnDigit(r)
 		if !ok {
 			break
 		}

@@ -252,15 +252,36 @@ func (d *promiseDetector) actionPromise(s string, start int, verb KeywordHit) pr
 	return p
 }
 
-// dayWords maps relative day words to days after the message.
-var dayWords = map[string]int{"今天": 0, "今日": 0, "当天": 0, "今晚": 0, "今明": 0, "明天": 1, "明日": 1, "明晚": 1, "后天": 2, "大后天": 3}
+// dayWord returns how many days after the message a relative day word
+// means (今天 0, 明天 1, 后天 2, 大后天 3).
+func dayWord(w string) (int, bool) {
+	switch w {
+	case "今天", "今日", "当天", "今晚", "今明":
+		return 0, true
+	case "明天", "明日", "明晚":
+		return 1, true
+	case "后天":
+		return 2, true
+	case "大后天":
+		return 3, true
+	}
+	return 0, false
+}
 
-// unitWords maps duration words to the slot key they fill; a number must
-// come right before them.
-var unitWords = map[string]string{
-	"小时": "within_hours", "个小时": "within_hours", "小时内": "within_hours", "小时之内": "within_hours", "h内": "within_hours",
-	"工作日": "within_workdays", "个工作日": "within_workdays",
-	"天内": "within_days", "天左右": "within_days", "周": "within_weeks",
+// unitWord returns the slot key a duration word fills; a number must come
+// right before it.
+func unitWord(w string) string {
+	switch w {
+	case "小时", "个小时", "小时内", "小时之内", "h内":
+		return "within_hours"
+	case "工作日", "个工作日":
+		return "within_workdays"
+	case "天内", "天左右":
+		return "within_days"
+	case "周":
+		return "within_weeks"
+	}
+	return ""
 }
 
 // timePromise reads a time commitment at hit h: the time word must share a
@@ -293,16 +314,17 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	p := promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1, slot: map[string]any{},
 		event: eventCategory(s[ev.Start:ev.End])}
 	p.slot["event"] = s[ev.Start:ev.End]
+	days, isDay := dayWord(w)
 	switch {
-	case dayWords[w] > 0 || w == "今天" || w == "今日" || w == "当天" || w == "今晚" || w == "今明":
-		p.days = dayWords[w]
+	case isDay:
+		p.days = days
 		p.slot["days"] = p.days
-	case unitWords[w] != "":
+	case unitWord(w) != "":
 		n := numberBefore(s, int(h.Start))
 		if n == nil {
 			return promise{}, false
 		}
-		p.slot[unitWords[w]] = n
+		p.slot[unitWord(w)] = n
 	case strings.HasSuffix(w, "号") || strings.HasSuffix(w, "日") || strings.HasSuffix(w, "点") || w == "[日期x]" || strings.HasSuffix(w, "号前"):
 		b := max(int(cs), int(h.Start)-12)
 		p.slot["date"] = s[b:h.End]

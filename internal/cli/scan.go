@@ -74,7 +74,7 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 	fs.StringVar(&f.detectors, "detectors", "all", "detectors to run: all, none (parse only) or name,name")
 	fs.StringVar(&f.rejects, "rejects", "", "write bad records, as read, to this file")
 	fs.BoolVar(&f.strict, "strict", false, "fail the run (exit 3) at the first bad record")
-	fs.StringVar(&f.inputFormat, "input-format", "", "force the input format: "+strings.Join(ingest.Formats, ", "))
+	fs.StringVar(&f.inputFormat, "input-format", "", "force the input format: "+strings.Join(ingest.Formats(), ", "))
 	fs.StringVar(&f.encoding, "encoding", "", "force the input encoding: utf-8 or gb18030 (default: detect)")
 	fs.Var(f.columns, "columns", "CSV/TSV column mapping, e.g. id=会话ID,role=发送方,text=内容,time=时间,agent=客服")
 	fs.Var(f.roles, "roles", "CSV/TSV role values, e.g. 买家=customer,客服=agent,机器人=bot")

@@ -107,7 +107,7 @@ func (c Config) Validate() error {
 	}
 	if c.Ingest.Format != "" {
 		ok := false
-		for _, f := range ingest.Formats {
+		for _, f := range ingest.Formats() {
 			ok = ok || f == c.Ingest.Format
 		}
 		if !ok {

@@ -27,8 +27,11 @@ const (
 	FormatTWCS  = "twcs"
 )
 
-// Formats lists the accepted values of --input-format.
-var Formats = []string{FormatJSONL, FormatCSV, FormatTSV, FormatJDDC, FormatTWCS}
+// Formats lists the accepted values of --input-format. It returns a new
+// slice each time, so no caller can change what another sees.
+func Formats() []string {
+	return []string{FormatJSONL, FormatCSV, FormatTSV, FormatJDDC, FormatTWCS}
+}
 
 // Options controls how a source is read. The zero value reads UTF-8 (or
 // detected GB18030) in a detected format with the default silence gap.
@@ -125,7 +128,7 @@ func Open(name string, r io.Reader, opts Options) (Reader, error) {
 	case FormatTWCS:
 		return newTWCSReader(name, br, &opts)
 	}
-	return nil, fmt.Errorf("%s: %w %q (want one of %s)", name, ErrUnknownFormat, format, strings.Join(Formats, ", "))
+	return nil, fmt.Errorf("%s: %w %q (want one of %s)", name, ErrUnknownFormat, format, strings.Join(Formats(), ", "))
 }
 
 // detectFormat decides from the extension and, where that is ambiguous,

@@ -169,12 +169,20 @@ func TestCSVExplicitMappingAndRoles(t *testing.T) {
 	opts := Options{Columns: Columns{ID: "conv", Role: "who", Text: "body", Time: "ts", TimeLayout: "unix",
 		Roles: map[string]string{"B": "customer", "S": "agent"}}}
 	convs, errs := readAll(t, "m.csv", strings.NewReader(in), opts)
-	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `m.csv:4: role: unknown role "Q"`) {
+	// The bad row rejects its whole conversation (all three rows kept for
+	// the reject file): accepting the rest would renumber its messages.
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `m.csv:4: role: unknown role "Q"`) ||
+		!strings.Contains(errs[0].Error(), "rejected whole") || strings.Count(string(errs[0].Raw), "\n") != 3 {
 		t.Errorf("errors %v", errs)
 	}
-	// The bad row is reported; the conversation keeps its good rows.
-	if len(convs) != 1 || len(convs[0].Messages) != 2 || convs[0].Messages[1].At.Unix() != 1730426410 {
+	if len(convs) != 0 {
 		t.Errorf("convs %+v", convs)
+	}
+	// Other conversations are untouched.
+	in2 := in + "x2,B,again,1730426500\n"
+	convs, errs = readAll(t, "m.csv", strings.NewReader(in2), opts)
+	if len(errs) != 1 || len(convs) != 1 || convs[0].ID != "x2" || convs[0].Messages[0].At.Unix() != 1730426500 {
+		t.Errorf("second conversation: %d errors, convs %+v", len(errs), convs)
 	}
 	if _, err := Open("m.csv", strings.NewReader("a,b\n1,2\n"), Options{}); err == nil || !strings.Contains(err.Error(), "no role column") {
 		t.Errorf("missing columns: %v", err)

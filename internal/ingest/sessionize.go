@@ -101,6 +101,30 @@ func (s *sessionizer) reject(e *RecordError) {
 	s.out = append(s.out, result{err: e})
 }
 
+// rejectIn records a bad row that belongs to the conversation of key (its
+// id, or its customer when rows have no id). The whole conversation is
+// rejected when it closes, with all its rows, because accepting the rest
+// would renumber its messages. A row whose conversation cannot be told is
+// rejected on its own.
+func (s *sessionizer) rejectIn(key string, e *RecordError) {
+	oc := s.open[key]
+	if oc == nil && s.byID && key != "" {
+		if _, done := s.closed[key]; !done {
+			oc = &openConv{key: key, c: &conversation.Conversation{ID: key}, first: e.Line}
+			s.open[key] = oc
+			s.order = append(s.order, oc)
+		}
+	}
+	if oc == nil {
+		s.reject(e)
+		return
+	}
+	if oc.err == nil {
+		oc.err = e
+	}
+	oc.raw = append(append(oc.raw, e.Raw...), '\n')
+}
+
 // closeIdle closes conversations whose last message is more than a gap
 // before the newest row seen.
 func (s *sessionizer) closeIdle() {
@@ -126,7 +150,15 @@ func (s *sessionizer) close(oc *openConv) {
 func (s *sessionizer) release() {
 	i := 0
 	for ; i < len(s.order) && s.order[i].closed; i++ {
-		s.out = append(s.out, result{c: s.order[i].c})
+		oc := s.order[i]
+		if oc.err != nil {
+			e := *oc.err
+			e.Raw = oc.raw
+			e.Msg += fmt.Sprintf(" (conversation %q rejected whole to keep message numbers true)", oc.c.ID)
+			s.out = append(s.out, result{err: &e})
+			continue
+		}
+		s.out = append(s.out, result{c: oc.c})
 	}
 	if i > 0 {
 		s.order = append(s.order[:0], s.order[i:]...)

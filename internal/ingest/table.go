@@ -183,8 +183,17 @@ func (r *tableReader) Next() (*conversation.Conversation, error) {
 // row converts one CSV row into a message and hands it to the sessionizer.
 func (r *tableReader) row(rec []string, line int) {
 	raw := []byte(strings.Join(rec, string(r.cr.Comma)))
+	// The conversation the row belongs to, so that a bad row rejects its
+	// whole conversation rather than renumbering it.
+	key := r.field(rec, "customer")
+	if _, hasID := r.col["id"]; hasID {
+		key = r.field(rec, "id")
+	}
+	if !utf8.ValidString(key) {
+		key = ""
+	}
 	bad := func(field, msg string) {
-		r.sess.reject(&RecordError{File: r.name, Line: line, Field: field, Msg: msg, Raw: raw})
+		r.sess.rejectIn(key, &RecordError{File: r.name, Line: line, Field: field, Msg: msg, Raw: raw})
 	}
 	for _, f := range rec {
 		if !utf8.ValidString(f) {
@@ -213,7 +222,6 @@ func (r *tableReader) row(rec []string, line int) {
 		bad(r.header("time"), "missing (needed to cut sessions when there is no conversation id)")
 		return
 	}
-	key := r.field(rec, "id")
 	if _, hasID := r.col["id"]; hasID && key == "" {
 		bad(r.header("id"), "missing")
 		return

@@ -91,6 +91,7 @@ type sceneDetector struct {
 	cfg               SensitiveConfig
 	lex               lexicon.Lists
 	scenes            [len(sceneDefs)]termSet
+	denied            [len(sceneDefs)]ClassID // <list>_denied: the customer rules the scene out
 	refuse            termSet
 	ack, next, reason ClassID
 }
@@ -112,12 +113,25 @@ func (d *sceneDetector) Codes() []string {
 func (d *sceneDetector) RegisterKeywords(k *Keywords) error {
 	for i, s := range sceneDefs {
 		d.scenes[i] = addTerms(k, "scene."+s.name, d.lex, s.list)
+		d.denied[i] = k.Add("scene."+s.name+".denied", d.lex.Words(s.list+"_denied")...)
 	}
 	d.ack = k.Add("sensitive.acknowledge", d.lex.Words("sensitive_acknowledge")...)
 	d.next = k.Add("sensitive.next_step", d.lex.Words("sensitive_next_step")...)
 	d.refuse = addTerms(k, "sensitive.refusal", d.lex, "sensitive_refusal")
 	d.reason = k.Add("sensitive.reason", d.lex.Words("sensitive_reason")...)
 	return nil
+}
+
+// deniedByCustomer reports whether the customer rules scene s out ("不是
+// 质量问题, 是我摔坏的"): then the words that named it were about something
+// else, and the scene is not tagged.
+func (d *sceneDetector) deniedByCustomer(in *Input, s int) bool {
+	for i := range in.Conv.Messages {
+		if in.Conv.Messages[i].Role == conversation.RoleCustomer && in.Has(i, d.denied[s]) {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *sceneDetector) Inspect(in *Input, out *Output) {
@@ -155,7 +169,7 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 		}
 	}
 	for s, def := range sceneDefs {
-		if first[s] < 0 || (customer[s] < 0 && agent[s] < def.agentOnlyMin) {
+		if first[s] < 0 || (customer[s] < 0 && agent[s] < def.agentOnlyMin) || d.deniedByCustomer(in, s) {
 			first[s] = -1
 			continue
 		}

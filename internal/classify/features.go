@@ -346,7 +346,10 @@ func repeatLevel(text, prev string) int {
 	// A 512-bit Bloom filter of prev's rune bigrams makes the check linear.
 	var bloom [8]uint64
 	var r0 rune = -1
-	for _, r := range tailOf(prev, maxContextBytes) {
+	pt := tailOf(prev, maxContextBytes)
+	for i := 0; i < len(pt); {
+		r, size := decodeRune(pt[i:])
+		i += size
 		if r0 >= 0 {
 			h := bigramHash(r0, r)
 			bloom[h>>6&7] |= 1 << (h & 63)
@@ -355,7 +358,9 @@ func repeatLevel(text, prev string) int {
 	}
 	total, hit := 0, 0
 	r0 = -1
-	for _, r := range text {
+	for i := 0; i < len(text); {
+		r, size := decodeRune(text[i:])
+		i += size
 		if r0 >= 0 {
 			h := bigramHash(r0, r)
 			total++

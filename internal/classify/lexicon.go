@@ -137,7 +137,17 @@ func (l *lexicon) words(r rune) []lexEntry {
 func (l *lexicon) scan(s string) [nCues]uint8 {
 	var n [nCues]uint8
 	for i := 0; i < len(s); {
-		r, size := decodeRune(s[i:])
+		var r rune
+		var size int
+		if c := s[i]; c < utf8.RuneSelf {
+			r, size = rune(c), 1 // inline: this loop runs on every character
+		} else {
+			r, size = decodeRune(s[i:])
+		}
+		if l.first[(r&0xffff)>>6]&(1<<(r&63)) == 0 {
+			i += size
+			continue
+		}
 		for _, e := range l.words(r) {
 			if strings.HasPrefix(s[i:], e.word) && n[e.group] < 255 {
 				n[e.group]++

@@ -139,9 +139,16 @@ func (l *lexicon) scan(s string) [nCues]uint8 {
 	for i := 0; i < len(s); {
 		var r rune
 		var size int
-		if c := s[i]; c < utf8.RuneSelf {
+		c := s[i]
+		switch {
+		case c < utf8.RuneSelf:
 			r, size = rune(c), 1 // inline: this loop runs on every character
-		} else {
+		case c&0xf0 == 0xe0 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80:
+			r, size = rune(c&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f), 3
+			if r < 0x800 || (r >= 0xd800 && r <= 0xdfff) {
+				r, size = decodeRune(s[i:])
+			}
+		default:
 			r, size = decodeRune(s[i:])
 		}
 		if l.first[(r&0xffff)>>6]&(1<<(r&63)) == 0 {

@@ -82,6 +82,12 @@ func signature(s string) sig {
 // code point, and this keeps long chats cheap.
 func charKey(s string, i int) (uint32, int) {
 	b := s[i]
+	if b < 0x80 {
+		return uint32(b), 1
+	}
+	if b&0xF0 == 0xE0 && i+2 < len(s) {
+		return uint32(b)<<16 | uint32(s[i+1])<<8 | uint32(s[i+2]), 3
+	}
 	n := 1
 	switch {
 	case b >= 0xF0:

@@ -301,6 +301,14 @@ func appendString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
+		if c&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			// A valid three-byte character (all of Chinese) passes through;
+			// only U+2028/U+2029 and surrogates need the slow path.
+			if r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F); r >= 0x800 && r != 0x2028 && r != 0x2029 && (r < 0xD800 || r > 0xDFFF) {
+				i += 3
+				continue
+			}
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, s[start:i]...)

@@ -162,8 +162,11 @@ func numberAfter(s string, start int) any {
 // digits, not punctuation or spaces.
 func runeLen(s string) int {
 	n := 0
-	for _, r := range s {
-		if r > 127 || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		// Every non-ASCII character has exactly one byte that is not a
+		// continuation byte: count those, and ASCII letters and digits.
+		if c >= 0xC0 || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
 			n++
 		}
 	}

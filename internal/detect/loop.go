@@ -59,7 +59,15 @@ func signature(s string) sig {
 	var prev uint32
 	have := false
 	for i := 0; i < len(s); {
-		key, size := charKey(s, i)
+		var key uint32
+		var size int
+		if b := s[i]; b < 0x80 {
+			key, size = uint32(b), 1
+		} else if b&0xF0 == 0xE0 && i+2 < len(s) {
+			key, size = uint32(b)<<16|uint32(s[i+1])<<8|uint32(s[i+2]), 3
+		} else {
+			key, size = charKeySlow(s, i)
+		}
 		i += size
 		if size == 1 && !(key >= 'a' && key <= 'z' || key >= '0' && key <= '9') {
 			continue
@@ -77,17 +85,13 @@ func signature(s string) sig {
 	return g
 }
 
-// charKey returns the bytes of the character at s[i] packed into a number,
-// and its length, without decoding it: hashing needs identity, not the
-// code point, and this keeps long chats cheap.
-func charKey(s string, i int) (uint32, int) {
+// charKeySlow returns the bytes of the character at s[i] packed into a
+// number, and its length, without decoding it: hashing needs identity, not
+// the code point. signature and residual inline the ASCII and three-byte
+// cases (all of Chinese) and call this for the rest.
+//go:noinline
+func charKeySlow(s string, i int) (uint32, int) {
 	b := s[i]
-	if b < 0x80 {
-		return uint32(b), 1
-	}
-	if b&0xF0 == 0xE0 && i+2 < len(s) {
-		return uint32(b)<<16 | uint32(s[i+1])<<8 | uint32(s[i+2]), 3
-	}
 	n := 1
 	switch {
 	case b >= 0xF0:
@@ -175,7 +179,15 @@ func residual(in *Input, i int, c ClassID) int {
 	}
 	content := 0
 	for k := 0; k < len(s); {
-		key, size := charKey(s, k)
+		var key uint32
+		var size int
+		if b := s[k]; b < 0x80 {
+			key, size = uint32(b), 1
+		} else if b&0xF0 == 0xE0 && k+2 < len(s) {
+			key, size = uint32(b)<<16|uint32(s[k+1])<<8|uint32(s[k+2]), 3
+		} else {
+			key, size = charKeySlow(s, k)
+		}
 		k += size
 		switch {
 		case size == 1:

@@ -179,14 +179,22 @@ func stripEmojiCodes(s string) string {
 	return s
 }
 
-// quote shortens a message for evidence, keeping whole characters.
+// quote shortens a message for evidence, keeping whole characters. It
+// runs for every finding, so it counts instead of converting to runes.
 func quote(s string) string {
 	const max = 80
-	r := []rune(strings.TrimSpace(s))
-	if len(r) > max {
-		return string(r[:max]) + "…"
+	s = strings.TrimSpace(s)
+	if len(s) <= max { // at most max bytes is at most max characters
+		return s
 	}
-	return string(r)
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 func fmtDur(d time.Duration) string {

@@ -89,6 +89,7 @@ func signature(s string) sig {
 // number, and its length, without decoding it: hashing needs identity, not
 // the code point. signature and residual inline the ASCII and three-byte
 // cases (all of Chinese) and call this for the rest.
+//
 //go:noinline
 func charKeySlow(s string, i int) (uint32, int) {
 	b := s[i]
@@ -203,7 +204,7 @@ func residual(in *Input, i int, c ClassID) int {
 	return content - cov
 }
 
-// keyRune turns a three-byte charKey back into its rune (other sizes give
+// keyRune turns a three-byte character key back into its rune (other sizes give
 // -1, which is no particle), without a decoding call per character.
 func keyRune(key uint32, size int) rune {
 	if size != 3 {

@@ -54,6 +54,20 @@ func runEval(ctx context.Context, args []string, env Env) int {
 			return ExitError
 		}
 		fmt.Fprint(env.Stdout, rep.String())
+		// Threats are rare in the sample; they are measured on a second
+		// labelled set: every customer message with a threat-like word.
+		threats := filepath.Join(filepath.Dir(*labels), "threat_candidates.jsonl")
+		if _, err := os.Stat(threats); err == nil {
+			tr, err := eval.Threats(ctx, eng, *data, threats)
+			if err != nil {
+				fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+				return ExitError
+			}
+			fmt.Fprintf(env.Stdout, "\n%s", tr)
+			if *show == "threat.escalation" {
+				rep.Errors[*show] = append(rep.Errors[*show], tr.Errors...)
+			}
+		}
 		if *show != "" {
 			fmt.Fprintf(env.Stdout, "\ndisagreements for %s:\n", *show)
 			for _, e := range rep.Errors[*show] {

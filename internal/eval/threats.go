@@ -1,0 +1,160 @@
+package eval
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/detect"
+	"fullqa/internal/ingest"
+	"fullqa/internal/scan"
+)
+
+// ThreatLabel is one labelled candidate of testdata/threat_candidates.jsonl:
+// a customer message containing a threat-like word, marked by reading
+// whether it really threatens escalation.
+type ThreatLabel struct {
+	Source    string `json:"source"` // "jddc" or "uss"
+	SessionID string `json:"session_id"`
+	Message   int    `json:"message"`
+	Threat    bool   `json:"threat"`
+	Note      string `json:"note"`
+}
+
+// ThreatReport measures threat.escalation on the labelled candidates:
+// every customer message of both sources with a threat-like word was read
+// and labelled, so precision and recall are over those; findings on other
+// messages are counted apart (Outside), as they were never labelled.
+type ThreatReport struct {
+	Count      Count
+	Candidates int
+	Outside    []string // findings on messages that are not candidates
+	Errors     []string
+}
+
+// Threats scans the JDDC sample and the USS dialogues with eng and compares
+// threat.escalation with the candidate labels.
+func Threats(ctx context.Context, eng *detect.Engine, dataDir, labelsPath string) (*ThreatReport, error) {
+	labels := map[string]bool{}
+	fh, err := os.Open(labelsPath)
+	if err != nil {
+		return nil, fmt.Errorf("threat labels: %w", err)
+	}
+	defer fh.Close()
+	sc := bufio.NewScanner(fh)
+	for sc.Scan() {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var l ThreatLabel
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			return nil, fmt.Errorf("%s: %w", labelsPath, err)
+		}
+		labels[fmt.Sprintf("%s/%s/%d", l.Source, l.SessionID, l.Message)] = l.Threat
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	rep := &ThreatReport{Count: Count{Name: "threat.escalation (labelled candidates)"}, Candidates: len(labels)}
+	var opts scan.Options
+	opts.Defaults()
+	check := func(source string, c *conversation.Conversation) {
+		r := scan.Result{Conv: c}
+		scan.Inspect(eng, &r, nil, &opts)
+		fired := map[int]bool{}
+		for _, f := range r.Findings {
+			if f.Code == "threat.escalation" && len(f.Messages) > 0 {
+				fired[f.Messages[0]] = true
+			}
+		}
+		for n := range c.Messages {
+			key := fmt.Sprintf("%s/%s/%d", source, c.ID, n)
+			gold, labelled := labels[key]
+			where := key + " " + clip(c.Messages[n].Text)
+			switch {
+			case labelled:
+				c := &rep.Count
+				switch {
+				case fired[n] && gold:
+					c.TP++
+				case fired[n]:
+					c.FP++
+					rep.Errors = append(rep.Errors, "FP "+where)
+				case gold:
+					c.FN++
+					rep.Errors = append(rep.Errors, "FN "+where)
+				}
+			case fired[n]:
+				rep.Outside = append(rep.Outside, where)
+			}
+		}
+	}
+	jddc := filepath.Join(dataDir, "jddc", "jddc_dev.tsv")
+	jf, err := os.Open(jddc)
+	if err != nil {
+		return nil, err
+	}
+	defer jf.Close()
+	rd, err := ingest.Open(jddc, jf, ingest.Options{Format: ingest.FormatJDDC})
+	if err != nil {
+		return nil, err
+	}
+	for {
+		c, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		check("jddc", c)
+	}
+	uf, err := os.Open(filepath.Join(dataDir, "uss_jddc", "valid_jddc.dialogs.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	defer uf.Close()
+	us := bufio.NewScanner(uf)
+	us.Buffer(make([]byte, 1<<20), 8<<20)
+	for us.Scan() {
+		var d struct {
+			ID    string `json:"id"`
+			Turns []struct {
+				Role string `json:"role"`
+				Text string `json:"text"`
+			} `json:"turns"`
+		}
+		if err := json.Unmarshal(us.Bytes(), &d); err != nil {
+			return nil, fmt.Errorf("uss: %w", err)
+		}
+		c := &conversation.Conversation{ID: d.ID}
+		for _, t := range d.Turns {
+			role := conversation.RoleAgent
+			if t.Role == "user" {
+				role = conversation.RoleCustomer
+			}
+			c.Messages = append(c.Messages, conversation.Message{Role: role, Text: t.Text})
+		}
+		check("uss", c)
+	}
+	return rep, us.Err()
+}
+
+// String renders the report.
+func (r *ThreatReport) String() string {
+	var b strings.Builder
+	c := r.Count
+	fmt.Fprintf(&b, "labelled threat candidates: %d\n%-44s %5d %5d %5d %9s %7s\n", r.Candidates, c.Name, c.TP, c.FP, c.FN, fmtRatio(c.Precision()), fmtRatio(c.Recall()))
+	fmt.Fprintf(&b, "findings on messages that are not candidates: %d\n", len(r.Outside))
+	for _, o := range r.Outside {
+		fmt.Fprintln(&b, "  "+o)
+	}
+	return b.String()
+}

@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fullqa/internal/detect"
@@ -54,5 +55,33 @@ func TestDetectorsCounts(t *testing.T) {
 	}
 	if c := (Count{TP: 1, FP: 1}); c.Precision() != 0.5 || (Count{}).Precision() != -1 || (Count{}).Recall() != -1 {
 		t.Error("precision/recall edge cases")
+	}
+}
+
+// TestThreatsCounts checks the threat harness on a hand-made pair of
+// sources: two labelled threats found, a negated mention not flagged, and
+// a threat on a message that is not a labelled candidate counted apart.
+func TestThreatsCounts(t *testing.T) {
+	lex, err := lexicon.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dets, err := detect.Select(detect.Registry(detect.DefaultConfig(), lex), "threat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := detect.NewEngine(dets, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Threats(context.Background(), eng, filepath.Join("testdata", "minidata"), filepath.Join("testdata", "mini_threats.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Count.TP != 2 || rep.Count.FP != 0 || rep.Count.FN != 0 || rep.Candidates != 3 {
+		t.Errorf("count %+v over %d candidates", rep.Count, rep.Candidates)
+	}
+	if len(rep.Outside) != 1 || !strings.Contains(rep.Outside[0], "jddc/s2/1") {
+		t.Errorf("outside %v, want the unlabelled 曝光 threat", rep.Outside)
 	}
 }

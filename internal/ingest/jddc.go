@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 )
@@ -111,7 +110,7 @@ func (r *jddcReader) readLine() {
 		badf("session_id", "missing")
 	case nf != 7:
 		badf("", fmt.Sprintf("want 7 tab-separated columns, got %d", nf))
-	case !utf8.Valid(line):
+	case !validUTF8(line):
 		badf("text", "invalid UTF-8 (use --encoding if the file is GB18030)")
 	case string(f[2]) != "0" && string(f[2]) != "1":
 		badf("sender", fmt.Sprintf("unknown sender %q (want 0 customer or 1 agent)", f[2]))

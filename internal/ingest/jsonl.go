@@ -8,7 +8,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 )
@@ -80,7 +79,7 @@ func (r *jsonlReader) Next() (*conversation.Conversation, error) {
 // parseJSONConversation validates one record; the returned error lacks file
 // and line, which the caller fills in.
 func parseJSONConversation(line []byte, opts *Options) (*conversation.Conversation, *RecordError) {
-	if !utf8.Valid(line) {
+	if !validUTF8(line) {
 		return nil, &RecordError{Msg: "invalid UTF-8 (use --encoding if the file is GB18030)"}
 	}
 	var jc jsonConversation

@@ -225,6 +225,15 @@ func appendAny(b []byte, v any) []byte {
 			b = appendAny(b, e)
 		}
 		return append(b, ']')
+	case []map[string]any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendAny(b, e)
+		}
+		return append(b, ']')
 	case []string:
 		b = append(b, '[')
 		for i, e := range x {

@@ -135,10 +135,18 @@ func (s Scorecard) Apply(findings []conversation.Finding) (int, []Deduction, boo
 	for _, c := range s.Categories {
 		for _, it := range c.Items {
 			sum := 0
-			minSev, _ := conversation.ParseSeverity(it.MinSeverity)
-			fatalSev, _ := conversation.ParseSeverity(it.FatalSeverity)
+			parsed := false
+			var minSev, fatalSev conversation.Severity
 			for fi, f := range findings {
-				if !hasCode(it.Codes, f.Code) || f.Severity < minSev {
+				if !hasCode(it.Codes, f.Code) {
+					continue
+				}
+				if !parsed { // most items match no finding: parse only when one does
+					minSev, _ = conversation.ParseSeverity(it.MinSeverity)
+					fatalSev, _ = conversation.ParseSeverity(it.FatalSeverity)
+					parsed = true
+				}
+				if f.Severity < minSev {
 					continue
 				}
 				d := Deduction{Finding: fi, Code: f.Code, Category: c.Name, Item: it.Name, Points: it.Points}

@@ -113,7 +113,7 @@ func (b *Builder) Finish(title, tz string, now time.Time) *Report {
 	b.sum.Finish()
 	rep := &Report{Title: title, Generated: now, Timezone: tz, From: b.from, To: b.to, Summary: b.sum,
 		Total: b.agg.Total.KPIs(), By: map[string][]score.KPIs{}, Rows: b.rows, Scorecard: b.cfg.Scorecard}
-	for _, d := range score.Dimensions {
+	for _, d := range score.Dimensions() {
 		rep.By[d] = b.agg.By(d)
 	}
 	period := b.from

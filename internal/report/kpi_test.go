@@ -334,7 +334,7 @@ func TestAggregatedKPIsByHand(t *testing.T) {
 		agg.Add(record(r))
 	}
 	groups := map[string]score.KPIs{"total": agg.Total.KPIs()}
-	for _, dim := range score.Dimensions {
+	for _, dim := range score.Dimensions() {
 		for _, k := range agg.By(dim) {
 			groups[dim+":"+k.Key] = k
 		}

@@ -245,7 +245,9 @@ type Aggregator struct {
 
 // Dimensions lists the groupings of the KPI report. "vendor_day" keys are
 // "vendor day" (one space), for checking vendor contracts day by day.
-var Dimensions = []string{"day", "agent", "team", "vendor", "shop", "vendor_day"}
+func Dimensions() []string {
+	return []string{"day", "agent", "team", "vendor", "shop", "vendor_day"}
+}
 
 // NewAggregator starts an empty aggregation.
 func NewAggregator(cfg Config) *Aggregator {
@@ -255,7 +257,7 @@ func NewAggregator(cfg Config) *Aggregator {
 			a.team[ag] = t
 		}
 	}
-	for _, d := range Dimensions {
+	for _, d := range Dimensions() {
 		a.dims[d] = map[string]*Group{}
 	}
 	return a

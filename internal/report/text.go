@@ -82,7 +82,7 @@ func WriteText(w io.Writer, r *Report) error {
 				if !*t.Met {
 					mark = "missed"
 				}
-				fmt.Fprintf(&b, "    %-18s %s %-8s actual %-8s gap %+.3g  %s\n", t.KPI, t.Op, fnum(t.Target), fnum(*t.Actual), *t.Gap, mark)
+				fmt.Fprintf(&b, "    %-18s %s %-8s actual %-8s gap %s  %s\n", t.KPI, t.Op, fnum(t.Target), fnum(*t.Actual), fgap(*t.Gap), mark)
 			}
 		}
 	}
@@ -150,6 +150,15 @@ func pptr(v *float64) string {
 }
 
 func fnum(v float64) string { return fmt.Sprintf("%.4g", v) }
+
+// fgap writes a signed gap readably: whole numbers when large, three
+// significant digits when small.
+func fgap(v float64) string {
+	if v >= 100 || v <= -100 {
+		return fmt.Sprintf("%+.0f", v)
+	}
+	return fmt.Sprintf("%+.3g", v)
+}
 
 func pct(n, of int) float64 {
 	if of == 0 {

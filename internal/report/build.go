@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"fullqa/internal/conversation"
-	"fullqa/internal/detect"
 	"fullqa/internal/scan"
 	"fullqa/internal/score"
 )
@@ -56,10 +55,17 @@ func (b *Builder) Add(r *scan.Result) {
 			rec.Codes = append(rec.Codes, f.Code)
 		}
 	}
+	// Negative emotion counts the messages emotion.negative flagged (model
+	// plus cue words), not the model's raw label, which flags far more
+	// than reviewers do; the share is over the customer messages scored.
 	for i, e := range r.Emotion {
 		if e.Label != "" && r.Conv.Messages[i].Role == conversation.RoleCustomer {
 			rec.EmoMsgs++
-			if e.Label == detect.EmotionNegative {
+		}
+	}
+	if rec.EmoMsgs > 0 {
+		for _, f := range r.Findings {
+			if f.Code == "emotion.negative" {
 				rec.NegMsgs++
 			}
 		}

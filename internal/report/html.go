@@ -33,7 +33,19 @@ func NewHTML() (*HTML, error) {
 		"fptr":     fptr,
 		"pptr":     pptr,
 		"fnum":     fnum,
-		"deref":    func(b *bool) bool { return b != nil && *b },
+		"fval": func(v *float64) string {
+			if v == nil {
+				return "n/a"
+			}
+			return fnum(*v)
+		},
+		"fgap": func(v *float64) string {
+			if v == nil {
+				return ""
+			}
+			return fgap(*v)
+		},
+		"deref": func(b *bool) bool { return b != nil && *b },
 		"div": func(a, b int) float64 {
 			if b == 0 {
 				return 0

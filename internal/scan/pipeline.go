@@ -166,7 +166,7 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 		}
 		held = append(held, b)
 		sort.Slice(held, func(i, j int) bool { return held[i].seq < held[j].seq })
-		for len(held) > 0 && held[0].seq == next {
+		for sinkErr == nil && len(held) > 0 && held[0].seq == next {
 			for i := range held[0].items {
 				if err := sink(&held[0].items[i]); err != nil {
 					sinkErr = err

@@ -24,7 +24,11 @@ func runConfig(args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 		return ExitError
 	}
-	fmt.Fprintf(env.Stdout, "# effective fullqa configuration (defaults merged with %q)\n", *path)
+	if *path == "" {
+		fmt.Fprintln(env.Stdout, "# effective fullqa configuration: the built-in defaults")
+	} else {
+		fmt.Fprintf(env.Stdout, "# effective fullqa configuration: the defaults with %s over them\n", *path)
+	}
 	env.Stdout.Write(out)
 	return ExitOK
 }

@@ -68,7 +68,7 @@ func TestPredictCases(t *testing.T) {
 		{Context{Text: "谢谢亲，辛苦啦", PrevAgent: "已经为您申请退款了"}, Positive},
 		{Context{Text: "太好了，谢谢！"}, Positive},
 		{Context{Text: "订单号[订单x]"}, Neutral},
-		{Context{Text: "[ORDERID_10124449]", PrevAgent: "麻烦提供下订单号"}, Neutral},
+		{Context{Text: "[ORDERID_12345678]", PrevAgent: "麻烦提供下订单号"}, Neutral},
 		{Context{Text: "收货地址是[地址x]", PrevAgent: agentQ}, Neutral},
 		{Context{Text: "这款空调能开增值税发票吗", PrevAgent: agentQ}, Neutral},
 	} {
@@ -159,7 +159,7 @@ func TestTokenizer(t *testing.T) {
 		want []uint32
 	}{
 		{"订单[订单x]", []uint32{'订', '单', tokOrder}},
-		{"订单[ORDERID_10124449]", []uint32{'订', '单', tokOrder}},
+		{"订单[ORDERID_12345678]", []uint32{'订', '单', tokOrder}},
 		{"[数字x]件", []uint32{tokNum, '件'}},
 		{"12.5元", []uint32{tokNum, '元'}},
 		{"寄到[地址x]吧", []uint32{'寄', '到', tokAddr, '吧'}},
@@ -181,7 +181,7 @@ func TestTokenizer(t *testing.T) {
 	}
 	// Placeholder contents never reach the n-grams: two order ids score alike.
 	m := loadModel(t)
-	if a, b := m.Probs(Context{Text: "[ORDERID_10124449]"}), m.Probs(Context{Text: "[ORDERID_99]"}); a != b {
+	if a, b := m.Probs(Context{Text: "[ORDERID_12345678]"}), m.Probs(Context{Text: "[ORDERID_99]"}); a != b {
 		t.Errorf("two order ids score %v and %v", a, b)
 	}
 }
@@ -281,11 +281,11 @@ func TestEvalEmotion(t *testing.T) {
 // benchContexts are customer messages in context, written to look like the
 // JD chats (short messages, placeholders, emoji codes, agent text before).
 func benchContexts() []Context {
-	agent := "您好，京东客服很高兴为您服务，请问有什么可以帮您?#E-s[数字x]"
+	agent := "您好，很高兴为您服务，有什么可以帮到您的吗?#E-s[数字x]"
 	return []Context{
 		{Text: "你好，我昨天买的空调什么时候能送到", PrevAgent: agent},
-		{Text: "订单号[ORDERID_10124449]", PrevAgent: "麻烦您提供一下订单号哦", PrevCustomer: "你好，我昨天买的空调什么时候能送到"},
-		{Text: "人呢？？？", PrevAgent: "稍等，正在为您查询", PrevCustomer: "订单号[ORDERID_10124449]"},
+		{Text: "订单号[ORDERID_12345678]", PrevAgent: "麻烦您提供一下订单号哦", PrevCustomer: "你好，我昨天买的空调什么时候能送到"},
+		{Text: "人呢？？？", PrevAgent: "稍等，正在为您查询", PrevCustomer: "订单号[ORDERID_12345678]"},
 		{Text: "都三天了还没发货，你们到底怎么回事！！！", PrevAgent: "非常抱歉让您久等了，仓库这边在加急处理", PrevCustomer: "人呢？？？"},
 		{Text: "那能不能帮我取消订单，我不想要了", PrevAgent: "这个无法加急的哦亲，只能耐心等待", PrevCustomer: "都三天了还没发货"},
 		{Text: "好的谢谢", PrevAgent: "已经为您申请取消了，退款会在[数字x]个工作日内原路退回#E-s[数字x]", PrevCustomer: "那能不能帮我取消订单"},

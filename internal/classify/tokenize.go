@@ -9,7 +9,7 @@ import (
 // Token codes. Ordinary text is tokenised to its (folded) runes, which are all
 // below tokBase; placeholders, numbers, emoji codes and links get one code
 // each above it, and Latin words get a hashed code with the top bit set. A
-// placeholder thus counts as one token, so "[订单x]" and "[ORDERID_10124449]"
+// placeholder thus counts as one token, so "[订单x]" and "[ORDERID_12345678]"
 // both read as "an order number" and their contents never become n-grams.
 const (
 	tokBase     = 0x110000
@@ -215,7 +215,7 @@ func fold(r rune) rune {
 }
 
 // placeholder recognises a bracketed placeholder at the start of s, such as
-// "[数字x]", "[ORDERID_10124449]" or "[商品快照]", and returns its token and
+// "[数字x]", "[ORDERID_12345678]" or "[商品快照]", and returns its token and
 // byte length, or a zero length when s does not start with one.
 func placeholder(s string) (uint32, int) {
 	end := -1

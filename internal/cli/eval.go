@@ -58,7 +58,8 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		// labelled set: every customer message with a threat-like word.
 		threats := filepath.Join(filepath.Dir(*labels), "threat_candidates.jsonl")
 		if _, err := os.Stat(threats); err == nil {
-			tr, err := eval.Threats(ctx, eng, *data, threats)
+			tr, err := eval.Threats(ctx, eng, filepath.Join(*data, "jddc", "jddc_dev.tsv"),
+				filepath.Join(*data, "uss_jddc", "valid_jddc.dialogs.jsonl"), threats)
 			if err != nil {
 				fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 				return ExitError

@@ -74,7 +74,8 @@ func TestThreatsCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Threats(context.Background(), eng, filepath.Join("testdata", "minidata"), filepath.Join("testdata", "mini_threats.jsonl"))
+	rep, err := Threats(context.Background(), eng, filepath.Join("testdata", "mini_threats_jddc.tsv"),
+		filepath.Join("testdata", "mini_threats_uss.jsonl"), filepath.Join("testdata", "mini_threats.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"fullqa/internal/conversation"
@@ -39,9 +38,10 @@ type ThreatReport struct {
 	Errors     []string
 }
 
-// Threats scans the JDDC sample and the USS dialogues with eng and compares
-// threat.escalation with the candidate labels.
-func Threats(ctx context.Context, eng *detect.Engine, dataDir, labelsPath string) (*ThreatReport, error) {
+// Threats scans the JDDC chats (jddcPath, the chat TSV) and the USS
+// dialogues (ussPath, JSON Lines) with eng and compares threat.escalation
+// with the candidate labels.
+func Threats(ctx context.Context, eng *detect.Engine, jddcPath, ussPath, labelsPath string) (*ThreatReport, error) {
 	labels := map[string]bool{}
 	fh, err := os.Open(labelsPath)
 	if err != nil {
@@ -96,13 +96,12 @@ func Threats(ctx context.Context, eng *detect.Engine, dataDir, labelsPath string
 			}
 		}
 	}
-	jddc := filepath.Join(dataDir, "jddc", "jddc_dev.tsv")
-	jf, err := os.Open(jddc)
+	jf, err := os.Open(jddcPath)
 	if err != nil {
 		return nil, err
 	}
 	defer jf.Close()
-	rd, err := ingest.Open(jddc, jf, ingest.Options{Format: ingest.FormatJDDC})
+	rd, err := ingest.Open(jddcPath, jf, ingest.Options{Format: ingest.FormatJDDC})
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +115,7 @@ func Threats(ctx context.Context, eng *detect.Engine, dataDir, labelsPath string
 		}
 		check("jddc", c)
 	}
-	uf, err := os.Open(filepath.Join(dataDir, "uss_jddc", "valid_jddc.dialogs.jsonl"))
+	uf, err := os.Open(ussPath)
 	if err != nil {
 		return nil, err
 	}

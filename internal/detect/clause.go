@@ -138,26 +138,6 @@ func numberBefore(s string, end int) any {
 	return nil
 }
 
-// numberAfter reads a number that starts at offset start: digits (with a
-// decimal part) or a placeholder.
-func numberAfter(s string, start int) any {
-	for _, p := range placeholders {
-		if strings.HasPrefix(s[start:], p) {
-			return p
-		}
-	}
-	j := start
-	for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == '.') {
-		j++
-	}
-	if j > start && j-start < 9 {
-		if f, err := strconv.ParseFloat(s[start:j], 64); err == nil {
-			return f
-		}
-	}
-	return nil
-}
-
 // runeLen counts the characters of s that carry content: CJK, letters and
 // digits, not punctuation or spaces.
 func runeLen(s string) int {

@@ -69,19 +69,6 @@ func (in *Input) may(i int, c ClassID) bool {
 	return in.present[i][c>>6]&(1<<(c&63)) != 0
 }
 
-// HitsOf returns the hits of class c in message i, appended to dst.
-func (in *Input) HitsOf(i int, c ClassID, dst []KeywordHit) []KeywordHit {
-	if !in.may(i, c) {
-		return dst
-	}
-	for _, h := range in.Hits[i] {
-		if h.Class == c {
-			dst = append(dst, h)
-		}
-	}
-	return dst
-}
-
 // Has reports whether message i contains a word of class c.
 func (in *Input) Has(i int, c ClassID) bool {
 	if in.present != nil {
@@ -178,7 +165,7 @@ type Keywords struct {
 	words   []string
 	classOf [][]ClassID // per word
 	index   map[string]int
-	names   []string // per class, for debugging and tests
+	names   []string // per class; its length is the number of classes
 }
 
 // NewKeywords returns an empty collection.
@@ -211,9 +198,3 @@ func (k *Keywords) Add(name string, words ...string) ClassID {
 	}
 	return id
 }
-
-// ClassName returns the name a class was registered under.
-func (k *Keywords) ClassName(c ClassID) string { return k.names[c] }
-
-// Words returns the number of distinct words registered.
-func (k *Keywords) Words() int { return len(k.words) }

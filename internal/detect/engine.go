@@ -59,9 +59,6 @@ func (e *Engine) Has(name string) bool {
 	return false
 }
 
-// Keywords returns the combined word lists, for tests and benchmarks.
-func (e *Engine) Keywords() *Keywords { return e.keywords }
-
 // Scratch holds per-worker buffers so inspecting a conversation allocates
 // little. It must not be shared between goroutines.
 type Scratch struct {

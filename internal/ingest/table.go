@@ -204,7 +204,7 @@ func (r *tableReader) row(rec []string, line int) {
 	roleVal := r.field(rec, "role")
 	role, ok := r.roles[strings.ToLower(roleVal)]
 	if !ok {
-		bad(r.header("role"), fmt.Sprintf("unknown role %q (map it with --roles %s=customer|agent|bot|system)", roleVal, roleVal))
+		bad("role", fmt.Sprintf("unknown role %q (map it with --roles %s=customer|agent|bot|system)", roleVal, roleVal))
 		return
 	}
 	m := conversation.Message{Role: role, Text: r.field(rec, "text"), Agent: r.field(rec, "agent"), Kind: r.field(rec, "kind")}
@@ -214,16 +214,16 @@ func (r *tableReader) row(rec []string, line int) {
 	if ts := r.field(rec, "time"); ts != "" {
 		t, err := ParseTime(ts, r.opts.Columns.TimeLayout, r.opts.location())
 		if err != nil {
-			bad(r.header("time"), err.Error())
+			bad("time", err.Error())
 			return
 		}
 		m.At = t
 	} else if _, hasID := r.col["id"]; !hasID {
-		bad(r.header("time"), "missing (needed to cut sessions when there is no conversation id)")
+		bad("time", "missing (needed to cut sessions when there is no conversation id)")
 		return
 	}
 	if _, hasID := r.col["id"]; hasID && key == "" {
-		bad(r.header("id"), "missing")
+		bad("id", "missing")
 		return
 	}
 	r.sess.add(key, line, raw, m, func(c *conversation.Conversation) {
@@ -233,9 +233,4 @@ func (r *tableReader) row(rec []string, line int) {
 		c.Vendor = r.field(rec, "vendor")
 		c.Channel = r.field(rec, "channel")
 	}, r.field(rec, "customer"), r.field(rec, "sku"), r.field(rec, "order"))
-}
-
-// header names the column of a canonical field, for error messages.
-func (r *tableReader) header(field string) string {
-	return field
 }

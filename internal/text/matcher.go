@@ -227,6 +227,3 @@ func LeftmostLongest(hits []Hit) []Hit {
 	}
 	return out
 }
-
-// Classes returns the number of byte classes (table columns).
-func (m *Matcher) Classes() int { return int(m.ncls) }

@@ -260,7 +260,3 @@ func isFillerRune(r rune) bool {
 func isCJK(r rune) bool {
 	return (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) || (r >= 0xF900 && r <= 0xFAFF)
 }
-
-// IsCJK reports whether r is a Chinese character; detectors use it to find
-// word-like boundaries in text without spaces.
-func IsCJK(r rune) bool { return isCJK(r) }

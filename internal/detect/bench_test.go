@@ -2,8 +2,7 @@ package detect
 
 import (
 	"errors"
-	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"testing"
 
@@ -25,25 +24,16 @@ func BenchmarkResponseOnly(b *testing.B) {
 
 func benchDetectors(b *testing.B, pick func([]Detector) []Detector) {
 	path := filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv")
-	fh, err := os.Open(path)
-	if err != nil {
+	var convs []*conversation.Conversation
+	err := ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJDDC}, func(c *conversation.Conversation) error {
+		convs = append(convs, c)
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
 		b.Skipf("shared data absent: %v", err)
 	}
-	defer fh.Close()
-	rd, err := ingest.Open(path, fh, ingest.Options{Format: ingest.FormatJDDC})
 	if err != nil {
 		b.Fatal(err)
-	}
-	var convs []*conversation.Conversation
-	for {
-		c, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		convs = append(convs, c)
 	}
 	eng, err := NewEngine(pick(Registry(DefaultConfig(), testLexicon(b))), nil)
 	if err != nil {

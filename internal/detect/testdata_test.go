@@ -3,9 +3,7 @@ package detect
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +11,7 @@ import (
 	"testing"
 
 	"fullqa/internal/classify"
+	"fullqa/internal/conversation"
 	"fullqa/internal/ingest"
 	"fullqa/internal/lexicon"
 )
@@ -90,24 +89,8 @@ func runTable(t *testing.T, d Detector, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fh, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	rd, err := ingest.Open(path, fh, ingest.Options{Format: ingest.FormatJSONL})
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for {
-		c, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	err = ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJSONL}, func(c *conversation.Conversation) error {
 		tc := cases[n]
 		n++
 		_, out := eng.Inspect(c, nil)
@@ -131,6 +114,10 @@ func runTable(t *testing.T, d Detector, path string) {
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("%s (%s):\n got  %v\n want %v", c.ID, tc.Note, got, want)
 		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if n == 0 {
 		t.Fatalf("%s: no cases", path)

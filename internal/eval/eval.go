@@ -7,13 +7,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"sort"
 	"strings"
 
+	"fullqa/internal/conversation"
 	"fullqa/internal/detect"
 	"fullqa/internal/ingest"
 	"fullqa/internal/scan"
@@ -104,17 +103,25 @@ func (r *Report) count(name string) *Count {
 }
 
 func (r *Report) add(name string, pred, gold bool, where string) {
-	c := r.count(name)
+	if kind := r.count(name).tally(pred, gold); kind != "" {
+		r.Errors[name] = append(r.Errors[name], kind+" "+where)
+	}
+}
+
+// tally counts one prediction against its label and names the mistake
+// ("FP" or "FN"), or returns "" when the prediction was right.
+func (c *Count) tally(pred, gold bool) string {
 	switch {
 	case pred && gold:
 		c.TP++
 	case pred:
 		c.FP++
-		r.Errors[name] = append(r.Errors[name], "FP "+where)
+		return "FP"
 	case gold:
 		c.FN++
-		r.Errors[name] = append(r.Errors[name], "FN "+where)
+		return "FN"
 	}
+	return ""
 }
 
 // messageLabels maps a finding code (or "emotion:negative") to the label
@@ -159,16 +166,6 @@ func Detectors(ctx context.Context, eng *detect.Engine, jddcPath string, labels 
 			emits[c] = true
 		}
 	}
-	emotionOn := false
-	fh, err := os.Open(jddcPath)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	rd, err := ingest.Open(jddcPath, fh, ingest.Options{Format: ingest.FormatJDDC})
-	if err != nil {
-		return nil, err
-	}
 	rep := &Report{Errors: map[string][]string{}}
 	var opts scan.Options
 	opts.Defaults()
@@ -182,18 +179,9 @@ func Detectors(ctx context.Context, eng *detect.Engine, jddcPath string, labels 
 			rep.count(s.code)
 		}
 	}
-	for {
-		c, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		var r scan.Result
-		r.Conv = c
+	err := ingest.ForEachInFile(jddcPath, ingest.Options{Format: ingest.FormatJDDC}, func(c *conversation.Conversation) error {
+		r := scan.Result{Conv: c}
 		scan.Inspect(eng, &r, nil, &opts)
-		emotionOn = emotionOn || r.Emotion != nil
 		got := map[string]bool{}
 		gotMsg := map[string]map[int]bool{}
 		for _, f := range r.Findings {
@@ -221,7 +209,7 @@ func Detectors(ctx context.Context, eng *detect.Engine, jddcPath string, labels 
 		}
 		l, ok := labels[c.ID]
 		if !ok {
-			continue
+			return nil
 		}
 		rep.Sessions++
 		for _, m := range messageLabels {
@@ -242,6 +230,10 @@ func Detectors(ctx context.Context, eng *detect.Engine, jddcPath string, labels 
 			}
 			rep.add(s.code, got[s.code], s.get(l), c.ID)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	sort.SliceStable(rep.Counts, func(i, j int) bool { return rep.Counts[i].Name < rep.Counts[j].Name })
 	return rep, nil

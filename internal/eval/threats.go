@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -65,55 +63,35 @@ func Threats(ctx context.Context, eng *detect.Engine, jddcPath, ussPath, labelsP
 	rep := &ThreatReport{Count: Count{Name: "threat.escalation (labelled candidates)"}, Candidates: len(labels)}
 	var opts scan.Options
 	opts.Defaults()
-	check := func(source string, c *conversation.Conversation) {
-		r := scan.Result{Conv: c}
-		scan.Inspect(eng, &r, nil, &opts)
-		fired := map[int]bool{}
-		for _, f := range r.Findings {
-			if f.Code == "threat.escalation" && len(f.Messages) > 0 {
-				fired[f.Messages[0]] = true
-			}
-		}
-		for n := range c.Messages {
-			key := fmt.Sprintf("%s/%s/%d", source, c.ID, n)
-			gold, labelled := labels[key]
-			where := key + " " + clip(c.Messages[n].Text)
-			switch {
-			case labelled:
-				c := &rep.Count
-				switch {
-				case fired[n] && gold:
-					c.TP++
-				case fired[n]:
-					c.FP++
-					rep.Errors = append(rep.Errors, "FP "+where)
-				case gold:
-					c.FN++
-					rep.Errors = append(rep.Errors, "FN "+where)
+	// check returns the callback that compares one source's conversations.
+	check := func(source string) func(*conversation.Conversation) error {
+		return func(c *conversation.Conversation) error {
+			r := scan.Result{Conv: c}
+			scan.Inspect(eng, &r, nil, &opts)
+			fired := map[int]bool{}
+			for _, f := range r.Findings {
+				if f.Code == "threat.escalation" && len(f.Messages) > 0 {
+					fired[f.Messages[0]] = true
 				}
-			case fired[n]:
-				rep.Outside = append(rep.Outside, where)
 			}
+			for n := range c.Messages {
+				key := fmt.Sprintf("%s/%s/%d", source, c.ID, n)
+				gold, labelled := labels[key]
+				where := key + " " + clip(c.Messages[n].Text)
+				switch {
+				case labelled:
+					if kind := rep.Count.tally(fired[n], gold); kind != "" {
+						rep.Errors = append(rep.Errors, kind+" "+where)
+					}
+				case fired[n]:
+					rep.Outside = append(rep.Outside, where)
+				}
+			}
+			return nil
 		}
 	}
-	jf, err := os.Open(jddcPath)
-	if err != nil {
+	if err := ingest.ForEachInFile(jddcPath, ingest.Options{Format: ingest.FormatJDDC}, check("jddc")); err != nil {
 		return nil, err
-	}
-	defer jf.Close()
-	rd, err := ingest.Open(jddcPath, jf, ingest.Options{Format: ingest.FormatJDDC})
-	if err != nil {
-		return nil, err
-	}
-	for {
-		c, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		check("jddc", c)
 	}
 	uf, err := os.Open(ussPath)
 	if err != nil {
@@ -141,7 +119,9 @@ func Threats(ctx context.Context, eng *detect.Engine, jddcPath, ussPath, labelsP
 			}
 			c.Messages = append(c.Messages, conversation.Message{Role: role, Text: t.Text})
 		}
-		check("uss", c)
+		if err := check("uss")(c); err != nil {
+			return nil, err
+		}
 	}
 	return rep, us.Err()
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -185,4 +186,37 @@ func looksJDDC(line []byte) bool {
 	}
 	s := string(f[2])
 	return (s == "0" || s == "1") && len(f[0]) > 0
+}
+
+// ForEach reads rd to its end and calls fn with every conversation, in
+// order. It stops at the first error, a bad record included, or the first
+// error of fn; the end of the input is not an error. Callers that must go
+// on after bad records (the scan) read rd themselves.
+func ForEach(rd Reader, fn func(*conversation.Conversation) error) error {
+	for {
+		c, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+}
+
+// ForEachInFile opens path, reads it with opts and calls fn as ForEach does.
+func ForEachInFile(path string, opts Options, fn func(*conversation.Conversation) error) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	rd, err := Open(path, fh, opts)
+	if err != nil {
+		return err
+	}
+	return ForEach(rd, fn)
 }

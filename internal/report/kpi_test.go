@@ -1,11 +1,7 @@
 package report
 
 import (
-	"errors"
-	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -82,34 +78,22 @@ func inspectFile(t testing.TB, path, detectors string, sc score.Config) []*scan.
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		t.Skipf("no tz database: %v", err)
-	}
-	rd, err := ingest.Open(filepath.Base(path), f, ingest.Options{Location: loc})
-	if err != nil {
-		t.Fatal(err)
 	}
 	opts := scan.Options{Score: sc, Location: loc}
 	opts.Defaults()
 	var scratch detect.Scratch
 	var out []*scan.Result
-	for {
-		c, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	err = ingest.ForEachInFile(path, ingest.Options{Location: loc}, func(c *conversation.Conversation) error {
 		r := &scan.Result{Conv: c}
 		scan.Inspect(eng, r, &scratch, &opts)
 		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

@@ -84,13 +84,10 @@ func (b *Builder) Add(r *scan.Result) {
 		for _, f := range r.Findings {
 			ev = append(ev, f.Code+" "+joinInts(f.Messages)+": "+f.Evidence)
 		}
-		agents := map[string]bool{}
-		var al []string
-		for _, m := range r.Conv.Messages {
-			if m.Agent != "" && !agents[m.Agent] {
-				agents[m.Agent] = true
-				al = append(al, m.Agent)
-			}
+		agents, _ := score.Agents(r.Conv)
+		al := make([]string, len(agents))
+		for i, a := range agents {
+			al[i] = a.Agent
 		}
 		codes := append([]string(nil), rec.Codes...)
 		sort.Strings(codes)

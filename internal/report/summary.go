@@ -94,24 +94,18 @@ func (s *Summary) Add(r *scan.Result) {
 	// Agents: each agent who wrote in the conversation; a finding counts for
 	// the agent of the first agent message among its evidence, else for the
 	// conversation's main agent.
-	counts := map[string]int{}
-	for i := range c.Messages {
-		if a := c.Messages[i].Agent; a != "" && c.Messages[i].Role == conversation.RoleAgent {
-			counts[a]++
-		}
-	}
-	_, main := score.Agents(c) // the same main agent as the KPIs
+	counts, main := score.Agents(c) // the same agents and main agent as the KPIs
 	var agents []string
-	for a, n := range counts {
-		st := s.Agents[a]
+	for _, ac := range counts {
+		st := s.Agents[ac.Agent]
 		if st == nil {
-			st = &AgentStats{Agent: a, Findings: map[string]int{}}
-			s.Agents[a] = st
+			st = &AgentStats{Agent: ac.Agent, Findings: map[string]int{}}
+			s.Agents[ac.Agent] = st
 		}
 		st.Conversations++
-		st.Messages += n
+		st.Messages += ac.Messages
 		st.ScoreSum += r.Score
-		agents = append(agents, a)
+		agents = append(agents, ac.Agent)
 	}
 	sort.Strings(agents)
 	for _, f := range r.Findings {

@@ -296,10 +296,10 @@ func (a *Aggregator) Add(r *Record) {
 	if c.Shop != "" {
 		a.group("shop", c.Shop).add(r, whole)
 	}
-	order, main := Agents(c)
+	agents, main := Agents(c)
 	teams := map[string]bool{}
-	for _, ag := range order {
-		ag := ag
+	for _, ac := range agents {
+		ag := ac.Agent
 		s := share{member: func(x string) bool { return x == ag }, main: ag == main, custID: cust}
 		a.group("agent", ag).add(r, s)
 		// A team is counted like one agent made of its members: the rounds
@@ -325,25 +325,36 @@ func (a *Aggregator) By(dim string) []KPIs {
 	return out
 }
 
+// AgentCount is one agent's number of messages in a conversation.
+type AgentCount struct {
+	Agent    string
+	Messages int
+}
+
 // Agents returns the named agents who wrote in c, in order of their first
-// message, and the main agent: the one with most messages, the earliest
-// among equals. Conversation-level figures (score, findings, rating,
-// 答问比) are attributed to the main agent everywhere.
-func Agents(c *conversation.Conversation) (order []string, main string) {
-	counts := map[string]int{}
+// message with their message counts, and the main agent: the one with most
+// messages, the earliest among equals. Conversation-level figures (score,
+// findings, rating, 答问比) are attributed to the main agent everywhere.
+func Agents(c *conversation.Conversation) (agents []AgentCount, main string) {
 	for i := range c.Messages {
 		m := &c.Messages[i]
-		if m.Role == conversation.RoleAgent && m.Agent != "" {
-			if counts[m.Agent] == 0 {
-				order = append(order, m.Agent)
-			}
-			counts[m.Agent]++
+		if m.Role != conversation.RoleAgent || m.Agent == "" {
+			continue
+		}
+		k := 0
+		for k < len(agents) && agents[k].Agent != m.Agent {
+			k++
+		}
+		if k == len(agents) {
+			agents = append(agents, AgentCount{Agent: m.Agent})
+		}
+		agents[k].Messages++
+	}
+	best := 0
+	for _, a := range agents {
+		if a.Messages > best {
+			main, best = a.Agent, a.Messages
 		}
 	}
-	for _, ag := range order {
-		if counts[ag] > counts[main] {
-			main = ag
-		}
-	}
-	return order, main
+	return agents, main
 }

@@ -50,6 +50,9 @@ type Input struct {
 	// Emotion[i] is the customer emotion of message i (zero value for
 	// other roles, or when no emotion model is loaded).
 	Emotion []MessageEmotion
+	// Rounds are the conversation's response rounds (see Rounds), cut once
+	// for the response detector and the KPIs.
+	Rounds []Round
 
 	// present[i] has bit c set when message i has a hit of class c, so the
 	// many "does this message contain a word of class c" questions that

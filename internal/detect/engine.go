@@ -20,6 +20,7 @@ type EmotionModel interface {
 // at start-up; it is immutable and safe for concurrent use.
 type Engine struct {
 	detectors []Detector
+	names     map[string]bool // detector names, for Has
 	keywords  *Keywords
 	matcher   *text.Matcher // nil when no detector registered words
 	emotion   EmotionModel  // nil when emotion is off
@@ -28,8 +29,9 @@ type Engine struct {
 // NewEngine registers every keyword detector's words and compiles the
 // combined matcher. emo may be nil.
 func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
-	e := &Engine{detectors: dets, keywords: NewKeywords(), emotion: emo}
+	e := &Engine{detectors: dets, keywords: NewKeywords(), emotion: emo, names: map[string]bool{}}
 	for _, d := range dets {
+		e.names[d.Name()] = true
 		if ku, ok := d.(KeywordUser); ok {
 			if err := ku.RegisterKeywords(e.keywords); err != nil {
 				return nil, fmt.Errorf("detector %s: %w", d.Name(), err)
@@ -50,14 +52,7 @@ func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
 func (e *Engine) Detectors() []Detector { return e.detectors }
 
 // Has reports whether a detector of that name is in the engine.
-func (e *Engine) Has(name string) bool {
-	for _, d := range e.detectors {
-		if d.Name() == name {
-			return true
-		}
-	}
-	return false
-}
+func (e *Engine) Has(name string) bool { return e.names[name] }
 
 // Scratch holds per-worker buffers so inspecting a conversation allocates
 // little. It must not be shared between goroutines.
@@ -81,6 +76,7 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 	if len(e.detectors) == 0 && e.emotion == nil {
 		return in, Output{} // --detectors none: parse only
 	}
+	in.Rounds = Rounds(c)
 	in.Norm, in.Hits = make([]string, n), make([][]KeywordHit, n)
 	// All messages are normalized into one buffer and converted to one
 	// string, and all hits share one slice: two allocations per

@@ -65,7 +65,7 @@ func (d *responseDetector) RegisterKeywords(k *Keywords) error {
 
 func (d *responseDetector) Inspect(in *Input, out *Output) {
 	c := in.Conv
-	rounds := Rounds(c)
+	rounds := in.Rounds
 	firstDone := false
 	for _, r := range rounds {
 		msgs := []int{r.First}

@@ -201,15 +201,19 @@ func Inspect(eng *detect.Engine, r *Result, scratch *detect.Scratch, opts *Optio
 	// leave it out, so 回复率 and the 3-minute rate agree with the findings.
 	var excused func(int) bool
 	if eng.Has("response") {
-		missed := map[int]bool{}
-		for _, f := range r.Findings {
-			if f.Code == "response.missed" && len(f.Messages) > 0 {
-				missed[f.Messages[0]] = true
+		excused = func(first int) bool {
+			for _, f := range r.Findings {
+				if f.Code == "response.missed" && len(f.Messages) > 0 && f.Messages[0] == first {
+					return false
+				}
 			}
+			return true
 		}
-		excused = func(first int) bool { return !missed[first] }
 	}
-	r.KPI = score.ConversationKPI(r.Conv, opts.Score.KPI, opts.Location, excused)
+	if in.Rounds == nil { // --detectors none: the engine did not cut them
+		in.Rounds = detect.Rounds(r.Conv)
+	}
+	r.KPI = score.ConversationKPIOf(r.Conv, in.Rounds, opts.Score.KPI, opts.Location, excused)
 	if opts.Redact != nil {
 		for i := range r.Conv.Messages {
 			r.Conv.Messages[i].Text = opts.Redact(r.Conv.Messages[i].Text)

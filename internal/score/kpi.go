@@ -49,6 +49,12 @@ type roundKPI struct {
 // not nil, names rounds (by their first message) that need no answer, such
 // as a closing "好的谢谢"; they are left out of every round-based KPI.
 func ConversationKPI(c *conversation.Conversation, cfg KPIConfig, loc *time.Location, excused func(first int) bool) KPI {
+	return ConversationKPIOf(c, detect.Rounds(c), cfg, loc, excused)
+}
+
+// ConversationKPIOf is ConversationKPI for rounds already cut by
+// detect.Rounds, as the detector engine does once per conversation.
+func ConversationKPIOf(c *conversation.Conversation, rounds []detect.Round, cfg KPIConfig, loc *time.Location, excused func(first int) bool) KPI {
 	var k KPI
 	for i := range c.Messages {
 		m := &c.Messages[i]
@@ -73,7 +79,7 @@ func ConversationKPI(c *conversation.Conversation, cfg KPIConfig, loc *time.Loca
 	k.ReplyOK = true
 	var sum time.Duration
 	n := 0
-	for ri, r := range detect.Rounds(c) {
+	for ri, r := range rounds {
 		if !r.Answered() && excused != nil && excused(r.First) {
 			continue
 		}

@@ -23,61 +23,17 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 	b = appendString(b, c.ID)
 	b = append(b, `,"score":`...)
 	b = strconv.AppendInt(b, int64(r.Score), 10)
-	b = append(b, `,"tags":[`...)
-	for i, t := range r.Tags {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, t.Name)
-	}
-	b = append(b, ']')
+	b = append(b, `,"tags":`...)
+	b = appendList(b, r.Tags, func(b []byte, t conversation.Tag) []byte { return appendString(b, t.Name) })
 	if len(r.Tags) > 0 {
-		b = append(b, `,"tag_evidence":[`...)
-		for i, t := range r.Tags {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"name":`...)
-			b = appendString(b, t.Name)
-			b = append(b, `,"messages":`...)
-			b = appendInts(b, t.Messages)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
+		b = append(b, `,"tag_evidence":`...)
+		b = appendList(b, r.Tags, appendTag)
 	}
-	b = append(b, `,"findings":[`...)
-	for i, f := range r.Findings {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"code":`...)
-		b = appendString(b, f.Code)
-		b = append(b, `,"severity":`...)
-		b = appendString(b, f.Severity.String())
-		b = append(b, `,"messages":`...)
-		b = appendInts(b, f.Messages)
-		b = append(b, `,"evidence":`...)
-		b = appendString(b, f.Evidence)
-		if f.Detail != "" {
-			b = append(b, `,"detail":`...)
-			b = appendString(b, f.Detail)
-		}
-		if len(f.Data) > 0 {
-			b = append(b, `,"data":`...)
-			b = appendAny(b, f.Data)
-		}
-		b = append(b, '}')
-	}
-	b = append(b, ']')
+	b = append(b, `,"findings":`...)
+	b = appendList(b, r.Findings, appendFinding)
 	if len(r.Deductions) > 0 {
-		b = append(b, `,"deductions":[`...)
-		for i, d := range r.Deductions {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendDeduction(b, &d)
-		}
-		b = append(b, ']')
+		b = append(b, `,"deductions":`...)
+		b = appendList(b, r.Deductions, appendDeduction)
 	}
 	b = append(b, `,"messages":[`...)
 	for i := range c.Messages {
@@ -102,7 +58,35 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 // roundScore is how emotion scores are written: three decimals.
 func roundScore(s float32) float64 { return float64(int(s*1000+0.5)) / 1000 }
 
-func appendDeduction(b []byte, d *score.Deduction) []byte {
+func appendTag(b []byte, t conversation.Tag) []byte {
+	b = append(b, `{"name":`...)
+	b = appendString(b, t.Name)
+	b = append(b, `,"messages":`...)
+	b = appendInts(b, t.Messages)
+	return append(b, '}')
+}
+
+func appendFinding(b []byte, f conversation.Finding) []byte {
+	b = append(b, `{"code":`...)
+	b = appendString(b, f.Code)
+	b = append(b, `,"severity":`...)
+	b = appendString(b, f.Severity.String())
+	b = append(b, `,"messages":`...)
+	b = appendInts(b, f.Messages)
+	b = append(b, `,"evidence":`...)
+	b = appendString(b, f.Evidence)
+	if f.Detail != "" {
+		b = append(b, `,"detail":`...)
+		b = appendString(b, f.Detail)
+	}
+	if len(f.Data) > 0 {
+		b = append(b, `,"data":`...)
+		b = appendAny(b, f.Data)
+	}
+	return append(b, '}')
+}
+
+func appendDeduction(b []byte, d score.Deduction) []byte {
 	b = append(b, `{"finding":`...)
 	b = strconv.AppendInt(b, int64(d.Finding), 10)
 	b = append(b, `,"code":`...)
@@ -169,12 +153,17 @@ func appendInts(b []byte, xs []int) []byte {
 	if xs == nil {
 		return append(b, "null"...)
 	}
+	return appendList(b, xs, func(b []byte, x int) []byte { return strconv.AppendInt(b, int64(x), 10) })
+}
+
+// appendList writes xs as a JSON array, each element by elem.
+func appendList[T any](b []byte, xs []T, elem func([]byte, T) []byte) []byte {
 	b = append(b, '[')
 	for i, x := range xs {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = strconv.AppendInt(b, int64(x), 10)
+		b = elem(b, x)
 	}
 	return append(b, ']')
 }
@@ -217,32 +206,11 @@ func appendAny(b []byte, v any) []byte {
 		}
 		return append(b, '}')
 	case []any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendAny(b, e)
-		}
-		return append(b, ']')
+		return appendList(b, x, appendAny)
 	case []map[string]any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendAny(b, e)
-		}
-		return append(b, ']')
+		return appendList(b, x, func(b []byte, m map[string]any) []byte { return appendAny(b, m) })
 	case []string:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, e)
-		}
-		return append(b, ']')
+		return appendList(b, x, appendString)
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

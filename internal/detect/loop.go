@@ -55,7 +55,14 @@ type sig struct {
 // signature hashes the bigrams of content characters (punctuation and
 // spaces skipped) of s into 256 bits.
 func signature(s string) sig {
-	var g sig
+	_, g := scanChars(s)
+	return g
+}
+
+// scanChars walks the characters of s once for both things the loop
+// detector needs of a message: its content bytes (ASCII letters and digits,
+// other characters but particles; see residual) and its bigram signature.
+func scanChars(s string) (content int, g sig) {
 	var prev uint32
 	have := false
 	for i := 0; i < len(s); {
@@ -70,7 +77,12 @@ func signature(s string) sig {
 		}
 		i += size
 		if size == 1 && !(key >= 'a' && key <= 'z' || key >= '0' && key <= '9') {
-			continue
+			continue // punctuation and spaces: neither content nor bigrams
+		}
+		if size == 1 {
+			content++
+		} else if !isParticle(keyRune(key, size)) {
+			content += size
 		}
 		if have {
 			h := prev*0x9E3779B1 ^ key*0x85EBCA77
@@ -82,13 +94,13 @@ func signature(s string) sig {
 		}
 		prev, have = key, true
 	}
-	return g
+	return content, g
 }
 
 // charKeySlow returns the bytes of the character at s[i] packed into a
 // number, and its length, without decoding it: hashing needs identity, not
-// the code point. signature and residual inline the ASCII and three-byte
-// cases (all of Chinese) and call this for the rest.
+// the code point. scanChars inlines the ASCII and three-byte cases (all of
+// Chinese) and calls this for the rest.
 //
 //go:noinline
 func charKeySlow(s string, i int) (uint32, int) {
@@ -156,6 +168,17 @@ func (d *loopDetector) RegisterKeywords(k *Keywords) error {
 // of class c: what is left once greetings or canned phrases are taken out.
 func residual(in *Input, i int, c ClassID) int {
 	s := in.Norm[i]
+	cov := coverage(in, i, c)
+	if rest := len(s) - cov; rest < 4 || rest > 90 {
+		return rest
+	}
+	content, _ := scanChars(s)
+	return content - cov
+}
+
+// coverage is the number of bytes of message i that hits of class c cover,
+// overlapping hits counted once.
+func coverage(in *Input, i int, c ClassID) int {
 	hs := in.Hits[i]
 	cur := int32(1 << 30)
 	cov := 0
@@ -173,33 +196,16 @@ func residual(in *Input, i int, c ClassID) int {
 			cur = h.Start
 		}
 	}
-	if rest := len(s) - cov; rest < 4 || rest > 90 {
+	return cov
+}
+
+// residualOf is residual from a message's length, its coverage and its
+// content bytes (scanChars).
+func residualOf(n, cov, content int) int {
+	if rest := n - cov; rest < 4 || rest > 90 {
 		// Too little left to hold content, or so much that particles and
 		// punctuation cannot make up for it: no need to count.
 		return rest
-	}
-	content := 0
-	for k := 0; k < len(s); {
-		var key uint32
-		var size int
-		if b := s[k]; b < 0x80 {
-			key, size = uint32(b), 1
-		} else if b&0xF0 == 0xE0 && k+2 < len(s) {
-			key, size = uint32(b)<<16|uint32(s[k+1])<<8|uint32(s[k+2]), 3
-		} else {
-			key, size = charKeySlow(s, k)
-		}
-		k += size
-		switch {
-		case size == 1:
-			if key >= 'a' && key <= 'z' || key >= '0' && key <= '9' {
-				content++
-			}
-		default:
-			if !isParticle(keyRune(key, size)) {
-				content += size
-			}
-		}
 	}
 	return content - cov
 }
@@ -252,7 +258,8 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 		switch m.Role {
 		case conversation.RoleAgent:
 			agentSince++
-			generic := residual(in, i, d.generic) < 4 // at most one character left
+			content, g := scanChars(in.Norm[i])
+			generic := residualOf(len(in.Norm[i]), coverage(in, i, d.generic), content) < 4 // at most one character left
 			if !generic {
 				allGeneric = false
 			}
@@ -262,7 +269,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			if generic {
 				continue
 			}
-			sigs[i] = signature(in.Norm[i])
+			sigs[i] = g
 			if sigs[i].n >= 8 {
 				for k := 1; k <= min(win, na); k++ {
 					j := agentSig[(na-k)%len(agentSig)]
@@ -284,14 +291,15 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			if firstRepeat >= 0 && in.ClearlyNegative(i) {
 				negAfter = true
 			}
-			subst := residual(in, i, d.nonreq) >= minContent
+			content, g := scanChars(in.Norm[i])
+			subst := residualOf(len(in.Norm[i]), coverage(in, i, d.nonreq), content) >= minContent
 			kind := notRepeat
 			prev := -1
 			if in.Has(i, d.restate) && lastSubst >= 0 {
 				kind, prev = repeatRestated, lastSubst
 			}
 			if subst {
-				sigs[i] = signature(in.Norm[i])
+				sigs[i] = g
 				// After a reply that answered nothing, asking again in other
 				// words counts: half the usual similarity is enough.
 				if kind == notRepeat && lastSubst >= 0 && agentSince > 0 && allGeneric &&

@@ -12,7 +12,7 @@ import (
 type resolutionDetector struct {
 	lex lexicon.Lists
 
-	giveup, thanks, closing, generic, refusal ClassID
+	giveup, thanks, closing, generic, refusal, question ClassID
 }
 
 func newResolutionDetector(lex lexicon.Lists) *resolutionDetector {
@@ -30,6 +30,7 @@ func (d *resolutionDetector) RegisterKeywords(k *Keywords) error {
 	// Canned agent replies answer nothing: the same list the loop detector uses.
 	d.generic = k.Add("resolution.generic", d.lex.Words("loop_generic")...)
 	d.refusal = k.Add("resolution.refusal", d.lex.Words("resolution_refusal")...)
+	d.question = k.Add("resolution.question", d.lex.Words("question_words")...)
 	return nil
 }
 
@@ -56,8 +57,8 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 			return
 		}
 	}
-	norm := in.Norm[end]
-	if !thanked && (isQuestion(stripEmojiCodes(norm)) && !in.Has(end, d.closing) || isQuestion(norm) && residual(in, end, d.closing) >= 9) {
+	asks := in.Has(end, d.question)
+	if !thanked && asks && (!in.Has(end, d.closing) || residual(in, end, d.closing) >= 9) {
 		answered := false
 		for j := end + 1; j < len(msgs); j++ {
 			if msgs[j].Role == conversation.RoleAgent && residual(in, j, d.generic) >= 3 { // even "是的" answers

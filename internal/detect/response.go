@@ -43,13 +43,15 @@ func (c ResponseConfig) Validate() error {
 // responseDetector emits response.missed, response.first_slow and
 // response.slow from the conversation's rounds.
 type responseDetector struct {
-	cfg      ResponseConfig
-	closings []string // lexicon list response_closings
-	closing  ClassID
+	cfg       ResponseConfig
+	closings  []string // lexicon list response_closings
+	questions []string // lexicon list question_words
+	closing   ClassID
+	question  ClassID
 }
 
 func newResponseDetector(cfg ResponseConfig, lex lexicon.Lists) *responseDetector {
-	return &responseDetector{cfg: cfg, closings: lex.Words("response_closings")}
+	return &responseDetector{cfg: cfg, closings: lex.Words("response_closings"), questions: lex.Words("question_words")}
 }
 
 func (d *responseDetector) Name() string { return "response" }
@@ -60,6 +62,7 @@ func (d *responseDetector) Codes() []string {
 
 func (d *responseDetector) RegisterKeywords(k *Keywords) error {
 	d.closing = k.Add("response.closing", d.closings...)
+	d.question = k.Add("response.question", d.questions...)
 	return nil
 }
 
@@ -121,24 +124,11 @@ func (d *responseDetector) onlyClosings(in *Input, r Round) bool {
 		if isFillerOnly(norm) {
 			continue
 		}
-		if !in.Has(i, d.closing) || utf8.RuneCountInString(norm) > 20 || isQuestion(norm) {
+		if !in.Has(i, d.closing) || utf8.RuneCountInString(norm) > 20 || in.Has(i, d.question) {
 			return false
 		}
 	}
 	return true
-}
-
-// questionMarks are the signs that a message asks something and so needs
-// an answer even when it also thanks the agent.
-var questionMarks = []string{"?", "吗", "怎么", "什么", "为什么", "多久", "几天", "哪", "能不能", "是不是", "可不可以", "有没有", "how", "what", "when", "why", "where"}
-
-func isQuestion(s string) bool {
-	for _, q := range questionMarks {
-		if strings.Contains(s, q) {
-			return true
-		}
-	}
-	return false
 }
 
 // isFillerOnly reports whether s has nothing but punctuation, spaces, emoji

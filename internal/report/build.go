@@ -2,6 +2,7 @@ package report
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -145,30 +146,8 @@ func joinInts(xs []int) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(itoa(x))
+		b.WriteString(strconv.Itoa(x))
 	}
 	b.WriteByte(']')
 	return b.String()
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	neg := i < 0
-	if neg {
-		i = -i
-	}
-	var buf [20]byte
-	n := len(buf)
-	for i > 0 {
-		n--
-		buf[n] = byte('0' + i%10)
-		i /= 10
-	}
-	if neg {
-		n--
-		buf[n] = '-'
-	}
-	return string(buf[n:])
 }

@@ -90,10 +90,10 @@ func (g *Group) add(r *Record, s share) {
 		if rd.answered && rd.timed {
 			g.respSum += rd.wait.Seconds()
 			g.respN++
-			if rd.wait > slowOf(k) {
+			if rd.wait > k.slow {
 				g.slow++
 			}
-			if rd.wait.Seconds() > k.replyWithinS() {
+			if rd.wait.Seconds() > k.within.Seconds() {
 				g.custDay[cust] = false
 			}
 			if i == 0 {
@@ -103,7 +103,7 @@ func (g *Group) add(r *Record, s share) {
 		}
 		if rd.window {
 			g.winRounds++
-			if rd.answered && rd.timed && rd.wait <= slowOf(k) {
+			if rd.answered && rd.timed && rd.wait <= k.slow {
 				g.win3++
 			}
 		}

@@ -33,10 +33,6 @@ type KPI struct {
 	within time.Duration
 }
 
-func slowOf(k *KPI) time.Duration { return k.slow }
-
-func (k *KPI) replyWithinS() float64 { return k.within.Seconds() }
-
 type roundKPI struct {
 	agent    string // replying agent, "" when unanswered
 	answered bool
@@ -79,6 +75,7 @@ func ConversationKPIOf(c *conversation.Conversation, rounds []detect.Round, cfg 
 	k.ReplyOK = true
 	var sum time.Duration
 	n := 0
+	winStart, winEnd := cfg.window()
 	for ri, r := range rounds {
 		if !r.Answered() && excused != nil && excused(r.First) {
 			continue
@@ -89,7 +86,7 @@ func ConversationKPIOf(c *conversation.Conversation, rounds []detect.Round, cfg 
 		}
 		first := &c.Messages[r.First]
 		if first.HasTime() {
-			rk.window = cfg.inWindow(first.At, loc)
+			rk.window = inWindow(first.At, loc, winStart, winEnd)
 		}
 		k.Rounds++
 		if !r.Answered() {

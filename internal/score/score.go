@@ -97,10 +97,16 @@ func clock(s string) (time.Duration, error) {
 	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }
 
-// inWindow reports whether t (in loc) falls inside [start, end).
-func (k KPIConfig) inWindow(t time.Time, loc *time.Location) bool {
-	a, _ := clock(k.ServiceStart)
-	b, _ := clock(k.ServiceEnd)
+// window returns the service window as offsets from midnight. Callers
+// parse it once and test many times with inWindow.
+func (k KPIConfig) window() (start, end time.Duration) {
+	start, _ = clock(k.ServiceStart)
+	end, _ = clock(k.ServiceEnd)
+	return start, end
+}
+
+// inWindow reports whether t (in loc) falls inside [a, b) of its day.
+func inWindow(t time.Time, loc *time.Location, a, b time.Duration) bool {
 	lt := t.In(loc)
 	d := time.Duration(lt.Hour())*time.Hour + time.Duration(lt.Minute())*time.Minute + time.Duration(lt.Second())*time.Second
 	return d >= a && d < b

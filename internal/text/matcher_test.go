@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -79,13 +80,13 @@ func TestMatcherAgainstNaive(t *testing.T) {
 		for _, p := range pats {
 			for i := 0; i+len(p) <= len(s); i++ {
 				if s[i:i+len(p)] == p {
-					want = append(want, p+"@"+itoa(i))
+					want = append(want, p+"@"+strconv.Itoa(i))
 				}
 			}
 		}
 		var got []string
 		for _, h := range m.Scan(s, nil) {
-			got = append(got, m.Pattern(h.Pattern)+"@"+itoa(int(h.Start)))
+			got = append(got, m.Pattern(h.Pattern)+"@"+strconv.Itoa(int(h.Start)))
 		}
 		sort.Strings(want)
 		sort.Strings(got)
@@ -93,18 +94,6 @@ func TestMatcherAgainstNaive(t *testing.T) {
 			t.Errorf("%q: got %v want %v", s, got, want)
 		}
 	}
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for i > 0 {
-		b = append([]byte{byte('0' + i%10)}, b...)
-		i /= 10
-	}
-	return string(b)
 }
 
 // FuzzMatcher checks the automaton against a naive search on random input.
@@ -182,7 +171,7 @@ func BenchmarkMatcher(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Run(itoa(n)+"patterns", func(b *testing.B) {
+		b.Run(strconv.Itoa(n)+"patterns", func(b *testing.B) {
 			b.SetBytes(int64(len(corpus)))
 			var hits []Hit
 			for i := 0; i < b.N; i++ {

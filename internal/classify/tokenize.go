@@ -214,6 +214,19 @@ func fold(r rune) rune {
 	return r
 }
 
+// placeholderKinds name the kinds of [...x] placeholders by a word of
+// their label, tried in order: [数字x] is a number, [订单x] an order and so on.
+var placeholderKinds = [...]struct {
+	words []string
+	tok   uint32
+}{
+	{[]string{"数字"}, tokNum}, {[]string{"订单"}, tokOrder}, {[]string{"金额", "价格"}, tokMoney},
+	{[]string{"姓名"}, tokName}, {[]string{"日期"}, tokDate}, {[]string{"时间"}, tokTime},
+	{[]string{"站点"}, tokSite}, {[]string{"地址"}, tokAddr}, {[]string{"链接"}, tokLink},
+	{[]string{"电话", "手机"}, tokPhone}, {[]string{"组织", "机构"}, tokOrg}, {[]string{"身份"}, tokIDCard},
+	{[]string{"邮箱"}, tokEmail},
+}
+
 // placeholder recognises a bracketed placeholder at the start of s, such as
 // "[数字x]", "[ORDERID_12345678]" or "[商品快照]", and returns its token and
 // byte length, or a zero length when s does not start with one.
@@ -239,33 +252,12 @@ func placeholder(s string) (uint32, int) {
 	case strings.HasPrefix(c, "USERID"):
 		return tokUser, n
 	case c[len(c)-1] == 'x':
-		switch {
-		case strings.Contains(c, "数字"):
-			return tokNum, n
-		case strings.Contains(c, "订单"):
-			return tokOrder, n
-		case strings.Contains(c, "金额"), strings.Contains(c, "价格"):
-			return tokMoney, n
-		case strings.Contains(c, "姓名"):
-			return tokName, n
-		case strings.Contains(c, "日期"):
-			return tokDate, n
-		case strings.Contains(c, "时间"):
-			return tokTime, n
-		case strings.Contains(c, "站点"):
-			return tokSite, n
-		case strings.Contains(c, "地址"):
-			return tokAddr, n
-		case strings.Contains(c, "链接"):
-			return tokLink, n
-		case strings.Contains(c, "电话"), strings.Contains(c, "手机"):
-			return tokPhone, n
-		case strings.Contains(c, "组织"), strings.Contains(c, "机构"):
-			return tokOrg, n
-		case strings.Contains(c, "身份"):
-			return tokIDCard, n
-		case strings.Contains(c, "邮箱"):
-			return tokEmail, n
+		for _, k := range placeholderKinds {
+			for _, w := range k.words {
+				if strings.Contains(c, w) {
+					return k.tok, n
+				}
+			}
 		}
 		return tokPH, n
 	case len(c) <= 24:

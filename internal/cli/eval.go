@@ -10,7 +10,6 @@ import (
 
 	"fullqa/internal/classify"
 	"fullqa/internal/config"
-	"fullqa/internal/detect"
 	"fullqa/internal/eval"
 )
 
@@ -43,7 +42,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 			fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 			return ExitError
 		}
-		eng, err := newEngine(cfg, "all", true)
+		eng, err := newEngine(cfg, "all")
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 			return ExitError
@@ -120,26 +119,4 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 	}
 	fmt.Fprintf(env.Stdout, "%s\nwrote %s (%d bytes); rebuild to embed it\n", rep, *out, buf.Len())
 	return ExitOK
-}
-
-// newEngine builds the detector engine from the config and a --detectors
-// value. withEmotion loads the embedded emotion model when one is present.
-func newEngine(cfg config.Config, spec string, withEmotion bool) (*detect.Engine, error) {
-	lex, err := cfg.Lists()
-	if err != nil {
-		return nil, err
-	}
-	dets, err := detect.Select(detect.Registry(cfg.Detect, lex), spec)
-	if err != nil {
-		return nil, err
-	}
-	var emo detect.EmotionModel
-	if withEmotion && cfg.Detect.Emotion.Enabled && len(dets) > 0 {
-		m, err := classify.LoadEmotion()
-		if err != nil {
-			return nil, err
-		}
-		emo = m
-	}
-	return detect.NewEngine(dets, emo)
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"fullqa/internal/classify"
 	"fullqa/internal/config"
 	"fullqa/internal/detect"
 	"fullqa/internal/ingest"
@@ -115,7 +116,7 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 		return ExitUsage
 	}
-	eng, err := newEngine(cfg, f.detectors, true)
+	eng, err := newEngine(cfg, f.detectors)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa scan: %v\n", err)
 		return ExitUsage // a bad --detectors value or a bad word list in the config
@@ -219,4 +220,27 @@ func applyScanFlags(cfg *config.Config, f *scanFlags) {
 	for k, v := range f.roles {
 		c.Roles[k] = v
 	}
+}
+
+// newEngine builds the detector engine from the config and a --detectors
+// value, with the embedded emotion model unless the config turns emotion
+// off or no detector runs.
+func newEngine(cfg config.Config, spec string) (*detect.Engine, error) {
+	lex, err := cfg.Lists()
+	if err != nil {
+		return nil, err
+	}
+	dets, err := detect.Select(detect.Registry(cfg.Detect, lex), spec)
+	if err != nil {
+		return nil, err
+	}
+	var emo detect.EmotionModel
+	if cfg.Detect.Emotion.Enabled && len(dets) > 0 {
+		m, err := classify.LoadEmotion()
+		if err != nil {
+			return nil, err
+		}
+		emo = m
+	}
+	return detect.NewEngine(dets, emo)
 }

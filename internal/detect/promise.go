@@ -18,11 +18,15 @@ import (
 type promiseDetector struct {
 	cfg PolicyConfig
 	lex lexicon.Lists
+	// anchors are the words that point a rhetorical recall at the agent.
+	anchors []string
+	// saidNow are the words that make a recalled statement the current one.
+	saidNow []string
 
 	subject, action, done, future, benefit ClassID
 	timeW, event, neg, not, guarantee      ClassID
 	broken, said, contrast, can, cannot    ClassID
-	never, source                          ClassID
+	never, source, recall                  ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -49,6 +53,9 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.guarantee = k.Add("promise.guarantee", append(w("promise_guarantee"), d.cfg.GuaranteeWords...)...)
 	d.broken = k.Add("promise.broken", w("promise_broken")...)
 	d.said = k.Add("promise.said", w("promise_said")...)
+	d.recall = k.Add("promise.recall", w("promise_recall")...)
+	d.anchors = w("promise_anchor")
+	d.saidNow = w("promise_said_now")
 	d.contrast = k.Add("promise.contrast", w("promise_contrast")...)
 	d.can = k.Add("promise.can", w("promise_can")...)
 	d.cannot = k.Add("promise.cannot", w("promise_cannot")...)

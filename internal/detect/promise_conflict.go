@@ -3,6 +3,7 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"fullqa/internal/conversation"
 )
@@ -153,12 +154,12 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 	for _, h := range in.Hits[i] {
 		switch h.Class {
 		case d.broken:
-			// "我不是说…" restates the customer's own words, it is no broken promise.
-			if h.Start >= 3 && s[h.Start-3:h.Start] == "我" {
+		case d.recall:
+			if !d.anchored(s, int(h.Start)) {
 				continue
 			}
 		case d.said:
-			if !in.Has(i, d.contrast) {
+			if !in.Has(i, d.contrast) || hasSuffixIn(s[:h.Start], d.saidNow) {
 				continue
 			}
 		default:
@@ -174,6 +175,25 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 		d.conflict(in, first, i, "the customer reports that an earlier promise or statement did not hold", st, out)
 		return
 	}
+}
+
+// anchored reports whether a rhetorical recall starting at byte start
+// directly follows an anchor (promise_anchor: 你, 刚才 …) that points it at
+// the agent's earlier statement. A bare "不是说…吗" recalls a policy or the
+// customer's own request as often as a promise, and precision matters more
+// here than recall.
+func (d *promiseDetector) anchored(s string, start int) bool {
+	return hasSuffixIn(s[:start], d.anchors)
+}
+
+// hasSuffixIn reports whether s ends with one of words.
+func hasSuffixIn(s string, words []string) bool {
+	for _, w := range words {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // otherSource reports whether the statement recalled at hit h is quoted

@@ -12,7 +12,8 @@ import (
 type resolutionDetector struct {
 	lex lexicon.Lists
 
-	giveup, thanks, closing, generic, refusal, question ClassID
+	giveup, thanks, closing, generic, question ClassID
+	negate                                     termSet
 }
 
 func newResolutionDetector(lex lexicon.Lists) *resolutionDetector {
@@ -29,7 +30,9 @@ func (d *resolutionDetector) RegisterKeywords(k *Keywords) error {
 	d.closing = k.Add("resolution.closing", d.lex.Words("response_closings")...)
 	// Canned agent replies answer nothing: the same list the loop detector uses.
 	d.generic = k.Add("resolution.generic", d.lex.Words("loop_generic")...)
-	d.refusal = k.Add("resolution.refusal", d.lex.Words("resolution_refusal")...)
+	// The negation cues of threats also take back a give-up word
+	// ("从不让人失望", "没有失望").
+	d.negate = addTerms(k, "resolution.negation", d.lex, "threat_negation")
 	d.question = k.Add("resolution.question", d.lex.Words("question_words")...)
 	return nil
 }
@@ -50,9 +53,14 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 	}
 	end := last[0]
 	thanked := in.Has(end, d.thanks)
-	for k := 0; k < n && !thanked; k++ {
+	// Giving up ("那算了吧") counts even when a polite "谢谢" follows: the
+	// customer leaves without a solution (LABELLING.md: 算了 is unresolved).
+	for k := 0; k < n; k++ {
 		i := last[k]
-		if h, ok := in.First(i, d.giveup); ok {
+		for _, h := range in.Hits[i] {
+			if h.Class != d.giveup || in.precededBy(i, d.negate, h, threatNegationWindow) {
+				continue
+			}
 			d.add(in, i, "the customer gives up or leaves dissatisfied: "+quote(in.Matched(i, h)), out)
 			return
 		}
@@ -69,16 +77,6 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 		if !answered {
 			d.add(in, end, "the customer's last question gets no answer", out)
 			return
-		}
-	}
-	// The last answer turns the customer down and the customer never
-	// accepts it: no solution and no next step.
-	if !thanked && residual(in, end, d.closing) >= 9 { // not a short "好的"
-		for j := len(msgs) - 1; j > end; j-- {
-			if msgs[j].Role == conversation.RoleAgent && in.Has(j, d.refusal) {
-				d.add(in, j, "the chat ends on a refusal the customer did not accept", out)
-				return
-			}
 		}
 	}
 	if in.ClearlyNegative(end) && !in.Has(end, d.closing) {

@@ -36,7 +36,16 @@ func (d *attitudeDetector) RegisterKeywords(k *Keywords) error {
 
 func (d *attitudeDetector) Inspect(in *Input, out *Output) {
 	for i := range in.Conv.Messages {
-		if len(in.Hits[i]) == 0 || !in.isRole(i, conversation.RoleAgent) {
+		if !in.isRole(i, conversation.RoleAgent) {
+			continue
+		}
+		if bareQuestionMark(in.Norm[i]) && i > 0 && in.isRole(i-1, conversation.RoleCustomer) {
+			out.Add(conversation.Finding{Code: "attitude.rude", Severity: conversation.SeverityMedium,
+				Messages: []int{i}, Evidence: quote(in.Conv.Messages[i].Text),
+				Detail: "the agent answers the customer with a bare question mark"})
+			continue
+		}
+		if len(in.Hits[i]) == 0 {
 			continue
 		}
 		rude, ok := in.firstTerm(i, d.rude)
@@ -73,6 +82,15 @@ func (d *attitudeDetector) curtReply(in *Input, i int) (KeywordHit, bool) {
 		}
 	}
 	return KeywordHit{}, false
+}
+
+// bareQuestionMark reports whether a normalized message is nothing but one
+// to three question marks: said to a customer who just wrote, it brushes
+// them off (reviewers mark it rude), unlike "?" after a silence, which asks
+// whether the customer is still there.
+func bareQuestionMark(norm string) bool {
+	s := strings.TrimSpace(norm)
+	return len(s) >= 1 && len(s) <= 3 && strings.Trim(s, "?") == ""
 }
 
 // particles are what may surround a curt word without making the reply

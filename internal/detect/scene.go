@@ -28,19 +28,24 @@ const (
 // is enough for those; delivery words run through sales pitches and
 // policy lines ("下单后确认预计送货时间"), so an agent alone must come back
 // to logistics twice.
+//
+// factual scenes count only statements of fact: a defect the customer
+// supposes ("如果在保修期内坏掉的话…") is a presale question, not a quality
+// problem.
 var sceneDefs = [...]struct {
 	name         string
 	list         string
 	customerOnly bool
 	agentOnlyMin int // agent messages needed when the customer never names the scene
+	factual      bool
 }{
-	{SceneRefund, "scene_refund", false, 1},
-	{SceneCompensation, "scene_compensation", false, 1},
-	{SceneLogistics, "scene_logistics", false, 2},
-	{SceneQuality, "scene_quality", true, 1},
-	{SceneInvoice, "scene_invoice", false, 1},
-	{ScenePrice, "scene_price", false, 1},
-	{ScenePresale, "scene_presale", true, 1},
+	{SceneRefund, "scene_refund", false, 1, false},
+	{SceneCompensation, "scene_compensation", false, 1, false},
+	{SceneLogistics, "scene_logistics", false, 2, false},
+	{SceneQuality, "scene_quality", true, 1, true},
+	{SceneInvoice, "scene_invoice", false, 1, false},
+	{ScenePrice, "scene_price", false, 1, false},
+	{ScenePresale, "scene_presale", true, 1, false},
 }
 
 // Handling steps of a sensitive scene, as named in the config.
@@ -92,6 +97,8 @@ type sceneDetector struct {
 	lex               lexicon.Lists
 	scenes            [len(sceneDefs)]termSet
 	denied            [len(sceneDefs)]ClassID // <list>_denied: the customer rules the scene out
+	notFor            [len(sceneDefs)]ClassID // <list>_notfor: a later word in the clause shows another sense
+	hypothetical      ClassID                 // scene_hypothetical: 如果, 万一, …的话
 	refuse            termSet
 	ack, next, reason ClassID
 }
@@ -114,7 +121,9 @@ func (d *sceneDetector) RegisterKeywords(k *Keywords) error {
 	for i, s := range sceneDefs {
 		d.scenes[i] = addTerms(k, "scene."+s.name, d.lex, s.list)
 		d.denied[i] = k.Add("scene."+s.name+".denied", d.lex.Words(s.list+"_denied")...)
+		d.notFor[i] = k.Add("scene."+s.name+".notfor", d.lex.Words(s.list+"_notfor")...)
 	}
+	d.hypothetical = k.Add("scene.hypothetical", d.lex.Words("scene_hypothetical")...)
 	d.ack = k.Add("sensitive.acknowledge", d.lex.Words("sensitive_acknowledge")...)
 	d.next = k.Add("sensitive.next_step", d.lex.Words("sensitive_next_step")...)
 	d.refuse = addTerms(k, "sensitive.refusal", d.lex, "sensitive_refusal")
@@ -153,7 +162,7 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 			if def.customerOnly && role != conversation.RoleCustomer {
 				continue
 			}
-			if _, ok := in.firstTerm(i, d.scenes[s]); !ok {
+			if _, ok := d.sceneHit(in, i, s); !ok {
 				continue
 			}
 			if first[s] < 0 {
@@ -171,6 +180,10 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 	for s, def := range sceneDefs {
 		if first[s] < 0 || (customer[s] < 0 && agent[s] < def.agentOnlyMin) || d.deniedByCustomer(in, s) {
 			first[s] = -1
+		}
+	}
+	for s, def := range sceneDefs {
+		if first[s] < 0 {
 			continue
 		}
 		for i := first[s]; i < len(in.Conv.Messages); i++ {
@@ -178,7 +191,7 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 			if role != conversation.RoleCustomer && role != conversation.RoleAgent {
 				continue
 			}
-			if _, ok := in.firstTerm(i, d.scenes[s]); ok && (role == conversation.RoleCustomer || !def.customerOnly) {
+			if _, ok := d.sceneHit(in, i, s); ok && (role == conversation.RoleCustomer || !def.customerOnly) {
 				out.Tag(def.name, i)
 			}
 		}
@@ -190,6 +203,56 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 		}
 		d.sensitive(in, out, name, s, first[s])
 	}
+}
+
+// sceneHit returns the first hit of scene s in message i that counts: not
+// inside an exception phrase, not followed in its clause by a word of the
+// scene's notfor list ("重发一下单号" re-sends a number, not goods), and,
+// for a factual scene, not in a hypothetical clause.
+func (d *sceneDetector) sceneHit(in *Input, i, s int) (KeywordHit, bool) {
+	if !in.may(i, d.scenes[s].words) {
+		return KeywordHit{}, false
+	}
+	for _, h := range in.Hits[i] {
+		if h.Class == d.scenes[s].words && d.counts(in, i, s, h) {
+			return h, true
+		}
+	}
+	return KeywordHit{}, false
+}
+
+// counts reports whether h, a hit of scene s's words in message i, counts
+// for the scene (see sceneHit).
+func (d *sceneDetector) counts(in *Input, i, s int, h KeywordHit) bool {
+	norm, hs := in.Norm[i], in.Hits[i]
+	if !asciiBounded(norm, h) || overlapsClass(hs, d.scenes[s].except, h) {
+		return false
+	}
+	if in.may(i, d.notFor[s]) && clauseHasClass(norm, hs, d.notFor[s], h, false) {
+		return false
+	}
+	return !sceneDefs[s].factual || !in.may(i, d.hypothetical) || !clauseHasClass(norm, hs, d.hypothetical, h, true)
+}
+
+// clauseHasClass reports whether a hit of class c lies in the clause of h:
+// after h, or anywhere in it when before is true.
+func clauseHasClass(norm string, hs []KeywordHit, c ClassID, h KeywordHit, before bool) bool {
+	for _, e := range hs {
+		if e.Class != c {
+			continue
+		}
+		switch {
+		case e.Start >= h.End:
+			if sameClause(norm, int(h.End), int(e.Start)) {
+				return true
+			}
+		case before && e.End <= h.Start:
+			if sameClause(norm, int(e.End), int(h.Start)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func sceneIndex(name string) int {
@@ -204,7 +267,7 @@ func sceneIndex(name string) int {
 // sensitive emits sensitive.<scene> and, when the agent broke a handling
 // step after the scene came up, sensitive.mishandled naming the step.
 func (d *sceneDetector) sensitive(in *Input, out *Output, name string, s, from int) {
-	h, _ := in.firstTerm(from, d.scenes[s])
+	h, _ := d.sceneHit(in, from, s)
 	msgs := []int{from}
 	for _, t := range out.Tags {
 		if t.Name == name {

@@ -31,22 +31,31 @@ const (
 //
 // factual scenes count only statements of fact: a defect the customer
 // supposes ("如果在保修期内坏掉的话…") is a presale question, not a quality
-// problem.
+// problem. aside scenes can be a passing remark: a single customer word
+// that no agent message takes up, in a chat carried by a refund or an
+// invoice ("我看还没有发货呢, 能退吗", "票要多久能寄到"), is that chat's
+// background, not a logistics scene. A customer who spells the delivery
+// out ("快递显示还让我等, 今天也是配送无望") makes it a concern of its own.
 var sceneDefs = [...]struct {
 	name         string
 	list         string
 	customerOnly bool
 	agentOnlyMin int // agent messages needed when the customer never names the scene
 	factual      bool
+	aside        bool
 }{
-	{SceneRefund, "scene_refund", false, 1, false},
-	{SceneCompensation, "scene_compensation", false, 1, false},
-	{SceneLogistics, "scene_logistics", false, 2, false},
-	{SceneQuality, "scene_quality", true, 1, true},
-	{SceneInvoice, "scene_invoice", false, 1, false},
-	{ScenePrice, "scene_price", false, 1, false},
-	{ScenePresale, "scene_presale", true, 1, false},
+	{SceneRefund, "scene_refund", false, 1, false, false},
+	{SceneCompensation, "scene_compensation", false, 1, false, false},
+	{SceneLogistics, "scene_logistics", false, 2, false, true},
+	{SceneQuality, "scene_quality", true, 1, true, false},
+	{SceneInvoice, "scene_invoice", false, 1, false, false},
+	{ScenePrice, "scene_price", false, 1, false, false},
+	{ScenePresale, "scene_presale", true, 1, false, false},
 }
+
+// asideOf are the scenes that, when tagged, turn an aside scene's single
+// untaken-up customer mention into background (see sceneDefs).
+var asideOf = [...]string{SceneRefund, SceneInvoice}
 
 // Handling steps of a sensitive scene, as named in the config.
 const (
@@ -146,7 +155,7 @@ func (d *sceneDetector) deniedByCustomer(in *Input, s int) bool {
 func (d *sceneDetector) Inspect(in *Input, out *Output) {
 	// A scene is discussed when the customer raises it, or when the agent
 	// names it often enough (see sceneDefs).
-	var first, customer, agent [len(sceneDefs)]int
+	var first, customer, customers, agent [len(sceneDefs)]int
 	for s := range first {
 		first[s], customer[s] = -1, -1
 	}
@@ -172,6 +181,7 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 				if customer[s] < 0 {
 					customer[s] = i
 				}
+				customers[s]++
 			} else {
 				agent[s]++
 			}
@@ -179,6 +189,12 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 	}
 	for s, def := range sceneDefs {
 		if first[s] < 0 || (customer[s] < 0 && agent[s] < def.agentOnlyMin) || d.deniedByCustomer(in, s) {
+			first[s] = -1
+		}
+	}
+	for s, def := range sceneDefs {
+		if def.aside && first[s] >= 0 && customers[s] == 1 && agent[s] == 0 && carriedByOther(&first) &&
+			d.sceneHits(in, customer[s], s) == 1 {
 			first[s] = -1
 		}
 	}
@@ -203,6 +219,17 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 		}
 		d.sensitive(in, out, name, s, first[s])
 	}
+}
+
+// carriedByOther reports whether one of the asideOf scenes is tagged, given
+// each scene's first message (-1 when untagged).
+func carriedByOther(first *[len(sceneDefs)]int) bool {
+	for _, name := range asideOf {
+		if s := sceneIndex(name); s >= 0 && first[s] >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // sceneHit returns the first hit of scene s in message i that counts: not
@@ -232,6 +259,20 @@ func (d *sceneDetector) counts(in *Input, i, s int, h KeywordHit) bool {
 		return false
 	}
 	return !sceneDefs[s].factual || !in.may(i, d.hypothetical) || !clauseHasClass(norm, hs, d.hypothetical, h, true)
+}
+
+// sceneHits counts the hits of scene s in message i that count and do not
+// overlap each other ("还没收到货" holds "没收到货": one mention).
+func (d *sceneDetector) sceneHits(in *Input, i, s int) int {
+	n, end := 0, int32(-1)
+	for _, h := range in.Hits[i] {
+		if h.Class != d.scenes[s].words || h.Start < end || !d.counts(in, i, s, h) {
+			continue
+		}
+		n++
+		end = h.End
+	}
+	return n
 }
 
 // clauseHasClass reports whether a hit of class c lies in the clause of h:

@@ -28,20 +28,34 @@ const (
 // is enough for those; delivery words run through sales pitches and
 // policy lines ("下单后确认预计送货时间"), so an agent alone must come back
 // to logistics twice.
+//
+// factual scenes count only statements of fact: a defect the customer
+// supposes ("如果在保修期内坏掉的话…") is a presale question, not a quality
+// problem. aside scenes can be a passing remark: a single customer word
+// that no agent message takes up, in a chat carried by a refund or an
+// invoice ("我看还没有发货呢, 能退吗", "票要多久能寄到"), is that chat's
+// background, not a logistics scene. A customer who spells the delivery
+// out ("快递显示还让我等, 今天也是配送无望") makes it a concern of its own.
 var sceneDefs = [...]struct {
 	name         string
 	list         string
 	customerOnly bool
 	agentOnlyMin int // agent messages needed when the customer never names the scene
+	factual      bool
+	aside        bool
 }{
-	{SceneRefund, "scene_refund", false, 1},
-	{SceneCompensation, "scene_compensation", false, 1},
-	{SceneLogistics, "scene_logistics", false, 2},
-	{SceneQuality, "scene_quality", true, 1},
-	{SceneInvoice, "scene_invoice", false, 1},
-	{ScenePrice, "scene_price", false, 1},
-	{ScenePresale, "scene_presale", true, 1},
+	{SceneRefund, "scene_refund", false, 1, false, false},
+	{SceneCompensation, "scene_compensation", false, 1, false, false},
+	{SceneLogistics, "scene_logistics", false, 2, false, true},
+	{SceneQuality, "scene_quality", true, 1, true, false},
+	{SceneInvoice, "scene_invoice", false, 1, false, false},
+	{ScenePrice, "scene_price", false, 1, false, false},
+	{ScenePresale, "scene_presale", true, 1, false, false},
 }
+
+// asideOf are the scenes that, when tagged, turn an aside scene's single
+// untaken-up customer mention into background (see sceneDefs).
+var asideOf = [...]string{SceneRefund, SceneInvoice}
 
 // Handling steps of a sensitive scene, as named in the config.
 const (
@@ -92,6 +106,8 @@ type sceneDetector struct {
 	lex               lexicon.Lists
 	scenes            [len(sceneDefs)]termSet
 	denied            [len(sceneDefs)]ClassID // <list>_denied: the customer rules the scene out
+	notFor            [len(sceneDefs)]ClassID // <list>_notfor: a later word in the clause shows another sense
+	hypothetical      ClassID                 // scene_hypothetical: 如果, 万一, …的话
 	refuse            termSet
 	ack, next, reason ClassID
 }
@@ -114,7 +130,9 @@ func (d *sceneDetector) RegisterKeywords(k *Keywords) error {
 	for i, s := range sceneDefs {
 		d.scenes[i] = addTerms(k, "scene."+s.name, d.lex, s.list)
 		d.denied[i] = k.Add("scene."+s.name+".denied", d.lex.Words(s.list+"_denied")...)
+		d.notFor[i] = k.Add("scene."+s.name+".notfor", d.lex.Words(s.list+"_notfor")...)
 	}
+	d.hypothetical = k.Add("scene.hypothetical", d.lex.Words("scene_hypothetical")...)
 	d.ack = k.Add("sensitive.acknowledge", d.lex.Words("sensitive_acknowledge")...)
 	d.next = k.Add("sensitive.next_step", d.lex.Words("sensitive_next_step")...)
 	d.refuse = addTerms(k, "sensitive.refusal", d.lex, "sensitive_refusal")
@@ -137,7 +155,7 @@ func (d *sceneDetector) deniedByCustomer(in *Input, s int) bool {
 func (d *sceneDetector) Inspect(in *Input, out *Output) {
 	// A scene is discussed when the customer raises it, or when the agent
 	// names it often enough (see sceneDefs).
-	var first, customer, agent [len(sceneDefs)]int
+	var first, customer, customers, agent [len(sceneDefs)]int
 	for s := range first {
 		first[s], customer[s] = -1, -1
 	}
@@ -153,7 +171,7 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 			if def.customerOnly && role != conversation.RoleCustomer {
 				continue
 			}
-			if _, ok := in.firstTerm(i, d.scenes[s]); !ok {
+			if _, ok := d.sceneHit(in, i, s); !ok {
 				continue
 			}
 			if first[s] < 0 {
@@ -163,6 +181,7 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 				if customer[s] < 0 {
 					customer[s] = i
 				}
+				customers[s]++
 			} else {
 				agent[s]++
 			}
@@ -171,6 +190,16 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 	for s, def := range sceneDefs {
 		if first[s] < 0 || (customer[s] < 0 && agent[s] < def.agentOnlyMin) || d.deniedByCustomer(in, s) {
 			first[s] = -1
+		}
+	}
+	for s, def := range sceneDefs {
+		if def.aside && first[s] >= 0 && customers[s] == 1 && agent[s] == 0 && carriedByOther(&first) &&
+			d.sceneHits(in, customer[s], s) == 1 {
+			first[s] = -1
+		}
+	}
+	for s, def := range sceneDefs {
+		if first[s] < 0 {
 			continue
 		}
 		for i := first[s]; i < len(in.Conv.Messages); i++ {
@@ -178,7 +207,7 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 			if role != conversation.RoleCustomer && role != conversation.RoleAgent {
 				continue
 			}
-			if _, ok := in.firstTerm(i, d.scenes[s]); ok && (role == conversation.RoleCustomer || !def.customerOnly) {
+			if _, ok := d.sceneHit(in, i, s); ok && (role == conversation.RoleCustomer || !def.customerOnly) {
 				out.Tag(def.name, i)
 			}
 		}
@@ -190,6 +219,81 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 		}
 		d.sensitive(in, out, name, s, first[s])
 	}
+}
+
+// carriedByOther reports whether one of the asideOf scenes is tagged, given
+// each scene's first message (-1 when untagged).
+func carriedByOther(first *[len(sceneDefs)]int) bool {
+	for _, name := range asideOf {
+		if s := sceneIndex(name); s >= 0 && first[s] >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// sceneHit returns the first hit of scene s in message i that counts: not
+// inside an exception phrase, not followed in its clause by a word of the
+// scene's notfor list ("重发一下单号" re-sends a number, not goods), and,
+// for a factual scene, not in a hypothetical clause.
+func (d *sceneDetector) sceneHit(in *Input, i, s int) (KeywordHit, bool) {
+	if !in.may(i, d.scenes[s].words) {
+		return KeywordHit{}, false
+	}
+	for _, h := range in.Hits[i] {
+		if h.Class == d.scenes[s].words && d.counts(in, i, s, h) {
+			return h, true
+		}
+	}
+	return KeywordHit{}, false
+}
+
+// counts reports whether h, a hit of scene s's words in message i, counts
+// for the scene (see sceneHit).
+func (d *sceneDetector) counts(in *Input, i, s int, h KeywordHit) bool {
+	norm, hs := in.Norm[i], in.Hits[i]
+	if !asciiBounded(norm, h) || overlapsClass(hs, d.scenes[s].except, h) {
+		return false
+	}
+	if in.may(i, d.notFor[s]) && clauseHasClass(norm, hs, d.notFor[s], h, false) {
+		return false
+	}
+	return !sceneDefs[s].factual || !in.may(i, d.hypothetical) || !clauseHasClass(norm, hs, d.hypothetical, h, true)
+}
+
+// sceneHits counts the hits of scene s in message i that count and do not
+// overlap each other ("还没收到货" holds "没收到货": one mention).
+func (d *sceneDetector) sceneHits(in *Input, i, s int) int {
+	n, end := 0, int32(-1)
+	for _, h := range in.Hits[i] {
+		if h.Class != d.scenes[s].words || h.Start < end || !d.counts(in, i, s, h) {
+			continue
+		}
+		n++
+		end = h.End
+	}
+	return n
+}
+
+// clauseHasClass reports whether a hit of class c lies in the clause of h:
+// after h, or anywhere in it when before is true.
+func clauseHasClass(norm string, hs []KeywordHit, c ClassID, h KeywordHit, before bool) bool {
+	for _, e := range hs {
+		if e.Class != c {
+			continue
+		}
+		switch {
+		case e.Start >= h.End:
+			if sameClause(norm, int(h.End), int(e.Start)) {
+				return true
+			}
+		case before && e.End <= h.Start:
+			if sameClause(norm, int(e.End), int(h.Start)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func sceneIndex(name string) int {
@@ -204,7 +308,7 @@ func sceneIndex(name string) int {
 // sensitive emits sensitive.<scene> and, when the agent broke a handling
 // step after the scene came up, sensitive.mishandled naming the step.
 func (d *sceneDetector) sensitive(in *Input, out *Output, name string, s, from int) {
-	h, _ := in.firstTerm(from, d.scenes[s])
+	h, _ := d.sceneHit(in, from, s)
 	msgs := []int{from}
 	for _, t := range out.Tags {
 		if t.Name == name {

@@ -429,8 +429,8 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			}
 			if kind != notRepeat {
 				repeats++
-				if kind != repeatAfterGreeting {
-					real++
+				if kind != repeatAfterGreeting && answered {
+					real++ // before any answer the chat cannot go in circles
 				}
 				if firstRepeat < 0 {
 					firstRepeat = i

@@ -326,6 +326,15 @@ func contentScan(s string, skip []span) (content int, g sig) {
 	return content, g
 }
 
+// spanBytes is the number of bytes the spans cover.
+func spanBytes(sp []span) int {
+	b := 0
+	for _, x := range sp {
+		b += int(x[1] - x[0])
+	}
+	return b
+}
+
 // overlap returns the bigram bits two signatures share and the bits of each.
 func overlap(a, b *sig) (both, na, nb int) {
 	for k := range a.b {
@@ -358,7 +367,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			content, g := contentScan(in.Norm[i], spans[:n])
 			// A greeting or holding phrase with at most one character
 			// besides answers nothing; a bare "好的" or "是的" does.
-			generic := n > 0 && content < 4
+			generic := n > 0 && (content < 4 || 2*content < spanBytes(spans[:n]))
 			if !generic {
 				allGeneric = false
 				answered = true

@@ -143,7 +143,7 @@ type loopDetector struct {
 	cfg LoopConfig
 	lex lexicon.Lists
 
-	restate, ask, generic, nonreq ClassID
+	restate, ask, generic, nonreq, lost ClassID
 }
 
 func newLoopDetector(cfg LoopConfig, lex lexicon.Lists) *loopDetector {
@@ -161,6 +161,7 @@ func (d *loopDetector) RegisterKeywords(k *Keywords) error {
 	d.ask = k.Add("loop.agent_ask", d.lex.Words("loop_agent_ask")...)
 	d.generic = k.Add("loop.generic", d.lex.Words("loop_generic")...)
 	d.nonreq = k.Add("loop.nonrequest", d.lex.Words("loop_nonrequest")...)
+	d.lost = k.Add("loop.agent_lost", d.lex.Words("loop_agent_lost")...)
 	return nil
 }
 
@@ -357,6 +358,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 	repeats, real, templates := 0, 0, 0 // real: restatements, not re-asks after a greeting
 	firstRepeat, firstTemplate := -1, -1
 	negAfter := false
+	lost := false // the agent said it did not understand
 	win := min(d.cfg.Window, len(custSig))
 	for i := range msgs {
 		m := &msgs[i]
@@ -375,6 +377,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			if in.Has(i, d.ask) {
 				lastAsk = i
 			}
+			lost = lost || in.Has(i, d.lost)
 			if generic {
 				continue
 			}
@@ -454,7 +457,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			lastCust = i
 		}
 	}
-	if real >= d.cfg.MinRepeats || real >= 1 && (negAfter || templates >= 1) {
+	if real >= d.cfg.MinRepeats || real >= 1 && (negAfter || lost || templates >= 1) {
 		first := firstRepeat
 		if first < 0 || (firstTemplate >= 0 && firstTemplate < first) {
 			first = firstTemplate

@@ -9,9 +9,12 @@ import (
 )
 
 // LoopConfig sets when messages count as repeats. Near-duplicates are found
-// by the Jaccard similarity of character-bigram signatures (each message's
-// bigrams hashed into 256 bits), compared only with the last Window messages
-// of the same role, so long chats cost linear time.
+// by the Jaccard similarity (or, for a short message inside a long one, the
+// containment) of character-bigram signatures: each message's bigrams hashed
+// into 256 bits, leaving out order cards, placeholders and greetings, so
+// that what is compared is what the message asks. A message is compared only
+// with the last Window messages of the same role, so long chats cost linear
+// time.
 type LoopConfig struct {
 	// Similarity is the Jaccard similarity at which a customer message
 	// restates an earlier one. Default 0.5: half the character pairs

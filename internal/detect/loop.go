@@ -9,9 +9,12 @@ import (
 )
 
 // LoopConfig sets when messages count as repeats. Near-duplicates are found
-// by the Jaccard similarity of character-bigram signatures (each message's
-// bigrams hashed into 256 bits), compared only with the last Window messages
-// of the same role, so long chats cost linear time.
+// by the Jaccard similarity (or, for a short message inside a long one, the
+// containment) of character-bigram signatures: each message's bigrams hashed
+// into 256 bits, leaving out order cards, placeholders and greetings, so
+// that what is compared is what the message asks. A message is compared only
+// with the last Window messages of the same role, so long chats cost linear
+// time.
 type LoopConfig struct {
 	// Similarity is the Jaccard similarity at which a customer message
 	// restates an earlier one. Default 0.5: half the character pairs
@@ -143,7 +146,7 @@ type loopDetector struct {
 	cfg LoopConfig
 	lex lexicon.Lists
 
-	restate, ask, generic, nonreq ClassID
+	restate, ask, generic, nonreq, lost ClassID
 }
 
 func newLoopDetector(cfg LoopConfig, lex lexicon.Lists) *loopDetector {
@@ -161,6 +164,7 @@ func (d *loopDetector) RegisterKeywords(k *Keywords) error {
 	d.ask = k.Add("loop.agent_ask", d.lex.Words("loop_agent_ask")...)
 	d.generic = k.Add("loop.generic", d.lex.Words("loop_generic")...)
 	d.nonreq = k.Add("loop.nonrequest", d.lex.Words("loop_nonrequest")...)
+	d.lost = k.Add("loop.agent_lost", d.lex.Words("loop_agent_lost")...)
 	return nil
 }
 
@@ -235,37 +239,148 @@ func isParticle(r rune) bool {
 type repeatKind uint8
 
 const (
-	notRepeat repeatKind = iota
+	notRepeat           repeatKind = iota
+	repeatAfterGreeting            // asked again after the chat's opening greeting: no circle yet
 	repeatAfterNonAnswer
 	repeatNearDuplicate
 	repeatRestated
 )
 
+// maxSpans bounds the covered ranges contentScan skips in one message;
+// further hits are rare and are simply not skipped.
+const maxSpans = 16
+
+// span is a byte range [0] to [1] of a normalized message.
+type span [2]int32
+
+// coveredSpans writes to buf the merged byte ranges that hits of class c
+// cover in message i, in increasing order, and returns how many there are.
+func coveredSpans(in *Input, i int, c ClassID, buf *[maxSpans]span) int {
+	if !in.may(i, c) {
+		return 0
+	}
+	hs := in.Hits[i]
+	n := 0
+	cur := int32(1 << 30)
+	for k := len(hs) - 1; k >= 0 && n < maxSpans; k-- { // hits are ordered by end: walk back
+		h := hs[k]
+		if h.Class != c || h.Start >= cur {
+			continue
+		}
+		end := min(h.End, cur)
+		if n > 0 && end >= buf[n-1][0] {
+			buf[n-1][0] = min(buf[n-1][0], h.Start)
+		} else {
+			buf[n] = span{h.Start, end}
+			n++
+		}
+		cur = buf[n-1][0]
+	}
+	for a, b := 0, n-1; a < b; a, b = a+1, b-1 {
+		buf[a], buf[b] = buf[b], buf[a]
+	}
+	return n
+}
+
+// contentScan is scanChars without the covered spans: the content bytes and
+// the bigram signature of what is left of s once greetings, order cards or
+// canned phrases are taken out, so that two messages sharing only an order
+// card do not look alike. CJK punctuation (。、「」) is not content either.
+func contentScan(s string, skip []span) (content int, g sig) {
+	var prev uint32
+	have := false
+	for i := 0; i < len(s); {
+		if len(skip) > 0 && int32(i) >= skip[0][0] {
+			if e := int(skip[0][1]); e > i {
+				i = e
+			}
+			skip = skip[1:]
+			have = false
+			continue
+		}
+		var key uint32
+		var size int
+		if b := s[i]; b < 0x80 {
+			key, size = uint32(b), 1
+		} else if b&0xF0 == 0xE0 && i+2 < len(s) {
+			key, size = uint32(b)<<16|uint32(s[i+1])<<8|uint32(s[i+2]), 3
+		} else {
+			key, size = charKeySlow(s, i)
+		}
+		i += size
+		if size == 1 && !(key >= 'a' && key <= 'z' || key >= '0' && key <= '9') || size == 3 && key>>8 == 0xE380 {
+			have = false // punctuation and spaces end a run: neither content nor bigrams
+			continue
+		}
+		if size == 1 {
+			content++
+		} else if !isParticle(keyRune(key, size)) {
+			content += size
+		}
+		if have {
+			h := prev*0x9E3779B1 ^ key*0x85EBCA77
+			h ^= h >> 15
+			h *= 0x2C1B3C6D
+			h ^= h >> 12
+			g.b[(h>>6)&3] |= 1 << (h & 63)
+			g.n++
+		}
+		prev, have = key, true
+	}
+	return content, g
+}
+
+// spanBytes is the number of bytes the spans cover.
+func spanBytes(sp []span) int {
+	b := 0
+	for _, x := range sp {
+		b += int(x[1] - x[0])
+	}
+	return b
+}
+
+// overlap returns the bigram bits two signatures share and the bits of each.
+func overlap(a, b *sig) (both, na, nb int) {
+	for k := range a.b {
+		both += bits.OnesCount64(a.b[k] & b.b[k])
+		na += bits.OnesCount64(a.b[k])
+		nb += bits.OnesCount64(b.b[k])
+	}
+	return both, na, nb
+}
+
 func (d *loopDetector) Inspect(in *Input, out *Output) {
 	msgs := in.Conv.Messages
 	const minContent = 9          // three Chinese characters
 	var custSig, agentSig [16]int // ring of earlier message numbers
+	var spans [maxSpans]span
 	nc, na := 0, 0
 	sigs := make([]sig, len(msgs))
-	lastSubst, agentSince, lastAsk := -1, 0, -1
-	allGeneric := true
+	lastSubst, agentSince, lastAsk, lastCust := -1, 0, -1, -1
+	allGeneric, answered := true, false
 	repeats, real, templates := 0, 0, 0 // real: restatements, not re-asks after a greeting
 	firstRepeat, firstTemplate := -1, -1
 	negAfter := false
+	lost := false // the agent said it did not understand
 	win := min(d.cfg.Window, len(custSig))
 	for i := range msgs {
 		m := &msgs[i]
 		switch m.Role {
 		case conversation.RoleAgent:
 			agentSince++
-			content, g := scanChars(in.Norm[i])
-			generic := residualOf(len(in.Norm[i]), coverage(in, i, d.generic), content) < 4 // at most one character left
+			n := coveredSpans(in, i, d.generic, &spans)
+			content, g := contentScan(in.Norm[i], spans[:n])
+			// A greeting or holding phrase with at most one character
+			// besides answers nothing; a bare "好的" or "是的" does.
+			generic := n > 0 && (content < 4 || 2*content < spanBytes(spans[:n]))
 			if !generic {
 				allGeneric = false
+				answered = true
 			}
 			if in.Has(i, d.ask) {
 				lastAsk = i
 			}
+			lost = lost || in.Has(i, d.lost)
 			if generic {
 				continue
 			}
@@ -274,7 +389,9 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 				for k := 1; k <= min(win, na); k++ {
 					j := agentSig[(na-k)%len(agentSig)]
 					if j < i-1 && jaccard(&sigs[i], &sigs[j]) >= d.cfg.TemplateSimilarity && customerBetween(msgs, j, i) {
-						templates++
+						if firstRepeat >= 0 {
+							templates++ // the same reply again after the customer restated
+						}
 						if firstTemplate < 0 {
 							firstTemplate = i
 						}
@@ -291,8 +408,9 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			if firstRepeat >= 0 && in.ClearlyNegative(i) {
 				negAfter = true
 			}
-			content, g := scanChars(in.Norm[i])
-			subst := residualOf(len(in.Norm[i]), coverage(in, i, d.nonreq), content) >= minContent
+			n := coveredSpans(in, i, d.nonreq, &spans)
+			content, g := contentScan(in.Norm[i], spans[:n])
+			subst := content >= minContent
 			kind := notRepeat
 			prev := -1
 			if in.Has(i, d.restate) && lastSubst >= 0 {
@@ -300,19 +418,22 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			}
 			if subst {
 				sigs[i] = g
-				// After a reply that answered nothing, asking again in other
-				// words counts: half the usual similarity is enough.
-				if kind == notRepeat && lastSubst >= 0 && agentSince > 0 && allGeneric &&
-					jaccard(&sigs[i], &sigs[lastSubst]) >= d.cfg.Similarity/2 {
+				if kind == notRepeat && lastSubst >= 0 && agentSince > 0 && allGeneric && d.afterNonAnswer(&sigs[i], &sigs[lastSubst]) {
 					kind, prev = repeatAfterNonAnswer, lastSubst
+					if !answered {
+						kind = repeatAfterGreeting
+					}
 				}
 				if kind == notRepeat && sigs[i].n >= 3 {
 					for k := 1; k <= min(win, nc); k++ {
 						j := custSig[(nc-k)%len(custSig)]
-						if lastAsk > j || !agentBetween(msgs, j, i) {
+						// The first reply to an agent asking for something
+						// (the order number again) answers it: a message
+						// like an earlier one is then no repeat.
+						if lastAsk > j && lastCust < lastAsk || !agentBetween(msgs, j, i) {
 							continue
 						}
-						if jaccard(&sigs[i], &sigs[j]) >= d.cfg.Similarity {
+						if d.nearDuplicate(&sigs[i], &sigs[j]) {
 							kind, prev = repeatNearDuplicate, j
 							break
 						}
@@ -323,8 +444,8 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			}
 			if kind != notRepeat {
 				repeats++
-				if kind != repeatAfterNonAnswer {
-					real++
+				if kind != repeatAfterGreeting && answered {
+					real++ // before any answer the chat cannot go in circles
 				}
 				if firstRepeat < 0 {
 					firstRepeat = i
@@ -336,9 +457,10 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			if subst {
 				lastSubst, agentSince, allGeneric = i, 0, true
 			}
+			lastCust = i
 		}
 	}
-	if real >= 1 && (repeats >= d.cfg.MinRepeats || negAfter || templates >= 1) {
+	if real >= d.cfg.MinRepeats || real >= 1 && (negAfter || lost || templates >= 1) {
 		first := firstRepeat
 		if first < 0 || (firstTemplate >= 0 && firstTemplate < first) {
 			first = firstTemplate
@@ -349,9 +471,36 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 	}
 }
 
+// afterNonAnswer reports whether customer signature a, sent after replies
+// that answered nothing, asks again what b asked. Re-asking in other words
+// is the rule there, so half the usual Jaccard similarity is enough, or
+// half of the shorter message's bigrams (at least three) found in the other:
+// "我要退货" after "我买了样东西，现在要退货".
+func (d *loopDetector) afterNonAnswer(a, b *sig) bool {
+	if jaccard(a, b) >= d.cfg.Similarity/2 {
+		return true
+	}
+	both, na, nb := overlap(a, b)
+	small := min(na, nb)
+	return small >= 3 && 2*both >= small
+}
+
+// nearDuplicate reports whether two customer messages ask the same thing:
+// similar as a whole, or the shorter one (five bigrams or more) found almost
+// entirely in the longer one, as when a customer re-sends only the question
+// of a long first message.
+func (d *loopDetector) nearDuplicate(a, b *sig) bool {
+	if jaccard(a, b) >= d.cfg.Similarity {
+		return true
+	}
+	both, na, nb := overlap(a, b)
+	small := min(na, nb)
+	return small >= 5 && 10*both >= 9*small
+}
+
 func repeatDetail(k repeatKind) string {
 	switch k {
-	case repeatAfterNonAnswer:
+	case repeatAfterGreeting, repeatAfterNonAnswer:
 		return "the customer asks again after a reply that answered nothing"
 	case repeatNearDuplicate:
 		return "the customer repeats an earlier request almost word for word"

@@ -1,20 +1,25 @@
 package detect
 
 import (
+	"unicode/utf8"
+
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
 )
 
 // repeatDetector emits repeat.contact when the text shows this is not the
 // first contact about the same problem: the customer says so ("上次说",
-// "第三次问了", "之前问过"), the agent looks up the earlier contact, or the
-// agent asks whether it is about the earlier issue and the customer
-// confirms. Platform flags such as JDDC's is_repeat are never read: they are
-// only for measuring this detector.
+// "第三次问了", "之前问过", "天天催"), the agent looks up or recalls the
+// earlier contact ("之前的记录", "刚才已经帮您提交过"), or the agent asks
+// whether it is about the earlier issue and the customer confirms ("是的",
+// "之前的 …"). The words name a contact, not any earlier event: "上次买的"
+// or "问过前台" are no signal, and a customer who says the problem is a new
+// one ("新的问题") gives none. Platform flags such as JDDC's is_repeat are
+// never read: they are only for measuring this detector.
 type repeatDetector struct {
 	lex lexicon.Lists
 
-	signal, agent, ask, confirm ClassID
+	signal, agent, ask, confirm, earlier, fresh ClassID
 }
 
 func newRepeatDetector(lex lexicon.Lists) *repeatDetector { return &repeatDetector{lex: lex} }
@@ -28,6 +33,8 @@ func (d *repeatDetector) RegisterKeywords(k *Keywords) error {
 	d.agent = k.Add("repeat.agent", d.lex.Words("repeat_agent")...)
 	d.ask = k.Add("repeat.ask", d.lex.Words("repeat_ask")...)
 	d.confirm = k.Add("repeat.confirm", d.lex.Words("repeat_confirm")...)
+	d.earlier = k.Add("repeat.earlier", d.lex.Words("repeat_earlier")...)
+	d.fresh = k.Add("repeat.new", d.lex.Words("repeat_new")...)
 	return nil
 }
 
@@ -45,12 +52,16 @@ func (d *repeatDetector) Inspect(in *Input, out *Output) {
 				return
 			}
 		case conversation.RoleCustomer:
+			if in.Has(i, d.fresh) { // "现在是新的问题": whatever it recalls, this is a new issue
+				asked = -1
+				continue
+			}
 			if h, ok := in.First(i, d.signal); ok {
 				d.add(in, []int{i}, "the customer refers to an earlier contact: "+quote(in.Matched(i, h)), out)
 				return
 			}
 			if asked >= 0 {
-				if in.Has(i, d.confirm) && runeLen(in.Norm[i]) <= 6 {
+				if d.confirms(in, i) {
 					d.add(in, []int{asked, i}, "the customer confirms coming about an earlier issue", out)
 					return
 				}
@@ -58,6 +69,27 @@ func (d *repeatDetector) Inspect(in *Input, out *Output) {
 			}
 		}
 	}
+}
+
+// confirms reports whether customer message i answers the agent's "is it
+// about the earlier issue?" with yes: a short yes-word reply ("是的"), or a
+// reply that opens by pointing at the earlier issue ("之前的 洗衣机降价",
+// "就是以前的"): the word within the first two characters and standing on
+// its own, not the start of a time ("之前三月份买的" is about a purchase).
+func (d *repeatDetector) confirms(in *Input, i int) bool {
+	if in.Has(i, d.confirm) && runeLen(in.Norm[i]) <= 6 {
+		return true
+	}
+	h, ok := in.First(i, d.earlier)
+	if !ok || h.Start > 6 {
+		return false
+	}
+	rest := in.Norm[i][h.End:]
+	if rest == "" || rest[0] < 0x80 && !(rest[0] >= 'a' && rest[0] <= 'z' || rest[0] >= '0' && rest[0] <= '9' || rest[0] == '[') {
+		return true // end of message, a space or punctuation
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	return isParticle(r) || r == '。' || r == '，'
 }
 
 func (d *repeatDetector) add(in *Input, msgs []int, why string, out *Output) {

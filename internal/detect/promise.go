@@ -26,7 +26,7 @@ type promiseDetector struct {
 	subject, action, done, future, benefit ClassID
 	timeW, event, neg, not, guarantee      ClassID
 	broken, said, contrast, can, cannot    ClassID
-	never, source, recall                  ClassID
+	never, source, recall, soon            ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -49,6 +49,7 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.timeW = k.Add("promise.time", w("promise_time")...)
 	d.event = k.Add("promise.event", w("promise_event")...)
 	d.neg = k.Add("promise.neg", w("promise_neg")...)
+	d.soon = k.Add("promise.soon", w("promise_soon")...)
 	d.not = k.Add("promise.not", w("promise_not")...)
 	d.guarantee = k.Add("promise.guarantee", append(w("promise_guarantee"), d.cfg.GuaranteeWords...)...)
 	d.broken = k.Add("promise.broken", w("promise_broken")...)
@@ -138,7 +139,7 @@ func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
 		return true
 	}
 	for _, h := range in.Hits[i] {
-		if h.Class == d.neg && h.Start >= cs && h.Start < to {
+		if h.Class == d.neg && h.Start >= cs && h.Start < to && !covered(in, i, d.soon, h.Start, h.End) {
 			return true
 		}
 	}
@@ -166,7 +167,9 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				if a.Class != d.action || a.Start < h.End || a.Start-h.End > 21 || !sameClause(s, int(h.End), int(a.Start)) {
 					continue
 				}
-				if covered(in, i, d.not, a.Start, a.End) || d.negated(in, i, h.Start, a.Start) {
+				// An offer or a lookup between actor and verb ("这边可以为您申请",
+				// "这边帮您查看后申请") says what could be done, not what will be.
+				if overlaps(in, i, d.not, h.Start, a.End) || d.negated(in, i, h.Start, a.Start) || customerActs(s, int(a.Start)) {
 					break
 				}
 				ps = append(ps, d.actionPromise(s, int(h.Start), a))
@@ -174,7 +177,9 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			}
 		case d.done, d.future:
 			// A hedge may also follow: "会给您尽快发出" commits to nothing.
-			if covered(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) {
+			// A lookup overlapping the phrase ("已经帮您查看了") reports what the
+			// agent saw, and "您已经申请" is the customer's own action.
+			if overlaps(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) || customerActs(s, int(h.Start)) {
 				continue
 			}
 			ps = append(ps, d.actionPromise(s, int(h.Start), h))
@@ -201,6 +206,30 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 		}
 	}
 	return ps
+}
+
+// customerActs reports whether the phrase at start has the customer as its
+// subject: "您" right before it, or before 已经/已/是 that lead into it
+// ("您已经申请过", "您已申请成功"), and not as the object of 帮/为/给/替/和/与
+// ("帮您已经…" names the shop as the actor).
+func customerActs(s string, start int) bool {
+	b := s[:start]
+	for _, adv := range [...]string{"已经", "已", "是", "都"} {
+		if strings.HasSuffix(b, adv) {
+			b = b[:len(b)-len(adv)]
+			break
+		}
+	}
+	if !strings.HasSuffix(b, "您") && !strings.HasSuffix(b, "你") {
+		return false
+	}
+	b = b[:len(b)-len("您")] // 您 and 你 are both three bytes
+	for _, p := range [...]string{"帮", "为", "给", "替", "和", "与", "跟", "向"} {
+		if strings.HasSuffix(b, p) {
+			return false
+		}
+	}
+	return true
 }
 
 // mergeTime adds time promise p, folding it into the previous one when both

@@ -26,7 +26,7 @@ type promiseDetector struct {
 	subject, action, done, future, benefit ClassID
 	timeW, event, neg, not, guarantee      ClassID
 	broken, said, contrast, can, cannot    ClassID
-	never, source, recall, soon            ClassID
+	never, source, recall, soon, third     ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -50,6 +50,7 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.event = k.Add("promise.event", w("promise_event")...)
 	d.neg = k.Add("promise.neg", w("promise_neg")...)
 	d.soon = k.Add("promise.soon", w("promise_soon")...)
+	d.third = k.Add("promise.third", w("promise_third")...)
 	d.not = k.Add("promise.not", w("promise_not")...)
 	d.guarantee = k.Add("promise.guarantee", append(w("promise_guarantee"), d.cfg.GuaranteeWords...)...)
 	d.broken = k.Add("promise.broken", w("promise_broken")...)
@@ -179,7 +180,8 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			// A hedge may also follow: "会给您尽快发出" commits to nothing.
 			// A lookup overlapping the phrase ("已经帮您查看了") reports what the
 			// agent saw, and "您已经申请" is the customer's own action.
-			if overlaps(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) || customerActs(s, int(h.Start)) {
+			if overlaps(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) || customerActs(s, int(h.Start)) ||
+				h.Class == d.future && d.thirdParty(in, i, h.Start) {
 				continue
 			}
 			ps = append(ps, d.actionPromise(s, int(h.Start), h))
@@ -206,6 +208,19 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 		}
 	}
 	return ps
+}
+
+// thirdParty reports whether the commitment at pos is made for an actor
+// outside the agent's service (promise_third: 配送员, 系统会, 商家) named
+// earlier in its clause, at most twelve characters before it.
+func (d *promiseDetector) thirdParty(in *Input, i int, pos int32) bool {
+	cs := max(int32(clauseStart(in.Norm[i], int(pos))), pos-36)
+	for _, h := range in.Hits[i] {
+		if h.Class == d.third && h.Start >= cs && h.Start < pos {
+			return true
+		}
+	}
+	return false
 }
 
 // customerActs reports whether the phrase at start has the customer as its
@@ -329,7 +344,8 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	var ev KeywordHit
 	found := false
 	for _, e := range in.Hits[i] {
-		if e.Class == d.event && e.Start >= cs && e.End <= ce && e.Start-h.End <= 24 && h.Start-e.End <= 24 {
+		if e.Class == d.event && e.Start >= cs && e.End <= ce && e.Start-h.End <= 24 && h.Start-e.End <= 24 &&
+			!namesTime(s[e.End:]) {
 			ev, found = e, true
 			break
 		}
@@ -344,7 +360,8 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 			}
 		}
 	}
-	if !found || d.negated(in, i, h.Start, h.End) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) {
+	if !found || d.negated(in, i, h.Start, h.End) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) ||
+		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) {
 		return promise{}, false
 	}
 	p := promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1, slot: map[string]any{},
@@ -368,6 +385,18 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		p.slot["when"] = w
 	}
 	return p, true
+}
+
+// namesTime reports whether the text after an event word makes it the name
+// of a time ("预计送货时间", "页面显示的是预计到达时间") rather than the event
+// promised; "到账时间3个工作日" still gives the time.
+func namesTime(after string) bool {
+	rest, ok := strings.CutPrefix(after, "时间")
+	if !ok {
+		return false
+	}
+	return rest == "" || !(rest[0] == '[' || rest[0] >= '0' && rest[0] <= '9' ||
+		strings.HasPrefix(rest, "是") || strings.HasPrefix(rest, "为") || strings.HasPrefix(rest, "在"))
 }
 
 // eventCategory groups event words so that two time commitments about the

@@ -27,6 +27,7 @@ type promiseDetector struct {
 	timeW, event, neg, not, guarantee      ClassID
 	broken, said, contrast, can, cannot    ClassID
 	never, source, recall, soon, third     ClassID
+	condition                              ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -51,6 +52,7 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.neg = k.Add("promise.neg", w("promise_neg")...)
 	d.soon = k.Add("promise.soon", w("promise_soon")...)
 	d.third = k.Add("promise.third", w("promise_third")...)
+	d.condition = k.Add("promise.condition", w("promise_condition")...)
 	d.not = k.Add("promise.not", w("promise_not")...)
 	d.guarantee = k.Add("promise.guarantee", append(w("promise_guarantee"), d.cfg.GuaranteeWords...)...)
 	d.broken = k.Add("promise.broken", w("promise_broken")...)
@@ -223,6 +225,31 @@ func (d *promiseDetector) thirdParty(in *Input, i int, pos int32) bool {
 	return false
 }
 
+// timetable reports whether the time at hit h (with event ev) runs from a
+// condition (promise_condition: "订单完成后3个工作日开具") said at most twelve
+// characters before it, with no actor for this customer (a promise_subject
+// word) and no estimate (预计) from the condition to the end of the clause:
+// the shop's general timetable, which reviewers do not count as a promise.
+func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
+	s := in.Norm[i]
+	end := int32(clauseEnd(s, int(max(h.End, ev.End))))
+	from := int32(-1)
+	for _, c := range in.Hits[i] {
+		if c.Class == d.condition && c.End <= h.Start && h.Start-c.End <= 36 {
+			from = c.Start
+		}
+	}
+	if from < 0 {
+		return false
+	}
+	for _, o := range in.Hits[i] {
+		if o.Start >= from && o.End <= end && (o.Class == d.subject || o.Class == d.timeW && s[o.Start:o.End] == "预计") {
+			return false
+		}
+	}
+	return true
+}
+
 // customerActs reports whether the phrase at start has the customer as its
 // subject: "您" right before it, or before 已经/已/是 that lead into it
 // ("您已经申请过", "您已申请成功"), and not as the object of 帮/为/给/替/和/与
@@ -361,7 +388,7 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		}
 	}
 	if !found || d.negated(in, i, h.Start, h.End) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) ||
-		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) {
+		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) {
 		return promise{}, false
 	}
 	p := promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1, slot: map[string]any{},

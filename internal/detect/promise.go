@@ -172,7 +172,8 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				}
 				// An offer or a lookup between actor and verb ("这边可以为您申请",
 				// "这边帮您查看后申请") says what could be done, not what will be.
-				if overlaps(in, i, d.not, h.Start, a.End) || d.negated(in, i, h.Start, a.Start) || customerActs(s, int(a.Start)) {
+				if overlaps(in, i, d.not, h.Start, a.End) || d.negated(in, i, h.Start, a.Start) || customerActs(s, int(a.Start)) ||
+					askedAction(s, int(h.Start), int(a.End)) {
 					break
 				}
 				ps = append(ps, d.actionPromise(s, int(h.Start), a))
@@ -183,7 +184,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			// A lookup overlapping the phrase ("已经帮您查看了") reports what the
 			// agent saw, and "您已经申请" is the customer's own action.
 			if overlaps(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) || customerActs(s, int(h.Start)) ||
-				h.Class == d.future && d.thirdParty(in, i, h.Start) {
+				h.Class == d.future && d.thirdParty(in, i, h.Start) || askedAction(s, int(h.Start), int(h.End)) {
 				continue
 			}
 			ps = append(ps, d.actionPromise(s, int(h.Start), h))
@@ -302,6 +303,44 @@ func asked(s string, from, to int) bool {
 	to = min(len(s), to+12) // the question word follows within four characters
 	seg := s[from:to]
 	return strings.Contains(seg, "吗") || strings.Contains(seg, "?") || strings.Contains(seg, "嘛")
+}
+
+// askedAction reports whether the action s[start:end] is asked about rather
+// than committed to: a yes/no question on it ("需要我帮您预约么", "已经联系过了
+// 是吗?"), 是否 or 要不要 before it ("是否为您解绑"), or a choice between two
+// ("短信通知您, 还是回电告知您"). An offer that only asks for consent ("帮您取消
+// 可以吗", "给您补偿5元, 您看可以吗") stays a commitment the customer can
+// accept, as reviewers mostly read it.
+func askedAction(s string, start, end int) bool {
+	cs, ce := clauseStart(s, start), clauseEnd(s, end)
+	head := s[cs:start]
+	if strings.Contains(head, "是否") || strings.Contains(head, "要不要") || strings.Contains(head, "还是") ||
+		strings.HasPrefix(s[min(ce+1, len(s)):], "还是") {
+		return true
+	}
+	// The question word must close the action's own clause within six
+	// characters: normalizing drops "~ " between Chinese characters, so a
+	// closing "请问还有什么可以帮您的吗?" may run on in the same clause.
+	if ce-end > 18 {
+		return false
+	}
+	tail := strings.TrimRight(s[end:ce], "呢啊呀")
+	q := ce < len(s) && s[ce] == '?'
+	for _, p := range [...]string{"吗", "么", "嘛"} {
+		if t, ok := strings.CutSuffix(tail, p); ok {
+			tail, q = t, true
+			break
+		}
+	}
+	if !q {
+		return false
+	}
+	for _, consent := range [...]string{"可以", "好", "行", "对", "可否"} {
+		if strings.HasSuffix(tail, consent) {
+			return false
+		}
+	}
+	return true
 }
 
 // actionPromise builds an action commitment: the verb and the words after

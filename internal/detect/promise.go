@@ -27,7 +27,7 @@ type promiseDetector struct {
 	timeW, event, neg, not, guarantee      ClassID
 	broken, said, contrast, can, cannot    ClassID
 	never, source, recall, soon, third     ClassID
-	condition                              ClassID
+	condition, pay                         ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -53,6 +53,7 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.soon = k.Add("promise.soon", w("promise_soon")...)
 	d.third = k.Add("promise.third", w("promise_third")...)
 	d.condition = k.Add("promise.condition", w("promise_condition")...)
+	d.pay = k.Add("promise.pay", w("promise_pay")...)
 	d.not = k.Add("promise.not", w("promise_not")...)
 	d.guarantee = k.Add("promise.guarantee", append(w("promise_guarantee"), d.cfg.GuaranteeWords...)...)
 	d.broken = k.Add("promise.broken", w("promise_broken")...)
@@ -188,17 +189,20 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				continue
 			}
 			ps = append(ps, d.actionPromise(s, int(h.Start), h))
-		case d.benefit:
+		case d.benefit, d.pay:
 			if d.negated(in, i, h.Start, h.Start) || asked(s, int(h.Start), int(h.End)) {
 				continue
 			}
 			p := promise{kind: PromiseAmount, start: int(h.Start), end: int(h.End), days: -1,
 				slot: map[string]any{"benefit": s[h.Start:h.End]}}
-			if v, ok := amountIn(s, clauseStart(s, int(h.Start)), clauseEnd(s, int(h.End))); ok {
+			v, ok := amountIn(s, clauseStart(s, int(h.Start)), clauseEnd(s, int(h.End)))
+			if ok {
 				p.slot["yuan"] = v
 				if f, isNum := v.(float64); isNum {
 					p.amount = f
 				}
+			} else if h.Class == d.pay {
+				continue // paying the customer counts only with an amount
 			}
 			ps = append(ps, p)
 		case d.timeW:
@@ -418,8 +422,14 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	}
 	if !found && w != "预计" && w != "最快" {
 		// "预计3个工作日", "最快是明天": the estimate itself is the commitment.
+		// So is a number of working days ("一个工作日", "一般3-5个工作日"):
+		// only the shop's own processing is counted in them, and it is how
+		// agents answer "多久".
+		if unitWord(w) == "within_workdays" {
+			ev, found = KeywordHit{Class: d.event, Start: h.Start, End: h.End}, true
+		}
 		for _, e := range in.Hits[i] {
-			if e.Class == d.timeW && e.End <= h.Start && h.Start-e.End <= 12 && e.Start >= cs {
+			if e.Class == d.timeW && e.End <= h.Start && h.Start-e.End <= 24 && e.Start >= cs {
 				if m := s[e.Start:e.End]; m == "预计" || m == "最快" {
 					ev, found = KeywordHit{Class: d.event, Start: h.Start, End: h.End}, true
 				}
@@ -444,7 +454,7 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 			return promise{}, false
 		}
 		p.slot[unitWord(w)] = n
-	case strings.HasSuffix(w, "号") || strings.HasSuffix(w, "日") || strings.HasSuffix(w, "点") || w == "[日期x]" || strings.HasSuffix(w, "号前"):
+	case strings.HasSuffix(w, "号") || strings.HasSuffix(w, "日") || strings.HasSuffix(w, "点") || strings.HasSuffix(w, "点左右") || w == "[日期x]" || strings.HasSuffix(w, "号前"):
 		b := max(int(cs), int(h.Start)-12)
 		p.slot["date"] = s[b:h.End]
 	default: // 预计, 最快, 尽快, 下午 …
@@ -471,11 +481,11 @@ func eventCategory(e string) string {
 	switch e {
 	case "发货", "发出", "寄出", "寄过去", "出库":
 		return "ship"
-	case "送达", "送到", "到达", "到货", "配送", "派送", "送货", "给您送", "上门":
+	case "送达", "送到", "到达", "到货", "配送", "派送", "送货", "给您送", "上门", "能到":
 		return "deliver"
 	case "到账", "退款", "退回", "返还":
 		return "refund"
-	case "回电", "回复", "联系", "短信":
+	case "回电", "回复", "联系", "短信", "答复":
 		return "contact"
 	}
 	return "other"

@@ -547,7 +547,12 @@ func (d *promiseDetector) overPolicy(in *Input, i int, ps []promise) string {
 	for _, p := range ps {
 		switch p.kind {
 		case PromiseTime:
+			// Couriers decide delivery and shipping dates, so only those may
+			// not be guaranteed; "24小时内一定给您答复" is the shop's own call.
 			for _, g := range in.Hits[i] {
+				if p.event != "ship" && p.event != "deliver" {
+					break
+				}
 				if g.Class == d.guarantee && sameClause(s, int(g.Start), p.start) && int(g.Start) >= p.start-1 && int(g.End) <= p.end+1 {
 					return fmt.Sprintf("a guaranteed date (%q) is never to be promised", s[g.Start:g.End])
 				}

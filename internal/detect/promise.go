@@ -164,11 +164,13 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 		}
 		switch h.Class {
 		case d.subject:
-			if overlaps(in, i, d.not, h.Start, h.End) {
+			// "配送员为您预约": the courier, not the agent, is the actor.
+			if overlaps(in, i, d.not, h.Start, h.End) || d.thirdParty(in, i, h.Start) {
 				continue
 			}
 			for _, a := range hits {
-				if a.Class != d.action || a.Start < h.End || a.Start-h.End > 21 || !sameClause(s, int(h.End), int(a.Start)) {
+				if a.Class != d.action || a.Start < h.End || a.Start-h.End > 21 || !sameClause(s, int(h.End), int(a.Start)) ||
+					covered(in, i, d.third, a.Start, a.End) { // 配送 in 配送员 is a noun
 					continue
 				}
 				// An offer or a lookup between actor and verb ("这边可以为您申请",
@@ -185,7 +187,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			// A lookup overlapping the phrase ("已经帮您查看了") reports what the
 			// agent saw, and "您已经申请" is the customer's own action.
 			if overlaps(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) || customerActs(s, int(h.Start)) ||
-				h.Class == d.future && d.thirdParty(in, i, h.Start) || askedAction(s, int(h.Start), int(h.End)) {
+				d.thirdParty(in, i, h.Start) || askedAction(s, int(h.Start), int(h.End)) {
 				continue
 			}
 			ps = append(ps, d.actionPromise(s, int(h.Start), h))
@@ -415,7 +417,7 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	found := false
 	for _, e := range in.Hits[i] {
 		if e.Class == d.event && e.Start >= cs && e.End <= ce && e.Start-h.End <= 24 && h.Start-e.End <= 24 &&
-			!namesTime(s[e.End:]) {
+			!namesTime(s[e.End:]) && !(e.End <= h.Start && onlyNumber(s[e.End:h.Start]) && unitWord(w) != "") {
 			ev, found = e, true
 			break
 		}
@@ -436,7 +438,9 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 			}
 		}
 	}
-	if !found || d.negated(in, i, h.Start, h.End) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) ||
+	// A negation or hedge between the time and its event ("今天可能到不了")
+	// undoes it as much as one before the time.
+	if !found || d.negated(in, i, h.Start, max(h.End, ev.Start)) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) ||
 		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) {
 		return promise{}, false
 	}
@@ -461,6 +465,31 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		p.slot["when"] = w
 	}
 	return p, true
+}
+
+// onlyNumber reports whether s is nothing but a number or range ("3",
+// "[数字x]-[数字x]", "三到五个"): an event right before a duration made of it
+// ("订单完成7天内", "完成[数字x]小时后") is where the duration starts, not
+// what it promises.
+func onlyNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+next:
+	for len(s) > 0 {
+		for _, p := range placeholders {
+			if rest, ok := strings.CutPrefix(s, p); ok {
+				s = rest
+				continue next
+			}
+		}
+		r, size := utf8.DecodeRuneInString(s)
+		if _, cn := cnDigit(r); !cn && (r < '0' || r > '9') && !strings.ContainsRune("-~到至个", r) {
+			return false
+		}
+		s = s[size:]
+	}
+	return true
 }
 
 // namesTime reports whether the text after an event word makes it the name

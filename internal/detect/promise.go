@@ -175,8 +175,9 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				}
 				// An offer or a lookup between actor and verb ("这边可以为您申请",
 				// "这边帮您查看后申请") says what could be done, not what will be.
+				// "给您开具的是电子发票" names what was done, it commits to nothing.
 				if overlaps(in, i, d.not, h.Start, a.End) || d.negated(in, i, h.Start, a.Start) || customerActs(s, int(a.Start)) ||
-					askedAction(s, int(h.Start), int(a.End)) {
+					askedAction(s, int(h.Start), int(a.End)) || strings.HasPrefix(s[a.End:], "的是") {
 					break
 				}
 				ps = append(ps, d.actionPromise(s, int(h.Start), a))

@@ -177,7 +177,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				// "这边帮您查看后申请") says what could be done, not what will be.
 				// "给您开具的是电子发票" names what was done, it commits to nothing.
 				if overlaps(in, i, d.not, h.Start, a.End) || d.negated(in, i, h.Start, a.Start) || customerActs(s, int(a.Start)) ||
-					askedAction(s, int(h.Start), int(a.End)) || strings.HasPrefix(s[a.End:], "的是") {
+					askedAction(s, int(h.Start), int(a.End)) || strings.HasPrefix(s[a.End:], "的是") || cannotAfter(s[a.End:]) {
 					break
 				}
 				ps = append(ps, d.actionPromise(s, int(h.Start), a))
@@ -188,7 +188,8 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			// A lookup overlapping the phrase ("已经帮您查看了") reports what the
 			// agent saw, and "您已经申请" is the customer's own action.
 			if overlaps(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) || customerActs(s, int(h.Start)) ||
-				d.thirdParty(in, i, h.Start) || askedAction(s, int(h.Start), int(h.End)) {
+				d.thirdParty(in, i, h.Start) || askedAction(s, int(h.Start), int(h.End)) ||
+				h.Class == d.future && vagueAfter(s[h.Start:h.End], s[h.End:]) {
 				continue
 			}
 			ps = append(ps, d.actionPromise(s, int(h.Start), h))
@@ -310,6 +311,25 @@ func asked(s string, from, to int) bool {
 	to = min(len(s), to+12) // the question word follows within four characters
 	seg := s[from:to]
 	return strings.Contains(seg, "吗") || strings.Contains(seg, "?") || strings.Contains(seg, "嘛")
+}
+
+// vagueAfter reports whether a future phrase that only names the customer
+// as beneficiary ("会为您", "会给您", "会帮您") is followed by 处理 or 解决
+// ("小妹都会为您处理的"): that names no step the customer can hold the shop
+// to, which is why 处理 is no promise_action either. "告知您处理结果" names
+// its step, 告知.
+func vagueAfter(phrase, after string) bool {
+	switch phrase {
+	case "会为您", "会给您", "会帮您":
+		return strings.HasPrefix(after, "处理") || strings.HasPrefix(after, "解决")
+	}
+	return false
+}
+
+// cannotAfter reports whether the text after a verb denies it with a
+// potential complement ("取消不了", "改不到", "退不成").
+func cannotAfter(after string) bool {
+	return strings.HasPrefix(after, "不了") || strings.HasPrefix(after, "不到") || strings.HasPrefix(after, "不成")
 }
 
 // askedAction reports whether the action s[start:end] is asked about rather

@@ -27,7 +27,7 @@ type promiseDetector struct {
 	timeW, event, neg, not, guarantee      ClassID
 	broken, said, contrast, can, cannot    ClassID
 	never, source, recall, soon, third     ClassID
-	condition, pay                         ClassID
+	condition, pay, correction             ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -54,6 +54,7 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.third = k.Add("promise.third", w("promise_third")...)
 	d.condition = k.Add("promise.condition", w("promise_condition")...)
 	d.pay = k.Add("promise.pay", w("promise_pay")...)
+	d.correction = k.Add("promise.correction", w("promise_correction")...)
 	d.not = k.Add("promise.not", w("promise_not")...)
 	d.guarantee = k.Add("promise.guarantee", append(w("promise_guarantee"), d.cfg.GuaranteeWords...)...)
 	d.broken = k.Add("promise.broken", w("promise_broken")...)

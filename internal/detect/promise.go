@@ -135,20 +135,40 @@ func overlaps(in *Input, i int, c ClassID, s, e int32) bool {
 // start of the clause holding pos and the end offset to.
 func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
 	// A clause may run on where the writer used no punctuation: look back
-	// at most four characters.
+	// at most four characters (a placeholder such as [数字x] is one).
 	cs0 := int32(clauseStart(in.Norm[i], int(pos)))
-	cs := max(cs0, pos-12)
+	cs := max(cs0, int32(backChars(in.Norm[i], int(pos), 4)))
 	// A condition in the clause before ("可以的话, 帮您申请") makes the
 	// commitment conditional, not a promise yet.
 	if before := strings.TrimRight(in.Norm[i][:cs0], " ,"); strings.HasSuffix(before, "的话") {
 		return true
 	}
 	for _, h := range in.Hits[i] {
-		if h.Class == d.neg && h.Start >= cs && h.Start < to && !covered(in, i, d.soon, h.Start, h.End) {
+		if h.Class == d.neg && h.End > cs && h.Start < to && !covered(in, i, d.soon, h.Start, h.End) {
 			return true
 		}
 	}
 	return false
+}
+
+// backChars returns the offset n characters before pos in s, counting a
+// placeholder ("[数字x]") as the one value it stands for.
+func backChars(s string, pos, n int) int {
+	// A hit may start inside a placeholder ("x]号" in "[数字x]号").
+	if k := strings.LastIndexByte(s[:pos], '['); k >= 0 && pos-k < 12 && strings.IndexByte(s[k:pos], ']') < 0 {
+		pos = k
+	}
+	for ; n > 0 && pos > 0; n-- {
+		if s[pos-1] == ']' {
+			if k := strings.LastIndexByte(s[:pos], '['); k >= 0 && pos-k <= 12 {
+				pos = k
+				continue
+			}
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:pos])
+		pos -= size
+	}
+	return pos
 }
 
 // maxPromisesPerMessage bounds the commitments read from one message: a
@@ -181,7 +201,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 					askedAction(s, int(h.Start), int(a.End)) || strings.HasPrefix(s[a.End:], "的是") || cannotAfter(s[a.End:]) {
 					break
 				}
-				ps = append(ps, d.actionPromise(s, int(h.Start), a))
+				ps = addAction(ps, d.actionPromise(s, int(h.Start), a))
 				break
 			}
 		case d.done, d.future:
@@ -193,7 +213,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				h.Class == d.future && vagueAfter(s[h.Start:h.End], s[h.End:]) {
 				continue
 			}
-			ps = append(ps, d.actionPromise(s, int(h.Start), h))
+			ps = addAction(ps, d.actionPromise(s, int(h.Start), h))
 		case d.benefit, d.pay:
 			if d.negated(in, i, h.Start, h.Start) || asked(s, int(h.Start), int(h.End)) {
 				continue
@@ -224,11 +244,33 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 
 // thirdParty reports whether the commitment at pos is made for an actor
 // outside the agent's service (promise_third: 配送员, 系统会, 商家) named
-// earlier in its clause, at most twelve characters before it.
+// earlier in its clause, at most twelve characters before it. A third party
+// that is the object of the agent's own step ("联系了商家已帮您处理",
+// "和站点说一下") is no actor.
 func (d *promiseDetector) thirdParty(in *Input, i int, pos int32) bool {
-	cs := max(int32(clauseStart(in.Norm[i], int(pos))), pos-36)
+	s := in.Norm[i]
+	cs := max(int32(clauseStart(s, int(pos))), pos-36)
 	for _, h := range in.Hits[i] {
-		if h.Class == d.third && h.Start >= cs && h.Start < pos {
+		if h.Class == d.third && h.Start >= cs && h.Start < pos && !d.objectOf(in, i, h.Start) {
+			return true
+		}
+	}
+	return false
+}
+
+// objectOf reports whether the noun at start is the object of a verb or
+// preposition right before it: an action word (联系, 通知) ending at most
+// two characters before in the same clause, or 和/跟/与/给/让/向/找/问
+// directly before.
+func (d *promiseDetector) objectOf(in *Input, i int, start int32) bool {
+	before := in.Norm[i][:start]
+	for _, p := range [...]string{"和", "跟", "与", "给", "让", "向", "找", "问"} {
+		if strings.HasSuffix(before, p) {
+			return true
+		}
+	}
+	for _, a := range in.Hits[i] {
+		if a.Class == d.action && a.End <= start && start-a.End <= 6 && sameClause(in.Norm[i], int(a.End), int(start)) {
 			return true
 		}
 	}
@@ -282,6 +324,18 @@ func customerActs(s string, start int) bool {
 		}
 	}
 	return true
+}
+
+// addAction adds action promise p unless the message already holds the
+// same verb with the same object: "这边帮您联系站点" reaches 联系 from both
+// 这边 and 帮您, and follow-up needs it once.
+func addAction(ps []promise, p promise) []promise {
+	for _, q := range ps {
+		if q.end == p.end && q.slot["verb"] == p.slot["verb"] && q.slot["object"] == p.slot["object"] {
+			return ps
+		}
+	}
+	return append(ps, p)
 }
 
 // mergeTime adds time promise p, folding it into the previous one when both

@@ -47,6 +47,23 @@ func TestPromiseSlots(t *testing.T) {
 	}
 }
 
+// TestPromiseOnce checks that a verb reached from two actor words ("这边"
+// and "帮您" before 联系) is one commitment in the finding's data.
+func TestPromiseOnce(t *testing.T) {
+	eng, err := NewEngine([]Detector{newPromiseDetector(DefaultPolicyConfig(), testLexicon(t))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv := &conversation.Conversation{ID: "t", Messages: []conversation.Message{{Role: conversation.RoleAgent, Text: "这边帮您联系站点"}}}
+	_, out := eng.Inspect(conv, nil)
+	if len(out.Findings) != 1 {
+		t.Fatalf("got %v", out.Findings)
+	}
+	if ps, ok := out.Findings[0].Data["promises"]; ok {
+		t.Errorf("one commitment listed as several: %v", ps)
+	}
+}
+
 // TestConfigYAML checks that the example config parses, keeps defaults for
 // keys it leaves out, and validates.
 func TestConfigYAML(t *testing.T) {

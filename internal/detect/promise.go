@@ -396,9 +396,18 @@ func cannotAfter(after string) bool {
 func askedAction(s string, start, end int) bool {
 	cs, ce := clauseStart(s, start), clauseEnd(s, end)
 	head := s[cs:start]
-	if strings.Contains(head, "是否") || strings.Contains(head, "要不要") || strings.Contains(head, "还是") ||
-		strings.HasPrefix(s[min(ce+1, len(s)):], "还是") {
+	if strings.Contains(head, "是否") || strings.Contains(head, "要不要") {
 		return true
+	}
+	// 还是 asks for a choice only in a question ("是短信通知您, 还是电话告知
+	// 您呢"); "还是希望您再等等" is "still".
+	if strings.Contains(head, "还是") && questionEnds(s[cs:ce], s[ce:]) {
+		return true
+	}
+	if next := s[min(ce+1, len(s)):]; strings.HasPrefix(next, "还是") {
+		if ne := clauseEnd(next, 0); questionEnds(next[:ne], next[ne:]) {
+			return true
+		}
 	}
 	// The question word must close the action's own clause within six
 	// characters: normalizing drops "~ " between Chinese characters, so a
@@ -423,6 +432,21 @@ func askedAction(s string, start, end int) bool {
 		}
 	}
 	return true
+}
+
+// questionEnds reports whether clause, followed by rest, ends as a question:
+// with 吗/么/嘛/呢 or a question mark.
+func questionEnds(clause, rest string) bool {
+	if strings.HasPrefix(rest, "?") {
+		return true
+	}
+	clause = strings.TrimRight(clause, "啊呀哦")
+	for _, p := range [...]string{"吗", "么", "嘛", "呢"} {
+		if strings.HasSuffix(clause, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // actionPromise builds an action commitment: the verb and the words after

@@ -26,7 +26,8 @@ type promiseDetector struct {
 	subject, action, done, future, benefit ClassID
 	timeW, event, neg, not, guarantee      ClassID
 	broken, said, contrast, can, cannot    ClassID
-	never, source, recall                  ClassID
+	never, source, recall, soon, third     ClassID
+	condition, pay, correction             ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -49,6 +50,11 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.timeW = k.Add("promise.time", w("promise_time")...)
 	d.event = k.Add("promise.event", w("promise_event")...)
 	d.neg = k.Add("promise.neg", w("promise_neg")...)
+	d.soon = k.Add("promise.soon", w("promise_soon")...)
+	d.third = k.Add("promise.third", w("promise_third")...)
+	d.condition = k.Add("promise.condition", w("promise_condition")...)
+	d.pay = k.Add("promise.pay", w("promise_pay")...)
+	d.correction = k.Add("promise.correction", w("promise_correction")...)
 	d.not = k.Add("promise.not", w("promise_not")...)
 	d.guarantee = k.Add("promise.guarantee", append(w("promise_guarantee"), d.cfg.GuaranteeWords...)...)
 	d.broken = k.Add("promise.broken", w("promise_broken")...)
@@ -129,20 +135,40 @@ func overlaps(in *Input, i int, c ClassID, s, e int32) bool {
 // start of the clause holding pos and the end offset to.
 func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
 	// A clause may run on where the writer used no punctuation: look back
-	// at most four characters.
+	// at most four characters (a placeholder such as [数字x] is one).
 	cs0 := int32(clauseStart(in.Norm[i], int(pos)))
-	cs := max(cs0, pos-12)
+	cs := max(cs0, int32(backChars(in.Norm[i], int(pos), 4)))
 	// A condition in the clause before ("可以的话, 帮您申请") makes the
 	// commitment conditional, not a promise yet.
 	if before := strings.TrimRight(in.Norm[i][:cs0], " ,"); strings.HasSuffix(before, "的话") {
 		return true
 	}
 	for _, h := range in.Hits[i] {
-		if h.Class == d.neg && h.Start >= cs && h.Start < to {
+		if h.Class == d.neg && h.End > cs && h.Start < to && !covered(in, i, d.soon, h.Start, h.End) {
 			return true
 		}
 	}
 	return false
+}
+
+// backChars returns the offset n characters before pos in s, counting a
+// placeholder ("[数字x]") as the one value it stands for.
+func backChars(s string, pos, n int) int {
+	// A hit may start inside a placeholder ("x]号" in "[数字x]号").
+	if k := strings.LastIndexByte(s[:pos], '['); k >= 0 && pos-k < 12 && strings.IndexByte(s[k:pos], ']') < 0 {
+		pos = k
+	}
+	for ; n > 0 && pos > 0; n-- {
+		if s[pos-1] == ']' {
+			if k := strings.LastIndexByte(s[:pos], '['); k >= 0 && pos-k <= 12 {
+				pos = k
+				continue
+			}
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:pos])
+		pos -= size
+	}
+	return pos
 }
 
 // maxPromisesPerMessage bounds the commitments read from one message: a
@@ -159,36 +185,49 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 		}
 		switch h.Class {
 		case d.subject:
-			if overlaps(in, i, d.not, h.Start, h.End) {
+			// "配送员为您预约": the courier, not the agent, is the actor.
+			if overlaps(in, i, d.not, h.Start, h.End) || d.thirdParty(in, i, h.Start) {
 				continue
 			}
 			for _, a := range hits {
-				if a.Class != d.action || a.Start < h.End || a.Start-h.End > 21 || !sameClause(s, int(h.End), int(a.Start)) {
+				if a.Class != d.action || a.Start < h.End || a.Start-h.End > 21 || !sameClause(s, int(h.End), int(a.Start)) ||
+					covered(in, i, d.third, a.Start, a.End) { // 配送 in 配送员 is a noun
 					continue
 				}
-				if covered(in, i, d.not, a.Start, a.End) || d.negated(in, i, h.Start, a.Start) {
+				// An offer or a lookup between actor and verb ("这边可以为您申请",
+				// "这边帮您查看后申请") says what could be done, not what will be.
+				// "给您开具的是电子发票" names what was done, it commits to nothing.
+				if overlaps(in, i, d.not, h.Start, a.End) || d.negated(in, i, h.Start, a.Start) || customerActs(s, int(a.Start)) ||
+					askedAction(s, int(h.Start), int(a.End)) || strings.HasPrefix(s[a.End:], "的是") || cannotAfter(s[a.End:]) {
 					break
 				}
-				ps = append(ps, d.actionPromise(s, int(h.Start), a))
+				ps = addAction(ps, d.actionPromise(s, int(h.Start), a))
 				break
 			}
 		case d.done, d.future:
 			// A hedge may also follow: "会给您尽快发出" commits to nothing.
-			if covered(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) {
+			// A lookup overlapping the phrase ("已经帮您查看了") reports what the
+			// agent saw, and "您已经申请" is the customer's own action.
+			if overlaps(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) || customerActs(s, int(h.Start)) ||
+				d.thirdParty(in, i, h.Start) || askedAction(s, int(h.Start), int(h.End)) ||
+				h.Class == d.future && vagueAfter(s[h.Start:h.End], s[h.End:]) {
 				continue
 			}
-			ps = append(ps, d.actionPromise(s, int(h.Start), h))
-		case d.benefit:
+			ps = addAction(ps, d.actionPromise(s, int(h.Start), h))
+		case d.benefit, d.pay:
 			if d.negated(in, i, h.Start, h.Start) || asked(s, int(h.Start), int(h.End)) {
 				continue
 			}
 			p := promise{kind: PromiseAmount, start: int(h.Start), end: int(h.End), days: -1,
 				slot: map[string]any{"benefit": s[h.Start:h.End]}}
-			if v, ok := amountIn(s, clauseStart(s, int(h.Start)), clauseEnd(s, int(h.End))); ok {
+			v, ok := amountIn(s, clauseStart(s, int(h.Start)), clauseEnd(s, int(h.End)))
+			if ok {
 				p.slot["yuan"] = v
 				if f, isNum := v.(float64); isNum {
 					p.amount = f
 				}
+			} else if h.Class == d.pay {
+				continue // paying the customer counts only with an amount
 			}
 			ps = append(ps, p)
 		case d.timeW:
@@ -201,6 +240,102 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 		}
 	}
 	return ps
+}
+
+// thirdParty reports whether the commitment at pos is made for an actor
+// outside the agent's service (promise_third: 配送员, 系统会, 商家) named
+// earlier in its clause, at most twelve characters before it. A third party
+// that is the object of the agent's own step ("联系了商家已帮您处理",
+// "和站点说一下") is no actor.
+func (d *promiseDetector) thirdParty(in *Input, i int, pos int32) bool {
+	s := in.Norm[i]
+	cs := max(int32(clauseStart(s, int(pos))), pos-36)
+	for _, h := range in.Hits[i] {
+		if h.Class == d.third && h.Start >= cs && h.Start < pos && !d.objectOf(in, i, h.Start) {
+			return true
+		}
+	}
+	return false
+}
+
+// objectOf reports whether the noun at start is the object of a verb or
+// preposition right before it: an action word (联系, 通知) ending at most
+// two characters before in the same clause, or 和/跟/与/给/让/向/找/问
+// directly before.
+func (d *promiseDetector) objectOf(in *Input, i int, start int32) bool {
+	before := in.Norm[i][:start]
+	for _, p := range [...]string{"和", "跟", "与", "给", "让", "向", "找", "问"} {
+		if strings.HasSuffix(before, p) {
+			return true
+		}
+	}
+	for _, a := range in.Hits[i] {
+		if a.Class == d.action && a.End <= start && start-a.End <= 6 && sameClause(in.Norm[i], int(a.End), int(start)) {
+			return true
+		}
+	}
+	return false
+}
+
+// timetable reports whether the time at hit h (with event ev) runs from a
+// condition (promise_condition: "订单完成后3个工作日开具") said at most twelve
+// characters before it, with no actor for this customer (a promise_subject
+// word) and no estimate (预计) from the condition to the end of the clause:
+// the shop's general timetable, which reviewers do not count as a promise.
+func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
+	s := in.Norm[i]
+	end := int32(clauseEnd(s, int(max(h.End, ev.End))))
+	from := int32(-1)
+	for _, c := range in.Hits[i] {
+		if c.Class == d.condition && c.End <= h.Start && h.Start-c.End <= 36 {
+			from = c.Start
+		}
+	}
+	if from < 0 {
+		return false
+	}
+	for _, o := range in.Hits[i] {
+		if o.Start >= from && o.End <= end && (o.Class == d.subject || o.Class == d.timeW && s[o.Start:o.End] == "预计") {
+			return false
+		}
+	}
+	return true
+}
+
+// customerActs reports whether the phrase at start has the customer as its
+// subject: "您" right before it, or before 已经/已/是 that lead into it
+// ("您已经申请过", "您已申请成功"), and not as the object of 帮/为/给/替/和/与
+// ("帮您已经…" names the shop as the actor).
+func customerActs(s string, start int) bool {
+	b := s[:start]
+	for _, adv := range [...]string{"已经", "已", "是", "都"} {
+		if strings.HasSuffix(b, adv) {
+			b = b[:len(b)-len(adv)]
+			break
+		}
+	}
+	if !strings.HasSuffix(b, "您") && !strings.HasSuffix(b, "你") {
+		return false
+	}
+	b = b[:len(b)-len("您")] // 您 and 你 are both three bytes
+	for _, p := range [...]string{"帮", "为", "给", "替", "和", "与", "跟", "向"} {
+		if strings.HasSuffix(b, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// addAction adds action promise p unless the message already holds the
+// same verb with the same object: "这边帮您联系站点" reaches 联系 from both
+// 这边 and 帮您, and follow-up needs it once.
+func addAction(ps []promise, p promise) []promise {
+	for _, q := range ps {
+		if q.end == p.end && q.slot["verb"] == p.slot["verb"] && q.slot["object"] == p.slot["object"] {
+			return ps
+		}
+	}
+	return append(ps, p)
 }
 
 // mergeTime adds time promise p, folding it into the previous one when both
@@ -231,6 +366,87 @@ func asked(s string, from, to int) bool {
 	to = min(len(s), to+12) // the question word follows within four characters
 	seg := s[from:to]
 	return strings.Contains(seg, "吗") || strings.Contains(seg, "?") || strings.Contains(seg, "嘛")
+}
+
+// vagueAfter reports whether a future phrase that only names the customer
+// as beneficiary ("会为您", "会给您", "会帮您") is followed by 处理 or 解决
+// ("小妹都会为您处理的"): that names no step the customer can hold the shop
+// to, which is why 处理 is no promise_action either. "告知您处理结果" names
+// its step, 告知.
+func vagueAfter(phrase, after string) bool {
+	switch phrase {
+	case "会为您", "会给您", "会帮您":
+		return strings.HasPrefix(after, "处理") || strings.HasPrefix(after, "解决")
+	}
+	return false
+}
+
+// cannotAfter reports whether the text after a verb denies it with a
+// potential complement ("取消不了", "改不到", "退不成").
+func cannotAfter(after string) bool {
+	return strings.HasPrefix(after, "不了") || strings.HasPrefix(after, "不到") || strings.HasPrefix(after, "不成")
+}
+
+// askedAction reports whether the action s[start:end] is asked about rather
+// than committed to: a yes/no question on it ("需要我帮您预约么", "已经联系过了
+// 是吗?"), 是否 or 要不要 before it ("是否为您解绑"), or a choice between two
+// ("短信通知您, 还是回电告知您"). An offer that only asks for consent ("帮您取消
+// 可以吗", "给您补偿5元, 您看可以吗") stays a commitment the customer can
+// accept, as reviewers mostly read it.
+func askedAction(s string, start, end int) bool {
+	cs, ce := clauseStart(s, start), clauseEnd(s, end)
+	head := s[cs:start]
+	if strings.Contains(head, "是否") || strings.Contains(head, "要不要") {
+		return true
+	}
+	// 还是 asks for a choice only in a question ("是短信通知您, 还是电话告知
+	// 您呢"); "还是希望您再等等" is "still".
+	if strings.Contains(head, "还是") && questionEnds(s[cs:ce], s[ce:]) {
+		return true
+	}
+	if next := s[min(ce+1, len(s)):]; strings.HasPrefix(next, "还是") {
+		if ne := clauseEnd(next, 0); questionEnds(next[:ne], next[ne:]) {
+			return true
+		}
+	}
+	// The question word must close the action's own clause within six
+	// characters: normalizing drops "~ " between Chinese characters, so a
+	// closing "请问还有什么可以帮您的吗?" may run on in the same clause.
+	if ce-end > 18 {
+		return false
+	}
+	tail := strings.TrimRight(s[end:ce], "呢啊呀")
+	q := ce < len(s) && s[ce] == '?'
+	for _, p := range [...]string{"吗", "么", "嘛"} {
+		if t, ok := strings.CutSuffix(tail, p); ok {
+			tail, q = t, true
+			break
+		}
+	}
+	if !q {
+		return false
+	}
+	for _, consent := range [...]string{"可以", "好", "行", "对", "可否"} {
+		if strings.HasSuffix(tail, consent) {
+			return false
+		}
+	}
+	return true
+}
+
+// questionEnds reports whether clause, followed by rest, ends as a question:
+// with 吗/么/嘛/呢 or a question mark.
+func questionEnds(clause, rest string) bool {
+	if strings.HasPrefix(rest, "?") {
+		return true
+	}
+	clause = strings.TrimRight(clause, "啊呀哦")
+	for _, p := range [...]string{"吗", "么", "嘛", "呢"} {
+		if strings.HasSuffix(clause, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // actionPromise builds an action commitment: the verb and the words after
@@ -300,22 +516,32 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	var ev KeywordHit
 	found := false
 	for _, e := range in.Hits[i] {
-		if e.Class == d.event && e.Start >= cs && e.End <= ce && e.Start-h.End <= 24 && h.Start-e.End <= 24 {
+		if e.Class == d.event && e.Start >= cs && e.End <= ce && e.Start-h.End <= 24 && h.Start-e.End <= 24 &&
+			!namesTime(s[e.End:]) && !(e.End <= h.Start && onlyNumber(s[e.End:h.Start]) && unitWord(w) != "") {
 			ev, found = e, true
 			break
 		}
 	}
 	if !found && w != "预计" && w != "最快" {
 		// "预计3个工作日", "最快是明天": the estimate itself is the commitment.
+		// So is a number of working days ("一个工作日", "一般3-5个工作日"):
+		// only the shop's own processing is counted in them, and it is how
+		// agents answer "多久".
+		if unitWord(w) == "within_workdays" {
+			ev, found = KeywordHit{Class: d.event, Start: h.Start, End: h.End}, true
+		}
 		for _, e := range in.Hits[i] {
-			if e.Class == d.timeW && e.End <= h.Start && h.Start-e.End <= 12 && e.Start >= cs {
+			if e.Class == d.timeW && e.End <= h.Start && h.Start-e.End <= 24 && e.Start >= cs {
 				if m := s[e.Start:e.End]; m == "预计" || m == "最快" {
 					ev, found = KeywordHit{Class: d.event, Start: h.Start, End: h.End}, true
 				}
 			}
 		}
 	}
-	if !found || d.negated(in, i, h.Start, h.End) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) {
+	// A negation or hedge between the time and its event ("今天可能到不了")
+	// undoes it as much as one before the time.
+	if !found || d.negated(in, i, h.Start, max(h.End, ev.Start)) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) ||
+		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) {
 		return promise{}, false
 	}
 	p := promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1, slot: map[string]any{},
@@ -332,7 +558,7 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 			return promise{}, false
 		}
 		p.slot[unitWord(w)] = n
-	case strings.HasSuffix(w, "号") || strings.HasSuffix(w, "日") || strings.HasSuffix(w, "点") || w == "[日期x]" || strings.HasSuffix(w, "号前"):
+	case strings.HasSuffix(w, "号") || strings.HasSuffix(w, "日") || strings.HasSuffix(w, "点") || strings.HasSuffix(w, "点左右") || w == "[日期x]" || strings.HasSuffix(w, "号前"):
 		b := max(int(cs), int(h.Start)-12)
 		p.slot["date"] = s[b:h.End]
 	default: // 预计, 最快, 尽快, 下午 …
@@ -341,17 +567,54 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	return p, true
 }
 
+// onlyNumber reports whether s is nothing but a number or range ("3",
+// "[数字x]-[数字x]", "三到五个"): an event right before a duration made of it
+// ("订单完成7天内", "完成[数字x]小时后") is where the duration starts, not
+// what it promises.
+func onlyNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+next:
+	for len(s) > 0 {
+		for _, p := range placeholders {
+			if rest, ok := strings.CutPrefix(s, p); ok {
+				s = rest
+				continue next
+			}
+		}
+		r, size := utf8.DecodeRuneInString(s)
+		if _, cn := cnDigit(r); !cn && (r < '0' || r > '9') && !strings.ContainsRune("-~到至个", r) {
+			return false
+		}
+		s = s[size:]
+	}
+	return true
+}
+
+// namesTime reports whether the text after an event word makes it the name
+// of a time ("预计送货时间", "页面显示的是预计到达时间") rather than the event
+// promised; "到账时间3个工作日" still gives the time.
+func namesTime(after string) bool {
+	rest, ok := strings.CutPrefix(after, "时间")
+	if !ok {
+		return false
+	}
+	return rest == "" || !(rest[0] == '[' || rest[0] >= '0' && rest[0] <= '9' ||
+		strings.HasPrefix(rest, "是") || strings.HasPrefix(rest, "为") || strings.HasPrefix(rest, "在"))
+}
+
 // eventCategory groups event words so that two time commitments about the
 // same thing can be compared.
 func eventCategory(e string) string {
 	switch e {
 	case "发货", "发出", "寄出", "寄过去", "出库":
 		return "ship"
-	case "送达", "送到", "到达", "到货", "配送", "派送", "送货", "给您送", "上门":
+	case "送达", "送到", "到达", "到货", "配送", "派送", "送货", "给您送", "上门", "能到":
 		return "deliver"
 	case "到账", "退款", "退回", "返还":
 		return "refund"
-	case "回电", "回复", "联系", "短信":
+	case "回电", "回复", "联系", "短信", "答复":
 		return "contact"
 	}
 	return "other"
@@ -413,7 +676,12 @@ func (d *promiseDetector) overPolicy(in *Input, i int, ps []promise) string {
 	for _, p := range ps {
 		switch p.kind {
 		case PromiseTime:
+			// Couriers decide delivery and shipping dates, so only those may
+			// not be guaranteed; "24小时内一定给您答复" is the shop's own call.
 			for _, g := range in.Hits[i] {
+				if p.event != "ship" && p.event != "deliver" {
+					break
+				}
 				if g.Class == d.guarantee && sameClause(s, int(g.Start), p.start) && int(g.Start) >= p.start-1 && int(g.End) <= p.end+1 {
 					return fmt.Sprintf("a guaranteed date (%q) is never to be promised", s[g.Start:g.End])
 				}

@@ -50,6 +50,7 @@ func (c PolicyConfig) Validate() error {
 // commitments and statements that a later one may contradict.
 type conflictState struct {
 	lastPromise int           // last agent message with a promise, -1 when none
+	lastAgent   int           // last agent message, -1 when none
 	dayOf       map[string]at // event category → first relative-day promise
 	amountAt    at            // first numeric compensation amount
 	canAt       map[byte]at   // object → first "can" statement
@@ -65,13 +66,21 @@ type at struct {
 
 func (st *conflictState) init() {
 	st.lastPromise = -1
+	st.lastAgent = -1
 	st.amountAt.msg = -1
 }
 
 // agentFacts records what agent message i states and reports a conflict
 // when it contradicts an earlier statement of the conversation.
 func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflictState, out *Output) {
+	prev := st.lastAgent
+	st.lastAgent = i
 	if st.reported {
+		return
+	}
+	// "不好意思看错了": the agent takes back what it said before.
+	if prev >= 0 && in.Has(i, d.correction) {
+		d.conflict(in, prev, i, "the agent takes back an earlier statement", st, out)
 		return
 	}
 	for _, p := range ps {
@@ -105,7 +114,10 @@ func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflic
 		mine, other := &st.canAt, &st.cannotAt
 		if h.Class == d.cannot {
 			mine, other = &st.cannotAt, &st.canAt
-		} else if covered(in, i, d.cannot, h.Start, h.End) || d.negated(in, i, h.Start, h.Start) {
+		} else if covered(in, i, d.cannot, h.Start, h.End) || d.negated(in, i, h.Start, h.Start) ||
+			strings.HasSuffix(s[:h.Start], "才") {
+			// "订单完成之后才可以修改" is a condition, which a later "无法修改"
+			// restates rather than contradicts.
 			continue
 		}
 		if *mine == nil {
@@ -155,7 +167,7 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 		switch h.Class {
 		case d.broken:
 		case d.recall:
-			if !d.anchored(s, int(h.Start)) {
+			if !d.anchored(s, int(h.Start)) && !d.recallsTime(in, i, h) {
 				continue
 			}
 		case d.said:
@@ -184,6 +196,28 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 // here than recall.
 func (d *promiseDetector) anchored(s string, start int) bool {
 	return hasSuffixIn(s[:start], d.anchors)
+}
+
+// recallsTime reports whether a bare rhetorical recall asks back a time
+// ("不是说24小时内安装吗?", "不是说今天送达嘛"): a recalled time for this
+// order is a commitment, where a bare "不是说要开发票的吗" may recall a
+// policy. The recall must end its clause as a question, so that "之前的问题
+// 不是说等24小时呢, 我先等着" (a plain account) does not count.
+func (d *promiseDetector) recallsTime(in *Input, i int, h KeywordHit) bool {
+	s := in.Norm[i]
+	ce := clauseEnd(s, int(h.End))
+	tail := strings.TrimRight(s[h.End:ce], "呢啊呀")
+	if !(strings.HasSuffix(tail, "吗") || strings.HasSuffix(tail, "嘛") || strings.HasSuffix(tail, "么") || ce < len(s) && s[ce] == '?') {
+		return false
+	}
+	for _, t := range in.Hits[i] {
+		if t.Class == d.timeW && t.Start >= h.End && int(t.End) <= ce {
+			if w := s[t.Start:t.End]; w != "预计" && w != "最快" && w != "马上" && w != "立马" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // hasSuffixIn reports whether s ends with one of words.

@@ -28,6 +28,10 @@ func TestPromiseSlots(t *testing.T) {
 		{"预计[数字x]个工作日到账", PromiseTime, map[string]any{"within_workdays": "[数字x]", "event": "到账"}},
 		{"这边给您补偿5元", PromiseAmount, map[string]any{"verb": "补偿", "object": "5元", "yuan": 5.0, "benefit": "补偿"}},
 		{"这边帮您补录订单", PromiseAction, map[string]any{"verb": "补录", "object": "订单"}},
+		{"一般3-5个工作日哦", PromiseTime, map[string]any{"within_workdays": 5, "event": "个工作日"}},
+		{"请您取消订单 补您10元差价", PromiseAmount, map[string]any{"benefit": "补您", "yuan": 10.0}},
+		{"24小时内给您答复", PromiseTime, map[string]any{"within_hours": 24, "event": "答复"}},
+		{"好的呢 会尽快帮您出库的", PromiseAction, map[string]any{"verb": "出库", "object": ""}},
 	}
 	for _, c := range cases {
 		conv := &conversation.Conversation{ID: "t", Messages: []conversation.Message{{Role: conversation.RoleAgent, Text: c.text}}}
@@ -40,6 +44,23 @@ func TestPromiseSlots(t *testing.T) {
 		if d["kind"] != c.kind || !reflect.DeepEqual(d["slot"], c.slot) {
 			t.Errorf("%s: got kind %v slot %v, want %s %v", c.text, d["kind"], d["slot"], c.kind, c.slot)
 		}
+	}
+}
+
+// TestPromiseOnce checks that a verb reached from two actor words ("这边"
+// and "帮您" before 联系) is one commitment in the finding's data.
+func TestPromiseOnce(t *testing.T) {
+	eng, err := NewEngine([]Detector{newPromiseDetector(DefaultPolicyConfig(), testLexicon(t))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv := &conversation.Conversation{ID: "t", Messages: []conversation.Message{{Role: conversation.RoleAgent, Text: "这边帮您联系站点"}}}
+	_, out := eng.Inspect(conv, nil)
+	if len(out.Findings) != 1 {
+		t.Fatalf("got %v", out.Findings)
+	}
+	if ps, ok := out.Findings[0].Data["promises"]; ok {
+		t.Errorf("one commitment listed as several: %v", ps)
 	}
 }
 

@@ -64,6 +64,8 @@ type emotionDetector struct {
 	appease ClassID
 	strong  termSet // emotion_negative_strong (+ _exclude)
 	weak    termSet // emotion_negative_weak (+ _exclude)
+	notDone termSet // emotion_delay_notdone: 还没, 一直没
+	elapsed termSet // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
 }
 
 func newEmotionDetector(cfg EmotionConfig, lex lexicon.Lists) *emotionDetector {
@@ -80,15 +82,21 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 	d.appease = k.Add("emotion.appease", d.lex.Words("emotion_appease")...)
 	d.strong = addTerms(k, "emotion.strong", d.lex, "emotion_negative_strong")
 	d.weak = addTerms(k, "emotion.weak", d.lex, "emotion_negative_weak")
+	d.notDone = addTerms(k, "emotion.notdone", d.lex, "emotion_delay_notdone")
+	d.elapsed = addTerms(k, "emotion.elapsed", d.lex, "emotion_delay_elapsed")
 	return nil
 }
 
 // negative decides whether a customer message shows negative emotion. The
 // model alone (trained on satisfaction ratings) flags too much to be a
-// finding, so it is combined with the message's words: a strong word
-// (扯淡, 失望, 太差) is enough; a weak one (怎么还没, 人呢, 快点) counts when
-// the model also leans negative (WeakMin); the model alone counts only when
-// it is very sure (NegativeMin).
+// finding, so it is combined with the message's words:
+//   - a strong word (扯淡, 失望, 太差) is enough;
+//   - a weak one (怎么还没, 人呢, 快点) counts when the model also leans
+//     negative (WeakMin);
+//   - a delay complaint counts whatever the model says: something not done
+//     together with how long it has taken ("到现在还没送", "六天了还没有
+//     信息"), each alone being a calm statement as often as not;
+//   - the model alone counts only when it is very sure (NegativeMin).
 func (d *emotionDetector) negative(in *Input, i int) bool {
 	if in.Conv.Messages[i].Role != conversation.RoleCustomer {
 		return false
@@ -102,6 +110,11 @@ func (d *emotionDetector) negative(in *Input, i int) bool {
 	}
 	if _, ok := in.firstTerm(i, d.weak); ok && neg >= d.cfg.WeakMin {
 		return true
+	}
+	if _, ok := in.firstTerm(i, d.notDone); ok {
+		if _, ok := in.firstTerm(i, d.elapsed); ok {
+			return true
+		}
 	}
 	return false
 }

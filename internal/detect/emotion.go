@@ -66,6 +66,8 @@ type emotionDetector struct {
 	weak    termSet // emotion_negative_weak (+ _exclude)
 	notDone termSet // emotion_delay_notdone: 还没, 一直没
 	elapsed termSet // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
+	nudge   termSet // emotion_nudge: 好了吗, 查到了吗, 在吗
+	hold    ClassID // emotion_hold, in agent messages: 稍等, 正在为您查询
 }
 
 func newEmotionDetector(cfg EmotionConfig, lex lexicon.Lists) *emotionDetector {
@@ -84,18 +86,25 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 	d.weak = addTerms(k, "emotion.weak", d.lex, "emotion_negative_weak")
 	d.notDone = addTerms(k, "emotion.notdone", d.lex, "emotion_delay_notdone")
 	d.elapsed = addTerms(k, "emotion.elapsed", d.lex, "emotion_delay_elapsed")
+	d.nudge = addTerms(k, "emotion.nudge", d.lex, "emotion_nudge")
+	d.hold = k.Add("emotion.hold", d.lex.Words("emotion_hold")...)
 	return nil
 }
 
 // negative decides whether a customer message shows negative emotion. The
 // model alone (trained on satisfaction ratings) flags too much to be a
-// finding, so it is combined with the message's words:
+// finding, so it is combined with the message's words and its place in the
+// chat:
 //   - a strong word (扯淡, 失望, 太差) is enough;
 //   - a weak one (怎么还没, 人呢, 快点) counts when the model also leans
 //     negative (WeakMin);
 //   - a delay complaint counts whatever the model says: something not done
 //     together with how long it has taken ("到现在还没送", "六天了还没有
 //     信息"), each alone being a calm statement as often as not;
+//   - so does impatience after the agent's holding reply ("请稍等, 正在为您
+//     查询" then "好了吗", "查到了吗", "在吗"), and a message that is
+//     nothing but question marks after any agent reply (reviewers read a
+//     bare "?" as "well?" or "what?");
 //   - the model alone counts only when it is very sure (NegativeMin).
 func (d *emotionDetector) negative(in *Input, i int) bool {
 	if in.Conv.Messages[i].Role != conversation.RoleCustomer {
@@ -116,7 +125,55 @@ func (d *emotionDetector) negative(in *Input, i int) bool {
 			return true
 		}
 	}
-	return false
+	bare := onlyQuestionMarks(in.Norm[i])
+	_, nudge := in.firstTerm(i, d.nudge)
+	if !bare && !nudge {
+		return false
+	}
+	replied, held := d.afterHold(in, i)
+	return (bare && replied) || (nudge && held)
+}
+
+// afterHold looks at the agent's last turn before message i (its run of
+// consecutive agent or bot messages; customer messages in between are
+// skipped, so "请稍等" → "好的" → "好了吗" still follows the hold). replied
+// is whether there is such a turn; held whether it has a holding word
+// (emotion_hold).
+func (d *emotionDetector) afterHold(in *Input, i int) (replied, held bool) {
+	msgs := in.Conv.Messages
+	j := i - 1
+	for j >= 0 && !agentSide(msgs[j].Role) {
+		j--
+	}
+	for ; j >= 0 && agentSide(msgs[j].Role); j-- {
+		replied = true
+		if in.Has(j, d.hold) {
+			return true, true
+		}
+	}
+	return replied, false
+}
+
+// agentSide reports whether r speaks for the shop.
+func agentSide(r conversation.Role) bool {
+	return r == conversation.RoleAgent || r == conversation.RoleBot
+}
+
+// onlyQuestionMarks reports whether a normalized message is one or more
+// question marks with at most spaces, dots, exclamation marks and ellipses
+// around them ("?", "??", "? ?", "?。。。").
+func onlyQuestionMarks(s string) bool {
+	q := false
+	for _, r := range s {
+		switch r {
+		case '?':
+			q = true
+		case ' ', '.', '!', '~', '。', '…':
+		default:
+			return false
+		}
+	}
+	return q
 }
 
 func (d *emotionDetector) Inspect(in *Input, out *Output) {

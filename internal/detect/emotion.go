@@ -96,7 +96,7 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 // finding, so it is combined with the message's words and its place in the
 // chat:
 //   - a strong word (扯淡, 失望, 太差) is enough;
-//   - a weak one (怎么还没, 人呢, 快点) counts when the model also leans
+//   - a weak one (怎么还没, 人呢, 明明) counts when the model also leans
 //     negative (WeakMin);
 //   - a delay complaint counts whatever the model says: something not done
 //     together with how long it has taken ("到现在还没送", "六天了还没有

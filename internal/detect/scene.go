@@ -59,7 +59,9 @@ var sceneDefs = [...]struct {
 // is a missing item when it is one thing inside the order or the box
 // ("订单里的卷纸没收到", not "快递没收到"), and "只收到一个" is a short
 // delivery after the customer says how many were bought ("买了三本, 只收到
-// 一本"). The anchor must come earlier in the same clause, or, for message
+// 一本"), and a coupon or JD beans are goodwill when the shop gives them to
+// this customer ("给您申请[数字x]京豆", "说给我[数字x]的券"), not when the
+// customer holds one to shop with. The anchor must come earlier in the same clause, or, for message
 // pairs, anywhere earlier in the message (the count and the shortfall are
 // often said in two sentences). Each pair has <list>.txt, the words, and
 // <list>_anchor.txt; the scene's exclude list applies to both.
@@ -71,6 +73,7 @@ var scenePairs = [...]struct {
 	{SceneQuality, "scene_quality_mismatch", false},
 	{SceneQuality, "scene_quality_missing", false},
 	{SceneQuality, "scene_quality_partial", true},
+	{SceneCompensation, "scene_compensation_given", false},
 }
 
 // asideOf are the scenes that, when tagged, turn an aside scene's single
@@ -125,13 +128,13 @@ type sceneDetector struct {
 	cfg               SensitiveConfig
 	lex               lexicon.Lists
 	scenes            [len(sceneDefs)]termSet
-	denied            [len(sceneDefs)]ClassID // <list>_denied: the customer rules the scene out
-	notFor            [len(sceneDefs)]ClassID // <list>_notfor: a later word in the clause shows another sense
-	negated           [len(sceneDefs)]termSet // <list>_negated: a cue right before the word denies it ("没有破损")
-	pairWords         [len(scenePairs)]ClassID
-	pairAnchor        [len(scenePairs)]ClassID
-	pairScene         [len(scenePairs)]int
-	hypothetical      ClassID // scene_hypothetical: 如果, 万一, …的话
+	denied            [len(sceneDefs)]ClassID  // <list>_denied: the customer rules the scene out
+	notFor            [len(sceneDefs)]ClassID  // <list>_notfor: a later word in the clause shows another sense
+	negated           [len(sceneDefs)]termSet  // <list>_negated: a cue right before the word denies it ("没有破损")
+	pairWords         [len(scenePairs)]ClassID // scenePairs: the words,
+	pairAnchor        [len(scenePairs)]ClassID // their anchors,
+	pairScene         [len(scenePairs)]int     // and the index of their scene in sceneDefs
+	hypothetical      ClassID                  // scene_hypothetical: 如果, 万一, …的话
 	refuse            termSet
 	ack, next, reason ClassID
 }

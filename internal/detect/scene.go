@@ -53,6 +53,29 @@ var sceneDefs = [...]struct {
 	{ScenePresale, "scene_presale", true, 1, false, false},
 }
 
+// scenePairs are words that name a scene only after an anchor word: a
+// mismatch ("不一样") is a wrong item when it is the goods received or
+// chosen that differ ("收到的货跟图片不一样"), a missing word ("没收到")
+// is a missing item when it is one thing inside the order or the box
+// ("订单里的卷纸没收到", not "快递没收到"), and "只收到一个" is a short
+// delivery after the customer says how many were bought ("买了三本, 只收到
+// 一本"), and a coupon or JD beans are goodwill when the shop gives them to
+// this customer ("给您申请[数字x]京豆", "说给我[数字x]的券"), not when the
+// customer holds one to shop with. The anchor must come earlier in the same clause, or, for message
+// pairs, anywhere earlier in the message (the count and the shortfall are
+// often said in two sentences). Each pair has <list>.txt, the words, and
+// <list>_anchor.txt; the scene's exclude list applies to both.
+var scenePairs = [...]struct {
+	scene   string
+	list    string
+	message bool
+}{
+	{SceneQuality, "scene_quality_mismatch", false},
+	{SceneQuality, "scene_quality_missing", false},
+	{SceneQuality, "scene_quality_partial", true},
+	{SceneCompensation, "scene_compensation_given", false},
+}
+
 // asideOf are the scenes that, when tagged, turn an aside scene's single
 // untaken-up customer mention into background (see sceneDefs).
 var asideOf = [...]string{SceneRefund, SceneInvoice}
@@ -105,9 +128,13 @@ type sceneDetector struct {
 	cfg               SensitiveConfig
 	lex               lexicon.Lists
 	scenes            [len(sceneDefs)]termSet
-	denied            [len(sceneDefs)]ClassID // <list>_denied: the customer rules the scene out
-	notFor            [len(sceneDefs)]ClassID // <list>_notfor: a later word in the clause shows another sense
-	hypothetical      ClassID                 // scene_hypothetical: 如果, 万一, …的话
+	denied            [len(sceneDefs)]ClassID  // <list>_denied: the customer rules the scene out
+	notFor            [len(sceneDefs)]ClassID  // <list>_notfor: a later word in the clause shows another sense
+	negated           [len(sceneDefs)]termSet  // <list>_negated: a cue right before the word denies it ("没有破损")
+	pairWords         [len(scenePairs)]ClassID // scenePairs: the words,
+	pairAnchor        [len(scenePairs)]ClassID // their anchors,
+	pairScene         [len(scenePairs)]int     // and the index of their scene in sceneDefs
+	hypothetical      ClassID                  // scene_hypothetical: 如果, 万一, …的话
 	refuse            termSet
 	ack, next, reason ClassID
 }
@@ -131,6 +158,12 @@ func (d *sceneDetector) RegisterKeywords(k *Keywords) error {
 		d.scenes[i] = addTerms(k, "scene."+s.name, d.lex, s.list)
 		d.denied[i] = k.Add("scene."+s.name+".denied", d.lex.Words(s.list+"_denied")...)
 		d.notFor[i] = k.Add("scene."+s.name+".notfor", d.lex.Words(s.list+"_notfor")...)
+		d.negated[i] = addTerms(k, "scene."+s.name+".negated", d.lex, s.list+"_negated")
+	}
+	for p, pair := range scenePairs {
+		d.pairScene[p] = sceneIndex(pair.scene)
+		d.pairWords[p] = k.Add("scene.pair."+pair.list, d.lex.Words(pair.list)...)
+		d.pairAnchor[p] = k.Add("scene.pair."+pair.list+".anchor", d.lex.Words(pair.list+"_anchor")...)
 	}
 	d.hypothetical = k.Add("scene.hypothetical", d.lex.Words("scene_hypothetical")...)
 	d.ack = k.Add("sensitive.acknowledge", d.lex.Words("sensitive_acknowledge")...)
@@ -232,20 +265,71 @@ func carriedByOther(first *[len(sceneDefs)]int) bool {
 	return false
 }
 
-// sceneHit returns the first hit of scene s in message i that counts: not
-// inside an exception phrase, not followed in its clause by a word of the
-// scene's notfor list ("重发一下单号" re-sends a number, not goods), and,
-// for a factual scene, not in a hypothetical clause.
+// sceneHit returns the first hit of scene s in message i that counts: a
+// word of the scene, or a pair word after its anchor (see scenePairs), not
+// inside an exception phrase, not right after a negation cue, not followed
+// in its clause by a word of the scene's notfor list ("重发一下单号"
+// re-sends a number, not goods), and, for a factual scene, not in a
+// hypothetical clause.
 func (d *sceneDetector) sceneHit(in *Input, i, s int) (KeywordHit, bool) {
-	if !in.may(i, d.scenes[s].words) {
+	if !d.mayHit(in, i, s) {
 		return KeywordHit{}, false
 	}
 	for _, h := range in.Hits[i] {
-		if h.Class == d.scenes[s].words && d.counts(in, i, s, h) {
+		if d.isSceneHit(in, i, s, h) {
 			return h, true
 		}
 	}
 	return KeywordHit{}, false
+}
+
+// mayHit reports whether message i can hold a hit of scene s at all, from
+// the presence bits alone, so most messages are passed over cheaply.
+func (d *sceneDetector) mayHit(in *Input, i, s int) bool {
+	if in.may(i, d.scenes[s].words) {
+		return true
+	}
+	for p := range scenePairs {
+		if d.pairScene[p] == s && in.may(i, d.pairWords[p]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isSceneHit reports whether h, a hit in message i, is a mention of scene
+// s that counts (see sceneHit).
+func (d *sceneDetector) isSceneHit(in *Input, i, s int, h KeywordHit) bool {
+	if h.Class == d.scenes[s].words {
+		return d.counts(in, i, s, h)
+	}
+	for p := range scenePairs {
+		if d.pairScene[p] == s && h.Class == d.pairWords[p] {
+			return d.anchored(in, i, p, h) && d.counts(in, i, s, h)
+		}
+	}
+	return false
+}
+
+// anchored reports whether pair word h of pair p in message i has its
+// anchor before it: in the same clause, or anywhere earlier in the message
+// for a message pair. An anchor inside an exception phrase of the scene
+// ("订单里的东西没收到" is the whole order, not one item) does not count.
+func (d *sceneDetector) anchored(in *Input, i, p int, h KeywordHit) bool {
+	if !in.may(i, d.pairAnchor[p]) {
+		return false
+	}
+	norm, hs := in.Norm[i], in.Hits[i]
+	except := d.scenes[d.pairScene[p]].except
+	for _, e := range hs {
+		if e.Class != d.pairAnchor[p] || e.End > h.Start || overlapsClass(hs, except, e) {
+			continue
+		}
+		if scenePairs[p].message || sameClause(norm, int(e.End), int(h.Start)) {
+			return true
+		}
+	}
+	return false
 }
 
 // counts reports whether h, a hit of scene s's words in message i, counts
@@ -255,10 +339,26 @@ func (d *sceneDetector) counts(in *Input, i, s int, h KeywordHit) bool {
 	if !asciiBounded(norm, h) || overlapsClass(hs, d.scenes[s].except, h) {
 		return false
 	}
+	if in.may(i, d.negated[s].words) && negatedAt(hs, d.negated[s], h.Start) {
+		return false
+	}
 	if in.may(i, d.notFor[s]) && clauseHasClass(norm, hs, d.notFor[s], h, false) {
 		return false
 	}
 	return !sceneDefs[s].factual || !in.may(i, d.hypothetical) || !clauseHasClass(norm, hs, d.hypothetical, h, true)
+}
+
+// negatedAt reports whether a negation cue of t ends exactly at offset at
+// ("没有破损", "无明显划痕"), outside its exceptions (the 没有 of the
+// question "有没有维修点" denies nothing). Only adjacency counts, so
+// "没用几天就坏了" stays a complaint.
+func negatedAt(hs []KeywordHit, t termSet, at int32) bool {
+	for _, e := range hs {
+		if e.Class == t.words && e.End == at && !overlapsClass(hs, t.except, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // sceneHits counts the hits of scene s in message i that count and do not
@@ -266,7 +366,7 @@ func (d *sceneDetector) counts(in *Input, i, s int, h KeywordHit) bool {
 func (d *sceneDetector) sceneHits(in *Input, i, s int) int {
 	n, end := 0, int32(-1)
 	for _, h := range in.Hits[i] {
-		if h.Class != d.scenes[s].words || h.Start < end || !d.counts(in, i, s, h) {
+		if h.Start < end || !d.isSceneHit(in, i, s, h) {
 			continue
 		}
 		n++

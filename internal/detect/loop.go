@@ -168,50 +168,16 @@ func (d *loopDetector) RegisterKeywords(k *Keywords) error {
 	return nil
 }
 
-// residual is the number of content bytes of message i not covered by hits
-// of class c: what is left once greetings or canned phrases are taken out.
+// residual is the number of content bytes of message i (particles,
+// punctuation and spaces not counted) outside the hits of class c: what is
+// left once greetings or canned phrases are taken out. The covered bytes
+// are skipped, not subtracted, so the particles inside a canned phrase
+// ("请问还有其他可以帮到您的吗") do not eat into what is left.
 func residual(in *Input, i int, c ClassID) int {
-	s := in.Norm[i]
-	cov := coverage(in, i, c)
-	if rest := len(s) - cov; rest < 4 || rest > 90 {
-		return rest
-	}
-	content, _ := scanChars(s)
-	return content - cov
-}
-
-// coverage is the number of bytes of message i that hits of class c cover,
-// overlapping hits counted once.
-func coverage(in *Input, i int, c ClassID) int {
-	hs := in.Hits[i]
-	cur := int32(1 << 30)
-	cov := 0
-	for k := len(hs) - 1; k >= 0; k-- { // hits are ordered by end: walk back
-		h := hs[k]
-		if h.Class != c {
-			continue
-		}
-		switch {
-		case h.End <= cur:
-			cov += int(h.End - h.Start)
-			cur = h.Start
-		case h.Start < cur:
-			cov += int(cur - h.Start)
-			cur = h.Start
-		}
-	}
-	return cov
-}
-
-// residualOf is residual from a message's length, its coverage and its
-// content bytes (scanChars).
-func residualOf(n, cov, content int) int {
-	if rest := n - cov; rest < 4 || rest > 90 {
-		// Too little left to hold content, or so much that particles and
-		// punctuation cannot make up for it: no need to count.
-		return rest
-	}
-	return content - cov
+	var spans [maxSpans]span
+	n := coveredSpans(in, i, c, &spans)
+	content, _ := contentScan(in.Norm[i], spans[:n])
+	return content
 }
 
 // keyRune turns a three-byte character key back into its rune (other sizes give

@@ -3,6 +3,8 @@ package detect
 import (
 	"errors"
 	"math/bits"
+	"strings"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
@@ -146,7 +148,8 @@ type loopDetector struct {
 	cfg LoopConfig
 	lex lexicon.Lists
 
-	restate, ask, generic, nonreq, lost ClassID
+	ask, identify, generic, nonreq, lost ClassID
+	restate                              termSet
 }
 
 func newLoopDetector(cfg LoopConfig, lex lexicon.Lists) *loopDetector {
@@ -160,58 +163,28 @@ func (d *loopDetector) Codes() []string {
 }
 
 func (d *loopDetector) RegisterKeywords(k *Keywords) error {
-	d.restate = k.Add("loop.restate", d.lex.Words("loop_restate")...)
+	d.restate = addTerms(k, "loop.restate", d.lex, "loop_restate")
 	d.ask = k.Add("loop.agent_ask", d.lex.Words("loop_agent_ask")...)
-	d.generic = k.Add("loop.generic", d.lex.Words("loop_generic")...)
+	d.identify = k.Add("loop.agent_identify", d.lex.Words("loop_agent_identify")...)
+	// Identifying the order answers nothing either: its words are also
+	// canned phrases.
+	generic := append(append([]string(nil), d.lex.Words("loop_generic")...), d.lex.Words("loop_agent_identify")...)
+	d.generic = k.Add("loop.generic", generic...)
 	d.nonreq = k.Add("loop.nonrequest", d.lex.Words("loop_nonrequest")...)
 	d.lost = k.Add("loop.agent_lost", d.lex.Words("loop_agent_lost")...)
 	return nil
 }
 
-// residual is the number of content bytes of message i not covered by hits
-// of class c: what is left once greetings or canned phrases are taken out.
+// residual is the number of content bytes of message i (particles,
+// punctuation and spaces not counted) outside the hits of class c: what is
+// left once greetings or canned phrases are taken out. The covered bytes
+// are skipped, not subtracted, so the particles inside a canned phrase
+// ("请问还有其他可以帮到您的吗") do not eat into what is left.
 func residual(in *Input, i int, c ClassID) int {
-	s := in.Norm[i]
-	cov := coverage(in, i, c)
-	if rest := len(s) - cov; rest < 4 || rest > 90 {
-		return rest
-	}
-	content, _ := scanChars(s)
-	return content - cov
-}
-
-// coverage is the number of bytes of message i that hits of class c cover,
-// overlapping hits counted once.
-func coverage(in *Input, i int, c ClassID) int {
-	hs := in.Hits[i]
-	cur := int32(1 << 30)
-	cov := 0
-	for k := len(hs) - 1; k >= 0; k-- { // hits are ordered by end: walk back
-		h := hs[k]
-		if h.Class != c {
-			continue
-		}
-		switch {
-		case h.End <= cur:
-			cov += int(h.End - h.Start)
-			cur = h.Start
-		case h.Start < cur:
-			cov += int(cur - h.Start)
-			cur = h.Start
-		}
-	}
-	return cov
-}
-
-// residualOf is residual from a message's length, its coverage and its
-// content bytes (scanChars).
-func residualOf(n, cov, content int) int {
-	if rest := n - cov; rest < 4 || rest > 90 {
-		// Too little left to hold content, or so much that particles and
-		// punctuation cannot make up for it: no need to count.
-		return rest
-	}
-	return content - cov
+	var spans [maxSpans]span
+	n := coveredSpans(in, i, c, &spans)
+	content, _ := contentScan(in.Norm[i], spans[:n])
+	return content
 }
 
 // keyRune turns a three-byte character key back into its rune (other sizes give
@@ -380,6 +353,11 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			if in.Has(i, d.ask) {
 				lastAsk = i
 			}
+			if in.Has(i, d.identify) {
+				// The agent has taken the question up: asking again
+				// after this is a circle, not an unanswered opening.
+				lastAsk, answered = i, true
+			}
 			lost = lost || in.Has(i, d.lost)
 			if generic {
 				continue
@@ -413,18 +391,22 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			subst := content >= minContent
 			kind := notRepeat
 			prev := -1
-			if in.Has(i, d.restate) && lastSubst >= 0 {
+			if _, ok := in.firstTerm(i, d.restate); ok && lastSubst >= 0 {
 				kind, prev = repeatRestated, lastSubst
 			}
 			if subst {
 				sigs[i] = g
-				if kind == notRepeat && lastSubst >= 0 && agentSince > 0 && allGeneric && d.afterNonAnswer(&sigs[i], &sigs[lastSubst]) {
+				// The first reply to an agent asking for something (the
+				// order number) answers it, whatever it repeats.
+				replyToAsk := lastAsk > lastSubst && lastCust < lastAsk
+				if kind == notRepeat && lastSubst >= 0 && agentSince > 0 && allGeneric && !replyToAsk && d.afterNonAnswer(&sigs[i], &sigs[lastSubst]) {
 					kind, prev = repeatAfterNonAnswer, lastSubst
 					if !answered {
 						kind = repeatAfterGreeting
 					}
 				}
 				if kind == notRepeat && sigs[i].n >= 3 {
+					agreed := opensWithAgreement(in.Norm[i])
 					for k := 1; k <= min(win, nc); k++ {
 						j := custSig[(nc-k)%len(custSig)]
 						// The first reply to an agent asking for something
@@ -433,7 +415,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 						if lastAsk > j && lastCust < lastAsk || !agentBetween(msgs, j, i) {
 							continue
 						}
-						if d.nearDuplicate(&sigs[i], &sigs[j]) {
+						if d.nearDuplicate(&sigs[i], &sigs[j], agreed) {
 							kind, prev = repeatNearDuplicate, j
 							break
 						}
@@ -488,14 +470,20 @@ func (d *loopDetector) afterNonAnswer(a, b *sig) bool {
 // nearDuplicate reports whether two customer messages ask the same thing:
 // similar as a whole, or the shorter one (five bigrams or more) found almost
 // entirely in the longer one, as when a customer re-sends only the question
-// of a long first message.
-func (d *loopDetector) nearDuplicate(a, b *sig) bool {
+// of a long first message ("我不需任何操作，是吗?" after "是已经处理好了，
+// 我不需任何操作，等着收货的吗?"). When the new message opens by agreeing
+// with the agent (agreed), only a near-verbatim containment counts: "那好，
+// 请帮我查一下" takes the reply up and then repeats a polite request.
+func (d *loopDetector) nearDuplicate(a, b *sig, agreed bool) bool {
 	if jaccard(a, b) >= d.cfg.Similarity {
 		return true
 	}
 	both, na, nb := overlap(a, b)
 	small := min(na, nb)
-	return small >= 5 && 10*both >= 9*small
+	if agreed {
+		return small >= 5 && 10*both >= 9*small
+	}
+	return small >= 5 && 10*both >= 8*small
 }
 
 func repeatDetail(k repeatKind) string {
@@ -526,4 +514,27 @@ func agentBetween(msgs []conversation.Message, a, b int) bool {
 		}
 	}
 	return false
+}
+
+// opensWithAgreement reports whether a customer message opens with a clause
+// that only agrees ("好的，请帮我查一下", "那好 我上传资质", "行吧，…"): the
+// customer has taken the agent's reply up, so whatever the rest repeats of
+// an earlier message is a polite reminder or the next step, not a request
+// going round again. Checked on characters, not keywords: the agreeing
+// words are single characters.
+func opensWithAgreement(s string) bool {
+	i := 0
+	if strings.HasPrefix(s, "那") {
+		i += len("那")
+	}
+	n := 0
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r != '好' && r != '行' && r != '嗯' && r != '恩' && r != '哦' && r != '噢' && (n == 0 || !isParticle(r)) {
+			break
+		}
+		i += size
+		n++
+	}
+	return n > 0 && (i == len(s) || isClauseBreak(s[i]) || strings.HasPrefix(s[i:], "。"))
 }

@@ -19,7 +19,7 @@ import (
 type repeatDetector struct {
 	lex lexicon.Lists
 
-	signal, agent, ask, confirm, earlier, fresh ClassID
+	signal, agent, ask, confirm, earlier, fresh, issue ClassID
 }
 
 func newRepeatDetector(lex lexicon.Lists) *repeatDetector { return &repeatDetector{lex: lex} }
@@ -35,6 +35,7 @@ func (d *repeatDetector) RegisterKeywords(k *Keywords) error {
 	d.confirm = k.Add("repeat.confirm", d.lex.Words("repeat_confirm")...)
 	d.earlier = k.Add("repeat.earlier", d.lex.Words("repeat_earlier")...)
 	d.fresh = k.Add("repeat.new", d.lex.Words("repeat_new")...)
+	d.issue = k.Add("repeat.issue", d.lex.Words("repeat_issue")...)
 	return nil
 }
 
@@ -58,6 +59,10 @@ func (d *repeatDetector) Inspect(in *Input, out *Output) {
 			}
 			if h, ok := in.First(i, d.signal); ok {
 				d.add(in, []int{i}, "the customer refers to an earlier contact: "+quote(in.Matched(i, h)), out)
+				return
+			}
+			if h, ok := d.earlierIssue(in, i); ok {
+				d.add(in, []int{i}, "the customer refers to an earlier issue: "+quote(in.Norm[i][h.Start:min(len(in.Norm[i]), int(h.End)+maxIssueGap+9)]), out)
 				return
 			}
 			if asked >= 0 {
@@ -99,4 +104,31 @@ func (d *repeatDetector) add(in *Input, msgs []int, why string, out *Output) {
 	}
 	out.Add(conversation.Finding{Code: "repeat.contact", Severity: conversation.SeverityLow,
 		Messages: msgs, Evidence: ev, Detail: why})
+}
+
+// maxIssueGap is how many bytes (three Chinese characters) may stand
+// between an earlier-word and the issue word it points at ("之前保价的问题").
+const maxIssueGap = 9
+
+// earlierIssue finds in customer message i an earlier-word (之前, 以前,
+// 上次) followed in the same clause, at most three characters later, by an
+// issue word ("之前保价的问题", "上次那个问题"): the customer comes back
+// about an issue of an earlier contact. A longer gap names something else
+// ("之前买的东西的问题" is about a purchase).
+func (d *repeatDetector) earlierIssue(in *Input, i int) (KeywordHit, bool) {
+	if !in.may(i, d.earlier) || !in.may(i, d.issue) {
+		return KeywordHit{}, false
+	}
+	hs, s := in.Hits[i], in.Norm[i]
+	for _, e := range hs {
+		if e.Class != d.earlier {
+			continue
+		}
+		for _, h := range hs {
+			if h.Class == d.issue && h.Start >= e.End && h.Start-e.End <= maxIssueGap && sameClause(s, int(e.End), int(h.Start)) {
+				return e, true
+			}
+		}
+	}
+	return KeywordHit{}, false
 }

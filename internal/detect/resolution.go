@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"unicode/utf8"
+
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
 )
@@ -12,8 +14,8 @@ import (
 type resolutionDetector struct {
 	lex lexicon.Lists
 
-	giveup, thanks, closing, generic, question ClassID
-	negate                                     termSet
+	giveup, thanks, closing, generic, question, hypothetical ClassID
+	negate                                                   termSet
 }
 
 func newResolutionDetector(lex lexicon.Lists) *resolutionDetector {
@@ -29,11 +31,16 @@ func (d *resolutionDetector) RegisterKeywords(k *Keywords) error {
 	d.thanks = k.Add("resolution.thanks", d.lex.Words("resolution_thanks")...)
 	d.closing = k.Add("resolution.closing", d.lex.Words("response_closings")...)
 	// Canned agent replies answer nothing: the same list the loop detector uses.
-	d.generic = k.Add("resolution.generic", d.lex.Words("loop_generic")...)
+	// So do apologies and requests to wait (resolution_holding).
+	generic := append(append([]string(nil), d.lex.Words("loop_generic")...), d.lex.Words("resolution_holding")...)
+	d.generic = k.Add("resolution.generic", generic...)
 	// The negation cues of threats also take back a give-up word
 	// ("从不让人失望", "没有失望").
 	d.negate = addTerms(k, "resolution.negation", d.lex, "threat_negation")
 	d.question = k.Add("resolution.question", d.lex.Words("question_words")...)
+	// A give-up word in a supposed clause ("要是等半个月的话我就将就着用")
+	// is a plan, not giving up: the cues of the scene detector's list.
+	d.hypothetical = k.Add("resolution.hypothetical", d.lex.Words("scene_hypothetical")...)
 	return nil
 }
 
@@ -58,15 +65,15 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 	for k := 0; k < n; k++ {
 		i := last[k]
 		for _, h := range in.Hits[i] {
-			if h.Class != d.giveup || in.precededBy(i, d.negate, h, threatNegationWindow) {
+			if h.Class != d.giveup || in.precededBy(i, d.negate, h, threatNegationWindow) ||
+				in.may(i, d.hypothetical) && clauseHasClass(in.Norm[i], in.Hits[i], d.hypothetical, h, true) {
 				continue
 			}
 			d.add(in, i, "the customer gives up or leaves dissatisfied: "+quote(in.Matched(i, h)), out)
 			return
 		}
 	}
-	asks := in.Has(end, d.question)
-	if !thanked && asks && (!in.Has(end, d.closing) || residual(in, end, d.closing) >= 9) {
+	if !thanked && d.asksLast(in, end) && residual(in, end, d.closing) >= 9 {
 		answered := false
 		for j := end + 1; j < len(msgs); j++ {
 			if msgs[j].Role == conversation.RoleAgent && residual(in, j, d.generic) >= 3 { // even "是的" answers
@@ -87,4 +94,50 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 func (d *resolutionDetector) add(in *Input, i int, why string, out *Output) {
 	out.Add(conversation.Finding{Code: "resolution.unresolved", Severity: conversation.SeverityMedium,
 		Messages: []int{i}, Evidence: quote(in.Conv.Messages[i].Text), Detail: why})
+}
+
+// asksLast reports whether customer message i ends by asking something: a
+// question word or mark in its last clause with content, closing words
+// ("好吧", "谢谢") and particles not counting as content. A message that
+// asks first and then states a plan ("看有没有问题，没问题我给你满星")
+// ends as a statement, which an acknowledgement answers.
+func (d *resolutionDetector) asksLast(in *Input, i int) bool {
+	if !in.Has(i, d.question) {
+		return false
+	}
+	var spans [maxSpans]span
+	n := coveredSpans(in, i, d.closing, &spans)
+	skip := spans[:n]
+	s := in.Norm[i]
+	start, pending := 0, -1 // start of the last clause with content
+	for p := 0; p < len(s); {
+		if len(skip) > 0 && int32(p) >= skip[0][0] {
+			if e := int(skip[0][1]); e > p {
+				p = e
+			}
+			skip = skip[1:]
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[p:])
+		switch {
+		case isClauseBreak(s[p]) || r == '。':
+			pending = p + size
+		case r == '[': // a placeholder ([数字x]) is content
+			if pending >= 0 {
+				start, pending = pending, -1
+			}
+		case r < 0x80 && !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') || isParticle(r):
+		default:
+			if pending >= 0 {
+				start, pending = pending, -1
+			}
+		}
+		p += size
+	}
+	for _, h := range in.Hits[i] {
+		if h.Class == d.question && int(h.End) > start {
+			return true
+		}
+	}
+	return false
 }

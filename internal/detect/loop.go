@@ -57,6 +57,39 @@ type sig struct {
 	n int // bigrams hashed
 }
 
+// add records character key (size bytes) after prev, when have, and
+// returns how much content the character adds: an ASCII letter or digit
+// counts one, a particle (的, 了, 吗) none, any other character its size.
+func (g *sig) add(key uint32, size int, prev uint32, have bool) int {
+	if have {
+		h := prev*0x9E3779B1 ^ key*0x85EBCA77
+		h ^= h >> 15
+		h *= 0x2C1B3C6D
+		h ^= h >> 12
+		g.b[(h>>6)&3] |= 1 << (h & 63)
+		g.n++
+	}
+	switch {
+	case size == 1:
+		return 1
+	case isParticle(keyRune(key, size)):
+		return 0
+	}
+	return size
+}
+
+// charKey returns the character at s[i] as a key (its UTF-8 bytes packed
+// into an integer) and its size, with the common ASCII and three-byte
+// (CJK) cases inline.
+func charKey(s string, i int) (uint32, int) {
+	if b := s[i]; b < 0x80 {
+		return uint32(b), 1
+	} else if b&0xF0 == 0xE0 && i+2 < len(s) {
+		return uint32(b)<<16 | uint32(s[i+1])<<8 | uint32(s[i+2]), 3
+	}
+	return charKeySlow(s, i)
+}
+
 // signature hashes the bigrams of content characters (punctuation and
 // spaces skipped) of s into 256 bits.
 func signature(s string) sig {
@@ -71,32 +104,12 @@ func scanChars(s string) (content int, g sig) {
 	var prev uint32
 	have := false
 	for i := 0; i < len(s); {
-		var key uint32
-		var size int
-		if b := s[i]; b < 0x80 {
-			key, size = uint32(b), 1
-		} else if b&0xF0 == 0xE0 && i+2 < len(s) {
-			key, size = uint32(b)<<16|uint32(s[i+1])<<8|uint32(s[i+2]), 3
-		} else {
-			key, size = charKeySlow(s, i)
-		}
+		key, size := charKey(s, i)
 		i += size
 		if size == 1 && !(key >= 'a' && key <= 'z' || key >= '0' && key <= '9') {
 			continue // punctuation and spaces: neither content nor bigrams
 		}
-		if size == 1 {
-			content++
-		} else if !isParticle(keyRune(key, size)) {
-			content += size
-		}
-		if have {
-			h := prev*0x9E3779B1 ^ key*0x85EBCA77
-			h ^= h >> 15
-			h *= 0x2C1B3C6D
-			h ^= h >> 12
-			g.b[(h>>6)&3] |= 1 << (h & 63)
-			g.n++
-		}
+		content += g.add(key, size, prev, have)
 		prev, have = key, true
 	}
 	return content, g
@@ -271,33 +284,13 @@ func contentScan(s string, skip []span) (content int, g sig) {
 			have = false
 			continue
 		}
-		var key uint32
-		var size int
-		if b := s[i]; b < 0x80 {
-			key, size = uint32(b), 1
-		} else if b&0xF0 == 0xE0 && i+2 < len(s) {
-			key, size = uint32(b)<<16|uint32(s[i+1])<<8|uint32(s[i+2]), 3
-		} else {
-			key, size = charKeySlow(s, i)
-		}
+		key, size := charKey(s, i)
 		i += size
 		if size == 1 && !(key >= 'a' && key <= 'z' || key >= '0' && key <= '9') || size == 3 && key>>8 == 0xE380 {
 			have = false // punctuation and spaces end a run: neither content nor bigrams
 			continue
 		}
-		if size == 1 {
-			content++
-		} else if !isParticle(keyRune(key, size)) {
-			content += size
-		}
-		if have {
-			h := prev*0x9E3779B1 ^ key*0x85EBCA77
-			h ^= h >> 15
-			h *= 0x2C1B3C6D
-			h ^= h >> 12
-			g.b[(h>>6)&3] |= 1 << (h & 63)
-			g.n++
-		}
+		content += g.add(key, size, prev, have)
 		prev, have = key, true
 	}
 	return content, g

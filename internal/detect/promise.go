@@ -628,7 +628,7 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	found := false
 	for _, e := range in.Hits[i] {
 		if e.Class == d.event && e.Start >= cs && e.End <= ce && e.Start-h.End <= 24 && h.Start-e.End <= 24 &&
-			!namesTime(s[e.End:]) && !(e.End <= h.Start && onlyNumber(s[e.End:h.Start]) && unitWord(w) != "") {
+			!namesTime(s[e.End:]) && !strings.HasPrefix(s[e.End:], "中") && !(e.End <= h.Start && onlyNumber(s[e.End:h.Start]) && unitWord(w) != "") {
 			ev, found = e, true
 			break
 		}
@@ -671,7 +671,9 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		}
 		p.slot[unitWord(w)] = n
 	case strings.HasSuffix(w, "号") || strings.HasSuffix(w, "日") || strings.HasSuffix(w, "点") || strings.HasSuffix(w, "点左右") || w == "[日期x]" || strings.HasSuffix(w, "号前"):
-		b := max(int(cs), int(h.Start)-12)
+		// Up to four characters before the day word ("[数字x]月[数字x]日"),
+		// cut on character boundaries.
+		b := max(int(cs), backChars(s, int(h.Start), 4))
 		p.slot["date"] = s[b:h.End]
 	default: // 预计, 最快, 尽快, 下午 …
 		p.slot["when"] = w

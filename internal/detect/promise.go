@@ -144,7 +144,19 @@ func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
 		return true
 	}
 	for _, h := range in.Hits[i] {
-		if h.Class == d.neg && h.End > cs && h.Start < to {
+		if h.Class == d.neg && h.End > cs && h.Start < to && !(h.End <= pos && closes(in.Norm[i][h.End:pos])) {
+			return true
+		}
+	}
+	return false
+}
+
+// closes reports whether s holds a sentence-final particle (哈, 呢, 哦, 啦,
+// 吧): normalizing drops "~ " between Chinese characters, so "您也不用着急哈~
+// 明天也能到" runs on in one clause, but the negation ended with its sentence.
+func closes(s string) bool {
+	for _, p := range [...]string{"哈", "呢", "哦", "啦", "吧"} {
+		if strings.Contains(s, p) {
 			return true
 		}
 	}
@@ -215,11 +227,12 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 		switch h.Class {
 		case d.subject:
 			// "配送员为您预约": the courier, not the agent, is the actor.
-			if overlaps(in, i, d.not, h.Start, h.End) || d.thirdParty(in, i, h.Start) {
+			// "给您的答复" makes a noun of what follows, it commits to nothing.
+			if overlaps(in, i, d.not, h.Start, h.End) || d.thirdParty(in, i, h.Start) || strings.HasPrefix(s[h.End:], "的") {
 				continue
 			}
 			for _, a := range hits {
-				if a.Class != d.action || a.Start < h.End || a.Start-h.End > 21 || !sameClause(s, int(h.End), int(a.Start)) ||
+				if a.Class != d.action && a.Class != d.pay || a.Start < h.End || a.Start-h.End > 21 || !sameClause(s, int(h.End), int(a.Start)) ||
 					covered(in, i, d.third, a.Start, a.End) { // 配送 in 配送员 is a noun
 					continue
 				}
@@ -484,10 +497,16 @@ func vagueAfter(phrase, after string) bool {
 }
 
 // negBefore reports whether the text before a verb ends with a bare
-// negation (不, 没, 别: "就不联系您了", "没取消"). promise_neg holds the
-// longer forms; a single character is only safe right before the verb.
+// negation (不, 没, 别: "就不联系您了", "没取消") or 请, which makes the verb a
+// request to the customer ("请告知小妹"). promise_neg holds the longer forms;
+// a single character is only safe right before the verb.
 func negBefore(before string) bool {
-	return strings.HasSuffix(before, "不") || strings.HasSuffix(before, "没") || strings.HasSuffix(before, "别")
+	for _, w := range [...]string{"不", "没", "别"} {
+		if strings.HasSuffix(before, w) {
+			return true
+		}
+	}
+	return strings.HasSuffix(before, "请") && !strings.HasSuffix(before, "申请")
 }
 
 // cannotAfter reports whether the text after a verb denies it with a
@@ -612,7 +631,7 @@ func unitWord(w string) string {
 		return "within_workdays"
 	case "天内", "天左右":
 		return "within_days"
-	case "周":
+	case "周", "周内":
 		return "within_weeks"
 	}
 	return ""

@@ -109,6 +109,7 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 			d.customerBroken(in, i, &st, out)
 		}
 	}
+	d.finishConflicts(in, &st, out)
 }
 
 // covered reports whether [s,e) lies inside a hit of class c.

@@ -408,15 +408,17 @@ func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
 }
 
 // customerActs reports whether the phrase at start has the customer as its
-// subject: "您" right before it, or before 已经/已/是 that lead into it
-// ("您已经申请过", "您已申请成功"), and not as the object of 帮/为/给/替/和/与
-// ("帮您已经…" names the shop as the actor).
+// subject: "您" right before it, or before up to two adverbs that lead into
+// it ("您已经申请过", "您已申请成功", "您之前已经联系过"), and not as the object
+// of 帮/为/给/替/和/与 ("帮您已经…" names the shop as the actor).
 func customerActs(s string, start int) bool {
 	b := s[:start]
-	for _, adv := range [...]string{"已经", "已", "是", "都"} {
-		if strings.HasSuffix(b, adv) {
-			b = b[:len(b)-len(adv)]
-			break
+	for range 2 { // "您之前已经联系过"
+		for _, adv := range [...]string{"已经", "已", "是", "都", "之前", "刚才", "刚刚", "也"} {
+			if strings.HasSuffix(b, adv) {
+				b = b[:len(b)-len(adv)]
+				break
+			}
 		}
 	}
 	if !strings.HasSuffix(b, "您") && !strings.HasSuffix(b, "你") {

@@ -228,8 +228,10 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 		switch h.Class {
 		case d.subject:
 			// "配送员为您预约": the courier, not the agent, is the actor.
-			// "给您的答复" makes a noun of what follows, it commits to nothing.
-			if overlaps(in, i, d.not, h.Start, h.End) || d.thirdParty(in, i, h.Start) || strings.HasPrefix(s[h.End:], "的") {
+			// "给您的答复" makes a noun of what follows, it commits to nothing,
+			// and "麻烦您尽快提交", "请尽快申请" ask the customer to act.
+			if overlaps(in, i, d.not, h.Start, h.End) || d.thirdParty(in, i, h.Start) || strings.HasPrefix(s[h.End:], "的") ||
+				customerActs(s, int(h.Start)) || negBefore(s[:h.Start]) {
 				continue
 			}
 			for _, a := range hits {
@@ -409,12 +411,12 @@ func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
 
 // customerActs reports whether the phrase at start has the customer as its
 // subject: "您" right before it, or before up to two adverbs that lead into
-// it ("您已经申请过", "您已申请成功", "您之前已经联系过"), and not as the object
+// it ("您已经申请过", "您已申请成功", "您之前已经联系过", "您这边尽快取消"), and not as the object
 // of 帮/为/给/替/和/与 ("帮您已经…" names the shop as the actor).
 func customerActs(s string, start int) bool {
 	b := s[:start]
 	for range 2 { // "您之前已经联系过"
-		for _, adv := range [...]string{"已经", "已", "是", "都", "之前", "刚才", "刚刚", "也"} {
+		for _, adv := range [...]string{"已经", "已", "是", "都", "之前", "刚才", "刚刚", "也", "这边"} {
 			if strings.HasSuffix(b, adv) {
 				b = b[:len(b)-len(adv)]
 				break

@@ -26,8 +26,8 @@ type promiseDetector struct {
 	subject, action, done, future, benefit ClassID
 	timeW, event, neg, not, guarantee      ClassID
 	broken, said, contrast, can, cannot    ClassID
-	never, source, recall, soon, third     ClassID
-	condition, pay, correction             ClassID
+	never, source, recall, third           ClassID
+	condition, pay, correction, payMethod  ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -50,11 +50,11 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.timeW = k.Add("promise.time", w("promise_time")...)
 	d.event = k.Add("promise.event", w("promise_event")...)
 	d.neg = k.Add("promise.neg", w("promise_neg")...)
-	d.soon = k.Add("promise.soon", w("promise_soon")...)
 	d.third = k.Add("promise.third", w("promise_third")...)
 	d.condition = k.Add("promise.condition", w("promise_condition")...)
 	d.pay = k.Add("promise.pay", w("promise_pay")...)
 	d.correction = k.Add("promise.correction", w("promise_correction")...)
+	d.payMethod = k.Add("promise.paymethod", w("promise_paymethod")...)
 	d.not = k.Add("promise.not", w("promise_not")...)
 	d.guarantee = k.Add("promise.guarantee", append(w("promise_guarantee"), d.cfg.GuaranteeWords...)...)
 	d.broken = k.Add("promise.broken", w("promise_broken")...)
@@ -109,6 +109,7 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 			d.customerBroken(in, i, &st, out)
 		}
 	}
+	d.finishConflicts(in, &st, out)
 }
 
 // covered reports whether [s,e) lies inside a hit of class c.
@@ -144,7 +145,47 @@ func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
 		return true
 	}
 	for _, h := range in.Hits[i] {
-		if h.Class == d.neg && h.End > cs && h.Start < to && !covered(in, i, d.soon, h.Start, h.End) {
+		if h.Class == d.neg && h.End > cs && h.Start < to && !(h.End <= pos && closes(in.Norm[i][h.End:pos])) {
+			return true
+		}
+	}
+	return false
+}
+
+// closes reports whether s holds a sentence-final particle (哈, 呢, 哦, 啦,
+// 吧): normalizing drops "~ " between Chinese characters, so "您也不用着急哈~
+// 明天也能到" runs on in one clause, but the negation ended with its sentence.
+func closes(s string) bool {
+	for _, p := range [...]string{"哈", "呢", "哦", "啦", "吧"} {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// conditioned reports whether the clause before the one holding pos opens a
+// condition (如果, 假如, 要是, 万一, 倘若, 若是, 如您): "如果您不要了, 我给您催促
+// 退款" and "如果有差价, 帮您申请" offer a step for a case that may not arise.
+// Only steps are conditioned this way: a notice for an uncertain outcome
+// ("如果申请成功, 短信告知您", "如果您没接到, 会再次给您回电") still commits the
+// shop to keep the customer informed, as reviewers read it.
+func conditioned(s string, pos int) bool {
+	before := strings.TrimRight(s[:clauseStart(s, pos)], " ,")
+	clause := before[clauseStart(before, len(before)):]
+	for _, w := range [...]string{"如果", "假如", "要是", "万一", "倘若", "若是", "如您"} {
+		if strings.Contains(clause, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// informs reports whether a commitment phrase is a notice to the customer
+// (联系您, 短信告知, 回电), which a condition before it does not undo.
+func informs(phrase string) bool {
+	for _, w := range [...]string{"联系", "告知", "通知", "回电", "回复", "短信", "电话"} {
+		if strings.Contains(phrase, w) {
 			return true
 		}
 	}
@@ -179,6 +220,7 @@ const maxPromisesPerMessage = 4
 func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 	s := in.Norm[i]
 	hits := in.Hits[i]
+	perMethod := d.perMethod(in, i)
 	for _, h := range hits {
 		if len(ps) >= maxPromisesPerMessage {
 			break
@@ -186,11 +228,14 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 		switch h.Class {
 		case d.subject:
 			// "配送员为您预约": the courier, not the agent, is the actor.
-			if overlaps(in, i, d.not, h.Start, h.End) || d.thirdParty(in, i, h.Start) {
+			// "给您的答复" makes a noun of what follows, it commits to nothing,
+			// and "麻烦您尽快提交", "请尽快申请" ask the customer to act.
+			if overlaps(in, i, d.not, h.Start, h.End) || d.thirdParty(in, i, h.Start) || strings.HasPrefix(s[h.End:], "的") ||
+				customerActs(s, int(h.Start)) || negBefore(s[:h.Start]) {
 				continue
 			}
 			for _, a := range hits {
-				if a.Class != d.action || a.Start < h.End || a.Start-h.End > 21 || !sameClause(s, int(h.End), int(a.Start)) ||
+				if a.Class != d.action && a.Class != d.pay || a.Start < h.End || a.Start-h.End > 21 || !sameClause(s, int(h.End), int(a.Start)) ||
 					covered(in, i, d.third, a.Start, a.End) { // 配送 in 配送员 is a noun
 					continue
 				}
@@ -198,7 +243,8 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				// "这边帮您查看后申请") says what could be done, not what will be.
 				// "给您开具的是电子发票" names what was done, it commits to nothing.
 				if overlaps(in, i, d.not, h.Start, a.End) || d.negated(in, i, h.Start, a.Start) || customerActs(s, int(a.Start)) ||
-					askedAction(s, int(h.Start), int(a.End)) || strings.HasPrefix(s[a.End:], "的是") || cannotAfter(s[a.End:]) {
+					askedAction(s, int(h.Start), int(a.End)) || strings.HasPrefix(s[a.End:], "的是") || cannotAfter(s[a.End:]) ||
+					negBefore(s[:a.Start]) || conditioned(s, int(h.Start)) {
 					break
 				}
 				ps = addAction(ps, d.actionPromise(s, int(h.Start), a))
@@ -209,18 +255,29 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			// A lookup overlapping the phrase ("已经帮您查看了") reports what the
 			// agent saw, and "您已经申请" is the customer's own action.
 			if overlaps(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) || customerActs(s, int(h.Start)) ||
-				d.thirdParty(in, i, h.Start) || askedAction(s, int(h.Start), int(h.End)) ||
+				d.thirdParty(in, i, h.Start) || askedAction(s, int(h.Start), int(h.End)) || negBefore(s[:h.Start]) ||
+				!informs(s[h.Start:h.End]) && conditioned(s, int(h.Start)) ||
 				h.Class == d.future && vagueAfter(s[h.Start:h.End], s[h.End:]) {
 				continue
 			}
 			ps = addAction(ps, d.actionPromise(s, int(h.Start), h))
 		case d.benefit, d.pay:
-			if d.negated(in, i, h.Start, h.Start) || asked(s, int(h.Start), int(h.End)) {
+			// "可返还的优惠券" names a kind of coupon, not what this customer gets.
+			if d.negated(in, i, h.Start, h.Start) || asked(s, int(h.Start), int(h.End)) || strings.HasSuffix(s[:h.Start], "可") ||
+				conditioned(s, int(h.Start)) {
 				continue
 			}
 			p := promise{kind: PromiseAmount, start: int(h.Start), end: int(h.End), days: -1,
 				slot: map[string]any{"benefit": s[h.Start:h.End]}}
-			v, ok := amountIn(s, clauseStart(s, int(h.Start)), clauseEnd(s, int(h.End)))
+			ce := clauseEnd(s, int(h.End))
+			v, ok := amountIn(s, clauseStart(s, int(h.Start)), ce)
+			// A benefit may state its sum a few clauses on ("应价保 [单价] *
+			// [数量] = 5元"), within about twenty characters.
+			for end := ce; !ok && h.Class == d.benefit && end < len(s) && end-ce < 64; {
+				next := clauseEnd(s, end+1)
+				v, ok = amountIn(s, end, next)
+				end = next
+			}
 			if ok {
 				p.slot["yuan"] = v
 				if f, isNum := v.(float64); isNum {
@@ -231,7 +288,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			}
 			ps = append(ps, p)
 		case d.timeW:
-			if covered(in, i, d.not, h.Start, h.End) {
+			if perMethod || covered(in, i, d.not, h.Start, h.End) {
 				continue
 			}
 			if p, ok := d.timePromise(in, i, h); ok {
@@ -240,6 +297,56 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 		}
 	}
 	return ps
+}
+
+// perMethod reports whether agent message i gives times for two or more
+// different payment methods (promise_paymethod: "储蓄卡3-7个工作日, 信用卡是
+// 3-15个工作日"): its times are then the refund timetable per method,
+// recited as policy, not a time committed to this customer's order. A
+// single method with a time ("白条支付3个工作日到账") is the customer's own
+// and stays a commitment, and methods merely named ("退回到白条的银行卡")
+// do not count.
+func (d *promiseDetector) perMethod(in *Input, i int) bool {
+	if !in.Has(i, d.payMethod) {
+		return false
+	}
+	s := in.Norm[i]
+	first := ""
+	for _, h := range in.Hits[i] {
+		if h.Class != d.payMethod || !numberNext(s[h.End:]) {
+			continue
+		}
+		if m := s[h.Start:h.End]; first == "" {
+			first = m
+		} else if m != first {
+			return true
+		}
+	}
+	return false
+}
+
+// numberNext reports whether rest starts with a number, after at most a
+// copula or a separator ("是", "需要", "支付", ":"): the time given for the
+// payment method named just before.
+func numberNext(rest string) bool {
+	for range 2 {
+		cut := false
+		for _, w := range [...]string{"是", "需要", "支付", "的", ":", " ", ","} {
+			if r, ok := strings.CutPrefix(rest, w); ok {
+				rest, cut = r, true
+				break
+			}
+		}
+		if !cut {
+			break
+		}
+	}
+	if strings.HasPrefix(rest, "[数字x]") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	_, cn := cnDigit(r)
+	return cn || r >= '0' && r <= '9'
 }
 
 // thirdParty reports whether the commitment at pos is made for an actor
@@ -303,15 +410,17 @@ func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
 }
 
 // customerActs reports whether the phrase at start has the customer as its
-// subject: "您" right before it, or before 已经/已/是 that lead into it
-// ("您已经申请过", "您已申请成功"), and not as the object of 帮/为/给/替/和/与
-// ("帮您已经…" names the shop as the actor).
+// subject: "您" right before it, or before up to two adverbs that lead into
+// it ("您已经申请过", "您已申请成功", "您之前已经联系过", "您这边尽快取消"), and not as the object
+// of 帮/为/给/替/和/与 ("帮您已经…" names the shop as the actor).
 func customerActs(s string, start int) bool {
 	b := s[:start]
-	for _, adv := range [...]string{"已经", "已", "是", "都"} {
-		if strings.HasSuffix(b, adv) {
-			b = b[:len(b)-len(adv)]
-			break
+	for range 2 { // "您之前已经联系过"
+		for _, adv := range [...]string{"已经", "已", "是", "都", "之前", "刚才", "刚刚", "也", "这边"} {
+			if strings.HasSuffix(b, adv) {
+				b = b[:len(b)-len(adv)]
+				break
+			}
 		}
 	}
 	if !strings.HasSuffix(b, "您") && !strings.HasSuffix(b, "你") {
@@ -361,11 +470,22 @@ func mergeTime(ps []promise, p promise) []promise {
 }
 
 // asked reports whether the clause s[cs:ce] is a question ("到账了是吗",
-// "差价5元对吗?"): a time or amount asked about is not committed to.
+// "差价5元对吗?", the tag question "返还10元的券是吧"): a time or amount asked
+// about is not committed to.
 func asked(s string, from, to int) bool {
 	to = min(len(s), to+12) // the question word follows within four characters
 	seg := s[from:to]
-	return strings.Contains(seg, "吗") || strings.Contains(seg, "?") || strings.Contains(seg, "嘛")
+	if strings.Contains(seg, "吗") || strings.Contains(seg, "?") || strings.Contains(seg, "嘛") {
+		return true
+	}
+	// A tag question may close the clause further on.
+	clause := strings.TrimRight(s[from:clauseEnd(s, to)], "呢啊呀亲")
+	for _, tag := range [...]string{"是吧", "对吧", "是吗", "对吗"} {
+		if strings.HasSuffix(clause, tag) {
+			return true
+		}
+	}
+	return false
 }
 
 // vagueAfter reports whether a future phrase that only names the customer
@@ -379,6 +499,19 @@ func vagueAfter(phrase, after string) bool {
 		return strings.HasPrefix(after, "处理") || strings.HasPrefix(after, "解决")
 	}
 	return false
+}
+
+// negBefore reports whether the text before a verb ends with a bare
+// negation (不, 没, 别: "就不联系您了", "没取消") or 请, which makes the verb a
+// request to the customer ("请告知小妹"). promise_neg holds the longer forms;
+// a single character is only safe right before the verb.
+func negBefore(before string) bool {
+	for _, w := range [...]string{"不", "没", "别"} {
+		if strings.HasSuffix(before, w) {
+			return true
+		}
+	}
+	return strings.HasSuffix(before, "请") && !strings.HasSuffix(before, "申请")
 }
 
 // cannotAfter reports whether the text after a verb denies it with a
@@ -415,7 +548,9 @@ func askedAction(s string, start, end int) bool {
 	if ce-end > 18 {
 		return false
 	}
-	tail := strings.TrimRight(s[end:ce], "呢啊呀")
+	// A vocative or quote after the particle ("联系您了么亲") still closes
+	// the question.
+	tail := strings.TrimRight(s[end:ce], "呢啊呀亲'‘’")
 	q := ce < len(s) && s[ce] == '?'
 	for _, p := range [...]string{"吗", "么", "嘛"} {
 		if t, ok := strings.CutSuffix(tail, p); ok {
@@ -501,7 +636,7 @@ func unitWord(w string) string {
 		return "within_workdays"
 	case "天内", "天左右":
 		return "within_days"
-	case "周":
+	case "周", "周内":
 		return "within_weeks"
 	}
 	return ""
@@ -517,7 +652,7 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	found := false
 	for _, e := range in.Hits[i] {
 		if e.Class == d.event && e.Start >= cs && e.End <= ce && e.Start-h.End <= 24 && h.Start-e.End <= 24 &&
-			!namesTime(s[e.End:]) && !(e.End <= h.Start && onlyNumber(s[e.End:h.Start]) && unitWord(w) != "") {
+			!namesTime(s[e.End:]) && !strings.HasPrefix(s[e.End:], "中") && !(e.End <= h.Start && onlyNumber(s[e.End:h.Start]) && unitWord(w) != "") {
 			ev, found = e, true
 			break
 		}
@@ -541,6 +676,7 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	// A negation or hedge between the time and its event ("今天可能到不了")
 	// undoes it as much as one before the time.
 	if !found || d.negated(in, i, h.Start, max(h.End, ev.Start)) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) ||
+		askedAction(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) || ev.Start > h.Start && negBefore(s[:ev.Start]) ||
 		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) {
 		return promise{}, false
 	}
@@ -559,7 +695,9 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		}
 		p.slot[unitWord(w)] = n
 	case strings.HasSuffix(w, "号") || strings.HasSuffix(w, "日") || strings.HasSuffix(w, "点") || strings.HasSuffix(w, "点左右") || w == "[日期x]" || strings.HasSuffix(w, "号前"):
-		b := max(int(cs), int(h.Start)-12)
+		// Up to four characters before the day word ("[数字x]月[数字x]日"),
+		// cut on character boundaries.
+		b := max(int(cs), backChars(s, int(h.Start), 4))
 		p.slot["date"] = s[b:h.End]
 	default: // 预计, 最快, 尽快, 下午 …
 		p.slot["when"] = w

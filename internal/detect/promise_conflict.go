@@ -56,6 +56,10 @@ type conflictState struct {
 	canAt       map[byte]at   // object → first "can" statement
 	cannotAt    map[byte]at   // object → first "cannot" statement
 	reported    bool
+	// asked is a customer message that asks back an earlier statement
+	// ("不是说今天送达吗?"), -1 when none: it reports a broken promise unless
+	// the agent's next message confirms the statement still holds.
+	asked, askedFirst int
 }
 
 // at is a value stated in a message.
@@ -67,6 +71,7 @@ type at struct {
 func (st *conflictState) init() {
 	st.lastPromise = -1
 	st.lastAgent = -1
+	st.asked = -1
 	st.amountAt.msg = -1
 }
 
@@ -75,6 +80,13 @@ func (st *conflictState) init() {
 func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflictState, out *Output) {
 	prev := st.lastAgent
 	st.lastAgent = i
+	if st.asked >= 0 {
+		a, first := st.asked, st.askedFirst
+		st.asked = -1
+		if !affirms(in.Norm[i]) {
+			d.conflict(in, first, a, "the customer reports that an earlier promise or statement did not hold", st, out)
+		}
+	}
 	if st.reported {
 		return
 	}
@@ -171,7 +183,7 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 				continue
 			}
 		case d.said:
-			if !in.Has(i, d.contrast) || hasSuffixIn(s[:h.Start], d.saidNow) {
+			if !d.contrasted(in, i, h) || hasSuffixIn(s[:h.Start], d.saidNow) {
 				continue
 			}
 		default:
@@ -184,9 +196,37 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 		if st.lastPromise >= 0 {
 			first = st.lastPromise
 		}
+		if h.Class == d.recall {
+			st.asked, st.askedFirst = i, first // wait for the agent's answer
+			return
+		}
 		d.conflict(in, first, i, "the customer reports that an earlier promise or statement did not hold", st, out)
 		return
 	}
+}
+
+// finishConflicts reports a customer's asking back that no agent answered.
+func (d *promiseDetector) finishConflicts(in *Input, st *conflictState, out *Output) {
+	if st.asked >= 0 && !st.reported {
+		d.conflict(in, st.askedFirst, st.asked, "the customer reports that an earlier promise or statement did not hold", st, out)
+	}
+}
+
+// affirms reports whether an agent reply opens by confirming what the
+// customer asked back ("是的哦, 预计今日送达"): the earlier statement holds,
+// nothing was broken.
+func affirms(s string) bool {
+	s = strings.TrimLeft(s, " ")
+	for _, p := range [...]string{"亲亲", "亲爱的", "亲爱哒", "亲", "嗯嗯", "嗯", " ", ","} {
+		s = strings.TrimPrefix(s, p)
+	}
+	s = strings.TrimLeft(s, " ,")
+	for _, p := range [...]string{"是的", "对的", "是呢", "对呢", "没错", "是滴", "是哒", "对哒"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // anchored reports whether a rhetorical recall starting at byte start
@@ -215,6 +255,39 @@ func (d *promiseDetector) recallsTime(in *Input, i int, h KeywordHit) bool {
 			if w := s[t.Start:t.End]; w != "预计" && w != "最快" && w != "马上" && w != "立马" {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// contrasted reports whether customer message i, which recalls a
+// statement at hit h, sets something against it (promise_contrast: 怎么,
+// 还没, 但是). 现在 alone marks a change only against a concrete statement
+// recalled, a time or a can ("之前说今天可以发货, 现在看要到10号"); "你们给我说了,
+// 现在聊天记录看不到了" recalls nothing that could be broken. 怎么办 and 怎么弄
+// ask what to do, they contrast nothing.
+func (d *promiseDetector) contrasted(in *Input, i int, h KeywordHit) bool {
+	s := in.Norm[i]
+	weak := false
+	for _, c := range in.Hits[i] {
+		if c.Class != d.contrast {
+			continue
+		}
+		m := s[c.Start:c.End]
+		if m == "怎么" && (strings.HasPrefix(s[c.End:], "办") || strings.HasPrefix(s[c.End:], "弄")) {
+			continue
+		}
+		if m != "现在" {
+			return true
+		}
+		weak = true
+	}
+	if !weak {
+		return false
+	}
+	for _, t := range in.Hits[i] {
+		if (t.Class == d.timeW || t.Class == d.can || t.Class == d.cannot) && t.Start >= h.End {
+			return true
 		}
 	}
 	return false

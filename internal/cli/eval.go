@@ -24,7 +24,8 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("eval "+what, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
-	labels := fs.String("labels", filepath.Join("internal", "eval", "testdata", "jddc_dev_labels.jsonl"), "labels file (detectors)")
+	labels := fs.String("labels", "", "labels file (detectors; default internal/eval/testdata/<source>_dev_labels.jsonl, uss_labels.jsonl for uss)")
+	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample) or uss (the JD dialogues of uss_jddc)")
 	cfgPath := fs.String("config", "", "YAML config file")
 	show := fs.String("errors", "", "list the disagreements for this label (e.g. promise.made)")
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
@@ -37,6 +38,23 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	}
 	switch what {
 	case "detectors":
+		var src eval.Source
+		testdata := filepath.Join("internal", "eval", "testdata")
+		switch *source {
+		case "jddc":
+			src = eval.JDDC(filepath.Join(*data, "jddc", "jddc_dev.tsv"))
+			if *labels == "" {
+				*labels = filepath.Join(testdata, "jddc_dev_labels.jsonl")
+			}
+		case "uss":
+			src = eval.USS(filepath.Join(*data, "uss_jddc", "valid_jddc.dialogs.jsonl"))
+			if *labels == "" {
+				*labels = filepath.Join(testdata, "uss_labels.jsonl")
+			}
+		default:
+			fmt.Fprintf(env.Stderr, "fullqa eval: unknown --source %q (want jddc or uss)\n", *source)
+			return ExitUsage
+		}
 		lab, err := eval.LoadLabels(*labels)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
@@ -47,7 +65,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 			fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 			return ExitError
 		}
-		rep, err := eval.Detectors(ctx, eng, filepath.Join(*data, "jddc", "jddc_dev.tsv"), lab)
+		rep, err := eval.Detectors(ctx, eng, src, lab)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 			return ExitError
@@ -56,7 +74,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		// Threats are rare in the sample; they are measured on a second
 		// labelled set: every customer message with a threat-like word.
 		threats := filepath.Join(filepath.Dir(*labels), "threat_candidates.jsonl")
-		if _, err := os.Stat(threats); err == nil {
+		if _, err := os.Stat(threats); err == nil && *source == "jddc" {
 			tr, err := eval.Threats(ctx, eng, filepath.Join(*data, "jddc", "jddc_dev.tsv"),
 				filepath.Join(*data, "uss_jddc", "valid_jddc.dialogs.jsonl"), threats)
 			if err != nil {

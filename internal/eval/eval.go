@@ -14,7 +14,6 @@ import (
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/detect"
-	"fullqa/internal/ingest"
 	"fullqa/internal/scan"
 )
 
@@ -155,11 +154,12 @@ var sessionLabels = []struct {
 	{"promise.conflict", func(l *Labels) bool { return l.PromiseConflict }},
 }
 
-// Detectors scans the JDDC file with eng and compares with labels. Only
-// labels whose code some detector of eng emits are reported. The
-// repeat.contact detector is also compared with JD's own is_repeat flag over
-// every session of the file ("repeat.contact vs is_repeat").
-func Detectors(ctx context.Context, eng *detect.Engine, jddcPath string, labels map[string]*Labels) (*Report, error) {
+// Detectors scans the conversations of src with eng and compares with
+// labels. Only labels whose code some detector of eng emits are reported.
+// On JDDC, which carries JD's own is_repeat flag, the repeat.contact
+// detector is also compared with it over every session of the file
+// ("repeat.contact vs is_repeat").
+func Detectors(ctx context.Context, eng *detect.Engine, src Source, labels map[string]*Labels) (*Report, error) {
 	emits := map[string]bool{}
 	for _, d := range eng.Detectors() {
 		for _, c := range d.Codes() {
@@ -179,7 +179,7 @@ func Detectors(ctx context.Context, eng *detect.Engine, jddcPath string, labels 
 			rep.count(s.code)
 		}
 	}
-	err := ingest.ForEachInFile(jddcPath, ingest.Options{Format: ingest.FormatJDDC}, func(c *conversation.Conversation) error {
+	err := src(func(c *conversation.Conversation) error {
 		r := scan.Result{Conv: c}
 		scan.Inspect(eng, &r, nil, &opts)
 		got := map[string]bool{}
@@ -204,7 +204,7 @@ func Detectors(ctx context.Context, eng *detect.Engine, jddcPath string, labels 
 				}
 			}
 		}
-		if emits["repeat.contact"] {
+		if _, jd := c.Meta["is_repeat"]; jd && emits["repeat.contact"] {
 			rep.add("repeat.contact vs is_repeat (all sessions)", got["repeat.contact"], c.Meta["is_repeat"] == "1", c.ID)
 		}
 		l, ok := labels[c.ID]

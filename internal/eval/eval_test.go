@@ -31,7 +31,7 @@ func TestDetectorsCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Detectors(context.Background(), eng, filepath.Join("testdata", "mini.tsv"), labels)
+	rep, err := Detectors(context.Background(), eng, JDDC(filepath.Join("testdata", "mini.tsv")), labels)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,5 +84,40 @@ func TestThreatsCounts(t *testing.T) {
 	}
 	if len(rep.Outside) != 1 || !strings.Contains(rep.Outside[0], "jddc/s2/1") {
 		t.Errorf("outside %v, want the unlabelled 曝光 threat", rep.Outside)
+	}
+}
+
+// TestDetectorsOnUSS scores hand-written dialogues in the uss_jddc format:
+// turn numbers are message numbers, "user" turns are the customer's, and
+// the is_repeat comparison, which only JDDC carries, is left out.
+func TestDetectorsOnUSS(t *testing.T) {
+	lex, err := lexicon.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels, err := LoadLabels(filepath.Join("testdata", "mini_uss_labels.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Detectors(context.Background(), eng, USS(filepath.Join("testdata", "mini_uss.jsonl")), labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Count{}
+	for _, c := range rep.Counts {
+		got[c.Name] = Count{TP: c.TP, FP: c.FP, FN: c.FN}
+	}
+	if rep.Sessions != 2 || got["tag:refund"] != (Count{TP: 1}) || got["tag:quality"] != (Count{TP: 1}) || got["promise.made"] != (Count{TP: 1}) {
+		t.Errorf("%d sessions, counts %+v", rep.Sessions, got)
+	}
+	if _, ok := got["repeat.contact vs is_repeat (all sessions)"]; ok {
+		t.Error("is_repeat compared on a source without it")
+	}
+	if err := USS(filepath.Join("testdata", "missing.jsonl"))(nil); err == nil {
+		t.Error("a missing file gives no error")
 	}
 }

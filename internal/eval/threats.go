@@ -10,7 +10,6 @@ import (
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/detect"
-	"fullqa/internal/ingest"
 	"fullqa/internal/scan"
 )
 
@@ -90,40 +89,13 @@ func Threats(ctx context.Context, eng *detect.Engine, jddcPath, ussPath, labelsP
 			return nil
 		}
 	}
-	if err := ingest.ForEachInFile(jddcPath, ingest.Options{Format: ingest.FormatJDDC}, check("jddc")); err != nil {
+	if err := JDDC(jddcPath)(check("jddc")); err != nil {
 		return nil, err
 	}
-	uf, err := os.Open(ussPath)
-	if err != nil {
+	if err := USS(ussPath)(check("uss")); err != nil {
 		return nil, err
 	}
-	defer uf.Close()
-	us := bufio.NewScanner(uf)
-	us.Buffer(make([]byte, 1<<20), 8<<20)
-	for us.Scan() {
-		var d struct {
-			ID    string `json:"id"`
-			Turns []struct {
-				Role string `json:"role"`
-				Text string `json:"text"`
-			} `json:"turns"`
-		}
-		if err := json.Unmarshal(us.Bytes(), &d); err != nil {
-			return nil, fmt.Errorf("uss: %w", err)
-		}
-		c := &conversation.Conversation{ID: d.ID}
-		for _, t := range d.Turns {
-			role := conversation.RoleAgent
-			if t.Role == "user" {
-				role = conversation.RoleCustomer
-			}
-			c.Messages = append(c.Messages, conversation.Message{Role: role, Text: t.Text})
-		}
-		if err := check("uss")(c); err != nil {
-			return nil, err
-		}
-	}
-	return rep, us.Err()
+	return rep, nil
 }
 
 // String renders the report.

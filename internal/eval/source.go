@@ -1,0 +1,66 @@
+package eval
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/ingest"
+)
+
+// Source calls fn with each conversation of a labelled data set, in file
+// order, and stops at the first error.
+type Source func(fn func(*conversation.Conversation) error) error
+
+// JDDC reads the JDDC chat TSV (../shared/data/jddc/jddc_dev.tsv) with the
+// product's own importer, so the eval sees what a scan sees.
+func JDDC(path string) Source {
+	return func(fn func(*conversation.Conversation) error) error {
+		return ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJDDC}, fn)
+	}
+}
+
+// USS reads the JD dialogues of the user-satisfaction data set
+// (../shared/data/uss_jddc/valid_jddc.dialogs.jsonl): one JSON object a
+// line with an id and turns of role "user" or "agent". Message numbers are
+// turn numbers. The satisfaction ratings are not read: they label another
+// thing than the findings.
+func USS(path string) Source {
+	return func(fn func(*conversation.Conversation) error) error {
+		fh, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(make([]byte, 1<<20), 8<<20)
+		line := 0
+		for sc.Scan() {
+			line++
+			var d struct {
+				ID    string `json:"id"`
+				Turns []struct {
+					Role string `json:"role"`
+					Text string `json:"text"`
+				} `json:"turns"`
+			}
+			if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+				return fmt.Errorf("%s:%d: %w", path, line, err)
+			}
+			c := &conversation.Conversation{ID: d.ID, Channel: "jd"}
+			for _, t := range d.Turns {
+				role := conversation.RoleAgent
+				if t.Role == "user" {
+					role = conversation.RoleCustomer
+				}
+				c.Messages = append(c.Messages, conversation.Message{Role: role, Text: t.Text})
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		return sc.Err()
+	}
+}

@@ -89,6 +89,9 @@ func (d *attitudeDetector) curtReply(in *Input, i int) (KeywordHit, bool) {
 // them off (reviewers mark it rude), unlike "?" after a silence, which asks
 // whether the customer is still there.
 func bareQuestionMark(norm string) bool {
+	if len(norm) == 0 || len(norm) > 8 || strings.IndexByte(norm, '?') < 0 {
+		return false // the common case, decided without trimming
+	}
 	s := strings.TrimSpace(norm)
 	return len(s) >= 1 && len(s) <= 3 && strings.Trim(s, "?") == ""
 }

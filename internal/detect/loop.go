@@ -284,6 +284,13 @@ func contentScan(s string, skip []span) (content int, g sig) {
 			have = false
 			continue
 		}
+		if c := s[i]; c == '[' || (i == 0 || !isASCIIAlnum(s[i-1])) && isASCIIAlnum(c) {
+			if n := dataToken(s[i:]); n > 0 { // tried where a token starts: linear in s
+				i += n
+				have = false
+				continue
+			}
+		}
 		key, size := charKey(s, i)
 		i += size
 		if size == 1 && !(key >= 'a' && key <= 'z' || key >= '0' && key <= '9') || size == 3 && key>>8 == 0xE380 {
@@ -294,6 +301,36 @@ func contentScan(s string, skip []span) (content int, g sig) {
 		prev, have = key, true
 	}
 	return content, g
+}
+
+// maxPlaceholder is the longest bracketed token dataToken takes for a
+// placeholder or an emoticon code.
+const maxPlaceholder = 40
+
+// dataToken returns the length of the data token s starts with, or 0: a
+// bracketed placeholder or emoticon ("[订单x]", "[ORDERID_10510705]",
+// "[微笑]") or a run of ASCII letters and digits with a digit in it (an
+// order or tracking number, a phone, an amount, a date). Such tokens name
+// what the customer asks about, not what they ask, and two messages that
+// share only them are no restatement.
+func dataToken(s string) int {
+	switch c := s[0]; {
+	case c == '[':
+		if j := strings.IndexByte(s[1:min(len(s), maxPlaceholder)], ']'); j >= 0 {
+			return j + 2
+		}
+		return 0
+	case c >= '0' && c <= '9' || c >= 'a' && c <= 'z':
+		n, digit := 0, false
+		for n < len(s) && (s[n] >= '0' && s[n] <= '9' || s[n] >= 'a' && s[n] <= 'z' || s[n] == '_') {
+			digit = digit || s[n] <= '9' && s[n] != '_'
+			n++
+		}
+		if digit {
+			return n
+		}
+	}
+	return 0
 }
 
 // spanBytes is the number of bytes the spans cover.

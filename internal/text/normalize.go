@@ -4,6 +4,7 @@
 package text
 
 import (
+	"bytes"
 	"unicode"
 	"unicode/utf8"
 
@@ -25,6 +26,60 @@ func Normalize(s string) string {
 // AppendNormalized appends the normalized form of s to dst and returns it.
 // It lets hot loops reuse one buffer per worker.
 func AppendNormalized(dst []byte, s string) []byte {
+	start := len(dst)
+	dst = appendNormalized(dst, s)
+	if bytes.IndexByte(dst[start:], '&') >= 0 {
+		// Chat exports of web customer-service tools keep HTML entities
+		// ("&nbsp;", "&gt;"). They are decoded in the normalized text, which
+		// is then normalized again: the decoded characters hold no '&', so
+		// the result has no entity left and normalizing stays idempotent.
+		if dec, ok := decodeEntities(dst[start:]); ok {
+			dst = appendNormalized(dst[:start], dec)
+		}
+	}
+	return dst
+}
+
+// decodeEntities replaces the HTML entities of b that chats carry, and
+// reports whether there was any. "&amp;" is left alone: decoding it could
+// make a new entity ("&amp;gt;").
+func decodeEntities(b []byte) (string, bool) {
+	var out []byte
+	for i := 0; i < len(b); i++ {
+		if b[i] == '&' {
+			if r, n := htmlEntity(b[i+1:]); n > 0 {
+				if out == nil {
+					out = append(make([]byte, 0, len(b)), b[:i]...)
+				}
+				out = append(out, r)
+				i += n
+				continue
+			}
+		}
+		if out != nil {
+			out = append(out, b[i])
+		}
+	}
+	return string(out), out != nil
+}
+
+// htmlEntity decodes the entity name that follows an '&' at the start of b
+// ("nbsp;"), returning its character and the bytes consumed, or 0 when b
+// starts no entity the normalizer knows.
+func htmlEntity(b []byte) (byte, int) {
+	for _, e := range [...]struct {
+		name string
+		r    byte
+	}{{"nbsp;", ' '}, {"gt;", '>'}, {"lt;", '<'}, {"quot;", '"'}, {"#39;", '\''}, {"apos;", '\''}} {
+		if bytes.HasPrefix(b, []byte(e.name)) {
+			return e.r, len(e.name)
+		}
+	}
+	return 0, 0
+}
+
+// appendNormalized is AppendNormalized without the entity decoding.
+func appendNormalized(dst []byte, s string) []byte {
 	// pendingFiller is set when we skipped filler after a CJK rune; it is
 	// written out only if the next kept rune is not CJK.
 	var pendingBuf [16]byte

@@ -34,6 +34,11 @@ func TestNormalize(t *testing.T) {
 		{"微\u200b信", "微信"},
 		{"一。二", "一。二"},
 		{"", ""},
+		{"退换/售后&gt;申请售后", "退换售后>申请售后"},
+		{"[订单x]&nbsp;&nbsp;-[数字x]", "[订单x] -[数字x]"},
+		{"a &amp;gt; b", "a &amp;gt; b"},
+		{"＆nbsp;好", "好"},
+		{"x&gt", "x&gt"},
 	}
 	for _, tt := range tests {
 		if got := Normalize(tt.in); got != tt.want {
@@ -45,6 +50,7 @@ func TestNormalize(t *testing.T) {
 // FuzzNormalize checks that normalization is idempotent, produces valid
 // UTF-8, and agrees with NFKC on text without filler.
 func FuzzNormalize(f *testing.F) {
+	f.Add("＆ｎｂｓｐ;&&gt;&amp;lt;")
 	for _, s := range []string{"退 款", "ＡＢＣ", "好的，谢谢", "加 V.X", "①", "\xff"} {
 		f.Add(s)
 	}

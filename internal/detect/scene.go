@@ -36,6 +36,13 @@ const (
 // invoice ("我看还没有发货呢, 能退吗", "票要多久能寄到"), is that chat's
 // background, not a logistics scene. A customer who spells the delivery
 // out ("快递显示还让我等, 今天也是配送无望") makes it a concern of its own.
+//
+// policy scenes are not named by an agent's policy line: a word after a
+// time limit or a generic condition in its clause ("[数字x]天内可以申请退货",
+// "质保期内直接换新", "客户原因退换货每月可享受…") states the shop's rules
+// for everyone (scene_policy.txt), as JD agents paste them into presale and
+// repair chats; it is no refund or compensation for this customer. A
+// customer quoting the rule ("不是7天无理由退货吗") still names the scene.
 var sceneDefs = [...]struct {
 	name         string
 	list         string
@@ -43,14 +50,15 @@ var sceneDefs = [...]struct {
 	agentOnlyMin int // agent messages needed when the customer never names the scene
 	factual      bool
 	aside        bool
+	policy       bool
 }{
-	{SceneRefund, "scene_refund", false, 1, false, false},
-	{SceneCompensation, "scene_compensation", false, 1, false, false},
-	{SceneLogistics, "scene_logistics", false, 2, false, true},
-	{SceneQuality, "scene_quality", true, 1, true, false},
-	{SceneInvoice, "scene_invoice", false, 1, false, false},
-	{ScenePrice, "scene_price", false, 1, false, false},
-	{ScenePresale, "scene_presale", true, 1, false, false},
+	{SceneRefund, "scene_refund", false, 1, false, false, true},
+	{SceneCompensation, "scene_compensation", false, 1, false, false, true},
+	{SceneLogistics, "scene_logistics", false, 2, false, true, false},
+	{SceneQuality, "scene_quality", true, 1, true, false, false},
+	{SceneInvoice, "scene_invoice", false, 1, false, false, false},
+	{ScenePrice, "scene_price", false, 1, false, false, false},
+	{ScenePresale, "scene_presale", true, 1, false, false, false},
 }
 
 // scenePairs are words that name a scene only after an anchor word: a
@@ -135,6 +143,7 @@ type sceneDetector struct {
 	pairAnchor        [len(scenePairs)]ClassID // their anchors,
 	pairScene         [len(scenePairs)]int     // and the index of their scene in sceneDefs
 	hypothetical      ClassID                  // scene_hypothetical: 如果, 万一, …的话
+	policy            ClassID                  // scene_policy: cues of an agent's policy line (see sceneDefs)
 	refuse            termSet
 	ack, next, reason ClassID
 }
@@ -166,6 +175,7 @@ func (d *sceneDetector) RegisterKeywords(k *Keywords) error {
 		d.pairAnchor[p] = k.Add("scene.pair."+pair.list+".anchor", d.lex.Words(pair.list+"_anchor")...)
 	}
 	d.hypothetical = k.Add("scene.hypothetical", d.lex.Words("scene_hypothetical")...)
+	d.policy = k.Add("scene.policy", d.lex.Words("scene_policy")...)
 	d.ack = k.Add("sensitive.acknowledge", d.lex.Words("sensitive_acknowledge")...)
 	d.next = k.Add("sensitive.next_step", d.lex.Words("sensitive_next_step")...)
 	d.refuse = addTerms(k, "sensitive.refusal", d.lex, "sensitive_refusal")
@@ -269,8 +279,9 @@ func carriedByOther(first *[len(sceneDefs)]int) bool {
 // word of the scene, or a pair word after its anchor (see scenePairs), not
 // inside an exception phrase, not right after a negation cue, not followed
 // in its clause by a word of the scene's notfor list ("重发一下单号"
-// re-sends a number, not goods), and, for a factual scene, not in a
-// hypothetical clause.
+// re-sends a number, not goods), for a factual scene not in a
+// hypothetical clause, and for a policy scene not in an agent's policy
+// line.
 func (d *sceneDetector) sceneHit(in *Input, i, s int) (KeywordHit, bool) {
 	if !d.mayHit(in, i, s) {
 		return KeywordHit{}, false
@@ -345,7 +356,23 @@ func (d *sceneDetector) counts(in *Input, i, s int, h KeywordHit) bool {
 	if in.may(i, d.notFor[s]) && clauseHasClass(norm, hs, d.notFor[s], h, false) {
 		return false
 	}
+	if sceneDefs[s].policy && in.may(i, d.policy) && in.isRole(i, conversation.RoleAgent) && policyLine(norm, hs, d.policy, h) {
+		return false
+	}
 	return !sceneDefs[s].factual || !in.may(i, d.hypothetical) || !clauseHasClass(norm, hs, d.hypothetical, h, true)
+}
+
+// policyLine reports whether a policy cue (class c) starts before h in its
+// clause: "[数字x]天内可以申请退货", or "7天无理由退货" where the cue 天无理由
+// holds the word itself. A cue after the word ("退款[数字x]天内到账") times
+// this customer's refund and does not count.
+func policyLine(norm string, hs []KeywordHit, c ClassID, h KeywordHit) bool {
+	for _, e := range hs {
+		if e.Class == c && e.Start < h.Start && sameClause(norm, int(e.Start), int(h.Start)) {
+			return true
+		}
+	}
+	return false
 }
 
 // negatedAt reports whether a negation cue of t ends exactly at offset at

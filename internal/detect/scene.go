@@ -144,6 +144,7 @@ type sceneDetector struct {
 	pairScene         [len(scenePairs)]int     // and the index of their scene in sceneDefs
 	hypothetical      ClassID                  // scene_hypothetical: 如果, 万一, …的话
 	policy            ClassID                  // scene_policy: cues of an agent's policy line (see sceneDefs)
+	reship            ClassID                  // scene_compensation_reship: sending goods again (see paperwork)
 	refuse            termSet
 	ack, next, reason ClassID
 }
@@ -176,6 +177,7 @@ func (d *sceneDetector) RegisterKeywords(k *Keywords) error {
 	}
 	d.hypothetical = k.Add("scene.hypothetical", d.lex.Words("scene_hypothetical")...)
 	d.policy = k.Add("scene.policy", d.lex.Words("scene_policy")...)
+	d.reship = k.Add("scene.compensation.reship", d.lex.Words("scene_compensation_reship")...)
 	d.ack = k.Add("sensitive.acknowledge", d.lex.Words("sensitive_acknowledge")...)
 	d.next = k.Add("sensitive.next_step", d.lex.Words("sensitive_next_step")...)
 	d.refuse = addTerms(k, "sensitive.refusal", d.lex, "sensitive_refusal")
@@ -195,49 +197,77 @@ func (d *sceneDetector) deniedByCustomer(in *Input, s int) bool {
 	return false
 }
 
-func (d *sceneDetector) Inspect(in *Input, out *Output) {
-	// A scene is discussed when the customer raises it, or when the agent
-	// names it often enough (see sceneDefs).
-	var first, customer, customers, agent [len(sceneDefs)]int
-	for s := range first {
-		first[s], customer[s] = -1, -1
-	}
+// noClass matches no hit: the skip of a scene whose words all count.
+const noClass ClassID = -1
+
+// sceneTally counts the mentions of one scene in a conversation: its first
+// message, the customer's first message, and how many customer and agent
+// messages name it.
+type sceneTally struct {
+	first, customer, customers, agent int
+}
+
+// tally counts the mentions of scene s, leaving out hits that overlap a
+// hit of class skip (noClass: none).
+func (d *sceneDetector) tally(in *Input, s int, skip ClassID) sceneTally {
+	t := sceneTally{first: -1, customer: -1}
+	def := &sceneDefs[s]
 	for i := range in.Conv.Messages {
 		role := in.Conv.Messages[i].Role
 		if role != conversation.RoleCustomer && role != conversation.RoleAgent {
 			continue // bot menus and system notices list every topic
 		}
-		if len(in.Hits[i]) == 0 {
+		if len(in.Hits[i]) == 0 || (def.customerOnly && role != conversation.RoleCustomer) {
 			continue
 		}
-		for s, def := range sceneDefs {
-			if def.customerOnly && role != conversation.RoleCustomer {
-				continue
+		if _, ok := d.sceneHit(in, i, s, skip); !ok {
+			continue
+		}
+		if t.first < 0 {
+			t.first = i
+		}
+		if role == conversation.RoleCustomer {
+			if t.customer < 0 {
+				t.customer = i
 			}
-			if _, ok := d.sceneHit(in, i, s); !ok {
-				continue
-			}
-			if first[s] < 0 {
-				first[s] = i
-			}
-			if role == conversation.RoleCustomer {
-				if customer[s] < 0 {
-					customer[s] = i
-				}
-				customers[s]++
-			} else {
-				agent[s]++
-			}
+			t.customers++
+		} else {
+			t.agent++
 		}
 	}
-	for s, def := range sceneDefs {
-		if first[s] < 0 || (customer[s] < 0 && agent[s] < def.agentOnlyMin) || d.deniedByCustomer(in, s) {
-			first[s] = -1
-		}
+	return t
+}
+
+// settled returns the first message of scene s, or -1 when the scene is
+// not discussed: nobody names it, only the agent does and too seldom (see
+// sceneDefs), or the customer rules it out.
+func (d *sceneDetector) settled(in *Input, s int, t sceneTally) int {
+	if t.first < 0 || (t.customer < 0 && t.agent < sceneDefs[s].agentOnlyMin) || d.deniedByCustomer(in, s) {
+		return -1
+	}
+	return t.first
+}
+
+func (d *sceneDetector) Inspect(in *Input, out *Output) {
+	// A scene is discussed when the customer raises it, or when the agent
+	// names it often enough (see sceneDefs).
+	var tallies [len(sceneDefs)]sceneTally
+	var first [len(sceneDefs)]int
+	var skip [len(sceneDefs)]ClassID
+	for s := range sceneDefs {
+		skip[s] = noClass
+		tallies[s] = d.tally(in, s, noClass)
+		first[s] = d.settled(in, s, tallies[s])
+	}
+	if c := sceneIndex(SceneCompensation); first[c] >= 0 && paperwork(&first) {
+		skip[c] = d.reship
+		tallies[c] = d.tally(in, c, d.reship)
+		first[c] = d.settled(in, c, tallies[c])
 	}
 	for s, def := range sceneDefs {
-		if def.aside && first[s] >= 0 && customers[s] == 1 && agent[s] == 0 && carriedByOther(&first) &&
-			d.sceneHits(in, customer[s], s) == 1 {
+		t := tallies[s]
+		if def.aside && first[s] >= 0 && t.customers == 1 && t.agent == 0 && carriedByOther(&first) &&
+			d.sceneHits(in, t.customer, s) == 1 {
 			first[s] = -1
 		}
 	}
@@ -250,7 +280,7 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 			if role != conversation.RoleCustomer && role != conversation.RoleAgent {
 				continue
 			}
-			if _, ok := d.sceneHit(in, i, s); ok && (role == conversation.RoleCustomer || !def.customerOnly) {
+			if _, ok := d.sceneHit(in, i, s, skip[s]); ok && (role == conversation.RoleCustomer || !def.customerOnly) {
 				out.Tag(def.name, i)
 			}
 		}
@@ -260,8 +290,19 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 		if s < 0 || first[s] < 0 {
 			continue
 		}
-		d.sensitive(in, out, name, s, first[s])
+		d.sensitive(in, out, name, s, first[s], skip[s])
 	}
+}
+
+// paperwork reports whether a chat's sending again is of documents: the
+// invoice scene is tagged and no quality problem is, given each scene's
+// first message (-1 when untagged). JD agents 补寄 flight itineraries
+// (行程单) and invoices, often at the customer's cost, and name the
+// document in another message than the 补寄; goods sent again for a
+// broken or missing item are compensation, and a lost parcel sent again
+// comes without an invoice scene.
+func paperwork(first *[len(sceneDefs)]int) bool {
+	return first[sceneIndex(SceneInvoice)] >= 0 && first[sceneIndex(SceneQuality)] < 0
 }
 
 // carriedByOther reports whether one of the asideOf scenes is tagged, given
@@ -277,17 +318,17 @@ func carriedByOther(first *[len(sceneDefs)]int) bool {
 
 // sceneHit returns the first hit of scene s in message i that counts: a
 // word of the scene, or a pair word after its anchor (see scenePairs), not
-// inside an exception phrase, not right after a negation cue, not followed
-// in its clause by a word of the scene's notfor list ("重发一下单号"
-// re-sends a number, not goods), for a factual scene not in a
-// hypothetical clause, and for a policy scene not in an agent's policy
-// line.
-func (d *sceneDetector) sceneHit(in *Input, i, s int) (KeywordHit, bool) {
+// inside an exception phrase or a hit of class skip, not right after a
+// negation cue, not followed in its clause by a word of the scene's notfor
+// list ("重发一下单号" re-sends a number, not goods), for a factual scene
+// not in a hypothetical clause, and for a policy scene not in an agent's
+// policy line.
+func (d *sceneDetector) sceneHit(in *Input, i, s int, skip ClassID) (KeywordHit, bool) {
 	if !d.mayHit(in, i, s) {
 		return KeywordHit{}, false
 	}
 	for _, h := range in.Hits[i] {
-		if d.isSceneHit(in, i, s, h) {
+		if d.isSceneHit(in, i, s, h) && (skip == noClass || !overlapsClass(in.Hits[i], skip, h)) {
 			return h, true
 		}
 	}
@@ -434,8 +475,8 @@ func sceneIndex(name string) int {
 
 // sensitive emits sensitive.<scene> and, when the agent broke a handling
 // step after the scene came up, sensitive.mishandled naming the step.
-func (d *sceneDetector) sensitive(in *Input, out *Output, name string, s, from int) {
-	h, _ := d.sceneHit(in, from, s)
+func (d *sceneDetector) sensitive(in *Input, out *Output, name string, s, from int, skip ClassID) {
+	h, _ := d.sceneHit(in, from, s, skip)
 	msgs := []int{from}
 	for _, t := range out.Tags {
 		if t.Name == name {

@@ -59,15 +59,17 @@ func (c EmotionConfig) Validate() error {
 // the engine fills when an emotion model is loaded; without one it reports
 // nothing.
 type emotionDetector struct {
-	cfg     EmotionConfig
-	lex     lexicon.Lists
-	appease ClassID
-	strong  termSet // emotion_negative_strong (+ _exclude)
-	weak    termSet // emotion_negative_weak (+ _exclude)
-	notDone termSet // emotion_delay_notdone: 还没, 一直没
-	elapsed termSet // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
-	nudge   termSet // emotion_nudge: 好了吗, 查到了吗, 在吗
-	hold    ClassID // emotion_hold, in agent messages: 稍等, 正在为您查询
+	cfg      EmotionConfig
+	lex      lexicon.Lists
+	appease  ClassID
+	strong   termSet // emotion_negative_strong (+ _exclude)
+	threat   termSet // threat_words (+ _exclude): 投诉, 差评, 12315
+	unthreat termSet // threat_negation: 不会, 不是要
+	weak     termSet // emotion_negative_weak (+ _exclude)
+	notDone  termSet // emotion_delay_notdone: 还没, 一直没
+	elapsed  termSet // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
+	nudge    termSet // emotion_nudge: 好了吗, 查到了吗, 在吗
+	hold     ClassID // emotion_hold, in agent messages: 稍等, 正在为您查询
 }
 
 func newEmotionDetector(cfg EmotionConfig, lex lexicon.Lists) *emotionDetector {
@@ -83,6 +85,8 @@ func (d *emotionDetector) Codes() []string {
 func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 	d.appease = k.Add("emotion.appease", d.lex.Words("emotion_appease")...)
 	d.strong = addTerms(k, "emotion.strong", d.lex, "emotion_negative_strong")
+	d.threat = addTerms(k, "emotion.threat", d.lex, "threat_words")
+	d.unthreat = addTerms(k, "emotion.unthreat", d.lex, "threat_negation")
 	d.weak = addTerms(k, "emotion.weak", d.lex, "emotion_negative_weak")
 	d.notDone = addTerms(k, "emotion.notdone", d.lex, "emotion_delay_notdone")
 	d.elapsed = addTerms(k, "emotion.elapsed", d.lex, "emotion_delay_elapsed")
@@ -95,7 +99,9 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 // model alone (trained on satisfaction ratings) flags too much to be a
 // finding, so it is combined with the message's words and its place in the
 // chat:
-//   - a strong word (扯淡, 失望, 太差) is enough;
+//   - a strong word (扯淡, 失望, 太差) is enough, and so is a threat (投诉,
+//     差评, 12315) in the sense threat.escalation reads it: a merchant's
+//     "删除差评" or a customer's "不会给差评的" is none;
 //   - a weak one (怎么还没, 人呢, 明明) counts when the model also leans
 //     negative (WeakMin);
 //   - a delay complaint counts whatever the model says: something not done
@@ -114,7 +120,7 @@ func (d *emotionDetector) negative(in *Input, i int) bool {
 	if neg >= d.cfg.NegativeMin {
 		return true
 	}
-	if _, ok := in.firstTerm(i, d.strong); ok {
+	if _, ok := in.firstTerm(i, d.strong); ok || d.threatens(in, i) {
 		return true
 	}
 	if _, ok := in.firstTerm(i, d.weak); ok && neg >= d.cfg.WeakMin {
@@ -132,6 +138,24 @@ func (d *emotionDetector) negative(in *Input, i int) bool {
 	}
 	replied, held := d.afterHold(in, i)
 	return (bare && replied) || (nudge && held)
+}
+
+// threatens reports whether customer message i threatens escalation, with
+// the threat detector's word lists and the same negation window, so that
+// the message a shop is alerted to as a threat is also negative.
+func (d *emotionDetector) threatens(in *Input, i int) bool {
+	if !in.may(i, d.threat.words) {
+		return false
+	}
+	for _, h := range in.Hits[i] {
+		if h.Class != d.threat.words || overlapsClass(in.Hits[i], d.threat.except, h) || !asciiBounded(in.Norm[i], h) {
+			continue
+		}
+		if !in.precededBy(i, d.unthreat, h, threatNegationWindow) {
+			return true
+		}
+	}
+	return false
 }
 
 // afterHold looks at the agent's last turn before message i (its run of
@@ -193,6 +217,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		neg := float64(in.Emotion[i].Neg)
 		sev := conversation.SeverityLow
 		_, strong := in.firstTerm(i, d.strong)
+		strong = strong || d.threatens(in, i)
 		switch {
 		case neg >= d.cfg.HighMin || (strong && neg >= d.cfg.WeakMin):
 			sev = conversation.SeverityHigh

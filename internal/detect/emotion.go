@@ -70,6 +70,7 @@ type emotionDetector struct {
 	weak     termSet // emotion_negative_weak (+ _exclude)
 	notDone  termSet // emotion_delay_notdone: 还没, 一直没
 	elapsed  termSet // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
+	emphasis termSet // emotion_delay_emphasis: 都, 已经
 	nudge    termSet // emotion_nudge: 好了吗, 查到了吗, 在吗
 	hold     ClassID // emotion_hold, in agent messages: 稍等, 正在为您查询
 	presence ClassID // emotion_presence: 在吗, 人呢, 客服?
@@ -95,6 +96,7 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 	d.weak = addTerms(k, "emotion.weak", d.lex, "emotion_negative_weak")
 	d.notDone = addTerms(k, "emotion.notdone", d.lex, "emotion_delay_notdone")
 	d.elapsed = addTerms(k, "emotion.elapsed", d.lex, "emotion_delay_elapsed")
+	d.emphasis = addTerms(k, "emotion.emphasis", d.lex, "emotion_delay_emphasis")
 	d.nudge = addTerms(k, "emotion.nudge", d.lex, "emotion_nudge")
 	d.hold = k.Add("emotion.hold", d.lex.Words("emotion_hold")...)
 	d.presence = k.Add("emotion.presence", d.lex.Words("emotion_presence")...)
@@ -112,9 +114,9 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 //     "删除差评" or a customer's "不会给差评的" is none;
 //   - a weak one (怎么还没, 人呢, 明明) counts when the model also leans
 //     negative (WeakMin);
-//   - a delay complaint counts whatever the model says: something not done
-//     together with how long it has taken ("到现在还没送", "六天了还没有
-//     信息"), each alone being a calm statement as often as not;
+//   - a delay complaint counts whatever the model says (delay): how long
+//     it has taken with something not done ("到现在还没送") or stressed
+//     ("都六天了"), each alone being a calm statement as often as not;
 //   - so does a message that only chases an answer (chase): "?", "。。。",
 //     在吗, 人呢, 好了吗, when what it follows makes it impatience;
 //   - the model alone counts only when it is very sure (NegativeMin).
@@ -132,12 +134,37 @@ func (d *emotionDetector) negative(in *Input, i int) bool {
 	if _, ok := in.firstTerm(i, d.weak); ok && neg >= d.cfg.WeakMin {
 		return true
 	}
-	if _, ok := in.firstTerm(i, d.notDone); ok {
-		if _, ok := in.firstTerm(i, d.elapsed); ok {
+	if d.delay(in, i) {
+		return true
+	}
+	return d.chase(in, i)
+}
+
+// delayEmphasisWindow is how far (in bytes: four Chinese characters, or a
+// placeholder such as [数字x]) before a wait an emphasis word may stand:
+// "都已经四天了", "已经[数字x]天了", "这都买了三天了".
+const delayEmphasisWindow = 12
+
+// delay reports a complaint about a delay: how long the customer has waited
+// (emotion_delay_elapsed) together with something still not done
+// (emotion_delay_notdone: "到现在还没送", "三天了还未到账"), or stressed by
+// 都/已经 (emotion_delay_emphasis: "都六天了", "已经四五天了", "[数字x]天了都").
+// A wait stated alone ("下单三天了, 能改地址吗") is as often calm.
+func (d *emotionDetector) delay(in *Input, i int) bool {
+	if !in.may(i, d.elapsed.words) {
+		return false
+	}
+	_, notDone := in.firstTerm(i, d.notDone)
+	hs := in.Hits[i]
+	for _, h := range hs {
+		if h.Class != d.elapsed.words || overlapsClass(hs, d.elapsed.except, h) {
+			continue
+		}
+		if notDone || in.precededBy(i, d.emphasis, h, delayEmphasisWindow) || strings.HasPrefix(in.Norm[i][h.End:], "都") {
 			return true
 		}
 	}
-	return d.chase(in, i)
+	return false
 }
 
 // chase decides the messages that do nothing but chase an answer. Alone

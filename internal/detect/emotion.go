@@ -236,11 +236,14 @@ func (d *emotionDetector) waitFor(in *Input, i int) wait {
 }
 
 // content reports whether customer message j says something that wants an
-// answer: not empty, not only punctuation, not a presence check and not a
-// short closing ("好的", "谢谢").
+// answer: not empty, not only punctuation, not a greeting or presence check
+// and not a short closing ("好的", "谢谢").
 func (d *emotionDetector) content(in *Input, j int) bool {
 	norm := in.Norm[j]
-	if q, dots := bareMarks(norm); q || dots || norm == "" || d.onlyPresence(in, j) {
+	if q, dots := bareMarks(norm); q || dots || norm == "" {
+		return false
+	}
+	if only, _ := d.greeting(in, j); only {
 		return false
 	}
 	return !in.Has(j, d.closing) || utf8.RuneCountInString(norm) > closingMaxRunes
@@ -258,16 +261,24 @@ const presenceMaxBytes = 36
 // 在吗, 人呢, 客服?) with nothing else but punctuation, particles and a
 // greeting around it ("你好 在吗?", "亲 在吗", "人呢???").
 func (d *emotionDetector) onlyPresence(in *Input, i int) bool {
+	only, found := d.greeting(in, i)
+	return only && found
+}
+
+// greeting reports whether message i holds nothing but presence checks,
+// greetings, particles and punctuation ("你好", "在", "亲 在吗?"), and
+// whether it has a presence check. Longer messages are never greetings.
+func (d *emotionDetector) greeting(in *Input, i int) (only, found bool) {
 	norm := in.Norm[i]
-	if len(norm) > presenceMaxBytes || !in.may(i, d.presence) {
-		return false
+	if len(norm) > presenceMaxBytes {
+		return false, false
 	}
 	hs := in.Hits[i]
-	found := false
+	may := in.may(i, d.presence)
 	for k, r := range norm {
 		covered := false
 		for _, h := range hs {
-			if h.Class == d.presence && int(h.Start) <= k && k < int(h.End) {
+			if may && h.Class == d.presence && int(h.Start) <= k && k < int(h.End) {
 				covered = true
 				break
 			}
@@ -276,17 +287,17 @@ func (d *emotionDetector) onlyPresence(in *Input, i int) bool {
 		case covered:
 			found = true
 		case !presenceFiller(r):
-			return false
+			return false, false
 		}
 	}
-	return found
+	return true, found
 }
 
 // presenceFiller reports whether r may stand around a presence check:
-// punctuation, a particle, or a character of 你好/您好/亲.
+// punctuation, a particle, or a character of 你好/您好/你们/亲/在.
 func presenceFiller(r rune) bool {
 	switch r {
-	case ' ', '?', '!', '.', ',', '~', '。', '…', '啊', '呀', '呢', '哦', '嘛', '吗', '亲', '你', '您', '好':
+	case ' ', '?', '!', '.', ',', '~', '。', '…', '啊', '呀', '呢', '哦', '嘛', '吗', '亲', '你', '您', '们', '好', '在':
 		return true
 	}
 	return false

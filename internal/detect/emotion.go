@@ -3,6 +3,8 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
@@ -59,15 +61,21 @@ func (c EmotionConfig) Validate() error {
 // the engine fills when an emotion model is loaded; without one it reports
 // nothing.
 type emotionDetector struct {
-	cfg     EmotionConfig
-	lex     lexicon.Lists
-	appease ClassID
-	strong  termSet // emotion_negative_strong (+ _exclude)
-	weak    termSet // emotion_negative_weak (+ _exclude)
-	notDone termSet // emotion_delay_notdone: 还没, 一直没
-	elapsed termSet // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
-	nudge   termSet // emotion_nudge: 好了吗, 查到了吗, 在吗
-	hold    ClassID // emotion_hold, in agent messages: 稍等, 正在为您查询
+	cfg      EmotionConfig
+	lex      lexicon.Lists
+	appease  ClassID
+	strong   termSet // emotion_negative_strong (+ _exclude)
+	threat   termSet // threat_words (+ _exclude): 投诉, 差评, 12315
+	unthreat termSet // threat_negation: 不会, 不是要
+	weak     termSet // emotion_negative_weak (+ _exclude)
+	notDone  termSet // emotion_delay_notdone: 还没, 一直没
+	elapsed  termSet // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
+	emphasis termSet // emotion_delay_emphasis: 都, 已经
+	nudge    termSet // emotion_nudge: 好了吗, 查到了吗, 在吗
+	hold     ClassID // emotion_hold, in agent messages: 稍等, 正在为您查询
+	presence ClassID // emotion_presence: 在吗, 人呢, 客服?
+	closing  ClassID // response_closings: 好的, 谢谢
+	refusal  termSet // sensitive_refusal (+ _exclude), in agent messages: 不支持, 无法
 }
 
 func newEmotionDetector(cfg EmotionConfig, lex lexicon.Lists) *emotionDetector {
@@ -83,11 +91,17 @@ func (d *emotionDetector) Codes() []string {
 func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 	d.appease = k.Add("emotion.appease", d.lex.Words("emotion_appease")...)
 	d.strong = addTerms(k, "emotion.strong", d.lex, "emotion_negative_strong")
+	d.threat = addTerms(k, "emotion.threat", d.lex, "threat_words")
+	d.unthreat = addTerms(k, "emotion.unthreat", d.lex, "threat_negation")
 	d.weak = addTerms(k, "emotion.weak", d.lex, "emotion_negative_weak")
 	d.notDone = addTerms(k, "emotion.notdone", d.lex, "emotion_delay_notdone")
 	d.elapsed = addTerms(k, "emotion.elapsed", d.lex, "emotion_delay_elapsed")
+	d.emphasis = addTerms(k, "emotion.emphasis", d.lex, "emotion_delay_emphasis")
 	d.nudge = addTerms(k, "emotion.nudge", d.lex, "emotion_nudge")
 	d.hold = k.Add("emotion.hold", d.lex.Words("emotion_hold")...)
+	d.presence = k.Add("emotion.presence", d.lex.Words("emotion_presence")...)
+	d.closing = k.Add("emotion.closing", d.lex.Words("response_closings")...)
+	d.refusal = addTerms(k, "emotion.refusal", d.lex, "sensitive_refusal")
 	return nil
 }
 
@@ -95,16 +109,16 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 // model alone (trained on satisfaction ratings) flags too much to be a
 // finding, so it is combined with the message's words and its place in the
 // chat:
-//   - a strong word (扯淡, 失望, 太差) is enough;
+//   - a strong word (扯淡, 失望, 太差) is enough, and so is a threat (投诉,
+//     差评, 12315) in the sense threat.escalation reads it: a merchant's
+//     "删除差评" or a customer's "不会给差评的" is none;
 //   - a weak one (怎么还没, 人呢, 明明) counts when the model also leans
 //     negative (WeakMin);
-//   - a delay complaint counts whatever the model says: something not done
-//     together with how long it has taken ("到现在还没送", "六天了还没有
-//     信息"), each alone being a calm statement as often as not;
-//   - so does impatience after the agent's holding reply ("请稍等, 正在为您
-//     查询" then "好了吗", "查到了吗", "在吗"), and a message that is
-//     nothing but question marks after any agent reply (reviewers read a
-//     bare "?" as "well?" or "what?");
+//   - a delay complaint counts whatever the model says (delay): how long
+//     it has taken with something not done ("到现在还没送") or stressed
+//     ("都六天了"), each alone being a calm statement as often as not;
+//   - so does a message that only chases an answer (chase): "?", "。。。",
+//     在吗, 人呢, 好了吗, when what it follows makes it impatience;
 //   - the model alone counts only when it is very sure (NegativeMin).
 func (d *emotionDetector) negative(in *Input, i int) bool {
 	if in.Conv.Messages[i].Role != conversation.RoleCustomer {
@@ -114,66 +128,229 @@ func (d *emotionDetector) negative(in *Input, i int) bool {
 	if neg >= d.cfg.NegativeMin {
 		return true
 	}
-	if _, ok := in.firstTerm(i, d.strong); ok {
+	if _, ok := in.firstTerm(i, d.strong); ok || d.threatens(in, i) {
 		return true
 	}
 	if _, ok := in.firstTerm(i, d.weak); ok && neg >= d.cfg.WeakMin {
 		return true
 	}
-	if _, ok := in.firstTerm(i, d.notDone); ok {
-		if _, ok := in.firstTerm(i, d.elapsed); ok {
+	if d.delay(in, i) {
+		return true
+	}
+	return d.chase(in, i)
+}
+
+// delayEmphasisWindow is how far (in bytes: four Chinese characters, or a
+// placeholder such as [数字x]) before a wait an emphasis word may stand:
+// "都已经四天了", "已经[数字x]天了", "这都买了三天了".
+const delayEmphasisWindow = 12
+
+// delay reports a complaint about a delay: how long the customer has waited
+// (emotion_delay_elapsed) together with something still not done
+// (emotion_delay_notdone: "到现在还没送", "三天了还未到账"), or stressed by
+// 都/已经 (emotion_delay_emphasis: "都六天了", "已经四五天了", "[数字x]天了都").
+// A wait stated alone ("下单三天了, 能改地址吗") is as often calm.
+func (d *emotionDetector) delay(in *Input, i int) bool {
+	if !in.may(i, d.elapsed.words) {
+		return false
+	}
+	_, notDone := in.firstTerm(i, d.notDone)
+	hs := in.Hits[i]
+	for _, h := range hs {
+		if h.Class != d.elapsed.words || overlapsClass(hs, d.elapsed.except, h) {
+			continue
+		}
+		if notDone || in.precededBy(i, d.emphasis, h, delayEmphasisWindow) || strings.HasPrefix(in.Norm[i][h.End:], "都") {
 			return true
 		}
 	}
-	bare := onlyQuestionMarks(in.Norm[i])
-	_, nudge := in.firstTerm(i, d.nudge)
-	if !bare && !nudge {
-		return false
-	}
-	replied, held := d.afterHold(in, i)
-	return (bare && replied) || (nudge && held)
+	return false
 }
 
-// afterHold looks at the agent's last turn before message i (its run of
-// consecutive agent or bot messages; customer messages in between are
-// skipped, so "请稍等" → "好的" → "好了吗" still follows the hold). replied
-// is whether there is such a turn; held whether it has a holding word
-// (emotion_hold).
-func (d *emotionDetector) afterHold(in *Input, i int) (replied, held bool) {
-	msgs := in.Conv.Messages
-	j := i - 1
-	for j >= 0 && !agentSide(msgs[j].Role) {
-		j--
+// chase decides the messages that do nothing but chase an answer. Alone
+// they are as often a greeting or a "pardon?" as impatience; what they
+// follow decides (reviewers' reading of the uss_jddc and JDDC chats):
+//   - a bare "?" is impatience after the agent's holding reply ("请稍等,
+//     正在为您查询" → "?"), disbelief after a refusal ("不支持价保" →
+//     "?"), and chasing when it follows the customer's own unanswered
+//     message ("这个能退吗" → "?"); right after an ordinary answer or a
+//     request it mostly means "what?";
+//   - "。。。" alone, or opening a message ("……好吧"), is speechlessness
+//     after an agent reply and chasing after the customer's own message;
+//   - a presence check and nothing else (在吗, 还在吗, 人呢, 客服?, 你好?)
+//     is impatience after a hold, or when the customer has an unanswered
+//     message in the chat the agent has already joined; to open a chat it
+//     is a greeting;
+//   - a nudge word (好了吗, 查到了吗) inside a longer message counts only
+//     after a hold.
+func (d *emotionDetector) chase(in *Input, i int) bool {
+	norm := in.Norm[i]
+	q, dots := bareMarks(norm)
+	lead := !q && !dots && leadingDots(norm)
+	presence := !q && !dots && d.onlyPresence(in, i)
+	_, nudge := in.firstTerm(i, d.nudge)
+	if !q && !dots && !lead && !presence && !nudge {
+		return false
 	}
-	for ; j >= 0 && agentSide(msgs[j].Role); j-- {
-		replied = true
-		if in.Has(j, d.hold) {
-			return true, true
+	w := d.waitFor(in, i)
+	switch {
+	case dots || lead:
+		return w.replied || w.waiting
+	case q:
+		return w.held || w.refused || w.waiting
+	case presence:
+		return w.held || (w.waiting && w.replied)
+	}
+	return w.held
+}
+
+// wait is what a chasing customer message follows.
+type wait struct {
+	replied bool // an agent turn comes before it
+	held    bool // the agent's last turn is a holding reply (emotion_hold)
+	refused bool // the agent's last turn turns something down (sensitive_refusal)
+	waiting bool // a customer message with content (content) came after that turn
+}
+
+// waitFor looks back from message i: first over the customer's own run of
+// messages since the agent's last turn, then at that turn (its run of
+// consecutive agent or bot messages, so "请稍等" → "好的" → "好了吗" still
+// follows the hold).
+func (d *emotionDetector) waitFor(in *Input, i int) wait {
+	msgs := in.Conv.Messages
+	var w wait
+	j := i - 1
+	for ; j >= 0 && !agentSide(msgs[j].Role); j-- {
+		if !w.waiting && msgs[j].Role == conversation.RoleCustomer && d.content(in, j) {
+			w.waiting = true
 		}
 	}
-	return replied, false
+	for ; j >= 0 && agentSide(msgs[j].Role); j-- {
+		w.replied = true
+		w.held = w.held || in.Has(j, d.hold)
+		if _, ok := in.firstTerm(j, d.refusal); ok {
+			w.refused = true
+		}
+	}
+	return w
+}
+
+// content reports whether customer message j says something that wants an
+// answer: not empty, not only punctuation, not a greeting or presence check
+// and not a short closing ("好的", "谢谢").
+func (d *emotionDetector) content(in *Input, j int) bool {
+	norm := in.Norm[j]
+	if q, dots := bareMarks(norm); q || dots || norm == "" {
+		return false
+	}
+	if only, _ := d.greeting(in, j); only {
+		return false
+	}
+	return !in.Has(j, d.closing) || utf8.RuneCountInString(norm) > closingMaxRunes
+}
+
+// closingMaxRunes is the longest message a closing word makes a closing
+// ("没有了，谢谢").
+const closingMaxRunes = 6
+
+// presenceMaxBytes bounds the messages onlyPresence reads: a presence check
+// with a greeting around it is short.
+const presenceMaxBytes = 36
+
+// onlyPresence reports whether message i is a presence check (emotion_presence:
+// 在吗, 人呢, 客服?) with nothing else but punctuation, particles and a
+// greeting around it ("你好 在吗?", "亲 在吗", "人呢???").
+func (d *emotionDetector) onlyPresence(in *Input, i int) bool {
+	only, found := d.greeting(in, i)
+	return only && found
+}
+
+// greeting reports whether message i holds nothing but presence checks,
+// greetings, particles and punctuation ("你好", "在", "亲 在吗?"), and
+// whether it has a presence check. Longer messages are never greetings.
+func (d *emotionDetector) greeting(in *Input, i int) (only, found bool) {
+	norm := in.Norm[i]
+	if len(norm) > presenceMaxBytes {
+		return false, false
+	}
+	hs := in.Hits[i]
+	may := in.may(i, d.presence)
+	for k, r := range norm {
+		covered := false
+		for _, h := range hs {
+			if may && h.Class == d.presence && int(h.Start) <= k && k < int(h.End) {
+				covered = true
+				break
+			}
+		}
+		switch {
+		case covered:
+			found = true
+		case !presenceFiller(r):
+			return false, false
+		}
+	}
+	return true, found
+}
+
+// presenceFiller reports whether r may stand around a presence check:
+// punctuation, a particle, or a character of 你好/您好/你们/亲/在.
+func presenceFiller(r rune) bool {
+	switch r {
+	case ' ', '?', '!', '.', ',', '~', '。', '…', '啊', '呀', '呢', '哦', '嘛', '吗', '亲', '你', '您', '们', '好', '在':
+		return true
+	}
+	return false
+}
+
+// bareMarks reports whether a normalized message is nothing but marks: q
+// when they include a question mark ("?", "??", "? ?"), dots when they are
+// an ellipsis without one ("。。。", "…", "..."; a lone full stop is not).
+func bareMarks(s string) (q, dots bool) {
+	stops := 0
+	for _, r := range s {
+		switch r {
+		case '?':
+			q = true
+		case '…':
+			stops += 2
+		case '.', '。':
+			stops++
+		case ' ', '!', '~':
+		default:
+			return false, false
+		}
+	}
+	return q, !q && stops >= 2
+}
+
+// leadingDots reports whether a message opens with an ellipsis ("……好吧",
+// "。。扣了呀").
+func leadingDots(s string) bool {
+	return strings.HasPrefix(s, "…") || strings.HasPrefix(s, "。。") || strings.HasPrefix(s, "..")
+}
+
+// threatens reports whether customer message i threatens escalation, with
+// the threat detector's word lists and the same negation window, so that
+// the message a shop is alerted to as a threat is also negative.
+func (d *emotionDetector) threatens(in *Input, i int) bool {
+	if !in.may(i, d.threat.words) {
+		return false
+	}
+	for _, h := range in.Hits[i] {
+		if h.Class != d.threat.words || overlapsClass(in.Hits[i], d.threat.except, h) || !asciiBounded(in.Norm[i], h) {
+			continue
+		}
+		if !in.precededBy(i, d.unthreat, h, threatNegationWindow) {
+			return true
+		}
+	}
+	return false
 }
 
 // agentSide reports whether r speaks for the shop.
 func agentSide(r conversation.Role) bool {
 	return r == conversation.RoleAgent || r == conversation.RoleBot
-}
-
-// onlyQuestionMarks reports whether a normalized message is one or more
-// question marks with at most spaces, dots, exclamation marks and ellipses
-// around them ("?", "??", "? ?", "?。。。").
-func onlyQuestionMarks(s string) bool {
-	q := false
-	for _, r := range s {
-		switch r {
-		case '?':
-			q = true
-		case ' ', '.', '!', '~', '。', '…':
-		default:
-			return false
-		}
-	}
-	return q
 }
 
 func (d *emotionDetector) Inspect(in *Input, out *Output) {
@@ -193,6 +370,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		neg := float64(in.Emotion[i].Neg)
 		sev := conversation.SeverityLow
 		_, strong := in.firstTerm(i, d.strong)
+		strong = strong || d.threatens(in, i)
 		switch {
 		case neg >= d.cfg.HighMin || (strong && neg >= d.cfg.WeakMin):
 			sev = conversation.SeverityHigh

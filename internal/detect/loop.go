@@ -309,8 +309,9 @@ const maxPlaceholder = 40
 
 // dataToken returns the length of the data token s starts with, or 0: a
 // bracketed placeholder or emoticon ("[订单x]", "[ORDERID_10510705]",
-// "[微笑]") or a run of ASCII letters and digits with a digit in it (an
-// order or tracking number, a phone, an amount, a date). Such tokens name
+// "[微笑]"), a link (a product page the customer pastes), or a run of
+// ASCII letters and digits with a digit in it (an order or tracking number,
+// a phone, an amount, a date). Such tokens name
 // what the customer asks about, not what they ask, and two messages that
 // share only them are no restatement.
 func dataToken(s string) int {
@@ -320,6 +321,12 @@ func dataToken(s string) int {
 			return j + 2
 		}
 		return 0
+	case c == 'h' && (strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")):
+		n := 0
+		for n < len(s) && s[n] > ' ' && s[n] < 0x80 {
+			n++
+		}
+		return n
 	case c >= '0' && c <= '9' || c >= 'a' && c <= 'z':
 		n, digit := 0, false
 		for n < len(s) && (s[n] >= '0' && s[n] <= '9' || s[n] >= 'a' && s[n] <= 'z' || s[n] == '_') {

@@ -493,15 +493,17 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 // afterNonAnswer reports whether customer signature a, sent after replies
 // that answered nothing, asks again what b asked. Re-asking in other words
 // is the rule there, so half the usual Jaccard similarity is enough, or
-// half of the shorter message's bigrams (at least three) found in the other:
-// "我要退货" after "我买了样东西，现在要退货".
+// half of the shorter message's bigrams found in the other: "我要退货" after
+// "我买了样东西，现在要退货". Both need three bigrams at least: two
+// messages of two bigrams each reach a quarter Jaccard by sharing one word
+// ("新订单" and "再给你一个新订单").
 func (d *loopDetector) afterNonAnswer(a, b *sig) bool {
-	if jaccard(a, b) >= d.cfg.Similarity/2 {
-		return true
-	}
 	both, na, nb := overlap(a, b)
 	small := min(na, nb)
-	return small >= 3 && 2*both >= small
+	if small < 3 {
+		return false
+	}
+	return jaccard(a, b) >= d.cfg.Similarity/2 || 2*both >= small
 }
 
 // nearDuplicate reports whether two customer messages ask the same thing:
@@ -512,13 +514,13 @@ func (d *loopDetector) afterNonAnswer(a, b *sig) bool {
 // with the agent (agreed), only a near-verbatim containment counts: "那好，
 // 请帮我查一下" takes the reply up and then repeats a polite request.
 func (d *loopDetector) nearDuplicate(a, b *sig, agreed bool) bool {
-	if jaccard(a, b) >= d.cfg.Similarity {
-		return true
-	}
 	both, na, nb := overlap(a, b)
 	small := min(na, nb)
 	if agreed {
 		return small >= 5 && 10*both >= 9*small
+	}
+	if jaccard(a, b) >= d.cfg.Similarity {
+		return true
 	}
 	return small >= 5 && 10*both >= 8*small
 }
@@ -554,7 +556,8 @@ func agentBetween(msgs []conversation.Message, a, b int) bool {
 }
 
 // opensWithAgreement reports whether a customer message opens with a clause
-// that only agrees ("好的，请帮我查一下", "那好 我上传资质", "行吧，…"): the
+// that only agrees ("好的，请帮我查一下", "那好 我上传资质", "行吧，…",
+// "对，电子的"): the
 // customer has taken the agent's reply up, so whatever the rest repeats of
 // an earlier message is a polite reminder or the next step, not a request
 // going round again. Checked on characters, not keywords: the agreeing
@@ -567,7 +570,7 @@ func opensWithAgreement(s string) bool {
 	n := 0
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r != '好' && r != '行' && r != '嗯' && r != '恩' && r != '哦' && r != '噢' && (n == 0 || !isParticle(r)) {
+		if r != '好' && r != '行' && r != '对' && r != '是' && r != '嗯' && r != '恩' && r != '哦' && r != '噢' && (n == 0 || !isParticle(r)) {
 			break
 		}
 		i += size

@@ -53,8 +53,9 @@ func (c LoopConfig) Validate() error {
 
 // sig is a message's character-bigram signature.
 type sig struct {
-	b [4]uint64
-	n int // bigrams hashed
+	b    [4]uint64
+	n    int  // bigrams hashed
+	data bool // a data token (placeholder, number, link) was left out
 }
 
 // add records character key (size bytes) after prev, when have, and
@@ -230,7 +231,14 @@ const (
 	repeatAfterNonAnswer
 	repeatNearDuplicate
 	repeatRestated
+	repeatResent // the same words sent again within one burst: impatience, no circle
 )
+
+// resendSimilarity is the Jaccard similarity from which a customer message
+// re-sends the one just before it within a burst (no agent reply between).
+// Only the same words count: a burst is one thought split over messages,
+// and its parts may well share words without asking anything twice.
+const resendSimilarity = 0.9
 
 // maxSpans bounds the covered ranges contentScan skips in one message;
 // further hits are rare and are simply not skipped.
@@ -287,7 +295,7 @@ func contentScan(s string, skip []span) (content int, g sig) {
 		if c := s[i]; c == '[' || (i == 0 || !isASCIIAlnum(s[i-1])) && isASCIIAlnum(c) {
 			if n := dataToken(s[i:]); n > 0 { // tried where a token starts: linear in s
 				i += n
-				have = false
+				have, g.data = false, true
 				continue
 			}
 		}
@@ -444,12 +452,24 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 				}
 				if kind == notRepeat && sigs[i].n >= 3 {
 					agreed := opensWithAgreement(in.Norm[i])
+					resent := -1
 					for k := 1; k <= min(win, nc); k++ {
 						j := custSig[(nc-k)%len(custSig)]
 						// The first reply to an agent asking for something
 						// (the order number again) answers it: a message
 						// like an earlier one is then no repeat.
-						if lastAsk > j && lastCust < lastAsk || !agentBetween(msgs, j, i) {
+						if lastAsk > j && lastCust < lastAsk {
+							continue
+						}
+						if !agentBetween(msgs, j, i) {
+							// Within a burst, once the chat has had an answer,
+							// only re-sending the message just before asks
+							// again: the customer is waiting for the next
+							// reply. Re-sent data (an address, an order
+							// number) gives something, it asks nothing.
+							if k == 1 && answered && !sigs[i].data && jaccard(&sigs[i], &sigs[j]) >= resendSimilarity {
+								resent = j
+							}
 							continue
 						}
 						if d.nearDuplicate(&sigs[i], &sigs[j], agreed) {
@@ -457,13 +477,16 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 							break
 						}
 					}
+					if kind == notRepeat && resent >= 0 {
+						kind, prev = repeatResent, resent
+					}
 				}
 				custSig[nc%len(custSig)] = i
 				nc++
 			}
 			if kind != notRepeat {
 				repeats++
-				if kind != repeatAfterGreeting && answered {
+				if kind != repeatAfterGreeting && kind != repeatResent && answered {
 					real++ // before any answer the chat cannot go in circles
 				}
 				if firstRepeat < 0 {
@@ -531,6 +554,8 @@ func repeatDetail(k repeatKind) string {
 		return "the customer asks again after a reply that answered nothing"
 	case repeatNearDuplicate:
 		return "the customer repeats an earlier request almost word for word"
+	case repeatResent:
+		return "the customer sends the same message again while waiting for a reply"
 	}
 	return "the customer restates what they meant"
 }

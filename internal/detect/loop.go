@@ -162,8 +162,8 @@ type loopDetector struct {
 	cfg LoopConfig
 	lex lexicon.Lists
 
-	ask, identify, generic, nonreq, lost ClassID
-	restate                              termSet
+	ask, identify, generic, nonreq, lost, connective ClassID
+	restate                                          termSet
 }
 
 func newLoopDetector(cfg LoopConfig, lex lexicon.Lists) *loopDetector {
@@ -186,6 +186,7 @@ func (d *loopDetector) RegisterKeywords(k *Keywords) error {
 	d.generic = k.Add("loop.generic", generic...)
 	d.nonreq = k.Add("loop.nonrequest", d.lex.Words("loop_nonrequest")...)
 	d.lost = k.Add("loop.agent_lost", d.lex.Words("loop_agent_lost")...)
+	d.connective = k.Add("loop.connective", d.lex.Words("loop_connective")...)
 	return nil
 }
 
@@ -441,16 +442,22 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			}
 			if subst {
 				sigs[i] = g
+				// A message sent right after another of the customer's
+				// that opens with a connective ("所以我想退款") goes on
+				// with the same thought: what it shares with earlier
+				// messages is the thought's own words, not a request
+				// asked again.
+				continues := i > 0 && msgs[i-1].Role == conversation.RoleCustomer && opensWith(in, i, d.connective)
 				// The first reply to an agent asking for something (the
 				// order number) answers it, whatever it repeats.
 				replyToAsk := lastAsk > lastSubst && lastCust < lastAsk
-				if kind == notRepeat && lastSubst >= 0 && agentSince > 0 && allGeneric && !replyToAsk && d.afterNonAnswer(&sigs[i], &sigs[lastSubst]) {
+				if kind == notRepeat && !continues && lastSubst >= 0 && agentSince > 0 && allGeneric && !replyToAsk && d.afterNonAnswer(&sigs[i], &sigs[lastSubst]) {
 					kind, prev = repeatAfterNonAnswer, lastSubst
 					if !answered {
 						kind = repeatAfterGreeting
 					}
 				}
-				if kind == notRepeat && sigs[i].n >= 3 {
+				if kind == notRepeat && !continues && sigs[i].n >= 3 {
 					agreed := opensWithAgreement(in.Norm[i])
 					resent := -1
 					for k := 1; k <= min(win, nc); k++ {
@@ -558,6 +565,19 @@ func repeatDetail(k repeatKind) string {
 		return "the customer sends the same message again while waiting for a reply"
 	}
 	return "the customer restates what they meant"
+}
+
+// opensWith reports whether message i starts with a word of class c.
+func opensWith(in *Input, i int, c ClassID) bool {
+	if !in.may(i, c) {
+		return false
+	}
+	for _, h := range in.Hits[i] {
+		if h.Class == c && h.Start == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // customerBetween reports whether a customer message lies strictly between a and b.

@@ -232,7 +232,7 @@ const (
 	repeatAfterNonAnswer
 	repeatNearDuplicate
 	repeatRestated
-	repeatResent // the same words sent again within one burst: impatience, no circle
+	repeatResent // the same words sent again within one burst while waiting for a reply
 )
 
 // resendSimilarity is the Jaccard similarity from which a customer message
@@ -493,7 +493,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			}
 			if kind != notRepeat {
 				repeats++
-				if kind != repeatAfterGreeting && kind != repeatResent && answered {
+				if kind != repeatAfterGreeting && answered {
 					real++ // before any answer the chat cannot go in circles
 				}
 				if firstRepeat < 0 {

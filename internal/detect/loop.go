@@ -320,9 +320,9 @@ const maxPlaceholder = 40
 // bracketed placeholder or emoticon ("[订单x]", "[ORDERID_10510705]",
 // "[微笑]"), a link (a product page the customer pastes), or a run of
 // ASCII letters and digits with a digit in it (an order or tracking number,
-// a phone, an amount, a date). Such tokens name
-// what the customer asks about, not what they ask, and two messages that
-// share only them are no restatement.
+// a phone, an amount, a date). Such tokens name what the customer asks
+// about, not what they ask, and two messages that share only them are no
+// restatement.
 func dataToken(s string) int {
 	switch c := s[0]; {
 	case c == '[':
@@ -602,10 +602,9 @@ func agentBetween(msgs []conversation.Message, a, b int) bool {
 
 // opensWithAgreement reports whether a customer message opens with a clause
 // that only agrees ("好的，请帮我查一下", "那好 我上传资质", "行吧，…",
-// "对，电子的"): the
-// customer has taken the agent's reply up, so whatever the rest repeats of
-// an earlier message is a polite reminder or the next step, not a request
-// going round again. Checked on characters, not keywords: the agreeing
+// "对，电子的"): the customer has taken the agent's reply up, so whatever
+// the rest repeats of an earlier message is a polite reminder or the next
+// step, not a request going round again. Checked on characters, not keywords: the agreeing
 // words are single characters.
 func opensWithAgreement(s string) bool {
 	i := 0

@@ -53,8 +53,9 @@ func (c LoopConfig) Validate() error {
 
 // sig is a message's character-bigram signature.
 type sig struct {
-	b [4]uint64
-	n int // bigrams hashed
+	b    [4]uint64
+	n    int  // bigrams hashed
+	data bool // a data token (placeholder, number, link) was left out
 }
 
 // add records character key (size bytes) after prev, when have, and
@@ -161,8 +162,8 @@ type loopDetector struct {
 	cfg LoopConfig
 	lex lexicon.Lists
 
-	ask, identify, generic, nonreq, lost ClassID
-	restate                              termSet
+	ask, identify, generic, nonreq, lost, connective ClassID
+	restate                                          termSet
 }
 
 func newLoopDetector(cfg LoopConfig, lex lexicon.Lists) *loopDetector {
@@ -185,6 +186,7 @@ func (d *loopDetector) RegisterKeywords(k *Keywords) error {
 	d.generic = k.Add("loop.generic", generic...)
 	d.nonreq = k.Add("loop.nonrequest", d.lex.Words("loop_nonrequest")...)
 	d.lost = k.Add("loop.agent_lost", d.lex.Words("loop_agent_lost")...)
+	d.connective = k.Add("loop.connective", d.lex.Words("loop_connective")...)
 	return nil
 }
 
@@ -230,7 +232,14 @@ const (
 	repeatAfterNonAnswer
 	repeatNearDuplicate
 	repeatRestated
+	repeatResent // the same words sent again within one burst while waiting for a reply
 )
+
+// resendSimilarity is the Jaccard similarity from which a customer message
+// re-sends the one just before it within a burst (no agent reply between).
+// Only the same words count: a burst is one thought split over messages,
+// and its parts may well share words without asking anything twice.
+const resendSimilarity = 0.9
 
 // maxSpans bounds the covered ranges contentScan skips in one message;
 // further hits are rare and are simply not skipped.
@@ -287,7 +296,7 @@ func contentScan(s string, skip []span) (content int, g sig) {
 		if c := s[i]; c == '[' || (i == 0 || !isASCIIAlnum(s[i-1])) && isASCIIAlnum(c) {
 			if n := dataToken(s[i:]); n > 0 { // tried where a token starts: linear in s
 				i += n
-				have = false
+				have, g.data = false, true
 				continue
 			}
 		}
@@ -309,10 +318,11 @@ const maxPlaceholder = 40
 
 // dataToken returns the length of the data token s starts with, or 0: a
 // bracketed placeholder or emoticon ("[订单x]", "[ORDERID_10510705]",
-// "[微笑]") or a run of ASCII letters and digits with a digit in it (an
-// order or tracking number, a phone, an amount, a date). Such tokens name
-// what the customer asks about, not what they ask, and two messages that
-// share only them are no restatement.
+// "[微笑]"), a link (a product page the customer pastes), or a run of
+// ASCII letters and digits with a digit in it (an order or tracking number,
+// a phone, an amount, a date). Such tokens name what the customer asks
+// about, not what they ask, and two messages that share only them are no
+// restatement.
 func dataToken(s string) int {
 	switch c := s[0]; {
 	case c == '[':
@@ -320,6 +330,12 @@ func dataToken(s string) int {
 			return j + 2
 		}
 		return 0
+	case c == 'h' && (strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")):
+		n := 0
+		for n < len(s) && s[n] > ' ' && s[n] < 0x80 {
+			n++
+		}
+		return n
 	case c >= '0' && c <= '9' || c >= 'a' && c <= 'z':
 		n, digit := 0, false
 		for n < len(s) && (s[n] >= '0' && s[n] <= '9' || s[n] >= 'a' && s[n] <= 'z' || s[n] == '_') {
@@ -426,29 +442,50 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			}
 			if subst {
 				sigs[i] = g
+				// A message sent right after another of the customer's
+				// that opens with a connective ("所以我想退款") goes on
+				// with the same thought: what it shares with earlier
+				// messages is the thought's own words, not a request
+				// asked again.
+				continues := i > 0 && msgs[i-1].Role == conversation.RoleCustomer && opensWith(in, i, d.connective)
 				// The first reply to an agent asking for something (the
 				// order number) answers it, whatever it repeats.
 				replyToAsk := lastAsk > lastSubst && lastCust < lastAsk
-				if kind == notRepeat && lastSubst >= 0 && agentSince > 0 && allGeneric && !replyToAsk && d.afterNonAnswer(&sigs[i], &sigs[lastSubst]) {
+				if kind == notRepeat && !continues && lastSubst >= 0 && agentSince > 0 && allGeneric && !replyToAsk && d.afterNonAnswer(&sigs[i], &sigs[lastSubst]) {
 					kind, prev = repeatAfterNonAnswer, lastSubst
 					if !answered {
 						kind = repeatAfterGreeting
 					}
 				}
-				if kind == notRepeat && sigs[i].n >= 3 {
+				if kind == notRepeat && !continues && sigs[i].n >= 3 {
 					agreed := opensWithAgreement(in.Norm[i])
+					resent := -1
 					for k := 1; k <= min(win, nc); k++ {
 						j := custSig[(nc-k)%len(custSig)]
 						// The first reply to an agent asking for something
 						// (the order number again) answers it: a message
 						// like an earlier one is then no repeat.
-						if lastAsk > j && lastCust < lastAsk || !agentBetween(msgs, j, i) {
+						if lastAsk > j && lastCust < lastAsk {
+							continue
+						}
+						if !agentBetween(msgs, j, i) {
+							// Within a burst, once the chat has had an answer,
+							// only re-sending the message just before asks
+							// again: the customer is waiting for the next
+							// reply. Re-sent data (an address, an order
+							// number) gives something, it asks nothing.
+							if k == 1 && answered && !sigs[i].data && jaccard(&sigs[i], &sigs[j]) >= resendSimilarity {
+								resent = j
+							}
 							continue
 						}
 						if d.nearDuplicate(&sigs[i], &sigs[j], agreed) {
 							kind, prev = repeatNearDuplicate, j
 							break
 						}
+					}
+					if kind == notRepeat && resent >= 0 {
+						kind, prev = repeatResent, resent
 					}
 				}
 				custSig[nc%len(custSig)] = i
@@ -486,15 +523,17 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 // afterNonAnswer reports whether customer signature a, sent after replies
 // that answered nothing, asks again what b asked. Re-asking in other words
 // is the rule there, so half the usual Jaccard similarity is enough, or
-// half of the shorter message's bigrams (at least three) found in the other:
-// "我要退货" after "我买了样东西，现在要退货".
+// half of the shorter message's bigrams found in the other: "我要退货" after
+// "我买了样东西，现在要退货". Both need three bigrams at least: two
+// messages of two bigrams each reach a quarter Jaccard by sharing one word
+// ("新订单" and "再给你一个新订单").
 func (d *loopDetector) afterNonAnswer(a, b *sig) bool {
-	if jaccard(a, b) >= d.cfg.Similarity/2 {
-		return true
-	}
 	both, na, nb := overlap(a, b)
 	small := min(na, nb)
-	return small >= 3 && 2*both >= small
+	if small < 3 {
+		return false
+	}
+	return jaccard(a, b) >= d.cfg.Similarity/2 || 2*both >= small
 }
 
 // nearDuplicate reports whether two customer messages ask the same thing:
@@ -505,13 +544,13 @@ func (d *loopDetector) afterNonAnswer(a, b *sig) bool {
 // with the agent (agreed), only a near-verbatim containment counts: "那好，
 // 请帮我查一下" takes the reply up and then repeats a polite request.
 func (d *loopDetector) nearDuplicate(a, b *sig, agreed bool) bool {
-	if jaccard(a, b) >= d.cfg.Similarity {
-		return true
-	}
 	both, na, nb := overlap(a, b)
 	small := min(na, nb)
 	if agreed {
 		return small >= 5 && 10*both >= 9*small
+	}
+	if jaccard(a, b) >= d.cfg.Similarity {
+		return true
 	}
 	return small >= 5 && 10*both >= 8*small
 }
@@ -522,8 +561,23 @@ func repeatDetail(k repeatKind) string {
 		return "the customer asks again after a reply that answered nothing"
 	case repeatNearDuplicate:
 		return "the customer repeats an earlier request almost word for word"
+	case repeatResent:
+		return "the customer sends the same message again while waiting for a reply"
 	}
 	return "the customer restates what they meant"
+}
+
+// opensWith reports whether message i starts with a word of class c.
+func opensWith(in *Input, i int, c ClassID) bool {
+	if !in.may(i, c) {
+		return false
+	}
+	for _, h := range in.Hits[i] {
+		if h.Class == c && h.Start == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // customerBetween reports whether a customer message lies strictly between a and b.
@@ -547,10 +601,10 @@ func agentBetween(msgs []conversation.Message, a, b int) bool {
 }
 
 // opensWithAgreement reports whether a customer message opens with a clause
-// that only agrees ("好的，请帮我查一下", "那好 我上传资质", "行吧，…"): the
-// customer has taken the agent's reply up, so whatever the rest repeats of
-// an earlier message is a polite reminder or the next step, not a request
-// going round again. Checked on characters, not keywords: the agreeing
+// that only agrees ("好的，请帮我查一下", "那好 我上传资质", "行吧，…",
+// "对，电子的"): the customer has taken the agent's reply up, so whatever
+// the rest repeats of an earlier message is a polite reminder or the next
+// step, not a request going round again. Checked on characters, not keywords: the agreeing
 // words are single characters.
 func opensWithAgreement(s string) bool {
 	i := 0
@@ -560,7 +614,7 @@ func opensWithAgreement(s string) bool {
 	n := 0
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r != '好' && r != '行' && r != '嗯' && r != '恩' && r != '哦' && r != '噢' && (n == 0 || !isParticle(r)) {
+		if r != '好' && r != '行' && r != '对' && r != '是' && r != '嗯' && r != '恩' && r != '哦' && r != '噢' && (n == 0 || !isParticle(r)) {
 			break
 		}
 		i += size

@@ -14,8 +14,8 @@ import (
 type resolutionDetector struct {
 	lex lexicon.Lists
 
-	giveup, thanks, closing, generic, question, hypothetical ClassID
-	negate                                                   termSet
+	giveup, giveupExcept, thanks, closing, generic, question, hypothetical ClassID
+	negate                                                                 termSet
 }
 
 func newResolutionDetector(lex lexicon.Lists) *resolutionDetector {
@@ -28,6 +28,11 @@ func (d *resolutionDetector) Codes() []string { return []string{"resolution.unre
 
 func (d *resolutionDetector) RegisterKeywords(k *Keywords) error {
 	d.giveup = k.Add("resolution.giveup", d.lex.Words("resolution_giveup")...)
+	// 差评 and 投诉 are give-up words only where they are threats: the
+	// phrases in which the threat detector knows them to name something
+	// else ("差评处" of a merchant's back office, "删除差评") void them here
+	// too.
+	d.giveupExcept = k.Add("resolution.giveup.except", d.lex.Words("threat_words_exclude")...)
 	d.thanks = k.Add("resolution.thanks", d.lex.Words("resolution_thanks")...)
 	d.closing = k.Add("resolution.closing", d.lex.Words("response_closings")...)
 	// Canned agent replies answer nothing: the same list the loop detector uses.
@@ -66,6 +71,7 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 		i := last[k]
 		for _, h := range in.Hits[i] {
 			if h.Class != d.giveup || in.precededBy(i, d.negate, h, threatNegationWindow) ||
+				in.may(i, d.giveupExcept) && overlapsClass(in.Hits[i], d.giveupExcept, h) ||
 				in.may(i, d.hypothetical) && clauseHasClass(in.Norm[i], in.Hits[i], d.hypothetical, h, true) {
 				continue
 			}

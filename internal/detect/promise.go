@@ -257,7 +257,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			if overlaps(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) || customerActs(s, int(h.Start)) ||
 				d.thirdParty(in, i, h.Start) || askedAction(s, int(h.Start), int(h.End)) || negBefore(s[:h.Start]) ||
 				!informs(s[h.Start:h.End]) && conditioned(s, int(h.Start)) ||
-				h.Class == d.future && vagueAfter(s[h.Start:h.End], s[h.End:]) {
+				h.Class == d.future && (vagueAfter(s[h.Start:h.End], s[h.End:]) || s[h.Start:h.End] == "会在" && !d.timeNext(in, i, h.End)) {
 				continue
 			}
 			ps = addAction(ps, d.actionPromise(s, int(h.Start), h))
@@ -313,7 +313,7 @@ func (d *promiseDetector) perMethod(in *Input, i int) bool {
 	s := in.Norm[i]
 	first := ""
 	for _, h := range in.Hits[i] {
-		if h.Class != d.payMethod || !numberNext(s[h.End:]) {
+		if h.Class != d.payMethod || !d.numberSoon(s, int(h.End)) {
 			continue
 		}
 		if m := s[h.Start:h.End]; first == "" {
@@ -321,6 +321,21 @@ func (d *promiseDetector) perMethod(in *Input, i int) bool {
 		} else if m != first {
 			return true
 		}
+	}
+	return false
+}
+
+// numberSoon reports whether a number follows pos within its clause and
+// within ten characters: "储蓄卡支付退款到账周期是3-7个工作日" gives the
+// method's time after a few words.
+func (d *promiseDetector) numberSoon(s string, pos int) bool {
+	end := min(clauseEnd(s, pos), len(s))
+	for k, n := pos, 0; k < end && n <= 10; n++ {
+		if numberNext(s[k:]) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(s[k:])
+		k += size
 	}
 	return false
 }
@@ -353,12 +368,14 @@ func numberNext(rest string) bool {
 // outside the agent's service (promise_third: 配送员, 系统会, 商家) named
 // earlier in its clause, at most twelve characters before it. A third party
 // that is the object of the agent's own step ("联系了商家已帮您处理",
-// "和站点说一下") is no actor.
+// "和站点说一下") is no actor, and neither is a record the agent reads out
+// ("系统显示预计5日送达", "页面显示"): the estimate is the agent's answer.
+// The window counts a placeholder ([数字x]) as one character.
 func (d *promiseDetector) thirdParty(in *Input, i int, pos int32) bool {
 	s := in.Norm[i]
-	cs := max(int32(clauseStart(s, int(pos))), pos-36)
+	cs := max(int32(clauseStart(s, int(pos))), int32(backChars(s, int(pos), 12)))
 	for _, h := range in.Hits[i] {
-		if h.Class == d.third && h.Start >= cs && h.Start < pos && !d.objectOf(in, i, h.Start) {
+		if h.Class == d.third && h.Start >= cs && h.Start < pos && !d.objectOf(in, i, h.Start) && !strings.HasPrefix(s[h.End:], "显示") {
 			return true
 		}
 	}
@@ -501,6 +518,24 @@ func vagueAfter(phrase, after string) bool {
 	return false
 }
 
+// timeNext reports whether a time follows at byte pos of message i: a
+// number or placeholder ("会在[数字x]个工作日内", "会在3天内") or a time word
+// (今天, 明天). "会在" names when only then; "京东会在全国范围内推行",
+// "会在订单详情里显示" and "会在订单完成后开具" name a place or a condition,
+// which commits the shop to nothing. Before an actor word ("会在给您处理")
+// 在 is the common slip for 再 (again), and the step is committed.
+func (d *promiseDetector) timeNext(in *Input, i int, pos int32) bool {
+	if numberNext(in.Norm[i][pos:]) {
+		return true
+	}
+	for _, h := range in.Hits[i] {
+		if (h.Class == d.timeW || h.Class == d.subject) && h.Start == pos {
+			return true
+		}
+	}
+	return false
+}
+
 // negBefore reports whether the text before a verb ends with a bare
 // negation (不, 没, 别: "就不联系您了", "没取消") or 请, which makes the verb a
 // request to the customer ("请告知小妹"). promise_neg holds the longer forms;
@@ -634,7 +669,7 @@ func unitWord(w string) string {
 		return "within_hours"
 	case "工作日", "个工作日":
 		return "within_workdays"
-	case "天内", "天左右":
+	case "天内", "天左右", "天":
 		return "within_days"
 	case "周", "周内":
 		return "within_weeks"
@@ -690,7 +725,11 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		p.slot["days"] = p.days
 	case unitWord(w) != "":
 		n := numberBefore(s, int(h.Start))
-		if n == nil {
+		// "[数字x]天后可以维修" names when a right starts, not how long
+		// the shop takes, and "会延迟[数字x]天到货" how much later something
+		// comes.
+		if n == nil || w == "天" && (strings.HasPrefix(s[h.End:], "后") || strings.HasPrefix(s[h.End:], "以后") || strings.HasPrefix(s[h.End:], "之后") ||
+			delayBefore(s, int(h.Start))) {
 			return promise{}, false
 		}
 		p.slot[unitWord(w)] = n
@@ -703,6 +742,30 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		p.slot["when"] = w
 	}
 	return p, true
+}
+
+// delayBefore reports whether the number before a duration unit at pos
+// follows a word of delay (延迟, 推迟, 延后, 晚): the duration is how much
+// later something happens, not a time the shop commits to.
+func delayBefore(s string, pos int) bool {
+	b := s[:backChars(s, pos, 1)]
+	// A range ("[数字x]-[数字x]天") has a second number before the first.
+	if k := strings.LastIndexAny(b, "-~到至"); k >= 0 && len(b)-k <= 3 {
+		b = s[:backChars(s, k, 1)]
+	}
+	for _, w := range [...]string{"延迟", "推迟", "延后", "晚"} {
+		if strings.HasSuffix(b, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// namedTime reports whether the time word at hit t names a time by itself:
+// a duration unit (天, 小时, 工作日) does only after a number, so "聊天记录"
+// and "每天" name none.
+func namedTime(s string, t KeywordHit) bool {
+	return unitWord(s[t.Start:t.End]) == "" || numberBefore(s, int(t.Start)) != nil
 }
 
 // onlyNumber reports whether s is nothing but a number or range ("3",

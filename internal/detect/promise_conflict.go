@@ -251,8 +251,10 @@ func (d *promiseDetector) recallsTime(in *Input, i int, h KeywordHit) bool {
 		return false
 	}
 	for _, t := range in.Hits[i] {
-		if t.Class == d.timeW && t.Start >= h.End && int(t.End) <= ce {
-			if w := s[t.Start:t.End]; w != "预计" && w != "最快" && w != "马上" && w != "立马" {
+		if t.Class == d.timeW && t.Start >= h.End && int(t.End) <= ce && namedTime(s, t) {
+			// A bare number of days recalled is as often a policy window
+			// ("不是说30天之内可以换货吗") as a date for this order.
+			if w := s[t.Start:t.End]; w != "预计" && w != "最快" && w != "马上" && w != "立马" && w != "天" {
 				return true
 			}
 		}
@@ -286,7 +288,7 @@ func (d *promiseDetector) contrasted(in *Input, i int, h KeywordHit) bool {
 		return false
 	}
 	for _, t := range in.Hits[i] {
-		if (t.Class == d.timeW || t.Class == d.can || t.Class == d.cannot) && t.Start >= h.End {
+		if (t.Class == d.timeW && namedTime(s, t) || t.Class == d.can || t.Class == d.cannot) && t.Start >= h.End {
 			return true
 		}
 	}

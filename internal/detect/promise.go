@@ -28,6 +28,7 @@ type promiseDetector struct {
 	broken, said, contrast, can, cannot    ClassID
 	never, source, recall, third           ClassID
 	condition, pay, correction, payMethod  ClassID
+	request                                ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -67,6 +68,7 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.cannot = k.Add("promise.cannot", w("promise_cannot")...)
 	d.never = k.Add("promise.never", d.cfg.NeverPromise...)
 	d.source = k.Add("promise.source", w("promise_source")...)
+	d.request = k.Add("promise.request", w("promise_request")...)
 	if len(w("promise_action")) == 0 || len(w("promise_time")) == 0 {
 		return fmt.Errorf("promise: lexicon lists promise_action and promise_time must not be empty")
 	}
@@ -100,6 +102,11 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 		switch msgs[i].Role {
 		case conversation.RoleAgent:
 			ps = d.extract(in, i, ps[:0])
+			if len(ps) == 0 {
+				if p, ok := d.consent(in, i); ok {
+					ps = append(ps, p)
+				}
+			}
 			if len(ps) > 0 {
 				d.report(in, i, ps, out)
 				st.lastPromise = i
@@ -110,6 +117,97 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 		}
 	}
 	d.finishConflicts(in, &st, out)
+}
+
+// consent reads agent message i as a bare consent ("好的呢", "会的 您放心",
+// "嗯嗯 好的") to a step the customer asked the agent to take in the
+// messages right before it ("麻烦你记录一下", "记得帮我修改"): agreeing to
+// the request commits the shop to the step as much as naming it would. The
+// reply must say nothing else but a closing formula: a holding phrase
+// ("好的 请您稍等") or a question answers otherwise.
+func (d *promiseDetector) consent(in *Input, i int) (promise, bool) {
+	s := in.Norm[i]
+	end, ok := consentClause(s)
+	if !ok {
+		return promise{}, false
+	}
+	for k := i - 1; k >= 0 && k >= i-4 && in.Conv.Messages[k].Role == conversation.RoleCustomer; k-- {
+		if verb, ok := d.requested(in, k); ok {
+			return promise{kind: PromiseAction, start: 0, end: end, days: -1,
+				slot: map[string]any{"verb": verb, "consent": s[:end]}}, true
+		}
+	}
+	return promise{}, false
+}
+
+// consentClause reports whether s opens, after vocatives, with a consent
+// word and particles only, and the rest of s is empty, a few words ("好的
+// 星期一哈") or a closing formula; end is where the consent clause ends.
+func consentClause(s string) (end int, ok bool) {
+	t := strings.TrimLeft(s, " ,")
+	for _, v := range [...]string{"亲爱的", "亲亲", "亲", "嗯嗯", "嗯", " ", ","} {
+		t = strings.TrimPrefix(t, v)
+	}
+	t = strings.TrimLeft(t, " ,")
+	found := false
+	for _, c := range [...]string{"好的", "好滴", "好哒", "好嘞", "好", "会的", "行", "没问题", "收到"} {
+		if r, ok := strings.CutPrefix(t, c); ok {
+			t, found = r, true
+			break
+		}
+	}
+	if !found {
+		return 0, false
+	}
+	t = strings.TrimLeft(t, "呢哦哈啦呀的滴哒亲爱")
+	if t != "" && !isClauseBreak(t[0]) {
+		return 0, false
+	}
+	end = len(s) - len(t)
+	rest := strings.Trim(t, " ,.!~")
+	for _, w := range [...]string{"稍等", "等待", "吗", "?", "么"} {
+		if strings.Contains(rest, w) && !closingOnly(rest) {
+			return 0, false
+		}
+	}
+	return end, utf8.RuneCountInString(rest) <= 8 || closingOnly(rest)
+}
+
+// closingOnly reports whether rest starts with a closing formula ("请问还有
+// 其他可以帮您的吗", "您放心"), which adds nothing to a consent.
+func closingOnly(rest string) bool {
+	for _, w := range [...]string{"请问还有", "还有其他", "您看还有", "还有什么", "您放心", "放心", "感谢"} {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// requested returns the step customer message k asks the agent to take: a
+// request word (promise_request: 帮我, 麻烦你, 记得) followed within six
+// characters of its clause by an action verb ("帮我备注一下", "记得通知我"),
+// with no negation before the verb ("不用帮我取消了").
+func (d *promiseDetector) requested(in *Input, k int) (string, bool) {
+	if !in.Has(k, d.request) {
+		return "", false
+	}
+	s := in.Norm[k]
+	for _, r := range in.Hits[k] {
+		if r.Class != d.request {
+			continue
+		}
+		for _, a := range in.Hits[k] {
+			if a.Class != d.action || a.Start < r.End || a.Start-r.End > 18 || !sameClause(s, int(r.End), int(a.Start)) {
+				continue
+			}
+			if d.negated(in, k, r.Start, a.Start) || negBefore(s[:r.Start]) {
+				break
+			}
+			return s[a.Start:a.End], true
+		}
+	}
+	return "", false
 }
 
 // covered reports whether [s,e) lies inside a hit of class c.

@@ -341,8 +341,8 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				// "这边帮您查看后申请") says what could be done, not what will be.
 				// "给您开具的是电子发票" names what was done, it commits to nothing.
 				if overlaps(in, i, d.not, h.Start, a.End) || d.negated(in, i, h.Start, a.Start) || customerActs(s, int(a.Start)) ||
-					askedAction(s, int(h.Start), int(a.End)) || strings.HasPrefix(s[a.End:], "的是") || cannotAfter(s[a.End:]) ||
-					negBefore(s[:a.Start]) || conditioned(s, int(h.Start)) {
+					askedAction(s, int(h.Start), int(a.End)) || modifies(s[a.End:]) || cannotAfter(s[a.End:]) ||
+					negBefore(s[:a.Start]) || negBetween(s[h.End:a.Start]) || conditioned(s, int(h.Start)) {
 					break
 				}
 				ps = addAction(ps, d.actionPromise(s, int(h.Start), a))
@@ -647,6 +647,30 @@ func negBefore(before string) bool {
 	return strings.HasSuffix(before, "请") && !strings.HasSuffix(before, "申请")
 }
 
+// modifies reports whether the text after a verb makes the verb phrase a
+// modifier of a noun ("给您开具的是电子发票", "在给您配送的路上"): it names
+// what was or is being done, not a step committed. A final 的 ("会给您退款
+// 的哦") keeps the commitment.
+func modifies(after string) bool {
+	rest, ok := strings.CutPrefix(after, "的")
+	if !ok {
+		return false
+	}
+	if rest == "" || isClauseBreak(rest[0]) || strings.HasPrefix(rest, "[") {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	return !strings.ContainsRune("哦呢哈啦了吧呀哟啊亲嘛噢喔滴哒", r)
+}
+
+// negBetween reports whether the words between an actor and its verb hold
+// a bare negation (不, 没, 未: "这边不直接参与配送", "这边没有给您申请"):
+// promise_neg lists the longer forms, but between actor and verb any of
+// them denies the step.
+func negBetween(mid string) bool {
+	return strings.Contains(mid, "不") || strings.Contains(mid, "没") || strings.Contains(mid, "未")
+}
+
 // cannotAfter reports whether the text after a verb denies it with a
 // potential complement ("取消不了", "改不到", "退不成").
 func cannotAfter(after string) bool {
@@ -807,8 +831,10 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		}
 	}
 	// A negation or hedge between the time and its event ("今天可能到不了")
-	// undoes it as much as one before the time.
-	if !found || d.negated(in, i, h.Start, max(h.End, ev.Start)) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) ||
+	// undoes it as much as one before the time, and a lookup between them
+	// ("马上为您查询处理") makes the time the pace of the lookup, a holding
+	// phrase.
+	if !found || d.negated(in, i, h.Start, max(h.End, ev.Start)) || ev.Start > h.End && d.lookupIn(in, i, h.End, ev.Start) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) ||
 		askedAction(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) || ev.Start > h.Start && negBefore(s[:ev.Start]) ||
 		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) {
 		return promise{}, false
@@ -854,6 +880,20 @@ func delayBefore(s string, pos int) bool {
 	for _, w := range [...]string{"延迟", "推迟", "延后", "晚"} {
 		if strings.HasSuffix(b, w) {
 			return true
+		}
+	}
+	return false
+}
+
+// lookupIn reports whether a lookup phrase (a promise_not word naming a
+// search: 为您查询, 帮您核实) overlaps [from,to) of message i.
+func (d *promiseDetector) lookupIn(in *Input, i int, from, to int32) bool {
+	s := in.Norm[i]
+	for _, h := range in.Hits[i] {
+		if h.Class == d.not && h.Start < to && h.End > from {
+			if m := s[h.Start:h.End]; strings.Contains(m, "查") || strings.Contains(m, "核实") {
+				return true
+			}
 		}
 	}
 	return false

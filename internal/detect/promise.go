@@ -28,7 +28,7 @@ type promiseDetector struct {
 	broken, said, contrast, can, cannot    ClassID
 	never, source, recall, third           ClassID
 	condition, pay, correction, payMethod  ClassID
-	request                                ClassID
+	request, again, denied                 ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -69,6 +69,8 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.never = k.Add("promise.never", d.cfg.NeverPromise...)
 	d.source = k.Add("promise.source", w("promise_source")...)
 	d.request = k.Add("promise.request", w("promise_request")...)
+	d.again = k.Add("promise.again", w("promise_again")...)
+	d.denied = k.Add("promise.denied", w("promise_denied")...)
 	if len(w("promise_action")) == 0 || len(w("promise_time")) == 0 {
 		return fmt.Errorf("promise: lexicon lists promise_action and promise_time must not be empty")
 	}

@@ -515,6 +515,9 @@ func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
 			from = c.Start
 		}
 	}
+	if from < 0 && unitWord(s[h.Start:h.End]) != "" {
+		from = int32(afterEvent(s, max(clauseStart(s, int(h.Start)), backChars(s, int(h.Start), 12)), int(h.Start)))
+	}
 	if from < 0 {
 		return false
 	}
@@ -524,6 +527,34 @@ func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
 		}
 	}
 	return true
+}
+
+// afterEvent returns the offset of a verb + 后 ("上传后", "乘机后", "退回之后")
+// in s[from:to], or -1: like the promise_condition words, it opens a
+// timetable that runs from an event when a duration follows ("上传后3个工作日
+// 审核"); "到货后立马发货" commits to the step itself, so timetable asks
+// only for durations. Words in which 后 means something
+// else (然后, 最后, 售后, 后天, 后期, 后续) do not count.
+func afterEvent(s string, from, to int) int {
+	seg := s[from:to]
+	for k := len(seg); k > 0; {
+		j := strings.LastIndex(seg[:k], "后")
+		if j < 0 {
+			return -1
+		}
+		k = j
+		before, after := strings.TrimSuffix(seg[:j], "之"), seg[j+len("后"):]
+		r, _ := utf8.DecodeLastRuneInString(before)
+		if before == "" || strings.ContainsRune("然最售前随背落今以", r) || r < 0x4e00 {
+			continue
+		}
+		n, _ := utf8.DecodeRuneInString(after)
+		if strings.ContainsRune("天期续面台来", n) {
+			continue
+		}
+		return from + j
+	}
+	return -1
 }
 
 // customerActs reports whether the phrase at start has the customer as its

@@ -281,6 +281,19 @@ func conditioned(s string, pos int) bool {
 	return false
 }
 
+// ifInClause reports whether the clause holding pos opens a condition
+// before pos ("如果换货的话预计3天", "要是有货今天发"): the time is given for a
+// case that may not arise.
+func ifInClause(s string, pos int) bool {
+	head := s[clauseStart(s, pos):pos]
+	for _, w := range [...]string{"如果", "假如", "要是", "万一", "倘若", "若是"} {
+		if strings.Contains(head, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // informs reports whether a commitment phrase is a notice to the customer
 // (联系您, 短信告知, 回电), which a condition before it does not undo.
 func informs(phrase string) bool {
@@ -869,7 +882,7 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	// phrase.
 	if !found || d.negated(in, i, h.Start, max(h.End, ev.Start)) || ev.Start > h.End && d.lookupIn(in, i, h.End, ev.Start) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) ||
 		askedAction(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) || ev.Start > h.Start && negBefore(s[:ev.Start]) ||
-		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) {
+		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) || ifInClause(s, int(min(h.Start, ev.Start))) {
 		return promise{}, false
 	}
 	p := promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1, slot: map[string]any{},

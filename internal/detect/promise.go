@@ -400,6 +400,10 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				continue // paying the customer counts only with an amount
 			}
 			ps = append(ps, p)
+		case d.guarantee:
+			if p, ok := d.assured(in, i, h); ok {
+				ps = addAction(ps, p)
+			}
 		case d.timeW:
 			if perMethod || covered(in, i, d.not, h.Start, h.End) {
 				continue
@@ -410,6 +414,27 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 		}
 	}
 	return ps
+}
+
+// assured reads an assurance as a commitment: a guarantee word (一定,
+// 保证, 肯定) followed in its clause, within eight characters, by an event
+// the shop brings about ("一定是能送达的", "一定会尽全力配送的"). A negated or
+// asked assurance ("不能保证", "一定能到吗") and one about a third party's
+// step commit to nothing, and so does a courtesy ("一定尽心尽力为您处理",
+// a promise_not phrase).
+func (d *promiseDetector) assured(in *Input, i int, h KeywordHit) (promise, bool) {
+	s := in.Norm[i]
+	for _, e := range in.Hits[i] {
+		if e.Class != d.event || e.Start < h.End || e.Start-h.End > 24 || !sameClause(s, int(h.End), int(e.Start)) {
+			continue
+		}
+		if d.negated(in, i, h.Start, e.Start) || negBefore(s[:h.Start]) || asked(s, int(h.Start), int(e.End)) || overlaps(in, i, d.not, h.Start, e.End) ||
+			d.thirdParty(in, i, h.Start) || customerActs(s, int(h.Start)) {
+			return promise{}, false
+		}
+		return d.actionPromise(s, int(h.Start), e), true
+	}
+	return promise{}, false
 }
 
 // perMethod reports whether agent message i gives times for two or more

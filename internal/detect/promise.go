@@ -396,8 +396,10 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				if f, isNum := v.(float64); isNum {
 					p.amount = f
 				}
-			} else if h.Class == d.pay {
-				continue // paying the customer counts only with an amount
+			} else if h.Class == d.pay && !numberNext(s[h.End:]) {
+				// Paying the customer counts only with an amount, or a
+				// number right after the verb ("送您[数字x]京豆").
+				continue
 			}
 			ps = append(ps, p)
 		case d.guarantee:

@@ -28,7 +28,7 @@ type promiseDetector struct {
 	broken, said, contrast, can, cannot    ClassID
 	never, source, recall, third           ClassID
 	condition, pay, correction, payMethod  ClassID
-	request, again, denied                 ClassID
+	request, again, denied, self           ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -69,6 +69,9 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.never = k.Add("promise.never", d.cfg.NeverPromise...)
 	d.source = k.Add("promise.source", w("promise_source")...)
 	d.request = k.Add("promise.request", w("promise_request")...)
+	// A bare 我 is an actor only right before its verb (see extract); it
+	// is its own class so that it counts as no actor word elsewhere.
+	d.self = k.Add("promise.self", "我")
 	d.again = k.Add("promise.again", w("promise_again")...)
 	d.denied = k.Add("promise.denied", w("promise_denied")...)
 	if len(w("promise_action")) == 0 || len(w("promise_time")) == 0 {
@@ -339,7 +342,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			break
 		}
 		switch h.Class {
-		case d.subject:
+		case d.subject, d.self:
 			// "配送员为您预约": the courier, not the agent, is the actor.
 			// "给您的答复" makes a noun of what follows, it commits to nothing,
 			// and "麻烦您尽快提交", "请尽快申请" ask the customer to act.
@@ -347,8 +350,18 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				customerActs(s, int(h.Start)) || negBefore(s[:h.Start]) {
 				continue
 			}
+			// A bare 我 is the actor only right before its verb ("我申请下取消",
+			// "我刚刚提交"), not in 我们, 我的, wishing (我想改, 我要) or busy with
+			// a step (我在联系, like the holding 正在为您).
+			reach := int32(21)
+			if h.Class == d.self {
+				if r, _ := utf8.DecodeRuneInString(s[h.End:]); strings.ContainsRune("们的想要看觉在", r) {
+					continue
+				}
+				reach = 9
+			}
 			for _, a := range hits {
-				if a.Class != d.action && a.Class != d.pay || a.Start < h.End || a.Start-h.End > 21 || !sameClause(s, int(h.End), int(a.Start)) ||
+				if a.Class != d.action && a.Class != d.pay || a.Start < h.End || a.Start-h.End > reach || !sameClause(s, int(h.End), int(a.Start)) ||
 					covered(in, i, d.third, a.Start, a.End) { // 配送 in 配送员 is a noun
 					continue
 				}

@@ -248,11 +248,25 @@ func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
 		return true
 	}
 	for _, h := range in.Hits[i] {
-		if h.Class == d.neg && h.End > cs && h.Start < to && !(h.End <= pos && closes(in.Norm[i][h.End:pos])) {
+		if h.Class == d.neg && h.End > cs && h.Start < to && !(h.End <= pos && closes(in.Norm[i][h.End:pos])) && !aNotA(in.Norm[i], h) {
 			return true
 		}
 	}
 	return false
+}
+
+// aNotA reports whether the negation at hit h is the middle of an A-not-A
+// question ("能不能帮忙催一下", "可不可以", "会不会"): it asks, it denies
+// nothing.
+func aNotA(s string, h KeywordHit) bool {
+	w := s[h.Start:h.End]
+	rest, ok := strings.CutPrefix(w, "不")
+	if !ok || rest == "" {
+		return false
+	}
+	a, _ := utf8.DecodeRuneInString(rest)
+	b, _ := utf8.DecodeLastRuneInString(s[:h.Start])
+	return a == b
 }
 
 // closes reports whether s holds a sentence-final particle (哈, 呢, 哦, 啦,

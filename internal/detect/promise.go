@@ -28,6 +28,7 @@ type promiseDetector struct {
 	broken, said, contrast, can, cannot    ClassID
 	never, source, recall, third           ClassID
 	condition, pay, correction, payMethod  ClassID
+	request, again, denied, self           ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -67,6 +68,12 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.cannot = k.Add("promise.cannot", w("promise_cannot")...)
 	d.never = k.Add("promise.never", d.cfg.NeverPromise...)
 	d.source = k.Add("promise.source", w("promise_source")...)
+	d.request = k.Add("promise.request", w("promise_request")...)
+	// A bare 我 is an actor only right before its verb (see extract); it
+	// is its own class so that it counts as no actor word elsewhere.
+	d.self = k.Add("promise.self", "我")
+	d.again = k.Add("promise.again", w("promise_again")...)
+	d.denied = k.Add("promise.denied", w("promise_denied")...)
 	if len(w("promise_action")) == 0 || len(w("promise_time")) == 0 {
 		return fmt.Errorf("promise: lexicon lists promise_action and promise_time must not be empty")
 	}
@@ -100,6 +107,11 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 		switch msgs[i].Role {
 		case conversation.RoleAgent:
 			ps = d.extract(in, i, ps[:0])
+			if len(ps) == 0 {
+				if p, ok := d.consent(in, i); ok {
+					ps = append(ps, p)
+				}
+			}
 			if len(ps) > 0 {
 				d.report(in, i, ps, out)
 				st.lastPromise = i
@@ -110,6 +122,97 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 		}
 	}
 	d.finishConflicts(in, &st, out)
+}
+
+// consent reads agent message i as a bare consent ("好的呢", "会的 您放心",
+// "嗯嗯 好的") to a step the customer asked the agent to take in the
+// messages right before it ("麻烦你记录一下", "记得帮我修改"): agreeing to
+// the request commits the shop to the step as much as naming it would. The
+// reply must say nothing else but a closing formula: a holding phrase
+// ("好的 请您稍等") or a question answers otherwise.
+func (d *promiseDetector) consent(in *Input, i int) (promise, bool) {
+	s := in.Norm[i]
+	end, ok := consentClause(s)
+	if !ok {
+		return promise{}, false
+	}
+	for k := i - 1; k >= 0 && k >= i-4 && in.Conv.Messages[k].Role == conversation.RoleCustomer; k-- {
+		if verb, ok := d.requested(in, k); ok {
+			return promise{kind: PromiseAction, start: 0, end: end, days: -1,
+				slot: map[string]any{"verb": verb, "consent": s[:end]}}, true
+		}
+	}
+	return promise{}, false
+}
+
+// consentClause reports whether s opens, after vocatives, with a consent
+// word and particles only, and the rest of s is empty, a few words ("好的
+// 星期一哈") or a closing formula; end is where the consent clause ends.
+func consentClause(s string) (end int, ok bool) {
+	t := strings.TrimLeft(s, " ,")
+	for _, v := range [...]string{"亲爱的", "亲亲", "亲", "嗯嗯", "嗯", " ", ","} {
+		t = strings.TrimPrefix(t, v)
+	}
+	t = strings.TrimLeft(t, " ,")
+	found := false
+	for _, c := range [...]string{"好的", "好滴", "好哒", "好嘞", "好", "会的", "行", "没问题", "收到"} {
+		if r, ok := strings.CutPrefix(t, c); ok {
+			t, found = r, true
+			break
+		}
+	}
+	if !found {
+		return 0, false
+	}
+	t = strings.TrimLeft(t, "呢哦哈啦呀的滴哒亲爱")
+	if t != "" && !isClauseBreak(t[0]) {
+		return 0, false
+	}
+	end = len(s) - len(t)
+	rest := strings.Trim(t, " ,.!~")
+	for _, w := range [...]string{"稍等", "等待", "吗", "?", "么"} {
+		if strings.Contains(rest, w) && !closingOnly(rest) {
+			return 0, false
+		}
+	}
+	return end, utf8.RuneCountInString(rest) <= 8 || closingOnly(rest)
+}
+
+// closingOnly reports whether rest starts with a closing formula ("请问还有
+// 其他可以帮您的吗", "您放心"), which adds nothing to a consent.
+func closingOnly(rest string) bool {
+	for _, w := range [...]string{"请问还有", "还有其他", "您看还有", "还有什么", "您放心", "放心", "感谢"} {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// requested returns the step customer message k asks the agent to take: a
+// request word (promise_request: 帮我, 麻烦你, 记得) followed within six
+// characters of its clause by an action verb ("帮我备注一下", "记得通知我"),
+// with no negation before the verb ("不用帮我取消了").
+func (d *promiseDetector) requested(in *Input, k int) (string, bool) {
+	if !in.Has(k, d.request) {
+		return "", false
+	}
+	s := in.Norm[k]
+	for _, r := range in.Hits[k] {
+		if r.Class != d.request {
+			continue
+		}
+		for _, a := range in.Hits[k] {
+			if a.Class != d.action || a.Start < r.End || a.Start-r.End > 18 || !sameClause(s, int(r.End), int(a.Start)) {
+				continue
+			}
+			if d.negated(in, k, r.Start, a.Start) || negBefore(s[:r.Start]) {
+				break
+			}
+			return s[a.Start:a.End], true
+		}
+	}
+	return "", false
 }
 
 // covered reports whether [s,e) lies inside a hit of class c.
@@ -145,11 +248,25 @@ func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
 		return true
 	}
 	for _, h := range in.Hits[i] {
-		if h.Class == d.neg && h.End > cs && h.Start < to && !(h.End <= pos && closes(in.Norm[i][h.End:pos])) {
+		if h.Class == d.neg && h.End > cs && h.Start < to && !(h.End <= pos && closes(in.Norm[i][h.End:pos])) && !aNotA(in.Norm[i], h) {
 			return true
 		}
 	}
 	return false
+}
+
+// aNotA reports whether the negation at hit h is the middle of an A-not-A
+// question ("能不能帮忙催一下", "可不可以", "会不会"): it asks, it denies
+// nothing.
+func aNotA(s string, h KeywordHit) bool {
+	w := s[h.Start:h.End]
+	rest, ok := strings.CutPrefix(w, "不")
+	if !ok || rest == "" {
+		return false
+	}
+	a, _ := utf8.DecodeRuneInString(rest)
+	b, _ := utf8.DecodeLastRuneInString(s[:h.Start])
+	return a == b
 }
 
 // closes reports whether s holds a sentence-final particle (哈, 呢, 哦, 啦,
@@ -175,6 +292,19 @@ func conditioned(s string, pos int) bool {
 	clause := before[clauseStart(before, len(before)):]
 	for _, w := range [...]string{"如果", "假如", "要是", "万一", "倘若", "若是", "如您"} {
 		if strings.Contains(clause, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// ifInClause reports whether the clause holding pos opens a condition
+// before pos ("如果换货的话预计3天", "要是有货今天发"): the time is given for a
+// case that may not arise.
+func ifInClause(s string, pos int) bool {
+	head := s[clauseStart(s, pos):pos]
+	for _, w := range [...]string{"如果", "假如", "要是", "万一", "倘若", "若是"} {
+		if strings.Contains(head, w) {
 			return true
 		}
 	}
@@ -226,7 +356,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			break
 		}
 		switch h.Class {
-		case d.subject:
+		case d.subject, d.self:
 			// "配送员为您预约": the courier, not the agent, is the actor.
 			// "给您的答复" makes a noun of what follows, it commits to nothing,
 			// and "麻烦您尽快提交", "请尽快申请" ask the customer to act.
@@ -234,8 +364,18 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				customerActs(s, int(h.Start)) || negBefore(s[:h.Start]) {
 				continue
 			}
+			// A bare 我 is the actor only right before its verb ("我申请下取消",
+			// "我刚刚提交"), not in 我们, 我的, wishing (我想改, 我要) or busy with
+			// a step (我在联系, like the holding 正在为您).
+			reach := int32(21)
+			if h.Class == d.self {
+				if r, _ := utf8.DecodeRuneInString(s[h.End:]); strings.ContainsRune("们的想要看觉在", r) {
+					continue
+				}
+				reach = 9
+			}
 			for _, a := range hits {
-				if a.Class != d.action && a.Class != d.pay || a.Start < h.End || a.Start-h.End > 21 || !sameClause(s, int(h.End), int(a.Start)) ||
+				if a.Class != d.action && a.Class != d.pay || a.Start < h.End || a.Start-h.End > reach || !sameClause(s, int(h.End), int(a.Start)) ||
 					covered(in, i, d.third, a.Start, a.End) { // 配送 in 配送员 is a noun
 					continue
 				}
@@ -243,8 +383,8 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				// "这边帮您查看后申请") says what could be done, not what will be.
 				// "给您开具的是电子发票" names what was done, it commits to nothing.
 				if overlaps(in, i, d.not, h.Start, a.End) || d.negated(in, i, h.Start, a.Start) || customerActs(s, int(a.Start)) ||
-					askedAction(s, int(h.Start), int(a.End)) || strings.HasPrefix(s[a.End:], "的是") || cannotAfter(s[a.End:]) ||
-					negBefore(s[:a.Start]) || conditioned(s, int(h.Start)) {
+					askedAction(s, int(h.Start), int(a.End)) || modifies(s[a.End:]) || cannotAfter(s[a.End:]) ||
+					negBefore(s[:a.Start]) || negBetween(s[h.End:a.Start]) || conditioned(s, int(h.Start)) {
 					break
 				}
 				ps = addAction(ps, d.actionPromise(s, int(h.Start), a))
@@ -257,7 +397,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			if overlaps(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) || customerActs(s, int(h.Start)) ||
 				d.thirdParty(in, i, h.Start) || askedAction(s, int(h.Start), int(h.End)) || negBefore(s[:h.Start]) ||
 				!informs(s[h.Start:h.End]) && conditioned(s, int(h.Start)) ||
-				h.Class == d.future && vagueAfter(s[h.Start:h.End], s[h.End:]) {
+				h.Class == d.future && (vagueAfter(s[h.Start:h.End], s[h.End:]) || s[h.Start:h.End] == "会在" && !d.timeNext(in, i, h.End)) {
 				continue
 			}
 			ps = addAction(ps, d.actionPromise(s, int(h.Start), h))
@@ -283,10 +423,16 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				if f, isNum := v.(float64); isNum {
 					p.amount = f
 				}
-			} else if h.Class == d.pay {
-				continue // paying the customer counts only with an amount
+			} else if h.Class == d.pay && !numberNext(s[h.End:]) {
+				// Paying the customer counts only with an amount, or a
+				// number right after the verb ("送您[数字x]京豆").
+				continue
 			}
 			ps = append(ps, p)
+		case d.guarantee:
+			if p, ok := d.assured(in, i, h); ok {
+				ps = addAction(ps, p)
+			}
 		case d.timeW:
 			if perMethod || covered(in, i, d.not, h.Start, h.End) {
 				continue
@@ -297,6 +443,27 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 		}
 	}
 	return ps
+}
+
+// assured reads an assurance as a commitment: a guarantee word (一定,
+// 保证, 肯定) followed in its clause, within eight characters, by an event
+// the shop brings about ("一定是能送达的", "一定会尽全力配送的"). A negated or
+// asked assurance ("不能保证", "一定能到吗") and one about a third party's
+// step commit to nothing, and so does a courtesy ("一定尽心尽力为您处理",
+// a promise_not phrase).
+func (d *promiseDetector) assured(in *Input, i int, h KeywordHit) (promise, bool) {
+	s := in.Norm[i]
+	for _, e := range in.Hits[i] {
+		if e.Class != d.event || e.Start < h.End || e.Start-h.End > 24 || !sameClause(s, int(h.End), int(e.Start)) {
+			continue
+		}
+		if d.negated(in, i, h.Start, e.Start) || negBefore(s[:h.Start]) || asked(s, int(h.Start), int(e.End)) || overlaps(in, i, d.not, h.Start, e.End) ||
+			d.thirdParty(in, i, h.Start) || customerActs(s, int(h.Start)) {
+			return promise{}, false
+		}
+		return d.actionPromise(s, int(h.Start), e), true
+	}
+	return promise{}, false
 }
 
 // perMethod reports whether agent message i gives times for two or more
@@ -313,7 +480,7 @@ func (d *promiseDetector) perMethod(in *Input, i int) bool {
 	s := in.Norm[i]
 	first := ""
 	for _, h := range in.Hits[i] {
-		if h.Class != d.payMethod || !numberNext(s[h.End:]) {
+		if h.Class != d.payMethod || !d.numberSoon(s, int(h.End)) {
 			continue
 		}
 		if m := s[h.Start:h.End]; first == "" {
@@ -321,6 +488,21 @@ func (d *promiseDetector) perMethod(in *Input, i int) bool {
 		} else if m != first {
 			return true
 		}
+	}
+	return false
+}
+
+// numberSoon reports whether a number follows pos within its clause and
+// within ten characters: "储蓄卡支付退款到账周期是3-7个工作日" gives the
+// method's time after a few words.
+func (d *promiseDetector) numberSoon(s string, pos int) bool {
+	end := min(clauseEnd(s, pos), len(s))
+	for k, n := pos, 0; k < end && n <= 10; n++ {
+		if numberNext(s[k:]) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(s[k:])
+		k += size
 	}
 	return false
 }
@@ -353,12 +535,14 @@ func numberNext(rest string) bool {
 // outside the agent's service (promise_third: 配送员, 系统会, 商家) named
 // earlier in its clause, at most twelve characters before it. A third party
 // that is the object of the agent's own step ("联系了商家已帮您处理",
-// "和站点说一下") is no actor.
+// "和站点说一下") is no actor, and neither is a record the agent reads out
+// ("系统显示预计5日送达", "页面显示"): the estimate is the agent's answer.
+// The window counts a placeholder ([数字x]) as one character.
 func (d *promiseDetector) thirdParty(in *Input, i int, pos int32) bool {
 	s := in.Norm[i]
-	cs := max(int32(clauseStart(s, int(pos))), pos-36)
+	cs := max(int32(clauseStart(s, int(pos))), int32(backChars(s, int(pos), 12)))
 	for _, h := range in.Hits[i] {
-		if h.Class == d.third && h.Start >= cs && h.Start < pos && !d.objectOf(in, i, h.Start) {
+		if h.Class == d.third && h.Start >= cs && h.Start < pos && !d.objectOf(in, i, h.Start) && !strings.HasPrefix(s[h.End:], "显示") {
 			return true
 		}
 	}
@@ -398,6 +582,9 @@ func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
 			from = c.Start
 		}
 	}
+	if from < 0 && unitWord(s[h.Start:h.End]) != "" {
+		from = int32(afterEvent(s, max(clauseStart(s, int(h.Start)), backChars(s, int(h.Start), 12)), int(h.Start)))
+	}
 	if from < 0 {
 		return false
 	}
@@ -407,6 +594,34 @@ func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
 		}
 	}
 	return true
+}
+
+// afterEvent returns the offset of a verb + 后 ("上传后", "乘机后", "退回之后")
+// in s[from:to], or -1: like the promise_condition words, it opens a
+// timetable that runs from an event when a duration follows ("上传后3个工作日
+// 审核"); "到货后立马发货" commits to the step itself, so timetable asks
+// only for durations. Words in which 后 means something
+// else (然后, 最后, 售后, 后天, 后期, 后续) do not count.
+func afterEvent(s string, from, to int) int {
+	seg := s[from:to]
+	for k := len(seg); k > 0; {
+		j := strings.LastIndex(seg[:k], "后")
+		if j < 0 {
+			return -1
+		}
+		k = j
+		before, after := strings.TrimSuffix(seg[:j], "之"), seg[j+len("后"):]
+		r, _ := utf8.DecodeLastRuneInString(before)
+		if before == "" || strings.ContainsRune("然最售前随背落今以", r) || r < 0x4e00 {
+			continue
+		}
+		n, _ := utf8.DecodeRuneInString(after)
+		if strings.ContainsRune("天期续面台来", n) {
+			continue
+		}
+		return from + j
+	}
+	return -1
 }
 
 // customerActs reports whether the phrase at start has the customer as its
@@ -501,6 +716,24 @@ func vagueAfter(phrase, after string) bool {
 	return false
 }
 
+// timeNext reports whether a time follows at byte pos of message i: a
+// number or placeholder ("会在[数字x]个工作日内", "会在3天内") or a time word
+// (今天, 明天). "会在" names when only then; "京东会在全国范围内推行",
+// "会在订单详情里显示" and "会在订单完成后开具" name a place or a condition,
+// which commits the shop to nothing. Before an actor word ("会在给您处理")
+// 在 is the common slip for 再 (again), and the step is committed.
+func (d *promiseDetector) timeNext(in *Input, i int, pos int32) bool {
+	if numberNext(in.Norm[i][pos:]) {
+		return true
+	}
+	for _, h := range in.Hits[i] {
+		if (h.Class == d.timeW || h.Class == d.subject) && h.Start == pos {
+			return true
+		}
+	}
+	return false
+}
+
 // negBefore reports whether the text before a verb ends with a bare
 // negation (不, 没, 别: "就不联系您了", "没取消") or 请, which makes the verb a
 // request to the customer ("请告知小妹"). promise_neg holds the longer forms;
@@ -512,6 +745,30 @@ func negBefore(before string) bool {
 		}
 	}
 	return strings.HasSuffix(before, "请") && !strings.HasSuffix(before, "申请")
+}
+
+// modifies reports whether the text after a verb makes the verb phrase a
+// modifier of a noun ("给您开具的是电子发票", "在给您配送的路上"): it names
+// what was or is being done, not a step committed. A final 的 ("会给您退款
+// 的哦") keeps the commitment.
+func modifies(after string) bool {
+	rest, ok := strings.CutPrefix(after, "的")
+	if !ok {
+		return false
+	}
+	if rest == "" || isClauseBreak(rest[0]) || strings.HasPrefix(rest, "[") {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	return !strings.ContainsRune("哦呢哈啦了吧呀哟啊亲嘛噢喔滴哒", r)
+}
+
+// negBetween reports whether the words between an actor and its verb hold
+// a bare negation (不, 没, 未: "这边不直接参与配送", "这边没有给您申请"):
+// promise_neg lists the longer forms, but between actor and verb any of
+// them denies the step.
+func negBetween(mid string) bool {
+	return strings.Contains(mid, "不") || strings.Contains(mid, "没") || strings.Contains(mid, "未")
 }
 
 // cannotAfter reports whether the text after a verb denies it with a
@@ -634,7 +891,7 @@ func unitWord(w string) string {
 		return "within_hours"
 	case "工作日", "个工作日":
 		return "within_workdays"
-	case "天内", "天左右":
+	case "天内", "天左右", "天":
 		return "within_days"
 	case "周", "周内":
 		return "within_weeks"
@@ -674,10 +931,12 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		}
 	}
 	// A negation or hedge between the time and its event ("今天可能到不了")
-	// undoes it as much as one before the time.
-	if !found || d.negated(in, i, h.Start, max(h.End, ev.Start)) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) ||
+	// undoes it as much as one before the time, and a lookup between them
+	// ("马上为您查询处理") makes the time the pace of the lookup, a holding
+	// phrase.
+	if !found || d.negated(in, i, h.Start, max(h.End, ev.Start)) || ev.Start > h.End && d.lookupIn(in, i, h.End, ev.Start) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) ||
 		askedAction(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) || ev.Start > h.Start && negBefore(s[:ev.Start]) ||
-		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) {
+		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) || ifInClause(s, int(min(h.Start, ev.Start))) {
 		return promise{}, false
 	}
 	p := promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1, slot: map[string]any{},
@@ -690,7 +949,11 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		p.slot["days"] = p.days
 	case unitWord(w) != "":
 		n := numberBefore(s, int(h.Start))
-		if n == nil {
+		// "[数字x]天后可以维修" names when a right starts, not how long
+		// the shop takes, and "会延迟[数字x]天到货" how much later something
+		// comes.
+		if n == nil || w == "天" && (strings.HasPrefix(s[h.End:], "后") || strings.HasPrefix(s[h.End:], "以后") || strings.HasPrefix(s[h.End:], "之后") ||
+			delayBefore(s, int(h.Start))) {
 			return promise{}, false
 		}
 		p.slot[unitWord(w)] = n
@@ -703,6 +966,44 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		p.slot["when"] = w
 	}
 	return p, true
+}
+
+// delayBefore reports whether the number before a duration unit at pos
+// follows a word of delay (延迟, 推迟, 延后, 晚): the duration is how much
+// later something happens, not a time the shop commits to.
+func delayBefore(s string, pos int) bool {
+	b := s[:backChars(s, pos, 1)]
+	// A range ("[数字x]-[数字x]天") has a second number before the first.
+	if k := strings.LastIndexAny(b, "-~到至"); k >= 0 && len(b)-k <= 3 {
+		b = s[:backChars(s, k, 1)]
+	}
+	for _, w := range [...]string{"延迟", "推迟", "延后", "晚"} {
+		if strings.HasSuffix(b, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// lookupIn reports whether a lookup phrase (a promise_not word naming a
+// search: 为您查询, 帮您核实) overlaps [from,to) of message i.
+func (d *promiseDetector) lookupIn(in *Input, i int, from, to int32) bool {
+	s := in.Norm[i]
+	for _, h := range in.Hits[i] {
+		if h.Class == d.not && h.Start < to && h.End > from {
+			if m := s[h.Start:h.End]; strings.Contains(m, "查") || strings.Contains(m, "核实") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// namedTime reports whether the time word at hit t names a time by itself:
+// a duration unit (天, 小时, 工作日) does only after a number, so "聊天记录"
+// and "每天" name none.
+func namedTime(s string, t KeywordHit) bool {
+	return unitWord(s[t.Start:t.End]) == "" || numberBefore(s, int(t.Start)) != nil
 }
 
 // onlyNumber reports whether s is nothing but a number or range ("3",

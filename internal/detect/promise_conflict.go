@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 )
@@ -49,12 +50,13 @@ func (c PolicyConfig) Validate() error {
 // conflictState remembers, across one conversation, the agent's earlier
 // commitments and statements that a later one may contradict.
 type conflictState struct {
-	lastPromise int           // last agent message with a promise, -1 when none
-	lastAgent   int           // last agent message, -1 when none
-	dayOf       map[string]at // event category → first relative-day promise
-	amountAt    at            // first numeric compensation amount
-	canAt       map[byte]at   // object → first "can" statement
-	cannotAt    map[byte]at   // object → first "cannot" statement
+	lastPromise int            // last agent message with a promise, -1 when none
+	lastAgent   int            // last agent message, -1 when none
+	dayOf       map[string]at  // event category → first relative-day promise
+	amountAt    at             // first numeric compensation amount
+	promised    map[string]int // action verb → first agent message promising it
+	canAt       map[byte]at    // object → first "can" statement
+	cannotAt    map[byte]at    // object → first "cannot" statement
 	reported    bool
 	// asked is a customer message that asks back an earlier statement
 	// ("不是说今天送达吗?"), -1 when none: it reports a broken promise unless
@@ -117,6 +119,9 @@ func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflic
 			}
 		}
 	}
+	if d.undoesStep(in, i, ps, st, out) {
+		return
+	}
 	s := in.Norm[i]
 	for _, h := range in.Hits[i] {
 		if h.Class != d.can && h.Class != d.cannot {
@@ -146,6 +151,70 @@ func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflic
 			(*mine)[obj] = at{msg: i}
 		}
 	}
+}
+
+// undoesStep reports (and records) a step the agent committed to earlier
+// in the conversation ("稍等我这边帮您提交") that agent message i now says
+// cannot be done ("这边我帮您提交不了", "无法提交"), and otherwise records
+// the action verbs message i commits to.
+func (d *promiseDetector) undoesStep(in *Input, i int, ps []promise, st *conflictState, out *Output) bool {
+	s := in.Norm[i]
+	if st.promised != nil {
+		for _, a := range in.Hits[i] {
+			if a.Class != d.action {
+				continue
+			}
+			if first, ok := st.promised[s[a.Start:a.End]]; ok && first != i && cannotDo(s, a) {
+				d.conflict(in, first, i, "the agent committed to a step, now says it cannot be done", st, out)
+				return true
+			}
+		}
+	}
+	for _, p := range ps {
+		if p.kind != PromiseAction {
+			continue
+		}
+		for _, a := range in.Hits[i] {
+			if a.Class == d.action && int(a.Start) >= p.start && int(a.End) <= p.end {
+				if st.promised == nil {
+					st.promised = map[string]int{}
+				}
+				if _, ok := st.promised[s[a.Start:a.End]]; !ok {
+					st.promised[s[a.Start:a.End]] = i
+				}
+			}
+		}
+	}
+	return false
+}
+
+// cannotDo reports whether the verb at hit a is denied as impossible now:
+// a potential complement after it ("提交不了", "改不了") or a can't word
+// right before it, an actor word allowed between ("无法为您修改", "不能取消").
+// A clause that explains the past ("之前是因为系统无法申请") refuses nothing now.
+func cannotDo(s string, a KeywordHit) bool {
+	head := s[clauseStart(s, int(a.Start)):a.Start]
+	for _, w := range [...]string{"之前", "以前", "刚才", "当时", "因为"} {
+		if strings.Contains(head, w) {
+			return false
+		}
+	}
+	if cannotAfter(s[a.End:]) {
+		return true
+	}
+	b := s[:a.Start]
+	for _, p := range [...]string{"为您", "给您", "帮您", "再", "直接"} {
+		if r, ok := strings.CutSuffix(b, p); ok {
+			b = r
+			break
+		}
+	}
+	for _, w := range [...]string{"不能", "无法", "没法", "没办法", "不可以", "不支持"} {
+		if strings.HasSuffix(b, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func polarity(cannotNow bool) string {
@@ -183,7 +252,19 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 				continue
 			}
 		case d.said:
-			if !d.contrasted(in, i, h) || hasSuffixIn(s[:h.Start], d.saidNow) {
+			if !d.contrasted(in, i, h) || hasSuffixIn(s[:h.Start], d.saidNow) || ownWord(s, h) {
+				continue
+			}
+		case d.again:
+			if !modalNext(s[h.End:]) || !addressed(s[:h.Start]) {
+				continue
+			}
+		case d.denied:
+			if st.lastPromise < 0 || !d.deniesStep(in, i, h) {
+				continue
+			}
+		case d.timeW:
+			if !d.estimateMissed(in, i, h) {
 				continue
 			}
 		default:
@@ -251,8 +332,10 @@ func (d *promiseDetector) recallsTime(in *Input, i int, h KeywordHit) bool {
 		return false
 	}
 	for _, t := range in.Hits[i] {
-		if t.Class == d.timeW && t.Start >= h.End && int(t.End) <= ce {
-			if w := s[t.Start:t.End]; w != "预计" && w != "最快" && w != "马上" && w != "立马" {
+		if t.Class == d.timeW && t.Start >= h.End && int(t.End) <= ce && namedTime(s, t) {
+			// A bare number of days recalled is as often a policy window
+			// ("不是说30天之内可以换货吗") as a date for this order.
+			if w := s[t.Start:t.End]; w != "预计" && w != "最快" && w != "马上" && w != "立马" && w != "天" {
 				return true
 			}
 		}
@@ -265,11 +348,145 @@ func (d *promiseDetector) recallsTime(in *Input, i int, h KeywordHit) bool {
 // 还没, 但是). 现在 alone marks a change only against a concrete statement
 // recalled, a time or a can ("之前说今天可以发货, 现在看要到10号"); "你们给我说了,
 // 现在聊天记录看不到了" recalls nothing that could be broken. 怎么办 and 怎么弄
-// ask what to do, they contrast nothing.
+// ask what to do, they contrast nothing. Customers often split one thought
+// over messages sent in a row ("上次你们打电话说补货一个星期" / "今天问又没有补货计划了"),
+// so the contrast may also stand in the customer's next message.
 func (d *promiseDetector) contrasted(in *Input, i int, h KeywordHit) bool {
+	strong, weak := d.contrastIn(in, i)
+	if next := i + 1; next < len(in.Norm) && in.Conv.Messages[next].Role == conversation.RoleCustomer {
+		s2, w2 := d.contrastIn(in, next)
+		strong, weak = strong || s2, weak || w2
+	}
+	if strong {
+		return true
+	}
+	if !weak {
+		return false
+	}
 	s := in.Norm[i]
-	weak := false
-	for _, c := range in.Hits[i] {
+	for _, t := range in.Hits[i] {
+		if (t.Class == d.timeW && namedTime(s, t) || t.Class == d.can || t.Class == d.cannot) && t.Start >= h.End {
+			return true
+		}
+	}
+	return false
+}
+
+// estimateMissed reports whether the customer recalls an estimate for a
+// day ("预计今天送", "预计[数字x]号到") at hit h and says after it, or in the
+// next message sent in a row, that it has not happened ("还没送呢",
+// "怎么还没到"): the definition's "说好的今天到, 怎么还没到".
+func (d *promiseDetector) estimateMissed(in *Input, i int, h KeywordHit) bool {
+	s := in.Norm[i]
+	if s[h.Start:h.End] != "预计" {
+		return false
+	}
+	day := false
+	for _, t := range in.Hits[i] {
+		if t.Class == d.timeW && t.Start >= h.End && t.Start-h.End <= 12 && sameClause(s, int(h.End), int(t.Start)) {
+			if w := s[t.Start:t.End]; isDayOrDate(w) {
+				day = true
+			}
+		}
+	}
+	if !day {
+		return false
+	}
+	if d.notYet(in, i, h.End) {
+		return true
+	}
+	return i+1 < len(in.Norm) && in.Conv.Messages[i+1].Role == conversation.RoleCustomer && d.notYet(in, i+1, 0)
+}
+
+// isDayOrDate reports whether time word w names a day ("今天", "明天",
+// "[日期x]", "5号").
+func isDayOrDate(w string) bool {
+	if _, ok := dayWord(w); ok {
+		return true
+	}
+	return w == "[日期x]" || strings.HasSuffix(w, "号") || strings.HasSuffix(w, "日")
+}
+
+// notYet reports whether message k says, from byte from on, that something
+// has not happened yet: a contrast word of not-yet (还没, 没到, 又没, 到现在)
+// or 怎么 ("怎么还不到").
+func (d *promiseDetector) notYet(in *Input, k int, from int32) bool {
+	s := in.Norm[k]
+	for _, c := range in.Hits[k] {
+		if c.Class != d.contrast || c.Start < from {
+			continue
+		}
+		if m := s[c.Start:c.End]; strings.Contains(m, "没") || m == "到现在" || m == "怎么" && !strings.HasPrefix(s[c.End:], "办") {
+			return true
+		}
+	}
+	return false
+}
+
+// modalNext reports whether rest opens with a can or cannot word ("又说可以",
+// "又说不能改"): what the agent now says is whether something can be done,
+// not any new information ("后来又说这款更好").
+func modalNext(rest string) bool {
+	for _, w := range [...]string{"可以", "能", "不能", "不可以", "不行", "行", "没法", "无法", "不支持", "支持"} {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// addressed reports whether before, the text before 又说, ends with the
+// agent as its subject (你, 你们, 客服), at most one word of time between
+// ("刚才问你们又说可以", "你们现在又说").
+func addressed(before string) bool {
+	for _, t := range [...]string{"现在", "这会", "今天", "后来", "然后"} {
+		if b, ok := strings.CutSuffix(before, t); ok {
+			before = b
+			break
+		}
+	}
+	return strings.HasSuffix(before, "你") || strings.HasSuffix(before, "你们") || strings.HasSuffix(before, "客服")
+}
+
+// deniesStep reports whether the denial at hit h ("你没", "你们根本没") is
+// followed, within three characters, by an action verb ("你没取消啊",
+// "你们没有给我改") and is no question ("你没联系过吗?").
+func (d *promiseDetector) deniesStep(in *Input, i int, h KeywordHit) bool {
+	s := in.Norm[i]
+	ce := clauseEnd(s, int(h.End))
+	if tail := strings.TrimRight(s[h.End:ce], "呢啊呀"); strings.HasSuffix(tail, "吗") || strings.HasSuffix(tail, "么") || ce < len(s) && s[ce] == '?' {
+		return false
+	}
+	for _, a := range in.Hits[i] {
+		if a.Class == d.action && a.Start >= h.End && a.Start-h.End <= 9 && int(a.Start) <= ce {
+			return true
+		}
+	}
+	return false
+}
+
+// ownWord reports whether the statement recalled at hit h is the
+// customer's own or only proposed: 我 as the subject just before it ("我打
+// 电话说", not the object in "给我打电话说") or its clause ending as a
+// question or suggestion ("能打电话说吗?", "我打电话说吧").
+func ownWord(s string, h KeywordHit) bool {
+	b := strings.TrimSuffix(s[:h.Start], "打")
+	if k, ok := strings.CutSuffix(b, "我"); ok {
+		r, _ := utf8.DecodeLastRuneInString(k)
+		if !strings.ContainsRune("给跟和对帮让叫", r) {
+			return true
+		}
+	}
+	ce := clauseEnd(s, int(h.End))
+	tail := strings.TrimRight(s[h.End:ce], "呢啊呀")
+	return strings.HasSuffix(tail, "吗") || strings.HasSuffix(tail, "吧") || ce < len(s) && s[ce] == '?'
+}
+
+// contrastIn reports whether message k holds a contrast word (strong) or
+// only 现在 (weak).
+func (d *promiseDetector) contrastIn(in *Input, k int) (strong, weak bool) {
+	s := in.Norm[k]
+	for _, c := range in.Hits[k] {
 		if c.Class != d.contrast {
 			continue
 		}
@@ -278,19 +495,11 @@ func (d *promiseDetector) contrasted(in *Input, i int, h KeywordHit) bool {
 			continue
 		}
 		if m != "现在" {
-			return true
+			return true, weak
 		}
 		weak = true
 	}
-	if !weak {
-		return false
-	}
-	for _, t := range in.Hits[i] {
-		if (t.Class == d.timeW || t.Class == d.can || t.Class == d.cannot) && t.Start >= h.End {
-			return true
-		}
-	}
-	return false
+	return false, weak
 }
 
 // hasSuffixIn reports whether s ends with one of words.

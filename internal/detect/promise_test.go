@@ -33,7 +33,7 @@ func TestPromiseSlots(t *testing.T) {
 		{"24小时内给您答复", PromiseTime, map[string]any{"within_hours": 24, "event": "答复"}},
 		{"好的呢 会尽快帮您出库的", PromiseAction, map[string]any{"verb": "出库", "object": ""}},
 		{"订单预计[数字x]月[数字x]日送达", PromiseTime, map[string]any{"date": "预计[数字x]月[数字x]日", "event": "送达"}},
-		{"您下单之后一周内发货哦", PromiseTime, map[string]any{"within_weeks": 1, "event": "发货"}},
+		{"这边一周内发货哦", PromiseTime, map[string]any{"within_weeks": 1, "event": "发货"}},
 		{"尽快为您安排发货", PromiseAction, map[string]any{"verb": "安排", "object": "发货"}},
 		{"比价价保成功 [金额x]", PromiseAmount, map[string]any{"benefit": "价保成功", "yuan": "[金额x]"}},
 		{"应价保 = 12元", PromiseAmount, map[string]any{"benefit": "应价保", "yuan": 12.0}},

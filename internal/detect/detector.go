@@ -10,6 +10,7 @@ package detect
 import (
 	"fullqa/internal/conversation"
 	"fullqa/internal/text"
+	"strings"
 )
 
 // Detector inspects one conversation and reports findings through out.
@@ -169,21 +170,37 @@ type Keywords struct {
 	classOf [][]ClassID // per word
 	index   map[string]int
 	names   []string // per class; its length is the number of classes
+	// byList maps a class's normalized words, joined, to its id: detectors
+	// that register the same list (the closings, the question words) share
+	// one class, so each matcher hit becomes one KeywordHit, not one per
+	// detector.
+	byList map[string]ClassID
 }
 
 // NewKeywords returns an empty collection.
-func NewKeywords() *Keywords { return &Keywords{index: map[string]int{}} }
+func NewKeywords() *Keywords {
+	return &Keywords{index: map[string]int{}, byList: map[string]ClassID{}}
+}
 
 // Add registers a class of words under name (e.g. "threat.complaint") and
-// returns its id. A word may belong to several classes.
+// returns its id. A word may belong to several classes. A list equal, word
+// for word after normalization, to one registered before returns that
+// class: the name is then only the first one's.
 func (k *Keywords) Add(name string, words ...string) ClassID {
+	norm := make([]string, 0, len(words))
+	for _, w := range words {
+		if w = text.Normalize(w); w != "" {
+			norm = append(norm, w)
+		}
+	}
+	key := strings.Join(norm, "\x00")
+	if id, ok := k.byList[key]; ok {
+		return id
+	}
 	id := ClassID(len(k.names))
 	k.names = append(k.names, name)
-	for _, w := range words {
-		w = text.Normalize(w)
-		if w == "" {
-			continue
-		}
+	k.byList[key] = id
+	for _, w := range norm {
 		i, ok := k.index[w]
 		if !ok {
 			i = len(k.words)

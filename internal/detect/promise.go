@@ -326,13 +326,17 @@ func informs(phrase string) bool {
 // placeholder ("[数字x]") as the one value it stands for.
 func backChars(s string, pos, n int) int {
 	// A hit may start inside a placeholder ("x]号" in "[数字x]号").
-	if k := strings.LastIndexByte(s[:pos], '['); k >= 0 && pos-k < 12 && strings.IndexByte(s[k:pos], ']') < 0 {
-		pos = k
+	// Placeholders are at most 12 bytes: look back no further, so the
+	// cost does not grow with the message.
+	lo := max(0, pos-11)
+	if k := strings.LastIndexByte(s[lo:pos], '['); k >= 0 && strings.IndexByte(s[lo+k:pos], ']') < 0 {
+		pos = lo + k
 	}
 	for ; n > 0 && pos > 0; n-- {
 		if s[pos-1] == ']' {
-			if k := strings.LastIndexByte(s[:pos], '['); k >= 0 && pos-k <= 12 {
-				pos = k
+			lo = max(0, pos-12)
+			if k := strings.LastIndexByte(s[lo:pos], '['); k >= 0 {
+				pos = lo + k
 				continue
 			}
 		}
@@ -357,13 +361,6 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 		}
 		switch h.Class {
 		case d.subject, d.self:
-			// "配送员为您预约": the courier, not the agent, is the actor.
-			// "给您的答复" makes a noun of what follows, it commits to nothing,
-			// and "麻烦您尽快提交", "请尽快申请" ask the customer to act.
-			if overlaps(in, i, d.not, h.Start, h.End) || d.thirdParty(in, i, h.Start) || strings.HasPrefix(s[h.End:], "的") ||
-				customerActs(s, int(h.Start)) || negBefore(s[:h.Start]) {
-				continue
-			}
 			// A bare 我 is the actor only right before its verb ("我申请下取消",
 			// "我刚刚提交"), not in 我们, 我的, wishing (我想改, 我要) or busy with
 			// a step (我在联系, like the holding 正在为您).
@@ -374,22 +371,37 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				}
 				reach = 9
 			}
-			for _, a := range hits {
-				if a.Class != d.action && a.Class != d.pay || a.Start < h.End || a.Start-h.End > reach || !sameClause(s, int(h.End), int(a.Start)) ||
-					covered(in, i, d.third, a.Start, a.End) { // 配送 in 配送员 is a noun
+			// The verb the actor commits to: the first action in reach in the
+			// same clause (配送 in 配送员 is a noun). Most actor words have none,
+			// so it is looked for before the costlier checks below.
+			a, ok := KeywordHit{}, false
+			for _, x := range hits {
+				if x.Class != d.action && x.Class != d.pay || x.Start < h.End || x.Start-h.End > reach || !sameClause(s, int(h.End), int(x.Start)) ||
+					covered(in, i, d.third, x.Start, x.End) {
 					continue
 				}
-				// An offer or a lookup between actor and verb ("这边可以为您申请",
-				// "这边帮您查看后申请") says what could be done, not what will be.
-				// "给您开具的是电子发票" names what was done, it commits to nothing.
-				if overlaps(in, i, d.not, h.Start, a.End) || d.negated(in, i, h.Start, a.Start) || customerActs(s, int(a.Start)) ||
-					askedAction(s, int(h.Start), int(a.End)) || modifies(s[a.End:]) || cannotAfter(s[a.End:]) ||
-					negBefore(s[:a.Start]) || negBetween(s[h.End:a.Start]) || conditioned(s, int(h.Start)) {
-					break
-				}
-				ps = addAction(ps, d.actionPromise(s, int(h.Start), a))
+				a, ok = x, true
 				break
 			}
+			if !ok {
+				continue
+			}
+			// "配送员为您预约": the courier, not the agent, is the actor.
+			// "给您的答复" makes a noun of what follows, it commits to nothing,
+			// and "麻烦您尽快提交", "请尽快申请" ask the customer to act.
+			if overlaps(in, i, d.not, h.Start, h.End) || d.thirdParty(in, i, h.Start) || strings.HasPrefix(s[h.End:], "的") ||
+				customerActs(s, int(h.Start)) || negBefore(s[:h.Start]) {
+				continue
+			}
+			// An offer or a lookup between actor and verb ("这边可以为您申请",
+			// "这边帮您查看后申请") says what could be done, not what will be.
+			// "给您开具的是电子发票" names what was done, it commits to nothing.
+			if overlaps(in, i, d.not, h.Start, a.End) || d.negated(in, i, h.Start, a.Start) || customerActs(s, int(a.Start)) ||
+				askedAction(s, int(h.Start), int(a.End)) || modifies(s[a.End:]) || cannotAfter(s[a.End:]) ||
+				negBefore(s[:a.Start]) || negBetween(s[h.End:a.Start]) || conditioned(s, int(h.Start)) {
+				continue
+			}
+			ps = addAction(ps, d.actionPromise(s, int(h.Start), a))
 		case d.done, d.future:
 			// A hedge may also follow: "会给您尽快发出" commits to nothing.
 			// A lookup overlapping the phrase ("已经帮您查看了") reports what the
@@ -539,6 +551,9 @@ func numberNext(rest string) bool {
 // ("系统显示预计5日送达", "页面显示"): the estimate is the agent's answer.
 // The window counts a placeholder ([数字x]) as one character.
 func (d *promiseDetector) thirdParty(in *Input, i int, pos int32) bool {
+	if !in.may(i, d.third) {
+		return false
+	}
 	s := in.Norm[i]
 	cs := max(int32(clauseStart(s, int(pos))), int32(backChars(s, int(pos), 12)))
 	for _, h := range in.Hits[i] {

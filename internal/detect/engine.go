@@ -57,11 +57,14 @@ func (e *Engine) Has(name string) bool { return e.names[name] }
 // Scratch holds per-worker buffers so inspecting a conversation allocates
 // little. It must not be shared between goroutines.
 type Scratch struct {
-	buf   []byte
-	hits  []text.Hit
-	khits []KeywordHit
-	ends  []int
-	spans [][2]int
+	buf     []byte
+	hits    []text.Hit
+	khits   []KeywordHit
+	ends    []int
+	spans   [][2]int
+	norm    []string
+	msgHits [][]KeywordHit
+	present [][presentWords]uint64
 }
 
 // Inspect normalizes and scans every message once, computes the shared
@@ -77,7 +80,14 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 		return in, Output{} // --detectors none: parse only
 	}
 	in.Rounds = Rounds(c)
-	in.Norm, in.Hits = make([]string, n), make([][]KeywordHit, n)
+	// Input borrows these from the scratch too: nothing keeps them after
+	// the detectors ran (findings quote the normalized text through its
+	// one string, not through this slice).
+	if cap(s.norm) < n {
+		s.norm, s.msgHits = make([]string, n), make([][]KeywordHit, n)
+	}
+	in.Norm, in.Hits = s.norm[:n], s.msgHits[:n]
+	clear(in.Hits)
 	// All messages are normalized into one buffer and converted to one
 	// string, and all hits share one slice: two allocations per
 	// conversation instead of two per message.
@@ -113,7 +123,11 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 			spans[i][1] = len(s.khits)
 		}
 		if len(e.keywords.names) <= presentWords*64 {
-			in.present = make([][presentWords]uint64, n)
+			if cap(s.present) < n {
+				s.present = make([][presentWords]uint64, n)
+			}
+			in.present = s.present[:n]
+			clear(in.present)
 			for i, sp := range spans {
 				for _, h := range s.khits[sp[0]:sp[1]] {
 					in.present[i][h.Class>>6] |= 1 << (h.Class & 63)

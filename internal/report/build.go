@@ -42,12 +42,13 @@ func NewBuilder(cfg score.Config, riskiest int, keepRows bool) *Builder {
 	return &Builder{sum: NewSummary(riskiest), agg: score.NewAggregator(cfg), cfg: cfg, keepRows: keepRows}
 }
 
-// Add counts one result (or bad record).
-func (b *Builder) Add(r *scan.Result) {
-	b.sum.Add(r)
-	if r.Err != nil {
-		return
-	}
+// recordOf is what the aggregator counts of one inspected result: its
+// KPI inputs, score, distinct finding codes and emotion counts. Negative
+// emotion counts the messages emotion.negative flagged (model plus cue
+// words); the scan output's labels agree with it when the emotion detector
+// ran, and without it no message is counted negative. The share is over
+// the customer messages scored.
+func recordOf(r *scan.Result) *score.Record {
 	rec := &score.Record{Conv: r.Conv, KPI: r.KPI, Score: r.Score, Fatal: r.Fatal}
 	seen := map[string]bool{}
 	for _, f := range r.Findings {
@@ -56,9 +57,6 @@ func (b *Builder) Add(r *scan.Result) {
 			rec.Codes = append(rec.Codes, f.Code)
 		}
 	}
-	// Negative emotion counts the messages emotion.negative flagged (model
-	// plus cue words), not the model's raw label, which flags far more
-	// than reviewers do; the share is over the customer messages scored.
 	for i, e := range r.Emotion {
 		if e.Label != "" && r.Conv.Messages[i].Role == conversation.RoleCustomer {
 			rec.EmoMsgs++
@@ -71,6 +69,16 @@ func (b *Builder) Add(r *scan.Result) {
 			}
 		}
 	}
+	return rec
+}
+
+// Add counts one result (or bad record).
+func (b *Builder) Add(r *scan.Result) {
+	b.sum.Add(r)
+	if r.Err != nil {
+		return
+	}
+	rec := recordOf(r)
 	b.agg.Add(rec)
 	if d := r.KPI.Day; d != "" {
 		if b.from == "" || d < b.from {

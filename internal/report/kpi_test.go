@@ -246,23 +246,10 @@ func TestClosingsExcusedOnlyWithResponseDetector(t *testing.T) {
 	}{{with, 4.0 / 10}, {without, 4.0 / 12}} {
 		agg := score.NewAggregator(score.DefaultConfig())
 		for _, r := range tc.res {
-			agg.Add(record(r))
+			agg.Add(recordOf(r))
 		}
 		eqp(t, "response_rate_3m", agg.Total.KPIs().ResponseRate3m, &tc.want)
 	}
-}
-
-// record is what Builder.Add hands the aggregator.
-func record(r *scan.Result) *score.Record {
-	rec := &score.Record{Conv: r.Conv, KPI: r.KPI, Score: r.Score, Fatal: r.Fatal}
-	seen := map[string]bool{}
-	for _, f := range r.Findings {
-		if !seen[f.Code] {
-			seen[f.Code] = true
-			rec.Codes = append(rec.Codes, f.Code)
-		}
-	}
-	return rec
 }
 
 // kpiWant is one group's expected figures; nil pointers are "unavailable".
@@ -315,7 +302,7 @@ func TestAggregatedKPIsByHand(t *testing.T) {
 	res := inspectFile(t, kpiFile, "response,compliance", score.DefaultConfig())
 	agg := score.NewAggregator(score.Config{Teams: map[string][]string{"t1": {"a1", "a2"}, "t2": {"a3"}}})
 	for _, r := range res {
-		agg.Add(record(r))
+		agg.Add(recordOf(r))
 	}
 	groups := map[string]score.KPIs{"total": agg.Total.KPIs()}
 	for _, dim := range score.Dimensions() {

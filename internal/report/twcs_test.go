@@ -36,7 +36,7 @@ func TestTWCSKPIInvariants(t *testing.T) {
 	var firstSum float64
 	firstN, noHuman, custMsgs, agentMsgs := 0, 0, 0, 0
 	for _, r := range res {
-		agg.Add(record(r))
+		agg.Add(recordOf(r))
 		c := r.Conv
 		fc := -1
 		replied := false

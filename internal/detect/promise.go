@@ -29,6 +29,7 @@ type promiseDetector struct {
 	never, source, recall, third           ClassID
 	condition, pay, correction, payMethod  ClassID
 	request, again, denied, self           ClassID
+	ifWord, ifOffer                        ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -53,6 +54,8 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.neg = k.Add("promise.neg", w("promise_neg")...)
 	d.third = k.Add("promise.third", w("promise_third")...)
 	d.condition = k.Add("promise.condition", w("promise_condition")...)
+	d.ifWord = k.Add("promise.if", w("promise_if")...)
+	d.ifOffer = k.Add("promise.if_offer", w("promise_if_offer")...)
 	d.pay = k.Add("promise.pay", w("promise_pay")...)
 	d.correction = k.Add("promise.correction", w("promise_correction")...)
 	d.payMethod = k.Add("promise.paymethod", w("promise_paymethod")...)
@@ -287,24 +290,28 @@ func closes(s string) bool {
 // Only steps are conditioned this way: a notice for an uncertain outcome
 // ("如果申请成功, 短信告知您", "如果您没接到, 会再次给您回电") still commits the
 // shop to keep the customer informed, as reviewers read it.
-func conditioned(s string, pos int) bool {
-	before := strings.TrimRight(s[:clauseStart(s, pos)], " ,")
-	clause := before[clauseStart(before, len(before)):]
-	for _, w := range [...]string{"如果", "假如", "要是", "万一", "倘若", "若是", "如您"} {
-		if strings.Contains(clause, w) {
-			return true
-		}
+func (d *promiseDetector) conditioned(in *Input, i int, pos int) bool {
+	if !in.may(i, d.ifWord) && !in.may(i, d.ifOffer) {
+		return false
 	}
-	return false
+	s := in.Norm[i]
+	end := len(strings.TrimRight(s[:clauseStart(s, pos)], " ,"))
+	start := clauseStart(s, end)
+	return d.hasIn(in, i, d.ifWord, start, end) || d.hasIn(in, i, d.ifOffer, start, end)
 }
 
 // ifInClause reports whether the clause holding pos opens a condition
 // before pos ("如果换货的话预计3天", "要是有货今天发"): the time is given for a
 // case that may not arise.
-func ifInClause(s string, pos int) bool {
-	head := s[clauseStart(s, pos):pos]
-	for _, w := range [...]string{"如果", "假如", "要是", "万一", "倘若", "若是"} {
-		if strings.Contains(head, w) {
+func (d *promiseDetector) ifInClause(in *Input, i int, pos int) bool {
+	return in.may(i, d.ifWord) && d.hasIn(in, i, d.ifWord, clauseStart(in.Norm[i], pos), pos)
+}
+
+// hasIn reports whether a hit of class c lies wholly in bytes [start, end)
+// of message i.
+func (d *promiseDetector) hasIn(in *Input, i int, c ClassID, start, end int) bool {
+	for _, h := range in.Hits[i] {
+		if h.Class == c && int(h.Start) >= start && int(h.End) <= end {
 			return true
 		}
 	}
@@ -398,7 +405,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			// "给您开具的是电子发票" names what was done, it commits to nothing.
 			if overlaps(in, i, d.not, h.Start, a.End) || d.negated(in, i, h.Start, a.Start) || customerActs(s, int(a.Start)) ||
 				askedAction(s, int(h.Start), int(a.End)) || modifies(s[a.End:]) || cannotAfter(s[a.End:]) ||
-				negBefore(s[:a.Start]) || negBetween(s[h.End:a.Start]) || conditioned(s, int(h.Start)) {
+				negBefore(s[:a.Start]) || negBetween(s[h.End:a.Start]) || d.conditioned(in, i, int(h.Start)) {
 				continue
 			}
 			ps = addAction(ps, d.actionPromise(s, int(h.Start), a))
@@ -408,7 +415,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			// agent saw, and "您已经申请" is the customer's own action.
 			if overlaps(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) || customerActs(s, int(h.Start)) ||
 				d.thirdParty(in, i, h.Start) || askedAction(s, int(h.Start), int(h.End)) || negBefore(s[:h.Start]) ||
-				!informs(s[h.Start:h.End]) && conditioned(s, int(h.Start)) ||
+				!informs(s[h.Start:h.End]) && d.conditioned(in, i, int(h.Start)) ||
 				h.Class == d.future && (vagueAfter(s[h.Start:h.End], s[h.End:]) || s[h.Start:h.End] == "会在" && !d.timeNext(in, i, h.End)) {
 				continue
 			}
@@ -416,7 +423,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 		case d.benefit, d.pay:
 			// "可返还的优惠券" names a kind of coupon, not what this customer gets.
 			if d.negated(in, i, h.Start, h.Start) || asked(s, int(h.Start), int(h.End)) || strings.HasSuffix(s[:h.Start], "可") ||
-				conditioned(s, int(h.Start)) {
+				d.conditioned(in, i, int(h.Start)) {
 				continue
 			}
 			p := promise{kind: PromiseAmount, start: int(h.Start), end: int(h.End), days: -1,
@@ -951,7 +958,7 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	// phrase.
 	if !found || d.negated(in, i, h.Start, max(h.End, ev.Start)) || ev.Start > h.End && d.lookupIn(in, i, h.End, ev.Start) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) ||
 		askedAction(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) || ev.Start > h.Start && negBefore(s[:ev.Start]) ||
-		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) || ifInClause(s, int(min(h.Start, ev.Start))) {
+		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) || d.ifInClause(in, i, int(min(h.Start, ev.Start))) {
 		return promise{}, false
 	}
 	p := promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1, slot: map[string]any{},

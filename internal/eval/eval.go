@@ -4,11 +4,8 @@
 package eval
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -39,26 +36,15 @@ type Labels struct {
 
 // LoadLabels reads a labels JSONL file.
 func LoadLabels(path string) (map[string]*Labels, error) {
-	fh, err := os.Open(path)
+	out := map[string]*Labels{}
+	err := forEachJSONL(path, func(l *Labels) error {
+		out[l.SessionID] = l
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("labels: %w", err)
 	}
-	defer fh.Close()
-	out := map[string]*Labels{}
-	sc := bufio.NewScanner(fh)
-	line := 0
-	for sc.Scan() {
-		line++
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var l Labels
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
-		}
-		out[l.SessionID] = &l
-	}
-	return out, sc.Err()
+	return out, nil
 }
 
 // Count is a confusion count for one label.

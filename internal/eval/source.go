@@ -2,6 +2,7 @@ package eval
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -28,27 +29,15 @@ func JDDC(path string) Source {
 // turn numbers. The satisfaction ratings are not read: they label another
 // thing than the findings.
 func USS(path string) Source {
+	type dialogue struct {
+		ID    string `json:"id"`
+		Turns []struct {
+			Role string `json:"role"`
+			Text string `json:"text"`
+		} `json:"turns"`
+	}
 	return func(fn func(*conversation.Conversation) error) error {
-		fh, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer fh.Close()
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 8<<20)
-		line := 0
-		for sc.Scan() {
-			line++
-			var d struct {
-				ID    string `json:"id"`
-				Turns []struct {
-					Role string `json:"role"`
-					Text string `json:"text"`
-				} `json:"turns"`
-			}
-			if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-				return fmt.Errorf("%s:%d: %w", path, line, err)
-			}
+		return forEachJSONL(path, func(d *dialogue) error {
 			c := &conversation.Conversation{ID: d.ID, Channel: "jd"}
 			for _, t := range d.Turns {
 				role := conversation.RoleAgent
@@ -57,10 +46,36 @@ func USS(path string) Source {
 				}
 				c.Messages = append(c.Messages, conversation.Message{Role: role, Text: t.Text})
 			}
-			if err := fn(c); err != nil {
-				return err
-			}
-		}
-		return sc.Err()
+			return fn(c)
+		})
 	}
+}
+
+// forEachJSONL decodes each non-blank line of the JSON Lines file at path
+// into a fresh T and calls fn with it, in file order; a line that does not
+// decode is an error naming the file and line. Labels, threat labels and
+// the uss dialogues are all read this way.
+func forEachJSONL[T any](path string, fn func(*T) error) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	sc := bufio.NewScanner(fh)
+	sc.Buffer(make([]byte, 1<<20), 8<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		v := new(T)
+		if err := json.Unmarshal(sc.Bytes(), v); err != nil {
+			return fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
 }

@@ -1,11 +1,8 @@
 package eval
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"fullqa/internal/conversation"
@@ -40,24 +37,12 @@ type ThreatReport struct {
 // with the candidate labels.
 func Threats(ctx context.Context, eng *detect.Engine, jddcPath, ussPath, labelsPath string) (*ThreatReport, error) {
 	labels := map[string]bool{}
-	fh, err := os.Open(labelsPath)
+	err := forEachJSONL(labelsPath, func(l *ThreatLabel) error {
+		labels[fmt.Sprintf("%s/%s/%d", l.Source, l.SessionID, l.Message)] = l.Threat
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("threat labels: %w", err)
-	}
-	defer fh.Close()
-	sc := bufio.NewScanner(fh)
-	for sc.Scan() {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var l ThreatLabel
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			return nil, fmt.Errorf("%s: %w", labelsPath, err)
-		}
-		labels[fmt.Sprintf("%s/%s/%d", l.Source, l.SessionID, l.Message)] = l.Threat
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
 	}
 	rep := &ThreatReport{Count: Count{Name: "threat.escalation (labelled candidates)"}, Candidates: len(labels)}
 	var opts scan.Options

@@ -205,6 +205,7 @@ const noClass ClassID = -1
 // messages name it.
 type sceneTally struct {
 	first, customer, customers, agent int
+	msgs                              []int // the messages that name the scene, in order
 }
 
 // tally counts the mentions of scene s, leaving out hits that overlap a
@@ -226,6 +227,7 @@ func (d *sceneDetector) tally(in *Input, s int, skip ClassID) sceneTally {
 		if t.first < 0 {
 			t.first = i
 		}
+		t.msgs = append(t.msgs, i)
 		if role == conversation.RoleCustomer {
 			if t.customer < 0 {
 				t.customer = i
@@ -275,14 +277,8 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 		if first[s] < 0 {
 			continue
 		}
-		for i := first[s]; i < len(in.Conv.Messages); i++ {
-			role := in.Conv.Messages[i].Role
-			if role != conversation.RoleCustomer && role != conversation.RoleAgent {
-				continue
-			}
-			if _, ok := d.sceneHit(in, i, s, skip[s]); ok && (role == conversation.RoleCustomer || !def.customerOnly) {
-				out.Tag(def.name, i)
-			}
+		for _, i := range tallies[s].msgs { // the tally already found them
+			out.Tag(def.name, i)
 		}
 	}
 	for _, name := range d.cfg.Scenes {

@@ -334,18 +334,8 @@ func leadingDots(s string) bool {
 // the threat detector's word lists and the same negation window, so that
 // the message a shop is alerted to as a threat is also negative.
 func (d *emotionDetector) threatens(in *Input, i int) bool {
-	if !in.may(i, d.threat.words) {
-		return false
-	}
-	for _, h := range in.Hits[i] {
-		if h.Class != d.threat.words || overlapsClass(in.Hits[i], d.threat.except, h) || !asciiBounded(in.Norm[i], h) {
-			continue
-		}
-		if !in.precededBy(i, d.unthreat, h, threatNegationWindow) {
-			return true
-		}
-	}
-	return false
+	_, ok := threatHit(in, i, d.threat, d.unthreat)
+	return ok
 }
 
 // agentSide reports whether r speaks for the shop.

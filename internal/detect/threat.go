@@ -38,17 +38,29 @@ func (d *threatDetector) Inspect(in *Input, out *Output) {
 		if len(in.Hits[i]) == 0 || !in.isRole(i, conversation.RoleCustomer) {
 			continue
 		}
-		for _, h := range in.Hits[i] {
-			if h.Class != d.words.words || overlapsClass(in.Hits[i], d.words.except, h) || !asciiBounded(in.Norm[i], h) {
-				continue
-			}
-			if in.precededBy(i, d.negate, h, threatNegationWindow) {
-				continue
-			}
+		if h, ok := threatHit(in, i, d.words, d.negate); ok {
 			out.Add(conversation.Finding{Code: "threat.escalation", Severity: conversation.SeverityHigh,
 				Messages: []int{i}, Evidence: hitQuote(in, i, h),
 				Detail: "customer threatens escalation: " + in.Matched(i, h)})
-			break
 		}
 	}
+}
+
+// threatHit returns the first threat word of message i that counts: not
+// inside an exception phrase, not part of a longer ASCII word, and not
+// taken back by a negation cue just before it. The emotion detector asks
+// the same, so a message alerted as a threat is also negative.
+func threatHit(in *Input, i int, words, negate termSet) (KeywordHit, bool) {
+	if !in.may(i, words.words) {
+		return KeywordHit{}, false
+	}
+	for _, h := range in.Hits[i] {
+		if h.Class != words.words || overlapsClass(in.Hits[i], words.except, h) || !asciiBounded(in.Norm[i], h) {
+			continue
+		}
+		if !in.precededBy(i, negate, h, threatNegationWindow) {
+			return h, true
+		}
+	}
+	return KeywordHit{}, false
 }

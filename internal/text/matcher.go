@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"unicode/utf8"
 )
 
 // Hit is one occurrence of a pattern in a text: the pattern's index (its
@@ -14,27 +15,44 @@ type Hit struct {
 	End     int32
 }
 
-// Matcher finds every occurrence of many patterns in one pass over a text. It
-// is an Aho-Corasick automaton compiled into a dense DFA over byte classes, so
-// the inner loop is one table load per input byte whatever the number of
-// patterns. A Matcher is immutable and safe for concurrent use.
+// Matcher finds every occurrence of many patterns in one pass over a text.
+// It is an Aho-Corasick automaton over characters rather than bytes: a
+// Chinese character is three UTF-8 bytes, and a byte automaton for a few
+// thousand words is a dense table of megabytes that the scan reads three
+// times per character, missing the cache nearly every time. Here each
+// character is one step, and the trie is stored as a double array: the
+// root's transitions are one dense row, every other state's children are
+// packed into the holes of one shared slot array, and failure links are
+// followed at scan time (at most as many as characters read, and most
+// characters are read at the root or one below it). The whole automaton for
+// a few thousand words is some eighty kilobytes and builds in milliseconds.
+// A Matcher is immutable and safe for concurrent use.
 type Matcher struct {
 	patterns []string
-	class    [256]uint16 // byte → column; column 0 is "byte in no pattern"
-	ncls     int32
-	// delta[state*ncls + class] is the next state premultiplied by ncls
-	// when it has no outputs, or ^i when it is output state i (see outStates):
-	// the sign test replaces a division on every hit.
-	delta     []int32
+	// bmp maps a character of the Basic Multilingual Plane to its class;
+	// class 0 is "character in no pattern". Characters beyond the BMP are
+	// rare in patterns and are looked up in astral.
+	bmp    []uint16
+	astral map[rune]uint16
+	// A state is named by its base: its child on class c is slots[base+c]
+	// when that slot's check is the base, and slots[base].next is its
+	// failure state. The root's base is 0 and its row is complete. A
+	// transition value v >= 0 is the next state, which has no outputs;
+	// v < 0 is ^i for output state i (see outStates), so the common case
+	// costs one sign test.
+	slots     []slot
 	outStates []outState
 	outs      []int32 // pattern indexes, longest first
 	lens      []int32 // pattern lengths in bytes
 	states    int
 }
 
+// slot is one cell of the double array.
+type slot struct{ check, next int32 }
+
 // outState is a state with outputs: where it continues and what it emits.
 type outState struct {
-	next       int32 // the state, premultiplied
+	next       int32 // the state's base
 	start, end int32 // its outputs in outs
 }
 
@@ -42,111 +60,208 @@ type outState struct {
 // would match everywhere.
 var ErrEmptyPattern = errors.New("empty pattern")
 
+// ErrInvalidPattern is returned for a pattern that is not valid UTF-8: the
+// automaton steps over characters, so such a pattern has no meaning for it
+// (normalized text and word lists are always valid UTF-8).
+var ErrInvalidPattern = errors.New("pattern is not valid UTF-8")
+
 // NewMatcher compiles patterns as given (callers normalize them with the
 // same Normalize the text goes through). Duplicate patterns are allowed and
 // each reports its own hits.
 func NewMatcher(patterns []string) (*Matcher, error) {
-	m := &Matcher{patterns: append([]string(nil), patterns...)}
-	// Byte classes: each byte used by some pattern gets its own column.
-	var used [256]bool
-	for i, p := range patterns {
-		if p == "" {
-			return nil, fmt.Errorf("pattern %d: %w", i, ErrEmptyPattern)
+	m := &Matcher{patterns: append([]string(nil), patterns...), bmp: make([]uint16, 0x10000)}
+	// Classes: each character used by some pattern gets its own.
+	ncls := 1
+	classOf := func(r rune) (uint16, error) {
+		if r < 0x10000 {
+			if c := m.bmp[r]; c != 0 {
+				return c, nil
+			}
+		} else if c, ok := m.astral[r]; ok {
+			return c, nil
 		}
-		for j := 0; j < len(p); j++ {
-			used[p[j]] = true
+		if ncls > 0xFFFF {
+			return 0, errors.New("too many distinct characters in patterns")
 		}
-	}
-	m.ncls = 1
-	for b := 0; b < 256; b++ {
-		if used[b] {
-			m.class[b] = uint16(m.ncls)
-			m.ncls++
+		c := uint16(ncls)
+		ncls++
+		if r < 0x10000 {
+			m.bmp[r] = c
+		} else {
+			if m.astral == nil {
+				m.astral = map[rune]uint16{}
+			}
+			m.astral[r] = c
 		}
+		return c, nil
 	}
 	// Trie.
 	type node struct {
 		next map[uint16]int32
 		fail int32
 		out  []int32
-		dep  int
+		kids []exEntry // children by class
 	}
 	nodes := []node{{next: map[uint16]int32{}}}
 	for pi, p := range patterns {
+		if p == "" {
+			return nil, fmt.Errorf("pattern %d: %w", pi, ErrEmptyPattern)
+		}
+		if !utf8.ValidString(p) {
+			return nil, fmt.Errorf("pattern %d: %w", pi, ErrInvalidPattern)
+		}
 		s := int32(0)
-		for j := 0; j < len(p); j++ {
-			c := m.class[p[j]]
+		for _, r := range p {
+			c, err := classOf(r)
+			if err != nil {
+				return nil, fmt.Errorf("pattern %d: %w", pi, err)
+			}
 			n, ok := nodes[s].next[c]
 			if !ok {
 				n = int32(len(nodes))
-				nodes = append(nodes, node{next: map[uint16]int32{}, dep: nodes[s].dep + 1})
+				nodes = append(nodes, node{next: map[uint16]int32{}})
 				nodes[s].next[c] = n
 			}
 			s = n
 		}
 		nodes[s].out = append(nodes[s].out, int32(pi))
 	}
-	// BFS for failure links and the full transition table.
-	ns := len(nodes)
-	nc := int(m.ncls)
-	goTo := make([]int32, ns*nc)
-	order := make([]int32, 0, ns)
-	for c := 0; c < nc; c++ {
-		if n, ok := nodes[0].next[uint16(c)]; ok {
-			goTo[c] = n
-			nodes[n].fail = 0
-			order = append(order, n)
-		}
+	// Breadth-first: failure links and outputs along them.
+	root := make([]int32, ncls) // in node ids for now
+	order := make([]int32, 0, len(nodes))
+	for c, n := range nodes[0].next {
+		root[c] = n
+		order = append(order, n)
 	}
+	sort.Slice(order, func(a, b int) bool { return order[a] < order[b] })
 	for qi := 0; qi < len(order); qi++ {
 		s := order[qi]
 		f := nodes[s].fail
-		// Outputs of the failure chain (shorter suffixes) follow own ones.
 		nodes[s].out = append(nodes[s].out, nodes[f].out...)
-		for c := 0; c < nc; c++ {
-			if n, ok := nodes[s].next[uint16(c)]; ok {
-				goTo[int(s)*nc+c] = n
-				nodes[n].fail = goTo[int(f)*nc+c]
-				order = append(order, n)
-			} else {
-				goTo[int(s)*nc+c] = goTo[int(f)*nc+c]
+		kids := make([]exEntry, 0, len(nodes[s].next))
+		for c, n := range nodes[s].next {
+			kids = append(kids, exEntry{c, n})
+		}
+		sort.Slice(kids, func(a, b int) bool { return kids[a].cls < kids[b].cls })
+		for _, k := range kids {
+			if s != 0 {
+				g := f
+				for ; g != 0; g = nodes[g].fail {
+					if n, ok := nodes[g].next[k.cls]; ok {
+						nodes[k.next].fail = n
+						break
+					}
+				}
+				if g == 0 {
+					nodes[k.next].fail = root[k.cls]
+				}
 			}
+			order = append(order, k.next)
+		}
+		nodes[s].kids = kids
+	}
+	// Place the states in the double array: the root's dense row first,
+	// then the states with the most children, each at the first base where
+	// its fail slot (class 0, which no pattern uses) and its children's
+	// slots are free. A state without children is never entered: its
+	// transitions are its failure state's, so a transition into it emits
+	// its outputs (it ends a pattern) and continues there instead.
+	ncls32 := int32(ncls)
+	base := make([]int32, len(nodes))
+	checks := make([]int32, ncls, ncls+2*len(nodes))
+	// free(i) is the first free slot at or after i; filled slots point
+	// past themselves, with path compression, so the search for a base
+	// steps over full stretches at once.
+	skip := make([]int32, ncls)
+	var free func(i int32) int32
+	free = func(i int32) int32 {
+		if int(i) >= len(checks) || checks[i] == -1 {
+			return i
+		}
+		r := free(skip[i])
+		skip[i] = r
+		return r
+	}
+	fill := func(i, owner int32) {
+		for int(i) >= len(checks) {
+			checks = append(checks, -1)
+			skip = append(skip, 0)
+		}
+		checks[i] = owner
+		skip[i] = i + 1
+	}
+	placing := make([]int32, 0, len(order))
+	for _, s := range order {
+		if len(nodes[s].kids) > 0 {
+			placing = append(placing, s)
 		}
 	}
-	// Renumber in breadth-first order, so the shallow states a scan visits
-	// most sit together in the cache, and index the states with outputs.
-	bfs := append([]int32{0}, order...)
-	newID := make([]int32, ns)
-	outIdx := make([]int32, ns)
-	for i, s := range bfs {
-		newID[s] = int32(i)
-		outIdx[s] = -1
-		if len(nodes[s].out) > 0 {
-			outIdx[s] = int32(len(m.outStates))
-			out := append([]int32(nil), nodes[s].out...)
+	sort.SliceStable(placing, func(a, b int) bool { return len(nodes[placing[a]].kids) > len(nodes[placing[b]].kids) })
+	for _, s := range placing {
+		kids := nodes[s].kids
+		var b int32
+	search:
+		for b = free(ncls32); ; b = free(b + 1) {
+			for _, k := range kids {
+				if i := b + int32(k.cls); int(i) < len(checks) && checks[i] != -1 {
+					continue search
+				}
+			}
+			break
+		}
+		base[s] = b
+		fill(b, -2)
+		for _, k := range kids {
+			fill(b+int32(k.cls), b)
+		}
+	}
+	// entered(s) is the state a transition into s continues from: s itself,
+	// or for a state without children the first on its failure chain with
+	// children (or the root).
+	entered := func(s int32) int32 {
+		for s != 0 && len(nodes[s].kids) == 0 {
+			s = nodes[s].fail
+		}
+		return base[s]
+	}
+	// A transition's value for each target state.
+	val := make([]int32, len(nodes))
+	for _, s := range append([]int32{0}, order...) {
+		val[s] = base[s]
+		if out := nodes[s].out; len(out) > 0 {
+			val[s] = ^int32(len(m.outStates))
+			out = append([]int32(nil), out...)
 			sort.SliceStable(out, func(a, b int) bool { return len(patterns[out[a]]) > len(patterns[out[b]]) })
-			m.outStates = append(m.outStates, outState{next: int32(i) * m.ncls, start: int32(len(m.outs)), end: int32(len(m.outs) + len(out))})
+			m.outStates = append(m.outStates, outState{next: entered(s), start: int32(len(m.outs)), end: int32(len(m.outs) + len(out))})
 			m.outs = append(m.outs, out...)
 		}
 	}
-	m.delta = make([]int32, ns*nc)
-	for _, s := range bfs {
-		row := int(newID[s]) * nc
-		for c := 0; c < nc; c++ {
-			t := goTo[int(s)*nc+c]
-			if outIdx[t] >= 0 {
-				m.delta[row+c] = ^outIdx[t]
-			} else {
-				m.delta[row+c] = newID[t] * m.ncls
-			}
+	m.slots = make([]slot, len(checks)+ncls)
+	for i := range m.slots {
+		m.slots[i].check = -1
+	}
+	for c, t := range root {
+		m.slots[c] = slot{check: 0, next: val[t]} // class 0 stays at the root
+	}
+	for _, s := range placing {
+		b := base[s]
+		m.slots[b] = slot{check: -2, next: entered(nodes[s].fail)}
+		for _, k := range nodes[s].kids {
+			m.slots[b+int32(k.cls)] = slot{check: b, next: val[k.next]}
 		}
 	}
-	m.states = ns
+	m.states = len(nodes)
 	m.lens = make([]int32, len(patterns))
 	for i, p := range patterns {
 		m.lens[i] = int32(len(p))
 	}
 	return m, nil
+}
+
+// exEntry is one child of a state while the automaton is built.
+type exEntry struct {
+	cls  uint16
+	next int32
 }
 
 // Patterns returns the number of patterns compiled in.
@@ -158,16 +273,66 @@ func (m *Matcher) Pattern(i int32) string { return m.patterns[i] }
 // States returns the number of automaton states, for benchmarks and sizing.
 func (m *Matcher) States() int { return m.states }
 
+// Slots returns the length of the double array, for benchmarks and sizing.
+func (m *Matcher) Slots() int { return len(m.slots) }
+
+// decode reads the character at s[i] when it is not the ASCII or
+// three-byte case Scan decodes inline, and returns its class and width.
+// Bytes that are not valid UTF-8 are class 0 and one byte wide, exactly as
+// utf8.DecodeRuneInString steps over them, so a pattern matches here where
+// it matches byte for byte.
+func (m *Matcher) decode(s string, i int) (int32, int) {
+	r, w := utf8.DecodeRuneInString(s[i:])
+	switch {
+	case r == utf8.RuneError && w == 1:
+		return 0, 1
+	case r < 0x10000:
+		return int32(m.bmp[r]), w
+	default:
+		return int32(m.astral[r]), w
+	}
+}
+
 // Scan appends to dst every occurrence of every pattern in s, overlapping
 // ones included, ordered by end position and, at the same end, longest
 // first. It allocates only when dst must grow.
 func (m *Matcher) Scan(s string, dst []Hit) []Hit {
-	delta := m.delta
-	cls := &m.class
+	bmp, slots := m.bmp, m.slots
 	var st int32
 	for i := 0; i < len(s); {
-		v := delta[st+int32(cls[s[i]])]
-		i++
+		// The character's class: ASCII and valid three-byte sequences
+		// (all of Chinese) inline, the rest in decode.
+		var c int32
+		if b := s[i]; b < utf8.RuneSelf {
+			c = int32(bmp[b])
+			i++
+		} else if b&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			r := rune(b&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+			if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+				c = int32(bmp[r])
+				i += 3
+			} else {
+				i++ // overlong or a surrogate: invalid, one byte
+			}
+		} else {
+			var w int
+			c, w = m.decode(s, i)
+			i += w
+		}
+		if c == 0 {
+			st = 0 // a character in no pattern
+			continue
+		}
+		// Follow failure links (kept in each state's class-0 slot) until
+		// a state has this child; the root has them all.
+		var v int32
+		for {
+			if sl := slots[st+c]; sl.check == st {
+				v = sl.next
+				break
+			}
+			st = slots[st].next
+		}
 		if v >= 0 {
 			st = v
 			continue
@@ -180,27 +345,6 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 		}
 	}
 	return dst
-}
-
-// Count returns how many occurrences Scan would report, without recording
-// them; benchmarks use it to measure the automaton alone.
-func (m *Matcher) Count(s string) int {
-	delta := m.delta
-	cls := &m.class
-	var st int32
-	n := 0
-	for i := 0; i < len(s); {
-		v := delta[st+int32(cls[s[i]])]
-		i++
-		if v >= 0 {
-			st = v
-			continue
-		}
-		o := &m.outStates[^v]
-		st = o.next
-		n += int(o.end - o.start)
-	}
-	return n
 }
 
 // LeftmostLongest filters overlapping hits down to the non-overlapping ones

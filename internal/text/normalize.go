@@ -128,7 +128,7 @@ func appendNormalized(dst []byte, s string) []byte {
 		}
 		i += size
 		if r == utf8.RuneError && size == 1 {
-			dst = flushPending(dst, &pending)
+			dst, pending = flushPending(dst, pending)
 			dst = append(dst, "\uFFFD"...)
 			prevCJK = false
 			runLen = 0
@@ -165,19 +165,19 @@ func appendNormalized(dst []byte, s string) []byte {
 		// and curly quotes, which NFKC leaves alone.
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E:
-			dst, prevCJK = appendMapped(dst, r-0xFEE0, &pending, prevCJK)
+			dst, pending, prevCJK = appendMapped(dst, r-0xFEE0, pending, prevCJK)
 			if !prevCJK {
 				runLen = 0
 			}
 			continue
 		case r == 0x3000:
-			dst, prevCJK = appendMapped(dst, ' ', &pending, prevCJK)
+			dst, pending, prevCJK = appendMapped(dst, ' ', pending, prevCJK)
 			if !prevCJK {
 				runLen = 0
 			}
 			continue
 		case r == 0x3001 || r == 0x3002 || (r >= 0x2018 && r <= 0x201F) || r == 0x2026 || (r >= 0x3008 && r <= 0x3011):
-			dst, prevCJK = appendMapped(dst, r, &pending, prevCJK)
+			dst, pending, prevCJK = appendMapped(dst, r, pending, prevCJK)
 			if !prevCJK {
 				runLen = 0
 			}
@@ -194,13 +194,13 @@ func appendNormalized(dst []byte, s string) []byte {
 		for j := 0; j < len(mapped); {
 			mr, ms := utf8.DecodeRune(mapped[j:])
 			j += ms
-			dst, prevCJK = appendMapped(dst, mr, &pending, prevCJK)
+			dst, pending, prevCJK = appendMapped(dst, mr, pending, prevCJK)
 			if !prevCJK {
 				runLen = 0
 			}
 		}
 	}
-	dst = flushPending(dst, &pending)
+	dst, _ = flushPending(dst, pending)
 	// Trim a trailing space left by collapsing.
 	if len(dst) > 0 && dst[len(dst)-1] == ' ' {
 		dst = dst[:len(dst)-1]
@@ -208,8 +208,10 @@ func appendNormalized(dst []byte, s string) []byte {
 	return dst
 }
 
-// appendMapped appends one rune that came out of NFKC.
-func appendMapped(dst []byte, r rune, pending *[]byte, prevCJK bool) ([]byte, bool) {
+// appendMapped appends one rune that came out of NFKC. It takes and
+// returns the pending filler by value (not through a pointer), so the
+// caller's small buffer for it stays on the stack.
+func appendMapped(dst []byte, r rune, pending []byte, prevCJK bool) ([]byte, []byte, bool) {
 	switch r {
 	case '\u3001': // enumeration comma
 		r = ','
@@ -224,40 +226,35 @@ func appendMapped(dst []byte, r rune, pending *[]byte, prevCJK bool) ([]byte, bo
 		}
 		if isFiller(c) {
 			if prevCJK {
-				*pending = append(*pending, c)
-				return dst, true
+				return dst, append(pending, c), true
 			}
 			if c == ' ' && (len(dst) == 0 || dst[len(dst)-1] == ' ') {
-				return dst, false
+				return dst, pending, false
 			}
 		}
-		dst = flushPending(dst, pending)
-		return append(dst, c), false
+		dst, pending = flushPending(dst, pending)
+		return append(dst, c), pending, false
 	}
 	if unicode.IsSpace(r) {
 		return appendMapped(dst, ' ', pending, prevCJK)
 	}
 	if isFillerRune(r) && prevCJK {
-		*pending = append(*pending, ' ')
-		return dst, true
+		return dst, append(pending, ' '), true
 	}
 	if isCJK(r) {
-		*pending = (*pending)[:0]
-		return utf8.AppendRune(dst, unicode.ToLower(r)), true
+		return utf8.AppendRune(dst, unicode.ToLower(r)), pending[:0], true
 	}
-	dst = flushPending(dst, pending)
-	return utf8.AppendRune(dst, unicode.ToLower(r)), false
+	dst, pending = flushPending(dst, pending)
+	return utf8.AppendRune(dst, unicode.ToLower(r)), pending, false
 }
 
 // flushPending writes skipped filler back when it turned out not to sit
 // between two Chinese characters. Runs of spaces collapse to one.
-func flushPending(dst []byte, pending *[]byte) []byte {
-	if len(*pending) == 0 {
-		return dst
+func flushPending(dst, pending []byte) ([]byte, []byte) {
+	if len(pending) == 0 {
+		return dst, pending
 	}
-	dst = appendPending(dst, *pending)
-	*pending = (*pending)[:0]
-	return dst
+	return appendPending(dst, pending), pending[:0]
 }
 
 func appendPending(dst, pending []byte) []byte {

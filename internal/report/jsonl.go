@@ -96,10 +96,10 @@ func (j *JSONL) Write(r *scan.Result) error {
 	return j.enc.Encode(NewJSONResult(r))
 }
 
-// EncodeJSON encodes one result as a line of scan output. The scan runs it
-// on its workers (scan.Options.Encode) so encoding is parallel.
-func EncodeJSON(r *scan.Result) []byte {
-	return AppendJSONResult(make([]byte, 0, 1024), r)
+// EncodeJSON appends one result as a line of scan output to dst. The scan
+// runs it on its workers (scan.Options.Encode) so encoding is parallel.
+func EncodeJSON(dst []byte, r *scan.Result) []byte {
+	return AppendJSONResult(dst, r)
 }
 
 // Close flushes the output.

@@ -29,7 +29,9 @@ type Result struct {
 	Fatal      bool
 	Deductions []score.Deduction
 	KPI        score.KPI
-	Encoded    []byte // Options.Encode's output, when set
+	// Encoded is Options.Encode's output, when set. It lives in a buffer
+	// the pipeline reuses: it is valid only until the sink returns.
+	Encoded []byte
 }
 
 // Source yields conversations; ingest.Reader satisfies it.
@@ -46,10 +48,12 @@ type Options struct {
 	// Redact, when set, masks personal data in message texts and finding
 	// evidence after the detectors ran, before anything is written.
 	Redact func(string) string
-	// Encode, when set, runs on the worker after inspection and stores its
-	// output in Result.Encoded, so per-conversation output (JSON) is built
-	// in parallel instead of on the one goroutine that writes.
-	Encode func(*Result) []byte
+	// Encode, when set, runs on the worker after inspection, appends the
+	// result's output to dst and returns it; the pipeline points
+	// Result.Encoded at the appended bytes. Per-conversation output (JSON)
+	// is so built in parallel instead of on the one goroutine that writes,
+	// into one reused buffer per batch instead of one new buffer each.
+	Encode func(dst []byte, r *Result) []byte
 }
 
 // Defaults fills unset options.
@@ -76,6 +80,7 @@ type IsRecordError func(error) bool
 type batch struct {
 	seq   int
 	items []Result
+	buf   []byte // the items' Encoded bytes, returned to the pool when written
 }
 
 // Run reads src to the end, inspects every conversation with eng, and calls
@@ -95,6 +100,8 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
+	// Encoding buffers go back to bufs once the sink has had their batch.
+	var bufs sync.Pool
 	in := make(chan batch, workers*2)
 	out := make(chan batch, workers*2)
 	var readErr error
@@ -137,12 +144,19 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 			defer wg.Done()
 			var scratch detect.Scratch
 			for b := range in {
+				if opts.Encode != nil {
+					if p, ok := bufs.Get().(*[]byte); ok {
+						b.buf = (*p)[:0]
+					}
+				}
 				for i := range b.items {
 					r := &b.items[i]
 					if r.Err == nil {
 						Inspect(eng, r, &scratch, &opts)
 						if opts.Encode != nil {
-							r.Encoded = opts.Encode(r)
+							start := len(b.buf)
+							b.buf = opts.Encode(b.buf, r)
+							r.Encoded = b.buf[start:len(b.buf):len(b.buf)]
 						}
 					}
 				}
@@ -173,6 +187,9 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 					cancel()
 					break
 				}
+			}
+			if held[0].buf != nil {
+				bufs.Put(&held[0].buf)
 			}
 			held = held[1:]
 			next++

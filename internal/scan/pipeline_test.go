@@ -81,6 +81,36 @@ func TestRunKeepsInputOrder(t *testing.T) {
 	}
 }
 
+// TestRunEncodesIntoReusedBuffers checks that each result's Encoded bytes
+// are its own while the sink has it, though batches share and reuse their
+// encoding buffers across workers.
+func TestRunEncodesIntoReusedBuffers(t *testing.T) {
+	eng := engine(t)
+	encode := func(dst []byte, r *scan.Result) []byte {
+		return fmt.Appendf(dst, "{%q:%d}\n", r.Conv.ID, len(r.Findings))
+	}
+	for _, workers := range []int{1, 3} {
+		src := &source{n: 2000}
+		n := 0
+		err := scan.Run(context.Background(), src, isBad, eng, scan.Options{Workers: workers, Batch: 7, Encode: encode}, func(r *scan.Result) error {
+			if r.Err != nil {
+				if r.Encoded != nil {
+					t.Fatalf("bad record %v has output", r.Err)
+				}
+				return nil
+			}
+			n++
+			if want := fmt.Sprintf("{%q:%d}\n", r.Conv.ID, len(r.Findings)); string(r.Encoded) != want {
+				t.Fatalf("workers %d: Encoded = %q, want %q", workers, r.Encoded, want)
+			}
+			return nil
+		})
+		if err != nil || n != 2000-2000/7 {
+			t.Fatalf("workers %d: err %v after %d results", workers, err, n)
+		}
+	}
+}
+
 // TestRunStops checks that a read error and a sink error end the run with
 // that error.
 func TestRunStops(t *testing.T) {

@@ -293,7 +293,13 @@ func contentScan(s string, skip []span) (content int, g sig) {
 			have = false
 			continue
 		}
-		if c := s[i]; c == '[' || (i == 0 || !isASCIIAlnum(s[i-1])) && isASCIIAlnum(c) {
+		if c := s[i]; c == '#' {
+			if n := emoticon(s[i:]); n > 0 {
+				i += n
+				have = false
+				continue
+			}
+		} else if c == '[' || (i == 0 || !isASCIIAlnum(s[i-1])) && isASCIIAlnum(c) {
 			if n := dataToken(s[i:]); n > 0 { // tried where a token starts: linear in s
 				i += n
 				have, g.data = false, true
@@ -349,6 +355,41 @@ func dataToken(s string) int {
 	return 0
 }
 
+// emoticon returns the length of the JD emoticon code s starts with
+// ("#E-s[数字x]", "#E-s05", normalized to lower case), or 0. An emoticon is
+// neither content nor data: a reply made of them answers nothing.
+func emoticon(s string) int {
+	if len(s) < 4 || s[1] != 'e' || s[2] != '-' || !isASCIIAlnum(s[3]) {
+		return 0
+	}
+	n := 4
+	if n < len(s) && s[n] == '[' {
+		n += dataToken(s[n:])
+	}
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
+
+// onlyEmoticons reports whether s holds emoticon codes and nothing else but
+// spaces and punctuation.
+func onlyEmoticons(s string) bool {
+	seen := false
+	for i := 0; i < len(s); {
+		if n := emoticon(s[i:]); s[i] == '#' && n > 0 {
+			i, seen = i+n, true
+			continue
+		}
+		key, size := charKey(s, i)
+		if size == 1 && (key >= 'a' && key <= 'z' || key >= '0' && key <= '9') || size > 1 && !(size == 3 && key>>8 == 0xE380) {
+			return false
+		}
+		i += size
+	}
+	return seen
+}
+
 // spanBytes is the number of bytes the spans cover.
 func spanBytes(sp []span) int {
 	b := 0
@@ -391,7 +432,9 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			content, g := contentScan(in.Norm[i], spans[:n])
 			// A greeting or holding phrase with at most one character
 			// besides answers nothing; a bare "好的" or "是的" does.
-			generic := n > 0 && (content < 4 || 2*content < spanBytes(spans[:n]))
+			// Emoticons alone answer nothing either; data (an order
+			// number, an amount) and a bare "好的" do.
+			generic := n > 0 && (content < 4 || 2*content < spanBytes(spans[:n])) || onlyEmoticons(in.Norm[i])
 			if !generic {
 				allGeneric = false
 				answered = true

@@ -252,7 +252,7 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 				continue
 			}
 		case d.said:
-			if !d.contrasted(in, i, h) || hasSuffixIn(s[:h.Start], d.saidNow) || ownWord(s, h) {
+			if !d.contrasted(in, i, h) || hasSuffixIn(s[:h.Start], d.saidNow) || ownWord(s, h) || asksWhatToSay(s[h.End:]) {
 				continue
 			}
 		case d.again:
@@ -480,6 +480,13 @@ func ownWord(s string, h KeywordHit) bool {
 	ce := clauseEnd(s, int(h.End))
 	tail := strings.TrimRight(s[h.End:ce], "呢啊呀")
 	return strings.HasSuffix(tail, "吗") || strings.HasSuffix(tail, "吧") || ce < len(s) && s[ce] == '?'
+}
+
+// asksWhatToSay reports whether the words after a "说" ask what to say
+// ("拒签的时候说什么", "跟他说啥"): a question about the next step, not a
+// recalled statement.
+func asksWhatToSay(rest string) bool {
+	return strings.HasPrefix(rest, "什么") || strings.HasPrefix(rest, "啥")
 }
 
 // contrastIn reports whether message k holds a contrast word (strong) or

@@ -105,8 +105,11 @@ func (m *Emotion) weight(b uint32, k int) int16 { return int16(m.tbl[b] >> (16 *
 
 // Probs returns the probabilities of Neutral, Negative and Positive, in that
 // order.
-func (m *Emotion) Probs(c Context) [3]float32 {
-	a := acc{lex: m.lex, tbl: m.tbl, scale: m.scale}
+func (m *Emotion) Probs(c Context) [3]float32 { return m.probs(c, nil) }
+
+// probs is Probs with an optional memo of the previous message's cues.
+func (m *Emotion) probs(c Context, memo *cueMemo) [3]float32 {
+	a := acc{lex: m.lex, tbl: m.tbl, scale: m.scale, memo: memo}
 	a.extract(&c, false)
 	for k := range a.logit {
 		a.logit[k] += m.bias[k]
@@ -222,7 +225,23 @@ func decodeEmotion(b []byte) (*Emotion, error) {
 // Score is the model as the detector engine uses it (detect.EmotionModel):
 // the label's name, its probability, and the probability of negative.
 func (m *Emotion) Score(text, prevAgent, prevCustomer string) (string, float32, float32) {
-	p := m.Probs(Context{Text: text, PrevAgent: prevAgent, PrevCustomer: prevCustomer})
+	return m.score(text, prevAgent, prevCustomer, nil)
+}
+
+// Session returns a scoring function for one goroutine that gives exactly
+// Score's results. It remembers the last customer text it scored, so that
+// scoring a conversation's customer messages in order reads each text's
+// cue words once instead of twice (as the text, then as the next message's
+// previous customer text). The function is not safe for concurrent use.
+func (m *Emotion) Session() func(text, prevAgent, prevCustomer string) (string, float32, float32) {
+	memo := &cueMemo{}
+	return func(text, prevAgent, prevCustomer string) (string, float32, float32) {
+		return m.score(text, prevAgent, prevCustomer, memo)
+	}
+}
+
+func (m *Emotion) score(text, prevAgent, prevCustomer string, memo *cueMemo) (string, float32, float32) {
+	p := m.probs(Context{Text: text, PrevAgent: prevAgent, PrevCustomer: prevCustomer}, memo)
 	best := 0
 	for k := 1; k < nClasses; k++ {
 		if p[k] > p[best] {

@@ -329,3 +329,27 @@ func BenchmarkPredictTextOnly(b *testing.B) {
 		}
 	}
 }
+
+// TestSessionMatchesScore scores conversations through a Session and checks
+// every result equals Score's, whether the previous customer text is the
+// one just scored (short or longer than the context window) or another.
+func TestSessionMatchesScore(t *testing.T) {
+	m := loadModel(t)
+	long := strings.Repeat("我的快递怎么还没到，都等了三天了，", 6)
+	turns := [][3]string{
+		{"在吗", "", ""},
+		{"怎么还没发货", "您好，请稍等", "在吗"},
+		{long, "亲，正在为您查询", "怎么还没发货"},
+		{"??", "亲，正在为您查询", long},
+		{"算了，不要了", "抱歉让您久等了", "在吗"}, // not the text just scored
+		{"好的谢谢", "已经为您申请退款了", "算了，不要了"},
+	}
+	score := m.Session()
+	for _, tt := range turns {
+		l1, p1, n1 := m.Score(tt[0], tt[1], tt[2])
+		l2, p2, n2 := score(tt[0], tt[1], tt[2])
+		if l1 != l2 || p1 != p2 || n1 != n2 {
+			t.Errorf("%q: Session gives %s %v %v, Score %s %v %v", tt[0], l2, p2, n2, l1, p1, n1)
+		}
+	}
+}

@@ -16,6 +16,13 @@ type EmotionModel interface {
 	Score(text, prevAgent, prevCustomer string) (label string, p, neg float32)
 }
 
+// emotionSessions is implemented by emotion models that score a
+// conversation's messages in order faster with state kept per goroutine;
+// the engine keeps one session in each Scratch.
+type emotionSessions interface {
+	Session() func(text, prevAgent, prevCustomer string) (label string, p, neg float32)
+}
+
 // Engine runs an ordered list of detectors over conversations. Build it once
 // at start-up; it is immutable and safe for concurrent use.
 type Engine struct {
@@ -65,6 +72,8 @@ type Scratch struct {
 	norm    []string
 	msgHits [][]KeywordHit
 	present [][presentWords]uint64
+	emo     func(text, prevAgent, prevCustomer string) (string, float32, float32)
+	emoOf   EmotionModel // the model emo is a session of
 }
 
 // Inspect normalizes and scans every message once, computes the shared
@@ -146,6 +155,13 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 		}
 	}
 	if e.emotion != nil {
+		score := e.emotion.Score
+		if sm, ok := e.emotion.(emotionSessions); ok {
+			if s.emo == nil || s.emoOf != e.emotion {
+				s.emo, s.emoOf = sm.Session(), e.emotion
+			}
+			score = s.emo
+		}
 		in.Emotion = make([]MessageEmotion, n)
 		prevAgent, prevCustomer := "", ""
 		afterCustomer := true
@@ -153,7 +169,7 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 			m := &c.Messages[i]
 			switch m.Role {
 			case conversation.RoleCustomer:
-				l, p, neg := e.emotion.Score(m.Text, prevAgent, prevCustomer)
+				l, p, neg := score(m.Text, prevAgent, prevCustomer)
 				in.Emotion[i] = MessageEmotion{Label: l, Score: p, Neg: neg}
 				prevCustomer = m.Text
 				afterCustomer = true

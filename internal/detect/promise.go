@@ -979,6 +979,8 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 			return promise{}, false
 		}
 		p.slot[unitWord(w)] = n
+	case strings.HasSuffix(w, "号") && addressNumber(s, int(h.Start), int(h.End)):
+		return promise{}, false
 	case strings.HasSuffix(w, "号") || strings.HasSuffix(w, "日") || strings.HasSuffix(w, "点") || strings.HasSuffix(w, "点左右") || w == "[日期x]" || strings.HasSuffix(w, "号前"):
 		// Up to four characters before the day word ("[数字x]月[数字x]日"),
 		// cut on character boundaries.
@@ -988,6 +990,21 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		p.slot["when"] = w
 	}
 	return p, true
+}
+
+// addressNumber reports whether the "[数字x]号" at [start, end) is a house
+// number, not a day: an address word (路, 小区, 栋 …) a few characters
+// before it ("莲花小区B[数字x]-[数字x]号", "大红门路[数字x]号院") or a building
+// word right after it.
+func addressNumber(s string, start, end int) bool {
+	before := s[max(backChars(s, start, 8), clauseStart(s, start)):start]
+	for _, w := range [...]string{"路", "街", "巷", "弄", "村", "小区", "大厦", "栋", "楼", "单元"} {
+		if strings.Contains(before, w) {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(s[end:])
+	return strings.ContainsRune("院楼室门栋", r)
 }
 
 // delayBefore reports whether the number before a duration unit at pos

@@ -132,9 +132,10 @@ func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflic
 		if h.Class == d.cannot {
 			mine, other = &st.cannotAt, &st.canAt
 		} else if covered(in, i, d.cannot, h.Start, h.End) || d.negated(in, i, h.Start, h.Start) ||
-			strings.HasSuffix(s[:h.Start], "才") {
-			// "订单完成之后才可以修改" is a condition, which a later "无法修改"
-			// restates rather than contradicts.
+			strings.HasSuffix(s[:h.Start], "才") || restricts(s[:h.Start]) {
+			// "订单完成之后才可以修改" is a condition, and "只能换开这四个,
+			// 这四个可以换开" a restriction, which a later or earlier
+			// "无法修改" restates rather than contradicts.
 			continue
 		}
 		if *mine == nil {
@@ -151,6 +152,18 @@ func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflic
 			(*mine)[obj] = at{msg: i}
 		}
 	}
+}
+
+// restricts reports whether the agent's message before a "can" limits what
+// can be done (只能, 只可以, 仅支持): the "can" is then the exception a
+// refusal leaves, not a reversal of it.
+func restricts(before string) bool {
+	for _, w := range [...]string{"只能", "只可以", "仅能", "仅可以", "仅支持", "只支持"} {
+		if strings.Contains(before, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // undoesStep reports (and records) a step the agent committed to earlier
@@ -470,6 +483,14 @@ func (d *promiseDetector) deniesStep(in *Input, i int, h KeywordHit) bool {
 // 电话说", not the object in "给我打电话说") or its clause ending as a
 // question or suggestion ("能打电话说吗?", "我打电话说吧").
 func ownWord(s string, h KeywordHit) bool {
+	// "我给你们的一个客服说过": the customer told someone, earlier in the
+	// clause, what they say now.
+	head := s[clauseStart(s, int(h.Start)):h.Start]
+	for _, w := range [...]string{"我给", "我跟", "我和", "我对", "我向"} {
+		if strings.Contains(head, w) {
+			return true
+		}
+	}
 	b := strings.TrimSuffix(s[:h.Start], "打")
 	if k, ok := strings.CutSuffix(b, "我"); ok {
 		r, _ := utf8.DecodeLastRuneInString(k)

@@ -226,3 +226,18 @@ func BenchmarkNormalize(b *testing.B) {
 		buf = AppendNormalized(buf[:0], corpus)
 	}
 }
+
+// BenchmarkNewMatcher measures building the automaton, which every scan
+// and every engine in the tests pays once: a dictionary of the real lists'
+// size must build in milliseconds.
+func BenchmarkNewMatcher(b *testing.B) {
+	pats := benchPatterns(benchCorpus(), 2500)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m, err := NewMatcher(pats)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(m.Slots()), "slots")
+	}
+}

@@ -359,7 +359,7 @@ func dataToken(s string) int {
 // ("#E-s[数字x]", "#E-s05", normalized to lower case), or 0. An emoticon is
 // neither content nor data: a reply made of them answers nothing.
 func emoticon(s string) int {
-	if len(s) < 4 || s[1] != 'e' || s[2] != '-' || !isASCIIAlnum(s[3]) {
+	if len(s) < 4 || s[0] != '#' || s[1] != 'e' || s[2] != '-' || !isASCIIAlnum(s[3]) {
 		return 0
 	}
 	n := 4
@@ -377,7 +377,7 @@ func emoticon(s string) int {
 func onlyEmoticons(s string) bool {
 	seen := false
 	for i := 0; i < len(s); {
-		if n := emoticon(s[i:]); s[i] == '#' && n > 0 {
+		if n := emoticon(s[i:]); n > 0 {
 			i, seen = i+n, true
 			continue
 		}

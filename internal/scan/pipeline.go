@@ -188,8 +188,8 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 					break
 				}
 			}
-			if held[0].buf != nil {
-				bufs.Put(&held[0].buf)
+			if buf := held[0].buf; buf != nil {
+				bufs.Put(&buf)
 			}
 			held = held[1:]
 			next++

@@ -232,6 +232,10 @@ func TestJDDCSmall(t *testing.T) {
 	if convs[1].Meta["is_transfer"] != "1" || convs[1].Messages[1].Role != conversation.RoleAgent {
 		t.Errorf("s-b = %+v", convs[1])
 	}
+	// A session's flags are its own: none leaks into the next session.
+	if convs[1].Meta["is_repeat"] != "0" || convs[2].Meta["is_transfer"] != "0" || convs[2].Meta["is_repeat"] != "0" {
+		t.Errorf("flags leak between sessions: s-b %v, s-d %v", convs[1].Meta, convs[2].Meta)
+	}
 }
 
 func TestTWCSSmall(t *testing.T) {

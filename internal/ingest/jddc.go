@@ -27,6 +27,24 @@ type jddcReader struct {
 	done   map[string]int // finished session id → its first line
 	queue  []result
 	eof    bool
+	// The open session's 0/1 columns, written to its Meta when it is
+	// finished: looking the map up twice a line cost more than the rest.
+	transfer, repeat flag
+}
+
+// flag is a 0/1 column of a session: "1" once any line set it, else the
+// last line's value.
+type flag struct {
+	v   string
+	set bool
+}
+
+// note records one line's value.
+func (f *flag) note(v []byte) {
+	if f.v == "1" || f.set && f.v == string(v) {
+		return
+	}
+	f.v, f.set = string(v), true
 }
 
 type result struct {
@@ -44,6 +62,15 @@ func (r *jddcReader) finish() {
 		return
 	}
 	r.done[r.cur.ID] = sourceLine(r.cur.Source)
+	for _, f := range [...]struct {
+		key string
+		f   *flag
+	}{{"is_transfer", &r.transfer}, {"is_repeat", &r.repeat}} {
+		if f.f.set {
+			r.cur.Meta[f.key] = f.f.v
+		}
+		*f.f = flag{}
+	}
 	if r.curErr != nil {
 		r.curErr.Raw = append([]byte(nil), r.raw.Bytes()...)
 		r.curErr.Msg += fmt.Sprintf(" (session %q rejected whole to keep message numbers true)", r.cur.ID)
@@ -71,6 +98,7 @@ func (r *jddcReader) readLine() {
 	line, err := r.lr.next()
 	var tl errLineTooLong
 	switch {
+	case err == nil:
 	case errors.As(err, &tl):
 		e := &RecordError{File: r.lr.name, Line: r.lr.n, Msg: tl.Error()}
 		if r.cur != nil && r.curErr == nil {
@@ -83,7 +111,7 @@ func (r *jddcReader) readLine() {
 		r.eof = true
 		r.finish()
 		return
-	case err != nil:
+	default:
 		r.eof = true
 		r.finish()
 		r.queue = append(r.queue, result{err: err})
@@ -142,8 +170,8 @@ func (r *jddcReader) readLine() {
 	if c.Customer == "" {
 		c.Customer = string(f[1])
 	}
-	setFlag(c.Meta, "is_transfer", f[3])
-	setFlag(c.Meta, "is_repeat", f[4])
+	r.transfer.note(f[3])
+	r.repeat.note(f[4])
 	if sku := f[5]; string(sku) != "nan" && len(sku) > 0 && !contains(c.SKUs, string(sku)) {
 		c.SKUs = append(c.SKUs, string(sku))
 	}
@@ -152,16 +180,6 @@ func (r *jddcReader) readLine() {
 		role = conversation.RoleAgent
 	}
 	c.Messages = append(c.Messages, conversation.Message{Role: role, Text: string(f[6])})
-}
-
-// setFlag records a 0/1 column in meta, keeping "1" once any line of the
-// session set it. It writes the map only when the value changes.
-func setFlag(meta map[string]string, key string, v []byte) {
-	old, ok := meta[key]
-	if old == "1" || (ok && old == string(v)) {
-		return
-	}
-	meta[key] = string(v)
 }
 
 // splitTabs splits line into at most 7 fields (the last keeps any further

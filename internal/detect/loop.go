@@ -477,7 +477,9 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			}
 			n := coveredSpans(in, i, d.nonreq, &spans)
 			content, g := contentScan(in.Norm[i], spans[:n])
-			subst := content >= minContent
+			// "这是优惠券的key吗" checks the answer just given: asking
+			// whether it is what was asked is no restatement.
+			subst := content >= minContent && !checksAnswer(in.Norm[i])
 			kind := notRepeat
 			prev := -1
 			if _, ok := in.firstTerm(i, d.restate); ok && lastSubst >= 0 {
@@ -641,6 +643,23 @@ func agentBetween(msgs []conversation.Message, a, b int) bool {
 		}
 	}
 	return false
+}
+
+// checksAnswer reports whether s is one short question asking whether
+// something is so ("这是保税区发货吗", "那就是货到了直接现金支付吗"): the
+// customer checks the agent's answer rather than asking again.
+func checksAnswer(s string) bool {
+	s = strings.TrimRight(s, " ?!.")
+	rest, ok := "", false
+	for _, p := range [...]string{"这就是", "那就是", "这个是", "那个是", "这是", "那是"} {
+		if rest, ok = strings.CutPrefix(s, p); ok {
+			break
+		}
+	}
+	if !ok || utf8.RuneCountInString(rest) > 16 {
+		return false
+	}
+	return strings.HasSuffix(rest, "吗") || strings.HasSuffix(rest, "嘛") || strings.HasSuffix(rest, "么")
 }
 
 // opensWithAgreement reports whether a customer message opens with a clause

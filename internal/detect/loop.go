@@ -162,8 +162,8 @@ type loopDetector struct {
 	cfg LoopConfig
 	lex lexicon.Lists
 
-	ask, identify, generic, nonreq, lost, connective ClassID
-	restate                                          termSet
+	ask, identify, generic, nonreq, lost, connective, request ClassID
+	restate                                                   termSet
 }
 
 func newLoopDetector(cfg LoopConfig, lex lexicon.Lists) *loopDetector {
@@ -187,6 +187,9 @@ func (d *loopDetector) RegisterKeywords(k *Keywords) error {
 	d.nonreq = k.Add("loop.nonrequest", d.lex.Words("loop_nonrequest")...)
 	d.lost = k.Add("loop.agent_lost", d.lex.Words("loop_agent_lost")...)
 	d.connective = k.Add("loop.connective", d.lex.Words("loop_connective")...)
+	// A message with none of these asks nothing: a statement said again
+	// ("订单也删了") insists, it does not ask again.
+	d.request = k.Add("loop.request", append(append([]string(nil), d.lex.Words("question_words")...), d.lex.Words("loop_request")...)...)
 	return nil
 }
 
@@ -535,6 +538,11 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 				}
 				custSig[nc%len(custSig)] = i
 				nc++
+			}
+			// Only a restatement marked as one ("我说的是") may ask nothing;
+			// a statement sent again insists, it does not ask again.
+			if kind != notRepeat && kind != repeatRestated && !in.Has(i, d.request) {
+				kind = notRepeat
 			}
 			if kind != notRepeat {
 				repeats++

@@ -212,6 +212,13 @@ func cannotDo(s string, a KeywordHit) bool {
 			return false
 		}
 	}
+	// "专员占线比较严重, 无法转接": a step that failed for want of staff,
+	// said with the reason, is an honest report, not a reversal.
+	for _, w := range [...]string{"占线", "爆线", "忙线", "繁忙", "排队", "高峰", "下班"} {
+		if strings.Contains(s[:a.Start], w) {
+			return false
+		}
+	}
 	if cannotAfter(s[a.End:]) {
 		return true
 	}

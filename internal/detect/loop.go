@@ -302,7 +302,7 @@ func contentScan(s string, skip []span) (content int, g sig) {
 				have = false
 				continue
 			}
-		} else if c == '[' || (i == 0 || !isASCIIAlnum(s[i-1])) && isASCIIAlnum(c) {
+		} else if c == '[' || c == '@' || (i == 0 || !isASCIIAlnum(s[i-1])) && isASCIIAlnum(c) {
 			if n := dataToken(s[i:]); n > 0 { // tried where a token starts: linear in s
 				i += n
 				have, g.data = false, true
@@ -327,13 +327,24 @@ const maxPlaceholder = 40
 
 // dataToken returns the length of the data token s starts with, or 0: a
 // bracketed placeholder or emoticon ("[订单x]", "[ORDERID_10510705]",
-// "[微笑]"), a link (a product page the customer pastes), or a run of
-// ASCII letters and digits with a digit in it (an order or tracking number,
-// a phone, an amount, a date). Such tokens name what the customer asks
-// about, not what they ask, and two messages that share only them are no
-// restatement.
+// "[微笑]"), a handle ("@AppleSupport"), a link (a product page the
+// customer pastes), or a run of ASCII letters and digits with a digit in
+// it (an order or tracking number, a phone, an amount, a date). Such
+// tokens name what the customer asks about or whom, not what they ask, and
+// two messages that share only them are no restatement.
 func dataToken(s string) int {
 	switch c := s[0]; {
+	case c == '@':
+		// A handle ("@AppleSupport", "@115913") addresses someone; it asks
+		// nothing.
+		n := 1
+		for n < len(s) && (isASCIIAlnum(s[n]) || s[n] == '_') {
+			n++
+		}
+		if n > 1 {
+			return n
+		}
+		return 0
 	case c == '[':
 		if j := strings.IndexByte(s[1:min(len(s), maxPlaceholder)], ']'); j >= 0 {
 			return j + 2

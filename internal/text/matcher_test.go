@@ -150,16 +150,24 @@ func FuzzMatcher(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := 0
-		for _, p := range pats {
+		var want, got []string
+		for pi, p := range pats {
 			for i := 0; i+len(p) <= len(s); i++ {
 				if s[i:i+len(p)] == p {
-					n++
+					want = append(want, strconv.Itoa(pi)+"@"+strconv.Itoa(i))
 				}
 			}
 		}
-		if got := len(m.Scan(s, nil)); got != n {
-			t.Fatalf("got %d hits, naive %d", got, n)
+		for _, h := range m.Scan(s, nil) {
+			if h.End-h.Start != int32(len(pats[h.Pattern])) {
+				t.Fatalf("hit %v has the wrong length for %q", h, pats[h.Pattern])
+			}
+			got = append(got, strconv.Itoa(int(h.Pattern))+"@"+strconv.Itoa(int(h.Start)))
+		}
+		sort.Strings(want)
+		sort.Strings(got)
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("got %v, naive search %v", got, want)
 		}
 	})
 }

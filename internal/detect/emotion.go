@@ -178,9 +178,9 @@ func (d *emotionDetector) delay(in *Input, i int) bool {
 //   - "。。。" alone, or opening a message ("……好吧"), is speechlessness
 //     after an agent reply and chasing after the customer's own message;
 //   - a presence check and nothing else (在吗, 还在吗, 人呢, 客服?, 你好?)
-//     is impatience after a hold, or when the customer has an unanswered
-//     message in the chat the agent has already joined; to open a chat it
-//     is a greeting;
+//     is impatience after a hold, or, when it presses (a mark, a person,
+//     还在), after an unanswered message in the chat the agent has already
+//     joined; to open a chat it is a greeting;
 //   - a nudge word (好了吗, 查到了吗) inside a longer message counts only
 //     after a hold.
 func (d *emotionDetector) chase(in *Input, i int) bool {
@@ -199,9 +199,20 @@ func (d *emotionDetector) chase(in *Input, i int) bool {
 	case q:
 		return w.held || w.refused || w.waiting
 	case presence:
-		return w.held || (w.waiting && w.replied)
+		// A plain "在吗" after the customer's unanswered message is as
+		// often a polite ping as impatience (reviewers split about one to
+		// two); asked with a mark or for a person ("在吗?", "人呢",
+		// "还在吗") it presses.
+		return w.held || w.waiting && w.replied && pressing(norm)
 	}
 	return w.held
+}
+
+// pressing reports whether a presence check presses for an answer rather
+// than pings: a question or exclamation mark, or asking for a person or
+// whether someone is still there.
+func pressing(norm string) bool {
+	return strings.ContainsAny(norm, "?!") || strings.Contains(norm, "人") || strings.Contains(norm, "还在")
 }
 
 // wait is what a chasing customer message follows.

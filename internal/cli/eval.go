@@ -24,8 +24,8 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("eval "+what, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
-	labels := fs.String("labels", "", "labels file (detectors; default internal/eval/testdata/<source>_dev_labels.jsonl, uss_labels.jsonl for uss)")
-	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample) or uss (the JD dialogues of uss_jddc)")
+	labels := fs.String("labels", "", "labels file (detectors; default internal/eval/testdata/jddc_dev_labels.jsonl, uss_labels.jsonl or twcs_labels.jsonl)")
+	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample), uss (the JD dialogues of uss_jddc) or twcs (English Twitter support threads; promises only)")
 	cfgPath := fs.String("config", "", "YAML config file")
 	show := fs.String("errors", "", "list the disagreements for this label (e.g. promise.made)")
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
@@ -51,8 +51,13 @@ func runEval(ctx context.Context, args []string, env Env) int {
 			if *labels == "" {
 				*labels = filepath.Join(testdata, "uss_labels.jsonl")
 			}
+		case "twcs":
+			src = eval.TWCS(filepath.Join(*data, "twcs", "twcs_head.csv"))
+			if *labels == "" {
+				*labels = filepath.Join(testdata, "twcs_labels.jsonl")
+			}
 		default:
-			fmt.Fprintf(env.Stderr, "fullqa eval: unknown --source %q (want jddc or uss)\n", *source)
+			fmt.Fprintf(env.Stderr, "fullqa eval: unknown --source %q (want jddc, uss or twcs)\n", *source)
 			return ExitUsage
 		}
 		lab, err := eval.LoadLabels(*labels)

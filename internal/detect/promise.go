@@ -30,6 +30,8 @@ type promiseDetector struct {
 	condition, pay, correction, payMethod  ClassID
 	request, again, denied, self           ClassID
 	ifWord, ifOffer                        ClassID
+	// en reads English agent messages (promise_en.go).
+	en englishPromises
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -77,6 +79,7 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.self = k.Add("promise.self", "我")
 	d.again = k.Add("promise.again", w("promise_again")...)
 	d.denied = k.Add("promise.denied", w("promise_denied")...)
+	d.en = newEnglishPromises(w("promise_en_action"), w("promise_en_request"))
 	if len(w("promise_action")) == 0 || len(w("promise_time")) == 0 {
 		return fmt.Errorf("promise: lexicon lists promise_action and promise_time must not be empty")
 	}
@@ -109,7 +112,11 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 	for i := range msgs {
 		switch msgs[i].Role {
 		case conversation.RoleAgent:
-			ps = d.extract(in, i, ps[:0])
+			if isEnglish(in.Norm[i]) {
+				ps = d.en.extract(in.Norm[i], ps[:0])
+			} else {
+				ps = d.extract(in, i, ps[:0])
+			}
 			if len(ps) == 0 {
 				if p, ok := d.consent(in, i); ok {
 					ps = append(ps, p)

@@ -37,10 +37,22 @@ func TestPromiseSlots(t *testing.T) {
 		{"尽快为您安排发货", PromiseAction, map[string]any{"verb": "安排", "object": "发货"}},
 		{"比价价保成功 [金额x]", PromiseAmount, map[string]any{"benefit": "价保成功", "yuan": "[金额x]"}},
 		{"应价保 = 12元", PromiseAmount, map[string]any{"benefit": "应价保", "yuan": 12.0}},
+		// English (promise_en.go).
+		{"Sorry about that! We'll send you a replacement within 3-5 business days.", PromiseTime, map[string]any{"event": "send", "within_workdays": 5}},
+		{"@115712 I've escalated this to our billing team. ^JD", PromiseAction, map[string]any{"verb": "escalated", "object": "this to our"}},
+		{"We’ve added a $20 credit to your account.", PromiseAmount, map[string]any{"benefit": "added", "amount": 20.0, "currency": "USD"}},
+		{"Thanks, a specialist will call you tomorrow.", PromiseTime, map[string]any{"event": "call", "when": "tomorrow"}},
+		{"Are you able to send us your email by DM please &amp; we will get back to you shortly", "", nil},
 	}
 	for _, c := range cases {
 		conv := &conversation.Conversation{ID: "t", Messages: []conversation.Message{{Role: conversation.RoleAgent, Text: c.text}}}
 		_, out := eng.Inspect(conv, nil)
+		if c.kind == "" {
+			if len(out.Findings) > 0 {
+				t.Errorf("%s: want no promise, got %v", c.text, out.Findings)
+			}
+			continue
+		}
 		if len(out.Findings) == 0 || out.Findings[0].Code != "promise.made" {
 			t.Errorf("%s: no promise.made (got %v)", c.text, out.Findings)
 			continue

@@ -5,6 +5,7 @@ package eval
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -32,12 +33,31 @@ type Labels struct {
 	RepeatContact    bool   `json:"repeat_contact_signal"`
 	PromiseConflict  bool   `json:"promise_conflict"`
 	Note             string `json:"note"`
+
+	// keys are the labels the line gives; a set labelled for one thing
+	// only (English promises) is scored on that alone. Nil means all.
+	keys map[string]bool
 }
+
+// has reports whether the session was labelled for key (a JSON key).
+func (l *Labels) has(key string) bool { return l.keys == nil || l.keys[key] }
 
 // LoadLabels reads a labels JSONL file.
 func LoadLabels(path string) (map[string]*Labels, error) {
 	out := map[string]*Labels{}
-	err := forEachJSONL(path, func(l *Labels) error {
+	err := forEachJSONL(path, func(raw *json.RawMessage) error {
+		l := &Labels{}
+		var keys map[string]json.RawMessage
+		if err := json.Unmarshal(*raw, l); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(*raw, &keys); err != nil {
+			return err
+		}
+		l.keys = map[string]bool{}
+		for k := range keys {
+			l.keys[k] = true
+		}
 		out[l.SessionID] = l
 		return nil
 	})
@@ -112,32 +132,32 @@ func (c *Count) tally(pred, gold bool) string {
 // messageLabels maps a finding code (or "emotion:negative") to the label
 // list it is measured against, per message.
 var messageLabels = []struct {
-	code string
-	get  func(*Labels) []int
+	code, key string
+	get       func(*Labels) []int
 }{
-	{"promise.made", func(l *Labels) []int { return l.AgentPromise }},
-	{"emotion:negative", func(l *Labels) []int { return l.CustomerNegative }},
-	{"emotion.negative", func(l *Labels) []int { return l.CustomerNegative }},
-	{"threat.escalation", func(l *Labels) []int { return l.CustomerThreat }},
-	{"loop.repeat", func(l *Labels) []int { return l.CustomerRepeat }},
-	{"attitude.rude", func(l *Labels) []int { return l.AgentRude }},
+	{"promise.made", "agent_promise", func(l *Labels) []int { return l.AgentPromise }},
+	{"emotion:negative", "customer_negative", func(l *Labels) []int { return l.CustomerNegative }},
+	{"emotion.negative", "customer_negative", func(l *Labels) []int { return l.CustomerNegative }},
+	{"threat.escalation", "customer_threat", func(l *Labels) []int { return l.CustomerThreat }},
+	{"loop.repeat", "customer_repeat", func(l *Labels) []int { return l.CustomerRepeat }},
+	{"attitude.rude", "agent_rude", func(l *Labels) []int { return l.AgentRude }},
 }
 
 // sessionLabels maps a finding code or "tag:x" to a session label.
 var sessionLabels = []struct {
-	code string
-	get  func(*Labels) bool
+	code, key string
+	get       func(*Labels) bool
 }{
-	{"tag:refund", func(l *Labels) bool { return l.SceneRefund }},
-	{"tag:compensation", func(l *Labels) bool { return l.SceneComp }},
-	{"tag:logistics", func(l *Labels) bool { return l.SceneLogistics }},
-	{"tag:quality", func(l *Labels) bool { return l.SceneQuality }},
-	{"sensitive.refund", func(l *Labels) bool { return l.SceneRefund }},
-	{"sensitive.compensation", func(l *Labels) bool { return l.SceneComp }},
-	{"loop.misunderstanding", func(l *Labels) bool { return l.Loop }},
-	{"resolution.unresolved", func(l *Labels) bool { return l.Unresolved }},
-	{"repeat.contact", func(l *Labels) bool { return l.RepeatContact }},
-	{"promise.conflict", func(l *Labels) bool { return l.PromiseConflict }},
+	{"tag:refund", "scene_refund", func(l *Labels) bool { return l.SceneRefund }},
+	{"tag:compensation", "scene_compensation", func(l *Labels) bool { return l.SceneComp }},
+	{"tag:logistics", "scene_logistics", func(l *Labels) bool { return l.SceneLogistics }},
+	{"tag:quality", "scene_quality", func(l *Labels) bool { return l.SceneQuality }},
+	{"sensitive.refund", "scene_refund", func(l *Labels) bool { return l.SceneRefund }},
+	{"sensitive.compensation", "scene_compensation", func(l *Labels) bool { return l.SceneComp }},
+	{"loop.misunderstanding", "loop", func(l *Labels) bool { return l.Loop }},
+	{"resolution.unresolved", "unresolved", func(l *Labels) bool { return l.Unresolved }},
+	{"repeat.contact", "repeat_contact_signal", func(l *Labels) bool { return l.RepeatContact }},
+	{"promise.conflict", "promise_conflict", func(l *Labels) bool { return l.PromiseConflict }},
 }
 
 // Detectors scans the conversations of src with eng and compares with
@@ -199,7 +219,7 @@ func Detectors(ctx context.Context, eng *detect.Engine, src Source, labels map[s
 		}
 		rep.Sessions++
 		for _, m := range messageLabels {
-			if !emits[m.code] && !(m.code == "emotion:negative" && r.Emotion != nil) {
+			if !emits[m.code] && !(m.code == "emotion:negative" && r.Emotion != nil) || !l.has(m.key) {
 				continue
 			}
 			gold := map[int]bool{}
@@ -211,7 +231,7 @@ func Detectors(ctx context.Context, eng *detect.Engine, src Source, labels map[s
 			}
 		}
 		for _, s := range sessionLabels {
-			if !emits[strings.TrimPrefix(s.code, "tag:")] && !emits[s.code] {
+			if !emits[strings.TrimPrefix(s.code, "tag:")] && !emits[s.code] || !l.has(s.key) {
 				continue
 			}
 			rep.add(s.code, got[s.code], s.get(l), c.ID)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"fullqa/internal/conversation"
 	"fullqa/internal/detect"
 	"fullqa/internal/lexicon"
 )
@@ -119,5 +120,56 @@ func TestDetectorsOnUSS(t *testing.T) {
 	}
 	if err := USS(filepath.Join("testdata", "missing.jsonl"))(nil); err == nil {
 		t.Error("a missing file gives no error")
+	}
+}
+
+// TestPartialLabels scores a set labelled for promises only: the same two
+// sessions give promise.made its counts and nothing for the scenes and
+// threats the lines do not label.
+func TestPartialLabels(t *testing.T) {
+	lex, err := lexicon.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dets, err := detect.Select(detect.Registry(detect.DefaultConfig(), lex), "threat,scene,promise")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := detect.NewEngine(dets, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels, err := LoadLabels(filepath.Join("testdata", "mini_promise_labels.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Detectors(context.Background(), eng, JDDC(filepath.Join("testdata", "mini.tsv")), labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rep.Counts {
+		want := Count{}
+		if c.Name == "promise.made" {
+			want = Count{FP: 1}
+		}
+		if got := (Count{TP: c.TP, FP: c.FP, FN: c.FN}); got != want {
+			t.Errorf("%s = %+v, want %+v", c.Name, got, want)
+		}
+	}
+}
+
+// TestTWCSSource reads a small TWCS sample through the eval
+// source, as `fullqa eval detectors --source twcs` reads the shared file.
+func TestTWCSSource(t *testing.T) {
+	n := 0
+	err := TWCS(filepath.Join("testdata", "mini_twcs.csv"))(func(c *conversation.Conversation) error {
+		if c.ID == "" || len(c.Messages) == 0 {
+			t.Errorf("empty conversation %+v", c)
+		}
+		n++
+		return nil
+	})
+	if err != nil || n == 0 {
+		t.Fatalf("read %d conversations, err %v", n, err)
 	}
 }

@@ -23,6 +23,15 @@ func JDDC(path string) Source {
 	}
 }
 
+// TWCS reads the Customer Support on Twitter sample
+// (../shared/data/twcs/twcs_head.csv) with the product's own importer: the
+// English conversations the English promise rules are measured on.
+func TWCS(path string) Source {
+	return func(fn func(*conversation.Conversation) error) error {
+		return ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatTWCS}, fn)
+	}
+}
+
 // USS reads the JD dialogues of the user-satisfaction data set
 // (../shared/data/uss_jddc/valid_jddc.dialogs.jsonl): one JSON object a
 // line with an id and turns of role "user" or "agent". Message numbers are

@@ -30,6 +30,10 @@ type jddcReader struct {
 	// The open session's 0/1 columns, written to its Meta when it is
 	// finished: looking the map up twice a line cost more than the rest.
 	transfer, repeat flag
+	// texts locates each message's text in raw: the session's texts
+	// become substrings of one string when it is finished, one
+	// allocation a session instead of one a message.
+	texts [][2]int
 }
 
 // flag is a 0/1 column of a session: "1" once any line set it, else the
@@ -76,8 +80,13 @@ func (r *jddcReader) finish() {
 		r.curErr.Msg += fmt.Sprintf(" (session %q rejected whole to keep message numbers true)", r.cur.ID)
 		r.queue = append(r.queue, result{err: r.curErr})
 	} else {
+		all := r.raw.String()
+		for k, t := range r.texts {
+			r.cur.Messages[k].Text = all[t[0]:t[1]]
+		}
 		r.queue = append(r.queue, result{c: r.cur})
 	}
+	r.texts = r.texts[:0]
 	r.cur, r.curErr = nil, nil
 	r.raw.Reset()
 }
@@ -158,6 +167,7 @@ func (r *jddcReader) readLine() {
 		r.queue = append(r.queue, result{err: bad})
 		return
 	}
+	lineAt := r.raw.Len()
 	r.raw.Write(line)
 	r.raw.WriteByte('\n')
 	if bad != nil {
@@ -179,7 +189,9 @@ func (r *jddcReader) readLine() {
 	if f[2][0] == '1' {
 		role = conversation.RoleAgent
 	}
-	c.Messages = append(c.Messages, conversation.Message{Role: role, Text: string(f[6])})
+	// The text is the line's last column; finish sets it.
+	r.texts = append(r.texts, [2]int{lineAt + len(line) - len(f[6]), lineAt + len(line)})
+	c.Messages = append(c.Messages, conversation.Message{Role: role})
 }
 
 // splitTabs splits line into at most 7 fields (the last keeps any further

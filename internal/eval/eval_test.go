@@ -11,11 +11,10 @@ import (
 	"fullqa/internal/lexicon"
 )
 
-// TestDetectorsCounts runs the harness on a two-session file whose labels
-// are written so every count is known: s1 threatens (labelled), s2 is a
-// refund (labelled) with a promise the labels leave out (a false positive),
-// and s1 is labelled quality though nothing says so (a false negative).
-func TestDetectorsCounts(t *testing.T) {
+// scoreMini scores the threat, scene and promise detectors on the two
+// sessions of testdata/mini.tsv against the labels file named.
+func scoreMini(t *testing.T, labelsFile string) *Report {
+	t.Helper()
 	lex, err := lexicon.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +27,7 @@ func TestDetectorsCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	labels, err := LoadLabels(filepath.Join("testdata", "mini_labels.jsonl"))
+	labels, err := LoadLabels(filepath.Join("testdata", labelsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,6 +35,15 @@ func TestDetectorsCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rep
+}
+
+// TestDetectorsCounts runs the harness on a two-session file whose labels
+// are written so every count is known: s1 threatens (labelled), s2 is a
+// refund (labelled) with a promise the labels leave out (a false positive),
+// and s1 is labelled quality though nothing says so (a false negative).
+func TestDetectorsCounts(t *testing.T) {
+	rep := scoreMini(t, "mini_labels.jsonl")
 	if rep.Sessions != 2 {
 		t.Fatalf("%d sessions", rep.Sessions)
 	}
@@ -127,26 +135,7 @@ func TestDetectorsOnUSS(t *testing.T) {
 // sessions give promise.made its counts and nothing for the scenes and
 // threats the lines do not label.
 func TestPartialLabels(t *testing.T) {
-	lex, err := lexicon.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dets, err := detect.Select(detect.Registry(detect.DefaultConfig(), lex), "threat,scene,promise")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := detect.NewEngine(dets, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	labels, err := LoadLabels(filepath.Join("testdata", "mini_promise_labels.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Detectors(context.Background(), eng, JDDC(filepath.Join("testdata", "mini.tsv")), labels)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := scoreMini(t, "mini_promise_labels.jsonl")
 	for _, c := range rep.Counts {
 		want := Count{}
 		if c.Name == "promise.made" {

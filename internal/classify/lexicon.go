@@ -1,8 +1,10 @@
 package classify
 
 import (
-	"strings"
+	"fmt"
 	"unicode/utf8"
+
+	"fullqa/internal/text"
 )
 
 // Cue groups of the lexicon. The word lists are curated for fullqa; they pool
@@ -63,104 +65,40 @@ func cueWords() [nCues][]string {
 	}
 }
 
-// lexEntry is one word of the lexicon.
-type lexEntry struct {
-	word  string
-	group uint8
-}
-
-// lexicon finds cue words in one pass over a text. A bitmap of first runes
-// rejects almost every position with one load, and a small open-addressing
-// table finds the words of the others, so scanning costs little more than
-// decoding the runes.
+// lexicon finds cue words in one pass over a text with the project's
+// multi-pattern matcher: every occurrence of every word, overlapping ones
+// included, counts for its group.
 type lexicon struct {
-	first   [1 << 10]uint64 // bit (r & 0xffff) is set when some word starts with a rune ≡ r
-	slots   [lexSlots]lexSlot
-	entries []lexEntry
+	m     *text.Matcher
+	group []uint8 // cue group of each pattern
 }
-
-// lexSlots is the size of the lexicon's hash table: a power of two well
-// above the number of distinct first runes, so probes stay short.
-const lexSlots = 1024
-
-// lexSlot maps a first rune to its words, entries[lo:hi]; hi == 0 marks an
-// empty slot.
-type lexSlot struct {
-	r      rune
-	lo, hi uint16
-}
-
-// slotOf is the home slot of rune r.
-func slotOf(r rune) uint32 { return uint32(r) * 2654435761 >> 22 & (lexSlots - 1) }
 
 // newLexicon builds the lexicon of cueWords.
 func newLexicon() *lexicon {
-	byRune := make(map[rune][]lexEntry)
-	var order []rune
-	for g, words := range cueWords() {
-		for _, w := range words {
-			r, _ := utf8.DecodeRuneInString(w)
-			if len(byRune[r]) == 0 {
-				order = append(order, r)
-			}
-			byRune[r] = append(byRune[r], lexEntry{word: w, group: uint8(g)})
-		}
-	}
 	l := &lexicon{}
-	for _, r := range order {
-		l.first[(r&0xffff)>>6] |= 1 << (r & 63)
-		lo := len(l.entries)
-		l.entries = append(l.entries, byRune[r]...)
-		j := slotOf(r)
-		for l.slots[j].hi != 0 {
-			j = (j + 1) & (lexSlots - 1)
+	var words []string
+	for g, ws := range cueWords() {
+		for _, w := range ws {
+			words = append(words, w)
+			l.group = append(l.group, uint8(g))
 		}
-		l.slots[j] = lexSlot{r: r, lo: uint16(lo), hi: uint16(len(l.entries))}
 	}
+	m, err := text.NewMatcher(words)
+	if err != nil {
+		panic(fmt.Sprintf("classify: cue words: %v", err)) // the words are constants above
+	}
+	l.m = m
 	return l
 }
 
-// words returns the words that start with rune r.
-func (l *lexicon) words(r rune) []lexEntry {
-	if l.first[(r&0xffff)>>6]&(1<<(r&63)) == 0 {
-		return nil
-	}
-	for j := slotOf(r); l.slots[j].hi != 0; j = (j + 1) & (lexSlots - 1) {
-		if l.slots[j].r == r {
-			return l.entries[l.slots[j].lo:l.slots[j].hi]
-		}
-	}
-	return nil
-}
-
-// scan counts the occurrences of each cue group's words in s.
+// scan counts the occurrences of each cue group's words in s, up to 255.
 func (l *lexicon) scan(s string) [nCues]uint8 {
 	var n [nCues]uint8
-	for i := 0; i < len(s); {
-		var r rune
-		var size int
-		c := s[i]
-		switch {
-		case c < utf8.RuneSelf:
-			r, size = rune(c), 1 // inline: this loop runs on every character
-		case c&0xf0 == 0xe0 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80:
-			r, size = rune(c&0x0f)<<12|rune(s[i+1]&0x3f)<<6|rune(s[i+2]&0x3f), 3
-			if r < 0x800 || (r >= 0xd800 && r <= 0xdfff) {
-				r, size = decodeRune(s[i:])
-			}
-		default:
-			r, size = decodeRune(s[i:])
+	var buf [32]text.Hit
+	for _, h := range l.m.Scan(s, buf[:0]) {
+		if g := l.group[h.Pattern]; n[g] < 255 {
+			n[g]++
 		}
-		if l.first[(r&0xffff)>>6]&(1<<(r&63)) == 0 {
-			i += size
-			continue
-		}
-		for _, e := range l.words(r) {
-			if strings.HasPrefix(s[i:], e.word) && n[e.group] < 255 {
-				n[e.group]++
-			}
-		}
-		i += size
 	}
 	return n
 }

@@ -33,7 +33,7 @@ type Matcher struct {
 	// bmp maps a character of the Basic Multilingual Plane to its class;
 	// class 0 is "character in no pattern". Characters beyond the BMP are
 	// rare in patterns and are looked up in astral.
-	bmp    []uint16
+	bmp    *[0x10000]uint16
 	astral map[rune]uint16
 	// A state is named by its base: its child on class c is slots[base+c]
 	// when that slot's check is the base, and slots[base].next is its
@@ -70,7 +70,7 @@ var ErrInvalidPattern = errors.New("pattern is not valid UTF-8")
 // same Normalize the text goes through). Duplicate patterns are allowed and
 // each reports its own hits.
 func NewMatcher(patterns []string) (*Matcher, error) {
-	m := &Matcher{patterns: append([]string(nil), patterns...), bmp: make([]uint16, 0x10000)}
+	m := &Matcher{patterns: append([]string(nil), patterns...), bmp: new([0x10000]uint16)}
 	// Classes: each character used by some pattern gets its own.
 	ncls := 1
 	classOf := func(r rune) (uint16, error) {
@@ -308,7 +308,7 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 			c = int32(bmp[b])
 			i++
 		} else if b&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
-			r := rune(b&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+			r := uint16(b&0x0F)<<12 | uint16(s[i+1]&0x3F)<<6 | uint16(s[i+2]&0x3F)
 			if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
 				c = int32(bmp[r])
 				i += 3

@@ -254,14 +254,7 @@ func Inspect(eng *detect.Engine, r *Result, scratch *detect.Scratch, opts *Optio
 	// leave it out, so 回复率 and the 3-minute rate agree with the findings.
 	var excused func(int) bool
 	if eng.Has("response") {
-		excused = func(first int) bool {
-			for _, f := range r.Findings {
-				if f.Code == "response.missed" && len(f.Messages) > 0 && f.Messages[0] == first {
-					return false
-				}
-			}
-			return true
-		}
+		excused = func(first int) bool { return !flagged(r.Findings, "response.missed", first) }
 	}
 	if in.Rounds == nil { // --detectors none: the engine did not cut them
 		in.Rounds = detect.Rounds(r.Conv)

@@ -91,34 +91,9 @@ func charKey(s string, i int) (uint32, int) {
 	return charKeySlow(s, i)
 }
 
-// signature hashes the bigrams of content characters (punctuation and
-// spaces skipped) of s into 256 bits.
-func signature(s string) sig {
-	_, g := scanChars(s)
-	return g
-}
-
-// scanChars walks the characters of s once for both things the loop
-// detector needs of a message: its content bytes (ASCII letters and digits,
-// other characters but particles; see residual) and its bigram signature.
-func scanChars(s string) (content int, g sig) {
-	var prev uint32
-	have := false
-	for i := 0; i < len(s); {
-		key, size := charKey(s, i)
-		i += size
-		if size == 1 && !(key >= 'a' && key <= 'z' || key >= '0' && key <= '9') {
-			continue // punctuation and spaces: neither content nor bigrams
-		}
-		content += g.add(key, size, prev, have)
-		prev, have = key, true
-	}
-	return content, g
-}
-
 // charKeySlow returns the bytes of the character at s[i] packed into a
 // number, and its length, without decoding it: hashing needs identity, not
-// the code point. scanChars inlines the ASCII and three-byte cases (all of
+// the code point. charKey inlines the ASCII and three-byte cases (all of
 // Chinese) and calls this for the rest.
 //
 //go:noinline
@@ -280,9 +255,11 @@ func coveredSpans(in *Input, i int, c ClassID, buf *[maxSpans]span) int {
 	return n
 }
 
-// contentScan is scanChars without the covered spans: the content bytes and
-// the bigram signature of what is left of s once greetings, order cards or
-// canned phrases are taken out, so that two messages sharing only an order
+// contentScan walks the characters of s once for both things the loop
+// detector needs of a message: the content bytes (ASCII letters and digits,
+// other characters but particles) and the bigram signature of what is left
+// of s once the skip spans (greetings, order cards, canned phrases) and data
+// tokens are taken out, so that two messages sharing only an order
 // card do not look alike. CJK punctuation (。、「」) is not content either.
 func contentScan(s string, skip []span) (content int, g sig) {
 	var prev uint32

@@ -113,6 +113,12 @@ func TestConfigYAML(t *testing.T) {
 	}
 }
 
+// signature is a whole message's bigram signature, nothing skipped.
+func signature(s string) sig {
+	_, g := contentScan(s, nil)
+	return g
+}
+
 // TestSignatureSimilarity checks the near-duplicate measure on restatements.
 func TestSignatureSimilarity(t *testing.T) {
 	a, b, c := signature("我的订单什么时候能发货"), signature("我的订单什么时候能发货啊"), signature("这个手机支持快充吗")

@@ -406,7 +406,7 @@ func (e *englishPromises) commitment(sent [][]enWord) (verb, object string, ok, 
 						}
 					}
 				}
-				if m == 0 || !enCommits(toks[a+n:v], toks[v].w) && !(n != 1 && v == a+n && isPast(toks[v].w)) && !offersSum(toks[a+n:v], toks[v:]) {
+				if m == 0 || !enCommits(toks[a+n:v], toks[v].w) && !offersSum(toks[a+n:v], toks[v:]) {
 					continue
 				}
 				return joinWords(toks[v : v+m]), joinWords(toks[v+m : min(len(toks), v+m+3)]), true, false

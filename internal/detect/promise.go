@@ -227,6 +227,9 @@ func (d *promiseDetector) requested(in *Input, k int) (string, bool) {
 
 // covered reports whether [s,e) lies inside a hit of class c.
 func covered(in *Input, i int, c ClassID, s, e int32) bool {
+	if !in.may(i, c) {
+		return false
+	}
 	for _, h := range in.Hits[i] {
 		if h.Class == c && h.Start <= s && h.End >= e {
 			return true
@@ -237,6 +240,9 @@ func covered(in *Input, i int, c ClassID, s, e int32) bool {
 
 // overlaps reports whether [s,e) overlaps a hit of class c.
 func overlaps(in *Input, i int, c ClassID, s, e int32) bool {
+	if !in.may(i, c) {
+		return false
+	}
 	for _, h := range in.Hits[i] {
 		if h.Class == c && h.Start < e && h.End > s {
 			return true
@@ -283,12 +289,7 @@ func aNotA(s string, h KeywordHit) bool {
 // 吧): normalizing drops "~ " between Chinese characters, so "您也不用着急哈~
 // 明天也能到" runs on in one clause, but the negation ended with its sentence.
 func closes(s string) bool {
-	for _, p := range [...]string{"哈", "呢", "哦", "啦", "吧"} {
-		if strings.Contains(s, p) {
-			return true
-		}
-	}
-	return false
+	return containsAny(s, []string{"哈", "呢", "哦", "啦", "吧"})
 }
 
 // conditioned reports whether the clause before the one holding pos opens a
@@ -304,19 +305,22 @@ func (d *promiseDetector) conditioned(in *Input, i int, pos int) bool {
 	s := in.Norm[i]
 	end := len(strings.TrimRight(s[:clauseStart(s, pos)], " ,"))
 	start := clauseStart(s, end)
-	return d.hasIn(in, i, d.ifWord, start, end) || d.hasIn(in, i, d.ifOffer, start, end)
+	return hasIn(in, i, d.ifWord, start, end) || hasIn(in, i, d.ifOffer, start, end)
 }
 
 // ifInClause reports whether the clause holding pos opens a condition
 // before pos ("如果换货的话预计3天", "要是有货今天发"): the time is given for a
 // case that may not arise.
 func (d *promiseDetector) ifInClause(in *Input, i int, pos int) bool {
-	return in.may(i, d.ifWord) && d.hasIn(in, i, d.ifWord, clauseStart(in.Norm[i], pos), pos)
+	return hasIn(in, i, d.ifWord, clauseStart(in.Norm[i], pos), pos)
 }
 
 // hasIn reports whether a hit of class c lies wholly in bytes [start, end)
 // of message i.
-func (d *promiseDetector) hasIn(in *Input, i int, c ClassID, start, end int) bool {
+func hasIn(in *Input, i int, c ClassID, start, end int) bool {
+	if !in.may(i, c) {
+		return false
+	}
 	for _, h := range in.Hits[i] {
 		if h.Class == c && int(h.Start) >= start && int(h.End) <= end {
 			return true
@@ -328,12 +332,7 @@ func (d *promiseDetector) hasIn(in *Input, i int, c ClassID, start, end int) boo
 // informs reports whether a commitment phrase is a notice to the customer
 // (联系您, 短信告知, 回电), which a condition before it does not undo.
 func informs(phrase string) bool {
-	for _, w := range [...]string{"联系", "告知", "通知", "回电", "回复", "短信", "电话"} {
-		if strings.Contains(phrase, w) {
-			return true
-		}
-	}
-	return false
+	return containsAny(phrase, []string{"联系", "告知", "通知", "回电", "回复", "短信", "电话"})
 }
 
 // backChars returns the offset n characters before pos in s, counting a
@@ -506,7 +505,7 @@ func (d *promiseDetector) perMethod(in *Input, i int) bool {
 	s := in.Norm[i]
 	first := ""
 	for _, h := range in.Hits[i] {
-		if h.Class != d.payMethod || !d.numberSoon(s, int(h.End)) {
+		if h.Class != d.payMethod || !numberSoon(s, int(h.End)) {
 			continue
 		}
 		if m := s[h.Start:h.End]; first == "" {
@@ -521,7 +520,7 @@ func (d *promiseDetector) perMethod(in *Input, i int) bool {
 // numberSoon reports whether a number follows pos within its clause and
 // within ten characters: "储蓄卡支付退款到账周期是3-7个工作日" gives the
 // method's time after a few words.
-func (d *promiseDetector) numberSoon(s string, pos int) bool {
+func numberSoon(s string, pos int) bool {
 	end := min(clauseEnd(s, pos), len(s))
 	for k, n := pos, 0; k < end && n <= 10; n++ {
 		if numberNext(s[k:]) {

@@ -86,7 +86,7 @@ func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflic
 		a, first := st.asked, st.askedFirst
 		st.asked = -1
 		if !affirms(in.Norm[i]) {
-			d.conflict(in, first, a, "the customer reports that an earlier promise or statement did not hold", st, out)
+			d.conflict(in, first, a, brokenDetail, st, out)
 		}
 	}
 	if st.reported {
@@ -158,12 +158,7 @@ func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflic
 // can be done (只能, 只可以, 仅支持): the "can" is then the exception a
 // refusal leaves, not a reversal of it.
 func restricts(before string) bool {
-	for _, w := range [...]string{"只能", "只可以", "仅能", "仅可以", "仅支持", "只支持"} {
-		if strings.Contains(before, w) {
-			return true
-		}
-	}
-	return false
+	return containsAny(before, []string{"只能", "只可以", "仅能", "仅可以", "仅支持", "只支持"})
 }
 
 // undoesStep reports (and records) a step the agent committed to earlier
@@ -206,18 +201,11 @@ func (d *promiseDetector) undoesStep(in *Input, i int, ps []promise, st *conflic
 // right before it, an actor word allowed between ("无法为您修改", "不能取消").
 // A clause that explains the past ("之前是因为系统无法申请") refuses nothing now.
 func cannotDo(s string, a KeywordHit) bool {
-	head := s[clauseStart(s, int(a.Start)):a.Start]
-	for _, w := range [...]string{"之前", "以前", "刚才", "当时", "因为"} {
-		if strings.Contains(head, w) {
-			return false
-		}
-	}
-	// "专员占线比较严重, 无法转接": a step that failed for want of staff,
-	// said with the reason, is an honest report, not a reversal.
-	for _, w := range [...]string{"占线", "爆线", "忙线", "繁忙", "排队", "高峰", "下班"} {
-		if strings.Contains(s[:a.Start], w) {
-			return false
-		}
+	if containsAny(s[clauseStart(s, int(a.Start)):a.Start], []string{"之前", "以前", "刚才", "当时", "因为"}) ||
+		// "专员占线比较严重, 无法转接": a step that failed for want of
+		// staff, said with the reason, is an honest report, not a reversal.
+		containsAny(s[:a.Start], []string{"占线", "爆线", "忙线", "繁忙", "排队", "高峰", "下班"}) {
+		return false
 	}
 	if cannotAfter(s[a.End:]) {
 		return true
@@ -255,6 +243,9 @@ func (d *promiseDetector) sameDay(in *Input, a, b int) bool {
 	yb, db := mb.At.YearDay(), mb.At.Year()
 	return ya == yb && da == db
 }
+
+// brokenDetail is the detail of a conflict the customer reports.
+const brokenDetail = "the customer reports that an earlier promise or statement did not hold"
 
 // customerBroken reports a customer message that says an earlier promise
 // or statement did not hold: a strong word (说好的, 不是说) or a recalled
@@ -301,7 +292,7 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 			st.asked, st.askedFirst = i, first // wait for the agent's answer
 			return
 		}
-		d.conflict(in, first, i, "the customer reports that an earlier promise or statement did not hold", st, out)
+		d.conflict(in, first, i, brokenDetail, st, out)
 		return
 	}
 }
@@ -309,7 +300,7 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 // finishConflicts reports a customer's asking back that no agent answered.
 func (d *promiseDetector) finishConflicts(in *Input, st *conflictState, out *Output) {
 	if st.asked >= 0 && !st.reported {
-		d.conflict(in, st.askedFirst, st.asked, "the customer reports that an earlier promise or statement did not hold", st, out)
+		d.conflict(in, st.askedFirst, st.asked, brokenDetail, st, out)
 	}
 }
 
@@ -492,11 +483,8 @@ func (d *promiseDetector) deniesStep(in *Input, i int, h KeywordHit) bool {
 func ownWord(s string, h KeywordHit) bool {
 	// "我给你们的一个客服说过": the customer told someone, earlier in the
 	// clause, what they say now.
-	head := s[clauseStart(s, int(h.Start)):h.Start]
-	for _, w := range [...]string{"我给", "我跟", "我和", "我对", "我向"} {
-		if strings.Contains(head, w) {
-			return true
-		}
+	if containsAny(s[clauseStart(s, int(h.Start)):h.Start], []string{"我给", "我跟", "我和", "我对", "我向"}) {
+		return true
 	}
 	b := strings.TrimSuffix(s[:h.Start], "打")
 	if k, ok := strings.CutSuffix(b, "我"); ok {
@@ -535,6 +523,16 @@ func (d *promiseDetector) contrastIn(in *Input, k int) (strong, weak bool) {
 		weak = true
 	}
 	return false, weak
+}
+
+// containsAny reports whether s holds one of words.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasSuffixIn reports whether s ends with one of words.

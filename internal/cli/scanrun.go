@@ -152,7 +152,7 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 		sopts.Redact = s.cfg.Ingest.Redact.RedactConfig.Redact
 	}
 	if s.jsonl != nil {
-		sopts.Encode = report.EncodeJSON
+		sopts.Encode = report.AppendJSONResult
 	}
 	err = scan.Run(ctx, rd, isRecord, s.eng, sopts, func(r *scan.Result) error {
 		s.builder.Add(r)

@@ -33,12 +33,6 @@ func NewHTML() (*HTML, error) {
 		"fptr":     fptr,
 		"pptr":     pptr,
 		"fnum":     fnum,
-		"fval": func(v *float64) string {
-			if v == nil {
-				return "n/a"
-			}
-			return fnum(*v)
-		},
 		"fgap": func(v *float64) string {
 			if v == nil {
 				return ""

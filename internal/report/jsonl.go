@@ -84,7 +84,8 @@ func NewJSONL(w io.Writer) *JSONL {
 }
 
 // Write writes one result; bad records are skipped (they go to rejects).
-// A result already encoded by EncodeJSON on a worker is written as is.
+// A result already encoded by AppendJSONResult on a worker
+// (scan.Options.Encode) is written as is.
 func (j *JSONL) Write(r *scan.Result) error {
 	if r.Err != nil {
 		return nil
@@ -94,12 +95,6 @@ func (j *JSONL) Write(r *scan.Result) error {
 		return err
 	}
 	return j.enc.Encode(NewJSONResult(r))
-}
-
-// EncodeJSON appends one result as a line of scan output to dst. The scan
-// runs it on its workers (scan.Options.Encode) so encoding is parallel.
-func EncodeJSON(dst []byte, r *scan.Result) []byte {
-	return AppendJSONResult(dst, r)
 }
 
 // Close flushes the output.

@@ -43,6 +43,15 @@ type flag struct {
 	set bool
 }
 
+// store writes the flag to meta under key, when some line set it, and
+// clears it for the next session.
+func (f *flag) store(meta map[string]string, key string) {
+	if f.set {
+		meta[key] = f.v
+	}
+	*f = flag{}
+}
+
 // note records one line's value.
 func (f *flag) note(v []byte) {
 	if f.v == "1" || f.set && f.v == string(v) {
@@ -66,15 +75,8 @@ func (r *jddcReader) finish() {
 		return
 	}
 	r.done[r.cur.ID] = sourceLine(r.cur.Source)
-	for _, f := range [...]struct {
-		key string
-		f   *flag
-	}{{"is_transfer", &r.transfer}, {"is_repeat", &r.repeat}} {
-		if f.f.set {
-			r.cur.Meta[f.key] = f.f.v
-		}
-		*f.f = flag{}
-	}
+	r.transfer.store(r.cur.Meta, "is_transfer")
+	r.repeat.store(r.cur.Meta, "is_repeat")
 	if r.curErr != nil {
 		r.curErr.Raw = append([]byte(nil), r.raw.Bytes()...)
 		r.curErr.Msg += fmt.Sprintf(" (session %q rejected whole to keep message numbers true)", r.cur.ID)

@@ -11,15 +11,15 @@ import (
 	"fullqa/internal/lexicon"
 )
 
-// scoreMini scores the threat, scene and promise detectors on the two
-// sessions of testdata/mini.tsv against the labels file named.
-func scoreMini(t *testing.T, labelsFile string) *Report {
+// testEngine builds an engine of the detectors spec names ("all" or a
+// comma list), emotion off.
+func testEngine(t *testing.T, spec string) *detect.Engine {
 	t.Helper()
 	lex, err := lexicon.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	dets, err := detect.Select(detect.Registry(detect.DefaultConfig(), lex), "threat,scene,promise")
+	dets, err := detect.Select(detect.Registry(detect.DefaultConfig(), lex), spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,6 +27,14 @@ func scoreMini(t *testing.T, labelsFile string) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return eng
+}
+
+// scoreMini scores the threat, scene and promise detectors on the two
+// sessions of testdata/mini.tsv against the labels file named.
+func scoreMini(t *testing.T, labelsFile string) *Report {
+	t.Helper()
+	eng := testEngine(t, "threat,scene,promise")
 	labels, err := LoadLabels(filepath.Join("testdata", labelsFile))
 	if err != nil {
 		t.Fatal(err)
@@ -71,19 +79,7 @@ func TestDetectorsCounts(t *testing.T) {
 // sources: two labelled threats found, a negated mention not flagged, and
 // a threat on a message that is not a labelled candidate counted apart.
 func TestThreatsCounts(t *testing.T) {
-	lex, err := lexicon.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dets, err := detect.Select(detect.Registry(detect.DefaultConfig(), lex), "threat")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := detect.NewEngine(dets, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Threats(context.Background(), eng, filepath.Join("testdata", "mini_threats_jddc.tsv"),
+	rep, err := Threats(context.Background(), testEngine(t, "threat"), filepath.Join("testdata", "mini_threats_jddc.tsv"),
 		filepath.Join("testdata", "mini_threats_uss.jsonl"), filepath.Join("testdata", "mini_threats.jsonl"))
 	if err != nil {
 		t.Fatal(err)
@@ -100,14 +96,7 @@ func TestThreatsCounts(t *testing.T) {
 // turn numbers are message numbers, "user" turns are the customer's, and
 // the is_repeat comparison, which only JDDC carries, is left out.
 func TestDetectorsOnUSS(t *testing.T) {
-	lex, err := lexicon.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := testEngine(t, "all")
 	labels, err := LoadLabels(filepath.Join("testdata", "mini_uss_labels.jsonl"))
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"fullqa/internal/classify"
 	"fullqa/internal/conversation"
 	"fullqa/internal/detect"
-	"fullqa/internal/lexicon"
 	"fullqa/internal/scan"
 )
 
@@ -15,18 +14,11 @@ import (
 // with the real embedded model: the model alone calls many plain questions
 // negative.
 func TestEmotionLabelAgreesWithFindings(t *testing.T) {
-	lex, err := lexicon.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
 	model, err := classify.LoadEmotion()
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), model)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := engineWith(t, model)
 	texts := []string{"发票什么时候能开", "退款还没到账", "你们这服务太差了，气死我了", "好的谢谢"}
 	c := &conversation.Conversation{ID: "e"}
 	for _, s := range texts {

@@ -42,13 +42,17 @@ func (s *source) Next() (*conversation.Conversation, error) {
 
 func isBad(err error) bool { var b badRecord; return errors.As(err, &b) }
 
-func engine(t *testing.T) *detect.Engine {
+// engine builds every detector with emotion off.
+func engine(t *testing.T) *detect.Engine { return engineWith(t, nil) }
+
+// engineWith builds every detector with the emotion model emo (nil: off).
+func engineWith(t *testing.T, emo detect.EmotionModel) *detect.Engine {
 	t.Helper()
 	lex, err := lexicon.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), nil)
+	eng, err := detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), emo)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,11 +90,11 @@ func (d *repeatDetector) confirms(in *Input, i int) bool {
 		return false
 	}
 	rest := in.Norm[i][h.End:]
-	if rest == "" || rest[0] < 0x80 && !(rest[0] >= 'a' && rest[0] <= 'z' || rest[0] >= '0' && rest[0] <= '9' || rest[0] == '[') {
+	if rest == "" || rest[0] < 0x80 && !isASCIIAlnum(rest[0]) && rest[0] != '[' {
 		return true // end of message, a space or punctuation
 	}
 	r, _ := utf8.DecodeRuneInString(rest)
-	return isParticle(r) || r == '。' || r == '，'
+	return isParticle(r) || r == '。' // "，" is "," once normalized
 }
 
 func (d *repeatDetector) add(in *Input, msgs []int, why string, out *Output) {

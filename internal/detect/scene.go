@@ -387,7 +387,7 @@ func (d *sceneDetector) counts(in *Input, i, s int, h KeywordHit) bool {
 	if !asciiBounded(norm, h) || overlapsClass(hs, d.scenes[s].except, h) {
 		return false
 	}
-	if in.may(i, d.negated[s].words) && negatedAt(hs, d.negated[s], h.Start) {
+	if in.precededBy(i, d.negated[s], h, 0) { // a negation cue right before ("没有破损")
 		return false
 	}
 	if in.may(i, d.notFor[s]) && clauseHasClass(norm, hs, d.notFor[s], h, false) {
@@ -406,19 +406,6 @@ func (d *sceneDetector) counts(in *Input, i, s int, h KeywordHit) bool {
 func policyLine(norm string, hs []KeywordHit, c ClassID, h KeywordHit) bool {
 	for _, e := range hs {
 		if e.Class == c && e.Start < h.Start && sameClause(norm, int(e.Start), int(h.Start)) {
-			return true
-		}
-	}
-	return false
-}
-
-// negatedAt reports whether a negation cue of t ends exactly at offset at
-// ("没有破损", "无明显划痕"), outside its exceptions (the 没有 of the
-// question "有没有维修点" denies nothing). Only adjacency counts, so
-// "没用几天就坏了" stays a complaint.
-func negatedAt(hs []KeywordHit, t termSet, at int32) bool {
-	for _, e := range hs {
-		if e.Class == t.words && e.End == at && !overlapsClass(hs, t.except, e) {
 			return true
 		}
 	}

@@ -277,8 +277,8 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 		if first[s] < 0 {
 			continue
 		}
-		for _, i := range tallies[s].msgs { // the tally already found them
-			out.Tag(def.name, i)
+		if msgs := tallies[s].msgs; len(msgs) > 0 { // the tally already found them
+			out.Tag(def.name, msgs...)
 		}
 	}
 	for _, name := range d.cfg.Scenes {

@@ -3,6 +3,7 @@ package detect
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -360,6 +361,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 	}
 	msgs := in.Conv.Messages
 	var customer []int // customer message numbers in order
+	var negs []int     // those that are negative
 	for i := range msgs {
 		if msgs[i].Role != conversation.RoleCustomer {
 			continue
@@ -368,6 +370,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		if !d.negative(in, i) {
 			continue
 		}
+		negs = append(negs, i)
 		neg := float64(in.Emotion[i].Neg)
 		sev := conversation.SeverityLow
 		_, strong := in.firstTerm(i, d.strong)
@@ -382,14 +385,15 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 			Evidence: quote(msgs[i].Text), Detail: fmt.Sprintf("negative emotion %.2f", neg),
 			Data: map[string]any{"negative": round2(neg)}})
 	}
-	d.escalating(in, out, customer)
-	d.unaddressed(in, out)
+	d.escalating(in, out, customer, negs)
+	d.unaddressed(in, out, negs)
 }
 
 // escalating fires when the customer's negative probability rises from the
 // first customer message to the worst one in the second half of the chat
-// by at least EscalationRise, ending negative; evidence: both messages.
-func (d *emotionDetector) escalating(in *Input, out *Output, customer []int) {
+// by at least EscalationRise, ending negative (one of negs, the messages
+// Inspect found negative); evidence: both messages.
+func (d *emotionDetector) escalating(in *Input, out *Output, customer, negs []int) {
 	if len(customer) < 3 {
 		return
 	}
@@ -401,7 +405,7 @@ func (d *emotionDetector) escalating(in *Input, out *Output, customer []int) {
 			peak, at = v, i
 		}
 	}
-	if at <= first || peak-start < d.cfg.EscalationRise || !d.negative(in, at) {
+	if at <= first || peak-start < d.cfg.EscalationRise || !slices.Contains(negs, at) {
 		return
 	}
 	out.Add(conversation.Finding{Code: "emotion.escalating", Severity: conversation.SeverityMedium,
@@ -414,12 +418,9 @@ func (d *emotionDetector) escalating(in *Input, out *Output, customer []int) {
 // next AppeaseWithin agent replies do not answer with an apology,
 // appeasement or concrete help. A negative message at the very end with no
 // agent reply after it is left to response.missed and resolution.
-func (d *emotionDetector) unaddressed(in *Input, out *Output) {
+func (d *emotionDetector) unaddressed(in *Input, out *Output, negs []int) {
 	msgs := in.Conv.Messages
-	for i := range msgs {
-		if !d.negative(in, i) {
-			continue
-		}
+	for _, i := range negs {
 		replies, soothed := 0, false
 		last := -1
 		for j := i + 1; j < len(msgs) && replies < d.cfg.AppeaseWithin; j++ {

@@ -62,7 +62,14 @@ func (d *repeatDetector) Inspect(in *Input, out *Output) {
 				return
 			}
 			if h, ok := d.earlierIssue(in, i); ok {
-				d.add(in, []int{i}, "the customer refers to an earlier issue: "+quote(in.Norm[i][h.Start:min(len(in.Norm[i]), int(h.End)+maxIssueGap+9)]), out)
+				// The recalled issue and up to three characters after it,
+				// cut on a character boundary.
+				norm := in.Norm[i]
+				end := min(len(norm), int(h.End)+maxIssueGap+9)
+				for end < len(norm) && !utf8.RuneStart(norm[end]) {
+					end--
+				}
+				d.add(in, []int{i}, "the customer refers to an earlier issue: "+quote(norm[h.Start:end]), out)
 				return
 			}
 			if asked >= 0 {

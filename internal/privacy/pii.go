@@ -53,6 +53,9 @@ func Scan(s string, dst []Span) []Span {
 			continue
 		}
 		if i > 0 && isWordByte(s[i-1]) { // inside a code like "sku123"
+			// Always step past the first byte: a '+' is no token byte, and
+			// not moving on it ("8+128") would loop for ever.
+			i++
 			for i < len(s) && isTokenByte(s[i]) {
 				i++
 			}

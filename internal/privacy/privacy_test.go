@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestVectors checks the recognisers against the shared PII test vectors.
@@ -91,5 +92,31 @@ func TestRedactConfigOff(t *testing.T) {
 	in := "电话13812345678"
 	if got := c.Redact(in); got != in {
 		t.Errorf("mobile off: got %q", got)
+	}
+}
+
+// TestScanPlusAfterWordByte is the hang of issue 11: a '+' after a word
+// byte followed by digits ("8+128", "512GB+12GB") must not stop Scan from
+// advancing. Each case runs under a deadline so a regression fails instead
+// of hanging the suite.
+func TestScanPlusAfterWordByte(t *testing.T) {
+	for _, s := range []string{
+		"8+128", "512GB+12GB", "x+86", "套餐vip+1个月，订单12", "买了x+1个", "a+", "1+",
+		"+86 13812345678", "_+1", "机型8+256G 手机13812345678",
+	} {
+		done := make(chan []Span, 1)
+		go func() { done <- Scan(s, nil) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("Scan(%q) did not return", s)
+		}
+		rdone := make(chan string, 1)
+		go func() { rdone <- Redact(s) }()
+		select {
+		case <-rdone:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("Redact(%q) did not return", s)
+		}
 	}
 }

@@ -122,11 +122,40 @@ func (in *Input) ClearlyNegative(i int) bool {
 	return in.Emotion != nil && in.Emotion[i].Neg >= clearlyNegative
 }
 
+// Satisfaction labels, as written in scan output (messages[].satisfaction):
+// the model's own arg-max on the USS three-class task, before any rule.
+const (
+	SatisfactionDissatisfied = "dissatisfied"
+	SatisfactionNeutral      = "neutral"
+	SatisfactionSatisfied    = "satisfied"
+)
+
+// SatisfactionOf maps the emotion model's label to the satisfaction label
+// it was trained as (negative = dissatisfied, positive = satisfied), or ""
+// for an unknown label.
+func SatisfactionOf(label string) string {
+	switch label {
+	case EmotionNegative:
+		return SatisfactionDissatisfied
+	case EmotionNeutral:
+		return SatisfactionNeutral
+	case EmotionPositive:
+		return SatisfactionSatisfied
+	}
+	return ""
+}
+
 // MessageEmotion is the emotion of one customer message.
 type MessageEmotion struct {
 	Label string  // one of the Emotion constants
 	Score float32 // probability of Label, 0..1
 	Neg   float32 // probability of negative, for curves and severities
+	// Satisfaction and SatisfactionP are the model's own per-turn estimate
+	// (one of the Satisfaction constants and its probability), straight
+	// from the model: Label is made to agree with the findings, this is
+	// not, so an emotion curve can follow the model.
+	Satisfaction  string
+	SatisfactionP float32
 }
 
 // Output collects what detectors report for one conversation.

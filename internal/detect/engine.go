@@ -170,7 +170,7 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 			switch m.Role {
 			case conversation.RoleCustomer:
 				l, p, neg := score(m.Text, prevAgent, prevCustomer)
-				in.Emotion[i] = MessageEmotion{Label: l, Score: p, Neg: neg}
+				in.Emotion[i] = MessageEmotion{Label: l, Score: p, Neg: neg, Satisfaction: SatisfactionOf(l), SatisfactionP: p}
 				prevCustomer = m.Text
 				afterCustomer = true
 			case conversation.RoleAgent, conversation.RoleBot:

@@ -48,6 +48,13 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 			b = append(b, `,"emotion_score":`...)
 			b = appendFloat(b, roundScore(r.Emotion[i].Score))
 		}
+		if r.Emotion != nil && c.Messages[i].Role == conversation.RoleCustomer && r.Emotion[i].Satisfaction != "" {
+			b = append(b, `,"satisfaction":{"label":`...)
+			b = appendString(b, r.Emotion[i].Satisfaction)
+			b = append(b, `,"p":`...)
+			b = appendFloat(b, roundScore(r.Emotion[i].SatisfactionP))
+			b = append(b, '}')
+		}
 		b = append(b, '}')
 	}
 	b = append(b, `],"kpi":`...)

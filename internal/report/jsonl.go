@@ -23,9 +23,16 @@ type jsonFinding struct {
 }
 
 type jsonMessage struct {
-	N            int      `json:"n"`
-	Emotion      string   `json:"emotion,omitempty"`
-	EmotionScore *float64 `json:"emotion_score,omitempty"`
+	N            int               `json:"n"`
+	Emotion      string            `json:"emotion,omitempty"`
+	EmotionScore *float64          `json:"emotion_score,omitempty"`
+	Satisfaction *jsonSatisfaction `json:"satisfaction,omitempty"`
+}
+
+// jsonSatisfaction is the model's own per-turn satisfaction estimate.
+type jsonSatisfaction struct {
+	Label string  `json:"label"`
+	P     float64 `json:"p"`
 }
 
 type jsonTag struct {
@@ -64,6 +71,9 @@ func NewJSONResult(r *scan.Result) JSONResult {
 			out.Messages[i].Emotion = r.Emotion[i].Label
 			s := float64(int(r.Emotion[i].Score*1000+0.5)) / 1000
 			out.Messages[i].EmotionScore = &s
+		}
+		if r.Emotion != nil && r.Conv.Messages[i].Role == conversation.RoleCustomer && r.Emotion[i].Satisfaction != "" {
+			out.Messages[i].Satisfaction = &jsonSatisfaction{Label: r.Emotion[i].Satisfaction, P: roundScore(r.Emotion[i].SatisfactionP)}
 		}
 	}
 	return out

@@ -20,6 +20,16 @@ const (
 	ScenePresale      = "presale"
 )
 
+// SceneTags lists every scene tag the scene detector emits, in its order;
+// reports name them through internal/codebook.
+func SceneTags() []string {
+	out := make([]string, len(sceneDefs))
+	for i, d := range sceneDefs {
+		out[i] = d.name
+	}
+	return out
+}
+
 // sceneDefs lists every scene with its word list and whether only customer
 // messages count: presale questions are asked by customers (an agent's
 // "推荐" is not one), and a quality problem is reported by the customer,

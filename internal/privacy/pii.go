@@ -35,17 +35,44 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
+// Label names the kind in Chinese, as a QA lead reads it in evidence and
+// reports (手机号, 身份证号 …).
+func (k Kind) Label() string {
+	switch k {
+	case KindMobile:
+		return "手机号"
+	case KindIDCard:
+		return "身份证号"
+	case KindBankCard:
+		return "银行卡号"
+	case KindLandline:
+		return "固定电话"
+	case KindAddress:
+		return "地址"
+	}
+	return "未知"
+}
+
 // Span is one full (unmasked) personal value in a text, as byte offsets.
 type Span struct {
 	Kind       Kind
 	Start, End int
 }
 
-// Scan appends to dst every full personal value in s and returns it. A
-// value that is already masked (138****1234) is not found, because the
-// mask breaks the digit run. Numbers right after an order or waybill label
-// ("订单号", "单号") are taken for what the label says.
+// Scan appends to dst every full personal value in s, ordered by where it
+// starts, and returns it. A value that is already masked (138****1234) is
+// not found, because the mask breaks the digit run. Numbers right after an
+// order or waybill label ("订单号", "单号") are taken for what the label says.
 func Scan(s string, dst []Span) []Span {
+	from := len(dst)
+	dst = scanNumbers(s, dst)
+	dst = scanAddresses(s, dst)
+	sortSpans(dst[from:])
+	return dst
+}
+
+// scanNumbers appends the phone, ID, bank card and landline numbers of s.
+func scanNumbers(s string, dst []Span) []Span {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if !isDigit(c) && !(c == '+' && i+1 < len(s) && isDigit(s[i+1])) {
@@ -81,7 +108,20 @@ func Scan(s string, dst []Span) []Span {
 		}
 		i = j
 	}
-	return scanAddresses(s, dst)
+	return dst
+}
+
+// sortSpans orders spans by start, a number before an address starting at
+// the same byte. Numbers and addresses are found by two passes, so an
+// address written before a phone number came after it; Redact, which skips
+// a span that starts inside the one it just masked, then left the address
+// in clear. The lists are short: insertion sort, no allocation.
+func sortSpans(sp []Span) {
+	for i := 1; i < len(sp); i++ {
+		for j := i; j > 0 && sp[j].Start < sp[j-1].Start; j-- {
+			sp[j], sp[j-1] = sp[j-1], sp[j]
+		}
+	}
 }
 
 // Classify returns the kind of a whole token of digits (with hyphens, a

@@ -53,16 +53,37 @@ func (c RedactConfig) Redact(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	last := 0
-	for _, sp := range spans {
-		if !c.wants(sp.Kind) || sp.Start < last {
+	for _, sp := range spans { // ordered by start (Scan)
+		if !c.wants(sp.Kind) || sp.End <= last {
 			continue
 		}
-		b.WriteString(s[last:sp.Start])
-		b.WriteString(Mask(sp.Kind, s[sp.Start:sp.End]))
+		if sp.Start >= last {
+			b.WriteString(s[last:sp.Start])
+			b.WriteString(Mask(sp.Kind, s[sp.Start:sp.End]))
+		} else {
+			// A value that runs on past the one just masked (a house number
+			// written straight after a phone number): mask the rest whole.
+			b.WriteString(maskRest(sp.Kind, s[last:sp.End]))
+		}
 		last = sp.End
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// maskRest masks the tail of a value whose head overlapped a value already
+// masked: an address tail becomes "***", a number tail loses every digit.
+func maskRest(k Kind, v string) string {
+	if k == KindAddress {
+		return "***"
+	}
+	b := []byte(v)
+	for i, c := range b {
+		if isDigit(c) {
+			b[i] = '*'
+		}
+	}
+	return string(b)
 }
 
 // Mask returns the masked form of one value of kind k.

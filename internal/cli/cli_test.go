@@ -228,6 +228,14 @@ func TestScanRedact(t *testing.T) {
 	if code != ExitOK || strings.Contains(out, "13812345678") {
 		t.Errorf("text report leaks the number:\n%s", out)
 	}
+	// Without --redact nothing is masked: the evidence shows the value as
+	// the quoted message does, and names its kind.
+	for _, format := range []string{"jsonl", "text", "html"} {
+		code, out, _ = run(t, in, "scan", "-", "--format", format)
+		if code != ExitOK || strings.Contains(out, "138****5678") || !strings.Contains(out, "手机号：") {
+			t.Errorf("%s without --redact: evidence must be in clear and name the kind:\n%s", format, out)
+		}
+	}
 }
 
 // TestSampleCommand checks the review queue end to end.

@@ -1,7 +1,9 @@
 package detect
 
 import (
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/privacy"
@@ -36,17 +38,58 @@ func (d *privacyDetector) Inspect(in *Input, out *Output) {
 			continue
 		}
 		norm := in.Norm[i]
+		var first privacy.Span
+		var kinds []privacy.Kind
 		for _, sp := range privacy.Scan(norm, buf[:0]) {
 			if (sp.Kind == privacy.KindMobile || sp.Kind == privacy.KindLandline) && thirdParty(norm[:sp.Start]) {
 				continue
 			}
-			v := norm[sp.Start:sp.End]
-			out.Add(conversation.Finding{Code: "privacy.pii_leak", Severity: conversation.SeverityHigh,
-				Messages: []int{i}, Evidence: privacy.Mask(sp.Kind, v),
-				Detail: "agent message shows the customer's " + sp.Kind.String() + " in full"})
-			break
+			if len(kinds) == 0 {
+				first = sp
+			}
+			if !slices.Contains(kinds, sp.Kind) {
+				kinds = append(kinds, sp.Kind)
+			}
 		}
+		if len(kinds) == 0 {
+			continue
+		}
+		labels := make([]string, len(kinds))
+		names := make([]string, len(kinds))
+		for k, kind := range kinds {
+			labels[k], names[k] = kind.Label(), kind.String()
+		}
+		// The evidence is the value in its sentence, as written: masked
+		// only when the run masks everything it writes (--redact), like the
+		// message it quotes. The kinds are named in the evidence and the
+		// detail, so a reviewer sees what leaked without reading digits.
+		out.Add(conversation.Finding{Code: "privacy.pii_leak", Severity: conversation.SeverityHigh,
+			Messages: []int{i}, Evidence: strings.Join(labels, "、") + "：" + piiQuote(in, i, first),
+			Detail: "agent message shows the customer's " + strings.Join(labels, "、") + " (" + strings.Join(names, ", ") + ") in full",
+			Data:   map[string]any{"kinds": names}})
 	}
+}
+
+// piiQuote quotes the message holding a personal value: a short message
+// whole, a long one from far enough before the value that a redacting
+// writer still recognises it (an address needs its city and road, up to
+// privacy.AddressLookback bytes before the house number) to the end of the
+// value's clause.
+func piiQuote(in *Input, i int, sp privacy.Span) string {
+	if orig := in.Conv.Messages[i].Text; utf8.RuneCountInString(orig) <= 60 {
+		return strings.TrimSpace(orig)
+	}
+	s := in.Norm[i]
+	start := max(0, sp.Start-privacy.AddressLookback)
+	for start > 0 && !utf8.RuneStart(s[start]) {
+		start--
+	}
+	end := sp.End
+	for n := 0; n < 20 && end < len(s) && !isClauseBreak(s[end]); n++ {
+		_, size := utf8.DecodeRuneInString(s[end:])
+		end += size
+	}
+	return s[start:end]
 }
 
 // hasDigitRun reports whether s has two digits in a row, the least any

@@ -5,10 +5,11 @@ import (
 	"unicode/utf8"
 )
 
-// addressLookback is how far (in bytes, about twenty Chinese characters)
+// AddressLookback is how far (in bytes, about twenty Chinese characters)
 // before a house number the road and the city or district must appear
-// for the text to be a detailed address.
-const addressLookback = 60
+// for the text to be a detailed address. A quote of an address that keeps
+// this much text before the house number is still recognised (and masked).
+const AddressLookback = 60
 
 // scanAddresses appends the house-number part of detailed addresses
 // ("…市…区建国路88号3单元502室" → the span "88号3单元502室"): a number with
@@ -26,7 +27,7 @@ func scanAddresses(s string, dst []Span) []Span {
 		for start > 0 && isDigit(s[start-1]) {
 			start--
 		}
-		from := start - addressLookback
+		from := start - AddressLookback
 		if from < 0 {
 			from = 0
 		}

@@ -28,6 +28,9 @@ type Env struct {
 	Log    *slog.Logger
 	// StderrIsTerminal enables the progress bar by default.
 	StderrIsTerminal bool
+	// Getenv reads the environment (secret_env in alert channels); nil
+	// means os.Getenv.
+	Getenv func(string) string
 }
 
 // Run dispatches args (without the program name) and returns the exit code.
@@ -45,6 +48,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return runEval(ctx, args[1:], env)
 	case "train":
 		return runTrain(ctx, args[1:], env)
+	case "alert":
+		return runAlert(ctx, args[1:], env)
 	case "help", "-h", "--help":
 		usage(env.Stdout)
 		return ExitOK
@@ -65,6 +70,7 @@ commands:
   eval detectors  measure detectors against the labelled JDDC dev set
   eval emotion    measure the emotion model on uss_jddc (5-fold CV by dialogue)
   train emotion   retrain the emotion model from ../shared/data (deterministic)
+  alert test CH   send a sample alert to one configured channel and print the answer
   help            show this help
 
 Run "fullqa COMMAND -h" for a command's flags.

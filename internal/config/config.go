@@ -14,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"fullqa/internal/alert"
 	"fullqa/internal/detect"
 	"fullqa/internal/ingest"
 	"fullqa/internal/lexicon"
@@ -33,6 +34,8 @@ type Config struct {
 	// Score holds the scorecard, KPI rules, teams and vendor contracts
 	// (top-level keys scorecard, kpi, teams, contracts).
 	Score score.Config `yaml:",inline"`
+	// Alerts sends findings to DingTalk, WeCom, Feishu and webhooks.
+	Alerts alert.Config `yaml:"alerts"`
 }
 
 // Ingest configures the importers.
@@ -69,6 +72,7 @@ func Default() Config {
 		Scan:   Scan{Riskiest: 20},
 		Detect: detect.DefaultConfig(),
 		Score:  score.DefaultConfig(),
+		Alerts: alert.DefaultConfig(),
 	}
 }
 
@@ -121,6 +125,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Score.Validate(); err != nil {
+		return err
+	}
+	if err := c.Alerts.Validate(); err != nil {
 		return err
 	}
 	return c.Detect.Validate()

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"fullqa/internal/alert"
+	"fullqa/internal/config"
+)
+
+// runAlert implements `fullqa alert test CHANNEL`: it sends a sample alert
+// to one configured channel and prints the platform's answer, so a
+// merchant can check a robot's URL and secret before relying on it.
+func runAlert(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 || args[0] != "test" {
+		fmt.Fprintln(env.Stderr, "usage: fullqa alert test CHANNEL [--config fullqa.yaml]")
+		return ExitUsage
+	}
+	fs := flag.NewFlagSet("alert test", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	path := fs.String("config", "", "YAML config file with alerts.channels")
+	pos, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return ExitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(env.Stderr, "usage: fullqa alert test CHANNEL [--config fullqa.yaml]")
+		return ExitUsage
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitUsage
+	}
+	var cc *alert.ChannelConfig
+	for i := range cfg.Alerts.Channels {
+		if cfg.Alerts.Channels[i].Name == pos[0] {
+			cc = &cfg.Alerts.Channels[i]
+		}
+	}
+	if cc == nil {
+		fmt.Fprintf(env.Stderr, "fullqa: alert test: no channel %q under alerts.channels\n", pos[0])
+		return ExitUsage
+	}
+	getenv := env.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	ch, err := alert.NewChannel(*cc, &http.Client{Timeout: 15 * time.Second}, getenv, time.Now)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitUsage
+	}
+	a := alert.Alert{Key: "fullqa-test", Code: "threat.escalation", Name: "测试告警（fullqa alert test）",
+		Severity: "high", ConversationID: "test-0001", Message: 0, Vendor: "v-test", Agent: "a-test",
+		Evidence: "这是一条测试告警：再不处理我就去12315投诉", Detail: "fullqa alert test 发送的示例，无需处理", At: time.Now()}
+	reply, err := ch.Sender.Send(ctx, alert.Render(a))
+	fmt.Fprintf(env.Stdout, "channel %s (%s): platform answered: %s\n", cc.Name, cc.Type, reply)
+	if err != nil {
+		var se *alert.SendError
+		if errors.As(err, &se) && se.Retryable {
+			fmt.Fprintf(env.Stderr, "fullqa: alert test: %v (temporary: try again)\n", err)
+		} else {
+			fmt.Fprintf(env.Stderr, "fullqa: alert test: %v\n", err)
+		}
+		return ExitError
+	}
+	fmt.Fprintln(env.Stdout, "ok: the sample alert was accepted")
+	return ExitOK
+}

@@ -77,16 +77,19 @@ func TestHTMLReportInBrowser(t *testing.T) {
 		t.Errorf("rendered DOM has %d svg charts, want at least 5 (codes, scores, three trends)", n)
 	}
 	for _, want := range []string{
-		`<b id="total-conversations">12</b>`, // conversations
-		"87.8",                               // mean score 1053/12
-		"453.4s",                             // first response 4081/9
-		"40.0%",                              // 3分钟响应率 4/10
-		"72.7%",                              // 回复率 8/11
-		"compliance.off_platform",            // findings by code
-		"missed 未达标",                         // v1 and v2 contracts
-		"2026-11-02",                         // daily trend label
-		"k11",                                // riskiest conversation
-		"加我微信私聊",                             // its evidence, in Chinese
+		`<b id="total-conversations">12</b>`,                // conversations
+		"87.8",                                              // mean score 1053/12
+		"453.4s",                                            // first response 4081/9
+		"40.0%",                                             // 3分钟响应率 4/10
+		"72.7%",                                             // 回复率 8/11
+		"compliance.off_platform",                           // findings by code
+		"未达标",                                               // v1 and v2 contracts
+		"样本不足",                                              // v1 satisfaction on four ratings
+		"引导站外交易",                                            // the code's Chinese name
+		`id="kpi-team"`, `id="kpi-vendor"`, `id="kpi-shop"`, // the team, vendor and shop views
+		"2026-11-02", // daily trend label
+		"k11",        // riskiest conversation
+		"加我微信私聊",     // its evidence, in Chinese
 	} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("rendered DOM lacks %q", want)

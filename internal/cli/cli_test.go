@@ -122,7 +122,7 @@ func TestScanBadRecords(t *testing.T) {
 	}
 	_ = out
 	code, out, _ = run(t, "", "scan", bad)
-	if code != ExitOK || !strings.Contains(out, "bad records    8") {
+	if code != ExitOK || !strings.Contains(out, "坏记录  8 (未质检") {
 		t.Errorf("text report must count bad records (exit %d):\n%s", code, out)
 	}
 }

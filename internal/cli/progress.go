@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -49,7 +50,21 @@ func (p *progress) tick() {
 	p.draw(now, false)
 }
 
+// progressWidth is the most columns a progress line takes: it must fit an
+// 80-column terminal without wrapping, or every redraw scrolls a line.
+const progressWidth = 79
+
+// draw redraws the line in place: carriage return, the line, and "erase
+// to the end of the line" so a shorter line leaves no debris.
 func (p *progress) draw(now time.Time, final bool) {
+	io.WriteString(p.w, "\r"+p.line(now, final)+"\x1b[K")
+	if final {
+		fmt.Fprintln(p.w)
+	}
+}
+
+// line is the progress text, at most progressWidth columns (all ASCII).
+func (p *progress) line(now time.Time, final bool) string {
 	el := now.Sub(p.start).Seconds()
 	if el <= 0 {
 		el = 1e-9
@@ -58,32 +73,27 @@ func (p *progress) draw(now time.Time, final bool) {
 	rate := float64(n) / el
 	read := p.read.Load()
 	mbs := float64(read) / el / 1e6
+	var l string
 	if p.total > 0 {
 		frac := float64(read) / float64(p.total)
 		if frac > 1 {
 			frac = 1
 		}
-		const width = 30
+		const width = 20
 		filled := int(frac * width)
-		bar := make([]byte, width)
-		for i := range bar {
-			if i < filled {
-				bar[i] = '='
-			} else {
-				bar[i] = ' '
-			}
-		}
+		bar := strings.Repeat("=", filled) + strings.Repeat(" ", width-filled)
 		eta := "--"
 		if frac > 0 && !final {
 			eta = (time.Duration((el/frac - el) * float64(time.Second))).Round(time.Second).String()
 		}
-		fmt.Fprintf(p.w, "\r[%s] %5.1f%%  %d conv  %.0f conv/s  %.1f MB/s  ETA %s   ", bar, frac*100, n, rate, mbs, eta)
+		l = fmt.Sprintf("[%s] %5.1f%% %d conv %.0f/s %.1f MB/s ETA %s", bar, frac*100, n, rate, mbs, eta)
 	} else {
-		fmt.Fprintf(p.w, "\r%d conv  %.0f conv/s  %.1f MB/s   ", n, rate, mbs)
+		l = fmt.Sprintf("%d conv %.0f conv/s %.1f MB/s", n, rate, mbs)
 	}
-	if final {
-		fmt.Fprintln(p.w)
+	if len(l) > progressWidth {
+		l = l[:progressWidth]
 	}
+	return l
 }
 
 func (p *progress) finish() {

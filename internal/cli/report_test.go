@@ -66,7 +66,7 @@ func TestReportJSONKPIs(t *testing.T) {
 	for key, want := range map[string]any{
 		"conversations": 12.0, "first_response_n": 9.0, "no_human_reply": 2.0, "rounds": 15.0, "slow_rounds": 4.0,
 		"response_rate_3m": 0.4, "answer_ratio": 0.8, "consulted": 11.0, "received": 9.0, "satisfaction": 0.5,
-		"mean_score": 87.75, "fatal": 1.0, "refunds": 1.0, "long_conversations": 1.0,
+		"mean_score": 87.8, "fatal": 1.0, "refunds": 1.0, "long_conversations": 1.0,
 	} {
 		if got := rep.Total[key]; got != want {
 			t.Errorf("total.%s = %v, want %v", key, got, want)

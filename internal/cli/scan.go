@@ -30,6 +30,8 @@ type scanFlags struct {
 	cpuProfile                              string
 	memProfile                              string
 	redact                                  bool
+	lang, logLevel                          string
+	verbose                                 bool
 	sampleN                                 int
 	sampleRandom                            float64
 	sampleSeed                              uint64
@@ -82,8 +84,27 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 	fs.BoolVar(&f.redact, "redact", false, "mask personal data (phone, ID card, bank card, address) in all output")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for performance work)")
 	fs.StringVar(&f.memProfile, "memprofile", "", "write an allocation profile to this file at the end (for performance work)")
+	fs.StringVar(&f.lang, "lang", "", "report language: zh or en (default from config: zh)")
+	fs.BoolVar(&f.verbose, "v", false, "log the run's summary (rate, counts) to stderr")
+	fs.StringVar(&f.logLevel, "log-level", "", "log to stderr at this level: debug, info, warn or error (default: no log)")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
+		return ExitUsage
+	}
+	formatSet := false
+	fs.Visit(func(fl *flag.Flag) { formatSet = formatSet || fl.Name == "format" })
+	if !formatSet && f.out != "" {
+		inferred, ok := formatFromExt(f.out, formats)
+		if !ok {
+			fmt.Fprintf(env.Stderr, "fullqa %s: cannot tell the output format from %q; give --format (%s) or an extension .%s\n",
+				cmd, f.out, strings.Join(formats, ", "), strings.Join(extensionsOf(formats), ", ."))
+			return ExitUsage
+		}
+		f.format = inferred
+	}
+	logger, err := newLogger(env, f.verbose, f.logLevel)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa %s: %v\n", cmd, err)
 		return ExitUsage
 	}
 	if len(files) == 0 {
@@ -92,6 +113,12 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 	}
 	if cmd == "sample" && (f.sampleN <= 0 || f.sampleRandom < 0 || f.sampleRandom > 1) {
 		fmt.Fprintln(env.Stderr, "fullqa sample: --n must be positive and --random between 0 and 1")
+		return ExitUsage
+	}
+	if cmd == "sample" && f.format == "xlsx" && f.sampleN > sample.MaxXLSXRows {
+		// Refused before the scan, not after an hour of it.
+		fmt.Fprintf(env.Stderr, "fullqa sample: --n %d does not fit one Excel sheet (at most %d rows); use --format jsonl or a smaller --n\n",
+			f.sampleN, sample.MaxXLSXRows)
 		return ExitUsage
 	}
 	okFormat := false
@@ -155,7 +182,7 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 			}
 		}()
 	}
-	r := &scanRun{env: env, cfg: cfg, flags: &f, eng: eng,
+	r := &scanRun{env: env, log: logger, cfg: cfg, flags: &f, eng: eng,
 		builder: report.NewBuilder(cfg.Score, cfg.Scan.Riskiest, f.format == "xlsx" && cmd != "sample")}
 	if cmd == "sample" {
 		r.sampler = sample.New(sample.Options{N: f.sampleN, Random: f.sampleRandom, Seed: f.sampleSeed})
@@ -184,6 +211,9 @@ func applyScanFlags(cfg *config.Config, f *scanFlags) {
 	}
 	if f.timeLayout != "" {
 		cfg.Ingest.Columns.TimeLayout = f.timeLayout
+	}
+	if f.lang != "" {
+		cfg.Lang = f.lang
 	}
 	c := &cfg.Ingest.Columns
 	for k, v := range f.columns {

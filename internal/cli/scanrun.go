@@ -2,16 +2,18 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"time"
 
+	"fullqa/internal/codebook"
 	"fullqa/internal/config"
 	"fullqa/internal/detect"
 	"fullqa/internal/ingest"
@@ -26,6 +28,7 @@ var errStrict = errors.New("bad record in --strict mode")
 // scanRun is one invocation of scan.
 type scanRun struct {
 	env     Env
+	log     *slog.Logger // the run's summary; discards unless -v or --log-level
 	cfg     config.Config
 	flags   *scanFlags
 	eng     *detect.Engine
@@ -33,7 +36,11 @@ type scanRun struct {
 	sampler *sample.Sampler // set for `fullqa sample`
 	jsonl   *report.JSONL
 	rejects *bufio.Writer
-	shown   int
+	// rejectHead is the current input's header row (CSV inputs), written
+	// before its first reject so the reject file can be fixed and re-fed;
+	// headWritten is the header the reject file has last been given.
+	rejectHead, headWritten []byte
+	shown                   int
 }
 
 const maxShownErrors = 50
@@ -89,7 +96,9 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 	for i, f := range files {
 		names[i] = filepath.Base(f)
 	}
-	rep := s.builder.Finish("fullqa 质检报告 · "+strings.Join(names, ", "), s.cfg.Timezone, time.Now())
+	lang, _ := codebook.ParseLang(s.cfg.Lang) // checked by Validate
+	rep := s.builder.Finish(report.DefaultTitle(lang, names), s.cfg.Timezone, time.Now())
+	rep.Lang = lang
 	sum := rep.Summary
 	var err error
 	if s.sampler != nil {
@@ -110,7 +119,7 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 		fmt.Fprintf(s.env.Stderr, "… and %d more bad records\n", s.shown-maxShownErrors)
 	}
 	el := time.Since(start)
-	s.env.Log.Info("scan done", "conversations", sum.Conversations, "messages", sum.Messages,
+	s.log.Info("scan done", "conversations", sum.Conversations, "messages", sum.Messages,
 		"findings", sum.Findings, "bad_records", sum.Rejected,
 		"seconds", fmt.Sprintf("%.2f", el.Seconds()),
 		"conv_per_s", fmt.Sprintf("%.0f", float64(sum.Conversations)/el.Seconds()),
@@ -139,6 +148,10 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 	rd, err := ingest.Open(name, countingReader{r: src, n: &read}, opts)
 	if err != nil {
 		return err
+	}
+	s.rejectHead = nil
+	if h, ok := rd.(interface{ RejectHeader() []byte }); ok {
+		s.rejectHead = h.RejectHeader()
 	}
 	show := (s.env.StderrIsTerminal || s.flags.progress) && !s.flags.noProgress
 	prog := newProgress(s.env.Stderr, size, &read, show)
@@ -181,6 +194,11 @@ func (s *scanRun) reject(err error) error {
 	}
 	var re *ingest.RecordError
 	if errors.As(err, &re) && s.rejects != nil && len(re.Raw) > 0 {
+		if len(s.rejectHead) > 0 && !bytes.Equal(s.rejectHead, s.headWritten) {
+			s.rejects.Write(s.rejectHead)
+			s.rejects.WriteByte('\n')
+			s.headWritten = s.rejectHead
+		}
 		s.rejects.Write(re.Raw)
 		if re.Raw[len(re.Raw)-1] != '\n' {
 			s.rejects.WriteByte('\n')

@@ -41,7 +41,7 @@ func TestReportXLSX(t *testing.T) {
 		t.Errorf("summary cells: %v", cell)
 	}
 	agents, _ := f.GetRows("客服 Agents")
-	if len(agents) != 4 || agents[1][0] != "a1" { // header + a1, a2, a3
+	if len(agents) != 4 || agents[1][0] != "a3" { // header + a3, a2, a1 (by volume)
 		t.Errorf("agents sheet: %v", agents)
 	}
 	days, _ := f.GetRows("每日KPI By day")

@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"fullqa/internal/alert"
+	"fullqa/internal/codebook"
 	"fullqa/internal/detect"
 	"fullqa/internal/ingest"
 	"fullqa/internal/lexicon"
@@ -25,10 +26,13 @@ import (
 // Config is the whole configuration.
 type Config struct {
 	// Timezone for timestamps without a zone and for days in reports.
-	Timezone string        `yaml:"timezone"`
-	Ingest   Ingest        `yaml:"ingest"`
-	Scan     Scan          `yaml:"scan"`
-	Detect   detect.Config `yaml:"detect"`
+	Timezone string `yaml:"timezone"`
+	// Lang is the language of the text, HTML and xlsx reports: zh (the
+	// default) or en; names come from internal/codebook.
+	Lang   string        `yaml:"lang"`
+	Ingest Ingest        `yaml:"ingest"`
+	Scan   Scan          `yaml:"scan"`
+	Detect detect.Config `yaml:"detect"`
 	// Lexicon adds to, removes from or replaces the built-in word lists.
 	Lexicon lexicon.Overrides `yaml:"lexicon"`
 	// Score holds the scorecard, KPI rules, teams and vendor contracts
@@ -67,6 +71,7 @@ type Scan struct {
 func Default() Config {
 	return Config{
 		Timezone: "Asia/Shanghai",
+		Lang:     string(codebook.ZH),
 		Ingest: Ingest{Gap: detect.Duration(ingest.DefaultGap), MaxLine: ingest.DefaultMaxLine,
 			Redact: Redact{RedactConfig: privacy.DefaultRedactConfig()}},
 		Scan:   Scan{Riskiest: 20},
@@ -108,6 +113,9 @@ func decode(data []byte, cfg *Config) error {
 func (c Config) Validate() error {
 	if _, err := c.Location(); err != nil {
 		return err
+	}
+	if _, err := codebook.ParseLang(c.Lang); err != nil {
+		return fmt.Errorf("lang: %w", err)
 	}
 	if c.Ingest.Format != "" {
 		ok := false

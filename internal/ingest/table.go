@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -73,6 +74,7 @@ type tableReader struct {
 	opts  *Options
 	col   map[string]int // canonical field → column index
 	roles map[string]conversation.Role
+	head  []byte // the header row, CSV-encoded, for the reject file
 	sess  *sessionizer
 	eof   bool
 }
@@ -92,7 +94,8 @@ func newTableReader(name string, br *bufio.Reader, format string, opts *Options)
 	if err != nil {
 		return nil, fmt.Errorf("%s:1: header: %w", name, err)
 	}
-	r := &tableReader{name: name, cr: cr, opts: opts, col: map[string]int{}, roles: map[string]conversation.Role{}}
+	r := &tableReader{name: name, cr: cr, opts: opts, col: map[string]int{}, roles: map[string]conversation.Role{},
+		head: csvLine(header, cr.Comma)}
 	for k, v := range defaultRoles {
 		r.roles[k] = v
 	}
@@ -153,6 +156,21 @@ func (r *tableReader) field(rec []string, name string) string {
 	return ""
 }
 
+// RejectHeader is the input's header row, which a reject file starts with
+// so that it can be fixed and fed again; nil for an empty input.
+func (r *tableReader) RejectHeader() []byte { return r.head }
+
+// csvLine encodes one record as a CSV (or TSV) line without its line
+// end, quoting fields as needed, so a rejected row reads back as it was.
+func csvLine(rec []string, comma rune) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Comma = comma
+	w.Write(rec)
+	w.Flush()
+	return bytes.TrimRight(b.Bytes(), "\r\n")
+}
+
 func (r *tableReader) Next() (*conversation.Conversation, error) {
 	for {
 		if c, err, ok := r.sess.pop(); ok {
@@ -182,7 +200,7 @@ func (r *tableReader) Next() (*conversation.Conversation, error) {
 
 // row converts one CSV row into a message and hands it to the sessionizer.
 func (r *tableReader) row(rec []string, line int) {
-	raw := []byte(strings.Join(rec, string(r.cr.Comma)))
+	raw := csvLine(rec, r.cr.Comma)
 	// The conversation the row belongs to, so that a bad row rejects its
 	// whole conversation rather than renumbering it.
 	key := r.field(rec, "customer")

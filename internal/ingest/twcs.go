@@ -29,7 +29,11 @@ type twcsReader struct {
 	threads []*conversation.Conversation
 	errs    []error
 	pos     int
+	head    []byte // the header row, for the reject file
 }
+
+// RejectHeader is the input's header row, which a reject file starts with.
+func (r *twcsReader) RejectHeader() []byte { return r.head }
 
 type tweet struct {
 	id, author, text, parent string
@@ -57,7 +61,7 @@ func newTWCSReader(name string, br *bufio.Reader, opts *Options) (*twcsReader, e
 			return nil, fmt.Errorf("%s:1: header: no %s column", name, need)
 		}
 	}
-	r := &twcsReader{name: name}
+	r := &twcsReader{name: name, head: csvLine(header, ',')}
 	var tweets []*tweet
 	byID := map[string]*tweet{}
 	for {
@@ -80,7 +84,7 @@ func newTWCSReader(name string, br *bufio.Reader, opts *Options) (*twcsReader, e
 			}
 			return ""
 		}
-		raw := []byte(strings.Join(rec, ","))
+		raw := csvLine(rec, ',')
 		bad := func(field, msg string) {
 			r.errs = append(r.errs, &RecordError{File: name, Line: line, Field: field, Msg: msg, Raw: raw})
 		}

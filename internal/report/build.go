@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"fullqa/internal/codebook"
 	"fullqa/internal/conversation"
 	"fullqa/internal/scan"
 	"fullqa/internal/score"
@@ -108,6 +109,7 @@ func (b *Builder) Add(r *scan.Result) {
 // Report is a finished aggregation, what every writer renders.
 type Report struct {
 	Title     string
+	Lang      codebook.Lang // the language of headings and names; "" is Chinese
 	Generated time.Time
 	Timezone  string
 	From, To  string // first and last day with timestamps
@@ -145,6 +147,11 @@ func (b *Builder) Finish(title, tz string, now time.Time) *Report {
 		}
 	}
 	return rep
+}
+
+// DefaultTitle is the report title over the named inputs, in lang.
+func DefaultTitle(lang codebook.Lang, inputs []string) string {
+	return label("title", lang) + " · " + strings.Join(inputs, ", ")
 }
 
 func joinInts(xs []int) string {

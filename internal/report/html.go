@@ -8,13 +8,17 @@ import (
 	"sort"
 	"strings"
 
+	"fullqa/internal/codebook"
+	"fullqa/internal/conversation"
 	"fullqa/internal/score"
 )
 
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// HTML renders the one-file HTML report. Its template is embedded and
+// HTML renders the one-file HTML report in the report's language, with
+// finding codes, tags, severities and KPIs named and explained from
+// internal/codebook. Its template is embedded and
 // parsed when the writer is made, so a broken template fails at start-up,
 // not after a long scan.
 type HTML struct {
@@ -33,6 +37,16 @@ func NewHTML() (*HTML, error) {
 		"fptr":     fptr,
 		"pptr":     pptr,
 		"fnum":     fnum,
+		"name":     codebook.Name,
+		"explain":  codebook.Explain,
+		"sevname": func(s conversation.Severity, lang codebook.Lang) string {
+			return codebook.Name(s.String(), lang)
+		},
+		"L":        label,
+		"groupkey": groupKey,
+		"cstatus":  contractStatus,
+		"tstatus":  targetStatus,
+		"rounded":  func(k score.KPIs) score.KPIs { return k.Rounded() },
 		"fgap": func(v *float64) string {
 			if v == nil {
 				return ""
@@ -55,6 +69,8 @@ func NewHTML() (*HTML, error) {
 
 type htmlData struct {
 	R          *Report
+	Lang       codebook.Lang
+	HTMLLang   string // the <html lang> attribute
 	S          *Summary
 	CodeChart  template.HTML
 	ScoreChart template.HTML
@@ -64,9 +80,15 @@ type htmlData struct {
 	FirstTrend template.HTML
 	Severities []sevCount
 	Tags       []CodeCount
-	Agents     []score.KPIs
-	Vendors    []score.KPIs
+	Groups     []kpiGroup // agent, team, vendor and shop tables
 	Days       []score.KPIs
+}
+
+// kpiGroup is one KPI table of the HTML report: a dimension's title, the
+// head of its key column and its rows (by volume).
+type kpiGroup struct {
+	ID, Title, KeyHead string
+	Rows               []score.KPIs
 }
 
 type sevCount struct {
@@ -77,11 +99,20 @@ type sevCount struct {
 // Write renders the report.
 func (h *HTML) Write(w io.Writer, r *Report) error {
 	s := r.Summary
-	d := htmlData{R: r, S: s, Agents: r.By["agent"], Vendors: r.By["vendor"]}
+	lang := r.Lang
+	d := htmlData{R: r, S: s, Lang: lang, HTMLLang: "zh-CN"}
+	if lang == codebook.EN {
+		d.HTMLLang = "en"
+	}
+	for _, dim := range []string{"agent", "team", "vendor", "shop"} {
+		if rows := r.By[dim]; len(rows) > 0 {
+			d.Groups = append(d.Groups, kpiGroup{ID: "kpi-" + dim, Title: label("KPIs by "+dim, lang), KeyHead: label(dim, lang), Rows: rows})
+		}
+	}
 	var labels []string
 	var values []float64
 	for _, c := range s.Codes() {
-		labels = append(labels, c.Code)
+		labels = append(labels, codebook.Name(c.Code, lang))
 		values = append(values, float64(c.Count))
 	}
 	d.CodeChart = barChart(labels, values, "")
@@ -109,11 +140,12 @@ func (h *HTML) Write(w io.Writer, r *Report) error {
 		reply = append(reply, pctOf(k.ReplyRate))
 		neg = append(neg, pctOf(k.NegativeShare))
 	}
-	d.ScoreTrend = lineChart(days, []series{{"平均分 mean score", score}}, 100, "")
-	d.RespTrend = lineChart(days, []series{{"3分钟响应率 %", rate3}, {"回复率 %", reply}}, 100, "%")
+	kn := func(k string) string { return codebook.Name(k, lang) }
+	d.ScoreTrend = lineChart(days, []series{{kn("mean_score"), score}}, 100, "")
+	d.RespTrend = lineChart(days, []series{{kn("response_rate_3m") + " %", rate3}, {kn("reply_rate") + " %", reply}}, 100, "%")
 	// Percentages and seconds get their own axes.
-	d.EmoTrend = lineChart(days, []series{{"负面情绪占比 % of customer messages", neg}}, 100, "%")
-	d.FirstTrend = lineChart(days, []series{{"首响 first response s", first}}, 0, "s")
+	d.EmoTrend = lineChart(days, []series{{kn("negative_share") + " %", neg}}, 100, "%")
+	d.FirstTrend = lineChart(days, []series{{kn("first_response_s"), first}}, 0, "s")
 	for _, sev := range severities {
 		d.Severities = append(d.Severities, sevCount{sev, s.BySeverity[sev]})
 	}

@@ -28,6 +28,17 @@ func WriteJSON(w io.Writer, r *Report) error {
 	out := KPIReport{Schema: "fullqa.kpi/v1", Generated: r.Generated.Format("2006-01-02T15:04:05Z07:00"),
 		Timezone: r.Timezone, From: r.From, To: r.To, BadRecords: r.Summary.Rejected, Total: r.Total, By: r.By,
 		Contracts: r.Contracts, FindingsBy: r.Summary.ByCode, ScoreBucket: r.Summary.ScoreBuckets}
+	// Figures rounded for display: seconds to a tenth, ratios to four
+	// decimals (KPIs.Rounded); contracts are rounded by Check.
+	out.Total = r.Total.Rounded()
+	out.By = make(map[string][]score.KPIs, len(r.By))
+	for dim, rows := range r.By {
+		rr := make([]score.KPIs, len(rows))
+		for i, k := range rows {
+			rr[i] = k.Rounded()
+		}
+		out.By[dim] = rr
+	}
 	if out.Contracts == nil {
 		out.Contracts = []score.ContractResult{}
 	}

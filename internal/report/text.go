@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
+	"fullqa/internal/codebook"
 	"fullqa/internal/conversation"
 	"fullqa/internal/score"
 )
@@ -13,92 +15,92 @@ import (
 // severities in display order, most serious first.
 var severities = []string{"critical", "high", "medium", "low", "info"}
 
-// WriteText writes the human report: totals, counts by code and severity,
-// KPIs (total, by day, by agent, by vendor), contract results, and the
-// riskiest conversations with their evidence quoted. Output is
-// deterministic so it can be diffed and golden-tested.
+// WriteText writes the human report in r.Lang: totals, counts by severity
+// and code (named and explained from internal/codebook), KPIs (total, by
+// day, agent, team, vendor, shop), contract results, and the riskiest
+// conversations with their evidence quoted. Tables are padded by display
+// width. Output is deterministic so it can be diffed and golden-tested.
 func WriteText(w io.Writer, r *Report) error {
-	s := r.Summary
+	s, lang := r.Summary, r.Lang
+	L := func(k string) string { return label(k, lang) }
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n%s\n\n", r.Title, strings.Repeat("=", displayWidth(r.Title)))
-	fmt.Fprintf(&b, "conversations  %d\nmessages       %d\nfindings       %d\nmean score     %.1f\n",
-		s.Conversations, s.Messages, s.Findings, s.MeanScore())
+	head := &table{}
+	head.add(L("conversations"), strconv.Itoa(s.Conversations))
+	head.add(L("messages"), strconv.Itoa(s.Messages))
+	head.add(L("findings"), strconv.Itoa(s.Findings))
+	head.add(L("mean score"), fmt.Sprintf("%.1f", s.MeanScore()))
 	if r.From != "" {
-		fmt.Fprintf(&b, "period         %s – %s (%s)\n", r.From, r.To, r.Timezone)
+		head.add(L("period"), fmt.Sprintf("%s – %s (%s)", r.From, r.To, r.Timezone))
 	}
 	if s.Rejected > 0 {
-		fmt.Fprintf(&b, "bad records    %d (not scanned; see errors / --rejects)\n", s.Rejected)
+		head.add(L("bad records"), fmt.Sprintf("%d (%s)", s.Rejected, L("bad records note")))
 	}
-	b.WriteString("\nby severity\n")
-	for _, sev := range severities {
-		if n := s.BySeverity[sev]; n > 0 {
-			fmt.Fprintf(&b, "  %-10s %6d\n", sev, n)
+	head.write(&b)
+	b.WriteString("\n" + L("by severity") + "\n")
+	sev := &table{right: []bool{false, true}}
+	for _, name := range severities {
+		if n := s.BySeverity[name]; n > 0 {
+			sev.add(codebook.Name(name, lang), strconv.Itoa(n))
 		}
 	}
-	b.WriteString("\nby code                          findings  conversations\n")
-	for _, c := range s.Codes() {
-		fmt.Fprintf(&b, "  %-30s %8d  %6d (%.1f%%)\n", c.Code, c.Count, c.Convs, pct(c.Convs, s.Conversations))
+	sev.write(&b)
+	codes := s.Codes()
+	b.WriteString("\n" + L("by code") + "\n")
+	ct := &table{head: []string{L("problem"), L("code"), L("findings"), L("conversations"), L("share")},
+		right: []bool{false, false, true, true, true}}
+	for _, c := range codes {
+		ct.add(codebook.Name(c.Code, lang), c.Code, strconv.Itoa(c.Count), strconv.Itoa(c.Convs),
+			fmt.Sprintf("%.1f%%", pct(c.Convs, s.Conversations)))
+	}
+	ct.write(&b)
+	if len(codes) > 0 {
+		b.WriteString("\n" + L("explanations") + "\n")
+		ex := &table{}
+		for _, c := range codes {
+			ex.add(codebook.Name(c.Code, lang), codebook.Explain(c.Code, lang))
+		}
+		ex.write(&b)
 	}
 	if len(s.Tags) > 0 {
-		b.WriteString("\nscenes\n")
+		b.WriteString("\n" + L("scenes") + "\n")
 		var tags []string
 		for t := range s.Tags {
 			tags = append(tags, t)
 		}
 		sort.Strings(tags)
+		tt := &table{head: []string{L("scene"), "", L("conversations"), L("share")}, right: []bool{false, false, true, true}}
 		for _, t := range tags {
-			fmt.Fprintf(&b, "  %-14s %6d (%.1f%%)\n", t, s.Tags[t], pct(s.Tags[t], s.Conversations))
+			tt.add(codebook.Name(t, lang), t, strconv.Itoa(s.Tags[t]), fmt.Sprintf("%.1f%%", pct(s.Tags[t], s.Conversations)))
 		}
+		tt.write(&b)
 	}
-	writeKPITable(&b, "KPIs", []score.KPIs{r.Total})
+	writeKPITable(&b, L("KPIs"), []score.KPIs{r.Total}, lang)
 	if days := r.By["day"]; len(days) > 1 {
-		writeKPITable(&b, "KPIs by day", days)
+		writeKPITable(&b, L("KPIs by day"), days, lang)
 	}
-	if agents := r.By["agent"]; len(agents) > 0 {
-		writeKPITable(&b, "KPIs by agent", agents)
-	}
-	if teams := r.By["team"]; len(teams) > 0 {
-		writeKPITable(&b, "KPIs by team", teams)
-	}
-	if vendors := r.By["vendor"]; len(vendors) > 0 {
-		writeKPITable(&b, "KPIs by vendor", vendors)
+	for _, dim := range []string{"agent", "team", "vendor", "shop"} {
+		if rows := r.By[dim]; len(rows) > 0 {
+			writeKPITable(&b, L("KPIs by "+dim), rows, lang)
+		}
 	}
 	if len(r.Contracts) > 0 {
-		b.WriteString("\nvendor contracts\n")
-		for _, c := range r.Contracts {
-			state := "NO DATA"
-			if c.Met != nil && *c.Met {
-				state = "MET"
-			} else if c.Met != nil {
-				state = "MISSED"
-			}
-			fmt.Fprintf(&b, "  %s  %s  %s\n", c.Vendor, c.Period, state)
-			for _, t := range c.Targets {
-				if t.Actual == nil {
-					fmt.Fprintf(&b, "    %-18s %s %-8s actual n/a (the data cannot give it)\n", t.KPI, t.Op, fnum(t.Target))
-					continue
-				}
-				mark := "met"
-				if !*t.Met {
-					mark = "missed"
-				}
-				fmt.Fprintf(&b, "    %-18s %s %-8s actual %-8s gap %s  %s\n", t.KPI, t.Op, fnum(t.Target), fnum(*t.Actual), fgap(*t.Gap), mark)
-			}
-		}
+		writeContracts(&b, r.Contracts, lang)
 	}
 	if len(s.Riskiest) > 0 {
-		b.WriteString("\nriskiest conversations\n")
+		b.WriteString("\n" + L("riskiest") + "\n")
 		for _, rk := range s.Riskiest {
-			fmt.Fprintf(&b, "\n  %s  score %d", rk.ID, rk.Score)
+			fmt.Fprintf(&b, "\n  %s  %s %d", rk.ID, L("score"), rk.Score)
 			if len(rk.Agents) > 0 {
-				fmt.Fprintf(&b, "  agents %s", strings.Join(rk.Agents, ","))
+				fmt.Fprintf(&b, "  %s %s", L("agents"), strings.Join(rk.Agents, ","))
 			}
 			b.WriteByte('\n')
 			if curve := rk.EmotionCurve(); curve != "" {
-				fmt.Fprintf(&b, "    emotion  %s\n", curve)
+				fmt.Fprintf(&b, "    %s  %s\n", L("emotion"), curve)
 			}
 			for _, f := range rk.Findings {
-				fmt.Fprintf(&b, "    [%s] %s %v: %s\n", f.Severity, f.Code, f.Messages, f.Evidence)
+				fmt.Fprintf(&b, "    [%s] %s %s %v: %s\n", codebook.Name(f.Severity.String(), lang),
+					codebook.Name(f.Code, lang), f.Code, f.Messages, f.Evidence)
 				if f.Detail != "" {
 					fmt.Fprintf(&b, "        %s\n", f.Detail)
 				}
@@ -109,30 +111,95 @@ func WriteText(w io.Writer, r *Report) error {
 	return err
 }
 
-// writeKPITable prints the main platform KPIs, one row per group.
-func writeKPITable(b *strings.Builder, title string, rows []score.KPIs) {
-	// Headers are Chinese: pad them by display width (two columns a
-	// character), as terminals show them, so they sit over their numbers.
-	fmt.Fprintf(b, "\n%s\n  %-20s %6s %s %s %s %s %s %s %s %s %s\n", title,
-		"", "conv", padLeft("首响s", 8), padLeft("均响s", 8), padLeft("3分钟率", 7), padLeft("回复率", 7),
-		padLeft("答问比", 7), padLeft("满意度", 6), padLeft("均分", 6), padLeft("慢回合", 6), padLeft("长会话", 6))
+// writeKPITable prints the main platform KPIs, one row per group, with the
+// median and 90th percentile of the response times beside their means.
+func writeKPITable(b *strings.Builder, title string, rows []score.KPIs, lang codebook.Lang) {
+	L := func(k string) string { return label(k, lang) }
+	t := &table{head: []string{"", L("h conv"), L("h first"), L("h first p50"), L("h mean resp"), L("h resp p50"), L("h resp p90"),
+		L("h rate3"), L("h reply"), L("h ratio"), L("h satisfaction"), L("h score"), L("h slow"), L("h long")}}
+	for range t.head {
+		t.right = append(t.right, true)
+	}
+	t.right[0] = false
 	for _, k := range rows {
-		key := k.Key
-		if key == "total" {
-			key = "all"
+		k = k.Rounded()
+		t.add(clip(groupKey(k.Key, lang), 24), strconv.Itoa(k.Conversations),
+			fptr(k.FirstResponseS, "%.1f"), fptr(k.FirstResponseP50S, "%.0f"),
+			fptr(k.MeanResponseS, "%.1f"), fptr(k.ResponseP50S, "%.0f"), fptr(k.ResponseP90S, "%.0f"),
+			pptr(k.ResponseRate3m), pptr(k.ReplyRate), fptr(k.AnswerRatio, "%.2f"), pptr(k.Satisfaction),
+			fptr(k.MeanScore, "%.1f"), strconv.Itoa(k.SlowRounds), strconv.Itoa(k.LongConversations))
+	}
+	b.WriteString("\n" + title + "\n")
+	t.write(b)
+}
+
+// groupKey names a KPI group's key for display.
+func groupKey(key string, lang codebook.Lang) string {
+	switch key {
+	case "total":
+		return label("all", lang)
+	case "(no time)":
+		return label("no time", lang)
+	}
+	return key
+}
+
+// writeContracts prints each vendor's targets with actual, gap (positive:
+// met with that margin; negative: missed by that much) and sample.
+func writeContracts(b *strings.Builder, cs []score.ContractResult, lang codebook.Lang) {
+	L := func(k string) string { return label(k, lang) }
+	b.WriteString("\n" + L("contracts") + "\n  " + L("gap note") + "\n")
+	for _, c := range cs {
+		fmt.Fprintf(b, "\n  %s  %s  %s\n", c.Vendor, c.Period, L(contractStatus(c)))
+		t := &table{head: []string{"KPI", "", L("target"), L("actual"), L("gap"), L("sample"), L("result")},
+			right: []bool{false, false, false, true, true, true, false}}
+		for _, tr := range c.Targets {
+			actual, gap := "-", "-"
+			if tr.Actual != nil {
+				actual, gap = fnum(*tr.Actual), fgap(*tr.Gap)
+			}
+			sample := strconv.Itoa(tr.Sample)
+			if tr.Status == score.StatusTooFew {
+				sample += fmt.Sprintf(" < %d", tr.MinSample)
+			}
+			t.add(codebook.Name(tr.KPI, lang), tr.KPI, tr.Op+" "+fnum(tr.Target), actual, gap, sample, L(targetStatus(tr)))
 		}
-		fmt.Fprintf(b, "  %-20s %6d %8s %8s %7s %7s %7s %6s %6s %6d %6d\n", clipKey(key), k.Conversations,
-			fptr(k.FirstResponseS, "%.1f"), fptr(k.MeanResponseS, "%.1f"), pptr(k.ResponseRate3m), pptr(k.ReplyRate),
-			fptr(k.AnswerRatio, "%.2f"), pptr(k.Satisfaction), fptr(k.MeanScore, "%.1f"), k.SlowRounds, k.LongConversations)
+		var tb strings.Builder
+		t.write(&tb)
+		for _, line := range strings.SplitAfter(tb.String(), "\n") {
+			if line != "" {
+				b.WriteString("  " + line)
+			}
+		}
 	}
 }
 
-func clipKey(s string) string {
-	r := []rune(s)
-	if len(r) > 20 {
-		return string(r[:19]) + "…"
+// contractStatus is a contract result's state, also for results written
+// before Status existed.
+func contractStatus(c score.ContractResult) string {
+	if c.Status != "" {
+		return c.Status
 	}
-	return s
+	switch {
+	case c.Met != nil && *c.Met:
+		return score.StatusMet
+	case c.Met != nil:
+		return score.StatusMissed
+	}
+	return score.StatusNoData
+}
+
+func targetStatus(t score.TargetResult) string {
+	if t.Status != "" {
+		return t.Status
+	}
+	switch {
+	case t.Met != nil && *t.Met:
+		return score.StatusMet
+	case t.Met != nil:
+		return score.StatusMissed
+	}
+	return score.StatusNoData
 }
 
 func fptr(v *float64, f string) string {
@@ -149,15 +216,19 @@ func pptr(v *float64) string {
 	return fmt.Sprintf("%.1f%%", *v*100)
 }
 
-func fnum(v float64) string { return fmt.Sprintf("%.4g", v) }
+func fnum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// fgap writes a signed gap readably: whole numbers when large, three
-// significant digits when small.
+// fgap writes a signed gap readably: whole numbers when large, up to three
+// decimals when small.
 func fgap(v float64) string {
 	if v >= 100 || v <= -100 {
 		return fmt.Sprintf("%+.0f", v)
 	}
-	return fmt.Sprintf("%+.3g", v)
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if len(s) > 0 && s[0] != '-' {
+		s = "+" + s
+	}
+	return s
 }
 
 func pct(n, of int) float64 {
@@ -165,27 +236,6 @@ func pct(n, of int) float64 {
 		return 0
 	}
 	return 100 * float64(n) / float64(of)
-}
-
-// padLeft right-aligns s in w display columns.
-func padLeft(s string, w int) string {
-	if n := displayWidth(s); n < w {
-		return strings.Repeat(" ", w-n) + s
-	}
-	return s
-}
-
-// displayWidth counts Chinese characters as two columns, for underlines.
-func displayWidth(s string) int {
-	w := 0
-	for _, r := range s {
-		if r >= 0x1100 {
-			w += 2
-		} else {
-			w++
-		}
-	}
-	return w
 }
 
 // severityClass maps a severity to a CSS class in the HTML report.

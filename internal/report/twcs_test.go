@@ -10,10 +10,11 @@ import (
 	"fullqa/internal/score"
 )
 
-// sharedData returns a file under /work/shared/data, skipping when absent.
+// sharedData returns a file under ../shared/data (beside the checkout),
+// skipping when absent, as the other packages' data tests do.
 func sharedData(t testing.TB, rel string) string {
 	t.Helper()
-	p := filepath.Join("/work/shared/data", rel)
+	p := filepath.Join("..", "..", "..", "shared", "data", rel)
 	if _, err := os.Stat(p); err != nil {
 		t.Skipf("%s not available", p)
 	}

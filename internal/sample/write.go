@@ -60,6 +60,10 @@ func WriteJSONL(w io.Writer, picks []Pick) error {
 	return nil
 }
 
+// MaxXLSXRows is how many picks fit the review sheet: Excel's 1,048,576
+// rows less the header. The CLI refuses a larger --n before scanning.
+const MaxXLSXRows = 1<<20 - 1
+
 // WriteXLSX writes the picks as a review sheet: one row a conversation with
 // its findings, evidence and transcript, and empty columns for the
 // reviewer's verdict.

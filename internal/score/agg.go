@@ -49,6 +49,8 @@ type Group struct {
 	codes         map[string]int
 	emoMsgs       int
 	negMsgs       int
+	firstHist     waitHist // first-response waits, for their median and p90
+	respHist      waitHist // every answered round's wait
 }
 
 func newGroup(key string) *Group {
@@ -90,6 +92,7 @@ func (g *Group) add(r *Record, s share) {
 		if rd.answered && rd.timed {
 			g.respSum += rd.wait.Seconds()
 			g.respN++
+			g.respHist.add(rd.wait.Seconds())
 			if rd.wait > k.slow {
 				g.slow++
 			}
@@ -99,6 +102,7 @@ func (g *Group) add(r *Record, s share) {
 			if i == 0 {
 				g.firstSum += rd.wait.Seconds()
 				g.firstN++
+				g.firstHist.add(rd.wait.Seconds())
 			}
 		}
 		if rd.window {
@@ -164,16 +168,27 @@ func (g *Group) add(r *Record, s share) {
 // answered them, unanswered rounds for the main agent (see Agents), and the
 // conversation-level figures (no_human_reply, 答问比, satisfaction,
 // conversion, mean score, fatal, finding shares) only for the main agent.
+//
+// Waiting times come with their median (p50, the lower middle value) and
+// 90th percentile beside the mean, since one forgotten chat moves a mean
+// by minutes; the _n fields are the sample sizes behind each figure, which
+// contracts check against their minimum sample.
 type KPIs struct {
 	Key               string             `json:"key"`
 	Conversations     int                `json:"conversations"`
 	FirstResponseS    *float64           `json:"first_response_s"`
+	FirstResponseP50S *float64           `json:"first_response_p50_s"`
+	FirstResponseP90S *float64           `json:"first_response_p90_s"`
 	FirstResponseN    int                `json:"first_response_n"`
 	NoHumanReply      int                `json:"no_human_reply"`
 	MeanResponseS     *float64           `json:"mean_response_s"`
+	ResponseP50S      *float64           `json:"response_p50_s"`
+	ResponseP90S      *float64           `json:"response_p90_s"`
+	ResponseN         int                `json:"response_n"` // answered rounds with both times
 	Rounds            int                `json:"rounds"`
 	SlowRounds        int                `json:"slow_rounds"`
 	ResponseRate3m    *float64           `json:"response_rate_3m"`
+	WindowRounds      int                `json:"window_rounds"` // rounds opened in service hours, the 3分钟率's base
 	ReplyRate         *float64           `json:"reply_rate"`
 	AnswerRatio       *float64           `json:"answer_ratio"`
 	Consulted         int                `json:"consulted"`
@@ -182,11 +197,36 @@ type KPIs struct {
 	Satisfaction      *float64           `json:"satisfaction"`
 	Rated             int                `json:"rated"`
 	ConversionRate    *float64           `json:"conversion_rate"`
+	OrderKnown        int                `json:"order_known"` // conversations with an order outcome
 	Refunds           *int               `json:"refunds"`
 	MeanScore         *float64           `json:"mean_score"`
+	Scored            int                `json:"scored"` // conversations behind mean_score
 	Fatal             int                `json:"fatal"`
 	NegativeShare     *float64           `json:"negative_share"`
+	EmotionMessages   int                `json:"emotion_messages"` // customer messages scored for emotion
 	FindingShare      map[string]float64 `json:"finding_share"`
+}
+
+// Rounded returns the figures rounded for display: seconds to a tenth,
+// ratios and shares to four decimals, so a report shows 0.1, never
+// 0.09999999999999998. Aggregation keeps full precision; writers round.
+func (k KPIs) Rounded() KPIs {
+	for _, p := range []**float64{&k.FirstResponseS, &k.FirstResponseP50S, &k.FirstResponseP90S,
+		&k.MeanResponseS, &k.ResponseP50S, &k.ResponseP90S, &k.MeanScore} {
+		*p = roundPtr(*p, 1)
+	}
+	for _, p := range []**float64{&k.ResponseRate3m, &k.ReplyRate, &k.AnswerRatio, &k.Satisfaction,
+		&k.ConversionRate, &k.NegativeShare} {
+		*p = roundPtr(*p, 4)
+	}
+	if k.FindingShare != nil {
+		fs := make(map[string]float64, len(k.FindingShare))
+		for c, v := range k.FindingShare {
+			fs[c] = roundTo(v, 4)
+		}
+		k.FindingShare = fs
+	}
+	return k
 }
 
 func ratio(a, b int) *float64 {
@@ -209,9 +249,12 @@ func mean(sum float64, n int) *float64 {
 func (g *Group) KPIs() KPIs {
 	k := KPIs{Key: g.Key, Conversations: g.conversations, FirstResponseN: g.firstN, NoHumanReply: g.noHuman,
 		Rounds: g.rounds, SlowRounds: g.slow, Consulted: len(g.custDay), Received: len(g.received),
-		LongConversations: g.long, Rated: g.rated, Fatal: g.fatal, FindingShare: map[string]float64{}}
+		LongConversations: g.long, Rated: g.rated, Fatal: g.fatal, FindingShare: map[string]float64{},
+		ResponseN: g.respN, WindowRounds: g.winRounds, OrderKnown: g.orderKnown, Scored: g.owned, EmotionMessages: g.emoMsgs}
 	k.FirstResponseS = mean(g.firstSum, g.firstN)
+	k.FirstResponseP50S, k.FirstResponseP90S = g.firstHist.quantile(0.5), g.firstHist.quantile(0.9)
 	k.MeanResponseS = mean(g.respSum, g.respN)
+	k.ResponseP50S, k.ResponseP90S = g.respHist.quantile(0.5), g.respHist.quantile(0.9)
 	k.ResponseRate3m = ratio(g.win3, g.winRounds)
 	ok := 0
 	for _, v := range g.custDay {
@@ -315,13 +358,21 @@ func (a *Aggregator) Add(r *Record) {
 	}
 }
 
-// By returns a dimension's groups' KPIs sorted by key.
+// By returns a dimension's groups' KPIs: days (and vendor days) in date
+// order, agents, teams, vendors and shops by volume, most conversations
+// first (then by key), so the people who carry the load lead every table.
 func (a *Aggregator) By(dim string) []KPIs {
 	var out []KPIs
 	for _, g := range a.dims[dim] {
 		out = append(out, g.KPIs())
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	byKey := dim == "day" || dim == "vendor_day"
+	sort.Slice(out, func(i, j int) bool {
+		if !byKey && out[i].Conversations != out[j].Conversations {
+			return out[i].Conversations > out[j].Conversations
+		}
+		return out[i].Key < out[j].Key
+	})
 	return out
 }
 

@@ -167,6 +167,51 @@ func TestKPIConfigErrors(t *testing.T) {
 	}
 }
 
+// TestContractMinSample: a target is not judged on a sample below its
+// minimum (the contract's, the target's own, or DefaultMinSample).
+func TestContractMinSample(t *testing.T) {
+	v := func(x float64) *float64 { return &x }
+	n := func(x int) *int { return &x }
+	c := Contract{Vendor: "v1", MinSample: n(5), Targets: map[string]Target{
+		"satisfaction":     {Min: v(0.9)},
+		"first_response_s": {Max: v(15), MinSample: n(2)},
+	}}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	// One rating of 5 is 100 % satisfaction: too few, not met.
+	res := c.Check("2026-11-01", KPIs{Satisfaction: v(1), Rated: 1, FirstResponseS: v(20), FirstResponseN: 2})
+	for _, tr := range res.Targets {
+		switch tr.KPI {
+		case "satisfaction":
+			if tr.Status != StatusTooFew || tr.Met != nil || tr.Sample != 1 || tr.MinSample != 5 || !near(tr.Gap, v(0.1)) {
+				t.Errorf("satisfaction on one rating: %+v", tr)
+			}
+		case "first_response_s":
+			if tr.Status != StatusMissed || tr.Met == nil || *tr.Met || tr.MinSample != 2 || !near(tr.Gap, v(-5)) {
+				t.Errorf("first response on its own minimum: %+v", tr)
+			}
+		}
+	}
+	if res.Met == nil || *res.Met || res.Status != StatusMissed {
+		t.Errorf("contract: met %v status %s", bp(res.Met), res.Status)
+	}
+	res = c.Check("2026-11-01", KPIs{Satisfaction: v(1), Rated: 4})
+	if res.Met != nil || res.Status != StatusTooFew {
+		t.Errorf("nothing judged: met %v status %s, want null too_few", bp(res.Met), res.Status)
+	}
+	def := Contract{Vendor: "v1", Targets: map[string]Target{"satisfaction": {Min: v(0.9)}}}
+	if tr := def.Check("p", KPIs{Satisfaction: v(1), Rated: DefaultMinSample - 1}).Targets[0]; tr.Status != StatusTooFew {
+		t.Errorf("default minimum: %+v", tr)
+	}
+	if tr := def.Check("p", KPIs{Satisfaction: v(1), Rated: DefaultMinSample}).Targets[0]; tr.Status != StatusMet {
+		t.Errorf("default minimum reached: %+v", tr)
+	}
+	if err := (Contract{Vendor: "v1", MinSample: n(0), Targets: def.Targets}).Validate(); err == nil {
+		t.Error("min_sample 0 accepted")
+	}
+}
+
 func TestContracts(t *testing.T) {
 	v := func(x float64) *float64 { return &x }
 	c := Contract{Vendor: "v1", Targets: map[string]Target{
@@ -189,15 +234,20 @@ func TestContracts(t *testing.T) {
 		met  *bool
 		want map[string]tw // by KPI
 	}{
-		// 首响 12 ≤ 15 met, gap 12−15 = −3; 3m rate 0.9 < 0.95 missed,
-		// gap −0.05; mean 90 ≥ 85 met, +5; no outcomes: null.
-		{"mixed", KPIs{FirstResponseS: v(12), ResponseRate3m: v(0.9), MeanScore: v(90)}, &no, map[string]tw{
-			"first_response_s": {v(12), v(-3), &yes}, "response_rate_3m": {v(0.9), v(-0.05), &no},
+		// 首响 12 ≤ 15 met, gap 15−12 = +3 (positive: the margin); 3m
+		// rate 0.9 < 0.95 missed, gap −0.05 (negative: the shortfall);
+		// mean 90 ≥ 85 met, +5; no outcomes: null.
+		{"mixed", KPIs{FirstResponseS: v(12), ResponseRate3m: v(0.9), MeanScore: v(90), FirstResponseN: 10, WindowRounds: 10, Scored: 10}, &no, map[string]tw{
+			"first_response_s": {v(12), v(3), &yes}, "response_rate_3m": {v(0.9), v(-0.05), &no},
 			"mean_score": {v(90), v(5), &yes}, "conversion_rate": {nil, nil, nil}}},
 		// Bounds are inclusive: exactly 15 s and exactly 0.95 are met.
-		{"on the bound", KPIs{FirstResponseS: v(15), ResponseRate3m: v(0.95), MeanScore: v(85), ConversionRate: v(0.1)}, &yes, map[string]tw{
+		{"on the bound", KPIs{FirstResponseS: v(15), ResponseRate3m: v(0.95), MeanScore: v(85), ConversionRate: v(0.1),
+			FirstResponseN: 10, WindowRounds: 10, Scored: 10, OrderKnown: 10}, &yes, map[string]tw{
 			"first_response_s": {v(15), v(0), &yes}, "response_rate_3m": {v(0.95), v(0), &yes}}},
 		{"no data at all", KPIs{}, nil, map[string]tw{"first_response_s": {nil, nil, nil}}},
+		// Rounded as shown: 0.1+0.2 is 0.30000000000000004 in floats.
+		{"rounded", KPIs{FirstResponseS: v(15.04), ResponseRate3m: v(0.1 + 0.2), MeanScore: v(85), FirstResponseN: 10, WindowRounds: 10, Scored: 10},
+			&no, map[string]tw{"first_response_s": {v(15), v(0), &yes}, "response_rate_3m": {v(0.3), v(-0.65), &no}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := c.Check("2026-11-01~2026-11-02", tc.k)

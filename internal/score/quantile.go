@@ -1,0 +1,92 @@
+package score
+
+import (
+	"math"
+	"sort"
+)
+
+// waitHist counts waiting times for their median and 90th percentile in
+// bounded memory: one bucket a whole second below ten minutes, then
+// buckets 1 % wide, so a group never holds more than about 1,600 buckets
+// however many rounds it counts. A quantile is exact to the second below
+// ten minutes (timestamps are usually whole seconds) and within 1 % above.
+type waitHist struct {
+	n       int
+	buckets map[int32]int32
+}
+
+const (
+	histLinear = 600 // seconds counted one bucket each
+	histStep   = 1.01
+)
+
+func (h *waitHist) add(sec float64) {
+	if h.buckets == nil {
+		h.buckets = map[int32]int32{}
+	}
+	h.n++
+	h.buckets[bucketOf(sec)]++
+}
+
+func bucketOf(sec float64) int32 {
+	if sec < 0 {
+		sec = 0
+	}
+	if sec < histLinear {
+		return int32(sec)
+	}
+	return histLinear + int32(math.Log(sec/histLinear)/math.Log(histStep))
+}
+
+// valueOf is a bucket's representative value: its whole second, or the
+// geometric middle of a 1 % bucket.
+func valueOf(b int32) float64 {
+	if b < histLinear {
+		return float64(b)
+	}
+	return histLinear * math.Pow(histStep, float64(b-histLinear)+0.5)
+}
+
+// quantile returns the nearest-rank q-quantile (0 < q ≤ 1): the smallest
+// value with at least q of the counts at or below it; the median of an
+// even count is the lower middle value. nil when nothing was counted.
+func (h *waitHist) quantile(q float64) *float64 {
+	if h.n == 0 {
+		return nil
+	}
+	keys := make([]int32, 0, len(h.buckets))
+	for k := range h.buckets {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	rank := int(math.Ceil(q * float64(h.n)))
+	if rank < 1 {
+		rank = 1
+	}
+	seen := 0
+	for _, k := range keys {
+		seen += int(h.buckets[k])
+		if seen >= rank {
+			v := roundTo(valueOf(k), 1)
+			return &v
+		}
+	}
+	v := roundTo(valueOf(keys[len(keys)-1]), 1)
+	return &v
+}
+
+// roundTo rounds v to digits decimals, for display: reports and JSON show
+// 0.1 where the sum of floats gave 0.09999999999999998.
+func roundTo(v float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(v*p) / p
+}
+
+// roundPtr rounds a figure that may be unavailable.
+func roundPtr(v *float64, digits int) *float64 {
+	if v == nil {
+		return nil
+	}
+	r := roundTo(*v, digits)
+	return &r
+}

@@ -40,6 +40,8 @@ func TestStrictErrors(t *testing.T) {
 		{"detect:\n  response:\n    slow_after: soon\n", "bad duration"},
 		{"ingest:\n  format: xml\n", "ingest.format"},
 		{"lexicon:\n  remove:\n    no_such_list: [x]\n", "no_such_list"},
+		{"lexicon:\n  add:\n    attitude_forbiden: [x]\n", "lexicon.add: no list \"attitude_forbiden\""},
+		{"ingest:\n  encoding: latin-9\n", "ingest.encoding"},
 		{"contracts:\n  - vendor: v1\n    targets:\n      speed: {min: 1}\n", "unknown KPI"},
 		{"kpi:\n  service_start: \"25:00\"\n", "service_start"},
 		{"scorecard:\n  categories:\n    - name: x\n      items:\n        - {name: y, codes: [attitude.rud], points: -1}\n", "attitude.rud"},

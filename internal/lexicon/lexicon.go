@@ -47,12 +47,23 @@ func Default() (Lists, error) {
 }
 
 // Load returns the embedded lists with o applied. A list named in o that
-// does not exist is an error (a typo would otherwise be silently ignored),
-// except in Add and Replace, which may create the shop's own lists.
+// does not exist is an error under add, remove and replace alike: no
+// detector reads a list it does not know, so a misspelled name would
+// otherwise be silently ignored and the shop's words never used.
 func Load(o Overrides) (Lists, error) {
 	l, err := Default()
 	if err != nil {
 		return nil, err
+	}
+	for _, part := range []struct {
+		key   string
+		lists map[string][]string
+	}{{"add", o.Add}, {"remove", o.Remove}, {"replace", o.Replace}} {
+		for _, name := range sortedKeys(part.lists) {
+			if _, ok := l[name]; !ok {
+				return nil, l.unknown("lexicon."+part.key, name)
+			}
+		}
 	}
 	for name, terms := range o.Replace {
 		l[name] = clean(terms)
@@ -61,10 +72,7 @@ func Load(o Overrides) (Lists, error) {
 		l[name] = append(l[name], clean(terms)...)
 	}
 	for name, terms := range o.Remove {
-		cur, ok := l[name]
-		if !ok {
-			return nil, fmt.Errorf("lexicon.remove: no list %q (have: %s)", name, strings.Join(l.Names(), ", "))
-		}
+		cur := l[name]
 		drop := map[string]bool{}
 		for _, t := range terms {
 			drop[strings.TrimSpace(t)] = true
@@ -78,6 +86,51 @@ func Load(o Overrides) (Lists, error) {
 		l[name] = kept
 	}
 	return l, nil
+}
+
+// unknown is the error for a list name that does not exist, suggesting the
+// nearest existing name.
+func (l Lists) unknown(key, name string) error {
+	best, bestD := "", 1<<30
+	for _, n := range l.Names() {
+		if d := editDistance(name, n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	if bestD <= len(name)/3+1 {
+		return fmt.Errorf("%s: no list %q (did you mean %q? the lists are the file names in internal/lexicon/data)", key, name, best)
+	}
+	return fmt.Errorf("%s: no list %q (have: %s)", key, name, strings.Join(l.Names(), ", "))
+}
+
+// editDistance is the Levenshtein distance of two short names.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func sortedKeys(m map[string][]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Words returns a list's terms; a missing list is empty.

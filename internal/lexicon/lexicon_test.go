@@ -15,7 +15,7 @@ func TestDefaultAndOverrides(t *testing.T) {
 		t.Fatalf("response_closings has %d terms", len(l.Words("response_closings")))
 	}
 	l2, err := Load(Overrides{
-		Add:    map[string][]string{"response_closings": {" 好的哈 "}, "shop_forbidden": {"亲爱的"}},
+		Add:    map[string][]string{"response_closings": {" 好的哈 "}, "attitude_forbidden": {"亲爱的"}},
 		Remove: map[string][]string{"response_closings": {"好的"}},
 	})
 	if err != nil {
@@ -32,11 +32,23 @@ func TestDefaultAndOverrides(t *testing.T) {
 	if !has(l2.Words("response_closings"), "好的哈") || has(l2.Words("response_closings"), "好的") {
 		t.Errorf("overrides not applied: %v", l2.Words("response_closings"))
 	}
-	if !has(l2.Words("shop_forbidden"), "亲爱的") {
-		t.Error("a new list from add is missing")
+	if !has(l2.Words("attitude_forbidden"), "亲爱的") {
+		t.Error("an added word is missing")
 	}
-	if _, err := Load(Overrides{Remove: map[string][]string{"no_such_list": {"x"}}}); err == nil {
-		t.Error("removing from an unknown list must fail")
+	// A misspelled list name is an error under every key, naming the key
+	// and suggesting the list meant: no detector would ever read it.
+	for _, o := range []Overrides{
+		{Add: map[string][]string{"attitude_forbiden": {"亲爱的"}}},
+		{Remove: map[string][]string{"attitude_forbiden": {"x"}}},
+		{Replace: map[string][]string{"attitude_forbiden": {"x"}}},
+	} {
+		_, err := Load(o)
+		if err == nil || !strings.Contains(err.Error(), `"attitude_forbiden"`) || !strings.Contains(err.Error(), `did you mean "attitude_forbidden"`) {
+			t.Errorf("%+v: error %v, want one naming the list and the nearest name", o, err)
+		}
+	}
+	if _, err := Load(Overrides{Add: map[string][]string{"shop_words": {"x"}}}); err == nil || !strings.Contains(err.Error(), "lexicon.add") {
+		t.Errorf("adding to a list no detector reads must fail: %v", err)
 	}
 	if !has(l.Words("response_closings"), "好的") {
 		t.Error("Load changed the default lists")

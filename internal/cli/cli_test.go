@@ -135,6 +135,13 @@ func TestScanUsageErrors(t *testing.T) {
 		{"scan", "x.jsonl", "--bogus"},
 		{"frobnicate"},
 		{"scan", "x.jsonl", "--config", filepath.Join("testdata", "bad-config.yaml")},
+		{"scan", "x.jsonl", "--encoding", "latin-9"},
+		{"scan", "x.jsonl", "--gap", "-5m"},
+		{"scan", "x.jsonl", "--gap", "0s"},
+		{"scan", "x.jsonl", "--riskiest", "-3"},
+		{"scan", "x.jsonl", "--workers", "-1"},
+		{"report", "x.jsonl", "--riskiest", "-1"},
+		{"sample", "x.jsonl", "--n", "-1"},
 	} {
 		if code, _, _ := run(t, "", args...); code != ExitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)

@@ -121,6 +121,10 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 			f.sampleN, sample.MaxXLSXRows)
 		return ExitUsage
 	}
+	if err := checkScanFlags(fs, &f); err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa %s: %v\n", cmd, err)
+		return ExitUsage
+	}
 	okFormat := false
 	for _, v := range formats {
 		okFormat = okFormat || v == f.format
@@ -190,6 +194,37 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 	return r.run(ctx, files, htmlw)
 }
 
+// checkScanFlags rejects numeric flags out of range, which would otherwise
+// be ignored (a negative --gap or --riskiest fell back to the default
+// without a word), and an encoding the readers do not know.
+func checkScanFlags(fs *flag.FlagSet, f *scanFlags) error {
+	var err error
+	fs.Visit(func(fl *flag.Flag) {
+		if err != nil {
+			return
+		}
+		switch fl.Name {
+		case "gap":
+			if f.gap <= 0 {
+				err = fmt.Errorf("--gap %s: want a positive duration such as 30m", f.gap)
+			}
+		case "workers":
+			if f.workers < 0 {
+				err = fmt.Errorf("--workers %d: want 0 (all cores) or more", f.workers)
+			}
+		case "riskiest":
+			if f.riskiest < 0 {
+				err = fmt.Errorf("--riskiest %d: want 0 or more", f.riskiest)
+			}
+		case "encoding":
+			if f.encoding == "" || !ingest.ValidEncoding(f.encoding) {
+				err = fmt.Errorf("--encoding %q: want utf-8 or gb18030", f.encoding)
+			}
+		}
+	})
+	return err
+}
+
 func applyScanFlags(cfg *config.Config, f *scanFlags) {
 	if f.inputFormat != "" {
 		cfg.Ingest.Format = f.inputFormat
@@ -203,7 +238,7 @@ func applyScanFlags(cfg *config.Config, f *scanFlags) {
 	if f.workers > 0 {
 		cfg.Scan.Workers = f.workers
 	}
-	if f.riskiest >= 0 {
+	if f.riskiest >= 0 { // -1, the default, keeps the config's value
 		cfg.Scan.Riskiest = f.riskiest
 	}
 	if f.redact {

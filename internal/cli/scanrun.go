@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -40,31 +41,36 @@ type scanRun struct {
 	// before its first reject so the reject file can be fixed and re-fed;
 	// headWritten is the header the reject file has last been given.
 	rejectHead, headWritten []byte
-	shown                   int
+	shown                   int // bad records met
+	convs                   int // conversations inspected
 }
 
 const maxShownErrors = 50
 
 func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) int {
 	var out io.Writer = s.env.Stdout
+	// --out and --rejects are written beside their targets and put in
+	// place only when the run succeeds: a failed run keeps the old files.
+	var outf *outFile
 	if s.flags.out != "" {
-		fo, err := os.Create(s.flags.out)
+		f, err := createOut(s.flags.out)
 		if err != nil {
 			fmt.Fprintf(s.env.Stderr, "fullqa: %v\n", err)
 			return ExitError
 		}
-		defer fo.Close()
-		out = fo
+		defer f.Discard()
+		outf, out = f, f
 	}
+	var rejf *outFile
 	if s.flags.rejects != "" {
-		fr, err := os.Create(s.flags.rejects)
+		f, err := createOut(s.flags.rejects)
 		if err != nil {
 			fmt.Fprintf(s.env.Stderr, "fullqa: %v\n", err)
 			return ExitError
 		}
-		defer fr.Close()
-		s.rejects = bufio.NewWriter(fr)
-		defer s.rejects.Flush()
+		defer f.Discard()
+		rejf = f
+		s.rejects = bufio.NewWriter(f)
 	}
 	if s.flags.format == "jsonl" && s.sampler == nil {
 		s.jsonl = report.NewJSONL(out)
@@ -77,46 +83,70 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 	var bytesRead atomic.Int64
 	for _, name := range files {
 		if err := s.scanFile(ctx, name, opts, &bytesRead); err != nil {
-			if errors.Is(err, errStrict) {
+			switch {
+			case ctx.Err() != nil:
+				code = ExitInterrupted
+			case errors.Is(err, errStrict):
 				code = ExitBadRecords
-				break
+			default:
+				fmt.Fprintf(s.env.Stderr, "fullqa: %v\n", err)
+				code = ExitError
 			}
-			fmt.Fprintf(s.env.Stderr, "fullqa: %v\n", err)
-			code = ExitError
 			break
 		}
 	}
+	if code == ExitOK && ctx.Err() != nil {
+		code = ExitInterrupted
+	}
 	if s.jsonl != nil {
+		// The results written so far are whole lines, for whoever reads
+		// stdout; a file is still only put in place on success.
 		if err := s.jsonl.Close(); err != nil && code == ExitOK {
 			fmt.Fprintf(s.env.Stderr, "fullqa: write: %v\n", err)
 			code = ExitError
 		}
+	}
+	if s.shown > maxShownErrors {
+		fmt.Fprintf(s.env.Stderr, "… and %d more bad records\n", s.shown-maxShownErrors)
 	}
 	names := make([]string, len(files))
 	for i, f := range files {
 		names[i] = filepath.Base(f)
 	}
 	lang, _ := codebook.ParseLang(s.cfg.Lang) // checked by Validate
-	rep := s.builder.Finish(report.DefaultTitle(lang, names), s.cfg.Timezone, time.Now())
+	title := report.DefaultTitle(lang, names)
+	switch {
+	case code == ExitInterrupted:
+		return s.interrupted(out, outf, partialTitle(lang, s.convs)+title, lang, htmlw)
+	case code != ExitOK:
+		return code // a failed run writes no report and keeps --out as it was
+	case s.convs == 0:
+		fmt.Fprintf(s.env.Stderr, "fullqa: no valid conversation read from %s (%d bad records); nothing written. "+
+			"Is the input in another format (--input-format) or encoding (--encoding)?\n", strings.Join(files, ", "), s.shown)
+		return ExitError
+	}
+	rep := s.builder.Finish(title, s.cfg.Timezone, time.Now())
 	rep.Lang = lang
 	sum := rep.Summary
-	var err error
-	if s.sampler != nil {
-		picks := s.sampler.Picks()
-		if s.flags.format == "xlsx" {
-			err = sample.WriteXLSX(out, picks)
-		} else {
-			err = sample.WriteJSONL(out, picks)
-		}
-	} else {
-		err = s.writeReport(out, rep, htmlw)
-	}
-	if err != nil {
+	if err := s.writeOutput(out, rep, htmlw); err != nil {
 		fmt.Fprintf(s.env.Stderr, "fullqa: write report: %v\n", err)
 		return ExitError
 	}
-	if s.shown > maxShownErrors {
-		fmt.Fprintf(s.env.Stderr, "… and %d more bad records\n", s.shown-maxShownErrors)
+	if rejf != nil {
+		err := s.rejects.Flush()
+		if err == nil {
+			err = rejf.Commit()
+		}
+		if err != nil {
+			fmt.Fprintf(s.env.Stderr, "fullqa: write %s: %v\n", s.flags.rejects, err)
+			return ExitError
+		}
+	}
+	if outf != nil {
+		if err := outf.Commit(); err != nil {
+			fmt.Fprintf(s.env.Stderr, "fullqa: write %s: %v\n", s.flags.out, err)
+			return ExitError
+		}
 	}
 	el := time.Since(start)
 	s.log.Info("scan done", "conversations", sum.Conversations, "messages", sum.Messages,
@@ -127,11 +157,69 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 	return code
 }
 
+// partialTitle is what an interrupted report's title starts with: that it
+// is partial and how many conversations it covers.
+func partialTitle(lang codebook.Lang, n int) string {
+	if lang == codebook.EN {
+		return fmt.Sprintf("[PARTIAL: interrupted after %d conversations] ", n)
+	}
+	return fmt.Sprintf("【未完成：运行被中断，仅含前 %d 个会话】", n)
+}
+
+// interrupted ends a run stopped by a signal. Only output that says so
+// itself is written: the text and HTML reports, whose title (first line,
+// heading) then says they are partial and how many conversations they
+// cover. A JSON, xlsx or sample output would pass for a complete one, so
+// it is not written (JSON Lines already on stdout stay: each line is a
+// whole result), and --out and --rejects keep their old contents.
+func (s *scanRun) interrupted(out io.Writer, outf *outFile, title string, lang codebook.Lang, htmlw *report.HTML) int {
+	n := s.convs
+	if s.sampler != nil || (s.flags.format != "text" && s.flags.format != "html") {
+		switch {
+		case outf != nil:
+			fmt.Fprintf(s.env.Stderr, "fullqa: interrupted after %d conversations; %s left as it was\n", n, s.flags.out)
+		case s.jsonl != nil:
+			fmt.Fprintf(s.env.Stderr, "fullqa: interrupted after %d conversations, whose results were written\n", n)
+		default:
+			fmt.Fprintf(s.env.Stderr, "fullqa: interrupted after %d conversations; no %s output written\n", n, s.flags.format)
+		}
+		return ExitInterrupted
+	}
+	rep := s.builder.Finish(title, s.cfg.Timezone, time.Now())
+	rep.Lang = lang
+	err := s.writeReport(out, rep, htmlw)
+	if err == nil && outf != nil {
+		err = outf.Commit()
+	}
+	if err != nil {
+		fmt.Fprintf(s.env.Stderr, "fullqa: write report: %v\n", err)
+		return ExitError
+	}
+	fmt.Fprintf(s.env.Stderr, "fullqa: interrupted after %d conversations; the report says it is partial\n", n)
+	return ExitInterrupted
+}
+
+// writeOutput writes the run's output once the scan succeeded: the
+// sample's picks or the aggregated report (JSON Lines were written as the
+// scan went).
+func (s *scanRun) writeOutput(out io.Writer, rep *report.Report, htmlw *report.HTML) error {
+	if s.sampler == nil {
+		return s.writeReport(out, rep, htmlw)
+	}
+	picks := s.sampler.Picks()
+	if s.flags.format == "xlsx" {
+		return sample.WriteXLSX(out, picks)
+	}
+	return sample.WriteJSONL(out, picks)
+}
+
 func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options, total *atomic.Int64) error {
 	var src io.Reader
 	var size int64
 	if name == "-" {
-		src = s.env.Stdin
+		// stdin may be a pipe that stays open (tail -f): read it so that
+		// Ctrl-C stops the run at once, not at the next byte.
+		src = newStreamReader(ctx, s.env.Stdin)
 		name = "<stdin>"
 	} else {
 		fh, err := os.Open(name)
@@ -139,10 +227,12 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 			return err
 		}
 		defer fh.Close()
-		if st, err := fh.Stat(); err == nil {
+		src = ctxFileReader{ctx: ctx, r: fh}
+		if st, err := fh.Stat(); err == nil && st.Mode().IsRegular() {
 			size = st.Size()
+		} else {
+			src = newStreamReader(ctx, fh) // a named pipe, <(…), a device
 		}
-		src = fh
 	}
 	var read atomic.Int64
 	rd, err := ingest.Open(name, countingReader{r: src, n: &read}, opts)
@@ -166,6 +256,9 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 	}
 	if s.jsonl != nil {
 		sopts.Encode = report.AppendJSONResult
+		// Flush whenever the pipeline waits for input, so results reach
+		// a reader of an endless stream as conversations complete.
+		sopts.Idle = s.jsonl.Flush
 	}
 	err = scan.Run(ctx, rd, isRecord, s.eng, sopts, func(r *scan.Result) error {
 		s.builder.Add(r)
@@ -175,6 +268,7 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 		if r.Err != nil {
 			return s.reject(r.Err)
 		}
+		s.convs++
 		prog.tick()
 		if s.jsonl != nil {
 			return s.jsonl.Write(r)

@@ -126,6 +126,9 @@ func (c Config) Validate() error {
 			return fmt.Errorf("ingest.format: unknown format %q", c.Ingest.Format)
 		}
 	}
+	if !ingest.ValidEncoding(c.Ingest.Encoding) {
+		return fmt.Errorf("ingest.encoding: unknown encoding %q (want utf-8 or gb18030)", c.Ingest.Encoding)
+	}
 	if c.Ingest.Gap < 0 || c.Ingest.MaxLine < 0 || c.Scan.Workers < 0 || c.Scan.Riskiest < 0 {
 		return errors.New("ingest.session_gap, ingest.max_record_bytes, scan.workers and scan.riskiest must not be negative")
 	}

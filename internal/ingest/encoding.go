@@ -3,6 +3,8 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -13,13 +15,21 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// decode returns a reader of UTF-8 text. Exports from Chinese tools and
+// decode returns a reader of UTF-8 text. A gzip-compressed input (found by
+// its magic bytes, whatever its name) is decompressed first. Exports from Chinese tools and
 // Excel are often GB18030/GBK, with or without a byte-order mark; a UTF-8 BOM
 // is dropped, UTF-16 with a BOM is converted, and when enc is empty the
 // first 64 KiB decide between UTF-8 and GB18030.
 func decode(r io.Reader, enc string) (*bufio.Reader, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
-	head, _ := br.Peek(64 << 10)
+	head := peekHead(br)
+	if bytes.HasPrefix(head, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("gzip: %w", err)
+		}
+		return decode(zr, enc)
+	}
 	switch {
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		br.Discard(3)
@@ -48,7 +58,21 @@ func decode(r io.Reader, enc string) (*bufio.Reader, error) {
 		// GB18030 is a superset of GBK and GB2312.
 		return bufio.NewReaderSize(transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder()), 256<<10), nil
 	}
-	return nil, fmt.Errorf("unknown encoding %q (want utf-8 or gb18030)", enc)
+	return nil, fmt.Errorf("%w %q (want utf-8 or gb18030)", ErrUnknownEncoding, enc)
+}
+
+// ErrUnknownEncoding is returned for an encoding name fullqa cannot read.
+var ErrUnknownEncoding = errors.New("unknown encoding")
+
+// ValidEncoding reports whether enc names an encoding decode reads, so a
+// bad --encoding or ingest.encoding is caught as a usage error before any
+// input is opened. "" (detect) is valid.
+func ValidEncoding(enc string) bool {
+	switch strings.ToLower(strings.ReplaceAll(enc, "_", "-")) {
+	case "", "utf-8", "utf8", "gb18030", "gbk", "gb2312", "cp936":
+		return true
+	}
+	return false
 }
 
 // looksUTF8 decides the encoding of a file's head. GBK text is almost

@@ -136,7 +136,7 @@ func Open(name string, r io.Reader, opts Options) (Reader, error) {
 // from the first line.
 func detectFormat(name string, br *bufio.Reader) (string, error) {
 	ext := strings.ToLower(filepath.Ext(strings.TrimSuffix(name, ".gz")))
-	head, _ := br.Peek(64 << 10)
+	head := peekHead(br)
 	first := head
 	if i := bytes.IndexByte(first, '\n'); i >= 0 {
 		first = first[:i]

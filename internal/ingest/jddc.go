@@ -93,6 +93,9 @@ func (r *jddcReader) finish() {
 	r.raw.Reset()
 }
 
+// Ready reports whether Next can return without waiting for input.
+func (r *jddcReader) Ready() bool { return len(r.queue) > 0 || r.eof || r.lr.hasLine() }
+
 func (r *jddcReader) Next() (*conversation.Conversation, error) {
 	for len(r.queue) == 0 && !r.eof {
 		r.readLine()

@@ -47,6 +47,10 @@ func newJSONLReader(lr *lineReader, opts *Options) *jsonlReader {
 	return &jsonlReader{lr: lr, opts: opts, ids: map[string]int{}}
 }
 
+// Ready reports whether Next can return without waiting for input (the
+// scan pipeline asks, so a slow stream is inspected as it arrives).
+func (r *jsonlReader) Ready() bool { return r.lr.hasLine() }
+
 func (r *jsonlReader) Next() (*conversation.Conversation, error) {
 	for {
 		line, err := r.lr.next()

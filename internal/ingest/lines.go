@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -67,4 +68,41 @@ func (l *lineReader) next() ([]byte, error) {
 		}
 		return b, nil
 	}
+}
+
+// hasLine reports whether a whole line is already buffered, so the next
+// call to next will not wait for input.
+func (l *lineReader) hasLine() bool {
+	n := l.br.Buffered()
+	if n == 0 {
+		return false
+	}
+	b, _ := l.br.Peek(n)
+	return bytes.IndexByte(b, '\n') >= 0
+}
+
+// headSize is how much of the input's start encoding and format detection
+// look at.
+const headSize = 64 << 10
+
+// peekHead returns the start of br for detection without waiting for
+// headSize bytes: a file gives them in one read, but a stream (stdin from
+// a slow pipe or `tail -f`) may never send that much, and waiting for it
+// would stall the run until the stream ends. It waits only for the first
+// line to be complete, which detection needs, or for the end of input.
+func peekHead(br *bufio.Reader) []byte {
+	head, err := br.Peek(1)
+	for err == nil {
+		n := br.Buffered()
+		if n >= headSize {
+			n = headSize
+		}
+		head, _ = br.Peek(n)
+		if n == headSize || bytes.IndexByte(head, '\n') >= 0 {
+			return head
+		}
+		_, err = br.Peek(n + 1) // wait for more
+	}
+	head, _ = br.Peek(br.Buffered())
+	return head
 }

@@ -70,6 +70,7 @@ var defaultRoles = map[string]conversation.Role{
 // conversations by the silence gap (see sessionize.go).
 type tableReader struct {
 	name  string
+	br    *bufio.Reader // what cr reads, to tell whether a row is buffered
 	cr    *csv.Reader
 	opts  *Options
 	col   map[string]int // canonical field → column index
@@ -94,7 +95,7 @@ func newTableReader(name string, br *bufio.Reader, format string, opts *Options)
 	if err != nil {
 		return nil, fmt.Errorf("%s:1: header: %w", name, err)
 	}
-	r := &tableReader{name: name, cr: cr, opts: opts, col: map[string]int{}, roles: map[string]conversation.Role{},
+	r := &tableReader{name: name, br: br, cr: cr, opts: opts, col: map[string]int{}, roles: map[string]conversation.Role{},
 		head: csvLine(header, cr.Comma)}
 	for k, v := range defaultRoles {
 		r.roles[k] = v
@@ -169,6 +170,16 @@ func csvLine(rec []string, comma rune) []byte {
 	w.Write(rec)
 	w.Flush()
 	return bytes.TrimRight(b.Bytes(), "\r\n")
+}
+
+// Ready reports whether Next can return without waiting for input.
+func (r *tableReader) Ready() bool {
+	if len(r.sess.out) > 0 || r.eof {
+		return true
+	}
+	n := r.br.Buffered()
+	b, _ := r.br.Peek(n)
+	return bytes.IndexByte(b, '\n') >= 0
 }
 
 func (r *tableReader) Next() (*conversation.Conversation, error) {

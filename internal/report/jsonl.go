@@ -107,5 +107,9 @@ func (j *JSONL) Write(r *scan.Result) error {
 	return j.enc.Encode(NewJSONResult(r))
 }
 
+// Flush writes out the buffered results, so a reader of a pipe sees the
+// results of the conversations read so far.
+func (j *JSONL) Flush() error { return j.w.Flush() }
+
 // Close flushes the output.
 func (j *JSONL) Close() error { return j.w.Flush() }

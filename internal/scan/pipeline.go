@@ -54,6 +54,20 @@ type Options struct {
 	// is so built in parallel instead of on the one goroutine that writes,
 	// into one reused buffer per batch instead of one new buffer each.
 	Encode func(dst []byte, r *Result) []byte
+	// Idle, when set, is called on the sink's goroutine whenever the sink
+	// has been given every result inspected so far and would now wait:
+	// a writer flushes there, so results reach a pipe as conversations
+	// complete on an endless stream, and in large writes on a fast one.
+	Idle func() error
+}
+
+// readySource is implemented by sources that can tell whether their next
+// conversation is already buffered. When it is not, the pipeline hands
+// over the conversations it holds before asking for it, so that a slow
+// stream (stdin from `tail -f`) is inspected as it arrives instead of 64
+// conversations at a time.
+type readySource interface {
+	Ready() bool
 }
 
 // Defaults fills unset options.
@@ -119,7 +133,11 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 			cur = batch{seq: seq, items: make([]Result, 0, size)}
 			return true
 		}
+		ready, _ := src.(readySource)
 		for {
+			if ready != nil && len(cur.items) > 0 && !ready.Ready() && !send() {
+				return
+			}
 			c, err := src.Next()
 			if errors.Is(err, io.EOF) {
 				break
@@ -193,6 +211,12 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 			}
 			held = held[1:]
 			next++
+		}
+		if sinkErr == nil && opts.Idle != nil && len(out) == 0 {
+			if err := opts.Idle(); err != nil {
+				sinkErr = err
+				cancel()
+			}
 		}
 	}
 	if sinkErr != nil {

@@ -50,6 +50,12 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return runTrain(ctx, args[1:], env)
 	case "alert":
 		return runAlert(ctx, args[1:], env)
+	case "serve":
+		return runServe(ctx, args[1:], env)
+	case "user":
+		return runUser(ctx, args[1:], env)
+	case "audit":
+		return runAudit(ctx, args[1:], env)
 	case "help", "-h", "--help":
 		usage(env.Stdout)
 		return ExitOK
@@ -71,6 +77,10 @@ commands:
   eval emotion    measure the emotion model on uss_jddc (5-fold CV by dialogue)
   train emotion   retrain the emotion model from ../shared/data (deterministic)
   alert test CH   send a sample alert to one configured channel and print the answer
+  serve           run the service: ingestion API, store, inspection (see README)
+  user add NAME   create an API user (--role admin|qa|vendor [--vendor V]); prints its token once
+  user revoke NAME  disable a user and its tokens; user list lists them
+  audit           print the audit log of the service (who read or changed what)
   help            show this help
 
 Run "fullqa COMMAND -h" for a command's flags.

@@ -40,6 +40,8 @@ type Config struct {
 	Score score.Config `yaml:",inline"`
 	// Alerts sends findings to DingTalk, WeCom, Feishu and webhooks.
 	Alerts alert.Config `yaml:"alerts"`
+	// Serve configures `fullqa serve`.
+	Serve Serve `yaml:"serve"`
 }
 
 // Ingest configures the importers.
@@ -78,6 +80,7 @@ func Default() Config {
 		Detect: detect.DefaultConfig(),
 		Score:  score.DefaultConfig(),
 		Alerts: alert.DefaultConfig(),
+		Serve:  DefaultServe(),
 	}
 }
 
@@ -139,6 +142,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Alerts.Validate(); err != nil {
+		return err
+	}
+	if err := c.Serve.Validate(); err != nil {
 		return err
 	}
 	return c.Detect.Validate()

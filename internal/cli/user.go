@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"fullqa/internal/store"
+)
+
+// runUser implements `fullqa user add|revoke|list`, run on the server's
+// machine against its data directory (the server may be running: SQLite
+// lets both write, one after the other).
+func runUser(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 || (args[0] != "add" && args[0] != "revoke" && args[0] != "list") {
+		fmt.Fprintln(env.Stderr, "usage: fullqa user add NAME --role admin|qa|vendor [--vendor V] | revoke NAME | list  [--config F] [--data-dir D]")
+		return ExitUsage
+	}
+	sub := args[0]
+	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	path := fs.String("config", "", "YAML config file (serve.data_dir)")
+	dataDir := fs.String("data-dir", "", "data directory (default from config: ./fullqa-data)")
+	role := fs.String("role", "", "admin (also manages users), qa (sees all, reviews) or vendor (sees its vendor only)")
+	vendor := fs.String("vendor", "", "the vendor a vendor user is restricted to")
+	pos, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return ExitUsage
+	}
+	if (sub == "list") != (len(pos) == 0) || len(pos) > 1 {
+		fmt.Fprintf(env.Stderr, "fullqa user %s: want exactly one NAME\n", sub)
+		return ExitUsage
+	}
+	cfg, err := loadServeConfig(*path, "", *dataDir)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitUsage
+	}
+	st, err := store.Open(ctx, cfg.Serve.DataDir)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa user: %v\n", err)
+		return ExitError
+	}
+	defer st.Close()
+	switch sub {
+	case "add":
+		u, tok, err := st.AddUser(ctx, pos[0], *role, *vendor, time.Now())
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa user add: %v\n", err)
+			return ExitUsage
+		}
+		fmt.Fprintf(env.Stderr, "user %s (%s%s) created; its API token is below, shown this once only:\n", u.Name, u.Role, vendorNote(u.Vendor))
+		fmt.Fprintln(env.Stdout, tok)
+	case "revoke":
+		if err := st.RevokeUser(ctx, pos[0], time.Now()); err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa user revoke: %v\n", err)
+			return ExitError
+		}
+		fmt.Fprintf(env.Stderr, "user %s revoked: its tokens no longer work\n", pos[0])
+	case "list":
+		us, err := st.ListUsers(ctx)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa user list: %v\n", err)
+			return ExitError
+		}
+		for _, u := range us {
+			state := "active"
+			if !u.RevokedAt.IsZero() {
+				state = "revoked " + u.RevokedAt.Format(time.RFC3339)
+			}
+			fmt.Fprintf(env.Stdout, "%s\t%s\t%s\t%s\n", u.Name, u.Role, u.Vendor, state)
+		}
+	}
+	return ExitOK
+}
+
+func vendorNote(v string) string {
+	if v == "" {
+		return ""
+	}
+	return ", vendor " + v
+}

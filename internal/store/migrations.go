@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// migration is one step of the schema. The list is append-only: a step is
+// never edited or removed once released, because databases in the field
+// have applied it; a change is a new step at the end. Open checks that the
+// steps a database has applied are this list's first steps, by name, so a
+// binary never runs against a schema it does not know.
+type migration struct {
+	name string
+	sql  []string
+}
+
+// migrations is the schema's history. Times are BIGINT Unix milliseconds
+// (portable); documents (the conversation in canonical JSON, the scan
+// output) are TEXT.
+var migrations = []migration{
+	{name: "0001 conversations", sql: []string{
+		// state is "open" while messages stream in and "closed" once the
+		// conversation is complete (posted whole, closed by an event or
+		// idle for serve.close_after). content_hash identifies the content;
+		// inspected_hash is the content the stored result is of, and
+		// inspections counts full inspections, so "inspected exactly once
+		// per final content" can be checked.
+		`CREATE TABLE conversations (
+			id TEXT PRIMARY KEY,
+			channel TEXT NOT NULL DEFAULT '',
+			shop TEXT NOT NULL DEFAULT '',
+			vendor TEXT NOT NULL DEFAULT '',
+			customer TEXT NOT NULL DEFAULT '',
+			started_at BIGINT,
+			last_at BIGINT,
+			n_messages INTEGER NOT NULL,
+			doc TEXT NOT NULL,
+			content_hash TEXT NOT NULL,
+			state TEXT NOT NULL,
+			received_at BIGINT NOT NULL,
+			created_at BIGINT NOT NULL,
+			updated_at BIGINT NOT NULL,
+			inspected_hash TEXT NOT NULL DEFAULT '',
+			inspections INTEGER NOT NULL DEFAULT 0)`,
+		`CREATE INDEX conversations_customer ON conversations (customer, started_at)`,
+		`CREATE INDEX conversations_vendor ON conversations (vendor, started_at)`,
+		`CREATE INDEX conversations_shop ON conversations (shop, started_at)`,
+		`CREATE INDEX conversations_started ON conversations (started_at)`,
+		`CREATE INDEX conversations_state ON conversations (state, received_at)`,
+		// Order ids and SKUs, one row each, for lookups across
+		// conversations (repeat contacts, promise follow-up).
+		`CREATE TABLE conversation_keys (
+			conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+			kind TEXT NOT NULL,
+			value TEXT NOT NULL,
+			PRIMARY KEY (conversation_id, kind, value))`,
+		`CREATE INDEX conversation_keys_value ON conversation_keys (kind, value)`,
+	}},
+	{name: "0002 messages", sql: []string{
+		// Streamed messages by their producer's id, for idempotence: the
+		// text itself is in the conversation's document at position n.
+		`CREATE TABLE messages (
+			message_id TEXT PRIMARY KEY,
+			conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+			n INTEGER NOT NULL,
+			received_at BIGINT NOT NULL)`,
+		`CREATE INDEX messages_conversation ON messages (conversation_id, n)`,
+	}},
+	{name: "0003 results and findings", sql: []string{
+		`CREATE TABLE results (
+			conversation_id TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+			content_hash TEXT NOT NULL,
+			score INTEGER NOT NULL,
+			fatal INTEGER NOT NULL,
+			doc TEXT NOT NULL,
+			inspected_at BIGINT NOT NULL)`,
+		// source is "message" for a per-message check run as the message
+		// arrived, "inspection" for the full inspection (which replaces
+		// the conversation's findings). at is the time of the finding's
+		// first message, else of the conversation's start, else when it
+		// was found.
+		`CREATE TABLE findings (
+			id {{ID}},
+			conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+			source TEXT NOT NULL,
+			code TEXT NOT NULL,
+			severity TEXT NOT NULL,
+			message_n INTEGER,
+			messages TEXT NOT NULL,
+			evidence TEXT NOT NULL,
+			detail TEXT NOT NULL,
+			data TEXT,
+			vendor TEXT NOT NULL,
+			shop TEXT NOT NULL,
+			agent TEXT NOT NULL,
+			at BIGINT NOT NULL,
+			created_at BIGINT NOT NULL)`,
+		`CREATE INDEX findings_conversation ON findings (conversation_id)`,
+		`CREATE INDEX findings_code ON findings (code, id)`,
+		`CREATE INDEX findings_vendor ON findings (vendor, id)`,
+		`CREATE INDEX findings_at ON findings (at)`,
+	}},
+	{name: "0004 users and tokens", sql: []string{
+		// A later migration may add a password hash column for the
+		// dashboard's sessions; API access is by token.
+		`CREATE TABLE users (
+			id {{ID}},
+			name TEXT NOT NULL UNIQUE,
+			role TEXT NOT NULL,
+			vendor TEXT NOT NULL DEFAULT '',
+			created_at BIGINT NOT NULL,
+			revoked_at BIGINT)`,
+		`CREATE TABLE tokens (
+			hash TEXT PRIMARY KEY,
+			user_id BIGINT NOT NULL REFERENCES users (id),
+			created_at BIGINT NOT NULL,
+			revoked_at BIGINT)`,
+		`CREATE INDEX tokens_user ON tokens (user_id)`,
+	}},
+	{name: "0005 audit", sql: []string{
+		`CREATE TABLE audit (
+			id {{ID}},
+			at BIGINT NOT NULL,
+			user_name TEXT NOT NULL,
+			action TEXT NOT NULL,
+			object TEXT NOT NULL,
+			detail TEXT NOT NULL DEFAULT '')`,
+		`CREATE INDEX audit_at ON audit (at)`,
+	}},
+}
+
+// migrate applies the steps the database lacks after checking the applied
+// ones against the list, all in one immediate transaction, so two processes
+// starting at once (the server and `fullqa user add`) cannot both apply a
+// step.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("store: migrations table: %w", err)
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		applied, err := appliedMigrations(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if len(applied) > len(migrations) {
+			return fmt.Errorf("store: the database has %d migrations, this binary knows %d: it is newer than this fullqa", len(applied), len(migrations))
+		}
+		for i, name := range applied {
+			if migrations[i].name != name {
+				return fmt.Errorf("store: migration %d is %q in the database but %q here", i+1, name, migrations[i].name)
+			}
+		}
+		for i := len(applied); i < len(migrations); i++ {
+			m := migrations[i]
+			for _, stmt := range m.sql {
+				if _, err := tx.ExecContext(ctx, s.d.ddl(stmt)); err != nil {
+					return fmt.Errorf("store: migration %q: %w", m.name, err)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
+				i+1, m.name, time.Now().UnixMilli()); err != nil {
+				return fmt.Errorf("store: migration %q: %w", m.name, err)
+			}
+		}
+		return nil
+	})
+}
+
+// appliedMigrations lists the names of the applied steps in order.
+func appliedMigrations(ctx context.Context, tx *sql.Tx) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT version, name FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		return nil, fmt.Errorf("store: read migrations: %w", err)
+	}
+	defer rows.Close()
+	var applied []string
+	for rows.Next() {
+		var v int
+		var name string
+		if err := rows.Scan(&v, &name); err != nil {
+			return nil, fmt.Errorf("store: read migrations: %w", err)
+		}
+		if v != len(applied)+1 {
+			return nil, fmt.Errorf("store: migration %d missing before %d", len(applied)+1, v)
+		}
+		applied = append(applied, name)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: read migrations: %w", err)
+	}
+	return applied, nil
+}

@@ -1,0 +1,102 @@
+package analyze
+
+import (
+	"context"
+	"time"
+
+	"fullqa/internal/conversation"
+)
+
+// Summary is the `cross` section of the fullqa.kpi/v1 report: the bursts
+// found and how many repeat.unresolved and promise.unkept findings the run
+// made, how many time promises fell due in it, and how many conversations
+// could not be linked (no buyer id or no time). Repeats and Unkept quote
+// the first findings for the text and HTML reports.
+type Summary struct {
+	Bursts           []Burst `json:"bursts"`
+	RepeatUnresolved int     `json:"repeat_unresolved"`
+	PromisesDue      int     `json:"promises_due"`
+	PromisesUnkept   int     `json:"promises_unkept"`
+	Unlinked         int     `json:"unlinked"`
+
+	Repeats []Item `json:"-"`
+	Unkept  []Item `json:"-"`
+}
+
+// Item is one across finding with the conversation it was added to.
+type Item struct {
+	ConvID  string
+	Finding conversation.Finding
+}
+
+// maxItems bounds the findings a Summary quotes.
+const maxItems = 20
+
+// Batch runs the across analyzers over a stream of contacts, in the order
+// they are read: each one is inspected against the contacts read before
+// it, then remembered. Inputs in time order (as exports are) get every
+// link; a conversation read before an earlier contact of the same buyer is
+// not linked back to it. Bursts are found at the end over all of them, in
+// any order.
+type Batch struct {
+	an       *Analyzer
+	mem      *Memory
+	bursts   *Bursts
+	topics   *Topics
+	sum      Summary
+	last     time.Time
+}
+
+// NewBatch starts a batch run; cfg must be valid.
+func NewBatch(cfg Config, topics *Topics, loc *time.Location) *Batch {
+	return &Batch{an: NewAnalyzer(cfg, loc), mem: NewMemory(), bursts: NewBursts(cfg.Burst, loc), topics: topics}
+}
+
+// Add inspects one conversation with its findings and tags, remembers it,
+// and returns the across findings to add to it.
+func (b *Batch) Add(ctx context.Context, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) ([]conversation.Finding, error) {
+	ct := Summarize(c, findings, tags, b.an.loc)
+	if !ct.Start.IsZero() {
+		b.bursts.Add(c.ID, ct.Start, b.topics.Of(c, findings, tags))
+		if ct.End.After(b.last) {
+			b.last = ct.End
+		}
+	}
+	if !ct.Linked() {
+		b.sum.Unlinked++
+		return nil, nil
+	}
+	out, err := b.an.Inspect(ctx, b.mem, &ct)
+	if err != nil {
+		return nil, err
+	}
+	b.mem.Add(&ct)
+	for _, f := range out {
+		switch f.Code {
+		case "repeat.unresolved":
+			b.sum.RepeatUnresolved++
+			if len(b.sum.Repeats) < maxItems {
+				b.sum.Repeats = append(b.sum.Repeats, Item{c.ID, f})
+			}
+		case "promise.unkept":
+			b.sum.PromisesUnkept++
+			if len(b.sum.Unkept) < maxItems {
+				b.sum.Unkept = append(b.sum.Unkept, Item{c.ID, f})
+			}
+		}
+	}
+	return out, nil
+}
+
+// Finish finds the bursts and returns the summary. Promises due counts the
+// due-tracked promises whose due time is at or before the last message of
+// the run.
+func (b *Batch) Finish() Summary {
+	s := b.sum
+	s.Bursts = b.bursts.Find()
+	if s.Bursts == nil {
+		s.Bursts = []Burst{}
+	}
+	s.PromisesDue = b.mem.PromisesDue(b.last)
+	return s
+}

@@ -1,0 +1,228 @@
+// Package analyze holds the analyzers that look across conversations:
+// repeat.unresolved (a buyer coming back about the same unresolved problem),
+// promise.unkept (a time promise past due when the buyer comes back) and
+// burst.topic (a product, courier, scene or problem rising far above its own
+// baseline). They see every conversation only as a compact Contact, and
+// earlier ones only through the small History interface declared here, so
+// the same logic runs in a batch over files (Memory) and in the service
+// over its store, and never holds whole conversations.
+package analyze
+
+import (
+	"strings"
+	"time"
+
+	"fullqa/internal/conversation"
+)
+
+// Contact is what the analyzers keep of one conversation: who, when, about
+// what, whether it ended unresolved and which time promises it made. It is
+// small on purpose: a run over a million conversations keeps one each.
+type Contact struct {
+	ID       string
+	Shop     string
+	Customer string
+	Vendor   string
+	Agent    string // the agent who wrote most agent messages
+	Start    time.Time
+	End      time.Time
+	Orders   []string
+	SKUs     []string
+	Scenes   []string // scene tags (refund, logistics …)
+
+	// Unresolved is set when the conversation did not end resolved; Ending
+	// names why ("resolution.unresolved: 那就算了") and EndingMsg the
+	// message it quotes.
+	Unresolved bool
+	Ending     string
+	EndingMsg  int
+
+	// FirstMsg is the first customer message and FirstText its text: what
+	// the buyer came back with, quoted as the later message.
+	FirstMsg  int
+	FirstText string
+	// NotKeptMsg is the customer message saying an earlier promise was not
+	// kept (promise.conflict, repeat.contact), -1 when there is none.
+	NotKeptMsg  int
+	NotKeptText string
+	// RepeatContact lists the messages of the in-text repeat.contact
+	// finding, linked from repeat.unresolved when both fire.
+	RepeatContact []int
+
+	Promises []Promise
+}
+
+// Linked reports whether the contact can be linked to other contacts: it
+// needs a buyer id and a time.
+func (c *Contact) Linked() bool { return c.Customer != "" && !c.Start.IsZero() }
+
+// Promise is one due-tracked time promise: made in conversation ConvID,
+// message Msg, at Made, due at Due.
+type Promise struct {
+	ConvID string    `json:"conversation"`
+	Msg    int       `json:"message"`
+	Made   time.Time `json:"made"`
+	Due    time.Time `json:"due"`
+	Event  string    `json:"event"` // ship, deliver, refund, contact or other
+	Text   string    `json:"text"`
+	Agent  string    `json:"agent,omitempty"`
+}
+
+// unresolvedCodes are the findings that mean a conversation did not end
+// resolved, in the order their evidence is preferred.
+var unresolvedCodes = [...]string{"resolution.unresolved", "promise.conflict", "threat.escalation",
+	"emotion.unaddressed", "response.missed"}
+
+// Summarize builds the Contact of an inspected conversation from its
+// findings and scene tags. loc is the time zone day-based promises
+// ("明天发出") are counted in. It is pure: no I/O, no clock.
+func Summarize(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, loc *time.Location) Contact {
+	ct := Contact{ID: c.ID, Shop: c.Shop, Customer: c.Customer, Vendor: c.Vendor, Agent: mainAgent(c),
+		Orders: c.OrderIDs, SKUs: c.SKUs, FirstMsg: -1, NotKeptMsg: -1, EndingMsg: -1}
+	for i := range c.Messages {
+		m := &c.Messages[i]
+		if m.HasTime() {
+			if ct.Start.IsZero() || m.At.Before(ct.Start) {
+				ct.Start = m.At
+			}
+			if m.At.After(ct.End) {
+				ct.End = m.At
+			}
+		}
+		if ct.FirstMsg < 0 && m.Role == conversation.RoleCustomer {
+			ct.FirstMsg, ct.FirstText = i, clip(m.Text, 60)
+		}
+	}
+	if ct.FirstMsg < 0 && len(c.Messages) > 0 {
+		ct.FirstMsg, ct.FirstText = 0, clip(c.Messages[0].Text, 60)
+	}
+	for _, t := range tags {
+		ct.Scenes = append(ct.Scenes, t.Name)
+	}
+	for _, code := range unresolvedCodes {
+		if f := find(findings, code); f != nil && !ct.Unresolved {
+			ct.Unresolved, ct.Ending = true, code+": "+clip(f.Evidence, 40)
+			if len(f.Messages) > 0 {
+				ct.EndingMsg = f.Messages[0]
+			}
+		}
+	}
+	for _, code := range [...]string{"promise.conflict", "repeat.contact"} {
+		if f := find(findings, code); f != nil && len(f.Messages) > 0 && ct.NotKeptMsg < 0 {
+			n := f.Messages[0]
+			if n >= 0 && n < len(c.Messages) && c.Messages[n].Role == conversation.RoleCustomer {
+				ct.NotKeptMsg, ct.NotKeptText = n, clip(c.Messages[n].Text, 60)
+			}
+		}
+	}
+	if f := find(findings, "repeat.contact"); f != nil {
+		ct.RepeatContact = f.Messages
+	}
+	for i := range findings {
+		f := &findings[i]
+		if f.Code != "promise.made" || len(f.Messages) == 0 {
+			continue
+		}
+		n := f.Messages[0]
+		if n < 0 || n >= len(c.Messages) {
+			continue
+		}
+		at := c.Messages[n].At
+		if at.IsZero() {
+			at = ct.Start
+		}
+		for _, p := range timePromises(f.Data) {
+			due, ok := dueTime(p, at, loc)
+			if !ok {
+				continue
+			}
+			ev, _ := p["event"].(string)
+			ct.Promises = append(ct.Promises, Promise{ConvID: c.ID, Msg: n, Made: at, Due: due,
+				Event: eventCategory(ev), Text: clip(f.Evidence, 60), Agent: c.Messages[n].Agent})
+			break // one due time a message: the first time slot it names
+		}
+	}
+	return ct
+}
+
+// timePromises returns the slots of the time commitments in a promise.made
+// finding's data (its first one, or every one when it lists several).
+func timePromises(data map[string]any) []map[string]any {
+	var out []map[string]any
+	add := func(p map[string]any) {
+		if k, _ := p["kind"].(string); k == "time" {
+			if s, ok := p["slot"].(map[string]any); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	switch all := data["promises"].(type) {
+	case []map[string]any: // from the detector
+		for _, p := range all {
+			add(p)
+		}
+		return out
+	case []any: // after a JSON round trip (the service's store)
+		for _, p := range all {
+			if m, ok := p.(map[string]any); ok {
+				add(m)
+			}
+		}
+		return out
+	}
+	add(data)
+	return out
+}
+
+// eventCategory groups a promise's event word as the promise detector does.
+func eventCategory(e string) string {
+	switch e {
+	case "发货", "发出", "寄出", "寄过去", "出库":
+		return "ship"
+	case "送达", "送到", "到达", "到货", "配送", "派送", "送货", "给您送", "上门", "能到":
+		return "deliver"
+	case "到账", "退款", "退回", "返还":
+		return "refund"
+	case "回电", "回复", "联系", "短信", "答复":
+		return "contact"
+	}
+	return "other"
+}
+
+func mainAgent(c *conversation.Conversation) string {
+	n := map[string]int{}
+	best, bestN := "", 0
+	for i := range c.Messages {
+		m := &c.Messages[i]
+		if m.Role != conversation.RoleAgent || m.Agent == "" {
+			continue
+		}
+		n[m.Agent]++
+		if n[m.Agent] > bestN || n[m.Agent] == bestN && m.Agent < best {
+			best, bestN = m.Agent, n[m.Agent]
+		}
+	}
+	return best
+}
+
+func find(fs []conversation.Finding, code string) *conversation.Finding {
+	for i := range fs {
+		if fs[i].Code == code {
+			return &fs[i]
+		}
+	}
+	return nil
+}
+
+// clip shortens s to at most n characters, cut on a character boundary.
+func clip(s string, n int) string {
+	s = strings.TrimSpace(s)
+	k := 0
+	for i := range s {
+		if k == n {
+			return s[:i] + "…"
+		}
+		k++
+	}
+	return s
+}

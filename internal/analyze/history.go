@@ -1,0 +1,161 @@
+package analyze
+
+import (
+	"context"
+	"sort"
+	"time"
+)
+
+// History is what the analyzers need to know of earlier conversations: the
+// contacts of one buyer in a time range. The batch keeps them in Memory;
+// the service reads them from its store with one indexed lookup. Declared
+// here, by its only consumer, so neither side depends on the other.
+type History interface {
+	// Earlier returns up to limit contacts of the buyer (shop, customer)
+	// that started at or after from and before before, newest first.
+	Earlier(ctx context.Context, shop, customer string, from, before time.Time, limit int) ([]Contact, error)
+}
+
+// Memory is the History of a batch run. It keeps one compact record a
+// contact — times, interned keys, the ending when unresolved, and the time
+// promises — never the conversation, so a run over a million conversations
+// holds about a hundred bytes each (README "Across conversations" gives
+// the measured figure). It is not safe for concurrent use: the scan feeds
+// it from its one ordered sink.
+type Memory struct {
+	strs    map[string]uint32 // interned orders, SKUs, scenes and buyers
+	names   []string
+	head    map[uint32]uint32 // buyer → 1 + index of its newest record
+	recs    []memContact
+	keys    []uint32 // orders, SKUs and scenes of every record, back to back
+	proms   []memPromise
+}
+
+type memContact struct {
+	id         string
+	ending     string
+	start, end int64 // Unix nanoseconds
+	prev       uint32 // 1 + index of the buyer's previous record, 0 for none
+	off        uint32 // first key in keys
+	pOff       uint32 // first promise in proms
+	endingMsg  int32
+	notKept    int32
+	nOrd, nSKU uint8
+	nScene     uint8
+	nProm      uint8
+	unresolved bool
+}
+
+type memPromise struct {
+	msg       int32
+	event     uint32 // interned
+	agent     uint32 // interned
+	made, due int64
+	text      string
+}
+
+// NewMemory returns an empty in-memory history.
+func NewMemory() *Memory {
+	return &Memory{strs: map[string]uint32{}, head: map[uint32]uint32{}}
+}
+
+func (m *Memory) intern(s string) uint32 {
+	if id, ok := m.strs[s]; ok {
+		return id
+	}
+	id := uint32(len(m.names))
+	m.strs[s] = id
+	m.names = append(m.names, s)
+	return id
+}
+
+func buyerKey(shop, customer string) string { return shop + "\x00" + customer }
+
+// Add records a linked contact (see Contact.Linked); others are ignored.
+func (m *Memory) Add(c *Contact) {
+	if !c.Linked() {
+		return
+	}
+	b := m.intern(buyerKey(c.Shop, c.Customer))
+	r := memContact{id: c.ID, start: c.Start.UnixNano(), end: c.End.UnixNano(), prev: m.head[b],
+		off: uint32(len(m.keys)), pOff: uint32(len(m.proms)), endingMsg: int32(c.EndingMsg),
+		notKept: int32(c.NotKeptMsg), unresolved: c.Unresolved}
+	if c.Unresolved {
+		r.ending = c.Ending
+	}
+	put := func(xs []string) uint8 {
+		n := min(len(xs), 255)
+		for _, x := range xs[:n] {
+			m.keys = append(m.keys, m.intern(x))
+		}
+		return uint8(n)
+	}
+	r.nOrd, r.nSKU, r.nScene = put(c.Orders), put(c.SKUs), put(c.Scenes)
+	for _, p := range c.Promises[:min(len(c.Promises), 255)] {
+		m.proms = append(m.proms, memPromise{msg: int32(p.Msg), event: m.intern(p.Event), agent: m.intern(p.Agent),
+			made: p.Made.UnixNano(), due: p.Due.UnixNano(), text: p.Text})
+		r.nProm++
+	}
+	m.recs = append(m.recs, r)
+	m.head[b] = uint32(len(m.recs))
+}
+
+// Earlier implements History.
+func (m *Memory) Earlier(_ context.Context, shop, customer string, from, before time.Time, limit int) ([]Contact, error) {
+	b, ok := m.strs[buyerKey(shop, customer)]
+	if !ok {
+		return nil, nil
+	}
+	lo, hi := from.UnixNano(), before.UnixNano()
+	var out []Contact
+	for i := m.head[b]; i != 0; i = m.recs[i-1].prev {
+		r := &m.recs[i-1]
+		if r.start < lo || r.start >= hi {
+			continue
+		}
+		out = append(out, m.contact(r, shop, customer))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.After(out[j].Start) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// contact expands a record back into a Contact.
+func (m *Memory) contact(r *memContact, shop, customer string) Contact {
+	c := Contact{ID: r.id, Shop: shop, Customer: customer, Start: time.Unix(0, r.start), End: time.Unix(0, r.end),
+		Unresolved: r.unresolved, Ending: r.ending, EndingMsg: int(r.endingMsg), NotKeptMsg: int(r.notKept), FirstMsg: -1}
+	k := r.off
+	get := func(n uint8) []string {
+		if n == 0 {
+			return nil
+		}
+		out := make([]string, n)
+		for i := range out {
+			out[i] = m.names[m.keys[k]]
+			k++
+		}
+		return out
+	}
+	c.Orders, c.SKUs, c.Scenes = get(r.nOrd), get(r.nSKU), get(r.nScene)
+	for _, p := range m.proms[r.pOff : r.pOff+uint32(r.nProm)] {
+		c.Promises = append(c.Promises, Promise{ConvID: r.id, Msg: int(p.msg), Made: time.Unix(0, p.made),
+			Due: time.Unix(0, p.due), Event: m.names[p.event], Text: p.text, Agent: m.names[p.agent]})
+	}
+	return c
+}
+
+// PromisesDue counts the due-tracked promises that fell due at or before t.
+func (m *Memory) PromisesDue(t time.Time) int {
+	n, at := 0, t.UnixNano()
+	for i := range m.proms {
+		if m.proms[i].due <= at {
+			n++
+		}
+	}
+	return n
+}
+
+// Len is the number of contacts recorded.
+func (m *Memory) Len() int { return len(m.recs) }

@@ -1,0 +1,123 @@
+package analyze
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/text"
+)
+
+// maxTopics bounds the topics one conversation counts under.
+const maxTopics = 32
+
+// nodeSuffixes end the name of a logistics node ("广州转运中心").
+var nodeSuffixes = [...]string{"转运中心", "分拨中心", "集散中心", "分拣中心", "中转场", "营业部"}
+
+// Topics names the burst topics of a conversation: its SKUs, scene tags,
+// couriers and logistics nodes named in its messages, finding codes
+// (low severity and up) and SKU × scene pairs. It is immutable and safe
+// for concurrent use.
+type Topics struct {
+	couriers *text.Matcher
+}
+
+// NewTopics builds the courier matcher from the lexicon list
+// logistics_courier (顺丰, 京东物流, 中通 …).
+func NewTopics(couriers []string) (*Topics, error) {
+	if len(couriers) == 0 {
+		return nil, fmt.Errorf("analyze: the courier list (logistics_courier) is empty")
+	}
+	m, err := text.NewMatcher(couriers)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: courier list: %w", err)
+	}
+	return &Topics{couriers: m}, nil
+}
+
+// Of returns the topics of c, deduplicated and sorted.
+func (t *Topics) Of(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) []Topic {
+	set := map[Topic]bool{}
+	for _, s := range c.SKUs {
+		set[Topic{"sku", s}] = true
+		for _, tg := range tags {
+			set[Topic{"sku_scene", s + "×" + tg.Name}] = true
+		}
+	}
+	for _, tg := range tags {
+		set[Topic{"scene", tg.Name}] = true
+	}
+	for i := range findings {
+		f := &findings[i]
+		if f.Severity >= conversation.SeverityLow && f.Code != "burst.topic" {
+			set[Topic{"code", f.Code}] = true
+		}
+	}
+	var hits []text.Hit
+	for i := range c.Messages {
+		s := c.Messages[i].Text
+		hits = t.couriers.Scan(s, hits[:0])
+		for _, h := range text.LeftmostLongest(hits) {
+			set[Topic{"courier", courierName(t.couriers.Pattern(h.Pattern))}] = true
+		}
+		for _, suf := range nodeSuffixes {
+			if k := strings.Index(s, suf); k > 0 {
+				if name := hanBefore(s, k, 4); name != "" {
+					set[Topic{"courier", name + suf}] = true
+				}
+			}
+		}
+	}
+	out := make([]Topic, 0, len(set))
+	for tp := range set {
+		out = append(out, tp)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind < out[j].Kind
+		}
+		return out[i].Value < out[j].Value
+	})
+	if len(out) > maxTopics {
+		out = out[:maxTopics]
+	}
+	return out
+}
+
+// courierName folds a courier's written forms to one name: 顺丰速运 and
+// 顺丰快递 are 顺丰, 京东快递 and 京东物流 are 京东物流.
+func courierName(s string) string {
+	switch {
+	case strings.HasPrefix(s, "京东"):
+		return "京东物流"
+	case strings.Contains(s, "邮政"):
+		return "EMS"
+	}
+	for _, suf := range [...]string{"速运", "快递", "速递", "物流", "快运"} {
+		if r := strings.TrimSuffix(s, suf); r != s && r != "" {
+			return r
+		}
+	}
+	return strings.ToUpper(s)
+}
+
+// hanBefore returns up to n Han characters right before byte offset k of
+// s, or "" when there are fewer than two.
+func hanBefore(s string, k, n int) string {
+	i, got := k, 0
+	for i > 0 && got < n {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		if !unicode.Is(unicode.Han, r) {
+			break
+		}
+		i -= size
+		got++
+	}
+	if got < 2 {
+		return ""
+	}
+	return s[i:k]
+}

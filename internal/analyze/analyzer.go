@@ -9,34 +9,44 @@ import (
 )
 
 // Config sets the analyzers' windows and the burst test.
+// It is the `cross:` section of the config file.
 type Config struct {
-	// RepeatWindow is how far back an earlier contact about the same
-	// problem counts for repeat.unresolved (default 14 days).
-	RepeatWindow time.Duration
-	// PromiseWindow is how far back promises are followed up (default 30
-	// days): an older promise is no longer linked to a new contact.
-	PromiseWindow time.Duration
+	// RepeatWindowDays is how far back an earlier contact about the same
+	// problem counts for repeat.unresolved (default 14).
+	RepeatWindowDays int `yaml:"repeat_window_days"`
+	// PromiseWindowDays is how far back promises are followed up (default
+	// 30): an older promise is no longer linked to a new contact.
+	PromiseWindowDays int `yaml:"promise_window_days"`
 	// MaxEarlier bounds the contacts read per lookup (default 100), so a
 	// closing conversation costs one bounded, indexed read.
-	MaxEarlier int
-	Burst      BurstConfig
+	MaxEarlier int         `yaml:"max_earlier"`
+	Burst      BurstConfig `yaml:"burst"`
 }
 
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
-	return Config{RepeatWindow: 14 * 24 * time.Hour, PromiseWindow: 30 * 24 * time.Hour, MaxEarlier: 100,
-		Burst: DefaultBurstConfig()}
+	return Config{RepeatWindowDays: 14, PromiseWindowDays: 30, MaxEarlier: 100, Burst: DefaultBurstConfig()}
 }
 
 // Validate reports a setting that cannot work.
 func (c Config) Validate() error {
-	if c.RepeatWindow <= 0 || c.PromiseWindow <= 0 {
-		return fmt.Errorf("analyze: repeat_window and promise_window must be positive")
+	if c.RepeatWindowDays <= 0 || c.PromiseWindowDays <= 0 {
+		return fmt.Errorf("cross.repeat_window_days and cross.promise_window_days must be positive")
 	}
 	if c.MaxEarlier <= 0 {
-		return fmt.Errorf("analyze: max_earlier must be positive")
+		return fmt.Errorf("cross.max_earlier must be positive")
 	}
 	return c.Burst.Validate()
+}
+
+// RepeatWindow is RepeatWindowDays as a duration.
+func (c Config) RepeatWindow() time.Duration {
+	return time.Duration(c.RepeatWindowDays) * 24 * time.Hour
+}
+
+// PromiseWindow is PromiseWindowDays as a duration.
+func (c Config) PromiseWindow() time.Duration {
+	return time.Duration(c.PromiseWindowDays) * 24 * time.Hour
 }
 
 // Analyzer finds repeat.unresolved and promise.unkept for one contact
@@ -64,7 +74,7 @@ func (a *Analyzer) Inspect(ctx context.Context, h History, c *Contact) ([]conver
 	if !c.Linked() {
 		return nil, nil
 	}
-	back := max(a.cfg.RepeatWindow, a.cfg.PromiseWindow)
+	back := max(a.cfg.RepeatWindow(), a.cfg.PromiseWindow())
 	earlier, err := h.Earlier(ctx, c.Shop, c.Customer, c.Start.Add(-back), c.Start, a.cfg.MaxEarlier)
 	if err != nil {
 		return nil, fmt.Errorf("earlier contacts of %s: %w", c.ID, err)

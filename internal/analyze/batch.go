@@ -39,12 +39,12 @@ const maxItems = 20
 // not linked back to it. Bursts are found at the end over all of them, in
 // any order.
 type Batch struct {
-	an       *Analyzer
-	mem      *Memory
-	bursts   *Bursts
-	topics   *Topics
-	sum      Summary
-	last     time.Time
+	an     *Analyzer
+	mem    *Memory
+	bursts *Bursts
+	topics *Topics
+	sum    Summary
+	last   time.Time
 }
 
 // NewBatch starts a batch run; cfg must be valid.

@@ -12,13 +12,13 @@ import (
 // least MinCount, at least Ratio times the expected count, and a Poisson
 // count with the expected mean reaches it with probability at most PValue.
 type BurstConfig struct {
-	MinCount   int     // smallest count that can be a burst (5: 1 → 3 is none)
-	Ratio      float64 // count ÷ expected at least this (3)
-	PValue     float64 // Poisson upper-tail probability at most this (1e-4)
-	Smoothing  float64 // EWMA weight of the newest day in the baseline (0.2)
-	WarmupDays int     // days of data before anything is tested (7)
-	Floor      float64 // smallest expected count a day (0.2), for new topics
-	Examples   int     // conversation ids named per burst (5)
+	MinCount   int     `yaml:"min_count"`   // smallest count that can be a burst (5: 1 → 3 is none)
+	Ratio      float64 `yaml:"ratio"`       // count ÷ expected at least this (3)
+	PValue     float64 `yaml:"p_value"`     // Poisson upper-tail probability at most this (1e-4)
+	Smoothing  float64 `yaml:"smoothing"`   // EWMA weight of the newest day in the baseline (0.2)
+	WarmupDays int     `yaml:"warmup_days"` // days of data before anything is tested (7)
+	Floor      float64 `yaml:"floor"`       // smallest expected count a day (0.2), for new topics
+	Examples   int     `yaml:"examples"`    // conversation ids named per burst (5)
 }
 
 // DefaultBurstConfig returns the documented defaults.
@@ -30,15 +30,15 @@ func DefaultBurstConfig() BurstConfig {
 func (c BurstConfig) Validate() error {
 	switch {
 	case c.MinCount < 2:
-		return fmt.Errorf("analyze: burst.min_count must be at least 2")
+		return fmt.Errorf("cross.burst.min_count must be at least 2")
 	case c.Ratio < 1:
-		return fmt.Errorf("analyze: burst.ratio must be at least 1")
+		return fmt.Errorf("cross.burst.ratio must be at least 1")
 	case c.PValue <= 0 || c.PValue >= 1:
-		return fmt.Errorf("analyze: burst.p_value must be between 0 and 1")
+		return fmt.Errorf("cross.burst.p_value must be between 0 and 1")
 	case c.Smoothing <= 0 || c.Smoothing > 1:
-		return fmt.Errorf("analyze: burst.smoothing must be in (0, 1]")
+		return fmt.Errorf("cross.burst.smoothing must be in (0, 1]")
 	case c.WarmupDays < 1 || c.Floor <= 0 || c.Examples < 0:
-		return fmt.Errorf("analyze: burst.warmup_days must be at least 1, floor positive, examples not negative")
+		return fmt.Errorf("cross.burst.warmup_days must be at least 1, floor positive, examples not negative")
 	}
 	return nil
 }

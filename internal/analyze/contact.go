@@ -69,9 +69,11 @@ type Promise struct {
 }
 
 // unresolvedCodes are the findings that mean a conversation did not end
-// resolved, in the order their evidence is preferred.
+// resolved, in the order their evidence is preferred: no solution or
+// accepted next step, a broken promise, a threat to escalate, a customer
+// message left unanswered.
 var unresolvedCodes = [...]string{"resolution.unresolved", "promise.conflict", "threat.escalation",
-	"emotion.unaddressed", "response.missed"}
+	"response.missed"}
 
 // Summarize builds the Contact of an inspected conversation from its
 // findings and scene tags. loc is the time zone day-based promises

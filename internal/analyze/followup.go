@@ -20,7 +20,7 @@ func (a *Analyzer) unkept(c *Contact, earlier []Contact) []conversation.Finding 
 	var out []conversation.Finding
 	for i := len(earlier) - 1; i >= 0 && len(out) < maxUnkept; i-- { // oldest promise first
 		e := &earlier[i]
-		if e.ID == c.ID || !e.Start.Before(c.Start) || c.Start.Sub(e.Start) > a.cfg.PromiseWindow {
+		if e.ID == c.ID || !e.Start.Before(c.Start) || c.Start.Sub(e.Start) > a.cfg.PromiseWindow() {
 			continue
 		}
 		for _, p := range e.Promises {
@@ -102,7 +102,7 @@ func (a *Analyzer) unkeptFinding(c *Contact, p Promise) conversation.Finding {
 	}
 	who := "客服"
 	if p.Agent != "" {
-		who += " " + p.Agent
+		who += " " + p.Agent + " "
 	}
 	sev := conversation.SeverityMedium
 	if late >= 24*time.Hour {
@@ -114,7 +114,7 @@ func (a *Analyzer) unkeptFinding(c *Contact, p Promise) conversation.Finding {
 		Data: map[string]any{"promise": map[string]any{"conversation": p.ConvID, "message": p.Msg,
 			"made": p.Made.In(a.loc).Format(time.RFC3339), "due": p.Due.In(a.loc).Format(time.RFC3339),
 			"event": p.Event, "text": p.Text, "agent": p.Agent},
-			"overdue_hours": int(late.Hours()), "later_message": n}}
+			"overdue_hours": max(0, int(late.Hours())), "said_not_kept": c.NotKeptMsg >= 0, "later_message": n}}
 }
 
 // span writes a duration in days or hours, in Chinese.

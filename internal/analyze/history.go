@@ -23,18 +23,18 @@ type History interface {
 // the measured figure). It is not safe for concurrent use: the scan feeds
 // it from its one ordered sink.
 type Memory struct {
-	strs    map[string]uint32 // interned orders, SKUs, scenes and buyers
-	names   []string
-	head    map[uint32]uint32 // buyer → 1 + index of its newest record
-	recs    []memContact
-	keys    []uint32 // orders, SKUs and scenes of every record, back to back
-	proms   []memPromise
+	strs  map[string]uint32 // interned orders, SKUs, scenes and buyers
+	names []string
+	head  map[uint32]uint32 // buyer → 1 + index of its newest record
+	recs  []memContact
+	keys  []uint32 // orders, SKUs and scenes of every record, back to back
+	proms []memPromise
 }
 
 type memContact struct {
 	id         string
 	ending     string
-	start, end int64 // Unix nanoseconds
+	start, end int64  // Unix nanoseconds
 	prev       uint32 // 1 + index of the buyer's previous record, 0 for none
 	off        uint32 // first key in keys
 	pOff       uint32 // first promise in proms

@@ -19,7 +19,7 @@ func (a *Analyzer) repeat(c *Contact, earlier []Contact) (conversation.Finding, 
 	var key problem
 	for i := range earlier {
 		e := &earlier[i]
-		if e.ID == c.ID || !e.Start.Before(c.Start) || c.Start.Sub(e.Start) > a.cfg.RepeatWindow {
+		if e.ID == c.ID || !e.Start.Before(c.Start) || c.Start.Sub(e.Start) > a.cfg.RepeatWindow() {
 			continue
 		}
 		k, ok := sameProblem(e, c)
@@ -60,12 +60,12 @@ func (a *Analyzer) repeat(c *Contact, earlier []Contact) (conversation.Finding, 
 		}
 	}
 	data := map[string]any{"n": n, "key": map[string]string{"kind": key.kind, "value": key.value},
-		"window_days": int(a.cfg.RepeatWindow / (24 * time.Hour)), "earlier": list}
+		"window_days": a.cfg.RepeatWindowDays, "earlier": list}
 	if len(c.RepeatContact) > 0 {
 		data["repeat_contact"] = c.RepeatContact
 	}
 	return conversation.Finding{Code: "repeat.unresolved", Severity: sev, Messages: msgs, Evidence: text,
-		Detail: fmt.Sprintf("%d天内第%d次就同一%s「%s」来询，之前未解决：%s", int(a.cfg.RepeatWindow/(24*time.Hour)), n,
+		Detail: fmt.Sprintf("%d天内第%d次就同一%s「%s」来询，之前未解决：%s", a.cfg.RepeatWindowDays, n,
 			keyName(key.kind), key.value, strings.Join(ids, "；")),
 		Data: data}, true
 }

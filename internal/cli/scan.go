@@ -188,6 +188,11 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 	}
 	r := &scanRun{env: env, log: logger, cfg: cfg, flags: &f, eng: eng,
 		builder: report.NewBuilder(cfg.Score, cfg.Scan.Riskiest, f.format == "xlsx" && cmd != "sample")}
+	loc, _ := cfg.Location()
+	if r.cross, err = newCross(cfg, loc); err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitUsage
+	}
 	if cmd == "sample" {
 		r.sampler = sample.New(sample.Options{N: f.sampleN, Random: f.sampleRandom, Seed: f.sampleSeed})
 	}

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"fullqa/internal/analyze"
 	"fullqa/internal/codebook"
 	"fullqa/internal/config"
 	"fullqa/internal/detect"
@@ -36,6 +37,7 @@ type scanRun struct {
 	builder *report.Builder
 	sampler *sample.Sampler // set for `fullqa sample`
 	jsonl   *report.JSONL
+	cross   *analyze.Batch // across-conversation analyzers
 	rejects *bufio.Writer
 	// rejectHead is the current input's header row (CSV inputs), written
 	// before its first reject so the reject file can be fixed and re-fed;
@@ -127,6 +129,10 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 	}
 	rep := s.builder.Finish(title, s.cfg.Timezone, time.Now())
 	rep.Lang = lang
+	if s.cross != nil {
+		sum := s.cross.Finish()
+		rep.Cross = &sum
+	}
 	sum := rep.Summary
 	if err := s.writeOutput(out, rep, htmlw); err != nil {
 		fmt.Fprintf(s.env.Stderr, "fullqa: write report: %v\n", err)
@@ -261,6 +267,11 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 		sopts.Idle = s.jsonl.Flush
 	}
 	err = scan.Run(ctx, rd, isRecord, s.eng, sopts, func(r *scan.Result) error {
+		if r.Err == nil && s.cross != nil {
+			if err := s.addCross(ctx, r); err != nil {
+				return err
+			}
+		}
 		s.builder.Add(r)
 		if s.sampler != nil {
 			s.sampler.Add(r)

@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"fullqa/internal/alert"
+	"fullqa/internal/analyze"
 	"fullqa/internal/codebook"
 	"fullqa/internal/detect"
 	"fullqa/internal/ingest"
@@ -42,6 +43,9 @@ type Config struct {
 	Alerts alert.Config `yaml:"alerts"`
 	// Serve configures `fullqa serve`.
 	Serve Serve `yaml:"serve"`
+	// Cross sets the across-conversation analyzers: repeat and promise
+	// windows and the burst test.
+	Cross analyze.Config `yaml:"cross"`
 }
 
 // Ingest configures the importers.
@@ -81,6 +85,7 @@ func Default() Config {
 		Score:  score.DefaultConfig(),
 		Alerts: alert.DefaultConfig(),
 		Serve:  DefaultServe(),
+		Cross:  analyze.DefaultConfig(),
 	}
 }
 
@@ -145,6 +150,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Serve.Validate(); err != nil {
+		return err
+	}
+	if err := c.Cross.Validate(); err != nil {
 		return err
 	}
 	return c.Detect.Validate()

@@ -13,7 +13,7 @@ var codes = [...]string{
 	"emotion.negative", "emotion.escalating", "emotion.unaddressed",
 	"threat.escalation",
 	"loop.repeat", "loop.agent_template", "loop.misunderstanding",
-	"repeat.contact", "resolution.unresolved", "burst.topic",
+	"repeat.contact", "repeat.unresolved", "resolution.unresolved", "burst.topic",
 	"attitude.rude", "attitude.forbidden",
 	"compliance.off_platform", "compliance.review_inducement", "compliance.absolute_claim",
 	"privacy.pii_leak",

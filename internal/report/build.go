@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"fullqa/internal/analyze"
 	"fullqa/internal/codebook"
 	"fullqa/internal/conversation"
 	"fullqa/internal/scan"
@@ -119,6 +120,8 @@ type Report struct {
 	Contracts []score.ContractResult
 	Rows      []ConvRow
 	Scorecard score.Scorecard
+	// Cross is the across-conversation summary, nil when it did not run.
+	Cross *analyze.Summary
 }
 
 // Finish computes the figures and checks vendor contracts over the whole

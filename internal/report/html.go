@@ -82,6 +82,7 @@ type htmlData struct {
 	Tags       []CodeCount
 	Groups     []kpiGroup // agent, team, vendor and shop tables
 	Days       []score.KPIs
+	Cross      *crossView
 }
 
 // kpiGroup is one KPI table of the HTML report: a dimension's title, the
@@ -100,7 +101,7 @@ type sevCount struct {
 func (h *HTML) Write(w io.Writer, r *Report) error {
 	s := r.Summary
 	lang := r.Lang
-	d := htmlData{R: r, S: s, Lang: lang, HTMLLang: "zh-CN"}
+	d := htmlData{R: r, S: s, Lang: lang, HTMLLang: "zh-CN", Cross: newCrossView(r.Cross, crossLabel("allday", lang))}
 	if lang == codebook.EN {
 		d.HTMLLang = "en"
 	}

@@ -87,6 +87,7 @@ func WriteText(w io.Writer, r *Report) error {
 	if len(r.Contracts) > 0 {
 		writeContracts(&b, r.Contracts, lang)
 	}
+	writeCrossText(&b, r.Cross, lang)
 	if len(s.Riskiest) > 0 {
 		b.WriteString("\n" + L("riskiest") + "\n")
 		for _, rk := range s.Riskiest {

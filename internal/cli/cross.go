@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"fullqa/internal/analyze"
+	"fullqa/internal/config"
+	"fullqa/internal/report"
+	"fullqa/internal/scan"
+)
+
+// newCross starts the across-conversation analyzers of a scan run
+// (repeat.unresolved, promise.unkept, burst.topic) from the config.
+func newCross(cfg config.Config, loc *time.Location) (*analyze.Batch, error) {
+	lex, err := cfg.Lists()
+	if err != nil {
+		return nil, err
+	}
+	tp, err := analyze.NewTopics(lex.Words("logistics_courier"))
+	if err != nil {
+		return nil, err
+	}
+	return analyze.NewBatch(cfg.Cross, tp, loc), nil
+}
+
+// addCross runs the across analyzers on a result in the sink, in input
+// order, before it is counted and written: their findings join the
+// result's, the score is taken again (a scorecard may weigh them), and a
+// result already encoded on a worker is encoded again.
+func (s *scanRun) addCross(ctx context.Context, r *scan.Result) error {
+	fs, err := s.cross.Add(ctx, r.Conv, r.Findings, r.Tags)
+	if err != nil {
+		return fmt.Errorf("across conversations: %w", err)
+	}
+	if len(fs) == 0 {
+		return nil
+	}
+	r.Findings = append(r.Findings, fs...)
+	sort.SliceStable(r.Findings, func(i, j int) bool {
+		return firstMessage(r.Findings[i].Messages) < firstMessage(r.Findings[j].Messages)
+	})
+	r.Score, r.Deductions, r.Fatal = s.cfg.Score.Scorecard.Apply(r.Findings)
+	if r.Encoded != nil {
+		r.Encoded = report.AppendJSONResult(nil, r)
+	}
+	return nil
+}
+
+func firstMessage(ms []int) int {
+	if len(ms) == 0 {
+		return 1 << 30
+	}
+	return ms[0]
+}

@@ -78,15 +78,32 @@ func (in *Input) precededBy(i int, t termSet, h KeywordHit, window int32) bool {
 }
 
 // asciiBounded reports whether a hit that starts or ends with an ASCII
-// letter or digit is not part of a longer ASCII word ("sb" in "usb").
+// letter or digit is a word of its own, not part of a longer ASCII token:
+// "sb" in "usb", in the model number "sb-200" or the signature "^sb", "qq"
+// in "qq.com". Letters and digits next to it join it to a token, and so do
+// ^ _ @ # always and - . / + & ' when a letter or digit stands beyond them
+// (a "." or "-" that ends a sentence leaves the word alone: "你就是个sb.").
 func asciiBounded(norm string, h KeywordHit) bool {
-	if h.Start > 0 && isASCIIAlnum(norm[h.Start-1]) && isASCIIAlnum(norm[h.Start]) {
+	s, e := int(h.Start), int(h.End)
+	if s > 0 && isASCIIAlnum(norm[s]) && (isASCIIAlnum(norm[s-1]) || sticky(norm[s-1]) ||
+		joiner(norm[s-1]) && s > 1 && isASCIIAlnum(norm[s-2])) {
 		return false
 	}
-	if int(h.End) < len(norm) && isASCIIAlnum(norm[h.End]) && isASCIIAlnum(norm[h.End-1]) {
+	if e < len(norm) && isASCIIAlnum(norm[e-1]) && (isASCIIAlnum(norm[e]) || sticky(norm[e]) ||
+		joiner(norm[e]) && e+1 < len(norm) && isASCIIAlnum(norm[e+1])) {
 		return false
 	}
 	return true
+}
+
+// sticky bytes make the ASCII word next to them part of a name, handle,
+// tag or emoticon ("^sb", "sb_01", "@sb", "#sb").
+func sticky(c byte) bool { return c == '^' || c == '_' || c == '@' || c == '#' }
+
+// joiner bytes join two ASCII words into one token ("sb-200", "a.sb",
+// "sb/2", "x+sb", "s&b", "sb's").
+func joiner(c byte) bool {
+	return c == '-' || c == '.' || c == '/' || c == '+' || c == '&' || c == '\''
 }
 
 func isASCIIAlnum(c byte) bool {

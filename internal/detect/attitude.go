@@ -8,16 +8,26 @@ import (
 	"fullqa/internal/lexicon"
 )
 
-// attitudeDetector emits attitude.rude on agent messages with blaming,
-// dismissive or mocking wording ("你自己看", "跟我说没用", a bare "不知道"),
-// and attitude.forbidden on agent messages with a word of the shop's
-// forbidden list (attitude_forbidden, extended through lexicon.add). Rude
-// agents are rare, so the rules are strict: a curt word counts only when it
-// is the whole reply, and words said by the customer never count.
+// attitudeDetector emits attitude.rude on agent messages with insulting,
+// blaming, dismissive or mocking wording, and attitude.forbidden on agent
+// messages with a word of the shop's forbidden list (attitude_forbidden,
+// extended through lexicon.add). attitude.rude has two levels: high for an
+// insult aimed at the customer ("你是白痴吗", a bare "滚"; the default
+// scorecard's fatal item), medium for curt or blaming wording ("你自己看",
+// "跟我说没用", a bare "不知道"). A false fatal zeroes an agent's
+// conversation, so an insult counts only when it is aimed at the customer
+// (see insult.go), not negated ("我没说您是白痴") and not a word in another
+// sense (滚筒, 垃圾袋, 去死皮). Rude agents are rare, so the medium rules
+// are strict too: a curt word counts only when it is the whole reply, and
+// words said by the customer never count.
 type attitudeDetector struct {
 	lex       lexicon.Lists
 	rude      termSet
 	curt      ClassID
+	insult    termSet // attitude_insult, voided by attitude_insult_exclude
+	thing     ClassID // attitude_insult_thing, voided by the same list
+	direct    ClassID // attitude_insult_direct, voided by the same list
+	negate    termSet // threat_negation: the cues that take a threat back
 	forbidden termSet
 }
 
@@ -30,6 +40,10 @@ func (d *attitudeDetector) Codes() []string { return []string{"attitude.rude", "
 func (d *attitudeDetector) RegisterKeywords(k *Keywords) error {
 	d.rude = addTerms(k, "attitude.rude", d.lex, "attitude_rude")
 	d.curt = k.Add("attitude.curt", d.lex.Words("attitude_curt")...)
+	d.insult = addTerms(k, "attitude.insult", d.lex, "attitude_insult")
+	d.thing = k.Add("attitude.insult_thing", d.lex.Words("attitude_insult_thing")...)
+	d.direct = k.Add("attitude.insult_direct", d.lex.Words("attitude_insult_direct")...)
+	d.negate = addTerms(k, "threat.negation", d.lex, "threat_negation")
 	d.forbidden = addTerms(k, "attitude.forbidden", d.lex, "attitude_forbidden")
 	return nil
 }
@@ -48,18 +62,31 @@ func (d *attitudeDetector) Inspect(in *Input, out *Output) {
 		if len(in.Hits[i]) == 0 {
 			continue
 		}
-		rude, ok := in.firstTerm(i, d.rude)
-		if !ok {
-			rude, ok = d.curtReply(in, i)
-		}
-		if ok {
-			out.Add(conversation.Finding{Code: "attitude.rude", Severity: conversation.SeverityMedium,
-				Messages: []int{i}, Evidence: hitQuote(in, i, rude),
-				Detail: "impolite or dismissive agent wording: " + in.Matched(i, rude)})
+		insult, insulted := d.insultAt(in, i)
+		if insulted {
+			out.Add(conversation.Finding{Code: "attitude.rude", Severity: conversation.SeverityHigh,
+				Messages: []int{i}, Evidence: hitQuote(in, i, insult),
+				Detail: "insult aimed at the customer: " + in.Matched(i, insult)})
+		} else {
+			rude, ok := in.firstTerm(i, d.rude)
+			if !ok {
+				rude, ok = d.curtReply(in, i)
+			}
+			if ok {
+				out.Add(conversation.Finding{Code: "attitude.rude", Severity: conversation.SeverityMedium,
+					Messages: []int{i}, Evidence: hitQuote(in, i, rude),
+					Detail: "impolite or dismissive agent wording: " + in.Matched(i, rude)})
+			}
 		}
 		for _, h := range in.Hits[i] {
 			if h.Class != d.forbidden.words || overlapsClass(in.Hits[i], d.forbidden.except, h) || !asciiBounded(in.Norm[i], h) {
 				continue
+			}
+			if insulted && h.Start < insult.End && insult.Start < h.End {
+				continue // the same word is already the insult
+			}
+			if d.deniedWord(in, i, int(h.Start)) {
+				continue // "我没说您是白痴" denies it
 			}
 			out.Add(conversation.Finding{Code: "attitude.forbidden", Severity: conversation.SeverityHigh,
 				Messages: []int{i}, Evidence: hitQuote(in, i, h),

@@ -52,8 +52,9 @@ func testLexicon(t testing.TB) lexicon.Lists {
 
 // testCase is one line of testdata/<detector>.jsonl: a canonical
 // conversation plus the findings the detector must give, as "code@n" (n is
-// the finding's first message number) and "tag:name" for scene tags.
-// Exactly these, no more: a missing or an extra finding fails the test.
+// the finding's first message number, "code@n!severity" to check the
+// severity too) and "tag:name" for scene tags. Exactly these, no more: a
+// missing or an extra finding fails the test.
 type testCase struct {
 	ID   string   `json:"id"`
 	Want []string `json:"want"`
@@ -94,6 +95,12 @@ func runTable(t *testing.T, d Detector, path string) {
 		tc := cases[n]
 		n++
 		_, out := eng.Inspect(c, nil)
+		withSeverity := map[string]bool{}
+		for _, w := range tc.Want {
+			if at, _, ok := strings.Cut(w, "!"); ok {
+				withSeverity[at] = true
+			}
+		}
 		var got []string
 		for _, f := range out.Findings {
 			if len(f.Messages) == 0 {
@@ -103,7 +110,11 @@ func runTable(t *testing.T, d Detector, path string) {
 			if strings.TrimSpace(f.Evidence) == "" {
 				t.Errorf("%s: finding %s has empty evidence", c.ID, f.Code)
 			}
-			got = append(got, fmt.Sprintf("%s@%d", f.Code, f.Messages[0]))
+			at := fmt.Sprintf("%s@%d", f.Code, f.Messages[0])
+			if withSeverity[at] {
+				at += "!" + f.Severity.String()
+			}
+			got = append(got, at)
 		}
 		for _, tg := range out.Tags {
 			got = append(got, "tag:"+tg.Name)

@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"unicode/utf8"
+
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
 )
@@ -12,6 +14,11 @@ import (
 // delete or change a bad one) and compliance.absolute_claim (广告法 absolute
 // terms such as 最好, 第一, 国家级, 100%有效). Advice and time wording that
 // contains such a word ("最好您先…", "第一时间") is listed as exceptions.
+// The first two are fatal items of the default scorecard, so a refusal or
+// a warning is not a violation: a negation cue just before the word
+// ("平台规定不能加微信哦", "也不会让您好评换红包的", "请勿私下交易") or a
+// refusal right after it ("加微信是不可以的") takes it back, as negation
+// cues take back a customer's threat.
 type complianceDetector struct {
 	lex         lexicon.Lists
 	offPlatform termSet
@@ -19,6 +26,8 @@ type complianceDetector struct {
 	reviewAsk   ClassID
 	reward      ClassID
 	absolute    termSet
+	negate      termSet // compliance_negation, before the word
+	refusal     ClassID // compliance_refusal, after the word
 }
 
 func newComplianceDetector(lex lexicon.Lists) *complianceDetector {
@@ -37,6 +46,8 @@ func (d *complianceDetector) RegisterKeywords(k *Keywords) error {
 	d.reviewAsk = k.Add("compliance.review_ask", d.lex.Words("compliance_review_ask")...)
 	d.reward = k.Add("compliance.review_reward", d.lex.Words("compliance_review_reward")...)
 	d.absolute = addTerms(k, "compliance.absolute", d.lex, "compliance_absolute")
+	d.negate = addTerms(k, "compliance.negation", d.lex, "compliance_negation")
+	d.refusal = k.Add("compliance.refusal", d.lex.Words("compliance_refusal")...)
 	return nil
 }
 
@@ -45,7 +56,7 @@ func (d *complianceDetector) Inspect(in *Input, out *Output) {
 		if len(in.Hits[i]) == 0 || !in.isRole(i, conversation.RoleAgent) {
 			continue
 		}
-		if h, ok := in.firstTerm(i, d.offPlatform); ok && asciiBounded(in.Norm[i], h) {
+		if h, ok := d.firstUnrefused(in, i, d.offPlatform); ok {
 			out.Add(conversation.Finding{Code: "compliance.off_platform", Severity: conversation.SeverityHigh,
 				Messages: []int{i}, Evidence: hitQuote(in, i, h),
 				Detail: "agent steers the customer off the platform: " + in.Matched(i, h)})
@@ -55,7 +66,7 @@ func (d *complianceDetector) Inspect(in *Input, out *Output) {
 				Messages: []int{i}, Evidence: hitQuote(in, i, h),
 				Detail: "agent induces or manipulates a review: " + in.Matched(i, h)})
 		}
-		if h, ok := in.firstTerm(i, d.absolute); ok {
+		if h, ok := d.firstUnrefused(in, i, d.absolute); ok {
 			out.Add(conversation.Finding{Code: "compliance.absolute_claim", Severity: conversation.SeverityMedium,
 				Messages: []int{i}, Evidence: hitQuote(in, i, h),
 				Detail: "absolute claim forbidden by the Advertising Law: " + in.Matched(i, h)})
@@ -65,19 +76,87 @@ func (d *complianceDetector) Inspect(in *Input, out *Output) {
 
 // inducement finds an explicit inducement phrase, or a review word followed
 // by a reward in the same message ("给五星好评送您小礼物"); a reward named
-// before the review request ("退款已到账，麻烦给个好评") is not an exchange.
+// before the review request ("退款已到账，麻烦给个好评") is not an exchange,
+// and neither is a refused one ("好评也不会有红包").
 func (d *complianceDetector) inducement(in *Input, i int) (KeywordHit, bool) {
-	if h, ok := in.firstTerm(i, d.review); ok {
+	if h, ok := d.firstUnrefused(in, i, d.review); ok {
 		return h, true
 	}
-	ask, ok := in.First(i, d.reviewAsk)
-	if !ok {
+	if !in.may(i, d.reviewAsk) || !in.may(i, d.reward) {
 		return KeywordHit{}, false
 	}
-	for _, h := range in.Hits[i] {
-		if h.Class == d.reward && h.Start >= ask.End {
-			return ask, true
+	for _, ask := range in.Hits[i] {
+		if ask.Class != d.reviewAsk || d.refused(in, i, ask) {
+			continue
+		}
+		for _, h := range in.Hits[i] {
+			if h.Class == d.reward && h.Start >= ask.End && !d.refused(in, i, h) {
+				return ask, true
+			}
 		}
 	}
 	return KeywordHit{}, false
+}
+
+// firstUnrefused returns the first hit of t in message i that firstTerm
+// would count and that is not refused.
+func (d *complianceDetector) firstUnrefused(in *Input, i int, t termSet) (KeywordHit, bool) {
+	if !in.may(i, t.words) {
+		return KeywordHit{}, false
+	}
+	for _, h := range in.Hits[i] {
+		if h.Class != t.words || !asciiBounded(in.Norm[i], h) || overlapsClass(in.Hits[i], t.except, h) {
+			continue
+		}
+		if !d.refused(in, i, h) {
+			return h, true
+		}
+	}
+	return KeywordHit{}, false
+}
+
+// complianceNegationWindow is how far (bytes, four Chinese characters) a
+// negation cue may stand before, or a refusal after, the word it refuses:
+// "不会让您好评", "私下交易是违规的".
+const complianceNegationWindow = 12
+
+// refused reports whether hit h of message i is taken back: a negation cue
+// (compliance_negation, not inside one of its exceptions and not the middle
+// of an A-not-A question such as "能不能加个微信") ends at most
+// complianceNegationWindow bytes before it in the same clause, or a refusal
+// (compliance_refusal) starts as close after it.
+func (d *complianceDetector) refused(in *Input, i int, h KeywordHit) bool {
+	if !in.may(i, d.negate.words) && !in.may(i, d.refusal) {
+		return false
+	}
+	norm := in.Norm[i]
+	hs := in.Hits[i]
+	for _, e := range hs {
+		switch {
+		case e.Class == d.negate.words && e.End <= h.Start && h.Start-e.End <= complianceNegationWindow:
+			if hasClauseBreak(norm[e.End:h.Start]) || overlapsClass(hs, d.negate.except, e) || askedNot(norm, e) {
+				continue
+			}
+			return true
+		case e.Class == d.refusal && e.Start >= h.End && e.Start-h.End <= complianceNegationWindow:
+			if !hasClauseBreak(norm[h.End:e.Start]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// askedNot reports whether the negation at hit e is the middle of an
+// A-not-A question ("能不能", "可不可以", "要不要", "有没有"): it asks and
+// denies nothing.
+func askedNot(s string, e KeywordHit) bool {
+	w := s[e.Start:e.End]
+	_, n := utf8.DecodeRuneInString(w)
+	if w[:n] != "不" && w[:n] != "没" {
+		return false
+	}
+	before, _ := utf8.DecodeLastRuneInString(s[:e.Start])
+	after, _ := utf8.DecodeRuneInString(s[int(e.Start)+n:])
+	return before == after && before != utf8.RuneError
 }

@@ -12,7 +12,26 @@ import (
 // thirdPartyContext are words right before a phone number that say it is
 // not the customer's: the courier's or installer's number, or the official
 // hotline, which agents are right to give.
-var thirdPartyContext = [...]string{"配送员", "快递员", "送货员", "骑手", "师傅", "站点", "网点", "热线", "客服电话", "官方电话", "售后电话", "服务电话", "400"}
+var thirdPartyContext = [...]string{"配送员", "快递员", "送货员", "骑手", "师傅", "站点", "网点", "热线", "客服电话", "官方电话", "售后电话", "服务电话", "400",
+	"厂家电话", "安装电话", "维修电话", "门店电话", "商家电话", "传真"}
+
+// shopSideLabels are labels that, anywhere in the shopSideWindow before a
+// value, say it is the shop's own data, not the customer's: a return
+// address with its warehouse phone ("退货地址：浙江省杭州市…88号 张先生
+// 13812345678") is what agents must send, and zeroing that conversation
+// would be a false fatal.
+var shopSideLabels = [...]string{"退货地址", "退回地址", "退换货地址", "寄回地址", "售后地址", "返厂地址", "返修地址", "维修地址",
+	"仓库地址", "公司地址", "门店地址", "店铺地址", "厂家地址", "我们的地址", "我们地址", "我司地址",
+	"寄回至", "寄回到我们", "寄回我们", "寄至我们", "寄到我们", "退回至", "退回到我们", "退回我们", "返厂", "售后服务中心", "维修中心", "服务网点"}
+
+// shopSideWindow is how far (bytes, about forty Chinese characters) before
+// a value shopSideLabels are looked for: a return address runs from the
+// label through province, city, road and house number to a name and phone.
+const shopSideWindow = 120
+
+// shopPlaceAfter are words right after a house number that say the address
+// is a business's ("…湖滨东路61号华为售后服务中心"), not the customer's home.
+var shopPlaceAfter = [...]string{"售后", "服务中心", "维修", "网点", "门店", "专卖店", "营业厅", "仓库", "旗舰店", "体验店", "服务站", "公司"}
 
 // thirdPartyWindow is how far (bytes, about eight Chinese characters)
 // before a number thirdPartyContext is looked for.
@@ -41,7 +60,7 @@ func (d *privacyDetector) Inspect(in *Input, out *Output) {
 		var first privacy.Span
 		var kinds []privacy.Kind
 		for _, sp := range privacy.Scan(norm, buf[:0]) {
-			if (sp.Kind == privacy.KindMobile || sp.Kind == privacy.KindLandline) && thirdParty(norm[:sp.Start]) {
+			if (sp.Kind == privacy.KindMobile || sp.Kind == privacy.KindLandline) && thirdParty(norm[:sp.Start]) || shopSide(norm, sp) {
 				continue
 			}
 			if len(kinds) == 0 {
@@ -110,6 +129,28 @@ func thirdParty(before string) bool {
 	}
 	for _, w := range thirdPartyContext {
 		if strings.Contains(before, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// shopSide reports whether the value sp of norm is the shop's own: a return
+// or service address (and the phone that goes with it) by a label before
+// it, or an address followed by a business name.
+func shopSide(norm string, sp privacy.Span) bool {
+	before := norm[max(0, sp.Start-shopSideWindow):sp.Start]
+	for _, w := range shopSideLabels {
+		if strings.Contains(before, w) {
+			return true
+		}
+	}
+	if sp.Kind != privacy.KindAddress {
+		return false
+	}
+	after := norm[sp.End:min(len(norm), sp.End+18)]
+	for _, w := range shopPlaceAfter {
+		if strings.Contains(after, w) {
 			return true
 		}
 	}

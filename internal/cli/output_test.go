@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -135,6 +136,24 @@ func TestReportLanguages(t *testing.T) {
 	if strings.Contains(en, "按问题类型") || strings.Contains(en, "引导站外交易") {
 		t.Error("English report has Chinese headings or names")
 	}
+	_, page, _ := run(t, "", "report", "--config", cfg, "--detectors", "response,compliance", "--lang", "en", "--format", "html", kpiData)
+	for _, want := range []string{`<html lang="en">`, "Off-platform contact", "KPIs by team (by volume)", "too few"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("English HTML lacks %q", want)
+		}
+	}
+	book := filepath.Join(t.TempDir(), "en.xlsx")
+	if code, _, stderr := run(t, "", "report", "--detectors", "response,compliance", "--lang", "en", "--out", book, kpiData); code != ExitOK {
+		t.Fatalf("en xlsx: exit %d %s", code, stderr)
+	}
+	f, err := excelize.OpenFile(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if v, _ := f.GetCellValue("会话 Conversations", "A1"); v != "Only conversations with findings: 9 of 12 conversations" {
+		t.Errorf("en conversations note %q", v)
+	}
 	if code, _, _ := run(t, "", "report", "--lang", "fr", kpiData); code != ExitUsage {
 		t.Errorf("--lang fr: exit %d, want %d", code, ExitUsage)
 	}
@@ -162,5 +181,25 @@ func TestProgressLineFits(t *testing.T) {
 	stdin.convs.Store(1 << 40)
 	if l := stdin.line(stdin.start.Add(time.Nanosecond), false); len(l) > progressWidth {
 		t.Errorf("stdin progress line is %d columns: %q", len(l), l)
+	}
+}
+
+// TestJSONFiguresRounded: the KPI JSON shows figures as a person reads
+// them (no 0.6666666666666666 or 0.09999999999999998), with medians and
+// p90s beside the means and each contract target's status and sample.
+func TestJSONFiguresRounded(t *testing.T) {
+	cfg := filepath.Join("testdata", "report-config.yaml")
+	code, out, stderr := run(t, "", "report", "--config", cfg, "--detectors", "response,compliance", "--format", "json", kpiData)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if m := regexp.MustCompile(`[0-9]\.[0-9]{5,}`).FindString(out); m != "" {
+		t.Errorf("unrounded figure %s in the JSON report", m)
+	}
+	for _, want := range []string{`"first_response_p50_s": 30,`, `"response_p90_s": 360,`, `"status": "too_few"`,
+		`"min_sample": 5`, `"satisfaction": 0.6667`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("JSON report lacks %s", want)
+		}
 	}
 }

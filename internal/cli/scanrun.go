@@ -214,7 +214,7 @@ func (s *scanRun) writeOutput(out io.Writer, rep *report.Report, htmlw *report.H
 	}
 	picks := s.sampler.Picks()
 	if s.flags.format == "xlsx" {
-		return sample.WriteXLSX(out, picks)
+		return sample.WriteXLSX(out, picks, rep.Lang)
 	}
 	return sample.WriteJSONL(out, picks)
 }

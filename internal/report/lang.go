@@ -64,6 +64,11 @@ var labels = [...]struct{ key, zh, en string }{
 	{"first response by day", "每日首响", "first response by day"},
 	{"negative by day", "每日客户负面情绪", "negative emotion by day"},
 	{"title", "fullqa 质检报告", "fullqa QA report"},
+	{"item", "项目", "item"},
+	{"timezone", "时区", "time zone"},
+	{"value", "数值", "value"},
+	{"evidence", "证据", "evidence"},
+	{"min sample", "最低样本", "min sample"},
 	// Short KPI column heads for tables.
 	{"h conv", "会话", "conv"},
 	{"h first", "首响s", "first s"},

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
+	"fullqa/internal/codebook"
 	"fullqa/internal/conversation"
 	"fullqa/internal/scan"
 )
@@ -115,7 +118,28 @@ func TestWriteJSONL(t *testing.T) {
 		t.Errorf("%s", b.String())
 	}
 	b.Reset()
-	if err := WriteXLSX(&b, s.Picks()); err != nil || b.Len() < 1000 {
-		t.Errorf("xlsx: %v, %d bytes", err, b.Len())
+	if err := WriteXLSX(&b, s.Picks(), codebook.ZH); err != nil || b.Len() < 1000 {
+		t.Fatalf("xlsx: %v, %d bytes", err, b.Len())
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const sheet = "抽检 Review"
+	dvs, err := f.GetDataValidations(sheet)
+	if err != nil || len(dvs) != 1 || dvs[0].Sqref != "H2:H2" || !strings.Contains(dvs[0].Formula1, "误报 false alarm") {
+		t.Errorf("verdict drop-down: %v %+v", err, dvs)
+	}
+	if dim, _ := f.GetSheetDimension(sheet); dim != "A1:I2" {
+		t.Errorf("dimension %q, want A1:I2", dim)
+	}
+	panes, _ := f.GetPanes(sheet)
+	if !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("header not frozen: %+v", panes)
+	}
+	rows, _ := f.GetRows(sheet)
+	if len(rows) != 2 || !strings.Contains(rows[1][5], "超权限承诺") && !strings.Contains(rows[1][5], "[高]") {
+		t.Errorf("review rows: %q", rows)
 	}
 }

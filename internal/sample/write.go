@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"fullqa/internal/codebook"
 	"fullqa/internal/report"
 )
 
@@ -62,37 +63,49 @@ func WriteJSONL(w io.Writer, picks []Pick) error {
 
 // MaxXLSXRows is how many picks fit the review sheet: Excel's 1,048,576
 // rows less the header. The CLI refuses a larger --n before scanning.
-const MaxXLSXRows = 1<<20 - 1
+const MaxXLSXRows = report.MaxSheetRows - 1
+
+// Verdicts are the choices of the review sheet's verdict column, offered
+// as a drop-down list so that verdicts can be counted.
+var verdicts = [...]string{"确认 confirmed", "误报 false alarm", "部分正确 partly right", "漏报 missed finding", "无问题 no problem"}
 
 // WriteXLSX writes the picks as a review sheet: one row a conversation with
-// its findings, evidence and transcript, and empty columns for the
-// reviewer's verdict.
-func WriteXLSX(w io.Writer, picks []Pick) error {
+// its findings (named in lang), evidence and transcript, and columns for
+// the reviewer's verdict (a drop-down list) and note. The header is frozen
+// and filterable.
+func WriteXLSX(w io.Writer, picks []Pick, lang codebook.Lang) error {
+	if len(picks) > MaxXLSXRows {
+		return fmt.Errorf("%d picks do not fit one sheet (at most %d)", len(picks), MaxXLSXRows)
+	}
 	f := excelize.NewFile()
 	defer f.Close()
-	const sheet = "抽检 Review"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
+	sh := &report.Sheet{Name: "抽检 Review", Rows: len(picks),
+		Columns: []report.Column{{Head: "序号 rank", Width: 7, Kind: report.Int}, {Head: "原因 reason", Width: 14},
+			{Head: "会话ID id", Width: 16}, {Head: "客服 agent", Width: 12}, {Head: "得分 score", Width: 8, Kind: report.Int},
+			{Head: "问题 findings", Width: 60}, {Head: "对话 transcript", Width: 80}, {Head: "复核结论 verdict", Width: 18},
+			{Head: "备注 note", Width: 30}},
+		Row: func(i int) []any {
+			p := picks[i]
+			var fs []string
+			for _, fd := range p.Result.Findings {
+				fs = append(fs, fmt.Sprintf("[%s] %s %s %v: %s", codebook.Name(fd.Severity.String(), lang),
+					codebook.Name(fd.Code, lang), fd.Code, fd.Messages, fd.Evidence))
+			}
+			var tr []string
+			for n, m := range p.Result.Conv.Messages {
+				tr = append(tr, fmt.Sprintf("[%d] %s: %s", n, m.Role, m.Text))
+			}
+			reason := map[string]string{"risk": "高风险 risk", "random": "随机校准 random"}[p.Reason]
+			return []any{p.Rank, reason, p.Result.Conv.ID, p.Agent, p.Result.Score, strings.Join(fs, "\n"), strings.Join(tr, "\n"), nil, nil}
+		},
+		Validate: func(dv *excelize.DataValidation) int {
+			dv.SetDropList(verdicts[:])
+			dv.SetError(excelize.DataValidationErrorStyleStop, "复核结论 verdict", "请从列表中选择 / pick one from the list")
+			return 8
+		},
 	}
-	header := []any{"序号 rank", "原因 reason", "会话ID id", "客服 agent", "得分 score", "问题 findings", "对话 transcript", "复核结论 verdict", "备注 note"}
-	if err := f.SetSheetRow(sheet, "A1", &header); err != nil {
+	if err := report.WriteWorkbook(f, []*report.Sheet{sh}); err != nil {
 		return err
-	}
-	for i, p := range picks {
-		var fs []string
-		for _, fd := range p.Result.Findings {
-			fs = append(fs, fmt.Sprintf("[%s] %s %v: %s", fd.Severity, fd.Code, fd.Messages, fd.Evidence))
-		}
-		var tr []string
-		for n, m := range p.Result.Conv.Messages {
-			tr = append(tr, fmt.Sprintf("[%d] %s: %s", n, m.Role, m.Text))
-		}
-		reason := map[string]string{"risk": "高风险 risk", "random": "随机校准 random"}[p.Reason]
-		row := []any{p.Rank, reason, p.Result.Conv.ID, p.Agent, p.Result.Score, strings.Join(fs, "\n"), strings.Join(tr, "\n"), "", ""}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
-			return err
-		}
 	}
 	_, err := f.WriteTo(w)
 	return err

@@ -8,11 +8,19 @@ import (
 // waitHist counts waiting times for their median and 90th percentile in
 // bounded memory: one bucket a whole second below ten minutes, then
 // buckets 1 % wide, so a group never holds more than about 1,600 buckets
-// however many rounds it counts. A quantile is exact to the second below
-// ten minutes (timestamps are usually whole seconds) and within 1 % above.
+// however many rounds it counts. A quantile is the mean of the waits in
+// its bucket: exact when they are equal (timestamps are usually whole
+// seconds), else within a second below ten minutes and 1 % above.
 type waitHist struct {
 	n       int
-	buckets map[int32]int32
+	buckets map[int32]bucket
+}
+
+// bucket counts the waits in one bucket and sums them, so a bucket's
+// value is the mean of its waits: exact when they are all the same.
+type bucket struct {
+	n   int32
+	sum float64
 }
 
 const (
@@ -22,10 +30,14 @@ const (
 
 func (h *waitHist) add(sec float64) {
 	if h.buckets == nil {
-		h.buckets = map[int32]int32{}
+		h.buckets = map[int32]bucket{}
 	}
 	h.n++
-	h.buckets[bucketOf(sec)]++
+	k := bucketOf(sec)
+	b := h.buckets[k]
+	b.n++
+	b.sum += sec
+	h.buckets[k] = b
 }
 
 func bucketOf(sec float64) int32 {
@@ -36,15 +48,6 @@ func bucketOf(sec float64) int32 {
 		return int32(sec)
 	}
 	return histLinear + int32(math.Log(sec/histLinear)/math.Log(histStep))
-}
-
-// valueOf is a bucket's representative value: its whole second, or the
-// geometric middle of a 1 % bucket.
-func valueOf(b int32) float64 {
-	if b < histLinear {
-		return float64(b)
-	}
-	return histLinear * math.Pow(histStep, float64(b-histLinear)+0.5)
 }
 
 // quantile returns the nearest-rank q-quantile (0 < q ≤ 1): the smallest
@@ -65,14 +68,14 @@ func (h *waitHist) quantile(q float64) *float64 {
 	}
 	seen := 0
 	for _, k := range keys {
-		seen += int(h.buckets[k])
+		b := h.buckets[k]
+		seen += int(b.n)
 		if seen >= rank {
-			v := roundTo(valueOf(k), 1)
+			v := roundTo(b.sum/float64(b.n), 1)
 			return &v
 		}
 	}
-	v := roundTo(valueOf(keys[len(keys)-1]), 1)
-	return &v
+	return nil // not reached: the counts add up to n
 }
 
 // roundTo rounds v to digits decimals, for display: reports and JSON show

@@ -44,6 +44,8 @@ func TestStrictErrors(t *testing.T) {
 		{"ingest:\n  encoding: latin-9\n", "ingest.encoding"},
 		{"contracts:\n  - vendor: v1\n    targets:\n      speed: {min: 1}\n", "unknown KPI"},
 		{"kpi:\n  service_start: \"25:00\"\n", "service_start"},
+		{"lang: fr\n", "lang: unknown language \"fr\""},
+		{"contracts:\n  - vendor: v1\n    min_sample: 0\n    targets:\n      satisfaction: {min: 0.9}\n", "min_sample must be at least 1"},
 		{"scorecard:\n  categories:\n    - name: x\n      items:\n        - {name: y, codes: [attitude.rud], points: -1}\n", "attitude.rud"},
 	}
 	for _, tt := range tests {

@@ -113,8 +113,8 @@ func TestScanBadRecords(t *testing.T) {
 		t.Errorf("stderr lacks the field error:\n%s", stderr)
 	}
 	rj, _ := os.ReadFile(rejects)
-	if n := strings.Count(string(rj), "\n"); n != 8 {
-		t.Errorf("rejects file has %d lines, want 8:\n%s", n, rj)
+	if n := strings.Count(string(rj), "\n"); n != 9 {
+		t.Errorf("rejects file has %d lines, want 9:\n%s", n, rj)
 	}
 	code, out, _ = run(t, "", "scan", bad, "--strict")
 	if code != ExitBadRecords {
@@ -122,7 +122,7 @@ func TestScanBadRecords(t *testing.T) {
 	}
 	_ = out
 	code, out, _ = run(t, "", "scan", bad)
-	if code != ExitOK || !strings.Contains(out, "坏记录  8 (未质检") {
+	if code != ExitOK || !strings.Contains(out, "坏记录  9 (未质检") {
 		t.Errorf("text report must count bad records (exit %d):\n%s", code, out)
 	}
 }

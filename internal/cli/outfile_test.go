@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -134,4 +135,49 @@ func TestGzipInput(t *testing.T) {
 			t.Errorf("%s: exit %d, %d bytes of results (want %d): %s", name, code, len(got), len(want), stderr)
 		}
 	}
+}
+
+// TestNewestFirstExport is the issue's case end to end: a CSV export
+// sorted newest first used to give negative durations, 0 s first
+// responses and wrong response.missed. Now each conversation is a bad
+// record saying so; with --sort-by-time (or ingest.sort_by_time) the
+// results equal those of the same export in time order.
+func TestNewestFirstExport(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "ingest", "testdata", "chat.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	rev := []string{rows[0]}
+	for i := len(rows) - 1; i > 0; i-- {
+		rev = append(rev, rows[i])
+	}
+	dir := t.TempDir()
+	fwd, back := filepath.Join(dir, "fwd.csv"), filepath.Join(dir, "back.csv")
+	os.WriteFile(fwd, b, 0o644)
+	os.WriteFile(back, []byte(strings.Join(rev, "\n")+"\n"), 0o644)
+	_, want, _ := run(t, "", "scan", fwd, "--format", "jsonl")
+	want = sortedLines(want) // the reversed file lists its conversations in reverse
+	code, out, stderr := run(t, "", "scan", back, "--format", "jsonl")
+	if strings.Contains(out, `"first_response_s":0,`) || strings.Contains(out, `_s":-`) {
+		t.Errorf("negative or zero waits from a newest-first export:\n%s", out)
+	}
+	if !strings.Contains(stderr, "back.csv:") || !strings.Contains(stderr, ": time: ") || !strings.Contains(stderr, "newest first") {
+		t.Errorf("exit %d; the errors must name file, line and field and say the file is newest first:\n%s", code, stderr)
+	}
+	code, got, stderr := run(t, "", "scan", back, "--format", "jsonl", "--sort-by-time")
+	if got = sortedLines(got); code != ExitOK || got != want {
+		t.Errorf("--sort-by-time: exit %d %s\ngot  %s\nwant %s", code, stderr, got, want)
+	}
+	cfg := filepath.Join(dir, "c.yaml")
+	os.WriteFile(cfg, []byte("ingest:\n  sort_by_time: true\n"), 0o644)
+	if _, got, _ := run(t, "", "scan", back, "--format", "jsonl", "--config", cfg); sortedLines(got) != want {
+		t.Errorf("ingest.sort_by_time: results differ from the ordered export")
+	}
+}
+
+func sortedLines(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
 }

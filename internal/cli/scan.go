@@ -27,6 +27,7 @@ type scanFlags struct {
 	gap                                     time.Duration
 	workers, riskiest                       int
 	progress, noProgress, strict            bool
+	sortByTime                              bool
 	cpuProfile                              string
 	memProfile                              string
 	redact                                  bool
@@ -75,6 +76,7 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 	fs.StringVar(&f.encoding, "encoding", "", "force the input encoding: utf-8 or gb18030 (default: detect)")
 	fs.Var(f.columns, "columns", "CSV/TSV column mapping, e.g. id=会话ID,role=发送方,text=内容,time=时间,agent=客服")
 	fs.Var(f.roles, "roles", "CSV/TSV role values, e.g. 买家=customer,客服=agent,机器人=bot")
+	fs.BoolVar(&f.sortByTime, "sort-by-time", false, "sort each conversation's messages by time before numbering them, instead of rejecting one out of time order")
 	fs.StringVar(&f.timeLayout, "time-layout", "", "CSV/TSV time layout (Go layout, unix or unixms; default: detect)")
 	fs.DurationVar(&f.gap, "gap", 0, "silence gap that starts a new conversation when rows have no conversation id (default 30m)")
 	fs.IntVar(&f.workers, "workers", 0, "parallel workers (default: all cores)")
@@ -245,6 +247,9 @@ func applyScanFlags(cfg *config.Config, f *scanFlags) {
 	}
 	if f.riskiest >= 0 { // -1, the default, keeps the config's value
 		cfg.Scan.Riskiest = f.riskiest
+	}
+	if f.sortByTime {
+		cfg.Ingest.SortByTime = true
 	}
 	if f.redact {
 		cfg.Ingest.Redact.Enabled = true

@@ -79,7 +79,8 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 	}
 	loc, _ := s.cfg.Location()
 	opts := ingest.Options{Format: s.cfg.Ingest.Format, Encoding: s.cfg.Ingest.Encoding, Columns: s.cfg.Ingest.Columns,
-		Gap: time.Duration(s.cfg.Ingest.Gap), Location: loc, MaxLine: s.cfg.Ingest.MaxLine}
+		Gap: time.Duration(s.cfg.Ingest.Gap), Location: loc, MaxLine: s.cfg.Ingest.MaxLine,
+		SortByTime: s.cfg.Ingest.SortByTime}
 	code := ExitOK
 	start := time.Now()
 	var bytesRead atomic.Int64

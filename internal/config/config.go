@@ -55,7 +55,11 @@ type Ingest struct {
 	Gap      detect.Duration `yaml:"session_gap"`
 	MaxLine  int             `yaml:"max_record_bytes"`
 	Columns  ingest.Columns  `yaml:"columns"`
-	Redact   Redact          `yaml:"redact"`
+	// SortByTime sorts each conversation's messages by time before they
+	// are numbered, instead of rejecting one whose messages step back in
+	// time (an export sorted newest first).
+	SortByTime bool   `yaml:"sort_by_time"`
+	Redact     Redact `yaml:"redact"`
 }
 
 // Redact masks personal data (mobile, ID card, bank card, landline,

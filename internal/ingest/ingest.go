@@ -43,6 +43,10 @@ type Options struct {
 	Gap      time.Duration  // silence gap that splits messages without a conversation id; 0 means 30 min
 	Location *time.Location // zone for timestamps without one; nil means Asia/Shanghai
 	MaxLine  int            // longest accepted record in bytes; 0 means 8 MiB
+	// SortByTime sorts each conversation's messages stably by time before
+	// they are numbered, instead of rejecting a conversation whose
+	// messages are out of time order (see order.go).
+	SortByTime bool
 }
 
 // DefaultGap is the silence gap after which a new conversation starts when

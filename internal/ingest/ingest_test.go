@@ -71,6 +71,7 @@ func TestJSONLBadInput(t *testing.T) {
 		`testdata/bad.jsonl:9: id: duplicate id "c-1" (first on line 1)`,
 		"testdata/bad.jsonl:10: rating: want",
 		"testdata/bad.jsonl:11: invalid UTF-8",
+		"testdata/bad.jsonl:13: messages: empty",
 	}
 	if len(errs) != len(want) {
 		for _, e := range errs {

@@ -38,13 +38,14 @@ type jsonMessage struct {
 
 // jsonlReader reads the canonical format, one conversation a line.
 type jsonlReader struct {
-	lr   *lineReader
-	opts *Options
-	ids  map[string]int // id → line, to report duplicates within a file
+	lr    *lineReader
+	opts  *Options
+	ids   map[string]int // id → line, to report duplicates within a file
+	order orderCheck
 }
 
 func newJSONLReader(lr *lineReader, opts *Options) *jsonlReader {
-	return &jsonlReader{lr: lr, opts: opts, ids: map[string]int{}}
+	return &jsonlReader{lr: lr, opts: opts, ids: map[string]int{}, order: orderCheck{sort: opts.SortByTime}}
 }
 
 // Ready reports whether Next can return without waiting for input (the
@@ -69,6 +70,10 @@ func (r *jsonlReader) Next() (*conversation.Conversation, error) {
 			ferr.File, ferr.Line = r.lr.name, r.lr.n
 			ferr.Raw = append([]byte(nil), line...)
 			return nil, ferr
+		}
+		if i, msg := r.order.apply(c); i >= 0 {
+			return nil, &RecordError{File: r.lr.name, Line: r.lr.n, Field: "messages[" + strconv.Itoa(i) + "].at",
+				Msg: msg, Raw: append([]byte(nil), line...)}
 		}
 		if prev, dup := r.ids[c.ID]; dup {
 			return nil, &RecordError{File: r.lr.name, Line: r.lr.n, Field: "id",
@@ -99,6 +104,10 @@ func parseJSONConversation(line []byte, opts *Options) (*conversation.Conversati
 	}
 	if jc.Messages == nil {
 		return nil, &RecordError{Field: "messages", Msg: "missing"}
+	}
+	if len(*jc.Messages) == 0 {
+		// Not a perfect chat that scores 100: there is nothing to inspect.
+		return nil, &RecordError{Field: "messages", Msg: "empty (a conversation needs at least one message)"}
 	}
 	c := &conversation.Conversation{
 		ID: *jc.ID, Channel: jc.Channel, Shop: jc.Shop, Vendor: jc.Vendor, Customer: jc.Customer,

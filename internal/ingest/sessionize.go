@@ -25,22 +25,28 @@ type sessionizer struct {
 	out    []result
 	closed map[string]int // released id → its first line, to catch late rows
 	seq    map[string]int // customer → sessions cut so far
-	latest time.Time
+	cur    time.Time      // the latest row's time: where the input is now
 	rows   int
+	times  orderCheck
+	name   string // file name, for time-order errors
 }
 
 type openConv struct {
 	key    string
 	c      *conversation.Conversation
 	first  int
+	lines  []int     // each message's line, for time-order errors
+	prev   time.Time // the time of the last row with one
+	min    time.Time // earliest and latest message times
 	last   time.Time
 	err    *RecordError
 	raw    []byte
 	closed bool
 }
 
-func newSessionizer(gap time.Duration, byID bool) *sessionizer {
-	return &sessionizer{gap: gap, byID: byID, open: map[string]*openConv{}, closed: map[string]int{}, seq: map[string]int{}}
+func newSessionizer(name string, gap time.Duration, byID, sortByTime bool) *sessionizer {
+	return &sessionizer{name: name, gap: gap, byID: byID, open: map[string]*openConv{}, closed: map[string]int{}, seq: map[string]int{},
+		times: orderCheck{sort: sortByTime}}
 }
 
 // add appends one message to its conversation.
@@ -49,7 +55,9 @@ func (s *sessionizer) add(key string, line int, raw []byte, m conversation.Messa
 		key = customer // "" groups everything without a customer together
 	}
 	oc := s.open[key]
-	if oc != nil && !s.byID && m.HasTime() && !oc.last.IsZero() && m.At.Sub(oc.last) > s.gap {
+	// The gap is measured from the customer's previous row either way,
+	// so a newest-first export is cut into the same sessions.
+	if oc != nil && !s.byID && m.HasTime() && !oc.prev.IsZero() && absDur(m.At.Sub(oc.prev)) > s.gap {
 		s.close(oc) // silence gap: this row starts a new conversation
 		oc = nil
 	}
@@ -75,11 +83,15 @@ func (s *sessionizer) add(key string, line int, raw []byte, m conversation.Messa
 	}
 	oc.raw = append(append(oc.raw, raw...), '\n')
 	if m.HasTime() {
-		oc.last = m.At
-		if m.At.After(s.latest) {
-			s.latest = m.At
+		oc.prev, s.cur = m.At, m.At
+		if oc.last.IsZero() || m.At.After(oc.last) {
+			oc.last = m.At
+		}
+		if oc.min.IsZero() || m.At.Before(oc.min) {
+			oc.min = m.At
 		}
 	}
+	oc.lines = append(oc.lines, line)
 	if sku != "" && !contains(oc.c.SKUs, sku) {
 		oc.c.SKUs = append(oc.c.SKUs, sku)
 	}
@@ -125,17 +137,26 @@ func (s *sessionizer) rejectIn(key string, e *RecordError) {
 	oc.raw = append(append(oc.raw, e.Raw...), '\n')
 }
 
-// closeIdle closes conversations whose last message is more than a gap
-// before the newest row seen.
+// closeIdle closes conversations more than a gap away from where the
+// input is now: whose last message is a gap before the latest row's time
+// (a time-ordered export) or whose first message is a gap after it (a
+// newest-first one).
 func (s *sessionizer) closeIdle() {
-	if s.latest.IsZero() {
+	if s.cur.IsZero() {
 		return
 	}
 	for _, oc := range s.open {
-		if !oc.last.IsZero() && s.latest.Sub(oc.last) > s.gap {
+		if !oc.last.IsZero() && (s.cur.Sub(oc.last) > s.gap || oc.min.Sub(s.cur) > s.gap) {
 			s.close(oc)
 		}
 	}
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
 }
 
 func (s *sessionizer) close(oc *openConv) {
@@ -156,6 +177,11 @@ func (s *sessionizer) release() {
 			e.Raw = oc.raw
 			e.Msg += fmt.Sprintf(" (conversation %q rejected whole to keep message numbers true)", oc.c.ID)
 			s.out = append(s.out, result{err: &e})
+			continue
+		}
+		if i, msg := s.times.apply(oc.c); i >= 0 {
+			s.out = append(s.out, result{err: &RecordError{File: s.name, Line: oc.lines[i], Field: "time", Raw: oc.raw,
+				Msg: msg + fmt.Sprintf(" (conversation %q rejected whole to keep message numbers true)", oc.c.ID)}})
 			continue
 		}
 		s.out = append(s.out, result{c: oc.c})

@@ -90,7 +90,7 @@ func newTableReader(name string, br *bufio.Reader, format string, opts *Options)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return &tableReader{name: name, cr: cr, opts: opts, eof: true, sess: newSessionizer(opts.gap(), false)}, nil
+		return &tableReader{name: name, cr: cr, opts: opts, eof: true, sess: newSessionizer(name, opts.gap(), false, opts.SortByTime)}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s:1: header: %w", name, err)
@@ -146,7 +146,7 @@ func newTableReader(name string, br *bufio.Reader, format string, opts *Options)
 	if !hasID && !hasTime {
 		return nil, fmt.Errorf("%s:1: header: no conversation id column and no time column to cut sessions by; name one with --columns id=HEADER or time=HEADER", r.name)
 	}
-	r.sess = newSessionizer(opts.gap(), hasID)
+	r.sess = newSessionizer(name, opts.gap(), hasID, opts.SortByTime)
 	return r, nil
 }
 

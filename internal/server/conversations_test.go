@@ -89,9 +89,9 @@ func TestIngestRejectsLikeTheCLI(t *testing.T) {
 		`{"id":"ok-1","messages":[{"role":"customer","text":"在吗"}]}`,
 		`{"id":"bad-role","messages":[{"role":"cust","text":"在吗"}]}`,
 		`{"id":"bad-json",`,
-		`{"messages":[]}`,
+		`{"messages":[{"role":"customer","text":"在吗"}]}`,
 		`{"id":"ok-2","messages":[{"role":"agent","text":"在的"}]}`,
-		`{"id":"ok-1","messages":[]}`,
+		`{"id":"ok-1","messages":[{"role":"customer","text":"在吗"}]}`,
 	}, "\n")
 	var a ingestAnswer
 	e.json("qa", "POST", "/api/v1/conversations", []byte(body), 200, &a)
@@ -125,12 +125,12 @@ func TestIngestRejectsLikeTheCLI(t *testing.T) {
 		t.Errorf("first reject: %+v", a.Rejected[0])
 	}
 	// A JSON array numbers its elements.
-	e.json("qa", "POST", "/api/v1/conversations", []byte(`[{"id":"ok-3","messages":[]},{"id":"x"}]`), 200, &a)
+	e.json("qa", "POST", "/api/v1/conversations", []byte(`[{"id":"ok-3","messages":[{"role":"customer","text":"在吗"}]},{"id":"x"}]`), 200, &a)
 	if a.Accepted != 1 || len(a.Rejected) != 1 || a.Rejected[0].Line != 2 || a.Rejected[0].Field != "messages" {
 		t.Fatalf("array answer: %+v", a)
 	}
 	// A broken array is a bad body: nothing is stored.
-	code, b, _ := e.do("qa", "POST", "/api/v1/conversations", []byte(`[{"id":"ok-4","messages":[]}, {`))
+	code, b, _ := e.do("qa", "POST", "/api/v1/conversations", []byte(`[{"id":"ok-4","messages":[{"role":"customer","text":"在吗"}]}, {`))
 	if code != 400 {
 		t.Fatalf("broken array: %d %s", code, b)
 	}
@@ -150,16 +150,16 @@ func TestIngestLimits(t *testing.T) {
 	if code != 413 {
 		t.Fatalf("body over the cap: %d", code)
 	}
-	lines := strings.Repeat(`{"id":"x","messages":[]}`+"\n", 1)
+	lines := strings.Repeat(`{"id":"x","messages":[{"role":"customer","text":"在吗"}]}`+"\n", 1)
 	for i := 0; i < 4; i++ {
-		lines += `{"id":"n` + string(rune('a'+i)) + `","messages":[]}` + "\n"
+		lines += `{"id":"n` + string(rune('a'+i)) + `","messages":[{"role":"customer","text":"在吗"}]}` + "\n"
 	}
 	if code, b, _ := e.do("qa", "POST", "/api/v1/conversations", []byte(lines)); code != 413 {
 		t.Fatalf("too many records: %d %s", code, b)
 	}
 	long := `{"id":"long","messages":[{"role":"customer","text":"` + strings.Repeat("长", 200) + `"}]}`
 	var a ingestAnswer
-	e.json("qa", "POST", "/api/v1/conversations", []byte(long+"\n"+`{"id":"short","messages":[]}`), 200, &a)
+	e.json("qa", "POST", "/api/v1/conversations", []byte(long+"\n"+`{"id":"short","messages":[{"role":"customer","text":"在吗"}]}`), 200, &a)
 	if a.Accepted != 1 || len(a.Rejected) != 1 || a.Rejected[0].Line != 1 {
 		t.Fatalf("long record: %+v", a)
 	}

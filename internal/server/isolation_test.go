@@ -15,8 +15,8 @@ func TestVendorIsolation(t *testing.T) {
 	// POST: another vendor's records are rejected, an empty vendor is the caller's.
 	body := strings.Join([]string{
 		`{"id":"v1-own","messages":[{"role":"agent","agent":"a","text":"加我微信 abc12345"}]}`,
-		`{"id":"v1-claims-v2","vendor":"v2","messages":[]}`,
-		`{"id":"ex-slow","vendor":"v1","messages":[]}`, // a v2 conversation's id
+		`{"id":"v1-claims-v2","vendor":"v2","messages":[{"role":"customer","text":"在吗"}]}`,
+		`{"id":"ex-slow","vendor":"v1","messages":[{"role":"customer","text":"在吗"}]}`, // a v2 conversation's id
 	}, "\n")
 	var a ingestAnswer
 	e.json("v1", "POST", "/api/v1/conversations", []byte(body), 200, &a)

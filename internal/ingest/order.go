@@ -1,0 +1,124 @@
+package ingest
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"fullqa/internal/conversation"
+)
+
+// OrderTolerance is how far a message's timestamp may lie before the
+// previous message's and still count as in order: exports round to the
+// second and merge the clocks of several servers, so a tie or a
+// sub-second step back is noise, not a reordered file.
+const OrderTolerance = time.Second
+
+// orderCheck enforces time order within conversations. A message stamped
+// before the one above it (beyond OrderTolerance) means the export is not
+// in time order: reading it as is would give negative response times, 0 s
+// first responses and wrong response.missed findings, so such a
+// conversation is a bad record, unless SortByTime asks to sort messages
+// by time first. It also notices a file that is entirely newest first and
+// says so in the error.
+type orderCheck struct {
+	sort bool
+	// timed counts conversations with at least two distinct timestamps;
+	// newestFirst those of them whose timestamps never rise.
+	timed, newestFirst int
+}
+
+// apply sorts c's messages by time when asked, or finds the first message
+// out of order. It returns -1 and "" when c is in order (or was sorted),
+// else the message's index and what is wrong, for the caller to wrap in
+// a RecordError with its file, line and field.
+func (o *orderCheck) apply(c *conversation.Conversation) (int, string) {
+	if o.sort {
+		sortByTime(c.Messages)
+		return -1, ""
+	}
+	msgs := c.Messages
+	bad, prev := -1, -1
+	rises, falls := false, false
+	for i := range msgs {
+		if !msgs[i].HasTime() {
+			continue
+		}
+		if prev >= 0 {
+			d := msgs[i].At.Sub(msgs[prev].At)
+			switch {
+			case d > 0:
+				rises = true
+			case d < 0:
+				falls = true
+			}
+			if d < -OrderTolerance && bad < 0 {
+				bad = i
+			}
+		}
+		prev = i
+	}
+	if rises || falls {
+		o.timed++
+		if !rises {
+			o.newestFirst++
+		}
+	}
+	if bad < 0 {
+		return -1, ""
+	}
+	p := bad - 1
+	for !msgs[p].HasTime() {
+		p--
+	}
+	msg := fmt.Sprintf("%s is before the previous message's time %s (message %d): messages out of time order",
+		msgs[bad].At.Format(time.RFC3339), msgs[p].At.Format(time.RFC3339), p)
+	switch {
+	case !rises && o.newestFirst == o.timed:
+		msg += fmt.Sprintf("; all %d conversations with times so far are newest first: the file looks sorted newest first", o.timed)
+	case !rises:
+		msg += "; this conversation is newest first"
+	}
+	return bad, msg + " (sort the export by time, or pass --sort-by-time)"
+}
+
+// sortByTime sorts messages stably by time. A message without a time
+// keeps its place after the timed message before it, so it stays with its
+// neighbours; messages with equal times keep their source order.
+func sortByTime(msgs []conversation.Message) {
+	if inOrder(msgs) {
+		return
+	}
+	keys := make([]time.Time, len(msgs))
+	var last time.Time
+	for i := range msgs {
+		if msgs[i].HasTime() {
+			last = msgs[i].At
+		}
+		keys[i] = last
+	}
+	idx := make([]int, len(msgs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return keys[idx[a]].Before(keys[idx[b]]) })
+	sorted := make([]conversation.Message, len(msgs))
+	for i, k := range idx {
+		sorted[i] = msgs[k]
+	}
+	copy(msgs, sorted)
+}
+
+// inOrder reports whether the timed messages never step back.
+func inOrder(msgs []conversation.Message) bool {
+	var last time.Time
+	for i := range msgs {
+		if msgs[i].HasTime() {
+			if msgs[i].At.Before(last) {
+				return false
+			}
+			last = msgs[i].At
+		}
+	}
+	return true
+}

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"fullqa/internal/conversation"
@@ -53,13 +54,21 @@ func (d *complianceDetector) RegisterKeywords(k *Keywords) error {
 
 func (d *complianceDetector) Inspect(in *Input, out *Output) {
 	for i := range in.Conv.Messages {
-		if len(in.Hits[i]) == 0 || !in.isRole(i, conversation.RoleAgent) {
+		if !in.isRole(i, conversation.RoleAgent) {
 			continue
 		}
 		if h, ok := d.firstUnrefused(in, i, d.offPlatform); ok {
 			out.Add(conversation.Finding{Code: "compliance.off_platform", Severity: conversation.SeverityHigh,
 				Messages: []int{i}, Evidence: hitQuote(in, i, h),
 				Detail: "agent steers the customer off the platform: " + in.Matched(i, h)})
+		} else if sp, ok := ownPhone(in.Norm[i]); ok {
+			h := KeywordHit{Start: int32(sp.Start), End: int32(sp.End)}
+			out.Add(conversation.Finding{Code: "compliance.off_platform", Severity: conversation.SeverityHigh,
+				Messages: []int{i}, Evidence: hitQuote(in, i, h),
+				Detail: "agent gives the customer a personal phone number: " + sp.Kind.Label()})
+		}
+		if len(in.Hits[i]) == 0 {
+			continue
 		}
 		if h, ok := d.inducement(in, i); ok {
 			out.Add(conversation.Finding{Code: "compliance.review_inducement", Severity: conversation.SeverityHigh,
@@ -77,7 +86,8 @@ func (d *complianceDetector) Inspect(in *Input, out *Output) {
 // inducement finds an explicit inducement phrase, or a review word followed
 // by a reward in the same message ("给五星好评送您小礼物"); a reward named
 // before the review request ("退款已到账，麻烦给个好评") is not an exchange,
-// and neither is a refused one ("好评也不会有红包").
+// and neither is a refused one ("好评也不会有红包") nor one in another
+// sentence ("用了来追评。赠品很实用").
 func (d *complianceDetector) inducement(in *Input, i int) (KeywordHit, bool) {
 	if h, ok := d.firstUnrefused(in, i, d.review); ok {
 		return h, true
@@ -90,7 +100,7 @@ func (d *complianceDetector) inducement(in *Input, i int) (KeywordHit, bool) {
 			continue
 		}
 		for _, h := range in.Hits[i] {
-			if h.Class == d.reward && h.Start >= ask.End && !d.refused(in, i, h) {
+			if h.Class == d.reward && h.Start >= ask.End && !d.refused(in, i, h) && sameSentence(in.Norm[i][ask.End:h.Start]) {
 				return ask, true
 			}
 		}
@@ -137,6 +147,9 @@ func (d *complianceDetector) refused(in *Input, i int, h KeywordHit) bool {
 			if hasClauseBreak(norm[e.End:h.Start]) || overlapsClass(hs, d.negate.except, e) || askedNot(norm, e) {
 				continue
 			}
+			if utf8.RuneCountInString(norm[e.Start:e.End]) == 1 && h.Start-e.End > 3 {
+				continue // a bare 不/没/别 negates the next word only: "不相信的打我手机" offers the phone
+			}
 			return true
 		case e.Class == d.refusal && e.Start >= h.End && e.Start-h.End <= complianceNegationWindow:
 			if !hasClauseBreak(norm[h.End:e.Start]) {
@@ -159,4 +172,11 @@ func askedNot(s string, e KeywordHit) bool {
 	before, _ := utf8.DecodeLastRuneInString(s[:e.Start])
 	after, _ := utf8.DecodeRuneInString(s[int(e.Start)+n:])
 	return before == after && before != utf8.RuneError
+}
+
+// sameSentence reports whether s, the text between two words, holds no
+// sentence end (。 ! ? and their runs); commas and spaces are allowed, as in
+// "五星好评截图发我，返现5元".
+func sameSentence(s string) bool {
+	return !strings.ContainsAny(s, "!?") && !strings.Contains(s, "。")
 }

@@ -6,7 +6,7 @@ import "strings"
 // aimed at ("我没说您是白痴", "不是说你有病", "并没有骂您"): the agent denies
 // saying it. Any other word between them ("不能退你个傻逼") leaves the
 // insult standing.
-var sayVerbs = [...]string{"", "说", "说过", "是说", "讲", "讲过", "骂", "骂过", "认为", "觉得", "指"}
+var sayVerbs = [...]string{"", "说", "说过", "是说", "讲", "讲过", "骂", "骂过", "认为", "觉得", "指", "让", "叫", "要"}
 
 // secondPerson are the words that address the customer, longest first.
 var secondPerson = [...]string{"你们", "您们", "你", "您"}
@@ -40,7 +40,7 @@ func (d *attitudeDetector) insultAt(in *Input, i int) (KeywordHit, bool) {
 		if h.Class != d.insult.words && h.Class != d.thing && h.Class != d.direct {
 			continue
 		}
-		if overlapsClass(hs, d.insult.except, h) || !asciiBounded(norm, h) {
+		if overlapsClass(hs, d.insult.except, h) || !asciiBounded(norm, h) || quoted(norm[:h.Start]) {
 			continue
 		}
 		if h.Class == d.direct {
@@ -158,4 +158,13 @@ func wholeMessage(norm string, start, end int) bool {
 		}
 	}
 	return onlyParticles(strings.ReplaceAll(norm[:start], "。", "")) && onlyParticles(strings.ReplaceAll(after, "。", ""))
+}
+
+// quoted reports whether before (the text up to a word) leaves a quotation
+// open: “…, 「…, or an odd number of '"'. A word inside quotes is
+// mentioned, not said to the customer ("您说的“骗子”是指…").
+func quoted(before string) bool {
+	open := max(strings.LastIndex(before, "“"), strings.LastIndex(before, "「"))
+	closed := max(strings.LastIndex(before, "”"), strings.LastIndex(before, "」"))
+	return open > closed || strings.Count(before, "\"")%2 == 1
 }

@@ -60,7 +60,7 @@ func (d *privacyDetector) Inspect(in *Input, out *Output) {
 		var first privacy.Span
 		var kinds []privacy.Kind
 		for _, sp := range privacy.Scan(norm, buf[:0]) {
-			if (sp.Kind == privacy.KindMobile || sp.Kind == privacy.KindLandline) && thirdParty(norm[:sp.Start]) || shopSide(norm, sp) {
+			if (sp.Kind == privacy.KindMobile || sp.Kind == privacy.KindLandline) && (thirdParty(norm[:sp.Start]) || ownNumber(norm[:sp.Start])) || shopSide(norm, sp) {
 				continue
 			}
 			if len(kinds) == 0 {

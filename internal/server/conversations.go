@@ -148,6 +148,7 @@ func (s *Server) postConversations(w http.ResponseWriter, r *http.Request) {
 	s.metrics.convUnchanged.Add(int64(ans.Unchanged))
 	s.metrics.convRejected.Add(int64(len(ans.Rejected)))
 	s.sink(r.Context(), found, false)
+	sortRejected(ans.Rejected)
 	writeJSON(w, http.StatusOK, ans)
 }
 

@@ -221,6 +221,15 @@ func compareWithScan(t *testing.T, e *testEnv, lines []byte) {
 	if len(a.Rejected) != 0 {
 		t.Fatalf("rejected: %+v", a.Rejected)
 	}
+	if n := compareStored(t, e, lines); n != a.Accepted+a.Updated+a.Unchanged {
+		t.Fatalf("scan saw %d conversations, service %+v", n, a)
+	}
+}
+
+// compareStored scans lines with the scan pipeline and checks each
+// conversation's stored result is its scan output line, byte for byte.
+func compareStored(t *testing.T, e *testEnv, lines []byte) int {
+	t.Helper()
 	loc, _ := e.cfg.Location()
 	rd, err := ingest.Open("in.jsonl", bytes.NewReader(lines), ingest.Options{Format: ingest.FormatJSONL, Location: loc})
 	if err != nil {
@@ -240,7 +249,5 @@ func compareWithScan(t *testing.T, e *testEnv, lines []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != a.Accepted+a.Updated+a.Unchanged {
-		t.Fatalf("scan saw %d conversations, service %+v", n, a)
-	}
+	return n
 }

@@ -93,3 +93,42 @@ func TestVendorIsolation(t *testing.T) {
 		t.Errorf("v1 metrics count %d findings, the API lists %d", total, len(fa.Findings))
 	}
 }
+
+// TestVendorIsolationMessages: a vendor cannot stream into or close
+// another vendor's conversation, nor label a message with another vendor;
+// its answer does not reveal that the conversation exists.
+func TestVendorIsolationMessages(t *testing.T) {
+	e := newTestEnv(t, nil)
+	e.json("v2", "POST", "/api/v1/messages", []byte(`{"message_id":"a1","conversation_id":"c-v2","role":"customer","text":"在吗"}`), 200, nil)
+	var a messagesAnswer
+	body := strings.Join([]string{
+		`{"message_id":"b1","conversation_id":"c-v2","role":"agent","text":"加我微信 abc12345"}`,
+		`{"conversation_id":"c-v2","event":"close"}`,
+		`{"message_id":"b2","conversation_id":"c-v1","role":"customer","text":"在吗","vendor":"v2"}`,
+		`{"message_id":"b3","conversation_id":"c-v1","role":"customer","text":"在吗"}`,
+	}, "\n")
+	e.json("v1", "POST", "/api/v1/messages", []byte(body), 200, &a)
+	if a.Accepted != 1 || len(a.Rejected) != 3 || len(a.Findings) != 0 {
+		t.Fatalf("v1 stream: %+v", a)
+	}
+	for i, want := range []rejected{{1, "conversation_id", "no such conversation"}, {2, "conversation_id", "no such conversation"}} {
+		if a.Rejected[i] != want {
+			t.Errorf("reject %d: %+v, want %+v", i, a.Rejected[i], want)
+		}
+	}
+	if a.Rejected[2].Field != "vendor" {
+		t.Errorf("reject 3: %+v", a.Rejected[2])
+	}
+	var c conversationAnswer
+	e.json("v2", "GET", "/api/v1/conversations/c-v2", nil, 200, &c)
+	if c.State != "open" || strings.Contains(string(c.Conversation), "微信") {
+		t.Fatalf("v2's conversation changed by v1: %+v", c)
+	}
+	e.json("v1", "GET", "/api/v1/conversations/c-v1", nil, 200, &c)
+	if !strings.Contains(string(c.Conversation), `"vendor":"v1"`) {
+		t.Fatalf("c-v1 without its vendor: %s", c.Conversation)
+	}
+	if code, _, _ := e.do("v1", "GET", "/api/v1/conversations/c-v2", nil); code != 404 {
+		t.Fatalf("v1 reads c-v2: %d", code)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 
 	"fullqa/internal/ingest"
 )
@@ -95,4 +96,9 @@ func bodyError(w http.ResponseWriter, err error) {
 	default:
 		writeError(w, http.StatusBadRequest, "reading the body: "+err.Error())
 	}
+}
+
+// sortRejected orders rejects by line, as the records came.
+func sortRejected(rs []rejected) {
+	slices.SortStableFunc(rs, func(a, b rejected) int { return a.Line - b.Line })
 }

@@ -6,13 +6,14 @@ import (
 	"time"
 )
 
-// Run does the background work until ctx is done: retention (and, with
-// streaming, closing idle conversations and inspecting closed ones). It
+// Run does the background work until ctx is done: closing idle streamed
+// conversations, inspecting closed ones, and retention. It
 // returns when every background goroutine has finished its current step,
 // so a shutdown never leaves a half-written transaction behind (and a kill
 // cannot either: each step is one transaction).
 func (s *Server) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
+	s.background(ctx, &wg)
 	if s.o.Serve.Retention > 0 {
 		wg.Add(1)
 		go func() { defer wg.Done(); s.retention(ctx) }()

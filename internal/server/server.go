@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"fullqa/internal/config"
@@ -60,6 +61,7 @@ type Server struct {
 	queue   *queue
 	metrics *metrics
 	wake    chan struct{} // a closed conversation is waiting for inspection
+	pending atomic.Int64  // closed conversations waiting for inspection, as last counted
 }
 
 // New checks the options and builds the server.
@@ -91,6 +93,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("POST /api/v1/conversations", s.auth(s.postConversations))
 	mux.Handle("GET /api/v1/conversations/{id}", s.auth(s.getConversation))
+	mux.Handle("POST /api/v1/messages", s.auth(s.postMessages))
 	mux.Handle("GET /api/v1/findings", s.auth(s.getFindings))
 	mux.Handle("GET /metrics", s.auth(s.getMetrics))
 	return mux

@@ -261,10 +261,11 @@ func (s *Store) CountConversations(ctx context.Context, scope string) (int, erro
 }
 
 // PendingInspections counts closed conversations whose current content
-// has no result yet.
+// has no result yet. (The state is written literally so SQLite uses the
+// partial index conversations_pending.)
 func (s *Store) PendingInspections(ctx context.Context) (int, error) {
 	var n int
-	if err := s.r.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM conversations WHERE state = ? AND inspected_hash <> content_hash`), StateClosed).Scan(&n); err != nil {
+	if err := s.r.QueryRowContext(ctx, s.d.q(`SELECT COUNT(*) FROM conversations WHERE state = 'closed' AND inspected_hash <> content_hash`)).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: pending inspections: %w", err)
 	}
 	return n, nil

@@ -130,6 +130,11 @@ var migrations = []migration{
 			detail TEXT NOT NULL DEFAULT '')`,
 		`CREATE INDEX audit_at ON audit (at)`,
 	}},
+	{name: "0006 pending inspections index", sql: []string{
+		// Only the few conversations waiting for inspection are in it, so
+		// the inspector's poll does not grow with the store.
+		`CREATE INDEX conversations_pending ON conversations (received_at) WHERE state = 'closed' AND inspected_hash <> content_hash`,
+	}},
 }
 
 // migrate applies the steps the database lacks after checking the applied

@@ -36,6 +36,9 @@ type Config struct {
 	Detect detect.Config `yaml:"detect"`
 	// Lexicon adds to, removes from or replaces the built-in word lists.
 	Lexicon lexicon.Overrides `yaml:"lexicon"`
+	// Knowledge is the shop's facts (knowledge: {file: facts.yaml}, or
+	// inline), checked by the knowledge detector; see examples/facts.yaml.
+	Knowledge Knowledge `yaml:"knowledge,omitempty"`
 	// Score holds the scorecard, KPI rules, teams and vendor contracts
 	// (top-level keys scorecard, kpi, teams, contracts).
 	Score score.Config `yaml:",inline"`
@@ -104,6 +107,9 @@ func Load(path string) (Config, error) {
 		return cfg, fmt.Errorf("config: %w", err)
 	}
 	if err := decode(data, &cfg); err != nil {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	if err := cfg.loadKnowledge(path, data); err != nil {
 		return cfg, fmt.Errorf("config %s: %w", path, err)
 	}
 	if err := cfg.Validate(); err != nil {

@@ -17,6 +17,7 @@ var codes = [...]string{
 	"attitude.rude", "attitude.forbidden",
 	"compliance.off_platform", "compliance.review_inducement", "compliance.absolute_claim",
 	"privacy.pii_leak",
+	"knowledge.contradiction", "knowledge.unknown_claim",
 	"response.missed", "response.slow", "response.first_slow",
 }
 

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"fullqa/internal/knowledge"
 )
 
 // Config is the detectors' part of the YAML config: one block per detector
@@ -18,6 +20,11 @@ type Config struct {
 	Loop LoopConfig `yaml:"loop"`
 	// Emotion turns per-message emotion into findings.
 	Emotion EmotionConfig `yaml:"emotion"`
+	// Facts are the shop's facts (the config's knowledge: block or the
+	// file it names), loaded by the config package; nil when none is set.
+	// The knowledge detector checks claims against them and
+	// promise.over_policy takes its limits from them.
+	Facts *knowledge.Facts `yaml:"-"`
 }
 
 // DefaultConfig returns every detector family's defaults.

@@ -20,10 +20,11 @@ func Registry(cfg Config, lex lexicon.Lists) []Detector {
 		newAttitudeDetector(lex),
 		newComplianceDetector(lex),
 		newPrivacyDetector(),
-		newPromiseDetector(cfg.Policy, lex),
+		newPromiseDetector(cfg.Policy.withFacts(cfg.Facts), lex),
 		newLoopDetector(cfg.Loop, lex),
 		newResolutionDetector(lex),
 		newRepeatDetector(lex),
+		newKnowledgeDetector(cfg.Facts, lex),
 	}
 }
 

@@ -65,6 +65,9 @@ type testCase struct {
 func TestDetectorTables(t *testing.T) {
 	for _, d := range Registry(DefaultConfig(), testLexicon(t)) {
 		t.Run(d.Name(), func(t *testing.T) {
+			if d.Name() == "knowledge" {
+				t.Skip("needs a facts file: TestKnowledgeTable runs it with examples/facts.yaml")
+			}
 			runTable(t, d, filepath.Join("testdata", d.Name()+".jsonl"))
 		})
 	}

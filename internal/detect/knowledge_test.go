@@ -1,0 +1,86 @@
+package detect
+
+import (
+	"path/filepath"
+	"testing"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/knowledge"
+)
+
+// exampleFacts loads the example shop's facts file, which the table cases
+// are written against.
+func exampleFacts(t testing.TB) *knowledge.Facts {
+	t.Helper()
+	f, err := knowledge.Load(filepath.Join("..", "..", "examples", "facts.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestKnowledgeTable runs testdata/knowledge.jsonl: one or more cases per
+// kind of fact (periods, durations with qualifiers, clock, yes/no, choices,
+// product amounts and sizes, unknown attributes, forbidden and required
+// phrases, category and SKU overrides, shops) with the tricky negatives.
+func TestKnowledgeTable(t *testing.T) {
+	d := newKnowledgeDetector(exampleFacts(t), testLexicon(t))
+	runTable(t, d, filepath.Join("testdata", "knowledge.jsonl"))
+}
+
+// TestKnowledgeWithoutFacts checks that no facts file means no findings.
+func TestKnowledgeWithoutFacts(t *testing.T) {
+	eng, err := NewEngine([]Detector{newKnowledgeDetector(nil, testLexicon(t))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &conversation.Conversation{ID: "x", Messages: []conversation.Message{
+		{Role: conversation.RoleAgent, Text: "我们支持15天无理由退货，材质是纯棉的"}}}
+	if _, out := eng.Inspect(c, nil); len(out.Findings) != 0 {
+		t.Errorf("findings without facts: %+v", out.Findings)
+	}
+}
+
+// TestKnowledgeEvidence checks that a contradiction names the agent's
+// words, the fact and where the fact is defined.
+func TestKnowledgeEvidence(t *testing.T) {
+	eng, err := NewEngine([]Detector{newKnowledgeDetector(exampleFacts(t), testLexicon(t))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &conversation.Conversation{ID: "x", Messages: []conversation.Message{
+		{Role: conversation.RoleAgent, Text: "我们支持15天无理由退货"}}}
+	_, out := eng.Inspect(c, nil)
+	if len(out.Findings) != 1 {
+		t.Fatalf("want one finding, got %+v", out.Findings)
+	}
+	f := out.Findings[0]
+	if f.Evidence != "我们支持15天无理由退货" || f.Data["claimed"] != "15天" || f.Data["fact"] != "7天" ||
+		f.Data["where"] != filepath.Join("..", "..", "examples", "facts.yaml")+":6" {
+		t.Errorf("evidence, claim, fact or place wrong: %+v", f)
+	}
+}
+
+// FuzzKnowledge runs the detector over arbitrary agent text: it must not
+// panic, and every finding must carry evidence.
+func FuzzKnowledge(f *testing.F) {
+	for _, s := range []string{"我们支持15天无理由退货", "下午5点前下单当天发货", "余额支付的3-5天到账", "尺码有xxl的",
+		"电池是300mAh的", "不支持[数字x]天无理由", "拆封后就不能退了", "3天到5天送达", "十五天", "[数字x]-[数字x]5个工作日到账",
+		"质量问题的话运费需要您自己承担", "默认发京东快递", "假一赔十", "半年质保", "7.5小时", "5g手机", "1点半前当天发"} {
+		f.Add(s)
+	}
+	eng, err := NewEngine([]Detector{newKnowledgeDetector(exampleFacts(f), testLexicon(f))}, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c := &conversation.Conversation{ID: "z", SKUs: []string{"7001", "5835261"}, Messages: []conversation.Message{
+			{Role: conversation.RoleCustomer, Text: "退款"}, {Role: conversation.RoleAgent, Text: s}}}
+		_, out := eng.Inspect(c, nil)
+		for _, fd := range out.Findings {
+			if len(fd.Messages) == 0 || fd.Evidence == "" {
+				t.Errorf("finding without evidence: %+v", fd)
+			}
+		}
+	})
+}

@@ -56,6 +56,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return runUser(ctx, args[1:], env)
 	case "audit":
 		return runAudit(ctx, args[1:], env)
+	case "knowledge":
+		return runKnowledge(args[1:], env)
 	case "help", "-h", "--help":
 		usage(env.Stdout)
 		return ExitOK
@@ -81,6 +83,8 @@ commands:
   user add NAME   create an API user (--role admin|qa|vendor [--vendor V]); prints its token once
   user revoke NAME  disable a user and its tokens; user list lists them
   audit           print the audit log of the service (who read or changed what)
+  knowledge check FACTS      validate a shop facts file (every problem with its line)
+  knowledge suggest CHATS    list the facts agents state most often, to start a facts file
   help            show this help
 
 Run "fullqa COMMAND -h" for a command's flags.

@@ -193,6 +193,13 @@ func TestExamplesShowEveryCode(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d", code)
 	}
+	// The knowledge codes need the example shop's facts file.
+	code, kout, _ := run(t, "", "scan", filepath.Join("..", "..", "examples", "knowledge_chats.jsonl"), "--format", "jsonl",
+		"--config", filepath.Join("..", "..", "examples", "fullqa.yaml"))
+	if code != ExitOK {
+		t.Fatalf("knowledge examples: exit %d", code)
+	}
+	out += kout
 	seen := map[string]bool{}
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
 		var r struct {

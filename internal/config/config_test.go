@@ -57,3 +57,42 @@ func TestStrictErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestKnowledgeBlock checks the knowledge: block: a file relative to the
+// config, inline facts with the config's lines, and detect.policy keys
+// migrated into the facts (an agreeing value is fine, a different one is
+// an error naming both places).
+func TestKnowledgeBlock(t *testing.T) {
+	cfg, err := Load(filepath.Join("..", "..", "examples", "fullqa.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := cfg.Detect.Facts; f == nil || f.Policy().ReturnWindowDays != 7 {
+		t.Fatalf("facts file not loaded: %+v", f)
+	}
+	dir := t.TempDir()
+	write := func(s string) string {
+		p := filepath.Join(dir, "c.yaml")
+		os.WriteFile(p, []byte(s), 0o644)
+		return p
+	}
+	cfg, err = Load(write("detect:\n  policy:\n    return_window_days: 7\n    max_compensation_yuan: 50\nknowledge:\n  policy:\n    return: {window: 一周}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := cfg.Detect.Facts.Policy(); p.ReturnWindowDays != 7 || p.MaxCompensationYuan != 50 {
+		t.Errorf("migration: %+v", p)
+	}
+	_, err = Load(write("detect:\n  policy:\n    return_window_days: 15\nknowledge:\n  policy:\n    return: {window: 7天}\n"))
+	if err == nil || !strings.Contains(err.Error(), "c.yaml:3 (detect.policy.return_window_days)") || !strings.Contains(err.Error(), "c.yaml:6") {
+		t.Errorf("conflict must name both places: %v", err)
+	}
+	_, err = Load(write("knowledge:\n  policy:\n    return: {windw: 7天}\n"))
+	if err == nil || !strings.Contains(err.Error(), "c.yaml:3: policy.return.windw: unknown key") {
+		t.Errorf("inline facts problems need the config's lines: %v", err)
+	}
+	cfg, err = Load(write("detect:\n  policy:\n    return_window_days: 15\n"))
+	if err != nil || cfg.Detect.Facts != nil {
+		t.Errorf("without a knowledge block detect.policy works as before: %v %+v", err, cfg.Detect.Facts)
+	}
+}

@@ -42,7 +42,8 @@ var legacyPolicy = []struct{ old, key, unit string }{
 // loadKnowledge reads the facts of the knowledge: block and migrates the
 // limits set under detect.policy into them, so that the knowledge detector
 // and promise.over_policy read one set of facts. A limit set in both places
-// with different values is an error.
+// with different values is an error. Without a knowledge: block nothing is
+// migrated and detect.policy feeds promise.over_policy as before.
 func (c *Config) loadKnowledge(path string, data []byte) error {
 	var facts *knowledge.Facts
 	if n := c.Knowledge.node; n != nil && n.Kind != 0 && !(n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
@@ -60,6 +61,11 @@ func (c *Config) loadKnowledge(path string, data []byte) error {
 			return fmt.Errorf("knowledge: %w", err)
 		}
 	}
+	if facts == nil {
+		// Without a facts file detect.policy works as it always has:
+		// promise.over_policy reads it, and nothing else changes.
+		return nil
+	}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err == nil && len(doc.Content) > 0 {
 		pol := child(child(doc.Content[0], "detect"), "policy")
@@ -70,10 +76,6 @@ func (c *Config) loadKnowledge(path string, data []byte) error {
 			}
 			if f, err := strconv.ParseFloat(v.Value, 64); err != nil || f <= 0 {
 				continue // 0 turns the check off; a bad number fails validation
-			}
-			if facts == nil {
-				facts = knowledge.Empty()
-				facts.Unknown = false
 			}
 			where := fmt.Sprintf("%s:%d (detect.policy.%s)", path, v.Line, l.old)
 			if err := facts.Adopt(knowledge.Legacy{Key: l.key, Value: v.Value + l.unit, Where: where}); err != nil {

@@ -142,9 +142,9 @@ func (d *knowledgeDetector) readCue(in *Input, i int, h KeywordHit, cue knowledg
 		}
 		if d.negated(in, i, from, int(h.Start)) {
 			cl.kind, cl.b, cl.said = knowledge.KindBool, false, "否"
-			return cl, !hasIn(in, i, d.cond, ss, int(h.Start))
+			return cl, !d.conditioned(in, i, ss, int(h.Start), h)
 		}
-		if hasIn(in, i, d.affirm, from, int(h.Start)) {
+		if hasIn(in, i, d.affirm, from, int(h.Start)) || isShiDe(s, int(h.Start), int(h.End)) {
 			cl.kind, cl.b, cl.said = knowledge.KindBool, true, "是"
 			return cl, true
 		}
@@ -159,17 +159,37 @@ func (d *knowledgeDetector) readBool(in *Input, i int, cl claim, as, ae, ss int)
 	s := in.Norm[i]
 	from := clauseStart(s, as)
 	if d.negated(in, i, from, as) {
-		if hasIn(in, i, d.cond, ss, as) {
+		if d.conditioned(in, i, ss, as, cl.h) {
 			return claim{}, false
 		}
 		cl.b, cl.said = false, "否"
 		return cl, true
 	}
-	if hasIn(in, i, d.affirm, from, as) {
+	if hasIn(in, i, d.affirm, from, as) || isShiDe(s, as, ae) {
 		cl.b, cl.said = true, "是"
 		return cl, true
 	}
 	return claim{}, false
+}
+
+// isShiDe reports "是X的" around [as, ae): "这款是防水的" states it holds.
+func isShiDe(s string, as, ae int) bool {
+	return strings.HasSuffix(s[:as], "是") && strings.HasPrefix(s[ae:], "的")
+}
+
+// conditioned reports whether a condition word ("超过", "如果", "拆了")
+// comes in [from, to) of message i, other than the claim's own cue h:
+// "拆了自带的不保修" refuses one case, "拆封后不能退" states the rule.
+func (d *knowledgeDetector) conditioned(in *Input, i, from, to int, h KeywordHit) bool {
+	if !in.may(i, d.cond) {
+		return false
+	}
+	for _, c := range in.Hits[i] {
+		if c.Class == d.cond && int(c.Start) >= from && int(c.End) <= to && (c.End <= h.Start || c.Start >= h.End) {
+			return true
+		}
+	}
+	return false
 }
 
 // nearAmount finds the amount of dimension dim closest to the cue [hs, he)
@@ -238,7 +258,7 @@ func (d *knowledgeDetector) readSpelling(in *Input, i int, h KeywordHit, sp know
 	cl := claim{key: sp.Key, kind: knowledge.KindChoice, choice: sp.Value, h: h, said: in.Matched(i, h)}
 	cl.label = choiceLabel(sp.Key)
 	if d.negated(in, i, cs, int(h.Start)) {
-		if hasIn(in, i, d.cond, ss, int(h.Start)) {
+		if d.conditioned(in, i, ss, int(h.Start), h) {
 			return claim{}, false
 		}
 		cl.negated, cl.said = true, "不是/没有 "+cl.said
@@ -315,7 +335,7 @@ func (d *knowledgeDetector) emit(in *Input, i int, cl claim, sets []knowledge.Se
 		data["qualifier"] = cl.qualifier
 	}
 	if n == 0 {
-		if cl.amount.Masked || !d.facts.Unknown {
+		if cl.amount.Masked {
 			return
 		}
 		out.Add(conversation.Finding{Code: "knowledge.unknown_claim", Severity: conversation.SeverityInfo,

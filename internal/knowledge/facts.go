@@ -81,12 +81,7 @@ type Shop struct {
 // Facts is a loaded facts file. Default holds the top-level facts; Shops
 // those of shops named under shops: (each already merged over Default).
 type Facts struct {
-	Source string
-	// Unknown is whether claims about facts the file does not define are
-	// reported (knowledge.unknown_claim): true for a facts file, false for
-	// facts migrated from detect.policy alone, which define three limits
-	// and are no list for a merchant to complete.
-	Unknown bool
+	Source  string
 	Default *Shop
 	Shops   map[string]*Shop
 }
@@ -94,7 +89,7 @@ type Facts struct {
 // Empty returns facts that define nothing: every claim is unknown. The
 // suggest command uses it to list what agents state.
 func Empty() *Facts {
-	return &Facts{Default: &Shop{Base: Set{}, SKUs: map[string]Set{}}, Shops: map[string]*Shop{}, Unknown: true}
+	return &Facts{Default: &Shop{Base: Set{}, SKUs: map[string]Set{}}, Shops: map[string]*Shop{}}
 }
 
 // Shop returns the facts of a shop id, the default ones when the file does

@@ -1,7 +1,6 @@
 package knowledge
 
 import (
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -249,14 +248,4 @@ func (p *parser) synonyms(n *yaml.Node, field string, dst map[string][]string) {
 			dst[name] = appendNew(dst[name], text.Normalize(it))
 		}
 	}
-}
-
-// sortedKeys is for deterministic messages.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

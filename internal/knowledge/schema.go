@@ -59,7 +59,7 @@ var paymentMethods = []choice{
 
 // couriers are the known courier companies of shipping.couriers.
 var couriers = []choice{
-	{"顺丰", []string{"顺丰", "sf"}}, {"京东快递", []string{"京东快递", "京东物流", "京东配送"}},
+	{"顺丰", []string{"顺丰", "sf"}}, {"京东快递", []string{"京东快递", "京东物流"}},
 	{"圆通", []string{"圆通"}}, {"中通", []string{"中通"}}, {"申通", []string{"申通"}}, {"韵达", []string{"韵达"}},
 	{"百世", []string{"百世", "汇通"}}, {"德邦", []string{"德邦"}}, {"邮政", []string{"邮政", "ems"}},
 	{"极兔", []string{"极兔"}}, {"天天", []string{"天天快递"}},

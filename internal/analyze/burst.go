@@ -284,6 +284,14 @@ func (b *Bursts) hourly(t uint32, nDays int, d0 int32, base []float64, share [][
 // each hour of the day, from the days before it (same weighting as
 // Baseline); before any data it is flat.
 func (b *Bursts) hourShares(total []float64, byHour [][24]float64) [][24]float64 {
+	return b.cfg.HourShares(total, byHour)
+}
+
+// HourShares returns, for every day k, the expected share of day k's
+// traffic in each hour of the day, from the days before it (total[j] is
+// day j's traffic, byHour[j] its split by hour), with the weighting of
+// Baseline; before any traffic it is flat.
+func (c BurstConfig) HourShares(total []float64, byHour [][24]float64) [][24]float64 {
 	out := make([][24]float64, len(total))
 	var cur [24]float64
 	for h := range cur {
@@ -296,7 +304,7 @@ func (b *Bursts) hourShares(total []float64, byHour [][24]float64) [][24]float64
 			continue
 		}
 		seen++
-		a := max(b.cfg.Smoothing, 1/float64(seen))
+		a := max(c.Smoothing, 1/float64(seen))
 		for h := range cur {
 			cur[h] += a * (byHour[k][h]/total[k] - cur[h])
 		}

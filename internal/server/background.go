@@ -100,7 +100,7 @@ func (s *Server) InspectPending(ctx context.Context, failed map[failedKey]bool) 
 	if len(convs) == 0 {
 		return 0, nil
 	}
-	res := s.inspectAll(convs, hashes)
+	res := s.inspectAll(ctx, convs, hashes)
 	stored := 0
 	var found []store.Finding
 	for i, r := range res {
@@ -110,13 +110,14 @@ func (s *Server) InspectPending(ctx context.Context, failed map[failedKey]bool) 
 		}
 		// Each conversation is its own transaction: a kill loses at most
 		// the inspections not yet stored, which are still pending.
-		ok, err := s.st.PutInspection(ctx, convs[i].ID, hashes[i], &r.result, r.findings, s.now())
+		ok, err := s.st.PutInspection(ctx, convs[i].ID, hashes[i], &r.result, r.findings, r.across, s.now())
 		if err != nil {
 			return stored, err
 		}
 		if ok {
 			stored++
 			found = append(found, r.findings...)
+			s.checkBursts(ctx, []store.Put{{Conv: convs[i], Across: r.across}})
 		}
 	}
 	s.sink(ctx, found, false)

@@ -109,7 +109,7 @@ func (s *Server) postConversations(w http.ResponseWriter, r *http.Request) {
 	for j, i := range todo {
 		tc[j], th[j] = convs[i], hashes[i]
 	}
-	results := s.inspectAll(tc, th)
+	results := s.inspectAll(r.Context(), tc, th)
 	puts := make([]store.Put, 0, len(todo))
 	var putLine []int
 	for j, i := range todo {
@@ -117,7 +117,8 @@ func (s *Server) postConversations(w http.ResponseWriter, r *http.Request) {
 			ans.Rejected = append(ans.Rejected, rejected{Line: lineOf[i], Error: results[j].err.Error()})
 			continue
 		}
-		puts = append(puts, store.Put{Conv: convs[i], Doc: docs[i], Hash: hashes[i], Result: results[j].result, Findings: results[j].findings})
+		puts = append(puts, store.Put{Conv: convs[i], Doc: docs[i], Hash: hashes[i], Result: results[j].result, Findings: results[j].findings,
+			Across: results[j].across})
 		putLine = append(putLine, lineOf[i])
 	}
 	now := s.now()
@@ -147,6 +148,7 @@ func (s *Server) postConversations(w http.ResponseWriter, r *http.Request) {
 	s.metrics.convUpdated.Add(int64(ans.Updated))
 	s.metrics.convUnchanged.Add(int64(ans.Unchanged))
 	s.metrics.convRejected.Add(int64(len(ans.Rejected)))
+	s.checkBursts(r.Context(), puts)
 	s.sink(r.Context(), found, false)
 	sortRejected(ans.Rejected)
 	writeJSON(w, http.StatusOK, ans)

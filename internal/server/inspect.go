@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -45,14 +46,16 @@ func (q *queue) release(n int) { q.depth.Add(-int64(n)) }
 type inspected struct {
 	result   store.Result
 	findings []store.Finding
-	err      error // the inspection panicked: the record is rejected, others go on
+	err      error         // the inspection panicked: the record is rejected, others go on
+	scan     scan.Result   // the inspection, for the across analyzers (cross.go)
+	across   *store.Across // what the across analyzers keep of it
 }
 
 // inspectAll inspects convs in parallel with the full engine, through
 // scan.Inspect (exactly what `fullqa scan` runs per conversation), and
 // encodes each result as its scan output line. A panic inspecting one
 // conversation is recovered and reported as that conversation's error.
-func (s *Server) inspectAll(convs []*conversation.Conversation, hashes []string) []inspected {
+func (s *Server) inspectAll(ctx context.Context, convs []*conversation.Conversation, hashes []string) []inspected {
 	out := make([]inspected, len(convs))
 	workers := s.o.Workers
 	if workers <= 0 {
@@ -77,6 +80,7 @@ func (s *Server) inspectAll(convs []*conversation.Conversation, hashes []string)
 		}()
 	}
 	wg.Wait()
+	s.crossAll(ctx, convs, out)
 	return out
 }
 
@@ -97,6 +101,7 @@ func (s *Server) inspectOne(c *conversation.Conversation, hash string, scratch *
 	now := s.now()
 	res.result = store.Result{Hash: hash, Score: r.Score, Fatal: r.Fatal, Doc: append([]byte(nil), buf[:len(buf)-1]...), InspectedAt: now}
 	res.findings = store.NewFindings(c, r.Findings, store.SourceInspection, now)
+	res.scan = r
 	s.metrics.observeInspection(time.Since(start))
 	return res, buf
 }

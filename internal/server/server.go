@@ -62,6 +62,7 @@ type Server struct {
 	metrics *metrics
 	wake    chan struct{} // a closed conversation is waiting for inspection
 	pending atomic.Int64  // closed conversations waiting for inspection, as last counted
+	cross   *crossState   // across-conversation analyzers (cross.go)
 }
 
 // New checks the options and builds the server.
@@ -84,6 +85,10 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{o: o, st: o.Store, log: o.Log, now: o.Now, queue: newQueue(o.Serve.Queue),
 		metrics: newMetrics(), wake: make(chan struct{}, 1)}
+	var err error
+	if s.cross, err = newCrossState(o); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -95,6 +100,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/conversations/{id}", s.auth(s.getConversation))
 	mux.Handle("POST /api/v1/messages", s.auth(s.postMessages))
 	mux.Handle("GET /api/v1/findings", s.auth(s.getFindings))
+	mux.Handle("GET /api/v1/bursts", s.auth(s.getBursts))
+	mux.Handle("GET /api/v1/promises", s.auth(s.getPromises))
 	mux.Handle("GET /metrics", s.auth(s.getMetrics))
 	return mux
 }

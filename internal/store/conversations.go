@@ -50,6 +50,9 @@ type Put struct {
 	Hash     string // ContentHash(Doc)
 	Result   Result
 	Findings []Finding
+	// Across is what the across-conversation analyzers keep of it (contact,
+	// promises, burst topics); nil keeps nothing.
+	Across *Across
 }
 
 // Known is what the store holds about an id, for deciding before the
@@ -129,6 +132,9 @@ func (s *Store) PutConversations(ctx context.Context, scope string, puts []Put, 
 				return err
 			}
 			if err := w.putResult(ctx, p.Conv.ID, p.Hash, &p.Result, p.Findings, now, exists); err != nil {
+				return err
+			}
+			if err := s.putAcross(ctx, tx, p.Conv.ID, p.Across); err != nil {
 				return err
 			}
 		}

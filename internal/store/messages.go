@@ -270,8 +270,9 @@ func (s *Store) PendingConversations(ctx context.Context, limit int) ([]*Convers
 // PutInspection stores the full inspection of a closed conversation's
 // content hash, replacing its findings, unless the conversation changed or
 // opened again meanwhile (then it reports false: the newer content will be
-// inspected in its turn).
-func (s *Store) PutInspection(ctx context.Context, id, hash string, r *Result, fs []Finding, now time.Time) (bool, error) {
+// inspected in its turn). a is what the across-conversation analyzers keep
+// of it (nil: nothing).
+func (s *Store) PutInspection(ctx context.Context, id, hash string, r *Result, fs []Finding, a *Across, now time.Time) (bool, error) {
 	stored := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var cur, state, done string
@@ -291,6 +292,9 @@ func (s *Store) PutInspection(ctx context.Context, id, hash string, r *Result, f
 		}
 		defer w.close()
 		if err := w.putResult(ctx, id, hash, r, fs, now, true); err != nil {
+			return err
+		}
+		if err := s.putAcross(ctx, tx, id, a); err != nil {
 			return err
 		}
 		stored = true

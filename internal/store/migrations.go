@@ -135,6 +135,68 @@ var migrations = []migration{
 		// the inspector's poll does not grow with the store.
 		`CREATE INDEX conversations_pending ON conversations (received_at) WHERE state = 'closed' AND inspected_hash <> content_hash`,
 	}},
+	{name: "0007 across conversations", sql: []string{
+		// What the across-conversation analyzers (internal/analyze) keep of
+		// each inspected conversation: a compact contact (orders, SKUs and
+		// scenes as JSON arrays), looked up by buyer and time.
+		`CREATE TABLE contacts (
+			conversation_id TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+			shop TEXT NOT NULL,
+			customer TEXT NOT NULL,
+			started_at BIGINT NOT NULL,
+			ended_at BIGINT NOT NULL,
+			orders TEXT NOT NULL,
+			skus TEXT NOT NULL,
+			scenes TEXT NOT NULL,
+			unresolved INTEGER NOT NULL,
+			ending TEXT NOT NULL,
+			ending_msg INTEGER NOT NULL,
+			not_kept_msg INTEGER NOT NULL)`,
+		`CREATE INDEX contacts_buyer ON contacts (shop, customer, started_at)`,
+		// Due-tracked time promises; unkept_by names the conversation whose
+		// promise.unkept reported it.
+		`CREATE TABLE promises (
+			conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+			message_n INTEGER NOT NULL,
+			made_at BIGINT NOT NULL,
+			due_at BIGINT NOT NULL,
+			event TEXT NOT NULL,
+			text TEXT NOT NULL,
+			agent TEXT NOT NULL,
+			vendor TEXT NOT NULL,
+			shop TEXT NOT NULL,
+			customer TEXT NOT NULL,
+			unkept_by TEXT NOT NULL DEFAULT '',
+			PRIMARY KEY (conversation_id, message_n))`,
+		`CREATE INDEX promises_due ON promises (due_at)`,
+		`CREATE INDEX promises_vendor_due ON promises (vendor, due_at)`,
+		// Burst topics: each conversation's topics and hour, and the counts
+		// per topic and hour and per topic and day they add up to (the
+		// empty topic counts all traffic), kept in step in the same
+		// transaction, so a burst test reads a few rows, not history.
+		`CREATE TABLE contact_topics (
+			conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+			kind TEXT NOT NULL,
+			value TEXT NOT NULL,
+			hour BIGINT NOT NULL,
+			PRIMARY KEY (conversation_id, kind, value))`,
+		`CREATE TABLE topic_hours (kind TEXT NOT NULL, value TEXT NOT NULL, hour BIGINT NOT NULL, n INTEGER NOT NULL,
+			PRIMARY KEY (kind, value, hour))`,
+		`CREATE TABLE topic_days (kind TEXT NOT NULL, value TEXT NOT NULL, day BIGINT NOT NULL, n INTEGER NOT NULL,
+			PRIMARY KEY (kind, value, day))`,
+		`CREATE TABLE bursts (
+			kind TEXT NOT NULL,
+			value TEXT NOT NULL,
+			window_start BIGINT NOT NULL,
+			window_end BIGINT NOT NULL,
+			count INTEGER NOT NULL,
+			expected REAL NOT NULL,
+			conversations TEXT NOT NULL,
+			found_at BIGINT NOT NULL,
+			updated_at BIGINT NOT NULL,
+			PRIMARY KEY (kind, value, window_start, window_end))`,
+		`CREATE INDEX bursts_updated ON bursts (updated_at)`,
+	}},
 }
 
 // migrate applies the steps the database lacks after checking the applied

@@ -47,7 +47,7 @@ func TestCrossFindingsInService(t *testing.T) {
 		t.Errorf("across findings: %v", got)
 	}
 	var ps struct {
-		Promises []promiseJSON      `json:"promises"`
+		Promises []promiseJSON       `json:"promises"`
 		ByAgent  map[string]dueCount `json:"by_agent"`
 	}
 	e.json("qa", "GET", "/api/v1/promises?due_after=2026-11-01&due_before=2026-11-30", nil, 200, &ps)

@@ -29,7 +29,7 @@ func ownNumber(before string) bool {
 // ownPhone returns the first phone number in agent message i that is the
 // agent's own (ownNumber).
 func ownPhone(norm string) (privacy.Span, bool) {
-	if !hasDigitRun(norm) {
+	if !strings.Contains(norm, "我") || !hasDigitRun(norm) {
 		return privacy.Span{}, false
 	}
 	var buf [4]privacy.Span

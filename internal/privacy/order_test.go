@@ -104,3 +104,44 @@ func TestRedactAddressBeforeNumber(t *testing.T) {
 		t.Errorf("Redact(%q) = %q, want %q", msg, got, want)
 	}
 }
+
+// TestRedactFullWidth checks values typed with full-width digits: the
+// detectors find them in normalized text, so --redact must mask them too,
+// in any order with the other kinds.
+func TestRedactFullWidth(t *testing.T) {
+	wide := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			switch {
+			case r >= '0' && r <= '9':
+				r = r - '0' + '０'
+			case r == '-':
+				r = '－'
+			}
+			b.WriteRune(r)
+		}
+		return b.String()
+	}
+	permutations(len(orderValues), func(p []int) {
+		parts := make([]string, len(p))
+		for i, k := range p {
+			parts[i] = wide(orderValues[k].text)
+		}
+		msg := "您好，" + strings.Join(parts, "，") + "，请核对"
+		red := Redact(msg)
+		for _, k := range p {
+			if v := wide(orderValues[k].secret); strings.Contains(red, v) {
+				t.Errorf("Redact(%q) = %q keeps %s %q", msg, red, orderValues[k].kind, v)
+			}
+		}
+		if !strings.HasPrefix(red, "您好，") || !strings.HasSuffix(red, "，请核对") {
+			t.Errorf("Redact(%q) = %q changed the text around the values", msg, red)
+		}
+	})
+	if got, want := Redact("已改为１３８１２３４５６７８，谢谢"), "已改为138****5678，谢谢"; got != want {
+		t.Errorf("Redact = %q, want %q", got, want)
+	}
+	if got := Redact("无效\xff字节１２"); got != "无效\xff字节１２" {
+		t.Errorf("Redact changed text without values: %q", got)
+	}
+}

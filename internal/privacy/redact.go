@@ -1,6 +1,9 @@
 package privacy
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // RedactConfig chooses which kinds of personal data Redact masks. It is the
 // ingest-time redaction option (`redact:` in the YAML, `--redact` on the
@@ -45,30 +48,82 @@ func Redact(s string) string { return DefaultRedactConfig().Redact(s) }
 // number of an address with *. Text without personal data is returned
 // unchanged without allocating.
 func (c RedactConfig) Redact(s string) string {
+	// Values typed with full-width digits (１３８…, as some input methods
+	// write them) are found in a narrowed copy and masked in s: detectors
+	// see normalized text, so without this a value they report would be
+	// written in clear under --redact.
+	scan, pos := s, []int(nil)
+	if hasWide(s) {
+		scan, pos = narrow(s)
+	}
+	at := func(i int) int {
+		if pos == nil {
+			return i
+		}
+		return pos[i]
+	}
 	var buf [8]Span
-	spans := Scan(s, buf[:0])
+	spans := Scan(scan, buf[:0])
 	if len(spans) == 0 {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	last := 0
+	last := 0                  // in scan
 	for _, sp := range spans { // ordered by start (Scan)
 		if !c.wants(sp.Kind) || sp.End <= last {
 			continue
 		}
 		if sp.Start >= last {
-			b.WriteString(s[last:sp.Start])
-			b.WriteString(Mask(sp.Kind, s[sp.Start:sp.End]))
+			b.WriteString(s[at(last):at(sp.Start)])
+			b.WriteString(Mask(sp.Kind, scan[sp.Start:sp.End]))
 		} else {
 			// A value that runs on past the one just masked (a house number
 			// written straight after a phone number): mask the rest whole.
-			b.WriteString(maskRest(sp.Kind, s[last:sp.End]))
+			b.WriteString(maskRest(sp.Kind, scan[last:sp.End]))
 		}
 		last = sp.End
 	}
-	b.WriteString(s[last:])
+	b.WriteString(s[at(last):])
 	return b.String()
+}
+
+// hasWide reports whether s may hold a full-width digit, plus, minus or X
+// (U+FF0B, U+FF0D, U+FF10–U+FF19, U+FF38, U+FF58).
+func hasWide(s string) bool {
+	return strings.Contains(s, "\xef\xbc") || strings.Contains(s, "\xef\xbd\x98")
+}
+
+// narrow returns s with full-width digits, plus, minus and X made ASCII,
+// and for every byte offset of the result (and its end) the offset in s.
+func narrow(s string) (string, []int) {
+	var b strings.Builder
+	b.Grow(len(s))
+	pos := make([]int, 0, len(s)+1)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		n := b.Len()
+		switch {
+		case r >= '０' && r <= '９':
+			b.WriteByte(byte(r - '０' + '0'))
+		case r == '＋':
+			b.WriteByte('+')
+		case r == '－':
+			b.WriteByte('-')
+		case r == 'Ｘ':
+			b.WriteByte('X')
+		case r == 'ｘ':
+			b.WriteByte('x')
+		default:
+			b.WriteString(s[i : i+size]) // as written, invalid bytes included
+		}
+		for ; n < b.Len(); n++ {
+			pos = append(pos, i)
+		}
+		i += size
+	}
+	pos = append(pos, len(s))
+	return b.String(), pos
 }
 
 // maskRest masks the tail of a value whose head overlapped a value already

@@ -78,8 +78,8 @@ func (d *attitudeDetector) Inspect(in *Input, out *Output) {
 					Detail: "impolite or dismissive agent wording: " + in.Matched(i, rude)})
 			}
 		}
-		for _, h := range in.Hits[i] {
-			if h.Class != d.forbidden.words || overlapsClass(in.Hits[i], d.forbidden.except, h) || !asciiBounded(in.Norm[i], h) {
+		for _, h := range in.allHits(i) {
+			if h.Class != d.forbidden.words || in.overlapsClass(i, d.forbidden.except, h) || !asciiBounded(in.Norm[i], h) {
 				continue
 			}
 			if insulted && h.Start < insult.End && insult.Start < h.End {
@@ -99,17 +99,27 @@ func (d *attitudeDetector) Inspect(in *Input, out *Output) {
 // curtReply returns a curt-list hit when it is the whole message apart from
 // punctuation and softening particles ("不知道", "不清楚呢。").
 func (d *attitudeDetector) curtReply(in *Input, i int) (KeywordHit, bool) {
+	if !in.may(i, d.curt) {
+		return KeywordHit{}, false
+	}
+	// The particles that open and close the message, found once: each
+	// hit is then checked in constant time, however long the message.
 	norm := in.Norm[i]
-	for _, h := range in.Hits[i] {
+	lead := len(norm) - len(strings.TrimLeftFunc(norm, isParticleRune))
+	trail := len(strings.TrimRightFunc(norm, isParticleRune))
+	for _, h := range in.allHits(i) {
 		if h.Class != d.curt {
 			continue
 		}
-		if onlyParticles(norm[:h.Start]) && onlyParticles(norm[h.End:]) {
+		if int(h.Start) <= lead && int(h.End) >= trail {
 			return h, true
 		}
 	}
 	return KeywordHit{}, false
 }
+
+// isParticleRune reports whether r is one of particles.
+func isParticleRune(r rune) bool { return strings.ContainsRune(particles, r) }
 
 // bareQuestionMark reports whether a normalized message is nothing but one
 // to three question marks: said to a customer who just wrote, it brushes

@@ -20,24 +20,50 @@ func isClauseBreak(b byte) bool {
 	return false
 }
 
-// clauseStart returns the offset where the clause holding offset pos begins.
+// fullStop is the Chinese full stop, which normalizing keeps full-width:
+// it ends a clause like '.' does ("请问是否已经签收。我们会为您申请退款" is
+// two clauses, a question and a promise).
+const fullStop = "。"
+
+// isFullStopEnd reports whether s[i] is the last byte of a 。.
+func isFullStopEnd(s string, i int) bool {
+	return s[i] == 0x82 && i >= 2 && s[i-1] == 0x80 && s[i-2] == 0xE3
+}
+
+// maxClauseBytes bounds how far a clause is read either way from an
+// offset: 200 Chinese characters without a break is a wall of pasted text,
+// not a clause, and the bound keeps every look around a hit constant in
+// cost, so a detector's work grows with the message, not its square.
+const maxClauseBytes = 600
+
+// clauseStart returns the offset where the clause holding offset pos
+// begins, at most maxClauseBytes before pos (on a character boundary).
 func clauseStart(s string, pos int) int {
-	for i := pos - 1; i >= 0; i-- {
-		if isClauseBreak(s[i]) {
+	lo := max(0, pos-maxClauseBytes)
+	for i := pos - 1; i >= lo; i-- {
+		if isClauseBreak(s[i]) || isFullStopEnd(s, i) {
 			return i + 1
 		}
 	}
-	return 0
+	for lo > 0 && lo < pos && s[lo]&0xC0 == 0x80 {
+		lo++
+	}
+	return lo
 }
 
-// clauseEnd returns the offset where the clause holding offset pos ends.
+// clauseEnd returns the offset where the clause holding offset pos ends,
+// at most maxClauseBytes after pos (on a character boundary).
 func clauseEnd(s string, pos int) int {
-	for i := pos; i < len(s); i++ {
-		if isClauseBreak(s[i]) {
+	hi := min(len(s), pos+maxClauseBytes)
+	for i := pos; i < hi; i++ {
+		if isClauseBreak(s[i]) || s[i] == 0xE3 && strings.HasPrefix(s[i:], fullStop) {
 			return i
 		}
 	}
-	return len(s)
+	for hi < len(s) && hi > pos && s[hi]&0xC0 == 0x80 {
+		hi--
+	}
+	return hi
 }
 
 // sameClause reports whether offsets a <= b lie in one clause.
@@ -45,8 +71,11 @@ func sameClause(s string, a, b int) bool {
 	if a > b {
 		a, b = b, a
 	}
+	if b-a > maxClauseBytes {
+		return false
+	}
 	for i := a; i < b && i < len(s); i++ {
-		if isClauseBreak(s[i]) {
+		if isClauseBreak(s[i]) || s[i] == 0xE3 && strings.HasPrefix(s[i:], fullStop) {
 			return false
 		}
 	}
@@ -99,7 +128,7 @@ func numberBefore(s string, end int) any {
 		}
 	}
 	i := end
-	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+	for i > 0 && end-i < 7 && s[i-1] >= '0' && s[i-1] <= '9' {
 		i--
 	}
 	if i < end && end-i < 7 {

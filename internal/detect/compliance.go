@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -95,17 +96,51 @@ func (d *complianceDetector) inducement(in *Input, i int) (KeywordHit, bool) {
 	if !in.may(i, d.reviewAsk) || !in.may(i, d.reward) {
 		return KeywordHit{}, false
 	}
-	for _, ask := range in.Hits[i] {
-		if ask.Class != d.reviewAsk || d.refused(in, i, ask) {
-			continue
-		}
-		for _, h := range in.Hits[i] {
-			if h.Class == d.reward && h.Start >= ask.End && !d.refused(in, i, h) && sameSentence(in.Norm[i][ask.End:h.Start]) {
-				return ask, true
+	// The rewards that count, by sentence: where the last one starts.
+	// Each ask is then one look-up, so a long message costs its length,
+	// not asks × rewards.
+	norm := in.Norm[i]
+	ends := sentenceEnds(norm)
+	lastReward := map[int]int32{}
+	for _, h := range in.allHits(i) {
+		if h.Class == d.reward && !d.refused(in, i, h) {
+			k := sentenceOf(ends, int(h.Start))
+			if start, ok := lastReward[k]; !ok || h.Start > start {
+				lastReward[k] = h.Start
 			}
 		}
 	}
+	for _, ask := range in.allHits(i) {
+		if ask.Class != d.reviewAsk || d.refused(in, i, ask) {
+			continue
+		}
+		if start, ok := lastReward[sentenceOf(ends, int(ask.End))]; ok && start >= ask.End {
+			return ask, true
+		}
+	}
 	return KeywordHit{}, false
+}
+
+// sentenceEnds returns the offsets right after each sentence end (。 ! ?)
+// of s, in order.
+func sentenceEnds(s string) []int {
+	var ends []int
+	for k := 0; k < len(s); k++ {
+		switch {
+		case s[k] == '!' || s[k] == '?':
+			ends = append(ends, k+1)
+		case s[k] == 0xE3 && strings.HasPrefix(s[k:], "。"):
+			ends = append(ends, k+len("。"))
+		}
+	}
+	return ends
+}
+
+// sentenceOf numbers the sentence holding offset p: two offsets a <= b
+// have the same number exactly when s[a:b] holds no sentence end, what
+// sameSentence asks of the text between them.
+func sentenceOf(ends []int, p int) int {
+	return sort.SearchInts(ends, p+1)
 }
 
 // firstUnrefused returns the first hit of t in message i that firstTerm
@@ -114,8 +149,8 @@ func (d *complianceDetector) firstUnrefused(in *Input, i int, t termSet) (Keywor
 	if !in.may(i, t.words) {
 		return KeywordHit{}, false
 	}
-	for _, h := range in.Hits[i] {
-		if h.Class != t.words || !asciiBounded(in.Norm[i], h) || overlapsClass(in.Hits[i], t.except, h) {
+	for _, h := range in.allHits(i) {
+		if h.Class != t.words || !asciiBounded(in.Norm[i], h) || in.overlapsClass(i, t.except, h) {
 			continue
 		}
 		if !d.refused(in, i, h) {
@@ -140,21 +175,20 @@ func (d *complianceDetector) refused(in *Input, i int, h KeywordHit) bool {
 		return false
 	}
 	norm := in.Norm[i]
-	hs := in.Hits[i]
-	for _, e := range hs {
-		switch {
-		case e.Class == d.negate.words && e.End <= h.Start && h.Start-e.End <= complianceNegationWindow:
-			if hasClauseBreak(norm[e.End:h.Start]) || overlapsClass(hs, d.negate.except, e) || askedNot(norm, e) {
+	for _, e := range in.near(i, h.Start-complianceNegationWindow, h.Start) {
+		if e.Class == d.negate.words && e.End <= h.Start && h.Start-e.End <= complianceNegationWindow {
+			if hasClauseBreak(norm[e.End:h.Start]) || in.overlapsClass(i, d.negate.except, e) || askedNot(norm, e) {
 				continue
 			}
 			if utf8.RuneCountInString(norm[e.Start:e.End]) == 1 && h.Start-e.End > 3 {
 				continue // a bare 不/没/别 negates the next word only: "不相信的打我手机" offers the phone
 			}
 			return true
-		case e.Class == d.refusal && e.Start >= h.End && e.Start-h.End <= complianceNegationWindow:
-			if !hasClauseBreak(norm[h.End:e.Start]) {
-				return true
-			}
+		}
+	}
+	for _, e := range in.startingIn(i, h.End, h.End+complianceNegationWindow) {
+		if e.Class == d.refusal && e.Start >= h.End && e.Start-h.End <= complianceNegationWindow && !hasClauseBreak(norm[h.End:e.Start]) {
+			return true
 		}
 	}
 	return false

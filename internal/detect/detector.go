@@ -8,6 +8,8 @@
 package detect
 
 import (
+	"slices"
+
 	"fullqa/internal/conversation"
 	"fullqa/internal/text"
 	"strings"
@@ -60,6 +62,14 @@ type Input struct {
 	// detectors ask are answered without walking the hits. It is nil when
 	// there are more classes than bits (then every lookup walks).
 	present [][presentWords]uint64
+	// maxHit is the longest keyword hit in bytes, which bounds the
+	// windows of window.go; 0 when not recorded.
+	maxHit int32
+	// work counts the hits and messages the detectors read through the
+	// windowed accessors, for the scaling tests (window.go).
+	work int64
+	// firsts remembers firstEnd's answers for this conversation.
+	firsts map[firstKey]int32
 }
 
 // presentWords bounds the classes the presence bitset covers (64 each).
@@ -78,7 +88,7 @@ func (in *Input) Has(i int, c ClassID) bool {
 	if in.present != nil {
 		return in.may(i, c)
 	}
-	for _, h := range in.Hits[i] {
+	for _, h := range in.allHits(i) {
 		if h.Class == c {
 			return true
 		}
@@ -91,7 +101,7 @@ func (in *Input) First(i int, c ClassID) (KeywordHit, bool) {
 	if !in.may(i, c) {
 		return KeywordHit{}, false
 	}
-	for _, h := range in.Hits[i] {
+	for _, h := range in.allHits(i) {
 		if h.Class == c {
 			return h, true
 		}
@@ -178,18 +188,41 @@ func (o *Output) Tag(name string, msgs ...int) {
 	o.Tags = append(o.Tags, conversation.Tag{Name: name, Messages: appendUnique(nil, msgs...)})
 }
 
+// appendUnique appends to dst the numbers of xs it does not hold yet, in
+// order. Message numbers mostly come ascending: a number above every one
+// before is new without a search, and otherwise a set is built, so a tag
+// on every one of 200,000 messages costs in step with them, not their
+// square.
 func appendUnique(dst []int, xs ...int) []int {
-outer:
+	// While asc holds, dst ascends and top is its largest number.
+	asc, top := slices.IsSorted(dst), minInt
+	if len(dst) > 0 {
+		top = dst[len(dst)-1]
+	}
+	var seen map[int]bool
 	for _, x := range xs {
-		for _, d := range dst {
-			if d == x {
-				continue outer
+		if asc && x > top {
+			dst = append(dst, x)
+			top = x
+			continue
+		}
+		if seen == nil {
+			seen = make(map[int]bool, len(dst)+len(xs))
+			for _, d := range dst {
+				seen[d] = true
 			}
 		}
-		dst = append(dst, x)
+		if !seen[x] {
+			seen[x] = true
+			dst = append(dst, x)
+		}
+		asc = false
 	}
 	return dst
 }
+
+// minInt is below every message number.
+const minInt = -1 << 62
 
 // Keywords collects the word lists of all keyword detectors so that one
 // matcher serves them all. Words are normalized with text.Normalize, the

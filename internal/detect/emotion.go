@@ -85,6 +85,9 @@ func newEmotionDetector(cfg EmotionConfig, lex lexicon.Lists) *emotionDetector {
 
 func (d *emotionDetector) Name() string { return "emotion" }
 
+// ReadsEmotion reports that emotion.* is decided on the model's scores.
+func (d *emotionDetector) ReadsEmotion() bool { return true }
+
 func (d *emotionDetector) Codes() []string {
 	return []string{"emotion.negative", "emotion.escalating", "emotion.unaddressed"}
 }
@@ -121,7 +124,7 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 //   - so does a message that only chases an answer (chase): "?", "。。。",
 //     在吗, 人呢, 好了吗, when what it follows makes it impatience;
 //   - the model alone counts only when it is very sure (NegativeMin).
-func (d *emotionDetector) negative(in *Input, i int) bool {
+func (d *emotionDetector) negative(in *Input, i int, ws *waits) bool {
 	if in.Conv.Messages[i].Role != conversation.RoleCustomer {
 		return false
 	}
@@ -138,7 +141,7 @@ func (d *emotionDetector) negative(in *Input, i int) bool {
 	if d.delay(in, i) {
 		return true
 	}
-	return d.chase(in, i)
+	return d.chase(in, i, ws)
 }
 
 // delayEmphasisWindow is how far (in bytes: four Chinese characters, or a
@@ -156,9 +159,8 @@ func (d *emotionDetector) delay(in *Input, i int) bool {
 		return false
 	}
 	_, notDone := in.firstTerm(i, d.notDone)
-	hs := in.Hits[i]
-	for _, h := range hs {
-		if h.Class != d.elapsed.words || overlapsClass(hs, d.elapsed.except, h) {
+	for _, h := range in.allHits(i) {
+		if h.Class != d.elapsed.words || in.overlapsClass(i, d.elapsed.except, h) {
 			continue
 		}
 		if notDone || in.precededBy(i, d.emphasis, h, delayEmphasisWindow) || strings.HasPrefix(in.Norm[i][h.End:], "都") {
@@ -184,7 +186,7 @@ func (d *emotionDetector) delay(in *Input, i int) bool {
 //     joined; to open a chat it is a greeting;
 //   - a nudge word (好了吗, 查到了吗) inside a longer message counts only
 //     after a hold.
-func (d *emotionDetector) chase(in *Input, i int) bool {
+func (d *emotionDetector) chase(in *Input, i int, ws *waits) bool {
 	norm := in.Norm[i]
 	q, dots := bareMarks(norm)
 	lead := !q && !dots && leadingDots(norm)
@@ -193,7 +195,7 @@ func (d *emotionDetector) chase(in *Input, i int) bool {
 	if !q && !dots && !lead && !presence && !nudge {
 		return false
 	}
-	w := d.waitFor(in, i)
+	w := ws.at(d, in, i)
 	switch {
 	case dots || lead:
 		return w.replied || w.waiting
@@ -224,27 +226,46 @@ type wait struct {
 	waiting bool // a customer message with content (content) came after that turn
 }
 
-// waitFor looks back from message i: first over the customer's own run of
-// messages since the agent's last turn, then at that turn (its run of
-// consecutive agent or bot messages, so "请稍等" → "好的" → "好了吗" still
-// follows the hold).
-func (d *emotionDetector) waitFor(in *Input, i int) wait {
+// waits is what every message of a conversation follows, worked out in
+// one forward pass the first time a chase asks: from message i, first the
+// customer's own run of messages since the agent's last turn, then that
+// turn (its run of consecutive agent or bot messages, so "请稍等" → "好的"
+// → "好了吗" still follows the hold). Walking back from each chase instead
+// cost the square of the run: 40,000 "在吗" in a row took 16 s (issue 11).
+type waits struct {
+	of []wait
+}
+
+// at returns what message i follows.
+func (ws *waits) at(d *emotionDetector, in *Input, i int) wait {
+	if ws.of == nil {
+		ws.of = d.waits(in)
+	}
+	return ws.of[i]
+}
+
+// waits returns, for each message, the wait it follows.
+func (d *emotionDetector) waits(in *Input) []wait {
 	msgs := in.Conv.Messages
-	var w wait
-	j := i - 1
-	for ; j >= 0 && !agentSide(msgs[j].Role); j-- {
-		if !w.waiting && msgs[j].Role == conversation.RoleCustomer && d.content(in, j) {
-			w.waiting = true
+	out := make([]wait, len(msgs))
+	var run wait // the agent's last turn, and whether content came after it
+	in.work += int64(len(msgs))
+	for i := range msgs {
+		out[i] = run
+		switch {
+		case agentSide(msgs[i].Role):
+			if i == 0 || !agentSide(msgs[i-1].Role) {
+				run = wait{replied: true}
+			}
+			run.held = run.held || in.Has(i, d.hold)
+			if !run.refused {
+				_, run.refused = in.firstTerm(i, d.refusal)
+			}
+		case !run.waiting && msgs[i].Role == conversation.RoleCustomer && d.content(in, i):
+			run.waiting = true
 		}
 	}
-	for ; j >= 0 && agentSide(msgs[j].Role); j-- {
-		w.replied = true
-		w.held = w.held || in.Has(j, d.hold)
-		if _, ok := in.firstTerm(j, d.refusal); ok {
-			w.refused = true
-		}
-	}
-	return w
+	return out
 }
 
 // content reports whether customer message j says something that wants an
@@ -285,7 +306,7 @@ func (d *emotionDetector) greeting(in *Input, i int) (only, found bool) {
 	if len(norm) > presenceMaxBytes {
 		return false, false
 	}
-	hs := in.Hits[i]
+	hs := in.allHits(i)
 	may := in.may(i, d.presence)
 	for k, r := range norm {
 		covered := false
@@ -362,12 +383,13 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 	msgs := in.Conv.Messages
 	var customer []int // customer message numbers in order
 	var negs []int     // those that are negative
+	var ws waits
 	for i := range msgs {
 		if msgs[i].Role != conversation.RoleCustomer {
 			continue
 		}
 		customer = append(customer, i)
-		if !d.negative(in, i) {
+		if !d.negative(in, i, &ws) {
 			continue
 		}
 		negs = append(negs, i)
@@ -420,13 +442,28 @@ func (d *emotionDetector) escalating(in *Input, out *Output, customer, negs []in
 // agent reply after it is left to response.missed and resolution.
 func (d *emotionDetector) unaddressed(in *Input, out *Output, negs []int) {
 	msgs := in.Conv.Messages
+	if len(negs) == 0 {
+		return
+	}
+	// The agent replies in order; negs ascend, so one cursor finds the
+	// first reply after each (walking from every negative message to its
+	// replies cost the square of a long customer-only stretch).
+	var agents []int
+	for j := negs[0] + 1; j < len(msgs); j++ {
+		if msgs[j].Role == conversation.RoleAgent {
+			agents = append(agents, j)
+		}
+	}
+	in.work += int64(len(msgs) - negs[0])
+	next := 0
 	for _, i := range negs {
+		for next < len(agents) && agents[next] <= i {
+			next++
+		}
 		replies, soothed := 0, false
 		last := -1
-		for j := i + 1; j < len(msgs) && replies < d.cfg.AppeaseWithin; j++ {
-			if msgs[j].Role != conversation.RoleAgent {
-				continue
-			}
+		for _, j := range agents[next:min(len(agents), next+d.cfg.AppeaseWithin)] {
+			in.work++
 			replies++
 			last = j
 			if in.Has(j, d.appease) {

@@ -2,6 +2,8 @@ package detect
 
 import (
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/text"
@@ -12,6 +14,11 @@ import (
 // label ("negative", "neutral" or "positive"), its probability and the
 // probability of negative. It is declared here, where it is used;
 // internal/classify provides one.
+//
+// prevAgent is the end of the agent's turn, at most maxAgentContext bytes
+// of it: a model reads only the end of what the customer answers, and a
+// turn of thousands of agent messages in a row must not be copied whole
+// for every message of it.
 type EmotionModel interface {
 	Score(text, prevAgent, prevCustomer string) (label string, p, neg float32)
 }
@@ -33,9 +40,32 @@ type Engine struct {
 	emotion   EmotionModel  // nil when emotion is off
 }
 
+// maxAgentContext bounds the agent text passed to the emotion model as
+// prevAgent (see EmotionModel); the model in internal/classify reads the
+// last 96 bytes of it.
+const maxAgentContext = 512
+
+// EmotionReader is implemented by detectors that read Input.Emotion. The
+// engine runs the emotion model only when one of its detectors does:
+// `--detectors privacy` needs no model, and scoring every customer message
+// is most of a scan's cost.
+type EmotionReader interface {
+	ReadsEmotion() bool
+}
+
 // NewEngine registers every keyword detector's words and compiles the
-// combined matcher. emo may be nil.
+// combined matcher. emo may be nil; it is dropped when no detector reads
+// emotions.
 func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
+	needed := false
+	for _, d := range dets {
+		if er, ok := d.(EmotionReader); ok && er.ReadsEmotion() {
+			needed = true
+		}
+	}
+	if !needed {
+		emo = nil
+	}
 	e := &Engine{detectors: dets, keywords: NewKeywords(), emotion: emo, names: map[string]bool{}}
 	for _, d := range dets {
 		e.names[d.Name()] = true
@@ -125,6 +155,7 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 			s.hits = e.matcher.Scan(in.Norm[i], s.hits[:0])
 			spans[i][0] = len(s.khits)
 			for _, h := range s.hits {
+				in.maxHit = max(in.maxHit, h.End-h.Start)
 				for _, cl := range e.keywords.classOf[h.Pattern] {
 					s.khits = append(s.khits, KeywordHit{Class: cl, Start: h.Start, End: h.End})
 				}
@@ -174,11 +205,12 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 				prevCustomer = m.Text
 				afterCustomer = true
 			case conversation.RoleAgent, conversation.RoleBot:
-				// Consecutive agent messages form one turn of context.
+				// Consecutive agent messages form one turn of context,
+				// of which the model reads only the end.
 				if afterCustomer {
 					prevAgent = m.Text
 				} else {
-					prevAgent += " " + m.Text
+					prevAgent = joinTail(prevAgent, m.Text, maxAgentContext)
 				}
 				afterCustomer = false
 			}
@@ -188,5 +220,43 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 	for _, d := range e.detectors {
 		d.Inspect(in, &out)
 	}
+	validText(out.Findings)
 	return in, out
+}
+
+// joinTail returns the last n bytes (or a few fewer, to start on a
+// character) of a+" "+b, copying no more than that: joining a turn of k
+// agent messages in a row costs k×n, not k².
+func joinTail(a, b string, n int) string {
+	if len(b) >= n {
+		return cutToRune(b, len(b)-n)
+	}
+	if keep := n - len(b) - 1; keep < len(a) {
+		a = cutToRune(a, len(a)-keep)
+	}
+	return a + " " + b
+}
+
+// cutToRune returns s from byte i on, moved forward to a character start.
+func cutToRune(s string, i int) string {
+	for i < len(s) && !utf8.RuneStart(s[i]) {
+		i++
+	}
+	return s[i:]
+}
+
+// validText replaces invalid UTF-8 in the findings' evidence and detail.
+// Importers reject such text, but the engine is also fed by other callers,
+// and a detector quotes the message as written: a report must not carry
+// bytes that are no text.
+func validText(fs []conversation.Finding) {
+	for k := range fs {
+		f := &fs[k]
+		if !utf8.ValidString(f.Evidence) {
+			f.Evidence = strings.ToValidUTF8(f.Evidence, "\uFFFD")
+		}
+		if !utf8.ValidString(f.Detail) {
+			f.Detail = strings.ToValidUTF8(f.Detail, "\uFFFD")
+		}
+	}
 }

@@ -1,6 +1,10 @@
 package detect
 
-import "strings"
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
 
 // sayVerbs may stand between a negation cue and the 你/您 an insult is
 // aimed at ("我没说您是白痴", "不是说你有病", "并没有骂您"): the agent denies
@@ -35,12 +39,15 @@ func (d *attitudeDetector) insultAt(in *Input, i int) (KeywordHit, bool) {
 		return KeywordHit{}, false
 	}
 	norm := in.Norm[i]
-	hs := in.Hits[i]
-	for _, h := range hs {
+	var mk *marks // what the checks read from the whole message, found once
+	for _, h := range in.allHits(i) {
 		if h.Class != d.insult.words && h.Class != d.thing && h.Class != d.direct {
 			continue
 		}
-		if overlapsClass(hs, d.insult.except, h) || !asciiBounded(norm, h) || quoted(norm[:h.Start]) {
+		if mk == nil {
+			mk = marksOf(norm)
+		}
+		if in.overlapsClass(i, d.insult.except, h) || !asciiBounded(norm, h) || mk.quoted(int(h.Start)) {
 			continue
 		}
 		if h.Class == d.direct {
@@ -55,11 +62,8 @@ func (d *attitudeDetector) insultAt(in *Input, i int) (KeywordHit, bool) {
 			}
 			continue
 		}
-		whole := wholeClause
-		if h.Class == d.thing {
-			whole = wholeMessage
-		}
-		if whole(norm, int(h.Start), int(h.End)) {
+		if h.Class == d.thing && mk.wholeMessage(norm, int(h.Start), int(h.End)) ||
+			h.Class != d.thing && wholeClause(norm, int(h.Start), int(h.End)) {
 			return h, true
 		}
 	}
@@ -74,9 +78,9 @@ func (d *attitudeDetector) denied(in *Input, i, pos int) bool {
 		return false
 	}
 	norm := in.Norm[i]
-	hs := in.Hits[i]
-	for _, e := range hs {
-		if e.Class != d.negate.words || int(e.End) > pos || overlapsClass(hs, d.negate.except, e) {
+	// Only a cue ending at most one verb of saying before pos counts.
+	for _, e := range in.near(i, int32(pos-maxSayVerbBytes), int32(pos)) {
+		if e.Class != d.negate.words || int(e.End) > pos || in.overlapsClass(i, d.negate.except, e) {
 			continue
 		}
 		gap := norm[e.End:pos]
@@ -146,25 +150,70 @@ func wholeClause(norm string, start, end int) bool {
 	return onlyParticles(norm[cs:start]) && onlyParticles(after)
 }
 
+// maxSayVerbBytes is the longest of sayVerbs in bytes.
+const maxSayVerbBytes = 6
+
+// marks is what insultAt reads from the whole of one message, found in one
+// pass so that each hit costs the same however long the message is (the
+// text before every hit was searched for quotes, and the text around it
+// copied, per hit).
+type marks struct {
+	lead, trail   int   // the message's leading particles end, trailing ones start
+	opens, closes []int // where each “ or 「 and ” or 」 ends
+	dquotes       []int // where each '"' stands
+}
+
+func marksOf(norm string) *marks {
+	m := &marks{
+		lead:  len(norm) - len(strings.TrimLeftFunc(norm, isParticleRune)),
+		trail: len(strings.TrimRightFunc(norm, isParticleRune)),
+	}
+	for k, r := range norm {
+		switch r {
+		case '“', '「':
+			m.opens = append(m.opens, k+utf8.RuneLen(r))
+		case '”', '」':
+			m.closes = append(m.closes, k+utf8.RuneLen(r))
+		case '"':
+			m.dquotes = append(m.dquotes, k)
+		}
+	}
+	return m
+}
+
+// quoted reports whether the text before offset p leaves a quotation open:
+// “…, 「…, or an odd number of '"'. A word inside quotes is mentioned, not
+// said to the customer ("您说的“骗子”是指…").
+func (m *marks) quoted(p int) bool {
+	open, closed := lastUpTo(m.opens, p), lastUpTo(m.closes, p)
+	return open > closed || sort.SearchInts(m.dquotes, p)%2 == 1
+}
+
+// lastUpTo returns the largest of the ascending xs that is at most p, or -1.
+func lastUpTo(xs []int, p int) int {
+	if k := sort.SearchInts(xs, p+1); k > 0 {
+		return xs[k-1]
+	}
+	return -1
+}
+
 // wholeMessage reports whether the word at [start,end) of norm is the whole
 // message apart from particles, punctuation and a 你/您 after it ("垃圾",
 // "滚蛋吧!").
-func wholeMessage(norm string, start, end int) bool {
-	after := norm[end:]
+func (m *marks) wholeMessage(norm string, start, end int) bool {
+	if start > m.lead {
+		return false
+	}
+	if end >= m.trail {
+		return true
+	}
+	// Past the particles after the word, one 你/您 may stand, then only
+	// particles to the end.
+	k := end + len(norm[end:]) - len(strings.TrimLeftFunc(norm[end:], isParticleRune))
 	for _, p := range secondPerson {
-		if k := strings.Index(after, p); k >= 0 {
-			after = after[:k] + after[k+len(p):]
-			break
+		if strings.HasPrefix(norm[k:], p) {
+			return k+len(p) >= m.trail
 		}
 	}
-	return onlyParticles(strings.ReplaceAll(norm[:start], "。", "")) && onlyParticles(strings.ReplaceAll(after, "。", ""))
-}
-
-// quoted reports whether before (the text up to a word) leaves a quotation
-// open: “…, 「…, or an odd number of '"'. A word inside quotes is
-// mentioned, not said to the customer ("您说的“骗子”是指…").
-func quoted(before string) bool {
-	open := max(strings.LastIndex(before, "“"), strings.LastIndex(before, "「"))
-	closed := max(strings.LastIndex(before, "”"), strings.LastIndex(before, "」"))
-	return open > closed || strings.Count(before, "\"")%2 == 1
+	return false
 }

@@ -147,6 +147,10 @@ func newLoopDetector(cfg LoopConfig, lex lexicon.Lists) *loopDetector {
 
 func (d *loopDetector) Name() string { return "loop" }
 
+// ReadsEmotion reports that loop.misunderstanding weighs a clearly angry
+// restatement (Input.ClearlyNegative).
+func (d *loopDetector) ReadsEmotion() bool { return true }
+
 func (d *loopDetector) Codes() []string {
 	return []string{"loop.repeat", "loop.agent_template", "loop.misunderstanding"}
 }
@@ -232,7 +236,7 @@ func coveredSpans(in *Input, i int, c ClassID, buf *[maxSpans]span) int {
 	if !in.may(i, c) {
 		return 0
 	}
-	hs := in.Hits[i]
+	hs := in.allHits(i)
 	n := 0
 	cur := int32(1 << 30)
 	for k := len(hs) - 1; k >= 0 && n < maxSpans; k-- { // hits are ordered by end: walk back
@@ -613,7 +617,7 @@ func opensWith(in *Input, i int, c ClassID) bool {
 	if !in.may(i, c) {
 		return false
 	}
-	for _, h := range in.Hits[i] {
+	for _, h := range in.startingIn(i, 0, 0) {
 		if h.Class == c && h.Start == 0 {
 			return true
 		}

@@ -208,11 +208,11 @@ func (d *promiseDetector) requested(in *Input, k int) (string, bool) {
 		return "", false
 	}
 	s := in.Norm[k]
-	for _, r := range in.Hits[k] {
+	for _, r := range in.allHits(k) {
 		if r.Class != d.request {
 			continue
 		}
-		for _, a := range in.Hits[k] {
+		for _, a := range in.startingIn(k, r.End, r.End+18) {
 			if a.Class != d.action || a.Start < r.End || a.Start-r.End > 18 || !sameClause(s, int(r.End), int(a.Start)) {
 				continue
 			}
@@ -230,7 +230,7 @@ func covered(in *Input, i int, c ClassID, s, e int32) bool {
 	if !in.may(i, c) {
 		return false
 	}
-	for _, h := range in.Hits[i] {
+	for _, h := range in.near(i, e, s+in.maxHitLen()) {
 		if h.Class == c && h.Start <= s && h.End >= e {
 			return true
 		}
@@ -243,7 +243,7 @@ func overlaps(in *Input, i int, c ClassID, s, e int32) bool {
 	if !in.may(i, c) {
 		return false
 	}
-	for _, h := range in.Hits[i] {
+	for _, h := range in.touching(i, s, e) {
 		if h.Class == c && h.Start < e && h.End > s {
 			return true
 		}
@@ -260,10 +260,11 @@ func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
 	cs := max(cs0, int32(backChars(in.Norm[i], int(pos), 4)))
 	// A condition in the clause before ("可以的话, 帮您申请") makes the
 	// commitment conditional, not a promise yet.
-	if before := strings.TrimRight(in.Norm[i][:cs0], " ,"); strings.HasSuffix(before, "的话") {
+	// (Read back at most 64 bytes: a run of commas is no condition.)
+	if before := strings.TrimRight(in.Norm[i][max(0, cs0-64):cs0], " ,"); strings.HasSuffix(before, "的话") {
 		return true
 	}
-	for _, h := range in.Hits[i] {
+	for _, h := range in.touching(i, cs, to) {
 		if h.Class == d.neg && h.End > cs && h.Start < to && !(h.End <= pos && closes(in.Norm[i][h.End:pos])) && !aNotA(in.Norm[i], h) {
 			return true
 		}
@@ -321,7 +322,7 @@ func hasIn(in *Input, i int, c ClassID, start, end int) bool {
 	if !in.may(i, c) {
 		return false
 	}
-	for _, h := range in.Hits[i] {
+	for _, h := range in.near(i, int32(start), int32(end)) {
 		if h.Class == c && int(h.Start) >= start && int(h.End) <= end {
 			return true
 		}
@@ -366,9 +367,8 @@ const maxPromisesPerMessage = 4
 // extract finds the commitments of agent message i.
 func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 	s := in.Norm[i]
-	hits := in.Hits[i]
 	perMethod := d.perMethod(in, i)
-	for _, h := range hits {
+	for _, h := range in.allHits(i) {
 		if len(ps) >= maxPromisesPerMessage {
 			break
 		}
@@ -388,7 +388,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			// same clause (配送 in 配送员 is a noun). Most actor words have none,
 			// so it is looked for before the costlier checks below.
 			a, ok := KeywordHit{}, false
-			for _, x := range hits {
+			for _, x := range in.startingIn(i, h.End, h.End+reach) {
 				if x.Class != d.action && x.Class != d.pay || x.Start < h.End || x.Start-h.End > reach || !sameClause(s, int(h.End), int(x.Start)) ||
 					covered(in, i, d.third, x.Start, x.End) {
 					continue
@@ -478,7 +478,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 // a promise_not phrase).
 func (d *promiseDetector) assured(in *Input, i int, h KeywordHit) (promise, bool) {
 	s := in.Norm[i]
-	for _, e := range in.Hits[i] {
+	for _, e := range in.startingIn(i, h.End, h.End+24) {
 		if e.Class != d.event || e.Start < h.End || e.Start-h.End > 24 || !sameClause(s, int(h.End), int(e.Start)) {
 			continue
 		}
@@ -504,7 +504,7 @@ func (d *promiseDetector) perMethod(in *Input, i int) bool {
 	}
 	s := in.Norm[i]
 	first := ""
-	for _, h := range in.Hits[i] {
+	for _, h := range in.allHits(i) {
 		if h.Class != d.payMethod || !numberSoon(s, int(h.End)) {
 			continue
 		}
@@ -569,7 +569,7 @@ func (d *promiseDetector) thirdParty(in *Input, i int, pos int32) bool {
 	}
 	s := in.Norm[i]
 	cs := max(int32(clauseStart(s, int(pos))), int32(backChars(s, int(pos), 12)))
-	for _, h := range in.Hits[i] {
+	for _, h := range in.startingIn(i, cs, pos) {
 		if h.Class == d.third && h.Start >= cs && h.Start < pos && !d.objectOf(in, i, h.Start) && !strings.HasPrefix(s[h.End:], "显示") {
 			return true
 		}
@@ -588,7 +588,7 @@ func (d *promiseDetector) objectOf(in *Input, i int, start int32) bool {
 			return true
 		}
 	}
-	for _, a := range in.Hits[i] {
+	for _, a := range in.near(i, start-6, start) {
 		if a.Class == d.action && a.End <= start && start-a.End <= 6 && sameClause(in.Norm[i], int(a.End), int(start)) {
 			return true
 		}
@@ -605,7 +605,7 @@ func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
 	s := in.Norm[i]
 	end := int32(clauseEnd(s, int(max(h.End, ev.End))))
 	from := int32(-1)
-	for _, c := range in.Hits[i] {
+	for _, c := range in.near(i, h.Start-36, h.Start) {
 		if c.Class == d.condition && c.End <= h.Start && h.Start-c.End <= 36 {
 			from = c.Start
 		}
@@ -616,7 +616,7 @@ func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
 	if from < 0 {
 		return false
 	}
-	for _, o := range in.Hits[i] {
+	for _, o := range in.near(i, from, end) {
 		if o.Start >= from && o.End <= end && (o.Class == d.subject || o.Class == d.timeW && s[o.Start:o.End] == "预计") {
 			return false
 		}
@@ -754,7 +754,7 @@ func (d *promiseDetector) timeNext(in *Input, i int, pos int32) bool {
 	if numberNext(in.Norm[i][pos:]) {
 		return true
 	}
-	for _, h := range in.Hits[i] {
+	for _, h := range in.startingIn(i, pos, pos) {
 		if (h.Class == d.timeW || h.Class == d.subject) && h.Start == pos {
 			return true
 		}
@@ -935,7 +935,7 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	cs, ce := int32(clauseStart(s, int(h.Start))), int32(clauseEnd(s, int(h.End)))
 	var ev KeywordHit
 	found := false
-	for _, e := range in.Hits[i] {
+	for _, e := range in.near(i, h.Start-24, ce) {
 		if e.Class == d.event && e.Start >= cs && e.End <= ce && e.Start-h.End <= 24 && h.Start-e.End <= 24 &&
 			!namesTime(s[e.End:]) && !strings.HasPrefix(s[e.End:], "中") && !(e.End <= h.Start && onlyNumber(s[e.End:h.Start]) && unitWord(w) != "") {
 			ev, found = e, true
@@ -950,7 +950,7 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		if unitWord(w) == "within_workdays" {
 			ev, found = KeywordHit{Class: d.event, Start: h.Start, End: h.End}, true
 		}
-		for _, e := range in.Hits[i] {
+		for _, e := range in.near(i, h.Start-24, h.Start) {
 			if e.Class == d.timeW && e.End <= h.Start && h.Start-e.End <= 24 && e.Start >= cs {
 				if m := s[e.Start:e.End]; m == "预计" || m == "最快" {
 					ev, found = KeywordHit{Class: d.event, Start: h.Start, End: h.End}, true
@@ -1019,7 +1019,9 @@ func addressNumber(s string, start, end int) bool {
 func delayBefore(s string, pos int) bool {
 	b := s[:backChars(s, pos, 1)]
 	// A range ("[数字x]-[数字x]天") has a second number before the first.
-	if k := strings.LastIndexAny(b, "-~到至"); k >= 0 && len(b)-k <= 3 {
+	// Only the last three bytes can hold it: look no further back.
+	if lo := max(0, len(b)-3); strings.ContainsAny(b[lo:], "-~到至") {
+		k := lo + strings.LastIndexAny(b[lo:], "-~到至")
 		b = s[:backChars(s, k, 1)]
 	}
 	for _, w := range [...]string{"延迟", "推迟", "延后", "晚"} {
@@ -1034,7 +1036,7 @@ func delayBefore(s string, pos int) bool {
 // search: 为您查询, 帮您核实) overlaps [from,to) of message i.
 func (d *promiseDetector) lookupIn(in *Input, i int, from, to int32) bool {
 	s := in.Norm[i]
-	for _, h := range in.Hits[i] {
+	for _, h := range in.touching(i, from, to) {
 		if h.Class == d.not && h.Start < to && h.End > from {
 			if m := s[h.Start:h.End]; strings.Contains(m, "查") || strings.Contains(m, "核实") {
 				return true
@@ -1162,7 +1164,7 @@ func (d *promiseDetector) overPolicy(in *Input, i int, ps []promise) string {
 		case PromiseTime:
 			// Couriers decide delivery and shipping dates, so only those may
 			// not be guaranteed; "24小时内一定给您答复" is the shop's own call.
-			for _, g := range in.Hits[i] {
+			for _, g := range in.near(i, int32(p.start-1), int32(p.end+1)) {
 				if p.event != "ship" && p.event != "deliver" {
 					break
 				}

@@ -123,7 +123,7 @@ func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflic
 		return
 	}
 	s := in.Norm[i]
-	for _, h := range in.Hits[i] {
+	for _, h := range in.allHits(i) {
 		if h.Class != d.can && h.Class != d.cannot {
 			continue
 		}
@@ -168,11 +168,12 @@ func restricts(before string) bool {
 func (d *promiseDetector) undoesStep(in *Input, i int, ps []promise, st *conflictState, out *Output) bool {
 	s := in.Norm[i]
 	if st.promised != nil {
-		for _, a := range in.Hits[i] {
+		busy := busyEnd(s)
+		for _, a := range in.allHits(i) {
 			if a.Class != d.action {
 				continue
 			}
-			if first, ok := st.promised[s[a.Start:a.End]]; ok && first != i && cannotDo(s, a) {
+			if first, ok := st.promised[s[a.Start:a.End]]; ok && first != i && cannotDo(s, a, busy) {
 				d.conflict(in, first, i, "the agent committed to a step, now says it cannot be done", st, out)
 				return true
 			}
@@ -182,7 +183,7 @@ func (d *promiseDetector) undoesStep(in *Input, i int, ps []promise, st *conflic
 		if p.kind != PromiseAction {
 			continue
 		}
-		for _, a := range in.Hits[i] {
+		for _, a := range in.near(i, int32(p.start), int32(p.end)) {
 			if a.Class == d.action && int(a.Start) >= p.start && int(a.End) <= p.end {
 				if st.promised == nil {
 					st.promised = map[string]int{}
@@ -200,11 +201,12 @@ func (d *promiseDetector) undoesStep(in *Input, i int, ps []promise, st *conflic
 // a potential complement after it ("提交不了", "改不了") or a can't word
 // right before it, an actor word allowed between ("无法为您修改", "不能取消").
 // A clause that explains the past ("之前是因为系统无法申请") refuses nothing now.
-func cannotDo(s string, a KeywordHit) bool {
+// busy is busyEnd(s).
+func cannotDo(s string, a KeywordHit, busy int) bool {
 	if containsAny(s[clauseStart(s, int(a.Start)):a.Start], []string{"之前", "以前", "刚才", "当时", "因为"}) ||
 		// "专员占线比较严重, 无法转接": a step that failed for want of
 		// staff, said with the reason, is an honest report, not a reversal.
-		containsAny(s[:a.Start], []string{"占线", "爆线", "忙线", "繁忙", "排队", "高峰", "下班"}) {
+		busy <= int(a.Start) {
 		return false
 	}
 	if cannotAfter(s[a.End:]) {
@@ -223,6 +225,19 @@ func cannotDo(s string, a KeywordHit) bool {
 		}
 	}
 	return false
+}
+
+// busyEnd returns where the first word of staff shortage (占线, 排队, 下班)
+// ends in s, or len(s)+1 when there is none: a verb after it is excused by
+// it. Found once per message, so each verb costs the same.
+func busyEnd(s string) int {
+	end := len(s) + 1
+	for _, w := range [...]string{"占线", "爆线", "忙线", "繁忙", "排队", "高峰", "下班"} {
+		if k := strings.Index(s, w); k >= 0 {
+			end = min(end, k+len(w))
+		}
+	}
+	return end
 }
 
 func polarity(cannotNow bool) string {
@@ -255,7 +270,8 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 		return
 	}
 	s := in.Norm[i]
-	for _, h := range in.Hits[i] {
+	var cx contrastCache
+	for _, h := range in.allHits(i) {
 		switch h.Class {
 		case d.broken:
 		case d.recall:
@@ -263,7 +279,7 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 				continue
 			}
 		case d.said:
-			if !d.contrasted(in, i, h) || hasSuffixIn(s[:h.Start], d.saidNow) || ownWord(s, h) || asksWhatToSay(s[h.End:]) {
+			if !d.contrasted(in, i, h, &cx) || hasSuffixIn(s[:h.Start], d.saidNow) || ownWord(s, h) || asksWhatToSay(s[h.End:]) {
 				continue
 			}
 		case d.again:
@@ -275,7 +291,7 @@ func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, ou
 				continue
 			}
 		case d.timeW:
-			if !d.estimateMissed(in, i, h) {
+			if !d.estimateMissed(in, i, h, &cx) {
 				continue
 			}
 		default:
@@ -342,7 +358,7 @@ func (d *promiseDetector) recallsTime(in *Input, i int, h KeywordHit) bool {
 	if !(strings.HasSuffix(tail, "吗") || strings.HasSuffix(tail, "嘛") || strings.HasSuffix(tail, "么") || ce < len(s) && s[ce] == '?') {
 		return false
 	}
-	for _, t := range in.Hits[i] {
+	for _, t := range in.near(i, h.End, int32(ce)) {
 		if t.Class == d.timeW && t.Start >= h.End && int(t.End) <= ce && namedTime(s, t) {
 			// A bare number of days recalled is as often a policy window
 			// ("不是说30天之内可以换货吗") as a date for this order.
@@ -362,38 +378,58 @@ func (d *promiseDetector) recallsTime(in *Input, i int, h KeywordHit) bool {
 // ask what to do, they contrast nothing. Customers often split one thought
 // over messages sent in a row ("上次你们打电话说补货一个星期" / "今天问又没有补货计划了"),
 // so the contrast may also stand in the customer's next message.
-func (d *promiseDetector) contrasted(in *Input, i int, h KeywordHit) bool {
-	strong, weak := d.contrastIn(in, i)
-	if next := i + 1; next < len(in.Norm) && in.Conv.Messages[next].Role == conversation.RoleCustomer {
-		s2, w2 := d.contrastIn(in, next)
-		strong, weak = strong || s2, weak || w2
-	}
-	if strong {
-		return true
-	}
-	if !weak {
-		return false
-	}
-	s := in.Norm[i]
-	for _, t := range in.Hits[i] {
-		if (t.Class == d.timeW && namedTime(s, t) || t.Class == d.can || t.Class == d.cannot) && t.Start >= h.End {
-			return true
+func (d *promiseDetector) contrasted(in *Input, i int, h KeywordHit, cx *contrastCache) bool {
+	if !cx.contrastDone {
+		cx.contrastDone = true
+		cx.strong, cx.weak = d.contrastIn(in, i)
+		if next := i + 1; next < len(in.Norm) && in.Conv.Messages[next].Role == conversation.RoleCustomer {
+			s2, w2 := d.contrastIn(in, next)
+			cx.strong, cx.weak = cx.strong || s2, cx.weak || w2
 		}
 	}
-	return false
+	if cx.strong {
+		return true
+	}
+	if !cx.weak {
+		return false
+	}
+	if !cx.concreteDone {
+		cx.concreteDone, cx.lastConcrete = true, -1
+		s := in.Norm[i]
+		for _, t := range in.allHits(i) {
+			if t.Class == d.timeW && namedTime(s, t) || t.Class == d.can || t.Class == d.cannot {
+				cx.lastConcrete = max(cx.lastConcrete, t.Start)
+			}
+		}
+	}
+	return cx.lastConcrete >= h.End
+}
+
+// contrastCache holds what customerBroken's checks ask of the whole of one
+// customer message (and the next), worked out at most once per message so
+// that each hit costs the same however long the message is.
+type contrastCache struct {
+	contrastDone  bool
+	strong, weak  bool  // contrastIn over the message and the next
+	concreteDone  bool  //
+	lastConcrete  int32 // start of the last named time, can or cannot hit; -1 when none
+	notYetDone    bool  //
+	lastNotYet    int32 // start of the last not-yet contrast hit; -1 when none
+	nextNotYetSet bool  //
+	nextNotYet    bool  // notYet of the next message from its start
 }
 
 // estimateMissed reports whether the customer recalls an estimate for a
 // day ("预计今天送", "预计[数字x]号到") at hit h and says after it, or in the
 // next message sent in a row, that it has not happened ("还没送呢",
 // "怎么还没到"): the definition's "说好的今天到, 怎么还没到".
-func (d *promiseDetector) estimateMissed(in *Input, i int, h KeywordHit) bool {
+func (d *promiseDetector) estimateMissed(in *Input, i int, h KeywordHit, cx *contrastCache) bool {
 	s := in.Norm[i]
 	if s[h.Start:h.End] != "预计" {
 		return false
 	}
 	day := false
-	for _, t := range in.Hits[i] {
+	for _, t := range in.startingIn(i, h.End, h.End+12) {
 		if t.Class == d.timeW && t.Start >= h.End && t.Start-h.End <= 12 && sameClause(s, int(h.End), int(t.Start)) {
 			if w := s[t.Start:t.End]; isDayOrDate(w) {
 				day = true
@@ -403,10 +439,17 @@ func (d *promiseDetector) estimateMissed(in *Input, i int, h KeywordHit) bool {
 	if !day {
 		return false
 	}
-	if d.notYet(in, i, h.End) {
+	if !cx.notYetDone {
+		cx.notYetDone, cx.lastNotYet = true, d.lastNotYet(in, i)
+	}
+	if cx.lastNotYet >= h.End {
 		return true
 	}
-	return i+1 < len(in.Norm) && in.Conv.Messages[i+1].Role == conversation.RoleCustomer && d.notYet(in, i+1, 0)
+	if !cx.nextNotYetSet {
+		cx.nextNotYetSet = true
+		cx.nextNotYet = i+1 < len(in.Norm) && in.Conv.Messages[i+1].Role == conversation.RoleCustomer && d.lastNotYet(in, i+1) >= 0
+	}
+	return cx.nextNotYet
 }
 
 // isDayOrDate reports whether time word w names a day ("今天", "明天",
@@ -418,20 +461,22 @@ func isDayOrDate(w string) bool {
 	return w == "[日期x]" || strings.HasSuffix(w, "号") || strings.HasSuffix(w, "日")
 }
 
-// notYet reports whether message k says, from byte from on, that something
-// has not happened yet: a contrast word of not-yet (还没, 没到, 又没, 到现在)
-// or 怎么 ("怎么还不到").
-func (d *promiseDetector) notYet(in *Input, k int, from int32) bool {
+// lastNotYet returns where the last word in message k that says something
+// has not happened yet starts, or -1: a contrast word of not-yet (还没, 没到,
+// 又没, 到现在) or 怎么 ("怎么还不到"). The message says it from byte b on
+// when the result is at least b.
+func (d *promiseDetector) lastNotYet(in *Input, k int) int32 {
 	s := in.Norm[k]
-	for _, c := range in.Hits[k] {
-		if c.Class != d.contrast || c.Start < from {
+	last := int32(-1)
+	for _, c := range in.allHits(k) {
+		if c.Class != d.contrast {
 			continue
 		}
 		if m := s[c.Start:c.End]; strings.Contains(m, "没") || m == "到现在" || m == "怎么" && !strings.HasPrefix(s[c.End:], "办") {
-			return true
+			last = max(last, c.Start)
 		}
 	}
-	return false
+	return last
 }
 
 // modalNext reports whether rest opens with a can or cannot word ("又说可以",
@@ -468,7 +513,7 @@ func (d *promiseDetector) deniesStep(in *Input, i int, h KeywordHit) bool {
 	if tail := strings.TrimRight(s[h.End:ce], "呢啊呀"); strings.HasSuffix(tail, "吗") || strings.HasSuffix(tail, "么") || ce < len(s) && s[ce] == '?' {
 		return false
 	}
-	for _, a := range in.Hits[i] {
+	for _, a := range in.startingIn(i, h.End, h.End+9) {
 		if a.Class == d.action && a.Start >= h.End && a.Start-h.End <= 9 && int(a.Start) <= ce {
 			return true
 		}
@@ -509,7 +554,7 @@ func asksWhatToSay(rest string) bool {
 // only 现在 (weak).
 func (d *promiseDetector) contrastIn(in *Input, k int) (strong, weak bool) {
 	s := in.Norm[k]
-	for _, c := range in.Hits[k] {
+	for _, c := range in.allHits(k) {
 		if c.Class != d.contrast {
 			continue
 		}
@@ -549,7 +594,7 @@ func hasSuffixIn(s string, words []string) bool {
 // from someone other than the shop's agents: a source word (页面, 快递员)
 // within the four characters before it.
 func (d *promiseDetector) otherSource(in *Input, i int, h KeywordHit) bool {
-	for _, o := range in.Hits[i] {
+	for _, o := range in.near(i, h.Start-12, h.Start) {
 		if o.Class == d.source && o.End <= h.Start && h.Start-o.End <= 12 {
 			return true
 		}

@@ -126,12 +126,12 @@ func (d *repeatDetector) earlierIssue(in *Input, i int) (KeywordHit, bool) {
 	if !in.may(i, d.earlier) || !in.may(i, d.issue) {
 		return KeywordHit{}, false
 	}
-	hs, s := in.Hits[i], in.Norm[i]
-	for _, e := range hs {
+	s := in.Norm[i]
+	for _, e := range in.allHits(i) {
 		if e.Class != d.earlier {
 			continue
 		}
-		for _, h := range hs {
+		for _, h := range in.startingIn(i, e.End, e.End+maxIssueGap) {
 			if h.Class == d.issue && h.Start >= e.End && h.Start-e.End <= maxIssueGap && sameClause(s, int(e.End), int(h.Start)) {
 				return e, true
 			}

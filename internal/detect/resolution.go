@@ -24,6 +24,10 @@ func newResolutionDetector(lex lexicon.Lists) *resolutionDetector {
 
 func (d *resolutionDetector) Name() string { return "resolution" }
 
+// ReadsEmotion reports that an angry last customer message counts as
+// unresolved (Input.ClearlyNegative).
+func (d *resolutionDetector) ReadsEmotion() bool { return true }
+
 func (d *resolutionDetector) Codes() []string { return []string{"resolution.unresolved"} }
 
 func (d *resolutionDetector) RegisterKeywords(k *Keywords) error {
@@ -69,10 +73,10 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 	// customer leaves without a solution (LABELLING.md: 算了 is unresolved).
 	for k := 0; k < n; k++ {
 		i := last[k]
-		for _, h := range in.Hits[i] {
+		for _, h := range in.allHits(i) {
 			if h.Class != d.giveup || in.precededBy(i, d.negate, h, threatNegationWindow) ||
-				in.may(i, d.giveupExcept) && overlapsClass(in.Hits[i], d.giveupExcept, h) ||
-				in.may(i, d.hypothetical) && clauseHasClass(in.Norm[i], in.Hits[i], d.hypothetical, h, true) {
+				in.may(i, d.giveupExcept) && in.overlapsClass(i, d.giveupExcept, h) ||
+				in.may(i, d.hypothetical) && in.clauseHasClass(i, d.hypothetical, h, true) {
 				continue
 			}
 			d.add(in, i, "the customer gives up or leaves dissatisfied: "+quote(in.Matched(i, h)), out)
@@ -140,7 +144,7 @@ func (d *resolutionDetector) asksLast(in *Input, i int) bool {
 		}
 		p += size
 	}
-	for _, h := range in.Hits[i] {
+	for _, h := range in.allHits(i) {
 		if h.Class == d.question && int(h.End) > start {
 			return true
 		}

@@ -80,7 +80,7 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 				continue
 			}
 			out.Add(conversation.Finding{Code: "response.missed", Severity: conversation.SeverityMedium,
-				Messages: msgs, Evidence: quote(c.Messages[r.Last].Text),
+				Messages: msgs, Evidence: quote(c.Messages[lastSaid(c, r)].Text),
 				Detail: "customer message never answered by an agent"})
 			continue
 		}
@@ -115,6 +115,18 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 // onlyClosings reports whether every customer message of the round needs
 // no answer: a short message with a closing word ("没有了，谢谢", "好的")
 // and no question in it, or nothing but punctuation and emoji codes.
+// lastSaid returns the last customer message of round r with visible
+// text, the one the missed-reply evidence quotes: a round may end in a
+// blank message, and a finding must quote what the customer said.
+func lastSaid(c *conversation.Conversation, r Round) int {
+	for i := r.Last; i > r.First; i-- {
+		if c.Messages[i].Role == conversation.RoleCustomer && strings.TrimSpace(c.Messages[i].Text) != "" {
+			return i
+		}
+	}
+	return r.First
+}
+
 func (d *responseDetector) onlyClosings(in *Input, r Round) bool {
 	for i := r.First; i <= r.Last; i++ {
 		if in.Conv.Messages[i].Role != conversation.RoleCustomer {

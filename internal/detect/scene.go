@@ -333,8 +333,8 @@ func (d *sceneDetector) sceneHit(in *Input, i, s int, skip ClassID) (KeywordHit,
 	if !d.mayHit(in, i, s) {
 		return KeywordHit{}, false
 	}
-	for _, h := range in.Hits[i] {
-		if d.isSceneHit(in, i, s, h) && (skip == noClass || !overlapsClass(in.Hits[i], skip, h)) {
+	for _, h := range in.allHits(i) {
+		if d.isSceneHit(in, i, s, h) && (skip == noClass || !in.overlapsClass(i, skip, h)) {
 			return h, true
 		}
 	}
@@ -377,13 +377,18 @@ func (d *sceneDetector) anchored(in *Input, i, p int, h KeywordHit) bool {
 	if !in.may(i, d.pairAnchor[p]) {
 		return false
 	}
-	norm, hs := in.Norm[i], in.Hits[i]
 	except := d.scenes[d.pairScene[p]].except
-	for _, e := range hs {
-		if e.Class != d.pairAnchor[p] || e.End > h.Start || overlapsClass(hs, except, e) {
+	if scenePairs[p].message {
+		// Anywhere earlier in the message: the first anchor that counts
+		// decides, found once per message and anchor class.
+		return in.firstEnd(i, d.pairAnchor[p], except) <= h.Start
+	}
+	norm := in.Norm[i]
+	for _, e := range in.near(i, h.Start-maxClauseBytes, h.Start) {
+		if e.Class != d.pairAnchor[p] || e.End > h.Start || in.overlapsClass(i, except, e) {
 			continue
 		}
-		if scenePairs[p].message || sameClause(norm, int(e.End), int(h.Start)) {
+		if sameClause(norm, int(e.End), int(h.Start)) {
 			return true
 		}
 	}
@@ -393,20 +398,21 @@ func (d *sceneDetector) anchored(in *Input, i, p int, h KeywordHit) bool {
 // counts reports whether h, a hit of scene s's words in message i, counts
 // for the scene (see sceneHit).
 func (d *sceneDetector) counts(in *Input, i, s int, h KeywordHit) bool {
-	norm, hs := in.Norm[i], in.Hits[i]
-	if !asciiBounded(norm, h) || overlapsClass(hs, d.scenes[s].except, h) {
+	norm := in.Norm[i]
+	if !asciiBounded(norm, h) || in.overlapsClass(i, d.scenes[s].except, h) {
 		return false
 	}
 	if in.precededBy(i, d.negated[s], h, 0) { // a negation cue right before ("没有破损")
 		return false
 	}
-	if in.may(i, d.notFor[s]) && clauseHasClass(norm, hs, d.notFor[s], h, false) {
+	if in.may(i, d.notFor[s]) && in.clauseHasClass(i, d.notFor[s], h, false) {
 		return false
 	}
-	if sceneDefs[s].policy && in.may(i, d.policy) && in.isRole(i, conversation.RoleAgent) && policyLine(norm, hs, d.policy, h) {
+	if sceneDefs[s].policy && in.may(i, d.policy) && in.isRole(i, conversation.RoleAgent) &&
+		policyLine(norm, in.near(i, h.Start-maxClauseBytes, h.Start+in.maxHitLen()), d.policy, h) {
 		return false
 	}
-	return !sceneDefs[s].factual || !in.may(i, d.hypothetical) || !clauseHasClass(norm, hs, d.hypothetical, h, true)
+	return !sceneDefs[s].factual || !in.may(i, d.hypothetical) || !in.clauseHasClass(i, d.hypothetical, h, true)
 }
 
 // policyLine reports whether a policy cue (class c) starts before h in its
@@ -426,7 +432,7 @@ func policyLine(norm string, hs []KeywordHit, c ClassID, h KeywordHit) bool {
 // overlap each other ("还没收到货" holds "没收到货": one mention).
 func (d *sceneDetector) sceneHits(in *Input, i, s int) int {
 	n, end := 0, int32(-1)
-	for _, h := range in.Hits[i] {
+	for _, h := range in.allHits(i) {
 		if h.Start < end || !d.isSceneHit(in, i, s, h) {
 			continue
 		}
@@ -436,10 +442,13 @@ func (d *sceneDetector) sceneHits(in *Input, i, s int) int {
 	return n
 }
 
-// clauseHasClass reports whether a hit of class c lies in the clause of h:
-// after h, or anywhere in it when before is true.
-func clauseHasClass(norm string, hs []KeywordHit, c ClassID, h KeywordHit, before bool) bool {
-	for _, e := range hs {
+// clauseHasClass reports whether a hit of class c lies in the clause of h
+// (a hit of message i): after h, or anywhere in it when before is true. A
+// clause is at most maxClauseBytes either way, so only the hits that near
+// are read.
+func (in *Input) clauseHasClass(i int, c ClassID, h KeywordHit, before bool) bool {
+	norm := in.Norm[i]
+	for _, e := range in.near(i, h.Start-maxClauseBytes, h.End+maxClauseBytes+in.maxHitLen()) {
 		if e.Class != c {
 			continue
 		}

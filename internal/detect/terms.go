@@ -33,21 +33,24 @@ func (in *Input) firstTerm(i int, t termSet) (KeywordHit, bool) {
 	if !in.may(i, t.words) {
 		return KeywordHit{}, false
 	}
-	hs := in.Hits[i]
-	for _, h := range hs {
+	for _, h := range in.allHits(i) {
 		if h.Class != t.words || !asciiBounded(in.Norm[i], h) {
 			continue
 		}
-		if !overlapsClass(hs, t.except, h) {
+		if !in.overlapsClass(i, t.except, h) {
 			return h, true
 		}
 	}
 	return KeywordHit{}, false
 }
 
-// overlapsClass reports whether a hit of class c overlaps h.
-func overlapsClass(hs []KeywordHit, c ClassID, h KeywordHit) bool {
-	for _, e := range hs {
+// overlapsClass reports whether a hit of class c overlaps h, a hit of
+// message i.
+func (in *Input) overlapsClass(i int, c ClassID, h KeywordHit) bool {
+	if !in.may(i, c) {
+		return false
+	}
+	for _, e := range in.touching(i, h.Start, h.End) {
 		if e.Class == c && e.Start < h.End && h.Start < e.End {
 			return true
 		}
@@ -64,12 +67,11 @@ func (in *Input) precededBy(i int, t termSet, h KeywordHit, window int32) bool {
 		return false
 	}
 	norm := in.Norm[i]
-	hs := in.Hits[i]
-	for _, e := range hs {
+	for _, e := range in.near(i, h.Start-window, h.Start) {
 		if e.Class != t.words || e.End > h.Start || h.Start-e.End > window {
 			continue
 		}
-		if hasClauseBreak(norm[e.End:h.Start]) || overlapsClass(hs, t.except, e) {
+		if hasClauseBreak(norm[e.End:h.Start]) || in.overlapsClass(i, t.except, e) {
 			continue
 		}
 		return true

@@ -54,8 +54,8 @@ func threatHit(in *Input, i int, words, negate termSet) (KeywordHit, bool) {
 	if !in.may(i, words.words) {
 		return KeywordHit{}, false
 	}
-	for _, h := range in.Hits[i] {
-		if h.Class != words.words || overlapsClass(in.Hits[i], words.except, h) || !asciiBounded(in.Norm[i], h) {
+	for _, h := range in.allHits(i) {
+		if h.Class != words.words || in.overlapsClass(i, words.except, h) || !asciiBounded(in.Norm[i], h) {
 			continue
 		}
 		if !in.precededBy(i, negate, h, threatNegationWindow) {

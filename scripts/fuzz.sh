@@ -1,0 +1,27 @@
+#!/bin/sh
+# Runs the property harness of issue 11 for longer than `go test` does:
+# every detector, the engine and --redact over random and fuzzed
+# conversations, each with a deadline, failing on a hang, a panic, a
+# message number out of range or evidence that is not valid UTF-8.
+#
+#   scripts/fuzz.sh            # 10 minutes of fuzzing + 20,000 random conversations
+#   FUZZTIME=1h N=200000 scripts/fuzz.sh
+#
+# A failing fuzz input is written to internal/scan/testdata/fuzz/FuzzScan/
+# and from then on runs in every `go test ./...`.
+set -eu
+cd "$(dirname "$0")/.."
+FUZZTIME=${FUZZTIME:-10m}
+N=${N:-20000}
+SEED=${SEED:-$(date +%s)}
+echo "== random conversations: N=$N seed=$SEED"
+FULLQA_HARNESS_N=$N FULLQA_HARNESS_SEED=$SEED go test ./internal/scan/ -run '^TestScanAdversarial$' -count=1 -timeout 0
+echo "== fuzzing FuzzScan for $FUZZTIME"
+go test ./internal/scan/ -run '^$' -fuzz '^FuzzScan$' -fuzztime "$FUZZTIME" -timeout 0
+for f in FuzzJSONL FuzzJDDC FuzzCSV FuzzTWCS; do
+	echo "== fuzzing ingest $f for 1m"
+	go test ./internal/ingest/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
+done
+echo "== fuzzing the normalizer and matcher for 1m each"
+go test ./internal/text/ -run '^$' -fuzz '^FuzzNormalize$' -fuzztime 1m -timeout 0
+go test ./internal/text/ -run '^$' -fuzz '^FuzzMatcher$' -fuzztime 1m -timeout 0

@@ -102,7 +102,7 @@ func (d *knowledgeDetector) Inspect(in *Input, out *Output) {
 			continue
 		}
 		claims = claims[:0]
-		for _, h := range in.Hits[i] {
+		for _, h := range in.allHits(i) {
 			switch h.Class {
 			case d.cueC:
 				for _, cue := range d.cues[in.Matched(i, h)] {
@@ -166,7 +166,7 @@ func (d *knowledgeDetector) required(in *Input, shop *knowledge.Shop, out *Outpu
 			if answer < 0 && (i > first || in.isRole(first, conversation.RoleAgent)) {
 				answer = i
 			}
-			for _, h := range in.Hits[i] {
+			for _, h := range in.allHits(i) {
 				answered = answered || h.Class == d.sayC && inList(in.Matched(i, h), r.Say)
 			}
 		}

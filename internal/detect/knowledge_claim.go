@@ -61,14 +61,13 @@ func (d *knowledgeDetector) negated(in *Input, i, from, to int) bool {
 	if !in.may(i, d.neg.words) {
 		return false
 	}
-	hs := in.Hits[i]
 	n := 0
-	for _, h := range hs {
-		if h.Class != d.neg.words || int(h.Start) < from || int(h.End) > to || overlapsClass(hs, d.neg.except, h) {
+	for _, h := range in.near(i, int32(from), int32(to)) {
+		if h.Class != d.neg.words || int(h.Start) < from || int(h.End) > to || in.overlapsClass(i, d.neg.except, h) {
 			continue
 		}
 		inner := false
-		for _, o := range hs {
+		for _, o := range in.touching(i, h.Start, h.End) {
 			if o.Class == d.neg.words && o != h && o.Start <= h.Start && h.End <= o.End {
 				inner = true
 			}
@@ -184,7 +183,7 @@ func (d *knowledgeDetector) conditioned(in *Input, i, from, to int, h KeywordHit
 	if !in.may(i, d.cond) {
 		return false
 	}
-	for _, c := range in.Hits[i] {
+	for _, c := range in.near(i, int32(from), int32(to)) {
 		if c.Class == d.cond && int(c.Start) >= from && int(c.End) <= to && (c.End <= h.Start || c.Start >= h.End) {
 			return true
 		}
@@ -212,7 +211,7 @@ func nearAmount(s string, cs, ce, hs, he int, dim knowledge.Dim, after bool) (kn
 
 // qualifier returns the payment method or region named in the clause.
 func (d *knowledgeDetector) qualifier(in *Input, i int, key string, cs, ce int) string {
-	for _, h := range in.Hits[i] {
+	for _, h := range in.near(i, int32(cs), int32(ce)) {
 		if h.Class != d.qualC || int(h.Start) < cs || int(h.End) > ce {
 			continue
 		}

@@ -251,3 +251,14 @@ func compareStored(t *testing.T, e *testEnv, lines []byte) int {
 	}
 	return n
 }
+
+func TestOpenAPIServed(t *testing.T) {
+	e := newTestEnv(t, nil)
+	code, b, _ := e.do("", "GET", "/api/v1/openapi.json", nil)
+	if code != 200 || !json.Valid(b) || !bytes.Contains(b, []byte(`"/api/v1/messages"`)) {
+		t.Fatalf("openapi: %d", code)
+	}
+	if err := checkOpenAPI([]string{"GET /api/v1/nothing"}); err == nil {
+		t.Fatal("a route missing from openapi.json passed the check")
+	}
+}

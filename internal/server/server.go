@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -89,21 +88,14 @@ func New(o Options) (*Server, error) {
 	if s.cross, err = newCrossState(o); err != nil {
 		return nil, err
 	}
+	var patterns []string
+	for _, rt := range s.routes() {
+		patterns = append(patterns, rt.pattern)
+	}
+	if err := checkOpenAPI(patterns); err != nil {
+		return nil, err
+	}
 	return s, nil
-}
-
-// Handler returns the HTTP routes.
-func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("POST /api/v1/conversations", s.auth(s.postConversations))
-	mux.Handle("GET /api/v1/conversations/{id}", s.auth(s.getConversation))
-	mux.Handle("POST /api/v1/messages", s.auth(s.postMessages))
-	mux.Handle("GET /api/v1/findings", s.auth(s.getFindings))
-	mux.Handle("GET /api/v1/bursts", s.auth(s.getBursts))
-	mux.Handle("GET /api/v1/promises", s.auth(s.getPromises))
-	mux.Handle("GET /metrics", s.auth(s.getMetrics))
-	return mux
 }
 
 // sink passes committed findings to the configured sink, recovering a

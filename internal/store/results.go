@@ -273,3 +273,66 @@ func (s *Store) FindingCounts(ctx context.Context, scope string) (map[string]int
 	}
 	return out, rows.Err()
 }
+
+// ResultFilter selects conversations with results for a report. Empty
+// fields do not filter; From and To bound the first message's time
+// (From <= started < To); conversations without timestamps are left out
+// when either is set.
+type ResultFilter struct {
+	Scope, Vendor, Shop string
+	From, To            time.Time
+}
+
+// EachResult calls fn with every closed conversation whose current
+// content is inspected, and its result, in start order. It streams: a
+// report over millions of conversations holds one at a time.
+func (s *Store) EachResult(ctx context.Context, f ResultFilter, fn func(c *Conversation, r *Result) error) error {
+	q := `SELECT c.id, c.channel, c.shop, c.vendor, c.customer, c.started_at, c.last_at, c.n_messages, c.doc,
+		c.content_hash, c.state, c.received_at, c.created_at, c.updated_at, c.inspected_hash, c.inspections,
+		r.score, r.fatal, r.doc, r.inspected_at
+		FROM conversations c JOIN results r ON r.conversation_id = c.id AND r.content_hash = c.content_hash WHERE c.state = 'closed'`
+	var args []any
+	for _, p := range []struct {
+		cond string
+		v    string
+	}{{"c.vendor = ?", f.Scope}, {"c.vendor = ?", f.Vendor}, {"c.shop = ?", f.Shop}} {
+		if p.v != "" {
+			q += " AND " + p.cond
+			args = append(args, p.v)
+		}
+	}
+	if !f.From.IsZero() {
+		q += " AND c.started_at >= ?"
+		args = append(args, f.From.UnixMilli())
+	}
+	if !f.To.IsZero() {
+		q += " AND c.started_at < ?"
+		args = append(args, f.To.UnixMilli())
+	}
+	q += " ORDER BY c.started_at, c.id"
+	rows, err := s.r.QueryContext(ctx, s.d.q(q), args...)
+	if err != nil {
+		return fmt.Errorf("store: results: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Conversation
+		var r Result
+		var started, last, received, created, updated sql.NullInt64
+		var doc, rdoc string
+		var at int64
+		if err := rows.Scan(&c.ID, &c.Channel, &c.Shop, &c.Vendor, &c.Customer, &started, &last, &c.Messages, &doc,
+			&c.Hash, &c.State, &received, &created, &updated, &c.InspectedHash, &c.Inspections,
+			&r.Score, &r.Fatal, &rdoc, &at); err != nil {
+			return fmt.Errorf("store: results: %w", err)
+		}
+		c.Doc, r.Doc = []byte(doc), []byte(rdoc)
+		c.StartedAt, c.LastAt, c.ReceivedAt = fromMS(started), fromMS(last), fromMS(received)
+		c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
+		r.Hash, r.InspectedAt = c.Hash, time.UnixMilli(at).UTC()
+		if err := fn(&c, &r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -31,7 +31,8 @@ const (
 // Formats lists the accepted values of --input-format. It returns a new
 // slice each time, so no caller can change what another sees.
 func Formats() []string {
-	return []string{FormatJSONL, FormatCSV, FormatTSV, FormatJDDC, FormatTWCS}
+	return []string{FormatJSONL, FormatCSV, FormatTSV, FormatJDDC, FormatTWCS,
+		FormatXLSX, FormatJDChat, FormatSCA, FormatQianniu, FormatZendesk}
 }
 
 // Options controls how a source is read. The zero value reads UTF-8 (or
@@ -47,6 +48,11 @@ type Options struct {
 	// they are numbered, instead of rejecting a conversation whose
 	// messages are out of time order (see order.go).
 	SortByTime bool
+	// CustomerName names the buyer in a 千牛 chat history (--customer-name);
+	// empty: the one participant that is not a shop sub-account.
+	CustomerName string
+	// Sheet names the xlsx sheet to read (--sheet); empty: the first.
+	Sheet string
 }
 
 // DefaultGap is the silence gap after which a new conversation starts when
@@ -111,7 +117,13 @@ var ErrUnknownFormat = errors.New("unknown input format")
 // Open returns a Reader for r, named name in errors. It detects the text
 // encoding and the format unless opts fixes them.
 func Open(name string, r io.Reader, opts Options) (Reader, error) {
-	br, err := decode(r, opts.Encoding)
+	// xlsx is a zip archive: it must reach its reader as bytes, before
+	// any text decoding.
+	raw := bufio.NewReaderSize(r, 256<<10)
+	if magic, _ := raw.Peek(4); opts.Format == FormatXLSX || (opts.Format == "" && bytes.Equal(magic, []byte("PK\x03\x04"))) {
+		return newXLSXReader(name, raw, &opts)
+	}
+	br, err := decode(raw, opts.Encoding)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -132,6 +144,16 @@ func Open(name string, r io.Reader, opts Options) (Reader, error) {
 		return newTableReader(name, br, format, &opts)
 	case FormatTWCS:
 		return newTWCSReader(name, br, &opts)
+	case FormatXLSX:
+		return newXLSXReader(name, br, &opts)
+	case FormatJDChat:
+		return newJDChatReader(name, br, &opts)
+	case FormatSCA:
+		return newSCAReader(name, br, &opts)
+	case FormatZendesk:
+		return newZendeskReader(name, br, &opts)
+	case FormatQianniu:
+		return newQianniuReader(name, br, &opts)
 	}
 	return nil, fmt.Errorf("%s: %w %q (want one of %s)", name, ErrUnknownFormat, format, strings.Join(Formats(), ", "))
 }
@@ -146,11 +168,20 @@ func detectFormat(name string, br *bufio.Reader) (string, error) {
 		first = first[:i]
 	}
 	first = bytes.TrimRight(first, "\r")
+	if ext == ".xlsx" || bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+		return FormatXLSX, nil
+	}
+	trimmed := bytes.TrimLeft(head, " \t\r\n")
+	if f := detectPlatformJSON(trimmed); f != "" {
+		return f, nil
+	}
 	switch ext {
 	case ".jsonl", ".ndjson", ".json":
 		return FormatJSONL, nil
 	}
-	trimmed := bytes.TrimLeft(head, " \t\r\n")
+	if looksQianniu(head) {
+		return FormatQianniu, nil
+	}
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		return FormatJSONL, nil
 	}
@@ -179,6 +210,33 @@ func detectFormat(name string, br *bufio.Reader) (string, error) {
 		return FormatCSV, nil
 	}
 	return "", errors.New("cannot tell the input format; use --input-format")
+}
+
+// detectPlatformJSON tells a platform's JSON export by the field names of
+// its records in the first 64 KiB: JD chat logs (sid + waiterSend), SCA
+// tickets (tid + dialogue) and Zendesk chats (history + sender_type).
+func detectPlatformJSON(head []byte) string {
+	if len(head) == 0 || (head[0] != '{' && head[0] != '[') {
+		return ""
+	}
+	has := func(k string) bool { return bytes.Contains(head, []byte(`"`+k+`"`)) }
+	switch {
+	case has("sid") && has("waiterSend"):
+		return FormatJDChat
+	case has("tid") && has("dialogue"):
+		return FormatSCA
+	case has("history") && has("sender_type"):
+		return FormatZendesk
+	}
+	return ""
+}
+
+// looksQianniu reports whether the text starts like a 千牛 chat history: a
+// day line, then a "name HH:mm:ss" line.
+func looksQianniu(head []byte) bool {
+	lines := strings.SplitN(strings.TrimLeft(strings.TrimPrefix(string(head), "\uFEFF"), " \r\n"), "\n", 3)
+	return len(lines) >= 2 && qnDay.MatchString(strings.TrimSpace(lines[0])) &&
+		qnSpeaker.MatchString(strings.TrimRight(lines[1], " \r"))
 }
 
 // looksJDDC reports whether a line has the JDDC chat layout: seven

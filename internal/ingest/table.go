@@ -70,14 +70,22 @@ var defaultRoles = map[string]conversation.Role{
 // conversations by the silence gap (see sessionize.go).
 type tableReader struct {
 	name  string
-	br    *bufio.Reader // what cr reads, to tell whether a row is buffered
-	cr    *csv.Reader
+	br    *bufio.Reader // what cr reads, to tell whether a row is buffered; nil for xlsx
+	cr    rowSource
+	comma rune // joins a row's fields for the reject file
 	opts  *Options
 	col   map[string]int // canonical field → column index
 	roles map[string]conversation.Role
 	head  []byte // the header row, CSV-encoded, for the reject file
 	sess  *sessionizer
 	eof   bool
+}
+
+// rowSource yields the rows of a table with the line (or sheet row) each
+// starts on: a csv.Reader, or an xlsx sheet (xlsx.go).
+type rowSource interface {
+	Read() ([]string, error)
+	FieldPos(field int) (line, column int)
 }
 
 func newTableReader(name string, br *bufio.Reader, format string, opts *Options) (*tableReader, error) {
@@ -88,15 +96,22 @@ func newTableReader(name string, br *bufio.Reader, format string, opts *Options)
 	}
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
+	return newTableReaderFrom(name, br, cr, cr.Comma, opts)
+}
+
+// newTableReaderFrom reads a table whose first row is the header.
+// br is the buffer cr reads from (nil when rows come from a sheet).
+func newTableReaderFrom(name string, br *bufio.Reader, cr rowSource, comma rune, opts *Options) (*tableReader, error) {
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return &tableReader{name: name, cr: cr, opts: opts, eof: true, sess: newSessionizer(name, opts.gap(), false, opts.SortByTime)}, nil
+		return &tableReader{name: name, br: br, cr: cr, comma: comma, opts: opts, eof: true, sess: newSessionizer(name, opts.gap(), false, opts.SortByTime)}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s:1: header: %w", name, err)
 	}
-	r := &tableReader{name: name, br: br, cr: cr, opts: opts, col: map[string]int{}, roles: map[string]conversation.Role{},
-		head: csvLine(header, cr.Comma)}
+	header = append([]string(nil), header...)
+	r := &tableReader{name: name, br: br, cr: cr, comma: comma, opts: opts, col: map[string]int{}, roles: map[string]conversation.Role{},
+		head: csvLine(header, comma)}
 	for k, v := range defaultRoles {
 		r.roles[k] = v
 	}
@@ -174,7 +189,7 @@ func csvLine(rec []string, comma rune) []byte {
 
 // Ready reports whether Next can return without waiting for input.
 func (r *tableReader) Ready() bool {
-	if len(r.sess.out) > 0 || r.eof {
+	if len(r.sess.out) > 0 || r.eof || r.br == nil {
 		return true
 	}
 	n := r.br.Buffered()
@@ -211,7 +226,7 @@ func (r *tableReader) Next() (*conversation.Conversation, error) {
 
 // row converts one CSV row into a message and hands it to the sessionizer.
 func (r *tableReader) row(rec []string, line int) {
-	raw := csvLine(rec, r.cr.Comma)
+	raw := csvLine(rec, r.comma)
 	// The conversation the row belongs to, so that a bad row rejects its
 	// whole conversation rather than renumbering it.
 	key := r.field(rec, "customer")

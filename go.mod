@@ -3,6 +3,7 @@ module fullqa
 go 1.26.8
 
 require (
+	github.com/klauspost/compress v1.20.5
 	github.com/xuri/excelize/v2 v2.11.1
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/term v0.48.0

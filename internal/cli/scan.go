@@ -37,6 +37,9 @@ type scanFlags struct {
 	sampleRandom                            float64
 	sampleSeed                              uint64
 	columns, roles                          kvList
+	sheet, customerName                     string
+	since, until, vendor, shop, agent       string
+	state                                   string
 }
 
 // outputFormats are the values of --format: per-conversation results
@@ -77,6 +80,14 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 	fs.Var(f.columns, "columns", "CSV/TSV column mapping, e.g. id=会话ID,role=发送方,text=内容,time=时间,agent=客服")
 	fs.Var(f.roles, "roles", "CSV/TSV role values, e.g. 买家=customer,客服=agent,机器人=bot")
 	fs.BoolVar(&f.sortByTime, "sort-by-time", false, "sort each conversation's messages by time before numbering them, instead of rejecting one out of time order")
+	fs.StringVar(&f.sheet, "sheet", "", "xlsx input: the sheet to read (default: the first)")
+	fs.StringVar(&f.customerName, "customer-name", "", "千牛 chat history: the buyer's name (default: the one participant that is not shop:subaccount)")
+	fs.StringVar(&f.since, "since", "", "only conversations starting at or after this date or time (2026-11-01 or 2026-11-01 08:00), in the configured time zone")
+	fs.StringVar(&f.until, "until", "", "only conversations starting before this date or time")
+	fs.StringVar(&f.vendor, "vendor", "", "only these vendors (comma-separated)")
+	fs.StringVar(&f.shop, "shop", "", "only these shops (comma-separated)")
+	fs.StringVar(&f.agent, "agent", "", "only conversations in which one of these agents wrote (comma-separated)")
+	fs.StringVar(&f.state, "state", "", "remember the files read (path, size, content hash) in this file and read only new ones")
 	fs.StringVar(&f.timeLayout, "time-layout", "", "CSV/TSV time layout (Go layout, unix or unixms; default: detect)")
 	fs.DurationVar(&f.gap, "gap", 0, "silence gap that starts a new conversation when rows have no conversation id (default 30m)")
 	fs.IntVar(&f.workers, "workers", 0, "parallel workers (default: all cores)")
@@ -188,7 +199,33 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 			}
 		}()
 	}
-	r := &scanRun{env: env, log: logger, cfg: cfg, flags: &f, eng: eng,
+	loc0, _ := cfg.Location()
+	filter, err := buildFilter(&f, loc0)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa %s: %v\n", cmd, err)
+		return ExitUsage
+	}
+	files, err = ingest.ExpandInputs(files)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitError
+	}
+	var st *runState
+	if f.state != "" {
+		if st, err = loadState(f.state); err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+			return ExitError
+		}
+		if files, err = st.newFiles(files); err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+			return ExitError
+		}
+		if len(files) == 0 {
+			fmt.Fprintf(env.Stderr, "fullqa %s: no new input since the last run (state %s); nothing written\n", cmd, f.state)
+			return ExitOK
+		}
+	}
+	r := &scanRun{env: env, log: logger, cfg: cfg, flags: &f, eng: eng, filter: filter, state: st,
 		builder: report.NewBuilder(cfg.Score, cfg.Scan.Riskiest, f.format == "xlsx" && cmd != "sample")}
 	loc, _ := cfg.Location()
 	if r.cross, err = newCross(cfg, loc); err != nil {
@@ -199,6 +236,38 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 		r.sampler = sample.New(sample.Options{N: f.sampleN, Random: f.sampleRandom, Seed: f.sampleSeed})
 	}
 	return r.run(ctx, files, htmlw)
+}
+
+// buildFilter reads --since, --until, --vendor, --shop and --agent.
+func buildFilter(f *scanFlags, loc *time.Location) (ingest.Filter, error) {
+	var flt ingest.Filter
+	var err error
+	if f.since != "" {
+		if flt.Since, err = ingest.ParseFilterTime(f.since, loc); err != nil {
+			return flt, fmt.Errorf("--since: %w", err)
+		}
+	}
+	if f.until != "" {
+		if flt.Until, err = ingest.ParseFilterTime(f.until, loc); err != nil {
+			return flt, fmt.Errorf("--until: %w", err)
+		}
+	}
+	if !flt.Since.IsZero() && !flt.Until.IsZero() && !flt.Until.After(flt.Since) {
+		return flt, fmt.Errorf("--until %s is not after --since %s", f.until, f.since)
+	}
+	flt.Vendors, flt.Shops, flt.Agents = splitList(f.vendor), splitList(f.shop), splitList(f.agent)
+	return flt, nil
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // checkScanFlags rejects numeric flags out of range, which would otherwise

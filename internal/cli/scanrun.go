@@ -45,6 +45,9 @@ type scanRun struct {
 	rejectHead, headWritten []byte
 	shown                   int // bad records met
 	convs                   int // conversations inspected
+	filter                  ingest.Filter
+	filtered                int       // conversations the filter left out
+	state                   *runState // --state: files already read
 }
 
 const maxShownErrors = 50
@@ -80,7 +83,7 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 	loc, _ := s.cfg.Location()
 	opts := ingest.Options{Format: s.cfg.Ingest.Format, Encoding: s.cfg.Ingest.Encoding, Columns: s.cfg.Ingest.Columns,
 		Gap: time.Duration(s.cfg.Ingest.Gap), Location: loc, MaxLine: s.cfg.Ingest.MaxLine,
-		SortByTime: s.cfg.Ingest.SortByTime}
+		SortByTime: s.cfg.Ingest.SortByTime, Sheet: s.flags.sheet, CustomerName: s.flags.customerName}
 	code := ExitOK
 	start := time.Now()
 	var bytesRead atomic.Int64
@@ -118,11 +121,17 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 	}
 	lang, _ := codebook.ParseLang(s.cfg.Lang) // checked by Validate
 	title := report.DefaultTitle(lang, names)
+	if s.filter.Active() {
+		title += filterNote(lang, s.filter, s.filtered)
+	}
 	switch {
 	case code == ExitInterrupted:
 		return s.interrupted(out, outf, partialTitle(lang, s.convs)+title, lang, htmlw)
 	case code != ExitOK:
 		return code // a failed run writes no report and keeps --out as it was
+	case s.convs == 0 && s.filter.Active() && s.filtered > 0:
+		fmt.Fprintf(s.env.Stderr, "fullqa: no conversation passed the filters (%s; %d left out); nothing written\n", s.filter.Describe(), s.filtered)
+		return ExitError
 	case s.convs == 0:
 		fmt.Fprintf(s.env.Stderr, "fullqa: no valid conversation read from %s (%d bad records); nothing written. "+
 			"Is the input in another format (--input-format) or encoding (--encoding)?\n", strings.Join(files, ", "), s.shown)
@@ -130,6 +139,9 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 	}
 	rep := s.builder.Finish(title, s.cfg.Timezone, time.Now())
 	rep.Lang = lang
+	if s.filter.Active() {
+		rep.Filters = s.filter.Describe()
+	}
 	if s.cross != nil {
 		sum := s.cross.Finish()
 		rep.Cross = &sum
@@ -155,6 +167,12 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 			return ExitError
 		}
 	}
+	if s.state != nil {
+		if err := s.state.save(); err != nil {
+			fmt.Fprintf(s.env.Stderr, "fullqa: %v\n", err)
+			return ExitError
+		}
+	}
 	el := time.Since(start)
 	s.log.Info("scan done", "conversations", sum.Conversations, "messages", sum.Messages,
 		"findings", sum.Findings, "bad_records", sum.Rejected,
@@ -162,6 +180,15 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 		"conv_per_s", fmt.Sprintf("%.0f", float64(sum.Conversations)/el.Seconds()),
 		"mb_per_s", fmt.Sprintf("%.1f", float64(bytesRead.Load())/1e6/el.Seconds()))
 	return code
+}
+
+// filterNote is what a filtered report's title adds: which filters were
+// applied and how many conversations they left out.
+func filterNote(lang codebook.Lang, f ingest.Filter, left int) string {
+	if lang == codebook.EN {
+		return fmt.Sprintf(" · filtered: %s (%d conversations left out)", f.Describe(), left)
+	}
+	return fmt.Sprintf(" · 筛选：%s（排除 %d 个会话）", f.Describe(), left)
 }
 
 // partialTitle is what an interrupted report's title starts with: that it
@@ -246,6 +273,7 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 	if err != nil {
 		return err
 	}
+	rd = ingest.Filtered(rd, s.filter, &s.filtered)
 	s.rejectHead = nil
 	if h, ok := rd.(interface{ RejectHeader() []byte }); ok {
 		s.rejectHead = h.RejectHeader()

@@ -10,13 +10,33 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/klauspost/compress/zstd"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
 
-// decode returns a reader of UTF-8 text. A gzip-compressed input (found by
-// its magic bytes, whatever its name) is decompressed first. Exports from Chinese tools and
+// zstdReader releases the zstd decoder's resources at the end of the
+// stream, since readers here are drained, not closed.
+type zstdReader struct{ d *zstd.Decoder }
+
+func (z *zstdReader) Read(p []byte) (int, error) {
+	if z.d == nil {
+		return 0, io.EOF
+	}
+	n, err := z.d.Read(p)
+	if err != nil {
+		z.d.Close()
+		z.d = nil
+		if n > 0 && err == io.EOF {
+			err = nil
+		}
+	}
+	return n, err
+}
+
+// decode returns a reader of UTF-8 text. A gzip- or zstd-compressed input
+// (found by its magic bytes, whatever its name) is decompressed first. Exports from Chinese tools and
 // Excel are often GB18030/GBK, with or without a byte-order mark; a UTF-8 BOM
 // is dropped, UTF-16 with a BOM is converted, and when enc is empty the
 // first 64 KiB decide between UTF-8 and GB18030.
@@ -29,6 +49,13 @@ func decode(r io.Reader, enc string) (*bufio.Reader, error) {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
 		return decode(zr, enc)
+	}
+	if bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}) {
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
+		if err != nil {
+			return nil, fmt.Errorf("zstd: %w", err)
+		}
+		return decode(&zstdReader{d: zr}, enc)
 	}
 	switch {
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):

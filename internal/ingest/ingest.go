@@ -161,7 +161,7 @@ func Open(name string, r io.Reader, opts Options) (Reader, error) {
 // detectFormat decides from the extension and, where that is ambiguous,
 // from the first line.
 func detectFormat(name string, br *bufio.Reader) (string, error) {
-	ext := strings.ToLower(filepath.Ext(strings.TrimSuffix(name, ".gz")))
+	ext := strings.ToLower(filepath.Ext(strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".zst")))
 	head := peekHead(br)
 	first := head
 	if i := bytes.IndexByte(first, '\n'); i >= 0 {

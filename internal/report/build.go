@@ -122,6 +122,9 @@ type Report struct {
 	Scorecard score.Scorecard
 	// Cross is the across-conversation summary, nil when it did not run.
 	Cross *analyze.Summary
+	// Filters says which --since/--until/--vendor/--shop/--agent filters
+	// the run applied; empty when none.
+	Filters string
 }
 
 // Finish computes the figures and checks vendor contracts over the whole

@@ -23,13 +23,15 @@ type KPIReport struct {
 	FindingsBy  map[string]int          `json:"findings_by_code"`
 	ScoreBucket [10]int                 `json:"score_distribution"`
 	Cross       *analyze.Summary        `json:"cross,omitempty"`
+	Filters     string                  `json:"filters,omitempty"`
 }
 
 // WriteJSON writes the KPI report as one indented JSON document.
 func WriteJSON(w io.Writer, r *Report) error {
 	out := KPIReport{Schema: "fullqa.kpi/v1", Generated: r.Generated.Format("2006-01-02T15:04:05Z07:00"),
 		Timezone: r.Timezone, From: r.From, To: r.To, BadRecords: r.Summary.Rejected, Total: r.Total, By: r.By,
-		Contracts: r.Contracts, FindingsBy: r.Summary.ByCode, ScoreBucket: r.Summary.ScoreBuckets, Cross: r.Cross}
+		Contracts: r.Contracts, FindingsBy: r.Summary.ByCode, ScoreBucket: r.Summary.ScoreBuckets, Cross: r.Cross,
+		Filters: r.Filters}
 	// Figures rounded for display: seconds to a tenth, ratios to four
 	// decimals (KPIs.Rounded); contracts are rounded by Check.
 	out.Total = r.Total.Rounded()

@@ -1,0 +1,133 @@
+package ingest
+
+import (
+	"strings"
+	"time"
+
+	"fullqa/internal/conversation"
+)
+
+// Filter keeps the conversations a run is about: those that start inside
+// [Since, Until) and belong to one of the vendors, shops or agents named.
+// Zero fields do not filter. It is applied to conversations as they are
+// read, before inspection, so a filtered run costs only the reading.
+type Filter struct {
+	Since, Until time.Time
+	Vendors      []string
+	Shops        []string
+	Agents       []string
+}
+
+// Active reports whether the filter removes anything.
+func (f Filter) Active() bool {
+	return !f.Since.IsZero() || !f.Until.IsZero() || len(f.Vendors)+len(f.Shops)+len(f.Agents) > 0
+}
+
+// Match reports whether c passes. A conversation's time is its first
+// timestamped message; with a time filter, one without timestamps cannot
+// be placed and does not pass. The agent filter passes a conversation in
+// which any of the agents wrote.
+func (f Filter) Match(c *conversation.Conversation) bool {
+	if !f.Since.IsZero() || !f.Until.IsZero() {
+		var start time.Time
+		for i := range c.Messages {
+			if c.Messages[i].HasTime() {
+				start = c.Messages[i].At
+				break
+			}
+		}
+		if start.IsZero() || (!f.Since.IsZero() && start.Before(f.Since)) || (!f.Until.IsZero() && !start.Before(f.Until)) {
+			return false
+		}
+	}
+	if len(f.Vendors) > 0 && !contains(f.Vendors, c.Vendor) {
+		return false
+	}
+	if len(f.Shops) > 0 && !contains(f.Shops, c.Shop) {
+		return false
+	}
+	if len(f.Agents) > 0 {
+		for i := range c.Messages {
+			if c.Messages[i].Role == conversation.RoleAgent && contains(f.Agents, c.Messages[i].Agent) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// Describe says in words which filters apply, for a report's heading;
+// empty when none does.
+func (f Filter) Describe() string {
+	var parts []string
+	if !f.Since.IsZero() {
+		parts = append(parts, "since "+f.Since.Format("2006-01-02 15:04"))
+	}
+	if !f.Until.IsZero() {
+		parts = append(parts, "until "+f.Until.Format("2006-01-02 15:04"))
+	}
+	if len(f.Vendors) > 0 {
+		parts = append(parts, "vendor "+strings.Join(f.Vendors, ","))
+	}
+	if len(f.Shops) > 0 {
+		parts = append(parts, "shop "+strings.Join(f.Shops, ","))
+	}
+	if len(f.Agents) > 0 {
+		parts = append(parts, "agent "+strings.Join(f.Agents, ","))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Filtered wraps rd so that it yields only the conversations f matches;
+// bad records pass through, so they are still counted and reported. The
+// count of conversations left out is added to *skipped.
+func Filtered(rd Reader, f Filter, skipped *int) Reader {
+	if !f.Active() {
+		return rd
+	}
+	return &filteredReader{rd: rd, f: f, skipped: skipped}
+}
+
+type filteredReader struct {
+	rd      Reader
+	f       Filter
+	skipped *int
+}
+
+func (r *filteredReader) Next() (*conversation.Conversation, error) {
+	for {
+		c, err := r.rd.Next()
+		if err != nil || r.f.Match(c) {
+			return c, err
+		}
+		*r.skipped++
+	}
+}
+
+// Ready passes the wrapped reader's readiness on (see the scan's
+// streaming of stdin).
+func (r *filteredReader) Ready() bool {
+	if rr, ok := r.rd.(interface{ Ready() bool }); ok {
+		return rr.Ready()
+	}
+	return true
+}
+
+// RejectHeader passes the wrapped reader's header row on, for CSV reject
+// files.
+func (r *filteredReader) RejectHeader() []byte {
+	if h, ok := r.rd.(interface{ RejectHeader() []byte }); ok {
+		return h.RejectHeader()
+	}
+	return nil
+}
+
+// ParseFilterTime reads a --since/--until value: a date (2026-11-03, the
+// start of that day) or a date and time, in loc.
+func ParseFilterTime(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+		return t, nil
+	}
+	return ParseTime(s, "", loc)
+}

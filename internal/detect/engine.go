@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"fullqa/internal/conversation"
@@ -38,6 +39,7 @@ type Engine struct {
 	keywords  *Keywords
 	matcher   *text.Matcher // nil when no detector registered words
 	emotion   EmotionModel  // nil when emotion is off
+	noAnswer  noAnswerJudge // the response detector, when it runs
 }
 
 // maxAgentContext bounds the agent text passed to the emotion model as
@@ -69,6 +71,9 @@ func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
 	e := &Engine{detectors: dets, keywords: NewKeywords(), emotion: emo, names: map[string]bool{}}
 	for _, d := range dets {
 		e.names[d.Name()] = true
+		if j, ok := d.(noAnswerJudge); ok && e.noAnswer == nil {
+			e.noAnswer = j
+		}
 		if ku, ok := d.(KeywordUser); ok {
 			if err := ku.RegisterKeywords(e.keywords); err != nil {
 				return nil, fmt.Errorf("detector %s: %w", d.Name(), err)
@@ -118,7 +123,6 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 	if len(e.detectors) == 0 && e.emotion == nil {
 		return in, Output{} // --detectors none: parse only
 	}
-	in.Rounds = Rounds(c)
 	// Input borrows these from the scratch too: nothing keeps them after
 	// the detectors ran (findings quote the normalized text through its
 	// one string, not through this slice).
@@ -185,6 +189,13 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 			}
 		}
 	}
+	// Rounds are cut once the keyword hits are known, so a closing that
+	// needs no answer does not open one.
+	if e.noAnswer != nil {
+		in.Rounds = RoundsSkipping(c, func(i int) bool { return e.noAnswer.NeedsNoAnswer(in, i) })
+	} else {
+		in.Rounds = Rounds(c)
+	}
 	if e.emotion != nil {
 		score := e.emotion.Score
 		if sm, ok := e.emotion.(emotionSessions); ok {
@@ -200,6 +211,9 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 			m := &c.Messages[i]
 			switch m.Role {
 			case conversation.RoleCustomer:
+				if isBlank(m.Text) {
+					continue // nothing said, no emotion (and no context)
+				}
 				l, p, neg := score(m.Text, prevAgent, prevCustomer)
 				in.Emotion[i] = MessageEmotion{Label: l, Score: p, Neg: neg, Satisfaction: SatisfactionOf(l), SatisfactionP: p}
 				prevCustomer = m.Text
@@ -259,4 +273,11 @@ func validText(fs []conversation.Finding) {
 			f.Detail = strings.ToValidUTF8(f.Detail, "\uFFFD")
 		}
 	}
+}
+
+// isBlank reports whether s is empty or only white space (full-width
+// spaces included): such a message says nothing, so it gets no emotion
+// rather than the model's guess for an empty input.
+func isBlank(s string) bool {
+	return strings.TrimFunc(s, unicode.IsSpace) == ""
 }

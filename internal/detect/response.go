@@ -112,9 +112,6 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 	}
 }
 
-// onlyClosings reports whether every customer message of the round needs
-// no answer: a short message with a closing word ("没有了，谢谢", "好的")
-// and no question in it, or nothing but punctuation and emoji codes.
 // lastSaid returns the last customer message of round r with visible
 // text, the one the missed-reply evidence quotes: a round may end in a
 // blank message, and a finding must quote what the customer said.
@@ -127,20 +124,27 @@ func lastSaid(c *conversation.Conversation, r Round) int {
 	return r.First
 }
 
+// onlyClosings reports whether every customer message of the round needs
+// no answer (see NeedsNoAnswer).
 func (d *responseDetector) onlyClosings(in *Input, r Round) bool {
 	for i := r.First; i <= r.Last; i++ {
-		if in.Conv.Messages[i].Role != conversation.RoleCustomer {
-			continue
-		}
-		norm := stripEmojiCodes(in.Norm[i])
-		if isFillerOnly(norm) {
-			continue
-		}
-		if !in.Has(i, d.closing) || utf8.RuneCountInString(norm) > 20 || in.Has(i, d.question) {
+		if in.Conv.Messages[i].Role == conversation.RoleCustomer && !d.NeedsNoAnswer(in, i) {
 			return false
 		}
 	}
 	return true
+}
+
+// NeedsNoAnswer reports whether customer message i needs no answer: a
+// short message with a closing word ("没有了，谢谢", "好的") and no
+// question in it, or nothing but punctuation, spaces and emoji codes. The
+// engine cuts rounds with it, so such a message never opens a round.
+func (d *responseDetector) NeedsNoAnswer(in *Input, i int) bool {
+	norm := stripEmojiCodes(in.Norm[i])
+	if isFillerOnly(norm) {
+		return true
+	}
+	return in.Has(i, d.closing) && utf8.RuneCountInString(norm) <= 20 && !in.Has(i, d.question)
 }
 
 // isFillerOnly reports whether s has nothing but punctuation, spaces, emoji

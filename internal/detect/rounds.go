@@ -24,16 +24,34 @@ func (r Round) Answered() bool { return r.Reply >= 0 }
 // Rounds splits a conversation into rounds. It is shared by the response
 // detectors and the KPIs so both count the same way.
 func Rounds(c *conversation.Conversation) []Round {
+	return RoundsSkipping(c, nil)
+}
+
+// RoundsSkipping is Rounds where customer messages for which noAnswer
+// reports true (a closing such as "好的谢谢", only an emoji) open a round
+// only tentatively: nothing is owed to them. If the customer writes
+// something that needs an answer before the agent replies, the round
+// starts again from that message, so a customer who thanks the agent and
+// comes back two hours later with a new question is answered in the
+// seconds the agent took for the question, not "after 1h59m". A round of
+// nothing but such messages that no one answers is dropped; one the agent
+// answers ("不客气") counts as usual. noAnswer may be nil.
+func RoundsSkipping(c *conversation.Conversation, noAnswer func(i int) bool) []Round {
 	var rounds []Round
 	open := -1
+	tentative := false // the open round has only messages needing no answer
 	for i := range c.Messages {
 		m := &c.Messages[i]
 		switch m.Role {
 		case conversation.RoleCustomer:
-			if open < 0 {
+			skip := noAnswer != nil && noAnswer(i)
+			switch {
+			case open < 0:
 				rounds = append(rounds, Round{First: i, Last: i, Reply: -1})
-				open = len(rounds) - 1
-			} else {
+				open, tentative = len(rounds)-1, skip
+			case tentative && !skip:
+				rounds[open].First, rounds[open].Last, tentative = i, i, false
+			default:
 				rounds[open].Last = i
 			}
 		case conversation.RoleAgent:
@@ -48,9 +66,19 @@ func Rounds(c *conversation.Conversation) []Round {
 						r.Wait = 0
 					}
 				}
-				open = -1
+				open, tentative = -1, false
 			}
 		}
 	}
+	if open >= 0 && tentative {
+		rounds = rounds[:open]
+	}
 	return rounds
+}
+
+// noAnswerJudge is implemented by a detector that can tell a customer
+// message needing no answer (the response detector, from its closing
+// words); the engine cuts rounds with it once keyword hits are known.
+type noAnswerJudge interface {
+	NeedsNoAnswer(in *Input, i int) bool
 }

@@ -17,7 +17,7 @@ import (
 // the emotion model on uss_jddc (cross-validated by dialogue).
 func runEval(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|emotion [flags]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion [flags]")
 		return ExitUsage
 	}
 	what := args[0]
@@ -98,6 +98,8 @@ func runEval(ctx context.Context, args []string, env Env) int {
 			}
 		}
 		return ExitOK
+	case "knowledge":
+		return runEvalKnowledge(ctx, cfg, *data, *source, *labels, *show, env)
 	case "emotion":
 		m, err := classify.LoadEmotion()
 		if err != nil {
@@ -112,7 +114,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		fmt.Fprint(env.Stdout, met.String())
 		return ExitOK
 	}
-	fmt.Fprintf(env.Stderr, "fullqa eval: unknown target %q (want detectors or emotion)\n", what)
+	fmt.Fprintf(env.Stderr, "fullqa eval: unknown target %q (want detectors, knowledge or emotion)\n", what)
 	return ExitUsage
 }
 

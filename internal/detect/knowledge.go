@@ -27,9 +27,9 @@ type knowledgeDetector struct {
 	facts *knowledge.Facts
 	lex   lexicon.Lists
 
-	cueC, spellC, qualC, question, cond, affirm ClassID
-	neg                                         termSet
-	forbidC, whenC, sayC                        ClassID
+	cueC, spellC, qualC, question, cond ClassID
+	neg, affirm                         termSet
+	forbidC, whenC, sayC                ClassID
 
 	cues   map[string][]knowledge.Cue
 	spells map[string][]knowledge.Spelling
@@ -80,7 +80,7 @@ func (d *knowledgeDetector) RegisterKeywords(k *Keywords) error {
 	d.neg = addTerms(k, "knowledge.negation", d.lex, "knowledge_negation")
 	d.question = k.Add("knowledge.question", d.lex.Words("knowledge_question")...)
 	d.cond = k.Add("knowledge.condition", d.lex.Words("knowledge_condition")...)
-	d.affirm = k.Add("knowledge.affirm", d.lex.Words("knowledge_affirm")...)
+	d.affirm = addTerms(k, "knowledge.affirm", d.lex, "knowledge_affirm")
 	forbid, when, say := d.facts.Phrases()
 	d.forbidC = k.Add("knowledge.forbidden", forbid...)
 	d.whenC = k.Add("knowledge.required_when", when...)

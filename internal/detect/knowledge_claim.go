@@ -46,37 +46,66 @@ func isSentenceBreak(s string, i int) bool {
 }
 
 // isQuestion reports whether the clause [cs, ce) of message i asks rather
-// than states: a question word in it, or a question mark after it.
+// than states: a question word in it, or a question mark, particle (吗,
+// 嘛) or 还是 in the next ten characters up to a comma or full stop — JD
+// agents end a question after a space ("…电子发票 明细吗", "改电子发票
+// 只是修改抬头是吗", "是增值税专用发票 还是…").
 func (d *knowledgeDetector) isQuestion(in *Input, i, cs, ce int) bool {
 	s := in.Norm[i]
-	if ce < len(s) && s[ce] == '?' {
+	if hasIn(in, i, d.question, cs, ce) {
 		return true
 	}
-	return hasIn(in, i, d.question, cs, ce)
+	for n, end := 0, ce; n < 10 && end < len(s); n++ {
+		switch {
+		case s[end] == '?' || strings.HasPrefix(s[end:], "吗") || strings.HasPrefix(s[end:], "嘛") || strings.HasPrefix(s[end:], "还是"):
+			return true
+		case s[end] == ',' || s[end] == '!' || s[end] == ';' || strings.HasPrefix(s[end:], "。"):
+			return false
+		}
+		_, size := utf8.DecodeRuneInString(s[end:])
+		end += size
+	}
+	return false
 }
 
-// negated counts the negations in [from, to) of message i, each once (不支持
-// holds 不), none voided by an exception; an odd count negates.
+// negated reports whether a negation (不支持, 没有, 无法 …, none voided by
+// an exception such as 不影响) ends at most six characters before offset
+// to of message i, within [from, to). Only the nearest one counts: a
+// negation earlier in the clause negates something else ("不一致不支持…" is
+// one refusal, not a double negation). A placeholder counts as one
+// character.
 func (d *knowledgeDetector) negated(in *Input, i, from, to int) bool {
 	if !in.may(i, d.neg.words) {
 		return false
 	}
-	n := 0
+	s := in.Norm[i]
 	for _, h := range in.near(i, int32(from), int32(to)) {
 		if h.Class != d.neg.words || int(h.Start) < from || int(h.End) > to || in.overlapsClass(i, d.neg.except, h) {
 			continue
 		}
-		inner := false
-		for _, o := range in.touching(i, h.Start, h.End) {
-			if o.Class == d.neg.words && o != h && o.Start <= h.Start && h.End <= o.End {
-				inner = true
-			}
-		}
-		if !inner {
-			n++
+		if gapChars(s[h.End:to]) <= 6 {
+			return true
 		}
 	}
-	return n%2 == 1
+	return false
+}
+
+// gapChars counts the characters of s, a placeholder ([数字x]) as one.
+func gapChars(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if s[i] == '[' {
+			if k := strings.IndexByte(s[i:], ']'); k > 0 && k < 12 {
+				i += k + 1
+				n++
+				continue
+			}
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		n++
+	}
+	return n
 }
 
 // readCue reads the value stated next to a cue hit, if the sentence is a
@@ -92,17 +121,25 @@ func (d *knowledgeDetector) readCue(in *Input, i int, h KeywordHit, cue knowledg
 	if cue.Key == "refund.time" || cue.Key == "shipping.delivery" {
 		cl.qualifier = d.qualifier(in, i, cue.Key, cs, ce)
 	}
-	if len(cue.Context) > 0 && !containsAny(s[ss:se], cue.Context) {
+	if len(cue.Context) > 0 && !containsAny(s[ss:se], cue.Context) || containsAny(s[ss:se], cue.Not) {
 		return claim{}, false
 	}
 	// The anchor is the word the yes or no is said at: the cue, or the
 	// anchor word (退 for 拆封) when the fact has one.
 	as, ae := int(h.Start), int(h.End)
 	if len(cue.Anchor) > 0 {
+		// The nearest anchor after the cue, else the last one before it.
 		k := -1
 		for _, w := range cue.Anchor {
-			if p := strings.Index(s[ss:se], w); p >= 0 && (k < 0 || ss+p < k) {
-				k, ae = ss+p, ss+p+len(w)
+			if p := strings.Index(s[int(h.End):se], w); p >= 0 && (k < int(h.End) || int(h.End)+p < k) {
+				k, ae = int(h.End)+p, int(h.End)+p+len(w)
+			}
+		}
+		if k < 0 {
+			for _, w := range cue.Anchor {
+				if p := strings.LastIndex(s[ss:int(h.Start)], w); p >= 0 && ss+p > k {
+					k, ae = ss+p, ss+p+len(w)
+				}
 			}
 		}
 		if k < 0 {
@@ -143,7 +180,7 @@ func (d *knowledgeDetector) readCue(in *Input, i int, h KeywordHit, cue knowledg
 			cl.kind, cl.b, cl.said = knowledge.KindBool, false, "否"
 			return cl, !d.conditioned(in, i, ss, int(h.Start), h)
 		}
-		if hasIn(in, i, d.affirm, from, int(h.Start)) || isShiDe(s, int(h.Start), int(h.End)) {
+		if d.affirmed(in, i, from, int(h.Start)) || isShiDe(s, int(h.Start), int(h.End)) {
 			cl.kind, cl.b, cl.said = knowledge.KindBool, true, "是"
 			return cl, true
 		}
@@ -164,11 +201,25 @@ func (d *knowledgeDetector) readBool(in *Input, i int, cl claim, as, ae, ss int)
 		cl.b, cl.said = false, "否"
 		return cl, true
 	}
-	if hasIn(in, i, d.affirm, from, as) || isShiDe(s, as, ae) {
+	if d.affirmed(in, i, from, as) || isShiDe(s, as, ae) {
 		cl.b, cl.said = true, "是"
 		return cl, true
 	}
 	return claim{}, false
+}
+
+// affirmed reports whether an affirming word (支持, 可以 …, not 可能) is in
+// [from, to) of message i.
+func (d *knowledgeDetector) affirmed(in *Input, i, from, to int) bool {
+	if !in.may(i, d.affirm.words) {
+		return false
+	}
+	for _, h := range in.near(i, int32(from), int32(to)) {
+		if h.Class == d.affirm.words && int(h.Start) >= from && int(h.End) <= to && !in.overlapsClass(i, d.affirm.except, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // isShiDe reports "是X的" around [as, ae): "这款是防水的" states it holds.
@@ -182,6 +233,14 @@ func isShiDe(s string, as, ae int) bool {
 func (d *knowledgeDetector) conditioned(in *Input, i, from, to int, h KeywordHit) bool {
 	if !in.may(i, d.cond) {
 		return false
+	}
+	// A refusal that repeats the one before it ("过[数字x]天是不支持的哦
+	// 不支持无理由退货的哦") shares its condition.
+	if from > 0 {
+		ps, _ := sentenceBounds(in.Norm[i], from-1, from-1)
+		if in.may(i, d.neg.words) && hasIn(in, i, d.neg.words, ps, from) {
+			from = ps
+		}
 	}
 	for _, c := range in.near(i, int32(from), int32(to)) {
 		if c.Class == d.cond && int(c.Start) >= from && int(c.End) <= to && (c.End <= h.Start || c.Start >= h.End) {
@@ -240,7 +299,7 @@ func (d *knowledgeDetector) readSpelling(in *Input, i int, h KeywordHit, sp know
 	}
 	ss, se := sentenceBounds(s, int(h.Start), int(h.End))
 	sent := s[ss:se]
-	if len(sp.Context) > 0 && !containsAny(sent, sp.Context) {
+	if len(sp.Context) > 0 && !containsAny(sent, sp.Context) || containsAny(sent, sp.Not) {
 		return claim{}, false
 	}
 	switch sp.Key {

@@ -1,10 +1,13 @@
 package detect
 
 import (
+	"errors"
+	"io/fs"
 	"path/filepath"
 	"testing"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/ingest"
 	"fullqa/internal/knowledge"
 )
 
@@ -83,4 +86,57 @@ func FuzzKnowledge(f *testing.F) {
 			}
 		}
 	})
+}
+
+// benchKnowledge inspects the JDDC dev chats with the detectors pick
+// chooses from a registry configured with the facts written for them.
+func benchKnowledge(b *testing.B, pick func([]Detector) []Detector) {
+	path := filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv")
+	var convs []*conversation.Conversation
+	err := ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJDDC}, func(c *conversation.Conversation) error {
+		convs = append(convs, c)
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		b.Skipf("shared data absent: %v", err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	facts, err := knowledge.Load(filepath.Join("..", "eval", "testdata", "jddc_facts.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Facts = facts
+	eng, err := NewEngine(pick(Registry(cfg, testLexicon(b))), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var s Scratch
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		eng.Inspect(convs[i%len(convs)], &s)
+	}
+}
+
+// BenchmarkKnowledgeOnly is the engine with the knowledge detector alone
+// (normalisation and the matcher pass included), per JDDC conversation.
+func BenchmarkKnowledgeOnly(b *testing.B) {
+	benchKnowledge(b, func(all []Detector) []Detector {
+		for _, d := range all {
+			if d.Name() == "knowledge" {
+				return []Detector{d}
+			}
+		}
+		return nil
+	})
+}
+
+// BenchmarkRegistryWithFacts is the whole registry with a facts file; set
+// beside BenchmarkRegistry (no facts: the knowledge detector is silent and
+// registers no words) it gives what checking facts adds per conversation.
+func BenchmarkRegistryWithFacts(b *testing.B) {
+	benchKnowledge(b, func(all []Detector) []Detector { return all })
 }

@@ -23,6 +23,8 @@ type Cue struct {
 	// Anchor words, one of which must be in the sentence: the yes or no is
 	// read at it instead of at the cue.
 	Anchor []string
+	// Not words make the sentence about something else (see policyKey).
+	Not []string
 }
 
 // Spelling is one way a chat spells a value of a choice (a courier, an
@@ -33,6 +35,7 @@ type Spelling struct {
 	Key     string
 	Value   string // canonical value
 	Context []string
+	Not     []string
 }
 
 // Cues returns the cues of the schema and of every product attribute the
@@ -43,7 +46,7 @@ func (f *Facts) Cues(extra []string) []Cue {
 	var out []Cue
 	for _, k := range schema {
 		for _, w := range k.Cues {
-			out = append(out, Cue{Word: text.Normalize(w), Key: k.Key, Label: k.Label, Kind: k.Kind, Dim: k.Dim, After: k.After, Context: norm(k.Context), Anchor: norm(k.Anchor)})
+			out = append(out, Cue{Word: text.Normalize(w), Key: k.Key, Label: k.Label, Kind: k.Kind, Dim: k.Dim, After: k.After, Context: norm(k.Context), Anchor: norm(k.Anchor), Not: norm(k.Not)})
 		}
 	}
 	seen := map[string]bool{}
@@ -59,7 +62,7 @@ func (f *Facts) Cues(extra []string) []Cue {
 		w = text.Normalize(w)
 		if id := w + "\x00attr." + w; w != "" && !seen[id] {
 			seen[id] = true
-			out = append(out, Cue{Word: w, Key: "attr." + w, Label: w, Kind: KindText, After: true})
+			out = append(out, Cue{Word: w, Key: "attr." + w, Label: w, Kind: KindText, After: true, Not: genericNot})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -71,13 +74,17 @@ func (f *Facts) Cues(extra []string) []Cue {
 	return out
 }
 
+// genericNot keeps the value of a warranty said next to an attribute name
+// ("电池是半年的质保") from being read as the attribute's value.
+var genericNot = []string{"质保", "保修"}
+
 // Spellings returns how chats spell the values of every choice fact.
 func (f *Facts) Spellings() []Spelling {
 	var out []Spelling
 	for _, k := range schema {
 		for _, c := range k.Choices {
 			for _, sp := range c.Spellings {
-				out = append(out, Spelling{Word: text.Normalize(sp), Key: k.Key, Value: c.Name, Context: norm(k.Context)})
+				out = append(out, Spelling{Word: text.Normalize(sp), Key: k.Key, Value: c.Name, Context: norm(k.Context), Not: norm(k.Not)})
 			}
 		}
 	}

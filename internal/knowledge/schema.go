@@ -38,6 +38,10 @@ type policyKey struct {
 	After bool
 	// Context, when set, must also occur in the sentence (优惠券 for 叠加).
 	Context []string
+	// Not lists words that, in the sentence, make the cue about something
+	// else: 维修运费 is repair shipping, not a return's; 缺货…到货 is a
+	// restock, not a delivery.
+	Not []string
 	// Anchor, when set, is the word the yes or no is said at, which must
 	// occur in the sentence: 拆封 is about returns only when 退 is said,
 	// and "拆封后不能退" negates 退, not 拆封.
@@ -87,9 +91,9 @@ var schema = []policyKey{
 	{Key: "return.opened", Label: "拆封后可退", Kind: KindBool, Cues: []string{"拆封", "拆开", "开封", "拆了"}, Anchor: []string{"退"}},
 	{Key: "return.activated", Label: "激活后可退", Kind: KindBool, Cues: []string{"激活"}, Anchor: []string{"退"}},
 	{Key: "return.shipping_paid_by", Label: "退货运费(非质量问题)由谁承担", Kind: KindChoice, Choices: payers,
-		Context: []string{"运费", "邮费", "快递费", "寄回"}},
+		Context: []string{"运费", "邮费", "快递费", "寄回"}, Not: []string{"维修", "返修"}},
 	{Key: "return.quality_shipping_paid_by", Label: "质量问题退货运费由谁承担", Kind: KindChoice, Choices: payers,
-		Context: []string{"运费", "邮费", "快递费", "寄回"}},
+		Context: []string{"运费", "邮费", "快递费", "寄回"}, Not: []string{"维修", "返修"}},
 	{Key: "return.conditions", Label: "退货条件", Kind: KindText},
 	{Key: "refund.original_route", Label: "退款原路返回", Kind: KindBool,
 		Cues: []string{"原路返回", "原路退回", "原路返还", "原路退", "原返", "原支付方式"}},
@@ -115,10 +119,11 @@ var schema = []policyKey{
 	{Key: "shipping.cutoff", Label: "当天发货截单时间", Kind: KindClock, Dim: DimClock,
 		Cues: []string{"当天发", "当日发", "当天发货", "当日发货", "当天出库", "当日出库"}},
 	{Key: "shipping.delivery", Label: "配送时效", Kind: KindDuration, Dim: DimTime, Qualified: true,
-		Cues: []string{"送达", "到货", "送到", "配送到", "收到货", "能到", "就到"}},
+		Cues: []string{"送达", "到货", "送到", "配送到", "收到货", "能到", "就到"}, Not: []string{"缺货", "补货", "有货", "进货", "采购"}},
 	{Key: "shipping.couriers", Label: "快递公司", Kind: KindChoice, Choices: couriers,
 		Context: []string{"发货", "发的是", "给您发", "默认", "发出", "配送", "发件", "寄出", "走"}},
-	{Key: "shipping.free", Label: "包邮", Kind: KindBool, Cues: []string{"包邮", "免运费", "免邮"}},
+	{Key: "shipping.free", Label: "包邮", Kind: KindBool, Cues: []string{"包邮", "免运费", "免邮"},
+		Not: []string{"退", "换货", "维修", "返修", "取件"}},
 	{Key: "coupon.stackable", Label: "优惠券可叠加", Kind: KindBool, Cues: []string{"叠加"}, Context: []string{"券", "优惠"}},
 	{Key: "coupon.returned", Label: "退货退还优惠券", Kind: KindBool,
 		Cues: []string{"优惠券退回", "优惠券返还", "券退回", "券返还", "券会退", "券会返"}},

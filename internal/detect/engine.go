@@ -1,7 +1,9 @@
 package detect
 
 import (
+	"context"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -114,14 +116,74 @@ type Scratch struct {
 // Inspect normalizes and scans every message once, computes the shared
 // analyses, and runs all detectors. The returned Input borrows buffers from
 // s: it is valid until s is passed to Inspect again.
+//
+// A detector that panics panics here with a *PanicError naming it; use
+// InspectContext to get it as an error instead.
 func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Output) {
+	in, out, err := e.InspectContext(context.Background(), c, s)
+	if err != nil {
+		panic(err)
+	}
+	return in, out
+}
+
+// PanicError is a detector's panic on one conversation, recovered so that
+// one bad conversation (or one bug) does not take a scan of millions down:
+// the scan reports the conversation as a bad record naming the detector
+// and goes on.
+type PanicError struct {
+	Conversation string // the conversation's id
+	Detector     string // the detector's name, or "engine" for the shared analyses
+	Value        any    // what was passed to panic
+	Stack        []byte // the panicking goroutine's stack, for a bug report
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("conversation %s: detector %s failed: %v", e.Conversation, e.Detector, e.Value)
+}
+
+// checkEvery is how many messages the engine handles between two looks at
+// its context: a 200,000-message conversation stops within a fraction of a
+// second of a Ctrl-C instead of after all of it.
+const checkEvery = 4096
+
+// InspectContext is Inspect that stops when ctx is done (between detectors
+// and every checkEvery messages of the shared analyses), returning
+// ctx.Err(), and that recovers a panic, returning a *PanicError. After an
+// error the Scratch is reset and the Input and Output are not to be used.
+func (e *Engine) InspectContext(ctx context.Context, c *conversation.Conversation, s *Scratch) (in *Input, out Output, err error) {
 	if s == nil {
 		s = &Scratch{}
 	}
+	stage := "engine"
+	defer func() {
+		if p := recover(); p != nil {
+			*s = Scratch{} // its buffers may be half-written
+			in, out, err = nil, Output{}, &PanicError{Conversation: c.ID, Detector: stage, Value: p, Stack: debug.Stack()}
+		}
+	}()
+	if in, err = e.prepare(ctx, c, s); err != nil {
+		return nil, Output{}, err
+	}
+	for _, d := range e.detectors {
+		if err := ctx.Err(); err != nil {
+			return nil, Output{}, err
+		}
+		stage = d.Name()
+		d.Inspect(in, &out)
+	}
+	stage = "engine"
+	validText(out.Findings)
+	return in, out, nil
+}
+
+// prepare normalizes and scans every message once and computes the shared
+// analyses (rounds, keyword hits, emotions) the detectors read.
+func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *Scratch) (*Input, error) {
 	n := len(c.Messages)
 	in := &Input{Conv: c}
 	if len(e.detectors) == 0 && e.emotion == nil {
-		return in, Output{} // --detectors none: parse only
+		return in, nil // --detectors none: parse only
 	}
 	// Input borrows these from the scratch too: nothing keeps them after
 	// the detectors ran (findings quote the normalized text through its
@@ -140,6 +202,9 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 	ends := s.ends[:n]
 	s.buf = s.buf[:0]
 	for i := range c.Messages {
+		if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		s.buf = text.AppendNormalized(s.buf, c.Messages[i].Text)
 		ends[i] = len(s.buf)
 	}
@@ -156,6 +221,9 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 		}
 		spans := s.spans[:n]
 		for i := range in.Norm {
+			if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			s.hits = e.matcher.Scan(in.Norm[i], s.hits[:0])
 			spans[i][0] = len(s.khits)
 			for _, h := range s.hits {
@@ -208,6 +276,9 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 		prevAgent, prevCustomer := "", ""
 		afterCustomer := true
 		for i := range c.Messages {
+			if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			m := &c.Messages[i]
 			switch m.Role {
 			case conversation.RoleCustomer:
@@ -230,12 +301,7 @@ func (e *Engine) Inspect(c *conversation.Conversation, s *Scratch) (*Input, Outp
 			}
 		}
 	}
-	var out Output
-	for _, d := range e.detectors {
-		d.Inspect(in, &out)
-	}
-	validText(out.Findings)
-	return in, out
+	return in, nil
 }
 
 // joinTail returns the last n bytes (or a few fewer, to start on a

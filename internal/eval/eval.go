@@ -188,6 +188,9 @@ func Detectors(ctx context.Context, eng *detect.Engine, src Source, labels map[s
 	err := src(func(c *conversation.Conversation) error {
 		r := scan.Result{Conv: c}
 		scan.Inspect(eng, &r, nil, &opts)
+		if r.Err != nil {
+			return r.Err
+		}
 		got := map[string]bool{}
 		gotMsg := map[string]map[int]bool{}
 		for _, f := range r.Findings {

@@ -52,6 +52,9 @@ func Threats(ctx context.Context, eng *detect.Engine, jddcPath, ussPath, labelsP
 		return func(c *conversation.Conversation) error {
 			r := scan.Result{Conv: c}
 			scan.Inspect(eng, &r, nil, &opts)
+			if r.Err != nil {
+				return r.Err
+			}
 			fired := map[int]bool{}
 			for _, f := range r.Findings {
 				if f.Code == "threat.escalation" && len(f.Messages) > 0 {

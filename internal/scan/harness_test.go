@@ -217,7 +217,11 @@ func runWithDeadline(eng *detect.Engine, c *conversation.Conversation, opts *sca
 		}()
 		var s detect.Scratch
 		scan.Inspect(eng, r, &s, opts)
-		done <- nil
+		if pe, ok := r.Err.(*detect.PanicError); ok {
+			done <- fmt.Errorf("%v\n%s", pe, pe.Stack)
+			return
+		}
+		done <- r.Err
 	}()
 	select {
 	case err := <-done:

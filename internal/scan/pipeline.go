@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"sync"
 	"time"
@@ -170,7 +171,14 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 				for i := range b.items {
 					r := &b.items[i]
 					if r.Err == nil {
-						Inspect(eng, r, &scratch, &opts)
+						// Cancellation is looked at inside each
+						// conversation too: one long chat must not keep
+						// a Ctrl-C waiting.
+						if InspectContext(ctx, eng, r, &scratch, &opts) != nil {
+							return
+						}
+					}
+					if r.Err == nil {
 						if opts.Encode != nil {
 							start := len(b.buf)
 							b.buf = opts.Encode(b.buf, r)
@@ -271,9 +279,32 @@ func startsOf(fs []conversation.Finding, code string, n int) []bool {
 }
 
 // Inspect fills r from r.Conv: findings, tags, emotions, score and KPI.
-// opts must have had Defaults applied.
+// opts must have had Defaults applied. A detector that panics makes r a
+// bad record: Err is a *detect.PanicError naming it, Conv is nil.
 func Inspect(eng *detect.Engine, r *Result, scratch *detect.Scratch, opts *Options) {
-	in, out := eng.Inspect(r.Conv, scratch)
+	_ = InspectContext(context.Background(), eng, r, scratch, opts) // Background is never done
+}
+
+// InspectContext is Inspect that stops when ctx is done, returning
+// ctx.Err() and leaving r unfinished; it returns nil otherwise, also when
+// r became a bad record.
+func InspectContext(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect.Scratch, opts *Options) (err error) {
+	id := r.Conv.ID
+	defer func() {
+		if p := recover(); p != nil { // scoring or redaction, after the detectors
+			r.Conv, r.Err = nil, &detect.PanicError{Conversation: id, Detector: "scan", Value: p, Stack: debug.Stack()}
+			err = nil
+		}
+	}()
+	in, out, err := eng.InspectContext(ctx, r.Conv, scratch)
+	if err != nil {
+		var pe *detect.PanicError
+		if errors.As(err, &pe) {
+			r.Conv, r.Err = nil, err
+			return nil
+		}
+		return err
+	}
 	r.Findings, r.Tags, r.Emotion = out.Findings, out.Tags, in.Emotion
 	if r.Emotion != nil && eng.Has("emotion") {
 		agreeEmotion(r)
@@ -303,6 +334,7 @@ func Inspect(eng *detect.Engine, r *Result, scratch *detect.Scratch, opts *Optio
 			r.Findings[i].Detail = opts.Redact(r.Findings[i].Detail)
 		}
 	}
+	return nil
 }
 
 func firstMsg(f conversation.Finding) int {

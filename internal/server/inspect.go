@@ -97,6 +97,15 @@ func (s *Server) inspectOne(c *conversation.Conversation, hash string, scratch *
 	}()
 	r := scan.Result{Conv: c}
 	scan.Inspect(s.o.Engine, &r, scratch, &s.o.Scan)
+	if r.Err != nil { // a detector panicked: scan.Inspect recovered it
+		var stack []byte
+		if pe, ok := r.Err.(*detect.PanicError); ok {
+			stack = pe.Stack
+		}
+		s.log.Error("inspection panicked", "conversation", c.ID, "err", r.Err, "stack", string(stack))
+		s.metrics.inspectFailures.Add(1)
+		return inspected{err: fmt.Errorf("inspection failed: %w", r.Err)}, buf
+	}
 	buf = report.AppendJSONResult(buf, &r)
 	now := s.now()
 	res.result = store.Result{Hash: hash, Score: r.Score, Fatal: r.Fatal, Doc: append([]byte(nil), buf[:len(buf)-1]...), InspectedAt: now}

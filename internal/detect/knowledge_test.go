@@ -140,3 +140,33 @@ func BenchmarkKnowledgeOnly(b *testing.B) {
 func BenchmarkRegistryWithFacts(b *testing.B) {
 	benchKnowledge(b, func(all []Detector) []Detector { return all })
 }
+
+// TestPromiseReadsFacts checks that promise.over_policy takes its limits
+// from the facts file: 50 yuan of compensation is over the default 20, and
+// within a file whose compensation.max is 50元.
+func TestPromiseReadsFacts(t *testing.T) {
+	facts, err := knowledge.Parse([]byte("policy: {compensation: {max: 50元}}\n"), "f.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &conversation.Conversation{ID: "p", Messages: []conversation.Message{
+		{Role: conversation.RoleCustomer, Text: "太慢了"},
+		{Role: conversation.RoleAgent, Text: "这边给您补偿50元，实在抱歉"}}}
+	for _, tc := range []struct {
+		facts *knowledge.Facts
+		want  bool
+	}{{nil, true}, {facts, false}} {
+		eng, err := NewEngine([]Detector{newPromiseDetector(DefaultPolicyConfig().withFacts(tc.facts), testLexicon(t))}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, out := eng.Inspect(c, nil)
+		got := false
+		for _, f := range out.Findings {
+			got = got || f.Code == "promise.over_policy"
+		}
+		if got != tc.want {
+			t.Errorf("facts %v: over_policy %v, want %v (%+v)", tc.facts != nil, got, tc.want, out.Findings)
+		}
+	}
+}

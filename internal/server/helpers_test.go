@@ -20,7 +20,7 @@ import (
 // testEnv is a server on a real SQLite file in a temp dir, behind a real
 // HTTP server on a loopback port, with one token per role.
 type testEnv struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	st     *store.Store
 	http   *httptest.Server
@@ -55,7 +55,7 @@ func engines(t testing.TB, cfg config.Config) (*detect.Engine, *detect.Engine) {
 	return eng, live
 }
 
-func newTestEnv(t *testing.T, mod func(*Options)) *testEnv {
+func newTestEnv(t testing.TB, mod func(*Options)) *testEnv {
 	t.Helper()
 	cfg := config.Default()
 	st, err := store.Open(context.Background(), t.TempDir())

@@ -103,19 +103,23 @@ func (s *Store) KnownConversations(ctx context.Context, ids []string) (map[strin
 func (s *Store) PutConversations(ctx context.Context, scope string, puts []Put, now time.Time, audit *AuditEntry) ([]Outcome, error) {
 	out := make([]Outcome, len(puts))
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		ids := make([]string, len(puts))
+		for i := range puts {
+			ids[i] = puts[i].Conv.ID
+		}
+		known, err := s.knownIn(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
 		w, err := s.newConvWriter(ctx, tx)
 		if err != nil {
 			return err
 		}
 		defer w.close()
+		write := make([]bool, len(puts))
 		for i := range puts {
 			p := &puts[i]
-			var k Known
-			err := w.known.QueryRowContext(ctx, p.Conv.ID).Scan(&k.Hash, &k.Vendor)
-			exists := err == nil
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("store: put %q: %w", p.Conv.ID, err)
-			}
+			k, exists := known[p.Conv.ID]
 			switch {
 			case exists && scope != "" && k.Vendor != scope:
 				out[i] = Hidden
@@ -125,17 +129,29 @@ func (s *Store) PutConversations(ctx context.Context, scope string, puts []Put, 
 				continue
 			case exists:
 				out[i] = Updated
+				// The old keys and findings go; the bulk write adds the new.
+				if _, err := w.delKeys.ExecContext(ctx, p.Conv.ID); err != nil {
+					return fmt.Errorf("store: put conversation %q: %w", p.Conv.ID, err)
+				}
+				if _, err := w.delFindings.ExecContext(ctx, p.Conv.ID); err != nil {
+					return fmt.Errorf("store: put conversation %q: %w", p.Conv.ID, err)
+				}
 			default:
 				out[i] = Accepted
 			}
-			if err := w.putConversation(ctx, p.Conv, p.Doc, p.Hash, StateClosed, now, exists); err != nil {
-				return err
-			}
-			if err := w.putResult(ctx, p.Conv.ID, p.Hash, &p.Result, p.Findings, now, exists); err != nil {
-				return err
-			}
-			if err := s.putAcross(ctx, tx, p.Conv.ID, p.Across); err != nil {
-				return err
+			write[i] = true
+			// The same id twice in one call: the second is unchanged or an
+			// update of the first.
+			known[p.Conv.ID] = Known{Hash: p.Hash, Vendor: p.Conv.Vendor}
+		}
+		if err := s.putBulk(ctx, tx, puts, write, now); err != nil {
+			return err
+		}
+		for i := range puts {
+			if write[i] {
+				if err := s.putAcross(ctx, tx, puts[i].Conv.ID, puts[i].Across); err != nil {
+					return err
+				}
 			}
 		}
 		if audit != nil {

@@ -5,7 +5,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 )
@@ -34,27 +37,141 @@ type docMessage struct {
 	Kind  string `json:"kind,omitempty"`
 }
 
-// EncodeConversation writes c in the canonical JSON format. The encoding is
-// deterministic (map keys sorted), so equal conversations give equal bytes
-// and ContentHash can tell an unchanged resend from an update.
+// EncodeConversation writes c in the canonical JSON format, the same
+// document encoding/json makes of docConversation (a test checks), by hand:
+// batch ingestion encodes every conversation to hash and store it. The
+// encoding is deterministic (map keys sorted), so equal conversations give
+// equal bytes and ContentHash can tell an unchanged resend from an update.
 func EncodeConversation(c *conversation.Conversation) ([]byte, error) {
-	d := docConversation{ID: c.ID, Channel: c.Channel, Shop: c.Shop, Vendor: c.Vendor, Customer: c.Customer,
-		OrderIDs: c.OrderIDs, SKUs: c.SKUs, Rating: c.Rating, Outcome: c.Outcome, Meta: c.Meta,
-		Messages: make([]docMessage, len(c.Messages))}
+	b := make([]byte, 0, 256+64*len(c.Messages))
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, c.ID)
+	for _, f := range [...]struct{ k, v string }{{"channel", c.Channel}, {"shop", c.Shop}, {"vendor", c.Vendor}, {"customer", c.Customer}} {
+		if f.v != "" {
+			b = append(b, ',', '"')
+			b = append(b, f.k...)
+			b = append(b, '"', ':')
+			b = appendJSONString(b, f.v)
+		}
+	}
+	for _, f := range [...]struct {
+		k  string
+		vs []string
+	}{{"order_ids", c.OrderIDs}, {"skus", c.SKUs}} {
+		if len(f.vs) > 0 {
+			b = append(b, ',', '"')
+			b = append(b, f.k...)
+			b = append(b, `":[`...)
+			for i, v := range f.vs {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendJSONString(b, v)
+			}
+			b = append(b, ']')
+		}
+	}
+	if c.Rating != 0 {
+		b = append(b, `,"rating":`...)
+		b = strconv.AppendInt(b, int64(c.Rating), 10)
+	}
+	if c.Outcome != nil {
+		o, err := json.Marshal(c.Outcome)
+		if err != nil {
+			return nil, fmt.Errorf("encode conversation %q: %w", c.ID, err)
+		}
+		b = append(b, `,"outcome":`...)
+		b = append(b, o...)
+	}
+	if len(c.Meta) > 0 {
+		keys := make([]string, 0, len(c.Meta))
+		for k := range c.Meta {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b = append(b, `,"meta":{`...)
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			b = appendJSONString(b, c.Meta[k])
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `,"messages":[`...)
 	for i := range c.Messages {
 		m := &c.Messages[i]
-		dm := docMessage{Role: m.Role.String(), Text: m.Text, Agent: m.Agent, Kind: m.Kind}
-		if !m.At.IsZero() {
-			dm.At = m.At.Format(time.RFC3339Nano)
+		if i > 0 {
+			b = append(b, ',')
 		}
-		d.Messages[i] = dm
+		b = append(b, `{"role":"`...)
+		b = append(b, m.Role.String()...)
+		b = append(b, `","text":`...)
+		b = appendJSONString(b, m.Text)
+		if !m.At.IsZero() {
+			b = append(b, `,"at":"`...)
+			b = m.At.AppendFormat(b, time.RFC3339Nano)
+			b = append(b, '"')
+		}
+		if m.Agent != "" {
+			b = append(b, `,"agent":`...)
+			b = appendJSONString(b, m.Agent)
+		}
+		if m.Kind != "" {
+			b = append(b, `,"kind":`...)
+			b = appendJSONString(b, m.Kind)
+		}
+		b = append(b, '}')
 	}
-	b, err := json.Marshal(d)
-	if err != nil {
-		return nil, fmt.Errorf("encode conversation %q: %w", c.ID, err)
-	}
-	return b, nil
+	return append(b, ']', '}'), nil
 }
+
+// appendJSONString writes s as a JSON string as encoding/json does: valid
+// UTF-8 passes through but for U+2028/U+2029; quotes, backslashes, <, >, &
+// and control characters are escaped; invalid UTF-8 goes through
+// encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		q, _ := json.Marshal(s)
+		return append(b, q...)
+	}
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+			// U+2028 and U+2029, which encoding/json escapes too.
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigit[s[i+2]&0xF])
+			i += 2
+			start = i + 1
+			continue
+		}
+		if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hexDigit[c>>4], hexDigit[c&0xF])
+		}
+		start = i + 1
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+const hexDigit = "0123456789abcdef"
 
 // DecodeConversation reads a document EncodeConversation wrote.
 func DecodeConversation(doc []byte) (*conversation.Conversation, error) {

@@ -11,10 +11,13 @@ import (
 
 // Delivery is one alert on its way to one channel, as the outbox keeps it.
 type Delivery struct {
-	ID        int64
-	Channel   string
-	Rule      string
-	Alert     Alert
+	ID      int64
+	Channel string
+	Rule    string
+	Alert   Alert
+	// Message, when set, is sent as it is (a scheduled report), alone and
+	// never folded into a digest.
+	Message   *Message
 	Attempts  int
 	NotBefore time.Time // not sent before this time (cool-down, digest window, retry backoff)
 	Created   time.Time
@@ -111,6 +114,28 @@ func (d *Dispatcher) Submit(ctx context.Context, a Alert) (int, error) {
 	return queued, nil
 }
 
+// Send queues a ready message (a scheduled report) for one channel under
+// key: it is sent once, whatever restarts happen, however often Send is
+// called with the same key.
+func (d *Dispatcher) Send(ctx context.Context, channel, key string, m Message) (bool, error) {
+	if _, ok := d.channels[channel]; !ok {
+		return false, fmt.Errorf("alert: no channel %q", channel)
+	}
+	now := d.now()
+	ok, err := d.outbox.Enqueue(ctx, Delivery{Channel: channel, Alert: Alert{Key: key, Code: "report", Message: -1, At: now},
+		Message: &m, Created: now, NotBefore: now})
+	if err != nil {
+		return false, fmt.Errorf("queue report: %w", err)
+	}
+	if ok {
+		select {
+		case d.wake <- struct{}{}:
+		default:
+		}
+	}
+	return ok, nil
+}
+
 // hold decides when a new delivery may go out: at once, after the rule's
 // cool-down, or at the end of the digest window when the channel is busy.
 func (d *Dispatcher) hold(rule string, r Rule, now time.Time) time.Time {
@@ -187,13 +212,27 @@ func (d *Dispatcher) Flush(ctx context.Context) {
 }
 
 func (d *Dispatcher) send(ctx context.Context, ch Channel, lim *limiter, due []Delivery) {
+	for i, del := range due {
+		if del.Message != nil {
+			// A ready message goes alone; the alerts before it first.
+			if i > 0 {
+				due = due[:i]
+				break
+			}
+			due = due[:1]
+			break
+		}
+	}
 	alerts := make([]Alert, len(due))
 	ids := make([]int64, len(due))
 	for i, del := range due {
 		alerts[i], ids[i] = del.Alert, del.ID
 	}
 	msg := Render(alerts[0])
-	if len(alerts) > 1 {
+	switch {
+	case due[0].Message != nil:
+		msg = *due[0].Message
+	case len(alerts) > 1:
 		msg = RenderDigest(alerts)
 	}
 	sctx, cancel := context.WithTimeout(ctx, 15*time.Second)

@@ -11,14 +11,18 @@ import (
 
 	"fullqa/internal/alert"
 	"fullqa/internal/config"
+	"fullqa/internal/store"
 )
 
 // runAlert implements `fullqa alert test CHANNEL`: it sends a sample alert
 // to one configured channel and prints the platform's answer, so a
 // merchant can check a robot's URL and secret before relying on it.
 func runAlert(ctx context.Context, args []string, env Env) int {
+	if len(args) > 0 && args[0] == "dead" {
+		return runAlertDead(ctx, args[1:], env)
+	}
 	if len(args) == 0 || args[0] != "test" {
-		fmt.Fprintln(env.Stderr, "usage: fullqa alert test CHANNEL [--config fullqa.yaml]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa alert test CHANNEL | dead  [--config fullqa.yaml]")
 		return ExitUsage
 	}
 	fs := flag.NewFlagSet("alert test", flag.ContinueOnError)
@@ -71,5 +75,44 @@ func runAlert(ctx context.Context, args []string, env Env) int {
 		return ExitError
 	}
 	fmt.Fprintln(env.Stdout, "ok: the sample alert was accepted")
+	return ExitOK
+}
+
+// runAlertDead implements `fullqa alert dead`: the dead-letter list, the
+// alerts the service gave up sending after alerts.retry.attempts failures
+// (or at once, for an answer like a bad sign that retrying cannot fix).
+func runAlertDead(ctx context.Context, args []string, env Env) int {
+	fs := flag.NewFlagSet("alert dead", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	path := fs.String("config", "", "YAML config file")
+	dataDir := fs.String("data-dir", "", "the service's data directory (default from config)")
+	limit := fs.Int("n", 50, "how many to list, newest first")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return ExitUsage
+	}
+	cfg, err := loadServeConfig(*path, "", *dataDir)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitUsage
+	}
+	st, err := store.Open(ctx, cfg.Serve.DataDir)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitError
+	}
+	defer st.Close()
+	dead, err := st.DeadLetters(ctx, *limit)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitError
+	}
+	if len(dead) == 0 {
+		fmt.Fprintln(env.Stdout, "no dead letters: every alert was sent or is still being tried")
+		return ExitOK
+	}
+	for _, d := range dead {
+		fmt.Fprintf(env.Stdout, "%s\t%s\t%s\t%s\tattempts %d\t%s\n", d.Created.Local().Format("2006-01-02 15:04:05"),
+			d.Channel, d.Alert.Code, d.Alert.Key, d.Attempts, d.LastError)
+	}
 	return ExitOK
 }

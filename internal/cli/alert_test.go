@@ -54,3 +54,11 @@ func TestAlertTestSendsSample(t *testing.T) {
 		t.Fatalf("empty secret_env: exit %d (%s)", code, errb.String())
 	}
 }
+
+func TestAlertDeadListsNothingOnNewStore(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := run(t, "", "alert", "dead", "--data-dir", dir)
+	if code != ExitOK || !strings.Contains(out, "no dead letters") {
+		t.Fatalf("exit %d out %q err %q", code, out, errs)
+	}
+}

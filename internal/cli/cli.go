@@ -79,6 +79,7 @@ commands:
   eval emotion    measure the emotion model on uss_jddc (5-fold CV by dialogue)
   train emotion   retrain the emotion model from ../shared/data (deterministic)
   alert test CH   send a sample alert to one configured channel and print the answer
+  alert dead      list the alerts the service gave up sending (the dead-letter list)
   serve           run the service: ingestion API, store, inspection (see README)
   user add NAME   create an API user (--role admin|qa|vendor [--vendor V]); prints its token once
   user revoke NAME  disable a user and its tokens; user list lists them

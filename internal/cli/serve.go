@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
+	"fullqa/internal/alert"
 	"fullqa/internal/config"
 	"fullqa/internal/detect"
 	"fullqa/internal/scan"
@@ -40,7 +42,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 		return ExitUsage
 	}
-	srv, st, err := newServer(ctx, cfg, env)
+	srv, st, alerts, err := newServer(ctx, cfg, env)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa serve: %v\n", err)
 		return ExitError
@@ -57,6 +59,11 @@ func runServe(ctx context.Context, args []string, env Env) int {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); srv.Run(bg) }()
+	if alerts != nil {
+		wg.Add(2)
+		go func() { defer wg.Done(); alerts.Run(bg, time.Second) }()
+		go func() { defer wg.Done(); srv.RunSchedules(bg, alerts, cfg.Alerts.Schedules, cfg.Serve.PublicURL) }()
+	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	code := ExitOK
@@ -96,36 +103,57 @@ func loadServeConfig(path, listen, dataDir string) (config.Config, error) {
 
 // newServer opens the store and builds the server with the same engine
 // and scan options `fullqa scan` uses.
-func newServer(ctx context.Context, cfg config.Config, env Env) (*server.Server, *store.Store, error) {
+func newServer(ctx context.Context, cfg config.Config, env Env) (*server.Server, *store.Store, *alert.Dispatcher, error) {
 	eng, err := newEngine(cfg, "all")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	lex, err := cfg.Lists()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	dets, err := detect.Select(detect.Registry(cfg.Detect, lex), liveDetectors)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	live, err := detect.NewEngine(dets, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	loc, err := cfg.Location()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	st, err := store.Open(ctx, cfg.Serve.DataDir)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	var alerts *alert.Dispatcher
+	var sink server.FindingSink
+	if len(cfg.Alerts.Channels) > 0 {
+		getenv := env.Getenv
+		if getenv == nil {
+			getenv = os.Getenv
+		}
+		client := &http.Client{Timeout: 15 * time.Second}
+		var chans []alert.Channel
+		for _, cc := range cfg.Alerts.Channels {
+			ch, err := alert.NewChannel(cc, client, getenv, time.Now)
+			if err != nil {
+				st.Close()
+				return nil, nil, nil, err
+			}
+			chans = append(chans, ch)
+		}
+		alerts = alert.NewDispatcher(cfg.Alerts, chans, st, env.Log, time.Now)
+		sink = &server.AlertSink{Dispatcher: alerts, PublicURL: cfg.Serve.PublicURL,
+			Redact: cfg.Ingest.Redact.RedactConfig.Redact, Log: env.Log}
 	}
 	srv, err := server.New(server.Options{Store: st, Engine: eng, Live: live, Config: cfg, Serve: cfg.Serve,
-		Scan: scan.Options{Score: cfg.Score, Location: loc}, Workers: cfg.Scan.Workers, Log: env.Log})
+		Scan: scan.Options{Score: cfg.Score, Location: loc}, Workers: cfg.Scan.Workers, Log: env.Log, Sink: sink})
 	if err != nil {
 		st.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return srv, st, nil
+	return srv, st, alerts, nil
 }

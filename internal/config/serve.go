@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,10 @@ type Serve struct {
 	// ShutdownTimeout bounds how long a shutdown waits for in-flight
 	// requests and inspections.
 	ShutdownTimeout detect.Duration `yaml:"shutdown_timeout"`
+	// PublicURL is where people reach the service (through a proxy, say,
+	// https://qa.example.com); links in alerts and scheduled reports point
+	// below it. Empty: alerts carry no links.
+	PublicURL string `yaml:"public_url"`
 }
 
 // DefaultServe is the built-in service configuration.
@@ -62,6 +67,12 @@ func (s Serve) Validate() error {
 		return errors.New("serve.max_body_bytes, max_record_bytes, max_records and queue must be positive")
 	case s.ShutdownTimeout <= 0:
 		return errors.New("serve.shutdown_timeout: must be positive")
+	}
+	if s.PublicURL != "" {
+		u, err := url.Parse(s.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("serve.public_url %q: want an http(s) URL such as https://qa.example.com", s.PublicURL)
+		}
 	}
 	return nil
 }

@@ -182,6 +182,7 @@ func (s *Server) burstTopic(ctx context.Context, t analyze.Topic, conv string, f
 		if err := s.st.PutBurst(ctx, b, conv, cfg.Examples, now); err != nil {
 			return err
 		}
+		s.sink(ctx, []store.Finding{burstFinding(b, conv)}, false)
 	}
 	hs, err := s.st.TopicHours(ctx, t, hour, hour)
 	if err != nil || int(hs[0]) < cfg.MinCount {
@@ -206,7 +207,10 @@ func (s *Server) burstTopic(ctx context.Context, t analyze.Topic, conv string, f
 	if n := int(hs[0]); cfg.Test(n, exp) {
 		start := s.hourTime(hour)
 		b := analyze.Burst{Topic: t, WindowStart: start, WindowEnd: start.Add(time.Hour), Count: n, Expected: round2(exp)}
-		return s.st.PutBurst(ctx, b, conv, cfg.Examples, now)
+		if err := s.st.PutBurst(ctx, b, conv, cfg.Examples, now); err != nil {
+			return err
+		}
+		s.sink(ctx, []store.Finding{burstFinding(b, conv)}, false)
 	}
 	return nil
 }

@@ -69,6 +69,12 @@ func (s *Server) getMetrics(w http.ResponseWriter, r *http.Request) {
 			metric("fullqa_pending_inspections", "gauge", "Closed conversations whose latest content is not inspected yet.")
 			fmt.Fprintf(&b, "fullqa_pending_inspections %d\n", n)
 		}
+		if ac, err := s.st.AlertCounts(ctx); err == nil {
+			metric("fullqa_alerts", "gauge", "Alert deliveries in the outbox by state; dead is the dead-letter list (fullqa alert dead).")
+			for _, st := range []string{"pending", "sent", "dead"} {
+				fmt.Fprintf(&b, "fullqa_alerts{state=%q} %d\n", st, ac[st])
+			}
+		}
 		metric("fullqa_inspection_seconds", "histogram", "Time to inspect one conversation in full.")
 		var cum int64
 		for i, bound := range inspectBounds {

@@ -197,6 +197,27 @@ var migrations = []migration{
 			PRIMARY KEY (kind, value, window_start, window_end))`,
 		`CREATE INDEX bursts_updated ON bursts (updated_at)`,
 	}},
+	{name: "0008 alert outbox", sql: []string{
+		// Alerts on their way to a chat channel (internal/alert). A row is
+		// written before the send is tried, so an alert accepted before a
+		// crash is sent after the restart; the unique key is the
+		// de-duplication (one alert per conversation and code per channel).
+		// state is pending, sent or dead (the dead-letter list).
+		`CREATE TABLE alert_outbox (
+			id {{ID}},
+			alert_key TEXT NOT NULL,
+			channel TEXT NOT NULL,
+			rule TEXT NOT NULL DEFAULT '',
+			doc TEXT NOT NULL,
+			state TEXT NOT NULL,
+			attempts INTEGER NOT NULL DEFAULT 0,
+			not_before BIGINT NOT NULL,
+			created_at BIGINT NOT NULL,
+			sent_at BIGINT,
+			last_error TEXT NOT NULL DEFAULT '',
+			UNIQUE (alert_key, channel))`,
+		`CREATE INDEX alert_outbox_due ON alert_outbox (channel, state, not_before)`,
+	}},
 }
 
 // migrate applies the steps the database lacks after checking the applied

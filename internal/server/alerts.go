@@ -1,0 +1,90 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"unicode"
+
+	"fullqa/internal/alert"
+	"fullqa/internal/analyze"
+	"fullqa/internal/codebook"
+	"fullqa/internal/store"
+)
+
+// AlertSink turns committed findings into alerts for the dispatcher
+// (internal/alert): it is the FindingSink `fullqa serve` installs when
+// alerts.channels are configured. Evidence and details are masked as
+// --redact masks output, whatever the scan's own redact setting, because
+// an alert leaves the merchant's system for a chat platform.
+type AlertSink struct {
+	Dispatcher *alert.Dispatcher
+	// PublicURL is serve.public_url: where reviewers open the dashboard;
+	// links in alerts point below it. Empty: no links.
+	PublicURL string
+	// Redact masks personal data in the alert's text.
+	Redact func(string) string
+	Log    *slog.Logger
+}
+
+// Found implements FindingSink. A live per-message finding and the same
+// finding from the conversation's full inspection share a key, so the
+// group hears of it once.
+func (a *AlertSink) Found(ctx context.Context, fs []store.Finding, live bool) {
+	for _, f := range fs {
+		al := a.alertOf(f)
+		if _, err := a.Dispatcher.Submit(ctx, al); err != nil && a.Log != nil {
+			a.Log.Error("alert", "code", f.Code, "conversation", f.ConversationID, "err", err)
+		}
+	}
+}
+
+func (a *AlertSink) alertOf(f store.Finding) alert.Alert {
+	mask := a.Redact
+	if mask == nil {
+		mask = func(s string) string { return s }
+	}
+	al := alert.Alert{Key: f.ConversationID + "|" + f.Code, Code: f.Code, Name: codebook.Name(f.Code, codebook.ZH),
+		Severity: f.Severity, ConversationID: f.ConversationID, Message: -1, Vendor: f.Vendor, Shop: f.Shop,
+		Agent: f.Agent, Evidence: mask(f.Evidence), Detail: mask(f.Detail), At: f.At}
+	if !hasHan(al.Detail) {
+		// The detectors' details are English; the group reads Chinese.
+		al.Detail = codebook.Explain(f.Code, codebook.ZH)
+	}
+	if len(f.Messages) > 0 {
+		al.Message = f.Messages[0]
+	}
+	if k, ok := f.Data["alert_key"].(string); ok && k != "" {
+		al.Key = k
+	}
+	if a.PublicURL != "" && f.ConversationID != "" {
+		al.Link = strings.TrimRight(a.PublicURL, "/") + "/conversations/" + url.PathEscape(f.ConversationID)
+	}
+	return al
+}
+
+// hasHan reports whether s has a Chinese character.
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// burstFinding words a burst as a finding for the sink: it belongs to no
+// one conversation, so its key is the topic and window.
+func burstFinding(b analyze.Burst, conv string) store.Finding {
+	topic := b.Topic.Kind + " " + b.Topic.Value
+	if n := codebook.Name(b.Topic.Value, codebook.ZH); b.Topic.Kind == "scene" || b.Topic.Kind == "code" {
+		topic = n
+	}
+	return store.Finding{Code: "burst.topic", Severity: "high", Messages: nil,
+		Evidence: fmt.Sprintf("%s：%s 至 %s 共 %d 次，预期 %.1f 次（例：会话 %s）", topic,
+			b.WindowStart.Format("01-02 15:04"), b.WindowEnd.Format("01-02 15:04"), b.Count, b.Expected, conv),
+		Data: map[string]any{"alert_key": fmt.Sprintf("burst|%s|%s|%d", b.Topic.Kind, b.Topic.Value, b.WindowStart.Unix())},
+		At:   b.WindowStart}
+}

@@ -31,46 +31,27 @@ type PromiseRef struct {
 }
 
 // putAcross replaces the contact, promises and topics of conversation id
-// and keeps the topic counts in step (the old topics are taken off first,
-// so an updated conversation is counted once).
-func (s *Store) putAcross(ctx context.Context, tx *sql.Tx, id string, a *Across) error {
+// and keeps the topic counts in step (an updated conversation's old topics
+// are taken off first, so it is counted once). existed says whether the
+// conversation was stored before; a new one has nothing to take off. The
+// topics go in with one multi-row statement per table, so a conversation
+// costs a handful of statements whatever its topics.
+func (s *Store) putAcross(ctx context.Context, tx *sql.Tx, id string, a *Across, existed bool) error {
 	exec := func(q string, args ...any) error {
 		if _, err := tx.ExecContext(ctx, s.d.q(q), args...); err != nil {
 			return fmt.Errorf("store: across %q: %w", id, err)
 		}
 		return nil
 	}
-	// Old topics off the counts.
-	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT kind, value, hour FROM contact_topics WHERE conversation_id = ?`), id)
-	if err != nil {
-		return fmt.Errorf("store: across %q: %w", id, err)
-	}
-	type old struct {
-		kind, value string
-		hour        int64
-	}
-	var olds []old
-	for rows.Next() {
-		var o old
-		if err := rows.Scan(&o.kind, &o.value, &o.hour); err != nil {
-			rows.Close()
-			return fmt.Errorf("store: across %q: %w", id, err)
-		}
-		olds = append(olds, o)
-	}
-	rows.Close()
-	for _, o := range olds {
-		if err := exec(`UPDATE topic_hours SET n = n - 1 WHERE kind = ? AND value = ? AND hour = ?`, o.kind, o.value, o.hour); err != nil {
+	if existed {
+		if err := s.takeOffTopics(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := exec(`UPDATE topic_days SET n = n - 1 WHERE kind = ? AND value = ? AND day = ?`, o.kind, o.value, floorDay(o.hour)); err != nil {
-			return err
-		}
-	}
-	for _, q := range []string{`DELETE FROM contact_topics WHERE conversation_id = ?`, `DELETE FROM contacts WHERE conversation_id = ?`,
-		`DELETE FROM promises WHERE conversation_id = ?`} {
-		if err := exec(q, id); err != nil {
-			return err
+		for _, q := range []string{`DELETE FROM contact_topics WHERE conversation_id = ?`, `DELETE FROM contacts WHERE conversation_id = ?`,
+			`DELETE FROM promises WHERE conversation_id = ?`} {
+			if err := exec(q, id); err != nil {
+				return err
+			}
 		}
 	}
 	if a == nil {
@@ -78,19 +59,24 @@ func (s *Store) putAcross(ctx context.Context, tx *sql.Tx, id string, a *Across)
 	}
 	if len(a.Topics) > 0 {
 		all := append([]analyze.Topic{{}}, a.Topics...) // the empty topic: all traffic
+		rows := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?),", len(all)), ",")
+		var ct, th, td []any
+		day := floorDay(int64(a.Hour))
 		for _, t := range all {
-			if err := exec(`INSERT INTO contact_topics (conversation_id, kind, value, hour) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-				id, t.Kind, t.Value, int64(a.Hour)); err != nil {
-				return err
-			}
-			if err := exec(`INSERT INTO topic_hours (kind, value, hour, n) VALUES (?, ?, ?, 1)
-				ON CONFLICT (kind, value, hour) DO UPDATE SET n = topic_hours.n + 1`, t.Kind, t.Value, int64(a.Hour)); err != nil {
-				return err
-			}
-			if err := exec(`INSERT INTO topic_days (kind, value, day, n) VALUES (?, ?, ?, 1)
-				ON CONFLICT (kind, value, day) DO UPDATE SET n = topic_days.n + 1`, t.Kind, t.Value, floorDay(int64(a.Hour))); err != nil {
-				return err
-			}
+			ct = append(ct, id, t.Kind, t.Value, int64(a.Hour))
+			th = append(th, t.Kind, t.Value, int64(a.Hour), 1)
+			td = append(td, t.Kind, t.Value, day, 1)
+		}
+		if err := exec(`INSERT INTO contact_topics (conversation_id, kind, value, hour) VALUES `+rows+` ON CONFLICT DO NOTHING`, ct...); err != nil {
+			return err
+		}
+		if err := exec(`INSERT INTO topic_hours (kind, value, hour, n) VALUES `+rows+`
+			ON CONFLICT (kind, value, hour) DO UPDATE SET n = topic_hours.n + 1`, th...); err != nil {
+			return err
+		}
+		if err := exec(`INSERT INTO topic_days (kind, value, day, n) VALUES `+rows+`
+			ON CONFLICT (kind, value, day) DO UPDATE SET n = topic_days.n + 1`, td...); err != nil {
+			return err
 		}
 	}
 	if c := a.Contact; c != nil {
@@ -111,6 +97,40 @@ func (s *Store) putAcross(ctx context.Context, tx *sql.Tx, id string, a *Across)
 	for _, p := range a.Unkept {
 		if err := exec(`UPDATE promises SET unkept_by = ? WHERE conversation_id = ? AND message_n = ? AND unkept_by = ''`, id, p.ConvID, p.Msg); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// takeOffTopics subtracts a stored conversation's topics from the counts.
+func (s *Store) takeOffTopics(ctx context.Context, tx *sql.Tx, id string) error {
+	rows, err := tx.QueryContext(ctx, s.d.q(`SELECT kind, value, hour FROM contact_topics WHERE conversation_id = ?`), id)
+	if err != nil {
+		return fmt.Errorf("store: across %q: %w", id, err)
+	}
+	type old struct {
+		kind, value string
+		hour        int64
+	}
+	var olds []old
+	for rows.Next() {
+		var o old
+		if err := rows.Scan(&o.kind, &o.value, &o.hour); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: across %q: %w", id, err)
+		}
+		olds = append(olds, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: across %q: %w", id, err)
+	}
+	for _, o := range olds {
+		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE topic_hours SET n = n - 1 WHERE kind = ? AND value = ? AND hour = ?`), o.kind, o.value, o.hour); err != nil {
+			return fmt.Errorf("store: across %q: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, s.d.q(`UPDATE topic_days SET n = n - 1 WHERE kind = ? AND value = ? AND day = ?`), o.kind, o.value, floorDay(o.hour)); err != nil {
+			return fmt.Errorf("store: across %q: %w", id, err)
 		}
 	}
 	return nil

@@ -117,6 +117,7 @@ func (s *Store) PutConversations(ctx context.Context, scope string, puts []Put, 
 		}
 		defer w.close()
 		write := make([]bool, len(puts))
+		existed := make([]bool, len(puts)) // stored before: its across rows are replaced
 		for i := range puts {
 			p := &puts[i]
 			k, exists := known[p.Conv.ID]
@@ -139,7 +140,7 @@ func (s *Store) PutConversations(ctx context.Context, scope string, puts []Put, 
 			default:
 				out[i] = Accepted
 			}
-			write[i] = true
+			write[i], existed[i] = true, exists
 			// The same id twice in one call: the second is unchanged or an
 			// update of the first.
 			known[p.Conv.ID] = Known{Hash: p.Hash, Vendor: p.Conv.Vendor}
@@ -149,7 +150,7 @@ func (s *Store) PutConversations(ctx context.Context, scope string, puts []Put, 
 		}
 		for i := range puts {
 			if write[i] {
-				if err := s.putAcross(ctx, tx, puts[i].Conv.ID, puts[i].Across); err != nil {
+				if err := s.putAcross(ctx, tx, puts[i].Conv.ID, puts[i].Across, existed[i]); err != nil {
 					return err
 				}
 			}

@@ -294,7 +294,7 @@ func (s *Store) PutInspection(ctx context.Context, id, hash string, r *Result, f
 		if err := w.putResult(ctx, id, hash, r, fs, now, true); err != nil {
 			return err
 		}
-		if err := s.putAcross(ctx, tx, id, a); err != nil {
+		if err := s.putAcross(ctx, tx, id, a, true); err != nil {
 			return err
 		}
 		stored = true

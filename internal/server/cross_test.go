@@ -59,6 +59,20 @@ func TestCrossFindingsInService(t *testing.T) {
 	if len(ps.Promises) != 0 {
 		t.Errorf("v2 sees %d promises", len(ps.Promises))
 	}
+	// The report over the store has the cross section.
+	var rep struct {
+		Cross struct {
+			Bursts           []burstJSON `json:"bursts"`
+			RepeatUnresolved int         `json:"repeat_unresolved"`
+			PromisesDue      int         `json:"promises_due"`
+			PromisesUnkept   int         `json:"promises_unkept"`
+			Unlinked         int         `json:"unlinked"`
+		} `json:"cross"`
+	}
+	e.json("qa", "GET", "/api/v1/report?from=2026-11-01&to=2026-11-30", nil, 200, &rep)
+	if c := rep.Cross; c.Bursts == nil || c.RepeatUnresolved != 2 || c.PromisesUnkept != 2 || c.PromisesDue != 3 || c.Unlinked != 2 {
+		t.Errorf("report cross section: %+v", c)
+	}
 	// Posting the same again changes nothing; the counts stay.
 	var a ingestAnswer
 	e.json("qa", "POST", "/api/v1/conversations", b, 200, &a)

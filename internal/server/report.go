@@ -109,6 +109,7 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b := report.NewBuilder(s.o.Scan.Score, 0, false)
+	var cross crossCounter
 	n := 0
 	err = s.st.EachResult(r.Context(), f, func(c *store.Conversation, sr *store.Result) error {
 		res, err := s.resultOf(c, sr)
@@ -116,6 +117,7 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		b.Add(res)
+		cross.add(res)
 		n++
 		return nil
 	})
@@ -124,6 +126,10 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep := b.Finish("fullqa", s.o.Config.Timezone, s.now())
+	if rep.Cross, err = cross.finish(r.Context(), s, f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.audit(r, "report.read", r.URL.RawQuery, fmt.Sprintf("%d conversations", n))
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	if err := report.WriteJSON(w, rep); err != nil {

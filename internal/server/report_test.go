@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fullqa/internal/analyze"
 	"fullqa/internal/ingest"
 	"fullqa/internal/report"
 	"fullqa/internal/scan"
@@ -23,8 +24,14 @@ func scanReport(t *testing.T, e *testEnv, lines []byte, keep func(vendor string)
 		t.Fatal(err)
 	}
 	b := report.NewBuilder(e.cfg.Score, 0, false)
+	cross := analyze.NewBatch(e.cfg.Cross, e.srv.cross.topics, loc) // as the CLI runs it
 	err = scan.Run(context.Background(), rd, nil, e.srv.o.Engine, scan.Options{Score: e.cfg.Score, Location: loc}, func(r *scan.Result) error {
 		if keep == nil || keep(r.Conv.Vendor) {
+			fs, err := cross.Add(context.Background(), r.Conv, r.Findings, r.Tags)
+			if err != nil {
+				return err
+			}
+			r.Findings = append(r.Findings, fs...)
 			b.Add(r)
 		}
 		return nil
@@ -33,7 +40,13 @@ func scanReport(t *testing.T, e *testEnv, lines []byte, keep func(vendor string)
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	report.WriteJSON(&out, b.Finish("x", e.cfg.Timezone, time.Now()))
+	rep := b.Finish("x", e.cfg.Timezone, time.Now())
+	sum := cross.Finish()
+	if keep != nil { // bursts count every vendor: a vendor's report has none
+		sum.Bursts = []analyze.Burst{}
+	}
+	rep.Cross = &sum
+	report.WriteJSON(&out, rep)
 	return generatedRE.ReplaceAll(out.Bytes(), nil)
 }
 

@@ -141,10 +141,15 @@ func (b *Builder) Finish(title, tz string, now time.Time) *Report {
 		period = b.from + "~" + b.to
 	}
 	for _, c := range b.cfg.Contracts {
+		found := false
 		for _, v := range rep.By["vendor"] {
 			if v.Key == c.Vendor {
 				rep.Contracts = append(rep.Contracts, c.Check(period, v))
+				found = true
 			}
+		}
+		if !found { // reported, not dropped: the vendor's chats may be missing
+			rep.Contracts = append(rep.Contracts, c.CheckEmpty(period))
 		}
 		for _, v := range rep.By["vendor_day"] {
 			if vendor, day, _ := strings.Cut(v.Key, " "); vendor == c.Vendor && day != "(no time)" && b.from != b.to {

@@ -52,6 +52,7 @@ var labels = [...]struct{ key, zh, en string }{
 	{"missed", "未达标", "missed"},
 	{"too_few", "样本不足", "too few"},
 	{"no_data", "无数据", "no data"},
+	{"no_conversations", "本期无数据（该供应商没有会话）", "no data in the period (no conversations of this vendor)"},
 	{"riskiest", "风险最高的会话", "riskiest conversations"},
 	{"score", "得分", "score"},
 	{"agents", "客服", "agents"},

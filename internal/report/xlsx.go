@@ -79,7 +79,7 @@ func WriteXLSX(w io.Writer, r *Report) error {
 		Rows: len(targets), Row: func(i int) []any {
 			x := targets[i]
 			return []any{x.c.Vendor, x.c.Period, N(x.t.KPI), x.t.KPI, x.t.Op, x.t.Target, cellf(x.t.Actual), cellf(x.t.Gap),
-				x.t.Sample, x.t.MinSample, L(targetStatus(x.t))}
+				x.t.Sample, x.t.MinSample, L(resultStatus(x.c, x.t))}
 		}})
 
 	for _, d := range []struct{ sheet, dim string }{{sheetAgents, "agent"}, {sheetTeams, "team"}, {sheetDays, "day"},
@@ -165,3 +165,12 @@ func pctCell(v *float64) any {
 }
 
 func roundTo1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
+
+// resultStatus is what a contract sheet's row says: the target's status,
+// or that the vendor has no conversation in the period.
+func resultStatus(c score.ContractResult, t score.TargetResult) string {
+	if c.Status == score.StatusNoConversations {
+		return c.Status
+	}
+	return targetStatus(t)
+}

@@ -93,6 +93,10 @@ const (
 	StatusMissed = "missed"  // it is not
 	StatusTooFew = "too_few" // the sample is below the minimum: not judged
 	StatusNoData = "no_data" // the data cannot give the KPI
+	// StatusNoConversations is a contract's status when the vendor has
+	// no conversation at all in the period: reported, not dropped, so a
+	// vendor whose chats are missing from the export is noticed.
+	StatusNoConversations = "no_conversations"
 )
 
 // TargetResult is one target checked against one period's KPIs.
@@ -123,9 +127,19 @@ type ContractResult struct {
 	// be judged (no data, or samples below the minimum).
 	Met *bool `json:"met"`
 	// Status sums the targets up: met, missed, too_few (nothing judged,
-	// some sample too small) or no_data.
+	// some sample too small), no_data, or no_conversations (the vendor
+	// has no conversation in the period).
 	Status  string         `json:"status"`
 	Targets []TargetResult `json:"targets"`
+}
+
+// CheckEmpty is the contract's result for a period in which the vendor
+// has no conversation: every target without data, the whole contract
+// StatusNoConversations.
+func (c Contract) CheckEmpty(period string) ContractResult {
+	res := c.Check(period, KPIs{Key: c.Vendor})
+	res.Status = StatusNoConversations
+	return res
 }
 
 // Check evaluates the contract against k, rounded as reports show it so

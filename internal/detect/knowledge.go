@@ -101,23 +101,35 @@ func (d *knowledgeDetector) Inspect(in *Input, out *Output) {
 		if len(in.Hits[i]) == 0 || !in.isRole(i, conversation.RoleAgent) {
 			continue
 		}
+		// One claim per fact and message (the first): a long message that
+		// repeats a cue costs one reading per repeat, not a comparison with
+		// every earlier claim.
 		claims = claims[:0]
+		forbidden := ""
 		for _, h := range in.allHits(i) {
 			switch h.Class {
 			case d.cueC:
 				for _, cue := range d.cues[in.Matched(i, h)] {
+					if hasKey(claims, cue.Key) {
+						continue
+					}
 					if cl, ok := d.readCue(in, i, h, cue); ok {
 						claims = append(claims, cl)
 					}
 				}
 			case d.spellC:
 				for _, sp := range d.spells[in.Matched(i, h)] {
+					if hasKey(claims, sp.Key) {
+						continue
+					}
 					if cl, ok := d.readSpelling(in, i, h, sp); ok {
 						claims = append(claims, cl)
 					}
 				}
 			case d.forbidC:
-				d.forbidden(in, i, h, shop, out)
+				if forbidden == "" && d.forbidden(in, i, h, shop, out) {
+					forbidden = in.Matched(i, h)
+				}
 			}
 		}
 		d.emitAll(in, i, claims, sets, out)
@@ -125,11 +137,12 @@ func (d *knowledgeDetector) Inspect(in *Input, out *Output) {
 	d.required(in, shop, out)
 }
 
-// forbidden reports a forbidden phrase said (not denied) by an agent.
-func (d *knowledgeDetector) forbidden(in *Input, i int, h KeywordHit, shop *knowledge.Shop, out *Output) {
+// forbidden reports a forbidden phrase said (not denied) by an agent, and
+// whether it did.
+func (d *knowledgeDetector) forbidden(in *Input, i int, h KeywordHit, shop *knowledge.Shop, out *Output) bool {
 	said := in.Matched(i, h)
 	for _, p := range shop.Forbidden {
-		if text.Normalize(p.Text) != said || d.negated(in, i, clauseStart(in.Norm[i], int(h.Start)), int(h.Start)) {
+		if text.Normalize(p.Text) != said || d.negated(in, i, max(int(h.Start)-reach, 0), int(h.Start)) {
 			continue
 		}
 		detail := fmt.Sprintf("禁用说法 %q: the shop forbids agents to say it (%s)", p.Text, p.Where)
@@ -139,8 +152,19 @@ func (d *knowledgeDetector) forbidden(in *Input, i int, h KeywordHit, shop *know
 		out.Add(conversation.Finding{Code: "knowledge.contradiction", Severity: conversation.SeverityMedium,
 			Messages: []int{i}, Evidence: hitQuote(in, i, h), Detail: detail,
 			Data: map[string]any{"attribute": "forbidden", "claimed": said, "where": p.Where}})
-		return
+		return true
 	}
+	return false
+}
+
+// hasKey reports whether a claim about key was read already.
+func hasKey(claims []claim, key string) bool {
+	for _, c := range claims {
+		if c.key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // required reports, per requirement of the shop, the first agent answer

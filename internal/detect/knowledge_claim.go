@@ -23,17 +23,46 @@ type claim struct {
 	h                     KeywordHit
 }
 
+// reach bounds how far a clause or sentence is followed from a hit, in
+// bytes (about eighty Chinese characters): claims are local, and a message
+// of thousands of characters without punctuation must not make each hit
+// walk all of it (that would cost the square of the message's length).
+const reach = 240
+
 // sentenceBounds returns the sentence around [a, b): clauses joined by
 // commas stay together, a full stop, question or exclamation mark, or the
-// space JD agents put between sentences ends it.
+// space JD agents put between sentences ends it. It reaches at most reach
+// bytes each way, on a character boundary.
 func sentenceBounds(s string, a, b int) (int, int) {
-	for a > 0 && !isSentenceBreak(s, a-1) {
+	lo, hi := max(a-reach, 0), min(b+reach, len(s))
+	for a > lo && !isSentenceBreak(s, a-1) {
 		a--
 	}
-	for b < len(s) && !isSentenceBreak(s, b) {
+	for b < hi && !isSentenceBreak(s, b) {
 		b++
 	}
-	return a, b
+	return runeStart(s, a), runeStart(s, b)
+}
+
+// clauseAround returns the clause around [a, b), at most reach bytes each
+// way, on character boundaries.
+func clauseAround(s string, a, b int) (int, int) {
+	lo, hi := max(a-reach, 0), min(b+reach, len(s))
+	for a > lo && !isClauseBreak(s[a-1]) {
+		a--
+	}
+	for b < hi && !isClauseBreak(s[b]) {
+		b++
+	}
+	return runeStart(s, a), runeStart(s, b)
+}
+
+// runeStart moves i back to the start of the character it is in.
+func runeStart(s string, i int) int {
+	for i > 0 && i < len(s) && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
 }
 
 func isSentenceBreak(s string, i int) bool {
@@ -112,7 +141,7 @@ func gapChars(s string) int {
 // statement about that fact.
 func (d *knowledgeDetector) readCue(in *Input, i int, h KeywordHit, cue knowledge.Cue) (claim, bool) {
 	s := in.Norm[i]
-	cs, ce := clauseStart(s, int(h.Start)), clauseEnd(s, int(h.End))
+	cs, ce := clauseAround(s, int(h.Start), int(h.End))
 	if d.isQuestion(in, i, cs, ce) {
 		return claim{}, false
 	}
@@ -146,7 +175,7 @@ func (d *knowledgeDetector) readCue(in *Input, i int, h KeywordHit, cue knowledg
 			return claim{}, false
 		}
 		as = k
-		if acs, ace := clauseStart(s, as), clauseEnd(s, ae); d.isQuestion(in, i, acs, ace) {
+		if acs, ace := clauseAround(s, as, ae); d.isQuestion(in, i, acs, ace) {
 			return claim{}, false
 		}
 	}
@@ -193,7 +222,7 @@ func (d *knowledgeDetector) readCue(in *Input, i int, h KeywordHit, cue knowledg
 // affirming word says yes, and a bare mention says nothing.
 func (d *knowledgeDetector) readBool(in *Input, i int, cl claim, as, ae, ss int) (claim, bool) {
 	s := in.Norm[i]
-	from := clauseStart(s, as)
+	from, _ := clauseAround(s, as, as)
 	if d.negated(in, i, from, as) {
 		if d.conditioned(in, i, ss, as, cl.h) {
 			return claim{}, false
@@ -293,7 +322,7 @@ func (d *knowledgeDetector) readSpelling(in *Input, i int, h KeywordHit, sp know
 	if !asciiBounded(s, h) {
 		return claim{}, false
 	}
-	cs, ce := clauseStart(s, int(h.Start)), clauseEnd(s, int(h.End))
+	cs, ce := clauseAround(s, int(h.Start), int(h.End))
 	if d.isQuestion(in, i, cs, ce) {
 		return claim{}, false
 	}

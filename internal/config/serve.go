@@ -43,6 +43,9 @@ type Serve struct {
 	// https://qa.example.com); links in alerts and scheduled reports point
 	// below it. Empty: alerts carry no links.
 	PublicURL string `yaml:"public_url"`
+	// Watch is a folder whose new files (any input format) are ingested
+	// and then moved to its done/ or rejected/ subfolder; empty: none.
+	Watch string `yaml:"watch"`
 }
 
 // DefaultServe is the built-in service configuration.

@@ -91,9 +91,10 @@ func expandPath(path string) ([]string, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("%s: %w", path, errEmptyDir)
+		return nil, fmt.Errorf("%s: %w", path, ErrNoFiles)
 	}
 	return files, nil // WalkDir walks in lexical order
 }
 
-var errEmptyDir = errors.New("the folder has no files to read")
+// ErrNoFiles is the error of a folder with no files to read.
+var ErrNoFiles = errors.New("the folder has no files to read")

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,6 +71,28 @@ func (s *Server) postConversations(w http.ResponseWriter, r *http.Request) {
 		convs = append(convs, c)
 		lineOf = append(lineOf, line)
 	}
+	if err := s.ingestConversations(r.Context(), u.Name, scope, convs, lineOf, &ans); err != nil {
+		if errors.Is(err, errQueueFull) {
+			s.throttle(w)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	sortRejected(ans.Rejected)
+	writeJSON(w, http.StatusOK, ans)
+}
+
+// errQueueFull says the inspection queue has no room for a request's
+// conversations (the handler answers 429).
+var errQueueFull = errors.New("inspection queue full")
+
+// ingestConversations stores complete conversations: skip those stored
+// with the same content, inspect the rest in parallel, store all in one
+// transaction, and fill ans (lineOf gives each conversation's record
+// number for rejects). The ingestion API and the watched folder share it.
+func (s *Server) ingestConversations(ctx context.Context, user, scope string, convs []*conversation.Conversation, lineOf []int, ans *ingestAnswer) error {
+	var err error
 	// Encode and hash; inspect only what the store does not hold already.
 	ids := make([]string, len(convs))
 	docs := make([][]byte, len(convs))
@@ -77,15 +100,13 @@ func (s *Server) postConversations(w http.ResponseWriter, r *http.Request) {
 	for i, c := range convs {
 		ids[i] = c.ID
 		if docs[i], err = store.EncodeConversation(c); err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		hashes[i] = store.ContentHash(docs[i])
 	}
-	known, err := s.st.KnownConversations(r.Context(), ids)
+	known, err := s.st.KnownConversations(ctx, ids)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var todo []int
 	for i, c := range convs {
@@ -100,8 +121,7 @@ func (s *Server) postConversations(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !s.queue.reserve(len(todo)) {
-		s.throttle(w)
-		return
+		return errQueueFull
 	}
 	defer s.queue.release(len(todo))
 	tc := make([]*conversation.Conversation, len(todo))
@@ -109,7 +129,7 @@ func (s *Server) postConversations(w http.ResponseWriter, r *http.Request) {
 	for j, i := range todo {
 		tc[j], th[j] = convs[i], hashes[i]
 	}
-	results := s.inspectAll(r.Context(), tc, th)
+	results := s.inspectAll(ctx, tc, th)
 	puts := make([]store.Put, 0, len(todo))
 	var putLine []int
 	for j, i := range todo {
@@ -122,11 +142,10 @@ func (s *Server) postConversations(w http.ResponseWriter, r *http.Request) {
 		putLine = append(putLine, lineOf[i])
 	}
 	now := s.now()
-	audit := &store.AuditEntry{At: now, User: u.Name, Action: "conversations.ingest", Object: strconv.Itoa(len(puts)) + " conversations"}
-	outs, err := s.st.PutConversations(r.Context(), scope, puts, now, audit)
+	audit := &store.AuditEntry{At: now, User: user, Action: "conversations.ingest", Object: strconv.Itoa(len(puts)) + " conversations"}
+	outs, err := s.st.PutConversations(ctx, scope, puts, now, audit)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var found []store.Finding
 	for k, o := range outs {
@@ -148,10 +167,9 @@ func (s *Server) postConversations(w http.ResponseWriter, r *http.Request) {
 	s.metrics.convUpdated.Add(int64(ans.Updated))
 	s.metrics.convUnchanged.Add(int64(ans.Unchanged))
 	s.metrics.convRejected.Add(int64(len(ans.Rejected)))
-	s.checkBursts(r.Context(), puts)
-	s.sink(r.Context(), found, false)
-	sortRejected(ans.Rejected)
-	writeJSON(w, http.StatusOK, ans)
+	s.checkBursts(ctx, puts)
+	s.sink(ctx, found, false)
+	return nil
 }
 
 // lineNumber reads the line from a conversation's Source ("body:12").

@@ -18,6 +18,10 @@ func (s *Server) Run(ctx context.Context) error {
 		wg.Add(1)
 		go func() { defer wg.Done(); s.retention(ctx) }()
 	}
+	if s.o.Serve.Watch != "" {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.watch(ctx) }()
+	}
 	wg.Wait()
 	<-ctx.Done()
 	return nil

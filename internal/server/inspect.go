@@ -97,6 +97,11 @@ func (s *Server) inspectOne(c *conversation.Conversation, hash string, scratch *
 	}()
 	r := scan.Result{Conv: c}
 	scan.Inspect(s.o.Engine, &r, scratch, &s.o.Scan)
+	if r.Err != nil { // a detector panicked; scan made it a bad record
+		s.log.Error("inspection failed", "conversation", c.ID, "err", r.Err)
+		s.metrics.inspectFailures.Add(1)
+		return inspected{err: fmt.Errorf("inspection failed: %v", r.Err)}, buf
+	}
 	if r.Err != nil { // a detector panicked: scan.Inspect recovered it
 		var stack []byte
 		if pe, ok := r.Err.(*detect.PanicError); ok {

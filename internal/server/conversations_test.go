@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"fullqa/internal/conversation"
 	"fullqa/internal/ingest"
 	"fullqa/internal/report"
 	"fullqa/internal/scan"
@@ -260,5 +261,58 @@ func TestOpenAPIServed(t *testing.T) {
 	}
 	if err := checkOpenAPI([]string{"GET /api/v1/nothing"}); err == nil {
 		t.Fatal("a route missing from openapi.json passed the check")
+	}
+}
+
+// TestBatchAndServiceAgreeJDDC: the 632 JDDC chats, scanned from their
+// TSV by the scan pipeline and posted to the service in the canonical
+// format, give the same result line for every conversation. Skips when
+// ../shared is absent.
+func TestBatchAndServiceAgreeJDDC(t *testing.T) {
+	path := "../../../shared/data/jddc/jddc_dev.tsv"
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("../shared/data absent")
+	}
+	e := newTestEnv(t, nil)
+	loc, _ := e.cfg.Location()
+	var body bytes.Buffer
+	err := ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJDDC, Location: loc}, func(c *conversation.Conversation) error {
+		doc, err := store.EncodeConversation(c)
+		body.Write(doc)
+		body.WriteByte('\n')
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a ingestAnswer
+	e.json("qa", "POST", "/api/v1/conversations", body.Bytes(), 200, &a)
+	if a.Accepted != 632 || len(a.Rejected) != 0 {
+		t.Fatalf("answer: %+v", a)
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	rd, err := ingest.Open(path, fh, ingest.Options{Format: ingest.FormatJDDC, Location: loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err = scan.Run(context.Background(), rd, nil, e.srv.o.Engine, scan.Options{Score: e.cfg.Score, Location: loc}, func(r *scan.Result) error {
+		want := bytes.TrimSuffix(report.AppendJSONResult(nil, r), []byte("\n"))
+		res, err := e.st.GetResult(context.Background(), r.Conv.ID)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(res.Doc, want) {
+			t.Errorf("%s: service result\n%s\nscan output\n%s", r.Conv.ID, res.Doc, want)
+		}
+		n++
+		return nil
+	})
+	if err != nil || n != 632 {
+		t.Fatalf("scanned %d: %v", n, err)
 	}
 }

@@ -33,3 +33,13 @@ func FuzzJDChat(f *testing.F)  { fuzzPlatform(f, FormatJDChat, "jd_chatlog.json"
 func FuzzSCA(f *testing.F)     { fuzzPlatform(f, FormatSCA, "sca.json") }
 func FuzzZendesk(f *testing.F) { fuzzPlatform(f, FormatZendesk, "zendesk.json") }
 func FuzzQianniu(f *testing.F) { fuzzPlatform(f, FormatQianniu, "qianniu.txt") }
+
+// FuzzXLSX feeds the xlsx reader a real workbook and mutations of it: a
+// broken archive is an error, never a panic or a hang.
+func FuzzXLSX(f *testing.F) {
+	f.Add(sampleXLSX(f))
+	f.Add([]byte("PK\x03\x04"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		drain(t, "f.xlsx", data, Options{Format: FormatXLSX})
+	})
+}

@@ -163,6 +163,23 @@ func TestQianniuBuyerName(t *testing.T) {
 // TestXLSXInput writes a sheet the way an export tool would (Chinese
 // headers, a blank row) and reads it with the CSV column guessing.
 func TestXLSXInput(t *testing.T) {
+	buf := bytes.NewBuffer(sampleXLSX(t))
+	for _, opts := range []Options{{}, {Format: FormatXLSX, Sheet: "聊天记录"}} {
+		got, errs := readAll(t, "chats.xlsx", bytes.NewReader(buf.Bytes()), opts)
+		if len(got) != 2 || got[0].ID != "x1" || len(got[0].Messages) != 2 || got[0].Messages[1].Agent != "a-07" {
+			t.Fatalf("xlsx: %+v", flatten(got))
+		}
+		if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "chats.xlsx:5: role: unknown role \"路人\"") {
+			t.Fatalf("xlsx errors: %v", errs)
+		}
+	}
+	if _, err := Open("chats.xlsx", bytes.NewReader(buf.Bytes()), Options{Sheet: "nope"}); err == nil || !strings.Contains(err.Error(), "聊天记录") {
+		t.Fatalf("missing sheet: %v", err)
+	}
+}
+
+// sampleXLSX writes a sheet the way an export tool would.
+func sampleXLSX(t testing.TB) []byte {
 	f := excelize.NewFile()
 	f.SetSheetName("Sheet1", "聊天记录")
 	rows := [][]any{
@@ -183,16 +200,5 @@ func TestXLSXInput(t *testing.T) {
 	if err := f.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	for _, opts := range []Options{{}, {Format: FormatXLSX, Sheet: "聊天记录"}} {
-		got, errs := readAll(t, "chats.xlsx", bytes.NewReader(buf.Bytes()), opts)
-		if len(got) != 2 || got[0].ID != "x1" || len(got[0].Messages) != 2 || got[0].Messages[1].Agent != "a-07" {
-			t.Fatalf("xlsx: %+v", flatten(got))
-		}
-		if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "chats.xlsx:5: role: unknown role \"路人\"") {
-			t.Fatalf("xlsx errors: %v", errs)
-		}
-	}
-	if _, err := Open("chats.xlsx", bytes.NewReader(buf.Bytes()), Options{Sheet: "nope"}); err == nil || !strings.Contains(err.Error(), "聊天记录") {
-		t.Fatalf("missing sheet: %v", err)
-	}
+	return buf.Bytes()
 }

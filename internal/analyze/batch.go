@@ -45,6 +45,7 @@ type Batch struct {
 	topics *Topics
 	sum    Summary
 	last   time.Time
+	dues   []int64 // due times (Unix ns) of every due-tracked promise, linked or not
 }
 
 // NewBatch starts a batch run; cfg must be valid.
@@ -61,6 +62,9 @@ func (b *Batch) Add(ctx context.Context, c *conversation.Conversation, findings 
 		if ct.End.After(b.last) {
 			b.last = ct.End
 		}
+	}
+	for _, p := range ct.Promises {
+		b.dues = append(b.dues, p.Due.UnixNano())
 	}
 	if !ct.Linked() {
 		b.sum.Unlinked++
@@ -89,14 +93,18 @@ func (b *Batch) Add(ctx context.Context, c *conversation.Conversation, findings 
 }
 
 // Finish finds the bursts and returns the summary. Promises due counts the
-// due-tracked promises whose due time is at or before the last message of
-// the run.
+// due-tracked promises (of every conversation, linked or not) whose due
+// time is at or before the last message of the run.
 func (b *Batch) Finish() Summary {
 	s := b.sum
 	s.Bursts = b.bursts.Find()
 	if s.Bursts == nil {
 		s.Bursts = []Burst{}
 	}
-	s.PromisesDue = b.mem.PromisesDue(b.last)
+	for _, d := range b.dues {
+		if d <= b.last.UnixNano() {
+			s.PromisesDue++
+		}
+	}
 	return s
 }

@@ -47,3 +47,25 @@ func TestCourierName(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDueTime: any slot value and written date gives either no due time or
+// one after the promise was made.
+func FuzzDueTime(f *testing.F) {
+	for _, s := range []string{"15号", "12月3日", "18点前", "[日期x]", "下午3点", "2月30日", "0号", "99点", "月日", "晚上8点左右"} {
+		f.Add(s, 3)
+	}
+	loc := time.FixedZone("CST", 8*3600)
+	made := time.Date(2026, 11, 6, 15, 30, 0, 0, loc)
+	f.Fuzz(func(t *testing.T, date string, n int) {
+		for _, slot := range []map[string]any{{"date": date}, {"days": n}, {"within_hours": n}, {"within_days": n},
+			{"within_workdays": n}, {"within_weeks": n}} {
+			due, ok := dueTime(slot, made, loc)
+			if ok && !due.After(made) && slot["date"] == nil {
+				t.Errorf("%v: due %v not after %v", slot, due, made)
+			}
+			if ok && due.Before(made.Add(-24*time.Hour)) {
+				t.Errorf("%v: due %v long before %v", slot, due, made)
+			}
+		}
+	})
+}

@@ -146,16 +146,5 @@ func (m *Memory) contact(r *memContact, shop, customer string) Contact {
 	return c
 }
 
-// PromisesDue counts the due-tracked promises that fell due at or before t.
-func (m *Memory) PromisesDue(t time.Time) int {
-	n, at := 0, t.UnixNano()
-	for i := range m.proms {
-		if m.proms[i].due <= at {
-			n++
-		}
-	}
-	return n
-}
-
 // Len is the number of contacts recorded.
 func (m *Memory) Len() int { return len(m.recs) }

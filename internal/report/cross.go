@@ -26,7 +26,7 @@ type burstRow struct {
 var topicKinds = map[string]string{"sku": "商品SKU", "scene": "场景", "courier": "快递/物流", "code": "问题类型",
 	"sku_scene": "商品×场景"}
 
-func newCrossView(s *analyze.Summary, allDay string) *crossView {
+func newCrossView(s *analyze.Summary, lang codebook.Lang) *crossView {
 	if s == nil {
 		return nil
 	}
@@ -34,10 +34,10 @@ func newCrossView(s *analyze.Summary, allDay string) *crossView {
 	for _, b := range s.Bursts {
 		w := b.WindowStart.Format("2006-01-02 15:04") + " – " + b.WindowEnd.Format("15:04")
 		if b.WindowEnd.Sub(b.WindowStart) >= 24*60*60*1e9 {
-			w = b.WindowStart.Format("2006-01-02") + " " + allDay
+			w = b.WindowStart.Format("2006-01-02") + " " + crossLabel("allday", lang)
 		}
 		kind := topicKinds[b.Topic.Kind]
-		if kind == "" {
+		if kind == "" || lang == codebook.EN {
 			kind = b.Topic.Kind
 		}
 		v.Bursts = append(v.Bursts, burstRow{Kind: kind, Value: b.Topic.Value, Window: w, Count: b.Count,
@@ -69,7 +69,7 @@ func crossLabel(key string, lang codebook.Lang) string {
 // writeCrossText writes the three across-conversation sections of the text
 // report: 反复出现的售后问题, 到期未兑现的承诺, 突发问题.
 func writeCrossText(b *strings.Builder, s *analyze.Summary, lang codebook.Lang) {
-	v := newCrossView(s, crossLabel("allday", lang))
+	v := newCrossView(s, lang)
 	if v == nil {
 		return
 	}

@@ -101,7 +101,7 @@ type sevCount struct {
 func (h *HTML) Write(w io.Writer, r *Report) error {
 	s := r.Summary
 	lang := r.Lang
-	d := htmlData{R: r, S: s, Lang: lang, HTMLLang: "zh-CN", Cross: newCrossView(r.Cross, crossLabel("allday", lang))}
+	d := htmlData{R: r, S: s, Lang: lang, HTMLLang: "zh-CN", Cross: newCrossView(r.Cross, lang)}
 	if lang == codebook.EN {
 		d.HTMLLang = "en"
 	}

@@ -90,7 +90,7 @@ func (s *Server) crossAll(ctx context.Context, convs []*conversation.Conversatio
 		}
 		r := &res[i].scan
 		ct := analyze.Summarize(c, r.Findings, r.Tags, x.loc)
-		a := &store.Across{Vendor: c.Vendor}
+		a := &store.Across{Vendor: c.Vendor, Shop: c.Shop, Customer: c.Customer, Promises: ct.Promises}
 		res[i].across = a
 		if !ct.Start.IsZero() {
 			a.Topics, a.Hour = x.topics.Of(c, r.Findings, r.Tags), analyze.HourIndex(ct.Start, x.loc)

@@ -13,15 +13,19 @@ import (
 
 // Across is what the across-conversation analyzers keep of one inspected
 // conversation, stored with it in PutConversations: its contact (nil when
-// it has no buyer id or no time), its burst topics in its hour
+// it has no buyer id or no time), its due-tracked promises (kept for the
+// due lists even when it cannot be linked), its burst topics in its hour
 // (analyze.HourIndex; none without a time), and the promises its
 // promise.unkept findings reported.
 type Across struct {
-	Contact *analyze.Contact
-	Vendor  string
-	Topics  []analyze.Topic
-	Hour    int32
-	Unkept  []PromiseRef
+	Contact  *analyze.Contact
+	Promises []analyze.Promise
+	Vendor   string
+	Shop     string
+	Customer string
+	Topics   []analyze.Topic
+	Hour     int32
+	Unkept   []PromiseRef
 }
 
 // PromiseRef names a promise: the conversation and message it was made in.
@@ -86,12 +90,12 @@ func (s *Store) putAcross(ctx context.Context, tx *sql.Tx, id string, a *Across,
 			jsonList(c.Scenes), c.Unresolved, c.Ending, c.EndingMsg, c.NotKeptMsg); err != nil {
 			return err
 		}
-		for _, p := range c.Promises {
-			if err := exec(`INSERT INTO promises (conversation_id, message_n, made_at, due_at, event, text, agent, vendor, shop, customer)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, id, p.Msg, p.Made.UnixMilli(), p.Due.UnixMilli(),
-				p.Event, p.Text, p.Agent, a.Vendor, c.Shop, c.Customer); err != nil {
-				return err
-			}
+	}
+	for _, p := range a.Promises {
+		if err := exec(`INSERT INTO promises (conversation_id, message_n, made_at, due_at, event, text, agent, vendor, shop, customer)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, id, p.Msg, p.Made.UnixMilli(), p.Due.UnixMilli(),
+			p.Event, p.Text, p.Agent, a.Vendor, a.Shop, a.Customer); err != nil {
+			return err
 		}
 	}
 	for _, p := range a.Unkept {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -41,7 +43,15 @@ func benchEnv(b *testing.B) *testEnv { return newTestEnv(b, nil) }
 // BenchmarkIngest posts batches of 1,000 JDDC-sized conversations (new ids
 // each time) to POST /api/v1/conversations over HTTP: parse, inspect with
 // every detector, store in SQLite (one transaction per request) and answer.
-func BenchmarkIngest(b *testing.B) {
+// One client sends one request at a time.
+func BenchmarkIngest(b *testing.B) { benchIngest(b, 1) }
+
+// BenchmarkIngestConcurrent is BenchmarkIngest with two clients at once,
+// as several producers would send: one request's inspection overlaps the
+// other's write transaction.
+func BenchmarkIngestConcurrent(b *testing.B) { benchIngest(b, 2) }
+
+func benchIngest(b *testing.B, clients int) {
 	convs := benchConversations(b)
 	e := benchEnv(b)
 	const per = 1000
@@ -62,18 +72,35 @@ func BenchmarkIngest(b *testing.B) {
 		bytesPer += len(body)
 	}
 	b.SetBytes(int64(bytesPer / len(bodies)))
+	// Every request gets fresh ids; they are made before the clock runs.
+	reqs := make([][]byte, b.N)
+	for i := range reqs {
+		reqs[i] = bytes.ReplaceAll(bodies[i%len(bodies)], []byte(`~`), []byte(fmt.Sprintf("~%d.", i)))
+	}
+	var next atomic.Int64
 	cpu := cpuTime()
 	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		body := bytes.ReplaceAll(bodies[i%len(bodies)], []byte(`~`), []byte(fmt.Sprintf("~%d.", i)))
-		b.StartTimer()
-		var a ingestAnswer
-		e.json("qa", "POST", "/api/v1/conversations", body, 200, &a)
-		if a.Accepted != per {
-			b.Fatalf("answer %+v", a)
-		}
+	var wg sync.WaitGroup
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= b.N {
+					return
+				}
+				code, ans, _ := e.do("qa", "POST", "/api/v1/conversations", reqs[i])
+				var a ingestAnswer
+				if code != 200 || json.Unmarshal(ans, &a) != nil || a.Accepted != per {
+					b.Errorf("answer %d %s", code, ans)
+					return
+				}
+			}
+		}()
 	}
+	wg.Wait()
+	b.StopTimer()
 	b.ReportMetric(float64(b.N*per)/b.Elapsed().Seconds(), "conv/s")
 	b.ReportMetric(float64(b.N*per)/(cpuTime()-cpu).Seconds(), "conv/cpu-s")
 }

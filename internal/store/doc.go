@@ -43,7 +43,11 @@ type docMessage struct {
 // encoding is deterministic (map keys sorted), so equal conversations give
 // equal bytes and ContentHash can tell an unchanged resend from an update.
 func EncodeConversation(c *conversation.Conversation) ([]byte, error) {
-	b := make([]byte, 0, 256+64*len(c.Messages))
+	size := 256 + len(c.ID)
+	for i := range c.Messages {
+		size += 80 + len(c.Messages[i].Text) + len(c.Messages[i].Agent) + len(c.Messages[i].Kind)
+	}
+	b := make([]byte, 0, size)
 	b = append(b, `{"id":`...)
 	b = appendJSONString(b, c.ID)
 	for _, f := range [...]struct{ k, v string }{{"channel", c.Channel}, {"shop", c.Shop}, {"vendor", c.Vendor}, {"customer", c.Customer}} {

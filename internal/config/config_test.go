@@ -96,3 +96,32 @@ func TestKnowledgeBlock(t *testing.T) {
 		t.Errorf("without a knowledge block detect.policy works as before: %v %+v", err, cfg.Detect.Facts)
 	}
 }
+
+// TestKnowledgePrintedConfigLoads checks that `fullqa config` with a facts
+// file prints limits that agree with it and load back.
+func TestKnowledgePrintedConfigLoads(t *testing.T) {
+	dir := t.TempDir()
+	facts := filepath.Join(dir, "facts.yaml")
+	os.WriteFile(facts, []byte("policy:\n  shipping: {dispatch: 36小时内}\n"), 0o644)
+	p := filepath.Join(dir, "c.yaml")
+	os.WriteFile(p, []byte("knowledge: {file: facts.yaml}\n"), 0o644)
+	cfg, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Detect.Policy.MaxShipDays != 2 {
+		t.Errorf("max_ship_days shows %d, want the facts' 36小时内 as 2 days", cfg.Detect.Policy.MaxShipDays)
+	}
+	out, err := cfg.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(p, out, 0o644)
+	cfg, err = Load(p)
+	if err != nil {
+		t.Fatalf("printed config does not load back: %v", err)
+	}
+	if f, _ := cfg.Detect.Facts.Default.Base.Get("return.window", ""); !f.Limit || f.Amount.Hi != 7*24 {
+		t.Errorf("the printed default return_window_days must be migrated as a limit: %+v", f)
+	}
+}

@@ -84,6 +84,18 @@ func (c *Config) loadKnowledge(path string, data []byte) error {
 		}
 	}
 	c.Detect.Facts = facts
+	// detect.policy shows the limits the facts set, so that `fullqa config`
+	// prints one truth and what it prints loads back.
+	p := facts.Policy()
+	if p.ReturnWindowDays > 0 {
+		c.Detect.Policy.ReturnWindowDays = p.ReturnWindowDays
+	}
+	if p.MaxShipDays > 0 {
+		c.Detect.Policy.MaxShipDays = p.MaxShipDays
+	}
+	if p.MaxCompensationYuan > 0 {
+		c.Detect.Policy.MaxCompensationYuan = p.MaxCompensationYuan
+	}
 	return nil
 }
 

@@ -111,6 +111,9 @@ func contradicts(cl claim, f knowledge.Fact) bool {
 		if cl.kind == knowledge.KindBool || cl.kind == knowledge.KindChoice || a.Masked || fa.Masked || a.Dim != fa.Dim {
 			return false
 		}
+		if f.Limit { // a detect.policy maximum: only more is over it
+			return a.Hi > fa.Hi && !near(a.Hi, fa.Hi)
+		}
 		switch f.Kind {
 		case knowledge.KindPeriod: // a length: the claim's end is the window
 			return !near(a.Hi, fa.Hi)

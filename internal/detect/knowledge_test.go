@@ -170,3 +170,24 @@ func TestPromiseReadsFacts(t *testing.T) {
 		}
 	}
 }
+
+// TestKnowledgeLegacyLimit checks that a limit migrated from detect.policy
+// is a maximum: a faster claim agrees with it, a slower one contradicts it.
+func TestKnowledgeLegacyLimit(t *testing.T) {
+	facts := knowledge.Empty()
+	if err := facts.Adopt(knowledge.Legacy{Key: "shipping.dispatch", Value: "3天内", Where: "c.yaml:4"}); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := NewEngine([]Detector{newKnowledgeDetector(facts, testLexicon(t))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]bool{"我们48小时内发货": false, "一般5天内发货": true} {
+		c := &conversation.Conversation{ID: "l", Messages: []conversation.Message{{Role: conversation.RoleAgent, Text: text}}}
+		_, out := eng.Inspect(c, nil)
+		got := len(out.Findings) == 1 && out.Findings[0].Code == "knowledge.contradiction"
+		if got != want {
+			t.Errorf("%s: contradiction %v, want %v (%+v)", text, got, want, out.Findings)
+		}
+	}
+}

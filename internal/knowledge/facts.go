@@ -45,6 +45,10 @@ type Fact struct {
 	Names []string
 	// Where is "file:line" of the value.
 	Where string
+	// Limit marks a value migrated from detect.policy, which is a maximum
+	// an agent may promise, not the value itself: only a claim beyond it
+	// contradicts it.
+	Limit bool
 	// shadows lists policy keys this product fact replaces for its SKU (an
 	// attribute named 保修 replaces warranty.length).
 	shadows []string
@@ -213,16 +217,32 @@ func (f *Facts) Policy() Policy {
 		return p
 	}
 	b := f.Default.Base
-	if v, ok := b.Get("return.window", ""); ok && !v.Amount.Masked {
-		p.ReturnWindowDays = int(v.Amount.Hi / 24)
+	if v, ok := b.Get("return.window", ""); ok {
+		p.ReturnWindowDays = int(legacyLimit(v.Key, v))
 	}
-	if v, ok := b.Get("shipping.dispatch", ""); ok && !v.Amount.Masked {
-		p.MaxShipDays = int((v.Amount.Hi + 23) / 24)
+	if v, ok := b.Get("shipping.dispatch", ""); ok {
+		p.MaxShipDays = int(legacyLimit(v.Key, v))
 	}
 	if v, ok := b.Get("compensation.max", ""); ok {
-		p.MaxCompensationYuan = v.Amount.Hi
+		p.MaxCompensationYuan = legacyLimit(v.Key, v)
 	}
 	return p
+}
+
+// legacyLimit reads a fact as the detect.policy limit of its key: whole
+// days for the return window (rounded down) and the shipping time
+// (rounded up), yuan for compensation; 0 for a masked value.
+func legacyLimit(key string, f Fact) float64 {
+	if f.Amount.Masked {
+		return 0
+	}
+	switch key {
+	case "return.window":
+		return float64(int(f.Amount.Hi / 24))
+	case "shipping.dispatch":
+		return float64(int((f.Amount.Hi + 23) / 24))
+	}
+	return f.Amount.Hi
 }
 
 // Legacy is one limit of the old detect.policy config block, migrated into
@@ -245,9 +265,13 @@ func (f *Facts) Adopt(l Legacy) error {
 	if !ok {
 		return p.problems
 	}
-	fact.Where = l.Where
+	fact.Where, fact.Limit = l.Where, true
 	if have, ok := f.Default.Base.Get(l.Key, ""); ok {
-		if have.Amount.Hi != fact.Amount.Hi || have.Amount.Lo != fact.Amount.Lo {
+		// The old keys are limits in whole days or yuan: they agree with
+		// the file when the file's value, read as that limit, is the same
+		// (48小时内 is max_ship_days 2), so that what `fullqa config` prints
+		// loads back.
+		if legacyLimit(l.Key, have) != legacyLimit(l.Key, fact) {
 			return fmt.Errorf("%s: %s conflicts with the facts file's %s: set it in one place", l.Where, l.Value, have)
 		}
 		return nil

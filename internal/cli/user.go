@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"fullqa/internal/store"
@@ -13,8 +17,8 @@ import (
 // machine against its data directory (the server may be running: SQLite
 // lets both write, one after the other).
 func runUser(ctx context.Context, args []string, env Env) int {
-	if len(args) == 0 || (args[0] != "add" && args[0] != "revoke" && args[0] != "list") {
-		fmt.Fprintln(env.Stderr, "usage: fullqa user add NAME --role admin|qa|vendor [--vendor V] | revoke NAME | list  [--config F] [--data-dir D]")
+	if len(args) == 0 || (args[0] != "add" && args[0] != "revoke" && args[0] != "list" && args[0] != "password") {
+		fmt.Fprintln(env.Stderr, "usage: fullqa user add NAME --role admin|qa|vendor [--vendor V] [--password P | --password-stdin] | password NAME [--password P | --password-stdin] | revoke NAME | list  [--config F] [--data-dir D]")
 		return ExitUsage
 	}
 	sub := args[0]
@@ -24,12 +28,19 @@ func runUser(ctx context.Context, args []string, env Env) int {
 	dataDir := fs.String("data-dir", "", "data directory (default from config: ./fullqa-data)")
 	role := fs.String("role", "", "admin (also manages users), qa (sees all, reviews) or vendor (sees its vendor only)")
 	vendor := fs.String("vendor", "", "the vendor a vendor user is restricted to")
+	password := fs.String("password", "", "dashboard sign-in password (visible in the process list: prefer --password-stdin)")
+	passwordStdin := fs.Bool("password-stdin", false, "read the dashboard password from the first line of stdin")
 	pos, err := parseInterspersed(fs, args[1:])
 	if err != nil {
 		return ExitUsage
 	}
 	if (sub == "list") != (len(pos) == 0) || len(pos) > 1 {
 		fmt.Fprintf(env.Stderr, "fullqa user %s: want exactly one NAME\n", sub)
+		return ExitUsage
+	}
+	pw, err := readPassword(sub, *password, *passwordStdin, env)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa user %s: %v\n", sub, err)
 		return ExitUsage
 	}
 	cfg, err := loadServeConfig(*path, "", *dataDir)
@@ -50,8 +61,21 @@ func runUser(ctx context.Context, args []string, env Env) int {
 			fmt.Fprintf(env.Stderr, "fullqa user add: %v\n", err)
 			return ExitUsage
 		}
+		if pw != "" {
+			if err := st.SetPassword(ctx, u.Name, pw, time.Now()); err != nil {
+				fmt.Fprintf(env.Stderr, "fullqa user add: %v (the user exists without a password: set one with fullqa user password %s)\n", err, u.Name)
+				return ExitUsage
+			}
+			fmt.Fprintf(env.Stderr, "user %s can sign in to the dashboard with the password given\n", u.Name)
+		}
 		fmt.Fprintf(env.Stderr, "user %s (%s%s) created; its API token is below, shown this once only:\n", u.Name, u.Role, vendorNote(u.Vendor))
 		fmt.Fprintln(env.Stdout, tok)
+	case "password":
+		if err := st.SetPassword(ctx, pos[0], pw, time.Now()); err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa user password: %v\n", err)
+			return ExitUsage
+		}
+		fmt.Fprintf(env.Stderr, "password of %s set; its dashboard sessions were signed out\n", pos[0])
 	case "revoke":
 		if err := st.RevokeUser(ctx, pos[0], time.Now()); err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa user revoke: %v\n", err)
@@ -80,4 +104,28 @@ func vendorNote(v string) string {
 		return ""
 	}
 	return ", vendor " + v
+}
+
+// readPassword takes the dashboard password from --password or the first
+// line of stdin (--password-stdin); `user password` needs one of them.
+func readPassword(sub, flagValue string, fromStdin bool, env Env) (string, error) {
+	switch {
+	case flagValue != "" && fromStdin:
+		return "", errors.New("give --password or --password-stdin, not both")
+	case fromStdin:
+		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			return "", errors.New("--password-stdin: stdin is empty")
+		}
+		return line, nil
+	case flagValue == "" && sub == "password":
+		return "", errors.New("give the new password with --password-stdin (or --password)")
+	case flagValue != "" && sub != "add" && sub != "password":
+		return "", errors.New("--password is only for user add and user password")
+	}
+	return flagValue, nil
 }

@@ -38,5 +38,6 @@ func (s *Server) Handler() http.Handler {
 			mux.HandleFunc(rt.pattern, rt.h)
 		}
 	}
+	s.mountWeb(mux)
 	return mux
 }

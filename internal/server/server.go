@@ -62,6 +62,7 @@ type Server struct {
 	wake    chan struct{} // a closed conversation is waiting for inspection
 	pending atomic.Int64  // closed conversations waiting for inspection, as last counted
 	cross   *crossState   // across-conversation analyzers (cross.go)
+	web     *web          // the dashboard's pages (web.go)
 }
 
 // New checks the options and builds the server.
@@ -86,6 +87,9 @@ func New(o Options) (*Server, error) {
 		metrics: newMetrics(), wake: make(chan struct{}, 1)}
 	var err error
 	if s.cross, err = newCrossState(o); err != nil {
+		return nil, err
+	}
+	if s.web, err = newWeb(o.Config.Lang); err != nil {
 		return nil, err
 	}
 	var patterns []string

@@ -218,6 +218,76 @@ var migrations = []migration{
 			UNIQUE (alert_key, channel))`,
 		`CREATE INDEX alert_outbox_due ON alert_outbox (channel, state, not_before)`,
 	}},
+	{name: "0009 dashboard", sql: []string{
+		// Dashboard sign-in: a slow (bcrypt) hash per user, beside the
+		// API tokens; sessions by the SHA-256 of their cookie, each with
+		// its CSRF token.
+		`CREATE TABLE passwords (
+			user_id BIGINT PRIMARY KEY REFERENCES users (id),
+			hash TEXT NOT NULL,
+			updated_at BIGINT NOT NULL)`,
+		`CREATE TABLE sessions (
+			hash TEXT PRIMARY KEY,
+			user_id BIGINT NOT NULL REFERENCES users (id),
+			csrf TEXT NOT NULL,
+			created_at BIGINT NOT NULL,
+			expires_at BIGINT NOT NULL)`,
+		`CREATE INDEX sessions_user ON sessions (user_id)`,
+		// Reviewer verdicts: one per finding and reviewer (a later one
+		// replaces it; the audit log keeps the history), and findings the
+		// detectors missed (verdict "missed", no finding id). code,
+		// messages and evidence are copied so the verdict outlives a
+		// re-inspection that replaces the finding rows.
+		`CREATE TABLE verdicts (
+			id {{ID}},
+			conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+			finding_id BIGINT NOT NULL DEFAULT 0,
+			code TEXT NOT NULL,
+			messages TEXT NOT NULL,
+			evidence TEXT NOT NULL,
+			reviewer TEXT NOT NULL,
+			verdict TEXT NOT NULL,
+			comment TEXT NOT NULL DEFAULT '',
+			at BIGINT NOT NULL)`,
+		`CREATE UNIQUE INDEX verdicts_finding ON verdicts (finding_id, reviewer) WHERE finding_id > 0`,
+		`CREATE INDEX verdicts_conversation ON verdicts (conversation_id)`,
+		`CREATE INDEX verdicts_code ON verdicts (code)`,
+		// The review queue: conversations assigned to reviewers (the same
+		// conversation to several for calibration).
+		`CREATE TABLE assignments (
+			conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+			reviewer TEXT NOT NULL,
+			reason TEXT NOT NULL,
+			rank INTEGER NOT NULL,
+			batch TEXT NOT NULL,
+			assigned_by TEXT NOT NULL,
+			assigned_at BIGINT NOT NULL,
+			done_at BIGINT,
+			PRIMARY KEY (conversation_id, reviewer))`,
+		`CREATE INDEX assignments_reviewer ON assignments (reviewer, done_at, rank)`,
+		// Vendor disputes of a finding and the QA ruling on them; points
+		// is what an accepted dispute gave back to the score.
+		`CREATE TABLE disputes (
+			id {{ID}},
+			conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+			finding_id BIGINT NOT NULL,
+			code TEXT NOT NULL,
+			messages TEXT NOT NULL,
+			evidence TEXT NOT NULL,
+			vendor TEXT NOT NULL,
+			filed_by TEXT NOT NULL,
+			comment TEXT NOT NULL,
+			filed_at BIGINT NOT NULL,
+			state TEXT NOT NULL,
+			ruled_by TEXT NOT NULL DEFAULT '',
+			ruling TEXT NOT NULL DEFAULT '',
+			ruled_at BIGINT,
+			score_before INTEGER,
+			score_after INTEGER)`,
+		`CREATE INDEX disputes_state ON disputes (state, filed_at)`,
+		`CREATE INDEX disputes_conversation ON disputes (conversation_id)`,
+		`CREATE INDEX disputes_finding ON disputes (finding_id)`,
+	}},
 }
 
 // migrate applies the steps the database lacks after checking the applied

@@ -174,6 +174,11 @@ type FindingFilter struct {
 	Since, Until   time.Time // on At: Since <= At < Until
 	Before         int64
 	Limit          int
+	// ID selects one finding; Severity an exact severity; Review a review
+	// state (see reviewClause): the dashboard's filters.
+	ID       int64
+	Severity string
+	Review   string
 }
 
 // ListFindings returns findings newest first (by id, the order they were
@@ -211,6 +216,19 @@ func (s *Store) ListFindings(ctx context.Context, f FindingFilter) ([]Finding, e
 	}
 	if f.Before > 0 {
 		add("id < ?", f.Before)
+	}
+	if f.ID > 0 {
+		add("id = ?", f.ID)
+	}
+	if f.Severity != "" {
+		add("severity = ?", f.Severity)
+	}
+	if f.Review != "" {
+		c, ok := reviewClause(f.Review)
+		if !ok {
+			return nil, fmt.Errorf("review state %q: %w", f.Review, ErrBadFilter)
+		}
+		where = append(where, c)
 	}
 	q := `SELECT id, conversation_id, source, code, severity, messages, evidence, detail, data, vendor, shop, agent, at, created_at FROM findings`
 	if len(where) > 0 {

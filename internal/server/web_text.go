@@ -1,0 +1,74 @@
+package server
+
+import (
+	"html/template"
+	"strings"
+)
+
+// uiTexts is the dashboard's own words, {Chinese, English}. Names of
+// codes, tags, severities and KPIs come from internal/codebook instead,
+// the one table the reports use too.
+func uiTexts() map[string][2]string {
+	return map[string][2]string{
+		// frame
+		"overview": {"概览", "Overview"}, "findings": {"质检发现", "Findings"}, "disputes": {"申诉", "Disputes"},
+		"review_queue": {"复核队列", "Review queue"}, "calibration": {"校准与准确率", "Calibration"},
+		"other_lang": {"English", "中文"}, "sign_out": {"退出", "Sign out"}, "sign_in": {"登录", "Sign in"},
+		"role_admin": {"管理员", "admin"}, "role_qa": {"质检", "QA"}, "role_vendor": {"外包商", "vendor"},
+		"user_name": {"用户名", "User name"}, "password": {"密码", "Password"},
+		"login_help":    {"账号由管理员在服务器上用 fullqa user add NAME --password-stdin 创建。", "Accounts are created on the server with fullqa user add NAME --password-stdin."},
+		"login_expired": {"登录表单已过期，请重试。", "The sign-in form expired; try again."},
+		"bad_login":     {"用户名或密码错误。", "Wrong user name or password."},
+		"back_overview": {"返回概览", "Back to the overview"},
+		"not_found":     {"未找到", "Not found"}, "not_found_text": {"页面不存在，或您无权查看。", "There is no such page, or it is not yours to see."},
+		"bad_request": {"请求有误", "Bad request"}, "conflict": {"操作冲突", "Conflict"},
+		// words
+		"vendor": {"外包商", "Vendor"}, "shop": {"店铺", "Shop"}, "customer": {"客户", "Customer"}, "agent": {"客服", "Agent"},
+		"messages": {"消息", "Messages"}, "conversation": {"会话", "Conversation"}, "conversations": {"会话", "Conversations"},
+		"r_customer": {"客户", "Customer"}, "r_agent": {"客服", "Agent"}, "r_bot": {"机器人", "Bot"}, "r_system": {"系统", "System"},
+		"emotion_score": {"负面概率", "negative probability"}, "negative": {"负面", "negative"},
+		"sat_dissatisfied": {"不满意", "dissatisfied"}, "sat_neutral": {"中性", "neutral"}, "sat_satisfied": {"满意", "satisfied"},
+		"score": {"得分", "Score"}, "fatal": {"一票否决", "fatal"}, "item": {"评分项", "Item"}, "finding": {"发现", "Finding"},
+		"points": {"分", "points"}, "no_deductions": {"无扣分。", "No deductions."},
+		"overturned_note": {"申诉成立、已不计分", "Overturned by accepted disputes"},
+		"not_inspected":   {"尚未质检（会话未结束或在排队）。", "Not inspected yet (still open, or queued)."},
+		"emotion_curve":   {"客户情绪曲线（0 平静 … 1 愤怒）", "Customer emotion (0 calm … 1 angry)"},
+		"dispute_open":    {"申诉中", "disputed"}, "dispute_accepted": {"申诉成立", "dispute accepted"},
+		"dispute_rejected": {"申诉驳回", "dispute rejected"}, "dispute_all": {"全部", "all"},
+		"dispute_placeholder": {"申诉理由（必填）", "Why is this finding wrong? (required)"},
+		"file_dispute":        {"提交申诉", "File dispute"}, "ruling_comment": {"裁定说明", "Ruling comment"},
+		"accept": {"申诉成立", "Accept"}, "reject": {"驳回", "Reject"},
+		"review": {"复核", "Review"}, "verdict": {"结论", "Verdict"}, "comment": {"备注", "Comment"},
+		"v_correct": {"正确", "correct"}, "v_wrong": {"误报", "wrong"}, "v_unsure": {"不确定", "unsure"}, "v_missed": {"漏报", "missed"},
+		"add_missed": {"+ 补充漏报…", "+ add a missed finding…"}, "evidence": {"证据", "Evidence"},
+		"save_review": {"保存复核", "Save review"}, "all_verdicts": {"所有复核意见", "All verdicts"}, "reviewer": {"复核员", "Reviewer"},
+		"code": {"问题类型", "Code"}, "all": {"全部", "all"}, "severity": {"严重度", "Severity"},
+		"from": {"从", "From"}, "to": {"到", "To"}, "review_state": {"复核状态", "Review state"},
+		"rs_unreviewed": {"未复核", "unreviewed"}, "rs_confirmed": {"已确认", "confirmed"}, "rs_wrong": {"误报", "wrong"},
+		"rs_unsure": {"不确定", "unsure"}, "rs_disputed": {"申诉中", "disputed"}, "rs_overturned": {"申诉成立", "overturned"},
+		"rs_upheld": {"申诉驳回", "upheld"},
+		"filter":    {"筛选", "Filter"}, "time": {"时间", "Time"}, "no_findings": {"没有符合条件的发现。", "No findings match."},
+		"next_page": {"下一页", "Next page"}, "filed_by": {"申诉人", "Filed by"}, "state": {"状态", "State"}, "none": {"无", "None"},
+		// errors
+		"dispute_needs_comment": {"申诉必须填写理由。", "A dispute needs a comment."},
+		"ruling_needs_decision": {"请选择成立或驳回。", "Choose accept or reject."},
+		"bad_state":             {"未知的状态。", "Unknown state."}, "bad_verdict": {"未知的复核结论。", "Unknown verdict."},
+		"bad_code": {"未知的问题类型。", "Unknown code."}, "bad_messages": {"消息编号有误（如 3, 5）。", "Bad message numbers (e.g. 3, 5)."},
+	}
+}
+
+// Msg is a UI word when key is one, else key itself (an error text).
+func (p *page) Msg(key string) string {
+	if _, ok := p.w.texts[key]; ok {
+		return p.T(key)
+	}
+	return key
+}
+
+// webFuncs are the template functions: small, pure helpers.
+func webFuncs() template.FuncMap {
+	return template.FuncMap{
+		"list": func(xs ...string) []string { return xs },
+		"join": strings.Join,
+	}
+}

@@ -54,7 +54,7 @@ func topics(t testing.TB) *analyze.Topics {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tp, err := analyze.NewTopics(lex.Words("logistics_courier"))
+	tp, err := analyze.NewTopics(lex.Words("logistics_courier"), lex.Words("cross_kept"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,6 +57,7 @@ func NewBatch(cfg Config, topics *Topics, loc *time.Location) *Batch {
 // and returns the across findings to add to it.
 func (b *Batch) Add(ctx context.Context, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) ([]conversation.Finding, error) {
 	ct := Summarize(c, findings, tags, b.an.loc)
+	ct.Kept = b.topics.Kept(c)
 	if !ct.Start.IsZero() {
 		b.bursts.Add(c.ID, ct.Start, b.topics.Of(c, findings, tags))
 		if ct.End.After(b.last) {

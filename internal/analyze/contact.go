@@ -45,6 +45,10 @@ type Contact struct {
 	// kept (promise.conflict, repeat.contact), -1 when there is none.
 	NotKeptMsg  int
 	NotKeptText string
+	// Kept is set when a customer message says a promised thing happened
+	// ("收到了", Topics.Kept): the contact does not show a promise unkept
+	// unless it also says one was broken. Not kept in the history.
+	Kept bool
 	// RepeatContact lists the messages of the in-text repeat.contact
 	// finding, linked from repeat.unresolved when both fire.
 	RepeatContact []int

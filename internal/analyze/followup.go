@@ -48,7 +48,8 @@ func showsUnkept(l, e *Contact, p Promise) bool {
 // for: the same order when both name orders, else the same SKU when both
 // name SKUs; and the scene the promise's event belongs to (shipping and
 // delivery: logistics; refunds: refund) or any scene of e, unless the
-// buyer says outright that a promise was broken.
+// buyer says outright that a promise was broken; a buyer saying the thing
+// happened ("收到了") is not back about it.
 func about(l, e *Contact, p Promise) bool {
 	switch {
 	case len(l.Orders) > 0 && len(e.Orders) > 0:
@@ -62,6 +63,9 @@ func about(l, e *Contact, p Promise) bool {
 	}
 	if l.NotKeptMsg >= 0 {
 		return true
+	}
+	if l.Kept {
+		return false
 	}
 	if s := eventScene(p.Event); s != "" {
 		return contains(l.Scenes, s)

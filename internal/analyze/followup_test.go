@@ -19,19 +19,21 @@ func TestPromiseFollowUp(t *testing.T) {
 		orders  []string
 		scenes  []string
 		notKept bool
+		kept    bool
 	}
 	for _, tc := range []struct {
 		name  string
 		later []later
 		want  []bool // per later contact: gets promise.unkept
 	}{
-		{"back after due about the refund", []later{{6, []string{"o1"}, []string{"refund"}, false}}, []bool{true}},
-		{"back before due about the refund", []later{{2, []string{"o1"}, []string{"refund"}, false}}, []bool{false}},
-		{"back before due, saying it was not kept", []later{{2, []string{"o1"}, []string{"refund"}, true}}, []bool{true}},
-		{"back after due about something else", []later{{6, []string{"o1"}, []string{"invoice"}, false}}, []bool{false}},
-		{"back after due about another order", []later{{6, []string{"o2"}, []string{"refund"}, false}}, []bool{false}},
-		{"reported once", []later{{6, []string{"o1"}, []string{"refund"}, false}, {8, []string{"o1"}, []string{"refund"}, false}}, []bool{true, false}},
-		{"past the 30-day promise window", []later{{40, []string{"o1"}, []string{"refund"}, false}}, []bool{false}},
+		{"back after due about the refund", []later{{6, []string{"o1"}, []string{"refund"}, false, false}}, []bool{true}},
+		{"back after due saying the refund arrived", []later{{6, []string{"o1"}, []string{"refund"}, false, true}}, []bool{false}},
+		{"back before due about the refund", []later{{2, []string{"o1"}, []string{"refund"}, false, false}}, []bool{false}},
+		{"back before due, saying it was not kept", []later{{2, []string{"o1"}, []string{"refund"}, true, false}}, []bool{true}},
+		{"back after due about something else", []later{{6, []string{"o1"}, []string{"invoice"}, false, false}}, []bool{false}},
+		{"back after due about another order", []later{{6, []string{"o2"}, []string{"refund"}, false, false}}, []bool{false}},
+		{"reported once", []later{{6, []string{"o1"}, []string{"refund"}, false, false}, {8, []string{"o1"}, []string{"refund"}, false, false}}, []bool{true, false}},
+		{"past the 30-day promise window", []later{{40, []string{"o1"}, []string{"refund"}, false, false}}, []bool{false}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			an := NewAnalyzer(DefaultConfig(), time.UTC)
@@ -42,6 +44,7 @@ func TestPromiseFollowUp(t *testing.T) {
 			for i, l := range tc.later {
 				ct := Contact{ID: string(rune('a' + i)), Customer: "u", Start: day(l.at), End: day(l.at), Orders: l.orders,
 					Scenes: l.scenes, NotKeptMsg: -1, FirstMsg: 0, FirstText: "退款呢"}
+				ct.Kept = l.kept
 				if l.notKept {
 					ct.NotKeptMsg, ct.NotKeptText = 0, "说好的3天到账呢"
 				}

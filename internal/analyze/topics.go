@@ -23,19 +23,40 @@ var nodeSuffixes = [...]string{"转运中心", "分拨中心", "集散中心", "
 // for concurrent use.
 type Topics struct {
 	couriers *text.Matcher
+	kept     *text.Matcher // customer words saying a promised thing happened
 }
 
 // NewTopics builds the courier matcher from the lexicon list
-// logistics_courier (顺丰, 京东物流, 中通 …).
-func NewTopics(couriers []string) (*Topics, error) {
-	if len(couriers) == 0 {
-		return nil, fmt.Errorf("analyze: the courier list (logistics_courier) is empty")
+// logistics_courier (顺丰, 京东物流, 中通 …) and the kept-promise matcher
+// from cross_kept (收到了, 到账了 …).
+func NewTopics(couriers, kept []string) (*Topics, error) {
+	if len(couriers) == 0 || len(kept) == 0 {
+		return nil, fmt.Errorf("analyze: the word lists logistics_courier and cross_kept must not be empty")
 	}
 	m, err := text.NewMatcher(couriers)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: courier list: %w", err)
 	}
-	return &Topics{couriers: m}, nil
+	k, err := text.NewMatcher(kept)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: cross_kept list: %w", err)
+	}
+	return &Topics{couriers: m, kept: k}, nil
+}
+
+// Kept reports whether a customer message of c says a promised thing
+// happened ("收到了", "到账了"); such a contact does not show a promise
+// unkept.
+func (t *Topics) Kept(c *conversation.Conversation) bool {
+	var hits []text.Hit
+	for i := range c.Messages {
+		if c.Messages[i].Role == conversation.RoleCustomer {
+			if hits = t.kept.Scan(c.Messages[i].Text, hits[:0]); len(hits) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Of returns the topics of c, deduplicated and sorted.

@@ -19,7 +19,7 @@ func newCross(cfg config.Config, loc *time.Location) (*analyze.Batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	tp, err := analyze.NewTopics(lex.Words("logistics_courier"))
+	tp, err := analyze.NewTopics(lex.Words("logistics_courier"), lex.Words("cross_kept"))
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func newCrossState(o Options) (*crossState, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	tp, err := analyze.NewTopics(lex.Words("logistics_courier"))
+	tp, err := analyze.NewTopics(lex.Words("logistics_courier"), lex.Words("cross_kept"))
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
@@ -90,6 +90,7 @@ func (s *Server) crossAll(ctx context.Context, convs []*conversation.Conversatio
 		}
 		r := &res[i].scan
 		ct := analyze.Summarize(c, r.Findings, r.Tags, x.loc)
+		ct.Kept = x.topics.Kept(c)
 		a := &store.Across{Vendor: c.Vendor, Shop: c.Shop, Customer: c.Customer, Promises: ct.Promises}
 		res[i].across = a
 		if !ct.Start.IsZero() {

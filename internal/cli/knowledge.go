@@ -126,7 +126,7 @@ func runKnowledgeSuggest(args []string, env Env) int {
 				}
 				attr, _ := f.Data["attribute"].(string)
 				key, _ := f.Data["key"].(string)
-				val, _ := f.Data["claimed"].(string)
+				val, _ := f.Data["value"].(string) // canonical: 专票 and 增票 count together
 				id := key + "\x00" + val
 				s := byKey[id]
 				if s == nil {

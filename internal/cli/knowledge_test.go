@@ -33,7 +33,7 @@ func TestKnowledgeSuggest(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, w := range []string{`"key":"return.window","value":"15天","count":2`, `"key":"attr.续航","value":"10天","count":1`, `"key":"invoice.types","value":"纸质发票"`} {
+	for _, w := range []string{`"key":"return.window","value":"15天","count":2`, `"key":"attr.续航","value":"10天","count":1`, `"key":"invoice.types","value":"纸质普通发票"`} {
 		if !strings.Contains(out, w) {
 			t.Errorf("missing %s in:\n%s", w, out)
 		}

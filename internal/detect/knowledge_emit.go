@@ -58,7 +58,13 @@ func (d *knowledgeDetector) emit(in *Input, i int, cl claim, sets []knowledge.Se
 			n++
 		}
 	}
-	data := map[string]any{"attribute": cl.label, "key": cl.key, "claimed": cl.said}
+	data := map[string]any{"attribute": cl.label, "key": cl.key, "claimed": cl.said, "value": cl.said}
+	if cl.kind == knowledge.KindChoice { // the canonical value: 专票 and 增票 are 增值税专用发票
+		data["value"] = cl.choice
+		if cl.negated {
+			data["value"] = "不是/没有 " + cl.choice
+		}
+	}
 	if cl.qualifier != "" {
 		data["qualifier"] = cl.qualifier
 	}

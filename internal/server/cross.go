@@ -84,7 +84,15 @@ func (h overlay) Earlier(ctx context.Context, shop, customer string, from, befor
 func (s *Server) crossAll(ctx context.Context, convs []*conversation.Conversation, res []inspected) {
 	x := s.cross
 	h := overlay{st: s.st, mem: analyze.NewMemory()}
-	for i, c := range convs {
+	// Oldest first, so a batch linked within itself does not depend on
+	// the order its conversations arrived or closed in.
+	order := make([]int, len(convs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return firstAt(convs[order[a]]).Before(firstAt(convs[order[b]])) })
+	for _, i := range order {
+		c := convs[i]
 		if res[i].err != nil {
 			continue
 		}
@@ -123,6 +131,16 @@ func (s *Server) crossAll(ctx context.Context, convs []*conversation.Conversatio
 		res[i].result.Score, res[i].result.Fatal, res[i].result.Doc = r.Score, r.Fatal, doc[:len(doc)-1]
 		res[i].findings = store.NewFindings(c, r.Findings, store.SourceInspection, res[i].result.InspectedAt)
 	}
+}
+
+// firstAt is the time of c's first timed message (zero when none).
+func firstAt(c *conversation.Conversation) time.Time {
+	for i := range c.Messages {
+		if !c.Messages[i].At.IsZero() {
+			return c.Messages[i].At
+		}
+	}
+	return time.Time{}
 }
 
 func firstN(ms []int) int {

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -137,4 +139,48 @@ func TestBurstsInService(t *testing.T) {
 	if code != 403 {
 		t.Errorf("vendor token: status %d, want 403", code)
 	}
+}
+
+// TestCrossFindingsStreamed: the same history streamed message by message
+// with close events gets the same across findings once the background
+// inspection has run.
+func TestCrossFindingsStreamed(t *testing.T) {
+	e := newTestEnv(t, nil)
+	b, err := os.ReadFile("../analyze/testdata/history.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := streamEvents(t, b, true)
+	e.json("qa", "POST", "/api/v1/messages", bytesJoin(evs), 200, nil)
+	for {
+		n, err := e.srv.InspectPending(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	got := map[string]string{}
+	for _, code := range []string{"repeat.unresolved", "promise.unkept"} {
+		var ans findingsAnswer
+		e.json("qa", "GET", "/api/v1/findings?code="+code, nil, 200, &ans)
+		var ids []string
+		for _, f := range ans.Findings {
+			ids = append(ids, f.ConversationID)
+		}
+		sort.Strings(ids)
+		got[code] = strings.Join(ids, " ")
+	}
+	if got["repeat.unresolved"] != "a-2 a-3" || got["promise.unkept"] != "e-2 h-2" {
+		t.Errorf("streamed across findings: %v", got)
+	}
+}
+
+func bytesJoin(bs [][]byte) []byte {
+	var out []byte
+	for _, b := range bs {
+		out = append(append(out, b...), '\n')
+	}
+	return out
 }

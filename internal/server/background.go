@@ -101,25 +101,33 @@ func (s *Server) InspectPending(ctx context.Context, failed map[failedKey]bool) 
 		return 0, nil
 	}
 	res := s.inspectAll(ctx, convs, hashes)
-	stored := 0
-	var found []store.Finding
+	var ins []store.Inspection
+	var of []int
 	for i, r := range res {
 		if r.err != nil {
 			failed[failedKey{convs[i].ID, hashes[i]}] = true
 			continue
 		}
-		// Each conversation is its own transaction: a kill loses at most
-		// the inspections not yet stored, which are still pending.
-		ok, err := s.st.PutInspection(ctx, convs[i].ID, hashes[i], &r.result, r.findings, r.across, s.now())
-		if err != nil {
-			return stored, err
-		}
-		if ok {
+		ins = append(ins, store.Inspection{ID: convs[i].ID, Hash: hashes[i], Result: &res[i].result, Findings: r.findings, Across: r.across})
+		of = append(of, i)
+	}
+	// One transaction for the batch: a kill loses at most the batch, whose
+	// conversations are then still pending and inspected after restart.
+	ok, err := s.st.PutInspections(ctx, ins, s.now())
+	if err != nil {
+		return 0, err
+	}
+	stored := 0
+	var found []store.Finding
+	var puts []store.Put
+	for k, i := range of {
+		if ok[k] {
 			stored++
-			found = append(found, r.findings...)
-			s.checkBursts(ctx, []store.Put{{Conv: convs[i], Across: r.across}})
+			found = append(found, res[i].findings...)
+			puts = append(puts, store.Put{Conv: convs[i], Across: res[i].across})
 		}
 	}
+	s.checkBursts(ctx, puts)
 	s.sink(ctx, found, false)
 	return stored, nil
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -210,4 +211,45 @@ func BenchmarkMessageLatency(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(lat))/b.Elapsed().Seconds(), "msg/s")
 	b.ReportMetric(float64(found), "findings")
+}
+
+// BenchmarkCloseAndInspect measures the full inspection of streamed
+// conversations once closed: the bench conversations are streamed first
+// (untimed), then closed by events and inspected in batches by the
+// background inspector's step (conversations/s).
+func BenchmarkCloseAndInspect(b *testing.B) {
+	convs := benchConversations(b)
+	e := benchEnv(b)
+	var cpuSpent time.Duration
+	done := 0
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		for _, body := range streamBodies(convs, i, 500) {
+			e.json("qa", "POST", "/api/v1/messages", body, 200, nil)
+		}
+		var closes [][]byte
+		for _, c := range convs {
+			closes = append(closes, []byte(fmt.Sprintf(`{"conversation_id":"%d/%s","event":"close"}`, i, c.ID)))
+		}
+		cpu := cpuTime()
+		b.StartTimer()
+		e.json("qa", "POST", "/api/v1/messages", bytes.Join(closes, []byte("\n")), 200, nil)
+		for {
+			n, err := e.srv.InspectPending(context.Background(), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if n == 0 {
+				break
+			}
+			done += n
+		}
+		b.StopTimer()
+		cpuSpent += cpuTime() - cpu
+	}
+	if done != b.N*len(convs) {
+		b.Fatalf("inspected %d of %d", done, b.N*len(convs))
+	}
+	b.ReportMetric(float64(done)/b.Elapsed().Seconds(), "conv/s")
+	b.ReportMetric(float64(done)/cpuSpent.Seconds(), "conv/cpu-s")
 }

@@ -169,12 +169,13 @@ func (s *Store) PutConversations(ctx context.Context, scope string, puts []Put, 
 // convWriter holds the prepared statements of one write transaction.
 type convWriter struct {
 	tx                                       *sql.Tx
+	d                                        dialect
 	known, upsert, delKeys, addKey           *sql.Stmt
 	upResult, delFindings, addFinding, count *sql.Stmt
 }
 
 func (s *Store) newConvWriter(ctx context.Context, tx *sql.Tx) (*convWriter, error) {
-	w := &convWriter{tx: tx}
+	w := &convWriter{tx: tx, d: s.d}
 	for _, p := range []struct {
 		st **sql.Stmt
 		q  string

@@ -44,7 +44,9 @@ type CheckFunc func(c *conversation.Conversation, n int) []conversation.Finding
 
 // openConv is a conversation being changed by one AppendEvents call.
 type openConv struct {
-	conv    *conversation.Conversation
+	id      string
+	conv    *conversation.Conversation // nil until a message needs it (a close does not)
+	raw     []byte                     // the stored document, decoded on demand
 	exists  bool
 	hidden  bool
 	state   string
@@ -93,7 +95,7 @@ func (s *Store) AppendEvents(ctx context.Context, scope string, evs []Event, now
 			switch {
 			case oc.hidden:
 				outs[i] = EventHidden
-			case ev.Close && !oc.exists && len(oc.conv.Messages) == 0:
+			case ev.Close && !oc.exists && len(oc.conv.Messages) == 0: // conv is set for new ones
 				outs[i] = UnknownConversation
 			case ev.Close && oc.state == StateClosed:
 				outs[i] = AlreadyClosed
@@ -111,7 +113,10 @@ func (s *Store) AppendEvents(ctx context.Context, scope string, evs []Event, now
 					continue
 				}
 				seen[ev.MessageID] = true
-				c := oc.conv
+				c, err := oc.load()
+				if err != nil {
+					return err
+				}
 				mergeMeta(c, ev)
 				c.Messages = append(c.Messages, ev.Message)
 				n := len(c.Messages) - 1
@@ -130,11 +135,7 @@ func (s *Store) AppendEvents(ctx context.Context, scope string, evs []Event, now
 			if !oc.touched {
 				continue
 			}
-			doc, err := EncodeConversation(oc.conv)
-			if err != nil {
-				return err
-			}
-			if err := w.putStreamed(ctx, oc, doc, now); err != nil {
+			if err := w.putStreamed(ctx, oc, now); err != nil {
 				return err
 			}
 		}
@@ -172,7 +173,7 @@ func (s *Store) loadOpen(ctx context.Context, tx *sql.Tx, convs map[string]*open
 	if oc, ok := convs[id]; ok {
 		return oc, nil
 	}
-	oc := &openConv{conv: &conversation.Conversation{ID: id}, state: StateOpen}
+	oc := &openConv{id: id, conv: &conversation.Conversation{ID: id}, state: StateOpen}
 	var doc, vendor, state string
 	err := tx.QueryRowContext(ctx, s.d.q(`SELECT doc, vendor, state FROM conversations WHERE id = ?`), id).Scan(&doc, &vendor, &state)
 	switch {
@@ -182,15 +183,23 @@ func (s *Store) loadOpen(ctx context.Context, tx *sql.Tx, convs map[string]*open
 	case scope != "" && vendor != scope:
 		oc.exists, oc.hidden = true, true
 	default:
-		c, err := DecodeConversation([]byte(doc))
-		if err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
-		oc.conv, oc.exists, oc.state = c, true, state
+		oc.conv, oc.raw, oc.exists, oc.state = nil, []byte(doc), true, state
 	}
 	convs[id] = oc
 	*order = append(*order, id)
 	return oc, nil
+}
+
+// load decodes the stored conversation the first time it is needed.
+func (oc *openConv) load() (*conversation.Conversation, error) {
+	if oc.conv == nil {
+		c, err := DecodeConversation(oc.raw)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		oc.conv, oc.raw = c, nil
+	}
+	return oc.conv, nil
 }
 
 // mergeMeta fills the conversation's empty fields from a message event.
@@ -217,16 +226,19 @@ func mergeMeta(c *conversation.Conversation, ev *Event) {
 	}
 }
 
-// putStreamed writes a streamed conversation's row. Its arrival time
-// (received_at, which close_after counts from) moves only when content
-// changed.
-func (w *convWriter) putStreamed(ctx context.Context, oc *openConv, doc []byte, now time.Time) error {
-	hash := ContentHash(doc)
+// putStreamed writes a streamed conversation's row: the whole row when
+// its content changed (its arrival time, which close_after counts from,
+// moves then only), else just its state.
+func (w *convWriter) putStreamed(ctx context.Context, oc *openConv, now time.Time) error {
 	if oc.changed || !oc.exists {
-		return w.putConversation(ctx, oc.conv, doc, hash, oc.state, now, oc.exists)
+		doc, err := EncodeConversation(oc.conv)
+		if err != nil {
+			return err
+		}
+		return w.putConversation(ctx, oc.conv, doc, ContentHash(doc), oc.state, now, oc.exists)
 	}
-	if _, err := w.tx.ExecContext(ctx, `UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?`, oc.state, now.UnixMilli(), oc.conv.ID); err != nil {
-		return fmt.Errorf("store: close %q: %w", oc.conv.ID, err)
+	if _, err := w.tx.ExecContext(ctx, w.d.q(`UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?`), oc.state, now.UnixMilli(), oc.id); err != nil {
+		return fmt.Errorf("store: close %q: %w", oc.id, err)
 	}
 	return nil
 }
@@ -267,38 +279,58 @@ func (s *Store) PendingConversations(ctx context.Context, limit int) ([]*Convers
 	return out, rows.Err()
 }
 
-// PutInspection stores the full inspection of a closed conversation's
-// content hash, replacing its findings, unless the conversation changed or
-// opened again meanwhile (then it reports false: the newer content will be
-// inspected in its turn). a is what the across-conversation analyzers keep
-// of it (nil: nothing).
-func (s *Store) PutInspection(ctx context.Context, id, hash string, r *Result, fs []Finding, a *Across, now time.Time) (bool, error) {
-	stored := false
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var cur, state, done string
-		err := tx.QueryRowContext(ctx, s.d.q(`SELECT content_hash, state, inspected_hash FROM conversations WHERE id = ?`), id).Scan(&cur, &state, &done)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil // deleted meanwhile (retention)
-		}
+// Inspection is one full inspection to store with PutInspections.
+type Inspection struct {
+	ID, Hash string // the conversation and the content inspected
+	Result   *Result
+	Findings []Finding
+	Across   *Across
+}
+
+// PutInspections stores full inspections of closed conversations in one
+// transaction (one commit, so one sync to disk, for the batch), each
+// replacing its conversation's findings, unless the conversation changed
+// or opened again meanwhile: stored[i] is false then (the newer content
+// will be inspected in its turn) or when it was deleted meanwhile.
+func (s *Store) PutInspections(ctx context.Context, ins []Inspection, now time.Time) (stored []bool, err error) {
+	stored = make([]bool, len(ins))
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		clear(stored)
+		cur, err := tx.PrepareContext(ctx, s.d.q(`SELECT content_hash, state, inspected_hash FROM conversations WHERE id = ?`))
 		if err != nil {
-			return fmt.Errorf("store: put inspection %q: %w", id, err)
+			return fmt.Errorf("store: prepare: %w", err)
 		}
-		if cur != hash || state != StateClosed || done == hash {
-			return nil
-		}
+		defer cur.Close()
 		w, err := s.newConvWriter(ctx, tx)
 		if err != nil {
 			return err
 		}
 		defer w.close()
-		if err := w.putResult(ctx, id, hash, r, fs, now, true); err != nil {
-			return err
+		for i := range ins {
+			in := &ins[i]
+			var hash, state, done string
+			err := cur.QueryRowContext(ctx, in.ID).Scan(&hash, &state, &done)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // deleted meanwhile (retention)
+			}
+			if err != nil {
+				return fmt.Errorf("store: put inspection %q: %w", in.ID, err)
+			}
+			if hash != in.Hash || state != StateClosed || done == in.Hash {
+				continue
+			}
+			if err := w.putResult(ctx, in.ID, in.Hash, in.Result, in.Findings, now, true); err != nil {
+				return err
+			}
+			if err := s.putAcross(ctx, tx, in.ID, in.Across, true); err != nil {
+				return err
+			}
+			stored[i] = true
 		}
-		if err := s.putAcross(ctx, tx, id, a, true); err != nil {
-			return err
-		}
-		stored = true
 		return nil
 	})
-	return stored, err
+	if err != nil {
+		return nil, err
+	}
+	return stored, nil
 }

@@ -40,12 +40,12 @@ type jsonMessage struct {
 type jsonlReader struct {
 	lr    *lineReader
 	opts  *Options
-	ids   map[string]int // id → line, to report duplicates within a file
+	ids   *idWindow // recent ids → line, to report duplicates within a file
 	order orderCheck
 }
 
 func newJSONLReader(lr *lineReader, opts *Options) *jsonlReader {
-	return &jsonlReader{lr: lr, opts: opts, ids: map[string]int{}, order: orderCheck{sort: opts.SortByTime}}
+	return &jsonlReader{lr: lr, opts: opts, ids: newIDWindow(maxRememberedIDs), order: orderCheck{sort: opts.SortByTime}}
 }
 
 // Ready reports whether Next can return without waiting for input (the
@@ -75,11 +75,11 @@ func (r *jsonlReader) Next() (*conversation.Conversation, error) {
 			return nil, &RecordError{File: r.lr.name, Line: r.lr.n, Field: "messages[" + strconv.Itoa(i) + "].at",
 				Msg: msg, Raw: append([]byte(nil), line...)}
 		}
-		if prev, dup := r.ids[c.ID]; dup {
+		if prev, dup := r.ids.seen(c.ID); dup {
 			return nil, &RecordError{File: r.lr.name, Line: r.lr.n, Field: "id",
 				Msg: fmt.Sprintf("duplicate id %q (first on line %d)", c.ID, prev), Raw: append([]byte(nil), line...)}
 		}
-		r.ids[c.ID] = r.lr.n
+		r.ids.add(c.ID, r.lr.n)
 		c.Source = r.lr.name + ":" + strconv.Itoa(r.lr.n)
 		return c, nil
 	}

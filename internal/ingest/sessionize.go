@@ -14,19 +14,21 @@ import (
 //
 // Output keeps input order: a conversation is released once every
 // conversation opened before it is closed. Conversations close at the end of
-// the input, or (when rows carry times) when the newest row seen is more
-// than a gap after their last message, which keeps memory bounded on
-// time-ordered exports.
+// the input, (when rows carry times) when the newest row seen is more than a
+// gap after their last message, and (when they have no times) when no row
+// of theirs came in the last idleRows rows. That keeps memory bounded: an
+// export without a time column no longer holds every conversation open to
+// the end (a 45 MB CSV took 1.45 GB).
 type sessionizer struct {
 	gap    time.Duration
 	byID   bool
 	open   map[string]*openConv
 	order  []*openConv // open and closed-but-unreleased, in order of opening
 	out    []result
-	closed map[string]int // released id → its first line, to catch late rows
+	closed *idWindow      // recently closed ids → their first line, to catch late rows
 	seq    map[string]int // customer → sessions cut so far
 	cur    time.Time      // the latest row's time: where the input is now
-	rows   int
+	rows   int            // rows added so far
 	times  orderCheck
 	name   string // file name, for time-order errors
 }
@@ -41,11 +43,21 @@ type openConv struct {
 	last   time.Time
 	err    *RecordError
 	raw    []byte
+	row    int // s.rows when its last row came
 	closed bool
 }
 
+// idleRows is how many rows may pass without one of an untimed
+// conversation before it is closed. Exports list a conversation's rows
+// together or interleaved with the few chats open at the same time, far
+// closer than this; a row that comes later anyway is reported as a
+// conversation continued after it was closed (with ids) or starts a new
+// session of its customer (without). It bounds what an untimed export
+// holds in memory to about this many rows.
+const idleRows = 50_000
+
 func newSessionizer(name string, gap time.Duration, byID, sortByTime bool) *sessionizer {
-	return &sessionizer{name: name, gap: gap, byID: byID, open: map[string]*openConv{}, closed: map[string]int{}, seq: map[string]int{},
+	return &sessionizer{name: name, gap: gap, byID: byID, open: map[string]*openConv{}, closed: newIDWindow(maxRememberedIDs), seq: map[string]int{},
 		times: orderCheck{sort: sortByTime}}
 }
 
@@ -62,7 +74,7 @@ func (s *sessionizer) add(key string, line int, raw []byte, m conversation.Messa
 		oc = nil
 	}
 	if oc == nil {
-		if first, done := s.closed[key]; done && s.byID {
+		if first, done := s.closed.seen(key); done && s.byID {
 			s.reject(&RecordError{File: "", Line: line, Field: "id", Raw: raw,
 				Msg: fmt.Sprintf("conversation %q continues after it was closed (it began on line %d); sort the export by conversation or raise the gap", key, first)})
 			return
@@ -92,6 +104,7 @@ func (s *sessionizer) add(key string, line int, raw []byte, m conversation.Messa
 		}
 	}
 	oc.lines = append(oc.lines, line)
+	oc.row = s.rows
 	if sku != "" && !contains(oc.c.SKUs, sku) {
 		oc.c.SKUs = append(oc.c.SKUs, sku)
 	}
@@ -121,7 +134,7 @@ func (s *sessionizer) reject(e *RecordError) {
 func (s *sessionizer) rejectIn(key string, e *RecordError) {
 	oc := s.open[key]
 	if oc == nil && s.byID && key != "" {
-		if _, done := s.closed[key]; !done {
+		if _, done := s.closed.seen(key); !done {
 			oc = &openConv{key: key, c: &conversation.Conversation{ID: key}, first: e.Line}
 			s.open[key] = oc
 			s.order = append(s.order, oc)
@@ -141,12 +154,16 @@ func (s *sessionizer) rejectIn(key string, e *RecordError) {
 // input is now: whose last message is a gap before the latest row's time
 // (a time-ordered export) or whose first message is a gap after it (a
 // newest-first one).
+// Conversations without times close after idleRows rows without a row of
+// theirs.
 func (s *sessionizer) closeIdle() {
-	if s.cur.IsZero() {
-		return
-	}
 	for _, oc := range s.open {
-		if !oc.last.IsZero() && (s.cur.Sub(oc.last) > s.gap || oc.min.Sub(s.cur) > s.gap) {
+		switch {
+		case oc.last.IsZero():
+			if s.rows-oc.row > idleRows {
+				s.close(oc)
+			}
+		case !s.cur.IsZero() && (s.cur.Sub(oc.last) > s.gap || oc.min.Sub(s.cur) > s.gap):
 			s.close(oc)
 		}
 	}
@@ -163,7 +180,7 @@ func (s *sessionizer) close(oc *openConv) {
 	oc.closed = true
 	delete(s.open, oc.key)
 	if s.byID {
-		s.closed[oc.key] = oc.first
+		s.closed.add(oc.key, oc.first)
 	}
 }
 

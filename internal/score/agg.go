@@ -32,8 +32,7 @@ type Group struct {
 	slow          int
 	winRounds     int
 	win3          int
-	custDay       map[string]bool // customer|day → replied OK so far
-	received      map[string]bool // customer|day that got a human reply
+	custDays      custDays // customer|day → replied in time so far, got a human reply
 	custMsgs      int
 	agentMsgs     int
 	long          int
@@ -54,7 +53,7 @@ type Group struct {
 }
 
 func newGroup(key string) *Group {
-	return &Group{Key: key, custDay: map[string]bool{}, received: map[string]bool{}, codes: map[string]int{}}
+	return &Group{Key: key, codes: map[string]int{}}
 }
 
 // share is the part of a record a group receives: all of it, or (for an
@@ -71,10 +70,7 @@ func (g *Group) add(r *Record, s share) {
 	k := &r.KPI
 	c := r.Conv
 	g.conversations++
-	cust := s.custID + "|" + k.Day
-	if _, ok := g.custDay[cust]; !ok {
-		g.custDay[cust] = true
-	}
+	var flags uint8 // of the customer-day
 	answeredBy := false
 	humanReply := false
 	for i, rd := range k.rounds {
@@ -85,7 +81,7 @@ func (g *Group) add(r *Record, s share) {
 		}
 		g.rounds++
 		if !rd.answered {
-			g.custDay[cust] = false
+			flags |= cdLate
 		} else {
 			answeredBy = true
 		}
@@ -97,7 +93,7 @@ func (g *Group) add(r *Record, s share) {
 				g.slow++
 			}
 			if rd.wait.Seconds() > k.within.Seconds() {
-				g.custDay[cust] = false
+				flags |= cdLate
 			}
 			if i == 0 {
 				g.firstSum += rd.wait.Seconds()
@@ -113,8 +109,9 @@ func (g *Group) add(r *Record, s share) {
 		}
 	}
 	if answeredBy {
-		g.received[cust] = true
+		flags |= cdReceived
 	}
+	g.custDays.mark(s.custID, k.Day, flags)
 	if s.whole || s.main {
 		g.owned++
 		// No human reply: the customer wrote and no round was answered by an
@@ -248,7 +245,7 @@ func mean(sum float64, n int) *float64 {
 // KPIs computes the group's figures.
 func (g *Group) KPIs() KPIs {
 	k := KPIs{Key: g.Key, Conversations: g.conversations, FirstResponseN: g.firstN, NoHumanReply: g.noHuman,
-		Rounds: g.rounds, SlowRounds: g.slow, Consulted: len(g.custDay), Received: len(g.received),
+		Rounds: g.rounds, SlowRounds: g.slow,
 		LongConversations: g.long, Rated: g.rated, Fatal: g.fatal, FindingShare: map[string]float64{},
 		ResponseN: g.respN, WindowRounds: g.winRounds, OrderKnown: g.orderKnown, Scored: g.owned, EmotionMessages: g.emoMsgs}
 	k.FirstResponseS = mean(g.firstSum, g.firstN)
@@ -256,13 +253,9 @@ func (g *Group) KPIs() KPIs {
 	k.MeanResponseS = mean(g.respSum, g.respN)
 	k.ResponseP50S, k.ResponseP90S = g.respHist.quantile(0.5), g.respHist.quantile(0.9)
 	k.ResponseRate3m = ratio(g.win3, g.winRounds)
-	ok := 0
-	for _, v := range g.custDay {
-		if v {
-			ok++
-		}
-	}
-	k.ReplyRate = ratio(ok, len(g.custDay))
+	var ok int
+	k.Consulted, ok, k.Received = g.custDays.counts()
+	k.ReplyRate = ratio(ok, k.Consulted)
 	k.AnswerRatio = ratio(g.agentMsgs, g.custMsgs)
 	k.Satisfaction = ratio(g.satisfied, g.rated)
 	k.ConversionRate = ratio(g.ordered, g.orderKnown)

@@ -133,3 +133,27 @@ func postBytes(ctx context.Context, client *http.Client, url string, data []byte
 	}
 	return resp.StatusCode, answer, nil
 }
+
+// robotAnswer reads a chat robot's JSON answer: its error code under
+// codeKey ("errcode" for DingTalk and WeCom, "code" for Feishu) and its
+// message under msgKey. Code 0 is success; the codes in limited mean "too
+// many messages" and are retried after the platform's window; -1 (busy)
+// is retried; any other code is final.
+func robotAnswer(status int, answer []byte, codeKey, msgKey string, limited ...int) error {
+	var r map[string]json.RawMessage
+	if err := json.Unmarshal(answer, &r); err != nil {
+		return &SendError{Retryable: true, Status: status, Msg: "unreadable answer: " + string(answer)}
+	}
+	var code int
+	var msg string
+	json.Unmarshal(r[codeKey], &code)
+	json.Unmarshal(r[msgKey], &msg)
+	if code == 0 {
+		return nil
+	}
+	isLimit := false
+	for _, l := range limited {
+		isLimit = isLimit || code == l
+	}
+	return &SendError{Retryable: isLimit || code == -1, RateLimited: isLimit, Status: status, Code: code, Msg: msg}
+}

@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -56,18 +55,7 @@ func (d *DingTalk) Send(ctx context.Context, m Message) (string, error) {
 	if err != nil {
 		return string(answer), err
 	}
-	var r struct {
-		ErrCode int    `json:"errcode"`
-		ErrMsg  string `json:"errmsg"`
-	}
-	if err := json.Unmarshal(answer, &r); err != nil {
-		return string(answer), &SendError{Retryable: true, Status: status, Msg: "unreadable answer: " + string(answer)}
-	}
-	if r.ErrCode != 0 {
-		return string(answer), &SendError{Retryable: r.ErrCode == dingTalkTooFast || r.ErrCode == -1,
-			RateLimited: r.ErrCode == dingTalkTooFast, Status: status, Code: r.ErrCode, Msg: r.ErrMsg}
-	}
-	return string(answer), nil
+	return string(answer), robotAnswer(status, answer, "errcode", "errmsg", dingTalkTooFast)
 }
 
 func now(f func() time.Time) time.Time {

@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -53,18 +52,7 @@ func (f *Feishu) Send(ctx context.Context, m Message) (string, error) {
 	if err != nil {
 		return string(answer), err
 	}
-	var r struct {
-		Code int    `json:"code"`
-		Msg  string `json:"msg"`
-	}
-	if err := json.Unmarshal(answer, &r); err != nil {
-		return string(answer), &SendError{Retryable: true, Status: status, Msg: "unreadable answer: " + string(answer)}
-	}
-	if r.Code != 0 {
-		limited := r.Code == feishuTooMany || r.Code == feishuRateLimit
-		return string(answer), &SendError{Retryable: limited, RateLimited: limited, Status: status, Code: r.Code, Msg: r.Msg}
-	}
-	return string(answer), nil
+	return string(answer), robotAnswer(status, answer, "code", "msg", feishuTooMany, feishuRateLimit)
 }
 
 // feishuLines turns the markdown body into Feishu post paragraphs: a

@@ -2,7 +2,6 @@ package alert
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 )
 
@@ -31,16 +30,5 @@ func (w *WeCom) Send(ctx context.Context, m Message) (string, error) {
 	if err != nil {
 		return string(answer), err
 	}
-	var r struct {
-		ErrCode int    `json:"errcode"`
-		ErrMsg  string `json:"errmsg"`
-	}
-	if err := json.Unmarshal(answer, &r); err != nil {
-		return string(answer), &SendError{Retryable: true, Status: status, Msg: "unreadable answer: " + string(answer)}
-	}
-	if r.ErrCode != 0 {
-		return string(answer), &SendError{Retryable: r.ErrCode == weComTooFast || r.ErrCode == -1,
-			RateLimited: r.ErrCode == weComTooFast, Status: status, Code: r.ErrCode, Msg: r.ErrMsg}
-	}
-	return string(answer), nil
+	return string(answer), robotAnswer(status, answer, "errcode", "errmsg", weComTooFast)
 }

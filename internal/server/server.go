@@ -89,7 +89,7 @@ func New(o Options) (*Server, error) {
 	if s.cross, err = newCrossState(o); err != nil {
 		return nil, err
 	}
-	if s.web, err = newWeb(o.Config.Lang); err != nil {
+	if s.web, err = newWeb(o.Config.Lang, o.Scan.Location); err != nil {
 		return nil, err
 	}
 	var patterns []string

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"fullqa/internal/codebook"
 	"fullqa/internal/store"
@@ -37,7 +38,7 @@ type web struct {
 }
 
 // newWeb parses every page with the layout and checks its words.
-func newWeb(defaultLang string) (*web, error) {
+func newWeb(defaultLang string, loc *time.Location) (*web, error) {
 	lang, err := codebook.ParseLang(defaultLang)
 	if err != nil {
 		return nil, fmt.Errorf("server: dashboard: %w", err)
@@ -68,7 +69,7 @@ func newWeb(defaultLang string) (*web, error) {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).Funcs(webFuncs()).Parse(string(layout))
+		t, err := template.New(name).Funcs(webFuncs(loc)).Parse(string(layout))
 		if err == nil {
 			t, err = t.Parse(string(src))
 		}

@@ -43,12 +43,19 @@ func (s *Server) webRoutes() []route {
 		{"POST /login", false, s.postLogin},
 		{"POST /logout", true, s.postLogout},
 		{"GET /lang/{lang}", false, s.getLang},
+		{"GET /overview", true, s.getOverview},
 		{"GET /findings", true, s.getFindingsPage},
 		{"GET /conversations/{id}", true, s.getConversationPage},
 		{"POST /conversations/{id}/review", true, s.postReview},
 		{"POST /findings/{id}/dispute", true, s.postDispute},
 		{"GET /disputes", true, s.getDisputes},
 		{"POST /disputes/{id}/ruling", true, s.postRuling},
+		{"GET /agents/{agent}", true, s.getAgentPage},
+		{"GET /vendors/{vendor}", true, s.getVendorPage},
+		{"GET /review", true, s.getReviewQueue},
+		{"POST /review/queue", true, s.postReviewQueue},
+		{"GET /calibration", true, s.getCalibration},
+		{"GET /export/labels.jsonl", true, s.getLabelsExport},
 	}
 }
 
@@ -102,7 +109,7 @@ func (s *Server) session(h http.HandlerFunc) http.Handler {
 }
 
 func (s *Server) webHome(w http.ResponseWriter, r *http.Request) {
-	http.Redirect(w, r, "/findings", http.StatusSeeOther)
+	http.Redirect(w, r, "/overview", http.StatusSeeOther)
 }
 
 // loginData is the sign-in page.
@@ -156,7 +163,7 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Path: "/login", MaxAge: -1})
 	next := d.Next
 	if next == "" {
-		next = "/findings"
+		next = "/overview"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -182,7 +189,7 @@ func (s *Server) getLang(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
 	back := localPath(r.URL.Query().Get("back"))
 	if back == "" {
-		back = "/findings"
+		back = "/overview"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }

@@ -75,7 +75,7 @@ func (e *testEnv) signIn(name string) *browser {
 	b := e.newBrowser()
 	b.get("/login")
 	code, _, h := b.post("/login", url.Values{"name": {name}, "password": {"pw-" + name + "-secret"}})
-	if code != http.StatusSeeOther || h.Get("Location") != "/findings" {
+	if code != http.StatusSeeOther || h.Get("Location") != "/overview" {
 		e.t.Fatalf("sign in as %s: %d to %q", name, code, h.Get("Location"))
 	}
 	b.get("/findings")

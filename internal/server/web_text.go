@@ -2,7 +2,10 @@ package server
 
 import (
 	"html/template"
+	"math"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // uiTexts is the dashboard's own words, {Chinese, English}. Names of
@@ -49,6 +52,43 @@ func uiTexts() map[string][2]string {
 		"rs_upheld": {"申诉驳回", "upheld"},
 		"filter":    {"筛选", "Filter"}, "time": {"时间", "Time"}, "no_findings": {"没有符合条件的发现。", "No findings match."},
 		"next_page": {"下一页", "Next page"}, "filed_by": {"申诉人", "Filed by"}, "state": {"状态", "State"}, "none": {"无", "None"},
+		// overview, agent and vendor pages
+		"data_span": {"数据范围", "Data from"}, "score_distribution": {"得分分布", "Score distribution"},
+		"contracts": {"合同指标（本期）", "Contract targets (period)"}, "period": {"期间", "Period"}, "target": {"目标", "Target"},
+		"actual": {"实际", "Actual"}, "gap": {"差距", "Gap"},
+		"st_met": {"达标", "met"}, "st_missed": {"未达标", "missed"}, "st_too_few": {"样本不足", "too few"},
+		"st_no_data": {"无数据", "no data"}, "st_no_conversations": {"本期无数据", "no conversations"},
+		"no_contracts":     {"未配置外包合同指标（score.contracts）。", "No vendor contracts configured (score.contracts)."},
+		"findings_by_code": {"问题类型分布与趋势", "Findings by code, with trend"}, "count": {"数量", "Count"},
+		"trend": {"每日趋势", "Daily trend"}, "precision": {"复核准确率", "Reviewed precision"},
+		"confirmed": {"复核确认", "confirmed"}, "not_reviewed": {"未复核", "not reviewed"},
+		"promises_due": {"到期承诺", "Promises due"}, "due": {"到期", "Due"}, "promise": {"承诺", "Promise"},
+		"pending": {"待处理", "pending"}, "bursts": {"突发话题（近7天）", "Bursts (last 7 days)"}, "topic": {"话题", "Topic"},
+		"window": {"时间窗", "Window"}, "expected": {"预期", "Expected"},
+		"bursts_qa_only": {"突发话题统计所有外包商，仅质检可见。", "Bursts count every vendor: QA users only."},
+		"vendors":        {"外包商", "Vendors"}, "score_trend": {"平均分趋势", "Mean score by day"},
+		"rate_trend": {"响应率趋势", "Response rates by day"}, "contract_by_day": {"合同指标（逐日）", "Contract targets by day"},
+		"weakest_items": {"最弱评分项（含示例）", "Weakest items, with examples"}, "points_lost": {"扣分", "Points lost"},
+		"examples": {"示例", "Examples"}, "agents": {"客服", "Agents"}, "by_day": {"逐日指标", "KPIs by day"}, "day": {"日期", "Day"},
+		"lowest_first": {"低分在前", "lowest score first"}, "agent_page": {"客服详情", "Agent"}, "vendor_page": {"外包商详情", "Vendor"},
+		// review queue and calibration
+		"queue_built": {"已分配复核任务", "Assignments made"}, "my_queue": {"我的待复核", "My queue"}, "reason": {"入选原因", "Reason"},
+		"batch": {"批次", "Batch"}, "reason_risk": {"高风险", "risk"}, "reason_random": {"随机抽检", "random"},
+		"queue_empty": {"没有待复核的会话。", "Nothing waiting for you."}, "build_queue": {"生成复核队列", "Build a review queue"},
+		"sample_n": {"抽样数", "Conversations"}, "random_share": {"随机比例", "Random share"}, "reviewers": {"复核员", "Reviewers"},
+		"mode": {"分配方式", "Assignment"}, "mode_split": {"轮流分给所选复核员", "split among the reviewers"},
+		"mode_calibrate":  {"校准：每条都分给每位复核员", "calibration: every conversation to each reviewer"},
+		"build":           {"生成并分配", "Build and assign"},
+		"queue_help":      {"与 fullqa sample 相同：先按风险（最严重问题、低分、问题多）轮流覆盖每位客服，再加随机样本用于校准。", "As fullqa sample: riskiest first (worst severity, lowest score, most findings) spread over agents, plus a random share for calibration."},
+		"all_assignments": {"全部分配", "All assignments"}, "done": {"已完成", "done"},
+		"export_labels":     {"导出复核标注 (JSONL)", "Export verdicts as labels (JSONL)"},
+		"export_help":       {"格式同 internal/eval/testdata（LABELLING.md 的键），可用 fullqa eval 评测。", "In the internal/eval/testdata format (LABELLING.md keys), for fullqa eval."},
+		"precision_by_code": {"各问题类型的复核准确率与一致性", "Precision and agreement per code"},
+		"reviewed_share":    {"已复核", "Reviewed"}, "multi_reviewed": {"多人复核", "Multi-reviewed"},
+		"agreement": {"复核员一致率", "Reviewer agreement"}, "pairs": {"对", "pairs"},
+		"no_verdicts": {"还没有复核结论。", "No verdicts yet."},
+		"bad_n":       {"抽样数应为 1–5000。", "Conversations: 1 to 5000."}, "bad_random": {"随机比例应在 0–1 之间。", "Random share: 0 to 1."},
+		"bad_reviewers": {"请至少选择一位复核员。", "Choose at least one reviewer."},
 		// errors
 		"dispute_needs_comment": {"申诉必须填写理由。", "A dispute needs a comment."},
 		"ruling_needs_decision": {"请选择成立或驳回。", "Choose accept or reject."},
@@ -66,9 +106,25 @@ func (p *page) Msg(key string) string {
 }
 
 // webFuncs are the template functions: small, pure helpers.
-func webFuncs() template.FuncMap {
+func webFuncs(loc *time.Location) template.FuncMap {
 	return template.FuncMap{
 		"list": func(xs ...string) []string { return xs },
 		"join": strings.Join,
+		"add":  func(a, b int) int { return a + b },
+		"fmtTime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(loc).Format("2006-01-02 15:04")
+		},
+		"share": func(v float64) string {
+			if v < 0 {
+				return "—"
+			}
+			return strconv.FormatFloat(math.Round(v*1000)/10, 'f', -1, 64) + "%"
+		},
+		"kpiFmt":  func(kpi string, v float64) string { return fmtTarget(kpi, &v) },
+		"kpiFmtP": fmtTarget,
+		"kpi":     kpiValue,
 	}
 }

@@ -130,6 +130,14 @@ func (s *Server) crossAll(ctx context.Context, convs []*conversation.Conversatio
 		doc := report.AppendJSONResult(nil, r)
 		res[i].result.Score, res[i].result.Fatal, res[i].result.Doc = r.Score, r.Fatal, doc[:len(doc)-1]
 		res[i].findings = store.NewFindings(c, r.Findings, store.SourceInspection, res[i].result.InspectedAt)
+		for k := range res[i].findings { // an unkept promise counts for the agent who made it
+			f := &res[i].findings[k]
+			if p, ok := f.Data["promise"].(map[string]any); ok && f.Code == "promise.unkept" {
+				if ag, _ := p["agent"].(string); ag != "" {
+					f.Agent = ag
+				}
+			}
+		}
 	}
 }
 

@@ -37,6 +37,9 @@ func TestCrossFindingsInService(t *testing.T) {
 		e.json("qa", "GET", "/api/v1/findings?code="+code, nil, 200, &ans)
 		for _, f := range ans.Findings {
 			got[code] = append(got[code], f.ConversationID)
+			if code == "promise.unkept" && f.Agent != "a-07" {
+				t.Errorf("%s: promise.unkept counts for %q, not the promise's agent a-07", f.ConversationID, f.Agent)
+			}
 			if code == "promise.unkept" && f.ConversationID == "e-2" {
 				p, _ := f.Data["promise"].(map[string]any)
 				if p["conversation"] != "e-1" || p["message"] != 1.0 {

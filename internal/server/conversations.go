@@ -34,7 +34,8 @@ func (s *Server) postConversations(w http.ResponseWriter, r *http.Request) {
 		bodyError(w, err)
 		return
 	}
-	rd, err := ingest.Open("body", lines, ingest.Options{Format: ingest.FormatJSONL, Location: s.o.Scan.Location, MaxLine: s.o.Serve.MaxRecordBytes})
+	rd, err := ingest.Open("body", lines, ingest.Options{Format: ingest.FormatJSONL, Location: s.o.Scan.Location, MaxLine: s.o.Serve.MaxRecordBytes,
+		SortByTime: s.o.Config.Ingest.SortByTime})
 	if err != nil {
 		bodyError(w, err)
 		return

@@ -125,13 +125,18 @@ func courierName(s string) string {
 	return strings.ToUpper(s)
 }
 
+// nodeBoundary are the characters that end a node's place name going
+// backwards ("一直在广州转运中心" names 广州).
+const nodeBoundary = "在到于的从经至了已是被个"
+
 // hanBefore returns up to n Han characters right before byte offset k of
-// s, or "" when there are fewer than two.
+// s, stopping at a boundary character, or "" when there are fewer than
+// two.
 func hanBefore(s string, k, n int) string {
 	i, got := k, 0
 	for i > 0 && got < n {
 		r, size := utf8.DecodeLastRuneInString(s[:i])
-		if !unicode.Is(unicode.Han, r) {
+		if !unicode.Is(unicode.Han, r) || strings.ContainsRune(nodeBoundary, r) {
 			break
 		}
 		i -= size

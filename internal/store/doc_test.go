@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 )
@@ -51,4 +52,38 @@ func TestEncodeConversationIsEncodingJSON(t *testing.T) {
 			t.Errorf("round trip\n%s\n%s", again, got)
 		}
 	}
+}
+
+// FuzzConversationRoundTrip: a conversation of any texts encodes to valid
+// JSON that decodes to the same conversation.
+func FuzzConversationRoundTrip(f *testing.F) {
+	f.Add("c1", "在吗", "a-1", int64(1762000000), "v1")
+	f.Add("c\"<&>", "tab\t\u2028\x00", "", int64(0), "")
+	f.Fuzz(func(t *testing.T, id, text, agent string, at int64, vendor string) {
+		if !utf8.ValidString(id) || !utf8.ValidString(text) || !utf8.ValidString(agent) || !utf8.ValidString(vendor) {
+			t.Skip("invalid UTF-8 never reaches the store: ingest rejects it")
+		}
+		c := &conversation.Conversation{ID: id, Vendor: vendor, Messages: []conversation.Message{
+			{Role: conversation.RoleCustomer, Text: text},
+			{Role: conversation.RoleAgent, Text: text + text, Agent: agent},
+		}}
+		if at != 0 {
+			c.Messages[0].At = time.Unix(at%(1<<34), 0).In(time.FixedZone("", 8*3600))
+		}
+		doc, err := EncodeConversation(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !json.Valid(doc) {
+			t.Fatalf("invalid JSON: %q", doc)
+		}
+		back, err := DecodeConversation(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, _ := EncodeConversation(back)
+		if !bytes.Equal(doc, again) {
+			t.Fatalf("round trip:\n%s\n%s", doc, again)
+		}
+	})
 }

@@ -22,6 +22,8 @@ for f in FuzzJSONL FuzzJDDC FuzzCSV FuzzTWCS; do
 	echo "== fuzzing ingest $f for 1m"
 	go test ./internal/ingest/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
+echo "== detectors' CPU time at 8x the input (catches loops the work count does not see)"
+FULLQA_SCALING_CPU=1 go test ./internal/detect/ -run '^TestDetectorsCPUScale$' -count=1 -timeout 0
 echo "== fuzzing the normalizer and matcher for 1m each"
 go test ./internal/text/ -run '^$' -fuzz '^FuzzNormalize$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzMatcher$' -fuzztime 1m -timeout 0

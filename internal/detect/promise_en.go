@@ -273,17 +273,18 @@ func offersSum(gap, verb []enWord) bool {
 	return false
 }
 
-// conditionBefore reports whether a clause opens with a condition word
-// ("after payment has been submitted", "once it has been processed"): what
-// it says is the general rule, not a step taken.
-func conditionBefore(toks []enWord) bool {
-	for _, t := range toks {
+// firstCondition returns where the first condition word of a clause
+// stands, or -1: a passive step after one ("after payment has been
+// submitted", "once it has been processed") states the general rule, not a
+// step taken.
+func firstCondition(toks []enWord) int {
+	for k, t := range toks {
 		switch t.w {
 		case "after", "once", "when", "if", "until", "before", "unless":
-			return true
+			return k
 		}
 	}
-	return false
+	return -1
 }
 
 // handedOn reports whether a past participle in the passive names a step
@@ -347,6 +348,10 @@ func (e *englishPromises) commitment(sent [][]enWord) (verb, object string, ok, 
 		if e.requests.match(toks) > 0 {
 			return "", "", false, true
 		}
+		// Where the clause's first condition word stands, found once:
+		// asking conditionBefore at every word cost the square of the
+		// clause (a long run of "8+128 512GB+12GB" took seconds).
+		cond := firstCondition(toks)
 		actor := false
 		for a := range toks {
 			n := enActor(toks[a:])
@@ -371,7 +376,7 @@ func (e *englishPromises) commitment(sent [][]enWord) (verb, object string, ok, 
 					return joinWords(toks[a+2 : a+2+m]), joinWords(toks[a+2+m : min(len(toks), a+5+m)]), true, false
 				}
 				continue
-			case a > 0 && a+2 < len(toks) && toks[a-1].w != "you" && !conditionBefore(toks[:a]) &&
+			case a > 0 && a+2 < len(toks) && toks[a-1].w != "you" && !(cond >= 0 && cond < a) &&
 				(toks[a].w == "will" && toks[a+1].w == "be" || (toks[a].w == "has" || toks[a].w == "have") && toks[a+1].w == "been"):
 				// "Your feedback has been passed to the team", "… will
 				// be passed on": a step for this customer, said in the

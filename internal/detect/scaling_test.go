@@ -157,3 +157,48 @@ func TestHitReadsAreCounted(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkScaling times the whole engine (every detector and the
+// emotion model) on the scaling test's inputs at 1, 2, 4 and 8 times their
+// size: ns/op should double with the size. Times are for reading, not
+// asserting (TestDetectorsScaleLinearly asserts on counts).
+//
+//	go test -run xxx -bench Scaling ./internal/detect/
+func BenchmarkScaling(b *testing.B) {
+	model, err := classify.LoadEmotion()
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(b)), model)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, k := range []int{1, 2, 4, 8} {
+		long := &conversation.Conversation{ID: "s", Messages: []conversation.Message{
+			{Role: conversation.RoleCustomer, Text: "你好"},
+			{Role: conversation.RoleAgent, Text: strings.Repeat(strings.Join(scaleUnits, ""), 100*k)}}}
+		b.Run(fmt.Sprintf("message/x%d", k), func(b *testing.B) { benchInspect(b, eng, long) })
+	}
+	for _, k := range []int{1, 2, 4, 8} {
+		c := &conversation.Conversation{ID: "s"}
+		for range 1000 * k {
+			for _, block := range scaleShapes {
+				c.Messages = append(c.Messages, block...)
+			}
+		}
+		b.Run(fmt.Sprintf("conversation/x%d", k), func(b *testing.B) { benchInspect(b, eng, c) })
+	}
+}
+
+func benchInspect(b *testing.B, eng *Engine, c *conversation.Conversation) {
+	n := 0
+	for _, m := range c.Messages {
+		n += len(m.Text)
+	}
+	var s Scratch
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		eng.Inspect(c, &s)
+	}
+}

@@ -139,3 +139,20 @@ type Tag struct {
 	Name     string
 	Messages []int
 }
+
+// Raw is one record an importer has cut from its input but not yet
+// parsed. Importers that can hand out records this way let the scan parse
+// them on all its workers instead of on the one goroutine that reads.
+type Raw interface {
+	// Parse decodes the record; it may run on any goroutine, at the same
+	// time as other records' Parse. It returns the conversation to
+	// inspect, or nil when there is none (a bad record, or one a filter
+	// leaves out): Settle then says which.
+	Parse() *Conversation
+	// Settle runs after Parse, on one goroutine, record after record in
+	// input order: it applies the checks that span records (duplicate
+	// ids, time order across a file) and gives the record's outcome: its
+	// conversation, skip when a filter leaves it out, or the bad-record
+	// error the reader's Next would have returned.
+	Settle() (c *Conversation, skip bool, err error)
+}

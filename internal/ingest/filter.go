@@ -105,6 +105,66 @@ func (r *filteredReader) Next() (*conversation.Conversation, error) {
 	}
 }
 
+// rawReader is a Reader that can hand out records unparsed (see
+// conversation.Raw).
+type rawReader interface {
+	NextRaw() (conversation.Raw, error)
+}
+
+// NextRaw passes the wrapped reader's unparsed records on, with the filter
+// applied on the workers and the count of those it leaves out kept in
+// input order. A reader that cannot hand out records unparsed gives each
+// one parsed.
+func (r *filteredReader) NextRaw() (conversation.Raw, error) {
+	rr, ok := r.rd.(rawReader)
+	if !ok {
+		c, err := r.Next()
+		if err != nil {
+			return nil, err
+		}
+		return parsed{c}, nil
+	}
+	raw, err := rr.NextRaw()
+	if err != nil {
+		return nil, err
+	}
+	return &filteredRaw{Raw: raw, r: r}, nil
+}
+
+// filteredRaw is a record of a filtered reader: Parse leaves out a
+// conversation the filter does not match, Settle counts it once the
+// wrapped record's own checks have passed, as Next does.
+type filteredRaw struct {
+	conversation.Raw
+	r       *filteredReader
+	dropped bool
+}
+
+func (f *filteredRaw) Parse() *conversation.Conversation {
+	c := f.Raw.Parse()
+	if c != nil && !f.r.f.Match(c) {
+		f.dropped = true
+		return nil
+	}
+	return c
+}
+
+func (f *filteredRaw) Settle() (*conversation.Conversation, bool, error) {
+	c, skip, err := f.Raw.Settle()
+	if err == nil && !skip && f.dropped {
+		*f.r.skipped++
+		return nil, true, nil
+	}
+	return c, skip, err
+}
+
+// parsed is a conversation already parsed, as a conversation.Raw.
+type parsed struct{ c *conversation.Conversation }
+
+func (p parsed) Parse() *conversation.Conversation { return p.c }
+
+func (p parsed) Settle() (*conversation.Conversation, bool, error) { return p.c, false, nil }
+
 // Ready passes the wrapped reader's readiness on (see the scan's
 // streaming of stdin).
 func (r *filteredReader) Ready() bool {

@@ -53,6 +53,19 @@ func newJSONLReader(lr *lineReader, opts *Options) *jsonlReader {
 func (r *jsonlReader) Ready() bool { return r.lr.hasLine() }
 
 func (r *jsonlReader) Next() (*conversation.Conversation, error) {
+	p, err := r.NextRaw()
+	if err != nil {
+		return nil, err
+	}
+	p.Parse()
+	c, _, err := p.Settle()
+	return c, err
+}
+
+// NextRaw cuts the next record without parsing it: the scan parses on its
+// workers and settles in input order, so the one reading goroutine only
+// finds line ends. Next is NextRaw, Parse and Settle in a row.
+func (r *jsonlReader) NextRaw() (conversation.Raw, error) {
 	for {
 		line, err := r.lr.next()
 		var tl errLineTooLong
@@ -65,24 +78,59 @@ func (r *jsonlReader) Next() (*conversation.Conversation, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		c, ferr := parseJSONConversation(line, r.opts)
-		if ferr != nil {
-			ferr.File, ferr.Line = r.lr.name, r.lr.n
-			ferr.Raw = append([]byte(nil), line...)
-			return nil, ferr
-		}
-		if i, msg := r.order.apply(c); i >= 0 {
-			return nil, &RecordError{File: r.lr.name, Line: r.lr.n, Field: "messages[" + strconv.Itoa(i) + "].at",
-				Msg: msg, Raw: append([]byte(nil), line...)}
-		}
-		if prev, dup := r.ids.seen(c.ID); dup {
-			return nil, &RecordError{File: r.lr.name, Line: r.lr.n, Field: "id",
-				Msg: fmt.Sprintf("duplicate id %q (first on line %d)", c.ID, prev), Raw: append([]byte(nil), line...)}
-		}
-		r.ids.add(c.ID, r.lr.n)
-		c.Source = r.lr.name + ":" + strconv.Itoa(r.lr.n)
-		return c, nil
+		return &jsonlRecord{r: r, line: append([]byte(nil), line...), n: r.lr.n}, nil
 	}
+}
+
+// jsonlRecord is one line of a JSON Lines file on its way through
+// conversation.Raw: Parse fills c or err and the order facts, Settle
+// checks time order and duplicate ids against the records before it.
+type jsonlRecord struct {
+	r     *jsonlReader
+	line  []byte
+	n     int
+	c     *conversation.Conversation
+	err   *RecordError
+	order orderFacts
+}
+
+// Parse decodes the line and finds its order facts (or sorts its messages
+// by time); it touches no state of the reader.
+func (p *jsonlRecord) Parse() *conversation.Conversation {
+	c, ferr := parseJSONConversation(p.line, p.r.opts)
+	if ferr != nil {
+		ferr.File, ferr.Line, ferr.Raw = p.r.lr.name, p.n, p.line
+		p.err = ferr
+		return nil
+	}
+	c.Source = p.r.lr.name + ":" + strconv.Itoa(p.n)
+	p.c = c
+	var sorted bool
+	if p.order, sorted = p.r.order.facts(c); !sorted && p.order.bad >= 0 {
+		return nil // a bad record: Settle says why
+	}
+	return c
+}
+
+// Settle checks time order and the id against the records before this
+// one, in input order.
+func (p *jsonlRecord) Settle() (*conversation.Conversation, bool, error) {
+	if p.err != nil {
+		return nil, false, p.err
+	}
+	r, c := p.r, p.c
+	if !r.order.sort { // else Parse sorted the messages
+		if i, msg := r.order.note(c, p.order); i >= 0 {
+			return nil, false, &RecordError{File: r.lr.name, Line: p.n, Field: "messages[" + strconv.Itoa(i) + "].at",
+				Msg: msg, Raw: p.line}
+		}
+	}
+	if prev, dup := r.ids.seen(c.ID); dup {
+		return nil, false, &RecordError{File: r.lr.name, Line: p.n, Field: "id",
+			Msg: fmt.Sprintf("duplicate id %q (first on line %d)", c.ID, prev), Raw: p.line}
+	}
+	r.ids.add(c.ID, p.n)
+	return c, false, nil
 }
 
 // parseJSONConversation validates one record; the returned error lacks file

@@ -33,13 +33,32 @@ type orderCheck struct {
 // else the message's index and what is wrong, for the caller to wrap in
 // a RecordError with its file, line and field.
 func (o *orderCheck) apply(c *conversation.Conversation) (int, string) {
-	if o.sort {
-		sortByTime(c.Messages)
+	f, sorted := o.facts(c)
+	if sorted {
 		return -1, ""
 	}
+	return o.note(c, f)
+}
+
+// orderFacts is what the order check learns of one conversation on its
+// own: the first message out of order (-1 for none) and whether its
+// timestamps ever rise or fall. Working them out needs no state, so it
+// runs on the scan's workers; note then counts them in input order.
+type orderFacts struct {
+	bad          int
+	rises, falls bool
+}
+
+// facts sorts c's messages when asked (reporting sorted), else finds
+// c's order facts. It touches no state of o.
+func (o *orderCheck) facts(c *conversation.Conversation) (orderFacts, bool) {
+	if o.sort {
+		sortByTime(c.Messages)
+		return orderFacts{bad: -1}, true
+	}
 	msgs := c.Messages
-	bad, prev := -1, -1
-	rises, falls := false, false
+	f := orderFacts{bad: -1}
+	prev := -1
 	for i := range msgs {
 		if !msgs[i].HasTime() {
 			continue
@@ -48,16 +67,25 @@ func (o *orderCheck) apply(c *conversation.Conversation) (int, string) {
 			d := msgs[i].At.Sub(msgs[prev].At)
 			switch {
 			case d > 0:
-				rises = true
+				f.rises = true
 			case d < 0:
-				falls = true
+				f.falls = true
 			}
-			if d < -OrderTolerance && bad < 0 {
-				bad = i
+			if d < -OrderTolerance && f.bad < 0 {
+				f.bad = i
 			}
 		}
 		prev = i
 	}
+	return f, false
+}
+
+// note counts c's facts, in input order, and returns what apply does:
+// -1 and "" when c is in order, else the message's index and what is
+// wrong (the message counts the conversations seen so far).
+func (o *orderCheck) note(c *conversation.Conversation, f orderFacts) (int, string) {
+	msgs := c.Messages
+	bad, rises, falls := f.bad, f.rises, f.falls
 	if rises || falls {
 		o.timed++
 		if !rises {

@@ -33,6 +33,8 @@ type Result struct {
 	// Encoded is Options.Encode's output, when set. It lives in a buffer
 	// the pipeline reuses: it is valid only until the sink returns.
 	Encoded []byte
+
+	raw conversation.Raw // the record as cut, from a rawSource
 }
 
 // Source yields conversations; ingest.Reader satisfies it.
@@ -69,6 +71,14 @@ type Options struct {
 // conversations at a time.
 type readySource interface {
 	Ready() bool
+}
+
+// rawSource is implemented by sources that can hand out records before
+// parsing them (see conversation.Raw): the reading goroutine then only
+// cuts records, the workers parse them, and the sink's goroutine settles
+// them in input order, so parsing is no longer bound to one core.
+type rawSource interface {
+	NextRaw() (conversation.Raw, error)
 }
 
 // Defaults fills unset options.
@@ -135,11 +145,18 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 			return true
 		}
 		ready, _ := src.(readySource)
+		rs, _ := src.(rawSource)
 		for {
 			if ready != nil && len(cur.items) > 0 && !ready.Ready() && !send() {
 				return
 			}
-			c, err := src.Next()
+			var res Result
+			var err error
+			if rs != nil {
+				res.raw, err = rs.NextRaw()
+			} else {
+				res.Conv, err = src.Next()
+			}
 			if errors.Is(err, io.EOF) {
 				break
 			}
@@ -147,7 +164,8 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 				readErr = err
 				break
 			}
-			cur.items = append(cur.items, Result{Conv: c, Err: err})
+			res.Err = err
+			cur.items = append(cur.items, res)
 			if len(cur.items) == size && !send() {
 				return
 			}
@@ -170,7 +188,10 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 				}
 				for i := range b.items {
 					r := &b.items[i]
-					if r.Err == nil {
+					if r.raw != nil {
+						r.Conv = r.raw.Parse()
+					}
+					if r.Err == nil && r.Conv != nil {
 						// Cancellation is looked at inside each
 						// conversation too: one long chat must not keep
 						// a Ctrl-C waiting.
@@ -178,7 +199,7 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 							return
 						}
 					}
-					if r.Err == nil {
+					if r.Err == nil && r.Conv != nil {
 						if opts.Encode != nil {
 							start := len(b.buf)
 							b.buf = opts.Encode(b.buf, r)
@@ -208,7 +229,17 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 		sort.Slice(held, func(i, j int) bool { return held[i].seq < held[j].seq })
 		for sinkErr == nil && len(held) > 0 && held[0].seq == next {
 			for i := range held[0].items {
-				if err := sink(&held[0].items[i]); err != nil {
+				r := &held[0].items[i]
+				if r.raw != nil {
+					_, skip, err := r.raw.Settle()
+					r.raw = nil
+					if err != nil {
+						*r = Result{Err: err}
+					} else if skip {
+						continue
+					}
+				}
+				if err := sink(r); err != nil {
 					sinkErr = err
 					cancel()
 					break

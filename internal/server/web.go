@@ -130,7 +130,8 @@ func (p *page) Other() string {
 }
 
 // render executes a page into a buffer first, so a template error is a
-// clean 500 rather than half a page.
+// clean 500 rather than half a page. title is a UI word's key, or a text
+// already in the page's language.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) {
 	t := s.web.pages[name]
 	if t == nil {
@@ -138,7 +139,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	p := s.pageOf(r)
-	p.Title, p.D = p.T(title), d
+	p.Title, p.D = p.Msg(title), d
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, "layout", p); err != nil {
 		s.failPage(w, r, err)

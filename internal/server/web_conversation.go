@@ -195,7 +195,7 @@ func (s *Server) convView(r *http.Request, id string) (*convView, error) {
 		return nil, err
 	}
 	v.Messages = s.messageViews(conv, v.Findings, &doc)
-	v.Emotion = emotionChart(conv, &doc)
+	v.Emotion = emotionChart(conv, &doc, s.pageOf(r).T("negative_emotion"))
 	return v, nil
 }
 
@@ -289,7 +289,7 @@ func sevRank(s string) int {
 
 // emotionChart draws the customer's negative emotion, message by message
 // (0 calm … 1 angry), from the scan output's per-message emotions.
-func emotionChart(conv *conversation.Conversation, doc *webResult) template.HTML {
+func emotionChart(conv *conversation.Conversation, doc *webResult, name string) template.HTML {
 	if len(doc.Messages) != len(conv.Messages) {
 		return ""
 	}
@@ -309,7 +309,7 @@ func emotionChart(conv *conversation.Conversation, doc *webResult) template.HTML
 	if len(xs) == 0 {
 		return ""
 	}
-	return report.LineChart(xs, []report.Series{{Name: "negative emotion", Points: neg}}, 1, "")
+	return report.LineChart(xs, []report.Series{{Name: name, Points: neg}}, 1, "")
 }
 
 // fmtDay formats a time in the configured zone for tables.

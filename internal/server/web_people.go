@@ -213,7 +213,7 @@ func (s *Server) getAgentPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, "agent.view", agent, r.URL.RawQuery)
-	s.render(w, r, http.StatusOK, "people", "agent_page", v)
+	s.render(w, r, http.StatusOK, "people", s.pageOf(r).T("agent_page")+" · "+agent, v)
 }
 
 // getVendorPage shows one vendor: KPIs over time, its contract's targets
@@ -280,5 +280,5 @@ func (s *Server) getVendorPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, "vendor.view", vendor, r.URL.RawQuery)
-	s.render(w, r, http.StatusOK, "people", "vendor_page", v)
+	s.render(w, r, http.StatusOK, "people", s.pageOf(r).T("vendor_page")+" · "+vendor, v)
 }

@@ -39,7 +39,7 @@ func uiTexts() map[string][2]string {
 		"dispute_open":    {"申诉中", "disputed"}, "dispute_accepted": {"申诉成立", "dispute accepted"},
 		"dispute_rejected": {"申诉驳回", "dispute rejected"}, "dispute_all": {"全部", "all"},
 		"dispute_placeholder": {"申诉理由（必填）", "Why is this finding wrong? (required)"},
-		"file_dispute":        {"提交申诉", "File dispute"}, "ruling_comment": {"裁定说明", "Ruling comment"},
+		"file_dispute":        {"提交申诉", "File dispute"}, "dispute_this": {"对此发现申诉…", "Dispute this finding…"}, "negative_emotion": {"负面情绪", "negative emotion"}, "ruling_comment": {"裁定说明", "Ruling comment"},
 		"accept": {"申诉成立", "Accept"}, "reject": {"驳回", "Reject"},
 		"review": {"复核", "Review"}, "verdict": {"结论", "Verdict"}, "comment": {"备注", "Comment"},
 		"v_correct": {"正确", "correct"}, "v_wrong": {"误报", "wrong"}, "v_unsure": {"不确定", "unsure"}, "v_missed": {"漏报", "missed"},

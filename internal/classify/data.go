@@ -169,3 +169,31 @@ func loadAux(dataDir string) ([]review, error) {
 	}
 	return all, nil
 }
+
+// ussIDs returns the ids of the USS dialogues in file order, numbered as
+// loadUSS numbers them.
+func ussIDs(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open uss dialogues: %w", err)
+	}
+	defer f.Close()
+	var ids []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var d struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			return nil, fmt.Errorf("parse %s:%d: %w", filepath.Base(path), line, err)
+		}
+		ids = append(ids, d.ID)
+	}
+	return ids, sc.Err()
+}

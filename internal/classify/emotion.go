@@ -85,17 +85,24 @@ type Emotion struct {
 	tbl   *[nBuckets]uint64 // per bucket, the int16 weights of the classes packed low to high
 	scale float32           // weight = int16 value × scale
 	bias  [nClasses]float32
+	neg   *Linear // the learned negative-emotion scorer (negative.weights), nil if none
 }
 
 //go:embed emotion.weights
 var embeddedWeights []byte
 
-// LoadEmotion decodes the weights embedded in the binary. It is the only
+// LoadEmotion decodes the weights embedded in the binary, with the learned
+// negative-emotion scorer trained on top of them (see NegativeWeights). It is the only
 // model the product needs at run time; call it once and share the result.
 func LoadEmotion() (*Emotion, error) {
 	m, err := decodeEmotion(embeddedWeights)
 	if err != nil {
 		return nil, fmt.Errorf("load embedded emotion weights: %w", err)
+	}
+	if len(embeddedNegative) > 0 {
+		if m.neg, err = DecodeLinear(embeddedNegative); err != nil {
+			return nil, fmt.Errorf("load embedded negative-emotion weights: %w", err)
+		}
 	}
 	return m, nil
 }

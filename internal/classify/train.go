@@ -283,6 +283,10 @@ type cvResult struct {
 	raw     Metrics             // argmax of the out-of-fold logits
 	tuned   Metrics             // with offsets tuned on the other folds only
 	offsets [nClasses]float32   // offsets tuned on all out-of-fold logits, for the final model
+
+	models     []*floatModel       // the model of each fold, trained without it
+	foldOffset [][nClasses]float32 // the offsets of each fold, tuned on the other folds
+	dialogFold []int               // fold of every dialogue
 }
 
 // crossValidate trains cfg.Folds models, each on all dialogues but one fold's
@@ -300,7 +304,8 @@ func crossValidate(ctx context.Context, cfg trainConfig, rows []labelled, nDialo
 	for rank, d := range perm {
 		dialogFold[d] = rank % k
 	}
-	res := cvResult{oof: make([][nClasses]float32, len(rows)), fold: make([]int, len(rows))}
+	res := cvResult{oof: make([][nClasses]float32, len(rows)), fold: make([]int, len(rows)),
+		models: make([]*floatModel, k), foldOffset: make([][nClasses]float32, k), dialogFold: dialogFold}
 	for i, row := range rows {
 		res.fold[i] = dialogFold[row.dialog]
 	}
@@ -326,6 +331,7 @@ func crossValidate(ctx context.Context, cfg trainConfig, rows []labelled, nDialo
 				errs[f] = fmt.Errorf("fold %d: %w", f+1, err)
 				return
 			}
+			res.models[f] = m
 			for i := range rows {
 				if res.fold[i] == f {
 					res.oof[i] = m.logits(chat, i)
@@ -363,6 +369,7 @@ func crossValidate(ctx context.Context, cfg trainConfig, rows []labelled, nDialo
 				}
 			}
 			off := tuneOffsets(res.oof, truth, sel)
+			res.foldOffset[f] = off
 			for i := range rows {
 				if res.fold[i] == f {
 					pred[i] = argmax(res.oof[i], off)
@@ -508,4 +515,45 @@ func trainEmotion(ctx context.Context, cfg trainConfig, dataDir string, w io.Wri
 	}
 	log.Info("emotion weights written", "bytes", buf.Len(), "elapsed", rep.Elapsed.Round(time.Millisecond))
 	return rep, nil
+}
+
+// CrossFit is the emotion model retrained without each fold of the USS
+// dialogues, as the cross-validation trains it: a model for every fold,
+// and the fold of every dialogue id. A model trained on top of the emotion
+// model's scores (the learned negative-emotion scorer) must see, on the
+// dialogues the emotion model trained on, the scores of a model that did
+// not see them, or it learns to trust scores that are only that good on
+// their own training data.
+type CrossFit struct {
+	Models []*Emotion
+	FoldOf map[string]int // USS dialogue id → fold
+}
+
+// CrossFitEmotion runs the emotion model's cross-validation (the same
+// folds, seed and configuration as TrainEmotion) and keeps its models.
+func CrossFitEmotion(ctx context.Context, dataDir string, log *slog.Logger) (*CrossFit, error) {
+	cfg := defaultConfig()
+	rows, nDialogs, chat, extra, _, err := loadAll(dataDir, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("cross-fit emotion: %w", err)
+	}
+	ids, err := ussIDs(filepath.Join(dataDir, ussPath))
+	if err != nil {
+		return nil, fmt.Errorf("cross-fit emotion: %w", err)
+	}
+	if len(ids) != nDialogs {
+		return nil, fmt.Errorf("cross-fit emotion: %d ids for %d dialogues", len(ids), nDialogs)
+	}
+	cv, err := crossValidate(ctx, cfg, rows, nDialogs, chat, extra, log)
+	if err != nil {
+		return nil, fmt.Errorf("cross-fit emotion: %w", err)
+	}
+	out := &CrossFit{FoldOf: map[string]int{}}
+	for f, m := range cv.models {
+		out.Models = append(out.Models, quantise(m, cv.foldOffset[f]))
+	}
+	for d, id := range ids {
+		out.FoldOf[id] = cv.dialogFold[d]
+	}
+	return out, nil
 }

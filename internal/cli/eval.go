@@ -5,11 +5,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
 	"fullqa/internal/classify"
 	"fullqa/internal/config"
+	"fullqa/internal/detect"
 	"fullqa/internal/eval"
 )
 
@@ -113,16 +115,96 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		fmt.Fprint(env.Stdout, met.String())
 		return ExitOK
+	case "negative":
+		rep, err := trainNegative(ctx, cfg, *data, nil, env)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa: eval negative: %v\n", err)
+			return ExitError
+		}
+		fmt.Fprint(env.Stdout, rep.String())
+		if *show != "" {
+			fmt.Fprintf(env.Stdout, "\ndisagreements on %s:\n", *show)
+			for _, e := range rep.Errors[*show] {
+				fmt.Fprintln(env.Stdout, "  "+e)
+			}
+		}
+		return ExitOK
 	}
-	fmt.Fprintf(env.Stderr, "fullqa eval: unknown target %q (want detectors, knowledge or emotion)\n", what)
+	fmt.Fprintf(env.Stderr, "fullqa eval: unknown target %q (want detectors, knowledge, emotion or negative)\n", what)
 	return ExitUsage
 }
 
-// runTrain trains the emotion model from the shared data and writes the
-// weights file that is embedded into the binary at the next build.
+// trainNegative cross-validates the learned negative-emotion scorer on the
+// labelled JDDC and uss chats and, with w set, writes the final weights.
+// The emotion model's scores on a uss dialogue come from the emotion model
+// retrained without that dialogue's fold, as new chats would see it.
+func trainNegative(ctx context.Context, cfg config.Config, data string, w io.Writer, env Env) (*eval.NegativeReport, error) {
+	testdata := filepath.Join("internal", "eval", "testdata")
+	jl, err := eval.LoadLabels(filepath.Join(testdata, "jddc_dev_labels.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	ul, err := eval.LoadLabels(filepath.Join(testdata, "uss_labels.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	cf, err := classify.CrossFitEmotion(ctx, data, env.Log)
+	if err != nil {
+		return nil, err
+	}
+	shipped, err := classify.LoadEmotion()
+	if err != nil {
+		return nil, err
+	}
+	base, err := engineWith(cfg, shipped)
+	if err != nil {
+		return nil, err
+	}
+	folds := make([]*detect.Engine, len(cf.Models))
+	for f, m := range cf.Models {
+		if folds[f], err = engineWith(cfg, m); err != nil {
+			return nil, err
+		}
+	}
+	sets := []eval.NegativeSet{
+		{Name: "jddc", Src: eval.JDDC(filepath.Join(data, "jddc", "jddc_dev.tsv")), Labels: jl},
+		{Name: "uss", Src: eval.USS(filepath.Join(data, "uss_jddc", "valid_jddc.dialogs.jsonl")), Labels: ul},
+	}
+	return eval.TrainNegative(ctx, sets, func(id string) *detect.Engine {
+		if f, ok := cf.FoldOf[id]; ok {
+			return folds[f]
+		}
+		return base
+	}, w)
+}
+
+// runTrain trains a model from the shared data and writes the weights file
+// that is embedded into the binary at the next build: the emotion model,
+// or the learned negative-emotion scorer on top of it.
 func runTrain(ctx context.Context, args []string, env Env) int {
+	if len(args) > 0 && args[0] == "negative" {
+		fs := flag.NewFlagSet("train negative", flag.ContinueOnError)
+		fs.SetOutput(env.Stderr)
+		data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
+		out := fs.String("out", filepath.Join("internal", "classify", "negative.weights"), "weights file to write (embedded at the next build)")
+		if _, err := parseInterspersed(fs, args[1:]); err != nil {
+			return ExitUsage
+		}
+		var buf bytes.Buffer
+		rep, err := trainNegative(ctx, config.Default(), *data, &buf, env)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa: train negative: %v\n", err)
+			return ExitError
+		}
+		if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+			return ExitError
+		}
+		fmt.Fprintf(env.Stdout, "%s\nwrote %s (%d bytes); rebuild to embed it\n", rep, *out, buf.Len())
+		return ExitOK
+	}
 	if len(args) == 0 || args[0] != "emotion" {
-		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion [--data DIR] [--out FILE]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion|negative [--data DIR] [--out FILE]")
 		return ExitUsage
 	}
 	fs := flag.NewFlagSet("train emotion", flag.ContinueOnError)

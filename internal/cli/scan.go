@@ -400,3 +400,13 @@ func newEngine(cfg config.Config, spec string) (*detect.Engine, error) {
 	}
 	return detect.NewEngine(dets, emo)
 }
+
+// engineWith builds an engine of every detector with the given emotion
+// model, for training on top of a retrained one.
+func engineWith(cfg config.Config, emo detect.EmotionModel) (*detect.Engine, error) {
+	lex, err := cfg.Lists()
+	if err != nil {
+		return nil, err
+	}
+	return detect.NewEngine(detect.Registry(cfg.Detect, lex), emo)
+}

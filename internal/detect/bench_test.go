@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"fullqa/internal/classify"
 	"fullqa/internal/conversation"
 	"fullqa/internal/ingest"
 )
@@ -23,6 +24,12 @@ func BenchmarkResponseOnly(b *testing.B) {
 }
 
 func benchDetectors(b *testing.B, pick func([]Detector) []Detector) {
+	benchEngine(b, pick, nil)
+}
+
+// benchEngine inspects the JDDC dev chats one at a time with the picked
+// detectors and the emotion model emo (nil: none).
+func benchEngine(b *testing.B, pick func([]Detector) []Detector, emo EmotionModel) {
 	path := filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv")
 	var convs []*conversation.Conversation
 	err := ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJDDC}, func(c *conversation.Conversation) error {
@@ -35,7 +42,7 @@ func benchDetectors(b *testing.B, pick func([]Detector) []Detector) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	eng, err := NewEngine(pick(Registry(DefaultConfig(), testLexicon(b))), nil)
+	eng, err := NewEngine(pick(Registry(DefaultConfig(), testLexicon(b))), emo)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -44,5 +51,32 @@ func benchDetectors(b *testing.B, pick func([]Detector) []Detector) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		eng.Inspect(convs[i%len(convs)], &s)
+	}
+}
+
+// scoreOnly hides every method of an emotion model but scoring, so the
+// engine runs the rules without the learned negative-emotion scorer.
+type scoreOnly struct{ m EmotionModel }
+
+func (s scoreOnly) Score(text, prevAgent, prevCustomer string) (string, float32, float32) {
+	return s.m.Score(text, prevAgent, prevCustomer)
+}
+
+// BenchmarkEmotionLearned measures the emotion detector with the embedded
+// model over the JDDC dev chats, with the rules alone and with the learned
+// negative-emotion scorer, per conversation (allocations included: the
+// scorer must add none).
+func BenchmarkEmotionLearned(b *testing.B) {
+	m, err := classify.LoadEmotion()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		emo  EmotionModel
+	}{{"rules", scoreOnly{m}}, {"learned", m}} {
+		b.Run(tc.name, func(b *testing.B) {
+			benchEngine(b, func(all []Detector) []Detector { return all[1:2] }, tc.emo)
+		})
 	}
 }

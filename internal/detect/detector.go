@@ -70,6 +70,10 @@ type Input struct {
 	work int64
 	// firsts remembers firstEnd's answers for this conversation.
 	firsts map[firstKey]int32
+
+	// neg is the learned negative-emotion scorer, nil when the emotion
+	// model carries none (then the rules alone decide).
+	neg *learnedNegative
 }
 
 // presentWords bounds the classes the presence bitset covers (64 each).

@@ -124,6 +124,9 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 //   - so does a message that only chases an answer (chase): "?", "。。。",
 //     在吗, 人呢, 好了吗, when what it follows makes it impatience;
 //   - the model alone counts only when it is very sure (NegativeMin).
+//
+// These are the rules alone; with a learned scorer loaded, Inspect decides
+// with decide, and the rules' verdict is one of the scorer's inputs.
 func (d *emotionDetector) negative(in *Input, i int, ws *waits) bool {
 	if in.Conv.Messages[i].Role != conversation.RoleCustomer {
 		return false
@@ -384,12 +387,20 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 	var customer []int // customer message numbers in order
 	var negs []int     // those that are negative
 	var ws waits
+	var st negState
+	var f negFeats
 	for i := range msgs {
 		if msgs[i].Role != conversation.RoleCustomer {
 			continue
 		}
 		customer = append(customer, i)
-		if !d.negative(in, i, &ws) {
+		rule := d.negative(in, i, &ws)
+		isNeg, learned := rule, float32(-1)
+		if in.neg != nil {
+			isNeg, learned = d.decide(in, i, rule, &ws, &st, &f)
+			st.after(in, i, rule)
+		}
+		if !isNeg {
 			continue
 		}
 		negs = append(negs, i)
@@ -403,12 +414,27 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		case strong || neg >= d.cfg.NegativeMin:
 			sev = conversation.SeverityMedium
 		}
+		data := map[string]any{"negative": round2(neg)}
+		if learned >= 0 {
+			data["learned"] = round2(float64(learned))
+		}
 		out.Add(conversation.Finding{Code: "emotion.negative", Severity: sev, Messages: []int{i},
 			Evidence: quote(msgs[i].Text), Detail: fmt.Sprintf("negative emotion %.2f", neg),
-			Data: map[string]any{"negative": round2(neg)}})
+			Data: data})
 	}
 	d.escalating(in, out, customer, negs)
 	d.unaddressed(in, out, negs)
+}
+
+// decide is the decision with the learned scorer loaded: what the rules
+// call negative (rule) stays negative, and so is any other customer message
+// whose learned probability reaches the model's threshold, chosen by
+// cross-validation (see the README). It returns the verdict and the
+// learned probability.
+func (d *emotionDetector) decide(in *Input, i int, rule bool, ws *waits, st *negState, f *negFeats) (bool, float32) {
+	d.negFeatures(in, i, ws, st, f)
+	p := in.neg.prob(f)
+	return rule || p >= in.neg.threshold, p
 }
 
 // escalating fires when the customer's negative probability rises from the

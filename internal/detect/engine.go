@@ -42,6 +42,7 @@ type Engine struct {
 	matcher   *text.Matcher // nil when no detector registered words
 	emotion   EmotionModel  // nil when emotion is off
 	noAnswer  noAnswerJudge // the response detector, when it runs
+	neg       *learnedNegative
 }
 
 // maxAgentContext bounds the agent text passed to the emotion model as
@@ -71,6 +72,11 @@ func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
 		emo = nil
 	}
 	e := &Engine{detectors: dets, keywords: NewKeywords(), emotion: emo, names: map[string]bool{}}
+	if nw, ok := emo.(negativeWeights); ok {
+		if w, b, t := nw.NegativeWeights(); len(w) == 1<<NegativeBits {
+			e.neg = &learnedNegative{w: w, bias: b, threshold: t}
+		}
+	}
 	for _, d := range dets {
 		e.names[d.Name()] = true
 		if j, ok := d.(noAnswerJudge); ok && e.noAnswer == nil {
@@ -273,6 +279,7 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 			score = s.emo
 		}
 		in.Emotion = make([]MessageEmotion, n)
+		in.neg = e.neg
 		prevAgent, prevCustomer := "", ""
 		afterCustomer := true
 		for i := range c.Messages {

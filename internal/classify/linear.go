@@ -1,0 +1,196 @@
+package classify
+
+import (
+	"bytes"
+	"compress/flate"
+	"context"
+	_ "embed" // for the embedded negative-emotion weights
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+)
+
+// Linear is a binary logistic regression over hashed features, with the
+// decision threshold chosen for it. It is the learned per-message
+// negative-emotion scorer of the emotion detector: the features are
+// computed by internal/detect (so that training and scanning see exactly
+// the same), the weights are trained by internal/eval on the reviewers'
+// labels and embedded here. It is read-only after loading.
+type Linear struct {
+	W         []float32 // one weight a bucket; the length is a power of two
+	Bias      float32
+	Threshold float32 // probability from which the answer is yes
+}
+
+// Prob returns the model's probability for an example given as bucket
+// indices and values.
+func (l *Linear) Prob(idx []uint32, val []float32) float32 {
+	z := l.Bias
+	for k, b := range idx {
+		z += l.W[b] * val[k]
+	}
+	return float32(1 / (1 + math.Exp(-float64(z))))
+}
+
+// SparseSet holds many hashed examples in flat slices for training.
+type SparseSet struct {
+	idx   []uint32
+	val   []float32
+	off   []int32
+	label []bool
+}
+
+// Add appends one example.
+func (s *SparseSet) Add(idx []uint32, val []float32, label bool) {
+	if len(s.off) == 0 {
+		s.off = append(s.off, 0)
+	}
+	s.idx = append(s.idx, idx...)
+	s.val = append(s.val, val...)
+	s.off = append(s.off, int32(len(s.idx)))
+	s.label = append(s.label, label)
+}
+
+// Len is the number of examples.
+func (s *SparseSet) Len() int { return len(s.label) }
+
+// Example returns example i's features and label.
+func (s *SparseSet) Example(i int) ([]uint32, []float32, bool) {
+	return s.idx[s.off[i]:s.off[i+1]], s.val[s.off[i]:s.off[i+1]], s.label[i]
+}
+
+// LinearConfig holds the training hyper-parameters of a Linear model.
+type LinearConfig struct {
+	Bits   int     // log2 of the table size
+	Seed   uint64  // shuffling seed: same data and seed, same model
+	Epochs int     // passes over the data
+	LR     float32 // AdaGrad step size
+	L2     float32 // L2 penalty on the weights an example touches
+	PosW   float32 // weight of a positive example (negatives weigh 1)
+}
+
+// TrainLinear fits a Linear model on the given rows of s by AdaGrad on the
+// logistic loss. It is deterministic. The threshold of the result is 0.5;
+// the caller sets the one it chose.
+func TrainLinear(ctx context.Context, cfg LinearConfig, s *SparseSet, rows []int32) (*Linear, error) {
+	n := 1 << cfg.Bits
+	l := &Linear{W: make([]float32, n), Threshold: 0.5}
+	g2 := make([]float32, n)
+	var gb float32
+	order := make([]int32, len(rows))
+	r := rng{s: cfg.Seed}
+	for ep := range cfg.Epochs {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("train epoch %d: %w", ep+1, err)
+		}
+		copy(order, rows)
+		r.shuffle(order)
+		for _, i := range order {
+			idx, val, y := s.Example(int(i))
+			p := l.Prob(idx, val)
+			g, w := p, float32(1)
+			if y {
+				g, w = p-1, cfg.PosW
+			}
+			g *= w
+			gb += g * g
+			l.Bias -= cfg.LR * g / float32(math.Sqrt(float64(gb)))
+			for k, b := range idx {
+				grad := g*val[k] + cfg.L2*l.W[b]
+				if grad == 0 {
+					continue
+				}
+				g2[b] += grad * grad
+				l.W[b] -= cfg.LR * grad / float32(math.Sqrt(float64(g2[b])))
+			}
+		}
+	}
+	return l, nil
+}
+
+// The Linear weights file: magic, little-endian uint32 bits, float32
+// scale, bias and threshold, then the deflated int16 table.
+const linearMagic = "FQLIN001"
+
+// EncodeLinear writes l quantised to 16 bits a weight. Equal models give
+// equal bytes.
+func EncodeLinear(w io.Writer, l *Linear) error {
+	bits := 0
+	for 1<<bits < len(l.W) {
+		bits++
+	}
+	if 1<<bits != len(l.W) {
+		return fmt.Errorf("encode linear model: %d weights is not a power of two", len(l.W))
+	}
+	var mx float32
+	for _, v := range l.W {
+		mx = max(mx, float32(math.Abs(float64(v))))
+	}
+	scale := float32(1)
+	if mx > 0 {
+		scale = mx / 32767
+	}
+	var hdr bytes.Buffer
+	hdr.WriteString(linearMagic)
+	for _, v := range []any{uint32(bits), scale, l.Bias, l.Threshold} {
+		_ = binary.Write(&hdr, binary.LittleEndian, v)
+	}
+	if _, err := w.Write(hdr.Bytes()); err != nil {
+		return fmt.Errorf("write linear header: %w", err)
+	}
+	zw, err := flate.NewWriter(w, flate.BestCompression)
+	if err != nil {
+		return fmt.Errorf("start linear compression: %w", err)
+	}
+	raw := make([]byte, 2*len(l.W))
+	for i, v := range l.W {
+		binary.LittleEndian.PutUint16(raw[2*i:], uint16(int16(math.Round(float64(v/scale)))))
+	}
+	if _, err := zw.Write(raw); err != nil {
+		return fmt.Errorf("write linear table: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("finish linear table: %w", err)
+	}
+	return nil
+}
+
+// DecodeLinear reads a model written by EncodeLinear.
+func DecodeLinear(b []byte) (*Linear, error) {
+	const hdrLen = 8 + 4*4
+	if len(b) < hdrLen || string(b[:8]) != linearMagic {
+		return nil, fmt.Errorf("%w: linear model: missing header", errBadWeights)
+	}
+	bits := binary.LittleEndian.Uint32(b[8:])
+	if bits == 0 || bits > 24 {
+		return nil, fmt.Errorf("%w: linear model: %d bits", errBadWeights, bits)
+	}
+	f := func(off int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b[off:])) }
+	scale := f(12)
+	l := &Linear{Bias: f(16), Threshold: f(20), W: make([]float32, 1<<bits)}
+	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(b[hdrLen:])))
+	if err != nil {
+		return nil, fmt.Errorf("%w: linear model: inflate: %w", errBadWeights, err)
+	}
+	if len(raw) != 2*len(l.W) {
+		return nil, fmt.Errorf("%w: linear model: table has %d bytes, want %d", errBadWeights, len(raw), 2*len(l.W))
+	}
+	for i := range l.W {
+		l.W[i] = float32(int16(binary.LittleEndian.Uint16(raw[2*i:]))) * scale
+	}
+	return l, nil
+}
+
+//go:embed negative.weights
+var embeddedNegative []byte
+
+// NegativeWeights returns the learned negative-emotion scorer embedded
+// with the model (detect's negativeWeights): its table, bias and
+// threshold; a nil table when the binary carries none.
+func (m *Emotion) NegativeWeights() ([]float32, float32, float32) {
+	if m.neg == nil {
+		return nil, 0, 0
+	}
+	return m.neg.W, m.neg.Bias, m.neg.Threshold
+}

@@ -1,0 +1,343 @@
+package detect
+
+import (
+	"math"
+	"unicode/utf8"
+
+	"fullqa/internal/conversation"
+)
+
+// NegativeBits is the log2 of the size of the learned negative-emotion
+// model's hashed feature table. The trainer (internal/eval) and the model
+// file (internal/classify) use the same size.
+const NegativeBits = 16
+
+// negativeWeights is implemented by emotion models that also carry the
+// learned per-message negative-emotion scorer (internal/classify's does):
+// a linear model over the features negFeatures hashes, trained on the
+// reviewers' customer_negative labels, with the decision threshold chosen
+// by cross-validation. The engine looks for it once, at start-up.
+type negativeWeights interface {
+	NegativeWeights() (w []float32, bias, threshold float32)
+}
+
+// learnedNegative is the learned scorer as the emotion detector uses it.
+type learnedNegative struct {
+	w         []float32 // 1<<NegativeBits weights
+	bias      float32
+	threshold float32 // probability from which a message is negative
+}
+
+// maxNegFeats bounds the features of one message (signals plus character
+// n-grams of its first maxNegRunes runes), so they fit a buffer on the
+// stack and scoring does not allocate.
+const (
+	maxNegRunes = 120
+	maxNegFeats = 2*maxNegRunes + 64
+)
+
+// negFeats is the feature buffer of one message.
+type negFeats struct {
+	idx [maxNegFeats]uint32
+	val [maxNegFeats]float32
+	n   int
+}
+
+// negState is what the features of a customer message remember of the
+// earlier ones: whether the chat is already heated, and where the agent
+// turns around it are, found in passes that never go back (a customer
+// run of 40,000 messages costs 40,000 steps, not their square).
+type negState struct {
+	customers int     // customer messages before this one
+	ruleNegs  int     // of them, negative by the rules
+	lastNeg   bool    // the customer's previous message was negative by the rules
+	maxPrev   float32 // the highest model negative probability so far
+
+	seen      int // messages before seen were looked at by prevAgent
+	lastAgent int // 1 + the last agent or bot message before seen, 0 if none
+	scanned   int // messages before scanned were looked at by nextAgent
+	nextAgent int // 1 + the first agent or bot message at or after the last lookup, 0 if none
+}
+
+// prevAgent returns the last agent or bot message before message i, or
+// -1; i must not decrease between calls.
+func (st *negState) prevAgent(in *Input, i int) int {
+	for j := st.seen; j < i; j++ {
+		if agentSide(in.Conv.Messages[j].Role) {
+			st.lastAgent = j + 1
+		}
+	}
+	st.seen = max(st.seen, i)
+	return st.lastAgent - 1
+}
+
+// nextAgentAfter returns the first agent or bot message after message i,
+// or -1; i must not decrease between calls.
+func (st *negState) nextAgentAfter(in *Input, i int) int {
+	if st.nextAgent-1 > i {
+		return st.nextAgent - 1
+	}
+	msgs := in.Conv.Messages
+	st.nextAgent = 0
+	for j := max(i+1, st.scanned); j < len(msgs); j++ {
+		st.scanned = j + 1
+		if agentSide(msgs[j].Role) {
+			st.nextAgent = j + 1
+			break
+		}
+	}
+	return st.nextAgent - 1
+}
+
+// Feature groups of the learned negative-emotion model. Each feature is a
+// (group, value) pair hashed into the table; the numbers are part of the
+// trained weights, so they never change meaning (add new ones at the end).
+const (
+	nfNegBucket = iota + 1
+	nfNegLogit
+	nfLabel
+	nfStrong
+	nfThreat
+	nfWeak
+	nfWeakXNeg
+	nfDelay
+	nfChase
+	nfElapsed
+	nfNotDone
+	nfEmphasis
+	nfNudge
+	nfPresence
+	nfMarks
+	nfWait
+	nfAppeasePrev
+	nfRuleNegsBefore
+	nfLastNeg
+	nfMaxPrev
+	nfPosition
+	nfLen
+	nfQuestion
+	nfExclaim
+	nfUni
+	nfBi
+	nfAppeaseNext
+	nfNextNeg
+	nfNextSame
+)
+
+// nfMix is the MurmurHash3 64-bit finaliser, spreading feature keys over
+// the table.
+func nfMix(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+// add appends feature (group, value) with weight v; past the buffer's end
+// features are dropped (only very long messages get there).
+func (f *negFeats) add(group, value uint32, v float32) {
+	if f.n == maxNegFeats {
+		return
+	}
+	f.idx[f.n] = uint32(nfMix(uint64(group)<<32|uint64(value)) >> (64 - NegativeBits))
+	f.val[f.n] = v
+	f.n++
+}
+
+// bucketOf cuts a count into 0, 1, 2, 3–5, 6–10, 11+.
+func bucketOf(n int) uint32 {
+	switch {
+	case n <= 2:
+		return uint32(n)
+	case n <= 5:
+		return 3
+	case n <= 10:
+		return 4
+	}
+	return 5
+}
+
+// negFeatures fills f with the features of customer message i: the
+// emotion model's view (its negative probability and label), what each
+// rule of negative() sees (strong and weak words, threats, delay and chase
+// patterns, what the agent's turn before was), how heated the chat already
+// is (st), where the message stands, and the character 1–2-grams of its
+// normalized text. rule is negative()'s verdict on the message.
+func (d *emotionDetector) negFeatures(in *Input, i int, ws *waits, st *negState, f *negFeats) {
+	f.n = 0
+	e := in.Emotion[i]
+	neg := min(max(float64(e.Neg), 1e-4), 1-1e-4)
+	f.add(nfNegBucket, uint32(neg*10), 1)
+	f.add(nfNegLogit, 0, float32(math.Log(neg/(1-neg))/4))
+	lab := uint32(0)
+	switch e.Label {
+	case EmotionNegative:
+		lab = 1
+	case EmotionPositive:
+		lab = 2
+	}
+	f.add(nfLabel, lab<<8|uint32(e.Score*4), 1)
+
+	_, strong := in.firstTerm(i, d.strong)
+	if strong {
+		f.add(nfStrong, 0, 1)
+	}
+	if d.threatens(in, i) {
+		f.add(nfThreat, 0, 1)
+	}
+	if _, weak := in.firstTerm(i, d.weak); weak {
+		f.add(nfWeak, 0, 1)
+		f.add(nfWeakXNeg, uint32(neg*5), 1)
+	}
+	if d.delay(in, i) {
+		f.add(nfDelay, 0, 1)
+	}
+	if in.may(i, d.elapsed.words) {
+		f.add(nfElapsed, 0, 1)
+	}
+	if _, ok := in.firstTerm(i, d.notDone); ok {
+		f.add(nfNotDone, 0, 1)
+	}
+	if in.may(i, d.emphasis.words) {
+		f.add(nfEmphasis, 0, 1)
+	}
+	if _, ok := in.firstTerm(i, d.nudge); ok {
+		f.add(nfNudge, 0, 1)
+	}
+	norm := in.Norm[i]
+	q, dots := bareMarks(norm)
+	if q || dots || leadingDots(norm) {
+		f.add(nfMarks, b2u(q)|b2u(dots)<<1|b2u(leadingDots(norm))<<2, 1)
+	}
+	if !q && !dots && d.onlyPresence(in, i) {
+		f.add(nfPresence, 0, 1)
+	}
+	w := ws.at(d, in, i)
+	f.add(nfWait, b2u(w.replied)|b2u(w.held)<<1|b2u(w.refused)<<2|b2u(w.waiting)<<3, 1)
+	if d.chase(in, i, ws) {
+		f.add(nfChase, 0, 1)
+	}
+	if j := st.prevAgent(in, i); j >= 0 && in.Has(j, d.appease) {
+		f.add(nfAppeasePrev, 0, 1)
+	}
+
+	// What follows is part of a chat read after the fact: an agent who
+	// apologises or soothes next read the message as a complaint, and a
+	// customer still negative in the next message was already so.
+	if j := st.nextAgentAfter(in, i); j >= 0 && in.Has(j, d.appease) {
+		f.add(nfAppeaseNext, 0, 1)
+	}
+	if j := nextCustomer(in, i); j >= 0 {
+		f.add(nfNextNeg, uint32(in.Emotion[j].Neg*5), 1)
+		if !agentSide(in.Conv.Messages[i+1].Role) {
+			f.add(nfNextSame, 0, 1) // sent in a burst, before any reply
+		}
+	}
+	f.add(nfRuleNegsBefore, min(uint32(st.ruleNegs), 3), 1)
+	if st.lastNeg {
+		f.add(nfLastNeg, 0, 1)
+	}
+	f.add(nfMaxPrev, uint32(st.maxPrev*5), 1)
+	f.add(nfPosition, bucketOf(st.customers), 1)
+
+	runes, qs, ex := 0, 0, 0
+	var r0 rune = -1
+	first := f.n
+	for _, r := range norm {
+		if runes == maxNegRunes {
+			break
+		}
+		runes++
+		switch r {
+		case '?':
+			qs++
+		case '!':
+			ex++
+		}
+		f.add(nfUni, uint32(r), 1)
+		if r0 >= 0 {
+			f.add(nfBi, uint32(nfMix(uint64(r0)<<32|uint64(r))), 1)
+		}
+		r0 = r
+	}
+	if n := f.n - first; n > 0 {
+		v := float32(1 / math.Sqrt(float64(n)))
+		for k := first; k < f.n; k++ {
+			f.val[k] = v
+		}
+	}
+	f.add(nfLen, bucketOf(utf8.RuneCountInString(norm)), 1)
+	f.add(nfQuestion, uint32(min(qs, 3)), 1)
+	if ex > 0 {
+		f.add(nfExclaim, 0, 1)
+	}
+}
+
+// b2u is 1 for true.
+func b2u(b bool) uint32 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// nextCustomer returns the customer's next message after message i, or -1.
+func nextCustomer(in *Input, i int) int {
+	for j := i + 1; j < len(in.Conv.Messages); j++ {
+		if in.Conv.Messages[j].Role == conversation.RoleCustomer {
+			return j
+		}
+	}
+	return -1
+}
+
+// after updates st once customer message i has been decided.
+func (st *negState) after(in *Input, i int, ruleNeg bool) {
+	st.customers++
+	if ruleNeg {
+		st.ruleNegs++
+	}
+	st.lastNeg = ruleNeg
+	st.maxPrev = max(st.maxPrev, in.Emotion[i].Neg)
+}
+
+// prob scores f with the learned model.
+func (m *learnedNegative) prob(f *negFeats) float32 {
+	z := m.bias
+	for k := range f.n {
+		z += m.w[f.idx[k]] * f.val[k]
+	}
+	return float32(1 / (1 + math.Exp(-float64(z))))
+}
+
+// NegativeFeatures calls fn with the learned negative-emotion features of
+// every customer message of in, in order (the hashed index and its value),
+// with the rules' verdict on the message (rule). It is how the trainer
+// (internal/eval) sees exactly what the detector scores; in must come from
+// e.Inspect with an emotion model loaded. It does nothing when the engine
+// has no emotion detector.
+func (e *Engine) NegativeFeatures(in *Input, fn func(msg int, rule bool, idx []uint32, val []float32)) {
+	var d *emotionDetector
+	for _, det := range e.detectors {
+		if ed, ok := det.(*emotionDetector); ok {
+			d = ed
+		}
+	}
+	if d == nil || in.Emotion == nil {
+		return
+	}
+	var st negState
+	var f negFeats
+	var ws waits
+	for i := range in.Conv.Messages {
+		if in.Conv.Messages[i].Role != conversation.RoleCustomer {
+			continue
+		}
+		rule := d.negative(in, i, &ws)
+		d.negFeatures(in, i, &ws, &st, &f)
+		fn(i, rule, f.idx[:f.n], f.val[:f.n])
+		st.after(in, i, rule)
+	}
+}

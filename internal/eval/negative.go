@@ -1,0 +1,340 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"fullqa/internal/classify"
+	"fullqa/internal/conversation"
+	"fullqa/internal/detect"
+)
+
+// NegativeSet is one labelled source the learned negative-emotion scorer
+// is trained and measured on: its chats and the reviewers' labels.
+type NegativeSet struct {
+	Name   string
+	Src    Source
+	Labels map[string]*Labels
+}
+
+// negConfig is the training configuration of the learned scorer (chosen by
+// the cross-validation below; see the README).
+func negConfig() classify.LinearConfig {
+	return classify.LinearConfig{Bits: detect.NegativeBits, Seed: 20261206, Epochs: 12, LR: 0.05, L2: 1e-3, PosW: 1}
+}
+
+// negFolds is the number of folds of the cross-validation by conversation.
+const negFolds = 5
+
+// negExample is one labelled customer message.
+type negExample struct {
+	set, group int  // source and conversation (the unit of the folds)
+	gold       bool // labelled customer_negative
+	rule       bool // the rules alone call it negative
+	where      string
+}
+
+// NegativeReport is the outcome of training the learned scorer.
+type NegativeReport struct {
+	Sets      []string
+	Threshold float32
+	// Rows are the comparisons, each per source: the rules alone, the
+	// cross-validated learned decision, and leave-one-source-out.
+	Rows []NegativeRow
+	// Curve is the cross-validated precision and recall at other
+	// thresholds (the same for every fold), to show the trade-off.
+	Curve []NegativeRow
+	// Errors lists the cross-validated decision's mistakes per source.
+	Errors map[string][]string
+}
+
+// NegativeRow is one measurement of one decision on one source.
+type NegativeRow struct {
+	Method, Set string
+	Count
+}
+
+// String renders the report.
+func (r *NegativeReport) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "learned emotion.negative, threshold %.3f (chosen on all out-of-fold scores)\n\n", r.Threshold)
+	fmt.Fprintf(&b, "%-58s %-6s %5s %5s %5s %9s %7s\n", "decision", "source", "TP", "FP", "FN", "precision", "recall")
+	for _, row := range r.Rows {
+		fmt.Fprintf(&b, "%-58s %-6s %5d %5d %5d %9s %7s\n", row.Method, row.Set, row.TP, row.FP, row.FN, fmtRatio(row.Precision()), fmtRatio(row.Recall()))
+	}
+	b.WriteString("\nthe trade-off (the rules, or an out-of-fold score from):\n")
+	for _, row := range r.Curve {
+		fmt.Fprintf(&b, "%-58s %-6s %5d %5d %5d %9s %7s\n", row.Method, row.Set, row.TP, row.FP, row.FN, fmtRatio(row.Precision()), fmtRatio(row.Recall()))
+	}
+	return b.String()
+}
+
+// TrainNegative extracts the learned negative-emotion features of every
+// labelled customer message of sets with the engine engineFor returns for
+// the conversation (so that the emotion model's scores on a dialogue come
+// from a model that did not train on it), cross-validates the scorer by
+// conversation (the threshold of each fold chosen on the other folds),
+// measures it leave-one-source-out, and, when w is not nil, trains the
+// final model on everything and writes its weights to w. It is
+// deterministic.
+func TrainNegative(ctx context.Context, sets []NegativeSet, engineFor func(convID string) *detect.Engine, w io.Writer) (*NegativeReport, error) {
+	var data classify.SparseSet
+	var ex []negExample
+	groups := 0
+	var scratch detect.Scratch
+	for si, set := range sets {
+		err := set.Src(func(c *conversation.Conversation) error {
+			l, ok := set.Labels[c.ID]
+			if !ok || !l.has("customer_negative") {
+				return nil
+			}
+			gold := map[int]bool{}
+			for _, n := range l.CustomerNegative {
+				gold[n] = true
+			}
+			eng := engineFor(c.ID)
+			in, _ := eng.Inspect(c, &scratch)
+			eng.NegativeFeatures(in, func(msg int, rule bool, idx []uint32, val []float32) {
+				data.Add(idx, val, gold[msg])
+				ex = append(ex, negExample{set: si, group: groups, gold: gold[msg], rule: rule,
+					where: fmt.Sprintf("%s[%d] %s", c.ID, msg, clip(c.Messages[msg].Text))})
+			})
+			groups++
+			return ctx.Err()
+		})
+		if err != nil {
+			return nil, fmt.Errorf("negative features of %s: %w", set.Name, err)
+		}
+	}
+	if len(ex) == 0 {
+		return nil, fmt.Errorf("train negative: no labelled customer message")
+	}
+	cfg := negConfig()
+	rep := &NegativeReport{Errors: map[string][]string{}}
+	for _, s := range sets {
+		rep.Sets = append(rep.Sets, s.Name)
+	}
+
+	// The rules alone, for comparison.
+	for si, s := range sets {
+		var c Count
+		for _, e := range ex {
+			if e.set == si {
+				c.tally(e.rule, e.gold)
+			}
+		}
+		rep.Rows = append(rep.Rows, NegativeRow{Method: "rules alone (before)", Set: s.Name, Count: c})
+	}
+
+	// Cross-validation by conversation: folds dealt round-robin over the
+	// conversations of each source in a seeded random order.
+	fold := foldsOf(ex, groups, cfg.Seed)
+	all := make([]int32, len(ex))
+	for i := range all {
+		all[i] = int32(i)
+	}
+	oof, err := outOfFold(ctx, cfg, &data, all, fold)
+	if err != nil {
+		return nil, err
+	}
+	pred := make([]bool, len(ex))
+	for f := range negFolds {
+		var sel []int32
+		for _, i := range all {
+			if fold[i] != f {
+				sel = append(sel, i)
+			}
+		}
+		t := chooseThreshold(oof, ex, sel)
+		for i := range ex {
+			if fold[i] == f {
+				pred[i] = oof[i] >= t || ex[i].rule
+			}
+		}
+	}
+	for si, s := range sets {
+		var c Count
+		for i, e := range ex {
+			if e.set == si {
+				if kind := c.tally(pred[i], e.gold); kind != "" {
+					rep.Errors[s.Name] = append(rep.Errors[s.Name], kind+" "+e.where)
+				} else if pred[i] && !e.rule {
+					rep.Errors[s.Name] = append(rep.Errors[s.Name], "TP (learned only) "+e.where)
+				}
+			}
+		}
+		rep.Rows = append(rep.Rows, NegativeRow{Method: fmt.Sprintf("rules, or learned: %d-fold CV by conversation", negFolds), Set: s.Name, Count: c})
+	}
+	rep.Threshold = chooseThreshold(oof, ex, all)
+	for _, t := range []float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6} {
+		for si, set := range sets {
+			var c Count
+			for i, e := range ex {
+				if e.set == si {
+					c.tally(oof[i] >= t || e.rule, e.gold)
+				}
+			}
+			rep.Curve = append(rep.Curve, NegativeRow{Method: fmt.Sprintf("rules, or out-of-fold score >= %.2f", t), Set: set.Name, Count: c})
+		}
+	}
+
+	// Leave one source out: train on the others (threshold by their own
+	// cross-validation), score the source nobody trained on.
+	if len(sets) > 1 {
+		for si, s := range sets {
+			var train []int32
+			for _, i := range all {
+				if ex[i].set != si {
+					train = append(train, i)
+				}
+			}
+			inner, err := outOfFold(ctx, cfg, &data, train, fold)
+			if err != nil {
+				return nil, err
+			}
+			t := chooseThreshold(inner, ex, train)
+			m, err := classify.TrainLinear(ctx, cfg, &data, train)
+			if err != nil {
+				return nil, err
+			}
+			var c Count
+			for i, e := range ex {
+				if e.set == si {
+					idx, val, _ := data.Example(i)
+					c.tally(m.Prob(idx, val) >= t || e.rule, e.gold)
+				}
+			}
+			rep.Rows = append(rep.Rows, NegativeRow{Method: "rules, or learned trained on the other source only", Set: s.Name, Count: c})
+		}
+	}
+
+	if w != nil {
+		m, err := classify.TrainLinear(ctx, cfg, &data, all)
+		if err != nil {
+			return nil, err
+		}
+		m.Threshold = rep.Threshold
+		if err := classify.EncodeLinear(w, m); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+// foldsOf deals the conversations of each source round-robin into folds in
+// a seeded random order and returns every example's fold.
+func foldsOf(ex []negExample, groups int, seed uint64) []int {
+	setOf := make([]int, groups)
+	for _, e := range ex {
+		setOf[e.group] = e.set
+	}
+	perm := make([]int, groups)
+	for i := range perm {
+		perm[i] = i
+	}
+	s := seed
+	for i := len(perm) - 1; i > 0; i-- { // Fisher–Yates with a SplitMix64 stream
+		s += 0x9e3779b97f4a7c15
+		z := s
+		z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+		z = (z ^ z>>27) * 0x94d049bb133111eb
+		z ^= z >> 31
+		j := int(z % uint64(i+1))
+		perm[i], perm[j] = perm[j], perm[i]
+	}
+	groupFold := make([]int, groups)
+	next := map[int]int{}
+	for _, g := range perm {
+		groupFold[g] = next[setOf[g]] % negFolds
+		next[setOf[g]]++
+	}
+	fold := make([]int, len(ex))
+	for i, e := range ex {
+		fold[i] = groupFold[e.group]
+	}
+	return fold
+}
+
+// outOfFold trains a model for each fold on the rows outside it and
+// returns every row's score from the model that did not see it (entries of
+// other examples stay 0).
+func outOfFold(ctx context.Context, cfg classify.LinearConfig, data *classify.SparseSet, rows []int32, fold []int) ([]float32, error) {
+	oof := make([]float32, data.Len())
+	for f := range negFolds {
+		var train []int32
+		for _, i := range rows {
+			if fold[i] != f {
+				train = append(train, i)
+			}
+		}
+		m, err := classify.TrainLinear(ctx, cfg, data, train)
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range rows {
+			if fold[i] == f {
+				idx, val, _ := data.Example(int(i))
+				oof[i] = m.Prob(idx, val)
+			}
+		}
+	}
+	return oof, nil
+}
+
+// negMinPrecision is the precision the threshold must keep on the scores
+// it is chosen on: a wrong finding costs more than a missed one, and
+// precision falls on chats nobody tuned on, so the margin is wide.
+const negMinPrecision = 0.80
+
+// chooseThreshold returns the threshold that, with the rules, gives
+// the highest F1 over the selected examples among those keeping precision
+// at negMinPrecision (the most precise one if none does).
+func chooseThreshold(score []float32, ex []negExample, sel []int32) float32 {
+	type pt struct {
+		s    float32
+		gold bool
+		rule bool
+	}
+	pts := make([]pt, len(sel))
+	pos, tp0, fp0 := 0, 0, 0
+	for k, i := range sel {
+		pts[k] = pt{score[i], ex[i].gold, ex[i].rule}
+		if ex[i].gold {
+			pos++
+		}
+		if ex[i].rule {
+			if ex[i].gold {
+				tp0++
+			} else {
+				fp0++
+			}
+		}
+	}
+	sort.SliceStable(pts, func(a, b int) bool { return pts[a].s > pts[b].s })
+	best, bestF, bestP := float32(1), -1.0, -1.0
+	tp, fp := tp0, fp0
+	for k, p := range pts {
+		if !p.rule {
+			if p.gold {
+				tp++
+			} else {
+				fp++
+			}
+		}
+		if k+1 < len(pts) && pts[k+1].s == p.s {
+			continue
+		}
+		prec := float64(tp) / float64(max(1, tp+fp))
+		f1 := 2 * float64(tp) / float64(tp+fp+pos)
+		if prec >= negMinPrecision && f1 > bestF {
+			best, bestF = p.s, f1
+		}
+		if bestF < 0 && prec > bestP {
+			best, bestP = p.s, prec
+		}
+	}
+	return best
+}

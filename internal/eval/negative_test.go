@@ -1,0 +1,71 @@
+package eval
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+
+	"fullqa/internal/classify"
+	"fullqa/internal/detect"
+	"fullqa/internal/lexicon"
+)
+
+// TestTrainNegativeMini runs the learned-scorer trainer end to end on the
+// two hand-written mini sets (the real emotion model scores them): it must
+// count every labelled customer message once per decision and write the
+// same weights twice.
+func TestTrainNegativeMini(t *testing.T) {
+	lex, err := lexicon.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	emo, err := classify.LoadEmotion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), emo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jl, err := LoadLabels(filepath.Join("testdata", "mini_labels.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ul, err := LoadLabels(filepath.Join("testdata", "mini_uss_labels.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets := []NegativeSet{
+		{Name: "jddc", Src: JDDC(filepath.Join("testdata", "mini.tsv")), Labels: jl},
+		{Name: "uss", Src: USS(filepath.Join("testdata", "mini_uss.jsonl")), Labels: ul},
+	}
+	var out [2]bytes.Buffer
+	for k := range out {
+		rep, err := TrainNegative(context.Background(), sets, func(string) *detect.Engine { return eng }, &out[k])
+		if err != nil {
+			t.Fatal(err)
+		}
+		// mini.tsv has 2 customer messages (1 labelled negative),
+		// mini_uss.jsonl 3 (none negative).
+		want := map[string]int{"jddc": 2, "uss": 3}
+		for _, row := range rep.Rows {
+			c := row.Count
+			if n := c.TP + c.FN; row.Set == "jddc" && n != 1 || row.Set == "uss" && n != 0 {
+				t.Errorf("%s on %s: %d positives", row.Method, row.Set, n)
+			}
+			if c.TP+c.FP+c.FN > want[row.Set] {
+				t.Errorf("%s on %s: counts %+v exceed %d messages", row.Method, row.Set, c, want[row.Set])
+			}
+		}
+		if len(rep.Rows) != 6 {
+			t.Fatalf("%d rows:\n%s", len(rep.Rows), rep)
+		}
+	}
+	if out[0].Len() == 0 || !bytes.Equal(out[0].Bytes(), out[1].Bytes()) {
+		t.Fatal("weights empty or different between two runs")
+	}
+	if _, err := classify.DecodeLinear(out[0].Bytes()); err != nil {
+		t.Fatal(err)
+	}
+}

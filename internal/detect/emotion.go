@@ -396,7 +396,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		customer = append(customer, i)
 		rule := d.negative(in, i, &ws)
 		isNeg, learned := rule, float32(-1)
-		if in.neg != nil {
+		if in.neg != nil && in.Emotion[i].Label != EmotionNone { // blank messages get no score
 			isNeg, learned = d.decide(in, i, rule, &ws, &st, &f)
 			st.after(in, i, rule)
 		}

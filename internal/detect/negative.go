@@ -332,7 +332,7 @@ func (e *Engine) NegativeFeatures(in *Input, fn func(msg int, rule bool, idx []u
 	var f negFeats
 	var ws waits
 	for i := range in.Conv.Messages {
-		if in.Conv.Messages[i].Role != conversation.RoleCustomer {
+		if in.Conv.Messages[i].Role != conversation.RoleCustomer || in.Emotion[i].Label == EmotionNone {
 			continue
 		}
 		rule := d.negative(in, i, &ws)

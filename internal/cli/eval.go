@@ -19,7 +19,7 @@ import (
 // the emotion model on uss_jddc (cross-validated by dialogue).
 func runEval(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion [flags]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative [flags]")
 		return ExitUsage
 	}
 	what := args[0]

@@ -45,7 +45,7 @@ func (s *Server) rescore(doc []byte, d *store.Dispute) (store.Rescored, error) {
 		return f.Code == d.Code && f.Evidence == d.Evidence && slices.Equal(f.Messages, d.Messages)
 	})
 	if k < 0 {
-		return store.Rescored{}, errors.New("the disputed finding is no longer in the conversation's result (re-inspected since?)")
+		return store.Rescored{}, fmt.Errorf("the disputed finding is no longer in the conversation's result (re-inspected since?): %w", store.ErrConflict)
 	}
 	fs = slices.Delete(fs, k, k+1)
 	gone = append(gone, overturned{Code: d.Code, Messages: d.Messages, Evidence: d.Evidence, Dispute: d.ID})

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 )
@@ -78,7 +79,7 @@ func (r *jsonlReader) NextRaw() (conversation.Raw, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		return &jsonlRecord{r: r, line: append([]byte(nil), line...), n: r.lr.n}, nil
+		return &jsonlRecord{r: r, line: string(line), n: r.lr.n}, nil
 	}
 }
 
@@ -87,7 +88,7 @@ func (r *jsonlReader) NextRaw() (conversation.Raw, error) {
 // checks time order and duplicate ids against the records before it.
 type jsonlRecord struct {
 	r     *jsonlReader
-	line  []byte
+	line  string
 	n     int
 	c     *conversation.Conversation
 	err   *RecordError
@@ -97,11 +98,17 @@ type jsonlRecord struct {
 // Parse decodes the line and finds its order facts (or sorts its messages
 // by time); it touches no state of the reader.
 func (p *jsonlRecord) Parse() *conversation.Conversation {
-	c, ferr := parseJSONConversation(p.line, p.r.opts)
-	if ferr != nil {
-		ferr.File, ferr.Line, ferr.Raw = p.r.lr.name, p.n, p.line
-		p.err = ferr
-		return nil
+	c, ok := (*conversation.Conversation)(nil), false
+	if utf8.ValidString(p.line) {
+		c, ok = decodeFastJSON(p.line, p.r.opts)
+	}
+	if !ok { // anything unusual, and every bad record
+		var ferr *RecordError
+		if c, ferr = parseJSONConversation([]byte(p.line), p.r.opts); ferr != nil {
+			ferr.File, ferr.Line, ferr.Raw = p.r.lr.name, p.n, []byte(p.line)
+			p.err = ferr
+			return nil
+		}
 	}
 	c.Source = p.r.lr.name + ":" + strconv.Itoa(p.n)
 	p.c = c
@@ -122,12 +129,12 @@ func (p *jsonlRecord) Settle() (*conversation.Conversation, bool, error) {
 	if !r.order.sort { // else Parse sorted the messages
 		if i, msg := r.order.note(c, p.order); i >= 0 {
 			return nil, false, &RecordError{File: r.lr.name, Line: p.n, Field: "messages[" + strconv.Itoa(i) + "].at",
-				Msg: msg, Raw: p.line}
+				Msg: msg, Raw: []byte(p.line)}
 		}
 	}
 	if prev, dup := r.ids.seen(c.ID); dup {
 		return nil, false, &RecordError{File: r.lr.name, Line: p.n, Field: "id",
-			Msg: fmt.Sprintf("duplicate id %q (first on line %d)", c.ID, prev), Raw: p.line}
+			Msg: fmt.Sprintf("duplicate id %q (first on line %d)", c.ID, prev), Raw: []byte(p.line)}
 	}
 	r.ids.add(c.ID, p.n)
 	return c, false, nil

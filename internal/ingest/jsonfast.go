@@ -1,0 +1,544 @@
+package ingest
+
+import (
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"fullqa/internal/conversation"
+)
+
+// The fast decoder reads a canonical JSON Lines record the way
+// encoding/json and parseJSONConversation together would, without
+// reflection: message texts are substrings of the line, and the short
+// fields (id, shop, vendor, customer, agents, meta, order ids) share one
+// small string, so a conversation costs a handful of allocations and a
+// retained id does not keep the whole line alive. It accepts only what it
+// is sure of (known keys spelled exactly, each once; no null; ratings a
+// single digit 1–5; \u escapes outside the surrogates; every field valid)
+// and gives up on anything else, and the caller then parses the line with
+// encoding/json, which gives the usual result or error message.
+// FuzzFastJSON checks that whenever it accepts a line, encoding/json
+// gives the same conversation.
+
+// fastSpan locates a short field's decoded value in fastDecoder.buf until
+// the one string they all share is made.
+type fastSpan struct {
+	field int8 // fieldID…; fieldAgent and fieldKind name msg
+	msg   int
+	a, b  int
+}
+
+const (
+	fieldID = iota
+	fieldChannel
+	fieldShop
+	fieldVendor
+	fieldCustomer
+	fieldOrderID
+	fieldSKU
+	fieldMetaKey
+	fieldMetaValue
+	fieldAgent
+	fieldKind
+)
+
+// fastDecoder is the scratch of one decode, pooled.
+type fastDecoder struct {
+	s     string
+	i     int
+	buf   []byte
+	spans []fastSpan
+	msgs  []conversation.Message
+	ats   []string // each message's "at", decoded
+}
+
+var fastDecoders = sync.Pool{New: func() any { return new(fastDecoder) }}
+
+// decodeFastJSON returns line's conversation, or ok false when the fast
+// decoder cannot be sure of it. line is valid UTF-8.
+func decodeFastJSON(line string, opts *Options) (c *conversation.Conversation, ok bool) {
+	d := fastDecoders.Get().(*fastDecoder)
+	d.s, d.i, d.buf, d.spans, d.msgs, d.ats = line, 0, d.buf[:0], d.spans[:0], d.msgs[:0], d.ats[:0]
+	c, ok = d.conversation(opts)
+	d.s = ""
+	clear(d.msgs)
+	clear(d.ats)
+	fastDecoders.Put(d)
+	return c, ok
+}
+
+func (d *fastDecoder) conversation(opts *Options) (*conversation.Conversation, bool) {
+	c := &conversation.Conversation{}
+	var seen uint32
+	var rating, ids, skus, metas int
+	d.ws()
+	if !d.eat('{') {
+		return nil, false
+	}
+	for first := true; ; first = false {
+		d.ws()
+		if d.eat('}') {
+			if first {
+				return nil, false // {} lacks the id anyway
+			}
+			break
+		}
+		if !first && !d.eat(',') {
+			return nil, false
+		}
+		key, ok := d.key()
+		if !ok {
+			return nil, false
+		}
+		bit := uint32(0)
+		switch key {
+		case "id", "channel", "shop", "vendor", "customer":
+			f := shortField(key)
+			bit = 1 << uint(f)
+			if !d.short(f, 0) {
+				return nil, false
+			}
+		case "order_ids", "skus":
+			f, n := int8(fieldOrderID), &ids
+			if key == "skus" {
+				f, n = fieldSKU, &skus
+			}
+			bit = 1 << uint(f)
+			if !d.strings(f, n) {
+				return nil, false
+			}
+		case "meta":
+			bit = 1 << fieldMetaKey
+			if !d.meta(&metas) {
+				return nil, false
+			}
+		case "rating":
+			bit = 1 << 12
+			if d.i >= len(d.s) || d.s[d.i] < '1' || d.s[d.i] > '5' {
+				return nil, false
+			}
+			rating = int(d.s[d.i] - '0')
+			d.i++
+			if d.i < len(d.s) && (d.s[d.i] >= '0' && d.s[d.i] <= '9' || d.s[d.i] == '.' || d.s[d.i] == 'e' || d.s[d.i] == 'E') {
+				return nil, false
+			}
+		case "outcome":
+			bit = 1 << 13
+			if c.Outcome, ok = d.outcome(); !ok {
+				return nil, false
+			}
+		case "messages":
+			bit = 1 << 14
+			if !d.messages() {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+		if seen&bit != 0 {
+			return nil, false
+		}
+		seen |= bit
+	}
+	d.ws()
+	if d.i != len(d.s) || seen&(1<<fieldID) == 0 || len(d.msgs) == 0 {
+		return nil, false
+	}
+	c.Rating = rating
+	// The short fields become substrings of one string.
+	short := string(d.buf)
+	if ids > 0 {
+		c.OrderIDs = make([]string, 0, ids)
+	} else if seen&(1<<fieldOrderID) != 0 {
+		c.OrderIDs = []string{}
+	}
+	if skus > 0 {
+		c.SKUs = make([]string, 0, skus)
+	} else if seen&(1<<fieldSKU) != 0 {
+		c.SKUs = []string{}
+	}
+	if seen&(1<<fieldMetaKey) != 0 {
+		c.Meta = make(map[string]string, metas)
+	}
+	c.Messages = make([]conversation.Message, len(d.msgs))
+	copy(c.Messages, d.msgs)
+	var metaKey string
+	for _, sp := range d.spans {
+		v := short[sp.a:sp.b]
+		switch sp.field {
+		case fieldID:
+			c.ID = v
+		case fieldChannel:
+			c.Channel = v
+		case fieldShop:
+			c.Shop = v
+		case fieldVendor:
+			c.Vendor = v
+		case fieldCustomer:
+			c.Customer = v
+		case fieldOrderID:
+			c.OrderIDs = append(c.OrderIDs, v)
+		case fieldSKU:
+			c.SKUs = append(c.SKUs, v)
+		case fieldMetaKey:
+			metaKey = v
+		case fieldMetaValue:
+			c.Meta[metaKey] = v
+		case fieldAgent:
+			c.Messages[sp.msg].Agent = v
+		case fieldKind:
+			c.Messages[sp.msg].Kind = v
+		}
+	}
+	if strings.TrimSpace(c.ID) == "" {
+		return nil, false
+	}
+	loc := opts.location()
+	for i, at := range d.ats {
+		if at == "" {
+			continue
+		}
+		t, err := ParseTime(at, "", loc)
+		if err != nil {
+			return nil, false
+		}
+		c.Messages[i].At = t
+	}
+	return c, true
+}
+
+// messages reads the messages array into d.msgs and d.ats.
+func (d *fastDecoder) messages() bool {
+	if !d.eat('[') {
+		return false
+	}
+	d.ws()
+	if d.eat(']') {
+		return false // empty: the standard path words the error
+	}
+	for {
+		d.ws()
+		if !d.message() {
+			return false
+		}
+		d.ws()
+		if d.eat(']') {
+			return true
+		}
+		if !d.eat(',') {
+			return false
+		}
+	}
+}
+
+// message reads one message object.
+func (d *fastDecoder) message() bool {
+	if !d.eat('{') {
+		return false
+	}
+	n := len(d.msgs)
+	d.msgs = append(d.msgs, conversation.Message{})
+	d.ats = append(d.ats, "")
+	m := &d.msgs[n]
+	var seen uint8
+	for first := true; ; first = false {
+		d.ws()
+		if d.eat('}') {
+			break
+		}
+		if !first && !d.eat(',') {
+			return false
+		}
+		key, ok := d.key()
+		if !ok {
+			return false
+		}
+		var bit uint8
+		switch key {
+		case "role":
+			bit = 1
+			s, ok := d.str()
+			if !ok {
+				return false
+			}
+			if m.Role, ok = conversation.ParseRole(s); !ok {
+				return false
+			}
+		case "text":
+			bit = 2
+			if m.Text, ok = d.str(); !ok {
+				return false
+			}
+		case "at":
+			bit = 4
+			if d.ats[n], ok = d.str(); !ok {
+				return false
+			}
+		case "agent":
+			bit = 8
+			if !d.short(fieldAgent, n) {
+				return false
+			}
+		case "kind":
+			bit = 16
+			if !d.short(fieldKind, n) {
+				return false
+			}
+		default:
+			return false
+		}
+		if seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+	}
+	return seen&3 == 3
+}
+
+// strings reads an array of strings as short fields, counting them in *n.
+func (d *fastDecoder) strings(f int8, n *int) bool {
+	if !d.eat('[') {
+		return false
+	}
+	d.ws()
+	if d.eat(']') {
+		return true
+	}
+	for {
+		d.ws()
+		if !d.short(f, 0) {
+			return false
+		}
+		*n++
+		d.ws()
+		if d.eat(']') {
+			return true
+		}
+		if !d.eat(',') {
+			return false
+		}
+	}
+}
+
+// meta reads an object of strings, counting its pairs in *n.
+func (d *fastDecoder) meta(n *int) bool {
+	if !d.eat('{') {
+		return false
+	}
+	for first := true; ; first = false {
+		d.ws()
+		if d.eat('}') {
+			return true
+		}
+		if !first && !d.eat(',') {
+			return false
+		}
+		if !d.short(fieldMetaKey, 0) {
+			return false
+		}
+		d.ws()
+		if !d.eat(':') {
+			return false
+		}
+		d.ws()
+		if !d.short(fieldMetaValue, 0) {
+			return false
+		}
+		*n++
+	}
+}
+
+// outcome reads {"ordered":bool,"refunded":bool}, either key optional.
+func (d *fastDecoder) outcome() (*conversation.Outcome, bool) {
+	if !d.eat('{') {
+		return nil, false
+	}
+	o := &conversation.Outcome{}
+	for first := true; ; first = false {
+		d.ws()
+		if d.eat('}') {
+			return o, true
+		}
+		if !first && !d.eat(',') {
+			return nil, false
+		}
+		key, ok := d.key()
+		if !ok {
+			return nil, false
+		}
+		var v bool
+		switch {
+		case strings.HasPrefix(d.s[d.i:], "true"):
+			v, d.i = true, d.i+4
+		case strings.HasPrefix(d.s[d.i:], "false"):
+			d.i += 5
+		default:
+			return nil, false
+		}
+		switch {
+		case key == "ordered" && o.Ordered == nil:
+			o.Ordered = &v
+		case key == "refunded" && o.Refunded == nil:
+			o.Refunded = &v
+		default:
+			return nil, false
+		}
+	}
+}
+
+// key reads an object key (a string without escapes) and its colon,
+// leaving d at the value.
+func (d *fastDecoder) key() (string, bool) {
+	s, ok := d.str()
+	if !ok {
+		return "", false
+	}
+	d.ws()
+	if !d.eat(':') {
+		return "", false
+	}
+	d.ws()
+	return s, true
+}
+
+// short reads a string value into d.buf and records where it is.
+func (d *fastDecoder) short(f int8, msg int) bool {
+	s, ok := d.str()
+	if !ok {
+		return false
+	}
+	a := len(d.buf)
+	d.buf = append(d.buf, s...)
+	d.spans = append(d.spans, fastSpan{field: f, msg: msg, a: a, b: len(d.buf)})
+	return true
+}
+
+// str reads a JSON string: a substring of the line when it has no escape,
+// else decoded into a new string.
+func (d *fastDecoder) str() (string, bool) {
+	d.ws()
+	if !d.eat('"') {
+		return "", false
+	}
+	start := d.i
+	for i := d.i; i < len(d.s); i++ {
+		switch c := d.s[i]; {
+		case c == '"':
+			d.i = i + 1
+			return d.s[start:i], true
+		case c == '\\':
+			return d.unescape(start)
+		case c < 0x20:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// unescape decodes a string with escapes, as encoding/json does, from
+// start (just after its quote).
+func (d *fastDecoder) unescape(start int) (string, bool) {
+	var b []byte
+	for i := start; i < len(d.s); {
+		c := d.s[i]
+		switch {
+		case c == '"':
+			d.i = i + 1
+			return string(b), true
+		case c < 0x20:
+			return "", false
+		case c != '\\':
+			b = append(b, c)
+			i++
+			continue
+		}
+		if i+1 >= len(d.s) {
+			return "", false
+		}
+		switch e := d.s[i+1]; e {
+		case '"', '\\', '/':
+			b = append(b, e)
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r, ok := hex4(d.s[i+2:])
+			if !ok || r >= 0xD800 && r <= 0xDFFF {
+				return "", false // surrogates: the standard path pairs them
+			}
+			b = utf8.AppendRune(b, r)
+			i += 6
+			continue
+		default:
+			return "", false
+		}
+		i += 2
+	}
+	return "", false
+}
+
+// hex4 reads four hex digits.
+func hex4(s string) (rune, bool) {
+	if len(s) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range []byte(s[:4]) {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// ws skips JSON white space.
+func (d *fastDecoder) ws() {
+	for d.i < len(d.s) {
+		switch d.s[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+// shortField names a top-level string field.
+func shortField(key string) int8 {
+	switch key {
+	case "id":
+		return fieldID
+	case "channel":
+		return fieldChannel
+	case "shop":
+		return fieldShop
+	case "vendor":
+		return fieldVendor
+	}
+	return fieldCustomer
+}
+
+// eat consumes c when it is next.
+func (d *fastDecoder) eat(c byte) bool {
+	if d.i < len(d.s) && d.s[d.i] == c {
+		d.i++
+		return true
+	}
+	return false
+}

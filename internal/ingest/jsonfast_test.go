@@ -1,0 +1,84 @@
+package ingest
+
+import (
+	"bufio"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// agreeFast checks that when the fast decoder accepts line, encoding/json
+// (parseJSONConversation) accepts it too and gives the same conversation.
+// It reports whether the fast decoder accepted it.
+func agreeFast(t *testing.T, line string) bool {
+	t.Helper()
+	if !utf8.ValidString(line) {
+		return false
+	}
+	opts := &Options{Location: time.FixedZone("CST", 8*3600)}
+	got, ok := decodeFastJSON(line, opts)
+	if !ok {
+		return false
+	}
+	want, err := parseJSONConversation([]byte(line), opts)
+	if err != nil {
+		t.Fatalf("fast decoder accepted %q, encoding/json: %v", line, err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q:\nfast          %#v\nencoding/json %#v", line, got, want)
+	}
+	return true
+}
+
+// TestFastJSONExamples checks the fast decoder on the bundled examples
+// (every line must take the fast path) and on the unusual lines of
+// testdata/fastjson.jsonl (escapes, spacing, duplicate and case-folded
+// keys, nulls, bad values: accepted only where encoding/json agrees).
+func TestFastJSONExamples(t *testing.T) {
+	for _, l := range readLines(t, "../../examples/chats.jsonl") {
+		if !agreeFast(t, l) {
+			t.Errorf("fast decoder gave up on a canonical line: %.120s", l)
+		}
+	}
+	accepted := 0
+	for _, l := range readLines(t, "testdata/fastjson.jsonl") {
+		if agreeFast(t, l) {
+			accepted++
+		}
+	}
+	if accepted < 5 {
+		t.Errorf("fast decoder accepted only %d unusual lines", accepted)
+	}
+}
+
+func readLines(t *testing.T, name string) []string {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		if strings.TrimSpace(sc.Text()) != "" {
+			out = append(out, sc.Text())
+		}
+	}
+	return out
+}
+
+// FuzzFastJSON checks the fast decoder against encoding/json on any line:
+// whatever it accepts, encoding/json reads to the same conversation. Seeds
+// are in testdata/fuzz/FuzzFastJSON; run longer with
+// go test -run xxx -fuzz FuzzFastJSON ./internal/ingest/.
+func FuzzFastJSON(f *testing.F) {
+	f.Add(`{"id":"1","messages":[{"role":"customer","text":"在吗","at":"2026-11-01T10:00:05+08:00"}]}`)
+	f.Fuzz(func(t *testing.T, line string) {
+		agreeFast(t, line)
+	})
+}

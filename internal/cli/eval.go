@@ -19,7 +19,7 @@ import (
 // the emotion model on uss_jddc (cross-validated by dialogue).
 func runEval(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative [flags]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative|agreement [flags]")
 		return ExitUsage
 	}
 	what := args[0]
@@ -100,6 +100,8 @@ func runEval(ctx context.Context, args []string, env Env) int {
 			}
 		}
 		return ExitOK
+	case "agreement":
+		return runEvalAgreement(*data, *source, *labels, *show, env)
 	case "knowledge":
 		return runEvalKnowledge(ctx, cfg, *data, *source, *labels, *show, env)
 	case "emotion":
@@ -130,7 +132,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		return ExitOK
 	}
-	fmt.Fprintf(env.Stderr, "fullqa eval: unknown target %q (want detectors, knowledge, emotion or negative)\n", what)
+	fmt.Fprintf(env.Stderr, "fullqa eval: unknown target %q (want detectors, knowledge, emotion, negative or agreement)\n", what)
 	return ExitUsage
 }
 

@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/eval"
+)
+
+// runEvalAgreement prints how far the second reviewer's blind labels agree
+// with the first ones, per label key, for one source (jddc or uss). It
+// reads the committed label and roles files only; with --errors KEY it also
+// lists that key's disagreements, quoting the messages when the chats are
+// in the data folder.
+func runEvalAgreement(data, source, labels, show string, env Env) int {
+	testdata := filepath.Join("internal", "eval", "testdata")
+	var src eval.Source
+	switch source {
+	case "jddc":
+		src = eval.JDDC(filepath.Join(data, "jddc", "jddc_dev.tsv"))
+		if labels == "" {
+			labels = filepath.Join(testdata, "jddc_dev_labels.jsonl")
+		}
+	case "uss":
+		src = eval.USS(filepath.Join(data, "uss_jddc", "valid_jddc.dialogs.jsonl"))
+		if labels == "" {
+			labels = filepath.Join(testdata, "uss_labels.jsonl")
+		}
+	default:
+		fmt.Fprintf(env.Stderr, "fullqa eval agreement: unknown --source %q (want jddc or uss)\n", source)
+		return ExitUsage
+	}
+	ag, err := loadAgreement(labels, source)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitError
+	}
+	fmt.Fprint(env.Stdout, ag.String())
+	if show != "" {
+		printDisagreements(env, ag, show, src)
+	}
+	return ExitOK
+}
+
+// loadAgreement compares the first labels at path with the second
+// reviewer's labels of source beside them (SOURCE_second_labels.jsonl,
+// with the messages' roles in SOURCE_second_roles.jsonl).
+func loadAgreement(path, source string) (*eval.Agreement, error) {
+	dir := filepath.Dir(path)
+	first, err := eval.LoadLabels(path)
+	if err != nil {
+		return nil, err
+	}
+	second, err := eval.LoadLabels(filepath.Join(dir, source+"_second_labels.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	roles, err := eval.LoadRoles(filepath.Join(dir, source+"_second_roles.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	return eval.CompareReviewers(first, second, roles)
+}
+
+// printDisagreements lists the units of key the reviewers read differently;
+// the messages are quoted when the chats can be read, else only numbered.
+func printDisagreements(env Env, ag *eval.Agreement, key string, src eval.Source) {
+	texts := map[string][]string{}
+	err := src(func(c *conversation.Conversation) error {
+		for _, d := range ag.Disagreements {
+			if d.Session == c.ID {
+				for _, m := range c.Messages {
+					texts[c.ID] = append(texts[c.ID], m.Text)
+				}
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: chats not quoted: %v\n", err)
+	}
+	fmt.Fprintf(env.Stdout, "\ndisagreements for %s (first reviewer's mark; the second marked the opposite):\n", key)
+	for _, d := range ag.Disagreements {
+		if d.Key != key {
+			continue
+		}
+		mark := "first only "
+		if !d.FirstSays {
+			mark = "second only"
+		}
+		if d.Message < 0 {
+			fmt.Fprintf(env.Stdout, "  %s %s\n", mark, d.Session)
+			continue
+		}
+		text := ""
+		if t := texts[d.Session]; d.Message < len(t) {
+			text = " " + clipRunes(t[d.Message], 80)
+		}
+		fmt.Fprintf(env.Stdout, "  %s %s[%d]%s\n", mark, d.Session, d.Message, text)
+	}
+}
+
+// clipRunes shortens s to n runes, marking the cut.
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

@@ -215,3 +215,49 @@ func msArg(t time.Time) any {
 	}
 	return t.UnixMilli()
 }
+
+// resultsBulk upserts results and inserts findings with multi-row
+// statements, for a batch of full inspections.
+type resultsBulk struct {
+	results, finds *bulkInsert
+	ra, fa         []any
+	fptr           []*Finding
+}
+
+func newResultsBulk(tx *sql.Tx) *resultsBulk {
+	return &resultsBulk{
+		results: newBulk(tx, `INSERT INTO results (conversation_id, content_hash, score, fatal, doc, inspected_at)`, 6,
+			`ON CONFLICT (conversation_id) DO UPDATE SET content_hash = excluded.content_hash, score = excluded.score,
+			fatal = excluded.fatal, doc = excluded.doc, inspected_at = excluded.inspected_at`),
+		finds: newBulk(tx, findingInsert, 14, ""),
+	}
+}
+
+// add queues one conversation's result and findings.
+func (b *resultsBulk) add(id, hash string, r *Result, fs []Finding, now time.Time) error {
+	b.ra = append(b.ra, id, hash, r.Score, r.Fatal, r.Doc, now.UnixMilli())
+	for k := range fs {
+		var err error
+		if b.fa, err = findingArgs(b.fa, &fs[k]); err != nil {
+			return err
+		}
+		b.fptr = append(b.fptr, &fs[k])
+	}
+	return nil
+}
+
+// flush writes what was queued and sets the findings' ids.
+func (b *resultsBulk) flush(ctx context.Context) error {
+	defer b.results.close()
+	defer b.finds.close()
+	if err := b.results.exec(ctx, b.ra, nil); err != nil {
+		return err
+	}
+	// The rows of one INSERT get consecutive ids (one writer, AUTOINCREMENT).
+	return b.finds.exec(ctx, b.fa, func(first int, id int64) {
+		k := min(bulkRows, len(b.fptr)-first)
+		for j := 0; j < k; j++ {
+			b.fptr[first+j].ID = id - int64(k-1-j)
+		}
+	})
+}

@@ -168,10 +168,10 @@ func (s *Store) PutConversations(ctx context.Context, scope string, puts []Put, 
 
 // convWriter holds the prepared statements of one write transaction.
 type convWriter struct {
-	tx                                       *sql.Tx
-	d                                        dialect
-	known, upsert, delKeys, addKey           *sql.Stmt
-	upResult, delFindings, addFinding, count *sql.Stmt
+	tx                             *sql.Tx
+	d                              dialect
+	upsert, delKeys, addKey        *sql.Stmt
+	delFindings, addFinding, count *sql.Stmt
 }
 
 func (s *Store) newConvWriter(ctx context.Context, tx *sql.Tx) (*convWriter, error) {
@@ -180,7 +180,6 @@ func (s *Store) newConvWriter(ctx context.Context, tx *sql.Tx) (*convWriter, err
 		st **sql.Stmt
 		q  string
 	}{
-		{&w.known, `SELECT content_hash, vendor FROM conversations WHERE id = ?`},
 		{&w.upsert, `INSERT INTO conversations (id, channel, shop, vendor, customer, started_at, last_at, n_messages, doc,
 			content_hash, state, received_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET channel = excluded.channel, shop = excluded.shop, vendor = excluded.vendor,
@@ -189,9 +188,6 @@ func (s *Store) newConvWriter(ctx context.Context, tx *sql.Tx) (*convWriter, err
 			state = excluded.state, received_at = excluded.received_at, updated_at = excluded.updated_at`},
 		{&w.delKeys, `DELETE FROM conversation_keys WHERE conversation_id = ?`},
 		{&w.addKey, `INSERT INTO conversation_keys (conversation_id, kind, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`},
-		{&w.upResult, `INSERT INTO results (conversation_id, content_hash, score, fatal, doc, inspected_at) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (conversation_id) DO UPDATE SET content_hash = excluded.content_hash, score = excluded.score,
-			fatal = excluded.fatal, doc = excluded.doc, inspected_at = excluded.inspected_at`},
 		{&w.delFindings, `DELETE FROM findings WHERE conversation_id = ?`},
 		{&w.addFinding, `INSERT INTO findings (conversation_id, source, code, severity, message_n, messages, evidence, detail,
 			data, vendor, shop, agent, at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
@@ -208,7 +204,7 @@ func (s *Store) newConvWriter(ctx context.Context, tx *sql.Tx) (*convWriter, err
 }
 
 func (w *convWriter) close() {
-	for _, st := range []*sql.Stmt{w.known, w.upsert, w.delKeys, w.addKey, w.upResult, w.delFindings, w.addFinding, w.count} {
+	for _, st := range []*sql.Stmt{w.upsert, w.delKeys, w.addKey, w.delFindings, w.addFinding, w.count} {
 		if st != nil {
 			st.Close()
 		}

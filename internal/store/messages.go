@@ -306,6 +306,7 @@ func (s *Store) PutInspections(ctx context.Context, ins []Inspection, now time.T
 			return err
 		}
 		defer w.close()
+		rb := newResultsBulk(tx)
 		for i := range ins {
 			in := &ins[i]
 			var hash, state, done string
@@ -319,7 +320,15 @@ func (s *Store) PutInspections(ctx context.Context, ins []Inspection, now time.T
 			if hash != in.Hash || state != StateClosed || done == in.Hash {
 				continue
 			}
-			if err := w.putResult(ctx, in.ID, in.Hash, in.Result, in.Findings, now, true); err != nil {
+			// Old findings go now; results and new findings are written
+			// together below.
+			if _, err := w.delFindings.ExecContext(ctx, in.ID); err != nil {
+				return fmt.Errorf("store: put inspection %q: %w", in.ID, err)
+			}
+			if _, err := w.count.ExecContext(ctx, in.Hash, in.ID); err != nil {
+				return fmt.Errorf("store: put inspection %q: %w", in.ID, err)
+			}
+			if err := rb.add(in.ID, in.Hash, in.Result, in.Findings, now); err != nil {
 				return err
 			}
 			if err := s.putAcross(ctx, tx, in.ID, in.Across, true); err != nil {
@@ -327,7 +336,7 @@ func (s *Store) PutInspections(ctx context.Context, ins []Inspection, now time.T
 			}
 			stored[i] = true
 		}
-		return nil
+		return rb.flush(ctx)
 	})
 	if err != nil {
 		return nil, err

@@ -94,29 +94,6 @@ func mainAgent(c *conversation.Conversation) string {
 	return best
 }
 
-// putResult replaces a conversation's result and all its findings (the
-// per-message ones included: the full inspection finds them again) and
-// counts the inspection.
-func (w *convWriter) putResult(ctx context.Context, id, hash string, r *Result, fs []Finding, now time.Time, exists bool) error {
-	if _, err := w.upResult.ExecContext(ctx, id, hash, r.Score, r.Fatal, r.Doc, now.UnixMilli()); err != nil {
-		return fmt.Errorf("store: put result %q: %w", id, err)
-	}
-	if exists {
-		if _, err := w.delFindings.ExecContext(ctx, id); err != nil {
-			return fmt.Errorf("store: put result %q: %w", id, err)
-		}
-	}
-	for i := range fs {
-		if err := w.addFindingRow(ctx, &fs[i]); err != nil {
-			return err
-		}
-	}
-	if _, err := w.count.ExecContext(ctx, hash, id); err != nil {
-		return fmt.Errorf("store: put result %q: %w", id, err)
-	}
-	return nil
-}
-
 func (w *convWriter) addFindingRow(ctx context.Context, f *Finding) error {
 	msgs, _ := json.Marshal(f.Messages)
 	if f.Messages == nil {

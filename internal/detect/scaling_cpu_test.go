@@ -3,6 +3,7 @@
 package detect
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"syscall"
@@ -33,24 +34,40 @@ func TestDetectorsCPUScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	lex := testLexicon(t)
+	type input struct {
+		what string
+		conv func(k int) *conversation.Conversation
+	}
+	var inputs []input
+	for _, u := range scaleUnits {
+		inputs = append(inputs, input{fmt.Sprintf("message of %q", u), func(k int) *conversation.Conversation {
+			return &conversation.Conversation{ID: "s", Messages: []conversation.Message{
+				{Role: conversation.RoleCustomer, Text: "你好"}, {Role: conversation.RoleAgent, Text: strings.Repeat(u, k)}}}
+		}})
+	}
+	for n, block := range scaleShapes {
+		inputs = append(inputs, input{fmt.Sprintf("conversation shape %d", n), func(k int) *conversation.Conversation {
+			c := &conversation.Conversation{ID: "s"}
+			for range k {
+				c.Messages = append(c.Messages, block...)
+			}
+			return c
+		}})
+	}
 	for _, d := range Registry(DefaultConfig(), lex) {
 		eng, err := NewEngine([]Detector{d}, model)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, u := range scaleUnits {
-			conv := func(k int) *conversation.Conversation {
-				return &conversation.Conversation{ID: "s", Messages: []conversation.Message{
-					{Role: conversation.RoleCustomer, Text: "你好"}, {Role: conversation.RoleAgent, Text: strings.Repeat(u, k)}}}
-			}
+		for _, in := range inputs {
 			// Grow the base until one run costs a measurable 2 ms.
-			k := 256
-			for cpuPerRun(eng, conv(k)) < 2*time.Millisecond && k < 1<<16 {
+			k := 64
+			for cpuPerRun(eng, in.conv(k)) < 2*time.Millisecond && k < 1<<16 {
 				k *= 2
 			}
-			small, large := cpuPerRun(eng, conv(k)), cpuPerRun(eng, conv(8*k))
+			small, large := cpuPerRun(eng, in.conv(k)), cpuPerRun(eng, in.conv(8*k))
 			if large > 16*small {
-				t.Errorf("%s on %q: CPU %v at %d repeats, %v at 8× (%.0f×)", d.Name(), u, small, k, large, float64(large)/float64(small))
+				t.Errorf("%s on %s: CPU %v at %d repeats, %v at 8× (%.0f×)", d.Name(), in.what, small, k, large, float64(large)/float64(small))
 			}
 		}
 	}

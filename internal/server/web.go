@@ -81,6 +81,15 @@ func newWeb(defaultLang string, loc *time.Location) (*web, error) {
 		}
 		w.pages[name] = t
 	}
+	// Words the templates build from data ({{$.T (print "st_" .Status)}}):
+	// every value the data can take needs its translation too.
+	for prefix, vals := range dynamicWords() {
+		for _, v := range vals {
+			if _, ok := w.texts[prefix+v]; !ok {
+				missing = append(missing, "(data): "+prefix+v)
+			}
+		}
+	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
 		return nil, fmt.Errorf("server: dashboard: UI words without a translation: %s", strings.Join(missing, ", "))

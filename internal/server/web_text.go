@@ -6,6 +6,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/detect"
+	"fullqa/internal/score"
+	"fullqa/internal/store"
 )
 
 // uiTexts is the dashboard's own words, {Chinese, English}. Names of
@@ -94,6 +99,26 @@ func uiTexts() map[string][2]string {
 		"ruling_needs_decision": {"请选择成立或驳回。", "Choose accept or reject."},
 		"bad_state":             {"未知的状态。", "Unknown state."}, "bad_verdict": {"未知的复核结论。", "Unknown verdict."},
 		"bad_code": {"未知的问题类型。", "Unknown code."}, "bad_messages": {"消息编号有误（如 3, 5）。", "Bad message numbers (e.g. 3, 5)."},
+	}
+}
+
+// dynamicWords lists, by key prefix, the values templates turn into UI
+// words: roles, message roles, satisfaction labels, dispute and review
+// states, verdicts, contract statuses and sampling reasons.
+func dynamicWords() map[string][]string {
+	var roles []string
+	for r := conversation.RoleCustomer; r <= conversation.RoleSystem; r++ {
+		roles = append(roles, r.String())
+	}
+	return map[string][]string{
+		"role_":    {store.RoleAdmin, store.RoleQA, store.RoleVendor},
+		"r_":       roles,
+		"sat_":     {detect.SatisfactionDissatisfied, detect.SatisfactionNeutral, detect.SatisfactionSatisfied},
+		"dispute_": {store.DisputeOpen, store.DisputeAccepted, store.DisputeRejected, "all"},
+		"v_":       {store.VerdictCorrect, store.VerdictWrong, store.VerdictUnsure, store.VerdictMissed},
+		"rs_":      store.ReviewFilters(),
+		"st_":      {score.StatusMet, score.StatusMissed, score.StatusTooFew, score.StatusNoData, score.StatusNoConversations},
+		"reason_":  {"risk", "random"},
 	}
 }
 

@@ -65,18 +65,17 @@ type emotionDetector struct {
 	cfg      EmotionConfig
 	lex      lexicon.Lists
 	appease  ClassID
-	strong   termSet // emotion_negative_strong (+ _exclude)
-	threat   termSet // threat_words (+ _exclude): 投诉, 差评, 12315
-	unthreat termSet // threat_negation: 不会, 不是要
-	weak     termSet // emotion_negative_weak (+ _exclude)
-	notDone  termSet // emotion_delay_notdone: 还没, 一直没
-	elapsed  termSet // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
-	emphasis termSet // emotion_delay_emphasis: 都, 已经
-	nudge    termSet // emotion_nudge: 好了吗, 查到了吗, 在吗
-	hold     ClassID // emotion_hold, in agent messages: 稍等, 正在为您查询
-	presence ClassID // emotion_presence: 在吗, 人呢, 客服?
-	closing  ClassID // response_closings: 好的, 谢谢
-	refusal  termSet // sensitive_refusal (+ _exclude), in agent messages: 不支持, 无法
+	strong   termSet     // emotion_negative_strong (+ _exclude)
+	threat   threatTerms // threat_words, threat_negation, threat_past, threat_future
+	weak     termSet     // emotion_negative_weak (+ _exclude)
+	notDone  termSet     // emotion_delay_notdone: 还没, 一直没
+	elapsed  termSet     // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
+	emphasis termSet     // emotion_delay_emphasis: 都, 已经
+	nudge    termSet     // emotion_nudge: 好了吗, 查到了吗, 在吗
+	hold     ClassID     // emotion_hold, in agent messages: 稍等, 正在为您查询
+	presence ClassID     // emotion_presence: 在吗, 人呢, 客服?
+	closing  ClassID     // response_closings: 好的, 谢谢
+	refusal  termSet     // sensitive_refusal (+ _exclude), in agent messages: 不支持, 无法
 }
 
 func newEmotionDetector(cfg EmotionConfig, lex lexicon.Lists) *emotionDetector {
@@ -95,8 +94,7 @@ func (d *emotionDetector) Codes() []string {
 func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 	d.appease = k.Add("emotion.appease", d.lex.Words("emotion_appease")...)
 	d.strong = addTerms(k, "emotion.strong", d.lex, "emotion_negative_strong")
-	d.threat = addTerms(k, "emotion.threat", d.lex, "threat_words")
-	d.unthreat = addTerms(k, "emotion.unthreat", d.lex, "threat_negation")
+	d.threat = addThreatTerms(k, "emotion.threat", d.lex)
 	d.weak = addTerms(k, "emotion.weak", d.lex, "emotion_negative_weak")
 	d.notDone = addTerms(k, "emotion.notdone", d.lex, "emotion_delay_notdone")
 	d.elapsed = addTerms(k, "emotion.elapsed", d.lex, "emotion_delay_elapsed")
@@ -370,7 +368,7 @@ func leadingDots(s string) bool {
 // the threat detector's word lists and the same negation window, so that
 // the message a shop is alerted to as a threat is also negative.
 func (d *emotionDetector) threatens(in *Input, i int) bool {
-	_, ok := threatHit(in, i, d.threat, d.unthreat)
+	_, ok := threatHit(in, i, d.threat)
 	return ok
 }
 

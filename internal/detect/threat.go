@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"strings"
+
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
 )
@@ -16,9 +18,25 @@ const threatNegationWindow = 9
 // shop gets, so a word in another sense (an agent's "投诉渠道", a presale
 // customer's "看到好多差评") or negated ("不会给差评的") does not count.
 type threatDetector struct {
-	lex    lexicon.Lists
-	words  termSet
-	negate termSet
+	lex lexicon.Lists
+	t   threatTerms
+}
+
+// threatTerms are the word lists a threat is read with: the threat words,
+// the negation cues that take one back, and the past and future cues that
+// tell a threat from a report of an earlier complaint.
+type threatTerms struct {
+	words, negate, past, future termSet
+}
+
+// addThreatTerms registers the threat lists under prefix.
+func addThreatTerms(k *Keywords, prefix string, lex lexicon.Lists) threatTerms {
+	return threatTerms{
+		words:  addTerms(k, prefix+".words", lex, "threat_words"),
+		negate: addTerms(k, prefix+".negation", lex, "threat_negation"),
+		past:   addTerms(k, prefix+".past", lex, "threat_past"),
+		future: addTerms(k, prefix+".future", lex, "threat_future"),
+	}
 }
 
 func newThreatDetector(lex lexicon.Lists) *threatDetector { return &threatDetector{lex: lex} }
@@ -28,8 +46,7 @@ func (d *threatDetector) Name() string { return "threat" }
 func (d *threatDetector) Codes() []string { return []string{"threat.escalation"} }
 
 func (d *threatDetector) RegisterKeywords(k *Keywords) error {
-	d.words = addTerms(k, "threat.words", d.lex, "threat_words")
-	d.negate = addTerms(k, "threat.negation", d.lex, "threat_negation")
+	d.t = addThreatTerms(k, "threat", d.lex)
 	return nil
 }
 
@@ -38,7 +55,7 @@ func (d *threatDetector) Inspect(in *Input, out *Output) {
 		if len(in.Hits[i]) == 0 || !in.isRole(i, conversation.RoleCustomer) {
 			continue
 		}
-		if h, ok := threatHit(in, i, d.words, d.negate); ok {
+		if h, ok := threatHit(in, i, d.t); ok {
 			out.Add(conversation.Finding{Code: "threat.escalation", Severity: conversation.SeverityHigh,
 				Messages: []int{i}, Evidence: hitQuote(in, i, h),
 				Detail: "customer threatens escalation: " + in.Matched(i, h)})
@@ -47,20 +64,68 @@ func (d *threatDetector) Inspect(in *Input, out *Output) {
 }
 
 // threatHit returns the first threat word of message i that counts: not
-// inside an exception phrase, not part of a longer ASCII word, and not
-// taken back by a negation cue just before it. The emotion detector asks
-// the same, so a message alerted as a threat is also negative.
-func threatHit(in *Input, i int, words, negate termSet) (KeywordHit, bool) {
-	if !in.may(i, words.words) {
+// inside an exception phrase, not part of a longer ASCII word, not taken
+// back by a negation cue just before it, and not a report of the past
+// (pastReport). The emotion detector asks the same, so a message alerted as
+// a threat is also negative.
+func threatHit(in *Input, i int, t threatTerms) (KeywordHit, bool) {
+	if !in.may(i, t.words.words) {
 		return KeywordHit{}, false
 	}
 	for _, h := range in.allHits(i) {
-		if h.Class != words.words || in.overlapsClass(i, words.except, h) || !asciiBounded(in.Norm[i], h) {
+		if h.Class != t.words.words || in.overlapsClass(i, t.words.except, h) || !asciiBounded(in.Norm[i], h) {
 			continue
 		}
-		if !in.precededBy(i, negate, h, threatNegationWindow) {
+		if !in.precededBy(i, t.negate, h, threatNegationWindow) && !pastReport(in, i, t, h) {
 			return h, true
 		}
 	}
 	return KeywordHit{}, false
+}
+
+// threatPastWindow is how far (in bytes: six Chinese characters) before a
+// threat word a past cue makes it a report: "之前已经投诉过", "上周打过投诉电话".
+const threatPastWindow = 18
+
+// pastReport reports whether threat word h of message i tells of an
+// earlier escalation rather than threatening one: a threat is about the
+// future. The word is past when 过 follows it ("投诉过", "差评过"), or when a
+// past cue (threat_past: 已经, 之前, 上次, 昨天, 打过) stands before it in
+// its clause with no future cue (threat_future: 要, 会, 就, 再) between
+// them: "之前已经投诉过了" and "昨天投诉了" are reports, "我已经要投诉了" and
+// "之前没解决, 这次再不处理我就投诉" are threats.
+func pastReport(in *Input, i int, t threatTerms, h KeywordHit) bool {
+	norm := in.Norm[i]
+	if strings.HasPrefix(norm[h.End:], "过") {
+		return true
+	}
+	if !in.may(i, t.past.words) {
+		return false
+	}
+	for _, e := range in.allHits(i) {
+		if e.Class != t.past.words || e.End > h.Start || h.Start-e.End > threatPastWindow {
+			continue
+		}
+		if hasClauseBreak(norm[e.End:h.Start]) || in.overlapsClass(i, t.past.except, e) {
+			continue
+		}
+		if !futureBetween(in, i, t, e.End, h.Start) {
+			return true
+		}
+	}
+	return false
+}
+
+// futureBetween reports whether a future cue lies in message i between
+// byte offsets from and to.
+func futureBetween(in *Input, i int, t threatTerms, from, to int32) bool {
+	if !in.may(i, t.future.words) {
+		return false
+	}
+	for _, e := range in.allHits(i) {
+		if e.Class == t.future.words && e.Start >= from && e.End <= to && !in.overlapsClass(i, t.future.except, e) {
+			return true
+		}
+	}
+	return false
 }

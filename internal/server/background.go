@@ -127,6 +127,7 @@ func (s *Server) InspectPending(ctx context.Context, failed map[failedKey]bool) 
 			puts = append(puts, store.Put{Conv: convs[i], Across: res[i].across})
 		}
 	}
+	s.pending.Add(-int64(stored)) // until the next count
 	s.checkBursts(ctx, puts)
 	s.sink(ctx, found, false)
 	return stored, nil

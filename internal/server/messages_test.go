@@ -180,3 +180,27 @@ func TestStreamAgreesWithScan(t *testing.T) {
 	}
 	compareStored(t, e, []byte(strings.Join(stripped, "\n")))
 }
+
+// TestStreamBackpressure: with as many closed conversations waiting for
+// inspection as serve.queue allows, streaming answers 429 with
+// Retry-After and stores nothing; once the backlog is inspected it goes on.
+func TestStreamBackpressure(t *testing.T) {
+	e := newTestEnv(t, func(o *Options) { o.Serve.Queue = 1 })
+	ev := `{"message_id":"m1","conversation_id":"c1","role":"customer","text":"在吗"}` + "\n" + `{"conversation_id":"c1","event":"close"}`
+	e.json("qa", "POST", "/api/v1/messages", []byte(ev), 200, nil)
+	if n, _ := e.st.PendingInspections(context.Background()); n != 1 {
+		t.Fatalf("pending %d", n)
+	}
+	e.srv.pending.Store(1) // as the inspector counts it
+	code, _, h := e.do("qa", "POST", "/api/v1/messages", []byte(`{"message_id":"m2","conversation_id":"c2","role":"customer","text":"在吗"}`))
+	if code != 429 || h.Get("Retry-After") == "" {
+		t.Fatalf("full backlog: %d, Retry-After %q", code, h.Get("Retry-After"))
+	}
+	if _, err := e.st.GetConversation(context.Background(), "", "c2"); err == nil {
+		t.Fatal("a throttled message was stored")
+	}
+	if _, err := e.srv.InspectPending(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	e.json("qa", "POST", "/api/v1/messages", []byte(`{"message_id":"m2","conversation_id":"c2","role":"customer","text":"在吗"}`), 200, nil)
+}

@@ -71,16 +71,12 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 	rounds := in.Rounds
 	firstDone := false
 	for _, r := range rounds {
-		msgs := []int{r.First}
-		if r.Last != r.First {
-			msgs = append(msgs, r.Last)
-		}
 		if !r.Answered() {
 			if d.onlyClosings(in, r) {
 				continue
 			}
 			out.Add(conversation.Finding{Code: "response.missed", Severity: conversation.SeverityMedium,
-				Messages: msgs, Evidence: quote(c.Messages[lastSaid(c, r)].Text),
+				Messages: roundMsgs(r), Evidence: quote(c.Messages[lastSaid(c, r)].Text),
 				Detail: "customer message never answered by an agent"})
 			continue
 		}
@@ -88,28 +84,42 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 			continue
 		}
 		wait := r.Wait
-		withReply := append(msgs, r.Reply)
+		missed := wait > time.Duration(d.cfg.MissedAfter)
+		slow := !missed && wait > time.Duration(d.cfg.SlowAfter)
+		firstSlow := !firstDone && wait > time.Duration(d.cfg.FirstSlowAfter)
+		firstDone = true
+		if !missed && !slow && !firstSlow {
+			continue // most rounds: no evidence to build
+		}
+		withReply := append(roundMsgs(r), r.Reply)
 		ev := quote(c.Messages[r.First].Text) + " → " + quote(c.Messages[r.Reply].Text)
-		if wait > time.Duration(d.cfg.MissedAfter) {
+		if missed {
 			out.Add(conversation.Finding{Code: "response.missed", Severity: conversation.SeverityMedium,
 				Messages: withReply, Evidence: ev,
 				Detail: fmt.Sprintf("answered after %s, beyond the %s limit", fmtDur(wait), fmtDur(time.Duration(d.cfg.MissedAfter)))})
-		} else if wait > time.Duration(d.cfg.SlowAfter) {
+		} else if slow {
 			out.Add(conversation.Finding{Code: "response.slow", Severity: conversation.SeverityLow,
 				Messages: withReply, Evidence: ev,
 				Detail: fmt.Sprintf("human reply after %s (limit %s)", fmtDur(wait), fmtDur(time.Duration(d.cfg.SlowAfter))),
 				Data:   map[string]any{"wait_s": wait.Seconds()}})
 		}
-		if !firstDone {
-			firstDone = true
-			if wait > time.Duration(d.cfg.FirstSlowAfter) {
-				out.Add(conversation.Finding{Code: "response.first_slow", Severity: conversation.SeverityLow,
-					Messages: withReply, Evidence: ev,
-					Detail: fmt.Sprintf("first human reply after %s (target %s)", fmtDur(wait), fmtDur(time.Duration(d.cfg.FirstSlowAfter))),
-					Data:   map[string]any{"wait_s": wait.Seconds()}})
-			}
+		if firstSlow {
+			out.Add(conversation.Finding{Code: "response.first_slow", Severity: conversation.SeverityLow,
+				Messages: withReply, Evidence: ev,
+				Detail: fmt.Sprintf("first human reply after %s (target %s)", fmtDur(wait), fmtDur(time.Duration(d.cfg.FirstSlowAfter))),
+				Data:   map[string]any{"wait_s": wait.Seconds()}})
 		}
 	}
+}
+
+// roundMsgs is the message numbers a finding on round r names: its first
+// customer message and, when the round has more, its last. It is built
+// only for a round that gets a finding.
+func roundMsgs(r Round) []int {
+	if r.Last != r.First {
+		return []int{r.First, r.Last}
+	}
+	return []int{r.First}
 }
 
 // lastSaid returns the last customer message of round r with visible

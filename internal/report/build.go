@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -52,11 +53,14 @@ func NewBuilder(cfg score.Config, riskiest int, keepRows bool) *Builder {
 // the customer messages scored.
 func recordOf(r *scan.Result) *score.Record {
 	rec := &score.Record{Conv: r.Conv, KPI: r.KPI, Score: r.Score, Fatal: r.Fatal}
-	seen := map[string]bool{}
-	for _, f := range r.Findings {
-		if !seen[f.Code] {
-			seen[f.Code] = true
-			rec.Codes = append(rec.Codes, f.Code)
+	if len(r.Findings) > 0 {
+		// A conversation has a few distinct codes (there are only some
+		// dozens): a look through those found is cheaper than a map.
+		rec.Codes = make([]string, 0, min(len(r.Findings), 8))
+		for _, f := range r.Findings {
+			if !slices.Contains(rec.Codes, f.Code) {
+				rec.Codes = append(rec.Codes, f.Code)
+			}
 		}
 	}
 	for i, e := range r.Emotion {

@@ -67,7 +67,7 @@ func ConversationKPIOf(c *conversation.Conversation, rounds []detect.Round, cfg 
 		}
 	}
 	if !k.start.IsZero() {
-		k.Day = k.start.In(loc).Format("2006-01-02")
+		k.Day = dayOf(k.start.In(loc))
 	}
 	slow := time.Duration(cfg.SlowAfter)
 	within := time.Duration(cfg.ReplyWithin)
@@ -76,6 +76,9 @@ func ConversationKPIOf(c *conversation.Conversation, rounds []detect.Round, cfg 
 	var sum time.Duration
 	n := 0
 	winStart, winEnd := cfg.window()
+	k.rounds = make([]roundKPI, 0, len(rounds))
+	// The optional seconds point into one allocation, not three.
+	var secs *[3]float64
 	for ri, r := range rounds {
 		if !r.Answered() && excused != nil && excused(r.First) {
 			continue
@@ -101,8 +104,9 @@ func ConversationKPIOf(c *conversation.Conversation, rounds []detect.Round, cfg 
 		}
 		if r.Answered() && r.HasTimes {
 			if ri == 0 {
-				v := r.Wait.Seconds()
-				k.FirstResponseS = &v
+				secs = orNew(secs)
+				secs[0] = r.Wait.Seconds()
+				k.FirstResponseS = &secs[0]
 			}
 			if r.Wait > slow {
 				k.SlowRounds++
@@ -116,17 +120,39 @@ func ConversationKPIOf(c *conversation.Conversation, rounds []detect.Round, cfg 
 		k.rounds = append(k.rounds, rk)
 	}
 	if n > 0 {
-		v := (sum / time.Duration(n)).Seconds()
-		k.MeanResponseS = &v
+		secs = orNew(secs)
+		secs[1] = (sum / time.Duration(n)).Seconds()
+		k.MeanResponseS = &secs[1]
 	}
 	if len(c.Messages) > 1 {
 		a, b := c.Messages[0].At, c.Messages[len(c.Messages)-1].At
 		if !a.IsZero() && !b.IsZero() {
-			v := b.Sub(a).Seconds()
-			k.DurationS = &v
+			secs = orNew(secs)
+			secs[2] = b.Sub(a).Seconds()
+			k.DurationS = &secs[2]
 			k.Long = b.Sub(a) > time.Duration(cfg.LongDuration)
 		}
 	}
 	k.Long = k.Long || len(c.Messages) > cfg.LongMessages
 	return k
+}
+
+// dayOf is t.Format("2006-01-02") without the layout interpreter: it runs
+// once per conversation.
+func dayOf(t time.Time) string {
+	y, m, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.Format("2006-01-02")
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + int(m)/10), byte('0' + int(m)%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return string(b[:])
+}
+
+// orNew returns p, or a new array when p is nil.
+func orNew(p *[3]float64) *[3]float64 {
+	if p == nil {
+		p = new([3]float64)
+	}
+	return p
 }

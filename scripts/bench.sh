@@ -1,22 +1,54 @@
 #!/bin/sh
-# Measures `fullqa scan` end to end on a corpus of 126,400 conversations
-# built from the JDDC sample (../shared/data, JDDC-sized chats) or, when
-# that is absent, 120,000 conversations built from examples/chats.jsonl.
-# Prints conversations/s and MB/s for all detectors and for --detectors none.
+# Measures `fullqa scan` end to end on 126,400 JDDC-sized conversations
+# (the JDDC sample in ../shared/data repeated 200 times) in two input
+# formats: the JDDC TSV and canonical JSON Lines made from it (shop,
+# vendor, agent and a time on every message, as integrations send), or,
+# when ../shared is absent, on 120,000 conversations built from
+# examples/chats.jsonl (JSON Lines only). For each format it runs the
+# default configuration (all detectors, emotion model on) and
+# --detectors none, and prints conversations/s (wall-clock, noisy on a
+# shared machine) and CPU-seconds per 100,000 conversations (user+sys of
+# the run, much steadier).
 set -eu
 cd "$(dirname "$0")/.."
 tmp=${TMPDIR:-/tmp}/fullqa-bench
 mkdir -p "$tmp"
 go build -o "$tmp/fullqa" ./cmd/fullqa
+corpora=
 if [ -f ../shared/data/jddc/jddc_dev.tsv ]; then
-	corpus=$tmp/corpus.tsv
-	[ -s "$corpus" ] || for i in $(seq 200); do sed "s/^/$i-/" ../shared/data/jddc/jddc_dev.tsv; done > "$corpus"
+	tsv=$tmp/corpus.tsv
+	[ -s "$tsv" ] || for i in $(seq 200); do sed "s/^/$i-/" ../shared/data/jddc/jddc_dev.tsv; done > "$tsv"
+	jsonl=$tmp/corpus-jddc.jsonl
+	[ -s "$jsonl" ] || awk -F'\t' '
+		function esc(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/[\001-\037]/, " ", s); return s }
+		function flush() {
+			if (id == "") return
+			printf "{\"id\":\"%s\",\"channel\":\"jd\",\"shop\":\"s%d\",\"vendor\":\"v%d\",\"customer\":\"%s\",\"messages\":[%s]}\n", esc(id), n % 7, n % 3, esc(cust), msgs
+			n++
+		}
+		$1 != id { flush(); id = $1; cust = $2; msgs = ""; k = 0; t = 9 * 3600 + (n % 632) * 180 }
+		{
+			t += 7 + (k * 37) % 200
+			at = sprintf("2026-11-%02dT%02d:%02d:%02d+08:00", 1 + int(t / 86400), int(t / 3600) % 24, int(t / 60) % 60, t % 60)
+			m = sprintf("{\"role\":\"%s\",\"text\":\"%s\",\"at\":\"%s\"", $3 == "0" ? "customer" : "agent", esc($7), at)
+			if ($3 != "0") m = m sprintf(",\"agent\":\"a-%02d\"", n % 13)
+			msgs = msgs (k ? "," : "") m "}"
+			k++
+		}
+		END { flush() }' "$tsv" > "$jsonl"
+	corpora="$jsonl $tsv"
 else
-	corpus=$tmp/corpus.jsonl
-	[ -s "$corpus" ] || for i in $(seq 20000); do sed "s/\"id\":\"/\"id\":\"$i-/" examples/chats.jsonl; done > "$corpus"
+	jsonl=$tmp/corpus.jsonl
+	[ -s "$jsonl" ] || for i in $(seq 4616); do sed "s/\"id\":\"/\"id\":\"$i-/" examples/chats.jsonl; done > "$jsonl"
+	corpora=$jsonl
 fi
-ls -l "$corpus"
-for spec in all none; do
-	echo "== --detectors $spec"
-	"$tmp/fullqa" scan "$corpus" --format jsonl --out /dev/null --no-progress --detectors "$spec" 2>&1 | grep 'scan done'
+for corpus in $corpora; do
+	ls -l "$corpus"
+	for spec in all none; do
+		printf '%s --detectors %s: ' "${corpus##*.}" "$spec"
+		/usr/bin/env time -f '%U %S' -o "$tmp/time" "$tmp/fullqa" scan "$corpus" --format jsonl --out /dev/null --no-progress -v --detectors "$spec" 2>"$tmp/log" || { cat "$tmp/log"; exit 1; }
+		convs=$(sed -n 's/.*scan done.* conversations=\([0-9]*\).*/\1/p' "$tmp/log")
+		rate=$(sed -n 's/.*conv_per_s=\([0-9]*\).*/\1/p' "$tmp/log")
+		awk -v c="$convs" -v r="$rate" '{ printf "%d conversations, %d conv/s, %.2f CPU-s per 100,000\n", c, r, ($1 + $2) / c * 100000 }' "$tmp/time"
+	done
 done

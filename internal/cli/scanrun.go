@@ -250,10 +250,14 @@ func (s *scanRun) writeOutput(out io.Writer, rep *report.Report, htmlw *report.H
 func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options, total *atomic.Int64) error {
 	var src io.Reader
 	var size int64
+	// The stream reader's goroutine ends with this file, not with the
+	// process, when the file is left before its end (a --strict stop).
+	streamCtx, stopStream := context.WithCancel(ctx)
+	defer stopStream()
 	if name == "-" {
 		// stdin may be a pipe that stays open (tail -f): read it so that
 		// Ctrl-C stops the run at once, not at the next byte.
-		src = newStreamReader(ctx, s.env.Stdin)
+		src = newStreamReader(streamCtx, s.env.Stdin)
 		name = "<stdin>"
 	} else {
 		fh, err := os.Open(name)
@@ -265,7 +269,7 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 		if st, err := fh.Stat(); err == nil && st.Mode().IsRegular() {
 			size = st.Size()
 		} else {
-			src = newStreamReader(ctx, fh) // a named pipe, <(…), a device
+			src = newStreamReader(streamCtx, fh) // a named pipe, <(…), a device
 		}
 	}
 	var read atomic.Int64

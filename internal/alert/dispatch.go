@@ -100,6 +100,10 @@ func (d *Dispatcher) Submit(ctx context.Context, a Alert) (int, error) {
 		if ok {
 			queued++
 			d.stats.Queued++
+			// Only a delivery really queued counts toward the digest
+			// window, so a replayed or repeated alert cannot make the
+			// channel look busy.
+			d.recent[r.Channel] = append(d.recent[r.Channel], now)
 		} else {
 			d.stats.Deduplicated++
 		}
@@ -152,9 +156,9 @@ func (d *Dispatcher) hold(rule string, r Rule, now time.Time) time.Time {
 		for cut < len(times) && now.Sub(times[cut]) >= win {
 			cut++
 		}
-		times = append(times[cut:], now)
+		times = times[cut:]
 		d.recent[r.Channel] = times
-		if len(times) > d.cfg.Digest.After {
+		if len(times)+1 > d.cfg.Digest.After {
 			if end := times[0].Add(win); end.After(at) {
 				at = end
 			}

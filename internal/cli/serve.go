@@ -42,7 +42,7 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 		return ExitUsage
 	}
-	srv, st, alerts, err := newServer(ctx, cfg, env)
+	srv, st, alerts, alertSink, err := newServer(ctx, cfg, env)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa serve: %v\n", err)
 		return ExitError
@@ -60,6 +60,13 @@ func runServe(ctx context.Context, args []string, env Env) int {
 	wg.Add(1)
 	go func() { defer wg.Done(); srv.Run(bg) }()
 	if alerts != nil {
+		// Findings committed just before a crash may not have reached the
+		// outbox: offer the last hour's again (the outbox drops repeats).
+		if n, err := alertSink.CatchUp(ctx, st, time.Hour, time.Now()); err != nil {
+			env.Log.Error("alert catch-up", "err", err)
+		} else {
+			env.Log.Info("alert catch-up", "looked_at", n)
+		}
 		wg.Add(2)
 		go func() { defer wg.Done(); alerts.Run(bg, time.Second) }()
 		go func() { defer wg.Done(); srv.RunSchedules(bg, alerts, cfg.Alerts.Schedules, cfg.Serve.PublicURL) }()
@@ -103,32 +110,33 @@ func loadServeConfig(path, listen, dataDir string) (config.Config, error) {
 
 // newServer opens the store and builds the server with the same engine
 // and scan options `fullqa scan` uses.
-func newServer(ctx context.Context, cfg config.Config, env Env) (*server.Server, *store.Store, *alert.Dispatcher, error) {
+func newServer(ctx context.Context, cfg config.Config, env Env) (*server.Server, *store.Store, *alert.Dispatcher, *server.AlertSink, error) {
 	eng, err := newEngine(cfg, "all")
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	lex, err := cfg.Lists()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	dets, err := detect.Select(detect.Registry(cfg.Detect, lex), liveDetectors)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	live, err := detect.NewEngine(dets, nil)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	loc, err := cfg.Location()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	st, err := store.Open(ctx, cfg.Serve.DataDir)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	var alerts *alert.Dispatcher
+	var alertSink *server.AlertSink
 	var sink server.FindingSink
 	if len(cfg.Alerts.Channels) > 0 {
 		getenv := env.Getenv
@@ -141,19 +149,20 @@ func newServer(ctx context.Context, cfg config.Config, env Env) (*server.Server,
 			ch, err := alert.NewChannel(cc, client, getenv, time.Now)
 			if err != nil {
 				st.Close()
-				return nil, nil, nil, err
+				return nil, nil, nil, nil, err
 			}
 			chans = append(chans, ch)
 		}
 		alerts = alert.NewDispatcher(cfg.Alerts, chans, st, env.Log, time.Now)
-		sink = &server.AlertSink{Dispatcher: alerts, PublicURL: cfg.Serve.PublicURL,
+		alertSink = &server.AlertSink{Dispatcher: alerts, PublicURL: cfg.Serve.PublicURL,
 			Redact: cfg.Ingest.Redact.RedactConfig.Redact, Log: env.Log}
+		sink = alertSink
 	}
 	srv, err := server.New(server.Options{Store: st, Engine: eng, Live: live, Config: cfg, Serve: cfg.Serve,
 		Scan: scan.Options{Score: cfg.Score, Location: loc}, Workers: cfg.Scan.Workers, Log: env.Log, Sink: sink})
 	if err != nil {
 		st.Close()
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	return srv, st, alerts, nil
+	return srv, st, alerts, alertSink, nil
 }

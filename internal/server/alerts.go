@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 
 	"fullqa/internal/alert"
@@ -63,6 +64,49 @@ func (a *AlertSink) alertOf(f store.Finding) alert.Alert {
 		al.Link = strings.TrimRight(a.PublicURL, "/") + "/conversations/" + url.PathEscape(f.ConversationID)
 	}
 	return al
+}
+
+// CatchUp submits again the findings stored in the last window and the
+// bursts whose window ended in it. The sink is called after the store's
+// commit, so a crash between the two would lose an alert; replaying a
+// recent stretch at start-up closes that gap, and the outbox's key keeps
+// the replay from sending anything twice. It returns how many findings
+// and bursts it looked at.
+func (a *AlertSink) CatchUp(ctx context.Context, st *store.Store, window time.Duration, now time.Time) (int, error) {
+	cutoff := now.Add(-window)
+	n := 0
+	var before int64
+	for {
+		page, err := st.ListFindings(ctx, store.FindingFilter{Before: before, Limit: 500})
+		if err != nil {
+			return n, fmt.Errorf("alert catch-up: %w", err)
+		}
+		var recent []store.Finding
+		for _, f := range page {
+			if f.CreatedAt.Before(cutoff) {
+				break
+			}
+			recent = append(recent, f)
+		}
+		a.Found(ctx, recent, false)
+		n += len(recent)
+		if len(recent) < len(page) || len(page) < 500 {
+			break
+		}
+		before = page[len(page)-1].ID
+	}
+	bursts, err := st.ListBursts(ctx, cutoff, 1000)
+	if err != nil {
+		return n, fmt.Errorf("alert catch-up: %w", err)
+	}
+	for _, b := range bursts {
+		conv := ""
+		if len(b.Conversations) > 0 {
+			conv = b.Conversations[0]
+		}
+		a.Found(ctx, []store.Finding{burstFinding(b, conv)}, false)
+	}
+	return n + len(bursts), nil
 }
 
 // hasHan reports whether s has a Chinese character.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
@@ -80,6 +81,7 @@ type overviewView struct {
 	Promises   []store.Promise
 	PromiseDue string
 	Vendors    []score.KPIs
+	Volume     template.HTML // conversations and mean score by day
 }
 
 func (s *Server) getOverview(w http.ResponseWriter, r *http.Request) {
@@ -118,10 +120,17 @@ func (s *Server) getOverview(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var days []string
+	var vol, mean []*float64
 	for _, d := range rep.By["day"] {
 		if d.Key != "(no time)" {
 			days = append(days, d.Key)
+			n := float64(d.Conversations)
+			vol, mean = append(vol, &n), append(mean, d.MeanScore)
 		}
+	}
+	if len(days) > 1 {
+		pg := s.pageOf(r)
+		v.Volume = report.LineChart(days, []report.Series{{Name: pg.Name("conversations"), Points: vol}, {Name: pg.Name("mean_score"), Points: mean}}, 0, "")
 	}
 	prec, err := s.precisions(ctx)
 	if err != nil {

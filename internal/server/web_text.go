@@ -58,7 +58,7 @@ func uiTexts() map[string][2]string {
 		"filter":    {"筛选", "Filter"}, "time": {"时间", "Time"}, "no_findings": {"没有符合条件的发现。", "No findings match."},
 		"next_page": {"下一页", "Next page"}, "filed_by": {"申诉人", "Filed by"}, "state": {"状态", "State"}, "none": {"无", "None"},
 		// overview, agent and vendor pages
-		"data_span": {"数据范围", "Data from"}, "score_distribution": {"得分分布", "Score distribution"},
+		"data_span": {"数据范围", "Data from"}, "score_distribution": {"得分分布", "Score distribution"}, "volume_by_day": {"每日会话量与平均分", "Conversations and mean score by day"},
 		"contracts": {"合同指标（本期）", "Contract targets (period)"}, "period": {"期间", "Period"}, "target": {"目标", "Target"},
 		"actual": {"实际", "Actual"}, "gap": {"差距", "Gap"},
 		"st_met": {"达标", "met"}, "st_missed": {"未达标", "missed"}, "st_too_few": {"样本不足", "too few"},

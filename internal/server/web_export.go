@@ -95,7 +95,8 @@ func labelsOf(conv string, vs []store.Verdict) map[string]any {
 	return line
 }
 
-// getLabelsExport writes every reviewed conversation's verdicts as labels
+// getLabelsExport writes every reviewed conversation's verdicts (and each
+// conversation a reviewer finished without any) as labels
 // in the internal/eval/testdata format (JSON Lines, one conversation a
 // line, keys as in LABELLING.md), for `fullqa eval` to score the
 // detectors against the reviewers.
@@ -115,6 +116,19 @@ func (s *Server) getLabelsExport(w http.ResponseWriter, r *http.Request) {
 			order = append(order, v.ConversationID)
 		}
 		byConv[v.ConversationID] = append(byConv[v.ConversationID], v)
+	}
+	// A conversation a reviewer finished without a verdict had nothing
+	// to find: it is labelled too, every key empty or false.
+	as, err := s.st.ListAssignments(r.Context(), "")
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	for _, a := range as {
+		if _, ok := byConv[a.ConversationID]; !ok && !a.DoneAt.IsZero() {
+			byConv[a.ConversationID] = []store.Verdict{}
+			order = append(order, a.ConversationID)
+		}
 	}
 	sort.Strings(order)
 	var b bytes.Buffer

@@ -111,6 +111,16 @@ func TestWebQueueCalibrationExport(t *testing.T) {
 		b.get("/conversations/" + pm[0].ConversationID)
 		b.post("/conversations/"+pm[0].ConversationID+"/review", url.Values{"v-" + pid: {"correct"}, "missed_code": {"threat.escalation"}, "missed_messages": {"0"}})
 	}
+	// A queued conversation finished with nothing to say is a clean label.
+	var clean string
+	for _, a := range as {
+		if a.ConversationID != conv && a.ConversationID != pm[0].ConversationID {
+			clean = a.ConversationID
+			break
+		}
+	}
+	qa.get("/conversations/" + clean)
+	qa.post("/conversations/"+clean+"/review", url.Values{})
 	code, body, h := qa.get("/export/labels.jsonl")
 	if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "application/x-ndjson") {
 		t.Fatalf("export: %d %s", code, h.Get("Content-Type"))
@@ -124,6 +134,9 @@ func TestWebQueueCalibrationExport(t *testing.T) {
 	l := labels[pm[0].ConversationID]
 	if l == nil || len(l.AgentPromise) != 1 || l.AgentPromise[0] != pm[0].Messages[0] || len(l.CustomerThreat) != 1 || l.CustomerThreat[0] != 0 {
 		t.Fatalf("exported labels of %s: %+v\n%s", pm[0].ConversationID, l, body)
+	}
+	if c := labels[clean]; c == nil || len(c.AgentPromise) != 0 || c.Loop || len(c.CustomerNegative) != 0 {
+		t.Fatalf("finished conversation %s without verdicts: %+v\n%s", clean, c, body)
 	}
 	if !strings.Contains(body, `"session_id":"`+conv+`"`) {
 		t.Fatalf("the tied conversation is not exported:\n%s", body)

@@ -117,6 +117,14 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		fmt.Fprint(env.Stdout, met.String())
 		return ExitOK
+	case "ending":
+		rep, err := evalEnding(ctx, cfg, *data, env)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa: eval ending: %v\n", err)
+			return ExitError
+		}
+		fmt.Fprint(env.Stdout, rep.String())
+		return ExitOK
 	case "negative":
 		rep, err := trainNegative(ctx, cfg, *data, nil, env)
 		if err != nil {
@@ -178,6 +186,44 @@ func trainNegative(ctx context.Context, cfg config.Config, data string, w io.Wri
 		}
 		return base
 	}, w)
+}
+
+// evalEnding cross-validates a learned conversation-ending classifier on
+// the labelled JDDC and uss chats (a measurement; nothing ships from it).
+func evalEnding(ctx context.Context, cfg config.Config, data string, env Env) (*eval.NegativeReport, error) {
+	testdata := filepath.Join("internal", "eval", "testdata")
+	jl, err := eval.LoadLabels(filepath.Join(testdata, "jddc_dev_labels.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	ul, err := eval.LoadLabels(filepath.Join(testdata, "uss_labels.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	cf, err := classify.CrossFitEmotion(ctx, data, env.Log)
+	if err != nil {
+		return nil, err
+	}
+	base, err := newEngine(cfg, "all")
+	if err != nil {
+		return nil, err
+	}
+	folds := make([]*detect.Engine, len(cf.Models))
+	for f, m := range cf.Models {
+		if folds[f], err = engineWith(cfg, m); err != nil {
+			return nil, err
+		}
+	}
+	sets := []eval.NegativeSet{
+		{Name: "jddc", Src: eval.JDDC(filepath.Join(data, "jddc", "jddc_dev.tsv")), Labels: jl},
+		{Name: "uss", Src: eval.USS(filepath.Join(data, "uss_jddc", "valid_jddc.dialogs.jsonl")), Labels: ul},
+	}
+	return eval.Ending(ctx, sets, func(id string) *detect.Engine {
+		if f, ok := cf.FoldOf[id]; ok {
+			return folds[f]
+		}
+		return base
+	})
 }
 
 // runTrain trains a model from the shared data and writes the weights file

@@ -39,6 +39,8 @@ type negExample struct {
 
 // NegativeReport is the outcome of training the learned scorer.
 type NegativeReport struct {
+	// Title heads the rendering; empty for the negative-emotion scorer.
+	Title     string
 	Sets      []string
 	Threshold float32
 	// Rows are the comparisons, each per source: the rules alone, the
@@ -60,12 +62,16 @@ type NegativeRow struct {
 // String renders the report.
 func (r *NegativeReport) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "learned emotion.negative, threshold %.3f (chosen on all out-of-fold scores)\n\n", r.Threshold)
+	if r.Title != "" {
+		fmt.Fprintf(&b, "%s\n\n", r.Title)
+	} else {
+		fmt.Fprintf(&b, "learned emotion.negative, threshold %.3f (chosen on all out-of-fold scores)\n\n", r.Threshold)
+	}
 	fmt.Fprintf(&b, "%-58s %-6s %5s %5s %5s %9s %7s\n", "decision", "source", "TP", "FP", "FN", "precision", "recall")
 	for _, row := range r.Rows {
 		fmt.Fprintf(&b, "%-58s %-6s %5d %5d %5d %9s %7s\n", row.Method, row.Set, row.TP, row.FP, row.FN, fmtRatio(row.Precision()), fmtRatio(row.Recall()))
 	}
-	b.WriteString("\nthe trade-off (the rules, or an out-of-fold score from):\n")
+	b.WriteString("\nthe trade-off:\n")
 	for _, row := range r.Curve {
 		fmt.Fprintf(&b, "%-58s %-6s %5d %5d %5d %9s %7s\n", row.Method, row.Set, row.TP, row.FP, row.FN, fmtRatio(row.Precision()), fmtRatio(row.Recall()))
 	}

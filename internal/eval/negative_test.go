@@ -69,3 +69,47 @@ func TestTrainNegativeMini(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestEndingMini runs the ending measurement on the mini sets: one row of
+// counts per decision and source, each over that source's two sessions.
+func TestEndingMini(t *testing.T) {
+	lex, err := lexicon.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	emo, err := classify.LoadEmotion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), emo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jl, err := LoadLabels(filepath.Join("testdata", "mini_labels.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ul, err := LoadLabels(filepath.Join("testdata", "mini_uss_labels.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets := []NegativeSet{
+		{Name: "jddc", Src: JDDC(filepath.Join("testdata", "mini.tsv")), Labels: jl},
+		{Name: "uss", Src: USS(filepath.Join("testdata", "mini_uss.jsonl")), Labels: ul},
+	}
+	rep, err := Ending(context.Background(), sets, func(string) *detect.Engine { return eng })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != 6 {
+		t.Fatalf("%d rows:\n%s", len(rep.Rows), rep)
+	}
+	for _, row := range rep.Rows {
+		if n := row.TP + row.FN; n != 0 {
+			t.Errorf("%s on %s: %d unresolved, the mini labels have none", row.Method, row.Set, n)
+		}
+		if row.FP > 2 {
+			t.Errorf("%s on %s: %d false alarms in 2 sessions", row.Method, row.Set, row.FP)
+		}
+	}
+}

@@ -86,7 +86,7 @@ commands:
   serve           run the service: ingestion API, store, inspection (see README)
   user add NAME   create an API user (--role admin|qa|vendor [--vendor V]); prints its token once;
                   --password-stdin (or --password P) also lets it sign in to the dashboard
-  user password NAME  set a user's dashboard password (--password-stdin)
+  user password NAME  set a user's dashboard password (asks on a terminal, or --password-stdin)
   user revoke NAME  disable a user and its tokens; user list lists them
   audit           print the audit log of the service (who read or changed what)
   knowledge check FACTS      validate a shop facts file (every problem with its line)

@@ -7,8 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
+
+	"golang.org/x/term"
 
 	"fullqa/internal/store"
 )
@@ -107,7 +110,8 @@ func vendorNote(v string) string {
 }
 
 // readPassword takes the dashboard password from --password or the first
-// line of stdin (--password-stdin); `user password` needs one of them.
+// line of stdin (--password-stdin); `user password` without either asks
+// for it twice when stdin is a terminal.
 func readPassword(sub, flagValue string, fromStdin bool, env Env) (string, error) {
 	switch {
 	case flagValue != "" && fromStdin:
@@ -123,9 +127,30 @@ func readPassword(sub, flagValue string, fromStdin bool, env Env) (string, error
 		}
 		return line, nil
 	case flagValue == "" && sub == "password":
+		if f, ok := env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			return promptPassword(f, env)
+		}
 		return "", errors.New("give the new password with --password-stdin (or --password)")
 	case flagValue != "" && sub != "add" && sub != "password":
 		return "", errors.New("--password is only for user add and user password")
 	}
 	return flagValue, nil
+}
+
+// promptPassword reads a password twice from a terminal without echo.
+func promptPassword(f *os.File, env Env) (string, error) {
+	var got [2]string
+	for i, q := range []string{"new dashboard password: ", "again: "} {
+		fmt.Fprint(env.Stderr, q)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(env.Stderr)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		got[i] = string(b)
+	}
+	if got[0] != got[1] {
+		return "", errors.New("the passwords differ")
+	}
+	return got[0], nil
 }

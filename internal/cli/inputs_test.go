@@ -129,7 +129,7 @@ func TestFilters(t *testing.T) {
 		t.Fatalf("until: exit %d\n%s", code, out)
 	}
 	code, out, _ = run(t, "", "report", f, "--agent", "a-1", "--vendor", "v2")
-	if code != 0 || !strings.Contains(out, "筛选：vendor v2; agent a-1（排除 2 个会话）") {
+	if code != 0 || !strings.Contains(out, "筛选：外包商 v2；客服 a-1（排除 2 个会话）") {
 		t.Fatalf("text report heading: exit %d\n%s", code, out)
 	}
 	if code, _, errs := run(t, "", "report", f, "--vendor", "nobody"); code != ExitError || !strings.Contains(errs, "no conversation passed the filters") {

@@ -142,6 +142,22 @@ func TestReportLanguages(t *testing.T) {
 			t.Errorf("English HTML lacks %q", want)
 		}
 	}
+	if strings.Contains(page, "反复出现") || strings.Contains(page, "突发问题") {
+		t.Error("English HTML has Chinese across-conversation headings")
+	}
+	// The Chinese HTML report is Chinese throughout: the across-conversation
+	// headings and the roles of quoted messages too.
+	_, zhPage, _ := run(t, "", "report", "--config", cfg, "--detectors", "response,compliance", "--format", "html", kpiData)
+	for _, want := range []string{"反复出现的售后问题", "到期未兑现的承诺", "突发问题", "] 客户</i>", "] 客服</i>"} {
+		if !strings.Contains(zhPage, want) {
+			t.Errorf("Chinese HTML lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"Repeat contacts", "Promises not kept", "Bursts", "] customer</i>", "] agent</i>", ">无 none<"} {
+		if strings.Contains(zhPage, bad) {
+			t.Errorf("Chinese HTML has English %q", bad)
+		}
+	}
 	book := filepath.Join(t.TempDir(), "en.xlsx")
 	if code, _, stderr := run(t, "", "report", "--detectors", "response,compliance", "--lang", "en", "--out", book, kpiData); code != ExitOK {
 		t.Fatalf("en xlsx: exit %d %s", code, stderr)

@@ -115,11 +115,14 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 	if s.shown > maxShownErrors {
 		fmt.Fprintf(s.env.Stderr, "… and %d more bad records\n", s.shown-maxShownErrors)
 	}
+	lang, _ := codebook.ParseLang(s.cfg.Lang) // checked by Validate
 	names := make([]string, len(files))
 	for i, f := range files {
 		names[i] = filepath.Base(f)
+		if f == "-" { // a title "· -" says nothing to the reader
+			names[i] = map[bool]string{true: "stdin", false: "标准输入"}[lang == codebook.EN]
+		}
 	}
-	lang, _ := codebook.ParseLang(s.cfg.Lang) // checked by Validate
 	title := report.DefaultTitle(lang, names)
 	if s.filter.Active() {
 		title += filterNote(lang, s.filter, s.filtered)
@@ -188,7 +191,30 @@ func filterNote(lang codebook.Lang, f ingest.Filter, left int) string {
 	if lang == codebook.EN {
 		return fmt.Sprintf(" · filtered: %s (%d conversations left out)", f.Describe(), left)
 	}
-	return fmt.Sprintf(" · 筛选：%s（排除 %d 个会话）", f.Describe(), left)
+	return fmt.Sprintf(" · 筛选：%s（排除 %d 个会话）", describeFilterZH(f), left)
+}
+
+// describeFilterZH says in Chinese which filters apply, for the heading of
+// a Chinese report (ingest.Filter.Describe is the English one, also used in
+// the JSON report's "filters").
+func describeFilterZH(f ingest.Filter) string {
+	var parts []string
+	if !f.Since.IsZero() {
+		parts = append(parts, "自 "+f.Since.Format("2006-01-02 15:04"))
+	}
+	if !f.Until.IsZero() {
+		parts = append(parts, "至 "+f.Until.Format("2006-01-02 15:04")+"（不含）")
+	}
+	if len(f.Vendors) > 0 {
+		parts = append(parts, "外包商 "+strings.Join(f.Vendors, ","))
+	}
+	if len(f.Shops) > 0 {
+		parts = append(parts, "店铺 "+strings.Join(f.Shops, ","))
+	}
+	if len(f.Agents) > 0 {
+		parts = append(parts, "客服 "+strings.Join(f.Agents, ","))
+	}
+	return strings.Join(parts, "；")
 }
 
 // partialTitle is what an interrupted report's title starts with: that it

@@ -49,17 +49,26 @@ func newCrossView(s *analyze.Summary, lang codebook.Lang) *crossView {
 // crossLabels are the words of the across-conversation sections, Chinese
 // and English.
 var crossLabels = map[string][2]string{
-	"repeat":   {"反复出现的售后问题", "Problems that come back unresolved"},
-	"unlinked": {"无买家ID或时间、未关联的会话", "conversations without a buyer id or time (not linked)"},
-	"unkept":   {"到期未兑现的承诺", "Promises past due and not kept"},
-	"due":      {"到期承诺", "promises due"},
-	"bursts":   {"突发问题", "Bursts"},
-	"times":    {"次 (平时约", "conversations (expected"},
-	"examples": {"例", "e.g."},
-	"allday":   {"全天", "whole day"},
+	"repeat":     {"反复出现的售后问题", "Problems that come back unresolved"},
+	"unlinked":   {"无买家ID或时间、未关联的会话", "conversations without a buyer id or time (not linked)"},
+	"unkept":     {"到期未兑现的承诺", "Promises past due and not kept"},
+	"due":        {"到期承诺", "promises due"},
+	"bursts":     {"突发问题", "Bursts"},
+	"times":      {"次 (平时约", "conversations (expected"},
+	"examples":   {"例", "e.g."},
+	"allday":     {"全天", "whole day"},
+	"none":       {"无", "none"},
+	"h kind":     {"类型", "kind"},
+	"h topic":    {"话题", "topic"},
+	"h window":   {"时间窗", "window"},
+	"h count":    {"会话数", "count"},
+	"h expected": {"平时", "expected"},
 }
 
 func crossLabel(key string, lang codebook.Lang) string {
+	if _, ok := crossLabels[key]; !ok {
+		return key
+	}
 	if lang == codebook.EN {
 		return crossLabels[key][1]
 	}

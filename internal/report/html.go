@@ -32,7 +32,8 @@ func NewHTML() (*HTML, error) {
 		"sevclass": severityClass,
 		"join":     strings.Join,
 		"quote":    func(r *Risky, n int) string { return r.Texts[n] },
-		"role":     func(r *Risky, n int) string { return r.Roles[n] },
+		"role":     func(r *Risky, n int, lang codebook.Lang) string { return roleName(r.Roles[n], lang) },
+		"X":        crossLabel,
 		"spark":    sparkline,
 		"fptr":     fptr,
 		"pptr":     pptr,
@@ -163,4 +164,22 @@ func pctOf(v *float64) *float64 {
 	}
 	p := *v * 100
 	return &p
+}
+
+// roleNames name a message's role in the reader's language, for the
+// quoted messages under each finding.
+var roleNames = map[string][2]string{
+	"customer": {"客户", "customer"}, "agent": {"客服", "agent"}, "bot": {"机器人", "bot"}, "system": {"系统", "system"},
+}
+
+// roleName is role in lang; a role it does not know stays as it is.
+func roleName(role string, lang codebook.Lang) string {
+	n, ok := roleNames[role]
+	if !ok {
+		return role
+	}
+	if lang == codebook.EN {
+		return n[1]
+	}
+	return n[0]
 }

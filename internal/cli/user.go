@@ -60,6 +60,11 @@ func runUser(ctx context.Context, args []string, env Env) int {
 	switch sub {
 	case "add":
 		u, tok, err := st.AddUser(ctx, pos[0], *role, *vendor, time.Now())
+		if errors.Is(err, store.ErrExists) {
+			fmt.Fprintf(env.Stderr, "fullqa user add: user %q: %v (to give it a dashboard password: fullqa user password %s --password-stdin)\n",
+				pos[0], store.ErrExists, pos[0])
+			return ExitUsage
+		}
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa user add: %v\n", err)
 			return ExitUsage

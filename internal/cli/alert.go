@@ -63,6 +63,9 @@ func runAlert(ctx context.Context, args []string, env Env) int {
 	a := alert.Alert{Key: "fullqa-test", Code: "threat.escalation", Name: "测试告警（fullqa alert test）",
 		Severity: "high", ConversationID: "test-0001", Message: 0, Vendor: "v-test", Agent: "a-test",
 		Evidence: "这是一条测试告警：再不处理我就去12315投诉", Detail: "fullqa alert test 发送的示例，无需处理", At: time.Now()}
+	if loc, err := cfg.Location(); err == nil {
+		a.At = a.At.In(loc) // the shop's time, as the service's alerts give it
+	}
 	reply, err := ch.Sender.Send(ctx, alert.Render(a))
 	fmt.Fprintf(env.Stdout, "channel %s (%s): platform answered: %s\n", cc.Name, cc.Type, reply)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAlertTestSendsSample(t *testing.T) {
@@ -37,11 +38,22 @@ func TestAlertTestSendsSample(t *testing.T) {
 		}
 		return ""
 	}}
+	before := time.Now()
 	if code := Run(context.Background(), []string{"alert", "test", "ops", "--config", cfg}, env); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
+	after := time.Now()
 	if !strings.Contains(out.String(), `"errcode":0`) || !strings.Contains(got, "markdown") {
 		t.Fatalf("out %q, platform got %q", out.String(), got)
+	}
+	// The time is the shop's (the default time zone, Asia/Shanghai), not
+	// the server's UTC.
+	sh, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Skip(err)
+	}
+	if !strings.Contains(got, "时间**："+before.In(sh).Format("2006-01-02 15:04")) && !strings.Contains(got, "时间**："+after.In(sh).Format("2006-01-02 15:04")) {
+		t.Errorf("alert time not in Asia/Shanghai: %q", got)
 	}
 	// Unknown channel: usage error.
 	if code := Run(context.Background(), []string{"alert", "test", "nope", "--config", cfg}, env); code != ExitUsage {

@@ -155,7 +155,7 @@ func newServer(ctx context.Context, cfg config.Config, env Env) (*server.Server,
 		}
 		alerts = alert.NewDispatcher(cfg.Alerts, chans, st, env.Log, time.Now)
 		alertSink = &server.AlertSink{Dispatcher: alerts, PublicURL: cfg.Serve.PublicURL,
-			Redact: cfg.Ingest.Redact.RedactConfig.Redact, Log: env.Log}
+			Redact: cfg.Ingest.Redact.RedactConfig.Redact, Loc: loc, Log: env.Log}
 		sink = alertSink
 	}
 	srv, err := server.New(server.Options{Store: st, Engine: eng, Live: live, Config: cfg, Serve: cfg.Serve,

@@ -27,7 +27,11 @@ type AlertSink struct {
 	PublicURL string
 	// Redact masks personal data in the alert's text.
 	Redact func(string) string
-	Log    *slog.Logger
+	// Loc is the configured time zone: an alert's time is read in the
+	// shop's zone (a 09:03 chat is not "01:03" to a group in China). Nil:
+	// the time as stored.
+	Loc *time.Location
+	Log *slog.Logger
 }
 
 // Found implements FindingSink. A live per-message finding and the same
@@ -50,6 +54,9 @@ func (a *AlertSink) alertOf(f store.Finding) alert.Alert {
 	al := alert.Alert{Key: f.ConversationID + "|" + f.Code, Code: f.Code, Name: codebook.Name(f.Code, codebook.ZH),
 		Severity: f.Severity, ConversationID: f.ConversationID, Message: -1, Vendor: f.Vendor, Shop: f.Shop,
 		Agent: f.Agent, Evidence: mask(f.Evidence), Detail: mask(f.Detail), At: f.At}
+	if a.Loc != nil && !al.At.IsZero() {
+		al.At = al.At.In(a.Loc)
+	}
 	if !hasHan(al.Detail) {
 		// The detectors' details are English; the group reads Chinese.
 		al.Detail = codebook.Explain(f.Code, codebook.ZH)

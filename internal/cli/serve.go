@@ -42,6 +42,12 @@ func runServe(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 		return ExitUsage
 	}
+	release, err := store.LockServe(cfg.Serve.DataDir)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa serve: %v\n", err)
+		return ExitError
+	}
+	defer release()
 	srv, st, alerts, alertSink, err := newServer(ctx, cfg, env)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa serve: %v\n", err)

@@ -35,7 +35,9 @@ func TestExampleConfigLoads(t *testing.T) {
 
 func TestStrictErrors(t *testing.T) {
 	tests := []struct{ yaml, want string }{
-		{"detect:\n  respons: {}\n", "respons"},
+		{"detect:\n  respons: {}\n", "line 2: detect.respons: unknown key (did you mean response?)"},
+		{"timezon: UTC\nserve:\n  listn: x\n", "line 1: timezon: unknown key (did you mean timezone?); line 3: serve.listn: unknown key (did you mean listen?)"},
+		{"alerts:\n  channels:\n    - {name: a, typ: dingtalk}\n", "line 3: alerts.channels.typ: unknown key"},
 		{"timezone: Mars/Base\n", "timezone"},
 		{"detect:\n  response:\n    slow_after: soon\n", "bad duration"},
 		{"ingest:\n  format: xml\n", "ingest.format"},

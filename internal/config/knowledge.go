@@ -2,7 +2,9 @@ package config
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 
@@ -53,7 +55,10 @@ func (c *Config) loadKnowledge(path string, data []byte) error {
 			if !filepath.IsAbs(file) {
 				file = filepath.Join(filepath.Dir(path), file)
 			}
-			facts, err = knowledge.Load(file)
+			if facts, err = knowledge.Load(file); errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("line %d: knowledge.file: no facts file %s (a relative path is read from the config file's folder)",
+					n.Content[1].Line, file)
+			}
 		} else {
 			facts, err = knowledge.FromNode(n, path)
 		}

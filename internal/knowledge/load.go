@@ -42,7 +42,7 @@ func (ps Problems) Error() string {
 func Load(path string) (*Facts, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("knowledge: %w", err)
+		return nil, fmt.Errorf("facts file: %w", err)
 	}
 	return Parse(data, path)
 }

@@ -37,7 +37,8 @@ func Rounds(c *conversation.Conversation) []Round {
 // nothing but such messages that no one answers is dropped; one the agent
 // answers ("不客气") counts as usual. noAnswer may be nil.
 func RoundsSkipping(c *conversation.Conversation, noAnswer func(i int) bool) []Round {
-	var rounds []Round
+	// At most one round per two messages but one: one allocation.
+	rounds := make([]Round, 0, len(c.Messages)/2+1)
 	open := -1
 	tentative := false // the open round has only messages needing no answer
 	for i := range c.Messages {

@@ -95,7 +95,6 @@ func (s *Summary) Add(r *scan.Result) {
 	// the agent of the first agent message among its evidence, else for the
 	// conversation's main agent.
 	counts, main := score.Agents(c) // the same agents and main agent as the KPIs
-	var agents []string
 	for _, ac := range counts {
 		st := s.Agents[ac.Agent]
 		if st == nil {
@@ -105,9 +104,7 @@ func (s *Summary) Add(r *scan.Result) {
 		st.Conversations++
 		st.Messages += ac.Messages
 		st.ScoreSum += r.Score
-		agents = append(agents, ac.Agent)
 	}
-	sort.Strings(agents)
 	for _, f := range r.Findings {
 		who := main
 		for _, n := range f.Messages {
@@ -123,10 +120,20 @@ func (s *Summary) Add(r *scan.Result) {
 	if s.limit <= 0 || len(r.Findings) == 0 {
 		return
 	}
-	rk := &Risky{ID: c.ID, Score: r.Score, Agents: agents, worst: worst, seq: s.Conversations}
-	if len(s.top) == s.limit && !riskier(rk, s.top[0]) {
+	// Most conversations are not among the riskiest kept: they are
+	// turned away before anything is allocated for them.
+	cand := Risky{ID: c.ID, Score: r.Score, worst: worst, seq: s.Conversations}
+	if len(s.top) == s.limit && !riskier(&cand, s.top[0]) {
 		return
 	}
+	var agents []string
+	for _, ac := range counts {
+		agents = append(agents, ac.Agent)
+	}
+	sort.Strings(agents)
+	cand.Agents = agents
+	rk := new(Risky)
+	*rk = cand
 	rk.Findings = r.Findings
 	rk.Texts, rk.Roles = map[int]string{}, map[int]string{}
 	for _, f := range r.Findings {

@@ -4,11 +4,13 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -340,8 +342,10 @@ func InspectContext(ctx context.Context, eng *detect.Engine, r *Result, scratch 
 	if r.Emotion != nil && eng.Has("emotion") {
 		agreeEmotion(r)
 	}
-	sort.SliceStable(r.Findings, func(i, j int) bool {
-		return firstMsg(r.Findings[i]) < firstMsg(r.Findings[j])
+	// slices, not sort.SliceStable: the same order without its two
+	// allocations a conversation.
+	slices.SortStableFunc(r.Findings, func(a, b conversation.Finding) int {
+		return cmp.Compare(firstMsg(a), firstMsg(b))
 	})
 	r.Score, r.Deductions, r.Fatal = opts.Score.Scorecard.Apply(r.Findings)
 	// When the response detector ran, an unanswered round it did not flag

@@ -58,8 +58,8 @@ func TestStepsConfigurable(t *testing.T) {
 		cfg  SensitiveConfig
 		want string
 	}{
-		{DefaultSensitiveConfig(), "missed step: agent never acknowledged or apologised; agent gave no concrete next step or outcome; agent refused without a reason: 不支持"},
-		{cfg, "missed step: agent gave no concrete next step or outcome"},
+		{DefaultSensitiveConfig(), "refund scene handled against the required steps: agent never acknowledged or apologised; agent gave no concrete next step or outcome; agent refused without a reason"},
+		{cfg, "refund scene handled against the required steps: agent gave no concrete next step or outcome"},
 	} {
 		eng, err := NewEngine([]Detector{newSceneDetector(tc.cfg, lex)}, nil)
 		if err != nil {
@@ -69,7 +69,11 @@ func TestStepsConfigurable(t *testing.T) {
 		got := ""
 		for _, f := range out.Findings {
 			if f.Code == "sensitive.mishandled" {
-				got = f.Evidence
+				got = f.Detail
+				// The evidence is the agent's words, as for every finding.
+				if f.Evidence != "不支持" {
+					t.Errorf("evidence %q, want the agent's message", f.Evidence)
+				}
 			}
 		}
 		if got != tc.want {

@@ -512,21 +512,24 @@ func (d *sceneDetector) sensitive(in *Input, out *Output, name string, s, from i
 	if firstReply < 0 {
 		return // unanswered chats are response.missed, not mishandling
 	}
-	var missed []string
+	var missed, steps []string
 	at := firstReply
 	for _, step := range d.cfg.Steps {
 		switch step {
 		case StepAcknowledge:
 			if !acked {
 				missed = append(missed, "agent never acknowledged or apologised")
+				steps = append(steps, step)
 			}
 		case StepNextStep:
 			if !next {
 				missed = append(missed, "agent gave no concrete next step or outcome")
+				steps = append(steps, step)
 			}
 		case StepReasonedRefusal:
 			if refusal >= 0 {
-				missed = append(missed, "agent refused without a reason: "+quote(in.Conv.Messages[refusal].Text))
+				missed = append(missed, "agent refused without a reason")
+				steps = append(steps, step)
 				at = refusal
 			}
 		}
@@ -534,7 +537,15 @@ func (d *sceneDetector) sensitive(in *Input, out *Output, name string, s, from i
 	if len(missed) == 0 {
 		return
 	}
+	// The evidence quotes the agent's message (the refusal, else the first
+	// reply), as every finding's does, so that a reviewer sees it marked in
+	// the chat; which steps were missed is the detail and data.missed.
+	msgs, ev := []int{at}, quote(in.Conv.Messages[at].Text)
+	if ev == "" { // a blank reply: the scene's own words are the evidence
+		msgs, ev = []int{at, from}, hitQuote(in, from, h)
+	}
 	out.Add(conversation.Finding{Code: "sensitive.mishandled", Severity: conversation.SeverityMedium,
-		Messages: []int{at}, Evidence: "missed step: " + strings.Join(missed, "; "),
-		Detail: name + " scene handled against the required steps"})
+		Messages: msgs, Evidence: ev,
+		Detail: name + " scene handled against the required steps: " + strings.Join(missed, "; "),
+		Data:   map[string]any{"missed": steps}})
 }

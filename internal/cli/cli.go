@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -75,7 +76,9 @@ commands:
   report FILE...  the same scan, for the aggregated reports: --format text|json|html|xlsx
   sample FILE...  pick conversations for human review: riskiest per agent + a random share
   config          print the effective configuration
-  eval detectors  measure detectors against the labelled JDDC dev set
+  eval detectors  measure detectors against the labelled JDDC dev set (--source jddc|uss|twcs)
+  eval knowledge  the knowledge detector's claims and findings against the labelled chats
+  eval agreement  two reviewers' labels compared: kappa and F1 per code (the ceiling)
   eval emotion    measure the emotion model on uss_jddc (5-fold CV by dialogue)
   train emotion   retrain the emotion model from ../shared/data (deterministic)
   eval negative   measure the learned emotion.negative scorer (CV by conversation, leave-one-source-out)
@@ -101,8 +104,22 @@ Run "fullqa COMMAND -h" for a command's flags.
 // positional arguments, as users type them ("scan FILE --format jsonl").
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
+	// A mistyped flag gets its error and one line pointing at -h, not the
+	// whole flag list, which scrolled the error itself off the screen.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = usage }()
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			if usage != nil {
+				usage()
+			} else {
+				fmt.Fprintf(fs.Output(), "usage of fullqa %s:\n", fs.Name())
+				fs.PrintDefaults()
+			}
+			return nil, err
+		} else if err != nil {
+			fmt.Fprintf(fs.Output(), "run \"fullqa %s -h\" for the flags\n", fs.Name())
 			return nil, err
 		}
 		args = fs.Args()

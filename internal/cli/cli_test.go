@@ -283,3 +283,16 @@ func TestSampleCommand(t *testing.T) {
 		t.Errorf("sample --format html: exit %d", code)
 	}
 }
+
+// TestBadFlagIsShort: a mistyped flag is a usage error whose message is
+// not buried under the whole flag list; -h still prints the list.
+func TestBadFlagIsShort(t *testing.T) {
+	code, _, stderr := run(t, "", "scan", "x.jsonl", "--fromat", "jsonl")
+	if code != ExitUsage || !strings.Contains(stderr, "-fromat") || !strings.Contains(stderr, `"fullqa scan -h"`) || strings.Contains(stderr, "-workers") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	_, _, stderr = run(t, "", "scan", "-h")
+	if !strings.Contains(stderr, "-workers") {
+		t.Errorf("scan -h lacks the flags: %q", stderr)
+	}
+}

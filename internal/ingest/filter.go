@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -189,5 +190,9 @@ func ParseFilterTime(s string, loc *time.Location) (time.Time, error) {
 	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
 		return t, nil
 	}
-	return ParseTime(s, "", loc)
+	t, err := ParseTime(s, "", loc)
+	if err != nil {
+		return t, fmt.Errorf("bad date or time %q (want a day, 2026-11-01, or a day and time, 2026-11-01 08:00 or RFC 3339)", s)
+	}
+	return t, nil
 }

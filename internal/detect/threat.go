@@ -76,7 +76,7 @@ func threatHit(in *Input, i int, t threatTerms) (KeywordHit, bool) {
 		if h.Class != t.words.words || in.overlapsClass(i, t.words.except, h) || !asciiBounded(in.Norm[i], h) {
 			continue
 		}
-		if !in.precededBy(i, t.negate, h, threatNegationWindow) && !pastReport(in, i, t, h) {
+		if !threatNegated(in, i, t, h) && !pastReport(in, i, t, h) {
 			return h, true
 		}
 	}
@@ -124,6 +124,30 @@ func futureBetween(in *Input, i int, t threatTerms, from, to int32) bool {
 	}
 	for _, e := range in.allHits(i) {
 		if e.Class == t.future.words && e.Start >= from && e.End <= to && !in.overlapsClass(i, t.future.except, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// threatNegated reports whether a negation cue takes threat word h of
+// message i back: one at most threatNegationWindow bytes before it in its
+// clause ("不会给差评", "不是要投诉"), unless 就 stands between them — then
+// the negation is the threat's condition: "再不来我就投诉", "不退就差评".
+func threatNegated(in *Input, i int, t threatTerms, h KeywordHit) bool {
+	if !in.precededBy(i, t.negate, h, threatNegationWindow) {
+		return false
+	}
+	norm := in.Norm[i]
+	for _, e := range in.near(i, h.Start-threatNegationWindow, h.Start) {
+		if e.Class != t.negate.words || e.End > h.Start || h.Start-e.End > threatNegationWindow {
+			continue
+		}
+		between := norm[e.End:h.Start]
+		if hasClauseBreak(between) || in.overlapsClass(i, t.negate.except, e) {
+			continue
+		}
+		if !strings.Contains(between, "就") {
 			return true
 		}
 	}

@@ -83,6 +83,8 @@ commands:
   train emotion   retrain the emotion model from ../shared/data (deterministic)
   eval negative   measure the learned emotion.negative scorer (CV by conversation, leave-one-source-out)
   train negative  retrain it from the labelled JDDC and uss chats (deterministic)
+  eval repeat     measure a learned loop.repeat scorer beside the rules (CV by conversation, leave-one-source-out)
+  train repeat    write its weights from the labelled JDDC and uss chats (deterministic)
   eval ending     measure a learned conversation-ending classifier for resolution.unresolved (CV)
   alert test CH   send a sample alert to one configured channel and print the answer
   alert dead      list the alerts the service gave up sending (the dead-letter list)

@@ -19,7 +19,7 @@ import (
 // the emotion model on uss_jddc (cross-validated by dialogue).
 func runEval(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative|agreement [flags]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative|repeat|agreement [flags]")
 		return ExitUsage
 	}
 	what := args[0]
@@ -124,6 +124,20 @@ func runEval(ctx context.Context, args []string, env Env) int {
 			return ExitError
 		}
 		fmt.Fprint(env.Stdout, rep.String())
+		return ExitOK
+	case "repeat":
+		rep, err := trainRepeat(ctx, cfg, *data, nil)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa: eval repeat: %v\n", err)
+			return ExitError
+		}
+		fmt.Fprint(env.Stdout, rep.String())
+		if *show != "" {
+			fmt.Fprintf(env.Stdout, "\ndisagreements on %s:\n", *show)
+			for _, e := range rep.Errors[*show] {
+				fmt.Fprintln(env.Stdout, "  "+e)
+			}
+		}
 		return ExitOK
 	case "negative":
 		rep, err := trainNegative(ctx, cfg, *data, nil, env)
@@ -230,6 +244,9 @@ func evalEnding(ctx context.Context, cfg config.Config, data string, env Env) (*
 // that is embedded into the binary at the next build: the emotion model,
 // or the learned negative-emotion scorer on top of it.
 func runTrain(ctx context.Context, args []string, env Env) int {
+	if len(args) > 0 && args[0] == "repeat" {
+		return runTrainRepeat(ctx, args[1:], env)
+	}
 	if len(args) > 0 && args[0] == "negative" {
 		fs := flag.NewFlagSet("train negative", flag.ContinueOnError)
 		fs.SetOutput(env.Stderr)
@@ -252,7 +269,7 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 		return ExitOK
 	}
 	if len(args) == 0 || args[0] != "emotion" {
-		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion|negative [--data DIR] [--out FILE]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion|negative|repeat [--data DIR] [--out FILE]")
 		return ExitUsage
 	}
 	fs := flag.NewFlagSet("train emotion", flag.ContinueOnError)

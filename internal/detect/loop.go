@@ -139,6 +139,9 @@ type loopDetector struct {
 
 	ask, identify, generic, nonreq, lost, connective, request ClassID
 	restate                                                   termSet
+	// hold and cannot are read only by the learned restatement
+	// features (RepeatFeatures): a holding reply and a refusal.
+	hold, cannot ClassID
 }
 
 func newLoopDetector(cfg LoopConfig, lex lexicon.Lists) *loopDetector {
@@ -169,6 +172,8 @@ func (d *loopDetector) RegisterKeywords(k *Keywords) error {
 	// A message with none of these asks nothing: a statement said again
 	// ("订单也删了") insists, it does not ask again.
 	d.request = k.Add("loop.request", append(append([]string(nil), d.lex.Words("question_words")...), d.lex.Words("loop_request")...)...)
+	d.hold = k.Add("loop.agent_hold", d.lex.Words("emotion_hold")...)
+	d.cannot = k.Add("loop.agent_cannot", d.lex.Words("promise_cannot")...)
 	return nil
 }
 

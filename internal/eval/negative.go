@@ -299,6 +299,11 @@ const negMinPrecision = 0.80
 // the highest F1 over the selected examples among those keeping precision
 // at negMinPrecision (the most precise one if none does).
 func chooseThreshold(score []float32, ex []negExample, sel []int32) float32 {
+	return chooseThresholdAt(score, ex, sel, negMinPrecision)
+}
+
+// chooseThresholdAt is chooseThreshold with the precision to keep given.
+func chooseThresholdAt(score []float32, ex []negExample, sel []int32, minPrec float64) float32 {
 	type pt struct {
 		s    float32
 		gold bool
@@ -335,7 +340,7 @@ func chooseThreshold(score []float32, ex []negExample, sel []int32) float32 {
 		}
 		prec := float64(tp) / float64(max(1, tp+fp))
 		f1 := 2 * float64(tp) / float64(tp+fp+pos)
-		if prec >= negMinPrecision && f1 > bestF {
+		if prec >= minPrec && f1 > bestF {
 			best, bestF = p.s, f1
 		}
 		if bestF < 0 && prec > bestP {

@@ -1,0 +1,254 @@
+package detect
+
+import (
+	"strings"
+
+	"fullqa/internal/conversation"
+)
+
+// RepeatBits is the log2 of the size of the learned restatement model's
+// hashed feature table (internal/eval trains it on customer_repeat).
+const RepeatBits = 12
+
+// repeatRing is how many earlier substantive customer messages the pair
+// features compare a message with.
+const repeatRing = 16
+
+// maxRepeatFeats bounds the features of one message.
+const maxRepeatFeats = 96
+
+// repeatFeats is the feature buffer of one customer message; it lives on
+// the stack, so scoring allocates nothing.
+type repeatFeats struct {
+	idx [maxRepeatFeats]uint32
+	val [maxRepeatFeats]float32
+	n   int
+}
+
+// Feature groups of the learned restatement model: (group, value) pairs
+// hashed into the table. The numbers are part of trained weights; add new
+// ones at the end.
+const (
+	rfBias = iota + 1
+	rfRule
+	rfMaxJac
+	rfMaxCont
+	rfLastJac
+	rfLastCont
+	rfLenRatio
+	rfAgentKind
+	rfAnswered
+	rfPosition
+	rfRestate
+	rfRequest
+	rfQuestion
+	rfContent
+	rfJacXAgent
+	rfContXAnswered
+	rfSameBurst
+	rfLastJacXRequest
+	rfAgentTurns
+	rfMaxUni
+	rfLastUni
+	rfUniXAgent
+	rfChar // unused: character features overfit (see the README)
+	rfFirstAsk
+)
+
+// add appends feature (group, value) with weight v.
+func (f *repeatFeats) add(group, value uint32, v float32) {
+	if f.n == maxRepeatFeats {
+		return
+	}
+	f.idx[f.n] = uint32(nfMix(uint64(group)<<32|uint64(value)|1<<62) >> (64 - RepeatBits))
+	f.val[f.n] = v
+	f.n++
+}
+
+// repeatState is what the features remember of the chat so far: a ring of
+// the earlier substantive customer messages' signatures and what the agent
+// said since the last of them.
+type repeatState struct {
+	ring      [repeatRing]sig
+	uni       [repeatRing]sig // character (not bigram) signatures
+	ringLen   [repeatRing]int // content bytes of each
+	nr        int
+	customers int
+	lastSubst int // message number of the last substantive customer message, -1 if none
+	// agent turns since lastSubst, and of which kind
+	agentTurns                            int
+	generic, hold, ask, question, refusal bool
+	answered                              bool // a non-generic agent reply since lastSubst
+	everAnswered                          bool
+}
+
+// RepeatScratch holds the reusable buffers of RepeatFeatures.
+type RepeatScratch struct {
+	st    repeatState
+	f     repeatFeats
+	spans [maxSpans]span
+}
+
+// tenth cuts a ratio in [0, 1] into eleven steps.
+func tenth(x float64) uint32 { return uint32(min(max(x, 0), 1) * 10) }
+
+// containment is the share of the smaller signature's bits found in the other.
+func containment(a, b *sig) float64 {
+	both, na, nb := overlap(a, b)
+	small := min(na, nb)
+	if small == 0 {
+		return 0
+	}
+	return float64(both) / float64(small)
+}
+
+// RepeatFeatures calls fn with the learned restatement features of every
+// customer message of in, in order, with the rules' verdict (a loop.repeat
+// finding on the message in out). It is how the trainer (internal/eval)
+// sees a customer message paired with the customer's earlier ones; it does
+// nothing when the engine has no loop detector.
+//
+// s holds the per-conversation buffers (the ring of earlier signatures,
+// the feature buffer); reusing one across conversations makes the call
+// allocation-free.
+func (e *Engine) RepeatFeatures(in *Input, out *Output, s *RepeatScratch, fn func(msg int, rule bool, idx []uint32, val []float32)) {
+	var d *loopDetector
+	for _, det := range e.detectors {
+		if ld, ok := det.(*loopDetector); ok {
+			d = ld
+		}
+	}
+	if d == nil {
+		return
+	}
+	s.st = repeatState{lastSubst: -1}
+	st, f, spans := &s.st, &s.f, &s.spans
+	msgs := in.Conv.Messages
+	fi := 0 // findings are in message order for loop.repeat
+	for i := range msgs {
+		switch msgs[i].Role {
+		case conversation.RoleAgent, conversation.RoleBot:
+			st.agentTurns++
+			n := coveredSpans(in, i, d.generic, spans)
+			content, _ := contentScan(in.Norm[i], spans[:n])
+			generic := n > 0 && (content < 4 || 2*content < spanBytes(spans[:n])) || onlyEmoticons(in.Norm[i])
+			if generic {
+				st.generic = true
+			} else {
+				st.answered, st.everAnswered = true, true
+			}
+			st.hold = st.hold || in.Has(i, d.hold)
+			st.ask = st.ask || in.Has(i, d.ask) || in.Has(i, d.identify)
+			st.refusal = st.refusal || in.Has(i, d.cannot)
+			st.question = st.question || strings.ContainsAny(in.Norm[i], "?？")
+		case conversation.RoleCustomer:
+			rule := false
+			for ; fi < len(out.Findings); fi++ {
+				fd := &out.Findings[fi]
+				if fd.Code == "loop.repeat" && len(fd.Messages) > 0 {
+					if fd.Messages[0] > i {
+						break
+					}
+					rule = rule || fd.Messages[0] == i
+				}
+			}
+			content := d.repeatFeatures(in, i, rule, st, f, spans)
+			fn(i, rule, f.idx[:f.n], f.val[:f.n])
+			st.customers++
+			if content >= 9 {
+				st.lastSubst = i
+				st.agentTurns = 0
+				st.generic, st.hold, st.ask, st.question, st.refusal, st.answered = false, false, false, false, false, false
+			}
+		}
+	}
+}
+
+// repeatFeatures fills f with the features of customer message i and, when
+// it is substantive, adds it to the ring; it returns its content bytes.
+func (d *loopDetector) repeatFeatures(in *Input, i int, rule bool, st *repeatState, f *repeatFeats, spans *[maxSpans]span) int {
+	f.n = 0
+	f.add(rfBias, 0, 1)
+	if rule {
+		f.add(rfRule, 0, 1)
+	}
+	n := coveredSpans(in, i, d.nonreq, spans)
+	content, g := contentScan(in.Norm[i], spans[:n])
+	f.add(rfContent, bucketOf(content/3), 1)
+	restate := false
+	if _, ok := in.firstTerm(i, d.restate); ok {
+		restate = true
+		f.add(rfRestate, 0, 1)
+	}
+	request := in.Has(i, d.request)
+	if request {
+		f.add(rfRequest, 0, 1)
+	}
+	if strings.ContainsAny(in.Norm[i], "?？") {
+		f.add(rfQuestion, 0, 1)
+	}
+	f.add(rfPosition, bucketOf(st.customers), 1)
+	if st.nr == 1 {
+		f.add(rfFirstAsk, b2u(st.everAnswered), 1)
+	}
+	kind := b2u(st.generic) | b2u(st.hold)<<1 | b2u(st.ask)<<2 | b2u(st.question)<<3 | b2u(st.refusal)<<4
+	if st.lastSubst >= 0 {
+		f.add(rfAgentKind, kind, 1)
+		f.add(rfAgentTurns, min(uint32(st.agentTurns), 3), 1)
+		f.add(rfAnswered, b2u(st.answered)|b2u(st.everAnswered)<<1, 1)
+		if st.agentTurns == 0 {
+			f.add(rfSameBurst, 0, 1)
+		}
+	}
+	u := charSig(in.Norm[i])
+	var maxJ, maxC, maxU float64
+	if g.n > 0 {
+		for k := 1; k <= min(st.nr, repeatRing); k++ {
+			p := &st.ring[(st.nr-k)%repeatRing]
+			j, c := jaccard(&g, p), containment(&g, p)
+			cu := containment(&u, &st.uni[(st.nr-k)%repeatRing])
+			maxJ, maxC, maxU = max(maxJ, j), max(maxC, c), max(maxU, cu)
+			if k == 1 {
+				f.add(rfLastUni, tenth(cu), 1)
+				f.add(rfLastJac, tenth(j), 1)
+				f.add(rfLastCont, tenth(c), 1)
+				f.add(rfLastJacXRequest, tenth(j)/2<<1|b2u(request || restate), 1)
+				prev := st.ringLen[(st.nr-k)%repeatRing]
+				r := float64(min(content, prev)) / float64(max(1, max(content, prev)))
+				f.add(rfLenRatio, tenth(r)/2, 1)
+			}
+		}
+		if st.nr > 0 {
+			f.add(rfMaxJac, tenth(maxJ), 1)
+			f.add(rfMaxCont, tenth(maxC), 1)
+			f.add(rfMaxUni, tenth(maxU), 1)
+			f.add(rfUniXAgent, tenth(maxU)/3<<8|kind, 1)
+			f.add(rfJacXAgent, tenth(maxJ)/3<<8|kind, 1)
+			f.add(rfContXAnswered, tenth(maxC)/3<<1|b2u(st.answered), 1)
+		}
+	}
+	if content >= 9 && g.n > 0 {
+		st.uni[st.nr%repeatRing] = u
+		st.ring[st.nr%repeatRing] = g
+		st.ringLen[st.nr%repeatRing] = content
+		st.nr++
+	}
+	return content
+}
+
+// charSig returns the signature of the content characters of s (not
+// particles, punctuation or ASCII), one by one: a restatement in other
+// words shares the nouns of the request ("发票", "抬头") more often than
+// its character pairs.
+func charSig(s string) sig {
+	var g sig
+	for i := 0; i < len(s); {
+		key, size := charKey(s, i)
+		i += size
+		if size < 3 || size == 3 && key>>8 == 0xE380 || isParticle(keyRune(key, size)) {
+			continue
+		}
+		g.add(key, size, 0, true)
+	}
+	return g
+}

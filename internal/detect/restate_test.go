@@ -1,0 +1,95 @@
+package detect
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"testing"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/ingest"
+)
+
+// TestRepeatFeatures checks the learned restatement features on a
+// hand-written chat: one call per customer message, in order, the rules'
+// verdict taken from the loop.repeat finding, a restatement looking more
+// like the earlier request than a new question does, and no allocation.
+func TestRepeatFeatures(t *testing.T) {
+	c := &conversation.Conversation{ID: "r1", Messages: []conversation.Message{
+		{Role: conversation.RoleCustomer, Text: "我的订单什么时候发货？"},
+		{Role: conversation.RoleAgent, Text: "您好，请稍等，正在为您查询"},
+		{Role: conversation.RoleCustomer, Text: "我的订单什么时候发货啊？"},
+		{Role: conversation.RoleAgent, Text: "明天发货"},
+		{Role: conversation.RoleCustomer, Text: "能开发票吗"},
+	}}
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Scratch
+	in, out := eng.Inspect(c, &s)
+	var msgs []int
+	var rules []bool
+	var rs RepeatScratch
+	eng.RepeatFeatures(in, &out, &rs, func(msg int, rule bool, idx []uint32, val []float32) {
+		msgs = append(msgs, msg)
+		rules = append(rules, rule)
+		if len(idx) != len(val) || len(idx) == 0 {
+			t.Errorf("message %d: %d indices, %d values", msg, len(idx), len(val))
+		}
+		for _, b := range idx {
+			if b >= 1<<RepeatBits {
+				t.Errorf("message %d: bucket %d out of the table", msg, b)
+			}
+		}
+	})
+	if len(msgs) != 3 || msgs[0] != 0 || msgs[1] != 2 || msgs[2] != 4 {
+		t.Fatalf("features for messages %v, want [0 2 4]", msgs)
+	}
+	if rules[0] || !rules[1] || rules[2] {
+		t.Errorf("rule verdicts %v, want [false true false] (findings %+v)", rules, out.Findings)
+	}
+	allocs := testing.AllocsPerRun(20, func() {
+		eng.RepeatFeatures(in, &out, &rs, func(int, bool, []uint32, []float32) {})
+	})
+	if allocs != 0 {
+		t.Errorf("RepeatFeatures allocates %.0f times a conversation, want 0", allocs)
+	}
+}
+
+// BenchmarkRepeatFeatures measures the learned restatement features over
+// the JDDC dev chats, per conversation, on top of an already inspected
+// input (what the scorer would add to a scan; it must add no allocation).
+func BenchmarkRepeatFeatures(b *testing.B) {
+	path := filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv")
+	var convs []*conversation.Conversation
+	err := ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJDDC}, func(c *conversation.Conversation) error {
+		convs = append(convs, c)
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		b.Skipf("shared data absent: %v", err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(b)), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	convs = convs[:min(len(convs), 256)]
+	ins := make([]*Input, len(convs))
+	outs := make([]Output, len(convs))
+	for i, c := range convs {
+		ins[i], outs[i] = eng.Inspect(c, &Scratch{})
+	}
+	sum := 0
+	var rs RepeatScratch
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := i % len(convs)
+		eng.RepeatFeatures(ins[k], &outs[k], &rs, func(_ int, _ bool, idx []uint32, _ []float32) { sum += len(idx) })
+	}
+	_ = sum
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"fullqa/internal/detect"
 	"fullqa/internal/ingest"
 	"fullqa/internal/knowledge"
+	"fullqa/internal/report"
 )
 
 // runKnowledge implements `fullqa knowledge check FILE` and `fullqa
@@ -176,9 +178,30 @@ func writeSuggestions(w io.Writer, list []*suggestion, format string) int {
 		}
 		return ExitOK
 	}
-	fmt.Fprintf(w, "%-6s  %-24s  %-14s  %s\n", "次数", "属性 (key)", "客服说的值", "例句 (会话:消息)")
+	// Columns are padded by display width (a Chinese character is two
+	// columns), so the table lines up in a terminal.
+	head := [3]string{"次数", "属性 (key)", "客服说的值"}
+	wid := [3]int{}
+	valueZH := func(v string) string { // who pays, in the words a facts file uses
+		if zh, ok := map[string]string{"buyer": "买家", "shop": "商家"}[v]; ok {
+			return zh
+		}
+		return v
+	}
+	for i, h := range head {
+		wid[i] = report.DisplayWidth(h)
+	}
 	for _, s := range list {
-		fmt.Fprintf(w, "%-6d  %-24s  %-14s  %s (%s)\n", s.Count, s.Attribute+" ("+s.Key+")", s.Value, s.Example, s.At)
+		for i, c := range [3]string{strconv.Itoa(s.Count), s.Attribute + " (" + s.Key + ")", valueZH(s.Value)} {
+			wid[i] = max(wid[i], report.DisplayWidth(c))
+		}
+	}
+	row := func(c [3]string, rest string) {
+		fmt.Fprintf(w, "%s  %s  %s  %s\n", report.PadRight(c[0], wid[0]), report.PadRight(c[1], wid[1]), report.PadRight(c[2], wid[2]), rest)
+	}
+	row(head, "例句 (会话:消息)")
+	for _, s := range list {
+		row([3]string{strconv.Itoa(s.Count), s.Attribute + " (" + s.Key + ")", valueZH(s.Value)}, s.Example+" ("+s.At+")")
 	}
 	return ExitOK
 }

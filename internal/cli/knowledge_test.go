@@ -3,8 +3,11 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"fullqa/internal/report"
 )
 
 // TestKnowledgeCheck checks that a good facts file passes and a bad one
@@ -37,6 +40,28 @@ func TestKnowledgeSuggest(t *testing.T) {
 		if !strings.Contains(out, w) {
 			t.Errorf("missing %s in:\n%s", w, out)
 		}
+	}
+	// The text table lines up by display width (Chinese is two columns)
+	// and says who pays in Chinese.
+	_, out, _ = run(t, "", "knowledge", "suggest", filepath.Join("..", "..", "examples", "knowledge_chats.jsonl"))
+	gaps := regexp.MustCompile(`\s{2,}`)
+	col := -1
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		g := gaps.FindAllStringIndex(l, 3)
+		if len(g) < 3 {
+			t.Fatalf("line without four columns: %q", l)
+		}
+		// the third and fourth columns start at the same display column on every line
+		k := report.DisplayWidth(l[:g[1][1]])*1000 + report.DisplayWidth(l[:g[2][1]])
+		if col < 0 {
+			col = k
+		} else if k != col {
+			t.Errorf("columns do not line up:\n%s", out)
+			break
+		}
+	}
+	if !strings.Contains(out, "买家") || strings.Contains(out, " buyer ") {
+		t.Errorf("who pays not in Chinese:\n%s", out)
 	}
 	// With the facts file, only what it does not define is listed.
 	code, out, _ = run(t, "", "knowledge", "suggest", filepath.Join("..", "..", "examples", "knowledge_chats.jsonl"),

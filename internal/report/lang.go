@@ -208,3 +208,10 @@ func (t *table) write(b *strings.Builder) {
 		line(row)
 	}
 }
+
+// DisplayWidth is the columns s takes in a terminal (a Chinese character
+// is two), for other commands' text tables to line up as the reports do.
+func DisplayWidth(s string) int { return displayWidth(s) }
+
+// PadRight left-aligns s in w display columns.
+func PadRight(s string, w int) string { return padRight(s, w) }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 
 	"fullqa/internal/alert"
@@ -55,6 +56,10 @@ func runServe(ctx context.Context, args []string, env Env) int {
 	}
 	defer st.Close()
 	ln, err := net.Listen("tcp", cfg.Serve.Listen)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		fmt.Fprintf(env.Stderr, "fullqa serve: %v (another program, perhaps another fullqa serve, listens there: choose another address with --listen or serve.listen)\n", err)
+		return ExitError
+	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa serve: %v\n", err)
 		return ExitError

@@ -56,7 +56,7 @@ type fastDecoder struct {
 var fastDecoders = sync.Pool{New: func() any { return new(fastDecoder) }}
 
 // decodeFastJSON returns line's conversation, or ok false when the fast
-// decoder cannot be sure of it. line is valid UTF-8.
+// decoder cannot be sure of it, invalid UTF-8 included.
 func decodeFastJSON(line string, opts *Options) (c *conversation.Conversation, ok bool) {
 	d := fastDecoders.Get().(*fastDecoder)
 	d.s, d.i, d.buf, d.spans, d.msgs, d.ats = line, 0, d.buf[:0], d.spans[:0], d.msgs[:0], d.ats[:0]
@@ -422,7 +422,7 @@ func (d *fastDecoder) str() (string, bool) {
 		return "", false
 	}
 	start := d.i
-	for i := d.i; i < len(d.s); i++ {
+	for i := d.i; i < len(d.s); {
 		switch c := d.s[i]; {
 		case c == '"':
 			d.i = i + 1
@@ -431,9 +431,34 @@ func (d *fastDecoder) str() (string, bool) {
 			return d.unescape(start)
 		case c < 0x20:
 			return "", false
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			n := runeLen(d.s[i:])
+			if n == 0 {
+				return "", false
+			}
+			i += n
 		}
 	}
 	return "", false
+}
+
+// runeLen returns the length of the valid UTF-8 character at the start of
+// s, or 0 when it is not valid: the decoder checks UTF-8 as it reads
+// strings (anything else outside ASCII makes it give up), so a line is
+// not walked once more for it.
+func runeLen(s string) int {
+	// E1–EC and EE–EF leads (most of Chinese) take any two continuation
+	// bytes; the rest goes to the library.
+	if c := s[0]; c >= 0xE1 && c <= 0xEF && c != 0xED && len(s) > 2 && s[1]&0xC0 == 0x80 && s[2]&0xC0 == 0x80 {
+		return 3
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && n <= 1 {
+		return 0
+	}
+	return n
 }
 
 // unescape decodes a string with escapes, as encoding/json does, from
@@ -448,6 +473,14 @@ func (d *fastDecoder) unescape(start int) (string, bool) {
 			return string(b), true
 		case c < 0x20:
 			return "", false
+		case c >= utf8.RuneSelf:
+			n := runeLen(d.s[i:])
+			if n == 0 {
+				return "", false
+			}
+			b = append(b, d.s[i:i+n]...)
+			i += n
+			continue
 		case c != '\\':
 			b = append(b, c)
 			i++

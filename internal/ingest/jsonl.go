@@ -8,7 +8,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 )
@@ -98,10 +97,7 @@ type jsonlRecord struct {
 // Parse decodes the line and finds its order facts (or sorts its messages
 // by time); it touches no state of the reader.
 func (p *jsonlRecord) Parse() *conversation.Conversation {
-	c, ok := (*conversation.Conversation)(nil), false
-	if utf8.ValidString(p.line) {
-		c, ok = decodeFastJSON(p.line, p.r.opts)
-	}
+	c, ok := decodeFastJSON(p.line, p.r.opts)
 	if !ok { // anything unusual, and every bad record
 		var ferr *RecordError
 		if c, ferr = parseJSONConversation([]byte(p.line), p.r.opts); ferr != nil {

@@ -139,3 +139,27 @@ func TestFilters(t *testing.T) {
 		t.Fatalf("bad --since: exit %d", code)
 	}
 }
+
+// TestDuplicateAcrossFiles: a conversation already read from an earlier
+// file of the run (the same export twice in a folder, in plain and gzip)
+// is a bad record naming both places, not a second conversation; with
+// --vendor the check still holds, and a file's own ids are its own.
+func TestDuplicateAcrossFiles(t *testing.T) {
+	dir := t.TempDir()
+	day := convLine("a", "v1", "2026-11-01T10:00:00+08:00") + convLine("b", "v2", "2026-11-01T11:00:00+08:00")
+	os.WriteFile(filepath.Join(dir, "1.jsonl"), []byte(day), 0o644)
+	writeGz(t, filepath.Join(dir, "2.jsonl.gz"), convLine("c", "v1", "2026-11-02T10:00:00+08:00")+convLine("a", "v1", "2026-11-01T10:00:00+08:00"))
+	code, out, errs := run(t, "", "scan", dir, "--format", "jsonl")
+	if code != 0 || strings.Join(ids(t, out), ",") != "a,b,c" ||
+		!strings.Contains(errs, `2.jsonl.gz:2: id: duplicate id "a": already read from `) || !strings.Contains(errs, "1.jsonl:1") {
+		t.Fatalf("exit %d, ids %v, stderr %s", code, ids(t, out), errs)
+	}
+	code, out, _ = run(t, "", "scan", dir, "--vendor", "v1", "--format", "jsonl")
+	if code != 0 || strings.Join(ids(t, out), ",") != "a,c" {
+		t.Fatalf("--vendor v1: exit %d, ids %v", code, ids(t, out))
+	}
+	_, rep, _ := run(t, "", "report", dir, "--format", "json")
+	if !strings.Contains(rep, `"conversations": 3,`) || !strings.Contains(rep, `"bad_records": 1`) {
+		t.Errorf("report counts the duplicate: %s", rep[:min(len(rep), 400)])
+	}
+}

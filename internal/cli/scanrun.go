@@ -38,7 +38,10 @@ type scanRun struct {
 	sampler *sample.Sampler // set for `fullqa sample`
 	jsonl   *report.JSONL
 	cross   *analyze.Batch // across-conversation analyzers
-	rejects *bufio.Writer
+	// acrossIDs rejects a conversation id already read from an earlier
+	// input file; nil when there is one input.
+	acrossIDs *ingest.IDsAcrossFiles
+	rejects   *bufio.Writer
 	// rejectHead is the current input's header row (CSV inputs), written
 	// before its first reject so the reject file can be fixed and re-fed;
 	// headWritten is the header the reject file has last been given.
@@ -87,6 +90,9 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 	code := ExitOK
 	start := time.Now()
 	var bytesRead atomic.Int64
+	if len(files) > 1 {
+		s.acrossIDs = ingest.NewIDsAcrossFiles()
+	}
 	for _, name := range files {
 		if err := s.scanFile(ctx, name, opts, &bytesRead); err != nil {
 			switch {
@@ -304,6 +310,9 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 		return err
 	}
 	rd = ingest.Filtered(rd, s.filter, &s.filtered)
+	if s.acrossIDs != nil {
+		rd = s.acrossIDs.Wrap(rd, name)
+	}
 	s.rejectHead = nil
 	if h, ok := rd.(interface{ RejectHeader() []byte }); ok {
 		s.rejectHead = h.RejectHeader()

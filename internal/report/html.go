@@ -32,7 +32,7 @@ func NewHTML() (*HTML, error) {
 		"sevclass": severityClass,
 		"join":     strings.Join,
 		"quote":    func(r *Risky, n int) string { return r.Texts[n] },
-		"role":     func(r *Risky, n int, lang codebook.Lang) string { return roleName(r.Roles[n], lang) },
+		"role":     func(r *Risky, n int, lang codebook.Lang) string { return RoleName(r.Roles[n], lang) },
 		"X":        crossLabel,
 		"spark":    sparkline,
 		"fptr":     fptr,
@@ -172,8 +172,9 @@ var roleNames = map[string][2]string{
 	"customer": {"客户", "customer"}, "agent": {"客服", "agent"}, "bot": {"机器人", "bot"}, "system": {"系统", "system"},
 }
 
-// roleName is role in lang; a role it does not know stays as it is.
-func roleName(role string, lang codebook.Lang) string {
+// RoleName is role in lang (客户, 客服, 机器人, 系统), for every writer that
+// quotes messages; a role it does not know stays as it is.
+func RoleName(role string, lang codebook.Lang) string {
 	n, ok := roleNames[role]
 	if !ok {
 		return role

@@ -131,6 +131,10 @@ func TestWriteJSONL(t *testing.T) {
 	if err != nil || len(dvs) != 1 || dvs[0].Sqref != "H2:H2" || !strings.Contains(dvs[0].Formula1, "误报 false alarm") {
 		t.Errorf("verdict drop-down: %v %+v", err, dvs)
 	}
+	// The transcript a reviewer reads names the roles in Chinese.
+	if tr, _ := f.GetCellValue(sheet, "G2"); !strings.Contains(tr, "] 客户: ") || strings.Contains(tr, "customer") {
+		t.Errorf("transcript %q", tr)
+	}
 	if dim, _ := f.GetSheetDimension(sheet); dim != "A1:I2" {
 		t.Errorf("dimension %q, want A1:I2", dim)
 	}

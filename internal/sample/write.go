@@ -93,7 +93,11 @@ func WriteXLSX(w io.Writer, picks []Pick, lang codebook.Lang) error {
 			}
 			var tr []string
 			for n, m := range p.Result.Conv.Messages {
-				tr = append(tr, fmt.Sprintf("[%d] %s: %s", n, m.Role, m.Text))
+				who := report.RoleName(m.Role.String(), lang)
+				if m.Agent != "" {
+					who += " " + m.Agent
+				}
+				tr = append(tr, fmt.Sprintf("[%d] %s: %s", n, who, m.Text))
 			}
 			reason := map[string]string{"risk": "高风险 risk", "random": "随机校准 random"}[p.Reason]
 			return []any{p.Rank, reason, p.Result.Conv.ID, p.Agent, p.Result.Score, strings.Join(fs, "\n"), strings.Join(tr, "\n"), nil, nil}

@@ -11,7 +11,6 @@ import (
 
 	"fullqa/internal/alert"
 	"fullqa/internal/config"
-	"fullqa/internal/store"
 )
 
 // runAlert implements `fullqa alert test CHANNEL`: it sends a sample alert
@@ -93,15 +92,9 @@ func runAlertDead(ctx context.Context, args []string, env Env) int {
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return ExitUsage
 	}
-	cfg, err := loadServeConfig(*path, "", *dataDir)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
-		return ExitUsage
-	}
-	st, err := store.Open(ctx, cfg.Serve.DataDir)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
-		return ExitError
+	st, cfg, code := openServeStore(ctx, *path, *dataDir, env, "fullqa")
+	if st == nil {
+		return code
 	}
 	defer st.Close()
 	dead, err := st.DeadLetters(ctx, *limit)
@@ -109,12 +102,13 @@ func runAlertDead(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 		return ExitError
 	}
+	loc, _ := cfg.Location() // checked by loadServeConfig
 	if len(dead) == 0 {
 		fmt.Fprintln(env.Stdout, "no dead letters: every alert was sent or is still being tried")
 		return ExitOK
 	}
 	for _, d := range dead {
-		fmt.Fprintf(env.Stdout, "%s\t%s\t%s\t%s\tattempts %d\t%s\n", d.Created.Local().Format("2006-01-02 15:04:05"),
+		fmt.Fprintf(env.Stdout, "%s\t%s\t%s\t%s\tattempts %d\t%s\n", d.Created.In(loc).Format("2006-01-02 15:04:05"),
 			d.Channel, d.Alert.Code, d.Alert.Key, d.Attempts, d.LastError)
 	}
 	return ExitOK

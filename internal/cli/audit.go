@@ -23,15 +23,9 @@ func runAudit(ctx context.Context, args []string, env Env) int {
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return ExitUsage
 	}
-	cfg, err := loadServeConfig(*path, "", *dataDir)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
-		return ExitUsage
-	}
-	st, err := store.Open(ctx, cfg.Serve.DataDir)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa audit: %v\n", err)
-		return ExitError
+	st, cfg, code := openServeStore(ctx, *path, *dataDir, env, "fullqa audit")
+	if st == nil {
+		return code
 	}
 	defer st.Close()
 	f := store.AuditFilter{User: *user, Action: *action, Limit: *limit}

@@ -104,6 +104,24 @@ func runServe(ctx context.Context, args []string, env Env) int {
 	return code
 }
 
+// openServeStore opens the service's store for a command run beside it
+// (user, audit, alert dead): the config with --data-dir over it, then the
+// store. On failure it prints the error as cmd and returns a nil store with
+// the exit code to return.
+func openServeStore(ctx context.Context, path, dataDir string, env Env, cmd string) (*store.Store, config.Config, int) {
+	cfg, err := loadServeConfig(path, "", dataDir)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return nil, cfg, ExitUsage
+	}
+	st, err := store.Open(ctx, cfg.Serve.DataDir)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "%s: %v\n", cmd, err)
+		return nil, cfg, ExitError
+	}
+	return st, cfg, ExitOK
+}
+
 // loadServeConfig loads the config with the flags over it.
 func loadServeConfig(path, listen, dataDir string) (config.Config, error) {
 	cfg, err := config.Load(path)

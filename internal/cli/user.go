@@ -46,15 +46,9 @@ func runUser(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "fullqa user %s: %v\n", sub, err)
 		return ExitUsage
 	}
-	cfg, err := loadServeConfig(*path, "", *dataDir)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
-		return ExitUsage
-	}
-	st, err := store.Open(ctx, cfg.Serve.DataDir)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa user: %v\n", err)
-		return ExitError
+	st, _, code := openServeStore(ctx, *path, *dataDir, env, "fullqa user")
+	if st == nil {
+		return code
 	}
 	defer st.Close()
 	switch sub {

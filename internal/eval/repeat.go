@@ -60,106 +60,11 @@ func TrainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w 
 	if len(ex) == 0 {
 		return nil, fmt.Errorf("train repeat: no labelled customer message")
 	}
-	cfg := repeatConfig()
-	rep := &NegativeReport{Errors: map[string][]string{}}
-	for _, s := range sets {
-		rep.Sets = append(rep.Sets, s.Name)
-	}
-	for si, s := range sets {
-		var c Count
-		for _, e := range ex {
-			if e.set == si {
-				c.tally(e.rule, e.gold)
-			}
-		}
-		rep.Rows = append(rep.Rows, NegativeRow{Method: "rules alone (before)", Set: s.Name, Count: c})
-	}
-	fold := foldsOf(ex, groups, cfg.Seed)
-	all := make([]int32, len(ex))
-	for i := range all {
-		all[i] = int32(i)
-	}
-	oof, err := outOfFold(ctx, cfg, &data, all, fold)
+	rep, err := ruleOrLearned(ctx, repeatConfig(), &data, ex, groups, sets, repeatMinPrecision,
+		[]float32{0.2, 0.3, 0.4, 0.5, 0.6, 0.7}, w)
 	if err != nil {
 		return nil, err
 	}
-	pred := make([]bool, len(ex))
-	for f := range negFolds {
-		var sel []int32
-		for _, i := range all {
-			if fold[i] != f {
-				sel = append(sel, i)
-			}
-		}
-		t := chooseThresholdAt(oof, ex, sel, repeatMinPrecision)
-		for i := range ex {
-			if fold[i] == f {
-				pred[i] = oof[i] >= t || ex[i].rule
-			}
-		}
-	}
-	for si, s := range sets {
-		var c Count
-		for i, e := range ex {
-			if e.set == si {
-				if kind := c.tally(pred[i], e.gold); kind != "" {
-					rep.Errors[s.Name] = append(rep.Errors[s.Name], kind+" "+e.where)
-				} else if pred[i] && !e.rule {
-					rep.Errors[s.Name] = append(rep.Errors[s.Name], "TP (learned only) "+e.where)
-				}
-			}
-		}
-		rep.Rows = append(rep.Rows, NegativeRow{Method: fmt.Sprintf("rules, or learned: %d-fold CV by conversation", negFolds), Set: s.Name, Count: c})
-	}
-	rep.Threshold = chooseThresholdAt(oof, ex, all, repeatMinPrecision)
 	rep.Title = fmt.Sprintf("learned loop.repeat, threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", rep.Threshold, repeatMinPrecision)
-	for _, t := range []float32{0.2, 0.3, 0.4, 0.5, 0.6, 0.7} {
-		for si, set := range sets {
-			var c Count
-			for i, e := range ex {
-				if e.set == si {
-					c.tally(oof[i] >= t || e.rule, e.gold)
-				}
-			}
-			rep.Curve = append(rep.Curve, NegativeRow{Method: fmt.Sprintf("rules, or out-of-fold score >= %.2f", t), Set: set.Name, Count: c})
-		}
-	}
-	if len(sets) > 1 {
-		for si, s := range sets {
-			var train []int32
-			for _, i := range all {
-				if ex[i].set != si {
-					train = append(train, i)
-				}
-			}
-			inner, err := outOfFold(ctx, cfg, &data, train, fold)
-			if err != nil {
-				return nil, err
-			}
-			t := chooseThresholdAt(inner, ex, train, repeatMinPrecision)
-			m, err := classify.TrainLinear(ctx, cfg, &data, train)
-			if err != nil {
-				return nil, err
-			}
-			var c Count
-			for i, e := range ex {
-				if e.set == si {
-					idx, val, _ := data.Example(i)
-					c.tally(m.Prob(idx, val) >= t || e.rule, e.gold)
-				}
-			}
-			rep.Rows = append(rep.Rows, NegativeRow{Method: "rules, or learned trained on the other source only", Set: s.Name, Count: c})
-		}
-	}
-	if w != nil {
-		m, err := classify.TrainLinear(ctx, cfg, &data, all)
-		if err != nil {
-			return nil, err
-		}
-		m.Threshold = rep.Threshold
-		if err := classify.EncodeLinear(w, m); err != nil {
-			return nil, err
-		}
-	}
 	return rep, nil
 }

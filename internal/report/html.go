@@ -34,6 +34,7 @@ func NewHTML() (*HTML, error) {
 		"quote":    func(r *Risky, n int) string { return r.Texts[n] },
 		"role":     func(r *Risky, n int, lang codebook.Lang) string { return RoleName(r.Roles[n], lang) },
 		"X":        crossLabel,
+		"detail":   codebook.Detail,
 		"spark":    sparkline,
 		"fptr":     fptr,
 		"pptr":     pptr,

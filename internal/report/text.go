@@ -103,7 +103,7 @@ func WriteText(w io.Writer, r *Report) error {
 				fmt.Fprintf(&b, "    [%s] %s %s %v: %s\n", codebook.Name(f.Severity.String(), lang),
 					codebook.Name(f.Code, lang), f.Code, f.Messages, f.Evidence)
 				if f.Detail != "" {
-					fmt.Fprintf(&b, "        %s\n", f.Detail)
+					fmt.Fprintf(&b, "        %s\n", codebook.Detail(f.Detail, lang))
 				}
 			}
 		}

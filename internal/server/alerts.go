@@ -57,6 +57,7 @@ func (a *AlertSink) alertOf(f store.Finding) alert.Alert {
 	if a.Loc != nil && !al.At.IsZero() {
 		al.At = al.At.In(a.Loc)
 	}
+	al.Detail = codebook.Detail(al.Detail, codebook.ZH)
 	if !hasHan(al.Detail) {
 		// The detectors' details are English; the group reads Chinese.
 		al.Detail = codebook.Explain(f.Code, codebook.ZH)

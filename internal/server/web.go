@@ -127,6 +127,10 @@ func (p *page) Name(key string) string { return codebook.Name(key, p.Lang) }
 // Explain is the codebook explanation of a key.
 func (p *page) Explain(key string) string { return codebook.Explain(key, p.Lang) }
 
+// Detail is a finding's detail line in the page's language (the detectors
+// write English; codebook.Detail reads their templates in Chinese).
+func (p *page) Detail(detail string) string { return codebook.Detail(detail, p.Lang) }
+
 // QA reports whether the user reviews and rules (qa or admin).
 func (p *page) QA() bool { return p.User != nil && p.User.Role != store.RoleVendor }
 

@@ -201,7 +201,7 @@ func (d *Dispatcher) Flush(ctx context.Context) {
 			return
 		}
 		lim := d.limiters[name]
-		for lim.wait(d.now()) == 0 {
+		for ctx.Err() == nil && lim.wait(d.now()) == 0 {
 			due, err := d.outbox.Due(ctx, name, d.now(), maxDigest)
 			if err != nil {
 				d.log.Error("alert outbox", "channel", name, "err", err)
@@ -242,6 +242,11 @@ func (d *Dispatcher) send(ctx context.Context, ch Channel, lim *limiter, due []D
 	sctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	_, err := ch.Sender.Send(sctx, msg)
 	cancel()
+	if err != nil && ctx.Err() != nil {
+		// Stopping: the send was cut off, not refused. The deliveries stay
+		// pending in the outbox and go out after the restart.
+		return
+	}
 	now := d.now()
 	lim.record(now)
 	if err == nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"sort"
 	"sync"
 	"testing"
@@ -277,5 +279,28 @@ func TestConfigValidate(t *testing.T) {
 	}
 	if err := base.Validate(); err != nil {
 		t.Errorf("valid config: %v", err)
+	}
+}
+
+// TestDispatchStopLeavesPending: a send cut off by the service stopping is
+// neither failed nor dead; it stays pending for the restart.
+func TestDispatchStopLeavesPending(t *testing.T) {
+	block := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-block }))
+	defer srv.Close()
+	defer close(block)
+	ck := &clock{t: time.Now()}
+	cfg := DefaultConfig()
+	cfg.Channels = []ChannelConfig{{Name: "ops", Type: "dingtalk", URL: srv.URL}}
+	cfg.Rules = []Rule{{Channel: "ops"}}
+	ch, _ := NewChannel(ChannelConfig{Name: "ops", Type: "dingtalk", URL: srv.URL + "/?access_token=t"}, srv.Client(), nil, time.Now)
+	ob := newMemOutbox()
+	d := NewDispatcher(cfg, []Channel{ch}, ob, slog.New(slog.NewTextHandler(io.Discard, nil)), ck.now)
+	d.Submit(context.Background(), sample())
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+	d.Flush(ctx)
+	if ob.dead[1] || ob.sent[1] || ob.rows[1].Attempts != 0 || d.Stats().Failed != 0 {
+		t.Fatalf("a send cut off by stopping was recorded: dead=%v sent=%v attempts=%d stats %+v", ob.dead[1], ob.sent[1], ob.rows[1].Attempts, d.Stats())
 	}
 }

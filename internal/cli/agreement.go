@@ -14,22 +14,13 @@ import (
 // lists that key's disagreements, quoting the messages when the chats are
 // in the data folder.
 func runEvalAgreement(data, source, labels, show string, env Env) int {
-	testdata := filepath.Join("internal", "eval", "testdata")
-	var src eval.Source
-	switch source {
-	case "jddc":
-		src = eval.JDDC(filepath.Join(data, "jddc", "jddc_dev.tsv"))
-		if labels == "" {
-			labels = filepath.Join(testdata, "jddc_dev_labels.jsonl")
-		}
-	case "uss":
-		src = eval.USS(filepath.Join(data, "uss_jddc", "valid_jddc.dialogs.jsonl"))
-		if labels == "" {
-			labels = filepath.Join(testdata, "uss_labels.jsonl")
-		}
-	default:
+	src, ok := chatSource(data, source)
+	if !ok || source == "twcs" {
 		fmt.Fprintf(env.Stderr, "fullqa eval agreement: unknown --source %q (want jddc or uss)\n", source)
 		return ExitUsage
+	}
+	if labels == "" {
+		labels = filepath.Join(evalTestdata, map[string]string{"jddc": "jddc_dev_labels.jsonl", "uss": "uss_labels.jsonl"}[source])
 	}
 	ag, err := loadAgreement(labels, source)
 	if err != nil {

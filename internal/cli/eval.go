@@ -11,7 +11,6 @@ import (
 
 	"fullqa/internal/classify"
 	"fullqa/internal/config"
-	"fullqa/internal/detect"
 	"fullqa/internal/eval"
 )
 
@@ -40,27 +39,13 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	}
 	switch what {
 	case "detectors":
-		var src eval.Source
-		testdata := filepath.Join("internal", "eval", "testdata")
-		switch *source {
-		case "jddc":
-			src = eval.JDDC(filepath.Join(*data, "jddc", "jddc_dev.tsv"))
-			if *labels == "" {
-				*labels = filepath.Join(testdata, "jddc_dev_labels.jsonl")
-			}
-		case "uss":
-			src = eval.USS(filepath.Join(*data, "uss_jddc", "valid_jddc.dialogs.jsonl"))
-			if *labels == "" {
-				*labels = filepath.Join(testdata, "uss_labels.jsonl")
-			}
-		case "twcs":
-			src = eval.TWCS(filepath.Join(*data, "twcs", "twcs_head.csv"))
-			if *labels == "" {
-				*labels = filepath.Join(testdata, "twcs_labels.jsonl")
-			}
-		default:
+		src, ok := chatSource(*data, *source)
+		if !ok {
 			fmt.Fprintf(env.Stderr, "fullqa eval: unknown --source %q (want jddc, uss or twcs)\n", *source)
 			return ExitUsage
+		}
+		if *labels == "" {
+			*labels = filepath.Join(evalTestdata, detectorLabels[*source])
 		}
 		lab, err := eval.LoadLabels(*labels)
 		if err != nil {
@@ -158,21 +143,15 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	return ExitUsage
 }
 
+// detectorLabels are the label files of the sources, in evalTestdata.
+var detectorLabels = map[string]string{"jddc": "jddc_dev_labels.jsonl", "uss": "uss_labels.jsonl", "twcs": "twcs_labels.jsonl"}
+
 // trainNegative cross-validates the learned negative-emotion scorer on the
 // labelled JDDC and uss chats and, with w set, writes the final weights.
 // The emotion model's scores on a uss dialogue come from the emotion model
 // retrained without that dialogue's fold, as new chats would see it.
 func trainNegative(ctx context.Context, cfg config.Config, data string, w io.Writer, env Env) (*eval.NegativeReport, error) {
-	testdata := filepath.Join("internal", "eval", "testdata")
-	jl, err := eval.LoadLabels(filepath.Join(testdata, "jddc_dev_labels.jsonl"))
-	if err != nil {
-		return nil, err
-	}
-	ul, err := eval.LoadLabels(filepath.Join(testdata, "uss_labels.jsonl"))
-	if err != nil {
-		return nil, err
-	}
-	cf, err := classify.CrossFitEmotion(ctx, data, env.Log)
+	sets, err := labelledSets(data)
 	if err != nil {
 		return nil, err
 	}
@@ -184,37 +163,17 @@ func trainNegative(ctx context.Context, cfg config.Config, data string, w io.Wri
 	if err != nil {
 		return nil, err
 	}
-	folds := make([]*detect.Engine, len(cf.Models))
-	for f, m := range cf.Models {
-		if folds[f], err = engineWith(cfg, m); err != nil {
-			return nil, err
-		}
+	engineFor, err := crossFitEngines(ctx, cfg, data, base, env)
+	if err != nil {
+		return nil, err
 	}
-	sets := []eval.NegativeSet{
-		{Name: "jddc", Src: eval.JDDC(filepath.Join(data, "jddc", "jddc_dev.tsv")), Labels: jl},
-		{Name: "uss", Src: eval.USS(filepath.Join(data, "uss_jddc", "valid_jddc.dialogs.jsonl")), Labels: ul},
-	}
-	return eval.TrainNegative(ctx, sets, func(id string) *detect.Engine {
-		if f, ok := cf.FoldOf[id]; ok {
-			return folds[f]
-		}
-		return base
-	}, w)
+	return eval.TrainNegative(ctx, sets, engineFor, w)
 }
 
 // evalEnding cross-validates a learned conversation-ending classifier on
 // the labelled JDDC and uss chats (a measurement; nothing ships from it).
 func evalEnding(ctx context.Context, cfg config.Config, data string, env Env) (*eval.NegativeReport, error) {
-	testdata := filepath.Join("internal", "eval", "testdata")
-	jl, err := eval.LoadLabels(filepath.Join(testdata, "jddc_dev_labels.jsonl"))
-	if err != nil {
-		return nil, err
-	}
-	ul, err := eval.LoadLabels(filepath.Join(testdata, "uss_labels.jsonl"))
-	if err != nil {
-		return nil, err
-	}
-	cf, err := classify.CrossFitEmotion(ctx, data, env.Log)
+	sets, err := labelledSets(data)
 	if err != nil {
 		return nil, err
 	}
@@ -222,22 +181,11 @@ func evalEnding(ctx context.Context, cfg config.Config, data string, env Env) (*
 	if err != nil {
 		return nil, err
 	}
-	folds := make([]*detect.Engine, len(cf.Models))
-	for f, m := range cf.Models {
-		if folds[f], err = engineWith(cfg, m); err != nil {
-			return nil, err
-		}
+	engineFor, err := crossFitEngines(ctx, cfg, data, base, env)
+	if err != nil {
+		return nil, err
 	}
-	sets := []eval.NegativeSet{
-		{Name: "jddc", Src: eval.JDDC(filepath.Join(data, "jddc", "jddc_dev.tsv")), Labels: jl},
-		{Name: "uss", Src: eval.USS(filepath.Join(data, "uss_jddc", "valid_jddc.dialogs.jsonl")), Labels: ul},
-	}
-	return eval.Ending(ctx, sets, func(id string) *detect.Engine {
-		if f, ok := cf.FoldOf[id]; ok {
-			return folds[f]
-		}
-		return base
-	})
+	return eval.Ending(ctx, sets, engineFor)
 }
 
 // runTrain trains a model from the shared data and writes the weights file

@@ -17,22 +17,13 @@ import (
 // for those chats (internal/eval/testdata/jddc_facts.yaml), both judged by
 // the claim labels (internal/eval/testdata/knowledge_claims.jsonl).
 func runEvalKnowledge(ctx context.Context, cfg config.Config, data, source, labels, show string, env Env) int {
-	testdata := filepath.Join("internal", "eval", "testdata")
-	var src eval.Source
-	switch source {
-	case "jddc":
-		src = eval.JDDC(filepath.Join(data, "jddc", "jddc_dev.tsv"))
-		if labels == "" {
-			labels = filepath.Join(testdata, "knowledge_claims.jsonl")
-		}
-	case "uss":
-		src = eval.USS(filepath.Join(data, "uss_jddc", "valid_jddc.dialogs.jsonl"))
-		if labels == "" {
-			labels = filepath.Join(testdata, "knowledge_claims_uss.jsonl")
-		}
-	default:
+	src, ok := chatSource(data, source)
+	if !ok || source == "twcs" {
 		fmt.Fprintf(env.Stderr, "fullqa eval knowledge: unknown --source %q (want jddc or uss)\n", source)
 		return ExitUsage
+	}
+	if labels == "" {
+		labels = filepath.Join(evalTestdata, map[string]string{"jddc": "knowledge_claims.jsonl", "uss": "knowledge_claims_uss.jsonl"}[source])
 	}
 	lab, err := eval.LoadClaimLabels(labels)
 	if err != nil {

@@ -18,22 +18,13 @@ import (
 // the final model. The rules of loop.repeat do not read the emotion model,
 // so one engine serves every conversation.
 func trainRepeat(ctx context.Context, cfg config.Config, data string, w io.Writer) (*eval.NegativeReport, error) {
-	testdata := filepath.Join("internal", "eval", "testdata")
-	jl, err := eval.LoadLabels(filepath.Join(testdata, "jddc_dev_labels.jsonl"))
-	if err != nil {
-		return nil, err
-	}
-	ul, err := eval.LoadLabels(filepath.Join(testdata, "uss_labels.jsonl"))
+	sets, err := labelledSets(data)
 	if err != nil {
 		return nil, err
 	}
 	eng, err := newEngine(cfg, "all")
 	if err != nil {
 		return nil, err
-	}
-	sets := []eval.NegativeSet{
-		{Name: "jddc", Src: eval.JDDC(filepath.Join(data, "jddc", "jddc_dev.tsv")), Labels: jl},
-		{Name: "uss", Src: eval.USS(filepath.Join(data, "uss_jddc", "valid_jddc.dialogs.jsonl")), Labels: ul},
 	}
 	return eval.TrainRepeat(ctx, sets, eng, w)
 }

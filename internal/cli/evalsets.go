@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"context"
+	"path/filepath"
+
+	"fullqa/internal/classify"
+	"fullqa/internal/config"
+	"fullqa/internal/detect"
+	"fullqa/internal/eval"
+)
+
+// evalTestdata is where the labels live, relative to the repository root
+// (the eval and train commands run from there).
+var evalTestdata = filepath.Join("internal", "eval", "testdata")
+
+// chatSource names the labelled chats of one source in the data folder:
+// jddc (the JDDC sample), uss (the uss_jddc dialogues) or twcs (the
+// Twitter support sample). It reports false for any other name.
+func chatSource(data, source string) (eval.Source, bool) {
+	switch source {
+	case "jddc":
+		return eval.JDDC(filepath.Join(data, "jddc", "jddc_dev.tsv")), true
+	case "uss":
+		return eval.USS(filepath.Join(data, "uss_jddc", "valid_jddc.dialogs.jsonl")), true
+	case "twcs":
+		return eval.TWCS(filepath.Join(data, "twcs", "twcs_head.csv")), true
+	}
+	return nil, false
+}
+
+// labelledSets are the two labelled sources the learned scorers train and
+// are measured on: the JDDC sample and the uss dialogues with their labels.
+func labelledSets(data string) ([]eval.NegativeSet, error) {
+	var sets []eval.NegativeSet
+	for _, s := range []struct{ name, labels string }{{"jddc", "jddc_dev_labels.jsonl"}, {"uss", "uss_labels.jsonl"}} {
+		l, err := eval.LoadLabels(filepath.Join(evalTestdata, s.labels))
+		if err != nil {
+			return nil, err
+		}
+		src, _ := chatSource(data, s.name)
+		sets = append(sets, eval.NegativeSet{Name: s.name, Src: src, Labels: l})
+	}
+	return sets, nil
+}
+
+// crossFitEngines gives every labelled conversation the engine whose
+// emotion model was trained without that conversation's fold (base for
+// conversations no fold holds), so a learned scorer never reads emotion
+// scores of a model that saw the conversation.
+func crossFitEngines(ctx context.Context, cfg config.Config, data string, base *detect.Engine, env Env) (func(id string) *detect.Engine, error) {
+	cf, err := classify.CrossFitEmotion(ctx, data, env.Log)
+	if err != nil {
+		return nil, err
+	}
+	folds := make([]*detect.Engine, len(cf.Models))
+	for f, m := range cf.Models {
+		if folds[f], err = engineWith(cfg, m); err != nil {
+			return nil, err
+		}
+	}
+	return func(id string) *detect.Engine {
+		if f, ok := cf.FoldOf[id]; ok {
+			return folds[f]
+		}
+		return base
+	}, nil
+}

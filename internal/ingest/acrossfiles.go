@@ -29,11 +29,11 @@ func NewIDsAcrossFiles() *IDsAcrossFiles {
 // where. Call it once per file, in reading order.
 func (a *IDsAcrossFiles) Wrap(rd Reader, name string) Reader {
 	a.files = append(a.files, name)
-	return &acrossReader{rd: rd, a: a, file: len(a.files) - 1, name: name}
+	return &acrossReader{wrapped: wrapped{rd}, a: a, file: len(a.files) - 1, name: name}
 }
 
 type acrossReader struct {
-	rd   Reader
+	wrapped
 	a    *IDsAcrossFiles
 	file int
 	name string
@@ -67,19 +67,7 @@ func (r *acrossReader) Next() (*conversation.Conversation, error) {
 // NextRaw passes unparsed records on (see filteredReader.NextRaw), with
 // the check in Settle, which runs in input order.
 func (r *acrossReader) NextRaw() (conversation.Raw, error) {
-	rr, ok := r.rd.(rawReader)
-	if !ok {
-		c, err := r.Next()
-		if err != nil {
-			return nil, err
-		}
-		return parsed{c}, nil
-	}
-	raw, err := rr.NextRaw()
-	if err != nil {
-		return nil, err
-	}
-	return &acrossRaw{Raw: raw, r: r}, nil
+	return r.nextRaw(r.Next, func(raw conversation.Raw) conversation.Raw { return &acrossRaw{Raw: raw, r: r} })
 }
 
 type acrossRaw struct {
@@ -96,20 +84,4 @@ func (a *acrossRaw) Settle() (*conversation.Conversation, bool, error) {
 		return nil, false, err
 	}
 	return c, false, nil
-}
-
-// Ready passes the wrapped reader's readiness on.
-func (r *acrossReader) Ready() bool {
-	if rr, ok := r.rd.(interface{ Ready() bool }); ok {
-		return rr.Ready()
-	}
-	return true
-}
-
-// RejectHeader passes the wrapped reader's header row on.
-func (r *acrossReader) RejectHeader() []byte {
-	if h, ok := r.rd.(interface{ RejectHeader() []byte }); ok {
-		return h.RejectHeader()
-	}
-	return nil
 }

@@ -87,11 +87,11 @@ func Filtered(rd Reader, f Filter, skipped *int) Reader {
 	if !f.Active() {
 		return rd
 	}
-	return &filteredReader{rd: rd, f: f, skipped: skipped}
+	return &filteredReader{wrapped: wrapped{rd}, f: f, skipped: skipped}
 }
 
 type filteredReader struct {
-	rd      Reader
+	wrapped
 	f       Filter
 	skipped *int
 }
@@ -117,19 +117,7 @@ type rawReader interface {
 // input order. A reader that cannot hand out records unparsed gives each
 // one parsed.
 func (r *filteredReader) NextRaw() (conversation.Raw, error) {
-	rr, ok := r.rd.(rawReader)
-	if !ok {
-		c, err := r.Next()
-		if err != nil {
-			return nil, err
-		}
-		return parsed{c}, nil
-	}
-	raw, err := rr.NextRaw()
-	if err != nil {
-		return nil, err
-	}
-	return &filteredRaw{Raw: raw, r: r}, nil
+	return r.nextRaw(r.Next, func(raw conversation.Raw) conversation.Raw { return &filteredRaw{Raw: raw, r: r} })
 }
 
 // filteredRaw is a record of a filtered reader: Parse leaves out a
@@ -166,19 +154,40 @@ func (p parsed) Parse() *conversation.Conversation { return p.c }
 
 func (p parsed) Settle() (*conversation.Conversation, bool, error) { return p.c, false, nil }
 
-// Ready passes the wrapped reader's readiness on (see the scan's
-// streaming of stdin).
-func (r *filteredReader) Ready() bool {
-	if rr, ok := r.rd.(interface{ Ready() bool }); ok {
+// wrapped is what a reader wrapping another passes on from it: unparsed
+// records (see conversation.Raw), readiness for streamed input (see the
+// scan's streaming of stdin), and the CSV header row for reject files.
+type wrapped struct{ rd Reader }
+
+// nextRaw hands out the wrapped reader's next record unparsed, wrapped by
+// wrap; from a reader that cannot, the record comes parsed through next.
+func (w wrapped) nextRaw(next func() (*conversation.Conversation, error), wrap func(conversation.Raw) conversation.Raw) (conversation.Raw, error) {
+	rr, ok := w.rd.(rawReader)
+	if !ok {
+		c, err := next()
+		if err != nil {
+			return nil, err
+		}
+		return parsed{c}, nil
+	}
+	raw, err := rr.NextRaw()
+	if err != nil {
+		return nil, err
+	}
+	return wrap(raw), nil
+}
+
+// Ready passes the wrapped reader's readiness on.
+func (w wrapped) Ready() bool {
+	if rr, ok := w.rd.(interface{ Ready() bool }); ok {
 		return rr.Ready()
 	}
 	return true
 }
 
-// RejectHeader passes the wrapped reader's header row on, for CSV reject
-// files.
-func (r *filteredReader) RejectHeader() []byte {
-	if h, ok := r.rd.(interface{ RejectHeader() []byte }); ok {
+// RejectHeader passes the wrapped reader's header row on.
+func (w wrapped) RejectHeader() []byte {
+	if h, ok := w.rd.(interface{ RejectHeader() []byte }); ok {
 		return h.RejectHeader()
 	}
 	return nil

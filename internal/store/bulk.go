@@ -111,37 +111,6 @@ func findingArgs(args []any, f *Finding) ([]any, error) {
 const findingInsert = `INSERT INTO findings (conversation_id, source, code, severity, message_n, messages, evidence, detail,
 	data, vendor, shop, agent, at, created_at)`
 
-// knownIn reads the stored hash and vendor of ids inside a transaction.
-func (s *Store) knownIn(ctx context.Context, tx *sql.Tx, ids []string) (map[string]Known, error) {
-	out := make(map[string]Known, len(ids))
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), 500)]
-		ids = ids[len(chunk):]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		rows, err := tx.QueryContext(ctx, s.d.q(`SELECT id, content_hash, vendor FROM conversations WHERE id IN (?`+strings.Repeat(",?", len(chunk)-1)+`)`), args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: known conversations: %w", err)
-		}
-		for rows.Next() {
-			var id string
-			var k Known
-			if err := rows.Scan(&id, &k.Hash, &k.Vendor); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: known conversations: %w", err)
-			}
-			out[id] = k
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("store: known conversations: %w", err)
-		}
-	}
-	return out, nil
-}
-
 // putBulk writes the conversations, keys, results and findings of puts
 // (those with write set) with multi-row statements. exists[i] says the
 // conversation was stored before: its keys and findings were deleted by

@@ -64,6 +64,17 @@ type Known struct {
 // KnownConversations returns the content hash and vendor of those ids that
 // are stored.
 func (s *Store) KnownConversations(ctx context.Context, ids []string) (map[string]Known, error) {
+	return s.known(ctx, s.r, ids)
+}
+
+// querier is what both a database and a transaction answer, so a read can
+// run inside a write transaction or on its own.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// known reads the stored hash and vendor of ids, 500 at a time.
+func (s *Store) known(ctx context.Context, q querier, ids []string) (map[string]Known, error) {
 	out := make(map[string]Known, len(ids))
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), 500)]
@@ -72,8 +83,7 @@ func (s *Store) KnownConversations(ctx context.Context, ids []string) (map[strin
 		for i, id := range chunk {
 			args[i] = id
 		}
-		q := `SELECT id, content_hash, vendor FROM conversations WHERE id IN (?` + strings.Repeat(",?", len(chunk)-1) + `)`
-		rows, err := s.r.QueryContext(ctx, s.d.q(q), args...)
+		rows, err := q.QueryContext(ctx, s.d.q(`SELECT id, content_hash, vendor FROM conversations WHERE id IN (?`+strings.Repeat(",?", len(chunk)-1)+`)`), args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: known conversations: %w", err)
 		}
@@ -107,7 +117,7 @@ func (s *Store) PutConversations(ctx context.Context, scope string, puts []Put, 
 		for i := range puts {
 			ids[i] = puts[i].Conv.ID
 		}
-		known, err := s.knownIn(ctx, tx, ids)
+		known, err := s.known(ctx, tx, ids)
 		if err != nil {
 			return err
 		}

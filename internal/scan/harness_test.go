@@ -2,6 +2,7 @@ package scan_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"fullqa/internal/classify"
 	"fullqa/internal/conversation"
 	"fullqa/internal/detect"
+	"fullqa/internal/knowledge"
 	"fullqa/internal/lexicon"
 	"fullqa/internal/privacy"
 	"fullqa/internal/scan"
@@ -154,11 +156,17 @@ func newHarness(t testing.TB) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{}
-	if h.all, err = detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), model); err != nil {
+	// With the example shop's facts, so the knowledge detector is checked
+	// too: without a facts file it reads nothing.
+	cfg := detect.DefaultConfig()
+	if cfg.Facts, err = knowledge.Load(filepath.Join("..", "..", "examples", "facts.yaml")); err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range detect.Registry(detect.DefaultConfig(), lex) {
+	h := &harness{}
+	if h.all, err = detect.NewEngine(detect.Registry(cfg, lex), model); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range detect.Registry(cfg, lex) {
 		e, err := detect.NewEngine([]detect.Detector{d}, model)
 		if err != nil {
 			t.Fatal(err)

@@ -48,7 +48,7 @@ func readExport(name string, br *bufio.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(data) > maxPlatformFile {
-		return nil, fmt.Errorf("%s: a %s export over 1 GiB; split it into daily files", name, "platform")
+		return nil, fmt.Errorf("%s: a platform export over 1 GiB; split it into daily files", name)
 	}
 	return data, nil
 }

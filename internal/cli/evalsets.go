@@ -15,8 +15,11 @@ import (
 var evalTestdata = filepath.Join("internal", "eval", "testdata")
 
 // chatSource names the labelled chats of one source in the data folder:
-// jddc (the JDDC sample), uss (the uss_jddc dialogues) or twcs (the
-// Twitter support sample). It reports false for any other name.
+// jddc (the JDDC sample), uss (the uss_jddc dialogues), twcs (the
+// Twitter support sample) or jd2 (more JDDC-2019 chats, the fresh held-out
+// rounds: the public chat_0.1per.txt, or the labelled part of it, at
+// jddc2019/chat_0.1per.txt; see internal/eval/testdata/README.md). It
+// reports false for any other name.
 func chatSource(data, source string) (eval.Source, bool) {
 	switch source {
 	case "jddc":
@@ -25,6 +28,8 @@ func chatSource(data, source string) (eval.Source, bool) {
 		return eval.USS(filepath.Join(data, "uss_jddc", "valid_jddc.dialogs.jsonl")), true
 	case "twcs":
 		return eval.TWCS(filepath.Join(data, "twcs", "twcs_head.csv")), true
+	case "jd2":
+		return eval.JDDC(filepath.Join(data, "jddc2019", "chat_0.1per.txt")), true
 	}
 	return nil, false
 }

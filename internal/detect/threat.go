@@ -23,10 +23,11 @@ type threatDetector struct {
 }
 
 // threatTerms are the word lists a threat is read with: the threat words,
-// the negation cues that take one back, and the past and future cues that
-// tell a threat from a report of an earlier complaint.
+// the negation cues that take one back, the past and future cues that
+// tell a threat from a report of an earlier complaint, and the regulator
+// and media names that threaten only inside an @handle.
 type threatTerms struct {
-	words, negate, past, future termSet
+	words, negate, past, future, at termSet
 }
 
 // addThreatTerms registers the threat lists under prefix.
@@ -36,6 +37,7 @@ func addThreatTerms(k *Keywords, prefix string, lex lexicon.Lists) threatTerms {
 		negate: addTerms(k, prefix+".negation", lex, "threat_negation"),
 		past:   addTerms(k, prefix+".past", lex, "threat_past"),
 		future: addTerms(k, prefix+".future", lex, "threat_future"),
+		at:     addTerms(k, prefix+".at", lex, "threat_at"),
 	}
 }
 
@@ -66,14 +68,26 @@ func (d *threatDetector) Inspect(in *Input, out *Output) {
 // threatHit returns the first threat word of message i that counts: not
 // inside an exception phrase, not part of a longer ASCII word, not taken
 // back by a negation cue just before it, and not a report of the past
-// (pastReport). The emotion detector asks the same, so a message alerted as
-// a threat is also negative.
+// (pastReport). A regulator or media name (threat_at) counts the same way
+// when it stands in an @handle ("@上海市场监管", "@澎湃新闻"): tagging one in
+// public is an escalation. The emotion detector asks the same, so a
+// message alerted as a threat is also negative.
 func threatHit(in *Input, i int, t threatTerms) (KeywordHit, bool) {
-	if !in.may(i, t.words.words) {
+	words, at := in.may(i, t.words.words), in.may(i, t.at.words)
+	if !words && !at {
 		return KeywordHit{}, false
 	}
 	for _, h := range in.allHits(i) {
-		if h.Class != t.words.words || in.overlapsClass(i, t.words.except, h) || !asciiBounded(in.Norm[i], h) {
+		switch {
+		case words && h.Class == t.words.words:
+			if in.overlapsClass(i, t.words.except, h) || !asciiBounded(in.Norm[i], h) {
+				continue
+			}
+		case at && h.Class == t.at.words:
+			if !inHandle(in.Norm[i], h) || in.overlapsClass(i, t.at.except, h) {
+				continue
+			}
+		default:
 			continue
 		}
 		if !threatNegated(in, i, t, h) && !pastReport(in, i, t, h) {
@@ -81,6 +95,28 @@ func threatHit(in *Input, i int, t threatTerms) (KeywordHit, bool) {
 		}
 	}
 	return KeywordHit{}, false
+}
+
+// threatHandleWindow is how far (in bytes: ten Chinese characters) after
+// an '@' a word still stands in its handle ("@北京市朝阳区市场监管").
+const threatHandleWindow = 30
+
+// inHandle reports whether hit h of norm stands inside an @handle: an '@'
+// at most threatHandleWindow bytes before it with no space, ASCII
+// punctuation or clause break between ("@人民日报", but not "@小美 看新闻").
+func inHandle(norm string, h KeywordHit) bool {
+	seg := norm[max(0, int(h.Start)-threatHandleWindow):h.Start]
+	at := strings.LastIndexByte(seg, '@')
+	if at < 0 {
+		return false
+	}
+	between := seg[at+1:]
+	for k := 0; k < len(between); k++ {
+		if c := between[k]; c < 0x80 && !isASCIIAlnum(c) && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return !hasClauseBreak(between)
 }
 
 // threatPastWindow is how far (in bytes: six Chinese characters) before a

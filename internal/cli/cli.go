@@ -85,6 +85,8 @@ commands:
   train negative  retrain it from the labelled JDDC and uss chats (deterministic)
   eval repeat     measure a learned loop.repeat scorer beside the rules (CV by conversation, leave-one-source-out)
   train repeat    write its weights from the labelled JDDC and uss chats (deterministic)
+  eval promise    measure a learned promise.made scorer beside the rules (CV by conversation, leave-one-source-out)
+  train promise   write its weights from the labelled JDDC and uss chats (deterministic)
   eval ending     measure a learned conversation-ending classifier for resolution.unresolved (CV)
   alert test CH   send a sample alert to one configured channel and print the answer
   alert dead      list the alerts the service gave up sending (the dead-letter list)

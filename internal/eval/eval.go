@@ -89,6 +89,14 @@ func (c Count) Recall() float64 {
 	return float64(c.TP) / float64(c.TP+c.FN)
 }
 
+// F1 is 2TP/(2TP+FP+FN), or 0 when there is nothing to count.
+func (c Count) F1() float64 {
+	if c.TP+c.FP+c.FN == 0 {
+		return 0
+	}
+	return 2 * float64(c.TP) / float64(2*c.TP+c.FP+c.FN)
+}
+
 // Report is the outcome of one evaluation.
 type Report struct {
 	Sessions int

@@ -17,6 +17,28 @@ import (
 // it writes the model trained on everything, with its threshold.
 func ruleOrLearned(ctx context.Context, cfg classify.LinearConfig, data *classify.SparseSet, ex []negExample, groups int,
 	sets []NegativeSet, minPrec float64, curve []float32, w io.Writer) (*NegativeReport, error) {
+	return learnedDecision(ctx, cfg, data, ex, groups, sets, minPrec, curve, w, false)
+}
+
+// learnedDecision is ruleOrLearned, or, with stacked set, the same
+// measurement of "a learned score at one threshold" alone: the rules'
+// verdict is then one of the model's features, so the score can also
+// overrule a rule's false alarm.
+func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *classify.SparseSet, ex []negExample, groups int,
+	sets []NegativeSet, minPrec float64, curve []float32, w io.Writer, stacked bool) (*NegativeReport, error) {
+	// or is what the rule adds to a score: its verdict, or nothing when
+	// stacked; thresholds are chosen on examples that carry it.
+	or := make([]negExample, len(ex))
+	copy(or, ex)
+	if stacked {
+		for i := range or {
+			or[i].rule = false
+		}
+	}
+	method := map[bool][3]string{
+		false: {fmt.Sprintf("rules, or learned: %d-fold CV by conversation", negFolds), "rules, or out-of-fold score >= %.2f", "rules, or learned trained on the other source only"},
+		true:  {fmt.Sprintf("stacked learned: %d-fold CV by conversation", negFolds), "stacked out-of-fold score >= %.2f", "stacked learned trained on the other source only"},
+	}[stacked]
 	rep := &NegativeReport{Errors: map[string][]string{}}
 	for _, s := range sets {
 		rep.Sets = append(rep.Sets, s.Name)
@@ -52,10 +74,10 @@ func ruleOrLearned(ctx context.Context, cfg classify.LinearConfig, data *classif
 				sel = append(sel, i)
 			}
 		}
-		t := chooseThresholdAt(oof, ex, sel, minPrec)
+		t := chooseThresholdAt(oof, or, sel, minPrec)
 		for i := range ex {
 			if fold[i] == f {
-				pred[i] = oof[i] >= t || ex[i].rule
+				pred[i] = oof[i] >= t || or[i].rule
 			}
 		}
 	}
@@ -67,21 +89,23 @@ func ruleOrLearned(ctx context.Context, cfg classify.LinearConfig, data *classif
 					rep.Errors[s.Name] = append(rep.Errors[s.Name], kind+" "+e.where)
 				} else if pred[i] && !e.rule {
 					rep.Errors[s.Name] = append(rep.Errors[s.Name], "TP (learned only) "+e.where)
+				} else if !pred[i] && e.rule {
+					rep.Errors[s.Name] = append(rep.Errors[s.Name], "TN (rule overruled) "+e.where)
 				}
 			}
 		}
-		rep.Rows = append(rep.Rows, NegativeRow{Method: fmt.Sprintf("rules, or learned: %d-fold CV by conversation", negFolds), Set: s.Name, Count: c})
+		rep.Rows = append(rep.Rows, NegativeRow{Method: method[0], Set: s.Name, Count: c})
 	}
-	rep.Threshold = chooseThresholdAt(oof, ex, all, minPrec)
+	rep.Threshold = chooseThresholdAt(oof, or, all, minPrec)
 	for _, t := range curve {
 		for si, set := range sets {
 			var c Count
 			for i, e := range ex {
 				if e.set == si {
-					c.tally(oof[i] >= t || e.rule, e.gold)
+					c.tally(oof[i] >= t || or[i].rule, e.gold)
 				}
 			}
-			rep.Curve = append(rep.Curve, NegativeRow{Method: fmt.Sprintf("rules, or out-of-fold score >= %.2f", t), Set: set.Name, Count: c})
+			rep.Curve = append(rep.Curve, NegativeRow{Method: fmt.Sprintf(method[1], t), Set: set.Name, Count: c})
 		}
 	}
 
@@ -99,7 +123,7 @@ func ruleOrLearned(ctx context.Context, cfg classify.LinearConfig, data *classif
 			if err != nil {
 				return nil, err
 			}
-			t := chooseThresholdAt(inner, ex, train, minPrec)
+			t := chooseThresholdAt(inner, or, train, minPrec)
 			m, err := classify.TrainLinear(ctx, cfg, data, train)
 			if err != nil {
 				return nil, err
@@ -108,10 +132,10 @@ func ruleOrLearned(ctx context.Context, cfg classify.LinearConfig, data *classif
 			for i, e := range ex {
 				if e.set == si {
 					idx, val, _ := data.Example(i)
-					c.tally(m.Prob(idx, val) >= t || e.rule, e.gold)
+					c.tally(m.Prob(idx, val) >= t || or[i].rule, e.gold)
 				}
 			}
-			rep.Rows = append(rep.Rows, NegativeRow{Method: "rules, or learned trained on the other source only", Set: s.Name, Count: c})
+			rep.Rows = append(rep.Rows, NegativeRow{Method: method[2], Set: s.Name, Count: c})
 		}
 	}
 

@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fullqa/internal/config"
+	"fullqa/internal/eval"
+)
+
+// trainPromise cross-validates the learned promise.made scorer on the
+// labelled JDDC and uss chats and, with w set, writes the weights of the
+// final model. The promise rules and features do not read the emotion
+// model, so one engine serves every conversation.
+func trainPromise(ctx context.Context, cfg config.Config, data string, w io.Writer) (*eval.PromiseReport, error) {
+	sets, err := labelledSets(data)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := newEngine(cfg, "all")
+	if err != nil {
+		return nil, err
+	}
+	return eval.TrainPromise(ctx, sets, eng, w)
+}
+
+// runEvalPromise is `fullqa eval promise`: both decisions measured, and
+// with --errors jddc or uss the cross-validated mistakes of the stacked one
+// (--errors or:jddc for the rules-or decision).
+func runEvalPromise(ctx context.Context, cfg config.Config, data, show string, env Env) int {
+	rep, err := trainPromise(ctx, cfg, data, nil)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: eval promise: %v\n", err)
+		return ExitError
+	}
+	fmt.Fprint(env.Stdout, rep.String())
+	if show != "" {
+		errs := rep.Stacked.Errors[show]
+		if src, ok := strings.CutPrefix(show, "or:"); ok {
+			errs = rep.Or.Errors[src]
+		}
+		fmt.Fprintf(env.Stdout, "\ndisagreements on %s:\n", show)
+		for _, e := range errs {
+			fmt.Fprintln(env.Stdout, "  "+e)
+		}
+	}
+	return ExitOK
+}
+
+// runTrainPromise is `fullqa train promise`: it writes the learned promise
+// scorer's weights (deterministic: the same labels give the same bytes).
+func runTrainPromise(ctx context.Context, args []string, env Env) int {
+	fs := flag.NewFlagSet("train promise", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
+	out := fs.String("out", "promise.weights", "weights file to write")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return ExitUsage
+	}
+	var buf bytes.Buffer
+	rep, err := trainPromise(ctx, config.Default(), *data, &buf)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: train promise: %v\n", err)
+		return ExitError
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitError
+	}
+	fmt.Fprintf(env.Stdout, "%s\nwrote %s (%d bytes)\n", rep, *out, buf.Len())
+	return ExitOK
+}

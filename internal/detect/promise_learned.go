@@ -1,0 +1,350 @@
+package detect
+
+import (
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"fullqa/internal/conversation"
+)
+
+// PromiseBits is the log2 of the size of the learned promise scorer's
+// hashed feature table; the trainer (internal/eval) uses the same size.
+const PromiseBits = 16
+
+// maxPromiseRunes and maxPromiseFeats bound the features of one agent
+// message (its signals plus the character 1–3-grams of its first
+// maxPromiseRunes runes), so they fit a buffer on the stack and scoring
+// allocates nothing.
+const (
+	maxPromiseRunes = 120
+	maxPromiseFeats = 3*maxPromiseRunes + 96
+)
+
+// promiseFeats is the feature buffer of one agent message.
+type promiseFeats struct {
+	idx [maxPromiseFeats]uint32
+	val [maxPromiseFeats]float32
+	n   int
+}
+
+// Feature groups of the learned promise scorer: (group, value) pairs hashed
+// into the table. The numbers are part of trained weights; add new ones at
+// the end.
+const (
+	pfBias = iota + 1
+	pfRule
+	pfKind
+	pfClass
+	pfCue
+	pfActor
+	pfDone
+	pfQuestion
+	pfPrevCust
+	pfNextCust
+	pfPosition
+	pfLen
+	pfUni
+	pfBi
+	pfTri
+	pfRuleXCue
+	pfLast
+	pfAffirm
+	pfPrevAsk
+)
+
+// add appends feature (group, value) with weight v; past the buffer's end
+// features are dropped (only very long messages get there).
+func (f *promiseFeats) add(group, value uint32, v float32) {
+	if f.n == maxPromiseFeats {
+		return
+	}
+	f.idx[f.n] = uint32(nfMix(uint64(group)<<32|uint64(value)|1<<61) >> (64 - PromiseBits))
+	f.val[f.n] = v
+	f.n++
+}
+
+// promiseCues are the words whose presence the learned scorer weighs
+// beside the rules' verdict: hedges ("不一定能保证", "尽量"), conditions,
+// the forms of a policy or timetable ("一般", "[数字x]-[数字x]个工作日"), of
+// a process that runs by itself ("系统会", "会有专员"), of a commitment
+// outside the rules' verb lists ("给您答复", "试着申请", "小时内") and of a
+// finished step ("已经", "好了"). Each is one feature; the weights, not
+// this list, decide what they mean. The order is part of the trained
+// weights: add new cues at the end.
+var promiseCues = [...]string{
+	// hedges
+	"可能", "尽量", "争取", "不一定", "保证不了", "不能保证", "无法保证", "应该", "大概", "试着", "尝试", "试试",
+	"看看能不能", "帮您问问", "帮您看看", "尽力", "不确定",
+	// conditions
+	"如果", "的话", "要是", "万一", "假如", "只要", "除非",
+	// policy and timetable
+	"一般", "通常", "都是", "规定", "政策", "流程", "个工作日", "]-[", "到账", "自动", "系统会", "系统",
+	"原路", "审核", "按照", "默认",
+	// process run by others
+	"会有专员", "专员", "站点", "配送员", "快递员", "售后", "商家", "厂家", "师傅",
+	// commitments in other words
+	"给您答复", "答复", "回复您", "给您回复", "小时内", "分钟", "稍后", "马上", "尽快", "今天", "明天", "跟进",
+	"催促", "加急", "备注", "反馈", "记录", "申请", "安排", "处理", "登记", "联系您", "通知您", "补发", "退款",
+	"补偿", "优惠券", "京豆", "红包",
+	// finished steps and states
+	"已经", "已", "好了", "成功", "提交了", "申请了", "处理了",
+	// offers and asks
+	"可以吗", "好吗", "行吗", "您看", "是否", "要不要", "需要", "请您", "麻烦您", "您可以", "您这边",
+	// holding and lookups
+	"稍等", "查询", "核实", "查看", "为您查",
+	// actors
+	"帮您", "为您", "给您", "这边", "我这边", "小妹", "我们",
+}
+
+// promiseState is what the features remember of the chat so far, found in
+// passes that never go back.
+type promiseState struct {
+	agents       int // agent messages before this one
+	lastCustomer int // 1 + the last customer message seen, 0 if none
+	scanned      int // messages before scanned were looked at by nextCustomer
+	nextCust     int // 1 + the first customer message after the last lookup, 0 if none
+}
+
+// see records message i (call for every message, in order).
+func (st *promiseState) see(in *Input, i int) {
+	switch in.Conv.Messages[i].Role {
+	case conversation.RoleCustomer:
+		st.lastCustomer = i + 1
+	case conversation.RoleAgent:
+		st.agents++
+	}
+}
+
+// nextCustomerAfter returns the customer's first message after message i,
+// or -1; i must not decrease between calls.
+func (st *promiseState) nextCustomerAfter(in *Input, i int) int {
+	if st.nextCust-1 > i {
+		return st.nextCust - 1
+	}
+	msgs := in.Conv.Messages
+	st.nextCust = 0
+	for j := max(i+1, st.scanned); j < len(msgs); j++ {
+		st.scanned = j + 1
+		if msgs[j].Role == conversation.RoleCustomer {
+			st.nextCust = j + 1
+			break
+		}
+	}
+	return st.nextCust - 1
+}
+
+// promiseClasses are the promise detector's word classes whose presence in
+// a message is a feature, in a fixed order (part of the weights).
+func (d *promiseDetector) promiseClasses() [29]ClassID {
+	return [29]ClassID{d.subject, d.action, d.done, d.future, d.benefit, d.timeW, d.event, d.neg, d.not, d.guarantee,
+		d.broken, d.said, d.contrast, d.can, d.cannot, d.never, d.source, d.recall, d.third, d.condition,
+		d.pay, d.correction, d.payMethod, d.request, d.again, d.denied, d.self, d.ifWord, d.ifOffer}
+}
+
+// promiseFeatures fills f with the features of agent message i: the rules'
+// verdict (ps, what extract and consent found) and the kinds of slot they
+// read, which of the rules' word classes the message holds, the cue words
+// above, an actor or a finished-step word right before an action verb,
+// question form, what the customer said before (a request?) and after
+// (taking the offer up or not), where the message stands, and the
+// character 1–3-grams of its normalized text.
+func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats) {
+	f.n = 0
+	s := in.Norm[i]
+	f.add(pfBias, 0, 1)
+	rule := uint32(0)
+	if len(ps) > 0 {
+		rule = 1
+	}
+	f.add(pfRule, rule, 1)
+	for _, p := range ps {
+		k := uint32(1)
+		switch p.kind {
+		case PromiseTime:
+			k = 2
+		case PromiseAmount:
+			k = 3
+		}
+		if _, ok := p.slot["consent"]; ok {
+			k = 4
+		}
+		f.add(pfKind, k, 1)
+	}
+	for k, c := range d.promiseClasses() {
+		if in.Has(i, c) {
+			f.add(pfClass, uint32(k), 1)
+		}
+	}
+	for k, w := range promiseCues {
+		if strings.Contains(s, w) {
+			f.add(pfCue, uint32(k), 1)
+			f.add(pfRuleXCue, uint32(k)<<1|rule, 1)
+		}
+	}
+	// An actor right before an action verb, with or without a finished
+	// aspect, whatever the rules' vetoes said.
+	if in.may(i, d.action) {
+		for _, h := range in.allHits(i) {
+			if h.Class != d.action {
+				continue
+			}
+			before := s[backChars(s, int(h.Start), 4):h.Start]
+			for k, a := range [...]string{"帮您", "为您", "给您", "这边", "我", "会", "已经", "已", "再", "先", "去"} {
+				if strings.Contains(before, a) {
+					f.add(pfActor, uint32(k), 1)
+				}
+			}
+			if after := s[h.End:]; strings.HasPrefix(after, "了") || strings.HasPrefix(after, "过") || strings.HasPrefix(after, "好") {
+				f.add(pfDone, 0, 1)
+			}
+			if cs := clauseStart(s, int(h.Start)); strings.Contains(s[cs:h.Start], "已") {
+				f.add(pfDone, 1, 1)
+			}
+		}
+	}
+	q := uint32(0)
+	t := strings.TrimRight(s, " .~!呢哦哈呀啊亲")
+	switch {
+	case strings.HasSuffix(t, "?"):
+		q = 1
+	case strings.HasSuffix(t, "吗") || strings.HasSuffix(t, "么") || strings.HasSuffix(t, "嘛"):
+		q = 2
+	case strings.Contains(s, "?"):
+		q = 3
+	}
+	f.add(pfQuestion, q, 1)
+	f.add(pfAffirm, affirm(s), 1)
+
+	// The customer's turn before: a request, a question, or nothing.
+	if j := st.lastCustomer - 1; j >= 0 {
+		c := in.Norm[j]
+		v := uint32(1)
+		if in.Has(j, d.request) {
+			v |= 2
+		}
+		if strings.Contains(c, "?") || strings.Contains(c, "吗") || strings.Contains(c, "么") {
+			v |= 4
+		}
+		if strings.Contains(c, "多久") || strings.Contains(c, "什么时候") || strings.Contains(c, "几天") {
+			v |= 8
+		}
+		f.add(pfPrevCust, v, 1)
+		// A short yes ("是的", "可以的", "会的") answers what the customer
+		// asked for: it commits to it when the customer asked for a step.
+		for k, w := range [...]string{"能不能", "可不可以", "可以吗", "帮我", "会不会", "是不是", "能否", "给我", "什么时候", "多久"} {
+			if strings.Contains(c, w) {
+				f.add(pfPrevAsk, uint32(k)<<1|affirm(s), 1)
+			}
+		}
+	} else {
+		f.add(pfPrevCust, 0, 1)
+	}
+	// The customer's next message, read after the fact: taking the step up
+	// ("好的", "谢谢"), declining it ("不用了"), or asking again.
+	if j := st.nextCustomerAfter(in, i); j >= 0 {
+		c := strings.TrimLeft(in.Norm[j], " ,")
+		v := uint32(1)
+		for k, w := range [...]string{"好", "嗯", "可以", "行", "谢谢", "麻烦", "ok", "恩"} {
+			if strings.HasPrefix(c, w) {
+				v = 2 + uint32(k)
+				break
+			}
+		}
+		if strings.Contains(c, "不用") || strings.Contains(c, "不要") || strings.Contains(c, "算了") {
+			v = 20
+		}
+		f.add(pfNextCust, v, 1)
+		if strings.Contains(c, "?") || strings.Contains(c, "吗") {
+			f.add(pfNextCust, 30, 1)
+		}
+	} else {
+		f.add(pfNextCust, 0, 1)
+	}
+	f.add(pfPosition, bucketOf(st.agents), 1)
+	if n := len(in.Conv.Messages); n > 0 {
+		f.add(pfPosition, 16+uint32(i*5/n), 1)
+	}
+
+	runes := 0
+	var r1, r2 rune = -1, -1
+	first := f.n
+	for _, r := range s {
+		if runes == maxPromiseRunes {
+			break
+		}
+		runes++
+		f.add(pfUni, uint32(r), 1)
+		if r1 >= 0 {
+			f.add(pfBi, uint32(nfMix(uint64(r1)<<32|uint64(r))), 1)
+			if r2 >= 0 {
+				f.add(pfTri, uint32(nfMix(uint64(r2)<<42^uint64(r1)<<21^uint64(r))), 1)
+			}
+		}
+		r2, r1 = r1, r
+	}
+	if n := f.n - first; n > 0 {
+		v := float32(1 / math.Sqrt(float64(n)))
+		for k := first; k < f.n; k++ {
+			f.val[k] = v
+		}
+	}
+	f.add(pfLen, bucketOf(utf8.RuneCountInString(s)/4), 1)
+}
+
+// affirm is 1 when agent message s opens with a yes ("是的", "可以的",
+// "会的", "好的") and says little else.
+func affirm(s string) uint32 {
+	t := strings.TrimLeft(s, " ,亲")
+	for _, w := range [...]string{"是的", "可以", "会的", "好的", "嗯", "对的", "没问题", "能的"} {
+		if strings.HasPrefix(t, w) && utf8.RuneCountInString(t) <= 12 {
+			return 1
+		}
+	}
+	return 0
+}
+
+// PromiseScratch holds the reusable buffers of PromiseFeatures.
+type PromiseScratch struct {
+	ps []promise
+	f  promiseFeats
+}
+
+// PromiseFeatures calls fn with the learned promise features of every
+// Chinese agent message of in, in order, with the rules' verdict (rule: the
+// promise rules read a commitment in it). It is how the trainer
+// (internal/eval) sees exactly what the detector would score; English
+// messages are left to their own rules (promise_en.go). It does nothing
+// when the engine has no promise detector.
+func (e *Engine) PromiseFeatures(in *Input, s *PromiseScratch, fn func(msg int, rule bool, idx []uint32, val []float32)) {
+	var d *promiseDetector
+	for _, det := range e.detectors {
+		if pd, ok := det.(*promiseDetector); ok {
+			d = pd
+		}
+	}
+	if d == nil {
+		return
+	}
+	var st promiseState
+	for i := range in.Conv.Messages {
+		if in.Conv.Messages[i].Role == conversation.RoleAgent && !isEnglish(in.Norm[i]) {
+			s.ps = d.rulePromises(in, i, s.ps[:0])
+			d.promiseFeatures(in, i, s.ps, &st, &s.f)
+			fn(i, len(s.ps) > 0, s.f.idx[:s.f.n], s.f.val[:s.f.n])
+		}
+		st.see(in, i)
+	}
+}
+
+// rulePromises returns the commitments the rules read in Chinese agent
+// message i (extract, or a bare consent to a request), as Inspect does.
+func (d *promiseDetector) rulePromises(in *Input, i int, ps []promise) []promise {
+	ps = d.extract(in, i, ps)
+	if len(ps) == 0 {
+		if p, ok := d.consent(in, i); ok {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}

@@ -1,0 +1,233 @@
+package detect
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/ingest"
+)
+
+// promiseEngine is an engine of the promise detector alone.
+func promiseEngine(t testing.TB) (*Engine, *promiseDetector) {
+	d := newPromiseDetector(DefaultPolicyConfig(), testLexicon(t))
+	eng, err := NewEngine([]Detector{d}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng, d
+}
+
+// hasFeature reports whether f holds feature (group, value).
+func hasFeature(f *promiseFeats, group, value uint32) bool {
+	var one promiseFeats
+	one.add(group, value, 1)
+	for k := range f.n {
+		if f.idx[k] == one.idx[0] {
+			return true
+		}
+	}
+	return false
+}
+
+// cueIndex is the feature value of cue word w.
+func cueIndex(t *testing.T, w string) uint32 {
+	for k, c := range promiseCues {
+		if c == w {
+			return uint32(k)
+		}
+	}
+	t.Fatalf("%q is no promise cue", w)
+	return 0
+}
+
+// TestPromiseFeaturesCues checks that the learned scorer sees what tells
+// a commitment from the statements that look like one: hedges ("不一定能
+// 保证"), conditions, policy timetables and processes run by others are
+// cues beside the rules' verdict, and a commitment outside the rules' verb
+// lists still shows its actor, aspect or time.
+func TestPromiseFeaturesCues(t *testing.T) {
+	eng, d := promiseEngine(t)
+	cases := []struct {
+		customer, agent string
+		rule            bool     // the rules read a commitment (today, right or wrong)
+		cues            []string // cue words the features must hold
+		question        bool     // the message is a question
+	}{
+		// A hedge the rules miss: they read a commitment to deliver.
+		{"明天能到吗", "这边不一定能保证明天送到哦", true, []string{"不一定", "明天"}, false},
+		{"什么时候退款", "退款一般[数字x]-[数字x]个工作日到账", true, []string{"一般", "个工作日", "]-[", "到账"}, false},
+		// A process run by others, read by the rules as a commitment.
+		{"怎么还没人联系我", "稍后会有专员和您联系的", true, []string{"稍后", "会有专员", "专员"}, false},
+		{"能加急吗", "如果仓库有货的话, 这边帮您加急", false, []string{"如果", "的话", "加急", "帮您"}, false},
+		{"多久能处理", "两小时内给您答复", true, []string{"小时内", "给您答复", "答复"}, false},
+		// A commitment the rules' hedge list drops (试着 reads as 尝试).
+		{"能帮我申请吗", "这边帮您试着申请一下", false, []string{"试着", "申请", "这边", "帮您"}, false},
+		{"申请了吗", "已经给您申请了", true, []string{"已经", "申请了", "给您"}, false},
+		{"我要换货", "这边帮您申请换货可以吗", true, []string{"可以吗", "申请"}, true},
+	}
+	for _, c := range cases {
+		conv := &conversation.Conversation{ID: "t", Messages: []conversation.Message{
+			{Role: conversation.RoleCustomer, Text: c.customer}, {Role: conversation.RoleAgent, Text: c.agent}}}
+		in, _ := eng.Inspect(conv, nil)
+		ps := d.rulePromises(in, 1, nil)
+		if got := len(ps) > 0; got != c.rule {
+			t.Errorf("%s: rules read a commitment %v, want %v", c.agent, got, c.rule)
+		}
+		var st promiseState
+		st.see(in, 0)
+		var f promiseFeats
+		d.promiseFeatures(in, 1, ps, &st, &f)
+		rule := uint32(0)
+		if c.rule {
+			rule = 1
+		}
+		if !hasFeature(&f, pfRule, rule) {
+			t.Errorf("%s: no rule-verdict feature %d", c.agent, rule)
+		}
+		for _, w := range c.cues {
+			k := cueIndex(t, w)
+			if !hasFeature(&f, pfCue, k) || !hasFeature(&f, pfRuleXCue, k<<1|rule) {
+				t.Errorf("%s: cue %q missing", c.agent, w)
+			}
+		}
+		for k, w := range promiseCues {
+			if !strings.Contains(in.Norm[1], w) && hasFeature(&f, pfCue, uint32(k)) {
+				t.Errorf("%s: cue %q present but not in the text", c.agent, w)
+			}
+		}
+		if q := hasFeature(&f, pfQuestion, 2) || hasFeature(&f, pfQuestion, 1); q != c.question {
+			t.Errorf("%s: question form %v, want %v", c.agent, q, c.question)
+		}
+		if !hasFeature(&f, pfPrevCust, 1) && !hasFeature(&f, pfPrevCust, 5) && !hasFeature(&f, pfPrevCust, 3) && !hasFeature(&f, pfPrevCust, 7) &&
+			!hasFeature(&f, pfPrevCust, 13) && !hasFeature(&f, pfPrevCust, 15) && !hasFeature(&f, pfPrevCust, 9) && !hasFeature(&f, pfPrevCust, 11) {
+			t.Errorf("%s: the customer turn before is not seen", c.agent)
+		}
+	}
+}
+
+// TestPromiseFeaturesTrainerView checks that PromiseFeatures gives one
+// example per Chinese agent message, with the rules' verdict agreeing with
+// the promise.made findings, and skips English ones (promise_en.go).
+func TestPromiseFeaturesTrainerView(t *testing.T) {
+	eng, _ := promiseEngine(t)
+	conv := &conversation.Conversation{ID: "t", Messages: []conversation.Message{
+		{Role: conversation.RoleCustomer, Text: "什么时候发货"},
+		{Role: conversation.RoleAgent, Text: "亲，今天给您发货"},
+		{Role: conversation.RoleAgent, Text: "请问还有什么可以帮您的吗"},
+		{Role: conversation.RoleAgent, Text: "We will send you a replacement tomorrow."},
+		{Role: conversation.RoleCustomer, Text: "好的谢谢"},
+	}}
+	in, out := eng.Inspect(conv, nil)
+	found := map[int]bool{}
+	for _, f := range out.Findings {
+		if f.Code == "promise.made" {
+			found[f.Messages[0]] = true
+		}
+	}
+	var s PromiseScratch
+	var msgs []int
+	eng.PromiseFeatures(in, &s, func(msg int, rule bool, idx []uint32, val []float32) {
+		msgs = append(msgs, msg)
+		if rule != found[msg] {
+			t.Errorf("message %d: rule %v, finding %v", msg, rule, found[msg])
+		}
+		if len(idx) != len(val) || len(idx) == 0 {
+			t.Errorf("message %d: %d indices, %d values", msg, len(idx), len(val))
+		}
+		for _, b := range idx {
+			if b >= 1<<PromiseBits {
+				t.Errorf("message %d: index %d outside the table", msg, b)
+			}
+		}
+	})
+	if len(msgs) != 2 || msgs[0] != 1 || msgs[1] != 2 {
+		t.Errorf("examples for messages %v, want [1 2]", msgs)
+	}
+}
+
+// TestPromiseFeaturesNoAlloc checks that computing the features of an
+// agent message allocates nothing (the buffer lives on the stack, the
+// state in the caller), so scoring could run on the scan's hot path.
+func TestPromiseFeaturesNoAlloc(t *testing.T) {
+	eng, d := promiseEngine(t)
+	conv := &conversation.Conversation{ID: "t", Messages: []conversation.Message{
+		{Role: conversation.RoleCustomer, Text: "能帮我催一下吗, 都一个星期了"},
+		{Role: conversation.RoleAgent, Text: "好的呢 这边帮您催促站点, 预计[数字x]-[数字x]个工作日送达, 如果有问题稍后会有专员和您联系的哦"},
+		{Role: conversation.RoleCustomer, Text: "好的谢谢"},
+	}}
+	in, _ := eng.Inspect(conv, nil)
+	ps := d.rulePromises(in, 1, nil)
+	var f promiseFeats
+	allocs := testing.AllocsPerRun(100, func() {
+		var st promiseState
+		st.see(in, 0)
+		d.promiseFeatures(in, 1, ps, &st, &f)
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per message, want 0", allocs)
+	}
+	if f.n < 20 {
+		t.Errorf("only %d features", f.n)
+	}
+}
+
+// FuzzPromiseFeatures feeds arbitrary agent text to the feature extractor:
+// it must not panic and must stay within its buffer and table.
+func FuzzPromiseFeatures(f *testing.F) {
+	for _, s := range []string{"", "这边帮您申请", "[数字x]-[数字x]个工作日到账", "是的", "?", "已经给您申请了吗?", "\xff\xfe帮您"} {
+		f.Add("能帮我申请吗", s)
+	}
+	eng, _ := promiseEngine(f)
+	f.Fuzz(func(t *testing.T, customer, agent string) {
+		conv := &conversation.Conversation{ID: "t", Messages: []conversation.Message{
+			{Role: conversation.RoleCustomer, Text: customer}, {Role: conversation.RoleAgent, Text: agent}, {Role: conversation.RoleCustomer, Text: customer}}}
+		in, _ := eng.Inspect(conv, nil)
+		var s PromiseScratch
+		eng.PromiseFeatures(in, &s, func(msg int, rule bool, idx []uint32, val []float32) {
+			if len(idx) > maxPromiseFeats {
+				t.Fatalf("%d features", len(idx))
+			}
+		})
+	})
+}
+
+// BenchmarkPromiseFeatures measures the features of the JDDC dev chats'
+// agent messages (after inspection), the cost scoring would add per
+// conversation: the rules' second reading of each message (whose slot maps
+// are its only allocations) and the features.
+func BenchmarkPromiseFeatures(b *testing.B) {
+	convs := jddcConvs(b)
+	eng, _ := promiseEngine(b)
+	var sc Scratch
+	var s PromiseScratch
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		in, _ := eng.Inspect(convs[i%len(convs)], &sc)
+		b.StartTimer()
+		eng.PromiseFeatures(in, &s, func(int, bool, []uint32, []float32) {})
+	}
+}
+
+// jddcConvs reads the JDDC dev chats, skipping the benchmark when the
+// shared data is absent.
+func jddcConvs(b *testing.B) []*conversation.Conversation {
+	path := filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv")
+	var convs []*conversation.Conversation
+	err := ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJDDC}, func(c *conversation.Conversation) error {
+		convs = append(convs, c)
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		b.Skipf("shared data absent: %v", err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return convs
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 
 	"fullqa/internal/classify"
@@ -34,11 +35,19 @@ func chatSource(data, source string) (eval.Source, bool) {
 	return nil, false
 }
 
-// labelledSets are the two labelled sources the learned scorers train and
-// are measured on: the JDDC sample and the uss dialogues with their labels.
+// labelledSets are the labelled sources the learned scorers train and are
+// measured on: the JDDC sample and the uss dialogues with their labels, and
+// the fresh JDDC-2019 chats (jd2) once their held-out round was scored —
+// only when data holds them (jddc2019/chat_0.1per.txt), since ../shared
+// does not; the shipped weights say which sources they were trained on.
 func labelledSets(data string) ([]eval.NegativeSet, error) {
 	var sets []eval.NegativeSet
-	for _, s := range []struct{ name, labels string }{{"jddc", "jddc_dev_labels.jsonl"}, {"uss", "uss_labels.jsonl"}} {
+	for _, s := range []struct{ name, labels string }{{"jddc", "jddc_dev_labels.jsonl"}, {"uss", "uss_labels.jsonl"}, {"jd2", "jd2_labels.jsonl"}} {
+		if s.name == "jd2" {
+			if _, err := os.Stat(filepath.Join(data, "jddc2019", "chat_0.1per.txt")); err != nil {
+				continue
+			}
+		}
 		l, err := eval.LoadLabels(filepath.Join(evalTestdata, s.labels))
 		if err != nil {
 			return nil, err

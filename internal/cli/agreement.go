@@ -9,18 +9,18 @@ import (
 )
 
 // runEvalAgreement prints how far the second reviewer's blind labels agree
-// with the first ones, per label key, for one source (jddc or uss). It
+// with the first ones, per label key, for one source (jddc, uss or jd2). It
 // reads the committed label and roles files only; with --errors KEY it also
 // lists that key's disagreements, quoting the messages when the chats are
 // in the data folder.
 func runEvalAgreement(data, source, labels, show string, env Env) int {
 	src, ok := chatSource(data, source)
 	if !ok || source == "twcs" {
-		fmt.Fprintf(env.Stderr, "fullqa eval agreement: unknown --source %q (want jddc or uss)\n", source)
+		fmt.Fprintf(env.Stderr, "fullqa eval agreement: unknown --source %q (want jddc, uss or jd2)\n", source)
 		return ExitUsage
 	}
 	if labels == "" {
-		labels = filepath.Join(evalTestdata, map[string]string{"jddc": "jddc_dev_labels.jsonl", "uss": "uss_labels.jsonl"}[source])
+		labels = filepath.Join(evalTestdata, detectorLabels[source])
 	}
 	ag, err := loadAgreement(labels, source)
 	if err != nil {

@@ -175,6 +175,22 @@ func CompareReviewers(first, second map[string]*Labels, roles Roles) (*Agreement
 				}
 			}
 		}
+		if a.Ending != "" && b.Ending != "" {
+			for _, e := range endings {
+				key := "ending=" + e
+				r, ok := seenKey[key]
+				if !ok {
+					r = len(ag.SessionRows)
+					seenKey[key] = r
+					ag.SessionRows = append(ag.SessionRows, AgreementRow{Key: key})
+				}
+				va, vb := a.Ending == e, b.Ending == e
+				ag.SessionRows[r].add(va, vb)
+				if va != vb {
+					ag.Disagreements = append(ag.Disagreements, Disagreement{key, id, -1, va})
+				}
+			}
+		}
 		done := map[string]bool{}
 		for _, s := range sessionLabels {
 			if done[s.key] || !a.has(s.key) || !b.has(s.key) {
@@ -191,6 +207,10 @@ func CompareReviewers(first, second map[string]*Labels, roles Roles) (*Agreement
 	ag.Messages = msg
 	return ag, nil
 }
+
+// endings are the classes of the three-way ending label; each is compared
+// one against the rest, like a session label.
+var endings = []string{"resolved", "pending", "unresolved"}
 
 // add counts one unit.
 func (r *AgreementRow) add(a, b bool) {

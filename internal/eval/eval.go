@@ -32,7 +32,10 @@ type Labels struct {
 	Unresolved       bool   `json:"unresolved"`
 	RepeatContact    bool   `json:"repeat_contact_signal"`
 	PromiseConflict  bool   `json:"promise_conflict"`
-	Note             string `json:"note"`
+	// Ending is how the chat ended — resolved, pending or unresolved —
+	// where the set was labelled for it (the jd2 rounds); empty otherwise.
+	Ending string `json:"ending"`
+	Note   string `json:"note"`
 
 	// keys are the labels the line gives; a set labelled for one thing
 	// only (English promises) is scored on that alone. Nil means all.

@@ -1,11 +1,13 @@
 package detect
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"unicode/utf8"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/text"
 )
 
 // PromiseBits is the log2 of the size of the learned promise scorer's
@@ -51,6 +53,9 @@ const (
 	pfLast
 	pfAffirm
 	pfPrevAsk
+	pfSlotKey
+	pfVerb
+	pfEvent
 )
 
 // add appends feature (group, value) with weight v; past the buffer's end
@@ -149,7 +154,7 @@ func (d *promiseDetector) promiseClasses() [29]ClassID {
 // question form, what the customer said before (a request?) and after
 // (taking the offer up or not), where the message stands, and the
 // character 1–3-grams of its normalized text.
-func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats) {
+func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats, cs *cueScan) {
 	f.n = 0
 	s := in.Norm[i]
 	f.add(pfBias, 0, 1)
@@ -170,17 +175,41 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 			k = 4
 		}
 		f.add(pfKind, k, 1)
+		// Which reading of the rules fired: the slot's keys (a day, a
+		// number of working days, a bare "when", a consent), the verb and
+		// the event word, so the weights can learn which readings hold.
+		for n, key := range slotKeys {
+			v, ok := p.slot[key]
+			if !ok {
+				continue
+			}
+			f.add(pfSlotKey, k<<8|uint32(n), 1)
+			if sv, ok := v.(string); ok {
+				switch key {
+				case "verb":
+					f.add(pfVerb, strHash(sv), 1)
+				case "event":
+					f.add(pfEvent, strHash(sv), 1)
+				}
+			}
+		}
 	}
 	for k, c := range d.promiseClasses() {
 		if in.Has(i, c) {
 			f.add(pfClass, uint32(k), 1)
 		}
 	}
-	for k, w := range promiseCues {
-		if strings.Contains(s, w) {
-			f.add(pfCue, uint32(k), 1)
-			f.add(pfRuleXCue, uint32(k)<<1|rule, 1)
+	// The cues, found in one pass over the message, each counted once.
+	cs.hits = cs.m.Scan(s, cs.hits[:0])
+	var seen [(len(promiseCues) + 63) / 64]uint64
+	for _, h := range cs.hits {
+		k := uint32(h.Pattern)
+		if seen[k>>6]&(1<<(k&63)) != 0 {
+			continue
 		}
+		seen[k>>6] |= 1 << (k & 63)
+		f.add(pfCue, k, 1)
+		f.add(pfRuleXCue, k<<1|rule, 1)
 	}
 	// An actor right before an action verb, with or without a finished
 	// aspect, whatever the rules' vetoes said.
@@ -292,6 +321,21 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	f.add(pfLen, bucketOf(utf8.RuneCountInString(s)/4), 1)
 }
 
+// slotKeys are the keys of the rules' slots, in a fixed order (part of the
+// weights).
+var slotKeys = [...]string{"days", "within_hours", "within_workdays", "within_days", "within_weeks", "date", "when",
+	"event", "verb", "object", "yuan", "benefit", "consent"}
+
+// strHash is the FNV-1a hash of s, folded to 32 bits.
+func strHash(s string) uint32 {
+	h := uint32(2166136261)
+	for k := 0; k < len(s); k++ {
+		h ^= uint32(s[k])
+		h *= 16777619
+	}
+	return h
+}
+
 // affirm is 1 when agent message s opens with a yes ("是的", "可以的",
 // "会的", "好的") and says little else.
 func affirm(s string) uint32 {
@@ -304,10 +348,29 @@ func affirm(s string) uint32 {
 	return 0
 }
 
-// PromiseScratch holds the reusable buffers of PromiseFeatures.
+// cueScan finds the cue words of a message: the matcher of promiseCues
+// and its hit buffer.
+type cueScan struct {
+	m    *text.Matcher
+	hits []text.Hit
+}
+
+// newCueScan builds the cue matcher. It is built by whoever scores, not
+// with every engine: the scan does not run the learned scorer.
+func newCueScan() *cueScan {
+	m, err := text.NewMatcher(promiseCues[:])
+	if err != nil {
+		panic(fmt.Sprintf("promise cue words: %v", err)) // a fixed list: a bug here, not bad input
+	}
+	return &cueScan{m: m}
+}
+
+// PromiseScratch holds the reusable buffers of PromiseFeatures; the zero
+// value is ready to use.
 type PromiseScratch struct {
-	ps []promise
-	f  promiseFeats
+	ps   []promise
+	f    promiseFeats
+	cues *cueScan
 }
 
 // PromiseFeatures calls fn with the learned promise features of every
@@ -326,11 +389,14 @@ func (e *Engine) PromiseFeatures(in *Input, s *PromiseScratch, fn func(msg int, 
 	if d == nil {
 		return
 	}
+	if s.cues == nil {
+		s.cues = newCueScan()
+	}
 	var st promiseState
 	for i := range in.Conv.Messages {
 		if in.Conv.Messages[i].Role == conversation.RoleAgent && !isEnglish(in.Norm[i]) {
 			s.ps = d.rulePromises(in, i, s.ps[:0])
-			d.promiseFeatures(in, i, s.ps, &st, &s.f)
+			d.promiseFeatures(in, i, s.ps, &st, &s.f, s.cues)
 			fn(i, len(s.ps) > 0, s.f.idx[:s.f.n], s.f.val[:s.f.n])
 		}
 		st.see(in, i)

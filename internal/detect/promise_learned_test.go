@@ -9,6 +9,7 @@ import (
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/ingest"
+	"fullqa/internal/text"
 )
 
 // promiseEngine is an engine of the promise detector alone.
@@ -51,6 +52,7 @@ func cueIndex(t *testing.T, w string) uint32 {
 // lists still shows its actor, aspect or time.
 func TestPromiseFeaturesCues(t *testing.T) {
 	eng, d := promiseEngine(t)
+	cs := newCueScan()
 	cases := []struct {
 		customer, agent string
 		rule            bool     // the rules read a commitment (today, right or wrong)
@@ -80,7 +82,7 @@ func TestPromiseFeaturesCues(t *testing.T) {
 		var st promiseState
 		st.see(in, 0)
 		var f promiseFeats
-		d.promiseFeatures(in, 1, ps, &st, &f)
+		d.promiseFeatures(in, 1, ps, &st, &f, cs)
 		rule := uint32(0)
 		if c.rule {
 			rule = 1
@@ -162,10 +164,12 @@ func TestPromiseFeaturesNoAlloc(t *testing.T) {
 	in, _ := eng.Inspect(conv, nil)
 	ps := d.rulePromises(in, 1, nil)
 	var f promiseFeats
+	cs := newCueScan()
+	cs.hits = make([]text.Hit, 0, 64)
 	allocs := testing.AllocsPerRun(100, func() {
 		var st promiseState
 		st.see(in, 0)
-		d.promiseFeatures(in, 1, ps, &st, &f)
+		d.promiseFeatures(in, 1, ps, &st, &f, cs)
 	})
 	if allocs != 0 {
 		t.Errorf("%v allocations per message, want 0", allocs)
@@ -202,15 +206,18 @@ func FuzzPromiseFeatures(f *testing.F) {
 func BenchmarkPromiseFeatures(b *testing.B) {
 	convs := jddcConvs(b)
 	eng, _ := promiseEngine(b)
-	var sc Scratch
+	// Every conversation keeps its own scratch, so its Input stays valid
+	// and only the features are timed.
+	sc := make([]Scratch, len(convs))
+	ins := make([]*Input, len(convs))
+	for k, c := range convs {
+		ins[k], _ = eng.Inspect(c, &sc[k])
+	}
 	var s PromiseScratch
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		in, _ := eng.Inspect(convs[i%len(convs)], &sc)
-		b.StartTimer()
-		eng.PromiseFeatures(in, &s, func(int, bool, []uint32, []float32) {})
+		eng.PromiseFeatures(ins[i%len(ins)], &s, func(int, bool, []uint32, []float32) {})
 	}
 }
 

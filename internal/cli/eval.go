@@ -18,7 +18,7 @@ import (
 // the emotion model on uss_jddc (cross-validated by dialogue).
 func runEval(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative|repeat|promise|agreement [flags]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative|repeat|promise|tags|agreement [flags]")
 		return ExitUsage
 	}
 	what := args[0]
@@ -126,6 +126,8 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		return ExitOK
 	case "promise":
 		return runEvalPromise(ctx, cfg, *data, *show, env)
+	case "tags":
+		return runEvalTags(ctx, cfg, *data, *show, env)
 	case "negative":
 		rep, err := trainNegative(ctx, cfg, *data, nil, env)
 		if err != nil {
@@ -200,6 +202,9 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 	if len(args) > 0 && args[0] == "promise" {
 		return runTrainPromise(ctx, args[1:], env)
 	}
+	if len(args) > 0 && args[0] == "tags" {
+		return runTrainTags(ctx, args[1:], env)
+	}
 	if len(args) > 0 && args[0] == "negative" {
 		fs := flag.NewFlagSet("train negative", flag.ContinueOnError)
 		fs.SetOutput(env.Stderr)
@@ -222,7 +227,7 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 		return ExitOK
 	}
 	if len(args) == 0 || args[0] != "emotion" {
-		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion|negative|repeat|promise [--data DIR] [--out FILE]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion|negative|repeat|promise|tags [--data DIR] [--out FILE]")
 		return ExitUsage
 	}
 	fs := flag.NewFlagSet("train emotion", flag.ContinueOnError)

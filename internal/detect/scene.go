@@ -157,6 +157,7 @@ type sceneDetector struct {
 	reship            ClassID                  // scene_compensation_reship: sending goods again (see paperwork)
 	refuse            termSet
 	ack, next, reason ClassID
+	learn             learnedTags // the learned scene-tag scorers (scenelearn.go)
 }
 
 func newSceneDetector(cfg SensitiveConfig, lex lexicon.Lists) *sceneDetector {
@@ -192,7 +193,7 @@ func (d *sceneDetector) RegisterKeywords(k *Keywords) error {
 	d.next = k.Add("sensitive.next_step", d.lex.Words("sensitive_next_step")...)
 	d.refuse = addTerms(k, "sensitive.refusal", d.lex, "sensitive_refusal")
 	d.reason = k.Add("sensitive.reason", d.lex.Words("sensitive_reason")...)
-	return nil
+	return d.registerTagFeatures(k, d.lex)
 }
 
 // deniedByCustomer reports whether the customer rules scene s out ("不是
@@ -261,11 +262,33 @@ func (d *sceneDetector) settled(in *Input, s int, t sceneTally) int {
 }
 
 func (d *sceneDetector) Inspect(in *Input, out *Output) {
+	tallies, first, skip := d.rules(in)
+	if d.learn.any {
+		d.applyLearned(in, &first, &tallies)
+	}
+	for s, def := range sceneDefs {
+		if first[s] < 0 {
+			continue
+		}
+		if msgs := tallies[s].msgs; len(msgs) > 0 { // the tally already found them
+			out.Tag(def.name, msgs...)
+		}
+	}
+	for _, name := range d.cfg.Scenes {
+		s := sceneIndex(name)
+		if s < 0 || first[s] < 0 {
+			continue
+		}
+		d.sensitive(in, out, name, s, first[s], skip[s])
+	}
+}
+
+// rules decides every scene by the rules: each scene's tally, its first
+// message (-1 when not discussed) and the class of hits its tally left
+// out.
+func (d *sceneDetector) rules(in *Input) (tallies [len(sceneDefs)]sceneTally, first [len(sceneDefs)]int, skip [len(sceneDefs)]ClassID) {
 	// A scene is discussed when the customer raises it, or when the agent
 	// names it often enough (see sceneDefs).
-	var tallies [len(sceneDefs)]sceneTally
-	var first [len(sceneDefs)]int
-	var skip [len(sceneDefs)]ClassID
 	for s := range sceneDefs {
 		skip[s] = noClass
 		tallies[s] = d.tally(in, s, noClass)
@@ -283,21 +306,7 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 			first[s] = -1
 		}
 	}
-	for s, def := range sceneDefs {
-		if first[s] < 0 {
-			continue
-		}
-		if msgs := tallies[s].msgs; len(msgs) > 0 { // the tally already found them
-			out.Tag(def.name, msgs...)
-		}
-	}
-	for _, name := range d.cfg.Scenes {
-		s := sceneIndex(name)
-		if s < 0 || first[s] < 0 {
-			continue
-		}
-		d.sensitive(in, out, name, s, first[s], skip[s])
-	}
+	return tallies, first, skip
 }
 
 // paperwork reports whether a chat's sending again is of documents: the

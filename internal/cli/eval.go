@@ -29,6 +29,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample), uss (the JD dialogues of uss_jddc), twcs (English Twitter support threads; promises only) or jd2 (the fresh held-out JDDC-2019 chats; --data must hold jddc2019/chat_0.1per.txt)")
 	cfgPath := fs.String("config", "", "YAML config file")
 	show := fs.String("errors", "", "list the disagreements for this label (e.g. promise.made)")
+	synthetic := fs.Bool("synthetic", true, "tags: also train on the training-only synthetic conversations (never scored)")
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
 		return ExitUsage
 	}
@@ -127,7 +128,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	case "promise":
 		return runEvalPromise(ctx, cfg, *data, *show, env)
 	case "tags":
-		return runEvalTags(ctx, cfg, *data, *show, env)
+		return runEvalTags(ctx, cfg, *data, *show, *synthetic, env)
 	case "negative":
 		rep, err := trainNegative(ctx, cfg, *data, nil, env)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"fullqa/internal/config"
+	"fullqa/internal/detect"
 	"fullqa/internal/eval"
 )
 
@@ -18,21 +19,39 @@ import (
 // the models of the tags whose learned decision measured better than the
 // rules. The scene rules do not read the emotion model, so one engine
 // serves every conversation.
-func trainTags(ctx context.Context, cfg config.Config, data string, w io.Writer) (*eval.TagsReport, error) {
+//
+// With synthetic set, the hand-written training-only conversations of
+// internal/eval/testdata/synthetic_tags.jsonl (see the README there) are
+// added to every training set; they are never scored.
+func trainTags(ctx context.Context, cfg config.Config, data string, synthetic bool, w io.Writer) (*eval.TagsReport, error) {
 	sets, err := labelledSets(data)
 	if err != nil {
 		return nil, err
 	}
-	eng, err := newEngine(cfg, "all")
+	var extra []eval.NegativeSet
+	if synthetic {
+		l, err := eval.LoadLabels(filepath.Join(evalTestdata, "synthetic_tags_labels.jsonl"))
+		if err != nil {
+			return nil, err
+		}
+		extra = append(extra, eval.NegativeSet{Name: "synthetic", Src: eval.USS(filepath.Join(evalTestdata, "synthetic_tags.jsonl")), Labels: l})
+	}
+	lex, err := cfg.Lists()
 	if err != nil {
 		return nil, err
 	}
-	return eval.TrainTags(ctx, sets, nil, eng, w)
+	dets := detect.Registry(cfg.Detect, lex)
+	detect.LearnSceneTags(dets)
+	eng, err := detect.NewEngine(dets, nil)
+	if err != nil {
+		return nil, err
+	}
+	return eval.TrainTags(ctx, sets, extra, eng, w)
 }
 
 // runEvalTags is `fullqa eval tags`: the measurement alone.
-func runEvalTags(ctx context.Context, cfg config.Config, data, show string, env Env) int {
-	rep, err := trainTags(ctx, cfg, data, nil)
+func runEvalTags(ctx context.Context, cfg config.Config, data, show string, synthetic bool, env Env) int {
+	rep, err := trainTags(ctx, cfg, data, synthetic, nil)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: eval tags: %v\n", err)
 		return ExitError
@@ -64,7 +83,7 @@ func runTrainTags(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	var buf bytes.Buffer
-	rep, err := trainTags(ctx, config.Default(), *data, &buf)
+	rep, err := trainTags(ctx, config.Default(), *data, true, &buf)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: train tags: %v\n", err)
 		return ExitError

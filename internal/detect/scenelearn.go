@@ -53,9 +53,16 @@ const maxTagRunes = 4000
 // Role weights of the character n-grams: the customer states the scene;
 // the agent's words follow it but include scripts and policy lines.
 const (
-	tagCustomerWeight = 1.0
-	tagAgentWeight    = 0.6
+	tagCustomerWeight float32 = 1.0
+	tagAgentWeight    float32 = 0.6
 )
+
+// tagRuleValue is the value of the rules' verdict features: large, so
+// that the few updates a rare tag gets move the score as far as the
+// rules' verdict is worth (stacked, the model must learn to trust the
+// rules before it learns to overrule them). Measured at 1, 3, 6, 10 and
+// 20 (see the README); 10 was best for the stacked decision.
+const tagRuleValue = 10
 
 // Feature groups of the learned scene-tag scorer. The numbers are part of
 // the trained weights, so they never change meaning (add new ones at the
@@ -94,12 +101,38 @@ type tagModel struct {
 type learnedTags struct {
 	classes []tagClass
 	models  [len(LearnedTags)]*tagModel
-	any     bool
+	any     bool // a model ships: the scene detector scores
+	// features is set when the features are registered: a model ships,
+	// or LearnSceneTags asked for them (the trainer). Otherwise the
+	// category lists are not even matched, so a scan without a shipped
+	// model costs what the rules cost.
+	features bool
+	train    bool // LearnSceneTags was called
+}
+
+// LearnSceneTags makes the scene detector among dets compute the learned
+// scene-tag features even when no model ships, so that SceneTagFeatures
+// can give them to the trainer. Call it before NewEngine.
+func LearnSceneTags(dets []Detector) {
+	for _, det := range dets {
+		if d, ok := det.(*sceneDetector); ok {
+			d.learn.train = true
+		}
+	}
 }
 
 // registerTagFeatures registers the category lists and collects the rule
-// lists' classes, and loads the embedded models.
+// lists' classes, and loads the embedded models; without a model, and
+// unless the trainer asked (LearnSceneTags), it registers nothing.
 func (d *sceneDetector) registerTagFeatures(k *Keywords, lex lexicon.Lists) error {
+	ms, err := classify.SceneTagModels()
+	if err != nil {
+		return fmt.Errorf("scene tags: %w", err)
+	}
+	if len(ms) == 0 && !d.learn.train {
+		return nil
+	}
+	d.learn.features = true
 	add := func(name string, c ClassID) {
 		h := fnv.New32a()
 		h.Write([]byte(name))
@@ -124,10 +157,6 @@ func (d *sceneDetector) registerTagFeatures(k *Keywords, lex lexicon.Lists) erro
 	}
 	if len(d.learn.classes) > maxTagClasses {
 		return fmt.Errorf("scene tags: %d lists, at most %d", len(d.learn.classes), maxTagClasses)
-	}
-	ms, err := classify.SceneTagModels()
-	if err != nil {
-		return fmt.Errorf("scene tags: %w", err)
 	}
 	for _, m := range ms {
 		t := learnedIndex(m.Tag)
@@ -283,7 +312,7 @@ func tagRole(r conversation.Role) int {
 // the chat's length.
 func (d *sceneDetector) tagFeatures(in *Input, first *[len(sceneDefs)]int, tallies *[len(sceneDefs)]sceneTally, s *tagSink) {
 	for sc := range sceneDefs {
-		s.add(tagKey(tfRule, uint32(sc), b2u(first[sc] >= 0)), 1)
+		s.add(tagKey(tfRule, uint32(sc), b2u(first[sc] >= 0)), tagRuleValue)
 		s.add(tagKey(tfTally, uint32(sc), bucketOf(tallies[sc].customers)), 1)
 		s.add(tagKey(tfTally, uint32(sc)|1<<8, bucketOf(tallies[sc].agent)), 1)
 	}
@@ -335,7 +364,7 @@ func (d *sceneDetector) tagFeatures(in *Input, first *[len(sceneDefs)]int, talli
 				feats++
 			})
 		}
-		w := float32(tagCustomerWeight)
+		w := tagCustomerWeight
 		if role == conversation.RoleAgent {
 			w = tagAgentWeight
 		}
@@ -437,12 +466,13 @@ func (d *sceneDetector) tagEvidence(in *Input, t int, s *tagSink) []int {
 // SceneTagFeatures calls fn with the learned scene-tag features of the
 // conversation in was inspected from (the hashed indices and values) and
 // the rules' verdict on each of LearnedTags. It is how the trainer
-// (internal/eval) sees exactly what the scene detector scores. It does
-// nothing when the engine has no scene detector.
-func (e *Engine) SceneTagFeatures(in *Input, fn func(rule [len(LearnedTags)]bool, idx []uint32, val []float32)) {
+// (internal/eval) sees exactly what the scene detector scores. It reports
+// false, calling nothing, when the engine has no scene detector or was
+// built without the features (see LearnSceneTags).
+func (e *Engine) SceneTagFeatures(in *Input, fn func(rule [len(LearnedTags)]bool, idx []uint32, val []float32)) bool {
 	for _, det := range e.detectors {
 		d, ok := det.(*sceneDetector)
-		if !ok {
+		if !ok || !d.learn.features {
 			continue
 		}
 		tallies, first, _ := d.rules(in)
@@ -454,6 +484,7 @@ func (e *Engine) SceneTagFeatures(in *Input, fn func(rule [len(LearnedTags)]bool
 			rule[t] = first[sceneIndex(name)] >= 0
 		}
 		fn(rule, c.idx, c.val)
-		return
+		return true
 	}
+	return false
 }

@@ -74,6 +74,10 @@ type Input struct {
 	// neg is the learned negative-emotion scorer, nil when the emotion
 	// model carries none (then the rules alone decide).
 	neg *learnedNegative
+
+	// scr is the worker's Scratch the engine ran with: detectors take
+	// their per-conversation buffers from it (waitBuf, sigBuf, intBuf).
+	scr *Scratch
 }
 
 // presentWords bounds the classes the presence bitset covers (64 each).
@@ -179,7 +183,15 @@ type Output struct {
 }
 
 // Add appends a finding.
-func (o *Output) Add(f conversation.Finding) { o.Findings = append(o.Findings, f) }
+//
+// The first finding makes room for eight: conversations that have findings
+// mostly have a few, and growing one at a time cost three allocations.
+func (o *Output) Add(f conversation.Finding) {
+	if o.Findings == nil {
+		o.Findings = make([]conversation.Finding, 0, 8)
+	}
+	o.Findings = append(o.Findings, f)
+}
 
 // Tag adds a scene tag with its evidence messages, merging repeats.
 func (o *Output) Tag(name string, msgs ...int) {

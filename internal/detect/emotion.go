@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -248,7 +249,7 @@ func (ws *waits) at(d *emotionDetector, in *Input, i int) wait {
 // waits returns, for each message, the wait it follows.
 func (d *emotionDetector) waits(in *Input) []wait {
 	msgs := in.Conv.Messages
-	out := make([]wait, len(msgs))
+	out := in.waitBuf(len(msgs))
 	var run wait // the agent's last turn, and whether content came after it
 	in.work += int64(len(msgs))
 	for i := range msgs {
@@ -417,7 +418,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 			data["learned"] = round2(float64(learned))
 		}
 		out.Add(conversation.Finding{Code: "emotion.negative", Severity: sev, Messages: []int{i},
-			Evidence: quote(msgs[i].Text), Detail: fmt.Sprintf("negative emotion %.2f", neg),
+			Evidence: quote(msgs[i].Text), Detail: string(strconv.AppendFloat(append(make([]byte, 0, 24), "negative emotion "...), neg, 'f', 2, 64)),
 			Data: data})
 	}
 	d.escalating(in, out, customer, negs)

@@ -117,6 +117,15 @@ type Scratch struct {
 	present [][presentWords]uint64
 	emo     func(text, prevAgent, prevCustomer string) (string, float32, float32)
 	emoOf   EmotionModel // the model emo is a session of
+
+	// The Input and the detectors' per-conversation buffers, reused
+	// conversation after conversation: a worker allocates them once,
+	// not once per conversation.
+	in     Input
+	rounds []Round
+	waits  []wait
+	sigs   []sig
+	ints   []int
 }
 
 // Inspect normalizes and scans every message once, computes the shared
@@ -187,7 +196,8 @@ func (e *Engine) InspectContext(ctx context.Context, c *conversation.Conversatio
 // analyses (rounds, keyword hits, emotions) the detectors read.
 func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *Scratch) (*Input, error) {
 	n := len(c.Messages)
-	in := &Input{Conv: c}
+	in := &s.in
+	*in = Input{Conv: c, scr: s}
 	if len(e.detectors) == 0 && e.emotion == nil {
 		return in, nil // --detectors none: parse only
 	}
@@ -265,10 +275,13 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 	}
 	// Rounds are cut once the keyword hits are known, so a closing that
 	// needs no answer does not open one.
+	if cap(s.rounds) < n/2+1 {
+		s.rounds = make([]Round, 0, n/2+1)
+	}
 	if e.noAnswer != nil {
-		in.Rounds = RoundsSkipping(c, func(i int) bool { return e.noAnswer.NeedsNoAnswer(in, i) })
+		in.Rounds = roundsInto(s.rounds, c, func(i int) bool { return e.noAnswer.NeedsNoAnswer(in, i) })
 	} else {
-		in.Rounds = Rounds(c)
+		in.Rounds = roundsInto(s.rounds, c, nil)
 	}
 	if e.emotion != nil {
 		score := e.emotion.Score
@@ -310,6 +323,45 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 	}
 	return in, nil
 }
+
+// scratch returns the worker's Scratch the Input borrows from, or a new
+// one for an Input built by hand.
+func (in *Input) scratch() *Scratch {
+	if in.scr == nil {
+		in.scr = &Scratch{}
+	}
+	return in.scr
+}
+
+// waitBuf returns n zeroed waits from the worker's scratch.
+func (in *Input) waitBuf(n int) []wait {
+	s := in.scratch()
+	if cap(s.waits) < n {
+		s.waits = make([]wait, n)
+	}
+	s.waits = s.waits[:n]
+	clear(s.waits)
+	return s.waits
+}
+
+// sigBuf returns n zeroed sigs from the worker's scratch.
+func (in *Input) sigBuf(n int) []sig {
+	s := in.scratch()
+	if cap(s.sigs) < n {
+		s.sigs = make([]sig, n)
+	}
+	s.sigs = s.sigs[:n]
+	clear(s.sigs)
+	return s.sigs
+}
+
+// intBuf returns the worker's scratch slice of ints, empty, for a detector
+// to append to and give back with putInts so the next use reuses its
+// growth. What a detector keeps past its Inspect must be copied out.
+func (in *Input) intBuf() []int { return in.scratch().ints[:0] }
+
+// putInts gives an intBuf slice back.
+func (in *Input) putInts(b []int) { in.scratch().ints = b[:0] }
 
 // joinTail returns the last n bytes (or a few fewer, to start on a
 // character) of a+" "+b, copying no more than that: joining a turn of k

@@ -415,7 +415,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 	var custSig, agentSig [16]int // ring of earlier message numbers
 	var spans [maxSpans]span
 	nc, na := 0, 0
-	sigs := make([]sig, len(msgs))
+	sigs := in.sigBuf(len(msgs))
 	lastSubst, agentSince, lastAsk, lastCust := -1, 0, -1, -1
 	allGeneric, answered := true, false
 	repeats, real, templates := 0, 0, 0 // real: restatements, not re-asks after a greeting

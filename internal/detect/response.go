@@ -2,7 +2,7 @@ package detect
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -93,23 +93,42 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 		}
 		withReply := append(roundMsgs(r), r.Reply)
 		ev := quote(c.Messages[r.First].Text) + " → " + quote(c.Messages[r.Reply].Text)
+		// The details are built by appending, not with Sprintf: a
+		// third of JDDC-like rounds with times get one.
+		var buf [96]byte
 		if missed {
 			out.Add(conversation.Finding{Code: "response.missed", Severity: conversation.SeverityMedium,
 				Messages: withReply, Evidence: ev,
-				Detail: fmt.Sprintf("answered after %s, beyond the %s limit", fmtDur(wait), fmtDur(time.Duration(d.cfg.MissedAfter)))})
-		} else if slow {
+				Detail: durDetail(buf[:0], "answered after ", wait, ", beyond the ", time.Duration(d.cfg.MissedAfter), " limit")})
+		}
+		var waitS any
+		if slow || firstSlow {
+			waitS = wait.Seconds() // boxed once for both findings
+		}
+		if slow {
 			out.Add(conversation.Finding{Code: "response.slow", Severity: conversation.SeverityLow,
 				Messages: withReply, Evidence: ev,
-				Detail: fmt.Sprintf("human reply after %s (limit %s)", fmtDur(wait), fmtDur(time.Duration(d.cfg.SlowAfter))),
-				Data:   map[string]any{"wait_s": wait.Seconds()}})
+				Detail: durDetail(buf[:0], "human reply after ", wait, " (limit ", time.Duration(d.cfg.SlowAfter), ")"),
+				Data:   map[string]any{"wait_s": waitS}})
 		}
 		if firstSlow {
 			out.Add(conversation.Finding{Code: "response.first_slow", Severity: conversation.SeverityLow,
 				Messages: withReply, Evidence: ev,
-				Detail: fmt.Sprintf("first human reply after %s (target %s)", fmtDur(wait), fmtDur(time.Duration(d.cfg.FirstSlowAfter))),
-				Data:   map[string]any{"wait_s": wait.Seconds()}})
+				Detail: durDetail(buf[:0], "first human reply after ", wait, " (target ", time.Duration(d.cfg.FirstSlowAfter), ")"),
+				Data:   map[string]any{"wait_s": waitS}})
 		}
 	}
+}
+
+// durDetail returns a+fmtDur(x)+b+fmtDur(y)+c built in buf: one
+// allocation, where Sprintf and fmtDur took four.
+func durDetail(buf []byte, a string, x time.Duration, b string, y time.Duration, c string) string {
+	buf = append(buf, a...)
+	buf = appendDur(buf, x)
+	buf = append(buf, b...)
+	buf = appendDur(buf, y)
+	buf = append(buf, c...)
+	return string(buf)
 }
 
 // roundMsgs is the message numbers a finding on round r names: its first
@@ -213,12 +232,31 @@ func quote(s string) string {
 	return s
 }
 
-func fmtDur(d time.Duration) string {
+// fmtDur writes a wait the way details quote it: 44s, 3m12s, 1h05m.
+func fmtDur(d time.Duration) string { return string(appendDur(nil, d)) }
+
+// appendDur appends fmtDur(d) to b.
+func appendDur(b []byte, d time.Duration) []byte {
 	if d < time.Minute {
-		return fmt.Sprintf("%ds", int(d.Seconds()))
+		b = strconv.AppendInt(b, int64(int(d.Seconds())), 10)
+		return append(b, 's')
 	}
 	if d < time.Hour {
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+		b = strconv.AppendInt(b, int64(int(d.Minutes())), 10)
+		b = append(b, 'm')
+		b = append2d(b, int(d.Seconds())%60)
+		return append(b, 's')
 	}
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	b = strconv.AppendInt(b, int64(int(d.Hours())), 10)
+	b = append(b, 'h')
+	b = append2d(b, int(d.Minutes())%60)
+	return append(b, 'm')
+}
+
+// append2d appends n as %02d does.
+func append2d(b []byte, n int) []byte {
+	if n >= 0 && n < 10 {
+		b = append(b, '0')
+	}
+	return strconv.AppendInt(b, int64(n), 10)
 }

@@ -38,7 +38,13 @@ func Rounds(c *conversation.Conversation) []Round {
 // answers ("不客气") counts as usual. noAnswer may be nil.
 func RoundsSkipping(c *conversation.Conversation, noAnswer func(i int) bool) []Round {
 	// At most one round per two messages but one: one allocation.
-	rounds := make([]Round, 0, len(c.Messages)/2+1)
+	return roundsInto(make([]Round, 0, len(c.Messages)/2+1), c, noAnswer)
+}
+
+// roundsInto is RoundsSkipping appending to rounds[:0], so the engine cuts
+// rounds into its per-worker scratch without an allocation.
+func roundsInto(rounds []Round, c *conversation.Conversation, noAnswer func(i int) bool) []Round {
+	rounds = rounds[:0]
 	open := -1
 	tentative := false // the open round has only messages needing no answer
 	for i := range c.Messages {

@@ -220,9 +220,11 @@ type sceneTally struct {
 }
 
 // tally counts the mentions of scene s, leaving out hits that overlap a
-// hit of class skip (noClass: none).
-func (d *sceneDetector) tally(in *Input, s int, skip ClassID) sceneTally {
+// hit of class skip (noClass: none). The message numbers go to the end of
+// *arena (the worker's scratch, see Input.intBuf) and t.msgs is that part.
+func (d *sceneDetector) tally(in *Input, s int, skip ClassID, arena *[]int) sceneTally {
 	t := sceneTally{first: -1, customer: -1}
+	start := len(*arena)
 	def := &sceneDefs[s]
 	for i := range in.Conv.Messages {
 		role := in.Conv.Messages[i].Role
@@ -238,7 +240,7 @@ func (d *sceneDetector) tally(in *Input, s int, skip ClassID) sceneTally {
 		if t.first < 0 {
 			t.first = i
 		}
-		t.msgs = append(t.msgs, i)
+		*arena = append(*arena, i)
 		if role == conversation.RoleCustomer {
 			if t.customer < 0 {
 				t.customer = i
@@ -248,6 +250,7 @@ func (d *sceneDetector) tally(in *Input, s int, skip ClassID) sceneTally {
 			t.agent++
 		}
 	}
+	t.msgs = (*arena)[start:len(*arena):len(*arena)]
 	return t
 }
 
@@ -289,14 +292,18 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 func (d *sceneDetector) rules(in *Input) (tallies [len(sceneDefs)]sceneTally, first [len(sceneDefs)]int, skip [len(sceneDefs)]ClassID) {
 	// A scene is discussed when the customer raises it, or when the agent
 	// names it often enough (see sceneDefs).
+	// The tallies' message numbers live in the worker's scratch until
+	// the next conversation (see Input.intBuf).
+	arena := in.intBuf()
+	defer func() { in.putInts(arena) }()
 	for s := range sceneDefs {
 		skip[s] = noClass
-		tallies[s] = d.tally(in, s, noClass)
+		tallies[s] = d.tally(in, s, noClass, &arena)
 		first[s] = d.settled(in, s, tallies[s])
 	}
 	if c := sceneIndex(SceneCompensation); first[c] >= 0 && paperwork(&first) {
 		skip[c] = d.reship
-		tallies[c] = d.tally(in, c, d.reship)
+		tallies[c] = d.tally(in, c, d.reship, &arena)
 		first[c] = d.settled(in, c, tallies[c])
 	}
 	for s, def := range sceneDefs {

@@ -119,6 +119,9 @@ var ErrUnknownFormat = errors.New("unknown input format")
 func Open(name string, r io.Reader, opts Options) (Reader, error) {
 	// xlsx is a zip archive: it must reach its reader as bytes, before
 	// any text decoding.
+	// The time zone is resolved once here, not per record: loading it
+	// reads the zone database from disk every time.
+	opts.Location = opts.location()
 	raw := bufio.NewReaderSize(r, 256<<10)
 	if magic, _ := raw.Peek(4); opts.Format == FormatXLSX || (opts.Format == "" && bytes.Equal(magic, []byte("PK\x03\x04"))) {
 		return newXLSXReader(name, raw, &opts)

@@ -2,7 +2,7 @@ package analyze
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,8 +22,11 @@ var nodeSuffixes = [...]string{"转运中心", "分拨中心", "集散中心", "
 // (low severity and up) and SKU × scene pairs. It is immutable and safe
 // for concurrent use.
 type Topics struct {
-	couriers *text.Matcher
-	kept     *text.Matcher // customer words saying a promised thing happened
+	// places matches the couriers (its first nCouriers patterns) and the
+	// nodeSuffixes after them: one pass over a message finds both.
+	places    *text.Matcher
+	nCouriers int32
+	kept      *text.Matcher // customer words saying a promised thing happened
 }
 
 // NewTopics builds the courier matcher from the lexicon list
@@ -33,7 +36,7 @@ func NewTopics(couriers, kept []string) (*Topics, error) {
 	if len(couriers) == 0 || len(kept) == 0 {
 		return nil, fmt.Errorf("analyze: the word lists logistics_courier and cross_kept must not be empty")
 	}
-	m, err := text.NewMatcher(couriers)
+	m, err := text.NewMatcher(append(append([]string(nil), couriers...), nodeSuffixes[:]...))
 	if err != nil {
 		return nil, fmt.Errorf("analyze: courier list: %w", err)
 	}
@@ -41,7 +44,7 @@ func NewTopics(couriers, kept []string) (*Topics, error) {
 	if err != nil {
 		return nil, fmt.Errorf("analyze: cross_kept list: %w", err)
 	}
-	return &Topics{couriers: m, kept: k}, nil
+	return &Topics{places: m, nCouriers: int32(len(couriers)), kept: k}, nil
 }
 
 // Kept reports whether a customer message of c says a promised thing
@@ -59,51 +62,74 @@ func (t *Topics) Kept(c *conversation.Conversation) bool {
 	return false
 }
 
-// Of returns the topics of c, deduplicated and sorted.
+// Of returns the topics of c, deduplicated and sorted. It runs on the
+// serial sink of a scan, once per conversation, so it collects into a
+// slice and sorts it rather than filling a map, and finds couriers and
+// logistics nodes in one pass over each message.
 func (t *Topics) Of(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) []Topic {
-	set := map[Topic]bool{}
+	var out []Topic
 	for _, s := range c.SKUs {
-		set[Topic{"sku", s}] = true
+		out = append(out, Topic{"sku", s})
 		for _, tg := range tags {
-			set[Topic{"sku_scene", s + "×" + tg.Name}] = true
+			out = append(out, Topic{"sku_scene", s + "×" + tg.Name})
 		}
 	}
 	for _, tg := range tags {
-		set[Topic{"scene", tg.Name}] = true
+		out = append(out, Topic{"scene", tg.Name})
 	}
 	for i := range findings {
 		f := &findings[i]
 		if f.Severity >= conversation.SeverityLow && f.Code != "burst.topic" {
-			set[Topic{"code", f.Code}] = true
+			out = append(out, Topic{"code", f.Code})
 		}
 	}
-	var hits []text.Hit
+	var buf [16]text.Hit
+	hits := buf[:0]
 	for i := range c.Messages {
 		s := c.Messages[i].Text
-		hits = t.couriers.Scan(s, hits[:0])
-		for _, h := range text.LeftmostLongest(hits) {
-			set[Topic{"courier", courierName(t.couriers.Pattern(h.Pattern))}] = true
+		hits = t.places.Scan(s, hits[:0])
+		if len(hits) == 0 {
+			continue
 		}
-		for _, suf := range nodeSuffixes {
-			if k := strings.Index(s, suf); k > 0 {
-				if name := hanBefore(s, k, 4); name != "" {
-					set[Topic{"courier", name + suf}] = true
+		// The first occurrence of each node suffix (where strings.Index
+		// would find it: hits of one pattern come in order), and the
+		// courier hits moved to the front.
+		var node [len(nodeSuffixes)]int32
+		for k := range node {
+			node[k] = -1
+		}
+		n := 0
+		for _, h := range hits {
+			if h.Pattern < t.nCouriers {
+				hits[n] = h
+				n++
+			} else if k := h.Pattern - t.nCouriers; node[k] < 0 {
+				node[k] = h.Start
+			}
+		}
+		for _, h := range text.LeftmostLongest(hits[:n]) {
+			out = append(out, Topic{"courier", courierName(t.places.Pattern(h.Pattern))})
+		}
+		for k, suf := range nodeSuffixes {
+			if at := int(node[k]); at > 0 {
+				if name := hanBefore(s, at, 4); name != "" {
+					out = append(out, Topic{"courier", name + suf})
 				}
 			}
 		}
 	}
-	out := make([]Topic, 0, len(set))
-	for tp := range set {
-		out = append(out, tp)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Kind != out[j].Kind {
-			return out[i].Kind < out[j].Kind
+	slices.SortFunc(out, func(a, b Topic) int {
+		if a.Kind != b.Kind {
+			return strings.Compare(a.Kind, b.Kind)
 		}
-		return out[i].Value < out[j].Value
+		return strings.Compare(a.Value, b.Value)
 	})
+	out = slices.Compact(out)
 	if len(out) > maxTopics {
 		out = out[:maxTopics]
+	}
+	if out == nil {
+		out = []Topic{}
 	}
 	return out
 }

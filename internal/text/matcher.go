@@ -1,8 +1,10 @@
 package text
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"unicode/utf8"
 )
@@ -353,14 +355,16 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 // pattern wins and hits overlapping a chosen one are dropped. hits is
 // reordered in place; the result aliases it.
 func LeftmostLongest(hits []Hit) []Hit {
-	sort.Slice(hits, func(a, b int) bool {
-		if hits[a].Start != hits[b].Start {
-			return hits[a].Start < hits[b].Start
+	// The order is total (no two hits are equal), so any sort gives the
+	// same result; slices.SortFunc does not allocate as sort.Slice does.
+	slices.SortFunc(hits, func(a, b Hit) int {
+		if a.Start != b.Start {
+			return cmp.Compare(a.Start, b.Start)
 		}
-		if hits[a].End != hits[b].End {
-			return hits[a].End > hits[b].End
+		if a.End != b.End {
+			return cmp.Compare(b.End, a.End)
 		}
-		return hits[a].Pattern < hits[b].Pattern
+		return cmp.Compare(a.Pattern, b.Pattern)
 	})
 	out := hits[:0]
 	var reach int32 = -1

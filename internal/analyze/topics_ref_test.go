@@ -1,0 +1,120 @@
+package analyze
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/lexicon"
+	"fullqa/internal/text"
+)
+
+// topicsReference is Topics.Of as first written (a map, a courier matcher
+// and strings.Index per node suffix); the faster Of must agree with it.
+func topicsReference(couriers *text.Matcher, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) []Topic {
+	set := map[Topic]bool{}
+	for _, s := range c.SKUs {
+		set[Topic{"sku", s}] = true
+		for _, tg := range tags {
+			set[Topic{"sku_scene", s + "×" + tg.Name}] = true
+		}
+	}
+	for _, tg := range tags {
+		set[Topic{"scene", tg.Name}] = true
+	}
+	for i := range findings {
+		f := &findings[i]
+		if f.Severity >= conversation.SeverityLow && f.Code != "burst.topic" {
+			set[Topic{"code", f.Code}] = true
+		}
+	}
+	var hits []text.Hit
+	for i := range c.Messages {
+		s := c.Messages[i].Text
+		hits = couriers.Scan(s, hits[:0])
+		for _, h := range text.LeftmostLongest(hits) {
+			set[Topic{"courier", courierName(couriers.Pattern(h.Pattern))}] = true
+		}
+		for _, suf := range nodeSuffixes {
+			if k := strings.Index(s, suf); k > 0 {
+				if name := hanBefore(s, k, 4); name != "" {
+					set[Topic{"courier", name + suf}] = true
+				}
+			}
+		}
+	}
+	out := make([]Topic, 0, len(set))
+	for tp := range set {
+		out = append(out, tp)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind < out[j].Kind
+		}
+		return out[i].Value < out[j].Value
+	})
+	if len(out) > maxTopics {
+		out = out[:maxTopics]
+	}
+	return out
+}
+
+func refTopics(t testing.TB) (*Topics, *text.Matcher) {
+	lex, err := lexicon.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, err := NewTopics(lex.Words("logistics_courier"), lex.Words("cross_kept"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := text.NewMatcher(lex.Words("logistics_courier"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tp, m
+}
+
+func checkTopics(t *testing.T, tp *Topics, m *text.Matcher, texts ...string) {
+	t.Helper()
+	c := &conversation.Conversation{SKUs: []string{"9", "1"}}
+	for _, s := range texts {
+		c.Messages = append(c.Messages, conversation.Message{Role: conversation.RoleCustomer, Text: s})
+	}
+	fs := []conversation.Finding{{Code: "b", Severity: conversation.SeverityLow}, {Code: "a", Severity: conversation.SeverityHigh}, {Code: "b", Severity: conversation.SeverityLow}}
+	tags := []conversation.Tag{{Name: "z"}, {Name: "logistics"}}
+	if got, want := tp.Of(c, fs, tags), topicsReference(m, c, fs, tags); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Of(%q)\n got %v\nwant %v", texts, got, want)
+	}
+}
+
+// TestTopicsOfReference compares Of with the reference on hand-written
+// messages and, when ../shared is there, on every JDDC message.
+func TestTopicsOfReference(t *testing.T) {
+	tp, m := refTopics(t)
+	checkTopics(t, tp, m, "转运中心到了", "中通快递在广州转运中心广州转运中心", "顺丰速运深圳分拨中心，北京营业部", "中转场", "a\xe4\xb8中转场", "京东物流 EMS 邮政")
+	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv"))
+	if err != nil {
+		t.Skip("no JDDC sample in ../shared")
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		cols := strings.Split(sc.Text(), "\t")
+		checkTopics(t, tp, m, cols[len(cols)-1])
+	}
+}
+
+func FuzzTopicsOf(f *testing.F) {
+	tp, m := refTopics(f)
+	for _, s := range []string{"中通快递三天没动了，一直在广州转运中心", "营业部", "顺丰分拣中心分拣中心"} {
+		f.Add(s, "北京中转场")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) { checkTopics(t, tp, m, a, b) })
+}

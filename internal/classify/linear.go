@@ -194,3 +194,18 @@ func (m *Emotion) NegativeWeights() ([]float32, float32, float32) {
 	}
 	return m.neg.W, m.neg.Bias, m.neg.Threshold
 }
+
+//go:embed threat.weights
+var embeddedThreat []byte
+
+// LoadThreat returns the learned customer-threat scorer embedded in the
+// binary (written by `fullqa train threat` from the training-only
+// synthetic conversations in traindata/), with its threshold. The threat
+// detector adds its findings to the rules' (internal/detect/threatscore.go).
+func LoadThreat() (*Linear, error) {
+	l, err := DecodeLinear(embeddedThreat)
+	if err != nil {
+		return nil, fmt.Errorf("threat scorer: %w", err)
+	}
+	return l, nil
+}

@@ -18,7 +18,7 @@ import (
 // the emotion model on uss_jddc (cross-validated by dialogue).
 func runEval(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative|repeat|promise|tags|agreement [flags]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative|repeat|promise|tags|threat|agreement [flags]")
 		return ExitUsage
 	}
 	what := args[0]
@@ -129,6 +129,20 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		return runEvalPromise(ctx, cfg, *data, *show, env)
 	case "tags":
 		return runEvalTags(ctx, cfg, *data, *show, *synthetic, env)
+	case "threat":
+		rep, err := trainThreat(ctx, cfg, *data, nil)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa: eval threat: %v\n", err)
+			return ExitError
+		}
+		fmt.Fprint(env.Stdout, rep.String())
+		if *show == "threat.escalation" {
+			fmt.Fprintln(env.Stdout, "\ndisagreements and learned-only findings:")
+			for _, e := range rep.Errors {
+				fmt.Fprintln(env.Stdout, "  "+e)
+			}
+		}
+		return ExitOK
 	case "negative":
 		rep, err := trainNegative(ctx, cfg, *data, nil, env)
 		if err != nil {
@@ -144,7 +158,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		return ExitOK
 	}
-	fmt.Fprintf(env.Stderr, "fullqa eval: unknown target %q (want detectors, knowledge, emotion, negative, repeat, promise, ending or agreement)\n", what)
+	fmt.Fprintf(env.Stderr, "fullqa eval: unknown target %q (want detectors, knowledge, emotion, negative, repeat, promise, tags, threat, ending or agreement)\n", what)
 	return ExitUsage
 }
 
@@ -206,6 +220,9 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 	if len(args) > 0 && args[0] == "tags" {
 		return runTrainTags(ctx, args[1:], env)
 	}
+	if len(args) > 0 && args[0] == "threat" {
+		return runTrainThreat(ctx, args[1:], env)
+	}
 	if len(args) > 0 && args[0] == "negative" {
 		fs := flag.NewFlagSet("train negative", flag.ContinueOnError)
 		fs.SetOutput(env.Stderr)
@@ -228,7 +245,7 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 		return ExitOK
 	}
 	if len(args) == 0 || args[0] != "emotion" {
-		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion|negative|repeat|promise|tags [--data DIR] [--out FILE]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion|negative|repeat|promise|tags|threat [--data DIR] [--out FILE]")
 		return ExitUsage
 	}
 	fs := flag.NewFlagSet("train emotion", flag.ContinueOnError)

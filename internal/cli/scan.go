@@ -386,6 +386,9 @@ func newEngine(cfg config.Config, spec string) (*detect.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg, err = withThreatModel(cfg); err != nil {
+		return nil, err
+	}
 	dets, err := detect.Select(detect.Registry(cfg.Detect, lex), spec)
 	if err != nil {
 		return nil, err
@@ -401,11 +404,26 @@ func newEngine(cfg config.Config, spec string) (*detect.Engine, error) {
 	return detect.NewEngine(dets, emo)
 }
 
+// withThreatModel returns cfg with the embedded learned threat scorer
+// set, so every engine the commands build (scan, serve and its live
+// per-message checks, eval) adds its findings to the threat rules'.
+func withThreatModel(cfg config.Config) (config.Config, error) {
+	l, err := classify.LoadThreat()
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Detect.Threat = &detect.ThreatModel{W: l.W, Bias: l.Bias, Threshold: l.Threshold}
+	return cfg, nil
+}
+
 // engineWith builds an engine of every detector with the given emotion
 // model, for training on top of a retrained one.
 func engineWith(cfg config.Config, emo detect.EmotionModel) (*detect.Engine, error) {
 	lex, err := cfg.Lists()
 	if err != nil {
+		return nil, err
+	}
+	if cfg, err = withThreatModel(cfg); err != nil {
 		return nil, err
 	}
 	return detect.NewEngine(detect.Registry(cfg.Detect, lex), emo)

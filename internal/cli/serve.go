@@ -148,6 +148,9 @@ func newServer(ctx context.Context, cfg config.Config, env Env) (*server.Server,
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
+	if cfg, err = withThreatModel(cfg); err != nil {
+		return nil, nil, nil, nil, err
+	}
 	dets, err := detect.Select(detect.Registry(cfg.Detect, lex), liveDetectors)
 	if err != nil {
 		return nil, nil, nil, nil, err

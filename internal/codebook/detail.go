@@ -20,6 +20,7 @@ var detailsZH = []struct {
 	{regexp.MustCompile(`^no apology, appeasement or concrete help in the next (\d+) agent repl(?:y|ies)$`), "之后 $1 条客服回复没有致歉、安抚或具体帮助"},
 	{regexp.MustCompile(`^the customer leaves with negative emotion$`), "客户带着负面情绪离开"},
 	{regexp.MustCompile(`^customer threatens escalation: (.+)$`), "客户扬言：$1"},
+	{regexp.MustCompile(`^customer threatens escalation \(learned, p=([0-9.]+)\): (.+)$`), "客户扬言（模型判断 $1）：$2"},
 	{regexp.MustCompile(`^insult aimed at the customer: (.+)$`), "辱骂客户：$1"},
 	{regexp.MustCompile(`^impolite or dismissive agent wording: (.+)$`), "用语生硬或不耐烦：$1"},
 	{regexp.MustCompile(`^the agent answers the customer with a bare question mark$`), "客服只回了一个问号"},

@@ -25,6 +25,10 @@ type Config struct {
 	// The knowledge detector checks claims against them and
 	// promise.over_policy takes its limits from them.
 	Facts *knowledge.Facts `yaml:"-"`
+	// Threat is the learned customer-threat scorer (internal/classify's
+	// embedded threat.weights, set by whoever builds the engine); nil
+	// means the threat rules alone decide.
+	Threat *ThreatModel `yaml:"-"`
 }
 
 // DefaultConfig returns every detector family's defaults.

@@ -16,7 +16,7 @@ func Registry(cfg Config, lex lexicon.Lists) []Detector {
 		newResponseDetector(cfg.Response, lex),
 		newEmotionDetector(cfg.Emotion, lex),
 		newSceneDetector(cfg.Sensitive, lex),
-		newThreatDetector(lex),
+		newThreatDetector(cfg.Threat, lex),
 		newAttitudeDetector(lex),
 		newComplianceDetector(lex),
 		newPrivacyDetector(),

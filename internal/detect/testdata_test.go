@@ -41,6 +41,19 @@ func TestRegistry(t *testing.T) {
 	}
 }
 
+// testConfig is the default config with the embedded learned threat
+// scorer, as the commands build it.
+func testConfig(t testing.TB) Config {
+	t.Helper()
+	l, err := classify.LoadThreat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Threat = &ThreatModel{W: l.W, Bias: l.Bias, Threshold: l.Threshold}
+	return cfg
+}
+
 func testLexicon(t testing.TB) lexicon.Lists {
 	t.Helper()
 	l, err := lexicon.Default()
@@ -63,7 +76,7 @@ type testCase struct {
 
 // TestDetectorTables runs every detector over its hand-written cases.
 func TestDetectorTables(t *testing.T) {
-	for _, d := range Registry(DefaultConfig(), testLexicon(t)) {
+	for _, d := range Registry(testConfig(t), testLexicon(t)) {
 		t.Run(d.Name(), func(t *testing.T) {
 			if d.Name() == "knowledge" {
 				t.Skip("needs a facts file: TestKnowledgeTable runs it with examples/facts.yaml")

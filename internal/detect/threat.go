@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"strings"
 
 	"fullqa/internal/conversation"
@@ -17,9 +18,15 @@ const threatNegationWindow = 9
 // a chargeback or never buying again. It is the first real-time alert a
 // shop gets, so a word in another sense (an agent's "投诉渠道", a presale
 // customer's "看到好多差评") or negated ("不会给差评的") does not count.
+//
+// With a learned scorer (model), a customer message the rules pass over
+// but that has a threat word or an escalation cue is a threat too when the
+// scorer's probability reaches the model's threshold: "我就把聊天记录发到网上",
+// "我会让所有人知道，微博见" (threatscore.go).
 type threatDetector struct {
-	lex lexicon.Lists
-	t   threatTerms
+	lex   lexicon.Lists
+	t     threatTerms
+	model *ThreatModel // nil: the rules alone
 }
 
 // threatTerms are the word lists a threat is read with: the threat words,
@@ -28,6 +35,11 @@ type threatDetector struct {
 // and media names that threaten only inside an @handle.
 type threatTerms struct {
 	words, negate, past, future, at termSet
+	// cues are the weak escalation cues (threat_cues) that open a message
+	// to the learned scorer, cond the conditions and ultimatums
+	// (threat_condition) it reads as features; only the threat detector
+	// registers them.
+	cues, cond termSet
 }
 
 // addThreatTerms registers the threat lists under prefix.
@@ -41,7 +53,12 @@ func addThreatTerms(k *Keywords, prefix string, lex lexicon.Lists) threatTerms {
 	}
 }
 
-func newThreatDetector(lex lexicon.Lists) *threatDetector { return &threatDetector{lex: lex} }
+func newThreatDetector(model *ThreatModel, lex lexicon.Lists) *threatDetector {
+	if model != nil && len(model.W) != 1<<ThreatBits {
+		model = nil // weights of another table size: never index past them
+	}
+	return &threatDetector{lex: lex, model: model}
+}
 
 func (d *threatDetector) Name() string { return "threat" }
 
@@ -49,6 +66,8 @@ func (d *threatDetector) Codes() []string { return []string{"threat.escalation"}
 
 func (d *threatDetector) RegisterKeywords(k *Keywords) error {
 	d.t = addThreatTerms(k, "threat", d.lex)
+	d.t.cues = addTerms(k, "threat.cues", d.lex, "threat_cues")
+	d.t.cond = addTerms(k, "threat.condition", d.lex, "threat_condition")
 	return nil
 }
 
@@ -61,6 +80,18 @@ func (d *threatDetector) Inspect(in *Input, out *Output) {
 			out.Add(conversation.Finding{Code: "threat.escalation", Severity: conversation.SeverityHigh,
 				Messages: []int{i}, Evidence: hitQuote(in, i, h),
 				Detail: "customer threatens escalation: " + in.Matched(i, h)})
+			continue
+		}
+		if d.model == nil || !d.t.threatGated(in, i) {
+			continue
+		}
+		var f ThreatFeats
+		d.t.threatFeatures(in, i, false, &f)
+		if p := d.model.Prob(f.idx[:f.n], f.val[:f.n]); p >= d.model.Threshold {
+			h := d.t.firstCue(in, i)
+			out.Add(conversation.Finding{Code: "threat.escalation", Severity: conversation.SeverityHigh,
+				Messages: []int{i}, Evidence: hitQuote(in, i, h),
+				Detail: fmt.Sprintf("customer threatens escalation (learned, p=%.2f): %s", p, in.Matched(i, h))})
 		}
 	}
 }

@@ -157,11 +157,17 @@ func newHarness(t testing.TB) *harness {
 		t.Fatal(err)
 	}
 	// With the example shop's facts, so the knowledge detector is checked
-	// too: without a facts file it reads nothing.
+	// too: without a facts file it reads nothing; and with the learned
+	// threat scorer, as the product runs it.
 	cfg := detect.DefaultConfig()
 	if cfg.Facts, err = knowledge.Load(filepath.Join("..", "..", "examples", "facts.yaml")); err != nil {
 		t.Fatal(err)
 	}
+	threat, err := classify.LoadThreat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Threat = &detect.ThreatModel{W: threat.W, Bias: threat.Bias, Threshold: threat.Threshold}
 	h := &harness{}
 	if h.all, err = detect.NewEngine(detect.Registry(cfg, lex), model); err != nil {
 		t.Fatal(err)

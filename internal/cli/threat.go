@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"fullqa/internal/config"
+	"fullqa/internal/eval"
+)
+
+// threatTraindata is the training-only synthetic threat set, relative to
+// the repository root: conversations in the canonical input format and
+// their customer_threat labels (see its README: never scored as held-out).
+var threatTraindata = filepath.Join("internal", "classify", "traindata")
+
+// trainThreat cross-validates the learned threat scorer on the synthetic
+// set, measures the model trained on all of it on the real labelled chats
+// and the threat candidates (when data holds them), and, with w set,
+// writes its weights. The threat rules do not read the emotion model, so
+// one engine serves every conversation.
+func trainThreat(ctx context.Context, cfg config.Config, data string, w io.Writer) (*eval.ThreatLearnReport, error) {
+	syn, err := eval.LoadLabels(filepath.Join(threatTraindata, "threats_labels.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	in := eval.ThreatInputs{Synthetic: eval.NegativeSet{Name: "synthetic",
+		Src: eval.Canonical(filepath.Join(threatTraindata, "threats.jsonl")), Labels: syn}}
+	if _, err := os.Stat(filepath.Join(data, "jddc", "jddc_dev.tsv")); err == nil {
+		if in.Real, err = labelledSets(data); err != nil {
+			return nil, err
+		}
+		in.JDDC, _ = chatSource(data, "jddc")
+		in.USS, _ = chatSource(data, "uss")
+		in.Candidates = filepath.Join(evalTestdata, "threat_candidates.jsonl")
+	}
+	eng, err := newEngine(cfg, "threat")
+	if err != nil {
+		return nil, err
+	}
+	return eval.TrainThreat(ctx, in, eng, w)
+}
+
+// runTrainThreat is `fullqa train threat`: it writes the learned threat
+// scorer's weights (deterministic: the same data gives the same bytes).
+func runTrainThreat(ctx context.Context, args []string, env Env) int {
+	fs := flag.NewFlagSet("train threat", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder (for the held-out measurement only)")
+	out := fs.String("out", filepath.Join("internal", "classify", "threat.weights"), "weights file to write (embedded at the next build)")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return ExitUsage
+	}
+	var buf bytes.Buffer
+	rep, err := trainThreat(ctx, config.Default(), *data, &buf)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: train threat: %v\n", err)
+		return ExitError
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitError
+	}
+	fmt.Fprintf(env.Stdout, "%s\nwrote %s (%d bytes); rebuild to embed it\n", rep, *out, buf.Len())
+	return ExitOK
+}

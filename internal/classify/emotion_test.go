@@ -343,6 +343,12 @@ func TestSessionMatchesScore(t *testing.T) {
 		{"??", "亲，正在为您查询", long},
 		{"算了，不要了", "抱歉让您久等了", "在吗"}, // not the text just scored
 		{"好的谢谢", "已经为您申请退款了", "算了，不要了"},
+		{"还有呢", "已经为您申请退款了", "好的谢谢"}, // the same agent turn again
+		{"嗯", long, "还有呢"},
+		{"嗯嗯", long, "嗯"},
+		{"？", "   ", "嗯嗯"},
+		{"？？", "   ", "？"},
+		{"好", "已经为您申请退款了", "？？"}, // an earlier agent text again
 	}
 	score := m.Session()
 	for _, tt := range turns {
@@ -352,4 +358,31 @@ func TestSessionMatchesScore(t *testing.T) {
 			t.Errorf("%q: Session gives %s %v %v, Score %s %v %v", tt[0], l2, p2, n2, l1, p1, n1)
 		}
 	}
+}
+
+// FuzzSessionMatchesScore feeds a Session customer messages that share
+// agent turns in every pattern and checks each result against Score.
+func FuzzSessionMatchesScore(f *testing.F) {
+	m := loadModel(f)
+	f.Add("在吗", "怎么还没发货??", "您好，请稍等", uint8(5))
+	f.Add("", "好的", "   ", uint8(2))
+	f.Fuzz(func(t *testing.T, a, b, agent string, pattern uint8) {
+		score := m.Session()
+		prev := ""
+		for k := range 6 {
+			text, ag := a, agent
+			if k%2 == 1 {
+				text = b
+			}
+			if pattern>>k&1 == 1 {
+				ag = agent + b
+			}
+			l1, p1, n1 := m.Score(text, ag, prev)
+			l2, p2, n2 := score(text, ag, prev)
+			if l1 != l2 || p1 != p2 || n1 != n2 {
+				t.Fatalf("%q after %q: Session gives %s %v %v, Score %s %v %v", text, ag, l2, p2, n2, l1, p1, n1)
+			}
+			prev = text
+		}
+	})
 }

@@ -52,6 +52,11 @@ type acc struct {
 	mark  int
 
 	memo *cueMemo // set when scoring a conversation's messages in order
+
+	// lastPart and lastV are the last grams call's summed weights and
+	// namespace value (scoring mode), for the agent memo.
+	lastPart [nClasses]int32
+	lastV    float32
 }
 
 // cueMemo remembers the cue scan of the last customer text scored in a
@@ -61,6 +66,24 @@ type cueMemo struct {
 	text string
 	cues [nCues]uint8
 	ok   bool
+
+	// The agent context's features, kept for the next customer message
+	// of the same turn: customers often write several messages in a row
+	// after one agent turn, and each is scored against that same turn.
+	agent agentMemo
+}
+
+// agentMemo is what extract computes from the agent context alone: its cue
+// counts, the summed weights of its n-grams (whole numbers, so adding them
+// back gives bit for bit the logits computing them gives) with their
+// namespace value, and its token count.
+type agentMemo struct {
+	text   string
+	cues   [nCues]uint8
+	part   [nClasses]int32
+	v      float32
+	tokens int
+	ok     bool
 }
 
 // add counts one occurrence of bucket b in the current namespace.
@@ -179,8 +202,10 @@ func (a *acc) grams(ns uint64, s string, maxN int, nsw float32) textStats {
 		}
 		p2, p1 = p1, x
 	}
+	a.lastPart, a.lastV = a.part, 0
 	if st.grams > 0 {
-		a.endNS(nsw * float32(1/math.Sqrt(float64(st.grams))))
+		a.lastV = nsw * float32(1/math.Sqrt(float64(st.grams)))
+		a.endNS(a.lastV)
 	}
 	return st
 }
@@ -330,7 +355,16 @@ func (a *acc) extract(c *Context, textOnly bool) {
 	}
 	// The cue groups from cueApology to cueEmoji describe what the agent
 	// just did.
-	ac := a.lex.scan(agent)
+	var am *agentMemo
+	if a.memo != nil && a.tbl != nil {
+		am = &a.memo.agent
+	}
+	var ac [nCues]uint8
+	if am != nil && am.ok && am.text == agent {
+		ac = am.cues
+	} else {
+		ac = a.lex.scan(agent)
+	}
 	for f := cueApology; f <= cueEmoji; f++ {
 		if ac[f] > 0 {
 			a.sig(sigAgentFlag, f)
@@ -341,8 +375,21 @@ func (a *acc) extract(c *Context, textOnly bool) {
 		}
 	}
 	a.endNS(1)
-	ast := a.grams(nsAgent, agent, 1, agentWeight)
-	a.sig(sigAgentLen, lenBucket(ast.tokens/2))
+	var tokens int
+	if am != nil && am.ok && am.text == agent {
+		a.part = am.part
+		if am.v != 0 {
+			a.endNS(am.v)
+		}
+		tokens = am.tokens
+	} else {
+		ast := a.grams(nsAgent, agent, 1, agentWeight)
+		if am != nil {
+			*am = agentMemo{text: agent, cues: ac, part: a.lastPart, v: a.lastV, tokens: ast.tokens, ok: true}
+		}
+		tokens = ast.tokens
+	}
+	a.sig(sigAgentLen, lenBucket(tokens/2))
 	a.endNS(1)
 }
 

@@ -53,13 +53,39 @@ func NewBatch(cfg Config, topics *Topics, loc *time.Location) *Batch {
 	return &Batch{an: NewAnalyzer(cfg, loc), mem: NewMemory(), bursts: NewBursts(cfg.Burst, loc), topics: topics}
 }
 
+// Prepared is the part of Batch.Add that depends on one conversation
+// alone: its Contact and burst topics. Prepare makes it on any goroutine
+// (the scan's workers), so that only the cheap, order-dependent part is
+// left for the one goroutine that sees results in input order.
+type Prepared struct {
+	ct     Contact
+	topics []Topic
+}
+
+// Prepare summarizes one inspected conversation for AddPrepared. It reads
+// only the batch's immutable configuration, so it is safe to call from
+// many goroutines at once, also while Add runs.
+func (b *Batch) Prepare(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) *Prepared {
+	p := &Prepared{ct: Summarize(c, findings, tags, b.an.loc)}
+	p.ct.Kept = b.topics.Kept(c)
+	if !p.ct.Start.IsZero() {
+		p.topics = b.topics.Of(c, findings, tags)
+	}
+	return p
+}
+
 // Add inspects one conversation with its findings and tags, remembers it,
 // and returns the across findings to add to it.
 func (b *Batch) Add(ctx context.Context, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) ([]conversation.Finding, error) {
-	ct := Summarize(c, findings, tags, b.an.loc)
-	ct.Kept = b.topics.Kept(c)
+	return b.AddPrepared(ctx, c, b.Prepare(c, findings, tags))
+}
+
+// AddPrepared is Add of a conversation Prepare has summarized: it must be
+// called in input order, from one goroutine.
+func (b *Batch) AddPrepared(ctx context.Context, c *conversation.Conversation, p *Prepared) ([]conversation.Finding, error) {
+	ct := p.ct
 	if !ct.Start.IsZero() {
-		b.bursts.Add(c.ID, ct.Start, b.topics.Of(c, findings, tags))
+		b.bursts.Add(c.ID, ct.Start, p.topics)
 		if ct.End.After(b.last) {
 			b.last = ct.End
 		}

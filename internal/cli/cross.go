@@ -31,7 +31,11 @@ func newCross(cfg config.Config, loc *time.Location) (*analyze.Batch, error) {
 // result's, the score is taken again (a scorecard may weigh them), and a
 // result already encoded on a worker is encoded again.
 func (s *scanRun) addCross(ctx context.Context, r *scan.Result) error {
-	fs, err := s.cross.Add(ctx, r.Conv, r.Findings, r.Tags)
+	p, ok := r.Prepared.(*analyze.Prepared)
+	if !ok { // not prepared on a worker
+		p = s.cross.Prepare(r.Conv, r.Findings, r.Tags)
+	}
+	fs, err := s.cross.AddPrepared(ctx, r.Conv, p)
 	if err != nil {
 		return fmt.Errorf("across conversations: %w", err)
 	}

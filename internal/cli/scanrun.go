@@ -328,6 +328,9 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 	if s.cfg.Ingest.Redact.Enabled {
 		sopts.Redact = s.cfg.Ingest.Redact.RedactConfig.Redact
 	}
+	if s.cross != nil {
+		sopts.Prepare = func(r *scan.Result) { r.Prepared = s.cross.Prepare(r.Conv, r.Findings, r.Tags) }
+	}
 	if s.jsonl != nil {
 		sopts.Encode = report.AppendJSONResult
 		// Flush whenever the pipeline waits for input, so results reach

@@ -35,6 +35,9 @@ type Result struct {
 	// Encoded is Options.Encode's output, when set. It lives in a buffer
 	// the pipeline reuses: it is valid only until the sink returns.
 	Encoded []byte
+	// Prepared is what Options.Prepare made of this result on the worker,
+	// for the sink; nil when it is not set.
+	Prepared any
 
 	raw conversation.Raw // the record as cut, from a rawSource
 }
@@ -59,6 +62,12 @@ type Options struct {
 	// is so built in parallel instead of on the one goroutine that writes,
 	// into one reused buffer per batch instead of one new buffer each.
 	Encode func(dst []byte, r *Result) []byte
+	// Prepare, when set, runs on the worker after inspection and before
+	// Encode, for every inspected result, and may set Result.Prepared:
+	// the part of the sink's work that depends on one conversation alone
+	// (the across-conversation summary) is so done in parallel instead of
+	// on the sink's one goroutine. It must be safe for concurrent use.
+	Prepare func(r *Result)
 	// Idle, when set, is called on the sink's goroutine whenever the sink
 	// has been given every result inspected so far and would now wait:
 	// a writer flushes there, so results reach a pipe as conversations
@@ -202,6 +211,9 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 						}
 					}
 					if r.Err == nil && r.Conv != nil {
+						if opts.Prepare != nil {
+							opts.Prepare(r)
+						}
 						if opts.Encode != nil {
 							start := len(b.buf)
 							b.buf = opts.Encode(b.buf, r)

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 
@@ -61,7 +62,7 @@ func newSessionizer(name string, gap time.Duration, byID, sortByTime bool) *sess
 		times: orderCheck{sort: sortByTime}}
 }
 
-// add appends one message to its conversation.
+// add appends one message to its conversation. raw is copied, never kept.
 func (s *sessionizer) add(key string, line int, raw []byte, m conversation.Message, init func(*conversation.Conversation), customer, sku, order string) {
 	if !s.byID {
 		key = customer // "" groups everything without a customer together
@@ -75,7 +76,7 @@ func (s *sessionizer) add(key string, line int, raw []byte, m conversation.Messa
 	}
 	if oc == nil {
 		if first, done := s.closed.seen(key); done && s.byID {
-			s.reject(&RecordError{File: "", Line: line, Field: "id", Raw: raw,
+			s.reject(&RecordError{File: "", Line: line, Field: "id", Raw: bytes.Clone(raw),
 				Msg: fmt.Sprintf("conversation %q continues after it was closed (it began on line %d); sort the export by conversation or raise the gap", key, first)})
 			return
 		}

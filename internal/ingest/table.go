@@ -79,6 +79,10 @@ type tableReader struct {
 	head  []byte // the header row, CSV-encoded, for the reject file
 	sess  *sessionizer
 	eof   bool
+	// rawBuf and rawW encode each row for the reject file (rawLine): one
+	// writer for the run, not a new one with its 4 KB buffer a row.
+	rawBuf bytes.Buffer
+	rawW   *csv.Writer
 }
 
 // rowSource yields the rows of a table with the line (or sheet row) each
@@ -187,6 +191,19 @@ func csvLine(rec []string, comma rune) []byte {
 	return bytes.TrimRight(b.Bytes(), "\r\n")
 }
 
+// rawLine is csvLine into a buffer the reader reuses: the result is valid
+// until the next call, so whatever keeps it copies it.
+func (r *tableReader) rawLine(rec []string) []byte {
+	if r.rawW == nil {
+		r.rawW = csv.NewWriter(&r.rawBuf)
+		r.rawW.Comma = r.comma
+	}
+	r.rawBuf.Reset()
+	r.rawW.Write(rec)
+	r.rawW.Flush()
+	return bytes.TrimRight(r.rawBuf.Bytes(), "\r\n")
+}
+
 // Ready reports whether Next can return without waiting for input.
 func (r *tableReader) Ready() bool {
 	if len(r.sess.out) > 0 || r.eof || r.br == nil {
@@ -226,7 +243,7 @@ func (r *tableReader) Next() (*conversation.Conversation, error) {
 
 // row converts one CSV row into a message and hands it to the sessionizer.
 func (r *tableReader) row(rec []string, line int) {
-	raw := csvLine(rec, r.comma)
+	raw := r.rawLine(rec) // valid until the next row: kept only as copies
 	// The conversation the row belongs to, so that a bad row rejects its
 	// whole conversation rather than renumbering it.
 	key := r.field(rec, "customer")
@@ -237,7 +254,7 @@ func (r *tableReader) row(rec []string, line int) {
 		key = ""
 	}
 	bad := func(field, msg string) {
-		r.sess.rejectIn(key, &RecordError{File: r.name, Line: line, Field: field, Msg: msg, Raw: raw})
+		r.sess.rejectIn(key, &RecordError{File: r.name, Line: line, Field: field, Msg: msg, Raw: bytes.Clone(raw)})
 	}
 	for _, f := range rec {
 		if !utf8.ValidString(f) {

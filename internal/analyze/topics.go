@@ -62,10 +62,10 @@ func (t *Topics) Kept(c *conversation.Conversation) bool {
 	return false
 }
 
-// Of returns the topics of c, deduplicated and sorted. It runs on the
-// serial sink of a scan, once per conversation, so it collects into a
-// slice and sorts it rather than filling a map, and finds couriers and
-// logistics nodes in one pass over each message.
+// Of returns the topics of c, deduplicated and sorted. It runs once per
+// conversation (on the scan's workers, through Batch.Prepare), so it
+// collects into a slice and sorts it rather than filling a map, and finds
+// couriers and logistics nodes in one pass over each message.
 func (t *Topics) Of(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) []Topic {
 	var out []Topic
 	for _, s := range c.SKUs {

@@ -35,6 +35,9 @@ type threatDetector struct {
 // and media names that threaten only inside an @handle.
 type threatTerms struct {
 	words, negate, past, future, at termSet
+	// question and intent tell a question about escalating from a
+	// threat: threatQuestion.
+	question, intent termSet
 	// cues are the weak escalation cues (threat_cues) that open a message
 	// to the learned scorer, cond the conditions and ultimatums
 	// (threat_condition) it reads as features; only the threat detector
@@ -50,6 +53,9 @@ func addThreatTerms(k *Keywords, prefix string, lex lexicon.Lists) threatTerms {
 		past:   addTerms(k, prefix+".past", lex, "threat_past"),
 		future: addTerms(k, prefix+".future", lex, "threat_future"),
 		at:     addTerms(k, prefix+".at", lex, "threat_at"),
+
+		question: addTerms(k, prefix+".question", lex, "threat_question"),
+		intent:   addTerms(k, prefix+".intent", lex, "threat_intent"),
 	}
 }
 
@@ -121,11 +127,83 @@ func threatHit(in *Input, i int, t threatTerms) (KeywordHit, bool) {
 		default:
 			continue
 		}
-		if !threatNegated(in, i, t, h) && !pastReport(in, i, t, h) {
+		if !threatNegated(in, i, t, h) && !pastReport(in, i, t, h) && !threatQuestion(in, i, t, h) {
 			return h, true
 		}
 	}
 	return KeywordHit{}, false
+}
+
+// threatQuestion reports whether threat word h of message i stands in a
+// clause that asks about escalating rather than threatens it: the clause
+// ends in '?', 吗 or 呢, or holds a question word (threat_question: 怎么,
+// 哪, 什么, 多少, 是不是), and says nothing of the customer's own next step
+// (threat_intent: 我要, 我就, 信不信, 要我). "12315是什么电话", "请问差评会影响
+// 你们吗" and "投诉按钮在哪?" are questions; "你信不信我投诉?" and "是不是要我打
+// 12315你们才管?" are threats. The clause runs from the break before the
+// word to the break after it.
+func threatQuestion(in *Input, i int, t threatTerms, h KeywordHit) bool {
+	norm := in.Norm[i]
+	start, end := threatClause(norm, h)
+	cl := strings.TrimRight(norm[start:end], " ~")
+	asks := strings.HasSuffix(cl, "?") || strings.HasSuffix(cl, "吗") || strings.HasSuffix(cl, "呢")
+	if !asks && !in.may(i, t.question.words) {
+		return false
+	}
+	if in.may(i, t.intent.words) {
+		for _, e := range in.near(i, start, end) {
+			if e.Class == t.intent.words && e.Start >= start && e.End <= end {
+				return false
+			}
+		}
+	}
+	if asks {
+		return true
+	}
+	for _, e := range in.near(i, start, end) {
+		if e.Class == t.question.words && e.Start >= start && e.End <= end && !in.overlapsClass(i, t.question.except, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// threatClause returns the byte span of the clause of norm holding h: from
+// just after the clause break before it to just after the break that ends
+// it (so a closing '?' is inside), or the message's ends.
+func threatClause(norm string, h KeywordHit) (int32, int32) {
+	start := int32(0)
+	for k := h.Start - 1; k >= 0; k-- {
+		if isClauseByte(norm[k]) || strings.HasPrefix(norm[k:], "。") {
+			start = k + 1
+			if norm[k] >= 0x80 {
+				start = k + int32(len("。"))
+			}
+			break
+		}
+	}
+	end := int32(len(norm))
+	for k := h.End; k < int32(len(norm)); k++ {
+		if isClauseByte(norm[k]) {
+			end = k + 1
+			break
+		}
+		if strings.HasPrefix(norm[k:], "。") {
+			end = k
+			break
+		}
+	}
+	return start, end
+}
+
+// isClauseByte reports whether c is clause punctuation (hasClauseBreak's
+// ASCII set).
+func isClauseByte(c byte) bool {
+	switch c {
+	case ',', '.', '!', '?', ';', ':', ' ':
+		return true
+	}
+	return false
 }
 
 // threatHandleWindow is how far (in bytes: ten Chinese characters) after

@@ -149,6 +149,7 @@ type sceneDetector struct {
 	denied            [len(sceneDefs)]ClassID  // <list>_denied: the customer rules the scene out
 	notFor            [len(sceneDefs)]ClassID  // <list>_notfor: a later word in the clause shows another sense
 	negated           [len(sceneDefs)]termSet  // <list>_negated: a cue right before the word denies it ("没有破损")
+	clause            [len(sceneDefs)]ClassID  // <list>_clause: a word anywhere in the clause shows another sense ("运费险…理赔")
 	pairWords         [len(scenePairs)]ClassID // scenePairs: the words,
 	pairAnchor        [len(scenePairs)]ClassID // their anchors,
 	pairScene         [len(scenePairs)]int     // and the index of their scene in sceneDefs
@@ -180,6 +181,7 @@ func (d *sceneDetector) RegisterKeywords(k *Keywords) error {
 		d.denied[i] = k.Add("scene."+s.name+".denied", d.lex.Words(s.list+"_denied")...)
 		d.notFor[i] = k.Add("scene."+s.name+".notfor", d.lex.Words(s.list+"_notfor")...)
 		d.negated[i] = addTerms(k, "scene."+s.name+".negated", d.lex, s.list+"_negated")
+		d.clause[i] = k.Add("scene."+s.name+".clause", d.lex.Words(s.list+"_clause")...)
 	}
 	for p, pair := range scenePairs {
 		d.pairScene[p] = sceneIndex(pair.scene)
@@ -342,7 +344,9 @@ func carriedByOther(first *[len(sceneDefs)]int) bool {
 // word of the scene, or a pair word after its anchor (see scenePairs), not
 // inside an exception phrase or a hit of class skip, not right after a
 // negation cue, not followed in its clause by a word of the scene's notfor
-// list ("重发一下单号" re-sends a number, not goods), for a factual scene
+// list ("重发一下单号" re-sends a number, not goods), not in a clause with a
+// word of its clause list anywhere ("运费险会自动理赔": the insurer pays,
+// by its terms, which is no goodwill of the shop), for a factual scene
 // not in a hypothetical clause, and for a policy scene not in an agent's
 // policy line.
 func (d *sceneDetector) sceneHit(in *Input, i, s int, skip ClassID) (KeywordHit, bool) {
@@ -422,6 +426,9 @@ func (d *sceneDetector) counts(in *Input, i, s int, h KeywordHit) bool {
 		return false
 	}
 	if in.may(i, d.notFor[s]) && in.clauseHasClass(i, d.notFor[s], h, false) {
+		return false
+	}
+	if in.may(i, d.clause[s]) && in.clauseHasClass(i, d.clause[s], h, true) {
 		return false
 	}
 	if sceneDefs[s].policy && in.may(i, d.policy) && in.isRole(i, conversation.RoleAgent) &&

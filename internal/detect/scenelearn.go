@@ -144,6 +144,7 @@ func (d *sceneDetector) registerTagFeatures(k *Keywords, lex lexicon.Lists) erro
 		add(def.list+"_denied", d.denied[s])
 		add(def.list+"_notfor", d.notFor[s])
 		add(def.list+"_negated", d.negated[s].words)
+		add(def.list+"_clause", d.clause[s])
 	}
 	for p, pair := range scenePairs {
 		add(pair.list, d.pairWords[p])

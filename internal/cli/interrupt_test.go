@@ -7,10 +7,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -182,7 +184,7 @@ func TestStdinStreamsJSONL(t *testing.T) {
 func TestInterruptBeforeAnyInput(t *testing.T) {
 	for _, format := range []string{"text", "json", "jsonl"} {
 		c := startChild(t, "scan", "-", "--format", format, "--no-progress")
-		time.Sleep(200 * time.Millisecond) // let it block in its first read
+		waitReading(t, c) // blocked in its first read, signals handled
 		c.cmd.Process.Signal(syscall.SIGINT)
 		if code := c.exitCode(t); code != ExitInterrupted {
 			t.Errorf("--format %s: exit %d, want %d; stderr:\n%s", format, code, ExitInterrupted, c.stderr)
@@ -227,6 +229,35 @@ func TestInterruptedReportSaysPartial(t *testing.T) {
 		t.Errorf("an interrupted JSON report replaced the old file: %q", b)
 	}
 	assertNoTemp(t, dir)
+}
+
+// waitReading waits until one of the child's threads is blocked reading
+// its stdin (file descriptor 0), which it only does after main has set up
+// its signal handling: a signal sent before that takes the default action
+// and kills it, which on a loaded machine made the interrupt tests fail for
+// a reason that is not the code's. Where /proc does not say, it falls back
+// to a pause.
+func waitReading(t *testing.T, c *child) {
+	t.Helper()
+	read := map[string]string{"amd64": "0 0x0 ", "arm64": "63 0x0 "}[runtime.GOARCH]
+	tasks := fmt.Sprintf("/proc/%d/task", c.cmd.Process.Pid)
+	if _, err := os.Stat(tasks); read == "" || err != nil {
+		time.Sleep(500 * time.Millisecond)
+		return
+	}
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		ents, err := os.ReadDir(tasks)
+		if err != nil {
+			t.Fatalf("child threads: %v", err)
+		}
+		for _, e := range ents {
+			b, err := os.ReadFile(filepath.Join(tasks, e.Name(), "syscall"))
+			if err == nil && strings.HasPrefix(string(b), read) {
+				return
+			}
+		}
+	}
+	t.Fatalf("fullqa never blocked reading its stdin; stderr:\n%s", c.stderr)
 }
 
 // waitRead waits until the child has read everything written to its

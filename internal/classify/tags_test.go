@@ -51,3 +51,19 @@ func TestTagModelsRoundTrip(t *testing.T) {
 		t.Errorf("embedded tags.weights: %v", err)
 	}
 }
+
+// FuzzDecodeTagModels checks that no input makes the decoder panic.
+func FuzzDecodeTagModels(f *testing.F) {
+	var good bytes.Buffer
+	_ = EncodeTagModels(&good, []TagModel{{Tag: "quality", Mode: 1, Linear: &Linear{W: make([]float32, 16), Bias: 1}}})
+	f.Add(good.Bytes())
+	f.Add([]byte(tagsMagic + "\x01\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if bytes.Contains(b, []byte(linearMagic)) {
+			if i := bytes.Index(b, []byte(linearMagic)); len(b) > i+8 && b[i+8] > 20 {
+				return // a huge table is a valid request; skip the memory
+			}
+		}
+		_, _ = DecodeTagModels(b)
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"fullqa/internal/conversation"
@@ -208,5 +209,73 @@ func BenchmarkSceneLearned(b *testing.B) {
 				eng.Inspect(convs[i%len(convs)], &s)
 			}
 		})
+	}
+}
+
+// FuzzSceneLearned feeds arbitrary customer and agent text to the scene
+// detector with three dense learned models: it must not panic, a tag's
+// evidence must be messages of the chat, and the trainer's features must
+// give the score the detector streams.
+func FuzzSceneLearned(f *testing.F) {
+	for _, s := range []string{"", "柜门咯吱咯吱响", "快递什么时候送到", "赔礼道歉", "\xff\xfe坏了", "[数字x]京豆补偿", strings.Repeat("漏水", 3000)} {
+		f.Add(s, "抱歉亲，给您补发")
+	}
+	var dense [len(LearnedTags)]*tagModel
+	for t := range dense {
+		m := &tagModel{w: make([]float32, 1<<SceneTagBits), bias: -1, threshold: 0.5, mode: uint8(1 + t%2)}
+		for i := range m.w {
+			m.w[i] = float32((i*7919+t)%13-6) / 20
+		}
+		dense[t] = m
+	}
+	eng := sceneEngine(f, dense)
+	d := sceneOf(f, eng)
+	f.Fuzz(func(t *testing.T, customer, agent string) {
+		c := chat(customer, agent, customer)
+		in, out := eng.Inspect(c, nil)
+		for _, tg := range out.Tags {
+			for _, m := range tg.Messages {
+				if m < 0 || m >= len(c.Messages) {
+					t.Fatalf("tag %s names message %d of %d", tg.Name, m, len(c.Messages))
+				}
+			}
+		}
+		eng.SceneTagFeatures(in, func(_ [len(LearnedTags)]bool, idx []uint32, val []float32) {
+			tallies, first, _ := d.rules(in)
+			s := tagSink{models: &d.learn.models}
+			d.tagFeatures(in, &first, &tallies, &s)
+			for k, m := range dense {
+				var z float32
+				for j, b := range idx {
+					z += m.w[b] * val[j]
+				}
+				if diff(z, s.z[k]) > 1e-2*max(1, diff(z, 0)) {
+					t.Fatalf("model %d: collected %v, streamed %v", k, z, s.z[k])
+				}
+			}
+		})
+	})
+}
+
+// TestSceneTagScoreAllocs checks that scoring a conversation with the
+// learned models allocates nothing, however long it is.
+func TestSceneTagScoreAllocs(t *testing.T) {
+	var ms [len(LearnedTags)]*tagModel
+	for k := range ms {
+		ms[k] = creakModel(TagRuleOr)
+	}
+	eng := sceneEngine(t, ms)
+	d := sceneOf(t, eng)
+	turns := make([]string, 0, 200)
+	for range 100 {
+		turns = append(turns, "快递什么时候送到，柜门咯吱响", "抱歉亲，这边给您补发一个")
+	}
+	in, _ := eng.Inspect(chat(turns...), nil)
+	tallies, first, _ := d.rules(in)
+	if n := testing.AllocsPerRun(20, func() {
+		s := tagSink{models: &d.learn.models}
+		d.tagFeatures(in, &first, &tallies, &s)
+	}); n != 0 {
+		t.Errorf("scoring allocates %v times", n)
 	}
 }

@@ -201,7 +201,11 @@ func (o *Output) Tag(name string, msgs ...int) {
 			return
 		}
 	}
-	o.Tags = append(o.Tags, conversation.Tag{Name: name, Messages: appendUnique(nil, msgs...)})
+	var dst []int // nil for no messages, as before
+	if len(msgs) > 0 {
+		dst = make([]int, 0, len(msgs)) // one allocation, not one per doubling
+	}
+	o.Tags = append(o.Tags, conversation.Tag{Name: name, Messages: appendUnique(dst, msgs...)})
 }
 
 // appendUnique appends to dst the numbers of xs it does not hold yet, in

@@ -383,8 +383,9 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		return
 	}
 	msgs := in.Conv.Messages
-	var customer []int // customer message numbers in order
-	var negs []int     // those that are negative
+	customer := in.intBuf(0) // customer message numbers in order
+	negs := in.intBuf(1)     // those that are negative
+	defer func() { in.putInts(0, customer); in.putInts(1, negs) }()
 	var ws waits
 	var st negState
 	var f negFeats

@@ -125,7 +125,7 @@ type Scratch struct {
 	rounds []Round
 	waits  []wait
 	sigs   []sig
-	ints   []int
+	ints   [2][]int
 }
 
 // Inspect normalizes and scans every message once, computes the shared
@@ -355,13 +355,14 @@ func (in *Input) sigBuf(n int) []sig {
 	return s.sigs
 }
 
-// intBuf returns the worker's scratch slice of ints, empty, for a detector
-// to append to and give back with putInts so the next use reuses its
-// growth. What a detector keeps past its Inspect must be copied out.
-func (in *Input) intBuf() []int { return in.scratch().ints[:0] }
+// intBuf returns the worker's scratch slice of ints number k (0 or 1),
+// empty, for a detector to append to and give back with putInts so the
+// next use reuses its growth. What a detector keeps past its Inspect must
+// be copied out.
+func (in *Input) intBuf(k int) []int { return in.scratch().ints[k][:0] }
 
-// putInts gives an intBuf slice back.
-func (in *Input) putInts(b []int) { in.scratch().ints = b[:0] }
+// putInts gives intBuf slice number k back.
+func (in *Input) putInts(k int, b []int) { in.scratch().ints[k] = b[:0] }
 
 // joinTail returns the last n bytes (or a few fewer, to start on a
 // character) of a+" "+b, copying no more than that: joining a turn of k

@@ -296,8 +296,8 @@ func (d *sceneDetector) rules(in *Input) (tallies [len(sceneDefs)]sceneTally, fi
 	// names it often enough (see sceneDefs).
 	// The tallies' message numbers live in the worker's scratch until
 	// the next conversation (see Input.intBuf).
-	arena := in.intBuf()
-	defer func() { in.putInts(arena) }()
+	arena := in.intBuf(0)
+	defer func() { in.putInts(0, arena) }()
 	for s := range sceneDefs {
 		skip[s] = noClass
 		tallies[s] = d.tally(in, s, noClass, &arena)

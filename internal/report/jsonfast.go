@@ -197,7 +197,9 @@ func appendAny(b []byte, v any) []byte {
 	case float32:
 		return appendFloat(b, float64(x))
 	case map[string]any:
-		keys := make([]string, 0, len(x))
+		// Findings' data have a few keys: sorted on the stack.
+		var kb [8]string
+		keys := kb[:0]
 		for k := range x {
 			keys = append(keys, k)
 		}

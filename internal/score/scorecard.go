@@ -161,6 +161,9 @@ func (s Scorecard) Apply(findings []conversation.Finding) (int, []Deduction, boo
 					continue
 				}
 				sum += d.Points
+				if ds == nil { // mostly at most one per finding: one allocation
+					ds = make([]Deduction, 0, len(findings))
+				}
 				ds = append(ds, d)
 				if it.Once {
 					break

@@ -1134,18 +1134,18 @@ func (d *promiseDetector) report(in *Input, i int, ps []promise, out *Output) {
 			first = p
 		}
 	}
-	data := map[string]any{"kind": first.kind, "slot": first.slot}
+	data := map[string]any{"kind": kindValue(first.kind), "slot": first.slot}
 	if len(ps) > 1 { // every commitment of the message, for follow-up
 		all := make([]map[string]any, 0, len(ps))
 		for _, p := range ps {
-			all = append(all, map[string]any{"kind": p.kind, "slot": p.slot})
+			all = append(all, map[string]any{"kind": kindValue(p.kind), "slot": p.slot})
 		}
 		data["promises"] = all
 	}
 	s := in.Norm[i]
 	out.Add(conversation.Finding{Code: "promise.made", Severity: conversation.SeverityInfo,
 		Messages: []int{i}, Evidence: quote(s[first.start:first.end]),
-		Detail: "agent commits to " + kindPhrase(first.kind), Data: data})
+		Detail: commitDetail(first.kind), Data: data})
 	if why := d.overPolicy(in, i, ps); why != "" {
 		out.Add(conversation.Finding{Code: "promise.over_policy", Severity: conversation.SeverityMedium,
 			Messages: []int{i}, Evidence: quote(in.Conv.Messages[i].Text), Detail: why})
@@ -1226,6 +1226,35 @@ func returnDays(s string) int {
 }
 
 // kindPhrase names a promise kind in a finding's detail.
+// kindValue is kind as an interface value: the known kinds convert from
+// constants, which allocates nothing, where a variable's string is copied
+// to the heap for every promise.made.
+func kindValue(kind string) any {
+	switch kind {
+	case PromiseTime:
+		return PromiseTime
+	case PromiseAmount:
+		return PromiseAmount
+	case PromiseAction:
+		return PromiseAction
+	}
+	return kind
+}
+
+// commitDetail is promise.made's detail, "agent commits to " +
+// kindPhrase(kind), a constant for the known kinds.
+func commitDetail(kind string) string {
+	switch kind {
+	case PromiseAmount:
+		return "agent commits to an amount or benefit"
+	case PromiseAction:
+		return "agent commits to an action"
+	case PromiseTime:
+		return "agent commits to a time"
+	}
+	return "agent commits to " + kindPhrase(kind)
+}
+
 func kindPhrase(kind string) string {
 	switch kind {
 	case "amount":

@@ -91,7 +91,14 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 		if !missed && !slow && !firstSlow {
 			continue // most rounds: no evidence to build
 		}
-		withReply := append(roundMsgs(r), r.Reply)
+		// roundMsgs and the reply in one allocation (appending the reply
+		// to roundMsgs' slice took two).
+		withReply := make([]int, 1, 3)
+		withReply[0] = r.First
+		if r.Last != r.First {
+			withReply = append(withReply, r.Last)
+		}
+		withReply = append(withReply, r.Reply)
 		ev := quote(c.Messages[r.First].Text) + " → " + quote(c.Messages[r.Reply].Text)
 		// The details are built by appending, not with Sprintf: a
 		// third of JDDC-like rounds with times get one.

@@ -122,6 +122,7 @@ type Scratch struct {
 	// conversation after conversation: a worker allocates them once,
 	// not once per conversation.
 	in     Input
+	out    Output
 	rounds []Round
 	waits  []wait
 	sigs   []sig
@@ -180,15 +181,20 @@ func (e *Engine) InspectContext(ctx context.Context, c *conversation.Conversatio
 	if in, err = e.prepare(ctx, c, s); err != nil {
 		return nil, Output{}, err
 	}
+	// The detectors append to an Output in the scratch: a local one
+	// escapes through the interface call, an allocation per conversation.
+	o := &s.out
+	*o = Output{}
 	for _, d := range e.detectors {
 		if err := ctx.Err(); err != nil {
 			return nil, Output{}, err
 		}
 		stage = d.Name()
-		d.Inspect(in, &out)
+		d.Inspect(in, o)
 	}
 	stage = "engine"
-	validText(out.Findings)
+	validText(o.Findings)
+	out, *o = *o, Output{}
 	return in, out, nil
 }
 

@@ -85,7 +85,8 @@ type Emotion struct {
 	tbl   *[nBuckets]uint64 // per bucket, the int16 weights of the classes packed low to high
 	scale float32           // weight = int16 value × scale
 	bias  [nClasses]float32
-	neg   *Linear // the learned negative-emotion scorer (negative.weights), nil if none
+	neg   *Linear  // the learned negative-emotion scorer (negative.weights), nil if none
+	end   *Softmax // the learned conversation-ending classifier (ending.weights), nil if none
 }
 
 //go:embed emotion.weights
@@ -102,6 +103,11 @@ func LoadEmotion() (*Emotion, error) {
 	if len(embeddedNegative) > 0 {
 		if m.neg, err = DecodeLinear(embeddedNegative); err != nil {
 			return nil, fmt.Errorf("load embedded negative-emotion weights: %w", err)
+		}
+	}
+	if len(embeddedEnding) > 0 {
+		if m.end, err = DecodeSoftmax(embeddedEnding); err != nil {
+			return nil, fmt.Errorf("load embedded conversation-ending weights: %w", err)
 		}
 	}
 	return m, nil

@@ -1,0 +1,240 @@
+package classify
+
+import (
+	"bytes"
+	"compress/flate"
+	"context"
+	_ "embed" // for the embedded conversation-ending weights
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+)
+
+// Softmax is a multinomial logistic regression over hashed features: one
+// weight table and bias a class. It is the learned conversation-ending
+// classifier (resolved / pending / unresolved) of the resolution detector:
+// as with Linear, internal/detect computes the features, internal/eval
+// trains the weights on the reviewers' labels and they are embedded here.
+// Threshold and OrRules are the one decision it ships with: a chat is
+// unresolved when the probability of class Unresolved reaches Threshold,
+// or when the resolution rules say so for a reason whose bit is in
+// OrRules (the reasons as internal/detect numbers them). It is read-only
+// after loading.
+type Softmax struct {
+	K          int       // classes
+	Bits       int       // log2 of one class's table size
+	W          []float32 // K tables of 1<<Bits weights, class after class
+	Bias       []float32 // one a class
+	Threshold  float32   // probability of the Unresolved class from which a chat is unresolved
+	OrRules    uint32    // bit r set: the rules' verdict for reason r also makes a chat unresolved
+	Unresolved int       // the class the threshold is about
+}
+
+// Probs writes the class probabilities of an example given as bucket
+// indices and values to p (len K).
+func (m *Softmax) Probs(idx []uint32, val []float32, p []float32) {
+	n := 1 << m.Bits
+	mx := float32(math.Inf(-1))
+	for c := range m.K {
+		z := m.Bias[c]
+		w := m.W[c*n : (c+1)*n]
+		for k, b := range idx {
+			z += w[b] * val[k]
+		}
+		p[c] = z
+		mx = max(mx, z)
+	}
+	var sum float32
+	for c := range m.K {
+		p[c] = float32(math.Exp(float64(p[c] - mx)))
+		sum += p[c]
+	}
+	for c := range m.K {
+		p[c] /= sum
+	}
+}
+
+// MultiSet holds many hashed examples with class labels for training.
+type MultiSet struct {
+	idx   []uint32
+	val   []float32
+	off   []int32
+	label []int
+}
+
+// Add appends one example of class label.
+func (s *MultiSet) Add(idx []uint32, val []float32, label int) {
+	if len(s.off) == 0 {
+		s.off = append(s.off, 0)
+	}
+	s.idx = append(s.idx, idx...)
+	s.val = append(s.val, val...)
+	s.off = append(s.off, int32(len(s.idx)))
+	s.label = append(s.label, label)
+}
+
+// Len is the number of examples.
+func (s *MultiSet) Len() int { return len(s.label) }
+
+// Example returns example i's features and class.
+func (s *MultiSet) Example(i int) ([]uint32, []float32, int) {
+	return s.idx[s.off[i]:s.off[i+1]], s.val[s.off[i]:s.off[i+1]], s.label[i]
+}
+
+// SoftmaxConfig holds the training hyper-parameters of a Softmax model.
+type SoftmaxConfig struct {
+	K      int     // classes
+	Bits   int     // log2 of one class's table size
+	Seed   uint64  // shuffling seed: same data and seed, same model
+	Epochs int     // passes over the data
+	LR     float32 // AdaGrad step size
+	L2     float32 // L2 penalty on the weights an example touches
+	// ClassW weighs each class's examples (nil: all 1), so a rare class
+	// is not drowned by the common ones.
+	ClassW []float32
+}
+
+// TrainSoftmax fits a Softmax model on the given rows of s by AdaGrad on
+// the cross-entropy loss. It is deterministic. The result has no decision
+// threshold yet (1, never reached); the caller sets the one it chose.
+func TrainSoftmax(ctx context.Context, cfg SoftmaxConfig, s *MultiSet, rows []int32) (*Softmax, error) {
+	n := 1 << cfg.Bits
+	m := &Softmax{K: cfg.K, Bits: cfg.Bits, W: make([]float32, cfg.K*n), Bias: make([]float32, cfg.K), Threshold: 1}
+	g2 := make([]float32, cfg.K*n)
+	gb := make([]float32, cfg.K)
+	p := make([]float32, cfg.K)
+	order := make([]int32, len(rows))
+	r := rng{s: cfg.Seed}
+	for ep := range cfg.Epochs {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("train epoch %d: %w", ep+1, err)
+		}
+		copy(order, rows)
+		r.shuffle(order)
+		for _, i := range order {
+			idx, val, y := s.Example(int(i))
+			m.Probs(idx, val, p)
+			w := float32(1)
+			if cfg.ClassW != nil {
+				w = cfg.ClassW[y]
+			}
+			for c := range cfg.K {
+				g := p[c]
+				if c == y {
+					g--
+				}
+				g *= w
+				gb[c] += g * g
+				if gb[c] > 0 {
+					m.Bias[c] -= cfg.LR * g / float32(math.Sqrt(float64(gb[c])))
+				}
+				wc, gc := m.W[c*n:(c+1)*n], g2[c*n:(c+1)*n]
+				for k, b := range idx {
+					grad := g*val[k] + cfg.L2*wc[b]
+					if grad == 0 {
+						continue
+					}
+					gc[b] += grad * grad
+					wc[b] -= cfg.LR * grad / float32(math.Sqrt(float64(gc[b])))
+				}
+			}
+		}
+	}
+	return m, nil
+}
+
+// The Softmax weights file: magic, little-endian uint32 bits, classes,
+// unresolved class and the rule reasons OR-ed in, float32 scale and threshold, the biases,
+// then the deflated int16 tables.
+const softmaxMagic = "FQSMX001"
+
+// EncodeSoftmax writes m quantised to 16 bits a weight. Equal models give
+// equal bytes.
+func EncodeSoftmax(w io.Writer, m *Softmax) error {
+	if len(m.W) != m.K<<m.Bits || len(m.Bias) != m.K {
+		return fmt.Errorf("encode softmax model: %d weights and %d biases for %d classes of %d bits", len(m.W), len(m.Bias), m.K, m.Bits)
+	}
+	var mx float32
+	for _, v := range m.W {
+		mx = max(mx, float32(math.Abs(float64(v))))
+	}
+	scale := float32(1)
+	if mx > 0 {
+		scale = mx / 32767
+	}
+	var hdr bytes.Buffer
+	hdr.WriteString(softmaxMagic)
+	for _, v := range []any{uint32(m.Bits), uint32(m.K), uint32(m.Unresolved), m.OrRules, scale, m.Threshold, m.Bias} {
+		_ = binary.Write(&hdr, binary.LittleEndian, v)
+	}
+	if _, err := w.Write(hdr.Bytes()); err != nil {
+		return fmt.Errorf("write softmax header: %w", err)
+	}
+	zw, err := flate.NewWriter(w, flate.BestCompression)
+	if err != nil {
+		return fmt.Errorf("start softmax compression: %w", err)
+	}
+	raw := make([]byte, 2*len(m.W))
+	for i, v := range m.W {
+		binary.LittleEndian.PutUint16(raw[2*i:], uint16(int16(math.Round(float64(v/scale)))))
+	}
+	if _, err := zw.Write(raw); err != nil {
+		return fmt.Errorf("write softmax tables: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("finish softmax tables: %w", err)
+	}
+	return nil
+}
+
+// DecodeSoftmax reads a model written by EncodeSoftmax.
+func DecodeSoftmax(b []byte) (*Softmax, error) {
+	const fixed = 8 + 6*4
+	if len(b) < fixed || string(b[:8]) != softmaxMagic {
+		return nil, fmt.Errorf("%w: softmax model: missing header", errBadWeights)
+	}
+	u := func(off int) uint32 { return binary.LittleEndian.Uint32(b[off:]) }
+	f := func(off int) float32 { return math.Float32frombits(u(off)) }
+	bits, k, unres, flags := u(8), u(12), u(16), u(20)
+	if bits == 0 || bits > 24 || k < 2 || k > 16 || unres >= k {
+		return nil, fmt.Errorf("%w: softmax model: %d bits, %d classes, class %d", errBadWeights, bits, k, unres)
+	}
+	hdrLen := fixed + 4*int(k)
+	if len(b) < hdrLen {
+		return nil, fmt.Errorf("%w: softmax model: short header", errBadWeights)
+	}
+	scale := f(24)
+	m := &Softmax{K: int(k), Bits: int(bits), Unresolved: int(unres), OrRules: flags, Threshold: f(28),
+		Bias: make([]float32, k), W: make([]float32, int(k)<<bits)}
+	for c := range m.Bias {
+		m.Bias[c] = f(fixed + 4*c)
+	}
+	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(b[hdrLen:])))
+	if err != nil {
+		return nil, fmt.Errorf("%w: softmax model: inflate: %w", errBadWeights, err)
+	}
+	if len(raw) != 2*len(m.W) {
+		return nil, fmt.Errorf("%w: softmax model: tables have %d bytes, want %d", errBadWeights, len(raw), 2*len(m.W))
+	}
+	for i := range m.W {
+		m.W[i] = float32(int16(binary.LittleEndian.Uint16(raw[2*i:]))) * scale
+	}
+	return m, nil
+}
+
+//go:embed ending.weights
+var embeddedEnding []byte
+
+// EndingWeights returns the learned conversation-ending classifier
+// embedded with the model (detect's endingWeights): its tables (class
+// after class, 1<<bits each), biases, the unresolved class, and the
+// decision (threshold on that class's probability, the rule reasons OR-ed in); a
+// nil table when the binary carries none.
+func (m *Emotion) EndingWeights() (w, bias []float32, bits, unresolved int, threshold float32, orRules uint32) {
+	if m.end == nil {
+		return nil, nil, 0, 0, 0, 0
+	}
+	e := m.end
+	return e.W, e.Bias, e.Bits, e.Unresolved, e.Threshold, e.OrRules
+}

@@ -1,0 +1,86 @@
+package classify
+
+import (
+	"bytes"
+	"context"
+	"testing"
+)
+
+// TestSoftmaxTrainEncode trains a three-class model on a separable toy
+// set, checks it learnt it, and that its weights survive encoding (to 16
+// bits) with the decision, the same model giving the same bytes.
+func TestSoftmaxTrainEncode(t *testing.T) {
+	var s MultiSet
+	for i := range 60 {
+		c := i % 3
+		s.Add([]uint32{uint32(10 + c), 99}, []float32{1, 1}, c)
+	}
+	rows := make([]int32, s.Len())
+	for i := range rows {
+		rows[i] = int32(i)
+	}
+	cfg := SoftmaxConfig{K: 3, Bits: 8, Seed: 1, Epochs: 20, LR: 0.3, L2: 1e-4, ClassW: []float32{1, 1, 2}}
+	m, err := TrainSoftmax(context.Background(), cfg, &s, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := make([]float32, 3)
+	for c := range 3 {
+		m.Probs([]uint32{uint32(10 + c), 99}, []float32{1, 1}, p)
+		if p[c] < 0.8 {
+			t.Errorf("class %d: p %v", c, p)
+		}
+		if sum := p[0] + p[1] + p[2]; sum < 0.999 || sum > 1.001 {
+			t.Errorf("probabilities sum to %f", sum)
+		}
+	}
+	m.Threshold, m.OrRules, m.Unresolved = 0.6, 0b1100, 2
+	var a, b bytes.Buffer
+	if err := EncodeSoftmax(&a, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := EncodeSoftmax(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Fatal("same model, different bytes")
+	}
+	d, err := DecodeSoftmax(a.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.K != 3 || d.Bits != 8 || d.Threshold != 0.6 || d.OrRules != 0b1100 || d.Unresolved != 2 {
+		t.Fatalf("decoded %+v", d)
+	}
+	q := make([]float32, 3)
+	for c := range 3 {
+		m.Probs([]uint32{uint32(10 + c), 99}, []float32{1, 1}, p)
+		d.Probs([]uint32{uint32(10 + c), 99}, []float32{1, 1}, q)
+		for k := range p {
+			if diff := p[k] - q[k]; diff > 1e-3 || diff < -1e-3 {
+				t.Errorf("class %d: %v before encoding, %v after", c, p, q)
+			}
+		}
+	}
+	for _, bad := range [][]byte{nil, []byte("FQSMX001"), append([]byte("FQSMX001"), make([]byte, 40)...)} {
+		if _, err := DecodeSoftmax(bad); err == nil {
+			t.Errorf("decoded %d bad bytes", len(bad))
+		}
+	}
+}
+
+// TestEmbeddedEnding checks the embedded ending classifier decodes with
+// three classes and a decision.
+func TestEmbeddedEnding(t *testing.T) {
+	m, err := LoadEmotion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, bias, bits, unres, th, _ := m.EndingWeights()
+	if w == nil {
+		t.Skip("no ending classifier embedded")
+	}
+	if len(bias) != 3 || len(w) != 3<<bits || unres != 2 || th <= 0 || th >= 1 {
+		t.Fatalf("%d weights, %d biases, %d bits, class %d, threshold %v", len(w), len(bias), bits, unres, th)
+	}
+}

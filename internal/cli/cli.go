@@ -89,7 +89,8 @@ commands:
   train promise   write its weights from the labelled JDDC and uss chats (deterministic)
   eval tags       measure learned quality/compensation/logistics tag scorers beside the rules (CV, leave-one-source-out)
   train tags      write the tags whose learned decision beat the rules (deterministic, embedded at the next build)
-  eval ending     measure a learned conversation-ending classifier for resolution.unresolved (CV)
+  eval ending     measure the conversation-ending classifier (resolved/pending/unresolved; CV, leave-one-source-out)
+  train ending    retrain it from the labelled JDDC and uss chats (deterministic)
   alert test CH   send a sample alert to one configured channel and print the answer
   alert dead      list the alerts the service gave up sending (the dead-letter list)
   serve           run the service: ingestion API, store, inspection (see README)

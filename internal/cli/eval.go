@@ -18,7 +18,7 @@ import (
 // the emotion model on uss_jddc (cross-validated by dialogue).
 func runEval(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative|repeat|promise|tags|threat|agreement [flags]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative|repeat|promise|tags|threat|ending|agreement [flags]")
 		return ExitUsage
 	}
 	what := args[0]
@@ -104,12 +104,18 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		fmt.Fprint(env.Stdout, met.String())
 		return ExitOK
 	case "ending":
-		rep, err := evalEnding(ctx, cfg, *data, env)
+		rep, err := trainEnding(ctx, cfg, *data, nil, env)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa: eval ending: %v\n", err)
 			return ExitError
 		}
 		fmt.Fprint(env.Stdout, rep.String())
+		if *show != "" {
+			fmt.Fprintln(env.Stdout, "\nresolution.unresolved disagreements (5-fold CV):")
+			for _, e := range rep.Errors {
+				fmt.Fprintln(env.Stdout, "  "+e)
+			}
+		}
 		return ExitOK
 	case "repeat":
 		rep, err := trainRepeat(ctx, cfg, *data, nil)
@@ -189,24 +195,6 @@ func trainNegative(ctx context.Context, cfg config.Config, data string, w io.Wri
 	return eval.TrainNegative(ctx, sets, engineFor, w)
 }
 
-// evalEnding cross-validates a learned conversation-ending classifier on
-// the labelled JDDC and uss chats (a measurement; nothing ships from it).
-func evalEnding(ctx context.Context, cfg config.Config, data string, env Env) (*eval.NegativeReport, error) {
-	sets, err := labelledSets(data)
-	if err != nil {
-		return nil, err
-	}
-	base, err := newEngine(cfg, "all")
-	if err != nil {
-		return nil, err
-	}
-	engineFor, err := crossFitEngines(ctx, cfg, data, base, env)
-	if err != nil {
-		return nil, err
-	}
-	return eval.Ending(ctx, sets, engineFor)
-}
-
 // runTrain trains a model from the shared data and writes the weights file
 // that is embedded into the binary at the next build: the emotion model,
 // or the learned negative-emotion scorer on top of it.
@@ -222,6 +210,9 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 	}
 	if len(args) > 0 && args[0] == "threat" {
 		return runTrainThreat(ctx, args[1:], env)
+	}
+	if len(args) > 0 && args[0] == "ending" {
+		return runTrainEnding(ctx, args[1:], env)
 	}
 	if len(args) > 0 && args[0] == "negative" {
 		fs := flag.NewFlagSet("train negative", flag.ContinueOnError)
@@ -245,7 +236,7 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 		return ExitOK
 	}
 	if len(args) == 0 || args[0] != "emotion" {
-		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion|negative|repeat|promise|tags|threat [--data DIR] [--out FILE]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion|negative|ending|repeat|promise|tags|threat [--data DIR] [--out FILE]")
 		return ExitUsage
 	}
 	fs := flag.NewFlagSet("train emotion", flag.ContinueOnError)

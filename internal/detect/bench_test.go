@@ -80,3 +80,79 @@ func BenchmarkEmotionLearned(b *testing.B) {
 		})
 	}
 }
+
+// noEnding hides the ending classifier of an emotion model, keeping its
+// scoring sessions and the learned negative-emotion scorer.
+type noEnding struct{ m *classify.Emotion }
+
+func (s noEnding) Score(text, prevAgent, prevCustomer string) (string, float32, float32) {
+	return s.m.Score(text, prevAgent, prevCustomer)
+}
+
+func (s noEnding) Session() func(text, prevAgent, prevCustomer string) (string, float32, float32) {
+	return s.m.Session()
+}
+
+func (s noEnding) NegativeWeights() ([]float32, float32, float32) { return s.m.NegativeWeights() }
+
+// BenchmarkEnding measures the full registry with the embedded model over
+// the JDDC dev chats, with the resolution rules alone and with the learned
+// conversation-ending classifier, per conversation (allocations included:
+// the classifier must add none).
+func BenchmarkEnding(b *testing.B) {
+	m, err := classify.LoadEmotion()
+	if err != nil {
+		b.Fatal(err)
+	}
+	all := func(d []Detector) []Detector { return d }
+	b.Run("rules", func(b *testing.B) { benchEngine(b, all, noEnding{m}) })
+	b.Run("learned", func(b *testing.B) { benchEngine(b, all, m) })
+}
+
+// BenchmarkEndingClassifier measures the ending classifier alone — its
+// features and the three class scores — per JDDC dev conversation, the
+// detectors' work done beforehand.
+func BenchmarkEndingClassifier(b *testing.B) {
+	m, err := classify.LoadEmotion()
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv")
+	var convs []*conversation.Conversation
+	err = ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJDDC}, func(c *conversation.Conversation) error {
+		convs = append(convs, c)
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		b.Skipf("shared data absent: %v", err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(b)), m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var d *resolutionDetector
+	for _, det := range eng.detectors {
+		if rd, ok := det.(*resolutionDetector); ok {
+			d = rd
+		}
+	}
+	if d == nil || eng.end == nil {
+		b.Skip("no ending classifier")
+	}
+	ins := make([]*Input, len(convs))
+	outs := make([]Output, len(convs))
+	for i, c := range convs {
+		ins[i], outs[i] = eng.Inspect(c, &Scratch{})
+	}
+	var f endFeats
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := i % len(convs)
+		d.endFeatures(ins[k], &outs[k], whyNone, &f)
+		eng.end.probs(&f)
+	}
+}

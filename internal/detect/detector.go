@@ -74,6 +74,9 @@ type Input struct {
 	// neg is the learned negative-emotion scorer, nil when the emotion
 	// model carries none (then the rules alone decide).
 	neg *learnedNegative
+	// end is the learned conversation-ending classifier, nil when the
+	// emotion model carries none (then the resolution rules alone decide).
+	end *learnedEnding
 
 	// scr is the worker's Scratch the engine ran with: detectors take
 	// their per-conversation buffers from it (waitBuf, sigBuf, intBuf).
@@ -180,6 +183,10 @@ type MessageEmotion struct {
 type Output struct {
 	Findings []conversation.Finding
 	Tags     []conversation.Tag
+	// Ending is how the conversation ended by the learned ending
+	// classifier (the resolution detector sets it); zero when it did not
+	// run.
+	Ending Ending
 }
 
 // Add appends a finding.

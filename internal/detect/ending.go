@@ -2,104 +2,436 @@ package detect
 
 import (
 	"math"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 )
 
-// Feature groups of the conversation-ending features (EndingFeatures).
+// How a conversation ended, as written in scan output (ending.label): the
+// classes of the learned conversation-ending classifier, in its class
+// order.
 const (
-	efRule = iota + 1
-	efLastRole
-	efNegLast
-	efNegMax3
-	efThanked
-	efAgentClosing
-	efAgentGeneric
-	efGiveup
-	efLen
-	efCustUni
-	efCustBi
-	efAgentBi
-	efLastAsks
+	EndingResolved   = "resolved"   // answered or solved, nothing left open
+	EndingPending    = "pending"    // not solved yet, a next step under way that the customer accepts
+	EndingUnresolved = "unresolved" // neither: resolution.unresolved
 )
 
-// EndingFeatures calls fn once with the hashed features of how conversation
-// in ended (for a learned resolved/unresolved classifier measured in
-// internal/eval): the resolution rules' verdict, who spoke last, the
-// emotion of the customer's last messages, thanks, giveup words, closing
-// or canned agent replies, and the character n-grams of the last customer
-// and agent messages. in must come from e.Inspect with an emotion model.
-func (e *Engine) EndingFeatures(in *Input, rule bool, fn func(idx []uint32, val []float32)) {
-	var d *resolutionDetector
-	for _, det := range e.detectors {
-		if rd, ok := det.(*resolutionDetector); ok {
-			d = rd
-		}
-	}
-	if d == nil || in.Emotion == nil {
-		return
-	}
-	var f negFeats
-	msgs := in.Conv.Messages
-	f.add(efRule, uint32(b2u(rule)), 1)
-	lastCust, lastAgent := -1, -1
-	var negMax float32
-	nc := 0
-	for i := len(msgs) - 1; i >= 0; i-- {
-		switch {
-		case msgs[i].Role == conversation.RoleCustomer && !isFillerOnly(in.Norm[i]):
-			if lastCust < 0 {
-				lastCust = i
-			}
-			if nc < 3 {
-				negMax = max(negMax, in.Emotion[i].Neg)
-				if in.Has(i, d.giveup) {
-					f.add(efGiveup, uint32(nc), 1)
-				}
-			}
-			nc++
-		case agentSide(msgs[i].Role) && lastAgent < 0:
-			lastAgent = i
-		}
-	}
-	if len(msgs) > 0 {
-		f.add(efLastRole, uint32(msgs[len(msgs)-1].Role), 1)
-	}
-	f.add(efNegMax3, uint32(negMax*5), 1)
-	f.add(efLen, bucketOf(len(msgs)/2), 1)
-	if lastCust >= 0 {
-		f.add(efNegLast, uint32(in.Emotion[lastCust].Neg*5), 1)
-		if in.Has(lastCust, d.thanks) {
-			f.add(efThanked, 0, 1)
-		}
-		if d.asksLast(in, lastCust) {
-			f.add(efLastAsks, uint32(b2u(lastAgent > lastCust)), 1)
-		}
-		endGrams(&f, in.Norm[lastCust], efCustUni, efCustBi)
-	}
-	if lastAgent >= 0 {
-		if in.Has(lastAgent, d.closing) {
-			f.add(efAgentClosing, 0, 1)
-		}
-		if in.Has(lastAgent, d.generic) {
-			f.add(efAgentGeneric, 0, 1)
-		}
-		endGrams(&f, in.Norm[lastAgent], 0, efAgentBi)
-	}
-	fn(f.idx[:f.n], f.val[:f.n])
+// EndingClasses are the ending labels in the classifier's class order;
+// the trainer (internal/eval) numbers its labels the same way.
+var EndingClasses = [...]string{EndingResolved, EndingPending, EndingUnresolved}
+
+// EndingBits is the log2 of the size of one class's hashed feature table
+// of the learned ending classifier. The trainer and the model file use the
+// same size.
+const EndingBits = 15
+
+// Ending is the learned classifier's reading of how a conversation ended:
+// one of the Ending labels and its probability. The zero value means no
+// reading (no emotion model, or no ending model in the binary).
+type Ending struct {
+	Label string
+	P     float32
 }
 
-// endGrams adds the character unigrams (when uni is not 0) and bigrams of
-// the first maxNegRunes runes of s, sharing the value 1/√count.
-func endGrams(f *negFeats, s string, uni, bi uint32) {
-	first := f.n
-	var r0 rune = -1
-	k := 0
-	for _, r := range s {
-		if k == maxNegRunes {
+// endingWeights is implemented by emotion models that also carry the
+// learned conversation-ending classifier (internal/classify's does). The
+// engine looks for it once, at start-up.
+type endingWeights interface {
+	EndingWeights() (w, bias []float32, bits, unresolved int, threshold float32, orRules uint32)
+}
+
+// learnedEnding is the ending classifier as the resolution detector uses
+// it: a softmax over the features endFeatures hashes, and the one
+// decision it ships with (the unresolved probability from which a chat is
+// unresolved, and which of the rules' reasons are OR-ed in).
+type learnedEnding struct {
+	// w holds the weights of bucket b for the classes at w[b*3:b*3+3]:
+	// one cache line a feature instead of one a class.
+	w         []float32
+	bias      [len(EndingClasses)]float32
+	threshold float32
+	orRules   uint32 // bit why set: the rules' verdict for that reason is OR-ed in
+}
+
+// newLearnedEnding returns the ending classifier emo carries, or nil.
+func newLearnedEnding(emo EmotionModel) *learnedEnding {
+	ew, ok := emo.(endingWeights)
+	if !ok {
+		return nil
+	}
+	w, b, bits, unres, t, or := ew.EndingWeights()
+	if bits != EndingBits || len(b) != len(EndingClasses) || len(w) != len(b)<<bits || unres != 2 {
+		return nil
+	}
+	const n, k = 1 << EndingBits, len(EndingClasses)
+	l := &learnedEnding{w: make([]float32, k*n), threshold: t, orRules: or}
+	for c := range k {
+		for j, v := range w[c*n : (c+1)*n] {
+			l.w[j*k+c] = v
+		}
+	}
+	copy(l.bias[:], b)
+	return l
+}
+
+// probs returns the class probabilities of f.
+func (m *learnedEnding) probs(f *endFeats) (p [len(EndingClasses)]float32) {
+	p = m.bias
+	for k := range f.n {
+		w, v := m.w[3*f.idx[k]:3*f.idx[k]+3], f.val[k]
+		p[0] += w[0] * v
+		p[1] += w[1] * v
+		p[2] += w[2] * v
+	}
+	mx := max(p[0], p[1], p[2])
+	var sum float32
+	for c := range p {
+		p[c] = float32(math.Exp(float64(p[c] - mx)))
+		sum += p[c]
+	}
+	for c := range p {
+		p[c] /= sum
+	}
+	return p
+}
+
+// decide turns the class probabilities and the rules' verdict (why) into
+// the ending and whether the chat is unresolved: unresolved when its
+// probability reaches the threshold (or the rules say so for a reason
+// OR-ed in); otherwise the likelier of resolved and pending.
+func (m *learnedEnding) decide(p [len(EndingClasses)]float32, why int) (Ending, bool) {
+	if p[2] >= m.threshold || m.orRules&(1<<why) != 0 && why != whyNone {
+		return Ending{Label: EndingUnresolved, P: p[2]}, true
+	}
+	if p[1] > p[0] {
+		return Ending{Label: EndingPending, P: p[1]}, false
+	}
+	return Ending{Label: EndingResolved, P: p[0]}, false
+}
+
+// Feature groups of the conversation-ending features. Each feature is a
+// (group, value) pair hashed into the table; the numbers are part of the
+// trained weights, so they never change meaning (add new ones at the end).
+const (
+	efRule         = iota + 1 // the rules' verdict: 0 none, else its reason
+	efLastRole                // who spoke last, and whether the customer spoke after the agent
+	efTail                    // customer messages after the agent's last one
+	efNegLast                 // the emotion model's negative probability, last two customer messages
+	efSat                     // the satisfaction estimate of the last two customer messages
+	efNegMax3                 // the highest negative probability of the last three
+	efThanks                  // thanks in one of the last two customer messages
+	efClosing                 // a customer message of closing words only ("好的", "没有了")
+	efGiveup                  // a give-up word, not negated, in one of the last three
+	efQuestion                // a question word in one of the last two customer messages
+	efLastAsks                // the last customer message ends asking, answered or not
+	efAgent                   // the kind of the agent's last two replies
+	efPromise                 // a promise.made in the agent's last three messages, by kind
+	efFinding                 // a finding of an earlier detector, near the end or anywhere
+	efTag                     // a scene tag
+	efLen                     // messages
+	efCustomers               // customer messages
+	efC0Uni                   // character unigrams of the last customer message
+	efC0Bi                    // its bigrams
+	efC1Bi                    // bigrams of the customer message before it
+	efSubst                   // the kinds of the agent's last substantive reply (not only canned words)
+	efCombo                   // those kinds together, as one value
+	efAfterRefusal            // what the customer said last, after a refusal or not
+	efResent                  // grudging or resentful words in one of the last two customer messages
+	efAgentAsks               // the agent's last substantive reply asks something, the customer silent since
+)
+
+// Reasons of the rules' verdict (efRule), resolutionDetector.verdict.
+const (
+	whyNone = iota
+	whyGiveup
+	whyUnanswered
+	whyNegative
+)
+
+// EndingRuleReasons name the rules' reasons (EndingFeatures' why) for the
+// trainer, which chooses which of them to OR into the decision.
+var EndingRuleReasons = [...]string{whyNone: "", whyGiveup: "give-up", whyUnanswered: "unanswered", whyNegative: "negative"}
+
+// Agent reply kinds (efAgent).
+const (
+	akGeneric  = iota + 1 // canned reply, apology or request to wait
+	akHold                // checking, will check
+	akRefusal             // turns something down
+	akNextStep            // names a next step (申请, 提交, 专员, 工作日 …)
+	akAppease             // apology or soothing
+	akClosing             // closing words
+	akRefusal2            // cannot, not found, not known (resolution_refusal)
+	akDeflect             // sends the customer elsewhere (resolution_deflect)
+	akPromise             // a promise.made
+	akAsks                // a question word
+)
+
+// maxEndRunes is how much of the customer's last two messages the n-grams
+// read: their last maxEndRunes characters, where a chat's ending shows.
+// (The agent's replies are read by their kind, not their n-grams: canned
+// agent text made the cross-validation worse.) With the signals it bounds
+// the features of one conversation, so they fit a buffer on the stack.
+const (
+	maxEndRunes = 48
+	maxEndFeats = 3*maxEndRunes + 160
+)
+
+// endFeats is the feature buffer of one conversation's ending.
+type endFeats struct {
+	idx [maxEndFeats]uint32
+	val [maxEndFeats]float32
+	n   int
+}
+
+// add appends feature (group, value) with weight v; past the buffer's end
+// features are dropped.
+func (f *endFeats) add(group, value uint32, v float32) {
+	if f.n == maxEndFeats {
+		return
+	}
+	f.idx[f.n] = uint32(nfMix(uint64(group)<<32|uint64(value)) >> (64 - EndingBits))
+	f.val[f.n] = v
+	f.n++
+}
+
+// endingCodes are the finding codes the ending features read: those of
+// detectors that run before the resolution detector, so training (which
+// sees every finding) and scanning (which sees those before) agree.
+var endingCodes = [...]string{
+	"emotion.negative", "emotion.escalating", "emotion.unaddressed", "threat.escalation",
+	"loop.repeat", "loop.agent_template", "loop.misunderstanding", "response.missed",
+	"response.slow", "attitude.rude", "promise.conflict", "sensitive.mishandled",
+}
+
+// endFeatures fills f with the features of how in ended: the rules'
+// verdict (why), who spoke last, the emotion and satisfaction estimates of
+// the customer's last messages, thanks, closing and give-up words, what
+// the agent's last replies were (canned, holding, refusal, next step,
+// promise by kind), whether the last request was answered, the earlier
+// detectors' findings and tags, the chat's length, and the character
+// n-grams of the end of the customer's last two messages. It allocates
+// nothing.
+func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *endFeats) {
+	f.n = 0
+	msgs := in.Conv.Messages
+	f.add(efRule, uint32(why), 1)
+	var cust, agent [3]int // the last three of each side, newest first; -1 when fewer
+	nc, na := 0, 0
+	customers, tail := 0, 0
+	for i := len(msgs) - 1; i >= 0; i-- {
+		switch {
+		case msgs[i].Role == conversation.RoleCustomer:
+			if isFillerOnly(in.Norm[i]) {
+				continue
+			}
+			customers++
+			if na == 0 {
+				tail++
+			}
+			if nc < len(cust) {
+				cust[nc] = i
+				nc++
+			}
+		case agentSide(msgs[i].Role) && na < len(agent):
+			agent[na] = i
+			na++
+		}
+	}
+	for k := nc; k < len(cust); k++ {
+		cust[k] = -1
+	}
+	for k := na; k < len(agent); k++ {
+		agent[k] = -1
+	}
+	if len(msgs) > 0 {
+		last := msgs[len(msgs)-1].Role
+		f.add(efLastRole, uint32(last)<<1|b2u(nc > 0 && (na == 0 || cust[0] > agent[0])), 1)
+	}
+	f.add(efTail, bucketOf(tail), 1)
+	f.add(efLen, bucketOf(len(msgs)/2), 1)
+	f.add(efCustomers, bucketOf(customers), 1)
+
+	var negMax float32
+	for k, i := range cust {
+		if i < 0 {
 			break
 		}
-		k++
+		e := in.Emotion[i]
+		negMax = max(negMax, e.Neg)
+		if k < 2 {
+			f.add(efNegLast, uint32(k)<<8|uint32(e.Neg*10), 1)
+			f.add(efSat, uint32(k)<<8|satIndex(e.Satisfaction)<<4|uint32(e.SatisfactionP*4), 1)
+			if in.Has(i, d.thanks) {
+				f.add(efThanks, uint32(k), 1)
+			}
+			if in.Has(i, d.closing) && residual(in, i, d.closing) < 3 {
+				f.add(efClosing, uint32(k), 1)
+			}
+			if in.Has(i, d.question) {
+				f.add(efQuestion, uint32(k), 1)
+			}
+		}
+		if d.givesUp(in, i) {
+			f.add(efGiveup, uint32(k), 1)
+		}
+	}
+	if nc > 0 {
+		f.add(efNegMax3, uint32(negMax*5), 1)
+		if d.asksLast(in, cust[0]) {
+			f.add(efLastAsks, b2u(na > 0 && agent[0] > cust[0]), 1)
+		}
+	}
+	for k, j := range agent[:2] {
+		if j < 0 {
+			break
+		}
+		for _, c := range [...]struct {
+			kind uint32
+			id   ClassID
+		}{{akGeneric, d.generic}, {akHold, d.hold}, {akRefusal, d.refusal}, {akNextStep, d.nextStep}, {akAppease, d.appease}, {akClosing, d.closing}} {
+			if in.Has(j, c.id) {
+				f.add(efAgent, uint32(k)<<8|c.kind, 1)
+			}
+		}
+	}
+
+	// The agent's last substantive reply: the last one that is more than
+	// canned words, apologies and requests to wait.
+	subst := -1
+	for i := len(msgs) - 1; i >= 0 && i >= len(msgs)-12; i-- {
+		if agentSide(msgs[i].Role) && residual(in, i, d.generic) >= 3 {
+			subst = i
+			break
+		}
+	}
+	var combo uint32
+	if subst >= 0 {
+		for _, c := range [...]struct {
+			kind uint32
+			id   ClassID
+		}{{akRefusal2, d.refuse2}, {akDeflect, d.deflect}, {akNextStep, d.nextStep}, {akHold, d.hold}, {akAsks, d.question}} {
+			if in.Has(subst, c.id) {
+				f.add(efSubst, c.kind, 1)
+				combo |= 1 << c.kind
+			}
+		}
+		for _, fd := range out.Findings {
+			if fd.Code == "promise.made" && len(fd.Messages) > 0 && fd.Messages[0] == subst {
+				f.add(efSubst, akPromise, 1)
+				combo |= 1 << akPromise
+				break
+			}
+		}
+		f.add(efCombo, combo, 1)
+		if nc == 0 || cust[0] < subst {
+			f.add(efAgentAsks, b2u(in.Has(subst, d.question)), 1)
+		}
+	}
+	if nc > 0 {
+		kind := uint32(0)
+		switch {
+		case in.Has(cust[0], d.thanks):
+			kind = 1
+		case in.Has(cust[0], d.closing) && residual(in, cust[0], d.closing) < 3:
+			kind = 2
+		case in.Has(cust[0], d.question):
+			kind = 3
+		}
+		refused := combo&(1<<akRefusal2|1<<akDeflect) != 0 && combo&(1<<akNextStep|1<<akPromise) == 0
+		f.add(efAfterRefusal, b2u(refused)<<2|kind, 1)
+		for k, i := range cust[:2] {
+			if i >= 0 && in.Has(i, d.resent) {
+				f.add(efResent, uint32(k)<<1|b2u(refused), 1)
+			}
+		}
+	}
+
+	// Findings of the earlier detectors: each (code, near the end) once.
+	end := len(msgs) - 4
+	var seen uint64
+	for _, fd := range out.Findings {
+		if len(fd.Messages) == 0 {
+			continue
+		}
+		if fd.Code == "promise.made" {
+			for k, j := range agent {
+				if j >= 0 && fd.Messages[0] == j {
+					kind, _ := fd.Data["kind"].(string)
+					f.add(efPromise, uint32(k)<<4|promiseKindIndex(kind), 1)
+				}
+			}
+			continue
+		}
+		for c, code := range endingCodes {
+			if fd.Code != code {
+				continue
+			}
+			bit := uint64(1) << (2*c + int(b2u(fd.Messages[0] >= end)))
+			if seen&bit == 0 {
+				seen |= bit
+				f.add(efFinding, uint32(c)<<1|b2u(fd.Messages[0] >= end), 1)
+			}
+		}
+	}
+	for _, t := range out.Tags {
+		f.add(efTag, uint32(nfMix(endHash(t.Name))), 1)
+	}
+
+	if cust[0] >= 0 {
+		tailGrams(f, in.Norm[cust[0]], efC0Uni, efC0Bi)
+	}
+	if cust[1] >= 0 {
+		tailGrams(f, in.Norm[cust[1]], 0, efC1Bi)
+	}
+}
+
+// satIndex numbers the satisfaction labels for the features.
+func satIndex(s string) uint32 {
+	switch s {
+	case SatisfactionDissatisfied:
+		return 1
+	case SatisfactionNeutral:
+		return 2
+	case SatisfactionSatisfied:
+		return 3
+	}
+	return 0
+}
+
+// promiseKindIndex numbers the promise kinds for the features.
+func promiseKindIndex(kind string) uint32 {
+	switch kind {
+	case PromiseTime:
+		return 1
+	case PromiseAmount:
+		return 2
+	case PromiseAction:
+		return 3
+	}
+	return 0
+}
+
+// endHash is FNV-1a of s, without allocating.
+func endHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// tailGrams adds the character unigrams (when uni is not 0) and bigrams of
+// the last maxEndRunes characters of s, sharing the value 1/√count.
+func tailGrams(f *endFeats, s string, uni, bi uint32) {
+	start := len(s)
+	for k := 0; k < maxEndRunes && start > 0; k++ {
+		_, size := utf8.DecodeLastRuneInString(s[:start])
+		start -= size
+	}
+	first := f.n
+	var r0 rune = -1
+	for _, r := range s[start:] {
 		if uni != 0 {
 			f.add(uni, uint32(r), 1)
 		}
@@ -114,4 +446,27 @@ func endGrams(f *negFeats, s string, uni, bi uint32) {
 			f.val[j] = v
 		}
 	}
+}
+
+// EndingFeatures calls fn once with the hashed ending features of
+// conversation in and the rules' verdict on it (0, or the reason, one of
+// EndingRuleReasons), exactly as the resolution
+// detector computes them while scanning: it is how the trainer
+// (internal/eval) sees what the classifier scores. in and out must come
+// from e.Inspect with an emotion model loaded. It does nothing when the
+// engine has no resolution detector or no emotions were scored.
+func (e *Engine) EndingFeatures(in *Input, out *Output, fn func(why int, idx []uint32, val []float32)) {
+	var d *resolutionDetector
+	for _, det := range e.detectors {
+		if rd, ok := det.(*resolutionDetector); ok {
+			d = rd
+		}
+	}
+	if d == nil || in.Emotion == nil {
+		return
+	}
+	_, why, _ := d.verdict(in)
+	var f endFeats
+	d.endFeatures(in, out, why, &f)
+	fn(why, f.idx[:f.n], f.val[:f.n])
 }

@@ -43,6 +43,7 @@ type Engine struct {
 	emotion   EmotionModel  // nil when emotion is off
 	noAnswer  noAnswerJudge // the response detector, when it runs
 	neg       *learnedNegative
+	end       *learnedEnding
 }
 
 // maxAgentContext bounds the agent text passed to the emotion model as
@@ -77,6 +78,7 @@ func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
 			e.neg = &learnedNegative{w: w, bias: b, threshold: t}
 		}
 	}
+	e.end = newLearnedEnding(emo)
 	for _, d := range dets {
 		e.names[d.Name()] = true
 		if j, ok := d.(noAnswerJudge); ok && e.noAnswer == nil {
@@ -298,7 +300,7 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 			score = s.emo
 		}
 		in.Emotion = make([]MessageEmotion, n)
-		in.neg = e.neg
+		in.neg, in.end = e.neg, e.end
 		prevAgent, prevCustomer := "", ""
 		afterCustomer := true
 		for i := range c.Messages {

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"unicode/utf8"
 
 	"fullqa/internal/conversation"
@@ -15,6 +16,7 @@ type resolutionDetector struct {
 	lex lexicon.Lists
 
 	giveup, giveupExcept, thanks, closing, generic, question, hypothetical ClassID
+	hold, refusal, nextStep, appease, refuse2, deflect, resent             ClassID // read by the ending features only
 	negate                                                                 termSet
 }
 
@@ -50,10 +52,74 @@ func (d *resolutionDetector) RegisterKeywords(k *Keywords) error {
 	// A give-up word in a supposed clause ("要是等半个月的话我就将就着用")
 	// is a plan, not giving up: the cues of the scene detector's list.
 	d.hypothetical = k.Add("resolution.hypothetical", d.lex.Words("scene_hypothetical")...)
+	// The kinds of the agent's last replies the ending classifier reads:
+	// the lists the emotion and scene detectors already register (the
+	// same list is one class, matched once).
+	d.hold = k.Add("resolution.hold", d.lex.Words("emotion_hold")...)
+	d.refusal = k.Add("resolution.refusal", d.lex.Words("sensitive_refusal")...)
+	d.nextStep = k.Add("resolution.next_step", d.lex.Words("sensitive_next_step")...)
+	d.appease = k.Add("resolution.appease", d.lex.Words("emotion_appease")...)
+	d.refuse2 = k.Add("resolution.refusal2", d.lex.Words("resolution_refusal")...)
+	d.deflect = k.Add("resolution.deflect", d.lex.Words("resolution_deflect")...)
+	d.resent = k.Add("resolution.resent", d.lex.Words("resolution_resent")...)
 	return nil
 }
 
+// Inspect decides resolution.unresolved. With the learned ending
+// classifier (in.end) it reads how the chat ended — resolved, pending or
+// unresolved, written to out.Ending — and the chat is unresolved when the
+// classifier's unresolved probability reaches its one threshold (the rules'
+// verdict below being one of its features, and the reasons the trainer
+// chose OR-ed in). Without it (no emotion model, or none in the binary) the
+// rules alone decide.
 func (d *resolutionDetector) Inspect(in *Input, out *Output) {
+	msg, why, ruleDetail := d.verdict(in)
+	if in.end == nil || in.Emotion == nil {
+		if why != whyNone {
+			d.add(in, msg, ruleDetail, out)
+		}
+		return
+	}
+	var f endFeats
+	d.endFeatures(in, out, why, &f)
+	end, unresolved := in.end.decide(in.end.probs(&f), why)
+	out.Ending = end
+	if !unresolved {
+		return
+	}
+	if why == whyNone {
+		msg = d.lastCustomer(in)
+		if msg < 0 {
+			msg = len(in.Conv.Messages) - 1
+		}
+	}
+	if msg < 0 {
+		return // an empty conversation
+	}
+	detail := fmt.Sprintf("the chat ends unresolved (ending classifier, p=%.2f)", end.P)
+	if why != whyNone {
+		detail += "; " + ruleDetail
+	}
+	d.add(in, msg, detail, out)
+}
+
+// lastCustomer returns the customer's last message with content, or -1.
+func (d *resolutionDetector) lastCustomer(in *Input) int {
+	msgs := in.Conv.Messages
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].Role == conversation.RoleCustomer && !isFillerOnly(in.Norm[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// verdict is the rules' reading of the chat's end: the message a finding
+// points at and why the chat is unresolved (whyNone when the rules see no
+// problem), worded for a finding's detail. The customer gives up or leaves angry near the end, or the
+// last customer question gets no real answer; endings with thanks or an
+// acknowledgement ("好的") are resolved.
+func (d *resolutionDetector) verdict(in *Input) (int, int, string) {
 	msgs := in.Conv.Messages
 	// The last three customer messages with content, newest first.
 	var last [3]int
@@ -65,22 +131,16 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 		}
 	}
 	if n == 0 {
-		return
+		return -1, whyNone, ""
 	}
 	end := last[0]
 	thanked := in.Has(end, d.thanks)
 	// Giving up ("那算了吧") counts even when a polite "谢谢" follows: the
 	// customer leaves without a solution (LABELLING.md: 算了 is unresolved).
 	for k := 0; k < n; k++ {
-		i := last[k]
-		for _, h := range in.allHits(i) {
-			if h.Class != d.giveup || in.precededBy(i, d.negate, h, threatNegationWindow) ||
-				in.may(i, d.giveupExcept) && in.overlapsClass(i, d.giveupExcept, h) ||
-				in.may(i, d.hypothetical) && in.clauseHasClass(i, d.hypothetical, h, true) {
-				continue
-			}
-			d.add(in, i, "the customer gives up or leaves dissatisfied: "+quote(in.Matched(i, h)), out)
-			return
+		if i := last[k]; d.givesUp(in, i) {
+			h, _ := d.giveupHit(in, i)
+			return i, whyGiveup, "the customer gives up or leaves dissatisfied: " + quote(in.Matched(i, h))
 		}
 	}
 	if !thanked && d.asksLast(in, end) && residual(in, end, d.closing) >= 9 {
@@ -92,13 +152,38 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 			}
 		}
 		if !answered {
-			d.add(in, end, "the customer's last question gets no answer", out)
-			return
+			return end, whyUnanswered, "the customer's last question gets no answer"
 		}
 	}
 	if in.ClearlyNegative(end) && !in.Has(end, d.closing) {
-		d.add(in, end, "the customer leaves with negative emotion", out)
+		return end, whyNegative, "the customer leaves with negative emotion"
 	}
+	return end, whyNone, ""
+}
+
+// givesUp reports whether customer message i holds a give-up word that is
+// not negated, not in a phrase naming something else, and not in a
+// supposed clause.
+func (d *resolutionDetector) givesUp(in *Input, i int) bool {
+	_, ok := d.giveupHit(in, i)
+	return ok
+}
+
+// giveupHit returns the first give-up word of message i that givesUp
+// counts.
+func (d *resolutionDetector) giveupHit(in *Input, i int) (KeywordHit, bool) {
+	if !in.may(i, d.giveup) {
+		return KeywordHit{}, false
+	}
+	for _, h := range in.allHits(i) {
+		if h.Class != d.giveup || in.precededBy(i, d.negate, h, threatNegationWindow) ||
+			in.may(i, d.giveupExcept) && in.overlapsClass(i, d.giveupExcept, h) ||
+			in.may(i, d.hypothetical) && in.clauseHasClass(i, d.hypothetical, h, true) {
+			continue
+		}
+		return h, true
+	}
+	return KeywordHit{}, false
 }
 
 func (d *resolutionDetector) add(in *Input, i int, why string, out *Output) {

@@ -70,8 +70,10 @@ func TestTrainNegativeMini(t *testing.T) {
 	}
 }
 
-// TestEndingMini runs the ending measurement on the mini sets: one row of
-// counts per decision and source, each over that source's two sessions.
+// TestEndingMini runs the ending classifier's cross-validation and
+// training on the mini sets: every labelled conversation is counted once
+// in each three-way row, none is unresolved, and two runs write the same
+// weights, which decode.
 func TestEndingMini(t *testing.T) {
 	lex, err := lexicon.Default()
 	if err != nil {
@@ -85,31 +87,47 @@ func TestEndingMini(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jl, err := LoadLabels(filepath.Join("testdata", "mini_labels.jsonl"))
+	endings, err := LoadEndings(filepath.Join("testdata", "mini_ending_labels.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ul, err := LoadLabels(filepath.Join("testdata", "mini_uss_labels.jsonl"))
-	if err != nil {
-		t.Fatal(err)
+	sets := []EndingSet{
+		{Name: "jddc", Src: JDDC(filepath.Join("testdata", "mini.tsv")), Endings: endings},
+		{Name: "uss", Src: USS(filepath.Join("testdata", "mini_uss.jsonl")), Endings: endings},
 	}
-	sets := []NegativeSet{
-		{Name: "jddc", Src: JDDC(filepath.Join("testdata", "mini.tsv")), Labels: jl},
-		{Name: "uss", Src: USS(filepath.Join("testdata", "mini_uss.jsonl")), Labels: ul},
-	}
-	rep, err := Ending(context.Background(), sets, func(string) *detect.Engine { return eng })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Rows) != 6 {
-		t.Fatalf("%d rows:\n%s", len(rep.Rows), rep)
-	}
-	for _, row := range rep.Rows {
-		if n := row.TP + row.FN; n != 0 {
-			t.Errorf("%s on %s: %d unresolved, the mini labels have none", row.Method, row.Set, n)
+	var out [2]bytes.Buffer
+	for run := range out {
+		rep, err := TrainEnding(context.Background(), sets, func(string) *detect.Engine { return eng }, &out[run])
+		if err != nil {
+			t.Fatal(err)
 		}
-		if row.FP > 2 {
-			t.Errorf("%s on %s: %d false alarms in 2 sessions", row.Method, row.Set, row.FP)
+		for _, row := range rep.Classes {
+			n := 0
+			for _, c := range row.Counts {
+				n += c.TP + c.FN
+			}
+			want := 2
+			if row.Set == "all" {
+				want = 4
+			}
+			if n != want {
+				t.Errorf("%s on %s: %d conversations, want %d\n%s", row.Method, row.Set, n, want, rep)
+			}
 		}
+		for _, row := range rep.Unresolved {
+			if row.TP+row.FN != 0 {
+				t.Errorf("%s on %s: %d unresolved, the mini labels have none", row.Method, row.Set, row.TP+row.FN)
+			}
+		}
+	}
+	if out[0].Len() == 0 || !bytes.Equal(out[0].Bytes(), out[1].Bytes()) {
+		t.Fatal("weights empty or different between two runs")
+	}
+	m, err := classify.DecodeSoftmax(out[0].Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.K != len(detect.EndingClasses) || m.Bits != detect.EndingBits {
+		t.Fatalf("decoded %d classes of %d bits", m.K, m.Bits)
 	}
 }

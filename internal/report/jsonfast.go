@@ -35,6 +35,13 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 		b = append(b, `,"deductions":`...)
 		b = appendList(b, r.Deductions, appendDeduction)
 	}
+	if r.Ending.Label != "" {
+		b = append(b, `,"ending":{"label":`...)
+		b = appendString(b, r.Ending.Label)
+		b = append(b, `,"p":`...)
+		b = appendFloat(b, roundScore(r.Ending.P))
+		b = append(b, '}')
+	}
 	b = append(b, `,"messages":[`...)
 	for i := range c.Messages {
 		if i > 0 {

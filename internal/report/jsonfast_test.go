@@ -36,6 +36,7 @@ func TestAppendJSONResultMatchesEncodingJSON(t *testing.T) {
 			Deductions: []score.Deduction{{Finding: 1, Code: "response.missed", Category: "响应", Item: "漏回复", Points: -10, Fatal: true}},
 			Emotion: []detect.MessageEmotion{{Label: "negative", Score: 0.8123, Satisfaction: "dissatisfied", SatisfactionP: 0.61},
 				{}, {Label: "neutral", Score: 0.5, Satisfaction: "dissatisfied", SatisfactionP: 0.4444}},
+			Ending: detect.Ending{Label: detect.EndingPending, P: 0.6187},
 			KPI: score.KPI{Day: "2026-11-01", FirstResponseS: &fr, DurationS: &dur, Rounds: 2, Unanswered: 1,
 				ReplyOK: true, CustomerMsgs: 2, AgentMsgs: 1, Long: true},
 		},

@@ -29,6 +29,13 @@ type jsonMessage struct {
 	Satisfaction *jsonSatisfaction `json:"satisfaction,omitempty"`
 }
 
+// jsonEnding is the learned classifier's reading of how the conversation
+// ended (DESIGN.md: ending).
+type jsonEnding struct {
+	Label string  `json:"label"`
+	P     float64 `json:"p"`
+}
+
 // jsonSatisfaction is the model's own per-turn satisfaction estimate.
 type jsonSatisfaction struct {
 	Label string  `json:"label"`
@@ -49,6 +56,7 @@ type JSONResult struct {
 	TagEvidence []jsonTag         `json:"tag_evidence,omitempty"`
 	Findings    []jsonFinding     `json:"findings"`
 	Deductions  []score.Deduction `json:"deductions,omitempty"`
+	Ending      *jsonEnding       `json:"ending,omitempty"`
 	Messages    []jsonMessage     `json:"messages"`
 	KPI         score.KPI         `json:"kpi"`
 }
@@ -57,6 +65,9 @@ type JSONResult struct {
 func NewJSONResult(r *scan.Result) JSONResult {
 	out := JSONResult{ID: r.Conv.ID, Score: r.Score, Tags: []string{}, Findings: []jsonFinding{},
 		Deductions: r.Deductions, KPI: r.KPI, Messages: make([]jsonMessage, len(r.Conv.Messages))}
+	if r.Ending.Label != "" {
+		out.Ending = &jsonEnding{Label: r.Ending.Label, P: roundScore(r.Ending.P)}
+	}
 	for _, t := range r.Tags {
 		out.Tags = append(out.Tags, t.Name)
 		out.TagEvidence = append(out.TagEvidence, jsonTag{Name: t.Name, Messages: t.Messages})

@@ -23,11 +23,14 @@ import (
 // Result is everything the scan knows about one conversation, or a bad
 // record (Err set, Conv nil) passed through in input order.
 type Result struct {
-	Conv       *conversation.Conversation
-	Err        error
-	Findings   []conversation.Finding
-	Tags       []conversation.Tag
-	Emotion    []detect.MessageEmotion
+	Conv     *conversation.Conversation
+	Err      error
+	Findings []conversation.Finding
+	Tags     []conversation.Tag
+	Emotion  []detect.MessageEmotion
+	// Ending is how the conversation ended by the learned ending
+	// classifier; zero when it did not run.
+	Ending     detect.Ending
 	Score      int
 	Fatal      bool
 	Deductions []score.Deduction
@@ -350,7 +353,7 @@ func InspectContext(ctx context.Context, eng *detect.Engine, r *Result, scratch 
 		}
 		return err
 	}
-	r.Findings, r.Tags, r.Emotion = out.Findings, out.Tags, in.Emotion
+	r.Findings, r.Tags, r.Emotion, r.Ending = out.Findings, out.Tags, in.Emotion, out.Ending
 	if r.Emotion != nil && eng.Has("emotion") {
 		agreeEmotion(r)
 	}

@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"fullqa/internal/classify"
+	"fullqa/internal/config"
+	"fullqa/internal/eval"
+)
+
+// trainEnding cross-validates the conversation-ending classifier on the
+// labelled JDDC and uss chats (their ending labels; and the fresh
+// JDDC-2019 chats when the data folder holds them) and, with w set,
+// writes the final weights with the decision chosen by the
+// cross-validation. As for the negative-emotion scorer, a chat's emotion
+// scores come from the emotion model retrained without its fold.
+func trainEnding(ctx context.Context, cfg config.Config, data string, w io.Writer, env Env) (*eval.EndingReport, error) {
+	var sets []eval.EndingSet
+	// The resolution rules were written and tuned on the JDDC sample.
+	for _, s := range []struct {
+		name, labels string
+		tuned        bool
+	}{{"jddc", "jddc_ending_labels.jsonl", true}, {"uss", "uss_ending_labels.jsonl", false}, {"jd2", "jd2_labels.jsonl", false}} {
+		if s.name == "jd2" { // only when the data folder holds its chats (see labelledSets)
+			if _, err := os.Stat(filepath.Join(data, "jddc2019", "chat_0.1per.txt")); err != nil {
+				continue
+			}
+		}
+		l, err := eval.LoadEndings(filepath.Join(evalTestdata, s.labels))
+		if err != nil {
+			return nil, err
+		}
+		src, _ := chatSource(data, s.name)
+		sets = append(sets, eval.EndingSet{Name: s.name, Src: src, Endings: l, RulesTuned: s.tuned})
+	}
+	shipped, err := classify.LoadEmotion()
+	if err != nil {
+		return nil, err
+	}
+	base, err := engineWith(cfg, shipped)
+	if err != nil {
+		return nil, err
+	}
+	engineFor, err := crossFitEngines(ctx, cfg, data, base, env)
+	if err != nil {
+		return nil, err
+	}
+	return eval.TrainEnding(ctx, sets, engineFor, w)
+}
+
+// runTrainEnding cross-validates the conversation-ending classifier and
+// writes its weights, with the decision the cross-validation chose, to
+// the file embedded at the next build.
+func runTrainEnding(ctx context.Context, args []string, env Env) int {
+	fs := flag.NewFlagSet("train ending", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
+	out := fs.String("out", filepath.Join("internal", "classify", "ending.weights"), "weights file to write (embedded at the next build)")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return ExitUsage
+	}
+	var buf bytes.Buffer
+	rep, err := trainEnding(ctx, config.Default(), *data, &buf, env)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: train ending: %v\n", err)
+		return ExitError
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitError
+	}
+	fmt.Fprintf(env.Stdout, "%s\nwrote %s (%d bytes); rebuild to embed it\n", rep, *out, buf.Len())
+	return ExitOK
+}

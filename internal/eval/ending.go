@@ -105,16 +105,9 @@ type EndingRow struct {
 func (r EndingRow) MacroF1() float64 {
 	var s float64
 	for _, c := range r.Counts {
-		s += endF1(c)
+		s += f1(c)
 	}
 	return s / float64(len(r.Counts))
-}
-
-func endF1(c Count) float64 {
-	if c.TP == 0 {
-		return 0
-	}
-	return 2 * float64(c.TP) / float64(2*c.TP+c.FP+c.FN)
 }
 
 // String renders the report.
@@ -333,7 +326,7 @@ func endingCV(ctx context.Context, cfg classify.SoftmaxConfig, data *classify.Mu
 				pooled.tally(pred[i], e.gold)
 			}
 		}
-		if f, fa := endF1(pooled), endF1(every); f > bestF || f == bestF && fa > bestAll {
+		if f, fa := f1(pooled), f1(every); f > bestF || f == bestF && fa > bestAll {
 			bestF, bestAll, best = f, fa, vi
 		}
 	}

@@ -18,6 +18,7 @@ import (
 // counts, the riskiest conversations, KPI groups and, when asked (xlsx),
 // one row per conversation with findings.
 type Builder struct {
+	rec      score.Record // recordOf's, reused: the aggregator keeps none of it
 	sum      *Summary
 	agg      *score.Aggregator
 	cfg      score.Config
@@ -51,12 +52,11 @@ func NewBuilder(cfg score.Config, riskiest int, keepRows bool) *Builder {
 // words); the scan output's labels agree with it when the emotion detector
 // ran, and without it no message is counted negative. The share is over
 // the customer messages scored.
-func recordOf(r *scan.Result) *score.Record {
-	rec := &score.Record{Conv: r.Conv, KPI: r.KPI, Score: r.Score, Fatal: r.Fatal}
+func recordOf(r *scan.Result, rec *score.Record) *score.Record {
+	*rec = score.Record{Conv: r.Conv, KPI: r.KPI, Score: r.Score, Fatal: r.Fatal, Codes: rec.Codes[:0]}
 	if len(r.Findings) > 0 {
 		// A conversation has a few distinct codes (there are only some
 		// dozens): a look through those found is cheaper than a map.
-		rec.Codes = make([]string, 0, min(len(r.Findings), 8))
 		for _, f := range r.Findings {
 			if !slices.Contains(rec.Codes, f.Code) {
 				rec.Codes = append(rec.Codes, f.Code)
@@ -84,7 +84,7 @@ func (b *Builder) Add(r *scan.Result) {
 	if r.Err != nil {
 		return
 	}
-	rec := recordOf(r)
+	rec := recordOf(r, &b.rec)
 	b.agg.Add(rec)
 	if d := r.KPI.Day; d != "" {
 		if b.from == "" || d < b.from {
@@ -99,7 +99,7 @@ func (b *Builder) Add(r *scan.Result) {
 		for _, f := range r.Findings {
 			ev = append(ev, f.Code+" "+joinInts(f.Messages)+": "+f.Evidence)
 		}
-		agents, _ := score.Agents(r.Conv)
+		agents, _ := r.KPI.AgentsOf(r.Conv)
 		al := make([]string, len(agents))
 		for i, a := range agents {
 			al[i] = a.Agent

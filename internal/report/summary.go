@@ -6,7 +6,6 @@ import (
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/scan"
-	"fullqa/internal/score"
 )
 
 // Summary aggregates a scan as it streams by, keeping only counts and the
@@ -94,7 +93,7 @@ func (s *Summary) Add(r *scan.Result) {
 	// Agents: each agent who wrote in the conversation; a finding counts for
 	// the agent of the first agent message among its evidence, else for the
 	// conversation's main agent.
-	counts, main := score.Agents(c) // the same agents and main agent as the KPIs
+	counts, main := r.KPI.AgentsOf(c) // the same agents and main agent as the KPIs
 	for _, ac := range counts {
 		st := s.Agents[ac.Agent]
 		if st == nil {

@@ -37,7 +37,7 @@ func TestTWCSKPIInvariants(t *testing.T) {
 	var firstSum float64
 	firstN, noHuman, custMsgs, agentMsgs := 0, 0, 0, 0
 	for _, r := range res {
-		agg.Add(recordOf(r))
+		agg.Add(recordOf(r, new(score.Record)))
 		c := r.Conv
 		fc := -1
 		replied := false

@@ -277,6 +277,7 @@ type Aggregator struct {
 	team  map[string]string
 	Total *Group
 	dims  map[string]map[string]*Group
+	key   []byte // builds the vendor_day key, which becomes a string only for a new group
 }
 
 // Dimensions lists the groupings of the KPI report. "vendor_day" keys are
@@ -327,12 +328,17 @@ func (a *Aggregator) Add(r *Record) {
 	a.group("day", day).add(r, whole)
 	if c.Vendor != "" {
 		a.group("vendor", c.Vendor).add(r, whole)
-		a.group("vendor_day", c.Vendor+" "+day).add(r, whole)
+		a.key = append(append(append(a.key[:0], c.Vendor...), ' '), day...)
+		g := a.dims["vendor_day"][string(a.key)] // no string made for the look-up
+		if g == nil {
+			g = a.group("vendor_day", string(a.key))
+		}
+		g.add(r, whole)
 	}
 	if c.Shop != "" {
 		a.group("shop", c.Shop).add(r, whole)
 	}
-	agents, main := Agents(c)
+	agents, main := r.KPI.AgentsOf(c)
 	teams := map[string]bool{}
 	for _, ac := range agents {
 		ag := ac.Agent

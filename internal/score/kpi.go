@@ -31,6 +31,22 @@ type KPI struct {
 	start  time.Time
 	slow   time.Duration
 	within time.Duration
+	// agents and mainAgent are Agents of the conversation, found with
+	// the rest on the scan's worker so that the serial aggregation does
+	// not list them (twice: the summary and the KPI groups); haveAgents
+	// says they were.
+	agents     []AgentCount
+	mainAgent  string
+	haveAgents bool
+}
+
+// AgentsOf is Agents(c) for the conversation k was computed from: the
+// list found with the KPIs when there is one, else Agents(c).
+func (k *KPI) AgentsOf(c *conversation.Conversation) ([]AgentCount, string) {
+	if k.haveAgents {
+		return k.agents, k.mainAgent
+	}
+	return Agents(c)
 }
 
 type roundKPI struct {
@@ -134,6 +150,8 @@ func ConversationKPIOf(c *conversation.Conversation, rounds []detect.Round, cfg 
 		}
 	}
 	k.Long = k.Long || len(c.Messages) > cfg.LongMessages
+	k.agents, k.mainAgent = Agents(c)
+	k.haveAgents = true
 	return k
 }
 

@@ -12,7 +12,13 @@ import (
 // its bucket: exact when they are equal (timestamps are usually whole
 // seconds), else within a second below ten minutes and 1 % above.
 type waitHist struct {
-	n       int
+	n int
+	// low holds the buckets of waits under histLow seconds (most of
+	// them) in an array, allocated at the first wait: every answered
+	// round adds to two histograms in each of its groups on the one
+	// goroutine that aggregates, and a map costs several times an index.
+	// buckets holds the rest.
+	low     *[histLow]bucket
 	buckets map[int32]bucket
 }
 
@@ -26,14 +32,24 @@ type bucket struct {
 const (
 	histLinear = 600 // seconds counted one bucket each
 	histStep   = 1.01
+	histLow    = 64 // buckets (seconds) kept in the array: 1 KB a histogram
 )
 
 func (h *waitHist) add(sec float64) {
+	h.n++
+	k := bucketOf(sec)
+	if k >= 0 && k < histLow {
+		if h.low == nil {
+			h.low = new([histLow]bucket)
+		}
+		b := &h.low[k]
+		b.n++
+		b.sum += sec
+		return
+	}
 	if h.buckets == nil {
 		h.buckets = map[int32]bucket{}
 	}
-	h.n++
-	k := bucketOf(sec)
 	b := h.buckets[k]
 	b.n++
 	b.sum += sec
@@ -67,6 +83,16 @@ func (h *waitHist) quantile(q float64) *float64 {
 		rank = 1
 	}
 	seen := 0
+	if h.low != nil {
+		for k := range h.low {
+			b := h.low[k]
+			seen += int(b.n)
+			if b.n > 0 && seen >= rank {
+				v := roundTo(b.sum/float64(b.n), 1)
+				return &v
+			}
+		}
+	}
 	for _, k := range keys {
 		b := h.buckets[k]
 		seen += int(b.n)

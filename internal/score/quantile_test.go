@@ -2,6 +2,8 @@ package score
 
 import (
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -35,5 +37,48 @@ func TestWaitHistQuantiles(t *testing.T) {
 	}
 	if n := len(big.buckets); n > 1600 {
 		t.Errorf("%d buckets, want at most 1600", n)
+	}
+}
+
+// TestWaitHistMatchesMap checks the histogram with its array of short
+// waits against the same counting in one map (as it was before the
+// array), on waits on both sides of the array's end and of ten minutes.
+func TestWaitHistMatchesMap(t *testing.T) {
+	ref := func(waits []float64, q float64) float64 {
+		m := map[int32]bucket{}
+		for _, w := range waits {
+			b := m[bucketOf(w)]
+			b.n++
+			b.sum += w
+			m[bucketOf(w)] = b
+		}
+		var keys []int32
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		rank := max(int(math.Ceil(q*float64(len(waits)))), 1)
+		seen := 0
+		for _, k := range keys {
+			if seen += int(m[k].n); seen >= rank {
+				return roundTo(m[k].sum/float64(m[k].n), 1)
+			}
+		}
+		return math.NaN()
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := 0; trial < 200; trial++ {
+		var h waitHist
+		var waits []float64
+		for i := rng.IntN(50) + 1; i > 0; i-- {
+			w := []float64{rng.Float64() * 70, rng.Float64() * 1000, float64(rng.IntN(130)), -1, 63.9, 64}[rng.IntN(6)]
+			h.add(w)
+			waits = append(waits, w)
+		}
+		for _, q := range []float64{0.01, 0.5, 0.9, 1} {
+			if got, want := *h.quantile(q), ref(waits, q); got != want {
+				t.Fatalf("q%v of %v = %v, want %v", q, waits, got, want)
+			}
+		}
 	}
 }

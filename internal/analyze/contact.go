@@ -102,8 +102,11 @@ func Summarize(c *conversation.Conversation, findings []conversation.Finding, ta
 	if ct.FirstMsg < 0 && len(c.Messages) > 0 {
 		ct.FirstMsg, ct.FirstText = 0, clip(c.Messages[0].Text, 60)
 	}
-	for _, t := range tags {
-		ct.Scenes = append(ct.Scenes, t.Name)
+	if len(tags) > 0 {
+		ct.Scenes = make([]string, len(tags)) // one allocation, not append's several
+		for i, t := range tags {
+			ct.Scenes[i] = t.Name
+		}
 	}
 	for _, code := range unresolvedCodes {
 		if f := find(findings, code); f != nil && !ct.Unresolved {

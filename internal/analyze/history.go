@@ -29,6 +29,7 @@ type Memory struct {
 	recs  []memContact
 	keys  []uint32 // orders, SKUs and scenes of every record, back to back
 	proms []memPromise
+	key   []byte // builds a buyer's key, a string only when it is new
 }
 
 type memContact struct {
@@ -69,14 +70,27 @@ func (m *Memory) intern(s string) uint32 {
 	return id
 }
 
-func buyerKey(shop, customer string) string { return shop + "\x00" + customer }
+// buyer returns the interned number of the buyer (shop, customer), and
+// whether it is known; add makes it known. The key is built in m.key and
+// looked up without making a string (most buyers are seen before, and
+// a new string a contact was the largest part of Add's work).
+func (m *Memory) buyer(shop, customer string, add bool) (uint32, bool) {
+	m.key = append(append(append(m.key[:0], shop...), 0), customer...)
+	if id, ok := m.strs[string(m.key)]; ok {
+		return id, true
+	}
+	if !add {
+		return 0, false
+	}
+	return m.intern(string(m.key)), true
+}
 
 // Add records a linked contact (see Contact.Linked); others are ignored.
 func (m *Memory) Add(c *Contact) {
 	if !c.Linked() {
 		return
 	}
-	b := m.intern(buyerKey(c.Shop, c.Customer))
+	b, _ := m.buyer(c.Shop, c.Customer, true)
 	r := memContact{id: c.ID, start: c.Start.UnixNano(), end: c.End.UnixNano(), prev: m.head[b],
 		off: uint32(len(m.keys)), pOff: uint32(len(m.proms)), endingMsg: int32(c.EndingMsg),
 		notKept: int32(c.NotKeptMsg), unresolved: c.Unresolved}
@@ -102,7 +116,7 @@ func (m *Memory) Add(c *Contact) {
 
 // Earlier implements History.
 func (m *Memory) Earlier(_ context.Context, shop, customer string, from, before time.Time, limit int) ([]Contact, error) {
-	b, ok := m.strs[buyerKey(shop, customer)]
+	b, ok := m.buyer(shop, customer, false)
 	if !ok {
 		return nil, nil
 	}

@@ -38,6 +38,9 @@ func ParseTime(s, layout string, loc *time.Location) (time.Time, error) {
 		}
 		return time.Unix(n, 0).In(loc), nil
 	case "":
+		if t, ok := parseDateTime(s, loc); ok {
+			return t, nil
+		}
 		for _, l := range timeLayouts {
 			if t, err := time.ParseInLocation(l, s, loc); err == nil {
 				return t, nil
@@ -50,4 +53,38 @@ func ParseTime(s, layout string, loc *time.Location) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("bad time %q (want layout %s)", s, layout)
 	}
 	return t, nil
+}
+
+// parseDateTime reads s when it is exactly "2006-01-02 15:04:05", the
+// layout most CSV exports use, as time.ParseInLocation would, without
+// trying the layouts before it in timeLayouts first: each failed try
+// allocates an error, and a table has a time on every row. It reports
+// false for anything else (other layouts, values out of range), which
+// the layouts then decide, so results and errors stay the same
+// (FuzzParseTime).
+func parseDateTime(s string, loc *time.Location) (time.Time, bool) {
+	if len(s) != 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	ok := true
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				ok = false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d := num(0, 4), num(5, 2), num(8, 2)
+	h, mi, sec := num(11, 2), num(14, 2), num(17, 2)
+	if !ok || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	// The month's last day: the day before the first of the next.
+	if last := time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day(); d > last {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, sec, 0, loc), true
 }

@@ -7,8 +7,10 @@
 # examples/chats.jsonl (JSON Lines only). For each format it runs the
 # default configuration (all detectors, emotion model on) and
 # --detectors none, and prints conversations/s (wall-clock, noisy on a
-# shared machine) and CPU-seconds per 100,000 conversations (user+sys of
-# the run, much steadier).
+# shared machine), CPU-seconds per 100,000 conversations (user+sys of
+# the run, much steadier) and allocations per conversation (of the whole
+# command after start-up: reading, inspection, the report aggregation
+# and the across-conversation analysis, which BenchmarkScan leaves out).
 set -eu
 cd "$(dirname "$0")/.."
 tmp=${TMPDIR:-/tmp}/fullqa-bench
@@ -49,6 +51,7 @@ for corpus in $corpora; do
 		/usr/bin/env time -f '%U %S' -o "$tmp/time" "$tmp/fullqa" scan "$corpus" --format jsonl --out /dev/null --no-progress -v --detectors "$spec" 2>"$tmp/log" || { cat "$tmp/log"; exit 1; }
 		convs=$(sed -n 's/.*scan done.* conversations=\([0-9]*\).*/\1/p' "$tmp/log")
 		rate=$(sed -n 's/.*conv_per_s=\([0-9]*\).*/\1/p' "$tmp/log")
-		awk -v c="$convs" -v r="$rate" '{ printf "%d conversations, %d conv/s, %.2f CPU-s per 100,000\n", c, r, ($1 + $2) / c * 100000 }' "$tmp/time"
+		allocs=$(sed -n 's/.*allocs_per_conv=\([0-9.]*\).*/\1/p' "$tmp/log")
+		awk -v c="$convs" -v r="$rate" -v a="$allocs" '{ printf "%d conversations, %d conv/s, %.2f CPU-s per 100,000, %s allocations per conversation\n", c, r, ($1 + $2) / c * 100000, a }' "$tmp/time"
 	done
 done

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -89,6 +90,12 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 		SortByTime: s.cfg.Ingest.SortByTime, Sheet: s.flags.sheet, CustomerName: s.flags.customerName}
 	code := ExitOK
 	start := time.Now()
+	// Allocations of the scan itself (not of loading the lexicon and
+	// models), for the -v line that scripts/bench.sh reads.
+	var ms0 runtime.MemStats
+	if s.log.Enabled(context.Background(), slog.LevelInfo) {
+		runtime.ReadMemStats(&ms0)
+	}
 	var bytesRead atomic.Int64
 	if len(files) > 1 {
 		s.acrossIDs = ingest.NewIDsAcrossFiles()
@@ -183,11 +190,16 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 		}
 	}
 	el := time.Since(start)
-	s.log.Info("scan done", "conversations", sum.Conversations, "messages", sum.Messages,
-		"findings", sum.Findings, "bad_records", sum.Rejected,
-		"seconds", fmt.Sprintf("%.2f", el.Seconds()),
-		"conv_per_s", fmt.Sprintf("%.0f", float64(sum.Conversations)/el.Seconds()),
-		"mb_per_s", fmt.Sprintf("%.1f", float64(bytesRead.Load())/1e6/el.Seconds()))
+	if s.log.Enabled(context.Background(), slog.LevelInfo) {
+		var ms1 runtime.MemStats
+		runtime.ReadMemStats(&ms1)
+		s.log.Info("scan done", "conversations", sum.Conversations, "messages", sum.Messages,
+			"findings", sum.Findings, "bad_records", sum.Rejected,
+			"seconds", fmt.Sprintf("%.2f", el.Seconds()),
+			"conv_per_s", fmt.Sprintf("%.0f", float64(sum.Conversations)/el.Seconds()),
+			"mb_per_s", fmt.Sprintf("%.1f", float64(bytesRead.Load())/1e6/el.Seconds()),
+			"allocs_per_conv", fmt.Sprintf("%.1f", float64(ms1.Mallocs-ms0.Mallocs)/max(float64(sum.Conversations), 1)))
+	}
 	return code
 }
 

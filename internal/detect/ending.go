@@ -454,7 +454,8 @@ func tailGrams(f *endFeats, s string, uni, bi uint32) {
 // detector computes them while scanning: it is how the trainer
 // (internal/eval) sees what the classifier scores. in and out must come
 // from e.Inspect with an emotion model loaded. It does nothing when the
-// engine has no resolution detector or no emotions were scored.
+// engine has no resolution detector, no emotions were scored or the
+// customer said nothing with content (the detector reads no ending then).
 func (e *Engine) EndingFeatures(in *Input, out *Output, fn func(why int, idx []uint32, val []float32)) {
 	var d *resolutionDetector
 	for _, det := range e.detectors {
@@ -462,7 +463,7 @@ func (e *Engine) EndingFeatures(in *Input, out *Output, fn func(why int, idx []u
 			d = rd
 		}
 	}
-	if d == nil || in.Emotion == nil {
+	if d == nil || in.Emotion == nil || d.lastCustomer(in) < 0 {
 		return
 	}
 	_, why, _ := d.verdict(in)

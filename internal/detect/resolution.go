@@ -74,7 +74,10 @@ func (d *resolutionDetector) RegisterKeywords(k *Keywords) error {
 // rules alone decide.
 func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 	msg, why, ruleDetail := d.verdict(in)
-	if in.end == nil || in.Emotion == nil {
+	last := d.lastCustomer(in)
+	// The classifier reads how a customer's chat ended: without a customer
+	// message with content there is nothing to read (and nothing to quote).
+	if in.end == nil || in.Emotion == nil || last < 0 {
 		if why != whyNone {
 			d.add(in, msg, ruleDetail, out)
 		}
@@ -88,13 +91,7 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 		return
 	}
 	if why == whyNone {
-		msg = d.lastCustomer(in)
-		if msg < 0 {
-			msg = len(in.Conv.Messages) - 1
-		}
-	}
-	if msg < 0 {
-		return // an empty conversation
+		msg = last
 	}
 	detail := fmt.Sprintf("the chat ends unresolved (ending classifier, p=%.2f)", end.P)
 	if why != whyNone {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 )
 
 // Linear is a binary logistic regression over hashed features, with the
@@ -21,6 +22,10 @@ type Linear struct {
 	W         []float32 // one weight a bucket; the length is a power of two
 	Bias      float32
 	Threshold float32 // probability from which the answer is yes
+	// Sources names the labelled sources the weights were trained on
+	// ("jddc", "uss", "jd2"), so a shipped file says what it learned
+	// from; empty for files of the first format.
+	Sources []string
 }
 
 // Prob returns the model's probability for an example given as bucket
@@ -110,11 +115,17 @@ func TrainLinear(ctx context.Context, cfg LinearConfig, s *SparseSet, rows []int
 }
 
 // The Linear weights file: magic, little-endian uint32 bits, float32
-// scale, bias and threshold, then the deflated int16 table.
-const linearMagic = "FQLIN001"
+// scale, bias and threshold, then the deflated int16 table. The second
+// format (a model with Sources) puts a uint16 length and the sources,
+// comma-separated, between the header and the table.
+const (
+	linearMagic        = "FQLIN001"
+	linearMagicSources = "FQLIN002"
+)
 
 // EncodeLinear writes l quantised to 16 bits a weight. Equal models give
-// equal bytes.
+// equal bytes. A model without Sources is written in the first format,
+// byte for byte as before.
 func EncodeLinear(w io.Writer, l *Linear) error {
 	bits := 0
 	for 1<<bits < len(l.W) {
@@ -132,9 +143,21 @@ func EncodeLinear(w io.Writer, l *Linear) error {
 		scale = mx / 32767
 	}
 	var hdr bytes.Buffer
-	hdr.WriteString(linearMagic)
+	src := strings.Join(l.Sources, ",")
+	if len(src) > math.MaxUint16 {
+		return fmt.Errorf("encode linear model: %d bytes of sources", len(src))
+	}
+	if src == "" {
+		hdr.WriteString(linearMagic)
+	} else {
+		hdr.WriteString(linearMagicSources)
+	}
 	for _, v := range []any{uint32(bits), scale, l.Bias, l.Threshold} {
 		_ = binary.Write(&hdr, binary.LittleEndian, v)
+	}
+	if src != "" {
+		_ = binary.Write(&hdr, binary.LittleEndian, uint16(len(src)))
+		hdr.WriteString(src)
 	}
 	if _, err := w.Write(hdr.Bytes()); err != nil {
 		return fmt.Errorf("write linear header: %w", err)
@@ -158,9 +181,24 @@ func EncodeLinear(w io.Writer, l *Linear) error {
 
 // DecodeLinear reads a model written by EncodeLinear.
 func DecodeLinear(b []byte) (*Linear, error) {
-	const hdrLen = 8 + 4*4
-	if len(b) < hdrLen || string(b[:8]) != linearMagic {
+	const fixedLen = 8 + 4*4
+	if len(b) < fixedLen || string(b[:8]) != linearMagic && string(b[:8]) != linearMagicSources {
 		return nil, fmt.Errorf("%w: linear model: missing header", errBadWeights)
+	}
+	hdrLen := fixedLen
+	var sources []string
+	if string(b[:8]) == linearMagicSources {
+		if len(b) < fixedLen+2 {
+			return nil, fmt.Errorf("%w: linear model: missing sources", errBadWeights)
+		}
+		n := int(binary.LittleEndian.Uint16(b[fixedLen:]))
+		if len(b) < fixedLen+2+n {
+			return nil, fmt.Errorf("%w: linear model: sources cut short", errBadWeights)
+		}
+		if n > 0 {
+			sources = strings.Split(string(b[fixedLen+2:fixedLen+2+n]), ",")
+		}
+		hdrLen = fixedLen + 2 + n
 	}
 	bits := binary.LittleEndian.Uint32(b[8:])
 	if bits == 0 || bits > 24 {
@@ -168,7 +206,7 @@ func DecodeLinear(b []byte) (*Linear, error) {
 	}
 	f := func(off int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b[off:])) }
 	scale := f(12)
-	l := &Linear{Bias: f(16), Threshold: f(20), W: make([]float32, 1<<bits)}
+	l := &Linear{Bias: f(16), Threshold: f(20), W: make([]float32, 1<<bits), Sources: sources}
 	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(b[hdrLen:])))
 	if err != nil {
 		return nil, fmt.Errorf("%w: linear model: inflate: %w", errBadWeights, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -87,6 +88,9 @@ func FuzzDecodeLinear(f *testing.F) {
 	_ = EncodeLinear(&good, &Linear{W: make([]float32, 16), Bias: 1})
 	f.Add(good.Bytes())
 	f.Add([]byte(linearMagic))
+	good.Reset()
+	_ = EncodeLinear(&good, &Linear{W: make([]float32, 16), Sources: []string{"jddc"}})
+	f.Add(good.Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 12 && b[8] > 20 {
 			return // a huge table is a valid request; skip the memory
@@ -105,5 +109,40 @@ func TestEmbeddedNegativeLoads(t *testing.T) {
 	w, _, thr := m.NegativeWeights()
 	if len(w) != 1<<16 || thr <= 0 || thr >= 1 {
 		t.Fatalf("embedded scorer: %d weights, threshold %v", len(w), thr)
+	}
+}
+
+// TestLinearSources checks that a model with its training sources is
+// written in the second format and read back with them, and that one
+// without keeps the first format.
+func TestLinearSources(t *testing.T) {
+	m := &Linear{W: make([]float32, 16), Bias: 0.5, Threshold: 0.45, Sources: []string{"jddc", "uss", "jd2"}}
+	m.W[3] = 1
+	var b bytes.Buffer
+	if err := EncodeLinear(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(b.Bytes()[:8]); got != linearMagicSources {
+		t.Fatalf("magic %q, want %q", got, linearMagicSources)
+	}
+	d, err := DecodeLinear(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(d.Sources, ",") != "jddc,uss,jd2" || d.Threshold != 0.45 || d.W[3] != 1 {
+		t.Fatalf("decoded sources %q, threshold %v, w[3] %v", d.Sources, d.Threshold, d.W[3])
+	}
+	for cut := 8; cut < 8+16+2+len("jddc,uss,jd2"); cut++ {
+		if _, err := DecodeLinear(b.Bytes()[:cut]); !errors.Is(err, errBadWeights) {
+			t.Fatalf("cut at %d: err %v, want errBadWeights", cut, err)
+		}
+	}
+	m.Sources = nil
+	b.Reset()
+	if err := EncodeLinear(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(b.Bytes()[:8]); got != linearMagic {
+		t.Fatalf("magic %q without sources, want %q", got, linearMagic)
 	}
 }

@@ -22,6 +22,9 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	what := args[0]
+	if what == "promise" {
+		return runEvalPromise(ctx, args[1:], env)
+	}
 	fs := flag.NewFlagSet("eval "+what, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
@@ -131,8 +134,6 @@ func runEval(ctx context.Context, args []string, env Env) int {
 			}
 		}
 		return ExitOK
-	case "promise":
-		return runEvalPromise(ctx, cfg, *data, *show, env)
 	case "tags":
 		return runEvalTags(ctx, cfg, *data, *show, *synthetic, env)
 	case "threat":

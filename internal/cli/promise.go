@@ -15,10 +15,11 @@ import (
 )
 
 // trainPromise cross-validates the learned promise.made scorer on the
-// labelled JDDC and uss chats and, with w set, writes the weights of the
-// final model. The promise rules and features do not read the emotion
+// labelled chats (JDDC, uss, and jd2 when data holds it), the threshold
+// chosen at precision floor minPrec, and, with w set, writes the weights
+// of the final model. The promise rules and features do not read the emotion
 // model, so one engine serves every conversation.
-func trainPromise(ctx context.Context, cfg config.Config, data string, w io.Writer) (*eval.PromiseReport, error) {
+func trainPromise(ctx context.Context, cfg config.Config, data string, minPrec float64, w io.Writer) (*eval.PromiseReport, error) {
 	sets, err := labelledSets(data)
 	if err != nil {
 		return nil, err
@@ -27,14 +28,31 @@ func trainPromise(ctx context.Context, cfg config.Config, data string, w io.Writ
 	if err != nil {
 		return nil, err
 	}
-	return eval.TrainPromise(ctx, sets, eng, w)
+	return eval.TrainPromise(ctx, sets, eng, minPrec, w)
 }
 
-// runEvalPromise is `fullqa eval promise`: both decisions measured, and
-// with --errors jddc or uss the cross-validated mistakes of the stacked one
-// (--errors or:jddc for the rules-or decision).
-func runEvalPromise(ctx context.Context, cfg config.Config, data, show string, env Env) int {
-	rep, err := trainPromise(ctx, cfg, data, nil)
+// runEvalPromise is `fullqa eval promise`: both decisions measured, the
+// stacked one at its shipped threshold, and with --errors jddc, uss or jd2
+// the cross-validated mistakes of the stacked one (--errors or:jddc for
+// the rules-or decision). It has its own flags: --min-precision is the
+// promise trainer's alone.
+func runEvalPromise(ctx context.Context, args []string, env Env) int {
+	fs := flag.NewFlagSet("eval promise", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder (with jddc2019/chat_0.1per.txt, jd2 is a third source)")
+	cfgPath := fs.String("config", "", "YAML config file")
+	errs := fs.String("errors", "", "list the stacked decision's cross-validated disagreements on this source (jddc, uss, jd2; or:jddc for the rules-or decision)")
+	minPrec := fs.Float64("min-precision", eval.PromiseMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return ExitUsage
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitUsage
+	}
+	show := *errs
+	rep, err := trainPromise(ctx, cfg, *data, *minPrec, nil)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: eval promise: %v\n", err)
 		return ExitError
@@ -59,12 +77,13 @@ func runTrainPromise(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("train promise", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
-	out := fs.String("out", "promise.weights", "weights file to write")
+	out := fs.String("out", filepath.Join("internal", "detect", "promise.weights"), "weights file to write (embedded at the next build)")
+	minPrec := fs.Float64("min-precision", eval.PromiseMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return ExitUsage
 	}
 	var buf bytes.Buffer
-	rep, err := trainPromise(ctx, config.Default(), *data, &buf)
+	rep, err := trainPromise(ctx, config.Default(), *data, *minPrec, &buf)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: train promise: %v\n", err)
 		return ExitError
@@ -73,6 +92,6 @@ func runTrainPromise(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 		return ExitError
 	}
-	fmt.Fprintf(env.Stdout, "%s\nwrote %s (%d bytes)\n", rep, *out, buf.Len())
+	fmt.Fprintf(env.Stdout, "%s\nwrote %s (%d bytes); rebuild to embed it\n", rep, *out, buf.Len())
 	return ExitOK
 }

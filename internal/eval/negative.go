@@ -51,6 +51,12 @@ type NegativeReport struct {
 	Curve []NegativeRow
 	// Errors lists the cross-validated decision's mistakes per source.
 	Errors map[string][]string
+
+	// oof and other are every example's out-of-fold score and its score by
+	// the model trained on the other sources only (nil with one source);
+	// final is the model trained on everything, when it was asked for.
+	oof, other []float32
+	final      *classify.Linear
 }
 
 // NegativeRow is one measurement of one decision on one source.

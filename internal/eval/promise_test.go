@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"fullqa/internal/classify"
 	"fullqa/internal/detect"
 	"fullqa/internal/lexicon"
 )
@@ -39,7 +40,7 @@ func TestTrainPromiseMini(t *testing.T) {
 	}
 	var out [2]bytes.Buffer
 	for k := range out {
-		rep, err := TrainPromise(context.Background(), sets, eng, &out[k])
+		rep, err := TrainPromise(context.Background(), sets, eng, PromiseMinPrecision, &out[k])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,48 +65,47 @@ func TestTrainPromiseMini(t *testing.T) {
 				t.Errorf("rules alone on uss: %+v, want the labelled promise found", r.Rows[1].Count)
 			}
 		}
-		if s := rep.String(); !strings.Contains(s, "stacked") || !strings.Contains(s, "verdict:") {
-			t.Errorf("report lacks a decision or the verdict:\n%s", s)
+		if s := rep.String(); !strings.Contains(s, "stacked") || !strings.Contains(s, "verdict:") || !strings.Contains(s, "shipped:") {
+			t.Errorf("report lacks a decision, the shipped rows or the verdict:\n%s", s)
+		}
+		// The shipped rows: CV and other sources, each per source and pooled.
+		if len(rep.Shipped) != 6 || rep.Shipped[2].Set != "all" || rep.Shipped[2].TP+rep.Shipped[2].FN != 1 {
+			t.Errorf("shipped rows %+v, want 2×(jddc, uss, all) with the one positive pooled", rep.Shipped)
 		}
 	}
 	if out[0].Len() == 0 || !bytes.Equal(out[0].Bytes(), out[1].Bytes()) {
 		t.Errorf("weights differ between two runs on the same labels (%d and %d bytes)", out[0].Len(), out[1].Len())
 	}
+	m, err := classify.DecodeLinear(out[0].Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(m.Sources, ",") != "jddc,uss" || m.Threshold <= 0 || m.Threshold > 1 {
+		t.Errorf("weights carry sources %q and threshold %v, want jddc,uss and a probability", m.Sources, m.Threshold)
+	}
 }
 
-// TestPromiseVerdict checks the shipping rule: the decision with the
-// higher mean cross-validated F1 gain is chosen, and it ships only when it
-// beats the rules on every source both cross-validated and trained on the
-// other source only.
+// TestPromiseVerdict checks the shipping rule: the stacked decision ships
+// when its pooled out-of-fold precision at the threshold keeps the floor,
+// and not otherwise.
 func TestPromiseVerdict(t *testing.T) {
-	rows := func(rules, cv, other [2]Count) *NegativeReport {
-		r := &NegativeReport{Sets: []string{"jddc", "uss"}}
-		for _, c := range [][2]Count{rules, cv, other} {
-			r.Rows = append(r.Rows, NegativeRow{Set: "jddc", Count: c[0]}, NegativeRow{Set: "uss", Count: c[1]})
-		}
-		return r
-	}
-	base := [2]Count{{TP: 80, FP: 20, FN: 20}, {TP: 70, FP: 30, FN: 30}}
-	better := [2]Count{{TP: 85, FP: 15, FN: 15}, {TP: 75, FP: 25, FN: 25}}
-	mixed := [2]Count{{TP: 75, FP: 25, FN: 25}, {TP: 90, FP: 10, FN: 10}}
+	st := &NegativeReport{Sets: []string{"jddc", "uss"}, Threshold: 0.5}
 	cases := []struct {
-		name      string
-		or, stack *NegativeReport
-		want      string
-		ship      bool
+		name string
+		all  Count
+		ship bool
 	}{
-		{"stacked better everywhere", rows(base, base, base), rows(base, better, better), "stacked", true},
-		{"or better everywhere", rows(base, better, better), rows(base, base, base), "rules or score", true},
-		{"better by CV, worse on one source", rows(base, base, base), rows(base, mixed, mixed), "stacked", false},
-		{"better by CV, worse trained on the other source", rows(base, base, base), rows(base, better, base), "stacked", false},
+		{"keeps the floor", Count{TP: 90, FP: 10, FN: 30}, true},
+		{"exactly the floor", Count{TP: 85, FP: 15, FN: 30}, true},
+		{"under the floor", Count{TP: 80, FP: 20, FN: 10}, false},
 	}
 	for _, c := range cases {
-		r := &PromiseReport{Or: c.or, Stacked: c.stack}
-		name, _, ship := r.Chosen()
-		if name != c.want || ship != c.ship {
-			t.Errorf("%s: chose %q ship %v, want %q %v", c.name, name, ship, c.want, c.ship)
+		r := &PromiseReport{Or: st, Stacked: st, MinPrecision: 0.85, Sources: []string{"jddc", "uss"},
+			Shipped: []NegativeRow{{Set: "jddc", Count: Count{TP: 1}}, {Set: "all", Count: c.all}}}
+		if r.Ships() != c.ship {
+			t.Errorf("%s: ships %v, want %v", c.name, r.Ships(), c.ship)
 		}
-		if v := r.Verdict(); strings.Contains(v, "may ship") != c.ship {
+		if v := r.Verdict(); strings.Contains(v, "it decides promise.made") != c.ship {
 			t.Errorf("%s: verdict %q", c.name, v)
 		}
 	}

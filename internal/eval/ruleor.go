@@ -17,15 +17,25 @@ import (
 // it writes the model trained on everything, with its threshold.
 func ruleOrLearned(ctx context.Context, cfg classify.LinearConfig, data *classify.SparseSet, ex []negExample, groups int,
 	sets []NegativeSet, minPrec float64, curve []float32, w io.Writer) (*NegativeReport, error) {
-	return learnedDecision(ctx, cfg, data, ex, groups, sets, minPrec, curve, w, false)
+	rep, err := learnedDecision(ctx, cfg, data, ex, groups, sets, minPrec, curve, w != nil, false)
+	if err != nil || w == nil {
+		return rep, err
+	}
+	if err := classify.EncodeLinear(w, rep.final); err != nil {
+		return nil, err
+	}
+	return rep, nil
 }
 
 // learnedDecision is ruleOrLearned, or, with stacked set, the same
 // measurement of "a learned score at one threshold" alone: the rules'
 // verdict is then one of the model's features, so the score can also
-// overrule a rule's false alarm.
+// overrule a rule's false alarm. With final set it also trains the model
+// on everything, with its threshold, and leaves it in the report for the
+// caller to write. The report keeps every example's out-of-fold and
+// other-sources scores for the caller's own rows.
 func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *classify.SparseSet, ex []negExample, groups int,
-	sets []NegativeSet, minPrec float64, curve []float32, w io.Writer, stacked bool) (*NegativeReport, error) {
+	sets []NegativeSet, minPrec float64, curve []float32, final, stacked bool) (*NegativeReport, error) {
 	// or is what the rule adds to a score: its verdict, or nothing when
 	// stacked; thresholds are chosen on examples that carry it.
 	or := make([]negExample, len(ex))
@@ -66,6 +76,7 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 	if err != nil {
 		return nil, err
 	}
+	rep.oof = oof
 	pred := make([]bool, len(ex))
 	for f := range negFolds {
 		var sel []int32
@@ -112,6 +123,7 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 	// Leave one source out: train on the others (threshold by their own
 	// cross-validation), score the source nobody trained on.
 	if len(sets) > 1 {
+		rep.other = make([]float32, len(ex))
 		for si, s := range sets {
 			var train []int32
 			for _, i := range all {
@@ -132,22 +144,21 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 			for i, e := range ex {
 				if e.set == si {
 					idx, val, _ := data.Example(i)
-					c.tally(m.Prob(idx, val) >= t || or[i].rule, e.gold)
+					rep.other[i] = m.Prob(idx, val)
+					c.tally(rep.other[i] >= t || or[i].rule, e.gold)
 				}
 			}
 			rep.Rows = append(rep.Rows, NegativeRow{Method: method[2], Set: s.Name, Count: c})
 		}
 	}
 
-	if w != nil {
+	if final {
 		m, err := classify.TrainLinear(ctx, cfg, data, all)
 		if err != nil {
 			return nil, err
 		}
 		m.Threshold = rep.Threshold
-		if err := classify.EncodeLinear(w, m); err != nil {
-			return nil, err
-		}
+		rep.final = m
 	}
 	return rep, nil
 }

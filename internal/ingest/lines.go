@@ -30,13 +30,24 @@ func (e errLineTooLong) Error() string {
 }
 
 // next returns the next line without its line ending. The slice is valid
-// until the following call.
+// until the following call to next or hasLine: every caller copies what it
+// keeps.
 func (l *lineReader) next() ([]byte, error) {
 	l.buf = l.buf[:0]
 	tooLong := false
 	size := 0
-	for {
-		chunk, err := l.br.ReadSlice('\n')
+	chunk, err := l.br.ReadSlice('\n')
+	if err == nil && len(chunk) <= l.max {
+		// The whole line is in br's buffer: handed out from there, not
+		// copied into buf first (the one reading goroutine copied every
+		// byte of the input twice).
+		l.n++
+		return trimEOL(chunk), nil
+	}
+	for first := true; ; first = false {
+		if !first {
+			chunk, err = l.br.ReadSlice('\n')
+		}
 		size += len(chunk)
 		if !tooLong {
 			if len(l.buf)+len(chunk) > l.max {
@@ -59,15 +70,19 @@ func (l *lineReader) next() ([]byte, error) {
 		if tooLong {
 			return nil, errLineTooLong{size}
 		}
-		b := l.buf
-		if n := len(b); n > 0 && b[n-1] == '\n' {
-			b = b[:n-1]
-		}
-		if n := len(b); n > 0 && b[n-1] == '\r' {
-			b = b[:n-1]
-		}
-		return b, nil
+		return trimEOL(l.buf), nil
 	}
+}
+
+// trimEOL cuts a line's "\n" or "\r\n".
+func trimEOL(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return b
 }
 
 // hasLine reports whether a whole line is already buffered, so the next

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -210,7 +210,7 @@ func appendAny(b []byte, v any) []byte {
 		for k := range x {
 			keys = append(keys, k)
 		}
-		sort.Strings(keys)
+		slices.Sort(keys) // sort.Strings boxes keys, moving kb to the heap
 		b = append(b, '{')
 		for i, k := range keys {
 			if i > 0 {

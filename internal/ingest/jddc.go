@@ -165,7 +165,7 @@ func (r *jddcReader) readLine() {
 			return
 		}
 		r.cur = &conversation.Conversation{ID: id, Channel: "jd", Meta: map[string]string{},
-			Source: r.lr.name + ":" + strconv.Itoa(r.lr.n), Messages: make([]conversation.Message, 0, 16)}
+			Source: sourceOf(r.lr.name, r.lr.n), Messages: make([]conversation.Message, 0, 16)}
 	}
 	if r.cur == nil { // no session id at all
 		bad.Raw = append([]byte(nil), line...)

@@ -106,7 +106,7 @@ func (p *jsonlRecord) Parse() *conversation.Conversation {
 			return nil
 		}
 	}
-	c.Source = p.r.lr.name + ":" + strconv.Itoa(p.n)
+	c.Source = sourceOf(p.r.lr.name, p.n)
 	p.c = c
 	var sorted bool
 	if p.order, sorted = p.r.order.facts(c); !sorted && p.order.bad >= 0 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 )
 
 // lineReader reads lines with their numbers, bounding a line's length: an
@@ -120,4 +121,11 @@ func peekHead(br *bufio.Reader) []byte {
 	}
 	head, _ = br.Peek(br.Buffered())
 	return head
+}
+
+// sourceOf is name + ":" + line, a conversation's Source, in one
+// allocation (strconv.Itoa made a second for every line past 99).
+func sourceOf(name string, line int) string {
+	var nb [20]byte
+	return name + ":" + string(strconv.AppendInt(nb[:0], int64(line), 10))
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -288,7 +287,7 @@ func (r *tableReader) row(rec []string, line int) {
 		return
 	}
 	r.sess.add(key, line, raw, m, func(c *conversation.Conversation) {
-		c.Source = r.name + ":" + strconv.Itoa(line)
+		c.Source = sourceOf(r.name, line)
 		c.Customer = r.field(rec, "customer")
 		c.Shop = r.field(rec, "shop")
 		c.Vendor = r.field(rec, "vendor")

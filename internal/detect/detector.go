@@ -191,11 +191,12 @@ type Output struct {
 
 // Add appends a finding.
 //
-// The first finding makes room for eight: conversations that have findings
-// mostly have a few, and growing one at a time cost three allocations.
+// The first finding makes room for four: nine in ten JDDC conversations
+// have at most four findings, and growing from one cost up to three
+// allocations (room for eight zeroed more than it saved).
 func (o *Output) Add(f conversation.Finding) {
 	if o.Findings == nil {
-		o.Findings = make([]conversation.Finding, 0, 8)
+		o.Findings = make([]conversation.Finding, 0, 4)
 	}
 	o.Findings = append(o.Findings, f)
 }

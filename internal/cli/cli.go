@@ -86,7 +86,7 @@ commands:
   eval repeat     measure a learned loop.repeat scorer beside the rules (CV by conversation, leave-one-source-out)
   train repeat    write its weights from the labelled JDDC and uss chats (deterministic)
   eval promise    measure a learned promise.made scorer beside the rules (CV by conversation, leave-one-source-out)
-  train promise   write its weights from the labelled JDDC and uss chats (deterministic)
+  train promise   write its weights (internal/detect/promise.weights) from the labelled JDDC, uss and jd2 chats (deterministic)
   eval tags       measure learned quality/compensation/logistics tag scorers beside the rules (CV, leave-one-source-out)
   train tags      write the tags whose learned decision beat the rules (deterministic, embedded at the next build)
   eval ending     measure the conversation-ending classifier (resolved/pending/unresolved; CV, leave-one-source-out)

@@ -32,6 +32,9 @@ type promiseDetector struct {
 	ifWord, ifOffer                        ClassID
 	// en reads English agent messages (promise_en.go).
 	en englishPromises
+	// model is the learned scorer that decides promise.made on Chinese
+	// agent messages (promise_score.go); nil before RegisterKeywords.
+	model *promiseModel
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -83,6 +86,11 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	if len(w("promise_action")) == 0 || len(w("promise_time")) == 0 {
 		return fmt.Errorf("promise: lexicon lists promise_action and promise_time must not be empty")
 	}
+	m, err := loadPromiseModel()
+	if err != nil {
+		return fmt.Errorf("promise: %w", err)
+	}
+	d.model = m
 	return nil
 }
 
@@ -109,6 +117,8 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 	var st conflictState
 	st.init()
 	var ps []promise
+	var ls promiseState // what the learned features remember of the chat
+	var f promiseFeats  // their buffer, reused message after message
 	for i := range msgs {
 		switch msgs[i].Role {
 		case conversation.RoleAgent:
@@ -122,14 +132,17 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 					ps = append(ps, p)
 				}
 			}
+			// promise.made is the learned score's call; the conflict checks
+			// keep the rules' reading.
+			d.decide(in, i, ps, &ls, &f, out)
 			if len(ps) > 0 {
-				d.report(in, i, ps, out)
 				st.lastPromise = i
 			}
 			d.agentFacts(in, i, ps, &st, out)
 		case conversation.RoleCustomer:
 			d.customerBroken(in, i, &st, out)
 		}
+		ls.see(in, i)
 	}
 	d.finishConflicts(in, &st, out)
 }
@@ -1126,8 +1139,10 @@ func amountIn(s string, from, to int) (any, bool) {
 	return nil, false
 }
 
-// report writes promise.made (and promise.over_policy) for message i.
-func (d *promiseDetector) report(in *Input, i int, ps []promise, out *Output) {
+// report writes promise.made (and promise.over_policy) for message i;
+// score is the learned probability written as Data["p"], or negative when
+// none was computed (English messages).
+func (d *promiseDetector) report(in *Input, i int, ps []promise, score float32, out *Output) {
 	first := ps[0]
 	for _, p := range ps { // a time or amount is more specific than an action
 		if p.kind != PromiseAction && first.kind == PromiseAction {
@@ -1142,10 +1157,20 @@ func (d *promiseDetector) report(in *Input, i int, ps []promise, out *Output) {
 		}
 		data["promises"] = all
 	}
+	if score >= 0 {
+		data["p"] = roundP(score)
+	}
 	s := in.Norm[i]
 	out.Add(conversation.Finding{Code: "promise.made", Severity: conversation.SeverityInfo,
 		Messages: []int{i}, Evidence: quote(s[first.start:first.end]),
 		Detail: commitDetail(first.kind), Data: data})
+	d.overPolicyFinding(in, i, ps, out)
+}
+
+// overPolicyFinding writes promise.over_policy for message i when the
+// rules' commitments ps go beyond the shop policy, whatever the learned
+// score said of promise.made.
+func (d *promiseDetector) overPolicyFinding(in *Input, i int, ps []promise, out *Output) {
 	if why := d.overPolicy(in, i, ps); why != "" {
 		out.Add(conversation.Finding{Code: "promise.over_policy", Severity: conversation.SeverityMedium,
 			Messages: []int{i}, Evidence: quote(in.Conv.Messages[i].Text), Detail: why})

@@ -109,6 +109,14 @@ type promiseState struct {
 	lastCustomer int // 1 + the last customer message seen, 0 if none
 	scanned      int // messages before scanned were looked at by nextCustomer
 	nextCust     int // 1 + the first customer message after the last lookup, 0 if none
+
+	// The readings of the customer messages around the agent's, kept for
+	// the agent messages that share them (one reading per customer
+	// message, however many agent messages follow or precede it).
+	prevFor, nextFor int    // 1 + the customer message read, 0 if none
+	prevV, nextV     uint32 // prevCustomer's and nextCustomer's v
+	prevAsk          uint16
+	nextAsks         bool
 }
 
 // see records message i (call for every message, in order).
@@ -199,10 +207,13 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 			f.add(pfClass, uint32(k), 1)
 		}
 	}
-	// The cues, found in one pass over the message, each counted once.
-	cs.hits = cs.m.Scan(s, cs.hits[:0])
+	// The cues, found in one pass over the message, each counted once;
+	// the hits live on the stack (a message with more than cueHitsOnStack
+	// cue words, rare, grows them on the heap).
+	var hitBuf [cueHitsOnStack]text.Hit
+	hits := cs.m.Scan(s, hitBuf[:0])
 	var seen [(len(promiseCues) + 63) / 64]uint64
-	for _, h := range cs.hits {
+	for _, h := range hits {
 		k := uint32(h.Pattern)
 		if seen[k>>6]&(1<<(k&63)) != 0 {
 			continue
@@ -243,27 +254,22 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 		q = 3
 	}
 	f.add(pfQuestion, q, 1)
-	f.add(pfAffirm, affirm(s), 1)
+	yes := affirm(s)
+	f.add(pfAffirm, yes, 1)
 
-	// The customer's turn before: a request, a question, or nothing.
+	// The customer's turn before: a request, a question, or nothing. Its
+	// reading is kept in st for the agent messages after it.
 	if j := st.lastCustomer - 1; j >= 0 {
-		c := in.Norm[j]
-		v := uint32(1)
-		if in.Has(j, d.request) {
-			v |= 2
+		if st.prevFor != j+1 {
+			st.prevFor = j + 1
+			st.prevV, st.prevAsk = d.prevCustomer(in, j)
 		}
-		if strings.Contains(c, "?") || strings.Contains(c, "吗") || strings.Contains(c, "么") {
-			v |= 4
-		}
-		if strings.Contains(c, "多久") || strings.Contains(c, "什么时候") || strings.Contains(c, "几天") {
-			v |= 8
-		}
-		f.add(pfPrevCust, v, 1)
+		f.add(pfPrevCust, st.prevV, 1)
 		// A short yes ("是的", "可以的", "会的") answers what the customer
 		// asked for: it commits to it when the customer asked for a step.
-		for k, w := range [...]string{"能不能", "可不可以", "可以吗", "帮我", "会不会", "是不是", "能否", "给我", "什么时候", "多久"} {
-			if strings.Contains(c, w) {
-				f.add(pfPrevAsk, uint32(k)<<1|affirm(s), 1)
+		for k := range len(prevAskWords) {
+			if st.prevAsk&(1<<k) != 0 {
+				f.add(pfPrevAsk, uint32(k)<<1|yes, 1)
 			}
 		}
 	} else {
@@ -272,19 +278,12 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	// The customer's next message, read after the fact: taking the step up
 	// ("好的", "谢谢"), declining it ("不用了"), or asking again.
 	if j := st.nextCustomerAfter(in, i); j >= 0 {
-		c := strings.TrimLeft(in.Norm[j], " ,")
-		v := uint32(1)
-		for k, w := range [...]string{"好", "嗯", "可以", "行", "谢谢", "麻烦", "ok", "恩"} {
-			if strings.HasPrefix(c, w) {
-				v = 2 + uint32(k)
-				break
-			}
+		if st.nextFor != j+1 {
+			st.nextFor = j + 1
+			st.nextV, st.nextAsks = customerAnswer(in.Norm[j])
 		}
-		if strings.Contains(c, "不用") || strings.Contains(c, "不要") || strings.Contains(c, "算了") {
-			v = 20
-		}
-		f.add(pfNextCust, v, 1)
-		if strings.Contains(c, "?") || strings.Contains(c, "吗") {
+		f.add(pfNextCust, st.nextV, 1)
+		if st.nextAsks {
 			f.add(pfNextCust, 30, 1)
 		}
 	} else {
@@ -321,6 +320,52 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	f.add(pfLen, bucketOf(utf8.RuneCountInString(s)/4), 1)
 }
 
+// prevAskWords are the customer's ways of asking for a step or a time
+// whose presence, crossed with a short yes, is a feature (the order is
+// part of the weights).
+var prevAskWords = [...]string{"能不能", "可不可以", "可以吗", "帮我", "会不会", "是不是", "能否", "给我", "什么时候", "多久"}
+
+// prevCustomer reads customer message j as the turn before an agent
+// message: v marks it there (1), a request (2), a question (4) and a
+// "when" or "how long" (8); ask has bit k set when prevAskWords[k] is in it.
+func (d *promiseDetector) prevCustomer(in *Input, j int) (v uint32, ask uint16) {
+	c := in.Norm[j]
+	v = 1
+	if in.Has(j, d.request) {
+		v |= 2
+	}
+	if strings.Contains(c, "?") || strings.Contains(c, "吗") || strings.Contains(c, "么") {
+		v |= 4
+	}
+	if strings.Contains(c, "多久") || strings.Contains(c, "什么时候") || strings.Contains(c, "几天") {
+		v |= 8
+	}
+	for k, w := range prevAskWords {
+		if strings.Contains(c, w) {
+			ask |= 1 << k
+		}
+	}
+	return v, ask
+}
+
+// customerAnswer reads customer message c as the answer to an agent
+// message: v is 2+k for an opening yes or thanks (the k-th of the list
+// below), 20 for declining, 1 otherwise; asks when it asks again.
+func customerAnswer(c string) (v uint32, asks bool) {
+	c = strings.TrimLeft(c, " ,")
+	v = 1
+	for k, w := range [...]string{"好", "嗯", "可以", "行", "谢谢", "麻烦", "ok", "恩"} {
+		if strings.HasPrefix(c, w) {
+			v = 2 + uint32(k)
+			break
+		}
+	}
+	if strings.Contains(c, "不用") || strings.Contains(c, "不要") || strings.Contains(c, "算了") {
+		v = 20
+	}
+	return v, strings.Contains(c, "?") || strings.Contains(c, "吗")
+}
+
 // slotKeys are the keys of the rules' slots, in a fixed order (part of the
 // weights).
 var slotKeys = [...]string{"days", "within_hours", "within_workdays", "within_days", "within_weeks", "date", "when",
@@ -348,11 +393,13 @@ func affirm(s string) uint32 {
 	return 0
 }
 
-// cueScan finds the cue words of a message: the matcher of promiseCues
-// and its hit buffer.
+// cueHitsOnStack is how many cue-word hits of one message the features
+// keep on the stack.
+const cueHitsOnStack = 64
+
+// cueScan finds the cue words of a message: the matcher of promiseCues.
 type cueScan struct {
-	m    *text.Matcher
-	hits []text.Hit
+	m *text.Matcher
 }
 
 // newCueScan builds the cue matcher. It is built by whoever scores, not

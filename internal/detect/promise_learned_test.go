@@ -9,7 +9,6 @@ import (
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/ingest"
-	"fullqa/internal/text"
 )
 
 // promiseEngine is an engine of the promise detector alone.
@@ -165,7 +164,6 @@ func TestPromiseFeaturesNoAlloc(t *testing.T) {
 	ps := d.rulePromises(in, 1, nil)
 	var f promiseFeats
 	cs := newCueScan()
-	cs.hits = make([]text.Hit, 0, 64)
 	allocs := testing.AllocsPerRun(100, func() {
 		var st promiseState
 		st.see(in, 0)

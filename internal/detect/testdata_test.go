@@ -68,10 +68,16 @@ func testLexicon(t testing.TB) lexicon.Lists {
 // the finding's first message number, "code@n!severity" to check the
 // severity too) and "tag:name" for scene tags. Exactly these, no more: a
 // missing or an extra finding fails the test.
+//
+// Promise cases are run twice: Want is what the promise rules read (the
+// learned scorer off), Learned what the shipped detector reports with the
+// embedded learned scorer deciding promise.made, when it differs from Want
+// (null: the same).
 type testCase struct {
-	ID   string   `json:"id"`
-	Want []string `json:"want"`
-	Note string   `json:"note"`
+	ID      string   `json:"id"`
+	Want    []string `json:"want"`
+	Learned []string `json:"learned"`
+	Note    string   `json:"note"`
 }
 
 // TestDetectorTables runs every detector over its hand-written cases.
@@ -88,6 +94,23 @@ func TestDetectorTables(t *testing.T) {
 
 func runTable(t *testing.T, d Detector, path string) {
 	t.Helper()
+	if _, ok := d.(*promiseDetector); ok {
+		runTableAs(t, d, path, func(pd *promiseDetector) { pd.model = nil }, func(tc testCase) []string { return tc.Want })
+		runTableAs(t, d, path, func(*promiseDetector) {}, func(tc testCase) []string {
+			if tc.Learned != nil {
+				return tc.Learned
+			}
+			return tc.Want
+		})
+		return
+	}
+	runTableAs(t, d, path, nil, func(tc testCase) []string { return tc.Want })
+}
+
+// runTableAs runs the cases of path on d, after setup (for the promise
+// detector: with or without its learned scorer), against want's findings.
+func runTableAs(t *testing.T, d Detector, path string, setup func(*promiseDetector), want func(testCase) []string) {
+	t.Helper()
 	// The emotion detector reads the emotion model's output: its cases run
 	// with the real embedded model, as the product does.
 	var emo EmotionModel
@@ -102,6 +125,15 @@ func runTable(t *testing.T, d Detector, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if pd, ok := d.(*promiseDetector); ok && setup != nil {
+		setup(pd)
+	}
+	mode := ""
+	if pd, ok := d.(*promiseDetector); ok && pd.model == nil {
+		mode = " [rules alone]"
+	} else if ok {
+		mode = " [learned]"
+	}
 	cases, err := loadCases(path)
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +144,7 @@ func runTable(t *testing.T, d Detector, path string) {
 		n++
 		_, out := eng.Inspect(c, nil)
 		withSeverity := map[string]bool{}
-		for _, w := range tc.Want {
+		for _, w := range want(tc) {
 			if at, _, ok := strings.Cut(w, "!"); ok {
 				withSeverity[at] = true
 			}
@@ -136,10 +168,10 @@ func runTable(t *testing.T, d Detector, path string) {
 			got = append(got, "tag:"+tg.Name)
 		}
 		sort.Strings(got)
-		want := append([]string(nil), tc.Want...)
-		sort.Strings(want)
-		if strings.Join(got, " ") != strings.Join(want, " ") {
-			t.Errorf("%s (%s):\n got  %v\n want %v", c.ID, tc.Note, got, want)
+		w := append([]string(nil), want(tc)...)
+		sort.Strings(w)
+		if strings.Join(got, " ") != strings.Join(w, " ") {
+			t.Errorf("%s%s (%s):\n got  %v\n want %v", c.ID, mode, tc.Note, got, w)
 		}
 		return nil
 	})

@@ -70,12 +70,26 @@ func roundP(p float32) float64 { return math.Round(float64(p)*1000) / 1000 }
 // learnedPromise is the commitment reported for Chinese agent message i
 // when the rules read none but the learned score passes its threshold:
 // the best slot the rules can read without their actor and hedge checks —
-// the first action word with the words after it ({"verb", "object"}, as
+// a number of hours, days or weeks ({"within_hours": …}), else the first
+// action word with the words after it ({"verb", "object"}, as
 // actionPromise reads it), or a benefit word ({"benefit"}, with "yuan"
 // when its clause names a sum) — and otherwise the message's first clause
 // that says something, as {"action": …} (at most 16 characters).
 func (d *promiseDetector) learnedPromise(in *Input, i int) promise {
 	s := in.Norm[i]
+	// A number of hours or days ("[数字x]小时内给您审核") is more specific
+	// than the action, as in report.
+	for _, h := range in.allHits(i) {
+		if h.Class != d.timeW {
+			continue
+		}
+		if key := unitWord(s[h.Start:h.End]); key != "" {
+			if n := numberBefore(s, int(h.Start)); n != nil {
+				start, end := clauseStart(s, int(h.Start)), clauseEnd(s, int(h.End))
+				return promise{kind: PromiseTime, start: start, end: end, days: -1, slot: map[string]any{key: n}}
+			}
+		}
+	}
 	for _, h := range in.allHits(i) {
 		switch h.Class {
 		case d.action, d.done, d.future:

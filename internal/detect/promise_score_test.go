@@ -117,8 +117,8 @@ func TestPromiseLearnedDecision(t *testing.T) {
 // vetoes every Chinese rule promise but keeps promise.over_policy (on the
 // rules' reading) and the English rules; one that scores everything high
 // reports every Chinese agent message, the ones the rules miss marked
-// learned, with the action word or the first clause that says something as
-// their slot (none when nothing is said).
+// learned, with a duration, the action word or the first clause that says
+// something as their slot (none when nothing is said).
 func TestPromiseDecisionMechanics(t *testing.T) {
 	eng, d := promiseEngine(t)
 	shipped := d.model
@@ -134,6 +134,7 @@ func TestPromiseDecisionMechanics(t *testing.T) {
 		{Role: conversation.RoleAgent, Text: "可以补发的哦"},                     // rules: nothing, an action word
 		{Role: conversation.RoleAgent, Text: "We'll refund you tomorrow."}, // English
 		{Role: conversation.RoleAgent, Text: "亲"},                          // says nothing
+		{Role: conversation.RoleAgent, Text: "大概[数字x]个小时"},                 // rules: nothing, a duration
 	}}
 	findings := func() map[string]conversation.Finding {
 		_, out := eng.Inspect(conv, nil)
@@ -168,6 +169,9 @@ func TestPromiseDecisionMechanics(t *testing.T) {
 	}
 	if f := got["promise.made@3"]; f.Data["slot"].(map[string]any)["verb"] != "补发" {
 		t.Errorf("high: learned-only with an action word: %v", f.Data)
+	}
+	if f := got["promise.made@6"]; f.Data["kind"] != PromiseTime || f.Data["slot"].(map[string]any)["within_hours"] != "[数字x]" {
+		t.Errorf("high: learned-only with a duration: %v", f.Data)
 	}
 	if f, ok := got["promise.made@5"]; !ok || f.Data["slot"] != nil || strings.TrimSpace(f.Evidence) == "" {
 		t.Errorf("high: a message saying nothing: %v, %+v", ok, f)

@@ -69,6 +69,11 @@ var missedStepsZH = strings.NewReplacer(
 	"agent refused without a reason", "拒绝时未说明理由",
 	"; ", "；")
 
+// endedUnresolved is resolution.unresolved's detail from the ending
+// classifier: its probability of unresolved, then the rule's own detail
+// when a rule decided it (translated by its own template).
+var endedUnresolved = regexp.MustCompile(`^the chat ends unresolved \(ending classifier, p=([0-9.]+)\)(?:; (.+))?$`)
+
 var mishandled = regexp.MustCompile(`^(refund|compensation) scene handled against the required steps(?:: (.+))?$`)
 
 // Detail is a finding's detail line in lang: for Chinese, the detectors'
@@ -82,6 +87,13 @@ func Detail(detail string, lang Lang) string {
 		s := map[string]string{"refund": "退款", "compensation": "补偿"}[m[1]] + "场景未按规定步骤处理"
 		if m[2] != "" {
 			s += "：" + missedStepsZH.Replace(m[2])
+		}
+		return s
+	}
+	if m := endedUnresolved.FindStringSubmatch(detail); m != nil {
+		s := "会话以未解决结束（结束方式模型给出的未解决概率 " + m[1] + "）"
+		if m[2] != "" {
+			s += "；" + Detail(m[2], lang)
 		}
 		return s
 	}

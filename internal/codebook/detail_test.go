@@ -21,6 +21,8 @@ func TestDetailZH(t *testing.T) {
 		"the agent first said not it can be done, now the opposite":                                                               "客服先说不行，后又说可以",
 		"agent message shows the customer's 手机号、地址 (mobile, address) in full":                                                     "客服消息完整显示了客户的手机号、地址",
 		"refund scene handled against the required steps: agent never acknowledged or apologised; agent refused without a reason": "退款场景未按规定步骤处理：未致歉或安抚；拒绝时未说明理由",
+		"the chat ends unresolved (ending classifier, p=0.71)":                                                                    "会话以未解决结束（结束方式模型给出的未解决概率 0.71）",
+		"the chat ends unresolved (ending classifier, p=0.37); the customer's last question gets no answer":                       "会话以未解决结束（结束方式模型给出的未解决概率 0.37）；客户最后的问题没有得到回答",
 		"something new a detector says":                                                                                           "something new a detector says",
 		"必说话术缺失 退款: …":                                                                                                            "必说话术缺失 退款: …",
 	} {

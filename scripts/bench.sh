@@ -1,8 +1,9 @@
 #!/bin/sh
 # Measures `fullqa scan` end to end on 126,400 JDDC-sized conversations
-# (the JDDC sample in ../shared/data repeated 200 times) in two input
-# formats: the JDDC TSV and canonical JSON Lines made from it (shop,
-# vendor, agent and a time on every message, as integrations send), or,
+# (the JDDC sample in ../shared/data repeated 200 times) in three input
+# formats: the JDDC TSV, canonical JSON Lines made from it (shop,
+# vendor, agent and a time on every message, as integrations send) and a
+# message-per-row CSV with a header and a time on every row, or,
 # when ../shared is absent, on 120,000 conversations built from
 # examples/chats.jsonl (JSON Lines only). For each format it runs the
 # default configuration (all detectors, emotion model on) and
@@ -38,7 +39,19 @@ if [ -f ../shared/data/jddc/jddc_dev.tsv ]; then
 			k++
 		}
 		END { flush() }' "$tsv" > "$jsonl"
-	corpora="$jsonl $tsv"
+	# The same as a message-per-row CSV export with a header, as helpdesks
+	# write (a time on every row, text quoted).
+	csv=$tmp/corpus.csv
+	[ -s "$csv" ] || awk -F'\t' '
+		BEGIN { print "会话ID,发送时间,发送方,客服昵称,买家,内容" }
+		$1 != id { id = $1; n++; k = 0; t = 9 * 3600 + (n % 632) * 180 }
+		{
+			t += 7 + (k * 37) % 200; k++
+			at = sprintf("2026-11-%02d %02d:%02d:%02d", 1 + int(t / 86400), int(t / 3600) % 24, int(t / 60) % 60, t % 60)
+			text = $7; gsub(/"/, "\"\"", text)
+			printf "%s,%s,%s,%s,%s,\"%s\"\n", $1, at, $3 == "0" ? "买家" : "客服", $3 == "0" ? "" : sprintf("a-%02d", n % 13), $2, text
+		}' "$tsv" > "$csv"
+	corpora="$jsonl $tsv $csv"
 else
 	jsonl=$tmp/corpus.jsonl
 	[ -s "$jsonl" ] || for i in $(seq 4616); do sed "s/\"id\":\"/\"id\":\"$i-/" examples/chats.jsonl; done > "$jsonl"

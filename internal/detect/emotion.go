@@ -66,21 +66,22 @@ type emotionDetector struct {
 	cfg      EmotionConfig
 	lex      lexicon.Lists
 	appease  ClassID
-	strong   termSet     // emotion_negative_strong (+ _exclude)
-	threat   threatTerms // threat_words, threat_negation, threat_past, threat_future
-	weak     termSet     // emotion_negative_weak (+ _exclude)
-	notDone  termSet     // emotion_delay_notdone: 还没, 一直没
-	elapsed  termSet     // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
-	emphasis termSet     // emotion_delay_emphasis: 都, 已经
-	nudge    termSet     // emotion_nudge: 好了吗, 查到了吗, 在吗
-	hold     ClassID     // emotion_hold, in agent messages: 稍等, 正在为您查询
-	presence ClassID     // emotion_presence: 在吗, 人呢, 客服?
-	closing  ClassID     // response_closings: 好的, 谢谢
-	refusal  termSet     // sensitive_refusal (+ _exclude), in agent messages: 不支持, 无法
+	strong   termSet      // emotion_negative_strong (+ _exclude)
+	threat   threatTerms  // threat_words, threat_negation, threat_past, threat_future
+	tmodel   *ThreatModel // the learned threat scorer, as the threat detector has it
+	weak     termSet      // emotion_negative_weak (+ _exclude)
+	notDone  termSet      // emotion_delay_notdone: 还没, 一直没
+	elapsed  termSet      // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
+	emphasis termSet      // emotion_delay_emphasis: 都, 已经
+	nudge    termSet      // emotion_nudge: 好了吗, 查到了吗, 在吗
+	hold     ClassID      // emotion_hold, in agent messages: 稍等, 正在为您查询
+	presence ClassID      // emotion_presence: 在吗, 人呢, 客服?
+	closing  ClassID      // response_closings: 好的, 谢谢
+	refusal  termSet      // sensitive_refusal (+ _exclude), in agent messages: 不支持, 无法
 }
 
-func newEmotionDetector(cfg EmotionConfig, lex lexicon.Lists) *emotionDetector {
-	return &emotionDetector{cfg: cfg, lex: lex}
+func newEmotionDetector(cfg EmotionConfig, threat *ThreatModel, lex lexicon.Lists) *emotionDetector {
+	return &emotionDetector{cfg: cfg, lex: lex, tmodel: usableThreatModel(threat)}
 }
 
 func (d *emotionDetector) Name() string { return "emotion" }
@@ -366,10 +367,11 @@ func leadingDots(s string) bool {
 }
 
 // threatens reports whether customer message i threatens escalation, with
-// the threat detector's word lists and the same negation window, so that
-// the message a shop is alerted to as a threat is also negative.
+// the threat detector's word lists, negation window and learned scorer
+// (the shared threatens), so that the message a shop is alerted to as a
+// threat, by the rules or by the scorer, is also negative.
 func (d *emotionDetector) threatens(in *Input, i int) bool {
-	_, ok := threatHit(in, i, d.threat)
+	_, _, ok := threatens(in, i, &d.threat, d.tmodel)
 	return ok
 }
 

@@ -184,7 +184,9 @@ func (d *emotionDetector) negFeatures(in *Input, i int, ws *waits, st *negState,
 	if strong {
 		f.add(nfStrong, 0, 1)
 	}
-	if d.threatens(in, i) {
+	// The rules' threat alone: the learned negative scorer was trained on
+	// that reading (a learned threat still makes rule true).
+	if _, ok := threatHit(in, i, d.threat); ok {
 		f.add(nfThreat, 0, 1)
 	}
 	if _, weak := in.firstTerm(i, d.weak); weak {

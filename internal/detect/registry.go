@@ -14,7 +14,7 @@ import (
 func Registry(cfg Config, lex lexicon.Lists) []Detector {
 	return []Detector{
 		newResponseDetector(cfg.Response, lex),
-		newEmotionDetector(cfg.Emotion, lex),
+		newEmotionDetector(cfg.Emotion, cfg.Threat, lex),
 		newSceneDetector(cfg.Sensitive, lex),
 		newThreatDetector(cfg.Threat, lex),
 		newAttitudeDetector(lex),

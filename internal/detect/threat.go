@@ -40,8 +40,7 @@ type threatTerms struct {
 	question, intent termSet
 	// cues are the weak escalation cues (threat_cues) that open a message
 	// to the learned scorer, cond the conditions and ultimatums
-	// (threat_condition) it reads as features; only the threat detector
-	// registers them.
+	// (threat_condition) it reads as features.
 	cues, cond termSet
 }
 
@@ -56,14 +55,23 @@ func addThreatTerms(k *Keywords, prefix string, lex lexicon.Lists) threatTerms {
 
 		question: addTerms(k, prefix+".question", lex, "threat_question"),
 		intent:   addTerms(k, prefix+".intent", lex, "threat_intent"),
+
+		cues: addTerms(k, prefix+".cues", lex, "threat_cues"),
+		cond: addTerms(k, prefix+".condition", lex, "threat_condition"),
 	}
 }
 
-func newThreatDetector(model *ThreatModel, lex lexicon.Lists) *threatDetector {
+// usableThreatModel returns model, or nil when its weights are of another
+// table size, so that no detector indexes past them.
+func usableThreatModel(model *ThreatModel) *ThreatModel {
 	if model != nil && len(model.W) != 1<<ThreatBits {
-		model = nil // weights of another table size: never index past them
+		return nil
 	}
-	return &threatDetector{lex: lex, model: model}
+	return model
+}
+
+func newThreatDetector(model *ThreatModel, lex lexicon.Lists) *threatDetector {
+	return &threatDetector{lex: lex, model: usableThreatModel(model)}
 }
 
 func (d *threatDetector) Name() string { return "threat" }
@@ -72,8 +80,6 @@ func (d *threatDetector) Codes() []string { return []string{"threat.escalation"}
 
 func (d *threatDetector) RegisterKeywords(k *Keywords) error {
 	d.t = addThreatTerms(k, "threat", d.lex)
-	d.t.cues = addTerms(k, "threat.cues", d.lex, "threat_cues")
-	d.t.cond = addTerms(k, "threat.condition", d.lex, "threat_condition")
 	return nil
 }
 
@@ -82,24 +88,40 @@ func (d *threatDetector) Inspect(in *Input, out *Output) {
 		if len(in.Hits[i]) == 0 || !in.isRole(i, conversation.RoleCustomer) {
 			continue
 		}
-		if h, ok := threatHit(in, i, d.t); ok {
+		h, p, ok := threatens(in, i, &d.t, d.model)
+		switch {
+		case !ok:
+		case p < 0:
 			out.Add(conversation.Finding{Code: "threat.escalation", Severity: conversation.SeverityHigh,
 				Messages: []int{i}, Evidence: hitQuote(in, i, h),
 				Detail: "customer threatens escalation: " + in.Matched(i, h)})
-			continue
-		}
-		if d.model == nil || !d.t.threatGated(in, i) {
-			continue
-		}
-		var f ThreatFeats
-		d.t.threatFeatures(in, i, false, &f)
-		if p := d.model.Prob(f.idx[:f.n], f.val[:f.n]); p >= d.model.Threshold {
-			h := d.t.firstCue(in, i)
+		default:
 			out.Add(conversation.Finding{Code: "threat.escalation", Severity: conversation.SeverityHigh,
 				Messages: []int{i}, Evidence: hitQuote(in, i, h),
 				Detail: fmt.Sprintf("customer threatens escalation (learned, p=%.2f): %s", p, in.Matched(i, h))})
 		}
 	}
+}
+
+// threatens reports whether customer message i threatens escalation as
+// threat.escalation reads it: a threat word the rules count (threatHit;
+// p is -1 then), or else, with a learned scorer, a message the scorer
+// rates at or over its threshold (p is its probability). h is the word or
+// cue to quote. The threat and emotion detectors both ask this one test,
+// so every message alerted as a threat, learned or not, is also negative.
+func threatens(in *Input, i int, t *threatTerms, model *ThreatModel) (h KeywordHit, p float32, ok bool) {
+	if h, ok := threatHit(in, i, *t); ok {
+		return h, -1, true
+	}
+	if model == nil || !t.threatGated(in, i) {
+		return KeywordHit{}, 0, false
+	}
+	var f ThreatFeats
+	t.threatFeatures(in, i, false, &f)
+	if prob := model.Prob(f.idx[:f.n], f.val[:f.n]); prob >= model.Threshold {
+		return t.firstCue(in, i), prob, true
+	}
+	return KeywordHit{}, 0, false
 }
 
 // threatHit returns the first threat word of message i that counts: not

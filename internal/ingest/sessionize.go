@@ -81,7 +81,9 @@ func (s *sessionizer) add(key string, line int, raw []byte, m conversation.Messa
 			return
 		}
 		// Room for a typical chat's rows from the start: growing three
-		// slices row by row was a quarter of reading a table.
+		// slices row by row was a quarter of reading a table. The raw
+		// bytes' room is capped: 16 times one long first row (a pasted
+		// log, a base64 image) would be reserved for every open chat.
 		c := &conversation.Conversation{ID: key, Messages: make([]conversation.Message, 0, 16)}
 		init(c)
 		if !s.byID {
@@ -92,7 +94,7 @@ func (s *sessionizer) add(key string, line int, raw []byte, m conversation.Messa
 			}
 			c.ID = fmt.Sprintf("%s#%d", base, s.seq[key])
 		}
-		oc = &openConv{key: key, c: c, first: line, lines: make([]int, 0, 16), raw: make([]byte, 0, 16*len(raw))}
+		oc = &openConv{key: key, c: c, first: line, lines: make([]int, 0, 16), raw: make([]byte, 0, min(16*len(raw), 4<<10))}
 		s.open[key] = oc
 		s.order = append(s.order, oc)
 	}

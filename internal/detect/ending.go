@@ -16,9 +16,19 @@ const (
 	EndingUnresolved = "unresolved" // neither: resolution.unresolved
 )
 
-// EndingClasses are the ending labels in the classifier's class order;
-// the trainer (internal/eval) numbers its labels the same way.
-var EndingClasses = [...]string{EndingResolved, EndingPending, EndingUnresolved}
+// NumEndingClasses is the number of ending labels: the size of arrays
+// held per class, here and in the trainer.
+const NumEndingClasses = 3
+
+// endingClasses are the ending labels in the classifier's class order. It
+// is unexported so no importer can reorder the classes under the weights;
+// EndingClasses hands out copies.
+var endingClasses = [NumEndingClasses]string{EndingResolved, EndingPending, EndingUnresolved}
+
+// EndingClasses returns the ending labels in the classifier's class order;
+// the trainer (internal/eval) numbers its labels the same way. The slice
+// is a fresh copy each call.
+func EndingClasses() []string { return append([]string(nil), endingClasses[:]...) }
 
 // EndingBits is the log2 of the size of one class's hashed feature table
 // of the learned ending classifier. The trainer and the model file use the
@@ -48,7 +58,7 @@ type learnedEnding struct {
 	// w holds the weights of bucket b for the classes at w[b*3:b*3+3]:
 	// one cache line a feature instead of one a class.
 	w         []float32
-	bias      [len(EndingClasses)]float32
+	bias      [NumEndingClasses]float32
 	threshold float32
 	orRules   uint32 // bit why set: the rules' verdict for that reason is OR-ed in
 }
@@ -60,10 +70,10 @@ func newLearnedEnding(emo EmotionModel) *learnedEnding {
 		return nil
 	}
 	w, b, bits, unres, t, or := ew.EndingWeights()
-	if bits != EndingBits || len(b) != len(EndingClasses) || len(w) != len(b)<<bits || unres != 2 {
+	if bits != EndingBits || len(b) != NumEndingClasses || len(w) != len(b)<<bits || unres != 2 {
 		return nil
 	}
-	const n, k = 1 << EndingBits, len(EndingClasses)
+	const n, k = 1 << EndingBits, NumEndingClasses
 	l := &learnedEnding{w: make([]float32, k*n), threshold: t, orRules: or}
 	for c := range k {
 		for j, v := range w[c*n : (c+1)*n] {
@@ -75,7 +85,7 @@ func newLearnedEnding(emo EmotionModel) *learnedEnding {
 }
 
 // probs returns the class probabilities of f.
-func (m *learnedEnding) probs(f *endFeats) (p [len(EndingClasses)]float32) {
+func (m *learnedEnding) probs(f *endFeats) (p [NumEndingClasses]float32) {
 	p = m.bias
 	for k := range f.n {
 		w, v := m.w[3*f.idx[k]:3*f.idx[k]+3], f.val[k]
@@ -99,7 +109,7 @@ func (m *learnedEnding) probs(f *endFeats) (p [len(EndingClasses)]float32) {
 // the ending and whether the chat is unresolved: unresolved when its
 // probability reaches the threshold (or the rules say so for a reason
 // OR-ed in); otherwise the likelier of resolved and pending.
-func (m *learnedEnding) decide(p [len(EndingClasses)]float32, why int) (Ending, bool) {
+func (m *learnedEnding) decide(p [NumEndingClasses]float32, why int) (Ending, bool) {
 	if p[2] >= m.threshold || m.orRules&(1<<why) != 0 && why != whyNone {
 		return Ending{Label: EndingUnresolved, P: p[2]}, true
 	}
@@ -148,9 +158,14 @@ const (
 	whyNegative
 )
 
-// EndingRuleReasons name the rules' reasons (EndingFeatures' why) for the
-// trainer, which chooses which of them to OR into the decision.
-var EndingRuleReasons = [...]string{whyNone: "", whyGiveup: "give-up", whyUnanswered: "unanswered", whyNegative: "negative"}
+// endingRuleReasons name the rules' reasons (EndingFeatures' why);
+// unexported so it cannot be changed under the detector.
+var endingRuleReasons = [...]string{whyNone: "", whyGiveup: "give-up", whyUnanswered: "unanswered", whyNegative: "negative"}
+
+// EndingRuleReasons returns the names of the rules' reasons
+// (EndingFeatures' why, its index) for the trainer, which chooses which of
+// them to OR into the decision. The slice is a fresh copy each call.
+func EndingRuleReasons() []string { return append([]string(nil), endingRuleReasons[:]...) }
 
 // Agent reply kinds (efAgent).
 const (

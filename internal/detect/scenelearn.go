@@ -14,10 +14,21 @@ import (
 // hashed feature table. The trainer (internal/eval) uses the same size.
 const SceneTagBits = 16
 
-// LearnedTags are the scene tags a learned per-conversation scorer may
+// NumLearnedTags is the number of scene tags a learned scorer may decide:
+// the size of the rule verdicts SceneTagFeatures reports.
+const NumLearnedTags = 3
+
+// learnedTagNames are the scene tags a learned per-conversation scorer may
+// decide, in the order of the rule verdicts SceneTagFeatures reports. It
+// is unexported so no importer can change it under the models;
+// LearnedTags hands out copies.
+var learnedTagNames = [NumLearnedTags]string{SceneQuality, SceneCompensation, SceneLogistics}
+
+// LearnedTags returns the scene tags a learned per-conversation scorer may
 // decide, in the order of the rule verdicts SceneTagFeatures reports.
 // The others are left to the rules: they are precise and frequent enough.
-var LearnedTags = [...]string{SceneQuality, SceneCompensation, SceneLogistics}
+// The slice is a fresh copy each call.
+func LearnedTags() []string { return append([]string(nil), learnedTagNames[:]...) }
 
 // Decision modes of a learned scene tag (classify.TagModel.Mode).
 const (
@@ -100,7 +111,7 @@ type tagModel struct {
 // the models shipped (nil entries are left to the rules).
 type learnedTags struct {
 	classes []tagClass
-	models  [len(LearnedTags)]*tagModel
+	models  [NumLearnedTags]*tagModel
 	any     bool // a model ships: the scene detector scores
 	// features is set when the features are registered: a model ships,
 	// or LearnSceneTags asked for them (the trainer). Otherwise the
@@ -170,9 +181,9 @@ func (d *sceneDetector) registerTagFeatures(k *Keywords, lex lexicon.Lists) erro
 	return nil
 }
 
-// learnedIndex returns the index of a scene tag in LearnedTags, or -1.
+// learnedIndex returns the index of a scene tag in learnedTagNames, or -1.
 func learnedIndex(name string) int {
-	for t, n := range LearnedTags {
+	for t, n := range learnedTagNames {
 		if n == name {
 			return t
 		}
@@ -184,9 +195,9 @@ func learnedIndex(name string) int {
 // scoring (collect nil; nothing allocated), or keeps the hashed indices
 // and values for the trainer.
 type tagSink struct {
-	models  *[len(LearnedTags)]*tagModel
-	z, g    [len(LearnedTags)]float32 // scores, and the open group's sums
-	scale   [2]float32                // the n-gram value of a customer's and an agent's
+	models  *[NumLearnedTags]*tagModel
+	z, g    [NumLearnedTags]float32 // scores, and the open group's sums
+	scale   [2]float32              // the n-gram value of a customer's and an agent's
 	collect *tagCollect
 }
 
@@ -222,7 +233,7 @@ func (s *tagSink) add(key uint64, v float32) {
 
 // begin opens a group of features whose common value end sets.
 func (s *tagSink) begin() {
-	s.g = [len(LearnedTags)]float32{}
+	s.g = [NumLearnedTags]float32{}
 	if s.collect != nil {
 		s.collect.start = len(s.collect.idx)
 	}
@@ -388,7 +399,7 @@ func (d *sceneDetector) applyLearned(in *Input, first *[len(sceneDefs)]int, tall
 		if m == nil {
 			continue
 		}
-		sc := sceneIndex(LearnedTags[t])
+		sc := sceneIndex(learnedTagNames[t])
 		rule := first[sc] >= 0
 		tagged := sigmoid(s.z[t]+m.bias) >= m.threshold
 		if m.mode == TagRuleOr {
@@ -470,7 +481,7 @@ func (d *sceneDetector) tagEvidence(in *Input, t int, s *tagSink) []int {
 // (internal/eval) sees exactly what the scene detector scores. It reports
 // false, calling nothing, when the engine has no scene detector or was
 // built without the features (see LearnSceneTags).
-func (e *Engine) SceneTagFeatures(in *Input, fn func(rule [len(LearnedTags)]bool, idx []uint32, val []float32)) bool {
+func (e *Engine) SceneTagFeatures(in *Input, fn func(rule [NumLearnedTags]bool, idx []uint32, val []float32)) bool {
 	for _, det := range e.detectors {
 		d, ok := det.(*sceneDetector)
 		if !ok || !d.learn.features {
@@ -480,8 +491,8 @@ func (e *Engine) SceneTagFeatures(in *Input, fn func(rule [len(LearnedTags)]bool
 		var c tagCollect
 		s := tagSink{collect: &c}
 		d.tagFeatures(in, &first, &tallies, &s)
-		var rule [len(LearnedTags)]bool
-		for t, name := range LearnedTags {
+		var rule [NumLearnedTags]bool
+		for t, name := range learnedTagNames {
 			rule[t] = first[sceneIndex(name)] >= 0
 		}
 		fn(rule, c.idx, c.val)

@@ -26,7 +26,7 @@ func sceneOf(t testing.TB, eng *Engine) *sceneDetector {
 
 // sceneEngine builds an engine of the scene detector alone with the given
 // learned models in place of the embedded ones (nil: none).
-func sceneEngine(t testing.TB, models [len(LearnedTags)]*tagModel) *Engine {
+func sceneEngine(t testing.TB, models [NumLearnedTags]*tagModel) *Engine {
 	t.Helper()
 	dets := []Detector{newSceneDetector(DefaultSensitiveConfig(), testLexicon(t))}
 	LearnSceneTags(dets)
@@ -79,12 +79,12 @@ func tagMsgs(out Output, name string) ([]int, bool) {
 func TestLearnedTags(t *testing.T) {
 	q := learnedIndex(SceneQuality)
 	c := learnedIndex(SceneCompensation)
-	var or [len(LearnedTags)]*tagModel
+	var or [NumLearnedTags]*tagModel
 	or[q] = creakModel(TagRuleOr)
 	eng := sceneEngine(t, or)
 
 	creak := chat("你好", "您好，请问有什么可以帮您", "柜门一开就咯吱咯吱的，才装好两天", "抱歉亲，给您安排师傅上门")
-	if _, rules := sceneEngine(t, [len(LearnedTags)]*tagModel{}).Inspect(creak, nil); len(rules.Tags) > 0 {
+	if _, rules := sceneEngine(t, [NumLearnedTags]*tagModel{}).Inspect(creak, nil); len(rules.Tags) > 0 {
 		t.Fatalf("the rules already tag the creak (%v): the case tests nothing", rules.Tags)
 	}
 	_, out := eng.Inspect(creak, nil)
@@ -102,10 +102,10 @@ func TestLearnedTags(t *testing.T) {
 		t.Errorf("rule quality under rule-or: got %v %v", ok, msgs)
 	}
 
-	var veto [len(LearnedTags)]*tagModel
+	var veto [NumLearnedTags]*tagModel
 	veto[c] = &tagModel{w: make([]float32, 1<<SceneTagBits), bias: -5, threshold: 0.5, mode: TagStacked}
 	comp := chat("东西坏了，你们要赔偿我", "抱歉亲，这边给您申请补偿")
-	_, out = sceneEngine(t, [len(LearnedTags)]*tagModel{}).Inspect(comp, nil)
+	_, out = sceneEngine(t, [NumLearnedTags]*tagModel{}).Inspect(comp, nil)
 	if _, ok := tagMsgs(out, SceneCompensation); !ok {
 		t.Fatalf("the rules do not tag the compensation case: it tests nothing")
 	}
@@ -129,14 +129,14 @@ func TestSceneTagFeatures(t *testing.T) {
 	for i := range m.w {
 		m.w[i] += float32(i%7-3) / 100
 	}
-	var ms [len(LearnedTags)]*tagModel
+	var ms [NumLearnedTags]*tagModel
 	ms[learnedIndex(SceneQuality)] = m
 	eng := sceneEngine(t, ms)
 	d := sceneOf(t, eng)
 	c := chat("快递什么时候送到", "亲，预计明天送达", "柜门咯吱响", "给您登记售后")
 	in, _ := eng.Inspect(c, nil)
 	calls := 0
-	ok := eng.SceneTagFeatures(in, func(rule [len(LearnedTags)]bool, idx []uint32, val []float32) {
+	ok := eng.SceneTagFeatures(in, func(rule [NumLearnedTags]bool, idx []uint32, val []float32) {
 		calls++
 		var z float32
 		for k, b := range idx {
@@ -159,7 +159,7 @@ func TestSceneTagFeatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plain.SceneTagFeatures(in, func([len(LearnedTags)]bool, []uint32, []float32) {}) {
+	if plain.SceneTagFeatures(in, func([NumLearnedTags]bool, []uint32, []float32) {}) {
 		t.Errorf("an engine built without LearnSceneTags (and no model shipped) reported features")
 	}
 }
@@ -188,7 +188,7 @@ func BenchmarkSceneLearned(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var dense [len(LearnedTags)]*tagModel
+	var dense [NumLearnedTags]*tagModel
 	for t := range dense {
 		m := &tagModel{w: make([]float32, 1<<SceneTagBits), bias: -2, threshold: 0.9, mode: TagStacked}
 		for i := range m.w {
@@ -198,8 +198,8 @@ func BenchmarkSceneLearned(b *testing.B) {
 	}
 	for _, bc := range []struct {
 		name   string
-		models [len(LearnedTags)]*tagModel
-	}{{"rules", [len(LearnedTags)]*tagModel{}}, {"learned", dense}} {
+		models [NumLearnedTags]*tagModel
+	}{{"rules", [NumLearnedTags]*tagModel{}}, {"learned", dense}} {
 		b.Run(bc.name, func(b *testing.B) {
 			eng := sceneEngine(b, bc.models)
 			var s Scratch
@@ -220,7 +220,7 @@ func FuzzSceneLearned(f *testing.F) {
 	for _, s := range []string{"", "柜门咯吱咯吱响", "快递什么时候送到", "赔礼道歉", "\xff\xfe坏了", "[数字x]京豆补偿", strings.Repeat("漏水", 3000)} {
 		f.Add(s, "抱歉亲，给您补发")
 	}
-	var dense [len(LearnedTags)]*tagModel
+	var dense [NumLearnedTags]*tagModel
 	for t := range dense {
 		m := &tagModel{w: make([]float32, 1<<SceneTagBits), bias: -1, threshold: 0.5, mode: uint8(1 + t%2)}
 		for i := range m.w {
@@ -240,7 +240,7 @@ func FuzzSceneLearned(f *testing.F) {
 				}
 			}
 		}
-		eng.SceneTagFeatures(in, func(_ [len(LearnedTags)]bool, idx []uint32, val []float32) {
+		eng.SceneTagFeatures(in, func(_ [NumLearnedTags]bool, idx []uint32, val []float32) {
 			tallies, first, _ := d.rules(in)
 			s := tagSink{models: &d.learn.models}
 			d.tagFeatures(in, &first, &tallies, &s)
@@ -260,7 +260,7 @@ func FuzzSceneLearned(f *testing.F) {
 // TestSceneTagScoreAllocs checks that scoring a conversation with the
 // learned models allocates nothing, however long it is.
 func TestSceneTagScoreAllocs(t *testing.T) {
-	var ms [len(LearnedTags)]*tagModel
+	var ms [NumLearnedTags]*tagModel
 	for k := range ms {
 		ms[k] = creakModel(TagRuleOr)
 	}

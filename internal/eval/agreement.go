@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"fullqa/internal/detect"
 )
 
 // Roles maps a session id to the roles of its messages in file order, one
@@ -131,6 +133,7 @@ func CompareReviewers(first, second map[string]*Labels, roles Roles) (*Agreement
 	}
 	sort.Strings(ids)
 	ag := &Agreement{Sessions: len(ids)}
+	endings := detect.EndingClasses()
 	msg := make([]AgreementRow, len(agreementMessageKeys))
 	for i, m := range agreementMessageKeys {
 		msg[i].Key = m.key
@@ -176,6 +179,8 @@ func CompareReviewers(first, second map[string]*Labels, roles Roles) (*Agreement
 			}
 		}
 		if a.Ending != "" && b.Ending != "" {
+			// Each class of the three-way ending label is compared one
+			// against the rest, like a session label.
 			for _, e := range endings {
 				key := "ending=" + e
 				r, ok := seenKey[key]
@@ -207,10 +212,6 @@ func CompareReviewers(first, second map[string]*Labels, roles Roles) (*Agreement
 	ag.Messages = msg
 	return ag, nil
 }
-
-// endings are the classes of the three-way ending label; each is compared
-// one against the rest, like a session label.
-var endings = []string{"resolved", "pending", "unresolved"}
 
 // add counts one unit.
 func (r *AgreementRow) add(a, b bool) {

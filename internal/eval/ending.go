@@ -33,6 +33,7 @@ type EndingSet struct {
 // detect.EndingClasses.
 func LoadEndings(path string) (map[string]int, error) {
 	out := map[string]int{}
+	classes := detect.EndingClasses()
 	err := forEachJSONL(path, func(raw *json.RawMessage) error {
 		var l struct {
 			SessionID string `json:"session_id"`
@@ -41,7 +42,7 @@ func LoadEndings(path string) (map[string]int, error) {
 		if err := json.Unmarshal(*raw, &l); err != nil {
 			return err
 		}
-		for c, name := range detect.EndingClasses {
+		for c, name := range classes {
 			if l.Ending == name {
 				out[l.SessionID] = c
 				return nil
@@ -62,7 +63,7 @@ const unresolvedClass = 2
 // endConfig is the training configuration of the ending classifier
 // (chosen by the cross-validation below; see the README).
 func endConfig(classW []float32) classify.SoftmaxConfig {
-	return classify.SoftmaxConfig{K: len(detect.EndingClasses), Bits: detect.EndingBits, Seed: 20261206,
+	return classify.SoftmaxConfig{K: detect.NumEndingClasses, Bits: detect.EndingBits, Seed: 20261206,
 		Epochs: 5, LR: 0.05, L2: 0.3, ClassW: classW}
 }
 
@@ -98,7 +99,7 @@ type EndingReport struct {
 // EndingRow is the three-way outcome of one evaluation on one source.
 type EndingRow struct {
 	Method, Set string
-	Counts      [len(detect.EndingClasses)]Count
+	Counts      [detect.NumEndingClasses]Count
 }
 
 // MacroF1 is the mean F1 of the classes.
@@ -166,7 +167,7 @@ func TrainEnding(ctx context.Context, sets []EndingSet, engineFor func(convID st
 	for i, s := range sets {
 		names[i], tuned[i] = s.Name, s.RulesTuned
 	}
-	k := len(detect.EndingClasses)
+	k := detect.NumEndingClasses
 	return endingCV(ctx, endConfig(classWeights(ex, k, endClassPower)), data, ex, names, tuned, w)
 }
 
@@ -282,7 +283,7 @@ func endingCV(ctx context.Context, cfg classify.SoftmaxConfig, data *classify.Mu
 		return out
 	}
 	var allReasons, noGiveup uint32
-	for why, name := range detect.EndingRuleReasons {
+	for why, name := range detect.EndingRuleReasons() {
 		if name != "" {
 			allReasons |= 1 << why
 			if name != "give-up" {

@@ -127,7 +127,7 @@ func TestEndingMini(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.K != len(detect.EndingClasses) || m.Bits != detect.EndingBits {
+	if m.K != detect.NumEndingClasses || m.Bits != detect.EndingBits {
 		t.Fatalf("decoded %d classes of %d bits", m.K, m.Bits)
 	}
 }

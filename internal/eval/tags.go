@@ -30,7 +30,7 @@ const tagsMinPrecision = 0.80
 
 // tagLabel returns the reviewers' verdict on learned tag t of a session.
 func tagLabel(l *Labels, t int) bool {
-	switch detect.LearnedTags[t] {
+	switch detect.LearnedTags()[t] {
 	case detect.SceneQuality:
 		return l.SceneQuality
 	case detect.SceneCompensation:
@@ -42,7 +42,7 @@ func tagLabel(l *Labels, t int) bool {
 }
 
 // tagKeys are the label keys of detect.LearnedTags.
-func tagKey(t int) string { return "scene_" + detect.LearnedTags[t] }
+func tagKey(t int) string { return "scene_" + detect.LearnedTags()[t] }
 
 // TagsReport is the outcome of measuring the learned scene-tag scorers.
 type TagsReport struct {
@@ -106,7 +106,7 @@ var tagModes = [...]struct {
 // threshold taken on all out-of-fold scores. With w set it writes the
 // shipped tags' models, trained on everything. It is deterministic.
 func TrainTags(ctx context.Context, sets, extra []NegativeSet, eng *detect.Engine, w io.Writer) (*TagsReport, error) {
-	nt := len(detect.LearnedTags)
+	nt := detect.NumLearnedTags
 	data := make([]classify.SparseSet, nt)
 	ex := make([][]negExample, nt)
 	groups := 0
@@ -119,7 +119,7 @@ func TrainTags(ctx context.Context, sets, extra []NegativeSet, eng *detect.Engin
 				return nil
 			}
 			in, _ := eng.Inspect(c, &scratch)
-			ok = eng.SceneTagFeatures(in, func(rule [len(detect.LearnedTags)]bool, idx []uint32, val []float32) {
+			ok = eng.SceneTagFeatures(in, func(rule [detect.NumLearnedTags]bool, idx []uint32, val []float32) {
 				for t := range nt {
 					if !l.has(tagKey(t)) {
 						continue
@@ -153,7 +153,7 @@ func TrainTags(ctx context.Context, sets, extra []NegativeSet, eng *detect.Engin
 		if err != nil {
 			return nil, err
 		}
-		tr.Tag = detect.LearnedTags[t]
+		tr.Tag = detect.LearnedTags()[t]
 		rep.Tags = append(rep.Tags, *tr)
 		if m != nil {
 			ship = append(ship, classify.TagModel{Tag: tr.Tag, Mode: tr.Mode, Linear: m})

@@ -56,7 +56,7 @@ func TestTrainTags(t *testing.T) {
 	if _, err := classify.DecodeTagModels(w1.Bytes()); err != nil {
 		t.Errorf("written weights: %v", err)
 	}
-	if len(rep.Tags) != len(detect.LearnedTags) {
+	if len(rep.Tags) != detect.NumLearnedTags {
 		t.Fatalf("%d tags measured", len(rep.Tags))
 	}
 	det, err := Detectors(context.Background(), eng, src, labels)

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"math"
 	"unicode/utf8"
 
@@ -63,15 +64,22 @@ type learnedEnding struct {
 	orRules   uint32 // bit why set: the rules' verdict for that reason is OR-ed in
 }
 
-// newLearnedEnding returns the ending classifier emo carries, or nil.
-func newLearnedEnding(emo EmotionModel) *learnedEnding {
+// newLearnedEnding returns the ending classifier emo carries, or nil when
+// it carries none. Weights that are there but do not fit (another table
+// size or class count, or unresolved not the last class) are an error, not
+// a silent fall-back to the rules: a bad retrain must fail loudly.
+func newLearnedEnding(emo EmotionModel) (*learnedEnding, error) {
 	ew, ok := emo.(endingWeights)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	w, b, bits, unres, t, or := ew.EndingWeights()
+	if len(w) == 0 && len(b) == 0 {
+		return nil, nil
+	}
 	if bits != EndingBits || len(b) != NumEndingClasses || len(w) != len(b)<<bits || unres != 2 {
-		return nil
+		return nil, fmt.Errorf("weights do not fit: %d bits, %d classes, %d weights, unresolved class %d; want %d bits, %d classes, %d weights, unresolved class 2",
+			bits, len(b), len(w), unres, EndingBits, NumEndingClasses, NumEndingClasses<<EndingBits)
 	}
 	const n, k = 1 << EndingBits, NumEndingClasses
 	l := &learnedEnding{w: make([]float32, k*n), threshold: t, orRules: or}
@@ -81,7 +89,7 @@ func newLearnedEnding(emo EmotionModel) *learnedEnding {
 		}
 	}
 	copy(l.bias[:], b)
-	return l
+	return l, nil
 }
 
 // probs returns the class probabilities of f.

@@ -30,8 +30,17 @@ func TestEndingTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := any(emo).(endingWeights); !ok || newLearnedEnding(emo) == nil {
+	// Only a binary built without ending weights skips: weights that are
+	// embedded but rejected fail here, as NewEngine would.
+	ew, ok := any(emo).(endingWeights)
+	if !ok {
+		t.Skip("the emotion model carries no ending classifier")
+	}
+	if w, _, _, _, _, _ := ew.EndingWeights(); len(w) == 0 {
 		t.Skip("the binary carries no ending classifier")
+	}
+	if l, err := newLearnedEnding(emo); err != nil || l == nil {
+		t.Fatalf("embedded ending weights rejected: %v", err)
 	}
 	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), emo)
 	if err != nil {
@@ -72,5 +81,39 @@ func TestEndingTable(t *testing.T) {
 	}
 	if n != len(cases) {
 		t.Fatalf("read %d conversations for %d cases", n, len(cases))
+	}
+}
+
+// misfitEnding is an emotion model whose ending weights do not fit the
+// classifier: the wrong table size, class count or unresolved class.
+type misfitEnding struct {
+	EmotionModel
+	bits, classes, unres int
+}
+
+func (m misfitEnding) EndingWeights() (w, bias []float32, bits, unresolved int, threshold float32, orRules uint32) {
+	return make([]float32, m.classes<<m.bits), make([]float32, m.classes), m.bits, m.unres, 0.5, 0
+}
+
+// TestEndingWeightsMisfit checks that ending weights which are there but
+// do not fit make NewEngine fail instead of falling back to the rules.
+func TestEndingWeightsMisfit(t *testing.T) {
+	emo, err := classify.LoadEmotion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []misfitEnding{
+		{bits: EndingBits - 1, classes: NumEndingClasses, unres: 2},
+		{bits: EndingBits, classes: NumEndingClasses + 1, unres: 2},
+		{bits: EndingBits, classes: NumEndingClasses, unres: 0},
+	} {
+		m.EmotionModel = emo
+		if _, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), m); err == nil {
+			t.Errorf("bits %d, %d classes, unresolved %d: NewEngine accepted them", m.bits, m.classes, m.unres)
+		}
+	}
+	ok := misfitEnding{EmotionModel: emo, bits: EndingBits, classes: NumEndingClasses, unres: 2}
+	if _, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), ok); err != nil {
+		t.Errorf("fitting weights rejected: %v", err)
 	}
 }

@@ -78,7 +78,11 @@ func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
 			e.neg = &learnedNegative{w: w, bias: b, threshold: t}
 		}
 	}
-	e.end = newLearnedEnding(emo)
+	end, err := newLearnedEnding(emo)
+	if err != nil {
+		return nil, fmt.Errorf("ending classifier: %w", err)
+	}
+	e.end = end
 	for _, d := range dets {
 		e.names[d.Name()] = true
 		if j, ok := d.(noAnswerJudge); ok && e.noAnswer == nil {

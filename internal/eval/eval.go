@@ -35,7 +35,9 @@ type Labels struct {
 	// Ending is how the chat ended — resolved, pending or unresolved —
 	// where the set was labelled for it (the jd2 rounds); empty otherwise.
 	Ending string `json:"ending"`
-	Note   string `json:"note"`
+	// Round names the held-out round of a fresh set (jd2: "A" or "B").
+	Round string `json:"round"`
+	Note  string `json:"note"`
 
 	// keys are the labels the line gives; a set labelled for one thing
 	// only (English promises) is scored on that alone. Nil means all.

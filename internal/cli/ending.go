@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -58,23 +56,11 @@ func trainEnding(ctx context.Context, cfg config.Config, data string, w io.Write
 // writes its weights, with the decision the cross-validation chose, to
 // the file embedded at the next build.
 func runTrainEnding(ctx context.Context, args []string, env Env) int {
-	fs := flag.NewFlagSet("train ending", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
-	out := fs.String("out", filepath.Join("internal", "classify", "ending.weights"), "weights file to write (embedded at the next build)")
-	if _, err := parseInterspersed(fs, args); err != nil {
-		return ExitUsage
-	}
-	var buf bytes.Buffer
-	rep, err := trainEnding(ctx, config.Default(), *data, &buf, env)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: train ending: %v\n", err)
-		return ExitError
-	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
-		return ExitError
-	}
-	fmt.Fprintf(env.Stdout, "%s\nwrote %s (%d bytes); rebuild to embed it\n", rep, *out, buf.Len())
-	return ExitOK
+	return runTrainer(ctx, args, env, trainer{
+		name: "ending",
+		out:  filepath.Join("internal", "classify", "ending.weights"),
+		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
+			return trainEnding(ctx, config.Default(), data, w, env)
+		},
+	})
 }

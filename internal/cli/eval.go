@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -216,47 +215,23 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 		return runTrainEnding(ctx, args[1:], env)
 	}
 	if len(args) > 0 && args[0] == "negative" {
-		fs := flag.NewFlagSet("train negative", flag.ContinueOnError)
-		fs.SetOutput(env.Stderr)
-		data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
-		out := fs.String("out", filepath.Join("internal", "classify", "negative.weights"), "weights file to write (embedded at the next build)")
-		if _, err := parseInterspersed(fs, args[1:]); err != nil {
-			return ExitUsage
-		}
-		var buf bytes.Buffer
-		rep, err := trainNegative(ctx, config.Default(), *data, &buf, env)
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "fullqa: train negative: %v\n", err)
-			return ExitError
-		}
-		if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-			fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
-			return ExitError
-		}
-		fmt.Fprintf(env.Stdout, "%s\nwrote %s (%d bytes); rebuild to embed it\n", rep, *out, buf.Len())
-		return ExitOK
+		return runTrainer(ctx, args[1:], env, trainer{
+			name: "negative",
+			out:  filepath.Join("internal", "classify", "negative.weights"),
+			train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
+				return trainNegative(ctx, config.Default(), data, w, env)
+			},
+		})
 	}
 	if len(args) == 0 || args[0] != "emotion" {
 		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion|negative|ending|repeat|promise|tags|threat [--data DIR] [--out FILE]")
 		return ExitUsage
 	}
-	fs := flag.NewFlagSet("train emotion", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
-	out := fs.String("out", filepath.Join("internal", "classify", "emotion.weights"), "weights file to write (embedded at the next build)")
-	if _, err := parseInterspersed(fs, args[1:]); err != nil {
-		return ExitUsage
-	}
-	var buf bytes.Buffer
-	rep, err := classify.TrainEmotion(ctx, *data, &buf, env.Log)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: train emotion: %v\n", err)
-		return ExitError
-	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
-		return ExitError
-	}
-	fmt.Fprintf(env.Stdout, "%s\nwrote %s (%d bytes); rebuild to embed it\n", rep, *out, buf.Len())
-	return ExitOK
+	return runTrainer(ctx, args[1:], env, trainer{
+		name: "emotion",
+		out:  filepath.Join("internal", "classify", "emotion.weights"),
+		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
+			return classify.TrainEmotion(ctx, data, w, env.Log)
+		},
+	})
 }

@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -74,24 +72,15 @@ func runEvalPromise(ctx context.Context, args []string, env Env) int {
 // runTrainPromise is `fullqa train promise`: it writes the learned promise
 // scorer's weights (deterministic: the same labels give the same bytes).
 func runTrainPromise(ctx context.Context, args []string, env Env) int {
-	fs := flag.NewFlagSet("train promise", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
-	out := fs.String("out", filepath.Join("internal", "detect", "promise.weights"), "weights file to write (embedded at the next build)")
-	minPrec := fs.Float64("min-precision", eval.PromiseMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
-	if _, err := parseInterspersed(fs, args); err != nil {
-		return ExitUsage
-	}
-	var buf bytes.Buffer
-	rep, err := trainPromise(ctx, config.Default(), *data, *minPrec, &buf)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: train promise: %v\n", err)
-		return ExitError
-	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
-		return ExitError
-	}
-	fmt.Fprintf(env.Stdout, "%s\nwrote %s (%d bytes); rebuild to embed it\n", rep, *out, buf.Len())
-	return ExitOK
+	var minPrec float64
+	return runTrainer(ctx, args, env, trainer{
+		name: "promise",
+		out:  filepath.Join("internal", "detect", "promise.weights"),
+		flags: func(fs *flag.FlagSet) {
+			fs.Float64Var(&minPrec, "min-precision", eval.PromiseMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
+		},
+		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
+			return trainPromise(ctx, config.Default(), data, minPrec, w)
+		},
+	})
 }

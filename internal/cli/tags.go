@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"fullqa/internal/config"
@@ -75,23 +72,11 @@ func runEvalTags(ctx context.Context, cfg config.Config, data, show string, synt
 // models (deterministic: the same labels give the same bytes), embedded
 // at the next build.
 func runTrainTags(ctx context.Context, args []string, env Env) int {
-	fs := flag.NewFlagSet("train tags", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
-	out := fs.String("out", filepath.Join("internal", "classify", "tags.weights"), "weights file to write (embedded at the next build)")
-	if _, err := parseInterspersed(fs, args); err != nil {
-		return ExitUsage
-	}
-	var buf bytes.Buffer
-	rep, err := trainTags(ctx, config.Default(), *data, true, &buf)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: train tags: %v\n", err)
-		return ExitError
-	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
-		return ExitError
-	}
-	fmt.Fprintf(env.Stdout, "%s\nwrote %s (%d bytes); rebuild to embed it\n", rep, *out, buf.Len())
-	return ExitOK
+	return runTrainer(ctx, args, env, trainer{
+		name: "tags",
+		out:  filepath.Join("internal", "classify", "tags.weights"),
+		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
+			return trainTags(ctx, config.Default(), data, true, w)
+		},
+	})
 }

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -48,23 +46,12 @@ func trainThreat(ctx context.Context, cfg config.Config, data string, w io.Write
 // runTrainThreat is `fullqa train threat`: it writes the learned threat
 // scorer's weights (deterministic: the same data gives the same bytes).
 func runTrainThreat(ctx context.Context, args []string, env Env) int {
-	fs := flag.NewFlagSet("train threat", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder (for the held-out measurement only)")
-	out := fs.String("out", filepath.Join("internal", "classify", "threat.weights"), "weights file to write (embedded at the next build)")
-	if _, err := parseInterspersed(fs, args); err != nil {
-		return ExitUsage
-	}
-	var buf bytes.Buffer
-	rep, err := trainThreat(ctx, config.Default(), *data, &buf)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: train threat: %v\n", err)
-		return ExitError
-	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
-		return ExitError
-	}
-	fmt.Fprintf(env.Stdout, "%s\nwrote %s (%d bytes); rebuild to embed it\n", rep, *out, buf.Len())
-	return ExitOK
+	return runTrainer(ctx, args, env, trainer{
+		name:      "threat",
+		dataUsage: "the shared data folder (for the held-out measurement only)",
+		out:       filepath.Join("internal", "classify", "threat.weights"),
+		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
+			return trainThreat(ctx, config.Default(), data, w)
+		},
+	})
 }

@@ -30,6 +30,25 @@ func testEngine(t *testing.T, spec string) *detect.Engine {
 	return eng
 }
 
+// miniSets are the two hand-written mini sources with their labels
+// (testdata/mini.tsv as jddc, testdata/mini_uss.jsonl as uss), the inputs
+// every learned-scorer trainer's end-to-end test runs on.
+func miniSets(t *testing.T) []NegativeSet {
+	t.Helper()
+	jl, err := LoadLabels(filepath.Join("testdata", "mini_labels.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ul, err := LoadLabels(filepath.Join("testdata", "mini_uss_labels.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []NegativeSet{
+		{Name: "jddc", Src: JDDC(filepath.Join("testdata", "mini.tsv")), Labels: jl},
+		{Name: "uss", Src: USS(filepath.Join("testdata", "mini_uss.jsonl")), Labels: ul},
+	}
+}
+
 // scoreMini scores the threat, scene and promise detectors on the two
 // sessions of testdata/mini.tsv against the labels file named.
 func scoreMini(t *testing.T, labelsFile string) *Report {

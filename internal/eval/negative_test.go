@@ -28,18 +28,7 @@ func TestTrainNegativeMini(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jl, err := LoadLabels(filepath.Join("testdata", "mini_labels.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ul, err := LoadLabels(filepath.Join("testdata", "mini_uss_labels.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sets := []NegativeSet{
-		{Name: "jddc", Src: JDDC(filepath.Join("testdata", "mini.tsv")), Labels: jl},
-		{Name: "uss", Src: USS(filepath.Join("testdata", "mini_uss.jsonl")), Labels: ul},
-	}
+	sets := miniSets(t)
 	var out [2]bytes.Buffer
 	for k := range out {
 		rep, err := TrainNegative(context.Background(), sets, func(string) *detect.Engine { return eng }, &out[k])

@@ -3,13 +3,10 @@ package eval
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"fullqa/internal/classify"
-	"fullqa/internal/detect"
-	"fullqa/internal/lexicon"
 )
 
 // TestTrainPromiseMini runs the promise trainer end to end on the two
@@ -18,26 +15,8 @@ import (
 // them, both decisions are reported with a verdict, and the same labels
 // write the same weights twice.
 func TestTrainPromiseMini(t *testing.T) {
-	lex, err := lexicon.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jl, err := LoadLabels(filepath.Join("testdata", "mini_labels.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ul, err := LoadLabels(filepath.Join("testdata", "mini_uss_labels.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sets := []NegativeSet{
-		{Name: "jddc", Src: JDDC(filepath.Join("testdata", "mini.tsv")), Labels: jl},
-		{Name: "uss", Src: USS(filepath.Join("testdata", "mini_uss.jsonl")), Labels: ul},
-	}
+	eng := testEngine(t, "all")
+	sets := miniSets(t)
 	var out [2]bytes.Buffer
 	for k := range out {
 		rep, err := TrainPromise(context.Background(), sets, eng, PromiseMinPrecision, &out[k])

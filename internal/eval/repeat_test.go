@@ -3,11 +3,7 @@ package eval
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"testing"
-
-	"fullqa/internal/detect"
-	"fullqa/internal/lexicon"
 )
 
 // TestTrainRepeatMini runs the restatement trainer end to end on the two
@@ -15,26 +11,8 @@ import (
 // per decision, the rules-alone row agrees with the loop.repeat findings,
 // and the same labels write the same weights twice.
 func TestTrainRepeatMini(t *testing.T) {
-	lex, err := lexicon.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jl, err := LoadLabels(filepath.Join("testdata", "mini_labels.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ul, err := LoadLabels(filepath.Join("testdata", "mini_uss_labels.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sets := []NegativeSet{
-		{Name: "jddc", Src: JDDC(filepath.Join("testdata", "mini.tsv")), Labels: jl},
-		{Name: "uss", Src: USS(filepath.Join("testdata", "mini_uss.jsonl")), Labels: ul},
-	}
+	eng := testEngine(t, "all")
+	sets := miniSets(t)
 	var out [2]bytes.Buffer
 	for k := range out {
 		rep, err := TrainRepeat(context.Background(), sets, eng, &out[k])

@@ -93,38 +93,17 @@ func (r *NegativeReport) String() string {
 // final model on everything and writes its weights to w. It is
 // deterministic.
 func TrainNegative(ctx context.Context, sets []NegativeSet, engineFor func(convID string) *detect.Engine, w io.Writer) (*NegativeReport, error) {
-	var data classify.SparseSet
-	var ex []negExample
-	groups := 0
 	var scratch detect.Scratch
-	for si, set := range sets {
-		err := set.Src(func(c *conversation.Conversation) error {
-			l, ok := set.Labels[c.ID]
-			if !ok || !l.has("customer_negative") {
-				return nil
-			}
-			gold := map[int]bool{}
-			for _, n := range l.CustomerNegative {
-				gold[n] = true
-			}
+	m, err := gatherMessages(ctx, sets, "negative", "customer_negative", "customer", func(l *Labels) []int { return l.CustomerNegative },
+		func(c *conversation.Conversation, emit func(int, bool, []uint32, []float32)) {
 			eng := engineFor(c.ID)
 			in, _ := eng.Inspect(c, &scratch)
-			eng.NegativeFeatures(in, func(msg int, rule bool, idx []uint32, val []float32) {
-				data.Add(idx, val, gold[msg])
-				ex = append(ex, negExample{set: si, group: groups, gold: gold[msg], rule: rule,
-					where: fmt.Sprintf("%s[%d] %s", c.ID, msg, clip(c.Messages[msg].Text))})
-			})
-			groups++
-			return ctx.Err()
+			eng.NegativeFeatures(in, emit)
 		})
-		if err != nil {
-			return nil, fmt.Errorf("negative features of %s: %w", set.Name, err)
-		}
+	if err != nil {
+		return nil, err
 	}
-	if len(ex) == 0 {
-		return nil, fmt.Errorf("train negative: no labelled customer message")
-	}
-	rep, err := ruleOrLearned(ctx, negConfig(), &data, ex, groups, sets, negMinPrecision,
+	rep, err := ruleOrLearned(ctx, negConfig(), &m.data, m.ex, m.groups, sets, negMinPrecision,
 		[]float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6}, w)
 	if err != nil {
 		return nil, err

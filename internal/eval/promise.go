@@ -149,49 +149,28 @@ func shippedRows(rep *NegativeReport, ex []negExample, t float32) []NegativeRow 
 // writes its weights with that threshold and the sources' names. It is
 // deterministic.
 func TrainPromise(ctx context.Context, sets []NegativeSet, eng *detect.Engine, minPrec float64, w io.Writer) (*PromiseReport, error) {
-	var data classify.SparseSet
-	var ex []negExample
-	groups := 0
 	var scratch detect.Scratch
 	var ps detect.PromiseScratch
-	for si, set := range sets {
-		err := set.Src(func(c *conversation.Conversation) error {
-			l, ok := set.Labels[c.ID]
-			if !ok || !l.has("agent_promise") {
-				return nil
-			}
-			gold := map[int]bool{}
-			for _, n := range l.AgentPromise {
-				gold[n] = true
-			}
+	m, err := gatherMessages(ctx, sets, "promise", "agent_promise", "agent", func(l *Labels) []int { return l.AgentPromise },
+		func(c *conversation.Conversation, emit func(int, bool, []uint32, []float32)) {
 			in, _ := eng.Inspect(c, &scratch)
-			eng.PromiseFeatures(in, &ps, func(msg int, rule bool, idx []uint32, val []float32) {
-				data.Add(idx, val, gold[msg])
-				ex = append(ex, negExample{set: si, group: groups, gold: gold[msg], rule: rule,
-					where: fmt.Sprintf("%s[%d] %s", c.ID, msg, clip(c.Messages[msg].Text))})
-			})
-			groups++
-			return ctx.Err()
+			eng.PromiseFeatures(in, &ps, emit)
 		})
-		if err != nil {
-			return nil, fmt.Errorf("promise features of %s: %w", set.Name, err)
-		}
-	}
-	if len(ex) == 0 {
-		return nil, fmt.Errorf("train promise: no labelled agent message")
+	if err != nil {
+		return nil, err
 	}
 	curve := []float32{0.3, 0.4, 0.5, 0.6, 0.7}
-	or, err := learnedDecision(ctx, promiseConfig(), &data, ex, groups, sets, minPrec, curve, false, false)
+	or, err := learnedDecision(ctx, promiseConfig(), &m.data, m.ex, m.groups, sets, minPrec, curve, false, false)
 	if err != nil {
 		return nil, err
 	}
 	or.Title = fmt.Sprintf("learned promise.made, rules OR score, threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", or.Threshold, minPrec)
-	st, err := learnedDecision(ctx, promiseConfig(), &data, ex, groups, sets, minPrec, curve, w != nil, true)
+	st, err := learnedDecision(ctx, promiseConfig(), &m.data, m.ex, m.groups, sets, minPrec, curve, w != nil, true)
 	if err != nil {
 		return nil, err
 	}
 	st.Title = fmt.Sprintf("learned promise.made, stacked score alone (rule verdict a feature), threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", st.Threshold, minPrec)
-	rep := &PromiseReport{Or: or, Stacked: st, MinPrecision: minPrec, Shipped: shippedRows(st, ex, st.Threshold)}
+	rep := &PromiseReport{Or: or, Stacked: st, MinPrecision: minPrec, Shipped: shippedRows(st, m.ex, st.Threshold)}
 	for _, s := range sets {
 		rep.Sources = append(rep.Sources, s.Name)
 	}

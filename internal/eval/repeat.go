@@ -29,38 +29,17 @@ const repeatMinPrecision = 0.75
 // other source only, and, when w is not nil, trains the final model on
 // everything and writes its weights. It is deterministic.
 func TrainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer) (*NegativeReport, error) {
-	var data classify.SparseSet
-	var ex []negExample
-	groups := 0
 	var scratch detect.Scratch
 	var rs detect.RepeatScratch
-	for si, set := range sets {
-		err := set.Src(func(c *conversation.Conversation) error {
-			l, ok := set.Labels[c.ID]
-			if !ok || !l.has("customer_repeat") {
-				return nil
-			}
-			gold := map[int]bool{}
-			for _, n := range l.CustomerRepeat {
-				gold[n] = true
-			}
+	m, err := gatherMessages(ctx, sets, "repeat", "customer_repeat", "customer", func(l *Labels) []int { return l.CustomerRepeat },
+		func(c *conversation.Conversation, emit func(int, bool, []uint32, []float32)) {
 			in, out := eng.Inspect(c, &scratch)
-			eng.RepeatFeatures(in, &out, &rs, func(msg int, rule bool, idx []uint32, val []float32) {
-				data.Add(idx, val, gold[msg])
-				ex = append(ex, negExample{set: si, group: groups, gold: gold[msg], rule: rule,
-					where: fmt.Sprintf("%s[%d] %s", c.ID, msg, clip(c.Messages[msg].Text))})
-			})
-			groups++
-			return ctx.Err()
+			eng.RepeatFeatures(in, &out, &rs, emit)
 		})
-		if err != nil {
-			return nil, fmt.Errorf("repeat features of %s: %w", set.Name, err)
-		}
+	if err != nil {
+		return nil, err
 	}
-	if len(ex) == 0 {
-		return nil, fmt.Errorf("train repeat: no labelled customer message")
-	}
-	rep, err := ruleOrLearned(ctx, repeatConfig(), &data, ex, groups, sets, repeatMinPrecision,
+	rep, err := ruleOrLearned(ctx, repeatConfig(), &m.data, m.ex, m.groups, sets, repeatMinPrecision,
 		[]float32{0.2, 0.3, 0.4, 0.5, 0.6, 0.7}, w)
 	if err != nil {
 		return nil, err

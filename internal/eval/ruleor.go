@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"fullqa/internal/classify"
+	"fullqa/internal/conversation"
 )
 
 // ruleOrLearned measures "the rule, or a learned score at one threshold"
@@ -161,4 +162,50 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 		rep.final = m
 	}
 	return rep, nil
+}
+
+// messageExamples are the per-message examples of one learned scorer,
+// gathered by gatherMessages: the features and gold labels to train on,
+// what each example is, and how many conversations they come from.
+type messageExamples struct {
+	data   classify.SparseSet
+	ex     []negExample
+	groups int
+}
+
+// gatherMessages walks the conversations of sets labelled for key (a
+// label such as "customer_negative") and keeps every message features
+// emits, gold when gold of its labels lists it; each conversation is one
+// group of the folds. name and who word the errors ("train negative: no
+// labelled customer message"), which is what every message-level trainer
+// does before it measures.
+func gatherMessages(ctx context.Context, sets []NegativeSet, name, key, who string, gold func(*Labels) []int,
+	features func(c *conversation.Conversation, emit func(msg int, rule bool, idx []uint32, val []float32))) (*messageExamples, error) {
+	m := &messageExamples{}
+	for si, set := range sets {
+		err := set.Src(func(c *conversation.Conversation) error {
+			l, ok := set.Labels[c.ID]
+			if !ok || !l.has(key) {
+				return nil
+			}
+			pos := map[int]bool{}
+			for _, n := range gold(l) {
+				pos[n] = true
+			}
+			features(c, func(msg int, rule bool, idx []uint32, val []float32) {
+				m.data.Add(idx, val, pos[msg])
+				m.ex = append(m.ex, negExample{set: si, group: m.groups, gold: pos[msg], rule: rule,
+					where: fmt.Sprintf("%s[%d] %s", c.ID, msg, clip(c.Messages[msg].Text))})
+			})
+			m.groups++
+			return ctx.Err()
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s features of %s: %w", name, set.Name, err)
+		}
+	}
+	if len(m.ex) == 0 {
+		return nil, fmt.Errorf("train %s: no labelled %s message", name, who)
+	}
+	return m, nil
 }

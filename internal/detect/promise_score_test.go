@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 )
@@ -237,4 +238,49 @@ func (r *rulesOnlyPromise) RegisterKeywords(k *Keywords) error {
 		r.model = nil
 	}
 	return err
+}
+
+// FuzzLearnedOnlyPromise runs every agent message of random chats through
+// the learned-only path (a model that scores everything high), whose slot
+// and evidence cut the text by byte offsets: no panic, message numbers in
+// range, evidence and slot strings valid UTF-8, and the clause saysClause
+// picks on a boundary of the text.
+func FuzzLearnedOnlyPromise(f *testing.F) {
+	for _, s := range []string{"可以补发的哦", "大概[数字x]个小时", "亲", "亲亲, 仓库那边很忙", "这边给您补偿100元", "\xff\xfe补发", "，，，。。。", "会在[数字x]天内给您回复吧 好的", strings.Repeat("帮您申请一下，", 200)} {
+		f.Add("在吗", s)
+	}
+	eng, d := promiseEngine(f)
+	high := *d.model
+	high.w, high.bias = make([]float32, 1<<PromiseBits), 20
+	d.model = &high
+	f.Fuzz(func(t *testing.T, customer, agent string) {
+		if start, end := saysClause(agent); start < 0 || end < start || end > len(agent) ||
+			(utf8.ValidString(agent) && end > start && (!utf8.RuneStart(agent[start]) || end < len(agent) && !utf8.RuneStart(agent[end]))) {
+			t.Fatalf("saysClause(%q) = %d, %d", agent, start, end)
+		}
+		conv := &conversation.Conversation{ID: "f", Messages: []conversation.Message{
+			{Role: conversation.RoleCustomer, Text: customer},
+			{Role: conversation.RoleAgent, Text: agent},
+			{Role: conversation.RoleCustomer, Text: agent},
+			{Role: conversation.RoleAgent, Text: customer + agent},
+		}}
+		_, out := eng.Inspect(conv, nil)
+		for _, fd := range out.Findings {
+			for _, m := range fd.Messages {
+				if m < 0 || m >= len(conv.Messages) {
+					t.Fatalf("%s: message %d out of range", fd.Code, m)
+				}
+			}
+			if !utf8.ValidString(fd.Evidence) && utf8.ValidString(customer+agent) {
+				t.Fatalf("%s: evidence not valid UTF-8: %q", fd.Code, fd.Evidence)
+			}
+			if slot, ok := fd.Data["slot"].(map[string]any); ok {
+				for k, v := range slot {
+					if s, isStr := v.(string); isStr && !utf8.ValidString(s) && utf8.ValidString(customer+agent) {
+						t.Fatalf("%s: slot %s not valid UTF-8: %q", fd.Code, k, s)
+					}
+				}
+			}
+		}
+	})
 }

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"fullqa/internal/classify"
 	"fullqa/internal/config"
 	"fullqa/internal/eval"
 )
@@ -37,15 +36,7 @@ func trainEnding(ctx context.Context, cfg config.Config, data string, w io.Write
 		src, _ := chatSource(data, s.name)
 		sets = append(sets, eval.EndingSet{Name: s.name, Src: src, Endings: l, RulesTuned: s.tuned})
 	}
-	shipped, err := classify.LoadEmotion()
-	if err != nil {
-		return nil, err
-	}
-	base, err := engineWith(cfg, shipped)
-	if err != nil {
-		return nil, err
-	}
-	engineFor, err := crossFitEngines(ctx, cfg, data, base, env)
+	engineFor, err := crossFitEngines(ctx, cfg, data, env)
 	if err != nil {
 		return nil, err
 	}

@@ -180,15 +180,7 @@ func trainNegative(ctx context.Context, cfg config.Config, data string, w io.Wri
 	if err != nil {
 		return nil, err
 	}
-	shipped, err := classify.LoadEmotion()
-	if err != nil {
-		return nil, err
-	}
-	base, err := engineWith(cfg, shipped)
-	if err != nil {
-		return nil, err
-	}
-	engineFor, err := crossFitEngines(ctx, cfg, data, base, env)
+	engineFor, err := crossFitEngines(ctx, cfg, data, env)
 	if err != nil {
 		return nil, err
 	}

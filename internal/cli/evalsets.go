@@ -69,10 +69,18 @@ func labelledSets(data string) ([]eval.NegativeSet, error) {
 }
 
 // crossFitEngines gives every labelled conversation the engine whose
-// emotion model was trained without that conversation's fold (base for
-// conversations no fold holds), so a learned scorer never reads emotion
-// scores of a model that saw the conversation.
-func crossFitEngines(ctx context.Context, cfg config.Config, data string, base *detect.Engine, env Env) (func(id string) *detect.Engine, error) {
+// emotion model was trained without that conversation's fold (the shipped
+// model's engine for conversations no fold holds), so a learned scorer
+// never reads emotion scores of a model that saw the conversation.
+func crossFitEngines(ctx context.Context, cfg config.Config, data string, env Env) (func(id string) *detect.Engine, error) {
+	shipped, err := classify.LoadEmotion()
+	if err != nil {
+		return nil, err
+	}
+	base, err := engineWith(cfg, shipped)
+	if err != nil {
+		return nil, err
+	}
 	cf, err := classify.CrossFitEmotion(ctx, data, env.Log)
 	if err != nil {
 		return nil, err

@@ -38,32 +38,9 @@ func (l *Linear) Prob(idx []uint32, val []float32) float32 {
 	return float32(1 / (1 + math.Exp(-float64(z))))
 }
 
-// SparseSet holds many hashed examples in flat slices for training.
-type SparseSet struct {
-	idx   []uint32
-	val   []float32
-	off   []int32
-	label []bool
-}
-
-// Add appends one example.
-func (s *SparseSet) Add(idx []uint32, val []float32, label bool) {
-	if len(s.off) == 0 {
-		s.off = append(s.off, 0)
-	}
-	s.idx = append(s.idx, idx...)
-	s.val = append(s.val, val...)
-	s.off = append(s.off, int32(len(s.idx)))
-	s.label = append(s.label, label)
-}
-
-// Len is the number of examples.
-func (s *SparseSet) Len() int { return len(s.label) }
-
-// Example returns example i's features and label.
-func (s *SparseSet) Example(i int) ([]uint32, []float32, bool) {
-	return s.idx[s.off[i]:s.off[i+1]], s.val[s.off[i]:s.off[i+1]], s.label[i]
-}
+// SparseSet holds many hashed examples with yes/no labels for training
+// a Linear model.
+type SparseSet = exampleSet[bool]
 
 // LinearConfig holds the training hyper-parameters of a Linear model.
 type LinearConfig struct {

@@ -55,32 +55,9 @@ func (m *Softmax) Probs(idx []uint32, val []float32, p []float32) {
 	}
 }
 
-// MultiSet holds many hashed examples with class labels for training.
-type MultiSet struct {
-	idx   []uint32
-	val   []float32
-	off   []int32
-	label []int
-}
-
-// Add appends one example of class label.
-func (s *MultiSet) Add(idx []uint32, val []float32, label int) {
-	if len(s.off) == 0 {
-		s.off = append(s.off, 0)
-	}
-	s.idx = append(s.idx, idx...)
-	s.val = append(s.val, val...)
-	s.off = append(s.off, int32(len(s.idx)))
-	s.label = append(s.label, label)
-}
-
-// Len is the number of examples.
-func (s *MultiSet) Len() int { return len(s.label) }
-
-// Example returns example i's features and class.
-func (s *MultiSet) Example(i int) ([]uint32, []float32, int) {
-	return s.idx[s.off[i]:s.off[i+1]], s.val[s.off[i]:s.off[i+1]], s.label[i]
-}
+// MultiSet holds many hashed examples with class labels for training a
+// Softmax model.
+type MultiSet = exampleSet[int]
 
 // SoftmaxConfig holds the training hyper-parameters of a Softmax model.
 type SoftmaxConfig struct {

@@ -212,7 +212,7 @@ func (f *endFeats) add(group, value uint32, v float32) {
 	if f.n == maxEndFeats {
 		return
 	}
-	f.idx[f.n] = uint32(nfMix(uint64(group)<<32|uint64(value)) >> (64 - EndingBits))
+	f.idx[f.n] = featureIndex(group, value, 0, EndingBits)
 	f.val[f.n] = v
 	f.n++
 }

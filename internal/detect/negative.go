@@ -135,13 +135,21 @@ func nfMix(h uint64) uint64 {
 	return h
 }
 
+// featureIndex is the slot of feature (group, value) in a hashed table of
+// 2^bits weights, the one hashing every learned scorer's feature buffer
+// uses; salt keeps the keys of scorers that share a feature numbering
+// apart (0 where none is needed).
+func featureIndex(group, value uint32, salt uint64, bits int) uint32 {
+	return uint32(nfMix(uint64(group)<<32|uint64(value)|salt) >> (64 - bits))
+}
+
 // add appends feature (group, value) with weight v; past the buffer's end
 // features are dropped (only very long messages get there).
 func (f *negFeats) add(group, value uint32, v float32) {
 	if f.n == maxNegFeats {
 		return
 	}
-	f.idx[f.n] = uint32(nfMix(uint64(group)<<32|uint64(value)) >> (64 - NegativeBits))
+	f.idx[f.n] = featureIndex(group, value, 0, NegativeBits)
 	f.val[f.n] = v
 	f.n++
 }

@@ -64,7 +64,7 @@ func (f *promiseFeats) add(group, value uint32, v float32) {
 	if f.n == maxPromiseFeats {
 		return
 	}
-	f.idx[f.n] = uint32(nfMix(uint64(group)<<32|uint64(value)|1<<61) >> (64 - PromiseBits))
+	f.idx[f.n] = featureIndex(group, value, 1<<61, PromiseBits)
 	f.val[f.n] = v
 	f.n++
 }

@@ -60,7 +60,7 @@ func (f *repeatFeats) add(group, value uint32, v float32) {
 	if f.n == maxRepeatFeats {
 		return
 	}
-	f.idx[f.n] = uint32(nfMix(uint64(group)<<32|uint64(value)|1<<62) >> (64 - RepeatBits))
+	f.idx[f.n] = featureIndex(group, value, 1<<62, RepeatBits)
 	f.val[f.n] = v
 	f.n++
 }

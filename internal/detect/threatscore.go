@@ -83,7 +83,7 @@ func (f *ThreatFeats) add(group, value uint32, v float32) {
 	if f.n == maxThreatFeats {
 		return
 	}
-	f.idx[f.n] = uint32(nfMix(uint64(group)<<32|uint64(value)) >> (64 - ThreatBits))
+	f.idx[f.n] = featureIndex(group, value, 0, ThreatBits)
 	f.val[f.n] = v
 	f.n++
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"fullqa/internal/text"
 )
 
 // unknownField is how the YAML decoder words a key the config does not
@@ -103,30 +105,9 @@ func nearestKey(known *yaml.Node, path []string) string {
 	want := path[len(path)-1]
 	best, bestD := "", len(want)/3+1
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if d := editDistance(want, n.Content[i].Value); d < bestD {
+		if d := text.EditDistance(want, n.Content[i].Value); d < bestD {
 			best, bestD = n.Content[i].Value, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance of two short keys.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

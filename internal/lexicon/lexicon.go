@@ -13,6 +13,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"fullqa/internal/text"
 )
 
 //go:embed data/*.txt
@@ -93,7 +95,7 @@ func Load(o Overrides) (Lists, error) {
 func (l Lists) unknown(key, name string) error {
 	best, bestD := "", 1<<30
 	for _, n := range l.Names() {
-		if d := editDistance(name, n); d < bestD {
+		if d := text.EditDistance(name, n); d < bestD {
 			best, bestD = n, d
 		}
 	}
@@ -101,27 +103,6 @@ func (l Lists) unknown(key, name string) error {
 		return fmt.Errorf("%s: no list %q (did you mean %q? the lists are the file names in internal/lexicon/data)", key, name, best)
 	}
 	return fmt.Errorf("%s: no list %q (have: %s)", key, name, strings.Join(l.Names(), ", "))
-}
-
-// editDistance is the Levenshtein distance of two short names.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func sortedKeys(m map[string][]string) []string {

@@ -106,7 +106,7 @@ type promise struct {
 	kind   string
 	start  int // byte offsets of the phrase in the normalized message
 	end    int
-	slot   map[string]any
+	slot   promiseSlot
 	days   int    // relative day for 今天/明天, -1 when not a day
 	event  string // event category of a time promise: ship, deliver, refund, contact
 	amount float64
@@ -116,7 +116,10 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 	msgs := in.Conv.Messages
 	var st conflictState
 	st.init()
-	var ps []promise
+	// The commitments of one message live on the stack: extract stops at
+	// maxPromisesPerMessage, and consent adds one only to none.
+	var psBuf [maxPromisesPerMessage + 1]promise
+	ps := psBuf[:0]
 	var ls promiseState // what the learned features remember of the chat
 	var f promiseFeats  // their buffer, reused message after message
 	for i := range msgs {
@@ -161,8 +164,10 @@ func (d *promiseDetector) consent(in *Input, i int) (promise, bool) {
 	}
 	for k := i - 1; k >= 0 && k >= i-4 && in.Conv.Messages[k].Role == conversation.RoleCustomer; k-- {
 		if verb, ok := d.requested(in, k); ok {
-			return promise{kind: PromiseAction, start: 0, end: end, days: -1,
-				slot: map[string]any{"verb": verb, "consent": s[:end]}}, true
+			p := promise{kind: PromiseAction, start: 0, end: end, days: -1}
+			p.slot.setString(slotVerb, verb)
+			p.slot.setString(slotConsent, s[:end])
+			return p, true
 		}
 	}
 	return promise{}, false
@@ -445,8 +450,8 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				d.conditioned(in, i, int(h.Start)) {
 				continue
 			}
-			p := promise{kind: PromiseAmount, start: int(h.Start), end: int(h.End), days: -1,
-				slot: map[string]any{"benefit": s[h.Start:h.End]}}
+			p := promise{kind: PromiseAmount, start: int(h.Start), end: int(h.End), days: -1}
+			p.slot.setString(slotBenefit, s[h.Start:h.End])
 			ce := clauseEnd(s, int(h.End))
 			v, ok := amountIn(s, clauseStart(s, int(h.Start)), ce)
 			// A benefit may state its sum a few clauses on ("应价保 [单价] *
@@ -457,7 +462,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				end = next
 			}
 			if ok {
-				p.slot["yuan"] = v
+				p.slot.setValue(slotYuan, v)
 				if f, isNum := v.(float64); isNum {
 					p.amount = f
 				}
@@ -695,8 +700,8 @@ func customerActs(s string, start int) bool {
 // same verb with the same object: "这边帮您联系站点" reaches 联系 from both
 // 这边 and 帮您, and follow-up needs it once.
 func addAction(ps []promise, p promise) []promise {
-	for _, q := range ps {
-		if q.end == p.end && q.slot["verb"] == p.slot["verb"] && q.slot["object"] == p.slot["object"] {
+	for k := range ps {
+		if q := &ps[k]; q.end == p.end && q.slot.sameValue(&p.slot, slotVerb) && q.slot.sameValue(&p.slot, slotObject) {
 			return ps
 		}
 	}
@@ -709,16 +714,12 @@ func addAction(ps []promise, p promise) []promise {
 func mergeTime(ps []promise, p promise) []promise {
 	if n := len(ps); n > 0 && ps[n-1].kind == PromiseTime && ps[n-1].start == p.start {
 		q := &ps[n-1]
-		for k, v := range p.slot {
-			if _, ok := q.slot[k]; !ok {
-				q.slot[k] = v
-			}
-		}
+		q.slot.merge(&p.slot)
 		if p.days >= 0 && q.days < 0 {
 			q.days = p.days
 		}
-		if len(q.slot) > 2 {
-			delete(q.slot, "when")
+		if q.slot.size() > 2 {
+			q.slot.remove(slotWhen)
 		}
 		return ps
 	}
@@ -895,14 +896,15 @@ func (d *promiseDetector) actionPromise(s string, start int, verb KeywordHit) pr
 		_, size := utf8.DecodeRuneInString(obj[k:])
 		k += size
 	}
-	p := promise{kind: PromiseAction, start: start, end: end, days: -1,
-		slot: map[string]any{"verb": s[verb.Start:verb.End], "object": strings.TrimRight(obj, "的呢哦哈啦了吧")}}
+	p := promise{kind: PromiseAction, start: start, end: end, days: -1}
+	p.slot.setString(slotVerb, s[verb.Start:verb.End])
+	p.slot.setString(slotObject, strings.TrimRight(obj, "的呢哦哈啦了吧"))
 	if v, ok := amountIn(s, clauseStart(s, start), end); ok { // 给您补偿5元
 		p.kind = PromiseAmount
-		p.slot["yuan"] = v
+		p.slot.setValue(slotYuan, v)
 		if f, isNum := v.(float64); isNum {
 			p.amount = f
-			p.slot["benefit"] = p.slot["verb"]
+			p.slot.setString(slotBenefit, s[verb.Start:verb.End])
 		}
 	}
 	return p
@@ -980,14 +982,14 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) || d.ifInClause(in, i, int(min(h.Start, ev.Start))) {
 		return promise{}, false
 	}
-	p := promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1, slot: map[string]any{},
+	p := promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1,
 		event: eventCategory(s[ev.Start:ev.End])}
-	p.slot["event"] = s[ev.Start:ev.End]
+	p.slot.setString(slotEvent, s[ev.Start:ev.End])
 	days, isDay := dayWord(w)
 	switch {
 	case isDay:
 		p.days = days
-		p.slot["days"] = p.days
+		p.slot.setValue(slotDays, p.days)
 	case unitWord(w) != "":
 		n := numberBefore(s, int(h.Start))
 		// "[数字x]天后可以维修" names when a right starts, not how long
@@ -997,16 +999,17 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 			delayBefore(s, int(h.Start))) {
 			return promise{}, false
 		}
-		p.slot[unitWord(w)] = n
+		k, _ := slotKeyOf(unitWord(w))
+		p.slot.setValue(k, n)
 	case strings.HasSuffix(w, "号") && addressNumber(s, int(h.Start), int(h.End)):
 		return promise{}, false
 	case strings.HasSuffix(w, "号") || strings.HasSuffix(w, "日") || strings.HasSuffix(w, "点") || strings.HasSuffix(w, "点左右") || w == "[日期x]" || strings.HasSuffix(w, "号前"):
 		// Up to four characters before the day word ("[数字x]月[数字x]日"),
 		// cut on character boundaries.
 		b := max(int(cs), backChars(s, int(h.Start), 4))
-		p.slot["date"] = s[b:h.End]
+		p.slot.setString(slotDate, s[b:h.End])
 	default: // 预计, 最快, 尽快, 下午 …
-		p.slot["when"] = w
+		p.slot.setString(slotWhen, w)
 	}
 	return p, true
 }
@@ -1143,17 +1146,23 @@ func amountIn(s string, from, to int) (any, bool) {
 // score is the learned probability written as Data["p"], or negative when
 // none was computed (English messages).
 func (d *promiseDetector) report(in *Input, i int, ps []promise, score float32, out *Output) {
-	first := ps[0]
-	for _, p := range ps { // a time or amount is more specific than an action
-		if p.kind != PromiseAction && first.kind == PromiseAction {
-			first = p
+	fi := 0
+	for k := range ps { // a time or amount is more specific than an action
+		if ps[k].kind != PromiseAction && ps[fi].kind == PromiseAction {
+			fi = k
 		}
 	}
-	data := map[string]any{"kind": kindValue(first.kind), "slot": first.slot}
+	first := &ps[fi]
+	slot := first.slot.toMap()
+	data := map[string]any{"kind": kindValue(first.kind), "slot": slot}
 	if len(ps) > 1 { // every commitment of the message, for follow-up
 		all := make([]map[string]any, 0, len(ps))
-		for _, p := range ps {
-			all = append(all, map[string]any{"kind": kindValue(p.kind), "slot": p.slot})
+		for k := range ps {
+			sm := slot // the first commitment's slot is written once
+			if k != fi {
+				sm = ps[k].slot.toMap()
+			}
+			all = append(all, map[string]any{"kind": kindValue(ps[k].kind), "slot": sm})
 		}
 		data["promises"] = all
 	}
@@ -1198,12 +1207,12 @@ func (d *promiseDetector) overPolicy(in *Input, i int, ps []promise) string {
 				}
 			}
 			if p.event == "ship" && d.cfg.MaxShipDays > 0 {
-				if n := slotDays(p.slot); n > d.cfg.MaxShipDays {
+				if n := shipDays(&p.slot); n > d.cfg.MaxShipDays {
 					return fmt.Sprintf("shipping promised in %d days, policy allows at most %d", n, d.cfg.MaxShipDays)
 				}
 			}
 		case PromiseAmount:
-			if p.amount > d.cfg.MaxCompensationYuan && d.cfg.MaxCompensationYuan > 0 && isCompensation(p.slot["benefit"]) {
+			if p.amount > d.cfg.MaxCompensationYuan && d.cfg.MaxCompensationYuan > 0 && isCompensation(&p.slot) {
 				return fmt.Sprintf("compensation of %.0f yuan exceeds the %.0f yuan an agent may grant", p.amount, d.cfg.MaxCompensationYuan)
 			}
 		}
@@ -1216,18 +1225,20 @@ func (d *promiseDetector) overPolicy(in *Input, i int, ps []promise) string {
 	return ""
 }
 
-func isCompensation(v any) bool {
-	b, _ := v.(string)
+// isCompensation reports whether a commitment's benefit is money for the
+// customer's trouble (补偿, 赔偿, 红包), which the policy caps.
+func isCompensation(slot *promiseSlot) bool {
+	b, _ := slot.stringOf(slotBenefit)
 	return b == "补偿" || b == "赔偿" || b == "红包"
 }
 
-// slotDays converts a numeric duration slot to days (0 when unknown).
-func slotDays(slot map[string]any) int {
+// shipDays converts a numeric duration slot to days (0 when unknown).
+func shipDays(slot *promiseSlot) int {
 	for _, u := range [...]struct {
-		key string
+		key slotKey
 		per int
-	}{{"within_days", 1}, {"within_workdays", 1}, {"within_weeks", 7}} {
-		if n, ok := slot[u.key].(int); ok {
+	}{{slotWithinDays, 1}, {slotWithinWorkdays, 1}, {slotWithinWeeks, 7}} {
+		if n, ok := slot.intOf(u.key); ok {
 			return n * u.per
 		}
 	}

@@ -110,7 +110,7 @@ func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflic
 				d.conflict(in, prev.msg, i, "the agent moved a promised date", st, out)
 				return
 			}
-		case p.kind == PromiseAmount && p.amount > 0 && isCompensation(p.slot["benefit"]):
+		case p.kind == PromiseAmount && p.amount > 0 && isCompensation(&p.slot):
 			if st.amountAt.msg < 0 {
 				st.amountAt = at{i, p.amount}
 			} else if st.amountAt.val != p.amount {

@@ -320,12 +320,20 @@ func (e *englishPromises) extract(s string, ps []promise) []promise {
 			continue
 		}
 		first, lastClause := sent[0][0], sent[len(sent)-1]
-		p := promise{kind: PromiseAction, start: first.start, end: lastClause[len(lastClause)-1].end, days: -1,
-			slot: map[string]any{"verb": verb, "object": object}}
+		p := promise{kind: PromiseAction, start: first.start, end: lastClause[len(lastClause)-1].end, days: -1}
 		if unit, v := enTime(sent); unit != "" {
-			p.kind, p.slot = PromiseTime, map[string]any{"event": verb, unit: v}
+			k, _ := slotKeyOf(unit)
+			p.kind = PromiseTime
+			p.slot.setString(slotEvent, verb)
+			p.slot.setValue(k, v)
 		} else if amt, cur := enAmount(s[p.start:p.end]); cur != "" {
-			p.kind, p.slot = PromiseAmount, map[string]any{"amount": amt, "currency": cur, "benefit": verb}
+			p.kind = PromiseAmount
+			p.slot.setValue(slotAmount, amt)
+			p.slot.setString(slotCurrency, cur)
+			p.slot.setString(slotBenefit, verb)
+		} else {
+			p.slot.setString(slotVerb, verb)
+			p.slot.setString(slotObject, object)
 		}
 		ps = append(ps, p)
 	}

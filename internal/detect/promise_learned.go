@@ -179,25 +179,26 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 		case PromiseAmount:
 			k = 3
 		}
-		if _, ok := p.slot["consent"]; ok {
+		if p.slot.isSet(slotConsent) {
 			k = 4
 		}
 		f.add(pfKind, k, 1)
 		// Which reading of the rules fired: the slot's keys (a day, a
 		// number of working days, a bare "when", a consent), the verb and
 		// the event word, so the weights can learn which readings hold.
-		for n, key := range slotKeys {
-			v, ok := p.slot[key]
-			if !ok {
+		for n := range slotFeatureKeys {
+			key := slotKey(n)
+			if !p.slot.isSet(key) {
 				continue
 			}
 			f.add(pfSlotKey, k<<8|uint32(n), 1)
-			if sv, ok := v.(string); ok {
-				switch key {
-				case "verb":
-					f.add(pfVerb, strHash(sv), 1)
-				case "event":
-					f.add(pfEvent, strHash(sv), 1)
+			if key == slotVerb || key == slotEvent {
+				if sv, ok := p.slot.stringOf(key); ok {
+					if key == slotVerb {
+						f.add(pfVerb, strHash(sv), 1)
+					} else {
+						f.add(pfEvent, strHash(sv), 1)
+					}
 				}
 			}
 		}
@@ -365,11 +366,6 @@ func customerAnswer(c string) (v uint32, asks bool) {
 	}
 	return v, strings.Contains(c, "?") || strings.Contains(c, "吗")
 }
-
-// slotKeys are the keys of the rules' slots, in a fixed order (part of the
-// weights).
-var slotKeys = [...]string{"days", "within_hours", "within_workdays", "within_days", "within_weeks", "date", "when",
-	"event", "verb", "object", "yuan", "benefit", "consent"}
 
 // strHash is the FNV-1a hash of s, folded to 32 bits.
 func strHash(s string) uint32 {

@@ -199,8 +199,8 @@ func FuzzPromiseFeatures(f *testing.F) {
 
 // BenchmarkPromiseFeatures measures the features of the JDDC dev chats'
 // agent messages (after inspection), the cost scoring would add per
-// conversation: the rules' second reading of each message (whose slot maps
-// are its only allocations) and the features.
+// conversation: the rules' second reading of each message and the
+// features.
 func BenchmarkPromiseFeatures(b *testing.B) {
 	convs := jddcConvs(b)
 	eng, _ := promiseEngine(b)

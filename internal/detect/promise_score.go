@@ -86,7 +86,10 @@ func (d *promiseDetector) learnedPromise(in *Input, i int) promise {
 		if key := unitWord(s[h.Start:h.End]); key != "" {
 			if n := numberBefore(s, int(h.Start)); n != nil {
 				start, end := clauseStart(s, int(h.Start)), clauseEnd(s, int(h.End))
-				return promise{kind: PromiseTime, start: start, end: end, days: -1, slot: map[string]any{key: n}}
+				p := promise{kind: PromiseTime, start: start, end: end, days: -1}
+				k, _ := slotKeyOf(key)
+				p.slot.setValue(k, n)
+				return p
 			}
 		}
 	}
@@ -95,10 +98,10 @@ func (d *promiseDetector) learnedPromise(in *Input, i int) promise {
 		case d.action, d.done, d.future:
 			return d.actionPromise(s, int(h.Start), h)
 		case d.benefit:
-			p := promise{kind: PromiseAmount, start: int(h.Start), end: int(h.End), days: -1,
-				slot: map[string]any{"benefit": s[h.Start:h.End]}}
+			p := promise{kind: PromiseAmount, start: int(h.Start), end: int(h.End), days: -1}
+			p.slot.setString(slotBenefit, s[h.Start:h.End])
 			if v, ok := amountIn(s, clauseStart(s, int(h.Start)), clauseEnd(s, int(h.End))); ok {
-				p.slot["yuan"] = v
+				p.slot.setValue(slotYuan, v)
 				if f, isNum := v.(float64); isNum {
 					p.amount = f
 				}
@@ -109,7 +112,7 @@ func (d *promiseDetector) learnedPromise(in *Input, i int) promise {
 	start, end := saysClause(s)
 	p := promise{kind: PromiseAction, start: start, end: end, days: -1}
 	if end > start {
-		p.slot = map[string]any{"action": s[start:end]}
+		p.slot.setString(slotAction, s[start:end])
 	}
 	return p
 }
@@ -169,8 +172,8 @@ func (d *promiseDetector) decide(in *Input, i int, ps []promise, st *promiseStat
 	case p >= d.model.threshold:
 		lp := d.learnedPromise(in, i)
 		data := map[string]any{"kind": kindValue(lp.kind), "p": roundP(p), "learned": true}
-		if lp.slot != nil {
-			data["slot"] = lp.slot
+		if !lp.slot.empty() {
+			data["slot"] = lp.slot.toMap()
 		}
 		s := in.Norm[i]
 		ev := s

@@ -99,14 +99,35 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 			withReply = append(withReply, r.Last)
 		}
 		withReply = append(withReply, r.Reply)
-		ev := quote(c.Messages[r.First].Text) + " → " + quote(c.Messages[r.Reply].Text)
-		// The details are built by appending, not with Sprintf: a
-		// third of JDDC-like rounds with times get one.
-		var buf [96]byte
+		// The evidence and the details of this round's findings are
+		// built in one buffer and become one string they are cut from:
+		// one allocation where each took its own.
+		var buf [640]byte
+		b := appendQuote(buf[:0], c.Messages[r.First].Text)
+		b = append(b, " → "...)
+		b = appendQuote(b, c.Messages[r.Reply].Text)
+		evEnd := len(b)
+		var cuts [3][2]int
+		if missed {
+			cuts[0][0] = len(b)
+			b = durDetail(b, "answered after ", wait, ", beyond the ", time.Duration(d.cfg.MissedAfter), " limit")
+			cuts[0][1] = len(b)
+		}
+		if slow {
+			cuts[1][0] = len(b)
+			b = durDetail(b, "human reply after ", wait, " (limit ", time.Duration(d.cfg.SlowAfter), ")")
+			cuts[1][1] = len(b)
+		}
+		if firstSlow {
+			cuts[2][0] = len(b)
+			b = durDetail(b, "first human reply after ", wait, " (target ", time.Duration(d.cfg.FirstSlowAfter), ")")
+			cuts[2][1] = len(b)
+		}
+		all := string(b)
+		ev := all[:evEnd]
 		if missed {
 			out.Add(conversation.Finding{Code: "response.missed", Severity: conversation.SeverityMedium,
-				Messages: withReply, Evidence: ev,
-				Detail: durDetail(buf[:0], "answered after ", wait, ", beyond the ", time.Duration(d.cfg.MissedAfter), " limit")})
+				Messages: withReply, Evidence: ev, Detail: all[cuts[0][0]:cuts[0][1]]})
 		}
 		var waitS any
 		if slow || firstSlow {
@@ -114,28 +135,25 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 		}
 		if slow {
 			out.Add(conversation.Finding{Code: "response.slow", Severity: conversation.SeverityLow,
-				Messages: withReply, Evidence: ev,
-				Detail: durDetail(buf[:0], "human reply after ", wait, " (limit ", time.Duration(d.cfg.SlowAfter), ")"),
-				Data:   map[string]any{"wait_s": waitS}})
+				Messages: withReply, Evidence: ev, Detail: all[cuts[1][0]:cuts[1][1]],
+				Data: map[string]any{"wait_s": waitS}})
 		}
 		if firstSlow {
 			out.Add(conversation.Finding{Code: "response.first_slow", Severity: conversation.SeverityLow,
-				Messages: withReply, Evidence: ev,
-				Detail: durDetail(buf[:0], "first human reply after ", wait, " (target ", time.Duration(d.cfg.FirstSlowAfter), ")"),
-				Data:   map[string]any{"wait_s": waitS}})
+				Messages: withReply, Evidence: ev, Detail: all[cuts[2][0]:cuts[2][1]],
+				Data: map[string]any{"wait_s": waitS}})
 		}
 	}
 }
 
-// durDetail returns a+fmtDur(x)+b+fmtDur(y)+c built in buf: one
-// allocation, where Sprintf and fmtDur took four.
-func durDetail(buf []byte, a string, x time.Duration, b string, y time.Duration, c string) string {
+// durDetail appends a+fmtDur(x)+b+fmtDur(y)+c to buf: Sprintf and
+// fmtDur took four allocations for it.
+func durDetail(buf []byte, a string, x time.Duration, b string, y time.Duration, c string) []byte {
 	buf = append(buf, a...)
 	buf = appendDur(buf, x)
 	buf = append(buf, b...)
 	buf = appendDur(buf, y)
-	buf = append(buf, c...)
-	return string(buf)
+	return append(buf, c...)
 }
 
 // roundMsgs is the message numbers a finding on round r names: its first
@@ -224,19 +242,42 @@ func stripEmojiCodes(s string) string {
 // quote shortens a message for evidence, keeping whole characters. It
 // runs for every finding, so it counts instead of converting to runes.
 func quote(s string) string {
-	const max = 80
 	s = strings.TrimSpace(s)
-	if len(s) <= max { // at most max bytes is at most max characters
+	if len(s) <= maxQuote { // at most maxQuote bytes is at most maxQuote characters
 		return s
 	}
+	if i := quoteCut(s); i < len(s) {
+		return s[:i] + "…"
+	}
+	return s
+}
+
+// appendQuote appends quote(s) to b without building it first.
+func appendQuote(b []byte, s string) []byte {
+	s = strings.TrimSpace(s)
+	if len(s) <= maxQuote {
+		return append(b, s...)
+	}
+	if i := quoteCut(s); i < len(s) {
+		return append(append(b, s[:i]...), "…"...)
+	}
+	return append(b, s...)
+}
+
+// maxQuote is how many characters a quote keeps.
+const maxQuote = 80
+
+// quoteCut returns the byte offset of character number maxQuote of s, or
+// len(s) when s has no more than maxQuote characters.
+func quoteCut(s string) int {
 	n := 0
 	for i := range s {
-		if n == max {
-			return s[:i] + "…"
+		if n == maxQuote {
+			return i
 		}
 		n++
 	}
-	return s
+	return len(s)
 }
 
 // fmtDur writes a wait the way details quote it: 44s, 3m12s, 1h05m.

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -51,6 +52,9 @@ type fastDecoder struct {
 	spans []fastSpan
 	msgs  []conversation.Message
 	ats   []string // each message's "at", decoded
+	src   bool     // whether to set the conversation's Source from name and line
+	name  string   // the file, for the conversation's Source
+	line  int      // the line, for the conversation's Source
 }
 
 var fastDecoders = sync.Pool{New: func() any { return new(fastDecoder) }}
@@ -58,9 +62,18 @@ var fastDecoders = sync.Pool{New: func() any { return new(fastDecoder) }}
 // decodeFastJSON returns line's conversation, or ok false when the fast
 // decoder cannot be sure of it, invalid UTF-8 included.
 func decodeFastJSON(line string, opts *Options) (c *conversation.Conversation, ok bool) {
+	return decodeFastJSONInto(line, opts, new(conversation.Conversation), false, "", 0)
+}
+
+// decodeFastJSONInto is decodeFastJSON filling c, which must be zero (the
+// caller allocates it with what else it keeps per record), and, when src
+// is set, setting c.Source to sourceOf(name, line) inside the string
+// the short fields share rather than in one more allocation.
+func decodeFastJSONInto(line string, opts *Options, c *conversation.Conversation, src bool, name string, n int) (*conversation.Conversation, bool) {
 	d := fastDecoders.Get().(*fastDecoder)
 	d.s, d.i, d.buf, d.spans, d.msgs, d.ats = line, 0, d.buf[:0], d.spans[:0], d.msgs[:0], d.ats[:0]
-	c, ok = d.conversation(opts)
+	d.src, d.name, d.line = src, name, n
+	c, ok := d.conversation(opts, c)
 	d.s = ""
 	clear(d.msgs)
 	clear(d.ats)
@@ -68,8 +81,7 @@ func decodeFastJSON(line string, opts *Options) (c *conversation.Conversation, o
 	return c, ok
 }
 
-func (d *fastDecoder) conversation(opts *Options) (*conversation.Conversation, bool) {
-	c := &conversation.Conversation{}
+func (d *fastDecoder) conversation(opts *Options, c *conversation.Conversation) (*conversation.Conversation, bool) {
 	var seen uint32
 	var rating, ids, skus, metas int
 	d.ws()
@@ -146,8 +158,17 @@ func (d *fastDecoder) conversation(opts *Options) (*conversation.Conversation, b
 		return nil, false
 	}
 	c.Rating = rating
-	// The short fields become substrings of one string.
+	// The short fields (and the source) become substrings of one string.
+	srcAt := len(d.buf)
+	if d.src {
+		d.buf = append(d.buf, d.name...)
+		d.buf = append(d.buf, ':')
+		d.buf = strconv.AppendInt(d.buf, int64(d.line), 10)
+	}
 	short := string(d.buf)
+	if d.src {
+		c.Source = short[srcAt:]
+	}
 	if ids > 0 {
 		c.OrderIDs = make([]string, 0, ids)
 	} else if seen&(1<<fieldOrderID) != 0 {

@@ -92,12 +92,15 @@ type jsonlRecord struct {
 	c     *conversation.Conversation
 	err   *RecordError
 	order orderFacts
+	// conv is where the fast decoder puts the conversation: one
+	// allocation with the record instead of two.
+	conv conversation.Conversation
 }
 
 // Parse decodes the line and finds its order facts (or sorts its messages
 // by time); it touches no state of the reader.
 func (p *jsonlRecord) Parse() *conversation.Conversation {
-	c, ok := decodeFastJSON(p.line, p.r.opts)
+	c, ok := decodeFastJSONInto(p.line, p.r.opts, &p.conv, true, p.r.lr.name, p.n)
 	if !ok { // anything unusual, and every bad record
 		var ferr *RecordError
 		if c, ferr = parseJSONConversation([]byte(p.line), p.r.opts); ferr != nil {
@@ -105,8 +108,8 @@ func (p *jsonlRecord) Parse() *conversation.Conversation {
 			p.err = ferr
 			return nil
 		}
+		c.Source = sourceOf(p.r.lr.name, p.n)
 	}
-	c.Source = sourceOf(p.r.lr.name, p.n)
 	p.c = c
 	var sorted bool
 	if p.order, sorted = p.r.order.facts(c); !sorted && p.order.bad >= 0 {

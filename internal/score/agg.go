@@ -386,6 +386,13 @@ type AgentCount struct {
 // messages, the earliest among equals. Conversation-level figures (score,
 // findings, rating, 答问比) are attributed to the main agent everywhere.
 func Agents(c *conversation.Conversation) (agents []AgentCount, main string) {
+	return agentsInto(nil, c)
+}
+
+// agentsInto is Agents appending the list to agents (empty), whose room
+// it uses before allocating; nil when no named agent wrote.
+func agentsInto(agents []AgentCount, c *conversation.Conversation) ([]AgentCount, string) {
+	var main string
 	for i := range c.Messages {
 		m := &c.Messages[i]
 		if m.Role != conversation.RoleAgent || m.Agent == "" {
@@ -405,6 +412,9 @@ func Agents(c *conversation.Conversation) (agents []AgentCount, main string) {
 		if a.Messages > best {
 			main, best = a.Agent, a.Messages
 		}
+	}
+	if len(agents) == 0 {
+		agents = nil // as before: no named agent, no list
 	}
 	return agents, main
 }

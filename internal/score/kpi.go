@@ -92,9 +92,14 @@ func ConversationKPIOf(c *conversation.Conversation, rounds []detect.Round, cfg 
 	var sum time.Duration
 	n := 0
 	winStart, winEnd := cfg.window()
-	k.rounds = make([]roundKPI, 0, len(rounds))
-	// The optional seconds point into one allocation, not three.
-	var secs *[3]float64
+	// The optional seconds, the rounds and the agents of a conversation of
+	// usual length share one allocation (they took up to five).
+	st := new(kpiStore)
+	secs := &st.secs
+	k.rounds = st.rounds[:0:len(st.rounds)]
+	if len(rounds) > len(st.rounds) {
+		k.rounds = make([]roundKPI, 0, len(rounds))
+	}
 	for ri, r := range rounds {
 		if !r.Answered() && excused != nil && excused(r.First) {
 			continue
@@ -120,7 +125,6 @@ func ConversationKPIOf(c *conversation.Conversation, rounds []detect.Round, cfg 
 		}
 		if r.Answered() && r.HasTimes {
 			if ri == 0 {
-				secs = orNew(secs)
 				secs[0] = r.Wait.Seconds()
 				k.FirstResponseS = &secs[0]
 			}
@@ -136,21 +140,19 @@ func ConversationKPIOf(c *conversation.Conversation, rounds []detect.Round, cfg 
 		k.rounds = append(k.rounds, rk)
 	}
 	if n > 0 {
-		secs = orNew(secs)
 		secs[1] = (sum / time.Duration(n)).Seconds()
 		k.MeanResponseS = &secs[1]
 	}
 	if len(c.Messages) > 1 {
 		a, b := c.Messages[0].At, c.Messages[len(c.Messages)-1].At
 		if !a.IsZero() && !b.IsZero() {
-			secs = orNew(secs)
 			secs[2] = b.Sub(a).Seconds()
 			k.DurationS = &secs[2]
 			k.Long = b.Sub(a) > time.Duration(cfg.LongDuration)
 		}
 	}
 	k.Long = k.Long || len(c.Messages) > cfg.LongMessages
-	k.agents, k.mainAgent = Agents(c)
+	k.agents, k.mainAgent = agentsInto(st.agents[:0:len(st.agents)], c)
 	k.haveAgents = true
 	return k
 }
@@ -167,10 +169,11 @@ func dayOf(t time.Time) string {
 	return string(b[:])
 }
 
-// orNew returns p, or a new array when p is nil.
-func orNew(p *[3]float64) *[3]float64 {
-	if p == nil {
-		p = new([3]float64)
-	}
-	return p
+// kpiStore is the memory ConversationKPIOf fills for one conversation:
+// JDDC-like chats have about five rounds and one or two agents, and a
+// longer one grows its slices out of it.
+type kpiStore struct {
+	secs   [3]float64
+	rounds [8]roundKPI
+	agents [2]AgentCount
 }

@@ -55,7 +55,7 @@ func (d *attitudeDetector) Inspect(in *Input, out *Output) {
 		}
 		if bareQuestionMark(in.Norm[i]) && i > 0 && in.isRole(i-1, conversation.RoleCustomer) {
 			out.Add(conversation.Finding{Code: "attitude.rude", Severity: conversation.SeverityMedium,
-				Messages: []int{i}, Evidence: quote(in.Conv.Messages[i].Text),
+				Messages: out.msgs(i), Evidence: quote(in.Conv.Messages[i].Text),
 				Detail: "the agent answers the customer with a bare question mark"})
 			continue
 		}
@@ -65,7 +65,7 @@ func (d *attitudeDetector) Inspect(in *Input, out *Output) {
 		insult, insulted := d.insultAt(in, i)
 		if insulted {
 			out.Add(conversation.Finding{Code: "attitude.rude", Severity: conversation.SeverityHigh,
-				Messages: []int{i}, Evidence: hitQuote(in, i, insult),
+				Messages: out.msgs(i), Evidence: hitQuote(in, i, insult),
 				Detail: "insult aimed at the customer: " + in.Matched(i, insult)})
 		} else {
 			rude, ok := in.firstTerm(i, d.rude)
@@ -74,7 +74,7 @@ func (d *attitudeDetector) Inspect(in *Input, out *Output) {
 			}
 			if ok {
 				out.Add(conversation.Finding{Code: "attitude.rude", Severity: conversation.SeverityMedium,
-					Messages: []int{i}, Evidence: hitQuote(in, i, rude),
+					Messages: out.msgs(i), Evidence: hitQuote(in, i, rude),
 					Detail: "impolite or dismissive agent wording: " + in.Matched(i, rude)})
 			}
 		}
@@ -89,7 +89,7 @@ func (d *attitudeDetector) Inspect(in *Input, out *Output) {
 				continue // "我没说您是白痴" denies it
 			}
 			out.Add(conversation.Finding{Code: "attitude.forbidden", Severity: conversation.SeverityHigh,
-				Messages: []int{i}, Evidence: hitQuote(in, i, h),
+				Messages: out.msgs(i), Evidence: hitQuote(in, i, h),
 				Detail: "forbidden word: " + in.Matched(i, h)})
 			break
 		}

@@ -60,12 +60,12 @@ func (d *complianceDetector) Inspect(in *Input, out *Output) {
 		}
 		if h, ok := d.firstUnrefused(in, i, d.offPlatform); ok {
 			out.Add(conversation.Finding{Code: "compliance.off_platform", Severity: conversation.SeverityHigh,
-				Messages: []int{i}, Evidence: hitQuote(in, i, h),
+				Messages: out.msgs(i), Evidence: hitQuote(in, i, h),
 				Detail: "agent steers the customer off the platform: " + in.Matched(i, h)})
 		} else if sp, ok := ownPhone(in.Norm[i]); ok {
 			h := KeywordHit{Start: int32(sp.Start), End: int32(sp.End)}
 			out.Add(conversation.Finding{Code: "compliance.off_platform", Severity: conversation.SeverityHigh,
-				Messages: []int{i}, Evidence: hitQuote(in, i, h),
+				Messages: out.msgs(i), Evidence: hitQuote(in, i, h),
 				Detail: "agent gives the customer a personal phone number: " + sp.Kind.Label()})
 		}
 		if len(in.Hits[i]) == 0 {
@@ -73,12 +73,12 @@ func (d *complianceDetector) Inspect(in *Input, out *Output) {
 		}
 		if h, ok := d.inducement(in, i); ok {
 			out.Add(conversation.Finding{Code: "compliance.review_inducement", Severity: conversation.SeverityHigh,
-				Messages: []int{i}, Evidence: hitQuote(in, i, h),
+				Messages: out.msgs(i), Evidence: hitQuote(in, i, h),
 				Detail: "agent induces or manipulates a review: " + in.Matched(i, h)})
 		}
 		if h, ok := d.firstUnrefused(in, i, d.absolute); ok {
 			out.Add(conversation.Finding{Code: "compliance.absolute_claim", Severity: conversation.SeverityMedium,
-				Messages: []int{i}, Evidence: hitQuote(in, i, h),
+				Messages: out.msgs(i), Evidence: hitQuote(in, i, h),
 				Detail: "absolute claim forbidden by the Advertising Law: " + in.Matched(i, h)})
 		}
 	}

@@ -187,19 +187,42 @@ type Output struct {
 	// classifier (the resolution detector sets it); zero when it did not
 	// run.
 	Ending Ending
+
+	// slabs, set by the engine, is its worker's: findings and message
+	// lists are cut from it instead of allocated one by one.
+	slabs *slabs
 }
 
 // Add appends a finding.
 //
 // The first finding makes room for four: nine in ten JDDC conversations
 // have at most four findings, and growing from one cost up to three
-// allocations (room for eight zeroed more than it saved).
+// allocations (room for eight zeroed more than it saved). The engine's
+// Output takes that room from the worker's slab.
 func (o *Output) Add(f conversation.Finding) {
 	if o.Findings == nil {
-		o.Findings = make([]conversation.Finding, 0, 4)
+		if o.slabs != nil {
+			o.Findings = o.slabs.findings.take(findingsFirst, slabFindings)[:0]
+		} else {
+			o.Findings = make([]conversation.Finding, 0, findingsFirst)
+		}
 	}
 	o.Findings = append(o.Findings, f)
 }
+
+// ints returns an empty slice with room for n message numbers, for a
+// finding's message list: from the worker's slab when the engine runs the
+// detectors.
+func (o *Output) ints(n int) []int {
+	if o.slabs != nil {
+		return o.slabs.ints.take(n, slabInts)[:0]
+	}
+	return make([]int, 0, n)
+}
+
+// msgs returns xs as a finding's message list, cut from the worker's slab
+// (see ints).
+func (o *Output) msgs(xs ...int) []int { return append(o.ints(len(xs)), xs...) }
 
 // Tag adds a scene tag with its evidence messages, merging repeats.
 func (o *Output) Tag(name string, msgs ...int) {
@@ -211,7 +234,10 @@ func (o *Output) Tag(name string, msgs ...int) {
 	}
 	var dst []int // nil for no messages, as before
 	if len(msgs) > 0 {
-		dst = make([]int, 0, len(msgs)) // one allocation, not one per doubling
+		dst = o.ints(len(msgs)) // one allocation, not one per doubling
+	}
+	if o.Tags == nil && o.slabs != nil {
+		o.Tags = o.slabs.tags.take(2, slabTags)[:0]
 	}
 	o.Tags = append(o.Tags, conversation.Tag{Name: name, Messages: appendUnique(dst, msgs...)})
 }

@@ -123,6 +123,8 @@ type Scratch struct {
 	present [][presentWords]uint64
 	emo     func(text, prevAgent, prevCustomer string) (string, float32, float32)
 	emoOf   EmotionModel // the model emo is a session of
+	// slabs is where what the results keep is cut from (see slab).
+	slabs slabs
 
 	// The Input and the detectors' per-conversation buffers, reused
 	// conversation after conversation: a worker allocates them once,
@@ -190,7 +192,7 @@ func (e *Engine) InspectContext(ctx context.Context, c *conversation.Conversatio
 	// The detectors append to an Output in the scratch: a local one
 	// escapes through the interface call, an allocation per conversation.
 	o := &s.out
-	*o = Output{}
+	*o = Output{slabs: &s.slabs}
 	for _, d := range e.detectors {
 		if err := ctx.Err(); err != nil {
 			return nil, Output{}, err
@@ -201,6 +203,7 @@ func (e *Engine) InspectContext(ctx context.Context, c *conversation.Conversatio
 	stage = "engine"
 	validText(o.Findings)
 	out, *o = *o, Output{}
+	out.slabs = nil // the scratch's, not the caller's
 	return in, out, nil
 }
 
@@ -303,7 +306,7 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 			}
 			score = s.emo
 		}
-		in.Emotion = make([]MessageEmotion, n)
+		in.Emotion = s.slabs.emotions.take(n, slabEmotions)
 		in.neg, in.end = e.neg, e.end
 		prevAgent, prevCustomer := "", ""
 		afterCustomer := true

@@ -463,7 +463,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 							firstTemplate = i
 						}
 						out.Add(conversation.Finding{Code: "loop.agent_template", Severity: conversation.SeverityLow,
-							Messages: []int{i, j}, Evidence: quote(m.Text),
+							Messages: out.msgs(i, j), Evidence: quote(m.Text),
 							Detail: "the agent sends the same reply again without progress"})
 						break
 					}
@@ -550,7 +550,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 					firstRepeat = i
 				}
 				out.Add(conversation.Finding{Code: "loop.repeat", Severity: conversation.SeverityLow,
-					Messages: []int{i, prev}, Evidence: quote(m.Text) + " ← " + quote(msgs[prev].Text),
+					Messages: out.msgs(i, prev), Evidence: quote(m.Text) + " ← " + quote(msgs[prev].Text),
 					Detail: repeatDetail(kind)})
 			}
 			if subst {
@@ -565,7 +565,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			first = firstTemplate
 		}
 		out.Add(conversation.Finding{Code: "loop.misunderstanding", Severity: conversation.SeverityMedium,
-			Messages: []int{first}, Evidence: quote(msgs[first].Text),
+			Messages: out.msgs(first), Evidence: quote(msgs[first].Text),
 			Detail: "the chat goes in circles: the customer restates the same need and the agent makes no progress"})
 	}
 }

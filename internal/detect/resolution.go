@@ -185,7 +185,7 @@ func (d *resolutionDetector) giveupHit(in *Input, i int) (KeywordHit, bool) {
 
 func (d *resolutionDetector) add(in *Input, i int, why string, out *Output) {
 	out.Add(conversation.Finding{Code: "resolution.unresolved", Severity: conversation.SeverityMedium,
-		Messages: []int{i}, Evidence: quote(in.Conv.Messages[i].Text), Detail: why})
+		Messages: out.msgs(i), Evidence: quote(in.Conv.Messages[i].Text), Detail: why})
 }
 
 // asksLast reports whether customer message i ends by asking something: a

@@ -91,10 +91,9 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 		if !missed && !slow && !firstSlow {
 			continue // most rounds: no evidence to build
 		}
-		// roundMsgs and the reply in one allocation (appending the reply
-		// to roundMsgs' slice took two).
-		withReply := make([]int, 1, 3)
-		withReply[0] = r.First
+		// roundMsgs and the reply in one list (appending the reply to
+		// roundMsgs' slice took two allocations), cut from the slab.
+		withReply := append(out.ints(3), r.First)
 		if r.Last != r.First {
 			withReply = append(withReply, r.Last)
 		}

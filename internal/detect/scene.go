@@ -498,17 +498,33 @@ func sceneIndex(name string) int {
 	return -1
 }
 
+// sensitiveCode is "sensitive." + name, without building it for the
+// scenes that have a code (see Codes).
+func sensitiveCode(name string) string {
+	switch name {
+	case "refund":
+		return "sensitive.refund"
+	case "compensation":
+		return "sensitive.compensation"
+	}
+	return "sensitive." + name
+}
+
 // sensitive emits sensitive.<scene> and, when the agent broke a handling
 // step after the scene came up, sensitive.mishandled naming the step.
 func (d *sceneDetector) sensitive(in *Input, out *Output, name string, s, from int, skip ClassID) {
 	h, _ := d.sceneHit(in, from, s, skip)
-	msgs := []int{from}
+	var msgs []int
+	tagged := false
 	for _, t := range out.Tags {
 		if t.Name == name {
-			msgs = t.Messages
+			msgs, tagged = t.Messages, true
 		}
 	}
-	out.Add(conversation.Finding{Code: "sensitive." + name, Severity: conversation.SeverityInfo,
+	if !tagged {
+		msgs = out.msgs(from)
+	}
+	out.Add(conversation.Finding{Code: sensitiveCode(name), Severity: conversation.SeverityInfo,
 		Messages: msgs, Evidence: hitQuote(in, from, h),
 		Detail: name + " scene: " + in.Matched(from, h)})
 
@@ -563,9 +579,11 @@ func (d *sceneDetector) sensitive(in *Input, out *Output, name string, s, from i
 	// The evidence quotes the agent's message (the refusal, else the first
 	// reply), as every finding's does, so that a reviewer sees it marked in
 	// the chat; which steps were missed is the detail and data.missed.
-	msgs, ev := []int{at}, quote(in.Conv.Messages[at].Text)
+	ev := quote(in.Conv.Messages[at].Text)
 	if ev == "" { // a blank reply: the scene's own words are the evidence
-		msgs, ev = []int{at, from}, hitQuote(in, from, h)
+		msgs, ev = out.msgs(at, from), hitQuote(in, from, h)
+	} else {
+		msgs = out.msgs(at)
 	}
 	out.Add(conversation.Finding{Code: "sensitive.mishandled", Severity: conversation.SeverityMedium,
 		Messages: msgs, Evidence: ev,

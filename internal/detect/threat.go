@@ -93,11 +93,11 @@ func (d *threatDetector) Inspect(in *Input, out *Output) {
 		case !ok:
 		case p < 0:
 			out.Add(conversation.Finding{Code: "threat.escalation", Severity: conversation.SeverityHigh,
-				Messages: []int{i}, Evidence: hitQuote(in, i, h),
+				Messages: out.msgs(i), Evidence: hitQuote(in, i, h),
 				Detail: "customer threatens escalation: " + in.Matched(i, h)})
 		default:
 			out.Add(conversation.Finding{Code: "threat.escalation", Severity: conversation.SeverityHigh,
-				Messages: []int{i}, Evidence: hitQuote(in, i, h),
+				Messages: out.msgs(i), Evidence: hitQuote(in, i, h),
 				Detail: fmt.Sprintf("customer threatens escalation (learned, p=%.2f): %s", p, in.Matched(i, h))})
 		}
 	}

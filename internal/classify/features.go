@@ -281,9 +281,12 @@ func (a *acc) extract(c *Context, textOnly bool) {
 	text := c.Text
 	st := a.grams(nsText, text, 3, 1)
 	cues := a.lex.scan(text)
-	var memo cueMemo // what the previous message left
+	var prev cueMemo // what the previous message left of its own text
 	if a.memo != nil {
-		memo, *a.memo = *a.memo, cueMemo{text: text, cues: cues, ok: true}
+		// Only the text's part is replaced: the agent memo must outlive
+		// the message, or the next one of the same turn misses it.
+		prev = *a.memo
+		a.memo.text, a.memo.cues, a.memo.ok = text, cues, true
 	}
 
 	lb := lenBucket(st.tokens)
@@ -334,8 +337,8 @@ func (a *acc) extract(c *Context, textOnly bool) {
 			a.sig(sigRepeat, r)
 		}
 		tail := tailOf(c.PrevCustomer, maxContextBytes)
-		pc := memo.cues
-		if !memo.ok || memo.text != tail {
+		pc := prev.cues
+		if !prev.ok || prev.text != tail {
 			pc = a.lex.scan(tail)
 		}
 		if pc[cueQQ] > 0 {

@@ -67,6 +67,13 @@ type cueMemo struct {
 	cues [nCues]uint8
 	ok   bool
 
+	// bloom is the Bloom filter of text's rune bigrams as repeatLevel
+	// builds it for a previous text, when hasBloom: repeatLevel reads
+	// every short text's bigrams anyway, and the next message compares
+	// itself against it.
+	bloom    [8]uint64
+	hasBloom bool
+
 	// The agent context's features, kept for the next customer message
 	// of the same turn: customers often write several messages in a row
 	// after one agent turn, and each is scored against that same turn.
@@ -286,7 +293,7 @@ func (a *acc) extract(c *Context, textOnly bool) {
 		// Only the text's part is replaced: the agent memo must outlive
 		// the message, or the next one of the same turn misses it.
 		prev = *a.memo
-		a.memo.text, a.memo.cues, a.memo.ok = text, cues, true
+		a.memo.text, a.memo.cues, a.memo.ok, a.memo.hasBloom = text, cues, true, false
 	}
 
 	lb := lenBucket(st.tokens)
@@ -333,7 +340,7 @@ func (a *acc) extract(c *Context, textOnly bool) {
 	if c.PrevCustomer == "" {
 		a.sig(sigPrevNone, 0)
 	} else {
-		if r := repeatLevel(text, c.PrevCustomer); r > 0 {
+		if r := repeatLevel(text, c.PrevCustomer, &prev, a.memo); r > 0 {
 			a.sig(sigRepeat, r)
 		}
 		tail := tailOf(c.PrevCustomer, maxContextBytes)
@@ -398,9 +405,12 @@ func (a *acc) extract(c *Context, textOnly bool) {
 
 // repeatLevel says whether text repeats prev: 2 for the same text, 1 when
 // most of its character bigrams occur in prev, else 0. Customers who repeat
-// themselves usually feel unheard.
-func repeatLevel(text, prev string) int {
-	text, prev = strings.TrimSpace(text), strings.TrimSpace(prev)
+// themselves usually feel unheard. In a Session, known is what the
+// previous message left (its Bloom filter, when prev is its text) and next
+// receives text's filter for the next message; both are nil otherwise.
+func repeatLevel(text, prev string, known, next *cueMemo) int {
+	raw := prev
+	text, prev = trimSpace(text), trimSpace(prev)
 	if text == "" || prev == "" {
 		return 0
 	}
@@ -414,19 +424,16 @@ func repeatLevel(text, prev string) int {
 	}
 	// A 512-bit Bloom filter of prev's rune bigrams makes the check linear.
 	var bloom [8]uint64
-	var r0 rune = -1
-	pt := tailOf(prev, maxContextBytes)
-	for i := 0; i < len(pt); {
-		r, size := decodeRune(pt[i:])
-		i += size
-		if r0 >= 0 {
-			h := bigramHash(r0, r)
-			bloom[h>>6&7] |= 1 << (h & 63)
-		}
-		r0 = r
+	if known != nil && known.hasBloom && known.text == raw {
+		bloom = known.bloom
+	} else {
+		bloom = bigramBloom(tailOf(prev, maxContextBytes))
 	}
+	// text is at most 60 bytes, so its own filter (the one the next
+	// message needs) is made of the very bigrams read here.
+	var own [8]uint64
 	total, hit := 0, 0
-	r0 = -1
+	var r0 rune = -1
 	for i := 0; i < len(text); {
 		r, size := decodeRune(text[i:])
 		i += size
@@ -436,14 +443,57 @@ func repeatLevel(text, prev string) int {
 			if bloom[h>>6&7]&(1<<(h&63)) != 0 {
 				hit++
 			}
+			own[h>>6&7] |= 1 << (h & 63)
 		}
 		r0 = r
+	}
+	if next != nil {
+		next.bloom, next.hasBloom = own, true
 	}
 	if total >= 2 && hit*10 >= total*7 {
 		return 1
 	}
 	return 0
 }
+
+// bigramBloom returns the 512-bit Bloom filter of the rune bigrams of s.
+func bigramBloom(s string) [8]uint64 {
+	var bloom [8]uint64
+	var r0 rune = -1
+	for i := 0; i < len(s); {
+		r, size := decodeRune(s[i:])
+		i += size
+		if r0 >= 0 {
+			h := bigramHash(r0, r)
+			bloom[h>>6&7] |= 1 << (h & 63)
+		}
+		r0 = r
+	}
+	return bloom
+}
+
+// trimSpace is strings.TrimSpace, quick for the common case of a message
+// that starts and ends with a Chinese character or a visible ASCII one:
+// runes from U+4000 up (and bytes that are no UTF-8) are never spaces, so
+// such text has nothing to trim; anything else goes to strings.TrimSpace.
+func trimSpace(s string) string {
+	n := len(s)
+	if n == 0 {
+		return s
+	}
+	c := s[0]
+	startOK := c < utf8.RuneSelf && !asciiSpace(c) || c >= 0xe4
+	c = s[n-1]
+	endOK := c < utf8.RuneSelf && !asciiSpace(c) ||
+		n >= 3 && s[n-3] >= 0xe4 && s[n-3] <= 0xef && s[n-2]&0xc0 == 0x80 && c&0xc0 == 0x80
+	if startOK && endOK {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
+// asciiSpace reports whether an ASCII byte is white space to unicode.IsSpace.
+func asciiSpace(c byte) bool { return c == ' ' || c >= '\t' && c <= '\r' }
 
 // bigramHash hashes a rune pair for repeatLevel's Bloom filter.
 func bigramHash(a, b rune) uint64 { return mix(uint64(a)<<32 | uint64(uint32(b))) }

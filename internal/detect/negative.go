@@ -2,7 +2,6 @@ package detect
 
 import (
 	"math"
-	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 )
@@ -278,7 +277,9 @@ func (d *emotionDetector) negFeatures(in *Input, i int, ws *waits, st *negState,
 			f.val[k] = v
 		}
 	}
-	f.add(nfLen, bucketOf(utf8.RuneCountInString(norm)), 1)
+	// runes is the text's length when the loop read it all, and past
+	// maxNegRunes it is in bucketOf's top bucket either way.
+	f.add(nfLen, bucketOf(runes), 1)
 	f.add(nfQuestion, uint32(min(qs, 3)), 1)
 	if ex > 0 {
 		f.add(nfExclaim, 0, 1)

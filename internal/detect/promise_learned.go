@@ -111,12 +111,33 @@ type promiseState struct {
 	nextCust     int // 1 + the first customer message after the last lookup, 0 if none
 
 	// The readings of the customer messages around the agent's, kept for
-	// the agent messages that share them (one reading per customer
-	// message, however many agent messages follow or precede it).
-	prevFor, nextFor int    // 1 + the customer message read, 0 if none
-	prevV, nextV     uint32 // prevCustomer's and nextCustomer's v
-	prevAsk          uint16
-	nextAsks         bool
+	// the agent messages that share them: one reading per customer
+	// message, however many agent messages follow or precede it, and the
+	// customer's next message is read once for both of its roles.
+	prev, next custReading
+}
+
+// custReading is what the features read of one customer message, as the
+// turn before an agent message (prevCustomer) and as the answer after one
+// (customerAnswer).
+type custReading struct {
+	msg     int // 1 + the customer message read, 0 if none
+	prevV   uint32
+	prevAsk uint16
+	nextV   uint32
+	asks    bool
+}
+
+// reading returns the reading of customer message j, read at most once
+// while it is the turn after or before the agent messages scored.
+func (st *promiseState) reading(d *promiseDetector, in *Input, j int, words *wordFinder) custReading {
+	switch j + 1 {
+	case st.next.msg:
+		return st.next
+	case st.prev.msg:
+		return st.prev
+	}
+	return d.readCustomer(in, j, words)
 }
 
 // see records message i (call for every message, in order).
@@ -212,7 +233,7 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	// the hits live on the stack (a message with more than cueHitsOnStack
 	// cue words, rare, grows them on the heap).
 	var hitBuf [cueHitsOnStack]text.Hit
-	hits := cs.m.Scan(s, hitBuf[:0])
+	hits := cs.cues.Scan(s, hitBuf[:0])
 	var seen [(len(promiseCues) + 63) / 64]uint64
 	for _, h := range hits {
 		k := uint32(h.Pattern)
@@ -230,9 +251,9 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 			if h.Class != d.action {
 				continue
 			}
-			before := s[backChars(s, int(h.Start), 4):h.Start]
-			for k, a := range [...]string{"帮您", "为您", "给您", "这边", "我", "会", "已经", "已", "再", "先", "去"} {
-				if strings.Contains(before, a) {
+			actors := cs.actors.has(s[backChars(s, int(h.Start), 4):h.Start])
+			for k := range len(actorWords) {
+				if actors&(1<<k) != 0 {
 					f.add(pfActor, uint32(k), 1)
 				}
 			}
@@ -245,7 +266,7 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 		}
 	}
 	q := uint32(0)
-	t := strings.TrimRight(s, " .~!呢哦哈呀啊亲")
+	t := trimRightParticles(s)
 	switch {
 	case strings.HasSuffix(t, "?"):
 		q = 1
@@ -261,15 +282,14 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	// The customer's turn before: a request, a question, or nothing. Its
 	// reading is kept in st for the agent messages after it.
 	if j := st.lastCustomer - 1; j >= 0 {
-		if st.prevFor != j+1 {
-			st.prevFor = j + 1
-			st.prevV, st.prevAsk = d.prevCustomer(in, j)
+		if st.prev.msg != j+1 {
+			st.prev = st.reading(d, in, j, cs.customer)
 		}
-		f.add(pfPrevCust, st.prevV, 1)
+		f.add(pfPrevCust, st.prev.prevV, 1)
 		// A short yes ("是的", "可以的", "会的") answers what the customer
 		// asked for: it commits to it when the customer asked for a step.
 		for k := range len(prevAskWords) {
-			if st.prevAsk&(1<<k) != 0 {
+			if st.prev.prevAsk&(1<<k) != 0 {
 				f.add(pfPrevAsk, uint32(k)<<1|yes, 1)
 			}
 		}
@@ -279,12 +299,11 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	// The customer's next message, read after the fact: taking the step up
 	// ("好的", "谢谢"), declining it ("不用了"), or asking again.
 	if j := st.nextCustomerAfter(in, i); j >= 0 {
-		if st.nextFor != j+1 {
-			st.nextFor = j + 1
-			st.nextV, st.nextAsks = customerAnswer(in.Norm[j])
+		if st.next.msg != j+1 {
+			st.next = st.reading(d, in, j, cs.customer)
 		}
-		f.add(pfNextCust, st.nextV, 1)
-		if st.nextAsks {
+		f.add(pfNextCust, st.next.nextV, 1)
+		if st.next.asks {
 			f.add(pfNextCust, 30, 1)
 		}
 	} else {
@@ -298,8 +317,10 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	runes := 0
 	var r1, r2 rune = -1, -1
 	first := f.n
-	for _, r := range s {
+	end := 0 // where the runes read for n-grams end
+	for k, r := range s {
 		if runes == maxPromiseRunes {
+			end = k
 			break
 		}
 		runes++
@@ -318,7 +339,10 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 			f.val[k] = v
 		}
 	}
-	f.add(pfLen, bucketOf(utf8.RuneCountInString(s)/4), 1)
+	if runes == maxPromiseRunes && end > 0 {
+		runes += utf8.RuneCountInString(s[end:])
+	}
+	f.add(pfLen, bucketOf(runes/4), 1)
 }
 
 // prevAskWords are the customer's ways of asking for a step or a time
@@ -326,33 +350,60 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 // part of the weights).
 var prevAskWords = [...]string{"能不能", "可不可以", "可以吗", "帮我", "会不会", "是不是", "能否", "给我", "什么时候", "多久"}
 
-// prevCustomer reads customer message j as the turn before an agent
-// message: v marks it there (1), a request (2), a question (4) and a
-// "when" or "how long" (8); ask has bit k set when prevAskWords[k] is in it.
-func (d *promiseDetector) prevCustomer(in *Input, j int) (v uint32, ask uint16) {
-	c := in.Norm[j]
+// customerWords are the words whose presence the features read in a
+// customer message: prevAskWords first (bit k is prevAskWords[k]), then
+// those of the custXxx bits below.
+var customerWords = append(prevAskWords[:len(prevAskWords):len(prevAskWords)], "?", "吗", "么", "几天", "不用", "不要", "算了")
+
+// Bits of customerWords past prevAskWords.
+const (
+	custQuestionMark = 1 << (len(prevAskWords) + iota)
+	custMa
+	custMe
+	custDays
+	custNoNeed
+	custDontWant
+	custForgetIt
+
+	custWhen     = 1 << 8 // 什么时候, also prevAskWords[8]
+	custHowLong  = 1 << 9 // 多久, also prevAskWords[9]
+	custQuestion = custQuestionMark | custMa | custMe
+	custDecline  = custNoNeed | custDontWant | custForgetIt
+)
+
+// readCustomer reads customer message j for the agent messages around it,
+// in one pass over its text: prevCustomer and customerAnswer.
+func (d *promiseDetector) readCustomer(in *Input, j int, words *wordFinder) custReading {
+	set := words.has(in.Norm[j])
+	r := custReading{msg: j + 1}
+	r.prevV, r.prevAsk = d.prevCustomer(in, j, set)
+	r.nextV, r.asks = customerAnswer(in.Norm[j], set)
+	return r
+}
+
+// prevCustomer reads customer message j, which holds the customerWords of
+// set, as the turn before an agent message: v marks it there (1), a
+// request (2), a question (4) and a "when" or "how long" (8); ask has bit
+// k set when prevAskWords[k] is in it.
+func (d *promiseDetector) prevCustomer(in *Input, j int, set uint64) (v uint32, ask uint16) {
 	v = 1
 	if in.Has(j, d.request) {
 		v |= 2
 	}
-	if strings.Contains(c, "?") || strings.Contains(c, "吗") || strings.Contains(c, "么") {
+	if set&custQuestion != 0 {
 		v |= 4
 	}
-	if strings.Contains(c, "多久") || strings.Contains(c, "什么时候") || strings.Contains(c, "几天") {
+	if set&(custHowLong|custWhen|custDays) != 0 {
 		v |= 8
 	}
-	for k, w := range prevAskWords {
-		if strings.Contains(c, w) {
-			ask |= 1 << k
-		}
-	}
-	return v, ask
+	return v, uint16(set & (1<<len(prevAskWords) - 1))
 }
 
-// customerAnswer reads customer message c as the answer to an agent
-// message: v is 2+k for an opening yes or thanks (the k-th of the list
-// below), 20 for declining, 1 otherwise; asks when it asks again.
-func customerAnswer(c string) (v uint32, asks bool) {
+// customerAnswer reads customer message c, which holds the customerWords
+// of set, as the answer to an agent message: v is 2+k for an opening yes
+// or thanks (the k-th of the list below), 20 for declining, 1 otherwise;
+// asks when it asks again.
+func customerAnswer(c string, set uint64) (v uint32, asks bool) {
 	c = strings.TrimLeft(c, " ,")
 	v = 1
 	for k, w := range [...]string{"好", "嗯", "可以", "行", "谢谢", "麻烦", "ok", "恩"} {
@@ -361,10 +412,10 @@ func customerAnswer(c string) (v uint32, asks bool) {
 			break
 		}
 	}
-	if strings.Contains(c, "不用") || strings.Contains(c, "不要") || strings.Contains(c, "算了") {
+	if set&custDecline != 0 {
 		v = 20
 	}
-	return v, strings.Contains(c, "?") || strings.Contains(c, "吗")
+	return v, set&(custQuestionMark|custMa) != 0
 }
 
 // strHash is the FNV-1a hash of s, folded to 32 bits.
@@ -393,19 +444,51 @@ func affirm(s string) uint32 {
 // keep on the stack.
 const cueHitsOnStack = 64
 
-// cueScan finds the cue words of a message: the matcher of promiseCues.
+// actorWords are the actor and aspect words looked for right before an
+// action verb (pfActor; the order is part of the weights).
+var actorWords = [...]string{"帮您", "为您", "给您", "这边", "我", "会", "已经", "已", "再", "先", "去"}
+
+// cueScan finds the words the features read: the cue words of an agent
+// message (a matcher: with a hundred words, an automaton beats looking up
+// each character's words), the actor words before its verbs and the
+// customerWords of the customer's messages around it (short lists, most
+// characters start none of their words). It is read-only once built.
 type cueScan struct {
-	m *text.Matcher
+	cues             *text.Matcher
+	actors, customer *wordFinder
 }
 
-// newCueScan builds the cue matcher. It is built by whoever scores, not
-// with every engine: the scan does not run the learned scorer.
+// newCueScan indexes the features' word lists. The promise model builds
+// it once; the trainer's PromiseScratch builds its own.
 func newCueScan() *cueScan {
 	m, err := text.NewMatcher(promiseCues[:])
 	if err != nil {
 		panic(fmt.Sprintf("promise cue words: %v", err)) // a fixed list: a bug here, not bad input
 	}
-	return &cueScan{m: m}
+	return &cueScan{cues: m, actors: newWordFinder(actorWords[:]), customer: newWordFinder(customerWords)}
+}
+
+// trimRightParticles is strings.TrimRight(s, " .~!呢哦哈呀啊亲"), read
+// from the end without building the cut set for every message.
+func trimRightParticles(s string) string {
+	for len(s) > 0 {
+		b := s[len(s)-1]
+		if b < utf8.RuneSelf {
+			if b != ' ' && b != '.' && b != '~' && b != '!' {
+				return s
+			}
+			s = s[:len(s)-1]
+			continue
+		}
+		r, size := utf8.DecodeLastRuneInString(s)
+		switch r {
+		case '呢', '哦', '哈', '呀', '啊', '亲':
+			s = s[:len(s)-size]
+		default:
+			return s
+		}
+	}
+	return s
 }
 
 // PromiseScratch holds the reusable buffers of PromiseFeatures; the zero

@@ -9,7 +9,6 @@ import (
 
 	"fullqa/internal/classify"
 	"fullqa/internal/conversation"
-	"fullqa/internal/text"
 )
 
 // embeddedPromise is the learned promise.made scorer: a logistic
@@ -27,7 +26,7 @@ type promiseModel struct {
 	bias      float32
 	threshold float32 // probability from which a message is a promise
 	sources   []string
-	cues      *text.Matcher // the cue words of promiseCues
+	cues      *cueScan // the word lists the features read
 }
 
 // loadPromiseModel decodes the embedded weights. Each engine decodes its
@@ -40,7 +39,7 @@ func loadPromiseModel() (*promiseModel, error) {
 	if len(l.W) != 1<<PromiseBits || !(l.Threshold > 0 && l.Threshold < 1) {
 		return nil, fmt.Errorf("promise weights: %d buckets, threshold %v (want %d buckets and a probability)", len(l.W), l.Threshold, 1<<PromiseBits)
 	}
-	return &promiseModel{w: l.W, bias: l.Bias, threshold: l.Threshold, sources: l.Sources, cues: newCueScan().m}, nil
+	return &promiseModel{w: l.W, bias: l.Bias, threshold: l.Threshold, sources: l.Sources, cues: newCueScan()}, nil
 }
 
 // prob is the model's probability that the message whose features are f
@@ -59,7 +58,7 @@ func (m *promiseModel) prob(f *promiseFeats) float32 {
 // message before i. f is the caller's feature buffer (on its stack: no
 // allocation per message).
 func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats) float32 {
-	d.promiseFeatures(in, i, ps, st, f, &cueScan{m: d.model.cues})
+	d.promiseFeatures(in, i, ps, st, f, d.model.cues)
 	return d.model.prob(f)
 }
 

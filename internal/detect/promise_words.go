@@ -1,0 +1,114 @@
+package detect
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// wordFinder finds which words of a short fixed list occur in a text, in
+// one pass over it. The learned promise scorer asks this of the customer
+// messages around an agent message (a request, a question, a yes) and of
+// the words before an action verb (an actor): a strings.Contains per word
+// scanned the text once per word. Most characters start no word, which an 8 KiB
+// bitmap (it stays in the cache, where a full automaton's character table
+// does not) tells at once; the others find their words in a small
+// open-addressed table.
+type wordFinder struct {
+	words []string
+	first [1 << 10]uint64          // bit r: a word starts with the BMP rune r
+	slots [wordSlots]wordFirstRune // by first rune, open addressing
+	order []uint16                 // word numbers grouped by first rune
+}
+
+// wordSlots is the size of a wordFinder's table of first runes: a power
+// of two at least twice the distinct first runes of any list it indexes.
+const wordSlots = 512
+
+// wordFirstRune lists the words that start with rune r: order[lo:hi].
+type wordFirstRune struct {
+	r      rune // 0: an empty slot
+	lo, hi uint16
+}
+
+// wordSlot is where the search for first rune r starts in the table.
+func wordSlot(r rune) uint32 { return uint32(r) * 0x9E3779B1 >> (32 - 9) }
+
+// newWordFinder indexes words, a fixed list of the package (a bad list is
+// a bug, reported by a panic): non-empty words starting with a character
+// of the Basic Multilingual Plane other than U+0000, at most wordSlots/2
+// distinct first characters.
+func newWordFinder(words []string) *wordFinder {
+	wf := &wordFinder{words: words}
+	var firsts []rune
+	byFirst := map[rune][]uint16{}
+	for k, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if w == "" || r == 0 || r == utf8.RuneError || r >= 1<<16 {
+			panic(fmt.Sprintf("word finder: word %q", w))
+		}
+		if byFirst[r] == nil {
+			firsts = append(firsts, r)
+		}
+		byFirst[r] = append(byFirst[r], uint16(k))
+		wf.first[r>>6] |= 1 << (r & 63)
+	}
+	if len(firsts) > wordSlots/2 || len(words) > 1<<16-1 {
+		panic(fmt.Sprintf("word finder: %d words, %d first characters", len(words), len(firsts)))
+	}
+	for _, r := range firsts {
+		lo := len(wf.order)
+		wf.order = append(wf.order, byFirst[r]...)
+		j := wordSlot(r)
+		for wf.slots[j].r != 0 {
+			j = (j + 1) % wordSlots
+		}
+		wf.slots[j] = wordFirstRune{r: r, lo: uint16(lo), hi: uint16(len(wf.order))}
+	}
+	return wf
+}
+
+// startingWith returns the numbers of the words that start with r, which
+// the first bitmap holds.
+func (wf *wordFinder) startingWith(r rune) []uint16 {
+	for j := wordSlot(r); ; j = (j + 1) % wordSlots {
+		if sl := wf.slots[j]; sl.r == r {
+			return wf.order[sl.lo:sl.hi]
+		}
+	}
+}
+
+// nextRune decodes the character at s[i] as the matchers do: ASCII and
+// valid three-byte sequences (all of Chinese) inline, the rest through
+// utf8 (an invalid byte is one RuneError).
+func nextRune(s string, i int) (rune, int) {
+	b := s[i]
+	if b < utf8.RuneSelf {
+		return rune(b), 1
+	}
+	if b&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		r := rune(b&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+		if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+			return r, 3
+		}
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// has returns the set of the words (the first 64 of the list) that occur
+// in s: bit k for word k.
+func (wf *wordFinder) has(s string) uint64 {
+	var set uint64
+	for i := 0; i < len(s); {
+		r, size := nextRune(s, i)
+		if r < 1<<16 && wf.first[r>>6]&(1<<(r&63)) != 0 {
+			for _, w := range wf.startingWith(r) {
+				if w < 64 && strings.HasPrefix(s[i:], wf.words[w]) {
+					set |= 1 << w
+				}
+			}
+		}
+		i += size
+	}
+	return set
+}

@@ -45,10 +45,14 @@ type Matcher struct {
 	// costs one sign test.
 	slots     []slot
 	outStates []outState
-	outs      []int32 // pattern indexes, longest first
-	lens      []int32 // pattern lengths in bytes
+	outs      []output // longest first
+	lens      []int32  // pattern lengths in bytes
 	states    int
 }
+
+// output is one pattern a state emits, with its length in bytes, so a hit
+// is made without looking the length up in another table.
+type output struct{ pattern, len int32 }
 
 // slot is one cell of the double array.
 type slot struct{ check, next int32 }
@@ -236,7 +240,9 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 			out = append([]int32(nil), out...)
 			sort.SliceStable(out, func(a, b int) bool { return len(patterns[out[a]]) > len(patterns[out[b]]) })
 			m.outStates = append(m.outStates, outState{next: entered(s), start: int32(len(m.outs)), end: int32(len(m.outs) + len(out))})
-			m.outs = append(m.outs, out...)
+			for _, p := range out {
+				m.outs = append(m.outs, output{pattern: p, len: int32(len(patterns[p]))})
+			}
 		}
 	}
 	m.slots = make([]slot, len(checks)+ncls)
@@ -327,14 +333,19 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 			continue
 		}
 		// Follow failure links (kept in each state's class-0 slot) until
-		// a state has this child; the root has them all.
+		// a state has this child; the root has them all, so at the root
+		// (most characters) the check is skipped.
 		var v int32
-		for {
-			if sl := slots[st+c]; sl.check == st {
-				v = sl.next
-				break
+		if st == 0 {
+			v = slots[c].next
+		} else {
+			for {
+				if sl := slots[st+c]; sl.check == st {
+					v = sl.next
+					break
+				}
+				st = slots[st].next
 			}
-			st = slots[st].next
 		}
 		if v >= 0 {
 			st = v
@@ -344,7 +355,7 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 		st = o.next
 		end := int32(i)
 		for _, p := range m.outs[o.start:o.end] {
-			dst = append(dst, Hit{Pattern: p, Start: end - m.lens[p], End: end})
+			dst = append(dst, Hit{Pattern: p.pattern, Start: end - p.len, End: end})
 		}
 	}
 	return dst

@@ -41,9 +41,12 @@ type Matcher struct {
 	// when that slot's check is the base, and slots[base].next is its
 	// failure state. The root's base is 0 and its row is complete. A
 	// transition value v >= 0 is the next state, which has no outputs;
-	// v < 0 is ^i for output state i (see outStates), so the common case
-	// costs one sign test.
+	// v < 0 is ^next for a state with outputs, which are outStates[k]
+	// for k = outAt[the slot's index]: the next state is known from the
+	// slot alone, so reading the outputs is off the path from one
+	// character to the next.
 	slots     []slot
+	outAt     []int32 // per slot, its target's index in outStates when v < 0
 	outStates []outState
 	outs      []output // longest first
 	lens      []int32  // pattern lengths in bytes
@@ -57,9 +60,8 @@ type output struct{ pattern, len int32 }
 // slot is one cell of the double array.
 type slot struct{ check, next int32 }
 
-// outState is a state with outputs: where it continues and what it emits.
+// outState is what a state with outputs emits.
 type outState struct {
-	next       int32 // the state's base
 	start, end int32 // its outputs in outs
 }
 
@@ -233,30 +235,35 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 	}
 	// A transition's value for each target state.
 	val := make([]int32, len(nodes))
+	outIdx := make([]int32, len(nodes)) // index in outStates, for val < 0
 	for _, s := range append([]int32{0}, order...) {
 		val[s] = base[s]
 		if out := nodes[s].out; len(out) > 0 {
-			val[s] = ^int32(len(m.outStates))
+			val[s] = ^entered(s)
+			outIdx[s] = int32(len(m.outStates))
 			out = append([]int32(nil), out...)
 			sort.SliceStable(out, func(a, b int) bool { return len(patterns[out[a]]) > len(patterns[out[b]]) })
-			m.outStates = append(m.outStates, outState{next: entered(s), start: int32(len(m.outs)), end: int32(len(m.outs) + len(out))})
+			m.outStates = append(m.outStates, outState{start: int32(len(m.outs)), end: int32(len(m.outs) + len(out))})
 			for _, p := range out {
 				m.outs = append(m.outs, output{pattern: p, len: int32(len(patterns[p]))})
 			}
 		}
 	}
 	m.slots = make([]slot, len(checks)+ncls)
+	m.outAt = make([]int32, len(m.slots))
 	for i := range m.slots {
 		m.slots[i].check = -1
 	}
 	for c, t := range root {
 		m.slots[c] = slot{check: 0, next: val[t]} // class 0 stays at the root
+		m.outAt[c] = outIdx[t]
 	}
 	for _, s := range placing {
 		b := base[s]
 		m.slots[b] = slot{check: -2, next: entered(nodes[s].fail)}
 		for _, k := range nodes[s].kids {
 			m.slots[b+int32(k.cls)] = slot{check: b, next: val[k.next]}
+			m.outAt[b+int32(k.cls)] = outIdx[k.next]
 		}
 	}
 	m.states = len(nodes)
@@ -309,56 +316,89 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 	bmp, slots := m.bmp, m.slots
 	var st int32
 	for i := 0; i < len(s); {
-		// The character's class: ASCII and valid three-byte sequences
-		// (all of Chinese) inline, the rest in decode.
-		var c int32
-		if b := s[i]; b < utf8.RuneSelf {
-			c = int32(bmp[b])
-			i++
-		} else if b&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
-			r := uint16(b&0x0F)<<12 | uint16(s[i+1]&0x3F)<<6 | uint16(s[i+2]&0x3F)
-			if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+		// The inner loop steps over characters until a state with
+		// outputs or a character it does not decode inline (neither ASCII
+		// nor a valid three-byte sequence: all of Chinese is). It makes
+		// no call, so its variables stay in registers; the rest is done
+		// out here.
+		at := int32(-1) // the slot of a transition into outputs
+		for i < len(s) {
+			var c int32
+			if b := s[i]; b < utf8.RuneSelf {
+				c = int32(bmp[b])
+				i++
+			} else if b&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+				r := uint16(b&0x0F)<<12 | uint16(s[i+1]&0x3F)<<6 | uint16(s[i+2]&0x3F)
+				if r < 0x800 || (r >= 0xD800 && r <= 0xDFFF) {
+					break // overlong or a surrogate: decode says so
+				}
 				c = int32(bmp[r])
 				i += 3
 			} else {
-				i++ // overlong or a surrogate: invalid, one byte
+				break
 			}
-		} else {
-			var w int
-			c, w = m.decode(s, i)
-			i += w
-		}
-		if c == 0 {
-			st = 0 // a character in no pattern
-			continue
-		}
-		// Follow failure links (kept in each state's class-0 slot) until
-		// a state has this child; the root has them all, so at the root
-		// (most characters) the check is skipped.
-		var v int32
-		if st == 0 {
-			v = slots[c].next
-		} else {
-			for {
-				if sl := slots[st+c]; sl.check == st {
-					v = sl.next
-					break
+			if c == 0 {
+				st = 0 // a character in no pattern
+				continue
+			}
+			// Follow failure links (kept in each state's class-0 slot)
+			// until a state has this child; the root has them all, so at
+			// the root (most characters) the check is skipped.
+			t := c
+			if st != 0 {
+				for {
+					if t = st + c; slots[t].check == st {
+						break
+					}
+					st = slots[st].next
 				}
-				st = slots[st].next
 			}
+			v := slots[t].next
+			if v >= 0 {
+				st = v
+				continue
+			}
+			st, at = ^v, t
+			break
 		}
-		if v >= 0 {
-			st = v
-			continue
+		if at < 0 && i < len(s) {
+			// A character for decode; it moves like any other.
+			c, w := m.decode(s, i)
+			i += w
+			st, at = m.step(st, c)
 		}
-		o := &m.outStates[^v]
-		st = o.next
-		end := int32(i)
-		for _, p := range m.outs[o.start:o.end] {
-			dst = append(dst, Hit{Pattern: p.pattern, Start: end - p.len, End: end})
+		if at >= 0 {
+			o := m.outStates[m.outAt[at]]
+			end := int32(i)
+			for _, p := range m.outs[o.start:o.end] {
+				dst = append(dst, Hit{Pattern: p.pattern, Start: end - p.len, End: end})
+			}
 		}
 	}
 	return dst
+}
+
+// step is Scan's transition from state st on class c, for the characters
+// its inner loop leaves to decode: the next state, and the slot when the
+// transition has outputs (else -1).
+func (m *Matcher) step(st, c int32) (int32, int32) {
+	if c == 0 {
+		return 0, -1
+	}
+	t := c
+	if st != 0 {
+		for {
+			if t = st + c; m.slots[t].check == st {
+				break
+			}
+			st = m.slots[st].next
+		}
+	}
+	if v := m.slots[t].next; v >= 0 {
+		return v, -1
+	} else {
+		return ^v, t
+	}
 }
 
 // LeftmostLongest filters overlapping hits down to the non-overlapping ones

@@ -35,6 +35,8 @@ type promiseDetector struct {
 	// model is the learned scorer that decides promise.made on Chinese
 	// agent messages (promise_score.go); nil before RegisterKeywords.
 	model *promiseModel
+	// classes are promiseClasses(), listed once the classes are known.
+	classes [29]ClassID
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -91,6 +93,7 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 		return fmt.Errorf("promise: %w", err)
 	}
 	d.model = m
+	d.classes = d.promiseClasses()
 	return nil
 }
 
@@ -1171,7 +1174,7 @@ func (d *promiseDetector) report(in *Input, i int, ps []promise, score float32, 
 	}
 	s := in.Norm[i]
 	out.Add(conversation.Finding{Code: "promise.made", Severity: conversation.SeverityInfo,
-		Messages: []int{i}, Evidence: quote(s[first.start:first.end]),
+		Messages: out.msgs(i), Evidence: quote(s[first.start:first.end]),
 		Detail: commitDetail(first.kind), Data: data})
 	d.overPolicyFinding(in, i, ps, out)
 }
@@ -1182,7 +1185,7 @@ func (d *promiseDetector) report(in *Input, i int, ps []promise, score float32, 
 func (d *promiseDetector) overPolicyFinding(in *Input, i int, ps []promise, out *Output) {
 	if why := d.overPolicy(in, i, ps); why != "" {
 		out.Add(conversation.Finding{Code: "promise.over_policy", Severity: conversation.SeverityMedium,
-			Messages: []int{i}, Evidence: quote(in.Conv.Messages[i].Text), Detail: why})
+			Messages: out.msgs(i), Evidence: quote(in.Conv.Messages[i].Text), Detail: why})
 	}
 }
 
@@ -1193,7 +1196,8 @@ func (d *promiseDetector) overPolicy(in *Input, i int, ps []promise) string {
 	if h, ok := in.First(i, d.never); ok {
 		return fmt.Sprintf("agents may never promise %q", s[h.Start:h.End])
 	}
-	for _, p := range ps {
+	for k := range ps {
+		p := &ps[k]
 		switch p.kind {
 		case PromiseTime:
 			// Couriers decide delivery and shipping dates, so only those may

@@ -97,8 +97,8 @@ func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflic
 		d.conflict(in, prev, i, "the agent takes back an earlier statement", st, out)
 		return
 	}
-	for _, p := range ps {
-		switch {
+	for k := range ps {
+		switch p := &ps[k]; {
 		case p.kind == PromiseTime && p.days >= 0 && (p.event == "ship" || p.event == "deliver"):
 			if st.dayOf == nil {
 				st.dayOf = map[string]at{}
@@ -168,18 +168,26 @@ func restricts(before string) bool {
 func (d *promiseDetector) undoesStep(in *Input, i int, ps []promise, st *conflictState, out *Output) bool {
 	s := in.Norm[i]
 	if st.promised != nil {
-		busy := busyEnd(s)
+		busy := -1 // busyEnd(s), found when a promised verb comes back
 		for _, a := range in.allHits(i) {
 			if a.Class != d.action {
 				continue
 			}
-			if first, ok := st.promised[s[a.Start:a.End]]; ok && first != i && cannotDo(s, a, busy) {
+			first, ok := st.promised[s[a.Start:a.End]]
+			if !ok || first == i {
+				continue
+			}
+			if busy < 0 {
+				busy = busyEnd(s)
+			}
+			if cannotDo(s, a, busy) {
 				d.conflict(in, first, i, "the agent committed to a step, now says it cannot be done", st, out)
 				return true
 			}
 		}
 	}
-	for _, p := range ps {
+	for k := range ps {
+		p := &ps[k]
 		if p.kind != PromiseAction {
 			continue
 		}
@@ -604,10 +612,10 @@ func (d *promiseDetector) otherSource(in *Input, i int, h KeywordHit) bool {
 
 func (d *promiseDetector) conflict(in *Input, a, b int, why string, st *conflictState, out *Output) {
 	st.reported = true
-	msgs := []int{a}
+	msgs := out.msgs(a)
 	ev := quote(in.Conv.Messages[a].Text)
 	if b != a {
-		msgs = append(msgs, b)
+		msgs = out.msgs(a, b)
 		ev += " → " + quote(in.Conv.Messages[b].Text)
 	}
 	out.Add(conversation.Finding{Code: "promise.conflict", Severity: conversation.SeverityHigh,

@@ -192,7 +192,8 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 		rule = 1
 	}
 	f.add(pfRule, rule, 1)
-	for _, p := range ps {
+	for pk := range ps {
+		p := &ps[pk]
 		k := uint32(1)
 		switch p.kind {
 		case PromiseTime:
@@ -224,7 +225,7 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 			}
 		}
 	}
-	for k, c := range d.promiseClasses() {
+	for k, c := range &d.classes {
 		if in.Has(i, c) {
 			f.add(pfClass, uint32(k), 1)
 		}
@@ -431,13 +432,38 @@ func strHash(s string) uint32 {
 // affirm is 1 when agent message s opens with a yes ("是的", "可以的",
 // "会的", "好的") and says little else.
 func affirm(s string) uint32 {
-	t := strings.TrimLeft(s, " ,亲")
+	t := s // strings.TrimLeft(s, " ,亲") without building the cut set
+	for len(t) > 0 {
+		if t[0] == ' ' || t[0] == ',' {
+			t = t[1:]
+		} else if r, ok := strings.CutPrefix(t, "亲"); ok {
+			t = r
+		} else {
+			break
+		}
+	}
 	for _, w := range [...]string{"是的", "可以", "会的", "好的", "嗯", "对的", "没问题", "能的"} {
-		if strings.HasPrefix(t, w) && utf8.RuneCountInString(t) <= 12 {
-			return 1
+		if strings.HasPrefix(t, w) {
+			// The length is the same test for every word.
+			if runesAtMost(t, 12) {
+				return 1
+			}
+			return 0
 		}
 	}
 	return 0
+}
+
+// runesAtMost reports whether s has at most n runes (utf8.RuneCountInString
+// counts), reading no further than rune n+1.
+func runesAtMost(s string, n int) bool {
+	for range s {
+		if n == 0 {
+			return false
+		}
+		n--
+	}
+	return true
 }
 
 // cueHitsOnStack is how many cue-word hits of one message the features

@@ -180,7 +180,7 @@ func (d *promiseDetector) decide(in *Input, i int, ps []promise, st *promiseStat
 			ev = s[lp.start:lp.end]
 		}
 		out.Add(conversation.Finding{Code: "promise.made", Severity: conversation.SeverityInfo,
-			Messages: []int{i}, Evidence: quote(ev), Detail: commitDetail(lp.kind), Data: data})
+			Messages: out.msgs(i), Evidence: quote(ev), Detail: commitDetail(lp.kind), Data: data})
 	case len(ps) > 0:
 		d.overPolicyFinding(in, i, ps, out)
 	}

@@ -78,29 +78,21 @@ func (wf *wordFinder) startingWith(r rune) []uint16 {
 	}
 }
 
-// nextRune decodes the character at s[i] as the matchers do: ASCII and
-// valid three-byte sequences (all of Chinese) inline, the rest through
-// utf8 (an invalid byte is one RuneError).
-func nextRune(s string, i int) (rune, int) {
-	b := s[i]
-	if b < utf8.RuneSelf {
-		return rune(b), 1
-	}
-	if b&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
-		r := rune(b&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
-		if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
-			return r, 3
-		}
-	}
-	return utf8.DecodeRuneInString(s[i:])
-}
-
 // has returns the set of the words (the first 64 of the list) that occur
 // in s: bit k for word k.
 func (wf *wordFinder) has(s string) uint64 {
 	var set uint64
 	for i := 0; i < len(s); {
-		r, size := nextRune(s, i)
+		// nextRune, inlined: this loop reads every customer message.
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			if b := s[i]; b&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 &&
+				(b != 0xE0 || s[i+1] >= 0xA0) && (b != 0xED || s[i+1] < 0xA0) {
+				r, size = rune(b&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+			} else {
+				r, size = utf8.DecodeRuneInString(s[i:])
+			}
+		}
 		if r < 1<<16 && wf.first[r>>6]&(1<<(r&63)) != 0 {
 			for _, w := range wf.startingWith(r) {
 				if w < 64 && strings.HasPrefix(s[i:], wf.words[w]) {

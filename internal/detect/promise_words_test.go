@@ -14,7 +14,7 @@ import (
 func TestWordFinderAgreesWithContains(t *testing.T) {
 	lists := [][]string{customerWords, actorWords[:], {"a", "ab", "abc", "b", "好的", "好", "的话"}}
 	pieces := []string{"?", "吗", "么", "能", "不", "可", "以", "帮", "我", "您", "给", "什么", "时候", "多", "久", "几", "天", "用", "要", "算了",
-		"为", "这边", "会", "已", "经", "再", "先", "去", "a", "b", "c", " ", ",", "\xff", "\xe5", "\xe5\xb8", "[数字x]", "好的", "的话"}
+		"为", "这边", "会", "已", "经", "再", "先", "去", "a", "b", "c", " ", ",", "\xff", "\xe5", "\xe5\xb8", "\xe0\x80\x80", "\xed\xa0\x80", "\U0001F600", "[数字x]", "好的", "的话"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, words := range lists {
 		wf := newWordFinder(words)

@@ -294,12 +294,13 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 // is not negative as its score; emotion_score of a negative message is its
 // negative probability.
 func agreeEmotion(r *Result) {
-	neg := startsOf(r.Findings, "emotion.negative", len(r.Emotion))
+	var neg msgSet
+	neg.startsOf(r.Findings, "emotion.negative", len(r.Emotion))
 	for i := range r.Emotion {
 		e := &r.Emotion[i]
 		switch {
 		case e.Label == "":
-		case neg != nil && neg[i]:
+		case neg.has(i):
 			e.Label, e.Score = detect.EmotionNegative, e.Neg
 		case e.Label == detect.EmotionNegative:
 			e.Label, e.Score = detect.EmotionNeutral, 1-e.Neg
@@ -307,23 +308,47 @@ func agreeEmotion(r *Result) {
 	}
 }
 
-// startsOf marks the messages (of n) at which a finding with code starts,
-// or returns nil when none does. One pass over the findings: asking per
-// message cost messages × findings, 30 s on one 200k-message chat.
-func startsOf(fs []conversation.Finding, code string, n int) []bool {
-	var at []bool
+// msgSet is a set of message numbers, as bits: in the value itself for a
+// conversation of up to 256 messages (no allocation, as a []bool per
+// conversation was), else in a slice.
+type msgSet struct {
+	small [4]uint64
+	big   []uint64
+}
+
+// add puts message m (of n) in the set.
+func (s *msgSet) add(m, n int) {
+	w := s.small[:]
+	if n > 64*len(s.small) {
+		if s.big == nil {
+			s.big = make([]uint64, (n+63)/64)
+		}
+		w = s.big
+	}
+	w[m/64] |= 1 << (m % 64)
+}
+
+// has reports whether message m is in the set.
+func (s *msgSet) has(m int) bool {
+	w := s.small[:]
+	if s.big != nil {
+		w = s.big
+	}
+	return m >= 0 && m/64 < len(w) && w[m/64]&(1<<(m%64)) != 0
+}
+
+// startsOf adds the messages (of n) at which a finding with code starts.
+// One pass over the findings: asking per message cost messages ×
+// findings, 30 s on one 200k-message chat.
+func (s *msgSet) startsOf(fs []conversation.Finding, code string, n int) {
 	for k := range fs {
 		if fs[k].Code != code || len(fs[k].Messages) == 0 {
 			continue
 		}
 		if m := fs[k].Messages[0]; m >= 0 && m < n {
-			if at == nil {
-				at = make([]bool, n)
-			}
-			at[m] = true
+			s.add(m, n)
 		}
 	}
-	return at
 }
 
 // Inspect fills r from r.Conv: findings, tags, emotions, score and KPI.
@@ -368,8 +393,9 @@ func InspectContext(ctx context.Context, eng *detect.Engine, r *Result, scratch 
 	// leave it out, so 回复率 and the 3-minute rate agree with the findings.
 	var excused func(int) bool
 	if eng.Has("response") {
-		missed := startsOf(r.Findings, "response.missed", len(r.Conv.Messages))
-		excused = func(first int) bool { return missed == nil || !missed[first] }
+		var missed msgSet
+		missed.startsOf(r.Findings, "response.missed", len(r.Conv.Messages))
+		excused = func(first int) bool { return !missed.has(first) }
 	}
 	if in.Rounds == nil { // --detectors none: the engine did not cut them
 		in.Rounds = detect.Rounds(r.Conv)

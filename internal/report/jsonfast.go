@@ -39,7 +39,7 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 		b = append(b, `,"ending":{"label":`...)
 		b = appendString(b, r.Ending.Label)
 		b = append(b, `,"p":`...)
-		b = appendFloat(b, roundScore(r.Ending.P))
+		b = appendScore(b, r.Ending.P)
 		b = append(b, '}')
 	}
 	b = append(b, `,"messages":[`...)
@@ -53,13 +53,13 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 			b = append(b, `,"emotion":`...)
 			b = appendString(b, r.Emotion[i].Label)
 			b = append(b, `,"emotion_score":`...)
-			b = appendFloat(b, roundScore(r.Emotion[i].Score))
+			b = appendScore(b, r.Emotion[i].Score)
 		}
 		if r.Emotion != nil && c.Messages[i].Role == conversation.RoleCustomer && r.Emotion[i].Satisfaction != "" {
 			b = append(b, `,"satisfaction":{"label":`...)
 			b = appendString(b, r.Emotion[i].Satisfaction)
 			b = append(b, `,"p":`...)
-			b = appendFloat(b, roundScore(r.Emotion[i].SatisfactionP))
+			b = appendScore(b, r.Emotion[i].SatisfactionP)
 			b = append(b, '}')
 		}
 		b = append(b, '}')
@@ -71,6 +71,29 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 
 // roundScore is how emotion scores are written: three decimals.
 func roundScore(s float32) float64 { return float64(int(s*1000+0.5)) / 1000 }
+
+// appendScore appends appendFloat(b, roundScore(s)) without the float
+// formatter for a score in [0, 1], as probabilities are: roundScore is
+// k/1000 for an integer k, the double nearest to that decimal, so the
+// shortest decimal that reads back as it is k/1000 itself with its
+// trailing zeros dropped. Three of these are written per customer message.
+func appendScore(b []byte, s float32) []byte {
+	k := int(s*1000 + 0.5)
+	switch {
+	case !(s >= 0 && s <= 1) || k < 0 || k > 1000:
+		return appendFloat(b, roundScore(s)) // NaN or out of range: the general way
+	case k == 0:
+		return append(b, '0')
+	case k == 1000:
+		return append(b, '1')
+	}
+	d := [5]byte{'0', '.', byte('0' + k/100), byte('0' + k/10%10), byte('0' + k%10)}
+	n := len(d)
+	for d[n-1] == '0' {
+		n--
+	}
+	return append(b, d[:n]...)
+}
 
 func appendTag(b []byte, t conversation.Tag) []byte {
 	b = append(b, `{"name":`...)
@@ -204,6 +227,15 @@ func appendAny(b []byte, v any) []byte {
 	case float32:
 		return appendFloat(b, float64(x))
 	case map[string]any:
+		if len(x) == 1 { // most data: one key, nothing to sort
+			for k, v := range x {
+				b = append(b, '{')
+				b = appendString(b, k)
+				b = append(b, ':')
+				b = appendAny(b, v)
+			}
+			return append(b, '}')
+		}
 		// Findings' data have a few keys: sorted on the stack.
 		var kb [8]string
 		keys := kb[:0]
@@ -294,9 +326,15 @@ func appendString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
+		if c >= 0xE3 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			// U+3000 to U+FFFF but the surrogates (all of Chinese): valid,
+			// and nothing to escape.
+			i += 3
+			continue
+		}
 		if c&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
-			// A valid three-byte character (all of Chinese) passes through;
-			// only U+2028/U+2029 and surrogates need the slow path.
+			// A valid three-byte character passes through; only
+			// U+2028/U+2029 and surrogates need the slow path.
 			if r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F); r >= 0x800 && r != 0x2028 && r != 0x2029 && (r < 0xD800 || r > 0xDFFF) {
 				i += 3
 				continue

@@ -1,0 +1,31 @@
+package report
+
+import (
+	"math"
+	"testing"
+)
+
+// TestAppendScore checks the fast score writer against the general one
+// (appendFloat of roundScore) on float32 values spread over [0, 1], on
+// both sides of every rounding boundary, and outside the range.
+func TestAppendScore(t *testing.T) {
+	check := func(s float32) {
+		t.Helper()
+		got, want := string(appendScore(nil, s)), string(appendFloat(nil, roundScore(s)))
+		if got != want {
+			t.Fatalf("appendScore(%v) = %s, want %s", s, got, want)
+		}
+	}
+	for bits := uint32(0); bits <= math.Float32bits(1); bits += 997 {
+		check(math.Float32frombits(bits))
+	}
+	for k := 0; k <= 1001; k++ {
+		edge := (float32(k) - 0.5) / 1000
+		for _, s := range []float32{edge, math.Nextafter32(edge, -1), math.Nextafter32(edge, 2), float32(k) / 1000} {
+			check(s)
+		}
+	}
+	for _, s := range []float32{0, 1, -0.0004, -1, 1.0004, 1.5, 2, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), math.SmallestNonzeroFloat32} {
+		check(s)
+	}
+}

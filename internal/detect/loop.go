@@ -63,21 +63,36 @@ type sig struct {
 // counts one, a particle (的, 了, 吗) none, any other character its size.
 func (g *sig) add(key uint32, size int, prev uint32, have bool) int {
 	if have {
-		h := prev*0x9E3779B1 ^ key*0x85EBCA77
-		h ^= h >> 15
-		h *= 0x2C1B3C6D
-		h ^= h >> 12
-		g.b[(h>>6)&3] |= 1 << (h & 63)
-		g.n++
+		g.bigram(prev, key)
 	}
-	switch {
-	case size == 1:
-		return 1
-	case isParticle(keyRune(key, size)):
+	return contentOf(key, size)
+}
+
+// bigram records the pair of character keys prev, key.
+func (g *sig) bigram(prev, key uint32) {
+	h := prev*0x9E3779B1 ^ key*0x85EBCA77
+	h ^= h >> 15
+	h *= 0x2C1B3C6D
+	h ^= h >> 12
+	g.b[(h>>6)&3] |= 1 << (h & 63)
+	g.n++
+}
+
+// contentOf is how much content character key (size bytes) adds (see add).
+func contentOf(key uint32, size int) int {
+	// An ASCII letter or digit counts its one byte like any character
+	// its size; a particle none. A rune's low 6 bits are its key's.
+	if size == 3 && particleBits>>(key&63)&1 != 0 && particleKey(key) {
 		return 0
 	}
 	return size
 }
+
+// particleKey is isParticle of a three-byte key, out of line so that
+// contentOf inlines.
+//
+//go:noinline
+func particleKey(key uint32) bool { return isParticle(keyRune(key, 3)) }
 
 // charKey returns the character at s[i] as a key (its UTF-8 bytes packed
 // into an integer) and its size, with the common ASCII and three-byte
@@ -198,6 +213,12 @@ func keyRune(key uint32, size int) rune {
 	return rune(key>>16&0x0F)<<12 | rune(key>>8&0x3F)<<6 | rune(key&0x3F)
 }
 
+// particleBits has bit r&63 set for each particle r of isParticle: most
+// characters are told apart from the particles by one bit test.
+const particleBits uint64 = 1<<('的'&63) | 1<<('呢'&63) | 1<<('哦'&63) | 1<<('哈'&63) | 1<<('呀'&63) |
+	1<<('吗'&63) | 1<<('啊'&63) | 1<<('啦'&63) | 1<<('嗯'&63) | 1<<('好'&63) | 1<<('对'&63) | 1<<('亲'&63) |
+	1<<('行'&63) | 1<<('吧'&63) | 1<<('了'&63) | 1<<('哒'&63) | 1<<('滴'&63) | 1<<('噢'&63) | 1<<('恩'&63)
+
 // isParticle reports whether r is a sentence particle or a one-character
 // acknowledgement (呢, 哦, 嗯, 好) that carries no request of its own. They
 // are skipped when counting content rather than registered as keywords,
@@ -295,13 +316,24 @@ func contentScan(s string, skip []span) (content int, g sig) {
 				continue
 			}
 		}
-		key, size := charKey(s, i)
+		var key uint32 // charKey(s, i), inline
+		var size int
+		if b := s[i]; b < 0x80 {
+			key, size = uint32(b), 1
+		} else if b&0xF0 == 0xE0 && i+2 < len(s) {
+			key, size = uint32(b)<<16|uint32(s[i+1])<<8|uint32(s[i+2]), 3
+		} else {
+			key, size = charKeySlow(s, i)
+		}
 		i += size
 		if size == 1 && !(key >= 'a' && key <= 'z' || key >= '0' && key <= '9') || size == 3 && key>>8 == 0xE380 {
 			have = false // punctuation and spaces end a run: neither content nor bigrams
 			continue
 		}
-		content += g.add(key, size, prev, have)
+		if have { // g.add, in two parts that inline
+			g.bigram(prev, key)
+		}
+		content += contentOf(key, size)
 		prev, have = key, true
 	}
 	return content, g

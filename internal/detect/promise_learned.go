@@ -1,13 +1,11 @@
 package detect
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"unicode/utf8"
 
 	"fullqa/internal/conversation"
-	"fullqa/internal/text"
 )
 
 // PromiseBits is the log2 of the size of the learned promise scorer's
@@ -58,13 +56,17 @@ const (
 	pfEvent
 )
 
+// promiseSalt keeps the promise scorer's feature keys apart from other
+// scorers' (see featureIndex).
+const promiseSalt = 1 << 61
+
 // add appends feature (group, value) with weight v; past the buffer's end
 // features are dropped (only very long messages get there).
 func (f *promiseFeats) add(group, value uint32, v float32) {
 	if f.n == maxPromiseFeats {
 		return
 	}
-	f.idx[f.n] = featureIndex(group, value, 1<<61, PromiseBits)
+	f.idx[f.n] = featureIndex(group, value, promiseSalt, PromiseBits)
 	f.val[f.n] = v
 	f.n++
 }
@@ -230,18 +232,13 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 			f.add(pfClass, uint32(k), 1)
 		}
 	}
-	// The cues, found in one pass over the message, each counted once;
-	// the hits live on the stack (a message with more than cueHitsOnStack
-	// cue words, rare, grows them on the heap).
-	var hitBuf [cueHitsOnStack]text.Hit
-	hits := cs.cues.Scan(s, hitBuf[:0])
-	var seen [(len(promiseCues) + 63) / 64]uint64
-	for _, h := range hits {
-		k := uint32(h.Pattern)
-		if seen[k>>6]&(1<<(k&63)) != 0 {
-			continue
-		}
-		seen[k>>6] |= 1 << (k & 63)
+	// The cues, each counted once, and the n-grams (added last) are read
+	// in one pass over the message, into buffers on the stack.
+	var cueBuf [len(promiseCues)]uint16
+	var gramBuf [3 * maxPromiseRunes]uint32
+	cues, grams, runes := cs.read(s, &cueBuf, &gramBuf)
+	for _, c := range cues {
+		k := uint32(c)
 		f.add(pfCue, k, 1)
 		f.add(pfRuleXCue, k<<1|rule, 1)
 	}
@@ -315,35 +312,66 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 		f.add(pfPosition, 16+uint32(i*5/n), 1)
 	}
 
-	runes := 0
-	var r1, r2 rune = -1, -1
+	// The n-grams, as many as the buffer has room for, weighted alike.
 	first := f.n
-	end := 0 // where the runes read for n-grams end
-	for k, r := range s {
-		if runes == maxPromiseRunes {
-			end = k
-			break
-		}
-		runes++
-		f.add(pfUni, uint32(r), 1)
-		if r1 >= 0 {
-			f.add(pfBi, uint32(nfMix(uint64(r1)<<32|uint64(r))), 1)
-			if r2 >= 0 {
-				f.add(pfTri, uint32(nfMix(uint64(r2)<<42^uint64(r1)<<21^uint64(r))), 1)
-			}
-		}
-		r2, r1 = r1, r
-	}
+	f.n += copy(f.idx[f.n:], grams)
 	if n := f.n - first; n > 0 {
 		v := float32(1 / math.Sqrt(float64(n)))
 		for k := first; k < f.n; k++ {
 			f.val[k] = v
 		}
 	}
-	if runes == maxPromiseRunes && end > 0 {
-		runes += utf8.RuneCountInString(s[end:])
-	}
 	f.add(pfLen, bucketOf(runes/4), 1)
+}
+
+// read makes the features' one pass over agent message s: the cue words
+// it holds, each once, in the order a matcher meets their first
+// occurrences; the table indices of the character 1–3-grams of its first
+// maxPromiseRunes characters (unigram, bigram, trigram at each character);
+// and its length in characters (utf8.RuneCountInString's count).
+func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, gramBuf *[3 * maxPromiseRunes]uint32) (cues []uint16, grams []uint32, runes int) {
+	var seen [(len(promiseCues) + 63) / 64]uint64
+	var hist [cueHistory]rune
+	nc, ng := 0, 0
+	var r1, r2 rune = -1, -1
+	for i := 0; i < len(s); {
+		// utf8.DecodeRuneInString, with ASCII and valid three-byte
+		// sequences (all of Chinese) inline.
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			if b := s[i]; b&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 &&
+				(b != 0xE0 || s[i+1] >= 0xA0) && (b != 0xED || s[i+1] < 0xA0) {
+				r, size = rune(b&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+			} else {
+				r, size = utf8.DecodeRuneInString(s[i:])
+			}
+		}
+		i += size
+		hist[runes&(cueHistory-1)] = r
+		runes++
+		for _, k := range cs.cues.endingWith(r) {
+			if seen[k>>6]&(1<<(k&63)) == 0 && cs.cues.ends(k, &hist, runes) {
+				seen[k>>6] |= 1 << (k & 63)
+				cueBuf[nc] = k
+				nc++
+			}
+		}
+		if runes > maxPromiseRunes {
+			continue
+		}
+		gramBuf[ng] = featureIndex(pfUni, uint32(r), promiseSalt, PromiseBits)
+		ng++
+		if r1 >= 0 {
+			gramBuf[ng] = featureIndex(pfBi, uint32(nfMix(uint64(r1)<<32|uint64(r))), promiseSalt, PromiseBits)
+			ng++
+			if r2 >= 0 {
+				gramBuf[ng] = featureIndex(pfTri, uint32(nfMix(uint64(r2)<<42^uint64(r1)<<21^uint64(r))), promiseSalt, PromiseBits)
+				ng++
+			}
+		}
+		r2, r1 = r1, r
+	}
+	return cueBuf[:nc], gramBuf[:ng], runes
 }
 
 // prevAskWords are the customer's ways of asking for a step or a time
@@ -466,32 +494,22 @@ func runesAtMost(s string, n int) bool {
 	return true
 }
 
-// cueHitsOnStack is how many cue-word hits of one message the features
-// keep on the stack.
-const cueHitsOnStack = 64
-
 // actorWords are the actor and aspect words looked for right before an
 // action verb (pfActor; the order is part of the weights).
 var actorWords = [...]string{"帮您", "为您", "给您", "这边", "我", "会", "已经", "已", "再", "先", "去"}
 
 // cueScan finds the words the features read: the cue words of an agent
-// message (a matcher: with a hundred words, an automaton beats looking up
-// each character's words), the actor words before its verbs and the
-// customerWords of the customer's messages around it (short lists, most
-// characters start none of their words). It is read-only once built.
+// message, the actor words before its verbs and the customerWords of the
+// customer's messages around it. It is read-only once built.
 type cueScan struct {
-	cues             *text.Matcher
+	cues             *cueFinder
 	actors, customer *wordFinder
 }
 
 // newCueScan indexes the features' word lists. The promise model builds
 // it once; the trainer's PromiseScratch builds its own.
 func newCueScan() *cueScan {
-	m, err := text.NewMatcher(promiseCues[:])
-	if err != nil {
-		panic(fmt.Sprintf("promise cue words: %v", err)) // a fixed list: a bug here, not bad input
-	}
-	return &cueScan{cues: m, actors: newWordFinder(actorWords[:]), customer: newWordFinder(customerWords)}
+	return &cueScan{cues: newCueFinder(promiseCues[:]), actors: newWordFinder(actorWords[:]), customer: newWordFinder(customerWords)}
 }
 
 // trimRightParticles is strings.TrimRight(s, " .~!呢哦哈呀啊亲"), read

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -103,4 +104,88 @@ func (wf *wordFinder) has(s string) uint64 {
 		i += size
 	}
 	return set
+}
+
+// cueFinder finds the cue words of a message (promiseCues) by their last
+// character, in the same pass over the message that hashes its n-grams:
+// a matcher's scan read the text a second time through a 128 KiB character
+// table, the costliest part of the features in a scan. At each character
+// it looks at the cues ending there, longest first, comparing them with
+// the characters just read, so that its hits come in a matcher's order (by
+// end, the longer first at the same end).
+type cueFinder struct {
+	last  [1 << 10]uint64          // bit r: a cue ends with the BMP rune r
+	slots [wordSlots]wordFirstRune // by last rune, open addressing
+	order []uint16                 // cue numbers grouped by last rune, longest first
+	runes [][]rune                 // each cue's characters
+}
+
+// cueHistory is how many characters a cueFinder remembers: a power of two
+// at least as long as the longest cue.
+const cueHistory = 8
+
+// newCueFinder indexes words (a fixed list of the package: a bad list is a
+// bug, reported by a panic): non-empty, at most cueHistory characters,
+// ending with a character of the Basic Multilingual Plane other than
+// U+0000 and U+FFFD.
+func newCueFinder(words []string) *cueFinder {
+	cf := &cueFinder{}
+	var lasts []rune
+	byLast := map[rune][]uint16{}
+	for k, w := range words {
+		rs := []rune(w)
+		if len(rs) == 0 || len(rs) > cueHistory || slices.Contains(rs, utf8.RuneError) || rs[len(rs)-1] == 0 || rs[len(rs)-1] >= 1<<16 {
+			panic(fmt.Sprintf("cue finder: word %q", w))
+		}
+		cf.runes = append(cf.runes, rs)
+		r := rs[len(rs)-1]
+		if byLast[r] == nil {
+			lasts = append(lasts, r)
+		}
+		byLast[r] = append(byLast[r], uint16(k))
+		cf.last[r>>6] |= 1 << (r & 63)
+	}
+	if len(lasts) > wordSlots/2 || len(words) > 1<<16-1 {
+		panic(fmt.Sprintf("cue finder: %d words, %d last characters", len(words), len(lasts)))
+	}
+	for _, r := range lasts {
+		ks := byLast[r]
+		slices.SortStableFunc(ks, func(a, b uint16) int { return len(cf.runes[b]) - len(cf.runes[a]) })
+		lo := len(cf.order)
+		cf.order = append(cf.order, ks...)
+		j := wordSlot(r)
+		for cf.slots[j].r != 0 {
+			j = (j + 1) % wordSlots
+		}
+		cf.slots[j] = wordFirstRune{r: r, lo: uint16(lo), hi: uint16(len(cf.order))}
+	}
+	return cf
+}
+
+// endingWith returns the cues that end with r, longest first, when the
+// last bitmap holds r (else nil).
+func (cf *cueFinder) endingWith(r rune) []uint16 {
+	if r >= 1<<16 || cf.last[r>>6]&(1<<(r&63)) == 0 {
+		return nil
+	}
+	for j := wordSlot(r); ; j = (j + 1) % wordSlots {
+		if sl := cf.slots[j]; sl.r == r {
+			return cf.order[sl.lo:sl.hi]
+		}
+	}
+}
+
+// ends reports whether cue k ends the characters of hist, the ring of the
+// last n characters read (the newest at (n-1) mod cueHistory).
+func (cf *cueFinder) ends(k uint16, hist *[cueHistory]rune, n int) bool {
+	rs := cf.runes[k]
+	if len(rs) > n {
+		return false
+	}
+	for j := 1; j <= len(rs); j++ {
+		if hist[(n-j)&(cueHistory-1)] != rs[len(rs)-j] {
+			return false
+		}
+	}
+	return true
 }

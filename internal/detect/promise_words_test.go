@@ -2,8 +2,12 @@ package detect
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"fullqa/internal/text"
 )
 
 // TestWordFinderAgreesWithContains checks wordFinder.has against
@@ -40,6 +44,49 @@ func TestTrimRightParticles(t *testing.T) {
 	for _, s := range []string{"", "好的呢", "可以吗?", "哦哦哦", "亲 ~!", "帮您申请了哈~", "\xff呢", "呢\xff", "是的.", "a b ", "亲亲"} {
 		if got, want := trimRightParticles(s), strings.TrimRight(s, " .~!呢哦哈呀啊亲"); got != want {
 			t.Errorf("trimRightParticles(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestCueFinderMatchesMatcher checks the cue pass against the matcher it
+// replaced: on random texts made of the cue words, pieces of them, other
+// characters and invalid UTF-8, read must give each cue's first
+// occurrence in the order a text.Matcher's scan meets them (the order the
+// weights were trained with) and utf8.RuneCountInString's length.
+func TestCueFinderMatchesMatcher(t *testing.T) {
+	m, err := text.NewMatcher(promiseCues[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := newCueScan()
+	pieces := append([]string{"您", "的", "一", "[数字x]", "-", "?", " ", "\xff", "\xe5\xb8", "\xed\xa0\x80", "\U0001F600", "\uFFFD"}, promiseCues[:]...)
+	for _, c := range promiseCues {
+		rs := []rune(c)
+		pieces = append(pieces, string(rs[:len(rs)/2]), string(rs[len(rs)/2:]))
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(16) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		var want []uint16
+		seen := map[int32]bool{}
+		for _, h := range m.Scan(s, nil) {
+			if !seen[h.Pattern] {
+				seen[h.Pattern] = true
+				want = append(want, uint16(h.Pattern))
+			}
+		}
+		var cueBuf [len(promiseCues)]uint16
+		var gramBuf [3 * maxPromiseRunes]uint32
+		got, _, runes := cs.read(s, &cueBuf, &gramBuf)
+		if !slices.Equal(got, want) {
+			t.Fatalf("read(%q) cues %v, the matcher's %v", s, got, want)
+		}
+		if runes != utf8.RuneCountInString(s) {
+			t.Fatalf("read(%q) %d characters, want %d", s, runes, utf8.RuneCountInString(s))
 		}
 	}
 }

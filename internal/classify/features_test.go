@@ -3,6 +3,8 @@ package classify
 import (
 	"strings"
 	"testing"
+
+	"fullqa/internal/text"
 )
 
 // TestTrimSpace checks the quick trimSpace against strings.TrimSpace on the
@@ -27,6 +29,63 @@ func FuzzTrimSpace(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
 			t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// matcherCues counts cue groups the way the lexicon did before it had its
+// own automaton: text.Matcher over every cue word.
+func matcherCues(t testing.TB) func(string) [nCues]uint8 {
+	var words []string
+	var group []uint8
+	for g, ws := range cueWords() {
+		for _, w := range ws {
+			words = append(words, w)
+			group = append(group, uint8(g))
+		}
+	}
+	m, err := text.NewMatcher(words)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(s string) [nCues]uint8 {
+		var n [nCues]uint8
+		for _, h := range m.Scan(s, nil) {
+			if g := group[h.Pattern]; n[g] < 255 {
+				n[g]++
+			}
+		}
+		return n
+	}
+}
+
+// TestLexiconScan checks the lexicon's counts against text.Matcher's on
+// overlapping words, words in several groups, runs past the 255 cap,
+// placeholders and broken UTF-8.
+func TestLexiconScan(t *testing.T) {
+	want := matcherCues(t)
+	l := newLexicon()
+	for _, s := range []string{
+		"", "好", "不好意思，不行，不可以", "不满意不满意", "?？??？?", "ok OK Ok", "#E-s[数字x]",
+		"我要打12315投诉", "谢谢谢谢谢谢", "还不行吗？？", "好的好的好评", strings.Repeat("？", 300),
+		strings.Repeat("谢谢", 200), "\xe4\xb8不行\xff好", "不\xe5行", "非常满意，生活愉快，再见",
+		"已经为您申请已经帮您处理好", "怎么还没到啊到底怎么回事", "\U0001F600好的", "\u00a0在吗\u3000",
+	} {
+		if got, w := l.scan(s), want(s); got != w {
+			t.Errorf("scan(%q) = %v, want %v", s, got, w)
+		}
+	}
+}
+
+// FuzzLexiconScan compares the lexicon's counts with text.Matcher's.
+func FuzzLexiconScan(f *testing.F) {
+	want := matcherCues(f)
+	l := newLexicon()
+	f.Add("不好意思，不行")
+	f.Add("还没到吗？？")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, w := l.scan(s), want(s); got != w {
+			t.Fatalf("scan(%q) = %v, want %v", s, got, w)
 		}
 	})
 }

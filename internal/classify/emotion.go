@@ -82,8 +82,8 @@ func ContextsOf(turns []Turn) []Context {
 // safe for concurrent use.
 type Emotion struct {
 	lex   *lexicon
-	tbl   *[nBuckets]uint64 // per bucket, the int16 weights of the classes packed low to high
-	scale float32           // weight = int16 value × scale
+	tbl   *weightTable // per bucket, the int16 weights of the classes
+	scale float32      // weight = int16 value × scale
 	bias  [nClasses]float32
 	neg   *Linear  // the learned negative-emotion scorer (negative.weights), nil if none
 	end   *Softmax // the learned conversation-ending classifier (ending.weights), nil if none
@@ -113,8 +113,31 @@ func LoadEmotion() (*Emotion, error) {
 	return m, nil
 }
 
+// weightTable holds the quantised weights bucket by bucket, the classes of
+// a bucket as three little-endian int16 in Label order, as the weights file
+// stores them. Six bytes a bucket make the table 384 KiB rather than the
+// 512 of a uint64 a bucket: scoring reads it at random, and in a scan it
+// shares the cache with every detector's tables, so the smaller it is the
+// more of it stays there. Two bytes of padding let a bucket be read as one
+// unaligned uint64.
+type weightTable [bucketBytes*nBuckets + 2]byte
+
+// bucketBytes is the size of one bucket's weights.
+const bucketBytes = 2 * nClasses
+
+// row returns bucket b's weights packed low to high in a uint64, 16 bits
+// a class (the top 16 bits are the next bucket's and must be ignored).
+func (t *weightTable) row(b uint32) uint64 {
+	return binary.LittleEndian.Uint64(t[bucketBytes*(b&(nBuckets-1)):])
+}
+
+// set stores weight w of class k in bucket b.
+func (t *weightTable) set(b uint32, k int, w int16) {
+	binary.LittleEndian.PutUint16(t[bucketBytes*b+2*uint32(k):], uint16(w))
+}
+
 // weight returns the quantised weight of class k in bucket b.
-func (m *Emotion) weight(b uint32, k int) int16 { return int16(m.tbl[b] >> (16 * k)) }
+func (m *Emotion) weight(b uint32, k int) int16 { return int16(m.tbl.row(b) >> (16 * k)) }
 
 // Probs returns the probabilities of Neutral, Negative and Positive, in that
 // order.
@@ -191,13 +214,7 @@ func encodeEmotion(w io.Writer, m *Emotion) error {
 	if err != nil {
 		return fmt.Errorf("start weights compression: %w", err)
 	}
-	raw := make([]byte, 2*nBuckets*nClasses)
-	for b, v := range m.tbl {
-		for k := range nClasses {
-			binary.LittleEndian.PutUint16(raw[2*(b*nClasses+k):], uint16(v>>(16*k)))
-		}
-	}
-	if _, err := zw.Write(raw); err != nil {
+	if _, err := zw.Write(m.tbl[:bucketBytes*nBuckets]); err != nil {
 		return fmt.Errorf("write weights table: %w", err)
 	}
 	if err := zw.Close(); err != nil {
@@ -226,12 +243,8 @@ func decodeEmotion(b []byte) (*Emotion, error) {
 	if len(raw) != 2*nBuckets*nClasses {
 		return nil, fmt.Errorf("%w: table has %d bytes, want %d", errBadWeights, len(raw), 2*nBuckets*nClasses)
 	}
-	m.tbl = new([nBuckets]uint64)
-	for b := range m.tbl {
-		for k := range nClasses {
-			m.tbl[b] |= uint64(binary.LittleEndian.Uint16(raw[2*(b*nClasses+k):])) << (16 * k)
-		}
-	}
+	m.tbl = new(weightTable)
+	copy(m.tbl[:], raw)
 	return m, nil
 }
 

@@ -42,7 +42,7 @@ const agentWeight = 0.25
 // path feeds both, so training and prediction see the very same features.
 type acc struct {
 	lex   *lexicon
-	tbl   *[nBuckets]uint64
+	tbl   *weightTable
 	scale float32
 	part  [nClasses]int32
 	logit [nClasses]float32
@@ -96,7 +96,7 @@ type agentMemo struct {
 // add counts one occurrence of bucket b in the current namespace.
 func (a *acc) add(b uint32) {
 	if a.tbl != nil {
-		w := a.tbl[b&(nBuckets-1)]
+		w := a.tbl.row(b)
 		a.part[0] += int32(int16(w))
 		a.part[1] += int32(int16(w >> 16))
 		a.part[2] += int32(int16(w >> 32))

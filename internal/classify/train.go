@@ -262,13 +262,13 @@ func quantise(m *floatModel, offset [nClasses]float32) *Emotion {
 	for _, v := range m.w {
 		mx = max(mx, float32(math.Abs(float64(v))))
 	}
-	e := &Emotion{lex: newLexicon(), tbl: new([nBuckets]uint64), scale: 1}
+	e := &Emotion{lex: newLexicon(), tbl: new(weightTable), scale: 1}
 	if mx > 0 {
 		e.scale = mx / 32767
 	}
 	for i, v := range m.w {
 		q := int16(math.Round(float64(v / e.scale)))
-		e.tbl[i/nClasses] |= uint64(uint16(q)) << (16 * (i % nClasses))
+		e.tbl.set(uint32(i/nClasses), i%nClasses, q)
 	}
 	for k := range e.bias {
 		e.bias[k] = m.bias[k] + offset[k]

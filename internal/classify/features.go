@@ -373,7 +373,7 @@ func (a *acc) extract(c *Context, textOnly bool) {
 	if am != nil && am.ok && am.text == agent {
 		ac = am.cues
 	} else {
-		ac = a.lex.scan(agent)
+		ac = a.lex.scanAgent(agent)
 	}
 	for f := cueApology; f <= cueEmoji; f++ {
 		if ac[f] > 0 {

@@ -65,16 +65,42 @@ func cueWords() [nCues][]string {
 	}
 }
 
-// lexicon finds cue words in one pass over a text: every occurrence of
-// every word, overlapping ones included, counts for its group. It is an
-// Aho-Corasick automaton over characters like text.Matcher (which it
-// replaced here), sized for a word list this small: the characters of the
-// words get classes through a two-level table of about 14 KiB (a page of
-// 64 characters holds a cache line of classes, and the characters of no
-// word all share one empty page) instead of the Basic Multilingual
-// Plane's 128 KiB, so that scoring a message touches a few cache lines
-// that stay warm rather than one per character of the text.
+// lexicon finds the cue words of a customer message and of the agent's
+// text before it. Each is read for its own groups only (a customer's
+// "抱歉" or an agent's "好的" counts for nothing), so each has its own
+// automaton of its own words: the fewer words, the more characters lead
+// nowhere and the faster the scan.
 type lexicon struct {
+	customer *cueScanner // cueNeg … cueAck and cueQQ
+	agent    *cueScanner // cueApology … cueEmoji
+}
+
+// newLexicon builds the lexicon of cueWords.
+func newLexicon() *lexicon {
+	return &lexicon{
+		customer: newCueScanner(func(g int) bool { return g < cueApology || g == cueQQ }),
+		agent:    newCueScanner(func(g int) bool { return g >= cueApology && g <= cueEmoji }),
+	}
+}
+
+// scan counts the customer groups' words in s (cueNeg … cueAck, cueQQ),
+// up to 255 each; the agent groups' counts are 0.
+func (l *lexicon) scan(s string) [nCues]uint8 { return l.customer.scan(s) }
+
+// scanAgent counts the agent groups' words in s (cueApology … cueEmoji),
+// up to 255 each; the customer groups' counts are 0.
+func (l *lexicon) scanAgent(s string) [nCues]uint8 { return l.agent.scan(s) }
+
+// cueScanner finds the words of some cue groups in one pass over a text:
+// every occurrence of every word, overlapping ones included, counts for its
+// group. It is an Aho-Corasick automaton over characters like text.Matcher
+// (which it replaced here), sized for a word list this small: the
+// characters of the words get classes through a two-level table of a few
+// KiB (a page of 64 characters holds a cache line of classes, and the
+// characters of no word all share one empty page) instead of the Basic
+// Multilingual Plane's 128 KiB, so that scoring a message touches a few
+// cache lines that stay warm rather than one per character of the text.
+type cueScanner struct {
 	ascii [utf8.RuneSelf]uint8 // class of each ASCII character
 	page  [0x10000 >> 6]uint8  // page of each block of 64 BMP characters; 0 is the empty page
 	pages [][64]uint8          // the classes of each page's characters
@@ -97,9 +123,10 @@ type lexKid struct {
 	next  int16
 }
 
-// newLexicon builds the lexicon of cueWords.
-func newLexicon() *lexicon {
-	l := &lexicon{pages: make([][64]uint8, 1)}
+// newCueScanner builds the automaton of the cueWords of the groups keep
+// accepts.
+func newCueScanner(keep func(group int) bool) *cueScanner {
+	l := &cueScanner{pages: make([][64]uint8, 1)}
 	nClass := 1 // class 0: a character in no word
 	classOf := func(r rune) uint8 {
 		if r < utf8.RuneSelf {
@@ -133,6 +160,9 @@ func newLexicon() *lexicon {
 	}
 	trie := []node{{kids: map[uint8]int{}}}
 	for g, ws := range cueWords() {
+		if !keep(g) {
+			continue
+		}
 		for _, w := range ws {
 			if w == "" || !utf8.ValidString(w) {
 				panic(fmt.Sprintf("classify: cue word %q", w)) // the words are constants
@@ -202,7 +232,7 @@ func newLexicon() *lexicon {
 // Bytes that are not valid UTF-8 are class 0 and one byte wide, as
 // utf8.DecodeRuneInString steps over them, so a word matches here exactly
 // where it matches byte for byte.
-func (l *lexicon) class(s string, i int) (uint8, int) {
+func (l *cueScanner) class(s string, i int) (uint8, int) {
 	b := s[i]
 	if b < utf8.RuneSelf {
 		return l.ascii[b], 1
@@ -221,8 +251,8 @@ func (l *lexicon) class(s string, i int) (uint8, int) {
 	return l.pages[l.page[r>>6]][r&63], w
 }
 
-// scan counts the occurrences of each cue group's words in s, up to 255.
-func (l *lexicon) scan(s string) [nCues]uint8 {
+// scan counts the occurrences of each of its groups' words in s, up to 255.
+func (l *cueScanner) scan(s string) [nCues]uint8 {
 	var n [nCues]uint8
 	st := int16(0)
 	for i := 0; i < len(s); {

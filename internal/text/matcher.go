@@ -41,13 +41,11 @@ type Matcher struct {
 	// when that slot's check is the base, and slots[base].next is its
 	// failure state. The root's base is 0 and its row is complete. A
 	// transition value v >= 0 is the next state, which has no outputs;
-	// v < 0 is ^next for a state with outputs, which are outStates[k]
-	// for k = outAt[the slot's index]: the next state is known from the
-	// slot alone, so reading the outputs is off the path from one
-	// character to the next.
-	slots     []slot
-	outAt     []int32 // per slot, its target's index in outStates when v < 0
-	outStates []outState
+	// v < 0 is ^next for a state with outputs, which are outAt[the
+	// slot's index]: the next state is known from the slot alone, so
+	// reading the outputs is off the path from one character to the next.
+	slots []slot
+	outAt []outState // per slot, its target's outputs when v < 0
 	outs      []output // longest first
 	lens      []int32  // pattern lengths in bytes
 	states    int
@@ -235,22 +233,21 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 	}
 	// A transition's value for each target state.
 	val := make([]int32, len(nodes))
-	outIdx := make([]int32, len(nodes)) // index in outStates, for val < 0
+	outIdx := make([]outState, len(nodes)) // outputs, for val < 0
 	for _, s := range append([]int32{0}, order...) {
 		val[s] = base[s]
 		if out := nodes[s].out; len(out) > 0 {
 			val[s] = ^entered(s)
-			outIdx[s] = int32(len(m.outStates))
 			out = append([]int32(nil), out...)
 			sort.SliceStable(out, func(a, b int) bool { return len(patterns[out[a]]) > len(patterns[out[b]]) })
-			m.outStates = append(m.outStates, outState{start: int32(len(m.outs)), end: int32(len(m.outs) + len(out))})
+			outIdx[s] = outState{start: int32(len(m.outs)), end: int32(len(m.outs) + len(out))}
 			for _, p := range out {
 				m.outs = append(m.outs, output{pattern: p, len: int32(len(patterns[p]))})
 			}
 		}
 	}
 	m.slots = make([]slot, len(checks)+ncls)
-	m.outAt = make([]int32, len(m.slots))
+	m.outAt = make([]outState, len(m.slots))
 	for i := range m.slots {
 		m.slots[i].check = -1
 	}
@@ -368,7 +365,7 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 			st, at = m.step(st, c)
 		}
 		if at >= 0 {
-			o := m.outStates[m.outAt[at]]
+			o := m.outAt[at]
 			end := int32(i)
 			for _, p := range m.outs[o.start:o.end] {
 				dst = append(dst, Hit{Pattern: p.pattern, Start: end - p.len, End: end})

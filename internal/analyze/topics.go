@@ -68,6 +68,12 @@ func (t *Topics) Kept(c *conversation.Conversation) bool {
 // couriers and logistics nodes in one pass over each message.
 func (t *Topics) Of(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) []Topic {
 	var out []Topic
+	// Room for the SKU, scene and code topics (at most one per finding)
+	// and two couriers, made once: appending from nothing took about four
+	// allocations a conversation.
+	if n := len(c.SKUs)*(1+len(tags)) + len(tags) + len(findings); n > 0 {
+		out = make([]Topic, 0, n+2)
+	}
 	for _, s := range c.SKUs {
 		out = append(out, Topic{"sku", s})
 		for _, tg := range tags {

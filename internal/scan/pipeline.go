@@ -194,6 +194,7 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 		go func() {
 			defer wg.Done()
 			var scratch detect.Scratch
+			var kpis score.Scratch
 			for b := range in {
 				if opts.Encode != nil {
 					if p, ok := bufs.Get().(*[]byte); ok {
@@ -209,7 +210,7 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 						// Cancellation is looked at inside each
 						// conversation too: one long chat must not keep
 						// a Ctrl-C waiting.
-						if InspectContext(ctx, eng, r, &scratch, &opts) != nil {
+						if inspect(ctx, eng, r, &scratch, &kpis, &opts) != nil {
 							return
 						}
 					}
@@ -362,6 +363,11 @@ func Inspect(eng *detect.Engine, r *Result, scratch *detect.Scratch, opts *Optio
 // ctx.Err() and leaving r unfinished; it returns nil otherwise, also when
 // r became a bad record.
 func InspectContext(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect.Scratch, opts *Options) (err error) {
+	return inspect(ctx, eng, r, scratch, nil, opts)
+}
+
+// inspect is InspectContext with the worker's KPI scratch (nil for none).
+func inspect(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect.Scratch, kpis *score.Scratch, opts *Options) (err error) {
 	id := r.Conv.ID
 	defer func() {
 		if p := recover(); p != nil { // scoring or redaction, after the detectors
@@ -400,7 +406,7 @@ func InspectContext(ctx context.Context, eng *detect.Engine, r *Result, scratch 
 	if in.Rounds == nil { // --detectors none: the engine did not cut them
 		in.Rounds = detect.Rounds(r.Conv)
 	}
-	r.KPI = score.ConversationKPIOf(r.Conv, in.Rounds, opts.Score.KPI, opts.Location, excused)
+	r.KPI = score.ConversationKPIWith(kpis, r.Conv, in.Rounds, opts.Score.KPI, opts.Location, excused)
 	if opts.Redact != nil {
 		for i := range r.Conv.Messages {
 			r.Conv.Messages[i].Text = opts.Redact(r.Conv.Messages[i].Text)

@@ -67,6 +67,22 @@ func ConversationKPI(c *conversation.Conversation, cfg KPIConfig, loc *time.Loca
 // ConversationKPIOf is ConversationKPI for rounds already cut by
 // detect.Rounds, as the detector engine does once per conversation.
 func ConversationKPIOf(c *conversation.Conversation, rounds []detect.Round, cfg KPIConfig, loc *time.Location, excused func(first int) bool) KPI {
+	return ConversationKPIWith(nil, c, rounds, cfg, loc, excused)
+}
+
+// Scratch is what one goroutine computing KPIs conversation after
+// conversation keeps between them: the last day string, which a log in
+// time order repeats for thousands of conversations in a row, so each
+// does not build its own. The zero value is ready; it must not be shared
+// between goroutines.
+type Scratch struct {
+	y, d int
+	m    time.Month
+	day  string
+}
+
+// ConversationKPIWith is ConversationKPIOf reusing s (which may be nil).
+func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []detect.Round, cfg KPIConfig, loc *time.Location, excused func(first int) bool) KPI {
 	var k KPI
 	for i := range c.Messages {
 		m := &c.Messages[i]
@@ -83,7 +99,7 @@ func ConversationKPIOf(c *conversation.Conversation, rounds []detect.Round, cfg 
 		}
 	}
 	if !k.start.IsZero() {
-		k.Day = dayOf(k.start.In(loc))
+		k.Day = s.dayOf(k.start.In(loc))
 	}
 	slow := time.Duration(cfg.SlowAfter)
 	within := time.Duration(cfg.ReplyWithin)
@@ -155,6 +171,17 @@ func ConversationKPIOf(c *conversation.Conversation, rounds []detect.Round, cfg 
 	k.agents, k.mainAgent = agentsInto(st.agents[:0:len(st.agents)], c)
 	k.haveAgents = true
 	return k
+}
+
+// dayOf is dayOf(t), the string of the day before when it is the same.
+func (s *Scratch) dayOf(t time.Time) string {
+	if s == nil {
+		return dayOf(t)
+	}
+	if y, m, d := t.Date(); s.day == "" || y != s.y || m != s.m || d != s.d {
+		s.y, s.m, s.d, s.day = y, m, d, dayOf(t)
+	}
+	return s.day
 }
 
 // dayOf is t.Format("2006-01-02") without the layout interpreter: it runs

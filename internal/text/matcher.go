@@ -44,11 +44,11 @@ type Matcher struct {
 	// v < 0 is ^next for a state with outputs, which are outAt[the
 	// slot's index]: the next state is known from the slot alone, so
 	// reading the outputs is off the path from one character to the next.
-	slots []slot
-	outAt []outState // per slot, its target's outputs when v < 0
-	outs      []output // longest first
-	lens      []int32  // pattern lengths in bytes
-	states    int
+	slots  []slot
+	outAt  []outState // per slot, its target's outputs when v < 0
+	outs   []output   // longest first
+	lens   []int32    // pattern lengths in bytes
+	states int
 }
 
 // output is one pattern a state emits, with its length in bytes, so a hit

@@ -331,9 +331,10 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 // and its length in characters (utf8.RuneCountInString's count).
 func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, gramBuf *[3 * maxPromiseRunes]uint32) (cues []uint16, grams []uint32, runes int) {
 	var seen [(len(promiseCues) + 63) / 64]uint64
-	var hist [cueHistory]rune
+	var hist [wordHistory]rune
 	nc, ng := 0, 0
 	var r1, r2 rune = -1, -1
+	prev := rune(-1)
 	for i := 0; i < len(s); {
 		// utf8.DecodeRuneInString, with ASCII and valid three-byte
 		// sequences (all of Chinese) inline.
@@ -347,15 +348,16 @@ func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, gramBuf *[3 
 			}
 		}
 		i += size
-		hist[runes&(cueHistory-1)] = r
+		hist[runes&(wordHistory-1)] = r
 		runes++
-		for _, k := range cs.cues.endingWith(r) {
+		for _, k := range cs.cues.candidates(prev, r) {
 			if seen[k>>6]&(1<<(k&63)) == 0 && cs.cues.ends(k, &hist, runes) {
 				seen[k>>6] |= 1 << (k & 63)
 				cueBuf[nc] = k
 				nc++
 			}
 		}
+		prev = r
 		if runes > maxPromiseRunes {
 			continue
 		}
@@ -502,14 +504,13 @@ var actorWords = [...]string{"帮您", "为您", "给您", "这边", "我", "会
 // message, the actor words before its verbs and the customerWords of the
 // customer's messages around it. It is read-only once built.
 type cueScan struct {
-	cues             *cueFinder
-	actors, customer *wordFinder
+	cues, actors, customer *wordFinder
 }
 
 // newCueScan indexes the features' word lists. The promise model builds
 // it once; the trainer's PromiseScratch builds its own.
 func newCueScan() *cueScan {
-	return &cueScan{cues: newCueFinder(promiseCues[:]), actors: newWordFinder(actorWords[:]), customer: newWordFinder(customerWords)}
+	return &cueScan{cues: newWordFinder(promiseCues[:]), actors: newWordFinder(actorWords[:]), customer: newWordFinder(customerWords)}
 }
 
 // trimRightParticles is strings.TrimRight(s, " .~!呢哦哈呀啊亲"), read

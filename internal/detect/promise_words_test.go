@@ -48,12 +48,12 @@ func TestTrimRightParticles(t *testing.T) {
 	}
 }
 
-// TestCueFinderMatchesMatcher checks the cue pass against the matcher it
+// TestCueWordsMatchMatcher checks the cue pass against the matcher it
 // replaced: on random texts made of the cue words, pieces of them, other
 // characters and invalid UTF-8, read must give each cue's first
 // occurrence in the order a text.Matcher's scan meets them (the order the
 // weights were trained with) and utf8.RuneCountInString's length.
-func TestCueFinderMatchesMatcher(t *testing.T) {
+func TestCueWordsMatchMatcher(t *testing.T) {
 	m, err := text.NewMatcher(promiseCues[:])
 	if err != nil {
 		t.Fatal(err)

@@ -350,11 +350,13 @@ func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, gramBuf *[3 
 		i += size
 		hist[runes&(wordHistory-1)] = r
 		runes++
-		for _, k := range cs.cues.candidates(prev, r) {
-			if seen[k>>6]&(1<<(k&63)) == 0 && cs.cues.ends(k, &hist, runes) {
-				seen[k>>6] |= 1 << (k & 63)
-				cueBuf[nc] = k
-				nc++
+		if cs.cues.mayEnd(prev, r) {
+			for _, k := range cs.cues.endingWith(r) {
+				if seen[k>>6]&(1<<(k&63)) == 0 && cs.cues.ends(k, &hist, runes) {
+					seen[k>>6] |= 1 << (k & 63)
+					cueBuf[nc] = k
+					nc++
+				}
 			}
 		}
 		prev = r

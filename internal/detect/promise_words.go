@@ -95,20 +95,12 @@ func newWordFinder(words []string) *wordFinder {
 	return wf
 }
 
-// candidates returns the words that may end at character r, read right
-// after prev (-1 at the start of the text), longest first: nil for most
-// characters, which end no word.
-func (wf *wordFinder) candidates(prev, r rune) []uint16 {
-	if r < 1<<16 && wf.single[r>>6]&(1<<(r&63)) != 0 {
-		return wf.endingWith(r)
-	}
-	if prev < 0 {
-		return nil
-	}
-	if p := pairKey(prev, r); wf.pairs[p>>6]&(1<<(p&63)) != 0 {
-		return wf.endingWith(r)
-	}
-	return nil
+// mayEnd reports whether a word may end at character r, read right after
+// prev (any value at the start of the text: ends checks the words): false
+// for most characters, which end no word.
+func (wf *wordFinder) mayEnd(prev, r rune) bool {
+	p := pairKey(prev, r)
+	return wf.pairs[p>>6]&(1<<(p&63)) != 0 || r < 1<<16 && wf.single[r>>6]&(1<<(r&63)) != 0
 }
 
 // endingWith returns the words that end with r, longest first.
@@ -141,20 +133,6 @@ func (wf *wordFinder) ends(k uint16, hist *[wordHistory]rune, n int) bool {
 	return true
 }
 
-// nextRune decodes the character at s[i] as utf8.DecodeRuneInString does,
-// ASCII and valid three-byte sequences (all of Chinese) without a call.
-func nextRune(s string, i int) (rune, int) {
-	b := s[i]
-	if b < utf8.RuneSelf {
-		return rune(b), 1
-	}
-	if b&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 &&
-		(b != 0xE0 || s[i+1] >= 0xA0) && (b != 0xED || s[i+1] < 0xA0) {
-		return rune(b&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F), 3
-	}
-	return utf8.DecodeRuneInString(s[i:])
-}
-
 // has returns the set of the words (the first 64 of the list) that occur
 // in s: bit k for word k.
 func (wf *wordFinder) has(s string) uint64 {
@@ -163,13 +141,24 @@ func (wf *wordFinder) has(s string) uint64 {
 	n := 0
 	prev := rune(-1)
 	for i := 0; i < len(s); {
-		r, size := nextRune(s, i)
+		// nextRune, inlined: this loop reads the customer's messages.
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			if b := s[i]; b&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 &&
+				(b != 0xE0 || s[i+1] >= 0xA0) && (b != 0xED || s[i+1] < 0xA0) {
+				r, size = rune(b&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+			} else {
+				r, size = utf8.DecodeRuneInString(s[i:])
+			}
+		}
 		i += size
 		hist[n&(wordHistory-1)] = r
 		n++
-		for _, k := range wf.candidates(prev, r) {
-			if k < 64 && wf.ends(k, &hist, n) {
-				set |= 1 << k
+		if wf.mayEnd(prev, r) {
+			for _, k := range wf.endingWith(r) {
+				if k < 64 && wf.ends(k, &hist, n) {
+					set |= 1 << k
+				}
 			}
 		}
 		prev = r

@@ -442,20 +442,22 @@ func (d *fastDecoder) str() (string, bool) {
 	if !d.eat('"') {
 		return "", false
 	}
-	start := d.i
-	for i := d.i; i < len(d.s); {
-		switch c := d.s[i]; {
+	start, s := d.i, d.s
+	for i := start; i < len(s); {
+		switch c := s[i]; {
 		case c == '"':
 			d.i = i + 1
-			return d.s[start:i], true
+			return s[start:i], true
 		case c == '\\':
 			return d.unescape(start)
 		case c < 0x20:
 			return "", false
 		case c < utf8.RuneSelf:
 			i++
+		case c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
+			i += 3 // runeLen's common case (most of Chinese), inline
 		default:
-			n := runeLen(d.s[i:])
+			n := runeLen(s[i:])
 			if n == 0 {
 				return "", false
 			}

@@ -40,6 +40,12 @@ type Engine struct {
 	names     map[string]bool // detector names, for Has
 	keywords  *Keywords
 	matcher   *text.Matcher // nil when no detector registered words
+	// The classes of matcher pattern p are classes[classAt[p]:classAt[p+1]]:
+	// keywords.classOf flattened into two small arrays, read for every
+	// hit (a slice header per word was three times the memory, spread
+	// over the heap).
+	classAt []int32
+	classes []ClassID
 	emotion   EmotionModel  // nil when emotion is off
 	noAnswer  noAnswerJudge // the response detector, when it runs
 	neg       *learnedNegative
@@ -100,6 +106,12 @@ func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
 			return nil, fmt.Errorf("keywords: %w", err)
 		}
 		e.matcher = m
+		e.classAt = make([]int32, 0, len(e.keywords.classOf)+1)
+		for _, cs := range e.keywords.classOf {
+			e.classAt = append(e.classAt, int32(len(e.classes)))
+			e.classes = append(e.classes, cs...)
+		}
+		e.classAt = append(e.classAt, int32(len(e.classes)))
 	}
 	return e, nil
 }
@@ -259,7 +271,7 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 			spans[i][0] = len(s.khits)
 			for _, h := range s.hits {
 				in.maxHit = max(in.maxHit, h.End-h.Start)
-				for _, cl := range e.keywords.classOf[h.Pattern] {
+				for _, cl := range e.classes[e.classAt[h.Pattern]:e.classAt[h.Pattern+1]] {
 					s.khits = append(s.khits, KeywordHit{Class: cl, Start: h.Start, End: h.End})
 				}
 			}

@@ -26,6 +26,23 @@ type promiseFeats struct {
 	idx [maxPromiseFeats]uint32
 	val [maxPromiseFeats]float32
 	n   int
+	// The n-grams are idx[gramFrom:gramTo], all of weight gramV: the
+	// scorer multiplies by gramV, and their val entries are written only
+	// by values, for the trainer.
+	gramFrom, gramTo int
+	gramV            float32
+	// cues and grams are read's buffers, here so that they are not
+	// cleared for every message.
+	cues  [len(promiseCues)]uint16
+	grams [3 * maxPromiseRunes]uint32
+}
+
+// values returns the weights of the features, the n-grams' included.
+func (f *promiseFeats) values() []float32 {
+	for k := f.gramFrom; k < f.gramTo; k++ {
+		f.val[k] = f.gramV
+	}
+	return f.val[:f.n]
 }
 
 // Feature groups of the learned promise scorer: (group, value) pairs hashed
@@ -186,7 +203,7 @@ func (d *promiseDetector) promiseClasses() [29]ClassID {
 // (taking the offer up or not), where the message stands, and the
 // character 1–3-grams of its normalized text.
 func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats, cs *cueScan) {
-	f.n = 0
+	f.n, f.gramFrom, f.gramTo = 0, 0, 0
 	s := in.Norm[i]
 	f.add(pfBias, 0, 1)
 	rule := uint32(0)
@@ -234,9 +251,7 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	}
 	// The cues, each counted once, and the n-grams (added last) are read
 	// in one pass over the message, into buffers on the stack.
-	var cueBuf [len(promiseCues)]uint16
-	var gramBuf [3 * maxPromiseRunes]uint32
-	cues, grams, runes := cs.read(s, &cueBuf, &gramBuf)
+	cues, grams, runes := cs.read(s, &f.cues, &f.grams)
 	for _, c := range cues {
 		k := uint32(c)
 		f.add(pfCue, k, 1)
@@ -313,13 +328,11 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	}
 
 	// The n-grams, as many as the buffer has room for, weighted alike.
-	first := f.n
+	f.gramFrom = f.n
 	f.n += copy(f.idx[f.n:], grams)
-	if n := f.n - first; n > 0 {
-		v := float32(1 / math.Sqrt(float64(n)))
-		for k := first; k < f.n; k++ {
-			f.val[k] = v
-		}
+	f.gramTo = f.n
+	if n := f.gramTo - f.gramFrom; n > 0 {
+		f.gramV = float32(1 / math.Sqrt(float64(n)))
 	}
 	f.add(pfLen, bucketOf(runes/4), 1)
 }
@@ -570,7 +583,7 @@ func (e *Engine) PromiseFeatures(in *Input, s *PromiseScratch, fn func(msg int, 
 		if in.Conv.Messages[i].Role == conversation.RoleAgent && !isEnglish(in.Norm[i]) {
 			s.ps = d.rulePromises(in, i, s.ps[:0])
 			d.promiseFeatures(in, i, s.ps, &st, &s.f, s.cues)
-			fn(i, len(s.ps) > 0, s.f.idx[:s.f.n], s.f.val[:s.f.n])
+			fn(i, len(s.ps) > 0, s.f.idx[:s.f.n], s.f.values())
 		}
 		st.see(in, i)
 	}

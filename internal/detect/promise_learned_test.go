@@ -221,7 +221,7 @@ func BenchmarkPromiseFeatures(b *testing.B) {
 
 // jddcConvs reads the JDDC dev chats, skipping the benchmark when the
 // shared data is absent.
-func jddcConvs(b *testing.B) []*conversation.Conversation {
+func jddcConvs(b testing.TB) []*conversation.Conversation {
 	path := filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv")
 	var convs []*conversation.Conversation
 	err := ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJDDC}, func(c *conversation.Conversation) error {

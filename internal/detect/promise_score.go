@@ -47,7 +47,13 @@ func loadPromiseModel() (*promiseModel, error) {
 // order, so the scan and the trainer agree to the bit.
 func (m *promiseModel) prob(f *promiseFeats) float32 {
 	z := m.bias
-	for k := range f.n {
+	for k := range f.gramFrom {
+		z += m.w[f.idx[k]] * f.val[k]
+	}
+	for k := f.gramFrom; k < f.gramTo; k++ {
+		z += m.w[f.idx[k]] * f.gramV
+	}
+	for k := f.gramTo; k < f.n; k++ {
 		z += m.w[f.idx[k]] * f.val[k]
 	}
 	return float32(1 / (1 + math.Exp(-float64(z))))

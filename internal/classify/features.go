@@ -169,7 +169,10 @@ func (a *acc) grams(ns uint64, s string, maxN int, nsw float32) textStats {
 			if x != ' ' {
 				last = x
 				st.tokens++
+				// Chinese characters and the rest of U+3040–U+1EFFF
+				// are in no group below: one test for most tokens.
 				switch {
+				case x >= 0x3040 && x < 0x1f000:
 				case x == '?':
 					st.question++
 					st.punct++
@@ -208,6 +211,32 @@ func (a *acc) grams(ns uint64, s string, maxN int, nsw float32) textStats {
 			st.grams++
 		}
 		p2, p1 = p1, x
+	}
+	a.lastPart, a.lastV = a.part, 0
+	if st.grams > 0 {
+		a.lastV = nsw * float32(1/math.Sqrt(float64(st.grams)))
+		a.endNS(a.lastV)
+	}
+	return st
+}
+
+// unigrams is grams(ns, s, 1, nsw) for the agent's text, of which only
+// the token count is read: the same features in the same order, without
+// the statistics of the customer's own text.
+func (a *acc) unigrams(ns uint64, s string, nsw float32) textStats {
+	var st textStats
+	t := tokenizer{s: s}
+	seed1 := mix(ns<<56 | 1<<48)
+	for {
+		x, ok := t.next()
+		if !ok {
+			break
+		}
+		if x != ' ' {
+			st.tokens++
+		}
+		a.add(bucket(mix(seed1 ^ uint64(x))))
+		st.grams++
 	}
 	a.lastPart, a.lastV = a.part, 0
 	if st.grams > 0 {
@@ -393,7 +422,7 @@ func (a *acc) extract(c *Context, textOnly bool) {
 		}
 		tokens = am.tokens
 	} else {
-		ast := a.grams(nsAgent, agent, 1, agentWeight)
+		ast := a.unigrams(nsAgent, agent, agentWeight)
 		if am != nil {
 			*am = agentMemo{text: agent, cues: ac, part: a.lastPart, v: a.lastV, tokens: ast.tokens, ok: true}
 		}

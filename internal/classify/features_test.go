@@ -83,6 +83,8 @@ func TestLexiconScan(t *testing.T) {
 		"我要打12315投诉", "谢谢谢谢谢谢", "还不行吗？？", "好的好的好评", strings.Repeat("？", 300),
 		strings.Repeat("谢谢", 200), "\xe4\xb8不行\xff好", "不\xe5行", "非常满意，生活愉快，再见",
 		"已经为您申请已经帮您处理好", "怎么还没到啊到底怎么回事", "\U0001F600好的", "\u00a0在吗\u3000",
+		"你们[数字x]天了还没到", "ok好的OK", "12315投诉", "#E-s[数字x]抱歉", "http://a.b?? 谢谢", "&gt;&gt;??",
+		"不[好意思", "还\xe4没", "？？ ？？", "生气了!!!!!!", "好 的 谢 谢", "对不起，无法办到哦亲",
 	} {
 		if c, a, w, ok := lexiconAgrees(l, want, s); !ok {
 			t.Errorf("%q: customer scan %v, agent scan %v, want %v split between them", s, c, a, w)

@@ -56,9 +56,21 @@ type tokenizer struct {
 // next returns the next token, or false at the end of the text.
 func (t *tokenizer) next() (uint32, bool) {
 	for {
-		tok, ok := t.raw()
-		if !ok {
-			return 0, false
+		var tok uint32
+		if s, i := t.s, t.i; !t.hasHeld && i+2 < len(s) && s[i] >= 0xe4 && s[i] <= 0xe9 && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 {
+			// raw's fast path for the common Chinese characters
+			// (U+4E00–U+9FFF; lead bytes E4–E9 give U+4000–U+9FFF),
+			// here to save a call for most tokens of Chinese text.
+			if r := uint32(s[i]&0x0f)<<12 | uint32(s[i+1]&0x3f)<<6 | uint32(s[i+2]&0x3f); r >= 0x4e00 {
+				t.i += 3
+				tok = r
+			}
+		}
+		if tok == 0 {
+			var ok bool
+			if tok, ok = t.raw(); !ok {
+				return 0, false
+			}
 		}
 		if tok == ' ' {
 			if t.started {

@@ -145,14 +145,17 @@ type textStats struct {
 	emoji       int // #E- codes and pictographic runes
 	grams       int
 	endQuestion bool // the last non-space token is '?'
+
+	cues [nCues]uint8 // the cue words of the lexicon the pass was given
 }
 
 // grams adds the 1..maxN-grams of s in namespace ns, framed by start and end
-// tokens, and returns what it saw. The n-grams of a text share the value
+// tokens, and returns what it saw, with the cue words of lx counted on the
+// same pass when lx is set. The n-grams of a text share the value
 // nsw/√count, so a long text does not outvote everything else by its length.
-func (a *acc) grams(ns uint64, s string, maxN int, nsw float32) textStats {
+func (a *acc) grams(ns uint64, s string, maxN int, nsw float32, lx *cueScanner) textStats {
 	var st textStats
-	t := tokenizer{s: s}
+	t := tokenizer{s: s, lx: lx}
 	seed1 := mix(ns<<56 | 1<<48)
 	seed2 := mix(ns<<56 | 2<<48)
 	seed3 := mix(ns<<56 | 3<<48)
@@ -212,6 +215,7 @@ func (a *acc) grams(ns uint64, s string, maxN int, nsw float32) textStats {
 		}
 		p2, p1 = p1, x
 	}
+	st.cues = t.cues
 	a.lastPart, a.lastV = a.part, 0
 	if st.grams > 0 {
 		a.lastV = nsw * float32(1/math.Sqrt(float64(st.grams)))
@@ -220,12 +224,14 @@ func (a *acc) grams(ns uint64, s string, maxN int, nsw float32) textStats {
 	return st
 }
 
-// unigrams is grams(ns, s, 1, nsw) for the agent's text, of which only
-// the token count is read: the same features in the same order, without
-// the statistics of the customer's own text.
-func (a *acc) unigrams(ns uint64, s string, nsw float32) textStats {
+// unigrams is grams(ns, s, 1, nsw, lx) for the agent's text, of which
+// only the token count and cue words are read: the same features in the
+// same order, without the statistics of the customer's own text. In
+// scoring mode, unless apply, the namespace is left open: lastPart and
+// lastV say what closing it would add, and part is left empty.
+func (a *acc) unigrams(ns uint64, s string, nsw float32, lx *cueScanner, apply bool) textStats {
 	var st textStats
-	t := tokenizer{s: s}
+	t := tokenizer{s: s, lx: lx}
 	seed1 := mix(ns<<56 | 1<<48)
 	for {
 		x, ok := t.next()
@@ -238,10 +244,16 @@ func (a *acc) unigrams(ns uint64, s string, nsw float32) textStats {
 		a.add(bucket(mix(seed1 ^ uint64(x))))
 		st.grams++
 	}
+	st.cues = t.cues
 	a.lastPart, a.lastV = a.part, 0
 	if st.grams > 0 {
 		a.lastV = nsw * float32(1/math.Sqrt(float64(st.grams)))
-		a.endNS(a.lastV)
+		if apply || a.tbl == nil {
+			a.endNS(a.lastV)
+		}
+	}
+	if !apply && a.tbl != nil {
+		a.part = [nClasses]int32{}
 	}
 	return st
 }
@@ -315,8 +327,8 @@ func tailOf(s string, n int) string {
 // training examples (such as product reviews) that have none.
 func (a *acc) extract(c *Context, textOnly bool) {
 	text := c.Text
-	st := a.grams(nsText, text, 3, 1)
-	cues := a.lex.scan(text)
+	st := a.grams(nsText, text, 3, 1, a.lex.customer)
+	cues := st.cues
 	var prev cueMemo // what the previous message left of its own text
 	if a.memo != nil {
 		// Only the text's part is replaced: the agent memo must outlive
@@ -393,17 +405,32 @@ func (a *acc) extract(c *Context, textOnly bool) {
 		return
 	}
 	// The cue groups from cueApology to cueEmoji describe what the agent
-	// just did.
+	// just did. Scoring reads the agent's text once for its cue words and
+	// its unigrams, before the signals that need the cues; the unigrams'
+	// sums wait in cur to be added after the signals, in the order
+	// training adds them, and a Session keeps cur for the next message
+	// of the same agent turn.
 	var am *agentMemo
 	if a.memo != nil && a.tbl != nil {
 		am = &a.memo.agent
 	}
-	var ac [nCues]uint8
-	if am != nil && am.ok && am.text == agent {
-		ac = am.cues
-	} else {
-		ac = a.lex.scanAgent(agent)
+	var cur agentMemo
+	switch {
+	case am != nil && am.ok && am.text == agent:
+		cur = *am
+	case a.tbl != nil:
+		sigs := a.part
+		a.part = [nClasses]int32{}
+		ast := a.unigrams(nsAgent, agent, agentWeight, a.lex.agent, false)
+		cur = agentMemo{text: agent, cues: ast.cues, part: a.lastPart, v: a.lastV, tokens: ast.tokens, ok: true}
+		a.part = sigs
+		if am != nil {
+			*am = cur
+		}
+	default:
+		cur.cues = a.lex.scanAgent(agent)
 	}
+	ac := cur.cues
 	for f := cueApology; f <= cueEmoji; f++ {
 		if ac[f] > 0 {
 			a.sig(sigAgentFlag, f)
@@ -414,19 +441,14 @@ func (a *acc) extract(c *Context, textOnly bool) {
 		}
 	}
 	a.endNS(1)
-	var tokens int
-	if am != nil && am.ok && am.text == agent {
-		a.part = am.part
-		if am.v != 0 {
-			a.endNS(am.v)
+	tokens := cur.tokens
+	if a.tbl != nil {
+		a.part = cur.part
+		if cur.v != 0 {
+			a.endNS(cur.v)
 		}
-		tokens = am.tokens
 	} else {
-		ast := a.unigrams(nsAgent, agent, agentWeight)
-		if am != nil {
-			*am = agentMemo{text: agent, cues: ac, part: a.lastPart, v: a.lastV, tokens: ast.tokens, ok: true}
-		}
-		tokens = ast.tokens
+		tokens = a.unigrams(nsAgent, agent, agentWeight, nil, true).tokens
 	}
 	a.sig(sigAgentLen, lenBucket(tokens/2))
 	a.endNS(1)

@@ -59,10 +59,19 @@ func matcherCues(t testing.TB) func(string) [nCues]uint8 {
 	}
 }
 
-// lexiconAgrees reports whether the lexicon's two scans of s give
-// text.Matcher's counts (want) of their groups and 0 for the others.
+// lexiconAgrees reports whether the lexicon's two scans of s, alone and
+// as part of the tokenizer's pass, give text.Matcher's counts (want) of
+// their groups and 0 for the others.
 func lexiconAgrees(l *lexicon, want func(string) [nCues]uint8, s string) (cust, agent, all [nCues]uint8, ok bool) {
 	cust, agent, all = l.scan(s), l.scanAgent(s), want(s)
+	// The tokenizer's pass counts the same words as a scan of its own.
+	a := acc{lex: l}
+	if st := a.grams(nsText, s, 3, 1, l.customer); st.cues != cust {
+		return st.cues, agent, all, false
+	}
+	if st := a.unigrams(nsAgent, s, 1, l.agent, true); st.cues != agent {
+		return cust, st.cues, all, false
+	}
 	for g := range all {
 		isAgent := g >= cueApology && g <= cueEmoji
 		if isAgent && (agent[g] != all[g] || cust[g] != 0) || !isAgent && (cust[g] != all[g] || agent[g] != 0) {

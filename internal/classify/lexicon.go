@@ -254,7 +254,14 @@ func (l *cueScanner) class(s string, i int) (uint8, int) {
 // scan counts the occurrences of each of its groups' words in s, up to 255.
 func (l *cueScanner) scan(s string) [nCues]uint8 {
 	var n [nCues]uint8
-	st := int16(0)
+	l.run(0, s, &n)
+	return n
+}
+
+// run feeds s to the automaton from state st, counting into n, and returns
+// the state it ends in: a text read in pieces, each piece run from where
+// the last one ended, counts as if read whole.
+func (l *cueScanner) run(st int16, s string, n *[nCues]uint8) int16 {
 	for i := 0; i < len(s); {
 		// The class of the character: ASCII and Chinese inline (the
 		// call costs a sixth of the scan), the rest in class.
@@ -276,36 +283,46 @@ func (l *cueScanner) scan(s string) [nCues]uint8 {
 			st = 0 // a character in no word
 			continue
 		}
-		// Follow failure links until a state has this child; the root
-		// has them all (a class it has no word for leads back to it).
-		for {
-			if st == 0 {
-				st = l.root[c]
-				break
-			}
-			nd := &l.nodes[st]
-			next := int16(-1)
-			for _, k := range l.kids[nd.kids : nd.kids+nd.nKid] {
-				if k.class == c {
-					next = k.next
-					break
-				}
-			}
-			if next >= 0 {
-				st = next
-				break
-			}
-			st = nd.fail
+		st = l.step(st, c, n)
+	}
+	return st
+}
+
+// runeClass is the class of a character of the Basic Multilingual Plane.
+func (l *cueScanner) runeClass(r uint32) uint8 { return l.pages[l.page[r>>6&0x3ff]][r&63] }
+
+// step moves the automaton from state st on class c (not 0) and counts the
+// words that end there.
+func (l *cueScanner) step(st int16, c uint8, n *[nCues]uint8) int16 {
+	// Follow failure links until a state has this child; the root has
+	// them all (a class it has no word for leads back to it).
+	for {
+		if st == 0 {
+			st = l.root[c]
+			break
 		}
-		if nd := &l.nodes[st]; nd.nOut > 0 {
-			for _, g := range l.outs[nd.outs : nd.outs+nd.nOut] {
-				if n[g] < 255 {
-					n[g]++
-				}
+		nd := &l.nodes[st]
+		next := int16(-1)
+		for _, k := range l.kids[nd.kids : nd.kids+nd.nKid] {
+			if k.class == c {
+				next = k.next
+				break
+			}
+		}
+		if next >= 0 {
+			st = next
+			break
+		}
+		st = nd.fail
+	}
+	if nd := &l.nodes[st]; nd.nOut > 0 {
+		for _, g := range l.outs[nd.outs : nd.outs+nd.nOut] {
+			if n[g] < 255 {
+				n[g]++
 			}
 		}
 	}
-	return n
+	return st
 }
 
 // decodeRune is utf8.DecodeRuneInString with the ASCII and three-byte cases,

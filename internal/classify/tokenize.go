@@ -51,6 +51,13 @@ type tokenizer struct {
 	started bool
 	held    uint32 // a token read ahead while emitting a pending space
 	hasHeld bool
+
+	// lx, when set, is fed every character the tokenizer reads, so that
+	// one pass over a text yields both its tokens and its cue words
+	// (cues); ls is the automaton's state.
+	lx   *cueScanner
+	ls   int16
+	cues [nCues]uint8
 }
 
 // next returns the next token, or false at the end of the text.
@@ -64,6 +71,13 @@ func (t *tokenizer) next() (uint32, bool) {
 			if r := uint32(s[i]&0x0f)<<12 | uint32(s[i+1]&0x3f)<<6 | uint32(s[i+2]&0x3f); r >= 0x4e00 {
 				t.i += 3
 				tok = r
+				if t.lx != nil {
+					if c := t.lx.runeClass(r); c != 0 {
+						t.ls = t.lx.step(t.ls, c, &t.cues)
+					} else {
+						t.ls = 0
+					}
+				}
 			}
 		}
 		if tok == 0 {
@@ -115,6 +129,17 @@ func (t *tokenizer) raw() (uint32, bool) {
 		t.hasHeld = false
 		return t.held, true
 	}
+	i0 := t.i
+	tok, ok := t.read()
+	if t.lx != nil && ok {
+		t.ls = t.lx.run(t.ls, t.s[i0:t.i], &t.cues)
+	}
+	return tok, ok
+}
+
+// read returns the next token of the text and moves past it. Every token
+// covers whole characters, as utf8.DecodeRuneInString steps over them.
+func (t *tokenizer) read() (uint32, bool) {
 	s := t.s
 	if t.i >= len(s) {
 		return 0, false

@@ -1170,7 +1170,7 @@ func (d *promiseDetector) report(in *Input, i int, ps []promise, score float32, 
 		data["promises"] = all
 	}
 	if score >= 0 {
-		data["p"] = roundP(score)
+		data["p"] = pValue(score)
 	}
 	s := in.Norm[i]
 	out.Add(conversation.Finding{Code: "promise.made", Severity: conversation.SeverityInfo,

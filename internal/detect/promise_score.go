@@ -72,6 +72,24 @@ func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState
 // to rank and threshold by, and stable in JSON.
 func roundP(p float32) float64 { return math.Round(float64(p)*1000) / 1000 }
 
+// pValues are the probabilities roundP gives, 0, 0.001 … 1, as interface
+// values: a finding's Data["p"] takes one of them instead of boxing a new
+// float64 for every promise.made. Read-only once built.
+var pValues = func() (v [1001]any) {
+	for k := range v {
+		v[k] = float64(k) / 1000
+	}
+	return v
+}()
+
+// pValue is roundP(p) as an interface value.
+func pValue(p float32) any {
+	if k := math.Round(float64(p) * 1000); k >= 0 && k <= 1000 {
+		return pValues[int(k)]
+	}
+	return roundP(p)
+}
+
 // learnedPromise is the commitment reported for Chinese agent message i
 // when the rules read none but the learned score passes its threshold:
 // the best slot the rules can read without their actor and hedge checks —
@@ -176,7 +194,7 @@ func (d *promiseDetector) decide(in *Input, i int, ps []promise, st *promiseStat
 		d.report(in, i, ps, p, out)
 	case p >= d.model.threshold:
 		lp := d.learnedPromise(in, i)
-		data := map[string]any{"kind": kindValue(lp.kind), "p": roundP(p), "learned": true}
+		data := map[string]any{"kind": kindValue(lp.kind), "p": pValue(p), "learned": true}
 		if !lp.slot.empty() {
 			data["slot"] = lp.slot.toMap()
 		}

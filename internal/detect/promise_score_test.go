@@ -284,3 +284,14 @@ func FuzzLearnedOnlyPromise(f *testing.F) {
 		}
 	})
 }
+
+// TestPValue checks that the shared interface values of Data["p"] are
+// the probabilities roundP gives, across the range and at its ends.
+func TestPValue(t *testing.T) {
+	for k := range 200001 {
+		p := float32(k) / 200000
+		if got, want := pValue(p), roundP(p); got != any(want) {
+			t.Fatalf("pValue(%v) = %v, want %v", p, got, want)
+		}
+	}
+}

@@ -486,8 +486,18 @@ func repeatLevel(text, prev string, known, next *cueMemo) int {
 	total, hit := 0, 0
 	var r0 rune = -1
 	for i := 0; i < len(text); {
-		r, size := decodeRune(text[i:])
-		i += size
+		var r rune
+		if c := text[i]; c < utf8.RuneSelf {
+			r = rune(c) // decodeRune's fast paths inline: it is no leaf
+			i++
+		} else if c&0xf0 == 0xe0 && i+2 < len(text) && text[i+1]&0xc0 == 0x80 && text[i+2]&0xc0 == 0x80 && c != 0xe0 && c != 0xed {
+			r = rune(c&0x0f)<<12 | rune(text[i+1]&0x3f)<<6 | rune(text[i+2]&0x3f)
+			i += 3
+		} else {
+			var size int
+			r, size = decodeRune(text[i:])
+			i += size
+		}
 		if r0 >= 0 {
 			h := bigramHash(r0, r)
 			total++
@@ -512,8 +522,18 @@ func bigramBloom(s string) [8]uint64 {
 	var bloom [8]uint64
 	var r0 rune = -1
 	for i := 0; i < len(s); {
-		r, size := decodeRune(s[i:])
-		i += size
+		var r rune
+		if c := s[i]; c < utf8.RuneSelf {
+			r = rune(c) // decodeRune's fast paths inline, as in repeatLevel
+			i++
+		} else if c&0xf0 == 0xe0 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 && c != 0xe0 && c != 0xed {
+			r = rune(c&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
+			i += 3
+		} else {
+			var size int
+			r, size = decodeRune(s[i:])
+			i += size
+		}
 		if r0 >= 0 {
 			h := bigramHash(r0, r)
 			bloom[h>>6&7] |= 1 << (h & 63)

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"math"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 )
@@ -254,9 +255,23 @@ func (d *emotionDetector) negFeatures(in *Input, i int, ws *waits, st *negState,
 	runes, qs, ex := 0, 0, 0
 	var r0 rune = -1
 	first := f.n
-	for _, r := range norm {
+	for i := 0; i < len(norm); {
 		if runes == maxNegRunes {
 			break
+		}
+		// The runes as range gives them, Chinese decoded inline (range
+		// calls the runtime for every character past ASCII).
+		var r rune
+		if c := norm[i]; c < utf8.RuneSelf {
+			r = rune(c)
+			i++
+		} else if c&0xf0 == 0xe0 && i+2 < len(norm) && norm[i+1]&0xc0 == 0x80 && norm[i+2]&0xc0 == 0x80 && c != 0xe0 && c != 0xed {
+			r = rune(c&0x0f)<<12 | rune(norm[i+1]&0x3f)<<6 | rune(norm[i+2]&0x3f)
+			i += 3
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(norm[i:])
+			i += size
 		}
 		runes++
 		switch r {

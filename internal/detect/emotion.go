@@ -141,10 +141,10 @@ func (d *emotionDetector) negative(in *Input, i int, ws *waits) bool {
 	if _, ok := in.firstTerm(i, d.weak); ok && neg >= d.cfg.WeakMin {
 		return true
 	}
-	if d.delay(in, i) {
+	if d.delayed(in, i, ws) {
 		return true
 	}
-	return d.chase(in, i, ws)
+	return d.chased(in, i, ws)
 }
 
 // delayEmphasisWindow is how far (in bytes: four Chinese characters, or a
@@ -237,6 +237,37 @@ type wait struct {
 // cost the square of the run: 40,000 "在吗" in a row took 16 s (issue 11).
 type waits struct {
 	of []wait
+
+	// What delay and chase said of message msg-1 (0 when none yet):
+	// negative and the learned scorer's features both ask, and the
+	// second asking reads the first answer. 0 unknown, 1 no, 2 yes.
+	msg            int
+	delay, chasing int8
+}
+
+// forMsg forgets the answers kept for another message than i.
+func (ws *waits) forMsg(i int) {
+	if ws.msg != i+1 {
+		ws.msg, ws.delay, ws.chasing = i+1, 0, 0
+	}
+}
+
+// delayed is delay, asked once per message.
+func (d *emotionDetector) delayed(in *Input, i int, ws *waits) bool {
+	ws.forMsg(i)
+	if ws.delay == 0 {
+		ws.delay = 1 + int8(b2u(d.delay(in, i)))
+	}
+	return ws.delay == 2
+}
+
+// chased is chase, asked once per message.
+func (d *emotionDetector) chased(in *Input, i int, ws *waits) bool {
+	ws.forMsg(i)
+	if ws.chasing == 0 {
+		ws.chasing = 1 + int8(b2u(d.chase(in, i, ws)))
+	}
+	return ws.chasing == 2
 }
 
 // at returns what message i follows.
@@ -282,7 +313,20 @@ func (d *emotionDetector) content(in *Input, j int) bool {
 	if only, _ := d.greeting(in, j); only {
 		return false
 	}
-	return !in.Has(j, d.closing) || utf8.RuneCountInString(norm) > closingMaxRunes
+	return !in.Has(j, d.closing) || moreRunes(norm, closingMaxRunes)
+}
+
+// moreRunes is utf8.RuneCountInString(s) > n, which the length alone
+// often decides: a character (or a byte that is none) takes one to four
+// bytes.
+func moreRunes(s string, n int) bool {
+	switch {
+	case len(s) <= n:
+		return false
+	case len(s) > utf8.UTFMax*n:
+		return true
+	}
+	return utf8.RuneCountInString(s) > n
 }
 
 // closingMaxRunes is the longest message a closing word makes a closing

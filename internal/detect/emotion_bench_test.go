@@ -2,6 +2,7 @@ package detect
 
 import (
 	"testing"
+	"unicode/utf8"
 
 	"fullqa/internal/classify"
 )
@@ -44,5 +45,21 @@ func BenchmarkEmotionInspect(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		out.Findings = out.Findings[:0]
 		d.Inspect(ins[i%len(ins)], &out)
+	}
+}
+
+// TestMoreRunes checks moreRunes against utf8.RuneCountInString around the
+// lengths its shortcuts decide, with broken UTF-8 (one rune a bad byte).
+func TestMoreRunes(t *testing.T) {
+	for _, s := range []string{
+		"", "好", "好的谢谢", "好的，谢谢", "好的好的好的", "好的好的好的好", "abcdef", "abcdefg",
+		"\xff\xff\xff\xff\xff\xff", "\xff\xff\xff\xff\xff\xff\xff", "\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600",
+		"\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600a", "没有了，谢谢", "没有了，谢谢啊",
+	} {
+		for n := 0; n <= 8; n++ {
+			if got, want := moreRunes(s, n), utf8.RuneCountInString(s) > n; got != want {
+				t.Errorf("moreRunes(%q, %d) = %v, want %v", s, n, got, want)
+			}
+		}
 	}
 }

@@ -201,7 +201,7 @@ func (d *emotionDetector) negFeatures(in *Input, i int, ws *waits, st *negState,
 		f.add(nfWeak, 0, 1)
 		f.add(nfWeakXNeg, uint32(neg*5), 1)
 	}
-	if d.delay(in, i) {
+	if d.delayed(in, i, ws) {
 		f.add(nfDelay, 0, 1)
 	}
 	if in.may(i, d.elapsed.words) {
@@ -226,7 +226,7 @@ func (d *emotionDetector) negFeatures(in *Input, i int, ws *waits, st *negState,
 	}
 	w := ws.at(d, in, i)
 	f.add(nfWait, b2u(w.replied)|b2u(w.held)<<1|b2u(w.refused)<<2|b2u(w.waiting)<<3, 1)
-	if d.chase(in, i, ws) {
+	if d.chased(in, i, ws) {
 		f.add(nfChase, 0, 1)
 	}
 	if j := st.prevAgent(in, i); j >= 0 && in.Has(j, d.appease) {

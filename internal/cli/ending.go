@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,7 +18,7 @@ import (
 // writes the final weights with the decision chosen by the
 // cross-validation. As for the negative-emotion scorer, a chat's emotion
 // scores come from the emotion model retrained without its fold.
-func trainEnding(ctx context.Context, cfg config.Config, data string, w io.Writer, env Env) (*eval.EndingReport, error) {
+func trainEnding(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer, env Env) (*eval.EndingReport, error) {
 	var sets []eval.EndingSet
 	// The resolution rules were written and tuned on the JDDC sample.
 	for _, s := range []struct {
@@ -33,6 +34,25 @@ func trainEnding(ctx context.Context, cfg config.Config, data string, w io.Write
 		if err != nil {
 			return nil, err
 		}
+		if s.name == "jd2" {
+			lab, err := eval.LoadLabels(filepath.Join(evalTestdata, s.labels))
+			if err != nil {
+				return nil, err
+			}
+			for id := range l {
+				round := ""
+				if lab[id] != nil {
+					round = lab[id].Round
+				}
+				keep, err := jd2Round(rounds, round)
+				if err != nil {
+					return nil, err
+				}
+				if !keep {
+					delete(l, id)
+				}
+			}
+		}
 		src, _ := chatSource(data, s.name)
 		sets = append(sets, eval.EndingSet{Name: s.name, Src: src, Endings: l, RulesTuned: s.tuned})
 	}
@@ -47,11 +67,13 @@ func trainEnding(ctx context.Context, cfg config.Config, data string, w io.Write
 // writes its weights, with the decision the cross-validation chose, to
 // the file embedded at the next build.
 func runTrainEnding(ctx context.Context, args []string, env Env) int {
+	var rounds string
 	return runTrainer(ctx, args, env, trainer{
-		name: "ending",
-		out:  filepath.Join("internal", "classify", "ending.weights"),
+		name:  "ending",
+		out:   filepath.Join("internal", "classify", "ending.weights"),
+		flags: func(fs *flag.FlagSet) { jd2RoundsFlag(fs, &rounds) },
 		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
-			return trainEnding(ctx, config.Default(), data, w, env)
+			return trainEnding(ctx, config.Default(), data, rounds, w, env)
 		},
 	})
 }

@@ -31,6 +31,9 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample), uss (the JD dialogues of uss_jddc), twcs (English Twitter support threads; promises only) or jd2 (the fresh held-out JDDC-2019 chats; --data must hold jddc2019/chat_0.1per.txt)")
 	cfgPath := fs.String("config", "", "YAML config file")
 	show := fs.String("errors", "", "list the disagreements for this label (e.g. promise.made)")
+	rounds := new(string)
+	jd2RoundsFlag(fs, rounds)
+	negPrec := fs.Float64("min-precision", eval.NegMinPrecision, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
 	synthetic := fs.Bool("synthetic", true, "tags: also train on the training-only synthetic conversations (never scored)")
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
 		return ExitUsage
@@ -106,7 +109,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		fmt.Fprint(env.Stdout, met.String())
 		return ExitOK
 	case "ending":
-		rep, err := trainEnding(ctx, cfg, *data, nil, env)
+		rep, err := trainEnding(ctx, cfg, *data, *rounds, nil, env)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa: eval ending: %v\n", err)
 			return ExitError
@@ -120,7 +123,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		return ExitOK
 	case "repeat":
-		rep, err := trainRepeat(ctx, cfg, *data, nil)
+		rep, err := trainRepeat(ctx, cfg, *data, *rounds, nil)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa: eval repeat: %v\n", err)
 			return ExitError
@@ -134,9 +137,9 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		return ExitOK
 	case "tags":
-		return runEvalTags(ctx, cfg, *data, *show, *synthetic, env)
+		return runEvalTags(ctx, cfg, *data, *rounds, *show, *synthetic, env)
 	case "threat":
-		rep, err := trainThreat(ctx, cfg, *data, nil)
+		rep, err := trainThreat(ctx, cfg, *data, *rounds, nil)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa: eval threat: %v\n", err)
 			return ExitError
@@ -150,7 +153,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		return ExitOK
 	case "negative":
-		rep, err := trainNegative(ctx, cfg, *data, nil, env)
+		rep, err := trainNegative(ctx, cfg, *data, *rounds, *negPrec, nil, env)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa: eval negative: %v\n", err)
 			return ExitError
@@ -175,8 +178,8 @@ var detectorLabels = map[string]string{"jddc": "jddc_dev_labels.jsonl", "uss": "
 // labelled JDDC and uss chats and, with w set, writes the final weights.
 // The emotion model's scores on a uss dialogue come from the emotion model
 // retrained without that dialogue's fold, as new chats would see it.
-func trainNegative(ctx context.Context, cfg config.Config, data string, w io.Writer, env Env) (*eval.NegativeReport, error) {
-	sets, err := labelledSets(data)
+func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, w io.Writer, env Env) (*eval.NegativeReport, error) {
+	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +187,7 @@ func trainNegative(ctx context.Context, cfg config.Config, data string, w io.Wri
 	if err != nil {
 		return nil, err
 	}
-	return eval.TrainNegative(ctx, sets, engineFor, w)
+	return eval.TrainNegative(ctx, sets, engineFor, minPrec, w)
 }
 
 // runTrain trains a model from the shared data and writes the weights file
@@ -207,11 +210,17 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 		return runTrainEnding(ctx, args[1:], env)
 	}
 	if len(args) > 0 && args[0] == "negative" {
+		var rounds string
+		var minPrec float64
 		return runTrainer(ctx, args[1:], env, trainer{
 			name: "negative",
 			out:  filepath.Join("internal", "classify", "negative.weights"),
+			flags: func(fs *flag.FlagSet) {
+				jd2RoundsFlag(fs, &rounds)
+				fs.Float64Var(&minPrec, "min-precision", eval.NegMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
+			},
 			train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
-				return trainNegative(ctx, config.Default(), data, w, env)
+				return trainNegative(ctx, config.Default(), data, rounds, minPrec, w, env)
 			},
 		})
 	}

@@ -2,8 +2,11 @@ package cli
 
 import (
 	"context"
+	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"fullqa/internal/classify"
 	"fullqa/internal/config"
@@ -35,12 +38,38 @@ func chatSource(data, source string) (eval.Source, bool) {
 	return nil, false
 }
 
+// jd2RoundsAB is the default of --jd2-rounds: the trainers and their
+// measurements read both labelled rounds of the fresh JDDC-2019 chats.
+// Round B was scored once as the held-out round of its session and has been
+// training data since, like round A. The shipped weights say which rounds
+// they were trained on; `--jd2-rounds A` gives again those trained on round
+// A alone (promise, ending), and a --data folder without jddc2019 those
+// trained on none (negative emotion).
+const jd2RoundsAB = "AB"
+
+// jd2RoundsFlag registers --jd2-rounds on fs, stored in p.
+func jd2RoundsFlag(fs *flag.FlagSet, p *string) {
+	fs.StringVar(p, "jd2-rounds", jd2RoundsAB, "the labelled rounds of the fresh JDDC-2019 chats (jd2) to train and measure on: AB, A or B")
+}
+
+// jd2Round reports whether round (a label's "round") is one of rounds; an
+// unknown rounds value is an error.
+func jd2Round(rounds, round string) (bool, error) {
+	switch rounds {
+	case "A", "B", "AB":
+	default:
+		return false, fmt.Errorf("--jd2-rounds %q: want AB, A or B", rounds)
+	}
+	return round != "" && strings.Contains(rounds, round), nil
+}
+
 // labelledSets are the labelled sources the learned scorers train and are
 // measured on: the JDDC sample and the uss dialogues with their labels, and
-// the fresh JDDC-2019 chats of round A (jd2) once that held-out round was scored —
-// only when data holds them (jddc2019/chat_0.1per.txt), since ../shared
-// does not; the shipped weights say which sources they were trained on.
-func labelledSets(data string) ([]eval.NegativeSet, error) {
+// the fresh JDDC-2019 chats (jd2) of the rounds named in rounds ("AB",
+// "A" or "B"; see jd2RoundsAB) — only when data holds them
+// (jddc2019/chat_0.1per.txt), since ../shared does not; the shipped weights
+// say which sources they were trained on.
+func labelledSets(data, rounds string) ([]eval.NegativeSet, error) {
 	var sets []eval.NegativeSet
 	for _, s := range []struct{ name, labels string }{{"jddc", "jddc_dev_labels.jsonl"}, {"uss", "uss_labels.jsonl"}, {"jd2", "jd2_labels.jsonl"}} {
 		if s.name == "jd2" {
@@ -53,11 +82,12 @@ func labelledSets(data string) ([]eval.NegativeSet, error) {
 			return nil, err
 		}
 		if s.name == "jd2" {
-			// The shipped weights were trained with round A only; round B,
-			// the last held-out round, stays out so retraining gives them
-			// again byte for byte (a future retrain may take it in).
 			for id, lab := range l {
-				if lab.Round != "A" {
+				keep, err := jd2Round(rounds, lab.Round)
+				if err != nil {
+					return nil, err
+				}
+				if !keep {
 					delete(l, id)
 				}
 			}

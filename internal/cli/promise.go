@@ -17,8 +17,8 @@ import (
 // chosen at precision floor minPrec, and, with w set, writes the weights
 // of the final model. The promise rules and features do not read the emotion
 // model, so one engine serves every conversation.
-func trainPromise(ctx context.Context, cfg config.Config, data string, minPrec float64, w io.Writer) (*eval.PromiseReport, error) {
-	sets, err := labelledSets(data)
+func trainPromise(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, w io.Writer) (*eval.PromiseReport, error) {
+	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +41,8 @@ func runEvalPromise(ctx context.Context, args []string, env Env) int {
 	cfgPath := fs.String("config", "", "YAML config file")
 	errs := fs.String("errors", "", "list the stacked decision's cross-validated disagreements on this source (jddc, uss, jd2; or:jddc for the rules-or decision)")
 	minPrec := fs.Float64("min-precision", eval.PromiseMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
+	rounds := new(string)
+	jd2RoundsFlag(fs, rounds)
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return ExitUsage
 	}
@@ -50,7 +52,7 @@ func runEvalPromise(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	show := *errs
-	rep, err := trainPromise(ctx, cfg, *data, *minPrec, nil)
+	rep, err := trainPromise(ctx, cfg, *data, *rounds, *minPrec, nil)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: eval promise: %v\n", err)
 		return ExitError
@@ -73,14 +75,16 @@ func runEvalPromise(ctx context.Context, args []string, env Env) int {
 // scorer's weights (deterministic: the same labels give the same bytes).
 func runTrainPromise(ctx context.Context, args []string, env Env) int {
 	var minPrec float64
+	var rounds string
 	return runTrainer(ctx, args, env, trainer{
 		name: "promise",
 		out:  filepath.Join("internal", "detect", "promise.weights"),
 		flags: func(fs *flag.FlagSet) {
 			fs.Float64Var(&minPrec, "min-precision", eval.PromiseMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
+			jd2RoundsFlag(fs, &rounds)
 		},
 		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
-			return trainPromise(ctx, config.Default(), data, minPrec, w)
+			return trainPromise(ctx, config.Default(), data, rounds, minPrec, w)
 		},
 	})
 }

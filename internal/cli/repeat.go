@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 
@@ -13,8 +14,8 @@ import (
 // on the labelled JDDC and uss chats and, with w set, writes the weights of
 // the final model. The rules of loop.repeat do not read the emotion model,
 // so one engine serves every conversation.
-func trainRepeat(ctx context.Context, cfg config.Config, data string, w io.Writer) (*eval.NegativeReport, error) {
-	sets, err := labelledSets(data)
+func trainRepeat(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer) (*eval.NegativeReport, error) {
+	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
 	}
@@ -29,13 +30,15 @@ func trainRepeat(ctx context.Context, cfg config.Config, data string, w io.Write
 // restatement scorer's weights (deterministic: the same labels give the
 // same bytes). The detector does not load them yet (see the README).
 func runTrainRepeat(ctx context.Context, args []string, env Env) int {
+	var rounds string
 	return runTrainer(ctx, args, env, trainer{
 		name:        "repeat",
 		out:         "repeat.weights",
 		outUsage:    "weights file to write",
 		notEmbedded: true,
+		flags:       func(fs *flag.FlagSet) { jd2RoundsFlag(fs, &rounds) },
 		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
-			return trainRepeat(ctx, config.Default(), data, w)
+			return trainRepeat(ctx, config.Default(), data, rounds, w)
 		},
 	})
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -20,8 +21,8 @@ import (
 // With synthetic set, the hand-written training-only conversations of
 // internal/eval/testdata/synthetic_tags.jsonl (see the README there) are
 // added to every training set; they are never scored.
-func trainTags(ctx context.Context, cfg config.Config, data string, synthetic bool, w io.Writer) (*eval.TagsReport, error) {
-	sets, err := labelledSets(data)
+func trainTags(ctx context.Context, cfg config.Config, data, rounds string, synthetic bool, w io.Writer) (*eval.TagsReport, error) {
+	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
 	}
@@ -47,8 +48,8 @@ func trainTags(ctx context.Context, cfg config.Config, data string, synthetic bo
 }
 
 // runEvalTags is `fullqa eval tags`: the measurement alone.
-func runEvalTags(ctx context.Context, cfg config.Config, data, show string, synthetic bool, env Env) int {
-	rep, err := trainTags(ctx, cfg, data, synthetic, nil)
+func runEvalTags(ctx context.Context, cfg config.Config, data, rounds, show string, synthetic bool, env Env) int {
+	rep, err := trainTags(ctx, cfg, data, rounds, synthetic, nil)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: eval tags: %v\n", err)
 		return ExitError
@@ -72,11 +73,13 @@ func runEvalTags(ctx context.Context, cfg config.Config, data, show string, synt
 // models (deterministic: the same labels give the same bytes), embedded
 // at the next build.
 func runTrainTags(ctx context.Context, args []string, env Env) int {
+	var rounds string
 	return runTrainer(ctx, args, env, trainer{
-		name: "tags",
-		out:  filepath.Join("internal", "classify", "tags.weights"),
+		name:  "tags",
+		out:   filepath.Join("internal", "classify", "tags.weights"),
+		flags: func(fs *flag.FlagSet) { jd2RoundsFlag(fs, &rounds) },
 		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
-			return trainTags(ctx, config.Default(), data, true, w)
+			return trainTags(ctx, config.Default(), data, rounds, true, w)
 		},
 	})
 }

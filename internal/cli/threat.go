@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,7 +22,7 @@ var threatTraindata = filepath.Join("internal", "classify", "traindata")
 // and the threat candidates (when data holds them), and, with w set,
 // writes its weights. The threat rules do not read the emotion model, so
 // one engine serves every conversation.
-func trainThreat(ctx context.Context, cfg config.Config, data string, w io.Writer) (*eval.ThreatLearnReport, error) {
+func trainThreat(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer) (*eval.ThreatLearnReport, error) {
 	syn, err := eval.LoadLabels(filepath.Join(threatTraindata, "threats_labels.jsonl"))
 	if err != nil {
 		return nil, err
@@ -29,7 +30,7 @@ func trainThreat(ctx context.Context, cfg config.Config, data string, w io.Write
 	in := eval.ThreatInputs{Synthetic: eval.NegativeSet{Name: "synthetic",
 		Src: eval.Canonical(filepath.Join(threatTraindata, "threats.jsonl")), Labels: syn}}
 	if _, err := os.Stat(filepath.Join(data, "jddc", "jddc_dev.tsv")); err == nil {
-		if in.Real, err = labelledSets(data); err != nil {
+		if in.Real, err = labelledSets(data, rounds); err != nil {
 			return nil, err
 		}
 		in.JDDC, _ = chatSource(data, "jddc")
@@ -46,12 +47,14 @@ func trainThreat(ctx context.Context, cfg config.Config, data string, w io.Write
 // runTrainThreat is `fullqa train threat`: it writes the learned threat
 // scorer's weights (deterministic: the same data gives the same bytes).
 func runTrainThreat(ctx context.Context, args []string, env Env) int {
+	var rounds string
 	return runTrainer(ctx, args, env, trainer{
 		name:      "threat",
 		dataUsage: "the shared data folder (for the held-out measurement only)",
 		out:       filepath.Join("internal", "classify", "threat.weights"),
+		flags:     func(fs *flag.FlagSet) { jd2RoundsFlag(fs, &rounds) },
 		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
-			return trainThreat(ctx, config.Default(), data, w)
+			return trainThreat(ctx, config.Default(), data, rounds, w)
 		},
 	})
 }

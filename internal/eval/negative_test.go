@@ -31,7 +31,7 @@ func TestTrainNegativeMini(t *testing.T) {
 	sets := miniSets(t)
 	var out [2]bytes.Buffer
 	for k := range out {
-		rep, err := TrainNegative(context.Background(), sets, func(string) *detect.Engine { return eng }, &out[k])
+		rep, err := TrainNegative(context.Background(), sets, func(string) *detect.Engine { return eng }, NegMinPrecision, &out[k])
 		if err != nil {
 			t.Fatal(err)
 		}

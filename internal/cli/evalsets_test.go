@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestJD2Round checks which labelled rounds of the fresh JDDC-2019 chats a
+// --jd2-rounds value keeps, and that an unknown value is an error rather
+// than silently training on nothing.
+func TestJD2Round(t *testing.T) {
+	for _, c := range []struct {
+		rounds, round string
+		keep, err     bool
+	}{
+		{"AB", "A", true, false},
+		{"AB", "B", true, false},
+		{"A", "A", true, false},
+		{"A", "B", false, false},
+		{"B", "A", false, false},
+		{"B", "B", true, false},
+		{"AB", "", false, false}, // a label without a round is in no round
+		{"C", "A", false, true},
+		{"", "A", false, true},
+		{"BA", "A", false, true},
+	} {
+		keep, err := jd2Round(c.rounds, c.round)
+		if keep != c.keep || (err != nil) != c.err {
+			t.Errorf("jd2Round(%q, %q) = %v, %v; want %v, error %v", c.rounds, c.round, keep, err, c.keep, c.err)
+		}
+	}
+}
+
+// TestLabelledSetsRounds checks that labelledSets keeps the jd2 labels of
+// the rounds asked for (the committed labels file: rounds A and B), and
+// leaves jd2 out when the data folder does not hold its chats.
+func TestLabelledSetsRounds(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root) // the labels are read relative to the repository root
+	data := t.TempDir()
+	count := func(rounds string) (n int, jd2 bool) {
+		t.Helper()
+		sets, err := labelledSets(data, rounds)
+		if err != nil {
+			t.Fatalf("labelledSets(%q): %v", rounds, err)
+		}
+		for _, s := range sets {
+			if s.Name == "jd2" {
+				return len(s.Labels), true
+			}
+		}
+		return 0, false
+	}
+	if _, jd2 := count("AB"); jd2 {
+		t.Fatal("jd2 taken in without its chats in the data folder")
+	}
+	if err := os.MkdirAll(filepath.Join(data, "jddc2019"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(data, "jddc2019", "chat_0.1per.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := count("A")
+	b, _ := count("B")
+	ab, _ := count("AB")
+	if a == 0 || b == 0 || ab != a+b {
+		t.Errorf("jd2 labels: A %d, B %d, AB %d; want both rounds present and AB = A + B", a, b, ab)
+	}
+	if _, err := labelledSets(data, "X"); err == nil {
+		t.Error("labelledSets(\"X\"): want an error")
+	}
+}

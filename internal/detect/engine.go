@@ -44,12 +44,12 @@ type Engine struct {
 	// keywords.classOf flattened into two small arrays, read for every
 	// hit (a slice header per word was three times the memory, spread
 	// over the heap).
-	classAt []int32
-	classes []ClassID
-	emotion   EmotionModel  // nil when emotion is off
-	noAnswer  noAnswerJudge // the response detector, when it runs
-	neg       *learnedNegative
-	end       *learnedEnding
+	classAt  []int32
+	classes  []ClassID
+	emotion  EmotionModel  // nil when emotion is off
+	noAnswer noAnswerJudge // the response detector, when it runs
+	neg      *learnedNegative
+	end      *learnedEnding
 }
 
 // maxAgentContext bounds the agent text passed to the emotion model as

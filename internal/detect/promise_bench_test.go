@@ -56,7 +56,7 @@ func TestPromiseScoreMatchesTrainerView(t *testing.T) {
 	}
 	convs := jddcConvs(t)
 	eng, d := promiseEngine(t)
-	lin := classify.Linear{W: d.model.w, Bias: d.model.bias}
+	lin := classify.Linear{W: d.model.w[:], Bias: d.model.bias}
 	var sc Scratch
 	var ps PromiseScratch
 	checked := 0

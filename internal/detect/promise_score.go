@@ -22,7 +22,7 @@ var embeddedPromise []byte
 // promiseModel is the learned scorer as the promise detector uses it. It
 // is read-only after loading and shared by every goroutine of the engine.
 type promiseModel struct {
-	w         []float32 // 1<<PromiseBits weights
+	w         *[1 << PromiseBits]float32 // an array: an index masked to its size needs no bounds check
 	bias      float32
 	threshold float32 // probability from which a message is a promise
 	sources   []string
@@ -39,22 +39,25 @@ func loadPromiseModel() (*promiseModel, error) {
 	if len(l.W) != 1<<PromiseBits || !(l.Threshold > 0 && l.Threshold < 1) {
 		return nil, fmt.Errorf("promise weights: %d buckets, threshold %v (want %d buckets and a probability)", len(l.W), l.Threshold, 1<<PromiseBits)
 	}
-	return &promiseModel{w: l.W, bias: l.Bias, threshold: l.Threshold, sources: l.Sources, cues: newCueScan()}, nil
+	return &promiseModel{w: (*[1 << PromiseBits]float32)(l.W), bias: l.Bias, threshold: l.Threshold, sources: l.Sources, cues: newCueScan()}, nil
 }
 
 // prob is the model's probability that the message whose features are f
 // is a promise; it computes what classify.Linear.Prob does, in the same
 // order, so the scan and the trainer agree to the bit.
 func (m *promiseModel) prob(f *promiseFeats) float32 {
+	const mask = 1<<PromiseBits - 1 // every index is below the table's size
+	w := m.w
 	z := m.bias
-	for k := range f.gramFrom {
-		z += m.w[f.idx[k]] * f.val[k]
+	for k, b := range f.idx[:f.gramFrom] {
+		z += w[b&mask] * f.val[k]
 	}
-	for k := f.gramFrom; k < f.gramTo; k++ {
-		z += m.w[f.idx[k]] * f.gramV
+	v := f.gramV
+	for _, b := range f.idx[f.gramFrom:f.gramTo] {
+		z += w[b&mask] * v
 	}
 	for k := f.gramTo; k < f.n; k++ {
-		z += m.w[f.idx[k]] * f.val[k]
+		z += w[f.idx[k]&mask] * f.val[k]
 	}
 	return float32(1 / (1 + math.Exp(-float64(z))))
 }

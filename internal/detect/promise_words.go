@@ -19,6 +19,7 @@ import (
 // so that its hits come in a matcher's order (by end, the longer first at
 // the same end).
 type wordFinder struct {
+	last   [1 << 10]uint64            // bit r: a word ends with the BMP character r
 	single [1 << 10]uint64            // bit r: a word is the one BMP character r
 	pairs  [1 << (pairLog - 6)]uint64 // bit pairKey(a, b): a word ends with a, b
 	slots  [wordSlots]wordLastRune    // by last character, open addressing
@@ -71,6 +72,7 @@ func newWordFinder(words []string) *wordFinder {
 			lasts = append(lasts, r)
 		}
 		byLast[r] = append(byLast[r], uint16(k))
+		wf.last[r>>6] |= 1 << (r & 63)
 		if len(rs) == 1 {
 			wf.single[r>>6] |= 1 << (r & 63)
 		} else {
@@ -99,8 +101,14 @@ func newWordFinder(words []string) *wordFinder {
 // prev (any value at the start of the text: ends checks the words): false
 // for most characters, which end no word.
 func (wf *wordFinder) mayEnd(prev, r rune) bool {
+	if r >= 1<<16 || wf.last[r>>6]&(1<<(r&63)) == 0 {
+		return false
+	}
+	if wf.single[r>>6]&(1<<(r&63)) != 0 {
+		return true
+	}
 	p := pairKey(prev, r)
-	return wf.pairs[p>>6]&(1<<(p&63)) != 0 || r < 1<<16 && wf.single[r>>6]&(1<<(r&63)) != 0
+	return wf.pairs[p>>6]&(1<<(p&63)) != 0
 }
 
 // endingWith returns the words that end with r, longest first.

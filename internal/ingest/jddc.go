@@ -110,25 +110,26 @@ func (r *jddcReader) Next() (*conversation.Conversation, error) {
 
 func (r *jddcReader) readLine() {
 	line, err := r.lr.next()
-	var tl errLineTooLong
-	switch {
-	case err == nil:
-	case errors.As(err, &tl):
-		e := &RecordError{File: r.lr.name, Line: r.lr.n, Msg: tl.Error()}
-		if r.cur != nil && r.curErr == nil {
-			r.curErr = e // most likely part of the open session
-		} else {
-			r.queue = append(r.queue, result{err: e})
+	if err != nil {
+		// tl is declared here: errors.As moves it to the heap, which
+		// declared before the test cost an allocation every line.
+		var tl errLineTooLong
+		switch {
+		case errors.As(err, &tl):
+			e := &RecordError{File: r.lr.name, Line: r.lr.n, Msg: tl.Error()}
+			if r.cur != nil && r.curErr == nil {
+				r.curErr = e // most likely part of the open session
+			} else {
+				r.queue = append(r.queue, result{err: e})
+			}
+		case errors.Is(err, io.EOF):
+			r.eof = true
+			r.finish()
+		default:
+			r.eof = true
+			r.finish()
+			r.queue = append(r.queue, result{err: err})
 		}
-		return
-	case errors.Is(err, io.EOF):
-		r.eof = true
-		r.finish()
-		return
-	default:
-		r.eof = true
-		r.finish()
-		r.queue = append(r.queue, result{err: err})
 		return
 	}
 	if len(bytes.TrimSpace(line)) == 0 {

@@ -160,6 +160,19 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 // reply must say nothing else but a closing formula: a holding phrase
 // ("好的 请您稍等") or a question answers otherwise.
 func (d *promiseDetector) consent(in *Input, i int) (promise, bool) {
+	// A request word in the customer's messages right before is looked
+	// for first: most agent messages follow none, and it costs a bit test
+	// where reading the reply costs a pass over its opening.
+	asked := false
+	for k := i - 1; k >= 0 && k >= i-4 && in.Conv.Messages[k].Role == conversation.RoleCustomer; k-- {
+		if in.Has(k, d.request) {
+			asked = true
+			break
+		}
+	}
+	if !asked {
+		return promise{}, false
+	}
 	s := in.Norm[i]
 	end, ok := consentClause(s)
 	if !ok {

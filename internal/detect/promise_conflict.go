@@ -122,6 +122,9 @@ func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflic
 	if d.undoesStep(in, i, ps, st, out) {
 		return
 	}
+	if !in.may(i, d.can) && !in.may(i, d.cannot) {
+		return
+	}
 	s := in.Norm[i]
 	for _, h := range in.allHits(i) {
 		if h.Class != d.can && h.Class != d.cannot {
@@ -167,7 +170,7 @@ func restricts(before string) bool {
 // the action verbs message i commits to.
 func (d *promiseDetector) undoesStep(in *Input, i int, ps []promise, st *conflictState, out *Output) bool {
 	s := in.Norm[i]
-	if st.promised != nil {
+	if st.promised != nil && in.may(i, d.action) {
 		busy := -1 // busyEnd(s), found when a promised verb comes back
 		for _, a := range in.allHits(i) {
 			if a.Class != d.action {
@@ -274,7 +277,10 @@ const brokenDetail = "the customer reports that an earlier promise or statement 
 // or statement did not hold: a strong word (说好的, 不是说) or a recalled
 // statement (跟我说, 上次说) with a contrast (怎么, 还没, 现在).
 func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, out *Output) {
-	if st.reported {
+	// Most customer messages hold none of the words read below: the
+	// presence bits tell without walking their hits.
+	if st.reported || !in.may(i, d.broken) && !in.may(i, d.recall) && !in.may(i, d.said) && !in.may(i, d.again) &&
+		!in.may(i, d.denied) && !in.may(i, d.timeW) {
 		return
 	}
 	s := in.Norm[i]

@@ -244,9 +244,18 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 			}
 		}
 	}
-	for k, c := range &d.classes {
-		if in.Has(i, c) {
-			f.add(pfClass, uint32(k), 1)
+	if in.present != nil { // the message's presence bits, read once
+		row := &in.present[i]
+		for k, c := range &d.classes {
+			if row[(c>>6)%presentWords]&(1<<(c&63)) != 0 {
+				f.add(pfClass, uint32(k), 1)
+			}
+		}
+	} else {
+		for k, c := range &d.classes {
+			if in.Has(i, c) {
+				f.add(pfClass, uint32(k), 1)
+			}
 		}
 	}
 	// The cues, each counted once, and the n-grams (added last) are read

@@ -103,7 +103,7 @@ func (l *lexicon) scanAgent(s string) [nCues]uint8 { return l.agent.scan(s) }
 type cueScanner struct {
 	ascii [utf8.RuneSelf]uint8 // class of each ASCII character
 	page  [0x10000 >> 6]uint8  // page of each block of 64 BMP characters; 0 is the empty page
-	pages [][64]uint8          // the classes of each page's characters
+	pages *[256][64]uint8      // the classes of each page's characters (a page number is a byte: no bounds check)
 	root  []int16              // the root's transition on each class
 	nodes []lexNode            // the trie's states; 0 is the root
 	kids  []lexKid             // every state's children, grouped by parent
@@ -126,7 +126,8 @@ type lexKid struct {
 // newCueScanner builds the automaton of the cueWords of the groups keep
 // accepts.
 func newCueScanner(keep func(group int) bool) *cueScanner {
-	l := &cueScanner{pages: make([][64]uint8, 1)}
+	l := &cueScanner{}
+	pages := make([][64]uint8, 1)
 	nClass := 1 // class 0: a character in no word
 	classOf := func(r rune) uint8 {
 		if r < utf8.RuneSelf {
@@ -141,15 +142,15 @@ func newCueScanner(keep func(group int) bool) *cueScanner {
 		}
 		p := l.page[r>>6]
 		if p == 0 {
-			p = uint8(len(l.pages))
+			p = uint8(len(pages))
 			l.page[r>>6] = p
-			l.pages = append(l.pages, [64]uint8{})
+			pages = append(pages, [64]uint8{})
 		}
-		if l.pages[p][r&63] == 0 {
-			l.pages[p][r&63] = uint8(nClass)
+		if pages[p][r&63] == 0 {
+			pages[p][r&63] = uint8(nClass)
 			nClass++
 		}
-		return l.pages[p][r&63]
+		return pages[p][r&63]
 	}
 	// The trie, with children in maps while it is built.
 	type node struct {
@@ -181,9 +182,11 @@ func newCueScanner(keep func(group int) bool) *cueScanner {
 			trie[s].outs = append(trie[s].outs, uint8(g))
 		}
 	}
-	if nClass > 255 || len(l.pages) > 255 || len(trie) > 1<<15 {
+	if nClass > 255 || len(pages) > 255 || len(trie) > 1<<15 {
 		panic("classify: cue words too many for the lexicon's tables") // the words are constants
 	}
+	l.pages = new([256][64]uint8)
+	copy(l.pages[:], pages)
 	// Failure links breadth first, so a state's suffix is done before it;
 	// each state's outputs take its suffix's.
 	queue := []int{0}

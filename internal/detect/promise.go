@@ -7,6 +7,7 @@ import (
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
+	"fullqa/internal/text"
 )
 
 // promiseDetector emits promise.made on agent messages that commit the shop
@@ -37,6 +38,11 @@ type promiseDetector struct {
 	model *promiseModel
 	// classes are promiseClasses(), listed once the classes are known.
 	classes [29]ClassID
+	// words are the lexicon words a slot holds as its verb, event,
+	// benefit or time word, each boxed once as an interface value: a
+	// finding's slot map takes them instead of boxing a new string.
+	// Read-only after RegisterKeywords.
+	words map[string]any
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
@@ -94,6 +100,14 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	}
 	d.model = m
 	d.classes = d.promiseClasses()
+	d.words = map[string]any{}
+	for _, list := range []string{"promise_action", "promise_pay", "promise_done", "promise_future", "promise_event", "promise_benefit", "promise_time"} {
+		for _, w := range w(list) {
+			if n := text.Normalize(w); n != "" {
+				d.words[n] = n
+			}
+		}
+	}
 	return nil
 }
 
@@ -1169,14 +1183,14 @@ func (d *promiseDetector) report(in *Input, i int, ps []promise, score float32, 
 		}
 	}
 	first := &ps[fi]
-	slot := first.slot.toMap()
+	slot := first.slot.toMap(d.words)
 	data := map[string]any{"kind": kindValue(first.kind), "slot": slot}
 	if len(ps) > 1 { // every commitment of the message, for follow-up
 		all := make([]map[string]any, 0, len(ps))
 		for k := range ps {
 			sm := slot // the first commitment's slot is written once
 			if k != fi {
-				sm = ps[k].slot.toMap()
+				sm = ps[k].slot.toMap(d.words)
 			}
 			all = append(all, map[string]any{"kind": kindValue(ps[k].kind), "slot": sm})
 		}

@@ -199,7 +199,7 @@ func (d *promiseDetector) decide(in *Input, i int, ps []promise, st *promiseStat
 		lp := d.learnedPromise(in, i)
 		data := map[string]any{"kind": kindValue(lp.kind), "p": pValue(p), "learned": true}
 		if !lp.slot.empty() {
-			data["slot"] = lp.slot.toMap()
+			data["slot"] = lp.slot.toMap(d.words)
 		}
 		s := in.Norm[i]
 		ev := s

@@ -185,16 +185,25 @@ func (sl *promiseSlot) remove(k slotKey) {
 }
 
 // toMap is the slot as Finding.Data["slot"] writes it; nil when empty.
-func (sl *promiseSlot) toMap() map[string]any {
+// words holds lexicon words boxed once (see promiseDetector.words): a verb,
+// event, benefit or time word found there is not boxed again.
+func (sl *promiseSlot) toMap(words map[string]any) map[string]any {
 	if sl.empty() {
 		return nil
 	}
 	m := make(map[string]any, sl.n)
 	for j := range sl.n {
 		e := &sl.e[j]
-		if e.val != nil {
+		switch {
+		case e.val != nil:
 			m[slotKeyNames[e.key]] = e.val
-		} else {
+		case e.key == slotVerb || e.key == slotEvent || e.key == slotBenefit || e.key == slotWhen:
+			if v, ok := words[e.str]; ok {
+				m[slotKeyNames[e.key]] = v
+				continue
+			}
+			m[slotKeyNames[e.key]] = e.str
+		default:
 			m[slotKeyNames[e.key]] = e.str
 		}
 	}

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"unicode/utf8"
 )
@@ -25,6 +26,10 @@ type wordFinder struct {
 	slots  [wordSlots]wordLastRune    // by last character, open addressing
 	order  []uint16                   // word numbers grouped by last character, longest first
 	runes  [][]rune                   // each word's characters
+	// For has: the words themselves, and byLastByte[b], the set of the
+	// first 64 words whose last byte is b.
+	words      []string
+	byLastByte [256]uint64
 }
 
 // pairLog is the log2 of the bits of a wordFinder's pair filter.
@@ -58,7 +63,7 @@ const wordHistory = 8
 // without U+FFFD, ending with a character of the Basic Multilingual Plane
 // other than U+0000.
 func newWordFinder(words []string) *wordFinder {
-	wf := &wordFinder{}
+	wf := &wordFinder{words: words}
 	var lasts []rune
 	byLast := map[rune][]uint16{}
 	for k, w := range words {
@@ -67,6 +72,9 @@ func newWordFinder(words []string) *wordFinder {
 			panic(fmt.Sprintf("word finder: word %q", w))
 		}
 		wf.runes = append(wf.runes, rs)
+		if k < 64 {
+			wf.byLastByte[w[len(w)-1]] |= 1 << k
+		}
 		r := rs[len(rs)-1]
 		if byLast[r] == nil {
 			lasts = append(lasts, r)
@@ -142,34 +150,18 @@ func (wf *wordFinder) ends(k uint16, hist *[wordHistory]rune, n int) bool {
 }
 
 // has returns the set of the words (the first 64 of the list) that occur
-// in s: bit k for word k.
+// in s: bit k for word k, as strings.Contains(s, word) says. It reads s
+// byte by byte, without decoding: only a byte that ends a word (a few of
+// the sixty-four last bytes of Chinese characters) costs a comparison.
 func (wf *wordFinder) has(s string) uint64 {
 	var set uint64
-	var hist [wordHistory]rune
-	n := 0
-	prev := rune(-1)
-	for i := 0; i < len(s); {
-		// nextRune, inlined: this loop reads the customer's messages.
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			if b := s[i]; b&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 &&
-				(b != 0xE0 || s[i+1] >= 0xA0) && (b != 0xED || s[i+1] < 0xA0) {
-				r, size = rune(b&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
-			} else {
-				r, size = utf8.DecodeRuneInString(s[i:])
+	for i := 0; i < len(s); i++ {
+		for m := wf.byLastByte[s[i]] &^ set; m != 0; m &= m - 1 {
+			k := bits.TrailingZeros64(m)
+			if w := wf.words[k]; i+1 >= len(w) && s[i+1-len(w):i+1] == w {
+				set |= 1 << k
 			}
 		}
-		i += size
-		hist[n&(wordHistory-1)] = r
-		n++
-		if wf.mayEnd(prev, r) {
-			for _, k := range wf.endingWith(r) {
-				if k < 64 && wf.ends(k, &hist, n) {
-					set |= 1 << k
-				}
-			}
-		}
-		prev = r
 	}
 	return set
 }

@@ -75,6 +75,14 @@ func readLines(t *testing.T, name string) []string {
 // go test -run xxx -fuzz FuzzFastJSON ./internal/ingest/.
 func FuzzFastJSON(f *testing.F) {
 	f.Add(`{"id":"1","messages":[{"role":"customer","text":"在吗","at":"2026-11-01T10:00:05+08:00"}]}`)
+	// The eight-byte paths of str and key: a special byte at every lane,
+	// keys of seven and eight bytes, Chinese in pairs and cut short.
+	for _, text := range []string{"abcdefghijklmnopq", "abcdefg\"hij", "abcdefgh\x01ij", "abcdefghi\\nj",
+		"abcdefghij\x7fk\xffl", "你好你好你", "你好\xe4\xbd", "ab你好cdefghijk好", "\xed\x9f\xbf\xed\xa0\x80ab", "\xe0\xa0\x80xxxxxxxx"} {
+		f.Add(`{"id":"2","channel":"jd","customer":"c1234567","messages":[{"role":"agent","text":"` + text + `","at":"2026-11-01T10:00:05Z"}]}`)
+	}
+	f.Add(`{"id":"3","messages":[{"role" :"customer","text":"x","at":"2026-11-01T10:00:05-05:00","agent":"a","kind":"k"}]}`)
+	f.Add(`{"id":"4","messages":[{"rolex":"customer","text":"x","at":"2026-02-30T10:00:05+08:00"}]}`)
 	f.Fuzz(func(t *testing.T, line string) {
 		agreeFast(t, line)
 	})

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
-	"slices"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 
@@ -22,7 +22,7 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 	b = append(b, `{"id":`...)
 	b = appendString(b, c.ID)
 	b = append(b, `,"score":`...)
-	b = strconv.AppendInt(b, int64(r.Score), 10)
+	b = appendInt(b, r.Score)
 	b = append(b, `,"tags":`...)
 	b = appendList(b, r.Tags, func(b []byte, t conversation.Tag) []byte { return appendString(b, t.Name) })
 	if len(r.Tags) > 0 {
@@ -48,7 +48,7 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"n":`...)
-		b = strconv.AppendInt(b, int64(i), 10)
+		b = appendInt(b, i)
 		if r.Emotion != nil && c.Messages[i].Role == conversation.RoleCustomer && r.Emotion[i].Label != "" {
 			b = append(b, `,"emotion":`...)
 			b = appendString(b, r.Emotion[i].Label)
@@ -125,7 +125,7 @@ func appendFinding(b []byte, f conversation.Finding) []byte {
 
 func appendDeduction(b []byte, d score.Deduction) []byte {
 	b = append(b, `{"finding":`...)
-	b = strconv.AppendInt(b, int64(d.Finding), 10)
+	b = appendInt(b, d.Finding)
 	b = append(b, `,"code":`...)
 	b = appendString(b, d.Code)
 	b = append(b, `,"category":`...)
@@ -133,7 +133,7 @@ func appendDeduction(b []byte, d score.Deduction) []byte {
 	b = append(b, `,"item":`...)
 	b = appendString(b, d.Item)
 	b = append(b, `,"points":`...)
-	b = strconv.AppendInt(b, int64(d.Points), 10)
+	b = appendInt(b, d.Points)
 	if d.Fatal {
 		b = append(b, `,"fatal":true`...)
 	}
@@ -160,7 +160,7 @@ func appendKPI(b []byte, k *score.KPI) []byte {
 	}
 	intF := func(name string, v int) {
 		key(name)
-		b = strconv.AppendInt(b, int64(v), 10)
+		b = appendInt(b, v)
 	}
 	boolF := func(name string, v bool) {
 		key(name)
@@ -190,7 +190,19 @@ func appendInts(b []byte, xs []int) []byte {
 	if xs == nil {
 		return append(b, "null"...)
 	}
-	return appendList(b, xs, func(b []byte, x int) []byte { return strconv.AppendInt(b, int64(x), 10) })
+	return appendList(b, xs, appendInt)
+}
+
+// appendInt is strconv.AppendInt in base 10 with the small numbers of
+// scan output (message numbers, counts, points) written directly.
+func appendInt(b []byte, x int) []byte {
+	switch {
+	case x >= 0 && x < 10:
+		return append(b, byte('0'+x))
+	case x >= 10 && x < 100:
+		return append(b, byte('0'+x/10), byte('0'+x%10))
+	}
+	return strconv.AppendInt(b, int64(x), 10)
 }
 
 // appendList writes xs as a JSON array, each element by elem.
@@ -217,7 +229,7 @@ func appendAny(b []byte, v any) []byte {
 	case bool:
 		return strconv.AppendBool(b, x)
 	case int:
-		return strconv.AppendInt(b, int64(x), 10)
+		return appendInt(b, x)
 	case int64:
 		return strconv.AppendInt(b, x, 10)
 	case int32:
@@ -236,21 +248,26 @@ func appendAny(b []byte, v any) []byte {
 			}
 			return append(b, '}')
 		}
-		// Findings' data have a few keys: sorted on the stack.
-		var kb [8]string
-		keys := kb[:0]
-		for k := range x {
-			keys = append(keys, k)
+		// Findings' data have a few keys: the pairs sorted by key on the
+		// stack (no lookups of the values again).
+		var kb [8]keyValue
+		kvs := kb[:0]
+		for k, v := range x {
+			kvs = append(kvs, keyValue{k, v})
 		}
-		slices.Sort(keys) // sort.Strings boxes keys, moving kb to the heap
+		for i := 1; i < len(kvs); i++ { // insertion sort: keys are unique
+			for j := i; j > 0 && kvs[j].k < kvs[j-1].k; j-- {
+				kvs[j], kvs[j-1] = kvs[j-1], kvs[j]
+			}
+		}
 		b = append(b, '{')
-		for i, k := range keys {
+		for i, kv := range kvs {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, k)
+			b = appendString(b, kv.k)
 			b = append(b, ':')
-			b = appendAny(b, x[k])
+			b = appendAny(b, kv.v)
 		}
 		return append(b, '}')
 	case []any:
@@ -269,8 +286,34 @@ func appendAny(b []byte, v any) []byte {
 	return append(b, bytes.TrimRight(buf.Bytes(), "\n")...)
 }
 
+// keyValue is one entry of a map being written in key order.
+type keyValue struct {
+	k string
+	v any
+}
+
 // appendFloat writes a float the way encoding/json does.
 func appendFloat(b []byte, f float64) []byte {
+	// Decimals of up to three places below a billion (rounded
+	// probabilities, seconds) without the float formatter: when
+	// float64(k)/1000 == f for an integer k, f is the double nearest the
+	// decimal k/1000, and the shortest decimal that reads back as f is
+	// k/1000 itself (any shorter one is also a multiple of 0.001, and two
+	// of those are further apart than f's neighbours). -0 is not here.
+	if f > 0 && f < 1e9 || f == 0 && !math.Signbit(f) {
+		if k := int64(f*1000 + 0.5); float64(k)/1000 == f {
+			b = strconv.AppendInt(b, k/1000, 10)
+			if r := k % 1000; r != 0 {
+				d := [4]byte{'.', byte('0' + r/100), byte('0' + r/10%10), byte('0' + r%10)}
+				n := len(d)
+				for d[n-1] == '0' {
+					n--
+				}
+				b = append(b, d[:n]...)
+			}
+			return b
+		}
+	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return append(b, "null"...)
 	}
@@ -294,15 +337,28 @@ func appendFloat(b []byte, f float64) []byte {
 const hexDigits = "0123456789abcdef"
 
 // appendString writes s as a JSON string, escaping as encoding/json does
-// with HTML escaping off.
+// with HTML escaping off. Plain ASCII is passed over eight bytes at a
+// time and Chinese two characters at a time; FuzzAppendStringBytes checks
+// the bytes against encoding/json.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
+	if plainASCII(s) { // codes, labels, keys, English details
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
 				i++
+				for i+8 <= len(s) {
+					if m := plainASCII8(load8(s, i)); m != 0 {
+						i += bits.TrailingZeros64(m) >> 3
+						break
+					}
+					i += 8
+				}
 				continue
 			}
 			b = append(b, s[start:i]...)
@@ -325,6 +381,13 @@ func appendString(b []byte, s string) []byte {
 			i++
 			start = i
 			continue
+		}
+		if i+8 <= len(s) {
+			// Two characters of safeLead3 leads: valid, nothing to escape.
+			if w := load8(s, i); w&0x0000c0c000c0c000 == 0x0000808000808000 && safeLead3(c) && safeLead3(byte(w>>24)) {
+				i += 6
+				continue
+			}
 		}
 		if c >= 0xE3 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
 			// U+3000 to U+FFFF but the surrogates (all of Chinese): valid,
@@ -360,3 +423,58 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// plainASCII reports whether s is all plain ASCII (no byte that
+// plainASCII8 marks), reading it in words: the last word, and for
+// strings under eight bytes the two halves, overlap the ones before.
+func plainASCII(s string) bool {
+	n := len(s)
+	switch {
+	case n >= 8:
+		for i := 0; i < n-8; i += 8 {
+			if plainASCII8(load8(s, i)) != 0 {
+				return false
+			}
+		}
+		return plainASCII8(load8(s, n-8)) == 0
+	case n >= 4:
+		return plainASCII8(load4(s, 0)|load4(s, n-4)<<32) == 0
+	}
+	for i := 0; i < n; i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// load4 is the four bytes at s[i:] as a little-endian word (one load).
+func load4(s string, i int) uint64 {
+	s = s[i : i+4]
+	return uint64(uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24)
+}
+
+// load8 is the eight bytes at s[i:] as a little-endian word (one load).
+func load8(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// plainASCII8 marks (bit 7 of its byte) every byte of w that a JSON
+// string cannot hold as it is: a quote, a backslash, a control character
+// or a byte past ASCII (to be looked at); it is 0 when there is none.
+// Bytes above a marked one may be marked wrongly (borrows), the lowest
+// mark never is.
+func plainASCII8(w uint64) uint64 {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	q := w ^ (ones * '"')
+	bs := w ^ (ones * '\\')
+	return (w | (w - ones*0x20) | (q - ones) | (bs - ones)) & high
+}
+
+// safeLead3 reports whether c leads a three-byte character that any two
+// continuation bytes complete validly and that encoding/json writes as
+// it is: E1 and E3–EF but ED (E0 can be overlong, E2 can be U+2028 or
+// U+2029, ED a surrogate).
+func safeLead3(c byte) bool { return c-0xE1 < 0x0F && c != 0xE2 && c != 0xED }

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -76,6 +77,57 @@ func FuzzAppendString(f *testing.F) {
 		json.Unmarshal(want, &w)
 		if got != w {
 			t.Fatalf("%q decodes to %q, encoding/json gives %q", s, got, w)
+		}
+	})
+}
+
+// FuzzAppendFloat checks appendFloat byte for byte against encoding/json
+// on any float64 (from its bits) and on decimals of up to three places
+// (k/1000 and k/100, as rounded probabilities and seconds are).
+// Run longer with go test -run xxx -fuzz FuzzAppendFloat ./internal/report/.
+func FuzzAppendFloat(f *testing.F) {
+	for _, x := range []float64{0, 1, 0.5, 0.17, 0.001, 0.999, 1e-7, 123456.789, 999999999.999, 1e9, 1e21, -0.25, 3.0000000000000004} {
+		f.Add(math.Float64bits(x), int64(x*1000))
+	}
+	f.Add(math.Float64bits(math.Copysign(0, -1)), int64(0))
+	f.Add(math.Float64bits(math.NaN()), int64(-1))
+	f.Fuzz(func(t *testing.T, bits uint64, k int64) {
+		k %= 1 << 50
+		for _, x := range []float64{math.Float64frombits(bits), float64(k) / 1000, float64(k) / 100, float64(k) / 1000 * 3} {
+			want, err := json.Marshal(x)
+			if err != nil {
+				want = []byte("null") // NaN and infinities: encoding/json refuses them
+			}
+			if got := appendFloat(nil, x); !bytes.Equal(got, want) {
+				t.Fatalf("appendFloat(%v) = %s, encoding/json %s", x, got, want)
+			}
+		}
+	})
+}
+
+// FuzzAppendStringBytes checks string escaping byte for byte against
+// encoding/json with HTML escaping off, at every offset of the
+// eight-byte and two-character paths (the input is also tried behind
+// prefixes of 1 to 7 bytes). Run longer with
+// go test -run xxx -fuzz FuzzAppendStringBytes ./internal/report/.
+func FuzzAppendStringBytes(f *testing.F) {
+	for _, s := range []string{"退款\"\\\n\x00\u2028\xff<>&", "abcdefghijklmnop", "abcdefg\"hij", "abcdefgh\x01ij",
+		"你好你好你好", "你好\xe4\xbd", "\u2028\u2029你好", "\xed\xa0\x80\xe0\x80\x80好", "ab你好cdefgh\u00e9\U0001F600", "\x7f\x1f\u3000\uffff"} {
+		f.Add(s)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, p := range []string{"", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "好", "好a"} {
+			buf.Reset()
+			if err := enc.Encode(p + s); err != nil {
+				t.Fatal(err)
+			}
+			want := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+			if got := appendString(nil, p+s); !bytes.Equal(got, want) {
+				t.Fatalf("appendString(%q) = %s, encoding/json %s", p+s, got, want)
+			}
 		}
 	})
 }

@@ -83,6 +83,7 @@ func ContextsOf(turns []Turn) []Context {
 type Emotion struct {
 	lex   *lexicon
 	tbl   *weightTable // per bucket, the int16 weights of the classes
+	sigs  *sigRows     // the rows of the common signals, copied out of tbl
 	scale float32      // weight = int16 value × scale
 	bias  [nClasses]float32
 	neg   *Linear  // the learned negative-emotion scorer (negative.weights), nil if none
@@ -145,7 +146,7 @@ func (m *Emotion) Probs(c Context) [3]float32 { return m.probs(c, nil) }
 
 // probs is Probs with an optional memo of the previous message's cues.
 func (m *Emotion) probs(c Context, memo *cueMemo) [3]float32 {
-	a := acc{lex: m.lex, tbl: m.tbl, scale: m.scale, memo: memo}
+	a := acc{lex: m.lex, tbl: m.tbl, sigs: m.sigs, scale: m.scale, memo: memo}
 	a.extract(&c, false)
 	for k := range a.logit {
 		a.logit[k] += m.bias[k]
@@ -245,6 +246,7 @@ func decodeEmotion(b []byte) (*Emotion, error) {
 	}
 	m.tbl = new(weightTable)
 	copy(m.tbl[:], raw)
+	m.sigs = newSigRows(m.tbl)
 	return m, nil
 }
 

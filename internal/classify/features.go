@@ -43,6 +43,7 @@ const agentWeight = 0.25
 type acc struct {
 	lex   *lexicon
 	tbl   *weightTable
+	sigs  *sigRows // scoring mode only
 	scale float32
 	part  [nClasses]int32
 	logit [nClasses]float32
@@ -285,11 +286,68 @@ const (
 	sigEndQuestion
 	sigAckXAgent
 	sigNegWeakWord
+
+	sigGroups // one past the last group
 )
 
 // sig adds signal (group, value).
 func (a *acc) sig(group, value int) {
-	a.add(bucket(mix(nsSignal<<56 ^ uint64(group)<<32 ^ uint64(uint32(value)))))
+	if a.sigs != nil && a.tbl != nil {
+		switch {
+		case uint(value) < sigSmall:
+			a.addRow(a.sigs.small[group][value])
+			return
+		case group == sigLenXAgent && value>>8 < sigLenBuckets && value&0xff < sigSmall:
+			a.addRow(a.sigs.lenX[value>>8][value&0xff])
+			return
+		}
+	}
+	a.add(sigBucket(group, value))
+}
+
+// sigBucket is the bucket of signal (group, value).
+func sigBucket(group, value int) uint32 {
+	return bucket(mix(nsSignal<<56 ^ uint64(group)<<32 ^ uint64(uint32(value))))
+}
+
+// addRow is add in scoring mode for a bucket whose row is at hand.
+func (a *acc) addRow(w uint64) {
+	a.part[0] += int32(int16(w))
+	a.part[1] += int32(int16(w >> 16))
+	a.part[2] += int32(int16(w >> 32))
+}
+
+// sigSmall bounds the signal values whose rows sigRows keeps, and
+// sigLenBuckets the length buckets of sigLenXAgent (lenBucket's 0–9).
+const (
+	sigSmall      = 16
+	sigLenBuckets = 10
+)
+
+// sigRows holds the weight rows of the signals every message adds (a
+// dozen of them, nearly all of small values), copied out of the model's
+// table at load: read from 4 KiB that stay in the cache instead of hashed
+// and fetched from anywhere in the table. The values are the table's, so
+// the sums are the same to the bit.
+type sigRows struct {
+	small [sigGroups][sigSmall]uint64     // (group, value) for values below sigSmall
+	lenX  [sigLenBuckets][sigSmall]uint64 // sigLenXAgent's (lenBucket<<8 | flag)
+}
+
+// newSigRows copies the signal rows out of t.
+func newSigRows(t *weightTable) *sigRows {
+	r := &sigRows{}
+	for g := range r.small {
+		for v := range r.small[g] {
+			r.small[g][v] = t.row(sigBucket(g, v))
+		}
+	}
+	for lb := range r.lenX {
+		for f := range r.lenX[lb] {
+			r.lenX[lb][f] = t.row(sigBucket(sigLenXAgent, lb<<8|f))
+		}
+	}
+	return r
 }
 
 // lenBucket buckets a token count on a roughly logarithmic scale.

@@ -270,6 +270,7 @@ func quantise(m *floatModel, offset [nClasses]float32) *Emotion {
 		q := int16(math.Round(float64(v / e.scale)))
 		e.tbl.set(uint32(i/nClasses), i%nClasses, q)
 	}
+	e.sigs = newSigRows(e.tbl)
 	for k := range e.bias {
 		e.bias[k] = m.bias[k] + offset[k]
 	}

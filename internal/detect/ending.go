@@ -96,7 +96,7 @@ func newLearnedEnding(emo EmotionModel) (*learnedEnding, error) {
 func (m *learnedEnding) probs(f *endFeats) (p [NumEndingClasses]float32) {
 	p = m.bias
 	for k := range f.n {
-		w, v := m.w[3*f.idx[k]:3*f.idx[k]+3], f.val[k]
+		w, v := (*[NumEndingClasses]float32)(m.w[3*f.idx[k]:]), f.val[k]
 		p[0] += w[0] * v
 		p[1] += w[1] * v
 		p[2] += w[2] * v
@@ -244,7 +244,7 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 	for i := len(msgs) - 1; i >= 0; i-- {
 		switch {
 		case msgs[i].Role == conversation.RoleCustomer:
-			if isFillerOnly(in.Norm[i]) {
+			if fillerOnly(in.Norm[i]) {
 				continue
 			}
 			customers++
@@ -287,7 +287,7 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 			if in.Has(i, d.thanks) {
 				f.add(efThanks, uint32(k), 1)
 			}
-			if in.Has(i, d.closing) && residual(in, i, d.closing) < 3 {
+			if in.Has(i, d.closing) && !residualAtLeast(in, i, d.closing, 3) {
 				f.add(efClosing, uint32(k), 1)
 			}
 			if in.Has(i, d.question) {
@@ -322,7 +322,7 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 	// canned words, apologies and requests to wait.
 	subst := -1
 	for i := len(msgs) - 1; i >= 0 && i >= len(msgs)-12; i-- {
-		if agentSide(msgs[i].Role) && residual(in, i, d.generic) >= 3 {
+		if agentSide(msgs[i].Role) && residualAtLeast(in, i, d.generic, 3) {
 			subst = i
 			break
 		}
@@ -355,7 +355,7 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 		switch {
 		case in.Has(cust[0], d.thanks):
 			kind = 1
-		case in.Has(cust[0], d.closing) && residual(in, cust[0], d.closing) < 3:
+		case in.Has(cust[0], d.closing) && !residualAtLeast(in, cust[0], d.closing, 3):
 			kind = 2
 		case in.Has(cust[0], d.question):
 			kind = 3
@@ -408,6 +408,81 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 	}
 }
 
+// fillerOnly is isFillerOnly, answered at the first character when that
+// is a CJK ideograph or an ASCII letter or digit (most messages): the
+// emoji codes isFillerOnly strips start with '#', so they cannot take a
+// valid first character away, and such a character is no filler.
+func fillerOnly(s string) bool {
+	if len(s) > 0 {
+		if c := s[0]; c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			return false
+		}
+		if len(s) >= 3 && s[0]&0xF0 == 0xE0 && s[1]&0xC0 == 0x80 && s[2]&0xC0 == 0x80 {
+			if r := rune(s[0]&0x0F)<<12 | rune(s[1]&0x3F)<<6 | rune(s[2]&0x3F); r >= 0x3400 && r <= 0x9FFF {
+				return false
+			}
+		}
+	}
+	return isFillerOnly(s)
+}
+
+// residualAtLeast reports whether residual(in, i, c) >= k, reading the
+// message only until it knows (the content count only grows).
+func residualAtLeast(in *Input, i int, c ClassID, k int) bool {
+	var spans [maxSpans]span
+	n := coveredSpans(in, i, c, &spans)
+	return contentAtLeast(in.Norm[i], spans[:n], k)
+}
+
+// contentAtLeast reports whether contentScan(s, skip)'s content count is
+// at least k: the same walk (skip spans, emoticons and data tokens taken
+// out, punctuation and spaces no content, particles none), without the
+// bigram signature, stopping as soon as the count reaches k.
+// FuzzContentAtLeast checks it against contentScan.
+func contentAtLeast(s string, skip []span, k int) bool {
+	content := 0
+	if content >= k {
+		return true
+	}
+	for i := 0; i < len(s); {
+		if len(skip) > 0 && int32(i) >= skip[0][0] {
+			if e := int(skip[0][1]); e > i {
+				i = e
+			}
+			skip = skip[1:]
+			continue
+		}
+		if c := s[i]; c == '#' {
+			if n := emoticon(s[i:]); n > 0 {
+				i += n
+				continue
+			}
+		} else if c == '[' || c == '@' || (i == 0 || !isASCIIAlnum(s[i-1])) && isASCIIAlnum(c) {
+			if n := dataToken(s[i:]); n > 0 {
+				i += n
+				continue
+			}
+		}
+		var key uint32
+		var size int
+		if b := s[i]; b < 0x80 {
+			key, size = uint32(b), 1
+		} else if b&0xF0 == 0xE0 && i+2 < len(s) {
+			key, size = uint32(b)<<16|uint32(s[i+1])<<8|uint32(s[i+2]), 3
+		} else {
+			key, size = charKeySlow(s, i)
+		}
+		i += size
+		if size == 1 && !(key >= 'a' && key <= 'z' || key >= '0' && key <= '9') || size == 3 && key>>8 == 0xE380 {
+			continue
+		}
+		if content += contentOf(key, size); content >= k {
+			return true
+		}
+	}
+	return false
+}
+
 // satIndex numbers the satisfaction labels for the features.
 func satIndex(s string) uint32 {
 	switch s {
@@ -449,12 +524,34 @@ func endHash(s string) uint64 {
 func tailGrams(f *endFeats, s string, uni, bi uint32) {
 	start := len(s)
 	for k := 0; k < maxEndRunes && start > 0; k++ {
+		// DecodeLastRuneInString's sizes, ASCII and valid three-byte
+		// characters of E1–EC and EE–EF leads (most of Chinese) inline.
+		if c := s[start-1]; c < utf8.RuneSelf {
+			start--
+			continue
+		} else if start >= 3 && c&0xC0 == 0x80 && s[start-2]&0xC0 == 0x80 && s[start-3]-0xE1 < 0x0F && s[start-3] != 0xED {
+			start -= 3
+			continue
+		}
 		_, size := utf8.DecodeLastRuneInString(s[:start])
 		start -= size
 	}
 	first := f.n
 	var r0 rune = -1
-	for _, r := range s[start:] {
+	for i := start; i < len(s); {
+		// The runes as range gives them, ASCII and Chinese decoded inline.
+		var r rune
+		if c := s[i]; c < utf8.RuneSelf {
+			r = rune(c)
+			i++
+		} else if c&0xF0 == 0xE0 && c != 0xE0 && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			r = rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+			i += 3
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(s[i:])
+			i += size
+		}
 		if uni != 0 {
 			f.add(uni, uint32(r), 1)
 		}

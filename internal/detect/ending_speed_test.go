@@ -1,0 +1,98 @@
+package detect
+
+import (
+	"math"
+	"slices"
+	"testing"
+	"unicode/utf8"
+)
+
+// The ending features' shortcuts against the code they stand for, on any
+// text (invalid UTF-8 included). Run longer with, e.g.,
+// go test -run xxx -fuzz FuzzContentAtLeast ./internal/detect/.
+
+var endingFuzzSeeds = []string{"", "好的", "谢谢亲", "嗯嗯", "#e-s[微笑]好", "#e-s01", "[订单x]呢", "ok 123 abc", "a", "呢呢呢的",
+	"\xe4#e-s\xbd\xa0", "\xff好", "。。好", "……", "!!", "🙂好", "@jd 你好", "https://item.jd.com/1.html 这个", "订单号12345678 到哪了",
+	"\xed\xa0\x80\xe0\xa0\x80abc", "退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款"}
+
+// FuzzContentAtLeast checks contentAtLeast against contentScan's count,
+// with skip spans cut from the fuzzer's numbers.
+func FuzzContentAtLeast(f *testing.F) {
+	for i, s := range endingFuzzSeeds {
+		f.Add(s, uint8(i), uint8(2*i), uint8(i+3), uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, s string, a, b, c, k uint8) {
+		var skip []span
+		if n := len(s); n > 0 {
+			cuts := []int32{int32(int(a) % (n + 1)), int32(int(b) % (n + 1)), int32(int(c) % (n + 1))}
+			slices.Sort(cuts)
+			skip = []span{{cuts[0], cuts[1]}}
+			if c%2 == 0 {
+				skip = append(skip, span{cuts[2], cuts[2] + 2})
+			}
+		}
+		content, _ := contentScan(s, skip)
+		for _, k := range []int{int(k % 8), 3, 9} {
+			if got := contentAtLeast(s, skip, k); got != (content >= k) {
+				t.Fatalf("contentAtLeast(%q, %v, %d) = %v; contentScan counts %d", s, skip, k, got, content)
+			}
+		}
+	})
+}
+
+// FuzzFillerOnly checks fillerOnly against isFillerOnly.
+func FuzzFillerOnly(f *testing.F) {
+	for _, s := range endingFuzzSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := fillerOnly(s), isFillerOnly(s); got != want {
+			t.Fatalf("fillerOnly(%q) = %v, isFillerOnly %v", s, got, want)
+		}
+	})
+}
+
+// tailGramsRange is tailGrams as first written (DecodeLastRuneInString
+// and range), the reference for FuzzTailGrams.
+func tailGramsRange(f *endFeats, s string, uni, bi uint32) {
+	start := len(s)
+	for k := 0; k < maxEndRunes && start > 0; k++ {
+		_, size := utf8.DecodeLastRuneInString(s[:start])
+		start -= size
+	}
+	first := f.n
+	var r0 rune = -1
+	for _, r := range s[start:] {
+		if uni != 0 {
+			f.add(uni, uint32(r), 1)
+		}
+		if r0 >= 0 {
+			f.add(bi, uint32(nfMix(uint64(r0)<<32|uint64(r))), 1)
+		}
+		r0 = r
+	}
+	if n := f.n - first; n > 0 {
+		v := float32(1 / math.Sqrt(float64(n)))
+		for j := first; j < f.n; j++ {
+			f.val[j] = v
+		}
+	}
+}
+
+// FuzzTailGrams checks tailGrams' features (indexes and values, to the
+// bit) against tailGramsRange's.
+func FuzzTailGrams(f *testing.F) {
+	for _, s := range endingFuzzSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got, want endFeats
+		for _, g := range []struct{ uni, bi uint32 }{{efC0Uni, efC0Bi}, {0, efC1Bi}} {
+			tailGrams(&got, s, g.uni, g.bi)
+			tailGramsRange(&want, s, g.uni, g.bi)
+		}
+		if got.n != want.n || got.idx != want.idx || got.val != want.val {
+			t.Fatalf("tailGrams(%q): %d features, want %d (or different ones)", s, got.n, want.n)
+		}
+	})
+}

@@ -252,20 +252,33 @@ func (d *emotionDetector) negFeatures(in *Input, i int, ws *waits, st *negState,
 	f.add(nfMaxPrev, uint32(st.maxPrev*5), 1)
 	f.add(nfPosition, bucketOf(st.customers), 1)
 
-	runes, qs, ex := 0, 0, 0
+	runes, qs, ex := negGrams(f, norm)
+	// runes is the text's length when the loop read it all, and past
+	// maxNegRunes it is in bucketOf's top bucket either way.
+	f.add(nfLen, bucketOf(runes), 1)
+	f.add(nfQuestion, uint32(min(qs, 3)), 1)
+	if ex > 0 {
+		f.add(nfExclaim, 0, 1)
+	}
+}
+
+// negGrams appends the character unigrams and bigrams of the first
+// maxNegRunes runes of norm to f, sharing the value 1/√count (past the
+// buffer's end they are dropped, as add drops them), and returns how many
+// runes it read and the question and exclamation marks among them. The
+// features' indexes are kept in a register and their values written once;
+// FuzzNegGrams checks it against the same loop written with add.
+func negGrams(f *negFeats, norm string) (runes, qs, ex int) {
+	first, n := f.n, f.n
 	var r0 rune = -1
-	first := f.n
-	for i := 0; i < len(norm); {
-		if runes == maxNegRunes {
-			break
-		}
-		// The runes as range gives them, Chinese decoded inline (range
-		// calls the runtime for every character past ASCII).
+	for i := 0; i < len(norm) && runes < maxNegRunes; {
+		// The runes as range gives them, ASCII and Chinese decoded inline
+		// (range calls the runtime for every character past ASCII).
 		var r rune
 		if c := norm[i]; c < utf8.RuneSelf {
 			r = rune(c)
 			i++
-		} else if c&0xf0 == 0xe0 && i+2 < len(norm) && norm[i+1]&0xc0 == 0x80 && norm[i+2]&0xc0 == 0x80 && c != 0xe0 && c != 0xed {
+		} else if c-0xe1 < 0x0f && c != 0xed && i+2 < len(norm) && norm[i+1]&0xc0 == 0x80 && norm[i+2]&0xc0 == 0x80 {
 			r = rune(c&0x0f)<<12 | rune(norm[i+1]&0x3f)<<6 | rune(norm[i+2]&0x3f)
 			i += 3
 		} else {
@@ -280,25 +293,24 @@ func (d *emotionDetector) negFeatures(in *Input, i int, ws *waits, st *negState,
 		case '!':
 			ex++
 		}
-		f.add(nfUni, uint32(r), 1)
-		if r0 >= 0 {
-			f.add(nfBi, uint32(nfMix(uint64(r0)<<32|uint64(r))), 1)
+		if n < len(f.idx) {
+			f.idx[n] = featureIndex(nfUni, uint32(r), 0, NegativeBits)
+			n++
+		}
+		if r0 >= 0 && n < len(f.idx) {
+			f.idx[n] = featureIndex(nfBi, uint32(nfMix(uint64(r0)<<32|uint64(r))), 0, NegativeBits)
+			n++
 		}
 		r0 = r
 	}
-	if n := f.n - first; n > 0 {
-		v := float32(1 / math.Sqrt(float64(n)))
-		for k := first; k < f.n; k++ {
+	f.n = n
+	if n > first {
+		v := float32(1 / math.Sqrt(float64(n-first)))
+		for k := first; k < n; k++ {
 			f.val[k] = v
 		}
 	}
-	// runes is the text's length when the loop read it all, and past
-	// maxNegRunes it is in bucketOf's top bucket either way.
-	f.add(nfLen, bucketOf(runes), 1)
-	f.add(nfQuestion, uint32(min(qs, 3)), 1)
-	if ex > 0 {
-		f.add(nfExclaim, 0, 1)
-	}
+	return runes, qs, ex
 }
 
 // b2u is 1 for true.
@@ -332,8 +344,10 @@ func (st *negState) after(in *Input, i int, ruleNeg bool) {
 // prob scores f with the learned model.
 func (m *learnedNegative) prob(f *negFeats) float32 {
 	z := m.bias
-	for k := range f.n {
-		z += m.w[f.idx[k]] * f.val[k]
+	w := (*[1 << NegativeBits]float32)(m.w) // the engine checked its length
+	val := f.val[:f.n]
+	for k, ix := range f.idx[:len(val)] {
+		z += w[ix&(1<<NegativeBits-1)] * val[k] // featureIndex's range: no bounds check
 	}
 	return float32(1 / (1 + math.Exp(-float64(z))))
 }

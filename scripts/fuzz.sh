@@ -7,6 +7,12 @@
 #   scripts/fuzz.sh            # 10 minutes of fuzzing + 20,000 random conversations
 #   FUZZTIME=1h N=200000 scripts/fuzz.sh
 #
+# It also fuzzes the hot path's hand-written code against what it stands
+# for, a minute each: the JSON Lines decoder and its RFC 3339 reader
+# against encoding/json and ParseTime, the result encoder's strings and
+# floats against encoding/json byte for byte, and the learned scorers'
+# feature shortcuts against their reference loops.
+#
 # A failing fuzz input is written to internal/scan/testdata/fuzz/FuzzScan/
 # and from then on runs in every `go test ./...`.
 set -eu
@@ -21,6 +27,18 @@ go test ./internal/scan/ -run '^$' -fuzz '^FuzzScan$' -fuzztime "$FUZZTIME" -tim
 for f in FuzzJSONL FuzzJDDC FuzzCSV FuzzTWCS; do
 	echo "== fuzzing ingest $f for 1m"
 	go test ./internal/ingest/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
+done
+for f in FuzzFastJSON FuzzRFC3339; do
+	echo "== fuzzing ingest $f for 1m"
+	go test ./internal/ingest/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
+done
+for f in FuzzAppendStringBytes FuzzAppendFloat; do
+	echo "== fuzzing report $f for 1m"
+	go test ./internal/report/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
+done
+for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams; do
+	echo "== fuzzing detect $f for 1m"
+	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
 echo "== detectors' CPU time at 8x the input (catches loops the work count does not see)"
 FULLQA_SCALING_CPU=1 go test ./internal/detect/ -run '^TestDetectorsCPUScale$' -count=1 -timeout 0

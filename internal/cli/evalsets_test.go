@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"fullqa/internal/eval"
 )
 
 // TestJD2Round checks which labelled rounds of the fresh JDDC-2019 chats a
@@ -69,6 +71,21 @@ func TestLabelledSetsRounds(t *testing.T) {
 	ab, _ := count("AB")
 	if a == 0 || b == 0 || ab != a+b {
 		t.Errorf("jd2 labels: A %d, B %d, AB %d; want both rounds present and AB = A + B", a, b, ab)
+	}
+	// Round C (scored once as the fifth session's held-out round) is in the
+	// labels file but in no training set until a later session takes it in.
+	all, err := eval.LoadLabels(filepath.Join(evalTestdata, "jd2_labels.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := 0
+	for _, l := range all {
+		if l.Round == "C" {
+			c++
+		}
+	}
+	if c == 0 || a+b+c != len(all) {
+		t.Errorf("jd2 labels: %d in all, A %d + B %d + C %d; want round C present and every label in one round", len(all), a, b, c)
 	}
 	if _, err := labelledSets(data, "X"); err == nil {
 		t.Error("labelledSets(\"X\"): want an error")

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"fullqa/internal/conversation"
+
+	"fullqa/internal/text"
 )
 
 // The fast decoder reads a canonical JSON Lines record the way
@@ -417,10 +419,10 @@ func (d *fastDecoder) outcome() (*conversation.Outcome, bool) {
 // leaving d at the value.
 func (d *fastDecoder) key() (string, bool) {
 	// Most keys: a quote, up to seven plain ASCII bytes, a quote and the
-	// colon, read with one load (the lowest lane plainASCII8 marks is
+	// colon, read with one load (the lowest lane text.JSONPlain8 marks is
 	// the first byte that is not plain, which must be the closing quote).
 	if i := d.i; i+10 <= len(d.s) && d.s[i] == '"' {
-		if m := plainASCII8(load8(d.s, i+1)); m != 0 {
+		if m := text.JSONPlain8(text.Load8(d.s, i+1)); m != 0 {
 			n := bits.TrailingZeros64(m) >> 3
 			if d.s[i+1+n] == '"' && d.s[i+2+n] == ':' {
 				d.i = i + 3 + n
@@ -467,7 +469,7 @@ func (d *fastDecoder) str() (string, bool) {
 		if c >= utf8.RuneSelf {
 			if i+8 <= len(s) {
 				// Two three-byte characters of E1–EC or EE–EF leads.
-				w := load8(s, i)
+				w := text.Load8(s, i)
 				if w&0x0000c0c000c0c000 == 0x0000808000808000 && lead3(c) && lead3(byte(w>>24)) {
 					i += 6
 					continue
@@ -495,9 +497,9 @@ func (d *fastDecoder) str() (string, bool) {
 		}
 		i++
 		// Plain ASCII eight bytes at a time, up to the first byte that
-		// is not (the lowest lane plainASCII8 marks is exact).
+		// is not (the lowest lane text.JSONPlain8 marks is exact).
 		for i+8 <= len(s) {
-			if m := plainASCII8(load8(s, i)); m != 0 {
+			if m := text.JSONPlain8(text.Load8(s, i)); m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
 				break
 			}
@@ -505,24 +507,6 @@ func (d *fastDecoder) str() (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// load8 is the eight bytes at s[i:] as a little-endian word (one load).
-func load8(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// plainASCII8 marks (bit 7 of its byte) every byte of w that a JSON
-// string cannot pass as it is: a quote, a backslash, a control character
-// or a byte past ASCII; it is 0 when there is none. Bytes above a marked
-// one may be marked wrongly (borrows), the lowest mark never is.
-func plainASCII8(w uint64) uint64 {
-	const ones, high = 0x0101010101010101, 0x8080808080808080
-	q := w ^ (ones * '"')
-	b := w ^ (ones * '\\')
-	return (w | (w - ones*0x20) | (q - ones) | (b - ones)) & high
 }
 
 // lead3 reports whether c leads a three-byte character that any two

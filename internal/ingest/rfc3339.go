@@ -3,6 +3,8 @@ package ingest
 import (
 	"math"
 	"time"
+
+	"fullqa/internal/text"
 )
 
 // zoneCache remembers one span of time in which a location keeps one UTC
@@ -55,7 +57,7 @@ func (zc *zoneCache) parseRFC3339(s string, loc *time.Location) (t time.Time, ok
 	if !(ok1 && ok2 && ok3) || h > 23 || mi > 59 || sec > 59 {
 		return time.Time{}, false
 	}
-	date1, date2 := load8(s, 0), uint16(s[8])|uint16(s[9])<<8
+	date1, date2 := text.Load8(s, 0), uint16(s[8])|uint16(s[9])<<8
 	if date1 != zc.date1 || date2 != zc.date2 || zc.date1 == 0 {
 		if s[4] != '-' || s[7] != '-' {
 			return time.Time{}, false

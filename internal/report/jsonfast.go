@@ -11,6 +11,8 @@ import (
 	"fullqa/internal/conversation"
 	"fullqa/internal/scan"
 	"fullqa/internal/score"
+
+	"fullqa/internal/text"
 )
 
 // AppendJSONResult appends r as one line of scan output, the same document
@@ -353,7 +355,7 @@ func appendString(b []byte, s string) []byte {
 			if c >= 0x20 && c != '"' && c != '\\' {
 				i++
 				for i+8 <= len(s) {
-					if m := plainASCII8(load8(s, i)); m != 0 {
+					if m := text.JSONPlain8(text.Load8(s, i)); m != 0 {
 						i += bits.TrailingZeros64(m) >> 3
 						break
 					}
@@ -384,7 +386,7 @@ func appendString(b []byte, s string) []byte {
 		}
 		if i+8 <= len(s) {
 			// Two characters of safeLead3 leads: valid, nothing to escape.
-			if w := load8(s, i); w&0x0000c0c000c0c000 == 0x0000808000808000 && safeLead3(c) && safeLead3(byte(w>>24)) {
+			if w := text.Load8(s, i); w&0x0000c0c000c0c000 == 0x0000808000808000 && safeLead3(c) && safeLead3(byte(w>>24)) {
 				i += 6
 				continue
 			}
@@ -425,20 +427,20 @@ func appendString(b []byte, s string) []byte {
 }
 
 // plainASCII reports whether s is all plain ASCII (no byte that
-// plainASCII8 marks), reading it in words: the last word, and for
+// text.JSONPlain8 marks), reading it in words: the last word, and for
 // strings under eight bytes the two halves, overlap the ones before.
 func plainASCII(s string) bool {
 	n := len(s)
 	switch {
 	case n >= 8:
 		for i := 0; i < n-8; i += 8 {
-			if plainASCII8(load8(s, i)) != 0 {
+			if text.JSONPlain8(text.Load8(s, i)) != 0 {
 				return false
 			}
 		}
-		return plainASCII8(load8(s, n-8)) == 0
+		return text.JSONPlain8(text.Load8(s, n-8)) == 0
 	case n >= 4:
-		return plainASCII8(load4(s, 0)|load4(s, n-4)<<32) == 0
+		return text.JSONPlain8(load4(s, 0)|load4(s, n-4)<<32) == 0
 	}
 	for i := 0; i < n; i++ {
 		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
@@ -452,25 +454,6 @@ func plainASCII(s string) bool {
 func load4(s string, i int) uint64 {
 	s = s[i : i+4]
 	return uint64(uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24)
-}
-
-// load8 is the eight bytes at s[i:] as a little-endian word (one load).
-func load8(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// plainASCII8 marks (bit 7 of its byte) every byte of w that a JSON
-// string cannot hold as it is: a quote, a backslash, a control character
-// or a byte past ASCII (to be looked at); it is 0 when there is none.
-// Bytes above a marked one may be marked wrongly (borrows), the lowest
-// mark never is.
-func plainASCII8(w uint64) uint64 {
-	const ones, high = 0x0101010101010101, 0x8080808080808080
-	q := w ^ (ones * '"')
-	bs := w ^ (ones * '\\')
-	return (w | (w - ones*0x20) | (q - ones) | (bs - ones)) & high
 }
 
 // safeLead3 reports whether c leads a three-byte character that any two

@@ -8,11 +8,12 @@
 package detect
 
 import (
+	"math"
 	"slices"
+	"strings"
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/text"
-	"strings"
 )
 
 // Detector inspects one conversation and reports findings through out.
@@ -276,7 +277,7 @@ func appendUnique(dst []int, xs ...int) []int {
 }
 
 // minInt is below every message number.
-const minInt = -1 << 62
+const minInt = math.MinInt
 
 // Keywords collects the word lists of all keyword detectors so that one
 // matcher serves them all. Words are normalized with text.Normalize, the

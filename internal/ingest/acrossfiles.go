@@ -45,11 +45,11 @@ func (r *acrossReader) check(c *conversation.Conversation) error {
 	if i := strings.LastIndexByte(c.Source, ':'); i >= 0 {
 		line, _ = strconv.Atoi(c.Source[i+1:])
 	}
-	if v, ok := r.a.ids.seen(c.ID); ok && v>>32 != r.file {
+	if v, ok := r.a.ids.seen(c.ID); ok && int(v>>32) != r.file {
 		return &RecordError{File: r.name, Line: line, Field: "id",
 			Msg: fmt.Sprintf("duplicate id %q: already read from %s:%d", c.ID, r.a.files[v>>32], v&(1<<32-1))}
 	}
-	r.a.ids.add(c.ID, r.file<<32|line&(1<<32-1))
+	r.a.ids.add(c.ID, int64(r.file)<<32|int64(line)&(1<<32-1))
 	return nil
 }
 

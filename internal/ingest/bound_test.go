@@ -110,7 +110,7 @@ func TestUntimedLateRow(t *testing.T) {
 func TestDuplicateIDWindow(t *testing.T) {
 	w := newIDWindow(3)
 	for i, id := range []string{"a", "b", "c"} {
-		w.add(id, i+1)
+		w.add(id, int64(i+1))
 	}
 	if l, ok := w.seen("a"); !ok || l != 1 {
 		t.Fatalf("a: %d %v", l, ok)

@@ -12,7 +12,7 @@ import "hash/maphash"
 type idWindow struct {
 	max    int
 	s1, s2 maphash.Seed
-	line   map[idKey]int
+	line   map[idKey]int64 // a line, or a file and line packed (IDsAcrossFiles); int64 on 32-bit builds too
 	ring   []idKey // the kept keys in order of arrival, a ring once full
 	next   int     // where the next key goes in ring once it is full
 }
@@ -25,7 +25,7 @@ type idKey [2]uint64
 const maxRememberedIDs = 1 << 20
 
 func newIDWindow(max int) *idWindow {
-	return &idWindow{max: max, s1: maphash.MakeSeed(), s2: maphash.MakeSeed(), line: map[idKey]int{}}
+	return &idWindow{max: max, s1: maphash.MakeSeed(), s2: maphash.MakeSeed(), line: map[idKey]int64{}}
 }
 
 func (w *idWindow) key(id string) idKey {
@@ -33,13 +33,13 @@ func (w *idWindow) key(id string) idKey {
 }
 
 // seen returns the line id was last added with, if it is remembered.
-func (w *idWindow) seen(id string) (int, bool) {
+func (w *idWindow) seen(id string) (int64, bool) {
 	l, ok := w.line[w.key(id)]
 	return l, ok
 }
 
 // add remembers id at line, forgetting the oldest id when full.
-func (w *idWindow) add(id string, line int) {
+func (w *idWindow) add(id string, line int64) {
 	k := w.key(id)
 	if _, ok := w.line[k]; ok {
 		w.line[k] = line

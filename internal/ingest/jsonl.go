@@ -137,7 +137,7 @@ func (p *jsonlRecord) Settle() (*conversation.Conversation, bool, error) {
 		return nil, false, &RecordError{File: r.lr.name, Line: p.n, Field: "id",
 			Msg: fmt.Sprintf("duplicate id %q (first on line %d)", c.ID, prev), Raw: []byte(p.line)}
 	}
-	r.ids.add(c.ID, p.n)
+	r.ids.add(c.ID, int64(p.n))
 	return c, false, nil
 }
 

@@ -185,7 +185,7 @@ func (s *sessionizer) close(oc *openConv) {
 	oc.closed = true
 	delete(s.open, oc.key)
 	if s.byID {
-		s.closed.add(oc.key, oc.first)
+		s.closed.add(oc.key, int64(oc.first))
 	}
 }
 

@@ -13,8 +13,8 @@ type idWindow struct {
 	max    int
 	s1, s2 maphash.Seed
 	line   map[idKey]int64 // a line, or a file and line packed (IDsAcrossFiles); int64 on 32-bit builds too
-	ring   []idKey // the kept keys in order of arrival, a ring once full
-	next   int     // where the next key goes in ring once it is full
+	ring   []idKey         // the kept keys in order of arrival, a ring once full
+	next   int             // where the next key goes in ring once it is full
 }
 
 type idKey [2]uint64

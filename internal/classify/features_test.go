@@ -113,3 +113,41 @@ func FuzzLexiconScan(f *testing.F) {
 		}
 	})
 }
+
+// TestPlaceholderWord checks that placeholderWord knows every word of
+// placeholderKinds, with its kind's token, and that placeholder's answer
+// for labels of one word and the x (which takes placeholderWord's path)
+// and for others is the kinds' search in order.
+func TestPlaceholderWord(t *testing.T) {
+	search := func(c string) uint32 {
+		for _, k := range placeholderKinds {
+			for _, w := range k.words {
+				if strings.Contains(c, w) {
+					return k.tok
+				}
+			}
+		}
+		return tokPH
+	}
+	var labels []string
+	for _, k := range placeholderKinds {
+		for _, w := range k.words {
+			if got := placeholderWord(w); got != k.tok {
+				t.Errorf("placeholderWord(%q) = %d, want %d", w, got, k.tok)
+			}
+			labels = append(labels, w+"x", "1"+w+"x", w+w+"x", w+"1x", "商品"+w+"x")
+		}
+	}
+	labels = append(labels, "商品x", "数x", "字数x", "数字 x", "abcdefx", "\xe6\x95\xb0\xe5\xad\x97x", "数\xe5\xad\x97x", "数\xe5\xadx")
+	for _, c := range []string{"数", "订单x", "数字x ", "", "x", "ab", "商品"} {
+		if got := placeholderWord(c); got != 0 {
+			t.Errorf("placeholderWord(%q) = %d, want 0", c, got)
+		}
+	}
+	for _, c := range labels {
+		tok, n := placeholder("[" + c + "]")
+		if want := search(c); tok != want || n != len(c)+2 {
+			t.Errorf("placeholder(%q) = %d, %d, want %d, %d", "["+c+"]", tok, n, want, len(c)+2)
+		}
+	}
+}

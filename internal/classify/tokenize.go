@@ -265,6 +265,41 @@ var placeholderKinds = [...]struct {
 	{[]string{"邮箱"}, tokEmail},
 }
 
+// placeholderWord returns the token of a word of placeholderKinds, or 0
+// for any other text: the kinds' lookup without a search of the label.
+// TestPlaceholderWord keeps it and placeholderKinds in step.
+func placeholderWord(w string) uint32 {
+	switch w {
+	case "数字":
+		return tokNum
+	case "订单":
+		return tokOrder
+	case "金额", "价格":
+		return tokMoney
+	case "姓名":
+		return tokName
+	case "日期":
+		return tokDate
+	case "时间":
+		return tokTime
+	case "站点":
+		return tokSite
+	case "地址":
+		return tokAddr
+	case "链接":
+		return tokLink
+	case "电话", "手机":
+		return tokPhone
+	case "组织", "机构":
+		return tokOrg
+	case "身份":
+		return tokIDCard
+	case "邮箱":
+		return tokEmail
+	}
+	return 0
+}
+
 // placeholder recognises a bracketed placeholder at the start of s, such as
 // "[数字x]", "[ORDERID_12345678]" or "[商品快照]", and returns its token and
 // byte length, or a zero length when s does not start with one.
@@ -290,6 +325,14 @@ func placeholder(s string) (uint32, int) {
 	case strings.HasPrefix(c, "USERID"):
 		return tokUser, n
 	case c[len(c)-1] == 'x':
+		// Nearly every placeholder is one two-character word and the x:
+		// such a label can contain no kind's word but its own (the words
+		// are all two Chinese characters, and they are distinct).
+		if len(c) == 7 {
+			if tok := placeholderWord(c[:6]); tok != 0 {
+				return tok, n
+			}
+		}
 		for _, k := range placeholderKinds {
 			for _, w := range k.words {
 				if strings.Contains(c, w) {

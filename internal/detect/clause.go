@@ -13,11 +13,10 @@ import (
 // isClauseBreak reports whether b ends a clause in normalized text, where
 // sentence punctuation is already half-width.
 func isClauseBreak(b byte) bool {
-	switch b {
-	case ',', '.', '!', '?', ';', ' ', '~', ':', '\n':
-		return true
-	}
-	return false
+	// One bit test for the breaks below 64 instead of a switch's
+	// comparisons: most bytes read (those of Chinese) fail both tests.
+	const low uint64 = 1<<',' | 1<<'.' | 1<<'!' | 1<<'?' | 1<<';' | 1<<' ' | 1<<':' | 1<<'\n'
+	return b < 64 && low>>b&1 != 0 || b == '~'
 }
 
 // fullStop is the Chinese full stop, which normalizing keeps full-width:

@@ -38,6 +38,11 @@ type promiseDetector struct {
 	model *promiseModel
 	// classes are promiseClasses(), listed once the classes are known.
 	classes [29]ClassID
+	// extracts has bit c&63 of word (c>>6)%presentWords set for every class
+	// c extract reads a commitment at: most of a message's hits are of
+	// other classes, and one bit test skips them before the comparisons of
+	// extract's switch (another class sharing a bit only costs those).
+	extracts [presentWords]uint64
 	// words are the lexicon words a slot holds as its verb, event,
 	// benefit or time word, each boxed once as an interface value: a
 	// finding's slot map takes them instead of boxing a new string.
@@ -100,6 +105,9 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	}
 	d.model = m
 	d.classes = d.promiseClasses()
+	for _, c := range [...]ClassID{d.subject, d.self, d.done, d.future, d.benefit, d.pay, d.guarantee, d.timeW} {
+		d.extracts[uint32(c)>>6%presentWords] |= 1 << (c & 63)
+	}
 	d.words = map[string]any{}
 	for _, list := range []string{"promise_action", "promise_pay", "promise_done", "promise_future", "promise_event", "promise_benefit", "promise_time"} {
 		for _, w := range w(list) {
@@ -417,6 +425,9 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 	s := in.Norm[i]
 	perMethod := d.perMethod(in, i)
 	for _, h := range in.allHits(i) {
+		if d.extracts[uint32(h.Class)>>6%presentWords]&(1<<(h.Class&63)) == 0 {
+			continue
+		}
 		if len(ps) >= maxPromisesPerMessage {
 			break
 		}

@@ -52,14 +52,16 @@ func TestTrimRightParticles(t *testing.T) {
 // replaced: on random texts made of the cue words, pieces of them, other
 // characters and invalid UTF-8, read must give each cue's first
 // occurrence in the order a text.Matcher's scan meets them (the order the
-// weights were trained with) and utf8.RuneCountInString's length.
+// weights were trained with), utf8.RuneCountInString's length and the
+// n-grams of the characters a range loop decodes.
 func TestCueWordsMatchMatcher(t *testing.T) {
 	m, err := text.NewMatcher(promiseCues[:])
 	if err != nil {
 		t.Fatal(err)
 	}
 	cs := newCueScan()
-	pieces := append([]string{"您", "的", "一", "[数字x]", "-", "?", " ", "\xff", "\xe5\xb8", "\xed\xa0\x80", "\U0001F600", "\uFFFD"}, promiseCues[:]...)
+	pieces := append([]string{"您", "的", "一", "[数字x]", "-", "?", " ", "\xff", "\xe5\xb8", "\xed\xa0\x80", "\U0001F600", "\uFFFD",
+		"\xe0\xa0\x80", "\xe0\x9f\xbf", "\xed\x9f\xbf", "\xef\xbf\xbf", "\xe5\x41\x80", "\xe5\xb8\xc0", "\xc2\xa9", "\xe3\x80\x82"}, promiseCues[:]...)
 	for _, c := range promiseCues {
 		rs := []rune(c)
 		pieces = append(pieces, string(rs[:len(rs)/2]), string(rs[len(rs)/2:]))
@@ -87,6 +89,21 @@ func TestCueWordsMatchMatcher(t *testing.T) {
 		}
 		if runes != utf8.RuneCountInString(s) {
 			t.Fatalf("read(%q) %d characters, want %d", s, runes, utf8.RuneCountInString(s))
+		}
+		var grams []uint32
+		var r1, r2 rune = -1, -1
+		for _, r := range []rune(s)[:min(utf8.RuneCountInString(s), maxPromiseRunes)] {
+			grams = append(grams, featureIndex(pfUni, uint32(r), promiseSalt, PromiseBits))
+			if r1 >= 0 {
+				grams = append(grams, featureIndex(pfBi, uint32(nfMix(uint64(r1)<<32|uint64(r))), promiseSalt, PromiseBits))
+				if r2 >= 0 {
+					grams = append(grams, featureIndex(pfTri, uint32(nfMix(uint64(r2)<<42^uint64(r1)<<21^uint64(r))), promiseSalt, PromiseBits))
+				}
+			}
+			r2, r1 = r1, r
+		}
+		if _, got, _ := cs.read(s, &cueBuf, &gramBuf); !slices.Equal(got, grams) {
+			t.Fatalf("read(%q) n-grams %v, want %v", s, got, grams)
 		}
 	}
 }

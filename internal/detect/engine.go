@@ -258,37 +258,47 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 		start = ends[i]
 	}
 	if e.matcher != nil {
-		s.khits = s.khits[:0]
 		if cap(s.spans) < n {
 			s.spans = make([][2]int, n)
 		}
 		spans := s.spans[:n]
-		for i := range in.Norm {
-			if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			s.hits = e.matcher.Scan(in.Norm[i], s.hits[:0])
-			spans[i][0] = len(s.khits)
-			for _, h := range s.hits {
-				in.maxHit = max(in.maxHit, h.End-h.Start)
-				for _, cl := range e.classes[e.classAt[h.Pattern]:e.classAt[h.Pattern+1]] {
-					s.khits = append(s.khits, KeywordHit{Class: cl, Start: h.Start, End: h.End})
-				}
-			}
-			spans[i][1] = len(s.khits)
-		}
+		// The presence bits are set in the same pass that expands a hit
+		// into its classes, with the tables and the growing hit slice in
+		// locals: the loop runs for every hit of every message.
+		var present [][presentWords]uint64
 		if len(e.keywords.names) <= presentWords*64 {
 			if cap(s.present) < n {
 				s.present = make([][presentWords]uint64, n)
 			}
-			in.present = s.present[:n]
-			clear(in.present)
-			for i, sp := range spans {
-				for _, h := range s.khits[sp[0]:sp[1]] {
-					in.present[i][h.Class>>6] |= 1 << (h.Class & 63)
+			present = s.present[:n]
+			clear(present)
+			in.present = present
+		}
+		classAt, classes := e.classAt, e.classes
+		khits, maxHit := s.khits[:0], in.maxHit
+		for i := range in.Norm {
+			if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
+				s.khits = khits
+				return nil, ctx.Err()
+			}
+			s.hits = e.matcher.Scan(in.Norm[i], s.hits[:0])
+			spans[i][0] = len(khits)
+			var row *[presentWords]uint64
+			if present != nil {
+				row = &present[i]
+			}
+			for _, h := range s.hits {
+				maxHit = max(maxHit, h.End-h.Start)
+				for _, cl := range classes[classAt[h.Pattern]:classAt[h.Pattern+1]] {
+					khits = append(khits, KeywordHit{Class: cl, Start: h.Start, End: h.End})
+					if row != nil {
+						row[uint32(cl)>>6%presentWords] |= 1 << (uint32(cl) & 63)
+					}
 				}
 			}
+			spans[i][1] = len(khits)
 		}
+		s.khits, in.maxHit = khits, maxHit
 		if len(s.khits) > 0 {
 			// The hits stay in the scratch buffer: Input is only valid
 			// until the Scratch is used again, and nothing keeps hits.

@@ -148,12 +148,8 @@ func appendNormalized(dst []byte, s string) []byte {
 			}
 			// Copy this character and the run of common Chinese characters
 			// (U+4E00–U+9FFF: lead bytes E4 B8.. to E9) after it in one go.
-			j := i
-			for j+2 < len(s) && s[j] >= 0xE4 && s[j] <= 0xE9 && (s[j] != 0xE4 || s[j+1] >= 0xB8) &&
-				s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80 {
-				j += 3
-				runLen++
-			}
+			j := cjkRunEnd(s, i)
+			runLen += int(uint(j-i) / 3)
 			dst = append(dst, s[i-size:j]...)
 			i = j
 			prevCJK = true
@@ -206,6 +202,23 @@ func appendNormalized(dst []byte, s string) []byte {
 		dst = dst[:len(dst)-1]
 	}
 	return dst
+}
+
+// cjkRunEnd returns where the run of common Chinese characters
+// (U+4E00–U+9FFF, valid three-byte sequences with lead bytes E4 B8.. to
+// E9) that starts at s[i] ends. Each character is tested with two
+// comparisons: its first two bytes as one number in E4B8..E9BF (with the
+// second a continuation byte) and both continuation bytes at once.
+func cjkRunEnd(s string, i int) int {
+	t := s[i:] // sliced so that the loop reads without bounds checks
+	for len(t) >= 3 {
+		b0, b1, b2 := t[0], t[1], t[2]
+		if (uint16(b0)<<8|uint16(b1))-0xE4B8 > 0xE9BF-0xE4B8 || (uint16(b1)<<8|uint16(b2))&0xC0C0 != 0x8080 {
+			break
+		}
+		t = t[3:]
+	}
+	return len(s) - len(t)
 }
 
 // appendMapped appends one rune that came out of NFKC. It takes and

@@ -67,3 +67,43 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCJKRunEnd checks cjkRunEnd against the byte-by-byte test it stands
+// for, at every start position of arbitrary bytes.
+func FuzzCJKRunEnd(f *testing.F) {
+	for _, s := range []string{"您好请问", "一丁\xe4\xb7\xbf", "\xe9\xbf\xbf\xea\x80\x80", "好\xe5\xc0\x80", "中文ab中", "\xe4\xb8", "\xe4\xb8\x80\xe4\xb8\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for i := 0; i <= len(s); i++ {
+			want := i
+			for want+2 < len(s) && s[want] >= 0xE4 && s[want] <= 0xE9 && (s[want] != 0xE4 || s[want+1] >= 0xB8) &&
+				s[want+1]&0xC0 == 0x80 && s[want+2]&0xC0 == 0x80 {
+				want += 3
+			}
+			if got := cjkRunEnd(s, i); got != want {
+				t.Fatalf("cjkRunEnd(%q, %d) = %d, want %d", s, i, got, want)
+			}
+		}
+	})
+}
+
+// TestCJKRunEndBytes checks cjkRunEnd on every lead and second byte with
+// third bytes at the edges of the continuation range, which random fuzz
+// inputs seldom reach.
+func TestCJKRunEndBytes(t *testing.T) {
+	for b0 := 0; b0 < 256; b0++ {
+		for b1 := 0; b1 < 256; b1++ {
+			for _, b2 := range []byte{0x00, 0x7F, 0x80, 0xA5, 0xBF, 0xC0, 0xFF} {
+				c := string([]byte{byte(b0), byte(b1), b2})
+				want := 0
+				if b0 >= 0xE4 && b0 <= 0xE9 && (b0 != 0xE4 || b1 >= 0xB8) && b1&0xC0 == 0x80 && b2&0xC0 == 0x80 {
+					want = 3
+				}
+				if got := cjkRunEnd("好"+c, 0); got != 3+want {
+					t.Fatalf("cjkRunEnd(%q) = %d, want %d", "好"+c, got, 3+want)
+				}
+			}
+		}
+	}
+}

@@ -312,24 +312,30 @@ func (m *Matcher) decode(s string, i int) (int32, int) {
 func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 	bmp, slots := m.bmp, m.slots
 	var st int32
-	for i := 0; i < len(s); {
+	n := uint(len(s))
+	for i := uint(0); i < n; {
 		// The inner loop steps over characters until a state with
 		// outputs or a character it does not decode inline (neither ASCII
-		// nor a valid three-byte sequence: all of Chinese is). It makes
-		// no call, so its variables stay in registers; the rest is done
-		// out here.
+		// nor a valid three-byte sequence led by E1 to EC: all of Chinese
+		// is). It makes no call, so its variables stay in registers; the
+		// rest is done out here. The index is unsigned so that the
+		// compiler proves the reads in bounds.
 		at := int32(-1) // the slot of a transition into outputs
-		for i < len(s) {
+		for i < n {
 			var c int32
 			if b := s[i]; b < utf8.RuneSelf {
 				c = int32(bmp[b])
 				i++
-			} else if b&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
-				r := uint16(b&0x0F)<<12 | uint16(s[i+1]&0x3F)<<6 | uint16(s[i+2]&0x3F)
-				if r < 0x800 || (r >= 0xD800 && r <= 0xDFFF) {
-					break // overlong or a surrogate: decode says so
+			} else if b-0xE1 <= 0xEC-0xE1 && i+2 < n {
+				// Lead bytes E1 to EC (U+1000–U+CFFF: all of common
+				// Chinese and its punctuation) start no overlong form and
+				// no surrogate, so two continuation bytes make a valid
+				// character; E0, ED, EE and EF go to decode.
+				b1, b2 := s[i+1], s[i+2]
+				if (uint16(b1)<<8|uint16(b2))&0xC0C0 != 0x8080 {
+					break // not UTF-8: decode says so
 				}
-				c = int32(bmp[r])
+				c = int32(bmp[uint16(b&0x0F)<<12|uint16(b1&0x3F)<<6|uint16(b2&0x3F)])
 				i += 3
 			} else {
 				break
@@ -358,10 +364,10 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 			st, at = ^v, t
 			break
 		}
-		if at < 0 && i < len(s) {
+		if at < 0 && i < n {
 			// A character for decode; it moves like any other.
-			c, w := m.decode(s, i)
-			i += w
+			c, w := m.decode(s, int(i))
+			i += uint(w)
 			st, at = m.step(st, c)
 		}
 		if at >= 0 {

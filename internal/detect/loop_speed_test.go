@@ -1,0 +1,82 @@
+package detect
+
+import (
+	"slices"
+	"testing"
+)
+
+// contentScanRef is contentScan as written before its three-byte
+// characters were read first, the reference for FuzzContentScan.
+func contentScanRef(s string, skip []span) (content int, g sig) {
+	var prev uint32
+	have := false
+	for i := 0; i < len(s); {
+		if len(skip) > 0 && int32(i) >= skip[0][0] {
+			if e := int(skip[0][1]); e > i {
+				i = e
+			}
+			skip = skip[1:]
+			have = false
+			continue
+		}
+		if c := s[i]; c == '#' {
+			if n := emoticon(s[i:]); n > 0 {
+				i += n
+				have = false
+				continue
+			}
+		} else if c == '[' || c == '@' || (i == 0 || !isASCIIAlnum(s[i-1])) && isASCIIAlnum(c) {
+			if n := dataToken(s[i:]); n > 0 { // tried where a token starts: linear in s
+				i += n
+				have, g.data = false, true
+				continue
+			}
+		}
+		var key uint32 // charKey(s, i), inline
+		var size int
+		if b := s[i]; b < 0x80 {
+			key, size = uint32(b), 1
+		} else if b&0xF0 == 0xE0 && i+2 < len(s) {
+			key, size = uint32(b)<<16|uint32(s[i+1])<<8|uint32(s[i+2]), 3
+		} else {
+			key, size = charKeySlow(s, i)
+		}
+		i += size
+		if size == 1 && !(key >= 'a' && key <= 'z' || key >= '0' && key <= '9') || size == 3 && key>>8 == 0xE380 {
+			have = false // punctuation and spaces end a run: neither content nor bigrams
+			continue
+		}
+		if have { // g.add, in two parts that inline
+			g.bigram(prev, key)
+		}
+		content += contentOf(key, size)
+		prev, have = key, true
+	}
+	return content, g
+}
+
+// FuzzContentScan checks contentScan against contentScanRef, content and
+// signature, on any text (invalid UTF-8 included) with skip spans cut from
+// the fuzzer's numbers.
+func FuzzContentScan(f *testing.F) {
+	seeds := append([]string{"\xf7\x9a\x84", "好\xf7\x9a\x84", "a#e-s01b", "12ab[订单x]好好", "。好、的", "\xe3\x80"}, endingFuzzSeeds...)
+	for i, s := range seeds {
+		f.Add(s, uint8(i), uint8(2*i), uint8(i+3), uint8(i))
+	}
+	f.Fuzz(func(t *testing.T, s string, a, b, c, k uint8) {
+		var skip []span
+		if n := len(s); n > 0 && k%3 != 0 {
+			cuts := []int32{int32(int(a) % (n + 1)), int32(int(b) % (n + 1)), int32(int(c) % (n + 1))}
+			slices.Sort(cuts)
+			skip = []span{{cuts[0], cuts[1]}}
+			if k%2 == 0 {
+				skip = append(skip, span{cuts[2], cuts[2] + 2})
+			}
+		}
+		gc, gg := contentScan(s, skip)
+		wc, wg := contentScanRef(s, skip)
+		if gc != wc || gg != wg {
+			t.Fatalf("contentScan(%q, %v) = %d, %+v; before %d, %+v", s, skip, gc, gg, wc, wg)
+		}
+	})
+}

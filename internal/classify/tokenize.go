@@ -81,6 +81,9 @@ func (t *tokenizer) next() (uint32, bool) {
 				}
 			}
 		}
+		if tok == 0 && !t.hasHeld {
+			tok = t.plain()
+		}
 		if tok == 0 {
 			var ok bool
 			if tok, ok = t.raw(); !ok {
@@ -105,6 +108,72 @@ func (t *tokenizer) next() (uint32, bool) {
 		}
 		return t.note(tok), true
 	}
+}
+
+// Bit b of plainASCII (low word for b < 64) is set for the ASCII bytes
+// that read gives as a token of their own with nothing to look up: all
+// but letters, digits and the starts of placeholders, emoji codes and
+// entities ('[', '#', '&'), and NUL, whose token 0 means "none" to next.
+// TestPlainASCII derives it.
+const (
+	plainASCIILo uint64 = 0xfc00ffb7fffffffe
+	plainASCIIHi uint64 = 0xf8000001f0000001
+)
+
+// plain is raw's common cases past Chinese characters, where next is
+// called, without read's calls: a plain ASCII byte (see plainASCII) and
+// the full-width forms U+FF01–U+FF5E other than digits (the Chinese
+// comma, question and exclamation marks), which read folds to ASCII. It
+// reads the character and returns its token as raw would (cue words
+// included), or returns 0 and leaves the tokenizer as it was. No token
+// may be held.
+func (t *tokenizer) plain() uint32 {
+	s, i := t.s, t.i
+	if i >= len(s) {
+		return 0
+	}
+	var tok uint32
+	var c uint8 // the character's cue class
+	switch b := s[i]; {
+	case b < utf8.RuneSelf:
+		if b < 64 && plainASCIILo>>b&1 == 0 || b >= 64 && plainASCIIHi>>(b-64)&1 == 0 {
+			return 0
+		}
+		tok = uint32(b)
+		if asciiSpace(b) {
+			tok = ' '
+		}
+		t.i = i + 1
+		if t.lx != nil {
+			c = t.lx.ascii[b]
+		}
+	case b == 0xef && i+2 < len(s):
+		// U+FF01–U+FF3F are EF BC 81–BF, U+FF40–U+FF5E EF BD 80–9E;
+		// the digits U+FF10–U+FF19 (EF BC 90–99) start numbers.
+		b1, b2 := s[i+1], s[i+2]
+		if !(b1 == 0xbc && b2 >= 0x81 && b2 <= 0xbf && (b2 < 0x90 || b2 > 0x99) || b1 == 0xbd && b2 >= 0x80 && b2 <= 0x9e) {
+			return 0
+		}
+		r := 0xf000 | uint32(b1&0x3f)<<6 | uint32(b2&0x3f)
+		tok = r - 0xfee0
+		if tok >= 'A' && tok <= 'Z' {
+			tok += 'a' - 'A'
+		}
+		t.i = i + 3
+		if t.lx != nil {
+			c = t.lx.runeClass(r)
+		}
+	default:
+		return 0
+	}
+	if t.lx != nil {
+		if c != 0 {
+			t.ls = t.lx.step(t.ls, c, &t.cues)
+		} else {
+			t.ls = 0
+		}
+	}
+	return tok
 }
 
 // note records tok as the last emitted token for run capping.

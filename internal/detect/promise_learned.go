@@ -350,54 +350,111 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 // it holds, each once, in the order a matcher meets their first
 // occurrences; the table indices of the character 1–3-grams of its first
 // maxPromiseRunes characters (unigram, bigram, trigram at each character);
-// and its length in characters (utf8.RuneCountInString's count).
+// and its length in characters (utf8.RuneCountInString's count). The
+// characters are decoded a chunk at a time into a buffer (decodeRunes);
+// the n-grams are hashed from the first chunk and the cue words found in
+// every chunk by loops of their own, small enough to keep their state in
+// registers.
 func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, gramBuf *[3 * maxPromiseRunes]uint32) (cues []uint16, grams []uint32, runes int) {
 	var seen [(len(promiseCues) + 63) / 64]uint64
 	var hist [wordHistory]rune
+	var chunk [runeChunk]rune
 	nc, ng := 0, 0
-	var r1, r2 rune = -1, -1
 	prev := rune(-1)
 	for i := 0; i < len(s); {
-		// utf8.DecodeRuneInString, with ASCII and valid three-byte
-		// sequences (all of Chinese) inline.
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			if b := s[i]; b&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 &&
-				(b != 0xE0 || s[i+1] >= 0xA0) && (b != 0xED || s[i+1] < 0xA0) {
-				r, size = rune(b&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
-			} else {
-				r, size = utf8.DecodeRuneInString(s[i:])
-			}
+		var n int
+		i, n = decodeRunes(s, i, &chunk)
+		if runes == 0 {
+			ng = promiseGrams(chunk[:n], gramBuf)
 		}
-		i += size
-		hist[runes&(wordHistory-1)] = r
-		runes++
-		if cs.cues.mayEnd(prev, r) {
-			for _, k := range cs.cues.endingWith(r) {
-				if seen[k>>6]&(1<<(k&63)) == 0 && cs.cues.ends(k, &hist, runes) {
-					seen[k>>6] |= 1 << (k & 63)
-					cueBuf[nc] = k
-					nc++
+		for _, r := range chunk[:n] {
+			hist[runes&(wordHistory-1)] = r
+			runes++
+			if cs.cues.mayEnd(prev, r) {
+				for _, k := range cs.cues.endingWith(r) {
+					if seen[k>>6]&(1<<(k&63)) == 0 && cs.cues.ends(k, &hist, runes) {
+						seen[k>>6] |= 1 << (k & 63)
+						cueBuf[nc] = k
+						nc++
+					}
 				}
 			}
+			prev = r
 		}
-		prev = r
-		if runes > maxPromiseRunes {
-			continue
-		}
-		gramBuf[ng] = featureIndex(pfUni, uint32(r), promiseSalt, PromiseBits)
-		ng++
-		if r1 >= 0 {
-			gramBuf[ng] = featureIndex(pfBi, uint32(nfMix(uint64(r1)<<32|uint64(r))), promiseSalt, PromiseBits)
-			ng++
-			if r2 >= 0 {
-				gramBuf[ng] = featureIndex(pfTri, uint32(nfMix(uint64(r2)<<42^uint64(r1)<<21^uint64(r))), promiseSalt, PromiseBits)
-				ng++
-			}
-		}
-		r2, r1 = r1, r
 	}
 	return cueBuf[:nc], gramBuf[:ng], runes
+}
+
+// promiseGrams writes the table indices of the character 1–3-grams of the
+// first maxPromiseRunes characters of rs to buf (unigram, bigram, trigram
+// at each character) and returns how many it wrote.
+func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32) int {
+	rs = rs[:min(len(rs), maxPromiseRunes)]
+	if len(rs) == 0 {
+		return 0
+	}
+	// The first two characters have no trigram (nor the first a bigram);
+	// the loop writes all three from the third on.
+	buf[0] = featureIndex(pfUni, uint32(rs[0]), promiseSalt, PromiseBits)
+	if len(rs) == 1 {
+		return 1
+	}
+	buf[1] = featureIndex(pfUni, uint32(rs[1]), promiseSalt, PromiseBits)
+	buf[2] = featureIndex(pfBi, uint32(nfMix(uint64(rs[0])<<32|uint64(rs[1]))), promiseSalt, PromiseBits)
+	out := buf[3:]
+	r2, r1 := rs[0], rs[1]
+	for _, r := range rs[2:] {
+		if len(out) < 3 {
+			// Never taken (rs holds at most maxPromiseRunes characters): the
+			// test lets the compiler drop the bounds checks below.
+			break
+		}
+		out[0] = featureIndex(pfUni, uint32(r), promiseSalt, PromiseBits)
+		out[1] = featureIndex(pfBi, uint32(nfMix(uint64(r1)<<32|uint64(r))), promiseSalt, PromiseBits)
+		out[2] = featureIndex(pfTri, uint32(nfMix(uint64(r2)<<42^uint64(r1)<<21^uint64(r))), promiseSalt, PromiseBits)
+		out = out[3:]
+		r2, r1 = r1, r
+	}
+	return 3*len(rs) - 3
+}
+
+// runeChunk is how many characters decodeRunes decodes at a time: the
+// n-grams' characters fit in the first chunk.
+const runeChunk = maxPromiseRunes
+
+// decodeRunes decodes the characters of s from byte i on into chunk, as
+// many as it holds, as utf8.DecodeRuneInString reads them (ASCII and valid
+// three-byte sequences, all of Chinese, inline); it returns the byte after
+// the last one decoded and how many characters it wrote.
+func decodeRunes(s string, i int, chunk *[runeChunk]rune) (next, n int) {
+	for n < len(chunk) && i < len(s) {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			chunk[n] = rune(b)
+			i++
+			n++
+			continue
+		}
+		if b&0xF0 == 0xE0 && i+2 < len(s) {
+			// Valid when both trailing bytes continue the sequence and the
+			// character is neither overlong (below U+0800) nor a
+			// surrogate: the checks of the second byte after E0 and ED,
+			// made on the value.
+			c1, c2 := s[i+1], s[i+2]
+			r := rune(b&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+			if (uint32(c1)<<8|uint32(c2))&0xC0C0 == 0x8080 && r >= 0x800 && uint32(r)-0xD800 >= 0x800 {
+				chunk[n] = r
+				i += 3
+				n++
+				continue
+			}
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		chunk[n] = r
+		i += size
+		n++
+	}
+	return i, n
 }
 
 // prevAskWords are the customer's ways of asking for a step or a time

@@ -67,9 +67,15 @@ func TestCueWordsMatchMatcher(t *testing.T) {
 		pieces = append(pieces, string(rs[:len(rs)/2]), string(rs[len(rs)/2:]))
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
-	for range 20000 {
+	for it := range 20000 {
+		// Every tenth text is long: past decodeRunes' chunks and the
+		// n-grams' maxPromiseRunes.
 		var b strings.Builder
-		for range rng.IntN(16) {
+		pieceCount := 16
+		if it%10 == 0 {
+			pieceCount = 120
+		}
+		for range rng.IntN(pieceCount) {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
 		}
 		s := b.String()

@@ -150,11 +150,18 @@ type textStats struct {
 	cues [nCues]uint8 // the cue words of the lexicon the pass was given
 }
 
-// grams adds the 1..maxN-grams of s in namespace ns, framed by start and end
-// tokens, and returns what it saw, with the cue words of lx counted on the
-// same pass when lx is set. The n-grams of a text share the value
-// nsw/√count, so a long text does not outvote everything else by its length.
-func (a *acc) grams(ns uint64, s string, maxN int, nsw float32, lx *cueScanner) textStats {
+// grams adds the 1..3-grams of the customer's text s in namespace nsText,
+// framed by start and end tokens, and returns what it saw, with the cue
+// words of lx counted on the same pass when lx is set. The n-grams of a
+// text share the value 1/√count, so a long text does not outvote
+// everything else by its length. The namespace, the n and the value are
+// constants so that the hash seeds are too and the loop tests no n.
+func (a *acc) grams(s string, lx *cueScanner) textStats {
+	const (
+		ns   = nsText
+		maxN = 3
+		nsw  = 1
+	)
 	var st textStats
 	t := tokenizer{s: s, lx: lx}
 	seed1 := mix(ns<<56 | 1<<48)
@@ -385,7 +392,7 @@ func tailOf(s string, n int) string {
 // training examples (such as product reviews) that have none.
 func (a *acc) extract(c *Context, textOnly bool) {
 	text := c.Text
-	st := a.grams(nsText, text, 3, 1, a.lex.customer)
+	st := a.grams(text, a.lex.customer)
 	cues := st.cues
 	var prev cueMemo // what the previous message left of its own text
 	if a.memo != nil {

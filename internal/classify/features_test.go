@@ -66,7 +66,7 @@ func lexiconAgrees(l *lexicon, want func(string) [nCues]uint8, s string) (cust, 
 	cust, agent, all = l.scan(s), l.scanAgent(s), want(s)
 	// The tokenizer's pass counts the same words as a scan of its own.
 	a := acc{lex: l}
-	if st := a.grams(nsText, s, 3, 1, l.customer); st.cues != cust {
+	if st := a.grams(s, l.customer); st.cues != cust {
 		return st.cues, agent, all, false
 	}
 	if st := a.unigrams(nsAgent, s, 1, l.agent, true); st.cues != agent {

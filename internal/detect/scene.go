@@ -159,6 +159,11 @@ type sceneDetector struct {
 	refuse            termSet
 	ack, next, reason ClassID
 	learn             learnedTags // the learned scene-tag scorers (scenelearn.go)
+	// mayBits[s] has the presence bit of scene s's words and of its pair
+	// words, so mayHit tests a message's bits with four ANDs; mayBitsOK
+	// says that every one of those classes has a bit.
+	mayBits   [len(sceneDefs)][presentWords]uint64
+	mayBitsOK bool
 }
 
 func newSceneDetector(cfg SensitiveConfig, lex lexicon.Lists) *sceneDetector {
@@ -195,6 +200,7 @@ func (d *sceneDetector) RegisterKeywords(k *Keywords) error {
 	d.next = k.Add("sensitive.next_step", d.lex.Words("sensitive_next_step")...)
 	d.refuse = addTerms(k, "sensitive.refusal", d.lex, "sensitive_refusal")
 	d.reason = k.Add("sensitive.reason", d.lex.Words("sensitive_reason")...)
+	d.setMayBits()
 	return d.registerTagFeatures(k, d.lex)
 }
 
@@ -228,6 +234,10 @@ func (d *sceneDetector) tally(in *Input, s int, skip ClassID, arena *[]int) scen
 	t := sceneTally{first: -1, customer: -1}
 	start := len(*arena)
 	def := &sceneDefs[s]
+	var bits *[presentWords]uint64 // mayHit's test, made here without a call
+	if in.present != nil && d.mayBitsOK {
+		bits = &d.mayBits[s]
+	}
 	for i := range in.Conv.Messages {
 		role := in.Conv.Messages[i].Role
 		if role != conversation.RoleCustomer && role != conversation.RoleAgent {
@@ -235,6 +245,11 @@ func (d *sceneDetector) tally(in *Input, s int, skip ClassID, arena *[]int) scen
 		}
 		if len(in.Hits[i]) == 0 || (def.customerOnly && role != conversation.RoleCustomer) {
 			continue
+		}
+		if bits != nil {
+			if row := &in.present[i]; row[0]&bits[0]|row[1]&bits[1]|row[2]&bits[2]|row[3]&bits[3] == 0 {
+				continue
+			}
 		}
 		if _, ok := d.sceneHit(in, i, s, skip); !ok {
 			continue
@@ -361,9 +376,31 @@ func (d *sceneDetector) sceneHit(in *Input, i, s int, skip ClassID) (KeywordHit,
 	return KeywordHit{}, false
 }
 
+// setMayBits fills mayBits once the scene's classes are registered.
+func (d *sceneDetector) setMayBits() {
+	d.mayBitsOK = true
+	set := func(s int, c ClassID) {
+		if c < 0 || c >= presentWords*64 {
+			d.mayBitsOK = false
+			return
+		}
+		d.mayBits[s][c>>6] |= 1 << (c & 63)
+	}
+	for s := range sceneDefs {
+		set(s, d.scenes[s].words)
+	}
+	for p := range scenePairs {
+		set(d.pairScene[p], d.pairWords[p])
+	}
+}
+
 // mayHit reports whether message i can hold a hit of scene s at all, from
 // the presence bits alone, so most messages are passed over cheaply.
 func (d *sceneDetector) mayHit(in *Input, i, s int) bool {
+	if in.present != nil && d.mayBitsOK {
+		row, m := &in.present[i], &d.mayBits[s]
+		return row[0]&m[0]|row[1]&m[1]|row[2]&m[2]|row[3]&m[3] != 0
+	}
 	if in.may(i, d.scenes[s].words) {
 		return true
 	}

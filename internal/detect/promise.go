@@ -410,10 +410,31 @@ func backChars(s string, pos, n int) int {
 				continue
 			}
 		}
-		_, size := utf8.DecodeLastRuneInString(s[:pos])
-		pos -= size
+		pos -= lastRuneSize(s[:pos])
 	}
 	return pos
+}
+
+// lastRuneSize is the size utf8.DecodeLastRuneInString gives the last
+// character of s, with ASCII and valid three-byte sequences (all of
+// Chinese) read inline.
+func lastRuneSize(s string) int {
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	if s[n-1] < utf8.RuneSelf {
+		return 1
+	}
+	if n >= 3 {
+		b, c1, c2 := s[n-3], s[n-2], s[n-1]
+		r := rune(b&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+		if b&0xF0 == 0xE0 && (uint32(c1)<<8|uint32(c2))&0xC0C0 == 0x8080 && r >= 0x800 && uint32(r)-0xD800 >= 0x800 {
+			return 3
+		}
+	}
+	_, size := utf8.DecodeLastRuneInString(s)
+	return size
 }
 
 // maxPromisesPerMessage bounds the commitments read from one message: a

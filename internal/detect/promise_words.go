@@ -30,6 +30,10 @@ type wordFinder struct {
 	// first 64 words whose last byte is b.
 	words      []string
 	byLastByte [256]uint64
+	// penult[k] is the byte before the last of word k (0 for a one-byte
+	// word): has compares it before the whole word, which most
+	// candidates a last byte passes fail.
+	penult [64]byte
 }
 
 // pairLog is the log2 of the bits of a wordFinder's pair filter.
@@ -74,6 +78,9 @@ func newWordFinder(words []string) *wordFinder {
 		wf.runes = append(wf.runes, rs)
 		if k < 64 {
 			wf.byLastByte[w[len(w)-1]] |= 1 << k
+			if len(w) >= 2 {
+				wf.penult[k] = w[len(w)-2]
+			}
 		}
 		r := rs[len(rs)-1]
 		if byLast[r] == nil {
@@ -158,7 +165,7 @@ func (wf *wordFinder) has(s string) uint64 {
 	for i := 0; i < len(s); i++ {
 		for m := wf.byLastByte[s[i]] &^ set; m != 0; m &= m - 1 {
 			k := bits.TrailingZeros64(m)
-			if w := wf.words[k]; i+1 >= len(w) && s[i+1-len(w):i+1] == w {
+			if w := wf.words[k]; i+1 >= len(w) && (len(w) == 1 || s[i-1] == wf.penult[k&63] && s[i+1-len(w):i+1] == w) {
 				set |= 1 << k
 			}
 		}

@@ -113,3 +113,21 @@ func TestCueWordsMatchMatcher(t *testing.T) {
 		}
 	}
 }
+
+// TestLastRuneSize checks lastRuneSize against utf8.DecodeLastRuneInString
+// on random texts of valid, overlong, surrogate and broken sequences.
+func TestLastRuneSize(t *testing.T) {
+	pieces := []string{"a", "[", "]", "您", "\xff", "\xe5", "\xe5\xb8", "\xb8", "\xe0\xa0\x80", "\xe0\x9f\xbf", "\xed\x9f\xbf", "\xed\xa0\x80",
+		"\xef\xbf\xbf", "\xe5\x41\x80", "\xc2\xa9", "\U0001F600", "\xf0\x9f\x98"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(5) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if _, want := utf8.DecodeLastRuneInString(s); lastRuneSize(s) != want {
+			t.Fatalf("lastRuneSize(%q) = %d, want %d", s, lastRuneSize(s), want)
+		}
+	}
+}

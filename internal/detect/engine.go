@@ -40,12 +40,9 @@ type Engine struct {
 	names     map[string]bool // detector names, for Has
 	keywords  *Keywords
 	matcher   *text.Matcher // nil when no detector registered words
-	// The classes of matcher pattern p are classes[classAt[p]:classAt[p+1]]:
-	// keywords.classOf flattened into two small arrays, read for every
-	// hit (a slice header per word was three times the memory, spread
-	// over the heap).
-	classAt  []int32
-	classes  []ClassID
+	// patClass is the class of each matcher pattern (see NewEngine),
+	// read for every hit.
+	patClass []ClassID
 	emotion  EmotionModel  // nil when emotion is off
 	noAnswer noAnswerJudge // the response detector, when it runs
 	neg      *learnedNegative
@@ -101,17 +98,24 @@ func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
 		}
 	}
 	if len(e.keywords.words) > 0 {
-		m, err := text.NewMatcher(e.keywords.words)
+		// One matcher pattern per word and class: a word of several
+		// classes is compiled once for each, which leaves the automaton
+		// as it is and lists the copies' outputs next to each other in
+		// class order, so a hit names its class with one lookup and the
+		// hits come out in the order a loop over each word's classes
+		// gave.
+		var pats []string
+		for w, cs := range e.keywords.classOf {
+			for _, c := range cs {
+				pats = append(pats, e.keywords.words[w])
+				e.patClass = append(e.patClass, c)
+			}
+		}
+		m, err := text.NewMatcher(pats)
 		if err != nil {
 			return nil, fmt.Errorf("keywords: %w", err)
 		}
 		e.matcher = m
-		e.classAt = make([]int32, 0, len(e.keywords.classOf)+1)
-		for _, cs := range e.keywords.classOf {
-			e.classAt = append(e.classAt, int32(len(e.classes)))
-			e.classes = append(e.classes, cs...)
-		}
-		e.classAt = append(e.classAt, int32(len(e.classes)))
 	}
 	return e, nil
 }
@@ -274,7 +278,7 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 			clear(present)
 			in.present = present
 		}
-		classAt, classes := e.classAt, e.classes
+		patClass := e.patClass
 		khits, maxHit := s.khits[:0], in.maxHit
 		for i := range in.Norm {
 			if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
@@ -289,11 +293,10 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 			}
 			for _, h := range s.hits {
 				maxHit = max(maxHit, h.End-h.Start)
-				for _, cl := range classes[classAt[h.Pattern]:classAt[h.Pattern+1]] {
-					khits = append(khits, KeywordHit{Class: cl, Start: h.Start, End: h.End})
-					if row != nil {
-						row[uint32(cl)>>6%presentWords] |= 1 << (uint32(cl) & 63)
-					}
+				cl := patClass[h.Pattern]
+				khits = append(khits, KeywordHit{Class: cl, Start: h.Start, End: h.End})
+				if row != nil {
+					row[uint32(cl)>>6%presentWords] |= 1 << (uint32(cl) & 63)
 				}
 			}
 			spans[i][1] = len(khits)

@@ -38,6 +38,9 @@ type promiseDetector struct {
 	model *promiseModel
 	// classes are promiseClasses(), listed once the classes are known.
 	classes [29]ClassID
+	// classBits reads the classes' features from a message's presence
+	// bits (see newClassBits).
+	classBits classBits
 	// extracts has bit c&63 of word (c>>6)%presentWords set for every class
 	// c extract reads a commitment at: most of a message's hits are of
 	// other classes, and one bit test skips them before the comparisons of
@@ -105,6 +108,7 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	}
 	d.model = m
 	d.classes = d.promiseClasses()
+	d.classBits = newClassBits(&d.classes)
 	for _, c := range [...]ClassID{d.subject, d.self, d.done, d.future, d.benefit, d.pay, d.guarantee, d.timeW} {
 		d.extracts[uint32(c)>>6%presentWords] |= 1 << (c & 63)
 	}

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"math"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
@@ -86,6 +87,45 @@ func (f *promiseFeats) add(group, value uint32, v float32) {
 	f.idx[f.n] = featureIndex(group, value, promiseSalt, PromiseBits)
 	f.val[f.n] = v
 	f.n++
+}
+
+// addIndex appends the feature of table index idx (featureIndex's,
+// computed beforehand) with weight v, as add does.
+func (f *promiseFeats) addIndex(idx uint32, v float32) {
+	if f.n == maxPromiseFeats {
+		return
+	}
+	f.idx[f.n] = idx
+	f.val[f.n] = v
+	f.n++
+}
+
+// classBits finds which of the promise classes a message holds from its
+// presence bits in one pass over the few bits set, instead of a test per
+// class: of maps a presence bit to the class's place in the list, mask
+// has the classes' bits, index the class features' table indices. ok is
+// false when a class lies past the presence bits or two places share a
+// class; the features then test the classes one by one.
+type classBits struct {
+	ok    bool
+	mask  [presentWords]uint64
+	of    [presentWords * 64]uint8
+	index [32]uint32
+}
+
+// newClassBits indexes the classes of the promise features.
+func newClassBits(classes *[29]ClassID) classBits {
+	cb := classBits{ok: true}
+	for k, c := range classes {
+		cb.index[k] = featureIndex(pfClass, uint32(k), promiseSalt, PromiseBits)
+		if c < 0 || c >= presentWords*64 || cb.mask[c>>6]&(1<<(c&63)) != 0 {
+			cb.ok = false
+			continue
+		}
+		cb.mask[c>>6] |= 1 << (c & 63)
+		cb.of[c] = uint8(k)
+	}
+	return cb
 }
 
 // promiseCues are the words whose presence the learned scorer weighs
@@ -244,12 +284,18 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 			}
 		}
 	}
-	if in.present != nil { // the message's presence bits, read once
+	if in.present != nil && d.classBits.ok { // the message's presence bits, read once
+		// The classes present, as bits in the classes' order, then
+		// their features in that order.
 		row := &in.present[i]
-		for k, c := range &d.classes {
-			if row[(c>>6)%presentWords]&(1<<(c&63)) != 0 {
-				f.add(pfClass, uint32(k), 1)
+		var ks uint32
+		for w := range presentWords {
+			for m := row[w] & d.classBits.mask[w]; m != 0; m &= m - 1 {
+				ks |= 1 << d.classBits.of[w<<6|bits.TrailingZeros64(m)]
 			}
+		}
+		for ; ks != 0; ks &= ks - 1 {
+			f.addIndex(d.classBits.index[bits.TrailingZeros32(ks)&31], 1)
 		}
 	} else {
 		for k, c := range &d.classes {
@@ -262,9 +308,9 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	// in one pass over the message, into buffers on the stack.
 	cues, grams, runes := cs.read(s, &f.cues, &f.grams)
 	for _, c := range cues {
-		k := uint32(c)
-		f.add(pfCue, k, 1)
-		f.add(pfRuleXCue, k<<1|rule, 1)
+		k := uint32(c) % uint32(len(promiseCues))
+		f.addIndex(cs.cueIndex[k], 1)
+		f.addIndex(cs.ruleXCueIndex[k<<1|rule&1], 1)
 	}
 	// An actor right before an action verb, with or without a finished
 	// aspect, whatever the rules' vetoes said.
@@ -586,12 +632,22 @@ var actorWords = [...]string{"帮您", "为您", "给您", "这边", "我", "会
 // customer's messages around it. It is read-only once built.
 type cueScan struct {
 	cues, actors, customer *wordFinder
+	// The table indices of the features of cue k: (pfCue, k) and
+	// (pfRuleXCue, k<<1|rule), computed once.
+	cueIndex      [len(promiseCues)]uint32
+	ruleXCueIndex [2 * len(promiseCues)]uint32
 }
 
 // newCueScan indexes the features' word lists. The promise model builds
 // it once; the trainer's PromiseScratch builds its own.
 func newCueScan() *cueScan {
-	return &cueScan{cues: newWordFinder(promiseCues[:]), actors: newWordFinder(actorWords[:]), customer: newWordFinder(customerWords)}
+	cs := &cueScan{cues: newWordFinder(promiseCues[:]), actors: newWordFinder(actorWords[:]), customer: newWordFinder(customerWords)}
+	for k := range uint32(len(promiseCues)) {
+		cs.cueIndex[k] = featureIndex(pfCue, k, promiseSalt, PromiseBits)
+		cs.ruleXCueIndex[k<<1] = featureIndex(pfRuleXCue, k<<1, promiseSalt, PromiseBits)
+		cs.ruleXCueIndex[k<<1|1] = featureIndex(pfRuleXCue, k<<1|1, promiseSalt, PromiseBits)
+	}
+	return cs
 }
 
 // trimRightParticles is strings.TrimRight(s, " .~!呢哦哈呀啊亲"), read

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -235,4 +236,42 @@ func jddcConvs(b testing.TB) []*conversation.Conversation {
 		b.Fatal(err)
 	}
 	return convs
+}
+
+// TestClassBitsMatchHas checks, on the JDDC dev chats, that the class
+// features read from the presence bits (classBits) are those of a test per
+// class with Input.Has, in the same order.
+func TestClassBitsMatchHas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads the JDDC sample")
+	}
+	convs := jddcConvs(t)
+	eng, d := promiseEngine(t)
+	if !d.classBits.ok {
+		t.Fatal("the promise classes do not fit the presence bits")
+	}
+	slow := *d
+	slow.classBits.ok = false
+	var sc Scratch
+	var fast, want promiseFeats
+	checked := 0
+	for _, c := range convs {
+		in, _ := eng.Inspect(c, &sc)
+		var st1, st2 promiseState
+		for i := range c.Messages {
+			if c.Messages[i].Role == conversation.RoleAgent && !isEnglish(in.Norm[i]) {
+				d.promiseFeatures(in, i, nil, &st1, &fast, d.model.cues)
+				slow.promiseFeatures(in, i, nil, &st2, &want, d.model.cues)
+				if !slices.Equal(fast.idx[:fast.n], want.idx[:want.n]) {
+					t.Fatalf("%s message %d: features %v, by Has %v", c.ID, i, fast.idx[:fast.n], want.idx[:want.n])
+				}
+				checked++
+			}
+			st1.see(in, i)
+			st2.see(in, i)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no agent message read")
+	}
 }

@@ -83,11 +83,26 @@ func (g *sig) bigram(prev, key uint32) {
 func contentOf(key uint32, size int) int {
 	// An ASCII letter or digit counts its one byte like any character
 	// its size; a particle none. A rune's low 6 bits are its key's.
-	if size == 3 && particleBits>>(key&63)&1 != 0 && particleKey(key) {
+	if size == 3 && particleLow[key>>8&63]>>(key&63)&1 != 0 && particleKey(key) {
 		return 0
 	}
 	return size
 }
+
+// particleLow has bit b of word m set when some particle's rune ends in the
+// twelve bits m<<6|b (a three-byte key's low six bits of its last two
+// bytes, which keyRune reads): one test that lets a character past only
+// when it shares those bits with a particle (a 64-bit mask of the last six
+// bits let about a third of Chinese characters through to particleKey).
+// It is computed once from isParticle and only read.
+var particleLow = func() (t [64]uint64) {
+	for r := rune(0); r < 0x10000; r++ {
+		if isParticle(r) {
+			t[r>>6&63] |= 1 << (r & 63)
+		}
+	}
+	return t
+}()
 
 // particleKey is isParticle of a three-byte key, out of line so that
 // contentOf inlines.
@@ -213,12 +228,6 @@ func keyRune(key uint32, size int) rune {
 	}
 	return rune(key>>16&0x0F)<<12 | rune(key>>8&0x3F)<<6 | rune(key&0x3F)
 }
-
-// particleBits has bit r&63 set for each particle r of isParticle: most
-// characters are told apart from the particles by one bit test.
-const particleBits uint64 = 1<<('的'&63) | 1<<('呢'&63) | 1<<('哦'&63) | 1<<('哈'&63) | 1<<('呀'&63) |
-	1<<('吗'&63) | 1<<('啊'&63) | 1<<('啦'&63) | 1<<('嗯'&63) | 1<<('好'&63) | 1<<('对'&63) | 1<<('亲'&63) |
-	1<<('行'&63) | 1<<('吧'&63) | 1<<('了'&63) | 1<<('哒'&63) | 1<<('滴'&63) | 1<<('噢'&63) | 1<<('恩'&63)
 
 // isParticle reports whether r is a sentence particle or a one-character
 // acknowledgement (呢, 哦, 嗯, 好) that carries no request of its own. They

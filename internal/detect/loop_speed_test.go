@@ -80,3 +80,23 @@ func FuzzContentScan(f *testing.F) {
 		}
 	})
 }
+
+// TestContentOfParticles checks contentOf's particle filter on every
+// three-byte key (valid or not, as contentScan makes them) against
+// isParticle of the key's rune, and its weights for the other sizes.
+func TestContentOfParticles(t *testing.T) {
+	for key := uint32(0); key < 1<<24; key++ {
+		want := 3
+		if isParticle(keyRune(key, 3)) {
+			want = 0
+		}
+		if got := contentOf(key, 3); got != want {
+			t.Fatalf("contentOf(%#x, 3) = %d, want %d", key, got, want)
+		}
+	}
+	for _, size := range []int{1, 2, 4} {
+		if got := contentOf(0xE79A84, size); got != size {
+			t.Fatalf("contentOf(的's key, %d) = %d, want %d", size, got, size)
+		}
+	}
+}

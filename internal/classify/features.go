@@ -106,6 +106,16 @@ func (a *acc) add(b uint32) {
 	a.feats = append(a.feats, b)
 }
 
+// sums is part while grams reads a text: a struct of three rather than
+// an array, so that the sums can stay in registers. Integer sums are
+// exact, so adding them to part at the end gives part to the bit.
+type sums struct{ k0, k1, k2 int32 }
+
+// plus adds a bucket's row (see weightTable.row).
+func (s sums) plus(w uint64) sums {
+	return sums{s.k0 + int32(int16(w)), s.k1 + int32(int16(w>>16)), s.k2 + int32(int16(w>>32))}
+}
+
 // endNS closes a namespace whose features all have value v.
 func (a *acc) endNS(v float32) {
 	if a.tbl != nil {
@@ -158,71 +168,103 @@ type textStats struct {
 // constants so that the hash seeds are too and the loop tests no n.
 func (a *acc) grams(s string, lx *cueScanner) textStats {
 	const (
-		ns   = nsText
-		maxN = 3
-		nsw  = 1
+		ns  = nsText
+		nsw = 1
 	)
 	var st textStats
 	t := tokenizer{s: s, lx: lx}
 	seed1 := mix(ns<<56 | 1<<48)
 	seed2 := mix(ns<<56 | 2<<48)
 	seed3 := mix(ns<<56 | 3<<48)
+	// The tokens come a buffer at a time, and each buffer is read twice
+	// by loops that make no call per token (but to grow feats in collect
+	// mode): one for the statistics, one for the n-grams (scoreGrams in
+	// scoring mode), each with few enough values to keep them in
+	// registers. The n-grams are added in the order of the tokens, their
+	// sums (exact, as integers) kept in ps and added to part at the end.
+	// FuzzGramsMatchesRef checks all of it against the one loop this
+	// replaced.
+	var buf [32]uint32
+	tbl := a.tbl
+	var ps sums
 	p1, p2 := uint32(tokBOS), uint32(0)
 	qRun, exRun := 0, 0
-	var last uint32
-	done := false
-	for !done {
-		x, ok := t.next()
-		if !ok {
-			x, done = tokEOS, true
-			st.endQuestion = last == '?'
-		} else {
-			if x != ' ' {
-				last = x
-				st.tokens++
-				// Chinese characters and the rest of U+3040–U+1EFFF
-				// are in no group below: one test for most tokens.
-				switch {
-				case x >= 0x3040 && x < 0x1f000:
-				case x == '?':
-					st.question++
-					st.punct++
-				case x == '!':
-					st.exclaim++
-					st.punct++
-				case x >= tokNum && x <= tokPH:
-					st.specials++
-				case x == tokEmoS || x == tokEmoOther || x >= 0x1f000 && x < tokBase || x >= 0x2600 && x < 0x2800:
-					st.emoji++
-				case x < 0x80 && x > ' ' && !isLatin(byte(x)), x >= 0x2000 && x < 0x2070, x >= 0x3000 && x < 0x3040:
-					st.punct++
-				}
+	tokens, grams := 0, 0
+	for {
+		nb := t.fill(&buf)
+		for _, x := range buf[:nb] {
+			if x == ' ' {
+				continue
+			}
+			tokens++
+			// Chinese characters and the rest of U+3040–U+1EFFF are
+			// in no group below: one test for most tokens.
+			switch {
+			case x >= 0x3040 && x < 0x1f000:
+			case x == '?':
+				st.question++
+				st.punct++
+			case x == '!':
+				st.exclaim++
+				st.punct++
+			case x >= tokNum && x <= tokPH:
+				st.specials++
+			case x == tokEmoS || x == tokEmoOther || x >= 0x1f000 && x < tokBase || x >= 0x2600 && x < 0x2800:
+				st.emoji++
+			case x < 0x80 && x > ' ' && !isLatin(byte(x)), x >= 0x2000 && x < 0x2070, x >= 0x3000 && x < 0x3040:
+				st.punct++
 			}
 			if x == '?' {
 				qRun++
 				st.maxQRun = max(st.maxQRun, qRun)
-			} else if x != ' ' {
+			} else {
 				qRun = 0
 			}
 			if x == '!' {
 				exRun++
 				st.maxExRun = max(st.maxExRun, exRun)
-			} else if x != ' ' {
+			} else {
 				exRun = 0
 			}
-			a.add(bucket(mix(seed1 ^ uint64(x))))
-			st.grams++
 		}
-		if p1 != 0 && maxN >= 2 {
-			a.add(bucket(mix(seed2 ^ uint64(p1)<<32 ^ uint64(x))))
-			st.grams++
+		if tbl != nil {
+			var n int
+			p1, p2, ps, n = scoreGrams(tbl, buf[:nb], p1, p2, ps)
+			grams += n
+		} else {
+			for _, x := range buf[:nb] {
+				a.feats = append(a.feats, bucket(mix(seed1^uint64(x))))
+				grams++
+				if p1 != 0 {
+					a.feats = append(a.feats, bucket(mix(seed2^uint64(p1)<<32^uint64(x))))
+					grams++
+				}
+				if p2 != 0 {
+					a.feats = append(a.feats, bucket(mix(mix(seed3^uint64(p2))^uint64(p1)<<32^uint64(x))))
+					grams++
+				}
+				p2, p1 = p1, x
+			}
 		}
-		if p2 != 0 && maxN >= 3 {
-			a.add(bucket(mix(mix(seed3^uint64(p2)) ^ uint64(p1)<<32 ^ uint64(x))))
-			st.grams++
+		if nb < len(buf) {
+			break
 		}
-		p2, p1 = p1, x
 	}
+	// The end token: n-grams but no unigram and no statistics. The last
+	// token is never a space (next gives a space only before a token).
+	st.endQuestion = p1 == '?'
+	if p1 != 0 {
+		a.add(bucket(mix(seed2 ^ uint64(p1)<<32 ^ uint64(tokEOS))))
+		grams++
+	}
+	if p2 != 0 {
+		a.add(bucket(mix(mix(seed3^uint64(p2)) ^ uint64(p1)<<32 ^ uint64(tokEOS))))
+		grams++
+	}
+	st.tokens, st.grams = tokens, grams
+	a.part[0] += ps.k0
+	a.part[1] += ps.k1
+	a.part[2] += ps.k2
 	st.cues = t.cues
 	a.lastPart, a.lastV = a.part, 0
 	if st.grams > 0 {
@@ -230,6 +272,31 @@ func (a *acc) grams(s string, lx *cueScanner) textStats {
 		a.endNS(a.lastV)
 	}
 	return st
+}
+
+// scoreGrams is grams' n-gram loop in scoring mode for the tokens of
+// buf, after tokens p1 and p2 (the one before), with sums ps so far: it
+// returns the last two tokens, the sums and the number of n-grams. A
+// function of its own so that its values stay in registers.
+func scoreGrams(tbl *weightTable, buf []uint32, p1, p2 uint32, ps sums) (uint32, uint32, sums, int) {
+	seed1 := mix(nsText<<56 | 1<<48) // constants, as in grams
+	seed2 := mix(nsText<<56 | 2<<48)
+	seed3 := mix(nsText<<56 | 3<<48)
+	n := 0
+	for _, x := range buf {
+		ps = ps.plus(tbl.row(bucket(mix(seed1 ^ uint64(x)))))
+		n++
+		if p1 != 0 {
+			ps = ps.plus(tbl.row(bucket(mix(seed2 ^ uint64(p1)<<32 ^ uint64(x)))))
+			n++
+		}
+		if p2 != 0 {
+			ps = ps.plus(tbl.row(bucket(mix(mix(seed3^uint64(p2)) ^ uint64(p1)<<32 ^ uint64(x)))))
+			n++
+		}
+		p2, p1 = p1, x
+	}
+	return p1, p2, ps, n
 }
 
 // unigrams is grams(ns, s, 1, nsw, lx) for the agent's text, of which

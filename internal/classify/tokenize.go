@@ -176,6 +176,21 @@ func (t *tokenizer) plain() uint32 {
 	return tok
 }
 
+// fill reads the next tokens into buf, as many as fit, and returns how
+// many it read: fewer than len(buf) only at the end of the text.
+func (t *tokenizer) fill(buf *[32]uint32) int {
+	n := 0
+	for n < len(buf) {
+		x, ok := t.next()
+		if !ok {
+			break
+		}
+		buf[n] = x
+		n++
+	}
+	return n
+}
+
 // note records tok as the last emitted token for run capping.
 func (t *tokenizer) note(tok uint32) uint32 {
 	if tok == t.last {

@@ -1,0 +1,130 @@
+package classify
+
+import (
+	"math"
+	"slices"
+	"testing"
+)
+
+// gramsRef is grams as it was written before its tokens came a buffer
+// at a time: one loop, a call to next per token.
+func (a *acc) gramsRef(s string, lx *cueScanner) textStats {
+	const (
+		ns   = nsText
+		maxN = 3
+		nsw  = 1
+	)
+	var st textStats
+	t := tokenizer{s: s, lx: lx}
+	seed1 := mix(ns<<56 | 1<<48)
+	seed2 := mix(ns<<56 | 2<<48)
+	seed3 := mix(ns<<56 | 3<<48)
+	p1, p2 := uint32(tokBOS), uint32(0)
+	qRun, exRun := 0, 0
+	var last uint32
+	done := false
+	for !done {
+		x, ok := t.next()
+		if !ok {
+			x, done = tokEOS, true
+			st.endQuestion = last == '?'
+		} else {
+			if x != ' ' {
+				last = x
+				st.tokens++
+				// Chinese characters and the rest of U+3040–U+1EFFF
+				// are in no group below: one test for most tokens.
+				switch {
+				case x >= 0x3040 && x < 0x1f000:
+				case x == '?':
+					st.question++
+					st.punct++
+				case x == '!':
+					st.exclaim++
+					st.punct++
+				case x >= tokNum && x <= tokPH:
+					st.specials++
+				case x == tokEmoS || x == tokEmoOther || x >= 0x1f000 && x < tokBase || x >= 0x2600 && x < 0x2800:
+					st.emoji++
+				case x < 0x80 && x > ' ' && !isLatin(byte(x)), x >= 0x2000 && x < 0x2070, x >= 0x3000 && x < 0x3040:
+					st.punct++
+				}
+			}
+			if x == '?' {
+				qRun++
+				st.maxQRun = max(st.maxQRun, qRun)
+			} else if x != ' ' {
+				qRun = 0
+			}
+			if x == '!' {
+				exRun++
+				st.maxExRun = max(st.maxExRun, exRun)
+			} else if x != ' ' {
+				exRun = 0
+			}
+			a.add(bucket(mix(seed1 ^ uint64(x))))
+			st.grams++
+		}
+		if p1 != 0 && maxN >= 2 {
+			a.add(bucket(mix(seed2 ^ uint64(p1)<<32 ^ uint64(x))))
+			st.grams++
+		}
+		if p2 != 0 && maxN >= 3 {
+			a.add(bucket(mix(mix(seed3^uint64(p2)) ^ uint64(p1)<<32 ^ uint64(x))))
+			st.grams++
+		}
+		p2, p1 = p1, x
+	}
+	st.cues = t.cues
+	a.lastPart, a.lastV = a.part, 0
+	if st.grams > 0 {
+		a.lastV = nsw * float32(1/math.Sqrt(float64(st.grams)))
+		a.endNS(a.lastV)
+	}
+	return st
+}
+
+// checkGrams compares grams with gramsRef on s, in scoring mode (stats,
+// sums and logits) and in collect mode (the buckets in order).
+func checkGrams(t *testing.T, m *Emotion, s string) {
+	t.Helper()
+	for _, tbl := range []*weightTable{m.tbl, nil} {
+		a := acc{lex: m.lex, tbl: tbl, sigs: m.sigs, scale: m.scale}
+		b := a
+		a.part, b.part = [nClasses]int32{1, 2, 3}, [nClasses]int32{1, 2, 3}
+		got := a.grams(s, m.lex.customer)
+		want := b.gramsRef(s, m.lex.customer)
+		if got != want || a.part != b.part || a.lastPart != b.lastPart || math.Float32bits(a.lastV) != math.Float32bits(b.lastV) ||
+			a.logit != b.logit || !slices.Equal(a.feats, b.feats) || !slices.Equal(a.vals, b.vals) {
+			t.Fatalf("grams(%q) (scoring %v) = %+v, part %v, logits %v, %d features; want %+v, %v, %v, %d",
+				s, tbl != nil, got, a.lastPart, a.logit, len(a.feats), want, b.lastPart, b.logit, len(b.feats))
+		}
+	}
+}
+
+// TestGramsMatchesRef checks grams against gramsRef on texts around its
+// buffer's size, runs of marks, spaces and NUL tokens.
+func TestGramsMatchesRef(t *testing.T) {
+	m := loadModel(t)
+	cases := []string{"", " ", "?", "好", "好?", "？？？？？", "!!好!!", "在吗 ? ?", "\x00", "a\x00b", "\x00\x00好", "[数字x] #E-s[数字x] ！"}
+	for _, n := range []int{30, 31, 32, 33, 63, 64, 65, 100} {
+		var s []rune
+		for k := range n {
+			s = append(s, []rune("你好吗?! 。[")[k%8])
+		}
+		cases = append(cases, string(s), string(s[:n-1])+"?", string(s)+"  ")
+	}
+	for _, s := range cases {
+		checkGrams(t, m, s)
+	}
+}
+
+// FuzzGramsMatchesRef checks grams against gramsRef on any text.
+func FuzzGramsMatchesRef(f *testing.F) {
+	m := loadModel(f)
+	f.Add("怎么还没发货??? 快点！！")
+	f.Add("\x00 a [订单x]")
+	f.Fuzz(func(t *testing.T, s string) {
+		checkGrams(t, m, s)
+	})
+}

@@ -160,9 +160,7 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 				ps = d.extract(in, i, ps[:0])
 			}
 			if len(ps) == 0 {
-				if p, ok := d.consent(in, i); ok {
-					ps = append(ps, p)
-				}
+				ps = d.consent(in, i, ps)
 			}
 			// promise.made is the learned score's call; the conflict checks
 			// keep the rules' reading.
@@ -184,8 +182,10 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 // messages right before it ("麻烦你记录一下", "记得帮我修改"): agreeing to
 // the request commits the shop to the step as much as naming it would. The
 // reply must say nothing else but a closing formula: a holding phrase
-// ("好的 请您稍等") or a question answers otherwise.
-func (d *promiseDetector) consent(in *Input, i int) (promise, bool) {
+// ("好的 请您稍等") or a question answers otherwise. The commitment is
+// appended to ps, and ps returned as it is when there is none (the large
+// promise value is written in place, never copied out of a return).
+func (d *promiseDetector) consent(in *Input, i int, ps []promise) []promise {
 	// A request word in the customer's messages right before is looked
 	// for first: most agent messages follow none, and it costs a bit test
 	// where reading the reply costs a pass over its opening.
@@ -197,22 +197,23 @@ func (d *promiseDetector) consent(in *Input, i int) (promise, bool) {
 		}
 	}
 	if !asked {
-		return promise{}, false
+		return ps
 	}
 	s := in.Norm[i]
 	end, ok := consentClause(s)
 	if !ok {
-		return promise{}, false
+		return ps
 	}
 	for k := i - 1; k >= 0 && k >= i-4 && in.Conv.Messages[k].Role == conversation.RoleCustomer; k-- {
 		if verb, ok := d.requested(in, k); ok {
-			p := promise{kind: PromiseAction, start: 0, end: end, days: -1}
+			ps = append(ps, promise{kind: PromiseAction, start: 0, end: end, days: -1})
+			p := &ps[len(ps)-1]
 			p.slot.setString(slotVerb, verb)
 			p.slot.setString(slotConsent, s[:end])
-			return p, true
+			return ps
 		}
 	}
-	return promise{}, false
+	return ps
 }
 
 // consentClause reports whether s opens, after vocatives, with a consent

@@ -716,9 +716,7 @@ func (e *Engine) PromiseFeatures(in *Input, s *PromiseScratch, fn func(msg int, 
 func (d *promiseDetector) rulePromises(in *Input, i int, ps []promise) []promise {
 	ps = d.extract(in, i, ps)
 	if len(ps) == 0 {
-		if p, ok := d.consent(in, i); ok {
-			ps = append(ps, p)
-		}
+		ps = d.consent(in, i, ps)
 	}
 	return ps
 }

@@ -180,7 +180,32 @@ func (t *tokenizer) plain() uint32 {
 // many it read: fewer than len(buf) only at the end of the text.
 func (t *tokenizer) fill(buf *[32]uint32) int {
 	n := 0
+	s := t.s
 	for n < len(buf) {
+		// next's fast path for Chinese characters without the call,
+		// when no token is held or due and the character is no repeat
+		// past maxRun; anything else goes to next.
+		if i := t.i; !t.hasHeld && !t.pending && i+2 < len(s) && s[i]-0xe4 < 6 && (s[i+1]^0x80)|(s[i+2]^0x80) < 0x40 {
+			if r := uint32(s[i]&0x0f)<<12 | uint32(s[i+1]&0x3f)<<6 | uint32(s[i+2]&0x3f); r >= 0x4e00 && (r != t.last || t.run < maxRun) {
+				t.i = i + 3
+				if t.lx != nil {
+					if c := t.lx.runeClass(r); c != 0 {
+						t.ls = t.lx.step(t.ls, c, &t.cues)
+					} else {
+						t.ls = 0
+					}
+				}
+				t.started = true
+				if r == t.last {
+					t.run++
+				} else {
+					t.last, t.run = r, 1
+				}
+				buf[n] = r
+				n++
+				continue
+			}
+		}
 		x, ok := t.next()
 		if !ok {
 			break

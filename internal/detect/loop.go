@@ -2,7 +2,6 @@ package detect
 
 import (
 	"errors"
-	"math"
 	"math/bits"
 	"strings"
 	"unicode/utf8"
@@ -304,79 +303,79 @@ func coveredSpans(in *Input, i int, c ClassID, buf *[maxSpans]span) int {
 func contentScan(s string, skip []span) (content int, g sig) {
 	var prev uint32
 	have := false
-	// at is where the next skip span starts, or beyond any index: one
-	// comparison per character instead of two.
-	at := int64(math.MaxInt64)
-	if len(skip) > 0 {
-		at = int64(skip[0][0])
-	}
 	for i := 0; i < len(s); {
-		if int64(int32(i)) >= at {
-			if e := int(skip[0][1]); e > i {
-				i = e
-			}
-			skip = skip[1:]
-			at = math.MaxInt64
-			if len(skip) > 0 {
-				at = int64(skip[0][0])
-			}
-			have = false
-			continue
+		// The characters up to the next skip span are read by a loop
+		// that compares one bound per character.
+		stop := len(s)
+		if len(skip) > 0 && int(skip[0][0]) < stop {
+			stop = int(skip[0][0])
 		}
-		b := s[i]
-		if b&0xF0 == 0xE0 && i+2 < len(s) {
-			// A three-byte character (all of Chinese) first: it starts
-			// no emoticon and no data token, and its key is its bytes.
-			key := uint32(b)<<16 | uint32(s[i+1])<<8 | uint32(s[i+2])
-			i += 3
-			if key>>8 == 0xE380 {
-				have = false // CJK punctuation (。、「」) ends a run
+		for i < stop {
+			b := s[i]
+			if b&0xF0 == 0xE0 && i+2 < len(s) {
+				// A three-byte character (all of Chinese) first: it starts
+				// no emoticon and no data token, and its key is its bytes.
+				key := uint32(b)<<16 | uint32(s[i+1])<<8 | uint32(s[i+2])
+				i += 3
+				if key>>8 == 0xE380 {
+					have = false // CJK punctuation (。、「」) ends a run
+					continue
+				}
+				if have {
+					g.bigram(prev, key)
+				}
+				content += contentOf(key, 3)
+				prev, have = key, true
+				continue
+			}
+			if b < 0x80 {
+				if b == '#' {
+					if n := emoticon(s[i:]); n > 0 {
+						i += n
+						have = false
+						continue
+					}
+				} else if b == '[' || b == '@' || (i == 0 || !isASCIIAlnum(s[i-1])) && isASCIIAlnum(b) {
+					if n := dataToken(s[i:]); n > 0 { // tried where a token starts: linear in s
+						i += n
+						have, g.data = false, true
+						continue
+					}
+				}
+				i++
+				if !isASCIIAlnum(b) {
+					have = false // punctuation and spaces end a run: neither content nor bigrams
+					continue
+				}
+				if have {
+					g.bigram(prev, uint32(b))
+				}
+				content++
+				prev, have = uint32(b), true
+				continue
+			}
+			key, size := charKeySlow(s, i)
+			i += size
+			if size == 1 || size == 3 && key>>8 == 0xE380 {
+				have = false // a stray byte ends a run like punctuation
 				continue
 			}
 			if have {
 				g.bigram(prev, key)
 			}
-			content += contentOf(key, 3)
+			content += contentOf(key, size)
 			prev, have = key, true
-			continue
 		}
-		if b < 0x80 {
-			if b == '#' {
-				if n := emoticon(s[i:]); n > 0 {
-					i += n
-					have = false
-					continue
-				}
-			} else if b == '[' || b == '@' || (i == 0 || !isASCIIAlnum(s[i-1])) && isASCIIAlnum(b) {
-				if n := dataToken(s[i:]); n > 0 { // tried where a token starts: linear in s
-					i += n
-					have, g.data = false, true
-					continue
-				}
+		if i >= len(s) {
+			break
+		}
+		if len(skip) > 0 && int32(i) >= skip[0][0] {
+			if e := int(skip[0][1]); e > i {
+				i = e
 			}
-			i++
-			if !isASCIIAlnum(b) {
-				have = false // punctuation and spaces end a run: neither content nor bigrams
-				continue
-			}
-			if have {
-				g.bigram(prev, uint32(b))
-			}
-			content++
-			prev, have = uint32(b), true
-			continue
+			skip = skip[1:]
+			have = false
 		}
-		key, size := charKeySlow(s, i)
-		i += size
-		if size == 1 || size == 3 && key>>8 == 0xE380 {
-			have = false // a stray byte ends a run like punctuation
-			continue
-		}
-		if have {
-			g.bigram(prev, key)
-		}
-		content += contentOf(key, size)
-		prev, have = key, true
 	}
 	return content, g
 }

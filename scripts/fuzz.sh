@@ -11,7 +11,8 @@
 # for, a minute each: the JSON Lines decoder and its RFC 3339 reader
 # against encoding/json and ParseTime, the result encoder's strings and
 # floats against encoding/json byte for byte, and the learned scorers'
-# feature shortcuts against their reference loops.
+# feature shortcuts, the loop detector's content scan and the normalizer's
+# Chinese runs against their reference loops.
 #
 # A failing fuzz input is written to internal/scan/testdata/fuzz/FuzzScan/
 # and from then on runs in every `go test ./...`.
@@ -36,12 +37,13 @@ for f in FuzzAppendStringBytes FuzzAppendFloat; do
 	echo "== fuzzing report $f for 1m"
 	go test ./internal/report/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
-for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams; do
+for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzContentScan; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
 echo "== detectors' CPU time at 8x the input (catches loops the work count does not see)"
 FULLQA_SCALING_CPU=1 go test ./internal/detect/ -run '^TestDetectorsCPUScale$' -count=1 -timeout 0
-echo "== fuzzing the normalizer and matcher for 1m each"
+echo "== fuzzing the normalizer, its Chinese runs and the matcher for 1m each"
 go test ./internal/text/ -run '^$' -fuzz '^FuzzNormalize$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzMatcher$' -fuzztime 1m -timeout 0
+go test ./internal/text/ -run '^$' -fuzz '^FuzzCJKRunEnd$' -fuzztime 1m -timeout 0

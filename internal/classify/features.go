@@ -299,26 +299,54 @@ func scoreGrams(tbl *weightTable, buf []uint32, p1, p2 uint32, ps sums) (uint32,
 	return p1, p2, ps, n
 }
 
-// unigrams is grams(ns, s, 1, nsw, lx) for the agent's text, of which
-// only the token count and cue words are read: the same features in the
+// unigrams adds the unigrams of the agent's text s in namespace nsAgent
+// with the value agentWeight/√count, with the cue words of lx counted on
+// the same pass when lx is set, and returns the token count and cue
+// words, of which only those are read: grams' features for n = 1, in the
 // same order, without the statistics of the customer's own text. In
 // scoring mode, unless apply, the namespace is left open: lastPart and
-// lastV say what closing it would add, and part is left empty.
-func (a *acc) unigrams(ns uint64, s string, nsw float32, lx *cueScanner, apply bool) textStats {
+// lastV say what closing it would add, and part is left empty. As in
+// grams, the tokens come a buffer at a time, read by a loop that makes
+// no call per token; FuzzUnigramsMatchesRef checks it against the loop
+// calling next it replaced.
+func (a *acc) unigrams(s string, lx *cueScanner, apply bool) textStats {
+	const (
+		ns  = nsAgent
+		nsw = agentWeight
+	)
 	var st textStats
 	t := tokenizer{s: s, lx: lx}
 	seed1 := mix(ns<<56 | 1<<48)
+	var buf [32]uint32
+	tbl := a.tbl
+	var ps sums
 	for {
-		x, ok := t.next()
-		if !ok {
+		nb := t.fill(&buf)
+		spaces := 0
+		if tbl != nil {
+			for _, x := range buf[:nb] {
+				if x == ' ' {
+					spaces++
+				}
+				ps = ps.plus(tbl.row(bucket(mix(seed1 ^ uint64(x)))))
+			}
+		} else {
+			for _, x := range buf[:nb] {
+				if x == ' ' {
+					spaces++
+				}
+				a.feats = append(a.feats, bucket(mix(seed1^uint64(x))))
+			}
+		}
+		st.tokens += nb - spaces
+		st.grams += nb
+		if nb < len(buf) {
 			break
 		}
-		if x != ' ' {
-			st.tokens++
-		}
-		a.add(bucket(mix(seed1 ^ uint64(x))))
-		st.grams++
 	}
+	a.part[0] += ps.k0
+	a.part[1] += ps.k1
+	a.part[2] += ps.k2
 	st.cues = t.cues
 	a.lastPart, a.lastV = a.part, 0
 	if st.grams > 0 {
@@ -553,7 +581,7 @@ func (a *acc) extract(c *Context, textOnly bool) {
 	case a.tbl != nil:
 		sigs := a.part
 		a.part = [nClasses]int32{}
-		ast := a.unigrams(nsAgent, agent, agentWeight, a.lex.agent, false)
+		ast := a.unigrams(agent, a.lex.agent, false)
 		cur = agentMemo{text: agent, cues: ast.cues, part: a.lastPart, v: a.lastV, tokens: ast.tokens, ok: true}
 		a.part = sigs
 		if am != nil {
@@ -580,7 +608,7 @@ func (a *acc) extract(c *Context, textOnly bool) {
 			a.endNS(cur.v)
 		}
 	} else {
-		tokens = a.unigrams(nsAgent, agent, agentWeight, nil, true).tokens
+		tokens = a.unigrams(agent, nil, true).tokens
 	}
 	a.sig(sigAgentLen, lenBucket(tokens/2))
 	a.endNS(1)

@@ -69,7 +69,7 @@ func lexiconAgrees(l *lexicon, want func(string) [nCues]uint8, s string) (cust, 
 	if st := a.grams(s, l.customer); st.cues != cust {
 		return st.cues, agent, all, false
 	}
-	if st := a.unigrams(nsAgent, s, 1, l.agent, true); st.cues != agent {
+	if st := a.unigrams(s, l.agent, true); st.cues != agent {
 		return cust, st.cues, all, false
 	}
 	for g := range all {

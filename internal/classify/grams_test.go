@@ -128,3 +128,80 @@ func FuzzGramsMatchesRef(f *testing.F) {
 		checkGrams(t, m, s)
 	})
 }
+
+// unigramsRef is unigrams as it was written before its tokens came a
+// buffer at a time: one loop, a call to next per token.
+func (a *acc) unigramsRef(ns uint64, s string, nsw float32, lx *cueScanner, apply bool) textStats {
+	var st textStats
+	t := tokenizer{s: s, lx: lx}
+	seed1 := mix(ns<<56 | 1<<48)
+	for {
+		x, ok := t.next()
+		if !ok {
+			break
+		}
+		if x != ' ' {
+			st.tokens++
+		}
+		a.add(bucket(mix(seed1 ^ uint64(x))))
+		st.grams++
+	}
+	st.cues = t.cues
+	a.lastPart, a.lastV = a.part, 0
+	if st.grams > 0 {
+		a.lastV = nsw * float32(1/math.Sqrt(float64(st.grams)))
+		if apply || a.tbl == nil {
+			a.endNS(a.lastV)
+		}
+	}
+	if !apply && a.tbl != nil {
+		a.part = [nClasses]int32{}
+	}
+	return st
+}
+
+// checkUnigrams compares unigrams with unigramsRef on s, in scoring mode,
+// applied or left open, and in collect mode.
+func checkUnigrams(t *testing.T, m *Emotion, s string) {
+	t.Helper()
+	for _, tbl := range []*weightTable{m.tbl, nil} {
+		for _, apply := range []bool{false, true} {
+			a := acc{lex: m.lex, tbl: tbl, sigs: m.sigs, scale: m.scale}
+			b := a
+			a.part, b.part = [nClasses]int32{1, 2, 3}, [nClasses]int32{1, 2, 3}
+			got := a.unigrams(s, m.lex.agent, apply)
+			want := b.unigramsRef(nsAgent, s, agentWeight, m.lex.agent, apply)
+			if got != want || a.part != b.part || a.lastPart != b.lastPart || math.Float32bits(a.lastV) != math.Float32bits(b.lastV) ||
+				a.logit != b.logit || !slices.Equal(a.feats, b.feats) || !slices.Equal(a.vals, b.vals) {
+				t.Fatalf("unigrams(%q) (scoring %v, apply %v) = %+v, part %v, logits %v, %d features; want %+v, %v, %v, %d",
+					s, tbl != nil, apply, got, a.lastPart, a.logit, len(a.feats), want, b.lastPart, b.logit, len(b.feats))
+			}
+		}
+	}
+}
+
+// TestUnigramsMatchesRef checks unigrams against unigramsRef on texts
+// around the buffer's size, with spaces and NUL tokens.
+func TestUnigramsMatchesRef(t *testing.T) {
+	m := loadModel(t)
+	cases := []string{"", " ", "好", "亲 稍等", "\x00", "a\x00b", "抱歉 给您带来不便 [数字x]"}
+	for _, n := range []int{30, 31, 32, 33, 63, 64, 65, 100} {
+		var s []rune
+		for k := range n {
+			s = append(s, []rune("您好 请稍等。[")[k%8])
+		}
+		cases = append(cases, string(s), string(s)+"  ")
+	}
+	for _, s := range cases {
+		checkUnigrams(t, m, s)
+	}
+}
+
+// FuzzUnigramsMatchesRef checks unigrams against unigramsRef on any text.
+func FuzzUnigramsMatchesRef(f *testing.F) {
+	m := loadModel(f)
+	f.Add("亲，非常抱歉让您久等了 [数字x]")
+	f.Fuzz(func(t *testing.T, s string) {
+		checkUnigrams(t, m, s)
+	})
+}

@@ -29,6 +29,27 @@ func isFullStopEnd(s string, i int) bool {
 	return s[i] == 0x82 && i >= 2 && s[i-1] == 0x80 && s[i-2] == 0xE3
 }
 
+// Bits of clauseBytes.
+const (
+	clauseBreak   = 1 << iota // isClauseBreak
+	fullStopLast              // 0x82, the last byte of 。
+	fullStopFirst             // 0xE3, its first
+)
+
+// clauseBytes marks the bytes at which the clause scans stop to look: the
+// scans read one table entry per byte, and most bytes (those of Chinese
+// characters) have none of its bits. Read-only once built.
+var clauseBytes = func() (t [256]uint8) {
+	for b := range t {
+		if isClauseBreak(byte(b)) {
+			t[b] |= clauseBreak
+		}
+	}
+	t[fullStop[2]] |= fullStopLast
+	t[fullStop[0]] |= fullStopFirst
+	return t
+}()
+
 // maxClauseBytes bounds how far a clause is read either way from an
 // offset: 200 Chinese characters without a break is a wall of pasted text,
 // not a clause, and the bound keeps every look around a hit constant in
@@ -40,7 +61,7 @@ const maxClauseBytes = 600
 func clauseStart(s string, pos int) int {
 	lo := max(0, pos-maxClauseBytes)
 	for i := pos - 1; i >= lo; i-- {
-		if isClauseBreak(s[i]) || isFullStopEnd(s, i) {
+		if c := clauseBytes[s[i]]; c&(clauseBreak|fullStopLast) != 0 && (c&clauseBreak != 0 || isFullStopEnd(s, i)) {
 			return i + 1
 		}
 	}
@@ -55,7 +76,7 @@ func clauseStart(s string, pos int) int {
 func clauseEnd(s string, pos int) int {
 	hi := min(len(s), pos+maxClauseBytes)
 	for i := pos; i < hi; i++ {
-		if isClauseBreak(s[i]) || s[i] == 0xE3 && strings.HasPrefix(s[i:], fullStop) {
+		if c := clauseBytes[s[i]]; c&(clauseBreak|fullStopFirst) != 0 && (c&clauseBreak != 0 || strings.HasPrefix(s[i:], fullStop)) {
 			return i
 		}
 	}

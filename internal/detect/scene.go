@@ -394,6 +394,15 @@ func (d *sceneDetector) setMayBits() {
 	}
 }
 
+// sceneClass reports whether class c may be scene s's words or one of its
+// pair words, from mayBits: false means it is neither.
+func (d *sceneDetector) sceneClass(s int, c ClassID) bool {
+	if !d.mayBitsOK {
+		return true
+	}
+	return uint32(c) < presentWords*64 && d.mayBits[s][uint32(c)>>6]>>(uint32(c)&63)&1 != 0
+}
+
 // mayHit reports whether message i can hold a hit of scene s at all, from
 // the presence bits alone, so most messages are passed over cheaply.
 func (d *sceneDetector) mayHit(in *Input, i, s int) bool {
@@ -417,6 +426,9 @@ func (d *sceneDetector) mayHit(in *Input, i, s int) bool {
 func (d *sceneDetector) isSceneHit(in *Input, i, s int, h KeywordHit) bool {
 	if h.Class == d.scenes[s].words {
 		return d.counts(in, i, s, h)
+	}
+	if !d.sceneClass(s, h.Class) {
+		return false // most hits: no pair word of the scene either
 	}
 	for p := range scenePairs {
 		if d.pairScene[p] == s && h.Class == d.pairWords[p] {

@@ -2,8 +2,8 @@ package detect
 
 import "testing"
 
-// TestSceneMayBits checks mayHit's presence-bit test against what it
-// stands for (a bit of the scene's words or of one of its pair words) for
+// TestSceneMayBits checks mayHit's presence-bit test and sceneClass
+// against what they stand for (a bit of the scene's words or of one of its pair words) for
 // every scene and every single class present, and for no class at all.
 func TestSceneMayBits(t *testing.T) {
 	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
@@ -35,6 +35,9 @@ func TestSceneMayBits(t *testing.T) {
 			}
 			if got := d.mayHit(in, 0, s); got != want {
 				t.Fatalf("class %d (%s), scene %s: mayHit %v, want %v", c, eng.keywords.names[max(c, 0)], sceneDefs[s].name, got, want)
+			}
+			if got := d.sceneClass(s, c); got != want {
+				t.Fatalf("class %d (%s), scene %s: sceneClass %v, want %v", c, eng.keywords.names[max(c, 0)], sceneDefs[s].name, got, want)
 			}
 		}
 	}

@@ -744,7 +744,12 @@ func afterEvent(s string, from, to int) int {
 func customerActs(s string, start int) bool {
 	b := s[:start]
 	for range 2 { // "您之前已经联系过"
-		for _, adv := range [...]string{"已经", "已", "是", "都", "之前", "刚才", "刚刚", "也", "这边"} {
+		// Most texts end with none of the adverbs' last bytes: one bit
+		// test skips the comparisons.
+		if len(b) == 0 || customerAdvLast[b[len(b)-1]>>6]&(1<<(b[len(b)-1]&63)) == 0 {
+			break
+		}
+		for _, adv := range customerAdvs {
 			if strings.HasSuffix(b, adv) {
 				b = b[:len(b)-len(adv)]
 				break
@@ -762,6 +767,19 @@ func customerActs(s string, start int) bool {
 	}
 	return true
 }
+
+// customerAdvs are the adverbs customerActs reads between 您 and the verb.
+var customerAdvs = [...]string{"已经", "已", "是", "都", "之前", "刚才", "刚刚", "也", "这边"}
+
+// customerAdvLast has bit b set for the last byte b of each of
+// customerAdvs. Read-only once built.
+var customerAdvLast = func() (set [4]uint64) {
+	for _, adv := range customerAdvs {
+		b := adv[len(adv)-1]
+		set[b>>6] |= 1 << (b & 63)
+	}
+	return set
+}()
 
 // addAction adds action promise p unless the message already holds the
 // same verb with the same object: "这边帮您联系站点" reaches 联系 from both

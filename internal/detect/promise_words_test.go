@@ -131,3 +131,42 @@ func TestLastRuneSize(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomerActs checks customerActs, which skips texts by the
+// adverbs' last bytes, against the comparisons it stands for on random
+// texts of the adverbs, 您, the words that make 您 an object and others.
+func TestCustomerActs(t *testing.T) {
+	want := func(s string, start int) bool {
+		b := s[:start]
+		for range 2 {
+			for _, adv := range [...]string{"已经", "已", "是", "都", "之前", "刚才", "刚刚", "也", "这边"} {
+				if strings.HasSuffix(b, adv) {
+					b = b[:len(b)-len(adv)]
+					break
+				}
+			}
+		}
+		if !strings.HasSuffix(b, "您") && !strings.HasSuffix(b, "你") {
+			return false
+		}
+		b = b[:len(b)-len("您")]
+		for _, p := range [...]string{"帮", "为", "给", "替", "和", "与", "跟", "向"} {
+			if strings.HasSuffix(b, p) {
+				return false
+			}
+		}
+		return true
+	}
+	pieces := []string{"已经", "已", "经", "是", "都", "之前", "前", "刚才", "刚刚", "刚", "也", "这边", "边", "您", "你", "帮", "为", "给", "a", ",", "\xe5", "\xbb"}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(6) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String() + "申请"
+		if got := customerActs(s, len(s)-len("申请")); got != want(s, len(s)-len("申请")) {
+			t.Fatalf("customerActs(%q) = %v, want %v", s, got, !got)
+		}
+	}
+}

@@ -448,6 +448,18 @@ const maxPromisesPerMessage = 4
 
 // extract finds the commitments of agent message i.
 func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
+	// A message with none of the classes read here (the presence bits
+	// are exact: the engine keeps them only while every class has its
+	// own bit) commits to nothing by these rules.
+	if in.present != nil {
+		row, held := &in.present[i], uint64(0)
+		for w := range presentWords {
+			held |= row[w] & d.extracts[w]
+		}
+		if held == 0 {
+			return ps
+		}
+	}
 	s := in.Norm[i]
 	perMethod := d.perMethod(in, i)
 	for _, h := range in.allHits(i) {

@@ -320,10 +320,8 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 				continue
 			}
 			actors := cs.actors.has(s[backChars(s, int(h.Start), 4):h.Start])
-			for k := range len(actorWords) {
-				if actors&(1<<k) != 0 {
-					f.add(pfActor, uint32(k), 1)
-				}
+			for m := actors & (1<<len(actorWords) - 1); m != 0; m &= m - 1 { // in the words' order
+				f.add(pfActor, uint32(bits.TrailingZeros64(m)), 1)
 			}
 			if after := s[h.End:]; strings.HasPrefix(after, "了") || strings.HasPrefix(after, "过") || strings.HasPrefix(after, "好") {
 				f.add(pfDone, 0, 1)
@@ -356,10 +354,8 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 		f.add(pfPrevCust, st.prev.prevV, 1)
 		// A short yes ("是的", "可以的", "会的") answers what the customer
 		// asked for: it commits to it when the customer asked for a step.
-		for k := range len(prevAskWords) {
-			if st.prev.prevAsk&(1<<k) != 0 {
-				f.add(pfPrevAsk, uint32(k)<<1|yes, 1)
-			}
+		for m := st.prev.prevAsk & (1<<len(prevAskWords) - 1); m != 0; m &= m - 1 { // in the words' order
+			f.add(pfPrevAsk, uint32(bits.TrailingZeros16(m))<<1|yes, 1)
 		}
 	} else {
 		f.add(pfPrevCust, 0, 1)

@@ -14,26 +14,33 @@ import (
 // detector's own share of a scan's cost, without the engine's or the
 // emotion model's.
 func BenchmarkEmotionInspect(b *testing.B) {
-	convs := jddcConvs(b)
 	m, err := classify.LoadEmotion()
 	if err != nil {
 		b.Fatal(err)
 	}
-	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(b)), m)
+	benchDetectorAlone(b, m, func(d Detector) bool { _, ok := d.(*emotionDetector); return ok })
+}
+
+// benchDetectorAlone times the one detector of the default registry that
+// pick chooses, per JDDC dev conversation, on Inputs the full registry
+// prepared beforehand with model (nil: none), so only that detector's own
+// work and allocations are measured. Every conversation keeps its own
+// scratch, so its Input stays valid while the others are inspected.
+func benchDetectorAlone(b *testing.B, model EmotionModel, pick func(Detector) bool) {
+	convs := jddcConvs(b)
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(b)), model)
 	if err != nil {
 		b.Fatal(err)
 	}
-	var d *emotionDetector
+	var d Detector
 	for _, det := range eng.Detectors() {
-		if ed, ok := det.(*emotionDetector); ok {
-			d = ed
+		if pick(det) {
+			d = det
 		}
 	}
 	if d == nil {
-		b.Fatal("no emotion detector in the registry")
+		b.Fatal("the detector is not in the registry")
 	}
-	// Every conversation keeps its own scratch, so its Input stays valid
-	// and only the emotion detector is timed.
 	sc := make([]Scratch, len(convs))
 	ins := make([]*Input, len(convs))
 	for k, c := range convs {

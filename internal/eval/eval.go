@@ -252,6 +252,13 @@ func Detectors(ctx context.Context, eng *detect.Engine, src Source, labels map[s
 			}
 			rep.add(s.code, got[s.code], s.get(l), c.ID)
 		}
+		// The three-way ending, each class against the rest, where the
+		// labels carry it (jd2) and the engine classifies endings.
+		if l.Ending != "" && r.Ending.Label != "" {
+			for _, class := range endingClasses {
+				rep.add(endingRow+class, r.Ending.Label == class, l.Ending == class, c.ID)
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -269,14 +276,45 @@ func clip(s string) string {
 	return s
 }
 
-// String renders the report as a table.
+// String renders the report as a table, with the ending's three-way
+// macro-F1 below it when the labels carry endings.
 func (r *Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "labelled sessions: %d\n\n%-44s %5s %5s %5s %9s %7s\n", r.Sessions, "label", "TP", "FP", "FN", "precision", "recall")
 	for _, c := range r.Counts {
 		fmt.Fprintf(&b, "%-44s %5d %5d %5d %9s %7s\n", c.Name, c.TP, c.FP, c.FN, fmtRatio(c.Precision()), fmtRatio(c.Recall()))
 	}
+	if f, ok := r.EndingMacroF1(); ok {
+		fmt.Fprintf(&b, "\nending, three-way macro-F1: %.3f\n", f)
+	}
 	return b.String()
+}
+
+// endingClasses are the labels of a conversation's ending, and endingRow
+// prefixes their rows in a Report.
+var endingClasses = [...]string{"resolved", "pending", "unresolved"}
+
+const endingRow = "ending="
+
+// EndingMacroF1 is the mean over the three ending classes of each class's
+// F1 against the rest (a class never predicted nor labelled counts 0), the
+// figure the README reports for the ending classifier; false when the
+// report has no ending rows.
+func (r *Report) EndingMacroF1() (float64, bool) {
+	var sum float64
+	found := false
+	for _, class := range endingClasses {
+		for _, c := range r.Counts {
+			if c.Name != endingRow+class {
+				continue
+			}
+			found = true
+			if d := 2*c.TP + c.FP + c.FN; d > 0 {
+				sum += 2 * float64(c.TP) / float64(d)
+			}
+		}
+	}
+	return sum / float64(len(endingClasses)), found
 }
 
 func fmtRatio(v float64) string {

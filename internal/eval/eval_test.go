@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -168,5 +169,26 @@ func TestTWCSSource(t *testing.T) {
 	})
 	if err != nil || n == 0 {
 		t.Fatalf("read %d conversations, err %v", n, err)
+	}
+}
+
+// TestEndingMacroF1 checks the ending's three-way macro-F1 against a hand
+// computation, and that a report without ending rows says so.
+func TestEndingMacroF1(t *testing.T) {
+	r := &Report{Counts: []Count{
+		{Name: "ending=resolved", TP: 3, FP: 1, FN: 1},   // F1 6/8
+		{Name: "ending=pending", TP: 1, FP: 1, FN: 2},    // F1 2/5
+		{Name: "ending=unresolved", TP: 0, FP: 0, FN: 1}, // F1 0
+		{Name: "promise.made", TP: 9, FP: 0, FN: 0},
+	}}
+	got, ok := r.EndingMacroF1()
+	if want := (6.0/8 + 2.0/5) / 3; !ok || math.Abs(got-want) > 1e-12 {
+		t.Errorf("EndingMacroF1 = %v, %v; want %v, true", got, ok, want)
+	}
+	if !strings.Contains(r.String(), "ending, three-way macro-F1: 0.383") {
+		t.Errorf("String lacks the macro-F1 line:\n%s", r.String())
+	}
+	if _, ok := (&Report{Counts: []Count{{Name: "promise.made"}}}).EndingMacroF1(); ok {
+		t.Error("a report without ending rows has a macro-F1")
 	}
 }

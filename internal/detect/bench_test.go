@@ -1,14 +1,9 @@
 package detect
 
 import (
-	"errors"
-	"io/fs"
-	"path/filepath"
 	"testing"
 
 	"fullqa/internal/classify"
-	"fullqa/internal/conversation"
-	"fullqa/internal/ingest"
 )
 
 // BenchmarkRegistry measures the full detector registry over the JDDC dev
@@ -30,18 +25,7 @@ func benchDetectors(b *testing.B, pick func([]Detector) []Detector) {
 // benchEngine inspects the JDDC dev chats one at a time with the picked
 // detectors and the emotion model emo (nil: none).
 func benchEngine(b *testing.B, pick func([]Detector) []Detector, emo EmotionModel) {
-	path := filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv")
-	var convs []*conversation.Conversation
-	err := ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJDDC}, func(c *conversation.Conversation) error {
-		convs = append(convs, c)
-		return nil
-	})
-	if errors.Is(err, fs.ErrNotExist) {
-		b.Skipf("shared data absent: %v", err)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
+	convs := jddcConvs(b)
 	eng, err := NewEngine(pick(Registry(DefaultConfig(), testLexicon(b))), emo)
 	if err != nil {
 		b.Fatal(err)
@@ -117,18 +101,7 @@ func BenchmarkEndingClassifier(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	path := filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv")
-	var convs []*conversation.Conversation
-	err = ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJDDC}, func(c *conversation.Conversation) error {
-		convs = append(convs, c)
-		return nil
-	})
-	if errors.Is(err, fs.ErrNotExist) {
-		b.Skipf("shared data absent: %v", err)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
+	convs := jddcConvs(b)
 	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(b)), m)
 	if err != nil {
 		b.Fatal(err)

@@ -1,13 +1,10 @@
 package detect
 
 import (
-	"errors"
-	"io/fs"
 	"path/filepath"
 	"testing"
 
 	"fullqa/internal/conversation"
-	"fullqa/internal/ingest"
 	"fullqa/internal/knowledge"
 )
 
@@ -91,18 +88,7 @@ func FuzzKnowledge(f *testing.F) {
 // benchKnowledge inspects the JDDC dev chats with the detectors pick
 // chooses from a registry configured with the facts written for them.
 func benchKnowledge(b *testing.B, pick func([]Detector) []Detector) {
-	path := filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv")
-	var convs []*conversation.Conversation
-	err := ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJDDC}, func(c *conversation.Conversation) error {
-		convs = append(convs, c)
-		return nil
-	})
-	if errors.Is(err, fs.ErrNotExist) {
-		b.Skipf("shared data absent: %v", err)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
+	convs := jddcConvs(b)
 	facts, err := knowledge.Load(filepath.Join("..", "eval", "testdata", "jddc_facts.yaml"))
 	if err != nil {
 		b.Fatal(err)

@@ -1,13 +1,9 @@
 package detect
 
 import (
-	"errors"
-	"io/fs"
-	"path/filepath"
 	"testing"
 
 	"fullqa/internal/conversation"
-	"fullqa/internal/ingest"
 )
 
 // TestRepeatFeatures checks the learned restatement features on a
@@ -61,18 +57,7 @@ func TestRepeatFeatures(t *testing.T) {
 // the JDDC dev chats, per conversation, on top of an already inspected
 // input (what the scorer would add to a scan; it must add no allocation).
 func BenchmarkRepeatFeatures(b *testing.B) {
-	path := filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv")
-	var convs []*conversation.Conversation
-	err := ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJDDC}, func(c *conversation.Conversation) error {
-		convs = append(convs, c)
-		return nil
-	})
-	if errors.Is(err, fs.ErrNotExist) {
-		b.Skipf("shared data absent: %v", err)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
+	convs := jddcConvs(b)
 	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(b)), nil)
 	if err != nil {
 		b.Fatal(err)

@@ -1,15 +1,11 @@
 package detect
 
 import (
-	"errors"
-	"io/fs"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"fullqa/internal/conversation"
-	"fullqa/internal/ingest"
 )
 
 // sceneOf returns the engine's scene detector.
@@ -176,18 +172,7 @@ func diff(a, b float32) float32 {
 // path runs) against the rules alone; allocations must not grow with the
 // models.
 func BenchmarkSceneLearned(b *testing.B) {
-	path := filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv")
-	var convs []*conversation.Conversation
-	err := ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatJDDC}, func(c *conversation.Conversation) error {
-		convs = append(convs, c)
-		return nil
-	})
-	if errors.Is(err, fs.ErrNotExist) {
-		b.Skipf("shared data absent: %v", err)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
+	convs := jddcConvs(b)
 	var dense [NumLearnedTags]*tagModel
 	for t := range dense {
 		m := &tagModel{w: make([]float32, 1<<SceneTagBits), bias: -2, threshold: 0.9, mode: TagStacked}

@@ -349,7 +349,7 @@ func (m *learnedNegative) prob(f *negFeats) float32 {
 	for k, ix := range f.idx[:len(val)] {
 		z += w[ix&(1<<NegativeBits-1)] * val[k] // featureIndex's range: no bounds check
 	}
-	return float32(1 / (1 + math.Exp(-float64(z))))
+	return sigmoid(z)
 }
 
 // NegativeFeatures calls fn with the learned negative-emotion features of

@@ -59,7 +59,7 @@ func (m *promiseModel) prob(f *promiseFeats) float32 {
 	for k := f.gramTo; k < f.n; k++ {
 		z += w[f.idx[k]&mask] * f.val[k]
 	}
-	return float32(1 / (1 + math.Exp(-float64(z))))
+	return sigmoid(z)
 }
 
 // score returns the learned probability that Chinese agent message i is a

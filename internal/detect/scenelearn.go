@@ -419,7 +419,8 @@ func (d *sceneDetector) applyLearned(in *Input, first *[len(sceneDefs)]int, tall
 	}
 }
 
-// sigmoid is the logistic function.
+// sigmoid is the logistic function, as classify.Linear.Prob computes it:
+// every learned scorer of the package ends with it.
 func sigmoid(z float32) float32 { return float32(1 / (1 + math.Exp(-float64(z)))) }
 
 // maxTagEvidence is how many messages a learned-only tag names.

@@ -31,7 +31,7 @@ func (m *ThreatModel) Prob(idx []uint32, val []float32) float32 {
 	for k, b := range idx {
 		z += m.W[b] * val[k]
 	}
-	return float32(1 / (1 + math.Exp(-float64(z))))
+	return sigmoid(z)
 }
 
 // maxThreatFeats bounds the features of one message (its signals plus the

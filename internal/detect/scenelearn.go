@@ -2,7 +2,6 @@ package detect
 
 import (
 	"fmt"
-	"hash/fnv"
 	"math"
 
 	"fullqa/internal/classify"
@@ -145,9 +144,7 @@ func (d *sceneDetector) registerTagFeatures(k *Keywords, lex lexicon.Lists) erro
 	}
 	d.learn.features = true
 	add := func(name string, c ClassID) {
-		h := fnv.New32a()
-		h.Write([]byte(name))
-		d.learn.classes = append(d.learn.classes, tagClass{class: c, name: h.Sum32()})
+		d.learn.classes = append(d.learn.classes, tagClass{class: c, name: strHash(name)})
 	}
 	for s, def := range sceneDefs {
 		add(def.list, d.scenes[s].words)

@@ -271,11 +271,7 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 		// locals: the loop runs for every hit of every message.
 		var present [][presentWords]uint64
 		if len(e.keywords.names) <= presentWords*64 {
-			if cap(s.present) < n {
-				s.present = make([][presentWords]uint64, n)
-			}
-			present = s.present[:n]
-			clear(present)
+			present = zeroed(&s.present, n)
 			in.present = present
 		}
 		patClass := e.patClass
@@ -374,25 +370,21 @@ func (in *Input) scratch() *Scratch {
 }
 
 // waitBuf returns n zeroed waits from the worker's scratch.
-func (in *Input) waitBuf(n int) []wait {
-	s := in.scratch()
-	if cap(s.waits) < n {
-		s.waits = make([]wait, n)
-	}
-	s.waits = s.waits[:n]
-	clear(s.waits)
-	return s.waits
-}
+func (in *Input) waitBuf(n int) []wait { return zeroed(&in.scratch().waits, n) }
 
 // sigBuf returns n zeroed sigs from the worker's scratch.
-func (in *Input) sigBuf(n int) []sig {
-	s := in.scratch()
-	if cap(s.sigs) < n {
-		s.sigs = make([]sig, n)
+func (in *Input) sigBuf(n int) []sig { return zeroed(&in.scratch().sigs, n) }
+
+// zeroed returns n zero elements in *buf, growing it when it is too
+// short, so that a scratch slice is reused from one conversation to the
+// next.
+func zeroed[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
 	}
-	s.sigs = s.sigs[:n]
-	clear(s.sigs)
-	return s.sigs
+	*buf = (*buf)[:n]
+	clear(*buf)
+	return *buf
 }
 
 // intBuf returns the worker's scratch slice of ints number k (0 or 1),

@@ -66,24 +66,16 @@ func parseDateTime(s string, loc *time.Location) (time.Time, bool) {
 	if len(s) != 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}
-	ok := true
-	num := func(i, n int) int {
-		v := 0
-		for _, c := range []byte(s[i : i+n]) {
-			if c < '0' || c > '9' {
-				ok = false
-			}
-			v = v*10 + int(c-'0')
-		}
-		return v
-	}
-	y, mo, d := num(0, 4), num(5, 2), num(8, 2)
-	h, mi, sec := num(11, 2), num(14, 2), num(17, 2)
-	if !ok || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59 {
-		return time.Time{}, false
-	}
-	// The month's last day: the day before the first of the next.
-	if last := time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day(); d > last {
+	y1, ok1 := digits2(s, 0)
+	y2, ok2 := digits2(s, 2)
+	mo, ok3 := digits2(s, 5)
+	d, ok4 := digits2(s, 8)
+	h, ok5 := digits2(s, 11)
+	mi, ok6 := digits2(s, 14)
+	sec, ok7 := digits2(s, 17)
+	y := y1*100 + y2
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) ||
+		h > 23 || mi > 59 || sec > 59 {
 		return time.Time{}, false
 	}
 	return time.Date(y, time.Month(mo), d, h, mi, sec, 0, loc), true

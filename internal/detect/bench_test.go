@@ -106,12 +106,7 @@ func BenchmarkEndingClassifier(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var d *resolutionDetector
-	for _, det := range eng.detectors {
-		if rd, ok := det.(*resolutionDetector); ok {
-			d = rd
-		}
-	}
+	d := detectorOf[*resolutionDetector](eng)
 	if d == nil || eng.end == nil {
 		b.Skip("no ending classifier")
 	}

@@ -577,12 +577,7 @@ func tailGrams(f *endFeats, s string, uni, bi uint32) {
 // engine has no resolution detector, no emotions were scored or the
 // customer said nothing with content (the detector reads no ending then).
 func (e *Engine) EndingFeatures(in *Input, out *Output, fn func(why int, idx []uint32, val []float32)) {
-	var d *resolutionDetector
-	for _, det := range e.detectors {
-		if rd, ok := det.(*resolutionDetector); ok {
-			d = rd
-		}
-	}
+	d := detectorOf[*resolutionDetector](e)
 	if d == nil || in.Emotion == nil || d.lastCustomer(in) < 0 {
 		return
 	}

@@ -360,6 +360,19 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 	return in, nil
 }
 
+// detectorOf returns the engine's detector of type T (the last, should it
+// run several), or T's zero value: the trainers' feature calls read the
+// detector whose features they replay.
+func detectorOf[T Detector](e *Engine) T {
+	var d T
+	for _, det := range e.detectors {
+		if td, ok := det.(T); ok {
+			d = td
+		}
+	}
+	return d
+}
+
 // scratch returns the worker's Scratch the Input borrows from, or a new
 // one for an Input built by hand.
 func (in *Input) scratch() *Scratch {

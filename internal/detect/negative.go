@@ -359,12 +359,7 @@ func (m *learnedNegative) prob(f *negFeats) float32 {
 // e.Inspect with an emotion model loaded. It does nothing when the engine
 // has no emotion detector.
 func (e *Engine) NegativeFeatures(in *Input, fn func(msg int, rule bool, idx []uint32, val []float32)) {
-	var d *emotionDetector
-	for _, det := range e.detectors {
-		if ed, ok := det.(*emotionDetector); ok {
-			d = ed
-		}
-	}
+	d := detectorOf[*emotionDetector](e)
 	if d == nil || in.Emotion == nil {
 		return
 	}

@@ -684,12 +684,7 @@ type PromiseScratch struct {
 // messages are left to their own rules (promise_en.go). It does nothing
 // when the engine has no promise detector.
 func (e *Engine) PromiseFeatures(in *Input, s *PromiseScratch, fn func(msg int, rule bool, idx []uint32, val []float32)) {
-	var d *promiseDetector
-	for _, det := range e.detectors {
-		if pd, ok := det.(*promiseDetector); ok {
-			d = pd
-		}
-	}
+	d := detectorOf[*promiseDetector](e)
 	if d == nil {
 		return
 	}

@@ -112,12 +112,7 @@ func containment(a, b *sig) float64 {
 // the feature buffer); reusing one across conversations makes the call
 // allocation-free.
 func (e *Engine) RepeatFeatures(in *Input, out *Output, s *RepeatScratch, fn func(msg int, rule bool, idx []uint32, val []float32)) {
-	var d *loopDetector
-	for _, det := range e.detectors {
-		if ld, ok := det.(*loopDetector); ok {
-			d = ld
-		}
-	}
+	d := detectorOf[*loopDetector](e)
 	if d == nil {
 		return
 	}

@@ -270,12 +270,7 @@ func questionForm(norm string) uint32 {
 // exactly what the detector scores. It does nothing when the engine has no
 // threat detector.
 func (e *Engine) ThreatFeatures(in *Input, fn func(msg int, rule, gated bool, idx []uint32, val []float32)) {
-	var d *threatDetector
-	for _, det := range e.detectors {
-		if td, ok := det.(*threatDetector); ok {
-			d = td
-		}
-	}
+	d := detectorOf[*threatDetector](e)
 	if d == nil {
 		return
 	}

@@ -377,9 +377,10 @@ func (d *sceneDetector) tagFeatures(in *Input, first *[len(sceneDefs)]int, talli
 		if role == conversation.RoleAgent {
 			w = tagAgentWeight
 		}
-		s.end(w / float32(math.Sqrt(float64(max(feats, 1)))))
+		v := w / float32(math.Sqrt(float64(max(feats, 1))))
+		s.end(v)
 		// The scale of the group, for the evidence of learned-only tags.
-		s.scale[tagRole(role)] = w / float32(math.Sqrt(float64(max(feats, 1))))
+		s.scale[tagRole(role)] = v
 	}
 	s.add(tagKey(tfLen, bucketOf(n/4), 0), 1)
 }

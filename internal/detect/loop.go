@@ -58,16 +58,6 @@ type sig struct {
 	data bool // a data token (placeholder, number, link) was left out
 }
 
-// add records character key (size bytes) after prev, when have, and
-// returns how much content the character adds: an ASCII letter or digit
-// counts one, a particle (的, 了, 吗) none, any other character its size.
-func (g *sig) add(key uint32, size int, prev uint32, have bool) int {
-	if have {
-		g.bigram(prev, key)
-	}
-	return contentOf(key, size)
-}
-
 // bigram records the pair of character keys prev, key.
 func (g *sig) bigram(prev, key uint32) {
 	h := prev*0x9E3779B1 ^ key*0x85EBCA77
@@ -78,10 +68,11 @@ func (g *sig) bigram(prev, key uint32) {
 	g.n++
 }
 
-// contentOf is how much content character key (size bytes) adds (see add).
+// contentOf is how much content character key (size bytes) adds: an
+// ASCII letter or digit counts one, a particle (的, 了, 吗) none, any other
+// character its size.
 func contentOf(key uint32, size int) int {
-	// An ASCII letter or digit counts its one byte like any character
-	// its size; a particle none. A rune's low 6 bits are its key's.
+	// A rune's low 6 bits are its key's.
 	if size == 3 && particleLow[key>>8&63]>>(key&63)&1 != 0 && particleKey(key) {
 		return 0
 	}

@@ -243,7 +243,7 @@ func charSig(s string) sig {
 		if size < 3 || size == 3 && key>>8 == 0xE380 || isParticle(keyRune(key, size)) {
 			continue
 		}
-		g.add(key, size, 0, true)
+		g.bigram(0, key)
 	}
 	return g
 }

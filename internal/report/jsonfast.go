@@ -89,7 +89,14 @@ func appendScore(b []byte, s float32) []byte {
 	case k == 1000:
 		return append(b, '1')
 	}
-	d := [5]byte{'0', '.', byte('0' + k/100), byte('0' + k/10%10), byte('0' + k%10)}
+	return appendMilli(append(b, '0'), k)
+}
+
+// appendMilli appends the fraction r/1000 (r in 1–999) as appendFloat and
+// appendScore write it: a point and up to three digits, trailing zeros
+// dropped.
+func appendMilli(b []byte, r int) []byte {
+	d := [4]byte{'.', byte('0' + r/100), byte('0' + r/10%10), byte('0' + r%10)}
 	n := len(d)
 	for d[n-1] == '0' {
 		n--
@@ -306,12 +313,7 @@ func appendFloat(b []byte, f float64) []byte {
 		if k := int64(f*1000 + 0.5); float64(k)/1000 == f {
 			b = strconv.AppendInt(b, k/1000, 10)
 			if r := k % 1000; r != 0 {
-				d := [4]byte{'.', byte('0' + r/100), byte('0' + r/10%10), byte('0' + r%10)}
-				n := len(d)
-				for d[n-1] == '0' {
-					n--
-				}
-				b = append(b, d[:n]...)
+				b = appendMilli(b, int(r))
 			}
 			return b
 		}

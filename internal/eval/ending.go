@@ -210,15 +210,13 @@ func endingCV(ctx context.Context, cfg classify.SoftmaxConfig, data *classify.Mu
 		nex[i] = negExample{set: e.set, group: i, gold: e.gold == unresolvedClass, rule: e.why != 0, where: e.where}
 	}
 	fold := foldsOf(nex, len(ex), cfg.Seed)
+	all := make([]int32, len(ex))
+	for i := range all {
+		all[i] = int32(i)
+	}
 	oof := make([][]float32, len(ex))
 	for f := range negFolds {
-		var train []int32
-		for i := range ex {
-			if fold[i] != f {
-				train = append(train, int32(i))
-			}
-		}
-		m, err := classify.TrainSoftmax(ctx, cfg, data, train)
+		m, err := classify.TrainSoftmax(ctx, cfg, data, outsideFold(all, fold, f))
 		if err != nil {
 			return nil, err
 		}
@@ -260,10 +258,6 @@ func endingCV(ctx context.Context, cfg classify.SoftmaxConfig, data *classify.Mu
 		return s
 	}
 	oofU := pu(oof)
-	all := make([]int32, len(ex))
-	for i := range all {
-		all[i] = int32(i)
-	}
 
 	// The unresolved decision, each fold's threshold chosen on the others:
 	// the classifier alone (the rules' verdict is one of its features), or
@@ -306,13 +300,7 @@ func endingCV(ctx context.Context, cfg classify.SoftmaxConfig, data *classify.Mu
 	for vi, v := range variants {
 		pred := make([]bool, len(ex))
 		for f := range negFolds {
-			var sel []int32
-			for _, i := range all {
-				if fold[i] != f {
-					sel = append(sel, i)
-				}
-			}
-			t := chooseThresholdAt(oofU, v.ex, sel, endMinPrecision)
+			t := chooseThresholdAt(oofU, v.ex, outsideFold(all, fold, f), endMinPrecision)
 			for i := range ex {
 				if fold[i] == f {
 					pred[i] = oofU[i] >= t || v.ex[i].rule

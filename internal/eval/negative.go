@@ -146,19 +146,25 @@ func foldsOf(ex []negExample, groups int, seed uint64) []int {
 	return fold
 }
 
+// outsideFold returns the rows that fold f leaves for training (or for
+// choosing its threshold): those dealt to any other fold.
+func outsideFold(rows []int32, fold []int, f int) []int32 {
+	var out []int32
+	for _, i := range rows {
+		if fold[i] != f {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // outOfFold trains a model for each fold on the rows outside it and
 // returns every row's score from the model that did not see it (entries of
 // other examples stay 0).
 func outOfFold(ctx context.Context, cfg classify.LinearConfig, data *classify.SparseSet, rows []int32, fold []int) ([]float32, error) {
 	oof := make([]float32, data.Len())
 	for f := range negFolds {
-		var train []int32
-		for _, i := range rows {
-			if fold[i] != f {
-				train = append(train, i)
-			}
-		}
-		m, err := classify.TrainLinear(ctx, cfg, data, train)
+		m, err := classify.TrainLinear(ctx, cfg, data, outsideFold(rows, fold, f))
 		if err != nil {
 			return nil, err
 		}

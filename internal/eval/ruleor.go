@@ -80,13 +80,7 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 	rep.oof = oof
 	pred := make([]bool, len(ex))
 	for f := range negFolds {
-		var sel []int32
-		for _, i := range all {
-			if fold[i] != f {
-				sel = append(sel, i)
-			}
-		}
-		t := chooseThresholdAt(oof, or, sel, minPrec)
+		t := chooseThresholdAt(oof, or, outsideFold(all, fold, f), minPrec)
 		for i := range ex {
 			if fold[i] == f {
 				pred[i] = oof[i] >= t || or[i].rule

@@ -226,13 +226,7 @@ func measureTag(ctx context.Context, cfg classify.LinearConfig, data *classify.S
 		}
 		r := result{cv: make([]Count, scored), loso: make([]Count, scored), errs: map[string][]string{}}
 		for f := range negFolds {
-			var sel []int32
-			for _, i := range real {
-				if fold[i] != f {
-					sel = append(sel, i)
-				}
-			}
-			th := chooseThresholdAt(oof, exm, sel, tagsThresholdPrecision)
+			th := chooseThresholdAt(oof, exm, outsideFold(real, fold, f), tagsThresholdPrecision)
 			for i, e := range ex {
 				if fold[i] != f || e.set >= scored {
 					continue

@@ -145,12 +145,7 @@ func TrainThreat(ctx context.Context, in ThreatInputs, eng *detect.Engine, w io.
 	}
 	var rules, cvOr, cvAlone Count
 	for f := range negFolds {
-		var sel []int32
-		for _, i := range all {
-			if fold[i] != f {
-				sel = append(sel, i)
-			}
-		}
+		sel := outsideFold(all, fold, f)
 		tOr := chooseThresholdAt(oof, noRule, unruled(ex, sel), threatMinPrecision)
 		tAlone := chooseThresholdAt(oof, noRule, sel, threatMinPrecision)
 		for i, e := range ex {

@@ -298,15 +298,7 @@ func endingCV(ctx context.Context, cfg classify.SoftmaxConfig, data *classify.Mu
 	bestF, bestAll, best := -1.0, -1.0, 0
 	nested := make([][]bool, len(variants))
 	for vi, v := range variants {
-		pred := make([]bool, len(ex))
-		for f := range negFolds {
-			t := chooseThresholdAt(oofU, v.ex, outsideFold(all, fold, f), endMinPrecision)
-			for i := range ex {
-				if fold[i] == f {
-					pred[i] = oofU[i] >= t || v.ex[i].rule
-				}
-			}
-		}
+		pred := nestedDecisions(oofU, v.ex, all, fold, endMinPrecision)
 		nested[vi] = pred
 		var pooled, every Count
 		for i, e := range nex {

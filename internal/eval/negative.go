@@ -158,6 +158,23 @@ func outsideFold(rows []int32, fold []int, f int) []int32 {
 	return out
 }
 
+// nestedDecisions returns every example's decision, score at or above its
+// fold's threshold or the rule's finding, with each fold's threshold chosen
+// (at precision minPrec) on the rows of the other folds only, so that no
+// decision is tuned on its own example.
+func nestedDecisions(score []float32, ex []negExample, rows []int32, fold []int, minPrec float64) []bool {
+	pred := make([]bool, len(ex))
+	for f := range negFolds {
+		t := chooseThresholdAt(score, ex, outsideFold(rows, fold, f), minPrec)
+		for i := range ex {
+			if fold[i] == f {
+				pred[i] = score[i] >= t || ex[i].rule
+			}
+		}
+	}
+	return pred
+}
+
 // outOfFold trains a model for each fold on the rows outside it and
 // returns every row's score from the model that did not see it (entries of
 // other examples stay 0).

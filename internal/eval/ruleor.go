@@ -78,15 +78,7 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 		return nil, err
 	}
 	rep.oof = oof
-	pred := make([]bool, len(ex))
-	for f := range negFolds {
-		t := chooseThresholdAt(oof, or, outsideFold(all, fold, f), minPrec)
-		for i := range ex {
-			if fold[i] == f {
-				pred[i] = oof[i] >= t || or[i].rule
-			}
-		}
-	}
+	pred := nestedDecisions(oof, or, all, fold, minPrec)
 	for si, s := range sets {
 		var c Count
 		for i, e := range ex {

@@ -130,13 +130,9 @@ func (r *EndingReport) String() string {
 		b.WriteByte('\n')
 	}
 	fmt.Fprintf(&b, "\n%-62s %-6s %5s %5s %5s %9s %7s\n", "resolution.unresolved", "source", "TP", "FP", "FN", "precision", "recall")
-	for _, row := range r.Unresolved {
-		fmt.Fprintf(&b, "%-62s %-6s %5d %5d %5d %9s %7s\n", row.Method, row.Set, row.TP, row.FP, row.FN, fmtRatio(row.Precision()), fmtRatio(row.Recall()))
-	}
+	writeRows(&b, 62, r.Unresolved)
 	b.WriteString("\nthe trade-off (learned alone, out-of-fold):\n")
-	for _, row := range r.Curve {
-		fmt.Fprintf(&b, "%-62s %-6s %5d %5d %5d %9s %7s\n", row.Method, row.Set, row.TP, row.FP, row.FN, fmtRatio(row.Precision()), fmtRatio(row.Recall()))
-	}
+	writeRows(&b, 62, r.Curve)
 	return b.String()
 }
 

@@ -65,6 +65,14 @@ type NegativeRow struct {
 	Count
 }
 
+// writeRows writes rows as the reports' table lines, the method padded to
+// width: source, TP, FP, FN, precision and recall.
+func writeRows(b *strings.Builder, width int, rows []NegativeRow) {
+	for _, row := range rows {
+		fmt.Fprintf(b, "%-*s %-6s %5d %5d %5d %9s %7s\n", width, row.Method, row.Set, row.TP, row.FP, row.FN, fmtRatio(row.Precision()), fmtRatio(row.Recall()))
+	}
+}
+
 // String renders the report.
 func (r *NegativeReport) String() string {
 	var b strings.Builder
@@ -74,13 +82,9 @@ func (r *NegativeReport) String() string {
 		fmt.Fprintf(&b, "learned emotion.negative, threshold %.3f (chosen on all out-of-fold scores)\n\n", r.Threshold)
 	}
 	fmt.Fprintf(&b, "%-58s %-6s %5s %5s %5s %9s %7s\n", "decision", "source", "TP", "FP", "FN", "precision", "recall")
-	for _, row := range r.Rows {
-		fmt.Fprintf(&b, "%-58s %-6s %5d %5d %5d %9s %7s\n", row.Method, row.Set, row.TP, row.FP, row.FN, fmtRatio(row.Precision()), fmtRatio(row.Recall()))
-	}
+	writeRows(&b, 58, r.Rows)
 	b.WriteString("\nthe trade-off:\n")
-	for _, row := range r.Curve {
-		fmt.Fprintf(&b, "%-58s %-6s %5d %5d %5d %9s %7s\n", row.Method, row.Set, row.TP, row.FP, row.FN, fmtRatio(row.Precision()), fmtRatio(row.Recall()))
-	}
+	writeRows(&b, 58, r.Curve)
 	return b.String()
 }
 

@@ -48,9 +48,7 @@ func (r *PromiseReport) String() string {
 	b.WriteString(r.Or.String() + "\n" + r.Stacked.String() + "\n")
 	fmt.Fprintf(&b, "shipped: stacked score >= %.3f (best F1 on the pooled out-of-fold scores keeping pooled precision >= %.2f)\n\n", r.Stacked.Threshold, r.MinPrecision)
 	fmt.Fprintf(&b, "%-58s %-6s %5s %5s %5s %9s %7s\n", "decision", "source", "TP", "FP", "FN", "precision", "recall")
-	for _, row := range r.Shipped {
-		fmt.Fprintf(&b, "%-58s %-6s %5d %5d %5d %9s %7s\n", row.Method, row.Set, row.TP, row.FP, row.FN, fmtRatio(row.Precision()), fmtRatio(row.Recall()))
-	}
+	writeRows(&b, 58, r.Shipped)
 	b.WriteString("\n" + r.Verdict() + "\n")
 	return b.String()
 }

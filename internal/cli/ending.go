@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -67,12 +66,10 @@ func trainEnding(ctx context.Context, cfg config.Config, data, rounds string, w 
 // writes its weights, with the decision the cross-validation chose, to
 // the file embedded at the next build.
 func runTrainEnding(ctx context.Context, args []string, env Env) int {
-	var rounds string
 	return runTrainer(ctx, args, env, trainer{
-		name:  "ending",
-		out:   filepath.Join("internal", "classify", "ending.weights"),
-		flags: func(fs *flag.FlagSet) { jd2RoundsFlag(fs, &rounds) },
-		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
+		name: "ending",
+		out:  filepath.Join("internal", "classify", "ending.weights"),
+		train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
 			return trainEnding(ctx, config.Default(), data, rounds, w, env)
 		},
 	})

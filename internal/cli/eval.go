@@ -210,16 +210,14 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 		return runTrainEnding(ctx, args[1:], env)
 	}
 	if len(args) > 0 && args[0] == "negative" {
-		var rounds string
 		var minPrec float64
 		return runTrainer(ctx, args[1:], env, trainer{
 			name: "negative",
 			out:  filepath.Join("internal", "classify", "negative.weights"),
 			flags: func(fs *flag.FlagSet) {
-				jd2RoundsFlag(fs, &rounds)
 				fs.Float64Var(&minPrec, "min-precision", eval.NegMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
 			},
-			train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
+			train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
 				return trainNegative(ctx, config.Default(), data, rounds, minPrec, w, env)
 			},
 		})
@@ -229,9 +227,10 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	return runTrainer(ctx, args[1:], env, trainer{
-		name: "emotion",
-		out:  filepath.Join("internal", "classify", "emotion.weights"),
-		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
+		name:     "emotion",
+		out:      filepath.Join("internal", "classify", "emotion.weights"),
+		noRounds: true,
+		train: func(ctx context.Context, data, _ string, w io.Writer) (fmt.Stringer, error) {
 			return classify.TrainEmotion(ctx, data, w, env.Log)
 		},
 	})

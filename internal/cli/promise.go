@@ -75,15 +75,13 @@ func runEvalPromise(ctx context.Context, args []string, env Env) int {
 // scorer's weights (deterministic: the same labels give the same bytes).
 func runTrainPromise(ctx context.Context, args []string, env Env) int {
 	var minPrec float64
-	var rounds string
 	return runTrainer(ctx, args, env, trainer{
 		name: "promise",
 		out:  filepath.Join("internal", "detect", "promise.weights"),
 		flags: func(fs *flag.FlagSet) {
 			fs.Float64Var(&minPrec, "min-precision", eval.PromiseMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
-			jd2RoundsFlag(fs, &rounds)
 		},
-		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
+		train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
 			return trainPromise(ctx, config.Default(), data, rounds, minPrec, w)
 		},
 	})

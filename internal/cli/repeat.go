@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -30,14 +29,12 @@ func trainRepeat(ctx context.Context, cfg config.Config, data, rounds string, w 
 // restatement scorer's weights (deterministic: the same labels give the
 // same bytes). The detector does not load them yet (see the README).
 func runTrainRepeat(ctx context.Context, args []string, env Env) int {
-	var rounds string
 	return runTrainer(ctx, args, env, trainer{
 		name:        "repeat",
 		out:         "repeat.weights",
 		outUsage:    "weights file to write",
 		notEmbedded: true,
-		flags:       func(fs *flag.FlagSet) { jd2RoundsFlag(fs, &rounds) },
-		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
+		train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
 			return trainRepeat(ctx, config.Default(), data, rounds, w)
 		},
 	})

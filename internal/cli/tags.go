@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -73,12 +72,10 @@ func runEvalTags(ctx context.Context, cfg config.Config, data, rounds, show stri
 // models (deterministic: the same labels give the same bytes), embedded
 // at the next build.
 func runTrainTags(ctx context.Context, args []string, env Env) int {
-	var rounds string
 	return runTrainer(ctx, args, env, trainer{
-		name:  "tags",
-		out:   filepath.Join("internal", "classify", "tags.weights"),
-		flags: func(fs *flag.FlagSet) { jd2RoundsFlag(fs, &rounds) },
-		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
+		name: "tags",
+		out:  filepath.Join("internal", "classify", "tags.weights"),
+		train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
 			return trainTags(ctx, config.Default(), data, rounds, true, w)
 		},
 	})

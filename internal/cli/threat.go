@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -47,13 +46,11 @@ func trainThreat(ctx context.Context, cfg config.Config, data, rounds string, w 
 // runTrainThreat is `fullqa train threat`: it writes the learned threat
 // scorer's weights (deterministic: the same data gives the same bytes).
 func runTrainThreat(ctx context.Context, args []string, env Env) int {
-	var rounds string
 	return runTrainer(ctx, args, env, trainer{
 		name:      "threat",
 		dataUsage: "the shared data folder (for the held-out measurement only)",
 		out:       filepath.Join("internal", "classify", "threat.weights"),
-		flags:     func(fs *flag.FlagSet) { jd2RoundsFlag(fs, &rounds) },
-		train: func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error) {
+		train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
 			return trainThreat(ctx, config.Default(), data, rounds, w)
 		},
 	})

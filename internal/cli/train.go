@@ -27,10 +27,14 @@ type trainer struct {
 	// notEmbedded drops "rebuild to embed it" from the closing message, for
 	// weights that no build reads yet.
 	notEmbedded bool
+	// noRounds drops --jd2-rounds, for a trainer that reads no labels
+	// (every other one trains on the labelled jd2 rounds it names).
+	noRounds bool
 	// flags, when set, adds the command's own flags.
 	flags func(fs *flag.FlagSet)
-	// train trains on data and writes the weights to w.
-	train func(ctx context.Context, data string, w io.Writer) (fmt.Stringer, error)
+	// train trains on data, with the jd2 rounds --jd2-rounds names, and
+	// writes the weights to w.
+	train func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error)
 }
 
 // runTrainer parses args for t, trains into memory (so a failed training
@@ -48,6 +52,10 @@ func runTrainer(ctx context.Context, args []string, env Env, t trainer) int {
 	}
 	data := fs.String("data", filepath.Join("..", "shared", "data"), dataUsage)
 	out := fs.String("out", t.out, outUsage)
+	var rounds string
+	if !t.noRounds {
+		jd2RoundsFlag(fs, &rounds)
+	}
 	if t.flags != nil {
 		t.flags(fs)
 	}
@@ -55,7 +63,7 @@ func runTrainer(ctx context.Context, args []string, env Env, t trainer) int {
 		return ExitUsage
 	}
 	var buf bytes.Buffer
-	rep, err := t.train(ctx, *data, &buf)
+	rep, err := t.train(ctx, *data, rounds, &buf)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: train %s: %v\n", t.name, err)
 		return ExitError

@@ -116,8 +116,7 @@ func isASCIIAlnum(c byte) bool {
 // (normalized text keeps it half-width).
 func hasClauseBreak(s string) bool {
 	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ',', '.', '!', '?', ';', ':', ' ':
+		if isClauseByte(s[i]) {
 			return true
 		}
 	}

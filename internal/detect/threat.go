@@ -218,8 +218,9 @@ func threatClause(norm string, h KeywordHit) (int32, int32) {
 	return start, end
 }
 
-// isClauseByte reports whether c is clause punctuation (hasClauseBreak's
-// ASCII set).
+// isClauseByte reports whether c is clause punctuation in the ASCII set
+// hasClauseBreak and threatClause read (isClauseBreak's but for '~' and
+// '\n').
 func isClauseByte(c byte) bool {
 	switch c {
 	case ',', '.', '!', '?', ';', ':', ' ':

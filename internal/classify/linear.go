@@ -2,7 +2,6 @@ package classify
 
 import (
 	"bytes"
-	"compress/flate"
 	"context"
 	_ "embed" // for the embedded negative-emotion weights
 	"encoding/binary"
@@ -111,14 +110,7 @@ func EncodeLinear(w io.Writer, l *Linear) error {
 	if 1<<bits != len(l.W) {
 		return fmt.Errorf("encode linear model: %d weights is not a power of two", len(l.W))
 	}
-	var mx float32
-	for _, v := range l.W {
-		mx = max(mx, float32(math.Abs(float64(v))))
-	}
-	scale := float32(1)
-	if mx > 0 {
-		scale = mx / 32767
-	}
+	scale := quantScale(l.W)
 	var hdr bytes.Buffer
 	src := strings.Join(l.Sources, ",")
 	if len(src) > math.MaxUint16 {
@@ -139,19 +131,8 @@ func EncodeLinear(w io.Writer, l *Linear) error {
 	if _, err := w.Write(hdr.Bytes()); err != nil {
 		return fmt.Errorf("write linear header: %w", err)
 	}
-	zw, err := flate.NewWriter(w, flate.BestCompression)
-	if err != nil {
-		return fmt.Errorf("start linear compression: %w", err)
-	}
-	raw := make([]byte, 2*len(l.W))
-	for i, v := range l.W {
-		binary.LittleEndian.PutUint16(raw[2*i:], uint16(int16(math.Round(float64(v/scale)))))
-	}
-	if _, err := zw.Write(raw); err != nil {
-		return fmt.Errorf("write linear table: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("finish linear table: %w", err)
+	if err := writeInt16Table(w, l.W, scale); err != nil {
+		return fmt.Errorf("write linear weights: %w", err)
 	}
 	return nil
 }
@@ -184,15 +165,8 @@ func DecodeLinear(b []byte) (*Linear, error) {
 	f := func(off int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b[off:])) }
 	scale := f(12)
 	l := &Linear{Bias: f(16), Threshold: f(20), W: make([]float32, 1<<bits), Sources: sources}
-	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(b[hdrLen:])))
-	if err != nil {
-		return nil, fmt.Errorf("%w: linear model: inflate: %w", errBadWeights, err)
-	}
-	if len(raw) != 2*len(l.W) {
-		return nil, fmt.Errorf("%w: linear model: table has %d bytes, want %d", errBadWeights, len(raw), 2*len(l.W))
-	}
-	for i := range l.W {
-		l.W[i] = float32(int16(binary.LittleEndian.Uint16(raw[2*i:]))) * scale
+	if err := readInt16Table(b[hdrLen:], l.W, scale); err != nil {
+		return nil, fmt.Errorf("%w: linear model: %w", errBadWeights, err)
 	}
 	return l, nil
 }

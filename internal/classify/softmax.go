@@ -2,7 +2,6 @@ package classify
 
 import (
 	"bytes"
-	"compress/flate"
 	"context"
 	_ "embed" // for the embedded conversation-ending weights
 	"encoding/binary"
@@ -132,14 +131,7 @@ func EncodeSoftmax(w io.Writer, m *Softmax) error {
 	if len(m.W) != m.K<<m.Bits || len(m.Bias) != m.K {
 		return fmt.Errorf("encode softmax model: %d weights and %d biases for %d classes of %d bits", len(m.W), len(m.Bias), m.K, m.Bits)
 	}
-	var mx float32
-	for _, v := range m.W {
-		mx = max(mx, float32(math.Abs(float64(v))))
-	}
-	scale := float32(1)
-	if mx > 0 {
-		scale = mx / 32767
-	}
+	scale := quantScale(m.W)
 	var hdr bytes.Buffer
 	hdr.WriteString(softmaxMagic)
 	for _, v := range []any{uint32(m.Bits), uint32(m.K), uint32(m.Unresolved), m.OrRules, scale, m.Threshold, m.Bias} {
@@ -148,19 +140,8 @@ func EncodeSoftmax(w io.Writer, m *Softmax) error {
 	if _, err := w.Write(hdr.Bytes()); err != nil {
 		return fmt.Errorf("write softmax header: %w", err)
 	}
-	zw, err := flate.NewWriter(w, flate.BestCompression)
-	if err != nil {
-		return fmt.Errorf("start softmax compression: %w", err)
-	}
-	raw := make([]byte, 2*len(m.W))
-	for i, v := range m.W {
-		binary.LittleEndian.PutUint16(raw[2*i:], uint16(int16(math.Round(float64(v/scale)))))
-	}
-	if _, err := zw.Write(raw); err != nil {
-		return fmt.Errorf("write softmax tables: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("finish softmax tables: %w", err)
+	if err := writeInt16Table(w, m.W, scale); err != nil {
+		return fmt.Errorf("write softmax weights: %w", err)
 	}
 	return nil
 }
@@ -187,15 +168,8 @@ func DecodeSoftmax(b []byte) (*Softmax, error) {
 	for c := range m.Bias {
 		m.Bias[c] = f(fixed + 4*c)
 	}
-	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(b[hdrLen:])))
-	if err != nil {
-		return nil, fmt.Errorf("%w: softmax model: inflate: %w", errBadWeights, err)
-	}
-	if len(raw) != 2*len(m.W) {
-		return nil, fmt.Errorf("%w: softmax model: tables have %d bytes, want %d", errBadWeights, len(raw), 2*len(m.W))
-	}
-	for i := range m.W {
-		m.W[i] = float32(int16(binary.LittleEndian.Uint16(raw[2*i:]))) * scale
+	if err := readInt16Table(b[hdrLen:], m.W, scale); err != nil {
+		return nil, fmt.Errorf("%w: softmax model: %w", errBadWeights, err)
 	}
 	return m, nil
 }

@@ -77,17 +77,26 @@ func TrainLinear(ctx context.Context, cfg LinearConfig, s *SparseSet, rows []int
 			g *= w
 			gb += g * g
 			l.Bias -= cfg.LR * g / float32(math.Sqrt(float64(gb)))
-			for k, b := range idx {
-				grad := g*val[k] + cfg.L2*l.W[b]
-				if grad == 0 {
-					continue
-				}
-				g2[b] += grad * grad
-				l.W[b] -= cfg.LR * grad / float32(math.Sqrt(float64(g2[b])))
-			}
+			adagradFeatures(l.W, g2, idx, val, g, cfg.LR, cfg.L2)
 		}
 	}
 	return l, nil
+}
+
+// adagradFeatures takes one AdaGrad step on the weights w of the features
+// idx (values val) of an example whose loss has gradient g with respect to
+// its score, with the L2 penalty l2 on those weights; g2 holds each weight's
+// sum of squared gradients. Linear and Softmax (one class's table at a
+// time) share it, so both learners step the same way.
+func adagradFeatures(w, g2 []float32, idx []uint32, val []float32, g, lr, l2 float32) {
+	for k, b := range idx {
+		grad := g*val[k] + l2*w[b]
+		if grad == 0 {
+			continue
+		}
+		g2[b] += grad * grad
+		w[b] -= lr * grad / float32(math.Sqrt(float64(g2[b])))
+	}
 }
 
 // The Linear weights file: magic, little-endian uint32 bits, float32

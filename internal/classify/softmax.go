@@ -105,15 +105,7 @@ func TrainSoftmax(ctx context.Context, cfg SoftmaxConfig, s *MultiSet, rows []in
 				if gb[c] > 0 {
 					m.Bias[c] -= cfg.LR * g / float32(math.Sqrt(float64(gb[c])))
 				}
-				wc, gc := m.W[c*n:(c+1)*n], g2[c*n:(c+1)*n]
-				for k, b := range idx {
-					grad := g*val[k] + cfg.L2*wc[b]
-					if grad == 0 {
-						continue
-					}
-					gc[b] += grad * grad
-					wc[b] -= cfg.LR * grad / float32(math.Sqrt(float64(gc[b])))
-				}
+				adagradFeatures(m.W[c*n:(c+1)*n], g2[c*n:(c+1)*n], idx, val, g, cfg.LR, cfg.L2)
 			}
 		}
 	}

@@ -150,6 +150,18 @@ func foldsOf(ex []negExample, groups int, seed uint64) []int {
 	return fold
 }
 
+// withoutRule returns a copy of ex with every rule's finding cleared, for
+// thresholds chosen on the score alone (a stacked model already reads the
+// rule; a rule's finding is added back when deciding).
+func withoutRule(ex []negExample) []negExample {
+	out := make([]negExample, len(ex))
+	copy(out, ex)
+	for i := range out {
+		out[i].rule = false
+	}
+	return out
+}
+
 // outsideFold returns the rows that fold f leaves for training (or for
 // choosing its threshold): those dealt to any other fold.
 func outsideFold(rows []int32, fold []int, f int) []int32 {

@@ -39,12 +39,9 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 	sets []NegativeSet, minPrec float64, curve []float32, final, stacked bool) (*NegativeReport, error) {
 	// or is what the rule adds to a score: its verdict, or nothing when
 	// stacked; thresholds are chosen on examples that carry it.
-	or := make([]negExample, len(ex))
-	copy(or, ex)
+	or := ex
 	if stacked {
-		for i := range or {
-			or[i].rule = false
-		}
+		or = withoutRule(ex)
 	}
 	method := map[bool][3]string{
 		false: {fmt.Sprintf("rules, or learned: %d-fold CV by conversation", negFolds), "rules, or out-of-fold score >= %.2f", "rules, or learned trained on the other source only"},

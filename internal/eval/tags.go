@@ -218,11 +218,7 @@ func measureTag(ctx context.Context, cfg classify.LinearConfig, data *classify.S
 		// decision read the score alone.
 		exm := ex
 		if md.mode == detect.TagStacked {
-			exm = make([]negExample, len(ex))
-			copy(exm, ex)
-			for i := range exm {
-				exm[i].rule = false
-			}
+			exm = withoutRule(ex)
 		}
 		r := result{cv: make([]Count, scored), loso: make([]Count, scored), errs: map[string][]string{}}
 		for f := range negFolds {

@@ -138,11 +138,7 @@ func TrainThreat(ctx context.Context, in ThreatInputs, eng *detect.Engine, w io.
 	// added to the rules'); and the score alone on the messages it reads
 	// (the rules' verdict is its strongest feature, so it can also take a
 	// rule's finding back). Each fold's threshold is chosen on the others.
-	noRule := make([]negExample, len(ex))
-	for i, e := range ex {
-		noRule[i] = e
-		noRule[i].rule = false
-	}
+	noRule := withoutRule(ex)
 	var rules, cvOr, cvAlone Count
 	for f := range negFolds {
 		sel := outsideFold(all, fold, f)

@@ -12,7 +12,8 @@ import (
 )
 
 // trainTags measures the learned scene-tag scorers (quality, compensation,
-// logistics) on the labelled JDDC and uss chats and, with w set, writes
+// logistics) on the labelled JDDC and uss chats, and on the jd2 chats of
+// rounds when data holds them (labelledSets), and, with w set, writes
 // the models of the tags whose learned decision measured better than the
 // rules. The scene rules do not read the emotion model, so one engine
 // serves every conversation.

@@ -99,7 +99,7 @@ var tagModes = [...]struct {
 // never scored), and for each of detect.LearnedTags measures the rules
 // alone, "rules or score >= t" and "stacked score >= t" by 5-fold
 // cross-validation by conversation (each fold's threshold chosen on the
-// other folds) and leave-one-source-out (trained on the other source,
+// other folds) and leave-one-source-out (trained on the other sources,
 // threshold by its own cross-validation). A mode ships when both improve
 // F1 over the rules on every source with precision at least
 // tagsMinPrecision (or the rules' own, when lower); the better of the two by mean F1 is chosen, its

@@ -13,10 +13,10 @@ import (
 )
 
 // TestTrainTags runs the scene-tag measurement on the hand-written
-// synthetic conversations, split into two "sources" by id, with no
-// training-only set: every tag gets the rules-alone, CV and other-source
-// rows on both, the rules-alone counts are the scene detector's own, and
-// training twice writes the same bytes.
+// synthetic conversations, split into three "sources" by id (as JDDC, uss
+// and jd2 are), with no training-only set: every tag gets the rules-alone,
+// CV and other-sources rows on each, the rules-alone counts are the scene
+// detector's own, and training twice writes the same bytes.
 func TestTrainTags(t *testing.T) {
 	lex, err := lexicon.Default()
 	if err != nil {
@@ -32,16 +32,24 @@ func TestTrainTags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	half := [2]map[string]*Labels{{}, {}}
+	part := [3]map[string]*Labels{{}, {}, {}}
 	for id, l := range labels {
 		k := 0
-		if strings.HasPrefix(id, "syn-q") || strings.HasPrefix(id, "syn-l0") {
+		switch {
+		case strings.HasPrefix(id, "syn-q") || strings.HasPrefix(id, "syn-l0"):
 			k = 1
+		case strings.HasPrefix(id, "syn-l1"):
+			k = 2
 		}
-		half[k][id] = l
+		part[k][id] = l
 	}
 	src := USS(filepath.Join("testdata", "synthetic_tags.jsonl"))
-	sets := []NegativeSet{{Name: "a", Src: src, Labels: half[0]}, {Name: "b", Src: src, Labels: half[1]}}
+	sets := []NegativeSet{{Name: "a", Src: src, Labels: part[0]}, {Name: "b", Src: src, Labels: part[1]}, {Name: "c", Src: src, Labels: part[2]}}
+	for _, s := range sets {
+		if len(s.Labels) == 0 {
+			t.Fatalf("source %s has no conversation", s.Name)
+		}
+	}
 	var w1, w2 bytes.Buffer
 	rep, err := TrainTags(context.Background(), sets, nil, eng, &w1)
 	if err != nil {
@@ -64,11 +72,17 @@ func TestTrainTags(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tr := range rep.Tags {
-		if len(tr.Rows) != 2+2*2*len(tagModes) {
-			t.Errorf("tag %s: %d rows", tr.Tag, len(tr.Rows))
+		n := len(sets)
+		if len(tr.Rows) != n+2*n*len(tagModes) {
+			t.Fatalf("tag %s: %d rows", tr.Tag, len(tr.Rows))
+		}
+		for k, row := range tr.Rows {
+			if want := sets[k%n].Name; row.Set != want {
+				t.Errorf("tag %s row %d (%s): source %s, want %s", tr.Tag, k, row.Method, row.Set, want)
+			}
 		}
 		var rules Count
-		for _, row := range tr.Rows[:2] {
+		for _, row := range tr.Rows[:n] {
 			rules.TP += row.TP
 			rules.FP += row.FP
 			rules.FN += row.FN

@@ -180,30 +180,11 @@ func (t *tokenizer) plain() uint32 {
 // many it read: fewer than len(buf) only at the end of the text.
 func (t *tokenizer) fill(buf *[32]uint32) int {
 	n := 0
-	s := t.s
 	for n < len(buf) {
-		// next's fast path for Chinese characters without the call,
-		// when no token is held or due and the character is no repeat
-		// past maxRun; anything else goes to next.
-		if i := t.i; !t.hasHeld && !t.pending && i+2 < len(s) && s[i]-0xe4 < 6 && (s[i+1]^0x80)|(s[i+2]^0x80) < 0x40 {
-			if r := uint32(s[i]&0x0f)<<12 | uint32(s[i+1]&0x3f)<<6 | uint32(s[i+2]&0x3f); r >= 0x4e00 && (r != t.last || t.run < maxRun) {
-				t.i = i + 3
-				if t.lx != nil {
-					if c := t.lx.runeClass(r); c != 0 {
-						t.ls = t.lx.step(t.ls, c, &t.cues)
-					} else {
-						t.ls = 0
-					}
-				}
-				t.started = true
-				if r == t.last {
-					t.run++
-				} else {
-					t.last, t.run = r, 1
-				}
-				buf[n] = r
-				n++
-				continue
+		if !t.hasHeld && !t.pending {
+			n = t.fillCJK(buf, n)
+			if n == len(buf) {
+				break
 			}
 		}
 		x, ok := t.next()
@@ -214,6 +195,56 @@ func (t *tokenizer) fill(buf *[32]uint32) int {
 		n++
 	}
 	return n
+}
+
+// fillCJK is next's fast path for Chinese characters without the call,
+// for a run of them: it reads characters into buf from buf[n] on while
+// they are Chinese (U+4E00–U+9FFF) and no repeat past maxRun, and
+// returns the new count. No token may be held or due. The tokenizer's
+// state is kept in locals (registers) for the run and stored once at its
+// end. FuzzFillMatchesRef checks it against the loop it replaced.
+func (t *tokenizer) fillCJK(buf *[32]uint32, n int) int {
+	rest := t.s[t.i:]
+	last, run, ls := t.last, t.run, t.ls
+	lx := t.lx
+	k := uint(n) // unsigned: buf[k] needs no bounds check
+	for k < uint(len(buf)) && len(rest) >= 3 {
+		b0, b1, b2 := rest[0], rest[1], rest[2]
+		// Lead bytes E4–E9 give U+4000–U+9FFF, and XOR 80 takes
+		// continuation bytes below 40.
+		if b0-0xe4 >= 6 || (b1^0x80)|(b2^0x80) >= 0x40 {
+			break
+		}
+		r := uint32(b0&0x0f)<<12 | uint32(b1&0x3f)<<6 | uint32(b2&0x3f)
+		if r < 0x4e00 {
+			break
+		}
+		if r == last {
+			if run >= maxRun {
+				break
+			}
+			run++
+		} else {
+			last, run = r, 1
+		}
+		if lx != nil {
+			if c := lx.runeClass(r); c != 0 {
+				ls = lx.step(ls, c, &t.cues)
+			} else {
+				ls = 0
+			}
+		}
+		buf[k] = r
+		k++
+		rest = rest[3:]
+	}
+	if k == uint(n) {
+		return n
+	}
+	t.i = len(t.s) - len(rest)
+	t.last, t.run, t.ls = last, run, ls
+	t.started = true
+	return int(k)
 }
 
 // note records tok as the last emitted token for run capping.

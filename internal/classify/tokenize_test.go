@@ -104,3 +104,88 @@ func FuzzTokenizerShortcuts(f *testing.F) {
 		checkTokenizer(t, lex, s)
 	})
 }
+
+// fillRef is fill as it was before its Chinese characters were read in
+// runs by fillCJK: the fast path tested and the tokenizer's fields
+// written for every character.
+func (t *tokenizer) fillRef(buf *[32]uint32) int {
+	n := 0
+	s := t.s
+	for n < len(buf) {
+		if i := t.i; !t.hasHeld && !t.pending && i+2 < len(s) && s[i]-0xe4 < 6 && (s[i+1]^0x80)|(s[i+2]^0x80) < 0x40 {
+			if r := uint32(s[i]&0x0f)<<12 | uint32(s[i+1]&0x3f)<<6 | uint32(s[i+2]&0x3f); r >= 0x4e00 && (r != t.last || t.run < maxRun) {
+				t.i = i + 3
+				if t.lx != nil {
+					if c := t.lx.runeClass(r); c != 0 {
+						t.ls = t.lx.step(t.ls, c, &t.cues)
+					} else {
+						t.ls = 0
+					}
+				}
+				t.started = true
+				if r == t.last {
+					t.run++
+				} else {
+					t.last, t.run = r, 1
+				}
+				buf[n] = r
+				n++
+				continue
+			}
+		}
+		x, ok := t.next()
+		if !ok {
+			break
+		}
+		buf[n] = x
+		n++
+	}
+	return n
+}
+
+// checkFill compares fill's buffers, cue counts and tokenizer state with
+// fillRef's on s, for both lexicons and none.
+func checkFill(t *testing.T, lex *lexicon, s string) {
+	t.Helper()
+	for _, lx := range []*cueScanner{nil, lex.customer, lex.agent} {
+		a, b := tokenizer{s: s, lx: lx}, tokenizer{s: s, lx: lx}
+		for k := 0; ; k++ {
+			var x, y [32]uint32
+			n, m := a.fill(&x), b.fillRef(&y)
+			if n != m || x != y || a != b {
+				t.Fatalf("%q buffer %d: fill gives %d tokens %x, state %+v; fillRef %d %x, %+v", s, k, n, x[:n], a, m, y[:m], b)
+			}
+			if n < len(x) {
+				break
+			}
+		}
+	}
+}
+
+// TestFillMatchesRef checks fill against fillRef on runs of Chinese
+// characters around the buffer's size, repeats past maxRun, characters
+// just outside the fast path's range and spaces between runs.
+func TestFillMatchesRef(t *testing.T) {
+	lex := newLexicon()
+	cases := []string{"", "好", "好好好好好", "好好好好好的", "一丁", "\u4dff好", "好 好", "好  怎么还没发货", "好\xe4\xb8", "好\xe4", "好好\xe4\xb8\x80"}
+	for _, n := range []int{30, 31, 32, 33, 34, 63, 64, 65, 100} {
+		var s []rune
+		for k := range n {
+			s = append(s, []rune("怎么还没发货啊啊啊啊")[k%10])
+		}
+		cases = append(cases, string(s), string(s)+"?", " "+string(s)+" ", string(s)+"好好好好")
+	}
+	for _, s := range cases {
+		checkFill(t, lex, s)
+	}
+}
+
+// FuzzFillMatchesRef checks fill against fillRef on any text.
+func FuzzFillMatchesRef(f *testing.F) {
+	lex := newLexicon()
+	f.Add("怎么还没发货??? 快点！！好好好好")
+	f.Add("\x00 a [订单x]差评差评差评")
+	f.Fuzz(func(t *testing.T, s string) {
+		checkFill(t, lex, s)
+	})
+}

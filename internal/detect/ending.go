@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"unicode/utf8"
@@ -57,8 +58,10 @@ type endingWeights interface {
 // unresolved, and which of the rules' reasons are OR-ed in).
 type learnedEnding struct {
 	// w holds the weights of bucket b for the classes at w[b*3:b*3+3]:
-	// one cache line a feature instead of one a class.
-	w         []float32
+	// one cache line a feature instead of one a class, as int16 steps of
+	// scale (see int16Weights).
+	w         []int16
+	scale     float32
 	bias      [NumEndingClasses]float32
 	threshold float32
 	orRules   uint32 // bit why set: the rules' verdict for that reason is OR-ed in
@@ -82,9 +85,13 @@ func newLearnedEnding(emo EmotionModel) (*learnedEnding, error) {
 			bits, len(b), len(w), unres, EndingBits, NumEndingClasses, NumEndingClasses<<EndingBits)
 	}
 	const n, k = 1 << EndingBits, NumEndingClasses
-	l := &learnedEnding{w: make([]float32, k*n), threshold: t, orRules: or}
+	q, scale, ok := int16Weights(w)
+	if !ok {
+		return nil, errors.New("weights are not int16 steps of one scale")
+	}
+	l := &learnedEnding{w: make([]int16, k*n), scale: scale, threshold: t, orRules: or}
 	for c := range k {
-		for j, v := range w[c*n : (c+1)*n] {
+		for j, v := range q[c*n : (c+1)*n] {
 			l.w[j*k+c] = v
 		}
 	}
@@ -95,11 +102,12 @@ func newLearnedEnding(emo EmotionModel) (*learnedEnding, error) {
 // probs returns the class probabilities of f.
 func (m *learnedEnding) probs(f *endFeats) (p [NumEndingClasses]float32) {
 	p = m.bias
+	sc := m.scale
 	for k := range f.n {
-		w, v := (*[NumEndingClasses]float32)(m.w[3*f.idx[k]:]), f.val[k]
-		p[0] += w[0] * v
-		p[1] += w[1] * v
-		p[2] += w[2] * v
+		w, v := (*[NumEndingClasses]int16)(m.w[3*f.idx[k]:]), f.val[k]
+		p[0] += stepWeight(w[0], sc) * v
+		p[1] += stepWeight(w[1], sc) * v
+		p[2] += stepWeight(w[2], sc) * v
 	}
 	mx := max(p[0], p[1], p[2])
 	var sum float32

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -78,7 +79,11 @@ func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
 	e := &Engine{detectors: dets, keywords: NewKeywords(), emotion: emo, names: map[string]bool{}}
 	if nw, ok := emo.(negativeWeights); ok {
 		if w, b, t := nw.NegativeWeights(); len(w) == 1<<NegativeBits {
-			e.neg = &learnedNegative{w: w, bias: b, threshold: t}
+			q, scale, ok := int16Weights(w)
+			if !ok {
+				return nil, errors.New("negative-emotion weights: not int16 steps of one scale")
+			}
+			e.neg = &learnedNegative{w: (*[1 << NegativeBits]int16)(q), scale: scale, bias: b, threshold: t}
 		}
 	}
 	end, err := newLearnedEnding(emo)

@@ -23,7 +23,8 @@ type negativeWeights interface {
 
 // learnedNegative is the learned scorer as the emotion detector uses it.
 type learnedNegative struct {
-	w         []float32 // 1<<NegativeBits weights
+	w         *[1 << NegativeBits]int16 // the weights as int16 steps of scale (see int16Weights)
+	scale     float32
 	bias      float32
 	threshold float32 // probability from which a message is negative
 }
@@ -344,10 +345,10 @@ func (st *negState) after(in *Input, i int, ruleNeg bool) {
 // prob scores f with the learned model.
 func (m *learnedNegative) prob(f *negFeats) float32 {
 	z := m.bias
-	w := (*[1 << NegativeBits]float32)(m.w) // the engine checked its length
+	w, sc := m.w, m.scale
 	val := f.val[:f.n]
 	for k, ix := range f.idx[:len(val)] {
-		z += w[ix&(1<<NegativeBits-1)] * val[k] // featureIndex's range: no bounds check
+		z += stepWeight(w[ix&(1<<NegativeBits-1)], sc) * val[k] // featureIndex's range: no bounds check
 	}
 	return sigmoid(z)
 }

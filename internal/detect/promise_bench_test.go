@@ -29,7 +29,12 @@ func TestPromiseScoreMatchesTrainerView(t *testing.T) {
 	}
 	convs := jddcConvs(t)
 	eng, d := promiseEngine(t)
-	lin := classify.Linear{W: d.model.w[:], Bias: d.model.bias}
+	// The float32 table the weights file decodes to, not the scorer's
+	// int16 steps: the reference the scorer's sums must match.
+	lin, err := classify.DecodeLinear(embeddedPromise)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var sc Scratch
 	var ps PromiseScratch
 	checked := 0

@@ -22,7 +22,10 @@ var embeddedPromise []byte
 // promiseModel is the learned scorer as the promise detector uses it. It
 // is read-only after loading and shared by every goroutine of the engine.
 type promiseModel struct {
-	w         *[1 << PromiseBits]float32 // an array: an index masked to its size needs no bounds check
+	// w holds the weights as int16 steps of scale (see int16Weights),
+	// an array: an index masked to its size needs no bounds check.
+	w         *[1 << PromiseBits]int16
+	scale     float32
 	bias      float32
 	threshold float32 // probability from which a message is a promise
 	sources   []string
@@ -39,7 +42,11 @@ func loadPromiseModel() (*promiseModel, error) {
 	if len(l.W) != 1<<PromiseBits || !(l.Threshold > 0 && l.Threshold < 1) {
 		return nil, fmt.Errorf("promise weights: %d buckets, threshold %v (want %d buckets and a probability)", len(l.W), l.Threshold, 1<<PromiseBits)
 	}
-	return &promiseModel{w: (*[1 << PromiseBits]float32)(l.W), bias: l.Bias, threshold: l.Threshold, sources: l.Sources, cues: newCueScan()}, nil
+	q, scale, ok := int16Weights(l.W)
+	if !ok {
+		return nil, fmt.Errorf("promise weights: not int16 steps of one scale")
+	}
+	return &promiseModel{w: (*[1 << PromiseBits]int16)(q), scale: scale, bias: l.Bias, threshold: l.Threshold, sources: l.Sources, cues: newCueScan()}, nil
 }
 
 // prob is the model's probability that the message whose features are f
@@ -47,17 +54,17 @@ func loadPromiseModel() (*promiseModel, error) {
 // order, so the scan and the trainer agree to the bit.
 func (m *promiseModel) prob(f *promiseFeats) float32 {
 	const mask = 1<<PromiseBits - 1 // every index is below the table's size
-	w := m.w
+	w, sc := m.w, m.scale
 	z := m.bias
 	for k, b := range f.idx[:f.gramFrom] {
-		z += w[b&mask] * f.val[k]
+		z += stepWeight(w[b&mask], sc) * f.val[k]
 	}
 	v := f.gramV
 	for _, b := range f.idx[f.gramFrom:f.gramTo] {
-		z += w[b&mask] * v
+		z += stepWeight(w[b&mask], sc) * v
 	}
 	for k := f.gramTo; k < f.n; k++ {
-		z += w[f.idx[k]&mask] * f.val[k]
+		z += stepWeight(w[f.idx[k]&mask], sc) * f.val[k]
 	}
 	return sigmoid(z)
 }

@@ -124,7 +124,7 @@ func TestPromiseDecisionMechanics(t *testing.T) {
 	eng, d := promiseEngine(t)
 	shipped := d.model
 	low := *shipped
-	low.w, low.bias = new([1 << PromiseBits]float32), -20
+	low.w, low.bias = new([1 << PromiseBits]int16), -20
 	high := low
 	high.bias = 20
 
@@ -251,7 +251,7 @@ func FuzzLearnedOnlyPromise(f *testing.F) {
 	}
 	eng, d := promiseEngine(f)
 	high := *d.model
-	high.w, high.bias = new([1 << PromiseBits]float32), 20
+	high.w, high.bias = new([1 << PromiseBits]int16), 20
 	d.model = &high
 	f.Fuzz(func(t *testing.T, customer, agent string) {
 		if start, end := saysClause(agent); start < 0 || end < start || end > len(agent) ||

@@ -1,0 +1,58 @@
+package detect
+
+import "math"
+
+// int16Weights returns the weights of a learned scorer's table as the
+// int16 steps its weights file stores (classify's readInt16Table made
+// each weight float32(q) × scale), with that scale: half the bytes of the
+// float32 table, so that more of it stays in the cache, which a scan
+// shares with every other detector's tables while it reads the weights at
+// random. float32(q[i])*scale is w[i] to the bit for every i (checked
+// here), so a scorer summing them gives the float table's sums. ok is
+// false when w is no such table.
+func int16Weights(w []float32) (q []int16, scale float32, ok bool) {
+	var mx float32
+	for _, v := range w {
+		mx = max(mx, float32(math.Abs(float64(v))))
+	}
+	if mx == 0 {
+		scale = 1
+		q = make([]int16, len(w))
+		return q, scale, exactSteps(w, q, scale)
+	}
+	// The largest weight is ±32767 steps (classify's quantScale); the
+	// division that finds the step from it may round one or two units
+	// in the last place away, so the neighbours are tried too.
+	s0 := mx / 32767
+	up := func(x float32) float32 { return math.Nextafter32(x, float32(math.Inf(1))) }
+	down := func(x float32) float32 { return math.Nextafter32(x, 0) }
+	q = make([]int16, len(w))
+	for _, s := range [...]float32{s0, down(s0), up(s0), down(down(s0)), up(up(s0))} {
+		if exactSteps(w, q, s) {
+			return q, s, true
+		}
+	}
+	return nil, 0, false
+}
+
+// exactSteps fills q with the steps of scale that make w and reports
+// whether each is an int16 whose product with scale is w's weight to the
+// bit.
+func exactSteps(w []float32, q []int16, scale float32) bool {
+	for i, v := range w {
+		k := math.Round(float64(v / scale))
+		if k < math.MinInt16 || k > math.MaxInt16 {
+			return false
+		}
+		q[i] = int16(k)
+		if math.Float32bits(stepWeight(q[i], scale)) != math.Float32bits(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// stepWeight is the weight of q steps of scale, rounded to float32 as
+// classify's readInt16Table rounds it (the conversion keeps a compiler
+// from fusing the product into a following addition).
+func stepWeight(q int16, scale float32) float32 { return float32(float32(q) * scale) }

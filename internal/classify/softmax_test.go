@@ -3,6 +3,7 @@ package classify
 import (
 	"bytes"
 	"context"
+	"math"
 	"testing"
 )
 
@@ -83,4 +84,64 @@ func TestEmbeddedEnding(t *testing.T) {
 	if len(bias) != 3 || len(w) != 3<<bits || unres != 2 || th <= 0 || th >= 1 {
 		t.Fatalf("%d weights, %d biases, %d bits, class %d, threshold %v", len(w), len(bias), bits, unres, th)
 	}
+}
+
+// softmaxRef is softmax as it was before it skipped the exp(0) of the
+// largest logit.
+func softmaxRef(z [nClasses]float32) [nClasses]float32 {
+	mx := z[0]
+	for _, v := range z[1:] {
+		mx = max(mx, v)
+	}
+	var p [nClasses]float32
+	var sum float32
+	for k, v := range z {
+		p[k] = float32(math.Exp(float64(v - mx)))
+		sum += p[k]
+	}
+	for k := range p {
+		p[k] /= sum
+	}
+	return p
+}
+
+// checkSoftmax compares softmax with softmaxRef to the bit.
+func checkSoftmax(t *testing.T, z [nClasses]float32) {
+	t.Helper()
+	got, want := softmax(z), softmaxRef(z)
+	for k := range got {
+		if math.Float32bits(got[k]) != math.Float32bits(want[k]) {
+			t.Fatalf("softmax(%v) = %v, softmaxRef %v", z, got, want)
+		}
+	}
+}
+
+// TestSoftmaxMatchesRef checks softmax against softmaxRef on ties, zeros,
+// extreme and ordinary logits.
+func TestSoftmaxMatchesRef(t *testing.T) {
+	if math.Exp(0) != 1 {
+		t.Fatalf("exp(0) = %v", math.Exp(0))
+	}
+	vals := []float32{0, -0.0, 1, -1, 0.5, 3.25, -7.1, 40, -40, 88, -104, 1e-30, math.MaxFloat32 / 4, -math.MaxFloat32 / 4}
+	for _, a := range vals {
+		for _, b := range vals {
+			for _, c := range vals {
+				checkSoftmax(t, [nClasses]float32{a, b, c})
+			}
+		}
+	}
+}
+
+// FuzzSoftmaxMatchesRef checks softmax against softmaxRef on any finite
+// logits.
+func FuzzSoftmaxMatchesRef(f *testing.F) {
+	f.Add(float32(0.3), float32(-1.2), float32(0.3))
+	f.Fuzz(func(t *testing.T, a, b, c float32) {
+		for _, v := range []float32{a, b, c} {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return
+			}
+		}
+		checkSoftmax(t, [nClasses]float32{a, b, c})
+	})
 }

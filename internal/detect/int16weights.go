@@ -11,22 +11,22 @@ import "math"
 // here), so a scorer summing them gives the float table's sums. ok is
 // false when w is no such table.
 func int16Weights(w []float32) (q []int16, scale float32, ok bool) {
-	var mx float32
+	// The largest magnitude, compared as bits: the bits of non-negative
+	// floats order as their values.
+	var mx uint32
 	for _, v := range w {
-		mx = max(mx, float32(math.Abs(float64(v))))
+		mx = max(mx, math.Float32bits(v)&^(1<<31))
 	}
+	q = make([]int16, len(w))
 	if mx == 0 {
-		scale = 1
-		q = make([]int16, len(w))
-		return q, scale, exactSteps(w, q, scale)
+		return q, 1, exactSteps(w, q, 1)
 	}
 	// The largest weight is ±32767 steps (classify's quantScale); the
 	// division that finds the step from it may round one or two units
 	// in the last place away, so the neighbours are tried too.
-	s0 := mx / 32767
+	s0 := math.Float32frombits(mx) / 32767
 	up := func(x float32) float32 { return math.Nextafter32(x, float32(math.Inf(1))) }
 	down := func(x float32) float32 { return math.Nextafter32(x, 0) }
-	q = make([]int16, len(w))
 	for _, s := range [...]float32{s0, down(s0), up(s0), down(down(s0)), up(up(s0))} {
 		if exactSteps(w, q, s) {
 			return q, s, true
@@ -40,11 +40,22 @@ func int16Weights(w []float32) (q []int16, scale float32, ok bool) {
 // bit.
 func exactSteps(w []float32, q []int16, scale float32) bool {
 	for i, v := range w {
-		k := math.Round(float64(v / scale))
-		if k < math.MinInt16 || k > math.MaxInt16 {
+		// The nearest whole number of steps; whichever way a half
+		// rounds, the check below decides.
+		k := v / scale
+		if !(k > -32768.5 && k < 32767.5) {
 			return false
 		}
-		q[i] = int16(k)
+		n := int32(k) // toward zero
+		if d := k - float32(n); d >= 0.5 {
+			n++
+		} else if d <= -0.5 {
+			n--
+		}
+		if n < math.MinInt16 || n > math.MaxInt16 {
+			return false
+		}
+		q[i] = int16(n)
 		if math.Float32bits(stepWeight(q[i], scale)) != math.Float32bits(v) {
 			return false
 		}

@@ -119,7 +119,7 @@ func newQianniuReader(name string, br *bufio.Reader, opts *Options) (Reader, err
 			continue
 		}
 		line := q.line
-		sess.add(buyer, line, []byte(strings.Join(q.raw, "\n")), m, func(c *conversation.Conversation) {
+		sess.add(buyer, line, []byte(strings.Join(q.raw, "\n")), nil, m, func(c *conversation.Conversation) {
 			c.Source = fmt.Sprintf("%s:%d", name, line)
 			c.Customer = buyer
 			c.Channel = "taobao"

@@ -32,20 +32,56 @@ type sessionizer struct {
 	rows   int            // rows added so far
 	times  orderCheck
 	name   string // file name, for time-order errors
+	// comma encodes the rows a table reader hands over as fields (see
+	// openConv.rows); 0 when rows come as bytes.
+	comma rune
+	// encodeRows encodes every row as it comes, as the reader did before
+	// rows waited as fields: the reference FuzzTableRaw holds the lazy
+	// encoding to.
+	encodeRows bool
 }
 
 type openConv struct {
-	key    string
-	c      *conversation.Conversation
-	first  int
-	lines  []int     // each message's line, for time-order errors
-	prev   time.Time // the time of the last row with one
-	min    time.Time // earliest and latest message times
-	last   time.Time
-	err    *RecordError
-	raw    []byte
-	row    int // s.rows when its last row came
-	closed bool
+	key   string
+	c     *conversation.Conversation
+	first int
+	lines []rowAt   // each message's line, for time-order errors
+	prev  time.Time // the time of the last row with one
+	min   time.Time // earliest and latest message times
+	last  time.Time
+	err   *RecordError
+	// raw is the conversation's rows as the reject file takes them. A
+	// table's rows come as fields and wait in rows, unencoded, for the
+	// first reject (rawBytes): encoding every row as CSV again, for the
+	// few conversations ever rejected, was a sixth of reading a table on
+	// its one goroutine. The first pending rows of lines are those in
+	// rows; once anything is encoded, all later rows are too, so raw
+	// keeps the rows' order.
+	raw     []byte
+	rows    []string
+	pending int  // rows (lines) waiting in rows
+	encoded bool // rows are encoded as they come
+	row     int  // s.rows when its last row came
+	closed  bool
+}
+
+// rowAt is where one message's row is: its line and, for a row waiting
+// unencoded in openConv.rows, its number of fields.
+type rowAt struct {
+	line   int
+	fields int
+}
+
+// rawBytes encodes the rows still waiting as fields and returns the
+// conversation's raw rows; later rows are encoded as they come.
+func (oc *openConv) rawBytes(comma rune) []byte {
+	at := 0
+	for _, r := range oc.lines[:oc.pending] {
+		oc.raw = append(append(oc.raw, csvLine(oc.rows[at:at+r.fields], comma)...), '\n')
+		at += r.fields
+	}
+	oc.rows, oc.pending, oc.encoded = nil, 0, true
+	return oc.raw
 }
 
 // idleRows is how many rows may pass without one of an untimed
@@ -62,8 +98,10 @@ func newSessionizer(name string, gap time.Duration, byID, sortByTime bool) *sess
 		times: orderCheck{sort: sortByTime}}
 }
 
-// add appends one message to its conversation. raw is copied, never kept.
-func (s *sessionizer) add(key string, line int, raw []byte, m conversation.Message, init func(*conversation.Conversation), customer, sku, order string) {
+// add appends one message to its conversation. Its row is raw or, from a
+// table reader, fields (raw nil), encoded only if a reject needs it. raw
+// is copied, never kept; fields' strings are kept, not the slice.
+func (s *sessionizer) add(key string, line int, raw []byte, fields []string, m conversation.Message, init func(*conversation.Conversation), customer, sku, order string) {
 	if !s.byID {
 		key = customer // "" groups everything without a customer together
 	}
@@ -76,6 +114,9 @@ func (s *sessionizer) add(key string, line int, raw []byte, m conversation.Messa
 	}
 	if oc == nil {
 		if first, done := s.closed.seen(key); done && s.byID {
+			if fields != nil {
+				raw = csvLine(fields, s.comma)
+			}
 			s.reject(&RecordError{File: "", Line: line, Field: "id", Raw: bytes.Clone(raw),
 				Msg: fmt.Sprintf("conversation %q continues after it was closed (it began on line %d); sort the export by conversation or raise the gap", key, first)})
 			return
@@ -94,11 +135,26 @@ func (s *sessionizer) add(key string, line int, raw []byte, m conversation.Messa
 			}
 			c.ID = fmt.Sprintf("%s#%d", base, s.seq[key])
 		}
-		oc = &openConv{key: key, c: c, first: line, lines: make([]int, 0, 16), raw: make([]byte, 0, min(16*len(raw), 4<<10))}
+		oc = &openConv{key: key, c: c, first: line, lines: make([]rowAt, 0, 16), encoded: s.encodeRows}
+		if fields != nil {
+			oc.rows = make([]string, 0, 16*len(fields))
+		} else {
+			oc.raw = make([]byte, 0, min(16*len(raw), 4<<10))
+		}
 		s.open[key] = oc
 		s.order = append(s.order, oc)
 	}
-	oc.raw = append(append(oc.raw, raw...), '\n')
+	at := rowAt{line: line}
+	switch {
+	case fields == nil:
+		oc.raw = append(append(oc.raw, raw...), '\n')
+	case oc.encoded:
+		oc.raw = append(append(oc.raw, csvLine(fields, s.comma)...), '\n')
+	default:
+		oc.rows = append(oc.rows, fields...)
+		oc.pending++
+		at.fields = len(fields)
+	}
 	if m.HasTime() {
 		oc.prev, s.cur = m.At, m.At
 		if oc.last.IsZero() || m.At.After(oc.last) {
@@ -108,7 +164,7 @@ func (s *sessionizer) add(key string, line int, raw []byte, m conversation.Messa
 			oc.min = m.At
 		}
 	}
-	oc.lines = append(oc.lines, line)
+	oc.lines = append(oc.lines, at)
 	oc.row = s.rows
 	if sku != "" && !contains(oc.c.SKUs, sku) {
 		oc.c.SKUs = append(oc.c.SKUs, sku)
@@ -140,7 +196,7 @@ func (s *sessionizer) rejectIn(key string, e *RecordError) {
 	oc := s.open[key]
 	if oc == nil && s.byID && key != "" {
 		if _, done := s.closed.seen(key); !done {
-			oc = &openConv{key: key, c: &conversation.Conversation{ID: key}, first: e.Line}
+			oc = &openConv{key: key, c: &conversation.Conversation{ID: key}, first: e.Line, encoded: s.encodeRows}
 			s.open[key] = oc
 			s.order = append(s.order, oc)
 		}
@@ -152,7 +208,7 @@ func (s *sessionizer) rejectIn(key string, e *RecordError) {
 	if oc.err == nil {
 		oc.err = e
 	}
-	oc.raw = append(append(oc.raw, e.Raw...), '\n')
+	oc.raw = append(append(oc.rawBytes(s.comma), e.Raw...), '\n')
 }
 
 // closeIdle closes conversations more than a gap away from where the
@@ -196,13 +252,13 @@ func (s *sessionizer) release() {
 		oc := s.order[i]
 		if oc.err != nil {
 			e := *oc.err
-			e.Raw = oc.raw
+			e.Raw = oc.rawBytes(s.comma)
 			e.Msg += fmt.Sprintf(" (conversation %q rejected whole to keep message numbers true)", oc.c.ID)
 			s.out = append(s.out, result{err: &e})
 			continue
 		}
 		if i, msg := s.times.apply(oc.c); i >= 0 {
-			s.out = append(s.out, result{err: &RecordError{File: s.name, Line: oc.lines[i], Field: "time", Raw: oc.raw,
+			s.out = append(s.out, result{err: &RecordError{File: s.name, Line: oc.lines[i].line, Field: "time", Raw: oc.rawBytes(s.comma),
 				Msg: msg + fmt.Sprintf(" (conversation %q rejected whole to keep message numbers true)", oc.c.ID)}})
 			continue
 		}

@@ -74,14 +74,32 @@ type tableReader struct {
 	comma rune // joins a row's fields for the reject file
 	opts  *Options
 	col   map[string]int // canonical field → column index
+	// ix is col as fields, -1 for a column the table lacks: a row reads
+	// a dozen fields, and a map look-up each cost more than the rest of
+	// field's work.
+	ix    columnIndex
 	roles map[string]conversation.Role
 	head  []byte // the header row, CSV-encoded, for the reject file
 	sess  *sessionizer
 	eof   bool
-	// rawBuf and rawW encode each row for the reject file (rawLine): one
-	// writer for the run, not a new one with its 4 KB buffer a row.
-	rawBuf bytes.Buffer
-	rawW   *csv.Writer
+}
+
+// columnIndex is the column of each canonical field, -1 when absent.
+type columnIndex struct {
+	id, role, text, time, agent, customer, shop, vendor, channel, sku, order, kind int
+}
+
+// indexOf is col as a columnIndex.
+func indexOf(col map[string]int) columnIndex {
+	at := func(field string) int {
+		if i, ok := col[field]; ok {
+			return i
+		}
+		return -1
+	}
+	return columnIndex{id: at("id"), role: at("role"), text: at("text"), time: at("time"), agent: at("agent"),
+		customer: at("customer"), shop: at("shop"), vendor: at("vendor"), channel: at("channel"), sku: at("sku"),
+		order: at("order"), kind: at("kind")}
 }
 
 // rowSource yields the rows of a table with the line (or sheet row) each
@@ -165,11 +183,15 @@ func newTableReaderFrom(name string, br *bufio.Reader, cr rowSource, comma rune,
 		return nil, fmt.Errorf("%s:1: header: no conversation id column and no time column to cut sessions by; name one with --columns id=HEADER or time=HEADER", r.name)
 	}
 	r.sess = newSessionizer(name, opts.gap(), hasID, opts.SortByTime)
+	r.sess.comma = comma
+	r.ix = indexOf(r.col)
 	return r, nil
 }
 
-func (r *tableReader) field(rec []string, name string) string {
-	if i, ok := r.col[name]; ok && i < len(rec) {
+// field is the row's value in column i (a columnIndex field), trimmed;
+// "" when the table lacks the column or the row is short.
+func field(rec []string, i int) string {
+	if i >= 0 && i < len(rec) {
 		return strings.TrimSpace(rec[i])
 	}
 	return ""
@@ -188,19 +210,6 @@ func csvLine(rec []string, comma rune) []byte {
 	w.Write(rec)
 	w.Flush()
 	return bytes.TrimRight(b.Bytes(), "\r\n")
-}
-
-// rawLine is csvLine into a buffer the reader reuses: the result is valid
-// until the next call, so whatever keeps it copies it.
-func (r *tableReader) rawLine(rec []string) []byte {
-	if r.rawW == nil {
-		r.rawW = csv.NewWriter(&r.rawBuf)
-		r.rawW.Comma = r.comma
-	}
-	r.rawBuf.Reset()
-	r.rawW.Write(rec)
-	r.rawW.Flush()
-	return bytes.TrimRight(r.rawBuf.Bytes(), "\r\n")
 }
 
 // Ready reports whether Next can return without waiting for input.
@@ -242,18 +251,21 @@ func (r *tableReader) Next() (*conversation.Conversation, error) {
 
 // row converts one CSV row into a message and hands it to the sessionizer.
 func (r *tableReader) row(rec []string, line int) {
-	raw := r.rawLine(rec) // valid until the next row: kept only as copies
 	// The conversation the row belongs to, so that a bad row rejects its
 	// whole conversation rather than renumbering it.
-	key := r.field(rec, "customer")
-	if _, hasID := r.col["id"]; hasID {
-		key = r.field(rec, "id")
+	ix := &r.ix
+	hasID := ix.id >= 0
+	key := field(rec, ix.customer)
+	if hasID {
+		key = field(rec, ix.id)
 	}
 	if !utf8.ValidString(key) {
 		key = ""
 	}
+	// The row goes to the sessionizer as fields: encoded for the reject
+	// file only when it is rejected (here, or with its conversation).
 	bad := func(field, msg string) {
-		r.sess.rejectIn(key, &RecordError{File: r.name, Line: line, Field: field, Msg: msg, Raw: bytes.Clone(raw)})
+		r.sess.rejectIn(key, &RecordError{File: r.name, Line: line, Field: field, Msg: msg, Raw: csvLine(rec, r.comma)})
 	}
 	for _, f := range rec {
 		if !utf8.ValidString(f) {
@@ -261,36 +273,37 @@ func (r *tableReader) row(rec []string, line int) {
 			return
 		}
 	}
-	roleVal := r.field(rec, "role")
+	roleVal := field(rec, ix.role)
 	role, ok := r.roles[strings.ToLower(roleVal)]
 	if !ok {
 		bad("role", fmt.Sprintf("unknown role %q (map it with --roles %s=customer|agent|bot|system)", roleVal, roleVal))
 		return
 	}
-	m := conversation.Message{Role: role, Text: r.field(rec, "text"), Agent: r.field(rec, "agent"), Kind: r.field(rec, "kind")}
+	m := conversation.Message{Role: role, Text: field(rec, ix.text), Agent: field(rec, ix.agent), Kind: field(rec, ix.kind)}
 	if role != conversation.RoleAgent {
 		m.Agent = ""
 	}
-	if ts := r.field(rec, "time"); ts != "" {
+	if ts := field(rec, ix.time); ts != "" {
 		t, err := ParseTime(ts, r.opts.Columns.TimeLayout, r.opts.location())
 		if err != nil {
 			bad("time", err.Error())
 			return
 		}
 		m.At = t
-	} else if _, hasID := r.col["id"]; !hasID {
+	} else if !hasID {
 		bad("time", "missing (needed to cut sessions when there is no conversation id)")
 		return
 	}
-	if _, hasID := r.col["id"]; hasID && key == "" {
+	if hasID && key == "" {
 		bad("id", "missing")
 		return
 	}
-	r.sess.add(key, line, raw, m, func(c *conversation.Conversation) {
+	customer := field(rec, ix.customer)
+	r.sess.add(key, line, nil, rec, m, func(c *conversation.Conversation) {
 		c.Source = sourceOf(r.name, line)
-		c.Customer = r.field(rec, "customer")
-		c.Shop = r.field(rec, "shop")
-		c.Vendor = r.field(rec, "vendor")
-		c.Channel = r.field(rec, "channel")
-	}, r.field(rec, "customer"), r.field(rec, "sku"), r.field(rec, "order"))
+		c.Customer = customer
+		c.Shop = field(rec, ix.shop)
+		c.Vendor = field(rec, ix.vendor)
+		c.Channel = field(rec, ix.channel)
+	}, customer, field(rec, ix.sku), field(rec, ix.order))
 }

@@ -130,5 +130,8 @@ func FuzzValidUTF8(f *testing.F) {
 		if validUTF8(b) != utf8.Valid(b) {
 			t.Fatalf("%q: fast %v, library %v", b, validUTF8(b), utf8.Valid(b))
 		}
+		if s := string(b); validUTF8(s) != utf8.ValidString(s) {
+			t.Fatalf("%q as a string: fast %v, library %v", s, validUTF8(s), utf8.ValidString(s))
+		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"fullqa/internal/conversation"
@@ -79,14 +80,39 @@ type tableReader struct {
 	// field's work.
 	ix    columnIndex
 	roles map[string]conversation.Role
-	head  []byte // the header row, CSV-encoded, for the reject file
-	sess  *sessionizer
-	eof   bool
+	// memo holds roleOf's last few answers; next is the slot to fill.
+	memo [4]roleMemo
+	next int
+	head []byte // the header row, CSV-encoded, for the reject file
+	sess *sessionizer
+	eof  bool
 }
 
 // columnIndex is the column of each canonical field, -1 when absent.
 type columnIndex struct {
 	id, role, text, time, agent, customer, shop, vendor, channel, sku, order, kind int
+}
+
+// roleMemo is one remembered role value and what it maps to.
+type roleMemo struct {
+	val     string
+	role    conversation.Role
+	ok, set bool
+}
+
+// roleOf is roles[strings.ToLower(v)], remembered for the last few
+// values: a table has two or three role values, and lower-casing a
+// Chinese one goes a rune at a time through unicode's tables.
+func (r *tableReader) roleOf(v string) (conversation.Role, bool) {
+	for i := range r.memo {
+		if m := &r.memo[i]; m.set && m.val == v {
+			return m.role, m.ok
+		}
+	}
+	role, ok := r.roles[strings.ToLower(v)]
+	r.memo[r.next] = roleMemo{val: v, role: role, ok: ok, set: true}
+	r.next = (r.next + 1) % len(r.memo)
+	return role, ok
 }
 
 // indexOf is col as a columnIndex.
@@ -192,9 +218,44 @@ func newTableReaderFrom(name string, br *bufio.Reader, cr rowSource, comma rune,
 // "" when the table lacks the column or the row is short.
 func field(rec []string, i int) string {
 	if i >= 0 && i < len(rec) {
-		return strings.TrimSpace(rec[i])
+		return trimSpace(rec[i])
 	}
 	return ""
+}
+
+// trimSpace is strings.TrimSpace that returns s at once when neither end
+// can be white space: strings.TrimSpace takes its slow path, a rune at a
+// time through a function, for any field with a non-ASCII byte (every
+// Chinese text). Every Unicode space at or above U+0080 starts with byte
+// 0xC2, 0xE1, 0xE2 or 0xE3, so a first byte of 0x80 or more but none of
+// those begins no space (nor does an invalid sequence, read as U+FFFD);
+// the last rune is decoded as TrimSpace would.
+func trimSpace(s string) string {
+	if s == "" {
+		return s
+	}
+	switch c := s[0]; {
+	case c < utf8.RuneSelf:
+		if asciiSpace(c) {
+			return strings.TrimSpace(s)
+		}
+	case c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3:
+		return strings.TrimSpace(s)
+	}
+	if c := s[len(s)-1]; c < utf8.RuneSelf {
+		if asciiSpace(c) {
+			return strings.TrimSpace(s)
+		}
+	} else if r, _ := utf8.DecodeLastRuneInString(s); unicode.IsSpace(r) {
+		return strings.TrimSpace(s)
+	}
+	return s
+}
+
+// asciiSpace reports whether c is one of the ASCII bytes unicode.IsSpace
+// calls white space.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // RejectHeader is the input's header row, which a reject file starts with
@@ -259,7 +320,7 @@ func (r *tableReader) row(rec []string, line int) {
 	if hasID {
 		key = field(rec, ix.id)
 	}
-	if !utf8.ValidString(key) {
+	if !validUTF8(key) {
 		key = ""
 	}
 	// The row goes to the sessionizer as fields: encoded for the reject
@@ -268,13 +329,13 @@ func (r *tableReader) row(rec []string, line int) {
 		r.sess.rejectIn(key, &RecordError{File: r.name, Line: line, Field: field, Msg: msg, Raw: csvLine(rec, r.comma)})
 	}
 	for _, f := range rec {
-		if !utf8.ValidString(f) {
+		if !validUTF8(f) {
 			bad("", "invalid UTF-8 (use --encoding gb18030 if the file is GBK)")
 			return
 		}
 	}
 	roleVal := field(rec, ix.role)
-	role, ok := r.roles[strings.ToLower(roleVal)]
+	role, ok := r.roleOf(roleVal)
 	if !ok {
 		bad("role", fmt.Sprintf("unknown role %q (map it with --roles %s=customer|agent|bot|system)", roleVal, roleVal))
 		return

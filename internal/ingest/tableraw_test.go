@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
+
+	"fullqa/internal/conversation"
+	"unicode"
 )
 
 // readTable reads every conversation and bad record of data, the table's
@@ -91,6 +95,68 @@ func TestFieldIndex(t *testing.T) {
 					t.Fatalf("col %v, %d fields, %s: got %q, want %q", col, n, name, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestTrimSpaceRunes holds trimSpace to strings.TrimSpace on every rune
+// (and invalid byte) at either end of a short field, and on its own.
+func TestTrimSpaceRunes(t *testing.T) {
+	ends := []string{"", "\xff", "\xe4\xb8", "\x80", "a"}
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		ends = append(ends, string(r))
+	}
+	check := func(s string) {
+		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+			t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for _, e := range ends {
+		check(e)
+		check(e + "中文x")
+		check("x中文" + e)
+		check(e + "中" + e)
+	}
+	for _, a := range ends[:300] {
+		for _, b := range ends[:300] {
+			check(a + b)
+		}
+	}
+}
+
+// FuzzTrimSpace holds trimSpace to strings.TrimSpace.
+func FuzzTrimSpace(f *testing.F) {
+	for _, s := range []string{"", " 中 ", "\u3000退款\u3000", "\xc2\xa0a", "a\u2028", "\xe3\x80", "客服 "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+			t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// TestRoleOf holds the remembered role look-up to the map on a long
+// random sequence of more distinct values than it remembers.
+func TestRoleOf(t *testing.T) {
+	r := &tableReader{roles: map[string]conversation.Role{}}
+	for k, v := range defaultRoles {
+		r.roles[k] = v
+	}
+	vals := []string{"买家", "客服", "Customer", "AGENT", "bot", "路人", "", "机器人", "客户", " x", "Agent", "agent"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 100_000; i++ {
+		v := vals[rng.IntN(len(vals))]
+		if i%3 == 0 {
+			v = vals[rng.IntN(3)] // runs of the common values, as tables have
+		}
+		role, ok := r.roleOf(v)
+		wantRole, wantOK := r.roles[strings.ToLower(v)]
+		if role != wantRole || ok != wantOK {
+			t.Fatalf("step %d, %q: got %v %v, want %v %v", i, v, role, ok, wantRole, wantOK)
 		}
 	}
 }

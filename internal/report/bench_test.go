@@ -135,3 +135,23 @@ func TestSynthResultsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBuilderAdd is the aggregation alone, as the scan's one sink
+// goroutine does it: Builder.Add for 100,000 synthetic results (summary
+// counts, the riskiest, the KPI groups). ns/conv is per result.
+//
+//	go test ./internal/report -run '^$' -bench BuilderAdd -benchtime 3x
+func BenchmarkBuilderAdd(b *testing.B) {
+	const n = 100000
+	res := synthResults(n)
+	cfg := score.DefaultConfig()
+	cfg.Teams = map[string][]string{"t1": {"a00", "a01", "a02"}, "t2": {"a10", "a11"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		bld := NewBuilder(cfg, 20, false)
+		for _, r := range res {
+			bld.Add(r)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/conv")
+}

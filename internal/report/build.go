@@ -80,11 +80,12 @@ func recordOf(r *scan.Result, rec *score.Record) *score.Record {
 
 // Add counts one result (or bad record).
 func (b *Builder) Add(r *scan.Result) {
-	b.sum.Add(r)
 	if r.Err != nil {
+		b.sum.add(r, nil)
 		return
 	}
 	rec := recordOf(r, &b.rec)
+	b.sum.add(r, rec.Codes)
 	b.agg.Add(rec)
 	if d := r.KPI.Day; d != "" {
 		if b.from == "" || d < b.from {

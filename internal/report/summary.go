@@ -2,6 +2,7 @@ package report
 
 import (
 	"container/heap"
+	"slices"
 	"sort"
 
 	"fullqa/internal/conversation"
@@ -60,6 +61,18 @@ func NewSummary(limit int) *Summary {
 
 // Add counts one result.
 func (s *Summary) Add(r *scan.Result) {
+	var codes []string
+	for _, f := range r.Findings {
+		if !slices.Contains(codes, f.Code) {
+			codes = append(codes, f.Code)
+		}
+	}
+	s.add(r, codes)
+}
+
+// add is Add given the result's distinct finding codes, which the
+// Builder has already listed.
+func (s *Summary) add(r *scan.Result, codes []string) {
 	if r.Err != nil {
 		s.Rejected++
 		return
@@ -76,24 +89,26 @@ func (s *Summary) Add(r *scan.Result) {
 	for _, t := range r.Tags {
 		s.Tags[t.Name]++
 	}
-	seen := map[string]bool{}
 	var worst conversation.Severity
 	for _, f := range r.Findings {
 		s.Findings++
 		s.ByCode[f.Code]++
 		s.BySeverity[f.Severity.String()]++
-		if !seen[f.Code] {
-			seen[f.Code] = true
-			s.ConvsByCode[f.Code]++
-		}
 		if f.Severity > worst {
 			worst = f.Severity
 		}
+	}
+	for _, code := range codes {
+		s.ConvsByCode[code]++
 	}
 	// Agents: each agent who wrote in the conversation; a finding counts for
 	// the agent of the first agent message among its evidence, else for the
 	// conversation's main agent.
 	counts, main := r.KPI.AgentsOf(c) // the same agents and main agent as the KPIs
+	// The findings' agents are among counts' (main too): their stats are
+	// found in stats, a look through a few, not the map again.
+	var buf [4]*AgentStats
+	stats := buf[:0]
 	for _, ac := range counts {
 		st := s.Agents[ac.Agent]
 		if st == nil {
@@ -103,6 +118,7 @@ func (s *Summary) Add(r *scan.Result) {
 		st.Conversations++
 		st.Messages += ac.Messages
 		st.ScoreSum += r.Score
+		stats = append(stats, st)
 	}
 	for _, f := range r.Findings {
 		who := main
@@ -112,9 +128,20 @@ func (s *Summary) Add(r *scan.Result) {
 				break
 			}
 		}
-		if who != "" {
-			s.Agents[who].Findings[f.Code]++
+		if who == "" {
+			continue
 		}
+		var st *AgentStats
+		for _, x := range stats {
+			if x.Agent == who {
+				st = x
+				break
+			}
+		}
+		if st == nil { // not among counts' agents (it always is)
+			st = s.Agents[who]
+		}
+		st.Findings[f.Code]++
 	}
 	if s.limit <= 0 || len(r.Findings) == 0 {
 		return

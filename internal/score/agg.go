@@ -1,6 +1,7 @@
 package score
 
 import (
+	"slices"
 	"sort"
 
 	"fullqa/internal/conversation"
@@ -45,25 +46,47 @@ type Group struct {
 	owned         int // conversations whose conversation-level figures this group holds
 	scoreSum      int
 	fatal         int
-	codes         map[string]int
+	codes         []int      // conversations by finding code, indexed by its number in names
+	names         *codeNames // the aggregator's, shared by its groups
 	emoMsgs       int
 	negMsgs       int
 	firstHist     waitHist // first-response waits, for their median and p90
 	respHist      waitHist // every answered round's wait
 }
 
-func newGroup(key string) *Group {
-	return &Group{Key: key, codes: map[string]int{}}
+func newGroup(key string, names *codeNames) *Group {
+	return &Group{Key: key, names: names}
+}
+
+// codeNames numbers the finding codes an aggregator meets, so that a
+// group counts them in a slice: Add looks each of a conversation's codes
+// up once, where every group's map of codes took one look-up per group
+// (some seven) for each.
+type codeNames struct {
+	num   map[string]int
+	names []string
+}
+
+// number returns code's number, giving it the next one when new.
+func (n *codeNames) number(code string) int {
+	if i, ok := n.num[code]; ok {
+		return i
+	}
+	i := len(n.names)
+	n.num[code] = i
+	n.names = append(n.names, code)
+	return i
 }
 
 // share is the part of a record a group receives: all of it, or (for an
 // agent or a team) the rounds its agents answered, plus the unanswered
 // rounds and the conversation-level figures when it holds the main agent.
 type share struct {
-	whole  bool
-	member func(agent string) bool // for agent and team groups: whose rounds count
-	main   bool                    // the group holds the conversation's main agent
-	custID string
+	whole   bool
+	member  func(agent string) bool // for agent and team groups: whose rounds count
+	main    bool                    // the group holds the conversation's main agent
+	custDay uint64                  // hashKey of the customer and day, made once per conversation
+	codes   []int                   // the record's distinct codes' numbers
 }
 
 func (g *Group) add(r *Record, s share) {
@@ -111,7 +134,7 @@ func (g *Group) add(r *Record, s share) {
 	if answeredBy {
 		flags |= cdReceived
 	}
-	g.custDays.mark(s.custID, k.Day, flags)
+	g.custDays.markHash(s.custDay, flags)
 	if s.whole || s.main {
 		g.owned++
 		// No human reply: the customer wrote and no round was answered by an
@@ -148,7 +171,10 @@ func (g *Group) add(r *Record, s share) {
 		if r.Fatal {
 			g.fatal++
 		}
-		for _, code := range r.Codes {
+		for _, code := range s.codes {
+			if code >= len(g.codes) {
+				g.codes = append(g.codes, make([]int, code+1-len(g.codes))...)
+			}
 			g.codes[code]++
 		}
 		g.emoMsgs += r.EmoMsgs
@@ -266,7 +292,9 @@ func (g *Group) KPIs() KPIs {
 	k.MeanScore = mean(float64(g.scoreSum), g.owned)
 	k.NegativeShare = ratio(g.negMsgs, g.emoMsgs)
 	for code, n := range g.codes {
-		k.FindingShare[code] = float64(n) / float64(g.owned)
+		if n > 0 {
+			k.FindingShare[g.names.names[code]] = float64(n) / float64(g.owned)
+		}
 	}
 	return k
 }
@@ -277,7 +305,12 @@ type Aggregator struct {
 	team  map[string]string
 	Total *Group
 	dims  map[string]map[string]*Group
-	key   []byte // builds the vendor_day key, which becomes a string only for a new group
+	// byDay … byVendorDay are dims' maps, without a look-up of the dimension
+	// for every group of every conversation.
+	byDay, byAgent, byTeam, byVendor, byShop, byVendorDay map[string]*Group
+	names                                                 codeNames
+	codes                                                 []int  // Add's record's code numbers, reused
+	key                                                   []byte // builds the vendor_day key, which becomes a string only for a new group
 }
 
 // Dimensions lists the groupings of the KPI report. "vendor_day" keys are
@@ -288,7 +321,9 @@ func Dimensions() []string {
 
 // NewAggregator starts an empty aggregation.
 func NewAggregator(cfg Config) *Aggregator {
-	a := &Aggregator{cfg: cfg, team: map[string]string{}, Total: newGroup("total"), dims: map[string]map[string]*Group{}}
+	a := &Aggregator{cfg: cfg, team: map[string]string{}, dims: map[string]map[string]*Group{},
+		names: codeNames{num: map[string]int{}}}
+	a.Total = newGroup("total", &a.names)
 	for t, agents := range cfg.Teams {
 		for _, ag := range agents {
 			a.team[ag] = t
@@ -297,14 +332,18 @@ func NewAggregator(cfg Config) *Aggregator {
 	for _, d := range Dimensions() {
 		a.dims[d] = map[string]*Group{}
 	}
+	a.byDay, a.byAgent, a.byTeam, a.byVendor, a.byShop, a.byVendorDay = a.dims["day"], a.dims["agent"], a.dims["team"],
+		a.dims["vendor"], a.dims["shop"], a.dims["vendor_day"]
 	return a
 }
 
-func (a *Aggregator) group(dim, key string) *Group {
-	g := a.dims[dim][key]
+// group returns the group of key in dim (one of a's dimension maps),
+// adding it when new.
+func (a *Aggregator) group(dim map[string]*Group, key string) *Group {
+	g := dim[key]
 	if g == nil {
-		g = newGroup(key)
-		a.dims[dim][key] = g
+		g = newGroup(key, &a.names)
+		dim[key] = g
 	}
 	return g
 }
@@ -319,40 +358,46 @@ func (a *Aggregator) Add(r *Record) {
 	if cust == "" {
 		cust = "conv:" + c.ID // unknown customer: each conversation is its own
 	}
-	whole := share{whole: true, custID: cust}
+	a.codes = a.codes[:0]
+	for _, code := range r.Codes {
+		a.codes = append(a.codes, a.names.number(code))
+	}
+	custDay := hashKey(cust, r.KPI.Day)
+	whole := share{whole: true, custDay: custDay, codes: a.codes}
 	a.Total.add(r, whole)
 	day := r.KPI.Day
 	if day == "" {
 		day = "(no time)"
 	}
-	a.group("day", day).add(r, whole)
+	a.group(a.byDay, day).add(r, whole)
 	if c.Vendor != "" {
-		a.group("vendor", c.Vendor).add(r, whole)
+		a.group(a.byVendor, c.Vendor).add(r, whole)
 		a.key = append(append(append(a.key[:0], c.Vendor...), ' '), day...)
-		g := a.dims["vendor_day"][string(a.key)] // no string made for the look-up
+		g := a.byVendorDay[string(a.key)] // no string made for the look-up
 		if g == nil {
-			g = a.group("vendor_day", string(a.key))
+			g = a.group(a.byVendorDay, string(a.key))
 		}
 		g.add(r, whole)
 	}
 	if c.Shop != "" {
-		a.group("shop", c.Shop).add(r, whole)
+		a.group(a.byShop, c.Shop).add(r, whole)
 	}
 	agents, main := r.KPI.AgentsOf(c)
-	teams := map[string]bool{}
+	var seen [4]string
+	teams := seen[:0] // the teams counted: a conversation has few
 	for _, ac := range agents {
 		ag := ac.Agent
-		s := share{member: func(x string) bool { return x == ag }, main: ag == main, custID: cust}
-		a.group("agent", ag).add(r, s)
+		s := share{member: func(x string) bool { return x == ag }, main: ag == main, custDay: custDay, codes: a.codes}
+		a.group(a.byAgent, ag).add(r, s)
 		// A team is counted like one agent made of its members: the rounds
 		// they answered, and the conversation-level figures when the main
 		// agent is one of them.
-		if t, ok := a.team[ag]; ok && !teams[t] {
-			teams[t] = true
+		if t, ok := a.team[ag]; ok && !slices.Contains(teams, t) {
+			teams = append(teams, t)
 			mt, mainOK := a.team[main]
 			s := share{member: func(x string) bool { tx, ok := a.team[x]; return ok && tx == t },
-				main: mainOK && mt == t, custID: cust}
-			a.group("team", t).add(r, s)
+				main: mainOK && mt == t, custDay: custDay, codes: a.codes}
+			a.group(a.byTeam, t).add(r, s)
 		}
 	}
 }

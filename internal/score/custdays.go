@@ -51,7 +51,11 @@ func (c *custDays) kept(h uint64) bool { return c.level == 0 || h>>(64-c.level) 
 
 // mark records the customer-day (adding it when new) with flags set.
 func (c *custDays) mark(customer, day string, flags uint8) {
-	h := hashKey(customer, day)
+	c.markHash(hashKey(customer, day), flags)
+}
+
+// markHash is mark of the customer-day whose hashKey is h.
+func (c *custDays) markHash(h uint64, flags uint8) {
 	if !c.kept(h) {
 		return
 	}

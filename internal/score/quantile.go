@@ -13,12 +13,14 @@ import (
 // seconds), else within a second below ten minutes and 1 % above.
 type waitHist struct {
 	n int
-	// low holds the buckets of waits under histLow seconds (most of
-	// them) in an array, allocated at the first wait: every answered
-	// round adds to two histograms in each of its groups on the one
-	// goroutine that aggregates, and a map costs several times an index.
-	// buckets holds the rest.
-	low     *[histLow]bucket
+	// low holds the one-second buckets (waits under histLinear seconds,
+	// nearly all of them) by index, as far as the longest such wait
+	// counted: every answered round adds to two histograms in each of
+	// its groups on the one goroutine that aggregates, and a map costs
+	// several times an index (when low stopped at a minute, the map
+	// look-ups of the waits above it were a third of Builder.Add). It
+	// holds at most histLinear buckets, 9.6 KB. buckets holds the rest.
+	low     []bucket
 	buckets map[int32]bucket
 }
 
@@ -32,15 +34,15 @@ type bucket struct {
 const (
 	histLinear = 600 // seconds counted one bucket each
 	histStep   = 1.01
-	histLow    = 64 // buckets (seconds) kept in the array: 1 KB a histogram
+	histLow    = 64 // low's first size: 1 KB a histogram
 )
 
 func (h *waitHist) add(sec float64) {
 	h.n++
 	k := bucketOf(sec)
-	if k >= 0 && k < histLow {
-		if h.low == nil {
-			h.low = new([histLow]bucket)
+	if k >= 0 && k < histLinear {
+		if int(k) >= len(h.low) {
+			h.grow(int(k))
 		}
 		b := &h.low[k]
 		b.n++
@@ -54,6 +56,14 @@ func (h *waitHist) add(sec float64) {
 	b.n++
 	b.sum += sec
 	h.buckets[k] = b
+}
+
+// grow lengthens low to hold bucket k: at least doubled, at least
+// histLow, at most histLinear.
+func (h *waitHist) grow(k int) {
+	low := make([]bucket, min(max(k+1, 2*len(h.low), histLow), histLinear))
+	copy(low, h.low)
+	h.low = low
 }
 
 func bucketOf(sec float64) int32 {
@@ -83,14 +93,12 @@ func (h *waitHist) quantile(q float64) *float64 {
 		rank = 1
 	}
 	seen := 0
-	if h.low != nil {
-		for k := range h.low {
-			b := h.low[k]
-			seen += int(b.n)
-			if b.n > 0 && seen >= rank {
-				v := roundTo(b.sum/float64(b.n), 1)
-				return &v
-			}
+	for k := range h.low {
+		b := h.low[k]
+		seen += int(b.n)
+		if b.n > 0 && seen >= rank {
+			v := roundTo(b.sum/float64(b.n), 1)
+			return &v
 		}
 	}
 	for _, k := range keys {

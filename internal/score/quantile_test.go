@@ -42,7 +42,8 @@ func TestWaitHistQuantiles(t *testing.T) {
 
 // TestWaitHistMatchesMap checks the histogram with its array of short
 // waits against the same counting in one map (as it was before the
-// array), on waits on both sides of the array's end and of ten minutes.
+// array), on waits on both sides of the array's first sizes, of where it
+// grows and of ten minutes.
 func TestWaitHistMatchesMap(t *testing.T) {
 	ref := func(waits []float64, q float64) float64 {
 		m := map[int32]bucket{}
@@ -67,11 +68,12 @@ func TestWaitHistMatchesMap(t *testing.T) {
 		return math.NaN()
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	for trial := 0; trial < 200; trial++ {
+	for trial := 0; trial < 2000; trial++ {
 		var h waitHist
 		var waits []float64
 		for i := rng.IntN(50) + 1; i > 0; i-- {
-			w := []float64{rng.Float64() * 70, rng.Float64() * 1000, float64(rng.IntN(130)), -1, 63.9, 64}[rng.IntN(6)]
+			w := []float64{rng.Float64() * 70, rng.Float64() * 1000, float64(rng.IntN(130)), -1, 63.9, 64,
+				float64(rng.IntN(700)), 127.5, 128, 599.9, 600, rng.Float64() * 600}[rng.IntN(12)]
 			h.add(w)
 			waits = append(waits, w)
 		}

@@ -1,0 +1,130 @@
+package report
+
+import (
+	"maps"
+	"math"
+	"testing"
+	"time"
+
+	"fullqa/internal/conversation"
+	"fullqa/internal/score"
+)
+
+// TestAggregatesMatchRecount holds the aggregation's code counts (the
+// groups' finding shares, numbered codes in slices; the summary's
+// conversations by code and agents' findings, found without a map of
+// codes seen or a second agent look-up) to a recount straight from the
+// results with maps, as the aggregation counted before.
+func TestAggregatesMatchRecount(t *testing.T) {
+	res := synthResults(5000)
+	cfg := score.DefaultConfig()
+	cfg.Teams = map[string][]string{"t1": {"a00", "a01", "a02"}, "t2": {"a10", "a11"}}
+	team := map[string]string{}
+	for tm, ags := range cfg.Teams {
+		for _, a := range ags {
+			team[a] = tm
+		}
+	}
+	bld := NewBuilder(cfg, 20, false)
+	type key struct{ dim, key string }
+	owned, codes := map[key]int{}, map[key]map[string]int{}
+	convsByCode, agentFindings := map[string]int{}, map[string]map[string]int{}
+	count := func(k key, distinct map[string]bool) {
+		owned[k]++
+		if codes[k] == nil {
+			codes[k] = map[string]int{}
+		}
+		for c := range distinct {
+			codes[k][c]++
+		}
+	}
+	for _, r := range res {
+		bld.Add(r)
+		c := r.Conv
+		distinct := map[string]bool{}
+		for _, f := range r.Findings {
+			distinct[f.Code] = true
+		}
+		for code := range distinct {
+			convsByCode[code]++
+		}
+		day := r.KPI.Day
+		if day == "" {
+			day = "(no time)"
+		}
+		count(key{"total", "total"}, distinct)
+		count(key{"day", day}, distinct)
+		if c.Vendor != "" {
+			count(key{"vendor", c.Vendor}, distinct)
+			count(key{"vendor_day", c.Vendor + " " + day}, distinct)
+		}
+		if c.Shop != "" {
+			count(key{"shop", c.Shop}, distinct)
+		}
+		agents, main := score.Agents(c)
+		if main != "" {
+			count(key{"agent", main}, distinct)
+			if tm, ok := team[main]; ok {
+				count(key{"team", tm}, distinct)
+			}
+		}
+		for _, f := range r.Findings {
+			who := main
+			for _, n := range f.Messages {
+				if n < len(c.Messages) && c.Messages[n].Role == conversation.RoleAgent && c.Messages[n].Agent != "" {
+					who = c.Messages[n].Agent
+					break
+				}
+			}
+			if who != "" {
+				if agentFindings[who] == nil {
+					agentFindings[who] = map[string]int{}
+				}
+				agentFindings[who][f.Code]++
+			}
+		}
+		for _, ac := range agents {
+			if agentFindings[ac.Agent] == nil {
+				agentFindings[ac.Agent] = map[string]int{}
+			}
+		}
+	}
+	rep := bld.Finish("t", "Asia/Shanghai", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	check := func(k key, got map[string]float64) {
+		t.Helper()
+		want := map[string]float64{}
+		for c, n := range codes[k] {
+			want[c] = float64(n) / float64(owned[k])
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%v: finding shares %v, want %v", k, got, want)
+		}
+		for c, v := range want {
+			if g, ok := got[c]; !ok || math.Abs(g-v) > 0 {
+				t.Fatalf("%v: %s share %v, want %v", k, c, got[c], v)
+			}
+		}
+	}
+	check(key{"total", "total"}, rep.Total.FindingShare)
+	groups := 0
+	for dim, ks := range rep.By {
+		for _, g := range ks {
+			check(key{dim, g.Key}, g.FindingShare)
+			groups++
+		}
+	}
+	if groups < 100 {
+		t.Fatalf("only %d groups", groups)
+	}
+	if !maps.Equal(rep.Summary.ConvsByCode, convsByCode) {
+		t.Fatalf("conversations by code %v, want %v", rep.Summary.ConvsByCode, convsByCode)
+	}
+	if len(rep.Summary.Agents) != len(agentFindings) {
+		t.Fatalf("%d agents, want %d", len(rep.Summary.Agents), len(agentFindings))
+	}
+	for a, st := range rep.Summary.Agents {
+		if !maps.Equal(st.Findings, agentFindings[a]) {
+			t.Fatalf("agent %s findings %v, want %v", a, st.Findings, agentFindings[a])
+		}
+	}
+}

@@ -34,7 +34,13 @@ func (w *idWindow) key(id string) idKey {
 
 // seen returns the line id was last added with, if it is remembered.
 func (w *idWindow) seen(id string) (int64, bool) {
-	l, ok := w.line[w.key(id)]
+	return w.seenKey(w.key(id))
+}
+
+// seenKey is seen of the id whose key is k. key only reads the seeds, so
+// a reader's workers can make k while parsing and hand it over.
+func (w *idWindow) seenKey(k idKey) (int64, bool) {
+	l, ok := w.line[k]
 	return l, ok
 }
 
@@ -45,6 +51,11 @@ func (w *idWindow) add(id string, line int64) {
 		w.line[k] = line
 		return
 	}
+	w.addNew(k, line)
+}
+
+// addNew is add of an id (by its key) that seenKey has just not found.
+func (w *idWindow) addNew(k idKey, line int64) {
 	if len(w.ring) < w.max {
 		w.ring = append(w.ring, k)
 	} else {

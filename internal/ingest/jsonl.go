@@ -94,6 +94,7 @@ type jsonlRecord struct {
 	c     *conversation.Conversation
 	err   *RecordError
 	order orderFacts
+	id    idKey // c.ID's key in the reader's id window, made by Parse
 	// conv is where the fast decoder puts the conversation: one
 	// allocation with the record instead of two.
 	conv conversation.Conversation
@@ -113,6 +114,7 @@ func (p *jsonlRecord) Parse() *conversation.Conversation {
 		c.Source = sourceOf(p.r.lr.name, p.n)
 	}
 	p.c = c
+	p.id = p.r.ids.key(c.ID) // here, on a worker, not in Settle
 	var sorted bool
 	if p.order, sorted = p.r.order.facts(c); !sorted && p.order.bad >= 0 {
 		return nil // a bad record: Settle says why
@@ -133,11 +135,11 @@ func (p *jsonlRecord) Settle() (*conversation.Conversation, bool, error) {
 				Msg: msg, Raw: []byte(p.line)}
 		}
 	}
-	if prev, dup := r.ids.seen(c.ID); dup {
+	if prev, dup := r.ids.seenKey(p.id); dup {
 		return nil, false, &RecordError{File: r.lr.name, Line: p.n, Field: "id",
 			Msg: fmt.Sprintf("duplicate id %q (first on line %d)", c.ID, prev), Raw: []byte(p.line)}
 	}
-	r.ids.add(c.ID, int64(p.n))
+	r.ids.addNew(p.id, int64(p.n))
 	return c, false, nil
 }
 

@@ -45,5 +45,16 @@ func BenchmarkLexiconMatcher(b *testing.B) {
 			b.ReportMetric(float64(m.States()), "states")
 			b.ReportMetric(float64(len(hits))/float64(len(corpus))*1000, "hits/KB")
 		})
+		// As the engine scans: message by message.
+		lines := strings.Split(corpus, "\n")
+		b.Run(set.name+"-messages", func(b *testing.B) {
+			b.SetBytes(int64(len(corpus)))
+			var hits []text.Hit
+			for i := 0; i < b.N; i++ {
+				for _, l := range lines {
+					hits = m.Scan(l, hits[:0])
+				}
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"sort"
 	"unicode/utf8"
@@ -22,14 +23,21 @@ type Hit struct {
 // Chinese character is three UTF-8 bytes, and a byte automaton for a few
 // thousand words is a dense table of megabytes that the scan reads three
 // times per character, missing the cache nearly every time. Here each
-// character is one step, and the trie is stored as a double array: the
-// root's transitions are one dense row, every other state's children are
-// packed into the holes of one shared slot array, and failure links are
-// followed at scan time (at most as many as characters read, and most
-// characters are read at the root or one below it). For a few thousand
-// words the slots take some eighty kilobytes and the character classes of
-// the Basic Multilingual Plane 128 more, and building takes milliseconds.
-// A Matcher is immutable and safe for concurrent use.
+// character is one step, and the automaton is stored as a double array:
+// the root's transitions are one dense row, and every other state's
+// transitions are packed into the holes of one shared slot array.
+//
+// It is a deterministic automaton with no failure links to follow while
+// scanning: a state's transitions are its own trie children and the
+// children of the states on its failure chain below the root (the deepest
+// wins), and any other character goes where it goes from the root. So each
+// character is two loads (the state's slot and the root's) and a select,
+// without a branch on the text: chat text is a mix of hits, misses,
+// Chinese and ASCII that no branch predictor learns, and mispredicted
+// branches were most of the time of the failure-link automaton. For a few
+// thousand words the slots take some hundred kilobytes and the character
+// classes of the Basic Multilingual Plane 128 more, and building takes
+// milliseconds. A Matcher is immutable and safe for concurrent use.
 type Matcher struct {
 	patterns []string
 	// bmp maps a character of the Basic Multilingual Plane to its class;
@@ -37,17 +45,18 @@ type Matcher struct {
 	// rare in patterns and are looked up in astral.
 	bmp    *[0x10000]uint16
 	astral map[rune]uint16
-	// A state is named by its base: its child on class c is slots[base+c]
-	// when that slot's check is the base, and slots[base].next is its
-	// failure state. The root's base is 0 and its row is complete. A
-	// transition value v >= 0 is the next state, which has no outputs;
-	// v < 0 is ^next for a state with outputs, which are outAt[the
-	// slot's index]: the next state is known from the slot alone, so
-	// reading the outputs is off the path from one character to the next.
+	// A state is named by its base: its transition on class c is
+	// slots[base+c] when that slot's check is the base, else the root's,
+	// slots[c]. The root's base is 0 and its row is complete. No two
+	// states share a base, and class 0, which no pattern uses, is a
+	// transition of none but the root's.
+	// A transition value v >= 0 is the next state, which has no outputs;
+	// v < 0 is ^next for a state with outputs, which are outAt[the slot's
+	// index]: the next state is known from the slot alone, so reading the
+	// outputs is off the path from one character to the next.
 	slots  []slot
 	outAt  []outState // per slot, its target's outputs when v < 0
-	outs   []output   // longest first
-	lens   []int32    // pattern lengths in bytes
+	outs   []output   // longest first, then expandPad empty entries
 	states int
 }
 
@@ -62,6 +71,15 @@ type slot struct{ check, next int32 }
 type outState struct {
 	start, end int32 // its outputs in outs
 }
+
+// pending is a transition into outputs that Scan has passed and not yet
+// expanded into hits: its slot and the end of its character.
+type pending struct{ at, end int32 }
+
+// expandPad is how many outputs expand writes for a transition whatever
+// its count, so that the common case (one to four) takes no branch on it;
+// outs ends with as many empty entries so that the writes stay in range.
+const expandPad = 4
 
 // ErrEmptyPattern is returned when a pattern normalizes to nothing, which
 // would match everywhere.
@@ -108,6 +126,7 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 		fail int32
 		out  []int32
 		kids []child // children by class
+		ext  []child // transitions other than the root's, by class
 	}
 	nodes := []node{{next: map[uint16]int32{}}}
 	for pi, p := range patterns {
@@ -166,36 +185,28 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 			order = append(order, k.next)
 		}
 		nodes[s].kids = kids
+		// A state's transitions besides the root's: its children, then
+		// those of its failure state (already known, being shallower)
+		// for the classes it has no child on. A state without children
+		// has its failure state's and is never entered (see entered).
+		if s != 0 {
+			nodes[s].ext = mergeChildren(kids, nodes[f].ext)
+		}
 	}
 	// Place the states in the double array: the root's dense row first,
-	// then the states with the most children, each at the first base where
-	// its fail slot (class 0, which no pattern uses) and its children's
-	// slots are free. A state without children is never entered: its
-	// transitions are its failure state's, so a transition into it emits
-	// its outputs (it ends a pattern) and continues there instead.
+	// then the states with the most transitions, each at the first base
+	// no other state has where its transitions' slots are free. A state
+	// without children is never entered: its transitions are its failure
+	// state's, so a transition into it emits its outputs (it ends a
+	// pattern) and continues there instead. The search tests 64 bases at
+	// a time on bit sets of the filled slots and the taken bases: first
+	// fit one base at a time through a crowded array, for each of
+	// thousands of states, takes tens of milliseconds.
 	ncls32 := int32(ncls)
 	base := make([]int32, len(nodes))
-	checks := make([]int32, ncls, ncls+2*len(nodes))
-	// free(i) is the first free slot at or after i; filled slots point
-	// past themselves, with path compression, so the search for a base
-	// steps over full stretches at once.
-	skip := make([]int32, ncls)
-	var free func(i int32) int32
-	free = func(i int32) int32 {
-		if int(i) >= len(checks) || checks[i] == -1 {
-			return i
-		}
-		r := free(skip[i])
-		skip[i] = r
-		return r
-	}
-	fill := func(i, owner int32) {
-		for int(i) >= len(checks) {
-			checks = append(checks, -1)
-			skip = append(skip, 0)
-		}
-		checks[i] = owner
-		skip[i] = i + 1
+	var filled, taken bitSet
+	for c := range ncls {
+		filled.set(int32(c))
 	}
 	placing := make([]int32, 0, len(order))
 	for _, s := range order {
@@ -203,28 +214,37 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 			placing = append(placing, s)
 		}
 	}
-	sort.SliceStable(placing, func(a, b int) bool { return len(nodes[placing[a]].kids) > len(nodes[placing[b]].kids) })
+	sort.SliceStable(placing, func(a, b int) bool { return len(nodes[placing[a]].ext) > len(nodes[placing[b]].ext) })
+	end := ncls32 // past the last filled slot
 	for _, s := range placing {
-		kids := nodes[s].kids
-		var b int32
-	search:
-		for b = free(ncls32); ; b = free(b + 1) {
-			for _, k := range kids {
-				if i := b + int32(k.cls); int(i) < len(checks) && checks[i] != -1 {
-					continue search
+		ext := nodes[s].ext
+		first := int32(ext[0].cls)
+		last := int32(ext[len(ext)-1].cls)
+		b := max(ncls32, filled.firstClear()-first)
+		for ; ; b += 64 {
+			filled.grow(b + last + 64)
+			taken.grow(b + 64)
+			fit := ^taken.word(b)
+			for _, k := range ext {
+				if fit &^= filled.word(b + int32(k.cls)); fit == 0 {
+					break
 				}
 			}
-			break
+			if fit != 0 {
+				b += int32(bits.TrailingZeros64(fit))
+				break
+			}
 		}
 		base[s] = b
-		fill(b, -2)
-		for _, k := range kids {
-			fill(b+int32(k.cls), b)
+		taken.set(b)
+		for _, k := range ext {
+			filled.set(b + int32(k.cls))
 		}
+		end = max(end, b+int32(ext[len(ext)-1].cls)+1)
 	}
 	// entered(s) is the state a transition into s continues from: s itself,
 	// or for a state without children the first on its failure chain with
-	// children (or the root).
+	// children (or the root), whose transitions are the same.
 	entered := func(s int32) int32 {
 		for s != 0 && len(nodes[s].kids) == 0 {
 			s = nodes[s].fail
@@ -246,7 +266,8 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 			}
 		}
 	}
-	m.slots = make([]slot, len(checks)+ncls)
+	m.outs = append(m.outs, make([]output, expandPad)...)
+	m.slots = make([]slot, end+ncls32)
 	m.outAt = make([]outState, len(m.slots))
 	for i := range m.slots {
 		m.slots[i].check = -1
@@ -257,24 +278,77 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 	}
 	for _, s := range placing {
 		b := base[s]
-		m.slots[b] = slot{check: -2, next: entered(nodes[s].fail)}
-		for _, k := range nodes[s].kids {
+		for _, k := range nodes[s].ext {
 			m.slots[b+int32(k.cls)] = slot{check: b, next: val[k.next]}
 			m.outAt[b+int32(k.cls)] = outIdx[k.next]
 		}
 	}
 	m.states = len(nodes)
-	m.lens = make([]int32, len(patterns))
-	for i, p := range patterns {
-		m.lens[i] = int32(len(p))
-	}
 	return m, nil
+}
+
+// bitSet is a growable set of small non-negative numbers, for placing
+// states in the double array.
+type bitSet []uint64
+
+func (s *bitSet) set(i int32) {
+	s.grow(i)
+	(*s)[i>>6] |= 1 << (i & 63)
+}
+
+// grow makes s hold the words of i and the next, so word(i) needs no
+// test of its range.
+func (s *bitSet) grow(i int32) {
+	for int(i>>6)+1 >= len(*s) {
+		*s = append(*s, 0)
+	}
+}
+
+// word returns the membership of i to i+63 as the bits of a word, the
+// lowest for i, after grow(i).
+func (s bitSet) word(i int32) uint64 {
+	w, sh := i>>6, uint(i&63)
+	return s[w]>>sh | s[w+1]<<(63-sh)<<1
+}
+
+// firstClear returns the smallest number not in s.
+func (s bitSet) firstClear() int32 {
+	for w, x := range s {
+		if x != ^uint64(0) {
+			return int32(w<<6 + bits.TrailingZeros64(^x))
+		}
+	}
+	return int32(len(s) << 6)
 }
 
 // child is one child of a trie state while the automaton is built.
 type child struct {
 	cls  uint16
 	next int32
+}
+
+// mergeChildren returns own with the entries of inherited whose classes
+// own lacks, both sorted by class.
+func mergeChildren(own, inherited []child) []child {
+	if len(inherited) == 0 {
+		return own
+	}
+	out := make([]child, 0, len(own)+len(inherited))
+	i, j := 0, 0
+	for i < len(own) || j < len(inherited) {
+		switch {
+		case j == len(inherited) || (i < len(own) && own[i].cls < inherited[j].cls):
+			out = append(out, own[i])
+			i++
+		case i == len(own) || inherited[j].cls < own[i].cls:
+			out = append(out, inherited[j])
+			j++
+		default: // the same class: the deeper state's own child wins
+			out = append(out, own[i])
+			i, j = i+1, j+1
+		}
+	}
+	return out
 }
 
 // Patterns returns the number of patterns compiled in.
@@ -289,11 +363,10 @@ func (m *Matcher) States() int { return m.states }
 // Slots returns the length of the double array, for benchmarks and sizing.
 func (m *Matcher) Slots() int { return len(m.slots) }
 
-// decode reads the character at s[i] when it is not the ASCII or
-// three-byte case Scan decodes inline, and returns its class and width.
-// Bytes that are not valid UTF-8 are class 0 and one byte wide, exactly as
-// utf8.DecodeRuneInString steps over them, so a pattern matches here where
-// it matches byte for byte.
+// decode reads the character at s[i] when it is not a case Scan decodes
+// inline, and returns its class and width. Bytes that are not valid UTF-8
+// are class 0 and one byte wide, exactly as utf8.DecodeRuneInString steps
+// over them, so a pattern matches here where it matches byte for byte.
 func (m *Matcher) decode(s string, i int) (int32, int) {
 	r, w := utf8.DecodeRuneInString(s[i:])
 	switch {
@@ -310,98 +383,98 @@ func (m *Matcher) decode(s string, i int) (int32, int) {
 // ones included, ordered by end position and, at the same end, longest
 // first. It allocates only when dst must grow.
 func (m *Matcher) Scan(s string, dst []Hit) []Hit {
-	bmp, slots := m.bmp, m.slots
+	// Transitions into outputs are noted in pend and expanded into hits
+	// when it is full and at the end, so the loop over the characters
+	// does not branch on whether a character ends a pattern.
+	var pend [pendCap]pending
 	var st int32
 	n := uint(len(s))
-	for i := uint(0); i < n; {
-		// The inner loop steps over characters until a state with
-		// outputs or a character it does not decode inline (neither ASCII
-		// nor a valid three-byte sequence led by E1 to EC: all of Chinese
-		// is). It makes no call, so its variables stay in registers; the
-		// rest is done out here. The index is unsigned so that the
-		// compiler proves the reads in bounds.
-		at := int32(-1) // the slot of a transition into outputs
-		for i < n {
-			var c int32
-			if b := s[i]; b < utf8.RuneSelf {
-				c = int32(bmp[b])
-				i++
-			} else if b-0xE1 <= 0xEC-0xE1 && i+2 < n {
-				// Lead bytes E1 to EC (U+1000–U+CFFF: all of common
-				// Chinese and its punctuation) start no overlong form and
-				// no surrogate, so two continuation bytes make a valid
-				// character; E0, ED, EE and EF go to decode.
-				b1, b2 := s[i+1], s[i+2]
-				if (uint16(b1)<<8|uint16(b2))&0xC0C0 != 0x8080 {
-					break // not UTF-8: decode says so
-				}
-				c = int32(bmp[uint16(b&0x0F)<<12|uint16(b1&0x3F)<<6|uint16(b2&0x3F)])
-				i += 3
-			} else {
-				break
-			}
-			if c == 0 {
-				st = 0 // a character in no pattern
-				continue
-			}
-			// Follow failure links (kept in each state's class-0 slot)
-			// until a state has this child; the root has them all, so at
-			// the root (most characters) the check is skipped.
-			t := c
-			if st != 0 {
-				for {
-					if t = st + c; slots[t].check == st {
-						break
-					}
-					st = slots[st].next
-				}
-			}
-			v := slots[t].next
-			if v >= 0 {
-				st = v
-				continue
-			}
-			st, at = ^v, t
+	i, k := uint(0), uint(0)
+	for {
+		i, st, k = m.run(s, i, st, &pend, k)
+		if k == pendCap {
+			dst = m.expand(dst, pend[:])
+			k = 0
+			continue
+		}
+		if i >= n {
 			break
 		}
-		if at < 0 && i < n {
-			// A character for decode; it moves like any other.
-			c, w := m.decode(s, int(i))
-			i += uint(w)
-			st, at = m.step(st, c)
+		// A character run leaves to decode; it moves like any other.
+		c, w := m.decode(s, int(i))
+		i += uint(w)
+		v, at := m.step(st, c)
+		if v < 0 {
+			pend[k] = pending{at: at, end: int32(i)}
+			k++
 		}
-		if at >= 0 {
-			o := m.outAt[at]
-			end := int32(i)
-			for _, p := range m.outs[o.start:o.end] {
-				dst = append(dst, Hit{Pattern: p.pattern, Start: end - p.len, End: end})
-			}
-		}
+		st = v ^ v>>31
 	}
-	return dst
+	return m.expand(dst, pend[:k])
+}
+
+// pendCap is how many transitions into outputs Scan notes before it
+// expands them into hits.
+const pendCap = 64
+
+// run is Scan's inner loop, from s[i] in state st with k transitions
+// noted in pend: it steps until pend is full, the last two bytes of s or a
+// character it does not decode. It reads ASCII and the three-byte
+// characters led by E1 to EC (U+1000–U+CFFF: all of common Chinese and its
+// punctuation) without a branch on which it is: each is decoded both ways
+// and the right one picked by masks. Those leads start no overlong form
+// and no surrogate, so two continuation bytes make a valid character; any
+// other lead goes to decode. It is a function of its own so that its
+// variables stay in registers; the index is unsigned so that the compiler
+// proves the reads in bounds.
+func (m *Matcher) run(s string, i uint, st int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
+	bmp, slots := m.bmp, m.slots
+	n := uint(len(s))
+	for i+2 < n && k < pendCap {
+		b, b1, b2 := uint32(s[i]), uint32(s[i+1]), uint32(s[i+2])
+		hi := b >> 7 // 1 for a lead byte
+		lead := b - 0xE1
+		ok3 := ((lead - (0xEC - 0xE1 + 1)) & ^lead) & ((b1<<8|b2)&0xC0C0 ^ 0x8080 - 1) >> 31
+		if hi&^ok3 != 0 {
+			break // not one of these: decode
+		}
+		mask := -hi
+		c := int32(bmp[uint16(b&^mask|(b&0x0F<<12|b1&0x3F<<6|b2&0x3F)&mask)])
+		i += uint(1 + 2*hi)
+		// The state's transition if it has one on c, else the root's,
+		// selected with a mask: a branch here would be mispredicted on
+		// every other character (the compiler does not make this one a
+		// conditional move).
+		t := st + c
+		x, r := slots[t], slots[c].next
+		d := x.check ^ st
+		own := ^((d | -d) >> 31) // -1 when the check is st, else 0
+		v := r ^ (x.next^r)&own
+		pend[k] = pending{at: c ^ (t^c)&own, end: int32(i)}
+		k += uint(uint32(v) >> 31)
+		st = v ^ v>>31
+	}
+	return i, st, k
 }
 
 // step is Scan's transition from state st on class c, for the characters
-// its inner loop leaves to decode: the next state, and the slot when the
-// transition has outputs (else -1).
+// its inner loop leaves to decode: the transition's value and its slot.
 func (m *Matcher) step(st, c int32) (int32, int32) {
-	if c == 0 {
-		return 0, -1
+	if t := st + c; m.slots[t].check == st {
+		return m.slots[t].next, t
 	}
-	t := c
-	if st != 0 {
-		for {
-			if t = st + c; m.slots[t].check == st {
-				break
-			}
-			st = m.slots[st].next
+	return m.slots[c].next, c
+}
+
+// expand appends the hits of the transitions into outputs in pend.
+func (m *Matcher) expand(dst []Hit, pend []pending) []Hit {
+	for _, p := range pend {
+		o := m.outAt[p.at]
+		for _, q := range m.outs[o.start:o.end] {
+			dst = append(dst, Hit{Pattern: q.pattern, Start: p.end - q.len, End: p.end})
 		}
 	}
-	if v := m.slots[t].next; v >= 0 {
-		return v, -1
-	} else {
-		return ^v, t
-	}
+	return dst
 }
 
 // LeftmostLongest filters overlapping hits down to the non-overlapping ones

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 	"sort"
@@ -66,6 +67,11 @@ type output struct{ pattern, len int32 }
 
 // slot is one cell of the double array.
 type slot struct{ check, next int32 }
+
+// noOwner is the check of a free slot: a number no base is, and not
+// negative, so that a check minus a base is negative only when they are
+// equal (see run).
+const noOwner = math.MaxInt32
 
 // outState is what a state with outputs emits.
 type outState struct {
@@ -270,7 +276,7 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 	m.slots = make([]slot, end+ncls32)
 	m.outAt = make([]outState, len(m.slots))
 	for i := range m.slots {
-		m.slots[i].check = -1
+		m.slots[i].check = noOwner
 	}
 	for c, t := range root {
 		m.slots[c] = slot{check: 0, next: val[t]} // class 0 stays at the root
@@ -415,7 +421,7 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 
 // pendCap is how many transitions into outputs Scan notes before it
 // expands them into hits.
-const pendCap = 64
+const pendCap = 16
 
 // run is Scan's inner loop, from s[i] in state st with k transitions
 // noted in pend: it steps until pend is full, the last two bytes of s or a
@@ -444,11 +450,10 @@ func (m *Matcher) run(s string, i uint, st int32, pend *[pendCap]pending, k uint
 		// The state's transition if it has one on c, else the root's,
 		// selected with a mask: a branch here would be mispredicted on
 		// every other character (the compiler does not make this one a
-		// conditional move).
+		// conditional move: its result is a load address).
 		t := st + c
 		x, r := slots[t], slots[c].next
-		d := x.check ^ st
-		own := ^((d | -d) >> 31) // -1 when the check is st, else 0
+		own := (x.check ^ st - 1) >> 31 // -1 when the check is st, else 0
 		v := r ^ (x.next^r)&own
 		pend[k] = pending{at: c ^ (t^c)&own, end: int32(i)}
 		k += uint(uint32(v) >> 31)
@@ -466,13 +471,29 @@ func (m *Matcher) step(st, c int32) (int32, int32) {
 	return m.slots[c].next, c
 }
 
-// expand appends the hits of the transitions into outputs in pend.
+// expand appends the hits of the transitions into outputs in pend. For a
+// transition with up to expandPad outputs (nearly all) it writes
+// expandPad hits and keeps as many as there are, so that it takes no
+// branch on the count, which varies from one to the next.
 func (m *Matcher) expand(dst []Hit, pend []pending) []Hit {
+	outAt, outs := m.outAt, m.outs
 	for _, p := range pend {
-		o := m.outAt[p.at]
-		for _, q := range m.outs[o.start:o.end] {
-			dst = append(dst, Hit{Pattern: q.pattern, Start: p.end - q.len, End: p.end})
+		o := outAt[p.at]
+		if o.end-o.start > expandPad {
+			for _, q := range outs[o.start:o.end] {
+				dst = append(dst, Hit{Pattern: q.pattern, Start: p.end - q.len, End: p.end})
+			}
+			continue
 		}
+		n := len(dst)
+		dst = slices.Grow(dst, expandPad)
+		w := dst[n : n+expandPad]
+		q := outs[o.start : o.start+expandPad]
+		w[0] = Hit{Pattern: q[0].pattern, Start: p.end - q[0].len, End: p.end}
+		w[1] = Hit{Pattern: q[1].pattern, Start: p.end - q[1].len, End: p.end}
+		w[2] = Hit{Pattern: q[2].pattern, Start: p.end - q[2].len, End: p.end}
+		w[3] = Hit{Pattern: q[3].pattern, Start: p.end - q[3].len, End: p.end}
+		dst = dst[:n+int(o.end-o.start)]
 	}
 	return dst
 }

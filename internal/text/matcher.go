@@ -474,21 +474,23 @@ func (m *Matcher) step(st, c int32) (int32, int32) {
 // expand appends the hits of the transitions into outputs in pend. For a
 // transition with up to expandPad outputs (nearly all) it writes
 // expandPad hits and keeps as many as there are, so that it takes no
-// branch on the count, which varies from one to the next.
+// branch on the count, which varies from one to the next; dst grows
+// before the loop, not in it.
 func (m *Matcher) expand(dst []Hit, pend []pending) []Hit {
 	outAt, outs := m.outAt, m.outs
-	for _, p := range pend {
+	dst = slices.Grow(dst, len(pend)*expandPad)
+	for j, p := range pend {
 		o := outAt[p.at]
 		if o.end-o.start > expandPad {
 			for _, q := range outs[o.start:o.end] {
 				dst = append(dst, Hit{Pattern: q.pattern, Start: p.end - q.len, End: p.end})
 			}
+			dst = slices.Grow(dst, (len(pend)-j-1)*expandPad)
 			continue
 		}
 		n := len(dst)
-		dst = slices.Grow(dst, expandPad)
-		w := dst[n : n+expandPad]
-		q := outs[o.start : o.start+expandPad]
+		w := (*[expandPad]Hit)(dst[n : n+expandPad])
+		q := (*[expandPad]output)(outs[o.start : o.start+expandPad])
 		w[0] = Hit{Pattern: q[0].pattern, Start: p.end - q[0].len, End: p.end}
 		w[1] = Hit{Pattern: q[1].pattern, Start: p.end - q[1].len, End: p.end}
 		w[2] = Hit{Pattern: q[2].pattern, Start: p.end - q[2].len, End: p.end}

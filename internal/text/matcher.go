@@ -35,10 +35,12 @@ type Hit struct {
 // character is two loads (the state's slot and the root's) and a select,
 // without a branch on the text: chat text is a mix of hits, misses,
 // Chinese and ASCII that no branch predictor learns, and mispredicted
-// branches were most of the time of the failure-link automaton. For a few
-// thousand words the slots take some hundred kilobytes and the character
-// classes of the Basic Multilingual Plane 128 more, and building takes
-// milliseconds. A Matcher is immutable and safe for concurrent use.
+// branches were most of the time of the failure-link automaton. The price
+// is size: for the detectors' 3,466 words (5,804 states) the inherited
+// transitions make 42,656 slots (11,288 with failure links), 8 bytes each
+// and 8 more for their outputs, with the character classes of the Basic
+// Multilingual Plane 128 KB more, and building takes some 20 ms instead
+// of 3. A Matcher is immutable and safe for concurrent use.
 type Matcher struct {
 	patterns []string
 	// bmp maps a character of the Basic Multilingual Plane to its class;

@@ -60,16 +60,22 @@ func NewBatch(cfg Config, topics *Topics, loc *time.Location) *Batch {
 type Prepared struct {
 	ct     Contact
 	topics []Topic
+	// The contact's scenes and the topics live here when they fit: one
+	// allocation a conversation instead of three. AddPrepared keeps
+	// neither slice (Memory and Bursts intern what they keep).
+	sceneRoom [4]string
+	topicRoom [12]Topic
 }
 
 // Prepare summarizes one inspected conversation for AddPrepared. It reads
 // only the batch's immutable configuration, so it is safe to call from
 // many goroutines at once, also while Add runs.
 func (b *Batch) Prepare(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) *Prepared {
-	p := &Prepared{ct: Summarize(c, findings, tags, b.an.loc)}
+	p := new(Prepared)
+	p.ct = summarize(c, findings, tags, b.an.loc, p.sceneRoom[:0])
 	p.ct.Kept = b.topics.Kept(c)
 	if !p.ct.Start.IsZero() {
-		p.topics = b.topics.Of(c, findings, tags)
+		p.topics = b.topics.of(p.topicRoom[:0], c, findings, tags)
 	}
 	return p
 }

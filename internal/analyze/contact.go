@@ -83,6 +83,12 @@ var unresolvedCodes = [...]string{"resolution.unresolved", "promise.conflict", "
 // findings and scene tags. loc is the time zone day-based promises
 // ("明天发出") are counted in. It is pure: no I/O, no clock.
 func Summarize(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, loc *time.Location) Contact {
+	return summarize(c, findings, tags, loc, nil)
+}
+
+// summarize is Summarize putting the scene names in scenes' room when it
+// has enough (Batch.Prepare hands over an array of its own).
+func summarize(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, loc *time.Location, scenes []string) Contact {
 	ct := Contact{ID: c.ID, Shop: c.Shop, Customer: c.Customer, Vendor: c.Vendor, Agent: mainAgent(c),
 		Orders: c.OrderIDs, SKUs: c.SKUs, FirstMsg: -1, NotKeptMsg: -1, EndingMsg: -1}
 	for i := range c.Messages {
@@ -103,7 +109,11 @@ func Summarize(c *conversation.Conversation, findings []conversation.Finding, ta
 		ct.FirstMsg, ct.FirstText = 0, clip(c.Messages[0].Text, 60)
 	}
 	if len(tags) > 0 {
-		ct.Scenes = make([]string, len(tags)) // one allocation, not append's several
+		if cap(scenes) >= len(tags) {
+			ct.Scenes = scenes[:len(tags)]
+		} else {
+			ct.Scenes = make([]string, len(tags)) // one allocation, not append's several
+		}
 		for i, t := range tags {
 			ct.Scenes[i] = t.Name
 		}
@@ -140,7 +150,8 @@ func Summarize(c *conversation.Conversation, findings []conversation.Finding, ta
 		if at.IsZero() {
 			at = ct.Start
 		}
-		for _, p := range timePromises(f.Data) {
+		var room [4]map[string]any
+		for _, p := range timePromises(room[:0], f.Data) {
 			due, ok := dueTime(p, at, loc)
 			if !ok {
 				continue
@@ -154,32 +165,34 @@ func Summarize(c *conversation.Conversation, findings []conversation.Finding, ta
 	return ct
 }
 
-// timePromises returns the slots of the time commitments in a promise.made
-// finding's data (its first one, or every one when it lists several).
-func timePromises(data map[string]any) []map[string]any {
-	var out []map[string]any
-	add := func(p map[string]any) {
-		if k, _ := p["kind"].(string); k == "time" {
-			if s, ok := p["slot"].(map[string]any); ok {
-				out = append(out, s)
-			}
-		}
-	}
+// timePromises appends to out (empty) the slots of the time commitments
+// in a promise.made finding's data (its first one, or every one when it
+// lists several). The caller's room saves an allocation a finding.
+func timePromises(out []map[string]any, data map[string]any) []map[string]any {
 	switch all := data["promises"].(type) {
 	case []map[string]any: // from the detector
 		for _, p := range all {
-			add(p)
+			out = appendTimeSlot(out, p)
 		}
 		return out
 	case []any: // after a JSON round trip (the service's store)
 		for _, p := range all {
 			if m, ok := p.(map[string]any); ok {
-				add(m)
+				out = appendTimeSlot(out, m)
 			}
 		}
 		return out
 	}
-	add(data)
+	return appendTimeSlot(out, data)
+}
+
+// appendTimeSlot appends p's slot when p is a time commitment.
+func appendTimeSlot(out []map[string]any, p map[string]any) []map[string]any {
+	if k, _ := p["kind"].(string); k == "time" {
+		if s, ok := p["slot"].(map[string]any); ok {
+			out = append(out, s)
+		}
+	}
 	return out
 }
 

@@ -67,12 +67,22 @@ func (t *Topics) Kept(c *conversation.Conversation) bool {
 // collects into a slice and sorts it rather than filling a map, and finds
 // couriers and logistics nodes in one pass over each message.
 func (t *Topics) Of(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) []Topic {
+	return t.of(nil, c, findings, tags)
+}
+
+// of is Of appending to room (empty) when it has room for the SKU, scene
+// and code topics (Batch.Prepare hands over an array of its own).
+func (t *Topics) of(room []Topic, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) []Topic {
 	var out []Topic
 	// Room for the SKU, scene and code topics (at most one per finding)
 	// and two couriers, made once: appending from nothing took about four
 	// allocations a conversation.
 	if n := len(c.SKUs)*(1+len(tags)) + len(tags) + len(findings); n > 0 {
-		out = make([]Topic, 0, n+2)
+		if cap(room) >= n+2 {
+			out = room[:0]
+		} else {
+			out = make([]Topic, 0, n+2)
+		}
 	}
 	for _, s := range c.SKUs {
 		out = append(out, Topic{"sku", s})

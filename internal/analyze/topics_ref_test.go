@@ -88,8 +88,13 @@ func checkTopics(t *testing.T, tp *Topics, m *text.Matcher, texts ...string) {
 	}
 	fs := []conversation.Finding{{Code: "b", Severity: conversation.SeverityLow}, {Code: "a", Severity: conversation.SeverityHigh}, {Code: "b", Severity: conversation.SeverityLow}}
 	tags := []conversation.Tag{{Name: "z"}, {Name: "logistics"}}
-	if got, want := tp.Of(c, fs, tags), topicsReference(m, c, fs, tags); !reflect.DeepEqual(got, want) {
+	want := topicsReference(m, c, fs, tags)
+	if got := tp.Of(c, fs, tags); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Of(%q)\n got %v\nwant %v", texts, got, want)
+	}
+	var room [12]Topic // as Batch.Prepare's
+	if got := tp.of(room[:0], c, fs, tags); !reflect.DeepEqual(got, want) {
+		t.Fatalf("of(%q) in room\n got %v\nwant %v", texts, got, want)
 	}
 }
 

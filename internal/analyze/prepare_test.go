@@ -1,0 +1,134 @@
+package analyze
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"fullqa/internal/conversation"
+)
+
+// TestPrepareMatchesSummarize holds Prepare, whose contact's scenes and
+// topics live in arrays of the Prepared, to Summarize and Of as they
+// allocate: the same contact and topics on conversations with from none
+// to more scene tags, SKUs and findings than the arrays hold, and time
+// promises in each shape their data comes in.
+func TestPrepareMatchesSummarize(t *testing.T) {
+	tp, _ := refTopics(t)
+	shanghai := time.FixedZone("CST", 8*3600)
+	b := NewBatch(DefaultConfig(), tp, shanghai)
+	at := time.Date(2026, 11, 1, 10, 0, 0, 0, shanghai)
+	slot := map[string]any{"days": 1, "event": "发出"}
+	datas := []map[string]any{
+		{"kind": "time", "slot": slot},
+		{"promises": []map[string]any{{"kind": "other"}, {"kind": "time", "slot": slot}, {"kind": "time", "slot": map[string]any{"hours": 2}}}},
+		{"promises": []any{map[string]any{"kind": "time", "slot": map[string]any{"days": 2, "event": "到账"}}, "x"}},
+		{"kind": "time"},
+		nil,
+	}
+	cases := 0
+	for nTags := 0; nTags <= 6; nTags++ {
+		for nSKU := 0; nSKU <= 3; nSKU++ {
+			for nFind := 0; nFind <= 14; nFind += 7 {
+				for timed := 0; timed < 2; timed++ {
+					c := &conversation.Conversation{ID: fmt.Sprintf("c%d-%d-%d", nTags, nSKU, nFind), Shop: "s", Customer: "u"}
+					for k := 0; k < nSKU; k++ {
+						c.SKUs = append(c.SKUs, fmt.Sprint(100+k))
+					}
+					for k := 0; k < 4; k++ {
+						m := conversation.Message{Role: conversation.RoleCustomer, Text: "中通快递在广州转运中心 收到了"}
+						if k%2 == 1 {
+							m.Role, m.Agent, m.Text = conversation.RoleAgent, "a", "明天给您发出"
+						}
+						if timed == 1 {
+							m.At = at.Add(time.Duration(k) * time.Minute)
+						}
+						c.Messages = append(c.Messages, m)
+					}
+					var tags []conversation.Tag
+					for k := 0; k < nTags; k++ {
+						tags = append(tags, conversation.Tag{Name: []string{"logistics", "refund", "quality", "presale", "invoice", "install", "other"}[k]})
+					}
+					var fs []conversation.Finding
+					for k := 0; k < nFind; k++ {
+						fs = append(fs, conversation.Finding{Code: fmt.Sprintf("code.%d", k%9), Severity: conversation.SeverityLow,
+							Messages: []int{k % 4}, Evidence: "明天给您发出"})
+					}
+					fs = append(fs, conversation.Finding{Code: "resolution.unresolved", Severity: conversation.SeverityMedium, Messages: []int{3}, Evidence: "那就算了"})
+					for k, d := range datas {
+						fs = append(fs, conversation.Finding{Code: "promise.made", Messages: []int{k % 4}, Evidence: "明天", Data: d})
+					}
+					p := b.Prepare(c, fs, tags)
+					want := Summarize(c, fs, tags, shanghai)
+					want.Kept = tp.Kept(c)
+					if !reflect.DeepEqual(p.ct, want) {
+						t.Fatalf("%s: contact\n got %+v\nwant %+v", c.ID, p.ct, want)
+					}
+					var wantTopics []Topic
+					if !want.Start.IsZero() {
+						wantTopics = tp.Of(c, fs, tags)
+					}
+					if !reflect.DeepEqual(p.topics, wantTopics) {
+						t.Fatalf("%s: topics\n got %v\nwant %v", c.ID, p.topics, wantTopics)
+					}
+					cases++
+				}
+			}
+		}
+	}
+	if cases < 100 {
+		t.Fatalf("%d cases", cases)
+	}
+}
+
+// timePromisesRef is timePromises as first written (a closure appending
+// to a slice of its own); timePromises must agree with it.
+func timePromisesRef(data map[string]any) []map[string]any {
+	var out []map[string]any
+	add := func(p map[string]any) {
+		if k, _ := p["kind"].(string); k == "time" {
+			if s, ok := p["slot"].(map[string]any); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	switch all := data["promises"].(type) {
+	case []map[string]any:
+		for _, p := range all {
+			add(p)
+		}
+		return out
+	case []any:
+		for _, p := range all {
+			if m, ok := p.(map[string]any); ok {
+				add(m)
+			}
+		}
+		return out
+	}
+	add(data)
+	return out
+}
+
+// TestTimePromisesMatchesRef compares timePromises with the reference on
+// each shape of promise data, with and without room.
+func TestTimePromisesMatchesRef(t *testing.T) {
+	slot, slot2 := map[string]any{"days": 1}, map[string]any{"hours": 2}
+	for i, d := range []map[string]any{
+		nil, {}, {"kind": "time"}, {"kind": "time", "slot": slot}, {"kind": "other", "slot": slot}, {"kind": "time", "slot": "x"},
+		{"promises": []map[string]any{{"kind": "time", "slot": slot}, {"kind": "time", "slot": slot2}, {"kind": "x"}}},
+		{"promises": []map[string]any{}}, {"promises": []any{slot, map[string]any{"kind": "time", "slot": slot2}, 3}},
+		{"promises": "x", "kind": "time", "slot": slot},
+		{"promises": []map[string]any{{"kind": "time", "slot": slot}, {"kind": "time", "slot": slot}, {"kind": "time", "slot": slot},
+			{"kind": "time", "slot": slot}, {"kind": "time", "slot": slot2}}},
+	} {
+		want := timePromisesRef(d)
+		var room [4]map[string]any
+		for _, got := range [][]map[string]any{timePromises(nil, d), timePromises(room[:0], d)} {
+			if len(got) != len(want) || (len(want) > 0 && !reflect.DeepEqual(got, want)) {
+				t.Fatalf("data %d: got %v, want %v", i, got, want)
+			}
+		}
+	}
+}

@@ -63,6 +63,10 @@ type openConv struct {
 	encoded bool // rows are encoded as they come
 	row     int  // s.rows when its last row came
 	closed  bool
+	// lineRoom and rowRoom are lines' and rows' first room, in the one
+	// allocation of the openConv: a typical chat's rows fit.
+	lineRoom [16]rowAt
+	rowRoom  [128]string
 }
 
 // rowAt is where one message's row is: its line and, for a row waiting
@@ -135,9 +139,12 @@ func (s *sessionizer) add(key string, line int, raw []byte, fields []string, m c
 			}
 			c.ID = fmt.Sprintf("%s#%d", base, s.seq[key])
 		}
-		oc = &openConv{key: key, c: c, first: line, lines: make([]rowAt, 0, 16), encoded: s.encodeRows}
+		oc = &openConv{key: key, c: c, first: line, encoded: s.encodeRows}
+		oc.lines = oc.lineRoom[:0]
 		if fields != nil {
-			oc.rows = make([]string, 0, 16*len(fields))
+			if oc.rows = oc.rowRoom[:0]; 16*len(fields) > len(oc.rowRoom) {
+				oc.rows = make([]string, 0, 16*len(fields))
+			}
 		} else {
 			oc.raw = make([]byte, 0, min(16*len(raw), 4<<10))
 		}

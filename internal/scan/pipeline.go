@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
-	"sort"
 	"sync"
 	"time"
 
@@ -243,8 +242,14 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 		if sinkErr != nil {
 			continue // drain
 		}
+		// Insert b in order (held is short): sort.Slice allocated its
+		// swapper a batch.
+		i := len(held)
 		held = append(held, b)
-		sort.Slice(held, func(i, j int) bool { return held[i].seq < held[j].seq })
+		for ; i > 0 && held[i-1].seq > b.seq; i-- {
+			held[i] = held[i-1]
+		}
+		held[i] = b
 		for sinkErr == nil && len(held) > 0 && held[0].seq == next {
 			for i := range held[0].items {
 				r := &held[0].items[i]

@@ -33,9 +33,12 @@ type Hit struct {
 // children of the states on its failure chain below the root (the deepest
 // wins), and any other character goes where it goes from the root. So each
 // character is two loads (the state's slot and the root's) and a select,
-// without a branch on the text: chat text is a mix of hits, misses,
-// Chinese and ASCII that no branch predictor learns, and mispredicted
-// branches were most of the time of the failure-link automaton. The price
+// without a branch on the state or on whether a pattern ends there: chat
+// text is a mix of hits and misses that no branch predictor learns, and
+// mispredicted branches were most of the time of the failure-link
+// automaton. (The test of ASCII against Chinese stays a branch: decoding
+// each character both ways and picking one by masks, tried, took more
+// time in instructions than the branch loses in mispredictions.) The price
 // is size: for the detectors' 3,466 words (5,804 states) the inherited
 // transitions make 42,656 slots (11,288 with failure links), 8 bytes each
 // and 8 more for their outputs, with the character classes of the Basic
@@ -429,26 +432,29 @@ const pendCap = 16
 // noted in pend: it steps until pend is full, the last two bytes of s or a
 // character it does not decode. It reads ASCII and the three-byte
 // characters led by E1 to EC (U+1000–U+CFFF: all of common Chinese and its
-// punctuation) without a branch on which it is: each is decoded both ways
-// and the right one picked by masks. Those leads start no overlong form
-// and no surrogate, so two continuation bytes make a valid character; any
-// other lead goes to decode. It is a function of its own so that its
-// variables stay in registers; the index is unsigned so that the compiler
-// proves the reads in bounds.
+// punctuation). Those leads start no overlong form and no surrogate, so
+// two continuation bytes make a valid character; any other lead goes to
+// decode. It is a function of its own so that its variables stay in
+// registers; the index is unsigned so that the compiler proves the reads
+// in bounds.
 func (m *Matcher) run(s string, i uint, st int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
 	bmp, slots := m.bmp, m.slots
 	n := uint(len(s))
 	for i+2 < n && k < pendCap {
-		b, b1, b2 := uint32(s[i]), uint32(s[i+1]), uint32(s[i+2])
-		hi := b >> 7 // 1 for a lead byte
-		lead := b - 0xE1
-		ok3 := ((lead - (0xEC - 0xE1 + 1)) & ^lead) & ((b1<<8|b2)&0xC0C0 ^ 0x8080 - 1) >> 31
-		if hi&^ok3 != 0 {
-			break // not one of these: decode
+		var c int32
+		if b := s[i]; b < utf8.RuneSelf {
+			c = int32(bmp[b])
+			i++
+		} else if b-0xE1 <= 0xEC-0xE1 {
+			b1, b2 := s[i+1], s[i+2]
+			if (uint16(b1)<<8|uint16(b2))&0xC0C0 != 0x8080 {
+				break // not UTF-8: decode says so
+			}
+			c = int32(bmp[uint16(b&0x0F)<<12|uint16(b1&0x3F)<<6|uint16(b2&0x3F)])
+			i += 3
+		} else {
+			break
 		}
-		mask := -hi
-		c := int32(bmp[uint16(b&^mask|(b&0x0F<<12|b1&0x3F<<6|b2&0x3F)&mask)])
-		i += uint(1 + 2*hi)
 		// The state's transition if it has one on c, else the root's,
 		// selected with a mask: a branch here would be mispredicted on
 		// every other character (the compiler does not make this one a

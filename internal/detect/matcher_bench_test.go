@@ -58,3 +58,25 @@ func BenchmarkLexiconMatcher(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLexiconMatcherBuild measures compiling every list the registry
+// registers into the shared matcher, which each scan, serve and test engine
+// pays once.
+func BenchmarkLexiconMatcherBuild(b *testing.B) {
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(b)), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pats := make([]string, eng.matcher.Patterns())
+	for i := range pats {
+		pats[i] = eng.matcher.Pattern(int32(i))
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m, err := text.NewMatcher(pats)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(m.Slots()), "slots")
+	}
+}

@@ -72,11 +72,18 @@ func (g *sig) bigram(prev, key uint32) {
 // ASCII letter or digit counts one, a particle (的, 了, 吗) none, any other
 // character its size.
 func contentOf(key uint32, size int) int {
-	// A rune's low 6 bits are its key's.
-	if size == 3 && particleLow[key>>8&63]>>(key&63)&1 != 0 && particleKey(key) {
+	if size == 3 && particle3(key) {
 		return 0
 	}
 	return size
+}
+
+// particle3 reports whether three-byte key is a particle's, with the
+// filter inline (contentScan reads it for every Chinese character): a
+// rune's low six bits are its key's, and the six above them the low six
+// of the key's middle byte.
+func particle3(key uint32) bool {
+	return particleLow[key>>8&63]>>(key&63)&1 != 0 && particleKey(key)
 }
 
 // particleLow has bit b of word m set when some particle's rune ends in the
@@ -95,7 +102,7 @@ var particleLow = func() (t [64]uint64) {
 }()
 
 // particleKey is isParticle of a three-byte key, out of line so that
-// contentOf inlines.
+// particle3 inlines.
 //
 //go:noinline
 func particleKey(key uint32) bool { return isParticle(keyRune(key, 3)) }
@@ -315,7 +322,9 @@ func contentScan(s string, skip []span) (content int, g sig) {
 				if have {
 					g.bigram(prev, key)
 				}
-				content += contentOf(key, 3)
+				if !particle3(key) { // contentOf(key, 3), inline
+					content += 3
+				}
 				prev, have = key, true
 				continue
 			}

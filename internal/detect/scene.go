@@ -164,6 +164,11 @@ type sceneDetector struct {
 	// says that every one of those classes has a bit.
 	mayBits   [len(sceneDefs)][presentWords]uint64
 	mayBitsOK bool
+	// anyMayBits is the union of mayBits; customerScenes and agentScenes
+	// are the scenes (bit s) a customer's and an agent's message may name
+	// (an agent's none of the customerOnly ones).
+	anyMayBits                  [presentWords]uint64
+	customerScenes, agentScenes int
 }
 
 func newSceneDetector(cfg SensitiveConfig, lex lexicon.Lists) *sceneDetector {
@@ -228,28 +233,16 @@ type sceneTally struct {
 }
 
 // tally counts the mentions of scene s, leaving out hits that overlap a
-// hit of class skip (noClass: none). The message numbers go to the end of
-// *arena (the worker's scratch, see Input.intBuf) and t.msgs is that part.
-func (d *sceneDetector) tally(in *Input, s int, skip ClassID, arena *[]int) sceneTally {
+// hit of class skip (noClass: none), in the messages whose bit s is set in
+// cand (see candidates). The message numbers go to the end of *arena (the
+// worker's scratch, see Input.intBuf) and t.msgs is that part.
+func (d *sceneDetector) tally(in *Input, s int, skip ClassID, cand []int, arena *[]int) sceneTally {
 	t := sceneTally{first: -1, customer: -1}
 	start := len(*arena)
-	def := &sceneDefs[s]
-	var bits *[presentWords]uint64 // mayHit's test, made here without a call
-	if in.present != nil && d.mayBitsOK {
-		bits = &d.mayBits[s]
-	}
-	for i := range in.Conv.Messages {
-		role := in.Conv.Messages[i].Role
-		if role != conversation.RoleCustomer && role != conversation.RoleAgent {
-			continue // bot menus and system notices list every topic
-		}
-		if len(in.Hits[i]) == 0 || (def.customerOnly && role != conversation.RoleCustomer) {
+	bit := 1 << s
+	for i, m := range cand {
+		if m&bit == 0 {
 			continue
-		}
-		if bits != nil {
-			if row := &in.present[i]; row[0]&bits[0]|row[1]&bits[1]|row[2]&bits[2]|row[3]&bits[3] == 0 {
-				continue
-			}
 		}
 		if _, ok := d.sceneHit(in, i, s, skip); !ok {
 			continue
@@ -258,7 +251,7 @@ func (d *sceneDetector) tally(in *Input, s int, skip ClassID, arena *[]int) scen
 			t.first = i
 		}
 		*arena = append(*arena, i)
-		if role == conversation.RoleCustomer {
+		if in.Conv.Messages[i].Role == conversation.RoleCustomer {
 			if t.customer < 0 {
 				t.customer = i
 			}
@@ -269,6 +262,43 @@ func (d *sceneDetector) tally(in *Input, s int, skip ClassID, arena *[]int) scen
 	}
 	t.msgs = (*arena)[start:len(*arena):len(*arena)]
 	return t
+}
+
+// candidates returns, for each message, the set of scenes (bit s for
+// sceneDefs[s]) that may name it, and their union: a customer or agent
+// message (bot menus and system notices list every topic) with hits, of
+// the customer for a customerOnly scene, and with a presence bit of the
+// scene's words or pair words (mayHit). The tallies then test only these,
+// and a scene no message may name costs nothing more. The slice is the
+// worker's scratch ints number 1, to be given back with putInts.
+func (d *sceneDetector) candidates(in *Input) (cand []int, union int) {
+	cand = in.intBuf(1)
+	msgs := in.Conv.Messages
+	bits := in.present != nil && d.mayBitsOK
+	for i := range msgs {
+		m := 0
+		if role := msgs[i].Role; (role == conversation.RoleCustomer || role == conversation.RoleAgent) && len(in.Hits[i]) > 0 {
+			m = d.customerScenes
+			if role != conversation.RoleCustomer {
+				m = d.agentScenes
+			}
+			if bits {
+				row, any := &in.present[i], &d.anyMayBits
+				if row[0]&any[0]|row[1]&any[1]|row[2]&any[2]|row[3]&any[3] == 0 {
+					m = 0 // most messages: no scene at all
+				} else {
+					for s := range sceneDefs {
+						if mb := &d.mayBits[s]; row[0]&mb[0]|row[1]&mb[1]|row[2]&mb[2]|row[3]&mb[3] == 0 {
+							m &^= 1 << s
+						}
+					}
+				}
+			}
+		}
+		cand = append(cand, m)
+		union |= m
+	}
+	return cand, union
 }
 
 // settled returns the first message of scene s, or -1 when the scene is
@@ -312,15 +342,21 @@ func (d *sceneDetector) rules(in *Input) (tallies [len(sceneDefs)]sceneTally, fi
 	// The tallies' message numbers live in the worker's scratch until
 	// the next conversation (see Input.intBuf).
 	arena := in.intBuf(0)
-	defer func() { in.putInts(0, arena) }()
+	cand, union := d.candidates(in)
+	defer func() { in.putInts(0, arena); in.putInts(1, cand) }()
 	for s := range sceneDefs {
 		skip[s] = noClass
-		tallies[s] = d.tally(in, s, noClass, &arena)
+		if union&(1<<s) == 0 {
+			// No message may name it: the tally of nothing.
+			tallies[s] = sceneTally{first: -1, customer: -1, msgs: arena[len(arena):len(arena):len(arena)]}
+		} else {
+			tallies[s] = d.tally(in, s, noClass, cand, &arena)
+		}
 		first[s] = d.settled(in, s, tallies[s])
 	}
 	if c := sceneIndex(SceneCompensation); first[c] >= 0 && paperwork(&first) {
 		skip[c] = d.reship
-		tallies[c] = d.tally(in, c, d.reship, &arena)
+		tallies[c] = d.tally(in, c, d.reship, cand, &arena)
 		first[c] = d.settled(in, c, tallies[c])
 	}
 	for s, def := range sceneDefs {
@@ -391,6 +427,15 @@ func (d *sceneDetector) setMayBits() {
 	}
 	for p := range scenePairs {
 		set(d.pairScene[p], d.pairWords[p])
+	}
+	for s, def := range sceneDefs {
+		for w := range d.anyMayBits {
+			d.anyMayBits[w] |= d.mayBits[s][w]
+		}
+		d.customerScenes |= 1 << s
+		if !def.customerOnly {
+			d.agentScenes |= 1 << s
+		}
 	}
 }
 

@@ -194,7 +194,7 @@ func (d *responseDetector) onlyClosings(in *Input, r Round) bool {
 // engine cuts rounds with it, so such a message never opens a round.
 func (d *responseDetector) NeedsNoAnswer(in *Input, i int) bool {
 	norm := stripEmojiCodes(in.Norm[i])
-	if isFillerOnly(norm) {
+	if fillerChars(norm) { // isFillerOnly(norm): norm has no emoji code left to strip
 		return true
 	}
 	return in.Has(i, d.closing) && utf8.RuneCountInString(norm) <= 20 && !in.Has(i, d.question)
@@ -203,18 +203,46 @@ func (d *responseDetector) NeedsNoAnswer(in *Input, i int) bool {
 // isFillerOnly reports whether s has nothing but punctuation, spaces, emoji
 // codes like #e-s[数字x] and tildes.
 func isFillerOnly(s string) bool {
-	s = stripEmojiCodes(s)
-	for _, r := range s {
-		if strings.ContainsRune(" ,.!?~:;()[]-_…~^", r) || r == '！' || r == '～' || r == '。' || r == '，' {
+	return fillerChars(stripEmojiCodes(s))
+}
+
+// fillerChars reports whether every character of s is filler: ASCII
+// spaces and punctuation (asciiFiller), the full-width ！～。，, the
+// ellipsis, and pictographs. It runs for every customer message (the
+// engine's rounds ask NeedsNoAnswer), so it reads bytes, not runes: an
+// ASCII byte by a mask, and a lead byte E4–E9 (U+4000–U+9FFF, most of
+// Chinese, or a byte that is no character: neither is filler) at once.
+// TestFillerChars checks it against the loop over runes it replaces.
+func fillerChars(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiFiller[c>>6]>>(c&63)&1 == 0 {
+				return false
+			}
+			i++
 			continue
 		}
-		if r >= 0x1F000 || (r >= 0x2600 && r <= 0x27BF) { // pictographs
-			continue
+		if c >= 0xE4 && c <= 0xE9 {
+			return false
 		}
-		return false
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r != '…' && r != '！' && r != '～' && r != '。' && r != '，' && r < 0x1F000 && (r < 0x2600 || r > 0x27BF) {
+			return false
+		}
+		i += n
 	}
 	return true
 }
+
+// asciiFiller has bit c set for the ASCII filler characters
+// " ,.!?~:;()[]-_^".
+var asciiFiller = func() (m [2]uint64) {
+	for _, c := range []byte(" ,.!?~:;()[]-_^") {
+		m[c>>6] |= 1 << (c & 63)
+	}
+	return m
+}()
 
 // stripEmojiCodes removes JD-style emoji codes (#e-s[数字x], #e-s01) and
 // bracketed sticker names ([微笑]) from normalized text.

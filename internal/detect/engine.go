@@ -442,14 +442,52 @@ func cutToRune(s string, i int) string {
 func validText(fs []conversation.Finding) {
 	for k := range fs {
 		f := &fs[k]
-		if !utf8.ValidString(f.Evidence) {
+		if !validString(f.Evidence) {
 			f.Evidence = strings.ToValidUTF8(f.Evidence, "\uFFFD")
 		}
-		if !utf8.ValidString(f.Detail) {
+		if !validString(f.Detail) {
 			f.Detail = strings.ToValidUTF8(f.Detail, "\uFFFD")
 		}
 	}
 }
+
+// validString is utf8.ValidString with a fast path for the three-byte
+// characters of Chinese evidence (every finding's evidence and detail are
+// checked): two of them with E1–EC or EE–EF leads, which any continuation
+// bytes complete validly, are passed with one load, one of them with three
+// byte tests; ASCII and the rest go as the library reads them.
+// FuzzValidString checks that both always agree.
+func validString(s string) bool {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if i+8 <= len(s) {
+			if w := text.Load8(s, i); w&0x0000c0c000c0c000 == 0x0000808000808000 && lead3(c) && lead3(byte(w>>24)) {
+				i += 6
+				continue
+			}
+		}
+		if lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// lead3 reports whether c leads a three-byte character that any two
+// continuation bytes complete validly (E1–EC, EE–EF: neither overlong nor
+// a surrogate).
+func lead3(c byte) bool { return c-0xE1 < 0x0F && c != 0xED }
 
 // isBlank reports whether s is empty or only white space (full-width
 // spaces included): such a message says nothing, so it gets no emotion

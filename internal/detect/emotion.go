@@ -358,7 +358,10 @@ func (d *emotionDetector) greeting(in *Input, i int) (only, found bool) {
 	for k, r := range norm {
 		covered := false
 		for _, h := range hs {
-			if may && h.Class == d.presence && int(h.Start) <= k && k < int(h.End) {
+			if !may {
+				break // no presence word: no hit covers k
+			}
+			if h.Class == d.presence && int(h.Start) <= k && k < int(h.End) {
 				covered = true
 				break
 			}

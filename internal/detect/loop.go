@@ -727,6 +727,12 @@ func agentBetween(msgs []conversation.Message, a, b int) bool {
 // something is so ("这是保税区发货吗", "那就是货到了直接现金支付吗"): the
 // customer checks the agent's answer rather than asking again.
 func checksAnswer(s string) bool {
+	// Every prefix below opens with 这 or 那, and trimming the right
+	// leaves the opening as it is unless it empties s: most messages are
+	// answered here, without the trim's set built for each.
+	if !strings.HasPrefix(s, "这") && !strings.HasPrefix(s, "那") {
+		return false
+	}
 	s = strings.TrimRight(s, " ?!.")
 	rest, ok := "", false
 	for _, p := range [...]string{"这就是", "那就是", "这个是", "那个是", "这是", "那是"} {

@@ -2,7 +2,9 @@ package detect
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // contentScanRef is contentScan as written before its three-byte
@@ -99,4 +101,33 @@ func TestContentOfParticles(t *testing.T) {
 			t.Fatalf("contentOf(的's key, %d) = %d, want %d", size, got, size)
 		}
 	}
+}
+
+// checksAnswerRef is checksAnswer as written before its test of the
+// opening character, the reference for FuzzChecksAnswer.
+func checksAnswerRef(s string) bool {
+	s = strings.TrimRight(s, " ?!.")
+	rest, ok := "", false
+	for _, p := range [...]string{"这就是", "那就是", "这个是", "那个是", "这是", "那是"} {
+		if rest, ok = strings.CutPrefix(s, p); ok {
+			break
+		}
+	}
+	if !ok || utf8.RuneCountInString(rest) > 16 {
+		return false
+	}
+	return strings.HasSuffix(rest, "吗") || strings.HasSuffix(rest, "嘛") || strings.HasSuffix(rest, "么")
+}
+
+// FuzzChecksAnswer checks checksAnswer against checksAnswerRef on any
+// text.
+func FuzzChecksAnswer(f *testing.F) {
+	for _, s := range []string{"这是保税区发货吗", "那就是货到了直接现金支付吗?", "这", "那 ?", "这个是吗", "那是\xe5", "这是1234567890123456吗", "我这是吗"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := checksAnswer(s), checksAnswerRef(s); got != want {
+			t.Fatalf("checksAnswer(%q) = %v, want %v", s, got, want)
+		}
+	})
 }

@@ -278,14 +278,42 @@ func (d *fastDecoder) message() bool {
 		if !first && !d.eat(',') {
 			return false
 		}
-		key, ok := d.key()
-		if !ok {
-			return false
+		// The key, as the message's bit for it: the usual keys spelled
+		// as canonical lines spell them with one load (msgKey), the rest
+		// as key reads them.
+		bit := msgKey(d.s, d.i)
+		switch bit {
+		case 1:
+			d.i += len(`"role":`)
+		case 2:
+			d.i += len(`"text":`)
+		case 4:
+			d.i += len(`"at":`)
+		case 8:
+			d.i += len(`"agent":`)
+		default:
+			key, ok := d.key()
+			if !ok {
+				return false
+			}
+			switch key {
+			case "role":
+				bit = 1
+			case "text":
+				bit = 2
+			case "at":
+				bit = 4
+			case "agent":
+				bit = 8
+			case "kind":
+				bit = 16
+			default:
+				return false
+			}
 		}
-		var bit uint8
-		switch key {
-		case "role":
-			bit = 1
+		d.ws() // key's, after the colon
+		switch bit {
+		case 1:
 			s, ok := d.str()
 			if !ok {
 				return false
@@ -293,28 +321,24 @@ func (d *fastDecoder) message() bool {
 			if m.Role, ok = conversation.ParseRole(s); !ok {
 				return false
 			}
-		case "text":
-			bit = 2
+		case 2:
+			var ok bool
 			if m.Text, ok = d.str(); !ok {
 				return false
 			}
-		case "at":
-			bit = 4
+		case 4:
+			var ok bool
 			if d.ats[n], ok = d.str(); !ok {
 				return false
 			}
-		case "agent":
-			bit = 8
+		case 8:
 			if !d.short(fieldAgent, n) {
 				return false
 			}
-		case "kind":
-			bit = 16
+		case 16:
 			if !d.short(fieldKind, n) {
 				return false
 			}
-		default:
-			return false
 		}
 		if seen&bit != 0 {
 			return false
@@ -322,6 +346,34 @@ func (d *fastDecoder) message() bool {
 		seen |= bit
 	}
 	return seen&3 == 3
+}
+
+// msgKey tells which of a message's usual keys, spelled as canonical
+// lines spell them (a quote, the name, a quote and the colon, no space),
+// s has at i, read with one load: 1 for role, 2 text, 4 at and 8 agent,
+// the message's bits for them; 0 for anything else, which key reads.
+func msgKey(s string, i int) uint8 {
+	if i+8 > len(s) {
+		return 0
+	}
+	const (
+		roleKey  = uint64('"') | uint64('r')<<8 | uint64('o')<<16 | uint64('l')<<24 | uint64('e')<<32 | uint64('"')<<40 | uint64(':')<<48
+		textKey  = uint64('"') | uint64('t')<<8 | uint64('e')<<16 | uint64('x')<<24 | uint64('t')<<32 | uint64('"')<<40 | uint64(':')<<48
+		atKey    = uint64('"') | uint64('a')<<8 | uint64('t')<<16 | uint64('"')<<24 | uint64(':')<<32
+		agentKey = uint64('"') | uint64('a')<<8 | uint64('g')<<16 | uint64('e')<<24 | uint64('n')<<32 | uint64('t')<<40 | uint64('"')<<48 | uint64(':')<<56
+	)
+	w := text.Load8(s, i)
+	switch {
+	case w&(1<<56-1) == roleKey:
+		return 1
+	case w&(1<<56-1) == textKey:
+		return 2
+	case w&(1<<40-1) == atKey:
+		return 4
+	case w == agentKey:
+		return 8
+	}
+	return 0
 }
 
 // strings reads an array of strings as short fields, counting them in *n.
@@ -613,12 +665,12 @@ func hex4(s string) (rune, bool) {
 // ws skips JSON white space.
 func (d *fastDecoder) ws() {
 	for d.i < len(d.s) {
-		switch d.s[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
-		default:
+		// One comparison for what is not white space above it (every
+		// byte a canonical line has where ws looks: it has none).
+		if c := d.s[d.i]; c > ' ' || c != ' ' && c != '\t' && c != '\n' && c != '\r' {
 			return
 		}
+		d.i++
 	}
 }
 

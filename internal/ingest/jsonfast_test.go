@@ -83,6 +83,12 @@ func FuzzFastJSON(f *testing.F) {
 	}
 	f.Add(`{"id":"3","messages":[{"role" :"customer","text":"x","at":"2026-11-01T10:00:05-05:00","agent":"a","kind":"k"}]}`)
 	f.Add(`{"id":"4","messages":[{"rolex":"customer","text":"x","at":"2026-02-30T10:00:05+08:00"}]}`)
+	// The message keys msgKey reads with one load, repeated, near other
+	// keys they begin ("texts", "atx", "agents"), and at a line's end.
+	f.Add(`{"id":"5","messages":[{"role":"agent","text":"a","text":"b","at":"x"},{"agent":"a","role":"customer","text":"t","kind":"k"}]}`)
+	f.Add(`{"id":"6","messages":[{"role":"agent","texts":"a","at":"2026-11-01T10:00:05Z"},{"atx":"1","role":"customer","text":"t"}]}`)
+	f.Add(`{"id":"7","messages":[{"role":"agent","text":"a","agents":"b"},{"role":"customer","text":"t","at":"`)
+	f.Add(`{"id":"8","messages":[{"role":"agent","text":"a","agent":"b","agent":"c"}]}`)
 	f.Fuzz(func(t *testing.T, line string) {
 		agreeFast(t, line)
 	})

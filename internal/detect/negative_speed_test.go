@@ -77,3 +77,40 @@ func TestNegGramsDecoding(t *testing.T) {
 		}
 	}
 }
+
+// featureIndexRef is featureIndex as it was, on the whole of nfMix.
+func featureIndexRef(group, value uint32, salt uint64, bits int) uint32 {
+	return uint32(nfMix(uint64(group)<<32|uint64(value)|salt) >> (64 - bits))
+}
+
+// TestFeatureIndex checks featureIndex against featureIndexRef for every
+// table size up to 2^32 on the groups and values the scorers use: every
+// group number below 64 with the first 4,096 values and Chinese
+// characters, and the salts of the promise and repeat scorers.
+func TestFeatureIndex(t *testing.T) {
+	for _, salt := range []uint64{0, promiseSalt, 1 << 62} {
+		for g := uint32(0); g < 64; g++ {
+			for v := uint32(0); v < 1<<12; v++ {
+				for _, val := range []uint32{v, 0x4e00 + v, v << 20, ^v} {
+					for bits := 1; bits <= 32; bits++ {
+						if got, want := featureIndex(g, val, salt, bits), featureIndexRef(g, val, salt, bits); got != want {
+							t.Fatalf("featureIndex(%d, %#x, %#x, %d) = %#x, want %#x", g, val, salt, bits, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// FuzzFeatureIndex checks featureIndex against featureIndexRef on any
+// key and table size.
+func FuzzFeatureIndex(f *testing.F) {
+	f.Add(uint32(nfBi), uint32(0x4f60), uint64(promiseSalt), uint8(16))
+	f.Fuzz(func(t *testing.T, g, v uint32, salt uint64, b uint8) {
+		bits := int(b%32) + 1
+		if got, want := featureIndex(g, v, salt, bits), featureIndexRef(g, v, salt, bits); got != want {
+			t.Fatalf("featureIndex(%d, %#x, %#x, %d) = %#x, want %#x", g, v, salt, bits, got, want)
+		}
+	})
+}

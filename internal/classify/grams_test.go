@@ -205,3 +205,34 @@ func FuzzUnigramsMatchesRef(f *testing.F) {
 		checkUnigrams(t, m, s)
 	})
 }
+
+// TestMixBucket checks mixBucket against bucket(mix(h)) on the keys the
+// model hashes: every token code below 2^21 and the placeholders, alone
+// and after the namespaces' seeds and previous tokens.
+func TestMixBucket(t *testing.T) {
+	seeds := []uint64{0}
+	for _, ns := range []uint64{nsText, nsAgent, nsSignal} {
+		for n := uint64(1); n <= 3; n++ {
+			seeds = append(seeds, mix(ns<<56|n<<48))
+		}
+	}
+	for _, seed := range seeds {
+		for x := uint64(0); x < tokEmoOther+1; x++ {
+			for _, h := range []uint64{seed ^ x, seed ^ x<<32 ^ 0x4f60, mix(seed^x) ^ 0x4f60<<32 ^ x} {
+				if got, want := mixBucket(h), bucket(mix(h)); got != want {
+					t.Fatalf("mixBucket(%#x) = %d, want %d", h, got, want)
+				}
+			}
+		}
+	}
+}
+
+// FuzzMixBucket checks mixBucket against bucket(mix(h)) on any key.
+func FuzzMixBucket(f *testing.F) {
+	f.Add(uint64(0x4f60))
+	f.Fuzz(func(t *testing.T, h uint64) {
+		if got, want := mixBucket(h), bucket(mix(h)); got != want {
+			t.Fatalf("mixBucket(%#x) = %d, want %d", h, got, want)
+		}
+	})
+}

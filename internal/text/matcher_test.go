@@ -164,6 +164,8 @@ func FuzzMatcher(f *testing.F) {
 	// the last two bytes (read by decode), deep failure chains.
 	f.Add(strings.Repeat("ab", 100)+"a", "a|b|ab|ba|aba|bab|abab")
 	f.Add("x好好好好好好好好好好好好好好y?", "好|好好|好好好|y|y?|?|好y")
+	// More outputs at one end than expand writes at a time, twice over.
+	f.Add("xaaaaaaaaaaaa", "a|aa|aaa|aaaa|aaaaa|xa|aaaaaa|aaaaaaa|aaaaaaaa|aaaaaaaaa|a|xaaa")
 	f.Fuzz(func(t *testing.T, s, pl string) {
 		var pats []string
 		for _, p := range strings.Split(pl, "|") {

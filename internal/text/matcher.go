@@ -439,10 +439,9 @@ const pendCap = 16
 // run is Scan's inner loop, from s[i] in state st with k transitions
 // noted in pend: it steps until pend is full, the last two bytes of s or a
 // character it does not decode. It reads ASCII and the three-byte
-// characters led by E1 to EC (U+1000–U+CFFF: all of common Chinese and its
-// punctuation). Those leads start no overlong form and no surrogate, so
-// two continuation bytes make a valid character; any other lead goes to
-// decode. It is a function of its own so that its variables stay in
+// characters (all of Chinese, its punctuation and the full-width forms raw
+// chat text is full of); the rest (two- and four-byte characters, bytes
+// that are not UTF-8) goes to decode. It is a function of its own so that its variables stay in
 // registers; the index is unsigned so that the compiler proves the reads
 // in bounds.
 func (m *Matcher) run(s string, i uint, st int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
@@ -453,12 +452,13 @@ func (m *Matcher) run(s string, i uint, st int32, pend *[pendCap]pending, k uint
 		if b := s[i]; b < utf8.RuneSelf {
 			c = int32(bmp[b])
 			i++
-		} else if b-0xE1 <= 0xEC-0xE1 {
+		} else if b-0xE0 <= 0xEF-0xE0 {
 			b1, b2 := s[i+1], s[i+2]
-			if (uint16(b1)<<8|uint16(b2))&0xC0C0 != 0x8080 {
-				break // not UTF-8: decode says so
+			r := uint16(b&0x0F)<<12 | uint16(b1&0x3F)<<6 | uint16(b2&0x3F)
+			if (uint16(b1)<<8|uint16(b2))&0xC0C0 != 0x8080 || r < 0x800 || r-0xD800 < 0x800 {
+				break // not UTF-8 (an overlong form, a surrogate): decode says so
 			}
-			c = int32(bmp[uint16(b&0x0F)<<12|uint16(b1&0x3F)<<6|uint16(b2&0x3F)])
+			c = int32(bmp[r])
 			i += 3
 		} else {
 			break

@@ -1,6 +1,9 @@
 package text
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -104,6 +107,33 @@ func TestCJKRunEndBytes(t *testing.T) {
 					t.Fatalf("cjkRunEnd(%q) = %d, want %d", "好"+c, got, 3+want)
 				}
 			}
+		}
+	}
+}
+
+// BenchmarkNormalizeMessages normalizes the JDDC sample message by message,
+// as the engine does (one buffer, each message appended).
+func BenchmarkNormalizeMessages(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv"))
+	if err != nil {
+		b.Skipf("shared data absent: %v", err)
+	}
+	var msgs []string
+	size := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		if i := strings.LastIndexByte(line, '\t'); i >= 0 {
+			msgs = append(msgs, line[i+1:])
+			size += len(line) - i - 1
+		}
+	}
+	buf := make([]byte, 0, 1<<16)
+	b.SetBytes(int64(size))
+	for i := 0; i < b.N; i++ {
+		for j, m := range msgs {
+			if j%20 == 0 {
+				buf = buf[:0]
+			}
+			buf = AppendNormalized(buf, m)
 		}
 	}
 }

@@ -151,3 +151,58 @@ func TestPlaceholderWord(t *testing.T) {
 		}
 	}
 }
+
+// stepRef is step as it was before the automaton became a table: the
+// children of st and of its suffixes searched on every character.
+func (l *cueScanner) stepRef(st int16, c uint8, n *[nCues]uint8) int16 {
+	for {
+		if st == 0 {
+			st = l.root[c]
+			break
+		}
+		nd := &l.nodes[st]
+		next := int16(-1)
+		for _, k := range l.kids[nd.kids : nd.kids+nd.nKid] {
+			if k.class == c {
+				next = k.next
+				break
+			}
+		}
+		if next >= 0 {
+			st = next
+			break
+		}
+		st = nd.fail
+	}
+	if nd := &l.nodes[st]; nd.nOut > 0 {
+		for _, g := range l.outs[nd.outs : nd.outs+nd.nOut] {
+			if n[g] < 255 {
+				n[g]++
+			}
+		}
+	}
+	return st
+}
+
+// TestStepMatchesWalk checks step against stepRef from every state of
+// both automata on every class, the counts included (from zero and near
+// their cap of 255).
+func TestStepMatchesWalk(t *testing.T) {
+	lex := newLexicon()
+	for _, l := range []*cueScanner{lex.customer, lex.agent} {
+		for st := range l.nodes {
+			for c := 1; c < l.classes; c++ {
+				for _, start := range []uint8{0, 254, 255} {
+					var a, b [nCues]uint8
+					for g := range a {
+						a[g], b[g] = start, start
+					}
+					got, want := l.step(int16(st), uint8(c), &a), l.stepRef(int16(st), uint8(c), &b)
+					if got != want || a != b {
+						t.Fatalf("step(%d, %d) = %d, counts %v; stepRef %d, %v", st, c, got, a, want, b)
+					}
+				}
+			}
+		}
+	}
+}

@@ -108,6 +108,12 @@ type cueScanner struct {
 	nodes []lexNode            // the trie's states; 0 is the root
 	kids  []lexKid             // every state's children, grouped by parent
 	outs  []uint8              // cue groups emitted, grouped by state
+	// delta is the automaton as a table, the failure links followed
+	// beforehand: delta[st*classes+c] is the state st goes to on class c
+	// (c not 0), so that step is one look-up, not a search of st's
+	// children and of its suffixes'. A few KiB of it are read.
+	delta   []int16
+	classes int
 }
 
 // lexNode is one state of the automaton.
@@ -228,6 +234,13 @@ func newCueScanner(keep func(group int) bool) *cueScanner {
 			}
 		}
 	}
+	l.classes = nClass
+	l.delta = make([]int16, len(l.nodes)*nClass)
+	for s := range l.nodes {
+		for c := 1; c < nClass; c++ {
+			l.delta[s*nClass+c] = l.walk(int16(s), uint8(c))
+		}
+	}
 	return l
 }
 
@@ -295,29 +308,10 @@ func (l *cueScanner) run(st int16, s string, n *[nCues]uint8) int16 {
 func (l *cueScanner) runeClass(r uint32) uint8 { return l.pages[l.page[r>>6&0x3ff]][r&63] }
 
 // step moves the automaton from state st on class c (not 0) and counts the
-// words that end there.
+// words that end there. TestStepMatchesWalk checks it against the search
+// of the failure links it replaced, on every state and class.
 func (l *cueScanner) step(st int16, c uint8, n *[nCues]uint8) int16 {
-	// Follow failure links until a state has this child; the root has
-	// them all (a class it has no word for leads back to it).
-	for {
-		if st == 0 {
-			st = l.root[c]
-			break
-		}
-		nd := &l.nodes[st]
-		next := int16(-1)
-		for _, k := range l.kids[nd.kids : nd.kids+nd.nKid] {
-			if k.class == c {
-				next = k.next
-				break
-			}
-		}
-		if next >= 0 {
-			st = next
-			break
-		}
-		st = nd.fail
-	}
+	st = l.delta[int(st)*l.classes+int(c)]
 	if nd := &l.nodes[st]; nd.nOut > 0 {
 		for _, g := range l.outs[nd.outs : nd.outs+nd.nOut] {
 			if n[g] < 255 {
@@ -326,6 +320,24 @@ func (l *cueScanner) step(st int16, c uint8, n *[nCues]uint8) int16 {
 		}
 	}
 	return st
+}
+
+// walk is the state st goes to on class c (not 0): its child on c, else
+// its failure link's, and so on; the root has them all (a class it has no
+// word for leads back to it). newCueScanner tabulates it as delta.
+func (l *cueScanner) walk(st int16, c uint8) int16 {
+	for {
+		if st == 0 {
+			return l.root[c]
+		}
+		nd := &l.nodes[st]
+		for _, k := range l.kids[nd.kids : nd.kids+nd.nKid] {
+			if k.class == c {
+				return k.next
+			}
+		}
+		st = nd.fail
+	}
 }
 
 // decodeRune is utf8.DecodeRuneInString with the ASCII and three-byte cases,

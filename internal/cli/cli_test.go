@@ -296,3 +296,29 @@ func TestBadFlagIsShort(t *testing.T) {
 		t.Errorf("scan -h lacks the flags: %q", stderr)
 	}
 }
+
+// TestReportsMarkExperimental checks that the text and HTML reports name
+// an experimental code with its mark (in the language asked for) and a
+// precise one without: a QA lead reads the report, not the README.
+func TestReportsMarkExperimental(t *testing.T) {
+	chats := filepath.Join("..", "..", "examples", "chats.jsonl")
+	for _, c := range []struct {
+		args       []string
+		exp, plain string
+	}{
+		{[]string{"scan", chats}, "客户负面情绪（试验）", "客服承诺"},
+		{[]string{"scan", chats, "--lang", "en"}, "Negative customer emotion (experimental)", "Promise made"},
+		{[]string{"scan", chats, "--format", "html"}, "客户负面情绪（试验）", "客服承诺"},
+	} {
+		code, out, stderr := run(t, "", c.args...)
+		if code != ExitOK {
+			t.Fatalf("%v: exit %d: %s", c.args, code, stderr)
+		}
+		if !strings.Contains(out, c.exp) {
+			t.Errorf("%v: no %q in the report", c.args, c.exp)
+		}
+		if !strings.Contains(out, c.plain) || strings.Contains(out, c.plain+"（试验）") || strings.Contains(out, c.plain+" (experimental)") {
+			t.Errorf("%v: %q missing or marked", c.args, c.plain)
+		}
+	}
+}

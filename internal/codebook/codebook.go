@@ -62,21 +62,37 @@ type Entry struct {
 	ExplainEN string
 }
 
-// Name returns the entry's name in lang (Chinese for any lang but EN).
+// Name returns the entry's name in lang (Chinese for any lang but EN),
+// marked "（试验）" / " (experimental)" when the entry is experimental, so
+// that every report, the dashboard and alerts say so wherever the name
+// appears.
 func (e Entry) Name(lang Lang) string {
+	name := e.NameZH
 	if lang == EN {
-		return e.NameEN
+		name = e.NameEN
 	}
-	return e.NameZH
+	if e.Experimental() {
+		name += experimentalMark(lang)
+	}
+	return name
 }
 
-// Explain returns the entry's one-line explanation in lang.
+// Explain returns the entry's one-line explanation in lang, followed for
+// an experimental entry by the sentence that says what that means.
 func (e Entry) Explain(lang Lang) string {
+	ex := e.ExplainZH
 	if lang == EN {
-		return e.ExplainEN
+		ex = e.ExplainEN
 	}
-	return e.ExplainZH
+	if e.Experimental() {
+		ex += experimentalNote(lang)
+	}
+	return ex
 }
+
+// Experimental reports whether the entry is one of the experimental codes
+// and tags (see experimental).
+func (e Entry) Experimental() bool { return IsExperimental(e.Key) }
 
 // Lookup finds the entry of a key.
 func Lookup(key string) (Entry, bool) {
@@ -104,6 +120,49 @@ func Explain(key string, lang Lang) string {
 		return e.Explain(lang)
 	}
 	return ""
+}
+
+// experimental lists the codes and tags whose findings were right less
+// than 0.6 of the time on real chats nobody building the detectors had
+// read (the README's held-out rounds: jd2 A, B and C), or too seldom found
+// to tell. A QA lead must read them as leads to check, not as verdicts, so
+// their names carry a mark wherever they are shown. The list follows the
+// measurements; a code leaves it when a fresh held-out round puts its
+// precision at 0.6 or more.
+var experimental = [...]string{
+	"promise.conflict",       // 0.33, 0.25, 0.57 on jd2 rounds A, B, C
+	"loop.misunderstanding",  // 1 of 1, 0 of 1, 1 of 4 right
+	"resolution.unresolved",  // 0 of 1, 4 of 4, 2 of 3 right; finds a fifth
+	"emotion.negative",       // 0.61, 0.58, 0.60
+	"sensitive.compensation", // the compensation tag's finding
+	"compensation",           // tag: 13 of 20 right over A, B and C
+}
+
+// IsExperimental reports whether key (a finding code or scene tag) is
+// experimental: its findings are leads to check, not verdicts.
+func IsExperimental(key string) bool {
+	for _, k := range experimental {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+// experimentalMark is what follows an experimental entry's name.
+func experimentalMark(lang Lang) string {
+	if lang == EN {
+		return " (experimental)"
+	}
+	return "（试验）"
+}
+
+// experimentalNote is what follows an experimental entry's explanation.
+func experimentalNote(lang Lang) string {
+	if lang == EN {
+		return " Experimental: right less than 6 times in 10 on real chats not used to build it; a lead to check, not a verdict."
+	}
+	return "试验性：在开发时未用过的真实对话上正确率不到六成，请当作待复核的线索，不作定论。"
 }
 
 // Entries returns the whole table in its order (codes in contract order,

@@ -91,3 +91,37 @@ func TestNameAndExplain(t *testing.T) {
 		t.Error("ParseLang(fr) accepted")
 	}
 }
+
+// TestExperimentalMarked checks that an experimental code carries its mark
+// in both languages, in the name and the explanation, and that a code
+// measured as precise does not: a QA lead must see which findings are
+// leads to check wherever a name is shown.
+func TestExperimentalMarked(t *testing.T) {
+	for _, key := range []string{"emotion.negative", "resolution.unresolved", "promise.conflict", "loop.misunderstanding", "sensitive.compensation", "compensation"} {
+		if !codebook.IsExperimental(key) {
+			t.Errorf("%s: not experimental", key)
+		}
+		if n := codebook.Name(key, codebook.ZH); !strings.HasSuffix(n, "（试验）") || strings.Count(n, "试验") != 1 {
+			t.Errorf("%s: Chinese name %q lacks the mark", key, n)
+		}
+		if n := codebook.Name(key, codebook.EN); !strings.HasSuffix(n, " (experimental)") {
+			t.Errorf("%s: English name %q lacks the mark", key, n)
+		}
+		if ex := codebook.Explain(key, codebook.ZH); !strings.Contains(ex, "试验性") {
+			t.Errorf("%s: Chinese explanation %q lacks the note", key, ex)
+		}
+		if ex := codebook.Explain(key, codebook.EN); !strings.Contains(ex, "Experimental:") {
+			t.Errorf("%s: English explanation %q lacks the note", key, ex)
+		}
+	}
+	for _, key := range []string{"promise.made", "loop.repeat", "attitude.rude", "refund", "logistics", "first_response_s", "high"} {
+		if codebook.IsExperimental(key) {
+			t.Errorf("%s: experimental", key)
+		}
+		for _, lang := range []codebook.Lang{codebook.ZH, codebook.EN} {
+			if n, ex := codebook.Name(key, lang), codebook.Explain(key, lang); strings.Contains(n+ex, "试验") || strings.Contains(n+ex, "xperimental") {
+				t.Errorf("%s: %q / %q marked", key, n, ex)
+			}
+		}
+	}
+}

@@ -64,7 +64,7 @@ type Prepared struct {
 	// allocation a conversation instead of three. AddPrepared keeps
 	// neither slice (Memory and Bursts intern what they keep).
 	sceneRoom [4]string
-	topicRoom [12]Topic
+	topicRoom [8]Topic
 }
 
 // Prepare summarizes one inspected conversation for AddPrepared. It reads

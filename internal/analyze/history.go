@@ -30,6 +30,17 @@ type Memory struct {
 	keys  []uint32 // orders, SKUs and scenes of every record, back to back
 	proms []memPromise
 	key   []byte // builds a buyer's key, a string only when it is new
+	// last is buyer's last answer: the batch asks for the same buyer
+	// twice in a row (Earlier, then Add), and the second look-up was
+	// half of buyer's work.
+	last lastBuyer
+}
+
+// lastBuyer is one answer of Memory.buyer.
+type lastBuyer struct {
+	shop, customer string
+	id             uint32
+	ok             bool
 }
 
 type memContact struct {
@@ -75,14 +86,18 @@ func (m *Memory) intern(s string) uint32 {
 // looked up without making a string (most buyers are seen before, and
 // a new string a contact was the largest part of Add's work).
 func (m *Memory) buyer(shop, customer string, add bool) (uint32, bool) {
+	if l := &m.last; l.ok && l.shop == shop && l.customer == customer {
+		return l.id, true
+	}
 	m.key = append(append(append(m.key[:0], shop...), 0), customer...)
-	if id, ok := m.strs[string(m.key)]; ok {
-		return id, true
+	id, ok := m.strs[string(m.key)]
+	if !ok && add {
+		id, ok = m.intern(string(m.key)), true
 	}
-	if !add {
-		return 0, false
+	if ok {
+		m.last = lastBuyer{shop: shop, customer: customer, id: id, ok: true}
 	}
-	return m.intern(string(m.key)), true
+	return id, ok
 }
 
 // Add records a linked contact (see Contact.Linked); others are ignored.

@@ -92,7 +92,7 @@ func checkTopics(t *testing.T, tp *Topics, m *text.Matcher, texts ...string) {
 	if got := tp.Of(c, fs, tags); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Of(%q)\n got %v\nwant %v", texts, got, want)
 	}
-	var room [12]Topic // as Batch.Prepare's
+	var room [8]Topic // as Batch.Prepare's
 	if got := tp.of(room[:0], c, fs, tags); !reflect.DeepEqual(got, want) {
 		t.Fatalf("of(%q) in room\n got %v\nwant %v", texts, got, want)
 	}

@@ -60,9 +60,14 @@ type Matcher struct {
 	// v < 0 is ^next for a state with outputs, which are outAt[the slot's
 	// index]: the next state is known from the slot alone, so reading the
 	// outputs is off the path from one character to the next.
-	slots  []slot
-	outAt  []outState // per slot, its target's outputs when v < 0
-	outs   []output   // longest first, then expandPad empty entries
+	slots []slot
+	outAt []outState // per slot, its target's outputs when v < 0
+	outs  []output   // longest first, then expandPad empty entries
+	// sparse is set for a dictionary of few characters, which leaves most
+	// characters of a text in none of its patterns: Scan steps over such a
+	// character with a branch, then nearly always taken, instead of
+	// through the transition table.
+	sparse bool
 	states int
 }
 
@@ -303,6 +308,7 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 		}
 	}
 	m.states = len(nodes)
+	m.sparse = ncls <= sparseClasses
 	return m, nil
 }
 
@@ -339,6 +345,13 @@ func (s bitSet) firstClear() int32 {
 	}
 	return int32(len(s) << 6)
 }
+
+// sparseClasses is the most classes (the distinct characters of the
+// patterns, and class 0) of a dictionary that Scan treats as sparse: the
+// topics' couriers and kept-promise words (some dozens of characters),
+// not the detectors' lists (about a thousand, with one character of chat
+// text in nine in none of them, too many misses for a branch).
+const sparseClasses = 256
 
 // child is one child of a trie state while the automaton is built.
 type child struct {
@@ -445,7 +458,7 @@ const pendCap = 16
 // registers; the index is unsigned so that the compiler proves the reads
 // in bounds.
 func (m *Matcher) run(s string, i uint, st int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
-	bmp, slots := m.bmp, m.slots
+	bmp, slots, sparse := m.bmp, m.slots, m.sparse
 	n := uint(len(s))
 	for i+2 < n && k < pendCap {
 		var c int32
@@ -462,6 +475,10 @@ func (m *Matcher) run(s string, i uint, st int32, pend *[pendCap]pending, k uint
 			i += 3
 		} else {
 			break
+		}
+		if sparse && c == 0 {
+			st = 0 // a character in no pattern
+			continue
 		}
 		// The state's transition if it has one on c, else the root's,
 		// selected with a mask: a branch here would be mispredicted on

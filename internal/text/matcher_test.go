@@ -112,10 +112,13 @@ func TestMatcherLargeDictionary(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := naiveScan(pats, text)
-	got := m.Scan(text, nil)
-	if len(want) < 1000 || !slices.Equal(got, want) {
-		t.Fatalf("got %d hits, naive search %d, or not in its order", len(got), len(want))
+	for _, sparse := range []bool{false, true} {
+		m.sparse = sparse
+		if got := m.Scan(text, nil); len(want) < 1000 || !slices.Equal(got, want) {
+			t.Fatalf("sparse %v: got %d hits, naive search %d, or not in its order", sparse, len(got), len(want))
+		}
 	}
+	m.sparse = false
 	// Scan appends, and gives the same hits for each message alone as
 	// a caller scanning message after message does.
 	var all []Hit
@@ -183,9 +186,12 @@ func FuzzMatcher(f *testing.F) {
 			t.Fatal(err)
 		}
 		want := naiveScan(pats, s)
-		got := m.Scan(s, nil)
-		if !slices.Equal(got, want) {
-			t.Fatalf("got %v, naive search %v", got, want)
+		// Both ways of stepping over a character in no pattern.
+		for _, sparse := range []bool{false, true} {
+			m.sparse = sparse
+			if got := m.Scan(s, nil); !slices.Equal(got, want) {
+				t.Fatalf("sparse %v: got %v, naive search %v", sparse, got, want)
+			}
 		}
 	})
 }

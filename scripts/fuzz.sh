@@ -10,7 +10,9 @@
 # It also fuzzes the hot path's hand-written code against what it stands
 # for, a minute each: the JSON Lines decoder and its RFC 3339 reader
 # against encoding/json and ParseTime, ParseTime's "2006-01-02 15:04:05"
-# shortcut against its layouts, the result encoder's strings and
+# shortcut against its layouts, the table reader's rows kept unencoded
+# against encoding every row, its trimSpace against strings.TrimSpace and
+# validUTF8 against the library, the result encoder's strings and
 # floats against encoding/json byte for byte, and the learned scorers'
 # feature shortcuts, the loop detector's content scan and the normalizer's
 # Chinese runs against their reference loops.
@@ -26,7 +28,7 @@ echo "== random conversations: N=$N seed=$SEED"
 FULLQA_HARNESS_N=$N FULLQA_HARNESS_SEED=$SEED go test ./internal/scan/ -run '^TestScanAdversarial$' -count=1 -timeout 0
 echo "== fuzzing FuzzScan for $FUZZTIME"
 go test ./internal/scan/ -run '^$' -fuzz '^FuzzScan$' -fuzztime "$FUZZTIME" -timeout 0
-for f in FuzzJSONL FuzzJDDC FuzzCSV FuzzTWCS FuzzFastJSON FuzzRFC3339 FuzzParseTime; do
+for f in FuzzJSONL FuzzJDDC FuzzCSV FuzzTWCS FuzzFastJSON FuzzRFC3339 FuzzParseTime FuzzTableRaw FuzzTrimSpace FuzzValidUTF8; do
 	echo "== fuzzing ingest $f for 1m"
 	go test ./internal/ingest/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

@@ -116,3 +116,67 @@ func FuzzValidString(f *testing.F) {
 		}
 	})
 }
+
+// hasDigitRunRef is hasDigitRun as written before it read words, the
+// reference for TestHasDigitRun and FuzzHasDigitRun.
+func hasDigitRunRef(s string) bool {
+	for i := 1; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' && s[i-1] >= '0' && s[i-1] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// TestHasDigitRun checks hasDigitRun against hasDigitRunRef for two bytes
+// from a set around the digits (and their top-bit twins) at every pair of
+// positions of strings of up to 19 bytes: within a word, across words and
+// in the tail.
+func TestHasDigitRun(t *testing.T) {
+	edge := []byte{0x00, '/', '0', '5', '9', ':', 0x7F, 0x80, 0xAF, 0xB0, 0xB9, 0xBA, 0xFF, 'a'}
+	for n := 0; n <= 19; n++ {
+		for p := 0; p < n; p++ {
+			for q := p; q < n; q++ {
+				for _, a := range edge {
+					for _, b := range edge {
+						buf := []byte(strings.Repeat("x", n))
+						buf[p], buf[q] = a, b
+						if q == p+1 && p > 0 {
+							buf[p-1] = '7' // a digit before the pair too
+						}
+						s := string(buf)
+						if got, want := hasDigitRun(s), hasDigitRunRef(s); got != want {
+							t.Fatalf("hasDigitRun(%q) = %v, want %v", s, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+	for w := uint64(0); w < 1<<16; w++ { // every pair of bytes in lanes 0-1 and 6-7
+		for _, sh := range []uint{0, 48} {
+			x := w << sh
+			var want uint64
+			for k := uint(0); k < 64; k += 8 {
+				if b := byte(x >> k); b >= '0' && b <= '9' {
+					want |= 0x80 << k
+				}
+			}
+			if got := digits8(x); got != want {
+				t.Fatalf("digits8(%#x) = %#x, want %#x", x, got, want)
+			}
+		}
+	}
+}
+
+// FuzzHasDigitRun checks hasDigitRun against hasDigitRunRef on any text.
+func FuzzHasDigitRun(f *testing.F) {
+	for _, s := range []string{"", "1", "12", "订单1号2", "电话是13800138000", "1234567a8", "abcdefg12", "abcdefgh9x9"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := hasDigitRun(s), hasDigitRunRef(s); got != want {
+			t.Fatalf("hasDigitRun(%q) = %v, want %v", s, got, want)
+		}
+	})
+}

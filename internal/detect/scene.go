@@ -405,7 +405,9 @@ func (d *sceneDetector) sceneHit(in *Input, i, s int, skip ClassID) (KeywordHit,
 		return KeywordHit{}, false
 	}
 	for _, h := range in.allHits(i) {
-		if d.isSceneHit(in, i, s, h) && (skip == noClass || !in.overlapsClass(i, skip, h)) {
+		// sceneClass first, inline: most hits are of neither the
+		// scene's words nor its pair words, which isSceneHit refuses.
+		if d.sceneClass(s, h.Class) && d.isSceneHit(in, i, s, h) && (skip == noClass || !in.overlapsClass(i, skip, h)) {
 			return h, true
 		}
 	}

@@ -33,7 +33,7 @@ func (d *sceneDetector) tallyRef(in *Input, s int, skip ClassID, arena *[]int) s
 				continue
 			}
 		}
-		if _, ok := d.sceneHit(in, i, s, skip); !ok {
+		if _, ok := d.sceneHitRef(in, i, s, skip); !ok {
 			continue
 		}
 		if t.first < 0 {
@@ -51,6 +51,20 @@ func (d *sceneDetector) tallyRef(in *Input, s int, skip ClassID, arena *[]int) s
 	}
 	t.msgs = (*arena)[start:len(*arena):len(*arena)]
 	return t
+}
+
+// sceneHitRef is sceneHit as written before it tested a hit's class
+// with sceneClass ahead of isSceneHit.
+func (d *sceneDetector) sceneHitRef(in *Input, i, s int, skip ClassID) (KeywordHit, bool) {
+	if !d.mayHit(in, i, s) {
+		return KeywordHit{}, false
+	}
+	for _, h := range in.allHits(i) {
+		if d.isSceneHit(in, i, s, h) && (skip == noClass || !in.overlapsClass(i, skip, h)) {
+			return h, true
+		}
+	}
+	return KeywordHit{}, false
 }
 
 // rulesRef is rules with tallyRef.
@@ -78,9 +92,11 @@ func (d *sceneDetector) rulesRef(in *Input) (tallies [len(sceneDefs)]sceneTally,
 
 // TestSceneCandidates checks rules (the tallies over each message's
 // candidate scenes) against rulesRef (every message tested for every
-// scene) on the JDDC dev chats when present and on random chats made of
-// the scene lists' words, their anchors, exclusions and negations, with
-// the presence bits and without (an Input built by hand).
+// scene, each hit by isSceneHit), and sceneHit against sceneHitRef for
+// every message, scene and skip, on the JDDC dev chats when present and
+// on random chats made of the scene lists' words, their anchors,
+// exclusions and negations, with the presence bits and without (an Input
+// built by hand).
 func TestSceneCandidates(t *testing.T) {
 	lex := testLexicon(t)
 	eng, err := NewEngine(Registry(DefaultConfig(), lex), nil)
@@ -147,6 +163,17 @@ func TestSceneCandidates(t *testing.T) {
 				g, w := gt[s], wt[s]
 				if g.first != w.first || g.customer != w.customer || g.customers != w.customers || g.agent != w.agent || !slices.Equal(g.msgs, w.msgs) {
 					t.Fatalf("%s (bits %v) scene %s: tally %+v, want %+v", c.ID, bits, sceneDefs[s].name, g, w)
+				}
+			}
+			for i := range c.Messages {
+				for s := range sceneDefs {
+					for _, skip := range []ClassID{noClass, d.reship} {
+						gh, gok := d.sceneHit(in, i, s, skip)
+						wh, wok := d.sceneHitRef(in, i, s, skip)
+						if gh != wh || gok != wok {
+							t.Fatalf("%s (bits %v) message %d scene %s: sceneHit %v %v, want %v %v", c.ID, bits, i, sceneDefs[s].name, gh, gok, wh, wok)
+						}
+					}
 				}
 			}
 			if wf != [len(sceneDefs)]int{-1, -1, -1, -1, -1, -1, -1} {

@@ -451,25 +451,31 @@ func validText(fs []conversation.Finding) {
 	}
 }
 
-// validString is utf8.ValidString with a fast path for the three-byte
-// characters of Chinese evidence (every finding's evidence and detail are
-// checked): two of them with E1–EC or EE–EF leads, which any continuation
-// bytes complete validly, are passed with one load, one of them with three
-// byte tests; ASCII and the rest go as the library reads them.
+// validString is utf8.ValidString with fast paths for the English of the
+// details and the three-byte characters of Chinese evidence (every
+// finding's evidence and detail are checked): eight ASCII bytes, or two
+// characters with E1–EC or EE–EF leads, which any continuation bytes
+// complete validly, are passed with one load, one such character with
+// three byte tests; the rest goes as the library reads it.
 // FuzzValidString checks that both always agree.
 func validString(s string) bool {
 	i := 0
 	for i < len(s) {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			continue
-		}
 		if i+8 <= len(s) {
-			if w := text.Load8(s, i); w&0x0000c0c000c0c000 == 0x0000808000808000 && lead3(c) && lead3(byte(w>>24)) {
+			w := text.Load8(s, i)
+			if w&0x8080808080808080 == 0 {
+				i += 8 // eight ASCII bytes (the details are English)
+				continue
+			}
+			if w&0x0000c0c000c0c000 == 0x0000808000808000 && lead3(c) && lead3(byte(w>>24)) {
 				i += 6
 				continue
 			}
+		}
+		if c < utf8.RuneSelf {
+			i++
+			continue
 		}
 		if lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
 			i += 3

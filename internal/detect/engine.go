@@ -153,6 +153,7 @@ type Scratch struct {
 	in     Input
 	out    Output
 	rounds []Round
+	text   []byte // where the response detector builds its findings' texts
 	waits  []wait
 	sigs   []sig
 	ints   [2][]int

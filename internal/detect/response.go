@@ -70,6 +70,13 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 	c := in.Conv
 	rounds := in.Rounds
 	firstDone := false
+	// The evidence and the details of every round's findings are built in
+	// one buffer (the worker's) and become one string they are cut from
+	// once the rounds are read (cuts say where): one allocation a
+	// conversation, where each round with a finding took its own.
+	b := in.scratch().text[:0]
+	var cutsBuf [4]respCut
+	cuts := cutsBuf[:0]
 	for _, r := range rounds {
 		if !r.Answered() {
 			if d.onlyClosings(in, r) {
@@ -98,51 +105,62 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 			withReply = append(withReply, r.Last)
 		}
 		withReply = append(withReply, r.Reply)
-		// The evidence and the details of this round's findings are
-		// built in one buffer and become one string they are cut from:
-		// one allocation where each took its own.
-		var buf [640]byte
-		b := appendQuote(buf[:0], c.Messages[r.First].Text)
+		ev := respCut{ev: [2]int{len(b)}}
+		b = appendQuote(b, c.Messages[r.First].Text)
 		b = append(b, " → "...)
 		b = appendQuote(b, c.Messages[r.Reply].Text)
-		evEnd := len(b)
-		var cuts [3][2]int
+		ev.ev[1] = len(b)
+		// add adds a finding whose detail is what build appends to b.
+		add := func(f conversation.Finding, build func([]byte) []byte) {
+			x := ev
+			x.det[0] = len(b)
+			b = build(b)
+			x.det[1] = len(b)
+			out.Add(f)
+			x.k = len(out.Findings) - 1
+			cuts = append(cuts, x)
+		}
 		if missed {
-			cuts[0][0] = len(b)
-			b = durDetail(b, "answered after ", wait, ", beyond the ", time.Duration(d.cfg.MissedAfter), " limit")
-			cuts[0][1] = len(b)
-		}
-		if slow {
-			cuts[1][0] = len(b)
-			b = durDetail(b, "human reply after ", wait, " (limit ", time.Duration(d.cfg.SlowAfter), ")")
-			cuts[1][1] = len(b)
-		}
-		if firstSlow {
-			cuts[2][0] = len(b)
-			b = durDetail(b, "first human reply after ", wait, " (target ", time.Duration(d.cfg.FirstSlowAfter), ")")
-			cuts[2][1] = len(b)
-		}
-		all := string(b)
-		ev := all[:evEnd]
-		if missed {
-			out.Add(conversation.Finding{Code: "response.missed", Severity: conversation.SeverityMedium,
-				Messages: withReply, Evidence: ev, Detail: all[cuts[0][0]:cuts[0][1]]})
+			add(conversation.Finding{Code: "response.missed", Severity: conversation.SeverityMedium, Messages: withReply},
+				func(b []byte) []byte {
+					return durDetail(b, "answered after ", wait, ", beyond the ", time.Duration(d.cfg.MissedAfter), " limit")
+				})
 		}
 		var waitS any
 		if slow || firstSlow {
 			waitS = wait.Seconds() // boxed once for both findings
 		}
 		if slow {
-			out.Add(conversation.Finding{Code: "response.slow", Severity: conversation.SeverityLow,
-				Messages: withReply, Evidence: ev, Detail: all[cuts[1][0]:cuts[1][1]],
-				Data: map[string]any{"wait_s": waitS}})
+			add(conversation.Finding{Code: "response.slow", Severity: conversation.SeverityLow, Messages: withReply,
+				Data: map[string]any{"wait_s": waitS}},
+				func(b []byte) []byte {
+					return durDetail(b, "human reply after ", wait, " (limit ", time.Duration(d.cfg.SlowAfter), ")")
+				})
 		}
 		if firstSlow {
-			out.Add(conversation.Finding{Code: "response.first_slow", Severity: conversation.SeverityLow,
-				Messages: withReply, Evidence: ev, Detail: all[cuts[2][0]:cuts[2][1]],
-				Data: map[string]any{"wait_s": waitS}})
+			add(conversation.Finding{Code: "response.first_slow", Severity: conversation.SeverityLow, Messages: withReply,
+				Data: map[string]any{"wait_s": waitS}},
+				func(b []byte) []byte {
+					return durDetail(b, "first human reply after ", wait, " (target ", time.Duration(d.cfg.FirstSlowAfter), ")")
+				})
 		}
 	}
+	in.scratch().text = b
+	if len(cuts) > 0 {
+		all := string(b)
+		for _, x := range cuts {
+			f := &out.Findings[x.k]
+			f.Evidence, f.Detail = all[x.ev[0]:x.ev[1]], all[x.det[0]:x.det[1]]
+		}
+	}
+}
+
+// respCut says where a response finding's evidence and detail are in the
+// string the detector builds them in, and which finding (its index in
+// Output.Findings) they are for.
+type respCut struct {
+	k       int
+	ev, det [2]int
 }
 
 // durDetail appends a+fmtDur(x)+b+fmtDur(y)+c to buf: Sprintf and

@@ -467,7 +467,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		if learned >= 0 {
 			data["learned"] = round2(float64(learned))
 		}
-		out.Add(conversation.Finding{Code: "emotion.negative", Severity: sev, Messages: []int{i},
+		out.Add(conversation.Finding{Code: "emotion.negative", Severity: sev, Messages: out.msgs(i),
 			Evidence: quote(msgs[i].Text), Detail: string(strconv.AppendFloat(append(make([]byte, 0, 24), "negative emotion "...), neg, 'f', 2, 64)),
 			Data: data})
 	}
@@ -506,7 +506,7 @@ func (d *emotionDetector) escalating(in *Input, out *Output, customer, negs []in
 		return
 	}
 	out.Add(conversation.Finding{Code: "emotion.escalating", Severity: conversation.SeverityMedium,
-		Messages: []int{first, at}, Evidence: quote(in.Conv.Messages[first].Text) + " → " + quote(in.Conv.Messages[at].Text),
+		Messages: out.msgs(first, at), Evidence: quote(in.Conv.Messages[first].Text) + " → " + quote(in.Conv.Messages[at].Text),
 		Detail: fmt.Sprintf("negative emotion rose from %.2f to %.2f", start, peak),
 		Data:   map[string]any{"from": round2(start), "to": round2(peak)}})
 }
@@ -550,7 +550,7 @@ func (d *emotionDetector) unaddressed(in *Input, out *Output, negs []int) {
 			continue
 		}
 		out.Add(conversation.Finding{Code: "emotion.unaddressed", Severity: conversation.SeverityMedium,
-			Messages: []int{i, last}, Evidence: quote(msgs[i].Text) + " → " + quote(msgs[last].Text),
+			Messages: out.msgs(i, last), Evidence: quote(msgs[i].Text) + " → " + quote(msgs[last].Text),
 			Detail: fmt.Sprintf("no apology, appeasement or concrete help in the next %d agent replies", replies)})
 		return
 	}

@@ -11,9 +11,19 @@ package score
 // from about maxCustDays/2 to maxCustDays customer-days (a standard error
 // under 0.5 %). The same customer-day always falls on the same side of the
 // sample, so its rounds are judged together.
+//
+// The hashes are kept in a table of their own (open addressing, linear
+// probing on the hash's low bits, which the sample never tests) rather
+// than a map: a map hashed the hash again, and marking a customer-day in
+// each of a conversation's groups was a third of the aggregation on the
+// sink's one goroutine over many customers.
 type custDays struct {
-	m     map[uint64]uint8 // hash → flags
-	level uint             // the sample keeps hashes whose top level bits are 0
+	keys  []uint64 // a power of two long, at most half full; 0 is a free slot
+	flags []uint8  // keys[i]'s flags
+	n     int      // customer-days held, the zero hash's included
+	zero  bool     // the hash 0 is held (it cannot be in keys) …
+	zeroF uint8    // … with these flags
+	level uint     // the sample keeps hashes whose top level bits are 0
 }
 
 const (
@@ -59,16 +69,54 @@ func (c *custDays) markHash(h uint64, flags uint8) {
 	if !c.kept(h) {
 		return
 	}
-	if c.m == nil {
-		c.m = map[uint64]uint8{}
-	}
-	c.m[h] |= flags
-	for len(c.m) > maxCustDays && c.level < 63 {
+	c.set(h, flags)
+	for c.n > maxCustDays && c.level < 63 {
 		c.level++
-		for k := range c.m {
-			if !c.kept(k) {
-				delete(c.m, k)
+		c.rebuild(len(c.keys))
+	}
+}
+
+// set ors flags into h's, adding h when new.
+func (c *custDays) set(h uint64, flags uint8) {
+	if h == 0 {
+		if !c.zero {
+			c.zero = true
+			c.n++
+		}
+		c.zeroF |= flags
+		return
+	}
+	if c.keys == nil {
+		c.keys, c.flags = make([]uint64, 16), make([]uint8, 16)
+	}
+	mask := uint64(len(c.keys) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch c.keys[i] {
+		case h:
+			c.flags[i] |= flags
+			return
+		case 0:
+			c.keys[i], c.flags[i] = h, flags
+			c.n++
+			if 2*c.n > len(c.keys) {
+				c.rebuild(2 * len(c.keys))
 			}
+			return
+		}
+	}
+}
+
+// rebuild remakes the table size slots long with the hashes the sample
+// keeps.
+func (c *custDays) rebuild(size int) {
+	keys, flags := c.keys, c.flags
+	c.keys, c.flags, c.n = make([]uint64, size), make([]uint8, size), 0
+	if c.zero {
+		c.n++ // 0 is always kept
+	}
+	for i, k := range keys {
+		if k != 0 && c.kept(k) {
+			c.set(k, flags[i])
 		}
 	}
 }
@@ -77,7 +125,7 @@ func (c *custDays) markHash(h uint64, flags uint8) {
 // round answered in time, and how many got a human reply (estimates once
 // sampled).
 func (c *custDays) counts() (all, onTime, received int) {
-	for _, f := range c.m {
+	count := func(f uint8) {
 		all++
 		if f&cdLate == 0 {
 			onTime++
@@ -85,6 +133,14 @@ func (c *custDays) counts() (all, onTime, received int) {
 		if f&cdReceived != 0 {
 			received++
 		}
+	}
+	for i, k := range c.keys {
+		if k != 0 {
+			count(c.flags[i])
+		}
+	}
+	if c.zero {
+		count(c.zeroF)
 	}
 	return all << c.level, onTime << c.level, received << c.level
 }

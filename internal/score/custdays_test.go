@@ -3,6 +3,7 @@ package score
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -34,8 +35,8 @@ func TestCustDaysExactThenSampled(t *testing.T) {
 		mark(k)
 	}
 	all, onTime, received = c.counts()
-	if len(c.m) > maxCustDays {
-		t.Errorf("keeps %d customer-days, more than %d", len(c.m), maxCustDays)
+	if c.n > maxCustDays || len(c.keys) > 4*maxCustDays {
+		t.Errorf("keeps %d customer-days in %d slots, more than %d", c.n, len(c.keys), maxCustDays)
 	}
 	for _, x := range []struct {
 		name      string
@@ -47,5 +48,83 @@ func TestCustDaysExactThenSampled(t *testing.T) {
 	}
 	if r := float64(onTime) / float64(all); math.Abs(r-0.75) > 0.01 {
 		t.Errorf("reply rate %.3f, want 0.75 ± 0.01", r)
+	}
+}
+
+// custDaysRef is custDays as it was, with a map of hashes; custDays'
+// table must agree with it.
+type custDaysRef struct {
+	m     map[uint64]uint8
+	level uint
+}
+
+func (c *custDaysRef) kept(h uint64) bool { return c.level == 0 || h>>(64-c.level) == 0 }
+
+func (c *custDaysRef) markHash(h uint64, flags uint8) {
+	if !c.kept(h) {
+		return
+	}
+	if c.m == nil {
+		c.m = map[uint64]uint8{}
+	}
+	c.m[h] |= flags
+	for len(c.m) > maxCustDays && c.level < 63 {
+		c.level++
+		for k := range c.m {
+			if !c.kept(k) {
+				delete(c.m, k)
+			}
+		}
+	}
+}
+
+func (c *custDaysRef) counts() (all, onTime, received int) {
+	for _, f := range c.m {
+		all++
+		if f&cdLate == 0 {
+			onTime++
+		}
+		if f&cdReceived != 0 {
+			received++
+		}
+	}
+	return all << c.level, onTime << c.level, received << c.level
+}
+
+// TestCustDaysMatchesMap holds the table to the map it replaced on
+// streams of hashes from few to past the sample's first halvings, with
+// repeats, the hash 0, hashes equal in their low bits (one probe chain)
+// and random flags: the same counts, level and size at every step checked.
+func TestCustDaysMatchesMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{0, 1, 40, 5000, 3 * maxCustDays} {
+		var c custDays
+		var ref custDaysRef
+		var seen []uint64
+		for i := 0; i < n; i++ {
+			var h uint64
+			switch r := rng.IntN(10); {
+			case r == 0 && len(seen) > 0:
+				h = seen[rng.IntN(len(seen))] // a customer-day again
+			case r == 1:
+				h = 0
+			case r == 2:
+				h = uint64(rng.IntN(64)) << 40 // the same low bits
+			default:
+				h = hashKey(fmt.Sprint(rng.Uint64()), "2026-11-01")
+			}
+			seen = append(seen, h)
+			f := uint8(rng.IntN(4))
+			c.markHash(h, f)
+			ref.markHash(h, f)
+			if i%997 == 0 || i == n-1 {
+				a1, o1, r1 := c.counts()
+				a2, o2, r2 := ref.counts()
+				if a1 != a2 || o1 != o2 || r1 != r2 || c.level != ref.level || c.n != len(ref.m) {
+					t.Fatalf("n %d, step %d: table %d %d %d level %d size %d, map %d %d %d level %d size %d",
+						n, i, a1, o1, r1, c.level, c.n, a2, o2, r2, ref.level, len(ref.m))
+				}
+			}
+		}
 	}
 }

@@ -14,8 +14,9 @@
 # against encoding every row, its trimSpace against strings.TrimSpace and
 # validUTF8 against the library, the result encoder's strings and
 # floats against encoding/json byte for byte, and the learned scorers'
-# feature shortcuts, the loop detector's content scan and the normalizer's
-# Chinese runs against their reference loops.
+# feature shortcuts, the loop detector's content scan and answer check,
+# the filler test, the evidence's UTF-8 check, the digit-run test and the
+# normalizer's Chinese runs against their reference loops.
 #
 # A failing fuzz input is written to internal/scan/testdata/fuzz/FuzzScan/
 # and from then on runs in every `go test ./...`.
@@ -36,7 +37,7 @@ for f in FuzzAppendStringBytes FuzzAppendFloat; do
 	echo "== fuzzing report $f for 1m"
 	go test ./internal/report/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
-for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzContentScan; do
+for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzContentScan FuzzFillerChars FuzzValidString FuzzHasDigitRun FuzzChecksAnswer; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

@@ -50,14 +50,17 @@ func (c PolicyConfig) Validate() error {
 // conflictState remembers, across one conversation, the agent's earlier
 // commitments and statements that a later one may contradict.
 type conflictState struct {
-	lastPromise int            // last agent message with a promise, -1 when none
-	lastAgent   int            // last agent message, -1 when none
-	dayOf       map[string]at  // event category → first relative-day promise
-	amountAt    at             // first numeric compensation amount
-	promised    map[string]int // action verb → first agent message promising it
-	canAt       map[byte]at    // object → first "can" statement
-	cannotAt    map[byte]at    // object → first "cannot" statement
-	reported    bool
+	lastPromise int // last agent message with a promise, -1 when none
+	lastAgent   int // last agent message, -1 when none
+	// dayOf is the first relative-day promise of each event category
+	// it is kept for (shipping, delivery: see dayEvent).
+	dayOf    [2]at
+	dayOfSet [2]bool
+	amountAt at                // first numeric compensation amount
+	promised firstMsgs[string] // action verb → first agent message promising it
+	canAt    firstMsgs[byte]   // object → first "can" statement
+	cannotAt firstMsgs[byte]   // object → first "cannot" statement
+	reported bool
 	// asked is a customer message that asks back an earlier statement
 	// ("不是说今天送达吗?"), -1 when none: it reports a broken promise unless
 	// the agent's next message confirms the statement still holds.
@@ -68,6 +71,62 @@ type conflictState struct {
 type at struct {
 	msg int
 	val float64
+}
+
+// dayEvent is the place in conflictState.dayOf of event category e, ship
+// or deliver (the only ones whose days are compared).
+func dayEvent(e string) int {
+	if e == "ship" {
+		return 0
+	}
+	return 1
+}
+
+// firstMsgInline is how many keys a firstMsgs holds in place: a
+// conversation commits to a handful of verbs and says what can be done
+// about fewer objects.
+const firstMsgInline = 8
+
+// firstMsgs maps a key (a verb, an object's byte) to the first message
+// that stated it. The first keys are kept in place, in the conflict state
+// on Inspect's stack, and only a conversation with more spills to a map:
+// a map per conversation that commits to a step was most of the conflict
+// checks' allocations. The zero value is empty.
+type firstMsgs[K comparable] struct {
+	n    int
+	key  [firstMsgInline]K
+	msg  [firstMsgInline]int
+	more map[K]int // the keys past the first firstMsgInline
+}
+
+// get returns the first message that stated k.
+func (t *firstMsgs[K]) get(k K) (int, bool) {
+	for j := range min(t.n, firstMsgInline) {
+		if t.key[j] == k {
+			return t.msg[j], true
+		}
+	}
+	if t.n > firstMsgInline {
+		m, ok := t.more[k]
+		return m, ok
+	}
+	return 0, false
+}
+
+// add records message i as stating k unless an earlier one did.
+func (t *firstMsgs[K]) add(k K, i int) {
+	if _, ok := t.get(k); ok {
+		return
+	}
+	if t.n < firstMsgInline {
+		t.key[t.n], t.msg[t.n] = k, i
+	} else {
+		if t.more == nil {
+			t.more = map[K]int{}
+		}
+		t.more[k] = i
+	}
+	t.n++
 }
 
 func (st *conflictState) init() {
@@ -100,12 +159,10 @@ func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflic
 	for k := range ps {
 		switch p := &ps[k]; {
 		case p.kind == PromiseTime && p.days >= 0 && (p.event == "ship" || p.event == "deliver"):
-			if st.dayOf == nil {
-				st.dayOf = map[string]at{}
-			}
-			prev, ok := st.dayOf[p.event]
+			e := dayEvent(p.event)
+			prev, ok := st.dayOf[e], st.dayOfSet[e]
 			if !ok {
-				st.dayOf[p.event] = at{i, float64(p.days)}
+				st.dayOf[e], st.dayOfSet[e] = at{i, float64(p.days)}, true
 			} else if prev.msg != i && prev.val != float64(p.days) && d.sameDay(in, prev.msg, i) {
 				d.conflict(in, prev.msg, i, "the agent moved a promised date", st, out)
 				return
@@ -141,19 +198,11 @@ func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflic
 			// "无法修改" restates rather than contradicts.
 			continue
 		}
-		if *mine == nil {
-			*mine = map[byte]at{}
-			if *other == nil {
-				*other = map[byte]at{}
-			}
-		}
-		if prev, ok := (*other)[obj]; ok && prev.msg != i {
-			d.conflict(in, prev.msg, i, "the agent first said "+polarity(h.Class == d.cannot)+" it can be done, now the opposite", st, out)
+		if prev, ok := other.get(obj); ok && prev != i {
+			d.conflict(in, prev, i, "the agent first said "+polarity(h.Class == d.cannot)+" it can be done, now the opposite", st, out)
 			return
 		}
-		if _, ok := (*mine)[obj]; !ok {
-			(*mine)[obj] = at{msg: i}
-		}
+		mine.add(obj, i)
 	}
 }
 
@@ -170,13 +219,13 @@ func restricts(before string) bool {
 // the action verbs message i commits to.
 func (d *promiseDetector) undoesStep(in *Input, i int, ps []promise, st *conflictState, out *Output) bool {
 	s := in.Norm[i]
-	if st.promised != nil && in.may(i, d.action) {
+	if st.promised.n > 0 && in.may(i, d.action) {
 		busy := -1 // busyEnd(s), found when a promised verb comes back
 		for _, a := range in.allHits(i) {
 			if a.Class != d.action {
 				continue
 			}
-			first, ok := st.promised[s[a.Start:a.End]]
+			first, ok := st.promised.get(s[a.Start:a.End])
 			if !ok || first == i {
 				continue
 			}
@@ -196,12 +245,7 @@ func (d *promiseDetector) undoesStep(in *Input, i int, ps []promise, st *conflic
 		}
 		for _, a := range in.near(i, int32(p.start), int32(p.end)) {
 			if a.Class == d.action && int(a.Start) >= p.start && int(a.End) <= p.end {
-				if st.promised == nil {
-					st.promised = map[string]int{}
-				}
-				if _, ok := st.promised[s[a.Start:a.End]]; !ok {
-					st.promised[s[a.Start:a.End]] = i
-				}
+				st.promised.add(s[a.Start:a.End], i)
 			}
 		}
 	}

@@ -106,6 +106,17 @@ func sameClause(s string, a, b int) bool {
 // values and are kept as the value when read as a number.
 var placeholders = []string{"[数字x]", "[金额x]", "[日期x]", "[时间x]"}
 
+// placeholderValues are placeholders as interface values, boxed once:
+// numberBefore returns one of them instead of boxing the string again
+// (an allocation) every time it reads a placeholder. Read-only.
+var placeholderValues = func() []any {
+	v := make([]any, len(placeholders))
+	for k, p := range placeholders {
+		v[k] = p
+	}
+	return v
+}()
+
 // cnDigit returns the value of a Chinese numeral, for 三个工作日.
 func cnDigit(r rune) (int, bool) {
 	switch r {
@@ -142,9 +153,9 @@ func numberBefore(s string, end int) any {
 	if strings.HasSuffix(s[:end], "个") {
 		end -= len("个")
 	}
-	for _, p := range placeholders {
+	for k, p := range placeholders {
 		if strings.HasSuffix(s[:end], p) {
-			return p
+			return placeholderValues[k]
 		}
 	}
 	i := end

@@ -157,6 +157,9 @@ type Scratch struct {
 	waits  []wait
 	sigs   []sig
 	ints   [2][]int
+	// promise is the promise detector's buffers (promiseBufs), made on
+	// its first conversation.
+	promise *promiseBufs
 }
 
 // Inspect normalizes and scans every message once, computes the shared

@@ -141,20 +141,34 @@ type promise struct {
 	amount float64
 }
 
+// promiseBufs are the promise detector's buffers for one conversation,
+// kept in the worker's Scratch: on Inspect's stack, the features' buffer
+// (over 5 KiB) and the commitments' were cleared for every conversation,
+// though every message writes what it reads of them.
+type promiseBufs struct {
+	// ps holds the commitments of one message: extract stops at
+	// maxPromisesPerMessage, and consent adds one only to none.
+	ps [maxPromisesPerMessage + 1]promise
+	f  promiseFeats // the learned features' buffer
+}
+
 func (d *promiseDetector) Inspect(in *Input, out *Output) {
 	msgs := in.Conv.Messages
 	var st conflictState
 	st.init()
-	// The commitments of one message live on the stack: extract stops at
-	// maxPromisesPerMessage, and consent adds one only to none.
-	var psBuf [maxPromisesPerMessage + 1]promise
-	ps := psBuf[:0]
+	scr := in.scratch()
+	if scr.promise == nil {
+		scr.promise = new(promiseBufs)
+	}
+	bufs := scr.promise
+	ps := bufs.ps[:0]
 	var ls promiseState // what the learned features remember of the chat
-	var f promiseFeats  // their buffer, reused message after message
+	f := &bufs.f        // their buffer, reused message after message
 	for i := range msgs {
 		switch msgs[i].Role {
 		case conversation.RoleAgent:
-			if isEnglish(in.Norm[i]) {
+			english := isEnglish(in.Norm[i])
+			if english {
 				ps = d.en.extract(in.Norm[i], ps[:0])
 			} else {
 				ps = d.extract(in, i, ps[:0])
@@ -164,7 +178,7 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 			}
 			// promise.made is the learned score's call; the conflict checks
 			// keep the rules' reading.
-			d.decide(in, i, ps, &ls, &f, out)
+			d.decide(in, i, english, ps, &ls, f, out)
 			if len(ps) > 0 {
 				st.lastPromise = i
 			}

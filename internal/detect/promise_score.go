@@ -185,14 +185,16 @@ func saysClause(s string) (start, end int) {
 }
 
 // decide is the promise.made decision for agent message i whose rule
-// reading is ps: the learned score alone when the message is Chinese and
-// the scorer is loaded (a rule-read promise under the threshold is not
-// reported, a message the rules missed over it is), the rules alone
-// otherwise (English messages, an engine without the scorer). It reports
+// reading is ps (english is isEnglish(in.Norm[i]), which the caller has
+// worked out already): the learned score alone when the message is
+// Chinese and the scorer is loaded (a rule-read promise under the
+// threshold is not reported, a message the rules missed over it is), the
+// rules alone otherwise (English messages, an engine without the scorer).
+// It reports
 // the promise.made finding (and promise.over_policy, which stays on the
 // rules' reading) and leaves the rules' reading for the conflict checks.
-func (d *promiseDetector) decide(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats, out *Output) {
-	if d.model == nil || isEnglish(in.Norm[i]) {
+func (d *promiseDetector) decide(in *Input, i int, english bool, ps []promise, st *promiseState, f *promiseFeats, out *Output) {
+	if d.model == nil || english {
 		if len(ps) > 0 {
 			d.report(in, i, ps, -1, out)
 		}

@@ -195,7 +195,7 @@ func TestPromiseScoreNoAlloc(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() {
 		var st promiseState
 		st.see(in, 0)
-		d.decide(in, 1, nil, &st, &f, &out)
+		d.decide(in, 1, isEnglish(in.Norm[1]), nil, &st, &f, &out)
 	})
 	if allocs != 0 || len(out.Findings) != 0 {
 		t.Errorf("%v allocations, %d findings per message, want none", allocs, len(out.Findings))

@@ -422,10 +422,21 @@ func backChars(s string, pos, n int) int {
 		pos = lo + k
 	}
 	for ; n > 0 && pos > 0; n-- {
-		if s[pos-1] == ']' {
+		c := s[pos-1]
+		if c == ']' {
 			lo = max(0, pos-12)
 			if k := strings.LastIndexByte(s[lo:pos], '['); k >= 0 {
 				pos = lo + k
+				continue
+			}
+		}
+		// A character of Chinese, a valid three-byte sequence, is
+		// stepped over here; others take lastRuneSize (not inlined).
+		if pos >= 3 && c&0xC0 == 0x80 {
+			b, c1 := s[pos-3], s[pos-2]
+			r := rune(b&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c&0x3F)
+			if b&0xF0 == 0xE0 && c1&0xC0 == 0x80 && r >= 0x800 && uint32(r)-0xD800 >= 0x800 {
+				pos -= 3
 				continue
 			}
 		}

@@ -34,6 +34,16 @@ type wordFinder struct {
 	// word): has compares it before the whole word, which most
 	// candidates a last byte passes fail.
 	penult [64]byte
+	// tail3 has bit tail3Key(w) set for each of the first 64 words w
+	// ending with a three-byte character: has tests it at the end of
+	// each three-byte sequence before comparing candidates.
+	tail3 [1 << (12 - 6)]uint64
+}
+
+// tail3Key is the filter bit of a three-byte sequence ending with bytes
+// b1, b2: their low six bits.
+func tail3Key(b1, b2 byte) uint {
+	return uint(b1&0x3F)<<6 | uint(b2&0x3F)
 }
 
 // pairLog is the log2 of the bits of a wordFinder's pair filter.
@@ -80,6 +90,10 @@ func newWordFinder(words []string) *wordFinder {
 			wf.byLastByte[w[len(w)-1]] |= 1 << k
 			if len(w) >= 2 {
 				wf.penult[k] = w[len(w)-2]
+			}
+			if n := len(w); n >= 3 && w[n-3]&0xF0 == 0xE0 {
+				key := tail3Key(w[n-2], w[n-1])
+				wf.tail3[key>>6] |= 1 << (key & 63)
 			}
 		}
 		r := rs[len(rs)-1]
@@ -158,14 +172,34 @@ func (wf *wordFinder) ends(k uint16, hist *[wordHistory]rune, n int) bool {
 
 // has returns the set of the words (the first 64 of the list) that occur
 // in s: bit k for word k, as strings.Contains(s, word) says. It reads s
-// byte by byte, without decoding: only a byte that ends a word (a few of
-// the sixty-four last bytes of Chinese characters) costs a comparison.
+// a three-byte sequence at a time where one stands (a lead byte E0-EF and
+// two continuation bytes: all of Chinese) and a byte at a time elsewhere.
+// No word ends inside such a sequence (a word's last byte is ASCII or a
+// continuation byte, and the byte before a continuation byte ending a
+// word is never a lead byte E0-EF), so only where it ends can a word end;
+// there one bit test of its last two bytes (tail3) passes most
+// characters, which end no word, before the candidates of its last byte
+// are compared. Elsewhere every byte is a candidate end, as before.
 func (wf *wordFinder) has(s string) uint64 {
 	var set uint64
-	for i := 0; i < len(s); i++ {
-		for m := wf.byLastByte[s[i]] &^ set; m != 0; m &= m - 1 {
+	for i := 0; i < len(s); {
+		e := i // where a word may end
+		if b := s[i]; b&0xF0 == 0xE0 && i+2 < len(s) {
+			if c := uint(s[i+1]) | uint(s[i+2])<<8; c&0xC0C0 == 0x8080 {
+				i += 3
+				if k := (c&0x3F)<<6 | c>>8&0x3F; wf.tail3[k>>6]&(1<<(k&63)) == 0 {
+					continue
+				}
+				e = i - 1
+			} else {
+				i++
+			}
+		} else {
+			i++
+		}
+		for m := wf.byLastByte[s[e]] &^ set; m != 0; m &= m - 1 {
 			k := bits.TrailingZeros64(m)
-			if w := wf.words[k]; i+1 >= len(w) && (len(w) == 1 || s[i-1] == wf.penult[k&63] && s[i+1-len(w):i+1] == w) {
+			if w := wf.words[k]; e+1 >= len(w) && (len(w) == 1 || s[e-1] == wf.penult[k&63] && s[e+1-len(w):e+1] == w) {
 				set |= 1 << k
 			}
 		}

@@ -16,9 +16,10 @@ import (
 // UTF-8, so that the one-pass reading gives the features strings.Contains
 // gave them.
 func TestWordFinderAgreesWithContains(t *testing.T) {
-	lists := [][]string{customerWords, actorWords[:], {"a", "ab", "abc", "b", "好的", "好", "的话"}}
+	lists := [][]string{customerWords, actorWords[:], {"a", "ab", "abc", "b", "好的", "好", "的话"}, {"é", "中é", "aé", "中a", "\u0800", "\uffff", "中\uffff", "好"}}
 	pieces := []string{"?", "吗", "么", "能", "不", "可", "以", "帮", "我", "您", "给", "什么", "时候", "多", "久", "几", "天", "用", "要", "算了",
-		"为", "这边", "会", "已", "经", "再", "先", "去", "a", "b", "c", " ", ",", "\xff", "\xe5", "\xe5\xb8", "\xe0\x80\x80", "\xed\xa0\x80", "\U0001F600", "[数字x]", "好的", "的话"}
+		"为", "这边", "会", "已", "经", "再", "先", "去", "a", "b", "c", " ", ",", "\xff", "\xe5", "\xe5\xb8", "\xe0\x80\x80", "\xed\xa0\x80", "\U0001F600", "[数字x]", "好的", "的话",
+		"é", "\xc3", "\xa9", "\u0800", "\uffff", "\xef\xbf", "\xe0\xa0", "中\xe4"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, words := range lists {
 		wf := newWordFinder(words)
@@ -36,6 +37,26 @@ func TestWordFinderAgreesWithContains(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzWordFinderHas checks wordFinder.has against strings.Contains word
+// by word on fuzzed texts, with the customer words and a list whose
+// words end with one-, two- and three-byte characters.
+func FuzzWordFinderHas(f *testing.F) {
+	lists := []*wordFinder{newWordFinder(customerWords), newWordFinder([]string{"é", "中é", "aé", "中a", "\u0800", "\uffff", "中\uffff", "好", "?", "可以吗"})}
+	for _, s := range []string{"能不能帮我催一下吗?", "\xe4中é", "\xe0\xa0\x80\xe0中\uffff", "中aé好"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, wf := range lists {
+			got := wf.has(s)
+			for k, w := range wf.words {
+				if want := strings.Contains(s, w); (got&(1<<k) != 0) != want {
+					t.Fatalf("has(%q) word %q: %v, strings.Contains says %v", s, w, !want, want)
+				}
+			}
+		}
+	})
 }
 
 // TestTrimRightParticles checks the hand-written trim against

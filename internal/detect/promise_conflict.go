@@ -220,7 +220,7 @@ func restricts(before string) bool {
 func (d *promiseDetector) undoesStep(in *Input, i int, ps []promise, st *conflictState, out *Output) bool {
 	s := in.Norm[i]
 	if st.promised.n > 0 && in.may(i, d.action) {
-		busy := -1 // busyEnd(s), found when a promised verb comes back
+		busy := -1 // busyEnd(s), found when a promised verb is denied
 		for _, a := range in.allHits(i) {
 			if a.Class != d.action {
 				continue
@@ -229,10 +229,7 @@ func (d *promiseDetector) undoesStep(in *Input, i int, ps []promise, st *conflic
 			if !ok || first == i {
 				continue
 			}
-			if busy < 0 {
-				busy = busyEnd(s)
-			}
-			if cannotDo(s, a, busy) {
+			if cannotDo(s, a, &busy) {
 				d.conflict(in, first, i, "the agent committed to a step, now says it cannot be done", st, out)
 				return true
 			}
@@ -256,14 +253,23 @@ func (d *promiseDetector) undoesStep(in *Input, i int, ps []promise, st *conflic
 // a potential complement after it ("提交不了", "改不了") or a can't word
 // right before it, an actor word allowed between ("无法为您修改", "不能取消").
 // A clause that explains the past ("之前是因为系统无法申请") refuses nothing now.
-// busy is busyEnd(s).
-func cannotDo(s string, a KeywordHit, busy int) bool {
-	if containsAny(s[clauseStart(s, int(a.Start)):a.Start], []string{"之前", "以前", "刚才", "当时", "因为"}) ||
-		// "专员占线比较严重, 无法转接": a step that failed for want of
-		// staff, said with the reason, is an honest report, not a reversal.
-		busy <= int(a.Start) {
+// *busy is busyEnd(s), or -1 until it is needed: most verbs are not
+// denied, and for them neither the past nor the staff shortage is read.
+func cannotDo(s string, a KeywordHit, busy *int) bool {
+	if !deniedAt(s, a) || containsAny(s[clauseStart(s, int(a.Start)):a.Start], []string{"之前", "以前", "刚才", "当时", "因为"}) {
 		return false
 	}
+	// "专员占线比较严重, 无法转接": a step that failed for want of
+	// staff, said with the reason, is an honest report, not a reversal.
+	if *busy < 0 {
+		*busy = busyEnd(s)
+	}
+	return *busy > int(a.Start)
+}
+
+// deniedAt reports whether the verb at hit a has a potential complement
+// after it or a can't word before it (see cannotDo).
+func deniedAt(s string, a KeywordHit) bool {
 	if cannotAfter(s[a.End:]) {
 		return true
 	}

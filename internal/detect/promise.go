@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -536,7 +537,10 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				negBefore(s[:a.Start]) || negBetween(s[h.End:a.Start]) || d.conditioned(in, i, int(h.Start)) {
 				continue
 			}
-			ps = addAction(ps, d.actionPromise(s, int(h.Start), a))
+			var q *promise
+			ps, q = room(ps)
+			d.fillAction(q, s, int(h.Start), a)
+			ps = addActionAt(ps)
 		case d.done, d.future:
 			// A hedge may also follow: "会给您尽快发出" commits to nothing.
 			// A lookup overlapping the phrase ("已经帮您查看了") reports what the
@@ -547,14 +551,19 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				h.Class == d.future && (vagueAfter(s[h.Start:h.End], s[h.End:]) || s[h.Start:h.End] == "会在" && !d.timeNext(in, i, h.End)) {
 				continue
 			}
-			ps = addAction(ps, d.actionPromise(s, int(h.Start), h))
+			var q *promise
+			ps, q = room(ps)
+			d.fillAction(q, s, int(h.Start), h)
+			ps = addActionAt(ps)
 		case d.benefit, d.pay:
 			// "可返还的优惠券" names a kind of coupon, not what this customer gets.
 			if d.negated(in, i, h.Start, h.Start) || asked(s, int(h.Start), int(h.End)) || strings.HasSuffix(s[:h.Start], "可") ||
 				d.conditioned(in, i, int(h.Start)) {
 				continue
 			}
-			p := promise{kind: PromiseAmount, start: int(h.Start), end: int(h.End), days: -1}
+			var p *promise
+			ps, p = room(ps)
+			*p = promise{kind: PromiseAmount, start: int(h.Start), end: int(h.End), days: -1}
 			p.slot.setString(slotBenefit, s[h.Start:h.End])
 			ce := clauseEnd(s, int(h.End))
 			v, ok := amountIn(s, clauseStart(s, int(h.Start)), ce)
@@ -575,30 +584,33 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 				// number right after the verb ("送您[数字x]京豆").
 				continue
 			}
-			ps = append(ps, p)
+			ps = ps[:len(ps)+1]
 		case d.guarantee:
-			if p, ok := d.assured(in, i, h); ok {
-				ps = addAction(ps, p)
+			var q *promise
+			if ps, q = room(ps); d.assured(in, i, h, q) {
+				ps = addActionAt(ps)
 			}
 		case d.timeW:
 			if perMethod || covered(in, i, d.not, h.Start, h.End) {
 				continue
 			}
-			if p, ok := d.timePromise(in, i, h); ok {
-				ps = mergeTime(ps, p)
+			var q *promise
+			if ps, q = room(ps); d.timePromise(in, i, h, q) {
+				ps = mergeTimeAt(ps)
 			}
 		}
 	}
 	return ps
 }
 
-// assured reads an assurance as a commitment: a guarantee word (一定,
-// 保证, 肯定) followed in its clause, within eight characters, by an event
-// the shop brings about ("一定是能送达的", "一定会尽全力配送的"). A negated or
+// assured reads an assurance as a commitment, into *p (which it may
+// write when it finds none): a guarantee word (一定, 保证, 肯定) followed
+// in its clause, within eight characters, by an event the shop brings
+// about ("一定是能送达的", "一定会尽全力配送的"). A negated or
 // asked assurance ("不能保证", "一定能到吗") and one about a third party's
 // step commit to nothing, and so does a courtesy ("一定尽心尽力为您处理",
 // a promise_not phrase).
-func (d *promiseDetector) assured(in *Input, i int, h KeywordHit) (promise, bool) {
+func (d *promiseDetector) assured(in *Input, i int, h KeywordHit, p *promise) bool {
 	s := in.Norm[i]
 	for _, e := range in.startingIn(i, h.End, h.End+24) {
 		if e.Class != d.event || e.Start < h.End || e.Start-h.End > 24 || !sameClause(s, int(h.End), int(e.Start)) {
@@ -606,11 +618,12 @@ func (d *promiseDetector) assured(in *Input, i int, h KeywordHit) (promise, bool
 		}
 		if d.negated(in, i, h.Start, e.Start) || negBefore(s[:h.Start]) || asked(s, int(h.Start), int(e.End)) || overlaps(in, i, d.not, h.Start, e.End) ||
 			d.thirdParty(in, i, h.Start) || customerActs(s, int(h.Start)) {
-			return promise{}, false
+			return false
 		}
-		return d.actionPromise(s, int(h.Start), e), true
+		d.fillAction(p, s, int(h.Start), e)
+		return true
 	}
-	return promise{}, false
+	return false
 }
 
 // perMethod reports whether agent message i gives times for two or more
@@ -818,23 +831,40 @@ var customerAdvLast = func() (set [4]uint64) {
 	return set
 }()
 
-// addAction adds action promise p unless the message already holds the
-// same verb with the same object: "这边帮您联系站点" reaches 联系 from both
-// 这边 and 帮您, and follow-up needs it once.
-func addAction(ps []promise, p promise) []promise {
+// room returns ps with room for one more commitment past its length, and
+// that element: extract's readers build a commitment there, in place (a
+// promise is over 400 bytes; built by a callee and returned, it was
+// cleared, copied out and copied in again, and a reader that found none
+// cleared a whole one to return), and ps[:len(ps)+1] then keeps it.
+func room(ps []promise) ([]promise, *promise) {
+	if len(ps) == cap(ps) {
+		ps = slices.Grow(ps, 1)
+	}
+	return ps, &ps[:len(ps)+1][len(ps)]
+}
+
+// addActionAt adds the action promise built at ps[len(ps)] (see room)
+// unless the message already holds the same verb with the same object:
+// "这边帮您联系站点" reaches 联系 from both 这边 and 帮您, and follow-up
+// needs it once.
+func addActionAt(ps []promise) []promise {
+	p := &ps[:len(ps)+1][len(ps)]
 	for k := range ps {
 		if q := &ps[k]; q.end == p.end && q.slot.sameValue(&p.slot, slotVerb) && q.slot.sameValue(&p.slot, slotObject) {
 			return ps
 		}
 	}
-	return append(ps, p)
+	return ps[:len(ps)+1]
 }
 
-// mergeTime adds time promise p, folding it into the previous one when both
-// read the same clause ("预计" + "3个工作日" + "寄出" is one commitment); a
-// concrete day or duration replaces the bare "when".
-func mergeTime(ps []promise, p promise) []promise {
-	if n := len(ps); n > 0 && ps[n-1].kind == PromiseTime && ps[n-1].start == p.start {
+// mergeTimeAt adds the time promise built at ps[len(ps)] (see room),
+// folding it into the previous one when both read the same clause ("预计"
+// + "3个工作日" + "寄出" is one commitment); a concrete day or duration
+// replaces the bare "when".
+func mergeTimeAt(ps []promise) []promise {
+	n := len(ps)
+	p := &ps[:n+1][n]
+	if n > 0 && ps[n-1].kind == PromiseTime && ps[n-1].start == p.start {
 		q := &ps[n-1]
 		q.slot.merge(&p.slot)
 		if p.days >= 0 && q.days < 0 {
@@ -845,7 +875,7 @@ func mergeTime(ps []promise, p promise) []promise {
 		}
 		return ps
 	}
-	return append(ps, p)
+	return ps[:n+1]
 }
 
 // asked reports whether the clause s[cs:ce] is a question ("到账了是吗",
@@ -1008,6 +1038,13 @@ func questionEnds(clause, rest string) bool {
 // actionPromise builds an action commitment: the verb and the words after
 // it up to the end of the clause (at most 8 characters) as its object.
 func (d *promiseDetector) actionPromise(s string, start int, verb KeywordHit) promise {
+	var p promise
+	d.fillAction(&p, s, start, verb)
+	return p
+}
+
+// fillAction writes actionPromise(s, start, verb) to *p.
+func (d *promiseDetector) fillAction(p *promise, s string, start int, verb KeywordHit) {
 	end := clauseEnd(s, int(verb.End))
 	obj := s[verb.End:end]
 	for k, n := 0, 0; k < len(obj); n++ { // at most 8 characters
@@ -1018,7 +1055,7 @@ func (d *promiseDetector) actionPromise(s string, start int, verb KeywordHit) pr
 		_, size := utf8.DecodeRuneInString(obj[k:])
 		k += size
 	}
-	p := promise{kind: PromiseAction, start: start, end: end, days: -1}
+	*p = promise{kind: PromiseAction, start: start, end: end, days: -1}
 	p.slot.setString(slotVerb, s[verb.Start:verb.End])
 	p.slot.setString(slotObject, strings.TrimRight(obj, "的呢哦哈啦了吧"))
 	if v, ok := amountIn(s, clauseStart(s, start), end); ok { // 给您补偿5元
@@ -1029,7 +1066,6 @@ func (d *promiseDetector) actionPromise(s string, start int, verb KeywordHit) pr
 			p.slot.setString(slotBenefit, s[verb.Start:verb.End])
 		}
 	}
-	return p
 }
 
 // dayWord returns how many days after the message a relative day word
@@ -1064,9 +1100,10 @@ func unitWord(w string) string {
 	return ""
 }
 
-// timePromise reads a time commitment at hit h: the time word must share a
-// clause with an event word (送达, 发货, 到账, 回电) and not be negated.
-func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, bool) {
+// timePromise reads a time commitment at hit h into *p (which it may
+// write when it finds none): the time word must share a clause with an
+// event word (送达, 发货, 到账, 回电) and not be negated.
+func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit, p *promise) bool {
 	s := in.Norm[i]
 	w := s[h.Start:h.End]
 	cs, ce := int32(clauseStart(s, int(h.Start))), int32(clauseEnd(s, int(h.End)))
@@ -1102,9 +1139,9 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	if !found || d.negated(in, i, h.Start, max(h.End, ev.Start)) || ev.Start > h.End && d.lookupIn(in, i, h.End, ev.Start) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) ||
 		askedAction(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) || ev.Start > h.Start && negBefore(s[:ev.Start]) ||
 		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) || d.ifInClause(in, i, int(min(h.Start, ev.Start))) {
-		return promise{}, false
+		return false
 	}
-	p := promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1,
+	*p = promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1,
 		event: eventCategory(s[ev.Start:ev.End])}
 	p.slot.setString(slotEvent, s[ev.Start:ev.End])
 	days, isDay := dayWord(w)
@@ -1119,12 +1156,12 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 		// comes.
 		if n == nil || w == "天" && (strings.HasPrefix(s[h.End:], "后") || strings.HasPrefix(s[h.End:], "以后") || strings.HasPrefix(s[h.End:], "之后") ||
 			delayBefore(s, int(h.Start))) {
-			return promise{}, false
+			return false
 		}
 		k, _ := slotKeyOf(unitWord(w))
 		p.slot.setValue(k, n)
 	case strings.HasSuffix(w, "号") && addressNumber(s, int(h.Start), int(h.End)):
-		return promise{}, false
+		return false
 	case strings.HasSuffix(w, "号") || strings.HasSuffix(w, "日") || strings.HasSuffix(w, "点") || strings.HasSuffix(w, "点左右") || w == "[日期x]" || strings.HasSuffix(w, "号前"):
 		// Up to four characters before the day word ("[数字x]月[数字x]日"),
 		// cut on character boundaries.
@@ -1133,7 +1170,7 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit) (promise, 
 	default: // 预计, 最快, 尽快, 下午 …
 		p.slot.setString(slotWhen, w)
 	}
-	return p, true
+	return true
 }
 
 // addressNumber reports whether the "[数字x]号" at [start, end) is a house

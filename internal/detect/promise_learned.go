@@ -558,10 +558,12 @@ func (d *promiseDetector) prevCustomer(in *Input, j int, set uint64) (v uint32, 
 // or thanks (the k-th of the list below), 20 for declining, 1 otherwise;
 // asks when it asks again.
 func customerAnswer(c string, set uint64) (v uint32, asks bool) {
-	c = strings.TrimLeft(c, " ,")
+	for len(c) > 0 && (c[0] == ' ' || c[0] == ',') { // strings.TrimLeft(c, " ,")
+		c = c[1:]
+	}
 	v = 1
-	for k, w := range [...]string{"好", "嗯", "可以", "行", "谢谢", "麻烦", "ok", "恩"} {
-		if strings.HasPrefix(c, w) {
+	for k := range answerWords {
+		if strings.HasPrefix(c, answerWords[k]) {
 			v = 2 + uint32(k)
 			break
 		}
@@ -571,6 +573,11 @@ func customerAnswer(c string, set uint64) (v uint32, asks bool) {
 	}
 	return v, set&(custQuestionMark|custMa) != 0
 }
+
+// answerWords are the openings customerAnswer reads as taking an agent's
+// step up (the order is part of the weights). A package array, not built
+// on the stack for every customer message read.
+var answerWords = [...]string{"好", "嗯", "可以", "行", "谢谢", "麻烦", "ok", "恩"}
 
 // strHash is the FNV-1a hash of s, folded to 32 bits.
 func strHash(s string) uint32 {

@@ -933,6 +933,11 @@ func (d *promiseDetector) timeNext(in *Input, i int, pos int32) bool {
 // request to the customer ("请告知小妹"). promise_neg holds the longer forms;
 // a single character is only safe right before the verb.
 func negBefore(before string) bool {
+	// Each word ends with its own last byte (不 8D, 没 A1, 别 AB, 请 B7):
+	// a text ending with none of them (most do) ends with no word.
+	if n := len(before); n < 3 || before[n-1] != 0x8D && before[n-1] != 0xA1 && before[n-1] != 0xAB && before[n-1] != 0xB7 {
+		return false
+	}
 	for _, w := range [...]string{"不", "没", "别"} {
 		if strings.HasSuffix(before, w) {
 			return true

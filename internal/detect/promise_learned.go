@@ -15,8 +15,8 @@ const PromiseBits = 16
 
 // maxPromiseRunes and maxPromiseFeats bound the features of one agent
 // message (its signals plus the character 1–3-grams of its first
-// maxPromiseRunes runes), so they fit a buffer on the stack and scoring
-// allocates nothing.
+// maxPromiseRunes runes), so they fit a fixed buffer (promiseFeats, kept
+// in the worker's Scratch) and scoring allocates nothing.
 const (
 	maxPromiseRunes = 120
 	maxPromiseFeats = 3*maxPromiseRunes + 96
@@ -305,7 +305,7 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 		}
 	}
 	// The cues, each counted once, and the n-grams (added last) are read
-	// in one pass over the message, into buffers on the stack.
+	// in one pass over the message, into f's buffers.
 	cues, grams, runes := cs.read(s, &f.cues, &f.grams)
 	for _, c := range cues {
 		k := uint32(c) % uint32(len(promiseCues))

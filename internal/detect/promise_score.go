@@ -71,8 +71,8 @@ func (m *promiseModel) prob(f *promiseFeats) float32 {
 
 // score returns the learned probability that Chinese agent message i is a
 // promise, given the rules' reading ps of it; st must have seen every
-// message before i. f is the caller's feature buffer (on its stack: no
-// allocation per message).
+// message before i. f is the caller's feature buffer (the worker's, in
+// its Scratch: no allocation per message).
 func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats) float32 {
 	d.promiseFeatures(in, i, ps, st, f, d.model.cues)
 	return d.model.prob(f)

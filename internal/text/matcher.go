@@ -413,7 +413,9 @@ func (m *Matcher) decode(s string, i int) (int32, int) {
 
 // Scan appends to dst every occurrence of every pattern in s, overlapping
 // ones included, ordered by end position and, at the same end, longest
-// first. It allocates only when dst must grow.
+// first. It allocates only when dst must grow, counting room for
+// expandPad hits for each transition into outputs (see expand): a dst
+// with room for the hits alone may still grow.
 func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 	// Transitions into outputs are noted in pend and expanded into hits
 	// when it is full and at the end, so the loop over the characters

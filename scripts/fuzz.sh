@@ -15,7 +15,10 @@
 # validUTF8 against the library, the result encoder's strings and
 # floats against encoding/json byte for byte, and the learned scorers'
 # feature shortcuts, the loop detector's content scan and answer check,
-# the filler test, the evidence's UTF-8 check, the digit-run test and the
+# the filler test, the evidence's UTF-8 check, the digit-run test, the
+# promise rules' shortcuts (backChars, negBefore, numberBefore, the word
+# finder, the conflict state's first messages), the scorers' slot hash,
+# the emotion model's Chinese runs, n-gram buckets and softmax, and the
 # normalizer's Chinese runs against their reference loops.
 #
 # A failing fuzz input is written to internal/scan/testdata/fuzz/FuzzScan/
@@ -37,9 +40,14 @@ for f in FuzzAppendStringBytes FuzzAppendFloat; do
 	echo "== fuzzing report $f for 1m"
 	go test ./internal/report/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
-for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzContentScan FuzzFillerChars FuzzValidString FuzzHasDigitRun FuzzChecksAnswer; do
+for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzContentScan FuzzFillerChars FuzzValidString FuzzHasDigitRun FuzzChecksAnswer \
+	FuzzBackChars FuzzNegBefore FuzzNumberBefore FuzzWordFinderHas FuzzFirstMsgs FuzzFeatureIndex; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
+done
+for f in FuzzFillMatchesRef FuzzMixBucket FuzzSoftmaxMatchesRef; do
+	echo "== fuzzing classify $f for 1m"
+	go test ./internal/classify/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
 echo "== detectors' CPU time at 8x the input (catches loops the work count does not see)"
 FULLQA_SCALING_CPU=1 go test ./internal/detect/ -run '^TestDetectorsCPUScale$' -count=1 -timeout 0

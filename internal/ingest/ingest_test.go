@@ -339,3 +339,17 @@ func TestTWCSReal(t *testing.T) {
 		t.Errorf("%d messages in %d threads (%d timed)", msgs, len(convs), timed)
 	}
 }
+
+// TestMissingColumnsNamedInOrder checks that a header lacking several
+// configured columns is refused naming the first of them in field order,
+// the same every run (the fields were once read from a map, and the error
+// named a different column from run to run).
+func TestMissingColumnsNamedInOrder(t *testing.T) {
+	in := "a,b,c\n1,2,3\n"
+	for range 30 {
+		_, err := Open("m.csv", strings.NewReader(in), Options{Columns: Columns{ID: "a", Text: "body", Time: "ts", Agent: "who"}})
+		if err == nil || !strings.Contains(err.Error(), `m.csv:1: header: no column "body" for text`) {
+			t.Fatalf("got %v, want the text column named", err)
+		}
+	}
+}

@@ -176,13 +176,16 @@ func newTableReaderFrom(name string, br *bufio.Reader, cr rowSource, comma rune,
 			idx[h] = i
 		}
 	}
-	want := map[string]string{
-		"id": opts.Columns.ID, "role": opts.Columns.Role, "text": opts.Columns.Text, "time": opts.Columns.Time,
-		"agent": opts.Columns.Agent, "customer": opts.Columns.Customer, "shop": opts.Columns.Shop,
-		"vendor": opts.Columns.Vendor, "channel": opts.Columns.Channel, "sku": opts.Columns.SKU,
-		"order": opts.Columns.Order, "kind": opts.Columns.Kind,
+	// The fields in a fixed order, so that a header lacking several
+	// configured columns is refused naming the same one every run.
+	want := [...]struct{ field, name string }{
+		{"id", opts.Columns.ID}, {"role", opts.Columns.Role}, {"text", opts.Columns.Text}, {"time", opts.Columns.Time},
+		{"agent", opts.Columns.Agent}, {"customer", opts.Columns.Customer}, {"shop", opts.Columns.Shop},
+		{"vendor", opts.Columns.Vendor}, {"channel", opts.Columns.Channel}, {"sku", opts.Columns.SKU},
+		{"order", opts.Columns.Order}, {"kind", opts.Columns.Kind},
 	}
-	for field, name := range want {
+	for _, w := range want {
+		field, name := w.field, w.name
 		if name != "" {
 			i, ok := idx[strings.ToLower(name)]
 			if !ok {

@@ -118,18 +118,6 @@ func (sl *promiseSlot) setValue(k slotKey, v any) {
 	sl.setEntry(k, "", v)
 }
 
-// value returns key k's value as the map held it, nil when unset.
-func (sl *promiseSlot) value(k slotKey) any {
-	e := sl.find(k)
-	if e == nil {
-		return nil
-	}
-	if e.val != nil {
-		return e.val
-	}
-	return e.str
-}
-
 // stringOf returns key k's value when it is a string.
 func (sl *promiseSlot) stringOf(k slotKey) (string, bool) {
 	e := sl.find(k)

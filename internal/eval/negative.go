@@ -217,14 +217,9 @@ func outOfFold(ctx context.Context, cfg classify.LinearConfig, data *classify.Sp
 // the 0.75; the README gives the measurement at other floors).
 const NegMinPrecision = 0.80
 
-// chooseThreshold returns the threshold that, with the rules, gives
-// the highest F1 over the selected examples among those keeping precision
-// at NegMinPrecision (the most precise one if none does).
-func chooseThreshold(score []float32, ex []negExample, sel []int32) float32 {
-	return chooseThresholdAt(score, ex, sel, NegMinPrecision)
-}
-
-// chooseThresholdAt is chooseThreshold with the precision to keep given.
+// chooseThresholdAt returns the threshold that, with the rules, gives the
+// highest F1 over the selected examples among those keeping precision at
+// minPrec (the most precise one if none does).
 func chooseThresholdAt(score []float32, ex []negExample, sel []int32, minPrec float64) float32 {
 	type pt struct {
 		s    float32

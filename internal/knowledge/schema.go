@@ -142,12 +142,3 @@ func schemaKey(key string) (*policyKey, bool) {
 	}
 	return nil, false
 }
-
-// PolicyKeys lists the policy keys of the facts file, in schema order.
-func PolicyKeys() []string {
-	out := make([]string, len(schema))
-	for i, k := range schema {
-		out[i] = k.Key
-	}
-	return out
-}

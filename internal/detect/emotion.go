@@ -66,18 +66,19 @@ type emotionDetector struct {
 	cfg      EmotionConfig
 	lex      lexicon.Lists
 	appease  ClassID
-	strong   termSet      // emotion_negative_strong (+ _exclude)
-	threat   threatTerms  // threat_words, threat_negation, threat_past, threat_future
-	tmodel   *ThreatModel // the learned threat scorer, as the threat detector has it
-	weak     termSet      // emotion_negative_weak (+ _exclude)
-	notDone  termSet      // emotion_delay_notdone: 还没, 一直没
-	elapsed  termSet      // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
-	emphasis termSet      // emotion_delay_emphasis: 都, 已经
-	nudge    termSet      // emotion_nudge: 好了吗, 查到了吗, 在吗
-	hold     ClassID      // emotion_hold, in agent messages: 稍等, 正在为您查询
-	presence ClassID      // emotion_presence: 在吗, 人呢, 客服?
-	closing  ClassID      // response_closings: 好的, 谢谢
-	refusal  termSet      // sensitive_refusal (+ _exclude), in agent messages: 不支持, 无法
+	strong   termSet         // emotion_negative_strong (+ _exclude)
+	threat   threatTerms     // threat_words, threat_negation, threat_past, threat_future
+	tmodel   *ThreatModel    // the learned threat scorer, as the threat detector has it
+	weak     termSet         // emotion_negative_weak (+ _exclude)
+	notDone  termSet         // emotion_delay_notdone: 还没, 一直没
+	elapsed  termSet         // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
+	emphasis termSet         // emotion_delay_emphasis: 都, 已经
+	nudge    termSet         // emotion_nudge: 好了吗, 查到了吗, 在吗
+	hold     ClassID         // emotion_hold, in agent messages: 稍等, 正在为您查询
+	presence ClassID         // emotion_presence: 在吗, 人呢, 客服?
+	closing  ClassID         // response_closings: 好的, 谢谢
+	refusal  termSet         // sensitive_refusal (+ _exclude), in agent messages: 不支持, 无法
+	en       englishNegative // emotion_en_negative, for English messages (emotion_en.go)
 }
 
 func newEmotionDetector(cfg EmotionConfig, threat *ThreatModel, lex lexicon.Lists) *emotionDetector {
@@ -106,6 +107,7 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 	d.presence = k.Add("emotion.presence", d.lex.Words("emotion_presence")...)
 	d.closing = k.Add("emotion.closing", d.lex.Words("response_closings")...)
 	d.refusal = addTerms(k, "emotion.refusal", d.lex, "sensitive_refusal")
+	d.en = englishNegative{phrases: newPhraseSet(d.lex.Words("emotion_en_negative"))}
 	return nil
 }
 
@@ -130,6 +132,13 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 func (d *emotionDetector) negative(in *Input, i int, ws *waits) bool {
 	if in.Conv.Messages[i].Role != conversation.RoleCustomer {
 		return false
+	}
+	if isEnglish(in.Norm[i]) {
+		// The model's score says nothing on English (emotion_en.go).
+		if _, ok := d.en.negative(in.Norm[i]); ok || d.threatens(in, i) {
+			return true
+		}
+		return d.delayed(in, i, ws) || d.chased(in, i, ws)
 	}
 	neg := float64(in.Emotion[i].Neg)
 	if neg >= d.cfg.NegativeMin {
@@ -445,7 +454,8 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		customer = append(customer, i)
 		rule := d.negative(in, i, &ws)
 		isNeg, learned := rule, float32(-1)
-		if in.neg != nil && in.Emotion[i].Label != EmotionNone { // blank messages get no score
+		english := isEnglish(in.Norm[i])
+		if in.neg != nil && in.Emotion[i].Label != EmotionNone && !english { // blank messages get no score
 			isNeg, learned = d.decide(in, i, rule, &ws, &st, &f)
 			st.after(in, i, rule)
 		}
@@ -455,9 +465,17 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		negs = append(negs, i)
 		neg := float64(in.Emotion[i].Neg)
 		sev := conversation.SeverityLow
-		_, strong := in.firstTerm(i, d.strong)
+		var strong bool
+		if english {
+			_, strong = d.en.negative(in.Norm[i])
+		} else {
+			_, strong = in.firstTerm(i, d.strong)
+		}
 		strong = strong || d.threatens(in, i)
 		switch {
+		case english && strong:
+			sev = conversation.SeverityMedium // the model's score says nothing on English
+		case english:
 		case neg >= d.cfg.HighMin || (strong && neg >= d.cfg.WeakMin):
 			sev = conversation.SeverityHigh
 		case strong || neg >= d.cfg.NegativeMin:

@@ -42,6 +42,9 @@ type threatTerms struct {
 	// to the learned scorer, cond the conditions and ultimatums
 	// (threat_condition) it reads as features.
 	cues, cond termSet
+	// en reads English messages, which the Chinese lists and the learned
+	// scorer do not cover (threat_en.go).
+	en englishThreats
 }
 
 // addThreatTerms registers the threat lists under prefix.
@@ -58,6 +61,9 @@ func addThreatTerms(k *Keywords, prefix string, lex lexicon.Lists) threatTerms {
 
 		cues: addTerms(k, prefix+".cues", lex, "threat_cues"),
 		cond: addTerms(k, prefix+".condition", lex, "threat_condition"),
+
+		en: newEnglishThreats(lex.Words("threat_en"), lex.Words("threat_en_leave"),
+			lex.Words("threat_en_service"), lex.Words("threat_en_at")),
 	}
 }
 
@@ -85,7 +91,7 @@ func (d *threatDetector) RegisterKeywords(k *Keywords) error {
 
 func (d *threatDetector) Inspect(in *Input, out *Output) {
 	for i := range in.Conv.Messages {
-		if len(in.Hits[i]) == 0 || !in.isRole(i, conversation.RoleCustomer) {
+		if !in.isRole(i, conversation.RoleCustomer) || len(in.Hits[i]) == 0 && !isEnglish(in.Norm[i]) {
 			continue
 		}
 		h, p, ok := threatens(in, i, &d.t, d.model)
@@ -109,11 +115,19 @@ func (d *threatDetector) Inspect(in *Input, out *Output) {
 // rates at or over its threshold (p is its probability). h is the word or
 // cue to quote. The threat and emotion detectors both ask this one test,
 // so every message alerted as a threat, learned or not, is also negative.
+// An English message is read by the English rules instead of the scorer,
+// which learned Chinese threats only (threat_en.go); nor does the scorer
+// read other text without Chinese in it (chineseText: "@DELTA", Japanese),
+// where an '@' was all it saw.
 func threatens(in *Input, i int, t *threatTerms, model *ThreatModel) (h KeywordHit, p float32, ok bool) {
 	if h, ok := threatHit(in, i, *t); ok {
 		return h, -1, true
 	}
-	if model == nil || !t.threatGated(in, i) {
+	if isEnglish(in.Norm[i]) {
+		h, ok := t.en.threat(in.Norm[i])
+		return h, -1, ok
+	}
+	if model == nil || !t.threatGated(in, i) || !chineseText(in.Norm[i]) {
 		return KeywordHit{}, 0, false
 	}
 	var f ThreatFeats

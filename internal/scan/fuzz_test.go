@@ -46,6 +46,9 @@ var fragments = []string{
 	"在吗", "人呢", "稍等", "正在为您查询", "好的", "谢谢", "怎么还没", "都三天了", "还没到",
 	"退款", "补偿", "赔偿", "换货", "又", "第二次", "还是没解决", "北京市朝阳区建国路88号", "收货地址",
 	"hello", "refund", "tomorrow", "will ship", "not", "we'll send you", "ASAP", "SB-200", "^SB",
+	"switching to", "cancel my", "amazon prime", "membership", "never", "again", "@FCC", "@shopcare",
+	"already filed", "how do I", "worst", "still waiting", "not the", "lost me as a customer",
+	"chargeback", "I'm", "won't", "ご丁寧に",
 }
 
 // TestScanAdversarial is the property run of the harness inside `go test`:

@@ -107,6 +107,7 @@ func TestAgreementCommitted(t *testing.T) {
 	for _, set := range []struct{ first, second, roles string }{
 		{"jddc_dev_labels.jsonl", "jddc_second_labels.jsonl", "jddc_second_roles.jsonl"},
 		{"uss_labels.jsonl", "uss_second_labels.jsonl", "uss_second_roles.jsonl"},
+		{"twcs_labels.jsonl", "twcs_second_labels.jsonl", "twcs_second_roles.jsonl"},
 	} {
 		first, err := LoadLabels(filepath.Join("testdata", set.first))
 		if err != nil {
@@ -135,13 +136,15 @@ func TestAgreementCommitted(t *testing.T) {
 
 // TestSecondRolesMatchData checks the committed roles lines against the
 // chats themselves, and that the share is the documented index rule
-// (JDDC session index ≡ 0 mod 8, uss line index ≡ 0 mod 6). Skips without
+// (JDDC session index ≡ 0 mod 8, uss line index ≡ 0 mod 6, twcs
+// conversation index in import order ≡ 0 mod 8). Skips without
 // ../shared.
 func TestSecondRolesMatchData(t *testing.T) {
 	data := filepath.Join("..", "..", "..", "shared", "data")
 	jddc := filepath.Join(data, "jddc", "jddc_dev.tsv")
 	uss := filepath.Join(data, "uss_jddc", "valid_jddc.dialogs.jsonl")
-	for _, p := range []string{jddc, uss} {
+	twcs := filepath.Join(data, "twcs", "twcs_head.csv")
+	for _, p := range []string{jddc, uss, twcs} {
 		if _, err := os.Stat(p); err != nil {
 			t.Skipf("shared data not available: %v", err)
 		}
@@ -153,6 +156,7 @@ func TestSecondRolesMatchData(t *testing.T) {
 	}{
 		{JDDC(jddc), "jddc_second_roles.jsonl", 8},
 		{USS(uss), "uss_second_roles.jsonl", 6},
+		{TWCS(twcs), "twcs_second_roles.jsonl", 8},
 	} {
 		roles, err := LoadRoles(filepath.Join("testdata", set.roles))
 		if err != nil {

@@ -109,11 +109,22 @@ type cueScanner struct {
 	kids  []lexKid             // every state's children, grouped by parent
 	outs  []uint8              // cue groups emitted, grouped by state
 	// delta is the automaton as a table, the failure links followed
-	// beforehand: delta[st*classes+c] is the state st goes to on class c
-	// (c not 0), so that step is one look-up, not a search of st's
-	// children and of its suffixes'. A few KiB of it are read.
-	delta   []int16
-	classes int
+	// beforehand, its states named by their row's offset (at) rather than
+	// their number: delta[at(st)+c] is at(st') for the state st' st goes
+	// to on class c, class 0 (a character in no word) included, which
+	// leads back to the root. So step is one look-up of the table with no
+	// multiplication and no test of the class, whose outcome a branch
+	// predictor cannot learn (about one Chinese character in three is in
+	// some word). The states are numbered so that those with words ending
+	// in them come last: a row from outFrom on has words to count. Its
+	// 65,536 entries keep every index a uint16 (no bounds check); a few
+	// KiB of it are read.
+	delta   *[1 << 16]uint16
+	outFrom uint16
+	// order is each state's number in delta's numbering (delta's row
+	// offsets are order[st]*classes), byOrder the inverse.
+	order, byOrder []int16
+	classes        int
 }
 
 // lexNode is one state of the automaton.
@@ -235,14 +246,38 @@ func newCueScanner(keep func(group int) bool) *cueScanner {
 		}
 	}
 	l.classes = nClass
-	l.delta = make([]int16, len(l.nodes)*nClass)
+	if len(l.nodes)*nClass > len(l.delta) {
+		panic("classify: cue words too many for the lexicon's tables") // the words are constants
+	}
+	// delta's numbering: the root (which no word ends in) first, the
+	// states without words next, then those with words.
+	l.order, l.byOrder = make([]int16, len(l.nodes)), make([]int16, 0, len(l.nodes))
+	for _, outs := range []bool{false, true} {
+		for s := range l.nodes {
+			if (l.nodes[s].nOut > 0) == outs {
+				l.order[s] = int16(len(l.byOrder))
+				l.byOrder = append(l.byOrder, int16(s))
+			}
+		}
+		if !outs {
+			l.outFrom = uint16(len(l.byOrder) * nClass)
+		}
+	}
+	l.delta = new([1 << 16]uint16)
 	for s := range l.nodes {
 		for c := 1; c < nClass; c++ {
-			l.delta[s*nClass+c] = l.walk(int16(s), uint8(c))
+			l.delta[l.at(int16(s))+uint16(c)] = l.at(l.walk(int16(s), uint8(c)))
 		}
 	}
 	return l
 }
+
+// at is the offset of state st's row in delta, the name step and run
+// give the state.
+func (l *cueScanner) at(st int16) uint16 { return uint16(int(l.order[st]) * l.classes) }
+
+// stateAt is the state whose row is at offset at of delta.
+func (l *cueScanner) stateAt(at uint16) int16 { return l.byOrder[int(at)/l.classes] }
 
 // class returns the class of the character at s[i] and its width in bytes.
 // Bytes that are not valid UTF-8 are class 0 and one byte wide, as
@@ -274,10 +309,11 @@ func (l *cueScanner) scan(s string) [nCues]uint8 {
 	return n
 }
 
-// run feeds s to the automaton from state st, counting into n, and returns
-// the state it ends in: a text read in pieces, each piece run from where
-// the last one ended, counts as if read whole.
-func (l *cueScanner) run(st int16, s string, n *[nCues]uint8) int16 {
+// run feeds s to the automaton from state st (its row's offset, as step
+// names states; 0 is the root), counting into n, and returns the state it
+// ends in: a text read in pieces, each piece run from where the last one
+// ended, counts as if read whole.
+func (l *cueScanner) run(st uint16, s string, n *[nCues]uint8) uint16 {
 	for i := 0; i < len(s); {
 		// The class of the character: ASCII and Chinese inline (the
 		// call costs a sixth of the scan), the rest in class.
@@ -295,10 +331,6 @@ func (l *cueScanner) run(st int16, s string, n *[nCues]uint8) int16 {
 			c, w = l.class(s, i)
 			i += w
 		}
-		if c == 0 {
-			st = 0 // a character in no word
-			continue
-		}
 		st = l.step(st, c, n)
 	}
 	return st
@@ -307,19 +339,27 @@ func (l *cueScanner) run(st int16, s string, n *[nCues]uint8) int16 {
 // runeClass is the class of a character of the Basic Multilingual Plane.
 func (l *cueScanner) runeClass(r uint32) uint8 { return l.pages[l.page[r>>6&0x3ff]][r&63] }
 
-// step moves the automaton from state st on class c (not 0) and counts the
-// words that end there. TestStepMatchesWalk checks it against the search
-// of the failure links it replaced, on every state and class.
-func (l *cueScanner) step(st int16, c uint8, n *[nCues]uint8) int16 {
-	st = l.delta[int(st)*l.classes+int(c)]
-	if nd := &l.nodes[st]; nd.nOut > 0 {
-		for _, g := range l.outs[nd.outs : nd.outs+nd.nOut] {
-			if n[g] < 255 {
-				n[g]++
-			}
-		}
+// step moves the automaton from state st (its row's offset in delta) on
+// class c, 0 included, and counts the words that end there.
+// TestStepMatchesWalk checks it against the search of the failure links
+// it replaced, on every state and class.
+func (l *cueScanner) step(st uint16, c uint8, n *[nCues]uint8) uint16 {
+	st = l.delta[st+uint16(c)] // below len(nodes)*classes: no overflow
+	if st >= l.outFrom {
+		l.count(st, n)
 	}
 	return st
+}
+
+// count counts the words that end in state st (its row's offset), up to
+// 255 a group: step's rare case, a call of its own so that step inlines.
+func (l *cueScanner) count(st uint16, n *[nCues]uint8) {
+	nd := &l.nodes[l.stateAt(st)]
+	for _, g := range l.outs[nd.outs : nd.outs+nd.nOut] {
+		if n[g] < 255 {
+			n[g]++
+		}
+	}
 }
 
 // walk is the state st goes to on class c (not 0): its child on c, else

@@ -56,7 +56,7 @@ type tokenizer struct {
 	// one pass over a text yields both its tokens and its cue words
 	// (cues); ls is the automaton's state.
 	lx   *cueScanner
-	ls   int16
+	ls   uint16
 	cues [nCues]uint8
 }
 
@@ -73,11 +73,7 @@ func (t *tokenizer) next() (uint32, bool) {
 				t.i += 3
 				tok = r
 				if t.lx != nil {
-					if c := t.lx.runeClass(r); c != 0 {
-						t.ls = t.lx.step(t.ls, c, &t.cues)
-					} else {
-						t.ls = 0
-					}
+					t.ls = t.lx.step(t.ls, t.lx.runeClass(r), &t.cues)
 				}
 			}
 		}
@@ -167,11 +163,7 @@ func (t *tokenizer) plain() uint32 {
 		return 0
 	}
 	if t.lx != nil {
-		if c != 0 {
-			t.ls = t.lx.step(t.ls, c, &t.cues)
-		} else {
-			t.ls = 0
-		}
+		t.ls = t.lx.step(t.ls, c, &t.cues)
 	}
 	return tok
 }
@@ -228,11 +220,7 @@ func (t *tokenizer) fillCJK(buf *[32]uint32, n int) int {
 			last, run = r, 1
 		}
 		if lx != nil {
-			if c := lx.runeClass(r); c != 0 {
-				ls = lx.step(ls, c, &t.cues)
-			} else {
-				ls = 0
-			}
+			ls = lx.step(ls, lx.runeClass(r), &t.cues)
 		}
 		buf[k] = r
 		k++

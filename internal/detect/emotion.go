@@ -499,8 +499,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 // cross-validation (see the README). It returns the verdict and the
 // learned probability.
 func (d *emotionDetector) decide(in *Input, i int, rule bool, ws *waits, st *negState, f *negFeats) (bool, float32) {
-	d.negFeatures(in, i, ws, st, f)
-	p := in.neg.prob(f)
+	p := d.negProb(in.neg, in, i, ws, st, f)
 	return rule || p >= in.neg.threshold, p
 }
 

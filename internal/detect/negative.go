@@ -187,8 +187,40 @@ func bucketOf(n int) uint32 {
 // rule of negative() sees (strong and weak words, threats, delay and chase
 // patterns, what the agent's turn before was), how heated the chat already
 // is (st), where the message stands, and the character 1–2-grams of its
-// normalized text. rule is negative()'s verdict on the message.
+// normalized text: negSignals, then negGrams, then negTail.
 func (d *emotionDetector) negFeatures(in *Input, i int, ws *waits, st *negState, f *negFeats) {
+	d.negSignals(in, i, ws, st, f)
+	negTail(f, negGrams(f, in.Norm[i]))
+}
+
+// negProb is the learned probability of f filled by negFeatures, without
+// the n-grams' features stored: their weights are summed as they are
+// found (finish), in the order prob sums them, so the probability is
+// prob's to the bit (TestNegProbMatchesProb, FuzzNegProb). f is left
+// holding the signals, and what negTail adds after the n-grams' place.
+func (d *emotionDetector) negProb(m *learnedNegative, in *Input, i int, ws *waits, st *negState, f *negFeats) float32 {
+	d.negSignals(in, i, ws, st, f)
+	return m.finish(m.sum(m.bias, f, 0), f, in.Norm[i])
+}
+
+// finish adds to z, the sum of the features in f, those negGrams and
+// negTail would add for norm, and returns the probability: prob of the
+// whole buffer. The n-grams are counted in f.n but not stored, so the
+// features after them fall where negTail would put them (none, should
+// the n-grams fill the buffer).
+func (m *learnedNegative) finish(z float32, f *negFeats, norm string) float32 {
+	var rs [maxNegRunes]rune
+	c := negRunes(norm, &rs)
+	var n int
+	z, n = m.sumGrams(z, rs[:c.runes], len(f.idx)-f.n)
+	f.n += n
+	tail := f.n
+	negTail(f, c)
+	return sigmoid(m.sum(z, f, tail))
+}
+
+// negSignals fills f with negFeatures' features before the n-grams.
+func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, f *negFeats) {
 	f.n = 0
 	e := in.Emotion[i]
 	neg := min(max(float64(e.Neg), 1e-4), 1-1e-4)
@@ -266,13 +298,20 @@ func (d *emotionDetector) negFeatures(in *Input, i int, ws *waits, st *negState,
 	}
 	f.add(nfMaxPrev, uint32(st.maxPrev*5), 1)
 	f.add(nfPosition, bucketOf(st.customers), 1)
+}
 
-	runes, qs, ex := negGrams(f, norm)
+// runeCounts is what negGrams and negRunes count of a text: the runes
+// read (at most maxNegRunes) and the question and exclamation marks among
+// them.
+type runeCounts struct{ runes, qs, ex int }
+
+// negTail adds negFeatures' features after the n-grams, of the counts c.
+func negTail(f *negFeats, c runeCounts) {
 	// runes is the text's length when the loop read it all, and past
 	// maxNegRunes it is in bucketOf's top bucket either way.
-	f.add(nfLen, bucketOf(runes), 1)
-	f.add(nfQuestion, uint32(min(qs, 3)), 1)
-	if ex > 0 {
+	f.add(nfLen, bucketOf(c.runes), 1)
+	f.add(nfQuestion, uint32(min(c.qs, 3)), 1)
+	if c.ex > 0 {
 		f.add(nfExclaim, 0, 1)
 	}
 }
@@ -283,7 +322,8 @@ func (d *emotionDetector) negFeatures(in *Input, i int, ws *waits, st *negState,
 // runes it read and the question and exclamation marks among them. The
 // features' indexes are kept in a register and their values written once;
 // FuzzNegGrams checks it against the same loop written with add.
-func negGrams(f *negFeats, norm string) (runes, qs, ex int) {
+func negGrams(f *negFeats, norm string) runeCounts {
+	var runes, qs, ex int
 	first, n := f.n, f.n
 	var r0 rune = -1
 	for i := 0; i < len(norm) && runes < maxNegRunes; {
@@ -325,7 +365,85 @@ func negGrams(f *negFeats, norm string) (runes, qs, ex int) {
 			f.val[k] = v
 		}
 	}
-	return runes, qs, ex
+	return runeCounts{runes, qs, ex}
+}
+
+// negRunes decodes the first maxNegRunes runes of norm into rs, as
+// negGrams reads them, and counts them and their question and
+// exclamation marks. A loop of its own, with nothing else in it, so that
+// its values stay in registers.
+func negRunes(norm string, rs *[maxNegRunes]rune) runeCounts {
+	var c runeCounts
+	n := uint(0) // unsigned: rs[n] needs no bounds check
+	for i := 0; i < len(norm) && n < uint(len(rs)); n++ {
+		b := norm[i]
+		if b < utf8.RuneSelf {
+			rs[n] = rune(b)
+			i++
+			// The marks are ASCII: no test for other characters.
+			switch b {
+			case '?':
+				c.qs++
+			case '!':
+				c.ex++
+			}
+			continue
+		}
+		// Three bytes whose lead is E1–EF but ED (neither overlong nor
+		// a surrogate: bit b-E0 of DFFE) and continuation bytes (XOR 80
+		// takes them below 40): the rune, decoded inline.
+		if x := b - 0xe0; x < 16 && 0xdffe>>x&1 != 0 && i+2 < len(norm) {
+			if b1, b2 := norm[i+1], norm[i+2]; (b1^0x80)|(b2^0x80) < 0x40 {
+				rs[n] = rune(b&0x0f)<<12 | rune(b1&0x3f)<<6 | rune(b2&0x3f)
+				i += 3
+				continue
+			}
+		}
+		r, size := utf8.DecodeRuneInString(norm[i:])
+		i += size
+		rs[n] = r
+	}
+	c.runes = int(n)
+	return c
+}
+
+// sum adds the weighted features of f from the one numbered from to z,
+// in order, as prob does.
+func (m *learnedNegative) sum(z float32, f *negFeats, from int) float32 {
+	w, sc := m.w, m.scale
+	val := f.val[from:f.n]
+	for k, ix := range f.idx[from : from+len(val)] {
+		z += stepWeight(w[ix&(1<<NegativeBits-1)], sc) * val[k] // featureIndex's range: no bounds check
+	}
+	return z
+}
+
+// sumGrams adds to z the weights of the features negGrams would append
+// for the runes rs behind features filling all but room of the buffer,
+// in negGrams' order (each rune's unigram, then its bigram with the rune
+// before) and with its value, without storing them; it returns the sum
+// and how many features it added.
+func (m *learnedNegative) sumGrams(z float32, rs []rune, room int) (float32, int) {
+	if len(rs) == 0 || room <= 0 {
+		return z, 0
+	}
+	n := min(2*len(rs)-1, room) // the features that fit
+	v := float32(1 / math.Sqrt(float64(n)))
+	w, sc := m.w, m.scale
+	z += stepWeight(w[uint16(featureIndex(nfUni, uint32(rs[0]), 0, NegativeBits))], sc) * v
+	// Past the first, every rune adds two features: the runes whose both
+	// fit, then, when the buffer is full before the end, the last
+	// unigram that fits.
+	k := 1
+	for ; k < len(rs) && 2*k < n; k++ {
+		r0, r := rs[k-1], rs[k]
+		z += stepWeight(w[uint16(featureIndex(nfUni, uint32(r), 0, NegativeBits))], sc) * v
+		z += stepWeight(w[uint16(featureIndex(nfBi, uint32(nfMix(uint64(r0)<<32|uint64(r))), 0, NegativeBits))], sc) * v
+	}
+	if k < len(rs) && 2*k == n {
+		z += stepWeight(w[uint16(featureIndex(nfUni, uint32(rs[k]), 0, NegativeBits))], sc) * v
+	}
+	return z, n
 }
 
 // b2u is 1 for true.
@@ -357,15 +475,7 @@ func (st *negState) after(in *Input, i int, ruleNeg bool) {
 }
 
 // prob scores f with the learned model.
-func (m *learnedNegative) prob(f *negFeats) float32 {
-	z := m.bias
-	w, sc := m.w, m.scale
-	val := f.val[:f.n]
-	for k, ix := range f.idx[:len(val)] {
-		z += stepWeight(w[ix&(1<<NegativeBits-1)], sc) * val[k] // featureIndex's range: no bounds check
-	}
-	return sigmoid(z)
-}
+func (m *learnedNegative) prob(f *negFeats) float32 { return sigmoid(m.sum(m.bias, f, 0)) }
 
 // NegativeFeatures calls fn with the learned negative-emotion features of
 // every customer message of in, in order (the hashed index and its value),

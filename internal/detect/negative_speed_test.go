@@ -2,7 +2,11 @@ package detect
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
+
+	"fullqa/internal/classify"
+	"fullqa/internal/conversation"
 )
 
 // negGramsAdd is negGrams as the loop of negFeatures first wrote it, with
@@ -53,7 +57,8 @@ func FuzzNegGrams(f *testing.F) {
 			got.add(nfPosition, uint32(k), 1)
 			want.add(nfPosition, uint32(k), 1)
 		}
-		gr, gq, ge := negGrams(&got, s)
+		gc := negGrams(&got, s)
+		gr, gq, ge := gc.runes, gc.qs, gc.ex
 		wr, wq, we := negGramsAdd(&want, s)
 		if gr != wr || gq != wq || ge != we || got.n != want.n || got.idx != want.idx || got.val != want.val {
 			t.Fatalf("negGrams(%q) after %d: runes %d ? %d ! %d, %d features; want %d %d %d, %d (or different ones)",
@@ -113,4 +118,117 @@ func FuzzFeatureIndex(f *testing.F) {
 			t.Fatalf("featureIndex(%d, %#x, %#x, %d) = %#x, want %#x", g, v, salt, bits, got, want)
 		}
 	})
+}
+
+// randomNegative returns a learned negative scorer of random weights
+// (every int16 step, a random scale and bias), so that the sums the
+// scorer's shortcuts must match are of any weights, not only trained ones.
+func randomNegative(seed uint64) *learnedNegative {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	m := &learnedNegative{w: new([1 << NegativeBits]int16), scale: float32(rng.Float64()*1e-2 + 1e-6), bias: float32(rng.NormFloat64())}
+	for k := range m.w {
+		m.w[k] = int16(rng.Uint32())
+	}
+	return m
+}
+
+// negProbRef is what finish replaced: the n-grams and the features after
+// them stored in f behind its features, then prob.
+func negProbRef(m *learnedNegative, f *negFeats, s string) float32 {
+	negTail(f, negGrams(f, s))
+	return m.prob(f)
+}
+
+// FuzzNegProb checks the probability negProb sums without storing the
+// n-grams (finish: negRunes, sumGrams, negTail) against prob over the buffer
+// negGrams and negTail fill, to the bit, on any text behind 0 to
+// maxNegFeats features (a full buffer drops n-grams, in order), with
+// random weights. Run longer with go test -run xxx -fuzz FuzzNegProb
+// ./internal/detect/.
+func FuzzNegProb(f *testing.F) {
+	for i, s := range endingFuzzSeeds {
+		f.Add(s, uint16(i*7), uint64(i))
+	}
+	f.Add("为什么还没发货？？！！怎么回事啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊", uint16(70), uint64(3))
+	f.Add("?!?!", uint16(maxNegFeats-3), uint64(4))
+	models := map[uint64]*learnedNegative{}
+	f.Fuzz(func(t *testing.T, s string, pre uint16, seed uint64) {
+		seed %= 4
+		m := models[seed]
+		if m == nil {
+			m = randomNegative(seed)
+			models[seed] = m
+		}
+		var got, want negFeats
+		for k := 0; k < int(pre)%(maxNegFeats+1); k++ {
+			got.add(nfPosition, uint32(k), float32(k%5)/3)
+			want.add(nfPosition, uint32(k), float32(k%5)/3)
+		}
+		p := negProbRef(m, &want, s)
+		if q := m.finish(m.sum(m.bias, &got, 0), &got, s); math.Float32bits(q) != math.Float32bits(p) {
+			t.Fatalf("%q after %d features: negProb's sum gives %v, prob %v", s, pre, q, p)
+		}
+	})
+}
+
+// TestNegProbMatchesProb checks negProb against prob over negFeatures'
+// buffer, to the bit, on every scored customer message of the JDDC dev
+// chats and examples/chats.jsonl, with the embedded model and with random
+// weights; and sumGrams at every room of the buffer on the texts.
+func TestNegProbMatchesProb(t *testing.T) {
+	emo, err := classify.LoadEmotion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), emo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if eng.neg == nil {
+		t.Skip("the binary carries no negative-emotion scorer")
+	}
+	d := detectorOf[*emotionDetector](eng)
+	convs := exampleConvs(t)
+	if !testing.Short() {
+		convs = append(convs, jddcConvsOrNone(t)...)
+	}
+	checked := 0
+	for _, m := range []*learnedNegative{eng.neg, randomNegative(7)} {
+		var sc Scratch
+		for _, c := range convs {
+			in, _ := eng.Inspect(c, &sc)
+			var st1, st2 negState
+			var ws1, ws2 waits
+			var f1, f2 negFeats
+			for i := range in.Conv.Messages {
+				if in.Conv.Messages[i].Role != conversation.RoleCustomer || in.Emotion[i].Label == EmotionNone {
+					continue
+				}
+				rule := d.negative(in, i, &ws1)
+				d.negative(in, i, &ws2)
+				d.negFeatures(in, i, &ws1, &st1, &f1)
+				want := m.prob(&f1)
+				if got := d.negProb(m, in, i, &ws2, &st2, &f2); math.Float32bits(got) != math.Float32bits(want) {
+					t.Fatalf("%s message %d: negProb %v, prob %v", c.ID, i, got, want)
+				}
+				if checked%50 == 0 {
+					for pre := 0; pre <= maxNegFeats; pre += 7 {
+						var g, w negFeats
+						g.n, w.n = pre, pre
+						p := negProbRef(m, &w, in.Norm[i])
+						if q := m.finish(m.sum(m.bias, &g, 0), &g, in.Norm[i]); math.Float32bits(q) != math.Float32bits(p) {
+							t.Fatalf("%q after %d features: %v, want %v", in.Norm[i], pre, q, p)
+						}
+					}
+				}
+				st1.after(in, i, rule)
+				st2.after(in, i, rule)
+				checked++
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no customer message scored")
+	}
+	t.Logf("%d messages", checked)
 }

@@ -20,10 +20,11 @@ var evalTestdata = filepath.Join("internal", "eval", "testdata")
 
 // chatSource names the labelled chats of one source in the data folder:
 // jddc (the JDDC sample), uss (the uss_jddc dialogues), twcs (the
-// Twitter support sample) or jd2 (more JDDC-2019 chats, the fresh held-out
+// Twitter support sample), jd2 (more JDDC-2019 chats, the fresh held-out
 // rounds: the public chat_0.1per.txt, or the labelled part of it, at
-// jddc2019/chat_0.1per.txt; see internal/eval/testdata/README.md). It
-// reports false for any other name.
+// jddc2019/chat_0.1per.txt; see internal/eval/testdata/README.md) or stc3
+// (Weibo customer–helpdesk threads at stc3/test_data_cn.json, the held-out
+// set of the seventh session). It reports false for any other name.
 func chatSource(data, source string) (eval.Source, bool) {
 	switch source {
 	case "jddc":
@@ -34,6 +35,8 @@ func chatSource(data, source string) (eval.Source, bool) {
 		return eval.TWCS(filepath.Join(data, "twcs", "twcs_head.csv")), true
 	case "jd2":
 		return eval.JDDC(filepath.Join(data, "jddc2019", "chat_0.1per.txt")), true
+	case "stc3":
+		return eval.STC3(filepath.Join(data, "stc3", "test_data_cn.json")), true
 	}
 	return nil, false
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/ingest"
@@ -57,6 +58,52 @@ func USS(path string) Source {
 			}
 			return fn(c)
 		})
+	}
+}
+
+// STC3 reads the Chinese customer–helpdesk threads of the NTCIR-14 STC-3
+// dialogue quality task (Weibo: customers @-mention a brand, its helpdesk
+// account replies): one JSON array of {"id", "turns": [{"sender":
+// "customer"|"helpdesk", "utterances": [...]}]}. Each non-blank utterance is
+// one message, numbered in order across the turns; blank ones (pictures the
+// crawl dropped) are left out, as a reviewer's print-out leaves them out.
+// It is the test part of that task, so it is scored, never trained or tuned
+// on (internal/eval/testdata/README.md).
+func STC3(path string) Source {
+	type dialogue struct {
+		ID    string `json:"id"`
+		Turns []struct {
+			Sender     string   `json:"sender"`
+			Utterances []string `json:"utterances"`
+		} `json:"turns"`
+	}
+	return func(fn func(*conversation.Conversation) error) error {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var ds []dialogue
+		if err := json.Unmarshal(b, &ds); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		for _, d := range ds {
+			c := &conversation.Conversation{ID: d.ID, Channel: "weibo"}
+			for _, t := range d.Turns {
+				role := conversation.RoleAgent
+				if t.Sender == "customer" {
+					role = conversation.RoleCustomer
+				}
+				for _, u := range t.Utterances {
+					if strings.TrimSpace(u) != "" {
+						c.Messages = append(c.Messages, conversation.Message{Role: role, Text: u})
+					}
+				}
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 }
 

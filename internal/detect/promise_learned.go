@@ -32,13 +32,24 @@ type promiseFeats struct {
 	// by values, for the trainer.
 	gramFrom, gramTo int
 	gramV            float32
-	// cues and grams are read's buffers, here so that they are not
-	// cleared for every message.
+	// rs holds the message's first nr characters, those whose n-grams
+	// idx[gramFrom:gramTo] are. written is false when those indices were
+	// left unwritten: the scorer hashes the n-grams from rs as it sums
+	// their weights (promiseModel.addGrams), in the same order, instead of
+	// storing the indices and reading them back; the trainer's view
+	// writes them (promiseFeatures' writeGrams).
+	rs      [maxPromiseRunes]rune
+	nr      int
+	written bool
+	// cues, more and grams are read's and the written n-grams' buffers,
+	// here so that they are not cleared for every message.
 	cues  [len(promiseCues)]uint16
+	more  [runeChunk]rune
 	grams [3 * maxPromiseRunes]uint32
 }
 
-// values returns the weights of the features, the n-grams' included.
+// values returns the weights of the features, the n-grams' included
+// (their indices must be written).
 func (f *promiseFeats) values() []float32 {
 	for k := f.gramFrom; k < f.gramTo; k++ {
 		f.val[k] = f.gramV
@@ -241,8 +252,11 @@ func (d *promiseDetector) promiseClasses() [29]ClassID {
 // above, an actor or a finished-step word right before an action verb,
 // question form, what the customer said before (a request?) and after
 // (taking the offer up or not), where the message stands, and the
-// character 1–3-grams of its normalized text.
-func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats, cs *cueScan) {
+// character 1–3-grams of its normalized text. The n-grams' indices are
+// written to f.idx when writeGrams is set or the buffer has no room for
+// all of them (the scorer then reads them there); otherwise only their
+// characters are kept, in f.rs, for the scorer to hash.
+func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats, cs *cueScan, writeGrams bool) {
 	f.n, f.gramFrom, f.gramTo = 0, 0, 0
 	s := in.Norm[i]
 	f.add(pfBias, 0, 1)
@@ -304,9 +318,11 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 			}
 		}
 	}
-	// The cues, each counted once, and the n-grams (added last) are read
-	// in one pass over the message, into f's buffers.
-	cues, grams, runes := cs.read(s, &f.cues, &f.grams)
+	// The cues, each counted once, and the characters of the n-grams
+	// (added last) are read in one pass over the message, into f's
+	// buffers.
+	cues, nr, runes := cs.read(s, &f.cues, &f.rs, &f.more)
+	f.nr = nr
 	for _, c := range cues {
 		k := uint32(c) % uint32(len(promiseCues))
 		f.addIndex(cs.cueIndex[k], 1)
@@ -380,7 +396,14 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 
 	// The n-grams, as many as the buffer has room for, weighted alike.
 	f.gramFrom = f.n
-	f.n += copy(f.idx[f.n:], grams)
+	if ng := gramCount(nr); writeGrams || ng > len(f.idx)-f.n {
+		ng = promiseGrams(f.rs[:nr], &f.grams)
+		f.n += copy(f.idx[f.n:], f.grams[:ng])
+		f.written = true
+	} else {
+		f.n += ng
+		f.written = false
+	}
 	f.gramTo = f.n
 	if n := f.gramTo - f.gramFrom; n > 0 {
 		f.gramV = float32(1 / math.Sqrt(float64(n)))
@@ -390,24 +413,23 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 
 // read makes the features' one pass over agent message s: the cue words
 // it holds, each once, in the order a matcher meets their first
-// occurrences; the table indices of the character 1–3-grams of its first
-// maxPromiseRunes characters (unigram, bigram, trigram at each character);
-// and its length in characters (utf8.RuneCountInString's count). The
-// characters are decoded a chunk at a time into a buffer (decodeRunes);
-// the n-grams are hashed from the first chunk and the cue words found in
-// every chunk by loops of their own, small enough to keep their state in
-// registers.
-func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, gramBuf *[3 * maxPromiseRunes]uint32) (cues []uint16, grams []uint32, runes int) {
+// occurrences; its first maxPromiseRunes characters, written to rs (nr of
+// them), whose n-grams the features hash; and its length in characters
+// (utf8.RuneCountInString's count). The characters are decoded a chunk at
+// a time (decodeRunes), the first into rs, the others into more, and the
+// cue words found in every chunk by a loop of its own, small enough to
+// keep its state in registers.
+func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *[runeChunk]rune) (cues []uint16, nr, runes int) {
 	var seen [(len(promiseCues) + 63) / 64]uint64
 	var hist [wordHistory]rune
-	var chunk [runeChunk]rune
-	nc, ng := 0, 0
+	nc := 0
 	prev := rune(-1)
+	chunk := rs
 	for i := 0; i < len(s); {
 		var n int
-		i, n = decodeRunes(s, i, &chunk)
+		i, n = decodeRunes(s, i, chunk)
 		if runes == 0 {
-			ng = promiseGrams(chunk[:n], gramBuf)
+			nr = n
 		}
 		for _, r := range chunk[:n] {
 			hist[runes&(wordHistory-1)] = r
@@ -423,8 +445,18 @@ func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, gramBuf *[3 
 			}
 			prev = r
 		}
+		chunk = more
 	}
-	return cueBuf[:nc], gramBuf[:ng], runes
+	return cueBuf[:nc], nr, runes
+}
+
+// gramCount is how many n-grams promiseGrams writes for n characters.
+func gramCount(n int) int {
+	n = min(n, maxPromiseRunes)
+	if n <= 1 {
+		return n
+	}
+	return 3*n - 3
 }
 
 // promiseGrams writes the table indices of the character 1–3-grams of the
@@ -437,12 +469,12 @@ func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32) int {
 	}
 	// The first two characters have no trigram (nor the first a bigram);
 	// the loop writes all three from the third on.
-	buf[0] = featureIndex(pfUni, uint32(rs[0]), promiseSalt, PromiseBits)
+	buf[0] = uniIndex(rs[0])
 	if len(rs) == 1 {
 		return 1
 	}
-	buf[1] = featureIndex(pfUni, uint32(rs[1]), promiseSalt, PromiseBits)
-	buf[2] = featureIndex(pfBi, uint32(nfMix(uint64(rs[0])<<32|uint64(rs[1]))), promiseSalt, PromiseBits)
+	buf[1] = uniIndex(rs[1])
+	buf[2] = biIndex(rs[0], rs[1])
 	out := buf[3:]
 	r2, r1 := rs[0], rs[1]
 	for _, r := range rs[2:] {
@@ -451,13 +483,25 @@ func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32) int {
 			// test lets the compiler drop the bounds checks below.
 			break
 		}
-		out[0] = featureIndex(pfUni, uint32(r), promiseSalt, PromiseBits)
-		out[1] = featureIndex(pfBi, uint32(nfMix(uint64(r1)<<32|uint64(r))), promiseSalt, PromiseBits)
-		out[2] = featureIndex(pfTri, uint32(nfMix(uint64(r2)<<42^uint64(r1)<<21^uint64(r))), promiseSalt, PromiseBits)
+		out[0] = uniIndex(r)
+		out[1] = biIndex(r1, r)
+		out[2] = triIndex(r2, r1, r)
 		out = out[3:]
 		r2, r1 = r1, r
 	}
 	return 3*len(rs) - 3
+}
+
+// uniIndex, biIndex and triIndex are the table indices of the unigram r,
+// the bigram a, b and the trigram a, b, c.
+func uniIndex(r rune) uint32 { return featureIndex(pfUni, uint32(r), promiseSalt, PromiseBits) }
+
+func biIndex(a, b rune) uint32 {
+	return featureIndex(pfBi, uint32(nfMix(uint64(a)<<32|uint64(b))), promiseSalt, PromiseBits)
+}
+
+func triIndex(a, b, c rune) uint32 {
+	return featureIndex(pfTri, uint32(nfMix(uint64(a)<<42^uint64(b)<<21^uint64(c))), promiseSalt, PromiseBits)
 }
 
 // runeChunk is how many characters decodeRunes decodes at a time: the
@@ -702,7 +746,7 @@ func (e *Engine) PromiseFeatures(in *Input, s *PromiseScratch, fn func(msg int, 
 	for i := range in.Conv.Messages {
 		if in.Conv.Messages[i].Role == conversation.RoleAgent && !isEnglish(in.Norm[i]) {
 			s.ps = d.rulePromises(in, i, s.ps[:0])
-			d.promiseFeatures(in, i, s.ps, &st, &s.f, s.cues)
+			d.promiseFeatures(in, i, s.ps, &st, &s.f, s.cues, true)
 			fn(i, len(s.ps) > 0, s.f.idx[:s.f.n], s.f.values())
 		}
 		st.see(in, i)

@@ -60,8 +60,12 @@ func (m *promiseModel) prob(f *promiseFeats) float32 {
 		z += stepWeight(w[b&mask], sc) * f.val[k]
 	}
 	v := f.gramV
-	for _, b := range f.idx[f.gramFrom:f.gramTo] {
-		z += stepWeight(w[b&mask], sc) * v
+	if f.written {
+		for _, b := range f.idx[f.gramFrom:f.gramTo] {
+			z += stepWeight(w[b&mask], sc) * v
+		}
+	} else {
+		z = m.addGrams(z, f.rs[:f.nr], v)
 	}
 	for k := f.gramTo; k < f.n; k++ {
 		z += stepWeight(w[f.idx[k]&mask], sc) * f.val[k]
@@ -69,12 +73,38 @@ func (m *promiseModel) prob(f *promiseFeats) float32 {
 	return sigmoid(z)
 }
 
+// addGrams adds to z the weights, times v, of the n-grams of rs in
+// promiseGrams' order, hashing each as it goes: the sum prob makes over
+// the indices promiseGrams writes, to the bit, without writing them.
+func (m *promiseModel) addGrams(z float32, rs []rune, v float32) float32 {
+	const mask = 1<<PromiseBits - 1
+	w, sc := m.w, m.scale
+	rs = rs[:min(len(rs), maxPromiseRunes)]
+	if len(rs) == 0 {
+		return z
+	}
+	z += stepWeight(w[uniIndex(rs[0])&mask], sc) * v
+	if len(rs) == 1 {
+		return z
+	}
+	z += stepWeight(w[uniIndex(rs[1])&mask], sc) * v
+	z += stepWeight(w[biIndex(rs[0], rs[1])&mask], sc) * v
+	r2, r1 := rs[0], rs[1]
+	for _, r := range rs[2:] {
+		z += stepWeight(w[uniIndex(r)&mask], sc) * v
+		z += stepWeight(w[biIndex(r1, r)&mask], sc) * v
+		z += stepWeight(w[triIndex(r2, r1, r)&mask], sc) * v
+		r2, r1 = r1, r
+	}
+	return z
+}
+
 // score returns the learned probability that Chinese agent message i is a
 // promise, given the rules' reading ps of it; st must have seen every
 // message before i. f is the caller's feature buffer (the worker's, in
 // its Scratch: no allocation per message).
 func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats) float32 {
-	d.promiseFeatures(in, i, ps, st, f, d.model.cues)
+	d.promiseFeatures(in, i, ps, st, f, d.model.cues, false)
 	return d.model.prob(f)
 }
 

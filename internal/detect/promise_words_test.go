@@ -73,8 +73,8 @@ func TestTrimRightParticles(t *testing.T) {
 // replaced: on random texts made of the cue words, pieces of them, other
 // characters and invalid UTF-8, read must give each cue's first
 // occurrence in the order a text.Matcher's scan meets them (the order the
-// weights were trained with), utf8.RuneCountInString's length and the
-// n-grams of the characters a range loop decodes.
+// weights were trained with), utf8.RuneCountInString's length, the first
+// characters a range loop decodes and their n-grams (promiseGrams).
 func TestCueWordsMatchMatcher(t *testing.T) {
 	m, err := text.NewMatcher(promiseCues[:])
 	if err != nil {
@@ -109,17 +109,21 @@ func TestCueWordsMatchMatcher(t *testing.T) {
 			}
 		}
 		var cueBuf [len(promiseCues)]uint16
-		var gramBuf [3 * maxPromiseRunes]uint32
-		got, _, runes := cs.read(s, &cueBuf, &gramBuf)
+		var rs, more [runeChunk]rune
+		got, nr, runes := cs.read(s, &cueBuf, &rs, &more)
 		if !slices.Equal(got, want) {
 			t.Fatalf("read(%q) cues %v, the matcher's %v", s, got, want)
 		}
 		if runes != utf8.RuneCountInString(s) {
 			t.Fatalf("read(%q) %d characters, want %d", s, runes, utf8.RuneCountInString(s))
 		}
+		first := []rune(s)[:min(utf8.RuneCountInString(s), maxPromiseRunes)]
+		if !slices.Equal(rs[:nr], first) {
+			t.Fatalf("read(%q) first characters %q, want %q", s, rs[:nr], first)
+		}
 		var grams []uint32
 		var r1, r2 rune = -1, -1
-		for _, r := range []rune(s)[:min(utf8.RuneCountInString(s), maxPromiseRunes)] {
+		for _, r := range first {
 			grams = append(grams, featureIndex(pfUni, uint32(r), promiseSalt, PromiseBits))
 			if r1 >= 0 {
 				grams = append(grams, featureIndex(pfBi, uint32(nfMix(uint64(r1)<<32|uint64(r))), promiseSalt, PromiseBits))
@@ -129,8 +133,12 @@ func TestCueWordsMatchMatcher(t *testing.T) {
 			}
 			r2, r1 = r1, r
 		}
-		if _, got, _ := cs.read(s, &cueBuf, &gramBuf); !slices.Equal(got, grams) {
-			t.Fatalf("read(%q) n-grams %v, want %v", s, got, grams)
+		var gramBuf [3 * maxPromiseRunes]uint32
+		if got := gramBuf[:promiseGrams(rs[:nr], &gramBuf)]; !slices.Equal(got, grams) {
+			t.Fatalf("promiseGrams(%q) %v, want %v", s, got, grams)
+		}
+		if len(grams) != gramCount(nr) {
+			t.Fatalf("gramCount(%d) = %d, promiseGrams wrote %d", nr, gramCount(nr), len(grams))
 		}
 	}
 }

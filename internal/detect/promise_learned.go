@@ -435,12 +435,18 @@ func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *[r
 			hist[runes&(wordHistory-1)] = r
 			runes++
 			if cs.cues.mayEnd(prev, r) {
-				for _, k := range cs.cues.endingWith(r) {
+				// The longer words first, as a matcher reports them.
+				for _, k := range cs.cues.endingWith(prev, r) {
 					if seen[k>>6]&(1<<(k&63)) == 0 && cs.cues.ends(k, &hist, runes) {
 						seen[k>>6] |= 1 << (k & 63)
 						cueBuf[nc] = k
 						nc++
 					}
+				}
+				if k, ok := cs.cues.singleOf(r); ok && seen[k>>6]&(1<<(k&63)) == 0 {
+					seen[k>>6] |= 1 << (k & 63)
+					cueBuf[nc] = k
+					nc++
 				}
 			}
 			prev = r

@@ -16,16 +16,20 @@ import (
 // around it and the actor words before a verb (a strings.Contains per
 // word before). A small bitmap of the words' last two characters (and one
 // of the one-character words) passes few characters; at those it compares
-// the words ending there, longest first, with the characters just read,
-// so that its hits come in a matcher's order (by end, the longer first at
-// the same end).
+// the words ending with the last two characters read, longest first, and
+// then the one-character word, with the characters just read, so that its
+// hits come in a matcher's order (by end, the longer first at the same
+// end).
 type wordFinder struct {
 	last   [1 << 10]uint64            // bit r: a word ends with the BMP character r
 	single [1 << 10]uint64            // bit r: a word is the one BMP character r
 	pairs  [1 << (pairLog - 6)]uint64 // bit pairKey(a, b): a word ends with a, b
-	slots  [wordSlots]wordLastRune    // by last character, open addressing
-	order  []uint16                   // word numbers grouped by last character, longest first
-	runes  [][]rune                   // each word's characters
+	// slots lists the words of two or more characters by their last two
+	// (open addressing from pairSlot), singles the one-character words.
+	slots   [wordSlots]wordLastPair
+	singles []wordSingle
+	order   []uint16 // word numbers grouped by last two characters, longest first
+	runes   [][]rune // each word's characters
 	// For has: the words themselves, and byLastByte[b], the set of the
 	// first 64 words whose last byte is b.
 	words      []string
@@ -54,17 +58,25 @@ func pairKey(a, b rune) uint32 {
 	return (uint32(a)*0x9E3779B1 ^ uint32(b)*0x85EBCA77) >> (32 - pairLog)
 }
 
-// wordSlots is the size of a wordFinder's table of last characters: a
-// power of two at least twice the distinct last characters of any list it
-// indexes (wordSlot reads log2 of it bits).
+// wordSlots is the size of a wordFinder's table of last character
+// pairs: a power of two at least twice the distinct pairs of any list it
+// indexes (pairSlot reads log2 of it bits of pairKey).
 const wordSlots = 512
 
-// wordSlot is where the search for last character r starts in the table.
-func wordSlot(r rune) uint32 { return uint32(r) * 0x9E3779B1 >> (32 - 9) }
+// pairSlot is where the search for the last characters a, b starts in
+// the table.
+func pairSlot(a, b rune) uint32 { return pairKey(a, b) >> (pairLog - 9) }
 
-// wordLastRune lists the words that end with r: order[lo:hi].
-type wordLastRune struct {
-	r      rune // 0: an empty slot
+// wordSingle is a one-character word: word k is the character r.
+type wordSingle struct {
+	r rune
+	k uint16
+}
+
+// wordLastPair lists the words of two or more characters that end with a,
+// b: order[lo:hi].
+type wordLastPair struct {
+	a, b   rune // b == 0: an empty slot
 	lo, hi uint16
 }
 
@@ -78,8 +90,9 @@ const wordHistory = 8
 // other than U+0000.
 func newWordFinder(words []string) *wordFinder {
 	wf := &wordFinder{words: words}
-	var lasts []rune
-	byLast := map[rune][]uint16{}
+	type pair struct{ a, b rune }
+	var lasts []pair
+	byLast := map[pair][]uint16{}
 	for k, w := range words {
 		rs := []rune(w)
 		if len(rs) == 0 || len(rs) > wordHistory || slices.Contains(rs, utf8.RuneError) || rs[len(rs)-1] == 0 || rs[len(rs)-1] >= 1<<16 {
@@ -97,31 +110,33 @@ func newWordFinder(words []string) *wordFinder {
 			}
 		}
 		r := rs[len(rs)-1]
-		if byLast[r] == nil {
-			lasts = append(lasts, r)
-		}
-		byLast[r] = append(byLast[r], uint16(k))
 		wf.last[r>>6] |= 1 << (r & 63)
 		if len(rs) == 1 {
 			wf.single[r>>6] |= 1 << (r & 63)
-		} else {
-			p := pairKey(rs[len(rs)-2], r)
-			wf.pairs[p>>6] |= 1 << (p & 63)
+			wf.singles = append(wf.singles, wordSingle{r, uint16(k)})
+			continue
 		}
+		pr := pair{rs[len(rs)-2], r}
+		if byLast[pr] == nil {
+			lasts = append(lasts, pr)
+		}
+		byLast[pr] = append(byLast[pr], uint16(k))
+		p := pairKey(pr.a, pr.b)
+		wf.pairs[p>>6] |= 1 << (p & 63)
 	}
 	if len(lasts) > wordSlots/2 || len(words) > 1<<16-1 {
-		panic(fmt.Sprintf("word finder: %d words, %d last characters", len(words), len(lasts)))
+		panic(fmt.Sprintf("word finder: %d words, %d pairs of last characters", len(words), len(lasts)))
 	}
-	for _, r := range lasts {
-		ks := byLast[r]
+	for _, pr := range lasts {
+		ks := byLast[pr]
 		slices.SortStableFunc(ks, func(a, b uint16) int { return len(wf.runes[b]) - len(wf.runes[a]) })
 		lo := len(wf.order)
 		wf.order = append(wf.order, ks...)
-		j := wordSlot(r)
-		for wf.slots[j].r != 0 {
+		j := pairSlot(pr.a, pr.b)
+		for wf.slots[j].b != 0 {
 			j = (j + 1) % wordSlots
 		}
-		wf.slots[j] = wordLastRune{r: r, lo: uint16(lo), hi: uint16(len(wf.order))}
+		wf.slots[j] = wordLastPair{a: pr.a, b: pr.b, lo: uint16(lo), hi: uint16(len(wf.order))}
 	}
 	return wf
 }
@@ -140,19 +155,35 @@ func (wf *wordFinder) mayEnd(prev, r rune) bool {
 	return wf.pairs[p>>6]&(1<<(p&63)) != 0
 }
 
-// endingWith returns the words that end with r, longest first.
-func (wf *wordFinder) endingWith(r rune) []uint16 {
-	for j := wordSlot(r); ; j = (j + 1) % wordSlots {
-		switch sl := wf.slots[j]; sl.r {
-		case r:
-			if r == 0 {
-				return nil
-			}
-			return wf.order[sl.lo:sl.hi]
-		case 0:
+// endingWith returns the words of two or more characters that end with
+// the characters a, b, longest first.
+func (wf *wordFinder) endingWith(a, b rune) []uint16 {
+	p := pairKey(a, b)
+	if wf.pairs[p>>6]&(1<<(p&63)) == 0 {
+		return nil
+	}
+	for j := p >> (pairLog - 9); ; j = (j + 1) % wordSlots {
+		switch sl := &wf.slots[j]; {
+		case sl.b == 0:
 			return nil
+		case sl.b == b && sl.a == a:
+			return wf.order[sl.lo:sl.hi]
 		}
 	}
+}
+
+// singleOf returns the one-character word r (the first, should the list
+// repeat it), if the list holds it.
+func (wf *wordFinder) singleOf(r rune) (uint16, bool) {
+	if r >= 1<<16 || wf.single[r>>6]&(1<<(r&63)) == 0 {
+		return 0, false
+	}
+	for _, w := range wf.singles {
+		if w.r == r {
+			return w.k, true
+		}
+	}
+	return 0, false
 }
 
 // ends reports whether word k ends the characters of hist, the ring of the

@@ -46,8 +46,9 @@ func writeInt16Table(w io.Writer, ws []float32, scale float32) error {
 }
 
 // readInt16Table inflates a table written by writeInt16Table into ws, which
-// must already have the table's length, multiplying each int16 by scale.
-func readInt16Table(b []byte, ws []float32, scale float32) error {
+// must already have the table's length, multiplying each int16 by scale;
+// the int16 steps themselves go to steps, of the same length.
+func readInt16Table(b []byte, ws []float32, steps []int16, scale float32) error {
 	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(b)))
 	if err != nil {
 		return fmt.Errorf("inflate: %w", err)
@@ -56,7 +57,9 @@ func readInt16Table(b []byte, ws []float32, scale float32) error {
 		return fmt.Errorf("table has %d bytes, want %d", len(raw), 2*len(ws))
 	}
 	for i := range ws {
-		ws[i] = float32(int16(binary.LittleEndian.Uint16(raw[2*i:]))) * scale
+		q := int16(binary.LittleEndian.Uint16(raw[2*i:]))
+		steps[i] = q
+		ws[i] = float32(q) * scale
 	}
 	return nil
 }

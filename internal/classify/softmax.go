@@ -28,6 +28,11 @@ type Softmax struct {
 	Threshold  float32   // probability of the Unresolved class from which a chat is unresolved
 	OrRules    uint32    // bit r set: the rules' verdict for reason r also makes a chat unresolved
 	Unresolved int       // the class the threshold is about
+	// Steps and Scale are W as the weights file stores it, W[i] being
+	// float32(Steps[i]) * Scale (see Linear.Steps); nil for a model not
+	// read from a file.
+	Steps []int16
+	Scale float32
 }
 
 // Probs writes the class probabilities of an example given as bucket
@@ -156,11 +161,11 @@ func DecodeSoftmax(b []byte) (*Softmax, error) {
 	}
 	scale := f(24)
 	m := &Softmax{K: int(k), Bits: int(bits), Unresolved: int(unres), OrRules: flags, Threshold: f(28),
-		Bias: make([]float32, k), W: make([]float32, int(k)<<bits)}
+		Bias: make([]float32, k), W: make([]float32, int(k)<<bits), Steps: make([]int16, int(k)<<bits), Scale: scale}
 	for c := range m.Bias {
 		m.Bias[c] = f(fixed + 4*c)
 	}
-	if err := readInt16Table(b[hdrLen:], m.W, scale); err != nil {
+	if err := readInt16Table(b[hdrLen:], m.W, m.Steps, scale); err != nil {
 		return nil, fmt.Errorf("%w: softmax model: %w", errBadWeights, err)
 	}
 	return m, nil
@@ -180,4 +185,15 @@ func (m *Emotion) EndingWeights() (w, bias []float32, bits, unresolved int, thre
 	}
 	e := m.end
 	return e.W, e.Bias, e.Bits, e.Unresolved, e.Threshold, e.OrRules
+}
+
+// EndingSteps returns the ending classifier's tables as the int16 steps
+// and scale its file stores (EndingWeights' tables are each step times
+// the scale), so that detect need not recover them from the floats; nil
+// when the binary carries none.
+func (m *Emotion) EndingSteps() ([]int16, float32) {
+	if m.end == nil {
+		return nil, 0
+	}
+	return m.end.Steps, m.end.Scale
 }

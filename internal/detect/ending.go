@@ -59,7 +59,7 @@ type endingWeights interface {
 type learnedEnding struct {
 	// w holds the weights of bucket b for the classes at w[b*3:b*3+3]:
 	// one cache line a feature instead of one a class, as int16 steps of
-	// scale (see int16Weights).
+	// scale (see int16Table).
 	w         []int16
 	scale     float32
 	bias      [NumEndingClasses]float32
@@ -85,7 +85,12 @@ func newLearnedEnding(emo EmotionModel) (*learnedEnding, error) {
 			bits, len(b), len(w), unres, EndingBits, NumEndingClasses, NumEndingClasses<<EndingBits)
 	}
 	const n, k = 1 << EndingBits, NumEndingClasses
-	q, scale, ok := int16Weights(w)
+	var steps []int16
+	var sc float32
+	if es, ok := emo.(endingSteps); ok {
+		steps, sc = es.EndingSteps()
+	}
+	q, scale, ok := int16Table(w, steps, sc)
 	if !ok {
 		return nil, errors.New("weights are not int16 steps of one scale")
 	}

@@ -79,7 +79,12 @@ func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
 	e := &Engine{detectors: dets, keywords: NewKeywords(), emotion: emo, names: map[string]bool{}}
 	if nw, ok := emo.(negativeWeights); ok {
 		if w, b, t := nw.NegativeWeights(); len(w) == 1<<NegativeBits {
-			q, scale, ok := int16Weights(w)
+			var steps []int16
+			var sc float32
+			if ns, ok := emo.(negativeSteps); ok {
+				steps, sc = ns.NegativeSteps()
+			}
+			q, scale, ok := int16Table(w, steps, sc)
 			if !ok {
 				return nil, errors.New("negative-emotion weights: not int16 steps of one scale")
 			}

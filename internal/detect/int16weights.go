@@ -2,6 +2,33 @@ package detect
 
 import "math"
 
+// negativeSteps and endingSteps are implemented by emotion models that
+// hand over the int16 steps and scale their negative-emotion scorer's and
+// ending classifier's tables were read from (internal/classify's does):
+// NegativeWeights' and EndingWeights' tables are those steps times the
+// scale, which int16Weights would otherwise recover.
+type negativeSteps interface {
+	NegativeSteps() (steps []int16, scale float32)
+}
+
+type endingSteps interface {
+	EndingSteps() (steps []int16, scale float32)
+}
+
+// int16Table returns the int16 steps and scale of the weights table w:
+// steps and scale when they are its steps as the weights file stored
+// them (as many as w holds; classify's readers make w[i] float32(steps[i])
+// × scale, stepWeight's product, so they give w to the bit), else what
+// int16Weights recovers from w (about 12 million instructions for the
+// three scorers' tables, 4 ms of start-up). q may be steps itself, which
+// the caller must only read.
+func int16Table(w []float32, steps []int16, scale float32) (q []int16, s float32, ok bool) {
+	if len(steps) == len(w) && len(w) > 0 {
+		return steps, scale, true
+	}
+	return int16Weights(w)
+}
+
 // int16Weights returns the weights of a learned scorer's table as the
 // int16 steps its weights file stores (classify's readInt16Table made
 // each weight float32(q) × scale), with that scale: half the bytes of the

@@ -44,6 +44,47 @@ func TestInt16WeightsEmbedded(t *testing.T) {
 	checkSteps(t, "promise", l.W)
 }
 
+// TestInt16StepsHandedOver checks that the int16 steps and scale
+// classify's readers hand over (which int16Table takes instead of
+// recovering them) give, weight by weight and to the bit, the float32
+// tables they decoded, for the negative-emotion scorer, the ending
+// classifier and the promise scorer, and that int16Table takes them.
+func TestInt16StepsHandedOver(t *testing.T) {
+	emo, err := classify.LoadEmotion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := classify.DecodeLinear(embeddedPromise)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nw, _, _ := emo.NegativeWeights()
+	nq, ns := emo.NegativeSteps()
+	ew, _, _, _, _, _ := emo.EndingWeights()
+	eq, es := emo.EndingSteps()
+	for _, c := range []struct {
+		name  string
+		w     []float32
+		q     []int16
+		scale float32
+	}{{"negative", nw, nq, ns}, {"ending", ew, eq, es}, {"promise", l.W, l.Steps, l.Scale}} {
+		if len(c.w) == 0 {
+			continue
+		}
+		if len(c.q) != len(c.w) {
+			t.Fatalf("%s: %d steps for %d weights", c.name, len(c.q), len(c.w))
+		}
+		for i, v := range c.w {
+			if math.Float32bits(stepWeight(c.q[i], c.scale)) != math.Float32bits(v) {
+				t.Fatalf("%s: weight %d is %v, its step %d × %v gives %v", c.name, i, v, c.q[i], c.scale, stepWeight(c.q[i], c.scale))
+			}
+		}
+		if q, scale, ok := int16Table(c.w, c.q, c.scale); !ok || &q[0] != &c.q[0] || scale != c.scale {
+			t.Errorf("%s: int16Table did not take the steps handed over", c.name)
+		}
+	}
+}
+
 // TestInt16WeightsSynthetic checks int16Weights on tables quantised with
 // steps from tiny to large (the largest weight at ±32767 steps, as
 // classify writes them), on an all-zero table, and that a weight off the

@@ -22,8 +22,9 @@ var embeddedPromise []byte
 // promiseModel is the learned scorer as the promise detector uses it. It
 // is read-only after loading and shared by every goroutine of the engine.
 type promiseModel struct {
-	// w holds the weights as int16 steps of scale (see int16Weights),
-	// an array: an index masked to its size needs no bounds check.
+	// w holds the weights as int16 steps of scale, as the weights file
+	// stores them (see int16Table), an array: an index masked to its
+	// size needs no bounds check.
 	w         *[1 << PromiseBits]int16
 	scale     float32
 	bias      float32
@@ -42,7 +43,7 @@ func loadPromiseModel() (*promiseModel, error) {
 	if len(l.W) != 1<<PromiseBits || !(l.Threshold > 0 && l.Threshold < 1) {
 		return nil, fmt.Errorf("promise weights: %d buckets, threshold %v (want %d buckets and a probability)", len(l.W), l.Threshold, 1<<PromiseBits)
 	}
-	q, scale, ok := int16Weights(l.W)
+	q, scale, ok := int16Table(l.W, l.Steps, l.Scale)
 	if !ok {
 		return nil, fmt.Errorf("promise weights: not int16 steps of one scale")
 	}

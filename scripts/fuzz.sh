@@ -17,7 +17,8 @@
 # feature shortcuts, the loop detector's content scan and answer check,
 # the filler test, the evidence's UTF-8 check, the digit-run test, the
 # promise rules' shortcuts (backChars, negBefore, numberBefore, the word
-# finder, the conflict state's first messages), the scorers' slot hash,
+# finder, the conflict state's first messages), the promise scorer's
+# n-grams hashed as they are summed, the scorers' slot hash,
 # the emotion model's Chinese runs, n-gram buckets and softmax, and the
 # normalizer's Chinese runs against their reference loops.
 #
@@ -41,7 +42,7 @@ for f in FuzzAppendStringBytes FuzzAppendFloat; do
 	go test ./internal/report/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
 for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzNegProb FuzzContentScan FuzzFillerChars FuzzValidString FuzzHasDigitRun FuzzChecksAnswer \
-	FuzzBackChars FuzzNegBefore FuzzNumberBefore FuzzWordFinderHas FuzzFirstMsgs FuzzFeatureIndex; do
+	FuzzBackChars FuzzNegBefore FuzzNumberBefore FuzzWordFinderHas FuzzFirstMsgs FuzzFeatureIndex FuzzPromiseScoreMatchesTrainerView; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

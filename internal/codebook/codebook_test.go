@@ -97,7 +97,7 @@ func TestNameAndExplain(t *testing.T) {
 // measured as precise does not: a QA lead must see which findings are
 // leads to check wherever a name is shown.
 func TestExperimentalMarked(t *testing.T) {
-	for _, key := range []string{"emotion.negative", "resolution.unresolved", "promise.conflict", "loop.misunderstanding", "sensitive.compensation", "compensation"} {
+	for _, key := range []string{"emotion.negative", "resolution.unresolved", "promise.conflict", "loop.misunderstanding", "sensitive.compensation", "compensation", "threat.escalation"} {
 		if !codebook.IsExperimental(key) {
 			t.Errorf("%s: not experimental", key)
 		}

@@ -108,6 +108,7 @@ func TestAgreementCommitted(t *testing.T) {
 		{"jddc_dev_labels.jsonl", "jddc_second_labels.jsonl", "jddc_second_roles.jsonl"},
 		{"uss_labels.jsonl", "uss_second_labels.jsonl", "uss_second_roles.jsonl"},
 		{"twcs_labels.jsonl", "twcs_second_labels.jsonl", "twcs_second_roles.jsonl"},
+		{"stc3_labels.jsonl", "stc3_second_labels.jsonl", "stc3_second_roles.jsonl"},
 	} {
 		first, err := LoadLabels(filepath.Join("testdata", set.first))
 		if err != nil {

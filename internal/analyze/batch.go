@@ -73,9 +73,10 @@ type Prepared struct {
 func (b *Batch) Prepare(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) *Prepared {
 	p := new(Prepared)
 	p.ct = summarize(c, findings, tags, b.an.loc, p.sceneRoom[:0])
-	p.ct.Kept = b.topics.Kept(c)
 	if !p.ct.Start.IsZero() {
-		p.topics = b.topics.of(p.topicRoom[:0], c, findings, tags)
+		p.topics, p.ct.Kept = b.topics.of(p.topicRoom[:0], c, findings, tags)
+	} else {
+		p.ct.Kept = b.topics.Kept(c)
 	}
 	return p
 }

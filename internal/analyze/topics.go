@@ -22,11 +22,14 @@ var nodeSuffixes = [...]string{"转运中心", "分拨中心", "集散中心", "
 // (low severity and up) and SKU × scene pairs. It is immutable and safe
 // for concurrent use.
 type Topics struct {
-	// places matches the couriers (its first nCouriers patterns) and the
-	// nodeSuffixes after them: one pass over a message finds both.
-	places    *text.Matcher
+	// words matches the couriers (its first nCouriers patterns), the
+	// nodeSuffixes after them (up to nPlaces) and the kept-promise words
+	// after those (customer words saying a promised thing happened): one
+	// pass over a message finds all three, where a matcher for the kept
+	// words of its own read every customer message a second time.
+	words     *text.Matcher
 	nCouriers int32
-	kept      *text.Matcher // customer words saying a promised thing happened
+	nPlaces   int32
 }
 
 // NewTopics builds the courier matcher from the lexicon list
@@ -36,27 +39,56 @@ func NewTopics(couriers, kept []string) (*Topics, error) {
 	if len(couriers) == 0 || len(kept) == 0 {
 		return nil, fmt.Errorf("analyze: the word lists logistics_courier and cross_kept must not be empty")
 	}
-	m, err := text.NewMatcher(append(append([]string(nil), couriers...), nodeSuffixes[:]...))
-	if err != nil {
+	// The lists are checked apart first, so that a word the matcher
+	// cannot take is reported in its list's words as before they shared
+	// one matcher.
+	if err := checkWords(couriers); err != nil {
 		return nil, fmt.Errorf("analyze: courier list: %w", err)
 	}
-	k, err := text.NewMatcher(kept)
-	if err != nil {
+	if err := checkWords(kept); err != nil {
 		return nil, fmt.Errorf("analyze: cross_kept list: %w", err)
 	}
-	return &Topics{places: m, nCouriers: int32(len(couriers)), kept: k}, nil
+	pats := append(append([]string(nil), couriers...), nodeSuffixes[:]...)
+	nPlaces := len(pats)
+	m, err := text.NewMatcher(append(pats, kept...))
+	if err != nil {
+		return nil, fmt.Errorf("analyze: courier and cross_kept lists: %w", err)
+	}
+	return &Topics{words: m, nCouriers: int32(len(couriers)), nPlaces: int32(nPlaces)}, nil
+}
+
+// checkWords returns the error text.NewMatcher gives for the first of
+// words it cannot compile (empty, or not UTF-8).
+func checkWords(words []string) error {
+	for i, w := range words {
+		switch {
+		case w == "":
+			return fmt.Errorf("pattern %d: %w", i, text.ErrEmptyPattern)
+		case !utf8.ValidString(w):
+			return fmt.Errorf("pattern %d: %w", i, text.ErrInvalidPattern)
+		}
+	}
+	return nil
 }
 
 // Kept reports whether a customer message of c says a promised thing
 // happened ("收到了", "到账了"); such a contact does not show a promise
 // unkept.
 func (t *Topics) Kept(c *conversation.Conversation) bool {
-	var hits []text.Hit
+	var buf [16]text.Hit
 	for i := range c.Messages {
-		if c.Messages[i].Role == conversation.RoleCustomer {
-			if hits = t.kept.Scan(c.Messages[i].Text, hits[:0]); len(hits) > 0 {
-				return true
-			}
+		if c.Messages[i].Role == conversation.RoleCustomer && t.kept(t.words.Scan(c.Messages[i].Text, buf[:0])) {
+			return true
+		}
+	}
+	return false
+}
+
+// kept reports whether hits hold a kept-promise word.
+func (t *Topics) kept(hits []text.Hit) bool {
+	for _, h := range hits {
+		if h.Pattern >= t.nPlaces {
+			return true
 		}
 	}
 	return false
@@ -67,12 +99,14 @@ func (t *Topics) Kept(c *conversation.Conversation) bool {
 // collects into a slice and sorts it rather than filling a map, and finds
 // couriers and logistics nodes in one pass over each message.
 func (t *Topics) Of(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) []Topic {
-	return t.of(nil, c, findings, tags)
+	out, _ := t.of(nil, c, findings, tags)
+	return out
 }
 
 // of is Of appending to room (empty) when it has room for the SKU, scene
-// and code topics (Batch.Prepare hands over an array of its own).
-func (t *Topics) of(room []Topic, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) []Topic {
+// and code topics (Batch.Prepare hands over an array of its own), and
+// Kept of c, found in the same pass over the messages.
+func (t *Topics) of(room []Topic, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) ([]Topic, bool) {
 	var out []Topic
 	// Room for the SKU, scene and code topics (at most one per finding)
 	// and two couriers, made once: appending from nothing took about four
@@ -99,13 +133,17 @@ func (t *Topics) of(room []Topic, c *conversation.Conversation, findings []conve
 			out = append(out, Topic{"code", f.Code})
 		}
 	}
+	kept := false
 	var buf [16]text.Hit
 	hits := buf[:0]
 	for i := range c.Messages {
 		s := c.Messages[i].Text
-		hits = t.places.Scan(s, hits[:0])
+		hits = t.words.Scan(s, hits[:0])
 		if len(hits) == 0 {
 			continue
+		}
+		if !kept && c.Messages[i].Role == conversation.RoleCustomer {
+			kept = t.kept(hits)
 		}
 		// The first occurrence of each node suffix (where strings.Index
 		// would find it: hits of one pattern come in order), and the
@@ -119,12 +157,12 @@ func (t *Topics) of(room []Topic, c *conversation.Conversation, findings []conve
 			if h.Pattern < t.nCouriers {
 				hits[n] = h
 				n++
-			} else if k := h.Pattern - t.nCouriers; node[k] < 0 {
+			} else if k := h.Pattern - t.nCouriers; k < int32(len(node)) && node[k] < 0 {
 				node[k] = h.Start
 			}
 		}
 		for _, h := range text.LeftmostLongest(hits[:n]) {
-			out = append(out, Topic{"courier", courierName(t.places.Pattern(h.Pattern))})
+			out = append(out, Topic{"courier", courierName(t.words.Pattern(h.Pattern))})
 		}
 		for k, suf := range nodeSuffixes {
 			if at := int(node[k]); at > 0 {
@@ -147,7 +185,7 @@ func (t *Topics) of(room []Topic, c *conversation.Conversation, findings []conve
 	if out == nil {
 		out = []Topic{}
 	}
-	return out
+	return out, kept
 }
 
 // courierName folds a courier's written forms to one name: 顺丰速运 and

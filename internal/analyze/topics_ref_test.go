@@ -64,6 +64,34 @@ func topicsReference(couriers *text.Matcher, c *conversation.Conversation, findi
 	return out
 }
 
+// keptReference is Topics.Kept as first written, with a matcher of the
+// kept-promise words alone; Kept and of, whose matcher holds the couriers
+// too, must agree with it.
+func keptReference(kept *text.Matcher, c *conversation.Conversation) bool {
+	var hits []text.Hit
+	for i := range c.Messages {
+		if c.Messages[i].Role == conversation.RoleCustomer {
+			if hits = kept.Scan(c.Messages[i].Text, hits[:0]); len(hits) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// refKept is the reference kept-promise matcher.
+func refKept(t testing.TB) *text.Matcher {
+	lex, err := lexicon.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := text.NewMatcher(lex.Words("cross_kept"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 func refTopics(t testing.TB) (*Topics, *text.Matcher) {
 	lex, err := lexicon.Default()
 	if err != nil {
@@ -80,11 +108,30 @@ func refTopics(t testing.TB) (*Topics, *text.Matcher) {
 	return tp, m
 }
 
-func checkTopics(t *testing.T, tp *Topics, m *text.Matcher, texts ...string) {
+func checkTopics(t *testing.T, tp *Topics, m, kept *text.Matcher, texts ...string) {
 	t.Helper()
-	c := &conversation.Conversation{SKUs: []string{"9", "1"}}
-	for _, s := range texts {
-		c.Messages = append(c.Messages, conversation.Message{Role: conversation.RoleCustomer, Text: s})
+	for _, agentAt := range []int{-1, 0, 1} { // all customers, or one text the agent's
+		c := &conversation.Conversation{SKUs: []string{"9", "1"}}
+		for k, s := range texts {
+			role := conversation.RoleCustomer
+			if k == agentAt {
+				role = conversation.RoleAgent
+			}
+			c.Messages = append(c.Messages, conversation.Message{Role: role, Text: s})
+		}
+		checkTopicsOf(t, tp, m, kept, c)
+	}
+}
+
+func checkTopicsOf(t *testing.T, tp *Topics, m, kept *text.Matcher, c *conversation.Conversation) {
+	t.Helper()
+	texts := make([]string, len(c.Messages))
+	for k := range c.Messages {
+		texts[k] = string(c.Messages[k].Role) + ":" + c.Messages[k].Text
+	}
+	wantKept := keptReference(kept, c)
+	if got := tp.Kept(c); got != wantKept {
+		t.Fatalf("Kept(%q) = %v, want %v", texts, got, wantKept)
 	}
 	fs := []conversation.Finding{{Code: "b", Severity: conversation.SeverityLow}, {Code: "a", Severity: conversation.SeverityHigh}, {Code: "b", Severity: conversation.SeverityLow}}
 	tags := []conversation.Tag{{Name: "z"}, {Name: "logistics"}}
@@ -93,8 +140,8 @@ func checkTopics(t *testing.T, tp *Topics, m *text.Matcher, texts ...string) {
 		t.Fatalf("Of(%q)\n got %v\nwant %v", texts, got, want)
 	}
 	var room [8]Topic // as Batch.Prepare's
-	if got := tp.of(room[:0], c, fs, tags); !reflect.DeepEqual(got, want) {
-		t.Fatalf("of(%q) in room\n got %v\nwant %v", texts, got, want)
+	if got, gotKept := tp.of(room[:0], c, fs, tags); !reflect.DeepEqual(got, want) || gotKept != wantKept {
+		t.Fatalf("of(%q) in room\n got %v, kept %v\nwant %v, kept %v", texts, got, gotKept, want, wantKept)
 	}
 }
 
@@ -102,7 +149,8 @@ func checkTopics(t *testing.T, tp *Topics, m *text.Matcher, texts ...string) {
 // messages and, when ../shared is there, on every JDDC message.
 func TestTopicsOfReference(t *testing.T) {
 	tp, m := refTopics(t)
-	checkTopics(t, tp, m, "转运中心到了", "中通快递在广州转运中心广州转运中心", "顺丰速运深圳分拨中心，北京营业部", "中转场", "a\xe4\xb8中转场", "京东物流 EMS 邮政")
+	kept := refKept(t)
+	checkTopics(t, tp, m, kept, "收到了", "转运中心到了收到了", "顺丰到账了", "转运中心到了", "中通快递在广州转运中心广州转运中心", "顺丰速运深圳分拨中心，北京营业部", "中转场", "a\xe4\xb8中转场", "京东物流 EMS 邮政")
 	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv"))
 	if err != nil {
 		t.Skip("no JDDC sample in ../shared")
@@ -112,14 +160,15 @@ func TestTopicsOfReference(t *testing.T) {
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		cols := strings.Split(sc.Text(), "\t")
-		checkTopics(t, tp, m, cols[len(cols)-1])
+		checkTopics(t, tp, m, kept, cols[len(cols)-1])
 	}
 }
 
 func FuzzTopicsOf(f *testing.F) {
 	tp, m := refTopics(f)
-	for _, s := range []string{"中通快递三天没动了，一直在广州转运中心", "营业部", "顺丰分拣中心分拣中心"} {
+	kept := refKept(f)
+	for _, s := range []string{"中通快递三天没动了，一直在广州转运中心", "营业部", "顺丰分拣中心分拣中心", "退款已经到账了"} {
 		f.Add(s, "北京中转场")
 	}
-	f.Fuzz(func(t *testing.T, a, b string) { checkTopics(t, tp, m, a, b) })
+	f.Fuzz(func(t *testing.T, a, b string) { checkTopics(t, tp, m, kept, a, b) })
 }

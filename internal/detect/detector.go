@@ -32,15 +32,16 @@ type KeywordUser interface {
 	RegisterKeywords(k *Keywords) error
 }
 
-// ClassID names one word list registered with Keywords.
-type ClassID int32
+// ClassID names one word list registered with Keywords. It is the
+// shared matcher's class of the list's words, so that the matcher reports
+// hits by list (text.NewClassMatcher).
+type ClassID = text.Class
 
-// KeywordHit is one occurrence of a word of a class in a normalized message.
-type KeywordHit struct {
-	Class ClassID
-	Start int32 // byte offsets in Input.Norm[i]
-	End   int32
-}
+// KeywordHit is one occurrence of a word of a class in a normalized
+// message: its Start and End are byte offsets in Input.Norm[i]. It is the
+// matcher's own hit type, so the engine's scan writes the hits detectors
+// read, with no copy.
+type KeywordHit = text.ClassHit
 
 // Input is what a detector sees of one conversation: the conversation, each
 // message's normalized text, the keyword hits per message, and the shared

@@ -41,13 +41,10 @@ type Engine struct {
 	names     map[string]bool // detector names, for Has
 	keywords  *Keywords
 	matcher   *text.Matcher // nil when no detector registered words
-	// patClass is the class of each matcher pattern (see NewEngine),
-	// read for every hit.
-	patClass []ClassID
-	emotion  EmotionModel  // nil when emotion is off
-	noAnswer noAnswerJudge // the response detector, when it runs
-	neg      *learnedNegative
-	end      *learnedEnding
+	emotion   EmotionModel  // nil when emotion is off
+	noAnswer  noAnswerJudge // the response detector, when it runs
+	neg       *learnedNegative
+	end       *learnedEnding
 }
 
 // maxAgentContext bounds the agent text passed to the emotion model as
@@ -111,17 +108,18 @@ func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
 		// One matcher pattern per word and class: a word of several
 		// classes is compiled once for each, which leaves the automaton
 		// as it is and lists the copies' outputs next to each other in
-		// class order, so a hit names its class with one lookup and the
-		// hits come out in the order a loop over each word's classes
-		// gave.
+		// class order, so the matcher reports each hit with its class
+		// and the hits come out in the order a loop over each word's
+		// classes gave.
 		var pats []string
+		var classes []ClassID
 		for w, cs := range e.keywords.classOf {
 			for _, c := range cs {
 				pats = append(pats, e.keywords.words[w])
-				e.patClass = append(e.patClass, c)
+				classes = append(classes, c)
 			}
 		}
-		m, err := text.NewMatcher(pats)
+		m, err := text.NewClassMatcher(pats, classes)
 		if err != nil {
 			return nil, fmt.Errorf("keywords: %w", err)
 		}
@@ -140,7 +138,6 @@ func (e *Engine) Has(name string) bool { return e.names[name] }
 // little. It must not be shared between goroutines.
 type Scratch struct {
 	buf     []byte
-	hits    []text.Hit
 	khits   []KeywordHit
 	ends    []int
 	spans   [][2]int
@@ -280,36 +277,35 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 			s.spans = make([][2]int, n)
 		}
 		spans := s.spans[:n]
-		// The presence bits are set in the same pass that expands a hit
-		// into its classes, with the tables and the growing hit slice in
-		// locals: the loop runs for every hit of every message.
+		// The matcher appends each message's hits, with their classes,
+		// to the conversation's one slice; the presence bits and the
+		// longest hit are then read off them, with the tables and the
+		// slice in locals: the loop runs for every hit of every message.
 		var present [][presentWords]uint64
 		if len(e.keywords.names) <= presentWords*64 {
 			present = zeroed(&s.present, n)
 			in.present = present
 		}
-		patClass := e.patClass
 		khits, maxHit := s.khits[:0], in.maxHit
 		for i := range in.Norm {
 			if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
 				s.khits = khits
 				return nil, ctx.Err()
 			}
-			s.hits = e.matcher.Scan(in.Norm[i], s.hits[:0])
-			spans[i][0] = len(khits)
-			var row *[presentWords]uint64
+			from := len(khits)
+			khits = e.matcher.ScanClasses(in.Norm[i], khits)
+			spans[i] = [2]int{from, len(khits)}
 			if present != nil {
-				row = &present[i]
-			}
-			for _, h := range s.hits {
-				maxHit = max(maxHit, h.End-h.Start)
-				cl := patClass[h.Pattern]
-				khits = append(khits, KeywordHit{Class: cl, Start: h.Start, End: h.End})
-				if row != nil {
-					row[uint32(cl)>>6%presentWords] |= 1 << (uint32(cl) & 63)
+				row := &present[i]
+				for _, h := range khits[from:] {
+					maxHit = max(maxHit, h.End-h.Start)
+					row[uint32(h.Class)>>6%presentWords] |= 1 << (uint32(h.Class) & 63)
+				}
+			} else {
+				for _, h := range khits[from:] {
+					maxHit = max(maxHit, h.End-h.Start)
 				}
 			}
-			spans[i][1] = len(khits)
 		}
 		s.khits, in.maxHit = khits, maxHit
 		if len(s.khits) > 0 {

@@ -19,6 +19,20 @@ type Hit struct {
 	End     int32
 }
 
+// Class names a group of patterns, such as the word list a pattern comes
+// from, for a Matcher built with NewClassMatcher.
+type Class int32
+
+// ClassHit is one occurrence of a pattern of a class: a Hit that names the
+// pattern's class instead of the pattern. A caller that reads hits by
+// class (the detectors' word lists) gets them so from the scan, instead of
+// copying every Hit to look its class up.
+type ClassHit struct {
+	Class Class
+	Start int32 // byte offsets in the scanned text
+	End   int32
+}
+
 // Matcher finds every occurrence of many patterns in one pass over a text.
 // It is an Aho-Corasick automaton over characters rather than bytes: a
 // Chinese character is three UTF-8 bytes, and a byte automaton for a few
@@ -63,6 +77,9 @@ type Matcher struct {
 	slots []slot
 	outAt []outState // per slot, its target's outputs when v < 0
 	outs  []output   // longest first, then expandPad empty entries
+	// couts is outs with each pattern's class in place of its index, for
+	// ScanClasses; nil for a Matcher from NewMatcher.
+	couts []output
 	// sparse is set for a dictionary of few characters, which leaves most
 	// characters of a text in none of its patterns: Scan steps over such a
 	// character with a branch, then nearly always taken, instead of
@@ -312,6 +329,25 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 	return m, nil
 }
 
+// NewClassMatcher is NewMatcher for patterns that each belong to a class,
+// classes[i] being pattern i's: ScanClasses reports hits by class. A word
+// of several classes is given once for each; its hits come out next to
+// each other, in the order of its patterns.
+func NewClassMatcher(patterns []string, classes []Class) (*Matcher, error) {
+	if len(classes) != len(patterns) {
+		return nil, fmt.Errorf("%d classes for %d patterns", len(classes), len(patterns))
+	}
+	m, err := NewMatcher(patterns)
+	if err != nil {
+		return nil, err
+	}
+	m.couts = make([]output, len(m.outs))
+	for i, o := range m.outs[:len(m.outs)-expandPad] {
+		m.couts[i] = output{pattern: int32(classes[o.pattern]), len: o.len}
+	}
+	return m, nil
+}
+
 // bitSet is a growable set of small non-negative numbers, for placing
 // states in the double array.
 type bitSet []uint64
@@ -422,17 +458,43 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 	// does not branch on whether a character ends a pattern.
 	var pend [pendCap]pending
 	var st int32
-	n := uint(len(s))
 	i, k := uint(0), uint(0)
 	for {
-		i, st, k = m.run(s, i, st, &pend, k)
-		if k == pendCap {
-			dst = m.expand(dst, pend[:])
-			k = 0
-			continue
-		}
-		if i >= n {
+		if i, st, k = m.steps(s, i, st, &pend, k); k < pendCap {
 			break
+		}
+		dst = m.expand(dst, pend[:])
+		k = 0
+	}
+	return m.expand(dst, pend[:k])
+}
+
+// ScanClasses is Scan reporting each hit's class (see NewClassMatcher),
+// in the same order. It must be called only on a Matcher from
+// NewClassMatcher.
+func (m *Matcher) ScanClasses(s string, dst []ClassHit) []ClassHit {
+	var pend [pendCap]pending
+	var st int32
+	i, k := uint(0), uint(0)
+	for {
+		if i, st, k = m.steps(s, i, st, &pend, k); k < pendCap {
+			break
+		}
+		dst = m.expandClasses(dst, pend[:])
+		k = 0
+	}
+	return m.expandClasses(dst, pend[:k])
+}
+
+// steps is the scans' walk from s[i] in state st with k transitions
+// noted in pend: it steps until pend is full or s ends, and returns where
+// it stopped.
+func (m *Matcher) steps(s string, i uint, st int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
+	n := uint(len(s))
+	for {
+		i, st, k = m.run(s, i, st, pend, k)
+		if k == pendCap || i >= n {
+			return i, st, k
 		}
 		// A character run leaves to decode; it moves like any other.
 		c, w := m.decode(s, int(i))
@@ -444,7 +506,6 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 		}
 		st = v ^ v>>31
 	}
-	return m.expand(dst, pend[:k])
 }
 
 // pendCap is how many transitions into outputs Scan notes before it
@@ -568,6 +629,32 @@ func (m *Matcher) expand(dst []Hit, pend []pending) []Hit {
 		w[1] = Hit{Pattern: q[1].pattern, Start: p.end - q[1].len, End: p.end}
 		w[2] = Hit{Pattern: q[2].pattern, Start: p.end - q[2].len, End: p.end}
 		w[3] = Hit{Pattern: q[3].pattern, Start: p.end - q[3].len, End: p.end}
+		dst = dst[:n+int(o.end-o.start)]
+	}
+	return dst
+}
+
+// expandClasses is expand for ScanClasses: the hits name the patterns'
+// classes.
+func (m *Matcher) expandClasses(dst []ClassHit, pend []pending) []ClassHit {
+	outAt, outs := m.outAt, m.couts
+	dst = slices.Grow(dst, len(pend)*expandPad)
+	for j, p := range pend {
+		o := outAt[p.at]
+		if o.end-o.start > expandPad {
+			for _, q := range outs[o.start:o.end] {
+				dst = append(dst, ClassHit{Class: Class(q.pattern), Start: p.end - q.len, End: p.end})
+			}
+			dst = slices.Grow(dst, (len(pend)-j-1)*expandPad)
+			continue
+		}
+		n := len(dst)
+		w := (*[expandPad]ClassHit)(dst[n : n+expandPad])
+		q := (*[expandPad]output)(outs[o.start : o.start+expandPad])
+		w[0] = ClassHit{Class: Class(q[0].pattern), Start: p.end - q[0].len, End: p.end}
+		w[1] = ClassHit{Class: Class(q[1].pattern), Start: p.end - q[1].len, End: p.end}
+		w[2] = ClassHit{Class: Class(q[2].pattern), Start: p.end - q[2].len, End: p.end}
+		w[3] = ClassHit{Class: Class(q[3].pattern), Start: p.end - q[3].len, End: p.end}
 		dst = dst[:n+int(o.end-o.start)]
 	}
 	return dst

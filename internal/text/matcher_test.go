@@ -63,6 +63,12 @@ func TestMatcherEmptyPattern(t *testing.T) {
 	if _, err := NewMatcher([]string{"a", ""}); err == nil {
 		t.Fatal("want error for empty pattern")
 	}
+	if _, err := NewClassMatcher([]string{"a", ""}, []Class{1, 2}); err == nil {
+		t.Fatal("want error for empty pattern")
+	}
+	if _, err := NewClassMatcher([]string{"a", "b"}, []Class{1}); err == nil {
+		t.Fatal("want error for a pattern without a class")
+	}
 }
 
 // TestMatcherAgainstNaive compares the automaton with strings.Index on many
@@ -119,6 +125,7 @@ func TestMatcherLargeDictionary(t *testing.T) {
 		}
 	}
 	m.sparse = false
+	checkClasses(t, pats, text)
 	// Scan appends, and gives the same hits for each message alone as
 	// a caller scanning message after message does.
 	var all []Hit
@@ -127,6 +134,44 @@ func TestMatcherLargeDictionary(t *testing.T) {
 		want := naiveScan(pats, line)
 		if got := all[len(all)-len(want):]; !slices.Equal(got, want) {
 			t.Fatalf("%q: got %v, naive search %v", line, got, want)
+		}
+	}
+}
+
+// asClassHits is the reference for ScanClasses: Scan's hits with each
+// pattern's class in its place.
+func asClassHits(hits []Hit, classes []Class) []ClassHit {
+	var out []ClassHit
+	for _, h := range hits {
+		out = append(out, ClassHit{Class: classes[h.Pattern], Start: h.Start, End: h.End})
+	}
+	return out
+}
+
+// checkClasses builds pats as a class matcher, with classes that repeat
+// (a word of several classes is given once for each), and compares
+// ScanClasses with Scan's hits mapped to their classes, scanning s alone
+// and after a prefix of hits already in dst, both ways of stepping over
+// characters.
+func checkClasses(t *testing.T, pats []string, s string) {
+	t.Helper()
+	classes := make([]Class, len(pats))
+	for i := range classes {
+		classes[i] = Class(i*7%5 + 3)
+	}
+	m, err := NewClassMatcher(pats, classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sparse := range []bool{false, true} {
+		m.sparse = sparse
+		want := asClassHits(m.Scan(s, nil), classes)
+		if got := m.ScanClasses(s, nil); !slices.Equal(got, want) {
+			t.Fatalf("sparse %v: ScanClasses %v, Scan's hits %v", sparse, got, want)
+		}
+		prefix := []ClassHit{{Class: 1, Start: 2, End: 3}}
+		if got := m.ScanClasses(s, prefix); !slices.Equal(got[1:], want) || got[0] != prefix[0] {
+			t.Fatalf("sparse %v: ScanClasses after a hit %v, Scan's hits %v", sparse, got, want)
 		}
 	}
 }
@@ -193,6 +238,7 @@ func FuzzMatcher(f *testing.F) {
 				t.Fatalf("sparse %v: got %v, naive search %v", sparse, got, want)
 			}
 		}
+		checkClasses(t, pats, s)
 	})
 }
 

@@ -208,6 +208,10 @@ func FuzzMatcher(f *testing.F) {
 	// decode, next to ones it reads inline, and an overlong form and a
 	// surrogate, which are no characters.
 	f.Add("\u0800\ud7ff好\ue000，\xe0\x80\x80\xed\xa0\x80好", "\u0800\ud7ff|好\ue000|，|\ue000，|好")
+	// Overlong forms and surrogates whose bits, read as a character,
+	// name one in a pattern ("A", "好") or none, where a sparse scan
+	// reads two three-byte sequences at once.
+	f.Add("\xe0\x81\x81好\xe0\x80\x80好好\xed\xa5\xbd好\xe0\x81\x81AA", "A|好|好好")
 	// More than Scan notes before it expands them, patterns ending on
 	// the last two bytes (read by decode), deep failure chains.
 	f.Add(strings.Repeat("ab", 100)+"a", "a|b|ab|ba|aba|bab|abab")

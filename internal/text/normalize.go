@@ -5,6 +5,7 @@ package text
 
 import (
 	"bytes"
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 
@@ -206,10 +207,21 @@ func appendNormalized(dst []byte, s string) []byte {
 
 // cjkRunEnd returns where the run of common Chinese characters
 // (U+4E00–U+9FFF, valid three-byte sequences with lead bytes E4 B8.. to
-// E9) that starts at s[i] ends. Each character is tested with two
-// comparisons: its first two bytes as one number in E4B8..E9BF (with the
-// second a continuation byte) and both continuation bytes at once.
+// E9) that starts at s[i] ends. While eight bytes are left it tests two
+// characters with one load: their four continuation bytes at once, and
+// each one's first two bytes as one number in E4B8..E9BF (with the second
+// a continuation byte). The rest, and the pair's first character when its
+// second is not one, are tested a character at a time the same way.
 func cjkRunEnd(s string, i int) int {
+	for i+8 <= len(s) {
+		w := Load8(s, i)
+		if w&0x0000c0c000c0c000 != 0x0000808000808000 ||
+			bits.ReverseBytes16(uint16(w))-0xE4B8 > 0xE9BF-0xE4B8 ||
+			bits.ReverseBytes16(uint16(w>>24))-0xE4B8 > 0xE9BF-0xE4B8 {
+			break
+		}
+		i += 6
+	}
 	t := s[i:] // sliced so that the loop reads without bounds checks
 	for len(t) >= 3 {
 		b0, b1, b2 := t[0], t[1], t[2]

@@ -106,6 +106,18 @@ func TestCJKRunEndBytes(t *testing.T) {
 				if got := cjkRunEnd("好"+c, 0); got != 3+want {
 					t.Fatalf("cjkRunEnd(%q) = %d, want %d", "好"+c, got, 3+want)
 				}
+				// Long enough to be read two characters at a time, as
+				// the first of the pair and as the second.
+				for _, pre := range []string{"", "好"} {
+					s := pre + c + "好好ab"
+					end := len(pre) + want
+					if want > 0 {
+						end += 6
+					}
+					if got := cjkRunEnd(s, 0); got != end {
+						t.Fatalf("cjkRunEnd(%q) = %d, want %d", s, got, end)
+					}
+				}
 			}
 		}
 	}

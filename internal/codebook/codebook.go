@@ -136,7 +136,7 @@ var experimental = [...]string{
 	"emotion.negative",       // 0.61, 0.58, 0.60
 	"sensitive.compensation", // the compensation tag's finding
 	"compensation",           // tag: 13 of 20 right over A, B and C
-	"threat.escalation",      // 36 of 110 right on the Weibo complaint threads (STC-3); 9 of 9 on English twcs, 3 of 3 on uss
+	"threat.escalation",      // 36 of 110 right on the Weibo threads of STC-3
 }
 
 // IsExperimental reports whether key (a finding code or scene tag) is

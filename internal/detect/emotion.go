@@ -455,8 +455,10 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		rule := d.negative(in, i, &ws)
 		isNeg, learned := rule, float32(-1)
 		english := isEnglish(in.Norm[i])
-		if in.neg != nil && in.Emotion[i].Label != EmotionNone && !english { // blank messages get no score
-			isNeg, learned = d.decide(in, i, rule, &ws, &st, &f)
+		if in.neg != nil && in.Emotion[i].Label != EmotionNone { // blank messages get no score
+			if !english { // the scorer learned Chinese only (emotion_en.go)
+				isNeg, learned = d.decide(in, i, rule, &ws, &st, &f)
+			}
 			st.after(in, i, rule)
 		}
 		if !isNeg {

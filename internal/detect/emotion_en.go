@@ -34,10 +34,14 @@ func (e *englishNegative) negative(s string) (KeywordHit, bool) {
 }
 
 // enNegated reports whether a negation stands in the enNegationWindow
-// words of clause cl before word k.
+// words of clause cl before word k. A negation that an intensifier follows
+// before the phrase does not take it back: "never been so frustrated",
+// "never had such terrible service", "no wonder this app sucks".
 func enNegated(cl []enWord, k int) bool {
 	for j := k - 1; j >= 0 && j >= k-enNegationWindow; j-- {
 		switch cl[j].w {
+		case "so", "such", "more", "as", "wonder":
+			return false
 		case "not", "never", "no", "nor", "without":
 			return true
 		}

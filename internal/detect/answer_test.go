@@ -4,15 +4,16 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // customerAnswerRef is customerAnswer as it was before it trimmed by hand
-// and read its words from a package array: the reference of
+// and picked its word by the first character: the reference of
 // TestCustomerAnswer.
 func customerAnswerRef(c string, set uint64) (v uint32, asks bool) {
 	c = strings.TrimLeft(c, " ,")
 	v = 1
-	for k, w := range [...]string{"好", "嗯", "可以", "行", "谢谢", "麻烦", "ok", "恩"} {
+	for k, w := range answerWords {
 		if strings.HasPrefix(c, w) {
 			v = 2 + uint32(k)
 			break
@@ -42,6 +43,40 @@ func TestCustomerAnswer(t *testing.T) {
 		gv, ga := customerAnswer(c, set)
 		if wv, wa := customerAnswerRef(c, set); gv != wv || ga != wa {
 			t.Fatalf("customerAnswer(%q, %b) = %d, %v, want %d, %v", c, set, gv, ga, wv, wa)
+		}
+	}
+}
+
+// affirmRef is affirm as it was before it picked its word by the first
+// character: the reference of TestAffirm.
+func affirmRef(s string) uint32 {
+	t := strings.TrimLeft(s, " ,亲")
+	for _, w := range [...]string{"是的", "可以", "会的", "好的", "嗯", "对的", "没问题", "能的"} {
+		if strings.HasPrefix(t, w) {
+			if utf8.RuneCountInString(t) <= 12 {
+				return 1
+			}
+			return 0
+		}
+	}
+	return 0
+}
+
+// TestAffirm checks affirm against the code it replaces on random texts
+// of the words, their pieces, other characters, vocatives and invalid
+// UTF-8.
+func TestAffirm(t *testing.T) {
+	pieces := []string{" ", ",", "亲", "是的", "是", "的", "可以", "可", "会的", "会", "好的", "好", "嗯", "对的", "对", "没问题", "没", "问题", "能的", "能",
+		"呢", "a", "\xe6", "\xe6\x98", "\xff", "帮您申请"}
+	r := rand.New(rand.NewPCG(11, 12))
+	for range 50000 {
+		var b strings.Builder
+		for range r.IntN(10) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := affirm(s), affirmRef(s); got != want {
+			t.Fatalf("affirm(%q) = %d, want %d", s, got, want)
 		}
 	}
 }

@@ -519,34 +519,38 @@ const runeChunk = maxPromiseRunes
 // three-byte sequences, all of Chinese, inline); it returns the byte after
 // the last one decoded and how many characters it wrote.
 func decodeRunes(s string, i int, chunk *[runeChunk]rune) (next, n int) {
-	for n < len(chunk) && i < len(s) {
-		b := s[i]
+	// Unsigned indices, so that the loop's own tests prove every index
+	// in range: no bounds check is left in it.
+	j, m := uint(i), uint(0)
+	for m < uint(len(chunk)) && j < uint(len(s)) {
+		b := s[j]
 		if b < utf8.RuneSelf {
-			chunk[n] = rune(b)
-			i++
-			n++
+			chunk[m] = rune(b)
+			j++
+			m++
 			continue
 		}
-		if b&0xF0 == 0xE0 && i+2 < len(s) {
+		if b&0xF0 == 0xE0 && j+2 < uint(len(s)) {
 			// Valid when both trailing bytes continue the sequence and the
 			// character is neither overlong (below U+0800) nor a
 			// surrogate: the checks of the second byte after E0 and ED,
 			// made on the value.
-			c1, c2 := s[i+1], s[i+2]
+			c := s[j+1 : j+3]
+			c1, c2 := c[0], c[1]
 			r := rune(b&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
 			if (uint32(c1)<<8|uint32(c2))&0xC0C0 == 0x8080 && r >= 0x800 && uint32(r)-0xD800 >= 0x800 {
-				chunk[n] = r
-				i += 3
-				n++
+				chunk[m] = r
+				j += 3
+				m++
 				continue
 			}
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		chunk[n] = r
-		i += size
-		n++
+		r, size := utf8.DecodeRuneInString(s[j:])
+		chunk[m] = r
+		j += uint(size)
+		m++
 	}
-	return i, n
+	return int(j), int(m)
 }
 
 // prevAskWords are the customer's ways of asking for a step or a time
@@ -605,18 +609,42 @@ func (d *promiseDetector) prevCustomer(in *Input, j int, set uint64) (v uint32, 
 
 // customerAnswer reads customer message c, which holds the customerWords
 // of set, as the answer to an agent message: v is 2+k for an opening yes
-// or thanks (the k-th of the list below), 20 for declining, 1 otherwise;
+// or thanks (the k-th of answerWords), 20 for declining, 1 otherwise;
 // asks when it asks again.
 func customerAnswer(c string, set uint64) (v uint32, asks bool) {
 	for len(c) > 0 && (c[0] == ' ' || c[0] == ',') { // strings.TrimLeft(c, " ,")
 		c = c[1:]
 	}
 	v = 1
-	for k := range answerWords {
-		if strings.HasPrefix(c, answerWords[k]) {
-			v = 2 + uint32(k)
-			break
+	// The words open with different characters: the first character
+	// picks the one word to compare (TestCustomerAnswer checks the
+	// switch against a loop over answerWords).
+	if len(c) >= 3 {
+		switch c[:3] {
+		case "好":
+			v = 2
+		case "嗯":
+			v = 3
+		case "可":
+			if strings.HasPrefix(c, "可以") {
+				v = 4
+			}
+		case "行":
+			v = 5
+		case "谢":
+			if strings.HasPrefix(c, "谢谢") {
+				v = 6
+			}
+		case "麻":
+			if strings.HasPrefix(c, "麻烦") {
+				v = 7
+			}
+		case "恩":
+			v = 9
 		}
+	}
+	if strings.HasPrefix(c, "ok") {
+		v = 8
 	}
 	if set&custDecline != 0 {
 		v = 20
@@ -625,8 +653,7 @@ func customerAnswer(c string, set uint64) (v uint32, asks bool) {
 }
 
 // answerWords are the openings customerAnswer reads as taking an agent's
-// step up (the order is part of the weights). A package array, not built
-// on the stack for every customer message read.
+// step up (the order is part of the weights: word k is the value 2+k).
 var answerWords = [...]string{"好", "嗯", "可以", "行", "谢谢", "麻烦", "ok", "恩"}
 
 // strHash is the FNV-1a hash of s, folded to 32 bits.
@@ -652,16 +679,42 @@ func affirm(s string) uint32 {
 			break
 		}
 	}
-	for _, w := range [...]string{"是的", "可以", "会的", "好的", "嗯", "对的", "没问题", "能的"} {
-		if strings.HasPrefix(t, w) {
-			// The length is the same test for every word.
-			if runesAtMost(t, 12) {
-				return 1
-			}
-			return 0
-		}
+	if !affirmOpening(t) {
+		return 0
+	}
+	// The length is the same test for every word.
+	if runesAtMost(t, 12) {
+		return 1
 	}
 	return 0
+}
+
+// affirmOpening reports whether t opens with one of affirm's words (是的,
+// 可以, 会的, 好的, 嗯, 对的, 没问题, 能的): they open with different
+// characters, so the first picks the one word to compare.
+func affirmOpening(t string) bool {
+	if len(t) < 3 {
+		return false
+	}
+	switch t[:3] {
+	case "是":
+		return strings.HasPrefix(t, "是的")
+	case "可":
+		return strings.HasPrefix(t, "可以")
+	case "会":
+		return strings.HasPrefix(t, "会的")
+	case "好":
+		return strings.HasPrefix(t, "好的")
+	case "嗯":
+		return true
+	case "对":
+		return strings.HasPrefix(t, "对的")
+	case "没":
+		return strings.HasPrefix(t, "没问题")
+	case "能":
+		return strings.HasPrefix(t, "能的")
+	}
+	return false
 }
 
 // runesAtMost reports whether s has at most n runes (utf8.RuneCountInString

@@ -213,12 +213,15 @@ func (wf *wordFinder) ends(k uint16, hist *[wordHistory]rune, n int) bool {
 // are compared. Elsewhere every byte is a candidate end, as before.
 func (wf *wordFinder) has(s string) uint64 {
 	var set uint64
-	for i := 0; i < len(s); {
+	// Unsigned indices, so that the loop's tests prove its reads of s in
+	// range.
+	n := uint(len(s))
+	for i := uint(0); i < n; {
 		e := i // where a word may end
-		if b := s[i]; b&0xF0 == 0xE0 && i+2 < len(s) {
-			if c := uint(s[i+1]) | uint(s[i+2])<<8; c&0xC0C0 == 0x8080 {
+		if b := s[i]; b&0xF0 == 0xE0 && i+2 < n {
+			if t := s[i+1 : i+3]; (uint(t[0])|uint(t[1])<<8)&0xC0C0 == 0x8080 {
 				i += 3
-				if k := (c&0x3F)<<6 | c>>8&0x3F; wf.tail3[k>>6]&(1<<(k&63)) == 0 {
+				if k := uint(t[0]&0x3F)<<6 | uint(t[1]&0x3F); wf.tail3[k>>6]&(1<<(k&63)) == 0 {
 					continue
 				}
 				e = i - 1
@@ -230,7 +233,7 @@ func (wf *wordFinder) has(s string) uint64 {
 		}
 		for m := wf.byLastByte[s[e]] &^ set; m != 0; m &= m - 1 {
 			k := bits.TrailingZeros64(m)
-			if w := wf.words[k]; e+1 >= len(w) && (len(w) == 1 || s[e-1] == wf.penult[k&63] && s[e+1-len(w):e+1] == w) {
+			if w := wf.words[k]; e+1 >= uint(len(w)) && (len(w) == 1 || s[e-1] == wf.penult[k&63] && s[e+1-uint(len(w)):e+1] == w) {
 				set |= 1 << k
 			}
 		}

@@ -79,6 +79,12 @@ type Scratch struct {
 	y, d int
 	m    time.Month
 	day  string
+	// The service window parsed for winFor's start and end strings:
+	// parsing "08:00" and "23:00" (time.Parse) for every conversation
+	// was a quarter of ConversationKPIWith.
+	winFor           [2]string
+	winStart, winEnd time.Duration
+	haveWin          bool
 }
 
 // ConversationKPIWith is ConversationKPIOf reusing s (which may be nil).
@@ -107,7 +113,7 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 	k.ReplyOK = true
 	var sum time.Duration
 	n := 0
-	winStart, winEnd := cfg.window()
+	winStart, winEnd := s.window(cfg)
 	// The optional seconds, the rounds and the agents of a conversation of
 	// usual length share one allocation (they took up to five).
 	st := new(kpiStore)
@@ -171,6 +177,19 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 	k.agents, k.mainAgent = agentsInto(st.agents[:0:len(st.agents)], c)
 	k.haveAgents = true
 	return k
+}
+
+// window is cfg.window(), parsed again only when the configured strings
+// differ from the last ones.
+func (s *Scratch) window(cfg KPIConfig) (start, end time.Duration) {
+	if s == nil {
+		return cfg.window()
+	}
+	if !s.haveWin || s.winFor != [2]string{cfg.ServiceStart, cfg.ServiceEnd} {
+		s.winStart, s.winEnd = cfg.window()
+		s.winFor, s.haveWin = [2]string{cfg.ServiceStart, cfg.ServiceEnd}, true
+	}
+	return s.winStart, s.winEnd
 }
 
 // dayOf is dayOf(t), the string of the day before when it is the same.

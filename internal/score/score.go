@@ -107,7 +107,7 @@ func (k KPIConfig) window() (start, end time.Duration) {
 
 // inWindow reports whether t (in loc) falls inside [a, b) of its day.
 func inWindow(t time.Time, loc *time.Location, a, b time.Duration) bool {
-	lt := t.In(loc)
-	d := time.Duration(lt.Hour())*time.Hour + time.Duration(lt.Minute())*time.Minute + time.Duration(lt.Second())*time.Second
+	h, m, sec := t.In(loc).Clock() // one conversion, where Hour, Minute and Second made three
+	d := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second
 	return d >= a && d < b
 }

@@ -46,7 +46,10 @@ func (s *scanRun) addCross(ctx context.Context, r *scan.Result) error {
 	sort.SliceStable(r.Findings, func(i, j int) bool {
 		return firstMessage(r.Findings[i].Messages) < firstMessage(r.Findings[j].Messages)
 	})
-	r.Score, r.Deductions, r.Fatal = s.cfg.Score.Scorecard.Apply(r.Findings)
+	if s.sheet == nil {
+		s.sheet = s.cfg.Score.Scorecard.Sheet()
+	}
+	r.Score, r.Deductions, r.Fatal = s.sheet.Apply(r.Findings)
 	if r.Encoded != nil {
 		r.Encoded = report.AppendJSONResult(nil, r)
 	}

@@ -23,6 +23,7 @@ import (
 	"fullqa/internal/report"
 	"fullqa/internal/sample"
 	"fullqa/internal/scan"
+	"fullqa/internal/score"
 )
 
 // errStrict stops a --strict run at the first bad record.
@@ -39,6 +40,9 @@ type scanRun struct {
 	sampler *sample.Sampler // set for `fullqa sample`
 	jsonl   *report.JSONL
 	cross   *analyze.Batch // across-conversation analyzers
+	// sheet is cfg.Score.Scorecard made ready for scoring again the
+	// results the across analyzers add findings to; made at the first.
+	sheet *score.Sheet
 	// acrossIDs rejects a conversation id already read from an earlier
 	// input file; nil when there is one input.
 	acrossIDs *ingest.IDsAcrossFiles

@@ -75,6 +75,10 @@ type Options struct {
 	// a writer flushes there, so results reach a pipe as conversations
 	// complete on an endless stream, and in large writes on a fast one.
 	Idle func() error
+
+	// sheet is Score.Scorecard made ready by Run for its workers; nil
+	// (InspectContext's callers) scores with the Scorecard itself.
+	sheet *score.Sheet
 }
 
 // readySource is implemented by sources that can tell whether their next
@@ -127,6 +131,7 @@ type batch struct {
 // runs on one goroutine; an error from it stops the run.
 func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.Engine, opts Options, sink func(*Result) error) error {
 	opts.Defaults()
+	opts.sheet = opts.Score.Scorecard.Sheet() // opts is Run's copy: the scorecard does not change under it
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -398,7 +403,11 @@ func inspect(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect
 	slices.SortStableFunc(r.Findings, func(a, b conversation.Finding) int {
 		return cmp.Compare(firstMsg(a), firstMsg(b))
 	})
-	r.Score, r.Deductions, r.Fatal = opts.Score.Scorecard.Apply(r.Findings)
+	if opts.sheet != nil {
+		r.Score, r.Deductions, r.Fatal = opts.sheet.Apply(r.Findings)
+	} else {
+		r.Score, r.Deductions, r.Fatal = opts.Score.Scorecard.Apply(r.Findings)
+	}
 	// When the response detector ran, an unanswered round it did not flag
 	// as missed is a closing that needs no answer ("好的谢谢"): the KPIs
 	// leave it out, so 回复率 and the 3-minute rate agree with the findings.

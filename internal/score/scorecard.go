@@ -184,6 +184,120 @@ func (s Scorecard) Apply(findings []conversation.Finding) (int, []Deduction, boo
 	return total, ds, fatal
 }
 
+// Sheet is a Scorecard made ready for scoring conversation after
+// conversation: each finding code leads straight to the items that score
+// it, where Apply went through every item (nineteen in the default sheet)
+// for every finding, comparing codes. Sheet.Apply gives exactly what
+// Scorecard.Apply gives; a Sheet is read-only and safe for concurrent use.
+type Sheet struct {
+	items  []sheetItem        // every category's items, in order
+	byCode map[string][]int32 // code → the items (indexes into items, ascending) that score it
+}
+
+// sheetItem is an Item with its category and severities parsed.
+type sheetItem struct {
+	category         string
+	it               Item
+	minSev, fatalSev conversation.Severity
+}
+
+// Sheet prepares s for scoring many conversations. s must not change
+// afterwards (the Sheet keeps its items).
+func (s Scorecard) Sheet() *Sheet {
+	sh := &Sheet{byCode: map[string][]int32{}}
+	for _, c := range s.Categories {
+		for _, it := range c.Items {
+			n := int32(len(sh.items))
+			si := sheetItem{category: c.Name, it: it}
+			si.minSev, _ = conversation.ParseSeverity(it.MinSeverity)
+			si.fatalSev, _ = conversation.ParseSeverity(it.FatalSeverity)
+			sh.items = append(sh.items, si)
+			for _, code := range it.Codes {
+				// A code listed twice in one item counts once there, as
+				// hasCode does.
+				if l := sh.byCode[code]; len(l) == 0 || l[len(l)-1] != n {
+					sh.byCode[code] = append(l, n)
+				}
+			}
+		}
+	}
+	return sh
+}
+
+// scoredFinding is one finding an item scores, for Sheet.Apply.
+type scoredFinding struct{ item, finding int32 }
+
+// Apply is Scorecard.Apply of the scorecard the sheet was made from.
+func (s *Sheet) Apply(findings []conversation.Finding) (int, []Deduction, bool) {
+	// The (item, finding) pairs, in finding order, then put in item order
+	// (stable: each item's findings stay in finding order), so the items
+	// are gone through in the order Scorecard.Apply goes.
+	var buf [16]scoredFinding
+	pairs := buf[:0]
+	for fi := range findings {
+		for _, it := range s.byCode[findings[fi].Code] {
+			pairs = append(pairs, scoredFinding{it, int32(fi)})
+		}
+	}
+	if len(pairs) == 0 {
+		return 100, nil, false
+	}
+	for i := 1; i < len(pairs); i++ { // insertion sort: stable, and pairs are few
+		for j := i; j > 0 && pairs[j].item < pairs[j-1].item; j-- {
+			pairs[j], pairs[j-1] = pairs[j-1], pairs[j]
+		}
+	}
+	total := 100
+	fatal := false
+	var ds []Deduction
+	for i := 0; i < len(pairs); {
+		cur := pairs[i].item
+		si := &s.items[cur]
+		it := &si.it
+		sum := 0
+		for ; i < len(pairs) && pairs[i].item == cur; i++ {
+			fi := int(pairs[i].finding)
+			f := &findings[fi]
+			if f.Severity < si.minSev {
+				continue
+			}
+			d := Deduction{Finding: fi, Code: f.Code, Category: si.category, Item: it.Name, Points: it.Points}
+			if it.Fatal && f.Severity >= si.fatalSev {
+				d.Fatal = true
+				fatal = true
+			}
+			if it.Cap > 0 && abs(sum+d.Points) > it.Cap {
+				d.Points = sign(it.Points)*it.Cap - sum
+			}
+			if d.Points == 0 && !d.Fatal {
+				continue
+			}
+			sum += d.Points
+			if ds == nil { // mostly at most one per finding: one allocation
+				ds = make([]Deduction, 0, len(findings))
+			}
+			ds = append(ds, d)
+			if it.Once {
+				for i < len(pairs) && pairs[i].item == cur { // the item's other findings
+					i++
+				}
+				break
+			}
+		}
+		total += sum
+	}
+	if total < 0 {
+		total = 0
+	}
+	if total > 100 {
+		total = 100
+	}
+	if fatal {
+		total = 0
+	}
+	return total, ds, fatal
+}
+
 func hasCode(codes []string, c string) bool {
 	for _, x := range codes {
 		if x == c {

@@ -1,0 +1,101 @@
+package score
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"fullqa/internal/conversation"
+)
+
+// sheetCodes are the codes the generated scorecards and findings draw
+// from: scored ones, and one no item scores.
+var sheetCodes = []string{"response.slow", "response.first_slow", "attitude.rude", "promise.made", "emotion.negative", "loop.repeat"}
+
+var sheetSeverities = []string{"", "info", "low", "medium", "high", "critical", "bogus"}
+
+// sheetCase builds a scorecard and findings from the bytes of data: items
+// with one to three codes (repeats and codes in two items included, which
+// Validate refuses but Apply must still agree on), signed points, caps,
+// once, fatal items and severity thresholds, and up to 24 findings.
+func sheetCase(data []byte) (Scorecard, []conversation.Finding) {
+	next := func() int {
+		if len(data) == 0 {
+			return 0
+		}
+		b := int(data[0])
+		data = data[1:]
+		return b
+	}
+	var sc Scorecard
+	for c := next()%3 + 1; c > 0; c-- {
+		cat := Category{Name: string(rune('A' + c))}
+		for n := next()%5 + 1; n > 0; n-- {
+			it := Item{Name: string(rune('a' + n)), Points: next()%41 - 20, Cap: next() % 25, Once: next()%4 == 0,
+				MinSeverity: sheetSeverities[next()%len(sheetSeverities)], Fatal: next()%5 == 0,
+				FatalSeverity: sheetSeverities[next()%len(sheetSeverities)]}
+			for k := next()%3 + 1; k > 0; k-- {
+				it.Codes = append(it.Codes, sheetCodes[next()%len(sheetCodes)])
+			}
+			cat.Items = append(cat.Items, it)
+		}
+		sc.Categories = append(sc.Categories, cat)
+	}
+	var fs []conversation.Finding
+	for n := next() % 25; n > 0; n-- {
+		fs = append(fs, conversation.Finding{Code: sheetCodes[next()%len(sheetCodes)], Severity: conversation.Severity(next() % 6)})
+	}
+	return sc, fs
+}
+
+// checkSheet compares Sheet.Apply with Scorecard.Apply, the reference.
+func checkSheet(t *testing.T, sc Scorecard, fs []conversation.Finding) {
+	t.Helper()
+	ws, wd, wf := sc.Apply(fs)
+	gs, gd, gf := sc.Sheet().Apply(fs)
+	if gs != ws || gf != wf || !reflect.DeepEqual(gd, wd) {
+		t.Fatalf("Sheet.Apply = %d %v %+v, Scorecard.Apply = %d %v %+v\nscorecard %+v\nfindings %+v", gs, gf, gd, ws, wf, wd, sc, fs)
+	}
+}
+
+// TestSheetMatchesApply holds Sheet.Apply to Scorecard.Apply on the
+// default scorecard (every subset of its codes' findings, severities
+// varied) and on random scorecards.
+func TestSheetMatchesApply(t *testing.T) {
+	def := DefaultScorecard()
+	var codes []string
+	for _, c := range def.Categories {
+		for _, it := range c.Items {
+			codes = append(codes, it.Codes...)
+		}
+	}
+	codes = append(codes, "promise.made", "repeat.contact")
+	rng := rand.New(rand.NewPCG(1, 2))
+	checkSheet(t, def, nil)
+	for range 20000 {
+		var fs []conversation.Finding
+		for n := rng.IntN(12); n > 0; n-- {
+			fs = append(fs, conversation.Finding{Code: codes[rng.IntN(len(codes))], Severity: conversation.Severity(rng.IntN(5))})
+		}
+		checkSheet(t, def, fs)
+	}
+	for range 20000 {
+		b := make([]byte, 64)
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		sc, fs := sheetCase(b)
+		checkSheet(t, sc, fs)
+	}
+}
+
+// FuzzSheetApply holds Sheet.Apply to Scorecard.Apply on scorecards and
+// findings made from the fuzzer's bytes.
+func FuzzSheetApply(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte{2, 4, 3, 10, 1, 2, 3, 4, 2, 0, 1, 7, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sc, fs := sheetCase(data)
+		checkSheet(t, sc, fs)
+	})
+}

@@ -94,45 +94,73 @@ func (g *Group) add(r *Record, s share) {
 	c := r.Conv
 	g.conversations++
 	var flags uint8 // of the customer-day
-	answeredBy := false
-	humanReply := false
-	for i, rd := range k.rounds {
-		humanReply = humanReply || rd.answered
-		mine := s.whole || (rd.answered && s.member(rd.agent)) || (!rd.answered && s.main)
-		if !mine {
-			continue
+	humanReply := k.all.answered
+	if s.whole {
+		// Every round is the group's: the counts the KPIs hold already,
+		// the sums and histograms round by round (in order, so that
+		// every sum adds the same numbers in the same order).
+		g.rounds += len(k.rounds)
+		g.slow += k.all.slow
+		g.winRounds += k.all.window
+		g.win3 += k.all.window3
+		g.respN += k.all.timed
+		for i := range k.rounds {
+			rd := &k.rounds[i]
+			if rd.answered && rd.timed {
+				g.respSum += rd.sec
+				g.respHist.addAt(rd.bucket, rd.sec)
+				if i == 0 {
+					g.firstSum += rd.sec
+					g.firstN++
+					g.firstHist.addAt(rd.bucket, rd.sec)
+				}
+			}
 		}
-		g.rounds++
-		if !rd.answered {
+		if k.all.late {
 			flags |= cdLate
-		} else {
-			answeredBy = true
 		}
-		if rd.answered && rd.timed {
-			g.respSum += rd.wait.Seconds()
-			g.respN++
-			g.respHist.add(rd.wait.Seconds())
-			if rd.wait > k.slow {
-				g.slow++
+		if humanReply {
+			flags |= cdReceived
+		}
+	} else {
+		answeredBy := false
+		for i := range k.rounds {
+			rd := &k.rounds[i]
+			if !(rd.answered && s.member(rd.agent)) && (rd.answered || !s.main) {
+				continue
 			}
-			if rd.wait.Seconds() > k.within.Seconds() {
+			g.rounds++
+			if !rd.answered {
 				flags |= cdLate
+			} else {
+				answeredBy = true
 			}
-			if i == 0 {
-				g.firstSum += rd.wait.Seconds()
-				g.firstN++
-				g.firstHist.add(rd.wait.Seconds())
+			if rd.answered && rd.timed {
+				g.respSum += rd.sec
+				g.respN++
+				g.respHist.addAt(rd.bucket, rd.sec)
+				if rd.wait > k.slow {
+					g.slow++
+				}
+				if rd.late {
+					flags |= cdLate
+				}
+				if i == 0 {
+					g.firstSum += rd.sec
+					g.firstN++
+					g.firstHist.addAt(rd.bucket, rd.sec)
+				}
+			}
+			if rd.window {
+				g.winRounds++
+				if rd.answered && rd.timed && rd.wait <= k.slow {
+					g.win3++
+				}
 			}
 		}
-		if rd.window {
-			g.winRounds++
-			if rd.answered && rd.timed && rd.wait <= k.slow {
-				g.win3++
-			}
+		if answeredBy {
+			flags |= cdReceived
 		}
-	}
-	if answeredBy {
-		flags |= cdReceived
 	}
 	g.custDays.markHash(s.custDay, flags)
 	if s.whole || s.main {

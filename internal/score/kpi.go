@@ -38,6 +38,19 @@ type KPI struct {
 	agents     []AgentCount
 	mainAgent  string
 	haveAgents bool
+	// all is what a group taking every round counts of them, added up
+	// here on the worker.
+	all roundTotals
+}
+
+// roundTotals are the counts a group that takes all of a conversation's
+// rounds (the total, a day, a vendor, a shop) adds: Group.add adds them at
+// once instead of going through the rounds for each such group. They are
+// kept beside the exported counts, which a KPI made otherwise may hold
+// without its rounds.
+type roundTotals struct {
+	slow, window, window3, timed int  // as Group.add counts them
+	answered, late               bool // a round was answered; one was unanswered or rd.late
 }
 
 // AgentsOf is Agents(c) for the conversation k was computed from: the
@@ -55,6 +68,13 @@ type roundKPI struct {
 	timed    bool
 	wait     time.Duration
 	window   bool
+	// What the aggregation reads of an answered round with both times,
+	// worked out here on the scan's worker: the aggregation adds each
+	// round to every group of its conversation (some seven) on the one
+	// goroutine that aggregates.
+	sec    float64 // wait.Seconds()
+	bucket int32   // bucketOf(sec), its waiting-time histogram bucket
+	late   bool    // sec is over reply_within's seconds
 }
 
 // ConversationKPI computes the KPI inputs of one conversation. excused, if
@@ -145,7 +165,26 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 				k.WindowAnswered3++
 			}
 		}
+		if !r.Answered() {
+			k.all.late = true
+		} else {
+			k.all.answered = true
+		}
+		if rk.window {
+			k.all.window++
+			if r.Answered() && r.HasTimes && r.Wait <= slow {
+				k.all.window3++
+			}
+		}
 		if r.Answered() && r.HasTimes {
+			rk.sec = r.Wait.Seconds()
+			rk.bucket = bucketOf(rk.sec)
+			rk.late = rk.sec > within.Seconds()
+			k.all.late = k.all.late || rk.late
+			k.all.timed++
+			if r.Wait > slow {
+				k.all.slow++
+			}
 			if ri == 0 {
 				secs[0] = r.Wait.Seconds()
 				k.FirstResponseS = &secs[0]

@@ -37,9 +37,11 @@ const (
 	histLow    = 64 // low's first size: 1 KB a histogram
 )
 
-func (h *waitHist) add(sec float64) {
+func (h *waitHist) add(sec float64) { h.addAt(bucketOf(sec), sec) }
+
+// addAt is add of a wait whose bucketOf is k, found before.
+func (h *waitHist) addAt(k int32, sec float64) {
 	h.n++
-	k := bucketOf(sec)
 	if k >= 0 && k < histLinear {
 		if int(k) >= len(h.low) {
 			h.grow(int(k))

@@ -14,7 +14,8 @@
 # against encoding every row, its trimSpace against strings.TrimSpace and
 # validUTF8 against the library, the result encoder's strings and
 # floats against encoding/json byte for byte, the scorecard's code index
-# (score.Sheet) against Scorecard.Apply, and the learned scorers'
+# (score.Sheet) against Scorecard.Apply, the customer-day key against
+# hashing the string it stands for, and the learned scorers'
 # feature shortcuts, the loop detector's content scan and answer check,
 # the filler test, the evidence's UTF-8 check, the digit-run test, the
 # promise rules' shortcuts (backChars, negBefore, numberBefore, the word
@@ -51,8 +52,10 @@ for f in FuzzFillMatchesRef FuzzMixBucket FuzzSoftmaxMatchesRef; do
 	echo "== fuzzing classify $f for 1m"
 	go test ./internal/classify/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
-echo "== fuzzing score FuzzSheetApply for 1m"
-go test ./internal/score/ -run '^$' -fuzz '^FuzzSheetApply$' -fuzztime 1m -timeout 0
+for f in FuzzSheetApply FuzzCustDayKey; do
+	echo "== fuzzing score $f for 1m"
+	go test ./internal/score/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
+done
 echo "== detectors' CPU time at 8x the input (catches loops the work count does not see)"
 FULLQA_SCALING_CPU=1 go test ./internal/detect/ -run '^TestDetectorsCPUScale$' -count=1 -timeout 0
 echo "== fuzzing the normalizer, its Chinese runs and the matcher for 1m each"

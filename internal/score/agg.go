@@ -382,15 +382,16 @@ func (a *Aggregator) group(dim map[string]*Group, key string) *Group {
 // rounds to the main agent. Teams add up their members the same way.
 func (a *Aggregator) Add(r *Record) {
 	c := r.Conv
-	cust := c.Customer
-	if cust == "" {
-		cust = "conv:" + c.ID // unknown customer: each conversation is its own
-	}
 	a.codes = a.codes[:0]
 	for _, code := range r.Codes {
 		a.codes = append(a.codes, a.names.number(code))
 	}
-	custDay := hashKey(cust, r.KPI.Day)
+	// The customer-day's key, hashed with the KPIs on the scan's worker
+	// (an unknown customer: each conversation is its own).
+	custDay := r.KPI.custDay
+	if !r.KPI.haveCustDay {
+		custDay = custDayKey(c, r.KPI.Day)
+	}
 	whole := share{whole: true, custDay: custDay, codes: a.codes}
 	a.Total.add(r, whole)
 	day := r.KPI.Day

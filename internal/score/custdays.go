@@ -1,5 +1,7 @@
 package score
 
+import "fullqa/internal/conversation"
+
 // custDays tracks a group's customer-days (a customer on one day, the unit
 // of the platforms' 回复率): whether every round of theirs so far was
 // answered in time, and whether any got a human reply. Up to
@@ -37,17 +39,34 @@ const maxCustDays = 1 << 16
 // hashKey hashes customer|day: FNV-1a with a final mix, so the top bits
 // the sample tests are uniform. The key is never built as a string.
 func hashKey(customer, day string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(customer); i++ {
-		h ^= uint64(customer[i])
+	return mixKey(fnvAdd(fnvAdd(fnvOffset, customer), "|"), day)
+}
+
+// custDayKey is the hashKey of a conversation's customer and day, the
+// customer of a conversation without one being "conv:" and its id (each
+// such conversation is its own customer), hashed without building that
+// string.
+func custDayKey(c *conversation.Conversation, day string) uint64 {
+	if c.Customer == "" {
+		return mixKey(fnvAdd(fnvAdd(fnvAdd(fnvOffset, "conv:"), c.ID), "|"), day)
+	}
+	return hashKey(c.Customer, day)
+}
+
+const fnvOffset = uint64(14695981039346656037)
+
+// fnvAdd adds the bytes of s to the FNV-1a hash h.
+func fnvAdd(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
 		h *= 1099511628211
 	}
-	h ^= '|'
-	h *= 1099511628211
-	for i := 0; i < len(day); i++ {
-		h ^= uint64(day[i])
-		h *= 1099511628211
-	}
+	return h
+}
+
+// mixKey adds day to h and mixes the result.
+func mixKey(h uint64, day string) uint64 {
+	h = fnvAdd(h, day)
 	h ^= h >> 30
 	h *= 0xbf58476d1ce4e5b9
 	h ^= h >> 27

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"fullqa/internal/conversation"
 )
 
 // TestCustDaysExactThenSampled checks the customer-day counts: exact up to
@@ -127,4 +129,47 @@ func TestCustDaysMatchesMap(t *testing.T) {
 			}
 		}
 	}
+}
+
+// hashKeyRef is hashKey as it was, one loop over the bytes of each part:
+// the reference for hashKey and custDayKey.
+func hashKeyRef(customer, day string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(customer); i++ {
+		h ^= uint64(customer[i])
+		h *= 1099511628211
+	}
+	h ^= '|'
+	h *= 1099511628211
+	for i := 0; i < len(day); i++ {
+		h ^= uint64(day[i])
+		h *= 1099511628211
+	}
+	h ^= h >> 30
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 27
+	h *= 0x94d049bb133111eb
+	h ^= h >> 31
+	return h
+}
+
+// FuzzCustDayKey holds hashKey to hashKeyRef and custDayKey to it of the
+// customer, or of "conv:" and the id when there is none.
+func FuzzCustDayKey(f *testing.F) {
+	f.Add("u1", "c1", "2026-11-01")
+	f.Add("", "1-0000b82c", "")
+	f.Add("买家", "", "(no time)")
+	f.Fuzz(func(t *testing.T, customer, id, day string) {
+		if got, want := hashKey(customer, day), hashKeyRef(customer, day); got != want {
+			t.Fatalf("hashKey(%q, %q) = %x, want %x", customer, day, got, want)
+		}
+		cust := customer
+		if cust == "" {
+			cust = "conv:" + id
+		}
+		c := &conversation.Conversation{ID: id, Customer: customer}
+		if got, want := custDayKey(c, day), hashKeyRef(cust, day); got != want {
+			t.Fatalf("custDayKey(%q, %q, %q) = %x, want %x", customer, id, day, got, want)
+		}
+	})
 }

@@ -41,6 +41,11 @@ type KPI struct {
 	// all is what a group taking every round counts of them, added up
 	// here on the worker.
 	all roundTotals
+	// custDay is custDayKey of the conversation and Day, hashed here on
+	// the worker for the aggregation's customer-days; haveCustDay says it
+	// was.
+	custDay     uint64
+	haveCustDay bool
 }
 
 // roundTotals are the counts a group that takes all of a conversation's
@@ -215,6 +220,7 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 	k.Long = k.Long || len(c.Messages) > cfg.LongMessages
 	k.agents, k.mainAgent = agentsInto(st.agents[:0:len(st.agents)], c)
 	k.haveAgents = true
+	k.custDay, k.haveCustDay = custDayKey(c, k.Day), true
 	return k
 }
 

@@ -17,7 +17,7 @@ import (
 // the emotion model on uss_jddc (cross-validated by dialogue).
 func runEval(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative|repeat|promise|tags|threat|ending|agreement [flags]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative|english|repeat|promise|tags|threat|ending|agreement [flags]")
 		return ExitUsage
 	}
 	what := args[0]
@@ -152,6 +152,20 @@ func runEval(ctx context.Context, args []string, env Env) int {
 			}
 		}
 		return ExitOK
+	case "english":
+		rep, err := trainEnglish(ctx, cfg, *data, nil)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "fullqa: eval english: %v\n", err)
+			return ExitError
+		}
+		fmt.Fprint(env.Stdout, rep.String())
+		if *show != "" {
+			fmt.Fprintln(env.Stdout, "\ndisagreements and learned-only finds (5-fold CV):")
+			for _, e := range rep.Errors {
+				fmt.Fprintln(env.Stdout, "  "+e)
+			}
+		}
+		return ExitOK
 	case "negative":
 		rep, err := trainNegative(ctx, cfg, *data, *rounds, *negPrec, nil, env)
 		if err != nil {
@@ -167,7 +181,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		return ExitOK
 	}
-	fmt.Fprintf(env.Stderr, "fullqa eval: unknown target %q (want detectors, knowledge, emotion, negative, repeat, promise, tags, threat, ending or agreement)\n", what)
+	fmt.Fprintf(env.Stderr, "fullqa eval: unknown target %q (want detectors, knowledge, emotion, negative, english, repeat, promise, tags, threat, ending or agreement)\n", what)
 	return ExitUsage
 }
 
@@ -209,6 +223,9 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 	if len(args) > 0 && args[0] == "ending" {
 		return runTrainEnding(ctx, args[1:], env)
 	}
+	if len(args) > 0 && args[0] == "english" {
+		return runTrainEnglish(ctx, args[1:], env)
+	}
 	if len(args) > 0 && args[0] == "negative" {
 		var minPrec float64
 		return runTrainer(ctx, args[1:], env, trainer{
@@ -223,7 +240,7 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 		})
 	}
 	if len(args) == 0 || args[0] != "emotion" {
-		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion|negative|ending|repeat|promise|tags|threat [--data DIR] [--out FILE]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion|negative|english|ending|repeat|promise|tags|threat [--data DIR] [--out FILE]")
 		return ExitUsage
 	}
 	return runTrainer(ctx, args[1:], env, trainer{

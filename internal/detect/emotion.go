@@ -66,19 +66,20 @@ type emotionDetector struct {
 	cfg      EmotionConfig
 	lex      lexicon.Lists
 	appease  ClassID
-	strong   termSet         // emotion_negative_strong (+ _exclude)
-	threat   threatTerms     // threat_words, threat_negation, threat_past, threat_future
-	tmodel   *ThreatModel    // the learned threat scorer, as the threat detector has it
-	weak     termSet         // emotion_negative_weak (+ _exclude)
-	notDone  termSet         // emotion_delay_notdone: 还没, 一直没
-	elapsed  termSet         // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
-	emphasis termSet         // emotion_delay_emphasis: 都, 已经
-	nudge    termSet         // emotion_nudge: 好了吗, 查到了吗, 在吗
-	hold     ClassID         // emotion_hold, in agent messages: 稍等, 正在为您查询
-	presence ClassID         // emotion_presence: 在吗, 人呢, 客服?
-	closing  ClassID         // response_closings: 好的, 谢谢
-	refusal  termSet         // sensitive_refusal (+ _exclude), in agent messages: 不支持, 无法
-	en       englishNegative // emotion_en_negative, for English messages (emotion_en.go)
+	strong   termSet          // emotion_negative_strong (+ _exclude)
+	threat   threatTerms      // threat_words, threat_negation, threat_past, threat_future
+	tmodel   *ThreatModel     // the learned threat scorer, as the threat detector has it
+	weak     termSet          // emotion_negative_weak (+ _exclude)
+	notDone  termSet          // emotion_delay_notdone: 还没, 一直没
+	elapsed  termSet          // emotion_delay_elapsed (+ _exclude): 到现在, 六天了
+	emphasis termSet          // emotion_delay_emphasis: 都, 已经
+	nudge    termSet          // emotion_nudge: 好了吗, 查到了吗, 在吗
+	hold     ClassID          // emotion_hold, in agent messages: 稍等, 正在为您查询
+	presence ClassID          // emotion_presence: 在吗, 人呢, 客服?
+	closing  ClassID          // response_closings: 好的, 谢谢
+	refusal  termSet          // sensitive_refusal (+ _exclude), in agent messages: 不支持, 无法
+	en       englishNegative  // emotion_en_negative, for English messages (emotion_en.go)
+	enModel  *learnedNegative // the learned English scorer (emotion_en_learned.go)
 }
 
 func newEmotionDetector(cfg EmotionConfig, threat *ThreatModel, lex lexicon.Lists) *emotionDetector {
@@ -108,6 +109,11 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 	d.closing = k.Add("emotion.closing", d.lex.Words("response_closings")...)
 	d.refusal = addTerms(k, "emotion.refusal", d.lex, "sensitive_refusal")
 	d.en = englishNegative{phrases: newPhraseSet(d.lex.Words("emotion_en_negative"))}
+	m, err := loadEnglishNegative()
+	if err != nil {
+		return fmt.Errorf("emotion: %w", err)
+	}
+	d.enModel = m
 	return nil
 }
 
@@ -129,6 +135,8 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 //
 // These are the rules alone; with a learned scorer loaded, Inspect decides
 // with decide, and the rules' verdict is one of the scorer's inputs.
+// English messages are decided by decideEnglish: these English rules, or
+// the learned English scorer (emotion_en_learned.go).
 func (d *emotionDetector) negative(in *Input, i int, ws *waits) bool {
 	if in.Conv.Messages[i].Role != conversation.RoleCustomer {
 		return false
@@ -445,21 +453,30 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 	negs := in.intBuf(1)     // those that are negative
 	defer func() { in.putInts(0, customer); in.putInts(1, negs) }()
 	var ws waits
-	var st negState
+	var st, enSt negState // the Chinese and the English scorer's
 	var f negFeats
 	for i := range msgs {
 		if msgs[i].Role != conversation.RoleCustomer {
 			continue
 		}
 		customer = append(customer, i)
-		rule := d.negative(in, i, &ws)
-		isNeg, learned := rule, float32(-1)
 		english := isEnglish(in.Norm[i])
-		if in.neg != nil && in.Emotion[i].Label != EmotionNone { // blank messages get no score
-			if !english { // the scorer learned Chinese only (emotion_en.go)
-				isNeg, learned = d.decide(in, i, rule, &ws, &st, &f)
+		isNeg, learned := false, float32(-1)
+		if english {
+			// The learned English scorer reads English messages only
+			// (emotion_en_learned.go): Chinese ones never pay for it.
+			var parts enRuleParts
+			isNeg, learned, parts = d.decideEnglish(in, i, &ws, &enSt, &f)
+			if in.neg != nil && in.Emotion[i].Label != EmotionNone {
+				st.after(in, i, parts.any()) // the Chinese scorer reads how heated the chat is, in any language
 			}
-			st.after(in, i, rule)
+		} else {
+			rule := d.negative(in, i, &ws)
+			isNeg = rule
+			if in.neg != nil && in.Emotion[i].Label != EmotionNone { // blank messages get no score
+				isNeg, learned = d.decide(in, i, rule, &ws, &st, &f)
+				st.after(in, i, rule)
+			}
 		}
 		if !isNeg {
 			continue

@@ -7,7 +7,9 @@ package detect
 // service" at the same level), so an English message is negative when a
 // phrase of emotion_en_negative stands in it and no negation just before
 // takes it back ("not the worst"), when it threatens (threat_en.go), or
-// when it only chases an answer, as in Chinese.
+// when it only chases an answer, as in Chinese. These rules are precise
+// but miss most negative tweets; the learned English scorer
+// (emotion_en_learned.go) adds what it finds to their findings.
 type englishNegative struct {
 	phrases phraseSet
 }

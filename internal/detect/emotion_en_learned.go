@@ -1,12 +1,60 @@
 package detect
 
 import (
+	_ "embed" // the learned English negative-emotion scorer's weights
+	"fmt"
 	"math"
 	"strings"
 	"unicode/utf8"
 
+	"fullqa/internal/classify"
 	"fullqa/internal/conversation"
 )
+
+// embeddedEnglishNegative is the learned English negative-emotion scorer:
+// a logistic regression over the features of enNegFeatures, trained by
+// `fullqa train english` on the reviewers' customer_negative labels of the
+// English Twitter support threads (twcs; see EMOTION_EN_WEIGHTS.md for
+// the data and its terms), with its threshold.
+//
+//go:embed emotion_en.weights
+var embeddedEnglishNegative []byte
+
+// loadEnglishNegative decodes the embedded English scorer. Each engine
+// decodes its own copy (about a millisecond), so no state is shared
+// between engines.
+func loadEnglishNegative() (*learnedNegative, error) {
+	l, err := classify.DecodeLinear(embeddedEnglishNegative)
+	if err != nil {
+		return nil, fmt.Errorf("english negative-emotion weights: %w", err)
+	}
+	if len(l.W) != 1<<NegativeBits || !(l.Threshold > 0 && l.Threshold < 1) {
+		return nil, fmt.Errorf("english negative-emotion weights: %d buckets, threshold %v (want %d buckets and a probability)", len(l.W), l.Threshold, 1<<NegativeBits)
+	}
+	q, scale, ok := int16Weights(l.W)
+	if !ok {
+		return nil, fmt.Errorf("english negative-emotion weights: not int16 steps of one scale")
+	}
+	return &learnedNegative{w: (*[1 << NegativeBits]int16)(q), scale: scale, bias: l.Bias, threshold: l.Threshold}, nil
+}
+
+// decideEnglish is the decision on English customer message i: what the
+// English rules call negative stays negative, and so is any other message
+// whose learned probability reaches the model's threshold (chosen by
+// cross-validation; see the README). It returns the verdict, the learned
+// probability (-1 without a model: the rules alone) and what the rules saw
+// (their verdict is parts.any()); st must have seen every English
+// customer message before i.
+func (d *emotionDetector) decideEnglish(in *Input, i int, ws *waits, st *negState, f *negFeats) (neg bool, p float32, parts enRuleParts) {
+	parts = d.enParts(in, i, ws)
+	if d.enModel == nil {
+		return parts.any(), -1, parts
+	}
+	d.enNegFeatures(in, i, parts, st, f)
+	p = d.enModel.prob(f)
+	st.enAfter(parts.any())
+	return parts.any() || p >= d.enModel.threshold, p, parts
+}
 
 // The learned English negative-emotion features. The English rules
 // (emotion_en.go) are precise but read only the grievances a phrase list
@@ -257,29 +305,44 @@ func enRawSignals(s string) (caps, words int, emoji uint32) {
 	return caps, words, emoji
 }
 
+// enRuleParts is what the English negative rules (negative, for an
+// English message) saw in a customer message: a phrase of
+// emotion_en_negative, a threat, a delay or chase. The learned features
+// read each part; any of them is the rules' verdict.
+type enRuleParts struct {
+	phrase, threat, chase bool
+}
+
+// any is the rules' verdict.
+func (p enRuleParts) any() bool { return p.phrase || p.threat || p.chase }
+
+// enParts reads English customer message i with the English rules, every
+// part of them (negative stops at the first that holds).
+func (d *emotionDetector) enParts(in *Input, i int, ws *waits) enRuleParts {
+	_, phrase := d.en.negative(in.Norm[i])
+	return enRuleParts{phrase: phrase, threat: d.threatens(in, i), chase: d.delayed(in, i, ws) || d.chased(in, i, ws)}
+}
+
 // enNegFeatures fills f with the features of English customer message i:
-// the rules' verdict (rule) and what they saw (a phrase, a threat, a
-// delay or chase), the message's marks, capitals, emoji and length, the
-// lower-cased word unigrams and bigrams of its first maxEnNegWords words
-// (sharing the value 1/√count), where it stands in the thread, whether the
-// customer's message before was negative by the rules (st), and what the
-// agent's turns just before and after it do (apologise, ask for a DM, ask,
+// the rules' verdict and what they saw (p: a phrase, a threat, a delay or
+// chase), the message's marks, capitals, emoji and length, the lower-cased
+// word unigrams and bigrams of its first maxEnNegWords words (sharing the
+// value 1/√count), where it stands in the thread, whether the customer's
+// message before was negative by the rules (st), and what the agent's
+// turns just before and after it do (apologise, ask for a DM, ask,
 // thank). An agent's reply after the message is part of a thread read
-// after the fact, as the Chinese scorer reads it (negative.go).
-func (d *emotionDetector) enNegFeatures(in *Input, i int, rule bool, ws *waits, st *negState, f *negFeats) {
+// after the fact, as the Chinese scorer reads it (negative.go). It
+// allocates nothing: the rules, which do, were read before (enParts).
+func (d *emotionDetector) enNegFeatures(in *Input, i int, p enRuleParts, st *negState, f *negFeats) {
 	f.n = 0
 	norm := in.Norm[i]
-	if rule {
-		f.add(enfRule, 0, 1)
-	}
-	if _, ok := d.en.negative(norm); ok {
-		f.add(enfPhrase, 0, 1)
-	}
-	if d.threatens(in, i) {
-		f.add(enfThreat, 0, 1)
-	}
-	if d.delayed(in, i, ws) || d.chased(in, i, ws) {
-		f.add(enfChase, 0, 1)
+	for _, g := range [...]struct {
+		on    bool
+		group uint32
+	}{{p.any(), enfRule}, {p.phrase, enfPhrase}, {p.threat, enfThreat}, {p.chase, enfChase}} {
+		if g.on {
+			f.add(g.group, 0, 1)
+		}
 	}
 	qs, ex := strings.Count(norm, "?"), strings.Count(norm, "!")
 	f.add(enfQuestion, uint32(min(qs, 3)), 1)
@@ -393,13 +456,13 @@ func (e *Engine) EnglishNegativeFeatures(in *Input, fn func(msg int, english, ru
 		if in.Conv.Messages[i].Role != conversation.RoleCustomer {
 			continue
 		}
-		rule := d.negative(in, i, &ws)
 		if !isEnglish(in.Norm[i]) {
-			fn(i, false, rule, nil, nil)
+			fn(i, false, d.negative(in, i, &ws), nil, nil)
 			continue
 		}
-		d.enNegFeatures(in, i, rule, &ws, &st, &f)
-		fn(i, true, rule, f.idx[:f.n], f.val[:f.n])
-		st.enAfter(rule)
+		p := d.enParts(in, i, &ws)
+		d.enNegFeatures(in, i, p, &st, &f)
+		fn(i, true, p.any(), f.idx[:f.n], f.val[:f.n])
+		st.enAfter(p.any())
 	}
 }

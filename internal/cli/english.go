@@ -12,11 +12,12 @@ import (
 	"fullqa/internal/eval"
 )
 
-// trainEnglish measures the learned English negative-emotion scorer on the
-// labelled English Twitter support threads (twcs) and, with w set, writes
-// its weights. The English features read no emotion-model score, so one
+// trainEnglish measures the learned English scorer of what (negative: the
+// shipped negative-emotion scorer; threat: a threat scorer, measured only)
+// on the labelled English Twitter support threads (twcs) and, with w set,
+// writes its weights. The English features read no emotion-model score, so one
 // engine serves every thread.
-func trainEnglish(ctx context.Context, cfg config.Config, data string, w io.Writer) (*eval.EnglishReport, error) {
+func trainEnglish(ctx context.Context, cfg config.Config, data, what string, w io.Writer) (*eval.EnglishReport, error) {
 	src, _ := chatSource(data, "twcs")
 	lab, err := eval.LoadLabels(filepath.Join(evalTestdata, detectorLabels["twcs"]))
 	if err != nil {
@@ -36,6 +37,21 @@ func trainEnglish(ctx context.Context, cfg config.Config, data string, w io.Writ
 			eng.EnglishNegativeFeatures(in, emit)
 		},
 	}
+	switch what {
+	case "negative":
+	case "threat":
+		target = eval.EnglishTarget{
+			Name: "threat.escalation",
+			Key:  "customer_threat",
+			Gold: func(l *eval.Labels) []int { return l.CustomerThreat },
+			Features: func(c *conversation.Conversation, emit func(int, bool, bool, []uint32, []float32)) {
+				in, _ := eng.Inspect(c, &scratch)
+				eng.EnglishThreatFeatures(in, emit)
+			},
+		}
+	default:
+		return nil, fmt.Errorf("--target %q: want negative or threat", what)
+	}
 	return eval.TrainEnglish(ctx, eval.NegativeSet{Name: "twcs", Src: src, Labels: lab}, target, w)
 }
 
@@ -48,7 +64,7 @@ func runTrainEnglish(ctx context.Context, args []string, env Env) int {
 		out:      filepath.Join("internal", "detect", "emotion_en.weights"),
 		noRounds: true,
 		train: func(ctx context.Context, data, _ string, w io.Writer) (fmt.Stringer, error) {
-			return trainEnglish(ctx, config.Default(), data, w)
+			return trainEnglish(ctx, config.Default(), data, "negative", w)
 		},
 	})
 }

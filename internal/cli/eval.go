@@ -34,6 +34,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	rounds := new(string)
 	jd2RoundsFlag(fs, rounds)
 	negPrec := fs.Float64("min-precision", eval.NegMinPrecision, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
+	target := fs.String("target", "negative", "english: the label the learned English scorer is measured on: negative (customer_negative, shipped) or threat (customer_threat)")
 	synthetic := fs.Bool("synthetic", true, "tags: also train on the training-only synthetic conversations (never scored)")
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
 		return ExitUsage
@@ -153,7 +154,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		return ExitOK
 	case "english":
-		rep, err := trainEnglish(ctx, cfg, *data, nil)
+		rep, err := trainEnglish(ctx, cfg, *data, *target, nil)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa: eval english: %v\n", err)
 			return ExitError

@@ -445,6 +445,20 @@ func (st *negState) enAfter(ruleNeg bool) {
 // detector scores; in must come from e.Inspect. It does nothing when the
 // engine has no emotion detector or in has no emotion scores.
 func (e *Engine) EnglishNegativeFeatures(in *Input, fn func(msg int, english, rule bool, idx []uint32, val []float32)) {
+	e.englishFeatures(in, false, fn)
+}
+
+// EnglishThreatFeatures is EnglishNegativeFeatures with the threat rules'
+// verdict (threat.escalation's) as rule: the same features, read to
+// measure a learned English threat scorer (`fullqa eval english --target
+// threat`; none ships).
+func (e *Engine) EnglishThreatFeatures(in *Input, fn func(msg int, english, rule bool, idx []uint32, val []float32)) {
+	e.englishFeatures(in, true, fn)
+}
+
+// englishFeatures is EnglishNegativeFeatures, with the threat rules'
+// verdict as rule when threat is set.
+func (e *Engine) englishFeatures(in *Input, threat bool, fn func(msg int, english, rule bool, idx []uint32, val []float32)) {
 	d := detectorOf[*emotionDetector](e)
 	if d == nil || in.Emotion == nil {
 		return
@@ -457,12 +471,20 @@ func (e *Engine) EnglishNegativeFeatures(in *Input, fn func(msg int, english, ru
 			continue
 		}
 		if !isEnglish(in.Norm[i]) {
-			fn(i, false, d.negative(in, i, &ws), nil, nil)
+			rule := d.negative(in, i, &ws)
+			if threat {
+				rule = d.threatens(in, i)
+			}
+			fn(i, false, rule, nil, nil)
 			continue
 		}
 		p := d.enParts(in, i, &ws)
 		d.enNegFeatures(in, i, p, &st, &f)
-		fn(i, true, p.any(), f.idx[:f.n], f.val[:f.n])
+		rule := p.any()
+		if threat {
+			rule = p.threat
+		}
+		fn(i, true, rule, f.idx[:f.n], f.val[:f.n])
 		st.enAfter(p.any())
 	}
 }

@@ -83,6 +83,8 @@ commands:
   train emotion   retrain the emotion model from ../shared/data (deterministic)
   eval negative   measure the learned emotion.negative scorer (CV by conversation, leave-one-source-out)
   train negative  retrain it from the labelled JDDC and uss chats (deterministic)
+  eval english    measure the learned English emotion.negative scorer on the twcs threads (5-fold CV by thread, half on half; --target threat)
+  train english   write its weights (internal/detect/emotion_en.weights) from the labelled twcs threads (deterministic)
   eval repeat     measure a learned loop.repeat scorer beside the rules (CV by conversation, leave-one-source-out)
   train repeat    write its weights from the labelled JDDC and uss chats (deterministic)
   eval promise    measure a learned promise.made scorer beside the rules (CV by conversation, leave-one-source-out)

@@ -24,10 +24,6 @@ func englishConfig() classify.LinearConfig {
 // threshold chosen at that floor falls under it about half the time.
 const EnglishMinPrecision = 0.90
 
-// englishHalf is the number of threads of the first half of the English
-// Twitter threads in import order (the labelling's halves: 656 of 1,312).
-const englishHalf = 656
-
 // EnglishTarget is what one learned English scorer decides: the label it
 // is trained on and the features of each customer message.
 type EnglishTarget struct {
@@ -164,13 +160,16 @@ func TrainEnglish(ctx context.Context, set NegativeSet, target EnglishTarget, w 
 		rep.Curve = append(rep.Curve, row)
 	}
 
-	// Each half scored by a model trained on the other half.
+	// Each half scored by a model trained on the other half: the first
+	// half of the threads in import order (656 of the 1,312, the
+	// labelling's halves) and the rest.
+	half := groups / 2
 	for _, h := range []struct {
 		name  string
 		train func(group int) bool
 	}{
-		{"first half (trained on the second)", func(g int) bool { return g >= englishHalf }},
-		{"second half (trained on the first)", func(g int) bool { return g < englishHalf }},
+		{"first half (trained on the second)", func(g int) bool { return g >= half }},
+		{"second half (trained on the first)", func(g int) bool { return g < half }},
 	} {
 		var train []int32
 		for _, i := range english {

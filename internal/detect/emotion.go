@@ -461,12 +461,13 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		}
 		customer = append(customer, i)
 		english := isEnglish(in.Norm[i])
-		isNeg, learned := false, float32(-1)
+		isNeg, learned, enStrong := false, float32(-1), false
 		if english {
 			// The learned English scorer reads English messages only
 			// (emotion_en_learned.go): Chinese ones never pay for it.
 			var parts enRuleParts
 			isNeg, learned, parts = d.decideEnglish(in, i, &ws, &enSt, &f)
+			enStrong = parts.phrase || parts.threat
 			if in.neg != nil && in.Emotion[i].Label != EmotionNone {
 				st.after(in, i, parts.any()) // the Chinese scorer reads how heated the chat is, in any language
 			}
@@ -484,13 +485,11 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		negs = append(negs, i)
 		neg := float64(in.Emotion[i].Neg)
 		sev := conversation.SeverityLow
-		var strong bool
-		if english {
-			_, strong = d.en.negative(in.Norm[i])
-		} else {
+		strong := enStrong // English: a phrase or a threat
+		if !english {
 			_, strong = in.firstTerm(i, d.strong)
+			strong = strong || d.threatens(in, i)
 		}
-		strong = strong || d.threatens(in, i)
 		switch {
 		case english && strong:
 			sev = conversation.SeverityMedium // the model's score says nothing on English

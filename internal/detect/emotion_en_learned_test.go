@@ -2,12 +2,14 @@ package detect
 
 import (
 	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"fullqa/internal/classify"
 	"fullqa/internal/conversation"
+	"fullqa/internal/ingest"
 	"fullqa/internal/text"
 )
 
@@ -206,4 +208,37 @@ func FuzzEnglishNegFeatures(f *testing.F) {
 			}
 		})
 	})
+}
+
+// BenchmarkEnglishNegative inspects the English Twitter support threads
+// of the shared data with the emotion detector, with the learned English
+// scorer and without it (the English rules alone), to show what the
+// scorer costs; it is skipped without ../shared.
+func BenchmarkEnglishNegative(b *testing.B) {
+	var convs []*conversation.Conversation
+	path := filepath.Join("..", "..", "..", "shared", "data", "twcs", "twcs_head.csv")
+	_ = ingest.ForEachInFile(path, ingest.Options{Format: ingest.FormatTWCS}, func(c *conversation.Conversation) error {
+		convs = append(convs, c)
+		return nil
+	})
+	if len(convs) == 0 {
+		b.Skip("no shared data")
+	}
+	eng, d := englishEngine(b)
+	m := d.enModel
+	for _, tc := range []struct {
+		name  string
+		model *learnedNegative
+	}{{"rules", nil}, {"learned", m}} {
+		b.Run(tc.name, func(b *testing.B) {
+			d.enModel = tc.model
+			defer func() { d.enModel = m }()
+			var s Scratch
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				eng.Inspect(convs[i%len(convs)], &s)
+			}
+		})
+	}
 }

@@ -31,7 +31,7 @@ func loadEnglishNegative() (*learnedNegative, error) {
 	if len(l.W) != 1<<NegativeBits || !(l.Threshold > 0 && l.Threshold < 1) {
 		return nil, fmt.Errorf("english negative-emotion weights: %d buckets, threshold %v (want %d buckets and a probability)", len(l.W), l.Threshold, 1<<NegativeBits)
 	}
-	q, scale, ok := int16Weights(l.W)
+	q, scale, ok := int16Table(l.W, l.Steps, l.Scale)
 	if !ok {
 		return nil, fmt.Errorf("english negative-emotion weights: not int16 steps of one scale")
 	}

@@ -22,14 +22,15 @@ const (
 	maxPromiseFeats = 3*maxPromiseRunes + 96
 )
 
-// promiseFeats is the feature buffer of one agent message.
+// promiseFeats is the feature buffer of one agent message. Every feature
+// has weight 1 but the n-grams, which all have weight gramV: the scorer
+// adds the others' table weights as they are (a product with 1 is the
+// weight to the bit), and val is written only by values, for the trainer.
 type promiseFeats struct {
 	idx [maxPromiseFeats]uint32
 	val [maxPromiseFeats]float32
 	n   int
-	// The n-grams are idx[gramFrom:gramTo], all of weight gramV: the
-	// scorer multiplies by gramV, and their val entries are written only
-	// by values, for the trainer.
+	// The n-grams are idx[gramFrom:gramTo], all of weight gramV.
 	gramFrom, gramTo int
 	gramV            float32
 	// rs holds the message's first nr characters, those whose n-grams
@@ -48,9 +49,12 @@ type promiseFeats struct {
 	grams [3 * maxPromiseRunes]uint32
 }
 
-// values returns the weights of the features, the n-grams' included
-// (their indices must be written).
+// values returns the weights of the features: 1, and gramV for the
+// n-grams (whose indices must be written).
 func (f *promiseFeats) values() []float32 {
+	for k := range f.n {
+		f.val[k] = 1
+	}
 	for k := f.gramFrom; k < f.gramTo; k++ {
 		f.val[k] = f.gramV
 	}
@@ -89,27 +93,43 @@ const (
 // scorers' (see featureIndex).
 const promiseSalt = 1 << 61
 
-// add appends feature (group, value) with weight v; past the buffer's end
-// features are dropped (only very long messages get there).
-func (f *promiseFeats) add(group, value uint32, v float32) {
-	if f.n == maxPromiseFeats {
-		return
-	}
-	f.idx[f.n] = featureIndex(group, value, promiseSalt, PromiseBits)
-	f.val[f.n] = v
-	f.n++
+// add appends feature (group, value); past the buffer's end features are
+// dropped (only very long messages get there).
+func (f *promiseFeats) add(group, value uint32) {
+	f.addIndex(promiseIndex(group, value))
 }
 
 // addIndex appends the feature of table index idx (featureIndex's,
-// computed beforehand) with weight v, as add does.
-func (f *promiseFeats) addIndex(idx uint32, v float32) {
+// computed beforehand), as add does.
+func (f *promiseFeats) addIndex(idx uint32) {
 	if f.n == maxPromiseFeats {
 		return
 	}
 	f.idx[f.n] = idx
-	f.val[f.n] = v
 	f.n++
 }
+
+// promiseIndex is featureIndex(group, value, promiseSalt, PromiseBits),
+// read from smallPromiseIndex for the small values most features have.
+func promiseIndex(group, value uint32) uint32 {
+	if group < uint32(len(smallPromiseIndex)) && value < uint32(len(smallPromiseIndex[0])) {
+		return smallPromiseIndex[group][value]
+	}
+	return featureIndex(group, value, promiseSalt, PromiseBits)
+}
+
+// smallPromiseIndex[g][v] is the table index of feature (g, v) of the
+// promise scorer, for every group and the values below 32 (a bias, a
+// verdict, a count's bucket, a word's number): computed once instead of
+// hashed for every message. Read-only once built.
+var smallPromiseIndex = func() (t [pfEvent + 1][32]uint32) {
+	for g := range t {
+		for v := range t[g] {
+			t[g][v] = featureIndex(uint32(g), uint32(v), promiseSalt, PromiseBits)
+		}
+	}
+	return t
+}()
 
 // classBits finds which of the promise classes a message holds from its
 // presence bits in one pass over the few bits set, instead of a test per
@@ -259,12 +279,12 @@ func (d *promiseDetector) promiseClasses() [29]ClassID {
 func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats, cs *cueScan, writeGrams bool) {
 	f.n, f.gramFrom, f.gramTo = 0, 0, 0
 	s := in.Norm[i]
-	f.add(pfBias, 0, 1)
+	f.add(pfBias, 0)
 	rule := uint32(0)
 	if len(ps) > 0 {
 		rule = 1
 	}
-	f.add(pfRule, rule, 1)
+	f.add(pfRule, rule)
 	for pk := range ps {
 		p := &ps[pk]
 		k := uint32(1)
@@ -277,7 +297,7 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 		if p.slot.isSet(slotConsent) {
 			k = 4
 		}
-		f.add(pfKind, k, 1)
+		f.add(pfKind, k)
 		// Which reading of the rules fired: the slot's keys (a day, a
 		// number of working days, a bare "when", a consent), the verb and
 		// the event word, so the weights can learn which readings hold.
@@ -286,13 +306,13 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 			if !p.slot.isSet(key) {
 				continue
 			}
-			f.add(pfSlotKey, k<<8|uint32(n), 1)
+			f.add(pfSlotKey, k<<8|uint32(n))
 			if key == slotVerb || key == slotEvent {
 				if sv, ok := p.slot.stringOf(key); ok {
 					if key == slotVerb {
-						f.add(pfVerb, strHash(sv), 1)
+						f.add(pfVerb, strHash(sv))
 					} else {
-						f.add(pfEvent, strHash(sv), 1)
+						f.add(pfEvent, strHash(sv))
 					}
 				}
 			}
@@ -309,12 +329,12 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 			}
 		}
 		for ; ks != 0; ks &= ks - 1 {
-			f.addIndex(d.classBits.index[bits.TrailingZeros32(ks)&31], 1)
+			f.addIndex(d.classBits.index[bits.TrailingZeros32(ks)&31])
 		}
 	} else {
 		for k, c := range &d.classes {
 			if in.Has(i, c) {
-				f.add(pfClass, uint32(k), 1)
+				f.add(pfClass, uint32(k))
 			}
 		}
 	}
@@ -325,8 +345,8 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	f.nr = nr
 	for _, c := range cues {
 		k := uint32(c) % uint32(len(promiseCues))
-		f.addIndex(cs.cueIndex[k], 1)
-		f.addIndex(cs.ruleXCueIndex[k<<1|rule&1], 1)
+		f.addIndex(cs.cueIndex[k])
+		f.addIndex(cs.ruleXCueIndex[k<<1|rule&1])
 	}
 	// An actor right before an action verb, with or without a finished
 	// aspect, whatever the rules' vetoes said.
@@ -337,13 +357,13 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 			}
 			actors := cs.actors.has(s[backChars(s, int(h.Start), 4):h.Start])
 			for m := actors & (1<<len(actorWords) - 1); m != 0; m &= m - 1 { // in the words' order
-				f.add(pfActor, uint32(bits.TrailingZeros64(m)), 1)
+				f.add(pfActor, uint32(bits.TrailingZeros64(m)))
 			}
 			if after := s[h.End:]; strings.HasPrefix(after, "了") || strings.HasPrefix(after, "过") || strings.HasPrefix(after, "好") {
-				f.add(pfDone, 0, 1)
+				f.add(pfDone, 0)
 			}
 			if cs := clauseStart(s, int(h.Start)); strings.Contains(s[cs:h.Start], "已") {
-				f.add(pfDone, 1, 1)
+				f.add(pfDone, 1)
 			}
 		}
 	}
@@ -357,9 +377,9 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	case strings.Contains(s, "?"):
 		q = 3
 	}
-	f.add(pfQuestion, q, 1)
+	f.add(pfQuestion, q)
 	yes := affirm(s)
-	f.add(pfAffirm, yes, 1)
+	f.add(pfAffirm, yes)
 
 	// The customer's turn before: a request, a question, or nothing. Its
 	// reading is kept in st for the agent messages after it.
@@ -367,14 +387,14 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 		if st.prev.msg != j+1 {
 			st.prev = st.reading(d, in, j, cs.customer)
 		}
-		f.add(pfPrevCust, st.prev.prevV, 1)
+		f.add(pfPrevCust, st.prev.prevV)
 		// A short yes ("是的", "可以的", "会的") answers what the customer
 		// asked for: it commits to it when the customer asked for a step.
 		for m := st.prev.prevAsk & (1<<len(prevAskWords) - 1); m != 0; m &= m - 1 { // in the words' order
-			f.add(pfPrevAsk, uint32(bits.TrailingZeros16(m))<<1|yes, 1)
+			f.add(pfPrevAsk, uint32(bits.TrailingZeros16(m))<<1|yes)
 		}
 	} else {
-		f.add(pfPrevCust, 0, 1)
+		f.add(pfPrevCust, 0)
 	}
 	// The customer's next message, read after the fact: taking the step up
 	// ("好的", "谢谢"), declining it ("不用了"), or asking again.
@@ -382,16 +402,16 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 		if st.next.msg != j+1 {
 			st.next = st.reading(d, in, j, cs.customer)
 		}
-		f.add(pfNextCust, st.next.nextV, 1)
+		f.add(pfNextCust, st.next.nextV)
 		if st.next.asks {
-			f.add(pfNextCust, 30, 1)
+			f.add(pfNextCust, 30)
 		}
 	} else {
-		f.add(pfNextCust, 0, 1)
+		f.add(pfNextCust, 0)
 	}
-	f.add(pfPosition, bucketOf(st.agents), 1)
+	f.add(pfPosition, bucketOf(st.agents))
 	if n := len(in.Conv.Messages); n > 0 {
-		f.add(pfPosition, 16+uint32(i*5/n), 1)
+		f.add(pfPosition, 16+uint32(i*5/n))
 	}
 
 	// The n-grams, as many as the buffer has room for, weighted alike.
@@ -408,7 +428,7 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	if n := f.gramTo - f.gramFrom; n > 0 {
 		f.gramV = float32(1 / math.Sqrt(float64(n)))
 	}
-	f.add(pfLen, bucketOf(runes/4), 1)
+	f.add(pfLen, bucketOf(runes/4))
 }
 
 // read makes the features' one pass over agent message s: the cue words

@@ -25,7 +25,7 @@ func promiseEngine(t testing.TB) (*Engine, *promiseDetector) {
 // hasFeature reports whether f holds feature (group, value).
 func hasFeature(f *promiseFeats, group, value uint32) bool {
 	var one promiseFeats
-	one.add(group, value, 1)
+	one.add(group, value)
 	for k := range f.n {
 		if f.idx[k] == one.idx[0] {
 			return true
@@ -273,5 +273,20 @@ func TestClassBitsMatchHas(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no agent message read")
+	}
+}
+
+// TestPromiseIndex checks promiseIndex, which reads small values' indices
+// from a table, against featureIndex for every group and the values
+// around the table's end.
+func TestPromiseIndex(t *testing.T) {
+	for g := uint32(0); g <= pfEvent+2; g++ {
+		for v := uint32(0); v < 300; v++ {
+			for _, val := range []uint32{v, v << 8, ^v} {
+				if got, want := promiseIndex(g, val), featureIndex(g, val, promiseSalt, PromiseBits); got != want {
+					t.Fatalf("promiseIndex(%d, %d) = %d, want %d", g, val, got, want)
+				}
+			}
+		}
 	}
 }

@@ -57,8 +57,9 @@ func (m *promiseModel) prob(f *promiseFeats) float32 {
 	const mask = 1<<PromiseBits - 1 // every index is below the table's size
 	w, sc := m.w, m.scale
 	z := m.bias
-	for k, b := range f.idx[:f.gramFrom] {
-		z += stepWeight(w[b&mask], sc) * f.val[k]
+	// Every feature but the n-grams has weight 1 (see promiseFeats).
+	for _, b := range f.idx[:f.gramFrom] {
+		z += stepWeight(w[b&mask], sc)
 	}
 	v := f.gramV
 	if f.written {
@@ -68,8 +69,8 @@ func (m *promiseModel) prob(f *promiseFeats) float32 {
 	} else {
 		z = m.addGrams(z, f.rs[:f.nr], v)
 	}
-	for k := f.gramTo; k < f.n; k++ {
-		z += stepWeight(w[f.idx[k]&mask], sc) * f.val[k]
+	for _, b := range f.idx[f.gramTo:f.n] {
+		z += stepWeight(w[b&mask], sc)
 	}
 	return sigmoid(z)
 }

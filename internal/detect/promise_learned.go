@@ -519,15 +519,40 @@ func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32) int {
 }
 
 // uniIndex, biIndex and triIndex are the table indices of the unigram r,
-// the bigram a, b and the trigram a, b, c.
-func uniIndex(r rune) uint32 { return featureIndex(pfUni, uint32(r), promiseSalt, PromiseBits) }
+// the bigram a, b and the trigram a, b, c: featureIndex(pfUni, r, …),
+// featureIndex(pfBi, nfMix(a<<32|b), …) and featureIndex(pfTri,
+// nfMix(a<<42^b<<21^c), …) with the promise scorer's salt and size,
+// through gramIndex.
+func uniIndex(r rune) uint32 { return gramIndex(uniKey, uint32(r)) }
 
 func biIndex(a, b rune) uint32 {
-	return featureIndex(pfBi, uint32(nfMix(uint64(a)<<32|uint64(b))), promiseSalt, PromiseBits)
+	return gramIndex(biKey, uint32(nfMix(uint64(a)<<32|uint64(b))))
 }
 
 func triIndex(a, b, c rune) uint32 {
-	return featureIndex(pfTri, uint32(nfMix(uint64(a)<<42^uint64(b)<<21^uint64(c))), promiseSalt, PromiseBits)
+	return gramIndex(triKey, uint32(nfMix(uint64(a)<<42^uint64(b)<<21^uint64(c))))
+}
+
+// uniKey, biKey and triKey are the first step of featureIndex's hash
+// (nfMixTop's h ^= h>>33) for key g<<32 | promiseSalt | v, g the n-gram's
+// group, less the value v: v's 32 bits lie below the group's and the
+// salt's, and shifted right by 33 they vanish, so the step gives key ^ v.
+// gramIndex goes on from there.
+const (
+	uniKey = (pfUni<<32 | promiseSalt) ^ (pfUni<<32|promiseSalt)>>33
+	biKey  = (pfBi<<32 | promiseSalt) ^ (pfBi<<32|promiseSalt)>>33
+	triKey = (pfTri<<32 | promiseSalt) ^ (pfTri<<32|promiseSalt)>>33
+)
+
+// gramIndex is featureIndex(g, v, promiseSalt, PromiseBits) for k the
+// key of group g above, its first step done beforehand (TestGramIndex
+// checks it).
+func gramIndex(k uint64, v uint32) uint32 {
+	h := k ^ uint64(v)
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	return uint32(h >> (64 - PromiseBits))
 }
 
 // runeChunk is how many characters decodeRunes decodes at a time: the

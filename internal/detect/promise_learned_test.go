@@ -290,3 +290,37 @@ func TestPromiseIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestGramIndex checks the n-grams' indices, whose hash starts from a
+// key computed beforehand, against featureIndex on the first 65,536
+// values, Chinese characters and the values' high bits.
+func TestGramIndex(t *testing.T) {
+	for _, g := range []struct {
+		group uint32
+		key   uint64
+	}{{pfUni, uniKey}, {pfBi, biKey}, {pfTri, triKey}} {
+		for v := uint32(0); v < 1<<16; v++ {
+			for _, val := range []uint32{v, 0x4e00 + v, v << 16, ^v, v * 0x9E3779B1} {
+				if got, want := gramIndex(g.key, val), featureIndex(g.group, val, promiseSalt, PromiseBits); got != want {
+					t.Fatalf("gramIndex(group %d, %#x) = %d, want %d", g.group, val, got, want)
+				}
+			}
+		}
+	}
+}
+
+// FuzzGramIndex checks gramIndex against featureIndex on any value.
+func FuzzGramIndex(f *testing.F) {
+	f.Add(uint32(0x4e00))
+	f.Add(^uint32(0))
+	f.Fuzz(func(t *testing.T, v uint32) {
+		for _, g := range []struct {
+			group uint32
+			key   uint64
+		}{{pfUni, uniKey}, {pfBi, biKey}, {pfTri, triKey}} {
+			if got, want := gramIndex(g.key, v), featureIndex(g.group, v, promiseSalt, PromiseBits); got != want {
+				t.Fatalf("gramIndex(group %d, %#x) = %d, want %d", g.group, v, got, want)
+			}
+		}
+	})
+}

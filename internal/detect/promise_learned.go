@@ -445,6 +445,7 @@ func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *[r
 	nc := 0
 	prev := rune(-1)
 	chunk := rs
+	wf := cs.cues // read once, not for every character
 	for i := 0; i < len(s); {
 		var n int
 		i, n = decodeRunes(s, i, chunk)
@@ -454,16 +455,16 @@ func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *[r
 		for _, r := range chunk[:n] {
 			hist[runes&(wordHistory-1)] = r
 			runes++
-			if cs.cues.mayEnd(prev, r) {
+			if wf.mayEnd(prev, r) {
 				// The longer words first, as a matcher reports them.
-				for _, k := range cs.cues.endingWith(prev, r) {
-					if seen[k>>6]&(1<<(k&63)) == 0 && cs.cues.ends(k, &hist, runes) {
+				for _, k := range wf.endingWith(prev, r) {
+					if seen[k>>6]&(1<<(k&63)) == 0 && wf.ends(k, &hist, runes) {
 						seen[k>>6] |= 1 << (k & 63)
 						cueBuf[nc] = k
 						nc++
 					}
 				}
-				if k, ok := cs.cues.singleOf(r); ok && seen[k>>6]&(1<<(k&63)) == 0 {
+				if k, ok := wf.singleOf(r); ok && seen[k>>6]&(1<<(k&63)) == 0 {
 					seen[k>>6] |= 1 << (k & 63)
 					cueBuf[nc] = k
 					nc++

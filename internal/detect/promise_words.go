@@ -145,10 +145,10 @@ func newWordFinder(words []string) *wordFinder {
 // prev (any value at the start of the text: ends checks the words): false
 // for most characters, which end no word.
 func (wf *wordFinder) mayEnd(prev, r rune) bool {
-	if r >= 1<<16 || wf.last[r>>6]&(1<<(r&63)) == 0 {
+	// Unsigned, so that the test below proves the bitmaps' index in range.
+	if u := uint32(r); u >= 1<<16 || wf.last[u>>6]&(1<<(u&63)) == 0 {
 		return false
-	}
-	if wf.single[r>>6]&(1<<(r&63)) != 0 {
+	} else if wf.single[u>>6]&(1<<(u&63)) != 0 {
 		return true
 	}
 	p := pairKey(prev, r)
@@ -175,7 +175,7 @@ func (wf *wordFinder) endingWith(a, b rune) []uint16 {
 // singleOf returns the one-character word r (the first, should the list
 // repeat it), if the list holds it.
 func (wf *wordFinder) singleOf(r rune) (uint16, bool) {
-	if r >= 1<<16 || wf.single[r>>6]&(1<<(r&63)) == 0 {
+	if u := uint32(r); u >= 1<<16 || wf.single[u>>6]&(1<<(u&63)) == 0 {
 		return 0, false
 	}
 	for _, w := range wf.singles {

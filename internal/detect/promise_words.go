@@ -10,16 +10,16 @@ import (
 // wordFinder finds the words of a short fixed list in a text by their last
 // characters, in one pass that decodes each character once. The learned
 // promise scorer asks it for the cue words of every agent message (in the
-// pass that hashes the message's n-grams: a matcher's scan read the text
-// a second time through a 128 KiB character table, the costliest part of
-// the features in a scan), the customerWords of the customer messages
-// around it and the actor words before a verb (a strings.Contains per
-// word before). A small bitmap of the words' last two characters (and one
-// of the one-character words) passes few characters; at those it compares
-// the words ending with the last two characters read, longest first, and
-// then the one-character word, with the characters just read, so that its
-// hits come in a matcher's order (by end, the longer first at the same
-// end).
+// pass that decodes the characters of the message's n-grams: a matcher's
+// scan read the text a second time through a 128 KiB character table, the
+// costliest part of the features in a scan), the customerWords of the
+// customer messages around it and the actor words before a verb (a
+// strings.Contains per word before). A small bitmap of the words' last two
+// characters (and one of the one-character words) passes few characters;
+// at those it compares the words ending with the last two characters
+// read, longest first, and then the one-character word, with the
+// characters just read, so that its hits come in a matcher's order (by
+// end, the longer first at the same end).
 type wordFinder struct {
 	last   [1 << 10]uint64            // bit r: a word ends with the BMP character r
 	single [1 << 10]uint64            // bit r: a word is the one BMP character r

@@ -20,7 +20,7 @@
 # the filler test, the evidence's UTF-8 check, the digit-run test, the
 # promise rules' shortcuts (backChars, negBefore, numberBefore, the word
 # finder, the conflict state's first messages), the promise scorer's
-# n-grams hashed as they are summed, the scorers' slot hash,
+# n-grams hashed as they are summed, the scorers' slot hash, the blank-message test,
 # the emotion model's Chinese runs, n-gram buckets and softmax, and the
 # normalizer's Chinese runs against their reference loops.
 #
@@ -44,7 +44,7 @@ for f in FuzzAppendStringBytes FuzzAppendFloat; do
 	go test ./internal/report/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
 for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzNegProb FuzzContentScan FuzzFillerChars FuzzValidString FuzzHasDigitRun FuzzChecksAnswer \
-	FuzzBackChars FuzzNegBefore FuzzNumberBefore FuzzWordFinderHas FuzzFirstMsgs FuzzFeatureIndex FuzzPromiseScoreMatchesTrainerView FuzzGramIndex; do
+	FuzzBackChars FuzzNegBefore FuzzNumberBefore FuzzWordFinderHas FuzzFirstMsgs FuzzFeatureIndex FuzzPromiseScoreMatchesTrainerView FuzzGramIndex FuzzIsBlank; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

@@ -211,7 +211,45 @@ func eventCategory(e string) string {
 	return "other"
 }
 
+// mainAgent returns the agent who wrote most agent messages, the first
+// by name among as many. The counts are kept in a table of maxAgents
+// names searched in order (a chat has one agent, or a few): a map of its
+// own hashed each agent message's name three times, for every
+// conversation. A chat with more agents goes to mainAgentMap.
 func mainAgent(c *conversation.Conversation) string {
+	var names [maxAgents]string
+	var counts [maxAgents]int
+	k := 0
+	best, bestN := "", 0
+	for i := range c.Messages {
+		m := &c.Messages[i]
+		if m.Role != conversation.RoleAgent || m.Agent == "" {
+			continue
+		}
+		j := 0
+		for j < k && names[j] != m.Agent {
+			j++
+		}
+		if j == k {
+			if k == maxAgents {
+				return mainAgentMap(c)
+			}
+			names[k] = m.Agent
+			k++
+		}
+		counts[j]++
+		if counts[j] > bestN || counts[j] == bestN && m.Agent < best {
+			best, bestN = m.Agent, counts[j]
+		}
+	}
+	return best
+}
+
+// maxAgents is how many agents mainAgent counts in its table.
+const maxAgents = 8
+
+// mainAgentMap is mainAgent counting in a map, for chats of many agents.
+func mainAgentMap(c *conversation.Conversation) string {
 	n := map[string]int{}
 	best, bestN := "", 0
 	for i := range c.Messages {

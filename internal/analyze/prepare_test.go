@@ -132,3 +132,32 @@ func TestTimePromisesMatchesRef(t *testing.T) {
 		}
 	}
 }
+
+// TestMainAgentMatchesMap holds mainAgent, which counts in a table of
+// maxAgents names, to mainAgentMap on chats of from none to more agents
+// than the table holds, with ties in count, empty agent names and
+// messages of other roles.
+func TestMainAgentMatchesMap(t *testing.T) {
+	names := []string{"b", "a", "c", "", "a-01", "a-00", "d", "e", "f", "g", "h", "i", "j"}
+	for seed := 0; seed < 20000; seed++ {
+		r := uint32(seed)*2654435761 + 1
+		next := func(n int) int {
+			r ^= r << 13
+			r ^= r >> 17
+			r ^= r << 5
+			return int(r % uint32(n))
+		}
+		c := &conversation.Conversation{}
+		pool := 1 + next(len(names))
+		for k, n := 0, next(30); k < n; k++ {
+			m := conversation.Message{Role: conversation.RoleAgent, Agent: names[next(pool)]}
+			if next(4) == 0 {
+				m.Role = conversation.RoleCustomer
+			}
+			c.Messages = append(c.Messages, m)
+		}
+		if got, want := mainAgent(c), mainAgentMap(c); got != want {
+			t.Fatalf("seed %d: mainAgent %q, mainAgentMap %q", seed, got, want)
+		}
+	}
+}

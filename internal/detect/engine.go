@@ -503,6 +503,17 @@ func lead3(c byte) bool { return c-0xE1 < 0x0F && c != 0xED }
 // isBlank reports whether s is empty or only white space (full-width
 // spaces included): such a message says nothing, so it gets no emotion
 // rather than the model's guess for an empty input.
+//
+// It stops at the first character that is not a space (a message's first,
+// nearly always), and a character past U+3000, the last space, is no space
+// without asking unicode.IsSpace: trimming both ends, as this was written
+// first, read each message from both ends and looked each end's character
+// up in the table of spaces.
 func isBlank(s string) bool {
-	return strings.TrimFunc(s, unicode.IsSpace) == ""
+	for _, r := range s {
+		if r > '\u3000' || !unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
 }

@@ -272,8 +272,10 @@ func coveredSpans(in *Input, i int, c ClassID, buf *[maxSpans]span) int {
 	hs := in.allHits(i)
 	n := 0
 	cur := int32(1 << 30)
-	for k := len(hs) - 1; k >= 0 && n < maxSpans; k-- { // hits are ordered by end: walk back
-		h := hs[k]
+	// Hits are ordered by end: walk back. The loop tests only each hit's
+	// class and start; the bound on spans is tested when one is added.
+	for k := len(hs) - 1; k >= 0; k-- {
+		h := &hs[k]
 		if h.Class != c || h.Start >= cur {
 			continue
 		}
@@ -282,7 +284,9 @@ func coveredSpans(in *Input, i int, c ClassID, buf *[maxSpans]span) int {
 			buf[n-1][0] = min(buf[n-1][0], h.Start)
 		} else {
 			buf[n] = span{h.Start, end}
-			n++
+			if n++; n == maxSpans {
+				break
+			}
 		}
 		cur = buf[n-1][0]
 	}

@@ -57,7 +57,10 @@ type ClassHit struct {
 // transitions make 43,147 slots (11,288 with failure links), 8 bytes each
 // and 8 more for their outputs, with the character classes of the Basic
 // Multilingual Plane 128 KB more, and building takes about twice the
-// instructions. A Matcher is immutable and safe for concurrent use.
+// instructions. An automaton of at most 65,536 slots (and more classes
+// than a sparse one) keeps them in an array of that size, 512 KB of which
+// it reads only its slots' part, so that the scan needs no bounds check
+// on them. A Matcher is immutable and safe for concurrent use.
 type Matcher struct {
 	patterns []string
 	// bmp maps a character of the Basic Multilingual Plane to its class;
@@ -75,6 +78,10 @@ type Matcher struct {
 	// index]: the next state is known from the slot alone, so reading the
 	// outputs is off the path from one character to the next.
 	slots []slot
+	// small is slots' array when it has at most 1<<16 slots (the
+	// detectors' lists have about 45,000), so that run indexes it with a
+	// uint16 and no bounds check; nil for a larger automaton.
+	small *[1 << 16]slot
 	outAt []outState // per slot, its target's outputs when v < 0
 	outs  []output   // longest first, then expandPad empty entries
 	// couts is outs with each pattern's class in place of its index, for
@@ -308,7 +315,12 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 		}
 	}
 	m.outs = append(m.outs, make([]output, expandPad)...)
-	m.slots = make([]slot, end+ncls32)
+	if end+ncls32 <= 1<<16 && ncls > sparseClasses {
+		m.small = new([1 << 16]slot)
+		m.slots = m.small[:end+ncls32]
+	} else {
+		m.slots = make([]slot, end+ncls32)
+	}
 	m.outAt = make([]outState, len(m.slots))
 	for i := range m.slots {
 		m.slots[i].check = noOwner
@@ -526,6 +538,9 @@ func (m *Matcher) run(s string, i uint, st int32, pend *[pendCap]pending, k uint
 	if m.sparse {
 		return m.runSparse(s, i, st, pend, k)
 	}
+	if m.small != nil {
+		return m.runSmall(s, i, st, pend, k)
+	}
 	bmp, slots := m.bmp, m.slots
 	n := uint(len(s))
 	for i+2 < n && k < pendCap {
@@ -550,6 +565,38 @@ func (m *Matcher) run(s string, i uint, st int32, pend *[pendCap]pending, k uint
 		t := st + c
 		x, r := slots[t], slots[c].next
 		own := (x.check ^ st - 1) >> 31 // -1 when the check is st, else 0
+		v := r ^ (x.next^r)&own
+		pend[k] = pending{at: c ^ (t^c)&own, end: int32(i)}
+		k += uint(uint32(v) >> 31)
+		st = v ^ v>>31
+	}
+	return i, st, k
+}
+
+// runSmall is run for an automaton of at most 1<<16 slots, indexing
+// them with a uint16: a state plus a class is always a slot of the
+// automaton, so it names the same slot, with no bounds check.
+func (m *Matcher) runSmall(s string, i uint, st int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
+	bmp, slots := m.bmp, m.small
+	n := uint(len(s))
+	for i+2 < n && k < pendCap {
+		var c int32
+		if b := s[i]; b < utf8.RuneSelf {
+			c = int32(bmp[b])
+			i++
+		} else if b-0xE1 <= 0xEF-0xE1 && b != 0xED {
+			b1, b2 := s[i+1], s[i+2]
+			if (uint16(b1)<<8|uint16(b2))&0xC0C0 != 0x8080 {
+				break // not UTF-8: decode says so
+			}
+			c = int32(bmp[uint16(b&0x0F)<<12|uint16(b1&0x3F)<<6|uint16(b2&0x3F)])
+			i += 3
+		} else {
+			break
+		}
+		t := st + c
+		x, r := slots[uint16(t)], slots[uint16(c)].next
+		own := (x.check ^ st - 1) >> 31
 		v := r ^ (x.next^r)&own
 		pend[k] = pending{at: c ^ (t^c)&own, end: int32(i)}
 		k += uint(uint32(v) >> 31)

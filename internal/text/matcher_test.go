@@ -118,13 +118,14 @@ func TestMatcherLargeDictionary(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := naiveScan(pats, text)
-	for _, sparse := range []bool{false, true} {
-		m.sparse = sparse
+	ways, restore := scanWays(m)
+	for w, set := range ways {
+		set()
 		if got := m.Scan(text, nil); len(want) < 1000 || !slices.Equal(got, want) {
-			t.Fatalf("sparse %v: got %d hits, naive search %d, or not in its order", sparse, len(got), len(want))
+			t.Fatalf("way %d: got %d hits, naive search %d, or not in its order", w, len(got), len(want))
 		}
 	}
-	m.sparse = false
+	restore()
 	checkClasses(t, pats, text)
 	// Scan appends, and gives the same hits for each message alone as
 	// a caller scanning message after message does.
@@ -136,6 +137,25 @@ func TestMatcherLargeDictionary(t *testing.T) {
 			t.Fatalf("%q: got %v, naive search %v", line, got, want)
 		}
 	}
+}
+
+// scanWays returns settings of m for each of its inner loops: run (slots
+// as a slice), runSmall (slots in the small array, a copy of them when m
+// was built without) and runSparse (a dictionary of few characters,
+// whatever its size). restore sets m back as it was built.
+func scanWays(m *Matcher) (ways []func(), restore func()) {
+	sparse, small := m.sparse, m.small
+	ways = append(ways, func() { m.sparse, m.small = false, nil })
+	if len(m.slots) <= 1<<16 {
+		arr := small
+		if arr == nil {
+			arr = new([1 << 16]slot)
+			copy(arr[:], m.slots)
+		}
+		ways = append(ways, func() { m.sparse, m.small = false, arr })
+	}
+	ways = append(ways, func() { m.sparse, m.small = true, nil })
+	return ways, func() { m.sparse, m.small = sparse, small }
 }
 
 // asClassHits is the reference for ScanClasses: Scan's hits with each
@@ -163,15 +183,17 @@ func checkClasses(t *testing.T, pats []string, s string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, sparse := range []bool{false, true} {
-		m.sparse = sparse
+	ways, restore := scanWays(m)
+	defer restore()
+	for w, set := range ways {
+		set()
 		want := asClassHits(m.Scan(s, nil), classes)
 		if got := m.ScanClasses(s, nil); !slices.Equal(got, want) {
-			t.Fatalf("sparse %v: ScanClasses %v, Scan's hits %v", sparse, got, want)
+			t.Fatalf("way %d: ScanClasses %v, Scan's hits %v", w, got, want)
 		}
 		prefix := []ClassHit{{Class: 1, Start: 2, End: 3}}
 		if got := m.ScanClasses(s, prefix); !slices.Equal(got[1:], want) || got[0] != prefix[0] {
-			t.Fatalf("sparse %v: ScanClasses after a hit %v, Scan's hits %v", sparse, got, want)
+			t.Fatalf("way %d: ScanClasses after a hit %v, Scan's hits %v", w, got, want)
 		}
 	}
 }
@@ -235,13 +257,15 @@ func FuzzMatcher(f *testing.F) {
 			t.Fatal(err)
 		}
 		want := naiveScan(pats, s)
-		// Both ways of stepping over a character in no pattern.
-		for _, sparse := range []bool{false, true} {
-			m.sparse = sparse
+		// Every way of stepping over characters.
+		ways, restore := scanWays(m)
+		for w, set := range ways {
+			set()
 			if got := m.Scan(s, nil); !slices.Equal(got, want) {
-				t.Fatalf("sparse %v: got %v, naive search %v", sparse, got, want)
+				t.Fatalf("way %d: got %v, naive search %v", w, got, want)
 			}
 		}
+		restore()
 		checkClasses(t, pats, s)
 	})
 }

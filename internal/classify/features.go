@@ -116,6 +116,38 @@ func (s sums) plus(w uint64) sums {
 	return sums{s.k0 + int32(int16(w)), s.k1 + int32(int16(w>>16)), s.k2 + int32(int16(w>>32))}
 }
 
+// lanes sums rows (weightTable.row) with two additions a row instead of
+// three sign extensions, two shifts and three additions: XOR rowBias
+// makes each class's int16 q the uint16 q + 2^15, and the classes sit in
+// 32-bit lanes (0 and 2 in a, 1 in b's bits 16 to 47) whose upper 16 bits
+// take the carries of up to 65,536 rows; sums takes the bias off. The
+// sums are whole numbers, so they are the same as plus gives
+// (TestLanesMatchPlus), and a scoring loop keeps two values in registers
+// instead of three.
+type lanes struct{ a, b uint64 }
+
+const (
+	rowBias   = 0x0000_8000_8000_8000
+	laneMaskA = 0x0000_ffff_0000_ffff
+	laneMaskB = 0x0000_0000_ffff_0000
+)
+
+// plus adds row w (a value, not a pointer, method: the lanes stay in
+// registers).
+func (l lanes) plus(w uint64) lanes {
+	w ^= rowBias
+	return lanes{l.a + w&laneMaskA, l.b + w&laneMaskB}
+}
+
+// sums returns the sums of the n rows added, n at most 65,536.
+func (l lanes) sums(n int) sums {
+	off := int64(n) << 15
+	return sums{int32(int64(uint32(l.a)) - off), int32(int64(uint32(l.b>>16)) - off), int32(int64(l.a>>32) - off)}
+}
+
+// add returns s + t.
+func (s sums) add(t sums) sums { return sums{s.k0 + t.k0, s.k1 + t.k1, s.k2 + t.k2} }
+
 // endNS closes a namespace whose features all have value v.
 func (a *acc) endNS(v float32) {
 	if a.tbl != nil {
@@ -150,11 +182,31 @@ func bucket(h uint64) uint32 { return uint32(h >> (64 - hashBits)) }
 // FuzzMixBucket checks it against bucket(mix(h)).
 func mixBucket(h uint64) uint32 {
 	h ^= h >> 33
-	h *= 0xff51afd7ed558ccd
-	h ^= h >> 33
-	h *= 0xc4ceb9fe1a85ec53
-	return uint32(h >> (64 - hashBits))
+	return mixedBucket(h)
 }
+
+// mixedBucket is mixBucket(h) given h's first step, mixFold(h). The
+// n-gram keys are a seed or a mixed token XOR tokens (below 2^32) placed
+// at bits 0 and 32, and mixFold distributes over XOR: the fold of a key
+// is the fold of its seed (a constant) or of its mixed token (once a
+// token) XOR the folds of the tokens, of which the one at bit 0 is the
+// token itself and the one at bit 32 (foldHigh of the previous token, in
+// both the bigram's and the trigram's key) is the same for two n-grams.
+// TestMixedBucket and FuzzMixedBucket check the keys' folds against
+// mixBucket.
+func mixedBucket(g uint64) uint32 {
+	g *= 0xff51afd7ed558ccd
+	g ^= g >> 33
+	g *= 0xc4ceb9fe1a85ec53
+	return uint32(g >> (64 - hashBits))
+}
+
+// mixFold is mix's first step.
+func mixFold(h uint64) uint64 { return h ^ h>>33 }
+
+// foldHigh is mixFold(uint64(p)<<32): a token's part of the fold of the
+// keys that hold it at bit 32.
+func foldHigh(p uint32) uint64 { return uint64(p)<<32 ^ uint64(p>>1) }
 
 // textStats are the counts a pass over a text's tokens gathers on the way.
 type textStats struct {
@@ -241,7 +293,7 @@ func (a *acc) grams(s string, lx *cueScanner) textStats {
 		}
 		if tbl != nil {
 			var n int
-			p1, p2, ps, n = scoreGrams(tbl, buf[:nb], p1, p2, ps)
+			p1, p2, ps, n = scoreGrams(tbl, buf[:nb], p1, p2, ps, t.zeros)
 			grams += n
 		} else {
 			for _, x := range buf[:nb] {
@@ -289,26 +341,57 @@ func (a *acc) grams(s string, lx *cueScanner) textStats {
 // scoreGrams is grams' n-gram loop in scoring mode for the tokens of
 // buf, after tokens p1 and p2 (the one before), with sums ps so far: it
 // returns the last two tokens, the sums and the number of n-grams. A
-// function of its own so that its values stay in registers.
-func scoreGrams(tbl *weightTable, buf []uint32, p1, p2 uint32, ps sums) (uint32, uint32, sums, int) {
-	seed1 := mix(nsText<<56 | 1<<48) // constants, as in grams
-	seed2 := mix(nsText<<56 | 2<<48)
+// function of its own so that its values stay in registers. zeros says
+// whether the text has a token 0 (a NUL character), after which grams
+// has no bigram and no trigram; without one, only a text's first two
+// tokens come after a 0 (p2 at the start), and the loop past them tests
+// nothing.
+//
+// The keys are hashed from their folds (mixedBucket): the seeds' folds
+// are constants, the previous token's part (h1) serves the bigram and
+// the trigram, and the trigram's mixed token two back (m2) is mixed and
+// folded once, when it is the last token (m1). The rows are summed in
+// lanes, at most 96 of them (a buffer of 32 tokens).
+func scoreGrams(tbl *weightTable, buf []uint32, p1, p2 uint32, ps sums, zeros bool) (uint32, uint32, sums, int) {
+	f1 := mixFold(mix(nsText<<56 | 1<<48)) // constants, as in grams
+	f2 := mixFold(mix(nsText<<56 | 2<<48))
 	seed3 := mix(nsText<<56 | 3<<48)
-	n := 0
-	for _, x := range buf {
-		ps = ps.plus(tbl.row(mixBucket(seed1 ^ uint64(x))))
+	h1 := foldHigh(p1)
+	m1, m2 := mixFold(mix(seed3^uint64(p1))), mixFold(mix(seed3^uint64(p2)))
+	var l lanes
+	n, i := 0, 0
+	for ; i < len(buf) && (zeros || p1 == 0 || p2 == 0); i++ {
+		x := buf[i]
+		k := uint64(x)
+		l = l.plus(tbl.row(mixedBucket(f1 ^ k)))
 		n++
 		if p1 != 0 {
-			ps = ps.plus(tbl.row(mixBucket(seed2 ^ uint64(p1)<<32 ^ uint64(x))))
+			l = l.plus(tbl.row(mixedBucket(f2 ^ h1 ^ k)))
 			n++
 		}
 		if p2 != 0 {
-			ps = ps.plus(tbl.row(mixBucket(mix(seed3^uint64(p2)) ^ uint64(p1)<<32 ^ uint64(x))))
+			l = l.plus(tbl.row(mixedBucket(m2 ^ h1 ^ k)))
 			n++
 		}
 		p2, p1 = p1, x
+		h1, m2, m1 = foldHigh(x), m1, mixFold(mix(seed3^k))
 	}
-	return p1, p2, ps, n
+	if i < len(buf) {
+		n += 3 * (len(buf) - i)
+		for _, x := range buf[i:] {
+			k := uint64(x)
+			l = l.plus(tbl.row(mixedBucket(f1 ^ k)))
+			l = l.plus(tbl.row(mixedBucket(f2 ^ h1 ^ k)))
+			l = l.plus(tbl.row(mixedBucket(m2 ^ h1 ^ k)))
+			h1, m2, m1 = foldHigh(x), m1, mixFold(mix(seed3^k))
+		}
+		p2 = p1 // the token before buf (i is 0) when buf is one token
+		if len(buf) > 1 {
+			p2 = buf[len(buf)-2]
+		}
+		p1 = buf[len(buf)-1]
+	}
+	return p1, p2, ps.add(l.sums(n)), n
 }
 
 // unigrams adds the unigrams of the agent's text s in namespace nsAgent
@@ -332,16 +415,21 @@ func (a *acc) unigrams(s string, lx *cueScanner, apply bool) textStats {
 	var buf [32]uint32
 	tbl := a.tbl
 	var ps sums
+	f1 := mixFold(seed1)
 	for {
 		nb := t.fill(&buf)
 		spaces := 0
 		if tbl != nil {
+			// The keys hashed from their folds, the rows summed in
+			// lanes, as in scoreGrams.
+			var l lanes
 			for _, x := range buf[:nb] {
 				if x == ' ' {
 					spaces++
 				}
-				ps = ps.plus(tbl.row(mixBucket(seed1 ^ uint64(x))))
+				l = l.plus(tbl.row(mixedBucket(f1 ^ uint64(x))))
 			}
+			ps = ps.add(l.sums(nb))
 		} else {
 			for _, x := range buf[:nb] {
 				if x == ' ' {

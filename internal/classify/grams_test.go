@@ -2,6 +2,7 @@ package classify
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -113,6 +114,15 @@ func TestGramsMatchesRef(t *testing.T) {
 			s = append(s, []rune("你好吗?! 。[")[k%8])
 		}
 		cases = append(cases, string(s), string(s[:n-1])+"?", string(s)+"  ")
+		// A NUL (token 0) at the buffer's edges: no bigram or trigram
+		// across it, from there to the end of the text.
+		for _, at := range []int{0, 1, 30, 31, 32, 33, n - 1} {
+			if at < n {
+				z := slices.Clone(s)
+				z[at] = 0
+				cases = append(cases, string(z))
+			}
+		}
 	}
 	for _, s := range cases {
 		checkGrams(t, m, s)
@@ -234,5 +244,98 @@ func FuzzMixBucket(f *testing.F) {
 		if got, want := mixBucket(h), bucket(mix(h)); got != want {
 			t.Fatalf("mixBucket(%#x) = %d, want %d", h, got, want)
 		}
+	})
+}
+
+// TestLanesMatchPlus checks lanes against sums.plus on rows of every
+// class at the int16 extremes and at random, up to the 65,536 rows lanes
+// take, the top 16 bits of a row (the next bucket's) set at random.
+func TestLanesMatchPlus(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	extremes := []int16{math.MinInt16, math.MinInt16 + 1, -1, 0, 1, math.MaxInt16 - 1, math.MaxInt16}
+	pick := func() int16 {
+		if rng.IntN(3) == 0 {
+			return extremes[rng.IntN(len(extremes))]
+		}
+		return int16(rng.Uint32())
+	}
+	for _, n := range []int{0, 1, 2, 3, 95, 96, 97, 1000, 65535, 65536} {
+		for _, same := range []bool{false, true} {
+			var l lanes
+			var want sums
+			w0 := uint64(uint16(pick())) | uint64(uint16(pick()))<<16 | uint64(uint16(pick()))<<32
+			for k := 0; k < n; k++ {
+				w := w0
+				if !same {
+					w = uint64(uint16(pick())) | uint64(uint16(pick()))<<16 | uint64(uint16(pick()))<<32
+				}
+				w |= uint64(rng.Uint32()) << 48
+				l = l.plus(w)
+				want = want.plus(w)
+			}
+			if got := l.sums(n); got != want {
+				t.Fatalf("%d rows (all the same %v): lanes %+v, plus %+v", n, same, got, want)
+			}
+		}
+	}
+	// Every row the same extreme, the sums furthest from zero.
+	for _, q := range extremes {
+		w := uint64(uint16(q)) * 0x0000_0001_0001_0001
+		var l lanes
+		var want sums
+		for k := 0; k < 65536; k++ {
+			l = l.plus(w)
+			want = want.plus(w)
+		}
+		if got := l.sums(65536); got != want {
+			t.Fatalf("65,536 rows of %d: lanes %+v, plus %+v", q, got, want)
+		}
+	}
+}
+
+// mixedKeys checks mixedBucket of the folds scoreGrams and unigrams
+// build against mixBucket of the keys grams hashed before, for tokens x,
+// p1 (the previous one) and p2 (the one before).
+func mixedKeys(t *testing.T, x, p1, p2 uint32) {
+	t.Helper()
+	for _, ns := range []uint64{nsText, nsAgent} {
+		seed1, seed2, seed3 := mix(ns<<56|1<<48), mix(ns<<56|2<<48), mix(ns<<56|3<<48)
+		h1 := foldHigh(p1)
+		m2 := mix(seed3 ^ uint64(p2))
+		for _, k := range [][2]uint64{
+			{seed1 ^ uint64(x), mixFold(seed1) ^ uint64(x)},
+			{seed2 ^ uint64(p1)<<32 ^ uint64(x), mixFold(seed2) ^ h1 ^ uint64(x)},
+			{m2 ^ uint64(p1)<<32 ^ uint64(x), mixFold(m2) ^ h1 ^ uint64(x)},
+		} {
+			if got, want := mixedBucket(k[1]), mixBucket(k[0]); got != want {
+				t.Fatalf("tokens %#x %#x %#x: mixedBucket(%#x) = %d, mixBucket(%#x) = %d", p2, p1, x, k[1], got, k[0], want)
+			}
+		}
+	}
+}
+
+// TestMixedBucket checks the folded keys on every token below 2^21 (all
+// characters) after and before Chinese characters, the token codes above
+// it and hashed words (the top bit set).
+func TestMixedBucket(t *testing.T) {
+	others := []uint32{0, ' ', '?', 0x4f60, 0x9fff, tokBOS, tokEOS, tokPH, tokEmoOther, tokWordBit, tokWordBit | 0x12345, math.MaxUint32}
+	for x := uint32(0); x < 1<<21; x++ {
+		mixedKeys(t, x, 0x597d, 0x4f60)
+		mixedKeys(t, 0x597d, x, others[x%uint32(len(others))])
+	}
+	for _, x := range others {
+		for _, p1 := range others {
+			for _, p2 := range others {
+				mixedKeys(t, x, p1, p2)
+			}
+		}
+	}
+}
+
+// FuzzMixedBucket checks the folded keys on any three tokens.
+func FuzzMixedBucket(f *testing.F) {
+	f.Add(uint32(0x4f60), uint32(0x597d), uint32(tokBOS))
+	f.Fuzz(func(t *testing.T, x, p1, p2 uint32) {
+		mixedKeys(t, x, p1, p2)
 	})
 }

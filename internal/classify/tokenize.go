@@ -51,6 +51,7 @@ type tokenizer struct {
 	started bool
 	held    uint32 // a token read ahead while emitting a pending space
 	hasHeld bool
+	zeros   bool // a token 0 (a NUL character) was read
 
 	// lx, when set, is fed every character the tokenizer reads, so that
 	// one pass over a text yields both its tokens and its cue words
@@ -260,8 +261,11 @@ func (t *tokenizer) raw() (uint32, bool) {
 	}
 	i0 := t.i
 	tok, ok := t.read()
-	if t.lx != nil && ok {
-		t.ls = t.lx.run(t.ls, t.s[i0:t.i], &t.cues)
+	if ok {
+		t.zeros = t.zeros || tok == 0 // the only tokens 0 are read's
+		if t.lx != nil {
+			t.ls = t.lx.run(t.ls, t.s[i0:t.i], &t.cues)
+		}
 	}
 	return tok, ok
 }

@@ -210,7 +210,7 @@ func (d *emotionDetector) chase(in *Input, i int, ws *waits) bool {
 	norm := in.Norm[i]
 	q, dots := bareMarks(norm)
 	lead := !q && !dots && leadingDots(norm)
-	presence := !q && !dots && d.onlyPresence(in, i)
+	presence := !q && !dots && d.presenceOnly(in, i, ws)
 	_, nudge := in.firstTerm(i, d.nudge)
 	if !q && !dots && !lead && !presence && !nudge {
 		return false
@@ -255,18 +255,28 @@ type wait struct {
 type waits struct {
 	of []wait
 
-	// What delay and chase said of message msg-1 (0 when none yet):
-	// negative and the learned scorer's features both ask, and the
-	// second asking reads the first answer. 0 unknown, 1 no, 2 yes.
-	msg            int
-	delay, chasing int8
+	// What delay, chase and onlyPresence said of message msg-1 (0 when
+	// none yet): negative and the learned scorer's features both ask,
+	// and the second asking reads the first answer. 0 unknown, 1 no, 2
+	// yes.
+	msg                      int
+	delay, chasing, presence int8
 }
 
 // forMsg forgets the answers kept for another message than i.
 func (ws *waits) forMsg(i int) {
 	if ws.msg != i+1 {
-		ws.msg, ws.delay, ws.chasing = i+1, 0, 0
+		ws.msg, ws.delay, ws.chasing, ws.presence = i+1, 0, 0, 0
 	}
+}
+
+// presenceOnly is onlyPresence, asked once per message.
+func (d *emotionDetector) presenceOnly(in *Input, i int, ws *waits) bool {
+	ws.forMsg(i)
+	if ws.presence == 0 {
+		ws.presence = 1 + int8(b2u(d.onlyPresence(in, i)))
+	}
+	return ws.presence == 2
 }
 
 // delayed is delay, asked once per message.

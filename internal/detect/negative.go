@@ -268,7 +268,7 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 	if q || dots || leadingDots(norm) {
 		f.add(nfMarks, b2u(q)|b2u(dots)<<1|b2u(leadingDots(norm))<<2, 1)
 	}
-	if !q && !dots && d.onlyPresence(in, i) {
+	if !q && !dots && d.presenceOnly(in, i, ws) {
 		f.add(nfPresence, 0, 1)
 	}
 	w := ws.at(d, in, i)

@@ -12,11 +12,18 @@ import (
 
 // TestAggregatesMatchRecount holds the aggregation's code counts (the
 // groups' finding shares, numbered codes in slices; the summary's
-// conversations by code and agents' findings, found without a map of
-// codes seen or a second agent look-up) to a recount straight from the
-// results with maps, as the aggregation counted before.
+// findings by code and severity, conversations by code and agents'
+// findings, counted by code number and severity in slices, found without
+// a map of codes seen or a second agent look-up) to a recount straight
+// from the results with maps, as the aggregation counted before.
 func TestAggregatesMatchRecount(t *testing.T) {
 	res := synthResults(5000)
+	for i, r := range res { // some severities past critical, written "unknown"
+		if i%97 == 0 && len(r.Findings) > 0 {
+			r.Findings = append([]conversation.Finding(nil), r.Findings...)
+			r.Findings[0].Severity = conversation.Severity(5 + i%3)
+		}
+	}
 	cfg := score.DefaultConfig()
 	cfg.Teams = map[string][]string{"t1": {"a00", "a01", "a02"}, "t2": {"a10", "a11"}}
 	team := map[string]string{}
@@ -29,6 +36,7 @@ func TestAggregatesMatchRecount(t *testing.T) {
 	type key struct{ dim, key string }
 	owned, codes := map[key]int{}, map[key]map[string]int{}
 	convsByCode, agentFindings := map[string]int{}, map[string]map[string]int{}
+	byCode, bySeverity := map[string]int{}, map[string]int{}
 	count := func(k key, distinct map[string]bool) {
 		owned[k]++
 		if codes[k] == nil {
@@ -44,6 +52,8 @@ func TestAggregatesMatchRecount(t *testing.T) {
 		distinct := map[string]bool{}
 		for _, f := range r.Findings {
 			distinct[f.Code] = true
+			byCode[f.Code]++
+			bySeverity[f.Severity.String()]++
 		}
 		for code := range distinct {
 			convsByCode[code]++
@@ -115,6 +125,12 @@ func TestAggregatesMatchRecount(t *testing.T) {
 	}
 	if groups < 100 {
 		t.Fatalf("only %d groups", groups)
+	}
+	if !maps.Equal(rep.Summary.ByCode, byCode) {
+		t.Fatalf("findings by code %v, want %v", rep.Summary.ByCode, byCode)
+	}
+	if !maps.Equal(rep.Summary.BySeverity, bySeverity) || bySeverity["unknown"] == 0 {
+		t.Fatalf("findings by severity %v, want %v", rep.Summary.BySeverity, bySeverity)
 	}
 	if !maps.Equal(rep.Summary.ConvsByCode, convsByCode) {
 		t.Fatalf("conversations by code %v, want %v", rep.Summary.ConvsByCode, convsByCode)

@@ -27,6 +27,16 @@ type Summary struct {
 
 	top   riskHeap
 	limit int
+	// The finding codes met, numbered in order, and the counts Finish
+	// puts in ByCode, ConvsByCode and BySeverity: a conversation's codes
+	// are numbered once (a map look-up each) and its findings counted in
+	// slices, where three maps were written for every finding on the
+	// scan's one aggregating goroutine.
+	codeNum     map[string]int
+	codeNames   []string
+	byCode      []int
+	convsByCode []int
+	bySeverity  [256]int // by conversation.Severity
 }
 
 // AgentStats counts one agent's conversations and findings.
@@ -34,8 +44,9 @@ type AgentStats struct {
 	Agent         string
 	Conversations int
 	Messages      int
-	Findings      map[string]int
+	Findings      map[string]int // filled by Summary.Finish
 	ScoreSum      int
+	codes         []int // findings by code number, for Findings
 }
 
 // Risky is one conversation kept for the report with its evidence.
@@ -56,7 +67,31 @@ type Risky struct {
 // NewSummary keeps the limit riskiest conversations.
 func NewSummary(limit int) *Summary {
 	return &Summary{ByCode: map[string]int{}, BySeverity: map[string]int{}, ConvsByCode: map[string]int{},
-		Tags: map[string]int{}, Agents: map[string]*AgentStats{}, limit: limit}
+		Tags: map[string]int{}, Agents: map[string]*AgentStats{}, limit: limit, codeNum: map[string]int{}}
+}
+
+// number returns code's number, giving it the next one when new.
+func (s *Summary) number(code string) int {
+	if n, ok := s.codeNum[code]; ok {
+		return n
+	}
+	n := len(s.codeNames)
+	s.codeNum[code] = n
+	s.codeNames = append(s.codeNames, code)
+	s.byCode = append(s.byCode, 0)
+	s.convsByCode = append(s.convsByCode, 0)
+	return n
+}
+
+// numberIn is the number of code, one of codes (whose numbers are nums):
+// a look through a conversation's few distinct codes.
+func (s *Summary) numberIn(code string, codes []string, nums []int) int {
+	for j, c := range codes {
+		if c == code {
+			return nums[j]
+		}
+	}
+	return s.number(code) // not among codes (it always is)
 }
 
 // Add counts one result.
@@ -89,17 +124,21 @@ func (s *Summary) add(r *scan.Result, codes []string) {
 	for _, t := range r.Tags {
 		s.Tags[t.Name]++
 	}
+	var nb [8]int
+	nums := nb[:0] // codes' numbers
+	for _, code := range codes {
+		n := s.number(code)
+		nums = append(nums, n)
+		s.convsByCode[n]++
+	}
 	var worst conversation.Severity
 	for _, f := range r.Findings {
 		s.Findings++
-		s.ByCode[f.Code]++
-		s.BySeverity[f.Severity.String()]++
+		s.byCode[s.numberIn(f.Code, codes, nums)]++
+		s.bySeverity[f.Severity]++
 		if f.Severity > worst {
 			worst = f.Severity
 		}
-	}
-	for _, code := range codes {
-		s.ConvsByCode[code]++
 	}
 	// Agents: each agent who wrote in the conversation; a finding counts for
 	// the agent of the first agent message among its evidence, else for the
@@ -141,7 +180,11 @@ func (s *Summary) add(r *scan.Result, codes []string) {
 		if st == nil { // not among counts' agents (it always is)
 			st = s.Agents[who]
 		}
-		st.Findings[f.Code]++
+		n := s.numberIn(f.Code, codes, nums)
+		if n >= len(st.codes) {
+			st.codes = append(st.codes, make([]int, n+1-len(st.codes))...)
+		}
+		st.codes[n]++
 	}
 	if s.limit <= 0 || len(r.Findings) == 0 {
 		return
@@ -181,8 +224,31 @@ func (s *Summary) add(r *scan.Result, codes []string) {
 	}
 }
 
-// Finish orders the riskiest conversations, riskiest first.
+// Finish orders the riskiest conversations, riskiest first, and fills
+// ByCode, ConvsByCode, BySeverity and the agents' Findings from the counts.
 func (s *Summary) Finish() {
+	s.ByCode, s.ConvsByCode, s.BySeverity = map[string]int{}, map[string]int{}, map[string]int{}
+	for n, code := range s.codeNames {
+		if s.byCode[n] > 0 {
+			s.ByCode[code] = s.byCode[n]
+		}
+		if s.convsByCode[n] > 0 {
+			s.ConvsByCode[code] = s.convsByCode[n]
+		}
+	}
+	for sev, n := range s.bySeverity {
+		if n > 0 {
+			s.BySeverity[conversation.Severity(sev).String()] += n
+		}
+	}
+	for _, st := range s.Agents {
+		st.Findings = map[string]int{}
+		for n, k := range st.codes {
+			if k > 0 {
+				st.Findings[s.codeNames[n]] = k
+			}
+		}
+	}
 	s.Riskiest = append([]*Risky(nil), s.top...)
 	sort.Slice(s.Riskiest, func(i, j int) bool { return riskier(s.Riskiest[i], s.Riskiest[j]) })
 }

@@ -128,6 +128,46 @@ func FuzzAppendStringBytes(f *testing.F) {
 			if got := appendString(nil, p+s); !bytes.Equal(got, want) {
 				t.Fatalf("appendString(%q) = %s, encoding/json %s", p+s, got, want)
 			}
+			// After what a buffer holds, with room for it all or none.
+			for _, room := range []int{0, len(p+s) + 9} {
+				dst := append(make([]byte, 0, 3+room), "[1,"...)
+				if got := appendString(dst, p+s); string(got[:3]) != "[1," || !bytes.Equal(got[3:], want) {
+					t.Fatalf("appendString(%q, %q) = %s, encoding/json %s", dst, p+s, got, want)
+				}
+			}
 		}
 	})
+}
+
+// TestAppendStringEveryPlace holds appendString to encoding/json on plain
+// ASCII of every length up to 40 with a byte that needs a look (a quote, a
+// backslash, a control character, a Chinese character, an invalid byte)
+// at every place: in a word read at once, in the word ending the string, in the
+// bytes after the last word.
+func TestAppendStringEveryPlace(t *testing.T) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	const plain = "abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+	for n := 0; n <= len(plain); n++ {
+		for at := -1; at < n; at++ {
+			for _, odd := range []string{"\"", "\\", "\x01", "好", "\xff", "\u2028"} {
+				s := plain[:n]
+				if at >= 0 {
+					s = plain[:at] + odd + plain[at+1:n]
+				}
+				buf.Reset()
+				if err := enc.Encode(s); err != nil {
+					t.Fatal(err)
+				}
+				want := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+				for _, dst := range [][]byte{nil, []byte("x"), append(make([]byte, 0, 64), 'x')} {
+					got := appendString(dst, s)
+					if !bytes.Equal(got[len(dst):], want) || string(got[:len(dst)]) != string(dst) {
+						t.Fatalf("appendString(%q, %q) = %q, encoding/json %q", dst, s, got, want)
+					}
+				}
+			}
+		}
+	}
 }

@@ -31,7 +31,7 @@ func TestUntimedExportStaysBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := rd.(*tableReader)
+	tr := rd.(*csvReader)
 	held, read := 0, 0
 	for {
 		c, err := rd.Next()
@@ -49,8 +49,8 @@ func TestUntimedExportStaysBounded(t *testing.T) {
 			continue
 		}
 		open := 0
-		for _, oc := range tr.sess.order {
-			open += len(oc.c.Messages)
+		for _, oc := range tr.s.order {
+			open += len(oc.rows)
 		}
 		held = max(held, open)
 	}

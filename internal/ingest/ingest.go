@@ -144,7 +144,7 @@ func Open(name string, r io.Reader, opts Options) (Reader, error) {
 	case FormatJDDC:
 		return newJDDCReader(lr, &opts), nil
 	case FormatCSV, FormatTSV:
-		return newTableReader(name, br, format, &opts)
+		return newCSVReader(name, br, format, &opts)
 	case FormatTWCS:
 		return newTWCSReader(name, br, &opts)
 	case FormatXLSX:

@@ -156,8 +156,19 @@ func newTableReaderFrom(name string, br *bufio.Reader, cr rowSource, comma rune,
 	if err != nil {
 		return nil, fmt.Errorf("%s:1: header: %w", name, err)
 	}
-	header = append([]string(nil), header...)
-	r := &tableReader{name: name, br: br, cr: cr, comma: comma, opts: opts, col: map[string]int{}, roles: map[string]conversation.Role{},
+	r, err := tableFromHeader(name, append([]string(nil), header...), comma, opts)
+	if err != nil {
+		return nil, err
+	}
+	r.br, r.cr = br, cr
+	return r, nil
+}
+
+// tableFromHeader maps a table's header row to the canonical fields and
+// sets up the role table and the sessionizer: all of a tableReader but
+// its row source.
+func tableFromHeader(name string, header []string, comma rune, opts *Options) (*tableReader, error) {
+	r := &tableReader{name: name, comma: comma, opts: opts, col: map[string]int{}, roles: map[string]conversation.Role{},
 		head: csvLine(header, comma)}
 	for k, v := range defaultRoles {
 		r.roles[k] = v

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -20,7 +19,7 @@ import (
 // with its raw rows.
 func readTable(t *testing.T, data []byte, format string, encodeRows bool) []string {
 	t.Helper()
-	rd, err := Open("f."+format, bytes.NewReader(data), Options{Format: format, MaxLine: 4096})
+	rd, err := openTableRef("f."+format, data, Options{Format: format, MaxLine: 4096})
 	if err != nil {
 		return []string{"open: " + err.Error()}
 	}

@@ -1,0 +1,572 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"fullqa/internal/conversation"
+)
+
+// csvReader reads a message-per-row CSV or TSV file with the same results
+// as tableReader (which still reads xlsx sheets, and is the reference
+// FuzzCSVRows holds this one to), but parses rows off the scan's one
+// reading goroutine. That goroutine cuts records (csvCutter) and reads
+// only what grouping rows into conversations depends on: the id (or
+// customer) of each row, its role and time, and whether the row is bad;
+// the scan's workers decode the other fields and build the conversation
+// (csvConv.Parse), and the time-order check runs in input order
+// (csvConv.Settle). Conversations, bad records and their order are the
+// table reader's, byte for byte.
+type csvReader struct {
+	t     *tableReader // the header's column and role mapping (its rows are not read)
+	cut   csvCutter
+	s     csvSessions
+	hasID bool
+	order orderCheck
+	eof   bool
+	// Scratch for fields whose quotes must be undone.
+	keyBuf, roleBuf, timeBuf []byte
+}
+
+func newCSVReader(name string, br *bufio.Reader, format string, opts *Options) (*csvReader, error) {
+	r := &csvReader{cut: csvCutter{br: br, comma: ',', lazy: format == FormatTSV}, order: orderCheck{sort: opts.SortByTime}}
+	if format == FormatTSV {
+		r.cut.comma = '\t'
+	}
+	comma := rune(r.cut.comma)
+	_, err := r.cut.next()
+	if errors.Is(err, io.EOF) {
+		r.eof = true
+		r.t = &tableReader{name: name, comma: comma, opts: opts}
+		r.s = newCSVSessions(r, false)
+		return r, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s:1: header: %w", name, err)
+	}
+	header := make([]string, len(r.cut.spans))
+	all := string(r.cut.rec)
+	for i, s := range r.cut.spans {
+		header[i] = spanString(all, s)
+	}
+	if r.t, err = tableFromHeader(name, header, comma, opts); err != nil {
+		return nil, err
+	}
+	r.hasID = r.t.ix.id >= 0
+	r.s = newCSVSessions(r, r.hasID)
+	return r, nil
+}
+
+// RejectHeader is the input's header row, which a reject file starts with
+// so that it can be fixed and fed again; nil for an empty input.
+func (r *csvReader) RejectHeader() []byte { return r.t.head }
+
+// Ready reports whether Next can return without waiting for input.
+func (r *csvReader) Ready() bool {
+	if len(r.s.out) > 0 || r.eof {
+		return true
+	}
+	n := r.cut.br.Buffered()
+	b, _ := r.cut.br.Peek(n)
+	return bytes.IndexByte(b, '\n') >= 0
+}
+
+// Next is NextRaw, Parse and Settle in a row.
+func (r *csvReader) Next() (*conversation.Conversation, error) {
+	p, err := r.NextRaw()
+	if err != nil {
+		return nil, err
+	}
+	p.Parse()
+	c, _, err := p.Settle()
+	return c, err
+}
+
+// NextRaw returns the next conversation unparsed: its rows, cut and
+// grouped, for the scan's workers to parse. A bad record that belongs to
+// no conversation comes as its *RecordError.
+func (r *csvReader) NextRaw() (conversation.Raw, error) {
+	for {
+		if len(r.s.out) > 0 {
+			o := r.s.out[0]
+			r.s.out[0] = csvOut{}
+			r.s.out = r.s.out[1:]
+			if o.err != nil {
+				return nil, o.err
+			}
+			return o.conv, nil
+		}
+		if r.eof {
+			return nil, io.EOF
+		}
+		line, err := r.cut.next()
+		if errors.Is(err, io.EOF) {
+			r.eof = true
+			r.s.flushAll()
+			continue
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				r.s.reject(&RecordError{File: r.t.name, Line: pe.Line, Msg: pe.Err.Error()})
+				continue
+			}
+			return nil, fmt.Errorf("%s: %w", r.t.name, err)
+		}
+		r.row(line)
+	}
+}
+
+// fieldBytes is the record's value in column i, its quotes undone into
+// *scratch if need be, trimmed; empty when the table lacks the column or
+// the row is short.
+func (r *csvReader) fieldBytes(i int, scratch *[]byte) []byte {
+	if i < 0 || i >= len(r.cut.spans) {
+		return nil
+	}
+	return trimBytes(spanBytes(r.cut.rec, r.cut.spans[i], scratch))
+}
+
+// row sorts the record just cut into its conversation, as tableReader.row
+// does, having read only the fields that decide where it goes: the id (or
+// customer), and, to tell a bad row, the role and time and whether all of
+// the record is UTF-8 (all its fields are exactly when all of it is: the
+// bytes between them are ASCII).
+func (r *csvReader) row(line int) {
+	ix := &r.t.ix
+	valid := validUTF8(r.cut.rec)
+	kb := r.fieldBytes(ix.customer, &r.keyBuf)
+	if r.hasID {
+		kb = r.fieldBytes(ix.id, &r.keyBuf)
+	}
+	if !valid && !validUTF8(kb) {
+		kb = nil
+	}
+	bad := !valid
+	var role conversation.Role
+	var at time.Time
+	if !bad {
+		var ok bool
+		role, ok = r.t.roleOfBytes(r.fieldBytes(ix.role, &r.roleBuf))
+		bad = !ok
+	}
+	if !bad {
+		if tb := r.fieldBytes(ix.time, &r.timeBuf); len(tb) > 0 {
+			var ok bool
+			at, ok = r.parseTime(tb)
+			bad = !ok
+		} else if !r.hasID {
+			bad = true
+		}
+	}
+	if !bad && r.hasID && len(kb) == 0 {
+		bad = true
+	}
+	if bad {
+		key := string(kb)
+		r.s.rejectIn(key, r.rowError(key, line), line, r.cut.rec, r.cut.spans)
+		return
+	}
+	r.s.add(kb, line, r.cut.rec, r.cut.spans, at, role)
+}
+
+// parseTime is ParseTime of a row's time field, reporting whether it is
+// good; the common layout is read without making a string of it.
+func (r *csvReader) parseTime(b []byte) (time.Time, bool) {
+	opts := r.t.opts
+	if opts.Columns.TimeLayout == "" {
+		if t, ok := parseDateTime(string(b), opts.Location); ok {
+			return t, true
+		}
+	}
+	t, err := ParseTime(string(b), opts.Columns.TimeLayout, opts.Location)
+	return t, err == nil
+}
+
+// rowError is the *RecordError tableReader.row gives the record just cut,
+// which row found bad: the first of its checks that fails.
+func (r *csvReader) rowError(key string, line int) *RecordError {
+	rec := r.cut.fields()
+	ix := &r.t.ix
+	e := &RecordError{File: r.t.name, Line: line, Raw: csvLine(rec, r.t.comma)}
+	for _, f := range rec {
+		if !validUTF8(f) {
+			e.Msg = "invalid UTF-8 (use --encoding gb18030 if the file is GBK)"
+			return e
+		}
+	}
+	roleVal := field(rec, ix.role)
+	if _, ok := r.t.roleOf(roleVal); !ok {
+		e.Field, e.Msg = "role", fmt.Sprintf("unknown role %q (map it with --roles %s=customer|agent|bot|system)", roleVal, roleVal)
+		return e
+	}
+	if ts := field(rec, ix.time); ts != "" {
+		if _, err := ParseTime(ts, r.t.opts.Columns.TimeLayout, r.t.opts.location()); err != nil {
+			e.Field, e.Msg = "time", err.Error()
+			return e
+		}
+	} else if !r.hasID {
+		e.Field, e.Msg = "time", "missing (needed to cut sessions when there is no conversation id)"
+		return e
+	}
+	if r.hasID && key == "" {
+		e.Field, e.Msg = "id", "missing"
+		return e
+	}
+	panic(fmt.Sprintf("ingest: %s:%d: a row found bad passes every check", r.t.name, line))
+}
+
+// fields decodes every field of the record just cut, as csv.Reader
+// returns them.
+func (c *csvCutter) fields() []string {
+	all := string(c.rec)
+	rec := make([]string, len(c.spans))
+	for i, s := range c.spans {
+		rec[i] = spanString(all, s)
+	}
+	return rec
+}
+
+// roleOfBytes is roleOf of a field's bytes, without making a string of
+// a value it remembers.
+func (r *tableReader) roleOfBytes(v []byte) (conversation.Role, bool) {
+	for i := range r.memo {
+		if m := &r.memo[i]; m.set && m.val == string(v) {
+			return m.role, m.ok
+		}
+	}
+	return r.roleOf(string(v))
+}
+
+// trimBytes is trimSpace of a field's bytes: bytes.TrimSpace, which
+// trims as strings.TrimSpace does, called only when an end can be white
+// space (see trimSpace).
+func trimBytes(s []byte) []byte {
+	if len(s) == 0 {
+		return s
+	}
+	switch c := s[0]; {
+	case c < utf8.RuneSelf:
+		if asciiSpace(c) {
+			return bytes.TrimSpace(s)
+		}
+	case c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3:
+		return bytes.TrimSpace(s)
+	}
+	if c := s[len(s)-1]; c < utf8.RuneSelf {
+		if asciiSpace(c) {
+			return bytes.TrimSpace(s)
+		}
+	} else if r, _ := utf8.DecodeLastRune(s); unicode.IsSpace(r) {
+		return bytes.TrimSpace(s)
+	}
+	return s
+}
+
+// csvSessions groups rows into conversations exactly as sessionizer
+// does for a table (see there), but holds each row as its record's bytes
+// and field spans, with the role and time already read: the
+// conversation is built from them on a worker (csvConv.Parse).
+type csvSessions struct {
+	name   string
+	gap    time.Duration
+	byID   bool
+	open   map[string]*csvConv
+	order  []*csvConv // open and closed-but-unreleased, in order of opening
+	out    []csvOut
+	closed *idWindow      // recently closed ids → their first line, to catch late rows
+	seq    map[string]int // customer → sessions cut so far
+	cur    time.Time      // the latest row's time: where the input is now
+	rows   int            // rows added so far
+	r      *csvReader
+	// last is the conversation of the last row added: rows of one
+	// conversation come together, and it saves looking the key up.
+	last *csvConv
+}
+
+// csvOut is one item of the output: a released conversation, or a bad
+// record reported on its own.
+type csvOut struct {
+	conv *csvConv
+	err  *RecordError
+}
+
+func newCSVSessions(r *csvReader, byID bool) csvSessions {
+	return csvSessions{r: r, name: r.t.name, gap: r.t.opts.gap(), byID: byID, open: map[string]*csvConv{},
+		closed: newIDWindow(maxRememberedIDs), seq: map[string]int{}}
+}
+
+// csvConv is one conversation's rows on their way through
+// conversation.Raw: the reading goroutine groups them, Parse builds the
+// conversation (or the error of a conversation with a bad row) on a
+// worker, Settle applies the time-order check in input order.
+type csvConv struct {
+	r      *csvReader
+	key    string
+	id     string
+	first  int
+	prev   time.Time // the time of the last row with one
+	min    time.Time // earliest and latest message times
+	last   time.Time
+	err    *RecordError // the first bad row's
+	row    int          // csvSessions.rows when its last row came
+	closed bool
+	// buf holds the rows' records one after another, spans their
+	// fields (offsets into buf), rows where each ends.
+	buf   []byte
+	spans []fieldSpan
+	rows  []csvRow
+	// What Parse found.
+	c      *conversation.Conversation
+	facts  orderFacts
+	errOut *RecordError
+	// rowRoom is rows' first room: a typical chat's rows fit.
+	rowRoom [16]csvRow
+}
+
+// csvRow is one row of a csvConv: its line, where its record and spans
+// end in the conversation's buf and spans, and what the reading
+// goroutine read of it. A bad row (rejected) has no message.
+type csvRow struct {
+	line          int
+	end, spansEnd int
+	at            time.Time
+	role          conversation.Role
+	bad           bool
+}
+
+// appendRow copies a record and its spans into the conversation.
+func (oc *csvConv) appendRow(line int, rec []byte, spans []fieldSpan, at time.Time, role conversation.Role, bad bool) {
+	if oc.buf == nil {
+		oc.buf = make([]byte, 0, min(16*len(rec), 4<<10))
+		oc.spans = make([]fieldSpan, 0, 16*len(spans))
+		oc.rows = oc.rowRoom[:0]
+	}
+	base := len(oc.buf)
+	oc.buf = append(oc.buf, rec...)
+	for _, s := range spans {
+		oc.spans = append(oc.spans, fieldSpan{start: s.start + base, end: s.end + base, esc: s.esc})
+	}
+	oc.rows = append(oc.rows, csvRow{line: line, end: len(oc.buf), spansEnd: len(oc.spans), at: at, role: role, bad: bad})
+}
+
+// add is sessionizer.add of a good row.
+func (s *csvSessions) add(kb []byte, line int, rec []byte, spans []fieldSpan, at time.Time, role conversation.Role) {
+	hasTime := !at.IsZero()
+	var oc *csvConv
+	if l := s.last; l != nil && !l.closed && l.key == string(kb) {
+		oc = l // == s.open[key]: an open conversation stays there
+	} else {
+		oc = s.open[string(kb)]
+	}
+	if oc != nil && !s.byID && hasTime && !oc.prev.IsZero() && absDur(at.Sub(oc.prev)) > s.gap {
+		s.close(oc) // silence gap: this row starts a new conversation
+		oc = nil
+	}
+	if oc == nil {
+		key := string(kb)
+		if s.byID {
+			if first, done := s.closed.seen(key); done {
+				fields := s.r.cut.fields()
+				s.reject(&RecordError{File: "", Line: line, Field: "id", Raw: csvLine(fields, s.r.t.comma),
+					Msg: fmt.Sprintf("conversation %q continues after it was closed (it began on line %d); sort the export by conversation or raise the gap", key, first)})
+				return
+			}
+		}
+		oc = &csvConv{r: s.r, key: key, id: key, first: line}
+		if !s.byID {
+			s.seq[key]++
+			base := key
+			if base == "" {
+				base = "session"
+			}
+			oc.id = fmt.Sprintf("%s#%d", base, s.seq[key])
+		}
+		s.open[key] = oc
+		s.order = append(s.order, oc)
+	}
+	s.last = oc
+	oc.appendRow(line, rec, spans, at, role, false)
+	if hasTime {
+		oc.prev, s.cur = at, at
+		if oc.last.IsZero() || at.After(oc.last) {
+			oc.last = at
+		}
+		if oc.min.IsZero() || at.Before(oc.min) {
+			oc.min = at
+		}
+	}
+	oc.row = s.rows
+	s.rows++
+	if s.rows%1024 == 0 {
+		s.closeIdle()
+	}
+	s.release()
+}
+
+// reject reports a bad row on its own, in order.
+func (s *csvSessions) reject(e *RecordError) {
+	s.out = append(s.out, csvOut{err: e})
+}
+
+// rejectIn is sessionizer.rejectIn: the bad row rejects its whole
+// conversation, or is reported on its own when that cannot be told.
+func (s *csvSessions) rejectIn(key string, e *RecordError, line int, rec []byte, spans []fieldSpan) {
+	oc := s.open[key]
+	if oc == nil && s.byID && key != "" {
+		if _, done := s.closed.seen(key); !done {
+			oc = &csvConv{r: s.r, key: key, id: key, first: e.Line}
+			s.open[key] = oc
+			s.order = append(s.order, oc)
+		}
+	}
+	if oc == nil {
+		s.reject(e)
+		return
+	}
+	if oc.err == nil {
+		oc.err = e
+	}
+	oc.appendRow(line, rec, spans, time.Time{}, 0, true)
+}
+
+// closeIdle is sessionizer.closeIdle.
+func (s *csvSessions) closeIdle() {
+	for _, oc := range s.open {
+		switch {
+		case oc.last.IsZero():
+			if s.rows-oc.row > idleRows {
+				s.close(oc)
+			}
+		case !s.cur.IsZero() && (s.cur.Sub(oc.last) > s.gap || oc.min.Sub(s.cur) > s.gap):
+			s.close(oc)
+		}
+	}
+}
+
+func (s *csvSessions) close(oc *csvConv) {
+	oc.closed = true
+	delete(s.open, oc.key)
+	if s.byID {
+		s.closed.add(oc.key, int64(oc.first))
+	}
+}
+
+// release moves closed conversations at the head of the order to the
+// output; the time-order check waits for Settle.
+func (s *csvSessions) release() {
+	i := 0
+	for ; i < len(s.order) && s.order[i].closed; i++ {
+		s.out = append(s.out, csvOut{conv: s.order[i]})
+	}
+	if i > 0 {
+		clear(s.order[:i])
+		s.order = append(s.order[:0], s.order[i:]...)
+	}
+}
+
+func (s *csvSessions) flushAll() {
+	for _, oc := range s.order {
+		if !oc.closed {
+			s.close(oc)
+		}
+	}
+	s.release()
+}
+
+// rejected is the suffix of the error of a conversation rejected whole.
+func (oc *csvConv) rejected() string {
+	return fmt.Sprintf(" (conversation %q rejected whole to keep message numbers true)", oc.id)
+}
+
+// rawBytes is the conversation's rows as the reject file takes them:
+// each row's fields encoded as a CSV (or TSV) line.
+func (oc *csvConv) rawBytes(all string) []byte {
+	var raw []byte
+	at := 0
+	for _, row := range oc.rows {
+		spans := oc.spans[at:row.spansEnd]
+		rec := make([]string, len(spans))
+		for i, s := range spans {
+			rec[i] = spanString(all, s)
+		}
+		raw = append(append(raw, csvLine(rec, oc.r.t.comma)...), '\n')
+		at = row.spansEnd
+	}
+	return raw
+}
+
+// Parse builds the conversation from its rows (or the error of a
+// conversation with a bad row) and finds its order facts (or sorts its
+// messages by time); it touches no state of the reader.
+func (oc *csvConv) Parse() *conversation.Conversation {
+	r := oc.r
+	// All the fields are substrings of one string, one allocation a
+	// conversation.
+	all := string(oc.buf)
+	if oc.err != nil {
+		e := *oc.err
+		e.Raw = oc.rawBytes(all)
+		e.Msg += oc.rejected()
+		oc.errOut = &e
+		return nil
+	}
+	ix := &r.t.ix
+	c := &conversation.Conversation{ID: oc.id, Messages: make([]conversation.Message, len(oc.rows))}
+	at := 0
+	for i := range oc.rows {
+		row := &oc.rows[i]
+		spans := oc.spans[at:row.spansEnd]
+		at = row.spansEnd
+		f := func(col int) string {
+			if col >= 0 && col < len(spans) {
+				return trimSpace(spanString(all, spans[col]))
+			}
+			return ""
+		}
+		m := &c.Messages[i]
+		m.Role, m.Text, m.Kind, m.At = row.role, f(ix.text), f(ix.kind), row.at
+		if row.role == conversation.RoleAgent {
+			m.Agent = f(ix.agent)
+		}
+		if i == 0 {
+			c.Source = sourceOf(r.t.name, row.line)
+			c.Customer, c.Shop, c.Vendor, c.Channel = f(ix.customer), f(ix.shop), f(ix.vendor), f(ix.channel)
+		}
+		if sku := f(ix.sku); sku != "" && !contains(c.SKUs, sku) {
+			c.SKUs = append(c.SKUs, sku)
+		}
+		if order := f(ix.order); order != "" && !contains(c.OrderIDs, order) {
+			c.OrderIDs = append(c.OrderIDs, order)
+		}
+	}
+	oc.c = c
+	var sorted bool
+	if oc.facts, sorted = r.order.facts(c); !sorted && oc.facts.bad >= 0 {
+		return nil // out of time order: Settle says why
+	}
+	return c
+}
+
+// Settle checks time order against the conversations before this one, in
+// input order, as the sessionizer's release does.
+func (oc *csvConv) Settle() (*conversation.Conversation, bool, error) {
+	if oc.errOut != nil {
+		return nil, false, oc.errOut
+	}
+	r := oc.r
+	if !r.order.sort { // else Parse sorted the messages
+		if i, msg := r.order.note(oc.c, oc.facts); i >= 0 {
+			return nil, false, &RecordError{File: r.t.name, Line: oc.rows[i].line, Field: "time",
+				Raw: oc.rawBytes(string(oc.buf)), Msg: msg + oc.rejected()}
+		}
+	}
+	return oc.c, false, nil
+}

@@ -3,9 +3,10 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
-	"errors"
 	"io"
+	"math/bits"
 )
 
 // csvCutter cuts a CSV or TSV stream into records exactly as encoding/csv's
@@ -42,9 +43,9 @@ type fieldSpan struct {
 // a "\r" before the end of input dropped.
 func (c *csvCutter) readLine() ([]byte, error) {
 	line, err := c.br.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
+	if err == bufio.ErrBufferFull {
 		c.long = append(c.long[:0], line...)
-		for errors.Is(err, bufio.ErrBufferFull) {
+		for err == bufio.ErrBufferFull {
 			line, err = c.br.ReadSlice('\n')
 			c.long = append(c.long, line...)
 		}
@@ -76,7 +77,8 @@ func lengthNL(b []byte) int {
 // starts on. At the end of input it returns io.EOF; a record the Reader
 // would refuse gives the *csv.ParseError the Reader returns (the rest of
 // the line it was found on is dropped, as the Reader drops it), and a
-// failed read its error.
+// failed read its error. (bufio hands out io.EOF and ErrBufferFull
+// unwrapped, and they are compared as the Reader compares them.)
 func (c *csvCutter) next() (int, error) {
 	var line []byte
 	var errRead error
@@ -87,32 +89,45 @@ func (c *csvCutter) next() (int, error) {
 		}
 		break
 	}
-	if errors.Is(errRead, io.EOF) {
+	if errRead == io.EOF {
 		return 0, io.EOF
 	}
-	c.rec = append(c.rec[:0], line...)
-	c.spans = c.spans[:0]
+	// rec and spans are worked on as locals and stored back at the end:
+	// as fields of c, every append made the compiler load them again.
+	rec := append(c.rec[:0], line...)
+	spans := c.spans[:0]
+	comma := c.comma
 	recLine := c.numLine
 	posLine, col := c.numLine, 1 // where the field being read is
 	i := 0                       // the next byte of rec to read
+	// quote is the first quote at or after i on the line, or len(rec)
+	// for none, found once for all the unquoted fields before it.
+	quote := -1
 	var err error
 parseField:
 	for {
-		if i == len(c.rec) || c.rec[i] != '"' {
+		if i == len(rec) || rec[i] != '"' {
 			// An unquoted field: up to the next comma or the line end.
-			rest := c.rec[i:]
-			j := bytes.IndexByte(rest, c.comma)
+			rest := rec[i:]
+			j := bytes.IndexByte(rest, comma)
 			end := j
 			if j < 0 {
 				end = len(rest) - lengthNL(rest)
 			}
 			if !c.lazy {
-				if k := bytes.IndexByte(rest[:end], '"'); k >= 0 {
+				if quote < i {
+					if quote = bytes.IndexByte(rest, '"'); quote < 0 {
+						quote = len(rec)
+					} else {
+						quote += i
+					}
+				}
+				if k := quote - i; k < end {
 					err = &csv.ParseError{StartLine: recLine, Line: c.numLine, Column: col + k, Err: csv.ErrBareQuote}
 					break parseField
 				}
 			}
-			c.spans = append(c.spans, fieldSpan{start: i, end: i + end})
+			spans = append(spans, fieldSpan{start: i, end: i + end})
 			if j >= 0 {
 				i += j + 1
 				col += j + 1
@@ -125,24 +140,24 @@ parseField:
 		col++
 		f := fieldSpan{start: i}
 		for {
-			rest := c.rec[i:]
+			rest := rec[i:]
 			if k := bytes.IndexByte(rest, '"'); k >= 0 {
 				i += k + 1
 				col += k + 1
 				switch {
-				case i < len(c.rec) && c.rec[i] == '"': // `""`, a quote
+				case i < len(rec) && rec[i] == '"': // `""`, a quote
 					f.esc = true
 					i++
 					col++
-				case i < len(c.rec) && c.rec[i] == c.comma: // `",` ends the field
+				case i < len(rec) && rec[i] == comma: // `",` ends the field
 					f.end = i - 1
-					c.spans = append(c.spans, f)
+					spans = append(spans, f)
 					i++
 					col++
 					continue parseField
-				case len(c.rec)-i == lengthNL(c.rec[i:]): // `"\n` ends the record
+				case len(rec)-i == lengthNL(rec[i:]): // `"\n` ends the record
 					f.end = i - 1
-					c.spans = append(c.spans, f)
+					spans = append(spans, f)
 					break parseField
 				case c.lazy: // a bare quote, kept
 					f.esc = true
@@ -152,18 +167,18 @@ parseField:
 				}
 			} else if len(rest) > 0 {
 				// The field goes on past the line end.
-				i = len(c.rec)
+				i = len(rec)
 				if errRead != nil {
 					break parseField
 				}
 				col += len(rest)
 				line, errRead = c.readLine()
-				c.rec = append(c.rec, line...)
+				rec = append(rec, line...)
 				if len(line) > 0 {
 					posLine++
 					col = 1
 				}
-				if errors.Is(errRead, io.EOF) {
+				if errRead == io.EOF {
 					errRead = nil
 				}
 			} else {
@@ -173,15 +188,64 @@ parseField:
 					break parseField
 				}
 				f.end = i
-				c.spans = append(c.spans, f)
+				spans = append(spans, f)
 				break parseField
 			}
 		}
 	}
+	c.rec, c.spans = rec, spans
 	if err == nil {
 		err = errRead
 	}
 	return recLine, err
+}
+
+// resplit appends to spans the fields of rec, a record next cut without
+// error (its lines as next collected them), offset by base: what next
+// found, worked out again on a worker from the record alone. Of a quote
+// in a quoted field, next knew from the line what follows it; in a
+// record cut without error, a quote before a line feed ends the record,
+// a quote and a comma end the field, two quotes are a quote, and any
+// other is a bare quote LazyQuotes kept. FuzzCSVCutter holds it to next.
+func resplit(rec []byte, comma byte, base int, spans []fieldSpan) []fieldSpan {
+	i := 0
+	for {
+		if i == len(rec) || rec[i] != '"' {
+			j := bytes.IndexByte(rec[i:], comma)
+			if j < 0 {
+				return append(spans, fieldSpan{start: base + i, end: base + len(rec) - lengthNL(rec)})
+			}
+			spans = append(spans, fieldSpan{start: base + i, end: base + i + j})
+			i += j + 1
+			continue
+		}
+		i++
+		f := fieldSpan{start: base + i}
+	quoted:
+		for {
+			k := bytes.IndexByte(rec[i:], '"')
+			if k < 0 { // the input ended inside the quotes (LazyQuotes)
+				f.end = base + len(rec)
+				return append(spans, f)
+			}
+			i += k + 1
+			switch {
+			case i < len(rec) && rec[i] == '"':
+				f.esc = true
+				i++
+			case i < len(rec) && rec[i] == comma:
+				f.end = base + i - 1
+				spans = append(spans, f)
+				i++
+				break quoted
+			case len(rec)-i == lengthNL(rec[i:]):
+				f.end = base + i - 1
+				return append(spans, f)
+			default:
+				f.esc = true
+			}
+		}
+	}
 }
 
 // spanBytes is the text of field s of rec, its quotes undone; scratch
@@ -218,4 +282,37 @@ func spanString(all string, s fieldSpan) string {
 		return all[s.start:s.end]
 	}
 	return string(unquote(nil, []byte(all[s.start:s.end])))
+}
+
+// validText is utf8.Valid for the reading goroutine's check of every
+// record, eight bytes at a time where it can: eight ASCII bytes pass at
+// once, the ASCII bytes before a character that is not are skipped at
+// once, and a three-byte sequence whose lead needs no check of the next
+// byte's range (E1–EC, EE–EF: most of Chinese) passes with one mask, the
+// one after it too. Anything else goes a character at a time as
+// validUTF8 does. FuzzValidText holds it to the library.
+func validText(b []byte) bool {
+	const hi = 0x8080808080808080
+	for len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		switch {
+		case w&hi == 0:
+			b = b[8:]
+		case w&0x80 == 0:
+			b = b[bits.TrailingZeros64(w&hi)>>3:] // to the first byte that is not ASCII
+		case w&0xC0C0F0 == 0x8080E0 && w&0x0F != 0 && byte(w) != 0xED:
+			if w&0xC0C0F0000000 == 0x8080E0000000 && w&0x0F000000 != 0 && byte(w>>24) != 0xED {
+				b = b[6:]
+			} else {
+				b = b[3:]
+			}
+		default:
+			n := utf8RuneLen(b)
+			if n == 0 {
+				return false
+			}
+			b = b[n:]
+		}
+	}
+	return validUTF8(b)
 }

@@ -33,6 +33,29 @@ type csvReader struct {
 	eof   bool
 	// Scratch for fields whose quotes must be undone.
 	keyBuf, roleBuf, timeBuf []byte
+	hour                     hourCache
+}
+
+// roleOf is the role of the record just cut, as tableReader.roleOf of its
+// role field, and whether it is known.
+func (r *csvReader) roleOf() (conversation.Role, bool) {
+	i := r.t.ix.role
+	if i < 0 || i >= len(r.cut.spans) {
+		return r.t.roleOfBytes(nil)
+	}
+	sp := r.cut.spans[i]
+	if !sp.esc {
+		// A value roleOf remembers is trimmed: a field equal to one
+		// needs no trimming (trimming one that ends in a Chinese
+		// character decodes it).
+		raw := r.cut.rec[sp.start:sp.end]
+		for k := range r.t.memo {
+			if m := &r.t.memo[k]; m.set && m.val == string(raw) {
+				return m.role, m.ok
+			}
+		}
+	}
+	return r.t.roleOfBytes(trimBytes(spanBytes(r.cut.rec, sp, &r.roleBuf)))
 }
 
 func newCSVReader(name string, br *bufio.Reader, format string, opts *Options) (*csvReader, error) {
@@ -141,10 +164,12 @@ func (r *csvReader) fieldBytes(i int, scratch *[]byte) []byte {
 // bytes between them are ASCII).
 func (r *csvReader) row(line int) {
 	ix := &r.t.ix
-	valid := validUTF8(r.cut.rec)
-	kb := r.fieldBytes(ix.customer, &r.keyBuf)
+	valid := validText(r.cut.rec)
+	var kb []byte
 	if r.hasID {
 		kb = r.fieldBytes(ix.id, &r.keyBuf)
+	} else {
+		kb = r.fieldBytes(ix.customer, &r.keyBuf)
 	}
 	if !valid && !validUTF8(kb) {
 		kb = nil
@@ -154,7 +179,7 @@ func (r *csvReader) row(line int) {
 	var at time.Time
 	if !bad {
 		var ok bool
-		role, ok = r.t.roleOfBytes(r.fieldBytes(ix.role, &r.roleBuf))
+		role, ok = r.roleOf()
 		bad = !ok
 	}
 	if !bad {
@@ -171,23 +196,67 @@ func (r *csvReader) row(line int) {
 	}
 	if bad {
 		key := string(kb)
-		r.s.rejectIn(key, r.rowError(key, line), line, r.cut.rec, r.cut.spans)
+		r.s.rejectIn(key, r.rowError(key, line), line, r.cut.rec)
 		return
 	}
-	r.s.add(kb, line, r.cut.rec, r.cut.spans, at, role)
+	r.s.add(kb, line, r.cut.rec, at, role)
 }
 
 // parseTime is ParseTime of a row's time field, reporting whether it is
-// good; the common layout is read without making a string of it.
+// good; the common layout is read without making a string of it, and a
+// time in the same hour as the last one read (hour) without time.Date.
 func (r *csvReader) parseTime(b []byte) (time.Time, bool) {
 	opts := r.t.opts
 	if opts.Columns.TimeLayout == "" {
+		if t, ok := r.hour.in(b); ok {
+			return t, true
+		}
 		if t, ok := parseDateTime(string(b), opts.Location); ok {
+			r.hour.set(b, t)
 			return t, true
 		}
 	}
 	t, err := ParseTime(string(b), opts.Columns.TimeLayout, opts.Location)
 	return t, err == nil
+}
+
+// hourCache remembers the hour of the last "2006-01-02 15:04:05" time
+// read: the rows of a table come in time order, a dozen or more an hour,
+// and time.Date, which looks the zone up, was a tenth of the reading
+// goroutine's work. A time of the same hour is its start plus the minutes
+// and seconds, which is what time.Date gives (the same Time, field for
+// field) as long as the zone's offset does not change within a day of
+// the hour: set keeps an hour only then. TestHourCache holds it to
+// parseDateTime across zone changes.
+type hourCache struct {
+	key   [13]byte // "2006-01-02 15"
+	start time.Time
+	ok    bool
+}
+
+// in is the time b stands for when it is a valid time of the cached hour.
+func (h *hourCache) in(b []byte) (time.Time, bool) {
+	if !h.ok || len(b) != 19 || string(b[:13]) != string(h.key[:]) || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	m1, m2, s1, s2 := b[14]-'0', b[15]-'0', b[17]-'0', b[18]-'0'
+	if m1 > 5 || m2 > 9 || s1 > 5 || s2 > 9 {
+		return time.Time{}, false
+	}
+	sec := (int(m1)*10+int(m2))*60 + int(s1)*10 + int(s2)
+	return h.start.Add(time.Duration(sec) * time.Second), true
+}
+
+// set caches the hour of t, which parseDateTime read from b, when the
+// zone's offset stays the same from a day before it to a day after.
+func (h *hourCache) set(b []byte, t time.Time) {
+	start := t.Add(-time.Duration(t.Minute()*60+t.Second()) * time.Second)
+	zs, ze := start.ZoneBounds()
+	h.ok = (zs.IsZero() || !zs.After(start.Add(-26*time.Hour))) && (ze.IsZero() || !ze.Before(start.Add(26*time.Hour)))
+	if h.ok {
+		copy(h.key[:], b[:13])
+		h.start = start
+	}
 }
 
 // rowError is the *RecordError tableReader.row gives the record just cut,
@@ -318,11 +387,11 @@ type csvConv struct {
 	err    *RecordError // the first bad row's
 	row    int          // csvSessions.rows when its last row came
 	closed bool
-	// buf holds the rows' records one after another, spans their
-	// fields (offsets into buf), rows where each ends.
-	buf   []byte
-	spans []fieldSpan
-	rows  []csvRow
+	// buf holds the rows' records one after another, rows where each
+	// ends. The fields are found again on the worker (resplit): copying
+	// the spans the cutter found cost the reading goroutine more.
+	buf  []byte
+	rows []csvRow
 	// What Parse found.
 	c      *conversation.Conversation
 	facts  orderFacts
@@ -331,34 +400,38 @@ type csvConv struct {
 	rowRoom [16]csvRow
 }
 
-// csvRow is one row of a csvConv: its line, where its record and spans
-// end in the conversation's buf and spans, and what the reading
-// goroutine read of it. A bad row (rejected) has no message.
+// csvRow is one row of a csvConv: its line, where its record ends in
+// the conversation's buf, and what the reading goroutine read of it. A
+// bad row (rejected) has no message.
 type csvRow struct {
-	line          int
-	end, spansEnd int
-	at            time.Time
-	role          conversation.Role
-	bad           bool
+	line int
+	end  int
+	at   time.Time
+	role conversation.Role
+	bad  bool
 }
 
-// appendRow copies a record and its spans into the conversation.
-func (oc *csvConv) appendRow(line int, rec []byte, spans []fieldSpan, at time.Time, role conversation.Role, bad bool) {
+// appendRow copies a record into the conversation.
+func (oc *csvConv) appendRow(line int, rec []byte, at time.Time, role conversation.Role, bad bool) {
 	if oc.buf == nil {
 		oc.buf = make([]byte, 0, min(16*len(rec), 4<<10))
-		oc.spans = make([]fieldSpan, 0, 16*len(spans))
 		oc.rows = oc.rowRoom[:0]
 	}
-	base := len(oc.buf)
 	oc.buf = append(oc.buf, rec...)
-	for _, s := range spans {
-		oc.spans = append(oc.spans, fieldSpan{start: s.start + base, end: s.end + base, esc: s.esc})
+	oc.rows = append(oc.rows, csvRow{line: line, end: len(oc.buf), at: at, role: role, bad: bad})
+}
+
+// rowSpans is the fields of row i, as offsets into buf, in spans.
+func (oc *csvConv) rowSpans(i int, spans []fieldSpan) []fieldSpan {
+	start := 0
+	if i > 0 {
+		start = oc.rows[i-1].end
 	}
-	oc.rows = append(oc.rows, csvRow{line: line, end: len(oc.buf), spansEnd: len(oc.spans), at: at, role: role, bad: bad})
+	return resplit(oc.buf[start:oc.rows[i].end], oc.r.cut.comma, start, spans[:0])
 }
 
 // add is sessionizer.add of a good row.
-func (s *csvSessions) add(kb []byte, line int, rec []byte, spans []fieldSpan, at time.Time, role conversation.Role) {
+func (s *csvSessions) add(kb []byte, line int, rec []byte, at time.Time, role conversation.Role) {
 	hasTime := !at.IsZero()
 	var oc *csvConv
 	if l := s.last; l != nil && !l.closed && l.key == string(kb) {
@@ -393,7 +466,7 @@ func (s *csvSessions) add(kb []byte, line int, rec []byte, spans []fieldSpan, at
 		s.order = append(s.order, oc)
 	}
 	s.last = oc
-	oc.appendRow(line, rec, spans, at, role, false)
+	oc.appendRow(line, rec, at, role, false)
 	if hasTime {
 		oc.prev, s.cur = at, at
 		if oc.last.IsZero() || at.After(oc.last) {
@@ -418,7 +491,7 @@ func (s *csvSessions) reject(e *RecordError) {
 
 // rejectIn is sessionizer.rejectIn: the bad row rejects its whole
 // conversation, or is reported on its own when that cannot be told.
-func (s *csvSessions) rejectIn(key string, e *RecordError, line int, rec []byte, spans []fieldSpan) {
+func (s *csvSessions) rejectIn(key string, e *RecordError, line int, rec []byte) {
 	oc := s.open[key]
 	if oc == nil && s.byID && key != "" {
 		if _, done := s.closed.seen(key); !done {
@@ -434,7 +507,7 @@ func (s *csvSessions) rejectIn(key string, e *RecordError, line int, rec []byte,
 	if oc.err == nil {
 		oc.err = e
 	}
-	oc.appendRow(line, rec, spans, time.Time{}, 0, true)
+	oc.appendRow(line, rec, time.Time{}, 0, true)
 }
 
 // closeIdle is sessionizer.closeIdle.
@@ -490,15 +563,14 @@ func (oc *csvConv) rejected() string {
 // each row's fields encoded as a CSV (or TSV) line.
 func (oc *csvConv) rawBytes(all string) []byte {
 	var raw []byte
-	at := 0
-	for _, row := range oc.rows {
-		spans := oc.spans[at:row.spansEnd]
+	var spans []fieldSpan
+	for i := range oc.rows {
+		spans = oc.rowSpans(i, spans)
 		rec := make([]string, len(spans))
 		for i, s := range spans {
 			rec[i] = spanString(all, s)
 		}
 		raw = append(append(raw, csvLine(rec, oc.r.t.comma)...), '\n')
-		at = row.spansEnd
 	}
 	return raw
 }
@@ -520,11 +592,11 @@ func (oc *csvConv) Parse() *conversation.Conversation {
 	}
 	ix := &r.t.ix
 	c := &conversation.Conversation{ID: oc.id, Messages: make([]conversation.Message, len(oc.rows))}
-	at := 0
+	var room [16]fieldSpan
+	spans := room[:0]
 	for i := range oc.rows {
 		row := &oc.rows[i]
-		spans := oc.spans[at:row.spansEnd]
-		at = row.spansEnd
+		spans = oc.rowSpans(i, spans)
 		f := func(col int) string {
 			if col >= 0 && col < len(spans) {
 				return trimSpace(spanString(all, spans[col]))

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // openTableRef opens data as Open did before CSV and TSV rows were cut
@@ -118,7 +119,7 @@ func csvOptions(format string, mode uint8) Options {
 	case 2:
 		o.Encoding = "gb18030"
 	case 3:
-		o.Columns.Roles = map[string]string{"路人": "bot", " X ": "system"}
+		o.Columns.Roles = map[string]string{"路人": "bot", " X ": "system", `"`: "agent", `x"`: "agent", "": "customer"}
 	}
 	return o
 }
@@ -172,6 +173,8 @@ var csvSeeds = []string{
 	"",
 	"id,role,text\n",
 	"\"id\nx\",role,text\n1,customer,a\n",
+	"id,role,text\n1,\"\"\"\",a\n1,,b\n2,\"cu\"\"stomer\",c\n2,customer,d\n3,,e\n",
+	"id\trole\ttext\n1\t\"x\"\"\"\tx\n2\tx\"\"\ty\n",
 }
 
 func TestCSVRowsMatchTableReader(t *testing.T) {
@@ -263,6 +266,88 @@ func FuzzCSVCutter(f *testing.F) {
 			if got := cut.fields(); !reflect.DeepEqual(got, want) {
 				t.Fatalf("record %d: fields %q, want %q", i, got, want)
 			}
+			if again := resplit(cut.rec, cut.comma, 0, nil); !reflect.DeepEqual(again, cut.spans) {
+				t.Fatalf("record %d %q: resplit %v, next %v", i, cut.rec, again, cut.spans)
+			}
 		}
 	})
+}
+
+// FuzzValidText holds validText to the library.
+func FuzzValidText(f *testing.F) {
+	for _, s := range []string{"退款申请，谢谢", "\xed\xa0\x80退款申请", "退款\xe0\x80\xaf申请", "ab退款申请cd\xef\xbf\xbd", "a\xffb退款申请退款申请", "退款申\xe4\xb8", "𝄞退款申请退款申请"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if validText(b) != utf8.Valid(b) {
+			t.Fatalf("%q: validText %v, library %v", b, validText(b), utf8.Valid(b))
+		}
+	})
+}
+
+// TestValidText checks validText on every string of one character of
+// each length class between Chinese text, at every offset.
+func TestValidText(t *testing.T) {
+	pieces := []string{"a", "退", "款", "\xe0\xa0\x80", "\xed\x9f\xbf", "\xed\xa0\x80", "\xe0\x80\x80", "\xc2\xa0", "\xf0\x9f\x98\x80", "\xff", "\x80", "\xe4\xb8", "\xef\xbf\xbf"}
+	for pre := 0; pre < 8; pre++ {
+		for _, p := range pieces {
+			for _, q := range pieces {
+				b := []byte(strings.Repeat("x", pre) + "退款申请" + p + "退款" + q + "申请退款")
+				if validText(b) != utf8.Valid(b) {
+					t.Fatalf("%q: validText %v, library %v", b, validText(b), utf8.Valid(b))
+				}
+			}
+		}
+	}
+}
+
+// TestHourCache reads times hour after hour, in zones with and without
+// offset changes (daylight saving, a half-hour shift, a zone that moved
+// its offset), through the hour cache as the CSV reader does, and holds
+// every one to parseDateTime, field for field.
+func TestHourCache(t *testing.T) {
+	zones := []*time.Location{time.UTC, time.FixedZone("X", 5*3600+1800)}
+	for _, name := range []string{"Asia/Shanghai", "America/New_York", "Australia/Lord_Howe", "Europe/London", "Pacific/Apia", "America/Sao_Paulo"} {
+		if loc, err := time.LoadLocation(name); err == nil {
+			zones = append(zones, loc)
+		}
+	}
+	if len(zones) < 5 {
+		t.Log("few zones in the zone database; testing those found")
+	}
+	for _, loc := range zones {
+		for _, year := range []int{1986, 2011, 2026} {
+			var h hourCache
+			cached := 0
+			for hour := range 366 * 24 {
+				day := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(hour) * time.Hour)
+				for _, ms := range []int{0, 59, 61, 1799, 3599, 1234, 3599, 0} {
+					s := fmt.Sprintf("%s:%02d:%02d", day.Format("2006-01-02 15"), ms/60, ms%60)
+					want, ok := parseDateTime(s, loc)
+					if !ok {
+						t.Fatalf("%s: parseDateTime refused it", s)
+					}
+					got, hit := h.in([]byte(s))
+					if hit {
+						cached++
+						if got != want {
+							t.Fatalf("%s in %s: cached %#v, want %#v", s, loc, got, want)
+						}
+						continue
+					}
+					h.set([]byte(s), want)
+				}
+			}
+			if cached == 0 {
+				t.Errorf("%s %d: the cache never answered", loc, year)
+			}
+		}
+	}
+	var h hourCache
+	h.set([]byte("2026-11-01 10:00:00"), time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC))
+	for _, s := range []string{"2026-11-01 10:60:00", "2026-11-01 10:00:60", "2026-11-01 10:0a:00", "2026-11-01 10-00:00", "2026-11-01 10:00:0", "2026-11-01 11:00:00"} {
+		if _, ok := h.in([]byte(s)); ok {
+			t.Errorf("%s: cached, want refused", s)
+		}
+	}
 }

@@ -73,3 +73,33 @@ func BenchmarkReadTable(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*convs), "ns/conv")
 }
+
+// BenchmarkCutTable is the part of BenchmarkReadTable left on the scan's
+// one reading goroutine: the CSV reader's NextRaw, which cuts and groups
+// rows; Parse and Settle (on the workers and the sink) are not run.
+//
+//	go test -run xxx -bench CutTable -benchmem ./internal/ingest/
+func BenchmarkCutTable(b *testing.B) {
+	data := jddcCSV(b, 10)
+	convs := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		rd, err := Open("bench.csv", bytes.NewReader(data), Options{Format: FormatCSV})
+		if err != nil {
+			b.Fatal(err)
+		}
+		cr := rd.(*csvReader)
+		convs = 0
+		for {
+			_, err := cr.NextRaw()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			convs++
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*convs), "ns/conv")
+}

@@ -112,9 +112,39 @@ func jsonlCorpus(b *testing.B, tsv []byte) (data []byte, convs int) {
 	return buf.Bytes(), convs
 }
 
+// csvCorpus is the same conversations as the message-per-row CSV that
+// scripts/bench.sh makes (a header, a time on every row, text quoted), or
+// nil when ../shared is absent.
+func csvCorpus(tsv []byte) []byte {
+	if tsv == nil {
+		return nil
+	}
+	var buf bytes.Buffer
+	buf.WriteString("会话ID,发送时间,发送方,客服昵称,买家,内容\n")
+	id, n, k, t := "", 0, 0, 0
+	for _, line := range bytes.Split(bytes.TrimRight(tsv, "\n"), []byte{'\n'}) {
+		f := bytes.Split(line, []byte{'\t'})
+		if len(f) < 7 {
+			continue
+		}
+		if string(f[0]) != id {
+			id, n, k, t = string(f[0]), n+1, 0, 9*3600+(n+1)%632*180
+		}
+		t += 7 + (k*37)%200
+		k++
+		role, agent := "买家", ""
+		if string(f[2]) != "0" {
+			role, agent = "客服", fmt.Sprintf("a-%02d", n%13)
+		}
+		fmt.Fprintf(&buf, "%s,2026-11-%02d %02d:%02d:%02d,%s,%s,%s,\"%s\"\n", f[0], 1+t/86400, t/3600%24, t/60%60, t%60,
+			role, agent, f[1], bytes.ReplaceAll(f[6], []byte(`"`), []byte(`""`)))
+	}
+	return buf.Bytes()
+}
+
 // BenchmarkScan measures the whole scan (read, inspect, write JSON Lines)
-// of 100,000+ JDDC-sized conversations in canonical JSON Lines and in the
-// JDDC TSV, with the default configuration (all detectors, emotion model
+// of 100,000+ JDDC-sized conversations in canonical JSON Lines, in the
+// JDDC TSV and in a message-per-row CSV, with the default configuration (all detectors, emotion model
 // on) and with none: conversations/s, CPU-seconds per 100,000
 // conversations (user+sys of the process, steadier than wall-clock on a
 // shared machine) and allocations per conversation.
@@ -134,7 +164,7 @@ func BenchmarkScan(b *testing.B) {
 		data   []byte
 		format string
 		convs  int
-	}{{"jsonl", jsonl, ingest.FormatJSONL, nj}, {"tsv", tsv, ingest.FormatJDDC, nj}}
+	}{{"jsonl", jsonl, ingest.FormatJSONL, nj}, {"tsv", tsv, ingest.FormatJDDC, nj}, {"csv", csvCorpus(tsv), ingest.FormatCSV, nj}}
 	for _, in := range inputs {
 		for _, spec := range []string{"all", "none"} {
 			dets, err := detect.Select(detect.Registry(detect.DefaultConfig(), lex), spec)

@@ -12,10 +12,13 @@
 # against encoding/json and ParseTime, ParseTime's "2006-01-02 15:04:05"
 # shortcut against its layouts, the table reader's rows kept unencoded
 # against encoding every row, its trimSpace against strings.TrimSpace and
-# validUTF8 against the library, the result encoder's strings and
-# floats against encoding/json byte for byte, the scorecard's code index
-# (score.Sheet) against Scorecard.Apply, the customer-day key against
-# hashing the string it stands for, and the learned scorers'
+# validUTF8 against the library, the CSV reader (rows cut on the reading
+# goroutine, parsed on the workers) against the table reader, its record
+# cutter against encoding/csv and its validText against the library, the
+# result encoder's strings and floats against encoding/json byte for
+# byte, the scorecard's code index (score.Sheet) against
+# Scorecard.Apply, the customer-day key against hashing the string it
+# stands for, and the learned scorers'
 # feature shortcuts, the loop detector's content scan and answer check,
 # the filler test, the evidence's UTF-8 check, the digit-run test, the
 # promise rules' shortcuts (backChars, negBefore, numberBefore, the word
@@ -35,7 +38,8 @@ echo "== random conversations: N=$N seed=$SEED"
 FULLQA_HARNESS_N=$N FULLQA_HARNESS_SEED=$SEED go test ./internal/scan/ -run '^TestScanAdversarial$' -count=1 -timeout 0
 echo "== fuzzing FuzzScan for $FUZZTIME"
 go test ./internal/scan/ -run '^$' -fuzz '^FuzzScan$' -fuzztime "$FUZZTIME" -timeout 0
-for f in FuzzJSONL FuzzJDDC FuzzCSV FuzzTWCS FuzzFastJSON FuzzRFC3339 FuzzParseTime FuzzTableRaw FuzzTrimSpace FuzzValidUTF8; do
+for f in FuzzJSONL FuzzJDDC FuzzCSV FuzzTWCS FuzzFastJSON FuzzRFC3339 FuzzParseTime FuzzTableRaw FuzzTrimSpace FuzzValidUTF8 \
+	FuzzCSVRows FuzzCSVCutter FuzzValidText; do
 	echo "== fuzzing ingest $f for 1m"
 	go test ./internal/ingest/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

@@ -344,7 +344,6 @@ func trimBytes(s []byte) []byte {
 // and field spans, with the role and time already read: the
 // conversation is built from them on a worker (csvConv.Parse).
 type csvSessions struct {
-	name   string
 	gap    time.Duration
 	byID   bool
 	open   map[string]*csvConv
@@ -368,7 +367,7 @@ type csvOut struct {
 }
 
 func newCSVSessions(r *csvReader, byID bool) csvSessions {
-	return csvSessions{r: r, name: r.t.name, gap: r.t.opts.gap(), byID: byID, open: map[string]*csvConv{},
+	return csvSessions{r: r, gap: r.t.opts.gap(), byID: byID, open: map[string]*csvConv{},
 		closed: newIDWindow(maxRememberedIDs), seq: map[string]int{}}
 }
 
@@ -447,6 +446,9 @@ func (s *csvSessions) add(kb []byte, line int, rec []byte, at time.Time, role co
 		key := string(kb)
 		if s.byID {
 			if first, done := s.closed.seen(key); done {
+				// No file name: the table reader gives none here
+				// (its message reads ":line: id: …"), and the output
+				// stays the same.
 				fields := s.r.cut.fields()
 				s.reject(&RecordError{File: "", Line: line, Field: "id", Raw: csvLine(fields, s.r.t.comma),
 					Msg: fmt.Sprintf("conversation %q continues after it was closed (it began on line %d); sort the export by conversation or raise the gap", key, first)})

@@ -26,6 +26,19 @@ func openTableRef(name string, data []byte, opts Options) (Reader, error) {
 	return newTableReader(name, br, opts.Format, &opts)
 }
 
+// newTableReader is how Open read a CSV or TSV file before csvReader:
+// the table reader over encoding/csv.
+func newTableReader(name string, br *bufio.Reader, format string, opts *Options) (*tableReader, error) {
+	cr := csv.NewReader(br)
+	if format == FormatTSV {
+		cr.Comma = '\t'
+		cr.LazyQuotes = true
+	}
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	return newTableReaderFrom(name, br, cr, cr.Comma, opts)
+}
+
 // results reads rd to its end as one string per result: the conversation,
 // or the bad record with its raw rows, or the error that stopped it.
 // With raws, records are cut first, all of them, then parsed last to

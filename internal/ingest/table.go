@@ -65,9 +65,14 @@ var defaultRoles = map[string]conversation.Role{
 	"system": conversation.RoleSystem, "系统": conversation.RoleSystem, "系统消息": conversation.RoleSystem,
 }
 
-// tableReader reads message-per-row CSV/TSV. Rows with a conversation id
-// are grouped by it; without one, rows are grouped by customer and cut into
-// conversations by the silence gap (see sessionize.go).
+// tableReader reads a message-per-row table from a row source: an xlsx
+// sheet (xlsx.go). Rows with a conversation id are grouped by it; without
+// one, rows are grouped by customer and cut into conversations by the
+// silence gap (see sessionize.go). CSV and TSV files are read by csvReader
+// (csvrows.go), which parses their rows on the scan's workers; this reader
+// read them until then, through encoding/csv (newTableReader, now in the
+// tests), and is the reference FuzzCSVRows holds csvReader to. Its column
+// and role mapping (tableFromHeader) is csvReader's too.
 type tableReader struct {
 	name  string
 	br    *bufio.Reader // what cr reads, to tell whether a row is buffered; nil for xlsx
@@ -133,17 +138,6 @@ func indexOf(col map[string]int) columnIndex {
 type rowSource interface {
 	Read() ([]string, error)
 	FieldPos(field int) (line, column int)
-}
-
-func newTableReader(name string, br *bufio.Reader, format string, opts *Options) (*tableReader, error) {
-	cr := csv.NewReader(br)
-	if format == FormatTSV {
-		cr.Comma = '\t'
-		cr.LazyQuotes = true
-	}
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	return newTableReaderFrom(name, br, cr, cr.Comma, opts)
 }
 
 // newTableReaderFrom reads a table whose first row is the header.

@@ -46,8 +46,10 @@ func jddcCSV(tb testing.TB, copies int) []byte {
 }
 
 // BenchmarkReadTable reads the JDDC sample as CSV (ten copies, 6,320
-// conversations) through the table reader, which runs on the scan's one
-// reading goroutine. ns/conv and allocs/conv are per conversation.
+// conversations) through the CSV reader's Next: cutting and grouping rows
+// (the scan's one reading goroutine), parsing them (its workers) and
+// settling them, here one after another. ns/conv and allocs/conv are per
+// conversation.
 //
 //	go test -run xxx -bench ReadTable -benchmem ./internal/ingest/
 func BenchmarkReadTable(b *testing.B) {

@@ -47,7 +47,7 @@ for f in FuzzAppendStringBytes FuzzAppendFloat; do
 	echo "== fuzzing report $f for 1m"
 	go test ./internal/report/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
-for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzNegProb FuzzContentScan FuzzFillerChars FuzzValidString FuzzHasDigitRun FuzzChecksAnswer \
+for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzNegProb FuzzNegIndex FuzzContentScan FuzzFillerChars FuzzValidString FuzzHasDigitRun FuzzChecksAnswer \
 	FuzzBackChars FuzzNegBefore FuzzNumberBefore FuzzWordFinderHas FuzzFirstMsgs FuzzFeatureIndex FuzzPromiseScoreMatchesTrainerView FuzzGramIndex FuzzIsBlank; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0

@@ -430,20 +430,40 @@ func (m *learnedNegative) sumGrams(z float32, rs []rune, room int) (float32, int
 	n := min(2*len(rs)-1, room) // the features that fit
 	v := float32(1 / math.Sqrt(float64(n)))
 	w, sc := m.w, m.scale
-	z += stepWeight(w[uint16(featureIndex(nfUni, uint32(rs[0]), 0, NegativeBits))], sc) * v
+	uni, bi := negKey(nfUni), negKey(nfBi) // constants
+	z += stepWeight(w[negIndex(uni, uint32(rs[0]))], sc) * v
 	// Past the first, every rune adds two features: the runes whose both
 	// fit, then, when the buffer is full before the end, the last
 	// unigram that fits.
 	k := 1
 	for ; k < len(rs) && 2*k < n; k++ {
 		r0, r := rs[k-1], rs[k]
-		z += stepWeight(w[uint16(featureIndex(nfUni, uint32(r), 0, NegativeBits))], sc) * v
-		z += stepWeight(w[uint16(featureIndex(nfBi, uint32(nfMix(uint64(r0)<<32|uint64(r))), 0, NegativeBits))], sc) * v
+		z += stepWeight(w[negIndex(uni, uint32(r))], sc) * v
+		z += stepWeight(w[negIndex(bi, uint32(nfMix(uint64(r0)<<32|uint64(r))))], sc) * v
 	}
 	if k < len(rs) && 2*k == n {
-		z += stepWeight(w[uint16(featureIndex(nfUni, uint32(rs[k]), 0, NegativeBits))], sc) * v
+		z += stepWeight(w[negIndex(uni, uint32(rs[k]))], sc) * v
 	}
 	return z, n
+}
+
+// negKey is the first step of featureIndex's hash (nfMixTop's h ^=
+// h>>33) for key g<<32 | v, less the value v: v's 32 bits lie below the
+// group's, and shifted right by 33 they vanish, so the step gives
+// negKey(g) ^ v. negIndex goes on from there.
+func negKey(g uint32) uint64 {
+	k := uint64(g) << 32
+	return k ^ k>>33
+}
+
+// negIndex is featureIndex(g, v, 0, NegativeBits) for k = negKey(g), the
+// first step of its hash done beforehand (TestNegIndex, FuzzNegIndex).
+func negIndex(k uint64, v uint32) uint16 {
+	h := k ^ uint64(v)
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	return uint16(h >> (64 - NegativeBits))
 }
 
 // b2u is 1 for true.

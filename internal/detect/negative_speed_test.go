@@ -232,3 +232,29 @@ func TestNegProbMatchesProb(t *testing.T) {
 	}
 	t.Logf("%d messages", checked)
 }
+
+// TestNegIndex checks negIndex against featureIndex for the negative
+// scorer's n-gram groups on every value below 2^16, and with high bits
+// set.
+func TestNegIndex(t *testing.T) {
+	for _, g := range []uint32{nfUni, nfBi} {
+		for v := uint32(0); v < 1<<16; v++ {
+			for _, x := range []uint32{v, v << 16, ^v, v * 0x9e3779b9} {
+				if got, want := negIndex(negKey(g), x), featureIndex(g, x, 0, NegativeBits); uint32(got) != want {
+					t.Fatalf("negIndex(%d, %#x) = %#x, want %#x", g, x, got, want)
+				}
+			}
+		}
+	}
+}
+
+// FuzzNegIndex checks negIndex against featureIndex on any group and
+// value.
+func FuzzNegIndex(f *testing.F) {
+	f.Add(uint32(nfBi), uint32(0x4f60))
+	f.Fuzz(func(t *testing.T, g, v uint32) {
+		if got, want := negIndex(negKey(g), v), featureIndex(g, v, 0, NegativeBits); uint32(got) != want {
+			t.Fatalf("negIndex(%d, %#x) = %#x, want %#x", g, v, got, want)
+		}
+	})
+}

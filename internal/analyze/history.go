@@ -1,8 +1,9 @@
 package analyze
 
 import (
+	"cmp"
 	"context"
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -34,6 +35,9 @@ type Memory struct {
 	// twice in a row (Earlier, then Add), and the second look-up was
 	// half of buyer's work.
 	last lastBuyer
+	// hits is Earlier's scratch: the records in the window, ordered and
+	// cut before they are expanded.
+	hits []memHit
 }
 
 // lastBuyer is one answer of Memory.buyer.
@@ -56,6 +60,10 @@ type memContact struct {
 	nScene     uint8
 	nProm      uint8
 	unresolved bool
+	// ordered: this record and all the buyer's earlier ones were added in
+	// time order (each starting no earlier than the one before), as a
+	// time-ordered input adds them; Earlier can then stop early.
+	ordered bool
 }
 
 type memPromise struct {
@@ -125,6 +133,7 @@ func (m *Memory) Add(c *Contact) {
 			made: p.Made.UnixNano(), due: p.Due.UnixNano(), text: p.Text})
 		r.nProm++
 	}
+	r.ordered = r.prev == 0 || m.recs[r.prev-1].ordered && m.recs[r.prev-1].start <= r.start
 	m.recs = append(m.recs, r)
 	m.head[b] = uint32(len(m.recs))
 }
@@ -135,20 +144,53 @@ func (m *Memory) Earlier(_ context.Context, shop, customer string, from, before 
 	if !ok {
 		return nil, nil
 	}
+	// The records in the window are ordered and cut to limit before any is
+	// expanded into a Contact: a buyer with thousands of contacts (a shop's
+	// own test account, a reseller) cost every later contact of theirs an
+	// expansion of all of them, each with its slices, where limit (100 by
+	// default) are read.
+	//
+	// When the buyer's records came in time order (ordered), the walk from
+	// the newest meets them newest first, ties in the order the stable sort
+	// keeps, so it stops at the first one before the window or at limit:
+	// a buyer's every contact no longer walks all the earlier ones.
 	lo, hi := from.UnixNano(), before.UnixNano()
-	var out []Contact
+	m.hits = m.hits[:0]
+	ordered := m.head[b] != 0 && m.recs[m.head[b]-1].ordered
 	for i := m.head[b]; i != 0; i = m.recs[i-1].prev {
 		r := &m.recs[i-1]
+		if r.start < lo && ordered {
+			break
+		}
 		if r.start < lo || r.start >= hi {
 			continue
 		}
-		out = append(out, m.contact(r, shop, customer))
+		m.hits = append(m.hits, memHit{start: r.start, rec: i - 1})
+		if ordered && limit > 0 && len(m.hits) == limit {
+			break
+		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.After(out[j].Start) })
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
+	if len(m.hits) == 0 {
+		return nil, nil
+	}
+	hits := m.hits
+	if !ordered {
+		slices.SortStableFunc(hits, func(a, b memHit) int { return cmp.Compare(b.start, a.start) })
+	}
+	if limit > 0 && len(hits) > limit {
+		hits = hits[:limit]
+	}
+	out := make([]Contact, 0, len(hits))
+	for _, h := range hits {
+		out = append(out, m.contact(&m.recs[h.rec], shop, customer))
 	}
 	return out, nil
+}
+
+// memHit is a record in the window of an Earlier call, newest first.
+type memHit struct {
+	start int64
+	rec   uint32
 }
 
 // contact expands a record back into a Contact.

@@ -16,6 +16,14 @@ import (
 // buyers, asked about in runs and interleaved, including two whose shop
 // and customer join to the same key (one buyer to Memory).
 func TestMemoryMatchesList(t *testing.T) {
+	// Random starts, and starts in time order with ties, where Earlier
+	// stops early (a buyer's records all added in time order).
+	for _, inOrder := range []bool{false, true} {
+		memoryMatchesList(t, inOrder)
+	}
+}
+
+func memoryMatchesList(t *testing.T, inOrder bool) {
 	type buyer struct{ shop, customer string }
 	buyers := []buyer{{"s", "u1"}, {"s", "u2"}, {"t", "u1"}, {"a\x00b", "c"}, {"a", "b\x00c"}, {"s", "u3"}}
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -28,6 +36,9 @@ func TestMemoryMatchesList(t *testing.T) {
 			b = buyers[rng.IntN(len(buyers))]
 		}
 		start := t0.Add(time.Duration(rng.IntN(60*24)) * time.Hour)
+		if inOrder {
+			start = t0.Add(time.Duration(i/3) * time.Hour)
+		}
 		from := start.Add(-time.Duration(rng.IntN(20*24)) * time.Hour)
 		got, err := m.Earlier(context.Background(), b.shop, b.customer, from, start, 5)
 		if err != nil {
@@ -48,7 +59,7 @@ func TestMemoryMatchesList(t *testing.T) {
 			want = want[:5]
 		}
 		if len(got) != len(want) {
-			t.Fatalf("step %d, %v: %d earlier contacts, want %d", i, b, len(got), len(want))
+			t.Fatalf("in order %v, step %d, %v: %d earlier contacts, want %d", inOrder, i, b, len(got), len(want))
 		}
 		for k := range got {
 			if got[k].ID != want[k].ID || !got[k].Start.Equal(want[k].Start) || got[k].Shop != b.shop || got[k].Customer != b.customer {
@@ -64,5 +75,38 @@ func TestMemoryMatchesList(t *testing.T) {
 			m.Add(&c)
 			list = append(list, c)
 		}
+	}
+}
+
+// BenchmarkEarlierOneBuyer measures what used to grow with the square of a
+// buyer's contacts: one buyer with 5,000 contacts, each looking up the ones
+// before it (in time order, where Earlier stops early, and shuffled, where
+// it walks and sorts them all but expands only MaxEarlier).
+func BenchmarkEarlierOneBuyer(b *testing.B) {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, shuffled := range []bool{false, true} {
+		name := "in-order"
+		if shuffled {
+			name = "shuffled"
+		}
+		b.Run(name, func(b *testing.B) {
+			starts := make([]time.Time, 5000)
+			for i := range starts {
+				starts[i] = t0.Add(time.Duration(i) * time.Minute)
+			}
+			if shuffled {
+				rng := rand.New(rand.NewPCG(1, 2))
+				rng.Shuffle(len(starts), func(i, j int) { starts[i], starts[j] = starts[j], starts[i] })
+			}
+			for b.Loop() {
+				m := NewMemory()
+				for i, s := range starts {
+					if _, err := m.Earlier(context.Background(), "s", "u", s.Add(-14*24*time.Hour), s, 100); err != nil {
+						b.Fatal(err)
+					}
+					m.Add(&Contact{ID: fmt.Sprint(i), Shop: "s", Customer: "u", Start: s, End: s, FirstMsg: -1, NotKeptMsg: -1, EndingMsg: -1})
+				}
+			}
+		})
 	}
 }

@@ -76,7 +76,7 @@ commands:
   report FILE...  the same scan, for the aggregated reports: --format text|json|html|xlsx
   sample FILE...  pick conversations for human review: riskiest per agent + a random share
   config          print the effective configuration
-  eval detectors  measure detectors against the labelled JDDC dev set (--source jddc|uss|twcs)
+  eval detectors  measure detectors against the labelled chats (--source jddc|uss|twcs|jd2|stc3)
   eval knowledge  the knowledge detector's claims and findings against the labelled chats
   eval agreement  two reviewers' labels compared: kappa and F1 per code (the ceiling)
   eval emotion    measure the emotion model on uss_jddc (5-fold CV by dialogue)

@@ -143,10 +143,7 @@ func (d *emotionDetector) negative(in *Input, i int, ws *waits) bool {
 	}
 	if isEnglish(in.Norm[i]) {
 		// The model's score says nothing on English (emotion_en.go).
-		if _, ok := d.en.negative(in.Norm[i]); ok || d.threatens(in, i) {
-			return true
-		}
-		return d.delayed(in, i, ws) || d.chased(in, i, ws)
+		return d.enParts(in, i, ws).any()
 	}
 	neg := float64(in.Emotion[i].Neg)
 	if neg >= d.cfg.NegativeMin {

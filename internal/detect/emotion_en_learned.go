@@ -471,9 +471,11 @@ func (e *Engine) englishFeatures(in *Input, threat bool, fn func(msg int, englis
 			continue
 		}
 		if !isEnglish(in.Norm[i]) {
-			rule := d.negative(in, i, &ws)
+			var rule bool
 			if threat {
 				rule = d.threatens(in, i)
+			} else {
+				rule = d.negative(in, i, &ws)
 			}
 			fn(i, false, rule, nil, nil)
 			continue

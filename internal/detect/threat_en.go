@@ -3,7 +3,7 @@ package detect
 import "strings"
 
 // englishThreats reads threats of escalation in English customer messages
-// (isEnglish: no Chinese in them). The learned threat scorer was trained on
+// (isEnglish: no Chinese or Japanese in them, six ASCII letters or more). The learned threat scorer was trained on
 // Chinese chats only, and on English text its character n-grams say
 // nothing, so the '@' every public complaint thread starts with ("@sprintcare
 // I did.") was all it saw and it called nearly every English tweet a threat.
@@ -142,26 +142,25 @@ func enAsks(sent [][]enWord) bool {
 	if len(last) == 0 || last[len(last)-1].w != "?" {
 		return false
 	}
-	var words []enWord
-	for _, cl := range sent {
-		words = append(words, cl...)
-	}
+	first := sent[0]
 	k := 0
-	for k < len(words) && enOpeners[words[k].w] {
+	for k < len(first) && enOpeners[first[k].w] {
 		k++
 	}
-	if k == len(words) {
+	if k == len(first) {
 		return false
 	}
-	for _, w := range words[k:] {
-		if w.w == "or" {
-			return false
+	for _, cl := range sent {
+		for _, w := range cl {
+			if w.w == "or" {
+				return false
+			}
 		}
 	}
-	if k+3 < len(words) && words[k].w == "do" && words[k+1].w == "i" && words[k+2].w == "have" && words[k+3].w == "to" {
+	if k+4 <= len(first) && wordsAre(first[k:k+4], []string{"do", "i", "have", "to"}) {
 		return false
 	}
-	switch words[k].w {
+	switch first[k].w {
 	case "how", "what", "where", "when", "who", "which", "should", "can", "could", "do", "does", "is", "are", "will", "would", "may":
 		return true
 	}
@@ -226,12 +225,12 @@ func enPastAfter(cl []enWord, k int) bool {
 }
 
 // chineseText reports whether normalized text s is Chinese as the learned
-// scorers know it: it has a Chinese character and is not Japanese (at least
-// two kana, and no fewer than its Chinese characters: a kaomoji's ノ or a
-// long-vowel mark ー in a Chinese message does not count). The scorers were
+// threat scorer knows it: it has a Chinese character and is not Japanese (at
+// least two kana, and no fewer than its Chinese characters: a kaomoji's ノ or
+// a long-vowel mark ー in a Chinese message does not count). The scorer was
 // trained on Chinese chats only; on other text ("@DELTA", "@AmazonHelp
-// ありがとうございます！") their few features are an '@' or a digit, and
-// their scores mean nothing.
+// ありがとうございます！") its few features are an '@' or a digit, and its
+// score means nothing.
 func chineseText(s string) bool {
 	han, kana := 0, 0
 	for _, r := range s {

@@ -23,7 +23,7 @@ type negativeWeights interface {
 
 // learnedNegative is the learned scorer as the emotion detector uses it.
 type learnedNegative struct {
-	w         *[1 << NegativeBits]int16 // the weights as int16 steps of scale (see int16Weights)
+	w         *[1 << NegativeBits]int16 // the weights as int16 steps of scale (int16Table)
 	scale     float32
 	bias      float32
 	threshold float32 // probability from which a message is negative

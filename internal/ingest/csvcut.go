@@ -16,8 +16,9 @@ import (
 // makes no string: it finds where each field lies in the record's lines
 // (rec, with "\r\n" made "\n" as the Reader does) and whether a quoted one
 // holds quotes to undo, and leaves decoding to whoever needs the field.
-// The table reader's one goroutine so only finds record and field
-// boundaries; the scan's workers decode the fields (csvrows.go).
+// The reading goroutine so finds record and field boundaries and decodes
+// only what grouping rows needs (the id or customer, the role and the
+// time: csvrows.go); the scan's workers decode the other fields.
 // FuzzCSVCutter holds it to encoding/csv.
 type csvCutter struct {
 	br      *bufio.Reader

@@ -54,7 +54,8 @@ type openConv struct {
 	// table's rows come as fields and wait in rows, unencoded, for the
 	// first reject (rawBytes): encoding every row as CSV again, for the
 	// few conversations ever rejected, was a sixth of reading a table on
-	// its one goroutine. The first pending rows of lines are those in
+	// its one goroutine when CSV still came this way (it now comes through
+	// csvReader; xlsx rows still do). The first pending rows of lines are those in
 	// rows; once anything is encoded, all later rows are too, so raw
 	// keeps the rows' order.
 	raw     []byte

@@ -318,7 +318,9 @@ func (r *tableReader) Next() (*conversation.Conversation, error) {
 	}
 }
 
-// row converts one CSV row into a message and hands it to the sessionizer.
+// row converts one table row into a message and hands it to the
+// sessionizer: an xlsx row in the product (CSV rows go through csvReader,
+// csvrows.go), and any row in the tests that hold csvReader to this.
 func (r *tableReader) row(rec []string, line int) {
 	// The conversation the row belongs to, so that a bad row rejects its
 	// whole conversation rather than renumbering it.

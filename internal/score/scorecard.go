@@ -186,7 +186,7 @@ func (s Scorecard) Apply(findings []conversation.Finding) (int, []Deduction, boo
 
 // Sheet is a Scorecard made ready for scoring conversation after
 // conversation: each finding code leads straight to the items that score
-// it, where Apply went through every item (nineteen in the default sheet)
+// it, where Apply went through every item (eighteen in the default sheet)
 // for every finding, comparing codes. Sheet.Apply gives exactly what
 // Scorecard.Apply gives; a Sheet is read-only and safe for concurrent use.
 type Sheet struct {

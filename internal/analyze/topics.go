@@ -103,6 +103,12 @@ func (t *Topics) Of(c *conversation.Conversation, findings []conversation.Findin
 	return out
 }
 
+// OfKept is Of and Kept of c from one pass over the messages, for callers
+// that need both (the service's across analysis, as Batch.Prepare does).
+func (t *Topics) OfKept(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) ([]Topic, bool) {
+	return t.of(nil, c, findings, tags)
+}
+
 // of is Of appending to room (empty) when it has room for the SKU, scene
 // and code topics (Batch.Prepare hands over an array of its own), and
 // Kept of c, found in the same pass over the messages.

@@ -97,11 +97,14 @@ func (s *Server) crossAll(ctx context.Context, convs []*conversation.Conversatio
 		}
 		r := &res[i].scan
 		ct := analyze.Summarize(c, r.Findings, r.Tags, x.loc)
-		ct.Kept = x.topics.Kept(c)
 		a := &store.Across{Vendor: c.Vendor, Shop: c.Shop, Customer: c.Customer, Promises: ct.Promises}
 		res[i].across = a
 		if !ct.Start.IsZero() {
-			a.Topics, a.Hour = x.topics.Of(c, r.Findings, r.Tags), analyze.HourIndex(ct.Start, x.loc)
+			// Topics and kept promises in one pass over the messages.
+			a.Topics, ct.Kept = x.topics.OfKept(c, r.Findings, r.Tags)
+			a.Hour = analyze.HourIndex(ct.Start, x.loc)
+		} else {
+			ct.Kept = x.topics.Kept(c)
 		}
 		if !ct.Linked() {
 			continue

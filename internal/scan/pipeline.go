@@ -76,9 +76,25 @@ type Options struct {
 	// complete on an endless stream, and in large writes on a fast one.
 	Idle func() error
 
-	// sheet is Score.Scorecard made ready by Run for its workers; nil
-	// (InspectContext's callers) scores with the Scorecard itself.
+	// sheet is Score.Scorecard made ready (Ready) for scoring many
+	// conversations; nil scores with the Scorecard itself.
 	sheet *score.Sheet
+}
+
+// Ready makes the scorecard ready for scoring conversation after
+// conversation (a score.Sheet, read-only and safe for concurrent use). Call
+// it once the scorecard is final; Run calls it on its own copy, and a
+// caller of InspectContext that inspects many conversations (the service)
+// should too.
+func (o *Options) Ready() { o.sheet = o.Score.Scorecard.Sheet() }
+
+// ScoreOf scores findings with the scorecard: through the Sheet when Ready
+// made one, else with Scorecard.Apply, which gives the same.
+func (o *Options) ScoreOf(findings []conversation.Finding) (int, []score.Deduction, bool) {
+	if o.sheet != nil {
+		return o.sheet.Apply(findings)
+	}
+	return o.Score.Scorecard.Apply(findings)
 }
 
 // readySource is implemented by sources that can tell whether their next
@@ -131,7 +147,7 @@ type batch struct {
 // runs on one goroutine; an error from it stops the run.
 func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.Engine, opts Options, sink func(*Result) error) error {
 	opts.Defaults()
-	opts.sheet = opts.Score.Scorecard.Sheet() // opts is Run's copy: the scorecard does not change under it
+	opts.Ready() // opts is Run's copy: the scorecard does not change under it
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -403,11 +419,7 @@ func inspect(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect
 	slices.SortStableFunc(r.Findings, func(a, b conversation.Finding) int {
 		return cmp.Compare(firstMsg(a), firstMsg(b))
 	})
-	if opts.sheet != nil {
-		r.Score, r.Deductions, r.Fatal = opts.sheet.Apply(r.Findings)
-	} else {
-		r.Score, r.Deductions, r.Fatal = opts.Score.Scorecard.Apply(r.Findings)
-	}
+	r.Score, r.Deductions, r.Fatal = opts.ScoreOf(r.Findings)
 	// When the response detector ran, an unanswered round it did not flag
 	// as missed is a closing that needs no answer ("好的谢谢"): the KPIs
 	// leave it out, so 回复率 and the 3-minute rate agree with the findings.

@@ -128,7 +128,7 @@ func (s *Server) crossAll(ctx context.Context, convs []*conversation.Conversatio
 		}
 		r.Findings = append(r.Findings, fs...)
 		sort.SliceStable(r.Findings, func(i, j int) bool { return firstN(r.Findings[i].Messages) < firstN(r.Findings[j].Messages) })
-		r.Score, r.Deductions, r.Fatal = s.o.Scan.Score.Scorecard.Apply(r.Findings)
+		r.Score, r.Deductions, r.Fatal = s.o.Scan.ScoreOf(r.Findings)
 		doc := report.AppendJSONResult(nil, r)
 		res[i].result.Score, res[i].result.Fatal, res[i].result.Doc = r.Score, r.Fatal, doc[:len(doc)-1]
 		res[i].findings = store.NewFindings(c, r.Findings, store.SourceInspection, res[i].result.InspectedAt)

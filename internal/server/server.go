@@ -74,6 +74,7 @@ func New(o Options) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	o.Scan.Defaults()
+	o.Scan.Ready()
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}

@@ -54,7 +54,7 @@ func (s *Server) rescore(doc []byte, d *store.Dispute) (store.Rescored, error) {
 		sev, _ := conversation.ParseSeverity(f.Severity)
 		cf[i] = conversation.Finding{Code: f.Code, Severity: sev, Messages: f.Messages, Evidence: f.Evidence, Detail: f.Detail, Data: f.Data}
 	}
-	sc, deds, fatal := s.o.Scan.Score.Scorecard.Apply(cf)
+	sc, deds, fatal := s.o.Scan.ScoreOf(cf)
 	set := func(key string, v any) error {
 		b, err := json.Marshal(v)
 		raw[key] = b

@@ -111,11 +111,6 @@ func (a *acc) add(b uint32) {
 // exact, so adding them to part at the end gives part to the bit.
 type sums struct{ k0, k1, k2 int32 }
 
-// plus adds a bucket's row (see weightTable.row).
-func (s sums) plus(w uint64) sums {
-	return sums{s.k0 + int32(int16(w)), s.k1 + int32(int16(w>>16)), s.k2 + int32(int16(w>>32))}
-}
-
 // lanes sums rows (weightTable.row) with two additions a row instead of
 // three sign extensions, two shifts and three additions: XOR rowBias
 // makes each class's int16 q the uint16 q + 2^15, and the classes sit in

@@ -339,3 +339,9 @@ func FuzzMixedBucket(f *testing.F) {
 		mixedKeys(t, x, p1, p2)
 	})
 }
+
+// plus adds a bucket's row (see weightTable.row) to s the plain way: the
+// reference lanes is held to (TestLanesMatchPlus).
+func (s sums) plus(w uint64) sums {
+	return sums{s.k0 + int32(int16(w)), s.k1 + int32(int16(w>>16)), s.k2 + int32(int16(w>>32))}
+}

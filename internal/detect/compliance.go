@@ -137,8 +137,8 @@ func sentenceEnds(s string) []int {
 }
 
 // sentenceOf numbers the sentence holding offset p: two offsets a <= b
-// have the same number exactly when s[a:b] holds no sentence end, what
-// sameSentence asks of the text between them.
+// have the same number exactly when s[a:b] holds no sentence end (。 ! ?;
+// commas and spaces are allowed, as in "五星好评截图发我，返现5元").
 func sentenceOf(ends []int, p int) int {
 	return sort.SearchInts(ends, p+1)
 }
@@ -208,9 +208,3 @@ func askedNot(s string, e KeywordHit) bool {
 	return before == after && before != utf8.RuneError
 }
 
-// sameSentence reports whether s, the text between two words, holds no
-// sentence end (。 ! ? and their runs); commas and spaces are allowed, as in
-// "五星好评截图发我，返现5元".
-func sameSentence(s string) bool {
-	return !strings.ContainsAny(s, "!?") && !strings.Contains(s, "。")
-}

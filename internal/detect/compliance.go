@@ -207,4 +207,3 @@ func askedNot(s string, e KeywordHit) bool {
 	after, _ := utf8.DecodeRuneInString(s[int(e.Start)+n:])
 	return before == after && before != utf8.RuneError
 }
-

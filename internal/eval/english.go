@@ -8,15 +8,7 @@ import (
 
 	"fullqa/internal/classify"
 	"fullqa/internal/conversation"
-	"fullqa/internal/detect"
 )
-
-// englishConfig is the training configuration of the learned English
-// scorers, fixed before any result was read (the Chinese negative
-// scorer's, negConfig).
-func englishConfig() classify.LinearConfig {
-	return classify.LinearConfig{Bits: detect.NegativeBits, Seed: 20261206, Epochs: 12, LR: 0.05, L2: 1e-3, PosW: 1}
-}
 
 // EnglishMinPrecision is the precision "the rules, or the score" keeps on
 // the out-of-fold scores each threshold is chosen on, fixed before any
@@ -118,7 +110,7 @@ func TrainEnglish(ctx context.Context, set NegativeSet, target EnglishTarget, w 
 			rep.Positives++
 		}
 	}
-	cfg := englishConfig()
+	cfg := negConfig() // the Chinese negative scorer's, fixed before any English result was read
 	minPrec := EnglishMinPrecision
 	decide := func(i int, score []float32, t float32) bool {
 		return ex[i].rule || ex[i].english && score[i] >= t

@@ -72,6 +72,8 @@ type Input struct {
 	work int64
 	// firsts remembers firstEnd's answers for this conversation.
 	firsts map[firstKey]int32
+	// lang[i] remembers english(i): 0 not asked yet, 1 no, 2 yes.
+	lang []uint8
 
 	// neg is the learned negative-emotion scorer, nil when the emotion
 	// model carries none (then the rules alone decide).
@@ -335,4 +337,21 @@ func (k *Keywords) Add(name string, words ...string) ClassID {
 		}
 	}
 	return id
+}
+
+// english reports whether message i is English (isEnglish of its
+// normalized text), worked out once per message: the threat and emotion
+// detectors and the promise rules each ask of the same messages. An Input
+// not prepared by the engine asks isEnglish every time.
+func (in *Input) english(i int) bool {
+	if i >= len(in.lang) {
+		return isEnglish(in.Norm[i])
+	}
+	if in.lang[i] == 0 {
+		in.lang[i] = 1
+		if isEnglish(in.Norm[i]) {
+			in.lang[i] = 2
+		}
+	}
+	return in.lang[i] == 2
 }

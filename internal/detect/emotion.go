@@ -141,7 +141,7 @@ func (d *emotionDetector) negative(in *Input, i int, ws *waits) bool {
 	if in.Conv.Messages[i].Role != conversation.RoleCustomer {
 		return false
 	}
-	if isEnglish(in.Norm[i]) {
+	if in.english(i) {
 		// The model's score says nothing on English (emotion_en.go).
 		return d.enParts(in, i, ws).any()
 	}
@@ -467,7 +467,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 			continue
 		}
 		customer = append(customer, i)
-		english := isEnglish(in.Norm[i])
+		english := in.english(i)
 		isNeg, learned, enStrong := false, float32(-1), false
 		if english {
 			// The learned English scorer reads English messages only

@@ -470,7 +470,7 @@ func (e *Engine) englishFeatures(in *Input, threat bool, fn func(msg int, englis
 		if in.Conv.Messages[i].Role != conversation.RoleCustomer {
 			continue
 		}
-		if !isEnglish(in.Norm[i]) {
+		if !in.english(i) {
 			var rule bool
 			if threat {
 				rule = d.threatens(in, i)

@@ -143,6 +143,7 @@ type Scratch struct {
 	spans   [][2]int
 	norm    []string
 	msgHits [][]KeywordHit
+	lang    []uint8 // Input.lang's room
 	present [][presentWords]uint64
 	emo     func(text, prevAgent, prevCustomer string) (string, float32, float32)
 	emoOf   EmotionModel // the model emo is a session of
@@ -251,6 +252,11 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 	}
 	in.Norm, in.Hits = s.norm[:n], s.msgHits[:n]
 	clear(in.Hits)
+	if cap(s.lang) < n {
+		s.lang = make([]uint8, n)
+	}
+	in.lang = s.lang[:n]
+	clear(in.lang)
 	// All messages are normalized into one buffer and converted to one
 	// string, and all hits share one slice: two allocations per
 	// conversation instead of two per message.

@@ -168,7 +168,7 @@ func (d *promiseDetector) Inspect(in *Input, out *Output) {
 	for i := range msgs {
 		switch msgs[i].Role {
 		case conversation.RoleAgent:
-			english := isEnglish(in.Norm[i])
+			english := in.english(i)
 			if english {
 				ps = d.en.extract(in.Norm[i], ps[:0])
 			} else {

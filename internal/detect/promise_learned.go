@@ -849,7 +849,7 @@ func (e *Engine) PromiseFeatures(in *Input, s *PromiseScratch, fn func(msg int, 
 	}
 	var st promiseState
 	for i := range in.Conv.Messages {
-		if in.Conv.Messages[i].Role == conversation.RoleAgent && !isEnglish(in.Norm[i]) {
+		if in.Conv.Messages[i].Role == conversation.RoleAgent && !in.english(i) {
 			s.ps = d.rulePromises(in, i, s.ps[:0])
 			d.promiseFeatures(in, i, s.ps, &st, &s.f, s.cues, true)
 			fn(i, len(s.ps) > 0, s.f.idx[:s.f.n], s.f.values())

@@ -217,7 +217,7 @@ func saysClause(s string) (start, end int) {
 }
 
 // decide is the promise.made decision for agent message i whose rule
-// reading is ps (english is isEnglish(in.Norm[i]), which the caller has
+// reading is ps (english is in.english(i), which the caller has
 // worked out already): the learned score alone when the message is
 // Chinese and the scorer is loaded (a rule-read promise under the
 // threshold is not reported, a message the rules missed over it is), the

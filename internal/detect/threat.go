@@ -91,7 +91,7 @@ func (d *threatDetector) RegisterKeywords(k *Keywords) error {
 
 func (d *threatDetector) Inspect(in *Input, out *Output) {
 	for i := range in.Conv.Messages {
-		if !in.isRole(i, conversation.RoleCustomer) || len(in.Hits[i]) == 0 && !isEnglish(in.Norm[i]) {
+		if !in.isRole(i, conversation.RoleCustomer) || len(in.Hits[i]) == 0 && !in.english(i) {
 			continue
 		}
 		h, p, ok := threatens(in, i, &d.t, d.model)
@@ -123,7 +123,7 @@ func threatens(in *Input, i int, t *threatTerms, model *ThreatModel) (h KeywordH
 	if h, ok := threatHit(in, i, *t); ok {
 		return h, -1, true
 	}
-	if isEnglish(in.Norm[i]) {
+	if in.english(i) {
 		h, ok := t.en.threat(in.Norm[i])
 		return h, -1, ok
 	}

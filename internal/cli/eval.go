@@ -17,18 +17,21 @@ import (
 // the emotion model on uss_jddc (cross-validated by dialogue).
 func runEval(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative|english|repeat|promise|tags|threat|ending|agreement [flags]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa eval detectors|knowledge|emotion|negative|english|repeat|promise|tags|threat|ending|agreement|print [flags]")
 		return ExitUsage
 	}
 	what := args[0]
-	if what == "promise" {
+	switch what {
+	case "promise":
 		return runEvalPromise(ctx, args[1:], env)
+	case "print":
+		return runEvalPrint(args[1:], env)
 	}
 	fs := flag.NewFlagSet("eval "+what, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
 	labels := fs.String("labels", "", "labels file (detectors; default internal/eval/testdata/jddc_dev_labels.jsonl, uss_labels.jsonl or twcs_labels.jsonl)")
-	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample), uss (the JD dialogues of uss_jddc), twcs (English Twitter support threads: promises, negative emotion and threats), jd2 (the fresh held-out JDDC-2019 chats; --data must hold jddc2019/chat_0.1per.txt) or stc3 (Weibo customer-helpdesk threads; --data must hold stc3/test_data_cn.json)")
+	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample), uss (the JD dialogues of uss_jddc), twcs (English Twitter support threads: promises, negative emotion and threats), jd2 (the fresh held-out JDDC-2019 chats; --data must hold jddc2019/chat_0.1per.txt), stc3 (Weibo customer-helpdesk threads; --data must hold stc3/test_data_cn.json) or jddev (the JDDC-2019 contest's development sessions; --data must hold jddc2019/dev_question.txt and dev_answer.txt)")
 	cfgPath := fs.String("config", "", "YAML config file")
 	show := fs.String("errors", "", "list the disagreements for this label (e.g. promise.made)")
 	rounds := new(string)
@@ -48,7 +51,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	case "detectors":
 		src, ok := chatSource(*data, *source)
 		if !ok {
-			fmt.Fprintf(env.Stderr, "fullqa eval: unknown --source %q (want jddc, uss, twcs, jd2 or stc3)\n", *source)
+			fmt.Fprintf(env.Stderr, "fullqa eval: unknown --source %q (want jddc, uss, twcs, jd2, stc3 or jddev)\n", *source)
 			return ExitUsage
 		}
 		if *labels == "" {
@@ -187,7 +190,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 }
 
 // detectorLabels are the label files of the sources, in evalTestdata.
-var detectorLabels = map[string]string{"jddc": "jddc_dev_labels.jsonl", "uss": "uss_labels.jsonl", "twcs": "twcs_labels.jsonl", "jd2": "jd2_labels.jsonl", "stc3": "stc3_labels.jsonl"}
+var detectorLabels = map[string]string{"jddc": "jddc_dev_labels.jsonl", "uss": "uss_labels.jsonl", "twcs": "twcs_labels.jsonl", "jd2": "jd2_labels.jsonl", "stc3": "stc3_labels.jsonl", "jddev": "jddev_labels.jsonl"}
 
 // trainNegative cross-validates the learned negative-emotion scorer on the
 // labelled JDDC and uss chats and, with w set, writes the final weights.

@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fullqa/internal/conversation"
+)
+
+// runEvalPrint prints the chats of one labelled source the way reviewers
+// read them to label: each conversation's index and id, then one line per
+// message with its number (the key of the labels), role and text. The
+// message numbers are the ones the eval commands score, because the chats
+// come from the same readers (chatSource); nothing else — no findings, no
+// labels — is shown, so a blind reviewer can work from it.
+func runEvalPrint(args []string, env Env) int {
+	fs := flag.NewFlagSet("eval print", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	data := fs.String("data", filepath.Join("..", "shared", "data"), "the data folder")
+	source := fs.String("source", "jddc", "the chats to print: jddc, uss, twcs, jd2, stc3 or jddev")
+	from := fs.Int("from", 0, "first conversation index to print")
+	to := fs.Int("to", -1, "last conversation index to print (-1: to the end)")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return ExitUsage
+	}
+	src, ok := chatSource(*data, *source)
+	if !ok {
+		fmt.Fprintf(env.Stderr, "fullqa eval print: unknown --source %q (want jddc, uss, twcs, jd2, stc3 or jddev)\n", *source)
+		return ExitUsage
+	}
+	i := -1
+	err := src(func(c *conversation.Conversation) error {
+		i++
+		if i < *from || (*to >= 0 && i > *to) {
+			return nil
+		}
+		fmt.Fprintf(env.Stdout, "=== %d %s\n", i, c.ID)
+		for k, m := range c.Messages {
+			role := "agent"
+			if m.Role == conversation.RoleCustomer {
+				role = "customer"
+			}
+			fmt.Fprintf(env.Stdout, "%d %s: %s\n", k, role, strings.ReplaceAll(m.Text, "\n", " "))
+		}
+		return nil
+	})
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
+		return ExitError
+	}
+	return ExitOK
+}

@@ -1,0 +1,198 @@
+package eval
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"fullqa/internal/conversation"
+)
+
+// JDDCDev reads the development set of the JDDC-2019 dialogue contest as
+// stored in two files: questionPath (dev_question.txt) holds each session's
+// opening context — "Q:\t" customer lines and "A:\t" agent lines — and then
+// the customer's next turns as <Q1>…</Q1>, <Q2>…; answerPath
+// (dev_answer.txt) holds, per session, the agent's answer to each of those
+// turns, one line each. A session is framed by "<session NAME>" and
+// "</session NAME>" in both files and NAME is the conversation id.
+//
+// The contest gave up to three reference answers per agent turn, joined by
+// "<sep>"; the first is the reply the agent actually sent (the others were
+// written for the contest), so only it is read. Within a turn, "!@@@!"
+// separates the messages the speaker sent one after another; each becomes
+// one message, and empty or "NULL" ones (a picture or nothing) are left out,
+// as a reviewer's print-out leaves them out. Message numbers count the
+// messages kept, in order: the context, then each <Qk> turn followed by
+// answer k. A session whose answers outnumber its turns keeps the extra
+// answers at the end; a malformed file is an error naming file and line.
+func JDDCDev(questionPath, answerPath string) Source {
+	return func(fn func(*conversation.Conversation) error) error {
+		qs, err := readJDDevQuestions(questionPath)
+		if err != nil {
+			return err
+		}
+		as, err := readJDDevAnswers(answerPath)
+		if err != nil {
+			return err
+		}
+		for _, s := range qs {
+			c := &conversation.Conversation{ID: s.id, Channel: "jd"}
+			add := func(role conversation.Role, turn string) {
+				for _, m := range jdDevMessages(turn) {
+					c.Messages = append(c.Messages, conversation.Message{Role: role, Text: m})
+				}
+			}
+			for _, t := range s.context {
+				add(t.role, t.text)
+			}
+			answers := as[s.id]
+			for k, q := range s.turns {
+				add(conversation.RoleCustomer, q)
+				if k < len(answers) {
+					add(conversation.RoleAgent, answers[k])
+				}
+			}
+			for k := len(s.turns); k < len(answers); k++ {
+				add(conversation.RoleAgent, answers[k])
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// jdDevTurn is one context line of a dev session: who spoke and the raw
+// turn (alternatives and message separators still in it).
+type jdDevTurn struct {
+	role conversation.Role
+	text string
+}
+
+// jdDevSession is one session of dev_question.txt.
+type jdDevSession struct {
+	id      string
+	context []jdDevTurn
+	turns   []string
+}
+
+// jdDevMessages splits a raw turn into the messages the speaker sent: the
+// first of the "<sep>" alternatives, cut at "!@@@!", without empty or
+// "NULL" pieces.
+func jdDevMessages(turn string) []string {
+	first, _, _ := strings.Cut(turn, "<sep>")
+	var out []string
+	for _, p := range strings.Split(first, "!@@@!") {
+		p = strings.TrimSpace(p)
+		if p == "" || p == "NULL" {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// jdDevLines reads path as lines without their line ends.
+func jdDevLines(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s := strings.ReplaceAll(string(b), "\r\n", "\n")
+	return strings.Split(s, "\n"), nil
+}
+
+// sessionName returns NAME of a "<session NAME>" line.
+func sessionName(line string) (string, bool) {
+	if !strings.HasPrefix(line, "<session ") || !strings.HasSuffix(line, ">") {
+		return "", false
+	}
+	return strings.TrimSpace(line[len("<session ") : len(line)-1]), true
+}
+
+// readJDDevQuestions parses dev_question.txt into its sessions, in file
+// order.
+func readJDDevQuestions(path string) ([]jdDevSession, error) {
+	lines, err := jdDevLines(path)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		out []jdDevSession
+		cur *jdDevSession
+	)
+	for i, line := range lines {
+		bad := func(what string) error { return fmt.Errorf("%s:%d: %s", path, i+1, what) }
+		switch {
+		case strings.TrimSpace(line) == "":
+			continue
+		case cur == nil:
+			name, ok := sessionName(line)
+			if !ok {
+				return nil, bad("want <session NAME>")
+			}
+			out = append(out, jdDevSession{id: name})
+			cur = &out[len(out)-1]
+		case line == "</session "+cur.id+">":
+			cur = nil
+		case line == "<context>" || line == "</context>":
+		case strings.HasPrefix(line, "Q:\t"):
+			cur.context = append(cur.context, jdDevTurn{conversation.RoleCustomer, line[len("Q:\t"):]})
+		case strings.HasPrefix(line, "A:\t"):
+			cur.context = append(cur.context, jdDevTurn{conversation.RoleAgent, line[len("A:\t"):]})
+		case strings.HasPrefix(line, "<Q"):
+			open := strings.IndexByte(line, '>')
+			if open < 0 {
+				return nil, bad("want <Qk>text</Qk>")
+			}
+			closing := "</" + line[1:open] + ">"
+			if !strings.HasSuffix(line[open+1:], closing) {
+				return nil, bad("want <Qk>text</Qk>")
+			}
+			cur.turns = append(cur.turns, line[open+1:len(line)-len(closing)])
+		default:
+			return nil, bad("unexpected line in session " + cur.id)
+		}
+	}
+	if cur != nil {
+		return nil, fmt.Errorf("%s: session %s is not closed", path, cur.id)
+	}
+	return out, nil
+}
+
+// readJDDevAnswers parses dev_answer.txt: each session's answer lines, in
+// order, keyed by session name.
+func readJDDevAnswers(path string) (map[string][]string, error) {
+	lines, err := jdDevLines(path)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	cur := ""
+	for i, line := range lines {
+		switch {
+		case cur == "":
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			name, ok := sessionName(line)
+			if !ok {
+				return nil, fmt.Errorf("%s:%d: want <session NAME>", path, i+1)
+			}
+			if _, dup := out[name]; dup {
+				return nil, fmt.Errorf("%s:%d: session %s appears twice", path, i+1, name)
+			}
+			cur = name
+			out[name] = nil
+		case line == "</session "+cur+">":
+			cur = ""
+		default: // an empty line is an empty answer: the turns stay paired
+			out[cur] = append(out[cur], line)
+		}
+	}
+	if cur != "" {
+		return nil, fmt.Errorf("%s: session %s is not closed", path, cur)
+	}
+	return out, nil
+}

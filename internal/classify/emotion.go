@@ -2,7 +2,6 @@ package classify
 
 import (
 	"bytes"
-	"compress/flate"
 	_ "embed" // for the embedded weights
 	"encoding/binary"
 	"fmt"
@@ -191,9 +190,14 @@ func softmax(z [nClasses]float32) [nClasses]float32 {
 }
 
 // The weights file: magic, then little-endian uint32 hash bits, float32
-// scale, three float32 biases, then the deflated int16 table (bucket-major,
-// classes in Label order).
-const weightsMagic = "FQEMO001"
+// scale, three float32 biases, then the int16 table (bucket-major,
+// classes in Label order) in the sparse form of the int16 tables
+// (appendSparse), which reads far faster than the deflated table of the
+// first format, still read.
+const (
+	weightsMagic         = "FQEMO002"
+	weightsMagicDeflated = "FQEMO001"
+)
 
 // weightsError is the type of errBadWeights; a string constant of it keeps
 // the sentinel immutable.
@@ -216,15 +220,12 @@ func encodeEmotion(w io.Writer, m *Emotion) error {
 	if _, err := w.Write(hdr.Bytes()); err != nil {
 		return fmt.Errorf("write weights header: %w", err)
 	}
-	zw, err := flate.NewWriter(w, flate.BestCompression)
-	if err != nil {
-		return fmt.Errorf("start weights compression: %w", err)
+	qs := make([]int16, nBuckets*nClasses)
+	for i := range qs {
+		qs[i] = int16(binary.LittleEndian.Uint16(m.tbl[2*i:]))
 	}
-	if _, err := zw.Write(m.tbl[:bucketBytes*nBuckets]); err != nil {
+	if _, err := w.Write(appendSparse(nil, qs)); err != nil {
 		return fmt.Errorf("write weights table: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("finish weights table: %w", err)
 	}
 	return nil
 }
@@ -232,7 +233,7 @@ func encodeEmotion(w io.Writer, m *Emotion) error {
 // decodeEmotion reads a model written by encodeEmotion.
 func decodeEmotion(b []byte) (*Emotion, error) {
 	const hdrLen = 8 + 4 + 4 + 4*nClasses
-	if len(b) < hdrLen || string(b[:8]) != weightsMagic {
+	if len(b) < hdrLen || string(b[:8]) != weightsMagic && string(b[:8]) != weightsMagicDeflated {
 		return nil, fmt.Errorf("%w: missing header", errBadWeights)
 	}
 	if bits := binary.LittleEndian.Uint32(b[8:]); bits != hashBits {
@@ -242,15 +243,25 @@ func decodeEmotion(b []byte) (*Emotion, error) {
 	for k := range m.bias {
 		m.bias[k] = math.Float32frombits(binary.LittleEndian.Uint32(b[16+4*k:]))
 	}
-	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(b[hdrLen:])))
-	if err != nil {
-		return nil, fmt.Errorf("%w: inflate table: %w", errBadWeights, err)
-	}
-	if len(raw) != 2*nBuckets*nClasses {
-		return nil, fmt.Errorf("%w: table has %d bytes, want %d", errBadWeights, len(raw), 2*nBuckets*nClasses)
-	}
 	m.tbl = new(weightTable)
-	copy(m.tbl[:], raw)
+	if string(b[:8]) == weightsMagicDeflated {
+		raw, err := inflate(b[hdrLen:])
+		if err != nil {
+			return nil, fmt.Errorf("%w: table: %w", errBadWeights, err)
+		}
+		if len(raw) != 2*nBuckets*nClasses {
+			return nil, fmt.Errorf("%w: table has %d bytes, want %d", errBadWeights, len(raw), 2*nBuckets*nClasses)
+		}
+		copy(m.tbl[:], raw)
+	} else {
+		qs := make([]int16, nBuckets*nClasses)
+		if err := readSparse(b[hdrLen:], qs); err != nil {
+			return nil, fmt.Errorf("%w: %w", errBadWeights, err)
+		}
+		for i, q := range qs {
+			binary.LittleEndian.PutUint16(m.tbl[2*i:], uint16(q))
+		}
+	}
 	m.sigs = newSigRows(m.tbl)
 	return m, nil
 }

@@ -106,17 +106,21 @@ func adagradFeatures(w, g2 []float32, idx []uint32, val []float32, g, lr, l2 flo
 }
 
 // The Linear weights file: magic, little-endian uint32 bits, float32
-// scale, bias and threshold, then the deflated int16 table. The second
-// format (a model with Sources) puts a uint16 length and the sources,
-// comma-separated, between the header and the table.
+// scale, bias and threshold, then the int16 table (writeInt16Table). The
+// formats with sources (a model with Sources) put a uint16 length and the
+// sources, comma-separated, between the header and the table. The first
+// two formats, whose tables are deflated, are still read.
 const (
-	linearMagic        = "FQLIN001"
-	linearMagicSources = "FQLIN002"
+	linearMagic        = "FQLIN003"
+	linearMagicSources = "FQLIN004"
+
+	linearMagicDeflated        = "FQLIN001"
+	linearMagicSourcesDeflated = "FQLIN002"
 )
 
 // EncodeLinear writes l quantised to 16 bits a weight. Equal models give
-// equal bytes. A model without Sources is written in the first format,
-// byte for byte as before.
+// equal bytes. A model without Sources is written in the format without
+// them.
 func EncodeLinear(w io.Writer, l *Linear) error {
 	bits := 0
 	for 1<<bits < len(l.W) {
@@ -155,12 +159,18 @@ func EncodeLinear(w io.Writer, l *Linear) error {
 // DecodeLinear reads a model written by EncodeLinear.
 func DecodeLinear(b []byte) (*Linear, error) {
 	const fixedLen = 8 + 4*4
-	if len(b) < fixedLen || string(b[:8]) != linearMagic && string(b[:8]) != linearMagicSources {
+	var magic string
+	if len(b) >= fixedLen {
+		magic = string(b[:8])
+	}
+	withSources := magic == linearMagicSources || magic == linearMagicSourcesDeflated
+	deflated := magic == linearMagicDeflated || magic == linearMagicSourcesDeflated
+	if !withSources && !deflated && magic != linearMagic {
 		return nil, fmt.Errorf("%w: linear model: missing header", errBadWeights)
 	}
 	hdrLen := fixedLen
 	var sources []string
-	if string(b[:8]) == linearMagicSources {
+	if withSources {
 		if len(b) < fixedLen+2 {
 			return nil, fmt.Errorf("%w: linear model: missing sources", errBadWeights)
 		}
@@ -180,7 +190,7 @@ func DecodeLinear(b []byte) (*Linear, error) {
 	f := func(off int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b[off:])) }
 	scale := f(12)
 	l := &Linear{Bias: f(16), Threshold: f(20), W: make([]float32, 1<<bits), Sources: sources, Steps: make([]int16, 1<<bits), Scale: scale}
-	if err := readInt16Table(b[hdrLen:], l.W, l.Steps, scale); err != nil {
+	if err := readInt16Table(b[hdrLen:], l.W, l.Steps, scale, deflated); err != nil {
 		return nil, fmt.Errorf("%w: linear model: %w", errBadWeights, err)
 	}
 	return l, nil

@@ -119,8 +119,12 @@ func TrainSoftmax(ctx context.Context, cfg SoftmaxConfig, s *MultiSet, rows []in
 
 // The Softmax weights file: magic, little-endian uint32 bits, classes,
 // unresolved class and the rule reasons OR-ed in, float32 scale and threshold, the biases,
-// then the deflated int16 tables.
-const softmaxMagic = "FQSMX001"
+// then the int16 tables (writeInt16Table). The first format, whose
+// tables are deflated, is still read.
+const (
+	softmaxMagic         = "FQSMX002"
+	softmaxMagicDeflated = "FQSMX001"
+)
 
 // EncodeSoftmax writes m quantised to 16 bits a weight. Equal models give
 // equal bytes.
@@ -146,7 +150,7 @@ func EncodeSoftmax(w io.Writer, m *Softmax) error {
 // DecodeSoftmax reads a model written by EncodeSoftmax.
 func DecodeSoftmax(b []byte) (*Softmax, error) {
 	const fixed = 8 + 6*4
-	if len(b) < fixed || string(b[:8]) != softmaxMagic {
+	if len(b) < fixed || string(b[:8]) != softmaxMagic && string(b[:8]) != softmaxMagicDeflated {
 		return nil, fmt.Errorf("%w: softmax model: missing header", errBadWeights)
 	}
 	u := func(off int) uint32 { return binary.LittleEndian.Uint32(b[off:]) }
@@ -165,7 +169,7 @@ func DecodeSoftmax(b []byte) (*Softmax, error) {
 	for c := range m.Bias {
 		m.Bias[c] = f(fixed + 4*c)
 	}
-	if err := readInt16Table(b[hdrLen:], m.W, m.Steps, scale); err != nil {
+	if err := readInt16Table(b[hdrLen:], m.W, m.Steps, scale, string(b[:8]) == softmaxMagicDeflated); err != nil {
 		return nil, fmt.Errorf("%w: softmax model: %w", errBadWeights, err)
 	}
 	return m, nil

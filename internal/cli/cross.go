@@ -7,23 +7,20 @@ import (
 	"time"
 
 	"fullqa/internal/analyze"
-	"fullqa/internal/config"
+	"fullqa/internal/lexicon"
 	"fullqa/internal/report"
 	"fullqa/internal/scan"
 )
 
 // newCross starts the across-conversation analyzers of a scan run
-// (repeat.unresolved, promise.unkept, burst.topic) from the config.
-func newCross(cfg config.Config, loc *time.Location) (*analyze.Batch, error) {
-	lex, err := cfg.Lists()
-	if err != nil {
-		return nil, err
-	}
+// (repeat.unresolved, promise.unkept, burst.topic) from the config's word
+// lists (cfg.Lists, read once for the run) and its cross section.
+func newCross(lex lexicon.Lists, cfg analyze.Config, loc *time.Location) (*analyze.Batch, error) {
 	tp, err := analyze.NewTopics(lex.Words("logistics_courier"), lex.Words("cross_kept"))
 	if err != nil {
 		return nil, err
 	}
-	return analyze.NewBatch(cfg.Cross, tp, loc), nil
+	return analyze.NewBatch(cfg, tp, loc), nil
 }
 
 // addCross runs the across analyzers on a result in the sink, in input

@@ -247,7 +247,7 @@ func (d *fastDecoder) messages() bool {
 	}
 	for {
 		d.ws()
-		if !d.message() {
+		if !d.messageCanon() && !d.message() {
 			return false
 		}
 		d.ws()
@@ -258,6 +258,85 @@ func (d *fastDecoder) messages() bool {
 			return false
 		}
 	}
+}
+
+// messageCanon reads one message spelled as canonical lines spell it: no
+// white space, the keys role, text, at and agent (each once, in any
+// order) and strings without escapes. It works on local copies of the
+// line and the position and touches the decoder only when it has read the
+// whole message; anything else leaves the decoder as it was and returns
+// false, and message reads it the general way (the same result for what
+// this path accepts: TestMessageCanon and FuzzMessageCanon). message,
+// through ws, eat and str, wrote and read the decoder's position some
+// twenty times a message.
+func (d *fastDecoder) messageCanon() bool {
+	s, i := d.s, d.i
+	if i >= len(s) || s[i] != '{' {
+		return false
+	}
+	i++
+	var role conversation.Role
+	var txt, at, agent string
+	var seen uint8
+	for {
+		bit := msgKey(s, i)
+		switch bit {
+		case 1, 2:
+			i += len(`"role":`) // as long as "text":
+		case 4:
+			i += len(`"at":`)
+		case 8:
+			i += len(`"agent":`)
+		default:
+			return false
+		}
+		if seen&bit != 0 || i >= len(s) || s[i] != '"' {
+			return false
+		}
+		seen |= bit
+		v, j, st := scanString(s, i+1)
+		if st != strDone {
+			return false
+		}
+		i = j
+		switch bit {
+		case 1:
+			var ok bool
+			if role, ok = conversation.ParseRole(v); !ok {
+				return false
+			}
+		case 2:
+			txt = v
+		case 4:
+			at = v
+		case 8:
+			agent = v
+		}
+		if i >= len(s) {
+			return false
+		}
+		if s[i] == '}' {
+			i++
+			break
+		}
+		if s[i] != ',' {
+			return false
+		}
+		i++
+	}
+	if seen&3 != 3 {
+		return false
+	}
+	n := len(d.msgs)
+	d.msgs = append(d.msgs, conversation.Message{Role: role, Text: txt})
+	d.ats = append(d.ats, at)
+	if seen&8 != 0 {
+		a := len(d.buf)
+		d.buf = append(d.buf, agent...)
+		d.spans = append(d.spans, fastSpan{field: fieldAgent, msg: n, a: a, b: len(d.buf)})
+	}
+	d.i = i
+	return true
 }
 
 // message reads one message object.
@@ -508,24 +587,51 @@ func (d *fastDecoder) short(f int8, msg int) bool {
 }
 
 // str reads a JSON string: a substring of the line when it has no escape,
-// else decoded into a new string. ASCII goes eight bytes at a time (keys,
-// times, ids), Chinese two characters at a time where it can.
+// else decoded into a new string.
 func (d *fastDecoder) str() (string, bool) {
 	d.ws()
 	if !d.eat('"') {
 		return "", false
 	}
-	start, s := d.i, d.s
+	v, j, st := scanString(d.s, d.i)
+	switch st {
+	case strDone:
+		d.i = j
+		return v, true
+	case strEscape:
+		return d.unescape(d.i)
+	}
+	return "", false
+}
+
+// What scanString found at the end of a string's plain part.
+const (
+	strBad    = iota // a control character, invalid UTF-8 or the line's end
+	strDone          // the closing quote
+	strEscape        // a backslash: the string needs unescape
+)
+
+// scanString reads the string whose first byte is s[start] (just after
+// its opening quote) up to its closing quote, checking that it is valid
+// UTF-8 without control characters, and returns it as a substring of s
+// with the position after the quote (strDone); strEscape when it meets a
+// backslash first. ASCII goes eight bytes at a time (keys, times, ids),
+// Chinese two characters at a time for as long as it lasts.
+func scanString(s string, start int) (string, int, int) {
 	for i := start; i < len(s); {
 		c := s[i]
 		if c >= utf8.RuneSelf {
-			if i+8 <= len(s) {
-				// Two three-byte characters of E1–EC or EE–EF leads.
-				w := text.Load8(s, i)
-				if w&0x0000c0c000c0c000 == 0x0000808000808000 && lead3(c) && lead3(byte(w>>24)) {
-					i += 6
-					continue
-				}
+			// Two three-byte characters of E1–EC or EE–EF leads a word,
+			// in a loop of their own: a run of Chinese does not go
+			// through the checks of the loop around it.
+			for i+8 <= len(s) && cjk2(text.Load8(s, i)) {
+				i += 6
+			}
+			if i >= len(s) {
+				break
+			}
+			if c = s[i]; c < utf8.RuneSelf {
+				continue
 			}
 			if lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
 				i += 3 // runeLen's common case (most of Chinese), inline
@@ -533,19 +639,18 @@ func (d *fastDecoder) str() (string, bool) {
 			}
 			n := runeLen(s[i:])
 			if n == 0 {
-				return "", false
+				return "", 0, strBad
 			}
 			i += n
 			continue
 		}
 		switch {
 		case c == '"':
-			d.i = i + 1
-			return s[start:i], true
+			return s[start:i], i + 1, strDone
 		case c == '\\':
-			return d.unescape(start)
+			return "", 0, strEscape
 		case c < 0x20:
-			return "", false
+			return "", 0, strBad
 		}
 		i++
 		// Plain ASCII eight bytes at a time, up to the first byte that
@@ -558,7 +663,16 @@ func (d *fastDecoder) str() (string, bool) {
 			i += 8
 		}
 	}
-	return "", false
+	return "", 0, strBad
+}
+
+// cjk2 reports whether the word w (eight bytes of a string, little-endian)
+// starts with two three-byte characters of E1–EC or EE–EF leads (lead3),
+// which any two continuation bytes complete validly: the byte pattern with
+// one mask, the leads' low nibbles (neither 0 nor D) with a table of bits.
+func cjk2(w uint64) bool {
+	const nibbles = 0xFFFF &^ (1<<0x0 | 1<<0xD)
+	return w&0x0000c0c0f0c0c0f0 == 0x00008080e08080e0 && nibbles>>(w&0xF)&(nibbles>>(w>>24&0xF))&1 != 0
 }
 
 // lead3 reports whether c leads a three-byte character that any two

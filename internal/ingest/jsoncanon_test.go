@@ -1,0 +1,169 @@
+package ingest
+
+import (
+	"math/bits"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"fullqa/internal/text"
+)
+
+// strRef is str as it was before scanString (Chinese two characters at a
+// time inside the loop over characters): FuzzScanString holds str to it.
+func (d *fastDecoder) strRef() (string, bool) {
+	d.ws()
+	if !d.eat('"') {
+		return "", false
+	}
+	start, s := d.i, d.s
+	for i := start; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			if i+8 <= len(s) {
+				w := text.Load8(s, i)
+				if w&0x0000c0c000c0c000 == 0x0000808000808000 && lead3(c) && lead3(byte(w>>24)) {
+					i += 6
+					continue
+				}
+			}
+			if lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+				i += 3
+				continue
+			}
+			n := runeLen(s[i:])
+			if n == 0 {
+				return "", false
+			}
+			i += n
+			continue
+		}
+		switch {
+		case c == '"':
+			d.i = i + 1
+			return s[start:i], true
+		case c == '\\':
+			return d.unescape(start)
+		case c < 0x20:
+			return "", false
+		}
+		i++
+		for i+8 <= len(s) {
+			if m := text.JSONPlain8(text.Load8(s, i)); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+	}
+	return "", false
+}
+
+// agreeStr checks str against strRef on line read from its start.
+func agreeStr(t *testing.T, line string) {
+	t.Helper()
+	a, b := &fastDecoder{s: line}, &fastDecoder{s: line}
+	got, gotOK := a.str()
+	want, wantOK := b.strRef()
+	if got != want || gotOK != wantOK || gotOK && a.i != b.i {
+		t.Fatalf("str(%q) = %q, %v at %d; before: %q, %v at %d", line, got, gotOK, a.i, want, wantOK, b.i)
+	}
+}
+
+func FuzzScanString(f *testing.F) {
+	for _, s := range []string{`"在吗"`, `"你好，请问什么时候发货？"x`, `"abc\"def"`, `"中文\n"`, "\"\xe0\xa4\x80中\"",
+		"\"\xed\x9f\xbf好好\"", "\"\xed\xa0\x80\"", "\"好好好\xe4\xb8\"", "\"好好好好好好好好好好好好好好\"", "\"好\x01\"",
+		"\"好好好\xef\xbf\xbfa\"", "\"好\xe1\x80\x80\xec\xbf\xbf\xee\x80\x80\xef\xbf\xbd\"", `  "x"`, `"`, `x`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		agreeStr(t, line)
+		agreeStr(t, `"`+line)
+	})
+}
+
+// TestScanStringLeads: every lead byte E0–EF, with continuation bytes
+// at both ends of their range and without, at every position of a run of
+// Chinese and before its end.
+func TestScanStringLeads(t *testing.T) {
+	for lead := 0xE0; lead <= 0xEF; lead++ {
+		for _, tail := range []string{"\x80\x80", "\xbf\xbf", "\x9f\xbf", "\xa0\x80", "\x80", "\x80a", "a\x80", "\xc0\x80"} {
+			ch := string([]byte{byte(lead)}) + tail
+			for pre := 0; pre < 6; pre++ {
+				for post := 0; post < 4; post++ {
+					s := `"` + strings.Repeat("好", pre) + ch + strings.Repeat("中", post)
+					agreeStr(t, s+`"`)
+					agreeStr(t, s+`ab"`)
+					agreeStr(t, s)
+				}
+			}
+		}
+	}
+}
+
+// agreeMessage checks that when messageCanon accepts line, message (the
+// general way) accepts it too, leaving the decoder the same.
+func agreeMessage(t *testing.T, line string) bool {
+	t.Helper()
+	a, b := &fastDecoder{s: line}, &fastDecoder{s: line}
+	if !a.messageCanon() {
+		if a.i != 0 || len(a.msgs)+len(a.ats)+len(a.buf)+len(a.spans) != 0 {
+			t.Fatalf("messageCanon(%q) gave up but changed the decoder", line)
+		}
+		return false
+	}
+	if !b.message() {
+		t.Fatalf("messageCanon accepted %q, message did not", line)
+	}
+	if a.i != b.i || !reflect.DeepEqual(a.msgs, b.msgs) || !reflect.DeepEqual(a.ats, b.ats) ||
+		string(a.buf) != string(b.buf) || !reflect.DeepEqual(a.spans, b.spans) {
+		t.Fatalf("%q:\ncanon   %d %#v %q %q %v\nmessage %d %#v %q %q %v", line, a.i, a.msgs, a.ats, a.buf, a.spans,
+			b.i, b.msgs, b.ats, b.buf, b.spans)
+	}
+	return true
+}
+
+func FuzzMessageCanon(f *testing.F) {
+	for _, s := range []string{
+		`{"role":"customer","text":"在吗","at":"2026-11-01T10:00:05+08:00"}`,
+		`{"role":"agent","text":"您好","at":"2026-11-01T10:00:05+08:00","agent":"a-01"},`,
+		`{"text":"x","role":"bot"}]`, `{"role":"agent","text":"a\"b"}`, `{"role":"agent","text":"a","role":"agent"}`,
+		`{"role":"agent"}`, `{"role":"x","text":"a"}`, `{"role":"agent","text":"a","kind":"auto"}`, `{ "role":"agent","text":"a"}`,
+		`{"role":"agent","text":"a" }`, `{"role":"agent","text":"a","at":"","agent":""}`, `{"role":"agent","text":"a\x01"}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) { agreeMessage(t, line) })
+}
+
+// TestMessageCanon: messages as the bench corpus spells them take the
+// canonical path and agree with message; the bundled examples' (spaces
+// after the colons) agree where they are taken.
+func TestMessageCanon(t *testing.T) {
+	for _, m := range []string{
+		`{"role":"customer","text":"人工客服 京东快递(移动端) 你好","at":"2026-11-01T09:00:07+08:00"}`,
+		`{"role":"agent","text":"[订单x]还请您稍等，正在为您查询~","at":"2026-11-01T09:04:10+08:00","agent":"a-00"}`,
+		`{"role":"customer","text":"说\"好的\"","at":"2026-11-01T09:04:10+08:00"}`, // escapes: message's
+		`{"role":"bot","text":"","agent":"x"}`,
+	} {
+		if !agreeMessage(t, m+",") && !strings.Contains(m, `\`) {
+			t.Errorf("canonical message not taken: %s", m)
+		}
+	}
+	n := 0
+	for _, l := range readLines(t, "../../examples/chats.jsonl") {
+		for at := strings.Index(l, `{"role"`); at >= 0; {
+			agreeMessage(t, l[at:])
+			n++
+			next := strings.Index(l[at+1:], `{"role"`)
+			if next < 0 {
+				break
+			}
+			at += 1 + next
+		}
+	}
+	if n < 50 {
+		t.Fatalf("only %d messages read", n)
+	}
+}

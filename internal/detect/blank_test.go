@@ -76,3 +76,17 @@ func FuzzIsBlank(f *testing.F) {
 		}
 	})
 }
+
+// TestIsBlankLeadBytes checks isBlank's test of the first byte against
+// isBlankRef for every first byte, followed by continuation bytes or a
+// space.
+func TestIsBlankLeadBytes(t *testing.T) {
+	for b := 0; b < 256; b++ {
+		for _, tail := range []string{"", "\x80", "\x80\x80", "\x80\x80\x80", " ", "\x80\x80 "} {
+			s := string([]byte{byte(b)}) + tail
+			if got, want := isBlank(s), isBlankRef(s); got != want {
+				t.Fatalf("isBlank(%q) = %v, want %v", s, got, want)
+			}
+		}
+	}
+}

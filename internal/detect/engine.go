@@ -516,6 +516,12 @@ func lead3(c byte) bool { return c-0xE1 < 0x0F && c != 0xED }
 // first, read each message from both ends and looked each end's character
 // up in the table of spaces.
 func isBlank(s string) bool {
+	if len(s) > 0 && s[0] >= 0xE4 {
+		// A character past U+3FFF or a byte that is no UTF-8 (U+FFFD):
+		// no space, and most Chinese messages stop here without the
+		// range loop's call to decode their first character.
+		return false
+	}
 	for _, r := range s {
 		if r > '\u3000' || !unicode.IsSpace(r) {
 			return false

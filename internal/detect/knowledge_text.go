@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"fullqa/internal/knowledge"
+	"fullqa/internal/text"
 )
 
 // This file holds how the knowledge detector reads the text around a cue:
@@ -177,9 +178,9 @@ func nearAmount(s string, cs, ce, hs, he int, dim knowledge.Dim, after bool) (kn
 	for _, a := range knowledge.Scan(s[cs:ce], dim) {
 		a.Start, a.End = a.Start+cs, a.End+cs
 		switch {
-		case a.End <= hs && utf8.RuneCountInString(s[a.End:hs]) <= 4:
+		case a.End <= hs && text.RunesAtMost(s[a.End:hs], 4):
 			best, found = a, true
-		case after && a.Start >= he && utf8.RuneCountInString(s[he:a.Start]) <= 4 && !found:
+		case after && a.Start >= he && text.RunesAtMost(s[he:a.Start], 4) && !found:
 			return a, true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
+	"fullqa/internal/text"
 )
 
 // LoopConfig sets when messages count as repeats. Near-duplicates are found
@@ -744,7 +745,7 @@ func checksAnswer(s string) bool {
 			break
 		}
 	}
-	if !ok || utf8.RuneCountInString(rest) > 16 {
+	if !ok || !text.RunesAtMost(rest, 16) {
 		return false
 	}
 	return strings.HasSuffix(rest, "吗") || strings.HasSuffix(rest, "嘛") || strings.HasSuffix(rest, "么")

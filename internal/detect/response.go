@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"fullqa/internal/lexicon"
+	"fullqa/internal/text"
 
 	"fullqa/internal/conversation"
 )
@@ -215,7 +216,7 @@ func (d *responseDetector) NeedsNoAnswer(in *Input, i int) bool {
 	if fillerChars(norm) { // isFillerOnly(norm): norm has no emoji code left to strip
 		return true
 	}
-	return in.Has(i, d.closing) && utf8.RuneCountInString(norm) <= 20 && !in.Has(i, d.question)
+	return in.Has(i, d.closing) && text.RunesAtMost(norm, 20) && !in.Has(i, d.question)
 }
 
 // isFillerOnly reports whether s has nothing but punctuation, spaces, emoji
@@ -314,16 +315,7 @@ const maxQuote = 80
 
 // quoteCut returns the byte offset of character number maxQuote of s, or
 // len(s) when s has no more than maxQuote characters.
-func quoteCut(s string) int {
-	n := 0
-	for i := range s {
-		if n == maxQuote {
-			return i
-		}
-		n++
-	}
-	return len(s)
-}
+func quoteCut(s string) int { return text.RuneOffset(s, maxQuote) }
 
 // fmtDur writes a wait the way details quote it: 44s, 3m12s, 1h05m.
 func fmtDur(d time.Duration) string { return string(appendDur(nil, d)) }

@@ -1,10 +1,11 @@
 package detect
 
 import (
+	"strings"
+
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
-	"strings"
-	"unicode/utf8"
+	"fullqa/internal/text"
 )
 
 // termSet is one curated word list registered with the shared matcher,
@@ -133,7 +134,7 @@ func hitQuote(in *Input, i int, h KeywordHit) string {
 	// the chat. In a long one, the clause around the hit is quoted (from
 	// the normalized text, where offsets are known), up to 20 characters
 	// on either side.
-	if orig := in.Conv.Messages[i].Text; utf8.RuneCountInString(orig) <= 60 {
+	if orig := in.Conv.Messages[i].Text; text.RunesAtMost(orig, 60) {
 		return strings.TrimSpace(orig)
 	}
 	s := in.Norm[i]

@@ -302,15 +302,30 @@ func onlySpaces(b []byte) bool {
 }
 
 // cjkRunAhead counts the Chinese characters at the start of s, up to two.
+// It is asked at every space between two Chinese characters, and a range
+// loop calls the runtime's decoder for each of them: the characters
+// isCJK takes are all three bytes long, so each is tested in place
+// (cjkAt). TestCJKRunAheadBytes holds it to the range loop.
 func cjkRunAhead(s string) int {
-	n := 0
-	for _, r := range s {
-		if n == 2 || !isCJK(r) {
-			break
-		}
-		n++
+	switch {
+	case !cjkAt(s):
+		return 0
+	case !cjkAt(s[3:]):
+		return 1
 	}
-	return n
+	return 2
+}
+
+// cjkAt reports whether s starts with a character isCJK takes. Every such
+// character is three bytes, led by E3, E4 to E9 or EF: the bytes are
+// decoded without the validity tests, as those that fail them (E0's
+// overlong forms below U+0800, ED's surrogates and U+D000–U+D7FF) decode
+// to no Chinese character anyway.
+func cjkAt(s string) bool {
+	if len(s) < 3 || s[0]&0xF0 != 0xE0 || (uint16(s[1])<<8|uint16(s[2]))&0xC0C0 != 0x8080 {
+		return false
+	}
+	return isCJK(rune(s[0]&0x0F)<<12 | rune(s[1]&0x3F)<<6 | rune(s[2]&0x3F))
 }
 
 // isFiller reports whether an ASCII byte is a symbol people insert inside

@@ -149,3 +149,44 @@ func BenchmarkNormalizeMessages(b *testing.B) {
 		}
 	}
 }
+
+// cjkRunAheadRef is cjkRunAhead as first written, a range loop.
+func cjkRunAheadRef(s string) int {
+	n := 0
+	for _, r := range s {
+		if n == 2 || !isCJK(r) {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// TestCJKRunAheadBytes checks cjkRunAhead against the range loop on
+// every lead and second byte with third bytes at the edges of the
+// continuation range, as the first character and as the second, and on
+// every character of the Basic Multilingual Plane.
+func TestCJKRunAheadBytes(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, want := cjkRunAhead(s), cjkRunAheadRef(s); got != want {
+			t.Fatalf("cjkRunAhead(%q) = %d, want %d", s, got, want)
+		}
+	}
+	for b0 := 0; b0 < 256; b0++ {
+		for b1 := 0; b1 < 256; b1++ {
+			for _, b2 := range []byte{0x00, 0x7F, 0x80, 0xA5, 0xBF, 0xC0, 0xFF} {
+				c := string([]byte{byte(b0), byte(b1), b2})
+				check(c)
+				check(c[:2])
+				check("好" + c)
+				check("好" + c[:2])
+				check(c + "好")
+			}
+		}
+	}
+	for r := rune(0); r < 0x10000; r++ {
+		check(string(r) + "好")
+		check("好" + string(r))
+	}
+}

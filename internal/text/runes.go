@@ -1,0 +1,64 @@
+package text
+
+import "unicode/utf8"
+
+// RuneOffset returns the byte offset of character number n (counting from
+// 0) of s, or len(s) when s has n characters or fewer. Characters are
+// counted as `for range s` steps over them: a byte that is not UTF-8 is
+// one character.
+//
+// Evidence quotes and the "is this message short" tests count characters
+// of every message they look at; `for range` calls the runtime's decoder
+// for every character past ASCII, which is all of Chinese. Here eight
+// ASCII bytes, or two three-byte characters with leads any two
+// continuation bytes complete validly (E1–EC, EE–EF), pass with one load,
+// one such character with three byte tests; the rest is decoded as range
+// decodes it. FuzzRuneOffset holds it to the range loop.
+func RuneOffset(s string, n int) int {
+	i := 0
+	for n > 0 && i < len(s) {
+		c := s[i]
+		if i+8 <= len(s) {
+			w := Load8(s, i)
+			if w&0x8080808080808080 == 0 && n >= 8 {
+				i, n = i+8, n-8
+				continue
+			}
+			if w&0x0000c0c000c0c000 == 0x0000808000808000 && lead3(c) && lead3(byte(w>>24)) && n >= 2 {
+				i, n = i+6, n-2
+				continue
+			}
+		}
+		n--
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			i += 3
+			continue
+		}
+		_, w := utf8.DecodeRuneInString(s[i:])
+		i += w
+	}
+	return i
+}
+
+// RunesAtMost reports whether s has at most n characters, as
+// utf8.RuneCountInString counts them, reading no more of s than the first
+// n characters (and often only its length: a character is one to four
+// bytes).
+func RunesAtMost(s string, n int) bool {
+	switch {
+	case len(s) <= n:
+		return true
+	case len(s) > utf8.UTFMax*n:
+		return false
+	}
+	return RuneOffset(s, n) == len(s)
+}
+
+// lead3 reports whether c leads a three-byte character that any two
+// continuation bytes complete validly (E1–EC, EE–EF: neither overlong nor
+// a surrogate).
+func lead3(c byte) bool { return c-0xE1 < 0x0F && c != 0xED }

@@ -1,0 +1,65 @@
+package text
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// runeOffsetRef is what RuneOffset stands for: the range loop the evidence
+// quotes used.
+func runeOffsetRef(s string, n int) int {
+	k := 0
+	for i := range s {
+		if k == n {
+			return i
+		}
+		k++
+	}
+	return len(s)
+}
+
+func checkRuneOffset(t *testing.T, s string) {
+	t.Helper()
+	count := utf8.RuneCountInString(s)
+	for n := 0; n <= count+2; n++ {
+		if got, want := RuneOffset(s, n), runeOffsetRef(s, n); got != want {
+			t.Fatalf("RuneOffset(%q, %d) = %d, want %d", s, n, got, want)
+		}
+		if got, want := RunesAtMost(s, n), count <= n; got != want {
+			t.Fatalf("RunesAtMost(%q, %d) = %v, want %v", s, n, got, want)
+		}
+	}
+}
+
+func TestRuneOffset(t *testing.T) {
+	for _, s := range []string{"", "a", "好", "您好请问有什么可以帮您", "abcdefghijklmnop", "好的,谢谢!ok",
+		"\xff", "\xe4\xb8", "好\xe4\xb8", "\xe0\xa0\x80\xed\x9f\xbf\xed\xa0\x80", "😀好😀ab", "\xef\xbf\xbd好",
+		strings.Repeat("好", 90), strings.Repeat("a好", 50), strings.Repeat("\x80", 20)} {
+		checkRuneOffset(t, s)
+	}
+}
+
+// TestRuneOffsetBytes checks every lead byte, at each position of a word
+// RuneOffset reads eight bytes at a time, before and after characters
+// of each width.
+func TestRuneOffsetBytes(t *testing.T) {
+	for b0 := 0; b0 < 256; b0++ {
+		for _, tail := range []string{"\x80\x80", "\xbf\xa0", "\x9f\x80", "\x80", "a\x80", "\xc0\x80", ""} {
+			c := string([]byte{byte(b0)}) + tail
+			for pre := 0; pre < 8; pre++ {
+				checkRuneOffset(t, strings.Repeat("a", pre)+c+"好好ab")
+				checkRuneOffset(t, strings.Repeat("好", pre)+c+"好好好")
+			}
+		}
+	}
+}
+
+func FuzzRuneOffset(f *testing.F) {
+	for _, s := range []string{"您好请问", "abc好\xe4\xb8", "\xe0\xa0\x80好好好", "好好\xed\xa0\x80abcdefgh", "😀😀好"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkRuneOffset(t, s)
+	})
+}

@@ -78,7 +78,7 @@ func (d *attitudeDetector) Inspect(in *Input, out *Output) {
 					Detail: "impolite or dismissive agent wording: " + in.Matched(i, rude)})
 			}
 		}
-		for _, h := range in.allHits(i) {
+		for _, h := range in.hitsFor(i, d.forbidden.words) {
 			if h.Class != d.forbidden.words || in.overlapsClass(i, d.forbidden.except, h) || !asciiBounded(in.Norm[i], h) {
 				continue
 			}

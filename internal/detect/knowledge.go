@@ -190,7 +190,7 @@ func (d *knowledgeDetector) required(in *Input, shop *knowledge.Shop, out *Outpu
 			if answer < 0 && (i > first || in.isRole(first, conversation.RoleAgent)) {
 				answer = i
 			}
-			for _, h := range in.allHits(i) {
+			for _, h := range in.hitsFor(i, d.sayC) {
 				answered = answered || h.Class == d.sayC && inList(in.Matched(i, h), r.Say)
 			}
 		}

@@ -120,7 +120,7 @@ func (d *threatDetector) Inspect(in *Input, out *Output) {
 // read other text without Chinese in it (chineseText: "@DELTA", Japanese),
 // where an '@' was all it saw.
 func threatens(in *Input, i int, t *threatTerms, model *ThreatModel) (h KeywordHit, p float32, ok bool) {
-	if h, ok := threatHit(in, i, *t); ok {
+	if h, ok := threatWord(in, i, t); ok {
 		return h, -1, true
 	}
 	if in.english(i) {
@@ -145,7 +145,13 @@ func threatens(in *Input, i int, t *threatTerms, model *ThreatModel) (h KeywordH
 // when it stands in an @handle ("@上海市场监管", "@澎湃新闻"): tagging one in
 // public is an escalation. The emotion detector asks the same, so a
 // message alerted as a threat is also negative.
-func threatHit(in *Input, i int, t threatTerms) (KeywordHit, bool) {
+func threatHit(in *Input, i int, t threatTerms) (KeywordHit, bool) { return threatWord(in, i, &t) }
+
+// threatWord is threatHit reading the lists through a pointer: the
+// threat detector asks it for every customer message with a hit, and
+// passing the lists (some two hundred bytes) by value copied them each
+// time.
+func threatWord(in *Input, i int, t *threatTerms) (KeywordHit, bool) {
 	words, at := in.may(i, t.words.words), in.may(i, t.at.words)
 	if !words && !at {
 		return KeywordHit{}, false
@@ -178,7 +184,7 @@ func threatHit(in *Input, i int, t threatTerms) (KeywordHit, bool) {
 // 你们吗" and "投诉按钮在哪?" are questions; "你信不信我投诉?" and "是不是要我打
 // 12315你们才管?" are threats. The clause runs from the break before the
 // word to the break after it.
-func threatQuestion(in *Input, i int, t threatTerms, h KeywordHit) bool {
+func threatQuestion(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 	norm := in.Norm[i]
 	start, end := threatClause(norm, h)
 	cl := strings.TrimRight(norm[start:end], " ~")
@@ -276,7 +282,7 @@ const threatPastWindow = 18
 // its clause with no future cue (threat_future: 要, 会, 就, 再) between
 // them: "之前已经投诉过了" and "昨天投诉了" are reports, "我已经要投诉了" and
 // "之前没解决, 这次再不处理我就投诉" are threats.
-func pastReport(in *Input, i int, t threatTerms, h KeywordHit) bool {
+func pastReport(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 	norm := in.Norm[i]
 	if strings.HasPrefix(norm[h.End:], "过") {
 		return true
@@ -300,7 +306,7 @@ func pastReport(in *Input, i int, t threatTerms, h KeywordHit) bool {
 
 // futureBetween reports whether a future cue lies in message i between
 // byte offsets from and to.
-func futureBetween(in *Input, i int, t threatTerms, from, to int32) bool {
+func futureBetween(in *Input, i int, t *threatTerms, from, to int32) bool {
 	if !in.may(i, t.future.words) {
 		return false
 	}
@@ -316,7 +322,7 @@ func futureBetween(in *Input, i int, t threatTerms, from, to int32) bool {
 // message i back: one at most threatNegationWindow bytes before it in its
 // clause ("不会给差评", "不是要投诉"), unless 就 stands between them — then
 // the negation is the threat's condition: "再不来我就投诉", "不退就差评".
-func threatNegated(in *Input, i int, t threatTerms, h KeywordHit) bool {
+func threatNegated(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 	if !in.precededBy(i, t.negate, h, threatNegationWindow) {
 		return false
 	}

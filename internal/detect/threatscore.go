@@ -132,13 +132,13 @@ func (t *threatTerms) threatFeatures(in *Input, i int, rule bool, f *ThreatFeats
 			} else {
 				state |= b2u(in.overlapsClass(i, t.words.except, h)) << 1
 			}
-			state |= b2u(threatNegated(in, i, *t, h)) << 2
-			state |= b2u(pastReport(in, i, *t, h)) << 3
+			state |= b2u(threatNegated(in, i, t, h)) << 2
+			state |= b2u(pastReport(in, i, t, h)) << 3
 			if strings.HasPrefix(norm[h.End:], "过") {
 				f.add(thfGuo, 0, 1)
 			}
 			f.add(thfWord, word, 1)
-			f.add(thfWordIntent, intentBefore(in, i, *t, h), 1)
+			f.add(thfWordIntent, intentBefore(in, i, t, h), 1)
 			f.add(thfWordState, state, 1)
 			f.add(thfAnyWord, 0, 1)
 			if h.Class == t.at.words && state&2 != 0 {
@@ -152,7 +152,7 @@ func (t *threatTerms) threatFeatures(in *Input, i int, rule bool, f *ThreatFeats
 			f.add(thfFutureCue, strHash(norm[h.Start:h.End]), 1)
 		case t.cues.words:
 			f.add(thfCue, strHash(norm[h.Start:h.End]), 1)
-			f.add(thfCueIntent, intentBefore(in, i, *t, h), 1)
+			f.add(thfCueIntent, intentBefore(in, i, t, h), 1)
 		case t.cond.words:
 			f.add(thfCond, strHash(norm[h.Start:h.End]), 1)
 		}
@@ -203,7 +203,7 @@ const threatIntentWindow = 24
 // it: bit 0 a future cue (要, 会, 就, 准备: "我就发到网上"), bit 1 the
 // customer speaking (我), bit 2 a past cue (之前, 已经), bit 3 a negation
 // cue. A threat is the customer's own next step.
-func intentBefore(in *Input, i int, t threatTerms, h KeywordHit) uint32 {
+func intentBefore(in *Input, i int, t *threatTerms, h KeywordHit) uint32 {
 	norm := in.Norm[i]
 	from := max(0, h.Start-threatIntentWindow)
 	seg := norm[from:h.Start]
@@ -279,7 +279,7 @@ func (e *Engine) ThreatFeatures(in *Input, fn func(msg int, rule, gated bool, id
 		if in.Conv.Messages[i].Role != conversation.RoleCustomer {
 			continue
 		}
-		_, rule := threatHit(in, i, d.t)
+		_, rule := threatWord(in, i, &d.t)
 		gated := d.t.threatGated(in, i)
 		f.n = 0
 		if gated {

@@ -68,6 +68,17 @@ func (in *Input) allHits(i int) []KeywordHit {
 	return in.Hits[i]
 }
 
+// hitsFor returns every hit of message i when it has one of class c, and
+// none when the presence bits say it has none: a loop over a message's
+// hits that looks for one class only need not walk the hits of the many
+// messages without it.
+func (in *Input) hitsFor(i int, c ClassID) []KeywordHit {
+	if !in.may(i, c) {
+		return nil
+	}
+	return in.allHits(i)
+}
+
 // Work is a deterministic count of the hits the detectors have read
 // through the windowed accessors (and the messages walked back over), for
 // the scaling tests: it must grow in step with the conversation, never

@@ -33,21 +33,26 @@ type promiseFeats struct {
 	// The n-grams are idx[gramFrom:gramTo], all of weight gramV.
 	gramFrom, gramTo int
 	gramV            float32
-	// rs holds the message's first nr characters, those whose n-grams
-	// idx[gramFrom:gramTo] are. written is false when those indices were
-	// left unwritten: the scorer hashes the n-grams from rs as it sums
-	// their weights (promiseModel.addGrams), in the same order, instead of
-	// storing the indices and reading them back; the trainer's view
-	// writes them (promiseFeatures' writeGrams).
-	rs      [maxPromiseRunes]rune
+	// rs holds from rs[wordHistory] on the message's first nr characters
+	// (chars), those whose n-grams idx[gramFrom:gramTo] are, after
+	// read's look-back (see runeView). written is false when those
+	// indices were left unwritten: the scorer hashes the n-grams from the
+	// characters as it sums their weights (promiseModel.addGrams), in the
+	// same order, instead of storing the indices and reading them back;
+	// the trainer's view writes them (promiseFeatures' writeGrams).
+	rs      runeView
 	nr      int
 	written bool
 	// cues, more and grams are read's and the written n-grams' buffers,
 	// here so that they are not cleared for every message.
 	cues  [len(promiseCues)]uint16
-	more  [runeChunk]rune
+	more  runeView
 	grams [3 * maxPromiseRunes]uint32
 }
+
+// chars returns the message's first characters, whose n-grams the
+// features are.
+func (f *promiseFeats) chars() []rune { return f.rs[wordHistory : wordHistory+f.nr] }
 
 // values returns the weights of the features: 1, and gramV for the
 // n-grams (whose indices must be written).
@@ -417,7 +422,7 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	// The n-grams, as many as the buffer has room for, weighted alike.
 	f.gramFrom = f.n
 	if ng := gramCount(nr); writeGrams || ng > len(f.idx)-f.n {
-		ng = promiseGrams(f.rs[:nr], &f.grams)
+		ng = promiseGrams(f.chars(), &f.grams)
 		f.n += copy(f.idx[f.n:], f.grams[:ng])
 		f.written = true
 	} else {
@@ -433,48 +438,89 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 
 // read makes the features' one pass over agent message s: the cue words
 // it holds, each once, in the order a matcher meets their first
-// occurrences; its first maxPromiseRunes characters, written to rs (nr of
-// them), whose n-grams the features hash; and its length in characters
-// (utf8.RuneCountInString's count). The characters are decoded a chunk at
-// a time (decodeRunes), the first into rs, the others into more, and the
-// cue words found in every chunk by a loop of its own, small enough to
-// keep its state in registers.
-func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *[runeChunk]rune) (cues []uint16, nr, runes int) {
+// occurrences; its first maxPromiseRunes characters, written to
+// rs[wordHistory:] (nr of them), whose n-grams the features hash; and
+// its length in characters (utf8.RuneCountInString's count). The
+// characters are decoded a chunk at a time (decodeRunes), the first
+// into rs, the others into more, each chunk after the wordHistory
+// characters before it (none, -1, before the first): a word ending in
+// the chunk is compared with the characters decoded, in place (cueAt).
+// The cue words are looked for by a loop of their own, small enough to
+// keep its state in registers, which passes most characters with a test
+// of the finder's bitmaps.
+func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *runeView) (cues []uint16, nr, runes int) {
 	var seen [(len(promiseCues) + 63) / 64]uint64
-	var hist [wordHistory]rune
 	nc := 0
+	wf := cs.cues
+	// The bitmaps as slices, read once: not checked for nil for every
+	// character.
+	last, single, pairs := wf.last[:], wf.single[:], wf.pairs[:]
+	v := rs
+	*(*[wordHistory]rune)(v[:wordHistory]) = noChars
 	prev := rune(-1)
-	chunk := rs
-	wf := cs.cues // read once, not for every character
 	for i := 0; i < len(s); {
+		if runes > 0 {
+			// The previous chunk is full: its last characters are the
+			// look-back of the next.
+			copy(more[:wordHistory], v[runeChunk:])
+			v = more
+		}
 		var n int
-		i, n = decodeRunes(s, i, chunk)
+		i, n = decodeRunes(s, i, (*[runeChunk]rune)(v[wordHistory:]))
 		if runes == 0 {
 			nr = n
 		}
-		for _, r := range chunk[:n] {
-			hist[runes&(wordHistory-1)] = r
-			runes++
-			if wf.mayEnd(prev, r) {
-				// The longer words first, as a matcher reports them.
-				for _, k := range wf.endingWith(prev, r) {
-					if seen[k>>6]&(1<<(k&63)) == 0 && wf.ends(k, &hist, runes) {
-						seen[k>>6] |= 1 << (k & 63)
-						cueBuf[nc] = k
-						nc++
-					}
-				}
-				if k, ok := wf.singleOf(r); ok && seen[k>>6]&(1<<(k&63)) == 0 {
-					seen[k>>6] |= 1 << (k & 63)
-					cueBuf[nc] = k
-					nc++
+		runes += n
+		for k, r := range v[wordHistory : wordHistory+n] {
+			// mayEnd's test (promise_read_ref_test.go), inline: most
+			// characters end no word after the one before. The bitmaps
+			// are tested at the low 16 bits of r, which lets a character
+			// past the Basic Multilingual Plane by only where one of it
+			// would pass: cueAt compares whole characters.
+			if u := uint16(r); last[u>>6]&(1<<(u&63)) == 0 {
+				prev = r
+				continue
+			} else if single[u>>6]&(1<<(u&63)) == 0 {
+				if q := pairKey(prev, r); pairs[q>>6]&(1<<(q&63)) == 0 {
+					prev = r
+					continue
 				}
 			}
+			nc = cs.cueAt(v, wordHistory+k, &seen, cueBuf, nc)
 			prev = r
 		}
-		chunk = more
 	}
 	return cueBuf[:nc], nr, runes
+}
+
+// noChars is the look-back before a message's first character: no
+// character, which ends no word. Read-only.
+var noChars = [wordHistory]rune{-1, -1, -1, -1, -1, -1, -1, -1}
+
+// runeView is a chunk of decoded characters after the wordHistory
+// characters before it, which read compares the words ending in the
+// chunk with.
+type runeView [wordHistory + runeChunk]rune
+
+// cueAt appends to cueBuf[:nc] the cue words not yet seen that end with
+// character p of v, and returns the new count: the longer words first,
+// then the one-character word, as a matcher reports them.
+func (cs *cueScan) cueAt(v *runeView, p int, seen *[(len(promiseCues) + 63) / 64]uint64, cueBuf *[len(promiseCues)]uint16, nc int) int {
+	wf := cs.cues
+	r := v[p]
+	for _, k := range wf.endingWith(v[p-1], r) {
+		if seen[k>>6]&(1<<(k&63)) == 0 && wf.endsAt(k, v[:p+1]) {
+			seen[k>>6] |= 1 << (k & 63)
+			cueBuf[nc] = k
+			nc++
+		}
+	}
+	if k, ok := wf.singleOf(r); ok && seen[k>>6]&(1<<(k&63)) == 0 {
+		seen[k>>6] |= 1 << (k & 63)
+		cueBuf[nc] = k
+		nc++
+	}
+	return nc
 }
 
 // gramCount is how many n-grams promiseGrams writes for n characters.
@@ -561,19 +607,50 @@ func gramIndex(k uint64, v uint32) uint32 {
 const runeChunk = maxPromiseRunes
 
 // decodeRunes decodes the characters of s from byte i on into chunk, as
-// many as it holds, as utf8.DecodeRuneInString reads them (ASCII and valid
-// three-byte sequences, all of Chinese, inline); it returns the byte after
-// the last one decoded and how many characters it wrote.
+// many as it holds, as utf8.DecodeRuneInString reads them; it returns the
+// byte after the last one decoded and how many characters it wrote. Two
+// three-byte characters (all of Chinese) are read with one load where a
+// lead byte E1–EC or EE–EF and two continuation bytes make each: such a
+// sequence is always valid (only an E0 lead can be overlong and only ED
+// a surrogate). ASCII and other three-byte sequences are read a
+// character at a time, inline, and the rest by the library.
+// TestReadMatchesRef and FuzzRead check it against a character at a
+// time.
 func decodeRunes(s string, i int, chunk *[runeChunk]rune) (next, n int) {
-	// Unsigned indices, so that the loop's own tests prove every index
-	// in range: no bounds check is left in it.
+	// A slice of the array (a pointer is checked for nil at every use in
+	// the loop, a slice once) and unsigned indices, so that the loop's
+	// own tests prove every index in range: no bounds check is left in
+	// it.
+	ch := chunk[:]
 	j, m := uint(i), uint(0)
-	for m < uint(len(chunk)) && j < uint(len(s)) {
+	for m < uint(len(ch)) && j < uint(len(s)) {
 		b := s[j]
 		if b < utf8.RuneSelf {
-			chunk[m] = rune(b)
+			ch[m] = rune(b)
 			j++
 			m++
+			continue
+		}
+		// A run of pairs of three-byte characters, each pair read with
+		// one load: bytes 0 and 3 lead three-byte sequences (1110xxxx),
+		// 1, 2, 4 and 5 continue them (10xxxxxx), and neither lead is E0
+		// or ED: their low four bits, n, are neither 0 nor D (n+7F and
+		// (n^D)+7F both have bit 7 set).
+		j0 := j
+		for m+1 < uint(len(ch)) && j+8 <= uint(len(s)) {
+			t := s[j : j+8]
+			w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+				uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+			n := uint32(w) & 0x0F00_000F
+			if w&0x0000_C0C0_F0C0_C0F0 != 0x0000_8080_E080_80E0 || (n+0x7F00_007F)&((n^0x0D00_000D)+0x7F00_007F)&0x8000_0080 != 0x8000_0080 {
+				break
+			}
+			ch[m] = rune(w<<12&0xF000 | w>>2&0x0FC0 | w>>16&0x3F)
+			ch[m+1] = rune(w>>12&0xF000 | w>>26&0x0FC0 | w>>40&0x3F)
+			j += 6
+			m += 2
+		}
+		if j != j0 {
 			continue
 		}
 		if b&0xF0 == 0xE0 && j+2 < uint(len(s)) {
@@ -581,18 +658,18 @@ func decodeRunes(s string, i int, chunk *[runeChunk]rune) (next, n int) {
 			// character is neither overlong (below U+0800) nor a
 			// surrogate: the checks of the second byte after E0 and ED,
 			// made on the value.
-			c := s[j+1 : j+3]
-			c1, c2 := c[0], c[1]
+			t := s[j+1 : j+3]
+			c1, c2 := t[0], t[1]
 			r := rune(b&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
 			if (uint32(c1)<<8|uint32(c2))&0xC0C0 == 0x8080 && r >= 0x800 && uint32(r)-0xD800 >= 0x800 {
-				chunk[m] = r
+				ch[m] = r
 				j += 3
 				m++
 				continue
 			}
 		}
 		r, size := utf8.DecodeRuneInString(s[j:])
-		chunk[m] = r
+		ch[m] = r
 		j += uint(size)
 		m++
 	}

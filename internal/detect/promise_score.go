@@ -67,7 +67,7 @@ func (m *promiseModel) prob(f *promiseFeats) float32 {
 			z += stepWeight(w[b&mask], sc) * v
 		}
 	} else {
-		z = m.addGrams(z, f.rs[:f.nr], v)
+		z = m.addGrams(z, f.chars(), v)
 	}
 	for _, b := range f.idx[f.gramTo:f.n] {
 		z += stepWeight(w[b&mask], sc)

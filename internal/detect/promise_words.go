@@ -141,20 +141,6 @@ func newWordFinder(words []string) *wordFinder {
 	return wf
 }
 
-// mayEnd reports whether a word may end at character r, read right after
-// prev (any value at the start of the text: ends checks the words): false
-// for most characters, which end no word.
-func (wf *wordFinder) mayEnd(prev, r rune) bool {
-	// Unsigned, so that the test below proves the bitmaps' index in range.
-	if u := uint32(r); u >= 1<<16 || wf.last[u>>6]&(1<<(u&63)) == 0 {
-		return false
-	} else if wf.single[u>>6]&(1<<(u&63)) != 0 {
-		return true
-	}
-	p := pairKey(prev, r)
-	return wf.pairs[p>>6]&(1<<(p&63)) != 0
-}
-
 // endingWith returns the words of two or more characters that end with
 // the characters a, b, longest first.
 func (wf *wordFinder) endingWith(a, b rune) []uint16 {
@@ -186,15 +172,16 @@ func (wf *wordFinder) singleOf(r rune) (uint16, bool) {
 	return 0, false
 }
 
-// ends reports whether word k ends the characters of hist, the ring of the
-// last n characters read (the newest at (n-1) mod wordHistory).
-func (wf *wordFinder) ends(k uint16, hist *[wordHistory]rune, n int) bool {
+// endsAt reports whether word k ends the characters v (its last
+// character is v's last).
+func (wf *wordFinder) endsAt(k uint16, v []rune) bool {
 	rs := wf.runes[k]
-	if len(rs) > n {
+	if len(rs) > len(v) {
 		return false
 	}
-	for j := 1; j <= len(rs); j++ {
-		if hist[(n-j)&(wordHistory-1)] != rs[len(rs)-j] {
+	v = v[len(v)-len(rs):]
+	for j := range rs {
+		if v[j] != rs[j] {
 			return false
 		}
 	}

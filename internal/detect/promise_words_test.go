@@ -109,8 +109,9 @@ func TestCueWordsMatchMatcher(t *testing.T) {
 			}
 		}
 		var cueBuf [len(promiseCues)]uint16
-		var rs, more [runeChunk]rune
-		got, nr, runes := cs.read(s, &cueBuf, &rs, &more)
+		var v, more runeView
+		got, nr, runes := cs.read(s, &cueBuf, &v, &more)
+		rs := v[wordHistory:]
 		if !slices.Equal(got, want) {
 			t.Fatalf("read(%q) cues %v, the matcher's %v", s, got, want)
 		}

@@ -174,8 +174,8 @@ func (t *tokenizer) plain() uint32 {
 func (t *tokenizer) fill(buf *[32]uint32) int {
 	n := 0
 	for n < len(buf) {
-		if !t.hasHeld && !t.pending {
-			n = t.fillCJK(buf, n)
+		if !t.hasHeld {
+			n = t.fillRun(buf, n)
 			if n == len(buf) {
 				break
 			}
@@ -190,49 +190,142 @@ func (t *tokenizer) fill(buf *[32]uint32) int {
 	return n
 }
 
-// fillCJK is next's fast path for Chinese characters without the call,
-// for a run of them: it reads characters into buf from buf[n] on while
-// they are Chinese (U+4E00–U+9FFF) and no repeat past maxRun, and
-// returns the new count. No token may be held or due. The tokenizer's
-// state is kept in locals (registers) for the run and stored once at its
-// end. FuzzFillMatchesRef checks it against the loop it replaced.
-func (t *tokenizer) fillCJK(buf *[32]uint32, n int) int {
+// fillRun is next's fast paths without the call, for a run of the
+// characters they take: it reads characters into buf from buf[n] on
+// while they are Chinese (U+4E00–U+9FFF), plain ASCII (plainASCII: the
+// punctuation, and spaces, which fold into one pending space as next
+// folds them) or the full-width forms plain folds, and no repeat past
+// maxRun, and returns the new count. Anything else (a Latin word, a
+// number, a placeholder, a repeat to drop) it leaves to next. No token
+// may be held. The tokenizer's state is kept in locals (registers) for
+// the run and stored once at its end. FuzzFillMatchesRef checks it
+// against the loop it replaced, and FuzzTokenizerShortcuts next.
+func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 	rest := t.s[t.i:]
 	last, run, ls := t.last, t.run, t.ls
+	pending, started := t.pending, t.started
 	lx := t.lx
 	k := uint(n) // unsigned: buf[k] needs no bounds check
-	for k < uint(len(buf)) && len(rest) >= 3 {
-		b0, b1, b2 := rest[0], rest[1], rest[2]
-		// Lead bytes E4–E9 give U+4000–U+9FFF, and XOR 80 takes
-		// continuation bytes below 40.
-		if b0-0xe4 >= 6 || (b1^0x80)|(b2^0x80) >= 0x40 {
-			break
-		}
-		r := uint32(b0&0x0f)<<12 | uint32(b1&0x3f)<<6 | uint32(b2&0x3f)
-		if r < 0x4e00 {
-			break
-		}
-		if r == last {
-			if run >= maxRun {
+	for k < uint(len(buf)) {
+		// Runs of Chinese characters, the most of the text, in a
+		// loop of their own that keeps its values in registers.
+		if !pending {
+			k0 := k
+			for k < uint(len(buf)) && len(rest) >= 3 {
+				b0, b1, b2 := rest[0], rest[1], rest[2]
+				// Lead bytes E4–E9 give U+4000–U+9FFF, and XOR 80
+				// takes continuation bytes below 40.
+				if b0-0xe4 >= 6 || (b1^0x80)|(b2^0x80) >= 0x40 {
+					break
+				}
+				r := uint32(b0&0x0f)<<12 | uint32(b1&0x3f)<<6 | uint32(b2&0x3f)
+				if r < 0x4e00 {
+					break
+				}
+				if r == last {
+					if run >= maxRun {
+						break
+					}
+					run++
+				} else {
+					last, run = r, 1
+				}
+				if lx != nil {
+					ls = lx.step(ls, lx.runeClass(r), &t.cues)
+				}
+				buf[k] = r
+				k++
+				rest = rest[3:]
+			}
+			if k != k0 {
+				started = true
+			}
+			if k == uint(len(buf)) {
 				break
 			}
+		}
+		// One character of the others, or the first after a space.
+		if len(rest) == 0 {
+			break
+		}
+		var r uint32 // the token
+		var c uint8  // the character's cue class
+		w := 3       // its bytes
+		switch b0 := rest[0]; {
+		case b0 < utf8.RuneSelf:
+			if b0 < 64 && plainASCIILo>>b0&1 == 0 || b0 >= 64 && plainASCIIHi>>(b0-64)&1 == 0 {
+				goto done
+			}
+			if lx != nil {
+				c = lx.ascii[b0]
+			}
+			if asciiSpace(b0) {
+				// A space is due before the next token, if one
+				// came before it; it is no token itself.
+				if lx != nil {
+					ls = lx.step(ls, c, &t.cues)
+				}
+				pending = pending || started
+				rest = rest[1:]
+				continue
+			}
+			r, w = uint32(b0), 1
+		case b0-0xe4 < 6 && len(rest) >= 3 && (rest[1]^0x80)|(rest[2]^0x80) < 0x40:
+			r = uint32(b0&0x0f)<<12 | uint32(rest[1]&0x3f)<<6 | uint32(rest[2]&0x3f)
+			if r < 0x4e00 {
+				goto done
+			}
+			if lx != nil {
+				c = lx.runeClass(r)
+			}
+		case b0 == 0xef && len(rest) >= 3:
+			// U+FF01–U+FF3F are EF BC 81–BF, U+FF40–U+FF5E EF BD
+			// 80–9E; the digits U+FF10–U+FF19 (EF BC 90–99) start
+			// numbers. They fold to ASCII, upper case to lower.
+			b1, b2 := rest[1], rest[2]
+			if !(b1 == 0xbc && b2 >= 0x81 && b2 <= 0xbf && (b2 < 0x90 || b2 > 0x99) || b1 == 0xbd && b2 >= 0x80 && b2 <= 0x9e) {
+				goto done
+			}
+			fr := 0xf000 | uint32(b1&0x3f)<<6 | uint32(b2&0x3f)
+			r = fr - 0xfee0
+			if r >= 'A' && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			if lx != nil {
+				c = lx.runeClass(fr)
+			}
+		default:
+			goto done
+		}
+		if pending {
+			// The space goes first, then the token, which no run
+			// of a space can cap; both need room.
+			if k+1 >= uint(len(buf)) {
+				goto done
+			}
+			buf[k] = ' '
+			k++
+			last, run, pending = ' ', 1, false
+		} else if r == last && run >= maxRun {
+			goto done // next drops it
+		}
+		if r == last {
 			run++
 		} else {
 			last, run = r, 1
 		}
 		if lx != nil {
-			ls = lx.step(ls, lx.runeClass(r), &t.cues)
+			ls = lx.step(ls, c, &t.cues)
 		}
+		started = true
 		buf[k] = r
 		k++
-		rest = rest[3:]
+		rest = rest[w:]
 	}
-	if k == uint(n) {
-		return n
-	}
+done:
 	t.i = len(t.s) - len(rest)
 	t.last, t.run, t.ls = last, run, ls
-	t.started = true
+	t.pending, t.started = pending, started
 	return int(k)
 }
 

@@ -38,12 +38,21 @@ func FuzzSparse(f *testing.F) {
 
 // deflatedForm returns the first form of a weights file of the new form
 // b: the old magic, the same header, the int16s deflated at best
-// compression, as the files were written before they were sparse.
+// compression, as the files were written before they were sparse (n
+// int16s) or, for n < 0, raw.
 func deflatedForm(t *testing.T, b []byte, magic string, hdrLen, n int) []byte {
 	t.Helper()
-	qs := make([]int16, n)
-	if err := readSparse(b[hdrLen:], qs); err != nil {
-		t.Fatal(err)
+	var qs []int16
+	if n < 0 {
+		qs = make([]int16, (len(b)-hdrLen)/2)
+		for i := range qs {
+			qs[i] = int16(binary.LittleEndian.Uint16(b[hdrLen+2*i:]))
+		}
+	} else {
+		qs = make([]int16, n)
+		if err := readSparse(b[hdrLen:], qs); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var out bytes.Buffer
 	out.WriteString(magic)
@@ -70,7 +79,7 @@ func TestDeflatedFormsRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	const hdr = 8 + 4 + 4 + 4*nClasses
-	old, err := decodeEmotion(deflatedForm(t, embeddedWeights, weightsMagicDeflated, hdr, nBuckets*nClasses))
+	old, err := decodeEmotion(deflatedForm(t, embeddedWeights, weightsMagicDeflated, hdr, -1))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -207,9 +207,11 @@ func newCueScanner(keep func(group int) bool) *cueScanner {
 	// Failure links breadth first, so a state's suffix is done before it;
 	// each state's outputs take its suffix's.
 	queue := []int{0}
+	var bfs []int // the states in the order the queue took them
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
+		bfs = append(bfs, s)
 		for _, c := range slices.Sorted(maps.Keys(trie[s].kids)) {
 			nx := trie[s].kids[c]
 			f := 0
@@ -263,10 +265,19 @@ func newCueScanner(keep func(group int) bool) *cueScanner {
 			l.outFrom = uint16(len(l.byOrder) * nClass)
 		}
 	}
+	// A state's row is its failure link's where it has no child: the
+	// search of the links (stepRef) done once for all. Breadth first, a link's row (a shorter
+	// word's) is done before the rows that copy it. The root's row is
+	// its children, 0 (itself) for the other classes.
 	l.delta = new([1 << 16]uint16)
-	for s := range l.nodes {
-		for c := 1; c < nClass; c++ {
-			l.delta[l.at(int16(s))+uint16(c)] = l.at(l.walk(int16(s), uint8(c)))
+	for _, s := range bfs {
+		row := l.delta[l.at(int16(s)):][:nClass]
+		if s != 0 {
+			copy(row, l.delta[l.at(l.nodes[s].fail):][:nClass])
+		}
+		nd := &l.nodes[s]
+		for _, k := range l.kids[nd.kids : nd.kids+nd.nKid] {
+			row[k.class] = l.at(k.next)
 		}
 	}
 	return l
@@ -359,24 +370,6 @@ func (l *cueScanner) count(st uint16, n *[nCues]uint8) {
 		if n[g] < 255 {
 			n[g]++
 		}
-	}
-}
-
-// walk is the state st goes to on class c (not 0): its child on c, else
-// its failure link's, and so on; the root has them all (a class it has no
-// word for leads back to it). newCueScanner tabulates it as delta.
-func (l *cueScanner) walk(st int16, c uint8) int16 {
-	for {
-		if st == 0 {
-			return l.root[c]
-		}
-		nd := &l.nodes[st]
-		for _, k := range l.kids[nd.kids : nd.kids+nd.nKid] {
-			if k.class == c {
-				return k.next
-			}
-		}
-		st = nd.fail
 	}
 }
 

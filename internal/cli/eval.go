@@ -38,10 +38,16 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	jd2RoundsFlag(fs, rounds)
 	negPrec := fs.Float64("min-precision", eval.NegMinPrecision, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
 	target := fs.String("target", "negative", "english: the label the learned English scorer is measured on: negative (customer_negative, shipped) or threat (customer_threat)")
-	synthetic := fs.Bool("synthetic", true, "tags: also train on the training-only synthetic conversations (never scored)")
+	synthetic := fs.Bool("synthetic", true, "tags, negative: also train on the training-only synthetic conversations (never scored); default true for tags, for negative the shipped setting")
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
 		return ExitUsage
 	}
+	negSyn := negSynthetic
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "synthetic" {
+			negSyn = *synthetic
+		}
+	})
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
@@ -171,7 +177,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		return ExitOK
 	case "negative":
-		rep, err := trainNegative(ctx, cfg, *data, *rounds, *negPrec, nil, env)
+		rep, err := trainNegative(ctx, cfg, *data, *rounds, *negPrec, negSyn, nil, env)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa: eval negative: %v\n", err)
 			return ExitError
@@ -192,20 +198,54 @@ func runEval(ctx context.Context, args []string, env Env) int {
 // detectorLabels are the label files of the sources, in evalTestdata.
 var detectorLabels = map[string]string{"jddc": "jddc_dev_labels.jsonl", "uss": "uss_labels.jsonl", "twcs": "twcs_labels.jsonl", "jd2": "jd2_labels.jsonl", "stc3": "stc3_labels.jsonl", "jddev": "jddev_labels.jsonl"}
 
+// negSynthetic is whether `fullqa eval negative` and `fullqa train
+// negative` also train on the training-only synthetic negative-emotion
+// chats unless --synthetic says otherwise. Off: the shipped weights were
+// trained without them; `fullqa eval negative --synthetic=true` measures
+// whether they help, judged by the rule written down before they were
+// read (internal/classify/traindata/README.md).
+const negSynthetic = false
+
+// negativeTraindata names the training-only synthetic negative-emotion
+// set in threatTraindata: hand-written chats and their customer_negative
+// labels (see the README there: never scored as held-out).
+var negativeTraindata = [2]string{"negative.jsonl", "negative_labels.jsonl"}
+
+// syntheticNegative reads the training-only synthetic negative-emotion set
+// in dir (chats in the canonical input format, read with the product's own
+// importer, as the synthetic threats are).
+func syntheticNegative(dir string) (eval.NegativeSet, error) {
+	l, err := eval.LoadLabels(filepath.Join(dir, negativeTraindata[1]))
+	if err != nil {
+		return eval.NegativeSet{}, fmt.Errorf("synthetic negative set: %w", err)
+	}
+	return eval.NegativeSet{Name: "synthetic", Src: eval.Canonical(filepath.Join(dir, negativeTraindata[0])), Labels: l}, nil
+}
+
 // trainNegative cross-validates the learned negative-emotion scorer on the
 // labelled JDDC and uss chats and, with w set, writes the final weights.
 // The emotion model's scores on a uss dialogue come from the emotion model
-// retrained without that dialogue's fold, as new chats would see it.
-func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, w io.Writer, env Env) (*eval.NegativeReport, error) {
+// retrained without that dialogue's fold, as new chats would see it. With
+// synthetic set, the training-only synthetic chats of threatTraindata join
+// every training set and are never scored (eval.TrainNegative).
+func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, env Env) (*eval.NegativeReport, error) {
 	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
+	}
+	var extra []eval.NegativeSet
+	if synthetic {
+		syn, err := syntheticNegative(threatTraindata)
+		if err != nil {
+			return nil, err
+		}
+		extra = append(extra, syn)
 	}
 	engineFor, err := crossFitEngines(ctx, cfg, data, env)
 	if err != nil {
 		return nil, err
 	}
-	return eval.TrainNegative(ctx, sets, engineFor, minPrec, w)
+	return eval.TrainNegative(ctx, sets, extra, engineFor, minPrec, w)
 }
 
 // runTrain trains a model from the shared data and writes the weights file
@@ -232,14 +272,16 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 	}
 	if len(args) > 0 && args[0] == "negative" {
 		var minPrec float64
+		var synthetic bool
 		return runTrainer(ctx, args[1:], env, trainer{
 			name: "negative",
 			out:  filepath.Join("internal", "classify", "negative.weights"),
 			flags: func(fs *flag.FlagSet) {
 				fs.Float64Var(&minPrec, "min-precision", eval.NegMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
+				fs.BoolVar(&synthetic, "synthetic", negSynthetic, "also train on the training-only synthetic chats of internal/classify/traindata/negative.jsonl (never scored)")
 			},
 			train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
-				return trainNegative(ctx, config.Default(), data, rounds, minPrec, w, env)
+				return trainNegative(ctx, config.Default(), data, rounds, minPrec, synthetic, w, env)
 			},
 		})
 	}

@@ -40,9 +40,12 @@ type negExample struct {
 // NegativeReport is the outcome of training the learned scorer.
 type NegativeReport struct {
 	// Title heads the rendering; empty for the negative-emotion scorer.
-	Title     string
-	Sets      []string
-	Threshold float32
+	Title string
+	Sets  []string
+	// TrainingOnly describes the training-only sets the models also
+	// learned from (never scored), one entry a set; empty without them.
+	TrainingOnly []string
+	Threshold    float32
 	// Rows are the comparisons, each per source: the rules alone, the
 	// cross-validated learned decision, and leave-one-source-out.
 	Rows []NegativeRow
@@ -83,9 +86,39 @@ func (r *NegativeReport) String() string {
 	}
 	fmt.Fprintf(&b, "%-58s %-6s %5s %5s %5s %9s %7s\n", "decision", "source", "TP", "FP", "FN", "precision", "recall")
 	writeRows(&b, 58, r.Rows)
+	if len(r.Sets) > 1 {
+		b.WriteString("\npooled over the sources:\n")
+		fmt.Fprintf(&b, "%-58s %9s %5s %5s %5s %9s %7s %6s\n", "decision", "positives", "TP", "FP", "FN", "precision", "recall", "F1")
+		for _, row := range pooledRows(r.Rows) {
+			fmt.Fprintf(&b, "%-58s %9d %5d %5d %5d %9s %7s %6s\n", row.Method, row.TP+row.FN, row.TP, row.FP, row.FN,
+				fmtRatio(row.Precision()), fmtRatio(row.Recall()), fmtRatio(row.F1()))
+		}
+	}
+	if len(r.TrainingOnly) > 0 {
+		fmt.Fprintf(&b, "\nalso trained on (training-only, never scored): %s\n", strings.Join(r.TrainingOnly, "; "))
+	}
 	b.WriteString("\nthe trade-off:\n")
 	writeRows(&b, 58, r.Curve)
 	return b.String()
+}
+
+// pooledRows sums rows of the same method over the sources, in the order
+// the methods first appear: the pooled counts a decision is judged by.
+func pooledRows(rows []NegativeRow) []NegativeRow {
+	var out []NegativeRow
+	at := map[string]int{}
+	for _, row := range rows {
+		k, ok := at[row.Method]
+		if !ok {
+			k = len(out)
+			at[row.Method] = k
+			out = append(out, NegativeRow{Method: row.Method, Set: "pooled"})
+		}
+		out[k].TP += row.TP
+		out[k].FP += row.FP
+		out[k].FN += row.FN
+	}
+	return out
 }
 
 // TrainNegative extracts the learned negative-emotion features of every
@@ -97,9 +130,19 @@ func (r *NegativeReport) String() string {
 // final model on everything and writes its weights to w. Every threshold
 // is the best F1 keeping precision at minPrec on the scores it is chosen
 // on (NegMinPrecision ships). It is deterministic.
-func TrainNegative(ctx context.Context, sets []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer) (*NegativeReport, error) {
+//
+// extra are training-only sets (the hand-written synthetic chats of
+// internal/classify/traindata): their customer messages join every
+// training set — each fold's, each leave-one-source-out model's and the
+// final one — but are never scored and never used to choose a threshold,
+// so the rows measure the real chats alone (see learnedDecision).
+func TrainNegative(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer) (*NegativeReport, error) {
+	if len(sets) == 0 {
+		return nil, fmt.Errorf("train negative: no labelled source to score")
+	}
 	var scratch detect.Scratch
-	m, err := gatherMessages(ctx, sets, "negative", "customer_negative", "customer", func(l *Labels) []int { return l.CustomerNegative },
+	all := append(append([]NegativeSet(nil), sets...), extra...)
+	m, err := gatherMessages(ctx, all, "negative", "customer_negative", "customer", func(l *Labels) []int { return l.CustomerNegative },
 		func(c *conversation.Conversation, emit func(int, bool, []uint32, []float32)) {
 			eng := engineFor(c.ID)
 			in, _ := eng.Inspect(c, &scratch)
@@ -108,10 +151,22 @@ func TrainNegative(ctx context.Context, sets []NegativeSet, engineFor func(convI
 	if err != nil {
 		return nil, err
 	}
-	rep, err := ruleOrLearned(ctx, negConfig(), &m.data, m.ex, m.groups, sets, minPrec,
+	rep, err := ruleOrLearned(ctx, negConfig(), &m.data, m.ex, m.setGroups[len(sets)-1], sets, minPrec,
 		[]float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6}, w)
 	if err != nil {
 		return nil, err
+	}
+	for k, x := range extra {
+		var n, pos int
+		for _, e := range m.ex {
+			if e.set == len(sets)+k {
+				n++
+				if e.gold {
+					pos++
+				}
+			}
+		}
+		rep.TrainingOnly = append(rep.TrainingOnly, fmt.Sprintf("%s (%d customer messages, %d negative)", x.Name, n, pos))
 	}
 	return rep, nil
 }

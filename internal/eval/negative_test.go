@@ -3,7 +3,10 @@ package eval
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"fullqa/internal/classify"
@@ -31,7 +34,7 @@ func TestTrainNegativeMini(t *testing.T) {
 	sets := miniSets(t)
 	var out [2]bytes.Buffer
 	for k := range out {
-		rep, err := TrainNegative(context.Background(), sets, func(string) *detect.Engine { return eng }, NegMinPrecision, &out[k])
+		rep, err := TrainNegative(context.Background(), sets, nil, func(string) *detect.Engine { return eng }, NegMinPrecision, &out[k])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,5 +121,202 @@ func TestEndingMini(t *testing.T) {
 	}
 	if m.K != detect.NumEndingClasses || m.Bits != detect.EndingBits {
 		t.Fatalf("decoded %d classes of %d bits", m.K, m.Bits)
+	}
+}
+
+// miniSynthetic returns the hand-written training-only mini set
+// (testdata/mini_negative_synthetic.jsonl: 3 chats, 9 customer messages, 5
+// labelled negative), read as the CLI reads the real one; with calm set,
+// its labels say no message is negative.
+func miniSynthetic(t *testing.T, calm bool) NegativeSet {
+	t.Helper()
+	l, err := LoadLabels(filepath.Join("testdata", "mini_negative_synthetic_labels.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calm {
+		for _, v := range l {
+			v.CustomerNegative = nil
+		}
+	}
+	return NegativeSet{Name: "synthetic", Src: Canonical(filepath.Join("testdata", "mini_negative_synthetic.jsonl")), Labels: l}
+}
+
+// TestTrainNegativeTrainingOnly trains with and without training-only
+// sets: the rows must count the real messages alone (the same positives
+// and at most the same messages as without them), no synthetic message may
+// appear among the scored decisions, the report must name what it also
+// trained on, and the synthetic messages must change the weights (they are
+// trained on) deterministically.
+func TestTrainNegativeTrainingOnly(t *testing.T) {
+	lex, err := lexicon.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	emo, err := classify.LoadEmotion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), emo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	engineFor := func(string) *detect.Engine { return eng }
+	cases := []struct {
+		name  string
+		extra []NegativeSet
+		also  string // what the report says it also trained on
+	}{
+		{"none", nil, ""},
+		{"synthetic", []NegativeSet{miniSynthetic(t, false)}, "synthetic (9 customer messages, 5 negative)"},
+		{"synthetic, all calm", []NegativeSet{miniSynthetic(t, true)}, "synthetic (9 customer messages, 0 negative)"},
+	}
+	weights := map[string][]byte{}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out [2]bytes.Buffer
+			for k := range out {
+				rep, err := TrainNegative(context.Background(), miniSets(t), tc.extra, engineFor, NegMinPrecision, &out[k])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(rep.Rows) != 6 || len(rep.Sets) != 2 {
+					t.Fatalf("%d rows over %v:\n%s", len(rep.Rows), rep.Sets, rep)
+				}
+				want := map[string]int{"jddc": 2, "uss": 3}
+				pos := map[string]int{"jddc": 1, "uss": 0}
+				for _, row := range append(append([]NegativeRow(nil), rep.Rows...), rep.Curve...) {
+					c := row.Count
+					if c.TP+c.FN != pos[row.Set] || c.TP+c.FP+c.FN > want[row.Set] {
+						t.Errorf("%s on %s: %+v, want %d positives of at most %d messages", row.Method, row.Set, c, pos[row.Set], want[row.Set])
+					}
+				}
+				for set, errs := range rep.Errors {
+					for _, e := range errs {
+						if set == "synthetic" || strings.Contains(e, "syn-neg-") {
+							t.Errorf("a training-only message was scored: %s %s", set, e)
+						}
+					}
+				}
+				if got := strings.Join(rep.TrainingOnly, "; "); got != tc.also {
+					t.Errorf("TrainingOnly = %q, want %q", got, tc.also)
+				}
+				if tc.also != "" && !strings.Contains(rep.String(), "also trained on (training-only, never scored): "+tc.also) {
+					t.Errorf("the report does not say what it also trained on:\n%s", rep)
+				}
+			}
+			if out[0].Len() == 0 || !bytes.Equal(out[0].Bytes(), out[1].Bytes()) {
+				t.Fatal("weights empty or different between two runs")
+			}
+			weights[tc.name] = out[0].Bytes()
+		})
+	}
+	if bytes.Equal(weights["none"], weights["synthetic"]) || bytes.Equal(weights["synthetic"], weights["synthetic, all calm"]) {
+		t.Error("the training-only messages or their labels did not change the weights: they were not trained on")
+	}
+}
+
+// TestTrainingFolds checks that training-only examples sit outside every
+// fold (fold -1: they train every fold's model, none scores them) and that
+// the real examples' folds are those without them, whatever follows.
+func TestTrainingFolds(t *testing.T) {
+	real := []negExample{{set: 0, group: 0}, {set: 0, group: 0}, {set: 0, group: 1}, {set: 1, group: 2}, {set: 1, group: 3}, {set: 1, group: 4}, {set: 0, group: 5}}
+	want := foldsOf(real, 6, 7)
+	cases := []struct {
+		name  string
+		extra []negExample
+	}{
+		{"none", nil},
+		{"one synthetic chat", []negExample{{set: 2, group: 6}, {set: 2, group: 6}}},
+		{"many synthetic chats", []negExample{{set: 2, group: 6}, {set: 2, group: 7}, {set: 2, group: 8}, {set: 2, group: 9}, {set: 3, group: 10}, {set: 3, group: 11}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ex := append(append([]negExample(nil), real...), tc.extra...)
+			fold := trainingFolds(ex, 6, 2, 7)
+			if len(fold) != len(ex) {
+				t.Fatalf("%d folds for %d examples", len(fold), len(ex))
+			}
+			for i := range real {
+				if fold[i] != want[i] {
+					t.Errorf("real example %d in fold %d, without training-only examples %d", i, fold[i], want[i])
+				}
+			}
+			for i := len(real); i < len(ex); i++ {
+				if fold[i] != -1 {
+					t.Errorf("training-only example %d in fold %d, want -1", i, fold[i])
+				}
+				for f := range negFolds {
+					if !slices.Contains(outsideFold([]int32{int32(i)}, fold, f), int32(i)) {
+						t.Errorf("training-only example %d is not in fold %d's training rows", i, f)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestLearnedDecisionThresholdIgnoresTrainingOnly builds a hashed toy
+// problem with two real sources and one training-only source, and gives
+// the training-only messages the rules' verdict "negative" (mostly false
+// alarms) or not. The features and labels are the same, so the models are
+// the same; if a threshold or a row read a training-only message, its
+// precision would move with the verdict and so would the thresholds and
+// the rows. They must not, and no training-only message may be scored.
+func TestLearnedDecisionThresholdIgnoresTrainingOnly(t *testing.T) {
+	build := func(synRule bool) (*classify.SparseSet, []negExample) {
+		var data classify.SparseSet
+		var ex []negExample
+		r := uint32(12345)
+		next := func() uint32 { r = r*1664525 + 1013904223; return r >> 8 }
+		for g := range 150 {
+			set := 0
+			if g >= 60 {
+				set = 1
+			}
+			if g >= 120 {
+				set = 2 // training-only
+			}
+			for range 3 {
+				gold := next()%10 < 3
+				cue := uint32(2)
+				if gold == (next()%10 < 8) { // the cue is right 8 times in 10
+					cue = 1
+				}
+				rule := gold && next()%2 == 0 || !gold && next()%20 == 0
+				if set == 2 {
+					rule = synRule
+				}
+				data.Add([]uint32{cue, 3, 4 + next()%50}, []float32{1, 1, 1}, gold)
+				ex = append(ex, negExample{set: set, group: g, gold: gold, rule: rule, where: fmt.Sprintf("g%d", g)})
+			}
+		}
+		return &data, ex
+	}
+	sets := []NegativeSet{{Name: "a"}, {Name: "b"}}
+	cfg := classify.LinearConfig{Bits: 8, Seed: 3, Epochs: 5, LR: 0.1, L2: 1e-4, PosW: 1}
+	var reps []*NegativeReport
+	for _, synRule := range []bool{false, true} {
+		data, ex := build(synRule)
+		rep, err := learnedDecision(context.Background(), cfg, data, ex, 120, sets, 0.8, []float32{0.3, 0.5}, true, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range ex {
+			if e.set == 2 && (rep.oof[i] != 0 || rep.other[i] != 0) {
+				t.Fatalf("training-only example %d was scored: %v, %v", i, rep.oof[i], rep.other[i])
+			}
+		}
+		reps = append(reps, rep)
+	}
+	a, b := reps[0], reps[1]
+	if a.Threshold != b.Threshold || a.final.Threshold != b.final.Threshold {
+		t.Errorf("threshold %v with the training-only messages flagged by the rules, %v without", b.Threshold, a.Threshold)
+	}
+	if !slices.Equal(a.Rows, b.Rows) || !slices.Equal(a.Curve, b.Curve) {
+		t.Errorf("rows moved with the training-only messages' rule verdicts:\n%s\n%s", a, b)
+	}
+	if len(a.Rows) != 6 {
+		t.Errorf("%d rows, want 6 (two real sources):\n%s", len(a.Rows), a)
 	}
 }

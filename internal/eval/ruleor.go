@@ -35,6 +35,13 @@ func ruleOrLearned(ctx context.Context, cfg classify.LinearConfig, data *classif
 // on everything, with its threshold, and leaves it in the report for the
 // caller to write. The report keeps every example's out-of-fold and
 // other-sources scores for the caller's own rows.
+//
+// Examples of a set numbered len(sets) or more are training-only (hand-
+// written synthetic chats): they join the training rows of every fold and
+// of every leave-one-source-out model, and the final model, but are never
+// scored and never weigh in a threshold, which is chosen on the real
+// out-of-fold scores alone; groups counts the conversations of sets only,
+// so the folds of the real chats are the same with or without them.
 func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *classify.SparseSet, ex []negExample, groups int,
 	sets []NegativeSet, minPrec float64, curve []float32, final, stacked bool) (*NegativeReport, error) {
 	// or is what the rule adds to a score: its verdict, or nothing when
@@ -65,17 +72,21 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 
 	// Cross-validation by conversation: folds dealt round-robin over the
 	// conversations of each source in a seeded random order.
-	fold := foldsOf(ex, groups, cfg.Seed)
+	fold := trainingFolds(ex, groups, len(sets), cfg.Seed)
 	all := make([]int32, len(ex))
+	var real []int32 // the scored examples: thresholds are chosen on these alone
 	for i := range all {
 		all[i] = int32(i)
+		if ex[i].set < len(sets) {
+			real = append(real, int32(i))
+		}
 	}
 	oof, err := outOfFold(ctx, cfg, data, all, fold)
 	if err != nil {
 		return nil, err
 	}
 	rep.oof = oof
-	pred := nestedDecisions(oof, or, all, fold, minPrec)
+	pred := nestedDecisions(oof, or, real, fold, minPrec)
 	for si, s := range sets {
 		var c Count
 		for i, e := range ex {
@@ -91,7 +102,7 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 		}
 		rep.Rows = append(rep.Rows, NegativeRow{Method: method[0], Set: s.Name, Count: c})
 	}
-	rep.Threshold = chooseThresholdAt(oof, or, all, minPrec)
+	rep.Threshold = chooseThresholdAt(oof, or, real, minPrec)
 	for _, t := range curve {
 		for si, set := range sets {
 			var c Count
@@ -109,17 +120,20 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 	if len(sets) > 1 {
 		rep.other = make([]float32, len(ex))
 		for si, s := range sets {
-			var train []int32
+			var train, trainReal []int32
 			for _, i := range all {
 				if ex[i].set != si {
 					train = append(train, i)
+					if ex[i].set < len(sets) {
+						trainReal = append(trainReal, i)
+					}
 				}
 			}
 			inner, err := outOfFold(ctx, cfg, data, train, fold)
 			if err != nil {
 				return nil, err
 			}
-			t := chooseThresholdAt(inner, or, train, minPrec)
+			t := chooseThresholdAt(inner, or, trainReal, minPrec)
 			m, err := classify.TrainLinear(ctx, cfg, data, train)
 			if err != nil {
 				return nil, err
@@ -154,6 +168,10 @@ type messageExamples struct {
 	data   classify.SparseSet
 	ex     []negExample
 	groups int
+	// setGroups[k] counts the conversations of sets[:k+1], so that a
+	// caller with training-only sets at the end knows how many groups the
+	// scored ones hold.
+	setGroups []int
 }
 
 // gatherMessages walks the conversations of sets labelled for key (a
@@ -186,9 +204,39 @@ func gatherMessages(ctx context.Context, sets []NegativeSet, name, key, who stri
 		if err != nil {
 			return nil, fmt.Errorf("%s features of %s: %w", name, set.Name, err)
 		}
+		m.setGroups = append(m.setGroups, m.groups)
 	}
 	if len(m.ex) == 0 {
 		return nil, fmt.Errorf("train %s: no labelled %s message", name, who)
 	}
 	return m, nil
+}
+
+// trainingFolds returns every example's fold: the scored examples (set
+// below scored, conversations numbered below groups) dealt by foldsOf
+// exactly as without training-only examples, and every training-only one
+// -1, outside every fold, so it trains every fold's model and is scored by
+// none.
+func trainingFolds(ex []negExample, groups, scored int, seed uint64) []int {
+	real := make([]negExample, 0, len(ex))
+	for _, e := range ex {
+		if e.set < scored {
+			real = append(real, e)
+		}
+	}
+	if len(real) == len(ex) {
+		return foldsOf(ex, groups, seed)
+	}
+	rf := foldsOf(real, groups, seed)
+	fold := make([]int, len(ex))
+	k := 0
+	for i, e := range ex {
+		if e.set < scored {
+			fold[i] = rf[k]
+			k++
+		} else {
+			fold[i] = -1
+		}
+	}
+	return fold
 }

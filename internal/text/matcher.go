@@ -526,8 +526,10 @@ func (m *Matcher) steps(s string, i uint, st int32, pend *[pendCap]pending, k ui
 const pendCap = 16
 
 // run is Scan's inner loop, from s[i] in state st with k transitions
-// noted in pend: it steps until pend is full, the last two bytes of s or a
-// character it does not decode. It reads ASCII and the three-byte
+// noted in pend: it steps until pend is full, s ends or a character it
+// does not decode. It reads ASCII (to the last byte: a message ending in
+// ASCII punctuation, as most do, was left to decode for its last two
+// bytes, a return to steps and a decoding call each) and the three-byte
 // characters (all of Chinese, its punctuation and the full-width forms raw
 // chat text is full of) but those led by E0 and ED, which start the
 // overlong forms and the surrogates; after the others two continuation
@@ -544,12 +546,12 @@ func (m *Matcher) run(s string, i uint, st int32, pend *[pendCap]pending, k uint
 	}
 	bmp, slots := m.bmp, m.slots
 	n := uint(len(s))
-	for i+2 < n && k < pendCap {
+	for i < n && k < pendCap {
 		var c int32
 		if b := s[i]; b < utf8.RuneSelf {
 			c = int32(bmp[b])
 			i++
-		} else if b-0xE1 <= 0xEF-0xE1 && b != 0xED {
+		} else if b-0xE1 <= 0xEF-0xE1 && b != 0xED && i+2 < n {
 			b1, b2 := s[i+1], s[i+2]
 			if (uint16(b1)<<8|uint16(b2))&0xC0C0 != 0x8080 {
 				break // not UTF-8: decode says so
@@ -580,12 +582,12 @@ func (m *Matcher) run(s string, i uint, st int32, pend *[pendCap]pending, k uint
 func (m *Matcher) runSmall(s string, i uint, st int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
 	bmp, slots := m.bmp, m.small
 	n := uint(len(s))
-	for i+2 < n && k < pendCap {
+	for i < n && k < pendCap {
 		var c int32
 		if b := s[i]; b < utf8.RuneSelf {
 			c = int32(bmp[b])
 			i++
-		} else if b-0xE1 <= 0xEF-0xE1 && b != 0xED {
+		} else if b-0xE1 <= 0xEF-0xE1 && b != 0xED && i+2 < n {
 			b1, b2 := s[i+1], s[i+2]
 			if (uint16(b1)<<8|uint16(b2))&0xC0C0 != 0x8080 {
 				break // not UTF-8: decode says so
@@ -617,7 +619,7 @@ func (m *Matcher) runSmall(s string, i uint, st int32, pend *[pendCap]pending, k
 func (m *Matcher) runSparse(s string, i uint, st int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
 	bmp, slots := m.bmp, m.slots
 	n := uint(len(s))
-	for i+2 < n && k < pendCap {
+	for i < n && k < pendCap {
 		if i+8 <= n {
 			// Two three-byte sequences (lead E0–EF, two continuation
 			// bytes each), whose classes are read as run reads a
@@ -639,7 +641,7 @@ func (m *Matcher) runSparse(s string, i uint, st int32, pend *[pendCap]pending, 
 		if b := s[i]; b < utf8.RuneSelf {
 			c = int32(bmp[b])
 			i++
-		} else if b-0xE1 <= 0xEF-0xE1 && b != 0xED {
+		} else if b-0xE1 <= 0xEF-0xE1 && b != 0xED && i+2 < n {
 			b1, b2 := s[i+1], s[i+2]
 			if (uint16(b1)<<8|uint16(b2))&0xC0C0 != 0x8080 {
 				break // not UTF-8: decode says so

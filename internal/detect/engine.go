@@ -299,7 +299,9 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 				return nil, ctx.Err()
 			}
 			from := len(khits)
-			khits = e.matcher.ScanClasses(in.Norm[i], khits)
+			// Normalized text is valid UTF-8, which the matcher reads
+			// without testing each character's bytes.
+			khits = e.matcher.ScanValidClasses(in.Norm[i], khits)
 			spans[i] = [2]int{from, len(khits)}
 			if present != nil {
 				row := &present[i]

@@ -473,7 +473,7 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 	var st int32
 	i, k := uint(0), uint(0)
 	for {
-		if i, st, k = m.steps(s, i, st, &pend, k); k < pendCap {
+		if i, st, k = m.steps(s, i, st, &pend, k, false); k < pendCap {
 			break
 		}
 		dst = m.expand(dst, pend[:])
@@ -486,11 +486,25 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 // in the same order. It must be called only on a Matcher from
 // NewClassMatcher.
 func (m *Matcher) ScanClasses(s string, dst []ClassHit) []ClassHit {
+	return m.scanClasses(s, dst, false)
+}
+
+// ScanValidClasses is ScanClasses for s that is valid UTF-8, as
+// normalized text always is (FuzzNormalize checks it): the hits are
+// ScanClasses' own. Knowing the text valid, the scan reads each
+// three-byte character without testing its bytes (see runSmallValid).
+// On other text the hits are unspecified, but the scan stays in bounds.
+func (m *Matcher) ScanValidClasses(s string, dst []ClassHit) []ClassHit {
+	return m.scanClasses(s, dst, true)
+}
+
+// scanClasses is ScanClasses, and ScanValidClasses when valid is set.
+func (m *Matcher) scanClasses(s string, dst []ClassHit, valid bool) []ClassHit {
 	var pend [pendCap]pending
 	var st int32
 	i, k := uint(0), uint(0)
 	for {
-		if i, st, k = m.steps(s, i, st, &pend, k); k < pendCap {
+		if i, st, k = m.steps(s, i, st, &pend, k, valid); k < pendCap {
 			break
 		}
 		dst = m.expandClasses(dst, pend[:])
@@ -501,11 +515,15 @@ func (m *Matcher) ScanClasses(s string, dst []ClassHit) []ClassHit {
 
 // steps is the scans' walk from s[i] in state st with k transitions
 // noted in pend: it steps until pend is full or s ends, and returns where
-// it stopped.
-func (m *Matcher) steps(s string, i uint, st int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
+// it stopped. valid says s is valid UTF-8 (see ScanValidClasses).
+func (m *Matcher) steps(s string, i uint, st int32, pend *[pendCap]pending, k uint, valid bool) (uint, int32, uint) {
 	n := uint(len(s))
 	for {
-		i, st, k = m.run(s, i, st, pend, k)
+		if valid && m.small != nil && !m.sparse {
+			i, st, k = m.runSmallValid(s, i, st, pend, k)
+		} else {
+			i, st, k = m.run(s, i, st, pend, k)
+		}
 		if k == pendCap || i >= n {
 			return i, st, k
 		}
@@ -593,6 +611,40 @@ func (m *Matcher) runSmall(s string, i uint, st int32, pend *[pendCap]pending, k
 				break // not UTF-8: decode says so
 			}
 			c = int32(bmp[uint16(b&0x0F)<<12|uint16(b1&0x3F)<<6|uint16(b2&0x3F)])
+			i += 3
+		} else {
+			break
+		}
+		t := st + c
+		x, r := slots[uint16(t)], slots[uint16(c)].next
+		own := (x.check ^ st - 1) >> 31
+		v := r ^ (x.next^r)&own
+		pend[k] = pending{at: c ^ (t^c)&own, end: int32(i)}
+		k += uint(uint32(v) >> 31)
+		st = v ^ v>>31
+	}
+	return i, st, k
+}
+
+// runSmallValid is runSmall for text that is valid UTF-8. A byte from E0
+// to EF then leads a character of three bytes whose next two are
+// continuation bytes (10xxxxxx), so the character needs no test of its
+// bytes, E0 and ED included, and its number is their sum shifted into
+// place: b0<<12 + b1<<6 + b2 counts 0x80<<6 + 0x80 for the continuation
+// bytes' top bits, taken off, and b0's high bits (0xE0<<12) fall off the
+// uint16 that indexes bmp. On text that is not valid the index is some
+// character's, in bounds. FuzzMatcher compares it with runSmall on valid
+// text.
+func (m *Matcher) runSmallValid(s string, i uint, st int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
+	bmp, slots := m.bmp, m.small
+	n := uint(len(s))
+	for i < n && k < pendCap {
+		var c int32
+		if b := s[i]; b < utf8.RuneSelf {
+			c = int32(bmp[b])
+			i++
+		} else if b-0xE0 < 0x10 && i+2 < n {
+			c = int32(bmp[uint16(uint(b)<<12+uint(s[i+1])<<6+uint(s[i+2])-0x2080)])
 			i += 3
 		} else {
 			break

@@ -191,6 +191,13 @@ func checkClasses(t *testing.T, pats []string, s string) {
 		if got := m.ScanClasses(s, nil); !slices.Equal(got, want) {
 			t.Fatalf("way %d: ScanClasses %v, Scan's hits %v", w, got, want)
 		}
+		if utf8.ValidString(s) {
+			if got := m.ScanValidClasses(s, nil); !slices.Equal(got, want) {
+				t.Fatalf("way %d: ScanValidClasses %v, Scan's hits %v", w, got, want)
+			}
+		} else {
+			m.ScanValidClasses(s, nil) // in bounds, whatever it finds
+		}
 		prefix := []ClassHit{{Class: 1, Start: 2, End: 3}}
 		if got := m.ScanClasses(s, prefix); !slices.Equal(got[1:], want) || got[0] != prefix[0] {
 			t.Fatalf("way %d: ScanClasses after a hit %v, Scan's hits %v", w, got, want)
@@ -345,5 +352,45 @@ func BenchmarkNewMatcher(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(m.Slots()), "slots")
+	}
+}
+
+// TestScanValidEveryChar compares ScanValidClasses with ScanClasses on
+// text holding every character of the Basic Multilingual Plane (and some
+// beyond it), with patterns of characters of every three-byte lead, E0
+// and ED included.
+func TestScanValidEveryChar(t *testing.T) {
+	var sb strings.Builder
+	var pats []string
+	var classes []Class
+	for r := rune(1); r < 0x10000; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		sb.WriteRune(r)
+		if r%61 == 0 || r < 0x80 && r%7 == 0 {
+			pats = append(pats, string(r), string(r)+string(r+1))
+			classes = append(classes, Class(len(classes)%200), Class((len(classes)+1)%200))
+		}
+	}
+	sb.WriteString("\U0001F600好")
+	pats = append(pats, "\U0001F600好")
+	classes = append(classes, 7)
+	s := sb.String()
+	m, err := NewClassMatcher(pats, classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ways, restore := scanWays(m)
+	defer restore()
+	for w, set := range ways {
+		set()
+		want := m.ScanClasses(s, nil)
+		if len(want) < len(pats) {
+			t.Fatalf("way %d: %d hits for %d patterns", w, len(want), len(pats))
+		}
+		if got := m.ScanValidClasses(s, nil); !slices.Equal(got, want) {
+			t.Fatalf("way %d: ScanValidClasses differs from ScanClasses (%d hits against %d)", w, len(got), len(want))
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -59,6 +60,11 @@ func FuzzNormalize(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		once := Normalize(s)
+		if !utf8.ValidString(once) {
+			// The engine's matcher scans normalized text as valid
+			// (Matcher.ScanValidClasses).
+			t.Fatalf("Normalize(%q) = %q, not valid UTF-8", s, once)
+		}
 		if twice := Normalize(once); twice != once {
 			t.Fatalf("not idempotent: %q → %q → %q", s, once, twice)
 		}

@@ -38,7 +38,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	jd2RoundsFlag(fs, rounds)
 	negPrec := fs.Float64("min-precision", eval.NegMinPrecision, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
 	target := fs.String("target", "negative", "english: the label the learned English scorer is measured on: negative (customer_negative, shipped) or threat (customer_threat)")
-	synthetic := fs.Bool("synthetic", true, "tags, negative: also train on the training-only synthetic conversations (never scored); default true for tags, for negative the shipped setting")
+	synthetic := fs.Bool("synthetic", true, "tags, negative: also train on the training-only synthetic conversations (never scored); tags: default true; negative: default false, the shipped setting")
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
 		return ExitUsage
 	}
@@ -207,20 +207,24 @@ var detectorLabels = map[string]string{"jddc": "jddc_dev_labels.jsonl", "uss": "
 // synthetic chats").
 const negSynthetic = false
 
-// negativeTraindata names the training-only synthetic negative-emotion
-// set in threatTraindata: hand-written chats and their customer_negative
-// labels (see the README there: never scored as held-out).
-var negativeTraindata = [2]string{"negative.jsonl", "negative_labels.jsonl"}
+// negativeTraindataChats and negativeTraindataLabels name the
+// training-only synthetic negative-emotion set in threatTraindata:
+// hand-written chats and their customer_negative labels (see the README
+// there: never scored as held-out).
+const (
+	negativeTraindataChats  = "negative.jsonl"
+	negativeTraindataLabels = "negative_labels.jsonl"
+)
 
 // syntheticNegative reads the training-only synthetic negative-emotion set
 // in dir (chats in the canonical input format, read with the product's own
 // importer, as the synthetic threats are).
 func syntheticNegative(dir string) (eval.NegativeSet, error) {
-	l, err := eval.LoadLabels(filepath.Join(dir, negativeTraindata[1]))
+	l, err := eval.LoadLabels(filepath.Join(dir, negativeTraindataLabels))
 	if err != nil {
 		return eval.NegativeSet{}, fmt.Errorf("synthetic negative set: %w", err)
 	}
-	return eval.NegativeSet{Name: "synthetic", Src: eval.Canonical(filepath.Join(dir, negativeTraindata[0])), Labels: l}, nil
+	return eval.NegativeSet{Name: "synthetic", Src: eval.Canonical(filepath.Join(dir, negativeTraindataChats)), Labels: l}, nil
 }
 
 // trainNegative cross-validates the learned negative-emotion scorer on the

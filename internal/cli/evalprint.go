@@ -30,6 +30,9 @@ func runEvalPrint(args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "fullqa eval print: unknown --source %q (want jddc, uss, twcs, jd2, stc3 or jddev)\n", *source)
 		return ExitUsage
 	}
+	// A message's own line breaks and tabs would break the one-line-per-
+	// message layout reviewers count on.
+	oneLine := strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ")
 	i := -1
 	err := src(func(c *conversation.Conversation) error {
 		i++
@@ -38,11 +41,7 @@ func runEvalPrint(args []string, env Env) int {
 		}
 		fmt.Fprintf(env.Stdout, "=== %d %s\n", i, c.ID)
 		for k, m := range c.Messages {
-			role := "agent"
-			if m.Role == conversation.RoleCustomer {
-				role = "customer"
-			}
-			fmt.Fprintf(env.Stdout, "%d %s: %s\n", k, role, strings.ReplaceAll(m.Text, "\n", " "))
+			fmt.Fprintf(env.Stdout, "%d %s: %s\n", k, m.Role, oneLine.Replace(m.Text))
 		}
 		return nil
 	})

@@ -31,7 +31,7 @@ func TestEvalPrint(t *testing.T) {
 		t.Errorf("got %q, want %q", out, want)
 	}
 	code, out, _ = run(t, "", "eval", "print", "--source", "jddev", "--data", filepath.Dir(dir), "--to", "0")
-	if want := "=== 0 s1\n0 customer: 你好\n1 agent: 您好\n2 customer: 在吗\n3 customer: 快递到哪了\n4 customer: 怎么还没到\n5 agent: 在路上了\n6 agent: 明天到\n"; code != ExitOK || out != want {
+	if want := "=== 0 s1\n0 customer: 你好\n1 agent: 您好\n2 customer: 在吗\n3 customer: 快递到哪了\n4 customer: 怎么还没到\n5 agent: 在路上了\n6 customer: 还要多久\n7 agent: 明天到\n"; code != ExitOK || out != want {
 		t.Errorf("exit %d, got %q, want %q", code, out, want)
 	}
 	if code, _, _ := run(t, "", "eval", "print", "--source", "nope"); code != ExitUsage {

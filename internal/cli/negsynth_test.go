@@ -64,7 +64,7 @@ func TestSyntheticNegativeMissing(t *testing.T) {
 	if _, err := syntheticNegative(dir); err == nil {
 		t.Fatal("no error for a folder without the synthetic set")
 	}
-	if err := os.WriteFile(filepath.Join(dir, negativeTraindata[1]), []byte("{\"session_id\": \"x\", \"customer_negative\": [}\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, negativeTraindataLabels), []byte("{\"session_id\": \"x\", \"customer_negative\": [}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := syntheticNegative(dir); err == nil {

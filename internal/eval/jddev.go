@@ -23,8 +23,13 @@ import (
 // one message, and empty or "NULL" ones (a picture or nothing) are left out,
 // as a reviewer's print-out leaves them out. Message numbers count the
 // messages kept, in order: the context, then each <Qk> turn followed by
-// answer k. A session whose answers outnumber its turns keeps the extra
-// answers at the end; a malformed file is an error naming file and line.
+// answer k.
+//
+// Labels are keyed by session and message number, so the reader is strict
+// rather than forgiving: the two files must hold the same sessions, each
+// once, with as many answers as turns, the turns numbered 1, 2, … in order;
+// anything else is an error naming the file (and the line where one
+// applies), never a silently different set.
 func JDDCDev(questionPath, answerPath string) Source {
 	return func(fn func(*conversation.Conversation) error) error {
 		qs, err := readJDDevQuestions(questionPath)
@@ -33,6 +38,9 @@ func JDDCDev(questionPath, answerPath string) Source {
 		}
 		as, err := readJDDevAnswers(answerPath)
 		if err != nil {
+			return err
+		}
+		if err := pairJDDev(questionPath, answerPath, qs, as); err != nil {
 			return err
 		}
 		for _, s := range qs {
@@ -48,11 +56,6 @@ func JDDCDev(questionPath, answerPath string) Source {
 			answers := as[s.id]
 			for k, q := range s.turns {
 				add(conversation.RoleCustomer, q)
-				if k < len(answers) {
-					add(conversation.RoleAgent, answers[k])
-				}
-			}
-			for k := len(s.turns); k < len(answers); k++ {
 				add(conversation.RoleAgent, answers[k])
 			}
 			if err := fn(c); err != nil {
@@ -61,6 +64,28 @@ func JDDCDev(questionPath, answerPath string) Source {
 		}
 		return nil
 	}
+}
+
+// pairJDDev checks that the question and answer files describe the same
+// sessions with one answer per turn.
+func pairJDDev(questionPath, answerPath string, qs []jdDevSession, as map[string][]string) error {
+	seen := make(map[string]bool, len(qs))
+	for _, s := range qs {
+		answers, ok := as[s.id]
+		if !ok {
+			return fmt.Errorf("%s: session %s has no answers in %s", questionPath, s.id, answerPath)
+		}
+		if len(answers) != len(s.turns) {
+			return fmt.Errorf("%s: session %s has %d turns but %s gives %d answers", questionPath, s.id, len(s.turns), answerPath, len(answers))
+		}
+		seen[s.id] = true
+	}
+	for id := range as {
+		if !seen[id] {
+			return fmt.Errorf("%s: session %s is not in %s", answerPath, id, questionPath)
+		}
+	}
+	return nil
 }
 
 // jdDevTurn is one context line of a dev session: who spoke and the raw
@@ -97,14 +122,16 @@ func jdDevMessages(turn string) []string {
 func jdDevLines(path string) ([]string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read jddc dev: %w", err)
 	}
-	s := strings.ReplaceAll(string(b), "\r\n", "\n")
+	s := strings.TrimPrefix(string(b), "\uFEFF")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.Split(s, "\n"), nil
 }
 
 // sessionName returns NAME of a "<session NAME>" line.
 func sessionName(line string) (string, bool) {
+	line = strings.TrimSpace(line)
 	if !strings.HasPrefix(line, "<session ") || !strings.HasSuffix(line, ">") {
 		return "", false
 	}
@@ -119,11 +146,14 @@ func readJDDevQuestions(path string) ([]jdDevSession, error) {
 		return nil, err
 	}
 	var (
-		out []jdDevSession
-		cur *jdDevSession
+		out   []jdDevSession
+		cur   *jdDevSession
+		start int
+		seen  = map[string]bool{}
 	)
-	for i, line := range lines {
+	for i, raw := range lines {
 		bad := func(what string) error { return fmt.Errorf("%s:%d: %s", path, i+1, what) }
+		line := strings.TrimRight(raw, " ")
 		switch {
 		case strings.TrimSpace(line) == "":
 			continue
@@ -132,31 +162,37 @@ func readJDDevQuestions(path string) ([]jdDevSession, error) {
 			if !ok {
 				return nil, bad("want <session NAME>")
 			}
+			if seen[name] {
+				return nil, bad("session " + name + " appears twice")
+			}
+			seen[name] = true
 			out = append(out, jdDevSession{id: name})
-			cur = &out[len(out)-1]
+			cur, start = &out[len(out)-1], i+1
 		case line == "</session "+cur.id+">":
 			cur = nil
+		case strings.HasPrefix(line, "<session "):
+			return nil, bad(fmt.Sprintf("session %s (line %d) is not closed", cur.id, start))
 		case line == "<context>" || line == "</context>":
 		case strings.HasPrefix(line, "Q:\t"):
 			cur.context = append(cur.context, jdDevTurn{conversation.RoleCustomer, line[len("Q:\t"):]})
 		case strings.HasPrefix(line, "A:\t"):
 			cur.context = append(cur.context, jdDevTurn{conversation.RoleAgent, line[len("A:\t"):]})
 		case strings.HasPrefix(line, "<Q"):
-			open := strings.IndexByte(line, '>')
-			if open < 0 {
-				return nil, bad("want <Qk>text</Qk>")
+			tag := fmt.Sprintf("Q%d", len(cur.turns)+1)
+			text, ok := strings.CutPrefix(line, "<"+tag+">")
+			if ok {
+				text, ok = strings.CutSuffix(text, "</"+tag+">")
 			}
-			closing := "</" + line[1:open] + ">"
-			if !strings.HasSuffix(line[open+1:], closing) {
-				return nil, bad("want <Qk>text</Qk>")
+			if !ok {
+				return nil, bad("want <" + tag + ">text</" + tag + ">")
 			}
-			cur.turns = append(cur.turns, line[open+1:len(line)-len(closing)])
+			cur.turns = append(cur.turns, text)
 		default:
 			return nil, bad("unexpected line in session " + cur.id)
 		}
 	}
 	if cur != nil {
-		return nil, fmt.Errorf("%s: session %s is not closed", path, cur.id)
+		return nil, fmt.Errorf("%s:%d: session %s is not closed", path, start, cur.id)
 	}
 	return out, nil
 }
@@ -169,8 +205,9 @@ func readJDDevAnswers(path string) (map[string][]string, error) {
 		return nil, err
 	}
 	out := map[string][]string{}
-	cur := ""
+	cur, start := "", 0
 	for i, line := range lines {
+		bad := func(what string) error { return fmt.Errorf("%s:%d: %s", path, i+1, what) }
 		switch {
 		case cur == "":
 			if strings.TrimSpace(line) == "" {
@@ -178,21 +215,23 @@ func readJDDevAnswers(path string) (map[string][]string, error) {
 			}
 			name, ok := sessionName(line)
 			if !ok {
-				return nil, fmt.Errorf("%s:%d: want <session NAME>", path, i+1)
+				return nil, bad("want <session NAME>")
 			}
 			if _, dup := out[name]; dup {
-				return nil, fmt.Errorf("%s:%d: session %s appears twice", path, i+1, name)
+				return nil, bad("session " + name + " appears twice")
 			}
-			cur = name
+			cur, start = name, i+1
 			out[name] = nil
-		case line == "</session "+cur+">":
+		case strings.TrimRight(line, " ") == "</session "+cur+">":
 			cur = ""
+		case strings.HasPrefix(line, "<session "):
+			return nil, bad(fmt.Sprintf("session %s (line %d) is not closed", cur, start))
 		default: // an empty line is an empty answer: the turns stay paired
 			out[cur] = append(out[cur], line)
 		}
 	}
 	if cur != "" {
-		return nil, fmt.Errorf("%s: session %s is not closed", path, cur)
+		return nil, fmt.Errorf("%s:%d: session %s is not closed", path, start, cur)
 	}
 	return out, nil
 }

@@ -103,7 +103,7 @@ func (l *lexicon) scanAgent(s string) [nCues]uint8 { return l.agent.scan(s) }
 type cueScanner struct {
 	ascii [utf8.RuneSelf]uint8 // class of each ASCII character
 	page  [0x10000 >> 6]uint8  // page of each block of 64 BMP characters; 0 is the empty page
-	pages *[256][64]uint8      // the classes of each page's characters (a page number is a byte: no bounds check)
+	pages [256][64]uint8       // the classes of each page's characters (a page number is a byte: no bounds check)
 	root  []int16              // the root's transition on each class
 	nodes []lexNode            // the trie's states; 0 is the root
 	kids  []lexKid             // every state's children, grouped by parent
@@ -118,8 +118,9 @@ type cueScanner struct {
 	// some word). The states are numbered so that those with words ending
 	// in them come last: a row from outFrom on has words to count. Its
 	// 65,536 entries keep every index a uint16 (no bounds check); a few
-	// KiB of it are read.
-	delta   *[1 << 16]uint16
+	// KiB of it are read. It and pages are arrays in the scanner, not
+	// pointers to them, so a step reads no pointer first.
+	delta   [1 << 16]uint16
 	outFrom uint16
 	// order is each state's number in delta's numbering (delta's row
 	// offsets are order[st]*classes), byOrder the inverse.
@@ -202,7 +203,6 @@ func newCueScanner(keep func(group int) bool) *cueScanner {
 	if nClass > 255 || len(pages) > 255 || len(trie) > 1<<15 {
 		panic("classify: cue words too many for the lexicon's tables") // the words are constants
 	}
-	l.pages = new([256][64]uint8)
 	copy(l.pages[:], pages)
 	// Failure links breadth first, so a state's suffix is done before it;
 	// each state's outputs take its suffix's.
@@ -269,7 +269,6 @@ func newCueScanner(keep func(group int) bool) *cueScanner {
 	// search of the links (stepRef) done once for all. Breadth first, a link's row (a shorter
 	// word's) is done before the rows that copy it. The root's row is
 	// its children, 0 (itself) for the other classes.
-	l.delta = new([1 << 16]uint16)
 	for _, s := range bfs {
 		row := l.delta[l.at(int16(s)):][:nClass]
 		if s != 0 {

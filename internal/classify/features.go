@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"encoding/binary"
 	"math"
 	"strings"
 	"unicode/utf8"
@@ -196,6 +197,18 @@ func mixedBucket(g uint64) uint32 {
 	return uint32(g >> (64 - hashBits))
 }
 
+// rowOf is tbl.row(mixedBucket(g)), the bucket's byte offset taken from
+// the hash's top bits as a uint64: the compiler then knows it below the
+// table's end (no bounds check) and needs no zero extensions, two
+// instructions fewer for each of the three rows of a token. FuzzRowOf
+// checks it against row(mixedBucket(g)).
+func (t *weightTable) rowOf(g uint64) uint64 {
+	g *= 0xff51afd7ed558ccd
+	g ^= g >> 33
+	g *= 0xc4ceb9fe1a85ec53
+	return binary.LittleEndian.Uint64(t[g>>(64-hashBits)*bucketBytes:])
+}
+
 // mixFold is mix's first step.
 func mixFold(h uint64) uint64 { return h ^ h>>33 }
 
@@ -345,8 +358,8 @@ func (a *acc) grams(s string, lx *cueScanner) textStats {
 // The keys are hashed from their folds (mixedBucket): the seeds' folds
 // are constants, the previous token's part (h1) serves the bigram and
 // the trigram, and the trigram's mixed token two back (m2) is mixed and
-// folded once, when it is the last token (m1). The rows are summed in
-// lanes, at most 96 of them (a buffer of 32 tokens).
+// folded once, when it is the last token (m1). The rows are read by
+// rowOf and summed in lanes, at most 96 of them (a buffer of 32 tokens).
 func scoreGrams(tbl *weightTable, buf []uint32, p1, p2 uint32, ps sums, zeros bool) (uint32, uint32, sums, int) {
 	f1 := mixFold(mix(nsText<<56 | 1<<48)) // constants, as in grams
 	f2 := mixFold(mix(nsText<<56 | 2<<48))
@@ -358,14 +371,14 @@ func scoreGrams(tbl *weightTable, buf []uint32, p1, p2 uint32, ps sums, zeros bo
 	for ; i < len(buf) && (zeros || p1 == 0 || p2 == 0); i++ {
 		x := buf[i]
 		k := uint64(x)
-		l = l.plus(tbl.row(mixedBucket(f1 ^ k)))
+		l = l.plus(tbl.rowOf(f1 ^ k))
 		n++
 		if p1 != 0 {
-			l = l.plus(tbl.row(mixedBucket(f2 ^ h1 ^ k)))
+			l = l.plus(tbl.rowOf(f2 ^ h1 ^ k))
 			n++
 		}
 		if p2 != 0 {
-			l = l.plus(tbl.row(mixedBucket(m2 ^ h1 ^ k)))
+			l = l.plus(tbl.rowOf(m2 ^ h1 ^ k))
 			n++
 		}
 		p2, p1 = p1, x
@@ -375,9 +388,9 @@ func scoreGrams(tbl *weightTable, buf []uint32, p1, p2 uint32, ps sums, zeros bo
 		n += 3 * (len(buf) - i)
 		for _, x := range buf[i:] {
 			k := uint64(x)
-			l = l.plus(tbl.row(mixedBucket(f1 ^ k)))
-			l = l.plus(tbl.row(mixedBucket(f2 ^ h1 ^ k)))
-			l = l.plus(tbl.row(mixedBucket(m2 ^ h1 ^ k)))
+			l = l.plus(tbl.rowOf(f1 ^ k))
+			l = l.plus(tbl.rowOf(f2 ^ h1 ^ k))
+			l = l.plus(tbl.rowOf(m2 ^ h1 ^ k))
 			h1, m2, m1 = foldHigh(x), m1, mixFold(mix(seed3^k))
 		}
 		p2 = p1 // the token before buf (i is 0) when buf is one token
@@ -422,7 +435,7 @@ func (a *acc) unigrams(s string, lx *cueScanner, apply bool) textStats {
 				if x == ' ' {
 					spaces++
 				}
-				l = l.plus(tbl.row(mixedBucket(f1 ^ uint64(x))))
+				l = l.plus(tbl.rowOf(f1 ^ uint64(x)))
 			}
 			ps = ps.add(l.sums(nb))
 		} else {

@@ -345,3 +345,21 @@ func FuzzMixedBucket(f *testing.F) {
 func (s sums) plus(w uint64) sums {
 	return sums{s.k0 + int32(int16(w)), s.k1 + int32(int16(w>>16)), s.k2 + int32(int16(w>>32))}
 }
+
+// FuzzRowOf checks rowOf against row(mixedBucket(g)) on a table of
+// random rows.
+func FuzzRowOf(f *testing.F) {
+	tbl := new(weightTable)
+	r := rng{s: 5}
+	for i := range tbl[:bucketBytes*nBuckets] {
+		tbl[i] = byte(r.next())
+	}
+	f.Add(uint64(0))
+	f.Add(^uint64(0))
+	f.Add(uint64(0x123456789abcdef))
+	f.Fuzz(func(t *testing.T, g uint64) {
+		if got, want := tbl.rowOf(g), tbl.row(mixedBucket(g)); got != want {
+			t.Fatalf("rowOf(%#x) = %#x, row(mixedBucket) %#x", g, got, want)
+		}
+	})
+}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/detect"
 	"fullqa/internal/scan"
 	"fullqa/internal/score"
 
@@ -47,22 +48,34 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 	b = append(b, `,"messages":[`...)
 	for i := range c.Messages {
 		if i > 0 {
-			b = append(b, ',')
+			b = append(b, `,{"n":`...)
+		} else {
+			b = append(b, `{"n":`...)
 		}
-		b = append(b, `{"n":`...)
 		b = appendInt(b, i)
-		if r.Emotion != nil && c.Messages[i].Role == conversation.RoleCustomer && r.Emotion[i].Label != "" {
-			b = append(b, `,"emotion":`...)
-			b = appendString(b, r.Emotion[i].Label)
-			b = append(b, `,"emotion_score":`...)
-			b = appendScore(b, r.Emotion[i].Score)
-		}
-		if r.Emotion != nil && c.Messages[i].Role == conversation.RoleCustomer && r.Emotion[i].Satisfaction != "" {
-			b = append(b, `,"satisfaction":{"label":`...)
-			b = appendString(b, r.Emotion[i].Satisfaction)
-			b = append(b, `,"p":`...)
-			b = appendScore(b, r.Emotion[i].SatisfactionP)
-			b = append(b, '}')
+		if r.Emotion != nil && c.Messages[i].Role == conversation.RoleCustomer {
+			e := &r.Emotion[i]
+			if e.Label != "" {
+				if part := emotionPart(e.Label); part != "" {
+					b = append(b, part...)
+				} else {
+					b = append(b, `,"emotion":`...)
+					b = appendString(b, e.Label)
+					b = append(b, `,"emotion_score":`...)
+				}
+				b = appendScore(b, e.Score)
+			}
+			if e.Satisfaction != "" {
+				if part := satisfactionPart(e.Satisfaction); part != "" {
+					b = append(b, part...)
+				} else {
+					b = append(b, `,"satisfaction":{"label":`...)
+					b = appendString(b, e.Satisfaction)
+					b = append(b, `,"p":`...)
+				}
+				b = appendScore(b, e.SatisfactionP)
+				b = append(b, '}')
+			}
 		}
 		b = append(b, '}')
 	}
@@ -104,6 +117,39 @@ func appendMilli(b []byte, r int) []byte {
 	return append(b, d[:n]...)
 }
 
+// emotionPart is a message's emotion label with the keys around it,
+// `,"emotion":"neutral","emotion_score":`, for the three labels the
+// detectors give: one constant to append instead of three appends and a
+// look at the label's bytes. "" for any other label, which the caller
+// writes the general way (the same bytes: TestLabelParts).
+func emotionPart(label string) string {
+	const key, next = `,"emotion":"`, `","emotion_score":`
+	switch label {
+	case detect.EmotionNegative:
+		return key + detect.EmotionNegative + next
+	case detect.EmotionNeutral:
+		return key + detect.EmotionNeutral + next
+	case detect.EmotionPositive:
+		return key + detect.EmotionPositive + next
+	}
+	return ""
+}
+
+// satisfactionPart is emotionPart for the satisfaction label:
+// `,"satisfaction":{"label":"neutral","p":`.
+func satisfactionPart(label string) string {
+	const key, next = `,"satisfaction":{"label":"`, `","p":`
+	switch label {
+	case detect.SatisfactionDissatisfied:
+		return key + detect.SatisfactionDissatisfied + next
+	case detect.SatisfactionNeutral:
+		return key + detect.SatisfactionNeutral + next
+	case detect.SatisfactionSatisfied:
+		return key + detect.SatisfactionSatisfied + next
+	}
+	return ""
+}
+
 func appendTag(b []byte, t conversation.Tag) []byte {
 	b = append(b, `{"name":`...)
 	b = appendString(b, t.Name)
@@ -115,9 +161,13 @@ func appendTag(b []byte, t conversation.Tag) []byte {
 func appendFinding(b []byte, f conversation.Finding) []byte {
 	b = append(b, `{"code":`...)
 	b = appendString(b, f.Code)
-	b = append(b, `,"severity":`...)
-	b = appendString(b, f.Severity.String())
-	b = append(b, `,"messages":`...)
+	if part := severityPart(f.Severity); part != "" {
+		b = append(b, part...)
+	} else {
+		b = append(b, `,"severity":`...)
+		b = appendString(b, f.Severity.String())
+		b = append(b, `,"messages":`...)
+	}
 	b = appendInts(b, f.Messages)
 	b = append(b, `,"evidence":`...)
 	b = appendString(b, f.Evidence)
@@ -130,6 +180,26 @@ func appendFinding(b []byte, f conversation.Finding) []byte {
 		b = appendAny(b, f.Data)
 	}
 	return append(b, '}')
+}
+
+// severityPart is a finding's severity with the keys around it,
+// `,"severity":"low","messages":`, one constant for each severity, as
+// emotionPart; "" for a value past them (TestLabelParts).
+func severityPart(s conversation.Severity) string {
+	const key, next = `,"severity":"`, `","messages":`
+	switch s {
+	case conversation.SeverityInfo:
+		return key + "info" + next
+	case conversation.SeverityLow:
+		return key + "low" + next
+	case conversation.SeverityMedium:
+		return key + "medium" + next
+	case conversation.SeverityHigh:
+		return key + "high" + next
+	case conversation.SeverityCritical:
+		return key + "critical" + next
+	}
+	return ""
 }
 
 func appendDeduction(b []byte, d score.Deduction) []byte {
@@ -149,50 +219,65 @@ func appendDeduction(b []byte, d score.Deduction) []byte {
 	return append(b, '}')
 }
 
+// appendKPI writes a conversation's KPI object. Each key is one constant
+// with the comma before it (dropped for the first key written: day, an
+// optional figure or rounds), not a quote, the name, a quote and a colon
+// appended apart; the booleans are constants with their keys.
 func appendKPI(b []byte, k *score.KPI) []byte {
 	b = append(b, '{')
 	first := true
-	key := func(name string) {
-		if !first {
-			b = append(b, ',')
-		}
-		first = false
-		b = append(b, '"')
-		b = append(b, name...)
-		b = append(b, '"', ':')
-	}
-	optF := func(name string, v *float64) {
-		if v != nil {
-			key(name)
-			b = appendFloat(b, *v)
-		}
-	}
-	intF := func(name string, v int) {
-		key(name)
-		b = appendInt(b, v)
-	}
-	boolF := func(name string, v bool) {
-		key(name)
-		b = strconv.AppendBool(b, v)
-	}
 	if k.Day != "" {
-		key("day")
+		b = append(b, `"day":`...)
 		b = appendString(b, k.Day)
+		first = false
 	}
-	optF("first_response_s", k.FirstResponseS)
-	optF("mean_response_s", k.MeanResponseS)
-	intF("rounds", k.Rounds)
-	intF("unanswered_rounds", k.Unanswered)
-	intF("slow_rounds", k.SlowRounds)
-	intF("window_rounds", k.WindowRounds)
-	intF("window_answered_3m", k.WindowAnswered3)
-	boolF("reply_ok", k.ReplyOK)
-	intF("customer_messages", k.CustomerMsgs)
-	intF("agent_messages", k.AgentMsgs)
-	intF("bot_messages", k.BotMsgs)
-	optF("duration_s", k.DurationS)
-	boolF("long", k.Long)
-	return append(b, '}')
+	for _, f := range [...]struct {
+		key string
+		v   *float64
+	}{{`,"first_response_s":`, k.FirstResponseS}, {`,"mean_response_s":`, k.MeanResponseS}} {
+		if f.v != nil {
+			b = appendKey(b, f.key, first)
+			b = appendFloat(b, *f.v)
+			first = false
+		}
+	}
+	b = appendKey(b, `,"rounds":`, first)
+	b = appendInt(b, k.Rounds)
+	b = append(b, `,"unanswered_rounds":`...)
+	b = appendInt(b, k.Unanswered)
+	b = append(b, `,"slow_rounds":`...)
+	b = appendInt(b, k.SlowRounds)
+	b = append(b, `,"window_rounds":`...)
+	b = appendInt(b, k.WindowRounds)
+	b = append(b, `,"window_answered_3m":`...)
+	b = appendInt(b, k.WindowAnswered3)
+	if k.ReplyOK {
+		b = append(b, `,"reply_ok":true,"customer_messages":`...)
+	} else {
+		b = append(b, `,"reply_ok":false,"customer_messages":`...)
+	}
+	b = appendInt(b, k.CustomerMsgs)
+	b = append(b, `,"agent_messages":`...)
+	b = appendInt(b, k.AgentMsgs)
+	b = append(b, `,"bot_messages":`...)
+	b = appendInt(b, k.BotMsgs)
+	if k.DurationS != nil {
+		b = append(b, `,"duration_s":`...)
+		b = appendFloat(b, *k.DurationS)
+	}
+	if k.Long {
+		return append(b, `,"long":true}`...)
+	}
+	return append(b, `,"long":false}`...)
+}
+
+// appendKey appends key (a comma, then the quoted name and a colon), or
+// key without its comma when it is the object's first.
+func appendKey(b []byte, key string, first bool) []byte {
+	if first {
+		key = key[1:]
+	}
+	return append(b, key...)
 }
 
 func appendInts(b []byte, xs []int) []byte {

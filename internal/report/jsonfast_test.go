@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,6 +166,36 @@ func TestAppendStringEveryPlace(t *testing.T) {
 					got := appendString(dst, s)
 					if !bytes.Equal(got[len(dst):], want) || string(got[:len(dst)]) != string(dst) {
 						t.Fatalf("appendString(%q, %q) = %q, encoding/json %q", dst, s, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestAppendStringLeads holds appendString to encoding/json with every
+// lead byte E0–EF, its continuation bytes at both ends of their range and
+// missing, at every place in a run of Chinese (the run's loop of its own,
+// safeCJK2) and before the string's end.
+func TestAppendStringLeads(t *testing.T) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	for lead := 0xE0; lead <= 0xEF; lead++ {
+		for _, tail := range []string{"\x80\x80", "\xbf\xbf", "\x9f\xbf", "\xa0\x80", "\x80\xa8", "\x80\xa9", "\x80", "\x80a", "a\x80", "\xc0\x80"} {
+			ch := string([]byte{byte(lead)}) + tail
+			for pre := 0; pre < 6; pre++ {
+				for post := 0; post < 4; post++ {
+					for _, end := range []string{"", "a", "\"", "好"} {
+						s := strings.Repeat("好", pre) + ch + strings.Repeat("中", post) + end
+						buf.Reset()
+						if err := enc.Encode(s); err != nil {
+							t.Fatal(err)
+						}
+						want := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+						if got := appendString(nil, s); !bytes.Equal(got, want) {
+							t.Fatalf("appendString(%q) = %s, encoding/json %s", s, got, want)
+						}
 					}
 				}
 			}

@@ -131,6 +131,13 @@ func FuzzMessageCanon(f *testing.F) {
 		`{"text":"x","role":"bot"}]`, `{"role":"agent","text":"a\"b"}`, `{"role":"agent","text":"a","role":"agent"}`,
 		`{"role":"agent"}`, `{"role":"x","text":"a"}`, `{"role":"agent","text":"a","kind":"auto"}`, `{ "role":"agent","text":"a"}`,
 		`{"role":"agent","text":"a" }`, `{"role":"agent","text":"a","at":"","agent":""}`, `{"role":"agent","text":"a\x01"}`,
+		// The roles and times read on the spot, and near misses of them.
+		`{"role":"customers","text":"a"}`, `{"role":"customer\u0020","text":"a"}`, `{"role":"agentx","text":"a"}`,
+		`{"text":"a","role":"agent"`, `{"text":"a","role":"customer"`, `{"role":"custome`,
+		`{"role":"agent","text":"a","at":"2026-11-01T09:00:07+08:00"}`, `{"role":"agent","text":"a","at":"2026-11-01T09:00:07+08:0\""}`,
+		`{"role":"agent","text":"a","at":"2026-11-01T09:00:07+08:00x"}`, `{"role":"agent","text":"a","at":"2026-11-01T09:00:07Z"}`,
+		`{"role":"agent","text":"a","at":"2026-11-01T09:00:07+08:0`, "{\"role\":\"agent\",\"text\":\"a\",\"at\":\"2026-11-01T09:00:07+08:0\x01\"}",
+		"{\"role\":\"agent\",\"text\":\"a\",\"at\":\"2026-11-01\xe5\xa5\xbd09:00:07+08:0\"}",
 	} {
 		f.Add(s)
 	}

@@ -294,23 +294,34 @@ func (d *fastDecoder) messageCanon() bool {
 			return false
 		}
 		seen |= bit
-		v, j, st := scanString(s, i+1)
-		if st != strDone {
-			return false
-		}
-		i = j
-		switch bit {
-		case 1:
-			var ok bool
-			if role, ok = conversation.ParseRole(v); !ok {
+		// The usual roles and a time of 25 plain bytes are read on the
+		// spot; the rest (texts above all) through scanString.
+		switch {
+		case bit == 1 && i+10 <= len(s) && text.Load8(s, i+1) == customerWord && s[i+9] == '"':
+			role, i = conversation.RoleCustomer, i+10
+		case bit == 1 && i+7 <= len(s) && s[i+1:i+7] == `agent"`:
+			role, i = conversation.RoleAgent, i+7
+		case bit == 4 && i+27 <= len(s) && s[i+26] == '"' && plain25(s, i+1):
+			at, i = s[i+1:i+26], i+27
+		default:
+			v, j, st := scanString(s, i+1)
+			if st != strDone {
 				return false
 			}
-		case 2:
-			txt = v
-		case 4:
-			at = v
-		case 8:
-			agent = v
+			i = j
+			switch bit {
+			case 1:
+				var ok bool
+				if role, ok = conversation.ParseRole(v); !ok {
+					return false
+				}
+			case 2:
+				txt = v
+			case 4:
+				at = v
+			case 8:
+				agent = v
+			}
 		}
 		if i >= len(s) {
 			return false
@@ -425,6 +436,18 @@ func (d *fastDecoder) message() bool {
 		seen |= bit
 	}
 	return seen&3 == 3
+}
+
+// customerWord is "customer" as a little-endian word (text.Load8).
+const customerWord = uint64('c') | uint64('u')<<8 | uint64('s')<<16 | uint64('t')<<24 | uint64('o')<<32 |
+	uint64('m')<<40 | uint64('e')<<48 | uint64('r')<<56
+
+// plain25 reports whether the 25 bytes s[i:i+25] (a time as canonical
+// lines write it) are all plain ASCII, nothing a JSON string escapes,
+// with four loads: what scanString would step over up to a quote there.
+func plain25(s string, i int) bool {
+	return text.JSONPlain8(text.Load8(s, i))|text.JSONPlain8(text.Load8(s, i+8))|
+		text.JSONPlain8(text.Load8(s, i+16))|text.JSONPlain8(text.Load8(s, i+17)) == 0
 }
 
 // msgKey tells which of a message's usual keys, spelled as canonical

@@ -23,6 +23,10 @@ type zoneCache struct {
 	date1 uint64
 	date2 uint16
 	days  int64
+	// The last offset read ("+08:00" as one load, offKey; 0 for none) and
+	// its seconds east of UTC: a log's times nearly all share one.
+	offKey uint64
+	offSec int
 }
 
 // parseRFC3339 reads s when it is exactly "2006-01-02T15:04:05+07:00" (or
@@ -35,26 +39,30 @@ func (zc *zoneCache) parseRFC3339(s string, loc *time.Location) (t time.Time, ok
 	var off int
 	switch {
 	case len(s) == 25 && (s[19] == '+' || s[19] == '-') && s[22] == ':':
-		hh, ok1 := digits2(s, 20)
-		mm, ok2 := digits2(s, 23)
-		if !ok1 || !ok2 || hh > 23 || mm > 59 {
-			return time.Time{}, false
-		}
-		off = (hh*60 + mm) * 60
-		if s[19] == '-' {
-			off = -off
+		// s[19:25], the offset, as one word (s[17] and s[18] shifted out).
+		if key := text.Load8(s, 17) >> 16; key == zc.offKey {
+			off = zc.offSec
+		} else {
+			hh, ok1 := digits2(s, 20)
+			mm, ok2 := digits2(s, 23)
+			if !ok1 || !ok2 || hh > 23 || mm > 59 {
+				return time.Time{}, false
+			}
+			off = (hh*60 + mm) * 60
+			if s[19] == '-' {
+				off = -off
+			}
+			zc.offKey, zc.offSec = key, off
 		}
 	case len(s) == 20 && s[19] == 'Z':
 	default:
 		return time.Time{}, false
 	}
-	if s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+	if s[10] != 'T' {
 		return time.Time{}, false
 	}
-	h, ok1 := digits2(s, 11)
-	mi, ok2 := digits2(s, 14)
-	sec, ok3 := digits2(s, 17)
-	if !(ok1 && ok2 && ok3) || h > 23 || mi > 59 || sec > 59 {
+	clock, ok := clock8(text.Load8(s, 11))
+	if !ok {
 		return time.Time{}, false
 	}
 	date1, date2 := text.Load8(s, 0), uint16(s[8])|uint16(s[9])<<8
@@ -72,7 +80,7 @@ func (zc *zoneCache) parseRFC3339(s string, loc *time.Location) (t time.Time, ok
 		}
 		zc.date1, zc.date2, zc.days = date1, date2, daysSinceEpoch(year, mo, d)
 	}
-	unix := zc.days*86400 + int64(h*3600+mi*60+sec) - int64(off)
+	unix := zc.days*86400 + int64(clock) - int64(off)
 	if s[19] == 'Z' {
 		return time.Unix(unix, 0).UTC(), true
 	}
@@ -93,6 +101,35 @@ func (zc *zoneCache) parseRFC3339(s string, loc *time.Location) (t time.Time, ok
 		return time.Time{}, false // Parse makes a fixed zone of it
 	}
 	return time.Unix(unix, 0).In(loc), true
+}
+
+// clock8 reads the time of day "hh:mm:ss" from the word w (its eight
+// bytes, little-endian: text.Load8) as seconds since midnight, with one
+// test for the six digits and the two colons where digits2 took three
+// reads and a test each; ok is false when it is not such a time or out of
+// range (hours past 23, minutes or seconds past 59).
+func clock8(w uint64) (int, bool) {
+	const (
+		ones   = 0x0101010101010101
+		high   = 0x8080808080808080
+		digits = 0xFFFF00FFFF00FFFF // the lanes of the digits
+		colons = uint64(':')<<16 | uint64(':')<<40
+	)
+	t := w & digits
+	// A lane is a digit when taking '0' off does not wrap and adding
+	// 0x46 does not reach 0x80 ('9'+0x46 = 0x7F). A lane below '0' may
+	// borrow from the lanes above it, but is flagged itself.
+	if w&^digits != colons || ((t-ones*'0'&digits)|(t+ones*0x46&digits))&high&digits != 0 {
+		return 0, false
+	}
+	d := t - ones*'0'&digits
+	h := int(d&0xFF)*10 + int(d>>8&0xFF)
+	mi := int(d>>24&0xFF)*10 + int(d>>32&0xFF)
+	sec := int(d>>48&0xFF)*10 + int(d>>56&0xFF)
+	if h > 23 || mi > 59 || sec > 59 {
+		return 0, false
+	}
+	return h*3600 + mi*60 + sec, true
 }
 
 // digits2 reads the two decimal digits at s[i:i+2].

@@ -284,14 +284,16 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 		}
 		spans := s.spans[:n]
 		// The matcher appends each message's hits, with their classes,
-		// to the conversation's one slice; the presence bits and the
-		// longest hit are then read off them, with the tables and the
-		// slice in locals: the loop runs for every hit of every message.
+		// to the conversation's one slice. With at most 256 classes it
+		// also sums up the presence bits and the longest hit, by
+		// transition (text.Summary); otherwise they are read off the
+		// hits, the loop running for every hit of every message.
 		var present [][presentWords]uint64
 		if len(e.keywords.names) <= presentWords*64 {
 			present = zeroed(&s.present, n)
 			in.present = present
 		}
+		summed := present != nil && e.matcher.HasSummary()
 		khits, maxHit := s.khits[:0], in.maxHit
 		for i := range in.Norm {
 			if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
@@ -301,19 +303,20 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 			from := len(khits)
 			// Normalized text is valid UTF-8, which the matcher reads
 			// without testing each character's bytes.
-			khits = e.matcher.ScanValidClasses(in.Norm[i], khits)
-			spans[i] = [2]int{from, len(khits)}
-			if present != nil {
-				row := &present[i]
-				for _, h := range khits[from:] {
-					maxHit = max(maxHit, h.End-h.Start)
-					row[uint32(h.Class)>>6%presentWords] |= 1 << (uint32(h.Class) & 63)
-				}
+			if summed {
+				var sum text.Summary
+				khits = e.matcher.ScanValidSummary(in.Norm[i], khits, &sum)
+				present[i], maxHit = sum.Classes, max(maxHit, sum.Longest)
 			} else {
+				khits = e.matcher.ScanValidClasses(in.Norm[i], khits)
 				for _, h := range khits[from:] {
 					maxHit = max(maxHit, h.End-h.Start)
+					if present != nil {
+						present[i][uint32(h.Class)>>6%presentWords] |= 1 << (uint32(h.Class) & 63)
+					}
 				}
 			}
+			spans[i] = [2]int{from, len(khits)}
 		}
 		s.khits, in.maxHit = khits, maxHit
 		if len(s.khits) > 0 {

@@ -87,7 +87,11 @@ type Matcher struct {
 	outs  []output   // longest first, then expandPad empty entries
 	// couts is outs with each pattern's class in place of its index, for
 	// ScanClasses; nil for a Matcher from NewMatcher.
-	couts []output
+	couts []classOutput
+	// csets, for a class Matcher whose classes are all below 256, are the
+	// distinct sets of classes that transitions into outputs emit, each
+	// output naming its state's (see ScanValidSummary); nil otherwise.
+	csets []ClassSet
 	// sparse is set for a dictionary of few characters, which leaves most
 	// characters of a text in none of its patterns: Scan steps over such a
 	// character with a branch, then nearly always taken, instead of
@@ -99,6 +103,16 @@ type Matcher struct {
 // output is one pattern a state emits, with its length in bytes, so a hit
 // is made without looking the length up in another table.
 type output struct{ pattern, len int32 }
+
+// classOutput is an output of a class Matcher: the pattern's class, its
+// length, and the set of classes its state emits (an index in csets),
+// which every output of the state carries, in the same eight bytes as an
+// output.
+type classOutput struct {
+	class Class
+	len   uint16
+	set   uint16
+}
 
 // slot is one cell of the double array.
 type slot struct{ check, next int32 }
@@ -135,6 +149,14 @@ var ErrInvalidPattern = errors.New("pattern is not valid UTF-8")
 // same Normalize the text goes through). Duplicate patterns are allowed and
 // each reports its own hits.
 func NewMatcher(patterns []string) (*Matcher, error) {
+	m, _, err := newMatcher(patterns)
+	return m, err
+}
+
+// newMatcher is NewMatcher, also returning where in outs each state's
+// outputs start, in order (NewClassMatcher makes a set of classes for
+// each).
+func newMatcher(patterns []string) (*Matcher, []int32, error) {
 	m := &Matcher{patterns: append([]string(nil), patterns...), bmp: new([0x10000]uint16)}
 	// Classes: each character used by some pattern gets its own.
 	ncls := 1
@@ -172,16 +194,16 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 	nodes := []node{{next: map[uint16]int32{}}}
 	for pi, p := range patterns {
 		if p == "" {
-			return nil, fmt.Errorf("pattern %d: %w", pi, ErrEmptyPattern)
+			return nil, nil, fmt.Errorf("pattern %d: %w", pi, ErrEmptyPattern)
 		}
 		if !utf8.ValidString(p) {
-			return nil, fmt.Errorf("pattern %d: %w", pi, ErrInvalidPattern)
+			return nil, nil, fmt.Errorf("pattern %d: %w", pi, ErrInvalidPattern)
 		}
 		s := int32(0)
 		for _, r := range p {
 			c, err := classOf(r)
 			if err != nil {
-				return nil, fmt.Errorf("pattern %d: %w", pi, err)
+				return nil, nil, fmt.Errorf("pattern %d: %w", pi, err)
 			}
 			n, ok := nodes[s].next[c]
 			if !ok {
@@ -302,6 +324,7 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 	}
 	// A transition's value for each target state.
 	val := make([]int32, len(nodes))
+	var starts []int32
 	outIdx := make([]outState, len(nodes)) // outputs, for val < 0
 	for _, s := range append([]int32{0}, order...) {
 		val[s] = base[s]
@@ -310,6 +333,7 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 			out = append([]int32(nil), out...)
 			sort.SliceStable(out, func(a, b int) bool { return len(patterns[out[a]]) > len(patterns[out[b]]) })
 			outIdx[s] = outState{start: int32(len(m.outs)), end: int32(len(m.outs) + len(out))}
+			starts = append(starts, int32(len(m.outs)))
 			for _, p := range out {
 				m.outs = append(m.outs, output{pattern: p, len: int32(len(patterns[p]))})
 			}
@@ -339,7 +363,17 @@ func NewMatcher(patterns []string) (*Matcher, error) {
 	}
 	m.states = len(nodes)
 	m.sparse = ncls <= sparseClasses
-	return m, nil
+	return m, starts, nil
+}
+
+// ClassSet is a set of classes below 256, one bit each.
+type ClassSet [4]uint64
+
+// Summary is what ScanValidSummary adds up of a scan's hits: the set of
+// their classes and the longest one's length in bytes.
+type Summary struct {
+	Classes ClassSet
+	Longest int32
 }
 
 // NewClassMatcher is NewMatcher for patterns that each belong to a class,
@@ -350,16 +384,78 @@ func NewClassMatcher(patterns []string, classes []Class) (*Matcher, error) {
 	if len(classes) != len(patterns) {
 		return nil, fmt.Errorf("%d classes for %d patterns", len(classes), len(patterns))
 	}
-	m, err := NewMatcher(patterns)
+	m, starts, err := newMatcher(patterns)
 	if err != nil {
 		return nil, err
 	}
-	m.couts = make([]output, len(m.outs))
+	m.couts = make([]classOutput, len(m.outs))
 	for i, o := range m.outs[:len(m.outs)-expandPad] {
-		m.couts[i] = output{pattern: int32(classes[o.pattern]), len: o.len}
+		if o.len > math.MaxUint16 {
+			return nil, fmt.Errorf("pattern %d: longer than %d bytes", o.pattern, math.MaxUint16)
+		}
+		m.couts[i] = classOutput{class: classes[o.pattern], len: uint16(o.len)}
 	}
+	m.classSets(starts)
 	return m, nil
 }
+
+// classSets fills csets, and each output's set, when every class is
+// below 256 and the distinct sets fit a uint16; otherwise csets stays nil
+// and ScanValidSummary is not to be used. starts are where each state's
+// outputs start in outs, in order (newMatcher). Sets 0 to 255 are the
+// classes alone, which most states emit; only the others are looked up
+// in a map.
+func (m *Matcher) classSets(starts []int32) {
+	for _, o := range m.couts {
+		if uint32(o.class) >= 256 {
+			return
+		}
+	}
+	csets := make([]ClassSet, 256)
+	for c := range csets {
+		csets[c][c>>6] = 1 << (c & 63)
+	}
+	var index map[ClassSet]uint16
+	for j, start := range starts { // each state's outputs, in order in outs
+		end := int32(len(m.couts) - expandPad)
+		if j+1 < len(starts) {
+			end = starts[j+1]
+		}
+		outs := m.couts[start:end]
+		var cs ClassSet
+		one := true
+		for _, q := range outs {
+			cs[q.class>>6] |= 1 << (q.class & 63)
+			one = one && q.class == outs[0].class
+		}
+		k := uint16(outs[0].class)
+		if !one {
+			var ok bool
+			if k, ok = index[cs]; !ok {
+				if len(csets) > math.MaxUint16 {
+					for i := range m.couts {
+						m.couts[i].set = 0
+					}
+					return
+				}
+				if index == nil {
+					index = map[ClassSet]uint16{}
+				}
+				k = uint16(len(csets))
+				index[cs] = k
+				csets = append(csets, cs)
+			}
+		}
+		for i := range outs {
+			outs[i].set = k
+		}
+	}
+	m.csets = csets
+}
+
+// HasSummary reports whether ScanValidSummary may be used: the Matcher is
+// a class Matcher whose classes are all below 256.
+func (m *Matcher) HasSummary() bool { return m.csets != nil }
 
 // bitSet is a growable set of small non-negative numbers, for placing
 // states in the double array.
@@ -498,8 +594,22 @@ func (m *Matcher) ScanValidClasses(s string, dst []ClassHit) []ClassHit {
 	return m.scanClasses(s, dst, true)
 }
 
+// ScanValidSummary is ScanValidClasses that also adds the classes of the
+// hits it appends to sum.Classes and raises sum.Longest to the longest
+// one's length. It is summed by transition, not by hit: each state's set
+// of classes is made once, at construction, and its longest output comes
+// first. It must be called only when HasSummary.
+func (m *Matcher) ScanValidSummary(s string, dst []ClassHit, sum *Summary) []ClassHit {
+	return m.scanClassesSum(s, dst, true, sum)
+}
+
 // scanClasses is ScanClasses, and ScanValidClasses when valid is set.
 func (m *Matcher) scanClasses(s string, dst []ClassHit, valid bool) []ClassHit {
+	return m.scanClassesSum(s, dst, valid, nil)
+}
+
+// scanClassesSum is scanClasses adding up sum when it is not nil.
+func (m *Matcher) scanClassesSum(s string, dst []ClassHit, valid bool, sum *Summary) []ClassHit {
 	var pend [pendCap]pending
 	var st int32
 	i, k := uint(0), uint(0)
@@ -507,10 +617,10 @@ func (m *Matcher) scanClasses(s string, dst []ClassHit, valid bool) []ClassHit {
 		if i, st, k = m.steps(s, i, st, &pend, k, valid); k < pendCap {
 			break
 		}
-		dst = m.expandClasses(dst, pend[:])
+		dst = m.expandClasses(dst, pend[:], sum)
 		k = 0
 	}
-	return m.expandClasses(dst, pend[:k])
+	return m.expandClasses(dst, pend[:k], sum)
 }
 
 // steps is the scans' walk from s[i] in state st with k transitions
@@ -757,26 +867,38 @@ func (m *Matcher) expand(dst []Hit, pend []pending) []Hit {
 }
 
 // expandClasses is expand for ScanClasses: the hits name the patterns'
-// classes.
-func (m *Matcher) expandClasses(dst []ClassHit, pend []pending) []ClassHit {
-	outAt, outs := m.outAt, m.couts
+// classes. With sum, it adds each transition's set of classes and its
+// longest output (the first) to sum.
+func (m *Matcher) expandClasses(dst []ClassHit, pend []pending, sum *Summary) []ClassHit {
+	outAt, outs, csets := m.outAt, m.couts, m.csets
 	dst = slices.Grow(dst, len(pend)*expandPad)
 	for j, p := range pend {
 		o := outAt[p.at]
+		// The first expandPad outputs from the state's first: its own,
+		// then the next state's or outs' empty padding, which are not
+		// kept.
+		q := (*[expandPad]classOutput)(outs[o.start : o.start+expandPad])
+		if sum != nil {
+			cs := &csets[q[0].set]
+			sum.Classes[0] |= cs[0]
+			sum.Classes[1] |= cs[1]
+			sum.Classes[2] |= cs[2]
+			sum.Classes[3] |= cs[3]
+			sum.Longest = max(sum.Longest, int32(q[0].len))
+		}
 		if o.end-o.start > expandPad {
 			for _, q := range outs[o.start:o.end] {
-				dst = append(dst, ClassHit{Class: Class(q.pattern), Start: p.end - q.len, End: p.end})
+				dst = append(dst, ClassHit{Class: q.class, Start: p.end - int32(q.len), End: p.end})
 			}
 			dst = slices.Grow(dst, (len(pend)-j-1)*expandPad)
 			continue
 		}
 		n := len(dst)
 		w := (*[expandPad]ClassHit)(dst[n : n+expandPad])
-		q := (*[expandPad]output)(outs[o.start : o.start+expandPad])
-		w[0] = ClassHit{Class: Class(q[0].pattern), Start: p.end - q[0].len, End: p.end}
-		w[1] = ClassHit{Class: Class(q[1].pattern), Start: p.end - q[1].len, End: p.end}
-		w[2] = ClassHit{Class: Class(q[2].pattern), Start: p.end - q[2].len, End: p.end}
-		w[3] = ClassHit{Class: Class(q[3].pattern), Start: p.end - q[3].len, End: p.end}
+		w[0] = ClassHit{Class: q[0].class, Start: p.end - int32(q[0].len), End: p.end}
+		w[1] = ClassHit{Class: q[1].class, Start: p.end - int32(q[1].len), End: p.end}
+		w[2] = ClassHit{Class: q[2].class, Start: p.end - int32(q[2].len), End: p.end}
+		w[3] = ClassHit{Class: q[3].class, Start: p.end - int32(q[3].len), End: p.end}
 		dst = dst[:n+int(o.end-o.start)]
 	}
 	return dst

@@ -195,6 +195,7 @@ func checkClasses(t *testing.T, pats []string, s string) {
 			if got := m.ScanValidClasses(s, nil); !slices.Equal(got, want) {
 				t.Fatalf("way %d: ScanValidClasses %v, Scan's hits %v", w, got, want)
 			}
+			checkSummary(t, m, s, want)
 		} else {
 			m.ScanValidClasses(s, nil) // in bounds, whatever it finds
 		}
@@ -392,5 +393,76 @@ func TestScanValidEveryChar(t *testing.T) {
 		if got := m.ScanValidClasses(s, nil); !slices.Equal(got, want) {
 			t.Fatalf("way %d: ScanValidClasses differs from ScanClasses (%d hits against %d)", w, len(got), len(want))
 		}
+	}
+}
+
+// summaryOf is the reference for ScanValidSummary's sum: the classes of
+// the hits and the longest one's length, read hit by hit.
+func summaryOf(hits []ClassHit) Summary {
+	var sum Summary
+	for _, h := range hits {
+		sum.Classes[h.Class>>6] |= 1 << (h.Class & 63)
+		sum.Longest = max(sum.Longest, h.End-h.Start)
+	}
+	return sum
+}
+
+// checkSummary compares ScanValidSummary, hits and sum, with want and
+// summaryOf(want), on s alone and after a prefix of hits and a sum
+// already begun.
+func checkSummary(t *testing.T, m *Matcher, s string, want []ClassHit) {
+	t.Helper()
+	if !m.HasSummary() {
+		t.Fatal("a class matcher of classes below 256 has no summary")
+	}
+	var sum Summary
+	if got := m.ScanValidSummary(s, nil, &sum); !slices.Equal(got, want) {
+		t.Fatalf("ScanValidSummary %v, want %v", got, want)
+	}
+	if ref := summaryOf(want); sum != ref {
+		t.Fatalf("ScanValidSummary's sum %+v, the hits' %+v", sum, ref)
+	}
+	prefix := []ClassHit{{Class: 200, Start: 0, End: 90}}
+	sum = summaryOf(prefix)
+	got := m.ScanValidSummary(s, prefix, &sum)
+	if !slices.Equal(got[1:], want) || got[0] != prefix[0] {
+		t.Fatalf("ScanValidSummary after a hit %v, want %v", got, want)
+	}
+	if ref := summaryOf(got); sum != ref {
+		t.Fatalf("ScanValidSummary's sum after a hit %+v, the hits' %+v", sum, ref)
+	}
+}
+
+// TestSummaryClasses checks that a class matcher has a summary exactly
+// when its classes are all below 256, and the summary of text with
+// every class 0 to 255.
+func TestSummaryClasses(t *testing.T) {
+	var pats []string
+	var classes []Class
+	var sb strings.Builder
+	for c := range 256 {
+		w := string(rune(0x4E00+c)) + string(rune(0x4E00+c/3))
+		pats = append(pats, w, w[:3])
+		classes = append(classes, Class(c), Class(255-c))
+		sb.WriteString(w + ",")
+	}
+	m, err := NewClassMatcher(pats, classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := m.ScanClasses(sb.String(), nil)
+	checkSummary(t, m, sb.String(), want)
+	var sum Summary
+	m.ScanValidSummary(sb.String(), nil, &sum)
+	for c := range 256 {
+		if sum.Classes[c>>6]>>(c&63)&1 == 0 {
+			t.Fatalf("class %d missing from the summary", c)
+		}
+	}
+	if m, err = NewClassMatcher(append(pats, "x"), append(classes, 256)); err != nil {
+		t.Fatal(err)
+	}
+	if m.HasSummary() {
+		t.Fatal("a matcher with class 256 has a summary")
 	}
 }

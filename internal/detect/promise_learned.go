@@ -636,21 +636,26 @@ func decodeRunes(s string, i int, chunk *[runeChunk]rune) (next, n int) {
 		// 1, 2, 4 and 5 continue them (10xxxxxx), and neither lead is E0
 		// or ED: their low four bits, n, are neither 0 nor D (n+7F and
 		// (n^D)+7F both have bit 7 set).
-		j0 := j
-		for m+1 < uint(len(ch)) && j+8 <= uint(len(s)) {
-			t := s[j : j+8]
+		rest := s[j:]
+		for m < uint(len(ch)-1) && len(rest) >= 8 {
+			t := rest[:8]
 			w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
 				uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
 			n := uint32(w) & 0x0F00_000F
 			if w&0x0000_C0C0_F0C0_C0F0 != 0x0000_8080_E080_80E0 || (n+0x7F00_007F)&((n^0x0D00_000D)+0x7F00_007F)&0x8000_0080 != 0x8000_0080 {
 				break
 			}
-			ch[m] = rune(w<<12&0xF000 | w>>2&0x0FC0 | w>>16&0x3F)
-			ch[m+1] = rune(w>>12&0xF000 | w>>26&0x0FC0 | w>>40&0x3F)
-			j += 6
+			// Both characters at once, each in 24 bits of r: the lead's
+			// low four bits, then the continuations' low six, from bytes
+			// 0–2 to bits 0–15 and from bytes 3–5 to bits 24–39 (no
+			// shift moves a kept bit from one character to the other's).
+			r := w<<12&(0xF000<<24|0xF000) | w>>2&(0x0FC0<<24|0x0FC0) | w>>16&(0x3F<<24|0x3F)
+			ch[m], ch[m+1] = rune(r&0xFFFFFF), rune(r>>24)
+			rest = rest[6:]
 			m += 2
 		}
-		if j != j0 {
+		if k := uint(len(s) - len(rest)); k != j {
+			j = k
 			continue
 		}
 		if b&0xF0 == 0xE0 && j+2 < uint(len(s)) {

@@ -456,7 +456,11 @@ func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *ru
 	// character.
 	last, single, pairs := wf.last[:], wf.single[:], wf.pairs[:]
 	v := rs
-	*(*[wordHistory]rune)(v[:wordHistory]) = noChars
+	// The look-back before the first character: no character, which ends
+	// no word.
+	for k := range v[:wordHistory] {
+		v[k] = -1
+	}
 	prev := rune(-1)
 	for i := 0; i < len(s); {
 		if runes > 0 {
@@ -492,10 +496,6 @@ func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *ru
 	}
 	return cueBuf[:nc], nr, runes
 }
-
-// noChars is the look-back before a message's first character: no
-// character, which ends no word. Read-only.
-var noChars = [wordHistory]rune{-1, -1, -1, -1, -1, -1, -1, -1}
 
 // runeView is a chunk of decoded characters after the wordHistory
 // characters before it, which read compares the words ending in the

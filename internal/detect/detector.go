@@ -91,11 +91,16 @@ type Input struct {
 const presentWords = 4
 
 // may reports whether message i can have a hit of class c.
+//
+// The detectors ask it some thirty times a message. The bits are there
+// only when every class is below 256 (see presentWords), so c's low byte
+// names its word and bit, with no test of its range: c>>6 was a
+// sign-extended index tested against the row's four words.
 func (in *Input) may(i int, c ClassID) bool {
 	if in.present == nil {
 		return true
 	}
-	return in.present[i][c>>6]&(1<<(c&63)) != 0
+	return in.present[i][uint8(c)>>6]&(1<<(uint8(c)&63)) != 0
 }
 
 // Has reports whether message i contains a word of class c.

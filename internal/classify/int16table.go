@@ -42,7 +42,8 @@ func writeInt16Table(w io.Writer, ws []float32, scale float32) error {
 
 // readInt16Table reads a table written by writeInt16Table into ws, which
 // must already have the table's length, multiplying each int16 by scale;
-// the int16 steps themselves go to steps, of the same length and all 0.
+// the int16 steps themselves go to steps, of the same length; both must
+// be all 0.
 // deflated says the table is in the files' first form, the int16s
 // deflated at best compression, which the readers still accept.
 func readInt16Table(b []byte, ws []float32, steps []int16, scale float32, deflated bool) error {
@@ -60,7 +61,12 @@ func readInt16Table(b []byte, ws []float32, steps []int16, scale float32, deflat
 		for i := range steps {
 			steps[i] = int16(binary.LittleEndian.Uint16(raw[2*i:]))
 		}
-	} else if err := readSparse(b, steps); err != nil {
+	} else if 0 < scale && scale <= math.MaxFloat32 {
+		// The weights of the steps 0 are float32(0) × scale, +0 for
+		// such a scale: what ws holds already. Only the others are
+		// written, as they are read.
+		return readSparse(b, steps, ws, scale)
+	} else if err := readSparse(b, steps, nil, 0); err != nil {
 		return err
 	}
 	ws = ws[:len(steps)]
@@ -110,8 +116,14 @@ func appendSparse(dst []byte, qs []int16) []byte {
 // readSparse fills qs, all 0, from its sparse form b, which must be
 // exactly that: every bit set in the bitmap has a value that is not 0,
 // no bit past the table's end is set, and no bytes follow the last
-// value. FuzzSparse checks it against the plain loop it stands for.
-func readSparse(b []byte, qs []int16) error {
+// value. When ws is not nil (of qs's length, all 0), it sets ws[i] to
+// float32(qs[i]) × scale for each qs[i] that is not 0. FuzzSparse checks
+// it against appendSparse, TestDeflatedFormsRead against the tables'
+// deflated first form.
+func readSparse(b []byte, qs []int16, ws []float32, scale float32) error {
+	if ws != nil && len(ws) != len(qs) {
+		return fmt.Errorf("%d weights for %d steps", len(ws), len(qs))
+	}
 	words := (len(qs) + 63) / 64
 	if len(b) < 8*words {
 		return fmt.Errorf("sparse table of %d bytes, want a bitmap of %d", len(b), 8*words)
@@ -135,6 +147,9 @@ func readSparse(b []byte, qs []int16) error {
 				return fmt.Errorf("sparse table: int16 %d is 0 but marked", 64*w+bits.TrailingZeros64(word))
 			}
 			out[bits.TrailingZeros64(word)] = int16(v)
+			if ws != nil {
+				ws[64*w+bits.TrailingZeros64(word)] = float32(int16(v)) * scale
+			}
 			j += 2
 		}
 	}

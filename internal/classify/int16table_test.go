@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/binary"
+	"math"
 	"slices"
 	"testing"
 )
@@ -22,18 +23,36 @@ func FuzzSparse(f *testing.F) {
 		}
 		enc := appendSparse(nil, qs)
 		got := make([]int16, len(qs))
-		if err := readSparse(enc, got); err != nil {
+		if err := readSparse(enc, got, nil, 0); err != nil {
 			t.Fatalf("readSparse(appendSparse(%v)): %v", qs, err)
 		}
 		if !slices.Equal(got, qs) {
 			t.Fatalf("read %v, wrote %v", got, qs)
 		}
+		// The weights it writes: each step times the scale, the steps
+		// 0 left at +0.
+		got = make([]int16, len(qs))
+		ws := make([]float32, len(qs))
+		scale := float32(n)/7 + 1e-3
+		if err := readSparse(enc, got, ws, scale); err != nil || !slices.Equal(got, qs) {
+			t.Fatalf("readSparse with weights: %v, %v", err, got)
+		}
+		for i, q := range qs {
+			if want := float32(q) * scale; math.Float32bits(ws[i]) != math.Float32bits(want) {
+				t.Fatalf("weight %d of step %d is %v, want %v", i, q, ws[i], want)
+			}
+		}
 		// b itself as a sparse table of n int16s.
 		got = make([]int16, n)
-		if err := readSparse(b, got); err == nil && !bytes.Equal(appendSparse(nil, got), b) {
+		if err := readSparse(b, got, nil, 0); err == nil && !bytes.Equal(appendSparse(nil, got), b) {
 			t.Fatalf("readSparse accepted %x, whose table %v is written %x", b, got, appendSparse(nil, got))
 		}
 	})
+}
+
+// sameBits reports whether a and b hold the same floats to the bit.
+func sameBits(a, b []float32) bool {
+	return slices.EqualFunc(a, b, func(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) })
 }
 
 // deflatedForm returns the first form of a weights file of the new form
@@ -50,7 +69,7 @@ func deflatedForm(t *testing.T, b []byte, magic string, hdrLen, n int) []byte {
 		}
 	} else {
 		qs = make([]int16, n)
-		if err := readSparse(b[hdrLen:], qs); err != nil {
+		if err := readSparse(b[hdrLen:], qs, nil, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -100,7 +119,7 @@ func TestDeflatedFormsRead(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if !slices.Equal(o.W, l.W) || !slices.Equal(o.Steps, l.Steps) || o.Scale != l.Scale || o.Bias != l.Bias ||
+		if !sameBits(o.W, l.W) || !slices.Equal(o.Steps, l.Steps) || o.Scale != l.Scale || o.Bias != l.Bias ||
 			o.Threshold != l.Threshold || !slices.Equal(o.Sources, l.Sources) {
 			t.Errorf("%s: the deflated weights read differently", name)
 		}
@@ -114,7 +133,7 @@ func TestDeflatedFormsRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(o.W, s.W) || !slices.Equal(o.Steps, s.Steps) || !slices.Equal(o.Bias, s.Bias) || o.Scale != s.Scale ||
+	if !sameBits(o.W, s.W) || !slices.Equal(o.Steps, s.Steps) || !slices.Equal(o.Bias, s.Bias) || o.Scale != s.Scale ||
 		o.Threshold != s.Threshold || o.OrRules != s.OrRules || o.Unresolved != s.Unresolved {
 		t.Error("ending: the deflated weights read differently")
 	}

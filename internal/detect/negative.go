@@ -42,6 +42,11 @@ type negFeats struct {
 	idx [maxNegFeats]uint32
 	val [maxNegFeats]float32
 	n   int
+
+	// rs holds the runes finish decodes: here, in a buffer that lives
+	// for a conversation, rather than on finish's stack, which Go
+	// zeroed for every message.
+	rs [maxNegRunes]rune
 }
 
 // negState is what the features of a customer message remember of the
@@ -209,10 +214,9 @@ func (d *emotionDetector) negProb(m *learnedNegative, in *Input, i int, ws *wait
 // features after them fall where negTail would put them (none, should
 // the n-grams fill the buffer).
 func (m *learnedNegative) finish(z float32, f *negFeats, norm string) float32 {
-	var rs [maxNegRunes]rune
-	c := negRunes(norm, &rs)
+	c := negRunes(norm, &f.rs)
 	var n int
-	z, n = m.sumGrams(z, rs[:c.runes], len(f.idx)-f.n)
+	z, n = m.sumGrams(z, f.rs[:c.runes], len(f.idx)-f.n)
 	f.n += n
 	tail := f.n
 	negTail(f, c)

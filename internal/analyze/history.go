@@ -24,13 +24,18 @@ type History interface {
 // the measured figure). It is not safe for concurrent use: the scan feeds
 // it from its one ordered sink.
 type Memory struct {
-	strs  map[string]uint32 // interned orders, SKUs, scenes and buyers
+	strs  map[string]uint32 // interned orders, SKUs, scenes, events and agents
 	names []string
-	head  map[uint32]uint32 // buyer → 1 + index of its newest record
-	recs  []memContact
-	keys  []uint32 // orders, SKUs and scenes of every record, back to back
-	proms []memPromise
-	key   []byte // builds a buyer's key, a string only when it is new
+	// buyers numbers the buyers (shop, customer) apart from strs, densely,
+	// so that head is a slice indexed by that number where it was a map,
+	// and the few scenes, events and agents are looked up in a map of
+	// their own size, not in one as large as the buyers.
+	buyers map[string]uint32
+	head   []uint32 // buyer → 1 + index of its newest record
+	recs   []memContact
+	keys   []uint32 // orders, SKUs and scenes of every record, back to back
+	proms  []memPromise
+	key    []byte // builds a buyer's key, a string only when it is new
 	// last is buyer's last answer: the batch asks for the same buyer
 	// twice in a row (Earlier, then Add), and the second look-up was
 	// half of buyer's work.
@@ -76,7 +81,7 @@ type memPromise struct {
 
 // NewMemory returns an empty in-memory history.
 func NewMemory() *Memory {
-	return &Memory{strs: map[string]uint32{}, head: map[uint32]uint32{}}
+	return &Memory{strs: map[string]uint32{}, buyers: map[string]uint32{}}
 }
 
 func (m *Memory) intern(s string) uint32 {
@@ -98,9 +103,11 @@ func (m *Memory) buyer(shop, customer string, add bool) (uint32, bool) {
 		return l.id, true
 	}
 	m.key = append(append(append(m.key[:0], shop...), 0), customer...)
-	id, ok := m.strs[string(m.key)]
+	id, ok := m.buyers[string(m.key)]
 	if !ok && add {
-		id, ok = m.intern(string(m.key)), true
+		id, ok = uint32(len(m.head)), true
+		m.buyers[string(m.key)] = id
+		m.head = append(m.head, 0)
 	}
 	if ok {
 		m.last = lastBuyer{shop: shop, customer: customer, id: id, ok: true}

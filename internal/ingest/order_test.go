@@ -179,3 +179,22 @@ func TestOrderTolerance(t *testing.T) {
 		}
 	}
 }
+
+// FuzzWallSub holds wallSub to time.Time.Sub on times without a monotonic
+// reading (as read from input), in and beyond its range, in two zones.
+func FuzzWallSub(f *testing.F) {
+	for _, s := range [][2]int64{{0, 0}, {1 << 32, 0}, {1<<32 - 1, 999999999}, {-1 << 32, 0}, {-1<<32 - 1, 5},
+		{1790000000, 1}, {1 << 40, 0}, {-1 << 62, 0}, {1<<63 - 1, 0}} {
+		f.Add(s[0], s[1], s[0]-1, int64(999999999))
+		f.Add(s[0], s[1], -s[0], int64(0))
+	}
+	cst := time.FixedZone("CST", 8*3600)
+	f.Fuzz(func(t *testing.T, s1, n1, s2, n2 int64) {
+		a, b := time.Unix(s1, n1%1e9), time.Unix(s2, n2%1e9)
+		for _, p := range [][2]time.Time{{a, b}, {a.In(cst), b}, {a.UTC(), b.In(cst)}} {
+			if got, want := wallSub(p[0], p[1]), p[0].Sub(p[1]); got != want {
+				t.Fatalf("wallSub(%v, %v) = %v, Sub %v", p[0], p[1], got, want)
+			}
+		}
+	})
+}

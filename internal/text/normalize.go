@@ -115,6 +115,26 @@ func appendNormalized(dst []byte, s string) []byte {
 			runLen = 0
 			continue
 		}
+		if c-0xE4 < 6 {
+			if j := cjkRunEnd(s, i); j > i {
+				// A run of common Chinese characters (U+4E00–U+9FFF),
+				// taken whole as the Chinese case below takes its first
+				// character and then the run after it, without
+				// decoding that first one.
+				if len(pending) > 0 {
+					if runLen >= 2 && onlySpaces(pending) && cjkRunAhead(s[i:]) >= 2 {
+						dst = append(dst, ' ')
+						runLen = 0
+					}
+					pending = pending[:0]
+				}
+				runLen += int(uint(j-i) / 3)
+				dst = append(dst, s[i:j]...)
+				i = j
+				prevCJK = true
+				continue
+			}
+		}
 		var r rune
 		var size int
 		if c&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {

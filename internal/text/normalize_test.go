@@ -196,3 +196,170 @@ func TestCJKRunAheadBytes(t *testing.T) {
 		check("好" + string(r))
 	}
 }
+
+// FuzzAppendNormalized checks appendNormalized against
+// appendNormalizedRef, byte for byte, on any text.
+func FuzzAppendNormalized(f *testing.F) {
+	for _, s := range []string{"退 款", "您好 请问", "好的 谢谢", "加 微 信 号", "好 谢谢", "一丁\xe4\xb7\xbf 中文", "\u3400\u4dbf 好好", "豈 好", "ＡＢＣ好", "好，好。", "好\xe4\xb8", "&nbsp;好"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := appendNormalized([]byte("x"), s)
+		want := appendNormalizedRef([]byte("x"), s)
+		if string(got) != string(want) {
+			t.Fatalf("appendNormalized(%q) = %q, reference %q", s, got, want)
+		}
+	})
+}
+
+// appendNormalizedRef is appendNormalized as it was before runs of common
+// Chinese characters were taken whole from their first byte: the
+// reference FuzzAppendNormalized holds it to.
+func appendNormalizedRef(dst []byte, s string) []byte {
+	// pendingFiller is set when we skipped filler after a CJK rune; it is
+	// written out only if the next kept rune is not CJK.
+	var pendingBuf [16]byte
+	pending := pendingBuf[:0]
+	prevCJK := false
+	runLen := 0 // Chinese characters written since the last other rune
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+				c = ' '
+			}
+			if isFiller(c) {
+				if prevCJK {
+					pending = append(pending, c)
+					continue
+				}
+				if c == ' ' && (len(dst) == 0 || dst[len(dst)-1] == ' ') {
+					continue // collapse runs and drop leading space
+				}
+			}
+			if len(pending) > 0 {
+				dst = appendPending(dst, pending)
+				pending = pending[:0]
+			}
+			dst = append(dst, c)
+			prevCJK = false
+			runLen = 0
+			continue
+		}
+		var r rune
+		var size int
+		if c&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			// Three-byte characters (all of Chinese) decoded inline: the
+			// library's general path is a function call per character.
+			r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+			if r < 0x800 || (r >= 0xD800 && r <= 0xDFFF) {
+				r, size = utf8.RuneError, 1
+			}
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		if r == utf8.RuneError && size == 1 {
+			dst, pending = flushPending(dst, pending)
+			dst = append(dst, "\uFFFD"...)
+			prevCJK = false
+			runLen = 0
+			continue
+		}
+		if (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) {
+			// Filler between two Chinese characters is dropped, except a
+			// space between two runs of two or more characters: that is
+			// how chat exports and agents separate sentences ("您好 请问"),
+			// while filter dodges split single characters ("加 微 信").
+			if len(pending) > 0 {
+				if runLen >= 2 && onlySpaces(pending) && cjkRunAhead(s[i-size:]) >= 2 {
+					dst = append(dst, ' ')
+					runLen = 0
+				}
+				pending = pending[:0]
+			}
+			// Copy this character and the run of common Chinese characters
+			// (U+4E00–U+9FFF: lead bytes E4 B8.. to E9) after it in one go.
+			j := cjkRunEnd(s, i)
+			runLen += int(uint(j-i) / 3)
+			dst = append(dst, s[i-size:j]...)
+			i = j
+			prevCJK = true
+			runLen++
+			continue
+		}
+		// Fast paths for the forms Chinese chat text is full of: full-width
+		// ASCII (，！？：（）０-９Ａ-ｚ), the ideographic space and full stop,
+		// and curly quotes, which NFKC leaves alone.
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			dst, pending, prevCJK = appendMapped(dst, r-0xFEE0, pending, prevCJK)
+			if !prevCJK {
+				runLen = 0
+			}
+			continue
+		case r == 0x3000:
+			dst, pending, prevCJK = appendMapped(dst, ' ', pending, prevCJK)
+			if !prevCJK {
+				runLen = 0
+			}
+			continue
+		case r == 0x3001 || r == 0x3002 || (r >= 0x2018 && r <= 0x201F) || r == 0x2026 || (r >= 0x3008 && r <= 0x3011):
+			dst, pending, prevCJK = appendMapped(dst, r, pending, prevCJK)
+			if !prevCJK {
+				runLen = 0
+			}
+			continue
+		}
+		// Everything else goes through NFKC, which maps circled digits,
+		// compatibility ideographs, ligatures and so on.
+		var one [utf8.UTFMax]byte
+		n := utf8.EncodeRune(one[:], r)
+		mapped := one[:n]
+		if !norm.NFKC.IsNormal(mapped) {
+			mapped = norm.NFKC.Append(nil, mapped...)
+		}
+		for j := 0; j < len(mapped); {
+			mr, ms := utf8.DecodeRune(mapped[j:])
+			j += ms
+			dst, pending, prevCJK = appendMapped(dst, mr, pending, prevCJK)
+			if !prevCJK {
+				runLen = 0
+			}
+		}
+	}
+	dst, _ = flushPending(dst, pending)
+	// Trim a trailing space left by collapsing.
+	if len(dst) > 0 && dst[len(dst)-1] == ' ' {
+		dst = dst[:len(dst)-1]
+	}
+	return dst
+}
+
+// TestAppendNormalizedEveryChar compares appendNormalized with
+// appendNormalizedRef on every character of the Basic Multilingual Plane
+// and every byte that leads none, between Chinese runs and spaces.
+func TestAppendNormalizedEveryChar(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, want := appendNormalized(nil, s), appendNormalizedRef(nil, s); string(got) != string(want) {
+			t.Fatalf("appendNormalized(%q) = %q, reference %q", s, got, want)
+		}
+	}
+	for r := rune(0); r < 0x10000; r++ {
+		c := string(r)
+		check("好好 " + c + "好好")
+		check(c + " 好好 " + c + c)
+		check("好 " + c + " 好")
+		check("a" + c + "\u4e00")
+	}
+	for b := 0x80; b < 0x100; b++ {
+		c := string([]byte{byte(b)})
+		check("好好 " + c + "好好")
+		check(c + "\x80\x80好" + c + "\xb8\x80")
+	}
+}

@@ -88,6 +88,11 @@ type Matcher struct {
 	// couts is outs with each pattern's class in place of its index, for
 	// ScanClasses; nil for a Matcher from NewMatcher.
 	couts []classOutput
+	// couts16 is couts' array when it has at most 1<<16 outputs (the
+	// detectors' lists have about 6,200), so that expandClasses indexes
+	// it with a uint16 and no bounds check, as runSmall does slots; nil
+	// otherwise.
+	couts16 *[1<<16 + expandPad]classOutput
 	// csets, for a class Matcher whose classes are all below 256, are the
 	// distinct sets of classes that transitions into outputs emit, each
 	// output naming its state's (see ScanValidSummary); nil otherwise.
@@ -388,7 +393,12 @@ func NewClassMatcher(patterns []string, classes []Class) (*Matcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.couts = make([]classOutput, len(m.outs))
+	if len(m.outs) <= 1<<16 {
+		m.couts16 = new([1<<16 + expandPad]classOutput)
+		m.couts = m.couts16[:len(m.outs)]
+	} else {
+		m.couts = make([]classOutput, len(m.outs))
+	}
 	for i, o := range m.outs[:len(m.outs)-expandPad] {
 		if o.len > math.MaxUint16 {
 			return nil, fmt.Errorf("pattern %d: longer than %d bytes", o.pattern, math.MaxUint16)
@@ -877,7 +887,12 @@ func (m *Matcher) expandClasses(dst []ClassHit, pend []pending, sum *Summary) []
 		// The first expandPad outputs from the state's first: its own,
 		// then the next state's or outs' empty padding, which are not
 		// kept.
-		q := (*[expandPad]classOutput)(outs[o.start : o.start+expandPad])
+		var q *[expandPad]classOutput
+		if m.couts16 != nil {
+			q = (*[expandPad]classOutput)(m.couts16[uint16(o.start):])
+		} else {
+			q = (*[expandPad]classOutput)(outs[o.start : o.start+expandPad])
+		}
 		if sum != nil {
 			cs := &csets[q[0].set]
 			sum.Classes[0] |= cs[0]

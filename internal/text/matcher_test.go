@@ -144,18 +144,19 @@ func TestMatcherLargeDictionary(t *testing.T) {
 // was built without) and runSparse (a dictionary of few characters,
 // whatever its size). restore sets m back as it was built.
 func scanWays(m *Matcher) (ways []func(), restore func()) {
-	sparse, small := m.sparse, m.small
-	ways = append(ways, func() { m.sparse, m.small = false, nil })
+	sparse, small, couts16 := m.sparse, m.small, m.couts16
+	// The way with neither small array reads outputs through couts too.
+	ways = append(ways, func() { m.sparse, m.small, m.couts16 = false, nil, nil })
 	if len(m.slots) <= 1<<16 {
 		arr := small
 		if arr == nil {
 			arr = new([1 << 16]slot)
 			copy(arr[:], m.slots)
 		}
-		ways = append(ways, func() { m.sparse, m.small = false, arr })
+		ways = append(ways, func() { m.sparse, m.small, m.couts16 = false, arr, couts16 })
 	}
-	ways = append(ways, func() { m.sparse, m.small = true, nil })
-	return ways, func() { m.sparse, m.small = sparse, small }
+	ways = append(ways, func() { m.sparse, m.small, m.couts16 = true, nil, couts16 })
+	return ways, func() { m.sparse, m.small, m.couts16 = sparse, small, couts16 }
 }
 
 // asClassHits is the reference for ScanClasses: Scan's hits with each

@@ -11,9 +11,9 @@ package analyze
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/text"
 )
 
 // Contact is what the analyzers keep of one conversation: who, when, about
@@ -277,28 +277,14 @@ func find(fs []conversation.Finding, code string) *conversation.Finding {
 
 // clip shortens s to at most n characters, cut on a character boundary.
 // Characters are counted as range over s counts them (an invalid byte is
-// one), without its decoding call for each: ASCII and the three-byte
-// characters any two continuation bytes complete validly (most of
-// Chinese) are stepped over inline, the rest decoded. clip runs a few
-// times a conversation on the scan's workers (Batch.Prepare), and the
-// decoding took most of it; FuzzClip holds it to the range loop.
+// one); text.RuneOffset does the counting without range's decoding call
+// for each character, which took most of clip's time (it runs a few times
+// a conversation on the scan's workers, Batch.Prepare). FuzzClip holds it
+// to the range loop.
 func clip(s string, n int) string {
 	s = strings.TrimSpace(s)
-	k := 0
-	for i := 0; i < len(s); k++ {
-		if k == n {
-			return s[:i] + "…"
-		}
-		c := s[i]
-		switch {
-		case c < utf8.RuneSelf:
-			i++
-		case c-0xE1 < 0x0F && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
-			i += 3 // E1–EC, EE–EF: no overlong form, no surrogate
-		default:
-			_, size := utf8.DecodeRuneInString(s[i:])
-			i += size
-		}
+	if i := text.RuneOffset(s, n); i < len(s) {
+		return s[:i] + "…"
 	}
 	return s
 }

@@ -484,7 +484,7 @@ func validString(s string) bool {
 				i += 8 // eight ASCII bytes (the details are English)
 				continue
 			}
-			if w&0x0000c0c000c0c000 == 0x0000808000808000 && lead3(c) && lead3(byte(w>>24)) {
+			if w&0x0000c0c000c0c000 == 0x0000808000808000 && text.Lead3(c) && text.Lead3(byte(w>>24)) {
 				i += 6
 				continue
 			}
@@ -493,7 +493,7 @@ func validString(s string) bool {
 			i++
 			continue
 		}
-		if lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		if text.Lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
 			i += 3
 			continue
 		}
@@ -505,11 +505,6 @@ func validString(s string) bool {
 	}
 	return true
 }
-
-// lead3 reports whether c leads a three-byte character that any two
-// continuation bytes complete validly (E1–EC, EE–EF: neither overlong nor
-// a surrogate).
-func lead3(c byte) bool { return c-0xE1 < 0x0F && c != 0xED }
 
 // isBlank reports whether s is empty or only white space (full-width
 // spaces included): such a message says nothing, so it gets no emotion

@@ -245,7 +245,7 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 	}
 	// The rules' threat alone: the learned negative scorer was trained on
 	// that reading (a learned threat still makes rule true).
-	if _, ok := threatHit(in, i, d.threat); ok {
+	if _, ok := threatWord(in, i, &d.threat); ok {
 		f.add(nfThreat, 0, 1)
 	}
 	if _, weak := in.firstTerm(i, d.weak); weak {

@@ -110,7 +110,7 @@ func (d *threatDetector) Inspect(in *Input, out *Output) {
 }
 
 // threatens reports whether customer message i threatens escalation as
-// threat.escalation reads it: a threat word the rules count (threatHit;
+// threat.escalation reads it: a threat word the rules count (threatWord;
 // p is -1 then), or else, with a learned scorer, a message the scorer
 // rates at or over its threshold (p is its probability). h is the word or
 // cue to quote. The threat and emotion detectors both ask this one test,
@@ -138,19 +138,15 @@ func threatens(in *Input, i int, t *threatTerms, model *ThreatModel) (h KeywordH
 	return KeywordHit{}, 0, false
 }
 
-// threatHit returns the first threat word of message i that counts: not
+// threatWord returns the first threat word of message i that counts: not
 // inside an exception phrase, not part of a longer ASCII word, not taken
 // back by a negation cue just before it, and not a report of the past
 // (pastReport). A regulator or media name (threat_at) counts the same way
 // when it stands in an @handle ("@上海市场监管", "@澎湃新闻"): tagging one in
 // public is an escalation. The emotion detector asks the same, so a
-// message alerted as a threat is also negative.
-func threatHit(in *Input, i int, t threatTerms) (KeywordHit, bool) { return threatWord(in, i, &t) }
-
-// threatWord is threatHit reading the lists through a pointer: the
-// threat detector asks it for every customer message with a hit, and
-// passing the lists (some two hundred bytes) by value copied them each
-// time.
+// message alerted as a threat is also negative. The lists come by pointer:
+// both detectors ask for every customer message with a hit, and passing
+// them (some two hundred bytes) by value copied them each time.
 func threatWord(in *Input, i int, t *threatTerms) (KeywordHit, bool) {
 	words, at := in.may(i, t.words.words), in.may(i, t.at.words)
 	if !words && !at {

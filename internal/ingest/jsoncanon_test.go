@@ -23,12 +23,12 @@ func (d *fastDecoder) strRef() (string, bool) {
 		if c >= utf8.RuneSelf {
 			if i+8 <= len(s) {
 				w := text.Load8(s, i)
-				if w&0x0000c0c000c0c000 == 0x0000808000808000 && lead3(c) && lead3(byte(w>>24)) {
+				if w&0x0000c0c000c0c000 == 0x0000808000808000 && text.Lead3(c) && text.Lead3(byte(w>>24)) {
 					i += 6
 					continue
 				}
 			}
-			if lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			if text.Lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
 				i += 3
 				continue
 			}

@@ -656,7 +656,7 @@ func scanString(s string, start int) (string, int, int) {
 			if c = s[i]; c < utf8.RuneSelf {
 				continue
 			}
-			if lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			if text.Lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
 				i += 3 // runeLen's common case (most of Chinese), inline
 				continue
 			}
@@ -690,18 +690,13 @@ func scanString(s string, start int) (string, int, int) {
 }
 
 // cjk2 reports whether the word w (eight bytes of a string, little-endian)
-// starts with two three-byte characters of E1–EC or EE–EF leads (lead3),
+// starts with two three-byte characters of E1–EC or EE–EF leads (text.Lead3),
 // which any two continuation bytes complete validly: the byte pattern with
 // one mask, the leads' low nibbles (neither 0 nor D) with a table of bits.
 func cjk2(w uint64) bool {
 	const nibbles = 0xFFFF &^ (1<<0x0 | 1<<0xD)
 	return w&0x0000c0c0f0c0c0f0 == 0x00008080e08080e0 && nibbles>>(w&0xF)&(nibbles>>(w>>24&0xF))&1 != 0
 }
-
-// lead3 reports whether c leads a three-byte character that any two
-// continuation bytes complete validly (E1–EC, EE–EF: neither overlong nor
-// a surrogate).
-func lead3(c byte) bool { return c-0xE1 < 0x0F && c != 0xED }
 
 // runeLen returns the length of the valid UTF-8 character at the start of
 // s, or 0 when it is not valid: the decoder checks UTF-8 as it reads

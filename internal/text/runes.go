@@ -24,7 +24,7 @@ func RuneOffset(s string, n int) int {
 				i, n = i+8, n-8
 				continue
 			}
-			if w&0x0000c0c000c0c000 == 0x0000808000808000 && lead3(c) && lead3(byte(w>>24)) && n >= 2 {
+			if w&0x0000c0c000c0c000 == 0x0000808000808000 && Lead3(c) && Lead3(byte(w>>24)) && n >= 2 {
 				i, n = i+6, n-2
 				continue
 			}
@@ -34,7 +34,7 @@ func RuneOffset(s string, n int) int {
 			i++
 			continue
 		}
-		if lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		if Lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
 			i += 3
 			continue
 		}
@@ -58,7 +58,9 @@ func RunesAtMost(s string, n int) bool {
 	return RuneOffset(s, n) == len(s)
 }
 
-// lead3 reports whether c leads a three-byte character that any two
+// Lead3 reports whether c leads a three-byte character that any two
 // continuation bytes complete validly (E1–EC, EE–EF: neither overlong nor
-// a surrogate).
-func lead3(c byte) bool { return c-0xE1 < 0x0F && c != 0xED }
+// a surrogate) — most of Chinese. The hot loops that step over such
+// characters without a decoding call (here, the engine's and the JSON
+// decoder's) share this one test.
+func Lead3(c byte) bool { return c-0xE1 < 0x0F && c != 0xED }

@@ -25,7 +25,12 @@
 # finder, the conflict state's first messages), the promise scorer's
 # n-grams hashed as they are summed, the scorers' slot hash, the blank-message test,
 # the emotion model's Chinese runs, n-gram buckets and softmax, and the
-# normalizer's Chinese runs against their reference loops.
+# normalizer's Chinese runs against their reference loops; and (eighth
+# session) the JSON decoder's string scan, canonical-message path, time
+# reader and time difference, the result encoder's constant parts, the
+# promise reader's pass, the weights' sparse tables, the n-gram rows, the
+# tokenizer's shortcuts, clip's character count, RuneOffset and the
+# normalizer against the loops they replaced.
 #
 # A failing fuzz input is written to internal/scan/testdata/fuzz/FuzzScan/
 # and from then on runs in every `go test ./...`.
@@ -39,23 +44,25 @@ FULLQA_HARNESS_N=$N FULLQA_HARNESS_SEED=$SEED go test ./internal/scan/ -run '^Te
 echo "== fuzzing FuzzScan for $FUZZTIME"
 go test ./internal/scan/ -run '^$' -fuzz '^FuzzScan$' -fuzztime "$FUZZTIME" -timeout 0
 for f in FuzzJSONL FuzzJDDC FuzzCSV FuzzTWCS FuzzFastJSON FuzzRFC3339 FuzzParseTime FuzzTableRaw FuzzTrimSpace FuzzValidUTF8 \
-	FuzzCSVRows FuzzCSVCutter FuzzValidText; do
+	FuzzCSVRows FuzzCSVCutter FuzzValidText FuzzScanString FuzzMessageCanon FuzzRFC3339Before FuzzWallSub; do
 	echo "== fuzzing ingest $f for 1m"
 	go test ./internal/ingest/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
-for f in FuzzAppendStringBytes FuzzAppendFloat; do
+for f in FuzzAppendStringBytes FuzzAppendFloat FuzzAppendJSONResultParts; do
 	echo "== fuzzing report $f for 1m"
 	go test ./internal/report/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
 for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzNegProb FuzzNegIndex FuzzContentScan FuzzFillerChars FuzzValidString FuzzHasDigitRun FuzzChecksAnswer \
-	FuzzBackChars FuzzNegBefore FuzzNumberBefore FuzzWordFinderHas FuzzFirstMsgs FuzzFeatureIndex FuzzPromiseScoreMatchesTrainerView FuzzGramIndex FuzzIsBlank FuzzEnglishReaders FuzzEnglishNegFeatures; do
+	FuzzBackChars FuzzNegBefore FuzzNumberBefore FuzzWordFinderHas FuzzFirstMsgs FuzzFeatureIndex FuzzPromiseScoreMatchesTrainerView FuzzGramIndex FuzzIsBlank FuzzEnglishReaders FuzzEnglishNegFeatures FuzzRead; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
-for f in FuzzFillMatchesRef FuzzMixBucket FuzzMixedBucket FuzzGramsMatchesRef FuzzUnigramsMatchesRef FuzzSoftmaxMatchesRef; do
+for f in FuzzFillMatchesRef FuzzMixBucket FuzzMixedBucket FuzzGramsMatchesRef FuzzUnigramsMatchesRef FuzzSoftmaxMatchesRef FuzzSparse FuzzRowOf FuzzTokenizerShortcuts; do
 	echo "== fuzzing classify $f for 1m"
 	go test ./internal/classify/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
+echo "== fuzzing analyze FuzzClip for 1m"
+go test ./internal/analyze/ -run '^$' -fuzz '^FuzzClip$' -fuzztime 1m -timeout 0
 for f in FuzzSheetApply FuzzCustDayKey; do
 	echo "== fuzzing score $f for 1m"
 	go test ./internal/score/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0

@@ -19,6 +19,8 @@ func clipRange(s string, n int) string {
 	return s
 }
 
+// FuzzClip holds clip, which counts characters with text.RuneOffset, to
+// clipRange, the range loop it replaced: the same cut, on any bytes.
 func FuzzClip(f *testing.F) {
 	for _, s := range []string{"", "  你好，请问什么时候发货？ ", "abc", "\xe4\xb8", "\xed\xa0\x80x", "\xe0\x80\x80好",
 		"\xef\xbf\xbd", "a\x80b", "顺丰快递已经到了广州转运中心，预计明天送达", " \t\n"} {

@@ -184,12 +184,12 @@ func (l *cueScanner) stepRef(st int16, c uint8, n *[nCues]uint8) int16 {
 	return st
 }
 
-// TestStepMatchesWalk checks step against stepRef from every state of
+// TestStepMatchesRef checks step against stepRef from every state of
 // both automata on every class, the counts included (from zero and near
 // their cap of 255); step names a state by its row's offset (at), and on
 // class 0 (a character in no word) stepRef was not called: the root
 // came next.
-func TestStepMatchesWalk(t *testing.T) {
+func TestStepMatchesRef(t *testing.T) {
 	lex := newLexicon()
 	for _, l := range []*cueScanner{lex.customer, lex.agent} {
 		if l.at(0) != 0 {

@@ -351,7 +351,7 @@ func (l *cueScanner) runeClass(r uint32) uint8 { return l.pages[l.page[r>>6&0x3f
 
 // step moves the automaton from state st (its row's offset in delta) on
 // class c, 0 included, and counts the words that end there.
-// TestStepMatchesWalk checks it against the search of the failure links
+// TestStepMatchesRef checks it against the search of the failure links
 // it replaced, on every state and class.
 func (l *cueScanner) step(st uint16, c uint8, n *[nCues]uint8) uint16 {
 	st = l.delta[st+uint16(c)] // below len(nodes)*classes: no overflow

@@ -71,6 +71,8 @@ func agreeStr(t *testing.T, line string) {
 	}
 }
 
+// FuzzScanString holds scanString (two Chinese characters a step) to the
+// string reader it replaced, on any line, quoted or not.
 func FuzzScanString(f *testing.F) {
 	for _, s := range []string{`"在吗"`, `"你好，请问什么时候发货？"x`, `"abc\"def"`, `"中文\n"`, "\"\xe0\xa4\x80中\"",
 		"\"\xed\x9f\xbf好好\"", "\"\xed\xa0\x80\"", "\"好好好\xe4\xb8\"", "\"好好好好好好好好好好好好好好\"", "\"好\x01\"",
@@ -124,6 +126,8 @@ func agreeMessage(t *testing.T, line string) bool {
 	return true
 }
 
+// FuzzMessageCanon holds the canonical-message fast path to the general
+// message reader: the same message, position and error on any object.
 func FuzzMessageCanon(f *testing.F) {
 	for _, s := range []string{
 		`{"role":"customer","text":"在吗","at":"2026-11-01T10:00:05+08:00"}`,

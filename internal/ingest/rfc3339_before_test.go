@@ -84,6 +84,9 @@ func (zc *zoneCacheRef) parseRFC3339(s string, loc *time.Location) (t time.Time,
 	return time.Unix(unix, 0).In(loc), true
 }
 
+// FuzzRFC3339Before holds parseRFC3339 (one load for the time of day, the
+// last offset kept) to the version before it, in several zones, when one
+// time follows another as in a conversation.
 func FuzzRFC3339Before(f *testing.F) {
 	for _, s := range []string{"2026-11-01T09:00:07+08:00", "2026-11-01T09:00:07Z", "2024-02-29T23:59:59-05:00",
 		"2026-11-01T24:00:00+08:00", "2026-11-01T10:60:00+08:00", "2026-11-01T10:00:60+08:00", "2026-11-01T1/:00:00+08:00",

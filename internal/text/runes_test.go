@@ -32,6 +32,8 @@ func checkRuneOffset(t *testing.T, s string) {
 	}
 }
 
+// TestRuneOffset checks RuneOffset on hand-picked texts: empty, ASCII,
+// Chinese, four-byte characters, invalid and truncated sequences.
 func TestRuneOffset(t *testing.T) {
 	for _, s := range []string{"", "a", "好", "您好请问有什么可以帮您", "abcdefghijklmnop", "好的,谢谢!ok",
 		"\xff", "\xe4\xb8", "好\xe4\xb8", "\xe0\xa0\x80\xed\x9f\xbf\xed\xa0\x80", "😀好😀ab", "\xef\xbf\xbd好",
@@ -55,6 +57,8 @@ func TestRuneOffsetBytes(t *testing.T) {
 	}
 }
 
+// FuzzRuneOffset holds RuneOffset and RunesAtMost to the range loop on any
+// bytes (checkRuneOffset).
 func FuzzRuneOffset(f *testing.F) {
 	for _, s := range []string{"您好请问", "abc好\xe4\xb8", "\xe0\xa0\x80好好好", "好好\xed\xa0\x80abcdefgh", "😀😀好"} {
 		f.Add(s)

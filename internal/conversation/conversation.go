@@ -89,6 +89,15 @@ type Conversation struct {
 	// Source names where the conversation was read from ("file:line"), for
 	// error messages and reviewers.
 	Source string
+
+	// TextValid is set by an importer that guarantees every message's Text
+	// is valid UTF-8 (it rejects any record that is not, so it never yields
+	// one), and only by such an importer: the engine then need not check
+	// the evidence it quotes from the texts (detect's validText). Anyone
+	// else (the service's API, tests, other importers) leaves it false and
+	// the engine checks. Whoever changes a text afterwards must clear it
+	// unless the new text is valid UTF-8 too.
+	TextValid bool
 }
 
 // Severity ranks findings. Reports sort by it and scorecards weigh it.

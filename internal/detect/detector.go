@@ -22,7 +22,11 @@ type Detector interface {
 	Name() string
 	// Codes lists the finding codes (and tags) the detector can emit.
 	Codes() []string
-	// Inspect reads in and appends to out. It must not keep either.
+	// Inspect reads in and appends to out. It must not keep either. A
+	// finding's Evidence quotes only the messages' texts (Conv.Messages or
+	// Norm, cut at character boundaries) and literal text: the engine
+	// relies on it to skip checking the evidence of a conversation whose
+	// importer vouches for its texts (Conversation.TextValid).
 	Inspect(in *Input, out *Output)
 }
 

@@ -229,7 +229,7 @@ func (e *Engine) InspectContext(ctx context.Context, c *conversation.Conversatio
 		d.Inspect(in, o)
 	}
 	stage = "engine"
-	validText(o.Findings)
+	validText(o.Findings, c.TextValid)
 	out, *o = *o, Output{}
 	out.slabs = nil // the scratch's, not the caller's
 	return in, out, nil
@@ -455,10 +455,18 @@ func cutToRune(s string, i int) string {
 // Importers reject such text, but the engine is also fed by other callers,
 // and a detector quotes the message as written: a report must not carry
 // bytes that are no text.
-func validText(fs []conversation.Finding) {
+//
+// textValid (Conversation.TextValid: an importer vouches for every
+// message's text) skips the evidence, about two thirds of the check's
+// cost: a detector's evidence quotes only the messages' texts (as written
+// or normalized, cut at character boundaries) and literal text, so it is
+// valid when they are (the scan harness holds every detector to that).
+// The detail is checked always: it also quotes configuration (scene
+// names, a facts file's name and lines), which no importer vouches for.
+func validText(fs []conversation.Finding, textValid bool) {
 	for k := range fs {
 		f := &fs[k]
-		if !validString(f.Evidence) {
+		if !textValid && !validString(f.Evidence) {
 			f.Evidence = strings.ToValidUTF8(f.Evidence, "\uFFFD")
 		}
 		if !validString(f.Detail) {

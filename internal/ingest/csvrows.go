@@ -621,6 +621,9 @@ func (oc *csvConv) Parse() *conversation.Conversation {
 			c.OrderIDs = append(c.OrderIDs, order)
 		}
 	}
+	// A row that is not valid UTF-8 rejects its conversation (row), and
+	// the fields are cut at ASCII separators and trimmed at characters.
+	c.TextValid = true
 	oc.c = c
 	var sorted bool
 	if oc.facts, sorted = r.order.facts(c); !sorted && oc.facts.bad >= 0 {

@@ -86,6 +86,9 @@ func (r *jddcReader) finish() {
 		for k, t := range r.texts {
 			r.cur.Messages[k].Text = all[t[0]:t[1]]
 		}
+		// Every line of a session that is not rejected passed validUTF8,
+		// and a text is a line's last column (cut at a tab).
+		r.cur.TextValid = true
 		r.queue = append(r.queue, result{c: r.cur})
 	}
 	r.texts = r.texts[:0]

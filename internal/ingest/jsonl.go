@@ -113,6 +113,11 @@ func (p *jsonlRecord) Parse() *conversation.Conversation {
 		}
 		c.Source = sourceOf(p.r.lr.name, p.n)
 	}
+	// Both decoders yield valid UTF-8 only: the fast one checks every
+	// string it reads and gives up on an invalid one, and the standard
+	// path rejects a line that is not valid UTF-8 and decodes a lone
+	// surrogate escape as U+FFFD. FuzzReadersTextValid holds them to it.
+	c.TextValid = true
 	p.c = c
 	p.id = p.r.ids.key(c.ID) // here, on a worker, not in Settle
 	var sorted bool

@@ -376,5 +376,8 @@ func (r *tableReader) row(rec []string, line int) {
 		c.Shop = field(rec, ix.shop)
 		c.Vendor = field(rec, ix.vendor)
 		c.Channel = field(rec, ix.channel)
+		// Every row added passed the check of all its fields above, and
+		// a bad row rejects its conversation: the texts are valid UTF-8.
+		c.TextValid = true
 	}, customer, field(rec, ix.sku), field(rec, ix.order))
 }

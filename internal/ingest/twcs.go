@@ -168,6 +168,7 @@ func newTWCSReader(name string, br *bufio.Reader, opts *Options) (*twcsReader, e
 			}
 			c.Messages = append(c.Messages, m)
 		}
+		c.TextValid = true // a tweet whose text is not valid UTF-8 is rejected above
 		r.threads = append(r.threads, c)
 	}
 	return r, nil

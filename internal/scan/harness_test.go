@@ -217,10 +217,17 @@ func convBytes(c *conversation.Conversation) int {
 
 // runWithDeadline inspects a copy of c (redaction rewrites the texts) on a
 // goroutine of its own, turning a panic into an error with its stack and
-// a run past harnessDeadline into a hang.
+// a run past harnessDeadline into a hang. A conversation whose texts are
+// all valid UTF-8 is marked TextValid, as an importer marks it: the engine
+// then does not check the evidence, and brokenProperties holds every
+// detector to quoting valid text from valid texts.
 func runWithDeadline(eng *detect.Engine, c *conversation.Conversation, opts *scan.Options) (*scan.Result, error) {
 	cc := *c
 	cc.Messages = append([]conversation.Message(nil), c.Messages...)
+	cc.TextValid = true
+	for _, m := range cc.Messages {
+		cc.TextValid = cc.TextValid && utf8.ValidString(m.Text)
+	}
 	r := &scan.Result{Conv: &cc}
 	done := make(chan error, 1)
 	go func() {

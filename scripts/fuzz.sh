@@ -30,7 +30,11 @@
 # reader and time difference, the result encoder's constant parts, the
 # promise reader's pass, the weights' sparse tables, the n-gram rows, the
 # tokenizer's shortcuts, clip's character count, RuneOffset and the
-# normalizer against the loops they replaced.
+# normalizer against the loops they replaced; and the across topics read
+# from the messages the engine's scan holds a topic word in against
+# reading every message (FuzzTopicsOf), with the proof it rests on
+# (FuzzNormalizeKeeps: a word text.NormalizeKeeps takes survives
+# normalizing).
 #
 # A failing fuzz input is written to internal/scan/testdata/fuzz/FuzzScan/
 # and from then on runs in every `go test ./...`.
@@ -63,6 +67,8 @@ for f in FuzzFillMatchesRef FuzzMixBucket FuzzMixedBucket FuzzGramsMatchesRef Fu
 done
 echo "== fuzzing analyze FuzzClip for 1m"
 go test ./internal/analyze/ -run '^$' -fuzz '^FuzzClip$' -fuzztime 1m -timeout 0
+echo "== fuzzing analyze FuzzTopicsOf for 1m"
+go test ./internal/analyze/ -run '^$' -fuzz '^FuzzTopicsOf$' -fuzztime 1m -timeout 0
 for f in FuzzSheetApply FuzzCustDayKey; do
 	echo "== fuzzing score $f for 1m"
 	go test ./internal/score/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
@@ -75,3 +81,4 @@ go test ./internal/text/ -run '^$' -fuzz '^FuzzMatcher$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzCJKRunEnd$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzRuneOffset$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzAppendNormalized$' -fuzztime 1m -timeout 0
+go test ./internal/text/ -run '^$' -fuzz '^FuzzNormalizeKeeps$' -fuzztime 1m -timeout 0

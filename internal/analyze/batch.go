@@ -71,12 +71,22 @@ type Prepared struct {
 // only the batch's immutable configuration, so it is safe to call from
 // many goroutines at once, also while Add runs.
 func (b *Batch) Prepare(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) *Prepared {
+	return b.PrepareHeld(c, findings, tags, nil)
+}
+
+// PrepareHeld is Prepare for a caller that scanned the messages for
+// TopicWords already (the scan, whose detection engine matches them in
+// the normalized texts with its own words): held(i) reports whether
+// message i may hold one, and Topics scans only those, for the same
+// topics and kept signal. held must not report false for a message that
+// holds a word; nil means every message may.
+func (b *Batch) PrepareHeld(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, held func(i int) bool) *Prepared {
 	p := new(Prepared)
 	p.ct = summarize(c, findings, tags, b.an.loc, p.sceneRoom[:0])
 	if !p.ct.Start.IsZero() {
-		p.topics, p.ct.Kept = b.topics.of(p.topicRoom[:0], c, findings, tags)
+		p.topics, p.ct.Kept = b.topics.of(p.topicRoom[:0], c, findings, tags, held)
 	} else {
-		p.ct.Kept = b.topics.Kept(c)
+		p.ct.Kept = b.topics.keptHeld(c, held)
 	}
 	return p
 }

@@ -57,6 +57,25 @@ func NewTopics(couriers, kept []string) (*Topics, error) {
 	return &Topics{words: m, nCouriers: int32(len(couriers)), nPlaces: int32(nPlaces)}, nil
 }
 
+// TopicWords returns the words Topics looks for in messages (the
+// couriers, the logistics-node suffixes and the kept-promise words), for
+// a caller whose own scan of the normalized messages can tell Topics which
+// messages hold none of them (see Batch.PrepareHeld). It returns nil when
+// a word is one such a scan cannot rule out (text.NormalizeKeeps), or a
+// list is empty: Topics then scans every message itself.
+func TopicWords(couriers, kept []string) []string {
+	if len(couriers) == 0 || len(kept) == 0 {
+		return nil
+	}
+	words := append(append(append([]string(nil), couriers...), nodeSuffixes[:]...), kept...)
+	for _, w := range words {
+		if !text.NormalizeKeeps(w) {
+			return nil
+		}
+	}
+	return words
+}
+
 // checkWords returns the error text.NewMatcher gives for the first of
 // words it cannot compile (empty, or not UTF-8).
 func checkWords(words []string) error {
@@ -74,10 +93,14 @@ func checkWords(words []string) error {
 // Kept reports whether a customer message of c says a promised thing
 // happened ("收到了", "到账了"); such a contact does not show a promise
 // unkept.
-func (t *Topics) Kept(c *conversation.Conversation) bool {
+func (t *Topics) Kept(c *conversation.Conversation) bool { return t.keptHeld(c, nil) }
+
+// keptHeld is Kept scanning only the messages held reports may hold a
+// topic word (all of them when held is nil).
+func (t *Topics) keptHeld(c *conversation.Conversation, held func(i int) bool) bool {
 	var buf [16]text.Hit
 	for i := range c.Messages {
-		if c.Messages[i].Role == conversation.RoleCustomer && t.kept(t.words.Scan(c.Messages[i].Text, buf[:0])) {
+		if c.Messages[i].Role == conversation.RoleCustomer && (held == nil || held(i)) && t.kept(t.words.Scan(c.Messages[i].Text, buf[:0])) {
 			return true
 		}
 	}
@@ -99,20 +122,22 @@ func (t *Topics) kept(hits []text.Hit) bool {
 // collects into a slice and sorts it rather than filling a map, and finds
 // couriers and logistics nodes in one pass over each message.
 func (t *Topics) Of(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) []Topic {
-	out, _ := t.of(nil, c, findings, tags)
+	out, _ := t.of(nil, c, findings, tags, nil)
 	return out
 }
 
 // OfKept is Of and Kept of c from one pass over the messages, for callers
 // that need both (the service's across analysis, as Batch.Prepare does).
 func (t *Topics) OfKept(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) ([]Topic, bool) {
-	return t.of(nil, c, findings, tags)
+	return t.of(nil, c, findings, tags, nil)
 }
 
 // of is Of appending to room (empty) when it has room for the SKU, scene
 // and code topics (Batch.Prepare hands over an array of its own), and
-// Kept of c, found in the same pass over the messages.
-func (t *Topics) of(room []Topic, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag) ([]Topic, bool) {
+// Kept of c, found in the same pass over the messages. When held is not
+// nil, it scans only the messages held reports may hold a topic word: the
+// others have no hit to add.
+func (t *Topics) of(room []Topic, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, held func(i int) bool) ([]Topic, bool) {
 	var out []Topic
 	// Room for the SKU, scene and code topics (at most one per finding)
 	// and two couriers, made once: appending from nothing took about four
@@ -143,6 +168,9 @@ func (t *Topics) of(room []Topic, c *conversation.Conversation, findings []conve
 	var buf [16]text.Hit
 	hits := buf[:0]
 	for i := range c.Messages {
+		if held != nil && !held(i) {
+			continue
+		}
 		s := c.Messages[i].Text
 		hits = t.words.Scan(s, hits[:0])
 		if len(hits) == 0 {

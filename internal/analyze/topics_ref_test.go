@@ -2,11 +2,13 @@ package analyze
 
 import (
 	"bufio"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"fullqa/internal/conversation"
@@ -140,8 +142,75 @@ func checkTopicsOf(t *testing.T, tp *Topics, m, kept *text.Matcher, c *conversat
 		t.Fatalf("Of(%q)\n got %v\nwant %v", texts, got, want)
 	}
 	var room [8]Topic // as Batch.Prepare's
-	if got, gotKept := tp.of(room[:0], c, fs, tags); !reflect.DeepEqual(got, want) || gotKept != wantKept {
+	if got, gotKept := tp.of(room[:0], c, fs, tags, nil); !reflect.DeepEqual(got, want) || gotKept != wantKept {
 		t.Fatalf("of(%q) in room\n got %v, kept %v\nwant %v, kept %v", texts, got, gotKept, want, wantKept)
+	}
+	// The scan's way (Batch.PrepareHeld): only the messages whose
+	// normalized text holds a topic word normalized, as the detection
+	// engine's matcher finds them, are scanned.
+	held := heldByNormalized(t, c)
+	if got, gotKept := tp.of(room[:0], c, fs, tags, held); !reflect.DeepEqual(got, want) || gotKept != wantKept {
+		t.Fatalf("of(%q) of the held messages\n got %v, kept %v\nwant %v, kept %v", texts, got, gotKept, want, wantKept)
+	}
+	if got := tp.keptHeld(c, held); got != wantKept {
+		t.Fatalf("keptHeld(%q) = %v, want %v", texts, got, wantKept)
+	}
+}
+
+// heldByNormalized is what the scan hands Batch.PrepareHeld: whether the
+// normalized text of a message holds one of TopicWords normalized, found
+// as the detection engine finds its words (text.Normalize, then a
+// matcher of the words normalized scanning it as valid UTF-8).
+func heldByNormalized(t testing.TB, c *conversation.Conversation) func(int) bool {
+	m, err := normalizedTopicWords()
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := make([]bool, len(c.Messages))
+	for i := range c.Messages {
+		held[i] = len(m.ScanValidClasses(text.Normalize(c.Messages[i].Text), nil)) > 0
+	}
+	return func(i int) bool { return held[i] }
+}
+
+// normalizedTopicWords is the matcher of the default TopicWords
+// normalized, made once for all the tests.
+var normalizedTopicWords = sync.OnceValues(func() (*text.Matcher, error) {
+	lex, err := lexicon.Default()
+	if err != nil {
+		return nil, err
+	}
+	words := TopicWords(lex.Words("logistics_courier"), lex.Words("cross_kept"))
+	if words == nil {
+		return nil, errors.New("TopicWords refuses the default lists")
+	}
+	norm := make([]string, len(words))
+	for i, w := range words {
+		norm[i] = text.Normalize(w)
+	}
+	return text.NewClassMatcher(norm, make([]text.Class, len(norm)))
+})
+
+// TestTopicWords checks which lists the scan may rule messages out for.
+func TestTopicWords(t *testing.T) {
+	for _, tc := range []struct {
+		couriers, kept []string
+		want           bool
+	}{
+		{[]string{"顺丰", "EMS"}, []string{"收到了"}, true},
+		{[]string{"顺丰"}, nil, false},
+		{nil, []string{"收到了"}, false},
+		{[]string{"顺 丰"}, []string{"收到了"}, false},
+		{[]string{"顺丰"}, []string{"收到了！"}, false},
+		{[]string{"gt"}, []string{"收到了"}, false},
+	} {
+		got := TopicWords(tc.couriers, tc.kept)
+		if (got != nil) != tc.want {
+			t.Errorf("TopicWords(%q, %q) = %q, want words %v", tc.couriers, tc.kept, got, tc.want)
+		}
+		if got != nil && len(got) != len(tc.couriers)+len(nodeSuffixes)+len(tc.kept) {
+			t.Errorf("TopicWords(%q, %q) = %q: not every word", tc.couriers, tc.kept, got)
+		}
 	}
 }
 
@@ -150,7 +219,7 @@ func checkTopicsOf(t *testing.T, tp *Topics, m, kept *text.Matcher, c *conversat
 func TestTopicsOfReference(t *testing.T) {
 	tp, m := refTopics(t)
 	kept := refKept(t)
-	checkTopics(t, tp, m, kept, "收到了", "转运中心到了收到了", "顺丰到账了", "转运中心到了", "中通快递在广州转运中心广州转运中心", "顺丰速运深圳分拨中心，北京营业部", "中转场", "a\xe4\xb8中转场", "京东物流 EMS 邮政")
+	checkTopics(t, tp, m, kept, "收到了", "转运中心到了收到了", "Ems到了", "ems\u0301", "ＥＭＳ", "顺 丰", "收 到了", "&gt;EMS&nbsp;顺丰", "顺\xe4丰", "已\u200b收到", "顺丰到账了", "转运中心到了", "中通快递在广州转运中心广州转运中心", "顺丰速运深圳分拨中心，北京营业部", "中转场", "a\xe4\xb8中转场", "京东物流 EMS 邮政")
 	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "data", "jddc", "jddc_dev.tsv"))
 	if err != nil {
 		t.Skip("no JDDC sample in ../shared")
@@ -167,7 +236,7 @@ func TestTopicsOfReference(t *testing.T) {
 func FuzzTopicsOf(f *testing.F) {
 	tp, m := refTopics(f)
 	kept := refKept(f)
-	for _, s := range []string{"中通快递三天没动了，一直在广州转运中心", "营业部", "顺丰分拣中心分拣中心", "退款已经到账了"} {
+	for _, s := range []string{"中通快递三天没动了，一直在广州转运中心", "营业部", "顺丰分拣中心分拣中心", "退款已经到账了", "EMS", "Ems邮政", "顺·丰"} {
 		f.Add(s, "北京中转场")
 	}
 	f.Fuzz(func(t *testing.T, a, b string) { checkTopics(t, tp, m, kept, a, b) })

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"fullqa/internal/analyze"
 	"fullqa/internal/classify"
 	"fullqa/internal/config"
 	"fullqa/internal/detect"
@@ -175,7 +176,8 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "fullqa scan: %v\n", err)
 		return ExitUsage
 	}
-	eng, err := newEngineLists(cfg, lex, f.detectors)
+	words := &crossWords{words: analyze.TopicWords(lex.Words("logistics_courier"), lex.Words("cross_kept"))}
+	eng, err := newEngineLists(cfg, lex, f.detectors, words)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa scan: %v\n", err)
 		return ExitUsage // a bad --detectors value or a bad word list in the config
@@ -246,7 +248,7 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 			return ExitOK
 		}
 	}
-	r := &scanRun{env: env, log: logger, cfg: cfg, flags: &f, eng: eng, filter: filter, state: st,
+	r := &scanRun{env: env, log: logger, cfg: cfg, flags: &f, eng: eng, words: words, filter: filter, state: st,
 		builder: report.NewBuilder(cfg.Score, cfg.Scan.Riskiest, f.format == "xlsx" && cmd != "sample")}
 	loc, _ := cfg.Location()
 	if r.cross, err = newCross(lex, cfg.Cross, loc); err != nil {
@@ -400,8 +402,9 @@ func newEngine(cfg config.Config, spec string) (*detect.Engine, error) {
 
 // newEngineLists is newEngine with the word lists already read from the
 // config (cfg.Lists), for a caller that needs them again (scan: the
-// across analyzers' topics).
-func newEngineLists(cfg config.Config, lex lexicon.Lists, spec string) (*detect.Engine, error) {
+// across analyzers' topics), and extra words for the engine to match (see
+// detect.NewEngine).
+func newEngineLists(cfg config.Config, lex lexicon.Lists, spec string, extra ...detect.KeywordUser) (*detect.Engine, error) {
 	cfg, err := withThreatModel(cfg)
 	if err != nil {
 		return nil, err
@@ -418,7 +421,7 @@ func newEngineLists(cfg config.Config, lex lexicon.Lists, spec string) (*detect.
 		}
 		emo = m
 	}
-	return detect.NewEngine(dets, emo)
+	return detect.NewEngine(dets, emo, extra...)
 }
 
 // withThreatModel returns cfg with the embedded learned threat scorer

@@ -36,6 +36,7 @@ type scanRun struct {
 	cfg     config.Config
 	flags   *scanFlags
 	eng     *detect.Engine
+	words   *crossWords // the across topic words the engine matches, when it does
 	builder *report.Builder
 	sampler *sample.Sampler // set for `fullqa sample`
 	jsonl   *report.JSONL
@@ -345,7 +346,7 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 		sopts.Redact = s.cfg.Ingest.Redact.RedactConfig.Redact
 	}
 	if s.cross != nil {
-		sopts.Prepare = func(r *scan.Result) { r.Prepared = s.cross.Prepare(r.Conv, r.Findings, r.Tags) }
+		sopts.Prepare = s.prepareCross(sopts.Redact != nil)
 	}
 	if s.jsonl != nil {
 		sopts.Encode = report.AppendJSONResult

@@ -68,6 +68,8 @@ type Input struct {
 	// detectors ask are answered without walking the hits. It is nil when
 	// there are more classes than bits (then every lookup walks).
 	present [][presentWords]uint64
+	// scanned is set when the engine's matcher scanned the messages.
+	scanned bool
 	// maxHit is the longest keyword hit in bytes, which bounds the
 	// windows of window.go; 0 when not recorded.
 	maxHit int32
@@ -106,6 +108,12 @@ func (in *Input) may(i int, c ClassID) bool {
 	}
 	return in.present[i][uint8(c)>>6]&(1<<(uint8(c)&63)) != 0
 }
+
+// Scanned reports whether the engine scanned the messages for the words
+// registered with it, so that Has answers for them: it does not when it
+// runs no detector (--detectors none), nor for an Input not made by an
+// engine.
+func (in *Input) Scanned() bool { return in.scanned }
 
 // Has reports whether message i contains a word of class c.
 func (in *Input) Has(i int, c ClassID) bool {

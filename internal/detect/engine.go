@@ -62,8 +62,12 @@ type EmotionReader interface {
 
 // NewEngine registers every keyword detector's words and compiles the
 // combined matcher. emo may be nil; it is dropped when no detector reads
-// emotions.
-func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
+// emotions. extra register words no detector reads, for a caller that
+// reads their hits in the Input after Inspect (the scan's across
+// analysis, which so skips the messages that hold none of its words
+// instead of scanning every message again); they are matched only when
+// some detector runs (see Input.Scanned).
+func NewEngine(dets []Detector, emo EmotionModel, extra ...KeywordUser) (*Engine, error) {
 	needed := false
 	for _, d := range dets {
 		if er, ok := d.(EmotionReader); ok && er.ReadsEmotion() {
@@ -102,6 +106,11 @@ func NewEngine(dets []Detector, emo EmotionModel) (*Engine, error) {
 			if err := ku.RegisterKeywords(e.keywords); err != nil {
 				return nil, fmt.Errorf("detector %s: %w", d.Name(), err)
 			}
+		}
+	}
+	for _, ku := range extra {
+		if err := ku.RegisterKeywords(e.keywords); err != nil {
+			return nil, fmt.Errorf("keywords: %w", err)
 		}
 	}
 	if len(e.keywords.words) > 0 {
@@ -318,7 +327,7 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 			}
 			spans[i] = [2]int{from, len(khits)}
 		}
-		s.khits, in.maxHit = khits, maxHit
+		s.khits, in.maxHit, in.scanned = khits, maxHit, true
 		if len(s.khits) > 0 {
 			// The hits stay in the scratch buffer: Input is only valid
 			// until the Scratch is used again, and nothing keeps hits.

@@ -69,7 +69,9 @@ type Options struct {
 	// the part of the sink's work that depends on one conversation alone
 	// (the across-conversation summary) is so done in parallel instead of
 	// on the sink's one goroutine. It must be safe for concurrent use.
-	Prepare func(r *Result)
+	// in is the engine's Input of the inspection (its normalized texts
+	// and keyword hits), valid only during the call.
+	Prepare func(r *Result, in *detect.Input)
 	// Idle, when set, is called on the sink's goroutine whenever the sink
 	// has been given every result inspected so far and would now wait:
 	// a writer flushes there, so results reach a pipe as conversations
@@ -223,6 +225,7 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 				}
 				for i := range b.items {
 					r := &b.items[i]
+					var din *detect.Input
 					if r.raw != nil {
 						r.Conv = r.raw.Parse()
 					}
@@ -230,13 +233,14 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 						// Cancellation is looked at inside each
 						// conversation too: one long chat must not keep
 						// a Ctrl-C waiting.
-						if inspect(ctx, eng, r, &scratch, &kpis, &opts) != nil {
+						var err error
+						if din, err = inspect(ctx, eng, r, &scratch, &kpis, &opts); err != nil {
 							return
 						}
 					}
 					if r.Err == nil && r.Conv != nil {
 						if opts.Prepare != nil {
-							opts.Prepare(r)
+							opts.Prepare(r, din)
 						}
 						if opts.Encode != nil {
 							start := len(b.buf)
@@ -388,17 +392,19 @@ func Inspect(eng *detect.Engine, r *Result, scratch *detect.Scratch, opts *Optio
 // InspectContext is Inspect that stops when ctx is done, returning
 // ctx.Err() and leaving r unfinished; it returns nil otherwise, also when
 // r became a bad record.
-func InspectContext(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect.Scratch, opts *Options) (err error) {
-	return inspect(ctx, eng, r, scratch, nil, opts)
+func InspectContext(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect.Scratch, opts *Options) error {
+	_, err := inspect(ctx, eng, r, scratch, nil, opts)
+	return err
 }
 
-// inspect is InspectContext with the worker's KPI scratch (nil for none).
-func inspect(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect.Scratch, kpis *score.Scratch, opts *Options) (err error) {
+// inspect is InspectContext with the worker's KPI scratch (nil for none),
+// also returning the engine's Input (which borrows scratch).
+func inspect(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect.Scratch, kpis *score.Scratch, opts *Options) (in *detect.Input, err error) {
 	id := r.Conv.ID
 	defer func() {
 		if p := recover(); p != nil { // scoring or redaction, after the detectors
 			r.Conv, r.Err = nil, &detect.PanicError{Conversation: id, Detector: "scan", Value: p, Stack: debug.Stack()}
-			err = nil
+			in, err = nil, nil
 		}
 	}()
 	in, out, err := eng.InspectContext(ctx, r.Conv, scratch)
@@ -406,9 +412,9 @@ func inspect(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect
 		var pe *detect.PanicError
 		if errors.As(err, &pe) {
 			r.Conv, r.Err = nil, err
-			return nil
+			return nil, nil
 		}
-		return err
+		return nil, err
 	}
 	r.Findings, r.Tags, r.Emotion, r.Ending = out.Findings, out.Tags, in.Emotion, out.Ending
 	if r.Emotion != nil && eng.Has("emotion") {
@@ -442,7 +448,7 @@ func inspect(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect
 			r.Findings[i].Detail = opts.Redact(r.Findings[i].Detail)
 		}
 	}
-	return nil
+	return in, nil
 }
 
 func firstMsg(f conversation.Finding) int {

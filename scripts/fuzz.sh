@@ -11,10 +11,11 @@
 # for, a minute each: the JSON Lines decoder and its RFC 3339 reader
 # against encoding/json and ParseTime, ParseTime's "2006-01-02 15:04:05"
 # shortcut against its layouts, the table reader's rows kept unencoded
-# against encoding every row, its trimSpace against strings.TrimSpace and
-# validUTF8 against the library, the CSV reader (rows cut on the reading
-# goroutine, parsed on the workers) against the table reader, its record
-# cutter against encoding/csv and its validText against the library, the
+# against encoding every row, its trimSpace against strings.TrimSpace,
+# the CSV reader (rows cut on the reading goroutine, parsed on the
+# workers) against the table reader, its record cutter against
+# encoding/csv, every reader that marks its texts valid against invalid
+# bytes, text.ValidUTF8 (the readers' and the engine's) against the library, the
 # result encoder's strings and floats against encoding/json byte for
 # byte, the scorecard's code index (score.Sheet) against
 # Scorecard.Apply, the customer-day key against hashing the string it
@@ -47,8 +48,8 @@ echo "== random conversations: N=$N seed=$SEED"
 FULLQA_HARNESS_N=$N FULLQA_HARNESS_SEED=$SEED go test ./internal/scan/ -run '^TestScanAdversarial$' -count=1 -timeout 0
 echo "== fuzzing FuzzScan for $FUZZTIME"
 go test ./internal/scan/ -run '^$' -fuzz '^FuzzScan$' -fuzztime "$FUZZTIME" -timeout 0
-for f in FuzzJSONL FuzzJDDC FuzzCSV FuzzTWCS FuzzFastJSON FuzzRFC3339 FuzzParseTime FuzzTableRaw FuzzTrimSpace FuzzValidUTF8 \
-	FuzzCSVRows FuzzCSVCutter FuzzValidText FuzzScanString FuzzMessageCanon FuzzRFC3339Before FuzzWallSub FuzzReadersTextValid; do
+for f in FuzzJSONL FuzzJDDC FuzzCSV FuzzTWCS FuzzFastJSON FuzzRFC3339 FuzzParseTime FuzzTableRaw FuzzTrimSpace \
+	FuzzCSVRows FuzzCSVCutter FuzzScanString FuzzMessageCanon FuzzRFC3339Before FuzzWallSub FuzzReadersTextValid; do
 	echo "== fuzzing ingest $f for 1m"
 	go test ./internal/ingest/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
@@ -56,7 +57,7 @@ for f in FuzzAppendStringBytes FuzzAppendFloat FuzzAppendJSONResultParts; do
 	echo "== fuzzing report $f for 1m"
 	go test ./internal/report/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
-for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzNegProb FuzzNegIndex FuzzContentScan FuzzFillerChars FuzzValidString FuzzHasDigitRun FuzzChecksAnswer \
+for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzNegProb FuzzNegIndex FuzzContentScan FuzzFillerChars FuzzHasDigitRun FuzzChecksAnswer \
 	FuzzBackChars FuzzNegBefore FuzzNumberBefore FuzzWordFinderHas FuzzFirstMsgs FuzzFeatureIndex FuzzPromiseScoreMatchesTrainerView FuzzGramIndex FuzzIsBlank FuzzEnglishReaders FuzzEnglishNegFeatures FuzzRead; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
@@ -82,3 +83,4 @@ go test ./internal/text/ -run '^$' -fuzz '^FuzzCJKRunEnd$' -fuzztime 1m -timeout
 go test ./internal/text/ -run '^$' -fuzz '^FuzzRuneOffset$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzAppendNormalized$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzNormalizeKeeps$' -fuzztime 1m -timeout 0
+go test ./internal/text/ -run '^$' -fuzz '^FuzzValidUTF8$' -fuzztime 1m -timeout 0

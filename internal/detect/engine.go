@@ -475,52 +475,13 @@ func cutToRune(s string, i int) string {
 func validText(fs []conversation.Finding, textValid bool) {
 	for k := range fs {
 		f := &fs[k]
-		if !textValid && !validString(f.Evidence) {
+		if !textValid && !text.ValidUTF8(f.Evidence) {
 			f.Evidence = strings.ToValidUTF8(f.Evidence, "\uFFFD")
 		}
-		if !validString(f.Detail) {
+		if !text.ValidUTF8(f.Detail) {
 			f.Detail = strings.ToValidUTF8(f.Detail, "\uFFFD")
 		}
 	}
-}
-
-// validString is utf8.ValidString with fast paths for the English of the
-// details and the three-byte characters of Chinese evidence (every
-// finding's evidence and detail are checked): eight ASCII bytes, or two
-// characters with E1–EC or EE–EF leads, which any continuation bytes
-// complete validly, are passed with one load, one such character with
-// three byte tests; the rest goes as the library reads it.
-// FuzzValidString checks that both always agree.
-func validString(s string) bool {
-	i := 0
-	for i < len(s) {
-		c := s[i]
-		if i+8 <= len(s) {
-			w := text.Load8(s, i)
-			if w&0x8080808080808080 == 0 {
-				i += 8 // eight ASCII bytes (the details are English)
-				continue
-			}
-			if w&0x0000c0c000c0c000 == 0x0000808000808000 && text.Lead3(c) && text.Lead3(byte(w>>24)) {
-				i += 6
-				continue
-			}
-		}
-		if c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if text.Lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
-			i += 3
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n <= 1 {
-			return false
-		}
-		i += n
-	}
-	return true
 }
 
 // isBlank reports whether s is empty or only white space (full-width

@@ -71,52 +71,6 @@ func FuzzFillerChars(f *testing.F) {
 	})
 }
 
-// TestValidString checks validString against utf8.ValidString on every
-// string of up to three bytes with a byte from a set that covers every
-// class of lead and continuation byte, and on every character between
-// Chinese text on either side (the two-character fast path).
-func TestValidString(t *testing.T) {
-	var bs []byte
-	for b := 0; b < 256; b += 5 {
-		bs = append(bs, byte(b))
-	}
-	bs = append(bs, 0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x9F, 0xA0)
-	var try func(s []byte, n int)
-	try = func(s []byte, n int) {
-		for _, pre := range []string{"", "好好", "好好好"} {
-			x := pre + string(s) + "的的的"
-			if got, want := validString(x), utf8.ValidString(x); got != want {
-				t.Fatalf("validString(%q) = %v, want %v", x, got, want)
-			}
-		}
-		if n == 0 {
-			return
-		}
-		for _, b := range bs {
-			try(append(s, b), n-1)
-		}
-	}
-	try(nil, 3)
-	for r := rune(0); r <= utf8.MaxRune+1; r++ {
-		x := "退款" + string(r) + "好的" + string(r)
-		if got, want := validString(x), utf8.ValidString(x); got != want {
-			t.Fatalf("validString(%q) = %v, want %v", x, got, want)
-		}
-	}
-}
-
-// FuzzValidString checks validString against utf8.ValidString.
-func FuzzValidString(f *testing.F) {
-	for _, s := range []string{"", "好的", "\xed\xa0\x80好", "好\xe0\x80\x80的的", "好的好\xe4\xb8", "abc\xff"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := validString(s), utf8.ValidString(s); got != want {
-			t.Fatalf("validString(%q) = %v, want %v", s, got, want)
-		}
-	})
-}
-
 // hasDigitRunRef is hasDigitRun as written before it read words, the
 // reference for TestHasDigitRun and FuzzHasDigitRun.
 func hasDigitRunRef(s string) bool {

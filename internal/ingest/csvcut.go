@@ -3,10 +3,8 @@ package ingest
 import (
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"encoding/csv"
 	"io"
-	"math/bits"
 )
 
 // csvCutter cuts a CSV or TSV stream into records exactly as encoding/csv's
@@ -283,37 +281,4 @@ func spanString(all string, s fieldSpan) string {
 		return all[s.start:s.end]
 	}
 	return string(unquote(nil, []byte(all[s.start:s.end])))
-}
-
-// validText is utf8.Valid for the reading goroutine's check of every
-// record, eight bytes at a time where it can: eight ASCII bytes pass at
-// once, the ASCII bytes before a character that is not are skipped at
-// once, and a three-byte sequence whose lead needs no check of the next
-// byte's range (E1–EC, EE–EF: most of Chinese) passes with one mask, the
-// one after it too. Anything else goes a character at a time as
-// validUTF8 does. FuzzValidText holds it to the library.
-func validText(b []byte) bool {
-	const hi = 0x8080808080808080
-	for len(b) >= 8 {
-		w := binary.LittleEndian.Uint64(b)
-		switch {
-		case w&hi == 0:
-			b = b[8:]
-		case w&0x80 == 0:
-			b = b[bits.TrailingZeros64(w&hi)>>3:] // to the first byte that is not ASCII
-		case w&0xC0C0F0 == 0x8080E0 && w&0x0F != 0 && byte(w) != 0xED:
-			if w&0xC0C0F0000000 == 0x8080E0000000 && w&0x0F000000 != 0 && byte(w>>24) != 0xED {
-				b = b[6:]
-			} else {
-				b = b[3:]
-			}
-		default:
-			n := utf8RuneLen(b)
-			if n == 0 {
-				return false
-			}
-			b = b[n:]
-		}
-	}
-	return validUTF8(b)
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/text"
 )
 
 // csvReader reads a message-per-row CSV or TSV file with the same results
@@ -164,14 +165,14 @@ func (r *csvReader) fieldBytes(i int, scratch *[]byte) []byte {
 // bytes between them are ASCII).
 func (r *csvReader) row(line int) {
 	ix := &r.t.ix
-	valid := validText(r.cut.rec)
+	valid := text.ValidUTF8(r.cut.rec)
 	var kb []byte
 	if r.hasID {
 		kb = r.fieldBytes(ix.id, &r.keyBuf)
 	} else {
 		kb = r.fieldBytes(ix.customer, &r.keyBuf)
 	}
-	if !valid && !validUTF8(kb) {
+	if !valid && !text.ValidUTF8(kb) {
 		kb = nil
 	}
 	bad := !valid
@@ -266,7 +267,7 @@ func (r *csvReader) rowError(key string, line int) *RecordError {
 	ix := &r.t.ix
 	e := &RecordError{File: r.t.name, Line: line, Raw: csvLine(rec, r.t.comma)}
 	for _, f := range rec {
-		if !validUTF8(f) {
+		if !text.ValidUTF8(f) {
 			e.Msg = "invalid UTF-8 (use --encoding gb18030 if the file is GBK)"
 			return e
 		}

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 )
 
 // openTableRef opens data as Open did before CSV and TSV rows were cut
@@ -284,34 +283,6 @@ func FuzzCSVCutter(f *testing.F) {
 			}
 		}
 	})
-}
-
-// FuzzValidText holds validText to the library.
-func FuzzValidText(f *testing.F) {
-	for _, s := range []string{"退款申请，谢谢", "\xed\xa0\x80退款申请", "退款\xe0\x80\xaf申请", "ab退款申请cd\xef\xbf\xbd", "a\xffb退款申请退款申请", "退款申\xe4\xb8", "𝄞退款申请退款申请"} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if validText(b) != utf8.Valid(b) {
-			t.Fatalf("%q: validText %v, library %v", b, validText(b), utf8.Valid(b))
-		}
-	})
-}
-
-// TestValidText checks validText on every string of one character of
-// each length class between Chinese text, at every offset.
-func TestValidText(t *testing.T) {
-	pieces := []string{"a", "退", "款", "\xe0\xa0\x80", "\xed\x9f\xbf", "\xed\xa0\x80", "\xe0\x80\x80", "\xc2\xa0", "\xf0\x9f\x98\x80", "\xff", "\x80", "\xe4\xb8", "\xef\xbf\xbf"}
-	for pre := 0; pre < 8; pre++ {
-		for _, p := range pieces {
-			for _, q := range pieces {
-				b := []byte(strings.Repeat("x", pre) + "退款申请" + p + "退款" + q + "申请退款")
-				if validText(b) != utf8.Valid(b) {
-					t.Fatalf("%q: validText %v, library %v", b, validText(b), utf8.Valid(b))
-				}
-			}
-		}
-	}
 }
 
 // TestHourCache reads times hour after hour, in zones with and without

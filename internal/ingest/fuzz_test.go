@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // drain reads everything, failing on a non-record error (which would mean
@@ -118,20 +117,5 @@ func FuzzTWCS(f *testing.F) {
 	f.Add([]byte("tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n1,u,True,x,hi,,1\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		drain(t, "f.csv", data, Options{Format: FormatTWCS})
-	})
-}
-
-// FuzzValidUTF8 checks the fast validator against the library.
-func FuzzValidUTF8(f *testing.F) {
-	for _, s := range []string{"退款申请", "\xed\xa0\x80", "\xe0\x80\xaf", "\xef\xbf\xbd", "a\xffb", "\xe4\xb8", "𝄞"} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if validUTF8(b) != utf8.Valid(b) {
-			t.Fatalf("%q: fast %v, library %v", b, validUTF8(b), utf8.Valid(b))
-		}
-		if s := string(b); validUTF8(s) != utf8.ValidString(s) {
-			t.Fatalf("%q as a string: fast %v, library %v", s, validUTF8(s), utf8.ValidString(s))
-		}
 	})
 }

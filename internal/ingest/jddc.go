@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/text"
 )
 
 // jddcReader reads the JDDC chat TSV: one message a line, seven columns
@@ -86,7 +87,7 @@ func (r *jddcReader) finish() {
 		for k, t := range r.texts {
 			r.cur.Messages[k].Text = all[t[0]:t[1]]
 		}
-		// Every line of a session that is not rejected passed validUTF8,
+		// Every line of a session that is not rejected passed text.ValidUTF8,
 		// and a text is a line's last column (cut at a tab).
 		r.cur.TextValid = true
 		r.queue = append(r.queue, result{c: r.cur})
@@ -156,7 +157,7 @@ func (r *jddcReader) readLine() {
 		badf("session_id", "missing")
 	case nf != 7:
 		badf("", fmt.Sprintf("want 7 tab-separated columns, got %d", nf))
-	case !validUTF8(line):
+	case !text.ValidUTF8(line):
 		badf("text", "invalid UTF-8 (use --encoding if the file is GB18030)")
 	case string(f[2]) != "0" && string(f[2]) != "1":
 		badf("sender", fmt.Sprintf("unknown sender %q (want 0 customer or 1 agent)", f[2]))

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/text"
 )
 
 // jsonConversation is the canonical JSON Lines record (DESIGN.md). Fields not
@@ -151,7 +152,7 @@ func (p *jsonlRecord) Settle() (*conversation.Conversation, bool, error) {
 // parseJSONConversation validates one record; the returned error lacks file
 // and line, which the caller fills in.
 func parseJSONConversation(line []byte, opts *Options) (*conversation.Conversation, *RecordError) {
-	if !validUTF8(line) {
+	if !text.ValidUTF8(line) {
 		return nil, &RecordError{Msg: "invalid UTF-8 (use --encoding if the file is GB18030)"}
 	}
 	var jc jsonConversation

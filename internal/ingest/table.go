@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/text"
 )
 
 // Columns maps the header names of a message-per-row CSV/TSV export to the
@@ -330,7 +331,7 @@ func (r *tableReader) row(rec []string, line int) {
 	if hasID {
 		key = field(rec, ix.id)
 	}
-	if !validUTF8(key) {
+	if !text.ValidUTF8(key) {
 		key = ""
 	}
 	// The row goes to the sessionizer as fields: encoded for the reject
@@ -339,7 +340,7 @@ func (r *tableReader) row(rec []string, line int) {
 		r.sess.rejectIn(key, &RecordError{File: r.name, Line: line, Field: field, Msg: msg, Raw: csvLine(rec, r.comma)})
 	}
 	for _, f := range rec {
-		if !validUTF8(f) {
+		if !text.ValidUTF8(f) {
 			bad("", "invalid UTF-8 (use --encoding gb18030 if the file is GBK)")
 			return
 		}

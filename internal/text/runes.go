@@ -61,6 +61,6 @@ func RunesAtMost(s string, n int) bool {
 // Lead3 reports whether c leads a three-byte character that any two
 // continuation bytes complete validly (E1–EC, EE–EF: neither overlong nor
 // a surrogate) — most of Chinese. The hot loops that step over such
-// characters without a decoding call (here, the engine's and the JSON
+// characters without a decoding call (here, ValidUTF8's and the JSON
 // decoder's) share this one test.
 func Lead3(c byte) bool { return c-0xE1 < 0x0F && c != 0xED }

@@ -19,18 +19,7 @@ import (
 // count every labelled customer message once per decision and write the
 // same weights twice.
 func TestTrainNegativeMini(t *testing.T) {
-	lex, err := lexicon.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	emo, err := classify.LoadEmotion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), emo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := defaultEngine(t)
 	sets := miniSets(t)
 	var out [2]bytes.Buffer
 	for k := range out {
@@ -67,18 +56,7 @@ func TestTrainNegativeMini(t *testing.T) {
 // in each three-way row, none is unresolved, and two runs write the same
 // weights, which decode.
 func TestEndingMini(t *testing.T) {
-	lex, err := lexicon.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	emo, err := classify.LoadEmotion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), emo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := defaultEngine(t)
 	endings, err := LoadEndings(filepath.Join("testdata", "mini_ending_labels.jsonl"))
 	if err != nil {
 		t.Fatal(err)
@@ -149,18 +127,7 @@ func miniSynthetic(t *testing.T, calm bool) NegativeSet {
 // trained on, and the synthetic messages must change the weights (they are
 // trained on) deterministically.
 func TestTrainNegativeTrainingOnly(t *testing.T) {
-	lex, err := lexicon.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	emo, err := classify.LoadEmotion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), emo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := defaultEngine(t)
 	engineFor := func(string) *detect.Engine { return eng }
 	cases := []struct {
 		name  string
@@ -319,4 +286,23 @@ func TestLearnedDecisionThresholdIgnoresTrainingOnly(t *testing.T) {
 	if len(a.Rows) != 6 {
 		t.Errorf("%d rows, want 6 (two real sources):\n%s", len(a.Rows), a)
 	}
+}
+
+// defaultEngine is an engine of every detector with the default word
+// lists and the embedded emotion model: what the trainers score with.
+func defaultEngine(t *testing.T) *detect.Engine {
+	t.Helper()
+	lex, err := lexicon.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	emo, err := classify.LoadEmotion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := detect.NewEngine(detect.Registry(detect.DefaultConfig(), lex), emo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng
 }

@@ -48,9 +48,8 @@ func NewTopics(couriers, kept []string) (*Topics, error) {
 	if err := checkWords(kept); err != nil {
 		return nil, fmt.Errorf("analyze: cross_kept list: %w", err)
 	}
-	pats := append(append([]string(nil), couriers...), nodeSuffixes[:]...)
-	nPlaces := len(pats)
-	m, err := text.NewMatcher(append(pats, kept...))
+	pats, nPlaces := topicPatterns(couriers, kept)
+	m, err := text.NewMatcher(pats)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: courier and cross_kept lists: %w", err)
 	}
@@ -67,13 +66,24 @@ func TopicWords(couriers, kept []string) []string {
 	if len(couriers) == 0 || len(kept) == 0 {
 		return nil
 	}
-	words := append(append(append([]string(nil), couriers...), nodeSuffixes[:]...), kept...)
+	words, _ := topicPatterns(couriers, kept)
 	for _, w := range words {
 		if !text.NormalizeKeeps(w) {
 			return nil
 		}
 	}
 	return words
+}
+
+// topicPatterns is the one place that says which words Topics matches,
+// in its matcher's order: the couriers, the logistics-node suffixes, then
+// the kept-promise words; nPlaces counts the first two. NewTopics and
+// TopicWords both take it from here, so the words a caller's engine
+// matches for PrepareHeld are the words Topics looks for.
+func topicPatterns(couriers, kept []string) (pats []string, nPlaces int) {
+	pats = append(append([]string(nil), couriers...), nodeSuffixes[:]...)
+	nPlaces = len(pats)
+	return append(pats, kept...), nPlaces
 }
 
 // checkWords returns the error text.NewMatcher gives for the first of

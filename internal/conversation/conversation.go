@@ -93,8 +93,10 @@ type Conversation struct {
 	// TextValid is set by an importer that guarantees every message's Text
 	// is valid UTF-8 (it rejects any record that is not, so it never yields
 	// one), and only by such an importer: the engine then need not check
-	// the evidence it quotes from the texts (detect's validText). Anyone
-	// else (the service's API, tests, other importers) leaves it false and
+	// the evidence it quotes from the texts (detect's validText). The
+	// service's uploads and watched folder go through those importers and
+	// carry it; everything else (streamed messages, conversations built in
+	// code, tests, importers that pass bytes through) leaves it false and
 	// the engine checks. Whoever changes a text afterwards must clear it
 	// unless the new text is valid UTF-8 too.
 	TextValid bool

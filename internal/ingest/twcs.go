@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/text"
 )
 
 // twcsReader reads the Customer Support on Twitter CSV and rebuilds threads
@@ -93,7 +93,7 @@ func newTWCSReader(name string, br *bufio.Reader, opts *Options) (*twcsReader, e
 			bad("tweet_id", "missing")
 			continue
 		}
-		if !utf8.ValidString(t.text) {
+		if !text.ValidUTF8(t.text) {
 			bad("text", "invalid UTF-8")
 			continue
 		}

@@ -3,6 +3,7 @@ package eval
 import (
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	"fullqa/internal/conversation"
@@ -17,8 +18,9 @@ import (
 // "</session NAME>" in both files and NAME is the conversation id.
 //
 // The contest gave up to three reference answers per agent turn, joined by
-// "<sep>"; the first is the reply the agent actually sent (the others were
-// written for the contest), so only it is read. Within a turn, "!@@@!"
+// "<sep>"; only the first is read, taken as the reply the agent sent (in
+// the file it reads as the terse original, the others as polished
+// rewrites or NULL). Within a turn, "!@@@!"
 // separates the messages the speaker sent one after another; each becomes
 // one message, and empty or "NULL" ones (a picture or nothing) are left out,
 // as a reviewer's print-out leaves them out. Message numbers count the
@@ -80,10 +82,15 @@ func pairJDDev(questionPath, answerPath string, qs []jdDevSession, as map[string
 		}
 		seen[s.id] = true
 	}
+	var extra []string
 	for id := range as {
 		if !seen[id] {
-			return fmt.Errorf("%s: session %s is not in %s", answerPath, id, questionPath)
+			extra = append(extra, id)
 		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra) // the same session named on every run
+		return fmt.Errorf("%s: session %s is not in %s", answerPath, extra[0], questionPath)
 	}
 	return nil
 }

@@ -477,6 +477,18 @@ func spanBytes(sp []span) int {
 	return b
 }
 
+// jaccardOf is jaccard(a, b) from overlap(a, b): the union's bits are
+// na+nb-both, so the callers that have counted the overlap do not count
+// every word's bits a second time (TestJaccardOf checks it against
+// jaccard).
+func jaccardOf(both, na, nb int) float64 {
+	or := na + nb - both
+	if or == 0 {
+		return 0
+	}
+	return float64(both) / float64(or)
+}
+
 // overlap returns the bigram bits two signatures share and the bits of each.
 func overlap(a, b *sig) (both, na, nb int) {
 	for k := range a.b {
@@ -661,7 +673,7 @@ func (d *loopDetector) afterNonAnswer(a, b *sig) bool {
 	if small < 3 {
 		return false
 	}
-	return jaccard(a, b) >= d.cfg.Similarity/2 || 2*both >= small
+	return jaccardOf(both, na, nb) >= d.cfg.Similarity/2 || 2*both >= small
 }
 
 // nearDuplicate reports whether two customer messages ask the same thing:
@@ -677,7 +689,7 @@ func (d *loopDetector) nearDuplicate(a, b *sig, agreed bool) bool {
 	if agreed {
 		return small >= 5 && 10*both >= 9*small
 	}
-	if jaccard(a, b) >= d.cfg.Similarity {
+	if jaccardOf(both, na, nb) >= d.cfg.Similarity {
 		return true
 	}
 	return small >= 5 && 10*both >= 8*small

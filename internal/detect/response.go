@@ -212,7 +212,17 @@ func (d *responseDetector) onlyClosings(in *Input, r Round) bool {
 // question in it, or nothing but punctuation, spaces and emoji codes. The
 // engine cuts rounds with it, so such a message never opens a round.
 func (d *responseDetector) NeedsNoAnswer(in *Input, i int) bool {
-	norm := stripEmojiCodes(in.Norm[i])
+	norm := in.Norm[i]
+	if len(norm) > 0 && norm[0] >= 0xE4 && norm[0] <= 0xE9 {
+		// Most customer messages open with a Chinese character (lead
+		// byte E4–E9). Stripping emoji codes removes only runs opening
+		// with '#', so that character stays first and fillerChars is
+		// false: only the closing rule can hold, and without a closing
+		// word there is nothing to strip (TestNeedsNoAnswer checks this
+		// against the code it replaced).
+		return in.Has(i, d.closing) && text.RunesAtMost(stripEmojiCodes(norm), 20) && !in.Has(i, d.question)
+	}
+	norm = stripEmojiCodes(norm)
 	if fillerChars(norm) { // isFillerOnly(norm): norm has no emoji code left to strip
 		return true
 	}

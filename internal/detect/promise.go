@@ -337,7 +337,7 @@ func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
 	// A condition in the clause before ("可以的话, 帮您申请") makes the
 	// commitment conditional, not a promise yet.
 	// (Read back at most 64 bytes: a run of commas is no condition.)
-	if before := strings.TrimRight(in.Norm[i][max(0, cs0-64):cs0], " ,"); strings.HasSuffix(before, "的话") {
+	if endsWithIf(in.Norm[i], int(cs0)) {
 		return true
 	}
 	for _, h := range in.touching(i, cs, to) {
@@ -346,6 +346,18 @@ func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
 		}
 	}
 	return false
+}
+
+// endsWithIf reports whether the 64 bytes of s before cs end, spaces and
+// commas trimmed, with 的话: strings.HasSuffix(strings.TrimRight(
+// s[max(0, cs-64):cs], " ,"), "的话") without TrimRight building its set
+// of two bytes on every call (TestEndsWithIf checks it against that).
+func endsWithIf(s string, cs int) bool {
+	lo, e := max(0, cs-64), cs
+	for e > lo && (s[e-1] == ' ' || s[e-1] == ',') {
+		e--
+	}
+	return strings.HasSuffix(s[lo:e], "的话")
 }
 
 // aNotA reports whether the negation at hit h is the middle of an A-not-A

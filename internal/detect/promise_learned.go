@@ -263,6 +263,28 @@ func (st *promiseState) nextCustomerAfter(in *Input, i int) int {
 	return st.nextCust - 1
 }
 
+// doneInClause reports whether 已 stands in the clause holding pos, before
+// pos: strings.Contains(s[clauseStart(s, pos):pos], "已"), in one backward
+// pass that stops at the clause's start or the first 已 it meets, where
+// the two calls read the clause twice and Contains costs a call per action
+// verb (TestDoneInClause checks it against them). No byte of 已 (E5 B7
+// B2) is a break or the last byte of 。, so a 已 met before a break lies
+// wholly inside the clause; one starting before lo is outside the window
+// clauseStart reads.
+func doneInClause(s string, pos int) bool {
+	lo := max(0, pos-maxClauseBytes)
+	for i := pos - 1; i >= lo; i-- {
+		c := s[i]
+		if cb := clauseBytes[c]; cb&(clauseBreak|fullStopLast) != 0 && (cb&clauseBreak != 0 || isFullStopEnd(s, i)) {
+			return false
+		}
+		if c == 0xB2 && i-2 >= lo && s[i-1] == 0xB7 && s[i-2] == 0xE5 {
+			return true
+		}
+	}
+	return false
+}
+
 // promiseClasses are the promise detector's word classes whose presence in
 // a message is a feature, in a fixed order (part of the weights).
 func (d *promiseDetector) promiseClasses() [29]ClassID {
@@ -367,7 +389,7 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 			if after := s[h.End:]; strings.HasPrefix(after, "了") || strings.HasPrefix(after, "过") || strings.HasPrefix(after, "好") {
 				f.add(pfDone, 0)
 			}
-			if cs := clauseStart(s, int(h.Start)); strings.Contains(s[cs:h.Start], "已") {
+			if doneInClause(s, int(h.Start)) {
 				f.add(pfDone, 1)
 			}
 		}

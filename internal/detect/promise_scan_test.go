@@ -1,0 +1,70 @@
+package detect
+
+import (
+	"strings"
+	"testing"
+)
+
+// doneInClauseRef is the code doneInClause replaced.
+func doneInClauseRef(s string, pos int) bool {
+	cs := clauseStart(s, pos)
+	return strings.Contains(s[cs:pos], "已")
+}
+
+// endsWithIfRef is the code endsWithIf replaced.
+func endsWithIfRef(s string, cs int) bool {
+	return strings.HasSuffix(strings.TrimRight(s[max(0, cs-64):cs], " ,"), "的话")
+}
+
+// scanSamples are texts that put 已, 的话, breaks, 。 and broken bytes at
+// every distance from each other, and past the clause and trim windows.
+var scanSamples = []string{
+	"", "已", "已经帮您申请", "您已,申请", "已。申请", "。已申请", "已~帮您", "可以的话, 帮您申请", "的话 ,, ",
+	"的话" + strings.Repeat(" ", 70), "的话" + strings.Repeat(",", 62), "\xb7\xb2帮您", "\xe5\xb7", "已\xe3\x80",
+	strings.Repeat("好", 199) + "已", "已" + strings.Repeat("好", 199) + "帮", "已" + strings.Repeat("好", 200) + "帮",
+	"x已" + strings.Repeat("好", 199) + "帮", "xx已" + strings.Repeat("好", 199) + "帮", "已" + strings.Repeat("a", 598),
+}
+
+// checkScans compares the shortcuts with their reference code at every
+// offset of s.
+func checkScans(t *testing.T, s string) {
+	t.Helper()
+	for pos := 0; pos <= len(s); pos++ {
+		if got, want := doneInClause(s, pos), doneInClauseRef(s, pos); got != want {
+			t.Fatalf("doneInClause(%q, %d) = %v, reference %v", s, pos, got, want)
+		}
+		if got, want := endsWithIf(s, pos), endsWithIfRef(s, pos); got != want {
+			t.Fatalf("endsWithIf(%q, %d) = %v, reference %v", s, pos, got, want)
+		}
+	}
+}
+
+// TestDoneInClause checks doneInClause and endsWithIf against the code
+// they replaced at every offset of the samples and of every string of up
+// to four pieces drawn from the bytes and words that matter to them.
+func TestDoneInClause(t *testing.T) {
+	for _, s := range scanSamples {
+		checkScans(t, s)
+	}
+	pieces := []string{"已", "的话", "。", ",", " ", "~", "好", "\xe5", "\xb7", "\xb2", "\xe3\x80", "\x82", "a"}
+	var rec func(s string, n int)
+	rec = func(s string, n int) {
+		checkScans(t, s)
+		if n == 0 {
+			return
+		}
+		for _, p := range pieces {
+			rec(s+p, n-1)
+		}
+	}
+	rec("", 4)
+}
+
+// FuzzDoneInClause checks doneInClause and endsWithIf against the code
+// they replaced on any text.
+func FuzzDoneInClause(f *testing.F) {
+	for _, s := range scanSamples {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkScans(t, s) })
+}

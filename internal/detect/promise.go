@@ -330,9 +330,14 @@ func overlaps(in *Input, i int, c ClassID, s, e int32) bool {
 // negated reports whether a negation hit of message i lies between the
 // start of the clause holding pos and the end offset to.
 func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
+	return d.negatedFrom(in, i, pos, to, int32(clauseStart(in.Norm[i], int(pos))))
+}
+
+// negatedFrom is negated for a caller that knows cs0, the start of the
+// clause holding pos (clauseStart).
+func (d *promiseDetector) negatedFrom(in *Input, i int, pos, to, cs0 int32) bool {
 	// A clause may run on where the writer used no punctuation: look back
 	// at most four characters (a placeholder such as [数字x] is one).
-	cs0 := int32(clauseStart(in.Norm[i], int(pos)))
 	cs := max(cs0, int32(backChars(in.Norm[i], int(pos), 4)))
 	// A condition in the clause before ("可以的话, 帮您申请") makes the
 	// commitment conditional, not a promise yet.
@@ -402,6 +407,30 @@ func (d *promiseDetector) conditioned(in *Input, i int, pos int) bool {
 // case that may not arise.
 func (d *promiseDetector) ifInClause(in *Input, i int, pos int) bool {
 	return hasIn(in, i, d.ifWord, clauseStart(in.Norm[i], pos), pos)
+}
+
+// clauseStartFrom returns clauseStart(s, e) for cs <= e <= pos, given cs =
+// clauseStart(s, pos): where a break ends right before cs, the clause of
+// every offset in [cs, pos] starts at cs (the scan back from pos met no
+// break before it), so the checks on one time word's clause need not read
+// it back again. Otherwise it reads. TestClauseFrom checks it against
+// clauseStart.
+func clauseStartFrom(s string, pos, cs, e int) int {
+	if e == pos || cs <= e && e < pos && cs > 0 && (clauseBytes[s[cs-1]]&clauseBreak != 0 || isFullStopEnd(s, cs-1)) {
+		return cs
+	}
+	return clauseStart(s, e)
+}
+
+// clauseEndFrom returns clauseEnd(s, e) for pos <= e <= ce, given ce =
+// clauseEnd(s, pos): where a break opens s[ce:], the clause of every
+// offset in [pos, ce] ends at ce. Otherwise it reads. TestClauseFrom
+// checks it against clauseEnd.
+func clauseEndFrom(s string, pos, ce, e int) int {
+	if e == pos || pos < e && e <= ce && ce < len(s) && (clauseBytes[s[ce]]&clauseBreak != 0 || strings.HasPrefix(s[ce:], fullStop)) {
+		return ce
+	}
+	return clauseEnd(s, e)
 }
 
 // hasIn reports whether a hit of class c lies wholly in bytes [start, end)
@@ -714,8 +743,17 @@ func (d *promiseDetector) thirdParty(in *Input, i int, pos int32) bool {
 	if !in.may(i, d.third) {
 		return false
 	}
+	return d.thirdPartyFrom(in, i, pos, int32(clauseStart(in.Norm[i], int(pos))))
+}
+
+// thirdPartyFrom is thirdParty for a caller that knows cs0, the start of
+// the clause holding pos (clauseStart).
+func (d *promiseDetector) thirdPartyFrom(in *Input, i int, pos, cs0 int32) bool {
+	if !in.may(i, d.third) {
+		return false
+	}
 	s := in.Norm[i]
-	cs := max(int32(clauseStart(s, int(pos))), int32(backChars(s, int(pos), 12)))
+	cs := max(cs0, int32(backChars(s, int(pos), 12)))
 	for _, h := range in.startingIn(i, cs, pos) {
 		if h.Class == d.third && h.Start >= cs && h.Start < pos && !d.objectOf(in, i, h.Start) && !strings.HasPrefix(s[h.End:], "显示") {
 			return true
@@ -995,7 +1033,12 @@ func cannotAfter(after string) bool {
 // 可以吗", "给您补偿5元, 您看可以吗") stays a commitment the customer can
 // accept, as reviewers mostly read it.
 func askedAction(s string, start, end int) bool {
-	cs, ce := clauseStart(s, start), clauseEnd(s, end)
+	return askedActionIn(s, start, end, clauseStart(s, start), clauseEnd(s, end))
+}
+
+// askedActionIn is askedAction for a caller that knows the clause around
+// start and end: cs = clauseStart(s, start), ce = clauseEnd(s, end).
+func askedActionIn(s string, start, end, cs, ce int) bool {
 	head := s[cs:start]
 	if strings.Contains(head, "是否") || strings.Contains(head, "要不要") {
 		return true
@@ -1153,9 +1196,18 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit, p *promise
 	// undoes it as much as one before the time, and a lookup between them
 	// ("马上为您查询处理") makes the time the pace of the lookup, a holding
 	// phrase.
-	if !found || d.negated(in, i, h.Start, max(h.End, ev.Start)) || ev.Start > h.End && d.lookupIn(in, i, h.End, ev.Start) || asked(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) ||
-		askedAction(s, int(min(h.Start, ev.Start)), int(max(h.End, ev.End))) || ev.Start > h.Start && negBefore(s[:ev.Start]) ||
-		d.thirdParty(in, i, h.Start) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) || d.ifInClause(in, i, int(min(h.Start, ev.Start))) {
+	if !found {
+		return false
+	}
+	// The checks below read the clauses of offsets between the time word
+	// and its event, which lie in [cs, ce] (the event's loop above and
+	// the estimate's own span keep them there): clauseStartFrom and
+	// clauseEndFrom take cs and ce rather than scan the clause again.
+	from, to := int(min(h.Start, ev.Start)), int(max(h.End, ev.End))
+	csFrom := func() int { return clauseStartFrom(s, int(h.Start), int(cs), from) }
+	if d.negatedFrom(in, i, h.Start, max(h.End, ev.Start), cs) || ev.Start > h.End && d.lookupIn(in, i, h.End, ev.Start) || asked(s, from, to) ||
+		askedActionIn(s, from, to, csFrom(), clauseEndFrom(s, int(h.End), int(ce), to)) || ev.Start > h.Start && negBefore(s[:ev.Start]) ||
+		d.thirdPartyFrom(in, i, h.Start, cs) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) || hasIn(in, i, d.ifWord, csFrom(), from) {
 		return false
 	}
 	*p = promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1,

@@ -68,3 +68,68 @@ func FuzzDoneInClause(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkScans(t, s) })
 }
+
+// checkClauseFrom compares clauseStartFrom and clauseEndFrom with
+// clauseStart and clauseEnd, which they stand for, at every pair of
+// offsets of s they are called with.
+func checkClauseFrom(t *testing.T, s string) {
+	t.Helper()
+	for pos := 0; pos <= len(s); pos++ {
+		cs, ce := clauseStart(s, pos), clauseEnd(s, pos)
+		for e := cs; e <= pos; e++ {
+			if got, want := clauseStartFrom(s, pos, cs, e), clauseStart(s, e); got != want {
+				t.Fatalf("clauseStartFrom(%q, %d, %d, %d) = %d, clauseStart %d", s, pos, cs, e, got, want)
+			}
+		}
+		for e := pos; e <= ce; e++ {
+			if got, want := clauseEndFrom(s, pos, ce, e), clauseEnd(s, e); got != want {
+				t.Fatalf("clauseEndFrom(%q, %d, %d, %d) = %d, clauseEnd %d", s, pos, ce, e, got, want)
+			}
+		}
+	}
+}
+
+// TestClauseFrom checks clauseStartFrom and clauseEndFrom against
+// clauseStart and clauseEnd on the samples, on texts whose clauses run
+// past the maxClauseBytes window with a break or 。 at its edge, and on
+// every string of up to four pieces of breaks, 。, its bytes and Chinese.
+func TestClauseFrom(t *testing.T) {
+	long := strings.Repeat("好", maxClauseBytes/3)
+	for _, s := range scanSamples {
+		checkClauseFrom(t, s)
+	}
+	for _, pre := range []string{"", ",", "。", "a", "\x80\x82"} {
+		for _, post := range []string{"", ",", "。", "\xe3"} {
+			for _, mid := range []string{long, long + "a", "a" + long} {
+				checkClauseFrom(t, pre+mid+post)
+			}
+		}
+	}
+	checkClauseFrom(t, long+"a"+long)
+	pieces := []string{"。", ",", "~", "好", "\xe3", "\x80", "\x82", "\xe3\x80", "a"}
+	var rec func(s string, n int)
+	rec = func(s string, n int) {
+		checkClauseFrom(t, s)
+		if n == 0 {
+			return
+		}
+		for _, p := range pieces {
+			rec(s+p, n-1)
+		}
+	}
+	rec("", 4)
+}
+
+// FuzzClauseFrom checks clauseStartFrom and clauseEndFrom against
+// clauseStart and clauseEnd on any text.
+func FuzzClauseFrom(f *testing.F) {
+	for _, s := range scanSamples {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 2000 {
+			s = s[:2000]
+		}
+		checkClauseFrom(t, s)
+	})
+}

@@ -51,12 +51,16 @@ func roundsInto(rounds []Round, c *conversation.Conversation, noAnswer func(i in
 		m := &c.Messages[i]
 		switch m.Role {
 		case conversation.RoleCustomer:
-			skip := noAnswer != nil && noAnswer(i)
+			// noAnswer is asked only where its answer counts: when the
+			// message opens a round or the open round is tentative. A
+			// message that adds to a round already owed an answer is
+			// not judged (TestRoundsLazy checks this against the code
+			// that judged every message).
 			switch {
 			case open < 0:
 				rounds = append(rounds, Round{First: i, Last: i, Reply: -1})
-				open, tentative = len(rounds)-1, skip
-			case tentative && !skip:
+				open, tentative = len(rounds)-1, noAnswer != nil && noAnswer(i)
+			case tentative && !noAnswer(i): // tentative only with a noAnswer
 				rounds[open].First, rounds[open].Last, tentative = i, i, false
 			default:
 				rounds[open].Last = i

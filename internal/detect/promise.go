@@ -393,11 +393,18 @@ func closes(s string) bool {
 // ("如果申请成功, 短信告知您", "如果您没接到, 会再次给您回电") still commits the
 // shop to keep the customer informed, as reviewers read it.
 func (d *promiseDetector) conditioned(in *Input, i int, pos int) bool {
+	c := hitClause{s: in.Norm[i], start: pos, cs: -1}
+	return d.conditionedAt(in, i, &c)
+}
+
+// conditionedAt is conditioned at c.start, reading the clause's start
+// from c.
+func (d *promiseDetector) conditionedAt(in *Input, i int, c *hitClause) bool {
 	if !in.may(i, d.ifWord) && !in.may(i, d.ifOffer) {
 		return false
 	}
 	s := in.Norm[i]
-	end := len(strings.TrimRight(s[:clauseStart(s, pos)], " ,"))
+	end := len(strings.TrimRight(s[:c.startOf()], " ,"))
 	start := clauseStart(s, end)
 	return hasIn(in, i, d.ifWord, start, end) || hasIn(in, i, d.ifOffer, start, end)
 }
@@ -407,6 +414,37 @@ func (d *promiseDetector) conditioned(in *Input, i int, pos int) bool {
 // case that may not arise.
 func (d *promiseDetector) ifInClause(in *Input, i int, pos int) bool {
 	return hasIn(in, i, d.ifWord, clauseStart(in.Norm[i], pos), pos)
+}
+
+// hitClause keeps the bounds of the clause around a hit once read: the
+// rules' checks on one hit (negated, thirdParty, askedAction, conditioned,
+// fillAction) each read clauseStart at its start and clauseEnd at its
+// end, the same scans of the same bytes.
+type hitClause struct {
+	s          string
+	start, end int // the offsets whose clause is read
+	cs, ce     int // clauseStart(s, start), clauseEnd(s, end); -1 until read
+}
+
+// newHitClause returns the unread clause bounds of start and end in s.
+func newHitClause(s string, start, end int32) hitClause {
+	return hitClause{s: s, start: int(start), end: int(end), cs: -1, ce: -1}
+}
+
+// startOf returns clauseStart(c.s, c.start), read once.
+func (c *hitClause) startOf() int {
+	if c.cs < 0 {
+		c.cs = clauseStart(c.s, c.start)
+	}
+	return c.cs
+}
+
+// endOf returns clauseEnd(c.s, c.end), read once.
+func (c *hitClause) endOf() int {
+	if c.ce < 0 {
+		c.ce = clauseEnd(c.s, c.end)
+	}
+	return c.ce
 }
 
 // clauseStartFrom returns clauseStart(s, e) for cs <= e <= pos, given cs =
@@ -566,48 +604,51 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			// "配送员为您预约": the courier, not the agent, is the actor.
 			// "给您的答复" makes a noun of what follows, it commits to nothing,
 			// and "麻烦您尽快提交", "请尽快申请" ask the customer to act.
-			if overlaps(in, i, d.not, h.Start, h.End) || d.thirdParty(in, i, h.Start) || strings.HasPrefix(s[h.End:], "的") ||
+			c := newHitClause(s, h.Start, a.End) // the clause from actor to verb
+			if overlaps(in, i, d.not, h.Start, h.End) || in.may(i, d.third) && d.thirdPartyFrom(in, i, h.Start, int32(c.startOf())) || strings.HasPrefix(s[h.End:], "的") ||
 				customerActs(s, int(h.Start)) || negBefore(s[:h.Start]) {
 				continue
 			}
 			// An offer or a lookup between actor and verb ("这边可以为您申请",
 			// "这边帮您查看后申请") says what could be done, not what will be.
 			// "给您开具的是电子发票" names what was done, it commits to nothing.
-			if overlaps(in, i, d.not, h.Start, a.End) || d.negated(in, i, h.Start, a.Start) || customerActs(s, int(a.Start)) ||
-				askedAction(s, int(h.Start), int(a.End)) || modifies(s[a.End:]) || cannotAfter(s[a.End:]) ||
-				negBefore(s[:a.Start]) || negBetween(s[h.End:a.Start]) || d.conditioned(in, i, int(h.Start)) {
+			if overlaps(in, i, d.not, h.Start, a.End) || d.negatedFrom(in, i, h.Start, a.Start, int32(c.startOf())) || customerActs(s, int(a.Start)) ||
+				askedActionIn(s, int(h.Start), int(a.End), c.startOf(), c.endOf()) || modifies(s[a.End:]) || cannotAfter(s[a.End:]) ||
+				negBefore(s[:a.Start]) || negBetween(s[h.End:a.Start]) || d.conditionedAt(in, i, &c) {
 				continue
 			}
 			var q *promise
 			ps, q = room(ps)
-			d.fillAction(q, s, int(h.Start), a)
+			d.fillActionAt(q, s, a, &c)
 			ps = addActionAt(ps)
 		case d.done, d.future:
 			// A hedge may also follow: "会给您尽快发出" commits to nothing.
 			// A lookup overlapping the phrase ("已经帮您查看了") reports what the
 			// agent saw, and "您已经申请" is the customer's own action.
-			if overlaps(in, i, d.not, h.Start, h.End) || d.negated(in, i, h.Start, h.End+6) || customerActs(s, int(h.Start)) ||
-				d.thirdParty(in, i, h.Start) || askedAction(s, int(h.Start), int(h.End)) || negBefore(s[:h.Start]) ||
-				!informs(s[h.Start:h.End]) && d.conditioned(in, i, int(h.Start)) ||
+			c := newHitClause(s, h.Start, h.End)
+			if overlaps(in, i, d.not, h.Start, h.End) || d.negatedFrom(in, i, h.Start, h.End+6, int32(c.startOf())) || customerActs(s, int(h.Start)) ||
+				in.may(i, d.third) && d.thirdPartyFrom(in, i, h.Start, int32(c.startOf())) || askedActionIn(s, int(h.Start), int(h.End), c.startOf(), c.endOf()) || negBefore(s[:h.Start]) ||
+				!informs(s[h.Start:h.End]) && d.conditionedAt(in, i, &c) ||
 				h.Class == d.future && (vagueAfter(s[h.Start:h.End], s[h.End:]) || s[h.Start:h.End] == "会在" && !d.timeNext(in, i, h.End)) {
 				continue
 			}
 			var q *promise
 			ps, q = room(ps)
-			d.fillAction(q, s, int(h.Start), h)
+			d.fillActionAt(q, s, h, &c)
 			ps = addActionAt(ps)
 		case d.benefit, d.pay:
 			// "可返还的优惠券" names a kind of coupon, not what this customer gets.
-			if d.negated(in, i, h.Start, h.Start) || asked(s, int(h.Start), int(h.End)) || strings.HasSuffix(s[:h.Start], "可") ||
-				d.conditioned(in, i, int(h.Start)) {
+			c := newHitClause(s, h.Start, h.End)
+			if d.negatedFrom(in, i, h.Start, h.Start, int32(c.startOf())) || asked(s, int(h.Start), int(h.End)) || strings.HasSuffix(s[:h.Start], "可") ||
+				d.conditionedAt(in, i, &c) {
 				continue
 			}
 			var p *promise
 			ps, p = room(ps)
 			*p = promise{kind: PromiseAmount, start: int(h.Start), end: int(h.End), days: -1}
 			p.slot.setString(slotBenefit, s[h.Start:h.End])
-			ce := clauseEnd(s, int(h.End))
-			v, ok := amountIn(s, clauseStart(s, int(h.Start)), ce)
+			ce := c.endOf()
+			v, ok := amountIn(s, c.startOf(), ce)
 			// A benefit may state its sum a few clauses on ("应价保 [单价] *
 			// [数量] = 5元"), within about twenty characters.
 			for end := ce; !ok && h.Class == d.benefit && end < len(s) && end-ce < 64; {
@@ -1105,7 +1146,15 @@ func (d *promiseDetector) actionPromise(s string, start int, verb KeywordHit) pr
 
 // fillAction writes actionPromise(s, start, verb) to *p.
 func (d *promiseDetector) fillAction(p *promise, s string, start int, verb KeywordHit) {
-	end := clauseEnd(s, int(verb.End))
+	c := newHitClause(s, int32(start), verb.End)
+	d.fillActionAt(p, s, verb, &c)
+}
+
+// fillActionAt is fillAction from c.start, c.end being verb.End, reading
+// the clause's bounds from c.
+func (d *promiseDetector) fillActionAt(p *promise, s string, verb KeywordHit, c *hitClause) {
+	start := c.start
+	end := c.endOf()
 	obj := s[verb.End:end]
 	for k, n := 0, 0; k < len(obj); n++ { // at most 8 characters
 		if n == 8 {
@@ -1118,7 +1167,7 @@ func (d *promiseDetector) fillAction(p *promise, s string, start int, verb Keywo
 	*p = promise{kind: PromiseAction, start: start, end: end, days: -1}
 	p.slot.setString(slotVerb, s[verb.Start:verb.End])
 	p.slot.setString(slotObject, strings.TrimRight(obj, "的呢哦哈啦了吧"))
-	if v, ok := amountIn(s, clauseStart(s, start), end); ok { // 给您补偿5元
+	if v, ok := amountIn(s, c.startOf(), end); ok { // 给您补偿5元
 		p.kind = PromiseAmount
 		p.slot.setValue(slotYuan, v)
 		if f, isNum := v.(float64); isNum {

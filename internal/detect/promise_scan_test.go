@@ -1,8 +1,11 @@
 package detect
 
 import (
+	"reflect"
 	"strings"
 	"testing"
+
+	"fullqa/internal/conversation"
 )
 
 // doneInClauseRef is the code doneInClause replaced.
@@ -131,5 +134,27 @@ func FuzzClauseFrom(f *testing.F) {
 			s = s[:2000]
 		}
 		checkClauseFrom(t, s)
+	})
+}
+
+// FuzzExtractClauseReuse checks extract, whose rules read the clause
+// around a hit once (hitClause, clauseStartFrom, clauseEndFrom), against
+// extractRef, where every check reads it again, on any agent text after
+// a customer's request.
+func FuzzExtractClauseReuse(f *testing.F) {
+	for _, s := range []string{"这边帮您申请退款, 3天内到账", "我已经给您补偿5元了", "如果有差价, 帮您申请", "预计明天送达哈", "您是否需要帮您取消呢?", "好的, 我帮您催一下配送员今天送到"} {
+		f.Add(s)
+	}
+	eng, d := promiseEngine(f)
+	f.Fuzz(func(t *testing.T, agent string) {
+		c := &conversation.Conversation{ID: "f", Messages: []conversation.Message{
+			{Role: conversation.RoleCustomer, Text: "能帮我申请吗"}, {Role: conversation.RoleAgent, Text: agent}}}
+		var sc Scratch
+		in, _ := eng.Inspect(c, &sc)
+		got := d.extract(in, 1, nil)
+		want := d.extractRef(in, 1, nil)
+		if len(got) != len(want) || len(want) > 0 && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: extract read\n%+v\nthe reference\n%+v", in.Norm[1], got, want)
+		}
 	})
 }

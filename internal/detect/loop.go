@@ -593,7 +593,10 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 					}
 				}
 				if kind == notRepeat && !continues && sigs[i].n >= 3 {
-					agreed := opensWithAgreement(in.Norm[i])
+					// Whether the message opens by agreeing is read only
+					// when an earlier message is compared with it: most
+					// are compared with none (agreedKnown).
+					agreed, agreedKnown := false, false
 					resent := -1
 					for k := 1; k <= min(win, nc); k++ {
 						j := custSig[(nc-k)%len(custSig)]
@@ -613,6 +616,9 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 								resent = j
 							}
 							continue
+						}
+						if !agreedKnown {
+							agreed, agreedKnown = opensWithAgreement(in.Norm[i]), true
 						}
 						if d.nearDuplicate(&sigs[i], &sigs[j], agreed) {
 							kind, prev = repeatNearDuplicate, j

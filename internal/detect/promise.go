@@ -393,7 +393,7 @@ func closes(s string) bool {
 // ("如果申请成功, 短信告知您", "如果您没接到, 会再次给您回电") still commits the
 // shop to keep the customer informed, as reviewers read it.
 func (d *promiseDetector) conditioned(in *Input, i int, pos int) bool {
-	c := hitClause{s: in.Norm[i], start: pos, cs: -1}
+	c := newHitClause(in.Norm[i], int32(pos), int32(pos))
 	return d.conditionedAt(in, i, &c)
 }
 
@@ -424,11 +424,14 @@ type hitClause struct {
 	s          string
 	start, end int // the offsets whose clause is read
 	cs, ce     int // clauseStart(s, start), clauseEnd(s, end); -1 until read
+	// hintCE, when not -1, is clauseEnd(s, hintPos) for a hintPos <= end
+	// in the same clause: endOf reads ce from it (clauseEndFrom).
+	hintPos, hintCE int
 }
 
 // newHitClause returns the unread clause bounds of start and end in s.
 func newHitClause(s string, start, end int32) hitClause {
-	return hitClause{s: s, start: int(start), end: int(end), cs: -1, ce: -1}
+	return hitClause{s: s, start: int(start), end: int(end), cs: -1, ce: -1, hintCE: -1}
 }
 
 // startOf returns clauseStart(c.s, c.start), read once.
@@ -441,7 +444,12 @@ func (c *hitClause) startOf() int {
 
 // endOf returns clauseEnd(c.s, c.end), read once.
 func (c *hitClause) endOf() int {
-	if c.ce < 0 {
+	if c.ce >= 0 {
+		return c.ce
+	}
+	if c.hintCE >= 0 {
+		c.ce = clauseEndFrom(c.s, c.hintPos, c.hintCE, c.end)
+	} else {
 		c.ce = clauseEnd(c.s, c.end)
 	}
 	return c.ce
@@ -828,8 +836,15 @@ func (d *promiseDetector) objectOf(in *Input, i int, start int32) bool {
 // word) and no estimate (预计) from the condition to the end of the clause:
 // the shop's general timetable, which reviewers do not count as a promise.
 func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
+	c := newHitClause(in.Norm[i], h.Start, max(h.End, ev.End))
+	return d.timetableAt(in, i, h, &c)
+}
+
+// timetableAt is timetable reading the bounds of the clause from h.Start
+// to the later end of h and its event from c. The clause's end is read
+// only once a condition is found: most time words have none.
+func (d *promiseDetector) timetableAt(in *Input, i int, h KeywordHit, c *hitClause) bool {
 	s := in.Norm[i]
-	end := int32(clauseEnd(s, int(max(h.End, ev.End))))
 	from := int32(-1)
 	for _, c := range in.near(i, h.Start-36, h.Start) {
 		if c.Class == d.condition && c.End <= h.Start && h.Start-c.End <= 36 {
@@ -837,11 +852,12 @@ func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
 		}
 	}
 	if from < 0 && unitWord(s[h.Start:h.End]) != "" {
-		from = int32(afterEvent(s, max(clauseStart(s, int(h.Start)), backChars(s, int(h.Start), 12)), int(h.Start)))
+		from = int32(afterEvent(s, max(c.startOf(), backChars(s, int(h.Start), 12)), int(h.Start)))
 	}
 	if from < 0 {
 		return false
 	}
+	end := int32(c.endOf())
 	for _, o := range in.near(i, from, end) {
 		if o.Start >= from && o.End <= end && (o.Class == d.subject || o.Class == d.timeW && s[o.Start:o.End] == "预计") {
 			return false
@@ -1254,9 +1270,11 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit, p *promise
 	// clauseEndFrom take cs and ce rather than scan the clause again.
 	from, to := int(min(h.Start, ev.Start)), int(max(h.End, ev.End))
 	csFrom := func() int { return clauseStartFrom(s, int(h.Start), int(cs), from) }
+	tc := newHitClause(s, h.Start, int32(to)) // timetable's clause, and askedAction's end
+	tc.cs, tc.hintPos, tc.hintCE = int(cs), int(h.End), int(ce)
 	if d.negatedFrom(in, i, h.Start, max(h.End, ev.Start), cs) || ev.Start > h.End && d.lookupIn(in, i, h.End, ev.Start) || asked(s, from, to) ||
-		askedActionIn(s, from, to, csFrom(), clauseEndFrom(s, int(h.End), int(ce), to)) || ev.Start > h.Start && negBefore(s[:ev.Start]) ||
-		d.thirdPartyFrom(in, i, h.Start, cs) || d.thirdParty(in, i, ev.Start) || d.timetable(in, i, h, ev) || hasIn(in, i, d.ifWord, csFrom(), from) {
+		askedActionIn(s, from, to, csFrom(), tc.endOf()) || ev.Start > h.Start && negBefore(s[:ev.Start]) ||
+		d.thirdPartyFrom(in, i, h.Start, cs) || d.thirdParty(in, i, ev.Start) || d.timetableAt(in, i, h, &tc) || hasIn(in, i, d.ifWord, csFrom(), from) {
 		return false
 	}
 	*p = promise{kind: PromiseTime, start: int(cs), end: int(ce), days: -1,

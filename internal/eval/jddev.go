@@ -145,26 +145,43 @@ func sessionName(line string) (string, bool) {
 	return strings.TrimSpace(line[len("<session ") : len(line)-1]), true
 }
 
-// readJDDevQuestions parses dev_question.txt into its sessions, in file
-// order.
-func readJDDevQuestions(path string) ([]jdDevSession, error) {
+// jdDevBlock is one "<session NAME>" … "</session NAME>" block of a dev
+// file: its name, the line it opens on and its body lines with their line
+// numbers.
+type jdDevBlock struct {
+	name  string
+	start int
+	lines []jdDevLine
+}
+
+// jdDevLine is one body line of a block and its 1-based line number.
+type jdDevLine struct {
+	no   int
+	text string
+}
+
+// readJDDevBlocks splits the dev file at path into its session blocks, in
+// file order: both files share this framing, and the same errors — text
+// outside a block, a session twice, a block not closed before the next
+// opens or at the end. Blank lines between blocks are skipped; inside a
+// block every line is kept for the caller to read.
+func readJDDevBlocks(path string) ([]jdDevBlock, error) {
 	lines, err := jdDevLines(path)
 	if err != nil {
 		return nil, err
 	}
 	var (
-		out   []jdDevSession
-		cur   *jdDevSession
-		start int
-		seen  = map[string]bool{}
+		out  []jdDevBlock
+		cur  *jdDevBlock
+		seen = map[string]bool{}
 	)
-	for i, raw := range lines {
+	for i, line := range lines {
 		bad := func(what string) error { return fmt.Errorf("%s:%d: %s", path, i+1, what) }
-		line := strings.TrimRight(raw, " ")
 		switch {
-		case strings.TrimSpace(line) == "":
-			continue
 		case cur == nil:
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
 			name, ok := sessionName(line)
 			if !ok {
 				return nil, bad("want <session NAME>")
@@ -173,72 +190,76 @@ func readJDDevQuestions(path string) ([]jdDevSession, error) {
 				return nil, bad("session " + name + " appears twice")
 			}
 			seen[name] = true
-			out = append(out, jdDevSession{id: name})
-			cur, start = &out[len(out)-1], i+1
-		case line == "</session "+cur.id+">":
+			out = append(out, jdDevBlock{name: name, start: i + 1})
+			cur = &out[len(out)-1]
+		case strings.TrimRight(line, " ") == "</session "+cur.name+">":
 			cur = nil
 		case strings.HasPrefix(line, "<session "):
-			return nil, bad(fmt.Sprintf("session %s (line %d) is not closed", cur.id, start))
-		case line == "<context>" || line == "</context>":
-		case strings.HasPrefix(line, "Q:\t"):
-			cur.context = append(cur.context, jdDevTurn{conversation.RoleCustomer, line[len("Q:\t"):]})
-		case strings.HasPrefix(line, "A:\t"):
-			cur.context = append(cur.context, jdDevTurn{conversation.RoleAgent, line[len("A:\t"):]})
-		case strings.HasPrefix(line, "<Q"):
-			tag := fmt.Sprintf("Q%d", len(cur.turns)+1)
-			text, ok := strings.CutPrefix(line, "<"+tag+">")
-			if ok {
-				text, ok = strings.CutSuffix(text, "</"+tag+">")
-			}
-			if !ok {
-				return nil, bad("want <" + tag + ">text</" + tag + ">")
-			}
-			cur.turns = append(cur.turns, text)
+			return nil, bad(fmt.Sprintf("session %s (line %d) is not closed", cur.name, cur.start))
 		default:
-			return nil, bad("unexpected line in session " + cur.id)
+			cur.lines = append(cur.lines, jdDevLine{no: i + 1, text: line})
 		}
 	}
 	if cur != nil {
-		return nil, fmt.Errorf("%s:%d: session %s is not closed", path, start, cur.id)
+		return nil, fmt.Errorf("%s:%d: session %s is not closed", path, cur.start, cur.name)
+	}
+	return out, nil
+}
+
+// readJDDevQuestions parses dev_question.txt into its sessions, in file
+// order.
+func readJDDevQuestions(path string) ([]jdDevSession, error) {
+	blocks, err := readJDDevBlocks(path)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]jdDevSession, len(blocks))
+	for b, blk := range blocks {
+		cur := &out[b]
+		cur.id = blk.name
+		for _, l := range blk.lines {
+			bad := func(what string) error { return fmt.Errorf("%s:%d: %s", path, l.no, what) }
+			line := strings.TrimRight(l.text, " ")
+			switch {
+			case strings.TrimSpace(line) == "":
+			case line == "<context>" || line == "</context>":
+			case strings.HasPrefix(line, "Q:\t"):
+				cur.context = append(cur.context, jdDevTurn{conversation.RoleCustomer, line[len("Q:\t"):]})
+			case strings.HasPrefix(line, "A:\t"):
+				cur.context = append(cur.context, jdDevTurn{conversation.RoleAgent, line[len("A:\t"):]})
+			case strings.HasPrefix(line, "<Q"):
+				tag := fmt.Sprintf("Q%d", len(cur.turns)+1)
+				text, ok := strings.CutPrefix(line, "<"+tag+">")
+				if ok {
+					text, ok = strings.CutSuffix(text, "</"+tag+">")
+				}
+				if !ok {
+					return nil, bad("want <" + tag + ">text</" + tag + ">")
+				}
+				cur.turns = append(cur.turns, text)
+			default:
+				return nil, bad("unexpected line in session " + cur.id)
+			}
+		}
 	}
 	return out, nil
 }
 
 // readJDDevAnswers parses dev_answer.txt: each session's answer lines, in
-// order, keyed by session name.
+// order, keyed by session name. An empty line is an empty answer, so the
+// turns stay paired.
 func readJDDevAnswers(path string) (map[string][]string, error) {
-	lines, err := jdDevLines(path)
+	blocks, err := readJDDevBlocks(path)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string][]string{}
-	cur, start := "", 0
-	for i, line := range lines {
-		bad := func(what string) error { return fmt.Errorf("%s:%d: %s", path, i+1, what) }
-		switch {
-		case cur == "":
-			if strings.TrimSpace(line) == "" {
-				continue
-			}
-			name, ok := sessionName(line)
-			if !ok {
-				return nil, bad("want <session NAME>")
-			}
-			if _, dup := out[name]; dup {
-				return nil, bad("session " + name + " appears twice")
-			}
-			cur, start = name, i+1
-			out[name] = nil
-		case strings.TrimRight(line, " ") == "</session "+cur+">":
-			cur = ""
-		case strings.HasPrefix(line, "<session "):
-			return nil, bad(fmt.Sprintf("session %s (line %d) is not closed", cur, start))
-		default: // an empty line is an empty answer: the turns stay paired
-			out[cur] = append(out[cur], line)
+	out := make(map[string][]string, len(blocks))
+	for _, blk := range blocks {
+		answers := make([]string, 0, len(blk.lines))
+		for _, l := range blk.lines {
+			answers = append(answers, l.text)
 		}
-	}
-	if cur != "" {
-		return nil, fmt.Errorf("%s:%d: session %s is not closed", path, start, cur)
+		out[blk.name] = answers
 	}
 	return out, nil
 }

@@ -52,11 +52,9 @@ func (w *crossWords) RegisterKeywords(k *detect.Keywords) error {
 // none) or when the words were not registered.
 func (s *scanRun) prepareCross(redacted bool) func(r *scan.Result, in *detect.Input) {
 	w := s.words
-	if w == nil || !w.ok || redacted {
-		return func(r *scan.Result, _ *detect.Input) { r.Prepared = s.cross.Prepare(r.Conv, r.Findings, r.Tags) }
-	}
+	held := w != nil && w.ok && !redacted
 	return func(r *scan.Result, in *detect.Input) {
-		if in == nil || !in.Scanned() {
+		if !held || in == nil || !in.Scanned() {
 			r.Prepared = s.cross.Prepare(r.Conv, r.Findings, r.Tags)
 			return
 		}

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/text"
 )
 
 // PromiseBits is the log2 of the size of the learned promise scorer's
@@ -833,7 +834,7 @@ func affirm(s string) uint32 {
 		return 0
 	}
 	// The length is the same test for every word.
-	if runesAtMost(t, 12) {
+	if text.RunesAtMost(t, 12) {
 		return 1
 	}
 	return 0
@@ -865,18 +866,6 @@ func affirmOpening(t string) bool {
 		return strings.HasPrefix(t, "能的")
 	}
 	return false
-}
-
-// runesAtMost reports whether s has at most n runes (utf8.RuneCountInString
-// counts), reading no further than rune n+1.
-func runesAtMost(s string, n int) bool {
-	for range s {
-		if n == 0 {
-			return false
-		}
-		n--
-	}
-	return true
 }
 
 // actorWords are the actor and aspect words looked for right before an

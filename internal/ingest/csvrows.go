@@ -75,12 +75,7 @@ func newCSVReader(name string, br *bufio.Reader, format string, opts *Options) (
 	if err != nil {
 		return nil, fmt.Errorf("%s:1: header: %w", name, err)
 	}
-	header := make([]string, len(r.cut.spans))
-	all := string(r.cut.rec)
-	for i, s := range r.cut.spans {
-		header[i] = spanString(all, s)
-	}
-	if r.t, err = tableFromHeader(name, header, comma, opts); err != nil {
+	if r.t, err = tableFromHeader(name, r.cut.fields(), comma, opts); err != nil {
 		return nil, err
 	}
 	r.hasID = r.t.ix.id >= 0

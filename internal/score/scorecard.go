@@ -127,61 +127,11 @@ type Deduction struct {
 
 // Apply scores a conversation from its findings: 100 plus every item's
 // points, clamped to 0..100, or 0 when a fatal item matched. Each returned
-// deduction points at its finding.
+// deduction points at its finding. The rules live in Sheet.Apply, which
+// this makes a sheet for; to score many conversations, make the Sheet
+// once.
 func (s Scorecard) Apply(findings []conversation.Finding) (int, []Deduction, bool) {
-	total := 100
-	fatal := false
-	var ds []Deduction
-	for _, c := range s.Categories {
-		for _, it := range c.Items {
-			sum := 0
-			parsed := false
-			var minSev, fatalSev conversation.Severity
-			for fi, f := range findings {
-				if !hasCode(it.Codes, f.Code) {
-					continue
-				}
-				if !parsed { // most items match no finding: parse only when one does
-					minSev, _ = conversation.ParseSeverity(it.MinSeverity)
-					fatalSev, _ = conversation.ParseSeverity(it.FatalSeverity)
-					parsed = true
-				}
-				if f.Severity < minSev {
-					continue
-				}
-				d := Deduction{Finding: fi, Code: f.Code, Category: c.Name, Item: it.Name, Points: it.Points}
-				if it.Fatal && f.Severity >= fatalSev {
-					d.Fatal = true
-					fatal = true
-				}
-				if it.Cap > 0 && abs(sum+d.Points) > it.Cap {
-					d.Points = sign(it.Points)*it.Cap - sum
-				}
-				if d.Points == 0 && !d.Fatal {
-					continue
-				}
-				sum += d.Points
-				if ds == nil { // mostly at most one per finding: one allocation
-					ds = make([]Deduction, 0, len(findings))
-				}
-				ds = append(ds, d)
-				if it.Once {
-					break
-				}
-			}
-			total += sum
-		}
-	}
-	if total < 0 {
-		total = 0
-	}
-	if total > 100 {
-		total = 100
-	}
-	if fatal {
-		total = 0
-	}
-	return total, ds, fatal
+	return s.Sheet().Apply(findings)
 }
 
 // Sheet is a Scorecard made ready for scoring conversation after
@@ -296,15 +246,6 @@ func (s *Sheet) Apply(findings []conversation.Finding) (int, []Deduction, bool) 
 		total = 0
 	}
 	return total, ds, fatal
-}
-
-func hasCode(codes []string, c string) bool {
-	for _, x := range codes {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }
 
 func abs(x int) int {

@@ -48,13 +48,13 @@ func sheetCase(data []byte) (Scorecard, []conversation.Finding) {
 	return sc, fs
 }
 
-// checkSheet compares Sheet.Apply with Scorecard.Apply, the reference.
+// checkSheet compares Sheet.Apply with applyRef, the reference.
 func checkSheet(t *testing.T, sc Scorecard, fs []conversation.Finding) {
 	t.Helper()
-	ws, wd, wf := sc.Apply(fs)
+	ws, wd, wf := applyRef(sc, fs)
 	gs, gd, gf := sc.Sheet().Apply(fs)
 	if gs != ws || gf != wf || !reflect.DeepEqual(gd, wd) {
-		t.Fatalf("Sheet.Apply = %d %v %+v, Scorecard.Apply = %d %v %+v\nscorecard %+v\nfindings %+v", gs, gf, gd, ws, wf, wd, sc, fs)
+		t.Fatalf("Sheet.Apply = %d %v %+v, applyRef = %d %v %+v\nscorecard %+v\nfindings %+v", gs, gf, gd, ws, wf, wd, sc, fs)
 	}
 }
 
@@ -98,4 +98,73 @@ func FuzzSheetApply(f *testing.F) {
 		sc, fs := sheetCase(data)
 		checkSheet(t, sc, fs)
 	})
+}
+
+// applyRef is Scorecard.Apply as it was written before the rules moved to
+// Sheet.Apply (every item for every finding, comparing codes): the
+// reference checkSheet holds the sheet to.
+func applyRef(s Scorecard, findings []conversation.Finding) (int, []Deduction, bool) {
+	total := 100
+	fatal := false
+	var ds []Deduction
+	for _, c := range s.Categories {
+		for _, it := range c.Items {
+			sum := 0
+			parsed := false
+			var minSev, fatalSev conversation.Severity
+			for fi, f := range findings {
+				if !hasCode(it.Codes, f.Code) {
+					continue
+				}
+				if !parsed { // most items match no finding: parse only when one does
+					minSev, _ = conversation.ParseSeverity(it.MinSeverity)
+					fatalSev, _ = conversation.ParseSeverity(it.FatalSeverity)
+					parsed = true
+				}
+				if f.Severity < minSev {
+					continue
+				}
+				d := Deduction{Finding: fi, Code: f.Code, Category: c.Name, Item: it.Name, Points: it.Points}
+				if it.Fatal && f.Severity >= fatalSev {
+					d.Fatal = true
+					fatal = true
+				}
+				if it.Cap > 0 && abs(sum+d.Points) > it.Cap {
+					d.Points = sign(it.Points)*it.Cap - sum
+				}
+				if d.Points == 0 && !d.Fatal {
+					continue
+				}
+				sum += d.Points
+				if ds == nil { // mostly at most one per finding: one allocation
+					ds = make([]Deduction, 0, len(findings))
+				}
+				ds = append(ds, d)
+				if it.Once {
+					break
+				}
+			}
+			total += sum
+		}
+	}
+	if total < 0 {
+		total = 0
+	}
+	if total > 100 {
+		total = 100
+	}
+	if fatal {
+		total = 0
+	}
+	return total, ds, fatal
+}
+
+// hasCode reports whether codes holds c: how applyRef matched an item.
+func hasCode(codes []string, c string) bool {
+	for _, x := range codes {
+		if x == c {
+			return true
+		}
+	}
+	return false
 }

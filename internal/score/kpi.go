@@ -166,20 +166,16 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 		}
 		if rk.window {
 			k.WindowRounds++
+			k.all.window++
 			if r.Answered() && r.HasTimes && r.Wait <= slow {
 				k.WindowAnswered3++
+				k.all.window3++
 			}
 		}
 		if !r.Answered() {
 			k.all.late = true
 		} else {
 			k.all.answered = true
-		}
-		if rk.window {
-			k.all.window++
-			if r.Answered() && r.HasTimes && r.Wait <= slow {
-				k.all.window3++
-			}
 		}
 		if r.Answered() && r.HasTimes {
 			rk.sec = r.Wait.Seconds()
@@ -188,14 +184,12 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 			k.all.late = k.all.late || rk.late
 			k.all.timed++
 			if r.Wait > slow {
+				k.SlowRounds++
 				k.all.slow++
 			}
 			if ri == 0 {
-				secs[0] = r.Wait.Seconds()
+				secs[0] = rk.sec
 				k.FirstResponseS = &secs[0]
-			}
-			if r.Wait > slow {
-				k.SlowRounds++
 			}
 			if r.Wait > within {
 				k.ReplyOK = false

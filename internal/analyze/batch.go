@@ -100,7 +100,7 @@ func (b *Batch) Add(ctx context.Context, c *conversation.Conversation, findings 
 // AddPrepared is Add of a conversation Prepare has summarized: it must be
 // called in input order, from one goroutine.
 func (b *Batch) AddPrepared(ctx context.Context, c *conversation.Conversation, p *Prepared) ([]conversation.Finding, error) {
-	ct := p.ct
+	ct := &p.ct // the Prepared is the caller's to drop: no copy of its contact
 	if !ct.Start.IsZero() {
 		b.bursts.Add(c.ID, ct.Start, p.topics)
 		if ct.End.After(b.last) {
@@ -114,11 +114,11 @@ func (b *Batch) AddPrepared(ctx context.Context, c *conversation.Conversation, p
 		b.sum.Unlinked++
 		return nil, nil
 	}
-	out, err := b.an.Inspect(ctx, b.mem, &ct)
+	out, err := b.an.Inspect(ctx, b.mem, ct)
 	if err != nil {
 		return nil, err
 	}
-	b.mem.Add(&ct)
+	b.mem.Add(ct)
 	for _, f := range out {
 		switch f.Code {
 		case "repeat.unresolved":

@@ -24,7 +24,7 @@ type Contact struct {
 	Shop     string
 	Customer string
 	Vendor   string
-	Agent    string // the agent who wrote most agent messages
+	Agent    string // the agent who wrote most agent messages (Summarize; the batch leaves it empty)
 	Start    time.Time
 	End      time.Time
 	Orders   []string
@@ -84,13 +84,18 @@ var unresolvedCodes = [...]string{"resolution.unresolved", "promise.conflict", "
 // findings and scene tags. loc is the time zone day-based promises
 // ("明天发出") are counted in. It is pure: no I/O, no clock.
 func Summarize(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, loc *time.Location) Contact {
-	return summarize(c, findings, tags, loc, nil)
+	ct := summarize(c, findings, tags, loc, nil)
+	ct.Agent = mainAgent(c)
+	return ct
 }
 
 // summarize is Summarize putting the scene names in scenes' room when it
-// has enough (Batch.Prepare hands over an array of its own).
+// has enough (Batch.Prepare hands over an array of its own), and without
+// the contact's Agent: the batch reads no contact's agent (a promise
+// names the agent of its own message), and mainAgent was a pass over
+// every message of every conversation for the service alone.
 func summarize(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, loc *time.Location, scenes []string) Contact {
-	ct := Contact{ID: c.ID, Shop: c.Shop, Customer: c.Customer, Vendor: c.Vendor, Agent: mainAgent(c),
+	ct := Contact{ID: c.ID, Shop: c.Shop, Customer: c.Customer, Vendor: c.Vendor,
 		Orders: c.OrderIDs, SKUs: c.SKUs, FirstMsg: -1, NotKeptMsg: -1, EndingMsg: -1}
 	for i := range c.Messages {
 		m := &c.Messages[i]

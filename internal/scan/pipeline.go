@@ -99,6 +99,15 @@ func (o *Options) ScoreOf(findings []conversation.Finding) (int, []score.Deducti
 	return o.Score.Scorecard.Apply(findings)
 }
 
+// scoreWith is ScoreOf cutting the deductions from s (see score.Scratch),
+// which may be nil.
+func (o *Options) scoreWith(s *score.Scratch, findings []conversation.Finding) (int, []score.Deduction, bool) {
+	if o.sheet != nil {
+		return o.sheet.ApplyWith(s, findings)
+	}
+	return o.Score.Scorecard.Apply(findings)
+}
+
 // readySource is implemented by sources that can tell whether their next
 // conversation is already buffered. When it is not, the pipeline hands
 // over the conversations it holds before asking for it, so that a slow
@@ -425,7 +434,7 @@ func inspect(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect
 	slices.SortStableFunc(r.Findings, func(a, b conversation.Finding) int {
 		return cmp.Compare(firstMsg(a), firstMsg(b))
 	})
-	r.Score, r.Deductions, r.Fatal = opts.ScoreOf(r.Findings)
+	r.Score, r.Deductions, r.Fatal = opts.scoreWith(kpis, r.Findings)
 	// When the response detector ran, an unanswered round it did not flag
 	// as missed is a closing that needs no answer ("好的谢谢"): the KPIs
 	// leave it out, so 回复率 and the 3-minute rate agree with the findings.

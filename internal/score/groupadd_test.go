@@ -255,3 +255,25 @@ func TestGroupAddMatchesRef(t *testing.T) {
 		}
 	}
 }
+
+// TestKPIStoreSlab holds ConversationKPIWith with one Scratch, whose slab
+// the conversations' stores are cut from, to ConversationKPIWith without
+// one: every KPI kept to the end must still be its own.
+func TestKPIStoreSlab(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	rng := rand.New(rand.NewPCG(5, 6))
+	cfg := DefaultKPIConfig()
+	var s Scratch
+	var convs []*conversation.Conversation
+	var kpis []KPI
+	for n := range 2000 {
+		c := randomConv(rng, n)
+		convs = append(convs, c)
+		kpis = append(kpis, ConversationKPIWith(&s, c, detect.Rounds(c), cfg, loc, nil))
+	}
+	for i, c := range convs {
+		if want := ConversationKPIWith(nil, c, detect.Rounds(c), cfg, loc, nil); !reflect.DeepEqual(kpis[i], want) {
+			t.Fatalf("conversation %d: with the slab %+v, without %+v", i, kpis[i], want)
+		}
+	}
+}

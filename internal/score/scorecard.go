@@ -179,6 +179,13 @@ type scoredFinding struct{ item, finding int32 }
 
 // Apply is Scorecard.Apply of the scorecard the sheet was made from.
 func (s *Sheet) Apply(findings []conversation.Finding) (int, []Deduction, bool) {
+	return s.ApplyWith(nil, findings)
+}
+
+// ApplyWith is Apply cutting the deductions from sc's slab (see Scratch),
+// for a goroutine that scores conversation after conversation; sc may be
+// nil. The result is the same.
+func (s *Sheet) ApplyWith(sc *Scratch, findings []conversation.Finding) (int, []Deduction, bool) {
 	// The (item, finding) pairs, in finding order, then put in item order
 	// (stable: each item's findings stay in finding order), so the items
 	// are gone through in the order Scorecard.Apply goes.
@@ -224,7 +231,7 @@ func (s *Sheet) Apply(findings []conversation.Finding) (int, []Deduction, bool) 
 			}
 			sum += d.Points
 			if ds == nil { // mostly at most one per finding: one allocation
-				ds = make([]Deduction, 0, len(findings))
+				ds = sc.deductions(len(findings))
 			}
 			ds = append(ds, d)
 			if it.Once {

@@ -168,3 +168,39 @@ func hasCode(codes []string, c string) bool {
 	}
 	return false
 }
+
+// TestApplyWithSlab holds Sheet.ApplyWith, which cuts the deductions of
+// conversation after conversation from one Scratch's slab, to applyRef:
+// every result kept to the end must still be its own (a later cut, or an
+// append to an earlier result past its room, must not write over it).
+func TestApplyWithSlab(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var s Scratch
+	type kept struct {
+		sc    Scorecard
+		fs    []conversation.Finding
+		score int
+		ds    []Deduction
+		fatal bool
+	}
+	var all []kept
+	for range 5000 {
+		b := make([]byte, 64)
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		sc, fs := sheetCase(b)
+		score, ds, fatal := sc.Sheet().ApplyWith(&s, fs)
+		all = append(all, kept{sc, fs, score, ds, fatal})
+		if len(all) > 1 && rng.IntN(4) == 0 { // a holder appends to an earlier result
+			k := &all[rng.IntN(len(all)-1)]
+			_ = append(k.ds, Deduction{Code: "appended"})
+		}
+	}
+	for i, k := range all {
+		ws, wd, wf := applyRef(k.sc, k.fs)
+		if k.score != ws || k.fatal != wf || !reflect.DeepEqual(k.ds, wd) {
+			t.Fatalf("case %d: ApplyWith = %d %v %+v, applyRef = %d %v %+v", i, k.score, k.fatal, k.ds, ws, wf, wd)
+		}
+	}
+}

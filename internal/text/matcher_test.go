@@ -144,19 +144,20 @@ func TestMatcherLargeDictionary(t *testing.T) {
 // was built without) and runSparse (a dictionary of few characters,
 // whatever its size). restore sets m back as it was built.
 func scanWays(m *Matcher) (ways []func(), restore func()) {
-	sparse, small, couts16 := m.sparse, m.small, m.couts16
-	// The way with neither small array reads outputs through couts too.
-	ways = append(ways, func() { m.sparse, m.small, m.couts16 = false, nil, nil })
+	sparse, small, couts16, sums := m.sparse, m.small, m.couts16, m.sums
+	// The way with neither small array reads outputs through couts too,
+	// and sums them up in expandClasses rather than expandSum.
+	ways = append(ways, func() { m.sparse, m.small, m.couts16, m.sums = false, nil, nil, nil })
 	if len(m.slots) <= 1<<16 {
 		arr := small
 		if arr == nil {
 			arr = new([1 << 16]slot)
 			copy(arr[:], m.slots)
 		}
-		ways = append(ways, func() { m.sparse, m.small, m.couts16 = false, arr, couts16 })
+		ways = append(ways, func() { m.sparse, m.small, m.couts16, m.sums = false, arr, couts16, sums })
 	}
-	ways = append(ways, func() { m.sparse, m.small, m.couts16 = true, nil, couts16 })
-	return ways, func() { m.sparse, m.small, m.couts16 = sparse, small, couts16 }
+	ways = append(ways, func() { m.sparse, m.small, m.couts16, m.sums = true, nil, couts16, sums })
+	return ways, func() { m.sparse, m.small, m.couts16, m.sums = sparse, small, couts16, sums }
 }
 
 // asClassHits is the reference for ScanClasses: Scan's hits with each

@@ -178,3 +178,34 @@ func TestMessageCanon(t *testing.T) {
 		t.Fatalf("only %d messages read", n)
 	}
 }
+
+// TestMessageInOrder: messages spelled as canonical lines write them
+// (role, text, at, then agent) take messageInOrder, and agree with
+// message; any other order or shape is left to messageCanon's loop.
+func TestMessageInOrder(t *testing.T) {
+	for _, c := range []struct {
+		m    string
+		want bool
+	}{
+		{`{"role":"customer","text":"人工客服 京东快递(移动端) 你好","at":"2026-11-01T09:00:07+08:00"}`, true},
+		{`{"role":"agent","text":"[订单x]还请您稍等，正在为您查询~","at":"2026-11-01T09:04:10+08:00","agent":"a-00"}`, true},
+		{`{"role":"agent","text":"","at":"2026-11-01T09:04:10+08:00","agent":""}`, true},
+		{`{"role":"customer","text":"a","at":"2026-11-01T09:00:07+08:00","agent":"x"}`, true},
+		{`{"role":"customer","at":"2026-11-01T09:00:07+08:00","text":"a"}`, false},
+		{`{"role":"customer","text":"a"}`, false},
+		{`{"role":"bot","text":"a","at":"2026-11-01T09:00:07+08:00"}`, false},
+		{`{"role":"customer","text":"a","at":"2026-11-01T09:00:07Z"}`, false},
+		{`{"role":"customer","text":"a\"","at":"2026-11-01T09:00:07+08:00"}`, false},
+		{`{"role":"customer","text":"a","at":"2026-11-01T09:00:07+08:00","kind":"x"}`, false},
+		{`{"role":"agent","text":"a","at":"2026-11-01T09:00:07+08:00","agent":"a-00"`, false},
+		{`{"role":"agent","text":"a","at":"2026-11-01T09:00:07+08:00" }`, false},
+	} {
+		d := &fastDecoder{s: c.m + "]"}
+		if got := d.messageInOrder(); got != c.want {
+			t.Errorf("messageInOrder(%s) = %v, want %v", c.m, got, c.want)
+		} else if !got && (d.i != 0 || len(d.msgs)+len(d.ats)+len(d.buf)+len(d.spans) != 0) {
+			t.Errorf("messageInOrder(%s) gave up but changed the decoder", c.m)
+		}
+		agreeMessage(t, c.m+"]")
+	}
+}

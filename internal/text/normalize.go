@@ -29,14 +29,16 @@ func Normalize(s string) string {
 // It lets hot loops reuse one buffer per worker.
 func AppendNormalized(dst []byte, s string) []byte {
 	start := len(dst)
-	dst = appendNormalized(dst, s)
-	if bytes.IndexByte(dst[start:], '&') >= 0 {
+	dst, amp := appendNormalized(dst, s)
+	// amp is false when no '&' was written: then the look for one, a
+	// second pass over every message, is skipped.
+	if amp && bytes.IndexByte(dst[start:], '&') >= 0 {
 		// Chat exports of web customer-service tools keep HTML entities
 		// ("&nbsp;", "&gt;"). They are decoded in the normalized text, which
 		// is then normalized again: the decoded characters hold no '&', so
 		// the result has no entity left and normalizing stays idempotent.
 		if dec, ok := decodeEntities(dst[start:]); ok {
-			dst = appendNormalized(dst[:start], dec)
+			dst, _ = appendNormalized(dst[:start], dec)
 		}
 	}
 	return dst
@@ -116,16 +118,39 @@ func NormalizeKeeps(p string) bool {
 	return true
 }
 
-// appendNormalized is AppendNormalized without the entity decoding.
-func appendNormalized(dst []byte, s string) []byte {
+// appendNormalized is AppendNormalized without the entity decoding. It
+// also reports whether it may have written an '&' (false only when it
+// wrote none): every '&' it writes is an ASCII '&' of s, or one that a
+// character of s maps to (the full-width ＆, or through NFKC), and each
+// of these sets amp.
+func appendNormalized(dst []byte, s string) ([]byte, bool) {
 	// pendingFiller is set when we skipped filler after a CJK rune; it is
 	// written out only if the next kept rune is not CJK.
 	var pendingBuf [16]byte
 	pending := pendingBuf[:0]
 	prevCJK := false
+	amp := false
 	runLen := 0 // Chinese characters written since the last other rune
 	for i := 0; i < len(s); {
 		c := s[i]
+		if asciiPlain[c] {
+			// A run of ASCII bytes that the case below copies as they
+			// are (no capital, space or filler), copied in one loop:
+			// flushing pending before the first, as that case does
+			// before each, leaves none for the others. (The runs are
+			// short, "[数字x]", "12": a byte at a time, not a copy call.)
+			if len(pending) > 0 {
+				dst = appendPending(dst, pending)
+				pending = pending[:0]
+			}
+			dst = append(dst, c)
+			for i++; i < len(s) && asciiPlain[s[i]]; i++ {
+				dst = append(dst, s[i])
+			}
+			prevCJK = false
+			runLen = 0
+			continue
+		}
 		if c < utf8.RuneSelf {
 			i++
 			switch {
@@ -135,6 +160,7 @@ func appendNormalized(dst []byte, s string) []byte {
 				c = ' '
 			}
 			if isFiller(c) {
+				amp = amp || c == '&'
 				if prevCJK {
 					pending = append(pending, c)
 					continue
@@ -219,6 +245,7 @@ func appendNormalized(dst []byte, s string) []byte {
 		// and curly quotes, which NFKC leaves alone.
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E:
+			amp = amp || r-0xFEE0 == '&'
 			dst, pending, prevCJK = appendMapped(dst, r-0xFEE0, pending, prevCJK)
 			if !prevCJK {
 				runLen = 0
@@ -248,6 +275,7 @@ func appendNormalized(dst []byte, s string) []byte {
 		for j := 0; j < len(mapped); {
 			mr, ms := utf8.DecodeRune(mapped[j:])
 			j += ms
+			amp = amp || mr == '&'
 			dst, pending, prevCJK = appendMapped(dst, mr, pending, prevCJK)
 			if !prevCJK {
 				runLen = 0
@@ -259,8 +287,19 @@ func appendNormalized(dst []byte, s string) []byte {
 	if len(dst) > 0 && dst[len(dst)-1] == ' ' {
 		dst = dst[:len(dst)-1]
 	}
-	return dst
+	return dst, amp
 }
+
+// asciiPlain marks the ASCII bytes appendNormalized copies as they are
+// wherever they stand: neither capital letters, white space nor filler
+// (isFiller). Bytes past ASCII are not marked.
+var asciiPlain = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		b := byte(c)
+		t[c] = !('A' <= b && b <= 'Z') && !isFiller(b) && !strings.ContainsRune("\t\n\r\f\v", rune(b))
+	}
+	return t
+}()
 
 // cjkRunEnd returns where the run of common Chinese characters
 // (U+4E00–U+9FFF, valid three-byte sequences with lead bytes E4 B8.. to

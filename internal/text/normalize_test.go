@@ -200,14 +200,18 @@ func TestCJKRunAheadBytes(t *testing.T) {
 // FuzzAppendNormalized checks appendNormalized against
 // appendNormalizedRef, byte for byte, on any text.
 func FuzzAppendNormalized(f *testing.F) {
-	for _, s := range []string{"退 款", "您好 请问", "好的 谢谢", "加 微 信 号", "好 谢谢", "一丁\xe4\xb7\xbf 中文", "\u3400\u4dbf 好好", "豈 好", "ＡＢＣ好", "好，好。", "好\xe4\xb8", "&nbsp;好"} {
+	for _, s := range []string{"退 款", "您好 请问", "好的 谢谢", "加 微 信 号", "好 谢谢", "一丁\xe4\xb7\xbf 中文", "\u3400\u4dbf 好好", "豈 好", "ＡＢＣ好", "好，好。", "好\xe4\xb8", "&nbsp;好",
+		"好 [数字x]12 好", "a.b好 x好  Ab1", "好＆好&好 &", "\ufe60x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got := appendNormalized([]byte("x"), s)
+		got, amp := appendNormalized([]byte("x"), s)
 		want := appendNormalizedRef([]byte("x"), s)
 		if string(got) != string(want) {
 			t.Fatalf("appendNormalized(%q) = %q, reference %q", s, got, want)
+		}
+		if !amp && strings.Contains(string(got), "&") {
+			t.Fatalf("appendNormalized(%q) = %q says it wrote no '&'", s, got)
 		}
 	})
 }
@@ -346,8 +350,12 @@ func appendNormalizedRef(dst []byte, s string) []byte {
 func TestAppendNormalizedEveryChar(t *testing.T) {
 	check := func(s string) {
 		t.Helper()
-		if got, want := appendNormalized(nil, s), appendNormalizedRef(nil, s); string(got) != string(want) {
+		got, amp := appendNormalized(nil, s)
+		if want := appendNormalizedRef(nil, s); string(got) != string(want) {
 			t.Fatalf("appendNormalized(%q) = %q, reference %q", s, got, want)
+		}
+		if !amp && strings.Contains(string(got), "&") {
+			t.Fatalf("appendNormalized(%q) = %q says it wrote no '&'", s, got)
 		}
 	}
 	for r := rune(0); r < 0x10000; r++ {

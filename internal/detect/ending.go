@@ -288,6 +288,7 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 	f.add(efCustomers, bucketOf(customers), 1)
 
 	var negMax float32
+	closing0 := false // cust[0] says only closing words (efClosing), read again for efAfterRefusal
 	for k, i := range cust {
 		if i < 0 {
 			break
@@ -302,6 +303,7 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 			}
 			if in.Has(i, d.closing) && !residualAtLeast(in, i, d.closing, 3) {
 				f.add(efClosing, uint32(k), 1)
+				closing0 = closing0 || k == 0
 			}
 			if in.Has(i, d.question) {
 				f.add(efQuestion, uint32(k), 1)
@@ -368,7 +370,7 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 		switch {
 		case in.Has(cust[0], d.thanks):
 			kind = 1
-		case in.Has(cust[0], d.closing) && !residualAtLeast(in, cust[0], d.closing, 3):
+		case closing0:
 			kind = 2
 		case in.Has(cust[0], d.question):
 			kind = 3
@@ -439,8 +441,15 @@ func fillerOnly(s string) bool {
 	return isFillerOnly(s)
 }
 
-// residualAtLeast reports whether residual(in, i, c) >= k, reading the
-// message only until it knows (the content count only grows).
+// residualAtLeast reports whether message i has at least k content bytes
+// (particles, punctuation and spaces not counted, see contentScan) outside
+// the hits of class c: whether something is left once greetings or canned
+// phrases are taken out. The covered bytes are skipped, not subtracted, so
+// the particles inside a canned phrase ("请问还有其他可以帮到您的吗") do
+// not eat into what is left. It reads the message only until it knows (the
+// count only grows), and hashes no bigrams: the resolution rules asked
+// contentScan for the whole count and signature where they need only
+// this (FuzzContentAtLeast holds contentAtLeast to contentScan).
 func residualAtLeast(in *Input, i int, c ClassID, k int) bool {
 	var spans [maxSpans]span
 	n := coveredSpans(in, i, c, &spans)

@@ -79,34 +79,50 @@ func contentOf(key uint32, size int) int {
 	return size
 }
 
-// particle3 reports whether three-byte key is a particle's, with the
-// filter inline (contentScan reads it for every Chinese character): a
-// rune's low six bits are its key's, and the six above them the low six
-// of the key's middle byte.
+// particle3 reports whether three-byte key is a particle's
+// (isParticle(keyRune(key, 3))), inline and without a call: contentScan
+// reads it for every Chinese character. particleLow first lets a character
+// past only when it shares a particle's low twelve bits (a rune's low six
+// bits are its key's, and the six above them the low six of the key's
+// middle byte); particleRunes then answers exactly for the sixteen bits
+// keyRune reads. Particles are common (的, 了, 吗), and the call to
+// isParticle that used to follow the first test made contentScan keep its
+// registers on the stack around it. TestParticle3 checks every key.
 func particle3(key uint32) bool {
-	return particleLow[key>>8&63]>>(key&63)&1 != 0 && particleKey(key)
+	if particleLow[key>>8&63]>>(key&63)&1 == 0 {
+		return false
+	}
+	r := key>>4&0xF000 | key>>2&0x0FC0 | key&0x3F // keyRune(key, 3)
+	return particleRunes[r>>6]>>(r&63)&1 != 0
 }
 
 // particleLow has bit b of word m set when some particle's rune ends in the
 // twelve bits m<<6|b (a three-byte key's low six bits of its last two
 // bytes, which keyRune reads): one test that lets a character past only
 // when it shares those bits with a particle (a 64-bit mask of the last six
-// bits let about a third of Chinese characters through to particleKey).
-// It is computed once from isParticle and only read.
+// bits let about a third of Chinese characters through). It is computed
+// once from particleList and only read.
 var particleLow = func() (t [64]uint64) {
-	for r := rune(0); r < 0x10000; r++ {
-		if isParticle(r) {
-			t[r>>6&63] |= 1 << (r & 63)
-		}
+	for _, r := range particleList {
+		t[r>>6&63] |= 1 << (r & 63)
 	}
 	return t
 }()
 
-// particleKey is isParticle of a three-byte key, out of line so that
-// particle3 inlines.
-//
-//go:noinline
-func particleKey(key uint32) bool { return isParticle(keyRune(key, 3)) }
+// particleRunes has bit r set for every particle rune r below 0x10000 (all
+// of them, see isParticle): the exact test of particle3. Only the words of
+// the particles themselves are read, a few cache lines.
+var particleRunes = func() (t [1 << 16 / 64]uint64) {
+	for _, r := range particleList {
+		t[r>>6] |= 1 << (r & 63)
+	}
+	return t
+}()
+
+// particleList are isParticle's runes, for the tables above: filling them
+// from the list, not by asking isParticle of every rune, keeps start-up
+// short. TestParticle3 holds the tables to isParticle.
+var particleList = [...]rune{'的', '呢', '哦', '哈', '呀', '吗', '啊', '啦', '嗯', '好', '对', '亲', '行', '吧', '了', '哒', '滴', '噢', '恩'}
 
 // charKey returns the character at s[i] as a key (its UTF-8 bytes packed
 // into an integer) and its size, with the common ASCII and three-byte
@@ -204,18 +220,6 @@ func (d *loopDetector) RegisterKeywords(k *Keywords) error {
 	d.hold = k.Add("loop.agent_hold", d.lex.Words("emotion_hold")...)
 	d.cannot = k.Add("loop.agent_cannot", d.lex.Words("promise_cannot")...)
 	return nil
-}
-
-// residual is the number of content bytes of message i (particles,
-// punctuation and spaces not counted) outside the hits of class c: what is
-// left once greetings or canned phrases are taken out. The covered bytes
-// are skipped, not subtracted, so the particles inside a canned phrase
-// ("请问还有其他可以帮到您的吗") do not eat into what is left.
-func residual(in *Input, i int, c ClassID) int {
-	var spans [maxSpans]span
-	n := coveredSpans(in, i, c, &spans)
-	content, _ := contentScan(in.Norm[i], spans[:n])
-	return content
 }
 
 // keyRune turns a three-byte character key back into its rune (other sizes give

@@ -131,3 +131,16 @@ func FuzzChecksAnswer(f *testing.F) {
 		}
 	})
 }
+
+// TestParticle3 holds particle3 to isParticle(keyRune(key, 3)) for every
+// three-byte key with a lead byte E0–EF, whatever its other two bytes.
+func TestParticle3(t *testing.T) {
+	for lead := uint32(0xE0); lead <= 0xEF; lead++ {
+		for k := uint32(0); k < 1<<16; k++ {
+			key := lead<<16 | k
+			if got, want := particle3(key), isParticle(keyRune(key, 3)); got != want {
+				t.Fatalf("particle3(%#x) = %v, want %v", key, got, want)
+			}
+		}
+	}
+}

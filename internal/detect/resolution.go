@@ -140,10 +140,10 @@ func (d *resolutionDetector) verdict(in *Input) (int, int, string) {
 			return i, whyGiveup, "the customer gives up or leaves dissatisfied: " + quote(in.Matched(i, h))
 		}
 	}
-	if !thanked && d.asksLast(in, end) && residual(in, end, d.closing) >= 9 {
+	if !thanked && d.asksLast(in, end) && residualAtLeast(in, end, d.closing, 9) {
 		answered := false
 		for j := end + 1; j < len(msgs); j++ {
-			if msgs[j].Role == conversation.RoleAgent && residual(in, j, d.generic) >= 3 { // even "是的" answers
+			if msgs[j].Role == conversation.RoleAgent && residualAtLeast(in, j, d.generic, 3) { // even "是的" answers
 				answered = true
 				break
 			}

@@ -307,9 +307,14 @@ func coveredSpans(in *Input, i int, c ClassID, buf *[maxSpans]span) int {
 // of s once the skip spans (greetings, order cards, canned phrases) and data
 // tokens are taken out, so that two messages sharing only an order
 // card do not look alike. CJK punctuation (。、「」) is not content either.
+//
+// prev is the key of the character before, 0 when a run has ended (or
+// not begun): no character's key is 0 (an ASCII letter or digit is not
+// NUL, and a longer character's lead byte is 0x80 or more), so it says
+// what a separate flag said. FuzzContentScan holds contentScan to
+// contentScanRef, as written before its fast paths.
 func contentScan(s string, skip []span) (content int, g sig) {
 	var prev uint32
-	have := false
 	for i := 0; i < len(s); {
 		// The characters up to the next skip span are read by a loop
 		// that compares one bound per character.
@@ -318,62 +323,73 @@ func contentScan(s string, skip []span) (content int, g sig) {
 			stop = int(skip[0][0])
 		}
 		for i < stop {
-			b := s[i]
-			if b&0xF0 == 0xE0 && i+2 < len(s) {
-				// A three-byte character (all of Chinese) first: it starts
-				// no emoticon and no data token, and its key is its bytes.
-				key := uint32(b)<<16 | uint32(s[i+1])<<8 | uint32(s[i+2])
+			// A three-byte character (all of Chinese) first: it starts no
+			// emoticon and no data token, and its key is its bytes. With
+			// a byte after it in s, it is read with that byte as one
+			// little-endian word (the lead byte lowest), its key the word
+			// byte-reversed: one load and one bound, where a byte, a
+			// bound and two more bytes with their bounds were.
+			var key uint32 // stays 0 (no character's key) for the other characters
+			if i+4 <= len(s) {
+				if w := load4(s, i); w&0xF0 == 0xE0 {
+					key = bits.ReverseBytes32(w) >> 8
+				}
+			} else if b := s[i]; b&0xF0 == 0xE0 && i+2 < len(s) {
+				key = uint32(b)<<16 | uint32(s[i+1])<<8 | uint32(s[i+2])
+			}
+			if key != 0 {
 				i += 3
 				if key>>8 == 0xE380 {
-					have = false // CJK punctuation (。、「」) ends a run
+					prev = 0 // CJK punctuation (。、「」) ends a run
 					continue
 				}
-				if have {
+				if prev != 0 {
 					g.bigram(prev, key)
 				}
 				if !particle3(key) { // contentOf(key, 3), inline
 					content += 3
 				}
-				prev, have = key, true
+				prev = key
 				continue
 			}
+			b := s[i]
 			if b < 0x80 {
 				if b == '#' {
 					if n := emoticon(s[i:]); n > 0 {
 						i += n
-						have = false
+						prev = 0
 						continue
 					}
 				} else if b == '[' || b == '@' || (i == 0 || !isASCIIAlnum(s[i-1])) && isASCIIAlnum(b) {
 					if n := dataToken(s[i:]); n > 0 { // tried where a token starts: linear in s
 						i += n
-						have, g.data = false, true
+						prev, g.data = 0, true
 						continue
 					}
 				}
 				i++
 				if !isASCIIAlnum(b) {
-					have = false // punctuation and spaces end a run: neither content nor bigrams
+					prev = 0 // punctuation and spaces end a run: neither content nor bigrams
 					continue
 				}
-				if have {
+				if prev != 0 {
 					g.bigram(prev, uint32(b))
 				}
 				content++
-				prev, have = uint32(b), true
+				prev = uint32(b)
 				continue
 			}
 			key, size := charKeySlow(s, i)
 			i += size
 			if size == 1 || size == 3 && key>>8 == 0xE380 {
-				have = false // a stray byte ends a run like punctuation
+				prev = 0 // a stray byte ends a run like punctuation
 				continue
 			}
-			if have {
+			if prev != 0 {
 				g.bigram(prev, key)
 			}
 			content += contentOf(key, size)
-			prev, have = key, true
+			prev = key
 		}
 		if i >= len(s) {
 			break
@@ -383,10 +399,17 @@ func contentScan(s string, skip []span) (content int, g sig) {
 				i = e
 			}
 			skip = skip[1:]
-			have = false
+			prev = 0
 		}
 	}
 	return content, g
+}
+
+// load4 is the four bytes at s[i:] as a little-endian word, read with one
+// bounds check (the compiler makes it one load).
+func load4(s string, i int) uint32 {
+	s = s[i : i+4]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // maxPlaceholder is the longest bracketed token dataToken takes for a

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"fullqa/internal/text"
 )
 
 // contentScanRef is contentScan as written before its three-byte
@@ -142,5 +144,28 @@ func TestParticle3(t *testing.T) {
 				t.Fatalf("particle3(%#x) = %v, want %v", key, got, want)
 			}
 		}
+	}
+}
+
+// BenchmarkContentScan runs contentScan over every normalized message of
+// the JDDC dev chats (no skip spans): the loop detector's walk over each
+// message's characters. Run it under cachegrind to count instructions.
+func BenchmarkContentScan(b *testing.B) {
+	var msgs []string
+	for _, c := range jddcConvs(b) {
+		for _, m := range c.Messages {
+			msgs = append(msgs, text.Normalize(m.Text))
+		}
+	}
+	b.ResetTimer()
+	n := 0
+	for i := 0; i < b.N; i++ {
+		for _, s := range msgs {
+			c, g := contentScan(s, nil)
+			n += c + g.n
+		}
+	}
+	if n < 0 {
+		b.Fatal(n)
 	}
 }

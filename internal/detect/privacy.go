@@ -124,7 +124,14 @@ func piiQuote(in *Input, i int, sp privacy.Span) string {
 func hasDigitRun(s string) bool {
 	i, last := 0, uint64(0) // last: the digit mark of the byte before i, in lane 0
 	for ; i+8 <= len(s); i += 8 {
-		m := digits8(text.Load8(s, i))
+		w := text.Load8(s, i)
+		if w&0x8080808080808080 == 0x8080808080808080 {
+			// Eight bytes past ASCII (most words of Chinese text): no
+			// digit, so no run and no digit carried into the next word.
+			last = 0
+			continue
+		}
+		m := digits8(w)
 		if m&(m>>8|last) != 0 {
 			return true
 		}

@@ -379,10 +379,11 @@ func negGrams(f *negFeats, norm string) runeCounts {
 func negRunes(norm string, rs *[maxNegRunes]rune) runeCounts {
 	var c runeCounts
 	n := uint(0) // unsigned: rs[n] needs no bounds check
-	for i := 0; i < len(norm) && n < uint(len(rs)); n++ {
+	for i := 0; i < len(norm) && n < uint(len(rs)); {
 		b := norm[i]
 		if b < utf8.RuneSelf {
 			rs[n] = rune(b)
+			n++
 			i++
 			// The marks are ASCII: no test for other characters.
 			switch b {
@@ -393,19 +394,26 @@ func negRunes(norm string, rs *[maxNegRunes]rune) runeCounts {
 			}
 			continue
 		}
-		// Three bytes whose lead is E1–EF but ED (neither overlong nor
-		// a surrogate: bit b-E0 of DFFE) and continuation bytes (XOR 80
-		// takes them below 40): the rune, decoded inline.
-		if x := b - 0xe0; x < 16 && 0xdffe>>x&1 != 0 && i+2 < len(norm) {
-			if b1, b2 := norm[i+1], norm[i+2]; (b1^0x80)|(b2^0x80) < 0x40 {
-				rs[n] = rune(b&0x0f)<<12 | rune(b1&0x3f)<<6 | rune(b2&0x3f)
-				i += 3
-				continue
+		// Runs of three-byte characters whose lead is E1–EF but ED
+		// (neither overlong nor a surrogate: bit b-E0 of DFFE) and
+		// whose next two bytes, read as one value, are continuation
+		// bytes (top bits 10): decoded inline, in a loop of their own.
+		for ; i < len(norm)-2 && n < uint(len(rs)); i, n = i+3, n+1 {
+			b := norm[i]
+			w := uint32(norm[i+1])<<8 | uint32(norm[i+2])
+			if x := b - 0xe0; x >= 16 || 0xdffe>>x&1 == 0 || w&0xc0c0 != 0x8080 {
+				break
 			}
+			rs[n] = rune(b&0x0f)<<12 | rune(w>>2&0xfc0) | rune(w&0x3f)
 		}
+		if i >= len(norm) || n >= uint(len(rs)) || norm[i] < utf8.RuneSelf {
+			continue
+		}
+		// Any other character, or bytes that are none.
 		r, size := utf8.DecodeRuneInString(norm[i:])
 		i += size
 		rs[n] = r
+		n++
 	}
 	c.runes = int(n)
 	return c

@@ -258,3 +258,41 @@ func FuzzNegIndex(f *testing.F) {
 		}
 	})
 }
+
+// negRunesRef is negRunes as range reads the text: the reference of
+// FuzzNegRunes.
+func negRunesRef(norm string, rs *[maxNegRunes]rune) runeCounts {
+	var c runeCounts
+	for _, r := range norm {
+		if c.runes == maxNegRunes {
+			break
+		}
+		rs[c.runes] = r
+		c.runes++
+		switch r {
+		case '?':
+			c.qs++
+		case '!':
+			c.ex++
+		}
+	}
+	return c
+}
+
+// FuzzNegRunes checks negRunes (its runs of three-byte characters decoded
+// inline) against negRunesRef: the counts and every rune, on any text,
+// invalid UTF-8 and surrogates included. Run longer with
+// go test -run xxx -fuzz FuzzNegRunes ./internal/detect/.
+func FuzzNegRunes(f *testing.F) {
+	for _, s := range endingFuzzSeeds {
+		f.Add(s)
+	}
+	f.Add("好\xe4\xb8\xe4\xb8\x80a\xef\xbf\xbd\xe0\xa0\x80\xed\x9f\xbf?!")
+	f.Fuzz(func(t *testing.T, s string) {
+		var got, want [maxNegRunes]rune
+		gc, wc := negRunes(s, &got), negRunesRef(s, &want)
+		if gc != wc || got != want {
+			t.Fatalf("negRunes(%q) = %+v %q, want %+v %q", s, gc, got[:gc.runes], wc, want[:wc.runes])
+		}
+	})
+}

@@ -80,10 +80,31 @@ type emotionDetector struct {
 	refusal  termSet          // sensitive_refusal (+ _exclude), in agent messages: 不支持, 无法
 	en       englishNegative  // emotion_en_negative, for English messages (emotion_en.go)
 	enModel  *learnedNegative // the learned English scorer (emotion_en_learned.go)
+
+	// hundredths holds k/100 for k = 0…100 as interface values, the
+	// probabilities round2 gives, so that a finding's data reuses them
+	// instead of boxing a float64 (an allocation) each time (round2Any).
+	// Set once at construction, read-only after.
+	hundredths [101]any
 }
 
 func newEmotionDetector(cfg EmotionConfig, threat *ThreatModel, lex lexicon.Lists) *emotionDetector {
-	return &emotionDetector{cfg: cfg, lex: lex, tmodel: usableThreatModel(threat)}
+	d := &emotionDetector{cfg: cfg, lex: lex, tmodel: usableThreatModel(threat)}
+	for k := range d.hundredths {
+		d.hundredths[k] = float64(k) / 100
+	}
+	return d
+}
+
+// round2Any is any(round2(v)): round2's value is float64(k)/100 for k =
+// int(v*100+0.5), the very value hundredths holds for k from 0 to 100,
+// so one of them is returned (TestRound2Any); other k (v outside 0…1,
+// which probabilities never are) are boxed as before.
+func (d *emotionDetector) round2Any(v float64) any {
+	if k := int(v*100 + 0.5); k >= 0 && k < len(d.hundredths) {
+		return d.hundredths[k]
+	}
+	return round2(v)
 }
 
 func (d *emotionDetector) Name() string { return "emotion" }
@@ -506,16 +527,18 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		case strong || neg >= d.cfg.NegativeMin:
 			sev = conversation.SeverityMedium
 		}
-		data := map[string]any{"negative": round2(neg)}
+		data := map[string]any{"negative": d.round2Any(neg)}
 		if learned >= 0 {
-			data["learned"] = round2(float64(learned))
+			data["learned"] = d.round2Any(float64(learned))
 		}
 		out.Add(conversation.Finding{Code: "emotion.negative", Severity: sev, Messages: out.msgs(i),
 			Evidence: quote(msgs[i].Text), Detail: string(strconv.AppendFloat(append(make([]byte, 0, 24), "negative emotion "...), neg, 'f', 2, 64)),
 			Data: data})
 	}
 	d.escalating(in, out, customer, negs)
-	d.unaddressed(in, out, negs)
+	// customer is read no more: its buffer holds unaddressed's agent
+	// replies, and goes back to the scratch with what they grew it to.
+	customer = d.unaddressed(in, out, negs, customer[:0])
 }
 
 // decide is the decision with the learned scorer loaded: what the rules
@@ -549,23 +572,34 @@ func (d *emotionDetector) escalating(in *Input, out *Output, customer, negs []in
 	}
 	out.Add(conversation.Finding{Code: "emotion.escalating", Severity: conversation.SeverityMedium,
 		Messages: out.msgs(first, at), Evidence: quote(in.Conv.Messages[first].Text) + " → " + quote(in.Conv.Messages[at].Text),
-		Detail: fmt.Sprintf("negative emotion rose from %.2f to %.2f", start, peak),
-		Data:   map[string]any{"from": round2(start), "to": round2(peak)}})
+		Detail: riseDetail(start, peak), Data: map[string]any{"from": d.round2Any(start), "to": d.round2Any(peak)}})
+}
+
+// riseDetail is fmt.Sprintf("negative emotion rose from %.2f to %.2f",
+// start, peak), which formats a float with %.2f as strconv's 'f' with 2
+// digits does, in one allocation (TestRiseDetail).
+func riseDetail(start, peak float64) string {
+	b := append(make([]byte, 0, 40), "negative emotion rose from "...)
+	b = strconv.AppendFloat(b, start, 'f', 2, 64)
+	b = append(b, " to "...)
+	return string(strconv.AppendFloat(b, peak, 'f', 2, 64))
 }
 
 // unaddressed fires once, on the first negative customer message that the
 // next AppeaseWithin agent replies do not answer with an apology,
 // appeasement or concrete help. A negative message at the very end with no
-// agent reply after it is left to response.missed and resolution.
-func (d *emotionDetector) unaddressed(in *Input, out *Output, negs []int) {
+// agent reply after it is left to response.missed and resolution. The
+// agent replies are listed in buf (a scratch buffer, given empty), which
+// is returned.
+func (d *emotionDetector) unaddressed(in *Input, out *Output, negs, buf []int) []int {
 	msgs := in.Conv.Messages
 	if len(negs) == 0 {
-		return
+		return buf
 	}
 	// The agent replies in order; negs ascend, so one cursor finds the
 	// first reply after each (walking from every negative message to its
 	// replies cost the square of a long customer-only stretch).
-	var agents []int
+	agents := buf
 	for j := negs[0] + 1; j < len(msgs); j++ {
 		if msgs[j].Role == conversation.RoleAgent {
 			agents = append(agents, j)
@@ -593,9 +627,10 @@ func (d *emotionDetector) unaddressed(in *Input, out *Output, negs []int) {
 		}
 		out.Add(conversation.Finding{Code: "emotion.unaddressed", Severity: conversation.SeverityMedium,
 			Messages: out.msgs(i, last), Evidence: quote(msgs[i].Text) + " → " + quote(msgs[last].Text),
-			Detail: fmt.Sprintf("no apology, appeasement or concrete help in the next %d agent replies", replies)})
-		return
+			Detail: "no apology, appeasement or concrete help in the next " + strconv.Itoa(replies) + " agent replies"})
+		return agents
 	}
+	return agents
 }
 
 func round2(v float64) float64 { return float64(int(v*100+0.5)) / 100 }

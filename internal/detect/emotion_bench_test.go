@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"fmt"
+	"math"
 	"testing"
 	"unicode/utf8"
 
@@ -67,6 +69,37 @@ func TestMoreRunes(t *testing.T) {
 			if got, want := moreRunes(s, n), utf8.RuneCountInString(s) > n; got != want {
 				t.Errorf("moreRunes(%q, %d) = %v, want %v", s, n, got, want)
 			}
+		}
+	}
+}
+
+// TestRound2Any checks round2Any against boxing round2's value, bit for
+// bit, on every hundredth, around each rounding edge, and outside 0…1.
+func TestRound2Any(t *testing.T) {
+	d := newEmotionDetector(DefaultEmotionConfig(), nil, nil)
+	vs := []float64{-1, -0.005, -0.0049, 1.004, 1.005, 1.5, 2, math.NaN(), math.Inf(1), math.Inf(-1)}
+	for k := 0; k <= 100; k++ {
+		x := float64(k) / 100
+		vs = append(vs, x, math.Nextafter(x, -1), math.Nextafter(x, 2), x+0.005, x-0.005, math.Nextafter(x+0.005, -1), float64(float32(x)))
+	}
+	for _, v := range vs {
+		got, ok := d.round2Any(v).(float64)
+		if want := round2(v); !ok || math.Float64bits(got) != math.Float64bits(want) {
+			t.Errorf("round2Any(%v) = %v, want %v", v, got, want)
+		}
+	}
+}
+
+// TestRiseDetail checks riseDetail against the fmt.Sprintf it stands for.
+func TestRiseDetail(t *testing.T) {
+	vs := []float64{0, 0.005, 0.0049999, 0.125, 0.135, 0.99, 0.995, 0.9999, 1, -0.001, math.NaN(), math.Inf(1)}
+	for k := 0; k <= 1000; k++ {
+		vs = append(vs, float64(k)/1000, float64(float32(k)/1000))
+	}
+	for i, a := range vs {
+		b := vs[(i*7+3)%len(vs)]
+		if got, want := riseDetail(a, b), fmt.Sprintf("negative emotion rose from %.2f to %.2f", a, b); got != want {
+			t.Errorf("riseDetail(%v, %v) = %q, want %q", a, b, got, want)
 		}
 	}
 }

@@ -36,19 +36,37 @@ type promiseFeats struct {
 	gramV            float32
 	// rs holds from rs[wordHistory] on the message's first nr characters
 	// (chars), those whose n-grams idx[gramFrom:gramTo] are, after
-	// read's look-back (see runeView). written is false when those
-	// indices were left unwritten: the scorer hashes the n-grams from the
-	// characters as it sums their weights (promiseModel.addGrams), in the
-	// same order, instead of storing the indices and reading them back;
-	// the trainer's view writes them (promiseFeatures' writeGrams).
-	rs      runeView
-	nr      int
-	written bool
-	// cues, more and grams are read's and the written n-grams' buffers,
-	// here so that they are not cleared for every message.
+	// read's look-back (see runeView).
+	rs runeView
+	nr int
+	// steps is the sum of the n-grams' weights' steps in the scorer's
+	// table (tailFeatures'), of all of them: those in idx when they all
+	// fit it.
+	steps int
+	// cues, more and grams are read's and the n-grams' buffers (grams for
+	// a message whose n-grams do not all fit idx), here so that they are
+	// not cleared for every message.
 	cues  [len(promiseCues)]uint16
 	more  runeView
 	grams [3 * maxPromiseRunes]uint32
+}
+
+// custFeats are the features of the customer's turns around an agent
+// message (customerFeatures), in their order.
+type custFeats struct {
+	idx [maxCustFeats]uint32
+	n   int
+}
+
+// maxCustFeats is the most features customerFeatures writes: the turn
+// before and one per prevAskWords word it holds, the answer after and
+// its asking again.
+const maxCustFeats = 1 + len(prevAskWords) + 2
+
+// add appends feature (group, value).
+func (c *custFeats) add(group, value uint32) {
+	c.idx[c.n] = promiseIndex(group, value)
+	c.n++
 }
 
 // chars returns the message's first characters, whose n-grams the
@@ -300,11 +318,26 @@ func (d *promiseDetector) promiseClasses() [29]ClassID {
 // above, an actor or a finished-step word right before an action verb,
 // question form, what the customer said before (a request?) and after
 // (taking the offer up or not), where the message stands, and the
-// character 1–3-grams of its normalized text. The n-grams' indices are
-// written to f.idx when writeGrams is set or the buffer has no room for
-// all of them (the scorer then reads them there); otherwise only their
-// characters are kept, in f.rs, for the scorer to hash.
-func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats, cs *cueScan, writeGrams bool) {
+// character 1–3-grams of its normalized text, in that order (the order
+// of the trainer's sums). The learned scorer builds the same features
+// from the same three parts, the customer's last (see score).
+func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats, cs *cueScan) {
+	yes, runes := d.messageFeatures(in, i, ps, f, cs)
+	var c custFeats
+	d.customerFeatures(in, i, st, cs, yes, &c)
+	for _, x := range c.idx[:c.n] {
+		f.addIndex(x)
+	}
+	d.tailFeatures(in, i, st, f, runes, d.model.w)
+}
+
+// messageFeatures resets f and writes the features of agent message i
+// that come before the customer's: the rules' verdict and slots, the
+// classes, cues and actors, question form and a short yes. It returns
+// yes (1 for a short yes, which the customer's request is crossed with)
+// and the message's length in characters, and leaves the message's
+// first characters in f for the n-grams.
+func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *promiseFeats, cs *cueScan) (yes uint32, runes int) {
 	f.n, f.gramFrom, f.gramTo = 0, 0, 0
 	s := in.Norm[i]
 	f.add(pfBias, 0)
@@ -406,23 +439,32 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 		q = 3
 	}
 	f.add(pfQuestion, q)
-	yes := affirm(s)
+	yes = affirm(s)
 	f.add(pfAffirm, yes)
+	return yes, runes
+}
 
+// customerFeatures writes to c the features of the customer's turns
+// around agent message i: what the customer said before (yes is
+// messageFeatures' short yes) and how the customer answered after. st
+// keeps the readings of the customer's messages for the agent messages
+// that share them; a reading is the same whenever it is made, so an agent
+// message that does not ask for it leaves the others' unchanged.
+func (d *promiseDetector) customerFeatures(in *Input, i int, st *promiseState, cs *cueScan, yes uint32, c *custFeats) {
 	// The customer's turn before: a request, a question, or nothing. Its
 	// reading is kept in st for the agent messages after it.
 	if j := st.lastCustomer - 1; j >= 0 {
 		if st.prev.msg != j+1 {
 			st.prev = st.reading(d, in, j, cs.customer)
 		}
-		f.add(pfPrevCust, st.prev.prevV)
+		c.add(pfPrevCust, st.prev.prevV)
 		// A short yes ("是的", "可以的", "会的") answers what the customer
 		// asked for: it commits to it when the customer asked for a step.
 		for m := st.prev.prevAsk & (1<<len(prevAskWords) - 1); m != 0; m &= m - 1 { // in the words' order
-			f.add(pfPrevAsk, uint32(bits.TrailingZeros16(m))<<1|yes)
+			c.add(pfPrevAsk, uint32(bits.TrailingZeros16(m))<<1|yes)
 		}
 	} else {
-		f.add(pfPrevCust, 0)
+		c.add(pfPrevCust, 0)
 	}
 	// The customer's next message, read after the fact: taking the step up
 	// ("好的", "谢谢"), declining it ("不用了"), or asking again.
@@ -430,27 +472,38 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 		if st.next.msg != j+1 {
 			st.next = st.reading(d, in, j, cs.customer)
 		}
-		f.add(pfNextCust, st.next.nextV)
+		c.add(pfNextCust, st.next.nextV)
 		if st.next.asks {
-			f.add(pfNextCust, 30)
+			c.add(pfNextCust, 30)
 		}
 	} else {
-		f.add(pfNextCust, 0)
+		c.add(pfNextCust, 0)
 	}
+}
+
+// tailFeatures writes the features of agent message i that come after
+// the customer's: where the message stands, its n-grams (as many as f has
+// room for) and its length in characters, runes. It sums the n-grams'
+// steps in the scorer's weights w into f.steps (see promiseGrams).
+func (d *promiseDetector) tailFeatures(in *Input, i int, st *promiseState, f *promiseFeats, runes int, w *[1 << PromiseBits]int16) {
 	f.add(pfPosition, bucketOf(st.agents))
 	if n := len(in.Conv.Messages); n > 0 {
 		f.add(pfPosition, 16+uint32(i*5/n))
 	}
 
-	// The n-grams, as many as the buffer has room for, weighted alike.
+	// The n-grams, as many as the buffer has room for, weighted alike:
+	// written in place where they all fit (as they do but in messages
+	// with scores of cues), else cut where the buffer ends.
 	f.gramFrom = f.n
-	if ng := gramCount(nr); writeGrams || ng > len(f.idx)-f.n {
-		ng = promiseGrams(f.chars(), &f.grams)
-		f.n += copy(f.idx[f.n:], f.grams[:ng])
-		f.written = true
-	} else {
+	if f.n <= len(f.idx)-len(f.grams) {
+		// Room for every n-gram a message can have: written in place.
+		var ng int
+		ng, f.steps = promiseGrams(f.chars(), (*[3 * maxPromiseRunes]uint32)(f.idx[f.n:]), w)
 		f.n += ng
-		f.written = false
+	} else {
+		ng, steps := promiseGrams(f.chars(), &f.grams, w)
+		f.n += copy(f.idx[f.n:], f.grams[:ng])
+		f.steps = steps
 	}
 	f.gramTo = f.n
 	if n := f.gramTo - f.gramFrom; n > 0 {
@@ -557,35 +610,49 @@ func gramCount(n int) int {
 
 // promiseGrams writes the table indices of the character 1–3-grams of the
 // first maxPromiseRunes characters of rs to buf (unigram, bigram, trigram
-// at each character) and returns how many it wrote.
-func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32) int {
+// at each character) and returns how many it wrote, and the sum of their
+// weights' steps in w (the learned scorer's first sum; see
+// promiseModel.sum64), read as each index is made: an integer addition
+// per n-gram where the scorer's float32 sum took a conversion, two
+// products and an addition that waits for the one before.
+func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32, w *[1 << PromiseBits]int16) (n, steps int) {
+	const mask = 1<<PromiseBits - 1 // every index is below the table's size
 	rs = rs[:min(len(rs), maxPromiseRunes)]
 	if len(rs) == 0 {
-		return 0
+		return 0, 0
 	}
 	// The first two characters have no trigram (nor the first a bigram);
 	// the loop writes all three from the third on.
 	buf[0] = uniIndex(rs[0])
+	sum := int(w[buf[0]&mask])
 	if len(rs) == 1 {
-		return 1
+		return 1, int(sum)
 	}
 	buf[1] = uniIndex(rs[1])
 	buf[2] = biIndex(rs[0], rs[1])
-	out := buf[3:]
+	sum += int(w[buf[1]&mask])
+	sum += int(w[buf[2]&mask])
 	r2, r1 := rs[0], rs[1]
+	k := uint(3)
 	for _, r := range rs[2:] {
-		if len(out) < 3 {
-			// Never taken (rs holds at most maxPromiseRunes characters): the
-			// test lets the compiler drop the bounds checks below.
+		if k > uint(len(buf)-3) {
+			// Never taken (buf has room for every n-gram): the test lets
+			// the compiler drop the bounds checks below.
 			break
 		}
-		out[0] = uniIndex(r)
-		out[1] = biIndex(r1, r)
-		out[2] = triIndex(r2, r1, r)
-		out = out[3:]
+		u := uniIndex(r)
+		buf[k] = u
+		sum += int(w[u&mask])
+		b := biIndex(r1, r)
+		buf[k+1] = b
+		sum += int(w[b&mask])
+		t := triIndex(r2, r1, r)
+		buf[k+2] = t
+		sum += int(w[t&mask])
+		k += 3
 		r2, r1 = r1, r
 	}
-	return 3*len(rs) - 3
+	return 3*len(rs) - 3, int(sum)
 }
 
 // uniIndex, biIndex and triIndex are the table indices of the unigram r,
@@ -944,7 +1011,7 @@ func (e *Engine) PromiseFeatures(in *Input, s *PromiseScratch, fn func(msg int, 
 	for i := range in.Conv.Messages {
 		if in.Conv.Messages[i].Role == conversation.RoleAgent && !in.english(i) {
 			s.ps = d.rulePromises(in, i, s.ps[:0])
-			d.promiseFeatures(in, i, s.ps, &st, &s.f, s.cues, true)
+			d.promiseFeatures(in, i, s.ps, &st, &s.f, s.cues)
 			fn(i, len(s.ps) > 0, s.f.idx[:s.f.n], s.f.values())
 		}
 		st.see(in, i)

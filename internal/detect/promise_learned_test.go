@@ -82,7 +82,7 @@ func TestPromiseFeaturesCues(t *testing.T) {
 		var st promiseState
 		st.see(in, 0)
 		var f promiseFeats
-		d.promiseFeatures(in, 1, ps, &st, &f, cs, true)
+		d.promiseFeatures(in, 1, ps, &st, &f, cs)
 		rule := uint32(0)
 		if c.rule {
 			rule = 1
@@ -168,7 +168,7 @@ func TestPromiseFeaturesNoAlloc(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() {
 		var st promiseState
 		st.see(in, 0)
-		d.promiseFeatures(in, 1, ps, &st, &f, cs, true)
+		d.promiseFeatures(in, 1, ps, &st, &f, cs)
 	})
 	if allocs != 0 {
 		t.Errorf("%v allocations per message, want 0", allocs)
@@ -260,8 +260,8 @@ func TestClassBitsMatchHas(t *testing.T) {
 		var st1, st2 promiseState
 		for i := range c.Messages {
 			if c.Messages[i].Role == conversation.RoleAgent && !isEnglish(in.Norm[i]) {
-				d.promiseFeatures(in, i, nil, &st1, &fast, d.model.cues, true)
-				slow.promiseFeatures(in, i, nil, &st2, &want, d.model.cues, true)
+				d.promiseFeatures(in, i, nil, &st1, &fast, d.model.cues)
+				slow.promiseFeatures(in, i, nil, &st2, &want, d.model.cues)
 				if !slices.Equal(fast.idx[:fast.n], want.idx[:want.n]) {
 					t.Fatalf("%s message %d: features %v, by Has %v", c.ID, i, fast.idx[:fast.n], want.idx[:want.n])
 				}

@@ -31,6 +31,12 @@ type promiseModel struct {
 	threshold float32 // probability from which a message is a promise
 	sources   []string
 	cues      *cueScan // the word lists the features read
+	// below and the customer bounds let score stop where the probability
+	// cannot reach the threshold (see newPromiseModel).
+	below          float64
+	prevBound      [2]float64 // by the short yes the requests are crossed with
+	noPrev, noNext float64
+	nextBound      float64
 }
 
 // loadPromiseModel decodes the embedded weights. Each engine decodes its
@@ -47,27 +53,83 @@ func loadPromiseModel() (*promiseModel, error) {
 	if !ok {
 		return nil, fmt.Errorf("promise weights: not int16 steps of one scale")
 	}
-	return &promiseModel{w: (*[1 << PromiseBits]int16)(q), scale: scale, bias: l.Bias, threshold: l.Threshold, sources: l.Sources, cues: newCueScan()}, nil
+	return newPromiseModel((*[1 << PromiseBits]int16)(q), scale, l.Bias, l.Threshold, l.Sources, newCueScan()), nil
+}
+
+// newPromiseModel is the scorer of weights w (steps of scale), bias and
+// threshold, with the bounds score stops by.
+//
+// below: the probability is under the threshold when the sum z of the
+// features' weights (prob's float32 sum, in the trainer's order) is under
+// zLimit = logit(threshold) - 1/1024, where sigmoid is about threshold -
+// 2.4e-4: sigmoid rises with z, and that gap is far more than the
+// roundings of its few operations (TestPromiseBelowLimit checks the
+// float32 values below zLimit). score sums the same weights in float64,
+// in an order of its own and with the n-grams' steps summed as integers,
+// times scale × gramV once (sum64): that sum differs from z only by the
+// roundings of z's own sum — at most (N+1)·u·A for its N ≤
+// maxPromiseFeats+1 terms, none of whose partial sums exceeds A = |bias|
+// + N·32768·scale (no weight is more than 32768 steps from 0; u = 2^-24)
+// — of its n-grams' products (stepWeight × gramV rounds twice: 2.01·N·u·A
+// at most) and of float64's sum, some 2^-29 of those. below is zLimit
+// less 4·N·u·A (about 0.066 for the shipped weights), so a float64 sum
+// under below proves z under zLimit.
+//
+// The customer bounds stand for the features of the customer's turns
+// before they are read (customerFeatures): the turn before is one
+// (pfPrevCust, v) with v below 32 and at most one (pfPrevAsk, k<<1|yes)
+// per prevAskWords word k, the answer after one (pfNextCust, v) with v
+// below 32 and maybe (pfNextCust, 30), and no such turn the one feature
+// (pfPrevCust, 0) or (pfNextCust, 0): their weights sum to at most
+// prevBound[yes] (noPrev) plus nextBound (noNext).
+func newPromiseModel(w *[1 << PromiseBits]int16, scale, bias, threshold float32, sources []string, cues *cueScan) *promiseModel {
+	m := &promiseModel{w: w, scale: scale, bias: bias, threshold: threshold, sources: sources, cues: cues}
+	weight := func(group, value uint32) float64 {
+		return float64(stepWeight(w[promiseIndex(group, value)&(1<<PromiseBits-1)], scale))
+	}
+	// No weight is more than 32768 steps from 0.
+	maxAbs := 32768 * math.Abs(float64(scale))
+	const n = maxPromiseFeats + 1
+	a := math.Abs(float64(bias)) + n*maxAbs
+	zLimit := math.Log(float64(threshold)/(1-float64(threshold))) - 1.0/1024
+	m.below = zLimit - 4*n*a/(1<<24)
+	m.noPrev, m.noNext = weight(pfPrevCust, 0), weight(pfNextCust, 0)
+	prev, next := math.Inf(-1), math.Inf(-1)
+	for v := range uint32(32) {
+		prev, next = max(prev, weight(pfPrevCust, v)), max(next, weight(pfNextCust, v))
+	}
+	m.nextBound = next + max(0, weight(pfNextCust, 30))
+	for yes := range uint32(2) {
+		m.prevBound[yes] = prev
+		for k := range uint32(len(prevAskWords)) {
+			m.prevBound[yes] += max(0, weight(pfPrevAsk, k<<1|yes))
+		}
+	}
+	return m
 }
 
 // prob is the model's probability that the message whose features are f
-// is a promise; it computes what classify.Linear.Prob does, in the same
+// and cust is a promise, cust standing before f.idx[at] (at most
+// f.gramFrom; with none, at is anything up to it): it computes what
+// classify.Linear.Prob does over the features in that order, in the same
 // order, so the scan and the trainer agree to the bit.
-func (m *promiseModel) prob(f *promiseFeats) float32 {
+func (m *promiseModel) prob(f *promiseFeats, cust []uint32, at int) float32 {
 	const mask = 1<<PromiseBits - 1 // every index is below the table's size
 	w, sc := m.w, m.scale
 	z := m.bias
 	// Every feature but the n-grams has weight 1 (see promiseFeats).
-	for _, b := range f.idx[:f.gramFrom] {
+	for _, b := range f.idx[:at] {
+		z += stepWeight(w[b&mask], sc)
+	}
+	for _, b := range cust {
+		z += stepWeight(w[b&mask], sc)
+	}
+	for _, b := range f.idx[at:f.gramFrom] {
 		z += stepWeight(w[b&mask], sc)
 	}
 	v := f.gramV
-	if f.written {
-		for _, b := range f.idx[f.gramFrom:f.gramTo] {
-			z += stepWeight(w[b&mask], sc) * v
-		}
-	} else {
-		z = m.addGrams(z, f.chars(), v)
+	for _, b := range f.idx[f.gramFrom:f.gramTo] {
+		z += stepWeight(w[b&mask], sc) * v
 	}
 	for _, b := range f.idx[f.gramTo:f.n] {
 		z += stepWeight(w[b&mask], sc)
@@ -75,39 +137,80 @@ func (m *promiseModel) prob(f *promiseFeats) float32 {
 	return sigmoid(z)
 }
 
-// addGrams adds to z the weights, times v, of the n-grams of rs in
-// promiseGrams' order, hashing each as it goes: the sum prob makes over
-// the indices promiseGrams writes, to the bit, without writing them.
-func (m *promiseModel) addGrams(z float32, rs []rune, v float32) float32 {
+// sum64 is the sum of the weights of features f (the n-grams' times
+// gramV) and bias, in float64 and in an order of its own: the n-grams'
+// steps were summed as integers as their indices were made (f.steps, by
+// tailFeatures with the model's table), and count times scale × gramV
+// once. newPromiseModel bounds how far it can be from prob's float32 sum.
+func (m *promiseModel) sum64(f *promiseFeats) float64 {
 	const mask = 1<<PromiseBits - 1
 	w, sc := m.w, m.scale
-	rs = rs[:min(len(rs), maxPromiseRunes)]
-	if len(rs) == 0 {
-		return z
+	z := float64(m.bias)
+	for _, b := range f.idx[:f.gramFrom] {
+		z += float64(stepWeight(w[b&mask], sc))
 	}
-	z += stepWeight(w[uniIndex(rs[0])&mask], sc) * v
-	if len(rs) == 1 {
-		return z
-	}
-	z += stepWeight(w[uniIndex(rs[1])&mask], sc) * v
-	z += stepWeight(w[biIndex(rs[0], rs[1])&mask], sc) * v
-	r2, r1 := rs[0], rs[1]
-	for _, r := range rs[2:] {
-		z += stepWeight(w[uniIndex(r)&mask], sc) * v
-		z += stepWeight(w[biIndex(r1, r)&mask], sc) * v
-		z += stepWeight(w[triIndex(r2, r1, r)&mask], sc) * v
-		r2, r1 = r1, r
+	z += float64(f.steps) * float64(sc) * float64(f.gramV)
+	for _, b := range f.idx[f.gramTo:f.n] {
+		z += float64(stepWeight(w[b&mask], sc))
 	}
 	return z
 }
 
 // score returns the learned probability that Chinese agent message i is a
-// promise, given the rules' reading ps of it; st must have seen every
-// message before i. f is the caller's feature buffer (the worker's, in
-// its Scratch: no allocation per message).
-func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats) float32 {
-	d.promiseFeatures(in, i, ps, st, f, d.model.cues, false)
-	return d.model.prob(f)
+// promise, given the rules' reading ps of it, and whether it reaches the
+// threshold; st must have seen every message before i. f is the caller's
+// feature buffer (the worker's, in its Scratch: no allocation per
+// message). Only a probability that reaches the threshold is reported,
+// and most do not by far: score sums the features but the customer's
+// first, in any order (sum64), and stops, with p 0, when that sum and
+// the most the customer's could add stay under the model's bound (see
+// newPromiseModel) — then when the sum with the customer's read does.
+// Only a message past both is summed in the trainer's order (prob), its
+// probability exact to the bit.
+func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats) (p float32, reaches bool) {
+	m := d.model
+	yes, runes := d.messageFeatures(in, i, ps, f, m.cues)
+	at := f.n
+	var c custFeats
+	if at+maxCustFeats+3+gramCount(f.nr) > len(f.idx) {
+		// The features may not all fit f (a message with scores of cue
+		// words): they are cut where it ends, as promiseFeatures cuts
+		// them, the customer's in place.
+		d.customerFeatures(in, i, st, m.cues, yes, &c)
+		for _, x := range c.idx[:c.n] {
+			f.addIndex(x)
+		}
+		d.tailFeatures(in, i, st, f, runes, m.w)
+		p = m.prob(f, nil, f.gramFrom)
+		return p, p >= m.threshold
+	}
+	// Every feature fits: the tail's are those promiseFeatures writes
+	// after the customer's (two positions, the n-grams, the length), the
+	// n-grams' steps summed as they are written.
+	d.tailFeatures(in, i, st, f, runes, m.w)
+	z := m.sum64(f)
+	bound := m.noPrev
+	if st.lastCustomer > 0 {
+		bound = m.prevBound[yes&1]
+	}
+	if st.nextCustomerAfter(in, i) >= 0 {
+		bound += m.nextBound
+	} else {
+		bound += m.noNext
+	}
+	if z+bound < m.below {
+		return 0, false
+	}
+	d.customerFeatures(in, i, st, m.cues, yes, &c)
+	const mask = 1<<PromiseBits - 1
+	for _, b := range c.idx[:c.n] {
+		z += float64(stepWeight(m.w[b&mask], m.scale))
+	}
+	if z < m.below {
+		return 0, false
+	}
+	p = m.prob(f, c.idx[:c.n], at)
+	return p, p >= m.threshold
 }
 
 // roundP rounds a probability to three decimals for Finding.Data: enough
@@ -232,11 +335,11 @@ func (d *promiseDetector) decide(in *Input, i int, english bool, ps []promise, s
 		}
 		return
 	}
-	p := d.score(in, i, ps, st, f)
+	p, reaches := d.score(in, i, ps, st, f)
 	switch {
-	case p >= d.model.threshold && len(ps) > 0:
+	case reaches && len(ps) > 0:
 		d.report(in, i, ps, p, out)
-	case p >= d.model.threshold:
+	case reaches:
 		lp := d.learnedPromise(in, i)
 		data := map[string]any{"kind": kindValue(lp.kind), "p": pValue(p), "learned": true}
 		if !lp.slot.empty() {

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -123,10 +124,9 @@ func TestPromiseLearnedDecision(t *testing.T) {
 func TestPromiseDecisionMechanics(t *testing.T) {
 	eng, d := promiseEngine(t)
 	shipped := d.model
-	low := *shipped
-	low.w, low.bias = new([1 << PromiseBits]int16), -20
-	high := low
-	high.bias = 20
+	zero := new([1 << PromiseBits]int16)
+	low := newPromiseModel(zero, shipped.scale, -20, shipped.threshold, shipped.sources, shipped.cues)
+	high := newPromiseModel(zero, shipped.scale, 20, shipped.threshold, shipped.sources, shipped.cues)
 
 	conv := &conversation.Conversation{ID: "t", Messages: []conversation.Message{
 		{Role: conversation.RoleCustomer, Text: "能补偿吗"},
@@ -146,7 +146,7 @@ func TestPromiseDecisionMechanics(t *testing.T) {
 		return got
 	}
 
-	d.model = &low
+	d.model = low
 	got := findings()
 	if _, ok := got["promise.over_policy@1"]; !ok {
 		t.Errorf("low: over_policy lost with the vetoed promise: %v", got)
@@ -160,7 +160,7 @@ func TestPromiseDecisionMechanics(t *testing.T) {
 		t.Errorf("low: the English promise is not the rules' alone: %v", got)
 	}
 
-	d.model = &high
+	d.model = high
 	got = findings()
 	if f, ok := got["promise.made@1"]; !ok || f.Data["learned"] != nil || f.Data["p"] != 1.0 {
 		t.Errorf("high: rule promise %v", f.Data)
@@ -250,9 +250,7 @@ func FuzzLearnedOnlyPromise(f *testing.F) {
 		f.Add("在吗", s)
 	}
 	eng, d := promiseEngine(f)
-	high := *d.model
-	high.w, high.bias = new([1 << PromiseBits]int16), 20
-	d.model = &high
+	d.model = newPromiseModel(new([1 << PromiseBits]int16), d.model.scale, 20, d.model.threshold, d.model.sources, d.model.cues)
 	f.Fuzz(func(t *testing.T, customer, agent string) {
 		if start, end := saysClause(agent); start < 0 || end < start || end > len(agent) ||
 			(utf8.ValidString(agent) && end > start && (!utf8.RuneStart(agent[start]) || end < len(agent) && !utf8.RuneStart(agent[end]))) {
@@ -292,6 +290,36 @@ func TestPValue(t *testing.T) {
 		p := float32(k) / 200000
 		if got, want := pValue(p), roundP(p); got != any(want) {
 			t.Fatalf("pValue(%v) = %v, want %v", p, got, want)
+		}
+	}
+}
+
+// TestPromiseBelowLimit checks the bound the scorer stops by (see
+// newPromiseModel): every float32 sum below logit(threshold) - 1/1024
+// gives a probability under the threshold — each float32 value from
+// there down over 2^22 units in the last place, then every 1/4096 to -64
+// — and the bound itself lies under that limit by the margin of the
+// float sums' roundings.
+func TestPromiseBelowLimit(t *testing.T) {
+	_, d := promiseEngine(t)
+	m := d.model
+	zLimit := math.Log(float64(m.threshold)/(1-float64(m.threshold))) - 1.0/1024
+	if !(m.below < zLimit-0.01 && m.below > zLimit-0.2) {
+		t.Fatalf("below %v, limit %v: want a margin of a few hundredths", m.below, zLimit)
+	}
+	z := float32(zLimit)
+	if float64(z) >= zLimit {
+		z = math.Nextafter32(z, float32(math.Inf(-1)))
+	}
+	for range 1 << 22 {
+		if p := sigmoid(z); p >= m.threshold {
+			t.Fatalf("sigmoid(%v) = %v, not under the threshold %v", z, p, m.threshold)
+		}
+		z = math.Nextafter32(z, float32(math.Inf(-1)))
+	}
+	for ; z > -64; z -= 1.0 / 4096 {
+		if p := sigmoid(z); p >= m.threshold {
+			t.Fatalf("sigmoid(%v) = %v, not under the threshold %v", z, p, m.threshold)
 		}
 	}
 }

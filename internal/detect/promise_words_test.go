@@ -81,6 +81,11 @@ func TestCueWordsMatchMatcher(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs := newCueScan()
+	pm, err := loadPromiseModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	weights := pm.w
 	pieces := append([]string{"您", "的", "一", "[数字x]", "-", "?", " ", "\xff", "\xe5\xb8", "\xed\xa0\x80", "\U0001F600", "\uFFFD",
 		"\xe0\xa0\x80", "\xe0\x9f\xbf", "\xed\x9f\xbf", "\xef\xbf\xbf", "\xe5\x41\x80", "\xe5\xb8\xc0", "\xc2\xa9", "\xe3\x80\x82"}, promiseCues[:]...)
 	for _, c := range promiseCues {
@@ -135,8 +140,16 @@ func TestCueWordsMatchMatcher(t *testing.T) {
 			r2, r1 = r1, r
 		}
 		var gramBuf [3 * maxPromiseRunes]uint32
-		if got := gramBuf[:promiseGrams(rs[:nr], &gramBuf)]; !slices.Equal(got, grams) {
+		ng, steps := promiseGrams(rs[:nr], &gramBuf, weights)
+		if got := gramBuf[:ng]; !slices.Equal(got, grams) {
 			t.Fatalf("promiseGrams(%q) %v, want %v", s, got, grams)
+		}
+		wantSteps := 0
+		for _, g := range grams {
+			wantSteps += int(weights[g])
+		}
+		if steps != wantSteps {
+			t.Fatalf("promiseGrams(%q) steps %d, want %d", s, steps, wantSteps)
 		}
 		if len(grams) != gramCount(nr) {
 			t.Fatalf("gramCount(%d) = %d, promiseGrams wrote %d", nr, gramCount(nr), len(grams))

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"fullqa/internal/conversation"
@@ -46,6 +47,11 @@ type Batch struct {
 	sum    Summary
 	last   time.Time
 	dues   []int64 // due times (Unix ns) of every due-tracked promise, linked or not
+	// free holds the Prepareds AddPrepared is done with, emptied, for
+	// PrepareHeld to fill again: a new one for every conversation was an
+	// allocation of some 700 bytes with pointers, zeroed, then marked and
+	// swept by the collector.
+	free sync.Pool
 }
 
 // NewBatch starts a batch run; cfg must be valid.
@@ -81,7 +87,10 @@ func (b *Batch) Prepare(c *conversation.Conversation, findings []conversation.Fi
 // topics and kept signal. held must not report false for a message that
 // holds a word; nil means every message may.
 func (b *Batch) PrepareHeld(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, held func(i int) bool) *Prepared {
-	p := new(Prepared)
+	p, _ := b.free.Get().(*Prepared) // empty, as AddPrepared left it
+	if p == nil {
+		p = new(Prepared)
+	}
 	p.ct = summarize(c, findings, tags, b.an.loc, p.sceneRoom[:0])
 	if !p.ct.Start.IsZero() {
 		p.topics, p.ct.Kept = b.topics.of(p.topicRoom[:0], c, findings, tags, held)
@@ -98,9 +107,11 @@ func (b *Batch) Add(ctx context.Context, c *conversation.Conversation, findings 
 }
 
 // AddPrepared is Add of a conversation Prepare has summarized: it must be
-// called in input order, from one goroutine.
+// called in input order, from one goroutine. It takes p: p is emptied and
+// made again by a later Prepare, so the caller must not use it after.
 func (b *Batch) AddPrepared(ctx context.Context, c *conversation.Conversation, p *Prepared) ([]conversation.Finding, error) {
-	ct := &p.ct // the Prepared is the caller's to drop: no copy of its contact
+	defer b.recycle(p)
+	ct := &p.ct
 	if !ct.Start.IsZero() {
 		b.bursts.Add(c.ID, ct.Start, p.topics)
 		if ct.End.After(b.last) {
@@ -134,6 +145,15 @@ func (b *Batch) AddPrepared(ctx context.Context, c *conversation.Conversation, p
 		}
 	}
 	return out, nil
+}
+
+// recycle empties p, so that it keeps no conversation alive, and hands it
+// to the next Prepare. Nothing AddPrepared keeps or returns points into a
+// Prepared: Memory and Bursts intern the strings they keep, and the
+// findings quote the contact's strings, never its slices.
+func (b *Batch) recycle(p *Prepared) {
+	*p = Prepared{}
+	b.free.Put(p)
 }
 
 // Finish finds the bursts and returns the summary. Promises due counts the

@@ -71,6 +71,7 @@ func (s *scanRun) addCross(ctx context.Context, r *scan.Result) error {
 	if !ok { // not prepared on a worker
 		p = s.cross.Prepare(r.Conv, r.Findings, r.Tags)
 	}
+	r.Prepared = nil // AddPrepared takes it
 	fs, err := s.cross.AddPrepared(ctx, r.Conv, p)
 	if err != nil {
 		return fmt.Errorf("across conversations: %w", err)

@@ -82,7 +82,7 @@ func BenchmarkCross(b *testing.B) {
 		return bt
 	}
 	bt := newBatch()
-	prepare := func(x *crossInput) *analyze.Prepared {
+	prepare := func(bt *analyze.Batch, x *crossInput) *analyze.Prepared {
 		return bt.PrepareHeld(x.c, x.fs, x.tags, func(k int) bool { return x.held[k] })
 	}
 	// The workers prepare a conversation right after inspecting it, its
@@ -92,21 +92,36 @@ func BenchmarkCross(b *testing.B) {
 	b.Run("prepare", func(b *testing.B) {
 		for b.Loop() {
 			for i := range hot {
-				prepare(&hot[i])
+				prepare(bt, &hot[i])
 			}
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(hot)), "ns/conv")
 	})
 	ps := make([]*analyze.Prepared, len(ins))
-	for i := range ins {
-		ps[i] = prepare(&ins[i])
-	}
 	b.Run("add", func(b *testing.B) {
+		ctx := context.Background()
+		for b.Loop() {
+			b.StopTimer() // AddPrepared takes what it adds
+			for i := range ins {
+				ps[i] = prepare(bt, &ins[i])
+			}
+			bt := newBatch()
+			b.StartTimer()
+			for i := range ins {
+				if _, err := bt.AddPrepared(ctx, ins[i].c, ps[i]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			bt.Finish()
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ins)), "ns/conv")
+	})
+	b.Run("both", func(b *testing.B) {
 		ctx := context.Background()
 		for b.Loop() {
 			bt := newBatch()
 			for i := range ins {
-				if _, err := bt.AddPrepared(ctx, ins[i].c, ps[i]); err != nil {
+				if _, err := bt.AddPrepared(ctx, ins[i].c, prepare(bt, &ins[i])); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -38,18 +38,21 @@ type Memory struct {
 	key    []byte // builds a buyer's key, a string only when it is new
 	// last is buyer's last answer: the batch asks for the same buyer
 	// twice in a row (Earlier, then Add), and the second look-up was
-	// half of buyer's work.
+	// half of buyer's work. A buyer Earlier did not find is remembered
+	// too, so that Add inserts it without looking it up again.
 	last lastBuyer
 	// hits is Earlier's scratch: the records in the window, ordered and
 	// cut before they are expanded.
 	hits []memHit
 }
 
-// lastBuyer is one answer of Memory.buyer.
+// lastBuyer is one answer of Memory.buyer: id when found, else the
+// buyer is unknown and m.key still holds its key.
 type lastBuyer struct {
 	shop, customer string
 	id             uint32
-	ok             bool
+	ok             bool // the answer is set
+	found          bool
 }
 
 type memContact struct {
@@ -57,6 +60,10 @@ type memContact struct {
 	ending     string
 	start, end int64  // Unix nanoseconds
 	prev       uint32 // 1 + index of the buyer's previous record, 0 for none
+	// older is 1 + index of the buyer's newest record that started
+	// before this one (not at the same time), 0 for none; Earlier reads
+	// it only when ordered, where it skips this record's ties at once.
+	older      uint32
 	off        uint32 // first key in keys
 	pOff       uint32 // first promise in proms
 	endingMsg  int32
@@ -99,19 +106,24 @@ func (m *Memory) intern(s string) uint32 {
 // looked up without making a string (most buyers are seen before, and
 // a new string a contact was the largest part of Add's work).
 func (m *Memory) buyer(shop, customer string, add bool) (uint32, bool) {
+	var id uint32
+	var ok bool
 	if l := &m.last; l.ok && l.shop == shop && l.customer == customer {
-		return l.id, true
+		if l.found || !add {
+			return l.id, l.found
+		}
+		// Earlier did not find the buyer a moment ago and m.key is
+		// still its key: the map cannot hold it now either.
+	} else {
+		m.key = append(append(append(m.key[:0], shop...), 0), customer...)
+		id, ok = m.buyers[string(m.key)]
 	}
-	m.key = append(append(append(m.key[:0], shop...), 0), customer...)
-	id, ok := m.buyers[string(m.key)]
 	if !ok && add {
 		id, ok = uint32(len(m.head)), true
 		m.buyers[string(m.key)] = id
 		m.head = append(m.head, 0)
 	}
-	if ok {
-		m.last = lastBuyer{shop: shop, customer: customer, id: id, ok: true}
-	}
+	m.last = lastBuyer{shop: shop, customer: customer, id: id, ok: true, found: ok}
 	return id, ok
 }
 
@@ -140,7 +152,15 @@ func (m *Memory) Add(c *Contact) {
 			made: p.Made.UnixNano(), due: p.Due.UnixNano(), text: p.Text})
 		r.nProm++
 	}
-	r.ordered = r.prev == 0 || m.recs[r.prev-1].ordered && m.recs[r.prev-1].start <= r.start
+	if r.prev != 0 {
+		p := &m.recs[r.prev-1]
+		r.ordered = p.ordered && p.start <= r.start
+		if r.older = r.prev; p.start == r.start {
+			r.older = p.older
+		}
+	} else {
+		r.ordered = true
+	}
 	m.recs = append(m.recs, r)
 	m.head[b] = uint32(len(m.recs))
 }
@@ -160,14 +180,23 @@ func (m *Memory) Earlier(_ context.Context, shop, customer string, from, before 
 	// When the buyer's records came in time order (ordered), the walk from
 	// the newest meets them newest first, ties in the order the stable sort
 	// keeps, so it stops at the first one before the window or at limit:
-	// a buyer's every contact no longer walks all the earlier ones.
+	// a buyer's every contact no longer walks all the earlier ones. A
+	// record at or after before is left with all its ties at once (older):
+	// they start at the same time, so none is in the window either, and
+	// the same conversations read again (a re-export, an overlapping
+	// file) no longer walk each other one by one.
 	lo, hi := from.UnixNano(), before.UnixNano()
 	m.hits = m.hits[:0]
 	ordered := m.head[b] != 0 && m.recs[m.head[b]-1].ordered
-	for i := m.head[b]; i != 0; i = m.recs[i-1].prev {
+	for i, next := m.head[b], uint32(0); i != 0; i = next {
 		r := &m.recs[i-1]
-		if r.start < lo && ordered {
+		next = r.prev
+		if ordered && r.start < lo {
 			break
+		}
+		if ordered && r.start >= hi {
+			next = r.older
+			continue
 		}
 		if r.start < lo || r.start >= hi {
 			continue

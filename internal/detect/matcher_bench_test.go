@@ -45,7 +45,7 @@ func BenchmarkLexiconMatcher(b *testing.B) {
 			b.ReportMetric(float64(m.States()), "states")
 			b.ReportMetric(float64(len(hits))/float64(len(corpus))*1000, "hits/KB")
 		})
-		// As the engine scans: message by message.
+		// Message by message.
 		lines := strings.Split(corpus, "\n")
 		b.Run(set.name+"-messages", func(b *testing.B) {
 			b.SetBytes(int64(len(corpus)))
@@ -56,6 +56,21 @@ func BenchmarkLexiconMatcher(b *testing.B) {
 				}
 			}
 		})
+		// As the engine scans: message by message, hits by class into
+		// one slice per conversation (here per pass), summed up.
+		if m.HasSummary() {
+			b.Run(set.name+"-summary", func(b *testing.B) {
+				b.SetBytes(int64(len(corpus)))
+				var hits []text.ClassHit
+				for i := 0; i < b.N; i++ {
+					hits = hits[:0]
+					for _, l := range lines {
+						var sum text.Summary
+						hits = m.ScanValidSummary(l, hits, &sum)
+					}
+				}
+			})
+		}
 	}
 }
 

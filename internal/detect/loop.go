@@ -592,11 +592,20 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			if firstRepeat >= 0 && in.ClearlyNegative(i) {
 				negAfter = true
 			}
-			n := coveredSpans(in, i, d.nonreq, &spans)
-			content, g := contentScan(in.Norm[i], spans[:n])
-			// "这是优惠券的key吗" checks the answer just given: asking
-			// whether it is what was asked is no restatement.
-			subst := content >= minContent && !checksAnswer(in.Norm[i])
+			// A message shorter than minContent bytes has fewer content
+			// bytes (each is one of its bytes), so it is no substantive
+			// request and its signature is never read: short replies
+			// ("好的", "在吗") are not scanned.
+			subst := false
+			var g sig
+			if len(in.Norm[i]) >= minContent {
+				n := coveredSpans(in, i, d.nonreq, &spans)
+				var content int
+				content, g = contentScan(in.Norm[i], spans[:n])
+				// "这是优惠券的key吗" checks the answer just given: asking
+				// whether it is what was asked is no restatement.
+				subst = content >= minContent && !checksAnswer(in.Norm[i])
+			}
 			kind := notRepeat
 			prev := -1
 			if _, ok := in.firstTerm(i, d.restate); ok && lastSubst >= 0 {

@@ -17,6 +17,11 @@ type lineReader struct {
 	max  int
 	n    int // number of the last line returned
 	buf  []byte
+	// known is the length of the next line with its "\n" once hasLine has
+	// found its end in br's buffer, 0 when not: next then takes it as it
+	// is instead of looking for the end again (the scan asks hasLine
+	// before every record, so each line was searched twice).
+	known int
 }
 
 func newLineReader(name string, br *bufio.Reader, max int) *lineReader {
@@ -34,6 +39,18 @@ func (e errLineTooLong) Error() string {
 // until the following call to next or hasLine: every caller copies what it
 // keeps.
 func (l *lineReader) next() ([]byte, error) {
+	if k := l.known; k > 0 {
+		// hasLine found the line's end: br holds the k bytes, up to and
+		// including "\n", as ReadSlice would return them (at most max,
+		// or ReadSlice's path below would see a line too long).
+		l.known = 0
+		if k <= l.max {
+			chunk, _ := l.br.Peek(k)
+			l.br.Discard(k)
+			l.n++
+			return trimEOL(chunk), nil
+		}
+	}
 	l.buf = l.buf[:0]
 	tooLong := false
 	size := 0
@@ -89,12 +106,17 @@ func trimEOL(b []byte) []byte {
 // hasLine reports whether a whole line is already buffered, so the next
 // call to next will not wait for input.
 func (l *lineReader) hasLine() bool {
+	if l.known > 0 {
+		return true
+	}
 	n := l.br.Buffered()
 	if n == 0 {
 		return false
 	}
 	b, _ := l.br.Peek(n)
-	return bytes.IndexByte(b, '\n') >= 0
+	i := bytes.IndexByte(b, '\n')
+	l.known = i + 1
+	return i >= 0
 }
 
 // headSize is how much of the input's start encoding and format detection

@@ -333,12 +333,16 @@ func appendAny(b []byte, v any) []byte {
 	case float32:
 		return appendFloat(b, float64(x))
 	case map[string]any:
+		// The loops over x stop at its last pair instead of asking the
+		// iterator for one more (which walks the rest of the map's slots
+		// to find there is none): len(x) pairs are all there are.
 		if len(x) == 1 { // most data: one key, nothing to sort
 			for k, v := range x {
 				b = append(b, '{')
 				b = appendString(b, k)
 				b = append(b, ':')
 				b = appendAny(b, v)
+				break
 			}
 			return append(b, '}')
 		}
@@ -348,6 +352,9 @@ func appendAny(b []byte, v any) []byte {
 		kvs := kb[:0]
 		for k, v := range x {
 			kvs = append(kvs, keyValue{k, v})
+			if len(kvs) == len(x) {
+				break
+			}
 		}
 		for i := 1; i < len(kvs); i++ { // insertion sort: keys are unique
 			for j := i; j > 0 && kvs[j].k < kvs[j-1].k; j-- {

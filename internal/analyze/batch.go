@@ -66,11 +66,13 @@ func NewBatch(cfg Config, topics *Topics, loc *time.Location) *Batch {
 type Prepared struct {
 	ct     Contact
 	topics []Topic
-	// The contact's scenes and the topics live here when they fit: one
-	// allocation a conversation instead of three. AddPrepared keeps
-	// neither slice (Memory and Bursts intern what they keep).
-	sceneRoom [4]string
-	topicRoom [8]Topic
+	// The contact's scenes and the topics are made in these rooms, which
+	// a recycled Prepared keeps (emptied), grown to what the
+	// conversations before needed: after the first few, no allocation a
+	// conversation. AddPrepared keeps neither slice (Memory and Bursts
+	// intern what they keep).
+	sceneRoom []string
+	topicRoom []Topic
 }
 
 // Prepare summarizes one inspected conversation for AddPrepared. It reads
@@ -91,9 +93,9 @@ func (b *Batch) PrepareHeld(c *conversation.Conversation, findings []conversatio
 	if p == nil {
 		p = new(Prepared)
 	}
-	p.ct = summarize(c, findings, tags, b.an.loc, p.sceneRoom[:0])
+	summarize(&p.ct, c, findings, tags, b.an.loc, p.sceneRoom)
 	if !p.ct.Start.IsZero() {
-		p.topics, p.ct.Kept = b.topics.of(p.topicRoom[:0], c, findings, tags, held)
+		p.topics, p.ct.Kept = b.topics.of(p.topicRoom, c, findings, tags, held)
 	} else {
 		p.ct.Kept = b.topics.keptHeld(c, held)
 	}
@@ -148,11 +150,24 @@ func (b *Batch) AddPrepared(ctx context.Context, c *conversation.Conversation, p
 }
 
 // recycle empties p, so that it keeps no conversation alive, and hands it
-// to the next Prepare. Nothing AddPrepared keeps or returns points into a
-// Prepared: Memory and Bursts intern the strings they keep, and the
-// findings quote the contact's strings, never its slices.
+// to the next Prepare with its rooms: the contact's scenes and the topics
+// were made in them, or in larger slices that take their place. Nothing
+// AddPrepared keeps or returns points into a Prepared: Memory and Bursts
+// intern the strings they keep, and the findings quote the contact's
+// strings, never its slices.
 func (b *Batch) recycle(p *Prepared) {
-	*p = Prepared{}
+	scenes, topics := p.sceneRoom, p.topicRoom
+	if cap(p.ct.Scenes) > cap(scenes) {
+		scenes = p.ct.Scenes
+	}
+	if cap(p.topics) > cap(topics) {
+		topics = p.topics
+	}
+	// Whole capacity: a slice cut short (maxTopics) still holds strings
+	// past its length.
+	clear(scenes[:cap(scenes)])
+	clear(topics[:cap(topics)])
+	*p = Prepared{sceneRoom: scenes[:0], topicRoom: topics[:0]}
 	b.free.Put(p)
 }
 

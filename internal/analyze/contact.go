@@ -84,33 +84,39 @@ var unresolvedCodes = [...]string{"resolution.unresolved", "promise.conflict", "
 // findings and scene tags. loc is the time zone day-based promises
 // ("明天发出") are counted in. It is pure: no I/O, no clock.
 func Summarize(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, loc *time.Location) Contact {
-	ct := summarize(c, findings, tags, loc, nil)
+	var ct Contact
+	summarize(&ct, c, findings, tags, loc, nil)
 	ct.Agent = mainAgent(c)
 	return ct
 }
 
-// summarize is Summarize putting the scene names in scenes' room when it
-// has enough (Batch.Prepare hands over an array of its own), and without
-// the contact's Agent: the batch reads no contact's agent (a promise
-// names the agent of its own message), and mainAgent was a pass over
-// every message of every conversation for the service alone.
-func summarize(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, loc *time.Location, scenes []string) Contact {
-	ct := Contact{ID: c.ID, Shop: c.Shop, Customer: c.Customer, Vendor: c.Vendor,
-		Orders: c.OrderIDs, SKUs: c.SKUs, FirstMsg: -1, NotKeptMsg: -1, EndingMsg: -1}
+// summarize is Summarize filling *ct (empty) in place, putting the scene
+// names in scenes' room when it has enough (Batch.Prepare hands over the
+// room of a recycled Prepared), and without the contact's Agent: the
+// batch reads no contact's agent (a promise names the agent of its own
+// message), and mainAgent was a pass over every message of every
+// conversation for the service alone. Filling in place spares the batch
+// a copy of the whole Contact into its Prepared.
+func summarize(ct *Contact, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, loc *time.Location, scenes []string) {
+	ct.ID, ct.Shop, ct.Customer, ct.Vendor = c.ID, c.Shop, c.Customer, c.Vendor
+	ct.Orders, ct.SKUs = c.OrderIDs, c.SKUs
+	ct.FirstMsg, ct.NotKeptMsg, ct.EndingMsg = -1, -1, -1
+	var start, end time.Time
 	for i := range c.Messages {
 		m := &c.Messages[i]
 		if m.HasTime() {
-			if ct.Start.IsZero() || m.At.Before(ct.Start) {
-				ct.Start = m.At
+			if start.IsZero() || m.At.Before(start) {
+				start = m.At
 			}
-			if m.At.After(ct.End) {
-				ct.End = m.At
+			if m.At.After(end) {
+				end = m.At
 			}
 		}
 		if ct.FirstMsg < 0 && m.Role == conversation.RoleCustomer {
 			ct.FirstMsg, ct.FirstText = i, clip(m.Text, 60)
 		}
 	}
+	ct.Start, ct.End = start, end
 	if ct.FirstMsg < 0 && len(c.Messages) > 0 {
 		ct.FirstMsg, ct.FirstText = 0, clip(c.Messages[0].Text, 60)
 	}
@@ -168,7 +174,6 @@ func summarize(c *conversation.Conversation, findings []conversation.Finding, ta
 			break // one due time a message: the first time slot it names
 		}
 	}
-	return ct
 }
 
 // timePromises appends to out (empty) the slots of the time commitments

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"testing"
@@ -27,7 +28,7 @@ func TestPrepareMatchesSummarize(t *testing.T) {
 		{"kind": "time"},
 		nil,
 	}
-	cases := 0
+	cases, recycled := 0, 0
 	for nTags := 0; nTags <= 6; nTags++ {
 		for nSKU := 0; nSKU <= 3; nSKU++ {
 			for nFind := 0; nFind <= 14; nFind += 7 {
@@ -73,13 +74,35 @@ func TestPrepareMatchesSummarize(t *testing.T) {
 					if !reflect.DeepEqual(p.topics, wantTopics) {
 						t.Fatalf("%s: topics\n got %v\nwant %v", c.ID, p.topics, wantTopics)
 					}
+					// Recycled, p comes back empty, its rooms cleared,
+					// for the next case to fill again.
+					if _, err := b.AddPrepared(context.Background(), c, p); err != nil {
+						t.Fatal(err)
+					}
+					if q, _ := b.free.Get().(*Prepared); q != nil {
+						if !reflect.DeepEqual(q.ct, Contact{}) || q.topics != nil || len(q.sceneRoom) > 0 || len(q.topicRoom) > 0 {
+							t.Fatalf("%s: a recycled Prepared is not empty: %+v", c.ID, q)
+						}
+						for _, s := range q.sceneRoom[:cap(q.sceneRoom)] {
+							if s != "" {
+								t.Fatalf("%s: a recycled scene room holds %q", c.ID, s)
+							}
+						}
+						for _, tp := range q.topicRoom[:cap(q.topicRoom)] {
+							if tp != (Topic{}) {
+								t.Fatalf("%s: a recycled topic room holds %v", c.ID, tp)
+							}
+						}
+						b.free.Put(q)
+						recycled++
+					}
 					cases++
 				}
 			}
 		}
 	}
-	if cases < 100 {
-		t.Fatalf("%d cases", cases)
+	if cases < 100 || recycled == 0 {
+		t.Fatalf("%d cases, %d recycled", cases, recycled)
 	}
 }
 

@@ -152,12 +152,10 @@ func (t *Topics) of(room []Topic, c *conversation.Conversation, findings []conve
 	// Room for the SKU, scene and code topics (at most one per finding)
 	// and two couriers, made once: appending from nothing took about four
 	// allocations a conversation.
-	if n := len(c.SKUs)*(1+len(tags)) + len(tags) + len(findings); n > 0 {
-		if cap(room) >= n+2 {
-			out = room[:0]
-		} else {
-			out = make([]Topic, 0, n+2)
-		}
+	if n := len(c.SKUs)*(1+len(tags)) + len(tags) + len(findings); cap(room) >= n+2 {
+		out = room[:0]
+	} else if n > 0 {
+		out = make([]Topic, 0, n+2)
 	}
 	for _, s := range c.SKUs {
 		out = append(out, Topic{"sku", s})

@@ -39,6 +39,11 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	negPrec := fs.Float64("min-precision", eval.NegMinPrecision, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
 	target := fs.String("target", "negative", "english: the label the learned English scorer is measured on: negative (customer_negative, shipped) or threat (customer_threat)")
 	synthetic := fs.Bool("synthetic", true, "tags, negative: also train on the training-only synthetic conversations (never scored); tags: default true; negative: default false, the shipped setting")
+	embed := fs.String("embed", "", "negative: measure with features of character vectors learned without labels added: a comma-separated list of mean, max, agent, prev, bins, polarity (nothing ships with them)")
+	embedVectors := fs.String("embed-vectors", "", "negative --embed: the vectors file `fullqa train charvec` wrote (default: train them first, with --dim and --bigrams)")
+	embedScale := fs.Float64("embed-scale", 1, "negative --embed: the factor on every pooled vector value")
+	var cvCfg classify.CharVecConfig
+	charVecFlags(fs, &cvCfg)
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
 		return ExitUsage
 	}
@@ -177,7 +182,14 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		return ExitOK
 	case "negative":
-		rep, err := trainNegative(ctx, cfg, *data, *rounds, *negPrec, negSyn, nil, env)
+		var emb *eval.EmbedFeatures
+		if *embed != "" {
+			if emb, err = embedFeatures(ctx, *embed, *embedVectors, *data, cvCfg, *embedScale); err != nil {
+				fmt.Fprintf(env.Stderr, "fullqa: eval negative: %v\n", err)
+				return ExitError
+			}
+		}
+		rep, err := trainNegativeEmbed(ctx, cfg, *data, *rounds, *negPrec, negSyn, emb, env)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa: eval negative: %v\n", err)
 			return ExitError
@@ -234,6 +246,18 @@ func syntheticNegative(dir string) (eval.NegativeSet, error) {
 // synthetic set, the training-only synthetic chats of threatTraindata join
 // every training set and are never scored (eval.TrainNegative).
 func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, env Env) (*eval.NegativeReport, error) {
+	return trainNegativeWith(ctx, cfg, data, rounds, minPrec, synthetic, w, nil, env)
+}
+
+// trainNegativeEmbed is the measurement of trainNegative (no weights
+// written), with the character-vector features of emb when it is not nil.
+func trainNegativeEmbed(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, emb *eval.EmbedFeatures, env Env) (*eval.NegativeReport, error) {
+	return trainNegativeWith(ctx, cfg, data, rounds, minPrec, synthetic, nil, emb, env)
+}
+
+// trainNegativeWith is trainNegative with, when emb is not nil, its
+// features added (and then no weights written: w must be nil).
+func trainNegativeWith(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, emb *eval.EmbedFeatures, env Env) (*eval.NegativeReport, error) {
 	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
@@ -249,6 +273,9 @@ func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, 
 	engineFor, err := crossFitEngines(ctx, cfg, data, env)
 	if err != nil {
 		return nil, err
+	}
+	if emb != nil {
+		return eval.TrainNegativeEmbed(ctx, sets, extra, engineFor, minPrec, emb)
 	}
 	return eval.TrainNegative(ctx, sets, extra, engineFor, minPrec, w)
 }
@@ -275,6 +302,9 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 	if len(args) > 0 && args[0] == "english" {
 		return runTrainEnglish(ctx, args[1:], env)
 	}
+	if len(args) > 0 && args[0] == "charvec" {
+		return runTrainCharVec(ctx, args[1:], env)
+	}
 	if len(args) > 0 && args[0] == "negative" {
 		var minPrec float64
 		var synthetic bool
@@ -291,7 +321,7 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 		})
 	}
 	if len(args) == 0 || args[0] != "emotion" {
-		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion|negative|english|ending|repeat|promise|tags|threat [--data DIR] [--out FILE]")
+		fmt.Fprintln(env.Stderr, "usage: fullqa train emotion|negative|english|ending|repeat|promise|tags|threat|charvec [--data DIR] [--out FILE]")
 		return ExitUsage
 	}
 	return runTrainer(ctx, args[1:], env, trainer{

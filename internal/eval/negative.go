@@ -137,6 +137,12 @@ func pooledRows(rows []NegativeRow) []NegativeRow {
 // final one — but are never scored and never used to choose a threshold,
 // so the rows measure the real chats alone (see learnedDecision).
 func TrainNegative(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer) (*NegativeReport, error) {
+	return trainNegativeWith(ctx, sets, extra, engineFor, minPrec, w, nil)
+}
+
+// trainNegativeWith is TrainNegative with, when emb is not nil, the
+// features of emb added to every customer message's.
+func trainNegativeWith(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer, emb *EmbedFeatures) (*NegativeReport, error) {
 	if len(sets) == 0 {
 		return nil, fmt.Errorf("train negative: no labelled source to score")
 	}
@@ -146,7 +152,14 @@ func TrainNegative(ctx context.Context, sets, extra []NegativeSet, engineFor fun
 		func(c *conversation.Conversation, emit func(int, bool, []uint32, []float32)) {
 			eng := engineFor(c.ID)
 			in, _ := eng.Inspect(c, &scratch)
-			eng.NegativeFeatures(in, emit)
+			if emb == nil {
+				eng.NegativeFeatures(in, emit)
+				return
+			}
+			eng.NegativeFeatures(in, func(msg int, rule bool, idx []uint32, val []float32) {
+				idx, val = emb.appendTo(c, msg, append([]uint32(nil), idx...), append([]float32(nil), val...))
+				emit(msg, rule, idx, val)
+			})
 		})
 	if err != nil {
 		return nil, err

@@ -609,8 +609,9 @@ func gramCount(n int) int {
 }
 
 // promiseGrams writes the table indices of the character 1–3-grams of the
-// first maxPromiseRunes characters of rs to buf (unigram, bigram, trigram
-// at each character) and returns how many it wrote, and the sum of their
+// first maxPromiseRunes characters of rs (decoded characters, 0 to
+// utf8.MaxRune) to buf (unigram, bigram, trigram at each character) and
+// returns how many it wrote, and the sum of their
 // weights' steps in w (the learned scorer's first sum; see
 // promiseModel.sum64), read as each index is made: an integer addition
 // per n-gram where the scorer's float32 sum took a conversion, two
@@ -626,13 +627,17 @@ func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32, w *[1 << PromiseB
 	buf[0] = uniIndex(rs[0])
 	sum := int(w[buf[0]&mask])
 	if len(rs) == 1 {
-		return 1, int(sum)
+		return 1, sum
 	}
 	buf[1] = uniIndex(rs[1])
 	buf[2] = biIndex(rs[0], rs[1])
 	sum += int(w[buf[1]&mask])
 	sum += int(w[buf[2]&mask])
-	r2, r1 := rs[0], rs[1]
+	// The trigram key a<<42 ^ b<<21 ^ c (see triIndex) rolls from one
+	// character to the next: shifted by 21 and its top bit cleared, the
+	// previous key is b<<42 ^ c<<21 (a character is below 2^21, so no
+	// key has its top bit set), and the next character completes it.
+	r1, key := rs[1], uint64(rs[0])<<21^uint64(rs[1])
 	k := uint(3)
 	for _, r := range rs[2:] {
 		if k > uint(len(buf)-3) {
@@ -640,19 +645,16 @@ func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32, w *[1 << PromiseB
 			// the compiler drop the bounds checks below.
 			break
 		}
-		u := uniIndex(r)
-		buf[k] = u
-		sum += int(w[u&mask])
+		key = key<<21&^(1<<63) ^ uint64(r)
 		b := biIndex(r1, r)
-		buf[k+1] = b
-		sum += int(w[b&mask])
-		t := triIndex(r2, r1, r)
-		buf[k+2] = t
-		sum += int(w[t&mask])
+		r1 = r
+		u := uniIndex(r)
+		t := gramIndex(triKey, uint32(nfMix(key)))
+		buf[k], buf[k+1], buf[k+2] = u, b, t
+		sum += int(w[u&mask]) + int(w[b&mask]) + int(w[t&mask])
 		k += 3
-		r2, r1 = r1, r
 	}
-	return 3*len(rs) - 3, int(sum)
+	return 3*len(rs) - 3, sum
 }
 
 // uniIndex, biIndex and triIndex are the table indices of the unigram r,

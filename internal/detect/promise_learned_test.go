@@ -3,10 +3,12 @@ package detect
 import (
 	"errors"
 	"io/fs"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/ingest"
@@ -323,4 +325,50 @@ func FuzzGramIndex(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPromiseGramsRolling checks promiseGrams (its trigram key rolled
+// from one character to the next, its steps summed as it goes) against
+// the n-grams' indices made one by one with uniIndex, biIndex and
+// triIndex and their steps summed after, on random characters over the
+// whole range utf8.MaxRune, every length up to past maxPromiseRunes.
+func TestPromiseGramsRolling(t *testing.T) {
+	m, err := loadPromiseModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	var buf [3 * maxPromiseRunes]uint32
+	for it := range 3000 {
+		rs := make([]rune, it%(maxPromiseRunes+10))
+		for k := range rs {
+			switch rng.IntN(3) {
+			case 0:
+				rs[k] = rune(rng.IntN(utf8.MaxRune + 1))
+			case 1:
+				rs[k] = utf8.MaxRune - rune(rng.IntN(4))
+			default:
+				rs[k] = 0x4e00 + rune(rng.IntN(0x5000))
+			}
+		}
+		var want []uint32
+		first := rs[:min(len(rs), maxPromiseRunes)]
+		for k, r := range first {
+			want = append(want, uniIndex(r))
+			if k >= 1 {
+				want = append(want, biIndex(first[k-1], r))
+			}
+			if k >= 2 {
+				want = append(want, triIndex(first[k-2], first[k-1], r))
+			}
+		}
+		wantSteps := 0
+		for _, g := range want {
+			wantSteps += int(m.w[g])
+		}
+		n, steps := promiseGrams(rs, &buf, m.w)
+		if !slices.Equal(buf[:n], want) || steps != wantSteps {
+			t.Fatalf("promiseGrams(%U): %d n-grams, steps %d; want %d, %d", rs, n, steps, len(want), wantSteps)
+		}
+	}
 }

@@ -178,7 +178,7 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 	go func() {
 		defer close(in)
 		seq := 0
-		cur := batch{seq: seq}
+		cur := batch{seq: seq, items: make([]Result, 0, size)}
 		send := func() bool {
 			select {
 			case in <- cur:
@@ -195,12 +195,13 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 			if ready != nil && len(cur.items) > 0 && !ready.Ready() && !send() {
 				return
 			}
-			var res Result
+			var raw conversation.Raw
+			var conv *conversation.Conversation
 			var err error
 			if rs != nil {
-				res.raw, err = rs.NextRaw()
+				raw, err = rs.NextRaw()
 			} else {
-				res.Conv, err = src.Next()
+				conv, err = src.Next()
 			}
 			if errors.Is(err, io.EOF) {
 				break
@@ -209,8 +210,12 @@ func Run(ctx context.Context, src Source, isRecord IsRecordError, eng *detect.En
 				readErr = err
 				break
 			}
-			res.Err = err
-			cur.items = append(cur.items, res)
+			// The result is filled in its place in the batch (len < size
+			// = cap here, and make zeroed it) rather than built apart and
+			// copied in: a Result is some 500 bytes.
+			cur.items = cur.items[:len(cur.items)+1]
+			res := &cur.items[len(cur.items)-1]
+			res.raw, res.Conv, res.Err = raw, conv, err
 			if len(cur.items) == size && !send() {
 				return
 			}

@@ -153,3 +153,29 @@ func hitQuote(in *Input, i int, h KeywordHit) string {
 	}
 	return s[start:end]
 }
+
+// classMask is a set of classes laid out as a row of the presence bits
+// (Input.present), so that whether a message may hold a word of any of
+// them is one AND of four words (Input.mayAny) instead of a test per class.
+type classMask [presentWords]uint64
+
+// maskOf returns the mask of classes cs. Like Input.may it reads a class's
+// low byte only: the presence bits exist only when every class is below
+// 256, and the mask is read only then.
+func maskOf(cs ...ClassID) (m classMask) {
+	for _, c := range cs {
+		m[uint8(c)>>6] |= 1 << (uint8(c) & 63)
+	}
+	return m
+}
+
+// mayAny reports whether message i can have a hit of a class of m: false
+// exactly when Input.may is false for every class of m (true without
+// presence bits).
+func (in *Input) mayAny(i int, m *classMask) bool {
+	if in.present == nil {
+		return true
+	}
+	row := &in.present[i]
+	return row[0]&m[0]|row[1]&m[1]|row[2]&m[2]|row[3]&m[3] != 0
+}

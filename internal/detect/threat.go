@@ -45,11 +45,14 @@ type threatTerms struct {
 	// en reads English messages, which the Chinese lists and the learned
 	// scorer do not cover (threat_en.go).
 	en englishThreats
+	// gate holds the classes that open a Chinese message to threatens:
+	// the threat words, the @ names and the cues.
+	gate classMask
 }
 
 // addThreatTerms registers the threat lists under prefix.
 func addThreatTerms(k *Keywords, prefix string, lex lexicon.Lists) threatTerms {
-	return threatTerms{
+	t := threatTerms{
 		words:  addTerms(k, prefix+".words", lex, "threat_words"),
 		negate: addTerms(k, prefix+".negation", lex, "threat_negation"),
 		past:   addTerms(k, prefix+".past", lex, "threat_past"),
@@ -65,6 +68,8 @@ func addThreatTerms(k *Keywords, prefix string, lex lexicon.Lists) threatTerms {
 		en: newEnglishThreats(lex.Words("threat_en"), lex.Words("threat_en_leave"),
 			lex.Words("threat_en_service"), lex.Words("threat_en_at")),
 	}
+	t.gate = maskOf(t.words.words, t.at.words, t.cues.words)
+	return t
 }
 
 // usableThreatModel returns model, or nil when its weights are of another
@@ -120,6 +125,17 @@ func (d *threatDetector) Inspect(in *Input, out *Output) {
 // read other text without Chinese in it (chineseText: "@DELTA", Japanese),
 // where an '@' was all it saw.
 func threatens(in *Input, i int, t *threatTerms, model *ThreatModel) (h KeywordHit, p float32, ok bool) {
+	if !in.mayAny(i, &t.gate) {
+		// Most messages: no threat word, @ name or cue, so threatWord
+		// finds nothing and threatGated keeps the scorer shut; only an
+		// English message is left to read. One test of the presence
+		// bits, where five class tests and two calls were.
+		if in.english(i) {
+			h, ok := t.en.threat(in.Norm[i])
+			return h, -1, ok
+		}
+		return KeywordHit{}, 0, false
+	}
 	if h, ok := threatWord(in, i, t); ok {
 		return h, -1, true
 	}

@@ -24,7 +24,7 @@
 # the filler test, the evidence's UTF-8 check, the digit-run test, the
 # promise rules' shortcuts (backChars, negBefore, numberBefore, the word
 # finder, the conflict state's first messages), the promise scorer's
-# n-grams hashed as they are summed, the scorers' slot hash, the blank-message test,
+# early stop and n-gram step sums against the trainer's view, the scorers' slot hash, the blank-message test,
 # the emotion model's Chinese runs, n-gram buckets and softmax, and the
 # normalizer's Chinese runs against their reference loops; and (eighth
 # session) the JSON decoder's string scan, canonical-message path, time

@@ -29,6 +29,9 @@ type attitudeDetector struct {
 	direct    ClassID // attitude_insult_direct, voided by the same list
 	negate    termSet // threat_negation: the cues that take a threat back
 	forbidden termSet
+	// gate holds every class whose hit can make an agent message rude
+	// or forbidden (see Inspect).
+	gate classMask
 }
 
 func newAttitudeDetector(lex lexicon.Lists) *attitudeDetector { return &attitudeDetector{lex: lex} }
@@ -45,6 +48,7 @@ func (d *attitudeDetector) RegisterKeywords(k *Keywords) error {
 	d.direct = k.Add("attitude.insult_direct", d.lex.Words("attitude_insult_direct")...)
 	d.negate = addTerms(k, "threat.negation", d.lex, "threat_negation")
 	d.forbidden = addTerms(k, "attitude.forbidden", d.lex, "attitude_forbidden")
+	d.gate = maskOf(d.insult.words, d.thing, d.direct, d.rude.words, d.curt, d.forbidden.words)
 	return nil
 }
 
@@ -59,7 +63,11 @@ func (d *attitudeDetector) Inspect(in *Input, out *Output) {
 				Detail: "the agent answers the customer with a bare question mark"})
 			continue
 		}
-		if len(in.Hits[i]) == 0 {
+		if len(in.Hits[i]) == 0 || !in.mayAny(i, &d.gate) {
+			// No insult, rude, curt or forbidden word: insultAt,
+			// firstTerm, curtReply and the forbidden words' loop would
+			// each test its classes' bits and find nothing (most agent
+			// messages).
 			continue
 		}
 		insult, insulted := d.insultAt(in, i)

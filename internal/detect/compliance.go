@@ -30,6 +30,10 @@ type complianceDetector struct {
 	absolute    termSet
 	negate      termSet // compliance_negation, before the word
 	refusal     ClassID // compliance_refusal, after the word
+	// gate holds the classes of the keyword findings' words (see
+	// Inspect): an off-platform word, a review word or request, an
+	// absolute claim.
+	gate classMask
 }
 
 func newComplianceDetector(lex lexicon.Lists) *complianceDetector {
@@ -50,6 +54,7 @@ func (d *complianceDetector) RegisterKeywords(k *Keywords) error {
 	d.absolute = addTerms(k, "compliance.absolute", d.lex, "compliance_absolute")
 	d.negate = addTerms(k, "compliance.negation", d.lex, "compliance_negation")
 	d.refusal = k.Add("compliance.refusal", d.lex.Words("compliance_refusal")...)
+	d.gate = maskOf(d.offPlatform.words, d.review.words, d.reviewAsk, d.absolute.words)
 	return nil
 }
 
@@ -58,7 +63,17 @@ func (d *complianceDetector) Inspect(in *Input, out *Output) {
 		if !in.isRole(i, conversation.RoleAgent) {
 			continue
 		}
-		if h, ok := d.firstUnrefused(in, i, d.offPlatform); ok {
+		// Without a word of the gate's classes (most agent messages)
+		// firstUnrefused finds no off-platform word, inducement needs a
+		// review word or request, and no absolute claim is there: only
+		// a phone number of the agent's own is left to look for.
+		words := in.mayAny(i, &d.gate)
+		var h KeywordHit
+		ok := false
+		if words {
+			h, ok = d.firstUnrefused(in, i, d.offPlatform)
+		}
+		if ok {
 			out.Add(conversation.Finding{Code: "compliance.off_platform", Severity: conversation.SeverityHigh,
 				Messages: out.msgs(i), Evidence: hitQuote(in, i, h),
 				Detail: "agent steers the customer off the platform: " + in.Matched(i, h)})
@@ -68,7 +83,7 @@ func (d *complianceDetector) Inspect(in *Input, out *Output) {
 				Messages: out.msgs(i), Evidence: hitQuote(in, i, h),
 				Detail: "agent gives the customer a personal phone number: " + sp.Kind.Label()})
 		}
-		if len(in.Hits[i]) == 0 {
+		if len(in.Hits[i]) == 0 || !words {
 			continue
 		}
 		if h, ok := d.inducement(in, i); ok {

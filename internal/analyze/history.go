@@ -30,12 +30,12 @@ type Memory struct {
 	// so that head is a slice indexed by that number where it was a map,
 	// and the few scenes, events and agents are looked up in a map of
 	// their own size, not in one as large as the buyers.
-	buyers map[string]uint32
+	buyers buyerIndex
 	head   []uint32 // buyer → 1 + index of its newest record
 	recs   []memContact
 	keys   []uint32 // orders, SKUs and scenes of every record, back to back
 	proms  []memPromise
-	key    []byte // builds a buyer's key, a string only when it is new
+	key    []byte // builds a buyer's key, looked up without making a string
 	// last is buyer's last answer: the batch asks for the same buyer
 	// twice in a row (Earlier, then Add), and the second look-up was
 	// half of buyer's work. A buyer Earlier did not find is remembered
@@ -46,13 +46,12 @@ type Memory struct {
 	hits []memHit
 }
 
-// lastBuyer is one answer of Memory.buyer: id when found, else the
-// buyer is unknown and m.key still holds its key.
+// lastBuyer is one answer of Memory.buyer: the buyer's number when
+// found, else the buyer is unknown and m.key still holds its key.
 type lastBuyer struct {
 	shop, customer string
-	id             uint32
 	ok             bool // the answer is set
-	found          bool
+	buyerLookup
 }
 
 type memContact struct {
@@ -88,7 +87,7 @@ type memPromise struct {
 
 // NewMemory returns an empty in-memory history.
 func NewMemory() *Memory {
-	return &Memory{strs: map[string]uint32{}, buyers: map[string]uint32{}}
+	return &Memory{strs: map[string]uint32{}}
 }
 
 func (m *Memory) intern(s string) uint32 {
@@ -101,30 +100,23 @@ func (m *Memory) intern(s string) uint32 {
 	return id
 }
 
-// buyer returns the interned number of the buyer (shop, customer), and
-// whether it is known; add makes it known. The key is built in m.key and
-// looked up without making a string (most buyers are seen before, and
-// a new string a contact was the largest part of Add's work).
+// buyer returns the number of the buyer (shop, customer), and whether it
+// is known; add makes it known. The key is built in m.key and looked up
+// without making a string.
 func (m *Memory) buyer(shop, customer string, add bool) (uint32, bool) {
-	var id uint32
-	var ok bool
-	if l := &m.last; l.ok && l.shop == shop && l.customer == customer {
-		if l.found || !add {
-			return l.id, l.found
-		}
-		// Earlier did not find the buyer a moment ago and m.key is
-		// still its key: the map cannot hold it now either.
-	} else {
+	l := &m.last
+	if !l.ok || l.shop != shop || l.customer != customer {
 		m.key = append(append(append(m.key[:0], shop...), 0), customer...)
-		id, ok = m.buyers[string(m.key)]
+		*l = lastBuyer{shop: shop, customer: customer, ok: true, buyerLookup: m.buyers.find(m.key)}
 	}
-	if !ok && add {
-		id, ok = uint32(len(m.head)), true
-		m.buyers[string(m.key)] = id
+	// A buyer Earlier did not find a moment ago is added with that
+	// look-up's answer: m.key is still its key, and the index cannot
+	// hold it now either.
+	if !l.found && add {
+		l.id, l.found = m.buyers.add(m.key, l.buyerLookup), true
 		m.head = append(m.head, 0)
 	}
-	m.last = lastBuyer{shop: shop, customer: customer, id: id, ok: true, found: ok}
-	return id, ok
+	return l.id, l.found
 }
 
 // Add records a linked contact (see Contact.Linked); others are ignored.

@@ -19,15 +19,23 @@ func TestMemoryMatchesList(t *testing.T) {
 	// Random starts, and starts in time order with ties, where Earlier
 	// stops early (a buyer's records all added in time order).
 	for _, inOrder := range []bool{false, true} {
-		memoryMatchesList(t, inOrder)
+		for _, collide := range []bool{false, true} {
+			memoryMatchesList(t, inOrder, collide)
+		}
 	}
 }
 
-func memoryMatchesList(t *testing.T, inOrder bool) {
+// memoryMatchesList is TestMemoryMatchesList; collide gives the buyers'
+// keys a hash that most share, so that buyerIndex tells them apart in
+// its spill as it would two keys of one real hash.
+func memoryMatchesList(t *testing.T, inOrder, collide bool) {
 	type buyer struct{ shop, customer string }
 	buyers := []buyer{{"s", "u1"}, {"s", "u2"}, {"t", "u1"}, {"a\x00b", "c"}, {"a", "b\x00c"}, {"s", "u3"}}
 	rng := rand.New(rand.NewPCG(3, 4))
 	m := NewMemory()
+	if collide {
+		m.buyers.hash = func(key []byte) uint64 { return uint64(len(key) % 2) }
+	}
 	var list []Contact
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	b := buyers[0]

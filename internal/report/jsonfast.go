@@ -102,8 +102,21 @@ func appendScore(b []byte, s float32) []byte {
 	case k == 1000:
 		return append(b, '1')
 	}
-	return appendMilli(append(b, '0'), k)
+	m := &scoreText[k]
+	return append(b, m[:m[len(m)-1]]...)
 }
+
+// scoreText is what appendScore writes for k/1000, k in 1–999: "0", the
+// point and up to three digits (appendMilli's), with their length in the
+// last byte. Three scores are written per customer message; a table read
+// is cheaper than appendMilli's divisions. Built once, read only.
+var scoreText = func() (t [1000][8]byte) {
+	for k := 1; k < 1000; k++ {
+		n := copy(t[k][:], appendMilli([]byte{'0'}, k))
+		t[k][len(t[k])-1] = byte(n)
+	}
+	return t
+}()
 
 // appendMilli appends the fraction r/1000 (r in 1–999) as appendFloat and
 // appendScore write it: a point and up to three digits, trailing zeros

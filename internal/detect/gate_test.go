@@ -14,7 +14,7 @@ import (
 var openGate = classMask{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
 
 // TestDetectorGates runs the detectors that skip messages by a classMask
-// (attitude, compliance) on every conversation of testdata and the JDDC
+// (attitude, compliance, repeat) on every conversation of testdata and the JDDC
 // dev chats twice, with their gate and with openGate, and wants the same
 // findings.
 func TestDetectorGates(t *testing.T) {
@@ -22,10 +22,11 @@ func TestDetectorGates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	att, comp := detectorOf[*attitudeDetector](eng), detectorOf[*complianceDetector](eng)
-	attOpen, compOpen := *att, *comp
+	att, comp, rep := detectorOf[*attitudeDetector](eng), detectorOf[*complianceDetector](eng), detectorOf[*repeatDetector](eng)
+	attOpen, compOpen, repOpen := *att, *comp, *rep
 	attOpen.gate, compOpen.gate = openGate, openGate
-	pairs := []struct{ gated, open Detector }{{att, &attOpen}, {comp, &compOpen}}
+	repOpen.agentGate, repOpen.custGate = openGate, openGate
+	pairs := []struct{ gated, open Detector }{{att, &attOpen}, {comp, &compOpen}, {rep, &repOpen}}
 
 	convs := jddcConvsOrNone(t)
 	files, err := filepath.Glob(filepath.Join("testdata", "*.jsonl"))

@@ -20,6 +20,10 @@ type repeatDetector struct {
 	lex lexicon.Lists
 
 	signal, agent, ask, confirm, earlier, fresh, issue ClassID
+	// agentGate and custGate hold the classes Inspect reads of an agent
+	// and of a customer message: a message with none of them is passed
+	// with one test of the presence bits.
+	agentGate, custGate classMask
 }
 
 func newRepeatDetector(lex lexicon.Lists) *repeatDetector { return &repeatDetector{lex: lex} }
@@ -36,6 +40,10 @@ func (d *repeatDetector) RegisterKeywords(k *Keywords) error {
 	d.earlier = k.Add("repeat.earlier", d.lex.Words("repeat_earlier")...)
 	d.fresh = k.Add("repeat.new", d.lex.Words("repeat_new")...)
 	d.issue = k.Add("repeat.issue", d.lex.Words("repeat_issue")...)
+	d.agentGate = maskOf(d.ask, d.agent)
+	// earlierIssue needs an earlier word, confirms a confirming or an
+	// earlier one.
+	d.custGate = maskOf(d.fresh, d.signal, d.earlier, d.confirm)
 	return nil
 }
 
@@ -45,6 +53,9 @@ func (d *repeatDetector) Inspect(in *Input, out *Output) {
 	for i := range msgs {
 		switch msgs[i].Role {
 		case conversation.RoleAgent:
+			if !in.mayAny(i, &d.agentGate) {
+				continue // neither asks nor follows up (most agent messages)
+			}
 			if in.Has(i, d.ask) {
 				asked = i
 			}
@@ -53,6 +64,13 @@ func (d *repeatDetector) Inspect(in *Input, out *Output) {
 				return
 			}
 		case conversation.RoleCustomer:
+			if !in.mayAny(i, &d.custGate) {
+				// No new-issue, signal, earlier or confirming word (most
+				// customer messages): nothing below finds anything, and a
+				// message that does not confirm ends the agent's question.
+				asked = -1
+				continue
+			}
 			if in.Has(i, d.fresh) { // "现在是新的问题": whatever it recalls, this is a new issue
 				asked = -1
 				continue

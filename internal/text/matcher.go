@@ -79,10 +79,14 @@ type Matcher struct {
 	// index]: the next state is known from the slot alone, so reading the
 	// outputs is off the path from one character to the next.
 	slots []slot
-	// small is slots' array when it has at most 1<<16 slots (the
-	// detectors' lists have about 48,500), so that run indexes it with a
-	// uint16 and no bounds check; nil for a larger automaton.
-	small *[1 << 16]slot
+	// small is slots packed four bytes a slot (see packSlots) in an
+	// array, when they fit: at most 1<<16 slots (the detectors' lists
+	// have about 48,500) and fewer than noClass classes, so that runSmall
+	// indexes it with a uint16 and no bounds check; nil otherwise. It
+	// holds what slots does in half the bytes: the scan's next step waits
+	// on the slot this one reads, and on the detectors' lists most of
+	// those reads missed the first-level cache at eight bytes a slot.
+	small *[1 << 16]uint32
 	outAt []outState // per slot, its target's outputs when v < 0
 	outs  []output   // longest first, then expandPad empty entries
 	// couts is outs with each pattern's class in place of its index, for
@@ -369,12 +373,7 @@ func newMatcher(patterns []string) (*Matcher, []int32, error) {
 	}
 	m.outs = append(m.outs, make([]output, expandPad)...)
 	m.mostOuts = max(m.mostOuts, expandPad)
-	if end+ncls32 <= 1<<16 && ncls > sparseClasses {
-		m.small = new([1 << 16]slot)
-		m.slots = m.small[:end+ncls32]
-	} else {
-		m.slots = make([]slot, end+ncls32)
-	}
+	m.slots = make([]slot, end+ncls32)
 	m.outAt = make([]outState, len(m.slots))
 	for i := range m.slots {
 		m.slots[i].check = noOwner
@@ -392,7 +391,47 @@ func newMatcher(patterns []string) (*Matcher, []int32, error) {
 	}
 	m.states = len(nodes)
 	m.sparse = ncls <= sparseClasses
+	if !m.sparse {
+		m.small = packSlots(m.slots)
+	}
 	return m, starts, nil
+}
+
+// A packed slot (small) is a uint32: the owner's class on the slot in
+// its top 15 bits, noClass for a free slot, then a bit set when the
+// transition enters outputs, then the next state's base in the low 16
+// bits. The class stands for the check: slot t is base+class of its
+// owner, so for a state st stepping on class c to slot st+c the owner's
+// class is c exactly when the owner's base is st, which is the check run
+// makes. A root slot c is the root's (base 0) on class c.
+const (
+	noClass   = 1<<15 - 1 // the class of a free packed slot, no class of a packed automaton
+	outBit    = 1 << 16   // set in a packed slot whose transition enters outputs
+	classShft = 17        // the class's shift in a packed slot
+)
+
+// packSlots returns slots packed (see small), or nil when they do not
+// fit: more than 1<<16 slots, or a class of noClass or more.
+func packSlots(slots []slot) *[1 << 16]uint32 {
+	if len(slots) > 1<<16 {
+		return nil
+	}
+	p := new([1 << 16]uint32)
+	for t, x := range slots {
+		if x.check == noOwner {
+			p[t] = noClass << classShft
+			continue
+		}
+		cls, v := int32(t)-x.check, uint32(x.next)
+		if x.next < 0 {
+			v = uint32(^x.next) | outBit
+		}
+		if cls >= noClass {
+			return nil
+		}
+		p[t] = uint32(cls)<<classShft | v // v < 1<<17: the base is below len(slots)
+	}
+	return p
 }
 
 // ClassSet is a set of classes below 256, one bit each.
@@ -763,8 +802,9 @@ func (m *Matcher) run(s string, i uint, st int32, pend *[pendCap]pending, k uint
 // runSmall is run for an automaton of at most 1<<16 slots, indexing
 // them with a uint16: a state plus a class is always a slot of the
 // automaton, so it names the same slot, with no bounds check.
-func (m *Matcher) runSmall(s string, i uint, st int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
+func (m *Matcher) runSmall(s string, i uint, st0 int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
 	bmp, slots := m.bmp, m.small
+	st := uint32(st0)
 	n := uint(len(s))
 	for i < n && k < pendCap {
 		var c int32
@@ -781,15 +821,26 @@ func (m *Matcher) runSmall(s string, i uint, st int32, pend *[pendCap]pending, k
 		} else {
 			break
 		}
-		t := st + c
-		x, r := slots[uint16(t)], slots[uint16(c)].next
-		own := (x.check ^ st - 1) >> 31
-		v := r ^ (x.next^r)&own
-		pend[k] = pending{at: c ^ (t^c)&own, end: int32(i)}
-		k += uint(uint32(v) >> 31)
-		st = v ^ v>>31
+		st, k = stepPacked(slots, st, c, pend, k, i)
 	}
-	return i, st, k
+	return i, int32(uint16(st)), k
+}
+
+// stepPacked is the step of runSmall and runSmallValid from state st
+// on class c ending at i, on packed slots: the state's transition if
+// its slot's class is c, else the root's, selected with a mask as run
+// does. The state it returns may carry bits above its low 16 (the outBit
+// and a class): a slot is indexed by the low 16 bits of the state plus a
+// class, which the bits above do not change, so they are not cleared on
+// the path from one character to the next; the runs clear them when
+// they return.
+func stepPacked(slots *[1 << 16]uint32, st uint32, c int32, pend *[pendCap]pending, k, i uint) (uint32, uint) {
+	t := uint16(st + uint32(c))
+	x, r := slots[t], slots[uint16(c)]
+	own := int32(x>>classShft^uint32(c)-1) >> 31 // -1 when the class is c, else 0
+	v := r ^ (x^r)&uint32(own)
+	pend[k] = pending{at: c ^ (int32(t)^c)&own, end: int32(i)}
+	return v, k + uint(v>>16&1)
 }
 
 // runSmallValid is runSmall for text that is valid UTF-8. A byte from E0
@@ -801,10 +852,11 @@ func (m *Matcher) runSmall(s string, i uint, st int32, pend *[pendCap]pending, k
 // uint16 that indexes bmp. On text that is not valid the index is some
 // character's, in bounds. FuzzMatcher compares it with runSmall on valid
 // text.
-func (m *Matcher) runSmallValid(s string, i uint, st int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
+func (m *Matcher) runSmallValid(s string, i uint, st0 int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
 	bmp, slots := m.bmp, m.small
 	// Tested for nil once here, not on every character in the loop.
 	_, _, _ = bmp[0], slots[0], pend[0]
+	st := uint32(st0)
 	n := uint(len(s))
 	for i < n && k < pendCap {
 		var c int32
@@ -818,15 +870,9 @@ func (m *Matcher) runSmallValid(s string, i uint, st int32, pend *[pendCap]pendi
 		} else {
 			break
 		}
-		t := st + c
-		x, r := slots[uint16(t)], slots[uint16(c)].next
-		own := (x.check ^ st - 1) >> 31
-		v := r ^ (x.next^r)&own
-		pend[k] = pending{at: c ^ (t^c)&own, end: int32(i)}
-		k += uint(uint32(v) >> 31)
-		st = v ^ v>>31
+		st, k = stepPacked(slots, st, c, pend, k, i)
 	}
-	return i, st, k
+	return i, int32(uint16(st)), k
 }
 
 // runSparse is run for a sparse Matcher: a character in no pattern goes
@@ -890,6 +936,18 @@ func (m *Matcher) runSparse(s string, i uint, st int32, pend *[pendCap]pending, 
 // step is Scan's transition from state st on class c, for the characters
 // its inner loop leaves to decode: the transition's value and its slot.
 func (m *Matcher) step(st, c int32) (int32, int32) {
+	if m.small != nil { // the packed slots, as runSmall reads them
+		t := st + c
+		x := m.small[uint16(t)]
+		if x>>classShft != uint32(c) {
+			x, t = m.small[uint16(c)], c
+		}
+		v := int32(uint16(x))
+		if x&outBit != 0 {
+			v = ^v
+		}
+		return v, t
+	}
 	if t := st + c; m.slots[t].check == st {
 		return m.slots[t].next, t
 	}

@@ -148,12 +148,7 @@ func scanWays(m *Matcher) (ways []func(), restore func()) {
 	// The way with neither small array reads outputs through couts too,
 	// and sums them up in expandClasses rather than expandSum.
 	ways = append(ways, func() { m.sparse, m.small, m.couts16, m.sums = false, nil, nil, nil })
-	if len(m.slots) <= 1<<16 {
-		arr := small
-		if arr == nil {
-			arr = new([1 << 16]slot)
-			copy(arr[:], m.slots)
-		}
+	if arr := packSlots(m.slots); arr != nil {
 		ways = append(ways, func() { m.sparse, m.small, m.couts16, m.sums = false, arr, couts16, sums })
 	}
 	ways = append(ways, func() { m.sparse, m.small, m.couts16, m.sums = true, nil, couts16, sums })

@@ -821,26 +821,24 @@ func (m *Matcher) runSmall(s string, i uint, st0 int32, pend *[pendCap]pending, 
 		} else {
 			break
 		}
-		st, k = stepPacked(slots, st, c, pend, k, i)
+		// The state's transition if its class is c, else the
+		// root's, selected with a mask as run does. own is -1 when
+		// x's class is c, else 0: x XOR c in the class's place is
+		// below outBit<<1 exactly when the classes are equal, and
+		// taking that off leaves it negative then only (in 64 bits,
+		// so that no class wraps around); c's shift is off the path
+		// from x to the next state. The state keeps the bits above
+		// its low 16 (outBit and a class): a slot is indexed by the
+		// low 16 bits of the state plus a class, which they do not
+		// change, so they are cleared only on return.
+		t := uint16(st + uint32(c))
+		x, r := slots[t], slots[uint16(c)]
+		own := int64(uint64(x^uint32(c)<<classShft)-outBit<<1) >> 63
+		st = r ^ (x^r)&uint32(own)
+		pend[k] = pending{at: c ^ (int32(t)^c)&int32(own), end: int32(i)}
+		k += uint(st >> 16 & 1)
 	}
 	return i, int32(uint16(st)), k
-}
-
-// stepPacked is the step of runSmall and runSmallValid from state st
-// on class c ending at i, on packed slots: the state's transition if
-// its slot's class is c, else the root's, selected with a mask as run
-// does. The state it returns may carry bits above its low 16 (the outBit
-// and a class): a slot is indexed by the low 16 bits of the state plus a
-// class, which the bits above do not change, so they are not cleared on
-// the path from one character to the next; the runs clear them when
-// they return.
-func stepPacked(slots *[1 << 16]uint32, st uint32, c int32, pend *[pendCap]pending, k, i uint) (uint32, uint) {
-	t := uint16(st + uint32(c))
-	x, r := slots[t], slots[uint16(c)]
-	own := int32(x>>classShft^uint32(c)-1) >> 31 // -1 when the class is c, else 0
-	v := r ^ (x^r)&uint32(own)
-	pend[k] = pending{at: c ^ (int32(t)^c)&own, end: int32(i)}
-	return v, k + uint(v>>16&1)
 }
 
 // runSmallValid is runSmall for text that is valid UTF-8. A byte from E0
@@ -870,7 +868,12 @@ func (m *Matcher) runSmallValid(s string, i uint, st0 int32, pend *[pendCap]pend
 		} else {
 			break
 		}
-		st, k = stepPacked(slots, st, c, pend, k, i)
+		t := uint16(st + uint32(c)) // the step of runSmall
+		x, r := slots[t], slots[uint16(c)]
+		own := int64(uint64(x^uint32(c)<<classShft)-outBit<<1) >> 63
+		st = r ^ (x^r)&uint32(own)
+		pend[k] = pending{at: c ^ (int32(t)^c)&int32(own), end: int32(i)}
+		k += uint(st >> 16 & 1)
 	}
 	return i, int32(uint16(st)), k
 }

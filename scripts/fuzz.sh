@@ -35,7 +35,8 @@
 # from the messages the engine's scan holds a topic word in against
 # reading every message (FuzzTopicsOf), with the proof it rests on
 # (FuzzNormalizeKeeps: a word text.NormalizeKeeps takes survives
-# normalizing).
+# normalizing); and the line reader's next after hasLine (the line end it
+# found, kept) against next alone (FuzzLineReaderHasLine).
 #
 # A failing fuzz input is written to internal/scan/testdata/fuzz/FuzzScan/
 # and from then on runs in every `go test ./...`.
@@ -49,7 +50,7 @@ FULLQA_HARNESS_N=$N FULLQA_HARNESS_SEED=$SEED go test ./internal/scan/ -run '^Te
 echo "== fuzzing FuzzScan for $FUZZTIME"
 go test ./internal/scan/ -run '^$' -fuzz '^FuzzScan$' -fuzztime "$FUZZTIME" -timeout 0
 for f in FuzzJSONL FuzzJDDC FuzzCSV FuzzTWCS FuzzFastJSON FuzzRFC3339 FuzzParseTime FuzzTableRaw FuzzTrimSpace \
-	FuzzCSVRows FuzzCSVCutter FuzzScanString FuzzMessageCanon FuzzRFC3339Before FuzzWallSub FuzzReadersTextValid; do
+	FuzzCSVRows FuzzCSVCutter FuzzScanString FuzzMessageCanon FuzzRFC3339Before FuzzWallSub FuzzReadersTextValid FuzzLineReaderHasLine; do
 	echo "== fuzzing ingest $f for 1m"
 	go test ./internal/ingest/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

@@ -312,6 +312,11 @@ type Keywords struct {
 	// one class, so each matcher hit becomes one KeywordHit, not one per
 	// detector.
 	byList map[string]ClassID
+	// hits[c] is set when a detector registered class c with Add, which
+	// lets it read the class's hits; a class registered only with
+	// AddPresence is answered by its presence bits alone, and the engine
+	// keeps no hits of it (see NewEngine).
+	hits []bool
 }
 
 // NewKeywords returns an empty collection.
@@ -324,6 +329,25 @@ func NewKeywords() *Keywords {
 // for word after normalization, to one registered before returns that
 // class: the name is then only the first one's.
 func (k *Keywords) Add(name string, words ...string) ClassID {
+	id := k.add(name, words)
+	k.hits[id] = true
+	return id
+}
+
+// AddPresence is Add for a class of which the detector asks only whether
+// a message has a word (Input.Has, Input.may), never for the hits
+// themselves (First, the windows of window.go, Input.Hits): nearly all of
+// the engine's hits were of classes some detector walks past, and one
+// with many hits (the loop detector's requests, two in every message)
+// costs every walk of every message. The engine then keeps no hits of
+// the class when it has the presence bits (see NewEngine), unless
+// another detector registers the same list with Add.
+func (k *Keywords) AddPresence(name string, words ...string) ClassID {
+	return k.add(name, words)
+}
+
+// add registers a class for Add and AddPresence.
+func (k *Keywords) add(name string, words []string) ClassID {
 	norm := make([]string, 0, len(words))
 	for _, w := range words {
 		if w = text.Normalize(w); w != "" {
@@ -336,6 +360,7 @@ func (k *Keywords) Add(name string, words ...string) ClassID {
 	}
 	id := ClassID(len(k.names))
 	k.names = append(k.names, name)
+	k.hits = append(k.hits, false)
 	k.byList[key] = id
 	for _, w := range norm {
 		i, ok := k.index[w]

@@ -117,7 +117,7 @@ func (d *emotionDetector) Codes() []string {
 }
 
 func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
-	d.appease = k.Add("emotion.appease", d.lex.Words("emotion_appease")...)
+	d.appease = k.AddPresence("emotion.appease", d.lex.Words("emotion_appease")...)
 	d.strong = addTerms(k, "emotion.strong", d.lex, "emotion_negative_strong")
 	d.threat = addThreatTerms(k, "emotion.threat", d.lex)
 	d.weak = addTerms(k, "emotion.weak", d.lex, "emotion_negative_weak")
@@ -125,7 +125,7 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 	d.elapsed = addTerms(k, "emotion.elapsed", d.lex, "emotion_delay_elapsed")
 	d.emphasis = addTerms(k, "emotion.emphasis", d.lex, "emotion_delay_emphasis")
 	d.nudge = addTerms(k, "emotion.nudge", d.lex, "emotion_nudge")
-	d.hold = k.Add("emotion.hold", d.lex.Words("emotion_hold")...)
+	d.hold = k.AddPresence("emotion.hold", d.lex.Words("emotion_hold")...)
 	d.presence = k.Add("emotion.presence", d.lex.Words("emotion_presence")...)
 	d.closing = k.Add("emotion.closing", d.lex.Words("response_closings")...)
 	d.refusal = addTerms(k, "emotion.refusal", d.lex, "sensitive_refusal")

@@ -128,7 +128,21 @@ func NewEngine(dets []Detector, emo EmotionModel, extra ...KeywordUser) (*Engine
 				classes = append(classes, c)
 			}
 		}
-		m, err := text.NewClassMatcher(pats, classes)
+		// The classes registered only with AddPresence are quiet: the
+		// summed scan (see prepare) sets their presence bits and keeps
+		// no hits of them. That is exact only with the bits, so without
+		// them (more classes than bits) every class keeps its hits; and
+		// the matcher keeps them anyway when it has no summary, which
+		// prepare then reads off the hits.
+		var quiet text.ClassSet
+		if len(e.keywords.names) <= presentWords*64 {
+			for c, h := range e.keywords.hits {
+				if !h {
+					quiet[c>>6] |= 1 << (c & 63)
+				}
+			}
+		}
+		m, err := text.NewClassMatcherQuiet(pats, classes, quiet)
 		if err != nil {
 			return nil, fmt.Errorf("keywords: %w", err)
 		}

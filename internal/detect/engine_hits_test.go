@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"math/rand"
 	"slices"
 	"strings"
@@ -50,17 +51,115 @@ func TestHitsPerClassPattern(t *testing.T) {
 		}
 		c.Messages = append(c.Messages, conversation.Message{Role: conversation.RoleCustomer, Text: sb.String()})
 	}
+	quiet := 0
+	for _, h := range kw.hits {
+		if !h {
+			quiet++
+		}
+	}
+	if quiet == 0 || in0(eng) {
+		t.Fatal("no class registered with AddPresence, or no presence bits: the test checks no quiet class")
+	}
 	var s Scratch
 	in, _ := eng.Inspect(c, &s)
 	for i, norm := range in.Norm {
 		var want []KeywordHit
+		has := make([]bool, len(kw.names))
 		for _, h := range words.Scan(norm, nil) {
 			for _, cl := range kw.classOf[h.Pattern] {
-				want = append(want, KeywordHit{Class: cl, Start: h.Start, End: h.End})
+				has[cl] = true
+				// A class only asked Has of (AddPresence) keeps no
+				// hits: its presence bit stands for them.
+				if kw.hits[cl] {
+					want = append(want, KeywordHit{Class: cl, Start: h.Start, End: h.End})
+				}
 			}
 		}
 		if got := in.Hits[i]; !slices.Equal(got, want) {
 			t.Fatalf("message %q: hits %v, want %v", norm, got, want)
 		}
+		for cl, h := range has {
+			if in.Has(i, ClassID(cl)) != h {
+				t.Fatalf("message %q: Has(%s) = %v, want %v", norm, kw.names[cl], !h, h)
+			}
+		}
+	}
+}
+
+// in0 reports whether the engine's Inputs would have no presence bits
+// (more classes than bits) or its matcher no summary: then every class
+// keeps its hits.
+func in0(e *Engine) bool {
+	return len(e.keywords.names) > presentWords*64 || !e.matcher.HasSummary()
+}
+
+// TestQuietWithoutBits checks that without presence bits (more classes
+// than bits) the classes registered with AddPresence keep their hits,
+// which Has then reads.
+func TestQuietWithoutBits(t *testing.T) {
+	k := NewKeywords()
+	q := k.AddPresence("quiet", "退款")
+	for c := range presentWords * 64 {
+		k.Add(fmt.Sprint("filler", c), fmt.Sprint("词", c))
+	}
+	d := &fixedKeywords{k: k}
+	eng, err := NewEngine([]Detector{d}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &conversation.Conversation{ID: "q", Messages: []conversation.Message{{Role: conversation.RoleCustomer, Text: "我要退款"}}}
+	in, _ := eng.Inspect(c, &Scratch{})
+	if in.present != nil {
+		t.Fatal("presence bits with more classes than bits")
+	}
+	if !in.Has(0, q) || len(in.Hits[0]) != 1 || in.Hits[0][0].Class != q {
+		t.Fatalf("quiet class without bits: Has %v, hits %v", in.Has(0, q), in.Hits[0])
+	}
+}
+
+// fixedKeywords is a detector that registers the classes of k, for
+// TestQuietWithoutBits.
+type fixedKeywords struct{ k *Keywords }
+
+func (d *fixedKeywords) Name() string                   { return "fixed" }
+func (d *fixedKeywords) Codes() []string                { return nil }
+func (d *fixedKeywords) Inspect(in *Input, out *Output) {}
+func (d *fixedKeywords) RegisterKeywords(k *Keywords) error {
+	for c, name := range d.k.names {
+		var ws []string
+		for w, cs := range d.k.classOf {
+			if slices.Contains(cs, ClassID(c)) {
+				ws = append(ws, d.k.words[w])
+			}
+		}
+		if d.k.hits[c] {
+			k.Add(name, ws...)
+		} else {
+			k.AddPresence(name, ws...)
+		}
+	}
+	return nil
+}
+
+// TestPresenceSharedList checks that a list registered with AddPresence
+// and, by another detector, with Add is one class that keeps its hits:
+// the second detector reads them.
+func TestPresenceSharedList(t *testing.T) {
+	k := NewKeywords()
+	a := k.AddPresence("a", "退款", "换货")
+	b := k.Add("b", "退款", "换货")
+	c := k.AddPresence("c", "发货")
+	if a != b || !k.hits[a] || k.hits[c] {
+		t.Fatalf("classes %d %d %d, hits kept %v", a, b, c, k.hits)
+	}
+	eng, err := NewEngine([]Detector{&fixedKeywords{k: k}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv := &conversation.Conversation{ID: "s", Messages: []conversation.Message{{Role: conversation.RoleCustomer, Text: "退款了吗，发货了吗"}}}
+	in, _ := eng.Inspect(conv, &Scratch{})
+	want := []KeywordHit{{Class: a, Start: 0, End: 6}}
+	if !slices.Equal(in.Hits[0], want) || !in.Has(0, c) || !in.Has(0, a) {
+		t.Fatalf("hits %v (want %v), Has(c) %v", in.Hits[0], want, in.Has(0, c))
 	}
 }

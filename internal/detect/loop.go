@@ -205,8 +205,8 @@ func (d *loopDetector) Codes() []string {
 
 func (d *loopDetector) RegisterKeywords(k *Keywords) error {
 	d.restate = addTerms(k, "loop.restate", d.lex, "loop_restate")
-	d.ask = k.Add("loop.agent_ask", d.lex.Words("loop_agent_ask")...)
-	d.identify = k.Add("loop.agent_identify", d.lex.Words("loop_agent_identify")...)
+	d.ask = k.AddPresence("loop.agent_ask", d.lex.Words("loop_agent_ask")...)
+	d.identify = k.AddPresence("loop.agent_identify", d.lex.Words("loop_agent_identify")...)
 	// Identifying the order answers nothing either: its words are also
 	// canned phrases.
 	generic := append(append([]string(nil), d.lex.Words("loop_generic")...), d.lex.Words("loop_agent_identify")...)
@@ -216,8 +216,8 @@ func (d *loopDetector) RegisterKeywords(k *Keywords) error {
 	d.connective = k.Add("loop.connective", d.lex.Words("loop_connective")...)
 	// A message with none of these asks nothing: a statement said again
 	// ("订单也删了") insists, it does not ask again.
-	d.request = k.Add("loop.request", append(append([]string(nil), d.lex.Words("question_words")...), d.lex.Words("loop_request")...)...)
-	d.hold = k.Add("loop.agent_hold", d.lex.Words("emotion_hold")...)
+	d.request = k.AddPresence("loop.request", append(append([]string(nil), d.lex.Words("question_words")...), d.lex.Words("loop_request")...)...)
+	d.hold = k.AddPresence("loop.agent_hold", d.lex.Words("emotion_hold")...)
 	d.cannot = k.Add("loop.agent_cannot", d.lex.Words("promise_cannot")...)
 	return nil
 }

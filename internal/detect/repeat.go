@@ -35,8 +35,8 @@ func (d *repeatDetector) Codes() []string { return []string{"repeat.contact"} }
 func (d *repeatDetector) RegisterKeywords(k *Keywords) error {
 	d.signal = k.Add("repeat.signal", d.lex.Words("repeat_signal")...)
 	d.agent = k.Add("repeat.agent", d.lex.Words("repeat_agent")...)
-	d.ask = k.Add("repeat.ask", d.lex.Words("repeat_ask")...)
-	d.confirm = k.Add("repeat.confirm", d.lex.Words("repeat_confirm")...)
+	d.ask = k.AddPresence("repeat.ask", d.lex.Words("repeat_ask")...)
+	d.confirm = k.AddPresence("repeat.confirm", d.lex.Words("repeat_confirm")...)
 	d.earlier = k.Add("repeat.earlier", d.lex.Words("repeat_earlier")...)
 	d.fresh = k.Add("repeat.new", d.lex.Words("repeat_new")...)
 	d.issue = k.Add("repeat.issue", d.lex.Words("repeat_issue")...)

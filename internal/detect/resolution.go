@@ -39,7 +39,7 @@ func (d *resolutionDetector) RegisterKeywords(k *Keywords) error {
 	// else ("差评处" of a merchant's back office, "删除差评") void them here
 	// too.
 	d.giveupExcept = k.Add("resolution.giveup.except", d.lex.Words("threat_words_exclude")...)
-	d.thanks = k.Add("resolution.thanks", d.lex.Words("resolution_thanks")...)
+	d.thanks = k.AddPresence("resolution.thanks", d.lex.Words("resolution_thanks")...)
 	d.closing = k.Add("resolution.closing", d.lex.Words("response_closings")...)
 	// Canned agent replies answer nothing: the same list the loop detector uses.
 	// So do apologies and requests to wait (resolution_holding).
@@ -55,12 +55,12 @@ func (d *resolutionDetector) RegisterKeywords(k *Keywords) error {
 	// The kinds of the agent's last replies the ending classifier reads:
 	// the lists the emotion and scene detectors already register (the
 	// same list is one class, matched once).
-	d.hold = k.Add("resolution.hold", d.lex.Words("emotion_hold")...)
+	d.hold = k.AddPresence("resolution.hold", d.lex.Words("emotion_hold")...)
 	d.refusal = k.Add("resolution.refusal", d.lex.Words("sensitive_refusal")...)
-	d.nextStep = k.Add("resolution.next_step", d.lex.Words("sensitive_next_step")...)
-	d.appease = k.Add("resolution.appease", d.lex.Words("emotion_appease")...)
-	d.refuse2 = k.Add("resolution.refusal2", d.lex.Words("resolution_refusal")...)
-	d.deflect = k.Add("resolution.deflect", d.lex.Words("resolution_deflect")...)
+	d.nextStep = k.AddPresence("resolution.next_step", d.lex.Words("sensitive_next_step")...)
+	d.appease = k.AddPresence("resolution.appease", d.lex.Words("emotion_appease")...)
+	d.refuse2 = k.AddPresence("resolution.refusal2", d.lex.Words("resolution_refusal")...)
+	d.deflect = k.AddPresence("resolution.deflect", d.lex.Words("resolution_deflect")...)
 	d.resent = k.Add("resolution.resent", d.lex.Words("resolution_resent")...)
 	return nil
 }

@@ -201,10 +201,10 @@ func (d *sceneDetector) RegisterKeywords(k *Keywords) error {
 	d.hypothetical = k.Add("scene.hypothetical", d.lex.Words("scene_hypothetical")...)
 	d.policy = k.Add("scene.policy", d.lex.Words("scene_policy")...)
 	d.reship = k.Add("scene.compensation.reship", d.lex.Words("scene_compensation_reship")...)
-	d.ack = k.Add("sensitive.acknowledge", d.lex.Words("sensitive_acknowledge")...)
-	d.next = k.Add("sensitive.next_step", d.lex.Words("sensitive_next_step")...)
+	d.ack = k.AddPresence("sensitive.acknowledge", d.lex.Words("sensitive_acknowledge")...)
+	d.next = k.AddPresence("sensitive.next_step", d.lex.Words("sensitive_next_step")...)
 	d.refuse = addTerms(k, "sensitive.refusal", d.lex, "sensitive_refusal")
-	d.reason = k.Add("sensitive.reason", d.lex.Words("sensitive_reason")...)
+	d.reason = k.AddPresence("sensitive.reason", d.lex.Words("sensitive_reason")...)
 	d.setMayBits()
 	return d.registerTagFeatures(k, d.lex)
 }

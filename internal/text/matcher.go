@@ -449,6 +449,19 @@ type Summary struct {
 // of several classes is given once for each; its hits come out next to
 // each other, in the order of its patterns.
 func NewClassMatcher(patterns []string, classes []Class) (*Matcher, error) {
+	return NewClassMatcherQuiet(patterns, classes, ClassSet{})
+}
+
+// NewClassMatcherQuiet is NewClassMatcher whose ScanValidSummary leaves
+// the hits of the quiet classes out: they are still added to the
+// Summary (its classes and longest hit stay what NewClassMatcher's
+// give), but not appended. A caller that asks of some classes only
+// whether a text has one (the summary's bits) so does not store and
+// walk past their hits. The hits left are NewClassMatcher's in the same
+// order, those of quiet classes taken out. ScanClasses and
+// ScanValidClasses, and ScanValidSummary when HasSummary is false, still
+// report every hit.
+func NewClassMatcherQuiet(patterns []string, classes []Class, quiet ClassSet) (*Matcher, error) {
 	if len(classes) != len(patterns) {
 		return nil, fmt.Errorf("%d classes for %d patterns", len(classes), len(patterns))
 	}
@@ -470,19 +483,46 @@ func NewClassMatcher(patterns []string, classes []Class) (*Matcher, error) {
 	}
 	m.classSets(starts)
 	if m.csets != nil && m.couts16 != nil && m.mostOuts <= math.MaxUint16 {
-		m.sums = make([]outSum, len(m.outAt))
-		for i, o := range m.outAt {
-			if o.end > o.start {
-				q := m.couts[o.start]
-				m.sums[i] = outSum{start: uint16(o.start), n: uint16(o.end - o.start), set: q.set, longest: q.len}
-			}
-		}
-		m.hitOuts = new([1<<16 + expandPad]hitOut)
-		for i, q := range m.couts {
-			m.hitOuts[i] = hitOut{class: q.class, len: int32(q.len)}
-		}
+		m.sumOuts(starts, quiet)
 	}
 	return m, nil
+}
+
+// sumOuts fills sums and hitOuts, which expandSum reads, leaving the
+// outputs of quiet classes out of hitOuts: each state's other outputs
+// are moved up to follow the previous state's, in their order, and its
+// sums entries count those only. The set and the longest output stay
+// the state's own, of all its outputs. starts are where each state's
+// outputs start in couts, in order (newMatcher), the same for every slot
+// into the state; hitOuts ends with expandPad empty outputs as couts
+// does, and is no longer than it.
+func (m *Matcher) sumOuts(starts []int32, quiet ClassSet) {
+	m.hitOuts = new([1<<16 + expandPad]hitOut)
+	// moved[j] is the start and count in hitOuts of the outputs that
+	// start at couts[j], for each state's start j.
+	moved := make([][2]uint16, len(m.couts))
+	n := 0
+	for k, start := range starts {
+		end := int32(len(m.couts) - expandPad)
+		if k+1 < len(starts) {
+			end = starts[k+1]
+		}
+		from := n
+		for _, q := range m.couts[start:end] {
+			if quiet[uint32(q.class)>>6%4]&(1<<(uint32(q.class)&63)) == 0 {
+				m.hitOuts[n] = hitOut{class: q.class, len: int32(q.len)}
+				n++
+			}
+		}
+		moved[start] = [2]uint16{uint16(from), uint16(n - from)}
+	}
+	m.sums = make([]outSum, len(m.outAt))
+	for i, o := range m.outAt {
+		if o.end > o.start {
+			q, at := m.couts[o.start], moved[o.start]
+			m.sums[i] = outSum{start: at[0], n: at[1], set: q.set, longest: q.len}
+		}
+	}
 }
 
 // classSets fills csets, and each output's set, when every class is

@@ -193,12 +193,59 @@ func checkClasses(t *testing.T, pats []string, s string) {
 				t.Fatalf("way %d: ScanValidClasses %v, Scan's hits %v", w, got, want)
 			}
 			checkSummary(t, m, s, want)
+			checkQuiet(t, pats, classes, s, want)
 		} else {
 			m.ScanValidClasses(s, nil) // in bounds, whatever it finds
 		}
 		prefix := []ClassHit{{Class: 1, Start: 2, End: 3}}
 		if got := m.ScanClasses(s, prefix); !slices.Equal(got[1:], want) || got[0] != prefix[0] {
 			t.Fatalf("way %d: ScanClasses after a hit %v, Scan's hits %v", w, got, want)
+		}
+	}
+}
+
+// checkQuiet checks NewClassMatcherQuiet against NewClassMatcher's hits
+// want on valid s, for each set of the classes 3 to 7 quiet: its
+// ScanValidSummary gives want without the quiet classes' hits, alone and
+// after a prefix, and the sum of all of want; its ScanClasses gives all
+// of want.
+func checkQuiet(t *testing.T, pats []string, classes []Class, s string, want []ClassHit) {
+	t.Helper()
+	for set := range 1 << 5 {
+		var quiet ClassSet
+		for c := range 5 {
+			if set>>c&1 == 1 {
+				quiet[0] |= 1 << (c + 3)
+			}
+		}
+		m, err := NewClassMatcherQuiet(pats, classes, quiet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var loud []ClassHit
+		for _, h := range want {
+			if quiet[0]>>h.Class&1 == 0 {
+				loud = append(loud, h)
+			}
+		}
+		var sum Summary
+		if got := m.ScanValidSummary(s, nil, &sum); !slices.Equal(got, loud) {
+			t.Fatalf("quiet %05b: ScanValidSummary %v, want %v", set, got, loud)
+		}
+		if ref := summaryOf(want); sum != ref {
+			t.Fatalf("quiet %05b: ScanValidSummary's sum %+v, all hits' %+v", set, sum, ref)
+		}
+		prefix := []ClassHit{{Class: 200, Start: 0, End: 90}}
+		sum = summaryOf(prefix)
+		got := m.ScanValidSummary(s, prefix, &sum)
+		if !slices.Equal(got[1:], loud) || got[0] != prefix[0] {
+			t.Fatalf("quiet %05b: ScanValidSummary after a hit %v, want %v", set, got, loud)
+		}
+		if ref := summaryOf(append(prefix, want...)); sum != ref {
+			t.Fatalf("quiet %05b: ScanValidSummary's sum after a hit %+v, all hits' %+v", set, sum, ref)
+		}
+		if got := m.ScanClasses(s, nil); !slices.Equal(got, want) {
+			t.Fatalf("quiet %05b: ScanClasses %v, want every hit %v", set, got, want)
 		}
 	}
 }

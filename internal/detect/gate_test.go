@@ -14,7 +14,7 @@ import (
 var openGate = classMask{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
 
 // TestDetectorGates runs the detectors that skip messages by a classMask
-// (attitude, compliance, repeat) on every conversation of testdata and the JDDC
+// (attitude, compliance, repeat, loop) on every conversation of testdata and the JDDC
 // dev chats twice, with their gate and with openGate, and wants the same
 // findings.
 func TestDetectorGates(t *testing.T) {
@@ -26,7 +26,10 @@ func TestDetectorGates(t *testing.T) {
 	attOpen, compOpen, repOpen := *att, *comp, *rep
 	attOpen.gate, compOpen.gate = openGate, openGate
 	repOpen.agentGate, repOpen.custGate = openGate, openGate
-	pairs := []struct{ gated, open Detector }{{att, &attOpen}, {comp, &compOpen}, {rep, &repOpen}}
+	loop := detectorOf[*loopDetector](eng)
+	loopOpen := *loop
+	loopOpen.agentGate = openGate
+	pairs := []struct{ gated, open Detector }{{att, &attOpen}, {comp, &compOpen}, {rep, &repOpen}, {loop, &loopOpen}}
 
 	convs := jddcConvsOrNone(t)
 	files, err := filepath.Glob(filepath.Join("testdata", "*.jsonl"))

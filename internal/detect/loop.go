@@ -187,6 +187,9 @@ type loopDetector struct {
 	// hold and cannot are read only by the learned restatement
 	// features (RepeatFeatures): a holding reply and a refusal.
 	hold, cannot ClassID
+	// agentGate holds ask, identify and lost: an agent message with none
+	// of them is passed by one test of the presence bits.
+	agentGate classMask
 }
 
 func newLoopDetector(cfg LoopConfig, lex lexicon.Lists) *loopDetector {
@@ -219,6 +222,7 @@ func (d *loopDetector) RegisterKeywords(k *Keywords) error {
 	d.request = k.AddPresence("loop.request", append(append([]string(nil), d.lex.Words("question_words")...), d.lex.Words("loop_request")...)...)
 	d.hold = k.AddPresence("loop.agent_hold", d.lex.Words("emotion_hold")...)
 	d.cannot = k.Add("loop.agent_cannot", d.lex.Words("promise_cannot")...)
+	d.agentGate = maskOf(d.ask, d.identify, d.lost)
 	return nil
 }
 
@@ -556,15 +560,17 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 				allGeneric = false
 				answered = true
 			}
-			if in.Has(i, d.ask) {
-				lastAsk = i
+			if in.mayAny(i, &d.agentGate) { // most agent messages: none of the three
+				if in.Has(i, d.ask) {
+					lastAsk = i
+				}
+				if in.Has(i, d.identify) {
+					// The agent has taken the question up: asking again
+					// after this is a circle, not an unanswered opening.
+					lastAsk, answered = i, true
+				}
+				lost = lost || in.Has(i, d.lost)
 			}
-			if in.Has(i, d.identify) {
-				// The agent has taken the question up: asking again
-				// after this is a circle, not an unanswered opening.
-				lastAsk, answered = i, true
-			}
-			lost = lost || in.Has(i, d.lost)
 			if generic {
 				continue
 			}

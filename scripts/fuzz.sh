@@ -35,8 +35,11 @@
 # from the messages the engine's scan holds a topic word in against
 # reading every message (FuzzTopicsOf), with the proof it rests on
 # (FuzzNormalizeKeeps: a word text.NormalizeKeeps takes survives
-# normalizing); and the line reader's next after hasLine (the line end it
-# found, kept) against next alone (FuzzLineReaderHasLine).
+# normalizing); the line reader's next after hasLine (the line end it
+# found, kept) against next alone (FuzzLineReaderHasLine); and findings'
+# Data against the map[string]any it stands for, in every encoding and
+# read (FuzzDataMatchesMap), and its JSON Lines writer against
+# encoding/json (FuzzAppendData).
 #
 # A failing fuzz input is written to internal/scan/testdata/fuzz/FuzzScan/
 # and from then on runs in every `go test ./...`.
@@ -54,7 +57,7 @@ for f in FuzzJSONL FuzzJDDC FuzzCSV FuzzTWCS FuzzFastJSON FuzzRFC3339 FuzzParseT
 	echo "== fuzzing ingest $f for 1m"
 	go test ./internal/ingest/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
-for f in FuzzAppendStringBytes FuzzAppendFloat FuzzAppendJSONResultParts; do
+for f in FuzzAppendStringBytes FuzzAppendFloat FuzzAppendJSONResultParts FuzzAppendData; do
 	echo "== fuzzing report $f for 1m"
 	go test ./internal/report/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
@@ -67,6 +70,8 @@ for f in FuzzFillMatchesRef FuzzMixBucket FuzzMixedBucket FuzzGramsMatchesRef Fu
 	echo "== fuzzing classify $f for 1m"
 	go test ./internal/classify/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
+echo "== fuzzing conversation FuzzDataMatchesMap for 1m"
+go test ./internal/conversation/ -run '^$' -fuzz '^FuzzDataMatchesMap$' -fuzztime 1m -timeout 0
 echo "== fuzzing analyze FuzzClip for 1m"
 go test ./internal/analyze/ -run '^$' -fuzz '^FuzzClip$' -fuzztime 1m -timeout 0
 echo "== fuzzing analyze FuzzTopicsOf for 1m"

@@ -78,7 +78,7 @@ func TestHistory(t *testing.T) {
 				t.Errorf("%s: %s without evidence", in.conv.ID, f.Code)
 			}
 			got[in.conv.ID] = append(got[in.conv.ID], f.Code)
-			data[in.conv.ID+" "+f.Code] = f.Data
+			data[in.conv.ID+" "+f.Code] = f.Data.Map()
 		}
 	}
 	want := map[string][]string{

@@ -34,7 +34,7 @@ func synthConv(i int, c *conversation.Conversation, fs *[]conversation.Finding, 
 	*fs = (*fs)[:0]
 	if i%10 == 0 {
 		*fs = append(*fs, conversation.Finding{Code: "promise.made", Messages: []int{1}, Evidence: "明天给您发出",
-			Data: map[string]any{"kind": "time", "slot": map[string]any{"days": 1, "event": "发出"}}})
+			Data: conversation.DataOf(map[string]any{"kind": "time", "slot": map[string]any{"days": 1, "event": "发出"}})})
 	}
 	if i%5 == 0 {
 		*fs = append(*fs, conversation.Finding{Code: "resolution.unresolved", Severity: conversation.SeverityMedium,

@@ -179,8 +179,8 @@ func summarize(ct *Contact, c *conversation.Conversation, findings []conversatio
 // timePromises appends to out (empty) the slots of the time commitments
 // in a promise.made finding's data (its first one, or every one when it
 // lists several). The caller's room saves an allocation a finding.
-func timePromises(out []map[string]any, data map[string]any) []map[string]any {
-	switch all := data["promises"].(type) {
+func timePromises(out []map[string]any, data conversation.Data) []map[string]any {
+	switch all := data.Get("promises").(type) {
 	case []map[string]any: // from the detector
 		for _, p := range all {
 			out = appendTimeSlot(out, p)
@@ -194,7 +194,12 @@ func timePromises(out []map[string]any, data map[string]any) []map[string]any {
 		}
 		return out
 	}
-	return appendTimeSlot(out, data)
+	if k, _ := data.Get("kind").(string); k == "time" { // the finding's own kind and slot
+		if s, ok := data.Get("slot").(map[string]any); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // appendTimeSlot appends p's slot when p is a time commitment.

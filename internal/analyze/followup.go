@@ -115,10 +115,13 @@ func (a *Analyzer) unkeptFinding(c *Contact, p Promise) conversation.Finding {
 	return conversation.Finding{Code: "promise.unkept", Severity: sev, Messages: []int{n}, Evidence: text,
 		Detail: fmt.Sprintf("%s在 %s 第%d条承诺「%s」，到期 %s，买家 %s 再来（%s）", who, p.ConvID, p.Msg, p.Text,
 			p.Due.In(a.loc).Format(stamp), c.Start.In(a.loc).Format(stamp), state),
-		Data: map[string]any{"promise": map[string]any{"conversation": p.ConvID, "message": p.Msg,
-			"made": p.Made.In(a.loc).Format(time.RFC3339), "due": p.Due.In(a.loc).Format(time.RFC3339),
-			"event": p.Event, "text": p.Text, "agent": p.Agent},
-			"overdue_hours": max(0, int(late.Hours())), "said_not_kept": c.NotKeptMsg >= 0, "later_message": n}}
+		Data: conversation.Data{ // keys in order
+			{Key: "later_message", Value: n},
+			{Key: "overdue_hours", Value: max(0, int(late.Hours()))},
+			{Key: "promise", Value: map[string]any{"conversation": p.ConvID, "message": p.Msg,
+				"made": p.Made.In(a.loc).Format(time.RFC3339), "due": p.Due.In(a.loc).Format(time.RFC3339),
+				"event": p.Event, "text": p.Text, "agent": p.Agent}},
+			{Key: "said_not_kept", Value: c.NotKeptMsg >= 0}}}
 }
 
 // span writes a duration in days or hours, in Chinese.

@@ -58,7 +58,7 @@ func TestPrepareMatchesSummarize(t *testing.T) {
 					}
 					fs = append(fs, conversation.Finding{Code: "resolution.unresolved", Severity: conversation.SeverityMedium, Messages: []int{3}, Evidence: "那就算了"})
 					for k, d := range datas {
-						fs = append(fs, conversation.Finding{Code: "promise.made", Messages: []int{k % 4}, Evidence: "明天", Data: d})
+						fs = append(fs, conversation.Finding{Code: "promise.made", Messages: []int{k % 4}, Evidence: "明天", Data: conversation.DataOf(d)})
 					}
 					p := b.Prepare(c, fs, tags)
 					want := Summarize(c, fs, tags, shanghai)
@@ -149,7 +149,7 @@ func TestTimePromisesMatchesRef(t *testing.T) {
 	} {
 		want := timePromisesRef(d)
 		var room [4]map[string]any
-		for _, got := range [][]map[string]any{timePromises(nil, d), timePromises(room[:0], d)} {
+		for _, got := range [][]map[string]any{timePromises(nil, conversation.DataOf(d)), timePromises(room[:0], conversation.DataOf(d))} {
 			if len(got) != len(want) || (len(want) > 0 && !reflect.DeepEqual(got, want)) {
 				t.Fatalf("data %d: got %v, want %v", i, got, want)
 			}

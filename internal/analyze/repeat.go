@@ -59,11 +59,14 @@ func (a *Analyzer) repeat(c *Contact, earlier []Contact) (conversation.Finding, 
 			msgs = append(msgs, m)
 		}
 	}
-	data := map[string]any{"n": n, "key": map[string]string{"kind": key.kind, "value": key.value},
-		"window_days": a.cfg.RepeatWindowDays, "earlier": list}
+	data := make(conversation.Data, 0, 5) // keys in order
+	data = append(data, conversation.Field{Key: "earlier", Value: list},
+		conversation.Field{Key: "key", Value: map[string]string{"kind": key.kind, "value": key.value}},
+		conversation.Field{Key: "n", Value: n})
 	if len(c.RepeatContact) > 0 {
-		data["repeat_contact"] = c.RepeatContact
+		data = append(data, conversation.Field{Key: "repeat_contact", Value: c.RepeatContact})
 	}
+	data = append(data, conversation.Field{Key: "window_days", Value: a.cfg.RepeatWindowDays})
 	return conversation.Finding{Code: "repeat.unresolved", Severity: sev, Messages: msgs, Evidence: text,
 		Detail: fmt.Sprintf("%d天内第%d次就同一%s「%s」来询，之前未解决：%s", a.cfg.RepeatWindowDays, n,
 			keyName(key.kind), key.value, strings.Join(ids, "；")),

@@ -64,7 +64,7 @@ func TestRepeatChains(t *testing.T) {
 			switch {
 			case tc.n == 0 && len(last) != 0:
 				t.Errorf("got %+v, want none", last)
-			case tc.n > 0 && (len(last) != 1 || last[0].Data["n"] != tc.n || last[0].Severity != tc.sev):
+			case tc.n > 0 && (len(last) != 1 || last[0].Data.Get("n") != tc.n || last[0].Severity != tc.sev):
 				t.Errorf("got %+v, want n=%d %s", last, tc.n, tc.sev)
 			}
 		})

@@ -126,9 +126,9 @@ func runKnowledgeSuggest(args []string, env Env) int {
 				if f.Code != "knowledge.unknown_claim" {
 					continue
 				}
-				attr, _ := f.Data["attribute"].(string)
-				key, _ := f.Data["key"].(string)
-				val, _ := f.Data["value"].(string) // canonical: 专票 and 增票 count together
+				attr, _ := f.Data.Get("attribute").(string)
+				key, _ := f.Data.Get("key").(string)
+				val, _ := f.Data.Get("value").(string) // canonical: 专票 and 增票 count together
 				id := key + "\x00" + val
 				s := byKey[id]
 				if s == nil {

@@ -137,12 +137,12 @@ func ParseSeverity(s string) (Severity, bool) {
 // Finding is one thing a detector found, always with evidence: the message
 // numbers and the quoted text that triggered it, so a reviewer can check it.
 type Finding struct {
-	Code     string         `json:"code"`
-	Severity Severity       `json:"-"`
-	Messages []int          `json:"messages"`
-	Evidence string         `json:"evidence"`
-	Detail   string         `json:"detail,omitempty"`
-	Data     map[string]any `json:"data,omitempty"`
+	Code     string   `json:"code"`
+	Severity Severity `json:"-"`
+	Messages []int    `json:"messages"`
+	Evidence string   `json:"evidence"`
+	Detail   string   `json:"detail,omitempty"`
+	Data     Data     `json:"data,omitempty"`
 }
 
 // Tag is a scene label for a conversation with the messages that show it.

@@ -527,10 +527,11 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		case strong || neg >= d.cfg.NegativeMin:
 			sev = conversation.SeverityMedium
 		}
-		data := map[string]any{"negative": d.round2Any(neg)}
+		data := make(conversation.Data, 0, 2) // keys in order: learned, negative
 		if learned >= 0 {
-			data["learned"] = d.round2Any(float64(learned))
+			data = append(data, conversation.Field{Key: "learned", Value: d.round2Any(float64(learned))})
 		}
+		data = append(data, conversation.Field{Key: "negative", Value: d.round2Any(neg)})
 		out.Add(conversation.Finding{Code: "emotion.negative", Severity: sev, Messages: out.msgs(i),
 			Evidence: quote(msgs[i].Text), Detail: string(strconv.AppendFloat(append(make([]byte, 0, 24), "negative emotion "...), neg, 'f', 2, 64)),
 			Data: data})
@@ -572,7 +573,7 @@ func (d *emotionDetector) escalating(in *Input, out *Output, customer, negs []in
 	}
 	out.Add(conversation.Finding{Code: "emotion.escalating", Severity: conversation.SeverityMedium,
 		Messages: out.msgs(first, at), Evidence: quote(in.Conv.Messages[first].Text) + " → " + quote(in.Conv.Messages[at].Text),
-		Detail: riseDetail(start, peak), Data: map[string]any{"from": d.round2Any(start), "to": d.round2Any(peak)}})
+		Detail: riseDetail(start, peak), Data: conversation.Data{{Key: "from", Value: d.round2Any(start)}, {Key: "to", Value: d.round2Any(peak)}}})
 }
 
 // riseDetail is fmt.Sprintf("negative emotion rose from %.2f to %.2f",

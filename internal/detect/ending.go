@@ -394,7 +394,7 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 		if fd.Code == "promise.made" {
 			for k, j := range agent {
 				if j >= 0 && fd.Messages[0] == j {
-					kind, _ := fd.Data["kind"].(string)
+					kind, _ := fd.Data.Get("kind").(string)
 					f.add(efPromise, uint32(k)<<4|promiseKindIndex(kind), 1)
 				}
 			}

@@ -151,7 +151,7 @@ func (d *knowledgeDetector) forbidden(in *Input, i int, h KeywordHit, shop *know
 		}
 		out.Add(conversation.Finding{Code: "knowledge.contradiction", Severity: conversation.SeverityMedium,
 			Messages: []int{i}, Evidence: hitQuote(in, i, h), Detail: detail,
-			Data: map[string]any{"attribute": "forbidden", "claimed": said, "where": p.Where}})
+			Data: conversation.Data{{Key: "attribute", Value: "forbidden"}, {Key: "claimed", Value: said}, {Key: "where", Value: p.Where}}})
 		return true
 	}
 	return false
@@ -208,7 +208,7 @@ func (d *knowledgeDetector) required(in *Input, shop *knowledge.Shop, out *Outpu
 		out.Add(conversation.Finding{Code: "knowledge.contradiction", Severity: conversation.SeverityLow,
 			Messages: msgs, Evidence: hitQuote(in, first, firstHit),
 			Detail: fmt.Sprintf("必说话术缺失 %s: no agent message says %s (%s)", name, strings.Join(r.Say, " / "), r.Where),
-			Data:   map[string]any{"attribute": "required", "required": r.Say, "where": r.Where}})
+			Data:   conversation.Data{{Key: "attribute", Value: "required"}, {Key: "required", Value: r.Say}, {Key: "where", Value: r.Where}}})
 	}
 }
 

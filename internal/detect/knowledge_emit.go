@@ -58,15 +58,17 @@ func (d *knowledgeDetector) emit(in *Input, i int, cl claim, sets []knowledge.Se
 			n++
 		}
 	}
-	data := map[string]any{"attribute": cl.label, "key": cl.key, "claimed": cl.said, "value": cl.said}
+	// The keys in order; qualifier, fact and where are added after them
+	// (Data.Set; its writers sort).
+	data := conversation.Data{{Key: "attribute", Value: cl.label}, {Key: "claimed", Value: cl.said}, {Key: "key", Value: cl.key}, {Key: "value", Value: cl.said}}
 	if cl.kind == knowledge.KindChoice { // the canonical value: 专票 and 增票 are 增值税专用发票
-		data["value"] = cl.choice
+		data.Set("value", cl.choice)
 		if cl.negated {
-			data["value"] = "不是/没有 " + cl.choice
+			data.Set("value", "不是/没有 "+cl.choice)
 		}
 	}
 	if cl.qualifier != "" {
-		data["qualifier"] = cl.qualifier
+		data.Set("qualifier", cl.qualifier)
 	}
 	if n == 0 {
 		if cl.amount.Masked {
@@ -83,7 +85,8 @@ func (d *knowledgeDetector) emit(in *Input, i int, cl claim, sets []knowledge.Se
 		}
 	}
 	f := facts[0]
-	data["fact"], data["where"] = strings.TrimSpace(f.Raw), f.Where
+	data.Set("fact", strings.TrimSpace(f.Raw))
+	data.Set("where", f.Where)
 	out.Add(conversation.Finding{Code: "knowledge.contradiction", Severity: conversation.SeverityMedium,
 		Messages: []int{i}, Evidence: hitQuote(in, i, cl.h), Data: data,
 		Detail: fmt.Sprintf("%s: agent says %s, the shop's facts say %s (%s)", f.Label+qualified(f.Qualifier), cl.said, strings.TrimSpace(f.Raw), f.Where)})

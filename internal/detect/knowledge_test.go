@@ -55,8 +55,8 @@ func TestKnowledgeEvidence(t *testing.T) {
 		t.Fatalf("want one finding, got %+v", out.Findings)
 	}
 	f := out.Findings[0]
-	if f.Evidence != "我们支持15天无理由退货" || f.Data["claimed"] != "15天" || f.Data["fact"] != "7天" ||
-		f.Data["where"] != filepath.Join("..", "..", "examples", "facts.yaml")+":6" {
+	if f.Evidence != "我们支持15天无理由退货" || f.Data.Get("claimed") != "15天" || f.Data.Get("fact") != "7天" ||
+		f.Data.Get("where") != filepath.Join("..", "..", "examples", "facts.yaml")+":6" {
 		t.Errorf("evidence, claim, fact or place wrong: %+v", f)
 	}
 }

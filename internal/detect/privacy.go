@@ -86,7 +86,7 @@ func (d *privacyDetector) Inspect(in *Input, out *Output) {
 		out.Add(conversation.Finding{Code: "privacy.pii_leak", Severity: conversation.SeverityHigh,
 			Messages: []int{i}, Evidence: strings.Join(labels, "、") + "：" + piiQuote(in, i, first),
 			Detail: "agent message shows the customer's " + strings.Join(labels, "、") + " (" + strings.Join(names, ", ") + ") in full",
-			Data:   map[string]any{"kinds": names}})
+			Data:   conversation.Data{{Key: "kinds", Value: names}}})
 	}
 }
 

@@ -1449,7 +1449,11 @@ func (d *promiseDetector) report(in *Input, i int, ps []promise, score float32, 
 	}
 	first := &ps[fi]
 	slot := first.slot.toMap(d.words)
-	data := map[string]any{"kind": kindValue(first.kind), "slot": slot}
+	data := make(conversation.Data, 1, 4) // keys in order: kind, p, promises, slot
+	data[0] = conversation.Field{Key: "kind", Value: kindValue(first.kind)}
+	if score >= 0 {
+		data = append(data, conversation.Field{Key: "p", Value: pValue(score)})
+	}
 	if len(ps) > 1 { // every commitment of the message, for follow-up
 		all := make([]map[string]any, 0, len(ps))
 		for k := range ps {
@@ -1459,11 +1463,9 @@ func (d *promiseDetector) report(in *Input, i int, ps []promise, score float32, 
 			}
 			all = append(all, map[string]any{"kind": kindValue(ps[k].kind), "slot": sm})
 		}
-		data["promises"] = all
+		data = append(data, conversation.Field{Key: "promises", Value: all})
 	}
-	if score >= 0 {
-		data["p"] = pValue(score)
-	}
+	data = append(data, conversation.Field{Key: "slot", Value: slot})
 	s := in.Norm[i]
 	out.Add(conversation.Finding{Code: "promise.made", Severity: conversation.SeverityInfo,
 		Messages: out.msgs(i), Evidence: quote(s[first.start:first.end]),

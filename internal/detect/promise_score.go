@@ -341,9 +341,12 @@ func (d *promiseDetector) decide(in *Input, i int, english bool, ps []promise, s
 		d.report(in, i, ps, p, out)
 	case reaches:
 		lp := d.learnedPromise(in, i)
-		data := map[string]any{"kind": kindValue(lp.kind), "p": pValue(p), "learned": true}
+		data := make(conversation.Data, 3, 4) // keys in order
+		data[0] = conversation.Field{Key: "kind", Value: kindValue(lp.kind)}
+		data[1] = conversation.Field{Key: "learned", Value: true}
+		data[2] = conversation.Field{Key: "p", Value: pValue(p)}
 		if !lp.slot.empty() {
-			data["slot"] = lp.slot.toMap(d.words)
+			data = append(data, conversation.Field{Key: "slot", Value: lp.slot.toMap(d.words)})
 		}
 		s := in.Norm[i]
 		ev := s

@@ -87,15 +87,15 @@ func TestPromiseLearnedDecision(t *testing.T) {
 			continue
 		}
 		data := fs[0].Data
-		p, ok := data["p"].(float64)
+		p, ok := data.Get("p").(float64)
 		if !ok || float32(p) < d.model.threshold-0.001 || p > 1 {
-			t.Errorf("%s: p %v, want a probability at or over %.3f", c.name, data["p"], d.model.threshold)
+			t.Errorf("%s: p %v, want a probability at or over %.3f", c.name, data.Get("p"), d.model.threshold)
 		}
-		if l, _ := data["learned"].(bool); l != c.learned {
-			t.Errorf("%s: learned %v, want %v", c.name, data["learned"], c.learned)
+		if l, _ := data.Get("learned").(bool); l != c.learned {
+			t.Errorf("%s: learned %v, want %v", c.name, data.Get("learned"), c.learned)
 		}
 		if c.slot != nil {
-			slot, _ := data["slot"].(map[string]any)
+			slot, _ := data.Get("slot").(map[string]any)
 			for k, v := range c.slot {
 				if slot[k] != v {
 					t.Errorf("%s: slot %v, want %v", c.name, slot, c.slot)
@@ -109,7 +109,7 @@ func TestPromiseLearnedDecision(t *testing.T) {
 	if len(fs) != 1 {
 		t.Fatalf("English promise: %v", fs)
 	}
-	if _, ok := fs[0].Data["p"]; ok {
+	if _, ok := fs[0].Data.Lookup("p"); ok {
 		t.Errorf("English promise carries a score: %v", fs[0].Data)
 	}
 }
@@ -162,19 +162,19 @@ func TestPromiseDecisionMechanics(t *testing.T) {
 
 	d.model = high
 	got = findings()
-	if f, ok := got["promise.made@1"]; !ok || f.Data["learned"] != nil || f.Data["p"] != 1.0 {
+	if f, ok := got["promise.made@1"]; !ok || f.Data.Get("learned") != nil || f.Data.Get("p") != 1.0 {
 		t.Errorf("high: rule promise %v", f.Data)
 	}
-	if f := got["promise.made@2"]; f.Data["learned"] != true || f.Data["slot"].(map[string]any)["action"] != "仓库那边很忙" {
+	if f := got["promise.made@2"]; f.Data.Get("learned") != true || f.Data.Get("slot").(map[string]any)["action"] != "仓库那边很忙" {
 		t.Errorf("high: learned-only without an action word: %v", f.Data)
 	}
-	if f := got["promise.made@3"]; f.Data["slot"].(map[string]any)["verb"] != "补发" {
+	if f := got["promise.made@3"]; f.Data.Get("slot").(map[string]any)["verb"] != "补发" {
 		t.Errorf("high: learned-only with an action word: %v", f.Data)
 	}
-	if f := got["promise.made@6"]; f.Data["kind"] != PromiseTime || f.Data["slot"].(map[string]any)["within_hours"] != "[数字x]" {
+	if f := got["promise.made@6"]; f.Data.Get("kind") != PromiseTime || f.Data.Get("slot").(map[string]any)["within_hours"] != "[数字x]" {
 		t.Errorf("high: learned-only with a duration: %v", f.Data)
 	}
-	if f, ok := got["promise.made@5"]; !ok || f.Data["slot"] != nil || strings.TrimSpace(f.Evidence) == "" {
+	if f, ok := got["promise.made@5"]; !ok || f.Data.Get("slot") != nil || strings.TrimSpace(f.Evidence) == "" {
 		t.Errorf("high: a message saying nothing: %v, %+v", ok, f)
 	}
 	d.model = shipped
@@ -272,7 +272,7 @@ func FuzzLearnedOnlyPromise(f *testing.F) {
 			if !utf8.ValidString(fd.Evidence) && utf8.ValidString(customer+agent) {
 				t.Fatalf("%s: evidence not valid UTF-8: %q", fd.Code, fd.Evidence)
 			}
-			if slot, ok := fd.Data["slot"].(map[string]any); ok {
+			if slot, ok := fd.Data.Get("slot").(map[string]any); ok {
 				for k, v := range slot {
 					if s, isStr := v.(string); isStr && !utf8.ValidString(s) && utf8.ValidString(customer+agent) {
 						t.Fatalf("%s: slot %s not valid UTF-8: %q", fd.Code, k, s)

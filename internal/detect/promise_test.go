@@ -61,8 +61,8 @@ func TestPromiseSlots(t *testing.T) {
 			continue
 		}
 		d := out.Findings[0].Data
-		if d["kind"] != c.kind || !reflect.DeepEqual(d["slot"], c.slot) {
-			t.Errorf("%s: got kind %v slot %v, want %s %v", c.text, d["kind"], d["slot"], c.kind, c.slot)
+		if d.Get("kind") != c.kind || !reflect.DeepEqual(d.Get("slot"), c.slot) {
+			t.Errorf("%s: got kind %v slot %v, want %s %v", c.text, d.Get("kind"), d.Get("slot"), c.kind, c.slot)
 		}
 	}
 }
@@ -79,7 +79,7 @@ func TestPromiseOnce(t *testing.T) {
 	if len(out.Findings) != 1 {
 		t.Fatalf("got %v", out.Findings)
 	}
-	if ps, ok := out.Findings[0].Data["promises"]; ok {
+	if ps, ok := out.Findings[0].Data.Lookup("promises"); ok {
 		t.Errorf("one commitment listed as several: %v", ps)
 	}
 }

@@ -127,20 +127,20 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 					return durDetail(b, "answered after ", wait, ", beyond the ", time.Duration(d.cfg.MissedAfter), " limit")
 				})
 		}
-		var waitS any
-		if slow || firstSlow {
-			waitS = wait.Seconds() // boxed once for both findings
+		var waitData conversation.Data
+		if slow || firstSlow { // one Data (and one boxed wait) for both findings
+			waitData = conversation.Data{{Key: "wait_s", Value: wait.Seconds()}}
 		}
 		if slow {
 			add(conversation.Finding{Code: "response.slow", Severity: conversation.SeverityLow, Messages: withReply,
-				Data: map[string]any{"wait_s": waitS}},
+				Data: waitData},
 				func(b []byte) []byte {
 					return durDetail(b, "human reply after ", wait, " (limit ", time.Duration(d.cfg.SlowAfter), ")")
 				})
 		}
 		if firstSlow {
 			add(conversation.Finding{Code: "response.first_slow", Severity: conversation.SeverityLow, Messages: withReply,
-				Data: map[string]any{"wait_s": waitS}},
+				Data: waitData},
 				func(b []byte) []byte {
 					return durDetail(b, "first human reply after ", wait, " (target ", time.Duration(d.cfg.FirstSlowAfter), ")")
 				})

@@ -75,19 +75,19 @@ func (d *responseDetector) inspectRef(in *Input, out *Output) {
 			out.Add(conversation.Finding{Code: "response.missed", Severity: conversation.SeverityMedium,
 				Messages: withReply, Evidence: ev, Detail: all[cuts[0][0]:cuts[0][1]]})
 		}
-		var waitS any
+		var waitData conversation.Data
 		if slow || firstSlow {
-			waitS = wait.Seconds() // boxed once for both findings
+			waitData = conversation.Data{{Key: "wait_s", Value: wait.Seconds()}}
 		}
 		if slow {
 			out.Add(conversation.Finding{Code: "response.slow", Severity: conversation.SeverityLow,
 				Messages: withReply, Evidence: ev, Detail: all[cuts[1][0]:cuts[1][1]],
-				Data: map[string]any{"wait_s": waitS}})
+				Data: waitData})
 		}
 		if firstSlow {
 			out.Add(conversation.Finding{Code: "response.first_slow", Severity: conversation.SeverityLow,
 				Messages: withReply, Evidence: ev, Detail: all[cuts[2][0]:cuts[2][1]],
-				Data: map[string]any{"wait_s": waitS}})
+				Data: waitData})
 		}
 	}
 }

@@ -684,5 +684,5 @@ func (d *sceneDetector) sensitive(in *Input, out *Output, name string, s, from i
 	out.Add(conversation.Finding{Code: "sensitive.mishandled", Severity: conversation.SeverityMedium,
 		Messages: msgs, Evidence: ev,
 		Detail: name + " scene handled against the required steps: " + strings.Join(missed, "; "),
-		Data:   map[string]any{"missed": steps}})
+		Data:   conversation.Data{{Key: "missed", Value: steps}}})
 }

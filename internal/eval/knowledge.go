@@ -65,8 +65,8 @@ func Knowledge(ctx context.Context, claimsEng, factsEng *detect.Engine, src Sour
 			if t == nil || len(f.Messages) == 0 {
 				continue
 			}
-			key, _ := f.Data["key"].(string)
-			val, _ := f.Data["claimed"].(string)
+			key, _ := f.Data.Get("key").(string)
+			val, _ := f.Data.Get("claimed").(string)
 			id := fmt.Sprintf("%s/%d/%s/%s", c.ID, f.Messages[0], key, val)
 			l, ok := byKey[id]
 			where := fmt.Sprintf("%s %s %s", t.Name, id, clip(c.Messages[f.Messages[0]].Text))

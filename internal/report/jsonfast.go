@@ -190,7 +190,23 @@ func appendFinding(b []byte, f conversation.Finding) []byte {
 	}
 	if len(f.Data) > 0 {
 		b = append(b, `,"data":`...)
-		b = appendAny(b, f.Data)
+		b = appendData(b, f.Data)
+	}
+	return append(b, '}')
+}
+
+// appendData writes a finding's data as encoding/json writes the map it
+// reads as: its fields in key order (Data.Sorted, d itself when the
+// detector built it in order, as they do), each value by appendAny.
+func appendData(b []byte, d conversation.Data) []byte {
+	b = append(b, '{')
+	for i, f := range d.Sorted() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, f.Key)
+		b = append(b, ':')
+		b = appendAny(b, f.Value)
 	}
 	return append(b, '}')
 }
@@ -384,6 +400,11 @@ func appendAny(b []byte, v any) []byte {
 			b = appendAny(b, kv.v)
 		}
 		return append(b, '}')
+	case conversation.Data:
+		if x == nil {
+			return append(b, "null"...)
+		}
+		return appendData(b, x)
 	case []any:
 		return appendList(b, x, appendAny)
 	case []map[string]any:

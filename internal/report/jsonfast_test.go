@@ -31,8 +31,8 @@ func TestAppendJSONResultMatchesEncodingJSON(t *testing.T) {
 			Tags:  []conversation.Tag{{Name: "refund", Messages: []int{0, 2}}, {Name: "logistics", Messages: []int{1}}},
 			Findings: []conversation.Finding{
 				{Code: "promise.made", Severity: conversation.SeverityInfo, Messages: []int{1}, Evidence: "今天发货",
-					Detail: "d", Data: map[string]any{"kind": "time", "days": 0, "slot": map[string]any{"within_hours": 24, "f": 0.5, "list": []any{"a", 1, true}},
-						"words": []string{"x", "y"}, "n": nil, "i64": int64(7), "f32": float32(0.25), "other": []int{1, 2}, "promises": []map[string]any{{"kind": "time"}, {"kind": "amount", "yuan": 5}}}},
+					Detail: "d", Data: conversation.DataOf(map[string]any{"kind": "time", "days": 0, "slot": map[string]any{"within_hours": 24, "f": 0.5, "list": []any{"a", 1, true}},
+						"words": []string{"x", "y"}, "n": nil, "i64": int64(7), "f32": float32(0.25), "other": []int{1, 2}, "promises": []map[string]any{{"kind": "time"}, {"kind": "amount", "yuan": 5}}})},
 				{Code: "response.missed", Severity: conversation.SeverityMedium, Messages: []int{2}, Evidence: "z"},
 			},
 			Deductions: []score.Deduction{{Finding: 1, Code: "response.missed", Category: "响应", Item: "漏回复", Points: -10, Fatal: true}},

@@ -14,12 +14,12 @@ import (
 
 // jsonFinding is a finding as written in scan output.
 type jsonFinding struct {
-	Code     string         `json:"code"`
-	Severity string         `json:"severity"`
-	Messages []int          `json:"messages"`
-	Evidence string         `json:"evidence"`
-	Detail   string         `json:"detail,omitempty"`
-	Data     map[string]any `json:"data,omitempty"`
+	Code     string            `json:"code"`
+	Severity string            `json:"severity"`
+	Messages []int             `json:"messages"`
+	Evidence string            `json:"evidence"`
+	Detail   string            `json:"detail,omitempty"`
+	Data     conversation.Data `json:"data,omitempty"`
 }
 
 type jsonMessage struct {

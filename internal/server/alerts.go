@@ -12,6 +12,7 @@ import (
 	"fullqa/internal/alert"
 	"fullqa/internal/analyze"
 	"fullqa/internal/codebook"
+	"fullqa/internal/conversation"
 	"fullqa/internal/store"
 )
 
@@ -65,7 +66,7 @@ func (a *AlertSink) alertOf(f store.Finding) alert.Alert {
 	if len(f.Messages) > 0 {
 		al.Message = f.Messages[0]
 	}
-	if k, ok := f.Data["alert_key"].(string); ok && k != "" {
+	if k, ok := f.Data.Get("alert_key").(string); ok && k != "" {
 		al.Key = k
 	}
 	if a.PublicURL != "" && f.ConversationID != "" {
@@ -137,6 +138,6 @@ func burstFinding(b analyze.Burst, conv string) store.Finding {
 	return store.Finding{Code: "burst.topic", Severity: "high", Messages: nil,
 		Evidence: fmt.Sprintf("%s：%s 至 %s 共 %d 次，预期 %.1f 次（例：会话 %s）", topic,
 			b.WindowStart.Format("01-02 15:04"), b.WindowEnd.Format("01-02 15:04"), b.Count, b.Expected, conv),
-		Data: map[string]any{"alert_key": fmt.Sprintf("burst|%s|%s|%d", b.Topic.Kind, b.Topic.Value, b.WindowStart.Unix())},
+		Data: conversation.Data{{Key: "alert_key", Value: fmt.Sprintf("burst|%s|%s|%d", b.Topic.Kind, b.Topic.Value, b.WindowStart.Unix())}},
 		At:   b.WindowStart}
 }

@@ -120,7 +120,7 @@ func (s *Server) crossAll(ctx context.Context, convs []*conversation.Conversatio
 			continue
 		}
 		for _, f := range fs {
-			if p, ok := f.Data["promise"].(map[string]any); ok && f.Code == "promise.unkept" {
+			if p, ok := f.Data.Get("promise").(map[string]any); ok && f.Code == "promise.unkept" {
 				id, _ := p["conversation"].(string)
 				n, _ := p["message"].(int)
 				a.Unkept = append(a.Unkept, store.PromiseRef{ConvID: id, Msg: n})
@@ -134,7 +134,7 @@ func (s *Server) crossAll(ctx context.Context, convs []*conversation.Conversatio
 		res[i].findings = store.NewFindings(c, r.Findings, store.SourceInspection, res[i].result.InspectedAt)
 		for k := range res[i].findings { // an unkept promise counts for the agent who made it
 			f := &res[i].findings[k]
-			if p, ok := f.Data["promise"].(map[string]any); ok && f.Code == "promise.unkept" {
+			if p, ok := f.Data.Get("promise").(map[string]any); ok && f.Code == "promise.unkept" {
 				if ag, _ := p["agent"].(string); ag != "" {
 					f.Agent = ag
 				}

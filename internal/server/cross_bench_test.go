@@ -25,7 +25,7 @@ func benchConv(i int, day0 time.Time) (*conversation.Conversation, scan.Result) 
 	r := scan.Result{Conv: c, Tags: []conversation.Tag{{Name: "logistics", Messages: []int{0}}}}
 	if i%10 == 0 {
 		r.Findings = append(r.Findings, conversation.Finding{Code: "promise.made", Messages: []int{1}, Evidence: "明天给您发出",
-			Data: map[string]any{"kind": "time", "slot": map[string]any{"days": 1, "event": "发出"}}})
+			Data: conversation.DataOf(map[string]any{"kind": "time", "slot": map[string]any{"days": 1, "event": "发出"}})})
 	}
 	if i%5 == 0 {
 		r.Findings = append(r.Findings, conversation.Finding{Code: "resolution.unresolved", Severity: conversation.SeverityMedium,

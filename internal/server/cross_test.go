@@ -41,7 +41,7 @@ func TestCrossFindingsInService(t *testing.T) {
 				t.Errorf("%s: promise.unkept counts for %q, not the promise's agent a-07", f.ConversationID, f.Agent)
 			}
 			if code == "promise.unkept" && f.ConversationID == "e-2" {
-				p, _ := f.Data["promise"].(map[string]any)
+				p, _ := f.Data.Get("promise").(map[string]any)
 				if p["conversation"] != "e-1" || p["message"] != 1.0 {
 					t.Errorf("e-2 promise.unkept data: %v", f.Data)
 				}

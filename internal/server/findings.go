@@ -6,25 +6,26 @@ import (
 	"strconv"
 	"time"
 
+	"fullqa/internal/conversation"
 	"fullqa/internal/store"
 )
 
 // findingJSON is one finding in API answers.
 type findingJSON struct {
-	ID             int64          `json:"id"`
-	ConversationID string         `json:"conversation_id"`
-	Code           string         `json:"code"`
-	Severity       string         `json:"severity"`
-	Messages       []int          `json:"messages"`
-	Evidence       string         `json:"evidence"`
-	Detail         string         `json:"detail,omitempty"`
-	Data           map[string]any `json:"data,omitempty"`
-	Source         string         `json:"source"`
-	Vendor         string         `json:"vendor"`
-	Shop           string         `json:"shop"`
-	Agent          string         `json:"agent"`
-	At             string         `json:"at"`
-	FoundAt        string         `json:"found_at"`
+	ID             int64             `json:"id"`
+	ConversationID string            `json:"conversation_id"`
+	Code           string            `json:"code"`
+	Severity       string            `json:"severity"`
+	Messages       []int             `json:"messages"`
+	Evidence       string            `json:"evidence"`
+	Detail         string            `json:"detail,omitempty"`
+	Data           conversation.Data `json:"data,omitempty"`
+	Source         string            `json:"source"`
+	Vendor         string            `json:"vendor"`
+	Shop           string            `json:"shop"`
+	Agent          string            `json:"agent"`
+	At             string            `json:"at"`
+	FoundAt        string            `json:"found_at"`
 }
 
 const timeLayout = "2006-01-02T15:04:05.000Z07:00"

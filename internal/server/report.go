@@ -17,12 +17,12 @@ import (
 type storedResult struct {
 	Score    int `json:"score"`
 	Findings []struct {
-		Code     string         `json:"code"`
-		Severity string         `json:"severity"`
-		Messages []int          `json:"messages"`
-		Evidence string         `json:"evidence"`
-		Detail   string         `json:"detail"`
-		Data     map[string]any `json:"data"`
+		Code     string            `json:"code"`
+		Severity string            `json:"severity"`
+		Messages []int             `json:"messages"`
+		Evidence string            `json:"evidence"`
+		Detail   string            `json:"detail"`
+		Data     conversation.Data `json:"data"`
 	} `json:"findings"`
 	TagEvidence []struct {
 		Name     string `json:"name"`

@@ -36,12 +36,12 @@ type webResult struct {
 
 // webDocFinding is a finding as the scan output writes it.
 type webDocFinding struct {
-	Code     string         `json:"code"`
-	Severity string         `json:"severity"`
-	Messages []int          `json:"messages"`
-	Evidence string         `json:"evidence"`
-	Detail   string         `json:"detail,omitempty"`
-	Data     map[string]any `json:"data,omitempty"`
+	Code     string            `json:"code"`
+	Severity string            `json:"severity"`
+	Messages []int             `json:"messages"`
+	Evidence string            `json:"evidence"`
+	Detail   string            `json:"detail,omitempty"`
+	Data     conversation.Data `json:"data,omitempty"`
 }
 
 // findingKey identifies a finding across the findings table and the scan

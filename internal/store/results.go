@@ -37,7 +37,7 @@ type Finding struct {
 	Messages       []int
 	Evidence       string
 	Detail         string
-	Data           map[string]any
+	Data           conversation.Data
 	Vendor, Shop   string
 	Agent          string    // the agent it counts for ("" when none)
 	At             time.Time // its first message's time, else the conversation's start, else when found

@@ -291,22 +291,24 @@ func ppmi(co map[uint64]float64, rows, cols int, alpha float64) *csr {
 	keys := make([]uint64, 0, len(co))
 	rowSum := make([]float64, rows)
 	colSum := make([]float64, cols)
-	var total float64
-	for k, w := range co {
+	for k := range co {
 		keys = append(keys, k)
-		rowSum[k>>32] += w
-		colSum[uint32(k)] += w
-		total += w
 	}
 	slices.Sort(keys)
+	// Sums in the keys' order, so the result does not depend on the map's
+	// (float addition is not associative once weights are not dyadic).
+	for _, k := range keys {
+		w := co[k]
+		rowSum[k>>32] += w
+		colSum[uint32(k)] += w
+	}
 	var colAlpha float64
 	pc := make([]float64, cols)
 	for c, n := range colSum {
 		pc[c] = math.Pow(n, alpha)
 		colAlpha += pc[c]
 	}
-	// Sums in a fixed order, so the result does not depend on the map's.
-	total = 0
+	var total float64
 	for _, n := range rowSum {
 		total += n
 	}

@@ -25,7 +25,9 @@ type Field struct {
 // response.first_slow share their wait), where a map is a header plus a
 // 264-byte group, filled by hashing each key. Built with its keys already
 // in order, as the detectors build it, it is written without sorting.
-// Values nested in it stay map[string]any, []any and the like.
+// Values nested in it stay map[string]any, []any and the like. Once in a
+// finding it is read-only, like the finding's Messages: findings may share
+// one, so Set belongs to building it.
 type Data []Field
 
 // Get is the value of key, nil when there is none, as indexing the map

@@ -107,6 +107,7 @@ func FuzzPromiseScoreMatchesTrainerView(f *testing.F) {
 	long := strings.Join(promiseCues[:], "") // more cue features than the buffer leaves the n-grams room for
 	for _, s := range []string{"", "好", "好的", "这边帮您申请", "[数字x]-[数字x]个工作日到账", "\xff\xfe帮您", long, long + "帮您申请", strings.Repeat("帮您", 200)} {
 		f.Add("能帮我申请吗", s, false)
+		f.Add("能帮我申请吗", s, true)
 	}
 	eng, d := promiseEngine(f)
 	shipped := d.model

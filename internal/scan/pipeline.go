@@ -93,10 +93,7 @@ func (o *Options) Ready() { o.sheet = o.Score.Scorecard.Sheet() }
 // ScoreOf scores findings with the scorecard: through the Sheet when Ready
 // made one, else with Scorecard.Apply, which gives the same.
 func (o *Options) ScoreOf(findings []conversation.Finding) (int, []score.Deduction, bool) {
-	if o.sheet != nil {
-		return o.sheet.Apply(findings)
-	}
-	return o.Score.Scorecard.Apply(findings)
+	return o.scoreWith(nil, findings)
 }
 
 // scoreWith is ScoreOf cutting the deductions from s (see score.Scratch),

@@ -88,6 +88,11 @@ type Input struct {
 	// emotion model carries none (then the resolution rules alone decide).
 	end *learnedEnding
 
+	// parts[c] are the classes whose hits coveredSpans reads for class
+	// c: c itself twice, or a union's two (Keywords.AddUnion). nil for
+	// an Input built by hand, whose classes are their own.
+	parts [][2]ClassID
+
 	// scr is the worker's Scratch the engine ran with: detectors take
 	// their per-conversation buffers from it (waitBuf, sigBuf, intBuf).
 	scr *Scratch
@@ -317,6 +322,9 @@ type Keywords struct {
 	// AddPresence is answered by its presence bits alone, and the engine
 	// keeps no hits of it (see NewEngine).
 	hits []bool
+	// parts[c], for a class registered with AddUnion, are the two
+	// classes whose hits stand for its own (see coveredSpans).
+	parts map[ClassID][2]ClassID
 }
 
 // NewKeywords returns an empty collection.
@@ -344,6 +352,34 @@ func (k *Keywords) Add(name string, words ...string) ClassID {
 // another detector registers the same list with Add.
 func (k *Keywords) AddPresence(name string, words ...string) ClassID {
 	return k.add(name, words)
+}
+
+// AddUnion registers the class of a's and b's words, for a detector that
+// asks only Has and coveredSpans of it: its presence bits are its own, and its hits are
+// a's and b's, so it keeps none (as AddPresence). Two detectors whose
+// lists share most of their words (loop.generic and resolution.generic
+// are both loop_generic and a few words of their own) so share the
+// common part's hits instead of each having a copy of every one: a
+// word of both lists is matched into one hit, not two.
+//
+// coveredSpans of the class is that of a's and b's hits: every hit of
+// the class is a hit of a or b at the same bytes and back, so the
+// merged byte ranges are the same; a word of both a and b gives two
+// hits at the same bytes, and the second adds nothing to a range.
+func (k *Keywords) AddUnion(name string, a, b ClassID) ClassID {
+	var words []string
+	for w, cs := range k.classOf {
+		if slices.Contains(cs, a) || slices.Contains(cs, b) {
+			words = append(words, k.words[w])
+		}
+	}
+	id := k.add(name, words)
+	k.hits[a], k.hits[b] = true, true
+	if k.parts == nil {
+		k.parts = map[ClassID][2]ClassID{}
+	}
+	k.parts[id] = [2]ClassID{a, b}
+	return id
 }
 
 // add registers a class for Add and AddPresence.

@@ -45,6 +45,7 @@ type Engine struct {
 	noAnswer  noAnswerJudge // the response detector, when it runs
 	neg       *learnedNegative
 	end       *learnedEnding
+	parts     [][2]ClassID // Input.parts
 }
 
 // maxAgentContext bounds the agent text passed to the emotion model as
@@ -112,6 +113,13 @@ func NewEngine(dets []Detector, emo EmotionModel, extra ...KeywordUser) (*Engine
 		if err := ku.RegisterKeywords(e.keywords); err != nil {
 			return nil, fmt.Errorf("keywords: %w", err)
 		}
+	}
+	e.parts = make([][2]ClassID, len(e.keywords.names))
+	for c := range e.parts {
+		e.parts[c] = [2]ClassID{ClassID(c), ClassID(c)}
+	}
+	for c, p := range e.keywords.parts {
+		e.parts[c] = p
 	}
 	if len(e.keywords.words) > 0 {
 		// One matcher pattern per word and class: a word of several
@@ -274,6 +282,7 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 		s.norm, s.msgHits = make([]string, n), make([][]KeywordHit, n)
 	}
 	in.Norm, in.Hits = s.norm[:n], s.msgHits[:n]
+	in.parts = e.parts
 	clear(in.Hits)
 	if cap(s.lang) < n {
 		s.lang = make([]uint8, n)

@@ -163,3 +163,75 @@ func TestPresenceSharedList(t *testing.T) {
 		t.Fatalf("hits %v (want %v), Has(c) %v", in.Hits[0], want, in.Has(0, c))
 	}
 }
+
+// TestUnionCoveredSpans checks coveredSpans of the classes registered
+// with AddUnion, which keep no hits of their own, against coveredSpans of
+// the hits they would have (every occurrence of their words), on texts
+// strung together from the registry's words, some long enough for more
+// than maxSpans ranges.
+func TestUnionCoveredSpans(t *testing.T) {
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kw := eng.keywords
+	if len(kw.parts) == 0 {
+		t.Fatal("no class registered with AddUnion: the test checks nothing")
+	}
+	var unionWords []string
+	for w, cs := range kw.classOf {
+		for _, c := range cs {
+			if _, ok := kw.parts[c]; ok {
+				unionWords = append(unionWords, kw.words[w])
+			}
+		}
+	}
+	words, err := text.NewMatcher(kw.words)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(2))
+	c := &conversation.Conversation{ID: "union"}
+	for k := 0; k < 400; k++ {
+		var sb strings.Builder
+		for j := rng.Intn(4 + k%80); j >= 0; j-- {
+			w := kw.words[rng.Intn(len(kw.words))]
+			if rng.Intn(2) == 0 {
+				w = unionWords[rng.Intn(len(unionWords))]
+			}
+			if rng.Intn(5) == 0 {
+				w = w[:len(w)/2]
+			}
+			sb.WriteString(w)
+			if rng.Intn(2) == 0 {
+				sb.WriteString("的，")
+			}
+		}
+		c.Messages = append(c.Messages, conversation.Message{Role: conversation.RoleAgent, Text: sb.String()})
+	}
+	in, _ := eng.Inspect(c, &Scratch{})
+	ref := &Input{Conv: c, Norm: in.Norm, Hits: make([][]KeywordHit, len(in.Norm))}
+	for i, norm := range in.Norm {
+		for _, h := range words.Scan(norm, nil) {
+			for _, cl := range kw.classOf[h.Pattern] {
+				ref.Hits[i] = append(ref.Hits[i], KeywordHit{Class: cl, Start: h.Start, End: h.End})
+			}
+		}
+	}
+	long := 0
+	for i := range in.Norm {
+		for u := range kw.parts {
+			var got, want [maxSpans]span
+			n, m := coveredSpans(in, i, u, &got), coveredSpans(ref, i, u, &want)
+			if n != m || got != want {
+				t.Fatalf("message %q, %s: spans %v, want %v", in.Norm[i], kw.names[u], got[:n], want[:m])
+			}
+			if n == maxSpans {
+				long++
+			}
+		}
+	}
+	if long == 0 {
+		t.Fatal("no message with maxSpans ranges")
+	}
+}

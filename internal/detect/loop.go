@@ -209,11 +209,13 @@ func (d *loopDetector) Codes() []string {
 func (d *loopDetector) RegisterKeywords(k *Keywords) error {
 	d.restate = addTerms(k, "loop.restate", d.lex, "loop_restate")
 	d.ask = k.AddPresence("loop.agent_ask", d.lex.Words("loop_agent_ask")...)
-	d.identify = k.AddPresence("loop.agent_identify", d.lex.Words("loop_agent_identify")...)
+	d.identify = k.Add("loop.agent_identify", d.lex.Words("loop_agent_identify")...)
 	// Identifying the order answers nothing either: its words are also
 	// canned phrases.
-	generic := append(append([]string(nil), d.lex.Words("loop_generic")...), d.lex.Words("loop_agent_identify")...)
-	d.generic = k.Add("loop.generic", generic...)
+	// It is loop_generic, which the resolution detector reads too,
+	// and the identifying words: a union of the two, so that the words
+	// of both lists make one hit each (Keywords.AddUnion).
+	d.generic = k.AddUnion("loop.generic", k.Add("generic.words", d.lex.Words("loop_generic")...), d.identify)
 	d.nonreq = k.Add("loop.nonrequest", d.lex.Words("loop_nonrequest")...)
 	d.lost = k.Add("loop.agent_lost", d.lex.Words("loop_agent_lost")...)
 	d.connective = k.Add("loop.connective", d.lex.Words("loop_connective")...)
@@ -274,18 +276,23 @@ type span [2]int32
 
 // coveredSpans writes to buf the merged byte ranges that hits of class c
 // cover in message i, in increasing order, and returns how many there are.
+// The hits of a union (Keywords.AddUnion) are its two parts'.
 func coveredSpans(in *Input, i int, c ClassID, buf *[maxSpans]span) int {
 	if !in.may(i, c) {
 		return 0
 	}
 	hs := in.allHits(i)
+	a, b := c, c
+	if in.parts != nil {
+		a, b = in.parts[c][0], in.parts[c][1]
+	}
 	n := 0
 	cur := int32(1 << 30)
 	// Hits are ordered by end: walk back. The loop tests only each hit's
 	// class and start; the bound on spans is tested when one is added.
 	for k := len(hs) - 1; k >= 0; k-- {
 		h := &hs[k]
-		if h.Class != c || h.Start >= cur {
+		if h.Class != a && h.Class != b || h.Start >= cur {
 			continue
 		}
 		end := min(h.End, cur)

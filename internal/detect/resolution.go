@@ -43,8 +43,9 @@ func (d *resolutionDetector) RegisterKeywords(k *Keywords) error {
 	d.closing = k.Add("resolution.closing", d.lex.Words("response_closings")...)
 	// Canned agent replies answer nothing: the same list the loop detector uses.
 	// So do apologies and requests to wait (resolution_holding).
-	generic := append(append([]string(nil), d.lex.Words("loop_generic")...), d.lex.Words("resolution_holding")...)
-	d.generic = k.Add("resolution.generic", generic...)
+	// A union of the two lists (Keywords.AddUnion): loop_generic's hits
+	// are the loop detector's too.
+	d.generic = k.AddUnion("resolution.generic", k.Add("generic.words", d.lex.Words("loop_generic")...), k.Add("resolution.holding", d.lex.Words("resolution_holding")...))
 	// The negation cues of threats also take back a give-up word
 	// ("从不让人失望", "没有失望").
 	d.negate = addTerms(k, "resolution.negation", d.lex, "threat_negation")

@@ -80,6 +80,11 @@ type emotionDetector struct {
 	refusal  termSet          // sensitive_refusal (+ _exclude), in agent messages: 不支持, 无法
 	en       englishNegative  // emotion_en_negative, for English messages (emotion_en.go)
 	enModel  *learnedNegative // the learned English scorer (emotion_en_learned.go)
+	// wordGate holds the word classes negative and negSignals read of a
+	// Chinese customer message (strong, weak, notDone, elapsed, emphasis,
+	// nudge and the threat gate): a message with none of them, most,
+	// passes all those tests by one test of the presence bits.
+	wordGate classMask
 
 	// hundredths holds k/100 for k = 0…100 as interface values, the
 	// probabilities round2 gives, so that a finding's data reuses them
@@ -129,6 +134,7 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 	d.presence = k.Add("emotion.presence", d.lex.Words("emotion_presence")...)
 	d.closing = k.Add("emotion.closing", d.lex.Words("response_closings")...)
 	d.refusal = addTerms(k, "emotion.refusal", d.lex, "sensitive_refusal")
+	d.wordGate = maskOf(d.strong.words, d.weak.words, d.notDone.words, d.elapsed.words, d.emphasis.words, d.nudge.words).or(&d.threat.gate)
 	d.en = englishNegative{phrases: newPhraseSet(d.lex.Words("emotion_en_negative"))}
 	m, err := loadEnglishNegative()
 	if err != nil {
@@ -170,11 +176,16 @@ func (d *emotionDetector) negative(in *Input, i int, ws *waits) bool {
 	if neg >= d.cfg.NegativeMin {
 		return true
 	}
-	if _, ok := in.firstTerm(i, d.strong); ok || d.threatens(in, i) {
-		return true
-	}
-	if _, ok := in.firstTerm(i, d.weak); ok && neg >= d.cfg.WeakMin {
-		return true
+	// Without a word of wordGate, firstTerm finds neither a strong nor a
+	// weak word and threatens (a Chinese message here) no threat: its own
+	// gate is part of wordGate.
+	if in.mayAny(i, &d.wordGate) {
+		if _, ok := in.firstTerm(i, d.strong); ok || d.threatens(in, i) {
+			return true
+		}
+		if _, ok := in.firstTerm(i, d.weak); ok && neg >= d.cfg.WeakMin {
+			return true
+		}
 	}
 	if d.delayed(in, i, ws) {
 		return true

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"fullqa/internal/classify"
 	"fullqa/internal/conversation"
 	"fullqa/internal/ingest"
 )
@@ -14,9 +15,10 @@ import (
 var openGate = classMask{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
 
 // TestDetectorGates runs the detectors that skip messages by a classMask
-// (attitude, compliance, repeat, loop) on every conversation of testdata and the JDDC
-// dev chats twice, with their gate and with openGate, and wants the same
-// findings.
+// (attitude, compliance, repeat, loop; with the emotion model loaded, as
+// scan runs by default, emotion) on every conversation of testdata and the
+// JDDC dev chats twice, with their gate and with openGate, and wants the
+// same findings and tags.
 func TestDetectorGates(t *testing.T) {
 	eng, err := NewEngine(Registry(testConfig(t), testLexicon(t)), nil)
 	if err != nil {
@@ -29,7 +31,20 @@ func TestDetectorGates(t *testing.T) {
 	loop := detectorOf[*loopDetector](eng)
 	loopOpen := *loop
 	loopOpen.agentGate = openGate
-	pairs := []struct{ gated, open Detector }{{att, &attOpen}, {comp, &compOpen}, {rep, &repOpen}, {loop, &loopOpen}}
+	pairs := []gatePair{{att, &attOpen}, {comp, &compOpen}, {rep, &repOpen}, {loop, &loopOpen}}
+
+	emo, err := classify.LoadEmotion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	engEmo, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), emo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emoDet := detectorOf[*emotionDetector](engEmo)
+	emoOpen := *emoDet
+	emoOpen.wordGate = openGate
+	emoPairs := []gatePair{{emoDet, &emoOpen}}
 
 	convs := jddcConvsOrNone(t)
 	files, err := filepath.Glob(filepath.Join("testdata", "*.jsonl"))
@@ -45,21 +60,35 @@ func TestDetectorGates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	found := 0
+	found := make(map[string]int)
 	for _, c := range convs {
 		in, _ := eng.Inspect(c, &Scratch{})
-		for _, p := range pairs {
-			var got, want Output
-			p.gated.Inspect(in, &got)
-			p.open.Inspect(in, &want)
-			if !reflect.DeepEqual(got.Findings, want.Findings) {
-				t.Fatalf("%s, %s: gated %+v\nopen %+v", c.ID, p.gated.Name(), got.Findings, want.Findings)
-			}
-			found += len(got.Findings)
+		compareGates(t, c.ID, in, pairs, found)
+		in, _ = engEmo.Inspect(c, &Scratch{})
+		compareGates(t, c.ID, in, emoPairs, found)
+	}
+	for _, p := range append(pairs, emoPairs...) {
+		if found[p.gated.Name()] == 0 {
+			t.Fatalf("%s: no findings or tags: the test compares nothing", p.gated.Name())
 		}
 	}
-	if found == 0 {
-		t.Fatal("no findings: the test compares nothing")
+	t.Logf("%d conversations, findings and tags %v", len(convs), found)
+}
+
+// gatePair is a detector with its gates and a copy of it with open gates.
+type gatePair struct{ gated, open Detector }
+
+// compareGates runs each pair on in and fails on the first difference of
+// findings or tags, counting what each gated detector found in found.
+func compareGates(t *testing.T, id string, in *Input, pairs []gatePair, found map[string]int) {
+	t.Helper()
+	for _, p := range pairs {
+		var got, want Output
+		p.gated.Inspect(in, &got)
+		p.open.Inspect(in, &want)
+		if !reflect.DeepEqual(got.Findings, want.Findings) || !reflect.DeepEqual(got.Tags, want.Tags) {
+			t.Fatalf("%s, %s: gated %+v %+v\nopen %+v %+v", id, p.gated.Name(), got.Findings, got.Tags, want.Findings, want.Tags)
+		}
+		found[p.gated.Name()] += len(got.Findings) + len(got.Tags)
 	}
-	t.Logf("%d conversations, %d findings", len(convs), found)
 }

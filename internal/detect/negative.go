@@ -239,33 +239,42 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 	}
 	f.add(nfLabel, lab<<8|uint32(e.Score*4), 1)
 
-	_, strong := in.firstTerm(i, d.strong)
-	if strong {
-		f.add(nfStrong, 0, 1)
-	}
-	// The rules' threat alone: the learned negative scorer was trained on
-	// that reading (a learned threat still makes rule true).
-	if _, ok := threatWord(in, i, &d.threat); ok {
-		f.add(nfThreat, 0, 1)
-	}
-	if _, weak := in.firstTerm(i, d.weak); weak {
-		f.add(nfWeak, 0, 1)
-		f.add(nfWeakXNeg, uint32(neg*5), 1)
+	// words is false for most messages: none of wordGate's classes, so
+	// none of the word tests below can hold (each starts with Input.may
+	// of a class of the gate, threatWord with may of its words or @
+	// names), and they are passed by this one test. delayed is not a word
+	// test and keeps its place, which keeps the features' order.
+	words := in.mayAny(i, &d.wordGate)
+	if words {
+		if _, strong := in.firstTerm(i, d.strong); strong {
+			f.add(nfStrong, 0, 1)
+		}
+		// The rules' threat alone: the learned negative scorer was trained on
+		// that reading (a learned threat still makes rule true).
+		if _, ok := threatWord(in, i, &d.threat); ok {
+			f.add(nfThreat, 0, 1)
+		}
+		if _, weak := in.firstTerm(i, d.weak); weak {
+			f.add(nfWeak, 0, 1)
+			f.add(nfWeakXNeg, uint32(neg*5), 1)
+		}
 	}
 	if d.delayed(in, i, ws) {
 		f.add(nfDelay, 0, 1)
 	}
-	if in.may(i, d.elapsed.words) {
-		f.add(nfElapsed, 0, 1)
-	}
-	if _, ok := in.firstTerm(i, d.notDone); ok {
-		f.add(nfNotDone, 0, 1)
-	}
-	if in.may(i, d.emphasis.words) {
-		f.add(nfEmphasis, 0, 1)
-	}
-	if _, ok := in.firstTerm(i, d.nudge); ok {
-		f.add(nfNudge, 0, 1)
+	if words {
+		if in.may(i, d.elapsed.words) {
+			f.add(nfElapsed, 0, 1)
+		}
+		if _, ok := in.firstTerm(i, d.notDone); ok {
+			f.add(nfNotDone, 0, 1)
+		}
+		if in.may(i, d.emphasis.words) {
+			f.add(nfEmphasis, 0, 1)
+		}
+		if _, ok := in.firstTerm(i, d.nudge); ok {
+			f.add(nfNudge, 0, 1)
+		}
 	}
 	norm := in.Norm[i]
 	q, dots := bareMarks(norm)

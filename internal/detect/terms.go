@@ -179,3 +179,8 @@ func (in *Input) mayAny(i int, m *classMask) bool {
 	row := &in.present[i]
 	return row[0]&m[0]|row[1]&m[1]|row[2]&m[2]|row[3]&m[3] != 0
 }
+
+// or returns the union of m and o: a gate for the words of two gates.
+func (m classMask) or(o *classMask) classMask {
+	return classMask{m[0] | o[0], m[1] | o[1], m[2] | o[2], m[3] | o[3]}
+}

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -16,7 +17,7 @@ var openGate = classMask{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
 
 // TestDetectorGates runs the detectors that skip messages by a classMask
 // (attitude, compliance, repeat, loop; with the emotion model loaded, as
-// scan runs by default, emotion) on every conversation of testdata and the
+// scan runs by default, emotion and promise) on every conversation of testdata and the
 // JDDC dev chats twice, with their gate and with openGate, and wants the
 // same findings and tags.
 func TestDetectorGates(t *testing.T) {
@@ -44,7 +45,10 @@ func TestDetectorGates(t *testing.T) {
 	emoDet := detectorOf[*emotionDetector](engEmo)
 	emoOpen := *emoDet
 	emoOpen.wordGate = openGate
-	emoPairs := []gatePair{{emoDet, &emoOpen}}
+	prom := detectorOf[*promiseDetector](engEmo)
+	promOpen := *prom
+	promOpen.brokenGate, promOpen.canGate, promOpen.eventGate = openGate, openGate, openGate
+	emoPairs := []gatePair{{emoDet, &emoOpen}, {prom, &promOpen}}
 
 	convs := jddcConvsOrNone(t)
 	files, err := filepath.Glob(filepath.Join("testdata", "*.jsonl"))
@@ -59,6 +63,15 @@ func TestDetectorGates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	// A reversal whose second message holds only a "cannot" word, and
+	// one holding only a "can" word: each gate of agentFacts' reversal
+	// must let its message through (the corpora's reversals hold both).
+	for k, turns := range [][2]string{{"可以退的亲", "抱歉，这个无法退"}, {"不能退的亲", "抱歉，这个能退"}} {
+		convs = append(convs, &conversation.Conversation{ID: fmt.Sprintf("reversal-%d", k), Messages: []conversation.Message{
+			{Role: conversation.RoleCustomer, Text: "这个能退吗"}, {Role: conversation.RoleAgent, Text: turns[0]},
+			{Role: conversation.RoleCustomer, Text: "那我申请了"}, {Role: conversation.RoleAgent, Text: turns[1]},
+		}})
 	}
 	found := make(map[string]int)
 	for _, c := range convs {

@@ -47,6 +47,12 @@ type promiseDetector struct {
 	// other classes, and one bit test skips them before the comparisons of
 	// extract's switch (another class sharing a bit only costs those).
 	extracts [presentWords]uint64
+	// brokenGate holds the classes customerBroken reads (broken, recall,
+	// said, again, denied, timeW) and canGate those agentFacts reads for a
+	// reversal (can, cannot): a message with none of them is passed by one
+	// test of the presence bits. eventGate holds event, the class
+	// timePromise looks for around a time word first.
+	brokenGate, canGate, eventGate classMask
 	// words are the lexicon words a slot holds as its verb, event,
 	// benefit or time word, each boxed once as an interface value: a
 	// finding's slot map takes them instead of boxing a new string.
@@ -113,6 +119,9 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	for _, c := range [...]ClassID{d.subject, d.self, d.done, d.future, d.benefit, d.pay, d.guarantee, d.timeW} {
 		d.extracts[uint32(c)>>6%presentWords] |= 1 << (c & 63)
 	}
+	d.brokenGate = maskOf(d.broken, d.recall, d.said, d.again, d.denied, d.timeW)
+	d.canGate = maskOf(d.can, d.cannot)
+	d.eventGate = maskOf(d.event)
 	d.words = map[string]any{}
 	for _, list := range []string{"promise_action", "promise_pay", "promise_done", "promise_future", "promise_event", "promise_benefit", "promise_time"} {
 		for _, w := range w(list) {
@@ -1234,11 +1243,15 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit, p *promise
 	cs, ce := int32(clauseStart(s, int(h.Start))), int32(clauseEnd(s, int(h.End)))
 	var ev KeywordHit
 	found := false
-	for _, e := range in.near(i, h.Start-24, ce) {
-		if e.Class == d.event && e.Start >= cs && e.End <= ce && e.Start-h.End <= 24 && h.Start-e.End <= 24 &&
-			!namesTime(s[e.End:]) && !strings.HasPrefix(s[e.End:], "中") && !(e.End <= h.Start && onlyNumber(s[e.End:h.Start]) && unitWord(w) != "") {
-			ev, found = e, true
-			break
+	// The loop finds only an event hit: a message without one (many
+	// time words stand without) skips its walk by one test.
+	if in.mayAny(i, &d.eventGate) {
+		for _, e := range in.near(i, h.Start-24, ce) {
+			if e.Class == d.event && e.Start >= cs && e.End <= ce && e.Start-h.End <= 24 && h.Start-e.End <= 24 &&
+				!namesTime(s[e.End:]) && !strings.HasPrefix(s[e.End:], "中") && !(e.End <= h.Start && onlyNumber(s[e.End:h.Start]) && unitWord(w) != "") {
+				ev, found = e, true
+				break
+			}
 		}
 	}
 	if !found && w != "预计" && w != "最快" {

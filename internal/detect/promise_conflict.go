@@ -179,7 +179,7 @@ func (d *promiseDetector) agentFacts(in *Input, i int, ps []promise, st *conflic
 	if d.undoesStep(in, i, ps, st, out) {
 		return
 	}
-	if !in.may(i, d.can) && !in.may(i, d.cannot) {
+	if !in.mayAny(i, &d.canGate) { // neither can nor cannot
 		return
 	}
 	s := in.Norm[i]
@@ -328,9 +328,9 @@ const brokenDetail = "the customer reports that an earlier promise or statement 
 // statement (跟我说, 上次说) with a contrast (怎么, 还没, 现在).
 func (d *promiseDetector) customerBroken(in *Input, i int, st *conflictState, out *Output) {
 	// Most customer messages hold none of the words read below: the
-	// presence bits tell without walking their hits.
-	if st.reported || !in.may(i, d.broken) && !in.may(i, d.recall) && !in.may(i, d.said) && !in.may(i, d.again) &&
-		!in.may(i, d.denied) && !in.may(i, d.timeW) {
+	// presence bits tell without walking their hits, one AND for the six
+	// classes (brokenGate).
+	if st.reported || !in.mayAny(i, &d.brokenGate) {
 		return
 	}
 	s := in.Norm[i]

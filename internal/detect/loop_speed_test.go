@@ -139,6 +139,17 @@ func FuzzChecksAnswer(f *testing.F) {
 	})
 }
 
+// TestParticleList holds isParticle, which reads particleRunes, to
+// particleList for every rune, and for -1 (keyRune's "no rune") and the
+// first past utf8.MaxRune, which its bound must turn away.
+func TestParticleList(t *testing.T) {
+	for r := rune(-1); r <= utf8.MaxRune+1; r++ {
+		if got, want := isParticle(r), slices.Contains(particleList[:], r); got != want {
+			t.Fatalf("isParticle(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
+
 // TestParticle3 holds particle3 to isParticle(keyRune(key, 3)) for every
 // three-byte key with a lead byte E0–EF, whatever its other two bytes.
 func TestParticle3(t *testing.T) {

@@ -143,14 +143,18 @@ func (m *promiseModel) prob(f *promiseFeats, cust []uint32, at int) float32 {
 // tailFeatures with the model's table), and count times scale × gramV
 // once. newPromiseModel bounds how far it can be from prob's float32 sum.
 func (m *promiseModel) sum64(f *promiseFeats) float64 {
+	z := m.add64(float64(m.bias), f.idx[:f.gramFrom])
+	z += float64(f.steps) * float64(m.scale) * float64(f.gramV)
+	return m.add64(z, f.idx[f.gramTo:f.n])
+}
+
+// add64 returns z plus the weights of features idx, each added in
+// float64 in idx's order: sum64's sums, and score's of the customer's
+// features after them.
+func (m *promiseModel) add64(z float64, idx []uint32) float64 {
 	const mask = 1<<PromiseBits - 1
 	w, sc := m.w, m.scale
-	z := float64(m.bias)
-	for _, b := range f.idx[:f.gramFrom] {
-		z += float64(stepWeight(w[b&mask], sc))
-	}
-	z += float64(f.steps) * float64(sc) * float64(f.gramV)
-	for _, b := range f.idx[f.gramTo:f.n] {
+	for _, b := range idx {
 		z += float64(stepWeight(w[b&mask], sc))
 	}
 	return z
@@ -202,10 +206,7 @@ func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState
 		return 0, false
 	}
 	d.customerFeatures(in, i, st, m.cues, yes, &c)
-	const mask = 1<<PromiseBits - 1
-	for _, b := range c.idx[:c.n] {
-		z += float64(stepWeight(m.w[b&mask], m.scale))
-	}
+	z = m.add64(z, c.idx[:c.n])
 	if z < m.below {
 		return 0, false
 	}

@@ -90,15 +90,11 @@ type emotionDetector struct {
 	// probabilities round2 gives, so that a finding's data reuses them
 	// instead of boxing a float64 (an allocation) each time (round2Any).
 	// Set once at construction, read-only after.
-	hundredths [101]any
+	hundredths boxedRatios
 }
 
 func newEmotionDetector(cfg EmotionConfig, threat *ThreatModel, lex lexicon.Lists) *emotionDetector {
-	d := &emotionDetector{cfg: cfg, lex: lex, tmodel: usableThreatModel(threat)}
-	for k := range d.hundredths {
-		d.hundredths[k] = float64(k) / 100
-	}
-	return d
+	return &emotionDetector{cfg: cfg, lex: lex, tmodel: usableThreatModel(threat), hundredths: newBoxedRatios(100)}
 }
 
 // round2Any is any(round2(v)): round2's value is float64(k)/100 for k =

@@ -221,12 +221,7 @@ func roundP(p float32) float64 { return math.Round(float64(p)*1000) / 1000 }
 // pValues are the probabilities roundP gives, 0, 0.001 … 1, as interface
 // values: a finding's Data["p"] takes one of them instead of boxing a new
 // float64 for every promise.made. Read-only once built.
-var pValues = func() (v [1001]any) {
-	for k := range v {
-		v[k] = float64(k) / 1000
-	}
-	return v
-}()
+var pValues = newBoxedRatios(1000)
 
 // pValue is roundP(p) as an interface value.
 func pValue(p float32) any {

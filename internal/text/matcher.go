@@ -116,9 +116,8 @@ type Matcher struct {
 	// through the transition table.
 	sparse bool
 	states int
-	// mostOuts is the most outputs any state emits, at least expandPad:
-	// expandSum makes room for that many hits per transition before its
-	// loop, so that no write in it tests the room left.
+	// mostOuts is the most outputs any state emits: sums are made only
+	// when it fits outSum's 16-bit count.
 	mostOuts int
 }
 
@@ -372,7 +371,6 @@ func newMatcher(patterns []string) (*Matcher, []int32, error) {
 		}
 	}
 	m.outs = append(m.outs, make([]output, expandPad)...)
-	m.mostOuts = max(m.mostOuts, expandPad)
 	m.slots = make([]slot, end+ncls32)
 	m.outAt = make([]outState, len(m.slots))
 	for i := range m.slots {
@@ -1075,12 +1073,14 @@ func (m *Matcher) expandClasses(dst []ClassHit, pend []pending, sum *Summary) []
 // classes and its longest output are one record (sums), and its outputs
 // are pairs of 32-bit numbers (hitOuts), which load without the
 // extension and address arithmetic of couts' 16-bit fields. Room for
-// mostOuts hits per transition is made once, so that a transition writes
+// expandPad hits per transition is made once, so that a transition writes
 // its first expandPad hits (as expandClasses does, keeping as many as it
-// has) and, for the few with more, the rest, without testing the room or
-// appending. The sum is added up in a loop of its own, in locals: in one
-// loop with the hits there are more values than registers, and they are
-// spilled and reloaded for each transition.
+// has) without testing the room or appending. The few transitions with
+// more outputs leave the rest of pend to expandMany, which makes room as
+// it goes: dst grows by what the hits need, not by the most outputs any
+// state has for every transition. The sum is added up in a loop of its
+// own, in locals: in one loop with the hits there are more values than
+// registers, and they are spilled and reloaded for each transition.
 func (m *Matcher) expandSum(dst []ClassHit, pend []pending, sum *Summary) []ClassHit {
 	sums, csets := m.sums, m.csets
 	s0, s1, s2, s3 := sum.Classes[0], sum.Classes[1], sum.Classes[2], sum.Classes[3]
@@ -1094,11 +1094,14 @@ func (m *Matcher) expandSum(dst []ClassHit, pend []pending, sum *Summary) []Clas
 	sum.Classes = ClassSet{s0, s1, s2, s3}
 	sum.Longest = longest
 	n := len(dst)
-	dst = slices.Grow(dst, len(pend)*m.mostOuts)
+	dst = slices.Grow(dst, len(pend)*expandPad)
 	dst = dst[:cap(dst)]
 	outs := m.hitOuts
-	for _, p := range pend {
+	for i, p := range pend {
 		r := &sums[p.at]
+		if r.n > expandPad {
+			return m.expandMany(dst[:n], pend[i:])
+		}
 		q := (*[expandPad]hitOut)(outs[uint16(r.start):])
 		w := (*[expandPad]ClassHit)(dst[n : n+expandPad])
 		end := p.end
@@ -1106,22 +1109,22 @@ func (m *Matcher) expandSum(dst []ClassHit, pend []pending, sum *Summary) []Clas
 		w[1] = ClassHit{Class: q[1].class, Start: end - q[1].len, End: end}
 		w[2] = ClassHit{Class: q[2].class, Start: end - q[2].len, End: end}
 		w[3] = ClassHit{Class: q[3].class, Start: end - q[3].len, End: end}
-		if r.n > expandPad {
-			m.expandRest(dst[n:n+int(r.n)], p.end, int(r.start))
-		}
 		n += int(r.n)
 	}
 	return dst[:n]
 }
 
-// expandRest writes the hits past the first expandPad of a transition
-// with more outputs, those starting at hitOuts' index start, into w,
-// which has room for them all.
-func (m *Matcher) expandRest(w []ClassHit, end int32, start int) {
-	for j := expandPad; j < len(w); j++ {
-		q := m.hitOuts[start+j]
-		w[j] = ClassHit{Class: q.class, Start: end - q.len, End: end}
+// expandMany appends the hits of transitions pend, the first of which has
+// more than expandPad outputs, to dst, as expandSum writes them: each
+// transition's outputs in hitOuts from its start, growing dst as needed.
+func (m *Matcher) expandMany(dst []ClassHit, pend []pending) []ClassHit {
+	for _, p := range pend {
+		r := &m.sums[p.at]
+		for _, q := range m.hitOuts[r.start : int(r.start)+int(r.n)] {
+			dst = append(dst, ClassHit{Class: q.class, Start: p.end - q.len, End: p.end})
+		}
 	}
+	return dst
 }
 
 // LeftmostLongest filters overlapping hits down to the non-overlapping ones

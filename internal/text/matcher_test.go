@@ -292,6 +292,9 @@ func FuzzMatcher(f *testing.F) {
 	f.Add("x好好好好好好好好好好好好好好y?", "好|好好|好好好|y|y?|?|好y")
 	// More outputs at one end than expand writes at a time, twice over.
 	f.Add("xaaaaaaaaaaaa", "a|aa|aaa|aaaa|aaaaa|xa|aaaaaa|aaaaaaa|aaaaaaaa|aaaaaaaaa|a|xaaa")
+	// Transitions with more outputs than expandSum makes room for, batch
+	// after batch, so that it grows the hits amid its loop.
+	f.Add(strings.Repeat("a", 40), "a|aa|aaa|aaaa|aaaaa|aaaaaa|aaaaaaa|aaaaaaaa|aaaaaaaaa|aaaaaaaaaa")
 	f.Fuzz(func(t *testing.T, s, pl string) {
 		var pats []string
 		for _, p := range strings.Split(pl, "|") {
@@ -509,4 +512,34 @@ func TestSummaryClasses(t *testing.T) {
 	if m.HasSummary() {
 		t.Fatal("a matcher with class 256 has a summary")
 	}
+}
+
+// TestSummaryRoom checks that ScanValidSummary grows the hits by what
+// they need, not by the most outputs any state has: a dictionary with a
+// state of 300 outputs, scanned over text whose every transition has one,
+// leaves a slice with room for expandPad hits per transition as it was;
+// and that the 300 are written all the same where they occur.
+func TestSummaryRoom(t *testing.T) {
+	const most = 300 // 45,150 outputs in all: couts16 and sums hold them
+	pats := []string{"x"}
+	for k := 1; k <= most; k++ {
+		pats = append(pats, strings.Repeat("a", k))
+	}
+	classes := make([]Class, len(pats))
+	m, err := NewClassMatcher(pats, classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.sums == nil {
+		t.Fatal("no sums: ScanValidSummary would not run expandSum")
+	}
+	s := strings.Repeat("x", pendCap)
+	dst := make([]ClassHit, 0, pendCap*expandPad)
+	var sum Summary
+	got := m.ScanValidSummary(s, dst, &sum)
+	if len(got) != pendCap || cap(got) != cap(dst) || &got[:1][0] != &dst[:1][0] {
+		t.Fatalf("%d hits in a slice of %d, want %d in the given one of %d", len(got), cap(got), pendCap, cap(dst))
+	}
+	s += strings.Repeat("a", most) + s
+	checkSummary(t, m, s, asClassHits(m.Scan(s, nil), classes))
 }

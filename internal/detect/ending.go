@@ -232,11 +232,47 @@ func (f *endFeats) add(group, value uint32, v float32) {
 
 // endingCodes are the finding codes the ending features read: those of
 // detectors that run before the resolution detector, so training (which
-// sees every finding) and scanning (which sees those before) agree.
+// sees every finding) and scanning (which sees those before) agree. A
+// code's feature is its index here, which endingCodeIndex answers.
 var endingCodes = [...]string{
 	"emotion.negative", "emotion.escalating", "emotion.unaddressed", "threat.escalation",
 	"loop.repeat", "loop.agent_template", "loop.misunderstanding", "response.missed",
 	"response.slow", "attitude.rude", "promise.conflict", "sensitive.mishandled",
+}
+
+// endingCodeIndex returns the index of code in endingCodes, or -1. The
+// codes are distinct, so a finding matches one at most, and a switch finds
+// it by length and a compare or two where a walk of the list compared up
+// to twelve strings for every finding (TestEndingCodeIndex holds the two
+// to the same answer for every code a detector reports).
+func endingCodeIndex(code string) int {
+	switch code {
+	case "emotion.negative":
+		return 0
+	case "emotion.escalating":
+		return 1
+	case "emotion.unaddressed":
+		return 2
+	case "threat.escalation":
+		return 3
+	case "loop.repeat":
+		return 4
+	case "loop.agent_template":
+		return 5
+	case "loop.misunderstanding":
+		return 6
+	case "response.missed":
+		return 7
+	case "response.slow":
+		return 8
+	case "attitude.rude":
+		return 9
+	case "promise.conflict":
+		return 10
+	case "sensitive.mishandled":
+		return 11
+	}
+	return -1
 }
 
 // endFeatures fills f with the features of how in ended: the rules'
@@ -400,10 +436,7 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 			}
 			continue
 		}
-		for c, code := range endingCodes {
-			if fd.Code != code {
-				continue
-			}
+		if c := endingCodeIndex(fd.Code); c >= 0 {
 			bit := uint64(1) << (2*c + int(b2u(fd.Messages[0] >= end)))
 			if seen&bit == 0 {
 				seen |= bit

@@ -96,3 +96,35 @@ func FuzzTailGrams(f *testing.F) {
 		}
 	})
 }
+
+// TestEndingCodeIndex holds endingCodeIndex to the walk of endingCodes it
+// replaced, for every code a registered detector reports, every code of
+// the list, and a few near misses (a prefix, a longer code, case).
+func TestEndingCodeIndex(t *testing.T) {
+	walk := func(code string) int {
+		for c, e := range endingCodes {
+			if code == e {
+				return c
+			}
+		}
+		return -1
+	}
+	codes := []string{"", "emotion", "emotion.negativ", "emotion.negative.x", "Emotion.negative", "promise.made", "loop.repeat "}
+	codes = append(codes, endingCodes[:]...)
+	for _, d := range Registry(DefaultConfig(), testLexicon(t)) {
+		codes = append(codes, d.Codes()...)
+	}
+	hits := 0
+	for _, code := range codes {
+		got, want := endingCodeIndex(code), walk(code)
+		if got != want {
+			t.Errorf("endingCodeIndex(%q) = %d, want %d", code, got, want)
+		}
+		if got >= 0 {
+			hits++
+		}
+	}
+	if hits < 2*len(endingCodes) {
+		t.Errorf("only %d codes of the list seen: the registry lost codes", hits)
+	}
+}

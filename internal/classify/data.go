@@ -157,6 +157,23 @@ func loadReviews(path string) ([]review, error) {
 	return out, nil
 }
 
+// ReadReviews reads a polarity CSV as loadReviews does (a header naming
+// a "label" column, 1 positive and 0 negative, and a "review" column;
+// rows without text or with another label are skipped), for other
+// packages' experiments on the same review sets: the texts and, beside
+// each, whether it is positive.
+func ReadReviews(path string) (texts []string, positive []bool, err error) {
+	rs, err := loadReviews(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	texts, positive = make([]string, len(rs)), make([]bool, len(rs))
+	for i, r := range rs {
+		texts[i], positive[i] = r.text, r.positive
+	}
+	return texts, positive, nil
+}
+
 // loadAux reads all auxiliary review sets, in a fixed order.
 func loadAux(dataDir string) ([]review, error) {
 	var all []review

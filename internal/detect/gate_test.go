@@ -51,20 +51,7 @@ func TestDetectorGates(t *testing.T) {
 	promOpen.brokenGate, promOpen.canGate, promOpen.eventGate = openGate, openGate, openGate
 	emoPairs := []gatePair{{emoDet, &emoOpen}, {prom, &promOpen}}
 
-	convs := jddcConvsOrNone(t)
-	files, err := filepath.Glob(filepath.Join("testdata", "*.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		err := ingest.ForEachInFile(f, ingest.Options{Format: ingest.FormatJSONL}, func(c *conversation.Conversation) error {
-			convs = append(convs, c)
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	convs := gateChats(t)
 	// A reversal whose second message holds only a "cannot" word, and
 	// one holding only a "can" word: each gate of agentFacts' reversal
 	// must let its message through (the corpora's reversals hold both).
@@ -114,4 +101,26 @@ func compareGates(t *testing.T, id string, in *Input, out *Output, pairs []gateP
 		}
 		found[p.gated.Name()] += len(got.Findings) - len(prior) + len(got.Tags)
 	}
+}
+
+// gateChats are the chats a detector is compared on with and without a
+// shortcut: the JDDC sample when ../shared is there, then every table
+// test's chats.
+func gateChats(t *testing.T) []*conversation.Conversation {
+	t.Helper()
+	convs := jddcConvsOrNone(t)
+	files, err := filepath.Glob(filepath.Join("testdata", "*.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		err := ingest.ForEachInFile(f, ingest.Options{Format: ingest.FormatJSONL}, func(c *conversation.Conversation) error {
+			convs = append(convs, c)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return convs
 }

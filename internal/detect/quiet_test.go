@@ -1,13 +1,10 @@
 package detect
 
 import (
-	"path/filepath"
 	"reflect"
 	"testing"
 
 	"fullqa/internal/classify"
-	"fullqa/internal/conversation"
-	"fullqa/internal/ingest"
 )
 
 // loudClasses is a KeywordUser that, registered after every detector,
@@ -56,20 +53,7 @@ func TestQuietClassesUnread(t *testing.T) {
 			t.Fatal("loudClasses left a class quiet")
 		}
 	}
-	convs := jddcConvsOrNone(t)
-	files, err := filepath.Glob(filepath.Join("testdata", "*.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		err := ingest.ForEachInFile(f, ingest.Options{Format: ingest.FormatJSONL}, func(c *conversation.Conversation) error {
-			convs = append(convs, c)
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	convs := gateChats(t)
 	findings := 0
 	for _, c := range convs {
 		_, got := quiet.Inspect(c, &Scratch{})

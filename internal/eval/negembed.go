@@ -179,7 +179,7 @@ func TrainEmbedPolarity(ctx context.Context, dataDir string, cv *classify.CharVe
 		if f.column != "review" {
 			continue
 		}
-		texts, positive, err := csvLabelled(filepath.Join(dataDir, f.path))
+		texts, positive, err := classify.ReadReviews(filepath.Join(dataDir, f.path))
 		if err != nil {
 			return nil, fmt.Errorf("embed polarity: %w", err)
 		}

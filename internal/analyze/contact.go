@@ -183,29 +183,24 @@ func timePromises(out []map[string]any, data conversation.Data) []map[string]any
 	switch all := data.Get("promises").(type) {
 	case []map[string]any: // from the detector
 		for _, p := range all {
-			out = appendTimeSlot(out, p)
+			out = appendTimeSlot(out, p["kind"], p["slot"])
 		}
 		return out
 	case []any: // after a JSON round trip (the service's store)
 		for _, p := range all {
 			if m, ok := p.(map[string]any); ok {
-				out = appendTimeSlot(out, m)
+				out = appendTimeSlot(out, m["kind"], m["slot"])
 			}
 		}
 		return out
 	}
-	if k, _ := data.Get("kind").(string); k == "time" { // the finding's own kind and slot
-		if s, ok := data.Get("slot").(map[string]any); ok {
-			out = append(out, s)
-		}
-	}
-	return out
+	return appendTimeSlot(out, data.Get("kind"), data.Get("slot")) // the finding's own kind and slot
 }
 
-// appendTimeSlot appends p's slot when p is a time commitment.
-func appendTimeSlot(out []map[string]any, p map[string]any) []map[string]any {
-	if k, _ := p["kind"].(string); k == "time" {
-		if s, ok := p["slot"].(map[string]any); ok {
+// appendTimeSlot appends slot when kind says a time commitment.
+func appendTimeSlot(out []map[string]any, kind, slot any) []map[string]any {
+	if k, _ := kind.(string); k == "time" {
+		if s, ok := slot.(map[string]any); ok {
 			out = append(out, s)
 		}
 	}

@@ -143,9 +143,9 @@ func (t *Topics) OfKept(c *conversation.Conversation, findings []conversation.Fi
 }
 
 // of is Of appending to room (empty) when it has room for the SKU, scene
-// and code topics (Batch.Prepare hands over the emptied, grown slice of a recycled
-// Prepared), and
-// Kept of c, found in the same pass over the messages. When held is not
+// and code topics (Batch.Prepare hands over the emptied, grown slice of a
+// recycled Prepared), and Kept of c, found in the same pass over the
+// messages. When held is not
 // nil, it scans only the messages held reports may hold a topic word: the
 // others have no hit to add.
 func (t *Topics) of(room []Topic, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, held func(i int) bool) ([]Topic, bool) {

@@ -8,7 +8,8 @@ import (
 	"strings"
 )
 
-// Field is one key and value of a finding's Data.
+// Field is one key and value of a finding's Data: a pair rather than a
+// map entry, so that a finding's few keys live in one small slice.
 type Field struct {
 	Key   string
 	Value any

@@ -55,6 +55,9 @@ type Input struct {
 	// Norm[i] is text.Normalize of message i.
 	Norm []string
 	// Hits[i] are the keyword hits of message i, ordered by end offset.
+	// A class registered with AddPresence or AddUnion has none when the
+	// engine keeps presence bits (First and the windows find nothing of
+	// it): ask Has or may of it.
 	Hits [][]KeywordHit
 	// Emotion[i] is the customer emotion of message i (zero value for
 	// other roles, or when no emotion model is loaded).
@@ -317,8 +320,9 @@ type Keywords struct {
 	// one class, so each matcher hit becomes one KeywordHit, not one per
 	// detector.
 	byList map[string]ClassID
-	// hits[c] is set when a detector registered class c with Add, which
-	// lets it read the class's hits; a class registered only with
+	// hits[c] is set when a detector registered class c with Add, or
+	// c is one of the two parts of an AddUnion class, which lets it read
+	// the class's hits; a class registered only with
 	// AddPresence is answered by its presence bits alone, and the engine
 	// keeps no hits of it (see NewEngine).
 	hits []bool

@@ -230,21 +230,14 @@ func (f *endFeats) add(group, value uint32, v float32) {
 	f.n++
 }
 
-// endingCodes are the finding codes the ending features read: those of
-// detectors that run before the resolution detector, so training (which
-// sees every finding) and scanning (which sees those before) agree. A
-// code's feature is its index here, which endingCodeIndex answers.
-var endingCodes = [...]string{
-	"emotion.negative", "emotion.escalating", "emotion.unaddressed", "threat.escalation",
-	"loop.repeat", "loop.agent_template", "loop.misunderstanding", "response.missed",
-	"response.slow", "attitude.rude", "promise.conflict", "sensitive.mishandled",
-}
-
-// endingCodeIndex returns the index of code in endingCodes, or -1. The
-// codes are distinct, so a finding matches one at most, and a switch finds
-// it by length and a compare or two where a walk of the list compared up
-// to twelve strings for every finding (TestEndingCodeIndex holds the two
-// to the same answer for every code a detector reports).
+// endingCodeIndex returns the index of code among the finding codes the
+// ending features read, or -1: those of detectors that run before the
+// resolution detector, so training (which sees every finding) and
+// scanning (which sees those before) agree; a code's feature is its index.
+// The codes are distinct, so a finding matches one at most, and a switch
+// finds it by length and a compare or two where a walk of the list
+// compared up to twelve strings for every finding (TestEndingCodeIndex
+// holds it to that walk, endingCodes, for every code a detector reports).
 func endingCodeIndex(code string) int {
 	switch code {
 	case "emotion.negative":

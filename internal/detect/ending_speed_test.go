@@ -128,3 +128,11 @@ func TestEndingCodeIndex(t *testing.T) {
 		t.Errorf("only %d codes of the list seen: the registry lost codes", hits)
 	}
 }
+
+// endingCodes is the list endingCodeIndex answers from, in feature order:
+// the walk of it the switch replaced is the test's reference.
+var endingCodes = [...]string{
+	"emotion.negative", "emotion.escalating", "emotion.unaddressed", "threat.escalation",
+	"loop.repeat", "loop.agent_template", "loop.misunderstanding", "response.missed",
+	"response.slow", "attitude.rude", "promise.conflict", "sensitive.mishandled",
+}

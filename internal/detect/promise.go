@@ -133,7 +133,7 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	return nil
 }
 
-// Promise kinds, as written in Finding.Data["kind"].
+// Promise kinds, as written in the "kind" field of Finding.Data.
 const (
 	PromiseTime   = "time"
 	PromiseAmount = "amount"
@@ -1451,7 +1451,7 @@ func amountIn(s string, from, to int) (any, bool) {
 }
 
 // report writes promise.made (and promise.over_policy) for message i;
-// score is the learned probability written as Data["p"], or negative when
+// score is the learned probability written as the "p" field of Data, or negative when
 // none was computed (English messages).
 func (d *promiseDetector) report(in *Input, i int, ps []promise, score float32, out *Output) {
 	fi := 0

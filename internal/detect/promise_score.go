@@ -219,7 +219,7 @@ func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState
 func roundP(p float32) float64 { return math.Round(float64(p)*1000) / 1000 }
 
 // pValues are the probabilities roundP gives, 0, 0.001 … 1, as interface
-// values: a finding's Data["p"] takes one of them instead of boxing a new
+// values: a finding's "p" field takes one of them instead of boxing a new
 // float64 for every promise.made. Read-only once built.
 var pValues = newBoxedRatios(1000)
 

@@ -1,6 +1,6 @@
 package detect
 
-// slotKey names one field of a commitment's slot (Finding.Data["slot"]).
+// slotKey names one field of a commitment's slot (the "slot" field of Finding.Data).
 // The first slotFeatureKeys keys are numbered as the learned scorer's
 // pfSlotKey features read them: that order is part of the trained weights.
 type slotKey uint8
@@ -29,7 +29,7 @@ const (
 // reads as features.
 const slotFeatureKeys = int(slotConsent) + 1
 
-// slotKeyNames are the keys as written in Finding.Data["slot"].
+// slotKeyNames are the keys as written in the "slot" field of Finding.Data.
 var slotKeyNames = [slotKeyCount]string{"days", "within_hours", "within_workdays", "within_days", "within_weeks", "date", "when",
 	"event", "verb", "object", "yuan", "benefit", "consent", "action", "amount", "currency"}
 
@@ -172,7 +172,7 @@ func (sl *promiseSlot) remove(k slotKey) {
 	sl.has &^= 1 << k
 }
 
-// toMap is the slot as Finding.Data["slot"] writes it; nil when empty.
+// toMap is the slot as the "slot" field of Finding.Data holds it; nil when empty.
 // words holds lexicon words boxed once (see promiseDetector.words): a verb,
 // event, benefit or time word found there is not boxed again.
 func (sl *promiseSlot) toMap(words map[string]any) map[string]any {

@@ -84,6 +84,7 @@ commands:
   train emotion   retrain the emotion model from ../shared/data (deterministic)
   eval negative   measure the learned emotion.negative scorer (CV by conversation, leave-one-source-out)
   train negative  retrain it from the labelled JDDC and uss chats (deterministic)
+  train charvec   learn character vectors without labels from ../shared/data (deterministic; for eval negative --embed, not embedded)
   eval english    measure the learned English emotion.negative scorer on the twcs threads (5-fold CV by thread, half on half; --target threat)
   train english   write its weights (internal/detect/emotion_en.weights) from the labelled twcs threads (deterministic)
   eval repeat     measure a learned loop.repeat scorer beside the rules (CV by conversation, leave-one-source-out)

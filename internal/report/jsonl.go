@@ -12,14 +12,22 @@ import (
 	"fullqa/internal/score"
 )
 
-// jsonFinding is a finding as written in scan output.
-type jsonFinding struct {
+// JSONFinding is a finding as written in scan output; the service reads
+// stored output lines back with it.
+type JSONFinding struct {
 	Code     string            `json:"code"`
 	Severity string            `json:"severity"`
 	Messages []int             `json:"messages"`
 	Evidence string            `json:"evidence"`
 	Detail   string            `json:"detail,omitempty"`
 	Data     conversation.Data `json:"data,omitempty"`
+}
+
+// Finding is f as the detectors gave it, read back from scan output (an
+// unknown severity reads as the zero one, as ParseSeverity gives it).
+func (f *JSONFinding) Finding() conversation.Finding {
+	sev, _ := conversation.ParseSeverity(f.Severity)
+	return conversation.Finding{Code: f.Code, Severity: sev, Messages: f.Messages, Evidence: f.Evidence, Detail: f.Detail, Data: f.Data}
 }
 
 type jsonMessage struct {
@@ -54,7 +62,7 @@ type JSONResult struct {
 	Score       int               `json:"score"`
 	Tags        []string          `json:"tags"`
 	TagEvidence []jsonTag         `json:"tag_evidence,omitempty"`
-	Findings    []jsonFinding     `json:"findings"`
+	Findings    []JSONFinding     `json:"findings"`
 	Deductions  []score.Deduction `json:"deductions,omitempty"`
 	Ending      *jsonEnding       `json:"ending,omitempty"`
 	Messages    []jsonMessage     `json:"messages"`
@@ -63,7 +71,7 @@ type JSONResult struct {
 
 // NewJSONResult converts a scan result to its output form.
 func NewJSONResult(r *scan.Result) JSONResult {
-	out := JSONResult{ID: r.Conv.ID, Score: r.Score, Tags: []string{}, Findings: []jsonFinding{},
+	out := JSONResult{ID: r.Conv.ID, Score: r.Score, Tags: []string{}, Findings: []JSONFinding{},
 		Deductions: r.Deductions, KPI: r.KPI, Messages: make([]jsonMessage, len(r.Conv.Messages))}
 	if r.Ending.Label != "" {
 		out.Ending = &jsonEnding{Label: r.Ending.Label, P: roundScore(r.Ending.P)}
@@ -73,7 +81,7 @@ func NewJSONResult(r *scan.Result) JSONResult {
 		out.TagEvidence = append(out.TagEvidence, jsonTag{Name: t.Name, Messages: t.Messages})
 	}
 	for _, f := range r.Findings {
-		out.Findings = append(out.Findings, jsonFinding{Code: f.Code, Severity: f.Severity.String(),
+		out.Findings = append(out.Findings, JSONFinding{Code: f.Code, Severity: f.Severity.String(),
 			Messages: f.Messages, Evidence: f.Evidence, Detail: f.Detail, Data: f.Data})
 	}
 	for i := range out.Messages {

@@ -15,15 +15,8 @@ import (
 
 // storedResult is the part of a stored scan output line the report needs.
 type storedResult struct {
-	Score    int `json:"score"`
-	Findings []struct {
-		Code     string            `json:"code"`
-		Severity string            `json:"severity"`
-		Messages []int             `json:"messages"`
-		Evidence string            `json:"evidence"`
-		Detail   string            `json:"detail"`
-		Data     conversation.Data `json:"data"`
-	} `json:"findings"`
+	Score       int                  `json:"score"`
+	Findings    []report.JSONFinding `json:"findings"`
 	TagEvidence []struct {
 		Name     string `json:"name"`
 		Messages []int  `json:"messages"`
@@ -51,10 +44,8 @@ func (s *Server) resultOf(c *store.Conversation, sr *store.Result) (*scan.Result
 		return nil, fmt.Errorf("result of %q: %w", c.ID, err)
 	}
 	r := &scan.Result{Conv: conv, Score: sr.Score, Fatal: sr.Fatal, Deductions: doc.Deductions}
-	for _, f := range doc.Findings {
-		sev, _ := conversation.ParseSeverity(f.Severity)
-		r.Findings = append(r.Findings, conversation.Finding{Code: f.Code, Severity: sev, Messages: f.Messages,
-			Evidence: f.Evidence, Detail: f.Detail, Data: f.Data})
+	for i := range doc.Findings {
+		r.Findings = append(r.Findings, doc.Findings[i].Finding())
 	}
 	for _, t := range doc.TagEvidence {
 		r.Tags = append(r.Tags, conversation.Tag{Name: t.Name, Messages: t.Messages})

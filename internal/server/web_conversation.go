@@ -19,9 +19,9 @@ import (
 
 // webResult is the part of a stored scan output line the dashboard shows.
 type webResult struct {
-	Score      int               `json:"score"`
-	Findings   []webDocFinding   `json:"findings"`
-	Deductions []score.Deduction `json:"deductions"`
+	Score      int                  `json:"score"`
+	Findings   []report.JSONFinding `json:"findings"`
+	Deductions []score.Deduction    `json:"deductions"`
 	Messages   []struct {
 		N            int      `json:"n"`
 		Emotion      string   `json:"emotion"`
@@ -32,16 +32,6 @@ type webResult struct {
 		} `json:"satisfaction"`
 	} `json:"messages"`
 	Overturned []overturned `json:"overturned"`
-}
-
-// webDocFinding is a finding as the scan output writes it.
-type webDocFinding struct {
-	Code     string            `json:"code"`
-	Severity string            `json:"severity"`
-	Messages []int             `json:"messages"`
-	Evidence string            `json:"evidence"`
-	Detail   string            `json:"detail,omitempty"`
-	Data     conversation.Data `json:"data,omitempty"`
 }
 
 // findingKey identifies a finding across the findings table and the scan

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fullqa/internal/report"
 	"fullqa/internal/store"
 )
 
@@ -97,10 +98,10 @@ func TestParseMessageList(t *testing.T) {
 // the next finding of the item costs what the removed one did.
 func TestRescoreCaps(t *testing.T) {
 	e := newTestEnv(t, nil)
-	slow := func(n int) webDocFinding {
-		return webDocFinding{Code: "response.slow", Severity: "low", Messages: []int{n}, Evidence: "x"}
+	slow := func(n int) report.JSONFinding {
+		return report.JSONFinding{Code: "response.slow", Severity: "low", Messages: []int{n}, Evidence: "x"}
 	}
-	var fs []webDocFinding
+	var fs []report.JSONFinding
 	for n := 0; n < 6; n++ { // -3 each, capped at 15: five count
 		fs = append(fs, slow(n))
 	}

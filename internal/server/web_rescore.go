@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/report"
 	"fullqa/internal/store"
 )
 
@@ -31,7 +32,7 @@ func (s *Server) rescore(doc []byte, d *store.Dispute) (store.Rescored, error) {
 	if err := json.Unmarshal(doc, &raw); err != nil {
 		return store.Rescored{}, fmt.Errorf("scan output: %w", err)
 	}
-	var fs []webDocFinding
+	var fs []report.JSONFinding
 	if err := json.Unmarshal(raw["findings"], &fs); err != nil {
 		return store.Rescored{}, fmt.Errorf("scan output findings: %w", err)
 	}
@@ -41,7 +42,7 @@ func (s *Server) rescore(doc []byte, d *store.Dispute) (store.Rescored, error) {
 			return store.Rescored{}, fmt.Errorf("scan output overturned: %w", err)
 		}
 	}
-	k := slices.IndexFunc(fs, func(f webDocFinding) bool {
+	k := slices.IndexFunc(fs, func(f report.JSONFinding) bool {
 		return f.Code == d.Code && f.Evidence == d.Evidence && slices.Equal(f.Messages, d.Messages)
 	})
 	if k < 0 {
@@ -50,9 +51,8 @@ func (s *Server) rescore(doc []byte, d *store.Dispute) (store.Rescored, error) {
 	fs = slices.Delete(fs, k, k+1)
 	gone = append(gone, overturned{Code: d.Code, Messages: d.Messages, Evidence: d.Evidence, Dispute: d.ID})
 	cf := make([]conversation.Finding, len(fs))
-	for i, f := range fs {
-		sev, _ := conversation.ParseSeverity(f.Severity)
-		cf[i] = conversation.Finding{Code: f.Code, Severity: sev, Messages: f.Messages, Evidence: f.Evidence, Detail: f.Detail, Data: f.Data}
+	for i := range fs {
+		cf[i] = fs[i].Finding()
 	}
 	sc, deds, fatal := s.o.Scan.ScoreOf(cf)
 	set := func(key string, v any) error {
@@ -61,7 +61,7 @@ func (s *Server) rescore(doc []byte, d *store.Dispute) (store.Rescored, error) {
 		return err
 	}
 	if fs == nil {
-		fs = []webDocFinding{}
+		fs = []report.JSONFinding{}
 	}
 	err := errors.Join(set("findings", fs), set("score", sc), set("overturned", gone))
 	if len(deds) > 0 {

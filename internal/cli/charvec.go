@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fullqa/internal/classify"
 	"fullqa/internal/eval"
@@ -61,7 +62,7 @@ func trainCharVectors(ctx context.Context, data string, cfg classify.CharVecConf
 	}
 	rep := charVecReport{texts: len(texts), vectors: v, cfg: cfg, elapsed: time.Since(start)}
 	for _, t := range texts {
-		rep.runes += len([]rune(t))
+		rep.runes += utf8.RuneCountInString(t)
 	}
 	if w != nil {
 		if err := classify.EncodeCharVectors(w, v); err != nil {

@@ -164,7 +164,7 @@ func (s Scorecard) Sheet() *Sheet {
 			sh.items = append(sh.items, si)
 			for _, code := range it.Codes {
 				// A code listed twice in one item counts once there, as
-				// hasCode does.
+				// Scorecard.Apply counted it.
 				if l := sh.byCode[code]; len(l) == 0 || l[len(l)-1] != n {
 					sh.byCode[code] = append(l, n)
 				}

@@ -116,9 +116,6 @@ type Matcher struct {
 	// through the transition table.
 	sparse bool
 	states int
-	// mostOuts is the most outputs any state emits: sums are made only
-	// when it fits outSum's 16-bit count.
-	mostOuts int
 }
 
 // output is one pattern a state emits, with its length in bytes, so a hit
@@ -363,7 +360,6 @@ func newMatcher(patterns []string) (*Matcher, []int32, error) {
 			out = append([]int32(nil), out...)
 			sort.SliceStable(out, func(a, b int) bool { return len(patterns[out[a]]) > len(patterns[out[b]]) })
 			outIdx[s] = outState{start: int32(len(m.outs)), end: int32(len(m.outs) + len(out))}
-			m.mostOuts = max(m.mostOuts, len(out))
 			starts = append(starts, int32(len(m.outs)))
 			for _, p := range out {
 				m.outs = append(m.outs, output{pattern: p, len: int32(len(patterns[p]))})
@@ -480,7 +476,9 @@ func NewClassMatcherQuiet(patterns []string, classes []Class, quiet ClassSet) (*
 		m.couts[i] = classOutput{class: classes[o.pattern], len: uint16(o.len)}
 	}
 	m.classSets(starts)
-	if m.csets != nil && m.couts16 != nil && m.mostOuts <= math.MaxUint16 {
+	// With couts16 there are at most 1<<16 outputs, padding included, so
+	// no state emits more than outSum's 16-bit count holds.
+	if m.csets != nil && m.couts16 != nil {
 		m.sumOuts(starts, quiet)
 	}
 	return m, nil
@@ -762,7 +760,7 @@ func (m *Matcher) expandAny(dst []ClassHit, pend []pending, sum *Summary) []Clas
 func (m *Matcher) steps(s string, i uint, st int32, pend *[pendCap]pending, k uint, valid bool) (uint, int32, uint) {
 	n := uint(len(s))
 	for {
-		if valid && m.small != nil && !m.sparse {
+		if valid && m.small != nil { // small is nil for a sparse matcher
 			i, st, k = m.runSmallValid(s, i, st, pend, k)
 		} else {
 			i, st, k = m.run(s, i, st, pend, k)

@@ -174,10 +174,15 @@ func ReadReviews(path string) (texts []string, positive []bool, err error) {
 	return texts, positive, nil
 }
 
+// ReviewSets are the paths, under the shared data folder, of the labelled
+// review sets the emotion model trains on, in the order it reads them:
+// other packages' experiments read the same files (ReadReviews).
+func ReviewSets() []string { return []string{shoppingPath, waimaiPath, hotelPath} }
+
 // loadAux reads all auxiliary review sets, in a fixed order.
 func loadAux(dataDir string) ([]review, error) {
 	var all []review
-	for _, p := range []string{shoppingPath, waimaiPath, hotelPath} {
+	for _, p := range ReviewSets() {
 		rs, err := loadReviews(filepath.Join(dataDir, p))
 		if err != nil {
 			return nil, err

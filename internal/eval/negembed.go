@@ -175,11 +175,8 @@ func polarityFeatures(mean, mx []float32) ([]uint32, []float32) {
 func TrainEmbedPolarity(ctx context.Context, dataDir string, cv *classify.CharVectors) (*classify.Linear, error) {
 	var set classify.SparseSet
 	mean, mx := make([]float32, cv.Dim), make([]float32, cv.Dim)
-	for _, f := range charVecCSVs {
-		if f.column != "review" {
-			continue
-		}
-		texts, positive, err := classify.ReadReviews(filepath.Join(dataDir, f.path))
+	for _, p := range classify.ReviewSets() {
+		texts, positive, err := classify.ReadReviews(filepath.Join(dataDir, p))
 		if err != nil {
 			return nil, fmt.Errorf("embed polarity: %w", err)
 		}

@@ -290,3 +290,44 @@ func exampleConvs(t *testing.T) []*conversation.Conversation {
 	}
 	return convs
 }
+
+// The readers below are the ones the in-place versions (…At, …In)
+// replaced, kept as the reference they are held to.
+
+// conditioned reports whether the clause before the one holding pos opens a
+// condition (如果, 假如, 要是, 万一, 倘若, 若是, 如您): "如果您不要了, 我给您催促
+// 退款" and "如果有差价, 帮您申请" offer a step for a case that may not arise.
+// Only steps are conditioned this way: a notice for an uncertain outcome
+// ("如果申请成功, 短信告知您", "如果您没接到, 会再次给您回电") still commits the
+// shop to keep the customer informed, as reviewers read it.
+func (d *promiseDetector) conditioned(in *Input, i int, pos int) bool {
+	c := newHitClause(in.Norm[i], int32(pos), int32(pos))
+	return d.conditionedAt(in, i, &c)
+}
+
+// ifInClause reports whether the clause holding pos opens a condition
+// before pos ("如果换货的话预计3天", "要是有货今天发"): the time is given for a
+// case that may not arise.
+func (d *promiseDetector) ifInClause(in *Input, i int, pos int) bool {
+	return hasIn(in, i, d.ifWord, clauseStart(in.Norm[i], pos), pos)
+}
+
+// timetable reports whether the time at hit h (with event ev) runs from a
+// condition (promise_condition: "订单完成后3个工作日开具") said at most twelve
+// characters before it, with no actor for this customer (a promise_subject
+// word) and no estimate (预计) from the condition to the end of the clause:
+// the shop's general timetable, which reviewers do not count as a promise.
+func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
+	c := newHitClause(in.Norm[i], h.Start, max(h.End, ev.End))
+	return d.timetableAt(in, i, h, &c)
+}
+
+// askedAction reports whether the action s[start:end] is asked about rather
+// than committed to: a yes/no question on it ("需要我帮您预约么", "已经联系过了
+// 是吗?"), 是否 or 要不要 before it ("是否为您解绑"), or a choice between two
+// ("短信通知您, 还是回电告知您"). An offer that only asks for consent ("帮您取消
+// 可以吗", "给您补偿5元, 您看可以吗") stays a commitment the customer can
+// accept, as reviewers mostly read it.
+func askedAction(s string, start, end int) bool {
+	return askedActionIn(s, start, end, clauseStart(s, start), clauseEnd(s, end))
+}

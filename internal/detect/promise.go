@@ -395,17 +395,6 @@ func closes(s string) bool {
 	return containsAny(s, []string{"哈", "呢", "哦", "啦", "吧"})
 }
 
-// conditioned reports whether the clause before the one holding pos opens a
-// condition (如果, 假如, 要是, 万一, 倘若, 若是, 如您): "如果您不要了, 我给您催促
-// 退款" and "如果有差价, 帮您申请" offer a step for a case that may not arise.
-// Only steps are conditioned this way: a notice for an uncertain outcome
-// ("如果申请成功, 短信告知您", "如果您没接到, 会再次给您回电") still commits the
-// shop to keep the customer informed, as reviewers read it.
-func (d *promiseDetector) conditioned(in *Input, i int, pos int) bool {
-	c := newHitClause(in.Norm[i], int32(pos), int32(pos))
-	return d.conditionedAt(in, i, &c)
-}
-
 // conditionedAt is conditioned at c.start, reading the clause's start
 // from c.
 func (d *promiseDetector) conditionedAt(in *Input, i int, c *hitClause) bool {
@@ -416,13 +405,6 @@ func (d *promiseDetector) conditionedAt(in *Input, i int, c *hitClause) bool {
 	end := len(strings.TrimRight(s[:c.startOf()], " ,"))
 	start := clauseStart(s, end)
 	return hasIn(in, i, d.ifWord, start, end) || hasIn(in, i, d.ifOffer, start, end)
-}
-
-// ifInClause reports whether the clause holding pos opens a condition
-// before pos ("如果换货的话预计3天", "要是有货今天发"): the time is given for a
-// case that may not arise.
-func (d *promiseDetector) ifInClause(in *Input, i int, pos int) bool {
-	return hasIn(in, i, d.ifWord, clauseStart(in.Norm[i], pos), pos)
 }
 
 // hitClause keeps the bounds of the clause around a hit once read: the
@@ -839,16 +821,6 @@ func (d *promiseDetector) objectOf(in *Input, i int, start int32) bool {
 	return false
 }
 
-// timetable reports whether the time at hit h (with event ev) runs from a
-// condition (promise_condition: "订单完成后3个工作日开具") said at most twelve
-// characters before it, with no actor for this customer (a promise_subject
-// word) and no estimate (预计) from the condition to the end of the clause:
-// the shop's general timetable, which reviewers do not count as a promise.
-func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
-	c := newHitClause(in.Norm[i], h.Start, max(h.End, ev.End))
-	return d.timetableAt(in, i, h, &c)
-}
-
 // timetableAt is timetable reading the bounds of the clause from h.Start
 // to the later end of h and its event from c. The clause's end is read
 // only once a condition is found: most time words have none.
@@ -1090,16 +1062,6 @@ func negBetween(mid string) bool {
 // potential complement ("取消不了", "改不到", "退不成").
 func cannotAfter(after string) bool {
 	return strings.HasPrefix(after, "不了") || strings.HasPrefix(after, "不到") || strings.HasPrefix(after, "不成")
-}
-
-// askedAction reports whether the action s[start:end] is asked about rather
-// than committed to: a yes/no question on it ("需要我帮您预约么", "已经联系过了
-// 是吗?"), 是否 or 要不要 before it ("是否为您解绑"), or a choice between two
-// ("短信通知您, 还是回电告知您"). An offer that only asks for consent ("帮您取消
-// 可以吗", "给您补偿5元, 您看可以吗") stays a commitment the customer can
-// accept, as reviewers mostly read it.
-func askedAction(s string, start, end int) bool {
-	return askedActionIn(s, start, end, clauseStart(s, start), clauseEnd(s, end))
 }
 
 // askedActionIn is askedAction for a caller that knows the clause around

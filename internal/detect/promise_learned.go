@@ -657,19 +657,15 @@ func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32, w *[1 << PromiseB
 	return 3*len(rs) - 3, sum
 }
 
-// uniIndex, biIndex and triIndex are the table indices of the unigram r,
-// the bigram a, b and the trigram a, b, c: featureIndex(pfUni, r, …),
-// featureIndex(pfBi, nfMix(a<<32|b), …) and featureIndex(pfTri,
-// nfMix(a<<42^b<<21^c), …) with the promise scorer's salt and size,
-// through gramIndex.
+// uniIndex and biIndex are the table indices of the unigram r and the
+// bigram a, b: featureIndex(pfUni, r, …) and featureIndex(pfBi,
+// nfMix(a<<32|b), …) with the promise scorer's salt and size, through
+// gramIndex (promiseGrams rolls the trigram's; triIndex, in the tests, is
+// its reference).
 func uniIndex(r rune) uint32 { return gramIndex(uniKey, uint32(r)) }
 
 func biIndex(a, b rune) uint32 {
 	return gramIndex(biKey, uint32(nfMix(uint64(a)<<32|uint64(b))))
-}
-
-func triIndex(a, b, c rune) uint32 {
-	return gramIndex(triKey, uint32(nfMix(uint64(a)<<42^uint64(b)<<21^uint64(c))))
 }
 
 // uniKey, biKey and triKey are the first step of featureIndex's hash

@@ -372,3 +372,10 @@ func TestPromiseGramsRolling(t *testing.T) {
 		}
 	}
 }
+
+// triIndex is the table index of the trigram a, b, c, featureIndex(pfTri,
+// nfMix(a<<42^b<<21^c), …) through gramIndex: the reference the rolled
+// trigram keys of promiseGrams are held to.
+func triIndex(a, b, c rune) uint32 {
+	return gramIndex(triKey, uint32(nfMix(uint64(a)<<42^uint64(b)<<21^uint64(c))))
+}

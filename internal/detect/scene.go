@@ -160,14 +160,14 @@ type sceneDetector struct {
 	ack, next, reason ClassID
 	learn             learnedTags // the learned scene-tag scorers (scenelearn.go)
 	// mayBits[s] has the presence bit of scene s's words and of its pair
-	// words, so mayHit tests a message's bits with four ANDs; mayBitsOK
-	// says that every one of those classes has a bit.
-	mayBits   [len(sceneDefs)][presentWords]uint64
+	// words, so mayHit tests a message's bits with one Input.mayAny;
+	// mayBitsOK says that every one of those classes has a bit.
+	mayBits   [len(sceneDefs)]classMask
 	mayBitsOK bool
 	// anyMayBits is the union of mayBits; customerScenes and agentScenes
 	// are the scenes (bit s) a customer's and an agent's message may name
 	// (an agent's none of the customerOnly ones).
-	anyMayBits                  [presentWords]uint64
+	anyMayBits                  classMask
 	customerScenes, agentScenes int
 }
 
@@ -283,12 +283,11 @@ func (d *sceneDetector) candidates(in *Input) (cand []int, union int) {
 				m = d.agentScenes
 			}
 			if bits {
-				row, any := &in.present[i], &d.anyMayBits
-				if row[0]&any[0]|row[1]&any[1]|row[2]&any[2]|row[3]&any[3] == 0 {
+				if !in.mayAny(i, &d.anyMayBits) {
 					m = 0 // most messages: no scene at all
 				} else {
 					for s := range sceneDefs {
-						if mb := &d.mayBits[s]; row[0]&mb[0]|row[1]&mb[1]|row[2]&mb[2]|row[3]&mb[3] == 0 {
+						if !in.mayAny(i, &d.mayBits[s]) {
 							m &^= 1 << s
 						}
 					}
@@ -431,9 +430,7 @@ func (d *sceneDetector) setMayBits() {
 		set(d.pairScene[p], d.pairWords[p])
 	}
 	for s, def := range sceneDefs {
-		for w := range d.anyMayBits {
-			d.anyMayBits[w] |= d.mayBits[s][w]
-		}
+		d.anyMayBits = d.anyMayBits.or(&d.mayBits[s])
 		d.customerScenes |= 1 << s
 		if !def.customerOnly {
 			d.agentScenes |= 1 << s
@@ -454,8 +451,7 @@ func (d *sceneDetector) sceneClass(s int, c ClassID) bool {
 // the presence bits alone, so most messages are passed over cheaply.
 func (d *sceneDetector) mayHit(in *Input, i, s int) bool {
 	if in.present != nil && d.mayBitsOK {
-		row, m := &in.present[i], &d.mayBits[s]
-		return row[0]&m[0]|row[1]&m[1]|row[2]&m[2]|row[3]&m[3] != 0
+		return in.mayAny(i, &d.mayBits[s])
 	}
 	if in.may(i, d.scenes[s].words) {
 		return true

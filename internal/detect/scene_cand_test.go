@@ -16,7 +16,7 @@ func (d *sceneDetector) tallyRef(in *Input, s int, skip ClassID, arena *[]int) s
 	t := sceneTally{first: -1, customer: -1}
 	start := len(*arena)
 	def := &sceneDefs[s]
-	var bits *[presentWords]uint64
+	var bits *classMask
 	if in.present != nil && d.mayBitsOK {
 		bits = &d.mayBits[s]
 	}

@@ -95,7 +95,7 @@ func (f *ThreatFeats) add(group, value uint32, v float32) {
 // which keeps its false alarms to messages that at least look like one and
 // its cost to the few messages that do.
 func (t *threatTerms) threatGated(in *Input, i int) bool {
-	return len(in.Hits[i]) > 0 && (in.may(i, t.words.words) || in.may(i, t.at.words) || in.may(i, t.cues.words))
+	return len(in.Hits[i]) > 0 && in.mayAny(i, &t.gate)
 }
 
 // firstCue returns the first threat word, regulator or media name or

@@ -123,9 +123,10 @@ func (d Data) String() string {
 // encoder that calls MarshalJSON then escapes <, > and & itself when it is
 // set to (it compacts a Marshaler's output with its own escaping, and those
 // characters can only occur inside strings), so the bytes are the map's
-// whether the caller escapes HTML or not. This is the slow, general path
-// (stores, the service, the JSON report); the scan's JSON Lines writer has
-// its own.
+// whether the caller escapes HTML or not. The map's encoding is its
+// pairs sorted by key, each key encoded as a string is, which Sorted
+// gives without building the map. This is the general path (stores, the
+// service, the JSON report); the scan's JSON Lines writer has its own.
 func (d Data) MarshalJSON() ([]byte, error) {
 	if d == nil {
 		return []byte("null"), nil
@@ -133,10 +134,28 @@ func (d Data) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(d.Map()); err != nil {
-		return nil, fmt.Errorf("finding data: %w", err)
+	encode := func(v any) error {
+		if err := enc.Encode(v); err != nil {
+			return fmt.Errorf("finding data: %w", err)
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+		return nil
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	buf.WriteByte('{')
+	for k, f := range d.Sorted() {
+		if k > 0 {
+			buf.WriteByte(',')
+		}
+		if err := encode(f.Key); err != nil {
+			return nil, err
+		}
+		buf.WriteByte(':')
+		if err := encode(f.Value); err != nil {
+			return nil, err
+		}
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
 }
 
 // UnmarshalJSON reads an object as encoding/json reads it into a

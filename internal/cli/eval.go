@@ -38,7 +38,15 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	jd2RoundsFlag(fs, rounds)
 	negPrec := fs.Float64("min-precision", eval.NegMinPrecision, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
 	target := fs.String("target", "negative", "english: the label the learned English scorer is measured on: negative (customer_negative, shipped) or threat (customer_threat)")
-	synthetic := fs.Bool("synthetic", true, "tags, negative: also train on the training-only synthetic conversations (never scored); tags: default true; negative: default false, the shipped setting")
+	// --synthetic is one flag for two commands with two defaults: tags
+	// trains on its synthetic chats unless told not to, negative does not
+	// (negSynthetic, the shipped setting). The flag's default is the
+	// command's, so that -h prints the one that applies.
+	synDefault := true // tags
+	if what == "negative" {
+		synDefault = negSynthetic
+	}
+	synthetic := fs.Bool("synthetic", synDefault, "tags, negative: also train on the training-only synthetic conversations (never scored); on by default for tags, off for negative (the shipped setting)")
 	embed := fs.String("embed", "", "negative: measure with features of character vectors learned without labels added: a comma-separated list of mean, max, agent, prev, bins, polarity (nothing ships with them)")
 	embedVectors := fs.String("embed-vectors", "", "negative --embed: the vectors file `fullqa train charvec` wrote (default: train them first, with --dim and --bigrams)")
 	embedScale := fs.Float64("embed-scale", 1, "negative --embed: the factor on every pooled vector value")
@@ -47,12 +55,6 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
 		return ExitUsage
 	}
-	negSyn := negSynthetic
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "synthetic" {
-			negSyn = *synthetic
-		}
-	})
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
@@ -189,7 +191,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 				return ExitError
 			}
 		}
-		rep, err := trainNegativeEmbed(ctx, cfg, *data, *rounds, *negPrec, negSyn, emb, env)
+		rep, err := trainNegativeEmbed(ctx, cfg, *data, *rounds, *negPrec, *synthetic, emb, env)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa: eval negative: %v\n", err)
 			return ExitError

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 
+	"fullqa/internal/codebook"
 	"fullqa/internal/conversation"
 	"fullqa/internal/scan"
 )
@@ -32,8 +33,7 @@ type Summary struct {
 	// are numbered once (a map look-up each) and its findings counted in
 	// slices, where three maps were written for every finding on the
 	// scan's one aggregating goroutine.
-	codeNum     map[string]int
-	codeNames   []string
+	codeNums    codebook.Numbering
 	byCode      []int
 	convsByCode []int
 	bySeverity  [256]int // by conversation.Severity
@@ -67,19 +67,16 @@ type Risky struct {
 // NewSummary keeps the limit riskiest conversations.
 func NewSummary(limit int) *Summary {
 	return &Summary{ByCode: map[string]int{}, BySeverity: map[string]int{}, ConvsByCode: map[string]int{},
-		Tags: map[string]int{}, Agents: map[string]*AgentStats{}, limit: limit, codeNum: map[string]int{}}
+		Tags: map[string]int{}, Agents: map[string]*AgentStats{}, limit: limit}
 }
 
 // number returns code's number, giving it the next one when new.
 func (s *Summary) number(code string) int {
-	if n, ok := s.codeNum[code]; ok {
-		return n
+	n := s.codeNums.Number(code)
+	if n == len(s.byCode) { // new: its counts start at zero
+		s.byCode = append(s.byCode, 0)
+		s.convsByCode = append(s.convsByCode, 0)
 	}
-	n := len(s.codeNames)
-	s.codeNum[code] = n
-	s.codeNames = append(s.codeNames, code)
-	s.byCode = append(s.byCode, 0)
-	s.convsByCode = append(s.convsByCode, 0)
 	return n
 }
 
@@ -228,7 +225,8 @@ func (s *Summary) add(r *scan.Result, codes []string) {
 // ByCode, ConvsByCode, BySeverity and the agents' Findings from the counts.
 func (s *Summary) Finish() {
 	s.ByCode, s.ConvsByCode, s.BySeverity = map[string]int{}, map[string]int{}, map[string]int{}
-	for n, code := range s.codeNames {
+	names := s.codeNums.Names()
+	for n, code := range names {
 		if s.byCode[n] > 0 {
 			s.ByCode[code] = s.byCode[n]
 		}
@@ -245,7 +243,7 @@ func (s *Summary) Finish() {
 		st.Findings = map[string]int{}
 		for n, k := range st.codes {
 			if k > 0 {
-				st.Findings[s.codeNames[n]] = k
+				st.Findings[names[n]] = k
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 
+	"fullqa/internal/codebook"
 	"fullqa/internal/conversation"
 )
 
@@ -46,36 +47,16 @@ type Group struct {
 	owned         int // conversations whose conversation-level figures this group holds
 	scoreSum      int
 	fatal         int
-	codes         []int      // conversations by finding code, indexed by its number in names
-	names         *codeNames // the aggregator's, shared by its groups
+	codes         []int               // conversations by finding code, indexed by its number in names
+	names         *codebook.Numbering // the aggregator's, shared by its groups
 	emoMsgs       int
 	negMsgs       int
 	firstHist     waitHist // first-response waits, for their median and p90
 	respHist      waitHist // every answered round's wait
 }
 
-func newGroup(key string, names *codeNames) *Group {
+func newGroup(key string, names *codebook.Numbering) *Group {
 	return &Group{Key: key, names: names}
-}
-
-// codeNames numbers the finding codes an aggregator meets, so that a
-// group counts them in a slice: Add looks each of a conversation's codes
-// up once, where every group's map of codes took one look-up per group
-// (some seven) for each.
-type codeNames struct {
-	num   map[string]int
-	names []string
-}
-
-// number returns code's number, giving it the next one when new.
-func (n *codeNames) number(code string) int {
-	if i, ok := n.num[code]; ok {
-		return i
-	}
-	i := len(n.names)
-	n.num[code] = i
-	n.names = append(n.names, code)
-	return i
 }
 
 // share is the part of a record a group receives: all of it, or (for an
@@ -321,7 +302,7 @@ func (g *Group) KPIs() KPIs {
 	k.NegativeShare = ratio(g.negMsgs, g.emoMsgs)
 	for code, n := range g.codes {
 		if n > 0 {
-			k.FindingShare[g.names.names[code]] = float64(n) / float64(g.owned)
+			k.FindingShare[g.names.Names()[code]] = float64(n) / float64(g.owned)
 		}
 	}
 	return k
@@ -336,9 +317,12 @@ type Aggregator struct {
 	// byDay … byVendorDay are dims' maps, without a look-up of the dimension
 	// for every group of every conversation.
 	byDay, byAgent, byTeam, byVendor, byShop, byVendorDay map[string]*Group
-	names                                                 codeNames
-	codes                                                 []int  // Add's record's code numbers, reused
-	key                                                   []byte // builds the vendor_day key, which becomes a string only for a new group
+	// names numbers the finding codes, so that a group counts them in a
+	// slice: Add looks each of a conversation's codes up once, where every
+	// group's map of codes took one look-up per group (some seven) for each.
+	names codebook.Numbering
+	codes []int  // Add's record's code numbers, reused
+	key   []byte // builds the vendor_day key, which becomes a string only for a new group
 }
 
 // Dimensions lists the groupings of the KPI report. "vendor_day" keys are
@@ -349,8 +333,7 @@ func Dimensions() []string {
 
 // NewAggregator starts an empty aggregation.
 func NewAggregator(cfg Config) *Aggregator {
-	a := &Aggregator{cfg: cfg, team: map[string]string{}, dims: map[string]map[string]*Group{},
-		names: codeNames{num: map[string]int{}}}
+	a := &Aggregator{cfg: cfg, team: map[string]string{}, dims: map[string]map[string]*Group{}}
 	a.Total = newGroup("total", &a.names)
 	for t, agents := range cfg.Teams {
 		for _, ag := range agents {
@@ -384,7 +367,7 @@ func (a *Aggregator) Add(r *Record) {
 	c := r.Conv
 	a.codes = a.codes[:0]
 	for _, code := range r.Codes {
-		a.codes = append(a.codes, a.names.number(code))
+		a.codes = append(a.codes, a.names.Number(code))
 	}
 	// The customer-day's key, hashed with the KPIs on the scan's worker
 	// (an unknown customer: each conversation is its own).

@@ -118,7 +118,7 @@ func (a *Aggregator) aggAddRef(r *Record) {
 	}
 	a.codes = a.codes[:0]
 	for _, code := range r.Codes {
-		a.codes = append(a.codes, a.names.number(code))
+		a.codes = append(a.codes, a.names.Number(code))
 	}
 	custDay := hashKey(cust, r.KPI.Day)
 	whole := share{whole: true, custDay: custDay, codes: a.codes}

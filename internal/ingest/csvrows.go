@@ -340,16 +340,9 @@ func trimBytes(s []byte) []byte {
 // and field spans, with the role and time already read: the
 // conversation is built from them on a worker (csvConv.Parse).
 type csvSessions struct {
-	gap    time.Duration
-	byID   bool
-	open   map[string]*csvConv
-	order  []*csvConv // open and closed-but-unreleased, in order of opening
-	out    []csvOut
-	closed *idWindow      // recently closed ids → their first line, to catch late rows
-	seq    map[string]int // customer → sessions cut so far
-	cur    time.Time      // the latest row's time: where the input is now
-	rows   int            // rows added so far
-	r      *csvReader
+	sessions[*csvConv]
+	out []csvOut
+	r   *csvReader
 	// last is the conversation of the last row added: rows of one
 	// conversation come together, and it saves looking the key up.
 	last *csvConv
@@ -363,8 +356,7 @@ type csvOut struct {
 }
 
 func newCSVSessions(r *csvReader, byID bool) csvSessions {
-	return csvSessions{r: r, gap: r.t.opts.gap(), byID: byID, open: map[string]*csvConv{},
-		closed: newIDWindow(maxRememberedIDs), seq: map[string]int{}}
+	return csvSessions{sessions: newSessions[*csvConv](r.t.opts.gap(), byID), r: r}
 }
 
 // csvConv is one conversation's rows on their way through
@@ -372,16 +364,10 @@ func newCSVSessions(r *csvReader, byID bool) csvSessions {
 // conversation (or the error of a conversation with a bad row) on a
 // worker, Settle applies the time-order check in input order.
 type csvConv struct {
-	r      *csvReader
-	key    string
-	id     string
-	first  int
-	prev   time.Time // the time of the last row with one
-	min    time.Time // earliest and latest message times
-	last   time.Time
-	err    *RecordError // the first bad row's
-	row    int          // csvSessions.rows when its last row came
-	closed bool
+	sessionConv
+	r   *csvReader
+	id  string
+	err *RecordError // the first bad row's
 	// buf holds the rows' records one after another, rows where each
 	// ends. The fields are found again on the worker (resplit): copying
 	// the spans the cutter found cost the reading goroutine more.
@@ -394,6 +380,8 @@ type csvConv struct {
 	// rowRoom is rows' first room: a typical chat's rows fit.
 	rowRoom [16]csvRow
 }
+
+func (oc *csvConv) session() *sessionConv { return &oc.sessionConv }
 
 // csvRow is one row of a csvConv: its line, where its record ends in
 // the conversation's buf, and what the reading goroutine read of it. A
@@ -427,14 +415,13 @@ func (oc *csvConv) rowSpans(i int, spans []fieldSpan) []fieldSpan {
 
 // add is sessionizer.add of a good row.
 func (s *csvSessions) add(kb []byte, line int, rec []byte, at time.Time, role conversation.Role) {
-	hasTime := !at.IsZero()
 	var oc *csvConv
 	if l := s.last; l != nil && !l.closed && l.key == string(kb) {
 		oc = l // == s.open[key]: an open conversation stays there
 	} else {
 		oc = s.open[string(kb)]
 	}
-	if oc != nil && !s.byID && hasTime && !oc.prev.IsZero() && absDur(at.Sub(oc.prev)) > s.gap {
+	if oc != nil && !s.byID && oc.gapBefore(at, s.gap) {
 		s.close(oc) // silence gap: this row starts a new conversation
 		oc = nil
 	}
@@ -442,37 +429,18 @@ func (s *csvSessions) add(kb []byte, line int, rec []byte, at time.Time, role co
 		key := string(kb)
 		if s.byID {
 			if first, done := s.closed.seen(key); done {
-				// No file name: the table reader gives none here
-				// (its message reads ":line: id: …"), and the output
-				// stays the same.
-				fields := s.r.cut.fields()
-				s.reject(&RecordError{File: "", Line: line, Field: "id", Raw: csvLine(fields, s.r.t.comma),
-					Msg: fmt.Sprintf("conversation %q continues after it was closed (it began on line %d); sort the export by conversation or raise the gap", key, first)})
+				s.reject(continuedError(key, line, first, csvLine(s.r.cut.fields(), s.r.t.comma)))
 				return
 			}
 		}
-		oc = &csvConv{r: s.r, key: key, id: key, first: line}
-		if !s.byID {
-			s.seq[key]++
-			base := key
-			if base == "" {
-				base = "session"
-			}
-			oc.id = fmt.Sprintf("%s#%d", base, s.seq[key])
-		}
-		s.open[key] = oc
-		s.order = append(s.order, oc)
+		oc = &csvConv{sessionConv: sessionConv{key: key, first: line}, r: s.r, id: s.sessionID(key)}
+		s.opened(oc)
 	}
 	s.last = oc
 	oc.appendRow(line, rec, at, role, false)
-	if hasTime {
-		oc.prev, s.cur = at, at
-		if oc.last.IsZero() || at.After(oc.last) {
-			oc.last = at
-		}
-		if oc.min.IsZero() || at.Before(oc.min) {
-			oc.min = at
-		}
+	if !at.IsZero() {
+		s.cur = at
+		oc.timed(at)
 	}
 	oc.row = s.rows
 	s.rows++
@@ -493,9 +461,8 @@ func (s *csvSessions) rejectIn(key string, e *RecordError, line int, rec []byte)
 	oc := s.open[key]
 	if oc == nil && s.byID && key != "" {
 		if _, done := s.closed.seen(key); !done {
-			oc = &csvConv{r: s.r, key: key, id: key, first: e.Line}
-			s.open[key] = oc
-			s.order = append(s.order, oc)
+			oc = &csvConv{sessionConv: sessionConv{key: key, first: e.Line}, r: s.r, id: key}
+			s.opened(oc)
 		}
 	}
 	if oc == nil {
@@ -506,28 +473,6 @@ func (s *csvSessions) rejectIn(key string, e *RecordError, line int, rec []byte)
 		oc.err = e
 	}
 	oc.appendRow(line, rec, time.Time{}, 0, true)
-}
-
-// closeIdle is sessionizer.closeIdle.
-func (s *csvSessions) closeIdle() {
-	for _, oc := range s.open {
-		switch {
-		case oc.last.IsZero():
-			if s.rows-oc.row > idleRows {
-				s.close(oc)
-			}
-		case !s.cur.IsZero() && (s.cur.Sub(oc.last) > s.gap || oc.min.Sub(s.cur) > s.gap):
-			s.close(oc)
-		}
-	}
-}
-
-func (s *csvSessions) close(oc *csvConv) {
-	oc.closed = true
-	delete(s.open, oc.key)
-	if s.byID {
-		s.closed.add(oc.key, int64(oc.first))
-	}
 }
 
 // release moves closed conversations at the head of the order to the
@@ -543,12 +488,9 @@ func (s *csvSessions) release() {
 	}
 }
 
+// flushAll closes every conversation (the input is over) and releases them.
 func (s *csvSessions) flushAll() {
-	for _, oc := range s.order {
-		if !oc.closed {
-			s.close(oc)
-		}
-	}
+	s.closeAll()
 	s.release()
 }
 

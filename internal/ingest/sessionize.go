@@ -21,17 +21,10 @@ import (
 // export without a time column no longer holds every conversation open to
 // the end (a 45 MB CSV took 1.45 GB).
 type sessionizer struct {
-	gap    time.Duration
-	byID   bool
-	open   map[string]*openConv
-	order  []*openConv // open and closed-but-unreleased, in order of opening
-	out    []result
-	closed *idWindow      // recently closed ids → their first line, to catch late rows
-	seq    map[string]int // customer → sessions cut so far
-	cur    time.Time      // the latest row's time: where the input is now
-	rows   int            // rows added so far
-	times  orderCheck
-	name   string // file name, for time-order errors
+	sessions[*openConv]
+	out   []result
+	times orderCheck
+	name  string // file name, for time-order errors
 	// comma encodes the rows a table reader hands over as fields (see
 	// openConv.rows); 0 when rows come as bytes.
 	comma rune
@@ -42,13 +35,9 @@ type sessionizer struct {
 }
 
 type openConv struct {
-	key   string
+	sessionConv
 	c     *conversation.Conversation
-	first int
-	lines []rowAt   // each message's line, for time-order errors
-	prev  time.Time // the time of the last row with one
-	min   time.Time // earliest and latest message times
-	last  time.Time
+	lines []rowAt // each message's line, for time-order errors
 	err   *RecordError
 	// raw is the conversation's rows as the reject file takes them. A
 	// table's rows come as fields and wait in rows, unencoded, for the
@@ -62,13 +51,13 @@ type openConv struct {
 	rows    []string
 	pending int  // rows (lines) waiting in rows
 	encoded bool // rows are encoded as they come
-	row     int  // s.rows when its last row came
-	closed  bool
 	// lineRoom and rowRoom are lines' and rows' first room, in the one
 	// allocation of the openConv: a typical chat's rows fit.
 	lineRoom [16]rowAt
 	rowRoom  [128]string
 }
+
+func (oc *openConv) session() *sessionConv { return &oc.sessionConv }
 
 // rowAt is where one message's row is: its line and, for a row waiting
 // unencoded in openConv.rows, its number of fields.
@@ -99,8 +88,7 @@ func (oc *openConv) rawBytes(comma rune) []byte {
 const idleRows = 50_000
 
 func newSessionizer(name string, gap time.Duration, byID, sortByTime bool) *sessionizer {
-	return &sessionizer{name: name, gap: gap, byID: byID, open: map[string]*openConv{}, closed: newIDWindow(maxRememberedIDs), seq: map[string]int{},
-		times: orderCheck{sort: sortByTime}}
+	return &sessionizer{sessions: newSessions[*openConv](gap, byID), name: name, times: orderCheck{sort: sortByTime}}
 }
 
 // add appends one message to its conversation. Its row is raw or, from a
@@ -111,9 +99,7 @@ func (s *sessionizer) add(key string, line int, raw []byte, fields []string, m c
 		key = customer // "" groups everything without a customer together
 	}
 	oc := s.open[key]
-	// The gap is measured from the customer's previous row either way,
-	// so a newest-first export is cut into the same sessions.
-	if oc != nil && !s.byID && m.HasTime() && !oc.prev.IsZero() && absDur(m.At.Sub(oc.prev)) > s.gap {
+	if oc != nil && !s.byID && oc.gapBefore(m.At, s.gap) {
 		s.close(oc) // silence gap: this row starts a new conversation
 		oc = nil
 	}
@@ -122,8 +108,7 @@ func (s *sessionizer) add(key string, line int, raw []byte, fields []string, m c
 			if fields != nil {
 				raw = csvLine(fields, s.comma)
 			}
-			s.reject(&RecordError{File: "", Line: line, Field: "id", Raw: bytes.Clone(raw),
-				Msg: fmt.Sprintf("conversation %q continues after it was closed (it began on line %d); sort the export by conversation or raise the gap", key, first)})
+			s.reject(continuedError(key, line, first, bytes.Clone(raw)))
 			return
 		}
 		// Room for a typical chat's rows from the start: growing three
@@ -132,15 +117,8 @@ func (s *sessionizer) add(key string, line int, raw []byte, fields []string, m c
 		// log, a base64 image) would be reserved for every open chat.
 		c := &conversation.Conversation{ID: key, Messages: make([]conversation.Message, 0, 16)}
 		init(c)
-		if !s.byID {
-			s.seq[key]++
-			base := key
-			if base == "" {
-				base = "session"
-			}
-			c.ID = fmt.Sprintf("%s#%d", base, s.seq[key])
-		}
-		oc = &openConv{key: key, c: c, first: line, encoded: s.encodeRows}
+		c.ID = s.sessionID(key)
+		oc = &openConv{sessionConv: sessionConv{key: key, first: line}, c: c, encoded: s.encodeRows}
 		oc.lines = oc.lineRoom[:0]
 		if fields != nil {
 			if oc.rows = oc.rowRoom[:0]; 16*len(fields) > len(oc.rowRoom) {
@@ -149,8 +127,7 @@ func (s *sessionizer) add(key string, line int, raw []byte, fields []string, m c
 		} else {
 			oc.raw = make([]byte, 0, min(16*len(raw), 4<<10))
 		}
-		s.open[key] = oc
-		s.order = append(s.order, oc)
+		s.opened(oc)
 	}
 	at := rowAt{line: line}
 	switch {
@@ -164,13 +141,8 @@ func (s *sessionizer) add(key string, line int, raw []byte, fields []string, m c
 		at.fields = len(fields)
 	}
 	if m.HasTime() {
-		oc.prev, s.cur = m.At, m.At
-		if oc.last.IsZero() || m.At.After(oc.last) {
-			oc.last = m.At
-		}
-		if oc.min.IsZero() || m.At.Before(oc.min) {
-			oc.min = m.At
-		}
+		s.cur = m.At
+		oc.timed(m.At)
 	}
 	oc.lines = append(oc.lines, at)
 	oc.row = s.rows
@@ -204,9 +176,8 @@ func (s *sessionizer) rejectIn(key string, e *RecordError) {
 	oc := s.open[key]
 	if oc == nil && s.byID && key != "" {
 		if _, done := s.closed.seen(key); !done {
-			oc = &openConv{key: key, c: &conversation.Conversation{ID: key}, first: e.Line, encoded: s.encodeRows}
-			s.open[key] = oc
-			s.order = append(s.order, oc)
+			oc = &openConv{sessionConv: sessionConv{key: key, first: e.Line}, c: &conversation.Conversation{ID: key}, encoded: s.encodeRows}
+			s.opened(oc)
 		}
 	}
 	if oc == nil {
@@ -217,40 +188,6 @@ func (s *sessionizer) rejectIn(key string, e *RecordError) {
 		oc.err = e
 	}
 	oc.raw = append(append(oc.rawBytes(s.comma), e.Raw...), '\n')
-}
-
-// closeIdle closes conversations more than a gap away from where the
-// input is now: whose last message is a gap before the latest row's time
-// (a time-ordered export) or whose first message is a gap after it (a
-// newest-first one).
-// Conversations without times close after idleRows rows without a row of
-// theirs.
-func (s *sessionizer) closeIdle() {
-	for _, oc := range s.open {
-		switch {
-		case oc.last.IsZero():
-			if s.rows-oc.row > idleRows {
-				s.close(oc)
-			}
-		case !s.cur.IsZero() && (s.cur.Sub(oc.last) > s.gap || oc.min.Sub(s.cur) > s.gap):
-			s.close(oc)
-		}
-	}
-}
-
-func absDur(d time.Duration) time.Duration {
-	if d < 0 {
-		return -d
-	}
-	return d
-}
-
-func (s *sessionizer) close(oc *openConv) {
-	oc.closed = true
-	delete(s.open, oc.key)
-	if s.byID {
-		s.closed.add(oc.key, int64(oc.first))
-	}
 }
 
 // release moves closed conversations at the head of the order to the output.
@@ -277,12 +214,9 @@ func (s *sessionizer) release() {
 	}
 }
 
+// flushAll closes every conversation (the input is over) and releases them.
 func (s *sessionizer) flushAll() {
-	for _, oc := range s.order {
-		if !oc.closed {
-			s.close(oc)
-		}
-	}
+	s.closeAll()
 	s.release()
 }
 

@@ -57,52 +57,32 @@ type EnglishRow struct {
 	Before, After Count
 }
 
-// englishExample is one labelled customer message.
-type englishExample struct {
-	negExample
-	english bool
-}
-
 // TrainEnglish measures the learned English scorer of target on the
 // labelled threads of set with the protocol of EnglishReport, and, when w
 // is not nil, trains the final model on every English customer message and
 // writes it with the threshold chosen on all out-of-fold scores. It is
 // deterministic.
 func TrainEnglish(ctx context.Context, set NegativeSet, target EnglishTarget, w io.Writer) (*EnglishReport, error) {
-	var data classify.SparseSet
-	var ex []englishExample
-	groups := 0
-	err := set.Src(func(c *conversation.Conversation) error {
-		l, ok := set.Labels[c.ID]
-		if !ok || !l.has(target.Key) {
-			return nil
-		}
-		gold := map[int]bool{}
-		for _, n := range target.Gold(l) {
-			gold[n] = true
-		}
-		target.Features(c, func(msg int, english, rule bool, idx []uint32, val []float32) {
-			data.Add(idx, val, gold[msg])
-			ex = append(ex, englishExample{english: english, negExample: negExample{group: groups, gold: gold[msg], rule: rule,
-				where: fmt.Sprintf("%s[%d] %s", c.ID, msg, clip(c.Messages[msg].Text))}})
+	// isEnglish is whether the scorer reads each example: one a message
+	// emitted, as gatherMessages keeps them.
+	var isEnglish []bool
+	got, err := gatherMessages(ctx, []NegativeSet{set}, "english "+target.Name, target.Key, "customer", target.Gold,
+		func(c *conversation.Conversation, emit func(int, bool, []uint32, []float32)) {
+			target.Features(c, func(msg int, english, rule bool, idx []uint32, val []float32) {
+				isEnglish = append(isEnglish, english)
+				emit(msg, rule, idx, val)
+			})
 		})
-		groups++
-		return ctx.Err()
-	})
 	if err != nil {
-		return nil, fmt.Errorf("english %s features of %s: %w", target.Name, set.Name, err)
+		return nil, err
 	}
-	if len(ex) == 0 {
-		return nil, fmt.Errorf("train english %s: no labelled customer message", target.Name)
-	}
+	data, ex, groups := &got.data, got.ex, got.groups
 	rep := &EnglishReport{Name: target.Name, Threads: groups, Messages: len(ex)}
-	plain := make([]negExample, len(ex))
 	fold := make([]int, len(ex))
 	var english []int32 // the rows the scorer reads: trained, scored, thresholded
 	for i, e := range ex {
-		plain[i] = e.negExample
 		fold[i] = e.group % negFolds
-		if e.english {
+		if isEnglish[i] {
 			english = append(english, int32(i))
 			rep.English++
 		}
@@ -113,17 +93,17 @@ func TrainEnglish(ctx context.Context, set NegativeSet, target EnglishTarget, w 
 	cfg := negConfig() // the Chinese negative scorer's, fixed before any English result was read
 	minPrec := EnglishMinPrecision
 	decide := func(i int, score []float32, t float32) bool {
-		return ex[i].rule || ex[i].english && score[i] >= t
+		return ex[i].rule || isEnglish[i] && score[i] >= t
 	}
 
 	// Cross-validation over every thread.
-	oof, err := outOfFold(ctx, cfg, &data, english, fold)
+	oof, err := outOfFold(ctx, cfg, data, english, fold)
 	if err != nil {
 		return nil, err
 	}
 	cv := EnglishRow{Method: fmt.Sprintf("%d-fold CV by thread (thread k in fold k mod %d)", negFolds, negFolds), Set: "all"}
 	for f := range negFolds {
-		t := chooseThresholdAt(oof, plain, outsideFold(english, fold, f), minPrec)
+		t := chooseThresholdAt(oof, ex, outsideFold(english, fold, f), minPrec)
 		for i, e := range ex {
 			if fold[i] != f {
 				continue
@@ -142,7 +122,7 @@ func TrainEnglish(ctx context.Context, set NegativeSet, target EnglishTarget, w 
 		}
 	}
 	rep.Rows = append(rep.Rows, cv)
-	rep.Threshold = chooseThresholdAt(oof, plain, english, minPrec)
+	rep.Threshold = chooseThresholdAt(oof, ex, english, minPrec)
 	for _, t := range []float32{0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9} {
 		row := EnglishRow{Method: fmt.Sprintf("rules, or out-of-fold score >= %.2f", t), Set: "all"}
 		for i, e := range ex {
@@ -169,12 +149,12 @@ func TrainEnglish(ctx context.Context, set NegativeSet, target EnglishTarget, w 
 				train = append(train, i)
 			}
 		}
-		inner, err := outOfFold(ctx, cfg, &data, train, fold)
+		inner, err := outOfFold(ctx, cfg, data, train, fold)
 		if err != nil {
 			return nil, err
 		}
-		t := chooseThresholdAt(inner, plain, train, minPrec)
-		m, err := classify.TrainLinear(ctx, cfg, &data, train)
+		t := chooseThresholdAt(inner, ex, train, minPrec)
+		m, err := classify.TrainLinear(ctx, cfg, data, train)
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +164,7 @@ func TrainEnglish(ctx context.Context, set NegativeSet, target EnglishTarget, w 
 			if h.train(e.group) {
 				continue
 			}
-			if e.english {
+			if isEnglish[i] {
 				idx, val, _ := data.Example(i)
 				score[i] = m.Prob(idx, val)
 			}
@@ -195,7 +175,7 @@ func TrainEnglish(ctx context.Context, set NegativeSet, target EnglishTarget, w 
 	}
 
 	if w != nil {
-		m, err := classify.TrainLinear(ctx, cfg, &data, english)
+		m, err := classify.TrainLinear(ctx, cfg, data, english)
 		if err != nil {
 			return nil, err
 		}

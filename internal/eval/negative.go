@@ -157,7 +157,7 @@ func trainNegativeWith(ctx context.Context, sets, extra []NegativeSet, engineFor
 				return
 			}
 			eng.NegativeFeatures(in, func(msg int, rule bool, idx []uint32, val []float32) {
-				idx, val = emb.appendTo(c, msg, append([]uint32(nil), idx...), append([]float32(nil), val...))
+				idx, val = emb.appendTo(c, in.Norm, msg, append([]uint32(nil), idx...), append([]float32(nil), val...))
 				emit(msg, rule, idx, val)
 			})
 		})

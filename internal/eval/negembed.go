@@ -95,8 +95,10 @@ func embedIndex(group, value uint32) uint32 {
 }
 
 // appendTo appends the features of customer message msg of c to idx and
-// val.
-func (e *EmbedFeatures) appendTo(c *conversation.Conversation, msg int, idx []uint32, val []float32) ([]uint32, []float32) {
+// val. norm is the engine's text.Normalize of c's messages (detect's
+// Input.Norm), which the vectors pool: the engine has normalized every
+// message already.
+func (e *EmbedFeatures) appendTo(c *conversation.Conversation, norm []string, msg int, idx []uint32, val []float32) ([]uint32, []float32) {
 	dim := e.Vectors.Dim
 	if len(e.mean) != dim {
 		e.mean, e.max = make([]float32, dim), make([]float32, dim)
@@ -108,7 +110,7 @@ func (e *EmbedFeatures) appendTo(c *conversation.Conversation, msg int, idx []ui
 			val = append(val, x*e.Scale)
 		}
 	}
-	e.Vectors.Pool(text.Normalize(c.Messages[msg].Text), mean, mx)
+	e.Vectors.Pool(norm[msg], mean, mx)
 	if e.Mean {
 		add(efMean, mean)
 	}
@@ -139,11 +141,11 @@ func (e *EmbedFeatures) appendTo(c *conversation.Conversation, msg int, idx []ui
 			}
 		}
 		if e.AgentMean && agent >= 0 {
-			e.Vectors.Pool(text.Normalize(c.Messages[agent].Text), mean, mx)
+			e.Vectors.Pool(norm[agent], mean, mx)
 			add(efAgent, mean)
 		}
 		if e.PrevMean && prev >= 0 {
-			e.Vectors.Pool(text.Normalize(c.Messages[prev].Text), mean, mx)
+			e.Vectors.Pool(norm[prev], mean, mx)
 			add(efPrev, mean)
 		}
 	}

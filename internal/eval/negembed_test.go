@@ -10,6 +10,7 @@ import (
 	"fullqa/internal/classify"
 	"fullqa/internal/conversation"
 	"fullqa/internal/detect"
+	"fullqa/internal/text"
 )
 
 // charVecDataDir lays out a tiny shared-data folder: the three review
@@ -104,9 +105,13 @@ func TestEmbedFeatures(t *testing.T) {
 		{Role: conversation.RoleAgent, Text: "非常抱歉"},
 		{Role: conversation.RoleCustomer, Text: "很失望"},
 	}}
+	var norm []string
+	for _, m := range c.Messages {
+		norm = append(norm, text.Normalize(m.Text))
+	}
 	// mean, max, bins: 8 each, polarity 2; agent and prev only where there are any.
 	for msg, want := range map[int]int{0: 26, 2: 42} {
-		idx, val := e.appendTo(c, msg, []uint32{7}, []float32{1})
+		idx, val := e.appendTo(c, norm, msg, []uint32{7}, []float32{1})
 		if len(idx) != 1+want || len(val) != len(idx) || idx[0] != 7 {
 			t.Errorf("message %d: %d features, want 1 + %d", msg, len(idx), want)
 		}

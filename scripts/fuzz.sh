@@ -11,7 +11,8 @@
 # for, a minute each: the JSON Lines decoder and its RFC 3339 reader
 # against encoding/json and ParseTime, ParseTime's "2006-01-02 15:04:05"
 # shortcut against its layouts, the table reader's rows kept unencoded
-# against encoding every row, its trimSpace against strings.TrimSpace,
+# against encoding every row, its trimSpace and trimBytes against
+# strings.TrimSpace and bytes.TrimSpace,
 # the CSV reader (rows cut on the reading goroutine, parsed on the
 # workers) against the table reader, its record cutter against
 # encoding/csv, every reader that marks its texts valid against invalid

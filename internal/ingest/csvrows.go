@@ -312,7 +312,10 @@ func (r *tableReader) roleOfBytes(v []byte) (conversation.Role, bool) {
 
 // trimBytes is trimSpace of a field's bytes: bytes.TrimSpace, which
 // trims as strings.TrimSpace does, called only when an end can be white
-// space (see trimSpace).
+// space (see trimSpace). It repeats trimSpace's test for []byte on
+// purpose: one generic test of both ends was not inlined and cost a CSV
+// scan 1.5 % more instructions. TestTrimSpaceRunes and FuzzTrimSpace
+// hold both to the library.
 func trimBytes(s []byte) []byte {
 	if len(s) == 0 {
 		return s

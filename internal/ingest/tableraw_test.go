@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -98,7 +99,8 @@ func TestFieldIndex(t *testing.T) {
 	}
 }
 
-// TestTrimSpaceRunes holds trimSpace to strings.TrimSpace on every rune
+// TestTrimSpaceRunes holds trimSpace to strings.TrimSpace (and trimBytes
+// to bytes.TrimSpace) on every rune
 // (and invalid byte) at either end of a short field, and on its own.
 func TestTrimSpaceRunes(t *testing.T) {
 	ends := []string{"", "\xff", "\xe4\xb8", "\x80", "a"}
@@ -111,6 +113,9 @@ func TestTrimSpaceRunes(t *testing.T) {
 	check := func(s string) {
 		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
 			t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := trimBytes([]byte(s)), bytes.TrimSpace([]byte(s)); !bytes.Equal(got, want) {
+			t.Fatalf("trimBytes(%q) = %q, want %q", s, got, want)
 		}
 	}
 	for _, e := range ends {
@@ -126,7 +131,8 @@ func TestTrimSpaceRunes(t *testing.T) {
 	}
 }
 
-// FuzzTrimSpace holds trimSpace to strings.TrimSpace.
+// FuzzTrimSpace holds trimSpace to strings.TrimSpace and trimBytes to
+// bytes.TrimSpace.
 func FuzzTrimSpace(f *testing.F) {
 	for _, s := range []string{"", " 中 ", "\u3000退款\u3000", "\xc2\xa0a", "a\u2028", "\xe3\x80", "客服 "} {
 		f.Add(s)
@@ -134,6 +140,9 @@ func FuzzTrimSpace(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
 			t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := trimBytes([]byte(s)), bytes.TrimSpace([]byte(s)); !bytes.Equal(got, want) {
+			t.Fatalf("trimBytes(%q) = %q, want %q", s, got, want)
 		}
 	})
 }

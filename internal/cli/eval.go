@@ -128,61 +128,29 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	case "ending":
 		rep, err := trainEnding(ctx, cfg, *data, *rounds, nil, env)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "fullqa: eval ending: %v\n", err)
-			return ExitError
+			return evalFailed(env, what, err)
 		}
-		fmt.Fprint(env.Stdout, rep.String())
-		if *show != "" {
-			fmt.Fprintln(env.Stdout, "\nresolution.unresolved disagreements (5-fold CV):")
-			for _, e := range rep.Errors {
-				fmt.Fprintln(env.Stdout, "  "+e)
-			}
-		}
-		return ExitOK
+		return printEval(env, rep, *show != "", "resolution.unresolved disagreements (5-fold CV):", func() []string { return rep.Errors })
 	case "repeat":
 		rep, err := trainRepeat(ctx, cfg, *data, *rounds, nil)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "fullqa: eval repeat: %v\n", err)
-			return ExitError
+			return evalFailed(env, what, err)
 		}
-		fmt.Fprint(env.Stdout, rep.String())
-		if *show != "" {
-			fmt.Fprintf(env.Stdout, "\ndisagreements on %s:\n", *show)
-			for _, e := range rep.Errors[*show] {
-				fmt.Fprintln(env.Stdout, "  "+e)
-			}
-		}
-		return ExitOK
+		return printEval(env, rep, *show != "", "disagreements on "+*show+":", func() []string { return rep.Errors[*show] })
 	case "tags":
 		return runEvalTags(ctx, cfg, *data, *rounds, *show, *synthetic, env)
 	case "threat":
 		rep, err := trainThreat(ctx, cfg, *data, *rounds, nil)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "fullqa: eval threat: %v\n", err)
-			return ExitError
+			return evalFailed(env, what, err)
 		}
-		fmt.Fprint(env.Stdout, rep.String())
-		if *show == "threat.escalation" {
-			fmt.Fprintln(env.Stdout, "\ndisagreements and learned-only findings:")
-			for _, e := range rep.Errors {
-				fmt.Fprintln(env.Stdout, "  "+e)
-			}
-		}
-		return ExitOK
+		return printEval(env, rep, *show == "threat.escalation", "disagreements and learned-only findings:", func() []string { return rep.Errors })
 	case "english":
 		rep, err := trainEnglish(ctx, cfg, *data, *target, nil)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "fullqa: eval english: %v\n", err)
-			return ExitError
+			return evalFailed(env, what, err)
 		}
-		fmt.Fprint(env.Stdout, rep.String())
-		if *show != "" {
-			fmt.Fprintln(env.Stdout, "\ndisagreements and learned-only finds (5-fold CV):")
-			for _, e := range rep.Errors {
-				fmt.Fprintln(env.Stdout, "  "+e)
-			}
-		}
-		return ExitOK
+		return printEval(env, rep, *show != "", "disagreements and learned-only finds (5-fold CV):", func() []string { return rep.Errors })
 	case "negative":
 		var emb *eval.EmbedFeatures
 		if *embed != "" {
@@ -193,20 +161,33 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		rep, err := trainNegativeEmbed(ctx, cfg, *data, *rounds, *negPrec, *synthetic, emb, env)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "fullqa: eval negative: %v\n", err)
-			return ExitError
+			return evalFailed(env, what, err)
 		}
-		fmt.Fprint(env.Stdout, rep.String())
-		if *show != "" {
-			fmt.Fprintf(env.Stdout, "\ndisagreements on %s:\n", *show)
-			for _, e := range rep.Errors[*show] {
-				fmt.Fprintln(env.Stdout, "  "+e)
-			}
-		}
-		return ExitOK
+		return printEval(env, rep, *show != "", "disagreements on "+*show+":", func() []string { return rep.Errors[*show] })
 	}
 	fmt.Fprintf(env.Stderr, "fullqa eval: unknown target %q (want detectors, knowledge, emotion, negative, english, repeat, promise, tags, threat, ending or agreement)\n", what)
 	return ExitUsage
+}
+
+// evalFailed reports a failed `fullqa eval WHAT` on stderr.
+func evalFailed(env Env, what string, err error) int {
+	fmt.Fprintf(env.Stderr, "fullqa: eval %s: %v\n", what, err)
+	return ExitError
+}
+
+// printEval writes a learned scorer's measurement and, when show is set,
+// the examples errs lists under their heading: the one shape every
+// `fullqa eval` of a scorer prints in, so the reports read alike. errs is
+// called only when they are shown.
+func printEval(env Env, rep fmt.Stringer, show bool, heading string, errs func() []string) int {
+	fmt.Fprint(env.Stdout, rep.String())
+	if show {
+		fmt.Fprintln(env.Stdout, "\n"+heading)
+		for _, e := range errs() {
+			fmt.Fprintln(env.Stdout, "  "+e)
+		}
+	}
+	return ExitOK
 }
 
 // detectorLabels are the label files of the sources, in evalTestdata.

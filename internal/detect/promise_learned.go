@@ -637,22 +637,22 @@ func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32, w *[1 << PromiseB
 	// character to the next: shifted by 21 and its top bit cleared, the
 	// previous key is b<<42 ^ c<<21 (a character is below 2^21, so no
 	// key has its top bit set), and the next character completes it.
-	r1, key := rs[1], uint64(rs[0])<<21^uint64(rs[1])
-	k := uint(3)
-	for _, r := range rs[2:] {
-		if k > uint(len(buf)-3) {
-			// Never taken (buf has room for every n-gram): the test lets
-			// the compiler drop the bounds checks below.
-			break
-		}
+	// The character before r is the key's low 21 bits before it rolls,
+	// and the loop's index places the n-grams in buf (three a character,
+	// from the third): no register for either, which the loop needs to
+	// keep its hashes' state out of the stack.
+	key := uint64(rs[0])<<21 ^ uint64(rs[1])
+	g := buf[3 : 3*len(rs)-3]
+	for i := 2; i < len(rs); i++ {
+		r := rs[i]
+		prev := key & (1<<21 - 1)
 		key = key<<21&^(1<<63) ^ uint64(r)
-		b := biIndex(r1, r)
-		r1 = r
-		u := uniIndex(r)
+		u := gramIndex(uniKey, uint32(r))
+		b := gramIndex(biKey, uint32(nfMix(prev<<32|uint64(r))))
 		t := gramIndex(triKey, uint32(nfMix(key)))
-		buf[k], buf[k+1], buf[k+2] = u, b, t
+		o := g[3*i-6 : 3*i-3 : 3*i-3]
+		o[0], o[1], o[2] = u, b, t
 		sum += int(w[u&mask]) + int(w[b&mask]) + int(w[t&mask])
-		k += 3
 	}
 	return 3*len(rs) - 3, sum
 }

@@ -65,15 +65,18 @@ func loadPromiseModel() (*promiseModel, error) {
 // 2.4e-4: sigmoid rises with z, and that gap is far more than the
 // roundings of its few operations (TestPromiseBelowLimit checks the
 // float32 values below zLimit). score sums the same weights in float64,
-// in an order of its own and with the n-grams' steps summed as integers,
-// times scale × gramV once (sum64): that sum differs from z only by the
+// in an order of its own, with the steps of the features of weight 1 and
+// those of the n-grams summed as integers, each sum times scale (and
+// gramV) once (sum64, add64): that sum differs from z only by the
 // roundings of z's own sum — at most (N+1)·u·A for its N ≤
 // maxPromiseFeats+1 terms, none of whose partial sums exceeds A = |bias|
 // + N·32768·scale (no weight is more than 32768 steps from 0; u = 2^-24)
-// — of its n-grams' products (stepWeight × gramV rounds twice: 2.01·N·u·A
-// at most) and of float64's sum, some 2^-29 of those. below is zLimit
-// less 4·N·u·A (about 0.066 for the shipped weights), so a float64 sum
-// under below proves z under zLimit.
+// — of z's terms (stepWeight rounds each weight of weight-1 features to
+// float32, u·A at most in all; an n-gram's stepWeight × gramV rounds
+// twice, 2.01·N·u·A at most in all) and of float64's few operations, some 2^-29 of those. below is zLimit
+// less 4·N·u·A (about 0.066 for the shipped weights), more than the
+// (3.01·N+2)·u·A these add up to, so a float64 sum under below proves z
+// under zLimit.
 //
 // The customer bounds stand for the features of the customer's turns
 // before they are read (customerFeatures): the turn before is one
@@ -138,26 +141,40 @@ func (m *promiseModel) prob(f *promiseFeats, cust []uint32, at int) float32 {
 }
 
 // sum64 is the sum of the weights of features f (the n-grams' times
-// gramV) and bias, in float64 and in an order of its own: the n-grams'
-// steps were summed as integers as their indices were made (f.steps, by
-// tailFeatures with the model's table), and count times scale × gramV
-// once. newPromiseModel bounds how far it can be from prob's float32 sum.
+// gramV) and bias, in float64 and in an order of its own: the steps of
+// the features of weight 1 are summed as integers here, and the
+// n-grams' were as their indices were made (f.steps, by tailFeatures
+// with the model's table), each sum times scale once (times gramV for
+// the n-grams'). No step is more than 32768 from 0 and f holds at most
+// maxPromiseFeats features, so a sum of steps is below 2^24 in size and
+// its product with scale (24 bits) exact in float64: the sum differs
+// from the exact sum of the weights by the roundings of three float64
+// operations, and from prob's float32 sum by that sum's roundings, its
+// terms' (stepWeight rounds each weight to float32) among them, which
+// newPromiseModel bounds.
 func (m *promiseModel) sum64(f *promiseFeats) float64 {
-	z := m.add64(float64(m.bias), f.idx[:f.gramFrom])
-	z += float64(f.steps) * float64(m.scale) * float64(f.gramV)
-	return m.add64(z, f.idx[f.gramTo:f.n])
+	ones := m.stepSum(f.idx[:f.gramFrom]) + m.stepSum(f.idx[f.gramTo:f.n])
+	sc := float64(m.scale)
+	return float64(m.bias) + float64(ones)*sc + float64(f.steps)*sc*float64(f.gramV)
 }
 
-// add64 returns z plus the weights of features idx, each added in
-// float64 in idx's order: sum64's sums, and score's of the customer's
-// features after them.
+// add64 returns z plus the weights of features idx (the customer's,
+// after sum64's), their steps summed as integers and times scale once.
 func (m *promiseModel) add64(z float64, idx []uint32) float64 {
+	return z + float64(m.stepSum(idx))*float64(m.scale)
+}
+
+// stepSum is the sum of the steps of the weights of features idx: an
+// integer addition a feature, where a float sum took a conversion, a
+// product and an addition that waits for the one before.
+func (m *promiseModel) stepSum(idx []uint32) int {
 	const mask = 1<<PromiseBits - 1
-	w, sc := m.w, m.scale
+	w := m.w
+	sum := 0
 	for _, b := range idx {
-		z += float64(stepWeight(w[b&mask], sc))
+		sum += int(w[b&mask])
 	}
-	return z
+	return sum
 }
 
 // score returns the learned probability that Chinese agent message i is a

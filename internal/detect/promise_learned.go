@@ -533,10 +533,11 @@ func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *ru
 	last, single, pairs := wf.last[:], wf.single[:], wf.pairs[:]
 	v := rs
 	// The look-back before the first character: no character, which ends
-	// no word.
-	for k := range v[:wordHistory] {
-		v[k] = -1
-	}
+	// no word. A constant array (of wordHistory characters, or the
+	// assignment does not compile), which the compiler copies from
+	// read-only data in two moves, where a loop stored a character at a
+	// time.
+	*(*[wordHistory]rune)(v[:wordHistory]) = [...]rune{-1, -1, -1, -1, -1, -1, -1, -1}
 	prev := rune(-1)
 	for i := 0; i < len(s); {
 		if runes > 0 {

@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"encoding/binary"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -67,4 +69,40 @@ func FuzzBackChars(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkBackChars(t, s) })
+}
+
+// TestOpenBracket8 checks openBracket8 against strings.IndexByte on every
+// word of one byte value among seven others of a few values, for every
+// byte value at every place, and on random words.
+func TestOpenBracket8(t *testing.T) {
+	check := func(b [8]byte) {
+		t.Helper()
+		w := binary.LittleEndian.Uint64(b[:])
+		if got, want := openBracket8(w), strings.IndexByte(string(b[:]), '[') >= 0; got != want {
+			t.Fatalf("openBracket8(% x) = %v, want %v", b[:], got, want)
+		}
+	}
+	for _, fill := range []byte{0, 1, '[' - 1, '[', '[' + 1, ']', 0x5A, 0xDB, 0x80, 0xE4, 0xFF} {
+		for at := range 8 {
+			for v := range 256 {
+				var b [8]byte
+				for k := range b {
+					b[k] = fill
+				}
+				b[at] = byte(v)
+				check(b)
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 1 << 20 {
+		var b [8]byte
+		for k := range b {
+			b[k] = byte(rng.IntN(256))
+			if rng.IntN(4) == 0 {
+				b[k] = "[\\]Z\x00\xdb"[rng.IntN(6)]
+			}
+		}
+		check(b)
+	}
 }

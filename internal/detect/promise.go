@@ -497,8 +497,13 @@ func backChars(s string, pos, n int) int {
 	// Placeholders are at most 12 bytes: look back no further, so the
 	// cost does not grow with the message.
 	lo := max(0, pos-11)
-	if k := strings.LastIndexByte(s[lo:pos], '['); k >= 0 && strings.IndexByte(s[lo+k:pos], ']') < 0 {
-		pos = lo + k
+	// Most windows hold no '[': a window of 8 bytes or more is two
+	// overlapping words, tested for the byte at once (openBracket8), where
+	// the searches read it a byte at a time.
+	if pos-lo < 8 || openBracket8(text.Load8(s, lo)) || openBracket8(text.Load8(s, pos-8)) {
+		if k := strings.LastIndexByte(s[lo:pos], '['); k >= 0 && strings.IndexByte(s[lo+k:pos], ']') < 0 {
+			pos = lo + k
+		}
 	}
 	for ; n > 0 && pos > 0; n-- {
 		c := s[pos-1]
@@ -522,6 +527,16 @@ func backChars(s string, pos, n int) int {
 		pos -= lastRuneSize(s[:pos])
 	}
 	return pos
+}
+
+// openBracket8 reports whether a byte of the word w is '[', exactly: a
+// byte of w ^ '['·ones is zero just where w's is '[', and (x - ones) &^ x
+// & high has a bit set if and only if x has a zero byte (a borrow runs
+// only from a zero byte up, and sets the top bit of the lowest one).
+func openBracket8(w uint64) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	x := w ^ ones*'['
+	return (x-ones)&^x&high != 0
 }
 
 // lastRuneSize is the size utf8.DecodeLastRuneInString gives the last

@@ -63,7 +63,7 @@ for f in FuzzAppendStringBytes FuzzAppendFloat FuzzAppendJSONResultParts FuzzApp
 	go test ./internal/report/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
 for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzNegProb FuzzNegRunes FuzzNegIndex FuzzContentScan FuzzFillerChars FuzzHasDigitRun FuzzChecksAnswer \
-	FuzzBackChars FuzzNegBefore FuzzNumberBefore FuzzWordFinderHas FuzzFirstMsgs FuzzFeatureIndex FuzzPromiseScoreMatchesTrainerView FuzzGramIndex FuzzIsBlank FuzzEnglishReaders FuzzEnglishNegFeatures FuzzRead; do
+	FuzzBackChars FuzzNegBefore FuzzNumberBefore FuzzWordFinderHas FuzzFirstMsgs FuzzFeatureIndex FuzzPromiseScoreMatchesTrainerView FuzzGramIndex FuzzIsBlank FuzzEnglishReaders FuzzEnglishNegFeatures FuzzRead FuzzYiCue; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

@@ -3,6 +3,7 @@ package detect
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -404,10 +405,14 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 	// buffers.
 	cues, nr, runes := cs.read(s, &f.cues, &f.rs, &f.more)
 	f.nr = nr
+	yi := false // whether 已 stands in s: a cue word, found by the pass
 	for _, c := range cues {
 		k := uint32(c) % uint32(len(promiseCues))
 		f.addIndex(cs.cueIndex[k])
 		f.addIndex(cs.ruleXCueIndex[k<<1|rule&1])
+		if c == cs.yi {
+			yi = true
+		}
 	}
 	// An actor right before an action verb, with or without a finished
 	// aspect, whatever the rules' vetoes said.
@@ -423,7 +428,10 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 			if after := s[h.End:]; strings.HasPrefix(after, "了") || strings.HasPrefix(after, "过") || strings.HasPrefix(after, "好") {
 				f.add(pfDone, 0)
 			}
-			if doneInClause(s, int(h.Start)) {
+			// Where 已 stands nowhere in s, it stands in no clause of it
+			// (TestYiCue: the pass finds the character wherever its
+			// bytes stand).
+			if yi && doneInClause(s, int(h.Start)) {
 				f.add(pfDone, 1)
 			}
 		}
@@ -947,6 +955,9 @@ type cueScan struct {
 	// (pfRuleXCue, k<<1|rule), computed once.
 	cueIndex      [len(promiseCues)]uint32
 	ruleXCueIndex [2 * len(promiseCues)]uint32
+	// yi is the cue word 已 (doneInClause's), whose absence spares the
+	// features its search in the clause before each action verb.
+	yi uint16
 }
 
 // newCueScan indexes the features' word lists. The promise model builds
@@ -958,6 +969,7 @@ func newCueScan() *cueScan {
 		cs.ruleXCueIndex[k<<1] = featureIndex(pfRuleXCue, k<<1, promiseSalt, PromiseBits)
 		cs.ruleXCueIndex[k<<1|1] = featureIndex(pfRuleXCue, k<<1|1, promiseSalt, PromiseBits)
 	}
+	cs.yi = uint16(slices.Index(promiseCues[:], "已"))
 	return cs
 }
 

@@ -222,3 +222,57 @@ func BenchmarkCueRead(b *testing.B) {
 		}
 	}
 }
+
+// checkYiCue checks that read finds the cue word 已 in s just when
+// strings.Contains(s, "已") (messageFeatures skips doneInClause's search
+// in a text without it).
+func checkYiCue(t *testing.T, cs *cueScan, s string) {
+	t.Helper()
+	var f promiseFeats
+	cues, _, _ := cs.read(s, &f.cues, &f.rs, &f.more)
+	if got, want := slices.Contains(cues, cs.yi), strings.Contains(s, "已"); got != want {
+		t.Fatalf("read(%q) finds 已: %v, want %v", s, got, want)
+	}
+}
+
+// TestYiCue checks that read's cue words hold 已 just when the text does,
+// on random texts of readPieces and of 已's bytes among others (the
+// character cut, after lead bytes that would claim its bytes), short and
+// long, and on the JDDC dev chats' agent messages.
+func TestYiCue(t *testing.T) {
+	cs := newCueScan()
+	if promiseCues[cs.yi] != "已" {
+		t.Fatalf("cue %d is %q, not 已", cs.yi, promiseCues[cs.yi])
+	}
+	pieces := append(readPieces(), "已", "已经", "\xe5", "\xb7", "\xb2", "\xe5\xb7", "\xb7\xb2", "\xe5\xe5\xb7\xb2", "\xf0\xe5\xb7\xb2", "\xe4\xb8已", "[数字x]")
+	rng := rand.New(rand.NewPCG(13, 14))
+	for it := range 50000 {
+		n := 12
+		if it%10 == 0 {
+			n = 300
+		}
+		var b strings.Builder
+		for range rng.IntN(n) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		checkYiCue(t, cs, b.String())
+	}
+	if testing.Short() {
+		return
+	}
+	for _, c := range jddcConvsOrNone(t) {
+		for _, m := range c.Messages {
+			checkYiCue(t, cs, text.Normalize(m.Text))
+		}
+	}
+}
+
+// FuzzYiCue checks on fuzzed texts that read's cue words hold 已 just
+// when the text does.
+func FuzzYiCue(f *testing.F) {
+	for _, s := range []string{"", "已", "已经帮您", "\xe5\xe5\xb7\xb2", "\xf0\xe5\xb7\xb2", strings.Repeat("帮您申请", 40) + "已"} {
+		f.Add(s)
+	}
+	cs := newCueScan()
+	f.Fuzz(func(t *testing.T, s string) { checkYiCue(t, cs, s) })
+}

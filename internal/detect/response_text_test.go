@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -106,6 +107,7 @@ func TestResponseTexts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 16))
 	base := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 	found := 0
+	sl := &slabs{}
 	for k := 0; k < 4000; k++ {
 		c := &conversation.Conversation{ID: "r"}
 		at := base
@@ -129,7 +131,10 @@ func TestResponseTexts(t *testing.T) {
 			c.Messages = append(c.Messages, m)
 		}
 		in, _ := eng.Inspect(c, &Scratch{})
-		var got, want Output
+		// got cuts its data from slabs shared by every chat, as a
+		// worker's are, and reuses the waits they boxed; want's are
+		// its own.
+		got, want := Output{slabs: sl}, Output{}
 		d.Inspect(in, &got)
 		d.inspectRef(in, &want)
 		if !reflect.DeepEqual(got.Findings, want.Findings) {
@@ -139,5 +144,37 @@ func TestResponseTexts(t *testing.T) {
 	}
 	if found < 2000 {
 		t.Fatalf("only %d findings: the test tests little", found)
+	}
+}
+
+// TestOutputSeconds checks that Output.seconds gives d.Seconds(), the same
+// float64 bits, for whole and fractional seconds, negative waits and
+// waits past the table, with slabs (a value boxed before, or not) and
+// without.
+func TestOutputSeconds(t *testing.T) {
+	o := Output{slabs: &slabs{}}
+	var plain Output
+	check := func(d time.Duration) {
+		t.Helper()
+		for _, out := range []*Output{&o, &plain} {
+			got, ok := out.seconds(d).(float64)
+			if want := d.Seconds(); !ok || math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("seconds(%v) = %v, want %v", d, out.seconds(d), want)
+			}
+		}
+	}
+	// Up (the table grows), then down (every value found boxed).
+	for k := -3; k <= maxBoxedSeconds+10; k++ {
+		check(time.Duration(k) * time.Second)
+		check(time.Duration(k)*time.Second + time.Millisecond)
+	}
+	for k := maxBoxedSeconds + 10; k >= -3; k-- {
+		check(time.Duration(k) * time.Second)
+		check(time.Duration(k)*time.Second - 1)
+	}
+	check(time.Duration(math.MaxInt64))
+	check(time.Duration(math.MinInt64))
+	if len(o.slabs.seconds) != maxBoxedSeconds {
+		t.Fatalf("table of %d, want %d", len(o.slabs.seconds), maxBoxedSeconds)
 	}
 }

@@ -1,6 +1,10 @@
 package detect
 
-import "fullqa/internal/conversation"
+import (
+	"time"
+
+	"fullqa/internal/conversation"
+)
 
 // slab hands out small slices cut from larger blocks, for what a
 // conversation's result keeps after the detectors ran (findings, message
@@ -40,6 +44,7 @@ const (
 	slabFindings  = 64  // about four findings per conversation
 	slabTags      = 64
 	slabEmotions  = 256 // one per message
+	slabData      = 64  // a finding's data: one or two fields, about two findings a conversation
 	findingsFirst = 4   // room the first finding makes (see Output.Add)
 )
 
@@ -49,4 +54,46 @@ type slabs struct {
 	findings slab[conversation.Finding]
 	tags     slab[conversation.Tag]
 	emotions slab[MessageEmotion]
+	data     slab[conversation.Field]
+	// seconds[k] is float64(k) as an interface value, boxed the first
+	// time this worker writes a wait of k whole seconds (nil until then):
+	// see Output.seconds.
+	seconds []any
+}
+
+// maxBoxedSeconds bounds slabs.seconds: waits up to a little over an hour
+// (the default missed_after), 64 KB of interface values at most.
+const maxBoxedSeconds = 4096
+
+// data returns a finding's Data of n fields, cut from the worker's slab
+// when the engine runs the detectors (a slice of its own otherwise).
+func (o *Output) data(n int) conversation.Data {
+	if o.slabs != nil {
+		return o.slabs.data.take(n, slabData)
+	}
+	return make(conversation.Data, n)
+}
+
+// seconds returns d.Seconds() as an interface value for a finding's Data.
+// A float64 put in an interface is boxed, an allocation; the waits of
+// response findings are nearly always whole seconds under an hour, so the
+// worker boxes each such value once and hands out the same interface
+// value after. Safe to share: a boxed float64 is never written, and for
+// d = k seconds d.Seconds() is float64(k) exactly, the value boxed for k
+// (TestOutputSeconds). Anything else is boxed as before.
+func (o *Output) seconds(d time.Duration) any {
+	if o.slabs == nil || d < 0 || d%time.Second != 0 || d >= maxBoxedSeconds*time.Second {
+		return d.Seconds()
+	}
+	k := int(d / time.Second)
+	t := o.slabs.seconds
+	if k >= len(t) {
+		t = make([]any, min(max(2*len(t), k+1, 512), maxBoxedSeconds))
+		copy(t, o.slabs.seconds)
+		o.slabs.seconds = t
+	}
+	if t[k] == nil {
+		t[k] = d.Seconds()
+	}
+	return t[k]
 }

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"math/bits"
 	"sort"
 	"time"
 )
@@ -76,6 +77,85 @@ func (b *Bursts) Len() int { return len(b.convs) }
 // series is a key of the count maps: topic number and bucket.
 func series(topic uint32, bucket int32) uint64 { return uint64(topic)<<32 | uint64(uint32(bucket)) }
 
+// seriesCounts counts conversations by series key (topic and bucket):
+// a table of its own with open addressing, where Find counted every
+// topic of every conversation in two Go maps (their assignments were
+// about a thousand instructions a conversation). A slot with count 0 is
+// empty: a key once counted has at least 1. TestSeriesCounts holds it to
+// a map.
+type seriesCounts struct {
+	keys  []uint64
+	vals  []int32
+	n     int // keys held
+	shift uint8
+}
+
+// slot is where the search for key starts: the top bits of a
+// multiplicative hash, so that keys differing only in their topic (the
+// high half) or only in their bucket (the low half) spread alike.
+func (c *seriesCounts) slot(key uint64) int { return int((key * 0x9E3779B97F4A7C15) >> c.shift) }
+
+// inc adds one to key's count.
+func (c *seriesCounts) inc(key uint64) {
+	if 2*(c.n+1) > len(c.keys) { // at most half full
+		c.grow()
+	}
+	mask := len(c.keys) - 1
+	for i := c.slot(key); ; i = (i + 1) & mask {
+		switch {
+		case c.vals[i] == 0:
+			c.keys[i], c.vals[i] = key, 1
+			c.n++
+			return
+		case c.keys[i] == key:
+			c.vals[i]++
+			return
+		}
+	}
+}
+
+// get is key's count, 0 when it was never counted.
+func (c *seriesCounts) get(key uint64) int32 {
+	if c.n == 0 {
+		return 0
+	}
+	mask := len(c.keys) - 1
+	for i := c.slot(key); c.vals[i] != 0; i = (i + 1) & mask {
+		if c.keys[i] == key {
+			return c.vals[i]
+		}
+	}
+	return 0
+}
+
+// each calls f with every key counted and its count, in no set order.
+func (c *seriesCounts) each(f func(key uint64, n int32)) {
+	for i, n := range c.vals {
+		if n != 0 {
+			f(c.keys[i], n)
+		}
+	}
+}
+
+// grow doubles the table (1,024 slots at first) and puts the keys back.
+func (c *seriesCounts) grow() {
+	keys, vals := c.keys, c.vals
+	size := max(2*len(keys), 1024)
+	c.keys, c.vals = make([]uint64, size), make([]int32, size)
+	c.shift = uint8(64 - bits.Len(uint(size-1)))
+	mask := size - 1
+	for j, n := range vals {
+		if n == 0 {
+			continue
+		}
+		i := c.slot(keys[j])
+		for c.vals[i] != 0 {
+			i = (i + 1) & mask
+		}
+		c.keys[i], c.vals[i] = keys[j], n
+	}
+}
+
 // Find runs the test over every topic, day and hour and returns the
 // bursts, oldest first, with up to Examples conversation ids each.
 func (b *Bursts) Find() []Burst {
@@ -90,35 +170,34 @@ func (b *Bursts) Find() []Burst {
 	nDays := int(floorDiv(h1, 24)-d0) + 1
 	total := make([]float64, nDays)
 	byHour := make([][24]float64, nDays)
-	day := map[uint64]int32{}
-	hour := map[uint64]int32{}
+	var day, hour seriesCounts
 	for _, c := range b.convs {
 		k := floorDiv(c.hour, 24) - d0
 		hod := c.hour - floorDiv(c.hour, 24)*24
 		total[k]++
 		byHour[k][hod]++
 		for _, t := range b.arena[c.off : c.off+uint32(c.n)] {
-			day[series(t, k)]++
-			hour[series(t, c.hour-d0*24)]++
+			day.inc(series(t, k))
+			hour.inc(series(t, c.hour-d0*24))
 		}
 	}
 	share := b.hourShares(total, byHour)
 	candidates := map[uint32]bool{}
-	for key, n := range day {
+	day.each(func(key uint64, n int32) {
 		if int(n) >= b.cfg.MinCount {
 			candidates[uint32(key>>32)] = true
 		}
-	}
-	for key, n := range hour {
+	})
+	hour.each(func(key uint64, n int32) {
 		if int(n) >= b.cfg.MinCount {
 			candidates[uint32(key>>32)] = true
 		}
-	}
+	})
 	var out []Burst
 	for t := range candidates {
 		daily := make([]float64, nDays)
 		for k := range daily {
-			daily[k] = float64(day[series(t, int32(k))])
+			daily[k] = float64(day.get(series(t, int32(k))))
 		}
 		base := b.cfg.Baseline(daily)
 		for k := b.cfg.WarmupDays; k < nDays; k++ {
@@ -129,7 +208,7 @@ func (b *Bursts) Find() []Burst {
 					Count: n, Expected: round2(exp)})
 			}
 		}
-		out = append(out, b.hourly(t, nDays, d0, base, share, hour)...)
+		out = append(out, b.hourly(t, nDays, d0, base, share, &hour)...)
 	}
 	b.examples(out)
 	sort.Slice(out, func(i, j int) bool {
@@ -152,14 +231,14 @@ func (b *Bursts) Find() []Burst {
 // topic's daily baseline times the share of all traffic that hour of the
 // day has had (its own EWMA over the days before), so a busy evening is
 // not a burst. Consecutive burst hours merge into one window.
-func (b *Bursts) hourly(t uint32, nDays int, d0 int32, base []float64, share [][24]float64, hour map[uint64]int32) []Burst {
+func (b *Bursts) hourly(t uint32, nDays int, d0 int32, base []float64, share [][24]float64, hour *seriesCounts) []Burst {
 	var out []Burst
 	var cur *Burst
 	lastH := int32(-1)
 	for k := b.cfg.WarmupDays; k < nDays; k++ {
 		for hod := int32(0); hod < 24; hod++ {
 			h := int32(k)*24 + hod
-			n := int(hour[series(t, h)])
+			n := int(hour.get(series(t, h)))
 			if n < b.cfg.MinCount {
 				continue
 			}

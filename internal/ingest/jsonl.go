@@ -43,6 +43,27 @@ type jsonlReader struct {
 	opts  *Options
 	ids   *idWindow // recent ids → line, to report duplicates within a file
 	order orderCheck
+	// recs is the unused tail of the block NextRaw cuts records from.
+	recs []jsonlRecord
+}
+
+// recBlock is how many records NextRaw allocates at once (some 5 KB).
+const recBlock = 16
+
+// record returns a zero record for the next line: one of a block of
+// recBlock, allocated together, where each line allocated its own. A
+// block is never reused; each record lives on in its conversation's
+// result, and the block goes to the garbage collector with the last of
+// them. Records hold a line and the conversation read from it, nothing
+// long-lived keeps a conversation (reports keep ids and texts), so a
+// block holds little alive for long.
+func (r *jsonlReader) record() *jsonlRecord {
+	if len(r.recs) == 0 {
+		r.recs = make([]jsonlRecord, recBlock)
+	}
+	p := &r.recs[0]
+	r.recs = r.recs[1:]
+	return p
 }
 
 func newJSONLReader(lr *lineReader, opts *Options) *jsonlReader {
@@ -81,7 +102,9 @@ func (r *jsonlReader) NextRaw() (conversation.Raw, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		return &jsonlRecord{r: r, line: string(line), n: r.lr.n}, nil
+		p := r.record()
+		p.r, p.line, p.n = r, string(line), r.lr.n
+		return p, nil
 	}
 }
 

@@ -40,7 +40,8 @@
 # found, kept) against next alone (FuzzLineReaderHasLine); and findings'
 # Data against the map[string]any it stands for, in every encoding and
 # read (FuzzDataMatchesMap), and its JSON Lines writer against
-# encoding/json (FuzzAppendData).
+# encoding/json (FuzzAppendData); text.TrimSpace, which evidence quotes
+# and clip trim with, against strings.TrimSpace (FuzzTrimSpace).
 #
 # A failing fuzz input is written to internal/scan/testdata/fuzz/FuzzScan/
 # and from then on runs in every `go test ./...`.
@@ -91,3 +92,4 @@ go test ./internal/text/ -run '^$' -fuzz '^FuzzRuneOffset$' -fuzztime 1m -timeou
 go test ./internal/text/ -run '^$' -fuzz '^FuzzAppendNormalized$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzNormalizeKeeps$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzValidUTF8$' -fuzztime 1m -timeout 0
+go test ./internal/text/ -run '^$' -fuzz '^FuzzTrimSpace$' -fuzztime 1m -timeout 0

@@ -9,7 +9,6 @@
 package analyze
 
 import (
-	"strings"
 	"time"
 
 	"fullqa/internal/conversation"
@@ -292,7 +291,7 @@ func find(fs []conversation.Finding, code string) *conversation.Finding {
 // a conversation on the scan's workers, Batch.Prepare). FuzzClip holds it
 // to the range loop.
 func clip(s string, n int) string {
-	s = strings.TrimSpace(s)
+	s = text.TrimSpace(s)
 	if i := text.RuneOffset(s, n); i < len(s) {
 		return s[:i] + "…"
 	}

@@ -193,7 +193,7 @@ func roundMsgs(r Round) []int {
 // blank message, and a finding must quote what the customer said.
 func lastSaid(c *conversation.Conversation, r Round) int {
 	for i := r.Last; i > r.First; i-- {
-		if c.Messages[i].Role == conversation.RoleCustomer && strings.TrimSpace(c.Messages[i].Text) != "" {
+		if c.Messages[i].Role == conversation.RoleCustomer && text.TrimSpace(c.Messages[i].Text) != "" {
 			return i
 		}
 	}
@@ -302,7 +302,7 @@ func stripEmojiCodes(s string) string {
 // quote shortens a message for evidence, keeping whole characters. It
 // runs for every finding, so it counts instead of converting to runes.
 func quote(s string) string {
-	s = strings.TrimSpace(s)
+	s = text.TrimSpace(s)
 	if len(s) <= maxQuote { // at most maxQuote bytes is at most maxQuote characters
 		return s
 	}
@@ -314,7 +314,7 @@ func quote(s string) string {
 
 // appendQuote appends quote(s) to b without building it first.
 func appendQuote(b []byte, s string) []byte {
-	s = strings.TrimSpace(s)
+	s = text.TrimSpace(s)
 	if len(s) <= maxQuote {
 		return append(b, s...)
 	}

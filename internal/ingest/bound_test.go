@@ -127,7 +127,7 @@ func TestDuplicateIDWindow(t *testing.T) {
 	if _, ok := w.seen("e"); ok {
 		t.Error("e never added but seen")
 	}
-	if len(w.line) != 3 || len(w.ring) != 3 {
-		t.Errorf("window holds %d ids in %d slots, want 3", len(w.line), len(w.ring))
+	if w.line.len() != 3 || len(w.ring) != 3 {
+		t.Errorf("window holds %d ids in %d slots, want 3", w.line.len(), len(w.ring))
 	}
 }

@@ -12,9 +12,9 @@ import "hash/maphash"
 type idWindow struct {
 	max    int
 	s1, s2 maphash.Seed
-	line   map[idKey]int64 // a line, or a file and line packed (IDsAcrossFiles); int64 on 32-bit builds too
-	ring   []idKey         // the kept keys in order of arrival, a ring once full
-	next   int             // where the next key goes in ring once it is full
+	line   idTable // key → a line, or a file and line packed (IDsAcrossFiles); int64 on 32-bit builds too
+	ring   []idKey // the kept keys in order of arrival, a ring once full
+	next   int     // where the next key goes in ring once it is full
 }
 
 type idKey [2]uint64
@@ -25,7 +25,7 @@ type idKey [2]uint64
 const maxRememberedIDs = 1 << 20
 
 func newIDWindow(max int) *idWindow {
-	return &idWindow{max: max, s1: maphash.MakeSeed(), s2: maphash.MakeSeed(), line: map[idKey]int64{}}
+	return &idWindow{max: max, s1: maphash.MakeSeed(), s2: maphash.MakeSeed()}
 }
 
 func (w *idWindow) key(id string) idKey {
@@ -39,16 +39,13 @@ func (w *idWindow) seen(id string) (int64, bool) {
 
 // seenKey is seen of the id whose key is k. key only reads the seeds, so
 // a reader's workers can make k while parsing and hand it over.
-func (w *idWindow) seenKey(k idKey) (int64, bool) {
-	l, ok := w.line[k]
-	return l, ok
-}
+func (w *idWindow) seenKey(k idKey) (int64, bool) { return w.line.get(k) }
 
 // add remembers id at line, forgetting the oldest id when full.
 func (w *idWindow) add(id string, line int64) {
 	k := w.key(id)
-	if _, ok := w.line[k]; ok {
-		w.line[k] = line
+	if _, ok := w.line.get(k); ok {
+		w.line.put(k, line)
 		return
 	}
 	w.addNew(k, line)
@@ -59,9 +56,133 @@ func (w *idWindow) addNew(k idKey, line int64) {
 	if len(w.ring) < w.max {
 		w.ring = append(w.ring, k)
 	} else {
-		delete(w.line, w.ring[w.next])
+		w.line.del(w.ring[w.next])
 		w.ring[w.next] = k
 		w.next = (w.next + 1) % w.max
 	}
-	w.line[k] = line
+	w.line.put(k, line)
+}
+
+// idTable maps id keys to lines: open addressing with linear probing,
+// where a Go map hashed the key, itself two hashes, once more on every
+// look-up and insert (a look-up and an insert a record, about a
+// thousand instructions a conversation with the map's growing). A key's
+// first half is a seeded hash, so its low bits pick the slot. The key
+// {0, 0} marks an empty slot and is kept apart (zero). At most half the
+// slots are full; a deleted key's followers shift back into its place
+// (no tombstones), so a look-up stops at the first empty slot.
+// TestIDTableMatchesMap holds it to a map.
+type idTable struct {
+	slots    []idSlot
+	n        int // keys in slots
+	zero     bool
+	zeroLine int64
+}
+
+type idSlot struct {
+	k    idKey
+	line int64
+}
+
+// len is how many keys are held.
+func (t *idTable) len() int {
+	if t.zero {
+		return t.n + 1
+	}
+	return t.n
+}
+
+// get returns k's line and whether k is held.
+func (t *idTable) get(k idKey) (int64, bool) {
+	if k == (idKey{}) {
+		return t.zeroLine, t.zero
+	}
+	if t.n == 0 {
+		return 0, false
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := k[0] & mask; ; i = (i + 1) & mask {
+		switch s := &t.slots[i]; s.k {
+		case k:
+			return s.line, true
+		case idKey{}:
+			return 0, false
+		}
+	}
+}
+
+// put sets k's line, adding k when it is not held.
+func (t *idTable) put(k idKey, line int64) {
+	if k == (idKey{}) {
+		t.zero, t.zeroLine = true, line
+		return
+	}
+	if 2*(t.n+1) > len(t.slots) {
+		t.grow()
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := k[0] & mask; ; i = (i + 1) & mask {
+		switch s := &t.slots[i]; s.k {
+		case k:
+			s.line = line
+			return
+		case idKey{}:
+			s.k, s.line = k, line
+			t.n++
+			return
+		}
+	}
+}
+
+// del forgets k (nothing when it is not held), shifting back the keys
+// after it that would otherwise lie beyond an empty slot from their own.
+func (t *idTable) del(k idKey) {
+	if k == (idKey{}) {
+		t.zero, t.zeroLine = false, 0
+		return
+	}
+	if t.n == 0 {
+		return
+	}
+	mask := uint64(len(t.slots) - 1)
+	i := k[0] & mask
+	for t.slots[i].k != k {
+		if t.slots[i].k == (idKey{}) {
+			return
+		}
+		i = (i + 1) & mask
+	}
+	for j := i; ; {
+		j = (j + 1) & mask
+		s := t.slots[j]
+		if s.k == (idKey{}) {
+			break
+		}
+		// s stays where it is when its home slot h lies cyclically in
+		// (i, j]: the hole at i is not between h and j.
+		if h := s.k[0] & mask; (h-i-1)&mask < (j-i)&mask {
+			continue
+		}
+		t.slots[i] = s
+		i = j
+	}
+	t.slots[i] = idSlot{}
+	t.n--
+}
+
+// grow doubles the slots (1,024 at first) and puts the keys back.
+func (t *idTable) grow() {
+	old := t.slots
+	t.slots = make([]idSlot, max(2*len(old), 1024))
+	mask := uint64(len(t.slots) - 1)
+	for _, s := range old {
+		if s.k == (idKey{}) {
+			continue
+		}
+		i := s.k[0] & mask
+		for t.slots[i].k != (idKey{}) {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = s
+	}
 }

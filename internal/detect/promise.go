@@ -1217,12 +1217,17 @@ func unitWord(w string) string {
 func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit, p *promise) bool {
 	s := in.Norm[i]
 	w := s[h.Start:h.End]
-	cs, ce := int32(clauseStart(s, int(h.Start))), int32(clauseEnd(s, int(h.End)))
+	// The bounds of the time word's clause, worked out once they are
+	// needed: most time words without an event in their message and no
+	// estimate before them commit to nothing, and need none.
+	var cs, ce int32
+	bounded := false
 	var ev KeywordHit
 	found := false
 	// The loop finds only an event hit: a message without one (many
 	// time words stand without) skips its walk by one test.
 	if in.mayAny(i, &d.eventGate) {
+		cs, ce, bounded = int32(clauseStart(s, int(h.Start))), int32(clauseEnd(s, int(h.End))), true
 		for _, e := range in.near(i, h.Start-24, ce) {
 			if e.Class == d.event && e.Start >= cs && e.End <= ce && e.Start-h.End <= 24 && h.Start-e.End <= 24 &&
 				!namesTime(s[e.End:]) && !strings.HasPrefix(s[e.End:], "中") && !(e.End <= h.Start && onlyNumber(s[e.End:h.Start]) && unitWord(w) != "") {
@@ -1240,7 +1245,13 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit, p *promise
 			ev, found = KeywordHit{Class: d.event, Start: h.Start, End: h.End}, true
 		}
 		for _, e := range in.near(i, h.Start-24, h.Start) {
-			if e.Class == d.timeW && e.End <= h.Start && h.Start-e.End <= 24 && e.Start >= cs {
+			if e.Class != d.timeW || e.End > h.Start || h.Start-e.End > 24 {
+				continue
+			}
+			if !bounded {
+				cs, ce, bounded = int32(clauseStart(s, int(h.Start))), int32(clauseEnd(s, int(h.End))), true
+			}
+			if e.Start >= cs {
 				if m := s[e.Start:e.End]; m == "预计" || m == "最快" {
 					ev, found = KeywordHit{Class: d.event, Start: h.Start, End: h.End}, true
 				}
@@ -1253,6 +1264,9 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit, p *promise
 	// phrase.
 	if !found {
 		return false
+	}
+	if !bounded {
+		cs, ce = int32(clauseStart(s, int(h.Start))), int32(clauseEnd(s, int(h.End)))
 	}
 	// The checks below read the clauses of offsets between the time word
 	// and its event, which lie in [cs, ce] (the event's loop above and

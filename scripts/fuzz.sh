@@ -32,7 +32,8 @@
 # reader and time difference, the result encoder's constant parts, the
 # promise reader's pass, the weights' sparse tables, the n-gram rows, the
 # tokenizer's shortcuts, clip's character count, RuneOffset and the
-# normalizer against the loops they replaced; and the across topics read
+# normalizer against the loops they replaced (and, tenth session, its
+# plain start after any buffer: FuzzAppendPlain); and the across topics read
 # from the messages the engine's scan holds a topic word in against
 # reading every message (FuzzTopicsOf), with the proof it rests on
 # (FuzzNormalizeKeeps: a word text.NormalizeKeeps takes survives
@@ -90,6 +91,7 @@ go test ./internal/text/ -run '^$' -fuzz '^FuzzMatcher$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzCJKRunEnd$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzRuneOffset$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzAppendNormalized$' -fuzztime 1m -timeout 0
+go test ./internal/text/ -run '^$' -fuzz '^FuzzAppendPlain$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzNormalizeKeeps$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzValidUTF8$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzTrimSpace$' -fuzztime 1m -timeout 0

@@ -5,7 +5,9 @@ package text
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math/bits"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -29,7 +31,13 @@ func Normalize(s string) string {
 // It lets hot loops reuse one buffer per worker.
 func AppendNormalized(dst []byte, s string) []byte {
 	start := len(dst)
-	dst, amp := appendNormalized(dst, s)
+	dst, i, prevCJK, runLen := appendPlain(dst, s)
+	if i == len(s) {
+		// Plain to its end, as most messages are: appendNormalized
+		// would only trim the space left last, and no '&' was written.
+		return trimSpace(dst)
+	}
+	dst, amp := appendRest(dst, s, i, prevCJK, runLen)
 	// amp is false when no '&' was written: then the look for one, a
 	// second pass over every message, is skipped.
 	if amp && bytes.IndexByte(dst[start:], '&') >= 0 {
@@ -124,14 +132,22 @@ func NormalizeKeeps(p string) bool {
 // character of s maps to (the full-width ＆, or through NFKC), and each
 // of these sets amp.
 func appendNormalized(dst []byte, s string) ([]byte, bool) {
+	dst, i, prevCJK, runLen := appendPlain(dst, s)
+	return appendRest(dst, s, i, prevCJK, runLen)
+}
+
+// appendRest is appendNormalized from s[i] on, after appendPlain took the
+// plain start of s and stopped there with prevCJK and runLen (and no
+// filler pending): its loop of its own keeps its few values in
+// registers, where this one's spilled a dozen to the stack on every
+// character.
+func appendRest(dst []byte, s string, i int, prevCJK bool, runLen int) ([]byte, bool) {
 	// pendingFiller is set when we skipped filler after a CJK rune; it is
 	// written out only if the next kept rune is not CJK.
 	var pendingBuf [16]byte
 	pending := pendingBuf[:0]
-	prevCJK := false
 	amp := false
-	runLen := 0 // Chinese characters written since the last other rune
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		c := s[i]
 		if asciiPlain[c] {
 			// A run of ASCII bytes that the case below copies as they
@@ -177,26 +193,6 @@ func appendNormalized(dst []byte, s string) ([]byte, bool) {
 			prevCJK = false
 			runLen = 0
 			continue
-		}
-		if c-0xE4 < 6 {
-			if j := cjkRunEnd(s, i); j > i {
-				// A run of common Chinese characters (U+4E00–U+9FFF),
-				// taken whole as the Chinese case below takes its first
-				// character and then the run after it, without
-				// decoding that first one.
-				if len(pending) > 0 {
-					if runLen >= 2 && onlySpaces(pending) && cjkRunAhead(s[i:]) >= 2 {
-						dst = append(dst, ' ')
-						runLen = 0
-					}
-					pending = pending[:0]
-				}
-				runLen += int(uint(j-i) / 3)
-				dst = append(dst, s[i:j]...)
-				i = j
-				prevCJK = true
-				continue
-			}
 		}
 		var r rune
 		var size int
@@ -283,12 +279,184 @@ func appendNormalized(dst []byte, s string) ([]byte, bool) {
 		}
 	}
 	dst, _ = flushPending(dst, pending)
-	// Trim a trailing space left by collapsing.
+	return trimSpace(dst), amp
+}
+
+// trimSpace trims a trailing space left by collapsing.
+func trimSpace(dst []byte) []byte {
 	if len(dst) > 0 && dst[len(dst)-1] == ' ' {
 		dst = dst[:len(dst)-1]
 	}
-	return dst, amp
+	return dst
 }
+
+// appendPlain appends the normalized form of the plain start of s to dst
+// and returns where in s it stopped, whether the last character it took
+// was Chinese (prevCJK) and how many Chinese characters it wrote since the
+// last other one (runLen): appendNormalized's state there, with no filler
+// pending and no '&' written. Plain characters are those that
+// appendNormalized writes the same wherever they stand, given no filler
+// pending: runs of common Chinese characters (U+4E00–U+9FFF), ASCII that
+// is no white space or filler (capitals lower-cased), the full-width
+// forms of these, and the Chinese punctuation 。、「」《》【】 and curly
+// quotes and the ellipsis, which NFKC leaves alone (、 becomes ','). Most
+// chat messages are plain to their end or nearly: this loop keeps its few
+// values in registers, where appendRest's spills a dozen to the stack on
+// every character, and writes into room made once (plain output is never
+// longer than its input), a Chinese run as it tests it (cjkRunEnd's
+// test) instead of finding its end and then copying it.
+// FuzzAppendNormalized and TestAppendNormalizedEveryChar hold
+// appendNormalized, this included, to appendNormalizedRef.
+func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
+	n := len(dst)
+	dst = slices.Grow(dst, len(s))
+	// n-len(dst) never exceeds i: every plain character is written in as
+	// many bytes as it takes in s or fewer, so the room made is enough
+	// for every write below, the eight-byte ones included (see there).
+	b := dst[:cap(dst)]
+	prevCJK, runLen := false, 0
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if m := plainByte[c]; m != 0 {
+			b[n] = m
+			n++
+			i++
+			prevCJK, runLen = false, 0
+			continue
+		}
+		if c-0xE4 < 6 {
+			// A run of common Chinese characters, tested as cjkRunEnd
+			// tests it and copied as it is tested: while eight bytes
+			// are left, two characters at a time by storing the eight
+			// bytes read, the last two of which the next write
+			// overwrites or which lie past the result (the room holds
+			// them: n-len(dst) is at most j, and j+8 at most len(s)).
+			j := i
+			for j+8 <= len(s) {
+				w := Load8(s, j)
+				if w&0x0000c0c000c0c000 != 0x0000808000808000 ||
+					bits.ReverseBytes16(uint16(w))-0xE4B8 > 0xE9BF-0xE4B8 ||
+					bits.ReverseBytes16(uint16(w>>24))-0xE4B8 > 0xE9BF-0xE4B8 {
+					break
+				}
+				binary.LittleEndian.PutUint64(b[n:], w)
+				j += 6
+				n += 6
+			}
+			for j+3 <= len(s) {
+				b0, b1, b2 := s[j], s[j+1], s[j+2]
+				if (uint16(b0)<<8|uint16(b1))-0xE4B8 > 0xE9BF-0xE4B8 || (uint16(b1)<<8|uint16(b2))&0xC0C0 != 0x8080 {
+					break
+				}
+				w := b[n : n+3]
+				w[0], w[1], w[2] = b0, b1, b2
+				j += 3
+				n += 3
+			}
+			if j == i {
+				break
+			}
+			runLen += int(uint(j-i) / 3)
+			i = j
+			prevCJK = true
+			continue
+		}
+		if c == ' ' {
+			k := i + 1
+			for k < len(s) && s[k] == ' ' {
+				k++
+			}
+			if !prevCJK {
+				// The first space is written unless it would lead the
+				// text or follow a space; the rest collapse into it.
+				if n > 0 && b[n-1] != ' ' {
+					b[n] = ' '
+					n++
+					runLen = 0
+				}
+				i = k
+				continue
+			}
+			// Spaces after a Chinese character are pending filler:
+			// what follows decides. Before plain ASCII they are one
+			// space (the last byte written is a Chinese character's);
+			// before a Chinese run, one space when both runs are of
+			// two characters or more, else none. Anything else is left
+			// to appendNormalized, from the first space.
+			if k < len(s) {
+				if plainByte[s[k]] != 0 {
+					b[n] = ' '
+					n++
+					i = k
+					continue
+				}
+				if s[k]-0xE4 < 6 && cjkRunEnd(s, k) > k {
+					if runLen >= 2 && cjkRunAhead(s[k:]) >= 2 {
+						b[n] = ' '
+						n++
+						runLen = 0
+					}
+					i = k
+					continue
+				}
+			}
+			break
+		}
+		if i+2 >= len(s) {
+			break
+		}
+		c1, c2 := s[i+1], s[i+2]
+		if c2&0xC0 != 0x80 {
+			break
+		}
+		switch {
+		case c == 0xEF && (c1 == 0xBC && c2 >= 0x81 || c1 == 0xBD && c2 <= 0x9E):
+			// Full-width ASCII, U+FF01–U+FF5E: EF BC 81 to EF BD 9E
+			// map to '!' (0x21) to '~' (0x7E).
+			m := plainByte[c2-0x60+(c1-0xBC)*0x40]
+			if m == 0 {
+				return dst[:n], i, prevCJK, runLen
+			}
+			b[n] = m
+			n++
+		case c == 0xE3 && c1 == 0x80 && (c2 == 0x82 || c2-0x88 <= 0x91-0x88):
+			// 。 and U+3008–U+3011 (《》「」【】 and the like).
+			w := b[n : n+3]
+			w[0], w[1], w[2] = c, c1, c2
+			n += 3
+		case c == 0xE3 && c1 == 0x80 && c2 == 0x81:
+			b[n] = ',' // 、
+			n++
+		case c == 0xE2 && c1 == 0x80 && (c2-0x98 <= 0x9F-0x98 || c2 == 0xA6):
+			// Curly quotes (U+2018–U+201F) and the ellipsis (U+2026).
+			w := b[n : n+3]
+			w[0], w[1], w[2] = c, c1, c2
+			n += 3
+		default:
+			return dst[:n], i, prevCJK, runLen
+		}
+		i += 3
+		prevCJK, runLen = false, 0
+	}
+	return dst[:n], i, prevCJK, runLen
+}
+
+// plainByte is, for each ASCII byte that appendNormalized writes the same
+// wherever it stands when no filler is pending, what it writes: the byte
+// itself (asciiPlain) or a capital's lower case; 0 for the others (white
+// space, filler, NUL, and bytes past ASCII).
+var plainByte = func() (t [256]byte) {
+	for c := 1; c < utf8.RuneSelf; c++ {
+		switch b := byte(c); {
+		case 'A' <= b && b <= 'Z':
+			t[c] = b + 'a' - 'A'
+		case asciiPlain[b]:
+			t[c] = b
+		}
+	}
+	return t
+}()
 
 // asciiPlain marks the ASCII bytes appendNormalized copies as they are
 // wherever they stand: neither capital letters, white space nor filler

@@ -371,3 +371,36 @@ func TestAppendNormalizedEveryChar(t *testing.T) {
 		check(c + "\x80\x80好" + c + "\xb8\x80")
 	}
 }
+
+// FuzzAppendPlain checks appendNormalized, whose plain start appendPlain
+// copies, against appendNormalizedRef after any text already in the
+// buffer (one ending in a space decides whether a leading space is
+// written), on texts built of the pieces appendPlain takes and those it
+// leaves: Chinese runs of every length (its eight-byte copy writes past
+// what it keeps), spaces around them, ASCII, capitals, full-width forms
+// and Chinese punctuation.
+func FuzzAppendPlain(f *testing.F) {
+	f.Add("", "好好 好好")
+	f.Add("a ", " 好 a")
+	f.Add("x", "您好 请问 一下  A好好好好好好好好好 好。Ｂ，、“好”…《》 ~好")
+	f.Add("", "好好好好好好好好好好好好好\xe4\xb8")
+	f.Add("好", "  好好 ａ 好 ")
+	f.Add(" ", "ok  好 \t好")
+	f.Fuzz(func(t *testing.T, prefix, s string) {
+		got, amp := appendNormalized([]byte(prefix), s)
+		want := appendNormalizedRef([]byte(prefix), s)
+		if string(got) != string(want) {
+			t.Fatalf("appendNormalized(%q, %q) = %q, reference %q", prefix, s, got, want)
+		}
+		if !amp && strings.Contains(string(got[min(len(prefix), len(got)):]), "&") {
+			t.Fatalf("appendNormalized(%q, %q) = %q says it wrote no '&'", prefix, s, got)
+		}
+		// With room to spare, as the engine's buffer has: the bytes
+		// past the result that the eight-byte copy writes must not
+		// change it.
+		roomy := append(make([]byte, 0, len(prefix)+4*len(s)+16), prefix...)
+		if got, _ := appendNormalized(roomy, s); string(got) != string(want) {
+			t.Fatalf("appendNormalized(%q with room, %q) = %q, reference %q", prefix, s, got, want)
+		}
+	})
+}

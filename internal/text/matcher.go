@@ -97,12 +97,14 @@ type Matcher struct {
 	// it with a uint16 and no bounds check, as runSmall does slots; nil
 	// otherwise.
 	couts16 *[1<<16 + expandPad]classOutput
-	// sums, for a class Matcher with couts16 and csets, is per slot what
-	// expandSum reads of the outputs of a transition into them: where
-	// they start in couts16, how many, their set of classes and the
-	// longest one's length, in the eight bytes of an outAt entry, which
-	// expandSum reads instead; nil otherwise.
-	sums []outSum
+	// sums, for a class Matcher with couts16 and csets and at most 1<<16
+	// slots, is per slot what expandSum reads of the outputs of a
+	// transition into them: where they start in couts16, how many, their
+	// set of classes and the longest one's length, in the eight bytes of
+	// an outAt entry, which expandSum reads instead; nil otherwise. It is
+	// an array so that expandSum indexes it with a uint16 and no bounds
+	// check, as runSmall does slots.
+	sums *[1 << 16]outSum
 	// hitOuts is couts16 as expandSum reads it: each output's class and
 	// length; nil without sums.
 	hitOuts *[1<<16 + expandPad]hitOut
@@ -453,8 +455,9 @@ func NewClassMatcher(patterns []string, classes []Class) (*Matcher, error) {
 // whether a text has one (the summary's bits) so does not store and
 // walk past their hits. The hits left are NewClassMatcher's in the same
 // order, those of quiet classes taken out. ScanClasses and
-// ScanValidClasses, and ScanValidSummary when HasSummary is false, still
-// report every hit.
+// ScanValidClasses, and ScanValidSummary when HasSummary is false or the
+// automaton is too large for expandSum's tables (more than 1<<16 slots
+// or outputs), still report every hit.
 func NewClassMatcherQuiet(patterns []string, classes []Class, quiet ClassSet) (*Matcher, error) {
 	if len(classes) != len(patterns) {
 		return nil, fmt.Errorf("%d classes for %d patterns", len(classes), len(patterns))
@@ -478,7 +481,7 @@ func NewClassMatcherQuiet(patterns []string, classes []Class, quiet ClassSet) (*
 	m.classSets(starts)
 	// With couts16 there are at most 1<<16 outputs, padding included, so
 	// no state emits more than outSum's 16-bit count holds.
-	if m.csets != nil && m.couts16 != nil {
+	if m.csets != nil && m.couts16 != nil && len(m.outAt) <= 1<<16 {
 		m.sumOuts(starts, quiet)
 	}
 	return m, nil
@@ -512,7 +515,7 @@ func (m *Matcher) sumOuts(starts []int32, quiet ClassSet) {
 		}
 		moved[start] = [2]uint16{uint16(from), uint16(n - from)}
 	}
-	m.sums = make([]outSum, len(m.outAt))
+	m.sums = new([1 << 16]outSum)
 	for i, o := range m.outAt {
 		if o.end > o.start {
 			q, at := m.couts[o.start], moved[o.start]
@@ -891,6 +894,32 @@ func (m *Matcher) runSmallValid(s string, i uint, st0 int32, pend *[pendCap]pend
 	// Tested for nil once here, not on every character in the loop.
 	_, _, _ = bmp[0], slots[0], pend[0]
 	st := uint32(st0)
+	// While three bytes are left, a three-byte character's are all in s:
+	// this loop tests only that it has that many left, with a signed
+	// index the compiler then proves s[j+1] and s[j+2] in bounds by
+	// (the unsigned one of the loop below costs a test that the
+	// character's bytes are in s and a bounds check on its second). The
+	// steps are the loop's below.
+	j, last := int(i), len(s)-2
+	for j < last && k < pendCap {
+		var c int32
+		if b := s[j]; b < utf8.RuneSelf {
+			c = int32(bmp[b])
+			j++
+		} else if b-0xE0 < 0x10 {
+			c = int32(bmp[uint16(uint(b)<<12+uint(s[j+1])<<6+uint(s[j+2])-0x2080)])
+			j += 3
+		} else {
+			break
+		}
+		t := uint16(st + uint32(c))
+		x, r := slots[t], slots[uint16(c)]
+		own := int64(uint64(x^uint32(c)<<classShft)-outBit<<1) >> 63
+		st = r ^ (x^r)&uint32(own)
+		pend[k] = pending{at: c ^ (int32(t)^c)&int32(own), end: int32(j)}
+		k += uint(st >> 16 & 1)
+	}
+	i = uint(j)
 	n := uint(len(s))
 	for i < n && k < pendCap {
 		var c int32
@@ -1080,23 +1109,15 @@ func (m *Matcher) expandClasses(dst []ClassHit, pend []pending, sum *Summary) []
 // own, in locals: in one loop with the hits there are more values than
 // registers, and they are spilled and reloaded for each transition.
 func (m *Matcher) expandSum(dst []ClassHit, pend []pending, sum *Summary) []ClassHit {
-	sums, csets := m.sums, m.csets
-	s0, s1, s2, s3 := sum.Classes[0], sum.Classes[1], sum.Classes[2], sum.Classes[3]
-	longest := sum.Longest
-	for _, p := range pend {
-		r := &sums[p.at]
-		cs := &csets[r.set]
-		s0, s1, s2, s3 = s0|cs[0], s1|cs[1], s2|cs[2], s3|cs[3]
-		longest = max(longest, int32(r.longest))
-	}
-	sum.Classes = ClassSet{s0, s1, s2, s3}
-	sum.Longest = longest
+	sums := m.sums
+	addSums(sums, m.csets, pend, sum)
 	n := len(dst)
 	dst = slices.Grow(dst, len(pend)*expandPad)
 	dst = dst[:cap(dst)]
 	outs := m.hitOuts
+	_, _ = sums[0], outs[0] // tested for nil once here, not for each transition
 	for i, p := range pend {
-		r := &sums[p.at]
+		r := &sums[uint16(p.at)]
 		if r.n > expandPad {
 			return m.expandMany(dst[:n], pend[i:])
 		}
@@ -1110,6 +1131,27 @@ func (m *Matcher) expandSum(dst []ClassHit, pend []pending, sum *Summary) []Clas
 		n += int(r.n)
 	}
 	return dst[:n]
+}
+
+// addSums adds the classes and the longest output of the transitions
+// pend to sum, for expandSum. It is a function of its own, not inlined,
+// so that its sum stays in registers: in expandSum, with the values its
+// hits loop needs live around it, five were spilled and reloaded for
+// each transition.
+//
+//go:noinline
+func addSums(sums *[1 << 16]outSum, csets []ClassSet, pend []pending, sum *Summary) {
+	_ = sums[0] // tested for nil once here, not for each transition
+	s0, s1, s2, s3 := sum.Classes[0], sum.Classes[1], sum.Classes[2], sum.Classes[3]
+	longest := sum.Longest
+	for _, p := range pend {
+		r := &sums[uint16(p.at)]
+		cs := &csets[r.set]
+		s0, s1, s2, s3 = s0|cs[0], s1|cs[1], s2|cs[2], s3|cs[3]
+		longest = max(longest, int32(r.longest))
+	}
+	sum.Classes = ClassSet{s0, s1, s2, s3}
+	sum.Longest = longest
 }
 
 // expandMany appends the hits of transitions pend, the first of which has

@@ -544,7 +544,11 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 	var spans [maxSpans]span
 	nc, na := 0, 0
 	sigs := in.sigBuf(len(msgs))
-	lastSubst, agentSince, lastAsk, lastCust := -1, 0, -1, -1
+	// lastCust and lastAgent are the last customer and agent messages
+	// so far: a customer message lies between an earlier one j and
+	// this one exactly when lastCust > j (customerBetween without its
+	// walk over the messages between; likewise lastAgent).
+	lastSubst, agentSince, lastAsk, lastCust, lastAgent := -1, 0, -1, -1, -1
 	allGeneric, answered := true, false
 	repeats, real, templates := 0, 0, 0 // real: restatements, not re-asks after a greeting
 	firstRepeat, firstTemplate := -1, -1
@@ -555,6 +559,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 		m := &msgs[i]
 		switch m.Role {
 		case conversation.RoleAgent:
+			lastAgent = i
 			agentSince++
 			n := coveredSpans(in, i, d.generic, &spans)
 			content, g := contentScan(in.Norm[i], spans[:n])
@@ -585,7 +590,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			if sigs[i].n >= 8 {
 				for k := 1; k <= min(win, na); k++ {
 					j := agentSig[(na-k)%len(agentSig)]
-					if j < i-1 && jaccard(&sigs[i], &sigs[j]) >= d.cfg.TemplateSimilarity && customerBetween(msgs, j, i) {
+					if j < i-1 && lastCust > j && jaccard(&sigs[i], &sigs[j]) >= d.cfg.TemplateSimilarity {
 						if firstRepeat >= 0 {
 							templates++ // the same reply again after the customer restated
 						}
@@ -655,7 +660,7 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 						if lastAsk > j && lastCust < lastAsk {
 							continue
 						}
-						if !agentBetween(msgs, j, i) {
+						if lastAgent <= j {
 							// Within a burst, once the chat has had an answer,
 							// only re-sending the message just before asks
 							// again: the customer is waiting for the next
@@ -769,26 +774,6 @@ func opensWith(in *Input, i int, c ClassID) bool {
 	}
 	for _, h := range in.startingIn(i, 0, 0) {
 		if h.Class == c && h.Start == 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// customerBetween reports whether a customer message lies strictly between a and b.
-func customerBetween(msgs []conversation.Message, a, b int) bool {
-	for k := a + 1; k < b; k++ {
-		if msgs[k].Role == conversation.RoleCustomer {
-			return true
-		}
-	}
-	return false
-}
-
-// agentBetween reports whether an agent message lies strictly between a and b.
-func agentBetween(msgs []conversation.Message, a, b int) bool {
-	for k := a + 1; k < b; k++ {
-		if msgs[k].Role == conversation.RoleAgent {
 			return true
 		}
 	}

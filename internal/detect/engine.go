@@ -194,6 +194,8 @@ type Scratch struct {
 	// promise is the promise detector's buffers (promiseBufs), made on
 	// its first conversation.
 	promise *promiseBufs
+	// end is the resolution detector's ending features.
+	end endFeats
 }
 
 // Inspect normalizes and scans every message once, computes the shared

@@ -84,9 +84,12 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 		}
 		return
 	}
-	var f endFeats
-	d.endFeatures(in, out, why, &f)
-	end, unresolved := in.end.decide(in.end.probs(&f), why)
+	// The feature buffer is the worker's: a local one is 2.4 KB that Go
+	// zeroes for every conversation, and endFeatures writes every entry
+	// it counts before probs reads it.
+	f := &in.scratch().end
+	d.endFeatures(in, out, why, f)
+	end, unresolved := in.end.decide(in.end.probs(f), why)
 	out.Ending = end
 	if !unresolved {
 		return

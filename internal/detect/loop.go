@@ -339,10 +339,13 @@ func contentScan(s string, skip []span) (content int, g sig) {
 			// a byte after it in s, it is read with that byte as one
 			// little-endian word (the lead byte lowest), its key the word
 			// byte-reversed: one load and one bound, where a byte, a
-			// bound and two more bytes with their bounds were.
+			// bound and two more bytes with their bounds were. The bound
+			// is i < len(s)-3, which proves the last three bytes in
+			// bounds (i+4 <= len(s) with a slice of s[i:i+4] tested
+			// again that i+4 did not wrap around).
 			var key uint32 // stays 0 (no character's key) for the other characters
-			if i+4 <= len(s) {
-				if w := load4(s, i); w&0xF0 == 0xE0 {
+			if i < len(s)-3 {
+				if w := uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24; w&0xF0 == 0xE0 {
 					key = bits.ReverseBytes32(w) >> 8
 				}
 			} else if b := s[i]; b&0xF0 == 0xE0 && i+2 < len(s) {
@@ -414,13 +417,6 @@ func contentScan(s string, skip []span) (content int, g sig) {
 		}
 	}
 	return content, g
-}
-
-// load4 is the four bytes at s[i:] as a little-endian word, read with one
-// bounds check (the compiler makes it one load).
-func load4(s string, i int) uint32 {
-	s = s[i : i+4]
-	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // maxPlaceholder is the longest bracketed token dataToken takes for a

@@ -1,10 +1,14 @@
 package detect
 
 import (
+	"fmt"
 	"math"
+	"math/rand"
 	"slices"
 	"testing"
 	"unicode/utf8"
+
+	"fullqa/internal/classify"
 )
 
 // The ending features' shortcuts against the code they stand for, on any
@@ -135,4 +139,84 @@ var endingCodes = [...]string{
 	"emotion.negative", "emotion.escalating", "emotion.unaddressed", "threat.escalation",
 	"loop.repeat", "loop.agent_template", "loop.misunderstanding", "response.missed",
 	"response.slow", "attitude.rude", "promise.conflict", "sensitive.mishandled",
+}
+
+// probsRef is learnedEnding.probs as it was before it summed in locals
+// and masked the buckets, over the weights laid out flat as they then
+// were (bucket b's classes at w[3*b:3*b+3]).
+func probsRef(m *learnedEnding, w []int16, f *endFeats) (p [NumEndingClasses]float32) {
+	p = m.bias
+	sc := m.scale
+	for k := range f.n {
+		w, v := (*[NumEndingClasses]int16)(w[3*f.idx[k]:]), f.val[k]
+		p[0] += stepWeight(w[0], sc) * v
+		p[1] += stepWeight(w[1], sc) * v
+		p[2] += stepWeight(w[2], sc) * v
+	}
+	mx := max(p[0], p[1], p[2])
+	var sum float32
+	for c := range p {
+		p[c] = float32(math.Exp(float64(p[c] - mx)))
+		sum += p[c]
+	}
+	for c := range p {
+		p[c] /= sum
+	}
+	return p
+}
+
+// TestEndingProbsMatchRef holds probs to probsRef, bit for bit, with the
+// shipped weights: on the features of every gate chat's ending, and on
+// random features filling the buffer (buckets from featureIndex, values
+// from tailGrams' 1/√n to large ones).
+func TestEndingProbsMatchRef(t *testing.T) {
+	emo, err := classify.LoadEmotion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), emo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := eng.end
+	if m == nil {
+		t.Fatal("no ending classifier: the test compares nothing")
+	}
+	flat := make([]int16, 0, NumEndingClasses<<EndingBits)
+	for _, row := range m.w {
+		flat = append(flat, row[:]...)
+	}
+	check := func(id string, f *endFeats) {
+		t.Helper()
+		got, want := m.probs(f), probsRef(m, flat, f)
+		for c := range got {
+			if math.Float32bits(got[c]) != math.Float32bits(want[c]) {
+				t.Fatalf("%s: probs %v, reference %v", id, got, want)
+			}
+		}
+	}
+	chats := 0
+	for _, c := range gateChats(t) {
+		in, out := eng.Inspect(c, &Scratch{})
+		eng.EndingFeatures(in, &out, func(_ int, idx []uint32, val []float32) {
+			var f endFeats
+			f.n = copy(f.idx[:], idx)
+			copy(f.val[:], val)
+			check(c.ID, &f)
+			chats++
+		})
+	}
+	if chats == 0 {
+		t.Fatal("no chat with an ending: the test compares nothing")
+	}
+	rng := rand.New(rand.NewSource(16))
+	for r := range 2000 {
+		var f endFeats
+		f.n = rng.Intn(maxEndFeats + 1)
+		for k := range f.n {
+			f.idx[k] = featureIndex(uint32(rng.Intn(32)), rng.Uint32(), 0, EndingBits)
+			f.val[k] = [...]float32{1, float32(1 / math.Sqrt(float64(1+rng.Intn(96)))), rng.Float32() * 100, -rng.Float32()}[rng.Intn(4)]
+		}
+		check(fmt.Sprintf("random %d", r), &f)
+	}
 }

@@ -10,9 +10,10 @@ import (
 
 // TestLoopBetweenMatchesWalk holds the loop detector, which knows whether
 // a customer (agent) message lies between two messages from the last one
-// so far (lastCust, lastAgent), to loopRefDetector, the detector as it
-// was when it walked the messages between (customerBetween,
-// agentBetween): the same findings on every conversation of testdata
+// so far (lastCust, lastAgent) and compares counted signatures, to
+// loopRefDetector, the detector as it was when it walked the messages
+// between (customerBetween, agentBetween) and counted every signature's
+// bits for every comparison: the same findings on every conversation of testdata
 // and the JDDC dev chats, and on copies of them with their roles
 // shuffled (runs of one side, bot messages, system messages), which
 // puts many messages between the ones compared.
@@ -57,8 +58,10 @@ func TestLoopBetweenMatchesWalk(t *testing.T) {
 }
 
 // loopRefDetector is the loop detector with loopDetector.Inspect as it was
-// before it tracked the last customer and agent message: the reference
-// TestLoopBetweenMatchesWalk holds it to.
+// before it tracked the last customer and agent message and counted the
+// bits of the signatures it keeps once (sig.ones; the reference counts
+// them for every comparison, with jaccard and the Ref checks): the
+// reference TestLoopBetweenMatchesWalk holds it to.
 type loopRefDetector struct{ *loopDetector }
 
 func (d *loopRefDetector) Inspect(in *Input, out *Output) {
@@ -159,7 +162,7 @@ func (d *loopRefDetector) Inspect(in *Input, out *Output) {
 				// The first reply to an agent asking for something (the
 				// order number) answers it, whatever it repeats.
 				replyToAsk := lastAsk > lastSubst && lastCust < lastAsk
-				if kind == notRepeat && !continues && lastSubst >= 0 && agentSince > 0 && allGeneric && !replyToAsk && d.afterNonAnswer(&sigs[i], &sigs[lastSubst]) {
+				if kind == notRepeat && !continues && lastSubst >= 0 && agentSince > 0 && allGeneric && !replyToAsk && afterNonAnswerRef(d.loopDetector, &sigs[i], &sigs[lastSubst]) {
 					kind, prev = repeatAfterNonAnswer, lastSubst
 					if !answered {
 						kind = repeatAfterGreeting
@@ -193,7 +196,7 @@ func (d *loopRefDetector) Inspect(in *Input, out *Output) {
 						if !agreedKnown {
 							agreed, agreedKnown = opensWithAgreement(in.Norm[i]), true
 						}
-						if d.nearDuplicate(&sigs[i], &sigs[j], agreed) {
+						if nearDuplicateRef(d.loopDetector, &sigs[i], &sigs[j], agreed) {
 							kind, prev = repeatNearDuplicate, j
 							break
 						}

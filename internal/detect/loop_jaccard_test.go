@@ -37,6 +37,15 @@ func checkJaccardOf(t *testing.T, d *loopDetector, a, b *sig) {
 	if got, want := jaccardOf(both, na, nb), jaccard(a, b); got != want {
 		t.Fatalf("jaccardOf(%v, %v) = %v, jaccard = %v", a.b, b.b, got, want)
 	}
+	// The detector compares counted signatures (sig.ones).
+	a.count()
+	b.count()
+	if got, want := jaccardCounted(a, b), jaccard(a, b); got != want {
+		t.Fatalf("jaccardCounted(%v, %v) = %v, jaccard = %v", a.b, b.b, got, want)
+	}
+	if gb, ga, gn := overlapCounted(a, b); gb != both || ga != na || gn != nb {
+		t.Fatalf("overlapCounted(%v, %v) = %d %d %d, overlap %d %d %d", a.b, b.b, gb, ga, gn, both, na, nb)
+	}
 	for _, agreed := range []bool{false, true} {
 		if got, want := d.nearDuplicate(a, b, agreed), nearDuplicateRef(d, a, b, agreed); got != want {
 			t.Fatalf("nearDuplicate(%v, %v, %v) = %v, reference %v", a.b, b.b, agreed, got, want)

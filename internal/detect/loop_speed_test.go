@@ -178,7 +178,7 @@ func BenchmarkContentScan(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		for _, s := range msgs {
 			c, g := contentScan(s, nil)
-			n += c + g.n
+			n += c + int(g.n)
 		}
 	}
 	if n < 0 {

@@ -46,8 +46,10 @@ func TestAggregatesMatchRecount(t *testing.T) {
 			codes[k][c]++
 		}
 	}
+	alone := NewSummary(20)
 	for _, r := range res {
 		bld.Add(r)
+		alone.Add(r)
 		c := r.Conv
 		distinct := map[string]bool{}
 		for _, f := range r.Findings {
@@ -99,6 +101,7 @@ func TestAggregatesMatchRecount(t *testing.T) {
 			}
 		}
 	}
+	alone.Finish()
 	rep := bld.Finish("t", "Asia/Shanghai", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 	check := func(k key, got map[string]float64) {
 		t.Helper()
@@ -126,21 +129,25 @@ func TestAggregatesMatchRecount(t *testing.T) {
 	if groups < 100 {
 		t.Fatalf("only %d groups", groups)
 	}
-	if !maps.Equal(rep.Summary.ByCode, byCode) {
-		t.Fatalf("findings by code %v, want %v", rep.Summary.ByCode, byCode)
-	}
-	if !maps.Equal(rep.Summary.BySeverity, bySeverity) || bySeverity["unknown"] == 0 {
-		t.Fatalf("findings by severity %v, want %v", rep.Summary.BySeverity, bySeverity)
-	}
-	if !maps.Equal(rep.Summary.ConvsByCode, convsByCode) {
-		t.Fatalf("conversations by code %v, want %v", rep.Summary.ConvsByCode, convsByCode)
-	}
-	if len(rep.Summary.Agents) != len(agentFindings) {
-		t.Fatalf("%d agents, want %d", len(rep.Summary.Agents), len(agentFindings))
-	}
-	for a, st := range rep.Summary.Agents {
-		if !maps.Equal(st.Findings, agentFindings[a]) {
-			t.Fatalf("agent %s findings %v, want %v", a, st.Findings, agentFindings[a])
+	// The Builder's summary and one fed by Summary.Add, which finds the
+	// distinct codes itself.
+	for _, sum := range []*Summary{rep.Summary, alone} {
+		if !maps.Equal(sum.ByCode, byCode) {
+			t.Fatalf("findings by code %v, want %v", sum.ByCode, byCode)
+		}
+		if !maps.Equal(sum.BySeverity, bySeverity) || bySeverity["unknown"] == 0 {
+			t.Fatalf("findings by severity %v, want %v", sum.BySeverity, bySeverity)
+		}
+		if !maps.Equal(sum.ConvsByCode, convsByCode) {
+			t.Fatalf("conversations by code %v, want %v", sum.ConvsByCode, convsByCode)
+		}
+		if len(sum.Agents) != len(agentFindings) {
+			t.Fatalf("%d agents, want %d", len(sum.Agents), len(agentFindings))
+		}
+		for a, st := range sum.Agents {
+			if !maps.Equal(st.Findings, agentFindings[a]) {
+				t.Fatalf("agent %s findings %v, want %v", a, st.Findings, agentFindings[a])
+			}
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 // one row per conversation with findings.
 type Builder struct {
 	rec      score.Record // recordOf's, reused: the aggregator keeps none of it
+	codeOf   []int        // recordOf's, reused: each finding's code's place in rec.Codes
 	sum      *Summary
 	agg      *score.Aggregator
 	cfg      score.Config
@@ -52,17 +52,13 @@ func NewBuilder(cfg score.Config, riskiest int, keepRows bool) *Builder {
 // words); the scan output's labels agree with it when the emotion detector
 // ran, and without it no message is counted negative. The share is over
 // the customer messages scored.
-func recordOf(r *scan.Result, rec *score.Record) *score.Record {
-	*rec = score.Record{Conv: r.Conv, KPI: r.KPI, Score: r.Score, Fatal: r.Fatal, Codes: rec.Codes[:0]}
-	if len(r.Findings) > 0 {
-		// A conversation has a few distinct codes (there are only some
-		// dozens): a look through those found is cheaper than a map.
-		for _, f := range r.Findings {
-			if !slices.Contains(rec.Codes, f.Code) {
-				rec.Codes = append(rec.Codes, f.Code)
-			}
-		}
-	}
+//
+// codeOf is given back holding each finding's code's place in rec.Codes
+// (its room reused), for the summary.
+func recordOf(r *scan.Result, rec *score.Record, codeOf []int) (*score.Record, []int) {
+	codes := rec.Codes[:0] // its room, reused
+	*rec = score.Record{Conv: r.Conv, KPI: r.KPI, Score: r.Score, Fatal: r.Fatal}
+	rec.Codes, codeOf = distinctCodes(r.Findings, codes, codeOf[:0])
 	for i, e := range r.Emotion {
 		if e.Label != "" && r.Conv.Messages[i].Role == conversation.RoleCustomer {
 			rec.EmoMsgs++
@@ -75,17 +71,18 @@ func recordOf(r *scan.Result, rec *score.Record) *score.Record {
 			}
 		}
 	}
-	return rec
+	return rec, codeOf
 }
 
 // Add counts one result (or bad record).
 func (b *Builder) Add(r *scan.Result) {
 	if r.Err != nil {
-		b.sum.add(r, nil)
+		b.sum.add(r, nil, nil)
 		return
 	}
-	rec := recordOf(r, &b.rec)
-	b.sum.add(r, rec.Codes)
+	var rec *score.Record
+	rec, b.codeOf = recordOf(r, &b.rec, b.codeOf)
+	b.sum.add(r, rec.Codes, b.codeOf)
 	b.agg.Add(rec)
 	if d := r.KPI.Day; d != "" {
 		if b.from == "" || d < b.from {

@@ -246,7 +246,8 @@ func TestClosingsExcusedOnlyWithResponseDetector(t *testing.T) {
 	}{{with, 4.0 / 10}, {without, 4.0 / 12}} {
 		agg := score.NewAggregator(score.DefaultConfig())
 		for _, r := range tc.res {
-			agg.Add(recordOf(r, new(score.Record)))
+			rec, _ := recordOf(r, new(score.Record), nil)
+			agg.Add(rec)
 		}
 		eqp(t, "response_rate_3m", agg.Total.KPIs().ResponseRate3m, &tc.want)
 	}
@@ -302,7 +303,8 @@ func TestAggregatedKPIsByHand(t *testing.T) {
 	res := inspectFile(t, kpiFile, "response,compliance", score.DefaultConfig())
 	agg := score.NewAggregator(score.Config{Teams: map[string][]string{"t1": {"a1", "a2"}, "t2": {"a3"}}})
 	for _, r := range res {
-		agg.Add(recordOf(r, new(score.Record)))
+		rec, _ := recordOf(r, new(score.Record), nil)
+		agg.Add(rec)
 	}
 	groups := map[string]score.KPIs{"total": agg.Total.KPIs()}
 	for _, dim := range score.Dimensions() {

@@ -80,31 +80,33 @@ func (s *Summary) number(code string) int {
 	return n
 }
 
-// numberIn is the number of code, one of codes (whose numbers are nums):
-// a look through a conversation's few distinct codes.
-func (s *Summary) numberIn(code string, codes []string, nums []int) int {
-	for j, c := range codes {
-		if c == code {
-			return nums[j]
+// distinctCodes appends to codes the distinct codes of fs in the order
+// they first come, and to codeOf each finding's code's place among them:
+// the summary counts a finding by its code's number without looking for
+// the code again. A conversation has a few distinct codes (there are only
+// some dozens): a look through those found is cheaper than a map.
+func distinctCodes(fs []conversation.Finding, codes []string, codeOf []int) ([]string, []int) {
+	for i := range fs {
+		j := slices.Index(codes, fs[i].Code)
+		if j < 0 {
+			j = len(codes)
+			codes = append(codes, fs[i].Code)
 		}
+		codeOf = append(codeOf, j)
 	}
-	return s.number(code) // not among codes (it always is)
+	return codes, codeOf
 }
 
 // Add counts one result.
 func (s *Summary) Add(r *scan.Result) {
-	var codes []string
-	for _, f := range r.Findings {
-		if !slices.Contains(codes, f.Code) {
-			codes = append(codes, f.Code)
-		}
-	}
-	s.add(r, codes)
+	codes, codeOf := distinctCodes(r.Findings, nil, nil)
+	s.add(r, codes, codeOf)
 }
 
-// add is Add given the result's distinct finding codes, which the
-// Builder has already listed.
-func (s *Summary) add(r *scan.Result, codes []string) {
+// add is Add given the result's distinct finding codes and each
+// finding's code's place among them (distinctCodes), which the Builder
+// has already worked out.
+func (s *Summary) add(r *scan.Result, codes []string, codeOf []int) {
 	if r.Err != nil {
 		s.Rejected++
 		return
@@ -129,9 +131,9 @@ func (s *Summary) add(r *scan.Result, codes []string) {
 		s.convsByCode[n]++
 	}
 	var worst conversation.Severity
-	for _, f := range r.Findings {
+	for i, f := range r.Findings {
 		s.Findings++
-		s.byCode[s.numberIn(f.Code, codes, nums)]++
+		s.byCode[nums[codeOf[i]]]++
 		s.bySeverity[f.Severity]++
 		if f.Severity > worst {
 			worst = f.Severity
@@ -156,7 +158,7 @@ func (s *Summary) add(r *scan.Result, codes []string) {
 		st.ScoreSum += r.Score
 		stats = append(stats, st)
 	}
-	for _, f := range r.Findings {
+	for i, f := range r.Findings {
 		who := main
 		for _, n := range f.Messages {
 			if n < len(c.Messages) && c.Messages[n].Role == conversation.RoleAgent && c.Messages[n].Agent != "" {
@@ -177,7 +179,7 @@ func (s *Summary) add(r *scan.Result, codes []string) {
 		if st == nil { // not among counts' agents (it always is)
 			st = s.Agents[who]
 		}
-		n := s.numberIn(f.Code, codes, nums)
+		n := nums[codeOf[i]]
 		if n >= len(st.codes) {
 			st.codes = append(st.codes, make([]int, n+1-len(st.codes))...)
 		}

@@ -37,7 +37,8 @@ func TestTWCSKPIInvariants(t *testing.T) {
 	var firstSum float64
 	firstN, noHuman, custMsgs, agentMsgs := 0, 0, 0, 0
 	for _, r := range res {
-		agg.Add(recordOf(r, new(score.Record)))
+		rec, _ := recordOf(r, new(score.Record), nil)
+		agg.Add(rec)
 		c := r.Conv
 		fc := -1
 		replied := false

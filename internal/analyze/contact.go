@@ -129,25 +129,7 @@ func summarize(ct *Contact, c *conversation.Conversation, findings []conversatio
 			ct.Scenes[i] = t.Name
 		}
 	}
-	for _, code := range unresolvedCodes {
-		if f := find(findings, code); f != nil && !ct.Unresolved {
-			ct.Unresolved, ct.Ending = true, code+": "+clip(f.Evidence, 40)
-			if len(f.Messages) > 0 {
-				ct.EndingMsg = f.Messages[0]
-			}
-		}
-	}
-	for _, code := range [...]string{"promise.conflict", "repeat.contact"} {
-		if f := find(findings, code); f != nil && len(f.Messages) > 0 && ct.NotKeptMsg < 0 {
-			n := f.Messages[0]
-			if n >= 0 && n < len(c.Messages) && c.Messages[n].Role == conversation.RoleCustomer {
-				ct.NotKeptMsg, ct.NotKeptText = n, clip(c.Messages[n].Text, 60)
-			}
-		}
-	}
-	if f := find(findings, "repeat.contact"); f != nil {
-		ct.RepeatContact = f.Messages
-	}
+	contactFindings(ct, c, findings)
 	for i := range findings {
 		f := &findings[i]
 		if f.Code != "promise.made" || len(f.Messages) == 0 {
@@ -275,13 +257,58 @@ func mainAgentMap(c *conversation.Conversation) string {
 	return best
 }
 
-func find(fs []conversation.Finding, code string) *conversation.Finding {
-	for i := range fs {
-		if fs[i].Code == code {
-			return &fs[i]
+// contactFindings sets what ct takes from the first finding of each of
+// some codes: the ending (unresolvedCodes, in their order of preference),
+// the message of a promise not kept, and the earlier contacts. The first
+// finding of each code is found in one pass over the findings, a switch
+// on the code, where a look for each code went through them all five
+// times (TestContactFindingsMatchesFind holds it to those looks).
+func contactFindings(ct *Contact, c *conversation.Conversation, findings []conversation.Finding) {
+	// first[k] is the first finding of unresolvedCodes[k], and
+	// first[len(unresolvedCodes)] of repeat.contact (the switch's
+	// cases are constants, so it compiles to a search by length and
+	// value).
+	var first [len(unresolvedCodes) + 1]*conversation.Finding
+	for i := range findings {
+		k := -1
+		switch findings[i].Code { // unresolvedCodes, in order
+		case "resolution.unresolved":
+			k = 0
+		case "promise.conflict":
+			k = 1
+		case "threat.escalation":
+			k = 2
+		case "response.missed":
+			k = 3
+		case "repeat.contact":
+			k = len(unresolvedCodes)
+		}
+		if k >= 0 && first[k] == nil {
+			first[k] = &findings[i]
 		}
 	}
-	return nil
+	for k, f := range first[:len(unresolvedCodes)] {
+		if f != nil {
+			ct.Unresolved, ct.Ending = true, unresolvedCodes[k]+": "+clip(f.Evidence, 40)
+			if len(f.Messages) > 0 {
+				ct.EndingMsg = f.Messages[0]
+			}
+			break
+		}
+	}
+	// The promise not kept: promise.conflict's first message, else
+	// repeat.contact's, when it is the customer's.
+	for _, f := range [...]*conversation.Finding{first[1], first[len(unresolvedCodes)]} {
+		if f != nil && len(f.Messages) > 0 && ct.NotKeptMsg < 0 {
+			n := f.Messages[0]
+			if n >= 0 && n < len(c.Messages) && c.Messages[n].Role == conversation.RoleCustomer {
+				ct.NotKeptMsg, ct.NotKeptText = n, clip(c.Messages[n].Text, 60)
+			}
+		}
+	}
+	if f := first[len(unresolvedCodes)]; f != nil {
+		ct.RepeatContact = f.Messages
+	}
 }
 
 // clip shortens s to at most n characters, cut on a character boundary.

@@ -306,6 +306,7 @@ func mixedKeys(t *testing.T, x, p1, p2 uint32) {
 			{seed1 ^ uint64(x), mixFold(seed1) ^ uint64(x)},
 			{seed2 ^ uint64(p1)<<32 ^ uint64(x), mixFold(seed2) ^ h1 ^ uint64(x)},
 			{m2 ^ uint64(p1)<<32 ^ uint64(x), mixFold(m2) ^ h1 ^ uint64(x)},
+			{m2 ^ uint64(p1)<<32 ^ uint64(x), mixTop(seed3^uint64(p2)) ^ h1 ^ uint64(x)}, // scoreGrams' trigram key
 		} {
 			if got, want := mixedBucket(k[1]), mixBucket(k[0]); got != want {
 				t.Fatalf("tokens %#x %#x %#x: mixedBucket(%#x) = %d, mixBucket(%#x) = %d", p2, p1, x, k[1], got, k[0], want)
@@ -337,6 +338,19 @@ func FuzzMixedBucket(f *testing.F) {
 	f.Add(uint32(0x4f60), uint32(0x597d), uint32(tokBOS))
 	f.Fuzz(func(t *testing.T, x, p1, p2 uint32) {
 		mixedKeys(t, x, p1, p2)
+	})
+}
+
+// FuzzMixTop checks mixTop against mixFold(mix(h)), the value it
+// stands for, on any key.
+func FuzzMixTop(f *testing.F) {
+	f.Add(uint64(0))
+	f.Add(^uint64(0))
+	f.Add(mix(nsText<<56|3<<48) ^ 0x4f60)
+	f.Fuzz(func(t *testing.T, h uint64) {
+		if got, want := mixTop(h), mixFold(mix(h)); got != want {
+			t.Fatalf("mixTop(%#x) = %#x, mixFold(mix) %#x", h, got, want)
+		}
 	})
 }
 

@@ -197,64 +197,37 @@ func (t *tokenizer) fill(buf *[32]uint32) int {
 // folds them) or the full-width forms plain folds, and no repeat past
 // maxRun, and returns the new count. Anything else (a Latin word, a
 // number, a placeholder, a repeat to drop) it leaves to next. No token
-// may be held. The tokenizer's state is kept in locals (registers) for
-// the run and stored once at its end. FuzzFillMatchesRef checks it
-// against the loop it replaced, and FuzzTokenizerShortcuts next.
+// may be held. Runs of Chinese characters are read by cjk; the other
+// characters, one at a time, with the tokenizer's state in locals
+// stored once at the end. FuzzFillMatchesRef checks it against the loop
+// it replaced, and FuzzTokenizerShortcuts next.
 func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
-	rest := t.s[t.i:]
-	last, run, ls := t.last, t.run, t.ls
-	pending, started := t.pending, t.started
-	lx := t.lx
 	k := uint(n) // unsigned: buf[k] needs no bounds check
 	for k < uint(len(buf)) {
-		// Runs of Chinese characters, the most of the text, in a
-		// loop of their own that keeps its values in registers.
-		if !pending {
+		// Runs of Chinese characters, the most of the text.
+		if !t.pending {
 			k0 := k
-			for k < uint(len(buf)) && len(rest) >= 3 {
-				b0, b1, b2 := rest[0], rest[1], rest[2]
-				// Lead bytes E4–E9 give U+4000–U+9FFF, and XOR 80
-				// takes continuation bytes below 40.
-				if b0-0xe4 >= 6 || (b1^0x80)|(b2^0x80) >= 0x40 {
-					break
-				}
-				r := uint32(b0&0x0f)<<12 | uint32(b1&0x3f)<<6 | uint32(b2&0x3f)
-				if r < 0x4e00 {
-					break
-				}
-				if r == last {
-					if run >= maxRun {
-						break
-					}
-					run++
-				} else {
-					last, run = r, 1
-				}
-				if lx != nil {
-					ls = lx.step(ls, lx.runeClass(r), &t.cues)
-				}
-				buf[k] = r
-				k++
-				rest = rest[3:]
-			}
+			k = t.cjk(buf, k)
 			if k != k0 {
-				started = true
+				t.started = true
 			}
 			if k == uint(len(buf)) {
 				break
 			}
 		}
 		// One character of the others, or the first after a space.
+		rest := t.s[t.i:]
 		if len(rest) == 0 {
 			break
 		}
+		lx := t.lx
 		var r uint32 // the token
 		var c uint8  // the character's cue class
 		w := 3       // its bytes
 		switch b0 := rest[0]; {
 		case b0 < utf8.RuneSelf:
 			if b0 < 64 && plainASCIILo>>b0&1 == 0 || b0 >= 64 && plainASCIIHi>>(b0-64)&1 == 0 {
-				goto done
+				return int(k)
 			}
 			if lx != nil {
 				c = lx.ascii[b0]
@@ -263,17 +236,17 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 				// A space is due before the next token, if one
 				// came before it; it is no token itself.
 				if lx != nil {
-					ls = lx.step(ls, c, &t.cues)
+					t.ls = lx.step(t.ls, c, &t.cues)
 				}
-				pending = pending || started
-				rest = rest[1:]
+				t.pending = t.pending || t.started
+				t.i++
 				continue
 			}
 			r, w = uint32(b0), 1
 		case b0-0xe4 < 6 && len(rest) >= 3 && (rest[1]^0x80)|(rest[2]^0x80) < 0x40:
 			r = uint32(b0&0x0f)<<12 | uint32(rest[1]&0x3f)<<6 | uint32(rest[2]&0x3f)
 			if r < 0x4e00 {
-				goto done
+				return int(k)
 			}
 			if lx != nil {
 				c = lx.runeClass(r)
@@ -284,7 +257,7 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 			// numbers. They fold to ASCII, upper case to lower.
 			b1, b2 := rest[1], rest[2]
 			if !(b1 == 0xbc && b2 >= 0x81 && b2 <= 0xbf && (b2 < 0x90 || b2 > 0x99) || b1 == 0xbd && b2 >= 0x80 && b2 <= 0x9e) {
-				goto done
+				return int(k)
 			}
 			fr := 0xf000 | uint32(b1&0x3f)<<6 | uint32(b2&0x3f)
 			r = fr - 0xfee0
@@ -295,38 +268,79 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 				c = lx.runeClass(fr)
 			}
 		default:
-			goto done
+			return int(k)
 		}
-		if pending {
+		if t.pending {
 			// The space goes first, then the token, which no run
 			// of a space can cap; both need room.
 			if k+1 >= uint(len(buf)) {
-				goto done
+				return int(k)
 			}
 			buf[k] = ' '
 			k++
-			last, run, pending = ' ', 1, false
-		} else if r == last && run >= maxRun {
-			goto done // next drops it
+			t.last, t.run, t.pending = ' ', 1, false
+		} else if r == t.last && t.run >= maxRun {
+			return int(k) // next drops it
+		}
+		if r == t.last {
+			t.run++
+		} else {
+			t.last, t.run = r, 1
+		}
+		if lx != nil {
+			t.ls = lx.step(t.ls, c, &t.cues)
+		}
+		t.started = true
+		buf[k] = r
+		k++
+		t.i += w
+	}
+	return int(k)
+}
+
+// cjk reads Chinese characters (U+4E00–U+9FFF) into buf from buf[k] on,
+// while they come and are no repeat past maxRun and buf has room, and
+// returns the new count: fillRun's hot loop, in a function of its own
+// so that none of fillRun's other values is live in it and its own all
+// stay in registers (inlined in fillRun, the loop reloaded spilled
+// values on every character). It reads the text from t.i as an index
+// from 0 into the rest, so the indexes need no bounds checks and no
+// pointer is masked, and tests the two continuation bytes as one value.
+//
+//go:noinline
+func (t *tokenizer) cjk(buf *[32]uint32, k uint) uint {
+	s := t.s[t.i:]
+	last, run, ls, lx := t.last, t.run, t.ls, t.lx
+	i := 0
+	for ; i < len(s)-2 && k < uint(len(buf)); i += 3 {
+		// Lead bytes E4–E9 give U+4000–U+9FFF, and continuation
+		// bytes have the top bits 10.
+		b0 := s[i]
+		w := uint32(s[i+1])<<8 | uint32(s[i+2])
+		if b0-0xe4 >= 6 || w&0xc0c0 != 0x8080 {
+			break
+		}
+		r := uint32(b0&0x0f)<<12 | w>>2&0xfc0 | w&0x3f
+		if r < 0x4e00 {
+			break
 		}
 		if r == last {
+			if run >= maxRun {
+				break
+			}
 			run++
 		} else {
 			last, run = r, 1
 		}
 		if lx != nil {
-			ls = lx.step(ls, c, &t.cues)
+			ls = lx.step(ls, lx.runeClass(r), &t.cues)
 		}
-		started = true
 		buf[k] = r
 		k++
-		rest = rest[w:]
 	}
-done:
-	t.i = len(t.s) - len(rest)
+	t.i += i
 	t.last, t.run, t.ls = last, run, ls
-	t.pending, t.started = pending, started
-	return int(k)
+	return k
 }
 
 // note records tok as the last emitted token for run capping.

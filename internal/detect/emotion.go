@@ -489,7 +489,14 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 	defer func() { in.putInts(0, customer); in.putInts(1, negs) }()
 	var ws waits
 	var st, enSt negState // the Chinese and the English scorer's
-	var f negFeats
+	// The learned features' buffer (3 KiB) is the worker's, reused
+	// conversation after conversation rather than zeroed for each: the
+	// scorers fill what they read of it (negSignals starts it empty).
+	scr := in.scratch()
+	if scr.negFeats == nil {
+		scr.negFeats = new(negFeats)
+	}
+	f := scr.negFeats
 	for i := range msgs {
 		if msgs[i].Role != conversation.RoleCustomer {
 			continue
@@ -501,7 +508,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 			// The learned English scorer reads English messages only
 			// (emotion_en_learned.go): Chinese ones never pay for it.
 			var parts enRuleParts
-			isNeg, learned, parts = d.decideEnglish(in, i, &ws, &enSt, &f)
+			isNeg, learned, parts = d.decideEnglish(in, i, &ws, &enSt, f)
 			enStrong = parts.phrase || parts.threat
 			if in.neg != nil && in.Emotion[i].Label != EmotionNone {
 				st.after(in, i, parts.any()) // the Chinese scorer reads how heated the chat is, in any language
@@ -510,7 +517,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 			rule := d.negative(in, i, &ws)
 			isNeg = rule
 			if in.neg != nil && in.Emotion[i].Label != EmotionNone { // blank messages get no score
-				isNeg, learned = d.decide(in, i, rule, &ws, &st, &f)
+				isNeg, learned = d.decide(in, i, rule, &ws, &st, f)
 				st.after(in, i, rule)
 			}
 		}

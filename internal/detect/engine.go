@@ -196,6 +196,9 @@ type Scratch struct {
 	promise *promiseBufs
 	// end is the resolution detector's ending features.
 	end endFeats
+	// negFeats is the emotion detector's learned features' buffer,
+	// made on its first conversation.
+	negFeats *negFeats
 }
 
 // Inspect normalizes and scans every message once, computes the shared

@@ -1,0 +1,141 @@
+package classify
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// repeatLevelRef is repeatLevel as it was before its inline decoding
+// tested a lead byte with lead3Valid and the continuation bytes as one
+// value: the reference TestRepeatLevelMatchesRef and FuzzRepeatLevel hold
+// it to.
+func repeatLevelRef(text, prev string, known, next *cueMemo) int {
+	raw := prev
+	text, prev = trimSpace(text), trimSpace(prev)
+	if text == "" || prev == "" {
+		return 0
+	}
+	if text == prev {
+		return 2
+	}
+	if len(text) > 60 || len(text) < 4 {
+		return 0
+	}
+	var bloom [8]uint64
+	if known != nil && known.hasBloom && known.text == raw {
+		bloom = known.bloom
+	} else {
+		bloom = bigramBloomRef(tailOf(prev, maxContextBytes))
+	}
+	var own [8]uint64
+	total, hit := 0, 0
+	var r0 rune = -1
+	for i := 0; i < len(text); {
+		var r rune
+		if c := text[i]; c < utf8.RuneSelf {
+			r = rune(c)
+			i++
+		} else if c&0xf0 == 0xe0 && i+2 < len(text) && text[i+1]&0xc0 == 0x80 && text[i+2]&0xc0 == 0x80 && c != 0xe0 && c != 0xed {
+			r = rune(c&0x0f)<<12 | rune(text[i+1]&0x3f)<<6 | rune(text[i+2]&0x3f)
+			i += 3
+		} else {
+			var size int
+			r, size = decodeRune(text[i:])
+			i += size
+		}
+		if r0 >= 0 {
+			h := bigramHash(r0, r)
+			total++
+			if bloom[h>>6&7]&(1<<(h&63)) != 0 {
+				hit++
+			}
+			own[h>>6&7] |= 1 << (h & 63)
+		}
+		r0 = r
+	}
+	if next != nil {
+		next.bloom, next.hasBloom = own, true
+	}
+	if total >= 2 && hit*10 >= total*7 {
+		return 1
+	}
+	return 0
+}
+
+// bigramBloomRef is bigramBloom as it was, the reference of its inline
+// decoding.
+func bigramBloomRef(s string) [8]uint64 {
+	var bloom [8]uint64
+	var r0 rune = -1
+	for i := 0; i < len(s); {
+		var r rune
+		if c := s[i]; c < utf8.RuneSelf {
+			r = rune(c)
+			i++
+		} else if c&0xf0 == 0xe0 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 && c != 0xe0 && c != 0xed {
+			r = rune(c&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
+			i += 3
+		} else {
+			var size int
+			r, size = decodeRune(s[i:])
+			i += size
+		}
+		if r0 >= 0 {
+			h := bigramHash(r0, r)
+			bloom[h>>6&7] |= 1 << (h & 63)
+		}
+		r0 = r
+	}
+	return bloom
+}
+
+// checkRepeatLevel compares repeatLevel with repeatLevelRef on text after
+// prev, without a memo and with the memo of prev (its filter), and
+// bigramBloom with bigramBloomRef on both texts.
+func checkRepeatLevel(t *testing.T, text, prev string) {
+	t.Helper()
+	for _, s := range []string{text, prev} {
+		if got, want := bigramBloom(s), bigramBloomRef(s); got != want {
+			t.Fatalf("bigramBloom(%q) = %x, bigramBloomRef %x", s, got, want)
+		}
+	}
+	known := &cueMemo{text: prev, bloom: bigramBloomRef(tailOf(trimSpace(prev), maxContextBytes)), hasBloom: true}
+	for _, k := range []*cueMemo{nil, known} {
+		var gotNext, wantNext cueMemo
+		got, want := repeatLevel(text, prev, k, &gotNext), repeatLevelRef(text, prev, k, &wantNext)
+		if got != want || gotNext != wantNext {
+			t.Fatalf("repeatLevel(%q, %q) = %d, next %+v; repeatLevelRef %d, %+v", text, prev, got, gotNext, want, wantNext)
+		}
+	}
+}
+
+// TestRepeatLevelMatchesRef checks repeatLevel and bigramBloom against
+// the loops they replaced on repeats and near repeats, every lead byte of
+// three-byte characters with valid and invalid continuations, and
+// truncated characters.
+func TestRepeatLevelMatchesRef(t *testing.T) {
+	texts := []string{"", "好", "怎么还没发货", "怎么还没发货啊", "还没发货吗??", "ok 好的", " 人呢 ", "\u0800\u0801", "\ud7ff\ue000好"}
+	for c := 0xe0; c <= 0xef; c++ {
+		for _, cont := range [][2]byte{{0x80, 0x80}, {0xbf, 0xbf}, {0x9f, 0xa0}, {0xa0, 0x80}, {0x7f, 0x80}, {0x80, 0xc0}} {
+			texts = append(texts, "怎么"+string([]byte{byte(c), cont[0], cont[1]})+"还没", "好好"+string([]byte{byte(c), cont[0]}))
+		}
+	}
+	for _, a := range texts {
+		for _, b := range texts {
+			checkRepeatLevel(t, a, b)
+			checkRepeatLevel(t, a+b, b+a)
+		}
+	}
+	checkRepeatLevel(t, "怎么还没发货", strings.Repeat("怎么还没发货", 20))
+}
+
+// FuzzRepeatLevel checks repeatLevel and bigramBloom against the loops
+// they replaced on any two texts.
+func FuzzRepeatLevel(f *testing.F) {
+	f.Add("怎么还没发货", "怎么还没发货啊")
+	f.Add("\xed\xa0\x80好好", "\xe0\xa0\x80好")
+	f.Fuzz(func(t *testing.T, text, prev string) {
+		checkRepeatLevel(t, text, prev)
+	})
+}

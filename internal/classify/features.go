@@ -277,14 +277,19 @@ func (a *acc) grams(s string, lx *cueScanner) textStats {
 	for {
 		nb := t.fill(&buf)
 		for _, x := range buf[:nb] {
+			// Chinese characters and the rest of U+3040–U+1EFFF are
+			// in no group below and end the runs of marks: one test
+			// for most tokens.
+			if x-0x3040 < 0x1f000-0x3040 {
+				tokens++
+				qRun, exRun = 0, 0
+				continue
+			}
 			if x == ' ' {
 				continue
 			}
 			tokens++
-			// Chinese characters and the rest of U+3040–U+1EFFF are
-			// in no group below: one test for most tokens.
 			switch {
-			case x >= 0x3040 && x < 0x1f000:
 			case x == '?':
 				st.question++
 				st.punct++

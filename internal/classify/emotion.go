@@ -114,12 +114,15 @@ func LoadEmotion() (*Emotion, error) {
 }
 
 // weightTable holds the quantised weights bucket by bucket, the classes of
-// a bucket as three little-endian int16 in Label order, as the weights file
-// stores them. Six bytes a bucket make the table 384 KiB rather than the
-// 512 of a uint64 a bucket: scoring reads it at random, and in a scan it
-// shares the cache with every detector's tables, so the smaller it is the
-// more of it stays there. Two bytes of padding let a bucket be read as one
-// unaligned uint64.
+// a bucket as three little-endian 16-bit values in Label order, as the
+// weights file stores them but biased: each holds its int16 weight q as
+// the uint16 q + 2^15 (q's bits XOR 0x8000), the form lanes sums (see
+// rowBias), so that scoring reads a row ready to add, an XOR a row
+// fewer; row takes the bias off. Six bytes a bucket make the table 384
+// KiB rather than the 512 of a uint64 a bucket: scoring reads it at
+// random, and in a scan it shares the cache with every detector's
+// tables, so the smaller it is the more of it stays there. Two bytes of
+// padding let a bucket be read as one unaligned uint64.
 type weightTable [bucketBytes*nBuckets + 2]byte
 
 // bucketBytes is the size of one bucket's weights.
@@ -128,12 +131,26 @@ const bucketBytes = 2 * nClasses
 // row returns bucket b's weights packed low to high in a uint64, 16 bits
 // a class (the top 16 bits are the next bucket's and must be ignored).
 func (t *weightTable) row(b uint32) uint64 {
-	return binary.LittleEndian.Uint64(t[bucketBytes*(b&(nBuckets-1)):])
+	return binary.LittleEndian.Uint64(t[bucketBytes*(b&(nBuckets-1)):]) ^ rowBias
 }
 
 // set stores weight w of class k in bucket b.
 func (t *weightTable) set(b uint32, k int, w int16) {
-	binary.LittleEndian.PutUint16(t[bucketBytes*b+2*uint32(k):], uint16(w))
+	binary.LittleEndian.PutUint16(t[bucketBytes*b+2*uint32(k):], uint16(w)^0x8000)
+}
+
+// flipBias turns the weights of b, a table's bytes as the weights file
+// stores them (int16 weights), into the table's biased form, or back:
+// XOR 0x8000 is its own inverse.
+func flipBias(b []byte) {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := b[i : i+8 : i+8]
+		binary.LittleEndian.PutUint64(w, binary.LittleEndian.Uint64(w)^0x8000_8000_8000_8000)
+	}
+	for ; i+2 <= len(b); i += 2 {
+		binary.LittleEndian.PutUint16(b[i:], binary.LittleEndian.Uint16(b[i:])^0x8000)
+	}
 }
 
 // weight returns the quantised weight of class k in bucket b.
@@ -222,7 +239,10 @@ func encodeEmotion(w io.Writer, m *Emotion) error {
 	if _, err := w.Write(hdr.Bytes()); err != nil {
 		return fmt.Errorf("write weights header: %w", err)
 	}
-	if _, err := w.Write(m.tbl[:bucketBytes*nBuckets]); err != nil {
+	raw := make([]byte, bucketBytes*nBuckets)
+	copy(raw, m.tbl[:])
+	flipBias(raw) // the file's int16 weights
+	if _, err := w.Write(raw); err != nil {
 		return fmt.Errorf("write weights table: %w", err)
 	}
 	return nil
@@ -253,6 +273,7 @@ func decodeEmotion(b []byte) (*Emotion, error) {
 		return nil, fmt.Errorf("%w: table has %d bytes, want %d", errBadWeights, len(raw), bucketBytes*nBuckets)
 	}
 	copy(m.tbl[:], raw)
+	flipBias(m.tbl[:bucketBytes*nBuckets])
 	m.sigs = newSigRows(m.tbl)
 	return m, nil
 }

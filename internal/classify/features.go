@@ -112,14 +112,14 @@ func (a *acc) add(b uint32) {
 // exact, so adding them to part at the end gives part to the bit.
 type sums struct{ k0, k1, k2 int32 }
 
-// lanes sums rows (weightTable.row) with two additions a row instead of
-// three sign extensions, two shifts and three additions: XOR rowBias
-// makes each class's int16 q the uint16 q + 2^15, and the classes sit in
-// 32-bit lanes (0 and 2 in a, 1 in b's bits 16 to 47) whose upper 16 bits
-// take the carries of up to 65,536 rows; sums takes the bias off. The
-// sums are whole numbers, so they are the same as plus gives
-// (TestLanesMatchPlus), and a scoring loop keeps two values in registers
-// instead of three.
+// lanes sums rows with two additions a row instead of three sign
+// extensions, two shifts and three additions: the table holds each
+// class's int16 q as the uint16 q + 2^15 (weightTable's bias, which
+// rowOf leaves on: row XOR rowBias), and the classes sit in 32-bit lanes
+// (0 and 2 in a, 1 in b's bits 16 to 47) whose upper 16 bits take the
+// carries of up to 65,536 rows; sums takes the bias off. The sums are
+// whole numbers, so they are the same as plus gives (TestLanesMatchPlus),
+// and a scoring loop keeps two values in registers instead of three.
 type lanes struct{ a, b uint64 }
 
 const (
@@ -128,10 +128,9 @@ const (
 	laneMaskB = 0x0000_0000_ffff_0000
 )
 
-// plus adds row w (a value, not a pointer, method: the lanes stay in
-// registers).
+// plus adds row w as the table holds it, biased (rowOf's; a value, not
+// a pointer, method: the lanes stay in registers).
 func (l lanes) plus(w uint64) lanes {
-	w ^= rowBias
 	return lanes{l.a + w&laneMaskA, l.b + w&laneMaskB}
 }
 
@@ -197,7 +196,8 @@ func mixedBucket(g uint64) uint32 {
 	return uint32(g >> (64 - hashBits))
 }
 
-// rowOf is tbl.row(mixedBucket(g)), the bucket's byte offset taken from
+// rowOf is tbl.row(mixedBucket(g)) with the table's bias left on (XOR
+// rowBias), as lanes adds it, the bucket's byte offset taken from
 // the hash's top bits as a uint64: the compiler then knows it below the
 // table's end (no bounds check) and needs no zero extensions, two
 // instructions fewer for each of the three rows of a token. FuzzRowOf

@@ -349,6 +349,10 @@ func (l *cueScanner) run(st uint16, s string, n *[nCues]uint8) uint16 {
 // runeClass is the class of a character of the Basic Multilingual Plane.
 func (l *cueScanner) runeClass(r uint32) uint8 { return l.pages[l.page[r>>6&0x3ff]][r&63] }
 
+// bmpClass is runeClass for a character given as a uint16, whose page
+// index r>>6 needs no mask to be in range.
+func (l *cueScanner) bmpClass(r uint16) uint8 { return l.pages[l.page[r>>6]][r&63] }
+
 // step moves the automaton from state st (its row's offset in delta) on
 // class c, 0 included, and counts the words that end there.
 // TestStepMatchesRef checks it against the search of the failure links

@@ -207,7 +207,11 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 		// Runs of Chinese characters, the most of the text.
 		if !t.pending {
 			k0 := k
-			k = t.cjk(buf, k)
+			if t.lx != nil {
+				k = t.cjk(buf, k)
+			} else {
+				k = t.cjkNoCues(buf, k)
+			}
 			if k != k0 {
 				t.started = true
 			}
@@ -300,19 +304,22 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 
 // cjk reads Chinese characters (U+4E00–U+9FFF) into buf from buf[k] on,
 // while they come and are no repeat past maxRun and buf has room, and
-// returns the new count: fillRun's hot loop, in a function of its own
-// so that none of fillRun's other values is live in it and its own all
-// stay in registers (inlined in fillRun, the loop reloaded spilled
-// values on every character). It reads the text from t.i as an index
-// from 0 into the rest, so the indexes need no bounds checks and no
-// pointer is masked, and tests the two continuation bytes as one value.
+// returns the new count, stepping the tokenizer's cue scanner (which
+// must be set; cjkNoCues reads without one): fillRun's hot loop, in a
+// function of its own so that none of fillRun's other values is live in
+// it and its own all stay in registers (inlined in fillRun, the loop
+// reloaded spilled values on every character). It reads the text from
+// t.i as an index from 0 into the rest, so the indexes need no bounds
+// checks and no pointer is masked, and tests the two continuation bytes
+// as one value.
 //
 //go:noinline
 func (t *tokenizer) cjk(buf *[32]uint32, k uint) uint {
 	s := t.s[t.i:]
 	last, run, ls, lx := t.last, t.run, t.ls, t.lx
+	out := buf[:] // a slice: buf is checked for nil once, not at every store
 	i := 0
-	for ; i < len(s)-2 && k < uint(len(buf)); i += 3 {
+	for ; i < len(s)-2 && k < uint(len(out)); i += 3 {
 		// Lead bytes E4–E9 give U+4000–U+9FFF, and continuation
 		// bytes have the top bits 10.
 		b0 := s[i]
@@ -332,14 +339,45 @@ func (t *tokenizer) cjk(buf *[32]uint32, k uint) uint {
 		} else {
 			last, run = r, 1
 		}
-		if lx != nil {
-			ls = lx.step(ls, lx.runeClass(r), &t.cues)
+		ls = lx.step(ls, lx.bmpClass(uint16(r)), &t.cues)
+		out[k] = r
+		k++
+	}
+	t.i += i
+	t.last, t.run, t.ls = last, run, ls
+	return k
+}
+
+// cjkNoCues is cjk for a tokenizer without a cue scanner (training's
+// agent unigrams): the same loop without the scanner's step, so that cjk
+// tests no scanner for every character.
+func (t *tokenizer) cjkNoCues(buf *[32]uint32, k uint) uint {
+	s := t.s[t.i:]
+	last, run := t.last, t.run
+	i := 0
+	for ; i < len(s)-2 && k < uint(len(buf)); i += 3 {
+		b0 := s[i]
+		w := uint32(s[i+1])<<8 | uint32(s[i+2])
+		if b0-0xe4 >= 6 || w&0xc0c0 != 0x8080 {
+			break
+		}
+		r := uint32(b0&0x0f)<<12 | w>>2&0xfc0 | w&0x3f
+		if r < 0x4e00 {
+			break
+		}
+		if r == last {
+			if run >= maxRun {
+				break
+			}
+			run++
+		} else {
+			last, run = r, 1
 		}
 		buf[k] = r
 		k++
 	}
 	t.i += i
-	t.last, t.run, t.ls = last, run, ls
+	t.last, t.run = last, run
 	return k
 }
 

@@ -52,6 +52,7 @@ type tokenizer struct {
 	held    uint32 // a token read ahead while emitting a pending space
 	hasHeld bool
 	zeros   bool // a token 0 (a NUL character) was read
+	spaces  int  // the space tokens given so far (unigrams counts the others by it)
 
 	// lx, when set, is fed every character the tokenizer reads, so that
 	// one pass over a text yields both its tokens and its cue words
@@ -97,6 +98,7 @@ func (t *tokenizer) next() (uint32, bool) {
 			// Emit the space now and hand out tok on the next call.
 			t.pending = false
 			t.push(tok)
+			t.spaces++
 			return t.note(' '), true
 		}
 		t.started = true
@@ -282,6 +284,7 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 			}
 			buf[k] = ' '
 			k++
+			t.spaces++
 			t.last, t.run, t.pending = ' ', 1, false
 		} else if r == t.last && t.run >= maxRun {
 			return int(k) // next drops it

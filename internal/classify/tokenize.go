@@ -181,6 +181,13 @@ func (t *tokenizer) fill(buf *[32]uint32) int {
 			if n == len(buf) {
 				break
 			}
+			// At the end of the text, with no token held, next
+			// gives none and changes nothing (a pending space
+			// before no token is dropped): every text ends here, so
+			// it is not asked.
+			if t.i >= len(t.s) {
+				break
+			}
 		}
 		x, ok := t.next()
 		if !ok {

@@ -69,7 +69,7 @@ for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzNegPro
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
-for f in FuzzFillMatchesRef FuzzMixBucket FuzzMixedBucket FuzzMixTop FuzzRepeatLevel FuzzGramsMatchesRef FuzzUnigramsMatchesRef FuzzSoftmaxMatchesRef FuzzSparse FuzzRowOf FuzzTokenizerShortcuts; do
+for f in FuzzFillMatchesRef FuzzMixBucket FuzzMixedBucket FuzzMixTop FuzzRepeatLevel FuzzRawQuietPlaceholders FuzzGramsMatchesRef FuzzUnigramsMatchesRef FuzzSoftmaxMatchesRef FuzzSparse FuzzRowOf FuzzTokenizerShortcuts; do
 	echo "== fuzzing classify $f for 1m"
 	go test ./internal/classify/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

@@ -126,6 +126,15 @@ type cueScanner struct {
 	// offsets are order[st]*classes), byOrder the inverse.
 	order, byOrder []int16
 	classes        int
+	// quietPH has bit tok-tokNum set for the placeholder kinds tok of
+	// placeholderKinds whose placeholders ("[" + a word of the kind +
+	// "x]", nine bytes) lead the scanner from any state to the root
+	// (offset 0) and count nothing: '[' is in no word, so it leads every
+	// state to the root, and from there the rest leads back to it
+	// without ending a word. The tokenizer then sets the state instead of
+	// running the scanner over them (TestQuietPlaceholders,
+	// FuzzRawQuietPlaceholders).
+	quietPH uint32
 }
 
 // lexNode is one state of the automaton.
@@ -277,6 +286,19 @@ func newCueScanner(keep func(group int) bool) *cueScanner {
 		nd := &l.nodes[s]
 		for _, k := range l.kids[nd.kids : nd.kids+nd.nKid] {
 			row[k.class] = l.at(k.next)
+		}
+	}
+	// The placeholders the tokenizer need not run the scanner over.
+	for _, k := range placeholderKinds {
+		quiet := l.ascii['['] == 0 // '[' leads every state to the root
+		for _, w := range k.words {
+			var n [nCues]uint8
+			if l.run(0, "["+w+"x]", &n) != 0 || n != [nCues]uint8{} {
+				quiet = false
+			}
+		}
+		if quiet {
+			l.quietPH |= 1 << (k.tok - tokNum)
 		}
 	}
 	return l

@@ -174,3 +174,80 @@ func TestAgentGroups(t *testing.T) {
 		}
 	}
 }
+
+// TestQuietPlaceholders checks the tokenizer's shortcut over a placeholder
+// of one kind's word (quietPH) against running the scanner over it: from
+// every state of both scanners, each such placeholder leads where run
+// leads and counts what it counts; and both scanners take the shortcut.
+func TestQuietPlaceholders(t *testing.T) {
+	lex := newLexicon()
+	for _, lx := range []*cueScanner{lex.customer, lex.agent} {
+		if lx.quietPH == 0 {
+			t.Fatal("a scanner takes no shortcut: the test compares nothing")
+		}
+		for st := 0; st < len(lx.nodes); st++ {
+			from := lx.at(int16(st))
+			for _, k := range placeholderKinds {
+				if lx.quietPH>>(k.tok-tokNum)&1 == 0 {
+					continue
+				}
+				for _, w := range k.words {
+					ph := "[" + w + "x]"
+					var n [nCues]uint8
+					if got := lx.run(from, ph, &n); got != 0 || n != [nCues]uint8{} {
+						t.Fatalf("%q from state %d: run leads to %d counting %v; the shortcut to 0 counting none", ph, st, got, n)
+					}
+					// And the tokenizer reads it as the one token of
+					// its kind, with the scanner where run leaves it.
+					a, b := tokenizer{s: "好" + ph + "好", lx: lx}, tokenizer{s: "好" + ph + "好", lx: lx}
+					a.ls, b.ls = from, from
+					var x, y [32]uint32
+					if n, m := a.fill(&x), b.fillRef(&y); n != m || x != y || a != b {
+						t.Fatalf("%q: fill %x %+v, fillRef %x %+v", ph, x[:n], a, y[:m], b)
+					}
+				}
+			}
+		}
+	}
+}
+
+// rawRef is raw as it was before its placeholder shortcut: the scanner
+// run over every token read gives.
+func (t *tokenizer) rawRef() (uint32, bool) {
+	if t.hasHeld {
+		t.hasHeld = false
+		return t.held, true
+	}
+	i0 := t.i
+	tok, ok := t.read()
+	if ok {
+		t.zeros = t.zeros || tok == 0
+		if t.lx != nil {
+			t.ls = t.lx.run(t.ls, t.s[i0:t.i], &t.cues)
+		}
+	}
+	return tok, ok
+}
+
+// FuzzRawQuietPlaceholders checks raw against rawRef, token by token, on
+// any text with both scanners: tokens, place, scanner state and counts.
+func FuzzRawQuietPlaceholders(f *testing.F) {
+	lex := newLexicon()
+	f.Add("快点[站点x]说[电话x]评[价格x]好[数字x][订单x]")
+	f.Add("[USERIDx][数字xx][数字x")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, lx := range []*cueScanner{lex.customer, lex.agent} {
+			a, b := tokenizer{s: s, lx: lx}, tokenizer{s: s, lx: lx}
+			for {
+				x, ok := a.raw()
+				y, ok2 := b.rawRef()
+				if x != y || ok != ok2 || a != b {
+					t.Fatalf("%q: raw %#x %v %+v, rawRef %#x %v %+v", s, x, ok, a, y, ok2, b)
+				}
+				if !ok {
+					break
+				}
+			}
+		}
+	})
+}

@@ -419,7 +419,16 @@ func (t *tokenizer) raw() (uint32, bool) {
 	if ok {
 		t.zeros = t.zeros || tok == 0 // the only tokens 0 are read's
 		if t.lx != nil {
-			t.ls = t.lx.run(t.ls, t.s[i0:t.i], &t.cues)
+			if t.i-i0 == 9 && tok-tokNum < 32 && t.lx.quietPH>>(tok-tokNum)&1 != 0 && t.s[i0] == '[' && t.s[i0+7] == 'x' {
+				// A placeholder of one kind's word, "[数字x]" (the
+				// only nine bytes from '[' to "x]" read gives a
+				// kind's token), which leads the scanner to the
+				// root (offset 0) from any state, counting nothing
+				// (quietPH).
+				t.ls = 0
+			} else {
+				t.ls = t.lx.run(t.ls, t.s[i0:t.i], &t.cues)
+			}
 		}
 	}
 	return tok, ok

@@ -228,16 +228,17 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 				break
 			}
 		}
-		// One character of the others, or the first after a space.
-		rest := t.s[t.i:]
-		if len(rest) == 0 {
+		// One character of the others, or the first after a space,
+		// read by index (a resliced rest cost a masked pointer).
+		s, i := t.s, t.i
+		if i >= len(s) {
 			break
 		}
 		lx := t.lx
 		var r uint32 // the token
 		var c uint8  // the character's cue class
 		w := 3       // its bytes
-		switch b0 := rest[0]; {
+		switch b0 := s[i]; {
 		case b0 < utf8.RuneSelf:
 			if b0 < 64 && plainASCIILo>>b0&1 == 0 || b0 >= 64 && plainASCIIHi>>(b0-64)&1 == 0 {
 				return int(k)
@@ -256,19 +257,19 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 				continue
 			}
 			r, w = uint32(b0), 1
-		case b0-0xe4 < 6 && len(rest) >= 3 && (rest[1]^0x80)|(rest[2]^0x80) < 0x40:
-			r = uint32(b0&0x0f)<<12 | uint32(rest[1]&0x3f)<<6 | uint32(rest[2]&0x3f)
+		case b0-0xe4 < 6 && i+2 < len(s) && (s[i+1]^0x80)|(s[i+2]^0x80) < 0x40:
+			r = uint32(b0&0x0f)<<12 | uint32(s[i+1]&0x3f)<<6 | uint32(s[i+2]&0x3f)
 			if r < 0x4e00 {
 				return int(k)
 			}
 			if lx != nil {
 				c = lx.runeClass(r)
 			}
-		case b0 == 0xef && len(rest) >= 3:
+		case b0 == 0xef && i+2 < len(s):
 			// U+FF01–U+FF3F are EF BC 81–BF, U+FF40–U+FF5E EF BD
 			// 80–9E; the digits U+FF10–U+FF19 (EF BC 90–99) start
 			// numbers. They fold to ASCII, upper case to lower.
-			b1, b2 := rest[1], rest[2]
+			b1, b2 := s[i+1], s[i+2]
 			if !(b1 == 0xbc && b2 >= 0x81 && b2 <= 0xbf && (b2 < 0x90 || b2 > 0x99) || b1 == 0xbd && b2 >= 0x80 && b2 <= 0x9e) {
 				return int(k)
 			}

@@ -525,7 +525,7 @@ func contentAtLeast(s string, skip []span, k int) bool {
 		var size int
 		if b := s[i]; b < 0x80 {
 			key, size = uint32(b), 1
-		} else if b&0xF0 == 0xE0 && i+2 < len(s) {
+		} else if b&0xF0 == 0xE0 && i < len(s)-2 { // which proves s[i+1] and s[i+2] in bounds
 			key, size = uint32(b)<<16|uint32(s[i+1])<<8|uint32(s[i+2]), 3
 		} else {
 			key, size = charKeySlow(s, i)
@@ -602,7 +602,9 @@ func tailGrams(f *endFeats, s string, uni, bi uint32) {
 		if c := s[i]; c < utf8.RuneSelf {
 			r = rune(c)
 			i++
-		} else if c&0xF0 == 0xE0 && c != 0xE0 && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		} else if c-0xE1 < 0x0F && c != 0xED && i < len(s)-2 && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			// Leads E1–EF but ED; i < len(s)-2 proves s[i+1] and s[i+2]
+			// in bounds, where i+2 < len(s) left their bounds checks.
 			r = rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
 			i += 3
 		} else {

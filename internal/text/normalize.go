@@ -332,19 +332,24 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 			// bytes read, the last two of which the next write
 			// overwrites or which lie past the result (the room holds
 			// them: n-len(dst) is at most j, and j+8 at most len(s)).
+			// (The eight bytes are read under j < len(s)-7, which proves
+			// them in bounds, and written to b[n:n+8], whose length is
+			// known: Load8 and b[n:] took nine instructions more a pair,
+			// for bounds and an empty slice's pointer.)
 			j := i
-			for j+8 <= len(s) {
-				w := Load8(s, j)
+			for j < len(s)-7 {
+				w := uint64(s[j]) | uint64(s[j+1])<<8 | uint64(s[j+2])<<16 | uint64(s[j+3])<<24 |
+					uint64(s[j+4])<<32 | uint64(s[j+5])<<40 | uint64(s[j+6])<<48 | uint64(s[j+7])<<56
 				if w&0x0000c0c000c0c000 != 0x0000808000808000 ||
 					bits.ReverseBytes16(uint16(w))-0xE4B8 > 0xE9BF-0xE4B8 ||
 					bits.ReverseBytes16(uint16(w>>24))-0xE4B8 > 0xE9BF-0xE4B8 {
 					break
 				}
-				binary.LittleEndian.PutUint64(b[n:], w)
+				binary.LittleEndian.PutUint64(b[n:n+8], w)
 				j += 6
 				n += 6
 			}
-			for j+3 <= len(s) {
+			for j < len(s)-2 {
 				b0, b1, b2 := s[j], s[j+1], s[j+2]
 				if (uint16(b0)<<8|uint16(b1))-0xE4B8 > 0xE9BF-0xE4B8 || (uint16(b1)<<8|uint16(b2))&0xC0C0 != 0x8080 {
 					break

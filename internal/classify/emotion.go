@@ -183,27 +183,31 @@ func (m *Emotion) Predict(c Context) (Label, float32) {
 	return Label(best), p[best]
 }
 
-// softmax turns logits into probabilities.
+// softmax turns logits into probabilities. The three classes are
+// written out, not looped over: the same operations in the same order
+// (the largest logit, each term, their sum from the first, each
+// quotient), with the values in registers rather than arrays
+// (FuzzSoftmaxMatchesRef holds it to the loops).
 func softmax(z [nClasses]float32) [nClasses]float32 {
-	mx := z[0]
-	for _, v := range z[1:] {
-		mx = max(mx, v)
+	const _ = uint(nClasses-3) + uint(3-nClasses) // three classes, or this fails to compile
+	mx := max(max(z[0], z[1]), z[2])
+	// The largest logit's term is exp(0), exactly 1
+	// (TestSoftmaxMatchesRef): one call of three saved.
+	p0, p1, p2 := float32(1), float32(1), float32(1)
+	if z[0] != mx {
+		p0 = float32(math.Exp(float64(z[0] - mx)))
 	}
-	var p [nClasses]float32
+	if z[1] != mx {
+		p1 = float32(math.Exp(float64(z[1] - mx)))
+	}
+	if z[2] != mx {
+		p2 = float32(math.Exp(float64(z[2] - mx)))
+	}
 	var sum float32
-	for k, v := range z {
-		// The largest logit's term is exp(0), exactly 1
-		// (TestSoftmaxMatchesRef): one call of three saved.
-		p[k] = 1
-		if v != mx {
-			p[k] = float32(math.Exp(float64(v - mx)))
-		}
-		sum += p[k]
-	}
-	for k := range p {
-		p[k] /= sum
-	}
-	return p
+	sum += p0
+	sum += p1
+	sum += p2
+	return [nClasses]float32{p0 / sum, p1 / sum, p2 / sum}
 }
 
 // The weights file: magic, then little-endian uint32 hash bits, float32

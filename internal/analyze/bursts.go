@@ -13,7 +13,7 @@ import (
 type Bursts struct {
 	cfg    BurstConfig
 	loc    *time.Location
-	ids    map[Topic]uint32
+	ids    topicIDs
 	topics []Topic
 	convs  []burstConv
 	arena  []uint32
@@ -31,7 +31,7 @@ func NewBursts(cfg BurstConfig, loc *time.Location) *Bursts {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Bursts{cfg: cfg, loc: loc, ids: map[Topic]uint32{}}
+	return &Bursts{cfg: cfg, loc: loc}
 }
 
 // HourIndex numbers the hour of t in loc's calendar: hours since
@@ -59,16 +59,51 @@ func (b *Bursts) Add(id string, at time.Time, topics []Topic) {
 	}
 	r := burstConv{id: id, hour: HourIndex(at, b.loc), off: uint32(len(b.arena))}
 	for _, t := range topics[:min(len(topics), 255)] {
-		n, ok := b.ids[t]
+		n, ok := b.ids.get(t)
 		if !ok {
 			n = uint32(len(b.topics))
-			b.ids[t] = n
+			b.ids.set(t, n)
 			b.topics = append(b.topics, t)
 		}
 		b.arena = append(b.arena, n)
 		r.n++
 	}
 	b.convs = append(b.convs, r)
+}
+
+// topicIDs numbers topics: a map of values for each kind, the kinds (a
+// handful: sku, scene, courier, code, sku_scene) looked through in a
+// slice. A map keyed by the Topic itself hashed both strings and compared
+// both through the generic map code, some 170 instructions a topic and
+// several topics a conversation; the kinds are mostly the same constant
+// strings, which compare at once. TestTopicIDsMatchesMap holds it to that
+// map.
+type topicIDs struct {
+	kinds []string
+	vals  []map[string]uint32 // vals[k] numbers the values of kinds[k]
+}
+
+// get returns t's number and whether it has one.
+func (x *topicIDs) get(t Topic) (uint32, bool) {
+	for k, kind := range x.kinds {
+		if kind == t.Kind {
+			n, ok := x.vals[k][t.Value]
+			return n, ok
+		}
+	}
+	return 0, false
+}
+
+// set numbers t n.
+func (x *topicIDs) set(t Topic, n uint32) {
+	for k, kind := range x.kinds {
+		if kind == t.Kind {
+			x.vals[k][t.Value] = n
+			return
+		}
+	}
+	x.kinds = append(x.kinds, t.Kind)
+	x.vals = append(x.vals, map[string]uint32{t.Value: n})
 }
 
 // Len is the number of conversations counted.
@@ -302,7 +337,7 @@ func (b *Bursts) examples(bs []Burst) {
 	}
 	byTopic := map[uint32][]int{}
 	for i := range bs {
-		t := b.ids[bs[i].Topic]
+		t, _ := b.ids.get(bs[i].Topic)
 		byTopic[t] = append(byTopic[t], i)
 		bs[i].Conversations = []string{}
 	}

@@ -204,3 +204,31 @@ func TestSeriesCounts(t *testing.T) {
 		t.Fatal("empty table counts key 0")
 	}
 }
+
+// TestTopicIDsMatchesMap holds topicIDs to the map keyed by Topic it
+// replaced: random topics of the usual kinds, of others and of kinds
+// that are one another's prefixes, numbered as first met, asked for
+// before and after.
+func TestTopicIDsMatchesMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	kinds := []string{"sku", "scene", "courier", "code", "sku_scene", "", "sk", "scene ", "日"}
+	values := []string{"", "a", "A-1", "中通", "resolution.unresolved", "顺丰速运", "x y"}
+	var ids topicIDs
+	ref := map[Topic]uint32{}
+	for i := 0; i < 20000; i++ {
+		tp := Topic{Kind: kinds[rng.IntN(len(kinds))], Value: values[rng.IntN(len(values))] + fmt.Sprint(rng.IntN(20))}
+		n, ok := ids.get(tp)
+		if rn, rok := ref[tp]; n != rn || ok != rok {
+			t.Fatalf("get(%v) = %d %v, want %d %v", tp, n, ok, rn, rok)
+		}
+		if !ok {
+			ids.set(tp, uint32(len(ref)))
+			ref[tp] = uint32(len(ref))
+		}
+	}
+	for tp, rn := range ref {
+		if n, ok := ids.get(tp); !ok || n != rn {
+			t.Fatalf("at the end get(%v) = %d %v, want %d", tp, n, ok, rn)
+		}
+	}
+}

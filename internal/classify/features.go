@@ -4,8 +4,9 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
-	"strings"
 	"unicode/utf8"
+
+	"fullqa/internal/text"
 )
 
 // hashBits is the log2 of the number of hashed feature buckets. 2^16 buckets
@@ -758,23 +759,23 @@ func nextGroup(flags uint64) (int, uint64) {
 	return cueApology + b, flags &^ (0xff << (8 * b))
 }
 
-// repeatLevel says whether text repeats prev: 2 for the same text, 1 when
+// repeatLevel says whether msg repeats prev: 2 for the same text, 1 when
 // most of its character bigrams occur in prev, else 0. Customers who repeat
 // themselves usually feel unheard. In a Session, known is what the
 // previous message left (its Bloom filter, when prev is its text) and next
-// receives text's filter for the next message; both are nil otherwise.
-func repeatLevel(text, prev string, known, next *cueMemo) int {
+// receives msg's filter for the next message; both are nil otherwise.
+func repeatLevel(msg, prev string, known, next *cueMemo) int {
 	raw := prev
-	text, prev = trimSpace(text), trimSpace(prev)
-	if text == "" || prev == "" {
+	msg, prev = text.TrimSpace(msg), text.TrimSpace(prev)
+	if msg == "" || prev == "" {
 		return 0
 	}
-	if text == prev {
+	if msg == prev {
 		return 2
 	}
 	// Only short messages are compared bigram by bigram: that is where
 	// repetition happens, and it bounds the quadratic cost.
-	if len(text) > 60 || len(text) < 4 {
+	if len(msg) > 60 || len(msg) < 4 {
 		return 0
 	}
 	// A 512-bit Bloom filter of prev's rune bigrams makes the check linear.
@@ -784,22 +785,22 @@ func repeatLevel(text, prev string, known, next *cueMemo) int {
 	} else {
 		bloom = bigramBloom(tailOf(prev, maxContextBytes))
 	}
-	// text is at most 60 bytes, so its own filter (the one the next
+	// msg is at most 60 bytes, so its own filter (the one the next
 	// message needs) is made of the very bigrams read here.
 	var own [8]uint64
 	total, hit := 0, 0
 	var r0 rune = -1
-	for i := 0; i < len(text); {
+	for i := 0; i < len(msg); {
 		var r rune
-		if c := text[i]; c < utf8.RuneSelf {
+		if c := msg[i]; c < utf8.RuneSelf {
 			r = rune(c) // decodeRune's fast paths inline: it is no leaf
 			i++
-		} else if x := c - 0xe0; x < 16 && lead3Valid>>x&1 != 0 && i+2 < len(text) && (uint32(text[i+1])<<8|uint32(text[i+2]))&0xc0c0 == 0x8080 {
-			r = rune(c&0x0f)<<12 | rune(text[i+1]&0x3f)<<6 | rune(text[i+2]&0x3f)
+		} else if x := c - 0xe0; x < 16 && lead3Valid>>x&1 != 0 && i+2 < len(msg) && (uint32(msg[i+1])<<8|uint32(msg[i+2]))&0xc0c0 == 0x8080 {
+			r = rune(c&0x0f)<<12 | rune(msg[i+1]&0x3f)<<6 | rune(msg[i+2]&0x3f)
 			i += 3
 		} else {
 			var size int
-			r, size = decodeRune(text[i:])
+			r, size = decodeRune(msg[i:])
 			i += size
 		}
 		if r0 >= 0 {
@@ -853,26 +854,6 @@ func bigramBloom(s string) [8]uint64 {
 		r0 = r
 	}
 	return bloom
-}
-
-// trimSpace is strings.TrimSpace, quick for the common case of a message
-// that starts and ends with a Chinese character or a visible ASCII one:
-// runes from U+4000 up (and bytes that are no UTF-8) are never spaces, so
-// such text has nothing to trim; anything else goes to strings.TrimSpace.
-func trimSpace(s string) string {
-	n := len(s)
-	if n == 0 {
-		return s
-	}
-	c := s[0]
-	startOK := c < utf8.RuneSelf && !asciiSpace(c) || c >= 0xe4
-	c = s[n-1]
-	endOK := c < utf8.RuneSelf && !asciiSpace(c) ||
-		n >= 3 && s[n-3] >= 0xe4 && s[n-3] <= 0xef && s[n-2]&0xc0 == 0x80 && c&0xc0 == 0x80
-	if startOK && endOK {
-		return s
-	}
-	return strings.TrimSpace(s)
 }
 
 // asciiSpace reports whether an ASCII byte is white space to unicode.IsSpace.

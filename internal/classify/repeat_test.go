@@ -13,7 +13,7 @@ import (
 // it to.
 func repeatLevelRef(text, prev string, known, next *cueMemo) int {
 	raw := prev
-	text, prev = trimSpace(text), trimSpace(prev)
+	text, prev = strings.TrimSpace(text), strings.TrimSpace(prev)
 	if text == "" || prev == "" {
 		return 0
 	}
@@ -101,7 +101,7 @@ func checkRepeatLevel(t *testing.T, text, prev string) {
 			t.Fatalf("bigramBloom(%q) = %x, bigramBloomRef %x", s, got, want)
 		}
 	}
-	known := &cueMemo{text: prev, bloom: bigramBloomRef(tailOf(trimSpace(prev), maxContextBytes)), hasBloom: true}
+	known := &cueMemo{text: prev, bloom: bigramBloomRef(tailOf(strings.TrimSpace(prev), maxContextBytes)), hasBloom: true}
 	for _, k := range []*cueMemo{nil, known} {
 		var gotNext, wantNext cueMemo
 		got, want := repeatLevel(text, prev, k, &gotNext), repeatLevelRef(text, prev, k, &wantNext)

@@ -109,3 +109,30 @@ func TestIDWindowMatchesMap(t *testing.T) {
 		}
 	}
 }
+
+// TestIDTableUpdateDoesNotGrow checks that setting the line of a key the
+// table holds never grows it, even when the table is as full as it gets
+// before growing: a window full of ids that are seen again (ids repeated
+// across files) must stay the size its comment promises.
+func TestIDTableUpdateDoesNotGrow(t *testing.T) {
+	var tb idTable
+	for i := range 512 {
+		tb.put(idKey{uint64(i + 1), 7}, int64(i))
+	}
+	if len(tb.slots) != 1024 {
+		t.Fatalf("512 keys in %d slots, want 1024", len(tb.slots))
+	}
+	for i := range 512 {
+		tb.put(idKey{uint64(i + 1), 7}, int64(i+1000))
+	}
+	if len(tb.slots) != 1024 || tb.n != 512 {
+		t.Fatalf("after updating every key: %d slots and %d keys, want 1024 and 512", len(tb.slots), tb.n)
+	}
+	if line, ok := tb.get(idKey{300, 7}); !ok || line != 1299 {
+		t.Fatalf("get = %d, %v; want 1299, true", line, ok)
+	}
+	tb.put(idKey{9999, 7}, 1)
+	if len(tb.slots) != 2048 || tb.n != 513 {
+		t.Fatalf("after one new key: %d slots and %d keys, want 2048 and 513", len(tb.slots), tb.n)
+	}
+}

@@ -112,27 +112,37 @@ func (t *idTable) get(k idKey) (int64, bool) {
 	}
 }
 
-// put sets k's line, adding k when it is not held.
+// put sets k's line, adding k when it is not held. It looks for k before
+// it thinks of growing, so updating a held key never grows the table.
 func (t *idTable) put(k idKey, line int64) {
 	if k == (idKey{}) {
 		t.zero, t.zeroLine = true, line
 		return
 	}
-	if 2*(t.n+1) > len(t.slots) {
-		t.grow()
-	}
-	mask := uint64(len(t.slots) - 1)
-	for i := k[0] & mask; ; i = (i + 1) & mask {
-		switch s := &t.slots[i]; s.k {
-		case k:
-			s.line = line
+	if len(t.slots) > 0 {
+		mask := uint64(len(t.slots) - 1)
+		i := k[0] & mask
+		for t.slots[i].k != k && t.slots[i].k != (idKey{}) {
+			i = (i + 1) & mask
+		}
+		if t.slots[i].k == k {
+			t.slots[i].line = line
 			return
-		case idKey{}:
-			s.k, s.line = k, line
+		}
+		if 2*(t.n+1) <= len(t.slots) {
+			t.slots[i] = idSlot{k, line}
 			t.n++
 			return
 		}
 	}
+	t.grow()
+	mask := uint64(len(t.slots) - 1)
+	i := k[0] & mask
+	for t.slots[i].k != (idKey{}) {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = idSlot{k, line}
+	t.n++
 }
 
 // del forgets k (nothing when it is not held), shifting back the keys

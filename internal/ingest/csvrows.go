@@ -310,12 +310,13 @@ func (r *tableReader) roleOfBytes(v []byte) (conversation.Role, bool) {
 	return r.roleOf(string(v))
 }
 
-// trimBytes is trimSpace of a field's bytes: bytes.TrimSpace, which
-// trims as strings.TrimSpace does, called only when an end can be white
-// space (see trimSpace). It repeats trimSpace's test for []byte on
-// purpose: one generic test of both ends was not inlined and cost a CSV
-// scan 1.5 % more instructions. TestTrimSpaceRunes and FuzzTrimSpace
-// hold both to the library.
+// trimBytes is bytes.TrimSpace of a field's bytes, called only when an
+// end can be white space: every Unicode space at or above U+0080 starts
+// with byte C2, E1, E2 or E3, so a first byte of 0x80 or more but none of
+// those begins no space (nor does an invalid sequence, read as U+FFFD);
+// the last rune is decoded as TrimSpace would. String fields are trimmed
+// by text.TrimSpace; this is the []byte form for the CSV records' spans.
+// TestTrimSpaceRunes and FuzzTrimSpace hold both to the library.
 func trimBytes(s []byte) []byte {
 	if len(s) == 0 {
 		return s
@@ -542,7 +543,7 @@ func (oc *csvConv) Parse() *conversation.Conversation {
 		spans = oc.rowSpans(i, spans)
 		f := func(col int) string {
 			if col >= 0 && col < len(spans) {
-				return trimSpace(spanString(all, spans[col]))
+				return text.TrimSpace(spanString(all, spans[col]))
 			}
 			return ""
 		}

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/text"
@@ -227,38 +225,9 @@ func tableFromHeader(name string, header []string, comma rune, opts *Options) (*
 // "" when the table lacks the column or the row is short.
 func field(rec []string, i int) string {
 	if i >= 0 && i < len(rec) {
-		return trimSpace(rec[i])
+		return text.TrimSpace(rec[i])
 	}
 	return ""
-}
-
-// trimSpace is strings.TrimSpace that returns s at once when neither end
-// can be white space: strings.TrimSpace takes its slow path, a rune at a
-// time through a function, for any field with a non-ASCII byte (every
-// Chinese text). Every Unicode space at or above U+0080 starts with byte
-// 0xC2, 0xE1, 0xE2 or 0xE3, so a first byte of 0x80 or more but none of
-// those begins no space (nor does an invalid sequence, read as U+FFFD);
-// the last rune is decoded as TrimSpace would.
-func trimSpace(s string) string {
-	if s == "" {
-		return s
-	}
-	switch c := s[0]; {
-	case c < utf8.RuneSelf:
-		if asciiSpace(c) {
-			return strings.TrimSpace(s)
-		}
-	case c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3:
-		return strings.TrimSpace(s)
-	}
-	if c := s[len(s)-1]; c < utf8.RuneSelf {
-		if asciiSpace(c) {
-			return strings.TrimSpace(s)
-		}
-	} else if r, _ := utf8.DecodeLastRuneInString(s); unicode.IsSpace(r) {
-		return strings.TrimSpace(s)
-	}
-	return s
 }
 
 // asciiSpace reports whether c is one of the ASCII bytes unicode.IsSpace

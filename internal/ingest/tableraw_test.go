@@ -12,6 +12,8 @@ import (
 
 	"fullqa/internal/conversation"
 	"unicode"
+
+	"fullqa/internal/text"
 )
 
 // readTable reads every conversation and bad record of data, the table's
@@ -99,7 +101,7 @@ func TestFieldIndex(t *testing.T) {
 	}
 }
 
-// TestTrimSpaceRunes holds trimSpace to strings.TrimSpace (and trimBytes
+// TestTrimSpaceRunes holds text.TrimSpace, which trims every field, to strings.TrimSpace (and trimBytes
 // to bytes.TrimSpace) on every rune
 // (and invalid byte) at either end of a short field, and on its own.
 func TestTrimSpaceRunes(t *testing.T) {
@@ -111,8 +113,8 @@ func TestTrimSpaceRunes(t *testing.T) {
 		ends = append(ends, string(r))
 	}
 	check := func(s string) {
-		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
-			t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
+		if got, want := text.TrimSpace(s), strings.TrimSpace(s); got != want {
+			t.Fatalf("text.TrimSpace(%q) = %q, want %q", s, got, want)
 		}
 		if got, want := trimBytes([]byte(s)), bytes.TrimSpace([]byte(s)); !bytes.Equal(got, want) {
 			t.Fatalf("trimBytes(%q) = %q, want %q", s, got, want)
@@ -131,15 +133,15 @@ func TestTrimSpaceRunes(t *testing.T) {
 	}
 }
 
-// FuzzTrimSpace holds trimSpace to strings.TrimSpace and trimBytes to
+// FuzzTrimSpace holds text.TrimSpace to strings.TrimSpace and trimBytes to
 // bytes.TrimSpace.
 func FuzzTrimSpace(f *testing.F) {
 	for _, s := range []string{"", " 中 ", "\u3000退款\u3000", "\xc2\xa0a", "a\u2028", "\xe3\x80", "客服 "} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
-			t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
+		if got, want := text.TrimSpace(s), strings.TrimSpace(s); got != want {
+			t.Fatalf("text.TrimSpace(%q) = %q, want %q", s, got, want)
 		}
 		if got, want := trimBytes([]byte(s)), bytes.TrimSpace([]byte(s)); !bytes.Equal(got, want) {
 			t.Fatalf("trimBytes(%q) = %q, want %q", s, got, want)

@@ -795,7 +795,7 @@ func repeatLevel(msg, prev string, known, next *cueMemo) int {
 		if c := msg[i]; c < utf8.RuneSelf {
 			r = rune(c) // decodeRune's fast paths inline: it is no leaf
 			i++
-		} else if x := c - 0xe0; x < 16 && lead3Valid>>x&1 != 0 && i+2 < len(msg) && (uint32(msg[i+1])<<8|uint32(msg[i+2]))&0xc0c0 == 0x8080 {
+		} else if x := c - 0xe0; x < 16 && text.Lead3Mask>>x&1 != 0 && i+2 < len(msg) && (uint32(msg[i+1])<<8|uint32(msg[i+2]))&0xc0c0 == 0x8080 {
 			r = rune(c&0x0f)<<12 | rune(msg[i+1]&0x3f)<<6 | rune(msg[i+2]&0x3f)
 			i += 3
 		} else {
@@ -822,14 +822,6 @@ func repeatLevel(msg, prev string, known, next *cueMemo) int {
 	return 0
 }
 
-// lead3Valid has bit x set for the lead bytes E0+x of three-byte
-// characters that any two continuation bytes make valid: all but E0
-// (which can be overlong) and ED (which can make a surrogate). With the
-// continuation bytes' top bits tested as one value (10 in each), it is
-// the test of repeatLevel's and bigramBloom's inline decoding in a few
-// instructions (TestRepeatLevelMatchesRef, FuzzRepeatLevel).
-const lead3Valid = 0xdffe
-
 // bigramBloom returns the 512-bit Bloom filter of the rune bigrams of s.
 func bigramBloom(s string) [8]uint64 {
 	var bloom [8]uint64
@@ -839,7 +831,7 @@ func bigramBloom(s string) [8]uint64 {
 		if c := s[i]; c < utf8.RuneSelf {
 			r = rune(c) // decodeRune's fast paths inline, as in repeatLevel
 			i++
-		} else if x := c - 0xe0; x < 16 && lead3Valid>>x&1 != 0 && i+2 < len(s) && (uint32(s[i+1])<<8|uint32(s[i+2]))&0xc0c0 == 0x8080 {
+		} else if x := c - 0xe0; x < 16 && text.Lead3Mask>>x&1 != 0 && i+2 < len(s) && (uint32(s[i+1])<<8|uint32(s[i+2]))&0xc0c0 == 0x8080 {
 			r = rune(c&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
 			i += 3
 		} else {

@@ -8,7 +8,7 @@ import (
 )
 
 // repeatLevelRef is repeatLevel as it was before its inline decoding
-// tested a lead byte with lead3Valid and the continuation bytes as one
+// tested a lead byte with text.Lead3Mask and the continuation bytes as one
 // value: the reference TestRepeatLevelMatchesRef and FuzzRepeatLevel hold
 // it to.
 func repeatLevelRef(text, prev string, known, next *cueMemo) int {

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/text"
 )
 
 // How a conversation ended, as written in scan output (ending.label): the
@@ -602,7 +603,7 @@ func tailGrams(f *endFeats, s string, uni, bi uint32) {
 		if c := s[i]; c < utf8.RuneSelf {
 			r = rune(c)
 			i++
-		} else if c-0xE1 < 0x0F && c != 0xED && i < len(s)-2 && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		} else if text.Lead3(c) && i < len(s)-2 && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
 			// Leads E1–EF but ED; i < len(s)-2 proves s[i+1] and s[i+2]
 			// in bounds, where i+2 < len(s) left their bounds checks.
 			r = rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/text"
 )
 
 // NegativeBits is the log2 of the size of the learned negative-emotion
@@ -404,13 +405,13 @@ func negRunes(norm string, rs *[maxNegRunes]rune) runeCounts {
 			continue
 		}
 		// Runs of three-byte characters whose lead is E1–EF but ED
-		// (neither overlong nor a surrogate: bit b-E0 of DFFE) and
+		// (neither overlong nor a surrogate: bit b-E0 of text.Lead3Mask) and
 		// whose next two bytes, read as one value, are continuation
 		// bytes (top bits 10): decoded inline, in a loop of their own.
 		for ; i < len(norm)-2 && n < uint(len(rs)); i, n = i+3, n+1 {
 			b := norm[i]
 			w := uint32(norm[i+1])<<8 | uint32(norm[i+2])
-			if x := b - 0xe0; x >= 16 || 0xdffe>>x&1 == 0 || w&0xc0c0 != 0x8080 {
+			if x := b - 0xe0; x >= 16 || text.Lead3Mask>>x&1 == 0 || w&0xc0c0 != 0x8080 {
 				break
 			}
 			rs[n] = rune(b&0x0f)<<12 | rune(w>>2&0xfc0) | rune(w&0x3f)

@@ -64,3 +64,9 @@ func RunesAtMost(s string, n int) bool {
 // characters without a decoding call (here, ValidUTF8's and the JSON
 // decoder's) share this one test.
 func Lead3(c byte) bool { return c-0xE1 < 0x0F && c != 0xED }
+
+// Lead3Mask is Lead3 as a mask: bit x is set exactly when E0+x passes
+// Lead3 (E1–EF but ED). Loops that already hold c-0xE0 test a lead with
+// one shift and one AND, x < 16 && Lead3Mask>>x&1 != 0; TestLead3Mask
+// holds the two forms to each other.
+const Lead3Mask = 0xDFFE

@@ -67,3 +67,15 @@ func FuzzRuneOffset(f *testing.F) {
 		checkRuneOffset(t, s)
 	})
 }
+
+// TestLead3Mask holds the mask form of the three-byte lead test to Lead3
+// for every byte.
+func TestLead3Mask(t *testing.T) {
+	for c := range 256 {
+		b := byte(c)
+		x := b - 0xE0
+		if got, want := x < 16 && Lead3Mask>>x&1 != 0, Lead3(b); got != want {
+			t.Errorf("lead %#x: mask says %v, Lead3 %v", b, got, want)
+		}
+	}
+}

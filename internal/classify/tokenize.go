@@ -207,8 +207,8 @@ func (t *tokenizer) fill(buf *[32]uint32) int {
 // maxRun, and returns the new count. Anything else (a Latin word, a
 // number, a placeholder, a repeat to drop) it leaves to next. No token
 // may be held. Runs of Chinese characters are read by cjk; the other
-// characters, one at a time, with the tokenizer's state in locals
-// stored once at the end. FuzzFillMatchesRef checks it against the loop
+// characters one at a time, writing the tokenizer's state (pending,
+// last, run, ls, i) as they go. FuzzFillMatchesRef checks it against the loop
 // it replaced, and FuzzTokenizerShortcuts next.
 func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 	k := uint(n) // unsigned: buf[k] needs no bounds check

@@ -101,13 +101,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 				rep.Errors[*show] = append(rep.Errors[*show], tr.Errors...)
 			}
 		}
-		if *show != "" {
-			fmt.Fprintf(env.Stdout, "\ndisagreements for %s:\n", *show)
-			for _, e := range rep.Errors[*show] {
-				fmt.Fprintln(env.Stdout, "  "+e)
-			}
-		}
-		return ExitOK
+		return printShown(env, *show != "", "disagreements for "+*show+":", func() []string { return rep.Errors[*show] })
 	case "agreement":
 		return runEvalAgreement(*data, *source, *labels, *show, env)
 	case "knowledge":
@@ -155,8 +149,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		var emb *eval.EmbedFeatures
 		if *embed != "" {
 			if emb, err = embedFeatures(ctx, *embed, *embedVectors, *data, cvCfg, *embedScale); err != nil {
-				fmt.Fprintf(env.Stderr, "fullqa: eval negative: %v\n", err)
-				return ExitError
+				return evalFailed(env, what, err)
 			}
 		}
 		rep, err := trainNegativeEmbed(ctx, cfg, *data, *rounds, *negPrec, *synthetic, emb, env)
@@ -177,10 +170,15 @@ func evalFailed(env Env, what string, err error) int {
 
 // printEval writes a learned scorer's measurement and, when show is set,
 // the examples errs lists under their heading: the one shape every
-// `fullqa eval` of a scorer prints in, so the reports read alike. errs is
-// called only when they are shown.
+// `fullqa eval` of a scorer prints in, so the reports read alike.
 func printEval(env Env, rep fmt.Stringer, show bool, heading string, errs func() []string) int {
 	fmt.Fprint(env.Stdout, rep.String())
+	return printShown(env, show, heading, errs)
+}
+
+// printShown writes, when show is set, the examples errs lists under
+// their heading (errs is called only then), after a report.
+func printShown(env Env, show bool, heading string, errs func() []string) int {
 	if show {
 		fmt.Fprintln(env.Stdout, "\n"+heading)
 		for _, e := range errs() {

@@ -52,7 +52,9 @@ type KeywordHit = text.ClassHit
 // per-message analyses computed once by the engine.
 type Input struct {
 	Conv *conversation.Conversation
-	// Norm[i] is text.Normalize of message i.
+	// Norm[i] is message i normalized as text.Normalize does, cut from
+	// one buffer for the whole conversation: a message that starts with
+	// white space after a non-empty one may keep one leading space.
 	Norm []string
 	// Hits[i] are the keyword hits of message i, ordered by end offset.
 	// A class registered with AddPresence or AddUnion has none when the

@@ -114,6 +114,8 @@ func newLearnedEnding(emo EmotionModel) (*learnedEnding, error) {
 // and spares its bounds check: the same additions in the same order, bit
 // for bit (TestEndingProbsMatchRef).
 func (m *learnedEnding) probs(f *endFeats) (p [NumEndingClasses]float32) {
+	// Three sums written out: a fourth class must be added here.
+	const _ = uint(NumEndingClasses-3) + uint(3-NumEndingClasses)
 	p0, p1, p2 := m.bias[0], m.bias[1], m.bias[2]
 	sc, tab := m.scale, m.w
 	idx := f.idx[:f.n]

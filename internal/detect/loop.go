@@ -568,8 +568,9 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 	sigs := in.sigBuf(len(msgs))
 	// lastCust and lastAgent are the last customer and agent messages
 	// so far: a customer message lies between an earlier one j and
-	// this one exactly when lastCust > j (customerBetween without its
-	// walk over the messages between; likewise lastAgent).
+	// this one exactly when lastCust > j (the walk over the messages
+	// between that it replaced is customerBetween in the tests, which
+	// hold Inspect to it; likewise lastAgent).
 	lastSubst, agentSince, lastAsk, lastCust, lastAgent := -1, 0, -1, -1, -1
 	allGeneric, answered := true, false
 	repeats, real, templates := 0, 0, 0 // real: restatements, not re-asks after a greeting

@@ -95,9 +95,10 @@ func embedIndex(group, value uint32) uint32 {
 }
 
 // appendTo appends the features of customer message msg of c to idx and
-// val. norm is the engine's text.Normalize of c's messages (detect's
-// Input.Norm), which the vectors pool: the engine has normalized every
-// message already.
+// val. norm is the engine's normalized text of c's messages (detect's
+// Input.Norm: text.Normalize of each, but for a leading space the shared
+// buffer may keep, which pooling skips like every space), which the
+// vectors pool: the engine has normalized every message already.
 func (e *EmbedFeatures) appendTo(c *conversation.Conversation, norm []string, msg int, idx []uint32, val []float32) ([]uint32, []float32) {
 	dim := e.Vectors.Dim
 	if len(e.mean) != dim {

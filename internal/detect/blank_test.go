@@ -5,7 +5,6 @@ import (
 	"testing"
 	"unicode"
 
-	"fullqa/internal/classify"
 	"fullqa/internal/conversation"
 )
 
@@ -13,14 +12,7 @@ import (
 // but white space gets no emotion label: the model's guess for an empty
 // text would count in negative_share and feed emotion findings.
 func TestBlankMessageHasNoEmotion(t *testing.T) {
-	emo, err := classify.LoadEmotion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), emo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := defaultEngine(t)
 	c := &conversation.Conversation{ID: "b", Messages: []conversation.Message{
 		{Role: conversation.RoleCustomer, Text: "   "},
 		{Role: conversation.RoleCustomer, Text: "\u3000\t\n"},

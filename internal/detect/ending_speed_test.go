@@ -7,8 +7,6 @@ import (
 	"slices"
 	"testing"
 	"unicode/utf8"
-
-	"fullqa/internal/classify"
 )
 
 // The ending features' shortcuts against the code they stand for, on any
@@ -170,14 +168,7 @@ func probsRef(m *learnedEnding, w []int16, f *endFeats) (p [NumEndingClasses]flo
 // random features filling the buffer (buckets from featureIndex, values
 // from tailGrams' 1/√n to large ones).
 func TestEndingProbsMatchRef(t *testing.T) {
-	emo, err := classify.LoadEmotion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), emo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := defaultEngine(t)
 	m := eng.end
 	if m == nil {
 		t.Fatal("no ending classifier: the test compares nothing")

@@ -4,7 +4,6 @@ import (
 	"math/rand"
 	"testing"
 
-	"fullqa/internal/classify"
 	"fullqa/internal/conversation"
 )
 
@@ -18,14 +17,7 @@ import (
 // shuffled (runs of one side, bot messages, system messages), which
 // puts many messages between the ones compared.
 func TestLoopBetweenMatchesWalk(t *testing.T) {
-	emo, err := classify.LoadEmotion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), emo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := defaultEngine(t)
 	loop := detectorOf[*loopDetector](eng)
 	pairs := []gatePair{{loop, &loopRefDetector{loop}}}
 	convs := gateChats(t)

@@ -3,8 +3,6 @@ package detect
 import (
 	"reflect"
 	"testing"
-
-	"fullqa/internal/classify"
 )
 
 // TestNegFeatsScratchReused checks the emotion detector's learned
@@ -13,14 +11,7 @@ import (
 // with one scratch reused from chat to chat (the buffer holding the last
 // chat's features) gives the findings a new scratch gives.
 func TestNegFeatsScratchReused(t *testing.T) {
-	emo, err := classify.LoadEmotion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), emo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := defaultEngine(t)
 	var shared Scratch
 	learned := 0
 	for _, c := range gateChats(t) {

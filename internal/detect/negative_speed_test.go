@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"fullqa/internal/classify"
 	"fullqa/internal/conversation"
 )
 
@@ -176,14 +175,7 @@ func FuzzNegProb(f *testing.F) {
 // chats and examples/chats.jsonl, with the embedded model and with random
 // weights; and sumGrams at every room of the buffer on the texts.
 func TestNegProbMatchesProb(t *testing.T) {
-	emo, err := classify.LoadEmotion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), emo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := defaultEngine(t)
 	if eng.neg == nil {
 		t.Skip("the binary carries no negative-emotion scorer")
 	}

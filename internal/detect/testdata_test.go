@@ -54,6 +54,22 @@ func testConfig(t testing.TB) Config {
 	return cfg
 }
 
+// defaultEngine is the engine of the default configuration with the
+// embedded emotion model: what a scan runs, for the tests that hold a
+// detector's shortcuts to their references on it.
+func defaultEngine(t testing.TB) *Engine {
+	t.Helper()
+	emo, err := classify.LoadEmotion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), emo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng
+}
+
 func testLexicon(t testing.TB) lexicon.Lists {
 	t.Helper()
 	l, err := lexicon.Default()

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 	"unicode/utf8"
+
+	"fullqa/internal/classify"
 )
 
 // The ending features' shortcuts against the code they stand for, on any
@@ -173,9 +175,29 @@ func TestEndingProbsMatchRef(t *testing.T) {
 	if m == nil {
 		t.Fatal("no ending classifier: the test compares nothing")
 	}
-	flat := make([]int16, 0, NumEndingClasses<<EndingBits)
-	for _, row := range m.w {
-		flat = append(flat, row[:]...)
+	// The reference's flat table is laid out from the model's own int16
+	// steps (class-major, as the weights file has them), not from m.w,
+	// so that a mistake in newLearnedEnding's layout fails here.
+	emo, err := classify.LoadEmotion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _, _, _, _, _ := emo.EndingWeights()
+	var steps []int16
+	var sc float32
+	if es, ok := any(emo).(endingSteps); ok {
+		steps, sc = es.EndingSteps()
+	}
+	q, _, ok := int16Table(w, steps, sc)
+	if !ok {
+		t.Fatal("the ending weights are not int16 steps")
+	}
+	const n = 1 << EndingBits
+	flat := make([]int16, NumEndingClasses*n)
+	for c := range NumEndingClasses {
+		for j := range n {
+			flat[NumEndingClasses*j+c] = q[c*n+j]
+		}
 	}
 	check := func(id string, f *endFeats) {
 		t.Helper()

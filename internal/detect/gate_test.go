@@ -7,7 +7,6 @@ import (
 	"slices"
 	"testing"
 
-	"fullqa/internal/classify"
 	"fullqa/internal/conversation"
 	"fullqa/internal/ingest"
 )
@@ -37,14 +36,7 @@ func TestDetectorGates(t *testing.T) {
 	loopOpen.agentGate = openGate
 	pairs := []gatePair{{att, &attOpen}, {comp, &compOpen}, {rep, &repOpen}, {loop, &loopOpen}}
 
-	emo, err := classify.LoadEmotion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	engEmo, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), emo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	engEmo := defaultEngine(t)
 	emoDet := detectorOf[*emotionDetector](engEmo)
 	emoOpen := *emoDet
 	emoOpen.wordGate = openGate

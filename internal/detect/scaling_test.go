@@ -165,14 +165,7 @@ func TestHitReadsAreCounted(t *testing.T) {
 //
 //	go test -run xxx -bench Scaling ./internal/detect/
 func BenchmarkScaling(b *testing.B) {
-	model, err := classify.LoadEmotion()
-	if err != nil {
-		b.Fatal(err)
-	}
-	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(b)), model)
-	if err != nil {
-		b.Fatal(err)
-	}
+	eng := defaultEngine(b)
 	for _, k := range []int{1, 2, 4, 8} {
 		long := &conversation.Conversation{ID: "s", Messages: []conversation.Message{
 			{Role: conversation.RoleCustomer, Text: "你好"},

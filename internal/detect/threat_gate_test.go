@@ -3,7 +3,6 @@ package detect
 import (
 	"testing"
 
-	"fullqa/internal/classify"
 	"fullqa/internal/conversation"
 )
 
@@ -32,14 +31,7 @@ func threatensRef(in *Input, i int, t *threatTerms, model *ThreatModel) (h Keywo
 // threatens answers as threatensRef for every message, with the threat
 // detector's terms and the emotion detector's.
 func TestThreatGate(t *testing.T) {
-	m, err := classify.LoadEmotion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := defaultEngine(t)
 	td, ed := detectorOf[*threatDetector](eng), detectorOf[*emotionDetector](eng)
 	convs := jddcConvsOrNone(t)
 	convs = append(convs, &conversation.Conversation{ID: "en", Messages: []conversation.Message{

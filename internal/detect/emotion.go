@@ -492,11 +492,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 	// The learned features' buffer (3 KiB) is the worker's, reused
 	// conversation after conversation rather than zeroed for each: the
 	// scorers fill what they read of it (negSignals starts it empty).
-	scr := in.scratch()
-	if scr.negFeats == nil {
-		scr.negFeats = new(negFeats)
-	}
-	f := scr.negFeats
+	f := &in.scratch().neg
 	for i := range msgs {
 		if msgs[i].Role != conversation.RoleCustomer {
 			continue

@@ -194,11 +194,11 @@ type Scratch struct {
 	// promise is the promise detector's buffers (promiseBufs), made on
 	// its first conversation.
 	promise *promiseBufs
-	// end is the resolution detector's ending features.
+	// end and neg are the fixed-size feature buffers of the resolution
+	// detector's ending classifier and of the emotion detector's learned
+	// negative scorer, kept here so that no conversation zeroes them.
 	end endFeats
-	// negFeats is the emotion detector's learned features' buffer,
-	// made on its first conversation.
-	negFeats *negFeats
+	neg negFeats
 }
 
 // Inspect normalizes and scans every message once, computes the shared

@@ -117,9 +117,13 @@ type sums struct{ k0, k1, k2 int32 }
 // lanes sums rows with two additions a row instead of three sign
 // extensions, two shifts and three additions: the table holds each
 // class's int16 q as the uint16 q + 2^15 (weightTable's bias, which
-// rowOf leaves on: row XOR rowBias), and the classes sit in 32-bit lanes
-// (0 and 2 in a, 1 in b's bits 16 to 47) whose upper 16 bits take the
-// carries of up to 65,536 rows; sums takes the bias off. The sums are
+// rowOf leaves on: row XOR rowBias), and classes 0 and 2 sit in a's
+// 32-bit lanes, whose upper 16 bits take the carries of up to 65,536
+// rows. b sums the whole rows, unmasked: b - a is then the sum of the
+// rows' other 16-bit parts, class 1 at bit 16 (its sum, below 2^32,
+// ends under bit 48) and the next bucket's first class at bit 48, which
+// sums drops. So a row costs one mask, whose constant is the only one
+// the loop keeps in a register; sums takes the bias off. The sums are
 // whole numbers, so they are the same as plus gives (TestLanesMatchPlus),
 // and a scoring loop keeps two values in registers instead of three.
 type lanes struct{ a, b uint64 }
@@ -127,19 +131,18 @@ type lanes struct{ a, b uint64 }
 const (
 	rowBias   = 0x0000_8000_8000_8000
 	laneMaskA = 0x0000_ffff_0000_ffff
-	laneMaskB = 0x0000_0000_ffff_0000
 )
 
 // plus adds row w as the table holds it, biased (rowOf's; a value, not
 // a pointer, method: the lanes stay in registers).
 func (l lanes) plus(w uint64) lanes {
-	return lanes{l.a + w&laneMaskA, l.b + w&laneMaskB}
+	return lanes{l.a + w&laneMaskA, l.b + w}
 }
 
 // sums returns the sums of the n rows added, n at most 65,536.
 func (l lanes) sums(n int) sums {
 	off := int64(n) << 15
-	return sums{int32(int64(uint32(l.a)) - off), int32(int64(uint32(l.b>>16)) - off), int32(int64(l.a>>32) - off)}
+	return sums{int32(int64(uint32(l.a)) - off), int32(int64(uint32((l.b-l.a)>>16)) - off), int32(int64(l.a>>32) - off)}
 }
 
 // add returns s + t.

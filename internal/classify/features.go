@@ -791,30 +791,44 @@ func repeatLevel(msg, prev string, known, next *cueMemo) int {
 	// msg is at most 60 bytes, so its own filter (the one the next
 	// message needs) is made of the very bigrams read here.
 	var own [8]uint64
-	total, hit := 0, 0
-	var r0 rune = -1
-	for i := 0; i < len(msg); {
-		var r rune
-		if c := msg[i]; c < utf8.RuneSelf {
-			r = rune(c) // decodeRune's fast paths inline: it is no leaf
-			i++
-		} else if x := c - 0xe0; x < 16 && text.Lead3Mask>>x&1 != 0 && i+2 < len(msg) && (uint32(msg[i+1])<<8|uint32(msg[i+2]))&0xc0c0 == 0x8080 {
-			r = rune(c&0x0f)<<12 | rune(msg[i+1]&0x3f)<<6 | rune(msg[i+2]&0x3f)
-			i += 3
-		} else {
-			var size int
-			r, size = decodeRune(msg[i:])
-			i += size
-		}
-		if r0 >= 0 {
-			h := bigramHash(r0, r)
+	hit := 0
+	r, w := decodeRune(msg)
+	hp := foldHigh(uint32(r))
+	total := 0
+	i := uint(w)
+	for i < uint(len(msg)) {
+		// decodeRune's fast paths inline (it is no leaf), in a loop of
+		// their own: the call's spills stay out of it.
+		for i < uint(len(msg)) {
+			if c := msg[i]; c < utf8.RuneSelf {
+				r = rune(c)
+				i++
+			} else if x := c - 0xe0; x < 16 && text.Lead3Mask>>x&1 != 0 && i+2 < uint(len(msg)) && (uint32(msg[i+2])|uint32(msg[i+1])<<8)&0xc0c0 == 0x8080 {
+				r = rune(c&0x0f)<<12 | rune(msg[i+1]&0x3f)<<6 | rune(msg[i+2]&0x3f)
+				i += 3
+			} else {
+				break
+			}
+			h := bigramBit(hp ^ uint64(r))
 			total++
 			if bloom[h>>6&7]&(1<<(h&63)) != 0 {
 				hit++
 			}
 			own[h>>6&7] |= 1 << (h & 63)
+			hp = foldHigh(uint32(r))
 		}
-		r0 = r
+		if i < uint(len(msg)) {
+			var size int
+			r, size = decodeRune(msg[i:])
+			i += uint(size)
+			h := bigramBit(hp ^ uint64(r))
+			total++
+			if bloom[h>>6&7]&(1<<(h&63)) != 0 {
+				hit++
+			}
+			own[h>>6&7] |= 1 << (h & 63)
+			hp = foldHigh(uint32(r))
+		}
 	}
 	if next != nil {
 		next.bloom, next.hasBloom = own, true
@@ -828,31 +842,54 @@ func repeatLevel(msg, prev string, known, next *cueMemo) int {
 // bigramBloom returns the 512-bit Bloom filter of the rune bigrams of s.
 func bigramBloom(s string) [8]uint64 {
 	var bloom [8]uint64
-	var r0 rune = -1
-	for i := 0; i < len(s); {
-		var r rune
-		if c := s[i]; c < utf8.RuneSelf {
-			r = rune(c) // decodeRune's fast paths inline, as in repeatLevel
-			i++
-		} else if x := c - 0xe0; x < 16 && text.Lead3Mask>>x&1 != 0 && i+2 < len(s) && (uint32(s[i+1])<<8|uint32(s[i+2]))&0xc0c0 == 0x8080 {
-			r = rune(c&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
-			i += 3
-		} else {
+	if s == "" {
+		return bloom
+	}
+	r, w := decodeRune(s)
+	hp := foldHigh(uint32(r))
+	i := uint(w)
+	for i < uint(len(s)) {
+		// decodeRune's fast paths inline, as in repeatLevel, in a loop
+		// of their own: the call's spills stay out of it.
+		for i < uint(len(s)) {
+			if c := s[i]; c < utf8.RuneSelf {
+				r = rune(c)
+				i++
+			} else if x := c - 0xe0; x < 16 && text.Lead3Mask>>x&1 != 0 && i+2 < uint(len(s)) && (uint32(s[i+2])|uint32(s[i+1])<<8)&0xc0c0 == 0x8080 {
+				r = rune(c&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
+				i += 3
+			} else {
+				break
+			}
+			h := bigramBit(hp ^ uint64(r))
+			bloom[h>>6&7] |= 1 << (h & 63)
+			hp = foldHigh(uint32(r))
+		}
+		if i < uint(len(s)) {
 			var size int
 			r, size = decodeRune(s[i:])
-			i += size
-		}
-		if r0 >= 0 {
-			h := bigramHash(r0, r)
+			i += uint(size)
+			h := bigramBit(hp ^ uint64(r))
 			bloom[h>>6&7] |= 1 << (h & 63)
+			hp = foldHigh(uint32(r))
 		}
-		r0 = r
 	}
 	return bloom
 }
 
+// bigramBit hashes the rune pair (a, b) for repeatLevel's Bloom filter,
+// given foldHigh(a) ^ b: it is mix(a<<32 | b), the hash the filters have
+// always used (bigramHash in the tests), whose first step, h ^= h>>33,
+// is that XOR (a rune is below 2^31, so (a<<32 | b)>>33 is a>>1). The
+// previous rune's part is made once, when it is the rune read, and a
+// pair's needs one XOR. The filter reads the low 9 bits. TestBigramBit
+// and FuzzRepeatLevel check it against bigramHash.
+func bigramBit(f uint64) uint64 {
+	f *= 0xff51afd7ed558ccd
+	f ^= f >> 33
+	f *= 0xc4ceb9fe1a85ec53
+	return f ^ f>>33
+}
+
 // asciiSpace reports whether an ASCII byte is white space to unicode.IsSpace.
 func asciiSpace(c byte) bool { return c == ' ' || c >= '\t' && c <= '\r' }
-
-// bigramHash hashes a rune pair for repeatLevel's Bloom filter.
-func bigramHash(a, b rune) uint64 { return mix(uint64(a)<<32 | uint64(uint32(b))) }

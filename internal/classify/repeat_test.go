@@ -91,6 +91,27 @@ func bigramBloomRef(s string) [8]uint64 {
 	return bloom
 }
 
+// bigramHash is the hash of a rune pair repeatLevel's and bigramBloom's
+// filters used before bigramBit, the reference it is held to.
+func bigramHash(a, b rune) uint64 { return mix(uint64(a)<<32 | uint64(uint32(b))) }
+
+// TestBigramBit checks bigramBit of foldHigh(a) ^ b against bigramHash
+// on pairs of runes from every plane, the ends of the ranges decoding
+// gives (U+0000, U+007F, U+0800, U+FFFD, U+10FFFF) among them.
+func TestBigramBit(t *testing.T) {
+	runes := []rune{0, 1, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xfffd, 0xffff, 0x10000, 0x10ffff, '好', '？'}
+	for r := rune(0); r <= 0x10ffff; r += 0x1001 {
+		runes = append(runes, r)
+	}
+	for _, a := range runes {
+		for _, b := range runes {
+			if got, want := bigramBit(foldHigh(uint32(a))^uint64(b)), bigramHash(a, b); got != want {
+				t.Fatalf("bigramBit(foldHigh(%#x) ^ %#x) = %#x, bigramHash %#x", a, b, got, want)
+			}
+		}
+	}
+}
+
 // checkRepeatLevel compares repeatLevel with repeatLevelRef on text after
 // prev, without a memo and with the memo of prev (its filter), and
 // bigramBloom with bigramBloomRef on both texts.

@@ -206,3 +206,27 @@ func FuzzFillMatchesRef(f *testing.F) {
 		checkFill(t, lex, s)
 	})
 }
+
+// TestCJKRune checks cjkRune on every lead byte and every two bytes
+// after it against the test it replaced: a lead byte E4–E9, two
+// continuation bytes, a character from U+4E00 on, decoded by masks.
+func TestCJKRune(t *testing.T) {
+	n := 0
+	for b0 := range 256 {
+		for w := range uint32(1 << 16) {
+			b1, b2 := uint8(w), uint8(w>>8)
+			want := uint32(b0&0x0f)<<12 | uint32(b1&0x3f)<<6 | uint32(b2&0x3f)
+			wantOK := uint8(b0)-0xe4 < 6 && b1&0xc0 == 0x80 && b2&0xc0 == 0x80 && want >= 0x4e00
+			r, ok := cjkRune(uint8(b0), w)
+			if ok != wantOK || ok && r != want {
+				t.Fatalf("cjkRune(%#x, %#x) = %#x, %v; want %#x, %v", b0, w, r, ok, want, wantOK)
+			}
+			if ok {
+				n++
+			}
+		}
+	}
+	if n != 0xa000-0x4e00 {
+		t.Fatalf("%d characters decoded, want the %d of U+4E00–U+9FFF", n, 0xa000-0x4e00)
+	}
+}

@@ -213,8 +213,11 @@ func (t *tokenizer) fill(buf *[32]uint32) int {
 func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 	k := uint(n) // unsigned: buf[k] needs no bounds check
 	for k < uint(len(buf)) {
-		// Runs of Chinese characters, the most of the text.
-		if !t.pending {
+		// Runs of Chinese characters, the most of the text. cjk is
+		// called only where one may start, at a lead byte E4–E9: a
+		// third of the runs of other characters are followed by
+		// another such, where it would read nothing.
+		if i := t.i; !t.pending && i < len(t.s) && t.s[i]-0xe4 < 6 {
 			k0 := k
 			if t.lx != nil {
 				k = t.cjk(buf, k)

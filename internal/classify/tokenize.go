@@ -242,6 +242,21 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 		var c uint8  // the character's cue class
 		w := 3       // its bytes
 		switch b0 := s[i]; {
+		case b0 == '[':
+			// A placeholder of one kind's word, "[数字x]", nine
+			// bytes from '[' to "x]" with a word of placeholderWord
+			// between (which holds no '[' or ']'): read gives it
+			// the kind's token, and raw sets the cue scanner to the
+			// root after it when the kind's placeholders lead there
+			// from any state counting nothing (quietPH, all of them
+			// for both scanners), as here. Others are next's.
+			if i+8 >= len(s) || s[i+7] != 'x' || s[i+8] != ']' {
+				return int(k)
+			}
+			if r = placeholderWord(s[i+1 : i+7]); r == 0 || lx != nil && lx.quietPH>>(r-tokNum)&1 == 0 {
+				return int(k)
+			}
+			w = 9
 		case b0 < utf8.RuneSelf:
 			if b0 < 64 && plainASCIILo>>b0&1 == 0 || b0 >= 64 && plainASCIIHi>>(b0-64)&1 == 0 {
 				return int(k)
@@ -306,7 +321,11 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 			t.last, t.run = r, 1
 		}
 		if lx != nil {
-			t.ls = lx.step(t.ls, c, &t.cues)
+			if w != 9 {
+				t.ls = lx.step(t.ls, c, &t.cues)
+			} else {
+				t.ls = 0 // a quiet placeholder's
+			}
 		}
 		t.started = true
 		buf[k] = r

@@ -192,6 +192,17 @@ func TestFillMatchesRef(t *testing.T) {
 			cases = append(cases, strings.Join(t, sep), sep+strings.Join(t, sep)+sep, strings.Repeat(sep, n))
 		}
 	}
+	// Placeholders of one kind's word, which fillRun reads, and the
+	// forms next reads: other labels, cut short, at the text's end.
+	for _, ph := range []string{"[数字x]", "[订单x]", "[价格x]", "[手机x]", "[邮箱x]", "[机构x]", "[名称x]", "[数字xx]", "[数字x", "[数字]", "[[数字x]", "[ORDERID_1]", "[数字y]"} {
+		for _, n := range []int{1, 4, 30, 31, 32, 33} {
+			var b strings.Builder
+			for k := range n {
+				b.WriteString([]string{ph, "好", " ", ph, "差评", "?"}[k%6])
+			}
+			cases = append(cases, b.String(), strings.Repeat(ph, n), strings.Repeat(ph+" ", n), "人呢"+ph+"投诉", ph[:len(ph)-1])
+		}
+	}
 	for _, s := range cases {
 		checkFill(t, lex, s)
 	}
@@ -202,6 +213,7 @@ func FuzzFillMatchesRef(f *testing.F) {
 	lex := newLexicon()
 	f.Add("怎么还没发货??? 快点！！好好好好")
 	f.Add("\x00 a [订单x]差评差评差评")
+	f.Add("[数字x][数字x][数字x][数字x] [电话x]投诉[名称x][金额x")
 	f.Fuzz(func(t *testing.T, s string) {
 		checkFill(t, lex, s)
 	})

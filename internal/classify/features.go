@@ -522,6 +522,26 @@ const (
 	sigGroups // one past the last group
 )
 
+// sigBase adds the signals every message has, in this order: the bias,
+// the length bucket lb, the question and exclamation counts q and e
+// (each below sigSmall, as lenBucket's and extract's are). In scoring
+// mode it adds their rows from sigRows, as sig does, with one call for
+// the four (TestSigBase).
+func (a *acc) sigBase(lb, q, e int) {
+	if r := a.sigs; r != nil && a.tbl != nil && uint(lb|q|e) < sigSmall {
+		const m = sigSmall - 1 // the values as they are: no bounds check
+		w0, w1, w2, w3 := r.small[sigBias][0], r.small[sigLen][lb&m], r.small[sigQuestion][q&m], r.small[sigExclaim][e&m]
+		a.part[0] += int32(int16(w0)) + int32(int16(w1)) + int32(int16(w2)) + int32(int16(w3))
+		a.part[1] += int32(int16(w0>>16)) + int32(int16(w1>>16)) + int32(int16(w2>>16)) + int32(int16(w3>>16))
+		a.part[2] += int32(int16(w0>>32)) + int32(int16(w1>>32)) + int32(int16(w2>>32)) + int32(int16(w3>>32))
+		return
+	}
+	a.sig(sigBias, 0)
+	a.sig(sigLen, lb)
+	a.sig(sigQuestion, q)
+	a.sig(sigExclaim, e)
+}
+
 // sig adds signal (group, value).
 func (a *acc) sig(group, value int) {
 	if a.sigs != nil && a.tbl != nil {
@@ -628,10 +648,7 @@ func (a *acc) extract(c *Context, textOnly bool) {
 	}
 
 	lb := lenBucket(st.tokens)
-	a.sig(sigBias, 0)
-	a.sig(sigLen, lb)
-	a.sig(sigQuestion, min(st.question, 3))
-	a.sig(sigExclaim, min(st.exclaim, 3))
+	a.sigBase(lb, min(st.question, 3), min(st.exclaim, 3))
 	if st.maxQRun >= 2 {
 		a.sig(sigQRun, min(st.maxQRun, 3))
 	}

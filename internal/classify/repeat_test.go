@@ -280,3 +280,33 @@ func FuzzRawQuietPlaceholders(f *testing.F) {
 		}
 	})
 }
+
+// TestSigBase checks sigBase against the four sig calls it stands for,
+// in scoring mode (the sums) and in collect mode (the features, in
+// order), on every length bucket and count extract gives and on values
+// past sigRows' small ones, which take sig's other ways.
+func TestSigBase(t *testing.T) {
+	m := loadModel(t)
+	vals := []int{0, 1, 2, 3, 9, 15, 16, 17, 255}
+	for _, lb := range vals {
+		for _, q := range vals {
+			for _, e := range vals {
+				for _, scoring := range []bool{true, false} {
+					a, b := acc{lex: m.lex}, acc{lex: m.lex}
+					if scoring {
+						a = acc{lex: m.lex, tbl: m.tbl, sigs: m.sigs, scale: m.scale}
+						b = a
+					}
+					a.sigBase(lb, q, e)
+					b.sig(sigBias, 0)
+					b.sig(sigLen, lb)
+					b.sig(sigQuestion, q)
+					b.sig(sigExclaim, e)
+					if a.part != b.part || !slices.Equal(a.feats, b.feats) {
+						t.Fatalf("sigBase(%d, %d, %d), scoring %v: sums %v, features %v; sig gives %v, %v", lb, q, e, scoring, a.part, a.feats, b.part, b.feats)
+					}
+				}
+			}
+		}
+	}
+}

@@ -73,11 +73,10 @@ func (g *sig) count() {
 }
 
 // overlapCounted is overlap of two counted signatures (see sig.ones):
-// only the shared bits are counted.
+// only the shared bits are counted, the four words written out (the loop
+// over them tested its index and both pointers for every word).
 func overlapCounted(a, b *sig) (both, na, nb int) {
-	for k := range a.b {
-		both += bits.OnesCount64(a.b[k] & b.b[k])
-	}
+	both = bits.OnesCount64(a.b[0]&b.b[0]) + bits.OnesCount64(a.b[1]&b.b[1]) + bits.OnesCount64(a.b[2]&b.b[2]) + bits.OnesCount64(a.b[3]&b.b[3])
 	return both, int(a.ones), int(b.ones)
 }
 

@@ -510,8 +510,20 @@ func emoticon(s string) int {
 }
 
 // onlyEmoticons reports whether s holds emoticon codes and nothing else but
-// spaces and punctuation.
+// spaces and punctuation. It is asked of nearly every agent message, most
+// of which open with a Chinese character or an ASCII letter or digit: such
+// an opening is content (a three-byte character led by E4–EF is no CJK
+// punctuation, which is led by E3, and starts no emoticon), and the answer
+// is no without a call (FuzzOnlyEmoticons holds it to emoticonsOnly).
 func onlyEmoticons(s string) bool {
+	if len(s) >= 3 && s[0] >= 0xE4 && s[0] <= 0xEF || len(s) > 0 && isASCIIAlnum(s[0]) {
+		return false
+	}
+	return emoticonsOnly(s)
+}
+
+// emoticonsOnly is onlyEmoticons without its test of the opening.
+func emoticonsOnly(s string) bool {
 	seen := false
 	for i := 0; i < len(s); {
 		if n := emoticon(s[i:]); n > 0 {

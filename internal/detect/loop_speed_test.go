@@ -185,3 +185,36 @@ func BenchmarkContentScan(b *testing.B) {
 		b.Fatal(n)
 	}
 }
+
+// onlyEmoticonsTails follow every opening byte in TestOnlyEmoticonsOpening:
+// nothing, continuation bytes (which make "。" of E3), emoticon codes after
+// them, and an opening character cut short.
+var onlyEmoticonsTails = []string{"", "\x80", "\x80\x82", "\x80\x82#e-s01", "\x80\x82 #e-s[数字x]", "#e-s01", "\x80\x82a", "好#e-s01"}
+
+// TestOnlyEmoticonsOpening holds onlyEmoticons, whose test of the opening
+// byte answers most messages, to emoticonsOnly (the walk as it was before
+// that test) for every opening byte followed by each of
+// onlyEmoticonsTails: the test reads only the first byte and the length.
+func TestOnlyEmoticonsOpening(t *testing.T) {
+	for b := 0; b < 256; b++ {
+		for _, tail := range onlyEmoticonsTails {
+			s := string([]byte{byte(b)}) + tail
+			if got, want := onlyEmoticons(s), emoticonsOnly(s); got != want {
+				t.Fatalf("onlyEmoticons(%q) = %v, emoticonsOnly %v", s, got, want)
+			}
+		}
+	}
+}
+
+// FuzzOnlyEmoticons holds onlyEmoticons to emoticonsOnly on any text
+// (invalid UTF-8 included).
+func FuzzOnlyEmoticons(f *testing.F) {
+	for _, s := range []string{"", "#e-s01", "。#e-s01", "好#e-s01", "a#e-s01", "A#e-s01", "\xe4", "\xe4\xb8", "\xe3\x80", ", #e-s01 #e-s[数字x]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := onlyEmoticons(s), emoticonsOnly(s); got != want {
+			t.Fatalf("onlyEmoticons(%q) = %v, emoticonsOnly %v", s, got, want)
+		}
+	})
+}

@@ -393,29 +393,42 @@ func contentScan(s string, skip []span) (content int, g sig) {
 			}
 			b := s[i]
 			if b < 0x80 {
+				// An ASCII letter or digit is asked first whether it
+				// starts a data token, then counted; other ASCII ends
+				// a run unless it starts an emoticon or a bracketed or
+				// @ token. (The tests for '#', '[' and '@' came first,
+				// and a letter's class was tested twice.)
+				if isASCIIAlnum(b) {
+					if i == 0 || !isASCIIAlnum(s[i-1]) {
+						if n := dataToken(s[i:]); n > 0 { // tried where a token starts: linear in s
+							i += n
+							prev, g.data = 0, true
+							continue
+						}
+					}
+					i++
+					if prev != 0 {
+						g.bigram(prev, uint32(b))
+					}
+					content++
+					prev = uint32(b)
+					continue
+				}
 				if b == '#' {
 					if n := emoticon(s[i:]); n > 0 {
 						i += n
 						prev = 0
 						continue
 					}
-				} else if b == '[' || b == '@' || (i == 0 || !isASCIIAlnum(s[i-1])) && isASCIIAlnum(b) {
-					if n := dataToken(s[i:]); n > 0 { // tried where a token starts: linear in s
+				} else if b == '[' || b == '@' {
+					if n := dataToken(s[i:]); n > 0 {
 						i += n
 						prev, g.data = 0, true
 						continue
 					}
 				}
 				i++
-				if !isASCIIAlnum(b) {
-					prev = 0 // punctuation and spaces end a run: neither content nor bigrams
-					continue
-				}
-				if prev != 0 {
-					g.bigram(prev, uint32(b))
-				}
-				content++
-				prev = uint32(b)
+				prev = 0 // punctuation and spaces end a run: neither content nor bigrams
 				continue
 			}
 			key, size := charKeySlow(s, i)

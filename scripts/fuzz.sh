@@ -21,7 +21,8 @@
 # byte, the scorecard's code index (score.Sheet) against
 # Scorecard.Apply, the customer-day key against hashing the string it
 # stands for, and the learned scorers'
-# feature shortcuts, the loop detector's content scan, answer check and
+# feature shortcuts, the loop detector's content scan (and its placeholder
+# shortcut against dataToken), answer check and
 # emoticon-only test,
 # the filler test, the evidence's UTF-8 check, the digit-run test, the
 # promise rules' shortcuts (backChars, negBefore, numberBefore, the word
@@ -65,7 +66,7 @@ for f in FuzzAppendStringBytes FuzzAppendFloat FuzzAppendJSONResultParts FuzzApp
 	echo "== fuzzing report $f for 1m"
 	go test ./internal/report/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
-for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzNegProb FuzzNegRunes FuzzNegIndex FuzzContentScan FuzzFillerChars FuzzHasDigitRun FuzzChecksAnswer FuzzOnlyEmoticons \
+for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzNegProb FuzzNegRunes FuzzNegIndex FuzzContentScan FuzzFillerChars FuzzHasDigitRun FuzzChecksAnswer FuzzOnlyEmoticons FuzzPlaceholder2At \
 	FuzzBackChars FuzzNegBefore FuzzNumberBefore FuzzWordFinderHas FuzzFirstMsgs FuzzFeatureIndex FuzzPromiseScoreMatchesTrainerView FuzzGramIndex FuzzIsBlank FuzzEnglishReaders FuzzEnglishNegFeatures FuzzRead FuzzYiCue; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0

@@ -218,3 +218,33 @@ func FuzzOnlyEmoticons(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPlaceholder2At holds contentScan's placeholder shortcut to dataToken:
+// wherever placeholder2At takes a '[' token, dataToken measures it as nine
+// bytes, and on the two-character placeholders it must take it does. The
+// seeds put a ']' or an ASCII byte in each of the eight places the
+// shortcut reads.
+func FuzzPlaceholder2At(f *testing.F) {
+	seeds := []string{"[订单x]", "[数字x]好", "[订单x", "[订单y]", "[订]x]", "[订单]]", "[订单x]]", "[ab单x]", "[订a单x]", "[\xff\xff\xff\xff\xff\xffx]", "[姓名x][地址x]"}
+	for k := 1; k <= 8; k++ {
+		b := []byte("[订单x]")
+		b[k] = ']'
+		seeds = append(seeds, string(b))
+	}
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !strings.HasPrefix(s, "[") {
+			s = "[" + s
+		}
+		if placeholder2At(s, 0) {
+			if n := dataToken(s); n != 9 {
+				t.Fatalf("placeholder2At(%q) is true, dataToken = %d", s, n)
+			}
+		}
+		if len(s) >= 9 && s[7] == 'x' && s[8] == ']' && utf8.ValidString(s[1:7]) && utf8.RuneCountInString(s[1:7]) == 2 && !placeholder2At(s, 0) {
+			t.Fatalf("placeholder2At(%q) misses a placeholder of two characters", s)
+		}
+	})
+}

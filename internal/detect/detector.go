@@ -111,9 +111,13 @@ const presentWords = 4
 // The detectors ask it some thirty times a message. The bits are there
 // only when every class is below 256 (see presentWords), so c's low byte
 // names its word and bit, with no test of its range: c>>6 was a
-// sign-extended index tested against the row's four words.
+// sign-extended index tested against the row's four words. Without bits
+// (present nil, of length 0) every message may: the one test of i against
+// the rows' length answers that and proves the row in bounds, where a test
+// for nil came before the row's bounds check (the engine keeps a row for
+// every message, TestMayWithoutBits).
 func (in *Input) may(i int, c ClassID) bool {
-	if in.present == nil {
+	if uint(i) >= uint(len(in.present)) {
 		return true
 	}
 	return in.present[i][uint8(c)>>6]&(1<<(uint8(c)&63)) != 0
@@ -127,8 +131,8 @@ func (in *Input) Scanned() bool { return in.scanned }
 
 // Has reports whether message i contains a word of class c.
 func (in *Input) Has(i int, c ClassID) bool {
-	if in.present != nil {
-		return in.may(i, c)
+	if uint(i) < uint(len(in.present)) { // the bits are kept (see may)
+		return in.present[i][uint8(c)>>6]&(1<<(uint8(c)&63)) != 0
 	}
 	for _, h := range in.allHits(i) {
 		if h.Class == c {

@@ -171,9 +171,10 @@ func maskOf(cs ...ClassID) (m classMask) {
 
 // mayAny reports whether message i can have a hit of a class of m: false
 // exactly when Input.may is false for every class of m (true without
-// presence bits).
+// presence bits). As in may, the test of i against the rows' length
+// answers for an Input without bits and proves the row in bounds.
 func (in *Input) mayAny(i int, m *classMask) bool {
-	if in.present == nil {
+	if uint(i) >= uint(len(in.present)) {
 		return true
 	}
 	row := &in.present[i]

@@ -512,12 +512,15 @@ func appendString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
-		if i+8 <= len(s) {
-			// Two characters of safeLead3 leads: valid, nothing to escape.
-			if w := text.Load8(s, i); w&0x0000c0c000c0c000 == 0x0000808000808000 && safeLead3(c) && safeLead3(byte(w>>24)) {
+		// Two characters of safeLead3 leads a word (valid, nothing to
+		// escape), in a loop of its own: a run of Chinese does not go
+		// through the checks of the loop around it.
+		if i+8 <= len(s) && safeCJK2(text.Load8(s, i)) {
+			i += 6
+			for i+8 <= len(s) && safeCJK2(text.Load8(s, i)) {
 				i += 6
-				continue
 			}
+			continue
 		}
 		if c >= 0xE3 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
 			// U+3000 to U+FFFF but the surrogates (all of Chinese): valid,
@@ -589,3 +592,16 @@ func load4(s string, i int) uint64 {
 // it is: E1 and E3–EF but ED (E0 can be overlong, E2 can be U+2028 or
 // U+2029, ED a surrogate).
 func safeLead3(c byte) bool { return c-0xE1 < 0x0F && c != 0xE2 && c != 0xED }
+
+// safeCJK2 reports whether the word w (eight bytes of a string,
+// little-endian) starts with two three-byte characters of safeLead3
+// leads, as safeLead3 of each lead with its two continuation bytes does
+// (TestSafeCJK2 holds the two to each other): the byte pattern with one
+// mask, then the leads' low nibbles, bytes 0 and 3 of x, side by side —
+// x&0xD is 0 only for E0 and E2, x^0xD only for ED, and adding 0x7F to a
+// nibble sets bit 7 exactly when it is not 0 (no carry leaves a byte).
+func safeCJK2(w uint64) bool {
+	const lanes, add, high = 0x0D00000D, 0x7F00007F, 0x80000080
+	x := uint32(w) & 0x0F00000F
+	return w&0x0000c0c0f0c0c0f0 == 0x00008080e08080e0 && ((x&lanes)+add)&((x^lanes)+add)&high == high
+}

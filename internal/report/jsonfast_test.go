@@ -13,6 +13,7 @@ import (
 	"fullqa/internal/detect"
 	"fullqa/internal/scan"
 	"fullqa/internal/score"
+	"fullqa/internal/text"
 )
 
 // TestAppendJSONResultMatchesEncodingJSON checks the hand-written encoder
@@ -201,4 +202,48 @@ func TestAppendStringLeads(t *testing.T) {
 			}
 		}
 	}
+}
+
+// safeCJK2Ref is what safeCJK2 stands for: two characters of safeLead3
+// leads, each with its two continuation bytes, at the start of w.
+func safeCJK2Ref(w uint64) bool {
+	cont := func(k uint) bool { return byte(w>>(8*k))&0xC0 == 0x80 }
+	return safeLead3(byte(w)) && cont(1) && cont(2) && safeLead3(byte(w>>24)) && cont(4) && cont(5)
+}
+
+// TestSafeCJK2 holds safeCJK2 to safeCJK2Ref for every pair of leads,
+// with continuation bytes at both ends of their range and each of the
+// four replaced by a byte that is not one, whatever the last two bytes.
+func TestSafeCJK2(t *testing.T) {
+	conts := [][4]byte{{0x80, 0x80, 0x80, 0x80}, {0xBF, 0xBF, 0xBF, 0xBF}, {0xA0, 0x9F, 0xA8, 0xA9}}
+	for k := 0; k < 4; k++ {
+		for _, bad := range []byte{0x00, 0x7F, 0xC0, 0xFF, 0x40} {
+			c := [4]byte{0x80, 0xBF, 0x80, 0xBF}
+			c[k] = bad
+			conts = append(conts, c)
+		}
+	}
+	for a := 0; a < 256; a++ {
+		for b := 0; b < 256; b++ {
+			for i, c := range conts {
+				w := uint64(a) | uint64(c[0])<<8 | uint64(c[1])<<16 | uint64(b)<<24 |
+					uint64(c[2])<<32 | uint64(c[3])<<40 | uint64(i*0x1F1F)<<48
+				if got, want := safeCJK2(w), safeCJK2Ref(w); got != want {
+					t.Fatalf("safeCJK2(%#016x) = %v, safeLead3 and continuation bytes say %v", w, got, want)
+				}
+			}
+		}
+	}
+}
+
+// FuzzSafeCJK2 holds safeCJK2 to safeCJK2Ref on any word.
+func FuzzSafeCJK2(f *testing.F) {
+	for _, s := range []string{"你好中文", "\xe0\x80\x80好好", "好\xe2\x80\xa8好", "\xed\x9f\xbf\xe1\x80\x80ab", "\xef\xbf\xbf\xee\x80\x80ab"} {
+		f.Add(text.Load8(s, 0))
+	}
+	f.Fuzz(func(t *testing.T, w uint64) {
+		if got, want := safeCJK2(w), safeCJK2Ref(w); got != want {
+			t.Fatalf("safeCJK2(%#016x) = %v, safeCJK2Ref %v", w, got, want)
+		}
+	})
 }

@@ -209,3 +209,47 @@ func TestMessageInOrder(t *testing.T) {
 		agreeMessage(t, c.m+"]")
 	}
 }
+
+// cjk2Ref is what cjk2 stands for: two characters of text.Lead3 leads,
+// each with its two continuation bytes, at the start of w.
+func cjk2Ref(w uint64) bool {
+	cont := func(k uint) bool { return byte(w>>(8*k))&0xC0 == 0x80 }
+	return text.Lead3(byte(w)) && cont(1) && cont(2) && text.Lead3(byte(w>>24)) && cont(4) && cont(5)
+}
+
+// TestCJK2 holds cjk2 to cjk2Ref for every pair of leads, with
+// continuation bytes at both ends of their range and each of the four
+// replaced by a byte that is not one, whatever the last two bytes.
+func TestCJK2(t *testing.T) {
+	conts := [][4]byte{{0x80, 0x80, 0x80, 0x80}, {0xBF, 0xBF, 0xBF, 0xBF}, {0xA0, 0x9F, 0xA8, 0xA9}}
+	for k := 0; k < 4; k++ {
+		for _, bad := range []byte{0x00, 0x7F, 0xC0, 0xFF, 0x40} {
+			c := [4]byte{0x80, 0xBF, 0x80, 0xBF}
+			c[k] = bad
+			conts = append(conts, c)
+		}
+	}
+	for a := 0; a < 256; a++ {
+		for b := 0; b < 256; b++ {
+			for i, c := range conts {
+				w := uint64(a) | uint64(c[0])<<8 | uint64(c[1])<<16 | uint64(b)<<24 |
+					uint64(c[2])<<32 | uint64(c[3])<<40 | uint64(i*0x1F1F)<<48
+				if got, want := cjk2(w), cjk2Ref(w); got != want {
+					t.Fatalf("cjk2(%#016x) = %v, text.Lead3 and continuation bytes say %v", w, got, want)
+				}
+			}
+		}
+	}
+}
+
+// FuzzCJK2 holds cjk2 to cjk2Ref on any word.
+func FuzzCJK2(f *testing.F) {
+	for _, s := range []string{"你好中文", "\xe0\x80\x80好好", "好\xed\xa0\x80好", "\xed\x9f\xbf\xe1\x80\x80ab", "\xef\xbf\xbf\xee\x80\x80ab"} {
+		f.Add(text.Load8(s, 0))
+	}
+	f.Fuzz(func(t *testing.T, w uint64) {
+		if got, want := cjk2(w), cjk2Ref(w); got != want {
+			t.Fatalf("cjk2(%#016x) = %v, cjk2Ref %v", w, got, want)
+		}
+	})
+}

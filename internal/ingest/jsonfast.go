@@ -772,10 +772,14 @@ func scanString(s string, start int) (string, int, int) {
 // cjk2 reports whether the word w (eight bytes of a string, little-endian)
 // starts with two three-byte characters of E1–EC or EE–EF leads (text.Lead3),
 // which any two continuation bytes complete validly: the byte pattern with
-// one mask, the leads' low nibbles (neither 0 nor D) with a table of bits.
+// one mask, then the leads' low nibbles (neither 0 nor D), bytes 0 and 3
+// of x, side by side: adding 0x7F to a nibble sets bit 7 exactly when it
+// is not 0 (no carry leaves a byte), and x^0xD is 0 only for D.
+// TestCJK2 holds it to text.Lead3 and the continuation bytes.
 func cjk2(w uint64) bool {
-	const nibbles = 0xFFFF &^ (1<<0x0 | 1<<0xD)
-	return w&0x0000c0c0f0c0c0f0 == 0x00008080e08080e0 && nibbles>>(w&0xF)&(nibbles>>(w>>24&0xF))&1 != 0
+	const d, add, high = 0x0D00000D, 0x7F00007F, 0x80000080
+	x := uint32(w) & 0x0F00000F
+	return w&0x0000c0c0f0c0c0f0 == 0x00008080e08080e0 && (x+add)&((x^d)+add)&high == high
 }
 
 // runeLen returns the length of the valid UTF-8 character at the start of

@@ -89,11 +89,15 @@ func (g *Group) add(r *Record, s share) {
 			rd := &k.rounds[i]
 			if rd.answered && rd.timed {
 				g.respSum += rd.sec
-				g.respHist.addAt(rd.bucket, rd.sec)
+				if !g.respHist.addLow(rd.bucket, rd.sec) {
+					g.respHist.addAt(rd.bucket, rd.sec)
+				}
 				if i == 0 {
 					g.firstSum += rd.sec
 					g.firstN++
-					g.firstHist.addAt(rd.bucket, rd.sec)
+					if !g.firstHist.addLow(rd.bucket, rd.sec) {
+						g.firstHist.addAt(rd.bucket, rd.sec)
+					}
 				}
 			}
 		}
@@ -119,7 +123,9 @@ func (g *Group) add(r *Record, s share) {
 			if rd.answered && rd.timed {
 				g.respSum += rd.sec
 				g.respN++
-				g.respHist.addAt(rd.bucket, rd.sec)
+				if !g.respHist.addLow(rd.bucket, rd.sec) {
+					g.respHist.addAt(rd.bucket, rd.sec)
+				}
 				if rd.wait > k.slow {
 					g.slow++
 				}
@@ -129,7 +135,9 @@ func (g *Group) add(r *Record, s share) {
 				if i == 0 {
 					g.firstSum += rd.sec
 					g.firstN++
-					g.firstHist.addAt(rd.bucket, rd.sec)
+					if !g.firstHist.addLow(rd.bucket, rd.sec) {
+						g.firstHist.addAt(rd.bucket, rd.sec)
+					}
 				}
 			}
 			if rd.window {

@@ -39,6 +39,23 @@ const (
 
 func (h *waitHist) add(sec float64) { h.addAt(bucketOf(sec), sec) }
 
+// addLow is addAt of a bucket that low already holds (low is never
+// longer than histLinear), reporting true; false, and h as it was, for
+// any other. It is small enough for the compiler to inline where addAt is
+// not: Group.add counts every timed round into some six groups'
+// histograms with it, and calls addAt only when it says false.
+// TestAddLowMatchesAddAt holds the pair to addAt alone.
+func (h *waitHist) addLow(k int32, sec float64) bool {
+	if uint(k) >= uint(len(h.low)) {
+		return false
+	}
+	h.n++
+	b := &h.low[k]
+	b.n++
+	b.sum += sec
+	return true
+}
+
 // addAt is add of a wait whose bucketOf is k, found before.
 func (h *waitHist) addAt(k int32, sec float64) {
 	h.n++

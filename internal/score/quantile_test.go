@@ -3,6 +3,7 @@ package score
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -80,6 +81,29 @@ func TestWaitHistMatchesMap(t *testing.T) {
 		for _, q := range []float64{0.01, 0.5, 0.9, 1} {
 			if got, want := *h.quantile(q), ref(waits, q); got != want {
 				t.Fatalf("q%v of %v = %v, want %v", q, waits, got, want)
+			}
+		}
+	}
+}
+
+// TestAddLowMatchesAddAt holds Group.add's way of counting a wait (addLow,
+// then addAt when it says false) to addAt alone: the same histogram, to
+// the last bit of every bucket's sum, on waits in buckets low holds, in
+// ones it must grow to, past its end and past ten minutes.
+func TestAddLowMatchesAddAt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := 0; trial < 2000; trial++ {
+		var a, b waitHist
+		for i := rng.IntN(60) + 1; i > 0; i-- {
+			w := []float64{rng.Float64() * 70, rng.Float64() * 1000, float64(rng.IntN(130)), -1, 63.9, 64,
+				float64(rng.IntN(700)), 127.5, 128, 599.9, 600, rng.Float64() * 600, 1e9}[rng.IntN(13)]
+			k := bucketOf(w)
+			if !a.addLow(k, w) {
+				a.addAt(k, w)
+			}
+			b.addAt(k, w)
+			if !reflect.DeepEqual(a, b) {
+				t.Fatalf("trial %d: after %v: addLow then addAt %+v, addAt %+v", trial, w, a, b)
 			}
 		}
 	}

@@ -26,17 +26,44 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 	b = appendString(b, c.ID)
 	b = append(b, `,"score":`...)
 	b = appendInt(b, r.Score)
-	b = append(b, `,"tags":`...)
-	b = appendList(b, r.Tags, func(b []byte, t conversation.Tag) []byte { return appendString(b, t.Name) })
-	if len(r.Tags) > 0 {
-		b = append(b, `,"tag_evidence":`...)
-		b = appendList(b, r.Tags, appendTag)
+	// The lists are appendList's loop written out: each element by a
+	// direct call (and a finding by pointer), not a call of a func value
+	// with a copy of the element.
+	b = append(b, `,"tags":[`...)
+	for i := range r.Tags {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, r.Tags[i].Name)
 	}
-	b = append(b, `,"findings":`...)
-	b = appendList(b, r.Findings, appendFinding)
+	b = append(b, ']')
+	if len(r.Tags) > 0 {
+		b = append(b, `,"tag_evidence":[`...)
+		for i := range r.Tags {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendTag(b, &r.Tags[i])
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"findings":[`...)
+	for i := range r.Findings {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendFinding(b, &r.Findings[i])
+	}
+	b = append(b, ']')
 	if len(r.Deductions) > 0 {
-		b = append(b, `,"deductions":`...)
-		b = appendList(b, r.Deductions, appendDeduction)
+		b = append(b, `,"deductions":[`...)
+		for i := range r.Deductions {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendDeduction(b, &r.Deductions[i])
+		}
+		b = append(b, ']')
 	}
 	if r.Ending.Label != "" {
 		b = append(b, `,"ending":{"label":`...)
@@ -213,7 +240,7 @@ func appendPart(b []byte, p *labelPart) []byte {
 	return b[:end]
 }
 
-func appendTag(b []byte, t conversation.Tag) []byte {
+func appendTag(b []byte, t *conversation.Tag) []byte {
 	b = append(b, `{"name":`...)
 	b = appendString(b, t.Name)
 	b = append(b, `,"messages":`...)
@@ -221,7 +248,7 @@ func appendTag(b []byte, t conversation.Tag) []byte {
 	return append(b, '}')
 }
 
-func appendFinding(b []byte, f conversation.Finding) []byte {
+func appendFinding(b []byte, f *conversation.Finding) []byte {
 	b = append(b, `{"code":`...)
 	b = appendString(b, f.Code)
 	if part := severityPart(f.Severity); part != "" {
@@ -281,7 +308,7 @@ func severityPart(s conversation.Severity) string {
 	return ""
 }
 
-func appendDeduction(b []byte, d score.Deduction) []byte {
+func appendDeduction(b []byte, d *score.Deduction) []byte {
 	b = append(b, `{"finding":`...)
 	b = appendInt(b, d.Finding)
 	b = append(b, `,"code":`...)
@@ -363,16 +390,31 @@ func appendInts(b []byte, xs []int) []byte {
 	if xs == nil {
 		return append(b, "null"...)
 	}
-	return appendList(b, xs, appendInt)
+	// appendList's loop written out: appendInt's one-digit case is
+	// inlined here, where through appendList it is a call of a func value
+	// for every number.
+	b = append(b, '[')
+	for i, x := range xs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendInt(b, x)
+	}
+	return append(b, ']')
 }
 
 // appendInt is strconv.AppendInt in base 10 with the small numbers of
 // scan output (message numbers, counts, points) written directly.
 func appendInt(b []byte, x int) []byte {
-	switch {
-	case x >= 0 && x < 10:
+	if uint(x) < 10 { // small enough for the compiler to inline
 		return append(b, byte('0'+x))
-	case x >= 10 && x < 100:
+	}
+	return appendInt10(b, x)
+}
+
+// appendInt10 is appendInt of x outside 0–9.
+func appendInt10(b []byte, x int) []byte {
+	if x >= 10 && x < 100 {
 		return append(b, byte('0'+x/10), byte('0'+x%10))
 	}
 	return strconv.AppendInt(b, int64(x), 10)

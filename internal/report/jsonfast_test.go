@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -246,4 +247,24 @@ func FuzzSafeCJK2(f *testing.F) {
 			t.Fatalf("safeCJK2(%#016x) = %v, safeCJK2Ref %v", w, got, want)
 		}
 	})
+}
+
+// TestAppendIntAndInts holds appendInt (its one-digit case inlined, the
+// rest appendInt10) to strconv.AppendInt, and appendInts (appendList's
+// loop written out) to appendList of appendInt, after other bytes.
+func TestAppendIntAndInts(t *testing.T) {
+	xs := []int{math.MinInt, math.MaxInt, -100, -11, -10, -9, -1, 1e9}
+	for x := -12; x <= 1200; x++ {
+		xs = append(xs, x)
+	}
+	for _, x := range xs {
+		if got, want := string(appendInt([]byte("[1,"), x)), "[1,"+strconv.Itoa(x); got != want {
+			t.Fatalf("appendInt(%d) = %q, want %q", x, got, want)
+		}
+	}
+	for _, l := range [][]int{nil, {}, {0}, {7, 10, 99, 100, -1}, xs} {
+		if got, want := string(appendInts([]byte("x"), l)), string(appendList([]byte("x"), l, appendInt)); l != nil && got != want || l == nil && got != "xnull" {
+			t.Fatalf("appendInts(%v) = %q, want %q", l, got, want)
+		}
+	}
 }

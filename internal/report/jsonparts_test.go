@@ -25,13 +25,13 @@ func appendJSONResultRef(b []byte, r *scan.Result) []byte {
 	b = appendList(b, r.Tags, func(b []byte, t conversation.Tag) []byte { return appendString(b, t.Name) })
 	if len(r.Tags) > 0 {
 		b = append(b, `,"tag_evidence":`...)
-		b = appendList(b, r.Tags, appendTag)
+		b = appendList(b, r.Tags, func(b []byte, t conversation.Tag) []byte { return appendTag(b, &t) })
 	}
 	b = append(b, `,"findings":`...)
 	b = appendList(b, r.Findings, appendFindingRef)
 	if len(r.Deductions) > 0 {
 		b = append(b, `,"deductions":`...)
-		b = appendList(b, r.Deductions, appendDeduction)
+		b = appendList(b, r.Deductions, func(b []byte, d score.Deduction) []byte { return appendDeduction(b, &d) })
 	}
 	if r.Ending.Label != "" {
 		b = append(b, `,"ending":{"label":`...)

@@ -44,7 +44,9 @@
 # Data against the map[string]any it stands for, in every encoding and
 # read (FuzzDataMatchesMap), and its JSON Lines writer against
 # encoding/json (FuzzAppendData); text.TrimSpace, which evidence quotes
-# and clip trim with, against strings.TrimSpace (FuzzTrimSpace).
+# and clip trim with, against strings.TrimSpace (FuzzTrimSpace); the
+# findings' sort by first message against slices.SortStableFunc
+# (FuzzSortFindings).
 #
 # A failing fuzz input is written to internal/scan/testdata/fuzz/FuzzScan/
 # and from then on runs in every `go test ./...`.
@@ -77,6 +79,8 @@ for f in FuzzFillMatchesRef FuzzMixBucket FuzzMixedBucket FuzzMixTop FuzzRepeatL
 done
 echo "== fuzzing conversation FuzzDataMatchesMap for 1m"
 go test ./internal/conversation/ -run '^$' -fuzz '^FuzzDataMatchesMap$' -fuzztime 1m -timeout 0
+echo "== fuzzing scan FuzzSortFindings for 1m"
+go test ./internal/scan/ -run '^$' -fuzz '^FuzzSortFindings$' -fuzztime 1m -timeout 0
 echo "== fuzzing analyze FuzzClip for 1m"
 go test ./internal/analyze/ -run '^$' -fuzz '^FuzzClip$' -fuzztime 1m -timeout 0
 echo "== fuzzing analyze FuzzTopicsOf for 1m"

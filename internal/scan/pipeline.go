@@ -431,11 +431,7 @@ func inspect(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect
 	if r.Emotion != nil && eng.Has("emotion") {
 		agreeEmotion(r)
 	}
-	// slices, not sort.SliceStable: the same order without its two
-	// allocations a conversation.
-	slices.SortStableFunc(r.Findings, func(a, b conversation.Finding) int {
-		return cmp.Compare(firstMsg(a), firstMsg(b))
-	})
+	sortFindings(r.Findings)
 	r.Score, r.Deductions, r.Fatal = opts.scoreWith(kpis, r.Findings)
 	// When the response detector ran, an unanswered round it did not flag
 	// as missed is a closing that needs no answer ("好的谢谢"): the KPIs
@@ -462,7 +458,50 @@ func inspect(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect
 	return in, nil
 }
 
-func firstMsg(f conversation.Finding) int {
+// sortFindings sorts findings by their first message (firstMsg), stably:
+// the order slices.SortStableFunc gives (the one stable order there is),
+// without its calls of the comparison, which took two findings by value,
+// for every pair it compared. The keys are read once each: findings
+// already in order (most conversations') are left as they are after one
+// look at each; a few are put in order by insertion, their keys beside
+// them; many go to slices.SortStableFunc. FuzzSortFindings holds it to
+// slices.SortStableFunc.
+func sortFindings(fs []conversation.Finding) {
+	var kb [32]int
+	if len(fs) > len(kb) {
+		slices.SortStableFunc(fs, func(a, b conversation.Finding) int {
+			return cmp.Compare(firstMsg(&a), firstMsg(&b))
+		})
+		return
+	}
+	keys := kb[:len(fs)]
+	sorted := true
+	for i := range fs {
+		keys[i] = firstMsg(&fs[i])
+		if i > 0 && keys[i] < keys[i-1] {
+			sorted = false
+		}
+	}
+	if sorted {
+		return
+	}
+	for i := 1; i < len(fs); i++ {
+		k := keys[i]
+		if k >= keys[i-1] {
+			continue
+		}
+		f := fs[i]
+		j := i
+		for ; j > 0 && k < keys[j-1]; j-- {
+			keys[j], fs[j] = keys[j-1], fs[j-1]
+		}
+		keys[j], fs[j] = k, f
+	}
+}
+
+// firstMsg is the finding's first message, the key findings are sorted
+// by (those without one last).
+func firstMsg(f *conversation.Finding) int {
 	if len(f.Messages) == 0 {
 		return 1 << 30
 	}

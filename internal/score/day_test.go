@@ -1,6 +1,7 @@
 package score
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -75,6 +76,71 @@ func TestInWindowClock(t *testing.T) {
 		for tm := time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC); tm.Before(time.Date(2026, 3, 9, 12, 0, 0, 0, time.UTC)); tm = tm.Add(7 * time.Second) {
 			if got, want := inWindow(tm, loc, a, b), old(tm, loc, a, b); got != want {
 				t.Fatalf("inWindow(%v, %v) = %v, want %v", tm, loc, got, want)
+			}
+		}
+	}
+}
+
+// inWindow reports whether t (in loc) falls inside [a, b) of its day, as
+// ConversationKPIWith told before zoneSpan: one Clock call.
+func inWindow(t time.Time, loc *time.Location, a, b time.Duration) bool {
+	h, m, sec := t.In(loc).Clock() // one conversion, where Hour, Minute and Second made three
+	d := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second
+	return d >= a && d < b
+}
+
+// zoneSecOfDay is how ConversationKPIWith reads a time's second of the
+// day with z: find when z does not hold it, then secOfDay.
+func zoneSecOfDay(z *zoneSpan, t time.Time, loc *time.Location) int64 {
+	u := t.Unix()
+	if !z.holds(u, loc) {
+		z.find(t, loc)
+	}
+	return z.secOfDay(u)
+}
+
+// TestZoneSpanSecOfDay holds zoneSpan's second of the day to Clock's (and
+// the window test to inWindow) with one zoneSpan kept throughout: over
+// two days in steps of 7 seconds across DST changes (New York, Lord Howe's
+// half hour, Shanghai's past ones), at random times from 1600 to 2400
+// (before 1970 included), and with the location changing time by time.
+func TestZoneSpanSecOfDay(t *testing.T) {
+	locs := []*time.Location{time.FixedZone("CST", 8*3600), time.FixedZone("W", -(9*3600 + 30*60)), time.UTC}
+	for _, name := range []string{"America/New_York", "Australia/Lord_Howe", "Asia/Shanghai", "Asia/Kolkata", "Europe/London"} {
+		if loc, err := time.LoadLocation(name); err == nil {
+			locs = append(locs, loc)
+		}
+	}
+	var z zoneSpan
+	check := func(tm time.Time, loc *time.Location) {
+		t.Helper()
+		h, m, s := tm.In(loc).Clock()
+		if got, want := zoneSecOfDay(&z, tm, loc), int64(h*3600+m*60+s); got != want {
+			t.Fatalf("%v in %v: second %d of the day, Clock says %d", tm, loc, got, want)
+		}
+		a, b := 8*time.Hour, 23*time.Hour
+		d := time.Duration(zoneSecOfDay(&z, tm, loc)) * time.Second
+		if got, want := d >= a && d < b, inWindow(tm, loc, a, b); got != want {
+			t.Fatalf("%v in %v: in the window %v, inWindow %v", tm, loc, got, want)
+		}
+	}
+	for _, loc := range locs {
+		for _, day := range []time.Time{time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC),
+			time.Date(1988, 4, 10, 0, 0, 0, 0, time.UTC), time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)} {
+			for tm := day.Add(-12 * time.Hour); tm.Before(day.Add(36 * time.Hour)); tm = tm.Add(7 * time.Second) {
+				check(tm, loc)
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	lo, hi := time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC).Unix(), time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	for i := 0; i < 200000; i++ {
+		u := lo + rng.Int64N(hi-lo)
+		check(time.Unix(u, rng.Int64N(1e9)), locs[rng.IntN(len(locs))])
+		if i%1000 == 0 { // a run of times close together, in one location
+			loc := locs[rng.IntN(len(locs))]
+			for j := int64(0); j < 200; j++ {
+				check(time.Unix(u+j*rng.Int64N(5000), 0), loc)
 			}
 		}
 	}

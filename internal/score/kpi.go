@@ -1,6 +1,7 @@
 package score
 
 import (
+	"math"
 	"time"
 
 	"fullqa/internal/conversation"
@@ -118,6 +119,53 @@ type Scratch struct {
 	// likes; it keeps its slab (some 16 KB) alive with it.
 	stores []kpiStore
 	deds   []Deduction
+	// zone is the service window's time zone where the last round's
+	// first message fell, kept from conversation to conversation.
+	zone zoneSpan
+}
+
+// zoneSpan is one zone of a location with the span of time it is in
+// effect, for the second of the day of times in that span without the
+// zone look-up of t.In(loc).Clock(), which took some hundred instructions
+// for every round's service-window test.
+type zoneSpan struct {
+	loc        *time.Location
+	off        int64 // the zone's offset, seconds east of UTC
+	start, end int64 // Unix seconds: [start, end) is where it is in effect
+}
+
+// holds reports whether z is loc's zone at Unix second u.
+func (z *zoneSpan) holds(u int64, loc *time.Location) bool {
+	return z.loc == loc && u >= z.start && u < z.end
+}
+
+// secOfDay is the second of the day of the time at Unix second u, in
+// the zone z holds (find it first when z does not hold it): its seconds
+// with the zone's offset, modulo a day (floored, as Clock's absolute
+// seconds are), which is h*3600+m*60+s of t.In(loc).Clock() without its
+// zone look-up; TestZoneSpanSecOfDay holds the two to each other. Times
+// are taken to lie within some 2^62 seconds of 1970 (no sum overflows),
+// as any a reader makes do.
+func (z *zoneSpan) secOfDay(u int64) int64 {
+	d := (u + z.off) % 86400
+	if d < 0 {
+		d += 86400
+	}
+	return d
+}
+
+// find sets z to loc's zone in effect at t.
+func (z *zoneSpan) find(t time.Time, loc *time.Location) {
+	lt := t.In(loc)
+	_, off := lt.Zone()
+	a, b := lt.ZoneBounds()
+	z.loc, z.off, z.start, z.end = loc, int64(off), math.MinInt64, math.MaxInt64
+	if !a.IsZero() {
+		z.start = a.Unix()
+	}
+	if !b.IsZero() {
+		z.end = b.Unix()
+	}
 }
 
 // Slab sizes: kpiStores (about 520 bytes each) and deductions (72 bytes)
@@ -182,6 +230,11 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 	var sum time.Duration
 	n := 0
 	winStart, winEnd := s.window(cfg)
+	var zs zoneSpan
+	zone := &zs
+	if s != nil {
+		zone = &s.zone
+	}
 	// The optional seconds, the rounds and the agents of a conversation of
 	// usual length share one kpiStore (they took up to five allocations),
 	// cut from s's slab.
@@ -201,7 +254,13 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 		}
 		first := &c.Messages[r.First]
 		if first.HasTime() {
-			rk.window = inWindow(first.At, loc, winStart, winEnd)
+			// inWindow, loc's zone looked up once for its span.
+			u := first.At.Unix()
+			if !zone.holds(u, loc) {
+				zone.find(first.At, loc)
+			}
+			d := time.Duration(zone.secOfDay(u)) * time.Second
+			rk.window = d >= winStart && d < winEnd
 		}
 		k.Rounds++
 		if !r.Answered() {

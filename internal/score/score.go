@@ -104,10 +104,3 @@ func (k KPIConfig) window() (start, end time.Duration) {
 	end, _ = clock(k.ServiceEnd)
 	return start, end
 }
-
-// inWindow reports whether t (in loc) falls inside [a, b) of its day.
-func inWindow(t time.Time, loc *time.Location, a, b time.Duration) bool {
-	h, m, sec := t.In(loc).Clock() // one conversion, where Hour, Minute and Second made three
-	d := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second
-	return d >= a && d < b
-}

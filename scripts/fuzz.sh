@@ -46,8 +46,9 @@
 # encoding/json (FuzzAppendData); text.TrimSpace, which evidence quotes
 # and clip trim with, against strings.TrimSpace (FuzzTrimSpace); the
 # findings' sort by first message against slices.SortStableFunc
-# (FuzzSortFindings) and the topics' sort against slices.SortFunc
-# (FuzzSortTopics).
+# (FuzzSortFindings), the topics' sort against slices.SortFunc
+# (FuzzSortTopics) and the contact's first and last times against
+# Before and After (FuzzTimeSpan).
 #
 # A failing fuzz input is written to internal/scan/testdata/fuzz/FuzzScan/
 # and from then on runs in every `go test ./...`.
@@ -84,6 +85,8 @@ echo "== fuzzing scan FuzzSortFindings for 1m"
 go test ./internal/scan/ -run '^$' -fuzz '^FuzzSortFindings$' -fuzztime 1m -timeout 0
 echo "== fuzzing analyze FuzzClip for 1m"
 go test ./internal/analyze/ -run '^$' -fuzz '^FuzzClip$' -fuzztime 1m -timeout 0
+echo "== fuzzing analyze FuzzTimeSpan for 1m"
+go test ./internal/analyze/ -run '^$' -fuzz '^FuzzTimeSpan$' -fuzztime 1m -timeout 0
 echo "== fuzzing analyze FuzzSortTopics for 1m"
 go test ./internal/analyze/ -run '^$' -fuzz '^FuzzSortTopics$' -fuzztime 1m -timeout 0
 echo "== fuzzing analyze FuzzTopicsOf for 1m"

@@ -96,26 +96,49 @@ func Summarize(c *conversation.Conversation, findings []conversation.Finding, ta
 // message), and mainAgent was a pass over every message of every
 // conversation for the service alone. Filling in place spares the batch
 // a copy of the whole Contact into its Prepared.
+// timeSpan returns the earliest and the latest of the messages' times
+// (the first of equal ones, the zero Time for none), as the loop it
+// replaced found them with Before and After: its messages' times read
+// once each as Unix seconds and nanoseconds and compared as numbers, the
+// times themselves copied only at the end (TestTimeSpanMatchesRef).
+func timeSpan(msgs []conversation.Message) (start, end time.Time) {
+	si, ei := -1, -1
+	var ss, sn, es, en int64
+	// end starts as the zero Time, which a time before year 1 is not after.
+	es = time.Time{}.Unix()
+	for i := range msgs {
+		t := &msgs[i].At
+		if t.IsZero() {
+			continue
+		}
+		s, n := t.Unix(), int64(t.Nanosecond())
+		if si < 0 || s < ss || s == ss && n < sn {
+			si, ss, sn = i, s, n
+		}
+		if s > es || s == es && n > en {
+			ei, es, en = i, s, n
+		}
+	}
+	if si >= 0 {
+		start = msgs[si].At
+	}
+	if ei >= 0 {
+		end = msgs[ei].At
+	}
+	return start, end
+}
+
 func summarize(ct *Contact, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, loc *time.Location, scenes []string) {
 	ct.ID, ct.Shop, ct.Customer, ct.Vendor = c.ID, c.Shop, c.Customer, c.Vendor
 	ct.Orders, ct.SKUs = c.OrderIDs, c.SKUs
 	ct.FirstMsg, ct.NotKeptMsg, ct.EndingMsg = -1, -1, -1
-	var start, end time.Time
+	ct.Start, ct.End = timeSpan(c.Messages)
 	for i := range c.Messages {
-		m := &c.Messages[i]
-		if m.HasTime() {
-			if start.IsZero() || m.At.Before(start) {
-				start = m.At
-			}
-			if m.At.After(end) {
-				end = m.At
-			}
-		}
-		if ct.FirstMsg < 0 && m.Role == conversation.RoleCustomer {
-			ct.FirstMsg, ct.FirstText = i, clip(m.Text, 60)
+		if c.Messages[i].Role == conversation.RoleCustomer {
+			ct.FirstMsg, ct.FirstText = i, clip(c.Messages[i].Text, 60)
+			break
 		}
 	}
-	ct.Start, ct.End = start, end
 	if ct.FirstMsg < 0 && len(c.Messages) > 0 {
 		ct.FirstMsg, ct.FirstText = 0, clip(c.Messages[0].Text, 60)
 	}

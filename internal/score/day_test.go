@@ -145,3 +145,48 @@ func TestZoneSpanSecOfDay(t *testing.T) {
 		}
 	}
 }
+
+// TestDayAtMatchesDayOf holds Scratch.dayAt (the day told by its number
+// in the zone span kept) to dayOf of the time in loc, with one Scratch
+// kept throughout: times hours apart across DST changes and midnights,
+// random times from 1600 to 2400, the location changing now and then.
+func TestDayAtMatchesDayOf(t *testing.T) {
+	locs := []*time.Location{time.FixedZone("CST", 8*3600), time.FixedZone("W", -(9*3600 + 30*60)), time.UTC}
+	for _, name := range []string{"America/New_York", "Australia/Lord_Howe", "Asia/Shanghai"} {
+		if loc, err := time.LoadLocation(name); err == nil {
+			locs = append(locs, loc)
+		}
+	}
+	var s Scratch
+	check := func(tm time.Time, loc *time.Location) {
+		t.Helper()
+		if got, want := s.dayAt(tm, loc), dayOf(tm.In(loc)); got != want {
+			t.Fatalf("dayAt(%v, %v) = %s, want %s", tm, loc, got, want)
+		}
+	}
+	for _, loc := range locs {
+		for tm := time.Date(2026, 3, 6, 0, 0, 0, 0, time.UTC); tm.Before(time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)); tm = tm.Add(17 * time.Minute) {
+			check(tm, loc)
+		}
+		for tm := time.Date(1969, 12, 30, 0, 0, 0, 0, time.UTC); tm.Before(time.Date(1970, 1, 2, 0, 0, 0, 0, time.UTC)); tm = tm.Add(29 * time.Minute) {
+			check(tm, loc)
+		}
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	lo, hi := time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC).Unix(), time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	loc := locs[0]
+	for i := 0; i < 100000; i++ {
+		if i%50 == 0 {
+			loc = locs[rng.IntN(len(locs))]
+		}
+		u := lo + rng.Int64N(hi-lo)
+		if i%3 != 0 { // mostly near the last day: the kept day is used
+			u = hi - 1 - rng.Int64N(3*86400)
+		}
+		check(time.Unix(u, 0), loc)
+	}
+	var nilS *Scratch
+	if got, want := nilS.dayAt(time.Unix(0, 0), locs[0]), "1970-01-01"; got != want {
+		t.Fatalf("nil Scratch: dayAt = %s, want %s", got, want)
+	}
+}

@@ -122,6 +122,9 @@ type Scratch struct {
 	// zone is the service window's time zone where the last round's
 	// first message fell, kept from conversation to conversation.
 	zone zoneSpan
+	// dn is the local day number (Unix days) of day, for dayAt.
+	dn     int64
+	haveDN bool
 }
 
 // zoneSpan is one zone of a location with the span of time it is in
@@ -144,14 +147,14 @@ func (z *zoneSpan) holds(u int64, loc *time.Location) bool {
 // with the zone's offset, modulo a day (floored, as Clock's absolute
 // seconds are), which is h*3600+m*60+s of t.In(loc).Clock() without its
 // zone look-up; TestZoneSpanSecOfDay holds the two to each other. Times
-// are taken to lie within some 2^62 seconds of 1970 (no sum overflows),
-// as any a reader makes do.
+// are taken to lie within some 2^56 seconds (two billion years) of 1970,
+// as any a reader makes do: the sums neither overflow nor go negative.
 func (z *zoneSpan) secOfDay(u int64) int64 {
-	d := (u + z.off) % 86400
-	if d < 0 {
-		d += 86400
-	}
-	return d
+	// Shifted by a whole number of days to be positive, the remainder
+	// is an unsigned one (a few instructions; the signed one, floored,
+	// took some fifteen).
+	const shift = 86400 << 40
+	return int64(uint64(u+z.off+shift) % 86400)
 }
 
 // find sets z to loc's zone in effect at t.
@@ -216,12 +219,15 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 		case conversation.RoleBot:
 			k.BotMsgs++
 		}
-		if k.start.IsZero() && m.HasTime() {
+	}
+	for i := range c.Messages { // the first time, in a loop that stops there
+		if m := &c.Messages[i]; m.HasTime() {
 			k.start = m.At
+			break
 		}
 	}
 	if !k.start.IsZero() {
-		k.Day = s.dayOf(k.start.In(loc))
+		k.Day = s.dayAt(k.start, loc)
 	}
 	slow := time.Duration(cfg.SlowAfter)
 	within := time.Duration(cfg.ReplyWithin)
@@ -309,9 +315,10 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 	if len(c.Messages) > 1 {
 		a, b := c.Messages[0].At, c.Messages[len(c.Messages)-1].At
 		if !a.IsZero() && !b.IsZero() {
-			secs[2] = b.Sub(a).Seconds()
+			d := b.Sub(a) // once: Sub checks itself with an Add and an Equal
+			secs[2] = d.Seconds()
 			k.DurationS = &secs[2]
-			k.Long = b.Sub(a) > time.Duration(cfg.LongDuration)
+			k.Long = d > time.Duration(cfg.LongDuration)
 		}
 	}
 	k.Long = k.Long || len(c.Messages) > cfg.LongMessages
@@ -332,6 +339,30 @@ func (s *Scratch) window(cfg KPIConfig) (start, end time.Duration) {
 		s.winFor, s.haveWin = [2]string{cfg.ServiceStart, cfg.ServiceEnd}, true
 	}
 	return s.winStart, s.winEnd
+}
+
+// dayAt is s.dayOf(t.In(loc)), the day told by its number in the zone
+// span s keeps (the local seconds floored to days) instead of by t's date,
+// which Date works out from the zone look-up up: the same day string,
+// read again only when the day differs from the last.
+func (s *Scratch) dayAt(t time.Time, loc *time.Location) string {
+	if s == nil {
+		return dayOf(t.In(loc))
+	}
+	u := t.Unix()
+	if !s.zone.holds(u, loc) {
+		s.zone.find(t, loc)
+	}
+	dn := u + s.zone.off
+	if dn < 0 {
+		dn -= 86400 - 1
+	}
+	dn /= 86400
+	if !s.haveDN || dn != s.dn {
+		s.dayOf(t.In(loc))
+		s.dn, s.haveDN = dn, true
+	}
+	return s.day
 }
 
 // dayOf is dayOf(t), the string of the day before when it is the same.

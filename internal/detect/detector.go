@@ -11,6 +11,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/text"
@@ -431,15 +432,60 @@ func (k *Keywords) add(name string, words []string) ClassID {
 // normalized text), worked out once per message: the threat and emotion
 // detectors and the promise rules each ask of the same messages. An Input
 // not prepared by the engine asks isEnglish every time.
+//
+// The answer most asked, a message known not to be English, is read here,
+// small enough to be inlined (the other answer does not fit the inlining
+// budget too): the detectors ask some 25 times a conversation, and a call
+// that found the answer kept cost about 25 instructions (a frame, two
+// bounds checks, the spills of the loop behind it). Everything else goes
+// on to englishOnce (TestEnglishKept).
 func (in *Input) english(i int) bool {
+	if i < len(in.lang) && in.lang[i] == 1 {
+		return false
+	}
+	return in.englishOnce(i)
+}
+
+// englishOnce is english but for the shortcut: the answer kept for
+// message i, or worked out, and kept when the Input has room (one
+// prepared by the engine).
+func (in *Input) englishOnce(i int) bool {
 	if i >= len(in.lang) {
-		return isEnglish(in.Norm[i])
+		return englishText(in.Norm[i])
 	}
 	if in.lang[i] == 0 {
 		in.lang[i] = 1
-		if isEnglish(in.Norm[i]) {
+		if englishText(in.Norm[i]) {
 			in.lang[i] = 2
 		}
 	}
 	return in.lang[i] == 2
+}
+
+// englishText is isEnglish(s), with ASCII and valid three-byte characters
+// (leads E1–EF but ED, text.Lead3) read inline: range called the runtime
+// to decode every character past ASCII, and a Chinese message's first
+// one most often decides. At any other character it asks isEnglish
+// itself, from the start (FuzzEnglishText).
+func englishText(s string) bool {
+	letters := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c-'a' < 26 {
+				letters++
+			}
+			i++
+			continue
+		}
+		if !text.Lead3(c) || i >= len(s)-2 || s[i+1]&0xC0 != 0x80 || s[i+2]&0xC0 != 0x80 {
+			return isEnglish(s)
+		}
+		// i < len(s)-2 proves s[i+1] and s[i+2] in bounds.
+		if r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F); r >= 0x3040 && r <= 0x9fff || r >= 0xf900 && r <= 0xfaff {
+			return false
+		}
+		i += 3
+	}
+	return letters >= 6
 }

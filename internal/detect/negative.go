@@ -28,6 +28,30 @@ type learnedNegative struct {
 	scale     float32
 	bias      float32
 	threshold float32 // probability from which a message is negative
+
+	// uni[r] is the weight of rune r's unigram, stepWeight of its slot,
+	// for the runes below negUniRunes (ASCII, the CJK punctuation and
+	// ideographs: nearly every rune of a Chinese chat), worked out once
+	// so that sumGrams reads it where it hashed every rune (withUni). A
+	// scorer whose n-grams are summed (finish) must have it; the English
+	// one, which only scores a buffer (prob), has none.
+	uni *[negUniRunes]float32
+}
+
+// negUniRunes bounds the runes whose unigram weights learnedNegative.uni
+// holds: those of the ASCII, CJK punctuation and CJK ideograph blocks,
+// U+0000 to U+9FFF (160 KiB, in place of as many lookups of the hash).
+const negUniRunes = 0xA000
+
+// withUni sets m.uni, the unigram weights of the runes below negUniRunes
+// (for the engine's scorer, at start-up), and returns m.
+func (m *learnedNegative) withUni() *learnedNegative {
+	m.uni = new([negUniRunes]float32)
+	k := negKey(nfUni)
+	for r := range m.uni {
+		m.uni[r] = stepWeight(m.w[negIndex(k, uint32(r))], m.scale)
+	}
+	return m
 }
 
 // maxNegFeats bounds the features of one message (signals plus character
@@ -451,20 +475,32 @@ func (m *learnedNegative) sumGrams(z float32, rs []rune, room int) (float32, int
 	}
 	n := min(2*len(rs)-1, room) // the features that fit
 	v := float32(1 / math.Sqrt(float64(n)))
-	w, sc := m.w, m.scale
+	// The tables as slices of their known lengths: indexed by a uint16 or
+	// below negUniRunes, they need no bounds or nil checks in the loop.
+	w, sc := m.w[:], m.scale
+	ut := m.uni[:]
 	uni, bi := negKey(nfUni), negKey(nfBi) // constants
-	z += stepWeight(w[negIndex(uni, uint32(rs[0]))], sc) * v
-	// Past the first, every rune adds two features: the runes whose both
-	// fit, then, when the buffer is full before the end, the last
-	// unigram that fits.
-	k := 1
-	for ; k < len(rs) && 2*k < n; k++ {
-		r0, r := rs[k-1], rs[k]
-		z += stepWeight(w[negIndex(uni, uint32(r))], sc) * v
+	// A unigram's weight is read from m.uni for the runes it holds: the
+	// same float32 stepWeight gives, and the same product with v.
+	uniWeight := func(r rune) float32 {
+		if uint32(r) < negUniRunes {
+			return ut[uint32(r)]
+		}
+		return stepWeight(w[negIndex(uni, uint32(r))], sc)
+	}
+	// The first rune adds its unigram, every one after it two features:
+	// the runes whose features all fit are the first (n+1)/2 (at most
+	// len(rs), as n < 2*len(rs)), and when n is even the buffer is full
+	// after the next one's unigram. The loop so has one bound.
+	all := rs[:(n+1)/2]
+	z += uniWeight(all[0]) * v
+	for k := 0; k < len(all)-1; k++ {
+		r0, r := all[k], all[k+1]
+		z += uniWeight(r) * v
 		z += stepWeight(w[negIndex(bi, uint32(nfMix(uint64(r0)<<32|uint64(r))))], sc) * v
 	}
-	if k < len(rs) && 2*k == n {
-		z += stepWeight(w[negIndex(uni, uint32(rs[k]))], sc) * v
+	if n%2 == 0 {
+		z += uniWeight(rs[len(all)]) * v
 	}
 	return z, n
 }

@@ -128,7 +128,25 @@ func randomNegative(seed uint64) *learnedNegative {
 	for k := range m.w {
 		m.w[k] = int16(rng.Uint32())
 	}
-	return m
+	return m.withUni()
+}
+
+// TestNegUni checks withUni's table against the weight sumGrams hashed
+// for every rune it holds, to the bit, with the embedded model's weights
+// and random ones.
+func TestNegUni(t *testing.T) {
+	eng := defaultEngine(t)
+	if eng.neg == nil {
+		t.Skip("the binary carries no negative-emotion scorer")
+	}
+	for _, m := range []*learnedNegative{eng.neg, randomNegative(5)} {
+		for r := range rune(negUniRunes) {
+			want := stepWeight(m.w[featureIndex(nfUni, uint32(r), 0, NegativeBits)], m.scale)
+			if got := m.uni[r]; math.Float32bits(got) != math.Float32bits(want) {
+				t.Fatalf("uni[%#x] = %v, want %v", r, got, want)
+			}
+		}
+	}
 }
 
 // negProbRef is what finish replaced: the n-grams and the features after
@@ -150,6 +168,7 @@ func FuzzNegProb(f *testing.F) {
 	}
 	f.Add("为什么还没发货？？！！怎么回事啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊", uint16(70), uint64(3))
 	f.Add("?!?!", uint16(maxNegFeats-3), uint64(4))
+	f.Add("\u9fff\ua000\u9fff\ua000", uint16(5), uint64(2))
 	models := map[uint64]*learnedNegative{}
 	f.Fuzz(func(t *testing.T, s string, pre uint16, seed uint64) {
 		seed %= 4

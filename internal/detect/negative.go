@@ -412,11 +412,12 @@ func negGrams(f *negFeats, norm string) runeCounts {
 // its values stay in registers.
 func negRunes(norm string, rs *[maxNegRunes]rune) runeCounts {
 	var c runeCounts
-	n := uint(0) // unsigned: rs[n] needs no bounds check
-	for i := 0; i < len(norm) && n < uint(len(rs)); {
+	out := rs[:] // its nil check once, not at every store
+	n := uint(0) // unsigned: out[n] needs no bounds check
+	for i := 0; i < len(norm) && n < uint(len(out)); {
 		b := norm[i]
 		if b < utf8.RuneSelf {
-			rs[n] = rune(b)
+			out[n] = rune(b)
 			n++
 			i++
 			// The marks are ASCII: no test for other characters.
@@ -429,24 +430,27 @@ func negRunes(norm string, rs *[maxNegRunes]rune) runeCounts {
 			continue
 		}
 		// Runs of three-byte characters whose lead is E1–EF but ED
-		// (neither overlong nor a surrogate: bit b-E0 of text.Lead3Mask) and
-		// whose next two bytes, read as one value, are continuation
-		// bytes (top bits 10): decoded inline, in a loop of their own.
-		for ; i < len(norm)-2 && n < uint(len(rs)); i, n = i+3, n+1 {
+		// (neither overlong nor a surrogate: text.Lead3) and whose next
+		// two bytes are continuation bytes (top bits 10): decoded inline,
+		// in a loop of their own. The two bytes are read as one
+		// little-endian value (one load, no byte swap) with their 10s
+		// flipped to 00, so that one test finds them all zero and w's
+		// bytes are then the rune's two low six-bit groups as they are.
+		for last := len(norm) - 2; i < last && n < uint(len(out)); i, n = i+3, n+1 {
 			b := norm[i]
-			w := uint32(norm[i+1])<<8 | uint32(norm[i+2])
-			if x := b - 0xe0; x >= 16 || text.Lead3Mask>>x&1 == 0 || w&0xc0c0 != 0x8080 {
+			w := (uint32(norm[i+1]) | uint32(norm[i+2])<<8) ^ 0x8080
+			if !text.Lead3(b) || w&0xc0c0 != 0 {
 				break
 			}
-			rs[n] = rune(b&0x0f)<<12 | rune(w>>2&0xfc0) | rune(w&0x3f)
+			out[n] = rune(b&0x0f)<<12 | rune(w&0x3f)<<6 | rune(w>>8)
 		}
-		if i >= len(norm) || n >= uint(len(rs)) || norm[i] < utf8.RuneSelf {
+		if i >= len(norm) || n >= uint(len(out)) || norm[i] < utf8.RuneSelf {
 			continue
 		}
 		// Any other character, or bytes that are none.
 		r, size := utf8.DecodeRuneInString(norm[i:])
 		i += size
-		rs[n] = r
+		out[n] = r
 		n++
 	}
 	c.runes = int(n)

@@ -582,7 +582,104 @@ func endHash(s string) uint64 {
 
 // tailGrams adds the character unigrams (when uni is not 0) and bigrams of
 // the last maxEndRunes characters of s, sharing the value 1/√count.
+//
+// It reads s once, from the end: ASCII and valid three-byte characters
+// (leads E1–EF but ED, most of Chinese) are decoded as they are counted
+// off, and the features are made from the runes so kept, with the
+// buffer's length kept in a register and the values written once at the
+// end (FuzzTailGrams holds it to tailGramsRange). A character of another
+// kind among the last maxEndRunes leaves it to tailGramsDecode, which
+// reads such text as range does: forward.
 func tailGrams(f *endFeats, s string, uni, bi uint32) {
+	var rs [maxEndRunes]rune
+	k, start := uint(len(rs)), len(s) // rs[k:] are the runes of s[start:]
+	for k > 0 && start > 0 {
+		c := s[start-1]
+		if c < utf8.RuneSelf {
+			start--
+			k--
+			rs[k] = rune(c)
+			continue
+		}
+		if start < 3 {
+			tailGramsDecode(f, s, uni, bi)
+			return
+		}
+		// A lead and two continuation bytes (top bits 10, flipped to 00
+		// in w, which then holds the two low six-bit groups as they are).
+		lead, w := s[start-3], (uint32(s[start-2])<<8|uint32(c))^0x8080
+		if !text.Lead3(lead) || w&0xc0c0 != 0 {
+			tailGramsDecode(f, s, uni, bi)
+			return
+		}
+		start -= 3
+		k--
+		rs[k] = rune(lead&0x0F)<<12 | rune(w>>8)<<6 | rune(w&0x3f)
+	}
+	// The text read back to a valid lead or an ASCII byte each time is
+	// cut into the same characters forward: rs[k:] are range's runes of
+	// s[start:]. Each rune adds its unigram (when uni is not 0) and,
+	// after the first, its bigram with the rune before, as add would
+	// (none past the buffer's end); the loops are written out for the
+	// first rune and for uni 0 or not, which leaves them fewer values to
+	// keep in registers.
+	n := uint(f.n) // unsigned: idx[n] needs no bounds check past n < len(idx)
+	idx := f.idx[:]
+	if rs := rs[k:]; len(rs) > 0 {
+		kb := negKey(bi) // featureIndex's first step, as negIndex
+		r0 := rs[0]
+		if uni != 0 {
+			ku := negKey(uni)
+			if n < uint(len(idx)) {
+				idx[n] = endIndex(ku, uint32(r0))
+				n++
+			}
+			for _, r := range rs[1:] {
+				if n < uint(len(idx)) {
+					idx[n] = endIndex(ku, uint32(r))
+					n++
+				}
+				if n < uint(len(idx)) {
+					idx[n] = endIndex(kb, uint32(nfMix(uint64(r0)<<32|uint64(r))))
+					n++
+				}
+				r0 = r
+			}
+		} else {
+			for _, r := range rs[1:] {
+				if n < uint(len(idx)) {
+					idx[n] = endIndex(kb, uint32(nfMix(uint64(r0)<<32|uint64(r))))
+					n++
+				}
+				r0 = r
+			}
+		}
+	}
+	if first := f.n; int(n) > first {
+		f.n = int(n)
+		v := float32(1 / math.Sqrt(float64(f.n-first)))
+		val := f.val[first:n]
+		for j := range val {
+			val[j] = v
+		}
+	}
+}
+
+// endIndex is featureIndex(g, v, 0, EndingBits) for k = negKey(g), the
+// first step of its hash done beforehand (TestEndIndex, FuzzEndIndex).
+func endIndex(k uint64, v uint32) uint32 {
+	h := k ^ uint64(v)
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	return uint32(h >> (64 - EndingBits))
+}
+
+// tailGramsDecode is tailGrams for a text whose last maxEndRunes
+// characters hold one that is neither ASCII nor a valid three-byte
+// character: their start found from the end, then the runes decoded
+// forward, as range gives them.
+func tailGramsDecode(f *endFeats, s string, uni, bi uint32) {
 	start := len(s)
 	for k := 0; k < maxEndRunes && start > 0; k++ {
 		// DecodeLastRuneInString's sizes, ASCII and valid three-byte

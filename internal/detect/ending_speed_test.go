@@ -84,19 +84,54 @@ func tailGramsRange(f *endFeats, s string, uni, bi uint32) {
 }
 
 // FuzzTailGrams checks tailGrams' features (indexes and values, to the
-// bit) against tailGramsRange's.
+// bit) against tailGramsRange's, behind 0 to maxEndFeats features (a
+// full buffer drops n-grams, as add does): its runes read from the end
+// (ASCII and valid three-byte characters) and tailGramsDecode (any other
+// character among the last maxEndRunes).
 func FuzzTailGrams(f *testing.F) {
-	for _, s := range endingFuzzSeeds {
-		f.Add(s)
+	for i, s := range endingFuzzSeeds {
+		f.Add(s, uint16(i%3*(maxEndFeats-40)))
 	}
-	f.Fuzz(func(t *testing.T, s string) {
+	f.Add("退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款退款a", uint16(maxEndFeats-60))
+	f.Add("ab\xe4\xb8\xad\xed\x9f\xbf\xe4\xb8", uint16(0))
+	f.Fuzz(func(t *testing.T, s string, pre uint16) {
 		var got, want endFeats
+		for k := 0; k < int(pre)%(maxEndFeats+1); k++ {
+			got.add(efTag, uint32(k), float32(k%5)/3)
+			want.add(efTag, uint32(k), float32(k%5)/3)
+		}
 		for _, g := range []struct{ uni, bi uint32 }{{efC0Uni, efC0Bi}, {0, efC1Bi}} {
 			tailGrams(&got, s, g.uni, g.bi)
 			tailGramsRange(&want, s, g.uni, g.bi)
 		}
 		if got.n != want.n || got.idx != want.idx || got.val != want.val {
-			t.Fatalf("tailGrams(%q): %d features, want %d (or different ones)", s, got.n, want.n)
+			t.Fatalf("tailGrams(%q) after %d features: %d features, want %d (or different ones)", s, pre, got.n, want.n)
+		}
+	})
+}
+
+// TestEndIndex checks endIndex against featureIndex for the ending's
+// n-gram groups (and any group) on every value below 2^16, and with high
+// bits set.
+func TestEndIndex(t *testing.T) {
+	for _, g := range []uint32{efC0Uni, efC0Bi, efC1Bi, 0, 1<<32 - 1} {
+		for v := uint32(0); v < 1<<16; v++ {
+			for _, x := range []uint32{v, v << 16, ^v, v * 0x9e3779b9} {
+				if got, want := endIndex(negKey(g), x), featureIndex(g, x, 0, EndingBits); got != want {
+					t.Fatalf("endIndex(%d, %#x) = %#x, want %#x", g, x, got, want)
+				}
+			}
+		}
+	}
+}
+
+// FuzzEndIndex checks endIndex against featureIndex on any group and
+// value.
+func FuzzEndIndex(f *testing.F) {
+	f.Add(uint32(efC0Bi), uint32(0x4f60))
+	f.Fuzz(func(t *testing.T, g, v uint32) {
+		if got, want := endIndex(negKey(g), v), featureIndex(g, v, 0, EndingBits); got != want {
+			t.Fatalf("endIndex(%d, %#x) = %#x, want %#x", g, v, got, want)
 		}
 	})
 }

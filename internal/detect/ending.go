@@ -235,12 +235,13 @@ type endFeats struct {
 // add appends feature (group, value) with weight v; past the buffer's end
 // features are dropped.
 func (f *endFeats) add(group, value uint32, v float32) {
-	if f.n == maxEndFeats {
-		return
+	// One test of n, unsigned, stands for the buffer's end and both
+	// bounds checks (f.n is never past the end: n < len is n != len).
+	if n := uint(f.n); n < uint(len(f.idx)) {
+		f.idx[n] = featureIndex(group, value, 0, EndingBits)
+		f.val[n] = v
+		f.n = int(n) + 1
 	}
-	f.idx[f.n] = featureIndex(group, value, 0, EndingBits)
-	f.val[f.n] = v
-	f.n++
 }
 
 // endingCodeIndex returns the index of code among the finding codes the

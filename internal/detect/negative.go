@@ -191,12 +191,13 @@ func nfMixTop(h uint64) uint64 {
 // add appends feature (group, value) with weight v; past the buffer's end
 // features are dropped (only very long messages get there).
 func (f *negFeats) add(group, value uint32, v float32) {
-	if f.n == maxNegFeats {
-		return
+	// One test of n, unsigned, stands for the buffer's end and both
+	// bounds checks (f.n is never past the end: n < len is n != len).
+	if n := uint(f.n); n < uint(len(f.idx)) {
+		f.idx[n] = featureIndex(group, value, 0, NegativeBits)
+		f.val[n] = v
+		f.n = int(n) + 1
 	}
-	f.idx[f.n] = featureIndex(group, value, 0, NegativeBits)
-	f.val[f.n] = v
-	f.n++
 }
 
 // bucketOf cuts a count into 0, 1, 2, 3–5, 6–10, 11+.

@@ -307,3 +307,33 @@ func FuzzNegRunes(f *testing.F) {
 		}
 	})
 }
+
+// TestFeatsAdd holds negFeats.add and endFeats.add, one unsigned test for
+// the buffer's end and the bounds checks, to add as first written (the
+// end tested, then each store checked), from an empty buffer to past a
+// full one: the same features kept, the rest dropped.
+func TestFeatsAdd(t *testing.T) {
+	var ng, nw negFeats
+	var eg, ew endFeats
+	for k := range maxNegFeats + maxEndFeats + 9 {
+		g, v, x := uint32(k%29+1), uint32(k*7919), float32(k%5)/3
+		ng.add(g, v, x)
+		if nw.n != maxNegFeats {
+			nw.idx[nw.n] = featureIndex(g, v, 0, NegativeBits)
+			nw.val[nw.n] = x
+			nw.n++
+		}
+		eg.add(g, v, x)
+		if ew.n != maxEndFeats {
+			ew.idx[ew.n] = featureIndex(g, v, 0, EndingBits)
+			ew.val[ew.n] = x
+			ew.n++
+		}
+		if ng.n != nw.n || ng.idx != nw.idx || ng.val != nw.val {
+			t.Fatalf("negFeats after %d adds: %d features, want %d (or different ones)", k+1, ng.n, nw.n)
+		}
+		if eg.n != ew.n || eg.idx != ew.idx || eg.val != ew.val {
+			t.Fatalf("endFeats after %d adds: %d features, want %d (or different ones)", k+1, eg.n, ew.n)
+		}
+	}
+}

@@ -441,17 +441,42 @@ func presenceFiller(r rune) bool {
 // bareMarks reports whether a normalized message is nothing but marks: q
 // when they include a question mark ("?", "??", "? ?"), dots when they are
 // an ellipsis without one ("。。。", "…", "..."; a lone full stop is not).
+//
+// A first byte past E3 (a Chinese character's lead, most messages) is no
+// mark's, all of which are ASCII or start E2 ('…') or E3 ('。'): that
+// test is inlined where bareMarks is asked, and the rest left to
+// marksOnly (FuzzBareMarks holds both to bareMarksRange, the range loop
+// they replaced, which called the runtime to decode that first
+// character).
 func bareMarks(s string) (q, dots bool) {
+	if s != "" && s[0] > 0xE3 {
+		return
+	}
+	q, dots = marksOnly(s) // so written, the test fits the inlining budget
+	return
+}
+
+// marksOnly is bareMarks over bytes, not runes: the marks are ASCII or
+// the three bytes of '…' or '。', and any other character, or bytes that
+// are none, ends it as range's rune would.
+func marksOnly(s string) (q, dots bool) {
 	stops := 0
-	for _, r := range s {
-		switch r {
-		case '?':
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case c == '?':
 			q = true
-		case '…':
-			stops += 2
-		case '.', '。':
+			i++
+		case c == '.':
 			stops++
-		case ' ', '!', '~':
+			i++
+		case c == ' ' || c == '!' || c == '~':
+			i++
+		case c == 0xE2 && strings.HasPrefix(s[i:], "…"):
+			stops += 2
+			i += len("…")
+		case c == 0xE3 && strings.HasPrefix(s[i:], "。"):
+			stops++
+			i += len("。")
 		default:
 			return false, false
 		}

@@ -103,3 +103,38 @@ func TestRiseDetail(t *testing.T) {
 		}
 	}
 }
+
+// bareMarksRange is bareMarks as first written, over range's runes: the
+// reference of FuzzBareMarks.
+func bareMarksRange(s string) (q, dots bool) {
+	stops := 0
+	for _, r := range s {
+		switch r {
+		case '?':
+			q = true
+		case '…':
+			stops += 2
+		case '.', '。':
+			stops++
+		case ' ', '!', '~':
+		default:
+			return false, false
+		}
+	}
+	return q, !q && stops >= 2
+}
+
+// FuzzBareMarks checks bareMarks (bytes read, the three-byte marks by
+// prefix) against bareMarksRange on any text, the marks' bytes cut short
+// and invalid UTF-8 included.
+func FuzzBareMarks(f *testing.F) {
+	for _, s := range append([]string{"?", "??", "? ?", "。。。", "…", "...", ".", "。", "…?", "~!", " . 。", "。。好", "…\xe2\x80", "\xe3\x80", "\xe2\x80\xa6\xe2", "?\xff", "？", "．．"}, endingFuzzSeeds...) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, d := bareMarks(s)
+		if wq, wd := bareMarksRange(s); q != wq || d != wd {
+			t.Fatalf("bareMarks(%q) = %v, %v; want %v, %v", s, q, d, wq, wd)
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 
 	"fullqa/internal/conversation"
 	"fullqa/internal/lexicon"
+	"fullqa/internal/text"
 )
 
 // EmotionConfig sets how per-message emotion becomes findings. The model
@@ -368,18 +369,12 @@ func (d *emotionDetector) content(in *Input, j int) bool {
 	return !in.Has(j, d.closing) || moreRunes(norm, closingMaxRunes)
 }
 
-// moreRunes is utf8.RuneCountInString(s) > n, which the length alone
-// often decides: a character (or a byte that is none) takes one to four
-// bytes.
-func moreRunes(s string, n int) bool {
-	switch {
-	case len(s) <= n:
-		return false
-	case len(s) > utf8.UTFMax*n:
-		return true
-	}
-	return utf8.RuneCountInString(s) > n
-}
+// moreRunes is utf8.RuneCountInString(s) > n: not text.RunesAtMost,
+// which the length alone often decides (a character takes one to four
+// bytes) and otherwise counts the characters with ASCII and Chinese read
+// inline, where RuneCountInString called the runtime for every Chinese
+// character (TestMoreRunes).
+func moreRunes(s string, n int) bool { return !text.RunesAtMost(s, n) }
 
 // closingMaxRunes is the longest message a closing word makes a closing
 // ("没有了，谢谢").
@@ -407,7 +402,19 @@ func (d *emotionDetector) greeting(in *Input, i int) (only, found bool) {
 	}
 	hs := in.allHits(i)
 	may := in.may(i, d.presence)
-	for k, r := range norm {
+	for k := 0; k < len(norm); {
+		// The runes as range gives them (k their offset), ASCII and valid
+		// three-byte characters (leads E1–EF but ED, text.Lead3) decoded
+		// inline: range called the runtime for every Chinese character
+		// (FuzzGreeting holds it to greetingRange).
+		r, size := rune(norm[k]), 1
+		if c := norm[k]; c >= utf8.RuneSelf {
+			if text.Lead3(c) && k < len(norm)-2 && norm[k+1]&0xC0 == 0x80 && norm[k+2]&0xC0 == 0x80 {
+				r, size = rune(c&0x0F)<<12|rune(norm[k+1]&0x3F)<<6|rune(norm[k+2]&0x3F), 3
+			} else {
+				r, size = utf8.DecodeRuneInString(norm[k:])
+			}
+		}
 		covered := false
 		for _, h := range hs {
 			if !may {
@@ -424,6 +431,7 @@ func (d *emotionDetector) greeting(in *Input, i int) (only, found bool) {
 		case !presenceFiller(r):
 			return false, false
 		}
+		k += size
 	}
 	return true, found
 }

@@ -138,3 +138,64 @@ func FuzzBareMarks(f *testing.F) {
 		}
 	})
 }
+
+// greetingRange is greeting as first written, over range's runes: the
+// reference of FuzzGreeting.
+func greetingRange(d *emotionDetector, in *Input, i int) (only, found bool) {
+	norm := in.Norm[i]
+	if len(norm) > presenceMaxBytes {
+		return false, false
+	}
+	hs := in.allHits(i)
+	may := in.may(i, d.presence)
+	for k, r := range norm {
+		covered := false
+		for _, h := range hs {
+			if !may {
+				break
+			}
+			if h.Class == d.presence && int(h.Start) <= k && k < int(h.End) {
+				covered = true
+				break
+			}
+		}
+		switch {
+		case covered:
+			found = true
+		case !presenceFiller(r):
+			return false, false
+		}
+	}
+	return true, found
+}
+
+// FuzzGreeting checks greeting (its characters decoded inline) against
+// greetingRange on any text, with a hit of the presence class (or of
+// another) over any of its bytes, and with presence bits that have it or
+// not.
+func FuzzGreeting(f *testing.F) {
+	for i, s := range append([]string{"你好", "在吗?", "亲 在吗", "人呢???", "您好在", "你好\xe4\xbd", "在\xed\xa0\x80", "好。…~", "你们好啊呀呢哦嘛"}, endingFuzzSeeds...) {
+		f.Add(s, uint8(i), uint8(3*i), uint8(i%4))
+	}
+	f.Fuzz(func(t *testing.T, s string, a, b, mode uint8) {
+		d := &emotionDetector{presence: 2}
+		var hs []KeywordHit
+		if n := len(s); n > 0 {
+			start := int(a) % n
+			end := min(n, start+int(b)%8)
+			class := d.presence
+			if mode&1 != 0 {
+				class = 5
+			}
+			hs = []KeywordHit{{Class: class, Start: int32(start), End: int32(end)}}
+		}
+		in := &Input{Norm: []string{s}, Hits: [][]KeywordHit{hs}}
+		if mode&2 != 0 {
+			in.present = make([][presentWords]uint64, 1) // no presence word
+		}
+		only, found := d.greeting(in, 0)
+		if wo, wf := greetingRange(d, in, 0); only != wo || found != wf {
+			t.Fatalf("greeting(%q, hits %v, mode %d) = %v, %v; want %v, %v", s, hs, mode, only, found, wo, wf)
+		}
+	})
+}

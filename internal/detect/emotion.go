@@ -92,10 +92,14 @@ type emotionDetector struct {
 	// instead of boxing a float64 (an allocation) each time (round2Any).
 	// Set once at construction, read-only after.
 	hundredths boxedRatios
+
+	// slots holds the learned features' slots of the small values
+	// (negSlots), set once at construction (newNegSlots).
+	slots *negSlots
 }
 
 func newEmotionDetector(cfg EmotionConfig, threat *ThreatModel, lex lexicon.Lists) *emotionDetector {
-	return &emotionDetector{cfg: cfg, lex: lex, tmodel: usableThreatModel(threat), hundredths: newBoxedRatios(100)}
+	return &emotionDetector{cfg: cfg, lex: lex, tmodel: usableThreatModel(threat), hundredths: newBoxedRatios(100), slots: newNegSlots()}
 }
 
 // round2Any is any(round2(v)): round2's value is float64(k)/100 for k =

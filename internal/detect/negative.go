@@ -36,6 +36,8 @@ type learnedNegative struct {
 	// scorer whose n-grams are summed (finish) must have it; the English
 	// one, which only scores a buffer (prob), has none.
 	uni *[negUniRunes]float32
+	// slots is negTail's table of slots (newNegSlots), set with uni.
+	slots *negSlots
 }
 
 // negUniRunes bounds the runes whose unigram weights learnedNegative.uni
@@ -43,9 +45,10 @@ type learnedNegative struct {
 // U+0000 to U+9FFF (160 KiB, in place of as many lookups of the hash).
 const negUniRunes = 0xA000
 
-// withUni sets m.uni, the unigram weights of the runes below negUniRunes
-// (for the engine's scorer, at start-up), and returns m.
+// withUni sets m.uni, the unigram weights of the runes below negUniRunes,
+// and m.slots (for the engine's scorer, at start-up), and returns m.
 func (m *learnedNegative) withUni() *learnedNegative {
+	m.slots = newNegSlots()
 	m.uni = new([negUniRunes]float32)
 	k := negKey(nfUni)
 	for r := range m.uni {
@@ -200,6 +203,42 @@ func (f *negFeats) add(group, value uint32, v float32) {
 	}
 }
 
+// negSlots holds featureIndex(g, v, 0, NegativeBits) of every group g of
+// the negative scorer's features and every value v below 16: most of the
+// features of a message are of such a value (a bucket, a count, a few
+// bits), and reading the slot is cheaper than hashing for it (TestNegSlots
+// holds the table to featureIndex).
+type negSlots [nfNextSame + 1][16]uint32
+
+// newNegSlots fills a negSlots.
+func newNegSlots() *negSlots {
+	t := new(negSlots)
+	for g := range t {
+		for v := range t[g] {
+			t[g][v] = featureIndex(uint32(g), uint32(v), 0, NegativeBits)
+		}
+	}
+	return t
+}
+
+// of is featureIndex(g, v, 0, NegativeBits), read from t when v is below
+// 16.
+func (t *negSlots) of(g, v uint32) uint32 {
+	if v < uint32(len(t[g])) {
+		return t[g][v]
+	}
+	return featureIndex(g, v, 0, NegativeBits)
+}
+
+// addIndex is add of the feature whose slot is ix.
+func (f *negFeats) addIndex(ix uint32, v float32) {
+	if n := uint(f.n); n < uint(len(f.idx)) {
+		f.idx[n] = ix
+		f.val[n] = v
+		f.n = int(n) + 1
+	}
+}
+
 // bucketOf cuts a count into 0, 1, 2, 3–5, 6–10, 11+.
 func bucketOf(n int) uint32 {
 	switch {
@@ -221,7 +260,7 @@ func bucketOf(n int) uint32 {
 // normalized text: negSignals, then negGrams, then negTail.
 func (d *emotionDetector) negFeatures(in *Input, i int, ws *waits, st *negState, f *negFeats) {
 	d.negSignals(in, i, ws, st, f)
-	negTail(f, negGrams(f, in.Norm[i]))
+	negTail(f, negGrams(f, in.Norm[i]), d.slots)
 }
 
 // negProb is the learned probability of f filled by negFeatures, without
@@ -245,16 +284,17 @@ func (m *learnedNegative) finish(z float32, f *negFeats, norm string) float32 {
 	z, n = m.sumGrams(z, f.rs[:c.runes], len(f.idx)-f.n)
 	f.n += n
 	tail := f.n
-	negTail(f, c)
+	negTail(f, c, m.slots)
 	return sigmoid(m.sum(z, f, tail))
 }
 
 // negSignals fills f with negFeatures' features before the n-grams.
 func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, f *negFeats) {
 	f.n = 0
+	t := d.slots
 	e := in.Emotion[i]
 	neg := min(max(float64(e.Neg), 1e-4), 1-1e-4)
-	f.add(nfNegBucket, uint32(neg*10), 1)
+	f.addIndex(t.of(nfNegBucket, uint32(neg*10)), 1)
 	f.add(nfNegLogit, 0, float32(math.Log(neg/(1-neg))/4))
 	lab := uint32(0)
 	switch e.Label {
@@ -263,7 +303,7 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 	case EmotionPositive:
 		lab = 2
 	}
-	f.add(nfLabel, lab<<8|uint32(e.Score*4), 1)
+	f.addIndex(t.of(nfLabel, lab<<8|uint32(e.Score*4)), 1)
 
 	// words is false for most messages: none of wordGate's classes, so
 	// none of the word tests below can hold (each starts with Input.may
@@ -282,7 +322,7 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 		}
 		if _, weak := in.firstTerm(i, d.weak); weak {
 			f.add(nfWeak, 0, 1)
-			f.add(nfWeakXNeg, uint32(neg*5), 1)
+			f.addIndex(t.of(nfWeakXNeg, uint32(neg*5)), 1)
 		}
 	}
 	if d.delayed(in, i, ws) {
@@ -305,13 +345,13 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 	norm := in.Norm[i]
 	q, dots := bareMarks(norm)
 	if q || dots || leadingDots(norm) {
-		f.add(nfMarks, b2u(q)|b2u(dots)<<1|b2u(leadingDots(norm))<<2, 1)
+		f.addIndex(t.of(nfMarks, b2u(q)|b2u(dots)<<1|b2u(leadingDots(norm))<<2), 1)
 	}
 	if !q && !dots && d.presenceOnly(in, i, ws) {
 		f.add(nfPresence, 0, 1)
 	}
 	w := ws.at(d, in, i)
-	f.add(nfWait, b2u(w.replied)|b2u(w.held)<<1|b2u(w.refused)<<2|b2u(w.waiting)<<3, 1)
+	f.addIndex(t.of(nfWait, b2u(w.replied)|b2u(w.held)<<1|b2u(w.refused)<<2|b2u(w.waiting)<<3), 1)
 	if d.chased(in, i, ws) {
 		f.add(nfChase, 0, 1)
 	}
@@ -326,17 +366,17 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 		f.add(nfAppeaseNext, 0, 1)
 	}
 	if j := nextCustomer(in, i); j >= 0 {
-		f.add(nfNextNeg, uint32(in.Emotion[j].Neg*5), 1)
+		f.addIndex(t.of(nfNextNeg, uint32(in.Emotion[j].Neg*5)), 1)
 		if !agentSide(in.Conv.Messages[i+1].Role) {
 			f.add(nfNextSame, 0, 1) // sent in a burst, before any reply
 		}
 	}
-	f.add(nfRuleNegsBefore, min(uint32(st.ruleNegs), 3), 1)
+	f.addIndex(t.of(nfRuleNegsBefore, min(uint32(st.ruleNegs), 3)), 1)
 	if st.lastNeg {
 		f.add(nfLastNeg, 0, 1)
 	}
-	f.add(nfMaxPrev, uint32(st.maxPrev*5), 1)
-	f.add(nfPosition, bucketOf(st.customers), 1)
+	f.addIndex(t.of(nfMaxPrev, uint32(st.maxPrev*5)), 1)
+	f.addIndex(t.of(nfPosition, bucketOf(st.customers)), 1)
 }
 
 // runeCounts is what negGrams and negRunes count of a text: the runes
@@ -344,12 +384,13 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 // them.
 type runeCounts struct{ runes, qs, ex int }
 
-// negTail adds negFeatures' features after the n-grams, of the counts c.
-func negTail(f *negFeats, c runeCounts) {
+// negTail adds negFeatures' features after the n-grams, of the counts c,
+// the slots of their small values read from t.
+func negTail(f *negFeats, c runeCounts, t *negSlots) {
 	// runes is the text's length when the loop read it all, and past
 	// maxNegRunes it is in bucketOf's top bucket either way.
-	f.add(nfLen, bucketOf(c.runes), 1)
-	f.add(nfQuestion, uint32(min(c.qs, 3)), 1)
+	f.addIndex(t.of(nfLen, bucketOf(c.runes)), 1)
+	f.addIndex(t.of(nfQuestion, uint32(min(c.qs, 3))), 1)
 	if c.ex > 0 {
 		f.add(nfExclaim, 0, 1)
 	}

@@ -152,8 +152,30 @@ func TestNegUni(t *testing.T) {
 // negProbRef is what finish replaced: the n-grams and the features after
 // them stored in f behind its features, then prob.
 func negProbRef(m *learnedNegative, f *negFeats, s string) float32 {
-	negTail(f, negGrams(f, s))
+	negTailRef(f, negGrams(f, s))
 	return m.prob(f)
+}
+
+// negTailRef is negTail as first written, every slot hashed.
+func negTailRef(f *negFeats, c runeCounts) {
+	f.add(nfLen, bucketOf(c.runes), 1)
+	f.add(nfQuestion, uint32(min(c.qs, 3)), 1)
+	if c.ex > 0 {
+		f.add(nfExclaim, 0, 1)
+	}
+}
+
+// TestNegSlots checks newNegSlots' table against featureIndex for every
+// group and small value, and negSlots.of for larger values.
+func TestNegSlots(t *testing.T) {
+	slots := newNegSlots()
+	for g := uint32(0); g <= nfNextSame; g++ {
+		for v := uint32(0); v < 1<<10; v++ {
+			if got, want := slots.of(g, v), featureIndex(g, v, 0, NegativeBits); got != want {
+				t.Fatalf("slot of (%d, %d) = %#x, want %#x", g, v, got, want)
+			}
+		}
+	}
 }
 
 // FuzzNegProb checks the probability negProb sums without storing the

@@ -75,6 +75,15 @@ for f in FuzzContentAtLeast FuzzFillerOnly FuzzTailGrams FuzzNegGrams FuzzNegPro
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
+# The engine's English test, its characters read inline, against
+# isEnglish (FuzzEnglishText); the ending n-grams' slot hash against
+# featureIndex (FuzzEndIndex); the emotion rules' marks-only test, read
+# by bytes, and their greeting test, its characters decoded inline,
+# against their range loops (FuzzBareMarks, FuzzGreeting).
+for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting; do
+	echo "== fuzzing detect $f for 1m"
+	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
+done
 for f in FuzzFillMatchesRef FuzzMixBucket FuzzMixedBucket FuzzMixTop FuzzRepeatLevel FuzzRawQuietPlaceholders FuzzGramsMatchesRef FuzzUnigramsMatchesRef FuzzSoftmaxMatchesRef FuzzSparse FuzzRowOf FuzzTokenizerShortcuts; do
 	echo "== fuzzing classify $f for 1m"
 	go test ./internal/classify/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0

@@ -546,7 +546,6 @@ func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *ru
 	// read-only data in two moves, where a loop stored a character at a
 	// time.
 	*(*[wordHistory]rune)(v[:wordHistory]) = [...]rune{-1, -1, -1, -1, -1, -1, -1, -1}
-	prev := rune(-1)
 	for i := 0; i < len(s); {
 		if runes > 0 {
 			// The previous chunk is full: its last characters are the
@@ -565,18 +564,18 @@ func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *ru
 			// characters end no word after the one before. The bitmaps
 			// are tested at the low 16 bits of r, which lets a character
 			// past the Basic Multilingual Plane by only where one of it
-			// would pass: cueAt compares whole characters.
+			// would pass: cueAt compares whole characters. The character
+			// before r is read from v (the look-back holds the one
+			// before the chunk's first, -1 before the message's) only
+			// for the few that pass the first test.
 			if u := uint16(r); last[u>>6]&(1<<(u&63)) == 0 {
-				prev = r
 				continue
 			} else if single[u>>6]&(1<<(u&63)) == 0 {
-				if q := pairKey(prev, r); pairs[q>>6]&(1<<(q&63)) == 0 {
-					prev = r
+				if q := pairKey(v[wordHistory-1+k], r); pairs[q>>6]&(1<<(q&63)) == 0 {
 					continue
 				}
 			}
 			nc = cs.cueAt(v, wordHistory+k, &seen, cueBuf, nc)
-			prev = r
 		}
 	}
 	return cueBuf[:nc], nr, runes

@@ -514,12 +514,15 @@ func backChars(s string, pos, n int) int {
 				continue
 			}
 		}
-		// A character of Chinese, a valid three-byte sequence, is
-		// stepped over here; others take lastRuneSize (not inlined).
-		if pos >= 3 && c&0xC0 == 0x80 {
-			b, c1 := s[pos-3], s[pos-2]
-			r := rune(b&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c&0x3F)
-			if b&0xF0 == 0xE0 && c1&0xC0 == 0x80 && r >= 0x800 && uint32(r)-0xD800 >= 0x800 {
+		// A character of Chinese, a three-byte sequence whose lead is
+		// neither E0 (which may be overlong) nor ED (which may be a
+		// surrogate) and so is always valid, is stepped over here, its
+		// three bytes read through one bounds check; others, those two
+		// leads among them, take lastRuneSize (not inlined), which
+		// steps over a valid one alike.
+		if pos >= 3 {
+			t := s[pos-3 : pos]
+			if b := t[0]; b&0xF0 == 0xE0 && (uint(t[1])|uint(t[2])<<8)&0xC0C0 == 0x8080 && b != 0xE0 && b != 0xED {
 				pos -= 3
 				continue
 			}

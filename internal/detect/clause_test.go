@@ -16,49 +16,77 @@ func TestIsClauseBreak(t *testing.T) {
 	}
 }
 
+// clauseStartRef and clauseEndRef are clauseStart and clauseEnd as the
+// byte tests they stand for, a byte at a time: the references of
+// TestClauseBounds and FuzzClauseBounds.
+func clauseStartRef(s string, pos int) int {
+	lo := max(0, pos-maxClauseBytes)
+	for i := pos - 1; i >= lo; i-- {
+		if isClauseBreak(s[i]) || isFullStopEnd(s, i) {
+			return i + 1
+		}
+	}
+	for lo > 0 && lo < pos && s[lo]&0xC0 == 0x80 {
+		lo++
+	}
+	return lo
+}
+
+func clauseEndRef(s string, pos int) int {
+	hi := min(len(s), pos+maxClauseBytes)
+	for i := pos; i < hi; i++ {
+		if isClauseBreak(s[i]) || s[i] == 0xE3 && strings.HasPrefix(s[i:], fullStop) {
+			return i
+		}
+	}
+	for hi < len(s) && hi > pos && s[hi]&0xC0 == 0x80 {
+		hi--
+	}
+	return hi
+}
+
+// checkClauseBounds checks clauseStart and clauseEnd against their
+// references at every offset of s.
+func checkClauseBounds(t *testing.T, s string) {
+	t.Helper()
+	for pos := 0; pos <= len(s); pos++ {
+		if got, want := clauseStart(s, pos), clauseStartRef(s, pos); got != want {
+			t.Fatalf("clauseStart(%q, %d) = %d, want %d", s, pos, got, want)
+		}
+		if got, want := clauseEnd(s, pos), clauseEndRef(s, pos); got != want {
+			t.Fatalf("clauseEnd(%q, %d) = %d, want %d", s, pos, got, want)
+		}
+	}
+}
+
 // TestClauseBounds checks clauseStart and clauseEnd, which read a table
-// of bytes, against the byte tests they stand for, on random texts of
-// breaks, full stops, their bytes apart and other characters.
+// of bytes and pass eight bytes at once where none can stop them
+// (quietClause8), against the byte tests they stand for, on random texts
+// of breaks, full stops, their bytes apart, other characters (Chinese
+// whose bytes 0x82 and 0xE3 end or start no full stop among them) and
+// runs of Chinese longer than maxClauseBytes.
 func TestClauseBounds(t *testing.T) {
-	start := func(s string, pos int) int {
-		lo := max(0, pos-maxClauseBytes)
-		for i := pos - 1; i >= lo; i-- {
-			if isClauseBreak(s[i]) || isFullStopEnd(s, i) {
-				return i + 1
-			}
-		}
-		for lo > 0 && lo < pos && s[lo]&0xC0 == 0x80 {
-			lo++
-		}
-		return lo
-	}
-	end := func(s string, pos int) int {
-		hi := min(len(s), pos+maxClauseBytes)
-		for i := pos; i < hi; i++ {
-			if isClauseBreak(s[i]) || s[i] == 0xE3 && strings.HasPrefix(s[i:], fullStop) {
-				return i
-			}
-		}
-		for hi < len(s) && hi > pos && s[hi]&0xC0 == 0x80 {
-			hi--
-		}
-		return hi
-	}
-	pieces := []string{"。", "\xe3", "\x80", "\x82", "\xe3\x80", "\x80\x82", ",", ".", "~", "\n", " ", "您", "好", "a", "1", "?", "亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲"}
+	pieces := []string{"。", "\xe3", "\x80", "\x82", "\xe3\x80", "\x80\x82", ",", ".", "~", "\n", " ", "您", "好", "a", "1", "?", "[数字x]",
+		"傂", "a\x82", "\xe3\x81\x82", "「", "、", "中文中文", "亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲亲"}
 	rng := rand.New(rand.NewPCG(7, 8))
-	for range 600 {
+	for it := range 3000 {
+		n := 10
+		if it%3 == 0 {
+			n = 30
+		}
 		var b strings.Builder
-		for range rng.IntN(10) {
+		for range rng.IntN(n) {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
 		}
-		s := b.String()
-		for pos := 0; pos <= len(s); pos++ {
-			if got, want := clauseStart(s, pos), start(s, pos); got != want {
-				t.Fatalf("clauseStart(%q, %d) = %d, want %d", s, pos, got, want)
-			}
-			if got, want := clauseEnd(s, pos), end(s, pos); got != want {
-				t.Fatalf("clauseEnd(%q, %d) = %d, want %d", s, pos, got, want)
-			}
-		}
+		checkClauseBounds(t, b.String())
 	}
+}
+
+// FuzzClauseBounds checks clauseStart and clauseEnd against their
+// references at every offset of fuzzed texts.
+func FuzzClauseBounds(f *testing.F) {
+	for _, s := range []string{"", "您好,请问。有什么可以帮您", "亲亲亲亲亲亲亲亲。好的\xe3\x80", "傂傂傂傂a\x82\x80\x82", strings.Repeat("中文", 120) + "。" + strings.Repeat("您好", 110)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkClauseBounds(t, s) })
 }

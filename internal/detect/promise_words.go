@@ -172,14 +172,20 @@ func (wf *wordFinder) singleOf(r rune) (uint16, bool) {
 	return 0, false
 }
 
-// endsAt reports whether word k ends the characters v (its last
-// character is v's last).
+// endsAt reports whether word k, one of endingWith(a, b)'s, ends the
+// characters v whose last two are a, b: its characters before its last
+// two are those before v's last two. A word of two characters (most
+// are) ends v with nothing compared.
 func (wf *wordFinder) endsAt(k uint16, v []rune) bool {
 	rs := wf.runes[k]
+	if len(rs) <= 2 {
+		return true
+	}
 	if len(rs) > len(v) {
 		return false
 	}
-	v = v[len(v)-len(rs):]
+	rs = rs[:len(rs)-2]
+	v = v[len(v)-len(rs)-2:]
 	for j := range rs {
 		if v[j] != rs[j] {
 			return false

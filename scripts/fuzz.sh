@@ -79,8 +79,10 @@ done
 # isEnglish (FuzzEnglishText); the ending n-grams' slot hash against
 # featureIndex (FuzzEndIndex); the emotion rules' marks-only test, read
 # by bytes, and their greeting test, its characters decoded inline,
-# against their range loops (FuzzBareMarks, FuzzGreeting).
-for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting; do
+# against their range loops (FuzzBareMarks, FuzzGreeting); the clause
+# bounds, eight quiet bytes skipped at once, against a byte at a time
+# (FuzzClauseBounds).
+for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

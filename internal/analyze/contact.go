@@ -89,18 +89,14 @@ func Summarize(c *conversation.Conversation, findings []conversation.Finding, ta
 	return ct
 }
 
-// summarize is Summarize filling *ct (empty) in place, putting the scene
-// names in scenes' room when it has enough (Batch.Prepare hands over the
-// room of a recycled Prepared), and without the contact's Agent: the
-// batch reads no contact's agent (a promise names the agent of its own
-// message), and mainAgent was a pass over every message of every
-// conversation for the service alone. Filling in place spares the batch
-// a copy of the whole Contact into its Prepared.
 // timeSpan returns the earliest and the latest of the messages' times
 // (the first of equal ones, the zero Time for none), as the loop it
 // replaced found them with Before and After: its messages' times read
 // once each as Unix seconds and nanoseconds and compared as numbers, the
 // times themselves copied only at the end (TestTimeSpanMatchesRef).
+// Before and After compare monotonic clock readings when both times carry
+// one; the readers never produce such times (they parse text), so wall
+// time alone decides here as it did there.
 func timeSpan(msgs []conversation.Message) (start, end time.Time) {
 	si, ei := -1, -1
 	var ss, sn, es, en int64
@@ -128,6 +124,13 @@ func timeSpan(msgs []conversation.Message) (start, end time.Time) {
 	return start, end
 }
 
+// summarize is Summarize filling *ct (empty) in place, putting the scene
+// names in scenes' room when it has enough (Batch.Prepare hands over the
+// room of a recycled Prepared), and without the contact's Agent: the
+// batch reads no contact's agent (a promise names the agent of its own
+// message), and mainAgent was a pass over every message of every
+// conversation for the service alone. Filling in place spares the batch
+// a copy of the whole Contact into its Prepared.
 func summarize(ct *Contact, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, loc *time.Location, scenes []string) {
 	ct.ID, ct.Shop, ct.Customer, ct.Vendor = c.ID, c.Shop, c.Customer, c.Vendor
 	ct.Orders, ct.SKUs = c.OrderIDs, c.SKUs

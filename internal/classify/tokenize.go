@@ -204,9 +204,11 @@ func (t *tokenizer) fill(buf *[32]uint32) int {
 // while they are Chinese (U+4E00–U+9FFF), plain ASCII (plainASCII: the
 // punctuation, and spaces, which fold into one pending space as next
 // folds them) or the full-width forms plain folds, and no repeat past
-// maxRun, and returns the new count. Anything else (a Latin word, a
-// number, a placeholder, a repeat to drop) it leaves to next. No token
-// may be held. Runs of Chinese characters are read by cjk; the other
+// maxRun, and returns the new count; it also reads a placeholder of
+// one kind's word ("[数字x]") itself when the cue scanner, if any, counts
+// nothing in it (quietPH), as next would. Anything else (a Latin word, a
+// number, another placeholder, a repeat to drop) it leaves to next. No
+// token may be held. Runs of Chinese characters are read by cjk; the other
 // characters one at a time, writing the tokenizer's state (pending,
 // last, run, ls, i) as they go. FuzzFillMatchesRef checks it against the loop
 // it replaced, and FuzzTokenizerShortcuts next.
@@ -389,20 +391,15 @@ func cjkRune(b0 uint8, w uint32) (uint32, bool) {
 }
 
 // cjkNoCues is cjk for a tokenizer without a cue scanner (training's
-// agent unigrams): the same loop without the scanner's step, so that cjk
-// tests no scanner for every character.
+// agent unigrams): the same loop, decoding by cjkRune, without the
+// scanner's step, so that cjk tests no scanner for every character.
 func (t *tokenizer) cjkNoCues(buf *[32]uint32, k uint) uint {
 	s := t.s[t.i:]
 	last, run := t.last, t.run
 	i := 0
 	for ; i < len(s)-2 && k < uint(len(buf)); i += 3 {
-		b0 := s[i]
-		w := uint32(s[i+1])<<8 | uint32(s[i+2])
-		if b0-0xe4 >= 6 || w&0xc0c0 != 0x8080 {
-			break
-		}
-		r := uint32(b0&0x0f)<<12 | w>>2&0xfc0 | w&0x3f
-		if r < 0x4e00 {
+		r, ok := cjkRune(s[i], uint32(s[i+1])|uint32(s[i+2])<<8)
+		if !ok {
 			break
 		}
 		if r == last {

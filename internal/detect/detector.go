@@ -116,7 +116,7 @@ const presentWords = 4
 // (present nil, of length 0) every message may: the one test of i against
 // the rows' length answers that and proves the row in bounds, where a test
 // for nil came before the row's bounds check (the engine keeps a row for
-// every message, TestMayWithoutBits).
+// every message: TestPresenceLookups).
 func (in *Input) may(i int, c ClassID) bool {
 	if uint(i) >= uint(len(in.present)) {
 		return true

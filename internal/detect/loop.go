@@ -80,12 +80,6 @@ func overlapCounted(a, b *sig) (both, na, nb int) {
 	return both, int(a.ones), int(b.ones)
 }
 
-// jaccardCounted is jaccard of two counted signatures, from
-// overlapCounted (jaccardOf). Inspect writes it out as
-// jaccardOf(overlapCounted(a, b)): the two inline there, this function
-// does not (too big for the inliner once the four words were written out).
-func jaccardCounted(a, b *sig) float64 { return jaccardOf(overlapCounted(a, b)) }
-
 // bigram records the pair of character keys prev, key.
 func (g *sig) bigram(prev, key uint32) {
 	h := prev*0x9E3779B1 ^ key*0x85EBCA77
@@ -806,23 +800,18 @@ func (d *loopDetector) afterNonAnswer(a, b *sig) bool {
 	return jaccardOf(both, na, nb) >= d.cfg.Similarity/2 || 2*both >= small
 }
 
-// nearDuplicate reports whether two customer messages ask the same thing:
-// similar as a whole, or the shorter one (five bigrams or more) found almost
-// entirely in the longer one, as when a customer re-sends only the question
-// of a long first message ("我不需任何操作，是吗?" after "是已经处理好了，
-// 我不需任何操作，等着收货的吗?"). When the new message opens by agreeing
-// with the agent (agreed), only a near-verbatim containment counts: "那好，
-// 请帮我查一下" takes the reply up and then repeats a polite request.
-func (d *loopDetector) nearDuplicate(a, b *sig, agreed bool) bool {
-	both, na, nb := overlapCounted(a, b)
-	return d.nearDuplicateOf(both, na, nb, agreed)
-}
-
-// nearDuplicateOf is nearDuplicate from the signatures' overlap
-// (overlapCounted): small enough to be inlined, with overlapCounted, into
-// Inspect's window loop, which called nearDuplicate some 12,000 times on
-// 2,000 chats. TestJaccardOf and FuzzJaccardOf hold it, through
-// nearDuplicate, to nearDuplicateRef.
+// nearDuplicateOf reports whether two customer messages ask the same
+// thing, from their signatures' overlap (overlapCounted: both bigrams, and
+// each one's count): similar as a whole, or the shorter one (five bigrams
+// or more) found almost entirely in the longer one, as when a customer
+// re-sends only the question of a long first message ("我不需任何操作，是吗?"
+// after "是已经处理好了，我不需任何操作，等着收货的吗?"). When the new
+// message opens by agreeing with the agent (agreed), only a near-verbatim
+// containment counts: "那好，请帮我查一下" takes the reply up and then
+// repeats a polite request. It is small enough to be inlined, with
+// overlapCounted, into Inspect's window loop, which asks it some 12,000
+// times on 2,000 chats. TestJaccardOf and FuzzJaccardOf hold it to
+// nearDuplicateRef.
 func (d *loopDetector) nearDuplicateOf(both, na, nb int, agreed bool) bool {
 	small := min(na, nb)
 	if agreed {

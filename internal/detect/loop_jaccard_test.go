@@ -98,3 +98,13 @@ func FuzzJaccardOf(f *testing.F) {
 		checkJaccardOf(t, d, &a, &b)
 	})
 }
+
+// jaccardCounted is jaccard of two counted signatures as Inspect reads it,
+// jaccardOf(overlapCounted(a, b)) written out there so that both inline.
+func jaccardCounted(a, b *sig) float64 { return jaccardOf(overlapCounted(a, b)) }
+
+// nearDuplicate is nearDuplicateOf of two signatures, as Inspect asks it.
+func (d *loopDetector) nearDuplicate(a, b *sig, agreed bool) bool {
+	both, na, nb := overlapCounted(a, b)
+	return d.nearDuplicateOf(both, na, nb, agreed)
+}

@@ -119,8 +119,9 @@ type Scratch struct {
 	// likes; it keeps its slab (some 16 KB) alive with it.
 	stores []kpiStore
 	deds   []Deduction
-	// zone is the service window's time zone where the last round's
-	// first message fell, kept from conversation to conversation.
+	// zone is the zone span of the location where the last time asked
+	// fell (a round's first message for the service window's test, or a
+	// day's first time for dayAt), kept from conversation to conversation.
 	zone zoneSpan
 	// dn is the local day number (Unix days) of day, for dayAt.
 	dn     int64
@@ -343,7 +344,7 @@ func (s *Scratch) window(cfg KPIConfig) (start, end time.Duration) {
 
 // dayAt is s.dayOf(t.In(loc)), the day told by its number in the zone
 // span s keeps (the local seconds floored to days) instead of by t's date,
-// which Date works out from the zone look-up up: the same day string,
+// which Date works out from a zone look-up: the same day string,
 // read again only when the day differs from the last.
 func (s *Scratch) dayAt(t time.Time, loc *time.Location) string {
 	if s == nil {

@@ -71,6 +71,16 @@ var sceneDefs = [...]struct {
 	{ScenePresale, "scene_presale", true, 1, false, false, false},
 }
 
+// The places in sceneDefs of the scenes the rules name, as constants: the
+// rules ran sceneIndex's walk over the names, comparing strings, several
+// times a conversation. TestSceneAt holds them to sceneIndex.
+const (
+	sceneRefundAt       = 0
+	sceneCompensationAt = 1
+	sceneQualityAt      = 3
+	sceneInvoiceAt      = 4
+)
+
 // scenePairs are words that name a scene only after an anchor word: a
 // mismatch ("不一样") is a wrong item when it is the goods received or
 // chosen that differ ("收到的货跟图片不一样"), a missing word ("没收到")
@@ -96,7 +106,8 @@ var scenePairs = [...]struct {
 
 // asideOf are the scenes that, when tagged, turn an aside scene's single
 // untaken-up customer mention into background (see sceneDefs).
-var asideOf = [...]string{SceneRefund, SceneInvoice}
+// They are places in sceneDefs (TestSceneAt holds them to the names).
+var asideOf = [...]int{sceneRefundAt, sceneInvoiceAt}
 
 // Handling steps of a sensitive scene, as named in the config.
 const (
@@ -144,6 +155,7 @@ func (c SensitiveConfig) Validate() error {
 // emits the sensitive.* findings for refund and compensation scenes.
 type sceneDetector struct {
 	cfg               SensitiveConfig
+	sensitiveAt       []int // sceneIndex of each of cfg.Scenes, found once
 	lex               lexicon.Lists
 	scenes            [len(sceneDefs)]termSet
 	denied            [len(sceneDefs)]ClassID  // <list>_denied: the customer rules the scene out
@@ -172,7 +184,11 @@ type sceneDetector struct {
 }
 
 func newSceneDetector(cfg SensitiveConfig, lex lexicon.Lists) *sceneDetector {
-	return &sceneDetector{cfg: cfg, lex: lex}
+	at := make([]int, len(cfg.Scenes))
+	for k, name := range cfg.Scenes {
+		at[k] = sceneIndex(name)
+	}
+	return &sceneDetector{cfg: cfg, lex: lex, sensitiveAt: at}
 }
 
 func (d *sceneDetector) Name() string { return "scene" }
@@ -303,7 +319,7 @@ func (d *sceneDetector) candidates(in *Input) (cand []int, union int) {
 // settled returns the first message of scene s, or -1 when the scene is
 // not discussed: nobody names it, only the agent does and too seldom (see
 // sceneDefs), or the customer rules it out.
-func (d *sceneDetector) settled(in *Input, s int, t sceneTally) int {
+func (d *sceneDetector) settled(in *Input, s int, t *sceneTally) int {
 	if t.first < 0 || (t.customer < 0 && t.agent < sceneDefs[s].agentOnlyMin) || d.deniedByCustomer(in, s) {
 		return -1
 	}
@@ -311,20 +327,27 @@ func (d *sceneDetector) settled(in *Input, s int, t sceneTally) int {
 }
 
 func (d *sceneDetector) Inspect(in *Input, out *Output) {
-	tallies, first, skip := d.rules(in)
+	// The verdicts are filled in place (rulesInto): rules returned them,
+	// some five hundred bytes copied out.
+	var (
+		tallies [len(sceneDefs)]sceneTally
+		first   [len(sceneDefs)]int
+		skip    [len(sceneDefs)]ClassID
+	)
+	d.rulesInto(in, &tallies, &first, &skip)
 	if d.learn.any {
 		d.applyLearned(in, &first, &tallies)
 	}
-	for s, def := range sceneDefs {
+	for s := range sceneDefs {
 		if first[s] < 0 {
 			continue
 		}
 		if msgs := tallies[s].msgs; len(msgs) > 0 { // the tally already found them
-			out.Tag(def.name, msgs...)
+			out.Tag(sceneDefs[s].name, msgs...)
 		}
 	}
-	for _, name := range d.cfg.Scenes {
-		s := sceneIndex(name)
+	for k, name := range d.cfg.Scenes {
+		s := d.sensitiveAt[k]
 		if s < 0 || first[s] < 0 {
 			continue
 		}
@@ -336,13 +359,20 @@ func (d *sceneDetector) Inspect(in *Input, out *Output) {
 // message (-1 when not discussed) and the class of hits its tally left
 // out.
 func (d *sceneDetector) rules(in *Input) (tallies [len(sceneDefs)]sceneTally, first [len(sceneDefs)]int, skip [len(sceneDefs)]ClassID) {
+	d.rulesInto(in, &tallies, &first, &skip)
+	return tallies, first, skip
+}
+
+// rulesInto is rules writing the verdicts to the caller's arrays. It reads
+// the scenes' definitions in place (a range over sceneDefs copied each
+// one) and hands each tally to settled by address.
+func (d *sceneDetector) rulesInto(in *Input, tallies *[len(sceneDefs)]sceneTally, first *[len(sceneDefs)]int, skip *[len(sceneDefs)]ClassID) {
 	// A scene is discussed when the customer raises it, or when the agent
 	// names it often enough (see sceneDefs).
 	// The tallies' message numbers live in the worker's scratch until
 	// the next conversation (see Input.intBuf).
 	arena := in.intBuf(0)
 	cand, union := d.candidates(in)
-	defer func() { in.putInts(0, arena); in.putInts(1, cand) }()
 	for s := range sceneDefs {
 		skip[s] = noClass
 		if union&(1<<s) == 0 {
@@ -351,21 +381,25 @@ func (d *sceneDetector) rules(in *Input) (tallies [len(sceneDefs)]sceneTally, fi
 		} else {
 			tallies[s] = d.tally(in, s, noClass, cand, &arena)
 		}
-		first[s] = d.settled(in, s, tallies[s])
+		first[s] = d.settled(in, s, &tallies[s])
 	}
-	if c := sceneIndex(SceneCompensation); first[c] >= 0 && paperwork(&first) {
+	if c := sceneCompensationAt; first[c] >= 0 && paperwork(first) {
 		skip[c] = d.reship
 		tallies[c] = d.tally(in, c, d.reship, cand, &arena)
-		first[c] = d.settled(in, c, tallies[c])
+		first[c] = d.settled(in, c, &tallies[c])
 	}
-	for s, def := range sceneDefs {
-		t := tallies[s]
-		if def.aside && first[s] >= 0 && t.customers == 1 && t.agent == 0 && carriedByOther(&first) &&
+	for s := range sceneDefs {
+		t := &tallies[s]
+		if sceneDefs[s].aside && first[s] >= 0 && t.customers == 1 && t.agent == 0 && carriedByOther(first) &&
 			d.sceneHits(in, t.customer, s) == 1 {
 			first[s] = -1
 		}
 	}
-	return tallies, first, skip
+	// Given back here, not by a deferred closure (some thirty instructions
+	// a conversation): after a panic the scratch keeps its old buffers,
+	// which serve as well.
+	in.putInts(0, arena)
+	in.putInts(1, cand)
 }
 
 // paperwork reports whether a chat's sending again is of documents: the
@@ -376,14 +410,14 @@ func (d *sceneDetector) rules(in *Input) (tallies [len(sceneDefs)]sceneTally, fi
 // broken or missing item are compensation, and a lost parcel sent again
 // comes without an invoice scene.
 func paperwork(first *[len(sceneDefs)]int) bool {
-	return first[sceneIndex(SceneInvoice)] >= 0 && first[sceneIndex(SceneQuality)] < 0
+	return first[sceneInvoiceAt] >= 0 && first[sceneQualityAt] < 0
 }
 
 // carriedByOther reports whether one of the asideOf scenes is tagged, given
 // each scene's first message (-1 when untagged).
 func carriedByOther(first *[len(sceneDefs)]int) bool {
-	for _, name := range asideOf {
-		if s := sceneIndex(name); s >= 0 && first[s] >= 0 {
+	for _, s := range asideOf {
+		if first[s] >= 0 {
 			return true
 		}
 	}

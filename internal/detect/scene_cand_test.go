@@ -73,12 +73,12 @@ func (d *sceneDetector) rulesRef(in *Input) (tallies [len(sceneDefs)]sceneTally,
 	for s := range sceneDefs {
 		skip[s] = noClass
 		tallies[s] = d.tallyRef(in, s, noClass, &arena)
-		first[s] = d.settled(in, s, tallies[s])
+		first[s] = d.settled(in, s, &tallies[s])
 	}
 	if c := sceneIndex(SceneCompensation); first[c] >= 0 && paperwork(&first) {
 		skip[c] = d.reship
 		tallies[c] = d.tallyRef(in, c, d.reship, &arena)
-		first[c] = d.settled(in, c, tallies[c])
+		first[c] = d.settled(in, c, &tallies[c])
 	}
 	for s, def := range sceneDefs {
 		t := tallies[s]

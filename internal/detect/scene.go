@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
 
 	"fullqa/internal/conversation"
@@ -181,6 +182,9 @@ type sceneDetector struct {
 	// (an agent's none of the customerOnly ones).
 	anyMayBits                  classMask
 	customerScenes, agentScenes int
+	// classScenes[c] are the scenes (bit s) whose mayBits hold class c:
+	// a byte holds them all (sceneBitsFit).
+	classScenes [presentWords][64]uint8
 }
 
 func newSceneDetector(cfg SensitiveConfig, lex lexicon.Lists) *sceneDetector {
@@ -299,21 +303,47 @@ func (d *sceneDetector) candidates(in *Input) (cand []int, union int) {
 				m = d.agentScenes
 			}
 			if bits {
-				if !in.mayAny(i, &d.anyMayBits) {
-					m = 0 // most messages: no scene at all
-				} else {
-					for s := range sceneDefs {
-						if !in.mayAny(i, &d.mayBits[s]) {
-							m &^= 1 << s
-						}
-					}
-				}
+				m &= d.scenesOf(in, i)
 			}
 		}
 		cand = append(cand, m)
 		union |= m
 	}
 	return cand, union
+}
+
+// sceneBitsFit fails to compile when the scenes outgrow classScenes' bytes.
+const sceneBitsFit = uint(8 - len(sceneDefs))
+
+// scenesOf returns the scenes (bit s) message i may name by its presence
+// bits: those of the classes set in both its row and anyMayBits
+// (classScenes), none when there are none (most messages), all when the
+// row is missing (as mayAny). A mayAny test for each scene read the row's
+// four words seven times; the scenes' classes are few, and a message
+// holds one or two of them. TestSceneScenesOf holds it to those tests.
+func (d *sceneDetector) scenesOf(in *Input, i int) int {
+	if uint(i) >= uint(len(in.present)) {
+		return -1
+	}
+	row, a := &in.present[i], &d.anyMayBits
+	w0, w1, w2, w3 := row[0]&a[0], row[1]&a[1], row[2]&a[2], row[3]&a[3]
+	if w0|w1|w2|w3 == 0 {
+		return 0
+	}
+	m := uint8(0)
+	for ; w0 != 0; w0 &= w0 - 1 {
+		m |= d.classScenes[0][bits.TrailingZeros64(w0)&63]
+	}
+	for ; w1 != 0; w1 &= w1 - 1 {
+		m |= d.classScenes[1][bits.TrailingZeros64(w1)&63]
+	}
+	for ; w2 != 0; w2 &= w2 - 1 {
+		m |= d.classScenes[2][bits.TrailingZeros64(w2)&63]
+	}
+	for ; w3 != 0; w3 &= w3 - 1 {
+		m |= d.classScenes[3][bits.TrailingZeros64(w3)&63]
+	}
+	return int(m)
 }
 
 // settled returns the first message of scene s, or -1 when the scene is
@@ -465,6 +495,11 @@ func (d *sceneDetector) setMayBits() {
 	}
 	for s, def := range sceneDefs {
 		d.anyMayBits = d.anyMayBits.or(&d.mayBits[s])
+		for c := range presentWords * 64 {
+			if d.mayBits[s][c>>6]>>(c&63)&1 != 0 {
+				d.classScenes[c>>6][c&63] |= 1 << s
+			}
+		}
 		d.customerScenes |= 1 << s
 		if !def.customerOnly {
 			d.agentScenes |= 1 << s

@@ -81,8 +81,9 @@ done
 # by bytes, and their greeting test, its characters decoded inline,
 # against their range loops (FuzzBareMarks, FuzzGreeting); the clause
 # bounds, eight quiet bytes skipped at once, against a byte at a time
-# (FuzzClauseBounds).
-for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds; do
+# (FuzzClauseBounds); the digit pairs' presence class against the byte
+# loop it answers for (FuzzDigitRuns).
+for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

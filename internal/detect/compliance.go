@@ -34,6 +34,9 @@ type complianceDetector struct {
 	// Inspect): an off-platform word, a review word or request, an
 	// absolute claim.
 	gate classMask
+	// digits tells the messages with two digits in a row, the least a
+	// phone number of the agent's own (ownPhone) needs.
+	digits digitRuns
 }
 
 func newComplianceDetector(lex lexicon.Lists) *complianceDetector {
@@ -55,6 +58,7 @@ func (d *complianceDetector) RegisterKeywords(k *Keywords) error {
 	d.negate = addTerms(k, "compliance.negation", d.lex, "compliance_negation")
 	d.refusal = k.Add("compliance.refusal", d.lex.Words("compliance_refusal")...)
 	d.gate = maskOf(d.offPlatform.words, d.review.words, d.reviewAsk, d.absolute.words)
+	d.digits.register(k)
 	return nil
 }
 
@@ -77,7 +81,7 @@ func (d *complianceDetector) Inspect(in *Input, out *Output) {
 			out.Add(conversation.Finding{Code: "compliance.off_platform", Severity: conversation.SeverityHigh,
 				Messages: out.msgs(i), Evidence: hitQuote(in, i, h),
 				Detail: "agent steers the customer off the platform: " + in.Matched(i, h)})
-		} else if sp, ok := ownPhone(in.Norm[i]); ok {
+		} else if sp, ok := ownPhone(in, i, &d.digits); ok {
 			h := KeywordHit{Start: int32(sp.Start), End: int32(sp.End)}
 			out.Add(conversation.Finding{Code: "compliance.off_platform", Severity: conversation.SeverityHigh,
 				Messages: out.msgs(i), Evidence: hitQuote(in, i, h),

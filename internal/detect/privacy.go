@@ -43,9 +43,17 @@ const thirdPartyWindow = 24
 // digit, a bank card passing Luhn, or a detailed street address. Masked
 // values (138****1234) are not leaks, and a courier's or hotline number is
 // not the customer's data.
-type privacyDetector struct{}
+type privacyDetector struct {
+	digits digitRuns
+}
 
 func newPrivacyDetector() *privacyDetector { return &privacyDetector{} }
+
+// RegisterKeywords registers the digit pairs (see digitRuns).
+func (d *privacyDetector) RegisterKeywords(k *Keywords) error {
+	d.digits.register(k)
+	return nil
+}
 
 func (d *privacyDetector) Name() string { return "privacy" }
 
@@ -54,7 +62,7 @@ func (d *privacyDetector) Codes() []string { return []string{"privacy.pii_leak"}
 func (d *privacyDetector) Inspect(in *Input, out *Output) {
 	var buf [4]privacy.Span
 	for i := range in.Conv.Messages {
-		if !in.isRole(i, conversation.RoleAgent) || !hasDigitRun(in.Norm[i]) {
+		if !in.isRole(i, conversation.RoleAgent) || !d.digits.in(in, i) {
 			continue
 		}
 		norm := in.Norm[i]
@@ -110,6 +118,43 @@ func piiQuote(in *Input, i int, sp privacy.Span) string {
 		end += size
 	}
 	return s[start:end]
+}
+
+// digitRuns answers hasDigitRun for a message from the shared keyword
+// scan: the hundred words "00"…"99" (digitPairs), registered as one
+// presence class, are in a message's normalized text exactly when it has
+// two digits in a row. The privacy and compliance detectors asked
+// hasDigitRun of every agent message, each scan reading the whole text
+// again. FuzzDigitRuns holds it to hasDigitRun.
+type digitRuns struct {
+	class ClassID
+	ok    bool // class is registered
+}
+
+// register adds the digit pairs to k: detectors that register them share
+// one class (Keywords.Add's lists).
+func (r *digitRuns) register(k *Keywords) {
+	r.class, r.ok = k.AddPresence("privacy.digit_run", digitPairs()...), true
+}
+
+// in reports hasDigitRun(in.Norm[i]): by the class's presence when the
+// engine scanned the messages for it, else from the text.
+func (r *digitRuns) in(in *Input, i int) bool {
+	if r.ok && in.scanned {
+		return in.Has(i, r.class)
+	}
+	return hasDigitRun(in.Norm[i])
+}
+
+// digitPairs returns the hundred words of two ASCII digits.
+func digitPairs() []string {
+	out := make([]string, 0, 100)
+	for a := '0'; a <= '9'; a++ {
+		for b := '0'; b <= '9'; b++ {
+			out = append(out, string([]rune{a, b}))
+		}
+	}
+	return out
 }
 
 // hasDigitRun reports whether s has two digits in a row, the least any

@@ -63,6 +63,7 @@ func (d *complianceDetector) RegisterKeywords(k *Keywords) error {
 }
 
 func (d *complianceDetector) Inspect(in *Input, out *Output) {
+	rows, w, bit := d.digits.rows(in)
 	for i := range in.Conv.Messages {
 		if !in.isRole(i, conversation.RoleAgent) {
 			continue
@@ -81,11 +82,15 @@ func (d *complianceDetector) Inspect(in *Input, out *Output) {
 			out.Add(conversation.Finding{Code: "compliance.off_platform", Severity: conversation.SeverityHigh,
 				Messages: out.msgs(i), Evidence: hitQuote(in, i, h),
 				Detail: "agent steers the customer off the platform: " + in.Matched(i, h)})
-		} else if sp, ok := ownPhone(in, i, &d.digits); ok {
-			h := KeywordHit{Start: int32(sp.Start), End: int32(sp.End)}
-			out.Add(conversation.Finding{Code: "compliance.off_platform", Severity: conversation.SeverityHigh,
-				Messages: out.msgs(i), Evidence: hitQuote(in, i, h),
-				Detail: "agent gives the customer a personal phone number: " + sp.Kind.Label()})
+		} else if i < len(rows) && rows[i][w%presentWords]&bit != 0 || i >= len(rows) && d.digits.in(in, i) {
+			// A phone number needs two digits in a row (d.digits.in, its
+			// presence bit read here): most agent messages have none.
+			if sp, ok := ownPhone(in.Norm[i]); ok {
+				h := KeywordHit{Start: int32(sp.Start), End: int32(sp.End)}
+				out.Add(conversation.Finding{Code: "compliance.off_platform", Severity: conversation.SeverityHigh,
+					Messages: out.msgs(i), Evidence: hitQuote(in, i, h),
+					Detail: "agent gives the customer a personal phone number: " + sp.Kind.Label()})
+			}
 		}
 		if len(in.Hits[i]) == 0 || !words {
 			continue

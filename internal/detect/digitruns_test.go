@@ -83,6 +83,14 @@ func checkDigitRuns(t *testing.T, engs []*Engine, runs [][]*digitRuns, texts []s
 				if got := r.in(in, i); got != want {
 					t.Fatalf("engine %d, message %d %q (normalized %q): digit run %v, want %v", e, i, texts[i], in.Norm[i], got, want)
 				}
+				// The detectors' loops read the rows inline, past them in.
+				if rows, w, bit := r.rows(in); i < len(rows) {
+					if got := rows[i][w%presentWords]&bit != 0; got != want {
+						t.Fatalf("engine %d, message %d %q: the rows' bit %v, want %v", e, i, in.Norm[i], got, want)
+					}
+				} else if e != 2 {
+					t.Fatalf("engine %d: no row for message %d", e, i)
+				}
 				if got := r.in(hand, i); got != want {
 					t.Fatalf("hand-built Input, message %d %q: digit run %v, want %v", i, in.Norm[i], got, want)
 				}

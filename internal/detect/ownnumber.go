@@ -26,13 +26,12 @@ func ownNumber(before string) bool {
 	return !strings.HasPrefix(rest, "们") && !strings.Contains(rest, "您") && !strings.Contains(rest, "你")
 }
 
-// ownPhone returns the first phone number in agent message i that is the
-// agent's own (ownNumber). Without two digits in a row (digits, asked
-// first: its answer is a presence bit, and most messages have none) there
-// is no number to look for.
-func ownPhone(in *Input, i int, digits *digitRuns) (privacy.Span, bool) {
-	norm := in.Norm[i]
-	if !digits.in(in, i) || !strings.Contains(norm, "我") {
+// ownPhone returns the first phone number in agent message norm that is
+// the agent's own (ownNumber). It is asked only of a message with two
+// digits in a row (digitRuns, a presence bit the caller reads first: most
+// messages have none), the least a number needs.
+func ownPhone(norm string) (privacy.Span, bool) {
+	if !strings.Contains(norm, "我") {
 		return privacy.Span{}, false
 	}
 	var buf [4]privacy.Span

@@ -61,8 +61,14 @@ func (d *privacyDetector) Codes() []string { return []string{"privacy.pii_leak"}
 
 func (d *privacyDetector) Inspect(in *Input, out *Output) {
 	var buf [4]privacy.Span
+	rows, w, bit := d.digits.rows(in)
 	for i := range in.Conv.Messages {
-		if !in.isRole(i, conversation.RoleAgent) || !d.digits.in(in, i) {
+		if !in.isRole(i, conversation.RoleAgent) {
+			continue
+		}
+		// d.digits.in(in, i), its presence bit read here (most agent
+		// messages have no digits).
+		if i < len(rows) && rows[i][w%presentWords]&bit == 0 || i >= len(rows) && !d.digits.in(in, i) {
 			continue
 		}
 		norm := in.Norm[i]
@@ -129,21 +135,41 @@ func piiQuote(in *Input, i int, sp privacy.Span) string {
 type digitRuns struct {
 	class ClassID
 	ok    bool // class is registered
+	// word and bit are where class's presence bit is in a message's row
+	// (bit 0 before it is registered), read by in.
+	word uint8
+	bit  uint64
 }
 
 // register adds the digit pairs to k: detectors that register them share
 // one class (Keywords.Add's lists).
 func (r *digitRuns) register(k *Keywords) {
 	r.class, r.ok = k.AddPresence("privacy.digit_run", digitPairs()...), true
+	r.word, r.bit = uint8(r.class)>>6, 1<<(uint8(r.class)&63) // as Input.may reads it
 }
 
 // in reports hasDigitRun(in.Norm[i]): by the class's presence when the
-// engine scanned the messages for it, else from the text.
+// engine scanned the messages for it (its bit, or Has walking the hits it
+// kept), else from the text. The detectors' loops over every agent
+// message read the bit inline (rows) and ask in only past the rows.
 func (r *digitRuns) in(in *Input, i int) bool {
+	if uint(i) < uint(len(in.present)) && r.bit != 0 { // bits only the engine keeps, as Has reads them
+		return in.present[i][r.word%presentWords]&r.bit != 0
+	}
 	if r.ok && in.scanned {
 		return in.Has(i, r.class)
 	}
 	return hasDigitRun(in.Norm[i])
+}
+
+// rows returns what in reads of the presence bits, for a loop that reads
+// them inline: message i (below len(rows)) has a digit run when
+// rows[i][word]&bit != 0; no rows when the class is not registered.
+func (r *digitRuns) rows(in *Input) (rows [][presentWords]uint64, word uint8, bit uint64) {
+	if r.bit == 0 {
+		return nil, 0, 0
+	}
+	return in.present, r.word % presentWords, r.bit
 }
 
 // digitPairs returns the hundred words of two ASCII digits.

@@ -233,6 +233,19 @@ func (d *sceneDetector) RegisterKeywords(k *Keywords) error {
 // 质量问题, 是我摔坏的"): then the words that named it were about something
 // else, and the scene is not tagged.
 func (d *sceneDetector) deniedByCustomer(in *Input, s int) bool {
+	msgs := in.Conv.Messages
+	if rows := in.present; len(rows) == len(msgs) {
+		// Has by the bits, read first: a message of the customer's
+		// denying the scene is rare, its role read only then.
+		c := uint8(d.denied[s])
+		w, bit := c>>6&(presentWords-1), uint64(1)<<(c&63)
+		for i := range rows {
+			if rows[i][w]&bit != 0 && msgs[i].Role == conversation.RoleCustomer {
+				return true
+			}
+		}
+		return false
+	}
 	for i := range in.Conv.Messages {
 		if in.Conv.Messages[i].Role == conversation.RoleCustomer && in.Has(i, d.denied[s]) {
 			return true
@@ -467,9 +480,23 @@ func (d *sceneDetector) sceneHit(in *Input, i, s int, skip ClassID) (KeywordHit,
 	if !d.mayHit(in, i, s) {
 		return KeywordHit{}, false
 	}
-	for _, h := range in.allHits(i) {
-		// sceneClass first, inline: most hits are of neither the
-		// scene's words nor its pair words, which isSceneHit refuses.
+	hs := in.allHits(i)
+	if d.mayBitsOK {
+		// sceneClass first, inline, its mask and test of mayBitsOK out of
+		// the loop: most hits are of neither the scene's words nor its
+		// pair words, which isSceneHit refuses.
+		m := &d.mayBits[s]
+		for k := range hs {
+			if c := uint32(hs[k].Class); c >= presentWords*64 || m[c>>6&(presentWords-1)]>>(c&63)&1 == 0 {
+				continue
+			}
+			if h := hs[k]; d.isSceneHit(in, i, s, h) && (skip == noClass || !in.overlapsClass(i, skip, h)) {
+				return h, true
+			}
+		}
+		return KeywordHit{}, false
+	}
+	for _, h := range hs {
 		if d.sceneClass(s, h.Class) && d.isSceneHit(in, i, s, h) && (skip == noClass || !in.overlapsClass(i, skip, h)) {
 			return h, true
 		}

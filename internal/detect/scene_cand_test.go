@@ -67,6 +67,17 @@ func (d *sceneDetector) sceneHitRef(in *Input, i, s int, skip ClassID) (KeywordH
 	return KeywordHit{}, false
 }
 
+// deniedByCustomerRef is deniedByCustomer as written before it read the
+// presence rows itself: Has for every customer message.
+func (d *sceneDetector) deniedByCustomerRef(in *Input, s int) bool {
+	for i := range in.Conv.Messages {
+		if in.Conv.Messages[i].Role == conversation.RoleCustomer && in.Has(i, d.denied[s]) {
+			return true
+		}
+	}
+	return false
+}
+
 // rulesRef is rules with tallyRef.
 func (d *sceneDetector) rulesRef(in *Input) (tallies [len(sceneDefs)]sceneTally, first [len(sceneDefs)]int, skip [len(sceneDefs)]ClassID) {
 	var arena []int
@@ -92,7 +103,8 @@ func (d *sceneDetector) rulesRef(in *Input) (tallies [len(sceneDefs)]sceneTally,
 
 // TestSceneCandidates checks rules (the tallies over each message's
 // candidate scenes) against rulesRef (every message tested for every
-// scene, each hit by isSceneHit), and sceneHit against sceneHitRef for
+// scene, each hit by isSceneHit), deniedByCustomer against
+// deniedByCustomerRef for every scene, and sceneHit against sceneHitRef for
 // every message, scene and skip, on the JDDC dev chats when present and
 // on random chats made of the scene lists' words, their anchors,
 // exclusions and negations, with the presence bits and without (an Input
@@ -147,7 +159,7 @@ func TestSceneCandidates(t *testing.T) {
 	if !testing.Short() {
 		convs = append(convs, jddcConvsOrNone(t)...)
 	}
-	tested := 0
+	tested, denied := 0, 0
 	for _, c := range convs {
 		in, _ := eng.Inspect(c, &Scratch{})
 		for _, bits := range []bool{true, false} {
@@ -165,6 +177,12 @@ func TestSceneCandidates(t *testing.T) {
 					t.Fatalf("%s (bits %v) scene %s: tally %+v, want %+v", c.ID, bits, sceneDefs[s].name, g, w)
 				}
 			}
+			for s := range sceneDefs {
+				if got, want := d.deniedByCustomer(in, s), d.deniedByCustomerRef(in, s); got != want {
+					t.Fatalf("%s (bits %v) scene %s: denied %v, want %v", c.ID, bits, sceneDefs[s].name, got, want)
+				}
+				denied += int(b2u(bits && d.deniedByCustomerRef(in, s)))
+			}
 			for i := range c.Messages {
 				for s := range sceneDefs {
 					for _, skip := range []ClassID{noClass, d.reship} {
@@ -181,8 +199,8 @@ func TestSceneCandidates(t *testing.T) {
 			}
 		}
 	}
-	if tested < 1000 {
-		t.Fatalf("only %d chats name a scene: the test tests little", tested)
+	if tested < 1000 || denied < 100 {
+		t.Fatalf("only %d chats name a scene, %d scenes denied: the test tests little", tested, denied)
 	}
 }
 

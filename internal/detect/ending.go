@@ -467,7 +467,14 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 // is a CJK ideograph or an ASCII letter or digit (most messages): the
 // emoji codes isFillerOnly strips start with '#', so they cannot take a
 // valid first character away, and such a character is no filler.
+//
+// A lead byte E4–E9 with two continuation bytes (U+4000–U+9FFF, most
+// Chinese messages) is tested first, on its own: every such character is
+// an ideograph of the range below.
 func fillerOnly(s string) bool {
+	if len(s) >= 3 && s[0]-0xE4 <= 0xE9-0xE4 && s[1]&0xC0 == 0x80 && s[2]&0xC0 == 0x80 {
+		return false
+	}
 	if len(s) > 0 {
 		if c := s[0]; c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
 			return false

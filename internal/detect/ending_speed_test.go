@@ -56,6 +56,41 @@ func FuzzFillerOnly(f *testing.F) {
 	})
 }
 
+// TestFillerOnlyFirstChars checks fillerOnly against isFillerOnly for a
+// message opening with every character of the Basic Multilingual Plane
+// and some beyond, alone and followed by a Chinese character, a filler
+// mark or an emoji code, and for every lead byte followed by bytes that
+// are or are not continuations: the first-character shortcuts (an
+// ideograph of U+4000–U+9FFF by its lead byte, any ideograph or ASCII
+// letter or digit) must answer as the strip and the character test do.
+func TestFillerOnlyFirstChars(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if got, want := fillerOnly(s), isFillerOnly(s); got != want {
+			t.Fatalf("fillerOnly(%q) = %v, isFillerOnly %v", s, got, want)
+		}
+	}
+	for r := rune(0); r < 0x10000; r++ {
+		if utf8.ValidRune(r) {
+			for _, rest := range []string{"", "好", "！", "#e-s[数字x]", "~"} {
+				check(string(r) + rest)
+			}
+		}
+	}
+	for _, r := range []rune{0x1F000, 0x1F600, 0x20000, 0x10FFFF} {
+		check(string(r))
+		check(string(r) + "好")
+	}
+	for lead := 0; lead < 256; lead++ {
+		for _, b1 := range []byte{0x7F, 0x80, 0xBF, 0xC0, '!'} {
+			for _, b2 := range []byte{0x7F, 0x80, 0xBF, 0xC0, '!'} {
+				check(string([]byte{byte(lead), b1, b2}))
+				check(string([]byte{byte(lead), b1}))
+			}
+		}
+	}
+}
+
 // tailGramsRange is tailGrams as first written (DecodeLastRuneInString
 // and range), the reference for FuzzTailGrams.
 func tailGramsRange(f *endFeats, s string, uni, bi uint32) {

@@ -108,7 +108,7 @@ func (d *resolutionDetector) Inspect(in *Input, out *Output) {
 func (d *resolutionDetector) lastCustomer(in *Input) int {
 	msgs := in.Conv.Messages
 	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].Role == conversation.RoleCustomer && !isFillerOnly(in.Norm[i]) {
+		if msgs[i].Role == conversation.RoleCustomer && !fillerOnly(in.Norm[i]) {
 			return i
 		}
 	}
@@ -126,7 +126,7 @@ func (d *resolutionDetector) verdict(in *Input) (int, int, string) {
 	var last [3]int
 	n := 0
 	for i := len(msgs) - 1; i >= 0 && n < len(last); i-- {
-		if msgs[i].Role == conversation.RoleCustomer && !isFillerOnly(in.Norm[i]) {
+		if msgs[i].Role == conversation.RoleCustomer && !fillerOnly(in.Norm[i]) {
 			last[n] = i
 			n++
 		}

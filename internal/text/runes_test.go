@@ -57,10 +57,28 @@ func TestRuneOffsetBytes(t *testing.T) {
 	}
 }
 
+// TestRuneOffsetRuns checks RuneOffset's two characters a turn through a
+// run of Chinese (lead3Pair): a run long enough for several turns with
+// one character or byte of another kind (E0 and ED leads, valid or not,
+// leads of other widths, a bad or missing continuation byte, ASCII) at
+// each place, after ASCII of each length, for every count.
+func TestRuneOffsetRuns(t *testing.T) {
+	for _, c := range []string{"\xe0\xa0\x80", "\xe0\x80\x80", "\xed\x9f\xbf", "\xed\xa0\x80", "\xe1\x80\x80",
+		"\xef\xbf\xbf", "\xec\xbf\xbf", "\xee\x80\x80", "\xf0\x9f\x98\x80", "\xc3\xa9", "\xe4\xb8", "\xe4\xc0\x80",
+		"\xe4\x80\xc0", "\xe4\x80a", "\xd4\x80\x80", "\xf4\x80\x80", "\x80\x80\x80", "a", "abc", "\xff\xff\xff"} {
+		for pre := 0; pre < 8; pre++ {
+			for k := 0; k < 12; k++ {
+				checkRuneOffset(t, strings.Repeat("a", pre)+strings.Repeat("好", k)+c+strings.Repeat("的", 12-k))
+			}
+		}
+	}
+}
+
 // FuzzRuneOffset holds RuneOffset and RunesAtMost to the range loop on any
 // bytes (checkRuneOffset).
 func FuzzRuneOffset(f *testing.F) {
-	for _, s := range []string{"您好请问", "abc好\xe4\xb8", "\xe0\xa0\x80好好好", "好好\xed\xa0\x80abcdefgh", "😀😀好"} {
+	for _, s := range []string{"您好请问", "abc好\xe4\xb8", "\xe0\xa0\x80好好好", "好好\xed\xa0\x80abcdefgh", "😀😀好",
+		strings.Repeat("您好", 6) + "\xed\x9f\xbf" + strings.Repeat("好", 9), "a" + strings.Repeat("好", 9) + "\xe0\xa0\x80好"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

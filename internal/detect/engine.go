@@ -341,9 +341,11 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 			// Normalized text is valid UTF-8, which the matcher reads
 			// without testing each character's bytes.
 			if summed {
-				var sum text.Summary
-				khits = e.matcher.ScanValidSummary(in.Norm[i], khits, &sum)
-				present[i], maxHit = sum.Classes, max(maxHit, sum.Longest)
+				// The classes are added to the message's bits (zeroed
+				// above) and the longest hit to the conversation's
+				// where they are kept: ScanValidSummary's sum, copied
+				// and maxed.
+				khits = e.matcher.ScanValidInto(in.Norm[i], khits, (*text.ClassSet)(&present[i]), &maxHit)
 			} else {
 				khits = e.matcher.ScanValidClasses(in.Norm[i], khits)
 				for _, h := range khits[from:] {

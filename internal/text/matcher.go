@@ -725,7 +725,61 @@ func (m *Matcher) ScanValidClasses(s string, dst []ClassHit) []ClassHit {
 // of classes is made once, at construction, and its longest output comes
 // first. It must be called only when HasSummary.
 func (m *Matcher) ScanValidSummary(s string, dst []ClassHit, sum *Summary) []ClassHit {
-	return m.scanClassesSum(s, dst, true, sum)
+	return m.scanValidSum(s, dst, &sum.Classes, &sum.Longest)
+}
+
+// ScanValidInto is ScanValidSummary adding to a summary whose parts the
+// caller keeps where it reads them: the classes in *classes, the longest
+// hit in *longest. The engine keeps each message's classes in a slice
+// and the conversation's longest hit, which so need no copy and no max
+// of their own after every message.
+func (m *Matcher) ScanValidInto(s string, dst []ClassHit, classes *ClassSet, longest *int32) []ClassHit {
+	return m.scanValidSum(s, dst, classes, longest)
+}
+
+// scanValidSum is scanClassesSum for valid text and a sum. On a Matcher
+// with small and sums, as the engine's, it is the loop of steps with
+// runSmallValid and expandSum called directly: steps' and expandAny's
+// tests of what the Matcher has, made for every message and every turn,
+// are made once here, and one function call less wraps each message.
+// expandSum is not called when no transition into outputs was noted: it
+// would leave dst and sum as they are (no outputs to add, room for none
+// to make). TestScanValidSumMatchesRef and FuzzMatcher (checkSummary)
+// hold it to scanClassesSum.
+func (m *Matcher) scanValidSum(s string, dst []ClassHit, classes *ClassSet, longest *int32) []ClassHit {
+	if m.small == nil || m.sums == nil {
+		sum := Summary{Classes: *classes, Longest: *longest}
+		dst = m.scanClassesSum(s, dst, true, &sum)
+		*classes, *longest = sum.Classes, sum.Longest
+		return dst
+	}
+	var pend [pendCap]pending
+	var st int32
+	i, k, n := uint(0), uint(0), uint(len(s))
+	for {
+		if i, st, k = m.runSmallValid(s, i, st, &pend, k); k == pendCap {
+			dst = m.expandSum(dst, pend[:], classes, longest)
+			k = 0
+			continue
+		}
+		if i >= n {
+			break
+		}
+		// A character runSmallValid leaves to decode, stepped as steps
+		// steps it.
+		c, w := m.decode(s, int(i))
+		i += uint(w)
+		v, at := m.step(st, c)
+		if v < 0 {
+			pend[k] = pending{at: at, end: int32(i)}
+			k++
+		}
+		st = v ^ v>>31
+	}
+	if k == 0 {
+		return dst
+	}
+	return m.expandSum(dst, pend[:k], classes, longest)
 }
 
 // scanClasses is ScanClasses, and ScanValidClasses when valid is set.
@@ -752,7 +806,7 @@ func (m *Matcher) scanClassesSum(s string, dst []ClassHit, valid bool, sum *Summ
 // expandClasses.
 func (m *Matcher) expandAny(dst []ClassHit, pend []pending, sum *Summary) []ClassHit {
 	if sum != nil && m.sums != nil {
-		return m.expandSum(dst, pend, sum)
+		return m.expandSum(dst, pend, &sum.Classes, &sum.Longest)
 	}
 	return m.expandClasses(dst, pend, sum)
 }
@@ -1108,9 +1162,9 @@ func (m *Matcher) expandClasses(dst []ClassHit, pend []pending, sum *Summary) []
 // state has for every transition. The sum is added up in a loop of its
 // own, in locals: in one loop with the hits there are more values than
 // registers, and they are spilled and reloaded for each transition.
-func (m *Matcher) expandSum(dst []ClassHit, pend []pending, sum *Summary) []ClassHit {
+func (m *Matcher) expandSum(dst []ClassHit, pend []pending, classes *ClassSet, longest *int32) []ClassHit {
 	sums := m.sums
-	addSums(sums, m.csets, pend, sum)
+	addSums(sums, m.csets, pend, classes, longest)
 	n := len(dst)
 	dst = slices.Grow(dst, len(pend)*expandPad)
 	dst = dst[:cap(dst)]
@@ -1140,18 +1194,18 @@ func (m *Matcher) expandSum(dst []ClassHit, pend []pending, sum *Summary) []Clas
 // each transition.
 //
 //go:noinline
-func addSums(sums *[1 << 16]outSum, csets []ClassSet, pend []pending, sum *Summary) {
+func addSums(sums *[1 << 16]outSum, csets []ClassSet, pend []pending, classes *ClassSet, longestTo *int32) {
 	_ = sums[0] // tested for nil once here, not for each transition
-	s0, s1, s2, s3 := sum.Classes[0], sum.Classes[1], sum.Classes[2], sum.Classes[3]
-	longest := sum.Longest
+	s0, s1, s2, s3 := classes[0], classes[1], classes[2], classes[3]
+	longest := *longestTo
 	for _, p := range pend {
 		r := &sums[uint16(p.at)]
 		cs := &csets[r.set]
 		s0, s1, s2, s3 = s0|cs[0], s1|cs[1], s2|cs[2], s3|cs[3]
 		longest = max(longest, int32(r.longest))
 	}
-	sum.Classes = ClassSet{s0, s1, s2, s3}
-	sum.Longest = longest
+	*classes = ClassSet{s0, s1, s2, s3}
+	*longestTo = longest
 }
 
 // expandMany appends the hits of transitions pend, the first of which has

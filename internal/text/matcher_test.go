@@ -469,6 +469,7 @@ func checkSummary(t *testing.T, m *Matcher, s string, want []ClassHit) {
 	if ref := summaryOf(want); sum != ref {
 		t.Fatalf("ScanValidSummary's sum %+v, the hits' %+v", sum, ref)
 	}
+	checkScanValidSum(t, m, s)
 	prefix := []ClassHit{{Class: 200, Start: 0, End: 90}}
 	sum = summaryOf(prefix)
 	got := m.ScanValidSummary(s, prefix, &sum)
@@ -542,4 +543,54 @@ func TestSummaryRoom(t *testing.T) {
 	}
 	s += strings.Repeat("a", most) + s
 	checkSummary(t, m, s, asClassHits(m.Scan(s, nil), classes))
+}
+
+// checkScanValidSum holds scanValidSum, ScanValidSummary's and
+// ScanValidInto's loop, to scanClassesSum, the loop it stands for, on s alone and after a hit
+// already in dst and a sum already begun: the same hits in the same
+// slice, the same sum.
+func checkScanValidSum(t *testing.T, m *Matcher, s string) {
+	t.Helper()
+	for _, prefix := range [][]ClassHit{nil, {{Class: 200, Start: 0, End: 90}}} {
+		begun := Summary{Classes: ClassSet{1 << 3, 0, 1 << 9, 0}, Longest: 2}
+		sum, ref := begun, begun
+		dst := slices.Clip(slices.Clone(prefix))
+		got := m.ScanValidInto(s, dst, &sum.Classes, &sum.Longest)
+		want := m.scanClassesSum(s, dst, true, &ref)
+		if !slices.Equal(got, want) || sum != ref || cap(got) != cap(want) {
+			t.Fatalf("%q: ScanValidInto %v (cap %d), sum %+v; scanClassesSum %v (cap %d), sum %+v",
+				s, got, cap(got), sum, want, cap(want), ref)
+		}
+	}
+}
+
+// TestScanValidSumMatchesRef holds scanValidSum to scanClassesSum in
+// every way of scanning, the engine's (small and sums) among them: texts without a hit, with more transitions into outputs than
+// pend holds, with characters it leaves to decode (two and four bytes
+// wide), and ending in each.
+func TestScanValidSumMatchesRef(t *testing.T) {
+	pats := []string{"退款", "款", "好", "a", "ab", "é", "😀", "好😀", "é好", "申请退款"}
+	classes := make([]Class, len(pats))
+	for i := range classes {
+		classes[i] = Class(i*37%200 + 1)
+	}
+	m, err := NewClassMatcher(pats, classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"", "x", "你们在吗", "我要申请退款", strings.Repeat("好", 40), strings.Repeat("ab", 30),
+		"é", "好é好😀", "😀", "申请退款😀", "abé", strings.Repeat("é好😀a", 12), "退款é", "无关的话,没有词"}
+	ways, restore := scanWays(m)
+	defer restore()
+	looped := false
+	for _, set := range ways {
+		set()
+		looped = looped || m.small != nil && m.sums != nil
+		for _, s := range texts {
+			checkScanValidSum(t, m, s)
+		}
+	}
+	if !looped {
+		t.Fatal("no way with small and sums: the test does not reach scanValidSum's loop")
+	}
 }

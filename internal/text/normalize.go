@@ -396,7 +396,7 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 					i = k
 					continue
 				}
-				if s[k]-0xE4 < 6 && cjkRunEnd(s, k) > k {
+				if cjkStartsAt(s, k) {
 					if runLen >= 2 && cjkRunAhead(s[k:]) >= 2 {
 						b[n] = ' '
 						n++
@@ -500,6 +500,22 @@ func cjkRunEnd(s string, i int) int {
 		t = t[3:]
 	}
 	return len(s) - len(t)
+}
+
+// cjkStartsAt reports whether a run of common Chinese characters starts
+// at s[i], cjkRunEnd(s, i) > i, testing its first character only: the
+// space case of appendPlain asks no more, and its loop then reads the
+// run as it copies it, where cjkRunEnd read all of it first, only for
+// its end to be dropped. cjkRunEnd's first test of a pair holds the
+// pair's first character to this test, and its test of one character is
+// this one, so the run is not empty exactly when its first character
+// passes. TestCJKStartsAt and FuzzCJKRunEnd hold it to cjkRunEnd.
+func cjkStartsAt(s string, i int) bool {
+	if i+3 > len(s) {
+		return false
+	}
+	t := s[i : i+3]
+	return (uint16(t[0])<<8|uint16(t[1]))-0xE4B8 <= 0xE9BF-0xE4B8 && (uint16(t[1])<<8|uint16(t[2]))&0xC0C0 == 0x8080
 }
 
 // appendMapped appends one rune that came out of NFKC. It takes and

@@ -93,8 +93,32 @@ func FuzzCJKRunEnd(f *testing.F) {
 			if got := cjkRunEnd(s, i); got != want {
 				t.Fatalf("cjkRunEnd(%q, %d) = %d, want %d", s, i, got, want)
 			}
+			if got := cjkStartsAt(s, i); got != (want > i) {
+				t.Fatalf("cjkStartsAt(%q, %d) = %v, want %v", s, i, got, want > i)
+			}
 		}
 	})
+}
+
+// TestCJKStartsAt holds cjkStartsAt to cjkRunEnd(s, i) > i on every
+// lead and second byte with third bytes at the edges of the continuation
+// range, alone, cut short, after a character and before a run long
+// enough to be read two characters at a time.
+func TestCJKStartsAt(t *testing.T) {
+	for b0 := 0; b0 < 256; b0++ {
+		for b1 := 0; b1 < 256; b1++ {
+			for _, b2 := range []byte{0x00, 0x7F, 0x80, 0xA5, 0xBF, 0xC0, 0xFF} {
+				c := string([]byte{byte(b0), byte(b1), b2})
+				for _, s := range []string{c, c[:2], "好" + c, c + "好好ab", "a" + c + "好"} {
+					for i := 0; i <= len(s); i++ {
+						if got, want := cjkStartsAt(s, i), cjkRunEnd(s, i) > i; got != want {
+							t.Fatalf("cjkStartsAt(%q, %d) = %v, want %v", s, i, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
 }
 
 // TestCJKRunEndBytes checks cjkRunEnd on every lead and second byte with

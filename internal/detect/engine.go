@@ -171,7 +171,6 @@ type Scratch struct {
 	buf     []byte
 	khits   []KeywordHit
 	ends    []int
-	spans   [][2]int
 	norm    []string
 	msgHits [][]KeywordHit
 	lang    []uint8 // Input.lang's room
@@ -301,30 +300,32 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 		s.ends = make([]int, n)
 	}
 	ends := s.ends[:n]
-	s.buf = s.buf[:0]
+	// The buffer is a local while the loop appends to it (the Scratch's
+	// field was written, and read back, for every message).
+	buf := s.buf[:0]
 	for i := range c.Messages {
 		if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
+			s.buf = buf
 			return nil, ctx.Err()
 		}
-		s.buf = text.AppendNormalized(s.buf, c.Messages[i].Text)
-		ends[i] = len(s.buf)
+		buf = text.AppendNormalized(buf, c.Messages[i].Text)
+		ends[i] = len(buf)
 	}
-	all := string(s.buf)
-	start := 0
-	for i := range in.Norm {
-		in.Norm[i] = all[start:ends[i]]
-		start = ends[i]
-	}
-	if e.matcher != nil {
-		if cap(s.spans) < n {
-			s.spans = make([][2]int, n)
+	s.buf = buf
+	all := string(buf)
+	if e.matcher == nil {
+		start := 0
+		for i := range in.Norm {
+			in.Norm[i] = all[start:ends[i]]
+			start = ends[i]
 		}
-		spans := s.spans[:n]
+	} else {
 		// The matcher appends each message's hits, with their classes,
 		// to the conversation's one slice. With at most 256 classes it
 		// also sums up the presence bits and the longest hit, by
 		// transition (text.Summary); otherwise they are read off the
-		// hits, the loop running for every hit of every message.
+		// hits, the loop running for every hit of every message. Each
+		// message's text is cut from the one string as it is scanned.
 		var present [][presentWords]uint64
 		if len(e.keywords.names) <= presentWords*64 {
 			present = zeroed(&s.present, n)
@@ -332,11 +333,15 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 		}
 		summed := present != nil && e.matcher.HasSummary()
 		khits, maxHit := s.khits[:0], in.maxHit
+		start := 0
 		for i := range in.Norm {
 			if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
 				s.khits = khits
 				return nil, ctx.Err()
 			}
+			norm := all[start:ends[i]]
+			start = ends[i]
+			in.Norm[i] = norm
 			from := len(khits)
 			// Normalized text is valid UTF-8, which the matcher reads
 			// without testing each character's bytes.
@@ -345,9 +350,9 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 				// above) and the longest hit to the conversation's
 				// where they are kept: ScanValidSummary's sum, copied
 				// and maxed.
-				khits = e.matcher.ScanValidInto(in.Norm[i], khits, (*text.ClassSet)(&present[i]), &maxHit)
+				khits = e.matcher.ScanValidInto(norm, khits, (*text.ClassSet)(&present[i]), &maxHit)
 			} else {
-				khits = e.matcher.ScanValidClasses(in.Norm[i], khits)
+				khits = e.matcher.ScanValidClasses(norm, khits)
 				for _, h := range khits[from:] {
 					maxHit = max(maxHit, h.End-h.Start)
 					if present != nil {
@@ -355,19 +360,19 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 					}
 				}
 			}
-			spans[i] = [2]int{from, len(khits)}
-		}
-		s.khits, in.maxHit, in.scanned = khits, maxHit, true
-		if len(s.khits) > 0 {
-			// The hits stay in the scratch buffer: Input is only valid
-			// until the Scratch is used again, and nothing keeps hits.
-			hs := s.khits
-			for i, sp := range spans {
-				if sp[1] > sp[0] {
-					in.Hits[i] = hs[sp[0]:sp[1]:sp[1]]
-				}
+			// The message's hits are cut from the slice as it is now.
+			// Should a later message's scan grow it, they stay in the
+			// array they were written to, which nothing writes again:
+			// the same hits as cut from the grown slice after the loop,
+			// where they were before (its start and end were kept for
+			// every message, then read again in a loop of their own).
+			if len(khits) > from {
+				in.Hits[i] = khits[from:len(khits):len(khits)]
 			}
 		}
+		// The hits stay in the scratch buffer: Input is only valid
+		// until the Scratch is used again, and nothing keeps hits.
+		s.khits, in.maxHit, in.scanned = khits, maxHit, true
 	}
 	// Rounds are cut once the keyword hits are known, so a closing that
 	// needs no answer does not open one.

@@ -60,8 +60,23 @@ func TestHitsPerClassPattern(t *testing.T) {
 	if quiet == 0 || in0(eng) {
 		t.Fatal("no class registered with AddPresence, or no presence bits: the test checks no quiet class")
 	}
+	// A new Scratch, whose hits slice grows amid the scan (prepare cuts
+	// each message's hits from it as it is then), then the same one
+	// again, with room for all, after a conversation of other hits.
 	var s Scratch
 	in, _ := eng.Inspect(c, &s)
+	checkHitsPerClass(t, eng, words, in)
+	other := &conversation.Conversation{ID: "other", Messages: c.Messages[len(c.Messages)/2:]}
+	eng.Inspect(other, &s)
+	in, _ = eng.Inspect(c, &s)
+	checkHitsPerClass(t, eng, words, in)
+}
+
+// checkHitsPerClass holds in's hits and presence bits to words' hits
+// expanded into each word's classes (see TestHitsPerClassPattern).
+func checkHitsPerClass(t *testing.T, eng *Engine, words *text.Matcher, in *Input) {
+	t.Helper()
+	kw := eng.keywords
 	for i, norm := range in.Norm {
 		var want []KeywordHit
 		has := make([]bool, len(kw.names))

@@ -1,6 +1,9 @@
 package text
 
-import "unicode/utf8"
+import (
+	"math/bits"
+	"unicode/utf8"
+)
 
 // RuneOffset returns the byte offset of character number n (counting from
 // 0) of s, or len(s) when s has n characters or fewer. Characters are
@@ -16,33 +19,48 @@ import "unicode/utf8"
 // decodes it. A pair of such characters (lead3Pair) starts a loop of its
 // own that steps over the run they begin two at a time, testing only the
 // pair and the bounds in each turn, where the loop over characters made
-// its ASCII and bounds tests and tested each lead alone. FuzzRuneOffset,
-// TestRuneOffsetBytes and TestRuneOffsetRuns hold it to the range loop.
+// its ASCII and bounds tests and tested each lead alone; an ASCII byte
+// starts one that counts off the ASCII bytes of eight at once, however
+// many there are (chat text's ASCII runs are short: a '?', a bracket,
+// a digit), where they went round the loop a byte at a time after a
+// failed test of eight. FuzzRuneOffset, TestRuneOffsetBytes,
+// TestRuneOffsetRuns and TestRuneOffsetASCII hold it to the range loop.
 func RuneOffset(s string, n int) int {
 	i := 0
+chars:
 	for n > 0 && i < len(s) {
 		c := s[i]
-		if i+8 <= len(s) {
-			w := Load8(s, i)
-			if w&0x8080808080808080 == 0 && n >= 8 {
-				i, n = i+8, n-8
-				continue
-			}
-			if n >= 2 && lead3Pair(w) {
-				// A run of Chinese: two characters a turn while it
-				// lasts, without the tests of a turn of the loop.
-				i, n = i+6, n-2
-				for n >= 2 && i+8 <= len(s) && lead3Pair(Load8(s, i)) {
-					i, n = i+6, n-2
-				}
-				continue
-			}
-		}
-		n--
 		if c < utf8.RuneSelf {
-			i++
+			// A run of ASCII: the ASCII bytes of eight read at once are
+			// counted off at once (their number is that of the word's
+			// low bytes without the top bit, one at least: s[i]'s),
+			// eight a turn while they last; the last few bytes of s go
+			// a byte a turn.
+			for i+8 <= len(s) {
+				k := bits.TrailingZeros64(Load8(s, i)&0x8080808080808080) >> 3
+				if k >= n {
+					return i + n
+				}
+				i, n = i+k, n-k
+				if k < 8 {
+					continue chars // s[i] is not ASCII
+				}
+			}
+			for n > 0 && i < len(s) && s[i] < utf8.RuneSelf {
+				i, n = i+1, n-1
+			}
 			continue
 		}
+		if n >= 2 && i+8 <= len(s) && lead3Pair(Load8(s, i)) {
+			// A run of Chinese: two characters a turn while it
+			// lasts, without the tests of a turn of the loop.
+			i, n = i+6, n-2
+			for n >= 2 && i+8 <= len(s) && lead3Pair(Load8(s, i)) {
+				i, n = i+6, n-2
+			}
+			continue
+		}
+		n--
 		if Lead3(c) && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
 			i += 3
 			continue

@@ -74,11 +74,27 @@ func TestRuneOffsetRuns(t *testing.T) {
 	}
 }
 
+// TestRuneOffsetASCII checks RuneOffset's ASCII runs (their ASCII bytes
+// counted off eight read at once): runs of every length to past two
+// words, then a character or byte of each other kind, then more ASCII, for
+// every count, ending in each.
+func TestRuneOffsetASCII(t *testing.T) {
+	for _, c := range []string{"", "好", "\xe4\xb8", "\x80", "\xff", "é", "😀", "\xed\xa0\x80", "好好好"} {
+		for a := 0; a <= 20; a++ {
+			for b := 0; b <= 10; b++ {
+				checkRuneOffset(t, strings.Repeat("x", a)+c+strings.Repeat("y", b))
+				checkRuneOffset(t, "好"+strings.Repeat("x", a)+c+strings.Repeat("y", b)+"好")
+			}
+		}
+	}
+}
+
 // FuzzRuneOffset holds RuneOffset and RunesAtMost to the range loop on any
 // bytes (checkRuneOffset).
 func FuzzRuneOffset(f *testing.F) {
 	for _, s := range []string{"您好请问", "abc好\xe4\xb8", "\xe0\xa0\x80好好好", "好好\xed\xa0\x80abcdefgh", "😀😀好",
-		strings.Repeat("您好", 6) + "\xed\x9f\xbf" + strings.Repeat("好", 9), "a" + strings.Repeat("好", 9) + "\xe0\xa0\x80好"} {
+		strings.Repeat("您好", 6) + "\xed\x9f\xbf" + strings.Repeat("好", 9), "a" + strings.Repeat("好", 9) + "\xe0\xa0\x80好",
+		"abcdefghijklmnopq好rs\xe4\xb8tuv"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -299,16 +299,17 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 	if cap(s.ends) < n {
 		s.ends = make([]int, n)
 	}
-	ends := s.ends[:n]
+	msgs := c.Messages
+	ends := s.ends[:len(msgs)]
 	// The buffer is a local while the loop appends to it (the Scratch's
 	// field was written, and read back, for every message).
 	buf := s.buf[:0]
-	for i := range c.Messages {
+	for i := range msgs {
 		if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
 			s.buf = buf
 			return nil, ctx.Err()
 		}
-		buf = text.AppendNormalized(buf, c.Messages[i].Text)
+		buf = text.AppendNormalized(buf, msgs[i].Text)
 		ends[i] = len(buf)
 	}
 	s.buf = buf
@@ -334,14 +335,15 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 		summed := present != nil && e.matcher.HasSummary()
 		khits, maxHit := s.khits[:0], in.maxHit
 		start := 0
-		for i := range in.Norm {
+		norms, hits := in.Norm[:len(ends)], in.Hits[:len(ends)]
+		for i, end := range ends {
 			if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
 				s.khits = khits
 				return nil, ctx.Err()
 			}
-			norm := all[start:ends[i]]
-			start = ends[i]
-			in.Norm[i] = norm
+			norm := all[start:end]
+			start = end
+			norms[i] = norm
 			from := len(khits)
 			// Normalized text is valid UTF-8, which the matcher reads
 			// without testing each character's bytes.
@@ -367,7 +369,7 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 			// where they were before (its start and end were kept for
 			// every message, then read again in a loop of their own).
 			if len(khits) > from {
-				in.Hits[i] = khits[from:len(khits):len(khits)]
+				hits[i] = khits[from:len(khits):len(khits)]
 			}
 		}
 		// The hits stay in the scratch buffer: Input is only valid
@@ -394,20 +396,21 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 		}
 		in.Emotion = s.slabs.emotions.take(n, slabEmotions)
 		in.neg, in.end = e.neg, e.end
+		emo := in.Emotion[:len(msgs)]
 		prevAgent, prevCustomer := "", ""
 		afterCustomer := true
-		for i := range c.Messages {
+		for i := range msgs {
 			if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			m := &c.Messages[i]
+			m := &msgs[i]
 			switch m.Role {
 			case conversation.RoleCustomer:
 				if isBlank(m.Text) {
 					continue // nothing said, no emotion (and no context)
 				}
 				l, p, neg := score(m.Text, prevAgent, prevCustomer)
-				in.Emotion[i] = MessageEmotion{Label: l, Score: p, Neg: neg, Satisfaction: SatisfactionOf(l), SatisfactionP: p}
+				emo[i] = MessageEmotion{Label: l, Score: p, Neg: neg, Satisfaction: SatisfactionOf(l), SatisfactionP: p}
 				prevCustomer = m.Text
 				afterCustomer = true
 			case conversation.RoleAgent, conversation.RoleBot:

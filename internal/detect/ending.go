@@ -470,7 +470,8 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 //
 // A lead byte E4–E9 with two continuation bytes (U+4000–U+9FFF, most
 // Chinese messages) is tested first, on its own: every such character is
-// an ideograph of the range below.
+// in the range below (U+3400–U+9FFF, which also holds the Yijing
+// hexagram symbols U+4DC0–U+4DFF; no filler either way).
 func fillerOnly(s string) bool {
 	if len(s) >= 3 && s[0]-0xE4 <= 0xE9-0xE4 && s[1]&0xC0 == 0x80 && s[2]&0xC0 == 0x80 {
 		return false

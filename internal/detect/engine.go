@@ -372,8 +372,10 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 				hits[i] = khits[from:len(khits):len(khits)]
 			}
 		}
-		// The hits stay in the scratch buffer: Input is only valid
-		// until the Scratch is used again, and nothing keeps hits.
+		// The hits stay in the scratch buffer (those of messages cut
+		// before it grew, in the array it grew from, which the Scratch
+		// no longer holds): Input is only valid until the Scratch is
+		// used again, and nothing keeps hits.
 		s.khits, in.maxHit, in.scanned = khits, maxHit, true
 	}
 	// Rounds are cut once the keyword hits are known, so a closing that

@@ -131,7 +131,7 @@ func piiQuote(in *Input, i int, sp privacy.Span) string {
 // presence class, are in a message's normalized text exactly when it has
 // two digits in a row. The privacy and compliance detectors asked
 // hasDigitRun of every agent message, each scan reading the whole text
-// again. FuzzDigitRuns holds it to hasDigitRun.
+// again. FuzzDigitRuns holds it to hasDigitRunRef, the scan it replaces.
 type digitRuns struct {
 	class ClassID
 	ok    bool // class is registered

@@ -439,8 +439,9 @@ func (d *sceneDetector) rulesInto(in *Input, tallies *[len(sceneDefs)]sceneTally
 		}
 	}
 	// Given back here, not by a deferred closure (some thirty instructions
-	// a conversation): after a panic the scratch keeps its old buffers,
-	// which serve as well.
+	// a conversation): after a panic InspectContext drops the whole
+	// Scratch anyway, and a direct caller (the trainer's rules) keeps the
+	// old buffers, which serve as well.
 	in.putInts(0, arena)
 	in.putInts(1, cand)
 }

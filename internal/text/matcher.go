@@ -448,16 +448,16 @@ func NewClassMatcher(patterns []string, classes []Class) (*Matcher, error) {
 	return NewClassMatcherQuiet(patterns, classes, ClassSet{})
 }
 
-// NewClassMatcherQuiet is NewClassMatcher whose ScanValidSummary leaves
-// the hits of the quiet classes out: they are still added to the
+// NewClassMatcherQuiet is NewClassMatcher whose ScanValidSummary and
+// ScanValidInto leave the hits of the quiet classes out: they are still added to the
 // Summary (its classes and longest hit stay what NewClassMatcher's
 // give), but not appended. A caller that asks of some classes only
 // whether a text has one (the summary's bits) so does not store and
 // walk past their hits. The hits left are NewClassMatcher's in the same
 // order, those of quiet classes taken out. ScanClasses and
-// ScanValidClasses, and ScanValidSummary when HasSummary is false or the
-// automaton is too large for expandSum's tables (more than 1<<16 slots
-// or outputs), still report every hit.
+// ScanValidClasses, and ScanValidSummary and ScanValidInto when
+// HasSummary is false or the automaton is too large for expandSum's
+// tables (more than 1<<16 slots or outputs), still report every hit.
 func NewClassMatcherQuiet(patterns []string, classes []Class, quiet ClassSet) (*Matcher, error) {
 	if len(classes) != len(patterns) {
 		return nil, fmt.Errorf("%d classes for %d patterns", len(classes), len(patterns))
@@ -578,7 +578,7 @@ func (m *Matcher) classSets(starts []int32) {
 	m.csets = csets
 }
 
-// HasSummary reports whether ScanValidSummary may be used: the Matcher is
+// HasSummary reports whether ScanValidSummary and ScanValidInto may be used: the Matcher is
 // a class Matcher whose classes are all below 256.
 func (m *Matcher) HasSummary() bool { return m.csets != nil }
 
@@ -732,7 +732,8 @@ func (m *Matcher) ScanValidSummary(s string, dst []ClassHit, sum *Summary) []Cla
 // caller keeps where it reads them: the classes in *classes, the longest
 // hit in *longest. The engine keeps each message's classes in a slice
 // and the conversation's longest hit, which so need no copy and no max
-// of their own after every message.
+// of their own after every message. Like ScanValidSummary, it must be
+// called only when HasSummary.
 func (m *Matcher) ScanValidInto(s string, dst []ClassHit, classes *ClassSet, longest *int32) []ClassHit {
 	return m.scanValidSum(s, dst, classes, longest)
 }

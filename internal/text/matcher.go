@@ -117,7 +117,11 @@ type Matcher struct {
 	// character with a branch, then nearly always taken, instead of
 	// through the transition table.
 	sparse bool
-	states int
+	// noSingle is set when no pattern is a single character: then a
+	// character in no pattern, read at the root, rules out the one before
+	// it too (see runSparse).
+	noSingle bool
+	states   int
 }
 
 // output is one pattern a state emits, with its length in bytes, so a hit
@@ -387,6 +391,12 @@ func newMatcher(patterns []string) (*Matcher, []int32, error) {
 	}
 	m.states = len(nodes)
 	m.sparse = ncls <= sparseClasses
+	m.noSingle = true
+	for _, p := range patterns {
+		if utf8.RuneCountInString(p) < 2 {
+			m.noSingle = false
+		}
+	}
 	if !m.sparse {
 		m.small = packSlots(m.slots)
 	}
@@ -1007,7 +1017,7 @@ func (m *Matcher) runSmallValid(s string, i uint, st0 int32, pend *[pendCap]pend
 // character, took run a sixth more instructions: its variables no longer
 // fit in registers.)
 func (m *Matcher) runSparse(s string, i uint, st int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
-	bmp, slots := m.bmp, m.slots
+	bmp, slots, pairs := m.bmp, m.slots, m.noSingle
 	n := uint(len(s))
 	for i < n && k < pendCap {
 		if i+8 <= n {
@@ -1017,14 +1027,26 @@ func (m *Matcher) runSparse(s string, i uint, st int32, pend *[pendCap]pending, 
 			// character (an overlong form, a surrogate) is three bytes
 			// of class 0 to decode, so stepping over it to the root when
 			// its would-be class is 0 is what the slow path does too.
-			if w := Load8(s, int(i)); w&0x0000c0c0f0c0c0f0 == 0x00008080e08080e0 &&
-				bmp[uint16(w&0x0F)<<12|uint16(w>>8&0x3F)<<6|uint16(w>>16&0x3F)] == 0 {
-				st = 0
-				i += 3
-				if bmp[uint16(w>>24&0x0F)<<12|uint16(w>>32&0x3F)<<6|uint16(w>>40&0x3F)] == 0 {
-					i += 3
+			//
+			// At the root, with no pattern of one character, the second
+			// is read first: when it is in no pattern, no pattern holds
+			// the first either (a match holding it would begin there, at
+			// the root, and go on into the second), so both are stepped
+			// over having read one class (FuzzMatcher, TestSparsePairSkip).
+			if w := Load8(s, int(i)); w&0x0000c0c0f0c0c0f0 == 0x00008080e08080e0 {
+				second := bmp[uint16(w>>24&0x0F)<<12|uint16(w>>32&0x3F)<<6|uint16(w>>40&0x3F)]
+				if second == 0 && st == 0 && pairs {
+					i += 6
+					continue
 				}
-				continue
+				if bmp[uint16(w&0x0F)<<12|uint16(w>>8&0x3F)<<6|uint16(w>>16&0x3F)] == 0 {
+					st = 0
+					i += 3
+					if second == 0 {
+						i += 3
+					}
+					continue
+				}
 			}
 		}
 		var c int32

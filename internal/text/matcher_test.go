@@ -295,6 +295,11 @@ func FuzzMatcher(f *testing.F) {
 	// Transitions with more outputs than expandSum makes room for, batch
 	// after batch, so that it grows the hits amid its loop.
 	f.Add(strings.Repeat("a", 40), "a|aa|aaa|aaaa|aaaaa|aaaaaa|aaaaaaa|aaaaaaaa|aaaaaaaaa|aaaaaaaaaa")
+	// No pattern of one character (a sparse scan at the root reads the
+	// second of two characters first), with matches starting on either
+	// character of a pair, after ASCII and invalid sequences.
+	f.Add("顺丰快递到了吗a收到了x\xe0\x80\x80收到了已经收到了收到", "顺丰|收到了|已收到|到了|EMS")
+	f.Add("我的快递中通中通快递圆通\xed\xa0\x80通圆通", "中通|圆通快递|通圆")
 	f.Fuzz(func(t *testing.T, s, pl string) {
 		var pats []string
 		for _, p := range strings.Split(pl, "|") {
@@ -592,5 +597,54 @@ func TestScanValidSumMatchesRef(t *testing.T) {
 	}
 	if !looped {
 		t.Fatal("no way with small and sums: the test does not reach scanValidSum's loop")
+	}
+}
+
+// TestSparsePairSkip holds the sparse scan's step over two characters at
+// the root, where the second is in no pattern (Matcher.noSingle), to the
+// naive search and to the scan without it: matches that start on the
+// first or the second character of a pair, at every offset after ASCII
+// and an invalid sequence, and a one-character pattern that turns the
+// step off.
+func TestSparsePairSkip(t *testing.T) {
+	sets := [][]string{
+		{"收到了", "已收到", "到了", "顺丰"},
+		{"中通", "通圆", "圆通快递", "EMS"},
+		{"收到", "好"},
+	}
+	bodies := []string{
+		"我已经收到了货，顺丰很快到了",
+		"中通圆通快递通圆中通",
+		"的的收到的的好的收到",
+		"\xe0\x80\x80收到\xed\xa0\x80了已收到的",
+	}
+	for _, pats := range sets {
+		m, err := NewMatcher(pats)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !m.sparse {
+			t.Fatalf("%q: not sparse", pats)
+		}
+		single := false
+		for _, p := range pats {
+			single = single || utf8.RuneCountInString(p) == 1
+		}
+		if m.noSingle == single {
+			t.Fatalf("%q: noSingle %v", pats, m.noSingle)
+		}
+		for _, b := range bodies {
+			for pre := range 4 {
+				s := strings.Repeat("x", pre) + b + strings.Repeat("的", pre)
+				want := naiveScan(pats, s)
+				got := m.Scan(s, nil)
+				m.noSingle = false
+				without := m.Scan(s, nil)
+				m.noSingle = !single
+				if !slices.Equal(got, want) || !slices.Equal(without, want) {
+					t.Fatalf("%q in %q: got %v, without the step %v, naive %v", pats, s, got, without, want)
+				}
+			}
+		}
 	}
 }

@@ -710,6 +710,11 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 		dst = m.expand(dst, pend[:])
 		k = 0
 	}
+	if k == 0 {
+		// Nothing to expand (most texts a sparse Matcher scans): expand
+		// would grow dst by nothing and return it.
+		return dst
+	}
 	return m.expand(dst, pend[:k])
 }
 

@@ -648,3 +648,29 @@ func TestSparsePairSkip(t *testing.T) {
 		}
 	}
 }
+
+// TestScanNoHitsKeepsDst holds Scan's return without expand, for a text
+// with no transition into outputs, to expand's: dst as it came, its hits
+// and its array kept, also after a text with hits, every way of stepping.
+func TestScanNoHitsKeepsDst(t *testing.T) {
+	pats := []string{"收到了", "顺丰", "EMS"}
+	m, err := NewMatcher(pats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ways, restore := scanWays(m)
+	defer restore()
+	for w, set := range ways {
+		set()
+		for _, s := range []string{"", "你好", "我的快递到哪里了", "收到", strings.Repeat("的", 40) + "EM"} {
+			for _, pre := range []string{"", "顺丰", "收到了收到了顺丰EMS"} {
+				dst := m.Scan(pre, make([]Hit, 0, 64))
+				want := append(slices.Clone(dst), naiveScan(pats, s)...)
+				got := m.Scan(s, dst)
+				if !slices.Equal(got, want) || cap(got) != 64 || (len(got) > 0 && &got[0] != &dst[:1][0]) {
+					t.Fatalf("way %d: %q after %q: got %v (cap %d), want %v in dst's array", w, s, pre, got, cap(got), want)
+				}
+			}
+		}
+	}
+}

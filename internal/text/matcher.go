@@ -1041,7 +1041,21 @@ func (m *Matcher) runSparse(s string, i uint, st int32, pend *[pendCap]pending, 
 			if w := Load8(s, int(i)); w&0x0000c0c0f0c0c0f0 == 0x00008080e08080e0 {
 				second := bmp[uint16(w>>24&0x0F)<<12|uint16(w>>32&0x3F)<<6|uint16(w>>40&0x3F)]
 				if second == 0 && st == 0 && pairs {
-					i += 6
+					// And so on while pairs like it follow, in a loop
+					// of its own: the outer loop's tests of the end, of
+					// pend and of the state hold for all of them.
+					// ASCII in no pattern is stepped over there too.
+					for i += 6; i+8 <= n; {
+						w = Load8(s, int(i))
+						if w&0x0000c0c0f0c0c0f0 == 0x00008080e08080e0 &&
+							bmp[uint16(w>>24&0x0F)<<12|uint16(w>>32&0x3F)<<6|uint16(w>>40&0x3F)] == 0 {
+							i += 6
+						} else if b := byte(w); b < utf8.RuneSelf && bmp[b] == 0 {
+							i++
+						} else {
+							break
+						}
+					}
 					continue
 				}
 				if bmp[uint16(w&0x0F)<<12|uint16(w>>8&0x3F)<<6|uint16(w>>16&0x3F)] == 0 {

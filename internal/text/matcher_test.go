@@ -300,6 +300,7 @@ func FuzzMatcher(f *testing.F) {
 	// character of a pair, after ASCII and invalid sequences.
 	f.Add("顺丰快递到了吗a收到了x\xe0\x80\x80收到了已经收到了收到", "顺丰|收到了|已收到|到了|EMS")
 	f.Add("我的快递中通中通快递圆通\xed\xa0\x80通圆通", "中通|圆通快递|通圆")
+	f.Add("的的的的ab的的EMS的的x收到了的的的的E的的MS的的[x]收到", "EMS|收到了|的E|S的")
 	f.Fuzz(func(t *testing.T, s, pl string) {
 		var pats []string
 		for _, p := range strings.Split(pl, "|") {
@@ -604,7 +605,8 @@ func TestScanValidSumMatchesRef(t *testing.T) {
 // the root, where the second is in no pattern (Matcher.noSingle), to the
 // naive search and to the scan without it: matches that start on the
 // first or the second character of a pair, at every offset after ASCII
-// and an invalid sequence, and a one-character pattern that turns the
+// and an invalid sequence, ASCII amid the pairs stepped over (in no
+// pattern, and starting one), and a one-character pattern that turns the
 // step off.
 func TestSparsePairSkip(t *testing.T) {
 	sets := [][]string{
@@ -617,6 +619,9 @@ func TestSparsePairSkip(t *testing.T) {
 		"中通圆通快递通圆中通",
 		"的的收到的的好的收到",
 		"\xe0\x80\x80收到\xed\xa0\x80了已收到的",
+		// ASCII amid pairs stepped over: in no pattern, and starting one.
+		"的的ab的的的的EMS的的xEMS的的x收到了的的E的的MS",
+		"的的的的[订单x]的的顺丰的的的的 a 顺丰x已收到的的的的",
 	}
 	for _, pats := range sets {
 		m, err := NewMatcher(pats)

@@ -703,6 +703,15 @@ func (m *Matcher) Scan(s string, dst []Hit) []Hit {
 	var pend [pendCap]pending
 	var st int32
 	i, k := uint(0), uint(0)
+	if m.sparse {
+		// A sparse scan is mostly one call of runSparse to the end
+		// (texts of three-byte characters and ASCII without a hit):
+		// called here first, it answers those without steps' call and
+		// tests; steps goes on from where it stopped, as it would have.
+		if i, st, k = m.runSparse(s, 0, 0, &pend, 0); i >= uint(len(s)) && k == 0 {
+			return dst
+		}
+	}
 	for {
 		if i, st, k = m.steps(s, i, st, &pend, k, false); k < pendCap {
 			break

@@ -391,9 +391,14 @@ func newMatcher(patterns []string) (*Matcher, []int32, error) {
 	}
 	m.states = len(nodes)
 	m.sparse = ncls <= sparseClasses
-	m.noSingle = true
+	// Only runSparse reads noSingle: a dense dictionary's patterns are
+	// not counted.
+	m.noSingle = m.sparse
 	for _, p := range patterns {
-		if utf8.RuneCountInString(p) < 2 {
+		if !m.noSingle {
+			break
+		}
+		if _, w := utf8.DecodeRuneInString(p); w == len(p) {
 			m.noSingle = false
 		}
 	}

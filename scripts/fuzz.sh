@@ -82,8 +82,9 @@ done
 # against their range loops (FuzzBareMarks, FuzzGreeting); the clause
 # bounds, eight quiet bytes skipped at once, against a byte at a time
 # (FuzzClauseBounds); the digit pairs' presence class against the byte
-# loop it answers for (FuzzDigitRuns).
-for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns; do
+# loop it answers for (FuzzDigitRuns); a round's wait, read from the Unix
+# seconds, against Sub (FuzzRoundsWait).
+for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns FuzzRoundsWait; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

@@ -72,7 +72,23 @@ func roundsInto(rounds []Round, c *conversation.Conversation, noAnswer func(i in
 				first := &c.Messages[r.First]
 				if first.HasTime() && m.HasTime() {
 					r.HasTimes = true
-					r.Wait = m.At.Sub(first.At)
+					// m.At.Sub(first.At), worked out from the Unix seconds
+					// and nanoseconds when first.At carries no monotonic
+					// clock reading (stripping it, In leaves the time as
+					// it is; Sub reads those readings only when both times
+					// carry one, and no reader makes a time with one) and
+					// both seconds lie within ±2^32 of 1970 (years 1833 to
+					// 2106), where the difference cannot overflow a
+					// Duration: Sub's own test for that, an Add and an
+					// Equal, was most of an answered round's cost. Other
+					// times go to Sub. TestRoundsWait and FuzzRoundsWait
+					// hold it to Sub.
+					rs, fs := m.At.Unix(), first.At.Unix()
+					if uint64(rs+1<<32) < 1<<33 && uint64(fs+1<<32) < 1<<33 && first.At == first.At.In(first.At.Location()) {
+						r.Wait = time.Duration(rs-fs)*time.Second + time.Duration(m.At.Nanosecond()-first.At.Nanosecond())
+					} else {
+						r.Wait = m.At.Sub(first.At)
+					}
 					if r.Wait < 0 {
 						r.Wait = 0
 					}

@@ -104,7 +104,7 @@ echo "== fuzzing analyze FuzzSortTopics for 1m"
 go test ./internal/analyze/ -run '^$' -fuzz '^FuzzSortTopics$' -fuzztime 1m -timeout 0
 echo "== fuzzing analyze FuzzTopicsOf for 1m"
 go test ./internal/analyze/ -run '^$' -fuzz '^FuzzTopicsOf$' -fuzztime 1m -timeout 0
-for f in FuzzSheetApply FuzzCustDayKey; do
+for f in FuzzSheetApply FuzzCustDayKey FuzzWallSub; do
 	echo "== fuzzing score $f for 1m"
 	go test ./internal/score/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

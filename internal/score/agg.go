@@ -456,8 +456,9 @@ func Agents(c *conversation.Conversation) (agents []AgentCount, main string) {
 
 // agentsInto is Agents appending the list to agents (empty), whose room
 // it uses before allocating; nil when no named agent wrote.
+// ConversationKPIWith makes the same list in its own loop over the
+// messages (TestConversationKPIMatchesRef holds it to this one).
 func agentsInto(agents []AgentCount, c *conversation.Conversation) ([]AgentCount, string) {
-	var main string
 	for i := range c.Messages {
 		m := &c.Messages[i]
 		if m.Role != conversation.RoleAgent || m.Agent == "" {
@@ -472,6 +473,13 @@ func agentsInto(agents []AgentCount, c *conversation.Conversation) ([]AgentCount
 		}
 		agents[k].Messages++
 	}
+	return mainAgentOf(agents)
+}
+
+// mainAgentOf returns the list agentsInto made (nil when empty) and its
+// main agent: the one with most messages, the earliest among equals.
+func mainAgentOf(agents []AgentCount) ([]AgentCount, string) {
+	var main string
 	best := 0
 	for _, a := range agents {
 		if a.Messages > best {

@@ -210,6 +210,13 @@ func (s *Scratch) deductions(n int) []Deduction {
 // ConversationKPIWith is ConversationKPIOf reusing s (which may be nil).
 func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []detect.Round, cfg KPIConfig, loc *time.Location, excused func(first int) bool) KPI {
 	var k KPI
+	// The optional seconds, the rounds and the agents of a conversation of
+	// usual length share one kpiStore (they took up to five allocations),
+	// cut from s's slab.
+	st := s.store()
+	// The messages by role and the agents' list (agentsInto's loop, here
+	// so that the messages are read once, not twice).
+	agents := st.agents[:0:len(st.agents)]
 	for i := range c.Messages {
 		m := &c.Messages[i]
 		switch m.Role {
@@ -217,6 +224,16 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 			k.CustomerMsgs++
 		case conversation.RoleAgent:
 			k.AgentMsgs++
+			if m.Agent != "" {
+				j := 0
+				for j < len(agents) && agents[j].Agent != m.Agent {
+					j++
+				}
+				if j == len(agents) {
+					agents = append(agents, AgentCount{Agent: m.Agent})
+				}
+				agents[j].Messages++
+			}
 		case conversation.RoleBot:
 			k.BotMsgs++
 		}
@@ -242,55 +259,59 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 	if s != nil {
 		zone = &s.zone
 	}
-	// The optional seconds, the rounds and the agents of a conversation of
-	// usual length share one kpiStore (they took up to five allocations),
-	// cut from s's slab.
-	st := s.store()
 	secs := &st.secs
 	k.rounds = st.rounds[:0:len(st.rounds)]
 	if len(rounds) > len(st.rounds) {
 		k.rounds = make([]roundKPI, 0, len(rounds))
 	}
-	for ri, r := range rounds {
-		if !r.Answered() && excused != nil && excused(r.First) {
+	withinS := within.Seconds()
+	// Each round is taken from k.rounds' zero room and filled in place
+	// (a roundKPI built on the side was appended, some sixty bytes), read
+	// through a pointer (ranging copied each Round), and the tests that
+	// hang on whether it was answered are asked once.
+	// TestConversationKPIMatchesRef holds the loop to the one it replaces.
+	for ri := range rounds {
+		r := &rounds[ri]
+		answered := r.Reply >= 0
+		if !answered && excused != nil && excused(r.First) {
 			continue
 		}
-		rk := roundKPI{answered: r.Answered(), timed: r.HasTimes, wait: r.Wait}
-		if r.Answered() {
+		// k.rounds has room for every round, zero (cut from a new
+		// kpiStore or made): one more is taken as it is.
+		k.rounds = k.rounds[:len(k.rounds)+1]
+		rk := &k.rounds[len(k.rounds)-1]
+		rk.answered, rk.timed, rk.wait = answered, r.HasTimes, r.Wait
+		k.Rounds++
+		if !answered {
+			k.Unanswered++
+			k.ReplyOK = false
+			k.all.late = true
+		} else {
 			rk.agent = c.Messages[r.Reply].Agent
+			k.all.answered = true
 		}
-		first := &c.Messages[r.First]
-		if first.HasTime() {
+		if first := &c.Messages[r.First]; first.HasTime() {
 			// inWindow, loc's zone looked up once for its span.
 			u := first.At.Unix()
 			if !zone.holds(u, loc) {
 				zone.find(first.At, loc)
 			}
 			d := time.Duration(zone.secOfDay(u)) * time.Second
-			rk.window = d >= winStart && d < winEnd
-		}
-		k.Rounds++
-		if !r.Answered() {
-			k.Unanswered++
-			k.ReplyOK = false
-		}
-		if rk.window {
-			k.WindowRounds++
-			k.all.window++
-			if r.Answered() && r.HasTimes && r.Wait <= slow {
-				k.WindowAnswered3++
-				k.all.window3++
+			if d >= winStart && d < winEnd {
+				rk.window = true
+				k.WindowRounds++
+				k.all.window++
+				if answered && r.HasTimes && r.Wait <= slow {
+					k.WindowAnswered3++
+					k.all.window3++
+				}
 			}
 		}
-		if !r.Answered() {
-			k.all.late = true
-		} else {
-			k.all.answered = true
-		}
-		if r.Answered() && r.HasTimes {
-			rk.sec = r.Wait.Seconds()
-			rk.bucket = bucketOf(rk.sec)
-			rk.late = rk.sec > within.Seconds()
+		if answered && r.HasTimes {
+			sec := r.Wait.Seconds()
+			rk.sec = sec
+			rk.bucket = bucketOf(sec)
+			rk.late = sec > withinS
 			k.all.late = k.all.late || rk.late
 			k.all.timed++
 			if r.Wait > slow {
@@ -298,7 +319,7 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 				k.all.slow++
 			}
 			if ri == 0 {
-				secs[0] = rk.sec
+				secs[0] = sec
 				k.FirstResponseS = &secs[0]
 			}
 			if r.Wait > within {
@@ -307,7 +328,6 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 			sum += r.Wait
 			n++
 		}
-		k.rounds = append(k.rounds, rk)
 	}
 	if n > 0 {
 		secs[1] = (sum / time.Duration(n)).Seconds()
@@ -316,17 +336,32 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 	if len(c.Messages) > 1 {
 		a, b := c.Messages[0].At, c.Messages[len(c.Messages)-1].At
 		if !a.IsZero() && !b.IsZero() {
-			d := b.Sub(a) // once: Sub checks itself with an Add and an Equal
+			d := wallSub(b, a)
 			secs[2] = d.Seconds()
 			k.DurationS = &secs[2]
 			k.Long = d > time.Duration(cfg.LongDuration)
 		}
 	}
 	k.Long = k.Long || len(c.Messages) > cfg.LongMessages
-	k.agents, k.mainAgent = agentsInto(st.agents[:0:len(st.agents)], c)
+	k.agents, k.mainAgent = mainAgentOf(agents)
 	k.haveAgents = true
 	k.custDay, k.haveCustDay = custDayKey(c, k.Day), true
 	return k
+}
+
+// wallSub is b.Sub(a), worked out from the Unix seconds and nanoseconds
+// when a carries no monotonic clock reading (stripping it, In leaves the
+// time as it is; Sub reads those readings only when both times carry one,
+// and no reader makes a time with one) and both seconds lie within ±2^32
+// of 1970 (years 1833 to 2106), where the difference cannot overflow a
+// Duration: Sub's own test for that, an Add and an Equal, was most of its
+// cost. Other times go to Sub. TestWallSub and FuzzWallSub hold it to Sub.
+func wallSub(b, a time.Time) time.Duration {
+	bs, as := b.Unix(), a.Unix()
+	if uint64(bs+1<<32) < 1<<33 && uint64(as+1<<32) < 1<<33 && a == a.In(a.Location()) {
+		return time.Duration(bs-as)*time.Second + time.Duration(b.Nanosecond()-a.Nanosecond())
+	}
+	return b.Sub(a)
 }
 
 // window is cfg.window(), parsed again only when the configured strings

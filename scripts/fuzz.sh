@@ -83,8 +83,9 @@ done
 # bounds, eight quiet bytes skipped at once, against a byte at a time
 # (FuzzClauseBounds); the digit pairs' presence class against the byte
 # loop it answers for (FuzzDigitRuns); a round's wait, read from the Unix
-# seconds, against Sub (FuzzRoundsWait).
-for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns FuzzRoundsWait; do
+# seconds, against Sub (FuzzRoundsWait); the promise rules' word search by
+# its last byte against strings.Index (FuzzIndexByLast).
+for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns FuzzRoundsWait FuzzIndexByLast; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

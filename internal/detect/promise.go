@@ -1429,7 +1429,7 @@ func eventCategory(e string) string {
 func amountIn(s string, from, to int) (any, bool) {
 	seg := s[from:to]
 	for _, unit := range []string{"元", "块"} {
-		if k := strings.Index(seg, unit); k >= 0 {
+		if k := indexByLast(seg, unit); k >= 0 {
 			if v := numberBefore(s, from+k); v != nil {
 				if n, ok := v.(int); ok {
 					return float64(n), true
@@ -1438,7 +1438,7 @@ func amountIn(s string, from, to int) (any, bool) {
 			}
 		}
 	}
-	if strings.Contains(seg, "[金额x]") {
+	if containsByLast(seg, "[金额x]") {
 		return "[金额x]", true
 	}
 	return nil, false
@@ -1553,11 +1553,11 @@ func shipDays(slot *promiseSlot) int {
 // returnDays finds "N天内…退" / "N天…可以退" in an agent message: a return
 // allowed within N days. It returns 0 when there is none or N is unknown.
 func returnDays(s string) int {
-	k := strings.Index(s, "天")
-	if k < 0 || !strings.Contains(s, "退") || strings.Contains(s, "不支持") || strings.Contains(s, "不能") {
+	k := indexByLast(s, "天")
+	if k < 0 || !containsByLast(s, "退") || containsByLast(s, "不支持") || containsByLast(s, "不能") {
 		return 0
 	}
-	if !strings.Contains(s, "可以退") && !strings.Contains(s, "给您退") && !strings.Contains(s, "帮您退") {
+	if !containsByLast(s, "可以退") && !containsByLast(s, "给您退") && !containsByLast(s, "帮您退") {
 		return 0
 	}
 	if n, ok := numberBefore(s, k).(int); ok {

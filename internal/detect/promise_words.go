@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -233,3 +234,34 @@ func (wf *wordFinder) has(s string) uint64 {
 	}
 	return set
 }
+
+// indexByLast is strings.Index(s, w): it looks for w's last byte with
+// IndexByte and compares the rest of w before it. The words looked for
+// in messages are Chinese, whose last byte is one continuation byte of
+// sixty-four, where their lead (E4–E9 for most of Chinese) opens nearly
+// every character of the message: strings.Index, which looks for the
+// first byte, stopped at most characters and fell back to comparing at
+// every byte. All matches have w's length, so they end in the order they
+// start, and the first whose end is found is the first there is.
+// TestIndexByLast and FuzzIndexByLast hold it to strings.Index.
+func indexByLast(s, w string) int {
+	n := len(w)
+	if n == 0 {
+		return 0
+	}
+	c := w[n-1]
+	for i := n - 1; i < len(s); i++ {
+		j := strings.IndexByte(s[i:], c)
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if s[i+1-n:i+1] == w {
+			return i + 1 - n
+		}
+	}
+	return -1
+}
+
+// containsByLast is strings.Contains(s, w), found as indexByLast finds it.
+func containsByLast(s, w string) bool { return indexByLast(s, w) >= 0 }

@@ -213,3 +213,57 @@ func TestCustomerActs(t *testing.T) {
 		}
 	}
 }
+
+// indexByLastWords are the words returnDays and amountIn look for with
+// indexByLast, and some of other shapes (empty, one byte, a last byte
+// repeated, invalid UTF-8).
+var indexByLastWords = []string{"天", "退", "不支持", "不能", "可以退", "给您退", "帮您退", "元", "块", "[金额x]",
+	"", "a", "aa", "aba", "\xa9", "\xa4\xa9", "天天", "\xe5"}
+
+// TestIndexByLast holds indexByLast to strings.Index on texts with the
+// words at the start, the end, twice, cut short, and after bytes that
+// share their last byte (天 is E5 A4 A9: 夹 ends in A4 B9, "\xa9" alone).
+func TestIndexByLast(t *testing.T) {
+	texts := []string{"", "天", "天天", "亲 [数字x]天内可以退的", "7天无理由退货, 不支持", "补偿您[数字x]元", "给您[金额x]",
+		"\xa9天", "\xa4\xa9\xe5\xa4\xa9", "\xe5\xa4", "[金额x", "金额x]", "aaba", "7天之内都可以退款哦, 给您退[数字x]块",
+		strings.Repeat("您好", 40) + "天", strings.Repeat("\xa9", 70) + "可以退", "退" + strings.Repeat("天", 30)}
+	for _, s := range texts {
+		for _, w := range indexByLastWords {
+			if got, want := indexByLast(s, w), strings.Index(s, w); got != want {
+				t.Errorf("indexByLast(%q, %q) = %d, strings.Index says %d", s, w, got, want)
+			}
+			// Every cut of s, from each end.
+			for k := range len(s) + 1 {
+				if got, want := indexByLast(s[k:], w), strings.Index(s[k:], w); got != want {
+					t.Fatalf("indexByLast(%q, %q) = %d, strings.Index says %d", s[k:], w, got, want)
+				}
+				if got, want := indexByLast(s[:k], w), strings.Index(s[:k], w); got != want {
+					t.Fatalf("indexByLast(%q, %q) = %d, strings.Index says %d", s[:k], w, got, want)
+				}
+			}
+		}
+	}
+}
+
+// FuzzIndexByLast holds indexByLast to strings.Index for the words above
+// and for a word cut from the text itself.
+func FuzzIndexByLast(f *testing.F) {
+	for _, s := range []string{"亲 [数字x]天内可以退的", "补偿您[数字x]元", "给您[金额x]", "\xa4\xa9\xe5\xa4\xa9", "aaba"} {
+		f.Add(s, 0, 3)
+	}
+	f.Fuzz(func(t *testing.T, s string, from, n int) {
+		for _, w := range indexByLastWords {
+			if got, want := indexByLast(s, w), strings.Index(s, w); got != want {
+				t.Fatalf("indexByLast(%q, %q) = %d, strings.Index says %d", s, w, got, want)
+			}
+		}
+		if len(s) == 0 {
+			return
+		}
+		from = int(uint(from) % uint(len(s)))
+		w := s[from : from+int(uint(n)%uint(len(s)-from+1))]
+		if got, want := indexByLast(s, w), strings.Index(s, w); got != want {
+			t.Fatalf("indexByLast(%q, %q) = %d, strings.Index says %d", s, w, got, want)
+		}
+	})
+}

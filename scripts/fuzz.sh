@@ -84,8 +84,10 @@ done
 # (FuzzClauseBounds); the digit pairs' presence class against the byte
 # loop it answers for (FuzzDigitRuns); a round's wait, read from the Unix
 # seconds, against Sub (FuzzRoundsWait); the promise rules' word search by
-# its last byte against strings.Index (FuzzIndexByLast).
-for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns FuzzRoundsWait FuzzIndexByLast; do
+# its last byte against strings.Index (FuzzIndexByLast); the learned
+# scorer's trim of closing particles, three bytes compared as they stand,
+# against strings.TrimRight (FuzzTrimRightParticles).
+for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns FuzzRoundsWait FuzzIndexByLast FuzzTrimRightParticles; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

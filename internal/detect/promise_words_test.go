@@ -62,11 +62,38 @@ func FuzzWordFinderHas(f *testing.F) {
 // TestTrimRightParticles checks the hand-written trim against
 // strings.TrimRight with the same cut set.
 func TestTrimRightParticles(t *testing.T) {
-	for _, s := range []string{"", "好的呢", "可以吗?", "哦哦哦", "亲 ~!", "帮您申请了哈~", "\xff呢", "呢\xff", "是的.", "a b ", "亲亲"} {
+	for _, s := range []string{"", "好的呢", "可以吗?", "哦哦哦", "亲 ~!", "帮您申请了哈~", "\xff呢", "呢\xff", "是的.", "a b ", "亲亲",
+		"\xa2", "\x91\xa2", "\xe5\x91", "呢\x91\xa2", "\xe5呢", "\xe5\xe5\x91\xa2", "呢亲\xa2", "吗", "啊a", "a啊", "\xf0\x9f\x98\x80呢",
+		"\xe5\x91\xa2\xa2", "哦 .哈~呀!", "嗯呢 ", "\xef\xbf\xbd"} {
 		if got, want := trimRightParticles(s), strings.TrimRight(s, " .~!呢哦哈呀啊亲"); got != want {
 			t.Errorf("trimRightParticles(%q) = %q, want %q", s, got, want)
 		}
 	}
+	// Every three bytes whose lead and second byte are those of a particle
+	// (the rest of the character's block, cut short or invalid), alone and
+	// after a particle.
+	for _, p := range []string{"呢", "哦", "哈", "呀", "啊", "亲"} {
+		for c := range 256 {
+			for _, s := range []string{p[:2] + string([]byte{byte(c)}), "哈" + p[:2] + string([]byte{byte(c)}), p[1:2] + string([]byte{byte(c)}), p[:2] + string([]byte{byte(c)}) + "呀"} {
+				if got, want := trimRightParticles(s), strings.TrimRight(s, " .~!呢哦哈呀啊亲"); got != want {
+					t.Errorf("trimRightParticles(%q) = %q, want %q", s, got, want)
+				}
+			}
+		}
+	}
+}
+
+// FuzzTrimRightParticles holds trimRightParticles to strings.TrimRight
+// with the same cut set.
+func FuzzTrimRightParticles(f *testing.F) {
+	for _, s := range []string{"好的呢", "亲 ~!", "帮您申请了哈~", "\xff呢", "\xe5\xe5\x91\xa2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := trimRightParticles(s), strings.TrimRight(s, " .~!呢哦哈呀啊亲"); got != want {
+			t.Fatalf("trimRightParticles(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
 
 // TestCueWordsMatchMatcher checks the cue pass against the matcher it

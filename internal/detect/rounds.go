@@ -82,7 +82,11 @@ func roundsInto(rounds []Round, c *conversation.Conversation, noAnswer func(i in
 					// Duration: Sub's own test for that, an Add and an
 					// Equal, was most of an answered round's cost. Other
 					// times go to Sub. TestRoundsWait and FuzzRoundsWait
-					// hold it to Sub.
+					// hold it to Sub. The == compares the Time's fields,
+					// which the time package advises against: here a
+					// difference other than the reading (none can be, In
+					// changing nothing else) would only send it to Sub.
+					// score's wallSub is the same test.
 					rs, fs := m.At.Unix(), first.At.Unix()
 					if uint64(rs+1<<32) < 1<<33 && uint64(fs+1<<32) < 1<<33 && first.At == first.At.In(first.At.Location()) {
 						r.Wait = time.Duration(rs-fs)*time.Second + time.Duration(m.At.Nanosecond()-first.At.Nanosecond())

@@ -356,6 +356,10 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 // of 1970 (years 1833 to 2106), where the difference cannot overflow a
 // Duration: Sub's own test for that, an Add and an Equal, was most of its
 // cost. Other times go to Sub. TestWallSub and FuzzWallSub hold it to Sub.
+// The == compares the Time's fields, which the time package advises
+// against: here a difference other than the reading would only send it to
+// Sub. The rounds' wait (detect, rounds.go) makes the same test, written
+// in place in its loop (detect is below score, and a call there cost more).
 func wallSub(b, a time.Time) time.Duration {
 	bs, as := b.Unix(), a.Unix()
 	if uint64(bs+1<<32) < 1<<33 && uint64(as+1<<32) < 1<<33 && a == a.In(a.Location()) {

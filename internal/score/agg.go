@@ -464,14 +464,7 @@ func agentsInto(agents []AgentCount, c *conversation.Conversation) ([]AgentCount
 		if m.Role != conversation.RoleAgent || m.Agent == "" {
 			continue
 		}
-		k := 0
-		for k < len(agents) && agents[k].Agent != m.Agent {
-			k++
-		}
-		if k == len(agents) {
-			agents = append(agents, AgentCount{Agent: m.Agent})
-		}
-		agents[k].Messages++
+		agents = countAgent(agents, m.Agent)
 	}
 	return mainAgentOf(agents)
 }
@@ -490,4 +483,18 @@ func mainAgentOf(agents []AgentCount) ([]AgentCount, string) {
 		agents = nil // as before: no named agent, no list
 	}
 	return agents, main
+}
+
+// countAgent counts one more message of agent in agents (in order of first
+// message, a conversation has few), adding the agent when it is new.
+func countAgent(agents []AgentCount, agent string) []AgentCount {
+	k := 0
+	for k < len(agents) && agents[k].Agent != agent {
+		k++
+	}
+	if k == len(agents) {
+		agents = append(agents, AgentCount{Agent: agent})
+	}
+	agents[k].Messages++
+	return agents
 }

@@ -225,14 +225,7 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 		case conversation.RoleAgent:
 			k.AgentMsgs++
 			if m.Agent != "" {
-				j := 0
-				for j < len(agents) && agents[j].Agent != m.Agent {
-					j++
-				}
-				if j == len(agents) {
-					agents = append(agents, AgentCount{Agent: m.Agent})
-				}
-				agents[j].Messages++
+				agents = countAgent(agents, m.Agent)
 			}
 		case conversation.RoleBot:
 			k.BotMsgs++

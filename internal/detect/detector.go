@@ -132,8 +132,8 @@ func (in *Input) Scanned() bool { return in.scanned }
 
 // Has reports whether message i contains a word of class c.
 func (in *Input) Has(i int, c ClassID) bool {
-	if uint(i) < uint(len(in.present)) { // the bits are kept (see may)
-		return in.present[i][uint8(c)>>6]&(1<<(uint8(c)&63)) != 0
+	if uint(i) < uint(len(in.present)) { // the bits are kept: may answers
+		return in.may(i, c)
 	}
 	for _, h := range in.allHits(i) {
 		if h.Class == c {

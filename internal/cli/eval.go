@@ -64,7 +64,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	case "detectors":
 		src, ok := chatSource(*data, *source)
 		if !ok {
-			fmt.Fprintf(env.Stderr, "fullqa eval: unknown --source %q (want jddc, uss, twcs, jd2, stc3 or jddev)\n", *source)
+			fmt.Fprintf(env.Stderr, "fullqa eval: unknown --source %q (want jddc, uss, twcs, jd2, jd3, stc3 or jddev)\n", *source)
 			return ExitUsage
 		}
 		if *labels == "" {
@@ -189,7 +189,7 @@ func printShown(env Env, show bool, heading string, errs func() []string) int {
 }
 
 // detectorLabels are the label files of the sources, in evalTestdata.
-var detectorLabels = map[string]string{"jddc": "jddc_dev_labels.jsonl", "uss": "uss_labels.jsonl", "twcs": "twcs_labels.jsonl", "jd2": "jd2_labels.jsonl", "stc3": "stc3_labels.jsonl", "jddev": "jddev_labels.jsonl"}
+var detectorLabels = map[string]string{"jddc": "jddc_dev_labels.jsonl", "uss": "uss_labels.jsonl", "twcs": "twcs_labels.jsonl", "jd2": "jd2_labels.jsonl", "jd3": "jd3_labels.jsonl", "stc3": "stc3_labels.jsonl", "jddev": "jddev_labels.jsonl"}
 
 // negSynthetic is whether `fullqa eval negative` and `fullqa train
 // negative` also train on the training-only synthetic negative-emotion

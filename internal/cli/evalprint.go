@@ -19,7 +19,7 @@ func runEvalPrint(args []string, env Env) int {
 	fs := flag.NewFlagSet("eval print", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "the data folder")
-	source := fs.String("source", "jddc", "the chats to print: jddc, uss, twcs, jd2, stc3 or jddev")
+	source := fs.String("source", "jddc", "the chats to print: jddc, uss, twcs, jd2, jd3, stc3 or jddev")
 	from := fs.Int("from", 0, "first conversation index to print")
 	to := fs.Int("to", -1, "last conversation index to print (-1: to the end)")
 	if _, err := parseInterspersed(fs, args); err != nil {
@@ -27,7 +27,7 @@ func runEvalPrint(args []string, env Env) int {
 	}
 	src, ok := chatSource(*data, *source)
 	if !ok {
-		fmt.Fprintf(env.Stderr, "fullqa eval print: unknown --source %q (want jddc, uss, twcs, jd2, stc3 or jddev)\n", *source)
+		fmt.Fprintf(env.Stderr, "fullqa eval print: unknown --source %q (want jddc, uss, twcs, jd2, jd3, stc3 or jddev)\n", *source)
 		return ExitUsage
 	}
 	// A message's own line breaks and tabs would break the one-line-per-

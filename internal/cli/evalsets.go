@@ -24,7 +24,9 @@ var evalTestdata = filepath.Join("internal", "eval", "testdata")
 // rounds: the public chat_0.1per.txt, or the labelled part of it, at
 // jddc2019/chat_0.1per.txt; see internal/eval/testdata/README.md) or stc3
 // (Weibo customer–helpdesk threads at stc3/test_data_cn.json, the held-out
-// set of the seventh session) or jddev (the JDDC-2019 contest's development
+// set of the seventh session), jd3 (JDDC-2019 chats of the other public
+// 0.1 % sample file, at jddc2019b/chat_0.1per.txt: round E, the held-out
+// set of the twelfth session) or jddev (the JDDC-2019 contest's development
 // sessions at jddc2019/dev_question.txt and dev_answer.txt, the held-out set
 // of the eighth session). It reports false for any other name.
 func chatSource(data, source string) (eval.Source, bool) {
@@ -37,6 +39,8 @@ func chatSource(data, source string) (eval.Source, bool) {
 		return eval.TWCS(filepath.Join(data, "twcs", "twcs_head.csv")), true
 	case "jd2":
 		return eval.JDDC(filepath.Join(data, "jddc2019", "chat_0.1per.txt")), true
+	case "jd3":
+		return eval.JDDC(filepath.Join(data, "jddc2019b", "chat_0.1per.txt")), true
 	case "stc3":
 		return eval.STC3(filepath.Join(data, "stc3", "test_data_cn.json")), true
 	case "jddev":

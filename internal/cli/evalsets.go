@@ -60,18 +60,24 @@ const jd2RoundsAB = "AB"
 
 // jd2RoundsFlag registers --jd2-rounds on fs, stored in p.
 func jd2RoundsFlag(fs *flag.FlagSet, p *string) {
-	fs.StringVar(p, "jd2-rounds", jd2RoundsAB, "the labelled rounds of the fresh JDDC-2019 chats (jd2) to train and measure on: AB, A or B")
+	fs.StringVar(p, "jd2-rounds", jd2RoundsAB, "the labelled rounds of the fresh JDDC-2019 chats (jd2) to train and measure on: AB, A, B, C, ABC …")
 }
 
-// jd2Round reports whether round (a label's "round") is one of rounds; an
-// unknown rounds value is an error.
+// jd2Round reports whether round (a label's "round") is one of rounds, the
+// round letters A, B and C in order ("AB", "ABC", "C" …); any other rounds
+// value is an error rather than a set that silently trains on nothing.
 func jd2Round(rounds, round string) (bool, error) {
-	switch rounds {
-	case "A", "B", "AB":
-	default:
-		return false, fmt.Errorf("--jd2-rounds %q: want AB, A or B", rounds)
+	last := byte('A' - 1)
+	for i := 0; i < len(rounds); i++ {
+		if c := rounds[i]; c <= last || c > 'C' {
+			return false, fmt.Errorf("--jd2-rounds %q: want the rounds' letters A, B, C in order, e.g. AB, A, B, C or ABC", rounds)
+		}
+		last = rounds[i]
 	}
-	return round != "" && strings.Contains(rounds, round), nil
+	if rounds == "" {
+		return false, fmt.Errorf("--jd2-rounds: empty (want e.g. AB)")
+	}
+	return len(round) == 1 && strings.Contains(rounds, round), nil
 }
 
 // labelledSets are the labelled sources the learned scorers train and are

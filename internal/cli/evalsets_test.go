@@ -23,9 +23,16 @@ func TestJD2Round(t *testing.T) {
 		{"B", "A", false, false},
 		{"B", "B", true, false},
 		{"AB", "", false, false}, // a label without a round is in no round
-		{"C", "A", false, true},
+		{"C", "A", false, false},
+		{"C", "C", true, false},
+		{"ABC", "C", true, false},
+		{"ABC", "AB", false, false}, // a label's round is one letter
+		{"AB", "C", false, false},
+		{"X", "A", false, true},
 		{"", "A", false, true},
 		{"BA", "A", false, true},
+		{"AAB", "A", false, true},
+		{"ABCD", "A", false, true},
 	} {
 		keep, err := jd2Round(c.rounds, c.round)
 		if keep != c.keep || (err != nil) != c.err {

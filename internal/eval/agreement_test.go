@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -109,6 +110,9 @@ func TestAgreementCommitted(t *testing.T) {
 		{"uss_labels.jsonl", "uss_second_labels.jsonl", "uss_second_roles.jsonl"},
 		{"twcs_labels.jsonl", "twcs_second_labels.jsonl", "twcs_second_roles.jsonl"},
 		{"stc3_labels.jsonl", "stc3_second_labels.jsonl", "stc3_second_roles.jsonl"},
+		{"jd2_labels.jsonl", "jd2_second_labels.jsonl", "jd2_second_roles.jsonl"},
+		{"jd3_labels.jsonl", "jd3_second_labels.jsonl", "jd3_second_roles.jsonl"},
+		{"jddev_labels.jsonl", "jddev_second_labels.jsonl", "jddev_second_roles.jsonl"},
 	} {
 		first, err := LoadLabels(filepath.Join("testdata", set.first))
 		if err != nil {
@@ -211,5 +215,57 @@ func near(t *testing.T, what string, got, want float64) {
 	t.Helper()
 	if math.Abs(got-want) > 1e-9 {
 		t.Errorf("%s = %.6f, want %.6f", what, got, want)
+	}
+}
+
+// TestJD3SecondShare checks round E's second-reviewer share against the
+// rule fixed before reading (internal/eval/testdata/README.md): exactly the
+// sessions whose index in their block is ≡ 0 mod 4, each in the block the
+// first labels put it in. Needs no ../shared.
+func TestJD3SecondShare(t *testing.T) {
+	type place struct {
+		SessionID string `json:"session_id"`
+		Block     string `json:"block"`
+		Index     int    `json:"index"`
+		Round     string `json:"round"`
+	}
+	read := func(name string) map[string]place {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]place{}
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var p place
+			if err := json.Unmarshal([]byte(line), &p); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			out[p.SessionID] = p
+		}
+		return out
+	}
+	first, second := read("jd3_labels.jsonl"), read("jd3_second_labels.jsonl")
+	blocks := map[string]bool{}
+	for id, l := range first {
+		blocks[l.Block] = true
+		if l.Round != "E" {
+			t.Errorf("%s: round %q, want E", id, l.Round)
+		}
+		s, in := second[id]
+		if in != (l.Index%4 == 0) {
+			t.Errorf("%s (block %s, index %d): in the second share = %v", id, l.Block, l.Index, in)
+		}
+		if in && (s.Block != l.Block || s.Index != l.Index) {
+			t.Errorf("%s: second reviewer's block %s index %d, first %s %d", id, s.Block, s.Index, l.Block, l.Index)
+		}
+	}
+	for id := range second {
+		if _, ok := first[id]; !ok {
+			t.Errorf("%s: second label of a session the first labels lack", id)
+		}
+	}
+	if len(first) != 335 || len(blocks) != 12 {
+		t.Errorf("%d sessions in %d blocks, want 335 in 12 (e1–e12)", len(first), len(blocks))
 	}
 }

@@ -83,6 +83,7 @@ type Emotion struct {
 	lex   *lexicon
 	tbl   *weightTable // per bucket, the int16 weights of the classes
 	sigs  *sigRows     // the rows of the common signals, copied out of tbl
+	uni   *uniRows     // the rows of the common unigrams, copied out of tbl
 	scale float32      // weight = int16 value × scale
 	bias  [nClasses]float32
 	neg   *Linear  // the learned negative-emotion scorer (negative.weights), nil if none
@@ -162,7 +163,7 @@ func (m *Emotion) Probs(c Context) [3]float32 { return m.probs(c, nil) }
 
 // probs is Probs with an optional memo of the previous message's cues.
 func (m *Emotion) probs(c Context, memo *cueMemo) [3]float32 {
-	a := acc{lex: m.lex, tbl: m.tbl, sigs: m.sigs, scale: m.scale, memo: memo}
+	a := acc{lex: m.lex, tbl: m.tbl, sigs: m.sigs, uni: m.uni, scale: m.scale, memo: memo}
 	a.extract(&c, false)
 	for k := range a.logit {
 		a.logit[k] += m.bias[k]
@@ -279,6 +280,7 @@ func decodeEmotion(b []byte) (*Emotion, error) {
 	copy(m.tbl[:], raw)
 	flipBias(m.tbl[:bucketBytes*nBuckets])
 	m.sigs = newSigRows(m.tbl)
+	m.uni = newUniRows(m.tbl)
 	return m, nil
 }
 

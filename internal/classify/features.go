@@ -47,6 +47,7 @@ type acc struct {
 	lex   *lexicon
 	tbl   *weightTable
 	sigs  *sigRows // scoring mode only
+	uni   *uniRows // scoring mode only, may be nil
 	scale float32
 	part  [nClasses]int32
 	logit [nClasses]float32
@@ -455,10 +456,22 @@ func (a *acc) unigrams(s string, lx *cueScanner, apply bool) textStats {
 		nb := t.fill(&buf)
 		if tbl != nil {
 			// The keys hashed from their folds, the rows summed in
-			// lanes, as in scoreGrams.
+			// lanes, as in scoreGrams; the rows of the tokens below
+			// uniRunes (nearly all) read from the unigram rows when
+			// the model has them.
 			var l lanes
-			for _, x := range buf[:nb] {
-				l = l.plus(tbl.rowOf(f1 ^ uint64(x)))
+			if ur := a.uni; ur != nil {
+				for _, x := range buf[:nb] {
+					if x < uint32(len(ur.agent)) {
+						l = l.plus(ur.agent[x])
+					} else {
+						l = l.plus(tbl.rowOf(f1 ^ uint64(x)))
+					}
+				}
+			} else {
+				for _, x := range buf[:nb] {
+					l = l.plus(tbl.rowOf(f1 ^ uint64(x)))
+				}
 			}
 			ps = ps.add(l.sums(nb))
 		} else {
@@ -598,6 +611,35 @@ func newSigRows(t *weightTable) *sigRows {
 		for f := range r.lenX[lb] {
 			r.lenX[lb][f] = t.row(sigBucket(sigLenXAgent, lb<<8|f))
 		}
+	}
+	return r
+}
+
+// uniRunes bounds the tokens whose unigram rows uniRows holds: the
+// characters U+0000 to U+9FFF (ASCII, the CJK punctuation and
+// ideographs), nearly every token of a Chinese chat.
+const uniRunes = 0xA000
+
+// uniRows holds the table rows (biased, as rowOf reads them) of the
+// unigrams of the tokens below uniRunes in the agent namespace, copied
+// out of the model's table at load (320 KB, about 0.7 million
+// instructions once): unigrams reads a token's row with one load where
+// it hashed the token (a Session scores each agent turn's unigrams once,
+// some 190 tokens a conversation). The rows are the table's, so the sums
+// are the same to the bit (TestUniRows; FuzzUnigramsMatchesRef with the
+// rows and without). The customer's own unigrams are not read from such
+// rows: scoreGrams' loop, which keeps all its values in registers, spilled
+// with the table's test in it and cost more than the hash it saved.
+type uniRows struct {
+	agent [uniRunes]uint64
+}
+
+// newUniRows copies the unigram rows out of t.
+func newUniRows(t *weightTable) *uniRows {
+	r := new(uniRows)
+	f := mixFold(mix(nsAgent<<56 | 1<<48))
+	for x := range r.agent {
+		r.agent[x] = t.rowOf(f ^ uint64(x))
 	}
 	return r
 }

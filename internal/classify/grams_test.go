@@ -176,15 +176,18 @@ func checkUnigrams(t *testing.T, m *Emotion, s string) {
 	t.Helper()
 	for _, tbl := range []*weightTable{m.tbl, nil} {
 		for _, apply := range []bool{false, true} {
-			a := acc{lex: m.lex, tbl: tbl, sigs: m.sigs, scale: m.scale}
-			b := a
-			a.part, b.part = [nClasses]int32{1, 2, 3}, [nClasses]int32{1, 2, 3}
-			got := a.unigrams(s, m.lex.agent, apply)
-			want := b.unigramsRef(nsAgent, s, agentWeight, m.lex.agent, apply)
-			if got != want || a.part != b.part || a.lastPart != b.lastPart || math.Float32bits(a.lastV) != math.Float32bits(b.lastV) ||
-				a.logit != b.logit || !slices.Equal(a.feats, b.feats) || !slices.Equal(a.vals, b.vals) {
-				t.Fatalf("unigrams(%q) (scoring %v, apply %v) = %+v, part %v, logits %v, %d features; want %+v, %v, %v, %d",
-					s, tbl != nil, apply, got, a.lastPart, a.logit, len(a.feats), want, b.lastPart, b.logit, len(b.feats))
+			// With the unigram rows (as the model scores) and without.
+			for _, uni := range []*uniRows{m.uni, nil} {
+				a := acc{lex: m.lex, tbl: tbl, sigs: m.sigs, uni: uni, scale: m.scale}
+				b := acc{lex: m.lex, tbl: tbl, sigs: m.sigs, scale: m.scale}
+				a.part, b.part = [nClasses]int32{1, 2, 3}, [nClasses]int32{1, 2, 3}
+				got := a.unigrams(s, m.lex.agent, apply)
+				want := b.unigramsRef(nsAgent, s, agentWeight, m.lex.agent, apply)
+				if got != want || a.part != b.part || a.lastPart != b.lastPart || math.Float32bits(a.lastV) != math.Float32bits(b.lastV) ||
+					a.logit != b.logit || !slices.Equal(a.feats, b.feats) || !slices.Equal(a.vals, b.vals) {
+					t.Fatalf("unigrams(%q) (scoring %v, apply %v, rows %v) = %+v, part %v, logits %v, %d features; want %+v, %v, %v, %d",
+						s, tbl != nil, apply, uni != nil, got, a.lastPart, a.logit, len(a.feats), want, b.lastPart, b.logit, len(b.feats))
+				}
 			}
 		}
 	}
@@ -194,7 +197,9 @@ func checkUnigrams(t *testing.T, m *Emotion, s string) {
 // around the buffer's size, with spaces and NUL tokens.
 func TestUnigramsMatchesRef(t *testing.T) {
 	m := loadModel(t)
-	cases := []string{"", " ", "好", "亲 稍等", "\x00", "a\x00b", "抱歉 给您带来不便 [数字x]"}
+	cases := []string{"", " ", "好", "亲 稍等", "\x00", "a\x00b", "抱歉 给您带来不便 [数字x]",
+		// Tokens at the unigram rows' end (uniRunes) and past it.
+		"\u9fff\ua000\ua001 \U0001F600 abc 好"}
 	for _, n := range []int{30, 31, 32, 33, 63, 64, 65, 100} {
 		var s []rune
 		for k := range n {
@@ -211,6 +216,7 @@ func TestUnigramsMatchesRef(t *testing.T) {
 func FuzzUnigramsMatchesRef(f *testing.F) {
 	m := loadModel(f)
 	f.Add("亲，非常抱歉让您久等了 [数字x]")
+	f.Add("\u9fff\ua000 \U0001F600 Hello")
 	f.Fuzz(func(t *testing.T, s string) {
 		checkUnigrams(t, m, s)
 	})
@@ -376,4 +382,18 @@ func FuzzRowOf(f *testing.F) {
 			t.Fatalf("rowOf(%#x) = %#x, row(mixedBucket) %#x", g, got, want)
 		}
 	})
+}
+
+// TestUniRows holds every row of the model's unigram rows to the
+// table's row of the unigram's bucket, bias on, as unigrams read it
+// before the rows were copied out: the agent namespace's unigram of
+// each token below uniRunes.
+func TestUniRows(t *testing.T) {
+	m := loadModel(t)
+	seed1 := mix(nsAgent<<56 | 1<<48)
+	for x := range uint32(uniRunes) {
+		if got, want := m.uni.agent[x], m.tbl.row(mixBucket(seed1^uint64(x)))^rowBias; got != want {
+			t.Fatalf("agent unigram row of %#x = %#x, want %#x", x, got, want)
+		}
+	}
 }

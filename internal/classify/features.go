@@ -275,7 +275,7 @@ func (a *acc) grams(s string, lx *cueScanner) textStats {
 	// FuzzGramsMatchesRef checks all of it against the one loop this
 	// replaced.
 	var buf [32]uint32
-	tbl := a.tbl
+	tbl, ur := a.tbl, a.uni
 	var ps sums
 	p1, p2 := uint32(tokBOS), uint32(0)
 	qRun, exRun := 0, 0
@@ -324,7 +324,7 @@ func (a *acc) grams(s string, lx *cueScanner) textStats {
 		}
 		if tbl != nil {
 			var n int
-			p1, p2, ps, n = scoreGrams(tbl, buf[:nb], p1, p2, ps, t.zeros)
+			p1, p2, ps, n = scoreGrams(tbl, ur, buf[:nb], p1, p2, ps, t.zeros)
 			grams += n
 		} else {
 			for _, x := range buf[:nb] {
@@ -383,7 +383,10 @@ func (a *acc) grams(s string, lx *cueScanner) textStats {
 // the trigram, and the trigram's mixed token two back (m2) is mixed and
 // folded once, when it is the last token (m1). The rows are read by
 // rowOf and summed in lanes, at most 96 of them (a buffer of 32 tokens).
-func scoreGrams(tbl *weightTable, buf []uint32, p1, p2 uint32, ps sums, zeros bool) (uint32, uint32, sums, int) {
+// With ur (the model's unigram rows; nil in tests), runs of tokens below
+// uniRunes (most text: Chinese, ASCII, punctuation) are read by
+// scoreRun, the others here.
+func scoreGrams(tbl *weightTable, ur *uniRows, buf []uint32, p1, p2 uint32, ps sums, zeros bool) (uint32, uint32, sums, int) {
 	f1 := mixFold(mix(nsText<<56 | 1<<48)) // constants, as in grams
 	f2 := mixFold(mix(nsText<<56 | 2<<48))
 	seed3 := mix(nsText<<56 | 3<<48)
@@ -413,7 +416,15 @@ func scoreGrams(tbl *weightTable, buf []uint32, p1, p2 uint32, ps sums, zeros bo
 		// b3), made when the token before is read: fewer values live
 		// across the loop, which then keeps them all in registers.
 		b2, b3 := f2^h1, m2^h1
-		for _, x := range buf[i:] {
+		for j := i; j < len(buf); j++ {
+			if ur != nil {
+				var r int
+				r, b2, b3, m1, l = scoreRun(tbl, ur, buf[j:], b2, b3, m1, l)
+				if j += r; j == len(buf) {
+					break
+				}
+			}
+			x := buf[j]
 			k := uint64(x)
 			l = l.plus(tbl.rowOf(f1 ^ k))
 			l = l.plus(tbl.rowOf(b2 ^ k))
@@ -428,6 +439,33 @@ func scoreGrams(tbl *weightTable, buf []uint32, p1, p2 uint32, ps sums, zeros bo
 		p1 = buf[len(buf)-1]
 	}
 	return p1, p2, ps.add(l.sums(n)), n
+}
+
+// scoreRun is scoreGrams' loop over the tokens of buf from the first
+// while they are below uniRunes, their unigram's row and their
+// trigram's mixed token read from ur where the loop hashed them (about
+// 65 instructions a token where it took 100: the loop also spilled
+// less). It returns how many tokens it read, and the keys, the mixed
+// token and the lanes after them. Not inlined, so that scoreGrams'
+// values are not live in its loop; a loop with the table's test and the
+// hash in one body spilled more than it saved.
+//
+//go:noinline
+func scoreRun(tbl *weightTable, ur *uniRows, buf []uint32, b2, b3, m1 uint64, l lanes) (int, uint64, uint64, uint64, lanes) {
+	f2 := mixFold(mix(nsText<<56 | 2<<48))
+	for j, x := range buf {
+		if x >= uniRunes {
+			return j, b2, b3, m1, l
+		}
+		k := uint64(x)
+		e := &ur.text[x]
+		l = l.plus(e.row)
+		l = l.plus(tbl.rowOf(b2 ^ k))
+		l = l.plus(tbl.rowOf(b3 ^ k))
+		h := foldHigh(x)
+		b2, b3, m1 = f2^h, m1^h, e.tri
+	}
+	return len(buf), b2, b3, m1, l
 }
 
 // unigrams adds the unigrams of the agent's text s in namespace nsAgent
@@ -620,26 +658,33 @@ func newSigRows(t *weightTable) *sigRows {
 // ideographs), nearly every token of a Chinese chat.
 const uniRunes = 0xA000
 
-// uniRows holds the table rows (biased, as rowOf reads them) of the
-// unigrams of the tokens below uniRunes in the agent namespace, copied
-// out of the model's table at load (320 KB, about 0.7 million
-// instructions once): unigrams reads a token's row with one load where
-// it hashed the token (a Session scores each agent turn's unigrams once,
-// some 190 tokens a conversation). The rows are the table's, so the sums
-// are the same to the bit (TestUniRows; FuzzUnigramsMatchesRef with the
-// rows and without). The customer's own unigrams are not read from such
-// rows: scoreGrams' loop, which keeps all its values in registers, spilled
-// with the table's test in it and cost more than the hash it saved.
+// uniRows holds, for the tokens below uniRunes, the table rows (biased,
+// as rowOf reads them) of their unigrams in the agent namespace (agent)
+// and in the customer's text (text's row), and the trigram's mixed token
+// mixTop(seed3 ^ token) of the text (text's tri, beside the row: one
+// cache line for both), copied out of the model's table at load (960
+// KB, about 1.8 million instructions once). unigrams reads an agent
+// token's row with one load where it hashed the token (a Session scores
+// each agent turn's unigrams once, some 190 tokens a conversation), and
+// scoreRun a customer token's row and mixed token with two. The rows are
+// the table's, so the sums are the same to the bit (TestUniRows;
+// FuzzUnigramsMatchesRef and FuzzGramsMatchesRef with the rows and
+// without).
 type uniRows struct {
 	agent [uniRunes]uint64
+	text  [uniRunes]struct{ row, tri uint64 }
 }
 
 // newUniRows copies the unigram rows out of t.
 func newUniRows(t *weightTable) *uniRows {
 	r := new(uniRows)
 	f := mixFold(mix(nsAgent<<56 | 1<<48))
+	ft := mixFold(mix(nsText<<56 | 1<<48))
+	seed3 := mix(nsText<<56 | 3<<48)
 	for x := range r.agent {
 		r.agent[x] = t.rowOf(f ^ uint64(x))
+		r.text[x].row = t.rowOf(ft ^ uint64(x))
+		r.text[x].tri = mixTop(seed3 ^ uint64(x))
 	}
 	return r
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -90,15 +91,19 @@ func (a *acc) gramsRef(s string, lx *cueScanner) textStats {
 func checkGrams(t *testing.T, m *Emotion, s string) {
 	t.Helper()
 	for _, tbl := range []*weightTable{m.tbl, nil} {
-		a := acc{lex: m.lex, tbl: tbl, sigs: m.sigs, scale: m.scale}
-		b := a
-		a.part, b.part = [nClasses]int32{1, 2, 3}, [nClasses]int32{1, 2, 3}
-		got := a.grams(s, m.lex.customer)
-		want := b.gramsRef(s, m.lex.customer)
-		if got != want || a.part != b.part || a.lastPart != b.lastPart || math.Float32bits(a.lastV) != math.Float32bits(b.lastV) ||
-			a.logit != b.logit || !slices.Equal(a.feats, b.feats) || !slices.Equal(a.vals, b.vals) {
-			t.Fatalf("grams(%q) (scoring %v) = %+v, part %v, logits %v, %d features; want %+v, %v, %v, %d",
-				s, tbl != nil, got, a.lastPart, a.logit, len(a.feats), want, b.lastPart, b.logit, len(b.feats))
+		// With the unigram rows (as the model scores: scoreRun) and
+		// without.
+		for _, uni := range []*uniRows{m.uni, nil} {
+			a := acc{lex: m.lex, tbl: tbl, sigs: m.sigs, uni: uni, scale: m.scale}
+			b := acc{lex: m.lex, tbl: tbl, sigs: m.sigs, scale: m.scale}
+			a.part, b.part = [nClasses]int32{1, 2, 3}, [nClasses]int32{1, 2, 3}
+			got := a.grams(s, m.lex.customer)
+			want := b.gramsRef(s, m.lex.customer)
+			if got != want || a.part != b.part || a.lastPart != b.lastPart || math.Float32bits(a.lastV) != math.Float32bits(b.lastV) ||
+				a.logit != b.logit || !slices.Equal(a.feats, b.feats) || !slices.Equal(a.vals, b.vals) {
+				t.Fatalf("grams(%q) (scoring %v, rows %v) = %+v, part %v, logits %v, %d features; want %+v, %v, %v, %d",
+					s, tbl != nil, uni != nil, got, a.lastPart, a.logit, len(a.feats), want, b.lastPart, b.logit, len(b.feats))
+			}
 		}
 	}
 }
@@ -107,7 +112,18 @@ func checkGrams(t *testing.T, m *Emotion, s string) {
 // buffer's size, runs of marks, spaces and NUL tokens.
 func TestGramsMatchesRef(t *testing.T) {
 	m := loadModel(t)
-	cases := []string{"", " ", "?", "好", "好?", "？？？？？", "!!好!!", "在吗 ? ?", "\x00", "a\x00b", "\x00\x00好", "[数字x] #E-s[数字x] ！"}
+	cases := []string{"", " ", "?", "好", "好?", "？？？？？", "!!好!!", "在吗 ? ?", "\x00", "a\x00b", "\x00\x00好", "[数字x] #E-s[数字x] ！",
+		// Tokens at the unigram rows' end (uniRunes) and past it, which
+		// end scoreRun's runs: alone, first, last and between runs.
+		"\u9fff", "\ua000", "\ua000好", "好\ua000", "你好\ua000吗\u9fff\ua001?", "好[数字x]好 [订单x][订单x]ab \U0001F600 好好"}
+	for _, r := range []rune{0x9fff, 0xa000, 0x1f600} {
+		// Past the buffer's edges.
+		for _, n := range []int{30, 31, 32, 33, 64} {
+			z := []rune(strings.Repeat("好", 70))
+			z[n] = r
+			cases = append(cases, string(z))
+		}
+	}
 	for _, n := range []int{30, 31, 32, 33, 63, 64, 65, 100} {
 		var s []rune
 		for k := range n {
@@ -134,6 +150,7 @@ func FuzzGramsMatchesRef(f *testing.F) {
 	m := loadModel(f)
 	f.Add("怎么还没发货??? 快点！！")
 	f.Add("\x00 a [订单x]")
+	f.Add("你好\ua000吗\u9fff[数字x]好\U0001F600")
 	f.Fuzz(func(t *testing.T, s string) {
 		checkGrams(t, m, s)
 	})
@@ -385,15 +402,23 @@ func FuzzRowOf(f *testing.F) {
 }
 
 // TestUniRows holds every row of the model's unigram rows to the
-// table's row of the unigram's bucket, bias on, as unigrams read it
-// before the rows were copied out: the agent namespace's unigram of
-// each token below uniRunes.
+// table's row of the unigram's bucket, bias on, as unigrams and
+// scoreGrams read it before the rows were copied out (the agent's and
+// the customer's namespace), and the trigram's mixed token to mix's
+// fold, for each token below uniRunes.
 func TestUniRows(t *testing.T) {
 	m := loadModel(t)
 	seed1 := mix(nsAgent<<56 | 1<<48)
+	text1, text3 := mix(nsText<<56|1<<48), mix(nsText<<56|3<<48)
 	for x := range uint32(uniRunes) {
 		if got, want := m.uni.agent[x], m.tbl.row(mixBucket(seed1^uint64(x)))^rowBias; got != want {
 			t.Fatalf("agent unigram row of %#x = %#x, want %#x", x, got, want)
+		}
+		if got, want := m.uni.text[x].row, m.tbl.row(mixBucket(text1^uint64(x)))^rowBias; got != want {
+			t.Fatalf("text unigram row of %#x = %#x, want %#x", x, got, want)
+		}
+		if got, want := m.uni.text[x].tri, mixFold(mix(text3^uint64(x))); got != want {
+			t.Fatalf("trigram key of %#x = %#x, want %#x", x, got, want)
 		}
 	}
 }

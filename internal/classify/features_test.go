@@ -188,3 +188,18 @@ func TestStepMatchesRef(t *testing.T) {
 		}
 	}
 }
+
+// TestCJKClass holds the tokenizer's table of the classes of U+4E00–
+// U+9FFF to the class the scanner's decoder gives each character (class,
+// through pages), for both automata.
+func TestCJKClass(t *testing.T) {
+	lex := newLexicon()
+	for _, l := range []*cueScanner{lex.customer, lex.agent} {
+		for r := rune(0x4e00); r < 0xa000; r++ {
+			want, _ := l.class(string(r), 0)
+			if got := l.cjk[r-0x4e00]; got != want {
+				t.Fatalf("class of %U in the tokenizer's table is %d, want %d", r, got, want)
+			}
+		}
+	}
+}

@@ -367,7 +367,7 @@ func (t *tokenizer) cjk(buf *[32]uint32, k uint) uint {
 		} else {
 			last, run = r, 1
 		}
-		ls = lx.step(ls, lx.bmpClass(uint16(r)), &t.cues)
+		ls = lx.step(ls, lx.cjk[r-0x4e00], &t.cues)
 		out[k] = r
 		k++
 	}

@@ -731,10 +731,13 @@ func decodeRunes(s string, i int, chunk *[runeChunk]rune) (next, n int) {
 		// one load: bytes 0 and 3 lead three-byte sequences (1110xxxx),
 		// 1, 2, 4 and 5 continue them (10xxxxxx), and neither lead is E0
 		// or ED: their low four bits, n, are neither 0 nor D (n+7F and
-		// (n^D)+7F both have bit 7 set).
-		rest := s[j:]
-		for m < uint(len(ch)-1) && len(rest) >= 8 {
-			t := rest[:8]
+		// (n^D)+7F both have bit 7 set). The pairs are read from s at j
+		// itself (a slice of the rest kept two more values live, which
+		// the loop spilled and reloaded on every pair), and j0 says
+		// whether any was.
+		j0 := j
+		for m < uint(len(ch)-1) && j+8 <= uint(len(s)) {
+			t := s[j : j+8]
 			w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
 				uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
 			n := uint32(w) & 0x0F00_000F
@@ -747,11 +750,10 @@ func decodeRunes(s string, i int, chunk *[runeChunk]rune) (next, n int) {
 			// shift moves a kept bit from one character to the other's).
 			r := w<<12&(0xF000<<24|0xF000) | w>>2&(0x0FC0<<24|0x0FC0) | w>>16&(0x3F<<24|0x3F)
 			ch[m], ch[m+1] = rune(r&0xFFFFFF), rune(r>>24)
-			rest = rest[6:]
+			j += 6
 			m += 2
 		}
-		if k := uint(len(s) - len(rest)); k != j {
-			j = k
+		if j != j0 {
 			continue
 		}
 		if b&0xF0 == 0xE0 && j+2 < uint(len(s)) {

@@ -453,6 +453,7 @@ func scoreGrams(tbl *weightTable, ur *uniRows, buf []uint32, p1, p2 uint32, ps s
 //go:noinline
 func scoreRun(tbl *weightTable, ur *uniRows, buf []uint32, b2, b3, m1 uint64, l lanes) (int, uint64, uint64, uint64, lanes) {
 	f2 := mixFold(mix(nsText<<56 | 2<<48))
+	_, _ = tbl[0], ur.agent[0] // both checked for nil once, not at every token
 	for j, x := range buf {
 		if x >= uniRunes {
 			return j, b2, b3, m1, l

@@ -361,6 +361,7 @@ func (l *cueScanner) scan(s string) [nCues]uint8 {
 // ends in: a text read in pieces, each piece run from where the last one
 // ended, counts as if read whole.
 func (l *cueScanner) run(st uint16, s string, n *[nCues]uint8) uint16 {
+	_ = l.outFrom // l checked for nil once, not at every character
 	for i := 0; i < len(s); {
 		// The class of the character: ASCII and Chinese inline (the
 		// call costs a sixth of the scan), the rest in class.

@@ -214,6 +214,7 @@ func (t *tokenizer) fill(buf *[32]uint32) int {
 // it replaced, and FuzzTokenizerShortcuts next.
 func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 	k := uint(n) // unsigned: buf[k] needs no bounds check
+	_ = buf[0]   // buf checked for nil once, not at every store
 	for k < uint(len(buf)) {
 		// Runs of Chinese characters, the most of the text. cjk is
 		// called only where one may start, at a lead byte E4–E9: a
@@ -352,7 +353,8 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 func (t *tokenizer) cjk(buf *[32]uint32, k uint) uint {
 	s := t.s[t.i:]
 	last, run, ls, lx := t.last, t.run, t.ls, t.lx
-	out := buf[:] // a slice: buf is checked for nil once, not at every store
+	out := buf[:]  // a slice: buf is checked for nil once, not at every store
+	_ = lx.outFrom // lx checked for nil once, not at every character
 	i := 0
 	for ; i < len(s)-2 && k < uint(len(out)); i += 3 {
 		r, ok := cjkRune(s[i], uint32(s[i+1])|uint32(s[i+2])<<8)

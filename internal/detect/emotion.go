@@ -274,6 +274,12 @@ type wait struct {
 	held    bool // the agent's last turn is a holding reply (emotion_hold)
 	refused bool // the agent's last turn turns something down (sensitive_refusal)
 	waiting bool // a customer message with content (content) came after that turn
+
+	// greet is what greeting said of the message itself, where content
+	// asked it (waits; it is not carried to the next): 0 not asked, 1
+	// not only greetings, 2 only greetings without a presence check, 3
+	// with one. presenceOnly reads it instead of asking greeting again.
+	greet int8
 }
 
 // waits is what every message of a conversation follows, worked out in
@@ -304,7 +310,11 @@ func (ws *waits) forMsg(i int) {
 func (d *emotionDetector) presenceOnly(in *Input, i int, ws *waits) bool {
 	ws.forMsg(i)
 	if ws.presence == 0 {
-		ws.presence = 1 + int8(b2u(d.onlyPresence(in, i)))
+		if ws.of != nil && ws.of[i].greet != 0 {
+			ws.presence = 1 + int8(b2u(ws.of[i].greet == 3)) // onlyPresence's only && found
+		} else {
+			ws.presence = 1 + int8(b2u(d.onlyPresence(in, i)))
+		}
 	}
 	return ws.presence == 2
 }
@@ -352,8 +362,10 @@ func (d *emotionDetector) waits(in *Input) []wait {
 			if !run.refused {
 				_, run.refused = in.firstTerm(i, d.refusal)
 			}
-		case !run.waiting && msgs[i].Role == conversation.RoleCustomer && d.content(in, i):
-			run.waiting = true
+		case !run.waiting && msgs[i].Role == conversation.RoleCustomer:
+			c, g := d.content(in, i)
+			out[i].greet = g
+			run.waiting = c
 		}
 	}
 	return out
@@ -361,16 +373,18 @@ func (d *emotionDetector) waits(in *Input) []wait {
 
 // content reports whether customer message j says something that wants an
 // answer: not empty, not only punctuation, not a greeting or presence check
-// and not a short closing ("好的", "谢谢").
-func (d *emotionDetector) content(in *Input, j int) bool {
+// and not a short closing ("好的", "谢谢"). greet is what greeting said of
+// it, as wait.greet keeps it (0 when it was not asked).
+func (d *emotionDetector) content(in *Input, j int) (c bool, greet int8) {
 	norm := in.Norm[j]
 	if q, dots := bareMarks(norm); q || dots || norm == "" {
-		return false
+		return false, 0
 	}
-	if only, _ := d.greeting(in, j); only {
-		return false
+	only, found := d.greeting(in, j)
+	if only {
+		return false, 2 + int8(b2u(found))
 	}
-	return !in.Has(j, d.closing) || moreRunes(norm, closingMaxRunes)
+	return !in.Has(j, d.closing) || moreRunes(norm, closingMaxRunes), 1
 }
 
 // moreRunes is utf8.RuneCountInString(s) > n: not text.RunesAtMost,

@@ -383,7 +383,9 @@ func (a *acc) grams(s string, lx *cueScanner) textStats {
 // the trigram, and the trigram's mixed token two back (m2) is mixed and
 // folded once, when it is the last token (m1). The rows are read by
 // rowOf and summed in lanes, at most 96 of them (a buffer of 32 tokens).
-// With ur (the model's unigram rows; nil in tests), runs of tokens below
+// With ur (the unigram rows of a loaded model; nil for a model trained or
+// cross-fitted in this process, which quantise leaves without them, and in
+// the tests of the hashed path), runs of tokens below
 // uniRunes (most text: Chinese, ASCII, punctuation) are read by
 // scoreRun, the others here.
 func scoreGrams(tbl *weightTable, ur *uniRows, buf []uint32, p1, p2 uint32, ps sums, zeros bool) (uint32, uint32, sums, int) {

@@ -50,7 +50,8 @@ func chatSource(data, source string) (eval.Source, bool) {
 }
 
 // jd2RoundsAB is the default of --jd2-rounds: the trainers and their
-// measurements read both labelled rounds of the fresh JDDC-2019 chats.
+// measurements read rounds A and B of the fresh JDDC-2019 chats (round C,
+// the fifth session's held-out round, only when asked for).
 // Round B was scored once as the held-out round of its session and has been
 // training data since, like round A. The shipped weights say which rounds
 // they were trained on; `--jd2-rounds A` gives again those trained on round
@@ -82,8 +83,8 @@ func jd2Round(rounds, round string) (bool, error) {
 
 // labelledSets are the labelled sources the learned scorers train and are
 // measured on: the JDDC sample and the uss dialogues with their labels, and
-// the fresh JDDC-2019 chats (jd2) of the rounds named in rounds ("AB",
-// "A" or "B"; see jd2RoundsAB) — only when data holds them
+// the fresh JDDC-2019 chats (jd2) of the rounds named in rounds (the round
+// letters A, B, C in order: "AB", "ABC", "C" …; see jd2RoundsAB and jd2Round) — only when data holds them
 // (jddc2019/chat_0.1per.txt), since ../shared does not; the shipped weights
 // say which sources they were trained on.
 func labelledSets(data, rounds string) ([]eval.NegativeSet, error) {

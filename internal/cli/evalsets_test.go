@@ -28,6 +28,9 @@ func TestJD2Round(t *testing.T) {
 		{"ABC", "C", true, false},
 		{"ABC", "AB", false, false}, // a label's round is one letter
 		{"AB", "C", false, false},
+		{"AC", "C", true, false},
+		{"AC", "B", false, false},
+		{"ab", "A", false, true},
 		{"X", "A", false, true},
 		{"", "A", false, true},
 		{"BA", "A", false, true},

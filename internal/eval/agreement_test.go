@@ -269,3 +269,43 @@ func TestJD3SecondShare(t *testing.T) {
 		t.Errorf("%d sessions in %d blocks, want 335 in 12 (e1–e12)", len(first), len(blocks))
 	}
 }
+
+// TestJD3RolesMatchData checks round E's committed roles lines against the
+// chats, when a copy of them is at ../shared/data/jddc2019b/chat_0.1per.txt
+// (the fresh sets are not part of ../shared: copy them there, or skip).
+func TestJD3RolesMatchData(t *testing.T) {
+	path := filepath.Join("..", "..", "..", "shared", "data", "jddc2019b", "chat_0.1per.txt")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("round E chats not available: %v", err)
+	}
+	roles, err := LoadRoles(filepath.Join("testdata", "jd3_second_roles.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err = JDDC(path)(func(c *conversation.Conversation) error {
+		want, in := roles[c.ID]
+		if !in {
+			return nil
+		}
+		n++
+		var b strings.Builder
+		for _, m := range c.Messages {
+			if m.Role == conversation.RoleCustomer {
+				b.WriteByte('C')
+			} else {
+				b.WriteByte('A')
+			}
+		}
+		if b.String() != want {
+			t.Errorf("session %q: roles %q, data has %q", c.ID, want, b.String())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(roles) {
+		t.Errorf("%d roles lines, %d found in the data", len(roles), n)
+	}
+}

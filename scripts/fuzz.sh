@@ -86,8 +86,10 @@ done
 # seconds, against Sub (FuzzRoundsWait); the promise rules' word search by
 # its last byte against strings.Index (FuzzIndexByLast); the learned
 # scorer's trim of closing particles, three bytes compared as they stand,
-# against strings.TrimRight (FuzzTrimRightParticles).
-for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns FuzzRoundsWait FuzzIndexByLast FuzzTrimRightParticles; do
+# against strings.TrimRight (FuzzTrimRightParticles), and the promise
+# rules' trims of particles read from the end (trimSet) against
+# strings.TrimRight with each of their cut sets (FuzzTrimSets).
+for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns FuzzRoundsWait FuzzIndexByLast FuzzTrimRightParticles FuzzTrimSets; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

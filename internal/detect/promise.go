@@ -994,7 +994,7 @@ func asked(s string, from, to int) bool {
 		return true
 	}
 	// A tag question may close the clause further on.
-	clause := strings.TrimRight(s[from:clauseEnd(s, to)], "呢啊呀亲")
+	clause := trimQuestion.trimRight(s[from:clauseEnd(s, to)])
 	for _, tag := range [...]string{"是吧", "对吧", "是吗", "对吗"} {
 		if strings.HasSuffix(clause, tag) {
 			return true
@@ -1107,7 +1107,7 @@ func askedActionIn(s string, start, end, cs, ce int) bool {
 	}
 	// A vocative or quote after the particle ("联系您了么亲") still closes
 	// the question.
-	tail := strings.TrimRight(s[end:ce], "呢啊呀亲'‘’")
+	tail := trimAsked.trimRight(s[end:ce])
 	q := ce < len(s) && s[ce] == '?'
 	for _, p := range [...]string{"吗", "么", "嘛"} {
 		if t, ok := strings.CutSuffix(tail, p); ok {
@@ -1132,7 +1132,7 @@ func questionEnds(clause, rest string) bool {
 	if strings.HasPrefix(rest, "?") {
 		return true
 	}
-	clause = strings.TrimRight(clause, "啊呀哦")
+	clause = trimEnds.trimRight(clause)
 	for _, p := range [...]string{"吗", "么", "嘛", "呢"} {
 		if strings.HasSuffix(clause, p) {
 			return true
@@ -1171,7 +1171,7 @@ func (d *promiseDetector) fillActionAt(p *promise, s string, verb KeywordHit, c 
 	}
 	*p = promise{kind: PromiseAction, start: start, end: end, days: -1}
 	p.slot.setString(slotVerb, s[verb.Start:verb.End])
-	p.slot.setString(slotObject, strings.TrimRight(obj, "的呢哦哈啦了吧"))
+	p.slot.setString(slotObject, trimObject.trimRight(obj))
 	if v, ok := amountIn(s, c.startOf(), end); ok { // 给您补偿5元
 		p.kind = PromiseAmount
 		p.slot.setValue(slotYuan, v)

@@ -418,7 +418,7 @@ func (d *promiseDetector) anchored(s string, start int) bool {
 func (d *promiseDetector) recallsTime(in *Input, i int, h KeywordHit) bool {
 	s := in.Norm[i]
 	ce := clauseEnd(s, int(h.End))
-	tail := strings.TrimRight(s[h.End:ce], "呢啊呀")
+	tail := trimTail.trimRight(s[h.End:ce])
 	if !(strings.HasSuffix(tail, "吗") || strings.HasSuffix(tail, "嘛") || strings.HasSuffix(tail, "么") || ce < len(s) && s[ce] == '?') {
 		return false
 	}
@@ -574,7 +574,7 @@ func addressed(before string) bool {
 func (d *promiseDetector) deniesStep(in *Input, i int, h KeywordHit) bool {
 	s := in.Norm[i]
 	ce := clauseEnd(s, int(h.End))
-	if tail := strings.TrimRight(s[h.End:ce], "呢啊呀"); strings.HasSuffix(tail, "吗") || strings.HasSuffix(tail, "么") || ce < len(s) && s[ce] == '?' {
+	if tail := trimTail.trimRight(s[h.End:ce]); strings.HasSuffix(tail, "吗") || strings.HasSuffix(tail, "么") || ce < len(s) && s[ce] == '?' {
 		return false
 	}
 	for _, a := range in.startingIn(i, h.End, h.End+9) {
@@ -603,7 +603,7 @@ func ownWord(s string, h KeywordHit) bool {
 		}
 	}
 	ce := clauseEnd(s, int(h.End))
-	tail := strings.TrimRight(s[h.End:ce], "呢啊呀")
+	tail := trimTail.trimRight(s[h.End:ce])
 	return strings.HasSuffix(tail, "吗") || strings.HasSuffix(tail, "吧") || ce < len(s) && s[ce] == '?'
 }
 

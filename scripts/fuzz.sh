@@ -88,8 +88,10 @@ done
 # scorer's trim of closing particles, three bytes compared as they stand,
 # against strings.TrimRight (FuzzTrimRightParticles), and the promise
 # rules' trims of particles read from the end (trimSet) against
-# strings.TrimRight with each of their cut sets (FuzzTrimSets).
-for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns FuzzRoundsWait FuzzIndexByLast FuzzTrimRightParticles FuzzTrimSets; do
+# strings.TrimRight with each of their cut sets (FuzzTrimSets); the
+# response rules' no-answer test, short closings not stripped of emoji
+# codes, against the test it replaced (FuzzNeedsNoAnswer).
+for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns FuzzRoundsWait FuzzIndexByLast FuzzTrimRightParticles FuzzTrimSets FuzzNeedsNoAnswer; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

@@ -36,6 +36,10 @@ var noAnswerCases = []string{
 	"好#e-s[数字x]", "。。。", "！～", "…", "😀", "好的谢谢好的谢谢好的谢谢好的谢谢好的谢谢好的谢谢", "ok thanks",
 	"好的?", "\xe4", "\xe4\xb8", "\xe9\xbf\xbf", "嗯嗯#e-s", "谢谢#e-s[", "一二三四五六七八九十一二三四五六七八九十",
 	"一二三四五六七八九十一二三四五六七八九十一", "在吗#e-s[微笑]#e-s[微笑]#e-s[微笑]#e-s[微笑]#e-s[微笑]",
+	// Around 20 bytes and 20 characters (the closing rule's bound, which
+	// a message of at most 20 bytes meets without being stripped).
+	"好aaaaaaaaaaaaaaaaa", "好aaaaaaaaaaaaaaaaaa", "好aaaaaaaaaaaaaaaaaaa", "好aaaaaaaaaaaaaaaaaaaa", "好的aaaaaaaaaaaaaaaaaaa",
+	"好aaaaaaaaaaaaaaaaa#e-s01", "好aaaaaaaaaaaaaaaaaa#e-s01", "好aaaaaaaaaaaaaaaaaaa#e-s[微笑]", "好的谢谢#e-s01aaaaaaaaaaaaaa",
 }
 
 // TestNeedsNoAnswer checks NeedsNoAnswer against the reference on

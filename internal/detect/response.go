@@ -223,8 +223,10 @@ func (d *responseDetector) NeedsNoAnswer(in *Input, i int) bool {
 		// with '#', so that character stays first and fillerChars is
 		// false: only the closing rule can hold, and without a closing
 		// word there is nothing to strip (TestNeedsNoAnswer checks this
-		// against the code it replaced).
-		return in.Has(i, d.closing) && text.RunesAtMost(stripEmojiCodes(norm), 20) && !in.Has(i, d.question)
+		// against the code it replaced). A message of at most 20 bytes
+		// (most closings: "好的谢谢") has at most 20 characters stripped
+		// or not, and is not stripped to count them.
+		return in.Has(i, d.closing) && (len(norm) <= 20 || text.RunesAtMost(stripEmojiCodes(norm), 20)) && !in.Has(i, d.question)
 	}
 	norm = stripEmojiCodes(norm)
 	if fillerChars(norm) { // isFillerOnly(norm): norm has no emoji code left to strip

@@ -90,8 +90,10 @@ done
 # rules' trims of particles read from the end (trimSet) against
 # strings.TrimRight with each of their cut sets (FuzzTrimSets); the
 # response rules' no-answer test, short closings not stripped of emoji
-# codes, against the test it replaced (FuzzNeedsNoAnswer).
-for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns FuzzRoundsWait FuzzIndexByLast FuzzTrimRightParticles FuzzTrimSets FuzzNeedsNoAnswer; do
+# codes, against the test it replaced (FuzzNeedsNoAnswer); an action
+# object's cut at eight characters by text.RuneOffset against the loop
+# of DecodeRuneInString it replaced (FuzzObjectCut).
+for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns FuzzRoundsWait FuzzIndexByLast FuzzTrimRightParticles FuzzTrimSets FuzzNeedsNoAnswer FuzzObjectCut; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

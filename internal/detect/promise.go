@@ -1157,18 +1157,17 @@ func (d *promiseDetector) fillAction(p *promise, s string, start int, verb Keywo
 
 // fillActionAt is fillAction from c.start, c.end being verb.End, reading
 // the clause's bounds from c.
+// objectCut is the object of an action, the words after its verb, cut
+// to at most 8 characters as `for range` counts them: text.RuneOffset
+// steps over runs of Chinese two characters at a time, where the loop it
+// replaced (objectCutRef in the tests, which hold the two together)
+// called utf8.DecodeRuneInString for each character.
+func objectCut(obj string) string { return obj[:text.RuneOffset(obj, 8)] }
+
 func (d *promiseDetector) fillActionAt(p *promise, s string, verb KeywordHit, c *hitClause) {
 	start := c.start
 	end := c.endOf()
-	obj := s[verb.End:end]
-	for k, n := 0, 0; k < len(obj); n++ { // at most 8 characters
-		if n == 8 {
-			obj = obj[:k]
-			break
-		}
-		_, size := utf8.DecodeRuneInString(obj[k:])
-		k += size
-	}
+	obj := objectCut(s[verb.End:end])
 	*p = promise{kind: PromiseAction, start: start, end: end, days: -1}
 	p.slot.setString(slotVerb, s[verb.Start:verb.End])
 	p.slot.setString(slotObject, trimObject.trimRight(obj))

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // trimSetCuts are the cut sets the promise rules trim with, each with its
@@ -71,6 +72,49 @@ func FuzzTrimSets(f *testing.F) {
 			if got, want := c.t.trimRight(s), strings.TrimRight(s, c.cut); got != want {
 				t.Fatalf("trimSet(%q).trimRight(%q) = %q, want %q", c.cut, s, got, want)
 			}
+		}
+	})
+}
+
+// objectCutRef is objectCut as fillActionAt wrote it before: the
+// characters counted one DecodeRuneInString at a time, the object cut at
+// the eighth.
+func objectCutRef(obj string) string {
+	for k, n := 0, 0; k < len(obj); n++ {
+		if n == 8 {
+			return obj[:k]
+		}
+		_, size := utf8.DecodeRuneInString(obj[k:])
+		k += size
+	}
+	return obj
+}
+
+// TestObjectCut holds objectCut to objectCutRef on objects of every
+// length around eight characters, Chinese, ASCII, mixed and broken.
+func TestObjectCut(t *testing.T) {
+	pieces := []string{"a", "联", "系", "您", "[数字x]", "é", "\U0001F600", "\xff", "\xe5", "\xe5\x91", ",", " "}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 50000 {
+		var b strings.Builder
+		for range rng.IntN(14) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := objectCut(s), objectCutRef(s); got != want {
+			t.Fatalf("objectCut(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// FuzzObjectCut holds objectCut to objectCutRef.
+func FuzzObjectCut(f *testing.F) {
+	for _, s := range []string{"", "仓库给您进行预约哈亲", "abcdefghij", "\xe5\x91联系您"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := objectCut(s), objectCutRef(s); got != want {
+			t.Fatalf("objectCut(%q) = %q, want %q", s, got, want)
 		}
 	})
 }

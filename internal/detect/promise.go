@@ -32,6 +32,12 @@ type promiseDetector struct {
 	condition, pay, correction, payMethod  ClassID
 	request, again, denied, self           ClassID
 	ifWord, ifOffer                        ClassID
+	// custWords[k] is the presence class of customerWords[k] (see
+	// customerSet).
+	custWords []ClassID
+	// custFirst is custWords[0] when the classes follow one another (their
+	// presence bits are one run), else -1.
+	custFirst int
 	// en reads English agent messages (promise_en.go).
 	en englishPromises
 	// model is the learned scorer that decides promise.made on Chinese
@@ -106,6 +112,20 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.again = k.Add("promise.again", w("promise_again")...)
 	d.denied = k.Add("promise.denied", w("promise_denied")...)
 	d.en = newEnglishPromises(w("promise_en_action"), w("promise_en_request"))
+	// Each of the learned features' customerWords is a presence class of
+	// its own, so that the engine's scan says which a customer message
+	// holds (customerSet) and the features need not read it again.
+	d.custWords = make([]ClassID, len(customerWords))
+	d.custFirst = int(k.AddPresence("promise.customer."+customerWords[0], customerWords[0]))
+	d.custWords[0] = ClassID(d.custFirst)
+	for j, cw := range customerWords[1:] {
+		if d.custWords[j+1] = k.AddPresence("promise.customer."+cw, cw); d.custWords[j+1] != d.custWords[0]+ClassID(j+1) {
+			d.custFirst = -1
+		}
+	}
+	if d.custFirst+len(customerWords) > presentWords*64 {
+		d.custFirst = -1
+	}
 	if len(w("promise_action")) == 0 || len(w("promise_time")) == 0 {
 		return fmt.Errorf("promise: lexicon lists promise_action and promise_time must not be empty")
 	}

@@ -808,11 +808,52 @@ const (
 // readCustomer reads customer message j for the agent messages around it,
 // in one pass over its text: prevCustomer and customerAnswer.
 func (d *promiseDetector) readCustomer(in *Input, j int, words *wordFinder) custReading {
-	set := words.has(in.Norm[j])
+	set := d.customerSet(in, j, words)
 	r := custReading{msg: j + 1}
 	r.prevV, r.prevAsk = d.prevCustomer(in, j, set)
 	r.nextV, r.asks = customerAnswer(in.Norm[j], set)
 	return r
+}
+
+// customerSet is words.has(in.Norm[j]) (words finds customerWords): bit
+// k is set when customer message j holds customerWords[k]. The engine's
+// scan has found them already, each word a presence class of its own
+// (custWords), and their bits say so without reading the message again;
+// an Input without presence bits (built by hand, or by an engine with
+// too many classes for them) is read by words. TestCustomerSet holds the
+// bits to words.has.
+//
+// The classes are registered one after the other, so their bits are one
+// run of the presence row from custFirst, cut out with two shifts (the
+// run may cross from one word of the row to the next); custFirst is -1
+// when they are not (a word whose list another detector registered
+// already has that class), and each bit is then read alone.
+func (d *promiseDetector) customerSet(in *Input, j int, words *wordFinder) uint64 {
+	if uint(j) >= uint(len(in.present)) || len(d.custWords) != len(customerWords) {
+		return words.has(in.Norm[j])
+	}
+	row := &in.present[j]
+	if d.custFirst >= 0 {
+		return presenceRun(row, d.custFirst, len(d.custWords))
+	}
+	var set uint64
+	for k, c := range d.custWords {
+		set |= uint64(row[uint8(c)>>6]>>(uint8(c)&63)&1) << k
+	}
+	return set
+}
+
+// presenceRun returns the n bits (n at most 64) of a presence row from
+// bit first on: bit k is bit first+k of the row, read from the word
+// first falls in and, when the run crosses into it, the next.
+// TestPresenceRun holds it to reading each bit alone at every first.
+func presenceRun(row *[presentWords]uint64, first, n int) uint64 {
+	w, sh := uint(first)>>6%presentWords, uint(first)&63
+	set := row[w] >> sh
+	if sh != 0 && w+1 < presentWords {
+		set |= row[w+1] << (64 - sh)
+	}
+	return set & (1<<uint(n) - 1)
 }
 
 // prevCustomer reads customer message j, which holds the customerWords of

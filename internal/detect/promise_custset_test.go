@@ -1,0 +1,96 @@
+package detect
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"fullqa/internal/conversation"
+)
+
+// TestCustomerSet holds customerSet, read off the engine's presence bits
+// (one run of the row, and bit by bit when the classes do not follow one
+// another), to the word finder's pass over the text it replaced, for every
+// message of the gate chats and of random texts made of the
+// customerWords, pieces of them and other characters.
+func TestCustomerSet(t *testing.T) {
+	eng := defaultEngine(t)
+	d := detectorOf[*promiseDetector](eng)
+	if d == nil {
+		t.Skip("no promise detector")
+	}
+	if d.custFirst < 0 {
+		t.Fatal("the customerWords' classes do not follow one another: customerSet reads them bit by bit")
+	}
+	words := newWordFinder(customerWords)
+	loop := *d
+	loop.custFirst = -1
+	var sc Scratch
+	seen := uint64(0)
+	check := func(c *conversation.Conversation) {
+		t.Helper()
+		in, _ := eng.Inspect(c, &sc)
+		if len(in.present) != len(in.Norm) {
+			t.Fatalf("%s: no presence bits", c.ID)
+		}
+		for j := range in.Norm {
+			want := words.has(in.Norm[j])
+			seen |= want
+			if got := d.customerSet(in, j, words); got != want {
+				t.Fatalf("%s message %d (%q): customerSet %b, has %b", c.ID, j, in.Norm[j], got, want)
+			}
+			if got := loop.customerSet(in, j, words); got != want {
+				t.Fatalf("%s message %d (%q): customerSet bit by bit %b, has %b", c.ID, j, in.Norm[j], got, want)
+			}
+		}
+	}
+	for _, c := range gateChats(t) {
+		check(c)
+	}
+	pieces := append([]string{"好", "的", "我", "可以", "什么", "时候", "不", "用", "要", "?", "？", " ", "a", "[数字x]", "天"}, customerWords...)
+	for _, w := range customerWords {
+		if len(w) > 3 {
+			pieces = append(pieces, w[:3], w[3:])
+		}
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for n := range 3000 {
+		c := &conversation.Conversation{ID: "r"}
+		for range 1 + rng.IntN(4) {
+			var b strings.Builder
+			for range rng.IntN(10) {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			c.Messages = append(c.Messages, conversation.Message{Role: []conversation.Role{conversation.RoleCustomer, conversation.RoleAgent}[n%2], Text: b.String()})
+		}
+		check(c)
+	}
+	if seen != 1<<len(customerWords)-1 {
+		t.Fatalf("the texts hold only the customerWords %b", seen)
+	}
+}
+
+// TestPresenceRun holds presenceRun to reading the row's bits one by
+// one, for every start and length that fits the row (the runs that cross
+// from one word into the next among them), on random rows.
+func TestPresenceRun(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for range 200 {
+		var row [presentWords]uint64
+		for w := range row {
+			row[w] = rng.Uint64()
+		}
+		for n := 1; n <= 64; n++ {
+			for first := 0; first+n <= presentWords*64; first++ {
+				var want uint64
+				for k := range n {
+					b := first + k
+					want |= row[b>>6] >> (b & 63) & 1 << k
+				}
+				if got := presenceRun(&row, first, n); got != want {
+					t.Fatalf("presenceRun(%x, %d, %d) = %x, want %x", row, first, n, got, want)
+				}
+			}
+		}
+	}
+}

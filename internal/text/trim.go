@@ -27,6 +27,38 @@ func TrimSpace(s string) string {
 	if startOK && endOK {
 		return s
 	}
+	return trimSpaceRest(s)
+}
+
+// trimSpaceRest is strings.TrimSpace for what TrimSpace's first test
+// leaves, most of it a Chinese message typed with a space at its end, or
+// ending with a full stop (。、】, leads E3): strings.TrimSpace reads
+// such text through unicode.IsSpace from both ends, some 450
+// instructions. ASCII white space at either end is cut here (what
+// remains trims as the whole text does: the cut bytes are white space at
+// its ends), and what remains has nothing more to trim when it starts
+// and ends as TrimSpace's test lets through or with a three-byte
+// character of lead E3 that is not U+3000, the only white space of that
+// lead; anything else goes to strings.TrimSpace.
+func trimSpaceRest(s string) string {
+	for len(s) > 0 && asciiSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	for len(s) > 0 && asciiSpace(s[0]) {
+		s = s[1:]
+	}
+	n := len(s)
+	if n == 0 {
+		return s
+	}
+	c := s[0]
+	startOK := c < utf8.RuneSelf || c >= 0xE4 || c == 0xE3 && n >= 3 && (s[1] != 0x80 || s[2] != 0x80)
+	c = s[n-1]
+	endOK := c < utf8.RuneSelf ||
+		n >= 3 && s[n-3] >= 0xE3 && s[n-3] <= 0xEF && s[n-2]&0xC0 == 0x80 && c&0xC0 == 0x80 && (s[n-3] != 0xE3 || s[n-2] != 0x80 || c != 0x80)
+	if startOK && endOK {
+		return s
+	}
 	return strings.TrimSpace(s)
 }
 

@@ -129,3 +129,6 @@ go test ./internal/text/ -run '^$' -fuzz '^FuzzAppendPlain$' -fuzztime 1m -timeo
 go test ./internal/text/ -run '^$' -fuzz '^FuzzNormalizeKeeps$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzValidUTF8$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzTrimSpace$' -fuzztime 1m -timeout 0
+# text.JSONPlain, which marks a scorecard's names the result writer copies
+# without escaping, against encoding/json.
+go test ./internal/text/ -run '^$' -fuzz '^FuzzJSONPlain$' -fuzztime 1m -timeout 0

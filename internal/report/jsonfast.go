@@ -313,10 +313,21 @@ func appendDeduction(b []byte, d *score.Deduction) []byte {
 	b = appendInt(b, d.Finding)
 	b = append(b, `,"code":`...)
 	b = appendString(b, d.Code)
-	b = append(b, `,"category":`...)
-	b = appendString(b, d.Category)
-	b = append(b, `,"item":`...)
-	b = appendString(b, d.Item)
+	if d.PlainText() {
+		// The scorecard's own names, known when the sheet was made to
+		// need no escapes (TestDeductionPlainText holds the copy to
+		// appendString's output).
+		b = append(b, `,"category":"`...)
+		b = append(b, d.Category...)
+		b = append(b, `","item":"`...)
+		b = append(b, d.Item...)
+		b = append(b, '"')
+	} else {
+		b = append(b, `,"category":`...)
+		b = appendString(b, d.Category)
+		b = append(b, `,"item":`...)
+		b = appendString(b, d.Item)
+	}
 	b = append(b, `,"points":`...)
 	b = appendInt(b, d.Points)
 	if d.Fatal {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/text"
 )
 
 // Scorecard is a QA scoring sheet as merchants write them: categories of
@@ -123,7 +124,18 @@ type Deduction struct {
 	Item     string `json:"item"`
 	Points   int    `json:"points"` // negative for a deduction
 	Fatal    bool   `json:"fatal,omitempty"`
+	// plainText is set by Sheet.ApplyWith when Category and Item go into
+	// a JSON string as they are (text.JSONPlain, asked once per item when
+	// the sheet is made): see PlainText.
+	plainText bool
 }
+
+// PlainText reports whether d's Category and Item are known to need no
+// escaping in a JSON string (text.JSONPlain): the result writer then
+// copies them, where it read both for escapes in every deduction of every
+// result although they are the scorecard's own, fixed for the scan. It
+// is false for a Deduction made any other way, which the writer escapes.
+func (d *Deduction) PlainText() bool { return d.plainText }
 
 // Apply scores a conversation from its findings: 100 plus every item's
 // points, clamped to 0..100, or 0 when a fatal item matched. Each returned
@@ -149,6 +161,9 @@ type sheetItem struct {
 	category         string
 	it               Item
 	minSev, fatalSev conversation.Severity
+	// plain is whether category and the item's name need no escaping
+	// in JSON (Deduction.PlainText).
+	plain bool
 }
 
 // Sheet prepares s for scoring many conversations. s must not change
@@ -158,7 +173,7 @@ func (s Scorecard) Sheet() *Sheet {
 	for _, c := range s.Categories {
 		for _, it := range c.Items {
 			n := int32(len(sh.items))
-			si := sheetItem{category: c.Name, it: it}
+			si := sheetItem{category: c.Name, it: it, plain: text.JSONPlain(c.Name) && text.JSONPlain(it.Name)}
 			si.minSev, _ = conversation.ParseSeverity(it.MinSeverity)
 			si.fatalSev, _ = conversation.ParseSeverity(it.FatalSeverity)
 			sh.items = append(sh.items, si)
@@ -218,7 +233,7 @@ func (s *Sheet) ApplyWith(sc *Scratch, findings []conversation.Finding) (int, []
 			if f.Severity < si.minSev {
 				continue
 			}
-			d := Deduction{Finding: fi, Code: f.Code, Category: si.category, Item: it.Name, Points: it.Points}
+			d := Deduction{Finding: fi, Code: f.Code, Category: si.category, Item: it.Name, Points: it.Points, plainText: si.plain}
 			if it.Fatal && f.Severity >= si.fatalSev {
 				d.Fatal = true
 				fatal = true

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/text"
 )
 
 // sheetCodes are the codes the generated scorecards and findings draw
@@ -124,7 +125,8 @@ func applyRef(s Scorecard, findings []conversation.Finding) (int, []Deduction, b
 				if f.Severity < minSev {
 					continue
 				}
-				d := Deduction{Finding: fi, Code: f.Code, Category: c.Name, Item: it.Name, Points: it.Points}
+				d := Deduction{Finding: fi, Code: f.Code, Category: c.Name, Item: it.Name, Points: it.Points,
+					plainText: text.JSONPlain(c.Name) && text.JSONPlain(it.Name)}
 				if it.Fatal && f.Severity >= fatalSev {
 					d.Fatal = true
 					fatal = true

@@ -1,5 +1,7 @@
 package text
 
+import "unicode/utf8"
+
 // Load8 is the eight bytes at s[i:] as a little-endian word: the JSON
 // readers and writers scan plain text eight bytes at a time with it.
 func Load8(s string, i int) uint64 {
@@ -18,4 +20,29 @@ func JSONPlain8(w uint64) uint64 {
 	q := w ^ (ones * '"')
 	bs := w ^ (ones * '\\')
 	return (w | (w - ones*0x20) | (q - ones) | (bs - ones)) & high
+}
+
+// JSONPlain reports whether s goes into a JSON string as it is, as the
+// result writers write strings: valid UTF-8 without a quote, a backslash,
+// a control character (below U+0020), U+2028 or U+2029, the characters
+// they escape (they do not escape <, > and &). A value fixed for a whole
+// scan, such as a scorecard item's name, is asked once, and the writer
+// then copies it instead of reading it for escapes in every result.
+func JSONPlain(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+		i += n
+	}
+	return true
 }

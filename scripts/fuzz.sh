@@ -92,8 +92,10 @@ done
 # response rules' no-answer test, short closings not stripped of emoji
 # codes, against the test it replaced (FuzzNeedsNoAnswer); an action
 # object's cut at eight characters by text.RuneOffset against the loop
-# of DecodeRuneInString it replaced (FuzzObjectCut).
-for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns FuzzRoundsWait FuzzIndexByLast FuzzTrimRightParticles FuzzTrimSets FuzzNeedsNoAnswer FuzzObjectCut; do
+# of DecodeRuneInString it replaced (FuzzObjectCut); the negative
+# scorer's memo of bigram weights against hashing every bigram
+# (FuzzNegBigrams).
+for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns FuzzRoundsWait FuzzIndexByLast FuzzTrimRightParticles FuzzTrimSets FuzzNeedsNoAnswer FuzzObjectCut FuzzNegBigrams; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

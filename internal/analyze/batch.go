@@ -89,15 +89,33 @@ func (b *Batch) Prepare(c *conversation.Conversation, findings []conversation.Fi
 // topics and kept signal. held must not report false for a message that
 // holds a word; nil means every message may.
 func (b *Batch) PrepareHeld(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, held func(i int) bool) *Prepared {
+	if held == nil {
+		return b.PrepareNext(c, findings, tags, nil)
+	}
+	return b.PrepareNext(c, findings, tags, func(from int) int {
+		for from < len(c.Messages) && !held(from) {
+			from++
+		}
+		return from
+	})
+}
+
+// PrepareNext is PrepareHeld told the messages that may hold a topic word
+// by next: next(from) is the first at or after from, or len(c.Messages)
+// when none is (the scan's engine finds it in one loop over its presence
+// bits, detect.Input.NextHas, where asking of every message took a call
+// each). next must not pass over a message that holds a word; nil means
+// every message may.
+func (b *Batch) PrepareNext(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, next func(from int) int) *Prepared {
 	p, _ := b.free.Get().(*Prepared) // empty, as AddPrepared left it
 	if p == nil {
 		p = new(Prepared)
 	}
 	summarize(&p.ct, c, findings, tags, b.an.loc, p.sceneRoom)
 	if !p.ct.Start.IsZero() {
-		p.topics, p.ct.Kept = b.topics.of(p.topicRoom, c, findings, tags, held)
+		p.topics, p.ct.Kept = b.topics.of(p.topicRoom, c, findings, tags, next)
 	} else {
-		p.ct.Kept = b.topics.keptHeld(c, held)
+		p.ct.Kept = b.topics.keptHeld(c, next)
 	}
 	return p
 }

@@ -105,16 +105,24 @@ func checkWords(words []string) error {
 // unkept.
 func (t *Topics) Kept(c *conversation.Conversation) bool { return t.keptHeld(c, nil) }
 
-// keptHeld is Kept scanning only the messages held reports may hold a
-// topic word (all of them when held is nil).
-func (t *Topics) keptHeld(c *conversation.Conversation, held func(i int) bool) bool {
+// keptHeld is Kept scanning only the messages next gives (every message
+// when next is nil; see Batch.PrepareNext).
+func (t *Topics) keptHeld(c *conversation.Conversation, next func(from int) int) bool {
 	var buf [16]text.Hit
-	for i := range c.Messages {
-		if c.Messages[i].Role == conversation.RoleCustomer && (held == nil || held(i)) && t.kept(t.words.Scan(c.Messages[i].Text, buf[:0])) {
+	for i := nextOf(next, 0); i < len(c.Messages); i = nextOf(next, i+1) {
+		if c.Messages[i].Role == conversation.RoleCustomer && t.kept(t.words.Scan(c.Messages[i].Text, buf[:0])) {
 			return true
 		}
 	}
 	return false
+}
+
+// nextOf is next(from), or from when next is nil (every message).
+func nextOf(next func(from int) int, from int) int {
+	if next == nil {
+		return from
+	}
+	return next(from)
 }
 
 // kept reports whether hits hold a kept-promise word.
@@ -145,10 +153,10 @@ func (t *Topics) OfKept(c *conversation.Conversation, findings []conversation.Fi
 // of is Of appending to room (empty) when it has room for the SKU, scene
 // and code topics (Batch.Prepare hands over the emptied, grown slice of a
 // recycled Prepared), and Kept of c, found in the same pass over the
-// messages. When held is not
-// nil, it scans only the messages held reports may hold a topic word: the
-// others have no hit to add.
-func (t *Topics) of(room []Topic, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, held func(i int) bool) ([]Topic, bool) {
+// messages. When next is not nil, it scans only the messages next gives
+// (the first at or after from that may hold a topic word, see
+// Batch.PrepareNext): the others have no hit to add.
+func (t *Topics) of(room []Topic, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, next func(from int) int) ([]Topic, bool) {
 	var out []Topic
 	// Room for the SKU, scene and code topics (at most one per finding)
 	// and two couriers, made once: appending from nothing took about four
@@ -176,10 +184,7 @@ func (t *Topics) of(room []Topic, c *conversation.Conversation, findings []conve
 	kept := false
 	var buf [16]text.Hit
 	hits := buf[:0]
-	for i := range c.Messages {
-		if held != nil && !held(i) {
-			continue
-		}
+	for i := nextOf(next, 0); i < len(c.Messages); i = nextOf(next, i+1) {
 		s := c.Messages[i].Text
 		hits = t.words.Scan(s, hits[:0])
 		if len(hits) == 0 {

@@ -58,7 +58,7 @@ func (s *scanRun) prepareCross(redacted bool) func(r *scan.Result, in *detect.In
 			r.Prepared = s.cross.Prepare(r.Conv, r.Findings, r.Tags)
 			return
 		}
-		r.Prepared = s.cross.PrepareHeld(r.Conv, r.Findings, r.Tags, func(i int) bool { return in.Has(i, w.class) })
+		r.Prepared = s.cross.PrepareNext(r.Conv, r.Findings, r.Tags, func(from int) int { return in.NextHas(w.class, from) })
 	}
 }
 

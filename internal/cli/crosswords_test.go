@@ -60,6 +60,12 @@ func TestPrepareHeldMatchesPrepare(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%s: PrepareHeld\n got %+v\nwant %+v", c.ID, got, want)
 		}
+		// The scan's way (prepareCross): the held messages one after
+		// another, from the engine's presence bits.
+		got = batch.PrepareNext(c, out.Findings, out.Tags, func(from int) int { return in.NextHas(words.class, from) })
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: PrepareNext\n got %+v\nwant %+v", c.ID, got, want)
+		}
 		convs++
 	}
 	at := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)

@@ -43,7 +43,9 @@ type ConvRow struct {
 // NewBuilder starts a report. riskiest is how many conversations to quote;
 // keepRows keeps a row per conversation with findings.
 func NewBuilder(cfg score.Config, riskiest int, keepRows bool) *Builder {
-	return &Builder{sum: NewSummary(riskiest), agg: score.NewAggregator(cfg), cfg: cfg, keepRows: keepRows}
+	b := &Builder{sum: NewSummary(riskiest), agg: score.NewAggregator(cfg), cfg: cfg, keepRows: keepRows}
+	b.sum.useNumbering(b.agg.Numbering()) // a conversation's codes numbered once for both
+	return b
 }
 
 // recordOf is what the aggregator counts of one inspected result: its
@@ -54,19 +56,28 @@ func NewBuilder(cfg score.Config, riskiest int, keepRows bool) *Builder {
 // the customer messages scored.
 //
 // codeOf is given back holding each finding's code's place in rec.Codes
-// (its room reused), for the summary.
-func recordOf(r *scan.Result, rec *score.Record, codeOf []int) (*score.Record, []int) {
-	codes := rec.Codes[:0] // its room, reused
-	*rec = score.Record{Conv: r.Conv, KPI: r.KPI, Score: r.Score, Fatal: r.Fatal}
+// (its room reused), for the summary; rec.CodeNums holds the codes'
+// numbers in names (the aggregator's), for both.
+func recordOf(r *scan.Result, rec *score.Record, codeOf []int, names *codebook.Numbering) (*score.Record, []int) {
+	codes, nums := rec.Codes[:0], rec.CodeNums[:0] // their room, reused
+	*rec = score.Record{Conv: r.Conv, KPI: r.KPI, Score: r.Score, Fatal: r.Fatal, CodeNums: nums}
 	rec.Codes, codeOf = distinctCodes(r.Findings, codes, codeOf[:0])
-	for i, e := range r.Emotion {
-		if e.Label != "" && r.Conv.Messages[i].Role == conversation.RoleCustomer {
+	// Numbered once, in the aggregator's numbering, which the summary
+	// shares (NewBuilder).
+	for _, code := range rec.Codes {
+		nums = append(nums, names.Number(code))
+	}
+	rec.CodeNums = nums
+	// By index: ranging by value copied every message's emotion and
+	// every finding.
+	for i := range r.Emotion {
+		if r.Emotion[i].Label != "" && r.Conv.Messages[i].Role == conversation.RoleCustomer {
 			rec.EmoMsgs++
 		}
 	}
 	if rec.EmoMsgs > 0 {
-		for _, f := range r.Findings {
-			if f.Code == "emotion.negative" {
+		for i := range r.Findings {
+			if r.Findings[i].Code == "emotion.negative" {
 				rec.NegMsgs++
 			}
 		}
@@ -81,8 +92,8 @@ func (b *Builder) Add(r *scan.Result) {
 		return
 	}
 	var rec *score.Record
-	rec, b.codeOf = recordOf(r, &b.rec, b.codeOf)
-	b.sum.add(r, rec.Codes, b.codeOf)
+	rec, b.codeOf = recordOf(r, &b.rec, b.codeOf, b.agg.Numbering())
+	b.sum.add(r, rec.CodeNums, b.codeOf)
 	b.agg.Add(rec)
 	if d := r.KPI.Day; d != "" {
 		if b.from == "" || d < b.from {

@@ -246,7 +246,7 @@ func TestClosingsExcusedOnlyWithResponseDetector(t *testing.T) {
 	}{{with, 4.0 / 10}, {without, 4.0 / 12}} {
 		agg := score.NewAggregator(score.DefaultConfig())
 		for _, r := range tc.res {
-			rec, _ := recordOf(r, new(score.Record), nil)
+			rec, _ := recordOf(r, new(score.Record), nil, agg.Numbering())
 			agg.Add(rec)
 		}
 		eqp(t, "response_rate_3m", agg.Total.KPIs().ResponseRate3m, &tc.want)
@@ -303,7 +303,7 @@ func TestAggregatedKPIsByHand(t *testing.T) {
 	res := inspectFile(t, kpiFile, "response,compliance", score.DefaultConfig())
 	agg := score.NewAggregator(score.Config{Teams: map[string][]string{"t1": {"a1", "a2"}, "t2": {"a3"}}})
 	for _, r := range res {
-		rec, _ := recordOf(r, new(score.Record), nil)
+		rec, _ := recordOf(r, new(score.Record), nil, agg.Numbering())
 		agg.Add(rec)
 	}
 	groups := map[string]score.KPIs{"total": agg.Total.KPIs()}

@@ -33,7 +33,11 @@ type Summary struct {
 	// are numbered once (a map look-up each) and its findings counted in
 	// slices, where three maps were written for every finding on the
 	// scan's one aggregating goroutine.
-	codeNums    codebook.Numbering
+	// codeNums is own, or the numbering of the Builder's aggregator
+	// (useNumbering): the Builder numbers a conversation's codes once for
+	// both.
+	codeNums    *codebook.Numbering
+	own         codebook.Numbering
 	byCode      []int
 	convsByCode []int
 	bySeverity  [256]int // by conversation.Severity
@@ -66,18 +70,30 @@ type Risky struct {
 
 // NewSummary keeps the limit riskiest conversations.
 func NewSummary(limit int) *Summary {
-	return &Summary{ByCode: map[string]int{}, BySeverity: map[string]int{}, ConvsByCode: map[string]int{},
+	s := &Summary{ByCode: map[string]int{}, BySeverity: map[string]int{}, ConvsByCode: map[string]int{},
 		Tags: map[string]int{}, Agents: map[string]*AgentStats{}, limit: limit}
+	s.codeNums = &s.own
+	return s
 }
+
+// useNumbering makes s number finding codes with n (a Builder's
+// aggregator's), before anything is added.
+func (s *Summary) useNumbering(n *codebook.Numbering) { s.codeNums = n }
 
 // number returns code's number, giving it the next one when new.
 func (s *Summary) number(code string) int {
 	n := s.codeNums.Number(code)
-	if n == len(s.byCode) { // new: its counts start at zero
+	s.counted(n)
+	return n
+}
+
+// counted makes room in the code counts for number n: a shared numbering
+// may have given out numbers s has not met.
+func (s *Summary) counted(n int) {
+	for n >= len(s.byCode) { // new: its counts start at zero
 		s.byCode = append(s.byCode, 0)
 		s.convsByCode = append(s.convsByCode, 0)
 	}
-	return n
 }
 
 // distinctCodes appends to codes the distinct codes of fs in the order
@@ -100,13 +116,20 @@ func distinctCodes(fs []conversation.Finding, codes []string, codeOf []int) ([]s
 // Add counts one result.
 func (s *Summary) Add(r *scan.Result) {
 	codes, codeOf := distinctCodes(r.Findings, nil, nil)
-	s.add(r, codes, codeOf)
+	var nb [8]int
+	nums := nb[:0]
+	if r.Err == nil {
+		for _, code := range codes {
+			nums = append(nums, s.codeNums.Number(code))
+		}
+	}
+	s.add(r, nums, codeOf)
 }
 
-// add is Add given the result's distinct finding codes and each
-// finding's code's place among them (distinctCodes), which the Builder
-// has already worked out.
-func (s *Summary) add(r *scan.Result, codes []string, codeOf []int) {
+// add is Add given the numbers (in s.codeNums) of the result's distinct
+// finding codes and each finding's code's place among them
+// (distinctCodes), which the Builder has already worked out.
+func (s *Summary) add(r *scan.Result, nums []int, codeOf []int) {
 	if r.Err != nil {
 		s.Rejected++
 		return
@@ -123,15 +146,13 @@ func (s *Summary) add(r *scan.Result, codes []string, codeOf []int) {
 	for _, t := range r.Tags {
 		s.Tags[t.Name]++
 	}
-	var nb [8]int
-	nums := nb[:0] // codes' numbers
-	for _, code := range codes {
-		n := s.number(code)
-		nums = append(nums, n)
+	for _, n := range nums {
+		s.counted(n)
 		s.convsByCode[n]++
 	}
 	var worst conversation.Severity
-	for i, f := range r.Findings {
+	for i := range r.Findings { // by index: a Finding is some dozen words
+		f := &r.Findings[i]
 		s.Findings++
 		s.byCode[nums[codeOf[i]]]++
 		s.bySeverity[f.Severity]++
@@ -158,7 +179,8 @@ func (s *Summary) add(r *scan.Result, codes []string, codeOf []int) {
 		st.ScoreSum += r.Score
 		stats = append(stats, st)
 	}
-	for i, f := range r.Findings {
+	for i := range r.Findings {
+		f := &r.Findings[i]
 		who := main
 		for _, n := range f.Messages {
 			if n < len(c.Messages) && c.Messages[n].Role == conversation.RoleAgent && c.Messages[n].Agent != "" {

@@ -37,7 +37,7 @@ func TestTWCSKPIInvariants(t *testing.T) {
 	var firstSum float64
 	firstN, noHuman, custMsgs, agentMsgs := 0, 0, 0, 0
 	for _, r := range res {
-		rec, _ := recordOf(r, new(score.Record), nil)
+		rec, _ := recordOf(r, new(score.Record), nil, agg.Numbering())
 		agg.Add(rec)
 		c := r.Conv
 		fc := -1

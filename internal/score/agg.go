@@ -10,13 +10,18 @@ import (
 
 // Record is what the aggregator needs of one scanned conversation.
 type Record struct {
-	Conv     *conversation.Conversation
-	KPI      KPI
-	Score    int
-	Fatal    bool
-	Codes    []string // distinct finding codes
-	NegMsgs  int      // customer messages with negative emotion
-	EmoMsgs  int      // customer messages with an emotion label
+	Conv  *conversation.Conversation
+	KPI   KPI
+	Score int
+	Fatal bool
+	Codes []string // distinct finding codes
+	// CodeNums, when not nil, holds the numbers of Codes in the
+	// aggregator's numbering (Aggregator.Numbering), given by a caller
+	// that numbered them already (report.Builder, for its summary): Add
+	// then does not look them up again.
+	CodeNums []int
+	NegMsgs  int // customer messages with negative emotion
+	EmoMsgs  int // customer messages with an emotion label
 	NegScore []float32
 }
 
@@ -333,6 +338,13 @@ type Aggregator struct {
 	key   []byte // builds the vendor_day key, which becomes a string only for a new group
 }
 
+// Numbering is the aggregator's numbering of finding codes, for a caller
+// that numbers a record's codes itself (Record.CodeNums) to count them in
+// its own slices too: one look-up of each code a conversation, not one
+// for the caller and one for Add. Numbers it gives out are the
+// aggregator's: the caller must not number anything else with it.
+func (a *Aggregator) Numbering() *codebook.Numbering { return &a.names }
+
 // Dimensions lists the groupings of the KPI report. "vendor_day" keys are
 // "vendor day" (one space), for checking vendor contracts day by day.
 func Dimensions() []string {
@@ -374,8 +386,12 @@ func (a *Aggregator) group(dim map[string]*Group, key string) *Group {
 func (a *Aggregator) Add(r *Record) {
 	c := r.Conv
 	a.codes = a.codes[:0]
-	for _, code := range r.Codes {
-		a.codes = append(a.codes, a.names.Number(code))
+	if r.CodeNums != nil && len(r.CodeNums) == len(r.Codes) {
+		a.codes = append(a.codes, r.CodeNums...)
+	} else {
+		for _, code := range r.Codes {
+			a.codes = append(a.codes, a.names.Number(code))
+		}
 	}
 	// The customer-day's key, hashed with the KPIs on the scan's worker
 	// (an unknown customer: each conversation is its own).

@@ -94,7 +94,8 @@ done
 # object's cut at eight characters by text.RuneOffset against the loop
 # of DecodeRuneInString it replaced (FuzzObjectCut); the negative
 # scorer's memo of bigram weights against hashing every bigram
-# (FuzzNegBigrams).
+# (FuzzNegBigrams); the scorecard's table of codes against its map
+# (FuzzSheetItemsOf).
 for f in FuzzEnglishText FuzzEndIndex FuzzBareMarks FuzzGreeting FuzzClauseBounds FuzzDigitRuns FuzzRoundsWait FuzzIndexByLast FuzzTrimRightParticles FuzzTrimSets FuzzNeedsNoAnswer FuzzObjectCut FuzzNegBigrams; do
 	echo "== fuzzing detect $f for 1m"
 	go test ./internal/detect/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
@@ -115,7 +116,7 @@ echo "== fuzzing analyze FuzzSortTopics for 1m"
 go test ./internal/analyze/ -run '^$' -fuzz '^FuzzSortTopics$' -fuzztime 1m -timeout 0
 echo "== fuzzing analyze FuzzTopicsOf for 1m"
 go test ./internal/analyze/ -run '^$' -fuzz '^FuzzTopicsOf$' -fuzztime 1m -timeout 0
-for f in FuzzSheetApply FuzzCustDayKey FuzzWallSub; do
+for f in FuzzSheetApply FuzzSheetItemsOf FuzzCustDayKey FuzzWallSub; do
 	echo "== fuzzing score $f for 1m"
 	go test ./internal/score/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

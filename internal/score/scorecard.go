@@ -154,6 +154,76 @@ func (s Scorecard) Apply(findings []conversation.Finding) (int, []Deduction, boo
 type Sheet struct {
 	items  []sheetItem        // every category's items, in order
 	byCode map[string][]int32 // code → the items (indexes into items, ascending) that score it
+	// table is byCode as an open-addressed table of a power-of-two size,
+	// at least four times the codes (nil when a code is "", which marks
+	// an empty slot): a code's slot is codeHash's top bits, found by
+	// comparing codes, which are nearly all of different lengths. A
+	// conversation's some eight findings each took a map look-up
+	// (hashing the code) on the scan's workers. TestSheetItemsOf and
+	// FuzzSheetItemsOf hold itemsOf to the map.
+	table []codeSlot
+	shift uint8 // 64 - log2(len(table))
+}
+
+// codeSlot is one entry of Sheet.table: a code and its items, or the
+// empty code and none.
+type codeSlot struct {
+	code  string
+	items []int32
+}
+
+// codeHash mixes a code's length and last (up to) eight bytes, which tell
+// the finding codes apart ("response.slow", "response.first_slow").
+func codeHash(code string) uint64 {
+	var w uint64
+	if n := len(code); n >= 8 {
+		t := code[n-8:]
+		w = uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+			uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+	} else {
+		for i := 0; i < n; i++ {
+			w = w<<8 | uint64(code[i])
+		}
+	}
+	return (w ^ uint64(len(code))) * 0x9e3779b97f4a7c15
+}
+
+// itemsOf is byCode[code], read from the table when there is one.
+func (s *Sheet) itemsOf(code string) []int32 {
+	t := s.table
+	if len(t) == 0 {
+		return s.byCode[code]
+	}
+	mask := uint64(len(t) - 1)
+	for i := codeHash(code) >> s.shift; ; i = (i + 1) & mask {
+		e := &t[i&mask]
+		if e.code == code {
+			return e.items
+		}
+		if e.code == "" {
+			return nil
+		}
+	}
+}
+
+// buildTable fills s.table from s.byCode.
+func (s *Sheet) buildTable() {
+	if _, ok := s.byCode[""]; ok {
+		return // "" marks an empty slot: the map answers
+	}
+	size, shift := 4, uint8(62)
+	for size < 4*len(s.byCode) {
+		size, shift = 2*size, shift-1
+	}
+	s.table, s.shift = make([]codeSlot, size), shift
+	mask := uint64(size - 1)
+	for code, items := range s.byCode {
+		i := codeHash(code) >> shift
+		for s.table[i].code != "" {
+			i = (i + 1) & mask
+		}
+		s.table[i] = codeSlot{code, items}
+	}
 }
 
 // sheetItem is an Item with its category and severities parsed.
@@ -186,6 +256,7 @@ func (s Scorecard) Sheet() *Sheet {
 			}
 		}
 	}
+	sh.buildTable()
 	return sh
 }
 
@@ -207,7 +278,7 @@ func (s *Sheet) ApplyWith(sc *Scratch, findings []conversation.Finding) (int, []
 	var buf [16]scoredFinding
 	pairs := buf[:0]
 	for fi := range findings {
-		for _, it := range s.byCode[findings[fi].Code] {
+		for _, it := range s.itemsOf(findings[fi].Code) {
 			pairs = append(pairs, scoredFinding{it, int32(fi)})
 		}
 	}

@@ -307,6 +307,28 @@ func (d *sceneDetector) tally(in *Input, s int, skip ClassID, cand []int, arena 
 func (d *sceneDetector) candidates(in *Input) (cand []int, union int) {
 	cand = in.intBuf(1)
 	msgs := in.Conv.Messages
+	if rows := in.present; d.mayBitsOK && len(rows) == len(msgs) {
+		// Every message's row at hand: the row alone passes most
+		// messages by (no class of any scene, so no scene: scenesOf's
+		// zero), before the role or the hits are read. A row with such a
+		// class has a hit of it (the scenes' classes are words', not
+		// presence classes, see setMayBits), so the hits need no test.
+		a := &d.anyMayBits
+		for i := range rows {
+			m := 0
+			if row := &rows[i]; row[0]&a[0]|row[1]&a[1]|row[2]&a[2]|row[3]&a[3] != 0 {
+				switch msgs[i].Role {
+				case conversation.RoleCustomer:
+					m = d.customerScenes & d.scenesOf(in, i)
+				case conversation.RoleAgent:
+					m = d.agentScenes & d.scenesOf(in, i)
+				}
+			}
+			cand = append(cand, m)
+			union |= m
+		}
+		return cand, union
+	}
 	bits := in.present != nil && d.mayBitsOK
 	for i := range msgs {
 		m := 0

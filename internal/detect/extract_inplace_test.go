@@ -329,5 +329,5 @@ func (d *promiseDetector) timetable(in *Input, i int, h, ev KeywordHit) bool {
 // 可以吗", "给您补偿5元, 您看可以吗") stays a commitment the customer can
 // accept, as reviewers mostly read it.
 func askedAction(s string, start, end int) bool {
-	return askedActionIn(s, start, end, clauseStart(s, start), clauseEnd(s, end))
+	return askedActionIn(s, start, end, clauseStart(s, start), clauseEnd(s, end), true)
 }

@@ -32,6 +32,8 @@ type promiseDetector struct {
 	condition, pay, correction, payMethod  ClassID
 	request, again, denied, self           ClassID
 	ifWord, ifOffer                        ClassID
+	// askHead is the presence class of askHeadWords.
+	askHead ClassID
 	// custWords[k] is the presence class of customerWords[k] (see
 	// customerSet).
 	custWords []ClassID
@@ -115,6 +117,10 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	// Each of the learned features' customerWords is a presence class of
 	// its own, so that the engine's scan says which a customer message
 	// holds (customerSet) and the features need not read it again.
+	// The words askedActionIn looks for in the clause before an action:
+	// a message with none of them anywhere (most) is not searched for
+	// them clause by clause.
+	d.askHead = k.AddPresence("promise.ask_head", askHeadWords[:]...)
 	d.custWords = make([]ClassID, len(customerWords))
 	d.custFirst = int(k.AddPresence("promise.customer."+customerWords[0], customerWords[0]))
 	d.custWords[0] = ClassID(d.custFirst)
@@ -650,7 +656,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			// "这边帮您查看后申请") says what could be done, not what will be.
 			// "给您开具的是电子发票" names what was done, it commits to nothing.
 			if overlaps(in, i, d.not, h.Start, a.End) || d.negatedFrom(in, i, h.Start, a.Start, int32(c.startOf())) || customerActs(s, int(a.Start)) ||
-				askedActionIn(s, int(h.Start), int(a.End), c.startOf(), c.endOf()) || modifies(s[a.End:]) || cannotAfter(s[a.End:]) ||
+				askedActionIn(s, int(h.Start), int(a.End), c.startOf(), c.endOf(), in.may(i, d.askHead)) || modifies(s[a.End:]) || cannotAfter(s[a.End:]) ||
 				negBefore(s[:a.Start]) || negBetween(s[h.End:a.Start]) || d.conditionedAt(in, i, &c) {
 				continue
 			}
@@ -664,7 +670,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			// agent saw, and "您已经申请" is the customer's own action.
 			c := newHitClause(s, h.Start, h.End)
 			if overlaps(in, i, d.not, h.Start, h.End) || d.negatedFrom(in, i, h.Start, h.End+6, int32(c.startOf())) || customerActs(s, int(h.Start)) ||
-				in.may(i, d.third) && d.thirdPartyFrom(in, i, h.Start, int32(c.startOf())) || askedActionIn(s, int(h.Start), int(h.End), c.startOf(), c.endOf()) || negBefore(s[:h.Start]) ||
+				in.may(i, d.third) && d.thirdPartyFrom(in, i, h.Start, int32(c.startOf())) || askedActionIn(s, int(h.Start), int(h.End), c.startOf(), c.endOf(), in.may(i, d.askHead)) || negBefore(s[:h.Start]) ||
 				!informs(s[h.Start:h.End]) && d.conditionedAt(in, i, &c) ||
 				h.Class == d.future && (vagueAfter(s[h.Start:h.End], s[h.End:]) || s[h.Start:h.End] == "会在" && !d.timeNext(in, i, h.End)) {
 				continue
@@ -1102,17 +1108,27 @@ func cannotAfter(after string) bool {
 	return strings.HasPrefix(after, "不了") || strings.HasPrefix(after, "不到") || strings.HasPrefix(after, "不成")
 }
 
+// askHeadWords are the words askedActionIn looks for in the clause
+// before an action (its head): 是否 and 要不要 ask, 还是 may.
+var askHeadWords = [...]string{"是否", "要不要", "还是"}
+
 // askedActionIn is askedAction for a caller that knows the clause around
 // start and end: cs = clauseStart(s, start), ce = clauseEnd(s, end).
-func askedActionIn(s string, start, end, cs, ce int) bool {
-	head := s[cs:start]
-	if strings.Contains(head, "是否") || strings.Contains(head, "要不要") {
-		return true
-	}
-	// 还是 asks for a choice only in a question ("是短信通知您, 还是电话告知
-	// 您呢"); "还是希望您再等等" is "still".
-	if strings.Contains(head, "还是") && questionEnds(s[cs:ce], s[ce:]) {
-		return true
+// heads is false when s holds none of askHeadWords (the presence bits of
+// promiseDetector.askHead say so for a message): the head is then not
+// searched for them, three searches of strings.Index for every action
+// asked about (TestAskHead holds the shortcut to searching).
+func askedActionIn(s string, start, end, cs, ce int, heads bool) bool {
+	if heads {
+		head := s[cs:start]
+		if strings.Contains(head, "是否") || strings.Contains(head, "要不要") {
+			return true
+		}
+		// 还是 asks for a choice only in a question ("是短信通知您, 还是电话告知
+		// 您呢"); "还是希望您再等等" is "still".
+		if strings.Contains(head, "还是") && questionEnds(s[cs:ce], s[ce:]) {
+			return true
+		}
 	}
 	if next := s[min(ce+1, len(s)):]; strings.HasPrefix(next, "还是") {
 		if ne := clauseEnd(next, 0); questionEnds(next[:ne], next[ne:]) {
@@ -1299,7 +1315,7 @@ func (d *promiseDetector) timePromise(in *Input, i int, h KeywordHit, p *promise
 	tc := newHitClause(s, h.Start, int32(to)) // timetable's clause, and askedAction's end
 	tc.cs, tc.hintPos, tc.hintCE = int(cs), int(h.End), int(ce)
 	if d.negatedFrom(in, i, h.Start, max(h.End, ev.Start), cs) || ev.Start > h.End && d.lookupIn(in, i, h.End, ev.Start) || asked(s, from, to) ||
-		askedActionIn(s, from, to, csFrom(), tc.endOf()) || ev.Start > h.Start && negBefore(s[:ev.Start]) ||
+		askedActionIn(s, from, to, csFrom(), tc.endOf(), in.may(i, d.askHead)) || ev.Start > h.Start && negBefore(s[:ev.Start]) ||
 		d.thirdPartyFrom(in, i, h.Start, cs) || d.thirdParty(in, i, ev.Start) || d.timetableAt(in, i, h, &tc) || hasIn(in, i, d.ifWord, csFrom(), from) {
 		return false
 	}

@@ -94,3 +94,63 @@ func TestPresenceRun(t *testing.T) {
 		}
 	}
 }
+
+// TestAskHead holds askedActionIn's shortcut to searching: every message
+// of the gate chats and of random texts whose presence bits say it holds
+// none of askHeadWords holds none of them, and for such a text
+// askedActionIn with heads false answers as with heads true for every
+// action span and clause around it.
+func TestAskHead(t *testing.T) {
+	eng := defaultEngine(t)
+	d := detectorOf[*promiseDetector](eng)
+	if d == nil {
+		t.Skip("no promise detector")
+	}
+	var sc Scratch
+	without, with := 0, 0
+	check := func(c *conversation.Conversation) {
+		t.Helper()
+		in, _ := eng.Inspect(c, &sc)
+		for i, s := range in.Norm {
+			holds := false
+			for _, w := range askHeadWords {
+				holds = holds || strings.Contains(s, w)
+			}
+			if in.may(i, d.askHead) != holds {
+				t.Fatalf("%s message %d (%q): presence %v, holds an ask-head word %v", c.ID, i, s, in.may(i, d.askHead), holds)
+			}
+			if holds {
+				with++
+				continue
+			}
+			without++
+			for start := 0; start <= len(s); start += 3 {
+				end := min(len(s), start+6)
+				cs, ce := clauseStart(s, start), clauseEnd(s, end)
+				if cs > start || ce < end {
+					continue
+				}
+				if a, b := askedActionIn(s, start, end, cs, ce, false), askedActionIn(s, start, end, cs, ce, true); a != b {
+					t.Fatalf("%s message %d (%q) at %d-%d: askedActionIn without the head %v, with %v", c.ID, i, s, start, end, a, b)
+				}
+			}
+		}
+	}
+	for _, c := range gateChats(t) {
+		check(c)
+	}
+	pieces := []string{"是", "否", "要", "不", "还", "是否", "要不要", "还是", "帮您", "申请", "吗", "?", ",", "呢", "好的", "a"}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for n := range 2000 {
+		c := &conversation.Conversation{ID: "r"}
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		c.Messages = append(c.Messages, conversation.Message{Role: []conversation.Role{conversation.RoleCustomer, conversation.RoleAgent}[n%2], Text: b.String()})
+		check(c)
+	}
+	if without == 0 || with == 0 {
+		t.Fatalf("%d messages without an ask-head word, %d with: both must be tested", without, with)
+	}
+}

@@ -624,7 +624,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			// a step (我在联系, like the holding 正在为您).
 			reach := int32(21)
 			if h.Class == d.self {
-				if r, _ := utf8.DecodeRuneInString(s[h.End:]); strings.ContainsRune("们的想要看觉在", r) {
+				if notSelfActor.opens(s[h.End:]) { // strings.ContainsRune("们的想要看觉在", the next character)
 					continue
 				}
 				reach = 9
@@ -671,7 +671,7 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			c := newHitClause(s, h.Start, h.End)
 			if overlaps(in, i, d.not, h.Start, h.End) || d.negatedFrom(in, i, h.Start, h.End+6, int32(c.startOf())) || customerActs(s, int(h.Start)) ||
 				in.may(i, d.third) && d.thirdPartyFrom(in, i, h.Start, int32(c.startOf())) || askedActionIn(s, int(h.Start), int(h.End), c.startOf(), c.endOf(), in.may(i, d.askHead)) || negBefore(s[:h.Start]) ||
-				!informs(s[h.Start:h.End]) && d.conditionedAt(in, i, &c) ||
+				d.conditionedAt(in, i, &c) && !informs(s[h.Start:h.End]) || // most messages hold no condition word: informs' seven searches last
 				h.Class == d.future && (vagueAfter(s[h.Start:h.End], s[h.End:]) || s[h.Start:h.End] == "会在" && !d.timeNext(in, i, h.End)) {
 				continue
 			}

@@ -39,6 +39,10 @@ func newTrimSet(cut string) *trimSet {
 	t := &trimSet{}
 	for _, r := range cut {
 		switch n := utf8.RuneLen(r); {
+		case r == utf8.RuneError:
+			// What s opens with (opens) may decode to it from any
+			// invalid byte, which no comparison of its bytes sees.
+			panic(fmt.Sprintf("trimSet %q: U+FFFD", cut))
 		case n == 1:
 			t.ascii[r>>6] |= 1 << (r & 63)
 		case n == 3 && t.n < maxTrimChars:
@@ -79,6 +83,30 @@ func (t *trimSet) trimRight(s string) string {
 	return s
 }
 
+// opens reports whether s opens with a character of the set:
+// strings.ContainsRune(cut, r) for the first character r that
+// utf8.DecodeRuneInString reads of s, the three-byte characters compared
+// as they stand (a valid three-byte sequence decodes to its character
+// whatever follows; anything else is no character of the set).
+func (t *trimSet) opens(s string) bool {
+	if len(s) == 0 {
+		return false
+	}
+	if b := s[0]; b < utf8.RuneSelf {
+		return t.ascii[b>>6]>>(b&63)&1 != 0
+	}
+	if len(s) < 3 {
+		return false
+	}
+	w := uint32(s[0])<<16 | uint32(s[1])<<8 | uint32(s[2])
+	for k := 0; k < t.n; k++ {
+		if t.cjk[k] == w {
+			return true
+		}
+	}
+	return false
+}
+
 // The cut sets of the promise rules' trims (see trimSet).
 var (
 	trimObject   = newTrimSet("的呢哦哈啦了吧") // an action's object: particles after it
@@ -86,4 +114,7 @@ var (
 	trimAsked    = newTrimSet("呢啊呀亲'‘’") // askedActionIn: a vocative or quote after the particle
 	trimEnds     = newTrimSet("啊呀哦")     // questionEnds
 	trimTail     = newTrimSet("呢啊呀")     // the conflict rules' question tails
+	// notSelfActor are the characters after which 我 is no actor of the
+	// verb after it (我们, 我的, 我想 …: see extract).
+	notSelfActor = newTrimSet("们的想要看觉在")
 )

@@ -14,6 +14,7 @@ var trimSetCuts = []struct {
 	t   *trimSet
 }{
 	{"的呢哦哈啦了吧", trimObject}, {"呢啊呀亲", trimQuestion}, {"呢啊呀亲'‘’", trimAsked}, {"啊呀哦", trimEnds}, {"呢啊呀", trimTail},
+	{"们的想要看觉在", notSelfActor},
 	{" ,.~!呢\u0800\uffff\u2028", newTrimSet(" ,.~!呢\u0800\uffff\u2028")},
 }
 
@@ -29,6 +30,7 @@ func TestTrimSets(t *testing.T) {
 			if got, want := c.t.trimRight(s), strings.TrimRight(s, c.cut); got != want {
 				t.Fatalf("trimSet(%q).trimRight(%q) = %q, want %q", c.cut, s, got, want)
 			}
+			checkOpens(t, c.t, c.cut, s)
 		}
 		for _, s := range []string{"", "a", "好的呢", "可以吗?", "\xff呢", "呢\xff", "\xa2", "\x91\xa2", "\xe5\x91", "呢\x91\xa2", "\xe5呢",
 			"\xe5\xe5\x91\xa2", "\xf0\x9f\x98\x80呢", "\xe5\x91\xa2\xa2", "\xef\xbf\xbd", "'", "‘’", "a'", "é", "\xc3呢"} {
@@ -61,8 +63,19 @@ func TestTrimSets(t *testing.T) {
 	}
 }
 
-// FuzzTrimSets holds trimSet.trimRight to strings.TrimRight for every cut
-// set of trimSetCuts.
+// checkOpens fails t when t.opens(s) is not whether cut holds the first
+// character utf8.DecodeRuneInString reads of s.
+func checkOpens(t *testing.T, ts *trimSet, cut, s string) {
+	t.Helper()
+	r, _ := utf8.DecodeRuneInString(s)
+	if got, want := ts.opens(s), len(s) > 0 && strings.ContainsRune(cut, r); got != want {
+		t.Fatalf("trimSet(%q).opens(%q) = %v, want %v", cut, s, got, want)
+	}
+}
+
+// FuzzTrimSets holds trimSet.trimRight to strings.TrimRight, and opens to
+// strings.ContainsRune of the first character, for every cut set of
+// trimSetCuts.
 func FuzzTrimSets(f *testing.F) {
 	for _, s := range []string{"好的呢", "亲 ~!", "帮您申请了哈~", "\xff呢", "\xe5\xe5\x91\xa2", "联系您了么亲'", "‘’"} {
 		f.Add(s)
@@ -72,6 +85,7 @@ func FuzzTrimSets(f *testing.F) {
 			if got, want := c.t.trimRight(s), strings.TrimRight(s, c.cut); got != want {
 				t.Fatalf("trimSet(%q).trimRight(%q) = %q, want %q", c.cut, s, got, want)
 			}
+			checkOpens(t, c.t, c.cut, s)
 		}
 	})
 }

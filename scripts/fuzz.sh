@@ -66,7 +66,7 @@ for f in FuzzJSONL FuzzJDDC FuzzCSV FuzzTWCS FuzzFastJSON FuzzRFC3339 FuzzParseT
 	echo "== fuzzing ingest $f for 1m"
 	go test ./internal/ingest/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done
-for f in FuzzAppendStringBytes FuzzSafeCJK2 FuzzAppendFloat FuzzAppendJSONResultParts FuzzAppendData; do
+for f in FuzzAppendStringBytes FuzzSafeCJK2 FuzzAppendFloat FuzzAppendJSONResultParts FuzzAppendData FuzzAppendValidString; do
 	echo "== fuzzing report $f for 1m"
 	go test ./internal/report/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

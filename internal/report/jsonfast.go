@@ -52,7 +52,7 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendFinding(b, &r.Findings[i])
+		b = appendFindingOf(b, &r.Findings[i], c.TextValid)
 	}
 	b = append(b, ']')
 	if len(r.Deductions) > 0 {
@@ -249,6 +249,16 @@ func appendTag(b []byte, t *conversation.Tag) []byte {
 }
 
 func appendFinding(b []byte, f *conversation.Finding) []byte {
+	return appendFindingOf(b, f, false)
+}
+
+// appendFindingOf is appendFinding for a finding whose evidence is known
+// to be valid UTF-8 when valid is set: the conversation's texts are
+// (Conversation.TextValid), and evidence quotes only them, cut at
+// character boundaries, and literal text (the engine checks no evidence
+// then either: detect's validText). Its evidence is then written by
+// appendValidString, which looks for escapes only.
+func appendFindingOf(b []byte, f *conversation.Finding, valid bool) []byte {
 	b = append(b, `{"code":`...)
 	b = appendString(b, f.Code)
 	if part := severityPart(f.Severity); part != "" {
@@ -260,7 +270,11 @@ func appendFinding(b []byte, f *conversation.Finding) []byte {
 	}
 	b = appendInts(b, f.Messages)
 	b = append(b, `,"evidence":`...)
-	b = appendString(b, f.Evidence)
+	if valid {
+		b = appendValidString(b, f.Evidence)
+	} else {
+		b = appendString(b, f.Evidence)
+	}
 	if f.Detail != "" {
 		b = append(b, `,"detail":`...)
 		b = appendString(b, f.Detail)
@@ -658,6 +672,82 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// appendValidString is appendString for s known to be valid UTF-8: it
+// looks only for what a JSON string escapes (a quote, a backslash, a
+// control character, U+2028 and U+2029, which begin with E2), eight
+// bytes at a time whatever they are (jsonLook8), where appendString also
+// checks every character's bytes for validity, Chinese two characters at
+// a time and its ASCII apart. For s that is not valid UTF-8 it writes the
+// invalid bytes as they are. FuzzAppendValidString holds it to
+// appendString on valid UTF-8.
+func appendValidString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			m := jsonLook8(text.Load8(s, i))
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) >> 3
+		} else if c := s[i]; c >= 0x20 && c != '"' && c != '\\' && c != 0xE2 {
+			i++
+			continue
+		}
+		switch c := s[i]; c {
+		case 0xE2:
+			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+				b = append(b, s[start:i]...)
+				b = append(b, '\\', 'u', '2', '0', '2', hexDigits[s[i+2]&0xF])
+				i += 3
+				start = i
+				continue
+			}
+			i++
+			continue
+		case '"', '\\':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 't')
+		case '\b':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'f')
+		default:
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+		}
+		i++
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// jsonLook8 marks (bit 7 of its byte) every byte of the word w that
+// appendValidString must look at: a quote, a backslash, a control
+// character, and E2, which begins U+2028 and U+2029; it is 0 when there
+// is none. Bytes above a marked one may be marked wrongly (borrows); the
+// lowest mark never is.
+func jsonLook8(w uint64) uint64 {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	q := w ^ (ones * '"')
+	bs := w ^ (ones * '\\')
+	e2 := w ^ (ones * 0xE2)
+	return ((w-ones*0x20)|(q-ones)|(bs-ones))&^w&high | (e2-ones)&^e2&high
 }
 
 // plainASCII reports whether s is all plain ASCII (no byte that

@@ -178,16 +178,8 @@ func TestSecondRolesMatchData(t *testing.T) {
 				return nil
 			}
 			n++
-			var b strings.Builder
-			for _, m := range c.Messages {
-				if m.Role == conversation.RoleCustomer {
-					b.WriteByte('C')
-				} else {
-					b.WriteByte('A')
-				}
-			}
-			if b.String() != want {
-				t.Errorf("%s: session %q: roles %q, data has %q", set.roles, c.ID, want, b.String())
+			if got := rolesOf(c); got != want {
+				t.Errorf("%s: session %q: roles %q, data has %q", set.roles, c.ID, want, got)
 			}
 			return nil
 		})
@@ -289,16 +281,8 @@ func TestJD3RolesMatchData(t *testing.T) {
 			return nil
 		}
 		n++
-		var b strings.Builder
-		for _, m := range c.Messages {
-			if m.Role == conversation.RoleCustomer {
-				b.WriteByte('C')
-			} else {
-				b.WriteByte('A')
-			}
-		}
-		if b.String() != want {
-			t.Errorf("session %q: roles %q, data has %q", c.ID, want, b.String())
+		if got := rolesOf(c); got != want {
+			t.Errorf("session %q: roles %q, data has %q", c.ID, want, got)
 		}
 		return nil
 	})
@@ -308,4 +292,18 @@ func TestJD3RolesMatchData(t *testing.T) {
 	if n != len(roles) {
 		t.Errorf("%d roles lines, %d found in the data", len(roles), n)
 	}
+}
+
+// rolesOf is the roles line of c as the committed roles files write it:
+// C for each customer message, A for every other, in order.
+func rolesOf(c *conversation.Conversation) string {
+	var b strings.Builder
+	for _, m := range c.Messages {
+		if m.Role == conversation.RoleCustomer {
+			b.WriteByte('C')
+		} else {
+			b.WriteByte('A')
+		}
+	}
+	return b.String()
 }

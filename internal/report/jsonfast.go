@@ -608,23 +608,7 @@ func appendString(b []byte, s string) []byte {
 				}
 				continue
 			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
+			b = appendEscaped(append(b, s[start:i]...), c)
 			i++
 			start = i
 			continue
@@ -697,8 +681,8 @@ func appendValidString(b []byte, s string) []byte {
 			i++
 			continue
 		}
-		switch c := s[i]; c {
-		case 0xE2:
+		c := s[i]
+		if c == 0xE2 {
 			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
 				b = append(b, s[start:i]...)
 				b = append(b, '\\', 'u', '2', '0', '2', hexDigits[s[i+2]&0xF])
@@ -708,33 +692,35 @@ func appendValidString(b []byte, s string) []byte {
 			}
 			i++
 			continue
-		case '"', '\\':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 't')
-		case '\b':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'b')
-		case '\f':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'f')
-		default:
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
 		}
+		b = appendEscaped(append(b, s[start:i]...), c)
 		i++
 		start = i
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// appendEscaped appends the JSON escape of c, an ASCII byte a JSON string
+// may not hold as it is (a quote, a backslash or a control character):
+// the short forms where JSON has them, else \u00XX. appendString and
+// appendValidString share it, so the two cannot escape differently.
+func appendEscaped(b []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\f':
+		return append(b, '\\', 'f')
+	}
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
 }
 
 // jsonLook8 marks (bit 7 of its byte) every byte of the word w that

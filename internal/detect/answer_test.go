@@ -32,11 +32,7 @@ func TestCustomerAnswer(t *testing.T) {
 	pieces := []string{" ", ",", "好", "嗯", "可以", "可", "行", "谢谢", "谢", "麻烦", "ok", "o", "恩", "的", ".", "\xe5", "不用了"}
 	r := rand.New(rand.NewPCG(9, 10))
 	for range 50000 {
-		var b strings.Builder
-		for range r.IntN(5) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		c, set := b.String(), r.Uint64()&(1<<len(customerWords)-1)
+		c, set := pieceText(r, pieces, r.IntN(5)), r.Uint64()&(1<<len(customerWords)-1)
 		if r.IntN(2) == 0 {
 			set = 0
 		}
@@ -70,11 +66,7 @@ func TestAffirm(t *testing.T) {
 		"呢", "a", "\xe6", "\xe6\x98", "\xff", "帮您申请"}
 	r := rand.New(rand.NewPCG(11, 12))
 	for range 50000 {
-		var b strings.Builder
-		for range r.IntN(10) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		s := b.String()
+		s := pieceText(r, pieces, r.IntN(10))
 		if got, want := affirm(s), affirmRef(s); got != want {
 			t.Fatalf("affirm(%q) = %d, want %d", s, got, want)
 		}

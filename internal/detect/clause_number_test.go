@@ -76,11 +76,7 @@ func TestNumberBefore(t *testing.T) {
 	pieces := append([]string{"个", "3", "15", "1234567", "-", "天", "三", "十", "两", "五", "元", "[数字", "x]"}, placeholders...)
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 20000 {
-		var b strings.Builder
-		for range 1 + r.IntN(6) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		checkNumberBefore(t, b.String())
+		checkNumberBefore(t, pieceText(r, pieces, 1+r.IntN(6)))
 	}
 	s := "预计[数字x]个工作日"
 	if a := testing.AllocsPerRun(100, func() { _ = numberBefore(s, len("预计[数字x]个")) }); a != 0 {

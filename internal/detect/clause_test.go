@@ -74,11 +74,7 @@ func TestClauseBounds(t *testing.T) {
 		if it%3 == 0 {
 			n = 30
 		}
-		var b strings.Builder
-		for range rng.IntN(n) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		checkClauseBounds(t, b.String())
+		checkClauseBounds(t, pieceText(rng, pieces, rng.IntN(n)))
 	}
 }
 

@@ -57,11 +57,7 @@ func TestCustomerSet(t *testing.T) {
 	for n := range 3000 {
 		c := &conversation.Conversation{ID: "r"}
 		for range 1 + rng.IntN(4) {
-			var b strings.Builder
-			for range rng.IntN(10) {
-				b.WriteString(pieces[rng.IntN(len(pieces))])
-			}
-			c.Messages = append(c.Messages, conversation.Message{Role: []conversation.Role{conversation.RoleCustomer, conversation.RoleAgent}[n%2], Text: b.String()})
+			c.Messages = append(c.Messages, conversation.Message{Role: []conversation.Role{conversation.RoleCustomer, conversation.RoleAgent}[n%2], Text: pieceText(rng, pieces, rng.IntN(10))})
 		}
 		check(c)
 	}
@@ -143,11 +139,7 @@ func TestAskHead(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	for n := range 2000 {
 		c := &conversation.Conversation{ID: "r"}
-		var b strings.Builder
-		for range rng.IntN(12) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		c.Messages = append(c.Messages, conversation.Message{Role: []conversation.Role{conversation.RoleCustomer, conversation.RoleAgent}[n%2], Text: b.String()})
+		c.Messages = append(c.Messages, conversation.Message{Role: []conversation.Role{conversation.RoleCustomer, conversation.RoleAgent}[n%2], Text: pieceText(rng, pieces, rng.IntN(12))})
 		check(c)
 	}
 	if without == 0 || with == 0 {

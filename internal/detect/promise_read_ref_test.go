@@ -166,11 +166,7 @@ func TestReadMatchesRef(t *testing.T) {
 		if it%10 == 0 {
 			n = 200
 		}
-		var b strings.Builder
-		for range rng.IntN(n) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		checkRead(t, cs, b.String())
+		checkRead(t, cs, pieceText(rng, pieces, rng.IntN(n)))
 	}
 	// Every pair of a prefix of up to three bytes and a byte, at the
 	// head and the tail of Chinese and before a Chinese character: the
@@ -251,11 +247,7 @@ func TestYiCue(t *testing.T) {
 		if it%10 == 0 {
 			n = 300
 		}
-		var b strings.Builder
-		for range rng.IntN(n) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		checkYiCue(t, cs, b.String())
+		checkYiCue(t, cs, pieceText(rng, pieces, rng.IntN(n)))
 	}
 	if testing.Short() {
 		return

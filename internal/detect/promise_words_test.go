@@ -24,11 +24,7 @@ func TestWordFinderAgreesWithContains(t *testing.T) {
 	for _, words := range lists {
 		wf := newWordFinder(words)
 		for range 5000 {
-			var b strings.Builder
-			for range rng.IntN(12) {
-				b.WriteString(pieces[rng.IntN(len(pieces))])
-			}
-			s := b.String()
+			s := pieceText(rng, pieces, rng.IntN(12))
 			got := wf.has(s)
 			for k, w := range words {
 				if want := strings.Contains(s, w); (got&(1<<k) != 0) != want {
@@ -123,15 +119,11 @@ func TestCueWordsMatchMatcher(t *testing.T) {
 	for it := range 20000 {
 		// Every tenth text is long: past decodeRunes' chunks and the
 		// n-grams' maxPromiseRunes.
-		var b strings.Builder
 		pieceCount := 16
 		if it%10 == 0 {
 			pieceCount = 120
 		}
-		for range rng.IntN(pieceCount) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		s := b.String()
+		s := pieceText(rng, pieces, rng.IntN(pieceCount))
 		var want []uint16
 		seen := map[int32]bool{}
 		for _, h := range m.Scan(s, nil) {
@@ -191,11 +183,7 @@ func TestLastRuneSize(t *testing.T) {
 		"\xef\xbf\xbf", "\xe5\x41\x80", "\xc2\xa9", "\U0001F600", "\xf0\x9f\x98"}
 	rng := rand.New(rand.NewPCG(5, 6))
 	for range 20000 {
-		var b strings.Builder
-		for range rng.IntN(5) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		s := b.String()
+		s := pieceText(rng, pieces, rng.IntN(5))
 		if _, want := utf8.DecodeLastRuneInString(s); lastRuneSize(s) != want {
 			t.Fatalf("lastRuneSize(%q) = %d, want %d", s, lastRuneSize(s), want)
 		}
@@ -230,11 +218,7 @@ func TestCustomerActs(t *testing.T) {
 	pieces := []string{"已经", "已", "经", "是", "都", "之前", "前", "刚才", "刚刚", "刚", "也", "这边", "边", "您", "你", "帮", "为", "给", "a", ",", "\xe5", "\xbb"}
 	rng := rand.New(rand.NewPCG(9, 10))
 	for range 20000 {
-		var b strings.Builder
-		for range rng.IntN(6) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		s := b.String() + "申请"
+		s := pieceText(rng, pieces, rng.IntN(6)) + "申请"
 		if got := customerActs(s, len(s)-len("申请")); got != want(s, len(s)-len("申请")) {
 			t.Fatalf("customerActs(%q) = %v, want %v", s, got, !got)
 		}

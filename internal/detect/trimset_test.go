@@ -54,11 +54,7 @@ func TestTrimSets(t *testing.T) {
 		}
 		rng := rand.New(rand.NewPCG(3, 4))
 		for range 20000 {
-			var b strings.Builder
-			for range rng.IntN(8) {
-				b.WriteString(pieces[rng.IntN(len(pieces))])
-			}
-			check(b.String())
+			check(pieceText(rng, pieces, rng.IntN(8)))
 		}
 	}
 }
@@ -110,11 +106,7 @@ func TestObjectCut(t *testing.T) {
 	pieces := []string{"a", "联", "系", "您", "[数字x]", "é", "\U0001F600", "\xff", "\xe5", "\xe5\x91", ",", " "}
 	rng := rand.New(rand.NewPCG(5, 6))
 	for range 50000 {
-		var b strings.Builder
-		for range rng.IntN(14) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		s := b.String()
+		s := pieceText(rng, pieces, rng.IntN(14))
 		if got, want := objectCut(s), objectCutRef(s); got != want {
 			t.Fatalf("objectCut(%q) = %q, want %q", s, got, want)
 		}

@@ -45,6 +45,7 @@ func TestNegBigramsMatchHash(t *testing.T) {
 		"你好\xe4\xbd", "在\xed\xa0\x80"}
 	models := []*learnedNegative{randomNegative(1), randomNegative(2)}
 	var shared negFeats
+	shared.unmemoized = negBiAfter // the memo from the first text on
 	for round := 0; round < 3; round++ {
 		for k, s := range texts {
 			for _, m := range []*learnedNegative{models[0], models[0], models[(k+round)%2]} {
@@ -94,6 +95,7 @@ func FuzzNegBigrams(f *testing.F) {
 	f.Add("快递到了吗", "\u9fff\ua000\u9fff\ua000", uint8(1))
 	models := []*learnedNegative{randomNegative(3), randomNegative(4)}
 	var shared negFeats
+	shared.unmemoized = negBiAfter // the memo from the first input on
 	f.Fuzz(func(t *testing.T, a, b string, pick uint8) {
 		m := models[pick%2]
 		if rs := []rune(a); len(rs) >= 2 {
@@ -110,4 +112,27 @@ func FuzzNegBigrams(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestNegBigramsLazy checks that a negFeats makes its memo only after
+// negBiAfter messages, scoring them the same as with the memo (to the
+// bit, against negProbRef), so that a Scratch used for one conversation
+// does not pay for the table.
+func TestNegBigramsLazy(t *testing.T) {
+	m := randomNegative(3)
+	var f negFeats
+	texts := []string{"你好你好", "快递到了吗", "为什么还没发货", "a"}
+	for k := 0; k < negBiAfter+8; k++ {
+		s := texts[k%len(texts)]
+		var want negFeats
+		fillNegPre(&want, 0)
+		fillNegPre(&f, 0)
+		p := negProbRef(m, &want, s)
+		if q := m.finish(m.sum(m.bias, &f, 0), &f, s); math.Float32bits(q) != math.Float32bits(p) {
+			t.Fatalf("message %d, %q: finish %v, hashed %v", k, s, q, p)
+		}
+		if made := f.bi != nil; made != (k >= negBiAfter) {
+			t.Fatalf("after message %d: memo made = %v", k, made)
+		}
+	}
 }

@@ -1191,8 +1191,6 @@ func (d *promiseDetector) fillAction(p *promise, s string, start int, verb Keywo
 	d.fillActionAt(p, s, verb, &c)
 }
 
-// fillActionAt is fillAction from c.start, c.end being verb.End, reading
-// the clause's bounds from c.
 // objectCut is the object of an action, the words after its verb, cut
 // to at most 8 characters as `for range` counts them: text.RuneOffset
 // steps over runs of Chinese two characters at a time, where the loop it
@@ -1200,6 +1198,8 @@ func (d *promiseDetector) fillAction(p *promise, s string, start int, verb Keywo
 // called utf8.DecodeRuneInString for each character.
 func objectCut(obj string) string { return obj[:text.RuneOffset(obj, 8)] }
 
+// fillActionAt is fillAction from c.start, c.end being verb.End, reading
+// the clause's bounds from c.
 func (d *promiseDetector) fillActionAt(p *promise, s string, verb KeywordHit, c *hitClause) {
 	start := c.start
 	end := c.endOf()

@@ -3,7 +3,7 @@ package report
 import "testing"
 
 // BenchmarkAppendData encodes only the findings' Data of the JDDC sample's
-// scan results, as appendFinding does: what a typed Data (no map to walk,
+// scan results, as appendFindingOf does: what a typed Data (no map to walk,
 // sort and switch on) could save of the encoding, per conversation.
 //
 //	go test ./internal/report -run '^$' -bench AppendData -benchtime 200x

@@ -248,12 +248,8 @@ func appendTag(b []byte, t *conversation.Tag) []byte {
 	return append(b, '}')
 }
 
-func appendFinding(b []byte, f *conversation.Finding) []byte {
-	return appendFindingOf(b, f, false)
-}
-
-// appendFindingOf is appendFinding for a finding whose evidence is known
-// to be valid UTF-8 when valid is set: the conversation's texts are
+// appendFindingOf appends finding f as the JSON Lines contract writes it;
+// its evidence is known to be valid UTF-8 when valid is set: the conversation's texts are
 // (Conversation.TextValid), and evidence quotes only them, cut at
 // character boundaries, and literal text (the engine checks no evidence
 // then either: detect's validText). Its evidence is then written by

@@ -80,13 +80,6 @@ func NewSummary(limit int) *Summary {
 // aggregator's), before anything is added.
 func (s *Summary) useNumbering(n *codebook.Numbering) { s.codeNums = n }
 
-// number returns code's number, giving it the next one when new.
-func (s *Summary) number(code string) int {
-	n := s.codeNums.Number(code)
-	s.counted(n)
-	return n
-}
-
 // counted makes room in the code counts for number n: a shared numbering
 // may have given out numbers s has not met.
 func (s *Summary) counted(n int) {
@@ -250,6 +243,7 @@ func (s *Summary) add(r *scan.Result, nums []int, codeOf []int) {
 func (s *Summary) Finish() {
 	s.ByCode, s.ConvsByCode, s.BySeverity = map[string]int{}, map[string]int{}, map[string]int{}
 	names := s.codeNums.Names()
+	s.counted(len(names) - 1) // a shared numbering may hold codes s never counted
 	for n, code := range names {
 		if s.byCode[n] > 0 {
 			s.ByCode[code] = s.byCode[n]

@@ -135,7 +135,11 @@ type Deduction struct {
 // copies them, where it read both for escapes in every deduction of every
 // result although they are the scorecard's own, fixed for the scan. It
 // is false for a Deduction made any other way, which the writer escapes.
-func (d *Deduction) PlainText() bool { return d.plainText }
+// The flag describes the names as Sheet.ApplyWith set them: a caller that
+// changes Category or Item afterwards must build a new Deduction (a
+// literal one, whose flag is false) rather than edit that one, and a
+// Deduction from a sheet differs from an equal-looking literal under ==.
+func (d Deduction) PlainText() bool { return d.plainText }
 
 // Apply scores a conversation from its findings: 100 plus every item's
 // points, clamped to 0..100, or 0 when a fatal item matched. Each returned

@@ -77,8 +77,9 @@ type negFeats struct {
 	rs [maxNegRunes]rune
 
 	// bi remembers the weights of model biOf's bigrams finish summed
-	// before, made on its first call (negBigrams): it lives in the
-	// worker's Scratch, conversation after conversation.
+	// before (negBigrams), made once negBiAfter messages were scored
+	// without it: it lives in the worker's Scratch, conversation after
+	// conversation.
 	bi   *negBigrams
 	biOf *learnedNegative
 	// unmemoized counts the messages finish scored before bi was made
@@ -89,7 +90,8 @@ type negFeats struct {
 // negBiAfter is how many messages a negFeats scores by hashing every
 // bigram before it makes its memo: a Scratch made for one conversation or
 // one request (Engine.Inspect with a nil Scratch, the service's handlers,
-// the evals) never pays for the 192 KB table, which cost some 23 µs to make
+// the evals) pays for the 192 KB table only past that many customer
+// messages, which cost some 23 µs to make
 // (8.5 µs → 31.6 µs to inspect a three-message chat with a fresh Scratch),
 // while a scan worker's Scratch has it after its first few dozen
 // conversations.

@@ -119,11 +119,15 @@ func FuzzNegBigrams(f *testing.F) {
 // bit, against negProbRef), so that a Scratch used for one conversation
 // does not pay for the table.
 func TestNegBigramsLazy(t *testing.T) {
-	m := randomNegative(3)
+	models := []*learnedNegative{randomNegative(1), randomNegative(2)}
 	var f negFeats
 	texts := []string{"你好你好", "快递到了吗", "为什么还没发货", "a"}
 	for k := 0; k < negBiAfter+8; k++ {
 		s := texts[k%len(texts)]
+		m := models[0]
+		if k >= negBiAfter+4 { // another model once the memo is made: it must be emptied
+			m = models[1]
+		}
 		var want negFeats
 		fillNegPre(&want, 0)
 		fillNegPre(&f, 0)

@@ -33,6 +33,17 @@ func TestDeductionPlainText(t *testing.T) {
 			if got, want := appendDeduction(nil, &d), appendDeduction(nil, &ref); !bytes.Equal(got, want) {
 				t.Fatalf("%q/%q (plain %v): %s, escaped %s", cat, item, d.PlainText(), got, want)
 			}
+			// A copy whose names were changed after the sheet made it is
+			// escaped again, plain or not.
+			edited, eref := d, ref
+			edited.Category, eref.Category = cat+`"改`, cat+`"改`
+			edited.Item, eref.Item = "\n"+item, "\n"+item
+			if edited.PlainText() {
+				t.Fatalf("%q/%q: an edited copy still says its names are plain", cat, item)
+			}
+			if got, want := appendDeduction(nil, &edited), appendDeduction(nil, &eref); !bytes.Equal(got, want) {
+				t.Fatalf("%q/%q edited: %s, escaped %s", cat, item, got, want)
+			}
 		}
 	}
 	if plain == 0 || plain == len(names)*len(names) {

@@ -249,8 +249,9 @@ func appendTag(b []byte, t *conversation.Tag) []byte {
 }
 
 // appendFindingOf appends finding f as the JSON Lines contract writes it;
-// its evidence is known to be valid UTF-8 when valid is set: the conversation's texts are
-// (Conversation.TextValid), and evidence quotes only them, cut at
+// its evidence is known to be valid UTF-8 when valid is set: the
+// conversation's texts are (Conversation.TextValid), and evidence quotes
+// only them, cut at
 // character boundaries, and literal text (the engine checks no evidence
 // then either: detect's validText). Its evidence is then written by
 // appendValidString, which looks for escapes only.

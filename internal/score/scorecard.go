@@ -124,10 +124,10 @@ type Deduction struct {
 	Item     string `json:"item"`
 	Points   int    `json:"points"` // negative for a deduction
 	Fatal    bool   `json:"fatal,omitempty"`
-	// plainText is set by Sheet.ApplyWith when Category and Item go into
-	// a JSON string as they are (text.JSONPlain, asked once per item when
-	// the sheet is made): see PlainText.
-	plainText bool
+	// plain is the sheet item that made d when its names go into a JSON
+	// string as they are (text.JSONPlain, asked once per item when the
+	// sheet is made), nil otherwise: see PlainText.
+	plain *sheetItem
 }
 
 // PlainText reports whether d's Category and Item are known to need no
@@ -135,11 +135,15 @@ type Deduction struct {
 // copies them, where it read both for escapes in every deduction of every
 // result although they are the scorecard's own, fixed for the scan. It
 // is false for a Deduction made any other way, which the writer escapes.
-// The flag describes the names as Sheet.ApplyWith set them: a caller that
-// changes Category or Item afterwards must build a new Deduction (a
-// literal one, whose flag is false) rather than edit that one, and a
-// Deduction from a sheet differs from an equal-looking literal under ==.
-func (d Deduction) PlainText() bool { return d.plainText }
+// It holds only while Category and Item are still the names the sheet
+// gave: a copy whose names were changed afterwards is escaped again (the
+// comparison of a name with the sheet's own string stops at the pointer
+// when it is that string). A Deduction from a sheet differs from an
+// equal-looking literal under == and reflect.DeepEqual.
+func (d *Deduction) PlainText() bool {
+	p := d.plain
+	return p != nil && d.Category == p.category && d.Item == p.it.Name
+}
 
 // Apply scores a conversation from its findings: 100 plus every item's
 // points, clamped to 0..100, or 0 when a fatal item matched. Each returned
@@ -308,7 +312,10 @@ func (s *Sheet) ApplyWith(sc *Scratch, findings []conversation.Finding) (int, []
 			if f.Severity < si.minSev {
 				continue
 			}
-			d := Deduction{Finding: fi, Code: f.Code, Category: si.category, Item: it.Name, Points: it.Points, plainText: si.plain}
+			d := Deduction{Finding: fi, Code: f.Code, Category: si.category, Item: it.Name, Points: it.Points}
+			if si.plain {
+				d.plain = si
+			}
 			if it.Fatal && f.Severity >= si.fatalSev {
 				d.Fatal = true
 				fatal = true

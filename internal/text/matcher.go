@@ -795,16 +795,8 @@ func (m *Matcher) scanValidSum(s string, dst []ClassHit, classes *ClassSet, long
 		if i >= n {
 			break
 		}
-		// A character runSmallValid leaves to decode, stepped as steps
-		// steps it.
-		c, w := m.decode(s, int(i))
-		i += uint(w)
-		v, at := m.step(st, c)
-		if v < 0 {
-			pend[k] = pending{at: at, end: int32(i)}
-			k++
-		}
-		st = v ^ v>>31
+		// A character runSmallValid leaves to decode.
+		i, st, k = m.stepDecoded(s, i, st, &pend, k)
 	}
 	if k == 0 {
 		return dst
@@ -856,15 +848,25 @@ func (m *Matcher) steps(s string, i uint, st int32, pend *[pendCap]pending, k ui
 			return i, st, k
 		}
 		// A character run leaves to decode; it moves like any other.
-		c, w := m.decode(s, int(i))
-		i += uint(w)
-		v, at := m.step(st, c)
-		if v < 0 {
-			pend[k] = pending{at: at, end: int32(i)}
-			k++
-		}
-		st = v ^ v>>31
+		i, st, k = m.stepDecoded(s, i, st, pend, k)
 	}
+}
+
+// stepDecoded steps the machine in state st over the character at s[i],
+// one the fast loops leave to decode (not three bytes wide, or not valid
+// UTF-8), noting a transition into an output in pend at k (which must
+// have room); it returns where the next character starts, the state and
+// k. The scans share it so that a decoded character moves the same way
+// in each.
+func (m *Matcher) stepDecoded(s string, i uint, st int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
+	c, w := m.decode(s, int(i))
+	i += uint(w)
+	v, at := m.step(st, c)
+	if v < 0 {
+		pend[k] = pending{at: at, end: int32(i)}
+		k++
+	}
+	return i, v ^ v>>31, k
 }
 
 // pendCap is how many transitions into outputs Scan notes before it

@@ -106,6 +106,8 @@ for f in FuzzFillMatchesRef FuzzMixBucket FuzzMixedBucket FuzzMixTop FuzzRepeatL
 done
 echo "== fuzzing conversation FuzzDataMatchesMap for 1m"
 go test ./internal/conversation/ -run '^$' -fuzz '^FuzzDataMatchesMap$' -fuzztime 1m -timeout 0
+echo "== fuzzing conversation FuzzElapsed for 1m"
+go test ./internal/conversation/ -run '^$' -fuzz '^FuzzElapsed$' -fuzztime 1m -timeout 0
 echo "== fuzzing scan FuzzSortFindings for 1m"
 go test ./internal/scan/ -run '^$' -fuzz '^FuzzSortFindings$' -fuzztime 1m -timeout 0
 echo "== fuzzing analyze FuzzClip for 1m"
@@ -116,7 +118,7 @@ echo "== fuzzing analyze FuzzSortTopics for 1m"
 go test ./internal/analyze/ -run '^$' -fuzz '^FuzzSortTopics$' -fuzztime 1m -timeout 0
 echo "== fuzzing analyze FuzzTopicsOf for 1m"
 go test ./internal/analyze/ -run '^$' -fuzz '^FuzzTopicsOf$' -fuzztime 1m -timeout 0
-for f in FuzzSheetApply FuzzSheetItemsOf FuzzCustDayKey FuzzWallSub; do
+for f in FuzzSheetApply FuzzSheetItemsOf FuzzCustDayKey; do
 	echo "== fuzzing score $f for 1m"
 	go test ./internal/score/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

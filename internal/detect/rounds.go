@@ -72,27 +72,7 @@ func roundsInto(rounds []Round, c *conversation.Conversation, noAnswer func(i in
 				first := &c.Messages[r.First]
 				if first.HasTime() && m.HasTime() {
 					r.HasTimes = true
-					// m.At.Sub(first.At), worked out from the Unix seconds
-					// and nanoseconds when first.At carries no monotonic
-					// clock reading (stripping it, In leaves the time as
-					// it is; Sub reads those readings only when both times
-					// carry one, and no reader makes a time with one) and
-					// both seconds lie within ±2^32 of 1970 (years 1833 to
-					// 2106), where the difference cannot overflow a
-					// Duration: Sub's own test for that, an Add and an
-					// Equal, was most of an answered round's cost. Other
-					// times go to Sub. TestRoundsWait and FuzzRoundsWait
-					// hold it to Sub. The == compares the Time's fields,
-					// which the time package advises against: here a
-					// difference other than the reading (none can be, In
-					// changing nothing else) would only send it to Sub.
-					// score's wallSub is the same test.
-					rs, fs := m.At.Unix(), first.At.Unix()
-					if uint64(rs+1<<32) < 1<<33 && uint64(fs+1<<32) < 1<<33 && first.At == first.At.In(first.At.Location()) {
-						r.Wait = time.Duration(rs-fs)*time.Second + time.Duration(m.At.Nanosecond()-first.At.Nanosecond())
-					} else {
-						r.Wait = m.At.Sub(first.At)
-					}
+					r.Wait = conversation.Elapsed(first.At, m.At) // TestRoundsWait and FuzzRoundsWait hold it to Sub
 					if r.Wait < 0 {
 						r.Wait = 0
 					}

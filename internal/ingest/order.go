@@ -85,7 +85,9 @@ func (o *orderCheck) facts(c *conversation.Conversation) (orderFacts, bool) {
 // ±2^32 (years 1833 to 2106), whose difference cannot overflow a
 // Duration: Sub's own test for that, an Add and an Equal, was most of
 // the order check's work, a message at a time. Other times go to Sub.
-// FuzzWallSub holds it to Sub.
+// FuzzWallSub holds it to Sub. It is conversation.Elapsed without that
+// function's test for a monotonic reading, which no time read here has
+// (a call and a zone look-up saved on every message).
 func wallSub(a, b time.Time) time.Duration {
 	as, bs := a.Unix(), b.Unix()
 	if as >= -1<<32 && as < 1<<32 && bs >= -1<<32 && bs < 1<<32 {

@@ -329,7 +329,7 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 	if len(c.Messages) > 1 {
 		a, b := c.Messages[0].At, c.Messages[len(c.Messages)-1].At
 		if !a.IsZero() && !b.IsZero() {
-			d := wallSub(b, a)
+			d := conversation.Elapsed(a, b)
 			secs[2] = d.Seconds()
 			k.DurationS = &secs[2]
 			k.Long = d > time.Duration(cfg.LongDuration)
@@ -340,25 +340,6 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 	k.haveAgents = true
 	k.custDay, k.haveCustDay = custDayKey(c, k.Day), true
 	return k
-}
-
-// wallSub is b.Sub(a), worked out from the Unix seconds and nanoseconds
-// when a carries no monotonic clock reading (stripping it, In leaves the
-// time as it is; Sub reads those readings only when both times carry one,
-// and no reader makes a time with one) and both seconds lie within ±2^32
-// of 1970 (years 1833 to 2106), where the difference cannot overflow a
-// Duration: Sub's own test for that, an Add and an Equal, was most of its
-// cost. Other times go to Sub. TestWallSub and FuzzWallSub hold it to Sub.
-// The == compares the Time's fields, which the time package advises
-// against: here a difference other than the reading would only send it to
-// Sub. The rounds' wait (detect, rounds.go) makes the same test, written
-// in place in its loop (detect is below score, and a call there cost more).
-func wallSub(b, a time.Time) time.Duration {
-	bs, as := b.Unix(), a.Unix()
-	if uint64(bs+1<<32) < 1<<33 && uint64(as+1<<32) < 1<<33 && a == a.In(a.Location()) {
-		return time.Duration(bs-as)*time.Second + time.Duration(b.Nanosecond()-a.Nanosecond())
-	}
-	return b.Sub(a)
 }
 
 // window is cfg.window(), parsed again only when the configured strings

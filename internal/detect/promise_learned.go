@@ -1016,35 +1016,11 @@ func newCueScan() *cueScan {
 }
 
 // trimRightParticles is strings.TrimRight(s, " .~!呢哦哈呀啊亲"), read
-// from the end without building the cut set for every message. A
-// particle ends s exactly when s's last three bytes are its encoding (a
-// valid three-byte sequence is decoded from its lead whatever stands
-// before it), so they are compared as they stand, where
-// utf8.DecodeLastRuneInString, not inlined, decoded the last character of
-// every message (TestTrimRightParticles and FuzzTrimRightParticles hold
-// it to strings.TrimRight).
-func trimRightParticles(s string) string {
-	for len(s) > 0 {
-		b := s[len(s)-1]
-		if b < utf8.RuneSelf {
-			if b != ' ' && b != '.' && b != '~' && b != '!' {
-				return s
-			}
-			s = s[:len(s)-1]
-			continue
-		}
-		if len(s) < 3 {
-			return s
-		}
-		switch s[len(s)-3:] {
-		case "呢", "哦", "哈", "呀", "啊", "亲":
-			s = s[:len(s)-3]
-		default:
-			return s
-		}
-	}
-	return s
-}
+// from the end by the promise rules' trimSet (trimParticles) without
+// decoding the last character of every message
+// (TestTrimRightParticles and FuzzTrimRightParticles hold it to
+// strings.TrimRight).
+func trimRightParticles(s string) string { return trimParticles.trimRight(s) }
 
 // PromiseScratch holds the reusable buffers of PromiseFeatures; the zero
 // value is ready to use.

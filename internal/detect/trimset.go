@@ -114,6 +114,9 @@ var (
 	trimAsked    = newTrimSet("呢啊呀亲'‘’") // askedActionIn: a vocative or quote after the particle
 	trimEnds     = newTrimSet("啊呀哦")     // questionEnds
 	trimTail     = newTrimSet("呢啊呀")     // the conflict rules' question tails
+	// trimParticles: the learned promise scorer's closing particles
+	// (trimRightParticles).
+	trimParticles = newTrimSet(" .~!呢哦哈呀啊亲")
 	// notSelfActor are the characters after which 我 is no actor of the
 	// verb after it (我们, 我的, 我想 …: see extract).
 	notSelfActor = newTrimSet("们的想要看觉在")

@@ -248,8 +248,10 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 			return ExitOK
 		}
 	}
-	r := &scanRun{env: env, log: logger, cfg: cfg, flags: &f, eng: eng, words: words, filter: filter, state: st,
-		builder: report.NewBuilder(cfg.Score, cfg.Scan.Riskiest, f.format == "xlsx" && cmd != "sample")}
+	r := &scanRun{env: env, log: logger, cfg: cfg, flags: &f, eng: eng, words: words, filter: filter, state: st}
+	if cmd != "sample" && f.format != "jsonl" {
+		r.builder = report.NewBuilder(cfg.Score, cfg.Scan.Riskiest, f.format == "xlsx")
+	}
 	loc, _ := cfg.Location()
 	if r.cross, err = newCross(lex, cfg.Cross, loc); err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)

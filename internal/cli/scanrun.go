@@ -31,12 +31,16 @@ var errStrict = errors.New("bad record in --strict mode")
 
 // scanRun is one invocation of scan.
 type scanRun struct {
-	env     Env
-	log     *slog.Logger // the run's summary; discards unless -v or --log-level
-	cfg     config.Config
-	flags   *scanFlags
-	eng     *detect.Engine
-	words   *crossWords // the across topic words the engine matches, when it does
+	env   Env
+	log   *slog.Logger // the run's summary; discards unless -v or --log-level
+	cfg   config.Config
+	flags *scanFlags
+	eng   *detect.Engine
+	words *crossWords // the across topic words the engine matches, when it does
+	// builder aggregates the report; nil when the run writes none (JSON
+	// Lines results and `fullqa sample` write per-conversation lines
+	// only), so a JSON Lines scan does not build an aggregation that
+	// nothing reads (about 8,400 instructions a conversation).
 	builder *report.Builder
 	sampler *sample.Sampler // set for `fullqa sample`
 	jsonl   *report.JSONL
@@ -54,6 +58,7 @@ type scanRun struct {
 	rejectHead, headWritten []byte
 	shown                   int // bad records met
 	convs                   int // conversations inspected
+	messages, findings      int // of the conversations inspected, for the log line
 	filter                  ingest.Filter
 	filtered                int       // conversations the filter left out
 	state                   *runState // --state: files already read
@@ -158,17 +163,21 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 			"Is the input in another format (--input-format) or encoding (--encoding)?\n", strings.Join(files, ", "), s.shown)
 		return ExitError
 	}
-	rep := s.builder.Finish(title, s.cfg.Timezone, time.Now())
-	rep.Lang = lang
-	if s.filter.Active() {
-		rep.Filters = s.filter.Describe()
-	}
-	if s.cross != nil {
-		sum := s.cross.Finish()
-		rep.Cross = &sum
-	}
-	sum := rep.Summary
-	if err := s.writeOutput(out, rep, htmlw); err != nil {
+	if s.builder != nil {
+		rep := s.builder.Finish(title, s.cfg.Timezone, time.Now())
+		rep.Lang = lang
+		if s.filter.Active() {
+			rep.Filters = s.filter.Describe()
+		}
+		if s.cross != nil {
+			sum := s.cross.Finish()
+			rep.Cross = &sum
+		}
+		if err := s.writeReport(out, rep, htmlw); err != nil {
+			fmt.Fprintf(s.env.Stderr, "fullqa: write report: %v\n", err)
+			return ExitError
+		}
+	} else if err := s.writeSample(out, lang); err != nil {
 		fmt.Fprintf(s.env.Stderr, "fullqa: write report: %v\n", err)
 		return ExitError
 	}
@@ -198,12 +207,12 @@ func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) i
 	if s.log.Enabled(context.Background(), slog.LevelInfo) {
 		var ms1 runtime.MemStats
 		runtime.ReadMemStats(&ms1)
-		s.log.Info("scan done", "conversations", sum.Conversations, "messages", sum.Messages,
-			"findings", sum.Findings, "bad_records", sum.Rejected,
+		s.log.Info("scan done", "conversations", s.convs, "messages", s.messages,
+			"findings", s.findings, "bad_records", s.shown,
 			"seconds", fmt.Sprintf("%.2f", el.Seconds()),
-			"conv_per_s", fmt.Sprintf("%.0f", float64(sum.Conversations)/el.Seconds()),
+			"conv_per_s", fmt.Sprintf("%.0f", float64(s.convs)/el.Seconds()),
 			"mb_per_s", fmt.Sprintf("%.1f", float64(bytesRead.Load())/1e6/el.Seconds()),
-			"allocs_per_conv", fmt.Sprintf("%.1f", float64(ms1.Mallocs-ms0.Mallocs)/max(float64(sum.Conversations), 1)))
+			"allocs_per_conv", fmt.Sprintf("%.1f", float64(ms1.Mallocs-ms0.Mallocs)/max(float64(s.convs), 1)))
 	}
 	return code
 }
@@ -282,16 +291,15 @@ func (s *scanRun) interrupted(out io.Writer, outf *outFile, title string, lang c
 	return ExitInterrupted
 }
 
-// writeOutput writes the run's output once the scan succeeded: the
-// sample's picks or the aggregated report (JSON Lines were written as the
-// scan went).
-func (s *scanRun) writeOutput(out io.Writer, rep *report.Report, htmlw *report.HTML) error {
+// writeSample writes what a run without a report writes at its end: the
+// sample's picks (JSON Lines results were written as the scan went).
+func (s *scanRun) writeSample(out io.Writer, lang codebook.Lang) error {
 	if s.sampler == nil {
-		return s.writeReport(out, rep, htmlw)
+		return nil
 	}
 	picks := s.sampler.Picks()
 	if s.flags.format == "xlsx" {
-		return sample.WriteXLSX(out, picks, rep.Lang)
+		return sample.WriteXLSX(out, picks, lang)
 	}
 	return sample.WriteJSONL(out, picks)
 }
@@ -360,7 +368,9 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 				return err
 			}
 		}
-		s.builder.Add(r)
+		if s.builder != nil {
+			s.builder.Add(r)
+		}
 		if s.sampler != nil {
 			s.sampler.Add(r)
 		}
@@ -368,6 +378,8 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 			return s.reject(r.Err)
 		}
 		s.convs++
+		s.messages += len(r.Conv.Messages)
+		s.findings += len(r.Findings)
 		prog.tick()
 		if s.jsonl != nil {
 			return s.jsonl.Write(r)

@@ -47,6 +47,10 @@ type Batch struct {
 	sum    Summary
 	last   time.Time
 	dues   []int64 // due times (Unix ns) of every due-tracked promise, linked or not
+	// findingsOnly is set by NewFindingsBatch: no summary is kept, so
+	// the topics, burst series and due times only Finish reads are not
+	// made.
+	findingsOnly bool
 	// free holds the Prepareds AddPrepared is done with, emptied, for
 	// PrepareHeld to fill again: a new one for every conversation was an
 	// allocation of some 700 bytes with pointers, zeroed, then marked and
@@ -57,6 +61,18 @@ type Batch struct {
 // NewBatch starts a batch run; cfg must be valid.
 func NewBatch(cfg Config, topics *Topics, loc *time.Location) *Batch {
 	return &Batch{an: NewAnalyzer(cfg, loc), mem: NewMemory(), bursts: NewBursts(cfg.Burst, loc), topics: topics}
+}
+
+// NewFindingsBatch is NewBatch for a run that writes each conversation's
+// findings and no summary (a JSON Lines scan writes results only): it
+// returns the same findings from AddPrepared but makes none of what only
+// Finish reads — the conversations' topics, the burst series (their
+// maps grow with the run), the promises' due times — and its Finish
+// panics.
+func NewFindingsBatch(cfg Config, topics *Topics, loc *time.Location) *Batch {
+	b := NewBatch(cfg, topics, loc)
+	b.findingsOnly = true
+	return b
 }
 
 // Prepared is the part of Batch.Add that depends on one conversation
@@ -112,7 +128,7 @@ func (b *Batch) PrepareNext(c *conversation.Conversation, findings []conversatio
 		p = new(Prepared)
 	}
 	summarize(&p.ct, c, findings, tags, b.an.loc, p.sceneRoom)
-	if !p.ct.Start.IsZero() {
+	if !p.ct.Start.IsZero() && !b.findingsOnly {
 		p.topics, p.ct.Kept = b.topics.of(p.topicRoom, c, findings, tags, next)
 	} else {
 		p.ct.Kept = b.topics.keptHeld(c, next)
@@ -132,14 +148,16 @@ func (b *Batch) Add(ctx context.Context, c *conversation.Conversation, findings 
 func (b *Batch) AddPrepared(ctx context.Context, c *conversation.Conversation, p *Prepared) ([]conversation.Finding, error) {
 	defer b.recycle(p)
 	ct := &p.ct
-	if !ct.Start.IsZero() {
-		b.bursts.Add(c.ID, ct.Start, p.topics)
-		if ct.End.After(b.last) {
-			b.last = ct.End
+	if !b.findingsOnly {
+		if !ct.Start.IsZero() {
+			b.bursts.Add(c.ID, ct.Start, p.topics)
+			if ct.End.After(b.last) {
+				b.last = ct.End
+			}
 		}
-	}
-	for _, p := range ct.Promises {
-		b.dues = append(b.dues, p.Due.UnixNano())
+		for _, p := range ct.Promises {
+			b.dues = append(b.dues, p.Due.UnixNano())
+		}
 	}
 	if !ct.Linked() {
 		b.sum.Unlinked++
@@ -193,6 +211,9 @@ func (b *Batch) recycle(p *Prepared) {
 // due-tracked promises (of every conversation, linked or not) whose due
 // time is at or before the last message of the run.
 func (b *Batch) Finish() Summary {
+	if b.findingsOnly {
+		panic("analyze: Finish of a findings-only batch")
+	}
 	s := b.sum
 	s.Bursts = b.bursts.Find()
 	if s.Bursts == nil {

@@ -16,10 +16,15 @@ import (
 // newCross starts the across-conversation analyzers of a scan run
 // (repeat.unresolved, promise.unkept, burst.topic) from the config's word
 // lists (cfg.Lists, read once for the run) and its cross section.
-func newCross(lex lexicon.Lists, cfg analyze.Config, loc *time.Location) (*analyze.Batch, error) {
+// findingsOnly starts them for a run that writes no report, which needs
+// their findings but not their summary (analyze.NewFindingsBatch).
+func newCross(lex lexicon.Lists, cfg analyze.Config, loc *time.Location, findingsOnly bool) (*analyze.Batch, error) {
 	tp, err := analyze.NewTopics(lex.Words("logistics_courier"), lex.Words("cross_kept"))
 	if err != nil {
 		return nil, err
+	}
+	if findingsOnly {
+		return analyze.NewFindingsBatch(cfg, tp, loc), nil
 	}
 	return analyze.NewBatch(cfg, tp, loc), nil
 }

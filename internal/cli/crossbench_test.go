@@ -75,7 +75,7 @@ func BenchmarkCross(b *testing.B) {
 		ins = append(ins, x)
 	}
 	newBatch := func() *analyze.Batch {
-		bt, err := newCross(lex, cfg.Cross, loc)
+		bt, err := newCross(lex, cfg.Cross, loc, false)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -37,7 +37,7 @@ func TestPrepareHeldMatchesPrepare(t *testing.T) {
 	if !words.ok {
 		t.Fatal("the default topic words were not registered")
 	}
-	batch, err := newCross(lex, cfg.Cross, time.UTC)
+	batch, err := newCross(lex, cfg.Cross, time.UTC, false)
 	if err != nil {
 		t.Fatal(err)
 	}

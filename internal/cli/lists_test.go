@@ -33,11 +33,11 @@ func TestListsReadOnce(t *testing.T) {
 		}
 		t.Fatal("the lists differ after building the engine")
 	}
-	shared, err := newCross(lex, cfg.Cross, nil)
+	shared, err := newCross(lex, cfg.Cross, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	own, err := newCross(fresh, cfg.Cross, nil)
+	own, err := newCross(fresh, cfg.Cross, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}

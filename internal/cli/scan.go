@@ -253,7 +253,7 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 		r.builder = report.NewBuilder(cfg.Score, cfg.Scan.Riskiest, f.format == "xlsx")
 	}
 	loc, _ := cfg.Location()
-	if r.cross, err = newCross(lex, cfg.Cross, loc); err != nil {
+	if r.cross, err = newCross(lex, cfg.Cross, loc, r.builder == nil); err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 		return ExitUsage
 	}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"fullqa/internal/conversation"
@@ -68,25 +69,40 @@ type fastDecoder struct {
 // (20 KB): about twenty JDDC conversations.
 const msgBlock = 256
 
-// messageRoom returns n zero messages for a conversation: a piece of the
-// decoder's current block, or of a new one when too little is left, or a
-// slice of its own for a conversation of over a quarter of a block. One
-// allocation serves some twenty conversations where each made its own.
-// A block is never reused: the pieces live on in the conversations,
-// which the decoder does not see again, and the block goes to the
-// garbage collector with the last of them. A piece's capacity is its
-// length, so appending to a conversation's messages reallocates rather
-// than writes over the next conversation's.
-func (d *fastDecoder) messageRoom(n int) []conversation.Message {
-	if n > msgBlock/4 {
-		return make([]conversation.Message, n)
-	}
-	if len(d.free) < n {
+// messageRoom returns the room a conversation's messages are read into:
+// the unused tail of the decoder's current block, or of a new one when
+// less than a quarter of a block is left. One allocation serves some
+// twenty conversations where each made its own, and the messages are
+// read where they stay (takeMessages) instead of into the decoder's own
+// slice and copied out. A conversation with more messages than the room
+// holds grows out of it into a slice of its own, as append does. A block
+// is never reused: the pieces live on in the conversations, which the
+// decoder does not see again, and the block goes to the garbage
+// collector with the last of them.
+func (d *fastDecoder) messageRoom() []conversation.Message {
+	if len(d.free) < msgBlock/4 {
 		d.free = make([]conversation.Message, msgBlock)
 	}
-	p := d.free[:n:n]
-	d.free = d.free[n:]
-	return p
+	return d.free[:0]
+}
+
+// takeMessages hands out the messages read into d.msgs (from
+// messageRoom) for good: the piece of the block they fill, which the block
+// then no longer offers, or the slice they grew into. A piece's capacity
+// is its length, so appending to a conversation's messages reallocates
+// rather than writes over the next conversation's.
+func (d *fastDecoder) takeMessages() []conversation.Message {
+	n := len(d.msgs)
+	ms := d.msgs[:n:n]
+	d.msgs = nil
+	// An append that outgrew the room made a larger slice: a capacity
+	// still the room's is the room itself.
+	if cap(ms) <= len(d.free) {
+		d.free = d.free[n:]
+	} else {
+		clear(d.free) // the copies left behind, for the collector's sake
+	}
+	return ms
 }
 
 var fastDecoders = sync.Pool{New: func() any { return new(fastDecoder) }}
@@ -94,46 +110,55 @@ var fastDecoders = sync.Pool{New: func() any { return new(fastDecoder) }}
 // decodeFastJSON returns line's conversation, or ok false when the fast
 // decoder cannot be sure of it, invalid UTF-8 included.
 func decodeFastJSON(line string, opts *Options) (c *conversation.Conversation, ok bool) {
-	return decodeFastJSONInto(line, opts, new(conversation.Conversation), false, "", 0)
+	var of orderFacts
+	c, ok, _ = decodeFastJSONInto(line, opts, new(conversation.Conversation), false, "", 0, &of)
+	return c, ok
 }
 
 // decodeFastJSONInto is decodeFastJSON filling c, which must be zero (the
 // caller allocates it with what else it keeps per record), and, when src
 // is set, setting c.Source to sourceOf(name, line) inside the string
-// the short fields share rather than in one more allocation.
-func decodeFastJSONInto(line string, opts *Options, c *conversation.Conversation, src bool, name string, n int) (*conversation.Conversation, bool) {
+// the short fields share rather than in one more allocation. It also
+// finds the conversation's order facts as orderCheck.facts would, from
+// the seconds of the times it reads, when it read every time itself in
+// whole seconds (facts true; *of is then set): the order check need not
+// go through the messages' times again.
+func decodeFastJSONInto(line string, opts *Options, c *conversation.Conversation, src bool, name string, n int, of *orderFacts) (_ *conversation.Conversation, ok, facts bool) {
 	d := fastDecoders.Get().(*fastDecoder)
-	d.s, d.i, d.buf, d.spans, d.msgs, d.ats = line, 0, d.buf[:0], d.spans[:0], d.msgs[:0], d.ats[:0]
+	d.s, d.i, d.buf, d.spans, d.msgs, d.ats = line, 0, d.buf[:0], d.spans[:0], d.messageRoom(), d.ats[:0]
 	d.src, d.name, d.line = src, name, n
-	c, ok := d.conversation(opts, c)
+	c, ok, facts = d.conversation(opts, c, of)
 	d.s = ""
-	clear(d.msgs)
+	if d.msgs != nil { // not taken: what was read goes
+		clear(d.msgs)
+		d.msgs = nil
+	}
 	clear(d.ats)
 	fastDecoders.Put(d)
-	return c, ok
+	return c, ok, facts
 }
 
-func (d *fastDecoder) conversation(opts *Options, c *conversation.Conversation) (*conversation.Conversation, bool) {
+func (d *fastDecoder) conversation(opts *Options, c *conversation.Conversation, of *orderFacts) (*conversation.Conversation, bool, bool) {
 	var seen uint32
 	var rating, ids, skus, metas int
 	d.ws()
 	if !d.eat('{') {
-		return nil, false
+		return nil, false, false
 	}
 	for first := true; ; first = false {
 		d.ws()
 		if d.eat('}') {
 			if first {
-				return nil, false // {} lacks the id anyway
+				return nil, false, false // {} lacks the id anyway
 			}
 			break
 		}
 		if !first && !d.eat(',') {
-			return nil, false
+			return nil, false, false
 		}
 		key, ok := d.key()
 		if !ok {
-			return nil, false
+			return nil, false, false
 		}
 		bit := uint32(0)
 		switch key {
@@ -141,7 +166,7 @@ func (d *fastDecoder) conversation(opts *Options, c *conversation.Conversation) 
 			f := shortField(key)
 			bit = 1 << uint(f)
 			if !d.short(f, 0) {
-				return nil, false
+				return nil, false, false
 			}
 		case "order_ids", "skus":
 			f, n := int8(fieldOrderID), &ids
@@ -150,44 +175,44 @@ func (d *fastDecoder) conversation(opts *Options, c *conversation.Conversation) 
 			}
 			bit = 1 << uint(f)
 			if !d.strings(f, n) {
-				return nil, false
+				return nil, false, false
 			}
 		case "meta":
 			bit = 1 << fieldMetaKey
 			if !d.meta(&metas) {
-				return nil, false
+				return nil, false, false
 			}
 		case "rating":
 			bit = 1 << 12
 			if d.i >= len(d.s) || d.s[d.i] < '1' || d.s[d.i] > '5' {
-				return nil, false
+				return nil, false, false
 			}
 			rating = int(d.s[d.i] - '0')
 			d.i++
 			if d.i < len(d.s) && (d.s[d.i] >= '0' && d.s[d.i] <= '9' || d.s[d.i] == '.' || d.s[d.i] == 'e' || d.s[d.i] == 'E') {
-				return nil, false
+				return nil, false, false
 			}
 		case "outcome":
 			bit = 1 << 13
 			if c.Outcome, ok = d.outcome(); !ok {
-				return nil, false
+				return nil, false, false
 			}
 		case "messages":
 			bit = 1 << 14
 			if !d.messages() {
-				return nil, false
+				return nil, false, false
 			}
 		default:
-			return nil, false
+			return nil, false, false
 		}
 		if seen&bit != 0 {
-			return nil, false
+			return nil, false, false
 		}
 		seen |= bit
 	}
 	d.ws()
 	if d.i != len(d.s) || seen&(1<<fieldID) == 0 || len(d.msgs) == 0 {
-		return nil, false
+		return nil, false, false
 	}
 	c.Rating = rating
 	// The short fields (and the source) become substrings of one string.
@@ -214,8 +239,7 @@ func (d *fastDecoder) conversation(opts *Options, c *conversation.Conversation) 
 	if seen&(1<<fieldMetaKey) != 0 {
 		c.Meta = make(map[string]string, metas)
 	}
-	c.Messages = d.messageRoom(len(d.msgs))
-	copy(c.Messages, d.msgs)
+	c.Messages = d.takeMessages()
 	var metaKey string
 	for _, sp := range d.spans {
 		v := short[sp.a:sp.b]
@@ -245,9 +269,17 @@ func (d *fastDecoder) conversation(opts *Options, c *conversation.Conversation) 
 		}
 	}
 	if strings.TrimSpace(c.ID) == "" {
-		return nil, false
+		return nil, false, false
 	}
 	loc := opts.location()
+	msgs := c.Messages
+	// The order facts (orderCheck.facts) of the times as they are read:
+	// whole seconds, compared as such, when parseRFC3339 read them all
+	// (exact). A zero time counts as none, as HasTime says.
+	f := orderFacts{bad: -1}
+	exact := true
+	var prev int64
+	timed := false
 	for i, at := range d.ats {
 		if at == "" {
 			continue
@@ -256,12 +288,34 @@ func (d *fastDecoder) conversation(opts *Options, c *conversation.Conversation) 
 		if !ok {
 			var err error
 			if t, err = ParseTime(at, "", loc); err != nil {
-				return nil, false
+				return nil, false, false
+			}
+			exact = false
+		}
+		msgs[i].At = t
+		if t.IsZero() {
+			continue
+		}
+		u := t.Unix()
+		if timed {
+			switch {
+			case u > prev:
+				f.rises = true
+			case u < prev:
+				f.falls = true
+			}
+			// Further back than OrderTolerance, a whole number of
+			// seconds.
+			if prev-u > int64(OrderTolerance/time.Second) && f.bad < 0 {
+				f.bad = i
 			}
 		}
-		c.Messages[i].At = t
+		prev, timed = u, true
 	}
-	return c, true
+	if exact {
+		*of = f
+	}
+	return c, true, exact
 }
 
 // messages reads the messages array into d.msgs and d.ats.
@@ -274,9 +328,20 @@ func (d *fastDecoder) messages() bool {
 		return false // empty: the standard path words the error
 	}
 	for {
-		d.ws()
-		if !d.messageCanon() && !d.message() {
-			return false
+		// A message as canonical lines write it, followed by a comma and
+		// the next, is read without the white-space skips and single-byte
+		// eats around it: messageInOrder reads nothing (and changes
+		// nothing) when the line has white space there, which the general
+		// way below then skips, so both read the same.
+		if !d.messageInOrder() {
+			d.ws()
+			if !d.messageCanon() && !d.message() {
+				return false
+			}
+		}
+		if d.i < len(d.s) && d.s[d.i] == ',' {
+			d.i++
+			continue
 		}
 		d.ws()
 		if d.eat(']') {

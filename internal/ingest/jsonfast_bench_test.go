@@ -96,7 +96,7 @@ func BenchmarkFastJSON(b *testing.B) {
 	for b.Loop() {
 		for i, l := range lines {
 			var c conversation.Conversation
-			if _, ok := decodeFastJSONInto(l, opts, &c, true, "bench", i+1); !ok {
+			if _, ok, _ := decodeFastJSONInto(l, opts, &c, true, "bench", i+1, new(orderFacts)); !ok {
 				b.Fatalf("line %d not taken by the fast decoder", i+1)
 			}
 		}

@@ -62,23 +62,25 @@ func TestMessageRoom(t *testing.T) {
 	check("appended to")
 }
 
-// TestMessageRoomPieces checks messageRoom's pieces: zero, of the length
-// asked with that capacity, apart from each other, and a slice of its own
-// for a conversation of over a quarter of a block.
+// TestMessageRoomPieces checks the pieces messageRoom and takeMessages
+// hand out: zero where they were not written, of the length read with
+// that capacity, apart from each other, whether they fit the room left
+// or grew out of it (up to twice a block).
 func TestMessageRoomPieces(t *testing.T) {
 	var d fastDecoder
 	var pieces [][]conversation.Message
-	for n := 1; n <= msgBlock/4+2; n++ {
+	for n := 1; n <= 2*msgBlock; n += 1 + n/8 {
 		for range 3 {
-			p := d.messageRoom(n)
-			if len(p) != n || cap(p) != n {
-				t.Fatalf("messageRoom(%d): length %d, capacity %d", n, len(p), cap(p))
-			}
-			for i := range p {
-				if p[i] != (conversation.Message{}) {
-					t.Fatalf("messageRoom(%d) not zero", n)
+			d.msgs = d.messageRoom()
+			for i := range n {
+				if i < cap(d.msgs) && d.msgs[:cap(d.msgs)][i] != (conversation.Message{}) {
+					t.Fatalf("room for %d messages not zero", n)
 				}
-				p[i].Text = strings.Repeat("x", n) // mark the piece
+				d.msgs = append(d.msgs, conversation.Message{Text: strings.Repeat("x", n)}) // mark the piece
+			}
+			p := d.takeMessages()
+			if len(p) != n || cap(p) != n || d.msgs != nil {
+				t.Fatalf("%d messages taken: length %d, capacity %d", n, len(p), cap(p))
 			}
 			pieces = append(pieces, p)
 		}

@@ -7,18 +7,25 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"fullqa/internal/conversation"
 )
 
 // agreeFast checks that when the fast decoder accepts line, encoding/json
 // (parseJSONConversation) accepts it too and gives the same conversation;
 // line may be any bytes, invalid UTF-8 included.
+// When the decoder gives the order facts, they must be orderCheck.facts'.
 // It reports whether the fast decoder accepted it.
 func agreeFast(t *testing.T, line string) bool {
 	t.Helper()
 	opts := &Options{Location: time.FixedZone("CST", 8*3600)}
-	got, ok := decodeFastJSON(line, opts)
+	var of orderFacts
+	got, ok, facts := decodeFastJSONInto(line, opts, new(conversation.Conversation), false, "", 0, &of)
 	if !ok {
 		return false
+	}
+	if want, _ := (&orderCheck{}).facts(got); facts && of != want {
+		t.Fatalf("%q: order facts %+v, orderCheck.facts %+v", line, of, want)
 	}
 	want, err := parseJSONConversation([]byte(line), opts)
 	if err != nil {
@@ -89,6 +96,27 @@ func FuzzFastJSON(f *testing.F) {
 	f.Add(`{"id":"6","messages":[{"role":"agent","texts":"a","at":"2026-11-01T10:00:05Z"},{"atx":"1","role":"customer","text":"t"}]}`)
 	f.Add(`{"id":"7","messages":[{"role":"agent","text":"a","agents":"b"},{"role":"customer","text":"t","at":"`)
 	f.Add(`{"id":"8","messages":[{"role":"agent","text":"a","agent":"b","agent":"c"}]}`)
+	// Order facts found as the times are read: rising, falling, level,
+	// one and two seconds back, a zero time, a fraction of a second (read
+	// by ParseTime: no facts), across zones and days.
+	for _, ats := range [][]string{
+		{"2026-11-01T10:00:05+08:00", "2026-11-01T10:00:07+08:00", "2026-11-01T10:00:07+08:00"},
+		{"2026-11-01T10:00:05+08:00", "2026-11-01T10:00:04+08:00", "2026-11-01T10:00:06+08:00"},
+		{"2026-11-01T10:00:05+08:00", "2026-11-01T10:00:03+08:00", "2026-11-01T10:00:01+08:00"},
+		{"2026-11-01T10:00:05+08:00", "", "2026-11-01T10:00:03+08:00"},
+		{"0001-01-01T00:00:00Z", "2026-11-01T10:00:05+08:00", "0001-01-01T00:00:00Z", "2026-11-01T10:00:00+08:00"},
+		{"2026-11-01T10:00:05.5+08:00", "2026-11-01T10:00:04+08:00"},
+		{"2026-11-01T02:00:05Z", "2026-11-01T10:00:04+08:00", "2026-11-01T00:00:00-05:00", "2026-10-31T23:59:59+08:00"},
+	} {
+		line := `{"id":"9","messages":[`
+		for i, at := range ats {
+			if i > 0 {
+				line += ","
+			}
+			line += `{"role":"customer","text":"x","at":"` + at + `"}`
+		}
+		f.Add(line + "]}")
+	}
 	f.Fuzz(func(t *testing.T, line string) {
 		agreeFast(t, line)
 	})

@@ -127,7 +127,7 @@ type jsonlRecord struct {
 // Parse decodes the line and finds its order facts (or sorts its messages
 // by time); it touches no state of the reader.
 func (p *jsonlRecord) Parse() *conversation.Conversation {
-	c, ok := decodeFastJSONInto(p.line, p.r.opts, &p.conv, true, p.r.lr.name, p.n)
+	c, ok, exact := decodeFastJSONInto(p.line, p.r.opts, &p.conv, true, p.r.lr.name, p.n, &p.order)
 	if !ok { // anything unusual, and every bad record
 		var ferr *RecordError
 		if c, ferr = parseJSONConversation([]byte(p.line), p.r.opts); ferr != nil {
@@ -144,8 +144,13 @@ func (p *jsonlRecord) Parse() *conversation.Conversation {
 	c.TextValid = true
 	p.c = c
 	p.id = p.r.ids.key(c.ID) // here, on a worker, not in Settle
-	var sorted bool
-	if p.order, sorted = p.r.order.facts(c); !sorted && p.order.bad >= 0 {
+	// The fast decoder found the order facts as it read the times (exact),
+	// unless the messages are to be sorted.
+	sorted := false
+	if !exact || p.r.order.sort {
+		p.order, sorted = p.r.order.facts(c)
+	}
+	if !sorted && p.order.bad >= 0 {
 		return nil // a bad record: Settle says why
 	}
 	return c

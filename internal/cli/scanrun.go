@@ -349,7 +349,9 @@ func (s *scanRun) scanFile(ctx context.Context, name string, opts ingest.Options
 		return errors.As(err, &re)
 	}
 	loc, _ := s.cfg.Location()
-	sopts := scan.Options{Workers: s.cfg.Scan.Workers, Score: s.cfg.Score, Location: loc}
+	// A run without a report (JSON Lines results, a sample) aggregates
+	// no KPIs: it needs only their figures.
+	sopts := scan.Options{Workers: s.cfg.Scan.Workers, Score: s.cfg.Score, Location: loc, KPIFigures: s.builder == nil}
 	if s.cfg.Ingest.Redact.Enabled {
 		sopts.Redact = s.cfg.Ingest.Redact.RedactConfig.Redact
 	}

@@ -77,6 +77,12 @@ type Options struct {
 	// a writer flushes there, so results reach a pipe as conversations
 	// complete on an endless stream, and in large writes on a fast one.
 	Idle func() error
+	// KPIFigures, when set, has each result's KPI worked out for its
+	// exported figures alone (score.ConversationKPIFigures): for a run
+	// that writes them but aggregates no results (JSON Lines results or
+	// a sample, without a report), which need not find what only the
+	// aggregation reads.
+	KPIFigures bool
 
 	// sheet is Score.Scorecard made ready (Ready) for scoring many
 	// conversations; nil scores with the Scorecard itself.
@@ -445,7 +451,11 @@ func inspect(ctx context.Context, eng *detect.Engine, r *Result, scratch *detect
 	if in.Rounds == nil { // --detectors none: the engine did not cut them
 		in.Rounds = detect.Rounds(r.Conv)
 	}
-	r.KPI = score.ConversationKPIWith(kpis, r.Conv, in.Rounds, opts.Score.KPI, opts.Location, excused)
+	if opts.KPIFigures {
+		r.KPI = score.ConversationKPIFigures(kpis, r.Conv, in.Rounds, opts.Score.KPI, opts.Location, excused)
+	} else {
+		r.KPI = score.ConversationKPIWith(kpis, r.Conv, in.Rounds, opts.Score.KPI, opts.Location, excused)
+	}
 	if opts.Redact != nil {
 		for i := range r.Conv.Messages {
 			r.Conv.Messages[i].Text = opts.Redact(r.Conv.Messages[i].Text)

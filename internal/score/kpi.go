@@ -209,6 +209,23 @@ func (s *Scratch) deductions(n int) []Deduction {
 
 // ConversationKPIWith is ConversationKPIOf reusing s (which may be nil).
 func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []detect.Round, cfg KPIConfig, loc *time.Location, excused func(first int) bool) KPI {
+	return conversationKPI(s, c, rounds, cfg, loc, excused, true)
+}
+
+// ConversationKPIFigures is ConversationKPIWith for a caller that reads
+// only the KPI's exported figures, as scan output writes them, and
+// aggregates none (a scan writing JSON Lines results without a report):
+// the figures are the same (TestConversationKPIMatchesRef), but what
+// only the aggregation reads (each round's own figures, the agents and
+// main agent, the customer-day key) is not worked out, so the KPI must
+// not go to an Aggregator or a report Builder.
+func ConversationKPIFigures(s *Scratch, c *conversation.Conversation, rounds []detect.Round, cfg KPIConfig, loc *time.Location, excused func(first int) bool) KPI {
+	return conversationKPI(s, c, rounds, cfg, loc, excused, false)
+}
+
+// conversationKPI is ConversationKPIWith, and ConversationKPIFigures
+// when agg is false.
+func conversationKPI(s *Scratch, c *conversation.Conversation, rounds []detect.Round, cfg KPIConfig, loc *time.Location, excused func(first int) bool, agg bool) KPI {
 	var k KPI
 	// The optional seconds, the rounds and the agents of a conversation of
 	// usual length share one kpiStore (they took up to five allocations),
@@ -224,7 +241,7 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 			k.CustomerMsgs++
 		case conversation.RoleAgent:
 			k.AgentMsgs++
-			if m.Agent != "" {
+			if agg && m.Agent != "" {
 				agents = countAgent(agents, m.Agent)
 			}
 		case conversation.RoleBot:
@@ -254,10 +271,11 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 	}
 	secs := &st.secs
 	k.rounds = st.rounds[:0:len(st.rounds)]
-	if len(rounds) > len(st.rounds) {
+	if agg && len(rounds) > len(st.rounds) {
 		k.rounds = make([]roundKPI, 0, len(rounds))
 	}
 	withinS := within.Seconds()
+	var spare roundKPI
 	// Each round is taken from k.rounds' zero room and filled in place
 	// (a roundKPI built on the side was appended, some sixty bytes), read
 	// through a pointer (ranging copied each Round), and the tests that
@@ -270,9 +288,13 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 			continue
 		}
 		// k.rounds has room for every round, zero (cut from a new
-		// kpiStore or made): one more is taken as it is.
-		k.rounds = k.rounds[:len(k.rounds)+1]
-		rk := &k.rounds[len(k.rounds)-1]
+		// kpiStore or made): one more is taken as it is. Without agg,
+		// the round's own figures go to spare, which nothing reads.
+		rk := &spare
+		if agg {
+			k.rounds = k.rounds[:len(k.rounds)+1]
+			rk = &k.rounds[len(k.rounds)-1]
+		}
 		rk.answered, rk.timed, rk.wait = answered, r.HasTimes, r.Wait
 		k.Rounds++
 		if !answered {
@@ -280,7 +302,9 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 			k.ReplyOK = false
 			k.all.late = true
 		} else {
-			rk.agent = c.Messages[r.Reply].Agent
+			if agg {
+				rk.agent = c.Messages[r.Reply].Agent
+			}
 			k.all.answered = true
 		}
 		if first := &c.Messages[r.First]; first.HasTime() {
@@ -303,7 +327,9 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 		if answered && r.HasTimes {
 			sec := r.Wait.Seconds()
 			rk.sec = sec
-			rk.bucket = bucketOf(sec)
+			if agg {
+				rk.bucket = bucketOf(sec)
+			}
 			rk.late = sec > withinS
 			k.all.late = k.all.late || rk.late
 			k.all.timed++
@@ -336,6 +362,9 @@ func ConversationKPIWith(s *Scratch, c *conversation.Conversation, rounds []dete
 		}
 	}
 	k.Long = k.Long || len(c.Messages) > cfg.LongMessages
+	if !agg {
+		return k
+	}
 	k.agents, k.mainAgent = mainAgentOf(agents)
 	k.haveAgents = true
 	k.custDay, k.haveCustDay = custDayKey(c, k.Day), true

@@ -151,7 +151,7 @@ func TestConversationKPIMatchesRef(t *testing.T) {
 			cfg.ServiceStart, cfg.ServiceEnd = "10:00", "12:30"
 			cfg.LongMessages = 6
 		}
-		var s, sRef Scratch
+		var s, sRef, sFig Scratch
 		for n := range 3000 {
 			c := randomConv(rng, n)
 			if n%7 == 0 { // longer: more rounds than a kpiStore's
@@ -173,8 +173,25 @@ func TestConversationKPIMatchesRef(t *testing.T) {
 			if got := ConversationKPIWith(nil, c, rounds, cfg, loc, excused); !reflect.DeepEqual(got, conversationKPIRef(nil, c, rounds, cfg, loc, excused)) {
 				t.Fatalf("seed %d conversation %d without a Scratch:\n got %+v", seed, n, got)
 			}
+			if got := ConversationKPIFigures(&sFig, c, rounds, cfg, loc, excused); !reflect.DeepEqual(figures(got), figures(want)) {
+				t.Fatalf("seed %d conversation %d, figures only:\n got %+v\nwant %+v", seed, n, got, want)
+			}
 		}
 	}
+}
+
+// figures is k's exported figures alone (every exported field, the
+// unexported ones zero), what ConversationKPIFigures must give as
+// ConversationKPIWith does.
+func figures(k KPI) KPI {
+	var f KPI
+	kv, fv := reflect.ValueOf(k), reflect.ValueOf(&f).Elem()
+	for i := range kv.NumField() {
+		if kv.Type().Field(i).IsExported() {
+			fv.Field(i).Set(kv.Field(i))
+		}
+	}
+	return f
 }
 
 // shiftToWindowEnd moves c's times so that a customer message with a time

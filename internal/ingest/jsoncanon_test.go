@@ -105,7 +105,9 @@ func TestScanStringLeads(t *testing.T) {
 }
 
 // agreeMessage checks that when messageCanon accepts line, message (the
-// general way) accepts it too, leaving the decoder the same.
+// general way) accepts it too, leaving the decoder the same, unless the
+// time messageCanon took as it is (25 bytes) is not plain: conversation
+// then gives up on the line (FuzzFastJSON holds it to that).
 func agreeMessage(t *testing.T, line string) bool {
 	t.Helper()
 	a, b := &fastDecoder{s: line}, &fastDecoder{s: line}
@@ -114,6 +116,9 @@ func agreeMessage(t *testing.T, line string) bool {
 			t.Fatalf("messageCanon(%q) gave up but changed the decoder", line)
 		}
 		return false
+	}
+	if at := a.ats[0]; len(at) == 25 && !plain25(at, 0) {
+		return true
 	}
 	if !b.message() {
 		t.Fatalf("messageCanon accepted %q, message did not", line)

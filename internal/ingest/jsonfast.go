@@ -286,6 +286,15 @@ func (d *fastDecoder) conversation(opts *Options, c *conversation.Conversation, 
 		}
 		t, ok := d.zc.parseRFC3339(at, loc)
 		if !ok {
+			// The canonical readers take a time of 25 bytes between
+			// quotes as it is (messageInOrder): one parseRFC3339 does
+			// not read (which reads only digits and the signs of a
+			// time) must be plain, or the string may have held a quote,
+			// a backslash or a byte that is not UTF-8, and the line is
+			// left to the standard path.
+			if len(at) == 25 && !plain25(at, 0) {
+				return nil, false, false
+			}
 			var err error
 			if t, err = ParseTime(at, "", loc); err != nil {
 				return nil, false, false
@@ -390,14 +399,15 @@ func (d *fastDecoder) messageCanon() bool {
 			return false
 		}
 		seen |= bit
-		// The usual roles and a time of 25 plain bytes are read on the
-		// spot; the rest (texts above all) through scanString.
+		// The usual roles and a time of 25 bytes are read on the spot
+		// (the time checked by conversation, as messageInOrder's); the
+		// rest (texts above all) through scanString.
 		switch {
 		case bit == 1 && i+10 <= len(s) && text.Load8(s, i+1) == customerWord && s[i+9] == '"':
 			role, i = conversation.RoleCustomer, i+10
 		case bit == 1 && i+7 <= len(s) && s[i+1:i+7] == `agent"`:
 			role, i = conversation.RoleAgent, i+7
-		case bit == 4 && i+27 <= len(s) && s[i+26] == '"' && plain25(s, i+1):
+		case bit == 4 && i+27 <= len(s) && s[i+26] == '"': // checked by conversation
 			at, i = s[i+1:i+26], i+27
 		default:
 			v, j, st := scanString(s, i+1)
@@ -440,13 +450,14 @@ func (d *fastDecoder) messageCanon() bool {
 
 // messageInOrder reads one message spelled exactly as canonical lines
 // write it: the keys role (customer or agent), text, at (a time of 25
-// plain bytes) and, for an agent's message, agent, in that order, no
-// white space, strings without escapes. It is messageCanon for that one
-// order with a fixed sequence of compares where messageCanon loops over
-// the keys, telling each by a load and branching on it (the same result
-// where it accepts: TestMessageCanon and FuzzMessageCanon, through
-// messageCanon); anything else leaves the decoder as it was and returns
-// false, and messageCanon reads the message its own way.
+// bytes, which conversation checks) and, for an agent's message, agent,
+// in that order, no white space, strings without escapes. It is
+// messageCanon for that one order with a fixed sequence of compares where
+// messageCanon loops over the keys, telling each by a load and branching
+// on it (the same result where it accepts and the time is plain:
+// TestMessageCanon and FuzzMessageCanon, through messageCanon); anything
+// else leaves the decoder as it was and returns false, and messageCanon
+// reads the message its own way.
 func (d *fastDecoder) messageInOrder() bool {
 	s, i := d.s, d.i
 	var role conversation.Role
@@ -461,8 +472,10 @@ func (d *fastDecoder) messageInOrder() bool {
 		return false
 	}
 	txt, i, st := scanString(s, i)
-	// `,"at":"`, 25 plain bytes and the closing quote.
-	if st != strDone || i+33 > len(s) || s[i:i+7] != `,"at":"` || s[i+32] != '"' || !plain25(s, i+7) {
+	// `,"at":"`, 25 bytes and the closing quote: the time is taken as it
+	// is, and conversation checks it (a time parseRFC3339 reads is plain;
+	// any other is then looked at with plain25).
+	if st != strDone || i+33 > len(s) || s[i:i+7] != `,"at":"` || s[i+32] != '"' {
 		return false
 	}
 	at := s[i+7 : i+32]
@@ -590,6 +603,8 @@ const customerWord = uint64('c') | uint64('u')<<8 | uint64('s')<<16 | uint64('t'
 // plain25 reports whether the 25 bytes s[i:i+25] (a time as canonical
 // lines write it) are all plain ASCII, nothing a JSON string escapes,
 // with four loads: what scanString would step over up to a quote there.
+// conversation asks it of a time the canonical readers took that
+// parseRFC3339 does not read.
 func plain25(s string, i int) bool {
 	return text.JSONPlain8(text.Load8(s, i))|text.JSONPlain8(text.Load8(s, i+8))|
 		text.JSONPlain8(text.Load8(s, i+16))|text.JSONPlain8(text.Load8(s, i+17)) == 0

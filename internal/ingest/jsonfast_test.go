@@ -117,6 +117,27 @@ func FuzzFastJSON(f *testing.F) {
 		}
 		f.Add(line + "]}")
 	}
+	// Times of 25 bytes the canonical readers take as they are, not plain
+	// (a quote, which may end the string early, a backslash, a control
+	// character, bytes past ASCII, valid or not): the decoder must give
+	// up on them or read them as encoding/json does.
+	const at = "2026-11-01T10:00:05+08:00"
+	for k := 0; k < len(at); k += 4 {
+		for _, b := range []string{`"`, `\`, "\x01", "\xff", "好"} {
+			bad := at[:k] + b + at[min(k+len(b), len(at)):]
+			bad = bad[:len(at)]
+			f.Add(`{"id":"10","messages":[{"role":"customer","text":"x","at":"` + bad + `"},{"role":"agent","text":"y","at":"` + bad + `","agent":"a"}]}`)
+		}
+	}
+	// A time ParseTime reads once it has trimmed the white space around
+	// it, raw control characters that JSON does not allow in a string.
+	for _, sp := range []string{"\t", "\r", "\v", "\f", "\x1c", "\u00a0"} {
+		pad := strings.Repeat(sp, 5)
+		f.Add(`{"id":"13","messages":[{"role":"customer","text":"x","at":"2026-11-01T10:00:05Z` + pad[:min(len(pad), 5)] + `"}]}`)
+		f.Add(`{"id":"14","messages":[{"role":"customer","text":"x","at":"` + pad[:min(len(pad), 6)] + `2026-11-01 10:00:05"}]}`)
+	}
+	f.Add(`{"id":"11","messages":[{"role":"customer","text":"a","at":"x","agent":"abcdefghijklm"}]}`)
+	f.Add(`{"id":"12","messages":[{"role":"customer","text":"a","at":"2026-11-01T09:00:7\/08:00"}]}`)
 	f.Fuzz(func(t *testing.T, line string) {
 		agreeFast(t, line)
 	})

@@ -666,36 +666,75 @@ func appendString(b []byte, s string) []byte {
 func appendValidString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
-	for i := 0; i < len(s); {
-		if i+8 <= len(s) {
-			m := jsonLook8(text.Load8(s, i))
-			if m == 0 {
-				i += 8
-				continue
-			}
-			i += bits.TrailingZeros64(m) >> 3
-		} else if c := s[i]; c >= 0x20 && c != '"' && c != '\\' && c != 0xE2 {
-			i++
-			continue
+	for i := 0; ; i++ {
+		if i = lookAt(s, i); i >= len(s) {
+			break
 		}
 		c := s[i]
 		if c == 0xE2 {
 			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
 				b = append(b, s[start:i]...)
 				b = append(b, '\\', 'u', '2', '0', '2', hexDigits[s[i+2]&0xF])
-				i += 3
-				start = i
-				continue
+				i += 2
+				start = i + 1
 			}
-			i++
 			continue
 		}
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue // a byte lookAt marked in the last word that needs nothing
+		}
 		b = appendEscaped(append(b, s[start:i]...), c)
-		i++
-		start = i
+		start = i + 1
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// lookAt returns the first position from i on of a byte of s that
+// appendValidString must look at (jsonLook8's: a quote, a backslash, a
+// control character or E2), len(s) when there is none; it may stop early
+// at a byte of s's last eight that needs nothing, which the caller then
+// passes. It goes two words of eight bytes a step, then one, the last few
+// bytes in the word that ends s (its lanes before i cleared), in a loop
+// of its own: in appendValidString's, every word went through spills of
+// the registers the writing holds.
+func lookAt(s string, i int) int {
+	// Two words a step, which share jsonLook8's constants.
+	for i+16 <= len(s) {
+		m1, m2 := jsonLook8(text.Load8(s, i)), jsonLook8(text.Load8(s, i+8))
+		if m1|m2 != 0 {
+			if m1 != 0 {
+				return i + bits.TrailingZeros64(m1)>>3
+			}
+			return i + 8 + bits.TrailingZeros64(m2)>>3
+		}
+		i += 16
+	}
+	if i+8 <= len(s) {
+		if m := jsonLook8(text.Load8(s, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		i += 8
+	}
+	if i >= len(s) {
+		return len(s)
+	}
+	if len(s) < 8 {
+		for ; i < len(s); i++ {
+			if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == 0xE2 {
+				return i
+			}
+		}
+		return i
+	}
+	// The word that ends s, without its lanes before i: a lane past one
+	// of those may be marked by its borrow, a byte that needs nothing.
+	k := len(s) - 8
+	m := jsonLook8(text.Load8(s, k)) &^ (1<<(8*(i-k)) - 1)
+	if m == 0 {
+		return len(s)
+	}
+	return k + bits.TrailingZeros64(m)>>3
 }
 
 // appendEscaped appends the JSON escape of c, an ASCII byte a JSON string
@@ -730,7 +769,7 @@ func jsonLook8(w uint64) uint64 {
 	q := w ^ (ones * '"')
 	bs := w ^ (ones * '\\')
 	e2 := w ^ (ones * 0xE2)
-	return ((w-ones*0x20)|(q-ones)|(bs-ones))&^w&high | (e2-ones)&^e2&high
+	return (((w-ones*0x20)|(q-ones)|(bs-ones))&^w | (e2-ones)&^e2) & high
 }
 
 // plainASCII reports whether s is all plain ASCII (no byte that

@@ -62,7 +62,7 @@ FULLQA_HARNESS_N=$N FULLQA_HARNESS_SEED=$SEED go test ./internal/scan/ -run '^Te
 echo "== fuzzing FuzzScan for $FUZZTIME"
 go test ./internal/scan/ -run '^$' -fuzz '^FuzzScan$' -fuzztime "$FUZZTIME" -timeout 0
 for f in FuzzJSONL FuzzJDDC FuzzCSV FuzzTWCS FuzzFastJSON FuzzRFC3339 FuzzParseTime FuzzTableRaw FuzzTrimSpace \
-	FuzzCSVRows FuzzCSVCutter FuzzScanString FuzzCJK2 FuzzMessageCanon FuzzRFC3339Before FuzzWallSub FuzzReadersTextValid FuzzLineReaderHasLine; do
+	FuzzCSVRows FuzzCSVCutter FuzzScanString FuzzCJK2 FuzzMessageCanon FuzzRFC3339Before FuzzWallSub FuzzReadersTextValid FuzzLineReaderHasLine FuzzLooksUTF8; do
 	echo "== fuzzing ingest $f for 1m"
 	go test ./internal/ingest/ -run '^$' -fuzz "^$f\$" -fuzztime 1m -timeout 0
 done

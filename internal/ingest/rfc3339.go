@@ -122,14 +122,18 @@ func clock8(w uint64) (int, bool) {
 	if w&^digits != colons || ((t-ones*'0'&digits)|(t+ones*0x46&digits))&high&digits != 0 {
 		return 0, false
 	}
+	// Each pair of digits as one number, in the lane of its first: ten
+	// times the lane plus the lane above (at most 99, no carry), the
+	// hours in lane 0, minutes in lane 3, seconds in lane 6. They are in
+	// range when adding 0x80 less their bound (24, 60, 60) leaves bit 7
+	// of their lanes clear (at most 99+0x68, no carry).
 	d := t - ones*'0'&digits
-	h := int(d&0xFF)*10 + int(d>>8&0xFF)
-	mi := int(d>>24&0xFF)*10 + int(d>>32&0xFF)
-	sec := int(d>>48&0xFF)*10 + int(d>>56&0xFF)
-	if h > 23 || mi > 59 || sec > 59 {
+	p := d*10 + d>>8
+	const over = 0x80 - 24 | (0x80-60)<<24 | (0x80-60)<<48
+	if (p+over)&(0x80|0x80<<24|0x80<<48) != 0 {
 		return 0, false
 	}
-	return h*3600 + mi*60 + sec, true
+	return int(p&0xFF)*3600 + int(p>>24&0xFF)*60 + int(p>>48&0xFF), true
 }
 
 // digits2 reads the two decimal digits at s[i:i+2].

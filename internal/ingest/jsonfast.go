@@ -63,6 +63,11 @@ type fastDecoder struct {
 	// free is the unused tail of the block the conversations' messages
 	// are cut from (see messageRoom).
 	free []conversation.Message
+	// agent is the agent addMessage last put in buf, at agentAt; "" and
+	// 0 at a line's start (an empty agent is then buf[0:0], as it would
+	// be anywhere).
+	agent   string
+	agentAt int
 }
 
 // msgBlock is how many messages a block of fastDecoder.messageRoom holds
@@ -127,8 +132,9 @@ func decodeFastJSONInto(line string, opts *Options, c *conversation.Conversation
 	d := fastDecoders.Get().(*fastDecoder)
 	d.s, d.i, d.buf, d.spans, d.msgs, d.ats = line, 0, d.buf[:0], d.spans[:0], d.messageRoom(), d.ats[:0]
 	d.src, d.name, d.line = src, name, n
+	d.agent, d.agentAt = "", 0
 	c, ok, facts = d.conversation(opts, c, of)
-	d.s = ""
+	d.s, d.agent = "", ""
 	if d.msgs != nil { // not taken: what was read goes
 		clear(d.msgs)
 		d.msgs = nil
@@ -139,13 +145,13 @@ func decodeFastJSONInto(line string, opts *Options, c *conversation.Conversation
 }
 
 func (d *fastDecoder) conversation(opts *Options, c *conversation.Conversation, of *orderFacts) (*conversation.Conversation, bool, bool) {
-	var seen uint32
 	var rating, ids, skus, metas int
 	d.ws()
 	if !d.eat('{') {
 		return nil, false, false
 	}
-	for first := true; ; first = false {
+	seen := d.headInOrder()
+	for first := seen == 0; ; first = false {
 		d.ws()
 		if d.eat('}') {
 			if first {
@@ -327,6 +333,44 @@ func (d *fastDecoder) conversation(opts *Options, c *conversation.Conversation, 
 	return c, true, exact
 }
 
+// headInOrder reads the short fields a canonical line begins with, in
+// the order it writes them (id, channel, shop, vendor, customer: each key
+// with its colon and quote as one compare, then the value, a string
+// without escapes), for as long as the line has them so, and returns
+// their bits in conversation's seen; the loop over keys reads the rest
+// (the same fields: FuzzFastJSON), where it took each key apart.
+func (d *fastDecoder) headInOrder() uint32 {
+	s, i := d.s, d.i
+	var seen uint32
+	for f := int8(fieldID); f <= fieldCustomer; f++ {
+		var n int
+		switch {
+		case f == fieldID && i+6 <= len(s) && s[i:i+6] == `"id":"`:
+			n = 6
+		case f == fieldChannel && i+12 <= len(s) && s[i:i+12] == `,"channel":"`:
+			n = 12
+		case f == fieldShop && i+9 <= len(s) && s[i:i+9] == `,"shop":"`:
+			n = 9
+		case f == fieldVendor && i+11 <= len(s) && s[i:i+11] == `,"vendor":"`:
+			n = 11
+		case f == fieldCustomer && i+13 <= len(s) && s[i:i+13] == `,"customer":"`:
+			n = 13
+		default:
+			return seen
+		}
+		v, j, st := scanString(s, i+n)
+		if st != strDone {
+			return seen
+		}
+		a := len(d.buf)
+		d.buf = append(d.buf, v...)
+		d.spans = append(d.spans, fastSpan{field: f, a: a, b: len(d.buf)})
+		seen |= 1 << uint(f)
+		i, d.i = j, j
+	}
+	return seen
+}
+
 // messages reads the messages array into d.msgs and d.ats.
 func (d *fastDecoder) messages() bool {
 	if !d.eat('[') {
@@ -461,12 +505,21 @@ func (d *fastDecoder) messageCanon() bool {
 func (d *fastDecoder) messageInOrder() bool {
 	s, i := d.s, d.i
 	var role conversation.Role
-	// The heads are compared in pieces of at most 16 bytes, which the
-	// compiler turns into word loads (a longer constant calls memequal).
+	// The heads are compared a word of eight bytes at a time, loaded
+	// from one slice of s whose bounds are tested once: `{"role":`, then
+	// `"custome`, `r","text` and (overlapping) `"text":"`, or `"agent",`
+	// and `"text":"`.
+	if i+24 > len(s) {
+		return false
+	}
+	h := s[i : i+24]
+	w1, w2 := text.Load8(h, 8), text.Load8(h, 16)
 	switch {
-	case i+27 <= len(s) && s[i:i+16] == `{"role":"custome` && s[i+16:i+27] == `r","text":"`:
+	case text.Load8(h, 0) != roleHead:
+		return false
+	case w1 == customerHead && w2 == customerText && i+27 <= len(s) && text.Load8(s, i+19) == textHead:
 		role, i = conversation.RoleCustomer, i+27
-	case i+24 <= len(s) && s[i:i+16] == `{"role":"agent",` && s[i+16:i+24] == `"text":"`:
+	case w1 == agentHead && w2 == textHead:
 		role, i = conversation.RoleAgent, i+24
 	default:
 		return false
@@ -475,13 +528,16 @@ func (d *fastDecoder) messageInOrder() bool {
 	// `,"at":"`, 25 bytes and the closing quote: the time is taken as it
 	// is, and conversation checks it (a time parseRFC3339 reads is plain;
 	// any other is then looked at with plain25).
-	if st != strDone || i+33 > len(s) || s[i:i+7] != `,"at":"` || s[i+32] != '"' {
+	if st != strDone || i+33 > len(s) {
+		return false
+	}
+	if a := s[i : i+33]; text.Load8(a, 0)&(1<<56-1) != atHead || a[32] != '"' {
 		return false
 	}
 	at := s[i+7 : i+32]
 	i += 33
 	var agent string
-	hasAgent := i+10 <= len(s) && s[i:i+10] == `,"agent":"`
+	hasAgent := i+10 <= len(s) && text.Load8(s, i) == agentKeyHead && s[i+8:i+10] == `:"`
 	if hasAgent {
 		if agent, i, st = scanString(s, i+10); st != strDone {
 			return false
@@ -494,6 +550,21 @@ func (d *fastDecoder) messageInOrder() bool {
 	return true
 }
 
+// The words messageInOrder compares a canonical message's heads with
+// (text.Load8's little-endian words of eight bytes; atHead seven).
+var (
+	roleHead     = word8(`{"role":`)
+	customerHead = word8(`"custome`)
+	customerText = word8(`r","text`)
+	agentHead    = word8(`"agent",`)
+	textHead     = word8(`"text":"`)
+	atHead       = word8(`,"at":"` + "\x00")
+	agentKeyHead = word8(`,"agent"`)
+)
+
+// word8 is s (eight bytes) as text.Load8 reads it.
+func word8(s string) uint64 { return text.Load8(s, 0) }
+
 // addMessage appends a message read by messageCanon or messageInOrder
 // (its agent only when hasAgent) and moves the decoder to end.
 func (d *fastDecoder) addMessage(role conversation.Role, txt, at, agent string, hasAgent bool, end int) {
@@ -501,9 +572,13 @@ func (d *fastDecoder) addMessage(role conversation.Role, txt, at, agent string, 
 	d.msgs = append(d.msgs, conversation.Message{Role: role, Text: txt})
 	d.ats = append(d.ats, at)
 	if hasAgent {
-		a := len(d.buf)
-		d.buf = append(d.buf, agent...)
-		d.spans = append(d.spans, fastSpan{field: fieldAgent, msg: n, a: a, b: len(d.buf)})
+		// A conversation's agent messages mostly name one agent: the
+		// bytes of the last one are taken again rather than copied.
+		if agent != d.agent {
+			d.agent, d.agentAt = agent, len(d.buf)
+			d.buf = append(d.buf, agent...)
+		}
+		d.spans = append(d.spans, fastSpan{field: fieldAgent, msg: n, a: d.agentAt, b: d.agentAt + len(agent)})
 	}
 	d.i = end
 }

@@ -136,6 +136,22 @@ func FuzzFastJSON(f *testing.F) {
 		f.Add(`{"id":"13","messages":[{"role":"customer","text":"x","at":"2026-11-01T10:00:05Z` + pad[:min(len(pad), 5)] + `"}]}`)
 		f.Add(`{"id":"14","messages":[{"role":"customer","text":"x","at":"` + pad[:min(len(pad), 6)] + `2026-11-01 10:00:05"}]}`)
 	}
+	// Heads as canonical lines write them (headInOrder), whole, cut short
+	// at every field, out of order, spaced, escaped, invalid, repeated.
+	const msgs = `"messages":[{"role":"customer","text":"x","at":"2026-11-01T10:00:05+08:00"}]}`
+	for _, head := range []string{
+		`{"id":"h1","channel":"jd","shop":"s0","vendor":"v0","customer":"USERID_1",`,
+		`{"id":"h2","channel":"jd","shop":"s0","vendor":"v0",`, `{"id":"h3","channel":"jd","shop":"s0",`,
+		`{"id":"h4","channel":"jd",`, `{"id":"h5",`, `{"id":"h6","shop":"s0","customer":"c",`,
+		`{"channel":"jd","id":"h7",`, `{"id": "h8","channel":"jd",`, `{"id":"h9","channel":"j\"d","shop":"s",`,
+		`{"id":"h10","channel":"j\u0064","shop":"s",`, "{\"id\":\"h11\",\"channel\":\"j\xffd\",\"shop\":\"s\",",
+		`{"id":"h12","channel":"a","id":"h12b",`, `{"id":"h13","channel":"a","channel":"b",`,
+		`{"id":"h14","channel":"jd","shop":"s0","vendor":"v0","customer":"c","customer":"d",`,
+		`{"id":"","channel":"jd",`, `{"id":"h16","channel":"jd","shop":"s0","vendor":"v0","customer":"c"}`,
+		`{"id":"h17","channel":"jd","shop":"s0","vendor":"v0","customer":"c",` + msgs[:20],
+	} {
+		f.Add(head + msgs)
+	}
 	f.Add(`{"id":"11","messages":[{"role":"customer","text":"a","at":"x","agent":"abcdefghijklm"}]}`)
 	f.Add(`{"id":"12","messages":[{"role":"customer","text":"a","at":"2026-11-01T09:00:7\/08:00"}]}`)
 	f.Fuzz(func(t *testing.T, line string) {

@@ -69,6 +69,9 @@ type Matcher struct {
 	// rare in patterns and are looked up in astral.
 	bmp    *[0x10000]uint16
 	astral map[rune]uint16
+	// bmpValid is bmp as runSmallValid indexes it (see validClasses), for
+	// a Matcher with small; nil otherwise.
+	bmpValid *[0x10000]uint16
 	// A state is named by its base: its transition on class c is
 	// slots[base+c] when that slot's check is the base, else the root's,
 	// slots[c]. The root's base is 0 and its row is complete. No two
@@ -161,7 +164,8 @@ type outState struct {
 }
 
 // pending is a transition into outputs that Scan has passed and not yet
-// expanded into hits: its slot and the end of its character.
+// expanded into hits: its slot and the end of its character. The slot
+// noted by runSmallValid is at's low 16 bits (see there).
 type pending struct{ at, end int32 }
 
 // expandPad is how many outputs expand writes for a transition whatever
@@ -403,7 +407,9 @@ func newMatcher(patterns []string) (*Matcher, []int32, error) {
 		}
 	}
 	if !m.sparse {
-		m.small = packSlots(m.slots)
+		if m.small = packSlots(m.slots); m.small != nil {
+			m.bmpValid = validClasses(m.bmp)
+		}
 	}
 	return m, starts, nil
 }
@@ -443,6 +449,25 @@ func packSlots(slots []slot) *[1 << 16]uint32 {
 		p[t] = uint32(cls)<<classShft | v // v < 1<<17: the base is below len(slots)
 	}
 	return p
+}
+
+// validClasses returns bmp as runSmallValid reads it: the class of a
+// three-byte character (U+0800–U+FFFF) at the sum of its bytes shifted
+// into place, b0<<12 + b1<<6 + b2 in a uint16, which is its number plus
+// 0x2080 (the continuation bytes' top bits, 0x80<<6 + 0x80) wrapped
+// around; runSmallValid so takes no 0x2080 off every character's sum. An
+// ASCII byte's class stays at the byte: the places 0 to 0x7F are those of
+// U+DF80–U+DFFF, surrogates, which are no character of valid UTF-8 (nor
+// of a pattern, which is valid UTF-8). TestValidClasses holds it to bmp.
+func validClasses(bmp *[0x10000]uint16) *[0x10000]uint16 {
+	v := new([0x10000]uint16)
+	for r := 0x800; r < 0x10000; r++ {
+		v[uint16(r+0x2080)] = bmp[r]
+	}
+	for b := range utf8.RuneSelf {
+		v[b] = bmp[b]
+	}
+	return v
 }
 
 // ClassSet is a set of classes below 256, one bit each.
@@ -969,14 +994,25 @@ func (m *Matcher) runSmall(s string, i uint, st0 int32, pend *[pendCap]pending, 
 // runSmallValid is runSmall for text that is valid UTF-8. A byte from E0
 // to EF then leads a character of three bytes whose next two are
 // continuation bytes (10xxxxxx), so the character needs no test of its
-// bytes, E0 and ED included, and its number is their sum shifted into
-// place: b0<<12 + b1<<6 + b2 counts 0x80<<6 + 0x80 for the continuation
-// bytes' top bits, taken off, and b0's high bits (0xE0<<12) fall off the
-// uint16 that indexes bmp. On text that is not valid the index is some
-// character's, in bounds. FuzzMatcher compares it with runSmall on valid
-// text.
+// bytes, E0 and ED included, and it is read at the sum of its bytes
+// shifted into place, b0<<12 + b1<<6 + b2 in the uint16 that indexes
+// bmpValid (b0's high bits, 0xE0<<12, fall off it): bmpValid holds each
+// character's class at its number plus the continuation bytes' top bits
+// (validClasses), which are so not taken off every character. On text
+// that is not valid the index is some character's, in bounds.
+//
+// It tests for a three-byte character first, then for ASCII: most
+// characters of Chinese chat are three bytes, and each took both tests.
+// A transition's slot is noted as the class plus the state masked by
+// own, whose low 16 bits are the slot (the state's base plus the class,
+// or the root's, the class): the readers of pend index with them
+// (expandSum, expandMany, and expandClasses on a Matcher with small),
+// where taking the select of the slot from the two took a register
+// copy, a zero extension and three operations more a character.
+//
+// FuzzMatcher compares it with runSmall on valid text.
 func (m *Matcher) runSmallValid(s string, i uint, st0 int32, pend *[pendCap]pending, k uint) (uint, int32, uint) {
-	bmp, slots := m.bmp, m.small
+	bmp, slots := m.bmpValid, m.small
 	// Tested for nil once here, not on every character in the loop.
 	_, _, _ = bmp[0], slots[0], pend[0]
 	st := uint32(st0)
@@ -988,42 +1024,40 @@ func (m *Matcher) runSmallValid(s string, i uint, st0 int32, pend *[pendCap]pend
 	// steps are the loop's below.
 	j, last := int(i), len(s)-2
 	for j < last && k < pendCap {
-		var c int32
-		if b := s[j]; b < utf8.RuneSelf {
-			c = int32(bmp[b])
-			j++
-		} else if b-0xE0 < 0x10 {
-			c = int32(bmp[uint16(uint(b)<<12+uint(s[j+1])<<6+uint(s[j+2])-0x2080)])
+		var c uint32
+		if b := s[j]; b-0xE0 < 0x10 {
+			c = uint32(bmp[uint16(uint(b)<<12+uint(s[j+1])<<6+uint(s[j+2]))])
 			j += 3
+		} else if b < utf8.RuneSelf {
+			c = uint32(bmp[b])
+			j++
 		} else {
 			break
 		}
-		t := uint16(st + uint32(c))
-		x, r := slots[t], slots[uint16(c)]
-		own := int64(uint64(x^uint32(c)<<classShft)-outBit<<1) >> 63
-		st = r ^ (x^r)&uint32(own)
-		pend[k] = pending{at: c ^ (int32(t)^c)&int32(own), end: int32(j)}
+		x, r := slots[uint16(st+c)], slots[uint16(c)]
+		own := uint32(int64(uint64(x^c<<classShft)-outBit<<1) >> 63)
+		pend[k] = pending{at: int32(c + st&own), end: int32(j)}
+		st = r ^ (x^r)&own
 		k += uint(st >> 16 & 1)
 	}
 	i = uint(j)
 	n := uint(len(s))
 	for i < n && k < pendCap {
-		var c int32
+		var c uint32
 		if b := s[i]; b < utf8.RuneSelf {
-			c = int32(bmp[b])
+			c = uint32(bmp[b])
 			i++
 		} else if b-0xE0 < 0x10 && i+2 < n {
 			b2 := s[i+2] // first, so that s[i+1] needs no bounds check
-			c = int32(bmp[uint16(uint(b)<<12+uint(s[i+1])<<6+uint(b2)-0x2080)])
+			c = uint32(bmp[uint16(uint(b)<<12+uint(s[i+1])<<6+uint(b2))])
 			i += 3
 		} else {
 			break
 		}
-		t := uint16(st + uint32(c)) // the step of runSmall
-		x, r := slots[t], slots[uint16(c)]
-		own := int64(uint64(x^uint32(c)<<classShft)-outBit<<1) >> 63
-		st = r ^ (x^r)&uint32(own)
-		pend[k] = pending{at: c ^ (int32(t)^c)&int32(own), end: int32(i)}
+		x, r := slots[uint16(st+c)], slots[uint16(c)]
+		own := uint32(int64(uint64(x^c<<classShft)-outBit<<1) >> 63)
+		pend[k] = pending{at: int32(c + st&own), end: int32(i)}
+		st = r ^ (x^r)&own
 		k += uint(st >> 16 & 1)
 	}
 	return i, int32(uint16(st)), k
@@ -1171,9 +1205,15 @@ func (m *Matcher) expand(dst []Hit, pend []pending) []Hit {
 // longest output (the first) to sum.
 func (m *Matcher) expandClasses(dst []ClassHit, pend []pending, sum *Summary) []ClassHit {
 	outAt, outs, csets := m.outAt, m.couts, m.csets
+	// runSmallValid notes a packed automaton's slot in the low 16 bits
+	// of at only (see there).
+	at := int32(-1)
+	if m.small != nil {
+		at = 0xFFFF
+	}
 	dst = slices.Grow(dst, len(pend)*expandPad)
 	for j, p := range pend {
-		o := outAt[p.at]
+		o := outAt[p.at&at]
 		// The first expandPad outputs from the state's first: its own,
 		// then the next state's or outs' empty padding, which are not
 		// kept.
@@ -1274,7 +1314,7 @@ func addSums(sums *[1 << 16]outSum, csets []ClassSet, pend []pending, classes *C
 // transition's outputs in hitOuts from its start, growing dst as needed.
 func (m *Matcher) expandMany(dst []ClassHit, pend []pending) []ClassHit {
 	for _, p := range pend {
-		r := &m.sums[p.at]
+		r := &m.sums[uint16(p.at)]
 		for _, q := range m.hitOuts[r.start : int(r.start)+int(r.n)] {
 			dst = append(dst, ClassHit{Class: q.class, Start: p.end - q.len, End: p.end})
 		}

@@ -144,15 +144,16 @@ func TestMatcherLargeDictionary(t *testing.T) {
 // was built without) and runSparse (a dictionary of few characters,
 // whatever its size). restore sets m back as it was built.
 func scanWays(m *Matcher) (ways []func(), restore func()) {
-	sparse, small, couts16, sums := m.sparse, m.small, m.couts16, m.sums
+	sparse, small, bmpValid, couts16, sums := m.sparse, m.small, m.bmpValid, m.couts16, m.sums
 	// The way with neither small array reads outputs through couts too,
 	// and sums them up in expandClasses rather than expandSum.
 	ways = append(ways, func() { m.sparse, m.small, m.couts16, m.sums = false, nil, nil, nil })
 	if arr := packSlots(m.slots); arr != nil {
-		ways = append(ways, func() { m.sparse, m.small, m.couts16, m.sums = false, arr, couts16, sums })
+		valid := validClasses(m.bmp)
+		ways = append(ways, func() { m.sparse, m.small, m.bmpValid, m.couts16, m.sums = false, arr, valid, couts16, sums })
 	}
 	ways = append(ways, func() { m.sparse, m.small, m.couts16, m.sums = true, nil, couts16, sums })
-	return ways, func() { m.sparse, m.small, m.couts16, m.sums = sparse, small, couts16, sums }
+	return ways, func() { m.sparse, m.small, m.bmpValid, m.couts16, m.sums = sparse, small, bmpValid, couts16, sums }
 }
 
 // asClassHits is the reference for ScanClasses: Scan's hits with each
@@ -301,6 +302,12 @@ func FuzzMatcher(f *testing.F) {
 	f.Add("顺丰快递到了吗a收到了x\xe0\x80\x80收到了已经收到了收到", "顺丰|收到了|已收到|到了|EMS")
 	f.Add("我的快递中通中通快递圆通\xed\xa0\x80通圆通", "中通|圆通快递|通圆")
 	f.Add("的的的的ab的的EMS的的x收到了的的的的E的的MS的的[x]收到", "EMS|收到了|的E|S的")
+	// A state that goes on a character by the root's transition, into
+	// an output ("c", "好" after "a" and "好" after "好x"'s start), on
+	// ASCII and three-byte characters, with three bytes or more left and
+	// at the end: the slot noted is the root's, not the state's plus the
+	// class.
+	f.Add("acab好好x好acab好c好ac好ac", "ab|c|好x|好|xa")
 	f.Fuzz(func(t *testing.T, s, pl string) {
 		var pats []string
 		for _, p := range strings.Split(pl, "|") {
@@ -676,6 +683,37 @@ func TestScanNoHitsKeepsDst(t *testing.T) {
 					t.Fatalf("way %d: %q after %q: got %v (cap %d), want %v in dst's array", w, s, pre, got, cap(got), want)
 				}
 			}
+		}
+	}
+}
+
+// TestValidClasses holds validClasses to the table it is made from: at
+// the sum runSmallValid makes of a three-byte character's bytes, every
+// character's class; at an ASCII byte, the byte's. Every place of bmp
+// holds a class of its own, so a character read at another's place
+// fails.
+func TestValidClasses(t *testing.T) {
+	bmp := new([0x10000]uint16)
+	for r := range bmp {
+		bmp[r] = uint16(r*7 + 1)
+	}
+	v := validClasses(bmp)
+	var b [utf8.UTFMax]byte
+	for r := rune(0); r < 0x10000; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		var got uint16
+		switch n := utf8.EncodeRune(b[:], r); n {
+		case 1:
+			got = v[b[0]]
+		case 3:
+			got = v[uint16(uint(b[0])<<12+uint(b[1])<<6+uint(b[2]))]
+		default:
+			continue // two-byte characters are left to decode
+		}
+		if got != bmp[r] {
+			t.Fatalf("U+%04X: class %d, bmp's %d", r, got, bmp[r])
 		}
 	}
 }

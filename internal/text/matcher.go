@@ -1016,31 +1016,35 @@ func (m *Matcher) runSmallValid(s string, i uint, st0 int32, pend *[pendCap]pend
 	// Tested for nil once here, not on every character in the loop.
 	_, _, _ = bmp[0], slots[0], pend[0]
 	st := uint32(st0)
-	// While three bytes are left, a three-byte character's are all in s:
-	// this loop tests only that it has that many left, with a signed
-	// index the compiler then proves s[j+1] and s[j+2] in bounds by
-	// (the unsigned one of the loop below costs a test that the
-	// character's bytes are in s and a bounds check on its second). The
-	// steps are the loop's below.
-	j, last := int(i), len(s)-2
-	for j < last && k < pendCap {
-		var c uint32
-		if b := s[j]; b-0xE0 < 0x10 {
-			c = uint32(bmp[uint16(uint(b)<<12+uint(s[j+1])<<6+uint(s[j+2]))])
-			j += 3
-		} else if b < utf8.RuneSelf {
-			c = uint32(bmp[b])
-			j++
-		} else {
-			break
+	// While three bytes are left, a three-byte character's are all in s.
+	// This loop reads s[j], s[j+1] and s[j+2] as s0[j], s1[j] and s2[j],
+	// three views of s of one length, len(s)-2, so that its one test of
+	// j against that length proves all three in bounds: read from s,
+	// with j < len(s)-2, the compiler proved s[j+1] and s[j+2] but
+	// checked s[j] for every character. The steps are the loop's below.
+	j := i
+	if len(s) >= 3 {
+		n := len(s) - 2
+		s0, s1, s2 := s[:n], s[1:n+1], s[2:]
+		for j < uint(len(s0)) && k < pendCap {
+			var c uint32
+			if b := s0[j]; b-0xE0 < 0x10 {
+				c = uint32(bmp[uint16(uint(b)<<12+uint(s1[j])<<6+uint(s2[j]))])
+				j += 3
+			} else if b < utf8.RuneSelf {
+				c = uint32(bmp[b])
+				j++
+			} else {
+				break
+			}
+			x, r := slots[uint16(st+c)], slots[uint16(c)]
+			own := uint32(int64(uint64(x^c<<classShft)-outBit<<1) >> 63)
+			pend[k] = pending{at: int32(c + st&own), end: int32(j)}
+			st = r ^ (x^r)&own
+			k += uint(st >> 16 & 1)
 		}
-		x, r := slots[uint16(st+c)], slots[uint16(c)]
-		own := uint32(int64(uint64(x^c<<classShft)-outBit<<1) >> 63)
-		pend[k] = pending{at: int32(c + st&own), end: int32(j)}
-		st = r ^ (x^r)&own
-		k += uint(st >> 16 & 1)
 	}
-	i = uint(j)
+	i = j
 	n := uint(len(s))
 	for i < n && k < pendCap {
 		var c uint32

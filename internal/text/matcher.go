@@ -115,6 +115,11 @@ type Matcher struct {
 	// distinct sets of classes that transitions into outputs emit, each
 	// output naming its state's (see ScanValidSummary); nil otherwise.
 	csets []ClassSet
+	// sets is csets in an array, for a Matcher with sums, so that
+	// addSums indexes it with a uint16 and no bounds check, as runSmall
+	// does slots (of its 2 MiB it touches only csets' part); nil
+	// otherwise.
+	sets *[1 << 16]ClassSet
 	// sparse is set for a dictionary of few characters, which leaves most
 	// characters of a text in none of its patterns: Scan steps over such a
 	// character with a branch, then nearly always taken, instead of
@@ -141,8 +146,15 @@ type classOutput struct {
 	set   uint16
 }
 
-// outSum is a transition's outputs as expandSum reads them (see sums).
-type outSum struct{ start, n, set, longest uint16 }
+// outSum is a transition's outputs as expandSum reads them (see sums):
+// span holds where they start in hitOuts (its low 16 bits) and how many
+// there are (its high 16 bits), sum the index in csets of their set of
+// classes (its low 16 bits) and the longest one's length (its high 16
+// bits). Each pair is one 32-bit field, which the compiler loads with one
+// instruction where it loaded a 16-bit field of an eight-byte entry with
+// three (two address computations, which its indexed 16-bit loads do
+// not scale by eight, and the load).
+type outSum struct{ span, sum uint32 }
 
 // hitOut is an output as expandSum reads it (see hitOuts).
 type hitOut struct {
@@ -555,11 +567,13 @@ func (m *Matcher) sumOuts(starts []int32, quiet ClassSet) {
 		}
 		moved[start] = [2]uint16{uint16(from), uint16(n - from)}
 	}
+	m.sets = new([1 << 16]ClassSet)
+	copy(m.sets[:], m.csets)
 	m.sums = new([1 << 16]outSum)
 	for i, o := range m.outAt {
 		if o.end > o.start {
 			q, at := m.couts[o.start], moved[o.start]
-			m.sums[i] = outSum{start: at[0], n: at[1], set: q.set, longest: q.len}
+			m.sums[i] = outSum{span: uint32(at[0]) | uint32(at[1])<<16, sum: uint32(q.set) | uint32(q.len)<<16}
 		}
 	}
 }
@@ -1272,50 +1286,52 @@ func (m *Matcher) expandClasses(dst []ClassHit, pend []pending, sum *Summary) []
 // registers, and they are spilled and reloaded for each transition.
 func (m *Matcher) expandSum(dst []ClassHit, pend []pending, classes *ClassSet, longest *int32) []ClassHit {
 	sums := m.sums
-	addSums(sums, m.csets, pend, classes, longest)
+	*longest = addSums(sums, m.sets, pend, classes, *longest)
 	n := len(dst)
 	dst = slices.Grow(dst, len(pend)*expandPad)
 	dst = dst[:cap(dst)]
 	outs := m.hitOuts
 	_, _ = sums[0], outs[0] // tested for nil once here, not for each transition
 	for i, p := range pend {
-		r := &sums[uint16(p.at)]
-		q := (*[expandPad]hitOut)(outs[uint16(r.start):])
+		r := sums[uint16(p.at)].span
+		q := (*[expandPad]hitOut)(outs[uint16(r):])
 		w := (*[expandPad]ClassHit)(dst[n : n+expandPad])
 		end := p.end
 		w[0] = ClassHit{Class: q[0].class, Start: end - q[0].len, End: end}
 		w[1] = ClassHit{Class: q[1].class, Start: end - q[1].len, End: end}
-		if r.n > 2 {
-			if r.n > expandPad {
+		if r > 2<<16|0xFFFF {
+			if r > expandPad<<16|0xFFFF {
 				return m.expandMany(dst[:n], pend[i:])
 			}
 			w[2] = ClassHit{Class: q[2].class, Start: end - q[2].len, End: end}
 			w[3] = ClassHit{Class: q[3].class, Start: end - q[3].len, End: end}
 		}
-		n += int(r.n)
+		n += int(r >> 16)
 	}
 	return dst[:n]
 }
 
-// addSums adds the classes and the longest output of the transitions
-// pend to sum, for expandSum. It is a function of its own, not inlined,
-// so that its sum stays in registers: in expandSum, with the values its
-// hits loop needs live around it, five were spilled and reloaded for
-// each transition.
+// addSums adds the classes of the transitions pend to classes, and
+// returns longest raised to their longest output, for expandSum. It is a
+// function of its own, not inlined, so that its sum stays in registers:
+// in expandSum, with the values its hits loop needs live around it, five
+// were spilled and reloaded for each transition. It returns the longest
+// rather than storing it through a pointer, which was reloaded from the
+// stack on every turn, and reads the sets from an array (sets), not a
+// slice that each was checked against.
 //
 //go:noinline
-func addSums(sums *[1 << 16]outSum, csets []ClassSet, pend []pending, classes *ClassSet, longestTo *int32) {
-	_ = sums[0] // tested for nil once here, not for each transition
+func addSums(sums *[1 << 16]outSum, sets *[1 << 16]ClassSet, pend []pending, classes *ClassSet, longest int32) int32 {
+	_, _ = sums[0], sets[0] // tested for nil once here, not for each transition
 	s0, s1, s2, s3 := classes[0], classes[1], classes[2], classes[3]
-	longest := *longestTo
 	for _, p := range pend {
-		r := &sums[uint16(p.at)]
-		cs := &csets[r.set]
+		r := sums[uint16(p.at)].sum
+		cs := &sets[uint16(r)]
 		s0, s1, s2, s3 = s0|cs[0], s1|cs[1], s2|cs[2], s3|cs[3]
-		longest = max(longest, int32(r.longest))
+		longest = max(longest, int32(r>>16))
 	}
 	*classes = ClassSet{s0, s1, s2, s3}
-	*longestTo = longest
+	return longest
 }
 
 // expandMany appends the hits of transitions pend, the first of which has
@@ -1323,8 +1339,8 @@ func addSums(sums *[1 << 16]outSum, csets []ClassSet, pend []pending, classes *C
 // transition's outputs in hitOuts from its start, growing dst as needed.
 func (m *Matcher) expandMany(dst []ClassHit, pend []pending) []ClassHit {
 	for _, p := range pend {
-		r := &m.sums[uint16(p.at)]
-		for _, q := range m.hitOuts[r.start : int(r.start)+int(r.n)] {
+		r := m.sums[uint16(p.at)].span
+		for _, q := range m.hitOuts[uint16(r) : int(uint16(r))+int(r>>16)] {
 			dst = append(dst, ClassHit{Class: q.class, Start: p.end - q.len, End: p.end})
 		}
 	}

@@ -231,7 +231,9 @@ func (e *PanicError) Error() string {
 
 // checkEvery is how many messages the engine handles between two looks at
 // its context: a 200,000-message conversation stops within a fraction of a
-// second of a Ctrl-C instead of after all of it.
+// second of a Ctrl-C instead of after all of it. The loops take the
+// index's remainder unsigned, uint(i)%checkEvery: a signed one's takes a
+// correction for negative numbers, for every message.
 const checkEvery = 4096
 
 // InspectContext is Inspect that stops when ctx is done (between detectors
@@ -242,11 +244,18 @@ func (e *Engine) InspectContext(ctx context.Context, c *conversation.Conversatio
 	if s == nil {
 		s = &Scratch{}
 	}
-	stage := "engine"
+	// stage is the detector running, by its index, or -1 for the
+	// engine's shared analyses: its name is asked only for a panic, not
+	// of every detector of every conversation.
+	stage := -1
 	defer func() {
 		if p := recover(); p != nil {
 			*s = Scratch{} // its buffers may be half-written
-			in, out, err = nil, Output{}, &PanicError{Conversation: c.ID, Detector: stage, Value: p, Stack: debug.Stack()}
+			name := "engine"
+			if stage >= 0 {
+				name = e.detectors[stage].Name()
+			}
+			in, out, err = nil, Output{}, &PanicError{Conversation: c.ID, Detector: name, Value: p, Stack: debug.Stack()}
 		}
 	}()
 	if in, err = e.prepare(ctx, c, s); err != nil {
@@ -256,14 +265,14 @@ func (e *Engine) InspectContext(ctx context.Context, c *conversation.Conversatio
 	// escapes through the interface call, an allocation per conversation.
 	o := &s.out
 	*o = Output{slabs: &s.slabs}
-	for _, d := range e.detectors {
+	for k, d := range e.detectors {
 		if err := ctx.Err(); err != nil {
 			return nil, Output{}, err
 		}
-		stage = d.Name()
+		stage = k
 		d.Inspect(in, o)
 	}
-	stage = "engine"
+	stage = -1
 	validText(o.Findings, c.TextValid)
 	out, *o = *o, Output{}
 	out.slabs = nil // the scratch's, not the caller's
@@ -305,7 +314,7 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 	// field was written, and read back, for every message).
 	buf := s.buf[:0]
 	for i := range msgs {
-		if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
+		if uint(i)%checkEvery == checkEvery-1 && ctx.Err() != nil {
 			s.buf = buf
 			return nil, ctx.Err()
 		}
@@ -337,7 +346,7 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 		start := 0
 		norms, hits := in.Norm[:len(ends)], in.Hits[:len(ends)]
 		for i, end := range ends {
-			if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
+			if uint(i)%checkEvery == checkEvery-1 && ctx.Err() != nil {
 				s.khits = khits
 				return nil, ctx.Err()
 			}
@@ -402,7 +411,7 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 		prevAgent, prevCustomer := "", ""
 		afterCustomer := true
 		for i := range msgs {
-			if i%checkEvery == checkEvery-1 && ctx.Err() != nil {
+			if uint(i)%checkEvery == checkEvery-1 && ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			m := &msgs[i]

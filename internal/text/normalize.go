@@ -397,7 +397,10 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 					continue
 				}
 				if cjkStartsAt(s, k) {
-					if runLen >= 2 && cjkRunAhead(s[k:]) >= 2 {
+					// cjkRunAhead(s[k:]) >= 2: its first character is
+					// one (cjkStartsAt's characters are cjkAt's), so
+					// the second is asked alone.
+					if runLen >= 2 && cjkAt(s[k+3:]) {
 						b[n] = ' '
 						n++
 						runLen = 0

@@ -385,6 +385,7 @@ func TestAppendNormalizedEveryChar(t *testing.T) {
 	for r := rune(0); r < 0x10000; r++ {
 		c := string(r)
 		check("好好 " + c + "好好")
+		check("好好 好" + c) // c second after the space (appendPlain's ahead test)
 		check(c + " 好好 " + c + c)
 		check("好 " + c + " 好")
 		check("a" + c + "\u4e00")

@@ -520,6 +520,40 @@ func (d *promiseDetector) tailFeatures(in *Input, i int, st *promiseState, f *pr
 	f.add(pfLen, bucketOf(runes/4))
 }
 
+// placeTail writes the features of agent message i that come after the
+// customer's as tailFeatures does, but leaves the n-grams' room
+// (idx[gramFrom:gramTo], gramCount(f.nr) of them) unwritten, for
+// writeGrams, or for the scorer to sum their steps without writing them
+// (gramSteps): where the message stands, then the n-grams' room, then
+// its length in characters, runes. f must have room for all of them.
+func (d *promiseDetector) placeTail(in *Input, i int, st *promiseState, f *promiseFeats, runes int) {
+	f.add(pfPosition, bucketOf(st.agents))
+	if n := len(in.Conv.Messages); n > 0 {
+		f.add(pfPosition, 16+uint32(i*5/n))
+	}
+	f.gramFrom = f.n
+	f.n += gramCount(f.nr)
+	f.gramTo = f.n
+	if n := f.gramTo - f.gramFrom; n > 0 {
+		f.gramV = float32(1 / math.Sqrt(float64(n)))
+	}
+	f.add(pfLen, bucketOf(runes/4))
+}
+
+// writeGrams writes the n-grams' indices into the room placeTail left
+// them and returns the sum of their steps in w (promiseGrams'): in place
+// where the buffer has room for every n-gram a message can have, else
+// through f.grams.
+func (f *promiseFeats) writeGrams(w *[1 << PromiseBits]int16) (steps int) {
+	if f.gramFrom <= len(f.idx)-len(f.grams) {
+		_, steps = promiseGrams(f.chars(), (*[3 * maxPromiseRunes]uint32)(f.idx[f.gramFrom:]), w)
+		return steps
+	}
+	ng, steps := promiseGrams(f.chars(), &f.grams, w)
+	copy(f.idx[f.gramFrom:f.gramTo], f.grams[:ng])
+	return steps
+}
+
 // read makes the features' one pass over agent message s: the cue words
 // it holds, each once, in the order a matcher meets their first
 // occurrences; its first maxPromiseRunes characters, written to
@@ -663,6 +697,47 @@ func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32, w *[1 << PromiseB
 		sum += int(w[u&mask]) + int(w[b&mask]) + int(w[t&mask])
 	}
 	return 3*len(rs) - 3, sum
+}
+
+// gramSteps is the sum of the steps in w of the weights of the n-grams
+// of the first maxPromiseRunes characters of rs, promiseGrams' steps,
+// without writing their indices: the scorer's sum for a message whose
+// probability is seldom needed (TestPromiseGramsRolling holds it to
+// promiseGrams). With no index to store the loop keeps its hashes in
+// registers, and gramSlot's indices, below the table's size as the
+// compiler sees, address it without a mask.
+func gramSteps(rs []rune, w *[1 << PromiseBits]int16) int {
+	rs = rs[:min(len(rs), maxPromiseRunes)]
+	if len(rs) == 0 {
+		return 0
+	}
+	sum := int(w[gramSlot(uniKey, uint64(uint32(rs[0])))])
+	if len(rs) == 1 {
+		return sum
+	}
+	sum += int(w[gramSlot(uniKey, uint64(uint32(rs[1])))]) +
+		int(w[gramSlot(biKey, uint64(uint32(nfMix(uint64(rs[0])<<32|uint64(rs[1])))))])
+	// The trigram key rolls as in promiseGrams.
+	key := uint64(rs[0])<<21 ^ uint64(rs[1])
+	for _, r := range rs[2:] {
+		prev := key & (1<<21 - 1)
+		key = key<<21&^(1<<63) ^ uint64(r)
+		sum += int(w[gramSlot(uniKey, uint64(uint32(r)))]) +
+			int(w[gramSlot(biKey, uint64(uint32(nfMix(prev<<32|uint64(r)))))]) +
+			int(w[gramSlot(triKey, uint64(uint32(nfMix(key))))])
+	}
+	return sum
+}
+
+// gramSlot is gramIndex with its value and result in 64 bits: a result
+// the compiler knows is below 1<<PromiseBits indexes the table with no
+// mask or bounds check.
+func gramSlot(k, v uint64) uint64 {
+	h := k ^ v
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	return h >> (64 - PromiseBits)
 }
 
 // uniIndex and biIndex are the table indices of the unigram r and the

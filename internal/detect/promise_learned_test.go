@@ -328,7 +328,8 @@ func FuzzGramIndex(f *testing.F) {
 }
 
 // TestPromiseGramsRolling checks promiseGrams (its trigram key rolled
-// from one character to the next, its steps summed as it goes) against
+// from one character to the next, its steps summed as it goes) and
+// gramSteps (the steps alone) against
 // the n-grams' indices made one by one with uniIndex, biIndex and
 // triIndex and their steps summed after, on random characters over the
 // whole range utf8.MaxRune, every length up to past maxPromiseRunes.
@@ -369,6 +370,9 @@ func TestPromiseGramsRolling(t *testing.T) {
 		n, steps := promiseGrams(rs, &buf, m.w)
 		if !slices.Equal(buf[:n], want) || steps != wantSteps {
 			t.Fatalf("promiseGrams(%U): %d n-grams, steps %d; want %d, %d", rs, n, steps, len(want), wantSteps)
+		}
+		if steps := gramSteps(rs, m.w); steps != wantSteps {
+			t.Fatalf("gramSteps(%U) = %d, want %d", rs, steps, wantSteps)
 		}
 	}
 }

@@ -206,9 +206,20 @@ func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState
 		return p, p >= m.threshold
 	}
 	// Every feature fits: the tail's are those promiseFeatures writes
-	// after the customer's (two positions, the n-grams, the length), the
-	// n-grams' steps summed as they are written.
-	d.tailFeatures(in, i, st, f, runes, m.w)
+	// after the customer's (two positions, the n-grams, the length). The
+	// n-grams' indices are read only by prob, which nearly every message
+	// the rules read a commitment in reaches and few others do (on the
+	// JDDC dev chats 554 of 611 and 29 of 3,219): for the first the
+	// steps are summed as the indices are written, for the others summed
+	// alone (gramSteps, about a fifth cheaper), the indices written only
+	// if prob is reached.
+	d.placeTail(in, i, st, f, runes)
+	written := len(ps) > 0
+	if written {
+		f.steps = f.writeGrams(m.w)
+	} else {
+		f.steps = gramSteps(f.chars(), m.w)
+	}
 	z := m.sum64(f)
 	bound := m.noPrev
 	if st.lastCustomer > 0 {
@@ -226,6 +237,9 @@ func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState
 	z = m.add64(z, c.idx[:c.n])
 	if z < m.below {
 		return 0, false
+	}
+	if !written {
+		f.writeGrams(m.w)
 	}
 	p = m.prob(f, c.idx[:c.n], at)
 	return p, p >= m.threshold

@@ -41,8 +41,7 @@ type promiseFeats struct {
 	rs runeView
 	nr int
 	// steps is the sum of the n-grams' weights' steps in the scorer's
-	// table (tailFeatures'), of all of them: those in idx when they all
-	// fit it.
+	// table (gramSteps'), where the scorer sums them.
 	steps int
 	// cues, more and grams are read's and the n-grams' buffers (grams for
 	// a message whose n-grams do not all fit idx), here so that they are
@@ -329,7 +328,7 @@ func (d *promiseDetector) promiseFeatures(in *Input, i int, ps []promise, st *pr
 	for _, x := range c.idx[:c.n] {
 		f.addIndex(x)
 	}
-	d.tailFeatures(in, i, st, f, runes, d.model.w)
+	d.tailFeatures(in, i, st, f, runes)
 }
 
 // messageFeatures resets f and writes the features of agent message i
@@ -491,9 +490,8 @@ func (d *promiseDetector) customerFeatures(in *Input, i int, st *promiseState, c
 
 // tailFeatures writes the features of agent message i that come after
 // the customer's: where the message stands, its n-grams (as many as f has
-// room for) and its length in characters, runes. It sums the n-grams'
-// steps in the scorer's weights w into f.steps (see promiseGrams).
-func (d *promiseDetector) tailFeatures(in *Input, i int, st *promiseState, f *promiseFeats, runes int, w *[1 << PromiseBits]int16) {
+// room for) and its length in characters, runes.
+func (d *promiseDetector) tailFeatures(in *Input, i int, st *promiseState, f *promiseFeats, runes int) {
 	f.add(pfPosition, bucketOf(st.agents))
 	if n := len(in.Conv.Messages); n > 0 {
 		f.add(pfPosition, 16+uint32(i*5/n))
@@ -505,13 +503,10 @@ func (d *promiseDetector) tailFeatures(in *Input, i int, st *promiseState, f *pr
 	f.gramFrom = f.n
 	if f.n <= len(f.idx)-len(f.grams) {
 		// Room for every n-gram a message can have: written in place.
-		var ng int
-		ng, f.steps = promiseGrams(f.chars(), (*[3 * maxPromiseRunes]uint32)(f.idx[f.n:]), w)
-		f.n += ng
+		f.n += promiseGrams(f.chars(), (*[3 * maxPromiseRunes]uint32)(f.idx[f.n:]))
 	} else {
-		ng, steps := promiseGrams(f.chars(), &f.grams, w)
+		ng := promiseGrams(f.chars(), &f.grams)
 		f.n += copy(f.idx[f.n:], f.grams[:ng])
-		f.steps = steps
 	}
 	f.gramTo = f.n
 	if n := f.gramTo - f.gramFrom; n > 0 {
@@ -541,17 +536,15 @@ func (d *promiseDetector) placeTail(in *Input, i int, st *promiseState, f *promi
 }
 
 // writeGrams writes the n-grams' indices into the room placeTail left
-// them and returns the sum of their steps in w (promiseGrams'): in place
-// where the buffer has room for every n-gram a message can have, else
-// through f.grams.
-func (f *promiseFeats) writeGrams(w *[1 << PromiseBits]int16) (steps int) {
+// them: in place where the buffer has room for every n-gram a message
+// can have, else through f.grams.
+func (f *promiseFeats) writeGrams() {
 	if f.gramFrom <= len(f.idx)-len(f.grams) {
-		_, steps = promiseGrams(f.chars(), (*[3 * maxPromiseRunes]uint32)(f.idx[f.gramFrom:]), w)
-		return steps
+		promiseGrams(f.chars(), (*[3 * maxPromiseRunes]uint32)(f.idx[f.gramFrom:]))
+		return
 	}
-	ng, steps := promiseGrams(f.chars(), &f.grams, w)
+	ng := promiseGrams(f.chars(), &f.grams)
 	copy(f.idx[f.gramFrom:f.gramTo], f.grams[:ng])
-	return steps
 }
 
 // read makes the features' one pass over agent message s: the cue words
@@ -653,28 +646,22 @@ func gramCount(n int) int {
 // promiseGrams writes the table indices of the character 1–3-grams of the
 // first maxPromiseRunes characters of rs (decoded characters, 0 to
 // utf8.MaxRune) to buf (unigram, bigram, trigram at each character) and
-// returns how many it wrote, and the sum of their
-// weights' steps in w (the learned scorer's first sum; see
-// promiseModel.sum64), read as each index is made: an integer addition
-// per n-gram where the scorer's float32 sum took a conversion, two
-// products and an addition that waits for the one before.
-func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32, w *[1 << PromiseBits]int16) (n, steps int) {
-	const mask = 1<<PromiseBits - 1 // every index is below the table's size
+// returns how many it wrote. The scorer reads them only in prob (the
+// trainer's order); its sums before (gramSteps) hash them again without
+// writing them.
+func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32) (n int) {
 	rs = rs[:min(len(rs), maxPromiseRunes)]
 	if len(rs) == 0 {
-		return 0, 0
+		return 0
 	}
 	// The first two characters have no trigram (nor the first a bigram);
 	// the loop writes all three from the third on.
 	buf[0] = uniIndex(rs[0])
-	sum := int(w[buf[0]&mask])
 	if len(rs) == 1 {
-		return 1, sum
+		return 1
 	}
 	buf[1] = uniIndex(rs[1])
 	buf[2] = biIndex(rs[0], rs[1])
-	sum += int(w[buf[1]&mask])
-	sum += int(w[buf[2]&mask])
 	// The trigram key a<<42 ^ b<<21 ^ c (see triIndex) rolls from one
 	// character to the next: shifted by 21 and its top bit cleared, the
 	// previous key is b<<42 ^ c<<21 (a character is below 2^21, so no
@@ -694,16 +681,15 @@ func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32, w *[1 << PromiseB
 		t := gramIndex(triKey, uint32(nfMix(key)))
 		o := g[3*i-6 : 3*i-3 : 3*i-3]
 		o[0], o[1], o[2] = u, b, t
-		sum += int(w[u&mask]) + int(w[b&mask]) + int(w[t&mask])
 	}
-	return 3*len(rs) - 3, sum
+	return 3*len(rs) - 3
 }
 
 // gramSteps is the sum of the steps in w of the weights of the n-grams
-// of the first maxPromiseRunes characters of rs, promiseGrams' steps,
-// without writing their indices: the scorer's sum for a message whose
+// of the first maxPromiseRunes characters of rs, promiseGrams', without
+// writing their indices: the scorer's sum for a message whose
 // probability is seldom needed (TestPromiseGramsRolling holds it to
-// promiseGrams). With no index to store the loop keeps its hashes in
+// the steps of promiseGrams' indices). With no index to store the loop keeps its hashes in
 // registers, and gramSlot's indices, below the table's size as the
 // compiler sees, address it without a mask.
 func gramSteps(rs []rune, w *[1 << PromiseBits]int16) int {

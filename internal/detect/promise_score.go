@@ -182,44 +182,44 @@ func (m *promiseModel) stepSum(idx []uint32) int {
 // threshold; st must have seen every message before i. f is the caller's
 // feature buffer (the worker's, in its Scratch: no allocation per
 // message). Only a probability that reaches the threshold is reported,
-// and most do not by far: score sums the features but the customer's
-// first, in any order (sum64), and stops, with p 0, when that sum and
-// the most the customer's could add stay under the model's bound (see
+// and most do not by far: for a message the rules read no commitment in
+// score sums the features but the customer's first, in any order
+// (sum64), and stops, with p 0, when that sum and the most the
+// customer's could add stay under the model's bound (see
 // newPromiseModel) — then when the sum with the customer's read does.
-// Only a message past both is summed in the trainer's order (prob), its
-// probability exact to the bit.
+// Only a message past both, or one the rules read a commitment in, is
+// summed in the trainer's order (prob), its probability exact to the
+// bit.
 func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState, f *promiseFeats) (p float32, reaches bool) {
 	m := d.model
 	yes, runes := d.messageFeatures(in, i, ps, f, m.cues)
 	at := f.n
 	var c custFeats
-	if at+maxCustFeats+3+gramCount(f.nr) > len(f.idx) {
-		// The features may not all fit f (a message with scores of cue
+	if len(ps) > 0 || at+maxCustFeats+3+gramCount(f.nr) > len(f.idx) {
+		// A message the rules read a commitment in nearly always reaches
+		// prob (on the JDDC dev chats 554 of 611; 29 of the 3,219 others
+		// do): its features are written in the trainer's order and
+		// summed there at once, without the sums that would stop few of
+		// them — the decision is prob's either way, as the stops are
+		// taken only where it is under the threshold. So are a message's
+		// whose features may not all fit f (one with scores of cue
 		// words): they are cut where it ends, as promiseFeatures cuts
 		// them, the customer's in place.
 		d.customerFeatures(in, i, st, m.cues, yes, &c)
 		for _, x := range c.idx[:c.n] {
 			f.addIndex(x)
 		}
-		d.tailFeatures(in, i, st, f, runes, m.w)
+		d.tailFeatures(in, i, st, f, runes)
 		p = m.prob(f, nil, f.gramFrom)
 		return p, p >= m.threshold
 	}
 	// Every feature fits: the tail's are those promiseFeatures writes
 	// after the customer's (two positions, the n-grams, the length). The
-	// n-grams' indices are read only by prob, which nearly every message
-	// the rules read a commitment in reaches and few others do (on the
-	// JDDC dev chats 554 of 611 and 29 of 3,219): for the first the
-	// steps are summed as the indices are written, for the others summed
-	// alone (gramSteps, about a fifth cheaper), the indices written only
-	// if prob is reached.
+	// n-grams' indices are read only by prob, which few messages reach:
+	// their steps are summed without them (gramSteps), and they are
+	// written only if prob is reached.
 	d.placeTail(in, i, st, f, runes)
-	written := len(ps) > 0
-	if written {
-		f.steps = f.writeGrams(m.w)
-	} else {
-		f.steps = gramSteps(f.chars(), m.w)
-	}
+	f.steps = gramSteps(f.chars(), m.w)
 	z := m.sum64(f)
 	bound := m.noPrev
 	if st.lastCustomer > 0 {
@@ -238,9 +238,7 @@ func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState
 	if z < m.below {
 		return 0, false
 	}
-	if !written {
-		f.writeGrams(m.w)
-	}
+	f.writeGrams()
 	p = m.prob(f, c.idx[:c.n], at)
 	return p, p >= m.threshold
 }

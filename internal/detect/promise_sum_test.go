@@ -103,6 +103,8 @@ func TestSum64MatchesRef(t *testing.T) {
 				if c.Messages[i].Role == conversation.RoleAgent && !in.english(i) {
 					ps = d.rulePromises(in, i, ps[:0])
 					d.promiseFeatures(in, i, ps, &st, &f, m.cues)
+					// The n-grams' steps, as the scorer sums them.
+					f.steps = gramSteps(f.chars(), m.w)
 					checkSum64(t, m, &f)
 				}
 				st.see(in, i)

@@ -765,14 +765,16 @@ const runeChunk = maxPromiseRunes
 
 // decodeRunes decodes the characters of s from byte i on into chunk, as
 // many as it holds, as utf8.DecodeRuneInString reads them; it returns the
-// byte after the last one decoded and how many characters it wrote. Two
-// three-byte characters (all of Chinese) are read with one load where a
-// lead byte E1–EC or EE–EF and two continuation bytes make each: such a
-// sequence is always valid (only an E0 lead can be overlong and only ED
-// a surrogate). ASCII and other three-byte sequences are read a
-// character at a time, inline, and the rest by the library.
-// TestReadMatchesRef and FuzzRead check it against a character at a
-// time.
+// byte after the last one decoded and how many characters it wrote.
+// Where eight bytes are left it reads them with one load and takes from
+// them two three-byte characters (all of Chinese) where a lead byte
+// E1–EC or EE–EF and two continuation bytes make each — such a sequence
+// is always valid (only an E0 lead can be overlong and only ED a
+// surrogate) — else one such character, or one ASCII character. Other
+// characters, and those of the last bytes, are read a character at a
+// time: ASCII and other three-byte sequences inline, the rest by the
+// library. TestReadMatchesRef and FuzzRead check it against a character
+// at a time.
 func decodeRunes(s string, i int, chunk *[runeChunk]rune) (next, n int) {
 	// A slice of the array (a pointer is checked for nil at every use in
 	// the loop, a slice once) and unsigned indices, so that the loop's
@@ -780,41 +782,55 @@ func decodeRunes(s string, i int, chunk *[runeChunk]rune) (next, n int) {
 	// it.
 	ch := chunk[:]
 	j, m := uint(i), uint(0)
+	form, want, lo12, mid := pairMasks[0], pairMasks[1], pairMasks[2], pairMasks[3]
 	for m < uint(len(ch)) && j < uint(len(s)) {
+		// The loads of eight bytes, read from s at j itself (a slice of
+		// the rest kept two more values live, which the loop spilled and
+		// reloaded on every load), while the chunk has room for two.
+		for m < uint(len(ch)-1) && j+8 <= uint(len(s)) {
+			t := s[j : j+8]
+			w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+				uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+			// Two characters: bytes 0 and 3 lead three-byte sequences
+			// (1110xxxx), 1, 2, 4 and 5 continue them (10xxxxxx), and
+			// neither lead is E0 or ED: their low four bits, n, are
+			// neither 0 nor D (n+7F and (n^D)+7F both have bit 7 set).
+			n := uint32(w) & 0x0F00_000F
+			if w&form == want && (n+0x7F00_007F)&((n^0x0D00_000D)+0x7F00_007F)&0x8000_0080 == 0x8000_0080 {
+				// Both characters at once, each in 24 bits of r: the
+				// lead's low four bits, then the continuations' low six,
+				// from bytes 0–2 to bits 0–15 and from bytes 3–5 to bits
+				// 24–39 (no shift moves a kept bit from one character to
+				// the other's).
+				r := w<<12&lo12 | w>>2&mid | w>>16&(0x3F<<24|0x3F)
+				ch[m], ch[m+1] = rune(r&0xFFFFFF), rune(r>>24)
+				j += 6
+				m += 2
+				continue
+			}
+			if b := uint32(w) & 0xFF; b < utf8.RuneSelf {
+				ch[m] = rune(b)
+				j++
+				m++
+				continue
+			}
+			// One character, the first's tests alone.
+			if n &= 0xF; uint32(w)&0xC0C0F0 == 0x8080E0 && (n+0x7F)&((n^0xD)+0x7F)&0x80 != 0 {
+				ch[m] = rune(w<<12&0xF000 | w>>2&0x0FC0 | w>>16&0x3F)
+				j += 3
+				m++
+				continue
+			}
+			break
+		}
+		if m >= uint(len(ch)) || j >= uint(len(s)) {
+			break
+		}
 		b := s[j]
 		if b < utf8.RuneSelf {
 			ch[m] = rune(b)
 			j++
 			m++
-			continue
-		}
-		// A run of pairs of three-byte characters, each pair read with
-		// one load: bytes 0 and 3 lead three-byte sequences (1110xxxx),
-		// 1, 2, 4 and 5 continue them (10xxxxxx), and neither lead is E0
-		// or ED: their low four bits, n, are neither 0 nor D (n+7F and
-		// (n^D)+7F both have bit 7 set). The pairs are read from s at j
-		// itself (a slice of the rest kept two more values live, which
-		// the loop spilled and reloaded on every pair), and j0 says
-		// whether any was.
-		j0 := j
-		for m < uint(len(ch)-1) && j+8 <= uint(len(s)) {
-			t := s[j : j+8]
-			w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
-				uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
-			n := uint32(w) & 0x0F00_000F
-			if w&0x0000_C0C0_F0C0_C0F0 != 0x0000_8080_E080_80E0 || (n+0x7F00_007F)&((n^0x0D00_000D)+0x7F00_007F)&0x8000_0080 != 0x8000_0080 {
-				break
-			}
-			// Both characters at once, each in 24 bits of r: the lead's
-			// low four bits, then the continuations' low six, from bytes
-			// 0–2 to bits 0–15 and from bytes 3–5 to bits 24–39 (no
-			// shift moves a kept bit from one character to the other's).
-			r := w<<12&(0xF000<<24|0xF000) | w>>2&(0x0FC0<<24|0x0FC0) | w>>16&(0x3F<<24|0x3F)
-			ch[m], ch[m+1] = rune(r&0xFFFFFF), rune(r>>24)
-			j += 6
-			m += 2
-		}
-		if j != j0 {
 			continue
 		}
 		if b&0xF0 == 0xE0 && j+2 < uint(len(s)) {
@@ -839,6 +855,15 @@ func decodeRunes(s string, i int, chunk *[runeChunk]rune) (next, n int) {
 	}
 	return int(j), int(m)
 }
+
+// pairMasks are decodeRunes' 64-bit masks of a pair of three-byte
+// characters: their form (0x0000_C0C0_F0C0_C0F0, to equal
+// 0x0000_8080_E080_80E0) and the places of the leads' four bits
+// (0xF000<<24|0xF000) and of the first continuation bytes' six
+// (0x0FC0<<24|0x0FC0) in the characters. They are read into registers
+// before the loop: as constants, which the compiler writes out again
+// where they are used, they took four moves a pair. Read-only.
+var pairMasks = [4]uint64{0x0000_C0C0_F0C0_C0F0, 0x0000_8080_E080_80E0, 0xF000<<24 | 0xF000, 0x0FC0<<24 | 0x0FC0}
 
 // prevAskWords are the customer's ways of asking for a step or a time
 // whose presence, crossed with a short yes, is a feature (the order is

@@ -672,15 +672,15 @@ func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32) (n int) {
 	// keep its hashes' state out of the stack.
 	key := uint64(rs[0])<<21 ^ uint64(rs[1])
 	g := buf[3 : 3*len(rs)-3]
+	uk, bk, tk := gramKeys[0], gramKeys[1], gramKeys[2]
 	for i := 2; i < len(rs); i++ {
 		r := rs[i]
 		prev := key & (1<<21 - 1)
 		key = key<<21&^(1<<63) ^ uint64(r)
-		u := gramIndex(uniKey, uint32(r))
-		b := gramIndex(biKey, uint32(nfMix(prev<<32|uint64(r))))
-		t := gramIndex(triKey, uint32(nfMix(key)))
 		o := g[3*i-6 : 3*i-3 : 3*i-3]
-		o[0], o[1], o[2] = u, b, t
+		o[0] = uint32(gramSlot(uk, uint64(uint32(r))))
+		o[1] = uint32(gramSlot(bk, uint64(uint32(nfMix(prev<<32|uint64(r))))))
+		o[2] = uint32(gramSlot(tk, uint64(uint32(nfMix(key)))))
 	}
 	return 3*len(rs) - 3
 }
@@ -705,12 +705,13 @@ func gramSteps(rs []rune, w *[1 << PromiseBits]int16) int {
 		int(w[gramSlot(biKey, uint64(uint32(nfMix(uint64(rs[0])<<32|uint64(rs[1])))))])
 	// The trigram key rolls as in promiseGrams.
 	key := uint64(rs[0])<<21 ^ uint64(rs[1])
+	uk, bk, tk := gramKeys[0], gramKeys[1], gramKeys[2]
 	for _, r := range rs[2:] {
 		prev := key & (1<<21 - 1)
 		key = key<<21&^(1<<63) ^ uint64(r)
-		sum += int(w[gramSlot(uniKey, uint64(uint32(r)))]) +
-			int(w[gramSlot(biKey, uint64(uint32(nfMix(prev<<32|uint64(r)))))]) +
-			int(w[gramSlot(triKey, uint64(uint32(nfMix(key))))])
+		sum += int(w[gramSlot(uk, uint64(uint32(r)))]) +
+			int(w[gramSlot(bk, uint64(uint32(nfMix(prev<<32|uint64(r)))))]) +
+			int(w[gramSlot(tk, uint64(uint32(nfMix(key))))])
 	}
 	return sum
 }
@@ -747,6 +748,14 @@ const (
 	biKey  = (pfBi<<32 | promiseSalt) ^ (pfBi<<32|promiseSalt)>>33
 	triKey = (pfTri<<32 | promiseSalt) ^ (pfTri<<32|promiseSalt)>>33
 )
+
+// gramKeys are uniKey, biKey and triKey as values, which the n-gram loops
+// read into registers before they start: as constants, which the
+// compiler writes out again where they are used (no instruction xors a
+// register with a 64-bit constant), the loops moved the bigram's and
+// the trigram's in for every character, and ran short of registers for
+// the rest. Read-only.
+var gramKeys = [3]uint64{uniKey, biKey, triKey}
 
 // gramIndex is featureIndex(g, v, promiseSalt, PromiseBits) for k the
 // key of group g above, its first step done beforehand (TestGramIndex

@@ -118,7 +118,10 @@ func newPromiseModel(w *[1 << PromiseBits]int16, scale, bias, threshold float32,
 // order, so the scan and the trainer agree to the bit.
 func (m *promiseModel) prob(f *promiseFeats, cust []uint32, at int) float32 {
 	const mask = 1<<PromiseBits - 1 // every index is below the table's size
-	w, sc := m.w, m.scale
+	// The table as a slice, its pointer checked for nil once here, not
+	// at every feature in the loops (its length is the array's: a masked
+	// index needs no bounds check).
+	w, sc := m.w[:], m.scale
 	z := m.bias
 	// Every feature but the n-grams has weight 1 (see promiseFeats).
 	for _, b := range f.idx[:at] {
@@ -169,7 +172,7 @@ func (m *promiseModel) add64(z float64, idx []uint32) float64 {
 // product and an addition that waits for the one before.
 func (m *promiseModel) stepSum(idx []uint32) int {
 	const mask = 1<<PromiseBits - 1
-	w := m.w
+	w := m.w[:] // checked for nil once, as in prob
 	sum := 0
 	for _, b := range idx {
 		sum += int(w[b&mask])

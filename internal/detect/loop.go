@@ -364,29 +364,34 @@ func contentScan(s string, skip []span) (content int, g sig) {
 			// is i < len(s)-3, which proves the last three bytes in
 			// bounds (i+4 <= len(s) with a slice of s[i:i+4] tested
 			// again that i+4 did not wrap around).
-			var key uint32 // stays 0 (no character's key) for the other characters
+			// The other characters go to other (a goto, where a key of 0
+			// for them was tested again: three instructions a character).
+			var key uint32
 			if i < len(s)-3 {
-				if w := uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24; w&0xF0 == 0xE0 {
-					key = bits.ReverseBytes32(w) >> 8
+				w := uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24
+				if w&0xF0 != 0xE0 {
+					goto other
 				}
+				key = bits.ReverseBytes32(w) >> 8
 			} else if b := s[i]; b&0xF0 == 0xE0 && i+2 < len(s) {
 				key = uint32(b)<<16 | uint32(s[i+1])<<8 | uint32(s[i+2])
+			} else {
+				goto other
 			}
-			if key != 0 {
-				i += 3
-				if key>>8 == 0xE380 {
-					prev = 0 // CJK punctuation (。、「」) ends a run
-					continue
-				}
-				if prev != 0 {
-					g.bigram(prev, key)
-				}
-				if !particle3(key) { // contentOf(key, 3), inline
-					content += 3
-				}
-				prev = key
+			i += 3
+			if key>>8 == 0xE380 {
+				prev = 0 // CJK punctuation (。、「」) ends a run
 				continue
 			}
+			if prev != 0 {
+				g.bigram(prev, key)
+			}
+			if !particle3(key) { // contentOf(key, 3), inline
+				content += 3
+			}
+			prev = key
+			continue
+		other:
 			b := s[i]
 			if b < 0x80 {
 				// An ASCII letter or digit is asked first whether it

@@ -97,24 +97,34 @@ type negFeats struct {
 // conversations.
 const negBiAfter = 256
 
-// negBiBits is the log2 of the entries of a negBigrams: 16,384, 192 KB.
+// negBiBits is the log2 of the entries of a negBigrams: 16,384, 256 KB.
 // On the bench chats some 80 % of the customers' bigrams are found there
 // (common pairs: 您好, 请问, 快递, 什么), two thirds with 4,096 entries.
 const negBiBits = 14
 
 // negBigrams is a direct-mapped memo of the negative scorer's bigram
-// weights: keys[s] is a pair of runes r0<<32 | r whose weight, stepWeight
+// weights: e[s].key is a pair of runes r0<<32 | r whose weight, stepWeight
 // of the slot two MurmurHash3 finalisers give (nfMix, then negIndex), is
-// w[s]; s is negBiSlot of the pair. Most of a chat's bigrams were scored
-// in an earlier message or conversation, and reading the weight back is
-// half the instructions of hashing for it again. The weights are of one
-// model (negFeats.biOf), the entries empty (^0, no pair of runes) until
-// filled; it holds no pointer, so the collector does not scan it.
+// e[s].bi, and e[s].uni is the weight of r's unigram (learnedNegative.uni,
+// or hashed past it), which sumGrams adds just before; s is negBiSlot of
+// the pair. Most of a chat's bigrams were scored in an earlier message or
+// conversation, and reading the two weights back is half the
+// instructions of hashing for them again; kept side by side with the key,
+// they are read from the one cache line the key is (the table is larger
+// than the first-level cache: separate arrays of keys and weights, and the
+// unigram table, missed it about once a bigram each). The weights are of
+// one model (negFeats.biOf), the entries empty (^0, no pair of runes)
+// until filled; it holds no pointer, so the collector does not scan it.
 // TestNegBigramsMatchHash and FuzzNegBigrams hold sumGrams with it to the
 // hash.
 type negBigrams struct {
-	keys [1 << negBiBits]uint64
-	w    [1 << negBiBits]float32
+	e [1 << negBiBits]negBigram
+}
+
+// negBigram is an entry of negBigrams: 16 bytes, four to a cache line.
+type negBigram struct {
+	key     uint64
+	uni, bi float32
 }
 
 // negBiSlot is the entry of negBigrams that holds pair key: the top bits
@@ -136,8 +146,8 @@ func (f *negFeats) bigrams(m *learnedNegative) *negBigrams {
 	}
 	if f.biOf != m {
 		f.biOf = m
-		for k := range b.keys {
-			b.keys[k] = ^uint64(0)
+		for k := range b.e {
+			b.e[k].key = ^uint64(0)
 		}
 	}
 	return b
@@ -580,9 +590,10 @@ func (m *learnedNegative) sum(z float32, f *negFeats, from int) float32 {
 // for the runes rs behind features filling all but room of the buffer,
 // in negGrams' order (each rune's unigram, then its bigram with the rune
 // before) and with its value, without storing them; it returns the sum
-// and how many features it added. The bigrams' weights are read from bc,
-// m's memo, where it holds them, and kept there when it does not; with
-// no memo (bc nil) every bigram is hashed.
+// and how many features it added. The weights of a bigram and of its
+// second rune's unigram are read from bc, m's memo, where it holds the
+// pair, and kept there when it does not; with no memo (bc nil) every
+// bigram is hashed.
 func (m *learnedNegative) sumGrams(z float32, rs []rune, room int, bc *negBigrams) (float32, int) {
 	if len(rs) == 0 || room <= 0 {
 		return z, 0
@@ -608,20 +619,24 @@ func (m *learnedNegative) sumGrams(z float32, rs []rune, room int, bc *negBigram
 	// after the next one's unigram. The loop so has one bound.
 	all := rs[:(n+1)/2]
 	z += uniWeight(all[0]) * v
-	for k := 0; k < len(all)-1; k++ {
-		r0, r := all[k], all[k+1]
-		z += uniWeight(r) * v
-		key := uint64(r0)<<32 | uint64(r)
-		var bw float32
-		if bc == nil { // no memo yet: hashed, as the memo's misses are
-			bw = stepWeight(w[negIndex(bi, uint32(nfMix(key)))], sc)
-		} else if s := negBiSlot(key); bc.keys[s] == key {
-			bw = bc.w[s]
-		} else {
-			bw = stepWeight(w[negIndex(bi, uint32(nfMix(key)))], sc)
-			bc.keys[s], bc.w[s] = key, bw
+	r0 := all[0]   // the rune before, carried from one turn to the next
+	if bc == nil { // no memo yet: hashed, as the memo's misses are
+		for _, r := range all[1:] {
+			z += uniWeight(r) * v
+			z += stepWeight(w[negIndex(bi, uint32(nfMix(uint64(r0)<<32|uint64(r))))], sc) * v
+			r0 = r
 		}
-		z += bw * v
+	} else {
+		for _, r := range all[1:] {
+			key := uint64(r0)<<32 | uint64(r)
+			e := &bc.e[negBiSlot(key)]
+			if e.key != key {
+				*e = negBigram{key, uniWeight(r), stepWeight(w[negIndex(bi, uint32(nfMix(key)))], sc)}
+			}
+			z += e.uni * v
+			z += e.bi * v
+			r0 = r
+		}
 	}
 	if n%2 == 0 {
 		z += uniWeight(rs[len(all)]) * v

@@ -64,7 +64,8 @@ func TestNegBigramsMatchHash(t *testing.T) {
 	// Every entry the texts filled holds its pair's weight under the last model.
 	m, bc := shared.biOf, shared.bi
 	filled := 0
-	for slot, key := range bc.keys {
+	for slot, e := range bc.e {
+		key := e.key
 		if key == ^uint64(0) {
 			continue
 		}
@@ -72,8 +73,11 @@ func TestNegBigramsMatchHash(t *testing.T) {
 		if int(negBiSlot(key)) != slot {
 			t.Fatalf("pair %#x kept in entry %d, not %d", key, slot, negBiSlot(key))
 		}
-		if want := stepWeight(m.w[negIndex(negKey(nfBi), uint32(nfMix(key)))], m.scale); math.Float32bits(bc.w[slot]) != math.Float32bits(want) {
-			t.Fatalf("pair %#x: memo %v, hash %v", key, bc.w[slot], want)
+		if want := stepWeight(m.w[negIndex(negKey(nfBi), uint32(nfMix(key)))], m.scale); math.Float32bits(e.bi) != math.Float32bits(want) {
+			t.Fatalf("pair %#x: memo %v, hash %v", key, e.bi, want)
+		}
+		if r := uint32(key); math.Float32bits(e.uni) != math.Float32bits(stepWeight(m.w[negIndex(negKey(nfUni), r)], m.scale)) {
+			t.Fatalf("pair %#x: unigram %v, hash %v", key, e.uni, stepWeight(m.w[negIndex(negKey(nfUni), r)], m.scale))
 		}
 	}
 	if filled == 0 {

@@ -59,11 +59,15 @@ type endingWeights interface {
 // unresolved, and which of the rules' reasons are OR-ed in).
 type learnedEnding struct {
 	// w holds the weights of bucket b for the classes at w[b]: one cache
-	// line a feature instead of one a class, as int16 steps of scale (see
-	// int16Table). It is an array of the table's size so that probs
+	// line a feature instead of one a class. They are the model's int16
+	// steps (int16Table) already multiplied by their scale (stepWeight,
+	// the same float32 each), worked out once at load: probs read the
+	// steps and converted and scaled each of the three (nine instructions
+	// a feature, some 46 features a conversation) for a table twice the
+	// size (384 KB). It is an array of the table's size so that probs
 	// indexes it with a bucket masked to its bits and no bounds check.
-	w         *[1 << EndingBits][NumEndingClasses]int16
-	scale     float32
+	w         *[1 << EndingBits][NumEndingClasses]float32
+	scale     float32 // the steps' scale, which w holds multiplied in
 	bias      [NumEndingClasses]float32
 	threshold float32
 	orRules   uint32 // bit why set: the rules' verdict for that reason is OR-ed in
@@ -96,10 +100,10 @@ func newLearnedEnding(emo EmotionModel) (*learnedEnding, error) {
 	if !ok {
 		return nil, errors.New("weights are not int16 steps of one scale")
 	}
-	l := &learnedEnding{w: new([n][k]int16), scale: scale, threshold: t, orRules: or}
+	l := &learnedEnding{w: new([n][k]float32), scale: scale, threshold: t, orRules: or}
 	for c := range k {
 		for j, v := range q[c*n : (c+1)*n] {
-			l.w[j][c] = v
+			l.w[j][c] = stepWeight(v, scale)
 		}
 	}
 	copy(l.bias[:], b)
@@ -117,14 +121,14 @@ func (m *learnedEnding) probs(f *endFeats) (p [NumEndingClasses]float32) {
 	// Three sums written out: a fourth class must be added here.
 	const _ = uint(NumEndingClasses-3) + uint(3-NumEndingClasses)
 	p0, p1, p2 := m.bias[0], m.bias[1], m.bias[2]
-	sc, tab := m.scale, m.w
+	tab := m.w
 	idx := f.idx[:f.n]
 	val := f.val[:len(idx)]
 	for k, b := range idx {
 		w, v := &tab[b&(1<<EndingBits-1)], val[k]
-		p0 += stepWeight(w[0], sc) * v
-		p1 += stepWeight(w[1], sc) * v
-		p2 += stepWeight(w[2], sc) * v
+		p0 += w[0] * v
+		p1 += w[1] * v
+		p2 += w[2] * v
 	}
 	p = [NumEndingClasses]float32{p0, p1, p2}
 	mx := max(p[0], p[1], p[2])

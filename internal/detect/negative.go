@@ -38,6 +38,12 @@ type learnedNegative struct {
 	uni *[negUniRunes]float32
 	// slots is negTail's table of slots (newNegSlots), set with uni.
 	slots *negSlots
+	// wf[k] is stepWeight(w[k], scale), every weight worked out once
+	// (withUni, 256 KB), so that sum and sumGrams' hashed bigrams read a
+	// float32 where they converted and scaled a step for every feature
+	// (three instructions each, some 17 features a customer message).
+	// The English scorer, which has no uni, has none: sum reads w there.
+	wf *[1 << NegativeBits]float32
 }
 
 // negUniRunes bounds the runes whose unigram weights learnedNegative.uni
@@ -49,10 +55,14 @@ const negUniRunes = 0xA000
 // and m.slots (for the engine's scorer, at start-up), and returns m.
 func (m *learnedNegative) withUni() *learnedNegative {
 	m.slots = newNegSlots()
+	m.wf = new([1 << NegativeBits]float32)
+	for k, q := range m.w {
+		m.wf[k] = stepWeight(q, m.scale)
+	}
 	m.uni = new([negUniRunes]float32)
 	k := negKey(nfUni)
 	for r := range m.uni {
-		m.uni[r] = stepWeight(m.w[negIndex(k, uint32(r))], m.scale)
+		m.uni[r] = m.wf[negIndex(k, uint32(r))]
 	}
 	return m
 }
@@ -577,11 +587,25 @@ func negRunes(norm string, rs *[maxNegRunes]rune) runeCounts {
 
 // sum adds the weighted features of f from the one numbered from to z,
 // in order, as prob does.
+// It reads the float32 weights, so the scorer must have them (withUni, as
+// finish needs uni), and is small enough to be inlined into negProb and
+// finish; prob sums a scorer without them (the English one) by sumSteps.
 func (m *learnedNegative) sum(z float32, f *negFeats, from int) float32 {
+	wf := m.wf
+	val := f.val[from:f.n]
+	for k, ix := range f.idx[from : from+len(val)] {
+		z += wf[ix&(1<<NegativeBits-1)] * val[k] // featureIndex's range: no bounds check
+	}
+	return z
+}
+
+// sumSteps is sum of a scorer without float32 weights: each weight its
+// int16 step converted and scaled (stepWeight) as it is added.
+func (m *learnedNegative) sumSteps(z float32, f *negFeats, from int) float32 {
 	w, sc := m.w, m.scale
 	val := f.val[from:f.n]
 	for k, ix := range f.idx[from : from+len(val)] {
-		z += stepWeight(w[ix&(1<<NegativeBits-1)], sc) * val[k] // featureIndex's range: no bounds check
+		z += stepWeight(w[ix&(1<<NegativeBits-1)], sc) * val[k]
 	}
 	return z
 }
@@ -600,9 +624,10 @@ func (m *learnedNegative) sumGrams(z float32, rs []rune, room int, bc *negBigram
 	}
 	n := min(2*len(rs)-1, room) // the features that fit
 	v := float32(1 / math.Sqrt(float64(n)))
-	// The tables as slices of their known lengths: indexed by a uint16 or
-	// below negUniRunes, they need no bounds or nil checks in the loop.
-	w, sc := m.w[:], m.scale
+	// The tables (the weights as float32, m.wf, and the unigrams') as
+	// slices of their known lengths: indexed by a uint16 or below
+	// negUniRunes, they need no bounds or nil checks in the loop.
+	w := m.wf[:]
 	ut := m.uni[:]
 	uni, bi := negKey(nfUni), negKey(nfBi) // constants
 	// A unigram's weight is read from m.uni for the runes it holds: the
@@ -611,7 +636,7 @@ func (m *learnedNegative) sumGrams(z float32, rs []rune, room int, bc *negBigram
 		if uint32(r) < negUniRunes {
 			return ut[uint32(r)]
 		}
-		return stepWeight(w[negIndex(uni, uint32(r))], sc)
+		return w[negIndex(uni, uint32(r))]
 	}
 	// The first rune adds its unigram, every one after it two features:
 	// the runes whose features all fit are the first (n+1)/2 (at most
@@ -623,7 +648,7 @@ func (m *learnedNegative) sumGrams(z float32, rs []rune, room int, bc *negBigram
 	if bc == nil { // no memo yet: hashed, as the memo's misses are
 		for _, r := range all[1:] {
 			z += uniWeight(r) * v
-			z += stepWeight(w[negIndex(bi, uint32(nfMix(uint64(r0)<<32|uint64(r))))], sc) * v
+			z += w[negIndex(bi, uint32(nfMix(uint64(r0)<<32|uint64(r))))] * v
 			r0 = r
 		}
 	} else {
@@ -631,7 +656,7 @@ func (m *learnedNegative) sumGrams(z float32, rs []rune, room int, bc *negBigram
 			key := uint64(r0)<<32 | uint64(r)
 			e := &bc.e[negBiSlot(key)]
 			if e.key != key {
-				*e = negBigram{key, uniWeight(r), stepWeight(w[negIndex(bi, uint32(nfMix(key)))], sc)}
+				*e = negBigram{key, uniWeight(r), w[negIndex(bi, uint32(nfMix(key)))]}
 			}
 			z += e.uni * v
 			z += e.bi * v
@@ -692,7 +717,12 @@ func (st *negState) after(in *Input, i int, ruleNeg bool) {
 }
 
 // prob scores f with the learned model.
-func (m *learnedNegative) prob(f *negFeats) float32 { return sigmoid(m.sum(m.bias, f, 0)) }
+func (m *learnedNegative) prob(f *negFeats) float32 {
+	if m.wf == nil {
+		return sigmoid(m.sumSteps(m.bias, f, 0))
+	}
+	return sigmoid(m.sum(m.bias, f, 0))
+}
 
 // NegativeFeatures calls fn with the learned negative-emotion features of
 // every customer message of in, in order (the hashed index and its value),

@@ -242,10 +242,40 @@ func (f *endFeats) add(group, value uint32, v float32) {
 	// One test of n, unsigned, stands for the buffer's end and both
 	// bounds checks (f.n is never past the end: n < len is n != len).
 	if n := uint(f.n); n < uint(len(f.idx)) {
-		f.idx[n] = featureIndex(group, value, 0, EndingBits)
+		f.idx[n] = endSlot(group, value)
 		f.val[n] = v
 		f.n = int(n) + 1
 	}
+}
+
+// endSlots holds featureIndex(g, v, 0, EndingBits) of every group g of
+// the ending features (32 rows: every group is below 32, which the
+// constant beside it checks) and every value v below 16, worked out at
+// start-up: most ending features are of such a value (a bucket, a bit, a
+// kind), and reading the slot is cheaper than hashing for it
+// (TestEndSlots).
+var endSlots = func() (t [32][16]uint32) {
+	for g := range t {
+		for v := range t[g] {
+			t[g][v] = featureIndex(uint32(g), uint32(v), 0, EndingBits)
+		}
+	}
+	return t
+}()
+
+// Every feature group is a row of endSlots: a group of 32 or more does not
+// compile.
+const _ = uint(31 - efAgentAsks)
+
+// endSlot is featureIndex(group, value, 0, EndingBits), read from
+// endSlots when the value is below 16. The group is masked to the rows,
+// which changes none (every group is below 32) and keeps add small enough
+// to be inlined.
+func endSlot(group, value uint32) uint32 {
+	if value < uint32(len(endSlots[0])) {
+		return endSlots[group&(uint32(len(endSlots))-1)][value]
+	}
+	return uint32(nfMixTop(uint64(group)<<32|uint64(value)) >> (64 - EndingBits)) // featureIndex
 }
 
 // endingCodeIndex returns the index of code among the finding codes the
@@ -366,14 +396,17 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 			f.add(efLastAsks, b2u(na > 0 && agent[0] > cust[0]), 1)
 		}
 	}
+	// The kinds are laid out once, not for each reply (ranged by pointer,
+	// not copied).
+	kinds := [...]struct {
+		kind uint32
+		id   ClassID
+	}{{akGeneric, d.generic}, {akHold, d.hold}, {akRefusal, d.refusal}, {akNextStep, d.nextStep}, {akAppease, d.appease}, {akClosing, d.closing}}
 	for k, j := range agent[:2] {
 		if j < 0 {
 			break
 		}
-		for _, c := range [...]struct {
-			kind uint32
-			id   ClassID
-		}{{akGeneric, d.generic}, {akHold, d.hold}, {akRefusal, d.refusal}, {akNextStep, d.nextStep}, {akAppease, d.appease}, {akClosing, d.closing}} {
+		for _, c := range &kinds {
 			if in.Has(j, c.id) {
 				f.add(efAgent, uint32(k)<<8|c.kind, 1)
 			}
@@ -400,8 +433,9 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 				combo |= 1 << c.kind
 			}
 		}
-		for _, fd := range out.Findings {
-			if fd.Code == "promise.made" && len(fd.Messages) > 0 && fd.Messages[0] == subst {
+		for x := range out.Findings {
+			// By pointer: a range copied each finding (104 bytes).
+			if fd := &out.Findings[x]; fd.Code == "promise.made" && len(fd.Messages) > 0 && fd.Messages[0] == subst {
 				f.add(efSubst, akPromise, 1)
 				combo |= 1 << akPromise
 				break
@@ -434,7 +468,8 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 	// Findings of the earlier detectors: each (code, near the end) once.
 	end := len(msgs) - 4
 	var seen uint64
-	for _, fd := range out.Findings {
+	for x := range out.Findings {
+		fd := &out.Findings[x] // a range copied each finding (104 bytes)
 		if len(fd.Messages) == 0 {
 			continue
 		}

@@ -856,13 +856,18 @@ func opensWith(in *Input, i int, c ClassID) bool {
 // checksAnswer reports whether s is one short question asking whether
 // something is so ("这是保税区发货吗", "那就是货到了直接现金支付吗"): the
 // customer checks the agent's answer rather than asking again.
+//
+// Every prefix checksAnswerRest cuts opens with 这 or 那, and trimming the
+// right leaves the opening as it is unless it empties s: most messages are answered by the
+// test of their first three bytes, small enough to be inlined where the
+// loop detector asks it of every substantive customer message (a call and
+// two HasPrefix before), and only the rest call checksAnswerRest.
 func checksAnswer(s string) bool {
-	// Every prefix below opens with 这 or 那, and trimming the right
-	// leaves the opening as it is unless it empties s: most messages are
-	// answered here, without the trim's set built for each.
-	if !strings.HasPrefix(s, "这") && !strings.HasPrefix(s, "那") {
-		return false
-	}
+	return len(s) >= 3 && (s[:3] == "这" || s[:3] == "那") && checksAnswerRest(s)
+}
+
+// checksAnswerRest is checksAnswer of a text that opens with 这 or 那.
+func checksAnswerRest(s string) bool {
 	s = strings.TrimRight(s, " ?!.")
 	rest, ok := "", false
 	for _, p := range [...]string{"这就是", "那就是", "这个是", "那个是", "这是", "那是"} {
@@ -882,10 +887,22 @@ func checksAnswer(s string) bool {
 // the rest repeats of an earlier message is a polite reminder or the next
 // step, not a request going round again. Checked on characters, not keywords: the agreeing
 // words are single characters.
+//
+// Most messages open with no agreeing word, and the answer is then no
+// (n stays 0): their first character's three bytes are compared with the
+// agreeing words' before the loop decodes any (TestOpensWithAgreement
+// holds it to opensWithAgreementRef, the function without that test).
 func opensWithAgreement(s string) bool {
 	i := 0
 	if strings.HasPrefix(s, "那") {
 		i += len("那")
+	}
+	if i < len(s)-2 {
+		switch s[i : i+3] {
+		case "好", "行", "对", "是", "嗯", "恩", "哦", "噢":
+		default:
+			return false
+		}
 	}
 	n := 0
 	for i < len(s) {

@@ -378,7 +378,7 @@ func (m *learnedNegative) finish(z float32, f *negFeats, norm string) float32 {
 func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, f *negFeats) {
 	f.n = 0
 	t := d.slots
-	e := in.Emotion[i]
+	e := &in.Emotion[i] // by pointer: a copy took the whole 48 bytes
 	neg := min(max(float64(e.Neg), 1e-4), 1-1e-4)
 	f.addIndex(t.of(nfNegBucket, uint32(neg*10)), 1)
 	f.add(nfNegLogit, 0, float32(math.Log(neg/(1-neg))/4))

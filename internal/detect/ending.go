@@ -234,6 +234,11 @@ type endFeats struct {
 	idx [maxEndFeats]uint32
 	val [maxEndFeats]float32
 	n   int
+
+	// rs holds the runes tailGrams reads back, only the ones it wrote
+	// read: here rather than in an array of its own, which Go zeroed for
+	// every call.
+	rs [maxEndRunes]rune
 }
 
 // add appends feature (group, value) with weight v; past the buffer's end
@@ -639,7 +644,7 @@ func endHash(s string) uint64 {
 // kind among the last maxEndRunes leaves it to tailGramsDecode, which
 // reads such text as range does: forward.
 func tailGrams(f *endFeats, s string, uni, bi uint32) {
-	var rs [maxEndRunes]rune
+	rs := &f.rs
 	k, start := uint(len(rs)), len(s) // rs[k:] are the runes of s[start:]
 	for k > 0 && start > 0 {
 		c := s[start-1]
@@ -662,7 +667,9 @@ func tailGrams(f *endFeats, s string, uni, bi uint32) {
 		}
 		start -= 3
 		k--
-		rs[k] = rune(lead&0x0F)<<12 | rune(w>>8)<<6 | rune(w&0x3f)
+		// w is the two groups, the first high: w - (w>>8)*0xc0 moves it
+		// down to bits 6–11, (w>>8)<<6 | w&0x3f in three instructions.
+		rs[k] = rune(lead&0x0F)<<12 | rune(w-(w>>8)*0xc0)
 	}
 	// The text read back to a valid lead or an ASCII byte each time is
 	// cut into the same characters forward: rs[k:] are range's runes of

@@ -349,6 +349,8 @@ func TestSessionMatchesScore(t *testing.T) {
 		{"？", "   ", "嗯嗯"},
 		{"？？", "   ", "？"},
 		{"好", "已经为您申请退款了", "？？"}, // an earlier agent text again
+		{"怎么还没发货呢", "您好", "好"},
+		{"怎么还没发货呢", "您好", "好的好的"}, // the filter left is of another text
 	}
 	score := m.Session()
 	for _, tt := range turns {

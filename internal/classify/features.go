@@ -251,17 +251,18 @@ type textStats struct {
 }
 
 // grams adds the 1..3-grams of the customer's text s in namespace nsText,
-// framed by start and end tokens, and returns what it saw, with the cue
-// words of lx counted on the same pass when lx is set. The n-grams of a
-// text share the value 1/√count, so a long text does not outvote
-// everything else by its length. The namespace, the n and the value are
-// constants so that the hash seeds are too and the loop tests no n.
-func (a *acc) grams(s string, lx *cueScanner) textStats {
+// framed by start and end tokens, and writes what it saw into st, which
+// must be zero (the caller's, not a value returned: no copy of it), with
+// the cue words of lx counted on the same pass when lx is set. The
+// n-grams of a text share the value 1/√count, so a long text does not
+// outvote everything else by its length. The namespace, the n and the
+// value are constants so that the hash seeds are too and the loop tests
+// no n.
+func (a *acc) grams(st *textStats, s string, lx *cueScanner) {
 	const (
 		ns  = nsText
 		nsw = 1
 	)
-	var st textStats
 	t := tokenizer{s: s, lx: lx}
 	seed1 := mix(ns<<56 | 1<<48)
 	seed2 := mix(ns<<56 | 2<<48)
@@ -366,7 +367,6 @@ func (a *acc) grams(s string, lx *cueScanner) textStats {
 		a.lastV = nsw * float32(1/math.Sqrt(float64(st.grams)))
 		a.endNS(a.lastV)
 	}
-	return st
 }
 
 // scoreGrams is grams' n-gram loop in scoring mode for the tokens of
@@ -473,21 +473,22 @@ func scoreRun(tbl *weightTable, ur *uniRows, buf []uint32, b2, b3, m1 uint64, l 
 
 // unigrams adds the unigrams of the agent's text s in namespace nsAgent
 // with the value agentWeight/√count, with the cue words of lx counted on
-// the same pass when lx is set, and returns the token count and cue
-// words, of which only those are read: grams' features for n = 1, in the
-// same order, without the statistics of the customer's own text. In
+// the same pass when lx is set, and returns the token count and writes
+// the cue words into cues (when set), of which only those are read (no
+// textStats to copy back): grams' features for n = 1, in the same
+// order, without the statistics of the customer's own text. In
 // scoring mode, unless apply, the namespace is left open: lastPart and
 // lastV say what closing it would add, and part is left empty. As in
 // grams, the tokens come a buffer at a time, read by a loop that makes
 // no call per token; FuzzUnigramsMatchesRef checks it against the loop
 // calling next it replaced.
-func (a *acc) unigrams(s string, lx *cueScanner, apply bool) textStats {
+func (a *acc) unigrams(s string, lx *cueScanner, apply bool, cues *[nCues]uint8) int {
 	const (
 		ns  = nsAgent
 		nsw = agentWeight
 	)
-	var st textStats
 	t := tokenizer{s: s, lx: lx}
+	grams := 0
 	seed1 := mix(ns<<56 | 1<<48)
 	var buf [32]uint32
 	tbl := a.tbl
@@ -520,21 +521,20 @@ func (a *acc) unigrams(s string, lx *cueScanner, apply bool) textStats {
 				a.feats = append(a.feats, mixBucket(seed1^uint64(x)))
 			}
 		}
-		st.grams += nb
+		grams += nb
 		if nb < len(buf) {
 			break
 		}
 	}
-	// The tokens but spaces, which the tokenizer counted as it gave
-	// them: no test of every token here.
-	st.tokens = st.grams - t.spaces
 	a.part[0] += ps.k0
 	a.part[1] += ps.k1
 	a.part[2] += ps.k2
-	st.cues = t.cues
+	if cues != nil {
+		*cues = t.cues
+	}
 	a.lastPart, a.lastV = a.part, 0
-	if st.grams > 0 {
-		a.lastV = nsw * float32(1/math.Sqrt(float64(st.grams)))
+	if grams > 0 {
+		a.lastV = nsw * float32(1/math.Sqrt(float64(grams)))
 		if apply || a.tbl == nil {
 			a.endNS(a.lastV)
 		}
@@ -542,7 +542,9 @@ func (a *acc) unigrams(s string, lx *cueScanner, apply bool) textStats {
 	if !apply && a.tbl != nil {
 		a.part = [nClasses]int32{}
 	}
-	return st
+	// The tokens but spaces, which the tokenizer counted as it gave
+	// them: no test of every token here.
+	return grams - t.spaces
 }
 
 // Signal groups. A signal is a (group, value) pair hashed into the signal
@@ -727,14 +729,21 @@ func tailOf(s string, n int) string {
 // training examples (such as product reviews) that have none.
 func (a *acc) extract(c *Context, textOnly bool) {
 	text := c.Text
-	st := a.grams(text, a.lex.customer)
-	cues := st.cues
-	var prev cueMemo // what the previous message left of its own text
-	if a.memo != nil {
+	var st textStats
+	a.grams(&st, text, a.lex.customer)
+	cues := &st.cues
+	// What the previous message left of its own text: the fields read,
+	// not the whole memo (its filter is read in place, see below).
+	var prev struct {
+		text         string
+		cues         [nCues]uint8
+		ok, hasBloom bool
+	}
+	if m := a.memo; m != nil {
 		// Only the text's part is replaced: the agent memo must outlive
 		// the message, or the next one of the same turn misses it.
-		prev = *a.memo
-		a.memo.text, a.memo.cues, a.memo.ok, a.memo.hasBloom = text, cues, true, false
+		prev.text, prev.cues, prev.ok, prev.hasBloom = m.text, m.cues, m.ok, m.hasBloom
+		m.text, m.cues, m.ok, m.hasBloom = text, *cues, true, false
 	}
 
 	lb := lenBucket(st.tokens)
@@ -778,7 +787,14 @@ func (a *acc) extract(c *Context, textOnly bool) {
 	if c.PrevCustomer == "" {
 		a.sig(sigPrevNone, 0)
 	} else {
-		if r := repeatLevel(text, c.PrevCustomer, &prev, a.memo); r > 0 {
+		// The previous message's filter, when it is of this text,
+		// stays in the memo until repeatLevel, which reads it before it
+		// writes the memo's.
+		var known *[8]uint64
+		if prev.hasBloom && prev.text == c.PrevCustomer {
+			known = &a.memo.bloom
+		}
+		if r := repeatLevel(text, c.PrevCustomer, known, a.memo); r > 0 {
 			a.sig(sigRepeat, r)
 		}
 		tail := tailOf(c.PrevCustomer, maxContextBytes)
@@ -807,23 +823,21 @@ func (a *acc) extract(c *Context, textOnly bool) {
 	// sums wait in cur to be added after the signals, in the order
 	// training adds them, and a Session keeps cur for the next message
 	// of the same agent turn.
-	var am *agentMemo
+	// cur is the Session's memo itself when there is one, written in
+	// place (no agentMemo copied in or out).
+	var own agentMemo
+	cur := &own
 	if a.memo != nil && a.tbl != nil {
-		am = &a.memo.agent
+		cur = &a.memo.agent
 	}
-	var cur agentMemo
 	switch {
-	case am != nil && am.ok && am.text == agent:
-		cur = *am
+	case cur.ok && cur.text == agent:
 	case a.tbl != nil:
 		sigs := a.part
 		a.part = [nClasses]int32{}
-		ast := a.unigrams(agent, a.lex.agent, false)
-		cur = agentMemo{text: agent, cues: ast.cues, part: a.lastPart, v: a.lastV, tokens: ast.tokens, ok: true}
+		cur.tokens = a.unigrams(agent, a.lex.agent, false, &cur.cues)
+		cur.text, cur.part, cur.v, cur.ok = agent, a.lastPart, a.lastV, true
 		a.part = sigs
-		if am != nil {
-			*am = cur
-		}
 	default:
 		cur.cues = a.lex.scanAgent(agent)
 	}
@@ -844,7 +858,7 @@ func (a *acc) extract(c *Context, textOnly bool) {
 			a.endNS(cur.v)
 		}
 	} else {
-		tokens = a.unigrams(agent, nil, true).tokens
+		tokens = a.unigrams(agent, nil, true, nil)
 	}
 	a.sig(sigAgentLen, lenBucket(tokens/2))
 	a.endNS(1)
@@ -871,11 +885,11 @@ func nextGroup(flags uint64) (int, uint64) {
 
 // repeatLevel says whether msg repeats prev: 2 for the same text, 1 when
 // most of its character bigrams occur in prev, else 0. Customers who repeat
-// themselves usually feel unheard. In a Session, known is what the
-// previous message left (its Bloom filter, when prev is its text) and next
-// receives msg's filter for the next message; both are nil otherwise.
-func repeatLevel(msg, prev string, known, next *cueMemo) int {
-	raw := prev
+// themselves usually feel unheard. In a Session, known is the Bloom filter
+// the previous message left, when prev is its text (it may be next's own,
+// which is read before next is written), and next receives msg's filter for
+// the next message; both are nil otherwise.
+func repeatLevel(msg, prev string, known *[8]uint64, next *cueMemo) int {
 	msg, prev = text.TrimSpace(msg), text.TrimSpace(prev)
 	if msg == "" || prev == "" {
 		return 0
@@ -890,8 +904,8 @@ func repeatLevel(msg, prev string, known, next *cueMemo) int {
 	}
 	// A 512-bit Bloom filter of prev's rune bigrams makes the check linear.
 	var bloom [8]uint64
-	if known != nil && known.hasBloom && known.text == raw {
-		bloom = known.bloom
+	if known != nil {
+		bloom = *known
 	} else {
 		bloom = bigramBloom(tailOf(prev, maxContextBytes))
 	}

@@ -40,11 +40,13 @@ func lexiconAgrees(l *lexicon, want func(string) [nCues]uint8, s string) (cust, 
 	cust, agent, all = l.scan(s), l.scanAgent(s), want(s)
 	// The tokenizer's pass counts the same words as a scan of its own.
 	a := acc{lex: l}
-	if st := a.grams(s, l.customer); st.cues != cust {
+	var st textStats
+	if a.grams(&st, s, l.customer); st.cues != cust {
 		return st.cues, agent, all, false
 	}
-	if st := a.unigrams(s, l.agent, true); st.cues != agent {
-		return cust, st.cues, all, false
+	var ac [nCues]uint8
+	if a.unigrams(s, l.agent, true, &ac); ac != agent {
+		return cust, ac, all, false
 	}
 	for g := range all {
 		isAgent := g >= cueApology && g <= cueEmoji

@@ -97,7 +97,8 @@ func checkGrams(t *testing.T, m *Emotion, s string) {
 			a := acc{lex: m.lex, tbl: tbl, sigs: m.sigs, uni: uni, scale: m.scale}
 			b := acc{lex: m.lex, tbl: tbl, sigs: m.sigs, scale: m.scale}
 			a.part, b.part = [nClasses]int32{1, 2, 3}, [nClasses]int32{1, 2, 3}
-			got := a.grams(s, m.lex.customer)
+			var got textStats
+			a.grams(&got, s, m.lex.customer)
 			want := b.gramsRef(s, m.lex.customer)
 			if got != want || a.part != b.part || a.lastPart != b.lastPart || math.Float32bits(a.lastV) != math.Float32bits(b.lastV) ||
 				a.logit != b.logit || !slices.Equal(a.feats, b.feats) || !slices.Equal(a.vals, b.vals) {
@@ -198,8 +199,10 @@ func checkUnigrams(t *testing.T, m *Emotion, s string) {
 				a := acc{lex: m.lex, tbl: tbl, sigs: m.sigs, uni: uni, scale: m.scale}
 				b := acc{lex: m.lex, tbl: tbl, sigs: m.sigs, scale: m.scale}
 				a.part, b.part = [nClasses]int32{1, 2, 3}, [nClasses]int32{1, 2, 3}
-				got := a.unigrams(s, m.lex.agent, apply)
+				var got textStats
+				got.tokens = a.unigrams(s, m.lex.agent, apply, &got.cues)
 				want := b.unigramsRef(nsAgent, s, agentWeight, m.lex.agent, apply)
+				want.grams = 0 // unigrams gives the tokens and the cues
 				if got != want || a.part != b.part || a.lastPart != b.lastPart || math.Float32bits(a.lastV) != math.Float32bits(b.lastV) ||
 					a.logit != b.logit || !slices.Equal(a.feats, b.feats) || !slices.Equal(a.vals, b.vals) {
 					t.Fatalf("unigrams(%q) (scoring %v, apply %v, rows %v) = %+v, part %v, logits %v, %d features; want %+v, %v, %v, %d",

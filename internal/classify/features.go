@@ -488,6 +488,11 @@ func (a *acc) unigrams(s string, lx *cueScanner, apply bool, cues *[nCues]uint8)
 		nsw = agentWeight
 	)
 	t := tokenizer{s: s, lx: lx}
+	if a.tbl != nil && a.uni != nil && lx != nil {
+		// The Chinese characters' rows summed by the tokenizer
+		// (cjkRows), the other tokens' here.
+		t.rows = (*[0xa000 - 0x4e00]uint64)(a.uni.agent[0x4e00:])
+	}
 	grams := 0
 	seed1 := mix(ns<<56 | 1<<48)
 	var buf [32]uint32
@@ -496,6 +501,11 @@ func (a *acc) unigrams(s string, lx *cueScanner, apply bool, cues *[nCues]uint8)
 	f1 := mixFold(seed1)
 	for {
 		nb := t.fill(&buf)
+		if t.nRows > 0 {
+			ps = ps.add(t.sum.sums(t.nRows))
+			grams += t.nRows
+			t.sum, t.nRows = lanes{}, 0
+		}
 		if tbl != nil {
 			// The keys hashed from their folds, the rows summed in
 			// lanes, as in scoreGrams; the rows of the tokens below

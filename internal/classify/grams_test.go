@@ -227,6 +227,10 @@ func TestUnigramsMatchesRef(t *testing.T) {
 		}
 		cases = append(cases, string(s), string(s)+"  ")
 	}
+	// Runs of Chinese characters the tokenizer sums (cjkRows) past
+	// maxRowsRun, and past what one lanes holds (153,000 rows, about
+	// 2^15 each, overflow a 32-bit lane), with repeats past maxRun.
+	cases = append(cases, strings.Repeat("您好请稍等", 60), strings.Repeat("非常抱歉让您久等了", 17000), strings.Repeat("好", 300)+"等等等等等")
 	for _, s := range cases {
 		checkUnigrams(t, m, s)
 	}

@@ -60,6 +60,17 @@ type tokenizer struct {
 	lx   *cueScanner
 	ls   uint16
 	cues [nCues]uint8
+
+	// rows, when set with lx (the agent's unigrams, scored with the
+	// model's unigram rows), takes the runs of Chinese characters cjk
+	// would read: cjkRows adds their rows (rows[r-0x4E00], biased as
+	// lanes sums them) to sum and counts them in nRows instead of
+	// storing them in the buffer, whose loop would then read each back
+	// to add the same row. The other tokens come in the buffer as
+	// before.
+	rows  *[0xa000 - 0x4e00]uint64
+	sum   lanes
+	nRows int
 }
 
 // next returns the next token, or false at the end of the text.
@@ -208,7 +219,8 @@ func (t *tokenizer) fill(buf *[32]uint32) int {
 // one kind's word ("[数字x]") itself when the cue scanner, if any, counts
 // nothing in it (quietPH), as next would. Anything else (a Latin word, a
 // number, another placeholder, a repeat to drop) it leaves to next. No
-// token may be held. Runs of Chinese characters are read by cjk; the other
+// token may be held. Runs of Chinese characters are read by cjk (by
+// cjkRows, which sums their rows instead, when rows is set); the other
 // characters one at a time, writing the tokenizer's state (pending,
 // last, run, ls, i) as they go. FuzzFillMatchesRef checks it against the loop
 // it replaced, and FuzzTokenizerShortcuts next.
@@ -221,13 +233,15 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 		// third of the runs of other characters are followed by
 		// another such, where it would read nothing.
 		if i := t.i; !t.pending && i < len(t.s) && t.s[i]-0xe4 < 6 {
-			k0 := k
-			if t.lx != nil {
+			switch {
+			case t.rows != nil:
+				t.cjkRows()
+			case t.lx != nil:
 				k = t.cjk(buf, k)
-			} else {
+			default:
 				k = t.cjkNoCues(buf, k)
 			}
-			if k != k0 {
+			if t.i != i {
 				t.started = true
 			}
 			if k == uint(len(buf)) {
@@ -390,6 +404,48 @@ func (t *tokenizer) cjk(buf *[32]uint32, k uint) uint {
 func cjkRune(b0 uint8, w uint32) (uint32, bool) {
 	r := uint32(b0)<<12 ^ (w&0xff)<<6 ^ w>>8 ^ 0xe2080
 	return r, w&0xc0c0 == 0x8080 && r-0x4e00 < 0xa000-0x4e00
+}
+
+// maxRowsRun bounds the characters one call of cjkRows reads, so that
+// the rows summed in sum between two of unigrams' flushes (a buffer's
+// fill, which calls cjkRows at most twice for each of its 32 tokens)
+// stay far below the 65,536 lanes can hold.
+const maxRowsRun = 256
+
+// cjkRows is cjk for a tokenizer with rows (and a cue scanner): the
+// same loop, which adds each character's row to sum instead of storing
+// the character in the buffer, at most maxRowsRun characters a call.
+// FuzzUnigramsMatchesRef holds unigrams, which sets rows, to the loop
+// calling next.
+//
+//go:noinline
+func (t *tokenizer) cjkRows() {
+	s := t.s[t.i:]
+	if len(s) > 3*maxRowsRun {
+		s = s[:3*maxRowsRun]
+	}
+	last, run, ls, lx, rows, l := t.last, t.run, t.ls, t.lx, t.rows, t.sum
+	_ = lx.outFrom // lx checked for nil once, not at every character
+	_ = rows[0]    // and rows
+	i := 0
+	for ; i < len(s)-2; i += 3 {
+		r, ok := cjkRune(s[i], uint32(s[i+1])|uint32(s[i+2])<<8)
+		if !ok {
+			break
+		}
+		if r == last {
+			if run >= maxRun {
+				break
+			}
+			run++
+		} else {
+			last, run = r, 1
+		}
+		ls = lx.step(ls, lx.cjk[r-0x4e00], &t.cues)
+		l = l.plus(rows[r-0x4e00])
+	}
+	t.i += i
+	t.last, t.run, t.ls, t.sum, t.nRows = last, run, ls, l, t.nRows+i/3
 }
 
 // cjkNoCues is cjk for a tokenizer without a cue scanner (training's

@@ -266,7 +266,8 @@ func decodeEmotion(b []byte) (*Emotion, error) {
 	for k := range m.bias {
 		m.bias[k] = math.Float32frombits(binary.LittleEndian.Uint32(b[16+4*k:]))
 	}
-	m.tbl = new(weightTable)
+	m.uni = new(uniRows) // the table and the rows copied out of it
+	m.tbl = &m.uni.tbl
 	raw := b[hdrLen:]
 	if string(b[:8]) == weightsMagicDeflated {
 		var err error
@@ -280,7 +281,7 @@ func decodeEmotion(b []byte) (*Emotion, error) {
 	copy(m.tbl[:], raw)
 	flipBias(m.tbl[:bucketBytes*nBuckets])
 	m.sigs = newSigRows(m.tbl)
-	m.uni = newUniRows(m.tbl)
+	m.uni.fill()
 	return m, nil
 }
 

@@ -387,17 +387,77 @@ func (a *acc) grams(st *textStats, s string, lx *cueScanner) {
 // cross-fitted in this process, which quantise leaves without them, and in
 // the tests of the hashed path), runs of tokens below
 // uniRunes (most text: Chinese, ASCII, punctuation) are read by
-// scoreRun, the others here.
+// scoreRun, the others here; ur's table must then be tbl (a model's
+// uni.tbl is its tbl).
 func scoreGrams(tbl *weightTable, ur *uniRows, buf []uint32, p1, p2 uint32, ps sums, zeros bool) (uint32, uint32, sums, int) {
+	if zeros {
+		return scoreZeros(tbl, buf, p1, p2, ps)
+	}
+	if len(buf) == 0 {
+		return p1, p2, ps, 0
+	}
+	f1 := mixFold(mix(nsText<<56 | 1<<48)) // constants, as in grams
+	f2 := mixFold(mix(nsText<<56 | 2<<48))
+	seed3 := mix(nsText<<56 | 3<<48)
+	h1 := foldHigh(p1)
+	m1, m2 := mixTop(seed3^uint64(p1)), mixTop(seed3^uint64(p2))
+	// The bigram's and the trigram's keys less the token (b2, b3),
+	// made when the token before is read: fewer values live across the
+	// loop, which then keeps them all in registers.
+	b2, b3 := f2^h1, m2^h1
+	n := 3 * len(buf)
+	var l lanes
+	if p2 == 0 {
+		// The text's first token, after the start token (p1; no
+		// token is 0 in a text without zeros, so only the first
+		// comes after a 0), has no trigram: the loop adds its row
+		// all the same, and l starts without it (the lanes are
+		// sums modulo 2^64, so taking a row off before it is added
+		// gives the same bits as never adding it). FuzzGramsMatchesRef
+		// holds it to the loop that tested p1 and p2 at every token.
+		w := tbl.rowOf(b3 ^ uint64(buf[0]))
+		l = lanes{-(w & laneMaskA), -w}
+		n--
+	}
+	for j := 0; j < len(buf); j++ {
+		if ur != nil {
+			var r int
+			r, b2, b3, m1, l = scoreRun(ur, buf[j:], b2, b3, m1, l)
+			if j += r; j == len(buf) {
+				break
+			}
+		}
+		x := buf[j]
+		k := uint64(x)
+		l = l.plus(tbl.rowOf(f1 ^ k))
+		l = l.plus(tbl.rowOf(b2 ^ k))
+		l = l.plus(tbl.rowOf(b3 ^ k))
+		h := foldHigh(x)
+		b2, b3, m1 = f2^h, m1^h, mixTop(seed3^k)
+	}
+	p2 = p1 // the token before buf when buf is one token
+	if len(buf) > 1 {
+		p2 = buf[len(buf)-2]
+	}
+	p1 = buf[len(buf)-1]
+	return p1, p2, ps.add(l.sums(n)), n
+}
+
+// scoreZeros is scoreGrams for the tokens of a text with a token 0 (a
+// NUL character), after which a token has no bigram and the next no
+// trigram: the one loop that tests p1 and p2 at every token, in a
+// function of its own, which such a rare text alone calls.
+//
+//go:noinline
+func scoreZeros(tbl *weightTable, buf []uint32, p1, p2 uint32, ps sums) (uint32, uint32, sums, int) {
 	f1 := mixFold(mix(nsText<<56 | 1<<48)) // constants, as in grams
 	f2 := mixFold(mix(nsText<<56 | 2<<48))
 	seed3 := mix(nsText<<56 | 3<<48)
 	h1 := foldHigh(p1)
 	m1, m2 := mixTop(seed3^uint64(p1)), mixTop(seed3^uint64(p2))
 	var l lanes
-	n, i := 0, 0
-	for ; i < len(buf) && (zeros || p1 == 0 || p2 == 0); i++ {
-		x := buf[i]
+	n := 0
+	for _, x := range buf {
 		k := uint64(x)
 		l = l.plus(tbl.rowOf(f1 ^ k))
 		n++
@@ -412,34 +472,6 @@ func scoreGrams(tbl *weightTable, ur *uniRows, buf []uint32, p1, p2 uint32, ps s
 		p2, p1 = p1, x
 		h1, m2, m1 = foldHigh(x), m1, mixTop(seed3^k)
 	}
-	if i < len(buf) {
-		n += 3 * (len(buf) - i)
-		// The bigram's and the trigram's keys less the token (b2,
-		// b3), made when the token before is read: fewer values live
-		// across the loop, which then keeps them all in registers.
-		b2, b3 := f2^h1, m2^h1
-		for j := i; j < len(buf); j++ {
-			if ur != nil {
-				var r int
-				r, b2, b3, m1, l = scoreRun(tbl, ur, buf[j:], b2, b3, m1, l)
-				if j += r; j == len(buf) {
-					break
-				}
-			}
-			x := buf[j]
-			k := uint64(x)
-			l = l.plus(tbl.rowOf(f1 ^ k))
-			l = l.plus(tbl.rowOf(b2 ^ k))
-			l = l.plus(tbl.rowOf(b3 ^ k))
-			h := foldHigh(x)
-			b2, b3, m1 = f2^h, m1^h, mixTop(seed3^k)
-		}
-		p2 = p1 // the token before buf (i is 0) when buf is one token
-		if len(buf) > 1 {
-			p2 = buf[len(buf)-2]
-		}
-		p1 = buf[len(buf)-1]
-	}
 	return p1, p2, ps.add(l.sums(n)), n
 }
 
@@ -453,9 +485,10 @@ func scoreGrams(tbl *weightTable, ur *uniRows, buf []uint32, p1, p2 uint32, ps s
 // hash in one body spilled more than it saved.
 //
 //go:noinline
-func scoreRun(tbl *weightTable, ur *uniRows, buf []uint32, b2, b3, m1 uint64, l lanes) (int, uint64, uint64, uint64, lanes) {
+func scoreRun(ur *uniRows, buf []uint32, b2, b3, m1 uint64, l lanes) (int, uint64, uint64, uint64, lanes) {
 	f2 := mixFold(mix(nsText<<56 | 2<<48))
-	_, _ = tbl[0], ur.agent[0] // both checked for nil once, not at every token
+	tbl := &ur.tbl
+	_ = ur.agent[0] // checked for nil once, not at every token
 	for j, x := range buf {
 		if x >= uniRunes {
 			return j, b2, b3, m1, l
@@ -684,15 +717,18 @@ const uniRunes = 0xA000
 // scoreRun a customer token's row and mixed token with two. The rows are
 // the table's, so the sums are the same to the bit (TestUniRows;
 // FuzzUnigramsMatchesRef and FuzzGramsMatchesRef with the rows and
-// without).
+// without). The table itself comes after them (tbl, to which the
+// model's points): scoreRun reads the rows and the table from one
+// pointer, and its loop keeps the register the other took.
 type uniRows struct {
 	agent [uniRunes]uint64
 	text  [uniRunes]struct{ row, tri uint64 }
+	tbl   weightTable
 }
 
-// newUniRows copies the unigram rows out of t.
-func newUniRows(t *weightTable) *uniRows {
-	r := new(uniRows)
+// fill copies the unigram rows out of r.tbl.
+func (r *uniRows) fill() {
+	t := &r.tbl
 	f := mixFold(mix(nsAgent<<56 | 1<<48))
 	ft := mixFold(mix(nsText<<56 | 1<<48))
 	seed3 := mix(nsText<<56 | 3<<48)
@@ -701,7 +737,6 @@ func newUniRows(t *weightTable) *uniRows {
 		r.text[x].row = t.rowOf(ft ^ uint64(x))
 		r.text[x].tri = mixTop(seed3 ^ uint64(x))
 	}
-	return r
 }
 
 // lenBucket buckets a token count on a roughly logarithmic scale.

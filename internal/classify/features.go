@@ -280,22 +280,24 @@ func (a *acc) grams(st *textStats, s string, lx *cueScanner) {
 	var ps sums
 	p1, p2 := uint32(tokBOS), uint32(0)
 	qRun, exRun := 0, 0
-	tokens, grams := 0, 0
+	all, grams := 0, 0 // all: every token, spaces included
 	for {
 		nb := t.fill(&buf)
-		for _, x := range buf[:nb] {
-			// Chinese characters and the rest of U+3040–U+1EFFF are
-			// in no group below and end the runs of marks: one test
-			// for most tokens.
-			if x-0x3040 < 0x1f000-0x3040 {
-				tokens++
-				qRun, exRun = 0, 0
+		all += nb
+		// The tokens but those cjk wrote (cjkAt): Chinese characters
+		// and the rest of U+3040–U+1EFFF are in no group below, and
+		// spaces in none. Neither is counted here (the tokens are all
+		// but the spaces, which the tokenizer counts) nor ends a run
+		// of marks here: a mark's run goes on from the token before
+		// it, spaces skipped (markBefore), the rare mark looking back
+		// where every token ended the runs. So the loop reads none of
+		// the Chinese characters of most runs.
+		for m := uint32(uint64(1)<<nb-1) &^ t.cjkAt; m != 0; m &= m - 1 {
+			j := bits.TrailingZeros32(m)
+			x := buf[j&(len(buf)-1)] // j < 32: no bounds check
+			if x-0x3040 < 0x1f000-0x3040 || x == ' ' {
 				continue
 			}
-			if x == ' ' {
-				continue
-			}
-			tokens++
 			switch {
 			case x == '?':
 				st.question++
@@ -311,16 +313,20 @@ func (a *acc) grams(st *textStats, s string, lx *cueScanner) {
 				st.punct++
 			}
 			if x == '?' {
-				qRun++
+				if markBefore(buf[:nb], j, p1, p2) == '?' {
+					qRun++
+				} else {
+					qRun = 1
+				}
 				st.maxQRun = max(st.maxQRun, qRun)
-			} else {
-				qRun = 0
 			}
 			if x == '!' {
-				exRun++
+				if markBefore(buf[:nb], j, p1, p2) == '!' {
+					exRun++
+				} else {
+					exRun = 1
+				}
 				st.maxExRun = max(st.maxExRun, exRun)
-			} else {
-				exRun = 0
 			}
 		}
 		if tbl != nil {
@@ -357,7 +363,7 @@ func (a *acc) grams(st *textStats, s string, lx *cueScanner) {
 		a.add(mixBucket(mix(seed3^uint64(p2)) ^ uint64(p1)<<32 ^ uint64(tokEOS)))
 		grams++
 	}
-	st.tokens, st.grams = tokens, grams
+	st.tokens, st.grams = all-t.spaces, grams
 	a.part[0] += ps.k0
 	a.part[1] += ps.k1
 	a.part[2] += ps.k2
@@ -367,6 +373,26 @@ func (a *acc) grams(st *textStats, s string, lx *cueScanner) {
 		a.lastV = nsw * float32(1/math.Sqrt(float64(st.grams)))
 		a.endNS(a.lastV)
 	}
+}
+
+// markBefore returns the token before buf[j], spaces skipped, given p1
+// and p2, the last two tokens before buf: grams' runs of marks go on
+// across spaces and end at any other token. A space is never the first
+// token, nor follows a space, so one look past it is enough.
+// FuzzGramsMatchesRef holds the runs to the loop that ended them at
+// every token.
+func markBefore(buf []uint32, j int, p1, p2 uint32) uint32 {
+	t1, t2 := p1, p2
+	switch {
+	case j >= 2:
+		t1, t2 = buf[j-1], buf[j-2]
+	case j == 1:
+		t1, t2 = buf[0], p1
+	}
+	if t1 == ' ' {
+		return t2
+	}
+	return t1
 }
 
 // scoreGrams is grams' n-gram loop in scoring mode for the tokens of

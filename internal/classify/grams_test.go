@@ -116,7 +116,16 @@ func TestGramsMatchesRef(t *testing.T) {
 	cases := []string{"", " ", "?", "好", "好?", "？？？？？", "!!好!!", "在吗 ? ?", "\x00", "a\x00b", "\x00\x00好", "[数字x] #E-s[数字x] ！",
 		// Tokens at the unigram rows' end (uniRunes) and past it, which
 		// end scoreRun's runs: alone, first, last and between runs.
-		"\u9fff", "\ua000", "\ua000好", "好\ua000", "你好\ua000吗\u9fff\ua001?", "好[数字x]好 [订单x][订单x]ab \U0001F600 好好"}
+		"\u9fff", "\ua000", "\ua000好", "好\ua000", "你好\ua000吗\u9fff\ua001?", "好[数字x]好 [订单x][订单x]ab \U0001F600 好好",
+		// Runs of marks across spaces (they go on) and Chinese
+		// characters, which the statistics' loop does not read (they
+		// end them), at the start and at the buffer's edges.
+		"??好??", "? ? ?", "?好?", "! !好!!!", "好 ?? 好 ??? ?", strings.Repeat("好", 30) + "??" + strings.Repeat("好", 3) + "?",
+		strings.Repeat("好", 31) + " ?" + strings.Repeat("好", 31) + "?? ?", strings.Repeat("?", 31) + "好?",
+		// A mark, then a space at a buffer's end and a mark first in the
+		// next buffer (the mark before it is two tokens back, in the
+		// buffer before).
+		strings.Repeat("你好吗", 10) + "? ?", strings.Repeat("你好吗", 10) + "! !"}
 	for _, r := range []rune{0x9fff, 0xa000, 0x1f600} {
 		// Past the buffer's edges.
 		for _, n := range []int{30, 31, 32, 33, 64} {
@@ -151,6 +160,7 @@ func FuzzGramsMatchesRef(f *testing.F) {
 	m := loadModel(f)
 	f.Add("怎么还没发货??? 快点！！")
 	f.Add("\x00 a [订单x]")
+	f.Add("??好?? ? ?好!")
 	f.Add("你好\ua000吗\u9fff[数字x]好\U0001F600")
 	f.Fuzz(func(t *testing.T, s string) {
 		checkGrams(t, m, s)

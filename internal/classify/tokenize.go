@@ -53,6 +53,9 @@ type tokenizer struct {
 	hasHeld bool
 	zeros   bool // a token 0 (a NUL character) was read
 	spaces  int  // the space tokens given so far (unigrams counts the others by it)
+	// cjkAt has bit k set for each buf[k] that cjk wrote in the last
+	// fill: Chinese characters, which grams' statistics pass.
+	cjkAt uint32
 
 	// lx, when set, is fed every character the tokenizer reads, so that
 	// one pass over a text yields both its tokens and its cue words
@@ -186,6 +189,7 @@ func (t *tokenizer) plain() uint32 {
 // many it read: fewer than len(buf) only at the end of the text.
 func (t *tokenizer) fill(buf *[32]uint32) int {
 	n := 0
+	t.cjkAt = 0
 	for n < len(buf) {
 		if !t.hasHeld {
 			n = t.fillRun(buf, n)
@@ -237,7 +241,11 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 			case t.rows != nil:
 				t.cjkRows()
 			case t.lx != nil:
+				k0 := k
 				k = t.cjk(buf, k)
+				// buf[k0:k] (k0 <= k <= 32: the shifts need no
+				// test of their count).
+				t.cjkAt |= uint32(uint64(1)<<(k&63)-1) &^ uint32(uint64(1)<<(k0&63)-1)
 			default:
 				k = t.cjkNoCues(buf, k)
 			}

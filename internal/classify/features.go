@@ -278,7 +278,10 @@ func (a *acc) grams(st *textStats, s string, lx *cueScanner) {
 	var buf [32]uint32
 	tbl, ur := a.tbl, a.uni
 	var ps sums
-	p1, p2 := uint32(tokBOS), uint32(0)
+	// The state at the text's start: the start token, none (0) before
+	// it (constants: the compiler folds the hashes).
+	h0 := foldHigh(tokBOS)
+	g := gramState{p1: tokBOS, b2: mixFold(seed2) ^ h0, b3: mixTop(seed3) ^ h0, m1: mixTop(seed3 ^ tokBOS)}
 	qRun, exRun := 0, 0
 	all, grams := 0, 0 // all: every token, spaces included
 	for {
@@ -292,7 +295,7 @@ func (a *acc) grams(st *textStats, s string, lx *cueScanner) {
 		// it, spaces skipped (markBefore), the rare mark looking back
 		// where every token ended the runs. So the loop reads none of
 		// the Chinese characters of most runs.
-		for m := uint32(uint64(1)<<nb-1) &^ t.cjkAt; m != 0; m &= m - 1 {
+		for m := uint32(uint64(1)<<(nb&63)-1) &^ t.cjkAt; m != 0; m &= m - 1 {
 			j := bits.TrailingZeros32(m)
 			x := buf[j&(len(buf)-1)] // j < 32: no bounds check
 			if x-0x3040 < 0x1f000-0x3040 || x == ' ' {
@@ -313,7 +316,7 @@ func (a *acc) grams(st *textStats, s string, lx *cueScanner) {
 				st.punct++
 			}
 			if x == '?' {
-				if markBefore(buf[:nb], j, p1, p2) == '?' {
+				if markBefore(buf[:nb], j, g.p1, g.p2) == '?' {
 					qRun++
 				} else {
 					qRun = 1
@@ -321,7 +324,7 @@ func (a *acc) grams(st *textStats, s string, lx *cueScanner) {
 				st.maxQRun = max(st.maxQRun, qRun)
 			}
 			if x == '!' {
-				if markBefore(buf[:nb], j, p1, p2) == '!' {
+				if markBefore(buf[:nb], j, g.p1, g.p2) == '!' {
 					exRun++
 				} else {
 					exRun = 1
@@ -330,10 +333,14 @@ func (a *acc) grams(st *textStats, s string, lx *cueScanner) {
 			}
 		}
 		if tbl != nil {
-			var n int
-			p1, p2, ps, n = scoreGrams(tbl, ur, buf[:nb], p1, p2, ps, t.zeros)
-			grams += n
+			grams += scoreGrams(tbl, ur, buf[:nb], &g, t.zeros)
+			if g.n >= 1<<15 {
+				// Far below the 65,536 rows lanes holds.
+				ps = ps.add(g.l.sums(g.n))
+				g.l, g.n = lanes{}, 0
+			}
 		} else {
+			p1, p2 := g.p1, g.p2
 			for _, x := range buf[:nb] {
 				a.feats = append(a.feats, mixBucket(seed1^uint64(x)))
 				grams++
@@ -347,13 +354,16 @@ func (a *acc) grams(st *textStats, s string, lx *cueScanner) {
 				}
 				p2, p1 = p1, x
 			}
+			g.p1, g.p2 = p1, p2
 		}
 		if nb < len(buf) {
 			break
 		}
 	}
+	ps = ps.add(g.l.sums(g.n))
 	// The end token: n-grams but no unigram and no statistics. The last
 	// token is never a space (next gives a space only before a token).
+	p1, p2 := g.p1, g.p2
 	st.endQuestion = p1 == '?'
 	if p1 != 0 {
 		a.add(mixBucket(seed2 ^ uint64(p1)<<32 ^ uint64(tokEOS)))
@@ -395,14 +405,27 @@ func markBefore(buf []uint32, j int, p1, p2 uint32) uint32 {
 	return t1
 }
 
+// gramState is what grams' n-gram loop in scoring mode carries from one
+// buffer of a text to the next: the last two tokens, the bigram's and the
+// trigram's keys less the next token and the last token's mixed token
+// (b2, b3, m1; see scoreGrams), made when the tokens are read rather than
+// again from them at every buffer, and the rows summed so far in l (n of
+// them; grams takes their sums at the end).
+type gramState struct {
+	p1, p2     uint32
+	b2, b3, m1 uint64
+	l          lanes
+	n          int
+}
+
 // scoreGrams is grams' n-gram loop in scoring mode for the tokens of
-// buf, after tokens p1 and p2 (the one before), with sums ps so far: it
-// returns the last two tokens, the sums and the number of n-grams. A
-// function of its own so that its values stay in registers. zeros says
-// whether the text has a token 0 (a NUL character), after which grams
-// has no bigram and no trigram; without one, only a text's first two
-// tokens come after a 0 (p2 at the start), and the loop past them tests
-// nothing.
+// buf, after the state g of the text's tokens before them: it returns
+// the state after them and the number of n-grams (a value, not a
+// pointer: the state stays in registers). A function of its
+// own so that its values stay in registers. zeros says whether the text
+// has a token 0 (a NUL character), after which grams has no bigram and
+// no trigram; without one, only a text's first token comes after a 0
+// (p2 at the start), and the loop tests nothing.
 //
 // The keys are hashed from their folds (mixedBucket): the seeds' folds
 // are constants, the previous token's part (h1) serves the bigram and
@@ -415,34 +438,31 @@ func markBefore(buf []uint32, j int, p1, p2 uint32) uint32 {
 // uniRunes (most text: Chinese, ASCII, punctuation) are read by
 // scoreRun, the others here; ur's table must then be tbl (a model's
 // uni.tbl is its tbl).
-func scoreGrams(tbl *weightTable, ur *uniRows, buf []uint32, p1, p2 uint32, ps sums, zeros bool) (uint32, uint32, sums, int) {
+func scoreGrams(tbl *weightTable, ur *uniRows, buf []uint32, g *gramState, zeros bool) int {
 	if zeros {
-		return scoreZeros(tbl, buf, p1, p2, ps)
+		return scoreZeros(tbl, buf, g)
 	}
 	if len(buf) == 0 {
-		return p1, p2, ps, 0
+		return 0
 	}
 	f1 := mixFold(mix(nsText<<56 | 1<<48)) // constants, as in grams
 	f2 := mixFold(mix(nsText<<56 | 2<<48))
 	seed3 := mix(nsText<<56 | 3<<48)
-	h1 := foldHigh(p1)
-	m1, m2 := mixTop(seed3^uint64(p1)), mixTop(seed3^uint64(p2))
 	// The bigram's and the trigram's keys less the token (b2, b3),
 	// made when the token before is read: fewer values live across the
 	// loop, which then keeps them all in registers.
-	b2, b3 := f2^h1, m2^h1
+	b2, b3, m1, l := g.b2, g.b3, g.m1, g.l
 	n := 3 * len(buf)
-	var l lanes
-	if p2 == 0 {
+	if g.p2 == 0 {
 		// The text's first token, after the start token (p1; no
 		// token is 0 in a text without zeros, so only the first
 		// comes after a 0), has no trigram: the loop adds its row
-		// all the same, and l starts without it (the lanes are
+		// all the same, and l goes on without it (the lanes are
 		// sums modulo 2^64, so taking a row off before it is added
 		// gives the same bits as never adding it). FuzzGramsMatchesRef
 		// holds it to the loop that tested p1 and p2 at every token.
 		w := tbl.rowOf(b3 ^ uint64(buf[0]))
-		l = lanes{-(w & laneMaskA), -w}
+		l = lanes{l.a - w&laneMaskA, l.b - w}
 		n--
 	}
 	for j := 0; j < len(buf); j++ {
@@ -461,12 +481,14 @@ func scoreGrams(tbl *weightTable, ur *uniRows, buf []uint32, p1, p2 uint32, ps s
 		h := foldHigh(x)
 		b2, b3, m1 = f2^h, m1^h, mixTop(seed3^k)
 	}
-	p2 = p1 // the token before buf when buf is one token
+	g.b2, g.b3, g.m1, g.l, g.n = b2, b3, m1, l, g.n+n
 	if len(buf) > 1 {
-		p2 = buf[len(buf)-2]
+		g.p2 = buf[len(buf)-2]
+	} else {
+		g.p2 = g.p1 // the token before buf when buf is one token
 	}
-	p1 = buf[len(buf)-1]
-	return p1, p2, ps.add(l.sums(n)), n
+	g.p1 = buf[len(buf)-1]
+	return n
 }
 
 // scoreZeros is scoreGrams for the tokens of a text with a token 0 (a
@@ -475,13 +497,14 @@ func scoreGrams(tbl *weightTable, ur *uniRows, buf []uint32, p1, p2 uint32, ps s
 // function of its own, which such a rare text alone calls.
 //
 //go:noinline
-func scoreZeros(tbl *weightTable, buf []uint32, p1, p2 uint32, ps sums) (uint32, uint32, sums, int) {
+func scoreZeros(tbl *weightTable, buf []uint32, g *gramState) int {
 	f1 := mixFold(mix(nsText<<56 | 1<<48)) // constants, as in grams
 	f2 := mixFold(mix(nsText<<56 | 2<<48))
 	seed3 := mix(nsText<<56 | 3<<48)
+	p1, p2 := g.p1, g.p2
 	h1 := foldHigh(p1)
 	m1, m2 := mixTop(seed3^uint64(p1)), mixTop(seed3^uint64(p2))
-	var l lanes
+	l := g.l
 	n := 0
 	for _, x := range buf {
 		k := uint64(x)
@@ -498,14 +521,15 @@ func scoreZeros(tbl *weightTable, buf []uint32, p1, p2 uint32, ps sums) (uint32,
 		p2, p1 = p1, x
 		h1, m2, m1 = foldHigh(x), m1, mixTop(seed3^k)
 	}
-	return p1, p2, ps.add(l.sums(n)), n
+	*g = gramState{p1, p2, f2 ^ h1, m2 ^ h1, m1, l, g.n + n}
+	return n
 }
 
 // scoreRun is scoreGrams' loop over the tokens of buf from the first
-// while they are below uniRunes, their unigram's row and their
-// trigram's mixed token read from ur where the loop hashed them (about
-// 65 instructions a token where it took 100: the loop also spilled
-// less). It returns how many tokens it read, and the keys, the mixed
+// while they are below uniRunes, their unigram's row, their trigram's
+// mixed token and their bigram's key read from ur where the loop hashed
+// them (about 55 instructions a token where it took 100: the loop also
+// spilled less). It returns how many tokens it read, and the keys, the mixed
 // token and the lanes after them. Not inlined, so that scoreGrams'
 // values are not live in its loop; a loop with the table's test and the
 // hash in one body spilled more than it saved.
@@ -515,19 +539,21 @@ func scoreRun(ur *uniRows, buf []uint32, b2, b3, m1 uint64, l lanes) (int, uint6
 	f2 := mixFold(mix(nsText<<56 | 2<<48))
 	tbl := &ur.tbl
 	_ = ur.agent[0] // checked for nil once, not at every token
+	// The mixed token carried as the rows hold it, XOR f2 (m1 ^ f2),
+	// so that the trigram's key less the next token is m ^ key.
+	m := m1 ^ f2
 	for j, x := range buf {
 		if x >= uniRunes {
-			return j, b2, b3, m1, l
+			return j, b2, b3, m ^ f2, l
 		}
 		k := uint64(x)
 		e := &ur.text[x]
 		l = l.plus(e.row)
 		l = l.plus(tbl.rowOf(b2 ^ k))
 		l = l.plus(tbl.rowOf(b3 ^ k))
-		h := foldHigh(x)
-		b2, b3, m1 = f2^h, m1^h, e.tri
+		b2, b3, m = e.key, m^e.key, e.tri
 	}
-	return len(buf), b2, b3, m1, l
+	return len(buf), b2, b3, m ^ f2, l
 }
 
 // unigrams adds the unigrams of the agent's text s in namespace nsAgent
@@ -734,13 +760,15 @@ const uniRunes = 0xA000
 
 // uniRows holds, for the tokens below uniRunes, the table rows (biased,
 // as rowOf reads them) of their unigrams in the agent namespace (agent)
-// and in the customer's text (text's row), and the trigram's mixed token
-// mixTop(seed3 ^ token) of the text (text's tri, beside the row: one
-// cache line for both), copied out of the model's table at load (960
-// KB, about 1.8 million instructions once). unigrams reads an agent
+// and in the customer's text (text's row), and of the text the trigram's
+// mixed token mixTop(seed3 ^ token) and the bigram's key less the next
+// token f2 ^ foldHigh(token), each XOR the bigram seed's fold f2 (text's
+// tri and key, beside the row), copied out of the model's table at load
+// (1.3 MB, about 2 million instructions once). unigrams reads an agent
 // token's row with one load where it hashed the token (a Session scores
 // each agent turn's unigrams once, some 190 tokens a conversation), and
-// scoreRun a customer token's row and mixed token with two. The rows are
+// scoreRun a customer token's row, mixed token and key with three, where
+// it made the key (foldHigh and f2: five instructions a token). The rows are
 // the table's, so the sums are the same to the bit (TestUniRows;
 // FuzzUnigramsMatchesRef and FuzzGramsMatchesRef with the rows and
 // without). The table itself comes after them (tbl, to which the
@@ -748,7 +776,7 @@ const uniRunes = 0xA000
 // pointer, and its loop keeps the register the other took.
 type uniRows struct {
 	agent [uniRunes]uint64
-	text  [uniRunes]struct{ row, tri uint64 }
+	text  [uniRunes]struct{ row, tri, key uint64 }
 	tbl   weightTable
 }
 
@@ -757,11 +785,13 @@ func (r *uniRows) fill() {
 	t := &r.tbl
 	f := mixFold(mix(nsAgent<<56 | 1<<48))
 	ft := mixFold(mix(nsText<<56 | 1<<48))
+	f2 := mixFold(mix(nsText<<56 | 2<<48))
 	seed3 := mix(nsText<<56 | 3<<48)
 	for x := range r.agent {
 		r.agent[x] = t.rowOf(f ^ uint64(x))
 		r.text[x].row = t.rowOf(ft ^ uint64(x))
-		r.text[x].tri = mixTop(seed3 ^ uint64(x))
+		r.text[x].tri = mixTop(seed3^uint64(x)) ^ f2
+		r.text[x].key = f2 ^ foldHigh(uint32(x))
 	}
 }
 

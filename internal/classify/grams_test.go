@@ -125,7 +125,11 @@ func TestGramsMatchesRef(t *testing.T) {
 		// A mark, then a space at a buffer's end and a mark first in the
 		// next buffer (the mark before it is two tokens back, in the
 		// buffer before).
-		strings.Repeat("你好吗", 10) + "? ?", strings.Repeat("你好吗", 10) + "! !"}
+		strings.Repeat("你好吗", 10) + "? ?", strings.Repeat("你好吗", 10) + "! !",
+		// Rows past what one lanes holds (180,000, about 2^15 each,
+		// overflow a 32-bit lane): grams takes the state's sums on the
+		// way.
+		strings.Repeat("怎么还没发货", 10000)}
 	for _, r := range []rune{0x9fff, 0xa000, 0x1f600} {
 		// Past the buffer's edges.
 		for _, n := range []int{30, 31, 32, 33, 64} {
@@ -421,12 +425,14 @@ func FuzzRowOf(f *testing.F) {
 // TestUniRows holds every row of the model's unigram rows to the
 // table's row of the unigram's bucket, bias on, as unigrams and
 // scoreGrams read it before the rows were copied out (the agent's and
-// the customer's namespace), and the trigram's mixed token to mix's
+// the customer's namespace), and the trigram's mixed token and the
+// bigram's key (the fold of the seed XOR the token at bit 32) to mix's
 // fold, for each token below uniRunes.
 func TestUniRows(t *testing.T) {
 	m := loadModel(t)
 	seed1 := mix(nsAgent<<56 | 1<<48)
 	text1, text3 := mix(nsText<<56|1<<48), mix(nsText<<56|3<<48)
+	nsText2 := mix(nsText<<56 | 2<<48)
 	for x := range uint32(uniRunes) {
 		if got, want := m.uni.agent[x], m.tbl.row(mixBucket(seed1^uint64(x)))^rowBias; got != want {
 			t.Fatalf("agent unigram row of %#x = %#x, want %#x", x, got, want)
@@ -434,8 +440,14 @@ func TestUniRows(t *testing.T) {
 		if got, want := m.uni.text[x].row, m.tbl.row(mixBucket(text1^uint64(x)))^rowBias; got != want {
 			t.Fatalf("text unigram row of %#x = %#x, want %#x", x, got, want)
 		}
-		if got, want := m.uni.text[x].tri, mixFold(mix(text3^uint64(x))); got != want {
+		// The trigram's mixed token and the bigram's key less the next
+		// token, each XOR the bigram seed's fold f2 (scoreRun's form).
+		f2 := mixFold(mix(nsText<<56 | 2<<48))
+		if got, want := m.uni.text[x].tri, mixFold(mix(text3^uint64(x)))^f2; got != want {
 			t.Fatalf("trigram key of %#x = %#x, want %#x", x, got, want)
+		}
+		if got, want := m.uni.text[x].key, mixFold(nsText2^uint64(x)<<32); got != want {
+			t.Fatalf("bigram key of %#x = %#x, want %#x", x, got, want)
 		}
 	}
 }

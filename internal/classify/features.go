@@ -1025,8 +1025,12 @@ func repeatLevel(msg, prev string, known *[8]uint64, next *cueMemo) int {
 			if c := msg[i]; c < utf8.RuneSelf {
 				r = rune(c)
 				i++
-			} else if x := c - 0xe0; x < 16 && text.Lead3Mask>>x&1 != 0 && i+2 < uint(len(msg)) && (uint32(msg[i+2])|uint32(msg[i+1])<<8)&0xc0c0 == 0x8080 {
-				r = rune(c&0x0f)<<12 | rune(msg[i+1]&0x3f)<<6 | rune(msg[i+2]&0x3f)
+			} else if i+2 < uint(len(msg)) {
+				r3, ok := rune3(c, uint32(msg[i+2])<<8|uint32(msg[i+1]))
+				if !ok {
+					break
+				}
+				r = r3
 				i += 3
 			} else {
 				break
@@ -1077,8 +1081,12 @@ func bigramBloom(s string) [8]uint64 {
 			if c := s[i]; c < utf8.RuneSelf {
 				r = rune(c)
 				i++
-			} else if x := c - 0xe0; x < 16 && text.Lead3Mask>>x&1 != 0 && i+2 < uint(len(s)) && (uint32(s[i+2])|uint32(s[i+1])<<8)&0xc0c0 == 0x8080 {
-				r = rune(c&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
+			} else if i+2 < uint(len(s)) {
+				r3, ok := rune3(c, uint32(s[i+2])<<8|uint32(s[i+1]))
+				if !ok {
+					break
+				}
+				r = r3
 				i += 3
 			} else {
 				break
@@ -1097,6 +1105,22 @@ func bigramBloom(s string) [8]uint64 {
 		}
 	}
 	return bloom
+}
+
+// rune3 decodes the three bytes c, b1, b2 of a character, given c and
+// w = b1 | b2<<8 (a little-endian load), and reports whether they are
+// one as utf8.DecodeRuneInString reads them (three bytes, neither
+// overlong nor a surrogate): the fast path of the cue scanner's run and
+// of repeatLevel's and bigramBloom's loops, whose other characters they
+// read otherwise. XOR takes the UTF-8 marks off (E0, 80 and 80 give
+// E2080 shifted in place), so any lead byte but E0–EF leaves a bit at
+// 16 or above, and one range test, U+0800–U+FFFF, tests the lead byte
+// and the overlong forms with it, where tests of the lead (E1–EF but
+// ED, which left E0 and ED to the slow path), the masks and a bounds
+// check took more. TestRune3 checks it on every three bytes.
+func rune3(c uint8, w uint32) (rune, bool) {
+	r := uint32(c)<<12 ^ (w&0xff)<<6 ^ w>>8 ^ 0xe2080
+	return rune(r), w&0xc0c0 == 0x8080 && r-0x800 < 0x10000-0x800 && r>>11 != 0xd800>>11
 }
 
 // bigramBit hashes the rune pair (a, b) for repeatLevel's Bloom filter,

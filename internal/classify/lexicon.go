@@ -369,10 +369,14 @@ func (l *cueScanner) run(st uint16, s string, n *[nCues]uint8) uint16 {
 		if b := s[i]; b < utf8.RuneSelf {
 			c = l.ascii[b]
 			i++
-		} else if b&0xf0 == 0xe0 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 && b != 0xe0 && b != 0xed {
-			// Three bytes, neither overlong (E0) nor a surrogate (ED).
-			r := uint16(b&0x0f)<<12 | uint16(s[i+1]&0x3f)<<6 | uint16(s[i+2]&0x3f)
-			c = l.pages[l.page[r>>6]][r&63]
+		} else if r, ok := rune3Of(s, i); ok {
+			// Three bytes, neither overlong nor a surrogate: a
+			// Chinese character's class from cjk with one load.
+			if u := uint32(r) - 0x4e00; u < 0xa000-0x4e00 {
+				c = l.cjk[u]
+			} else {
+				c = l.bmpClass(uint16(r))
+			}
 			i += 3
 		} else {
 			var w int
@@ -382,6 +386,14 @@ func (l *cueScanner) run(st uint16, s string, n *[nCues]uint8) uint16 {
 		st = l.step(st, c, n)
 	}
 	return st
+}
+
+// rune3Of is rune3 of the three bytes at s[i], false when fewer remain.
+func rune3Of(s string, i int) (rune, bool) {
+	if i+2 >= len(s) {
+		return 0, false
+	}
+	return rune3(s[i], uint32(s[i+2])<<8|uint32(s[i+1]))
 }
 
 // runeClass is the class of a character of the Basic Multilingual Plane.

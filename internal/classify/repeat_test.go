@@ -309,3 +309,26 @@ func TestSigBase(t *testing.T) {
 		}
 	}
 }
+
+// TestRune3 checks rune3 on every lead byte and every two bytes after it
+// against utf8.DecodeRuneInString: it accepts exactly the three bytes
+// the library reads as one character of three bytes, and gives its rune.
+func TestRune3(t *testing.T) {
+	n := 0
+	for c := range 256 {
+		for w := range uint32(1 << 16) {
+			b := string([]byte{byte(c), byte(w), byte(w >> 8)})
+			want, size := utf8.DecodeRuneInString(b)
+			r, ok := rune3(uint8(c), w)
+			if ok != (size == 3) || ok && r != want {
+				t.Fatalf("rune3(%x) = %#x, %v; DecodeRuneInString %#x, %d", b, r, ok, want, size)
+			}
+			if ok {
+				n++
+			}
+		}
+	}
+	if n != 0xf800-0x800 {
+		t.Fatalf("rune3 accepts %d characters, want %d", n, 0xf800-0x800)
+	}
+}

@@ -163,11 +163,15 @@ func (m *Emotion) Probs(c Context) [3]float32 { return m.probs(c, nil) }
 
 // probs is Probs with an optional memo of the previous message's cues.
 func (m *Emotion) probs(c Context, memo *cueMemo) [3]float32 {
-	a := acc{lex: m.lex, tbl: m.tbl, sigs: m.sigs, uni: m.uni, scale: m.scale, memo: memo}
+	// Set field by field: a literal was built aside and copied in
+	// (eighteen moves a message).
+	var a acc
+	a.lex, a.tbl, a.sigs, a.uni, a.scale, a.memo = m.lex, m.tbl, m.sigs, m.uni, m.scale, memo
 	a.extract(&c, false)
-	for k := range a.logit {
-		a.logit[k] += m.bias[k]
-	}
+	// The biases added class by class, written out as endNS's sums.
+	a.logit[0] += m.bias[0]
+	a.logit[1] += m.bias[1]
+	a.logit[2] += m.bias[2]
 	return softmax(a.logit)
 }
 

@@ -618,12 +618,14 @@ type runeView [wordHistory + runeChunk]rune
 // then the one-character word, as a matcher reports them.
 func (cs *cueScan) cueAt(v *runeView, p int, seen *[(len(promiseCues) + 63) / 64]uint64, cueBuf *[len(promiseCues)]uint16, nc int) int {
 	wf := cs.cues
-	r := v[p]
-	for _, k := range wf.endingWith(v[p-1], r) {
-		if seen[k>>6]&(1<<(k&63)) == 0 && wf.endsAt(k, v[:p+1]) {
-			seen[k>>6] |= 1 << (k & 63)
-			cueBuf[nc] = k
-			nc++
+	a, r := v[p-1], v[p]
+	if sl := wf.pairOf(pairKey(a, r), a, r); sl != nil {
+		for _, k := range sl.ks[:sl.n] {
+			if seen[k>>6]&(1<<(k&63)) == 0 && wf.endsAt(k, v[:p+1]) {
+				seen[k>>6] |= 1 << (k & 63)
+				cueBuf[nc] = k
+				nc++
+			}
 		}
 	}
 	if k, ok := wf.singleOf(r); ok && seen[k>>6]&(1<<(k&63)) == 0 {

@@ -56,6 +56,16 @@ func (cs *cueScan) readRef(s string, cueBuf *[len(promiseCues)]uint16, rs, more 
 	return cueBuf[:nc], nr, runes
 }
 
+// endingWith returns the words of two or more characters that end with
+// the characters a, b, longest first: readRef's lookup, which cueAt
+// makes in place (pairOf).
+func (wf *wordFinder) endingWith(a, b rune) []uint16 {
+	if sl := wf.pairOf(pairKey(a, b), a, b); sl != nil {
+		return sl.ks[:sl.n]
+	}
+	return nil
+}
+
 // decodeRunesRef is decodeRunes as it was: a character at a time.
 func decodeRunesRef(s string, i int, chunk *[runeChunk]rune) (next, n int) {
 	j, m := uint(i), uint(0)

@@ -29,7 +29,6 @@ type wordFinder struct {
 	// (open addressing from pairSlot), singles the one-character words.
 	slots   [wordSlots]wordLastPair
 	singles []wordSingle
-	order   []uint16 // word numbers grouped by last two characters, longest first
 	runes   [][]rune // each word's characters
 	// For has: the words themselves, and byLastByte[b], the set of the
 	// first 64 words whose last byte is b.
@@ -75,11 +74,17 @@ type wordSingle struct {
 }
 
 // wordLastPair lists the words of two or more characters that end with a,
-// b: order[lo:hi].
+// b: ks[:n], longest first, in the slot itself (no list to index, no
+// bounds to check but n's).
 type wordLastPair struct {
-	a, b   rune // b == 0: an empty slot
-	lo, hi uint16
+	a, b rune // b == 0: an empty slot
+	n    uint16
+	ks   [pairWords]uint16
 }
+
+// pairWords is the most words of a wordFinder's list that may end with
+// the same two characters (这边, 我这边 and 您这边 among the cue words).
+const pairWords = 3
 
 // wordHistory is how many characters a wordFinder's reader remembers: a
 // power of two at least as long as the longest word.
@@ -88,7 +93,8 @@ const wordHistory = 8
 // newWordFinder indexes words (a fixed list of the package: a bad list is
 // a bug, reported by a panic): non-empty, at most wordHistory characters,
 // without U+FFFD, ending with a character of the Basic Multilingual Plane
-// other than U+0000.
+// other than U+0000, at most pairWords of them ending with the same two
+// characters.
 func newWordFinder(words []string) *wordFinder {
 	wf := &wordFinder{words: words}
 	type pair struct{ a, b rune }
@@ -130,31 +136,36 @@ func newWordFinder(words []string) *wordFinder {
 	}
 	for _, pr := range lasts {
 		ks := byLast[pr]
+		if len(ks) > pairWords {
+			panic(fmt.Sprintf("word finder: %d words end with %q", len(ks), string([]rune{pr.a, pr.b})))
+		}
 		slices.SortStableFunc(ks, func(a, b uint16) int { return len(wf.runes[b]) - len(wf.runes[a]) })
-		lo := len(wf.order)
-		wf.order = append(wf.order, ks...)
 		j := pairSlot(pr.a, pr.b)
 		for wf.slots[j].b != 0 {
 			j = (j + 1) % wordSlots
 		}
-		wf.slots[j] = wordLastPair{a: pr.a, b: pr.b, lo: uint16(lo), hi: uint16(len(wf.order))}
+		sl := wordLastPair{a: pr.a, b: pr.b, n: uint16(len(ks))}
+		copy(sl.ks[:], ks)
+		wf.slots[j] = sl
 	}
 	return wf
 }
 
-// endingWith returns the words of two or more characters that end with
-// the characters a, b, longest first.
-func (wf *wordFinder) endingWith(a, b rune) []uint16 {
-	p := pairKey(a, b)
-	if wf.pairs[p>>6]&(1<<(p&63)) == 0 {
+// pairOf returns the slot of the words of two or more characters that
+// end with the characters a, b, whose pairKey is q; nil when none does.
+// It is small enough to inline: cueAt reads the slot's words in place,
+// where a call returned a slice of a list of them, its bounds checked,
+// and cueAt spilled around the call.
+func (wf *wordFinder) pairOf(q uint32, a, b rune) *wordLastPair {
+	if wf.pairs[q>>6]&(1<<(q&63)) == 0 {
 		return nil
 	}
-	for j := p >> (pairLog - 9); ; j = (j + 1) % wordSlots {
+	for j := q >> (pairLog - 9); ; j = (j + 1) % wordSlots {
 		switch sl := &wf.slots[j]; {
 		case sl.b == 0:
 			return nil
 		case sl.b == b && sl.a == a:
-			return wf.order[sl.lo:sl.hi]
+			return sl
 		}
 	}
 }
@@ -173,10 +184,10 @@ func (wf *wordFinder) singleOf(r rune) (uint16, bool) {
 	return 0, false
 }
 
-// endsAt reports whether word k, one of endingWith(a, b)'s, ends the
-// characters v whose last two are a, b: its characters before its last
-// two are those before v's last two. A word of two characters (most
-// are) ends v with nothing compared.
+// endsAt reports whether word k, one of the words of pairOf's slot of
+// a, b, ends the characters v whose last two are a, b: its characters
+// before its last two are those before v's last two. A word of two
+// characters (most are) ends v with nothing compared.
 func (wf *wordFinder) endsAt(k uint16, v []rune) bool {
 	rs := wf.runes[k]
 	if len(rs) <= 2 {

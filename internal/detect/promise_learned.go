@@ -517,10 +517,11 @@ func (d *promiseDetector) tailFeatures(in *Input, i int, st *promiseState, f *pr
 
 // placeTail writes the features of agent message i that come after the
 // customer's as tailFeatures does, but leaves the n-grams' room
-// (idx[gramFrom:gramTo], gramCount(f.nr) of them) unwritten, for
-// writeGrams, or for the scorer to sum their steps without writing them
-// (gramSteps): where the message stands, then the n-grams' room, then
-// its length in characters, runes. f must have room for all of them.
+// (idx[gramFrom:gramTo], gramCount(f.nr) of them) unwritten: the scorer
+// hashes the n-grams from f's characters as it sums them (gramSteps,
+// probChars). It writes where the message stands, then leaves the
+// n-grams' room, then writes its length in characters, runes. f must
+// have room for all of them.
 func (d *promiseDetector) placeTail(in *Input, i int, st *promiseState, f *promiseFeats, runes int) {
 	f.add(pfPosition, bucketOf(st.agents))
 	if n := len(in.Conv.Messages); n > 0 {
@@ -533,18 +534,6 @@ func (d *promiseDetector) placeTail(in *Input, i int, st *promiseState, f *promi
 		f.gramV = float32(1 / math.Sqrt(float64(n)))
 	}
 	f.add(pfLen, bucketOf(runes/4))
-}
-
-// writeGrams writes the n-grams' indices into the room placeTail left
-// them: in place where the buffer has room for every n-gram a message
-// can have, else through f.grams.
-func (f *promiseFeats) writeGrams() {
-	if f.gramFrom <= len(f.idx)-len(f.grams) {
-		promiseGrams(f.chars(), (*[3 * maxPromiseRunes]uint32)(f.idx[f.gramFrom:]))
-		return
-	}
-	ng := promiseGrams(f.chars(), &f.grams)
-	copy(f.idx[f.gramFrom:f.gramTo], f.grams[:ng])
 }
 
 // read makes the features' one pass over agent message s: the cue words
@@ -648,9 +637,10 @@ func gramCount(n int) int {
 // promiseGrams writes the table indices of the character 1–3-grams of the
 // first maxPromiseRunes characters of rs (decoded characters, 0 to
 // utf8.MaxRune) to buf (unigram, bigram, trigram at each character) and
-// returns how many it wrote. The scorer reads them only in prob (the
-// trainer's order); its sums before (gramSteps) hash them again without
-// writing them.
+// returns how many it wrote: the trainer's view (promiseFeatures), and
+// the scorer's for a message whose features may not all fit. Where they
+// do the scorer hashes them as it sums them, without writing them
+// (gramSteps, gramsProb).
 func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32) (n int) {
 	rs = rs[:min(len(rs), maxPromiseRunes)]
 	if len(rs) == 0 {
@@ -716,6 +706,36 @@ func gramSteps(rs []rune, w *[1 << PromiseBits]int16) int {
 			int(w[gramSlot(tk, uint64(uint32(nfMix(key))))])
 	}
 	return sum
+}
+
+// gramsProb returns z plus the weights in w (steps of sc) of the n-grams
+// of the first maxPromiseRunes characters of rs, each times v, added in
+// float32 in promiseGrams' order as prob adds them from their indices,
+// to the bit: the scorer's prob without the indices written and read
+// back (TestPromiseScoreMatchesTrainerView holds it to the trainer's
+// sums).
+func gramsProb(z float32, rs []rune, w *[1 << PromiseBits]int16, sc, v float32) float32 {
+	rs = rs[:min(len(rs), maxPromiseRunes)]
+	if len(rs) == 0 {
+		return z
+	}
+	z += stepWeight(w[gramSlot(uniKey, uint64(uint32(rs[0])))], sc) * v
+	if len(rs) == 1 {
+		return z
+	}
+	z += stepWeight(w[gramSlot(uniKey, uint64(uint32(rs[1])))], sc) * v
+	z += stepWeight(w[gramSlot(biKey, uint64(uint32(nfMix(uint64(rs[0])<<32|uint64(rs[1])))))], sc) * v
+	// The trigram key rolls as in promiseGrams.
+	key := uint64(rs[0])<<21 ^ uint64(rs[1])
+	uk, bk, tk := gramKeys[0], gramKeys[1], gramKeys[2]
+	for _, r := range rs[2:] {
+		prev := key & (1<<21 - 1)
+		key = key<<21&^(1<<63) ^ uint64(r)
+		z += stepWeight(w[gramSlot(uk, uint64(uint32(r)))], sc) * v
+		z += stepWeight(w[gramSlot(bk, uint64(uint32(nfMix(prev<<32|uint64(r)))))], sc) * v
+		z += stepWeight(w[gramSlot(tk, uint64(uint32(nfMix(key))))], sc) * v
+	}
+	return z
 }
 
 // gramSlot is gramIndex with its value and result in 64 bits: a result

@@ -117,6 +117,20 @@ func newPromiseModel(w *[1 << PromiseBits]int16, scale, bias, threshold float32,
 // classify.Linear.Prob does over the features in that order, in the same
 // order, so the scan and the trainer agree to the bit.
 func (m *promiseModel) prob(f *promiseFeats, cust []uint32, at int) float32 {
+	return m.probOf(f, cust, at, false)
+}
+
+// probChars is prob with the n-grams hashed again from f's characters
+// as they are summed (gramsProb), in the same order, where prob reads
+// their indices from f.idx[gramFrom:gramTo], which need not hold them:
+// the scorer writes the n-grams' indices for no one but prob.
+func (m *promiseModel) probChars(f *promiseFeats, cust []uint32, at int) float32 {
+	return m.probOf(f, cust, at, true)
+}
+
+// probOf is prob, the n-grams hashed from f's characters when chars is
+// set (probChars).
+func (m *promiseModel) probOf(f *promiseFeats, cust []uint32, at int, chars bool) float32 {
 	const mask = 1<<PromiseBits - 1 // every index is below the table's size
 	// The table as a slice, its pointer checked for nil once here, not
 	// at every feature in the loops (its length is the array's: a masked
@@ -134,8 +148,12 @@ func (m *promiseModel) prob(f *promiseFeats, cust []uint32, at int) float32 {
 		z += stepWeight(w[b&mask], sc)
 	}
 	v := f.gramV
-	for _, b := range f.idx[f.gramFrom:f.gramTo] {
-		z += stepWeight(w[b&mask], sc) * v
+	if chars {
+		z = gramsProb(z, f.chars(), m.w, sc, v)
+	} else {
+		for _, b := range f.idx[f.gramFrom:f.gramTo] {
+			z += stepWeight(w[b&mask], sc) * v
+		}
 	}
 	for _, b := range f.idx[f.gramTo:f.n] {
 		z += stepWeight(w[b&mask], sc)
@@ -204,23 +222,31 @@ func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState
 		// do): its features are written in the trainer's order and
 		// summed there at once, without the sums that would stop few of
 		// them — the decision is prob's either way, as the stops are
-		// taken only where it is under the threshold. So are a message's
+		// taken only where it is under the threshold — the n-grams
+		// hashed as they are summed (probChars). So are a message's
 		// whose features may not all fit f (one with scores of cue
-		// words): they are cut where it ends, as promiseFeatures cuts
-		// them, the customer's in place.
+		// words), the n-grams written: they are cut where it ends, as
+		// promiseFeatures cuts them, the customer's in place.
 		d.customerFeatures(in, i, st, m.cues, yes, &c)
 		for _, x := range c.idx[:c.n] {
 			f.addIndex(x)
 		}
-		d.tailFeatures(in, i, st, f, runes)
-		p = m.prob(f, nil, f.gramFrom)
+		if at+maxCustFeats+3+gramCount(f.nr) > len(f.idx) {
+			d.tailFeatures(in, i, st, f, runes)
+			p = m.prob(f, nil, f.gramFrom)
+		} else {
+			// All fit: the n-grams are summed as they are hashed.
+			d.placeTail(in, i, st, f, runes)
+			p = m.probChars(f, nil, f.gramFrom)
+		}
 		return p, p >= m.threshold
 	}
 	// Every feature fits: the tail's are those promiseFeatures writes
 	// after the customer's (two positions, the n-grams, the length). The
-	// n-grams' indices are read only by prob, which few messages reach:
-	// their steps are summed without them (gramSteps), and they are
-	// written only if prob is reached.
+	// n-grams are hashed from the message's characters as they are
+	// summed, their indices never written: their steps by gramSteps,
+	// their weights in the trainer's order by probChars, for the few
+	// messages that reach it.
 	d.placeTail(in, i, st, f, runes)
 	f.steps = gramSteps(f.chars(), m.w)
 	z := m.sum64(f)
@@ -241,8 +267,7 @@ func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState
 	if z < m.below {
 		return 0, false
 	}
-	f.writeGrams()
-	p = m.prob(f, c.idx[:c.n], at)
+	p = m.probChars(f, c.idx[:c.n], at)
 	return p, p >= m.threshold
 }
 

@@ -127,13 +127,20 @@ func ValidEncoding(enc string) bool {
 // then reported one by one), not GB18030.
 func looksUTF8(b []byte) bool {
 	// A head that is valid UTF-8 through (but for a character its end
-	// cuts, which the loop below stops at) is UTF-8: text.ValidUTF8's
+	// cuts, which looksUTF8Loop stops at) is UTF-8: text.ValidUTF8's
 	// words of eight bytes and pairs of Chinese characters say so, for
 	// most files, at a fraction of the loop's cost (every line of a file
 	// under the head's 64 KB). FuzzLooksUTF8 holds it to the loop alone.
 	if text.ValidUTF8(b[:cutRuneStart(b)]) {
 		return true
 	}
+	return looksUTF8Loop(b)
+}
+
+// looksUTF8Loop is looksUTF8 by the loop over the head's characters
+// alone: the characters that are valid UTF-8 against those that are not,
+// stopping at one the head's end cuts.
+func looksUTF8Loop(b []byte) bool {
 	valid, invalid := 0, 0
 	for i := 0; i < len(b); {
 		if b[i] < utf8.RuneSelf {

@@ -221,6 +221,12 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 				pf.Close()
 			}
 		}()
+	} else {
+		// Nothing reads the runtime's allocation samples (a stack trace
+		// taken every 512 KB allocated, some forty thousand instructions
+		// each: about 600 a conversation) unless --memprofile asks for
+		// them.
+		runtime.MemProfileRate = 0
 	}
 	loc0, _ := cfg.Location()
 	filter, err := buildFilter(&f, loc0)

@@ -67,13 +67,6 @@ type scanRun struct {
 const maxShownErrors = 50
 
 func (s *scanRun) run(ctx context.Context, files []string, htmlw *report.HTML) int {
-	if s.flags.memProfile == "" {
-		// Nothing reads the runtime's allocation samples (a stack trace
-		// taken every 512 KB allocated, some forty thousand instructions
-		// each: about 600 a conversation) unless --memprofile asked for
-		// them, and it set its own rate.
-		runtime.MemProfileRate = 0
-	}
 	var out io.Writer = s.env.Stdout
 	// --out and --rejects are written beside their targets and put in
 	// place only when the run succeeds: a failed run keeps the old files.

@@ -336,6 +336,15 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 			// them in bounds, and written to b[n:n+8], whose length is
 			// known: Load8 and b[n:] took nine instructions more a pair,
 			// for bounds and an empty slice's pointer.)
+			//
+			// The pair that fails the test ends the run: after its first
+			// character when that one passes alone (cjkFirst, the test
+			// of one character below on the word's first three bytes,
+			// which are written then), else before it. The loop of one
+			// character at a time below is left for the last bytes of s,
+			// fewer than eight: a run that ended before them went
+			// through it too, the failed pair's first character read
+			// and tested again.
 			j := i
 			for j < len(s)-7 {
 				w := uint64(s[j]) | uint64(s[j+1])<<8 | uint64(s[j+2])<<16 | uint64(s[j+3])<<24 |
@@ -343,7 +352,13 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 				if w&0x0000c0c000c0c000 != 0x0000808000808000 ||
 					bits.ReverseBytes16(uint16(w))-0xE4B8 > 0xE9BF-0xE4B8 ||
 					bits.ReverseBytes16(uint16(w>>24))-0xE4B8 > 0xE9BF-0xE4B8 {
-					break
+					if cjkFirst(w) {
+						o := b[n : n+3]
+						o[0], o[1], o[2] = byte(w), byte(w>>8), byte(w>>16)
+						j += 3
+						n += 3
+					}
+					goto runEnd
 				}
 				binary.LittleEndian.PutUint64(b[n:n+8], w)
 				j += 6
@@ -359,6 +374,7 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 				j += 3
 				n += 3
 			}
+		runEnd:
 			if j == i {
 				break
 			}
@@ -503,6 +519,14 @@ func cjkRunEnd(s string, i int) int {
 		t = t[3:]
 	}
 	return len(s) - len(t)
+}
+
+// cjkFirst reports whether the first three bytes of the little-endian
+// word w are a common Chinese character as cjkRunEnd tests one: its
+// first two bytes a number in E4B8..E9BF, its second and third
+// continuation bytes.
+func cjkFirst(w uint64) bool {
+	return w&0xc0c000 == 0x808000 && bits.ReverseBytes16(uint16(w))-0xE4B8 <= 0xE9BF-0xE4B8
 }
 
 // cjkStartsAt reports whether a run of common Chinese characters starts

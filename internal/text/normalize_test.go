@@ -389,11 +389,20 @@ func TestAppendNormalizedEveryChar(t *testing.T) {
 		check(c + " 好好 " + c + c)
 		check("好 " + c + " 好")
 		check("a" + c + "\u4e00")
+		// c ends a run in appendPlain's pair test, with eight bytes
+		// left (its first character then tested alone, cjkFirst), and
+		// after a first character cut short by c.
+		check("好好" + c + "好好好")
+		check("好\xe4\xb8" + c + "好好好")
 	}
 	for b := 0x80; b < 0x100; b++ {
 		c := string([]byte{byte(b)})
 		check("好好 " + c + "好好")
 		check(c + "\x80\x80好" + c + "\xb8\x80")
+		// The bytes of a pair's first character one at a time.
+		check("好" + c + "\xb8\x80好好好")
+		check("好\xe4" + c + "\x80好好好")
+		check("好\xe4\xb8" + c + "好好好")
 	}
 }
 

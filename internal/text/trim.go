@@ -19,16 +19,38 @@ func TrimSpace(s string) string {
 	if n == 0 {
 		return s
 	}
-	c := s[0]
-	startOK := c < utf8.RuneSelf && !asciiSpace(c) || c >= 0xE4
-	c = s[n-1]
-	endOK := c < utf8.RuneSelf && !asciiSpace(c) ||
-		n >= 3 && s[n-3] >= 0xE4 && s[n-3] <= 0xEF && s[n-2]&0xC0 == 0x80 && c&0xC0 == 0x80
-	if startOK && endOK {
+	// The tests of the first and the last byte are looked up (trimEdge),
+	// where each took some six comparisons.
+	c := s[n-1]
+	if trimEdge[s[0]]&edgeStart != 0 && (trimEdge[c]&edgeEnd != 0 ||
+		n >= 3 && s[n-3]-0xE4 <= 0xEF-0xE4 && s[n-2]&0xC0 == 0x80 && c&0xC0 == 0x80) {
 		return s
 	}
 	return trimSpaceRest(s)
 }
+
+// trimEdge holds, for each byte, edgeStart when a text starting with it
+// has nothing to trim at its start (a visible ASCII byte, or a lead of
+// U+4000 and up or a byte that is no UTF-8: E4 and above) and edgeEnd
+// when a text ending with it has nothing to trim at its end on that byte
+// alone (a visible ASCII byte), TrimSpace's first test.
+var trimEdge = func() (t [256]uint8) {
+	for c := range 256 {
+		b := byte(c)
+		if b < utf8.RuneSelf && !asciiSpace(b) || b >= 0xE4 {
+			t[c] |= edgeStart
+		}
+		if b < utf8.RuneSelf && !asciiSpace(b) {
+			t[c] |= edgeEnd
+		}
+	}
+	return t
+}()
+
+const (
+	edgeStart = 1 << iota
+	edgeEnd
+)
 
 // trimSpaceRest is strings.TrimSpace for what TrimSpace's first test
 // leaves, most of it a Chinese message typed with a space at its end, or

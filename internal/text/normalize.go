@@ -299,7 +299,9 @@ func trimSpace(dst []byte) []byte {
 // pending: runs of common Chinese characters (U+4E00–U+9FFF), ASCII that
 // is no white space or filler (capitals lower-cased), the full-width
 // forms of these, and the Chinese punctuation 。、「」《》【】 and curly
-// quotes and the ellipsis, which NFKC leaves alone (、 becomes ','). Most
+// quotes and the ellipsis, which NFKC leaves alone (、 becomes ','); and
+// it takes the spaces and the other filler but '&' whose fate it can
+// tell from the next character ("好的~", "12-3", "好~好"). Most
 // chat messages are plain to their end or nearly: this loop keeps its few
 // values in registers, where appendRest's spills a dozen to the stack on
 // every character, and writes into room made once (plain output is never
@@ -427,6 +429,35 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 			}
 			break
 		}
+		if fillerMark[c] {
+			// Filler other than the space and '&' ("-", "~", "+"): after
+			// anything but a Chinese character it is written as it is.
+			// After one it is pending filler, a run of it: written
+			// before plain ASCII or at the end of s, dropped before a
+			// Chinese run (it is no space, so no space is written
+			// either); anything else is left to appendNormalized.
+			if !prevCJK { // runLen is 0 then, as after every other case
+				b[n] = c
+				n++
+				i++
+				continue
+			}
+			k := i + 1
+			for k < len(s) && fillerMark[s[k]] {
+				k++
+			}
+			if k == len(s) || plainByte[s[k]] != 0 {
+				n += copy(b[n:], s[i:k])
+				i = k
+				prevCJK, runLen = false, 0
+				continue
+			}
+			if cjkStartsAt(s, k) {
+				i = k
+				continue
+			}
+			break
+		}
 		if i+2 >= len(s) {
 			break
 		}
@@ -478,6 +509,16 @@ var plainByte = func() (t [256]byte) {
 		case asciiPlain[b]:
 			t[c] = b
 		}
+	}
+	return t
+}()
+
+// fillerMark marks the filler bytes (isFiller) but the space and '&',
+// which appendPlain takes: the space has its own case there, and '&' is
+// left to appendNormalized, which looks for entities after writing one.
+var fillerMark = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = isFiller(byte(c)) && c != ' ' && c != '&'
 	}
 	return t
 }()

@@ -394,6 +394,11 @@ func TestAppendNormalizedEveryChar(t *testing.T) {
 		// after a first character cut short by c.
 		check("好好" + c + "好好好")
 		check("好\xe4\xb8" + c + "好好好")
+		// c after filler that follows a Chinese character (pending)
+		// and filler that does not (written), appendPlain's filler case.
+		check("好好~" + c + "好 好好")
+		check("好-~" + c)
+		check("a-" + c + "好~")
 	}
 	for b := 0x80; b < 0x100; b++ {
 		c := string([]byte{byte(b)})
@@ -420,6 +425,7 @@ func FuzzAppendPlain(f *testing.F) {
 	f.Add("", "好好好好好好好好好好好好好\xe4\xb8")
 	f.Add("好", "  好好 ａ 好 ")
 	f.Add(" ", "ok  好 \t好")
+	f.Add("", "好~好 a-b 好~~a 好-+好好 好好~ 好~ 好 好~&好 -好~")
 	f.Fuzz(func(t *testing.T, prefix, s string) {
 		got, amp := appendNormalized([]byte(prefix), s)
 		want := appendNormalizedRef([]byte(prefix), s)

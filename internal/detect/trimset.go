@@ -25,8 +25,13 @@ import (
 // trimRight to strings.TrimRight for every set the rules use.
 type trimSet struct {
 	ascii [2]uint64 // bit c: ASCII byte c is in the set
-	cjk   [maxTrimChars]uint32
-	n     int // the three-byte characters in cjk, each its bytes as a big-endian number
+	// tail has bit b&63 set for the last byte b of each three-byte
+	// character of the set: a text whose last byte (not ASCII) has its
+	// bit clear ends with none of them, which most texts show with one
+	// test where the loop over cjk compared every character of the set.
+	tail uint64
+	cjk  [maxTrimChars]uint32
+	n    int // the three-byte characters in cjk, each its bytes as a big-endian number
 }
 
 // maxTrimChars is the most three-byte characters a trimSet holds.
@@ -49,6 +54,7 @@ func newTrimSet(cut string) *trimSet {
 			var b [3]byte
 			utf8.EncodeRune(b[:], r)
 			t.cjk[t.n] = uint32(b[0])<<16 | uint32(b[1])<<8 | uint32(b[2])
+			t.tail |= 1 << (b[2] & 63)
 			t.n++
 		default:
 			panic(fmt.Sprintf("trimSet %q: %q is not ASCII or three bytes, or the set is too long", cut, r))
@@ -66,6 +72,8 @@ func (t *trimSet) trimRight(s string) string {
 			}
 			s = s[:n-1]
 			continue
+		} else if t.tail>>(b&63)&1 == 0 {
+			return s
 		}
 		if n < 3 {
 			return s

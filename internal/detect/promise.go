@@ -40,6 +40,9 @@ type promiseDetector struct {
 	// custFirst is custWords[0] when the classes follow one another (their
 	// presence bits are one run), else -1.
 	custFirst int
+	// questionMark is custWords' class of "?" (questionMarkWord), -1
+	// before RegisterKeywords (see questionMarkBit).
+	questionMark ClassID
 	// en reads English agent messages (promise_en.go).
 	en englishPromises
 	// model is the learned scorer that decides promise.made on Chinese
@@ -69,7 +72,7 @@ type promiseDetector struct {
 }
 
 func newPromiseDetector(cfg PolicyConfig, lex lexicon.Lists) *promiseDetector {
-	return &promiseDetector{cfg: cfg, lex: lex}
+	return &promiseDetector{cfg: cfg, lex: lex, questionMark: -1}
 }
 
 func (d *promiseDetector) Name() string { return "promise" }
@@ -132,6 +135,7 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	if d.custFirst+len(customerWords) > presentWords*64 {
 		d.custFirst = -1
 	}
+	d.questionMark = d.custWords[questionMarkWord]
 	if len(w("promise_action")) == 0 || len(w("promise_time")) == 0 {
 		return fmt.Errorf("promise: lexicon lists promise_action and promise_time must not be empty")
 	}
@@ -540,6 +544,15 @@ func backChars(s string, pos, n int) int {
 				continue
 			}
 		}
+		// Two characters of Chinese, read with one load of the eight
+		// bytes before pos, are stepped over at once, as the step below
+		// would step over each: no byte of theirs is ']' (TestBackChars
+		// and FuzzBackChars hold it to the code it replaced).
+		if n >= 2 && pos >= 8 && cjkPair(text.Load8(s, pos-8)>>16) {
+			pos -= 6
+			n--
+			continue
+		}
 		// A character of Chinese, a three-byte sequence whose lead is
 		// neither E0 (which may be overlong) nor ED (which may be a
 		// surrogate) and so is always valid, is stepped over here, its
@@ -556,6 +569,16 @@ func backChars(s string, pos, n int) int {
 		pos -= lastRuneSize(s[:pos])
 	}
 	return pos
+}
+
+// cjkPair reports whether the low six bytes of the little-endian word w
+// are two three-byte sequences that are always valid (decodeRunes'
+// test): bytes 0 and 3 lead them (1110xxxx) with neither E0 nor ED
+// (their low four bits n are neither 0 nor D: n+7F and (n^D)+7F both
+// have bit 7 set), and bytes 1, 2, 4 and 5 continue them (10xxxxxx).
+func cjkPair(w uint64) bool {
+	n := uint32(w) & 0x0F00_000F
+	return w&0x0000_C0C0_F0C0_C0F0 == 0x0000_8080_E080_80E0 && (n+0x7F00_007F)&((n^0x0D00_000D)+0x7F00_007F)&0x8000_0080 == 0x8000_0080
 }
 
 // openBracket8 reports whether a byte of the word w is '[', exactly: a

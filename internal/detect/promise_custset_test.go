@@ -42,6 +42,11 @@ func TestCustomerSet(t *testing.T) {
 			if got := loop.customerSet(in, j, words); got != want {
 				t.Fatalf("%s message %d (%q): customerSet bit by bit %b, has %b", c.ID, j, in.Norm[j], got, want)
 			}
+			// The learned features' question form reads the bit of "?"
+			// alone, in agent messages as well.
+			if got, ok := d.questionMarkBit(in, j); !ok || got != strings.Contains(in.Norm[j], "?") {
+				t.Fatalf("%s message %d (%q): questionMarkBit %v (ok %v), strings.Contains %v", c.ID, j, in.Norm[j], got, ok, strings.Contains(in.Norm[j], "?"))
+			}
 		}
 	}
 	for _, c := range gateChats(t) {

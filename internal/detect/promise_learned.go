@@ -442,6 +442,12 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 		q = 1
 	case strings.HasSuffix(t, "吗") || strings.HasSuffix(t, "么") || strings.HasSuffix(t, "嘛"):
 		q = 2
+	case d.questionMark >= 0 && uint(i) < uint(len(in.present)):
+		// questionMarkBit's ok: the presence bit of "?" says whether s
+		// holds one.
+		if has, _ := d.questionMarkBit(in, i); has {
+			q = 3
+		}
 	case strings.Contains(s, "?"):
 		q = 3
 	}
@@ -450,6 +456,25 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 	f.add(pfAffirm, yes)
 	return yes, runes
 }
+
+// questionMarkBit returns whether message i holds "?" (has, as
+// strings.Contains says) when it can tell without reading the text (ok):
+// from the presence bit of "?", a customerWords class of its own
+// (custQuestionMark), where the engine keeps the bits — customerSet's
+// reading, which TestCustomerSet holds to wordFinder.has for every
+// message of a chat, the agent's too. It is small enough to inline,
+// where the search it stands in for read most messages, which hold
+// none, to their end.
+func (d *promiseDetector) questionMarkBit(in *Input, i int) (has, ok bool) {
+	if c := d.questionMark; uint(i) < uint(len(in.present)) && c >= 0 {
+		return in.present[i][uint8(c)>>6]&(1<<(uint8(c)&63)) != 0, true
+	}
+	return false, false
+}
+
+// questionMarkWord is the place of "?" in customerWords (its bit is
+// custQuestionMark).
+const questionMarkWord = len(prevAskWords)
 
 // customerFeatures writes to c the features of the customer's turns
 // around agent message i: what the customer said before (yes is

@@ -370,6 +370,15 @@ func contentScan(s string, skip []span) (content int, g sig) {
 			if i < len(s)-3 {
 				w := uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24
 				if w&0xF0 != 0xE0 {
+					// ASCII punctuation and spaces (any ASCII byte but a
+					// letter, a digit, '#', '[' and '@') only end a run:
+					// taken here, before other, which keeps its values
+					// on the stack around its calls.
+					if b := uint8(w); b < 0x80 && runBreaks[b>>6]>>(b&63)&1 != 0 {
+						i++
+						prev = 0
+						continue
+					}
 					goto other
 				}
 				key = bits.ReverseBytes32(w) >> 8
@@ -464,6 +473,19 @@ func contentScan(s string, skip []span) (content int, g sig) {
 	}
 	return content, g
 }
+
+// runBreaks has bit b set for the ASCII bytes b that contentScan takes
+// as punctuation, which only ends a run: all but the letters and digits
+// (isASCIIAlnum), which count, and '#', '[' and '@', which may start an
+// emoticon or a data token. TestRunBreaks checks every byte.
+var runBreaks = func() (t [2]uint64) {
+	for b := range 128 {
+		if c := byte(b); !isASCIIAlnum(c) && c != '#' && c != '[' && c != '@' {
+			t[b>>6] |= 1 << (b & 63)
+		}
+	}
+	return t
+}()
 
 // placeholder2At reports whether s[i:] opens with a placeholder of two
 // three-byte characters and an x ("[订单x]", "[数字x]", nine bytes), the

@@ -615,6 +615,18 @@ func jaccardOf(both, na, nb int) float64 {
 	return float64(both) / float64(or)
 }
 
+// jaccardBound is the most jaccardOf(overlapCounted(a, b)) can be, from
+// the counted signatures' sizes alone: the shared bits are at most the
+// smaller count, the union's at least the larger, so the similarity is
+// at most jaccardOf(small, small, large), small/large, and rounding the
+// division keeps the order. Three of four agent replies compared for a
+// template differ so in size that this rules them out without counting
+// the shared bits (TestJaccardBound).
+func jaccardBound(a, b *sig) float64 {
+	small, large := int(min(a.ones, b.ones)), int(max(a.ones, b.ones))
+	return jaccardOf(small, small, large)
+}
+
 // overlap returns the bigram bits two signatures share and the bits of each.
 func overlap(a, b *sig) (both, na, nb int) {
 	for k := range a.b {
@@ -680,7 +692,8 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 				sigs[i].count()
 				for k := 1; k <= min(win, na); k++ {
 					j := agentSig[uint(na-k)%uint(len(agentSig))]
-					if j < i-1 && lastCust > j && jaccardOf(overlapCounted(&sigs[i], &sigs[j])) >= d.cfg.TemplateSimilarity {
+					if j < i-1 && lastCust > j && jaccardBound(&sigs[i], &sigs[j]) >= d.cfg.TemplateSimilarity &&
+						jaccardOf(overlapCounted(&sigs[i], &sigs[j])) >= d.cfg.TemplateSimilarity {
 						if firstRepeat >= 0 {
 							templates++ // the same reply again after the customer restated
 						}

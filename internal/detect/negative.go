@@ -381,7 +381,9 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 	e := &in.Emotion[i] // by pointer: a copy took the whole 48 bytes
 	neg := min(max(float64(e.Neg), 1e-4), 1-1e-4)
 	f.addIndex(t.of(nfNegBucket, uint32(neg*10)), 1)
-	f.add(nfNegLogit, 0, float32(math.Log(neg/(1-neg))/4))
+	// A feature of value 0 (this one, and the flags below) has its slot
+	// read from t, t[g][0], where add hashed for it.
+	f.addIndex(t[nfNegLogit][0], float32(math.Log(neg/(1-neg))/4))
 	lab := uint32(0)
 	switch e.Label {
 	case EmotionNegative:
@@ -399,33 +401,33 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 	words := in.mayAny(i, &d.wordGate)
 	if words {
 		if _, strong := in.firstTerm(i, d.strong); strong {
-			f.add(nfStrong, 0, 1)
+			f.addIndex(t[nfStrong][0], 1)
 		}
 		// The rules' threat alone: the learned negative scorer was trained on
 		// that reading (a learned threat still makes rule true).
 		if _, ok := threatWord(in, i, &d.threat); ok {
-			f.add(nfThreat, 0, 1)
+			f.addIndex(t[nfThreat][0], 1)
 		}
 		if _, weak := in.firstTerm(i, d.weak); weak {
-			f.add(nfWeak, 0, 1)
+			f.addIndex(t[nfWeak][0], 1)
 			f.addIndex(t.of(nfWeakXNeg, uint32(neg*5)), 1)
 		}
 	}
 	if d.delayed(in, i, ws) {
-		f.add(nfDelay, 0, 1)
+		f.addIndex(t[nfDelay][0], 1)
 	}
 	if words {
 		if in.may(i, d.elapsed.words) {
-			f.add(nfElapsed, 0, 1)
+			f.addIndex(t[nfElapsed][0], 1)
 		}
 		if _, ok := in.firstTerm(i, d.notDone); ok {
-			f.add(nfNotDone, 0, 1)
+			f.addIndex(t[nfNotDone][0], 1)
 		}
 		if in.may(i, d.emphasis.words) {
-			f.add(nfEmphasis, 0, 1)
+			f.addIndex(t[nfEmphasis][0], 1)
 		}
 		if _, ok := in.firstTerm(i, d.nudge); ok {
-			f.add(nfNudge, 0, 1)
+			f.addIndex(t[nfNudge][0], 1)
 		}
 	}
 	norm := in.Norm[i]
@@ -434,32 +436,32 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 		f.addIndex(t.of(nfMarks, b2u(q)|b2u(dots)<<1|b2u(leadingDots(norm))<<2), 1)
 	}
 	if !q && !dots && d.presenceOnly(in, i, ws) {
-		f.add(nfPresence, 0, 1)
+		f.addIndex(t[nfPresence][0], 1)
 	}
 	w := ws.at(d, in, i)
 	f.addIndex(t.of(nfWait, b2u(w.replied)|b2u(w.held)<<1|b2u(w.refused)<<2|b2u(w.waiting)<<3), 1)
 	if d.chased(in, i, ws) {
-		f.add(nfChase, 0, 1)
+		f.addIndex(t[nfChase][0], 1)
 	}
 	if j := st.prevAgent(in, i); j >= 0 && in.Has(j, d.appease) {
-		f.add(nfAppeasePrev, 0, 1)
+		f.addIndex(t[nfAppeasePrev][0], 1)
 	}
 
 	// What follows is part of a chat read after the fact: an agent who
 	// apologises or soothes next read the message as a complaint, and a
 	// customer still negative in the next message was already so.
 	if j := st.nextAgentAfter(in, i); j >= 0 && in.Has(j, d.appease) {
-		f.add(nfAppeaseNext, 0, 1)
+		f.addIndex(t[nfAppeaseNext][0], 1)
 	}
 	if j := nextCustomer(in, i); j >= 0 {
 		f.addIndex(t.of(nfNextNeg, uint32(in.Emotion[j].Neg*5)), 1)
 		if !agentSide(in.Conv.Messages[i+1].Role) {
-			f.add(nfNextSame, 0, 1) // sent in a burst, before any reply
+			f.addIndex(t[nfNextSame][0], 1) // sent in a burst, before any reply
 		}
 	}
 	f.addIndex(t.of(nfRuleNegsBefore, min(uint32(st.ruleNegs), 3)), 1)
 	if st.lastNeg {
-		f.add(nfLastNeg, 0, 1)
+		f.addIndex(t[nfLastNeg][0], 1)
 	}
 	f.addIndex(t.of(nfMaxPrev, uint32(st.maxPrev*5)), 1)
 	f.addIndex(t.of(nfPosition, bucketOf(st.customers)), 1)
@@ -478,7 +480,7 @@ func negTail(f *negFeats, c runeCounts, t *negSlots) {
 	f.addIndex(t.of(nfLen, bucketOf(c.runes)), 1)
 	f.addIndex(t.of(nfQuestion, uint32(min(c.qs, 3))), 1)
 	if c.ex > 0 {
-		f.add(nfExclaim, 0, 1)
+		f.addIndex(t[nfExclaim][0], 1)
 	}
 }
 
@@ -646,6 +648,12 @@ func (m *learnedNegative) sumGrams(z float32, rs []rune, room int, bc *negBigram
 	// len(rs), as n < 2*len(rs)), and when n is even the buffer is full
 	// after the next one's unigram. The loop so has one bound.
 	all := rs[:(n+1)/2]
+	// The unigram that fills the buffer when n is even, read before the
+	// loops (added after them, in its place): rs is not kept across them.
+	var last float32
+	if n%2 == 0 {
+		last = uniWeight(rs[len(all)])
+	}
 	z += uniWeight(all[0]) * v
 	r0 := all[0]   // the rune before, carried from one turn to the next
 	if bc == nil { // no memo yet: hashed, as the memo's misses are
@@ -655,19 +663,22 @@ func (m *learnedNegative) sumGrams(z float32, rs []rune, room int, bc *negBigram
 			r0 = r
 		}
 	} else {
+		// The pair's key is carried from one turn to the next, its low
+		// half the rune before: shifted up, it takes the next rune's
+		// (a rune is never negative, so uint64 of it is its 32 bits).
+		key := uint64(uint32(r0))
 		for _, r := range all[1:] {
-			key := uint64(r0)<<32 | uint64(r)
+			key = key<<32 | uint64(uint32(r))
 			e := &bc.e[negBiSlot(key)]
 			if e.key != key {
 				*e = negBigram{key, uniWeight(r), w[negIndex(bi, uint32(nfMix(key)))]}
 			}
 			z += e.uni * v
 			z += e.bi * v
-			r0 = r
 		}
 	}
 	if n%2 == 0 {
-		z += uniWeight(rs[len(all)]) * v
+		z += last * v
 	}
 	return z, n
 }

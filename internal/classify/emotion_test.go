@@ -336,6 +336,7 @@ func BenchmarkPredictTextOnly(b *testing.B) {
 func TestSessionMatchesScore(t *testing.T) {
 	m := loadModel(t)
 	long := strings.Repeat("我的快递怎么还没到，都等了三天了，", 6)
+	quietLong := strings.Repeat("我的快递是三天前发的，", 5) // no cue word read of the previous text
 	turns := [][3]string{
 		{"在吗", "", ""},
 		{"怎么还没发货", "您好，请稍等", "在吗"},
@@ -351,6 +352,22 @@ func TestSessionMatchesScore(t *testing.T) {
 		{"好", "已经为您申请退款了", "？？"}, // an earlier agent text again
 		{"怎么还没发货呢", "您好", "好"},
 		{"怎么还没发货呢", "您好", "好的好的"}, // the filter left is of another text
+		// Previous texts past the context window, whose tails hold the
+		// groups read (the neg words, "??") or not, and whose heads do.
+		{quietLong, "您好", "好"},
+		{"好", "您好", quietLong},
+		{"投诉" + quietLong, "您好", "好"},
+		{"好", "您好", "投诉" + quietLong},
+		{"??" + quietLong, "您好", "好"},
+		{"好", "您好", "??" + quietLong},
+		{"到底" + quietLong, "您好", "好"},
+		{"好", "您好", "到底" + quietLong},
+		{quietLong + "??", "您好", "好"},
+		{"好", "您好", quietLong + "??"},
+		{quietLong + "到底", "您好", "好"},
+		{"好", "您好", quietLong + "到底"},
+		{quietLong + "垃圾", "您好", "好"},
+		{"好", "您好", quietLong + "垃圾"},
 	}
 	score := m.Session()
 	for _, tt := range turns {

@@ -904,9 +904,17 @@ func (a *acc) extract(c *Context, textOnly bool) {
 		if r := repeatLevel(text, c.PrevCustomer, known, a.memo); r > 0 {
 			a.sig(sigRepeat, r)
 		}
+		// The previous text's cue words: the memo's when it is of the
+		// tail itself; none of the groups read below when it is of
+		// the whole text and has none of them (a word of the tail is
+		// a word of the whole: three in four texts past the window);
+		// else the tail scanned again.
 		tail := tailOf(c.PrevCustomer, maxContextBytes)
 		pc := prev.cues
-		if !prev.ok || prev.text != tail {
+		switch {
+		case prev.ok && prev.text == tail:
+		case prev.ok && prev.text == c.PrevCustomer && pc[cueQQ]|pc[cueNeg]|pc[cueNegWeak] == 0:
+		default:
 			pc = a.lex.scan(tail)
 		}
 		if pc[cueQQ] > 0 {

@@ -116,14 +116,15 @@ type cueScanner struct {
 	// multiplication and no test of the class, whose outcome a branch
 	// predictor cannot learn (about one Chinese character in three is in
 	// some word). The states are numbered so that those with words ending
-	// in them come last: a row from outFrom on has words to count. Its
-	// 65,536 entries keep every index a uint16 (no bounds check); a few
-	// KiB of it are read. It and pages are arrays in the scanner, not
-	// pointers to them, so a step reads no pointer first.
+	// in them come last: a row from outFrom on has words to count, whose
+	// groups the entry after the row's classes holds (delta[at(st)+classes],
+	// see count). Its 65,536 entries keep every index a uint16 (no bounds
+	// check); a few KiB of it are read. It and pages are arrays in the
+	// scanner, not pointers to them, so a step reads no pointer first.
 	delta   [1 << 16]uint16
 	outFrom uint16
 	// order is each state's number in delta's numbering (delta's row
-	// offsets are order[st]*classes), byOrder the inverse.
+	// offsets are order[st]*(classes+1)), byOrder the inverse.
 	order, byOrder []int16
 	classes        int
 	// quietPH has bit tok-tokNum set for the placeholder kinds tok of
@@ -267,7 +268,7 @@ func newCueScanner(keep func(group int) bool) *cueScanner {
 		}
 	}
 	l.classes = nClass
-	if len(l.nodes)*nClass > len(l.delta) {
+	if len(l.nodes)*(nClass+1) > len(l.delta) {
 		panic("classify: cue words too many for the lexicon's tables") // the words are constants
 	}
 	// delta's numbering: the root (which no word ends in) first, the
@@ -281,7 +282,7 @@ func newCueScanner(keep func(group int) bool) *cueScanner {
 			}
 		}
 		if !outs {
-			l.outFrom = uint16(len(l.byOrder) * nClass)
+			l.outFrom = uint16(len(l.byOrder) * (nClass + 1))
 		}
 	}
 	// A state's row is its failure link's where it has no child: the
@@ -297,6 +298,17 @@ func newCueScanner(keep func(group int) bool) *cueScanner {
 		for _, k := range l.kids[nd.kids : nd.kids+nd.nKid] {
 			row[k.class] = l.at(k.next)
 		}
+		// The groups of the words ending in s after its row, a group
+		// g as g+1 in four bits, the first lowest, 0 after the last
+		// (count).
+		if nd.nOut > 4 {
+			panic("classify: too many cue words end in one state") // the words are constants
+		}
+		var groups uint16
+		for k, g := range l.outs[nd.outs : nd.outs+nd.nOut] {
+			groups |= uint16(g+1) << (4 * k)
+		}
+		l.delta[l.at(int16(s))+uint16(nClass)] = groups
 	}
 	// pages' classes of U+4E00–U+9FFF, a page (64 characters, from
 	// U+4E00 on) at a time.
@@ -321,10 +333,10 @@ func newCueScanner(keep func(group int) bool) *cueScanner {
 
 // at is the offset of state st's row in delta, the name step and run
 // give the state.
-func (l *cueScanner) at(st int16) uint16 { return uint16(int(l.order[st]) * l.classes) }
+func (l *cueScanner) at(st int16) uint16 { return uint16(int(l.order[st]) * (l.classes + 1)) }
 
 // stateAt is the state whose row is at offset at of delta.
-func (l *cueScanner) stateAt(at uint16) int16 { return l.byOrder[int(at)/l.classes] }
+func (l *cueScanner) stateAt(at uint16) int16 { return l.byOrder[int(at)/(l.classes+1)] }
 
 // class returns the class of the character at s[i] and its width in bytes.
 // Bytes that are not valid UTF-8 are class 0 and one byte wide, as
@@ -408,7 +420,7 @@ func (l *cueScanner) bmpClass(r uint16) uint8 { return l.pages[l.page[r>>6]][r&6
 // TestStepMatchesRef checks it against the search of the failure links
 // it replaced, on every state and class.
 func (l *cueScanner) step(st uint16, c uint8, n *[nCues]uint8) uint16 {
-	st = l.delta[st+uint16(c)] // below len(nodes)*classes: no overflow
+	st = l.delta[st+uint16(c)] // below len(nodes)*(classes+1): no overflow
 	if st >= l.outFrom {
 		l.count(st, n)
 	}
@@ -417,11 +429,14 @@ func (l *cueScanner) step(st uint16, c uint8, n *[nCues]uint8) uint16 {
 
 // count counts the words that end in state st (its row's offset), up to
 // 255 a group: step's rare case, a call of its own so that step inlines.
+// It reads their groups from the entry after st's row, as four bits a
+// group (g+1, 0 after the last), where the state's number (a division
+// of the offset), its node and its slice of outs took three times the
+// instructions (TestStepMatchesRef).
 func (l *cueScanner) count(st uint16, n *[nCues]uint8) {
-	nd := &l.nodes[l.stateAt(st)]
-	for _, g := range l.outs[nd.outs : nd.outs+nd.nOut] {
-		if n[g] < 255 {
-			n[g]++
+	for g := l.delta[st+uint16(l.classes)]; g != 0; g >>= 4 {
+		if k := g&15 - 1; n[k] < 255 {
+			n[k]++
 		}
 	}
 }

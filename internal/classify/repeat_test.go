@@ -310,9 +310,10 @@ func TestSigBase(t *testing.T) {
 	}
 }
 
-// TestRune3 checks rune3 on every lead byte and every two bytes after it
-// against utf8.DecodeRuneInString: it accepts exactly the three bytes
-// the library reads as one character of three bytes, and gives its rune.
+// TestRune3 checks rune3 and rune3Han on every lead byte and every two
+// bytes after it against utf8.DecodeRuneInString: they accept exactly
+// the three bytes the library reads as one character of three bytes,
+// and give its rune.
 func TestRune3(t *testing.T) {
 	n := 0
 	for c := range 256 {
@@ -322,6 +323,9 @@ func TestRune3(t *testing.T) {
 			r, ok := rune3(uint8(c), w)
 			if ok != (size == 3) || ok && r != want {
 				t.Fatalf("rune3(%x) = %#x, %v; DecodeRuneInString %#x, %d", b, r, ok, want, size)
+			}
+			if r2, ok2 := rune3Han(uint8(c), w); ok2 != ok || ok && r2 != r {
+				t.Fatalf("rune3Han(%x) = %#x, %v; rune3 %#x, %v", b, r2, ok2, r, ok)
 			}
 			if ok {
 				n++

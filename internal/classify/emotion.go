@@ -163,16 +163,20 @@ func (m *Emotion) Probs(c Context) [3]float32 { return m.probs(c, nil) }
 
 // probs is Probs with an optional memo of the previous message's cues.
 func (m *Emotion) probs(c Context, memo *cueMemo) [3]float32 {
-	// Set field by field: a literal was built aside and copied in
-	// (eighteen moves a message).
-	var a acc
-	a.lex, a.tbl, a.sigs, a.uni, a.scale, a.memo = m.lex, m.tbl, m.sigs, m.uni, m.scale, memo
+	a := acc{memo: memo}
+	a.use(m)
 	a.extract(&c, false)
 	// The biases added class by class, written out as endNS's sums.
-	a.logit[0] += m.bias[0]
-	a.logit[1] += m.bias[1]
-	a.logit[2] += m.bias[2]
-	return softmax(a.logit)
+	p0, p1, p2 := softmax3(a.logit[0]+m.bias[0], a.logit[1]+m.bias[1], a.logit[2]+m.bias[2])
+	return [3]float32{p0, p1, p2}
+}
+
+// use sets a to score with m (scoring mode), the biases left to the
+// caller.
+func (a *acc) use(m *Emotion) {
+	// Set field by field: a literal was built aside and copied in
+	// (eighteen moves a message).
+	a.lex, a.tbl, a.sigs, a.uni, a.scale = m.lex, m.tbl, m.sigs, m.uni, m.scale
 }
 
 // Predict returns the most probable label of the message and its probability.
@@ -195,24 +199,31 @@ func (m *Emotion) Predict(c Context) (Label, float32) {
 // (FuzzSoftmaxMatchesRef holds it to the loops).
 func softmax(z [nClasses]float32) [nClasses]float32 {
 	const _ = uint(nClasses-3) + uint(3-nClasses) // three classes, or this fails to compile
-	mx := max(max(z[0], z[1]), z[2])
+	p0, p1, p2 := softmax3(z[0], z[1], z[2])
+	return [nClasses]float32{p0, p1, p2}
+}
+
+// softmax3 is softmax of the logits z0, z1, z2, taken and given in
+// registers: Go passes an array of three on the stack.
+func softmax3(z0, z1, z2 float32) (float32, float32, float32) {
+	mx := max(max(z0, z1), z2)
 	// The largest logit's term is exp(0), exactly 1
 	// (TestSoftmaxMatchesRef): one call of three saved.
 	p0, p1, p2 := float32(1), float32(1), float32(1)
-	if z[0] != mx {
-		p0 = float32(math.Exp(float64(z[0] - mx)))
+	if z0 != mx {
+		p0 = float32(math.Exp(float64(z0 - mx)))
 	}
-	if z[1] != mx {
-		p1 = float32(math.Exp(float64(z[1] - mx)))
+	if z1 != mx {
+		p1 = float32(math.Exp(float64(z1 - mx)))
 	}
-	if z[2] != mx {
-		p2 = float32(math.Exp(float64(z[2] - mx)))
+	if z2 != mx {
+		p2 = float32(math.Exp(float64(z2 - mx)))
 	}
 	var sum float32
 	sum += p0
 	sum += p1
 	sum += p2
-	return [nClasses]float32{p0 / sum, p1 / sum, p2 / sum}
+	return p0 / sum, p1 / sum, p2 / sum
 }
 
 // The weights file: magic, then little-endian uint32 hash bits, float32
@@ -307,13 +318,22 @@ func (m *Emotion) Session() func(text, prevAgent, prevCustomer string) (string, 
 	}
 }
 
+// score is Score with an optional memo of the previous message (a
+// Session's). It is probs and the label of the largest probability
+// written out, the probabilities in registers: no call of probs, no
+// arrays returned on the stack, no loop (TestScoreMatchesProbs).
 func (m *Emotion) score(text, prevAgent, prevCustomer string, memo *cueMemo) (string, float32, float32) {
-	p := m.probs(Context{Text: text, PrevAgent: prevAgent, PrevCustomer: prevCustomer}, memo)
-	best := 0
-	for k := 1; k < nClasses; k++ {
-		if p[k] > p[best] {
-			best = k
-		}
+	a := acc{memo: memo}
+	a.use(m)
+	a.extract(&Context{Text: text, PrevAgent: prevAgent, PrevCustomer: prevCustomer}, false)
+	p0, p1, p2 := softmax3(a.logit[0]+m.bias[0], a.logit[1]+m.bias[1], a.logit[2]+m.bias[2])
+	// The first of the largest, as a loop over the classes takes it.
+	best, pb := Neutral, p0
+	if p1 > pb {
+		best, pb = Negative, p1
 	}
-	return Label(best).String(), p[best], p[Negative]
+	if p2 > pb {
+		best, pb = Positive, p2
+	}
+	return best.String(), pb, p1
 }

@@ -405,3 +405,29 @@ func FuzzSessionMatchesScore(f *testing.F) {
 		}
 	})
 }
+
+// TestScoreMatchesProbs holds score, which writes out probs and the
+// choice of the label, to them: the label of the first largest of
+// Probs, its probability and Negative's, to the bit.
+func TestScoreMatchesProbs(t *testing.T) {
+	m := loadModel(t)
+	texts := []string{"", "在吗", "好的谢谢", "怎么还没发货??", "垃圾客服，我要投诉", "嗯", "[订单x]", "谢谢，已经收到了"}
+	for _, text := range texts {
+		for _, agent := range []string{"", "抱歉让您久等了", "亲，这边无法为您处理的"} {
+			for _, prev := range []string{"", "在吗", "怎么还没发货??"} {
+				c := Context{Text: text, PrevAgent: agent, PrevCustomer: prev}
+				p := m.Probs(c)
+				best := 0
+				for k := 1; k < nClasses; k++ {
+					if p[k] > p[best] {
+						best = k
+					}
+				}
+				l, pb, neg := m.Score(text, agent, prev)
+				if l != Label(best).String() || pb != p[best] || neg != p[Negative] {
+					t.Errorf("Score(%q, %q, %q) = %s %v %v; Probs %v", text, agent, prev, l, pb, neg, p)
+				}
+			}
+		}
+	}
+}

@@ -186,6 +186,12 @@ func (s *Scratch) store() *kpiStore {
 	}
 	if len(s.stores) == 0 {
 		s.stores = make([]kpiStore, storeSlab)
+		// Written through at once, so that no page of the slab is read
+		// before it is written (see ingest's idTable.grow: a page read
+		// first is faulted in again at its first write, with the other
+		// CPU's TLB flushed by an interrupt; about 3,700 of them in a
+		// 126,400-chat scan came from here).
+		clear(s.stores)
 	}
 	st := &s.stores[0]
 	s.stores = s.stores[1:]

@@ -31,6 +31,13 @@ func (s *slab[T]) take(n, size int) []T {
 	}
 	if len(s.free) < n {
 		s.free = make([]T, size)
+		// Written through at once: a page of a new block is otherwise
+		// first read (by the collector, which scans the unused tail for
+		// pointers), mapped to the kernel's zero page, and faulted in
+		// again at its first write, with the other CPU's TLB flushed by
+		// an interrupt while the scan runs on two (see ingest's
+		// idTable.grow).
+		clear(s.free)
 	}
 	p := s.free[:n:n]
 	s.free = s.free[n:]

@@ -87,6 +87,10 @@ const msgBlock = 256
 func (d *fastDecoder) messageRoom() []conversation.Message {
 	if len(d.free) < msgBlock/4 {
 		d.free = make([]conversation.Message, msgBlock)
+		// Written through at once, so that no page of the block is read
+		// (by the collector, which scans its unused tail for pointers)
+		// before it is written: see idTable.grow.
+		clear(d.free)
 	}
 	return d.free[:0]
 }

@@ -129,6 +129,7 @@ go test ./internal/text/ -run '^$' -fuzz '^FuzzNormalize$' -fuzztime 1m -timeout
 go test ./internal/text/ -run '^$' -fuzz '^FuzzMatcher$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzCJKRunEnd$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzRuneOffset$' -fuzztime 1m -timeout 0
+go test ./internal/text/ -run '^$' -fuzz '^FuzzRuneOffsetValid$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzAppendNormalized$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzAppendPlain$' -fuzztime 1m -timeout 0
 go test ./internal/text/ -run '^$' -fuzz '^FuzzNormalizeKeeps$' -fuzztime 1m -timeout 0

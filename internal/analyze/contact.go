@@ -138,12 +138,12 @@ func summarize(ct *Contact, c *conversation.Conversation, findings []conversatio
 	ct.Start, ct.End = timeSpan(c.Messages)
 	for i := range c.Messages {
 		if c.Messages[i].Role == conversation.RoleCustomer {
-			ct.FirstMsg, ct.FirstText = i, clip(c.Messages[i].Text, 60)
+			ct.FirstMsg, ct.FirstText = i, clipValid(c.Messages[i].Text, 60, c.TextValid)
 			break
 		}
 	}
 	if ct.FirstMsg < 0 && len(c.Messages) > 0 {
-		ct.FirstMsg, ct.FirstText = 0, clip(c.Messages[0].Text, 60)
+		ct.FirstMsg, ct.FirstText = 0, clipValid(c.Messages[0].Text, 60, c.TextValid)
 	}
 	if len(tags) > 0 {
 		if cap(scenes) >= len(tags) {
@@ -328,7 +328,7 @@ func contactFindings(ct *Contact, c *conversation.Conversation, findings []conve
 		if f != nil && len(f.Messages) > 0 && ct.NotKeptMsg < 0 {
 			n := f.Messages[0]
 			if n >= 0 && n < len(c.Messages) && c.Messages[n].Role == conversation.RoleCustomer {
-				ct.NotKeptMsg, ct.NotKeptText = n, clip(c.Messages[n].Text, 60)
+				ct.NotKeptMsg, ct.NotKeptText = n, clipValid(c.Messages[n].Text, 60, c.TextValid)
 			}
 		}
 	}
@@ -343,9 +343,16 @@ func contactFindings(ct *Contact, c *conversation.Conversation, findings []conve
 // for each character, which took most of clip's time (it runs a few times
 // a conversation on the scan's workers, Batch.Prepare). FuzzClip holds it
 // to the range loop.
-func clip(s string, n int) string {
+func clip(s string, n int) string { return clipValid(s, n, false) }
+
+// clipValid is clip for a text its caller knows is valid UTF-8 when valid
+// is true (a message of a conversation whose importer vouched for it,
+// Conversation.TextValid): text.RuneOffsetValid counts its characters a
+// word at a time. Evidence, which comes from any detector, is clipped by
+// clip.
+func clipValid(s string, n int, valid bool) string {
 	s = text.TrimSpace(s)
-	if i := text.RuneOffset(s, n); i < len(s) {
+	if i := text.RuneOffsetValid(s, n, valid); i < len(s) {
 		return s[:i] + "…"
 	}
 	return s

@@ -18,10 +18,12 @@ func needsNoAnswerRef(d *responseDetector, in *Input, i int) bool {
 }
 
 // checkNeedsNoAnswer fails t when NeedsNoAnswer differs from the
-// reference on normalized text s with or without a closing and a
-// question word.
+// reference on s normalized (what Input.Norm holds: valid UTF-8, which
+// NeedsNoAnswer counts as such) with or without a closing and a question
+// word.
 func checkNeedsNoAnswer(t *testing.T, s string) {
 	t.Helper()
+	s = text.Normalize(s)
 	d := &responseDetector{closing: 1, question: 2}
 	for bits := uint64(0); bits < 4; bits++ {
 		in := &Input{Norm: []string{s}, present: [][presentWords]uint64{{bits << 1}}}

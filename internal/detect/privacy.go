@@ -110,7 +110,7 @@ func (d *privacyDetector) Inspect(in *Input, out *Output) {
 // privacy.AddressLookback bytes before the house number) to the end of the
 // value's clause.
 func piiQuote(in *Input, i int, sp privacy.Span) string {
-	if orig := in.Conv.Messages[i].Text; text.RunesAtMost(orig, 60) {
+	if orig := in.Conv.Messages[i].Text; text.RunesAtMostValid(orig, 60, in.Conv.TextValid) {
 		return strings.TrimSpace(orig)
 	}
 	s := in.Norm[i]

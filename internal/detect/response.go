@@ -107,9 +107,9 @@ func (d *responseDetector) Inspect(in *Input, out *Output) {
 		}
 		withReply = append(withReply, r.Reply)
 		ev := respCut{ev: [2]int{len(b)}}
-		b = appendQuote(b, c.Messages[r.First].Text)
+		b = appendQuote(b, c.Messages[r.First].Text, c.TextValid)
 		b = append(b, " → "...)
-		b = appendQuote(b, c.Messages[r.Reply].Text)
+		b = appendQuote(b, c.Messages[r.Reply].Text, c.TextValid)
 		ev.ev[1] = len(b)
 		// add adds a finding whose detail is what build appends to b.
 		add := func(f conversation.Finding, build func([]byte) []byte) {
@@ -225,14 +225,17 @@ func (d *responseDetector) NeedsNoAnswer(in *Input, i int) bool {
 		// word there is nothing to strip (TestNeedsNoAnswer checks this
 		// against the code it replaced). A message of at most 20 bytes
 		// (most closings: "好的谢谢") has at most 20 characters stripped
-		// or not, and is not stripped to count them.
-		return in.Has(i, d.closing) && (len(norm) <= 20 || text.RunesAtMost(stripEmojiCodes(norm), 20)) && !in.Has(i, d.question)
+		// or not, and is not stripped to count them. Normalized text is
+		// valid UTF-8 (FuzzNormalize holds it to that) and stripping cuts
+		// it only at ASCII bytes, so its characters are counted a word at
+		// a time (text.RunesAtMostValid).
+		return in.Has(i, d.closing) && (len(norm) <= 20 || text.RunesAtMostValid(stripEmojiCodes(norm), 20, true)) && !in.Has(i, d.question)
 	}
 	norm = stripEmojiCodes(norm)
 	if fillerChars(norm) { // isFillerOnly(norm): norm has no emoji code left to strip
 		return true
 	}
-	return in.Has(i, d.closing) && text.RunesAtMost(norm, 20) && !in.Has(i, d.question)
+	return in.Has(i, d.closing) && text.RunesAtMostValid(norm, 20, true) && !in.Has(i, d.question)
 }
 
 // isFillerOnly reports whether s has nothing but punctuation, spaces, emoji
@@ -314,13 +317,15 @@ func quote(s string) string {
 	return s
 }
 
-// appendQuote appends quote(s) to b without building it first.
-func appendQuote(b []byte, s string) []byte {
+// appendQuote appends quote(s) to b without building it first. valid says
+// that s is valid UTF-8 (Conversation.TextValid), which lets
+// text.RuneOffsetValid count its characters a word at a time.
+func appendQuote(b []byte, s string, valid bool) []byte {
 	s = text.TrimSpace(s)
 	if len(s) <= maxQuote {
 		return append(b, s...)
 	}
-	if i := quoteCut(s); i < len(s) {
+	if i := text.RuneOffsetValid(s, maxQuote, valid); i < len(s) {
 		return append(append(b, s[:i]...), "…"...)
 	}
 	return append(b, s...)

@@ -50,9 +50,9 @@ func (d *responseDetector) inspectRef(in *Input, out *Output) {
 		// built in one buffer and become one string they are cut from:
 		// one allocation where each took its own.
 		var buf [640]byte
-		b := appendQuote(buf[:0], c.Messages[r.First].Text)
+		b := appendQuote(buf[:0], c.Messages[r.First].Text, c.TextValid)
 		b = append(b, " → "...)
-		b = appendQuote(b, c.Messages[r.Reply].Text)
+		b = appendQuote(b, c.Messages[r.Reply].Text, c.TextValid)
 		evEnd := len(b)
 		var cuts [3][2]int
 		if missed {

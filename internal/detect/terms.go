@@ -134,7 +134,7 @@ func hitQuote(in *Input, i int, h KeywordHit) string {
 	// the chat. In a long one, the clause around the hit is quoted (from
 	// the normalized text, where offsets are known), up to 20 characters
 	// on either side.
-	if orig := in.Conv.Messages[i].Text; text.RunesAtMost(orig, 60) {
+	if orig := in.Conv.Messages[i].Text; text.RunesAtMostValid(orig, 60, in.Conv.TextValid) {
 		return strings.TrimSpace(orig)
 	}
 	s := in.Norm[i]

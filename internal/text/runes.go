@@ -116,3 +116,59 @@ func lead3Pair(w uint64) bool {
 	return w&0x0000c0c0f0c0c0f0 == 0x00008080e08080e0 &&
 		(v+0x7F00007F)&(v^0x0D00000D+0x7F00007F)&0x80000080 == 0x80000080
 }
+
+// RuneOffsetValid is RuneOffset(s, n) for a text its caller knows is valid
+// UTF-8 (an importer vouched for it: Conversation.TextValid). In valid
+// text every byte but a continuation byte (10xxxxxx) starts a character,
+// so character number n starts at the byte that starts character n+1:
+// the characters of eight bytes are counted with a few word operations,
+// whatever mix of ASCII and Chinese they hold, and not stepped over one
+// or two at a time. Most quotes are shorter than their limit and are
+// counted through to their end this way. When valid is false it is
+// RuneOffset; FuzzRuneOffsetValid holds it to RuneOffset on valid text
+// and on any bytes.
+func RuneOffsetValid(s string, n int, valid bool) int {
+	if !valid {
+		return RuneOffset(s, n)
+	}
+	if len(s) <= n {
+		return len(s)
+	}
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := Load8(s, i)
+		// Bit 7 of each byte that is not 10xxxxxx: its bit 7 clear,
+		// or its bit 6 (shifted up to bit 7) set.
+		starts := (^w | w<<1) & 0x8080808080808080
+		c := int((starts >> 7) * 0x0101010101010101 >> 56)
+		if n < c {
+			for ; n > 0; n-- {
+				starts &= starts - 1
+			}
+			return i + bits.TrailingZeros64(starts)>>3
+		}
+		n -= c
+	}
+	for ; i < len(s); i++ {
+		if s[i]&0xC0 != 0x80 {
+			if n == 0 {
+				return i
+			}
+			n--
+		}
+	}
+	return len(s)
+}
+
+// RunesAtMostValid is RunesAtMost(s, n) for a text its caller knows is
+// valid UTF-8 (see RuneOffsetValid); when valid is false it is
+// RunesAtMost.
+func RunesAtMostValid(s string, n int, valid bool) bool {
+	switch {
+	case len(s) <= n:
+		return true
+	case len(s) > utf8.UTFMax*n:
+		return false
+	}
+	return RuneOffsetValid(s, n, valid) == len(s)
+}

@@ -113,3 +113,44 @@ func TestLead3Mask(t *testing.T) {
 		}
 	}
 }
+
+// checkRuneOffsetValid holds RuneOffsetValid and RunesAtMostValid to
+// RuneOffset and RunesAtMost: on s as it is, told whether it is valid,
+// and on s made valid (its invalid bytes replaced), told it is.
+func checkRuneOffsetValid(t *testing.T, s string) {
+	t.Helper()
+	for _, s := range []string{s, strings.ToValidUTF8(s, "\uFFFD")} {
+		valid := utf8.ValidString(s)
+		for n := 0; n <= len(s)+1; n++ {
+			if got, want := RuneOffsetValid(s, n, valid), RuneOffset(s, n); got != want {
+				t.Fatalf("RuneOffsetValid(%q, %d, %v) = %d, want %d", s, n, valid, got, want)
+			}
+			if got, want := RunesAtMostValid(s, n, valid), RunesAtMost(s, n); got != want {
+				t.Fatalf("RunesAtMostValid(%q, %d, %v) = %v, want %v", s, n, valid, got, want)
+			}
+		}
+	}
+}
+
+// TestRuneOffsetValid checks RuneOffsetValid on texts of every length
+// around the eight-byte words it counts, cut at every character: ASCII,
+// Chinese, two- and four-byte characters and their mixes.
+func TestRuneOffsetValid(t *testing.T) {
+	for _, c := range []string{"a", "好", "é", "😀", "a好", "é😀好x"} {
+		for k := 0; k <= 20; k++ {
+			checkRuneOffsetValid(t, strings.Repeat(c, k))
+			checkRuneOffsetValid(t, strings.Repeat(c, k)+"\xff好")
+		}
+	}
+}
+
+// FuzzRuneOffsetValid holds RuneOffsetValid and RunesAtMostValid to
+// RuneOffset and RunesAtMost on any bytes (checkRuneOffsetValid).
+func FuzzRuneOffsetValid(f *testing.F) {
+	for _, s := range []string{"", "abc", "好的谢谢，没有了", "订单123号还没到?😀", "\xff\xfe好", "é\x80a好好好好好好"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkRuneOffsetValid(t, s)
+	})
+}

@@ -3,7 +3,6 @@ package detect
 import (
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // opensWithAgreementRef is opensWithAgreement without its test of the
@@ -13,16 +12,7 @@ func opensWithAgreementRef(s string) bool {
 	if strings.HasPrefix(s, "那") {
 		i += len("那")
 	}
-	n := 0
-	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r != '好' && r != '行' && r != '对' && r != '是' && r != '嗯' && r != '恩' && r != '哦' && r != '噢' && (n == 0 || !isParticle(r)) {
-			break
-		}
-		i += size
-		n++
-	}
-	return n > 0 && (i == len(s) || isClauseBreak(s[i]) || strings.HasPrefix(s[i:], "。"))
+	return agreeingRun(s, i)
 }
 
 // TestOpensWithAgreement holds opensWithAgreement to opensWithAgreementRef

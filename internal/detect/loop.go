@@ -939,6 +939,13 @@ func opensWithAgreement(s string) bool {
 			return false
 		}
 	}
+	return agreeingRun(s, i)
+}
+
+// agreeingRun reports whether s, from byte i, opens with agreeing words
+// (and particles after the first) that end the text or its clause: the
+// decoding part of opensWithAgreement.
+func agreeingRun(s string, i int) bool {
 	n := 0
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])

@@ -425,12 +425,12 @@ type gramState struct {
 }
 
 // scoreGrams is grams' n-gram loop in scoring mode for the tokens of
-// buf, after the state g of the text's tokens before them: it returns
-// the state after them and the number of n-grams (a value, not a
-// pointer: the state stays in registers). A function of its
-// own so that its values stay in registers. zeros says whether the text
-// has a token 0 (a NUL character), after which grams has no bigram and
-// no trigram; without one, only a text's first token comes after a 0
+// buf, after the state g of the text's tokens before them: it leaves in g
+// the state after them and returns the number of n-grams. A function of
+// its own, reading g into locals and writing it back once, so that its
+// values stay in registers. zeros says whether the text has a token 0 (a
+// NUL character), after which grams has no bigram and no trigram
+// (scoreZeros); without one, only a text's first token comes after a 0
 // (p2 at the start), and the loop tests nothing.
 //
 // The keys are hashed from their folds (mixedBucket): the seeds' folds
@@ -1028,16 +1028,7 @@ func repeatLevel(msg, prev string, known *[8]uint64, next *cueMemo) int {
 	// message needs) is made of the very bigrams read here.
 	var own [8]uint64
 	hit := 0
-	// The first character read here but for the rare others: a call
-	// of decodeRune (no leaf) spills the caller's registers.
-	r, w := rune(msg[0]), 1
-	if r >= utf8.RuneSelf {
-		if r3, ok := rune3Of(msg, 0); ok {
-			r, w = r3, 3
-		} else {
-			r, w = decodeRune(msg)
-		}
-	}
+	r, w := firstRune(msg)
 	hp := foldHigh(uint32(r))
 	total := 0
 	i := w
@@ -1089,21 +1080,27 @@ func repeatLevel(msg, prev string, known *[8]uint64, next *cueMemo) int {
 	return 0
 }
 
+// firstRune is decodeRune of the first character of s, which must not be
+// empty, with ASCII and three-byte characters read in place (repeatLevel
+// and bigramBloom start with it): a call of decodeRune (no leaf) spills
+// its caller's registers.
+func firstRune(s string) (rune, int) {
+	if r := rune(s[0]); r < utf8.RuneSelf {
+		return r, 1
+	}
+	if r3, ok := rune3Of(s, 0); ok {
+		return r3, 3
+	}
+	return decodeRune(s)
+}
+
 // bigramBloom returns the 512-bit Bloom filter of the rune bigrams of s.
 func bigramBloom(s string) [8]uint64 {
 	var bloom [8]uint64
 	if s == "" {
 		return bloom
 	}
-	// The first character as in repeatLevel.
-	r, w := rune(s[0]), 1
-	if r >= utf8.RuneSelf {
-		if r3, ok := rune3Of(s, 0); ok {
-			r, w = r3, 3
-		} else {
-			r, w = decodeRune(s)
-		}
-	}
+	r, w := firstRune(s)
 	hp := foldHigh(uint32(r))
 	i := w
 	for i < len(s) {

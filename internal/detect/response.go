@@ -311,7 +311,7 @@ func quote(s string) string {
 	if len(s) <= maxQuote { // at most maxQuote bytes is at most maxQuote characters
 		return s
 	}
-	if i := quoteCut(s); i < len(s) {
+	if i := text.RuneOffset(s, maxQuote); i < len(s) {
 		return s[:i] + "…"
 	}
 	return s
@@ -333,10 +333,6 @@ func appendQuote(b []byte, s string, valid bool) []byte {
 
 // maxQuote is how many characters a quote keeps.
 const maxQuote = 80
-
-// quoteCut returns the byte offset of character number maxQuote of s, or
-// len(s) when s has no more than maxQuote characters.
-func quoteCut(s string) int { return text.RuneOffset(s, maxQuote) }
 
 // fmtDur writes a wait the way details quote it: 44s, 3m12s, 1h05m.
 func fmtDur(d time.Duration) string { return string(appendDur(nil, d)) }

@@ -115,10 +115,10 @@ type Matcher struct {
 	// distinct sets of classes that transitions into outputs emit, each
 	// output naming its state's (see ScanValidSummary); nil otherwise.
 	csets []ClassSet
-	// sets is csets in an array, for a Matcher with sums, so that
-	// addSums indexes it with a uint16 and no bounds check, as runSmall
-	// does slots (of its 2 MiB it touches only csets' part); nil
-	// otherwise.
+	// sets is the array csets is then a slice of, for a Matcher with
+	// sums, so that addSums indexes it with a uint16 and no bounds
+	// check, as runSmall does slots (of its 2 MiB it touches only
+	// csets' part); nil otherwise.
 	sets *[1 << 16]ClassSet
 	// sparse is set for a dictionary of few characters, which leaves most
 	// characters of a text in none of its patterns: Scan steps over such a
@@ -568,7 +568,7 @@ func (m *Matcher) sumOuts(starts []int32, quiet ClassSet) {
 		moved[start] = [2]uint16{uint16(from), uint16(n - from)}
 	}
 	m.sets = new([1 << 16]ClassSet)
-	copy(m.sets[:], m.csets)
+	m.csets = m.sets[:copy(m.sets[:], m.csets)] // one copy of the sets, read both ways
 	m.sums = new([1 << 16]outSum)
 	for i, o := range m.outAt {
 		if o.end > o.start {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -317,17 +318,9 @@ func (d *fastDecoder) conversation(opts *Options, c *conversation.Conversation, 
 		}
 		u := t.Unix()
 		if timed {
-			switch {
-			case u > prev:
-				f.rises = true
-			case u < prev:
-				f.falls = true
-			}
 			// Further back than OrderTolerance, a whole number of
 			// seconds.
-			if prev-u > int64(OrderTolerance/time.Second) && f.bad < 0 {
-				f.bad = i
-			}
+			f.note(i, cmp.Compare(u, prev), prev-u > int64(OrderTolerance/time.Second))
 		}
 		prev, timed = u, true
 	}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"time"
@@ -49,6 +50,21 @@ type orderFacts struct {
 	rises, falls bool
 }
 
+// note records message i's time against the previous timed message's:
+// later (c > 0), earlier (c < 0) or the same (0); back says earlier by more
+// than OrderTolerance, which makes i the first out of order when none was.
+func (f *orderFacts) note(i, c int, back bool) {
+	switch {
+	case c > 0:
+		f.rises = true
+	case c < 0:
+		f.falls = true
+	}
+	if back && f.bad < 0 {
+		f.bad = i
+	}
+}
+
 // facts sorts c's messages when asked (reporting sorted), else finds
 // c's order facts. It touches no state of o.
 func (o *orderCheck) facts(c *conversation.Conversation) (orderFacts, bool) {
@@ -65,15 +81,7 @@ func (o *orderCheck) facts(c *conversation.Conversation) (orderFacts, bool) {
 		}
 		if prev >= 0 {
 			d := wallSub(msgs[i].At, msgs[prev].At)
-			switch {
-			case d > 0:
-				f.rises = true
-			case d < 0:
-				f.falls = true
-			}
-			if d < -OrderTolerance && f.bad < 0 {
-				f.bad = i
-			}
+			f.note(i, cmp.Compare(d, 0), d < -OrderTolerance)
 		}
 		prev = i
 	}

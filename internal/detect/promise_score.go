@@ -216,7 +216,8 @@ func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState
 	yes, runes := d.messageFeatures(in, i, ps, f, m.cues)
 	at := f.n
 	var c custFeats
-	if len(ps) > 0 || at+maxCustFeats+3+gramCount(f.nr) > len(f.idx) {
+	overflow := at+maxCustFeats+3+gramCount(f.nr) > len(f.idx)
+	if len(ps) > 0 || overflow {
 		// A message the rules read a commitment in nearly always reaches
 		// prob (on the JDDC dev chats 554 of 611; 29 of the 3,219 others
 		// do): its features are written in the trainer's order and
@@ -231,7 +232,7 @@ func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState
 		for _, x := range c.idx[:c.n] {
 			f.addIndex(x)
 		}
-		if at+maxCustFeats+3+gramCount(f.nr) > len(f.idx) {
+		if overflow {
 			d.tailFeatures(in, i, st, f, runes)
 			p = m.prob(f, nil, f.gramFrom)
 		} else {

@@ -44,14 +44,14 @@ type scanFlags struct {
 	state                                   string
 }
 
-// outputFormats are the values of --format: per-conversation results
-// (jsonl) or one aggregated report (text, json, html, xlsx).
 // scanMemoryLimit is the Go heap a scan aims to stay under (a soft limit:
 // the collector works harder near it; GOMEMLIMIT overrides it). What a
 // batch keeps per conversation (README "Memory") stays far below it for
 // millions of conversations.
 const scanMemoryLimit = 512 << 20
 
+// outputFormats are the values of --format: per-conversation results
+// (jsonl) or one aggregated report (text, json, html, xlsx).
 var outputFormats = []string{"text", "jsonl", "json", "html", "xlsx"}
 
 // sampleFormats are the values of --format for `fullqa sample`.
@@ -254,6 +254,7 @@ func runScan(ctx context.Context, cmd string, args []string, env Env) int {
 			return ExitOK
 		}
 	}
+	prepareHeap(env, logger, files)
 	r := &scanRun{env: env, log: logger, cfg: cfg, flags: &f, eng: eng, words: words, filter: filter, state: st}
 	if cmd != "sample" && f.format != "jsonl" {
 		r.builder = report.NewBuilder(cfg.Score, cfg.Scan.Riskiest, f.format == "xlsx")

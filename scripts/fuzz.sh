@@ -138,3 +138,8 @@ go test ./internal/text/ -run '^$' -fuzz '^FuzzTrimSpace$' -fuzztime 1m -timeout
 # text.JSONPlain, which marks a scorecard's names the result writer copies
 # without escaping, against encoding/json.
 go test ./internal/text/ -run '^$' -fuzz '^FuzzJSONPlain$' -fuzztime 1m -timeout 0
+# The promise scorer's n-gram sums, the unigrams read from a table for the
+# characters of the Basic Multilingual Plane, against the steps and
+# weights of promiseGrams' indices (FuzzGramSums).
+echo "== fuzzing detect FuzzGramSums for 1m"
+go test ./internal/detect/ -run '^$' -fuzz '^FuzzGramSums$' -fuzztime 1m -timeout 0

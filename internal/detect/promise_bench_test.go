@@ -87,6 +87,18 @@ func checkScoresMatchTrainerView(t testing.TB, eng *Engine, d *promiseDetector, 
 			if p := m.prob(&exact, nil, exact.gramFrom); math.Float32bits(p) != math.Float32bits(w) {
 				t.Fatalf("%s message %d (%q): exact score %v, trainer's view %v", c.ID, i, in.Norm[i], p, w)
 			}
+			// The n-grams' steps the early stop sums (the unigrams read
+			// from the table but past the plane), those of the
+			// trainer's n-grams where none was cut.
+			if exact.gramTo-exact.gramFrom == gramCount(exact.nr) {
+				steps := 0
+				for _, b := range exact.idx[exact.gramFrom:exact.gramTo] {
+					steps += int(m.w[b])
+				}
+				if got := m.gramSteps(&f); got != steps {
+					t.Fatalf("%s message %d (%q): n-grams' steps %d, the trainer's n-grams' %d", c.ID, i, in.Norm[i], got, steps)
+				}
+			}
 			checked++
 			if reaches {
 				reached++
@@ -105,7 +117,7 @@ func checkScoresMatchTrainerView(t testing.TB, eng *Engine, d *promiseDetector, 
 // puts the threshold amid the scores.
 func FuzzPromiseScoreMatchesTrainerView(f *testing.F) {
 	long := strings.Join(promiseCues[:], "") // more cue features than the buffer leaves the n-grams room for
-	for _, s := range []string{"", "好", "好的", "这边帮您申请", "[数字x]-[数字x]个工作日到账", "\xff\xfe帮您", long, long + "帮您申请", strings.Repeat("帮您", 200)} {
+	for _, s := range []string{"", "好", "好的", "这边帮您申请", "[数字x]-[数字x]个工作日到账", "\xff\xfe帮您", "\U0001F600帮您申请", "退款已经给您审核通过了哦 如您想实时了解订单取\U0001F621消情况", long, long + "帮您申请", strings.Repeat("帮您", 200)} {
 		f.Add("能帮我申请吗", s, false)
 		f.Add("能帮我申请吗", s, true)
 	}

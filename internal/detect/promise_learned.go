@@ -40,6 +40,10 @@ type promiseFeats struct {
 	// read's look-back (see runeView).
 	rs runeView
 	nr int
+	// wide is whether a character of chars() lies past the Basic
+	// Multilingual Plane: the n-gram sums read the unigrams of the
+	// others from a table (uniTable).
+	wide bool
 	// steps is the sum of the n-grams' weights' steps in the scorer's
 	// table (gramSteps'), where the scorer sums them.
 	steps int
@@ -402,8 +406,8 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 	// The cues, each counted once, and the characters of the n-grams
 	// (added last) are read in one pass over the message, into f's
 	// buffers.
-	cues, nr, runes := cs.read(s, &f.cues, &f.rs, &f.more)
-	f.nr = nr
+	cues, nr, runes, wide := cs.read(s, &f.cues, &f.rs, &f.more)
+	f.nr, f.wide = nr, wide
 	yi := false // whether 已 stands in s: a cue word, found by the pass
 	for _, c := range cues {
 		k := uint32(c) % uint32(len(promiseCues))
@@ -565,7 +569,9 @@ func (d *promiseDetector) placeTail(in *Input, i int, st *promiseState, f *promi
 // it holds, each once, in the order a matcher meets their first
 // occurrences; its first maxPromiseRunes characters, written to
 // rs[wordHistory:] (nr of them), whose n-grams the features hash; and
-// its length in characters (utf8.RuneCountInString's count). The
+// its length in characters (utf8.RuneCountInString's count); and wide,
+// whether one of the nr characters lies past the Basic Multilingual
+// Plane (decodeRunes tells, from its one path that decodes them). The
 // characters are decoded a chunk at a time (decodeRunes), the first
 // into rs, the others into more, each chunk after the wordHistory
 // characters before it (none, -1, before the first): a word ending in
@@ -573,7 +579,7 @@ func (d *promiseDetector) placeTail(in *Input, i int, st *promiseState, f *promi
 // The cue words are looked for by a loop of their own, small enough to
 // keep its state in registers, which passes most characters with a test
 // of the finder's bitmaps.
-func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *runeView) (cues []uint16, nr, runes int) {
+func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *runeView) (cues []uint16, nr, runes int, wide bool) {
 	var seen [(len(promiseCues) + 63) / 64]uint64
 	nc := 0
 	wf := cs.cues
@@ -595,9 +601,12 @@ func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *ru
 			v = more
 		}
 		var n int
-		i, n = decodeRunes(s, i, (*[runeChunk]rune)(v[wordHistory:]))
 		if runes == 0 {
+			i, n = decodeRunes(s, i, (*[runeChunk]rune)(v[wordHistory:]), &wide)
 			nr = n
+		} else {
+			var later bool // not the n-grams' characters
+			i, n = decodeRunes(s, i, (*[runeChunk]rune)(v[wordHistory:]), &later)
 		}
 		runes += n
 		for k, r := range v[wordHistory : wordHistory+n] {
@@ -619,7 +628,7 @@ func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *ru
 			nc = cs.cueAt(v, wordHistory+k, &seen, cueBuf, nc)
 		}
 	}
-	return cueBuf[:nc], nr, runes
+	return cueBuf[:nc], nr, runes, wide
 }
 
 // runeView is a chunk of decoded characters after the wordHistory
@@ -708,19 +717,46 @@ func promiseGrams(rs []rune, buf *[3 * maxPromiseRunes]uint32) (n int) {
 // probability is seldom needed (TestPromiseGramsRolling holds it to
 // the steps of promiseGrams' indices). With no index to store the loop keeps its hashes in
 // registers, and gramSlot's indices, below the table's size as the
-// compiler sees, address it without a mask.
-func gramSteps(rs []rune, w *[1 << PromiseBits]int16) int {
+// compiler sees, address it without a mask. Where uni is not nil the
+// characters must all lie in the Basic Multilingual Plane (read's wide
+// is false), and their unigrams' steps are read from uni, w's
+// (uniSteps), where hashing each took a sixth of the loop's work.
+func gramSteps(rs []rune, w *[1 << PromiseBits]int16, uni *uniTable) int {
 	rs = rs[:min(len(rs), maxPromiseRunes)]
 	if len(rs) == 0 {
 		return 0
 	}
+	if uni == nil {
+		return gramStepsHashed(rs, w)
+	}
+	sum := int(uni[uint16(rs[0])])
+	if len(rs) == 1 {
+		return sum
+	}
+	sum += int(uni[uint16(rs[1])]) +
+		int(w[gramSlot(biKey, uint64(uint32(nfMix(uint64(rs[0])<<32|uint64(rs[1])))))])
+	// The trigram key rolls as in promiseGrams.
+	key := uint64(rs[0])<<21 ^ uint64(rs[1])
+	bk, tk := gramKeys[1], gramKeys[2]
+	for _, r := range rs[2:] {
+		prev := key & (1<<21 - 1)
+		key = key<<21&^(1<<63) ^ uint64(r)
+		sum += int(uni[uint16(r)]) +
+			int(w[gramSlot(bk, uint64(uint32(nfMix(prev<<32|uint64(r)))))]) +
+			int(w[gramSlot(tk, uint64(uint32(nfMix(key))))])
+	}
+	return sum
+}
+
+// gramStepsHashed is gramSteps for characters anywhere, each unigram
+// hashed (1 to maxPromiseRunes characters).
+func gramStepsHashed(rs []rune, w *[1 << PromiseBits]int16) int {
 	sum := int(w[gramSlot(uniKey, uint64(uint32(rs[0])))])
 	if len(rs) == 1 {
 		return sum
 	}
 	sum += int(w[gramSlot(uniKey, uint64(uint32(rs[1])))]) +
 		int(w[gramSlot(biKey, uint64(uint32(nfMix(uint64(rs[0])<<32|uint64(rs[1])))))])
-	// The trigram key rolls as in promiseGrams.
 	key := uint64(rs[0])<<21 ^ uint64(rs[1])
 	uk, bk, tk := gramKeys[0], gramKeys[1], gramKeys[2]
 	for _, r := range rs[2:] {
@@ -738,19 +774,44 @@ func gramSteps(rs []rune, w *[1 << PromiseBits]int16) int {
 // float32 in promiseGrams' order as prob adds them from their indices,
 // to the bit: the scorer's prob without the indices written and read
 // back (TestPromiseScoreMatchesTrainerView holds it to the trainer's
-// sums).
-func gramsProb(z float32, rs []rune, w *[1 << PromiseBits]int16, sc, v float32) float32 {
+// sums). The unigrams' steps are read from uni as gramSteps reads them,
+// where it is not nil.
+func gramsProb(z float32, rs []rune, w *[1 << PromiseBits]int16, uni *uniTable, sc, v float32) float32 {
 	rs = rs[:min(len(rs), maxPromiseRunes)]
 	if len(rs) == 0 {
 		return z
 	}
+	if uni == nil {
+		return gramsProbHashed(z, rs, w, sc, v)
+	}
+	z += stepWeight(uni[uint16(rs[0])], sc) * v
+	if len(rs) == 1 {
+		return z
+	}
+	z += stepWeight(uni[uint16(rs[1])], sc) * v
+	z += stepWeight(w[gramSlot(biKey, uint64(uint32(nfMix(uint64(rs[0])<<32|uint64(rs[1])))))], sc) * v
+	// The trigram key rolls as in promiseGrams.
+	key := uint64(rs[0])<<21 ^ uint64(rs[1])
+	bk, tk := gramKeys[1], gramKeys[2]
+	for _, r := range rs[2:] {
+		prev := key & (1<<21 - 1)
+		key = key<<21&^(1<<63) ^ uint64(r)
+		z += stepWeight(uni[uint16(r)], sc) * v
+		z += stepWeight(w[gramSlot(bk, uint64(uint32(nfMix(prev<<32|uint64(r)))))], sc) * v
+		z += stepWeight(w[gramSlot(tk, uint64(uint32(nfMix(key))))], sc) * v
+	}
+	return z
+}
+
+// gramsProbHashed is gramsProb for characters anywhere, each unigram
+// hashed (1 to maxPromiseRunes characters).
+func gramsProbHashed(z float32, rs []rune, w *[1 << PromiseBits]int16, sc, v float32) float32 {
 	z += stepWeight(w[gramSlot(uniKey, uint64(uint32(rs[0])))], sc) * v
 	if len(rs) == 1 {
 		return z
 	}
 	z += stepWeight(w[gramSlot(uniKey, uint64(uint32(rs[1])))], sc) * v
 	z += stepWeight(w[gramSlot(biKey, uint64(uint32(nfMix(uint64(rs[0])<<32|uint64(rs[1])))))], sc) * v
-	// The trigram key rolls as in promiseGrams.
 	key := uint64(rs[0])<<21 ^ uint64(rs[1])
 	uk, bk, tk := gramKeys[0], gramKeys[1], gramKeys[2]
 	for _, r := range rs[2:] {
@@ -761,6 +822,21 @@ func gramsProb(z float32, rs []rune, w *[1 << PromiseBits]int16, sc, v float32) 
 		z += stepWeight(w[gramSlot(tk, uint64(uint32(nfMix(key))))], sc) * v
 	}
 	return z
+}
+
+// uniTable holds the steps in a scorer's table w of the unigrams of the
+// characters of the Basic Multilingual Plane (all of Chinese): entry r
+// is w[uniIndex(r)], a load where the unigram's index took a hash.
+// Read-only once built (uniSteps).
+type uniTable [1 << 16]int16
+
+// uniSteps builds the unigram table of weights w.
+func uniSteps(w *[1 << PromiseBits]int16) *uniTable {
+	t := new(uniTable)
+	for r := range rune(len(t)) {
+		t[r] = w[uniIndex(r)]
+	}
+	return t
 }
 
 // gramSlot is gramIndex with its value and result in 64 bits: a result
@@ -821,7 +897,10 @@ const runeChunk = maxPromiseRunes
 
 // decodeRunes decodes the characters of s from byte i on into chunk, as
 // many as it holds, as utf8.DecodeRuneInString reads them; it returns the
-// byte after the last one decoded and how many characters it wrote.
+// byte after the last one decoded and how many characters it wrote, and
+// sets *wide when one of them lies past the Basic Multilingual Plane
+// (through a pointer, which the loop leaves on the stack: a result kept
+// in a register cost the loop's fast paths a move).
 // Where eight bytes are left it reads them with one load and takes from
 // them two three-byte characters (all of Chinese) where a lead byte
 // E1–EC or EE–EF and two continuation bytes make each — such a sequence
@@ -831,7 +910,7 @@ const runeChunk = maxPromiseRunes
 // time: ASCII and other three-byte sequences inline, the rest by the
 // library. TestReadMatchesRef and FuzzRead check it against a character
 // at a time.
-func decodeRunes(s string, i int, chunk *[runeChunk]rune) (next, n int) {
+func decodeRunes(s string, i int, chunk *[runeChunk]rune, wide *bool) (next, n int) {
 	// A slice of the array (a pointer is checked for nil at every use in
 	// the loop, a slice once) and unsigned indices, so that the loop's
 	// own tests prove every index in range: no bounds check is left in
@@ -904,10 +983,14 @@ func decodeRunes(s string, i int, chunk *[runeChunk]rune) (next, n int) {
 				continue
 			}
 		}
+		// The only path a character past the plane takes: four bytes.
 		r, size := utf8.DecodeRuneInString(s[j:])
 		ch[m] = r
 		j += uint(size)
 		m++
+		if size == 4 {
+			*wide = true
+		}
 	}
 	return int(j), int(m)
 }

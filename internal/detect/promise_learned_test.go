@@ -3,6 +3,7 @@ package detect
 import (
 	"errors"
 	"io/fs"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -370,8 +371,15 @@ func TestPromiseGramsRolling(t *testing.T) {
 		if n := promiseGrams(rs, &buf); !slices.Equal(buf[:n], want) {
 			t.Fatalf("promiseGrams(%U): %d n-grams, want %d", rs, n, len(want))
 		}
-		if steps := gramSteps(rs, m.w); steps != wantSteps {
+		if steps := gramSteps(rs, m.w, nil); steps != wantSteps {
 			t.Fatalf("gramSteps(%U) = %d, want %d", rs, steps, wantSteps)
+		}
+		// The unigrams read from the table, for characters of the
+		// plane.
+		if !slices.ContainsFunc(rs, func(r rune) bool { return r >= 1<<16 }) {
+			if steps := gramSteps(rs, m.w, m.uni); steps != wantSteps {
+				t.Fatalf("gramSteps(%U, table) = %d, want %d", rs, steps, wantSteps)
+			}
 		}
 	}
 }
@@ -381,4 +389,96 @@ func TestPromiseGramsRolling(t *testing.T) {
 // trigram keys of promiseGrams are held to.
 func triIndex(a, b, c rune) uint32 {
 	return gramIndex(triKey, uint32(nfMix(uint64(a)<<42^uint64(b)<<21^uint64(c))))
+}
+
+// TestUniSteps checks the unigram table against the hash it stands for:
+// entry r is the step of uniIndex(r) in the weights, for every
+// character of the Basic Multilingual Plane.
+func TestUniSteps(t *testing.T) {
+	m, err := loadPromiseModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range rune(1 << 16) {
+		if got, want := m.uni[r], m.w[featureIndex(pfUni, uint32(r), promiseSalt, PromiseBits)]; got != want {
+			t.Fatalf("uni[%U] = %d, want %d", r, got, want)
+		}
+	}
+}
+
+// gramsRef is the n-gram sums' reference: the indices promiseGrams
+// writes for rs, their steps in w summed as integers (gramSteps') and
+// their weights times v added to z in float32 in their order
+// (gramsProb's, prob's over the indices).
+func gramsRef(rs []rune, w *[1 << PromiseBits]int16, z, sc, v float32) (steps int, p float32) {
+	var buf [3 * maxPromiseRunes]uint32
+	for _, b := range buf[:promiseGrams(rs, &buf)] {
+		steps += int(w[b])
+		z += stepWeight(w[b], sc) * v
+	}
+	return steps, z
+}
+
+// checkGramSums checks gramSteps and gramsProb, with the unigram table
+// where every character of rs lies in the plane and without it, against
+// gramsRef: the same steps, the same float32 sum to the bit.
+func checkGramSums(t *testing.T, m *promiseModel, rs []rune, z, v float32) {
+	t.Helper()
+	steps, p := gramsRef(rs, m.w, z, m.scale, v)
+	wide := slices.ContainsFunc(rs[:min(len(rs), maxPromiseRunes)], func(r rune) bool { return uint32(r) >= 1<<16 })
+	for _, uni := range []*uniTable{nil, m.uni} {
+		if uni != nil && wide {
+			continue
+		}
+		if got := gramSteps(rs, m.w, uni); got != steps {
+			t.Fatalf("gramSteps(%U, table %v) = %d, want %d", rs, uni != nil, got, steps)
+		}
+		if got := gramsProb(z, rs, m.w, uni, m.scale, v); math.Float32bits(got) != math.Float32bits(p) {
+			t.Fatalf("gramsProb(%U, table %v) = %v, want %v", rs, uni != nil, got, p)
+		}
+	}
+}
+
+// TestGramSumsMatchRef holds the n-gram sums (the unigrams read from
+// the table, or hashed) to gramsRef on random characters of the plane
+// and past it, every length up to past maxPromiseRunes.
+func TestGramSumsMatchRef(t *testing.T) {
+	m, err := loadPromiseModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for it := range 3000 {
+		rs := make([]rune, it%(maxPromiseRunes+10))
+		for k := range rs {
+			switch rng.IntN(4) {
+			case 0:
+				rs[k] = rune(rng.IntN(1 << 16))
+			case 1:
+				if it%3 == 0 { // past the plane in a third of the texts
+					rs[k] = rune(rng.IntN(utf8.MaxRune + 1))
+				} else {
+					rs[k] = 0xFFFF - rune(rng.IntN(4))
+				}
+			default:
+				rs[k] = 0x4e00 + rune(rng.IntN(0x5000))
+			}
+		}
+		checkGramSums(t, m, rs, rng.Float32()*4-2, rng.Float32())
+	}
+}
+
+// FuzzGramSums checks the n-gram sums against gramsRef on the
+// characters of fuzzed texts.
+func FuzzGramSums(f *testing.F) {
+	for _, s := range []string{"", "好", "好的", "这边帮您申请", "[数字x]-[数字x]个工作日到账", "\U0001F600帮您", "帮您\U0001F600", strings.Repeat("帮您申请尽量", 40)} {
+		f.Add(s, float32(0.5), float32(0.25))
+	}
+	m, err := loadPromiseModel()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string, z, v float32) {
+		checkGramSums(t, m, []rune(s), z, v)
+	})
 }

@@ -156,10 +156,13 @@ func checkRead(t *testing.T, cs *cueScan, s string) {
 	var cueBuf, refBuf [len(promiseCues)]uint16
 	var v, more runeView
 	var rs, rmore [runeChunk]rune
-	got, nr, runes := cs.read(s, &cueBuf, &v, &more)
+	got, nr, runes, wide := cs.read(s, &cueBuf, &v, &more)
 	want, wnr, wrunes := cs.readRef(s, &refBuf, &rs, &rmore)
 	if !slices.Equal(got, want) || nr != wnr || runes != wrunes || !slices.Equal(v[wordHistory:wordHistory+nr], rs[:wnr]) {
 		t.Fatalf("read(%q) = %v, %d, %d, %q; readRef %v, %d, %d, %q", s, got, nr, runes, v[wordHistory:wordHistory+nr], want, wnr, wrunes, rs[:wnr])
+	}
+	if wantWide := slices.ContainsFunc(rs[:wnr], func(r rune) bool { return r >= 1<<16 }); wide != wantWide {
+		t.Fatalf("read(%q) wide %v, want %v", s, wide, wantWide)
 	}
 }
 
@@ -235,7 +238,7 @@ func BenchmarkCueRead(b *testing.B) {
 func checkYiCue(t *testing.T, cs *cueScan, s string) {
 	t.Helper()
 	var f promiseFeats
-	cues, _, _ := cs.read(s, &f.cues, &f.rs, &f.more)
+	cues, _, _, _ := cs.read(s, &f.cues, &f.rs, &f.more)
 	if got, want := slices.Contains(cues, cs.yi), strings.Contains(s, "已"); got != want {
 		t.Fatalf("read(%q) finds 已: %v, want %v", s, got, want)
 	}

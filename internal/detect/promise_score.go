@@ -25,7 +25,10 @@ type promiseModel struct {
 	// w holds the weights as int16 steps of scale, as the weights file
 	// stores them (see int16Table), an array: an index masked to its
 	// size needs no bounds check.
-	w         *[1 << PromiseBits]int16
+	w *[1 << PromiseBits]int16
+	// uni holds w's steps of the unigrams of the Basic Multilingual
+	// Plane, which the n-gram sums read instead of hashing them.
+	uni       *uniTable
 	scale     float32
 	bias      float32
 	threshold float32 // probability from which a message is a promise
@@ -86,7 +89,7 @@ func loadPromiseModel() (*promiseModel, error) {
 // (pfPrevCust, 0) or (pfNextCust, 0): their weights sum to at most
 // prevBound[yes] (noPrev) plus nextBound (noNext).
 func newPromiseModel(w *[1 << PromiseBits]int16, scale, bias, threshold float32, sources []string, cues *cueScan) *promiseModel {
-	m := &promiseModel{w: w, scale: scale, bias: bias, threshold: threshold, sources: sources, cues: cues}
+	m := &promiseModel{w: w, uni: uniSteps(w), scale: scale, bias: bias, threshold: threshold, sources: sources, cues: cues}
 	weight := func(group, value uint32) float64 {
 		return float64(stepWeight(w[promiseIndex(group, value)&(1<<PromiseBits-1)], scale))
 	}
@@ -149,7 +152,7 @@ func (m *promiseModel) probOf(f *promiseFeats, cust []uint32, at int, chars bool
 	}
 	v := f.gramV
 	if chars {
-		z = gramsProb(z, f.chars(), m.w, sc, v)
+		z = gramsProb(z, f.chars(), m.w, m.unigrams(f), sc, v)
 	} else {
 		for _, b := range f.idx[f.gramFrom:f.gramTo] {
 			z += stepWeight(w[b&mask], sc) * v
@@ -159,6 +162,21 @@ func (m *promiseModel) probOf(f *promiseFeats, cust []uint32, at int, chars bool
 		z += stepWeight(w[b&mask], sc)
 	}
 	return sigmoid(z)
+}
+
+// unigrams is the unigram table the n-gram sums of f read: m's, nil
+// where one of f's characters lies past the table (f.wide).
+func (m *promiseModel) unigrams(f *promiseFeats) *uniTable {
+	if f.wide {
+		return nil
+	}
+	return m.uni
+}
+
+// gramSteps is the sum of the steps of the n-grams of f's characters
+// (the scorer's f.steps).
+func (m *promiseModel) gramSteps(f *promiseFeats) int {
+	return gramSteps(f.chars(), m.w, m.unigrams(f))
 }
 
 // sum64 is the sum of the weights of features f (the n-grams' times
@@ -249,7 +267,7 @@ func (d *promiseDetector) score(in *Input, i int, ps []promise, st *promiseState
 	// their weights in the trainer's order by probChars, for the few
 	// messages that reach it.
 	d.placeTail(in, i, st, f, runes)
-	f.steps = gramSteps(f.chars(), m.w)
+	f.steps = m.gramSteps(f)
 	z := m.sum64(f)
 	bound := m.noPrev
 	if st.lastCustomer > 0 {

@@ -104,7 +104,7 @@ func TestSum64MatchesRef(t *testing.T) {
 					ps = d.rulePromises(in, i, ps[:0])
 					d.promiseFeatures(in, i, ps, &st, &f, m.cues)
 					// The n-grams' steps, as the scorer sums them.
-					f.steps = gramSteps(f.chars(), m.w)
+					f.steps = m.gramSteps(&f)
 					checkSum64(t, m, &f)
 				}
 				st.see(in, i)

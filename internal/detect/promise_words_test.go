@@ -135,7 +135,7 @@ func TestCueWordsMatchMatcher(t *testing.T) {
 		}
 		var cueBuf [len(promiseCues)]uint16
 		var v, more runeView
-		got, nr, runes := cs.read(s, &cueBuf, &v, &more)
+		got, nr, runes, wide := cs.read(s, &cueBuf, &v, &more)
 		rs := v[wordHistory:]
 		if !slices.Equal(got, want) {
 			t.Fatalf("read(%q) cues %v, the matcher's %v", s, got, want)
@@ -161,7 +161,11 @@ func TestCueWordsMatchMatcher(t *testing.T) {
 		}
 		var gramBuf [3 * maxPromiseRunes]uint32
 		ng := promiseGrams(rs[:nr], &gramBuf)
-		steps := gramSteps(rs[:nr], weights)
+		uni := pm.uni
+		if wide {
+			uni = nil
+		}
+		steps := gramSteps(rs[:nr], weights, uni)
 		if got := gramBuf[:ng]; !slices.Equal(got, grams) {
 			t.Fatalf("promiseGrams(%q) %v, want %v", s, got, grams)
 		}

@@ -433,7 +433,7 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 			}
 			// Where 已 stands nowhere in s, it stands in no clause of it
 			// (TestYiCue: the pass finds the character wherever its
-			// bytes stand).
+			// bytes stand in valid UTF-8, as normalized text is).
 			if yi && doneInClause(s, int(h.Start)) {
 				f.add(pfDone, 1)
 			}
@@ -901,13 +901,20 @@ const runeChunk = maxPromiseRunes
 // sets *wide when one of them lies past the Basic Multilingual Plane
 // (through a pointer, which the loop leaves on the stack: a result kept
 // in a register cost the loop's fast paths a move).
+//
+// s must be valid UTF-8, as normalized text is (the engine's matcher
+// reads it so too): a byte 1110xxxx then leads a three-byte character
+// whose two next bytes continue it, which decodeRunes decodes without
+// testing them or the character's range (the library's tests, for
+// overlong forms and surrogates, took a third of a pair's work). Of
+// invalid text it decodes characters of no use, but reads no byte past
+// s's end, and sets *wide just when one of them lies past the plane (a
+// three-byte lead and any two bytes make at most 16 bits).
+//
 // Where eight bytes are left it reads them with one load and takes from
-// them two three-byte characters (all of Chinese) where a lead byte
-// E1–EC or EE–EF and two continuation bytes make each — such a sequence
-// is always valid (only an E0 lead can be overlong and only ED a
-// surrogate) — else one such character, or one ASCII character. Other
-// characters, and those of the last bytes, are read a character at a
-// time: ASCII and other three-byte sequences inline, the rest by the
+// them two three-byte characters (all of Chinese), else one, or one ASCII
+// character. Other characters, and those of the last bytes, are read a
+// character at a time: ASCII and three-byte ones inline, the rest by the
 // library. TestReadMatchesRef and FuzzRead check it against a character
 // at a time.
 func decodeRunes(s string, i int, chunk *[runeChunk]rune, wide *bool) (next, n int) {
@@ -917,7 +924,7 @@ func decodeRunes(s string, i int, chunk *[runeChunk]rune, wide *bool) (next, n i
 	// it.
 	ch := chunk[:]
 	j, m := uint(i), uint(0)
-	form, want, lo12, mid := pairMasks[0], pairMasks[1], pairMasks[2], pairMasks[3]
+	lo12, mid := pairMasks[0], pairMasks[1]
 	for m < uint(len(ch)) && j < uint(len(s)) {
 		// The loads of eight bytes, read from s at j itself (a slice of
 		// the rest kept two more values live, which the loop spilled and
@@ -927,11 +934,8 @@ func decodeRunes(s string, i int, chunk *[runeChunk]rune, wide *bool) (next, n i
 			w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
 				uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
 			// Two characters: bytes 0 and 3 lead three-byte sequences
-			// (1110xxxx), 1, 2, 4 and 5 continue them (10xxxxxx), and
-			// neither lead is E0 or ED: their low four bits, n, are
-			// neither 0 nor D (n+7F and (n^D)+7F both have bit 7 set).
-			n := uint32(w) & 0x0F00_000F
-			if w&form == want && (n+0x7F00_007F)&((n^0x0D00_000D)+0x7F00_007F)&0x8000_0080 == 0x8000_0080 {
+			// (1110xxxx).
+			if uint32(w)&0xF000_00F0 == 0xE000_00E0 {
 				// Both characters at once, each in 24 bits of r: the
 				// lead's low four bits, then the continuations' low six,
 				// from bytes 0–2 to bits 0–15 and from bytes 3–5 to bits
@@ -949,8 +953,8 @@ func decodeRunes(s string, i int, chunk *[runeChunk]rune, wide *bool) (next, n i
 				m++
 				continue
 			}
-			// One character, the first's tests alone.
-			if n &= 0xF; uint32(w)&0xC0C0F0 == 0x8080E0 && (n+0x7F)&((n^0xD)+0x7F)&0x80 != 0 {
+			// One three-byte character.
+			if uint32(w)&0xF0 == 0xE0 {
 				ch[m] = rune(w<<12&0xF000 | w>>2&0x0FC0 | w>>16&0x3F)
 				j += 3
 				m++
@@ -969,19 +973,11 @@ func decodeRunes(s string, i int, chunk *[runeChunk]rune, wide *bool) (next, n i
 			continue
 		}
 		if b&0xF0 == 0xE0 && j+2 < uint(len(s)) {
-			// Valid when both trailing bytes continue the sequence and the
-			// character is neither overlong (below U+0800) nor a
-			// surrogate: the checks of the second byte after E0 and ED,
-			// made on the value.
 			t := s[j+1 : j+3]
-			c1, c2 := t[0], t[1]
-			r := rune(b&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
-			if (uint32(c1)<<8|uint32(c2))&0xC0C0 == 0x8080 && r >= 0x800 && uint32(r)-0xD800 >= 0x800 {
-				ch[m] = r
-				j += 3
-				m++
-				continue
-			}
+			ch[m] = rune(b&0x0F)<<12 | rune(t[0]&0x3F)<<6 | rune(t[1]&0x3F)
+			j += 3
+			m++
+			continue
 		}
 		// The only path a character past the plane takes: four bytes.
 		r, size := utf8.DecodeRuneInString(s[j:])
@@ -995,14 +991,13 @@ func decodeRunes(s string, i int, chunk *[runeChunk]rune, wide *bool) (next, n i
 	return int(j), int(m)
 }
 
-// pairMasks are decodeRunes' 64-bit masks of a pair of three-byte
-// characters: their form (0x0000_C0C0_F0C0_C0F0, to equal
-// 0x0000_8080_E080_80E0) and the places of the leads' four bits
-// (0xF000<<24|0xF000) and of the first continuation bytes' six
-// (0x0FC0<<24|0x0FC0) in the characters. They are read into registers
-// before the loop: as constants, which the compiler writes out again
-// where they are used, they took four moves a pair. Read-only.
-var pairMasks = [4]uint64{0x0000_C0C0_F0C0_C0F0, 0x0000_8080_E080_80E0, 0xF000<<24 | 0xF000, 0x0FC0<<24 | 0x0FC0}
+// pairMasks are decodeRunes' 64-bit masks of the places of a pair of
+// three-byte characters' leads' four bits (0xF000<<24|0xF000) and of
+// their first continuation bytes' six (0x0FC0<<24|0x0FC0) in the
+// characters. They are read into registers before the loop: as
+// constants, which the compiler writes out again where they are used,
+// they took moves in every pair. Read-only.
+var pairMasks = [2]uint64{0xF000<<24 | 0xF000, 0x0FC0<<24 | 0x0FC0}
 
 // prevAskWords are the customer's ways of asking for a step or a time
 // whose presence, crossed with a short yes, is a feature (the order is

@@ -233,7 +233,11 @@ func TestUnigramsMatchesRef(t *testing.T) {
 	m := loadModel(t)
 	cases := []string{"", " ", "好", "亲 稍等", "\x00", "a\x00b", "抱歉 给您带来不便 [数字x]",
 		// Tokens at the unigram rows' end (uniRunes) and past it.
-		"\u9fff\ua000\ua001 \U0001F600 abc 好"}
+		"\u9fff\ua000\ua001 \U0001F600 abc 好",
+		// A space before a lead byte E4–E9 (fillRun emits it, then
+		// cjkRows reads the run): a repeat, other characters, bytes
+		// that are no character.
+		"等等等 等等等等", "好 \u4dff好", "好 \xe4\xb8", "好 \xe4好", " 亲 亲"}
 	for _, n := range []int{30, 31, 32, 33, 63, 64, 65, 100} {
 		var s []rune
 		for k := range n {

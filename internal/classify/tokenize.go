@@ -236,7 +236,25 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 		// called only where one may start, at a lead byte E4–E9: a
 		// third of the runs of other characters are followed by
 		// another such, where it would read nothing.
-		if i := t.i; !t.pending && i < len(t.s) && t.s[i]-0xe4 < 6 {
+		if i := t.i; i < len(t.s) && t.s[i]-0xe4 < 6 {
+			if t.pending {
+				// A space before a run (one in five runs): the space
+				// goes first, as the characters below emit it, and
+				// cjk reads the run, where they read its first
+				// character alone. The character at i gives a token
+				// whatever it is (one of a run, or not: U+4000–
+				// U+4DFF, bytes that are no character), and none is
+				// a space, so the space is due. Both need room, or
+				// the character is read below (which leaves the
+				// tokenizer at the buffer's end as next does).
+				if k+1 >= uint(len(buf)) {
+					goto other
+				}
+				buf[k] = ' '
+				k++
+				t.spaces++
+				t.last, t.run, t.pending = ' ', 1, false
+			}
 			switch {
 			case t.rows != nil:
 				t.cjkRows()
@@ -256,8 +274,10 @@ func (t *tokenizer) fillRun(buf *[32]uint32, n int) int {
 				break
 			}
 		}
-		// One character of the others, or the first after a space,
-		// read by index (a resliced rest cost a masked pointer).
+	other:
+		// One character of the others (the one after a space among
+		// them, when it starts no run or has no room), read by index
+		// (a resliced rest cost a masked pointer).
 		s, i := t.s, t.i
 		if i >= len(s) {
 			break

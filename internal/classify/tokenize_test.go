@@ -182,7 +182,13 @@ func checkFill(t *testing.T, lex *lexicon, s string) {
 // just outside the fast path's range and spaces between runs.
 func TestFillMatchesRef(t *testing.T) {
 	lex := newLexicon()
-	cases := []string{"", "好", "好好好好好", "好好好好好的", "一丁", "\u4dff好", "好 好", "好  怎么还没发货", "好\xe4\xb8", "好\xe4", "好好\xe4\xb8\x80"}
+	cases := []string{"", "好", "好好好好好", "好好好好好的", "一丁", "\u4dff好", "好 好", "好  怎么还没发货", "好\xe4\xb8", "好\xe4", "好好\xe4\xb8\x80",
+		// A space before a lead byte E4–E9, which fillRun emits before
+		// cjk reads the run: a run, a repeat of the character before
+		// the space, characters of E4 below the runs', bytes that are
+		// no character, cut at the text's end, and spaces at the start.
+		" 好", "  好好", "好好好 好好", "好好好 \t 好好好好", "好 \u4dff", "好 \u4dff好", "好 \u9fff\u4e00", "好 \xe4\xb8", "好 \xe4", "好 \xe4好",
+		"好 \xe4\xb8x", "好 \xe9\xbf", "a 好", "? 好?", "[数字x] 好", "好 好 好 好 好 好"}
 	for _, n := range []int{30, 31, 32, 33, 34, 63, 64, 65, 100} {
 		var s []rune
 		for k := range n {

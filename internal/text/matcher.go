@@ -71,7 +71,7 @@ type Matcher struct {
 	astral map[rune]uint16
 	// bmpValid is bmp as runSmallValid indexes it (see validClasses), for
 	// a Matcher with small; nil otherwise.
-	bmpValid *[0x10000]uint16
+	bmpValid *[validSize]uint16
 	// A state is named by its base: its transition on class c is
 	// slots[base+c] when that slot's check is the base, else the root's,
 	// slots[c]. The root's base is 0 and its row is complete. No two
@@ -463,18 +463,38 @@ func packSlots(slots []slot) *[1 << 16]uint32 {
 	return p
 }
 
+// validSize is the length of bmpValid: its places are 20 bits (see
+// validAt).
+const validSize = 1 << 20
+
+// validAt is the place in bmpValid of the three-byte character b0 b1 b2:
+// b0's low four bits, then b2, then b1, (b0<<16 | b2<<8 | b1) in 20
+// bits. runSmallValid reads b1 and b2 with one 16-bit load (b1 | b2<<8)
+// and ORs b0<<16 to it, so the place takes three operations and a mask,
+// where the character's number (b0&0x0F<<12 | b1&0x3F<<6 | b2&0x3F) or
+// its bytes' sum in a uint16 took three loads, two shifts, two adds and
+// a zero extension. The continuation bytes' top bits (10xxxxxx) put
+// every character's place at 0x8080 or more, above ASCII's.
+func validAt(b0, b1, b2 byte) uint {
+	return (uint(b0)<<16 | uint(b2)<<8 | uint(b1)) & (validSize - 1)
+}
+
 // validClasses returns bmp as runSmallValid reads it: the class of a
-// three-byte character (U+0800–U+FFFF) at the sum of its bytes shifted
-// into place, b0<<12 + b1<<6 + b2 in a uint16, which is its number plus
-// 0x2080 (the continuation bytes' top bits, 0x80<<6 + 0x80) wrapped
-// around; runSmallValid so takes no 0x2080 off every character's sum. An
-// ASCII byte's class stays at the byte: the places 0 to 0x7F are those of
-// U+DF80–U+DFFF, surrogates, which are no character of valid UTF-8 (nor
-// of a pattern, which is valid UTF-8). TestValidClasses holds it to bmp.
-func validClasses(bmp *[0x10000]uint16) *[0x10000]uint16 {
-	v := new([0x10000]uint16)
-	for r := 0x800; r < 0x10000; r++ {
-		v[uint16(r+0x2080)] = bmp[r]
+// three-byte character (U+0800–U+FFFF) at validAt of its bytes, and an
+// ASCII byte's class at the byte, below every three-byte character's
+// place. The other places, those of no character (of bytes that are not
+// valid UTF-8, which runSmallValid is not given), hold class 0. Of its 2
+// MiB the scan reads only the places of the characters of the text;
+// only those of the characters of the patterns are written, the rest
+// stay as the allocation zeroed them. TestValidClasses holds it to bmp.
+func validClasses(bmp *[0x10000]uint16) *[validSize]uint16 {
+	v := new([validSize]uint16)
+	var b [utf8.UTFMax]byte
+	for r := rune(0x800); r < 0x10000; r++ {
+		if c := bmp[r]; c != 0 {
+			utf8.EncodeRune(b[:], r)
+			v[validAt(b[0], b[1], b[2])] = c
+		}
 	}
 	for b := range utf8.RuneSelf {
 		v[b] = bmp[b]
@@ -1008,12 +1028,9 @@ func (m *Matcher) runSmall(s string, i uint, st0 int32, pend *[pendCap]pending, 
 // runSmallValid is runSmall for text that is valid UTF-8. A byte from E0
 // to EF then leads a character of three bytes whose next two are
 // continuation bytes (10xxxxxx), so the character needs no test of its
-// bytes, E0 and ED included, and it is read at the sum of its bytes
-// shifted into place, b0<<12 + b1<<6 + b2 in the uint16 that indexes
-// bmpValid (b0's high bits, 0xE0<<12, fall off it): bmpValid holds each
-// character's class at its number plus the continuation bytes' top bits
-// (validClasses), which are so not taken off every character. On text
-// that is not valid the index is some character's, in bounds.
+// bytes, E0 and ED included, and its class is read in bmpValid at
+// validAt of its bytes, its last two read with one load. On text that is
+// not valid the index is in bounds all the same (validAt's mask).
 //
 // It tests for a three-byte character first, then for ASCII: most
 // characters of Chinese chat are three bytes, and each took both tests.
@@ -1043,7 +1060,10 @@ func (m *Matcher) runSmallValid(s string, i uint, st0 int32, pend *[pendCap]pend
 		for j < uint(len(s0)) && k < pendCap {
 			var c uint32
 			if b := s0[j]; b-0xE0 < 0x10 {
-				c = uint32(bmp[uint16(uint(b)<<12+uint(s1[j])<<6+uint(s2[j]))])
+				// validAt(b, s1[j], s2[j]): the uint16 of s1[j] and
+				// s2[j] is one load (a tree of its own, which b<<16
+				// in it would break).
+				c = uint32(bmp[(uint(b)<<16|uint(uint16(s1[j])|uint16(s2[j])<<8))&(validSize-1)])
 				j += 3
 			} else if b < utf8.RuneSelf {
 				c = uint32(bmp[b])
@@ -1067,7 +1087,7 @@ func (m *Matcher) runSmallValid(s string, i uint, st0 int32, pend *[pendCap]pend
 			i++
 		} else if b-0xE0 < 0x10 && i+2 < n {
 			b2 := s[i+2] // first, so that s[i+1] needs no bounds check
-			c = uint32(bmp[uint16(uint(b)<<12+uint(s[i+1])<<6+uint(b2))])
+			c = uint32(bmp[validAt(b, s[i+1], b2)])
 			i += 3
 		} else {
 			break

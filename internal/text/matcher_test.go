@@ -688,10 +688,10 @@ func TestScanNoHitsKeepsDst(t *testing.T) {
 }
 
 // TestValidClasses holds validClasses to the table it is made from: at
-// the sum runSmallValid makes of a three-byte character's bytes, every
-// character's class; at an ASCII byte, the byte's. Every place of bmp
-// holds a class of its own, so a character read at another's place
-// fails.
+// the place runSmallValid reads for a three-byte character's bytes
+// (b0's low four bits, b2, b1), every character's class; at an ASCII
+// byte, the byte's. Every place of bmp holds a class of its own, so a
+// character read at another's place fails.
 func TestValidClasses(t *testing.T) {
 	bmp := new([0x10000]uint16)
 	for r := range bmp {
@@ -708,7 +708,7 @@ func TestValidClasses(t *testing.T) {
 		case 1:
 			got = v[b[0]]
 		case 3:
-			got = v[uint16(uint(b[0])<<12+uint(b[1])<<6+uint(b[2]))]
+			got = v[int(b[0]&0x0F)<<16|int(b[2])<<8|int(b[1])]
 		default:
 			continue // two-byte characters are left to decode
 		}

@@ -24,7 +24,7 @@ import (
 // boundaries survive for negation scopes. Placeholders such as [数字x] are left
 // intact. The result is deterministic and idempotent.
 func Normalize(s string) string {
-	return string(AppendNormalized(make([]byte, 0, len(s)), s))
+	return string(AppendNormalized(make([]byte, 0, len(s)+plainRoom), s))
 }
 
 // AppendNormalized appends the normalized form of s to dst and returns it.
@@ -311,12 +311,16 @@ func trimSpace(dst []byte) []byte {
 // appendNormalized, this included, to appendNormalizedRef.
 func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 	n := len(dst)
-	dst = slices.Grow(dst, len(s))
+	dst = slices.Grow(dst, len(s)+plainRoom)
 	// n-len(dst) never exceeds i: every plain character is written in as
 	// many bytes as it takes in s or fewer, so the room made is enough
 	// for every write below, the eight-byte ones included (see there).
 	b := dst[:cap(dst)]
-	prevCJK, runLen := false, 0
+	// run is runLen in bytes, three a character: a Chinese run adds its
+	// length, where counting characters divided it by three (a
+	// multiplication and a shift a run); runLen >= 2 is run >= 6, and
+	// runLen is run/3 on return.
+	prevCJK, run := false, 0
 	i := 0
 	for i < len(s) {
 		c := s[i]
@@ -324,7 +328,7 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 			b[n] = m
 			n++
 			i++
-			prevCJK, runLen = false, 0
+			prevCJK, run = false, 0
 			continue
 		}
 		if c-0xE4 < 6 {
@@ -342,18 +346,22 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 			// The pair that fails the test ends the run: after its first
 			// character when that one passes alone (cjkFirst, the test
 			// of one character below on the word's first three bytes,
-			// which are written then), else before it. The loop of one
-			// character at a time below is left for the last bytes of s,
-			// fewer than eight: a run that ended before them went
-			// through it too, the failed pair's first character read
-			// and tested again.
+			// which are written then), else before it. The last bytes
+			// of s, fewer than eight (most messages end in a Chinese
+			// run, which went through a loop of one character at a
+			// time there), are read with the last eight of s, shifted
+			// so that s[j] is the low byte and zeros follow the end,
+			// and tested the same way, once: they hold two characters
+			// at most, and a zero is no continuation byte, so the pair
+			// passes only with six bytes left and its first character
+			// with three. The eight bytes written then end at most two
+			// past s's length in the output (plainRoom). Only a text of
+			// fewer than eight bytes is read a character at a time.
 			j := i
 			for j < len(s)-7 {
 				w := uint64(s[j]) | uint64(s[j+1])<<8 | uint64(s[j+2])<<16 | uint64(s[j+3])<<24 |
 					uint64(s[j+4])<<32 | uint64(s[j+5])<<40 | uint64(s[j+6])<<48 | uint64(s[j+7])<<56
-				if w&0x0000c0c000c0c000 != 0x0000808000808000 ||
-					bits.ReverseBytes16(uint16(w))-0xE4B8 > 0xE9BF-0xE4B8 ||
-					bits.ReverseBytes16(uint16(w>>24))-0xE4B8 > 0xE9BF-0xE4B8 {
+				if !cjkPair(w) {
 					if cjkFirst(w) {
 						o := b[n : n+3]
 						o[0], o[1], o[2] = byte(w), byte(w>>8), byte(w>>16)
@@ -365,6 +373,20 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 				binary.LittleEndian.PutUint64(b[n:n+8], w)
 				j += 6
 				n += 6
+			}
+			if len(s) >= 8 {
+				w := Load8(s, len(s)-8) >> (uint(8-(len(s)-j)) * 8)
+				if cjkPair(w) {
+					binary.LittleEndian.PutUint64(b[n:n+8], w)
+					j += 6
+					n += 6
+				} else if cjkFirst(w) {
+					o := b[n : n+3]
+					o[0], o[1], o[2] = byte(w), byte(w>>8), byte(w>>16)
+					j += 3
+					n += 3
+				}
+				goto runEnd
 			}
 			for j < len(s)-2 {
 				b0, b1, b2 := s[j], s[j+1], s[j+2]
@@ -380,7 +402,7 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 			if j == i {
 				break
 			}
-			runLen += int(uint(j-i) / 3)
+			run += j - i
 			i = j
 			prevCJK = true
 			continue
@@ -396,7 +418,7 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 				if n > 0 && b[n-1] != ' ' {
 					b[n] = ' '
 					n++
-					runLen = 0
+					run = 0
 				}
 				i = k
 				continue
@@ -418,10 +440,10 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 					// cjkRunAhead(s[k:]) >= 2: its first character is
 					// one (cjkStartsAt's characters are cjkAt's), so
 					// the second is asked alone.
-					if runLen >= 2 && cjkAt(s[k+3:]) {
+					if run >= 6 && cjkAt(s[k+3:]) {
 						b[n] = ' '
 						n++
-						runLen = 0
+						run = 0
 					}
 					i = k
 					continue
@@ -436,7 +458,7 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 			// before plain ASCII or at the end of s, dropped before a
 			// Chinese run (it is no space, so no space is written
 			// either); anything else is left to appendNormalized.
-			if !prevCJK { // runLen is 0 then, as after every other case
+			if !prevCJK { // run is 0 then, as after every other case
 				b[n] = c
 				n++
 				i++
@@ -449,7 +471,7 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 			if k == len(s) || plainByte[s[k]] != 0 {
 				n += copy(b[n:], s[i:k])
 				i = k
-				prevCJK, runLen = false, 0
+				prevCJK, run = false, 0
 				continue
 			}
 			if cjkStartsAt(s, k) {
@@ -471,7 +493,7 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 			// map to '!' (0x21) to '~' (0x7E).
 			m := plainByte[c2-0x60+(c1-0xBC)*0x40]
 			if m == 0 {
-				return dst[:n], i, prevCJK, runLen
+				return dst[:n], i, prevCJK, run / 3
 			}
 			b[n] = m
 			n++
@@ -489,12 +511,12 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 			w[0], w[1], w[2] = c, c1, c2
 			n += 3
 		default:
-			return dst[:n], i, prevCJK, runLen
+			return dst[:n], i, prevCJK, run / 3
 		}
 		i += 3
-		prevCJK, runLen = false, 0
+		prevCJK, run = false, 0
 	}
-	return dst[:n], i, prevCJK, runLen
+	return dst[:n], i, prevCJK, run / 3
 }
 
 // plainByte is, for each ASCII byte that appendNormalized writes the same
@@ -560,6 +582,23 @@ func cjkRunEnd(s string, i int) int {
 		t = t[3:]
 	}
 	return len(s) - len(t)
+}
+
+// plainRoom is the room appendPlain makes past its output's longest,
+// len(s), for the eight bytes it writes of a pair of Chinese characters
+// that ends s, six bytes or seven before its end (see there): two more.
+// Normalize makes it in its buffer too, which Grow would otherwise
+// reallocate.
+const plainRoom = 2
+
+// cjkPair reports whether the first six bytes of the little-endian word
+// w are two common Chinese characters as cjkRunEnd tests a pair: the
+// four continuation bytes at once, and each one's first two bytes as one
+// number in E4B8..E9BF.
+func cjkPair(w uint64) bool {
+	return w&0x0000c0c000c0c000 == 0x0000808000808000 &&
+		bits.ReverseBytes16(uint16(w))-0xE4B8 <= 0xE9BF-0xE4B8 &&
+		bits.ReverseBytes16(uint16(w>>24))-0xE4B8 <= 0xE9BF-0xE4B8
 }
 
 // cjkFirst reports whether the first three bytes of the little-endian

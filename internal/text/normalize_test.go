@@ -426,6 +426,10 @@ func FuzzAppendPlain(f *testing.F) {
 	f.Add("好", "  好好 ａ 好 ")
 	f.Add(" ", "ok  好 \t好")
 	f.Add("", "好~好 a-b 好~~a 好-+好好 好好~ 好~ 好 好~&好 -好~")
+	// Runs ending in the last eight bytes (read shifted, once).
+	f.Add("x", "a好好好好")
+	f.Add("", "好好好好好\xe4\xb8")
+	f.Add("", "好好好好好㐀")
 	f.Fuzz(func(t *testing.T, prefix, s string) {
 		got, amp := appendNormalized([]byte(prefix), s)
 		want := appendNormalizedRef([]byte(prefix), s)
@@ -451,4 +455,31 @@ func FuzzAppendPlain(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAppendPlainTail holds appendPlain's reading of a Chinese run's last
+// bytes, fewer than eight, with the last eight of the text shifted (and
+// its eight-byte write there, into plainRoom), to appendNormalizedRef:
+// texts of every length from one byte to a dozen and more that end in
+// zero, one or two characters after a run, or in a character cut short
+// or one that is no common Chinese character, after ASCII, a space or
+// filler, written after a prefix into a buffer with no more room than
+// appendPlain makes, so that a write past it panics.
+func TestAppendPlainTail(t *testing.T) {
+	heads := []string{"", "a", "好", "好好", "ab好", " 好", "好 ", "好~", "好好好好", "a好好好好好", "一丁", "好 好好"}
+	tails := []string{"", "好", "好好", "好a", "好好a", "a", "。", "，", "好\xe4\xb8", "好\xe4", "\xe4\xb7\xbf", "好\xe4\xb7\xbf", "㐀", "好㐀", "豈", "Ａ", "好 ", " 好", "好好 好"}
+	for _, prefix := range []string{"", "x", "x "} {
+		for _, h := range heads {
+			for _, tl := range tails {
+				for pad := range 4 {
+					s := h + strings.Repeat("好", pad) + tl
+					dst := append(make([]byte, 0, len(prefix)+len(s)+plainRoom), prefix...)
+					got, _ := appendNormalized(dst, s)
+					if want := appendNormalizedRef([]byte(prefix), s); string(got) != string(want) {
+						t.Fatalf("appendNormalized(%q, %q) = %q, reference %q", prefix, s, got, want)
+					}
+				}
+			}
+		}
+	}
 }

@@ -434,10 +434,21 @@ func appendInt(b []byte, x int) []byte {
 	return appendInt10(b, x)
 }
 
-// appendInt10 is appendInt of x outside 0–9.
+// appendInt10 is appendInt of x outside 0–9: numbers of up to three
+// digits, and their negatives (deductions' points), written directly,
+// the rest by strconv.AppendInt.
 func appendInt10(b []byte, x int) []byte {
-	if x >= 10 && x < 100 {
+	if x < 0 && x > -1000 {
+		b = append(b, '-')
+		if x = -x; x < 10 {
+			return append(b, byte('0'+x))
+		}
+	}
+	switch {
+	case x >= 10 && x < 100:
 		return append(b, byte('0'+x/10), byte('0'+x%10))
+	case x >= 100 && x < 1000:
+		return append(b, byte('0'+x/100), byte('0'+x/10%10), byte('0'+x%10))
 	}
 	return strconv.AppendInt(b, int64(x), 10)
 }
@@ -551,9 +562,17 @@ func appendFloat(b []byte, f float64) []byte {
 	// of those are further apart than f's neighbours). -0 is not here.
 	if f > 0 && f < 1e9 || f == 0 && !math.Signbit(f) {
 		if k := int64(f*1000 + 0.5); float64(k)/1000 == f {
-			b = strconv.AppendInt(b, k/1000, 10)
+			// The whole part by appendInt (below a thousand without
+			// strconv: seconds, and the 0 of probabilities), the
+			// fraction by appendScore's table: its row for r is "0",
+			// the point and the digits, of which the point and the
+			// digits are appended (six bytes, a copy of a size the
+			// compiler knows) and b cut back to them.
+			b = appendInt(b, int(k/1000))
 			if r := k % 1000; r != 0 {
-				b = appendMilli(b, int(r))
+				m := &scoreText[r]
+				n := len(b) + int(m[len(m)-1]) - 1
+				b = append(b, m[1:len(m)-1]...)[:n]
 			}
 			return b
 		}

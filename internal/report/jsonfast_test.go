@@ -104,8 +104,49 @@ func FuzzAppendFloat(f *testing.F) {
 			if got := appendFloat(nil, x); !bytes.Equal(got, want) {
 				t.Fatalf("appendFloat(%v) = %s, encoding/json %s", x, got, want)
 			}
+			if got, ref := appendFloat([]byte("[1,"), x), appendFloatRef([]byte("[1,"), x); !bytes.Equal(got, ref) {
+				t.Fatalf("appendFloat(%v) = %s, appendFloatRef %s", x, got, ref)
+			}
 		}
 	})
+}
+
+// appendFloatRef is what appendFloat's decimals of up to three places
+// stand for: the whole part by strconv.AppendInt, the fraction by
+// appendMilli.
+func appendFloatRef(b []byte, f float64) []byte {
+	if f > 0 && f < 1e9 || f == 0 && !math.Signbit(f) {
+		if k := int64(f*1000 + 0.5); float64(k)/1000 == f {
+			b = strconv.AppendInt(b, k/1000, 10)
+			if r := k % 1000; r != 0 {
+				b = appendMilli(b, int(r))
+			}
+			return b
+		}
+	}
+	return appendFloat(b, f)
+}
+
+// TestAppendFloatDecimals holds appendFloat's decimals (the whole part
+// by appendInt, the fraction from scoreText) to appendFloatRef on every
+// k/1000 below 2,000 and on some larger ones, after other bytes and with
+// room for them or none.
+func TestAppendFloatDecimals(t *testing.T) {
+	ks := []int64{999999999999, 999999999000, 123456789012, 1000000, 999999, 1000999}
+	for k := int64(0); k < 2000000; k++ {
+		ks = append(ks, k)
+	}
+	dst := append(make([]byte, 0, 64), "[1,"...)
+	for _, k := range ks {
+		f := float64(k) / 1000
+		want := string(appendFloatRef([]byte("[1,"), f))
+		if got := string(appendFloat([]byte("[1,"), f)); got != want {
+			t.Fatalf("appendFloat(%v) = %q, want %q", f, got, want)
+		}
+		if got := string(appendFloat(dst, f)); got != want {
+			t.Fatalf("appendFloat(%v) with room = %q, want %q", f, got, want)
+		}
+	}
 }
 
 // FuzzAppendStringBytes checks string escaping byte for byte against
@@ -254,7 +295,7 @@ func FuzzSafeCJK2(f *testing.F) {
 // loop written out) to appendList of appendInt, after other bytes.
 func TestAppendIntAndInts(t *testing.T) {
 	xs := []int{math.MinInt, math.MaxInt, -100, -11, -10, -9, -1, 1e9}
-	for x := -12; x <= 1200; x++ {
+	for x := -1200; x <= 1200; x++ {
 		xs = append(xs, x)
 	}
 	for _, x := range xs {

@@ -38,7 +38,7 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 	}
 	b = append(b, ']')
 	if len(r.Tags) > 0 {
-		b = append(b, `,"tag_evidence":[`...)
+		b = appendPart(b, &tagEvidencePart)
 		for i := range r.Tags {
 			if i > 0 {
 				b = append(b, ',')
@@ -66,7 +66,7 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 		b = append(b, ']')
 	}
 	if r.Ending.Label != "" {
-		b = append(b, `,"ending":{"label":`...)
+		b = appendPart(b, &endingPart)
 		b = appendString(b, r.Ending.Label)
 		b = append(b, `,"p":`...)
 		b = appendScore(b, r.Ending.P)
@@ -74,12 +74,16 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 	}
 	b = append(b, `,"messages":[`...)
 	for i := range c.Messages {
-		if i > 0 {
-			b = append(b, `,{"n":`...)
+		if i < len(msgHeads) {
+			// `{"n":0`, then `,{"n":` and the number, from msgHeads:
+			// eight bytes appended whole (a copy of a size the compiler
+			// knows) and b cut back to the head's end.
+			end := len(b) + int(msgHeadLen[i])
+			b = append(b, msgHeads[i][:]...)[:end]
 		} else {
-			b = append(b, `{"n":`...)
+			b = append(b, `,{"n":`...)
+			b = appendInt(b, i)
 		}
-		b = appendInt(b, i)
 		if r.Emotion != nil && c.Messages[i].Role == conversation.RoleCustomer {
 			e := &r.Emotion[i]
 			if e.Label != "" {
@@ -110,6 +114,21 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 	b = appendKPI(b, &r.KPI)
 	return append(b, '}', '\n')
 }
+
+// msgHeads is what AppendJSONResult writes at the start of message i's
+// object, for the first hundred messages: `{"n":0` for the first, then a
+// comma, `{"n":` and the number (eight bytes at most); msgHeadLen is its
+// length. Built once, read only.
+var msgHeads, msgHeadLen = func() (t [100][8]byte, n [100]uint8) {
+	for i := range t {
+		h := `,{"n":` + strconv.Itoa(i)
+		if i == 0 {
+			h = h[1:]
+		}
+		n[i] = uint8(copy(t[i][:], h))
+	}
+	return t, n
+}()
 
 // roundScore is how emotion scores are written: three decimals.
 func roundScore(s float32) float64 { return float64(int(s*1000+0.5)) / 1000 }
@@ -258,8 +277,8 @@ func appendTag(b []byte, t *conversation.Tag) []byte {
 func appendFindingOf(b []byte, f *conversation.Finding, valid bool) []byte {
 	b = append(b, `{"code":`...)
 	b = appendString(b, f.Code)
-	if part := severityPart(f.Severity); part != "" {
-		b = append(b, part...)
+	if part := severityPart(f.Severity); part != nil {
+		b = appendPart(b, part)
 	} else {
 		b = append(b, `,"severity":`...)
 		b = appendString(b, f.Severity.String())
@@ -301,23 +320,47 @@ func appendData(b []byte, d conversation.Data) []byte {
 
 // severityPart is a finding's severity with the keys around it,
 // `,"severity":"low","messages":`, one constant for each severity, as
-// emotionPart; "" for a value past them (TestLabelParts).
-func severityPart(s conversation.Severity) string {
-	const key, next = `,"severity":"`, `","messages":`
-	switch s {
-	case conversation.SeverityInfo:
-		return key + "info" + next
-	case conversation.SeverityLow:
-		return key + "low" + next
-	case conversation.SeverityMedium:
-		return key + "medium" + next
-	case conversation.SeverityHigh:
-		return key + "high" + next
-	case conversation.SeverityCritical:
-		return key + "critical" + next
+// emotionPart; nil for a value past them (TestLabelParts).
+func severityPart(s conversation.Severity) *labelPart {
+	if s >= conversation.SeverityInfo && int(s-conversation.SeverityInfo) < len(severityParts) {
+		return &severityParts[s-conversation.SeverityInfo]
 	}
-	return ""
+	return nil
 }
+
+// severityParts are the parts of the severities from SeverityInfo on,
+// and tagEvidencePart, endingPart and kpiParts other keys of more than
+// sixteen bytes, which appendPart copies where append of the string
+// called memmove. Built once, read only.
+var (
+	severityParts = func() (p [5]labelPart) {
+		const key, next = `,"severity":"`, `","messages":`
+		for i := range p {
+			p[i] = newLabelPart(key + (conversation.SeverityInfo + conversation.Severity(i)).String() + next)
+		}
+		return p
+	}()
+	tagEvidencePart = newLabelPart(`,"tag_evidence":[`)
+	endingPart      = newLabelPart(`,"ending":{"label":`)
+	kpiParts        = [...]labelPart{
+		newLabelPart(`,"first_response_s":`), newLabelPart(`,"mean_response_s":`),
+		newLabelPart(`,"unanswered_rounds":`), newLabelPart(`,"window_rounds":`), newLabelPart(`,"window_answered_3m":`),
+		newLabelPart(`,"reply_ok":true,"customer_messages":`), newLabelPart(`,"reply_ok":false,"customer_messages":`),
+		newLabelPart(`,"agent_messages":`),
+	}
+)
+
+// The kpiParts.
+const (
+	kpiFirstResponse = iota
+	kpiMeanResponse
+	kpiUnanswered
+	kpiWindowRounds
+	kpiWindowAnswered3
+	kpiReplyOK
+	kpiReplyNotOK
+	kpiAgentMessages
+)
 
 func appendDeduction(b []byte, d *score.Deduction) []byte {
 	b = append(b, `{"finding":`...)
@@ -359,33 +402,33 @@ func appendKPI(b []byte, k *score.KPI) []byte {
 		b = appendString(b, k.Day)
 		first = false
 	}
-	for _, f := range [...]struct {
-		key string
-		v   *float64
-	}{{`,"first_response_s":`, k.FirstResponseS}, {`,"mean_response_s":`, k.MeanResponseS}} {
-		if f.v != nil {
-			b = appendKey(b, f.key, first)
-			b = appendFloat(b, *f.v)
-			first = false
-		}
+	if v := k.FirstResponseS; v != nil {
+		b = appendKeyPart(b, &kpiParts[kpiFirstResponse], first)
+		b = appendFloat(b, *v)
+		first = false
+	}
+	if v := k.MeanResponseS; v != nil {
+		b = appendKeyPart(b, &kpiParts[kpiMeanResponse], first)
+		b = appendFloat(b, *v)
+		first = false
 	}
 	b = appendKey(b, `,"rounds":`, first)
 	b = appendInt(b, k.Rounds)
-	b = append(b, `,"unanswered_rounds":`...)
+	b = appendPart(b, &kpiParts[kpiUnanswered])
 	b = appendInt(b, k.Unanswered)
 	b = append(b, `,"slow_rounds":`...)
 	b = appendInt(b, k.SlowRounds)
-	b = append(b, `,"window_rounds":`...)
+	b = appendPart(b, &kpiParts[kpiWindowRounds])
 	b = appendInt(b, k.WindowRounds)
-	b = append(b, `,"window_answered_3m":`...)
+	b = appendPart(b, &kpiParts[kpiWindowAnswered3])
 	b = appendInt(b, k.WindowAnswered3)
 	if k.ReplyOK {
-		b = append(b, `,"reply_ok":true,"customer_messages":`...)
+		b = appendPart(b, &kpiParts[kpiReplyOK])
 	} else {
-		b = append(b, `,"reply_ok":false,"customer_messages":`...)
+		b = appendPart(b, &kpiParts[kpiReplyNotOK])
 	}
 	b = appendInt(b, k.CustomerMsgs)
-	b = append(b, `,"agent_messages":`...)
+	b = appendPart(b, &kpiParts[kpiAgentMessages])
 	b = appendInt(b, k.AgentMsgs)
 	b = append(b, `,"bot_messages":`...)
 	b = appendInt(b, k.BotMsgs)
@@ -397,6 +440,15 @@ func appendKPI(b []byte, k *score.KPI) []byte {
 		return append(b, `,"long":true}`...)
 	}
 	return append(b, `,"long":false}`...)
+}
+
+// appendKeyPart is appendKey of a key from kpiParts: appendPart, but
+// for the object's first key, which is written without its comma.
+func appendKeyPart(b []byte, p *labelPart, first bool) []byte {
+	if first {
+		return append(b, p.text[1:p.n]...)
+	}
+	return appendPart(b, p)
 }
 
 // appendKey appends key (a comma, then the quoted name and a colon), or

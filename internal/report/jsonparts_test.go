@@ -196,3 +196,28 @@ func TestLabelParts(t *testing.T) {
 		}
 	}
 }
+
+// TestMessageHeads holds the messages' heads (msgHeads for the first
+// hundred, then appendInt) to appendJSONResultRef for conversations of
+// 0 to 130 messages, customers' with and without emotions.
+func TestMessageHeads(t *testing.T) {
+	for n := 0; n <= 130; n++ {
+		r := &scan.Result{Conv: &conversation.Conversation{ID: "c"}, KPI: score.KPI{Day: "2026-11-01"}}
+		for i := 0; i < n; i++ {
+			role := conversation.RoleAgent
+			if i%3 != 1 {
+				role = conversation.RoleCustomer
+			}
+			r.Conv.Messages = append(r.Conv.Messages, conversation.Message{Role: role})
+			e := detect.MessageEmotion{}
+			if i%5 != 0 {
+				e = detect.MessageEmotion{Label: detect.EmotionNeutral, Score: 0.5, Satisfaction: detect.SatisfactionNeutral, SatisfactionP: 0.5}
+			}
+			r.Emotion = append(r.Emotion, e)
+		}
+		got, want := AppendJSONResult([]byte("x"), r), appendJSONResultRef([]byte("x"), r)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%d messages:\ngot  %s\nwant %s", n, got, want)
+		}
+	}
+}

@@ -143,3 +143,7 @@ go test ./internal/text/ -run '^$' -fuzz '^FuzzJSONPlain$' -fuzztime 1m -timeout
 # weights of promiseGrams' indices (FuzzGramSums).
 echo "== fuzzing detect FuzzGramSums for 1m"
 go test ./internal/detect/ -run '^$' -fuzz '^FuzzGramSums$' -fuzztime 1m -timeout 0
+# The negative scorer's least sum whose probability reaches its threshold
+# (zAtLeast, which lets decide skip the sigmoid) against the sigmoid.
+echo "== fuzzing detect FuzzZAtLeast for 1m"
+go test ./internal/detect/ -run '^$' -fuzz '^FuzzZAtLeast$' -fuzztime 1m -timeout 0

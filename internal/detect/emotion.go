@@ -607,10 +607,18 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 // call negative (rule) stays negative, and so is any other customer message
 // whose learned probability reaches the model's threshold, chosen by
 // cross-validation (see the README). It returns the verdict and the
-// learned probability.
+// learned probability, which Inspect reads only of a negative message.
+// A message the rules do not call negative whose sum is below the
+// scorer's zMin is not negative by it either (its sigmoid is below the
+// threshold: zAtLeast), and is returned so, with -1, without the sigmoid.
 func (d *emotionDetector) decide(in *Input, i int, rule bool, ws *waits, st *negState, f *negFeats) (bool, float32) {
-	p := d.negProb(in.neg, in, i, ws, st, f)
-	return rule || p >= in.neg.threshold, p
+	m := in.neg
+	z := d.negSum(m, in, i, ws, st, f)
+	if !rule && z < m.zMin {
+		return false, -1
+	}
+	p := sigmoid(z)
+	return rule || p >= m.threshold, p
 }
 
 // escalating fires when the customer's negative probability rises from the

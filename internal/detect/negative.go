@@ -28,6 +28,13 @@ type learnedNegative struct {
 	scale     float32
 	bias      float32
 	threshold float32 // probability from which a message is negative
+	// zMin is the least sum whose probability reaches threshold
+	// (zAtLeast, set by withUni): a message of a smaller sum is not
+	// negative by the scorer, and emotionDetector.decide tells so
+	// without the sigmoid (an exponential, some 60 instructions, for
+	// most customer messages); -Inf, which no sum is below, when
+	// threshold is not in (0, 1].
+	zMin float32
 
 	// uni[r] is the weight of rune r's unigram, stepWeight of its slot,
 	// for the runes below negUniRunes (ASCII, the CJK punctuation and
@@ -54,6 +61,7 @@ const negUniRunes = 0xA000
 // withUni sets m.uni, the unigram weights of the runes below negUniRunes,
 // and m.slots (for the engine's scorer, at start-up), and returns m.
 func (m *learnedNegative) withUni() *learnedNegative {
+	m.zMin = zAtLeast(m.threshold)
 	m.slots = newNegSlots()
 	m.wf = new([1 << NegativeBits]float32)
 	for k, q := range m.w {
@@ -65,6 +73,50 @@ func (m *learnedNegative) withUni() *learnedNegative {
 		m.uni[r] = m.wf[negIndex(k, uint32(r))]
 	}
 	return m
+}
+
+// zAtLeast returns the least float32 z for which sigmoid(z) >= p, for p
+// in (0, 1], and -Inf for any other p (NaN included). It halves the
+// float32 values, in their order (floatOrder), between -Inf (sigmoid 0,
+// below p) and +Inf (sigmoid 1), which finds the least one because
+// sigmoid is non-decreasing over float32 values: a step of z moves the
+// exact sigmoid by far more than the float64 exponential's rounding error
+// (about 1e-16, relative), but for |z| below about 1e-15, where every
+// float32 result is 0.5; and rounding to float32 keeps the order.
+// TestZAtLeast checks every float32 within 2^20 steps of the answer, and
+// random ones, for thresholds across (0, 1]; FuzzZAtLeast any.
+func zAtLeast(p float32) float32 {
+	if !(p > 0 && p <= 1) {
+		return float32(math.Inf(-1))
+	}
+	lo, hi := floatOrder(float32(math.Inf(-1))), floatOrder(float32(math.Inf(1))) // sigmoid < p at lo, >= p at hi
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if sigmoid(orderFloat(mid)) >= p {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return orderFloat(hi)
+}
+
+// floatOrder maps float32 x (not NaN) to an int64 that orders as x does,
+// -0 and +0 both to 0; orderFloat is its inverse (giving +0 for 0).
+func floatOrder(x float32) int64 {
+	b := math.Float32bits(x)
+	if b>>31 != 0 {
+		return -int64(b &^ (1 << 31))
+	}
+	return int64(b)
+}
+
+// orderFloat is the float32 floatOrder maps to k.
+func orderFloat(k int64) float32 {
+	if k < 0 {
+		return math.Float32frombits(uint32(-k) | 1<<31)
+	}
+	return math.Float32frombits(uint32(k))
 }
 
 // maxNegFeats bounds the features of one message (signals plus character
@@ -355,23 +407,33 @@ func (d *emotionDetector) negFeatures(in *Input, i int, ws *waits, st *negState,
 // prob's to the bit (TestNegProbMatchesProb, FuzzNegProb). f is left
 // holding the signals, and what negTail adds after the n-grams' place.
 func (d *emotionDetector) negProb(m *learnedNegative, in *Input, i int, ws *waits, st *negState, f *negFeats) float32 {
+	return sigmoid(d.negSum(m, in, i, ws, st, f))
+}
+
+// negSum is negProb's sum, before the sigmoid.
+func (d *emotionDetector) negSum(m *learnedNegative, in *Input, i int, ws *waits, st *negState, f *negFeats) float32 {
 	d.negSignals(in, i, ws, st, f)
-	return m.finish(m.sum(m.bias, f, 0), f, in.Norm[i])
+	return m.finishSum(m.sum(m.bias, f, 0), f, in.Norm[i])
 }
 
 // finish adds to z, the sum of the features in f, those negGrams and
 // negTail would add for norm, and returns the probability: prob of the
-// whole buffer. The n-grams are counted in f.n but not stored, so the
-// features after them fall where negTail would put them (none, should
-// the n-grams fill the buffer).
+// whole buffer.
 func (m *learnedNegative) finish(z float32, f *negFeats, norm string) float32 {
+	return sigmoid(m.finishSum(z, f, norm))
+}
+
+// finishSum is finish's sum, before the sigmoid. The n-grams are counted
+// in f.n but not stored, so the features after them fall where negTail
+// would put them (none, should the n-grams fill the buffer).
+func (m *learnedNegative) finishSum(z float32, f *negFeats, norm string) float32 {
 	c := negRunes(norm, &f.rs)
 	var n int
 	z, n = m.sumGrams(z, f.rs[:c.runes], len(f.idx)-f.n, f.bigrams(m))
 	f.n += n
 	tail := f.n
 	negTail(f, c, m.slots)
-	return sigmoid(m.sum(z, f, tail))
+	return m.sum(z, f, tail)
 }
 
 // negSignals fills f with negFeatures' features before the n-grams.

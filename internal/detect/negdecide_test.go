@@ -1,0 +1,150 @@
+package detect
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"fullqa/internal/conversation"
+)
+
+// checkZAtLeast checks zAtLeast(p) against the sigmoid on every float32
+// within window steps of it and on n random float32 values (by their
+// bits, so of every magnitude): below it the sigmoid is below p, from it
+// on it reaches p.
+func checkZAtLeast(t *testing.T, p float32, window int64, n int, rng *rand.Rand) {
+	t.Helper()
+	zm := zAtLeast(p)
+	check := func(z float32) {
+		if math.IsNaN(float64(z)) {
+			return
+		}
+		if below, reached := z < zm, sigmoid(z) >= p; below == reached {
+			t.Fatalf("threshold %v: zMin %v, z %v (sigmoid %v): below zMin %v, reaches %v", p, zm, z, sigmoid(z), below, reached)
+		}
+	}
+	check(zm)
+	check(float32(math.Inf(-1)))
+	check(float32(math.Inf(1)))
+	k := floatOrder(zm)
+	lo, hi := max(k-window, floatOrder(float32(math.Inf(-1)))), min(k+window, floatOrder(float32(math.Inf(1))))
+	for j := lo; j <= hi; j++ {
+		check(orderFloat(j))
+	}
+	for range n {
+		check(math.Float32frombits(rng.Uint32()))
+	}
+}
+
+// TestZAtLeast checks zAtLeast against the sigmoid: every float32 within
+// 2^20 steps of the answer and a million random ones, for the shipped
+// scorer's threshold and some others, and fewer for random thresholds
+// across (0, 1]; and -Inf for a threshold outside (0, 1] (every sum goes
+// on to the sigmoid).
+func TestZAtLeast(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 1))
+	ps := []float32{0.5, 0.4635, 1, 0.999999, 1e-7, 1e-30, math.SmallestNonzeroFloat32, 0.9, 0.1, math.Nextafter32(0.5, 0), math.Nextafter32(0.5, 1)}
+	if eng := defaultEngine(t); eng.neg != nil {
+		ps = append([]float32{eng.neg.threshold}, ps...)
+		if got, want := eng.neg.zMin, zAtLeast(eng.neg.threshold); math.Float32bits(got) != math.Float32bits(want) {
+			t.Fatalf("the engine's scorer's zMin %v, want %v", got, want)
+		}
+	}
+	window, n := int64(1<<20), 1<<20
+	if testing.Short() {
+		window, n = 1<<14, 1<<14
+	}
+	for _, p := range ps {
+		checkZAtLeast(t, p, window, n, rng)
+	}
+	for range 200 {
+		checkZAtLeast(t, float32(rng.Float64()), 1<<10, 1<<10, rng)
+	}
+	for _, p := range []float32{0, -0.5, 1.5, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
+		if z := zAtLeast(p); !math.IsInf(float64(z), -1) {
+			t.Fatalf("zAtLeast(%v) = %v, want -Inf", p, z)
+		}
+	}
+	for _, z := range []float32{0, 1, -1, 1e-40, -1e-40, 3.4e38, -3.4e38, float32(math.Inf(1)), float32(math.Inf(-1))} {
+		if got := orderFloat(floatOrder(z)); got != z {
+			t.Fatalf("orderFloat(floatOrder(%v)) = %v", z, got)
+		}
+	}
+}
+
+// FuzzZAtLeast checks zAtLeast against the sigmoid on any threshold and
+// sum. Run longer with go test -run xxx -fuzz FuzzZAtLeast
+// ./internal/detect/.
+func FuzzZAtLeast(f *testing.F) {
+	f.Add(uint32(0x3eed5a3a), uint32(0xbe15930a))
+	f.Add(math.Float32bits(0.5), uint32(0))
+	f.Add(math.Float32bits(1), uint32(0x7f800000))
+	f.Fuzz(func(t *testing.T, pb, zb uint32) {
+		p, z := math.Float32frombits(pb), math.Float32frombits(zb)
+		zm := zAtLeast(p)
+		if math.IsNaN(float64(z)) {
+			return
+		}
+		if below, reached := z < zm, sigmoid(z) >= p; below && reached || !below && !reached && p > 0 && p <= 1 {
+			t.Fatalf("threshold %v: zMin %v, z %v (sigmoid %v): below zMin %v, reaches %v", p, zm, z, sigmoid(z), below, reached)
+		}
+	})
+}
+
+// TestDecideMatchesProb checks decide against the decision it replaced,
+// rule || negProb >= threshold, and its probability against negProb's
+// for every message it calls negative, on every scored customer message
+// of the JDDC dev chats and examples/chats.jsonl, with the embedded
+// scorer and random ones of random thresholds (decide reads in.neg).
+func TestDecideMatchesProb(t *testing.T) {
+	eng := defaultEngine(t)
+	if eng.neg == nil {
+		t.Skip("the binary carries no negative-emotion scorer")
+	}
+	d := detectorOf[*emotionDetector](eng)
+	convs := exampleConvs(t)
+	if !testing.Short() {
+		convs = append(convs, jddcConvsOrNone(t)...)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	models := []*learnedNegative{eng.neg}
+	for k := range 3 {
+		m := randomNegative(uint64(20 + k))
+		m.threshold = float32(rng.Float64())
+		models = append(models, m.withUni())
+	}
+	skipped, checked := 0, 0
+	for _, m := range models {
+		var sc Scratch
+		for _, c := range convs {
+			in, _ := eng.Inspect(c, &sc)
+			in.neg = m
+			var st1, st2 negState
+			var ws1, ws2 waits
+			var f1, f2 negFeats
+			for i := range in.Conv.Messages {
+				if in.Conv.Messages[i].Role != conversation.RoleCustomer || in.Emotion[i].Label == EmotionNone {
+					continue
+				}
+				rule := d.negative(in, i, &ws1)
+				d.negative(in, i, &ws2)
+				p := d.negProb(m, in, i, &ws1, &st1, &f1)
+				want := rule || p >= m.threshold
+				got, q := d.decide(in, i, rule, &ws2, &st2, &f2)
+				if got != want || got && math.Float32bits(q) != math.Float32bits(p) {
+					t.Fatalf("%s message %d (rule %v): decide %v, %v; want %v, %v", c.ID, i, rule, got, q, want, p)
+				}
+				if q < 0 {
+					skipped++
+				}
+				st1.after(in, i, rule)
+				st2.after(in, i, rule)
+				checked++
+			}
+		}
+	}
+	if skipped == 0 || skipped == checked {
+		t.Fatalf("%d of %d messages decided without the sigmoid: the test does not try both ways", skipped, checked)
+	}
+	t.Logf("%d messages, %d without the sigmoid", checked, skipped)
+}

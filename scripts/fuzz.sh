@@ -147,3 +147,8 @@ go test ./internal/detect/ -run '^$' -fuzz '^FuzzGramSums$' -fuzztime 1m -timeou
 # (zAtLeast, which lets decide skip the sigmoid) against the sigmoid.
 echo "== fuzzing detect FuzzZAtLeast for 1m"
 go test ./internal/detect/ -run '^$' -fuzz '^FuzzZAtLeast$' -fuzztime 1m -timeout 0
+# The engine's English answers, kept for every message at the first
+# question (langs, its Chinese first character told without englishText),
+# against isEnglish.
+echo "== fuzzing detect FuzzLangs for 1m"
+go test ./internal/detect/ -run '^$' -fuzz '^FuzzLangs$' -fuzztime 1m -timeout 0

@@ -448,18 +448,46 @@ func (in *Input) english(i int) bool {
 
 // englishOnce is english but for the shortcut: the answer kept for
 // message i, or worked out, and kept when the Input has room (one
-// prepared by the engine).
+// prepared by the engine). The first message asked has the answers of
+// all worked out and kept (langs): the detectors ask of every message,
+// and a call here for each message's first answer cost some 40
+// instructions besides englishText's.
 func (in *Input) englishOnce(i int) bool {
 	if i >= len(in.lang) {
 		return englishText(in.Norm[i])
 	}
 	if in.lang[i] == 0 {
-		in.lang[i] = 1
-		if englishText(in.Norm[i]) {
-			in.lang[i] = 2
-		}
+		in.langs()
 	}
 	return in.lang[i] == 2
+}
+
+// langs keeps english's answer for every message of the Input that has
+// none yet, in one loop: 1 not English, 2 English. A message that opens
+// with a character of U+4000–U+9FFF (a lead byte E4–E9 and two
+// continuation bytes: most Chinese messages) is not English, as
+// englishText finds at that character (one in the range isEnglish stops
+// at, U+3040–U+9FFF), and is told so without the call (TestEnglishKept,
+// TestLangs).
+func (in *Input) langs() {
+	lang := in.lang
+	norm := in.Norm[:len(lang)]
+	for j, s := range norm {
+		if lang[j] != 0 {
+			continue
+		}
+		l := uint8(1)
+		if !hanFirst(s) && englishText(s) {
+			l = 2
+		}
+		lang[j] = l
+	}
+}
+
+// hanFirst reports whether s opens with a character of U+4000–U+9FFF:
+// a lead byte E4–E9 and two continuation bytes.
+func hanFirst(s string) bool {
+	return len(s) >= 3 && s[0]-0xE4 <= 0xE9-0xE4 && s[1]&0xC0 == 0x80 && s[2]&0xC0 == 0x80
 }
 
 // englishText is isEnglish(s), with ASCII and valid three-byte characters

@@ -152,3 +152,7 @@ go test ./internal/detect/ -run '^$' -fuzz '^FuzzZAtLeast$' -fuzztime 1m -timeou
 # against isEnglish.
 echo "== fuzzing detect FuzzLangs for 1m"
 go test ./internal/detect/ -run '^$' -fuzz '^FuzzLangs$' -fuzztime 1m -timeout 0
+# The emotion rules' test for an opening ellipsis, its first byte tested
+# inline, against the three prefixes it stands for.
+echo "== fuzzing detect FuzzLeadingDots for 1m"
+go test ./internal/detect/ -run '^$' -fuzz '^FuzzLeadingDots$' -fuzztime 1m -timeout 0

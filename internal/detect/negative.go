@@ -147,6 +147,15 @@ type negFeats struct {
 	// unmemoized counts the messages finish scored before bi was made
 	// (up to negBiAfter).
 	unmemoized int
+
+	// sumW, while set (by negSum and finishSum, as negSignals and
+	// negTail fill f), makes addIndex add each feature's weight in sumW
+	// times its value to sum, in order, instead of storing the feature,
+	// which sum read back to do the same additions (TestNegProbMatchesProb
+	// and FuzzNegProb hold the result to prob of the stored features, to
+	// the bit). The features are counted in n either way.
+	sumW *[1 << NegativeBits]float32
+	sum  float32
 }
 
 // negBiAfter is how many messages a negFeats scores by hashing every
@@ -368,11 +377,16 @@ func (t *negSlots) of(g, v uint32) uint32 {
 	return featureIndex(g, v, 0, NegativeBits)
 }
 
-// addIndex is add of the feature whose slot is ix.
+// addIndex is add of the feature whose slot is ix; while f.sumW is set,
+// its weight times v is added to f.sum instead.
 func (f *negFeats) addIndex(ix uint32, v float32) {
 	if n := uint(f.n); n < uint(len(f.idx)) {
-		f.idx[n] = ix
-		f.val[n] = v
+		if w := f.sumW; w != nil {
+			f.sum += w[ix&(1<<NegativeBits-1)] * v // featureIndex's range: no bounds check
+		} else {
+			f.idx[n] = ix
+			f.val[n] = v
+		}
 		f.n = int(n) + 1
 	}
 }
@@ -410,10 +424,13 @@ func (d *emotionDetector) negProb(m *learnedNegative, in *Input, i int, ws *wait
 	return sigmoid(d.negSum(m, in, i, ws, st, f))
 }
 
-// negSum is negProb's sum, before the sigmoid.
+// negSum is negProb's sum, before the sigmoid. The signals' weights are
+// summed as negSignals finds them (f.sumW), not stored and read back.
 func (d *emotionDetector) negSum(m *learnedNegative, in *Input, i int, ws *waits, st *negState, f *negFeats) float32 {
+	f.sumW, f.sum = m.wf, m.bias
 	d.negSignals(in, i, ws, st, f)
-	return m.finishSum(m.sum(m.bias, f, 0), f, in.Norm[i])
+	f.sumW = nil
+	return m.finishSum(f.sum, f, in.Norm[i])
 }
 
 // finish adds to z, the sum of the features in f, those negGrams and
@@ -431,9 +448,10 @@ func (m *learnedNegative) finishSum(z float32, f *negFeats, norm string) float32
 	var n int
 	z, n = m.sumGrams(z, f.rs[:c.runes], len(f.idx)-f.n, f.bigrams(m))
 	f.n += n
-	tail := f.n
+	f.sumW, f.sum = m.wf, z // negTail's features summed as it finds them
 	negTail(f, c, m.slots)
-	return m.sum(z, f, tail)
+	f.sumW = nil
+	return f.sum
 }
 
 // negSignals fills f with negFeatures' features before the n-grams.
@@ -494,8 +512,8 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 	}
 	norm := in.Norm[i]
 	q, dots := bareMarks(norm)
-	if q || dots || leadingDots(norm) {
-		f.addIndex(t.of(nfMarks, b2u(q)|b2u(dots)<<1|b2u(leadingDots(norm))<<2), 1)
+	if lead := leadingDots(norm); q || dots || lead {
+		f.addIndex(t.of(nfMarks, b2u(q)|b2u(dots)<<1|b2u(lead)<<2), 1)
 	}
 	if !q && !dots && d.presenceOnly(in, i, ws) {
 		f.addIndex(t[nfPresence][0], 1)

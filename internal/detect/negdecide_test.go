@@ -3,6 +3,7 @@ package detect
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"fullqa/internal/conversation"
@@ -137,6 +138,9 @@ func TestDecideMatchesProb(t *testing.T) {
 				if q < 0 {
 					skipped++
 				}
+				if f2.sumW != nil {
+					t.Fatalf("%s message %d: decide left the buffer summing (sumW set)", c.ID, i)
+				}
 				st1.after(in, i, rule)
 				st2.after(in, i, rule)
 				checked++
@@ -147,4 +151,44 @@ func TestDecideMatchesProb(t *testing.T) {
 		t.Fatalf("%d of %d messages decided without the sigmoid: the test does not try both ways", skipped, checked)
 	}
 	t.Logf("%d messages, %d without the sigmoid", checked, skipped)
+}
+
+// leadingDotsRef is leadingDots as first written: the three prefixes
+// compared for every text.
+func leadingDotsRef(s string) bool {
+	return strings.HasPrefix(s, "…") || strings.HasPrefix(s, "。。") || strings.HasPrefix(s, "..")
+}
+
+// leadingDotsSeeds are texts for leadingDots: each ellipsis, alone, cut
+// short, and after other characters of its leads' blocks.
+var leadingDotsSeeds = []string{"", ".", "..", "...好吧", "…", "……好吧", "。", "。。", "。。扣了呀", "。好", "\xe2\x80", "\xe3\x80\x82",
+	"\xe3\x80\x82\xe3\x80", "\xe2\x80\xa5", "好…", "a..", " ..", "\u3001\u3001", "\u2025", "\xe4\xb8\x80", "?…"}
+
+// TestLeadingDots checks leadingDots (its first byte tested inline)
+// against leadingDotsRef on the seeds, and on every first byte before
+// each ellipsis's bytes.
+func TestLeadingDots(t *testing.T) {
+	texts := append([]string(nil), leadingDotsSeeds...)
+	for c := range 256 {
+		for _, tail := range []string{"", "\x80\xa6", "\x80\x82\xe3\x80\x82", ".", "\x80\x82"} {
+			texts = append(texts, string([]byte{byte(c)})+tail)
+		}
+	}
+	for _, s := range texts {
+		if got, want := leadingDots(s), leadingDotsRef(s); got != want {
+			t.Fatalf("leadingDots(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// FuzzLeadingDots checks leadingDots against leadingDotsRef on any text.
+func FuzzLeadingDots(f *testing.F) {
+	for _, s := range leadingDotsSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := leadingDots(s), leadingDotsRef(s); got != want {
+			t.Fatalf("leadingDots(%q) = %v, want %v", s, got, want)
+		}
+	})
 }

@@ -156,3 +156,6 @@ go test ./internal/detect/ -run '^$' -fuzz '^FuzzLangs$' -fuzztime 1m -timeout 0
 # inline, against the three prefixes it stands for.
 echo "== fuzzing detect FuzzLeadingDots for 1m"
 go test ./internal/detect/ -run '^$' -fuzz '^FuzzLeadingDots$' -fuzztime 1m -timeout 0
+# The emotion model's n-gram state (its keys against the tokens they stand
+# for), from which grams reads the end token's rows.
+go test ./internal/classify/ -run '^$' -fuzz '^FuzzGramState$' -fuzztime 1m -timeout 0

@@ -287,7 +287,7 @@ func (a *acc) grams(st *textStats, s string, lx *cueScanner) {
 	// The state at the text's start: the start token, none (0) before
 	// it (constants: the compiler folds the hashes).
 	h0 := foldHigh(tokBOS)
-	g := gramState{p1: tokBOS, b2: mixFold(seed2) ^ h0, b3: mixTop(seed3) ^ h0, m1: mixTop(seed3 ^ tokBOS)}
+	g := gramState{p1: tokBOS, b2: mixFold(seed2) ^ h0, b3: mixTop(seed3) ^ h0, m1: mixTop(seed3^tokBOS) ^ mixFold(seed2)}
 	qRun, exRun := 0, 0
 	all, grams := 0, 0 // all: every token, spaces included
 	for {
@@ -366,19 +366,37 @@ func (a *acc) grams(st *textStats, s string, lx *cueScanner) {
 			break
 		}
 	}
-	ps = ps.add(g.l.sums(g.n))
 	// The end token: n-grams but no unigram and no statistics. The last
 	// token is never a space (next gives a space only before a token).
 	p1, p2 := g.p1, g.p2
 	st.endQuestion = p1 == '?'
-	if p1 != 0 {
-		a.add(mixBucket(seed2 ^ uint64(p1)<<32 ^ uint64(tokEOS)))
-		grams++
+	if tbl != nil {
+		// In scoring mode from the state's keys, as scoreGrams adds a
+		// token's: g.b2 ^ tokEOS and g.b3 ^ tokEOS are the folds of
+		// the bigram's and the trigram's keys below (mixedBucket of a
+		// key's fold is mixBucket of the key), so no key is mixed
+		// again (FuzzGramsMatchesRef).
+		if p1 != 0 {
+			g.l = g.l.plus(tbl.rowOf(g.b2 ^ tokEOS))
+			g.n++
+			grams++
+		}
+		if p2 != 0 {
+			g.l = g.l.plus(tbl.rowOf(g.b3 ^ tokEOS))
+			g.n++
+			grams++
+		}
+	} else {
+		if p1 != 0 {
+			a.add(mixBucket(seed2 ^ uint64(p1)<<32 ^ uint64(tokEOS)))
+			grams++
+		}
+		if p2 != 0 {
+			a.add(mixBucket(mix(seed3^uint64(p2)) ^ uint64(p1)<<32 ^ uint64(tokEOS)))
+			grams++
+		}
 	}
-	if p2 != 0 {
-		a.add(mixBucket(mix(seed3^uint64(p2)) ^ uint64(p1)<<32 ^ uint64(tokEOS)))
-		grams++
-	}
+	ps = ps.add(g.l.sums(g.n))
 	st.tokens, st.grams = all-t.spaces, grams
 	a.part[0] += ps.k0
 	a.part[1] += ps.k1
@@ -416,7 +434,9 @@ func markBefore(buf []uint32, j int, p1, p2 uint32) uint32 {
 // trigram's keys less the next token and the last token's mixed token
 // (b2, b3, m1; see scoreGrams), made when the tokens are read rather than
 // again from them at every buffer, and the rows summed so far in l (n of
-// them; grams takes their sums at the end).
+// them; grams takes their sums at the end). m1 is held XOR the bigram
+// seed's fold f2, as uniRows holds the mixed tokens, so that scoreRun
+// takes and gives it as it is (see there).
 type gramState struct {
 	p1, p2     uint32
 	b2, b3, m1 uint64
@@ -485,7 +505,7 @@ func scoreGrams(tbl *weightTable, ur *uniRows, buf []uint32, g *gramState, zeros
 		l = l.plus(tbl.rowOf(b2 ^ k))
 		l = l.plus(tbl.rowOf(b3 ^ k))
 		h := foldHigh(x)
-		b2, b3, m1 = f2^h, m1^h, mixTop(seed3^k)
+		b2, b3, m1 = f2^h, m1^f2^h, mixTop(seed3^k)^f2
 	}
 	g.b2, g.b3, g.m1, g.l, g.n = b2, b3, m1, l, g.n+n
 	if len(buf) > 1 {
@@ -527,7 +547,7 @@ func scoreZeros(tbl *weightTable, buf []uint32, g *gramState) int {
 		p2, p1 = p1, x
 		h1, m2, m1 = foldHigh(x), m1, mixTop(seed3^k)
 	}
-	*g = gramState{p1, p2, f2 ^ h1, m2 ^ h1, m1, l, g.n + n}
+	*g = gramState{p1, p2, f2 ^ h1, m2 ^ h1, m1 ^ f2, l, g.n + n}
 	return n
 }
 
@@ -535,22 +555,22 @@ func scoreZeros(tbl *weightTable, buf []uint32, g *gramState) int {
 // while they are below uniRunes, their unigram's row, their trigram's
 // mixed token and their bigram's key read from ur where the loop hashed
 // them (about 55 instructions a token where it took 100: the loop also
-// spilled less). It returns how many tokens it read, and the keys, the mixed
-// token and the lanes after them. Not inlined, so that scoreGrams'
-// values are not live in its loop; a loop with the table's test and the
-// hash in one body spilled more than it saved.
+// spilled less). It returns how many tokens it read, and the keys, the
+// mixed token (as gramState holds it, XOR f2) and the lanes after them.
+// Not inlined, so that scoreGrams' values are not live in its loop; a
+// loop with the table's test and the hash in one body spilled more than
+// it saved.
 //
 //go:noinline
-func scoreRun(ur *uniRows, buf []uint32, b2, b3, m1 uint64, l lanes) (int, uint64, uint64, uint64, lanes) {
-	f2 := mixFold(mix(nsText<<56 | 2<<48))
+func scoreRun(ur *uniRows, buf []uint32, b2, b3, m uint64, l lanes) (int, uint64, uint64, uint64, lanes) {
 	tbl := &ur.tbl
 	_ = ur.agent[0] // checked for nil once, not at every token
-	// The mixed token carried as the rows hold it, XOR f2 (m1 ^ f2),
-	// so that the trigram's key less the next token is m ^ key.
-	m := m1 ^ f2
+	// The mixed token comes, and is carried, as the rows hold it, XOR
+	// f2, so that the trigram's key less the next token is m ^ key and
+	// the loop keeps no f2 in a register.
 	for j, x := range buf {
 		if x >= uniRunes {
-			return j, b2, b3, m ^ f2, l
+			return j, b2, b3, m, l
 		}
 		k := uint64(x)
 		e := &ur.text[x]
@@ -559,7 +579,7 @@ func scoreRun(ur *uniRows, buf []uint32, b2, b3, m1 uint64, l lanes) (int, uint6
 		l = l.plus(tbl.rowOf(b3 ^ k))
 		b2, b3, m = e.key, m^e.key, e.tri
 	}
-	return len(buf), b2, b3, m ^ f2, l
+	return len(buf), b2, b3, m, l
 }
 
 // unigrams adds the unigrams of the agent's text s in namespace nsAgent

@@ -455,3 +455,61 @@ func TestUniRows(t *testing.T) {
 		}
 	}
 }
+
+// checkGramState scores the tokens of toks a few at a time (as grams'
+// buffers come) through scoreGrams, with the unigram rows and without,
+// scoreZeros after a token 0 as grams does, and checks after each call
+// that the state's keys are what its last two tokens make: the bigram's
+// and the trigram's keys less the next token (b2, b3; grams reads the end
+// token's rows from them) and the last token's mixed token XOR the
+// bigram seed's fold (m1).
+func checkGramState(t *testing.T, m *Emotion, toks []uint32, step int) {
+	t.Helper()
+	f2 := mixFold(mix(nsText<<56 | 2<<48))
+	seed3 := mix(nsText<<56 | 3<<48)
+	for _, ur := range []*uniRows{m.uni, nil} {
+		h0 := foldHigh(tokBOS)
+		g := gramState{p1: tokBOS, b2: f2 ^ h0, b3: mixTop(seed3) ^ h0, m1: mixTop(seed3^tokBOS) ^ f2}
+		zeros := false
+		for i := 0; i < len(toks); i += step {
+			buf := toks[i:min(i+step, len(toks))]
+			zeros = zeros || slices.Contains(buf, 0)
+			scoreGrams(m.tbl, ur, buf, &g, zeros)
+			h1 := foldHigh(g.p1)
+			if g.b2 != f2^h1 || g.b3 != mixTop(seed3^uint64(g.p2))^h1 || g.m1 != mixTop(seed3^uint64(g.p1))^f2 {
+				t.Fatalf("%x by %d (rows %v), after %d: state %+v, want keys of p1 %#x, p2 %#x", toks, step, ur != nil, i+len(buf), g, g.p1, g.p2)
+			}
+		}
+	}
+}
+
+// TestGramState checks checkGramState on tokens below the unigram rows'
+// end and past it, and tokens 0.
+func TestGramState(t *testing.T) {
+	m := loadModel(t)
+	cases := [][]uint32{{'?'}, {'好', '?'}, {'好', 0xa000, '吗'}, {tokNum, '好', tokWordBit | 5}, {0, '好'}, {'好', 0, 0xa000, '吗'}, {0x9fff, 0xa000, 0x1f600, ' ', '好'}}
+	for _, toks := range cases {
+		for _, step := range []int{1, 2, 3, 32} {
+			checkGramState(t, m, toks, step)
+		}
+	}
+}
+
+// FuzzGramState checks checkGramState on any tokens, as 16-bit and 32-bit
+// values.
+func FuzzGramState(f *testing.F) {
+	m := loadModel(f)
+	f.Add([]byte("\x00好\xa0\x00吗?"), uint8(2))
+	f.Fuzz(func(t *testing.T, b []byte, step uint8) {
+		var toks []uint32
+		for i := 0; i+1 < len(b); i += 2 {
+			x := uint32(b[i]) | uint32(b[i+1])<<8
+			if x&1 != 0 && i+3 < len(b) {
+				x |= uint32(b[i+2])<<16 | uint32(b[i+3])<<24
+				i += 2
+			}
+			toks = append(toks, x)
+		}
+		checkGramState(t, m, toks, int(step%40)+1)
+	})
+}

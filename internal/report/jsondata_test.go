@@ -76,3 +76,33 @@ func FuzzAppendData(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendAnyTwoKeys holds appendAny's case of a map of two keys (read
+// in the map's order, then put in key order) to encoding/json on every
+// pair of some keys: prefixes of each other, equal but for their last
+// byte, escaped, not ASCII. Each map is written many times, so that its
+// two orders of iteration are both met.
+func TestAppendAnyTwoKeys(t *testing.T) {
+	keys := []string{"", "a", "ab", "b", "kind", "slot", "object", "verb", "date", "event", "within_hours", "x<y", "é", "好", "\"q", "\xff"}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	for _, k1 := range keys {
+		for _, k2 := range keys {
+			if k1 == k2 {
+				continue
+			}
+			m := map[string]any{k1: "v1", k2: []any{2.5, map[string]any{k2: k1, k1: nil}}}
+			buf.Reset()
+			if err := enc.Encode(m); err != nil {
+				t.Fatal(err)
+			}
+			want := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+			for range 16 {
+				if got := appendAny([]byte("x"), m); !bytes.Equal(got[1:], want) || got[0] != 'x' {
+					t.Fatalf("appendAny(%#v) = %s, encoding/json %s", m, got, want)
+				}
+			}
+		}
+	}
+}

@@ -542,7 +542,8 @@ func appendAny(b []byte, v any) []byte {
 		// The loops over x stop at its last pair instead of asking the
 		// iterator for one more (which walks the rest of the map's slots
 		// to find there is none): len(x) pairs are all there are.
-		if len(x) == 1 { // most data: one key, nothing to sort
+		switch len(x) {
+		case 1: // most data: one key, nothing to sort
 			for k, v := range x {
 				b = append(b, '{')
 				b = appendString(b, k)
@@ -550,6 +551,30 @@ func appendAny(b []byte, v any) []byte {
 				b = appendAny(b, v)
 				break
 			}
+			return append(b, '}')
+		case 2: // a slot's two fields, a commitment's kind and slot
+			var k1, k2 string
+			var v1, v2 any
+			first := true
+			for k, v := range x {
+				if first {
+					k1, v1, first = k, v, false
+					continue
+				}
+				k2, v2 = k, v
+				break
+			}
+			if k2 < k1 {
+				k1, v1, k2, v2 = k2, v2, k1, v1
+			}
+			b = append(b, '{')
+			b = appendString(b, k1)
+			b = append(b, ':')
+			b = appendAny(b, v1)
+			b = append(b, ',')
+			b = appendString(b, k2)
+			b = append(b, ':')
+			b = appendAny(b, v2)
 			return append(b, '}')
 		}
 		// Findings' data have a few keys: the pairs sorted by key on the
@@ -657,7 +682,19 @@ const hexDigits = "0123456789abcdef"
 // the bytes against encoding/json.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
-	if plainASCII(s) { // codes, labels, keys, English details
+	// Strings of four to sixteen bytes (most keys, codes and labels: two
+	// in three strings written) are tested here, with plainASCII's two
+	// loads, without calling it.
+	var plain bool
+	switch n := len(s); {
+	case n >= 8 && n <= 16:
+		plain = text.JSONPlain8(text.Load8(s, 0))|text.JSONPlain8(text.Load8(s, n-8)) == 0
+	case n >= 4 && n < 8:
+		plain = text.JSONPlain8(load4(s, 0)|load4(s, n-4)<<32) == 0
+	default:
+		plain = plainASCII(s)
+	}
+	if plain { // codes, labels, keys, English details
 		b = append(b, s...)
 		return append(b, '"')
 	}

@@ -94,7 +94,10 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 					b = appendString(b, e.Label)
 					b = append(b, `,"emotion_score":`...)
 				}
-				b = appendScore(b, e.Score)
+				var ok bool
+				if b, ok = scoreFast(b, e.Score); !ok {
+					b = appendScoreEdge(b, e.Score)
+				}
 			}
 			if e.Satisfaction != "" {
 				if part := satisfactionPart(e.Satisfaction); part != nil {
@@ -104,7 +107,10 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 					b = appendString(b, e.Satisfaction)
 					b = append(b, `,"p":`...)
 				}
-				b = appendScore(b, e.SatisfactionP)
+				var ok bool
+				if b, ok = scoreFast(b, e.SatisfactionP); !ok {
+					b = appendScoreEdge(b, e.SatisfactionP)
+				}
 				b = append(b, '}')
 			}
 		}
@@ -137,8 +143,37 @@ func roundScore(s float32) float64 { return float64(int(s*1000+0.5)) / 1000 }
 // formatter for a score in [0, 1], as probabilities are: roundScore is
 // k/1000 for an integer k, the double nearest to that decimal, so the
 // shortest decimal that reads back as it is k/1000 itself with its
-// trailing zeros dropped. Three of these are written per customer message.
+// trailing zeros dropped. Three of these are written per customer
+// message, by scoreFast and, when it cannot, appendScoreEdge.
 func appendScore(b []byte, s float32) []byte {
+	if b, ok := scoreFast(b, s); ok {
+		return b
+	}
+	return appendScoreEdge(b, s)
+}
+
+// scoreFast is appendScore of a score whose k is 1 to 999, and ok false
+// (b as it was) for any other: s*1000+0.5 in [1, 1000) puts s in [0, 1],
+// and NaN converts to a negative k. Small enough for the compiler to
+// inline, without a call: AppendJSONResult calls appendScoreEdge itself
+// when it is not ok, where every score went through a call.
+func scoreFast(b []byte, s float32) ([]byte, bool) {
+	k := int(s*1000 + 0.5)
+	if uint(k-1) >= 999 {
+		return b, false
+	}
+	// The row's first seven bytes are appended whole (a copy of a size
+	// the compiler knows, which it writes itself instead of calling
+	// memmove) and b cut back to the text's end: the bytes past it are
+	// b's spare room, which the next append writes over.
+	m := &scoreText[k]
+	n := len(b) + int(m[len(m)-1])
+	return append(b, m[:len(m)-1]...)[:n], true
+}
+
+// appendScoreEdge is appendScore of a score whose k is not 1–999: 0, 1,
+// and NaN or out of range, which go the general way.
+func appendScoreEdge(b []byte, s float32) []byte {
 	k := int(s*1000 + 0.5)
 	switch {
 	case !(s >= 0 && s <= 1) || k < 0 || k > 1000:
@@ -148,10 +183,6 @@ func appendScore(b []byte, s float32) []byte {
 	case k == 1000:
 		return append(b, '1')
 	}
-	// The row's first seven bytes are appended whole (a copy of a size
-	// the compiler knows, which it writes itself instead of calling
-	// memmove) and b cut back to the text's end: the bytes past it are
-	// b's spare room, which the next append writes over.
 	m := &scoreText[k]
 	n := len(b) + int(m[len(m)-1])
 	return append(b, m[:len(m)-1]...)[:n]

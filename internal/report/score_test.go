@@ -16,6 +16,11 @@ func TestAppendScore(t *testing.T) {
 		if got != want {
 			t.Fatalf("appendScore(%v) = %s, want %s", s, got, want)
 		}
+		// appendScoreEdge, which AppendJSONResult calls where scoreFast
+		// is not ok, writes any score.
+		if got := string(appendScoreEdge(nil, s)); got != want {
+			t.Fatalf("appendScoreEdge(%v) = %s, want %s", s, got, want)
+		}
 		// After what a buffer holds, with room or none: appendScore
 		// copies a whole row and cuts b back, so what follows must
 		// start right after the score.

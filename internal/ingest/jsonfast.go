@@ -167,8 +167,15 @@ func (d *fastDecoder) conversation(opts *Options, c *conversation.Conversation, 
 		if !first && !d.eat(',') {
 			return nil, false, false
 		}
-		key, ok := d.key()
-		if !ok {
+		// "messages", the one key after the head a canonical line has,
+		// is too long for key's one load: it is taken here as key would
+		// take it (then the white space after its colon).
+		var key string
+		var ok bool
+		if i := d.i; i+11 <= len(d.s) && d.s[i:i+11] == `"messages":` {
+			key, d.i = "messages", i+11
+			d.ws()
+		} else if key, ok = d.key(); !ok {
 			return nil, false, false
 		}
 		bit := uint32(0)
@@ -536,7 +543,19 @@ func (d *fastDecoder) messageInOrder() bool {
 	var agent string
 	hasAgent := i+10 <= len(s) && text.Load8(s, i) == agentKeyHead && s[i+8:i+10] == `:"`
 	if hasAgent {
-		if agent, i, st = scanString(s, i+10); st != strDone {
+		// An agent's name is short: mostly read here (quoteIn8), else
+		// by scanString.
+		j, k := i+10, -1
+		if j+8 <= len(s) {
+			if m := text.JSONPlain8(text.Load8(s, j)); m != 0 {
+				if n := bits.TrailingZeros64(m) >> 3; s[j+n] == '"' {
+					k = n
+				}
+			}
+		}
+		if k >= 0 {
+			agent, i = s[j:j+k], j+k+1
+		} else if agent, i, st = scanString(s, j); st != strDone {
 			return false
 		}
 	}

@@ -153,8 +153,65 @@ func FuzzFastJSON(f *testing.F) {
 		f.Add(head + msgs)
 	}
 	f.Add(`{"id":"11","messages":[{"role":"customer","text":"a","at":"x","agent":"abcdefghijklm"}]}`)
+	f.Add(`{"id":"15","messages":[{"role":"agent","text":"a","at":"2026-11-01T10:00:05+08:00","agent":"abcdefg"}]}`)
+	f.Add("{\"id\":\"16\",\"messages\":[{\"role\":\"agent\",\"text\":\"a\",\"at\":\"2026-11-01T10:00:05+08:00\",\"agent\":\"a\x01}]}    ")
+	f.Add(`{"id":"17", "messages" :[{"role":"customer","text":"a"}],"messages":[]}`)
 	f.Add(`{"id":"12","messages":[{"role":"customer","text":"a","at":"2026-11-01T09:00:7\/08:00"}]}`)
 	f.Fuzz(func(t *testing.T, line string) {
 		agreeFast(t, line)
 	})
+}
+
+// TestFastJSONAgentsAndMessagesKey holds the agent names messageInOrder
+// reads on the spot (closing quote among the eight bytes after the
+// opening one, plain ASCII before it) and the "messages" key conversation
+// takes on the spot to encoding/json: names of every length to past
+// eight bytes, escaped, control and non-ASCII bytes, at the line's end
+// and before another message; the key spaced, misspelt, repeated, cut.
+// The canonical ones must take the fast path.
+func TestFastJSONAgentsAndMessagesKey(t *testing.T) {
+	const at = `"at":"2026-11-01T10:00:05+08:00"`
+	next := `,{"role":"customer","text":"y",` + at + `}`
+	for _, c := range []struct {
+		agent string
+		canon bool
+	}{
+		{"", true}, {"a", true}, {"a-00", true}, {"abcdef", true}, {"abcdefg", true}, {"abcdefgh", true},
+		{"abcdefghijklm", true}, {"张三", true}, {"a张", true}, {`a\"b`, false}, {`a\\`, false}, {`\u0061`, false},
+		{"a\x01", false}, {"a\xff", false}, {"abcdefg\x01", false},
+	} {
+		for _, tail := range []string{"]}", next + "]}", "]} ", "]"} {
+			line := `{"id":"1","messages":[{"role":"agent","text":"x",` + at + `,"agent":"` + c.agent + `"}` + tail
+			if ok := agreeFast(t, line); c.canon && tail != "]" && !ok {
+				t.Errorf("fast decoder gave up on %q", line)
+			}
+		}
+	}
+	msg := `[{"role":"customer","text":"x",` + at + `}]`
+	for _, c := range []struct {
+		line  string
+		canon bool
+	}{
+		{`{"id":"1","messages":` + msg + `}`, true},
+		{`{"id":"1","channel":"jd","messages":` + msg + `}`, true},
+		{`{"messages":` + msg + `,"id":"1"}`, true},
+		{`{"id":"1","messages" :` + msg + `}`, true},
+		{`{"id":"1","messages": ` + msg + `}`, true},
+		{"{\"id\":\"1\",\"messages\":\t\n" + msg + `}`, true},
+		{`{"id":"1", "messages":` + msg + `}`, true},
+		{`{"id":"1","messagesx":` + msg + `}`, false},
+		{`{"id":"1","Messages":` + msg + `}`, false},
+		{`{"id":"1","messages":` + msg + `,"messages":` + msg + `}`, false},
+		{`{"id":"1","messages":`, false},
+		{`{"id":"1","messages"`, false},
+		{`{"id":"1","message":` + msg + `}`, false},
+		// A name cut by a control character or an escape, the line
+		// ending as if it were closed there.
+		{"{\"id\":\"1\",\"messages\":[{\"role\":\"agent\",\"text\":\"x\"," + at + ",\"agent\":\"a\x01}]}    ", false},
+		{`{"id":"1","messages":[{"role":"agent","text":"x",` + at + `,"agent":"a\}]}    `, false},
+	} {
+		if ok := agreeFast(t, c.line); c.canon && !ok {
+			t.Errorf("fast decoder gave up on %q", c.line)
+		}
+	}
 }

@@ -350,6 +350,30 @@ func (f *negFeats) add(group, value uint32, v float32) {
 	}
 }
 
+// signal is addIndex for negSignals: while f.sumW is set, the weight of
+// the feature times v is added to f.sum, and the feature is not counted
+// in f.n, which negSignals started at 0 and leaves there. No feature
+// fails to fit then: negSignals makes at most maxNegSignals (one at each
+// of its calls of signal, none of them in a loop), and with the n-grams
+// and negTail's they fit the buffer (maxNegFeats), which finish's room
+// for the n-grams and negTail's test of the buffer's end find either
+// way (TestNegSignalsFit).
+func (f *negFeats) signal(ix uint32, v float32) {
+	if w := f.sumW; w != nil {
+		f.sum += w[ix&(1<<NegativeBits-1)] * v // featureIndex's range: no bounds check
+		return
+	}
+	f.addIndex(ix, v)
+}
+
+// maxNegSignals bounds the features negSignals makes: its calls of
+// signal. With the most n-grams (2*maxNegRunes - 1) and negTail's three
+// they fit the buffer, or this does not compile.
+const (
+	maxNegSignals = 24
+	_             = uint(maxNegFeats - maxNegSignals - (2*maxNegRunes - 1) - 3)
+)
+
 // negSlots holds featureIndex(g, v, 0, NegativeBits) of every group g of
 // the negative scorer's features and every value v below 16: most of the
 // features of a message are of such a value (a bucket, a count, a few
@@ -459,11 +483,11 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 	f.n = 0
 	t := d.slots
 	e := &in.Emotion[i] // by pointer: a copy took the whole 48 bytes
-	neg := min(max(float64(e.Neg), 1e-4), 1-1e-4)
-	f.addIndex(t.of(nfNegBucket, uint32(neg*10)), 1)
+	neg := clampNeg(float64(e.Neg))
+	f.signal(t.of(nfNegBucket, uint32(neg*10)), 1)
 	// A feature of value 0 (this one, and the flags below) has its slot
 	// read from t, t[g][0], where add hashed for it.
-	f.addIndex(t[nfNegLogit][0], float32(math.Log(neg/(1-neg))/4))
+	f.signal(t[nfNegLogit][0], float32(math.Log(neg/(1-neg))/4))
 	lab := uint32(0)
 	switch e.Label {
 	case EmotionNegative:
@@ -471,7 +495,7 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 	case EmotionPositive:
 		lab = 2
 	}
-	f.addIndex(t.of(nfLabel, lab<<8|uint32(e.Score*4)), 1)
+	f.signal(t.of(nfLabel, lab<<8|uint32(e.Score*4)), 1)
 
 	// words is false for most messages: none of wordGate's classes, so
 	// none of the word tests below can hold (each starts with Input.may
@@ -481,70 +505,86 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 	words := in.mayAny(i, &d.wordGate)
 	if words {
 		if _, strong := in.firstTerm(i, d.strong); strong {
-			f.addIndex(t[nfStrong][0], 1)
+			f.signal(t[nfStrong][0], 1)
 		}
 		// The rules' threat alone: the learned negative scorer was trained on
 		// that reading (a learned threat still makes rule true).
 		if _, ok := threatWord(in, i, &d.threat); ok {
-			f.addIndex(t[nfThreat][0], 1)
+			f.signal(t[nfThreat][0], 1)
 		}
 		if _, weak := in.firstTerm(i, d.weak); weak {
-			f.addIndex(t[nfWeak][0], 1)
-			f.addIndex(t.of(nfWeakXNeg, uint32(neg*5)), 1)
+			f.signal(t[nfWeak][0], 1)
+			f.signal(t.of(nfWeakXNeg, uint32(neg*5)), 1)
 		}
 	}
 	if d.delayed(in, i, ws) {
-		f.addIndex(t[nfDelay][0], 1)
+		f.signal(t[nfDelay][0], 1)
 	}
 	if words {
 		if in.may(i, d.elapsed.words) {
-			f.addIndex(t[nfElapsed][0], 1)
+			f.signal(t[nfElapsed][0], 1)
 		}
 		if _, ok := in.firstTerm(i, d.notDone); ok {
-			f.addIndex(t[nfNotDone][0], 1)
+			f.signal(t[nfNotDone][0], 1)
 		}
 		if in.may(i, d.emphasis.words) {
-			f.addIndex(t[nfEmphasis][0], 1)
+			f.signal(t[nfEmphasis][0], 1)
 		}
 		if _, ok := in.firstTerm(i, d.nudge); ok {
-			f.addIndex(t[nfNudge][0], 1)
+			f.signal(t[nfNudge][0], 1)
 		}
 	}
 	norm := in.Norm[i]
 	q, dots := bareMarks(norm)
 	if lead := leadingDots(norm); q || dots || lead {
-		f.addIndex(t.of(nfMarks, b2u(q)|b2u(dots)<<1|b2u(lead)<<2), 1)
+		f.signal(t.of(nfMarks, b2u(q)|b2u(dots)<<1|b2u(lead)<<2), 1)
 	}
 	if !q && !dots && d.presenceOnly(in, i, ws) {
-		f.addIndex(t[nfPresence][0], 1)
+		f.signal(t[nfPresence][0], 1)
 	}
 	w := ws.at(d, in, i)
-	f.addIndex(t.of(nfWait, b2u(w.replied)|b2u(w.held)<<1|b2u(w.refused)<<2|b2u(w.waiting)<<3), 1)
+	f.signal(t.of(nfWait, b2u(w.replied)|b2u(w.held)<<1|b2u(w.refused)<<2|b2u(w.waiting)<<3), 1)
 	if d.chased(in, i, ws) {
-		f.addIndex(t[nfChase][0], 1)
+		f.signal(t[nfChase][0], 1)
 	}
 	if j := st.prevAgent(in, i); j >= 0 && in.Has(j, d.appease) {
-		f.addIndex(t[nfAppeasePrev][0], 1)
+		f.signal(t[nfAppeasePrev][0], 1)
 	}
 
 	// What follows is part of a chat read after the fact: an agent who
 	// apologises or soothes next read the message as a complaint, and a
 	// customer still negative in the next message was already so.
 	if j := st.nextAgentAfter(in, i); j >= 0 && in.Has(j, d.appease) {
-		f.addIndex(t[nfAppeaseNext][0], 1)
+		f.signal(t[nfAppeaseNext][0], 1)
 	}
 	if j := nextCustomer(in, i); j >= 0 {
-		f.addIndex(t.of(nfNextNeg, uint32(in.Emotion[j].Neg*5)), 1)
+		f.signal(t.of(nfNextNeg, uint32(in.Emotion[j].Neg*5)), 1)
 		if !agentSide(in.Conv.Messages[i+1].Role) {
-			f.addIndex(t[nfNextSame][0], 1) // sent in a burst, before any reply
+			f.signal(t[nfNextSame][0], 1) // sent in a burst, before any reply
 		}
 	}
-	f.addIndex(t.of(nfRuleNegsBefore, min(uint32(st.ruleNegs), 3)), 1)
+	f.signal(t.of(nfRuleNegsBefore, min(uint32(st.ruleNegs), 3)), 1)
 	if st.lastNeg {
-		f.addIndex(t[nfLastNeg][0], 1)
+		f.signal(t[nfLastNeg][0], 1)
 	}
-	f.addIndex(t.of(nfMaxPrev, uint32(st.maxPrev*5)), 1)
-	f.addIndex(t.of(nfPosition, bucketOf(st.customers)), 1)
+	f.signal(t.of(nfMaxPrev, uint32(st.maxPrev*5)), 1)
+	f.signal(t.of(nfPosition, bucketOf(st.customers)), 1)
+}
+
+// clampNeg is min(max(p, 1e-4), 1-1e-4) written as two comparisons: the
+// built-in min and max of floats also order -0 before +0 and carry a NaN
+// through, some ten instructions more, and neither changes the answer
+// here (p below 1e-4, -0 included, gives 1e-4; a NaN fails both tests
+// and is returned, as min and max return it). TestClampNeg holds it to
+// min and max.
+func clampNeg(p float64) float64 {
+	if p < 1e-4 {
+		return 1e-4
+	}
+	if p > 1-1e-4 {
+		return 1 - 1e-4
+	}
+	return p
 }
 
 // runeCounts is what negGrams and negRunes count of a text: the runes

@@ -3,6 +3,8 @@ package detect
 import (
 	"math"
 	"math/rand/v2"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -191,4 +193,71 @@ func FuzzLeadingDots(f *testing.F) {
 			t.Fatalf("leadingDots(%q) = %v, want %v", s, got, want)
 		}
 	})
+}
+
+// TestClampNeg checks clampNeg against min(max(p, 1e-4), 1-1e-4) on the
+// edges, signed zeros, infinities, NaN and random float32 probabilities
+// and values.
+func TestClampNeg(t *testing.T) {
+	ps := []float64{0, math.Copysign(0, -1), 1e-4, math.Nextafter(1e-4, 0), math.Nextafter(1e-4, 1), 1 - 1e-4, math.Nextafter(1-1e-4, 0),
+		math.Nextafter(1-1e-4, 2), 1, -1, 2, math.Inf(1), math.Inf(-1), math.NaN(), 0.5}
+	rng := rand.New(rand.NewPCG(8, 9))
+	for range 100000 {
+		ps = append(ps, float64(rng.Float32()), float64(math.Float32frombits(rng.Uint32())))
+	}
+	for _, p := range ps {
+		got, want := clampNeg(p), min(max(p, 1e-4), 1-1e-4)
+		if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Fatalf("clampNeg(%v) = %v, want %v", p, got, want)
+		}
+	}
+}
+
+// TestNegSignalsFit checks what signal's summing rests on: negSignals
+// calls signal at most maxNegSignals times in its source (none in a
+// loop: each makes one feature at most), makes no more features on the
+// example chats, and makes its features by signal alone (no addIndex or
+// add, which would count them).
+func TestNegSignalsFit(t *testing.T) {
+	src, err := os.ReadFile("negative.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(src)
+	a := strings.Index(s, "\nfunc (d *emotionDetector) negSignals(")
+	if a < 0 {
+		t.Fatal("negSignals not found in negative.go")
+	}
+	body := s[a : a+strings.Index(s[a:], "\n}\n")]
+	if n := strings.Count(body, "f.signal("); n == 0 || n > maxNegSignals {
+		t.Fatalf("negSignals calls signal %d times, maxNegSignals is %d", n, maxNegSignals)
+	}
+	if strings.Contains(body, "f.addIndex(") || strings.Contains(body, "f.add(") || regexp.MustCompile(`\n\t+(for|goto)\b`).MatchString(body) {
+		t.Fatal("negSignals adds a feature otherwise than by signal, or loops")
+	}
+	eng := defaultEngine(t)
+	d := detectorOf[*emotionDetector](eng)
+	var sc Scratch
+	checked := 0
+	for _, c := range exampleConvs(t) {
+		in, _ := eng.Inspect(c, &sc)
+		var st negState
+		var ws waits
+		var f negFeats
+		for i := range in.Conv.Messages {
+			if in.Conv.Messages[i].Role != conversation.RoleCustomer || in.Emotion[i].Label == EmotionNone {
+				continue
+			}
+			rule := d.negative(in, i, &ws)
+			d.negSignals(in, i, &ws, &st, &f)
+			if f.n > maxNegSignals {
+				t.Fatalf("%s message %d: %d signals, maxNegSignals %d", c.ID, i, f.n, maxNegSignals)
+			}
+			st.after(in, i, rule)
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no customer message")
+	}
 }

@@ -86,6 +86,10 @@ type emotionDetector struct {
 	// nudge and the threat gate): a message with none of them, most,
 	// passes all those tests by one test of the presence bits.
 	wordGate classMask
+	// chaseGate holds the classes of a presence check and of a nudge, the
+	// words of the chases that do not open with a byte up to E3
+	// (mayChase).
+	chaseGate classMask
 
 	// hundredths holds k/100 for k = 0…100 as interface values, the
 	// probabilities round2 gives, so that a finding's data reuses them
@@ -135,6 +139,7 @@ func (d *emotionDetector) RegisterKeywords(k *Keywords) error {
 	d.presence = k.Add("emotion.presence", d.lex.Words("emotion_presence")...)
 	d.closing = k.Add("emotion.closing", d.lex.Words("response_closings")...)
 	d.refusal = addTerms(k, "emotion.refusal", d.lex, "sensitive_refusal")
+	d.chaseGate = maskOf(d.presence, d.nudge.words)
 	d.wordGate = maskOf(d.strong.words, d.weak.words, d.notDone.words, d.elapsed.words, d.emphasis.words, d.nudge.words).or(&d.threat.gate)
 	d.en = englishNegative{phrases: newPhraseSet(d.lex.Words("emotion_en_negative"))}
 	m, err := loadEnglishNegative()
@@ -188,10 +193,10 @@ func (d *emotionDetector) negative(in *Input, i int, ws *waits) bool {
 			return true
 		}
 	}
-	if d.delayed(in, i, ws) {
+	if d.mayDelay(in, i) && d.delayed(in, i, ws) {
 		return true
 	}
-	return d.chased(in, i, ws)
+	return d.mayChase(in, i, in.Norm[i]) && d.chased(in, i, ws)
 }
 
 // delayEmphasisWindow is how far (in bytes: four Chinese characters, or a
@@ -240,7 +245,7 @@ func (d *emotionDetector) chase(in *Input, i int, ws *waits) bool {
 	norm := in.Norm[i]
 	q, dots := bareMarks(norm)
 	lead := !q && !dots && leadingDots(norm)
-	presence := !q && !dots && d.presenceOnly(in, i, ws)
+	presence := !q && !dots && d.mayPresence(in, i) && d.presenceOnly(in, i, ws)
 	_, nudge := in.firstTerm(i, d.nudge)
 	if !q && !dots && !lead && !presence && !nudge {
 		return false
@@ -306,6 +311,29 @@ func (ws *waits) forMsg(i int) {
 	}
 }
 
+// mayDelay, mayPresence and mayChase are tests inlined where delayed,
+// presenceOnly and chased are asked, which pass most messages by without
+// the call: when one is false, so is the answer (TestGates holds them
+// to it).
+//
+// mayDelay: delay holds only of a message with an elapsed word (its
+// first test).
+func (d *emotionDetector) mayDelay(in *Input, i int) bool { return in.may(i, d.elapsed.words) }
+
+// mayPresence: a presence check has a presence word (greeting finds it
+// by a hit of the class, and content kept what greeting found).
+func (d *emotionDetector) mayPresence(in *Input, i int) bool { return in.may(i, d.presence) }
+
+// mayChase: chase holds only of a message of bare marks or one opening
+// with an ellipsis (whose first byte is at most E3: bareMarks,
+// leadingDots), of a presence check or of a nudge (a word of its class,
+// firstTerm's first test). Most messages open with a Chinese character
+// (a lead byte past E3) and have neither word.
+// norm is the message's text, in.Norm[i].
+func (d *emotionDetector) mayChase(in *Input, i int, norm string) bool {
+	return norm == "" || norm[0] <= 0xE3 || in.mayAny(i, &d.chaseGate)
+}
+
 // presenceOnly is onlyPresence, asked once per message.
 func (d *emotionDetector) presenceOnly(in *Input, i int, ws *waits) bool {
 	ws.forMsg(i)
@@ -359,7 +387,7 @@ func (d *emotionDetector) waits(in *Input) []wait {
 				run = wait{replied: true}
 			}
 			run.held = run.held || in.Has(i, d.hold)
-			if !run.refused {
+			if !run.refused && in.may(i, d.refusal.words) { // firstTerm's first test, inlined (most agent messages)
 				_, run.refused = in.firstTerm(i, d.refusal)
 			}
 		case !run.waiting && msgs[i].Role == conversation.RoleCustomer:

@@ -339,7 +339,7 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 	for i := len(msgs) - 1; i >= 0; i-- {
 		switch {
 		case msgs[i].Role == conversation.RoleCustomer:
-			if fillerOnly(in.Norm[i]) {
+			if s := in.Norm[i]; !hanFirst(s) && fillerOnly(s) { // fillerOnly's first test, inlined
 				continue
 			}
 			customers++
@@ -515,9 +515,10 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 // A lead byte E4–E9 with two continuation bytes (U+4000–U+9FFF, most
 // Chinese messages) is tested first, on its own: every such character is
 // in the range below (U+3400–U+9FFF, which also holds the Yijing
-// hexagram symbols U+4DC0–U+4DFF; no filler either way).
+// hexagram symbols U+4DC0–U+4DFF; no filler either way). endFeatures,
+// which asks of every customer message, tests it inline first (hanFirst).
 func fillerOnly(s string) bool {
-	if len(s) >= 3 && s[0]-0xE4 <= 0xE9-0xE4 && s[1]&0xC0 == 0x80 && s[2]&0xC0 == 0x80 {
+	if hanFirst(s) {
 		return false
 	}
 	if len(s) > 0 {

@@ -517,7 +517,7 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 			f.signal(t.of(nfWeakXNeg, uint32(neg*5)), 1)
 		}
 	}
-	if d.delayed(in, i, ws) {
+	if d.mayDelay(in, i) && d.delayed(in, i, ws) {
 		f.signal(t[nfDelay][0], 1)
 	}
 	if words {
@@ -539,12 +539,12 @@ func (d *emotionDetector) negSignals(in *Input, i int, ws *waits, st *negState, 
 	if lead := leadingDots(norm); q || dots || lead {
 		f.signal(t.of(nfMarks, b2u(q)|b2u(dots)<<1|b2u(lead)<<2), 1)
 	}
-	if !q && !dots && d.presenceOnly(in, i, ws) {
+	if !q && !dots && d.mayPresence(in, i) && d.presenceOnly(in, i, ws) {
 		f.signal(t[nfPresence][0], 1)
 	}
 	w := ws.at(d, in, i)
 	f.signal(t.of(nfWait, b2u(w.replied)|b2u(w.held)<<1|b2u(w.refused)<<2|b2u(w.waiting)<<3), 1)
-	if d.chased(in, i, ws) {
+	if d.mayChase(in, i, norm) && d.chased(in, i, ws) {
 		f.signal(t[nfChase][0], 1)
 	}
 	if j := st.prevAgent(in, i); j >= 0 && in.Has(j, d.appease) {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -259,5 +260,174 @@ func TestNegSignalsFit(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no customer message")
+	}
+}
+
+// gateTexts are customer messages after an agent's holding reply, and
+// after the customer's own message, for TestGates: chases of bare marks
+// and ellipses (first bytes '?', '.', E2, E3), presence checks, nudges,
+// delays, and ordinary messages.
+var gateTexts = []string{"?", "??", "。。。", "……", "...", "…好吧", "。。扣了呀", "在吗", "人呢???", "亲 在吗?", "有人吗", "在么?", "客服呢", "好了吗", "查到了吗 好了吗",
+	"到现在还没送", "都六天了", "三天了还未到账", "我的快递到现在还没到", "你好", "好的", "谢谢", "", " ", "[数字x]", "ok", "这个能退吗", "。", "!"}
+
+// gateConvs returns conversations of gateTexts: each after an agent's
+// holding reply, and each after a customer message of content.
+func gateConvs() []*conversation.Conversation {
+	var convs []*conversation.Conversation
+	for k, s := range gateTexts {
+		hold := &conversation.Conversation{ID: "gate-hold-" + strconv.Itoa(k), Messages: []conversation.Message{
+			{Role: conversation.RoleCustomer, Text: "我的订单什么时候发货"},
+			{Role: conversation.RoleAgent, Text: "请稍等，正在为您查询"},
+			{Role: conversation.RoleCustomer, Text: s}}}
+		own := &conversation.Conversation{ID: "gate-own-" + strconv.Itoa(k), Messages: []conversation.Message{
+			{Role: conversation.RoleAgent, Text: "您好，请问有什么可以帮您"},
+			{Role: conversation.RoleCustomer, Text: "这个能退吗"},
+			{Role: conversation.RoleCustomer, Text: s}}}
+		convs = append(convs, hold, own)
+	}
+	return convs
+}
+
+// TestGates checks the tests inlined before delayed, presenceOnly and
+// chased (mayDelay, mayPresence, mayChase): where one is false, delay,
+// onlyPresence (and presenceOnly) and chase are false; and those inlined
+// before waits' firstTerm of a refusal (its presence bit) and
+// endFeatures' fillerOnly (hanFirst, which no filler passes), on every message
+// of the example and JDDC chats and of gateConvs; and that each of the
+// three answers true somewhere (of chase, both for a message opening
+// with a byte up to E3 and for one that does not), so that the test
+// reaches what the gates pass.
+func TestGates(t *testing.T) {
+	eng := defaultEngine(t)
+	d := detectorOf[*emotionDetector](eng)
+	convs := append(exampleConvs(t), gateConvs()...)
+	if !testing.Short() {
+		convs = append(convs, jddcConvsOrNone(t)...)
+	}
+	var delays, presences, chasesLow, chasesHigh int
+	var sc Scratch
+	for _, c := range convs {
+		in, _ := eng.Inspect(c, &sc)
+		var ws waits
+		for i := range in.Conv.Messages {
+			if _, refused := in.firstTerm(i, d.refusal); refused && !in.may(i, d.refusal.words) {
+				t.Fatalf("%s message %d: a refusal without its presence bit", c.ID, i)
+			}
+			if in.Conv.Messages[i].Role != conversation.RoleCustomer {
+				continue
+			}
+			norm := in.Norm[i]
+			delay, presence, chase := d.delay(in, i), d.onlyPresence(in, i), d.chase(in, i, &ws)
+			kept := d.presenceOnly(in, i, &ws)
+			if !d.mayDelay(in, i) && delay || !d.mayPresence(in, i) && (presence || kept) || !d.mayChase(in, i, norm) && chase {
+				t.Fatalf("%s message %d %q: mayDelay %v delay %v, mayPresence %v presence %v (kept %v), mayChase %v chase %v", c.ID, i, norm,
+					d.mayDelay(in, i), delay, d.mayPresence(in, i), presence, kept, d.mayChase(in, i, norm), chase)
+			}
+			if hanFirst(norm) && isFillerOnly(norm) {
+				t.Fatalf("%s message %d %q: hanFirst, but filler only", c.ID, i, norm)
+			}
+			delays += int(b2u(delay))
+			presences += int(b2u(presence))
+			if chase && norm != "" && norm[0] <= 0xE3 {
+				chasesLow++
+			} else if chase {
+				chasesHigh++
+			}
+		}
+	}
+	if delays == 0 || presences == 0 || chasesLow == 0 || chasesHigh == 0 {
+		t.Fatalf("delays %d, presence checks %d, chases opening up to E3 %d and past it %d: each should be some", delays, presences, chasesLow, chasesHigh)
+	}
+}
+
+// waitsRef is emotionDetector.waits as first written: every agent
+// message of the turn asked for a refusal (firstTerm) until one is found,
+// with no test of its presence bit before the call.
+func waitsRef(d *emotionDetector, in *Input) []wait {
+	msgs := in.Conv.Messages
+	out := make([]wait, len(msgs))
+	var run wait
+	for i := range msgs {
+		out[i] = run
+		switch {
+		case agentSide(msgs[i].Role):
+			if i == 0 || !agentSide(msgs[i-1].Role) {
+				run = wait{replied: true}
+			}
+			run.held = run.held || in.Has(i, d.hold)
+			if !run.refused {
+				_, run.refused = in.firstTerm(i, d.refusal)
+			}
+		case !run.waiting && msgs[i].Role == conversation.RoleCustomer:
+			c, g := d.content(in, i)
+			out[i].greet = g
+			run.waiting = c
+		}
+	}
+	return out
+}
+
+// TestWaitsMatchesRef checks waits against waitsRef on the example and
+// JDDC chats and gateConvs, with agent refusals among them.
+func TestWaitsMatchesRef(t *testing.T) {
+	eng := defaultEngine(t)
+	d := detectorOf[*emotionDetector](eng)
+	convs := append(exampleConvs(t), gateConvs()...)
+	for k, s := range []string{"这个不支持退货", "抱歉，无法为您操作", "好的"} {
+		convs = append(convs, &conversation.Conversation{ID: "refusal-" + strconv.Itoa(k), Messages: []conversation.Message{
+			{Role: conversation.RoleCustomer, Text: "能退吗"}, {Role: conversation.RoleAgent, Text: s}, {Role: conversation.RoleAgent, Text: "请稍等"},
+			{Role: conversation.RoleCustomer, Text: "?"}}})
+	}
+	if !testing.Short() {
+		convs = append(convs, jddcConvsOrNone(t)...)
+	}
+	var sc Scratch
+	refused := 0
+	for _, c := range convs {
+		in, _ := eng.Inspect(c, &sc)
+		want := waitsRef(d, in)
+		got := d.waits(in)
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%s message %d: wait %+v, want %+v", c.ID, i, got[i], want[i])
+			}
+			refused += int(b2u(want[i].refused))
+		}
+	}
+	if refused == 0 {
+		t.Fatal("no message after a refusal")
+	}
+}
+
+// TestEndFeaturesFiller checks endFeatures' choice of the customer's last
+// message with content, which tests fillerOnly's first test (hanFirst)
+// inline: a last message opening with ASCII, or with a character below
+// U+4000, is the one whose unigrams the features hold, and a filler-only
+// last message is passed over.
+func TestEndFeaturesFiller(t *testing.T) {
+	eng := defaultEngine(t)
+	for _, tc := range []struct {
+		last string
+		uni  rune // a character of the message the unigrams must be of
+	}{{"ok 谢谢", 'o'}, {"[订单x] 还没到", '['}, {"。。好吧", '吧'}, {"好的 谢谢", '谢'}, {"??", '问'}, {"#E-s[数字x]", '问'}} {
+		c := &conversation.Conversation{ID: "filler", Messages: []conversation.Message{
+			{Role: conversation.RoleCustomer, Text: "问一下"}, {Role: conversation.RoleAgent, Text: "您好"},
+			{Role: conversation.RoleCustomer, Text: tc.last}}}
+		var sc Scratch
+		in, out := eng.Inspect(c, &sc)
+		found, called := false, false
+		eng.EndingFeatures(in, &out, func(why int, idx []uint32, val []float32) {
+			called = true
+			want := featureIndex(efC0Uni, uint32(tc.uni), 0, EndingBits)
+			for _, x := range idx {
+				found = found || x == want
+			}
+		})
+		if called && !found {
+			t.Fatalf("last message %q: no unigram of %q among the ending features", tc.last, tc.uni)
+		}
+		if !called {
+			t.Fatalf("last message %q: no ending features", tc.last)
+		}
 	}
 }

@@ -159,3 +159,6 @@ go test ./internal/detect/ -run '^$' -fuzz '^FuzzLeadingDots$' -fuzztime 1m -tim
 # The emotion model's n-gram state (its keys against the tokens they stand
 # for), from which grams reads the end token's rows.
 go test ./internal/classify/ -run '^$' -fuzz '^FuzzGramState$' -fuzztime 1m -timeout 0
+# The loop detector's content scan counting up to a bound (contentScanInto,
+# its runs read by scanRun) against contentScanRef.
+go test ./internal/detect/ -run '^$' -fuzz '^FuzzContentScanNeed$' -fuzztime 1m -timeout 0

@@ -346,61 +346,37 @@ func coveredSpans(in *Input, i int, c ClassID, buf *[maxSpans]span) int {
 // what a separate flag said. FuzzContentScan holds contentScan to
 // contentScanRef, as written before its fast paths.
 func contentScan(s string, skip []span) (content int, g sig) {
+	return contentScanInto(s, skip, 1<<62, &g), g
+}
+
+// contentScanInto is contentScan adding the signature to *g (zero, or
+// the signature of the text before s) and counting the content only as far
+// as need: the count it returns is exact when it is below need and at least
+// need otherwise, which is all the loop detector asks of it (a customer
+// message has minContent bytes or not, an agent reply more than its canned
+// phrases or not). Once the count reaches need, its characters are no
+// longer tested for particles, some seven instructions a character of the
+// most common runs. The signature is written where the detector keeps it
+// (Inspect's sigs), not returned and copied there twice.
+// FuzzContentScanNeed holds it to contentScanRef.
+func contentScanInto(s string, skip []span, need int, g *sig) (content int) {
 	var prev uint32
 	for i := 0; i < len(s); {
-		// The characters up to the next skip span are read by a loop
-		// that compares one bound per character.
 		stop := len(s)
 		if len(skip) > 0 && int(skip[0][0]) < stop {
 			stop = int(skip[0][0])
 		}
+		// The characters up to the next skip span are read by scanRun as
+		// long as it can (Chinese runs, their punctuation, ASCII
+		// punctuation and spaces), and the rest here. t holds three bytes
+		// after stop, where s has them, so that scanRun reads each
+		// character before stop as a word of four bytes.
+		t := s[:min(stop+3, len(s))]
 		for i < stop {
-			// A three-byte character (all of Chinese) first: it starts no
-			// emoticon and no data token, and its key is its bytes. With
-			// a byte after it in s, it is read with that byte as one
-			// little-endian word (the lead byte lowest), its key the word
-			// byte-reversed: one load and one bound, where a byte, a
-			// bound and two more bytes with their bounds were. The bound
-			// is i < len(s)-3, which proves the last three bytes in
-			// bounds (i+4 <= len(s) with a slice of s[i:i+4] tested
-			// again that i+4 did not wrap around).
-			// The other characters go to other (a goto, where a key of 0
-			// for them was tested again: three instructions a character).
-			var key uint32
-			if i < len(s)-3 {
-				w := uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24
-				if w&0xF0 != 0xE0 {
-					// ASCII punctuation and spaces (any ASCII byte but a
-					// letter, a digit, '#', '[' and '@') only end a run:
-					// taken here, before other, which keeps its values
-					// on the stack around its calls.
-					if b := uint8(w); b < 0x80 && runBreaks[b>>6]>>(b&63)&1 != 0 {
-						i++
-						prev = 0
-						continue
-					}
-					goto other
-				}
-				key = bits.ReverseBytes32(w) >> 8
-			} else if b := s[i]; b&0xF0 == 0xE0 && i+2 < len(s) {
-				key = uint32(b)<<16 | uint32(s[i+1])<<8 | uint32(s[i+2])
-			} else {
-				goto other
+			i, prev, content = scanRun(t, i, prev, content, need, g)
+			if i >= stop {
+				break
 			}
-			i += 3
-			if key>>8 == 0xE380 {
-				prev = 0 // CJK punctuation (。、「」) ends a run
-				continue
-			}
-			if prev != 0 {
-				g.bigram(prev, key)
-			}
-			if !particle3(key) { // contentOf(key, 3), inline
-				content += 3
-			}
-			prev = key
-			continue
-		other:
 			b := s[i]
 			if b < 0x80 {
 				// An ASCII letter or digit is asked first whether it
@@ -448,16 +424,26 @@ func contentScan(s string, skip []span) (content int, g sig) {
 				prev = 0 // punctuation and spaces end a run: neither content nor bigrams
 				continue
 			}
-			key, size := charKeySlow(s, i)
+			// A three-byte character in the last three bytes of s (a
+			// message's last, most often), or a character of another size.
+			var key uint32
+			size := 3
+			if b&0xF0 == 0xE0 && i+2 < len(s) {
+				key = uint32(b)<<16 | uint32(s[i+1])<<8 | uint32(s[i+2])
+			} else {
+				key, size = charKeySlow(s, i)
+			}
 			i += size
 			if size == 1 || size == 3 && key>>8 == 0xE380 {
-				prev = 0 // a stray byte ends a run like punctuation
+				prev = 0 // a stray byte or CJK punctuation ends a run
 				continue
 			}
 			if prev != 0 {
 				g.bigram(prev, key)
 			}
-			content += contentOf(key, size)
+			if content < need {
+				content += contentOf(key, size)
+			}
 			prev = key
 		}
 		if i >= len(s) {
@@ -471,7 +457,83 @@ func contentScan(s string, skip []span) (content int, g sig) {
 			prev = 0
 		}
 	}
-	return content, g
+	return content
+}
+
+// scanRun is contentScanInto's fast path: from t[i] on, while four bytes
+// are left in t, it reads three-byte characters (all of Chinese), CJK
+// punctuation (。、「」, which ends a run) and ASCII punctuation and
+// spaces (runBreaks, which end a run too), and returns at the first other
+// character, with the run's previous key and the content so far.
+//
+// It is a function of its own, not part of contentScanInto's loop, so that
+// its few values stay in registers: written in that loop, it kept
+// reloading the skip spans and the scan's state, which the calls of the
+// loop's slow path spill.
+// Each character is read with the byte after it as one little-endian word
+// (the lead byte lowest; i < len(t)-3 proves all four in bounds), its key
+// the word byte-reversed; CJK punctuation is a key of E3 80 xx, the word's
+// low half 0x80E3. Its two loops count the content until it reaches need
+// (the first) and then no longer test for particles (the second). Within
+// a run of Chinese, a loop of its own bigrams each character with the one
+// before, known to be there (the test of prev and the loop's branches for
+// the other characters cost some seven instructions a character).
+func scanRun(t string, i int, prev uint32, content, need int, g *sig) (int, uint32, int) {
+	n := len(t) - 3
+	_ = g.n // g's nil check, once
+	for content < need && i < n {
+		w := uint32(t[i]) | uint32(t[i+1])<<8 | uint32(t[i+2])<<16 | uint32(t[i+3])<<24
+		var key uint32
+		step := 3
+		if w&0xF0 == 0xE0 {
+			if uint16(w) != 0x80E3 {
+				key = bits.ReverseBytes32(w) >> 8
+				if prev != 0 {
+					g.bigram(prev, key)
+				}
+				if !particle3(key) { // contentOf(key, 3), inline
+					content += 3
+				}
+			}
+		} else if b := uint8(w); b < 0x80 && runBreaks[b>>6]>>(b&63)&1 != 0 {
+			step = 1
+		} else {
+			return i, prev, content
+		}
+		i += step
+		prev = key
+	}
+	for i < n {
+		w := uint32(t[i]) | uint32(t[i+1])<<8 | uint32(t[i+2])<<16 | uint32(t[i+3])<<24
+		if w&0xF0 == 0xE0 {
+			i += 3
+			if uint16(w) == 0x80E3 {
+				prev = 0
+				continue
+			}
+			key := bits.ReverseBytes32(w) >> 8
+			if prev != 0 {
+				g.bigram(prev, key)
+			}
+			for i < n {
+				w = uint32(t[i]) | uint32(t[i+1])<<8 | uint32(t[i+2])<<16 | uint32(t[i+3])<<24
+				if w&0xF0 != 0xE0 || uint16(w) == 0x80E3 {
+					break
+				}
+				k := bits.ReverseBytes32(w) >> 8
+				g.bigram(key, k)
+				key = k
+				i += 3
+			}
+			prev = key
+		} else if b := uint8(w); b < 0x80 && runBreaks[b>>6]>>(b&63)&1 != 0 {
+			i++
+			prev = 0
+		} else {
+			break
+		}
+	}
+	return i, prev, content
 }
 
 // runBreaks has bit b set for the ASCII bytes b that contentScan takes
@@ -594,6 +656,14 @@ func emoticonsOnly(s string) bool {
 	return seen
 }
 
+// genericNeed is the content an agent reply needs besides canned phrases
+// of spanBytes bytes to answer something: content < genericNeed(b) is
+// content < 4 || 2*content < b (TestGenericNeed), the loop detector's
+// rule, as one bound the content scan can stop counting at.
+func genericNeed(spanBytes int) int {
+	return max(4, (spanBytes+1)/2)
+}
+
 // spanBytes is the number of bytes the spans cover.
 func spanBytes(sp []span) int {
 	b := 0
@@ -643,6 +713,10 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 	var custSig, agentSig [16]int // rings of earlier message numbers, read at uint(n)%16 (an AND; int % took four instructions more)
 	var spans [maxSpans]span
 	nc, na := 0, 0
+	// sigs[i] is the signature of every message scanned (contentScanInto
+	// adds to the zero sigBuf gives), read only for those kept in the
+	// rings below (and lastSubst): the others' are written and never
+	// read.
 	sigs := in.sigBuf(len(msgs))
 	// lastCust and lastAgent are the last customer and agent messages
 	// so far: a customer message lies between an earlier one j and
@@ -663,12 +737,18 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			lastAgent = i
 			agentSince++
 			n := coveredSpans(in, i, d.generic, &spans)
-			content, g := contentScan(in.Norm[i], spans[:n])
 			// A greeting or holding phrase with at most one character
 			// besides answers nothing; a bare "好的" or "是的" does.
 			// Emoticons alone answer nothing either; data (an order
-			// number, an amount) and a bare "好的" do.
-			generic := n > 0 && (content < 4 || 2*content < spanBytes(spans[:n])) || onlyEmoticons(in.Norm[i])
+			// number, an amount) and a bare "好的" do. That is content
+			// below genericNeed, which the scan counts up to; a reply
+			// without such phrases needs no count (0).
+			need := 0
+			if n > 0 {
+				need = genericNeed(spanBytes(spans[:n]))
+			}
+			content := contentScanInto(in.Norm[i], spans[:n], need, &sigs[i])
+			generic := n > 0 && content < need || onlyEmoticons(in.Norm[i])
 			if !generic {
 				allGeneric = false
 				answered = true
@@ -687,7 +767,6 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			if generic {
 				continue
 			}
-			sigs[i] = g
 			if sigs[i].n >= 8 {
 				sigs[i].count()
 				for k := 1; k <= min(win, na); k++ {
@@ -718,11 +797,9 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 			// request and its signature is never read: short replies
 			// ("好的", "在吗") are not scanned.
 			subst := false
-			var g sig
 			if len(in.Norm[i]) >= minContent {
 				n := coveredSpans(in, i, d.nonreq, &spans)
-				var content int
-				content, g = contentScan(in.Norm[i], spans[:n])
+				content := contentScanInto(in.Norm[i], spans[:n], minContent, &sigs[i])
 				// "这是优惠券的key吗" checks the answer just given: asking
 				// whether it is what was asked is no restatement.
 				subst = content >= minContent && !checksAnswer(in.Norm[i])
@@ -733,7 +810,6 @@ func (d *loopDetector) Inspect(in *Input, out *Output) {
 				kind, prev = repeatRestated, lastSubst
 			}
 			if subst {
-				sigs[i] = g
 				sigs[i].count()
 				// A message sent right after another of the customer's
 				// that opens with a connective ("所以我想退款") goes on

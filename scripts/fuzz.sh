@@ -162,3 +162,6 @@ go test ./internal/classify/ -run '^$' -fuzz '^FuzzGramState$' -fuzztime 1m -tim
 # The loop detector's content scan counting up to a bound (contentScanInto,
 # its runs read by scanRun) against contentScanRef.
 go test ./internal/detect/ -run '^$' -fuzz '^FuzzContentScanNeed$' -fuzztime 1m -timeout 0
+# What the loop detector's shortcut for canned replies rests on: a text's
+# content lies outside its skip spans (FuzzContentWithinSpans).
+go test ./internal/detect/ -run '^$' -fuzz '^FuzzContentWithinSpans$' -fuzztime 1m -timeout 0

@@ -31,13 +31,13 @@ func Normalize(s string) string {
 // It lets hot loops reuse one buffer per worker.
 func AppendNormalized(dst []byte, s string) []byte {
 	start := len(dst)
-	dst, i, prevCJK, runLen := appendPlain(dst, s)
+	dst, i, prevCJK, run := appendPlain(dst, s)
 	if i == len(s) {
 		// Plain to its end, as most messages are: appendNormalized
 		// would only trim the space left last, and no '&' was written.
 		return trimSpace(dst)
 	}
-	dst, amp := appendRest(dst, s, i, prevCJK, runLen)
+	dst, amp := appendRest(dst, s, i, prevCJK, run/3)
 	// amp is false when no '&' was written: then the look for one, a
 	// second pass over every message, is skipped.
 	if amp && bytes.IndexByte(dst[start:], '&') >= 0 {
@@ -132,8 +132,8 @@ func NormalizeKeeps(p string) bool {
 // character of s maps to (the full-width ＆, or through NFKC), and each
 // of these sets amp.
 func appendNormalized(dst []byte, s string) ([]byte, bool) {
-	dst, i, prevCJK, runLen := appendPlain(dst, s)
-	return appendRest(dst, s, i, prevCJK, runLen)
+	dst, i, prevCJK, run := appendPlain(dst, s)
+	return appendRest(dst, s, i, prevCJK, run/3)
 }
 
 // appendRest is appendNormalized from s[i] on, after appendPlain took the
@@ -292,16 +292,20 @@ func trimSpace(dst []byte) []byte {
 
 // appendPlain appends the normalized form of the plain start of s to dst
 // and returns where in s it stopped, whether the last character it took
-// was Chinese (prevCJK) and how many Chinese characters it wrote since the
-// last other one (runLen): appendNormalized's state there, with no filler
-// pending and no '&' written. Plain characters are those that
-// appendNormalized writes the same wherever they stand, given no filler
-// pending: runs of common Chinese characters (U+4E00–U+9FFF), ASCII that
-// is no white space or filler (capitals lower-cased), the full-width
-// forms of these, and the Chinese punctuation 。、「」《》【】 and curly
-// quotes and the ellipsis, which NFKC leaves alone (、 becomes ','); and
-// it takes the spaces and the other filler but '&' whose fate it can
-// tell from the next character ("好的~", "12-3", "好~好"). Most
+// was Chinese (prevCJK) and the bytes of the Chinese characters it wrote
+// since the last other one (run, three a character: appendRest's runLen
+// is run/3, which its callers divide for it only when s goes on there):
+// appendNormalized's state there, with no filler pending and no '&'
+// written. Plain characters are those that appendNormalized writes the
+// same wherever they stand, given no filler pending: runs of common
+// Chinese characters (U+4E00–U+9FFF), ASCII that is no white space or
+// filler (capitals lower-cased), the full-width forms of these, and the
+// Chinese punctuation 。、「」《》【】 and curly quotes and the ellipsis,
+// which NFKC leaves alone (、 becomes ','); and it takes the spaces and
+// the other filler but '&' whose fate it can tell from the next
+// character or the end of s ("好的~", "12-3", "好~好", "好~ 好", "好 ",
+// "好 ，"): a message that ended in a space, or held "~ " after a
+// Chinese character, went through appendRest from there. Most
 // chat messages are plain to their end or nearly: this loop keeps its few
 // values in registers, where appendRest's spills a dozen to the stack on
 // every character, and writes into room made once (plain output is never
@@ -311,15 +315,19 @@ func trimSpace(dst []byte) []byte {
 // appendNormalized, this included, to appendNormalizedRef.
 func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 	n := len(dst)
-	dst = slices.Grow(dst, len(s)+plainRoom)
+	if cap(dst)-n < len(s)+plainRoom {
+		// Tested here: slices.Grow's own test of the room, which the
+		// engine's buffer nearly always has, took a dozen
+		// instructions.
+		dst = slices.Grow(dst, len(s)+plainRoom)
+	}
 	// n-len(dst) never exceeds i: every plain character is written in as
 	// many bytes as it takes in s or fewer, so the room made is enough
 	// for every write below, the eight-byte ones included (see there).
 	b := dst[:cap(dst)]
 	// run is runLen in bytes, three a character: a Chinese run adds its
 	// length, where counting characters divided it by three (a
-	// multiplication and a shift a run); runLen >= 2 is run >= 6, and
-	// runLen is run/3 on return.
+	// multiplication and a shift a run); runLen >= 2 is run >= 6.
 	prevCJK, run := false, 0
 	i := 0
 	for i < len(s) {
@@ -408,115 +416,145 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 			continue
 		}
 		if c == ' ' {
+			if prevCJK {
+				goto pending // see there
+			}
+			// The first space is written unless it would lead the text
+			// or follow a space; the rest collapse into it.
 			k := i + 1
 			for k < len(s) && s[k] == ' ' {
 				k++
 			}
-			if !prevCJK {
-				// The first space is written unless it would lead the
-				// text or follow a space; the rest collapse into it.
-				if n > 0 && b[n-1] != ' ' {
-					b[n] = ' '
-					n++
-					run = 0
-				}
-				i = k
-				continue
+			if n > 0 && b[n-1] != ' ' {
+				b[n] = ' '
+				n++
+				run = 0
 			}
-			// Spaces after a Chinese character are pending filler:
-			// what follows decides. Before plain ASCII they are one
-			// space (the last byte written is a Chinese character's);
-			// before a Chinese run, one space when both runs are of
-			// two characters or more, else none. Anything else is left
-			// to appendNormalized, from the first space.
-			if k < len(s) {
-				if plainByte[s[k]] != 0 {
-					b[n] = ' '
-					n++
-					i = k
-					continue
-				}
-				if cjkStartsAt(s, k) {
-					// cjkRunAhead(s[k:]) >= 2: its first character is
-					// one (cjkStartsAt's characters are cjkAt's), so
-					// the second is asked alone.
-					if run >= 6 && cjkAt(s[k+3:]) {
-						b[n] = ' '
-						n++
-						run = 0
-					}
-					i = k
-					continue
-				}
-			}
-			break
+			i = k
+			continue
 		}
 		if fillerMark[c] {
-			// Filler other than the space and '&' ("-", "~", "+"): after
-			// anything but a Chinese character it is written as it is.
-			// After one it is pending filler, a run of it: written
-			// before plain ASCII or at the end of s, dropped before a
-			// Chinese run (it is no space, so no space is written
-			// either); anything else is left to appendNormalized.
-			if !prevCJK { // run is 0 then, as after every other case
-				b[n] = c
+			if prevCJK {
+				goto pending // see there
+			}
+			// Filler other than the space and '&' ("-", "~", "+"):
+			// after anything but a Chinese character it is written as
+			// it is. (run is 0 then, as after every other case.)
+			b[n] = c
+			n++
+			i++
+			continue
+		}
+		{ // a block, so that goto pending jumps over no declaration
+			if i+2 >= len(s) {
+				break
+			}
+			c1, c2 := s[i+1], s[i+2]
+			if c2&0xC0 != 0x80 {
+				break
+			}
+			switch {
+			case c == 0xEF && (c1 == 0xBC && c2 >= 0x81 || c1 == 0xBD && c2 <= 0x9E):
+				// Full-width ASCII, U+FF01–U+FF5E: EF BC 81 to EF BD 9E
+				// map to '!' (0x21) to '~' (0x7E).
+				m := plainByte[c2-0x60+(c1-0xBC)*0x40]
+				if m == 0 {
+					return dst[:n], i, prevCJK, run
+				}
+				b[n] = m
 				n++
-				i++
-				continue
+			case c == 0xE3 && c1 == 0x80 && (c2 == 0x82 || c2-0x88 <= 0x91-0x88):
+				// 。 and U+3008–U+3011 (《》「」【】 and the like).
+				w := b[n : n+3]
+				w[0], w[1], w[2] = c, c1, c2
+				n += 3
+			case c == 0xE3 && c1 == 0x80 && c2 == 0x81:
+				b[n] = ',' // 、
+				n++
+			case c == 0xE2 && c1 == 0x80 && (c2-0x98 <= 0x9F-0x98 || c2 == 0xA6):
+				// Curly quotes (U+2018–U+201F) and the ellipsis (U+2026).
+				w := b[n : n+3]
+				w[0], w[1], w[2] = c, c1, c2
+				n += 3
+			default:
+				return dst[:n], i, prevCJK, run
 			}
-			k := i + 1
-			for k < len(s) && fillerMark[s[k]] {
-				k++
-			}
-			if k == len(s) || plainByte[s[k]] != 0 {
-				n += copy(b[n:], s[i:k])
-				i = k
-				prevCJK, run = false, 0
-				continue
-			}
-			if cjkStartsAt(s, k) {
-				i = k
-				continue
-			}
-			break
+			i += 3
+			prevCJK, run = false, 0
+			continue
 		}
-		if i+2 >= len(s) {
-			break
-		}
-		c1, c2 := s[i+1], s[i+2]
-		if c2&0xC0 != 0x80 {
-			break
-		}
-		switch {
-		case c == 0xEF && (c1 == 0xBC && c2 >= 0x81 || c1 == 0xBD && c2 <= 0x9E):
-			// Full-width ASCII, U+FF01–U+FF5E: EF BC 81 to EF BD 9E
-			// map to '!' (0x21) to '~' (0x7E).
-			m := plainByte[c2-0x60+(c1-0xBC)*0x40]
-			if m == 0 {
-				return dst[:n], i, prevCJK, run / 3
+	pending:
+		// Spaces and filler but '&' after a Chinese character are
+		// pending filler, a run of them: what follows decides.
+		// Before a Chinese run they are dropped, but for one space
+		// when they are all spaces and both runs are of two
+		// characters or more. At the end of s, or before a
+		// character written as it stands that is no Chinese one
+		// (plain ASCII, a full-width form of it, 。、「」《》【】,
+		// curly quotes, the ellipsis: plainMark), they are written,
+		// each run of spaces as one (the last byte written is a
+		// Chinese character's, no space), and AppendNormalized
+		// trims a space that ends the text. Anything else is left
+		// to appendNormalized, from the first of them.
+		k, spaces := i+1, c == ' '
+		for ; k < len(s); k++ {
+			if d := s[k]; d != ' ' {
+				if !fillerMark[d] {
+					break
+				}
+				spaces = false
 			}
-			b[n] = m
-			n++
-		case c == 0xE3 && c1 == 0x80 && (c2 == 0x82 || c2-0x88 <= 0x91-0x88):
-			// 。 and U+3008–U+3011 (《》「」【】 and the like).
-			w := b[n : n+3]
-			w[0], w[1], w[2] = c, c1, c2
-			n += 3
-		case c == 0xE3 && c1 == 0x80 && c2 == 0x81:
-			b[n] = ',' // 、
-			n++
-		case c == 0xE2 && c1 == 0x80 && (c2-0x98 <= 0x9F-0x98 || c2 == 0xA6):
-			// Curly quotes (U+2018–U+201F) and the ellipsis (U+2026).
-			w := b[n : n+3]
-			w[0], w[1], w[2] = c, c1, c2
-			n += 3
-		default:
-			return dst[:n], i, prevCJK, run / 3
 		}
-		i += 3
-		prevCJK, run = false, 0
+		if cjkStartsAt(s, k) {
+			// cjkRunAhead(s[k:]) >= 2: its first character is one
+			// (cjkStartsAt's characters are cjkAt's), so the
+			// second is asked alone, by cjkStartsAt's test first,
+			// cheaper than cjkAt's decoding and true for most.
+			if spaces && run >= 6 && (cjkStartsAt(s, k+3) || cjkAt(s[k+3:])) {
+				b[n] = ' '
+				n++
+				run = 0
+			}
+			i = k
+			continue
+		}
+		if k == len(s) || plainByte[s[k]] != 0 || plainMark(s, k) {
+			for ; i < k; i++ {
+				if d := s[i]; d != ' ' || b[n-1] != ' ' {
+					b[n] = d
+					n++
+				}
+			}
+			prevCJK, run = false, 0
+			continue
+		}
+		break
 	}
-	return dst[:n], i, prevCJK, run / 3
+	return dst[:n], i, prevCJK, run
+}
+
+// plainMark reports whether s[k:] starts with a three-byte character
+// that appendPlain writes as it stands or as plain ASCII and that is no
+// Chinese character, no space and no filler: a full-width form of plain
+// ASCII (plainByte), 。、 and U+3008–U+3011, curly quotes and the
+// ellipsis, those its last cases take. TestPlainMark holds it to them.
+func plainMark(s string, k int) bool {
+	if k+2 >= len(s) {
+		return false
+	}
+	c, c1, c2 := s[k], s[k+1], s[k+2]
+	if c2&0xC0 != 0x80 {
+		return false
+	}
+	switch {
+	case c == 0xEF && (c1 == 0xBC && c2 >= 0x81 || c1 == 0xBD && c2 <= 0x9E):
+		return plainByte[c2-0x60+(c1-0xBC)*0x40] != 0
+	case c == 0xE3 && c1 == 0x80:
+		return c2 == 0x81 || c2 == 0x82 || c2-0x88 <= 0x91-0x88
+	case c == 0xE2 && c1 == 0x80:
+		return c2-0x98 <= 0x9F-0x98 || c2 == 0xA6
+	}
+	return false
 }
 
 // plainByte is, for each ASCII byte that appendNormalized writes the same

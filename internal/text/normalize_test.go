@@ -426,6 +426,10 @@ func FuzzAppendPlain(f *testing.F) {
 	f.Add("好", "  好好 ａ 好 ")
 	f.Add(" ", "ok  好 \t好")
 	f.Add("", "好~好 a-b 好~~a 好-+好好 好好~ 好~ 好 好~&好 -好~")
+	// Spaces and filler after a Chinese character, mixed, before the
+	// end, a full-width form and a Chinese run.
+	f.Add("", "好~ 好好 好 ，好~ a好  ")
+	f.Add("x", "好好 ~ 好好．好 　好")
 	// Runs ending in the last eight bytes (read shifted, once).
 	f.Add("x", "a好好好好")
 	f.Add("", "好好好好好\xe4\xb8")
@@ -481,5 +485,57 @@ func TestAppendPlainTail(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestAppendPlainPending holds appendPlain's spaces and filler after a
+// Chinese character, a run of them decided by what follows, to
+// appendNormalizedRef: runs of spaces, filler and both, before the end,
+// ASCII, capitals, full-width forms (of plain ASCII, of filler, the
+// ideographic space), Chinese punctuation, Chinese runs of one character
+// and of two, and characters appendPlain leaves to appendRest, after
+// Chinese runs of one character and of two. The texts appendPlain takes
+// whole (those of no character it leaves) it must take to their end.
+func TestAppendPlainPending(t *testing.T) {
+	runs := []string{" ", "  ", "~", "~ ", " ~", "~~ ~", "- +", " - ", "~  ~ ", "\t", " \t", "&", " &", "~&"}
+	next := []string{"", "a", "A", "1", "[", "，", "．", "？", "　", "ｘ", "。", "、", "“", "…", "《", "好", "好好", "好好好", "é", "😀", "\u3400", "豈", "·", "\xe4\xb8", "\xe4\xb8\x80"}
+	for _, head := range []string{"好", "好好", "a好", "好好好 好好"} {
+		for _, r := range runs {
+			for _, x := range next {
+				for _, tail := range []string{"", "好", " ", "a"} {
+					s := head + r + x + tail
+					got, _ := appendNormalized([]byte("x"), s)
+					if want := appendNormalizedRef([]byte("x"), s); string(got) != string(want) {
+						t.Fatalf("appendNormalized(%q) = %q, reference %q", s, got, want)
+					}
+					leaves := strings.ContainsAny(r+x+tail, "\t&é😀\u3400豈·　．") || strings.Contains(x, "\xe4\xb8") && len(x) == 2
+					if _, i, _, _ := appendPlain(nil, s); i != len(s) && !leaves {
+						t.Fatalf("appendPlain(%q) stopped at %d of %d", s, i, len(s))
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestPlainMark holds plainMark to appendPlain's last cases, the
+// three-byte characters it writes as they stand or as plain ASCII: on
+// every three bytes led by E0 to EF with a continuation byte second (and
+// any third), plainMark holds exactly when appendPlain takes them alone,
+// to their end, as no Chinese character.
+func TestPlainMark(t *testing.T) {
+	for b0 := 0xE0; b0 <= 0xEF; b0++ {
+		for b1 := 0x80; b1 <= 0xBF; b1++ {
+			for b2 := 0; b2 < 0x100; b2++ {
+				s := string([]byte{byte(b0), byte(b1), byte(b2)})
+				_, i, prevCJK, _ := appendPlain(nil, s)
+				if want := i == 3 && !prevCJK; plainMark(s, 0) != want {
+					t.Fatalf("plainMark(%q) = %v, appendPlain takes it as no Chinese character: %v", s, !want, want)
+				}
+			}
+		}
+	}
+	if plainMark("，", 1) || plainMark("a，", 1) != true {
+		t.Fatal("plainMark at an offset, or with fewer than three bytes left")
 	}
 }

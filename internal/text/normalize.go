@@ -329,8 +329,11 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 	// length, where counting characters divided it by three (a
 	// multiplication and a shift a run); runLen >= 2 is run >= 6.
 	prevCJK, run := false, 0
+	// i is compared with len(s) as unsigned (it is never negative), so
+	// that the compiler proves s[i] in bounds: compared as ints, every
+	// turn also tested it, with the jump padding before the test.
 	i := 0
-	for i < len(s) {
+	for uint(i) < uint(len(s)) {
 		c := s[i]
 		if m := plainByte[c]; m != 0 {
 			b[n] = m
@@ -366,7 +369,7 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 			// past s's length in the output (plainRoom). Only a text of
 			// fewer than eight bytes is read a character at a time.
 			j := i
-			for j < len(s)-7 {
+			for e := len(s) - 7; j < e; { // e once a run, not once a pair
 				w := uint64(s[j]) | uint64(s[j+1])<<8 | uint64(s[j+2])<<16 | uint64(s[j+3])<<24 |
 					uint64(s[j+4])<<32 | uint64(s[j+5])<<40 | uint64(s[j+6])<<48 | uint64(s[j+7])<<56
 				if !cjkPair(w) {

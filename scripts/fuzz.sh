@@ -165,3 +165,6 @@ go test ./internal/detect/ -run '^$' -fuzz '^FuzzContentScanNeed$' -fuzztime 1m 
 # What the loop detector's shortcut for canned replies rests on: a text's
 # content lies outside its skip spans (FuzzContentWithinSpans).
 go test ./internal/detect/ -run '^$' -fuzz '^FuzzContentWithinSpans$' -fuzztime 1m -timeout 0
+# A commitment's slot written as a conversation.Data in key order against
+# the map it was written as (toData against toMap).
+go test ./internal/detect/ -run '^$' -fuzz '^FuzzSlotToData$' -fuzztime 1m -timeout 0

@@ -169,13 +169,13 @@ func summarize(ct *Contact, c *conversation.Conversation, findings []conversatio
 		if at.IsZero() {
 			at = ct.Start
 		}
-		var room [4]map[string]any
+		var room [4]slotView
 		for _, p := range timePromises(room[:0], f.Data) {
 			due, ok := dueTime(p, at, loc)
 			if !ok {
 				continue
 			}
-			ev, _ := p["event"].(string)
+			ev, _ := p.get("event").(string)
 			ct.Promises = append(ct.Promises, Promise{ConvID: c.ID, Msg: n, Made: at, Due: due,
 				Event: eventCategory(ev), Text: clip(f.Evidence, 60), Agent: c.Messages[n].Agent})
 			break // one due time a message: the first time slot it names
@@ -185,15 +185,23 @@ func summarize(ct *Contact, c *conversation.Conversation, findings []conversatio
 
 // timePromises appends to out (empty) the slots of the time commitments
 // in a promise.made finding's data (its first one, or every one when it
-// lists several). The caller's room saves an allocation a finding.
-func timePromises(out []map[string]any, data conversation.Data) []map[string]any {
+// lists several). The caller's room saves an allocation a finding. The
+// rules write each commitment (and slot) as a conversation.Data, the
+// learned scorer a map; a JSON round trip (the service's store) gives
+// []any of maps.
+func timePromises(out []slotView, data conversation.Data) []slotView {
 	switch all := data.Get("promises").(type) {
-	case []map[string]any: // from the detector
+	case []conversation.Data: // from the detector
+		for _, p := range all {
+			out = appendTimeSlot(out, p.Get("kind"), p.Get("slot"))
+		}
+		return out
+	case []map[string]any:
 		for _, p := range all {
 			out = appendTimeSlot(out, p["kind"], p["slot"])
 		}
 		return out
-	case []any: // after a JSON round trip (the service's store)
+	case []any: // after a JSON round trip
 		for _, p := range all {
 			if m, ok := p.(map[string]any); ok {
 				out = appendTimeSlot(out, m["kind"], m["slot"])
@@ -204,11 +212,15 @@ func timePromises(out []map[string]any, data conversation.Data) []map[string]any
 	return appendTimeSlot(out, data.Get("kind"), data.Get("slot")) // the finding's own kind and slot
 }
 
-// appendTimeSlot appends slot when kind says a time commitment.
-func appendTimeSlot(out []map[string]any, kind, slot any) []map[string]any {
+// appendTimeSlot appends slot when kind says a time commitment and slot
+// is an object (a nil one counts, as it did when slots were maps only).
+func appendTimeSlot(out []slotView, kind, slot any) []slotView {
 	if k, _ := kind.(string); k == "time" {
-		if s, ok := slot.(map[string]any); ok {
-			out = append(out, s)
+		switch s := slot.(type) {
+		case conversation.Data:
+			out = append(out, slotView{d: s})
+		case map[string]any:
+			out = append(out, slotView{m: s})
 		}
 	}
 	return out

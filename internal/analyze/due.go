@@ -1,10 +1,29 @@
 package analyze
 
 import (
+	"fullqa/internal/conversation"
 	"strconv"
 	"strings"
 	"time"
 )
+
+// slotView is a commitment's slot as a promise.made finding holds it:
+// a conversation.Data (in key order) from the rules, a map[string]any from
+// the learned scorer or after a JSON round trip (the service's store,
+// which decodes nested objects as maps). m, when not nil, is the slot;
+// d otherwise.
+type slotView struct {
+	d conversation.Data
+	m map[string]any
+}
+
+// get is the slot's value of key, nil when there is none.
+func (s slotView) get(key string) any {
+	if s.m != nil {
+		return s.m[key]
+	}
+	return s.d.Get(key)
+}
 
 // dueTime turns a time promise's slot (promise.made data) into the moment
 // it falls due, counted from at, the time of the promise message. Day-based
@@ -14,7 +33,7 @@ import (
 // without a number ("[数字x]个工作日" in anonymized data), vague ones
 // ("尽快", "预计") and promises without a time are not due-tracked: ok is
 // false.
-func dueTime(slot map[string]any, at time.Time, loc *time.Location) (time.Time, bool) {
+func dueTime(slot slotView, at time.Time, loc *time.Location) (time.Time, bool) {
 	if at.IsZero() {
 		return time.Time{}, false
 	}
@@ -22,19 +41,19 @@ func dueTime(slot map[string]any, at time.Time, loc *time.Location) (time.Time, 
 		loc = time.UTC
 	}
 	at = at.In(loc)
-	if n, ok := intOf(slot["days"]); ok && n >= 0 && n <= 31 {
+	if n, ok := intOf(slot.get("days")); ok && n >= 0 && n <= 31 {
 		return endOfDay(at, n), true
 	}
-	if n, ok := intOf(slot["within_hours"]); ok && n > 0 && n <= 24*31 {
+	if n, ok := intOf(slot.get("within_hours")); ok && n > 0 && n <= 24*31 {
 		return at.Add(time.Duration(n) * time.Hour), true
 	}
-	if n, ok := intOf(slot["within_days"]); ok && n > 0 && n <= 90 {
+	if n, ok := intOf(slot.get("within_days")); ok && n > 0 && n <= 90 {
 		return endOfDay(at, n), true
 	}
-	if n, ok := intOf(slot["within_weeks"]); ok && n > 0 && n <= 12 {
+	if n, ok := intOf(slot.get("within_weeks")); ok && n > 0 && n <= 12 {
 		return endOfDay(at, 7*n), true
 	}
-	if n, ok := intOf(slot["within_workdays"]); ok && n > 0 && n <= 60 {
+	if n, ok := intOf(slot.get("within_workdays")); ok && n > 0 && n <= 60 {
 		d := 0
 		for k := 1; ; k++ {
 			wd := at.AddDate(0, 0, k).Weekday()
@@ -46,7 +65,7 @@ func dueTime(slot map[string]any, at time.Time, loc *time.Location) (time.Time, 
 			}
 		}
 	}
-	if s, ok := slot["date"].(string); ok {
+	if s, ok := slot.get("date").(string); ok {
 		return dateDue(s, at)
 	}
 	return time.Time{}, false

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"fullqa/internal/conversation"
 	"testing"
 	"time"
 )
@@ -28,13 +29,17 @@ func TestDueTime(t *testing.T) {
 		{map[string]any{"date": "[日期x]"}, ""},
 		{map[string]any{"when": "尽快"}, ""},
 	} {
-		due, ok := dueTime(tc.slot, made, loc)
-		got := ""
-		if ok {
-			got = due.Format("2006-01-02 15:04")
-		}
-		if got != tc.want {
-			t.Errorf("%v: due %q, want %q", tc.slot, got, tc.want)
+		// The map (the learned scorer's, or after a JSON round trip) and
+		// the Data the rules write give the same due time.
+		for _, slot := range []slotView{{m: tc.slot}, {d: conversation.DataOf(tc.slot)}} {
+			due, ok := dueTime(slot, made, loc)
+			got := ""
+			if ok {
+				got = due.Format("2006-01-02 15:04")
+			}
+			if got != tc.want {
+				t.Errorf("%v: due %q, want %q", tc.slot, got, tc.want)
+			}
 		}
 	}
 }
@@ -59,7 +64,7 @@ func FuzzDueTime(f *testing.F) {
 	f.Fuzz(func(t *testing.T, date string, n int) {
 		for _, slot := range []map[string]any{{"date": date}, {"days": n}, {"within_hours": n}, {"within_days": n},
 			{"within_workdays": n}, {"within_weeks": n}} {
-			due, ok := dueTime(slot, made, loc)
+			due, ok := dueTime(slotView{m: slot}, made, loc)
 			if ok && !due.After(made) && slot["date"] == nil {
 				t.Errorf("%v: due %v not after %v", slot, due, made)
 			}

@@ -135,8 +135,48 @@ func timePromisesRef(data map[string]any) []map[string]any {
 	return out
 }
 
+// slotMaps is each slot as a map.
+func slotMaps(vs []slotView) []map[string]any {
+	var ms []map[string]any
+	for _, v := range vs {
+		if v.m != nil {
+			ms = append(ms, v.m)
+		} else {
+			ms = append(ms, v.d.Map())
+		}
+	}
+	return ms
+}
+
+// asDetected is d as the promise detector's rules write it: each object
+// slot, and each commitment of "promises" given as []map[string]any, a
+// conversation.Data in key order.
+func asDetected(d map[string]any) conversation.Data {
+	conv := func(m map[string]any) conversation.Data {
+		c := conversation.DataOf(m)
+		for i := range c {
+			if s, ok := c[i].Value.(map[string]any); ok && c[i].Key == "slot" {
+				c[i].Value = conversation.DataOf(s)
+			}
+		}
+		return c
+	}
+	c := conv(d)
+	for i := range c {
+		if ps, ok := c[i].Value.([]map[string]any); ok && c[i].Key == "promises" {
+			all := make([]conversation.Data, len(ps))
+			for k, p := range ps {
+				all[k] = conv(p)
+			}
+			c[i].Value = all
+		}
+	}
+	return c
+}
+
 // TestTimePromisesMatchesRef compares timePromises with the reference on
-// each shape of promise data, with and without room.
+// each shape of promise data, with and without room, and on the data as
+// the detector's rules write it (Data rather than maps, asDetected).
 func TestTimePromisesMatchesRef(t *testing.T) {
 	slot, slot2 := map[string]any{"days": 1}, map[string]any{"hours": 2}
 	for i, d := range []map[string]any{
@@ -148,10 +188,15 @@ func TestTimePromisesMatchesRef(t *testing.T) {
 			{"kind": "time", "slot": slot}, {"kind": "time", "slot": slot2}}},
 	} {
 		want := timePromisesRef(d)
-		var room [4]map[string]any
-		for _, got := range [][]map[string]any{timePromises(nil, conversation.DataOf(d)), timePromises(room[:0], conversation.DataOf(d))} {
+		var room [4]slotView
+		for j, data := range []conversation.Data{conversation.DataOf(d), conversation.DataOf(d), asDetected(d)} {
+			out := room[:0]
+			if j == 0 {
+				out = nil
+			}
+			got := slotMaps(timePromises(out, data))
 			if len(got) != len(want) || (len(want) > 0 && !reflect.DeepEqual(got, want)) {
-				t.Fatalf("data %d: got %v, want %v", i, got, want)
+				t.Fatalf("data %d (%d): got %v, want %v", i, j, got, want)
 			}
 		}
 	}

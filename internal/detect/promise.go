@@ -66,7 +66,8 @@ type promiseDetector struct {
 	brokenGate, canGate, eventGate classMask
 	// words are the lexicon words a slot holds as its verb, event,
 	// benefit or time word, each boxed once as an interface value: a
-	// finding's slot map takes them instead of boxing a new string.
+	// finding's slot (promiseSlot.toData, toMap) takes them instead of
+	// boxing a new string.
 	// Read-only after RegisterKeywords.
 	words map[string]any
 }
@@ -1513,20 +1514,44 @@ func (d *promiseDetector) report(in *Input, i int, ps []promise, score float32, 
 		}
 	}
 	first := &ps[fi]
-	slot := first.slot.toMap(d.words)
-	data := make(conversation.Data, 1, 4) // keys in order: kind, p, promises, slot
-	data[0] = conversation.Field{Key: "kind", Value: kindValue(first.kind)}
+	// One piece of the slab holds the finding's fields (kind, p, promises,
+	// slot, keys in order), the first commitment's slot and, for several,
+	// each commitment's kind and slot and the others' slots.
+	nd := 2
+	if score >= 0 {
+		nd++
+	}
+	n := nd + first.slot.size()
+	if len(ps) > 1 {
+		nd++
+		n++
+		for k := range ps {
+			n += 2
+			if k != fi {
+				n += ps[k].slot.size()
+			}
+		}
+	}
+	fs := out.data(n)
+	data, rest := conversation.Data(fs[:0:nd]), fs[nd:]
+	slot := first.slot.toData(rest, d.words)
+	rest = rest[first.slot.size():]
+	data = append(data, conversation.Field{Key: "kind", Value: kindValue(first.kind)})
 	if score >= 0 {
 		data = append(data, conversation.Field{Key: "p", Value: pValue(score)})
 	}
 	if len(ps) > 1 { // every commitment of the message, for follow-up
-		all := make([]map[string]any, 0, len(ps))
+		all := make([]conversation.Data, len(ps))
 		for k := range ps {
 			sm := slot // the first commitment's slot is written once
 			if k != fi {
-				sm = ps[k].slot.toMap(d.words)
+				sm = ps[k].slot.toData(rest, d.words)
+				rest = rest[ps[k].slot.size():]
 			}
-			all = append(all, map[string]any{"kind": kindValue(ps[k].kind), "slot": sm})
+			all[k] = conversation.Data(rest[:2:2]) // keys in order
+			all[k][0] = conversation.Field{Key: "kind", Value: kindValue(ps[k].kind)}
+			all[k][1] = conversation.Field{Key: "slot", Value: sm}
+			rest = rest[2:]
 		}
 		data = append(data, conversation.Field{Key: "promises", Value: all})
 	}

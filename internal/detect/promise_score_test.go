@@ -95,7 +95,7 @@ func TestPromiseLearnedDecision(t *testing.T) {
 			t.Errorf("%s: learned %v, want %v", c.name, data.Get("learned"), c.learned)
 		}
 		if c.slot != nil {
-			slot, _ := data.Get("slot").(map[string]any)
+			slot, _ := slotMap(data.Get("slot"))
 			for k, v := range c.slot {
 				if slot[k] != v {
 					t.Errorf("%s: slot %v, want %v", c.name, slot, c.slot)
@@ -165,13 +165,13 @@ func TestPromiseDecisionMechanics(t *testing.T) {
 	if f, ok := got["promise.made@1"]; !ok || f.Data.Get("learned") != nil || f.Data.Get("p") != 1.0 {
 		t.Errorf("high: rule promise %v", f.Data)
 	}
-	if f := got["promise.made@2"]; f.Data.Get("learned") != true || f.Data.Get("slot").(map[string]any)["action"] != "仓库那边很忙" {
+	if f := got["promise.made@2"]; f.Data.Get("learned") != true || slotMapOf(f.Data.Get("slot"))["action"] != "仓库那边很忙" {
 		t.Errorf("high: learned-only without an action word: %v", f.Data)
 	}
-	if f := got["promise.made@3"]; f.Data.Get("slot").(map[string]any)["verb"] != "补发" {
+	if f := got["promise.made@3"]; slotMapOf(f.Data.Get("slot"))["verb"] != "补发" {
 		t.Errorf("high: learned-only with an action word: %v", f.Data)
 	}
-	if f := got["promise.made@6"]; f.Data.Get("kind") != PromiseTime || f.Data.Get("slot").(map[string]any)["within_hours"] != "[数字x]" {
+	if f := got["promise.made@6"]; f.Data.Get("kind") != PromiseTime || slotMapOf(f.Data.Get("slot"))["within_hours"] != "[数字x]" {
 		t.Errorf("high: learned-only with a duration: %v", f.Data)
 	}
 	if f, ok := got["promise.made@5"]; !ok || f.Data.Get("slot") != nil || strings.TrimSpace(f.Evidence) == "" {
@@ -272,7 +272,7 @@ func FuzzLearnedOnlyPromise(f *testing.F) {
 			if !utf8.ValidString(fd.Evidence) && utf8.ValidString(customer+agent) {
 				t.Fatalf("%s: evidence not valid UTF-8: %q", fd.Code, fd.Evidence)
 			}
-			if slot, ok := fd.Data.Get("slot").(map[string]any); ok {
+			if slot, ok := slotMap(fd.Data.Get("slot")); ok {
 				for k, v := range slot {
 					if s, isStr := v.(string); isStr && !utf8.ValidString(s) && utf8.ValidString(customer+agent) {
 						t.Fatalf("%s: slot %s not valid UTF-8: %q", fd.Code, k, s)

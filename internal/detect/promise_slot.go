@@ -1,5 +1,13 @@
 package detect
 
+import (
+	"math/bits"
+	"slices"
+	"strings"
+
+	"fullqa/internal/conversation"
+)
+
 // slotKey names one field of a commitment's slot (the "slot" field of Finding.Data).
 // The first slotFeatureKeys keys are numbered as the learned scorer's
 // pfSlotKey features read them: that order is part of the trained weights.
@@ -60,9 +68,10 @@ type slotEntry struct {
 
 // promiseSlot is the structured value of a commitment. It lives in the
 // promise by value while the rules and the learned scorer read it, and
-// becomes a map only when a finding is emitted: most commitments read are
-// never reported, and a map (and each string boxed into it) per commitment
-// was most of the detector's allocations.
+// becomes the finding's value only when a finding is emitted (toData for
+// the rules' findings, toMap for the learned scorer's): most commitments
+// read are never reported, and a map (and each string boxed into it) per
+// commitment was most of the detector's allocations.
 type promiseSlot struct {
 	has uint32 // bit k: key k is set
 	n   int
@@ -172,28 +181,75 @@ func (sl *promiseSlot) remove(k slotKey) {
 	sl.has &^= 1 << k
 }
 
-// toMap is the slot as the "slot" field of Finding.Data holds it; nil when empty.
-// words holds lexicon words boxed once (see promiseDetector.words): a verb,
-// event, benefit or time word found there is not boxed again.
+// value is e's value as the slot's data holds it. words holds lexicon
+// words boxed once (see promiseDetector.words): a verb, event, benefit or
+// time word found there is not boxed again.
+func (e *slotEntry) value(words map[string]any) any {
+	if e.val != nil {
+		return e.val
+	}
+	if e.key == slotVerb || e.key == slotEvent || e.key == slotBenefit || e.key == slotWhen {
+		if v, ok := words[e.str]; ok {
+			return v
+		}
+	}
+	return e.str
+}
+
+// toMap is the slot as a map[string]any of the same keys and values as
+// toData's; nil when empty. The learned scorer's findings still carry it.
 func (sl *promiseSlot) toMap(words map[string]any) map[string]any {
 	if sl.empty() {
 		return nil
 	}
 	m := make(map[string]any, sl.n)
 	for j := range sl.n {
-		e := &sl.e[j]
-		switch {
-		case e.val != nil:
-			m[slotKeyNames[e.key]] = e.val
-		case e.key == slotVerb || e.key == slotEvent || e.key == slotBenefit || e.key == slotWhen:
-			if v, ok := words[e.str]; ok {
-				m[slotKeyNames[e.key]] = v
-				continue
-			}
-			m[slotKeyNames[e.key]] = e.str
-		default:
-			m[slotKeyNames[e.key]] = e.str
-		}
+		m[slotKeyNames[sl.e[j].key]] = sl.e[j].value(words)
 	}
 	return m
+}
+
+// slotKeysByName are the slot keys in the order of their names, the
+// order the "slot" object's keys are written in. Built once, read only.
+var slotKeysByName = func() (ks [slotKeyCount]slotKey) {
+	for k := range ks {
+		ks[k] = slotKey(k)
+	}
+	slices.SortFunc(ks[:], func(a, b slotKey) int { return strings.Compare(slotKeyNames[a], slotKeyNames[b]) })
+	return ks
+}()
+
+// slotNameRank is each key's place in slotKeysByName.
+var slotNameRank = func() (r [slotKeyCount]uint8) {
+	for i, k := range slotKeysByName {
+		r[k] = uint8(i)
+	}
+	return r
+}()
+
+// toData writes the slot's fields into fs (of sl.size() fields at
+// least), keys in the order of their names, and returns them as the
+// "slot" value of Finding.Data: a conversation.Data reads and encodes as
+// the map toMap builds, where the map (a header, a group and a hash of
+// each key, then walked and sorted again when written) cost several
+// times the fields. An empty slot gives a nil map[string]any, as toMap
+// did, so that the value and its encoding stay what they were.
+func (sl *promiseSlot) toData(fs []conversation.Field, words map[string]any) any {
+	if sl.empty() {
+		return map[string]any(nil)
+	}
+	var ranks uint32
+	for j := range sl.n {
+		ranks |= 1 << slotNameRank[sl.e[j].key]
+	}
+	d := conversation.Data(fs[:sl.n:sl.n])
+	i := 0
+	for ranks != 0 {
+		k := slotKeysByName[bits.TrailingZeros32(ranks)]
+		ranks &= ranks - 1
+		e := sl.find(k)
+		d[i] = conversation.Field{Key: slotKeyNames[k], Value: e.value(words)}
+		i++
+	}
+	return d
 }

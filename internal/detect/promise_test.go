@@ -61,7 +61,7 @@ func TestPromiseSlots(t *testing.T) {
 			continue
 		}
 		d := out.Findings[0].Data
-		if d.Get("kind") != c.kind || !reflect.DeepEqual(d.Get("slot"), c.slot) {
+		if slot, _ := slotMap(d.Get("slot")); d.Get("kind") != c.kind || !reflect.DeepEqual(slot, c.slot) {
 			t.Errorf("%s: got kind %v slot %v, want %s %v", c.text, d.Get("kind"), d.Get("slot"), c.kind, c.slot)
 		}
 	}

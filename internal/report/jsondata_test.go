@@ -28,6 +28,7 @@ func wantData(t *testing.T, d conversation.Data) []byte {
 // not, repeated keys, escaping, nested maps and lists.
 func TestAppendDataMatchesEncodingJSON(t *testing.T) {
 	slot := map[string]any{"within_hours": 24, "event": "发出", "x<y": "a&b"}
+	slotD := conversation.DataOf(slot)
 	for _, d := range []conversation.Data{
 		{},
 		{{Key: "wait_s", Value: 44.0}},
@@ -35,6 +36,10 @@ func TestAppendDataMatchesEncodingJSON(t *testing.T) {
 		{{Key: "learned", Value: 0.49}, {Key: "negative", Value: 0.52}},
 		{{Key: "negative", Value: 0.52}, {Key: "learned", Value: 0.49}},
 		{{Key: "kind", Value: "time"}, {Key: "p", Value: 0.731}, {Key: "promises", Value: []map[string]any{{"kind": "time", "slot": slot}, {"kind": "action", "slot": nil}}}, {Key: "slot", Value: slot}},
+		// As the rules write it: the slot and each commitment a Data in key order.
+		{{Key: "kind", Value: "time"}, {Key: "p", Value: 0.731}, {Key: "promises", Value: []conversation.Data{{{Key: "kind", Value: "time"}, {Key: "slot", Value: slotD}},
+			{{Key: "kind", Value: "action"}, {Key: "slot", Value: nil}}, {}}}, {Key: "slot", Value: slotD}},
+		{{Key: "kind", Value: "time"}, {Key: "promises", Value: []conversation.Data{}}, {Key: "slot", Value: conversation.Data{{Key: "verb", Value: "补发"}, {Key: "object", Value: 2}}}},
 		{{Key: "kind", Value: "time"}, {Key: "learned", Value: true}, {Key: "p", Value: float32(0.5)}, {Key: "slot", Value: nil}}, // (appendAny writes a nil map as {}, not null; no detector writes one)
 		{{Key: "value", Value: "a"}, {Key: "value", Value: "b"}, {Key: "attribute", Value: "c"}, {Key: "value", Value: "d"}},
 		{{Key: "<html>&", Value: "<script>&amp;\u2028\x01\xff"}, {Key: "\xff", Value: "x"}, {Key: "é", Value: []any{"<", 1, nil, true}}},

@@ -642,6 +642,8 @@ func appendAny(b []byte, v any) []byte {
 		return appendList(b, x, appendAny)
 	case []map[string]any:
 		return appendList(b, x, func(b []byte, m map[string]any) []byte { return appendAny(b, m) })
+	case []conversation.Data: // a promise's commitments, each its kind and slot
+		return appendList(b, x, func(b []byte, d conversation.Data) []byte { return appendAny(b, d) })
 	case []string:
 		return appendList(b, x, appendString)
 	}

@@ -343,26 +343,43 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 		}
 		summed := present != nil && e.matcher.HasSummary()
 		khits, maxHit := s.khits[:0], in.maxHit
-		start := 0
 		norms, hits := in.Norm[:len(ends)], in.Hits[:len(ends)]
-		for i, end := range ends {
-			if uint(i)%checkEvery == checkEvery-1 && ctx.Err() != nil {
-				s.khits = khits
-				return nil, ctx.Err()
+		if summed {
+			// The matcher scans all the messages in one call (see
+			// text.Matcher.ScanValidEach): it cuts each message's text
+			// and hits as the loop below does, adds its classes to its
+			// bits (zeroed above) and the longest hit to the
+			// conversation's. The messages go to it checkEvery at a
+			// time (the first batch one fewer), the context looked at
+			// before each batch but the first: before the same
+			// messages as in the loop below. TestHitsAcrossBatches
+			// holds the batches to the words' hits.
+			for lo := 0; lo < len(ends); {
+				if lo > 0 && ctx.Err() != nil {
+					s.khits = khits
+					return nil, ctx.Err()
+				}
+				hi := min(len(ends), (lo+1)|(checkEvery-1))
+				from := 0
+				if lo > 0 {
+					from = ends[lo-1]
+				}
+				khits = e.matcher.ScanValidEach(all, from, ends[lo:hi], norms[lo:hi], hits[lo:hi], khits, present[lo:hi], &maxHit)
+				lo = hi
 			}
-			norm := all[start:end]
-			start = end
-			norms[i] = norm
-			from := len(khits)
-			// Normalized text is valid UTF-8, which the matcher reads
-			// without testing each character's bytes.
-			if summed {
-				// The classes are added to the message's bits (zeroed
-				// above) and the longest hit to the conversation's
-				// where they are kept: ScanValidSummary's sum, copied
-				// and maxed.
-				khits = e.matcher.ScanValidInto(norm, khits, (*text.ClassSet)(&present[i]), &maxHit)
-			} else {
+		} else {
+			start := 0
+			for i, end := range ends {
+				if uint(i)%checkEvery == checkEvery-1 && ctx.Err() != nil {
+					s.khits = khits
+					return nil, ctx.Err()
+				}
+				norm := all[start:end]
+				start = end
+				norms[i] = norm
+				from := len(khits)
+				// Normalized text is valid UTF-8, which the matcher
+				// reads without testing each character's bytes.
 				khits = e.matcher.ScanValidClasses(norm, khits)
 				for _, h := range khits[from:] {
 					maxHit = max(maxHit, h.End-h.Start)
@@ -370,15 +387,16 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 						present[i][uint32(h.Class)>>6%presentWords] |= 1 << (uint32(h.Class) & 63)
 					}
 				}
-			}
-			// The message's hits are cut from the slice as it is now.
-			// Should a later message's scan grow it, they stay in the
-			// array they were written to, which nothing writes again:
-			// the same hits as cut from the grown slice after the loop,
-			// where they were before (its start and end were kept for
-			// every message, then read again in a loop of their own).
-			if len(khits) > from {
-				hits[i] = khits[from:len(khits):len(khits)]
+				// The message's hits are cut from the slice as it is
+				// now. Should a later message's scan grow it, they stay
+				// in the array they were written to, which nothing
+				// writes again: the same hits as cut from the grown
+				// slice after the loop, where they were before (its
+				// start and end were kept for every message, then read
+				// again in a loop of their own).
+				if len(khits) > from {
+					hits[i] = khits[from:len(khits):len(khits)]
+				}
 			}
 		}
 		// The hits stay in the scratch buffer (those of messages cut

@@ -250,3 +250,50 @@ func TestUnionCoveredSpans(t *testing.T) {
 		t.Fatal("no message with maxSpans ranges")
 	}
 }
+
+// TestHitsAcrossBatches checks the engine's texts, hits, presence bits
+// and longest hit on a conversation of more messages than the summed
+// scan hands the matcher at a time (checkEvery, less one for the first
+// batch): each message's normalized text, its hits and bits as
+// checkHitsPerClass wants them, and the longest hit of all the words'.
+func TestHitsAcrossBatches(t *testing.T) {
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in0(eng) {
+		t.Fatal("no presence bits or no summary: the test does not reach the summed scan")
+	}
+	kw := eng.keywords
+	words, err := text.NewMatcher(kw.words)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(2))
+	c := &conversation.Conversation{ID: "batches"}
+	for k := 0; k < 2*checkEvery+5; k++ {
+		var sb strings.Builder
+		for j := rng.Intn(3) - 1; j >= 0; j-- {
+			sb.WriteString(kw.words[rng.Intn(len(kw.words))])
+			sb.WriteString("，好")
+		}
+		c.Messages = append(c.Messages, conversation.Message{Role: conversation.RoleCustomer, Text: sb.String()})
+	}
+	var s Scratch
+	for pass := 0; pass < 2; pass++ {
+		in, _ := eng.Inspect(c, &s)
+		var longest int32
+		for i, m := range c.Messages {
+			if norm := text.Normalize(m.Text); in.Norm[i] != norm {
+				t.Fatalf("message %d: text %q, want %q", i, in.Norm[i], norm)
+			}
+			for _, h := range words.Scan(in.Norm[i], nil) {
+				longest = max(longest, h.End-h.Start)
+			}
+		}
+		checkHitsPerClass(t, eng, words, in)
+		if in.maxHit != longest {
+			t.Fatalf("longest hit %d, want %d", in.maxHit, longest)
+		}
+	}
+}

@@ -826,6 +826,65 @@ func (m *Matcher) ScanValidInto(s string, dst []ClassHit, classes *ClassSet, lon
 	return m.scanValidSum(s, dst, classes, longest)
 }
 
+// ScanValidEach is ScanValidInto for each of a conversation's texts,
+// cut from the one string s they were normalized into: text i is
+// s[from:ends[0]] for the first, s[ends[i-1]:ends[i]] for the others. It
+// stores text i in texts[i], adds its classes to classes[i], appends its
+// hits to dst, raises *longest, and sets hits[i] to its hits cut from dst
+// as dst is after it (their capacity ending with them), leaving hits[i]
+// as it is when text i has none: exactly what a loop of ScanValidInto
+// over the texts, cutting each one's text and hits, gives. It is one call
+// for all the texts rather than one a text, which the engine made for
+// every message: the calls, scanValidSum's tests of what the Matcher has
+// and its zeroing of pend are made once a conversation, not once a
+// message. texts, hits and classes must be at least as long as ends, and
+// like ScanValidInto it must be called only when HasSummary.
+// TestScanValidEachMatchesRef and FuzzMatcher (checkEach) hold it to
+// that loop.
+func (m *Matcher) ScanValidEach(s string, from int, ends []int, texts []string, hits [][]ClassHit, dst []ClassHit, classes [][4]uint64, longest *int32) []ClassHit {
+	texts, hits, classes = texts[:len(ends)], hits[:len(ends)], classes[:len(ends)]
+	if m.small == nil || m.sums == nil {
+		for i, end := range ends {
+			t := s[from:end]
+			from = end
+			texts[i] = t
+			n := len(dst)
+			if dst = m.scanValidSum(t, dst, (*ClassSet)(&classes[i]), longest); len(dst) > n {
+				hits[i] = dst[n:len(dst):len(dst)]
+			}
+		}
+		return dst
+	}
+	var pend [pendCap]pending
+	for x, end := range ends {
+		t := s[from:end]
+		from = end
+		texts[x] = t
+		h := len(dst)
+		// scanValidSum's loop, from the root with pend empty.
+		var st int32
+		i, k, n := uint(0), uint(0), uint(len(t))
+		for {
+			if i, st, k = m.runSmallValid(t, i, st, &pend, k); k == pendCap {
+				dst = m.expandSum(dst, pend[:], (*ClassSet)(&classes[x]), longest)
+				k = 0
+				continue
+			}
+			if i >= n {
+				break
+			}
+			i, st, k = m.stepDecoded(t, i, st, &pend, k)
+		}
+		if k > 0 {
+			dst = m.expandSum(dst, pend[:k], (*ClassSet)(&classes[x]), longest)
+		}
+		if len(dst) > h {
+			hits[x] = dst[h:len(dst):len(dst)]
+		}
+	}
+	return dst
+}
+
 // scanValidSum is scanClassesSum for valid text and a sum. On a Matcher
 // with small and sums, as the engine's, it is the loop of steps with
 // runSmallValid and expandSum called directly: steps' and expandAny's

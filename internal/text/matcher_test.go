@@ -195,6 +195,8 @@ func checkClasses(t *testing.T, pats []string, s string) {
 			}
 			checkSummary(t, m, s, want)
 			checkQuiet(t, pats, classes, s, want)
+			checkEach(t, m, []string{s, "", s})
+			checkEach(t, m, splitRunes(s, 3))
 		} else {
 			m.ScanValidClasses(s, nil) // in bounds, whatever it finds
 		}
@@ -715,5 +717,124 @@ func TestValidClasses(t *testing.T) {
 		if got != bmp[r] {
 			t.Fatalf("U+%04X: class %d, bmp's %d", r, got, bmp[r])
 		}
+	}
+}
+
+// scanEachRef is what ScanValidEach stands for: ScanValidInto on each
+// text s[from:ends[0]], s[ends[0]:ends[1]], …, cutting its text and its
+// hits (their capacity ending with them, left as they are when none).
+func scanEachRef(m *Matcher, s string, from int, ends []int, texts []string, hits [][]ClassHit, dst []ClassHit, classes [][4]uint64, longest *int32) []ClassHit {
+	for i, end := range ends {
+		t := s[from:end]
+		from = end
+		texts[i] = t
+		n := len(dst)
+		dst = m.ScanValidInto(t, dst, (*ClassSet)(&classes[i]), longest)
+		if len(dst) > n {
+			hits[i] = dst[n:len(dst):len(dst)]
+		}
+	}
+	return dst
+}
+
+// checkEach holds ScanValidEach to scanEachRef on the valid texts msgs,
+// cut from one string after a head that is no text of theirs, with hits
+// already in dst or none, classes and a longest hit already begun, and
+// hits of texts that have none set beforehand (to be left so): the same
+// texts, hits (and their capacities), classes, longest hit and dst.
+func checkEach(t *testing.T, m *Matcher, msgs []string) {
+	t.Helper()
+	head := "头x"
+	all, ends := head, make([]int, len(msgs))
+	for i, s := range msgs {
+		all += s
+		ends[i] = len(all)
+	}
+	for _, prefix := range [][]ClassHit{nil, {{Class: 200, Start: 0, End: 90}}} {
+		type run struct {
+			texts   []string
+			hits    [][]ClassHit
+			classes [][4]uint64
+			longest int32
+			dst     []ClassHit
+		}
+		start := func() *run {
+			r := &run{texts: make([]string, len(msgs)+1), hits: make([][]ClassHit, len(msgs)+1), classes: make([][4]uint64, len(msgs)+1), longest: 2}
+			for i := range r.hits {
+				r.hits[i] = []ClassHit{{Class: 77, Start: int32(i), End: 99}}
+				r.classes[i] = [4]uint64{uint64(i) << 5, 0, 1 << 9, 0}
+			}
+			return r
+		}
+		got, want := start(), start()
+		got.dst = m.ScanValidEach(all, len(head), ends, got.texts, got.hits, slices.Clip(slices.Clone(prefix)), got.classes, &got.longest)
+		want.dst = scanEachRef(m, all, len(head), ends, want.texts, want.hits, slices.Clip(slices.Clone(prefix)), want.classes, &want.longest)
+		if !slices.Equal(got.dst, want.dst) || cap(got.dst) != cap(want.dst) || got.longest != want.longest ||
+			!slices.Equal(got.texts, want.texts) || !slices.Equal(got.classes, want.classes) {
+			t.Fatalf("%q: ScanValidEach %v (cap %d), longest %d, texts %q, classes %v; ScanValidInto's loop %v (cap %d), longest %d, texts %q, classes %v",
+				msgs, got.dst, cap(got.dst), got.longest, got.texts, got.classes, want.dst, cap(want.dst), want.longest, want.texts, want.classes)
+		}
+		for i := range got.hits {
+			if !slices.Equal(got.hits[i], want.hits[i]) || cap(got.hits[i]) != cap(want.hits[i]) {
+				t.Fatalf("%q: text %d: ScanValidEach's hits %v (cap %d), ScanValidInto's loop's %v (cap %d)",
+					msgs, i, got.hits[i], cap(got.hits[i]), want.hits[i], cap(want.hits[i]))
+			}
+		}
+	}
+}
+
+// splitRunes cuts s into texts of at most n characters each, with an
+// empty text between every two, for checkEach.
+func splitRunes(s string, n int) []string {
+	out := []string{""}
+	for s != "" {
+		i, k := 0, 0
+		for i < len(s) && k < n {
+			_, w := utf8.DecodeRuneInString(s[i:])
+			i += w
+			k++
+		}
+		out = append(out, s[:i], "")
+		s = s[i:]
+	}
+	return out
+}
+
+// TestScanValidEachMatchesRef holds ScanValidEach to the loop of
+// ScanValidInto it stands for (scanEachRef) in every way of scanning,
+// the engine's (small and sums) among them: a conversation of texts
+// without a hit, with more transitions into outputs than pend holds,
+// with characters left to decode, empty, and none at all.
+func TestScanValidEachMatchesRef(t *testing.T) {
+	pats := []string{"退款", "款", "好", "a", "ab", "é", "😀", "好😀", "é好", "申请退款", "aaaa"}
+	classes := make([]Class, len(pats))
+	for i := range classes {
+		classes[i] = Class(i*37%200 + 1)
+	}
+	m, err := NewClassMatcher(pats, classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	convs := [][]string{
+		nil,
+		{""},
+		{"x"},
+		{"你们在吗", "", "我要申请退款", strings.Repeat("好", 40), "无关的话,没有词"},
+		{strings.Repeat("ab", 30), "é", "好é好😀", "😀", strings.Repeat("a", 50), "申请退款😀", "abé"},
+		{strings.Repeat("é好😀a", 12), "退款é", "", "", "好"},
+		splitRunes("我要申请退款好😀abé好aaaaab", 2),
+	}
+	ways, restore := scanWays(m)
+	defer restore()
+	looped := false
+	for _, set := range ways {
+		set()
+		looped = looped || m.small != nil && m.sums != nil
+		for _, msgs := range convs {
+			checkEach(t, m, msgs)
+		}
+	}
+	if !looped {
+		t.Fatal("no way with small and sums: the test does not reach ScanValidEach's loop")
 	}
 }

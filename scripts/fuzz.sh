@@ -168,3 +168,6 @@ go test ./internal/detect/ -run '^$' -fuzz '^FuzzContentWithinSpans$' -fuzztime 
 # A commitment's slot written as a conversation.Data in key order against
 # the map it was written as (toData against toMap).
 go test ./internal/detect/ -run '^$' -fuzz '^FuzzSlotToData$' -fuzztime 1m -timeout 0
+# The buyers' table of Memory (buyerIndex) against a map of the keys.
+echo "== fuzzing analyze FuzzBuyerIndex for 1m"
+go test ./internal/analyze/ -run '^$' -fuzz '^FuzzBuyerIndex$' -fuzztime 1m -timeout 0

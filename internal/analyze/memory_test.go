@@ -26,8 +26,8 @@ func TestMemoryMatchesList(t *testing.T) {
 }
 
 // memoryMatchesList is TestMemoryMatchesList; collide gives the buyers'
-// keys a hash that most share, so that buyerIndex tells them apart in
-// its spill as it would two keys of one real hash.
+// keys a hash that most share, so that buyerIndex tells them apart by
+// their keys as it would two keys of one real hash.
 func memoryMatchesList(t *testing.T, inOrder, collide bool) {
 	type buyer struct{ shop, customer string }
 	buyers := []buyer{{"s", "u1"}, {"s", "u2"}, {"t", "u1"}, {"a\x00b", "c"}, {"a", "b\x00c"}, {"s", "u3"}}

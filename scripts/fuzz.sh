@@ -171,3 +171,7 @@ go test ./internal/detect/ -run '^$' -fuzz '^FuzzSlotToData$' -fuzztime 1m -time
 # The buyers' table of Memory (buyerIndex) against a map of the keys.
 echo "== fuzzing analyze FuzzBuyerIndex for 1m"
 go test ./internal/analyze/ -run '^$' -fuzz '^FuzzBuyerIndex$' -fuzztime 1m -timeout 0
+# The batch, which makes the contact's texts and Kept only when it may read
+# them, against the contact made whole and Analyzer.Inspect.
+echo "== fuzzing analyze FuzzBatchMatchesEager for 1m"
+go test ./internal/analyze/ -run '^$' -fuzz '^FuzzBatchMatchesEager$' -fuzztime 1m -timeout 0

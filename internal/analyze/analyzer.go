@@ -74,16 +74,32 @@ func (a *Analyzer) Inspect(ctx context.Context, h History, c *Contact) ([]conver
 	if !c.Linked() {
 		return nil, nil
 	}
+	earlier, err := a.earlier(ctx, h, c)
+	if err != nil {
+		return nil, err
+	}
+	return a.findings(c, earlier), nil
+}
+
+// earlier is Inspect's History lookup: the earlier contacts of linked c's
+// buyer in the longer of the two windows, newest first.
+func (a *Analyzer) earlier(ctx context.Context, h History, c *Contact) ([]Contact, error) {
 	back := max(a.cfg.RepeatWindow(), a.cfg.PromiseWindow())
 	earlier, err := h.Earlier(ctx, c.Shop, c.Customer, c.Start.Add(-back), c.Start, a.cfg.MaxEarlier)
 	if err != nil {
 		return nil, fmt.Errorf("earlier contacts of %s: %w", c.ID, err)
 	}
+	return earlier, nil
+}
+
+// findings is Inspect of linked c once its earlier contacts are read: nil
+// when there are none.
+func (a *Analyzer) findings(c *Contact, earlier []Contact) []conversation.Finding {
 	var out []conversation.Finding
 	if f, ok := a.repeat(c, earlier); ok {
 		out = append(out, f)
 	}
-	return append(out, a.unkept(c, earlier)...), nil
+	return append(out, a.unkept(c, earlier)...)
 }
 
 // problem is the key two contacts share when they are about the same

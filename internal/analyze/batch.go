@@ -128,10 +128,13 @@ func (b *Batch) PrepareNext(c *conversation.Conversation, findings []conversatio
 		p = new(Prepared)
 	}
 	summarize(&p.ct, c, findings, tags, b.an.loc, p.sceneRoom)
+	// Kept is read only of a linked contact (one with a Start), and a
+	// findings-only batch reads it so rarely that AddPrepared finds it
+	// when it may be read (keptRead): asking next and scanning the
+	// customer messages it named here was some 400 instructions a
+	// conversation.
 	if !p.ct.Start.IsZero() && !b.findingsOnly {
 		p.topics, p.ct.Kept = b.topics.of(p.topicRoom, c, findings, tags, next)
-	} else {
-		p.ct.Kept = b.topics.keptHeld(c, next)
 	}
 	return p
 }
@@ -163,9 +166,20 @@ func (b *Batch) AddPrepared(ctx context.Context, c *conversation.Conversation, p
 		b.sum.Unlinked++
 		return nil, nil
 	}
-	out, err := b.an.Inspect(ctx, b.mem, ct)
+	// Analyzer.Inspect, with what Prepare left out made first when the
+	// buyer has earlier contacts: without any, there is no finding to
+	// quote the messages' texts or to be kept from by Kept.
+	earlier, err := b.an.earlier(ctx, b.mem, ct)
 	if err != nil {
 		return nil, err
+	}
+	var out []conversation.Finding
+	if len(earlier) > 0 {
+		contactTexts(ct, c)
+		if b.findingsOnly && keptRead(ct, earlier) {
+			ct.Kept = b.topics.keptHeld(c, nil)
+		}
+		out = b.an.findings(ct, earlier)
 	}
 	b.mem.Add(ct)
 	for _, f := range out {
@@ -183,6 +197,24 @@ func (b *Batch) AddPrepared(ctx context.Context, c *conversation.Conversation, p
 		}
 	}
 	return out, nil
+}
+
+// keptRead reports whether the analyzers may read c.Kept when they look
+// at c against earlier (Analyzer.findings): only about does, of the later
+// contact of an earlier one's promise, when c's buyer does not say a
+// promise was broken (NotKeptMsg); and a contact of no scene is not about
+// any promise kept or not. When it reports false, Kept does not change
+// the findings (TestKeptReadMatters).
+func keptRead(c *Contact, earlier []Contact) bool {
+	if c.NotKeptMsg >= 0 || len(c.Scenes) == 0 {
+		return false
+	}
+	for i := range earlier {
+		if len(earlier[i].Promises) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // recycle empties p, so that it keeps no conversation alive, and hands it

@@ -85,6 +85,7 @@ var unresolvedCodes = [...]string{"resolution.unresolved", "promise.conflict", "
 func Summarize(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, loc *time.Location) Contact {
 	var ct Contact
 	summarize(&ct, c, findings, tags, loc, nil)
+	contactTexts(&ct, c)
 	ct.Agent = mainAgent(c)
 	return ct
 }
@@ -130,7 +131,10 @@ func timeSpan(msgs []conversation.Message) (start, end time.Time) {
 // batch reads no contact's agent (a promise names the agent of its own
 // message), and mainAgent was a pass over every message of every
 // conversation for the service alone. Filling in place spares the batch
-// a copy of the whole Contact into its Prepared.
+// a copy of the whole Contact into its Prepared. It sets FirstMsg and
+// NotKeptMsg but not their texts, which contactTexts clips: the batch
+// quotes them only in a finding, so only for a contact whose buyer has
+// earlier ones (Batch.AddPrepared), and Memory keeps neither.
 func summarize(ct *Contact, c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, loc *time.Location, scenes []string) {
 	ct.ID, ct.Shop, ct.Customer, ct.Vendor = c.ID, c.Shop, c.Customer, c.Vendor
 	ct.Orders, ct.SKUs = c.OrderIDs, c.SKUs
@@ -138,12 +142,12 @@ func summarize(ct *Contact, c *conversation.Conversation, findings []conversatio
 	ct.Start, ct.End = timeSpan(c.Messages)
 	for i := range c.Messages {
 		if c.Messages[i].Role == conversation.RoleCustomer {
-			ct.FirstMsg, ct.FirstText = i, clipValid(c.Messages[i].Text, 60, c.TextValid)
+			ct.FirstMsg = i
 			break
 		}
 	}
 	if ct.FirstMsg < 0 && len(c.Messages) > 0 {
-		ct.FirstMsg, ct.FirstText = 0, clipValid(c.Messages[0].Text, 60, c.TextValid)
+		ct.FirstMsg = 0
 	}
 	if len(tags) > 0 {
 		if cap(scenes) >= len(tags) {
@@ -340,12 +344,23 @@ func contactFindings(ct *Contact, c *conversation.Conversation, findings []conve
 		if f != nil && len(f.Messages) > 0 && ct.NotKeptMsg < 0 {
 			n := f.Messages[0]
 			if n >= 0 && n < len(c.Messages) && c.Messages[n].Role == conversation.RoleCustomer {
-				ct.NotKeptMsg, ct.NotKeptText = n, clipValid(c.Messages[n].Text, 60, c.TextValid)
+				ct.NotKeptMsg = n
 			}
 		}
 	}
 	if f := first[len(unresolvedCodes)]; f != nil {
 		ct.RepeatContact = f.Messages
+	}
+}
+
+// contactTexts sets the texts of the messages summarize found, FirstMsg
+// and NotKeptMsg (when set), from c, the conversation it summarized.
+func contactTexts(ct *Contact, c *conversation.Conversation) {
+	if ct.FirstMsg >= 0 {
+		ct.FirstText = clipValid(c.Messages[ct.FirstMsg].Text, 60, c.TextValid)
+	}
+	if ct.NotKeptMsg >= 0 {
+		ct.NotKeptText = clipValid(c.Messages[ct.NotKeptMsg].Text, 60, c.TextValid)
 	}
 }
 

@@ -84,12 +84,16 @@ func (a *Analyzer) Inspect(ctx context.Context, h History, c *Contact) ([]conver
 // earlier is Inspect's History lookup: the earlier contacts of linked c's
 // buyer in the longer of the two windows, newest first.
 func (a *Analyzer) earlier(ctx context.Context, h History, c *Contact) ([]Contact, error) {
-	back := max(a.cfg.RepeatWindow(), a.cfg.PromiseWindow())
-	earlier, err := h.Earlier(ctx, c.Shop, c.Customer, c.Start.Add(-back), c.Start, a.cfg.MaxEarlier)
+	earlier, err := h.Earlier(ctx, c.Shop, c.Customer, c.Start.Add(-a.back()), c.Start, a.cfg.MaxEarlier)
 	if err != nil {
 		return nil, fmt.Errorf("earlier contacts of %s: %w", c.ID, err)
 	}
 	return earlier, nil
+}
+
+// back is how far back Inspect looks: the longer of the two windows.
+func (a *Analyzer) back() time.Duration {
+	return max(a.cfg.RepeatWindow(), a.cfg.PromiseWindow())
 }
 
 // findings is Inspect of linked c once its earlier contacts are read: nil

@@ -54,8 +54,28 @@ type Batch struct {
 	// free holds the Prepareds AddPrepared is done with, emptied, for
 	// PrepareHeld to fill again: a new one for every conversation was an
 	// allocation of some 700 bytes with pointers, zeroed, then marked and
-	// swept by the collector.
-	free sync.Pool
+	// swept by the collector. It is a stack under a mutex, not a
+	// sync.Pool, whose Get and Put cost some 260 instructions a
+	// conversation: the workers take from it and the sink gives back, so
+	// it holds no more than were in flight at once, and at most maxFree.
+	mu   sync.Mutex
+	free []*Prepared
+}
+
+// maxFree bounds the Prepareds a Batch keeps for reuse: more are left to
+// the collector.
+const maxFree = 4096
+
+// reused returns a Prepared recycle emptied, or nil.
+func (b *Batch) reused() *Prepared {
+	var p *Prepared
+	b.mu.Lock()
+	if n := len(b.free) - 1; n >= 0 {
+		p, b.free[n] = b.free[n], nil
+		b.free = b.free[:n]
+	}
+	b.mu.Unlock()
+	return p
 }
 
 // NewBatch starts a batch run; cfg must be valid.
@@ -123,7 +143,7 @@ func (b *Batch) PrepareHeld(c *conversation.Conversation, findings []conversatio
 // each). next must not pass over a message that holds a word; nil means
 // every message may.
 func (b *Batch) PrepareNext(c *conversation.Conversation, findings []conversation.Finding, tags []conversation.Tag, next func(from int) int) *Prepared {
-	p, _ := b.free.Get().(*Prepared) // empty, as AddPrepared left it
+	p := b.reused() // empty, as AddPrepared left it
 	if p == nil {
 		p = new(Prepared)
 	}
@@ -149,7 +169,6 @@ func (b *Batch) Add(ctx context.Context, c *conversation.Conversation, findings 
 // called in input order, from one goroutine. It takes p: p is emptied and
 // made again by a later Prepare, so the caller must not use it after.
 func (b *Batch) AddPrepared(ctx context.Context, c *conversation.Conversation, p *Prepared) ([]conversation.Finding, error) {
-	defer b.recycle(p)
 	ct := &p.ct
 	if !b.findingsOnly {
 		if !ct.Start.IsZero() {
@@ -164,15 +183,17 @@ func (b *Batch) AddPrepared(ctx context.Context, c *conversation.Conversation, p
 	}
 	if !ct.Linked() {
 		b.sum.Unlinked++
+		b.recycle(p)
 		return nil, nil
 	}
 	// Analyzer.Inspect, with what Prepare left out made first when the
 	// buyer has earlier contacts: without any, there is no finding to
-	// quote the messages' texts or to be kept from by Kept.
-	earlier, err := b.an.earlier(ctx, b.mem, ct)
-	if err != nil {
-		return nil, err
-	}
+	// quote the messages' texts or to be kept from by Kept. The window
+	// is the one Analyzer.earlier asks Memory for: from Start.Add(-back),
+	// whose Unix nanoseconds are Start's less back (in int64's wrapping
+	// arithmetic both ways), to Start.
+	at := ct.Start.UnixNano()
+	earlier := b.mem.earlier(ct.Shop, ct.Customer, at-int64(b.an.back()), at, b.an.cfg.MaxEarlier)
 	var out []conversation.Finding
 	if len(earlier) > 0 {
 		contactTexts(ct, c)
@@ -181,7 +202,8 @@ func (b *Batch) AddPrepared(ctx context.Context, c *conversation.Conversation, p
 		}
 		out = b.an.findings(ct, earlier)
 	}
-	b.mem.Add(ct)
+	b.mem.addAsked(ct)
+	b.recycle(p)
 	for _, f := range out {
 		switch f.Code {
 		case "repeat.unresolved":
@@ -236,7 +258,11 @@ func (b *Batch) recycle(p *Prepared) {
 	clear(scenes[:cap(scenes)])
 	clear(topics[:cap(topics)])
 	*p = Prepared{sceneRoom: scenes[:0], topicRoom: topics[:0]}
-	b.free.Put(p)
+	b.mu.Lock()
+	if len(b.free) < maxFree {
+		b.free = append(b.free, p)
+	}
+	b.mu.Unlock()
 }
 
 // Finish finds the bursts and returns the summary. Promises due counts the

@@ -125,6 +125,23 @@ func (m *Memory) Add(c *Contact) {
 		return
 	}
 	b, _ := m.buyer(c.Shop, c.Customer, true)
+	m.add(c, b)
+}
+
+// addAsked is Add of linked contact c right after earlier asked about
+// c's buyer, the Batch's order: m.last is that buyer's answer, so c is
+// added without comparing its buyer's key with the last one asked about.
+func (m *Memory) addAsked(c *Contact) {
+	l := &m.last
+	if !l.found {
+		l.id, l.found = m.buyers.add(m.key, l.buyerLookup), true
+		m.head = append(m.head, 0)
+	}
+	m.add(c, l.id)
+}
+
+// add records linked contact c as buyer b's newest.
+func (m *Memory) add(c *Contact, b uint32) {
 	r := memContact{id: c.ID, start: c.Start.UnixNano(), end: c.End.UnixNano(), prev: m.head[b],
 		off: uint32(len(m.keys)), pOff: uint32(len(m.proms)), endingMsg: int32(c.EndingMsg),
 		notKept: int32(c.NotKeptMsg), unresolved: c.Unresolved}
@@ -175,9 +192,18 @@ func appendWritten[T any](s []T, v T) []T {
 
 // Earlier implements History.
 func (m *Memory) Earlier(_ context.Context, shop, customer string, from, before time.Time, limit int) ([]Contact, error) {
+	return m.earlier(shop, customer, from.UnixNano(), before.UnixNano(), limit), nil
+}
+
+// earlier is Earlier of the window [lo, hi) in Unix nanoseconds, what
+// Earlier reads of from and before: the batch, which has its contact's
+// start in them, works the window out with two subtractions where
+// Analyzer.earlier's Time.Add and the History call cost some 100
+// instructions a conversation.
+func (m *Memory) earlier(shop, customer string, lo, hi int64, limit int) []Contact {
 	b, ok := m.buyer(shop, customer, false)
 	if !ok {
-		return nil, nil
+		return nil
 	}
 	// The records in the window are ordered and cut to limit before any is
 	// expanded into a Contact: a buyer with thousands of contacts (a shop's
@@ -193,7 +219,6 @@ func (m *Memory) Earlier(_ context.Context, shop, customer string, from, before 
 	// they start at the same time, so none is in the window either, and
 	// the same conversations read again (a re-export, an overlapping
 	// file) no longer walk each other one by one.
-	lo, hi := from.UnixNano(), before.UnixNano()
 	m.hits = m.hits[:0]
 	ordered := m.head[b] != 0 && m.recs[m.head[b]-1].ordered
 	for i, next := m.head[b], uint32(0); i != 0; i = next {
@@ -215,7 +240,7 @@ func (m *Memory) Earlier(_ context.Context, shop, customer string, from, before 
 		}
 	}
 	if len(m.hits) == 0 {
-		return nil, nil
+		return nil
 	}
 	hits := m.hits
 	if !ordered {
@@ -228,7 +253,7 @@ func (m *Memory) Earlier(_ context.Context, shop, customer string, from, before 
 	for _, h := range hits {
 		out = append(out, m.contact(&m.recs[h.rec], shop, customer))
 	}
-	return out, nil
+	return out
 }
 
 // memHit is a record in the window of an Earlier call, newest first.

@@ -183,3 +183,93 @@ func TestKeptReadMatters(t *testing.T) {
 		t.Fatalf("Kept changed the findings of only %d contacts: the test tests little", matters)
 	}
 }
+
+// TestWindowNanos holds the batch's window, Start's Unix nanoseconds less
+// back, to what Memory.Earlier reads of Analyzer.earlier's from,
+// Start.Add(-back): the same number for starts from year 1 to 9999 (where
+// UnixNano wraps) and for windows up to far longer than any config's.
+func TestWindowNanos(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	starts := []time.Time{{}, time.Unix(0, 0), time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), time.Date(2262, 4, 11, 23, 47, 16, 854775807, time.UTC),
+		time.Date(2262, 4, 12, 0, 0, 0, 0, time.UTC), time.Date(1677, 9, 21, 0, 12, 43, 145224192, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("x", 3600))}
+	for k := 0; k < 2000; k++ {
+		starts = append(starts, time.Date(1+rng.IntN(9999), time.Month(1+rng.IntN(12)), rng.IntN(31), rng.IntN(24), 0, rng.IntN(60), rng.IntN(1e9), time.UTC))
+	}
+	for _, s := range starts {
+		for _, days := range []int{1, 14, 30, 90, 365, 1 << 20} {
+			back := max(time.Duration(days)*24*time.Hour, 0)
+			if got, want := s.UnixNano()-int64(back), s.Add(-back).UnixNano(); got != want {
+				t.Fatalf("start %v, back %v: %d, want %d", s, back, got, want)
+			}
+		}
+	}
+}
+
+// TestBatchConcurrentPrepare runs Prepare on several goroutines while
+// AddPrepared recycles the Prepareds of the conversations before (the
+// scan's workers and sink sharing the batch's free list), for the same
+// findings as batchMatchesEager's eager reference; and recycle keeps at
+// most maxFree. Run it with -race.
+func TestBatchConcurrentPrepare(t *testing.T) {
+	tp, _ := refTopics(t)
+	shanghai := time.FixedZone("CST", 8*3600)
+	ctx := context.Background()
+	convs := synthHistory(rand.New(rand.NewPCG(7, 7)), 600)
+	an, mem := NewAnalyzer(DefaultConfig(), shanghai), NewMemory()
+	var want [][]conversation.Finding
+	for _, in := range convs {
+		ct := Summarize(in.c, in.fs, in.tags, shanghai)
+		ct.Kept = tp.Kept(in.c)
+		fs, err := an.Inspect(ctx, mem, &ct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mem.Add(&ct)
+		want = append(want, fs)
+	}
+	b := NewFindingsBatch(DefaultConfig(), tp, shanghai)
+	const chunk = 16
+	prepare := func(from int) []*Prepared {
+		ps := make([]*Prepared, min(chunk, len(convs)-from))
+		done := make(chan struct{})
+		for k := range ps {
+			go func() {
+				in := convs[from+k]
+				ps[k] = b.Prepare(in.c, in.fs, in.tags)
+				done <- struct{}{}
+			}()
+		}
+		for range ps {
+			<-done
+		}
+		return ps
+	}
+	ps := prepare(0)
+	for from := 0; from < len(convs); from += chunk {
+		next := make(chan []*Prepared, 1)
+		go func() {
+			if from+chunk < len(convs) {
+				next <- prepare(from + chunk)
+			} else {
+				next <- nil
+			}
+		}()
+		for k, p := range ps {
+			in := convs[from+k]
+			got, err := b.AddPrepared(ctx, in.c, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want[from+k]) {
+				t.Fatalf("%s: findings\n got %+v\nwant %+v", in.c.ID, got, want[from+k])
+			}
+		}
+		ps = <-next
+	}
+	for k := 0; k < maxFree+10; k++ {
+		b.recycle(new(Prepared))
+	}
+	if len(b.free) != maxFree {
+		t.Fatalf("%d Prepareds kept, want maxFree (%d)", len(b.free), maxFree)
+	}
+}

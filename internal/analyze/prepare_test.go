@@ -88,7 +88,7 @@ func TestPrepareMatchesSummarize(t *testing.T) {
 					if _, err := b.AddPrepared(context.Background(), c, p); err != nil {
 						t.Fatal(err)
 					}
-					if q, _ := b.free.Get().(*Prepared); q != nil {
+					if q := b.reused(); q != nil {
 						if !reflect.DeepEqual(q.ct, Contact{}) || q.topics != nil || len(q.sceneRoom) > 0 || len(q.topicRoom) > 0 {
 							t.Fatalf("%s: a recycled Prepared is not empty: %+v", c.ID, q)
 						}
@@ -102,7 +102,7 @@ func TestPrepareMatchesSummarize(t *testing.T) {
 								t.Fatalf("%s: a recycled topic room holds %v", c.ID, tp)
 							}
 						}
-						b.free.Put(q)
+						b.free = append(b.free, q)
 						recycled++
 					}
 					cases++

@@ -70,12 +70,7 @@ func FuzzContentScan(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string, a, b, c, k uint8) {
 		var skip []span
 		if n := len(s); n > 0 && k%3 != 0 {
-			cuts := []int32{int32(int(a) % (n + 1)), int32(int(b) % (n + 1)), int32(int(c) % (n + 1))}
-			slices.Sort(cuts)
-			skip = []span{{cuts[0], cuts[1]}}
-			if k%2 == 0 {
-				skip = append(skip, span{cuts[2], cuts[2] + 2})
-			}
+			skip = fuzzSkips(n, a, b, c, k%2 == 0)
 		}
 		gc, gg := contentScan(s, skip)
 		wc, wg := contentScanRef(s, skip)
@@ -247,4 +242,18 @@ func FuzzPlaceholder2At(f *testing.F) {
 			t.Fatalf("placeholder2At(%q) misses a placeholder of two characters", s)
 		}
 	})
+}
+
+// fuzzSkips cuts a text of n bytes at a, b and c (each taken modulo n+1)
+// into one skip span between the first two cuts and, when second is set,
+// a two-byte span at the third, as the content-scan fuzz targets hand
+// contentScan its skip spans.
+func fuzzSkips(n int, a, b, c uint8, second bool) []span {
+	cuts := []int32{int32(int(a) % (n + 1)), int32(int(b) % (n + 1)), int32(int(c) % (n + 1))}
+	slices.Sort(cuts)
+	skip := []span{{cuts[0], cuts[1]}}
+	if second {
+		skip = append(skip, span{cuts[2], cuts[2] + 2})
+	}
+	return skip
 }

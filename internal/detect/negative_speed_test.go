@@ -221,10 +221,7 @@ func TestNegProbMatchesProb(t *testing.T) {
 		t.Skip("the binary carries no negative-emotion scorer")
 	}
 	d := detectorOf[*emotionDetector](eng)
-	convs := exampleConvs(t)
-	if !testing.Short() {
-		convs = append(convs, jddcConvsOrNone(t)...)
-	}
+	convs := withJDDC(t, exampleConvs(t))
 	checked := 0
 	for _, m := range []*learnedNegative{eng.neg, randomNegative(7)} {
 		var sc Scratch

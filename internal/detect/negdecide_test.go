@@ -106,10 +106,7 @@ func TestDecideMatchesProb(t *testing.T) {
 		t.Skip("the binary carries no negative-emotion scorer")
 	}
 	d := detectorOf[*emotionDetector](eng)
-	convs := exampleConvs(t)
-	if !testing.Short() {
-		convs = append(convs, jddcConvsOrNone(t)...)
-	}
+	convs := withJDDC(t, exampleConvs(t))
 	rng := rand.New(rand.NewPCG(3, 4))
 	models := []*learnedNegative{eng.neg}
 	for k := range 3 {
@@ -300,10 +297,7 @@ func gateConvs() []*conversation.Conversation {
 func TestGates(t *testing.T) {
 	eng := defaultEngine(t)
 	d := detectorOf[*emotionDetector](eng)
-	convs := append(exampleConvs(t), gateConvs()...)
-	if !testing.Short() {
-		convs = append(convs, jddcConvsOrNone(t)...)
-	}
+	convs := withJDDC(t, append(exampleConvs(t), gateConvs()...))
 	var delays, presences, chasesLow, chasesHigh int
 	var sc Scratch
 	for _, c := range convs {
@@ -378,9 +372,7 @@ func TestWaitsMatchesRef(t *testing.T) {
 			{Role: conversation.RoleCustomer, Text: "能退吗"}, {Role: conversation.RoleAgent, Text: s}, {Role: conversation.RoleAgent, Text: "请稍等"},
 			{Role: conversation.RoleCustomer, Text: "?"}}})
 	}
-	if !testing.Short() {
-		convs = append(convs, jddcConvsOrNone(t)...)
-	}
+	convs = withJDDC(t, convs)
 	var sc Scratch
 	refused := 0
 	for _, c := range convs {

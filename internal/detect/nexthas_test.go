@@ -15,10 +15,7 @@ import (
 // message early fails it.
 func TestNextHasMatchesHas(t *testing.T) {
 	eng := defaultEngine(t)
-	convs := exampleConvs(t)
-	if !testing.Short() {
-		convs = append(convs, jddcConvsOrNone(t)...)
-	}
+	convs := withJDDC(t, exampleConvs(t))
 	classes := len(eng.keywords.names)
 	var sc Scratch
 	found := 0

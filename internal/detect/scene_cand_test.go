@@ -156,9 +156,7 @@ func TestSceneCandidates(t *testing.T) {
 		}
 		convs = append(convs, c)
 	}
-	if !testing.Short() {
-		convs = append(convs, jddcConvsOrNone(t)...)
-	}
+	convs = withJDDC(t, convs)
 	tested, denied := 0, 0
 	for _, c := range convs {
 		in, _ := eng.Inspect(c, &Scratch{})
@@ -202,6 +200,16 @@ func TestSceneCandidates(t *testing.T) {
 	if tested < 1000 || denied < 100 {
 		t.Fatalf("only %d chats name a scene, %d scenes denied: the test tests little", tested, denied)
 	}
+}
+
+// withJDDC is convs followed by the JDDC dev chats, unless -short or
+// ../shared is absent: the chats the speed tests hold a shortcut to its
+// reference on.
+func withJDDC(t *testing.T, convs []*conversation.Conversation) []*conversation.Conversation {
+	if testing.Short() {
+		return convs
+	}
+	return append(convs, jddcConvsOrNone(t)...)
 }
 
 // jddcConvsOrNone is jddcConvs without the skip: the JDDC dev chats, or

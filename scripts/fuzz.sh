@@ -175,3 +175,7 @@ go test ./internal/analyze/ -run '^$' -fuzz '^FuzzBuyerIndex$' -fuzztime 1m -tim
 # them, against the contact made whole and Analyzer.Inspect.
 echo "== fuzzing analyze FuzzBatchMatchesEager for 1m"
 go test ./internal/analyze/ -run '^$' -fuzz '^FuzzBatchMatchesEager$' -fuzztime 1m -timeout 0
+# The ending classifier's sums with the signals' 1s added unmultiplied
+# (f.ones, their values unread) and the largest sum's exp(0) taken as 1,
+# against probsRef.
+go test ./internal/detect/ -run '^$' -fuzz '^FuzzEndingProbs$' -fuzztime 1m -timeout 0

@@ -121,10 +121,20 @@ func (m *learnedEnding) probs(f *endFeats) (p [NumEndingClasses]float32) {
 	// Three sums written out: a fourth class must be added here.
 	const _ = uint(NumEndingClasses-3) + uint(3-NumEndingClasses)
 	p0, p1, p2 := m.bias[0], m.bias[1], m.bias[2]
-	tab := m.w
+	tab := m.w[:] // nil-checked here once, not for every feature
 	idx := f.idx[:f.n]
-	val := f.val[:len(idx)]
-	for k, b := range idx {
+	// The first f.ones features' values are 1, and w*1 is w exactly:
+	// their weights are added as they are, the same sums without three
+	// multiplications and a load each (some fifteen features a chat).
+	ones := idx[:min(max(f.ones, 0), len(idx))]
+	for _, b := range ones {
+		w := &tab[b&(1<<EndingBits-1)]
+		p0 += w[0]
+		p1 += w[1]
+		p2 += w[2]
+	}
+	val := f.val[len(ones):len(idx)]
+	for k, b := range idx[len(ones):] {
 		w, v := &tab[b&(1<<EndingBits-1)], val[k]
 		p0 += w[0] * v
 		p1 += w[1] * v
@@ -134,7 +144,14 @@ func (m *learnedEnding) probs(f *endFeats) (p [NumEndingClasses]float32) {
 	mx := max(p[0], p[1], p[2])
 	var sum float32
 	for c := range p {
-		p[c] = float32(math.Exp(float64(p[c] - mx)))
+		// The largest sum's term is exp(0), exactly 1: its call is
+		// saved, as classify's softmax3 saves it (d tested, not p[c]
+		// against mx: an infinite sum's d is NaN, its exp too).
+		if d := p[c] - mx; d != 0 {
+			p[c] = float32(math.Exp(float64(d)))
+		} else {
+			p[c] = 1
+		}
 		sum += p[c]
 	}
 	for c := range p {
@@ -234,6 +251,12 @@ type endFeats struct {
 	idx [maxEndFeats]uint32
 	val [maxEndFeats]float32
 	n   int
+	// ones is how many of the first features are of value 1 (the
+	// signals, which endFeatures counts before the n-grams, whose value
+	// is 1/√n): probs adds their weights without multiplying and reads
+	// no val of them. 0, the zero value, claims none: right for any
+	// buffer.
+	ones int
 
 	// rs holds the runes tailGrams reads back, only the ones it wrote
 	// read: here rather than in an array of its own, which Go zeroed for
@@ -401,20 +424,30 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 			f.add(efLastAsks, b2u(na > 0 && agent[0] > cust[0]), 1)
 		}
 	}
-	// The kinds are laid out once, not for each reply (ranged by pointer,
-	// not copied).
-	kinds := [...]struct {
-		kind uint32
-		id   ClassID
-	}{{akGeneric, d.generic}, {akHold, d.hold}, {akRefusal, d.refusal}, {akNextStep, d.nextStep}, {akAppease, d.appease}, {akClosing, d.closing}}
+	// The kinds of the last two replies, in this order, written out: a
+	// table of them was laid out and walked for every chat.
 	for k, j := range agent[:2] {
 		if j < 0 {
 			break
 		}
-		for _, c := range &kinds {
-			if in.Has(j, c.id) {
-				f.add(efAgent, uint32(k)<<8|c.kind, 1)
-			}
+		kk := uint32(k) << 8
+		if in.Has(j, d.generic) {
+			f.add(efAgent, kk|akGeneric, 1)
+		}
+		if in.Has(j, d.hold) {
+			f.add(efAgent, kk|akHold, 1)
+		}
+		if in.Has(j, d.refusal) {
+			f.add(efAgent, kk|akRefusal, 1)
+		}
+		if in.Has(j, d.nextStep) {
+			f.add(efAgent, kk|akNextStep, 1)
+		}
+		if in.Has(j, d.appease) {
+			f.add(efAgent, kk|akAppease, 1)
+		}
+		if in.Has(j, d.closing) {
+			f.add(efAgent, kk|akClosing, 1)
 		}
 	}
 
@@ -499,6 +532,7 @@ func (d *resolutionDetector) endFeatures(in *Input, out *Output, why int, f *end
 		f.add(efTag, uint32(nfMix(endHash(t.Name))), 1)
 	}
 
+	f.ones = f.n // every feature so far was added with 1
 	if cust[0] >= 0 {
 		tailGrams(f, in.Norm[cust[0]], efC0Uni, efC0Bi)
 	}
@@ -640,10 +674,11 @@ func endHash(s string) uint64 {
 // It reads s once, from the end: ASCII and valid three-byte characters
 // (leads E1–EF but ED, most of Chinese) are decoded as they are counted
 // off, and the features are made from the runes so kept, with the
-// buffer's length kept in a register and the values written once at the
-// end (FuzzTailGrams holds it to tailGramsRange). A character of another
-// kind among the last maxEndRunes leaves it to tailGramsDecode, which
-// reads such text as range does: forward.
+// buffer's length kept in a register and each value written with its
+// feature, their count known beforehand (FuzzTailGrams holds it to
+// tailGramsRange). A character of another kind among the last maxEndRunes
+// leaves it to tailGramsDecode, which reads such text as range does:
+// forward.
 func tailGrams(f *endFeats, s string, uni, bi uint32) {
 	rs := &f.rs
 	k, start := uint(len(rs)), len(s) // rs[k:] are the runes of s[start:]
@@ -680,23 +715,37 @@ func tailGrams(f *endFeats, s string, uni, bi uint32) {
 	// first rune and for uni 0 or not, which leaves them fewer values to
 	// keep in registers.
 	n := uint(f.n) // unsigned: idx[n] needs no bounds check past n < len(idx)
-	idx := f.idx[:]
+	idx, val := f.idx[:], f.val[:]
 	if rs := rs[k:]; len(rs) > 0 {
+		// The features to come, known before they are made: a unigram
+		// for each rune (with uni), a bigram for each after the first,
+		// as many of them as the buffer has room for. Their value,
+		// 1/√count, is written with each, where a second loop wrote it
+		// over them all.
+		count := uint(len(rs) - 1)
+		if uni != 0 {
+			count += uint(len(rs))
+		}
+		count = min(count, uint(len(idx))-n)
+		var v float32
+		if count > 0 {
+			v = float32(1 / math.Sqrt(float64(count)))
+		}
 		kb := negKey(bi) // featureIndex's first step, as negIndex
 		r0 := rs[0]
 		if uni != 0 {
 			ku := negKey(uni)
 			if n < uint(len(idx)) {
-				idx[n] = endIndex(ku, uint32(r0))
+				idx[n], val[n] = endIndex(ku, uint32(r0)), v
 				n++
 			}
 			for _, r := range rs[1:] {
 				if n < uint(len(idx)) {
-					idx[n] = endIndex(ku, uint32(r))
+					idx[n], val[n] = endIndex(ku, uint32(r)), v
 					n++
 				}
 				if n < uint(len(idx)) {
-					idx[n] = endIndex(kb, uint32(nfMix(uint64(r0)<<32|uint64(r))))
+					idx[n], val[n] = endIndex(kb, uint32(nfMix(uint64(r0)<<32|uint64(r)))), v
 					n++
 				}
 				r0 = r
@@ -704,21 +753,14 @@ func tailGrams(f *endFeats, s string, uni, bi uint32) {
 		} else {
 			for _, r := range rs[1:] {
 				if n < uint(len(idx)) {
-					idx[n] = endIndex(kb, uint32(nfMix(uint64(r0)<<32|uint64(r))))
+					idx[n], val[n] = endIndex(kb, uint32(nfMix(uint64(r0)<<32|uint64(r)))), v
 					n++
 				}
 				r0 = r
 			}
 		}
 	}
-	if first := f.n; int(n) > first {
-		f.n = int(n)
-		v := float32(1 / math.Sqrt(float64(f.n-first)))
-		val := f.val[first:n]
-		for j := range val {
-			val[j] = v
-		}
-	}
+	f.n = int(n)
 }
 
 // endIndex is featureIndex(g, v, 0, EndingBits) for k = negKey(g), the

@@ -235,19 +235,16 @@ func probsRef(m *learnedEnding, w []int16, f *endFeats) (p [NumEndingClasses]flo
 	return p
 }
 
-// TestEndingProbsMatchRef holds probs to probsRef, bit for bit, with the
-// shipped weights: on the features of every gate chat's ending, and on
-// random features filling the buffer (buckets from featureIndex, values
-// from tailGrams' 1/√n to large ones).
-func TestEndingProbsMatchRef(t *testing.T) {
+// endingRef returns the engine's ending classifier and the reference's
+// flat table, laid out from the model's own int16 steps (class-major, as
+// the weights file has them), not from m.w, so that a mistake in
+// newLearnedEnding's layout fails the tests that use it.
+func endingRef(t testing.TB) (*Engine, *learnedEnding, []int16) {
 	eng := defaultEngine(t)
 	m := eng.end
 	if m == nil {
 		t.Fatal("no ending classifier: the test compares nothing")
 	}
-	// The reference's flat table is laid out from the model's own int16
-	// steps (class-major, as the weights file has them), not from m.w,
-	// so that a mistake in newLearnedEnding's layout fails here.
 	emo, err := classify.LoadEmotion()
 	if err != nil {
 		t.Fatal(err)
@@ -269,37 +266,176 @@ func TestEndingProbsMatchRef(t *testing.T) {
 			flat[NumEndingClasses*j+c] = q[c*n+j]
 		}
 	}
-	check := func(id string, f *endFeats) {
-		t.Helper()
-		got, want := m.probs(f), probsRef(m, flat, f)
-		for c := range got {
-			if math.Float32bits(got[c]) != math.Float32bits(want[c]) {
-				t.Fatalf("%s: probs %v, reference %v", id, got, want)
-			}
+	return eng, m, flat
+}
+
+// sameProbs reports whether two probability triples are equal, bit for bit.
+func sameProbs(a, b [NumEndingClasses]float32) bool {
+	for c := range a {
+		if math.Float32bits(a[c]) != math.Float32bits(b[c]) {
+			return false
 		}
 	}
-	chats := 0
+	return true
+}
+
+// TestEndingProbsMatchRef holds probs to probsRef, bit for bit, with the
+// shipped weights: on the features of every gate chat's ending, as the
+// trainer sees them (f.ones 0) and as endFeatures leaves them (the
+// signals counted in f.ones, every one of value 1), and on random features filling the buffer (buckets from
+// featureIndex, values from tailGrams' 1/√n to large ones, a random
+// prefix of 1s claimed in f.ones or not).
+func TestEndingProbsMatchRef(t *testing.T) {
+	eng, m, flat := endingRef(t)
+	d := detectorOf[*resolutionDetector](eng)
+	check := func(id string, f *endFeats) {
+		t.Helper()
+		if got, want := m.probs(f), probsRef(m, flat, f); !sameProbs(got, want) {
+			t.Fatalf("%s: probs %v, reference %v", id, got, want)
+		}
+	}
+	chats, signals := 0, 0
 	for _, c := range gateChats(t) {
 		in, out := eng.Inspect(c, &Scratch{})
-		eng.EndingFeatures(in, &out, func(_ int, idx []uint32, val []float32) {
+		eng.EndingFeatures(in, &out, func(why int, idx []uint32, val []float32) {
 			var f endFeats
 			f.n = copy(f.idx[:], idx)
 			copy(f.val[:], val)
 			check(c.ID, &f)
+			// endFeatures' own buffer, its ones claimed.
+			var g endFeats
+			for k := range g.val {
+				g.val[k] = float32(math.NaN())
+			}
+			d.endFeatures(in, &out, why, &g)
+			if g.n != f.n || g.idx != f.idx || g.ones < 1 || !slices.Equal(g.val[g.ones:g.n], f.val[g.ones:f.n]) {
+				t.Fatalf("%s: endFeatures: %d features, %d ones, not EndingFeatures' %d", c.ID, g.n, g.ones, f.n)
+			}
+			for k := range g.ones {
+				if f.val[k] != 1 {
+					t.Fatalf("%s: feature %d of %d ones has value %v", c.ID, k, g.ones, f.val[k])
+				}
+			}
+			if got, want := m.probs(&g), probsRef(m, flat, &f); !sameProbs(got, want) {
+				t.Fatalf("%s: probs of endFeatures' buffer %v, reference %v", c.ID, got, want)
+			}
 			chats++
+			signals += g.ones
 		})
 	}
-	if chats == 0 {
+	if chats == 0 || signals == 0 {
 		t.Fatal("no chat with an ending: the test compares nothing")
 	}
 	rng := rand.New(rand.NewSource(16))
 	for r := range 2000 {
-		var f endFeats
-		f.n = rng.Intn(maxEndFeats + 1)
-		for k := range f.n {
-			f.idx[k] = featureIndex(uint32(rng.Intn(32)), rng.Uint32(), 0, EndingBits)
-			f.val[k] = [...]float32{1, float32(1 / math.Sqrt(float64(1+rng.Intn(96)))), rng.Float32() * 100, -rng.Float32()}[rng.Intn(4)]
-		}
+		f := randomEndFeats(rng)
 		check(fmt.Sprintf("random %d", r), &f)
+	}
+}
+
+// randomEndFeats fills a buffer with 0 to maxEndFeats features: buckets
+// from featureIndex, values from tailGrams' 1/√n to large ones, after a
+// prefix of 1s that f.ones claims half the time (all of it, or less).
+func randomEndFeats(rng *rand.Rand) endFeats {
+	var f endFeats
+	f.n = rng.Intn(maxEndFeats + 1)
+	ones := rng.Intn(f.n + 1)
+	for k := range f.n {
+		f.idx[k] = featureIndex(uint32(rng.Intn(32)), rng.Uint32(), 0, EndingBits)
+		f.val[k] = [...]float32{1, float32(1 / math.Sqrt(float64(1+rng.Intn(96)))), rng.Float32() * 100, -rng.Float32()}[rng.Intn(4)]
+		if k < ones {
+			f.val[k] = 1
+		}
+	}
+	if rng.Intn(2) == 0 {
+		f.ones = ones - rng.Intn(ones+1)/4
+	}
+	return f
+}
+
+// TestEndingExpZero checks what probs' skipped call rests on: the
+// exponential of 0 (and of -0) is exactly 1.
+func TestEndingExpZero(t *testing.T) {
+	for _, z := range []float64{0, math.Copysign(0, -1)} {
+		if e := float32(math.Exp(z)); math.Float32bits(e) != math.Float32bits(1) {
+			t.Fatalf("exp(%v) = %v, want exactly 1", z, e)
+		}
+	}
+}
+
+// FuzzEndingProbs holds probs to probsRef on features the fuzzer's seed
+// draws (randomEndFeats), and on the same with the values of the
+// claimed 1s overwritten (probs must not read them).
+func FuzzEndingProbs(f *testing.F) {
+	_, m, flat := endingRef(f)
+	for _, seed := range []int64{0, 1, 16, 1 << 40} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, seed int64) {
+		rng := rand.New(rand.NewSource(seed))
+		g := randomEndFeats(rng)
+		want := probsRef(m, flat, &g)
+		if got := m.probs(&g); !sameProbs(got, want) {
+			t.Fatalf("seed %d: probs %v, reference %v", seed, got, want)
+		}
+		for k := range g.ones {
+			g.val[k] = float32(math.NaN())
+		}
+		if got := m.probs(&g); !sameProbs(got, want) {
+			t.Fatalf("seed %d: probs with its %d ones unwritten %v, reference %v", seed, g.ones, got, want)
+		}
+	})
+}
+
+// TestEndingAgentKinds holds endFeatures' kinds of the last two agent
+// replies, written out, to the table they were walked from: on every gate
+// chat's ending, the efAgent features among the signals, in order, are
+// those of the table's kinds each reply has, reply by reply.
+func TestEndingAgentKinds(t *testing.T) {
+	eng := defaultEngine(t)
+	d := detectorOf[*resolutionDetector](eng)
+	kinds := [...]struct {
+		kind uint32
+		id   ClassID
+	}{{akGeneric, d.generic}, {akHold, d.hold}, {akRefusal, d.refusal}, {akNextStep, d.nextStep}, {akAppease, d.appease}, {akClosing, d.closing}}
+	slots := map[uint32]bool{}
+	for k := range 2 {
+		for _, c := range kinds {
+			slots[endSlot(efAgent, uint32(k)<<8|c.kind)] = true
+		}
+	}
+	chats, seen := 0, 0
+	for _, c := range gateChats(t) {
+		in, out := eng.Inspect(c, &Scratch{})
+		eng.EndingFeatures(in, &out, func(why int, _ []uint32, _ []float32) {
+			var f endFeats
+			d.endFeatures(in, &out, why, &f)
+			var want, got []uint32
+			k := 0
+			for j := len(in.Conv.Messages) - 1; j >= 0 && k < 2; j-- {
+				if !agentSide(in.Conv.Messages[j].Role) {
+					continue
+				}
+				for _, c := range kinds {
+					if in.Has(j, c.id) {
+						want = append(want, endSlot(efAgent, uint32(k)<<8|c.kind))
+					}
+				}
+				k++
+			}
+			for _, x := range f.idx[:f.ones] {
+				if slots[x] {
+					got = append(got, x)
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s: agent kinds %v, want %v", c.ID, got, want)
+			}
+			chats++
+			seen += len(want)
+		})
+	}
+	if chats == 0 || seen == 0 {
+		t.Fatal("no agent kinds: the test compares nothing")
 	}
 }

@@ -179,3 +179,8 @@ go test ./internal/analyze/ -run '^$' -fuzz '^FuzzBatchMatchesEager$' -fuzztime 
 # (f.ones, their values unread) and the largest sum's exp(0) taken as 1,
 # against probsRef.
 go test ./internal/detect/ -run '^$' -fuzz '^FuzzEndingProbs$' -fuzztime 1m -timeout 0
+# The promise features of an agent message, the classes read a byte of
+# presence bits at a time and the cues' and classes' features written in
+# place, against messageFeaturesRef (FuzzMessageFeatures).
+echo "== fuzzing detect FuzzMessageFeatures for 1m"
+go test ./internal/detect/ -run '^$' -fuzz '^FuzzMessageFeatures$' -fuzztime 1m -timeout 0

@@ -170,12 +170,23 @@ type classBits struct {
 	mask  [presentWords]uint64
 	of    [presentWords * 64]uint8
 	index [32]uint32
+	// Where the classes' bits lie within 32 bits of one word of the row
+	// from bit first on (a detector registers its classes one after
+	// the other: so do the promise rules'), set reads those 32 bits at
+	// once and looks the classes of each byte of them up in byByte (byte
+	// b's value v: the classes' places of its bits, as bits), where the
+	// loop over each bit set took a dozen instructions a class. first is
+	// -1 where they do not.
+	first  int
+	byByte [4][256]uint32
 }
 
 // newClassBits indexes the classes of the promise features.
 func newClassBits(classes *[29]ClassID) classBits {
-	cb := classBits{ok: true}
+	cb := classBits{ok: true, first: -1}
+	lo, hi := classes[0], classes[0]
 	for k, c := range classes {
+		lo, hi = min(lo, c), max(hi, c)
 		cb.index[k] = featureIndex(pfClass, uint32(k), promiseSalt, PromiseBits)
 		if c < 0 || c >= presentWords*64 || cb.mask[c>>6]&(1<<(c&63)) != 0 {
 			cb.ok = false
@@ -184,7 +195,41 @@ func newClassBits(classes *[29]ClassID) classBits {
 		cb.mask[c>>6] |= 1 << (c & 63)
 		cb.of[c] = uint8(k)
 	}
+	if cb.ok && hi-lo < 32 && lo>>6 == (lo+31)>>6 {
+		cb.first = int(lo)
+		for k, c := range classes {
+			bit := int(c - lo)
+			for v := range 256 {
+				if v&(1<<(bit&7)) != 0 {
+					cb.byByte[bit>>3][v] |= 1 << k
+				}
+			}
+		}
+	}
 	return cb
+}
+
+// set returns the classes present in a message whose presence bits are
+// row, as bits in the classes' order (cb.ok must hold).
+func (cb *classBits) set(row *[presentWords]uint64) uint32 {
+	if cb.first < 0 {
+		return cb.setByBit(row)
+	}
+	run := uint32(row[uint(cb.first)>>6%presentWords] >> (uint(cb.first) & 63))
+	return cb.byByte[0][uint8(run)] | cb.byByte[1][uint8(run>>8)] | cb.byByte[2][uint8(run>>16)] | cb.byByte[3][uint8(run>>24)]
+}
+
+// setByBit is set read a bit at a time, for classes whose bits do not lie
+// within 32 of one word of the row.
+//
+//go:noinline
+func (cb *classBits) setByBit(row *[presentWords]uint64) (ks uint32) {
+	for w := range presentWords {
+		for m := row[w] & cb.mask[w]; m != 0; m &= m - 1 {
+			ks |= 1 << cb.of[w<<6|bits.TrailingZeros64(m)]
+		}
+	}
+	return ks
 }
 
 // promiseCues are the words whose presence the learned scorer weighs
@@ -386,12 +431,15 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 	if in.present != nil && d.classBits.ok { // the message's presence bits, read once
 		// The classes present, as bits in the classes' order, then
 		// their features in that order.
-		row := &in.present[i]
-		var ks uint32
-		for w := range presentWords {
-			for m := row[w] & d.classBits.mask[w]; m != 0; m &= m - 1 {
-				ks |= 1 << d.classBits.of[w<<6|bits.TrailingZeros64(m)]
+		ks := d.classBits.set(&in.present[i])
+		if n := f.n; n+len(d.classBits.index) <= len(f.idx) {
+			// Room for every class (nearly always): written in place,
+			// f.n stored once.
+			for ; ks != 0; ks &= ks - 1 {
+				f.idx[n] = d.classBits.index[bits.TrailingZeros32(ks)&31]
+				n++
 			}
+			f.n = n
 		}
 		for ; ks != 0; ks &= ks - 1 {
 			f.addIndex(d.classBits.index[bits.TrailingZeros32(ks)&31])
@@ -408,15 +456,25 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 	// buffers.
 	cues, nr, runes, wide := cs.read(s, &f.cues, &f.rs, &f.more)
 	f.nr, f.wide = nr, wide
-	yi := false // whether 已 stands in s: a cue word, found by the pass
-	for _, c := range cues {
-		k := uint32(c) % uint32(len(promiseCues))
-		f.addIndex(cs.cueIndex[k])
-		f.addIndex(cs.ruleXCueIndex[k<<1|rule&1])
-		if c == cs.yi {
-			yi = true
+	// Each cue's two features, one copy of its pair of indices, written
+	// in place where they fit (nearly always), f.n stored once; else one
+	// at a time, as many as fit.
+	feats := &cs.cueFeats[rule&1]
+	if n := f.n; n+2*len(cues) <= len(f.idx) {
+		out := f.idx[n : n+2*len(cues)]
+		for _, c := range cues {
+			*(*[2]uint32)(out) = feats[c&(cueRows-1)]
+			out = out[2:]
+		}
+		f.n = n + 2*len(cues)
+	} else {
+		for _, c := range cues {
+			fs := &feats[c&(cueRows-1)]
+			f.addIndex(fs[0])
+			f.addIndex(fs[1])
 		}
 	}
+	yi := slices.Contains(cues, cs.yi) // whether 已 stands in s: a cue word, found by the pass
 	// An actor right before an action verb, with or without a finished
 	// aspect, whatever the rules' vetoes said.
 	if in.may(i, d.action) {
@@ -1213,23 +1271,30 @@ var actorWords = [...]string{"帮您", "为您", "给您", "这边", "我", "会
 // customer's messages around it. It is read-only once built.
 type cueScan struct {
 	cues, actors, customer *wordFinder
-	// The table indices of the features of cue k: (pfCue, k) and
-	// (pfRuleXCue, k<<1|rule), computed once.
-	cueIndex      [len(promiseCues)]uint32
-	ruleXCueIndex [2 * len(promiseCues)]uint32
+	// cueFeats[rule][k] are the table indices of the features of cue k,
+	// (pfCue, k) and (pfRuleXCue, k<<1|rule), computed once, as the
+	// features list them: one copy a cue. A row of cueRows, a power of
+	// two, is read at a cue's number masked to its size, with no test
+	// of its bounds (where the number modulo the cues' took a
+	// multiplication).
+	cueFeats [2][cueRows][2]uint32
 	// yi is the cue word 已 (doneInClause's), whose absence spares the
 	// features its search in the clause before each action verb.
 	yi uint16
 }
+
+// cueRows is the size of a row of cueScan.cueFeats: a power of two, at
+// least the number of cue words.
+const cueRows = 128
 
 // newCueScan indexes the features' word lists. The promise model builds
 // it once; the trainer's PromiseScratch builds its own.
 func newCueScan() *cueScan {
 	cs := &cueScan{cues: newWordFinder(promiseCues[:]), actors: newWordFinder(actorWords[:]), customer: newWordFinder(customerWords)}
 	for k := range uint32(len(promiseCues)) {
-		cs.cueIndex[k] = featureIndex(pfCue, k, promiseSalt, PromiseBits)
-		cs.ruleXCueIndex[k<<1] = featureIndex(pfRuleXCue, k<<1, promiseSalt, PromiseBits)
-		cs.ruleXCueIndex[k<<1|1] = featureIndex(pfRuleXCue, k<<1|1, promiseSalt, PromiseBits)
+		for rule := range uint32(2) {
+			cs.cueFeats[rule][k] = [2]uint32{featureIndex(pfCue, k, promiseSalt, PromiseBits), featureIndex(pfRuleXCue, k<<1|rule, promiseSalt, PromiseBits)}
+		}
 	}
 	cs.yi = uint16(slices.Index(promiseCues[:], "已"))
 	return cs

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -481,4 +482,273 @@ func FuzzGramSums(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string, z, v float32) {
 		checkGramSums(t, m, []rune(s), z, v)
 	})
+}
+
+// messageFeaturesRef is messageFeatures as it was before the classes
+// were read a byte of presence bits at a time (classBits.set) and the
+// cues' and classes' features written in place: the classes a bit at a
+// time, every feature by add or addIndex, the cues' indices hashed
+// (featureIndex). TestMessageFeaturesMatchRef holds messageFeatures to it.
+func (d *promiseDetector) messageFeaturesRef(in *Input, i int, ps []promise, f *promiseFeats, cs *cueScan) (yes uint32, runes int) {
+	f.n, f.gramFrom, f.gramTo = 0, 0, 0
+	s := in.Norm[i]
+	f.add(pfBias, 0)
+	rule := uint32(0)
+	if len(ps) > 0 {
+		rule = 1
+	}
+	f.add(pfRule, rule)
+	for pk := range ps {
+		p := &ps[pk]
+		k := uint32(1)
+		switch p.kind {
+		case PromiseTime:
+			k = 2
+		case PromiseAmount:
+			k = 3
+		}
+		if p.slot.isSet(slotConsent) {
+			k = 4
+		}
+		f.add(pfKind, k)
+		// Which reading of the rules fired: the slot's keys (a day, a
+		// number of working days, a bare "when", a consent), the verb and
+		// the event word, so the weights can learn which readings hold.
+		for n := range slotFeatureKeys {
+			key := slotKey(n)
+			if !p.slot.isSet(key) {
+				continue
+			}
+			f.add(pfSlotKey, k<<8|uint32(n))
+			if key == slotVerb || key == slotEvent {
+				if sv, ok := p.slot.stringOf(key); ok {
+					if key == slotVerb {
+						f.add(pfVerb, strHash(sv))
+					} else {
+						f.add(pfEvent, strHash(sv))
+					}
+				}
+			}
+		}
+	}
+	if in.present != nil && d.classBits.ok { // the message's presence bits, read once
+		// The classes present, as bits in the classes' order, then
+		// their features in that order.
+		row := &in.present[i]
+		var ks uint32
+		for w := range presentWords {
+			for m := row[w] & d.classBits.mask[w]; m != 0; m &= m - 1 {
+				ks |= 1 << d.classBits.of[w<<6|bits.TrailingZeros64(m)]
+			}
+		}
+		for ; ks != 0; ks &= ks - 1 {
+			f.addIndex(d.classBits.index[bits.TrailingZeros32(ks)&31])
+		}
+	} else {
+		for k, c := range &d.classes {
+			if in.Has(i, c) {
+				f.add(pfClass, uint32(k))
+			}
+		}
+	}
+	// The cues, each counted once, and the characters of the n-grams
+	// (added last) are read in one pass over the message, into f's
+	// buffers.
+	cues, nr, runes, wide := cs.read(s, &f.cues, &f.rs, &f.more)
+	f.nr, f.wide = nr, wide
+	yi := false // whether 已 stands in s: a cue word, found by the pass
+	for _, c := range cues {
+		k := uint32(c)
+		f.add(pfCue, k)
+		f.add(pfRuleXCue, k<<1|rule&1)
+		if c == cs.yi {
+			yi = true
+		}
+	}
+	// An actor right before an action verb, with or without a finished
+	// aspect, whatever the rules' vetoes said.
+	if in.may(i, d.action) {
+		for _, h := range in.allHits(i) {
+			if h.Class != d.action {
+				continue
+			}
+			actors := cs.actors.has(s[backChars(s, int(h.Start), 4):h.Start])
+			for m := actors & (1<<len(actorWords) - 1); m != 0; m &= m - 1 { // in the words' order
+				f.add(pfActor, uint32(bits.TrailingZeros64(m)))
+			}
+			if after := s[h.End:]; strings.HasPrefix(after, "了") || strings.HasPrefix(after, "过") || strings.HasPrefix(after, "好") {
+				f.add(pfDone, 0)
+			}
+			// Where 已 stands nowhere in s, it stands in no clause of it
+			// (TestYiCue: the pass finds the character wherever its
+			// bytes stand in valid UTF-8, as normalized text is).
+			if yi && doneInClause(s, int(h.Start)) {
+				f.add(pfDone, 1)
+			}
+		}
+	}
+	q := uint32(0)
+	t := trimRightParticles(s)
+	switch {
+	case strings.HasSuffix(t, "?"):
+		q = 1
+	case strings.HasSuffix(t, "吗") || strings.HasSuffix(t, "么") || strings.HasSuffix(t, "嘛"):
+		q = 2
+	case d.questionMark >= 0 && uint(i) < uint(len(in.present)):
+		// questionMarkBit's ok: the presence bit of "?" says whether s
+		// holds one.
+		if has, _ := d.questionMarkBit(in, i); has {
+			q = 3
+		}
+	case strings.Contains(s, "?"):
+		q = 3
+	}
+	f.add(pfQuestion, q)
+	yes = affirm(s)
+	f.add(pfAffirm, yes)
+	return yes, runes
+}
+
+// checkMessageFeatures checks messageFeatures against messageFeaturesRef
+// on agent message i of in: the same features in the same order, the
+// same short yes, length and first characters.
+func checkMessageFeatures(t *testing.T, d *promiseDetector, in *Input, i int, ps []promise, cs *cueScan) {
+	t.Helper()
+	var f, want promiseFeats
+	yes, runes := d.messageFeatures(in, i, ps, &f, cs)
+	wyes, wrunes := d.messageFeaturesRef(in, i, ps, &want, cs)
+	if yes != wyes || runes != wrunes || f.nr != want.nr || !slices.Equal(f.idx[:f.n], want.idx[:want.n]) || !slices.Equal(f.chars(), want.chars()) {
+		t.Fatalf("message %d (%q): features %v (yes %d, %d characters), the reference's %v (yes %d, %d characters)", i, in.Norm[i], f.idx[:f.n], yes, runes, want.idx[:want.n], wyes, wrunes)
+	}
+}
+
+// messageFeatureTexts are agent texts for TestMessageFeaturesMatchRef and
+// the seeds of FuzzMessageFeatures: cue words (and more of them than the
+// buffer has room for), actors and action verbs, questions, classes of
+// the rules.
+var messageFeatureTexts = []string{"", "好的", "是的", "这边帮您申请", "[数字x]-[数字x]个工作日到账", "已经给您申请了吗?", "我这边马上帮您催促站点, 预计明天送达, 如果有问题稍后会有专员和您联系的哦",
+	"不一定能保证, 尽量帮您加急", strings.Join(promiseCues[:], ""), strings.Join(promiseCues[:], "") + strings.Join(promiseCues[:], ","), strings.Repeat("帮您申请", 60), "\xff\xfe帮您", "退款已经给您审核通过了哦 如您想实时了解订单取\U0001F621消情况"}
+
+// TestMessageFeaturesMatchRef checks messageFeatures against
+// messageFeaturesRef on the engine of every detector (the promise
+// classes' bits past the row's first word) and of the promise detector
+// alone (in its first), with and without the rules' reading, on
+// messageFeatureTexts, random texts of cue words and the rules' words,
+// and the JDDC dev chats' agent messages.
+func TestMessageFeaturesMatchRef(t *testing.T) {
+	full, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, _ := promiseEngine(t)
+	texts := slices.Clone(messageFeatureTexts)
+	pieces := append(readPieces(), "帮您", "为您", "我会", "已经", "申请", "处理", "退款", "发货", "明天", "吗", "?", "不能", "一定", "如果", "保证", "[金额x]元")
+	rng := rand.New(rand.NewPCG(21, 22))
+	for range 2000 {
+		texts = append(texts, pieceText(rng, pieces, rng.IntN(40)))
+	}
+	for _, eng := range []*Engine{full, alone} {
+		d := detectorOf[*promiseDetector](eng)
+		if !d.classBits.ok || d.classBits.first < 0 {
+			t.Fatalf("the promise classes %v are not read a byte at a time", d.classes)
+		}
+		cs := d.model.cues
+		for _, s := range texts {
+			conv := &conversation.Conversation{ID: "t", Messages: []conversation.Message{
+				{Role: conversation.RoleCustomer, Text: "能帮我申请吗"}, {Role: conversation.RoleAgent, Text: s}}}
+			in, _ := eng.Inspect(conv, nil)
+			checkMessageFeatures(t, d, in, 1, nil, cs)
+			checkMessageFeatures(t, d, in, 1, d.rulePromises(in, 1, nil), cs)
+		}
+		if testing.Short() {
+			continue
+		}
+		var sc Scratch
+		for _, c := range jddcConvsOrNone(t) {
+			in, _ := eng.Inspect(c, &sc)
+			for i := range c.Messages {
+				if c.Messages[i].Role == conversation.RoleAgent && !in.english(i) {
+					checkMessageFeatures(t, d, in, i, d.rulePromises(in, i, nil), cs)
+				}
+			}
+		}
+	}
+}
+
+// FuzzMessageFeatures checks messageFeatures against messageFeaturesRef
+// on fuzzed agent texts.
+func FuzzMessageFeatures(f *testing.F) {
+	for _, s := range messageFeatureTexts {
+		f.Add(s)
+	}
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(f)), nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	d := detectorOf[*promiseDetector](eng)
+	f.Fuzz(func(t *testing.T, s string) {
+		conv := &conversation.Conversation{ID: "t", Messages: []conversation.Message{
+			{Role: conversation.RoleCustomer, Text: "能帮我申请吗"}, {Role: conversation.RoleAgent, Text: s}}}
+		in, _ := eng.Inspect(conv, nil)
+		checkMessageFeatures(t, d, in, 1, nil, d.model.cues)
+		checkMessageFeatures(t, d, in, 1, d.rulePromises(in, 1, nil), d.model.cues)
+	})
+}
+
+// TestClassBitsSet checks classBits.set against a test of each class's
+// bit, on classes of consecutive numbers in any order (read a byte at a
+// time), across a word of the row, spread wider than 32 and anywhere
+// (read a bit at a time), on rows of random, all and no bits.
+func TestClassBitsSet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	fast := 0
+	for it := range 4000 {
+		var classes [29]ClassID
+		lo := ClassID(rng.IntN(presentWords*64 - 40))
+		switch it % 4 {
+		case 0, 1: // consecutive, in any order
+			for k, p := range rng.Perm(len(classes)) {
+				classes[k] = lo + ClassID(p)
+			}
+		case 2: // within forty of each other
+			for k, p := range rng.Perm(40)[:len(classes)] {
+				classes[k] = lo + ClassID(p)
+			}
+		default: // anywhere
+			for k, p := range rng.Perm(presentWords * 64)[:len(classes)] {
+				classes[k] = ClassID(p)
+			}
+		}
+		cb := newClassBits(&classes)
+		if !cb.ok {
+			t.Fatalf("classes %v: not ok", classes)
+		}
+		if cb.first >= 0 {
+			fast++
+		}
+		for r := range 20 {
+			var row [presentWords]uint64
+			for w := range row {
+				switch r {
+				case 0:
+				case 1:
+					row[w] = ^uint64(0)
+				default:
+					row[w] = rng.Uint64() & rng.Uint64()
+				}
+			}
+			var want uint32
+			for k, c := range classes {
+				if row[c>>6]>>(c&63)&1 != 0 {
+					want |= 1 << k
+				}
+			}
+			if got := cb.set(&row); got != want {
+				t.Fatalf("classes %v (first %d), row %x: set %b, want %b", classes, cb.first, row, got, want)
+			}
+		}
+	}
+	if fast == 0 {
+		t.Fatal("no classes read a byte at a time")
+	}
 }

@@ -640,10 +640,9 @@ func (d *promiseDetector) placeTail(in *Input, i int, st *promiseState, f *promi
 func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *runeView) (cues []uint16, nr, runes int, wide bool) {
 	var seen [(len(promiseCues) + 63) / 64]uint64
 	nc := 0
-	wf := cs.cues
-	// The bitmaps as slices, read once: not checked for nil for every
-	// character.
-	last, single, pairs := wf.last[:], wf.single[:], wf.pairs[:]
+	// The table of last characters and the pairs' bitmap as slices, read
+	// once: not checked for nil for every character.
+	ends, pairs := cs.ends[:], cs.cues.pairs[:]
 	v := rs
 	// The look-back before the first character: no character, which ends
 	// no word. A constant array (of wordHistory characters, or the
@@ -669,16 +668,17 @@ func (cs *cueScan) read(s string, cueBuf *[len(promiseCues)]uint16, rs, more *ru
 		runes += n
 		for k, r := range v[wordHistory : wordHistory+n] {
 			// mayEnd's test (promise_read_ref_test.go), inline: most
-			// characters end no word after the one before. The bitmaps
-			// are tested at the low 16 bits of r, which lets a character
-			// past the Basic Multilingual Plane by only where one of it
-			// would pass: cueAt compares whole characters. The character
-			// before r is read from v (the look-back holds the one
-			// before the chunk's first, -1 before the message's) only
-			// for the few that pass the first test.
-			if u := uint16(r); last[u>>6]&(1<<(u&63)) == 0 {
+			// characters end no word after the one before. The table
+			// and the bitmap are read at the low 16 bits of r, which lets
+			// a character past the Basic Multilingual Plane by only
+			// where one of it would pass: cueAt compares whole
+			// characters. The character before r is read from v (the
+			// look-back holds the one before the chunk's first, -1
+			// before the message's) only for the few that pass the
+			// first test.
+			if e := ends[uint16(r)]; e == 0 {
 				continue
-			} else if single[u>>6]&(1<<(u&63)) == 0 {
+			} else if e&endsSingle == 0 {
 				if q := pairKey(v[wordHistory-1+k], r); pairs[q>>6]&(1<<(q&63)) == 0 {
 					continue
 				}
@@ -1278,6 +1278,11 @@ type cueScan struct {
 	// of its bounds (where the number modulo the cues' took a
 	// multiplication).
 	cueFeats [2][cueRows][2]uint32
+	// ends[u] has endsLast set when a cue word ends with the character
+	// u (of the Basic Multilingual Plane), endsSingle when one is u: the
+	// cue pass's first test of every character, one load where the cue
+	// finder's bitmaps took five instructions (its last, then single).
+	ends [1 << 16]uint8
 	// yi is the cue word 已 (doneInClause's), whose absence spares the
 	// features its search in the clause before each action verb.
 	yi uint16
@@ -1286,6 +1291,12 @@ type cueScan struct {
 // cueRows is the size of a row of cueScan.cueFeats: a power of two, at
 // least the number of cue words.
 const cueRows = 128
+
+// Bits of cueScan.ends.
+const (
+	endsLast   = 1 << iota // a cue word ends with the character
+	endsSingle             // a cue word is the character
+)
 
 // newCueScan indexes the features' word lists. The promise model builds
 // it once; the trainer's PromiseScratch builds its own.
@@ -1297,6 +1308,15 @@ func newCueScan() *cueScan {
 		}
 	}
 	cs.yi = uint16(slices.Index(promiseCues[:], "已"))
+	wf := cs.cues
+	for u := range len(cs.ends) {
+		if wf.last[u>>6]&(1<<(u&63)) != 0 {
+			cs.ends[u] |= endsLast
+		}
+		if wf.single[u>>6]&(1<<(u&63)) != 0 {
+			cs.ends[u] |= endsSingle
+		}
+	}
 	return cs
 }
 

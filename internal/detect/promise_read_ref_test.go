@@ -295,3 +295,30 @@ func FuzzYiCue(f *testing.F) {
 	cs := newCueScan()
 	f.Fuzz(func(t *testing.T, s string) { checkYiCue(t, cs, s) })
 }
+
+// TestCueEnds checks the cue pass's table of last characters against the
+// cue finder's bitmaps it is built from, and those against the cue
+// words themselves, for every character of the Basic Multilingual Plane.
+func TestCueEnds(t *testing.T) {
+	cs := newCueScan()
+	lasts, singles := map[rune]bool{}, map[rune]bool{}
+	for _, w := range promiseCues {
+		rs := []rune(w)
+		lasts[rs[len(rs)-1]] = true
+		if len(rs) == 1 {
+			singles[rs[0]] = true
+		}
+	}
+	for u := range rune(1 << 16) {
+		e := cs.ends[u]
+		if got, want := e&endsLast != 0, lasts[u]; got != want {
+			t.Fatalf("ends[%U] last %v, want %v", u, got, want)
+		}
+		if got, want := e&endsSingle != 0, singles[u]; got != want {
+			t.Fatalf("ends[%U] single %v, want %v", u, got, want)
+		}
+		if e&^(endsLast|endsSingle) != 0 {
+			t.Fatalf("ends[%U] = %b", u, e)
+		}
+	}
+}

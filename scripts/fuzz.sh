@@ -184,3 +184,8 @@ go test ./internal/detect/ -run '^$' -fuzz '^FuzzEndingProbs$' -fuzztime 1m -tim
 # place, against messageFeaturesRef (FuzzMessageFeatures).
 echo "== fuzzing detect FuzzMessageFeatures for 1m"
 go test ./internal/detect/ -run '^$' -fuzz '^FuzzMessageFeatures$' -fuzztime 1m -timeout 0
+# The actor words in the four characters before a verb, read from two
+# loads where those are four characters of Chinese, against the actor
+# finder's has over backChars' window (FuzzActorsBefore).
+echo "== fuzzing detect FuzzActorsBefore for 1m"
+go test ./internal/detect/ -run '^$' -fuzz '^FuzzActorsBefore$' -fuzztime 1m -timeout 0

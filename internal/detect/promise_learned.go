@@ -482,7 +482,7 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 			if h.Class != d.action {
 				continue
 			}
-			actors := cs.actors.has(s[backChars(s, int(h.Start), 4):h.Start])
+			actors := cs.actorsBefore(s, int(h.Start))
 			for m := actors & (1<<len(actorWords) - 1); m != 0; m &= m - 1 { // in the words' order
 				f.add(pfActor, uint32(bits.TrailingZeros64(m)))
 			}
@@ -1291,6 +1291,29 @@ type cueScan struct {
 // cueRows is the size of a row of cueScan.cueFeats: a power of two, at
 // least the number of cue words.
 const cueRows = 128
+
+// actorsBefore is cs.actors.has(s[backChars(s, pos, 4):pos]), the
+// actor words in the four characters before pos. Where those are four
+// characters of Chinese (always valid three-byte sequences, cjkPair's
+// test of two loads), backChars' window is their twelve bytes: no
+// placeholder's bracket is among them. They are decoded as decodeRunes
+// decodes pairs and looked up by the finder's tables
+// (wordFinder.inFour), where backChars stepped back over them and has
+// read them again a byte at a time. TestActorsBefore and
+// FuzzActorsBefore hold it to the two.
+func (cs *cueScan) actorsBefore(s string, pos int) uint64 {
+	if pos >= 12 {
+		a, b := text.Load8(s, pos-12), text.Load8(s, pos-8)>>16
+		if cjkPair(a) && cjkPair(b) {
+			lo12, mid := pairMasks[0], pairMasks[1]
+			ra := a<<12&lo12 | a>>2&mid | a>>16&(0x3F<<24|0x3F)
+			rb := b<<12&lo12 | b>>2&mid | b>>16&(0x3F<<24|0x3F)
+			rs := [4]rune{rune(ra & 0xFFFFFF), rune(ra >> 24 & 0xFFFFFF), rune(rb & 0xFFFFFF), rune(rb >> 24 & 0xFFFFFF)}
+			return cs.actors.inFour(&rs)
+		}
+	}
+	return cs.actors.has(s[backChars(s, pos, 4):pos])
+}
 
 // Bits of cueScan.ends.
 const (

@@ -206,6 +206,39 @@ func (wf *wordFinder) endsAt(k uint16, v []rune) bool {
 	return true
 }
 
+// inFour is has of the text of the four characters rs, of the Basic
+// Multilingual Plane: the set of the words (the first 64) among them, a
+// word of one character where its bitmap shows it, of more where the
+// table of last pairs holds it and its characters before the last two
+// stand before them.
+func (wf *wordFinder) inFour(rs *[4]rune) (set uint64) {
+	for j, r := range rs {
+		u := uint32(r) & 0xFFFF
+		if wf.last[u>>6]&(1<<(u&63)) == 0 {
+			continue
+		}
+		if wf.single[u>>6]&(1<<(u&63)) != 0 {
+			for _, w := range wf.singles {
+				if w.r == r && w.k < 64 {
+					set |= 1 << w.k
+				}
+			}
+		}
+		if j == 0 {
+			continue
+		}
+		a := rs[j-1]
+		if sl := wf.pairOf(pairKey(a, r), a, r); sl != nil {
+			for _, k := range sl.ks[:sl.n] {
+				if k < 64 && wf.endsAt(k, rs[:j+1]) {
+					set |= 1 << k
+				}
+			}
+		}
+	}
+	return set
+}
+
 // has returns the set of the words (the first 64 of the list) that occur
 // in s: bit k for word k, as strings.Contains(s, word) says. It reads s
 // a three-byte sequence at a time where one stands (a lead byte E0-EF and

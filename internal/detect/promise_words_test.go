@@ -286,3 +286,42 @@ func FuzzIndexByLast(f *testing.F) {
 		}
 	})
 }
+
+// checkActorsBefore checks cueScan.actorsBefore against the code it
+// replaced, the actor finder's has over backChars' window of four
+// characters, at every byte of s.
+func checkActorsBefore(t *testing.T, cs *cueScan, s string) {
+	t.Helper()
+	for pos := 0; pos <= len(s); pos++ {
+		if got, want := cs.actorsBefore(s, pos), cs.actors.has(s[backChars(s, pos, 4):pos]); got != want {
+			t.Fatalf("actorsBefore(%q, %d) = %b, want %b", s, pos, got, want)
+		}
+	}
+}
+
+// actorPieces are texts of actor words, halves of them, Chinese, and the
+// sequences the four-character window reads apart: placeholders and
+// their brackets, ASCII, E0 and ED leads, two- and four-byte characters,
+// broken ones.
+var actorPieces = append(actorWords[:len(actorWords):len(actorWords)], "您", "边", "经", "帮", "这", "的", "申请", "处理", "[数字x]", "[", "]", "a", " ", ",",
+	"\xe0\xa0\x80", "\xed\x9f\xbf", "\xc2\xa9", "\U0001F600", "\xff", "\xe5\xb8", "。", "已经帮您")
+
+// TestActorsBefore holds actorsBefore to has over backChars' window on
+// random texts of actorPieces, at every byte.
+func TestActorsBefore(t *testing.T) {
+	cs := newCueScan()
+	rng := rand.New(rand.NewPCG(31, 32))
+	for range 5000 {
+		checkActorsBefore(t, cs, pieceText(rng, actorPieces, rng.IntN(12)))
+	}
+}
+
+// FuzzActorsBefore holds actorsBefore to has over backChars' window on
+// fuzzed texts, at every byte.
+func FuzzActorsBefore(f *testing.F) {
+	for _, s := range []string{"", "我会帮您申请", "这边已经为您处理", "[数字x]帮您", "先去给您再看", "\xe0\xa0\x80您帮您"} {
+		f.Add(s)
+	}
+	cs := newCueScan()
+	f.Fuzz(func(t *testing.T, s string) { checkActorsBefore(t, cs, s) })
+}

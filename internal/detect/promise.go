@@ -58,6 +58,17 @@ type promiseDetector struct {
 	// other classes, and one bit test skips them before the comparisons of
 	// extract's switch (another class sharing a bit only costs those).
 	extracts [presentWords]uint64
+	// extractOf[c&255] is set for every class c extract reads a
+	// commitment at: its test of each hit, one load where the bit test
+	// took five instructions (another class of the same low byte, in an
+	// engine of more than 256 classes, only costs the switch's
+	// comparisons, as one sharing a bit of extracts does).
+	extractOf [256]bool
+	// extractWord is the word of the presence row that holds the bits of
+	// every class extract reads, when one does (the rules register them
+	// one after the other), else -1: a message holds none of them when
+	// that word and extracts' word have no bit in common.
+	extractWord int
 	// brokenGate holds the classes customerBroken reads (broken, recall,
 	// said, again, denied, timeW) and canGate those agentFacts reads for a
 	// reversal (can, cannot): a message with none of them is passed by one
@@ -147,8 +158,19 @@ func (d *promiseDetector) RegisterKeywords(k *Keywords) error {
 	d.model = m
 	d.classes = d.promiseClasses()
 	d.classBits = newClassBits(&d.classes)
+	d.extractWord = -1
 	for _, c := range [...]ClassID{d.subject, d.self, d.done, d.future, d.benefit, d.pay, d.guarantee, d.timeW} {
 		d.extracts[uint32(c)>>6%presentWords] |= 1 << (c & 63)
+		d.extractOf[uint8(c)] = true
+	}
+	for w, m := range d.extracts {
+		if m != 0 {
+			if d.extractWord != -1 {
+				d.extractWord = -1
+				break
+			}
+			d.extractWord = w
+		}
 	}
 	d.brokenGate = maskOf(d.broken, d.recall, d.said, d.again, d.denied, d.timeW)
 	d.canGate = maskOf(d.can, d.cannot)
@@ -376,15 +398,20 @@ func (d *promiseDetector) negated(in *Input, i int, pos, to int32) bool {
 // negatedFrom is negated for a caller that knows cs0, the start of the
 // clause holding pos (clauseStart).
 func (d *promiseDetector) negatedFrom(in *Input, i int, pos, to, cs0 int32) bool {
-	// A clause may run on where the writer used no punctuation: look back
-	// at most four characters (a placeholder such as [数字x] is one).
-	cs := max(cs0, int32(backChars(in.Norm[i], int(pos), 4)))
 	// A condition in the clause before ("可以的话, 帮您申请") makes the
 	// commitment conditional, not a promise yet.
 	// (Read back at most 64 bytes: a run of commas is no condition.)
 	if endsWithIf(in.Norm[i], int(cs0)) {
 		return true
 	}
+	// A message with no negation word (the presence bits tell) has none
+	// in the window either: its bounds are not worked out.
+	if !in.may(i, d.neg) {
+		return false
+	}
+	// A clause may run on where the writer used no punctuation: look back
+	// at most four characters (a placeholder such as [数字x] is one).
+	cs := max(cs0, int32(backChars(in.Norm[i], int(pos), 4)))
 	for _, h := range in.touching(i, cs, to) {
 		if h.Class == d.neg && h.End > cs && h.Start < to && !(h.End <= pos && closes(in.Norm[i][h.End:pos])) && !aNotA(in.Norm[i], h) {
 			return true
@@ -625,8 +652,12 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 	// own bit) commits to nothing by these rules.
 	if in.present != nil {
 		row, held := &in.present[i], uint64(0)
-		for w := range presentWords {
-			held |= row[w] & d.extracts[w]
+		if w := d.extractWord; w >= 0 {
+			held = row[w%presentWords] & d.extracts[w%presentWords]
+		} else {
+			for w := range presentWords {
+				held |= row[w] & d.extracts[w]
+			}
 		}
 		if held == 0 {
 			return ps
@@ -634,8 +665,9 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 	}
 	s := in.Norm[i]
 	perMethod := d.perMethod(in, i)
+	extractOf := &d.extractOf // checked for nil once, not at every hit
 	for _, h := range in.allHits(i) {
-		if d.extracts[uint32(h.Class)>>6%presentWords]&(1<<(h.Class&63)) == 0 {
+		if !extractOf[uint8(h.Class)] {
 			continue
 		}
 		if len(ps) >= maxPromisesPerMessage {

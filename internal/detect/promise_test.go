@@ -132,3 +132,116 @@ func TestSignatureSimilarity(t *testing.T) {
 		t.Errorf("different questions: jaccard %.2f", j)
 	}
 }
+
+// negatedFromRef is negatedFrom as it was before a message without a
+// negation word (its presence bit) skipped the window's bounds and hits.
+func (d *promiseDetector) negatedFromRef(in *Input, i int, pos, to, cs0 int32) bool {
+	cs := max(cs0, int32(backChars(in.Norm[i], int(pos), 4)))
+	if endsWithIf(in.Norm[i], int(cs0)) {
+		return true
+	}
+	for _, h := range in.touching(i, cs, to) {
+		if h.Class == d.neg && h.End > cs && h.Start < to && !(h.End <= pos && closes(in.Norm[i][h.End:pos])) && !aNotA(in.Norm[i], h) {
+			return true
+		}
+	}
+	return false
+}
+
+// rulesConvs are the chats the rules' shortcuts are checked on: the JDDC
+// dev chats (where present), the examples and agent messages of
+// negations, conditions and actors.
+func rulesConvs(t *testing.T) []*conversation.Conversation {
+	convs := append(jddcConvsOrNone(t), exampleConvs(t)...)
+	for k, s := range []string{"不能帮您申请", "可以的话, 帮您申请", "这边没有办法给您退款", "帮您申请不了", "我会尽快帮您处理的", "已经给您申请了, [数字x]-[数字x]个工作日到账",
+		"不是不能退, 这边帮您申请", "如果可以的话我给您催促一下", "[数字x]小时内给您答复", "无法保证明天送达"} {
+		convs = append(convs, &conversation.Conversation{ID: string(rune('a' + k)), Messages: []conversation.Message{
+			{Role: conversation.RoleCustomer, Text: "能帮我申请吗"}, {Role: conversation.RoleAgent, Text: s}}})
+	}
+	return convs
+}
+
+// TestNegatedFromMatchesRef holds negatedFrom to negatedFromRef at every
+// hit of every agent message of rulesConvs, from the hit's clause, the
+// message's start and the hit itself, with the engine of every detector
+// and of the promise detector alone.
+func TestNegatedFromMatchesRef(t *testing.T) {
+	full, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, _ := promiseEngine(t)
+	convs := rulesConvs(t)
+	checked := 0
+	for _, eng := range []*Engine{full, alone} {
+		d := detectorOf[*promiseDetector](eng)
+		var sc Scratch
+		for _, c := range convs {
+			in, _ := eng.Inspect(c, &sc)
+			for i := range c.Messages {
+				if c.Messages[i].Role != conversation.RoleAgent {
+					continue
+				}
+				s := in.Norm[i]
+				for _, h := range in.Hits[i] {
+					for _, cs0 := range []int32{int32(clauseStart(s, int(h.Start))), 0, h.Start} {
+						for _, to := range []int32{h.Start, h.End + 6} {
+							if got, want := d.negatedFrom(in, i, h.Start, to, cs0), d.negatedFromRef(in, i, h.Start, to, cs0); got != want {
+								t.Fatalf("%s message %d %q: negatedFrom(%d, %d, %d) %v, want %v", c.ID, i, s, h.Start, to, cs0, got, want)
+							}
+							checked++
+						}
+					}
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("nothing checked")
+	}
+}
+
+// TestExtractClassTables checks extract's tables of the classes it reads
+// (extractOf, a byte a class, and extractWord, the one word of the
+// presence row holding them) against extracts, its bits, and extract
+// against itself with the row read a word at a time (extractWord -1), on
+// rulesConvs.
+func TestExtractClassTables(t *testing.T) {
+	full, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, _ := promiseEngine(t)
+	convs := rulesConvs(t)
+	for _, eng := range []*Engine{full, alone} {
+		d := detectorOf[*promiseDetector](eng)
+		for c := range 256 {
+			if got, want := d.extractOf[c], d.extracts[c>>6]&(1<<(c&63)) != 0; got != want {
+				t.Fatalf("extractOf[%d] %v, want %v", c, got, want)
+			}
+		}
+		if d.extractWord < 0 {
+			t.Fatalf("the classes extract reads lie in more than one word: %x", d.extracts)
+		}
+		for w, m := range d.extracts {
+			if (m != 0) != (w == d.extractWord) {
+				t.Fatalf("extractWord %d, extracts %x", d.extractWord, d.extracts)
+			}
+		}
+		byWords := *d
+		byWords.extractWord = -1
+		var sc Scratch
+		var got, want []promise
+		for _, c := range convs {
+			in, _ := eng.Inspect(c, &sc)
+			for i := range c.Messages {
+				if c.Messages[i].Role == conversation.RoleAgent {
+					got, want = d.extract(in, i, got[:0]), byWords.extract(in, i, want[:0])
+					if len(got) != len(want) || len(want) > 0 && !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s message %d: extract %+v, by words %+v", c.ID, i, got, want)
+					}
+				}
+			}
+		}
+	}
+}

@@ -689,6 +689,9 @@ func (d *promiseDetector) extract(in *Input, i int, ps []promise) []promise {
 			// same clause (配送 in 配送员 is a noun). Most actor words have none,
 			// so it is looked for before the costlier checks below.
 			a, ok := KeywordHit{}, false
+			if !in.may(i, d.action) && !in.may(i, d.pay) {
+				continue // no verb in the message (its presence bits): none in reach
+			}
 			for _, x := range in.startingIn(i, h.End, h.End+reach) {
 				if x.Class != d.action && x.Class != d.pay || x.Start < h.End || x.Start-h.End > reach || !sameClause(s, int(h.End), int(x.Start)) ||
 					covered(in, i, d.third, x.Start, x.End) {
@@ -913,6 +916,9 @@ func (d *promiseDetector) objectOf(in *Input, i int, start int32) bool {
 			return true
 		}
 	}
+	if !in.may(i, d.action) {
+		return false // no action word in the message: none before
+	}
 	for _, a := range in.near(i, start-6, start) {
 		if a.Class == d.action && a.End <= start && start-a.End <= 6 && sameClause(in.Norm[i], int(a.End), int(start)) {
 			return true
@@ -927,9 +933,11 @@ func (d *promiseDetector) objectOf(in *Input, i int, start int32) bool {
 func (d *promiseDetector) timetableAt(in *Input, i int, h KeywordHit, c *hitClause) bool {
 	s := in.Norm[i]
 	from := int32(-1)
-	for _, c := range in.near(i, h.Start-36, h.Start) {
-		if c.Class == d.condition && c.End <= h.Start && h.Start-c.End <= 36 {
-			from = c.Start
+	if in.may(i, d.condition) { // else no condition word is near
+		for _, c := range in.near(i, h.Start-36, h.Start) {
+			if c.Class == d.condition && c.End <= h.Start && h.Start-c.End <= 36 {
+				from = c.Start
+			}
 		}
 	}
 	if from < 0 && unitWord(s[h.Start:h.End]) != "" {
@@ -1107,6 +1115,9 @@ func vagueAfter(phrase, after string) bool {
 func (d *promiseDetector) timeNext(in *Input, i int, pos int32) bool {
 	if numberNext(in.Norm[i][pos:]) {
 		return true
+	}
+	if !in.may(i, d.timeW) && !in.may(i, d.subject) {
+		return false // neither class in the message: none at pos
 	}
 	for _, h := range in.startingIn(i, pos, pos) {
 		if (h.Class == d.timeW || h.Class == d.subject) && h.Start == pos {
@@ -1444,6 +1455,9 @@ func delayBefore(s string, pos int) bool {
 // lookupIn reports whether a lookup phrase (a promise_not word naming a
 // search: 为您查询, 帮您核实) overlaps [from,to) of message i.
 func (d *promiseDetector) lookupIn(in *Input, i int, from, to int32) bool {
+	if !in.may(i, d.not) {
+		return false // no promise_not phrase in the message: none between
+	}
 	s := in.Norm[i]
 	for _, h := range in.touching(i, from, to) {
 		if h.Class == d.not && h.Start < to && h.End > from {

@@ -3,6 +3,7 @@ package detect
 import (
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -243,5 +244,118 @@ func TestExtractClassTables(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// lookupInRef, objectOfRef, timeNextRef and timetableAtRef are the
+// rules' readers as they were before each first asked the presence bits
+// whether the message holds the classes it walks the hits for.
+func (d *promiseDetector) lookupInRef(in *Input, i int, from, to int32) bool {
+	s := in.Norm[i]
+	for _, h := range in.touching(i, from, to) {
+		if h.Class == d.not && h.Start < to && h.End > from {
+			if m := s[h.Start:h.End]; strings.Contains(m, "查") || strings.Contains(m, "核实") {
+				return true
+			}
+		}
+	}
+	return false
+}
+func (d *promiseDetector) objectOfRef(in *Input, i int, start int32) bool {
+	before := in.Norm[i][:start]
+	for _, p := range [...]string{"和", "跟", "与", "给", "让", "向", "找", "问"} {
+		if strings.HasSuffix(before, p) {
+			return true
+		}
+	}
+	for _, a := range in.near(i, start-6, start) {
+		if a.Class == d.action && a.End <= start && start-a.End <= 6 && sameClause(in.Norm[i], int(a.End), int(start)) {
+			return true
+		}
+	}
+	return false
+}
+func (d *promiseDetector) timeNextRef(in *Input, i int, pos int32) bool {
+	if numberNext(in.Norm[i][pos:]) {
+		return true
+	}
+	for _, h := range in.startingIn(i, pos, pos) {
+		if (h.Class == d.timeW || h.Class == d.subject) && h.Start == pos {
+			return true
+		}
+	}
+	return false
+}
+func (d *promiseDetector) timetableAtRef(in *Input, i int, h KeywordHit, c *hitClause) bool {
+	s := in.Norm[i]
+	from := int32(-1)
+	for _, c := range in.near(i, h.Start-36, h.Start) {
+		if c.Class == d.condition && c.End <= h.Start && h.Start-c.End <= 36 {
+			from = c.Start
+		}
+	}
+	if from < 0 && unitWord(s[h.Start:h.End]) != "" {
+		from = int32(afterEvent(s, max(c.startOf(), backChars(s, int(h.Start), 12)), int(h.Start)))
+	}
+	if from < 0 {
+		return false
+	}
+	end := int32(c.endOf())
+	for _, o := range in.near(i, from, end) {
+		if o.Start >= from && o.End <= end && (o.Class == d.subject || o.Class == d.timeW && s[o.Start:o.End] == "预计") {
+			return false
+		}
+	}
+	return true
+}
+
+// TestRuleGatesMatchRef holds lookupIn, objectOf, timeNext and
+// timetableAt to their references at every hit of every agent message of
+// rulesConvs (lookupIn and timeNext also at its end, timetableAt with the
+// clause from the hit), with the engine of every detector and of the
+// promise detector alone.
+func TestRuleGatesMatchRef(t *testing.T) {
+	full, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, _ := promiseEngine(t)
+	convs := rulesConvs(t)
+	checked := 0
+	for _, eng := range []*Engine{full, alone} {
+		d := detectorOf[*promiseDetector](eng)
+		var sc Scratch
+		for _, c := range convs {
+			in, _ := eng.Inspect(c, &sc)
+			for i := range c.Messages {
+				if c.Messages[i].Role != conversation.RoleAgent {
+					continue
+				}
+				s := in.Norm[i]
+				for _, h := range in.Hits[i] {
+					for _, to := range []int32{h.End, h.End + 12, int32(len(s))} {
+						if got, want := d.lookupIn(in, i, h.Start, to), d.lookupInRef(in, i, h.Start, to); got != want {
+							t.Fatalf("%s message %d %q: lookupIn(%d, %d) %v, want %v", c.ID, i, s, h.Start, to, got, want)
+						}
+					}
+					for _, p := range []int32{h.Start, h.End} {
+						if got, want := d.objectOf(in, i, p), d.objectOfRef(in, i, p); got != want {
+							t.Fatalf("%s message %d %q: objectOf(%d) %v, want %v", c.ID, i, s, p, got, want)
+						}
+						if got, want := d.timeNext(in, i, p), d.timeNextRef(in, i, p); got != want {
+							t.Fatalf("%s message %d %q: timeNext(%d) %v, want %v", c.ID, i, s, p, got, want)
+						}
+					}
+					c1, c2 := newHitClause(s, h.Start, h.End), newHitClause(s, h.Start, h.End)
+					if got, want := d.timetableAt(in, i, h, &c1), d.timetableAtRef(in, i, h, &c2); got != want {
+						t.Fatalf("%s message %d %q: timetableAt(%v) %v, want %v", c.ID, i, s, h, got, want)
+					}
+					checked++
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("nothing checked")
 	}
 }

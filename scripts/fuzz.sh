@@ -189,3 +189,8 @@ go test ./internal/detect/ -run '^$' -fuzz '^FuzzMessageFeatures$' -fuzztime 1m 
 # finder's has over backChars' window (FuzzActorsBefore).
 echo "== fuzzing detect FuzzActorsBefore for 1m"
 go test ./internal/detect/ -run '^$' -fuzz '^FuzzActorsBefore$' -fuzztime 1m -timeout 0
+# The promise rules' test of a verb the customer did, its words compared
+# three bytes at a time, against the HasSuffix loops it replaced
+# (FuzzCustomerActs).
+echo "== fuzzing detect FuzzCustomerActs for 1m"
+go test ./internal/detect/ -run '^$' -fuzz '^FuzzCustomerActs$' -fuzztime 1m -timeout 0

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/rand/v2"
 	"os"
 	"reflect"
 	"strings"
@@ -358,4 +359,63 @@ func TestRuleGatesMatchRef(t *testing.T) {
 	if checked == 0 {
 		t.Fatal("nothing checked")
 	}
+}
+
+// customerActsRef is customerActs as it was, each word compared by
+// strings.HasSuffix: TestCustomerActsMatchesRef's reference.
+func customerActsRef(s string, start int) bool {
+	b := s[:start]
+	for range 2 { // "您之前已经联系过"
+		// Most texts end with none of the adverbs' last bytes: one bit
+		// test skips the comparisons.
+		if len(b) == 0 || customerAdvLast[b[len(b)-1]>>6]&(1<<(b[len(b)-1]&63)) == 0 {
+			break
+		}
+		for _, adv := range customerAdvs {
+			if strings.HasSuffix(b, adv) {
+				b = b[:len(b)-len(adv)]
+				break
+			}
+		}
+	}
+	if !strings.HasSuffix(b, "您") && !strings.HasSuffix(b, "你") {
+		return false
+	}
+	b = b[:len(b)-len("您")] // 您 and 你 are both three bytes
+	for _, p := range [...]string{"帮", "为", "给", "替", "和", "与", "跟", "向"} {
+		if strings.HasSuffix(b, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestCustomerActsMatchesRef holds customerActs to customerActsRef at
+// every byte of random texts of its words, their halves and others,
+// and FuzzCustomerActs on fuzzed ones.
+func TestCustomerActsMatchesRef(t *testing.T) {
+	pieces := append(customerAdvs[:len(customerAdvs):len(customerAdvs)], "您", "你", "帮", "为", "给", "替", "和", "与", "跟", "向", "经", "前", "才", "刚", "边", "之", "这",
+		"申请", "a", " ", ",", "[数字x]", "\xe5", "\xb2", "\U0001F600")
+	rng := rand.New(rand.NewPCG(41, 42))
+	for range 20000 {
+		checkCustomerActs(t, pieceText(rng, pieces, rng.IntN(8)))
+	}
+}
+
+func checkCustomerActs(t *testing.T, s string) {
+	t.Helper()
+	for k := 0; k <= len(s); k++ {
+		if got, want := customerActs(s, k), customerActsRef(s, k); got != want {
+			t.Fatalf("customerActs(%q, %d) = %v, want %v", s, k, got, want)
+		}
+	}
+}
+
+// FuzzCustomerActs holds customerActs to customerActsRef at every byte
+// of fuzzed texts.
+func FuzzCustomerActs(f *testing.F) {
+	for _, s := range []string{"", "您已经申请", "帮您之前已经", "您刚刚联系", "你这边也", "[数字x]您是"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkCustomerActs(t, s) })
 }

@@ -411,11 +411,11 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 		// Which reading of the rules fired: the slot's keys (a day, a
 		// number of working days, a bare "when", a consent), the verb and
 		// the event word, so the weights can learn which readings hold.
-		for n := range slotFeatureKeys {
+		// The keys set, in their order: a bit of the slot's set each,
+		// where every key was tested.
+		for m := p.slot.has & (1<<slotFeatureKeys - 1); m != 0; m &= m - 1 {
+			n := bits.TrailingZeros32(m)
 			key := slotKey(n)
-			if !p.slot.isSet(key) {
-				continue
-			}
 			f.add(pfSlotKey, k<<8|uint32(n))
 			if key == slotVerb || key == slotEvent {
 				if sv, ok := p.slot.stringOf(key); ok {
@@ -460,11 +460,13 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 	// in place where they fit (nearly always), f.n stored once; else one
 	// at a time, as many as fit.
 	feats := &cs.cueFeats[rule&1]
+	yi := false // whether 已 stands in s: a cue word, found by the pass
 	if n := f.n; n+2*len(cues) <= len(f.idx) {
 		out := f.idx[n : n+2*len(cues)]
 		for _, c := range cues {
 			*(*[2]uint32)(out) = feats[c&(cueRows-1)]
 			out = out[2:]
+			yi = yi || c == cs.yi
 		}
 		f.n = n + 2*len(cues)
 	} else {
@@ -472,9 +474,9 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 			fs := &feats[c&(cueRows-1)]
 			f.addIndex(fs[0])
 			f.addIndex(fs[1])
+			yi = yi || c == cs.yi
 		}
 	}
-	yi := slices.Contains(cues, cs.yi) // whether 已 stands in s: a cue word, found by the pass
 	// An actor right before an action verb, with or without a finished
 	// aspect, whatever the rules' vetoes said.
 	if in.may(i, d.action) {
@@ -486,7 +488,7 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 			for m := actors & (1<<len(actorWords) - 1); m != 0; m &= m - 1 { // in the words' order
 				f.add(pfActor, uint32(bits.TrailingZeros64(m)))
 			}
-			if after := s[h.End:]; strings.HasPrefix(after, "了") || strings.HasPrefix(after, "过") || strings.HasPrefix(after, "好") {
+			if doneAfter(s[h.End:]) {
 				f.add(pfDone, 0)
 			}
 			// Where 已 stands nowhere in s, it stands in no clause of it
@@ -497,13 +499,9 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 			}
 		}
 	}
-	q := uint32(0)
-	t := trimRightParticles(s)
+	q := questionEnd(trimRightParticles(s))
 	switch {
-	case strings.HasSuffix(t, "?"):
-		q = 1
-	case strings.HasSuffix(t, "吗") || strings.HasSuffix(t, "么") || strings.HasSuffix(t, "嘛"):
-		q = 2
+	case q != 0:
 	case d.questionMark >= 0 && uint(i) < uint(len(in.present)):
 		// questionMarkBit's ok: the presence bit of "?" says whether s
 		// holds one.
@@ -517,6 +515,38 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 	yes = affirm(s)
 	f.add(pfAffirm, yes)
 	return yes, runes
+}
+
+// doneAfter reports whether after opens with 了, 过 or 好 (an action's
+// finished aspect), its first three bytes compared at once (a switch of
+// constant characters) where HasPrefix was called for each.
+func doneAfter(after string) bool {
+	if len(after) < 3 {
+		return false
+	}
+	switch after[:3] {
+	case "了", "过", "好":
+		return true
+	}
+	return false
+}
+
+// questionEnd is the question form of t (an agent message trimmed of its
+// closing particles): 1 when it ends with "?", 2 with 吗, 么 or 嘛, else 0;
+// its last bytes compared as they stand, where HasSuffix was called for
+// each. TestQuestionEnd holds it to the HasSuffix calls.
+func questionEnd(t string) uint32 {
+	n := len(t)
+	if n > 0 && t[n-1] == '?' {
+		return 1
+	}
+	if n >= 3 {
+		switch t[n-3:] {
+		case "吗", "么", "嘛":
+			return 2
+		}
+	}
+	return 0
 }
 
 // questionMarkBit returns whether message i holds "?" (has, as
@@ -1218,8 +1248,8 @@ func affirm(s string) uint32 {
 	for len(t) > 0 {
 		if t[0] == ' ' || t[0] == ',' {
 			t = t[1:]
-		} else if r, ok := strings.CutPrefix(t, "亲"); ok {
-			t = r
+		} else if len(t) >= 3 && t[:3] == "亲" {
+			t = t[3:]
 		} else {
 			break
 		}

@@ -1,10 +1,11 @@
 package analyze
 
 import (
-	"fullqa/internal/conversation"
 	"strconv"
 	"strings"
 	"time"
+
+	"fullqa/internal/conversation"
 )
 
 // slotView is a commitment's slot as a promise.made finding holds it:

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"errors"
+	"math"
 	"math/bits"
 	"strings"
 	"unicode/utf8"
@@ -346,7 +347,7 @@ func coveredSpans(in *Input, i int, c ClassID, buf *[maxSpans]span) int {
 // what a separate flag said. FuzzContentScan holds contentScan to
 // contentScanRef, as written before its fast paths.
 func contentScan(s string, skip []span) (content int, g sig) {
-	return contentScanInto(s, skip, 1<<62, &g), g
+	return contentScanInto(s, skip, math.MaxInt, &g), g
 }
 
 // contentScanInto is contentScan adding the signature to *g (zero, or

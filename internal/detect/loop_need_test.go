@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -23,7 +24,7 @@ func checkContentScanNeed(t *testing.T, s string, skip []span, need int) {
 // contentNeeds are the bounds the loop detector passes (0 for a reply
 // without canned phrases, genericNeed's 4 and more, minContent) and
 // some beyond any text here.
-var contentNeeds = []int{0, 1, 3, 4, 5, 6, 9, 12, 30, 1 << 62}
+var contentNeeds = []int{0, 1, 3, 4, 5, 6, 9, 12, 30, math.MaxInt}
 
 // TestContentScanNeed holds contentScanInto, every bound, to
 // contentScanRef on texts of runs of Chinese (particles too) broken by

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"io"
 	"log/slog"
 	"os"
 	"runtime/debug"
@@ -23,25 +24,32 @@ const compressedRatio = 5
 
 // prepareHeap asks for huge pages under the heap a large scan will grow
 // into (package hugepages says why), unless FULLQA_HUGEPAGES=off or the
-// input is small. Standard input and anything that is not a regular file
-// count as large: their size is not known in advance. It is an
-// optimisation only: every failure is logged at debug level and ignored.
+// input is small or of unknown size (a pipe: asking costs address space
+// the size of the heap at once, which a scan of a few lines from a pipe
+// under an address-space limit would not otherwise need). It asks for
+// four times the input (a scan's heap peaks at about twice its JSON Lines
+// input), at most seven eighths of the memory limit. It is an
+// optimisation only: every refusal is logged at debug level and ignored.
 func prepareHeap(env Env, log *slog.Logger, files []string) {
 	getenv := env.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	if getenv("FULLQA_HUGEPAGES") == "off" || inputBytes(files) < hugeHeapInput {
+	if getenv("FULLQA_HUGEPAGES") == "off" {
+		return
+	}
+	in := inputBytes(files, env.Stdin)
+	if in < hugeHeapInput {
 		return
 	}
 	// The heap grows to the memory limit (scanMemoryLimit unless
-	// GOMEMLIMIT says otherwise); the advice covers most of it and leaves
-	// room below the limit for the start-up collection's own heap.
+	// GOMEMLIMIT says otherwise) at most; the advice leaves room below it
+	// for the start-up collection's own heap.
 	n := int64(scanMemoryLimit)
 	if limit := debug.SetMemoryLimit(-1); limit < n {
 		n = limit
 	}
-	n = n / 8 * 7
+	n = min(n/8*7, 4*in)
 	advised, err := hugepages.PrepareHeap(int(n))
 	switch {
 	case errors.Is(err, hugepages.ErrUnsupported):
@@ -54,18 +62,26 @@ func prepareHeap(env Env, log *slog.Logger, files []string) {
 }
 
 // inputBytes estimates the text a scan will read from files: their sizes
-// on disk, compressed ones counted compressedRatio times, and standard
-// input or a file that is not a regular file (a pipe, a device) counted
-// as large.
-func inputBytes(files []string) int64 {
+// on disk, compressed ones counted compressedRatio times, standard input
+// by its size when it is a regular file (a redirect). It is -1 when any
+// size is unknown: standard input from a pipe or terminal, a named pipe,
+// a device, a file it cannot stat.
+func inputBytes(files []string, stdin io.Reader) int64 {
 	var total int64
 	for _, name := range files {
+		var fi os.FileInfo
+		var err error
 		if name == "-" {
-			return hugeHeapInput
+			f, ok := stdin.(*os.File)
+			if !ok {
+				return -1
+			}
+			fi, err = f.Stat()
+		} else {
+			fi, err = os.Stat(name)
 		}
-		fi, err := os.Stat(name)
 		if err != nil || !fi.Mode().IsRegular() {
-			return hugeHeapInput
+			return -1
 		}
 		size := fi.Size()
 		if strings.HasSuffix(name, ".gz") || strings.HasSuffix(name, ".zst") {

@@ -1,14 +1,17 @@
 package cli
 
 import (
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
 // TestInputBytes checks what prepareHeap counts as a scan's input: file
-// sizes, compressed files five times over, and standard input or a
-// non-regular file as large whatever they hold.
+// sizes, compressed files five times over, standard input by its size
+// when it is a regular file, and -1 (unknown) for standard input from a
+// pipe or reader, a device or a missing file.
 func TestInputBytes(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, n int) string {
@@ -22,21 +25,35 @@ func TestInputBytes(t *testing.T) {
 	other := write("b.csv", 234)
 	gz := write("c.jsonl.gz", 100)
 	zst := write("d.tsv.zst", 10)
+	redirect, err := os.Open(small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer redirect.Close()
+	pipeR, pipeW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pipeR.Close()
+	defer pipeW.Close()
 	for _, tc := range []struct {
 		name  string
 		files []string
+		stdin io.Reader
 		want  int64
 	}{
-		{"none", nil, 0},
-		{"one", []string{small}, 1000},
-		{"two", []string{small, other}, 1234},
-		{"gzip", []string{gz}, 100 * compressedRatio},
-		{"zstd", []string{zst, small}, 10*compressedRatio + 1000},
-		{"stdin", []string{small, "-"}, hugeHeapInput},
-		{"device", []string{os.DevNull}, hugeHeapInput},
-		{"gone", []string{filepath.Join(dir, "missing")}, hugeHeapInput},
+		{"none", nil, nil, 0},
+		{"one", []string{small}, nil, 1000},
+		{"two", []string{small, other}, nil, 1234},
+		{"gzip", []string{gz}, nil, 100 * compressedRatio},
+		{"zstd", []string{zst, small}, nil, 10*compressedRatio + 1000},
+		{"stdin redirected", []string{other, "-"}, redirect, 1234},
+		{"stdin pipe", []string{small, "-"}, pipeR, -1},
+		{"stdin reader", []string{"-"}, strings.NewReader("{}"), -1},
+		{"device", []string{os.DevNull}, nil, -1},
+		{"gone", []string{filepath.Join(dir, "missing")}, nil, -1},
 	} {
-		if got := inputBytes(tc.files); got != tc.want {
+		if got := inputBytes(tc.files, tc.stdin); got != tc.want {
 			t.Errorf("%s: inputBytes = %d, want %d", tc.name, got, tc.want)
 		}
 	}

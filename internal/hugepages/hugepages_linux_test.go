@@ -5,32 +5,43 @@ package hugepages
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
-// TestPrepareHeapAdvises checks, where the system is in "madvise" mode,
-// that PrepareHeap leaves at least n more bytes of the process's memory
-// marked for huge pages ("hg" in /proc/self/smaps), and that the heap
-// is still usable afterwards.
-func TestPrepareHeapAdvises(t *testing.T) {
+// madviseMode skips the test unless the system's transparent huge pages
+// are in "madvise" mode and a large mapping is safe here.
+func madviseMode(t *testing.T) {
+	t.Helper()
 	mode, err := os.ReadFile(modeFile)
 	if err != nil || !bytes.Contains(mode, []byte("[madvise]")) {
 		t.Skipf("transparent huge pages not in madvise mode here (%q, %v)", mode, err)
 	}
-	before := advisedBytes(t)
+	if err := mappingSafe(); err != nil {
+		t.Skip(err)
+	}
+}
+
+// TestAdviseMarksRange checks that advise leaves the whole n-byte range it
+// allocated marked for huge pages ("hg" in /proc/self/smaps) after it has
+// handed the range back, and that the heap is still usable afterwards.
+// It looks at the range itself, so it holds however often it runs in one
+// process (a second run may reuse a range the first advised).
+func TestAdviseMarksRange(t *testing.T) {
+	madviseMode(t)
 	const n = 64 << 20
-	advised, err := PrepareHeap(n)
-	if err != nil || !advised {
-		t.Fatalf("PrepareHeap = %v, %v; want true, nil", advised, err)
+	base, err := advise(n)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if after := advisedBytes(t); after < before+n {
-		t.Fatalf("huge-page-advised memory %d → %d bytes; want at least %d more", before, after, n)
+	if missing := unadvised(t, base, base+n); missing > 0 {
+		t.Fatalf("%d of the %d bytes at %#x are not marked for huge pages", missing, n, base)
 	}
-	// The advised range was handed back to the runtime: allocating and
-	// writing after it works.
 	b := make([]byte, 8<<20)
 	b[len(b)-1] = 1
 	if b[len(b)-1] != 1 {
@@ -38,47 +49,82 @@ func TestPrepareHeapAdvises(t *testing.T) {
 	}
 }
 
-// TestPrepareHeapZero checks that asking for nothing changes nothing.
-func TestPrepareHeapZero(t *testing.T) {
-	mode, _ := os.ReadFile(modeFile)
-	if !bytes.Contains(mode, []byte("[madvise]")) {
-		t.Skip("transparent huge pages not in madvise mode here")
+// TestPrepareHeap checks the answers: true where it advised, false for
+// nothing asked.
+func TestPrepareHeap(t *testing.T) {
+	madviseMode(t)
+	if advised, err := PrepareHeap(16 << 20); !advised || err != nil {
+		t.Fatalf("PrepareHeap = %v, %v; want true, nil", advised, err)
 	}
 	if advised, err := PrepareHeap(0); advised || err != nil {
 		t.Fatalf("PrepareHeap(0) = %v, %v; want false, nil", advised, err)
 	}
 }
 
-// advisedBytes sums the sizes of the mappings /proc/self/smaps marks
-// "hg" (MADV_HUGEPAGE).
-func advisedBytes(t *testing.T) int64 {
+// unadvised counts the bytes of [from, to) that no mapping marked "hg"
+// (MADV_HUGEPAGE) in /proc/self/smaps covers.
+func unadvised(t *testing.T, from, to uintptr) uintptr {
 	t.Helper()
 	f, err := os.Open("/proc/self/smaps")
 	if err != nil {
 		t.Skipf("no smaps: %v", err)
 	}
 	defer f.Close()
-	var total, size int64
+	type span struct{ lo, hi uintptr }
+	var marked []span
+	var cur span
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
-		if v, ok := strings.CutPrefix(line, "Size:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			if err != nil {
-				t.Fatalf("smaps %q: %v", line, err)
-			}
-			size = kb << 10
-		}
 		if v, ok := strings.CutPrefix(line, "VmFlags:"); ok {
-			for _, fl := range strings.Fields(v) {
-				if fl == "hg" {
-					total += size
-				}
+			if slices.Contains(strings.Fields(v), "hg") {
+				marked = append(marked, cur)
 			}
+			continue
+		}
+		// A mapping's header: "lo-hi perms offset dev inode path".
+		r, _, ok := strings.Cut(line, " ")
+		lo, hi, ok2 := strings.Cut(r, "-")
+		if !ok || !ok2 {
+			continue
+		}
+		l, err1 := strconv.ParseUint(lo, 16, 64)
+		h, err2 := strconv.ParseUint(hi, 16, 64)
+		if err1 == nil && err2 == nil {
+			cur = span{uintptr(l), uintptr(h)}
 		}
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return total
+	missing := to - from
+	for _, s := range marked {
+		if lo, hi := max(s.lo, from), min(s.hi, to); lo < hi {
+			missing -= hi - lo
+		}
+	}
+	return missing
+}
+
+// TestPrepareHeapLimitedAddressSpace checks that under an address-space
+// limit, however large, PrepareHeap asks nothing and says so: the Go
+// runtime would stop the program if the heap mapping were refused.
+func TestPrepareHeapLimitedAddressSpace(t *testing.T) {
+	madviseMode(t)
+	var old syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &old); err != nil {
+		t.Skip(err)
+	}
+	limited := old
+	limited.Cur = 1 << 46
+	if err := syscall.Setrlimit(syscall.RLIMIT_AS, &limited); err != nil {
+		t.Skipf("cannot set RLIMIT_AS: %v", err)
+	}
+	advised, err := PrepareHeap(16 << 20)
+	if err := syscall.Setrlimit(syscall.RLIMIT_AS, &old); err != nil {
+		t.Fatalf("restoring RLIMIT_AS: %v", err)
+	}
+	if advised || !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("PrepareHeap under a limit = %v, %v; want false, ErrUnsupported", advised, err)
+	}
 }

@@ -194,3 +194,10 @@ go test ./internal/detect/ -run '^$' -fuzz '^FuzzActorsBefore$' -fuzztime 1m -ti
 # (FuzzCustomerActs).
 echo "== fuzzing detect FuzzCustomerActs for 1m"
 go test ./internal/detect/ -run '^$' -fuzz '^FuzzCustomerActs$' -fuzztime 1m -timeout 0
+# The normalizer's plain bit (AppendNormalizedPlain, which lets the scan
+# output copy evidence unescaped) against escapes in the text and its
+# normalized form, and redaction keeping such text free of escapes.
+echo "== fuzzing text FuzzAppendNormalizedPlain for 1m"
+go test ./internal/text/ -run '^$' -fuzz '^FuzzAppendNormalizedPlain$' -fuzztime 1m -timeout 0
+echo "== fuzzing report FuzzRedactPlain for 1m"
+go test ./internal/report/ -run '^$' -fuzz '^FuzzRedactPlain$' -fuzztime 1m -timeout 0

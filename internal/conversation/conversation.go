@@ -100,6 +100,17 @@ type Conversation struct {
 	// the engine checks. Whoever changes a text afterwards must clear it
 	// unless the new text is valid UTF-8 too.
 	TextValid bool
+
+	// TextPlain is set by the detection engine when every message's Text
+	// and its normalized form hold nothing a JSON string escapes (a
+	// quote, a backslash, a control character, U+2028, U+2029:
+	// text.AppendNormalizedPlain). With TextValid, the scan output's
+	// writer then copies the findings' evidence, which quotes only those
+	// texts and literal text without such characters, without looking
+	// for escapes. Redaction keeps it true (its masks are '*', '-' and
+	// the digits of the value); whoever changes a text or an evidence in
+	// any other way must clear it.
+	TextPlain bool
 }
 
 // Severity ranks findings. Reports sort by it and scorecards weigh it.

@@ -27,7 +27,10 @@ type Detector interface {
 	// finding's Evidence quotes only the messages' texts (Conv.Messages or
 	// Norm, cut at character boundaries) and literal text: the engine
 	// relies on it to skip checking the evidence of a conversation whose
-	// importer vouches for its texts (Conversation.TextValid).
+	// importer vouches for its texts (Conversation.TextValid). The literal
+	// text holds nothing a JSON string escapes (no quote, backslash or
+	// control character): the scan output copies the evidence of plain
+	// texts as it is (Conversation.TextPlain).
 	Inspect(in *Input, out *Output)
 }
 

@@ -52,7 +52,7 @@ func AppendJSONResult(b []byte, r *scan.Result) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendFindingOf(b, &r.Findings[i], c.TextValid)
+		b = appendFindingOf(b, &r.Findings[i], c.TextValid, c.TextValid && c.TextPlain)
 	}
 	b = append(b, ']')
 	if len(r.Deductions) > 0 {
@@ -301,11 +301,14 @@ func appendTag(b []byte, t *conversation.Tag) []byte {
 // appendFindingOf appends finding f as the JSON Lines contract writes it;
 // its evidence is known to be valid UTF-8 when valid is set: the
 // conversation's texts are (Conversation.TextValid), and evidence quotes
-// only them, cut at
-// character boundaries, and literal text (the engine checks no evidence
-// then either: detect's validText). Its evidence is then written by
-// appendValidString, which looks for escapes only.
-func appendFindingOf(b []byte, f *conversation.Finding, valid bool) []byte {
+// only them, cut at character boundaries, and literal text (the engine
+// checks no evidence then either: detect's validText). Its evidence is
+// then written by appendValidString, which looks for escapes only. When
+// plain is set too (Conversation.TextPlain: neither the texts nor their
+// normalized forms hold anything to escape, and the literal text the
+// detectors add holds none either), there is nothing to look for, and
+// the evidence is copied as it is (TestPlainEvidence).
+func appendFindingOf(b []byte, f *conversation.Finding, valid, plain bool) []byte {
 	b = append(b, `{"code":`...)
 	b = appendString(b, f.Code)
 	if part := severityPart(f.Severity); part != nil {
@@ -317,7 +320,9 @@ func appendFindingOf(b []byte, f *conversation.Finding, valid bool) []byte {
 	}
 	b = appendInts(b, f.Messages)
 	b = append(b, `,"evidence":`...)
-	if valid {
+	if plain {
+		b = append(append(append(b, '"'), f.Evidence...), '"')
+	} else if valid {
 		b = appendValidString(b, f.Evidence)
 	} else {
 		b = appendString(b, f.Evidence)

@@ -30,12 +30,26 @@ func Normalize(s string) string {
 // AppendNormalized appends the normalized form of s to dst and returns it.
 // It lets hot loops reuse one buffer per worker.
 func AppendNormalized(dst []byte, s string) []byte {
+	dst, _ = AppendNormalizedPlain(dst, s)
+	return dst
+}
+
+// AppendNormalizedPlain is AppendNormalized that also reports whether s
+// is plain: whether appendPlain took it to its end. Then neither s nor
+// its normalized form holds anything a JSON string escapes (a quote, a
+// backslash, a control character, U+2028, U+2029), nor an '&': appendPlain
+// leaves those, and every character that normalizes to one of them (＂ ＼
+// ﹨ ＆ ﹠), to appendRest. The engine tells the scan output's writer so
+// (Conversation.TextPlain), which then copies the evidence quoted from
+// such texts without looking for escapes. TestAppendNormalizedPlainEveryChar
+// and FuzzAppendNormalizedPlain hold plain to that.
+func AppendNormalizedPlain(dst []byte, s string) ([]byte, bool) {
 	start := len(dst)
 	dst, i, prevCJK, run := appendPlain(dst, s)
 	if i == len(s) {
 		// Plain to its end, as most messages are: appendNormalized
 		// would only trim the space left last, and no '&' was written.
-		return trimSpace(dst)
+		return trimSpace(dst), true
 	}
 	dst, amp := appendRest(dst, s, i, prevCJK, run/3)
 	// amp is false when no '&' was written: then the look for one, a
@@ -49,7 +63,7 @@ func AppendNormalized(dst []byte, s string) []byte {
 			dst, _ = appendNormalized(dst[:start], dec)
 		}
 	}
-	return dst
+	return dst, false
 }
 
 // decodeEntities replaces the HTML entities of b that chats carry, and
@@ -298,11 +312,11 @@ func trimSpace(dst []byte) []byte {
 // appendNormalized's state there, with no filler pending and no '&'
 // written. Plain characters are those that appendNormalized writes the
 // same wherever they stand, given no filler pending: runs of common
-// Chinese characters (U+4E00–U+9FFF), ASCII that is no white space or
-// filler (capitals lower-cased), the full-width forms of these, and the
+// Chinese characters (U+4E00–U+9FFF), ASCII that is no white space,
+// control character or filler (capitals lower-cased), the full-width forms of these, and the
 // Chinese punctuation 。、「」《》【】 and curly quotes and the ellipsis,
 // which NFKC leaves alone (、 becomes ','); and it takes the spaces and
-// the other filler but '&' whose fate it can tell from the next
+// the other filler but '&', '"' and '\\' whose fate it can tell from the next
 // character or the end of s ("好的~", "12-3", "好~好", "好~ 好", "好 ",
 // "好 ，"): a message that ended in a space, or held "~ " after a
 // Chinese character, went through appendRest from there. Most
@@ -487,7 +501,7 @@ func appendPlain(dst []byte, s string) ([]byte, int, bool, int) {
 			continue
 		}
 	pending:
-		// Spaces and filler but '&' after a Chinese character are
+		// Spaces and filler but '&', '"' and '\\' after a Chinese character are
 		// pending filler, a run of them: what follows decides.
 		// Before a Chinese run they are dropped, but for one space
 		// when they are all spaces and both runs are of two
@@ -563,25 +577,30 @@ func plainMark(s string, k int) bool {
 // plainByte is, for each ASCII byte that appendNormalized writes the same
 // wherever it stands when no filler is pending, what it writes: the byte
 // itself (asciiPlain) or a capital's lower case; 0 for the others (white
-// space, filler, NUL, and bytes past ASCII).
+// space, filler, control characters, and bytes past ASCII): a control
+// character is left to appendRest, which writes it the same, so that
+// AppendNormalizedPlain's plain rules it out.
 var plainByte = func() (t [256]byte) {
 	for c := 1; c < utf8.RuneSelf; c++ {
 		switch b := byte(c); {
 		case 'A' <= b && b <= 'Z':
 			t[c] = b + 'a' - 'A'
-		case asciiPlain[b]:
+		case asciiPlain[b] && b >= 0x20:
 			t[c] = b
 		}
 	}
 	return t
 }()
 
-// fillerMark marks the filler bytes (isFiller) but the space and '&',
-// which appendPlain takes: the space has its own case there, and '&' is
-// left to appendNormalized, which looks for entities after writing one.
+// fillerMark marks the filler bytes (isFiller) but the space, '&', the
+// quote and the backslash, which appendPlain takes: the space has its own
+// case there, '&' is left to appendNormalized, which looks for entities
+// after writing one, and the quote and the backslash to appendRest, which
+// writes them the same, so that AppendNormalizedPlain's plain rules them
+// out.
 var fillerMark = func() (t [256]bool) {
 	for c := range utf8.RuneSelf {
-		t[c] = isFiller(byte(c)) && c != ' ' && c != '&'
+		t[c] = isFiller(byte(c)) && c != ' ' && c != '&' && c != '"' && c != '\\'
 	}
 	return t
 }()

@@ -539,3 +539,62 @@ func TestPlainMark(t *testing.T) {
 		t.Fatal("plainMark at an offset, or with fewer than three bytes left")
 	}
 }
+
+// escapeFree reports whether s holds none of what a JSON string escapes:
+// a quote, a backslash, a control character, U+2028 or U+2029 (the
+// reference for AppendNormalizedPlain's plain).
+func escapeFree(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == '"' || r == '\\' || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkNormalizedPlain holds AppendNormalizedPlain to AppendNormalized
+// and its plain to escapeFree of both s and its normalized form.
+func checkNormalizedPlain(t *testing.T, prefix, s string) {
+	t.Helper()
+	got, plain := AppendNormalizedPlain([]byte(prefix), s)
+	if want := AppendNormalized([]byte(prefix), s); string(got) != string(want) {
+		t.Fatalf("AppendNormalizedPlain(%q, %q) = %q, AppendNormalized %q", prefix, s, got, want)
+	}
+	// The normalized text (a space ending prefix may be trimmed with it).
+	norm := string(got[min(len(prefix), len(got)):])
+	if plain && (!escapeFree(s) || !escapeFree(norm)) {
+		t.Fatalf("AppendNormalizedPlain(%q) = %q says both are plain", s, norm)
+	}
+}
+
+// TestAppendNormalizedPlainEveryChar checks every character of the Basic
+// Multilingual Plane, and every byte, in the places appendPlain takes
+// them: alone, after and among Chinese, after filler.
+func TestAppendNormalizedPlainEveryChar(t *testing.T) {
+	for r := rune(0); r < 0x10000; r++ {
+		c := string(r)
+		for _, s := range []string{c, "好好" + c + "好好", "a" + c + "b", "好~" + c, "好 " + c + " 好", "a-" + c, c + "quot;", "&" + c} {
+			checkNormalizedPlain(t, "", s)
+		}
+	}
+	for b := 0; b < 0x100; b++ {
+		c := string([]byte{byte(b)})
+		checkNormalizedPlain(t, "", "好"+c+"好")
+		checkNormalizedPlain(t, "x", c)
+	}
+	for _, s := range []string{`好"好`, `a\b`, "好~\"好", "a\u2028b", "好\u2029", "＂", "＼", "﹨", "&quot;", "＆quot;", "﹠quot;", "a\x01b", "好\x1f"} {
+		if _, plain := AppendNormalizedPlain(nil, s); plain {
+			t.Errorf("AppendNormalizedPlain(%q) says plain", s)
+		}
+	}
+	if _, plain := AppendNormalizedPlain(nil, "您好，请问“订单”… 好~ Ab-1 。"); !plain {
+		t.Error("AppendNormalizedPlain of a plain chat line says not plain")
+	}
+}
+
+func FuzzAppendNormalizedPlain(f *testing.F) {
+	for _, s := range []string{"好\"好", "好~\\", "a\u2028", "＂好", "&quot;", "您好，请问", "好~ 好"} {
+		f.Add("", s)
+	}
+	f.Fuzz(func(t *testing.T, prefix, s string) { checkNormalizedPlain(t, prefix, s) })
+}

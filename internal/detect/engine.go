@@ -313,14 +313,18 @@ func (e *Engine) prepare(ctx context.Context, c *conversation.Conversation, s *S
 	// The buffer is a local while the loop appends to it (the Scratch's
 	// field was written, and read back, for every message).
 	buf := s.buf[:0]
+	plain := true
 	for i := range msgs {
 		if uint(i)%checkEvery == checkEvery-1 && ctx.Err() != nil {
 			s.buf = buf
 			return nil, ctx.Err()
 		}
-		buf = text.AppendNormalized(buf, msgs[i].Text)
+		var pl bool
+		buf, pl = text.AppendNormalizedPlain(buf, msgs[i].Text)
+		plain = plain && pl
 		ends[i] = len(buf)
 	}
+	c.TextPlain = plain
 	s.buf = buf
 	all := string(buf)
 	if e.matcher == nil {

@@ -168,6 +168,23 @@ func rulesConvs(t *testing.T) []*conversation.Conversation {
 // message's start and the hit itself, with the engine of every detector
 // and of the promise detector alone.
 func TestNegatedFromMatchesRef(t *testing.T) {
+	eachAgentHit(t, func(d *promiseDetector, c *conversation.Conversation, in *Input, i int, s string, h KeywordHit) {
+		for _, cs0 := range []int32{int32(clauseStart(s, int(h.Start))), 0, h.Start} {
+			for _, to := range []int32{h.Start, h.End + 6} {
+				if got, want := d.negatedFrom(in, i, h.Start, to, cs0), d.negatedFromRef(in, i, h.Start, to, cs0); got != want {
+					t.Fatalf("%s message %d %q: negatedFrom(%d, %d, %d) %v, want %v", c.ID, i, s, h.Start, to, cs0, got, want)
+				}
+			}
+		}
+	})
+}
+
+// eachAgentHit calls check at every hit of every agent message of
+// rulesConvs, with the engine of every detector and of the promise
+// detector alone (whose matchers register different words), and fails
+// the test when there was no hit to check.
+func eachAgentHit(t *testing.T, check func(d *promiseDetector, c *conversation.Conversation, in *Input, i int, s string, h KeywordHit)) {
+	t.Helper()
 	full, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -184,16 +201,9 @@ func TestNegatedFromMatchesRef(t *testing.T) {
 				if c.Messages[i].Role != conversation.RoleAgent {
 					continue
 				}
-				s := in.Norm[i]
 				for _, h := range in.Hits[i] {
-					for _, cs0 := range []int32{int32(clauseStart(s, int(h.Start))), 0, h.Start} {
-						for _, to := range []int32{h.Start, h.End + 6} {
-							if got, want := d.negatedFrom(in, i, h.Start, to, cs0), d.negatedFromRef(in, i, h.Start, to, cs0); got != want {
-								t.Fatalf("%s message %d %q: negatedFrom(%d, %d, %d) %v, want %v", c.ID, i, s, h.Start, to, cs0, got, want)
-							}
-							checked++
-						}
-					}
+					check(d, c, in, i, in.Norm[i], h)
+					checked++
 				}
 			}
 		}
@@ -316,49 +326,25 @@ func (d *promiseDetector) timetableAtRef(in *Input, i int, h KeywordHit, c *hitC
 // clause from the hit), with the engine of every detector and of the
 // promise detector alone.
 func TestRuleGatesMatchRef(t *testing.T) {
-	full, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	alone, _ := promiseEngine(t)
-	convs := rulesConvs(t)
-	checked := 0
-	for _, eng := range []*Engine{full, alone} {
-		d := detectorOf[*promiseDetector](eng)
-		var sc Scratch
-		for _, c := range convs {
-			in, _ := eng.Inspect(c, &sc)
-			for i := range c.Messages {
-				if c.Messages[i].Role != conversation.RoleAgent {
-					continue
-				}
-				s := in.Norm[i]
-				for _, h := range in.Hits[i] {
-					for _, to := range []int32{h.End, h.End + 12, int32(len(s))} {
-						if got, want := d.lookupIn(in, i, h.Start, to), d.lookupInRef(in, i, h.Start, to); got != want {
-							t.Fatalf("%s message %d %q: lookupIn(%d, %d) %v, want %v", c.ID, i, s, h.Start, to, got, want)
-						}
-					}
-					for _, p := range []int32{h.Start, h.End} {
-						if got, want := d.objectOf(in, i, p), d.objectOfRef(in, i, p); got != want {
-							t.Fatalf("%s message %d %q: objectOf(%d) %v, want %v", c.ID, i, s, p, got, want)
-						}
-						if got, want := d.timeNext(in, i, p), d.timeNextRef(in, i, p); got != want {
-							t.Fatalf("%s message %d %q: timeNext(%d) %v, want %v", c.ID, i, s, p, got, want)
-						}
-					}
-					c1, c2 := newHitClause(s, h.Start, h.End), newHitClause(s, h.Start, h.End)
-					if got, want := d.timetableAt(in, i, h, &c1), d.timetableAtRef(in, i, h, &c2); got != want {
-						t.Fatalf("%s message %d %q: timetableAt(%v) %v, want %v", c.ID, i, s, h, got, want)
-					}
-					checked++
-				}
+	eachAgentHit(t, func(d *promiseDetector, c *conversation.Conversation, in *Input, i int, s string, h KeywordHit) {
+		for _, to := range []int32{h.End, h.End + 12, int32(len(s))} {
+			if got, want := d.lookupIn(in, i, h.Start, to), d.lookupInRef(in, i, h.Start, to); got != want {
+				t.Fatalf("%s message %d %q: lookupIn(%d, %d) %v, want %v", c.ID, i, s, h.Start, to, got, want)
 			}
 		}
-	}
-	if checked == 0 {
-		t.Fatal("nothing checked")
-	}
+		for _, p := range []int32{h.Start, h.End} {
+			if got, want := d.objectOf(in, i, p), d.objectOfRef(in, i, p); got != want {
+				t.Fatalf("%s message %d %q: objectOf(%d) %v, want %v", c.ID, i, s, p, got, want)
+			}
+			if got, want := d.timeNext(in, i, p), d.timeNextRef(in, i, p); got != want {
+				t.Fatalf("%s message %d %q: timeNext(%d) %v, want %v", c.ID, i, s, p, got, want)
+			}
+		}
+		c1, c2 := newHitClause(s, h.Start, h.End), newHitClause(s, h.Start, h.End)
+		if got, want := d.timetableAt(in, i, h, &c1), d.timetableAtRef(in, i, h, &c2); got != want {
+			t.Fatalf("%s message %d %q: timetableAt(%v) %v, want %v", c.ID, i, s, h, got, want)
+		}
+	})
 }
 
 // customerActsRef is customerActs as it was, each word compared by

@@ -205,3 +205,7 @@ func TestCJKClass(t *testing.T) {
 		}
 	}
 }
+
+// stateAt is the state whose row is at offset at of l's delta (the
+// tests' inverse of at).
+func (l *cueScanner) stateAt(at uint16) int16 { return l.byOrder[int(at)/(l.classes+1)] }

@@ -335,9 +335,6 @@ func newCueScanner(keep func(group int) bool) *cueScanner {
 // give the state.
 func (l *cueScanner) at(st int16) uint16 { return uint16(int(l.order[st]) * (l.classes + 1)) }
 
-// stateAt is the state whose row is at offset at of delta.
-func (l *cueScanner) stateAt(at uint16) int16 { return l.byOrder[int(at)/(l.classes+1)] }
-
 // class returns the class of the character at s[i] and its width in bytes.
 // Bytes that are not valid UTF-8 are class 0 and one byte wide, as
 // utf8.DecodeRuneInString steps over them, so a word matches here exactly

@@ -82,15 +82,7 @@ chars:
 // utf8.RuneCountInString counts them, reading no more of s than the first
 // n characters (and often only its length: a character is one to four
 // bytes).
-func RunesAtMost(s string, n int) bool {
-	switch {
-	case len(s) <= n:
-		return true
-	case len(s) > utf8.UTFMax*n:
-		return false
-	}
-	return RuneOffset(s, n) == len(s)
-}
+func RunesAtMost(s string, n int) bool { return RunesAtMostValid(s, n, false) }
 
 // Lead3 reports whether c leads a three-byte character that any two
 // continuation bytes complete validly (E1–EC, EE–EF: neither overlong nor

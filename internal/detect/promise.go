@@ -576,7 +576,7 @@ func backChars(s string, pos, n int) int {
 		// bytes before pos, are stepped over at once, as the step below
 		// would step over each: no byte of theirs is ']' (TestBackChars
 		// and FuzzBackChars hold it to the code it replaced).
-		if n >= 2 && pos >= 8 && cjkPair(text.Load8(s, pos-8)>>16) {
+		if n >= 2 && pos >= 8 && text.Lead3Pair(text.Load8(s, pos-8)>>16) {
 			pos -= 6
 			n--
 			continue
@@ -597,16 +597,6 @@ func backChars(s string, pos, n int) int {
 		pos -= lastRuneSize(s[:pos])
 	}
 	return pos
-}
-
-// cjkPair reports whether the low six bytes of the little-endian word w
-// are two three-byte sequences that are always valid (decodeRunes'
-// test): bytes 0 and 3 lead them (1110xxxx) with neither E0 nor ED
-// (their low four bits n are neither 0 nor D: n+7F and (n^D)+7F both
-// have bit 7 set), and bytes 1, 2, 4 and 5 continue them (10xxxxxx).
-func cjkPair(w uint64) bool {
-	n := uint32(w) & 0x0F00_000F
-	return w&0x0000_C0C0_F0C0_C0F0 == 0x0000_8080_E080_80E0 && (n+0x7F00_007F)&((n^0x0D00_000D)+0x7F00_007F)&0x8000_0080 == 0x8000_0080
 }
 
 // openBracket8 reports whether a byte of the word w is '[', exactly: a

@@ -1324,7 +1324,7 @@ const cueRows = 128
 
 // actorsBefore is cs.actors.has(s[backChars(s, pos, 4):pos]), the
 // actor words in the four characters before pos. Where those are four
-// characters of Chinese (always valid three-byte sequences, cjkPair's
+// characters of Chinese (always valid three-byte sequences, text.Lead3Pair's
 // test of two loads), backChars' window is their twelve bytes: no
 // placeholder's bracket is among them. They are decoded as decodeRunes
 // decodes pairs and looked up by the finder's tables
@@ -1334,7 +1334,7 @@ const cueRows = 128
 func (cs *cueScan) actorsBefore(s string, pos int) uint64 {
 	if pos >= 12 {
 		a, b := text.Load8(s, pos-12), text.Load8(s, pos-8)>>16
-		if cjkPair(a) && cjkPair(b) {
+		if text.Lead3Pair(a) && text.Lead3Pair(b) {
 			lo12, mid := pairMasks[0], pairMasks[1]
 			ra := a<<12&lo12 | a>>2&mid | a>>16&(0x3F<<24|0x3F)
 			rb := b<<12&lo12 | b>>2&mid | b>>16&(0x3F<<24|0x3F)

@@ -16,7 +16,7 @@ import (
 // ASCII bytes, or two three-byte characters with leads any two
 // continuation bytes complete validly (E1–EC, EE–EF), pass with one load,
 // one such character with three byte tests; the rest is decoded as range
-// decodes it. A pair of such characters (lead3Pair) starts a loop of its
+// decodes it. A pair of such characters (Lead3Pair) starts a loop of its
 // own that steps over the run they begin two at a time, testing only the
 // pair and the bounds in each turn, where the loop over characters made
 // its ASCII and bounds tests and tested each lead alone; an ASCII byte
@@ -58,11 +58,11 @@ chars:
 			}
 			continue
 		}
-		if n >= 2 && i+8 <= len(s) && lead3Pair(Load8(s, i)) {
+		if n >= 2 && i+8 <= len(s) && Lead3Pair(Load8(s, i)) {
 			// A run of Chinese: two characters a turn while it
 			// lasts, without the tests of a turn of the loop.
 			i, n = i+6, n-2
-			for n >= 2 && i+8 <= len(s) && lead3Pair(Load8(s, i)) {
+			for n >= 2 && i+8 <= len(s) && Lead3Pair(Load8(s, i)) {
 				i, n = i+6, n-2
 			}
 			continue
@@ -97,13 +97,13 @@ func Lead3(c byte) bool { return c-0xE1 < 0x0F && c != 0xED }
 // holds the two forms to each other.
 const Lead3Mask = 0xDFFE
 
-// lead3Pair reports whether the first six bytes of the little-endian word
+// Lead3Pair reports whether the first six bytes of the little-endian word
 // w are two three-byte characters whose leads pass Lead3: bytes 0 and 3
 // are 1110xxxx with a low half neither 0 (E0) nor D (ED), bytes 1, 2, 4
 // and 5 are 10xxxxxx. The leads' low halves are tested in their bytes at
 // once: a byte below 16 plus 0x7F has its top bit set exactly when it is
 // not 0, and so has it XOR D plus 0x7F when it is not D.
-func lead3Pair(w uint64) bool {
+func Lead3Pair(w uint64) bool {
 	v := uint32(w) & 0x0F00000F
 	return w&0x0000c0c0f0c0c0f0 == 0x00008080e08080e0 &&
 		(v+0x7F00007F)&(v^0x0D00000D+0x7F00007F)&0x80000080 == 0x80000080

@@ -58,7 +58,7 @@ func TestRuneOffsetBytes(t *testing.T) {
 }
 
 // TestRuneOffsetRuns checks RuneOffset's two characters a turn through a
-// run of Chinese (lead3Pair): a run long enough for several turns with
+// run of Chinese (Lead3Pair): a run long enough for several turns with
 // one character or byte of another kind (E0 and ED leads, valid or not,
 // leads of other widths, a bad or missing continuation byte, ASCII) at
 // each place, after ASCII of each length, for every count.

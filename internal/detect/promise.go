@@ -1014,35 +1014,21 @@ func customerActs(s string, start int) bool {
 
 // customerAdvEnding returns the length of the word of customerAdvs that
 // b ends with, 0 for none: the first of the list that does (no two can:
-// none is a suffix of another), told by b's last character.
+// none is a suffix of another), told by b's last two characters, then by
+// its last.
 // TestCustomerActsMatchesRef holds customerActs to the loop over the
 // list.
 func customerAdvEnding(b string) int {
-	if len(b) < 3 {
-		return 0
+	if len(b) >= 6 {
+		switch b[len(b)-6:] {
+		case "已经", "之前", "刚才", "刚刚", "这边":
+			return 6
+		}
 	}
-	switch b[len(b)-3:] {
-	case "已", "是", "都", "也":
-		return 3
-	case "经":
-		if strings.HasSuffix(b, "已经") {
-			return 6
-		}
-	case "前":
-		if strings.HasSuffix(b, "之前") {
-			return 6
-		}
-	case "才":
-		if strings.HasSuffix(b, "刚才") {
-			return 6
-		}
-	case "刚":
-		if strings.HasSuffix(b, "刚刚") {
-			return 6
-		}
-	case "边":
-		if strings.HasSuffix(b, "这边") {
-			return 6
+	if len(b) >= 3 {
+		switch b[len(b)-3:] {
+		case "已", "是", "都", "也":
+			return 3
 		}
 	}
 	return 0

@@ -347,7 +347,8 @@ func coveredSpans(in *Input, i int, c ClassID, buf *[maxSpans]span) int {
 // what a separate flag said. FuzzContentScan holds contentScan to
 // contentScanRef, as written before its fast paths.
 func contentScan(s string, skip []span) (content int, g sig) {
-	return contentScanInto(s, skip, math.MaxInt, &g), g
+	content = contentScanInto(s, skip, math.MaxInt, &g)
+	return content, g
 }
 
 // contentScanInto is contentScan adding the signature to *g (zero, or

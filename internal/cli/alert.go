@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
-	"os"
 	"time"
 
 	"fullqa/internal/alert"
@@ -50,10 +49,7 @@ func runAlert(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "fullqa: alert test: no channel %q under alerts.channels\n", pos[0])
 		return ExitUsage
 	}
-	getenv := env.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
+	getenv := env.getenv()
 	ch, err := alert.NewChannel(*cc, &http.Client{Timeout: 15 * time.Second}, getenv, time.Now)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 )
 
@@ -32,6 +33,15 @@ type Env struct {
 	// Getenv reads the environment (secret_env in alert channels); nil
 	// means os.Getenv.
 	Getenv func(string) string
+}
+
+// getenv is the Getenv a command reads the environment with: env.Getenv,
+// or os.Getenv when it is nil.
+func (env Env) getenv() func(string) string {
+	if env.Getenv != nil {
+		return env.Getenv
+	}
+	return os.Getenv
 }
 
 // Run dispatches args (without the program name) and returns the exit code.

@@ -31,11 +31,7 @@ const compressedRatio = 5
 // input), at most seven eighths of the memory limit. It is an
 // optimisation only: every refusal is logged at debug level and ignored.
 func prepareHeap(env Env, log *slog.Logger, files []string) {
-	getenv := env.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	if getenv("FULLQA_HUGEPAGES") == "off" {
+	if env.getenv()("FULLQA_HUGEPAGES") == "off" {
 		return
 	}
 	in := inputBytes(files, env.Stdin)

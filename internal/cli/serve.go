@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"sync"
 	"syscall"
 	"time"
@@ -171,10 +170,7 @@ func newServer(ctx context.Context, cfg config.Config, env Env) (*server.Server,
 	var alertSink *server.AlertSink
 	var sink server.FindingSink
 	if len(cfg.Alerts.Channels) > 0 {
-		getenv := env.Getenv
-		if getenv == nil {
-			getenv = os.Getenv
-		}
+		getenv := env.getenv()
 		client := &http.Client{Timeout: 15 * time.Second}
 		var chans []alert.Channel
 		for _, cc := range cfg.Alerts.Channels {

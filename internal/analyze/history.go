@@ -109,14 +109,23 @@ func (m *Memory) buyer(shop, customer string, add bool) (uint32, bool) {
 		m.key = append(append(append(m.key[:0], shop...), 0), customer...)
 		*l = lastBuyer{shop: shop, customer: customer, ok: true, buyerLookup: m.buyers.find(m.key)}
 	}
-	// A buyer Earlier did not find a moment ago is added with that
-	// look-up's answer: m.key is still its key, and the index cannot
-	// hold it now either.
-	if !l.found && add {
+	if add {
+		m.addLast()
+	}
+	return l.id, l.found
+}
+
+// addLast makes the buyer of m.last known, if it is not yet, and returns
+// its number. A buyer Earlier did not find a moment ago is added with that
+// look-up's answer: m.key is still its key, and the index cannot hold it
+// now either.
+func (m *Memory) addLast() uint32 {
+	l := &m.last
+	if !l.found {
 		l.id, l.found = m.buyers.add(m.key, l.buyerLookup), true
 		m.head = append(m.head, 0)
 	}
-	return l.id, l.found
+	return l.id
 }
 
 // Add records a linked contact (see Contact.Linked); others are ignored.
@@ -131,14 +140,7 @@ func (m *Memory) Add(c *Contact) {
 // addAsked is Add of linked contact c right after earlier asked about
 // c's buyer, the Batch's order: m.last is that buyer's answer, so c is
 // added without comparing its buyer's key with the last one asked about.
-func (m *Memory) addAsked(c *Contact) {
-	l := &m.last
-	if !l.found {
-		l.id, l.found = m.buyers.add(m.key, l.buyerLookup), true
-		m.head = append(m.head, 0)
-	}
-	m.add(c, l.id)
-}
+func (m *Memory) addAsked(c *Contact) { m.add(c, m.addLast()) }
 
 // add records linked contact c as buyer b's newest.
 func (m *Memory) add(c *Contact, b uint32) {

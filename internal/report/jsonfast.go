@@ -183,9 +183,8 @@ func appendScoreEdge(b []byte, s float32) []byte {
 	case k == 1000:
 		return append(b, '1')
 	}
-	m := &scoreText[k]
-	n := len(b) + int(m[len(m)-1])
-	return append(b, m[:len(m)-1]...)[:n]
+	b, _ = scoreFast(b, s) // k in 1–999: a caller that did not try it first
+	return b
 }
 
 // scoreText is what appendScore writes for k/1000, k in 1–999: "0", the

@@ -70,7 +70,7 @@ type Matcher struct {
 	bmp    *[0x10000]uint16
 	astral map[rune]uint16
 	// bmpValid is bmp as runSmallValid indexes it (see validClasses), for
-	// a Matcher with small; nil otherwise.
+	// a class Matcher (NewClassMatcher) with small; nil otherwise.
 	bmpValid *[validSize]uint16
 	// A state is named by its base: its transition on class c is
 	// slots[base+c] when that slot's check is the base, else the root's,
@@ -419,9 +419,7 @@ func newMatcher(patterns []string) (*Matcher, []int32, error) {
 		}
 	}
 	if !m.sparse {
-		if m.small = packSlots(m.slots); m.small != nil {
-			m.bmpValid = validClasses(m.bmp)
-		}
+		m.small = packSlots(m.slots)
 	}
 	return m, starts, nil
 }
@@ -549,6 +547,9 @@ func NewClassMatcherQuiet(patterns []string, classes []Class, quiet ClassSet) (*
 			return nil, fmt.Errorf("pattern %d: longer than %d bytes", o.pattern, math.MaxUint16)
 		}
 		m.couts[i] = classOutput{class: classes[o.pattern], len: uint16(o.len)}
+	}
+	if m.small != nil { // only the ScanValid methods, of class matchers, read it
+		m.bmpValid = validClasses(m.bmp)
 	}
 	m.classSets(starts)
 	// With couts16 there are at most 1<<16 outputs, padding included, so
@@ -957,7 +958,7 @@ func (m *Matcher) expandAny(dst []ClassHit, pend []pending, sum *Summary) []Clas
 func (m *Matcher) steps(s string, i uint, st int32, pend *[pendCap]pending, k uint, valid bool) (uint, int32, uint) {
 	n := uint(len(s))
 	for {
-		if valid && m.small != nil { // small is nil for a sparse matcher
+		if valid && m.small != nil && m.bmpValid != nil { // small is nil for a sparse matcher, bmpValid for one without classes
 			i, st, k = m.runSmallValid(s, i, st, pend, k)
 		} else {
 			i, st, k = m.run(s, i, st, pend, k)

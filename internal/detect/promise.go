@@ -41,7 +41,7 @@ type promiseDetector struct {
 	// presence bits are one run), else -1.
 	custFirst int
 	// questionMark is custWords' class of "?" (questionMarkWord), -1
-	// before RegisterKeywords (see questionMarkBit).
+	// before RegisterKeywords (see messageFeatures).
 	questionMark ClassID
 	// en reads English agent messages (promise_en.go).
 	en englishPromises

@@ -151,3 +151,16 @@ func TestAskHead(t *testing.T) {
 		t.Fatalf("%d messages without an ask-head word, %d with: both must be tested", without, with)
 	}
 }
+
+// questionMarkBit (the tests' reading of messageFeatures' gate) returns
+// whether message i holds "?" (has, as strings.Contains says) when it can
+// tell without reading the text (ok): from the presence bit of "?", a
+// customerWords class of its own (custQuestionMark), where the engine
+// keeps the bits — customerSet's reading, which TestCustomerSet holds to
+// wordFinder.has for every message of a chat, the agent's too.
+func (d *promiseDetector) questionMarkBit(in *Input, i int) (has, ok bool) {
+	if c := d.questionMark; uint(i) < uint(len(in.present)) && c >= 0 {
+		return in.present[i][uint8(c)>>6]&(1<<(uint8(c)&63)) != 0, true
+	}
+	return false, false
+}

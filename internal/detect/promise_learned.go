@@ -503,9 +503,10 @@ func (d *promiseDetector) messageFeatures(in *Input, i int, ps []promise, f *pro
 	switch {
 	case q != 0:
 	case d.questionMark >= 0 && uint(i) < uint(len(in.present)):
-		// questionMarkBit's ok: the presence bit of "?" says whether s
-		// holds one.
-		if has, _ := d.questionMarkBit(in, i); has {
+		// The presence bit of "?", a customerWords class of its own
+		// (custQuestionMark), says whether s holds one: TestCustomerSet
+		// holds it to strings.Contains (questionMarkBit).
+		if in.may(i, d.questionMark) {
 			q = 3
 		}
 	case strings.Contains(s, "?"):
@@ -534,7 +535,8 @@ func doneAfter(after string) bool {
 // questionEnd is the question form of t (an agent message trimmed of its
 // closing particles): 1 when it ends with "?", 2 with 吗, 么 or 嘛, else 0;
 // its last bytes compared as they stand, where HasSuffix was called for
-// each. TestQuestionEnd holds it to the HasSuffix calls.
+// each. FuzzMessageFeatures holds it, through messageFeatures, to the
+// HasSuffix calls of messageFeaturesRef.
 func questionEnd(t string) uint32 {
 	n := len(t)
 	if n > 0 && t[n-1] == '?' {
@@ -547,21 +549,6 @@ func questionEnd(t string) uint32 {
 		}
 	}
 	return 0
-}
-
-// questionMarkBit returns whether message i holds "?" (has, as
-// strings.Contains says) when it can tell without reading the text (ok):
-// from the presence bit of "?", a customerWords class of its own
-// (custQuestionMark), where the engine keeps the bits — customerSet's
-// reading, which TestCustomerSet holds to wordFinder.has for every
-// message of a chat, the agent's too. It is small enough to inline,
-// where the search it stands in for read most messages, which hold
-// none, to their end.
-func (d *promiseDetector) questionMarkBit(in *Input, i int) (has, ok bool) {
-	if c := d.questionMark; uint(i) < uint(len(in.present)) && c >= 0 {
-		return in.present[i][uint8(c)>>6]&(1<<(uint8(c)&63)) != 0, true
-	}
-	return false, false
 }
 
 // questionMarkWord is the place of "?" in customerWords (its bit is

@@ -862,23 +862,7 @@ func (m *Matcher) ScanValidEach(s string, from int, ends []int, texts []string, 
 		from = end
 		texts[x] = t
 		h := len(dst)
-		// scanValidSum's loop, from the root with pend empty.
-		var st int32
-		i, k, n := uint(0), uint(0), uint(len(t))
-		for {
-			if i, st, k = m.runSmallValid(t, i, st, &pend, k); k == pendCap {
-				dst = m.expandSum(dst, pend[:], (*ClassSet)(&classes[x]), longest)
-				k = 0
-				continue
-			}
-			if i >= n {
-				break
-			}
-			i, st, k = m.stepDecoded(t, i, st, &pend, k)
-		}
-		if k > 0 {
-			dst = m.expandSum(dst, pend[:k], (*ClassSet)(&classes[x]), longest)
-		}
+		dst = m.sumValid(t, &pend, dst, (*ClassSet)(&classes[x]), longest)
 		if len(dst) > h {
 			hits[x] = dst[h:len(dst):len(dst)]
 		}
@@ -903,10 +887,17 @@ func (m *Matcher) scanValidSum(s string, dst []ClassHit, classes *ClassSet, long
 		return dst
 	}
 	var pend [pendCap]pending
+	return m.sumValid(s, &pend, dst, classes, longest)
+}
+
+// sumValid is the loop of scanValidSum and ScanValidEach over one valid
+// text s, from the automaton's root with pend empty (left so: the noted
+// transitions are expanded before it returns).
+func (m *Matcher) sumValid(s string, pend *[pendCap]pending, dst []ClassHit, classes *ClassSet, longest *int32) []ClassHit {
 	var st int32
 	i, k, n := uint(0), uint(0), uint(len(s))
 	for {
-		if i, st, k = m.runSmallValid(s, i, st, &pend, k); k == pendCap {
+		if i, st, k = m.runSmallValid(s, i, st, pend, k); k == pendCap {
 			dst = m.expandSum(dst, pend[:], classes, longest)
 			k = 0
 			continue
@@ -915,7 +906,7 @@ func (m *Matcher) scanValidSum(s string, dst []ClassHit, classes *ClassSet, long
 			break
 		}
 		// A character runSmallValid leaves to decode.
-		i, st, k = m.stepDecoded(s, i, st, &pend, k)
+		i, st, k = m.stepDecoded(s, i, st, pend, k)
 	}
 	if k == 0 {
 		return dst

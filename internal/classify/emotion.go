@@ -163,12 +163,18 @@ func (m *Emotion) Probs(c Context) [3]float32 { return m.probs(c, nil) }
 
 // probs is Probs with an optional memo of the previous message's cues.
 func (m *Emotion) probs(c Context, memo *cueMemo) [3]float32 {
+	p0, p1, p2 := m.probs3(&c, memo)
+	return [3]float32{p0, p1, p2}
+}
+
+// probs3 is probs with the probabilities returned in registers, for
+// score.
+func (m *Emotion) probs3(c *Context, memo *cueMemo) (p0, p1, p2 float32) {
 	a := acc{memo: memo}
 	a.use(m)
-	a.extract(&c, false)
+	a.extract(c, false)
 	// The biases added class by class, written out as endNS's sums.
-	p0, p1, p2 := softmax3(a.logit[0]+m.bias[0], a.logit[1]+m.bias[1], a.logit[2]+m.bias[2])
-	return [3]float32{p0, p1, p2}
+	return softmax3(a.logit[0]+m.bias[0], a.logit[1]+m.bias[1], a.logit[2]+m.bias[2])
 }
 
 // use sets a to score with m (scoring mode), the biases left to the
@@ -320,13 +326,10 @@ func (m *Emotion) Session() func(text, prevAgent, prevCustomer string) (string, 
 
 // score is Score with an optional memo of the previous message (a
 // Session's). It is probs and the label of the largest probability
-// written out, the probabilities in registers: no call of probs, no
-// arrays returned on the stack, no loop (TestScoreMatchesProbs).
+// written out, the probabilities in registers (probs3): no arrays
+// returned on the stack, no loop (TestScoreMatchesProbs).
 func (m *Emotion) score(text, prevAgent, prevCustomer string, memo *cueMemo) (string, float32, float32) {
-	a := acc{memo: memo}
-	a.use(m)
-	a.extract(&Context{Text: text, PrevAgent: prevAgent, PrevCustomer: prevCustomer}, false)
-	p0, p1, p2 := softmax3(a.logit[0]+m.bias[0], a.logit[1]+m.bias[1], a.logit[2]+m.bias[2])
+	p0, p1, p2 := m.probs3(&Context{Text: text, PrevAgent: prevAgent, PrevCustomer: prevCustomer}, memo)
 	// The first of the largest, as a loop over the classes takes it.
 	best, pb := Neutral, p0
 	if p1 > pb {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"fullqa/internal/config"
@@ -18,18 +17,22 @@ import (
 // cross-validation. As for the negative-emotion scorer, a chat's emotion
 // scores come from the emotion model retrained without its fold.
 func trainEnding(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer, env Env) (*eval.EndingReport, error) {
+	srcs, err := sourcesFor(data, rounds)
+	if err != nil {
+		return nil, err
+	}
 	var sets []eval.EndingSet
-	// The resolution rules were written and tuned on the JDDC sample.
-	for _, s := range []struct {
-		name, labels string
-		tuned        bool
-	}{{"jddc", "jddc_ending_labels.jsonl", true}, {"uss", "uss_ending_labels.jsonl", false}, {"jd2", "jd2_labels.jsonl", false}} {
-		if s.name == "jd2" { // only when the data folder holds its chats (see labelledSets)
-			if _, err := os.Stat(filepath.Join(data, "jddc2019", "chat_0.1per.txt")); err != nil {
-				continue
-			}
+	for _, s := range srcs {
+		// The resolution rules were written and tuned on the JDDC sample,
+		// whose ending labels have a file of their own, as have uss's.
+		labels := s.labels
+		switch s.name {
+		case "jddc":
+			labels = "jddc_ending_labels.jsonl"
+		case "uss":
+			labels = "uss_ending_labels.jsonl"
 		}
-		l, err := eval.LoadEndings(filepath.Join(evalTestdata, s.labels))
+		l, err := eval.LoadEndings(filepath.Join(evalTestdata, labels))
 		if err != nil {
 			return nil, err
 		}
@@ -43,7 +46,7 @@ func trainEnding(ctx context.Context, cfg config.Config, data, rounds string, w 
 				if lab[id] != nil {
 					round = lab[id].Round
 				}
-				keep, err := jd2Round(rounds, round)
+				keep, err := s.keepRound(rounds, round)
 				if err != nil {
 					return nil, err
 				}
@@ -53,7 +56,7 @@ func trainEnding(ctx context.Context, cfg config.Config, data, rounds string, w 
 			}
 		}
 		src, _ := chatSource(data, s.name)
-		sets = append(sets, eval.EndingSet{Name: s.name, Src: src, Endings: l, RulesTuned: s.tuned})
+		sets = append(sets, eval.EndingSet{Name: s.name, Src: src, Endings: l, RulesTuned: s.name == "jddc"})
 	}
 	engineFor, err := crossFitEngines(ctx, cfg, data, env)
 	if err != nil {

@@ -57,21 +57,27 @@ func chatSource(data, source string) (eval.Source, bool) {
 // they were trained on; `--jd2-rounds A` gives again those trained on round
 // A alone (promise, ending), and a --data folder without jddc2019 those
 // trained on none (negative emotion).
+//
+// Rounds D and E are the later held-out rounds, each a source of its own:
+// D the JDDC-2019 contest's development sessions (jddev), E the other
+// public 0.1 % sample (jd3). Their letters add the source, so "ABCDE" reads
+// every labelled fresh chat.
 const jd2RoundsAB = "AB"
 
 // jd2RoundsFlag registers --jd2-rounds on fs, stored in p.
 func jd2RoundsFlag(fs *flag.FlagSet, p *string) {
-	fs.StringVar(p, "jd2-rounds", jd2RoundsAB, "the labelled rounds of the fresh JDDC-2019 chats (jd2) to train and measure on: AB, A, B, C, ABC …")
+	fs.StringVar(p, "jd2-rounds", jd2RoundsAB, "the labelled rounds of the fresh JDDC-2019 chats to train and measure on: A, B, C (jd2), D (jddev), E (jd3), in order: AB, ABC, ABCDE …")
 }
 
 // jd2Round reports whether round (a label's "round") is one of rounds, the
-// round letters A, B and C in order ("AB", "ABC", "C" …); any other rounds
-// value is an error rather than a set that silently trains on nothing.
+// round letters A to E in order ("AB", "ABC", "C", "ABCDE" …); any other
+// rounds value is an error rather than a set that silently trains on
+// nothing.
 func jd2Round(rounds, round string) (bool, error) {
 	last := byte('A' - 1)
 	for i := 0; i < len(rounds); i++ {
-		if c := rounds[i]; c <= last || c > 'C' {
-			return false, fmt.Errorf("--jd2-rounds %q: want the rounds' letters A, B, C in order, e.g. AB, A, B, C or ABC", rounds)
+		if c := rounds[i]; c <= last || c > 'E' {
+			return false, fmt.Errorf("--jd2-rounds %q: want the rounds' letters A to E in order, e.g. AB, A, C, ABC or ABCDE", rounds)
 		}
 		last = rounds[i]
 	}
@@ -81,33 +87,91 @@ func jd2Round(rounds, round string) (bool, error) {
 	return len(round) == 1 && strings.Contains(rounds, round), nil
 }
 
-// labelledSets are the labelled sources the learned scorers train and are
-// measured on: the JDDC sample and the uss dialogues with their labels, and
-// the fresh JDDC-2019 chats (jd2) of the rounds named in rounds (the round
-// letters A, B, C in order: "AB", "ABC", "C" …; see jd2RoundsAB and jd2Round) — only when data holds them
-// (jddc2019/chat_0.1per.txt), since ../shared does not; the shipped weights
-// say which sources they were trained on.
-func labelledSets(data, rounds string) ([]eval.NegativeSet, error) {
-	var sets []eval.NegativeSet
-	for _, s := range []struct{ name, labels string }{{"jddc", "jddc_dev_labels.jsonl"}, {"uss", "uss_labels.jsonl"}, {"jd2", "jd2_labels.jsonl"}} {
-		if s.name == "jd2" {
-			if _, err := os.Stat(filepath.Join(data, "jddc2019", "chat_0.1per.txt")); err != nil {
-				continue
+// labelledSource is one labelled source of chats the trainers read: its
+// name (as chatSource knows it), its labels file in evalTestdata, and the
+// round letter that asks for it ("" for jddc and uss, always read; "ABC"
+// for jd2, whose labels the rounds filter).
+type labelledSource struct {
+	name, labels, rounds string
+	// files are the chats that must be in the data folder, relative to it.
+	files []string
+}
+
+// labelledSources are the labelled sources in the order the trainers
+// read them.
+var labelledSources = []labelledSource{
+	{name: "jddc", labels: "jddc_dev_labels.jsonl"},
+	{name: "uss", labels: "uss_labels.jsonl"},
+	{name: "jd2", labels: "jd2_labels.jsonl", rounds: "ABC", files: []string{filepath.Join("jddc2019", "chat_0.1per.txt")}},
+	{name: "jddev", labels: "jddev_labels.jsonl", rounds: "D", files: []string{filepath.Join("jddc2019", "dev_question.txt"), filepath.Join("jddc2019", "dev_answer.txt")}},
+	{name: "jd3", labels: "jd3_labels.jsonl", rounds: "E", files: []string{filepath.Join("jddc2019b", "chat_0.1per.txt")}},
+}
+
+// sourcesFor returns the labelled sources rounds asks for whose chats the
+// data folder holds: jddc and uss always; jd2 when rounds names one of A,
+// B, C and data holds its file (left out silently otherwise, since the
+// default asks for it and ../shared does not hold it); jddev for D and jd3
+// for E, an error when asked for and missing.
+func sourcesFor(data, rounds string) ([]labelledSource, error) {
+	if _, err := jd2Round(rounds, ""); err != nil {
+		return nil, err
+	}
+	var out []labelledSource
+	for _, s := range labelledSources {
+		if s.rounds != "" && !strings.ContainsAny(rounds, s.rounds) {
+			continue
+		}
+		missing := ""
+		for _, f := range s.files {
+			if _, err := os.Stat(filepath.Join(data, f)); err != nil {
+				missing = f
+				break
 			}
 		}
+		switch {
+		case missing != "" && s.name == "jd2":
+			continue
+		case missing != "":
+			return nil, fmt.Errorf("--jd2-rounds %q reads %s: %s is not in %s", rounds, s.name, missing, data)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// keepRound reports whether a label of source s with the given round is
+// one rounds asks for: every label of a source read whole, and the jd2
+// labels of the rounds named.
+func (s labelledSource) keepRound(rounds, round string) (bool, error) {
+	if s.name != "jd2" {
+		return true, nil
+	}
+	return jd2Round(rounds, round)
+}
+
+// labelledSets are the labelled sources the learned scorers train and are
+// measured on (sourcesFor): the JDDC sample and the uss dialogues with their
+// labels, and the fresh chats of the rounds named in rounds — only when
+// data holds them, since ../shared does not; the shipped weights say which
+// sources they were trained on.
+func labelledSets(data, rounds string) ([]eval.NegativeSet, error) {
+	srcs, err := sourcesFor(data, rounds)
+	if err != nil {
+		return nil, err
+	}
+	var sets []eval.NegativeSet
+	for _, s := range srcs {
 		l, err := eval.LoadLabels(filepath.Join(evalTestdata, s.labels))
 		if err != nil {
 			return nil, err
 		}
-		if s.name == "jd2" {
-			for id, lab := range l {
-				keep, err := jd2Round(rounds, lab.Round)
-				if err != nil {
-					return nil, err
-				}
-				if !keep {
-					delete(l, id)
-				}
+		for id, lab := range l {
+			keep, err := s.keepRound(rounds, lab.Round)
+			if err != nil {
+				return nil, err
+			}
+			if !keep {
+				delete(l, id)
 			}
 		}
 		src, _ := chatSource(data, s.name)

@@ -35,7 +35,12 @@ func TestJD2Round(t *testing.T) {
 		{"", "A", false, true},
 		{"BA", "A", false, true},
 		{"AAB", "A", false, true},
-		{"ABCD", "A", false, true},
+		{"ABCD", "A", true, false},
+		{"ABCDE", "E", true, false},
+		{"DE", "A", false, false},
+		{"E", "E", true, false},
+		{"ABCDEF", "A", false, true},
+		{"ED", "E", false, true},
 	} {
 		keep, err := jd2Round(c.rounds, c.round)
 		if keep != c.keep || (err != nil) != c.err {
@@ -99,5 +104,64 @@ func TestLabelledSetsRounds(t *testing.T) {
 	}
 	if _, err := labelledSets(data, "X"); err == nil {
 		t.Error("labelledSets(\"X\"): want an error")
+	}
+}
+
+// TestLabelledSetsLaterRounds checks that rounds D and E add the jddev and
+// jd3 sources, whole, that asking for one whose chats the data folder lacks
+// is an error rather than a training set silently without it, and that
+// without a letter of A to C jd2 is not read.
+func TestLabelledSetsLaterRounds(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
+	data := t.TempDir()
+	if _, err := labelledSets(data, "ABE"); err == nil {
+		t.Error(`labelledSets("ABE") without jddc2019b: want an error`)
+	}
+	if _, err := labelledSets(data, "D"); err == nil {
+		t.Error(`labelledSets("D") without the contest files: want an error`)
+	}
+	for _, f := range []string{"jddc2019/chat_0.1per.txt", "jddc2019/dev_question.txt", "jddc2019/dev_answer.txt", "jddc2019b/chat_0.1per.txt"} {
+		if err := os.MkdirAll(filepath.Join(data, filepath.Dir(f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(data, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := func(rounds string) map[string]int {
+		t.Helper()
+		sets, err := labelledSets(data, rounds)
+		if err != nil {
+			t.Fatalf("labelledSets(%q): %v", rounds, err)
+		}
+		out := map[string]int{}
+		for _, s := range sets {
+			out[s.Name] = len(s.Labels)
+		}
+		return out
+	}
+	all := names("ABCDE")
+	for name, file := range map[string]string{"jddev": "jddev_labels.jsonl", "jd3": "jd3_labels.jsonl"} {
+		l, err := eval.LoadLabels(filepath.Join(evalTestdata, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all[name] == 0 || all[name] != len(l) {
+			t.Errorf("ABCDE: %s has %d labelled chats, want all %d", name, all[name], len(l))
+		}
+	}
+	if len(all) != 5 {
+		t.Errorf("ABCDE: sources %v, want jddc, uss, jd2, jddev, jd3", all)
+	}
+	de := names("DE")
+	if _, ok := de["jd2"]; ok || len(de) != 4 {
+		t.Errorf("DE: sources %v, want jddc, uss, jddev, jd3 (no jd2)", de)
+	}
+	if ab := names("AB"); len(ab) != 3 {
+		t.Errorf("AB: sources %v, want jddc, uss, jd2", ab)
 	}
 }

@@ -25,6 +25,11 @@ type Linear struct {
 	// ("jddc", "uss", "jd2"), so a shipped file says what it learned
 	// from; empty for files of the first format.
 	Sources []string
+	// Stacked says how the detector decides with the model: the rules'
+	// verdict is one more feature (the caller's rule bucket, value 1 when
+	// the rules say yes) and the score alone decides, so it can overrule
+	// a rule's false alarm; false: the rules' yes, or the score.
+	Stacked bool
 	// Steps and Scale are the table as a weights file stores it, W[i]
 	// being float32(Steps[i]) * Scale: a scorer that keeps the int16
 	// steps (half the bytes, more of the table in the cache) takes them
@@ -108,11 +113,16 @@ func adagradFeatures(w, g2 []float32, idx []uint32, val []float32, g, lr, l2 flo
 // The Linear weights file: magic, little-endian uint32 bits, float32
 // scale, bias and threshold, then the int16 table (writeInt16Table). The
 // formats with sources (a model with Sources) put a uint16 length and the
-// sources, comma-separated, between the header and the table. The first
-// two formats, whose tables are deflated, are still read.
+// sources, comma-separated, between the header and the table; the stacked
+// format (a Stacked model) puts one flags byte after them (bit 0:
+// stacked). The first two formats, whose tables are deflated, are still
+// read.
 const (
 	linearMagic        = "FQLIN003"
 	linearMagicSources = "FQLIN004"
+	linearMagicStacked = "FQLIN005"
+
+	linearFlagStacked = 1
 
 	linearMagicDeflated        = "FQLIN001"
 	linearMagicSourcesDeflated = "FQLIN002"
@@ -120,7 +130,7 @@ const (
 
 // EncodeLinear writes l quantised to 16 bits a weight. Equal models give
 // equal bytes. A model without Sources is written in the format without
-// them.
+// them, a Stacked one in the stacked format.
 func EncodeLinear(w io.Writer, l *Linear) error {
 	bits := 0
 	for 1<<bits < len(l.W) {
@@ -135,17 +145,23 @@ func EncodeLinear(w io.Writer, l *Linear) error {
 	if len(src) > math.MaxUint16 {
 		return fmt.Errorf("encode linear model: %d bytes of sources", len(src))
 	}
-	if src == "" {
+	switch {
+	case l.Stacked:
+		hdr.WriteString(linearMagicStacked)
+	case src == "":
 		hdr.WriteString(linearMagic)
-	} else {
+	default:
 		hdr.WriteString(linearMagicSources)
 	}
 	for _, v := range []any{uint32(bits), scale, l.Bias, l.Threshold} {
 		_ = binary.Write(&hdr, binary.LittleEndian, v)
 	}
-	if src != "" {
+	if src != "" || l.Stacked {
 		_ = binary.Write(&hdr, binary.LittleEndian, uint16(len(src)))
 		hdr.WriteString(src)
+	}
+	if l.Stacked {
+		hdr.WriteByte(linearFlagStacked)
 	}
 	if _, err := w.Write(hdr.Bytes()); err != nil {
 		return fmt.Errorf("write linear header: %w", err)
@@ -163,7 +179,8 @@ func DecodeLinear(b []byte) (*Linear, error) {
 	if len(b) >= fixedLen {
 		magic = string(b[:8])
 	}
-	withSources := magic == linearMagicSources || magic == linearMagicSourcesDeflated
+	stacked := magic == linearMagicStacked
+	withSources := stacked || magic == linearMagicSources || magic == linearMagicSourcesDeflated
 	deflated := magic == linearMagicDeflated || magic == linearMagicSourcesDeflated
 	if !withSources && !deflated && magic != linearMagic {
 		return nil, fmt.Errorf("%w: linear model: missing header", errBadWeights)
@@ -183,13 +200,22 @@ func DecodeLinear(b []byte) (*Linear, error) {
 		}
 		hdrLen = fixedLen + 2 + n
 	}
+	if stacked {
+		if len(b) < hdrLen+1 {
+			return nil, fmt.Errorf("%w: linear model: missing flags", errBadWeights)
+		}
+		if f := b[hdrLen]; f != linearFlagStacked {
+			return nil, fmt.Errorf("%w: linear model: flags %#x", errBadWeights, f)
+		}
+		hdrLen++
+	}
 	bits := binary.LittleEndian.Uint32(b[8:])
 	if bits == 0 || bits > 24 {
 		return nil, fmt.Errorf("%w: linear model: %d bits", errBadWeights, bits)
 	}
 	f := func(off int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b[off:])) }
 	scale := f(12)
-	l := &Linear{Bias: f(16), Threshold: f(20), W: make([]float32, 1<<bits), Sources: sources, Steps: make([]int16, 1<<bits), Scale: scale}
+	l := &Linear{Bias: f(16), Threshold: f(20), W: make([]float32, 1<<bits), Sources: sources, Stacked: stacked, Steps: make([]int16, 1<<bits), Scale: scale}
 	if err := readInt16Table(b[hdrLen:], l.W, l.Steps, scale, deflated); err != nil {
 		return nil, fmt.Errorf("%w: linear model: %w", errBadWeights, err)
 	}
@@ -208,6 +234,11 @@ func (m *Emotion) NegativeWeights() ([]float32, float32, float32) {
 	}
 	return m.neg.W, m.neg.Bias, m.neg.Threshold
 }
+
+// NegativeStacked reports whether the negative-emotion scorer decides
+// stacked (Linear.Stacked): the rules' verdict one of its features, its
+// score alone deciding.
+func (m *Emotion) NegativeStacked() bool { return m.neg != nil && m.neg.Stacked }
 
 // NegativeSteps returns the negative-emotion scorer's table as the int16
 // steps and scale its file stores (NegativeWeights' table is each step

@@ -91,6 +91,9 @@ func FuzzDecodeLinear(f *testing.F) {
 	good.Reset()
 	_ = EncodeLinear(&good, &Linear{W: make([]float32, 16), Sources: []string{"jddc"}})
 	f.Add(good.Bytes())
+	good.Reset()
+	_ = EncodeLinear(&good, &Linear{W: make([]float32, 16), Sources: []string{"jddc"}, Stacked: true})
+	f.Add(good.Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 12 && b[8] > 20 {
 			return // a huge table is a valid request; skip the memory
@@ -144,5 +147,48 @@ func TestLinearSources(t *testing.T) {
 	}
 	if got := string(b.Bytes()[:8]); got != linearMagic {
 		t.Fatalf("magic %q without sources, want %q", got, linearMagic)
+	}
+}
+
+// TestLinearStacked checks that a stacked model is written in the stacked
+// format, with or without sources, and read back stacked; that a cut or a
+// wrong flags byte is an error; and that the other formats read as not
+// stacked.
+func TestLinearStacked(t *testing.T) {
+	for _, src := range [][]string{{"jddc", "uss", "jd2", "jddev", "jd3"}, nil} {
+		m := &Linear{W: make([]float32, 16), Bias: -0.5, Threshold: 0.42, Sources: src, Stacked: true}
+		m.W[5] = 2
+		var b bytes.Buffer
+		if err := EncodeLinear(&b, m); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(b.Bytes()[:8]); got != linearMagicStacked {
+			t.Fatalf("magic %q, want %q", got, linearMagicStacked)
+		}
+		d, err := DecodeLinear(b.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !d.Stacked || strings.Join(d.Sources, ",") != strings.Join(src, ",") || d.Threshold != 0.42 || d.W[5] != 2 {
+			t.Fatalf("decoded stacked %v, sources %q, threshold %v, w[5] %v", d.Stacked, d.Sources, d.Threshold, d.W[5])
+		}
+		hdr := 8 + 16 + 2 + len(strings.Join(src, ","))
+		for cut := 8; cut <= hdr; cut++ {
+			if _, err := DecodeLinear(b.Bytes()[:cut]); !errors.Is(err, errBadWeights) {
+				t.Fatalf("cut at %d: err %v, want errBadWeights", cut, err)
+			}
+		}
+		bad := append([]byte(nil), b.Bytes()...)
+		bad[hdr] = 7
+		if _, err := DecodeLinear(bad); !errors.Is(err, errBadWeights) {
+			t.Fatalf("flags 7: err %v, want errBadWeights", err)
+		}
+	}
+	var b bytes.Buffer
+	if err := EncodeLinear(&b, &Linear{W: make([]float32, 16), Sources: []string{"jddc"}}); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := DecodeLinear(b.Bytes()); err != nil || d.Stacked {
+		t.Fatalf("sources format: stacked %v, err %v", d != nil && d.Stacked, err)
 	}
 }

@@ -36,6 +36,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	show := fs.String("errors", "", "list the disagreements for this label (e.g. promise.made)")
 	rounds := new(string)
 	jd2RoundsFlag(fs, rounds)
+	stacked := fs.Bool("stacked", false, "negative: measure the stacked decision (the rules' verdict a feature, the score alone decides: the shipped one) instead of the rules-or-score one")
 	negPrec := fs.Float64("min-precision", eval.NegMinPrecision, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
 	target := fs.String("target", "negative", "english: the label the learned English scorer is measured on: negative (customer_negative, shipped) or threat (customer_threat)")
 	// --synthetic is one flag for two commands with two defaults: tags
@@ -152,7 +153,12 @@ func runEval(ctx context.Context, args []string, env Env) int {
 				return evalFailed(env, what, err)
 			}
 		}
-		rep, err := trainNegativeEmbed(ctx, cfg, *data, *rounds, *negPrec, *synthetic, emb, env)
+		var rep *eval.NegativeReport
+		if *stacked {
+			rep, err = trainNegativeStacked(ctx, cfg, *data, *rounds, *negPrec, *synthetic, nil, env)
+		} else {
+			rep, err = trainNegativeEmbed(ctx, cfg, *data, *rounds, *negPrec, *synthetic, emb, env)
+		}
 		if err != nil {
 			return evalFailed(env, what, err)
 		}
@@ -227,18 +233,26 @@ func syntheticNegative(dir string) (eval.NegativeSet, error) {
 // synthetic set, the training-only synthetic chats of threatTraindata join
 // every training set and are never scored (eval.TrainNegative).
 func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, env Env) (*eval.NegativeReport, error) {
-	return trainNegativeWith(ctx, cfg, data, rounds, minPrec, synthetic, w, nil, env)
+	return trainNegativeWith(ctx, cfg, data, rounds, minPrec, synthetic, w, nil, env, false)
 }
 
 // trainNegativeEmbed is the measurement of trainNegative (no weights
 // written), with the character-vector features of emb when it is not nil.
 func trainNegativeEmbed(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, emb *eval.EmbedFeatures, env Env) (*eval.NegativeReport, error) {
-	return trainNegativeWith(ctx, cfg, data, rounds, minPrec, synthetic, nil, emb, env)
+	return trainNegativeWith(ctx, cfg, data, rounds, minPrec, synthetic, nil, emb, env, false)
+}
+
+// trainNegativeStacked cross-validates the stacked decision of the learned
+// negative-emotion scorer (eval.TrainNegativeStacked, the shipped one) on
+// the sets of trainNegative and, with w set, writes the stacked weights.
+func trainNegativeStacked(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, env Env) (*eval.NegativeReport, error) {
+	return trainNegativeWith(ctx, cfg, data, rounds, minPrec, synthetic, w, nil, env, true)
 }
 
 // trainNegativeWith is trainNegative with, when emb is not nil, its
-// features added (and then no weights written: w must be nil).
-func trainNegativeWith(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, emb *eval.EmbedFeatures, env Env) (*eval.NegativeReport, error) {
+// features added (and then no weights written: w must be nil), or with
+// stacked set the stacked decision.
+func trainNegativeWith(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, emb *eval.EmbedFeatures, env Env, stacked bool) (*eval.NegativeReport, error) {
 	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
@@ -255,7 +269,10 @@ func trainNegativeWith(ctx context.Context, cfg config.Config, data, rounds stri
 	if err != nil {
 		return nil, err
 	}
-	if emb != nil {
+	switch {
+	case stacked:
+		return eval.TrainNegativeStacked(ctx, sets, extra, engineFor, minPrec, w)
+	case emb != nil:
 		return eval.TrainNegativeEmbed(ctx, sets, extra, engineFor, minPrec, emb)
 	}
 	return eval.TrainNegative(ctx, sets, extra, engineFor, minPrec, w)
@@ -288,15 +305,19 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 	}
 	if len(args) > 0 && args[0] == "negative" {
 		var minPrec float64
-		var synthetic bool
+		var synthetic, stacked bool
 		return runTrainer(ctx, args[1:], env, trainer{
 			name: "negative",
 			out:  filepath.Join("internal", "classify", "negative.weights"),
 			flags: func(fs *flag.FlagSet) {
 				fs.Float64Var(&minPrec, "min-precision", eval.NegMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
 				fs.BoolVar(&synthetic, "synthetic", negSynthetic, "also train on the training-only synthetic chats of internal/classify/traindata/negative.jsonl (never scored)")
+				fs.BoolVar(&stacked, "stacked", false, "the stacked decision: the rules' verdict a feature, the score alone decides (the shipped weights: --jd2-rounds ABCDE --stacked --min-precision 0.75)")
 			},
 			train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
+				if stacked {
+					return trainNegativeStacked(ctx, config.Default(), data, rounds, minPrec, synthetic, w, env)
+				}
 				return trainNegative(ctx, config.Default(), data, rounds, minPrec, synthetic, w, env)
 			},
 		})

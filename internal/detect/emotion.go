@@ -648,14 +648,28 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 // decide is the decision with the learned scorer loaded: what the rules
 // call negative (rule) stays negative, and so is any other customer message
 // whose learned probability reaches the model's threshold, chosen by
-// cross-validation (see the README). It returns the verdict and the
-// learned probability, which Inspect reads only of a negative message.
-// A message the rules do not call negative whose sum is below the
-// scorer's zMin is not negative by it either (its sigmoid is below the
-// threshold: zAtLeast), and is returned so, with -1, without the sigmoid.
+// cross-validation (see the README). A stacked scorer (the shipped one since
+// the fifteenth session) decides alone instead: the rules' verdict is one of
+// its features (its weight m.ruleW joins the sum of a message the rules call
+// negative), so it can also overrule a rule's false alarm — but not a
+// threat's. It returns the
+// verdict and the learned probability, which Inspect reads only of a
+// negative message. A message whose sum is below the scorer's zMin is not
+// negative by it (its sigmoid is below the threshold: zAtLeast), and is
+// returned so, with -1, without the sigmoid, unless the rules' verdict
+// decides it.
 func (d *emotionDetector) decide(in *Input, i int, rule bool, ws *waits, st *negState, f *negFeats) (bool, float32) {
 	m := in.neg
 	z := d.negSum(m, in, i, ws, st, f)
+	if m.stacked {
+		if rule {
+			z += m.ruleW
+		}
+		// A threat stays negative whatever the score: LABELLING.md counts
+		// every customer_threat in customer_negative, and the shop is
+		// alerted to it as a threat.
+		rule = rule && d.threatens(in, i)
+	}
 	if !rule && z < m.zMin {
 		return false, -1
 	}

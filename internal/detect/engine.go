@@ -90,7 +90,11 @@ func NewEngine(dets []Detector, emo EmotionModel, extra ...KeywordUser) (*Engine
 			if !ok {
 				return nil, errors.New("negative-emotion weights: not int16 steps of one scale")
 			}
-			e.neg = (&learnedNegative{w: (*[1 << NegativeBits]int16)(q), scale: scale, bias: b, threshold: t}).withUni()
+			stacked := false
+			if ns, ok := emo.(negativeStacked); ok {
+				stacked = ns.NegativeStacked()
+			}
+			e.neg = (&learnedNegative{w: (*[1 << NegativeBits]int16)(q), scale: scale, bias: b, threshold: t, stacked: stacked}).withUni()
 		}
 	}
 	end, err := newLearnedEnding(emo)

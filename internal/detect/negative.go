@@ -22,12 +22,32 @@ type negativeWeights interface {
 	NegativeWeights() (w []float32, bias, threshold float32)
 }
 
+// negativeStacked is implemented by emotion models whose learned
+// negative-emotion scorer decides stacked (internal/classify's, when its
+// weights file says so): the rules' verdict is one of the scorer's
+// features, in bucket NegativeRuleBucket with value 1, and the score alone
+// decides, so it can overrule a rule's false alarm.
+type negativeStacked interface {
+	NegativeStacked() bool
+}
+
+// NegativeRuleBucket is the bucket of the rules' verdict among a stacked
+// negative-emotion scorer's features: the trainer (internal/eval) adds it,
+// value 1, to the features of a message the rules call negative, and the
+// detector adds its weight to such a message's sum.
+const NegativeRuleBucket = 1<<NegativeBits - 2
+
 // learnedNegative is the learned scorer as the emotion detector uses it.
 type learnedNegative struct {
 	w         *[1 << NegativeBits]int16 // the weights as int16 steps of scale (int16Table)
 	scale     float32
 	bias      float32
 	threshold float32 // probability from which a message is negative
+	// stacked says the score alone decides, the rules' verdict one of its
+	// features (negativeStacked); ruleW is then that feature's weight,
+	// added to the sum of a message the rules call negative.
+	stacked bool
+	ruleW   float32
 	// zMin is the least sum whose probability reaches threshold
 	// (zAtLeast, set by withUni): a message of a smaller sum is not
 	// negative by the scorer, and emotionDetector.decide tells so
@@ -66,6 +86,9 @@ func (m *learnedNegative) withUni() *learnedNegative {
 	m.wf = new([1 << NegativeBits]float32)
 	for k, q := range m.w {
 		m.wf[k] = stepWeight(q, m.scale)
+	}
+	if m.stacked {
+		m.ruleW = m.wf[NegativeRuleBucket]
 	}
 	m.uni = new([negUniRunes]float32)
 	k := negKey(nfUni)

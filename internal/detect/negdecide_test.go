@@ -96,7 +96,8 @@ func FuzzZAtLeast(f *testing.F) {
 }
 
 // TestDecideMatchesProb checks decide against the decision it replaced,
-// rule || negProb >= threshold, and its probability against negProb's
+// rule || negProb >= threshold (stacked: the rules' weight added to the
+// sum, and only a threat's verdict kept), and its probability against negProb's
 // for every message it calls negative, on every scored customer message
 // of the JDDC dev chats and examples/chats.jsonl, with the embedded
 // scorer and random ones of random thresholds (decide reads in.neg).
@@ -109,9 +110,10 @@ func TestDecideMatchesProb(t *testing.T) {
 	convs := withJDDC(t, exampleConvs(t))
 	rng := rand.New(rand.NewPCG(3, 4))
 	models := []*learnedNegative{eng.neg}
-	for k := range 3 {
+	for k := range 5 {
 		m := randomNegative(uint64(20 + k))
 		m.threshold = float32(rng.Float64())
+		m.stacked = k >= 3 // the last two decide stacked
 		models = append(models, m.withUni())
 	}
 	skipped, checked := 0, 0
@@ -129,8 +131,19 @@ func TestDecideMatchesProb(t *testing.T) {
 				}
 				rule := d.negative(in, i, &ws1)
 				d.negative(in, i, &ws2)
-				p := d.negProb(m, in, i, &ws1, &st1, &f1)
-				want := rule || p >= m.threshold
+				// The reference: the rules, or the score; stacked, the
+				// score with the rules' verdict as one more feature, or a
+				// threat.
+				z := d.negSum(m, in, i, &ws1, &st1, &f1)
+				verdict := rule
+				if m.stacked {
+					if rule {
+						z += m.ruleW
+					}
+					verdict = rule && d.threatens(in, i)
+				}
+				p := sigmoid(z)
+				want := verdict || p >= m.threshold
 				got, q := d.decide(in, i, rule, &ws2, &st2, &f2)
 				if got != want || got && math.Float32bits(q) != math.Float32bits(p) {
 					t.Fatalf("%s message %d (rule %v): decide %v, %v; want %v, %v", c.ID, i, rule, got, q, want, p)

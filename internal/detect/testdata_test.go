@@ -85,10 +85,14 @@ func testLexicon(t testing.TB) lexicon.Lists {
 // severity too) and "tag:name" for scene tags. Exactly these, no more: a
 // missing or an extra finding fails the test.
 //
-// Promise cases are run twice: Want is what the promise rules read (the
-// learned scorer off), Learned what the shipped detector reports with the
-// embedded learned scorer deciding promise.made, when it differs from Want
-// (null: the same).
+// Promise and emotion cases are run twice: Want is what the rules read
+// (the learned scorer off: the promise rules, the negative-emotion rules),
+// Learned what the shipped detector reports with the embedded learned
+// scorer deciding promise.made or emotion.negative, when it differs from
+// Want (null: the same). The stacked negative-emotion scorer reads the
+// rules' verdict and decides alone, so a near miss of the rules can be a
+// finding of the learned scorer and a rule's finding can be overruled;
+// Learned says so case by case.
 type testCase struct {
 	ID      string   `json:"id"`
 	Want    []string `json:"want"`
@@ -120,12 +124,40 @@ func runTable(t *testing.T, d Detector, path string) {
 		})
 		return
 	}
+	if _, ok := d.(*emotionDetector); ok {
+		runTableWith(t, d, path, nil, " [rules alone]", func(e *Engine) { e.neg = nil }, func(tc testCase) []string { return tc.Want })
+		runTableWith(t, d, path, nil, " [learned]", nil, func(tc testCase) []string {
+			if tc.Learned != nil {
+				return tc.Learned
+			}
+			return tc.Want
+		})
+		return
+	}
 	runTableAs(t, d, path, nil, func(tc testCase) []string { return tc.Want })
 }
 
 // runTableAs runs the cases of path on d, after setup (for the promise
 // detector: with or without its learned scorer), against want's findings.
 func runTableAs(t *testing.T, d Detector, path string, setup func(*promiseDetector), want func(testCase) []string) {
+	t.Helper()
+	mode := ""
+	if pd, ok := d.(*promiseDetector); ok {
+		mode = " [learned]"
+		if setup != nil {
+			setup(pd)
+		}
+		if pd.model == nil {
+			mode = " [rules alone]"
+		}
+	}
+	runTableWith(t, d, path, setup, mode, nil, want)
+}
+
+// runTableWith runs the cases of path on d as runTableAs does, naming the
+// run mode in its errors, with engine set up by setEngine when it is not
+// nil (the emotion cases: without the learned scorer).
+func runTableWith(t *testing.T, d Detector, path string, setup func(*promiseDetector), mode string, setEngine func(*Engine), want func(testCase) []string) {
 	t.Helper()
 	// The emotion detector reads the emotion model's output: its cases run
 	// with the real embedded model, as the product does.
@@ -144,11 +176,8 @@ func runTableAs(t *testing.T, d Detector, path string, setup func(*promiseDetect
 	if pd, ok := d.(*promiseDetector); ok && setup != nil {
 		setup(pd)
 	}
-	mode := ""
-	if pd, ok := d.(*promiseDetector); ok && pd.model == nil {
-		mode = " [rules alone]"
-	} else if ok {
-		mode = " [learned]"
+	if setEngine != nil {
+		setEngine(eng)
 	}
 	cases, err := loadCases(path)
 	if err != nil {

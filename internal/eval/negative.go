@@ -137,12 +137,26 @@ func pooledRows(rows []NegativeRow) []NegativeRow {
 // final one — but are never scored and never used to choose a threshold,
 // so the rows measure the real chats alone (see learnedDecision).
 func TrainNegative(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer) (*NegativeReport, error) {
-	return trainNegativeWith(ctx, sets, extra, engineFor, minPrec, w, nil)
+	return trainNegativeWith(ctx, sets, extra, engineFor, minPrec, w, nil, false)
+}
+
+// TrainNegativeStacked is TrainNegative for the stacked decision of the
+// learned negative-emotion scorer: the rules' verdict is one more feature
+// (detect.NegativeRuleBucket, value 1, on a message the rules call
+// negative) and the score alone decides, so it can overrule a rule's false
+// alarm — the only way a learned part can lift precision above the
+// rules'. With w set it writes the model trained on everything, stacked,
+// with the names of the sources it learned from. The measurement behind
+// `fullqa eval negative --stacked`, and the scorer `fullqa train negative
+// --stacked` ships.
+func TrainNegativeStacked(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer) (*NegativeReport, error) {
+	return trainNegativeWith(ctx, sets, extra, engineFor, minPrec, w, nil, true)
 }
 
 // trainNegativeWith is TrainNegative with, when emb is not nil, the
-// features of emb added to every customer message's.
-func trainNegativeWith(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer, emb *EmbedFeatures) (*NegativeReport, error) {
+// features of emb added to every customer message's, and with stacked set
+// the stacked decision (TrainNegativeStacked).
+func trainNegativeWith(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer, emb *EmbedFeatures, stacked bool) (*NegativeReport, error) {
 	if len(sets) == 0 {
 		return nil, fmt.Errorf("train negative: no labelled source to score")
 	}
@@ -152,20 +166,40 @@ func trainNegativeWith(ctx context.Context, sets, extra []NegativeSet, engineFor
 		func(c *conversation.Conversation, emit func(int, bool, []uint32, []float32)) {
 			eng := engineFor(c.ID)
 			in, _ := eng.Inspect(c, &scratch)
-			if emb == nil {
+			if emb == nil && !stacked {
 				eng.NegativeFeatures(in, emit)
 				return
 			}
 			eng.NegativeFeatures(in, func(msg int, rule bool, idx []uint32, val []float32) {
-				idx, val = emb.appendTo(c, in.Norm, msg, append([]uint32(nil), idx...), append([]float32(nil), val...))
+				idx, val = append([]uint32(nil), idx...), append([]float32(nil), val...)
+				if emb != nil {
+					idx, val = emb.appendTo(c, in.Norm, msg, idx, val)
+				}
+				if stacked && rule {
+					idx, val = append(idx, detect.NegativeRuleBucket), append(val, 1)
+				}
 				emit(msg, rule, idx, val)
 			})
 		})
 	if err != nil {
 		return nil, err
 	}
-	rep, err := ruleOrLearned(ctx, negConfig(), &m.data, m.ex, m.setGroups[len(sets)-1], sets, minPrec,
-		[]float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6}, w)
+	var rep *NegativeReport
+	if stacked {
+		rep, err = learnedDecision(ctx, negConfig(), &m.data, m.ex, m.setGroups[len(sets)-1], sets, minPrec,
+			[]float32{0.3, 0.4, 0.5, 0.6, 0.7, 0.8}, w != nil, true)
+		if err == nil {
+			rep.Title = fmt.Sprintf("learned emotion.negative, stacked (the rules' verdict a feature, the score alone decides), threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", rep.Threshold, minPrec)
+			if w != nil {
+				rep.final.Stacked = true
+				rep.final.Sources = rep.Sets
+				err = classify.EncodeLinear(w, rep.final)
+			}
+		}
+	} else {
+		rep, err = ruleOrLearned(ctx, negConfig(), &m.data, m.ex, m.setGroups[len(sets)-1], sets, minPrec,
+			[]float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6}, w)
+	}
 	if err != nil {
 		return nil, err
 	}

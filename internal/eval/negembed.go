@@ -209,7 +209,7 @@ func TrainEmbedPolarity(ctx context.Context, dataDir string, cv *classify.CharVe
 // features of emb added to every customer message's: the measurement
 // behind `fullqa eval negative --embed`.
 func TrainNegativeEmbed(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, emb *EmbedFeatures) (*NegativeReport, error) {
-	rep, err := trainNegativeWith(ctx, sets, extra, engineFor, minPrec, nil, emb)
+	rep, err := trainNegativeWith(ctx, sets, extra, engineFor, minPrec, nil, emb, false)
 	if err != nil {
 		return nil, err
 	}

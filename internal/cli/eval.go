@@ -36,7 +36,9 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	show := fs.String("errors", "", "list the disagreements for this label (e.g. promise.made)")
 	rounds := new(string)
 	jd2RoundsFlag(fs, rounds)
-	stacked := fs.Bool("stacked", false, "negative: measure the stacked decision (the rules' verdict a feature, the score alone decides: the shipped one) instead of the rules-or-score one")
+	pooled := new(string)
+	pooledFlag(fs, pooled)
+	stacked := fs.Bool("stacked", false, "negative, repeat: measure the stacked decision (the rules' verdict a feature, the score alone decides; for negative the shipped one) instead of the rules-or-score one")
 	negPrec := fs.Float64("min-precision", eval.NegMinPrecision, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
 	target := fs.String("target", "negative", "english: the label the learned English scorer is measured on: negative (customer_negative, shipped) or threat (customer_threat)")
 	// --synthetic is one flag for two commands with two defaults: tags
@@ -127,13 +129,13 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		return printEval(env, rep, *show != "", "resolution.unresolved disagreements (5-fold CV):", func() []string { return rep.Errors })
 	case "repeat":
-		rep, err := trainRepeat(ctx, cfg, *data, *rounds, nil)
+		rep, err := repeatWith(ctx, cfg, *data, *rounds, nil, *stacked)
 		if err != nil {
 			return evalFailed(env, what, err)
 		}
 		return printEval(env, rep, *show != "", "disagreements on "+*show+":", func() []string { return rep.Errors[*show] })
 	case "tags":
-		return runEvalTags(ctx, cfg, *data, *rounds, *show, *synthetic, env)
+		return runEvalTags(ctx, cfg, *data, *rounds, *pooled, *show, *synthetic, env)
 	case "threat":
 		rep, err := trainThreat(ctx, cfg, *data, *rounds, nil)
 		if err != nil {

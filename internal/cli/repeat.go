@@ -14,6 +14,12 @@ import (
 // the final model. The rules of loop.repeat do not read the emotion model,
 // so one engine serves every conversation.
 func trainRepeat(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer) (*eval.NegativeReport, error) {
+	return repeatWith(ctx, cfg, data, rounds, w, false)
+}
+
+// repeatWith is trainRepeat, or with stacked set the measurement of the
+// stacked restatement decision (eval.MeasureRepeatStacked; w unused).
+func repeatWith(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer, stacked bool) (*eval.NegativeReport, error) {
 	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
@@ -21,6 +27,9 @@ func trainRepeat(ctx context.Context, cfg config.Config, data, rounds string, w 
 	eng, err := newEngine(cfg, "all")
 	if err != nil {
 		return nil, err
+	}
+	if stacked {
+		return eval.MeasureRepeatStacked(ctx, sets, eng)
 	}
 	return eval.TrainRepeat(ctx, sets, eng, w)
 }

@@ -306,3 +306,44 @@ func defaultEngine(t *testing.T) *detect.Engine {
 	}
 	return eng
 }
+
+// TestTrainNegativeStackedMini runs the stacked trainer end to end on the
+// mini sets: its rows count every labelled customer message once, two runs
+// write the same weights, and they decode as a stacked model that names
+// its sources — the file the detector reads to decide stacked.
+func TestTrainNegativeStackedMini(t *testing.T) {
+	eng := defaultEngine(t)
+	sets := miniSets(t)
+	var out [2]bytes.Buffer
+	for k := range out {
+		rep, err := TrainNegativeStacked(context.Background(), sets, nil, func(string) *detect.Engine { return eng }, 0.75, &out[k])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Rows) != 6 || !strings.Contains(rep.String(), "stacked") {
+			t.Fatalf("%d rows:\n%s", len(rep.Rows), rep)
+		}
+		for _, row := range rep.Rows {
+			if n := row.TP + row.FN; row.Set == "jddc" && n != 1 || row.Set == "uss" && n != 0 {
+				t.Errorf("%s on %s: %d positives", row.Method, row.Set, n)
+			}
+		}
+	}
+	if out[0].Len() == 0 || !bytes.Equal(out[0].Bytes(), out[1].Bytes()) {
+		t.Fatal("weights empty or different between two runs")
+	}
+	l, err := classify.DecodeLinear(out[0].Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !l.Stacked || strings.Join(l.Sources, ",") != "jddc,uss" {
+		t.Fatalf("decoded stacked %v, sources %q; want stacked, jddc,uss", l.Stacked, l.Sources)
+	}
+	var flat bytes.Buffer
+	if _, err := TrainNegative(context.Background(), sets, nil, func(string) *detect.Engine { return eng }, NegMinPrecision, &flat); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := classify.DecodeLinear(flat.Bytes()); err != nil || f.Stacked {
+		t.Fatalf("the rules-or trainer's weights: stacked %v, err %v; want not stacked", f != nil && f.Stacked, err)
+	}
+}

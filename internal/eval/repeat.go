@@ -29,6 +29,20 @@ const repeatMinPrecision = 0.75
 // other source only, and, when w is not nil, trains the final model on
 // everything and writes its weights. It is deterministic.
 func TrainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer) (*NegativeReport, error) {
+	return trainRepeat(ctx, sets, eng, w, false)
+}
+
+// MeasureRepeatStacked measures the stacked decision of the restatement
+// scorer (the rules' verdict is one of its features already: the score
+// alone decides) by the cross-validation and leave-one-source-out rows of
+// TrainRepeat; nothing is written: the loop detector loads no restatement
+// weights.
+func MeasureRepeatStacked(ctx context.Context, sets []NegativeSet, eng *detect.Engine) (*NegativeReport, error) {
+	return trainRepeat(ctx, sets, eng, nil, true)
+}
+
+// trainRepeat is TrainRepeat, or with stacked set MeasureRepeatStacked.
+func trainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer, stacked bool) (*NegativeReport, error) {
 	var scratch detect.Scratch
 	var rs detect.RepeatScratch
 	m, err := gatherMessages(ctx, sets, "repeat", "customer_repeat", "customer", func(l *Labels) []int { return l.CustomerRepeat },
@@ -39,8 +53,16 @@ func TrainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w 
 	if err != nil {
 		return nil, err
 	}
-	rep, err := ruleOrLearned(ctx, repeatConfig(), &m.data, m.ex, m.groups, sets, repeatMinPrecision,
-		[]float32{0.2, 0.3, 0.4, 0.5, 0.6, 0.7}, w)
+	curve := []float32{0.2, 0.3, 0.4, 0.5, 0.6, 0.7}
+	if stacked {
+		rep, err := learnedDecision(ctx, repeatConfig(), &m.data, m.ex, m.groups, sets, repeatMinPrecision, curve, false, true)
+		if err != nil {
+			return nil, err
+		}
+		rep.Title = fmt.Sprintf("learned loop.repeat, stacked (the score alone decides), threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f); measured, nothing loads it", rep.Threshold, repeatMinPrecision)
+		return rep, nil
+	}
+	rep, err := ruleOrLearned(ctx, repeatConfig(), &m.data, m.ex, m.groups, sets, repeatMinPrecision, curve, w)
 	if err != nil {
 		return nil, err
 	}

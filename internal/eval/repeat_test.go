@@ -3,6 +3,7 @@ package eval
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -37,5 +38,25 @@ func TestTrainRepeatMini(t *testing.T) {
 	}
 	if out[0].Len() == 0 || !bytes.Equal(out[0].Bytes(), out[1].Bytes()) {
 		t.Errorf("weights differ between two runs on the same labels (%d and %d bytes)", out[0].Len(), out[1].Len())
+	}
+}
+
+// TestMeasureRepeatStackedMini runs the stacked restatement measurement on
+// the mini sets: the rules, cross-validated and other-source rows for
+// each source, every message counted once, no positive (none is
+// labelled), and a title that says nothing loads it.
+func TestMeasureRepeatStackedMini(t *testing.T) {
+	rep, err := MeasureRepeatStacked(context.Background(), miniSets(t), testEngine(t, "all"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != 6 || !strings.Contains(rep.Title, "stacked") {
+		t.Fatalf("%d rows, title %q", len(rep.Rows), rep.Title)
+	}
+	want := map[string]int{"jddc": 2, "uss": 3}
+	for _, row := range rep.Rows {
+		if row.TP+row.FN != 0 || row.TP+row.FP+row.FN > want[row.Set] {
+			t.Errorf("%s on %s: counts %+v", row.Method, row.Set, row.Count)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"fullqa/internal/classify"
@@ -105,7 +106,15 @@ var tagModes = [...]struct {
 // tagsMinPrecision (or the rules' own, when lower); the better of the two by mean F1 is chosen, its
 // threshold taken on all out-of-fold scores. With w set it writes the
 // shipped tags' models, trained on everything. It is deterministic.
-func TrainTags(ctx context.Context, sets, extra []NegativeSet, eng *detect.Engine, w io.Writer) (*TagsReport, error) {
+//
+// With pooled set (source names, e.g. the fresh-style jd2, jddev and jd3),
+// the bar is instead the one of the fifteenth session's plan
+// (internal/eval/testdata/README.md): pooled over those sources, the
+// leave-one-source-out F1 at least 0.01 above the rules' with precision at
+// most 0.01 lower; "rules or score" is preferred when it passes, as it
+// never drops a tag the rules find (stacked ships only where it alone
+// passes).
+func TrainTags(ctx context.Context, sets, extra []NegativeSet, eng *detect.Engine, pooled []string, w io.Writer) (*TagsReport, error) {
 	nt := detect.NumLearnedTags
 	data := make([]classify.SparseSet, nt)
 	ex := make([][]negExample, nt)
@@ -149,7 +158,7 @@ func TrainTags(ctx context.Context, sets, extra []NegativeSet, eng *detect.Engin
 		if len(ex[t]) == 0 {
 			return nil, fmt.Errorf("train tags: no conversation labelled %s", tagKey(t))
 		}
-		tr, m, err := measureTag(ctx, tagsConfig(), &data[t], ex[t], groups, len(sets), rep.Sets, w != nil)
+		tr, m, err := measureTag(ctx, tagsConfig(), &data[t], ex[t], groups, len(sets), rep.Sets, pooled, w != nil)
 		if err != nil {
 			return nil, err
 		}
@@ -181,9 +190,10 @@ func firstCustomer(c *conversation.Conversation) string {
 // measureTag measures one tag's decisions (see TrainTags) on the examples
 // of the first scored sources (set < scored; the others only train), and
 // with final set returns the shipped mode's model trained on everything
-// (nil when nothing ships).
+// (nil when nothing ships). pooled names the sources of the pooled bar
+// (TrainTags), nil for the per-source one.
 func measureTag(ctx context.Context, cfg classify.LinearConfig, data *classify.SparseSet, ex []negExample, groups, scored int,
-	names []string, final bool) (*TagReport, *classify.Linear, error) {
+	names, pooled []string, final bool) (*TagReport, *classify.Linear, error) {
 	tr := &TagReport{Errors: map[string][]string{}}
 	rules := make([]Count, scored)
 	for _, e := range ex {
@@ -273,7 +283,13 @@ func measureTag(ctx context.Context, cfg classify.LinearConfig, data *classify.S
 
 	best, bestF := -1, 0.0
 	var why []string
+	if len(pooled) > 0 {
+		best, why = pooledBar(names, pooled, rules, func(mi int) []Count { return res[mi].loso })
+	}
 	for mi, md := range tagModes {
+		if len(pooled) > 0 {
+			break
+		}
 		var fails []string
 		sum := 0.0
 		for si := range scored {
@@ -315,4 +331,37 @@ func measureTag(ctx context.Context, cfg classify.LinearConfig, data *classify.S
 	}
 	m.Threshold = tr.Threshold
 	return tr, m, nil
+}
+
+// pooledBar applies the pooled bar of TrainTags: over the sources named in
+// pooled, the rules' counts and each mode's leave-one-source-out counts
+// (loso) summed; a mode passes with F1 at least 0.01 above the rules' and
+// precision at most 0.01 below; the first passing mode of tagModes ("rules
+// or score") is taken. It returns that mode, or -1 and why none passed.
+func pooledBar(names, pooled []string, rules []Count, loso func(mi int) []Count) (int, []string) {
+	sum := func(cs []Count) Count {
+		var out Count
+		for si, c := range cs {
+			if slices.Contains(pooled, names[si]) {
+				out.TP += c.TP
+				out.FP += c.FP
+				out.FN += c.FN
+			}
+		}
+		return out
+	}
+	r := sum(rules)
+	var why []string
+	for mi, md := range tagModes {
+		c := sum(loso(mi))
+		switch {
+		case f1(c) < f1(r)+0.01:
+			why = append(why, fmt.Sprintf("%s: pooled %s other-source F1 %.3f < rules %.3f + 0.01", md.name, strings.Join(pooled, "+"), f1(c), f1(r)))
+		case c.Precision() < r.Precision()-0.01:
+			why = append(why, fmt.Sprintf("%s: pooled %s other-source precision %.3f < rules %.3f - 0.01", md.name, strings.Join(pooled, "+"), c.Precision(), r.Precision()))
+		default:
+			return mi, why
+		}
+	}
+	return -1, why
 }

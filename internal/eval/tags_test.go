@@ -51,11 +51,11 @@ func TestTrainTags(t *testing.T) {
 		}
 	}
 	var w1, w2 bytes.Buffer
-	rep, err := TrainTags(context.Background(), sets, nil, eng, &w1)
+	rep, err := TrainTags(context.Background(), sets, nil, eng, nil, &w1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := TrainTags(context.Background(), sets, nil, eng, &w2); err != nil {
+	if _, err := TrainTags(context.Background(), sets, nil, eng, nil, &w2); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(w1.Bytes(), w2.Bytes()) {
@@ -94,5 +94,40 @@ func TestTrainTags(t *testing.T) {
 	}
 	if !strings.Contains(rep.String(), "rules alone") {
 		t.Errorf("report:\n%s", rep)
+	}
+}
+
+// TestPooledBar checks the pooled shipping bar of the scene-tag scorers:
+// counts are summed over the pooled sources only, a mode passes with F1 at
+// least 0.01 above the rules' and precision at most 0.01 lower, and "rules
+// or score" is taken before stacked when both pass.
+func TestPooledBar(t *testing.T) {
+	names := []string{"jddc", "jd2", "jd3"}
+	pooled := []string{"jd2", "jd3"}
+	rules := []Count{{TP: 90, FP: 0, FN: 10}, {TP: 40, FP: 10, FN: 10}, {TP: 40, FP: 10, FN: 10}} // pooled: P 0.8, R 0.8
+	c := func(tp, fp, fn int) Count { return Count{TP: tp, FP: fp, FN: fn} }
+	for _, tc := range []struct {
+		name        string
+		or, stacked []Count
+		want        int
+	}{
+		{"both pass: rules-or first", []Count{c(0, 50, 100), c(45, 11, 5), c(45, 11, 5)}, []Count{c(0, 0, 0), c(48, 9, 2), c(48, 9, 2)}, 0},
+		{"only stacked passes", []Count{c(0, 0, 0), c(41, 10, 9), c(40, 10, 10)}, []Count{c(0, 0, 0), c(45, 10, 5), c(45, 10, 5)}, 1},
+		{"gain under 0.01", []Count{c(0, 0, 0), c(41, 10, 9), c(40, 10, 10)}, []Count{c(0, 0, 0), c(41, 10, 9), c(40, 10, 10)}, -1},
+		{"precision down more than 0.01", []Count{c(0, 0, 0), c(48, 16, 2), c(48, 16, 2)}, []Count{c(0, 0, 0), c(48, 16, 2), c(48, 16, 2)}, -1},
+		{"a source outside the pool does not count", []Count{c(100, 0, 0), c(40, 10, 10), c(40, 10, 10)}, []Count{c(100, 0, 0), c(40, 10, 10), c(40, 10, 10)}, -1},
+	} {
+		got, why := pooledBar(names, pooled, rules, func(mi int) []Count {
+			if mi == 0 {
+				return tc.or
+			}
+			return tc.stacked
+		})
+		if got != tc.want {
+			t.Errorf("%s: mode %d, want %d (why: %v)", tc.name, got, tc.want, why)
+		}
+		if got < 0 && len(why) != 2 {
+			t.Errorf("%s: %d reasons, want one per mode: %v", tc.name, len(why), why)
+		}
 	}
 }

@@ -31,7 +31,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
 	labels := fs.String("labels", "", "labels file (detectors; default internal/eval/testdata/jddc_dev_labels.jsonl, uss_labels.jsonl or twcs_labels.jsonl)")
-	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample), uss (the JD dialogues of uss_jddc), twcs (English Twitter support threads: promises, negative emotion and threats), jd2 (the fresh held-out JDDC-2019 chats; --data must hold jddc2019/chat_0.1per.txt), stc3 (Weibo customer-helpdesk threads; --data must hold stc3/test_data_cn.json) or jddev (the JDDC-2019 contest's development sessions; --data must hold jddc2019/dev_question.txt and dev_answer.txt)")
+	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample), uss (the JD dialogues of uss_jddc), twcs (English Twitter support threads: promises, negative emotion and threats), jd2 (the fresh held-out JDDC-2019 chats; --data must hold jddc2019/chat_0.1per.txt), jd3 (round E, the other public sample; --data must hold jddc2019b/chat_0.1per.txt), stc3 (Weibo customer-helpdesk threads; --data must hold stc3/test_data_cn.json) or jddev (the JDDC-2019 contest's development sessions; --data must hold jddc2019/dev_question.txt and dev_answer.txt)")
 	cfgPath := fs.String("config", "", "YAML config file")
 	show := fs.String("errors", "", "list the disagreements for this label (e.g. promise.made)")
 	rounds := new(string)
@@ -56,6 +56,15 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	var cvCfg classify.CharVecConfig
 	charVecFlags(fs, &cvCfg)
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
+		return ExitUsage
+	}
+	// A flag that the target does not read is refused rather than ignored.
+	if *stacked && what != "negative" && what != "repeat" {
+		fmt.Fprintf(env.Stderr, "fullqa eval %s: --stacked applies to negative and repeat only\n", what)
+		return ExitUsage
+	}
+	if *pooled != "" && what != "tags" {
+		fmt.Fprintf(env.Stderr, "fullqa eval %s: --pooled applies to tags only\n", what)
 		return ExitUsage
 	}
 	cfg, err := config.Load(*cfgPath)
@@ -157,7 +166,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		var rep *eval.NegativeReport
 		if *stacked {
-			rep, err = trainNegativeStacked(ctx, cfg, *data, *rounds, *negPrec, *synthetic, nil, env)
+			rep, err = trainNegativeWith(ctx, cfg, *data, *rounds, *negPrec, *synthetic, nil, emb, env, true)
 		} else {
 			rep, err = trainNegativeEmbed(ctx, cfg, *data, *rounds, *negPrec, *synthetic, emb, env)
 		}
@@ -244,6 +253,15 @@ func trainNegativeEmbed(ctx context.Context, cfg config.Config, data, rounds str
 	return trainNegativeWith(ctx, cfg, data, rounds, minPrec, synthetic, nil, emb, env, false)
 }
 
+// negShippedRounds and negShippedMinPrecision are the sources and the
+// precision floor of the shipped negative-emotion scorer: all five
+// labelled sources, the issue's floor (README, "The learned
+// negative-emotion scorer"). `fullqa train negative` defaults to them.
+const (
+	negShippedRounds       = "ABCDE"
+	negShippedMinPrecision = 0.75
+)
+
 // trainNegativeStacked cross-validates the stacked decision of the learned
 // negative-emotion scorer (eval.TrainNegativeStacked, the shipped one) on
 // the sets of trainNegative and, with w set, writes the stacked weights.
@@ -308,13 +326,17 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 	if len(args) > 0 && args[0] == "negative" {
 		var minPrec float64
 		var synthetic, stacked bool
+		// The defaults give the shipped weights: stacked, at the issue's
+		// precision floor, on all five labelled sources (an error when the
+		// data folder lacks the fresh chats, rather than other weights).
 		return runTrainer(ctx, args[1:], env, trainer{
-			name: "negative",
-			out:  filepath.Join("internal", "classify", "negative.weights"),
+			name:   "negative",
+			out:    filepath.Join("internal", "classify", "negative.weights"),
+			rounds: negShippedRounds,
 			flags: func(fs *flag.FlagSet) {
-				fs.Float64Var(&minPrec, "min-precision", eval.NegMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
+				fs.Float64Var(&minPrec, "min-precision", negShippedMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
 				fs.BoolVar(&synthetic, "synthetic", negSynthetic, "also train on the training-only synthetic chats of internal/classify/traindata/negative.jsonl (never scored)")
-				fs.BoolVar(&stacked, "stacked", false, "the stacked decision: the rules' verdict a feature, the score alone decides (the shipped weights: --jd2-rounds ABCDE --stacked --min-precision 0.75)")
+				fs.BoolVar(&stacked, "stacked", true, "the stacked decision (shipped): the rules' verdict a feature, the score alone decides; false: the rules, or the score")
 			},
 			train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
 				if stacked {

@@ -109,9 +109,10 @@ var labelledSources = []labelledSource{
 
 // sourcesFor returns the labelled sources rounds asks for whose chats the
 // data folder holds: jddc and uss always; jd2 when rounds names one of A,
-// B, C and data holds its file (left out silently otherwise, since the
-// default asks for it and ../shared does not hold it); jddev for D and jd3
-// for E, an error when asked for and missing.
+// B, C and data holds its file (with the default rounds, AB, left out
+// silently when it does not, since ../shared does not hold it; any other
+// rounds value is an explicit ask, an error then); jddev for D and jd3 for
+// E, an error when asked for and missing.
 func sourcesFor(data, rounds string) ([]labelledSource, error) {
 	if _, err := jd2Round(rounds, ""); err != nil {
 		return nil, err
@@ -129,8 +130,8 @@ func sourcesFor(data, rounds string) ([]labelledSource, error) {
 			}
 		}
 		switch {
-		case missing != "" && s.name == "jd2":
-			continue
+		case missing != "" && s.name == "jd2" && rounds == jd2RoundsAB:
+			continue // the default asks for jd2 whenever the data folder holds it
 		case missing != "":
 			return nil, fmt.Errorf("--jd2-rounds %q reads %s: %s is not in %s", rounds, s.name, missing, data)
 		}

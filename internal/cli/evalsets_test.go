@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fullqa/internal/eval"
@@ -124,6 +125,9 @@ func TestLabelledSetsLaterRounds(t *testing.T) {
 	if _, err := labelledSets(data, "D"); err == nil {
 		t.Error(`labelledSets("D") without the contest files: want an error`)
 	}
+	if _, err := labelledSets(data, "ABC"); err == nil {
+		t.Error(`labelledSets("ABC") without jddc2019: want an error (only the default AB leaves jd2 out silently)`)
+	}
 	for _, f := range []string{"jddc2019/chat_0.1per.txt", "jddc2019/dev_question.txt", "jddc2019/dev_answer.txt", "jddc2019b/chat_0.1per.txt"} {
 		if err := os.MkdirAll(filepath.Join(data, filepath.Dir(f)), 0o755); err != nil {
 			t.Fatal(err)
@@ -163,5 +167,20 @@ func TestLabelledSetsLaterRounds(t *testing.T) {
 	}
 	if ab := names("AB"); len(ab) != 3 {
 		t.Errorf("AB: sources %v, want jddc, uss, jd2", ab)
+	}
+}
+
+// TestEvalRefusesIgnoredFlags checks that --stacked and --pooled are
+// refused by the eval targets that do not read them, rather than ignored.
+func TestEvalRefusesIgnoredFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"eval", "emotion", "--stacked"},
+		{"eval", "tags", "--stacked"},
+		{"eval", "negative", "--pooled", "jd2"},
+	} {
+		code, _, stderr := run(t, "", args...)
+		if code != ExitUsage || !strings.Contains(stderr, "applies to") {
+			t.Errorf("%v: exit %d, stderr %q; want a usage error naming what the flag applies to", args, code, stderr)
+		}
 	}
 }

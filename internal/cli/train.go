@@ -30,6 +30,8 @@ type trainer struct {
 	// noRounds drops --jd2-rounds, for a trainer that reads no labels
 	// (every other one trains on the labelled jd2 rounds it names).
 	noRounds bool
+	// rounds is the default of --jd2-rounds; empty means jd2RoundsAB.
+	rounds string
 	// flags, when set, adds the command's own flags.
 	flags func(fs *flag.FlagSet)
 	// train trains on data, with the jd2 rounds --jd2-rounds names, and
@@ -55,6 +57,10 @@ func runTrainer(ctx context.Context, args []string, env Env, t trainer) int {
 	var rounds string
 	if !t.noRounds {
 		jd2RoundsFlag(fs, &rounds)
+		if t.rounds != "" {
+			rounds = t.rounds
+			fs.Lookup("jd2-rounds").DefValue = t.rounds
+		}
 	}
 	if t.flags != nil {
 		t.flags(fs)

@@ -79,6 +79,8 @@ func (s noEnding) Session() func(text, prevAgent, prevCustomer string) (string, 
 
 func (s noEnding) NegativeWeights() ([]float32, float32, float32) { return s.m.NegativeWeights() }
 
+func (s noEnding) NegativeStacked() bool { return s.m.NegativeStacked() }
+
 // BenchmarkEnding measures the full registry with the embedded model over
 // the JDDC dev chats, with the resolution rules alone and with the learned
 // conversation-ending classifier, per conversation (allocations included:

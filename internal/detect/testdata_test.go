@@ -114,50 +114,30 @@ func TestDetectorTables(t *testing.T) {
 
 func runTable(t *testing.T, d Detector, path string) {
 	t.Helper()
-	if _, ok := d.(*promiseDetector); ok {
-		runTableAs(t, d, path, func(pd *promiseDetector) { pd.model = nil }, func(tc testCase) []string { return tc.Want })
-		runTableAs(t, d, path, func(*promiseDetector) {}, func(tc testCase) []string {
-			if tc.Learned != nil {
-				return tc.Learned
-			}
-			return tc.Want
-		})
-		return
+	rulesAlone := func(tc testCase) []string { return tc.Want }
+	learned := func(tc testCase) []string {
+		if tc.Learned != nil {
+			return tc.Learned
+		}
+		return tc.Want
 	}
-	if _, ok := d.(*emotionDetector); ok {
-		runTableWith(t, d, path, nil, " [rules alone]", func(e *Engine) { e.neg = nil }, func(tc testCase) []string { return tc.Want })
-		runTableWith(t, d, path, nil, " [learned]", nil, func(tc testCase) []string {
-			if tc.Learned != nil {
-				return tc.Learned
-			}
-			return tc.Want
-		})
-		return
+	switch det := d.(type) {
+	case *promiseDetector:
+		runTableAs(t, d, path, " [rules alone]", func(*Engine) { det.model = nil }, rulesAlone)
+		runTableAs(t, d, path, " [learned]", nil, learned)
+	case *emotionDetector:
+		runTableAs(t, d, path, " [rules alone]", func(e *Engine) { e.neg = nil }, rulesAlone)
+		runTableAs(t, d, path, " [learned]", nil, learned)
+	default:
+		runTableAs(t, d, path, "", nil, rulesAlone)
 	}
-	runTableAs(t, d, path, nil, func(tc testCase) []string { return tc.Want })
 }
 
-// runTableAs runs the cases of path on d, after setup (for the promise
-// detector: with or without its learned scorer), against want's findings.
-func runTableAs(t *testing.T, d Detector, path string, setup func(*promiseDetector), want func(testCase) []string) {
-	t.Helper()
-	mode := ""
-	if pd, ok := d.(*promiseDetector); ok {
-		mode = " [learned]"
-		if setup != nil {
-			setup(pd)
-		}
-		if pd.model == nil {
-			mode = " [rules alone]"
-		}
-	}
-	runTableWith(t, d, path, setup, mode, nil, want)
-}
-
-// runTableWith runs the cases of path on d as runTableAs does, naming the
-// run mode in its errors, with engine set up by setEngine when it is not
-// nil (the emotion cases: without the learned scorer).
-func runTableWith(t *testing.T, d Detector, path string, setup func(*promiseDetector), mode string, setEngine func(*Engine), want func(testCase) []string) {
+// runTableAs runs the cases of path on d against want's findings, naming
+// the run mode in its errors, with the engine set up by setEngine, when
+// it is not nil, after it is built (which loads the promise detector's
+// model): the learned scorers off, for the rules-alone runs.
+func runTableAs(t *testing.T, d Detector, path, mode string, setEngine func(*Engine), want func(testCase) []string) {
 	t.Helper()
 	// The emotion detector reads the emotion model's output: its cases run
 	// with the real embedded model, as the product does.
@@ -172,9 +152,6 @@ func runTableWith(t *testing.T, d Detector, path string, setup func(*promiseDete
 	eng, err := NewEngine([]Detector{d}, emo)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if pd, ok := d.(*promiseDetector); ok && setup != nil {
-		setup(pd)
 	}
 	if setEngine != nil {
 		setEngine(eng)

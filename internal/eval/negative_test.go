@@ -339,6 +339,11 @@ func TestTrainNegativeStackedMini(t *testing.T) {
 	if !l.Stacked || strings.Join(l.Sources, ",") != "jddc,uss" {
 		t.Fatalf("decoded stacked %v, sources %q; want stacked, jddc,uss", l.Stacked, l.Sources)
 	}
+	// The rules' verdict is a feature: the mini sets' one rule finding is
+	// their one negative message, so its bucket must have learned a weight.
+	if l.W[detect.NegativeRuleBucket] == 0 {
+		t.Fatal("the rule bucket has no weight: the trainer did not add the rules' verdict")
+	}
 	var flat bytes.Buffer
 	if _, err := TrainNegative(context.Background(), sets, nil, func(string) *detect.Engine { return eng }, NegMinPrecision, &flat); err != nil {
 		t.Fatal(err)

@@ -103,5 +103,5 @@ func runTrainTags(ctx context.Context, args []string, env Env) int {
 // pooledFlag registers --pooled (the pooled shipping bar of the scene-tag
 // scorers) on fs, stored in p.
 func pooledFlag(fs *flag.FlagSet, p *string) {
-	fs.StringVar(p, "pooled", "", "tags: judge each tag's learned decision pooled over these sources, comma-separated (the shipped tags.weights: --jd2-rounds ABCDE --pooled jd2,jddev,jd3); empty: on every source")
+	fs.StringVar(p, "pooled", "", "tags: judge each tag's learned decision pooled over these sources, comma-separated (the fifteenth session's bar: --jd2-rounds ABCDE --pooled jd2,jddev,jd3); empty: on every source")
 }

@@ -192,7 +192,10 @@ func trainNegativeWith(ctx context.Context, sets, extra []NegativeSet, engineFor
 			rep.Title = fmt.Sprintf("learned emotion.negative, stacked (the rules' verdict a feature, the score alone decides), threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", rep.Threshold, minPrec)
 			if w != nil {
 				rep.final.Stacked = true
-				rep.final.Sources = rep.Sets
+				rep.final.Sources = append([]string(nil), rep.Sets...)
+				for _, x := range extra {
+					rep.final.Sources = append(rep.final.Sources, x.Name) // training-only, never scored
+				}
 				err = classify.EncodeLinear(w, rep.final)
 			}
 		}

@@ -58,15 +58,18 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	if what == "negative" {
 		// `fullqa eval negative` measures what ships unless told otherwise.
 		for name, v := range map[string]string{"stacked": "true", "min-precision": fmt.Sprint(negShippedMinPrecision), "jd2-rounds": negShippedRounds} {
-			f := fs.Lookup(name)
-			_ = f.Value.Set(v)
+			f := fs.Lookup(name) // TestEvalNegativeDefaults holds the names
+			if err := f.Value.Set(v); err != nil {
+				panic(fmt.Sprintf("eval negative: default %s=%s: %v", name, v, err))
+			}
 			f.DefValue = v
 		}
 	}
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
 		return ExitUsage
 	}
-	// A flag that the target does not read is refused rather than ignored.
+	// --stacked and --pooled, which only some targets read, are refused by
+	// the others rather than ignored.
 	if *stacked && what != "negative" && what != "repeat" {
 		fmt.Fprintf(env.Stderr, "fullqa eval %s: --stacked applies to negative and repeat only\n", what)
 		return ExitUsage
@@ -166,6 +169,11 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		return printEval(env, rep, *show != "", "disagreements and learned-only finds (5-fold CV):", func() []string { return rep.Errors })
 	case "negative":
+		// The labelled sources first: a data folder without the rounds
+		// asked for fails before the character vectors are built.
+		if _, err := labelledSets(*data, *rounds); err != nil {
+			return evalFailed(env, what, err)
+		}
 		var emb *eval.EmbedFeatures
 		if *embed != "" {
 			if emb, err = embedFeatures(ctx, *embed, *embedVectors, *data, cvCfg, *embedScale); err != nil {

@@ -131,7 +131,7 @@ func sourcesFor(data, rounds string) ([]labelledSource, error) {
 		}
 		switch {
 		case missing != "" && s.name == "jd2" && rounds == jd2RoundsAB:
-			continue // the default asks for jd2 whenever the data folder holds it
+			continue // AB (the default, or asked for) reads jd2 only when the data folder holds it
 		case missing != "":
 			return nil, fmt.Errorf("--jd2-rounds %q reads %s: %s is not in %s", rounds, s.name, missing, data)
 		}

@@ -184,3 +184,24 @@ func TestEvalRefusesIgnoredFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalNegativeDefaults checks that `fullqa eval negative` defaults to
+// the shipped settings of the negative-emotion scorer, and that the other
+// targets keep theirs (the override is negative's alone).
+func TestEvalNegativeDefaults(t *testing.T) {
+	_, _, neg := run(t, "", "eval", "negative", "-h")
+	for _, want := range []string{`(default "ABCDE")`, "(default 0.75)", "score alone decides; for negative the shipped one, its default) instead of the rules-or-score one (default true)"} {
+		if !strings.Contains(neg, want) {
+			t.Errorf("eval negative -h: no %q in\n%s", want, neg)
+		}
+	}
+	_, _, tags := run(t, "", "eval", "tags", "-h")
+	for _, want := range []string{`(default "AB")`, "(default 0.8)"} {
+		if !strings.Contains(tags, want) {
+			t.Errorf("eval tags -h: no %q in\n%s", want, tags)
+		}
+	}
+	if strings.Contains(tags, "rules-or-score one (default true)") {
+		t.Error("eval tags -h: --stacked defaults to true")
+	}
+}

@@ -339,6 +339,14 @@ func TestTrainNegativeStackedMini(t *testing.T) {
 	if !l.Stacked || strings.Join(l.Sources, ",") != "jddc,uss" {
 		t.Fatalf("decoded stacked %v, sources %q; want stacked, jddc,uss", l.Stacked, l.Sources)
 	}
+	// Training-only sets are named among the sources, after the scored ones.
+	var withSyn bytes.Buffer
+	if _, err := TrainNegativeStacked(context.Background(), sets, []NegativeSet{miniSynthetic(t, false)}, func(string) *detect.Engine { return eng }, 0.75, &withSyn); err != nil {
+		t.Fatal(err)
+	}
+	if ls, err := classify.DecodeLinear(withSyn.Bytes()); err != nil || strings.Join(ls.Sources, ",") != "jddc,uss,synthetic" {
+		t.Fatalf("with the synthetic set: sources %v, err %v; want jddc,uss,synthetic", ls, err)
+	}
 	// The rules' verdict is a feature: the mini sets' one rule finding is
 	// their one negative message, so its bucket must have learned a weight.
 	if l.W[detect.NegativeRuleBucket] == 0 {

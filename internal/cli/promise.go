@@ -17,16 +17,34 @@ import (
 // chosen at precision floor minPrec, and, with w set, writes the weights
 // of the final model. The promise rules and features do not read the emotion
 // model, so one engine serves every conversation.
-func trainPromise(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, w io.Writer) (*eval.PromiseReport, error) {
+//
+// trainingOnly, when not empty, is a canonical JSON Lines file of
+// training-only chats (never scored), labelled agent_promise in the file
+// of the same name ending _labels.jsonl.
+func trainPromise(ctx context.Context, cfg config.Config, data, rounds, trainingOnly string, minPrec float64, w io.Writer) (*eval.PromiseReport, error) {
 	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
+	}
+	var extra []eval.NegativeSet
+	if trainingOnly != "" {
+		l, err := eval.LoadLabels(strings.TrimSuffix(trainingOnly, ".jsonl") + "_labels.jsonl")
+		if err != nil {
+			return nil, err
+		}
+		extra = append(extra, eval.NegativeSet{Name: "synthetic", Src: eval.Canonical(trainingOnly), Labels: l})
 	}
 	eng, err := newEngine(cfg, "all")
 	if err != nil {
 		return nil, err
 	}
-	return eval.TrainPromise(ctx, sets, eng, minPrec, w)
+	return eval.TrainPromise(ctx, sets, extra, eng, minPrec, w)
+}
+
+// trainingOnlyFlag registers --training-only (training-only promise chats)
+// on fs, stored in p.
+func trainingOnlyFlag(fs *flag.FlagSet, p *string) {
+	fs.StringVar(p, "training-only", "", "a canonical JSON Lines file of training-only chats labelled agent_promise in FILE_labels.jsonl beside it: trained on, never scored")
 }
 
 // runEvalPromise is `fullqa eval promise`: both decisions measured, the
@@ -43,6 +61,8 @@ func runEvalPromise(ctx context.Context, args []string, env Env) int {
 	minPrec := fs.Float64("min-precision", eval.PromiseMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
 	rounds := new(string)
 	jd2RoundsFlag(fs, rounds)
+	trainingOnly := new(string)
+	trainingOnlyFlag(fs, trainingOnly)
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return ExitUsage
 	}
@@ -52,7 +72,7 @@ func runEvalPromise(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	show := *errs
-	rep, err := trainPromise(ctx, cfg, *data, *rounds, *minPrec, nil)
+	rep, err := trainPromise(ctx, cfg, *data, *rounds, *trainingOnly, *minPrec, nil)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: eval promise: %v\n", err)
 		return ExitError
@@ -75,14 +95,16 @@ func runEvalPromise(ctx context.Context, args []string, env Env) int {
 // scorer's weights (deterministic: the same labels give the same bytes).
 func runTrainPromise(ctx context.Context, args []string, env Env) int {
 	var minPrec float64
+	var trainingOnly string
 	return runTrainer(ctx, args, env, trainer{
 		name: "promise",
 		out:  filepath.Join("internal", "detect", "promise.weights"),
 		flags: func(fs *flag.FlagSet) {
 			fs.Float64Var(&minPrec, "min-precision", eval.PromiseMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
+			trainingOnlyFlag(fs, &trainingOnly)
 		},
 		train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
-			return trainPromise(ctx, config.Default(), data, rounds, minPrec, w)
+			return trainPromise(ctx, config.Default(), data, rounds, trainingOnly, minPrec, w)
 		},
 	})
 }

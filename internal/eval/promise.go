@@ -146,10 +146,19 @@ func shippedRows(rep *NegativeReport, ex []negExample, t float32) []NegativeRow 
 // nil, trains the final model of the stacked decision on everything and
 // writes its weights with that threshold and the sources' names. It is
 // deterministic.
-func TrainPromise(ctx context.Context, sets []NegativeSet, eng *detect.Engine, minPrec float64, w io.Writer) (*PromiseReport, error) {
+//
+// extra are training-only sets (hand-written synthetic chats): they join
+// every training set and the final model, are never scored and never
+// weigh in a threshold (as for TrainNegative), and are named after the
+// scored sources in the weights.
+func TrainPromise(ctx context.Context, sets, extra []NegativeSet, eng *detect.Engine, minPrec float64, w io.Writer) (*PromiseReport, error) {
+	if len(sets) == 0 {
+		return nil, fmt.Errorf("train promise: no labelled source to score")
+	}
 	var scratch detect.Scratch
 	var ps detect.PromiseScratch
-	m, err := gatherMessages(ctx, sets, "promise", "agent_promise", "agent", func(l *Labels) []int { return l.AgentPromise },
+	all := append(append([]NegativeSet(nil), sets...), extra...)
+	m, err := gatherMessages(ctx, all, "promise", "agent_promise", "agent", func(l *Labels) []int { return l.AgentPromise },
 		func(c *conversation.Conversation, emit func(int, bool, []uint32, []float32)) {
 			in, _ := eng.Inspect(c, &scratch)
 			eng.PromiseFeatures(in, &ps, emit)
@@ -158,12 +167,13 @@ func TrainPromise(ctx context.Context, sets []NegativeSet, eng *detect.Engine, m
 		return nil, err
 	}
 	curve := []float32{0.3, 0.4, 0.5, 0.6, 0.7}
-	or, err := learnedDecision(ctx, promiseConfig(), &m.data, m.ex, m.groups, sets, minPrec, curve, false, false)
+	groups := m.setGroups[len(sets)-1] // the scored sets' conversations: the folds
+	or, err := learnedDecision(ctx, promiseConfig(), &m.data, m.ex, groups, sets, minPrec, curve, false, false)
 	if err != nil {
 		return nil, err
 	}
 	or.Title = fmt.Sprintf("learned promise.made, rules OR score, threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", or.Threshold, minPrec)
-	st, err := learnedDecision(ctx, promiseConfig(), &m.data, m.ex, m.groups, sets, minPrec, curve, w != nil, true)
+	st, err := learnedDecision(ctx, promiseConfig(), &m.data, m.ex, groups, sets, minPrec, curve, w != nil, true)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +183,10 @@ func TrainPromise(ctx context.Context, sets []NegativeSet, eng *detect.Engine, m
 		rep.Sources = append(rep.Sources, s.Name)
 	}
 	if w != nil {
-		st.final.Sources = rep.Sources
+		st.final.Sources = append([]string(nil), rep.Sources...)
+		for _, x := range extra {
+			st.final.Sources = append(st.final.Sources, x.Name) // training-only, never scored
+		}
 		if err := classify.EncodeLinear(w, st.final); err != nil {
 			return nil, err
 		}

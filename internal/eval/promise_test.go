@@ -3,6 +3,7 @@ package eval
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,7 +20,7 @@ func TestTrainPromiseMini(t *testing.T) {
 	sets := miniSets(t)
 	var out [2]bytes.Buffer
 	for k := range out {
-		rep, err := TrainPromise(context.Background(), sets, eng, PromiseMinPrecision, &out[k])
+		rep, err := TrainPromise(context.Background(), sets, nil, eng, PromiseMinPrecision, &out[k])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,5 +88,48 @@ func TestPromiseVerdict(t *testing.T) {
 		if v := r.Verdict(); strings.Contains(v, "it decides promise.made") != c.ship {
 			t.Errorf("%s: verdict %q", c.name, v)
 		}
+	}
+}
+
+// TestTrainPromiseTrainingOnly trains the promise scorer with a
+// training-only set: the rows count the scored sets' agent messages alone
+// (the same positives as without it), the weights differ from those
+// trained without it and name it after the scored sources, and two runs
+// write the same bytes.
+func TestTrainPromiseTrainingOnly(t *testing.T) {
+	eng := testEngine(t, "all")
+	l, err := LoadLabels(filepath.Join("testdata", "mini_promise_synthetic_labels.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	syn := NegativeSet{Name: "synthetic", Src: Canonical(filepath.Join("testdata", "mini_promise_synthetic.jsonl")), Labels: l}
+	var without, with [2]bytes.Buffer
+	for k := range with {
+		if _, err := TrainPromise(context.Background(), miniSets(t), nil, eng, PromiseMinPrecision, &without[k]); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := TrainPromise(context.Background(), miniSets(t), []NegativeSet{syn}, eng, PromiseMinPrecision, &with[k])
+		if err != nil {
+			t.Fatal(err)
+		}
+		pos := map[string]int{"jddc": 0, "uss": 1}
+		for _, row := range rep.Stacked.Rows {
+			if row.TP+row.FN != pos[row.Set] || row.TP+row.FP+row.FN > 2 {
+				t.Errorf("%s on %s: counts %+v; want %d positives of at most 2 messages", row.Method, row.Set, row.Count, pos[row.Set])
+			}
+		}
+		if len(rep.Stacked.Rows) != 6 {
+			t.Errorf("%d rows, want 6 (no row for the training-only set)", len(rep.Stacked.Rows))
+		}
+	}
+	if !bytes.Equal(with[0].Bytes(), with[1].Bytes()) || bytes.Equal(with[0].Bytes(), without[0].Bytes()) {
+		t.Fatal("weights with the training-only set: not deterministic, or the same as without it")
+	}
+	m, err := classify.DecodeLinear(with[0].Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(m.Sources, ","); got != "jddc,uss,synthetic" {
+		t.Fatalf("sources %q, want jddc,uss,synthetic", got)
 	}
 }

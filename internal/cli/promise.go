@@ -42,10 +42,19 @@ func trainPromise(ctx context.Context, cfg config.Config, data, rounds, training
 }
 
 // trainingOnlyFlag registers --training-only (training-only promise chats)
-// on fs, stored in p.
+// on fs, stored in p; its default is the shipped scorer's set.
 func trainingOnlyFlag(fs *flag.FlagSet, p *string) {
-	fs.StringVar(p, "training-only", "", "a canonical JSON Lines file of training-only chats labelled agent_promise in FILE_labels.jsonl beside it: trained on, never scored")
+	fs.StringVar(p, "training-only", promiseTraindata, "a canonical JSON Lines file of training-only chats labelled agent_promise in FILE_labels.jsonl beside it: trained on, never scored (empty: none)")
 }
+
+// promiseTraindata and promiseShippedRounds are the training-only chats
+// and the labelled rounds the shipped promise scorer was trained on (the
+// fifteenth session: all five labelled sources plus 200 synthetic chats;
+// README, "The learned promise.made scorer"). `fullqa train promise` and
+// `fullqa eval promise` default to them.
+var promiseTraindata = filepath.Join(threatTraindata, "promise.jsonl")
+
+const promiseShippedRounds = "ABCDE"
 
 // runEvalPromise is `fullqa eval promise`: both decisions measured, the
 // stacked one at its shipped threshold, and with --errors jddc, uss or jd2
@@ -61,6 +70,8 @@ func runEvalPromise(ctx context.Context, args []string, env Env) int {
 	minPrec := fs.Float64("min-precision", eval.PromiseMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
 	rounds := new(string)
 	jd2RoundsFlag(fs, rounds)
+	*rounds = promiseShippedRounds
+	fs.Lookup("jd2-rounds").DefValue = promiseShippedRounds
 	trainingOnly := new(string)
 	trainingOnlyFlag(fs, trainingOnly)
 	if _, err := parseInterspersed(fs, args); err != nil {
@@ -97,8 +108,9 @@ func runTrainPromise(ctx context.Context, args []string, env Env) int {
 	var minPrec float64
 	var trainingOnly string
 	return runTrainer(ctx, args, env, trainer{
-		name: "promise",
-		out:  filepath.Join("internal", "detect", "promise.weights"),
+		name:   "promise",
+		out:    filepath.Join("internal", "detect", "promise.weights"),
+		rounds: promiseShippedRounds,
 		flags: func(fs *flag.FlagSet) {
 			fs.Float64Var(&minPrec, "min-precision", eval.PromiseMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
 			trainingOnlyFlag(fs, &trainingOnly)

@@ -185,9 +185,9 @@ func TestEvalRefusesIgnoredFlags(t *testing.T) {
 	}
 }
 
-// TestEvalNegativeDefaults checks that `fullqa eval negative` defaults to
-// the shipped settings of the negative-emotion scorer, and that the other
-// targets keep theirs (the override is negative's alone).
+// TestEvalNegativeDefaults checks that `fullqa eval negative` and `fullqa
+// eval promise` default to the shipped settings of their scorers, and that
+// the other targets keep theirs (the override is negative's alone).
 func TestEvalNegativeDefaults(t *testing.T) {
 	_, _, neg := run(t, "", "eval", "negative", "-h")
 	for _, want := range []string{`(default "ABCDE")`, "(default 0.75)", "score alone decides; for negative the shipped one, its default) instead of the rules-or-score one (default true)"} {
@@ -203,5 +203,12 @@ func TestEvalNegativeDefaults(t *testing.T) {
 	}
 	if strings.Contains(tags, "rules-or-score one (default true)") {
 		t.Error("eval tags -h: --stacked defaults to true")
+	}
+	// The promise scorer's own flags: its shipped sources and chats.
+	_, _, prom := run(t, "", "eval", "promise", "-h")
+	for _, want := range []string{`(default "ABCDE")`, `(default "internal/classify/traindata/promise.jsonl")`} {
+		if !strings.Contains(prom, want) {
+			t.Errorf("eval promise -h: no %q in\n%s", want, prom)
+		}
 	}
 }

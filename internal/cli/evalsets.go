@@ -54,9 +54,10 @@ func chatSource(data, source string) (eval.Source, bool) {
 // the fifth session's held-out round, only when asked for).
 // Round B was scored once as the held-out round of its session and has been
 // training data since, like round A. The shipped weights say which rounds
-// they were trained on; `--jd2-rounds A` gives again those trained on round
-// A alone (promise, ending), and a --data folder without jddc2019 those
-// trained on none (negative emotion).
+// they were trained on; the earlier ones come back with the flags their
+// documents name (for the round-A promise scorer `--jd2-rounds A
+// --training-only ""`; for the rules-or negative scorer `--stacked=false
+// --synthetic=false --jd2-rounds AB --min-precision 0.80`).
 //
 // Rounds D and E are the later held-out rounds, each a source of its own:
 // D the JDDC-2019 contest's development sessions (jddev), E the other

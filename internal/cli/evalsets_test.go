@@ -187,7 +187,7 @@ func TestEvalRefusesIgnoredFlags(t *testing.T) {
 
 // TestEvalNegativeDefaults checks that `fullqa eval negative` and `fullqa
 // eval promise` default to the shipped settings of their scorers, and that
-// the other targets keep theirs (the override is negative's alone).
+// the other targets keep theirs.
 func TestEvalNegativeDefaults(t *testing.T) {
 	_, _, neg := run(t, "", "eval", "negative", "-h")
 	for _, want := range []string{`(default "ABCDE")`, "(default 0.75)", "score alone decides; for negative the shipped one, its default) instead of the rules-or-score one (default true)"} {

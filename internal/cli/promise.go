@@ -44,7 +44,7 @@ func trainPromise(ctx context.Context, cfg config.Config, data, rounds, training
 // trainingOnlyFlag registers --training-only (training-only promise chats)
 // on fs, stored in p; its default is the shipped scorer's set.
 func trainingOnlyFlag(fs *flag.FlagSet, p *string) {
-	fs.StringVar(p, "training-only", promiseTraindata, "a canonical JSON Lines file of training-only chats labelled agent_promise in FILE_labels.jsonl beside it: trained on, never scored (empty: none)")
+	fs.StringVar(p, "training-only", promiseTraindata, "a canonical JSON Lines file NAME.jsonl of training-only chats labelled agent_promise in NAME_labels.jsonl beside it: trained on, never scored (empty: none)")
 }
 
 // promiseTraindata and promiseShippedRounds are the training-only chats

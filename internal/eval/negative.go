@@ -207,19 +207,28 @@ func trainNegativeWith(ctx context.Context, sets, extra []NegativeSet, engineFor
 	if err != nil {
 		return nil, err
 	}
+	rep.TrainingOnly = trainingOnlyNotes(m.ex, len(sets), extra, "customer messages", "negative")
+	return rep, nil
+}
+
+// trainingOnlyNotes describes the training-only sets extra (numbered from
+// scored in the examples ex) for a report: each one's name, how many
+// messages of its kind (what) it gave and how many were positive (pos).
+func trainingOnlyNotes(ex []negExample, scored int, extra []NegativeSet, what, pos string) []string {
+	var out []string
 	for k, x := range extra {
-		var n, pos int
-		for _, e := range m.ex {
-			if e.set == len(sets)+k {
+		var n, p int
+		for _, e := range ex {
+			if e.set == scored+k {
 				n++
 				if e.gold {
-					pos++
+					p++
 				}
 			}
 		}
-		rep.TrainingOnly = append(rep.TrainingOnly, fmt.Sprintf("%s (%d customer messages, %d negative)", x.Name, n, pos))
+		out = append(out, fmt.Sprintf("%s (%d %s, %d %s)", x.Name, n, what, p, pos))
 	}
-	return rep, nil
+	return out
 }
 
 // foldsOf deals the conversations of each source round-robin into folds in

@@ -178,6 +178,8 @@ func TrainPromise(ctx context.Context, sets, extra []NegativeSet, eng *detect.En
 		return nil, err
 	}
 	st.Title = fmt.Sprintf("learned promise.made, stacked score alone (rule verdict a feature), threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", st.Threshold, minPrec)
+	or.TrainingOnly = trainingOnlyNotes(m.ex, len(sets), extra, "agent messages", "promises")
+	st.TrainingOnly = or.TrainingOnly
 	rep := &PromiseReport{Or: or, Stacked: st, MinPrecision: minPrec, Shipped: shippedRows(st, m.ex, st.Threshold)}
 	for _, s := range sets {
 		rep.Sources = append(rep.Sources, s.Name)

@@ -121,6 +121,9 @@ func TestTrainPromiseTrainingOnly(t *testing.T) {
 		if len(rep.Stacked.Rows) != 6 {
 			t.Errorf("%d rows, want 6 (no row for the training-only set)", len(rep.Stacked.Rows))
 		}
+		if !strings.Contains(rep.String(), "also trained on (training-only, never scored): synthetic (4 agent messages, 2 promises)") {
+			t.Errorf("the report does not name the training-only set:\n%s", rep)
+		}
 	}
 	if !bytes.Equal(with[0].Bytes(), with[1].Bytes()) || bytes.Equal(with[0].Bytes(), without[0].Bytes()) {
 		t.Fatal("weights with the training-only set: not deterministic, or the same as without it")

@@ -19,16 +19,13 @@ func TestStackedDecisionMatchesLinear(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads the JDDC sample")
 	}
-	emo, err := classify.LoadEmotion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), emo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := defaultEngine(t)
 	if eng.neg == nil || !eng.neg.stacked {
 		t.Skip("the binary carries no stacked negative-emotion scorer")
+	}
+	emo, ok := eng.emotion.(*classify.Emotion)
+	if !ok {
+		t.Fatalf("the default engine's emotion model is a %T", eng.emotion)
 	}
 	nw, nb, thr := emo.NegativeWeights()
 	lin := classify.Linear{W: nw, Bias: nb}

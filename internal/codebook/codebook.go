@@ -161,9 +161,9 @@ func experimentalMark(lang Lang) string {
 // experimentalNote is what follows an experimental entry's explanation.
 func experimentalNote(lang Lang) string {
 	if lang == EN {
-		return " Experimental: right less than 6 times in 10, or found too seldom to tell, on real chats not used to build it; a lead to check, not a verdict."
+		return " Experimental: right less than 6 times in 10, or found too seldom to tell, on real chats not used to build it, or not yet confirmed on such chats since it changed; a lead to check, not a verdict."
 	}
-	return "试验性：在开发时未用过的真实对话上正确率不到六成，或检出太少、无法判断，请当作待复核的线索，不作定论。"
+	return "试验性：在开发时未用过的真实对话上正确率不到六成、检出太少无法判断，或改进后尚未在这类对话上得到确认，请当作待复核的线索，不作定论。"
 }
 
 // Entries returns the whole table in its order (codes in contract order,

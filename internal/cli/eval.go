@@ -34,17 +34,23 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample), uss (the JD dialogues of uss_jddc), twcs (English Twitter support threads: promises, negative emotion and threats), jd2 (the fresh held-out JDDC-2019 chats; --data must hold jddc2019/chat_0.1per.txt), jd3 (round E, the other public sample; --data must hold jddc2019b/chat_0.1per.txt), stc3 (Weibo customer-helpdesk threads; --data must hold stc3/test_data_cn.json) or jddev (the JDDC-2019 contest's development sessions; --data must hold jddc2019/dev_question.txt and dev_answer.txt)")
 	cfgPath := fs.String("config", "", "YAML config file")
 	show := fs.String("errors", "", "list the disagreements for this label (e.g. promise.made)")
+	// `fullqa eval negative` measures what ships unless told otherwise:
+	// its --jd2-rounds, --stacked and --min-precision default to the
+	// shipped scorer's settings (so -h prints the defaults that apply).
+	roundsDefault, stackedDefault, negPrecDefault := "", false, eval.NegMinPrecision
+	if what == "negative" {
+		roundsDefault, stackedDefault, negPrecDefault = negShippedRounds, true, negShippedMinPrecision
+	}
 	rounds := new(string)
-	jd2RoundsFlag(fs, rounds)
+	jd2RoundsFlag(fs, rounds, roundsDefault)
 	pooled := new(string)
 	pooledFlag(fs, pooled)
-	stacked := fs.Bool("stacked", false, "negative, repeat: measure the stacked decision (the rules' verdict a feature, the score alone decides; for negative the shipped one, its default) instead of the rules-or-score one")
-	negPrec := fs.Float64("min-precision", eval.NegMinPrecision, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
+	stacked := fs.Bool("stacked", stackedDefault, "negative, repeat: measure the stacked decision (the rules' verdict a feature, the score alone decides; for negative the shipped one, its default) instead of the rules-or-score one")
+	negPrec := fs.Float64("min-precision", negPrecDefault, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
 	target := fs.String("target", "negative", "english: the label the learned English scorer is measured on: negative (customer_negative, shipped) or threat (customer_threat)")
 	// --synthetic is one flag for two commands, each with its own default
 	// (tags: on; negative: negSynthetic, the shipped setting). The flag's
-	// default is the command's, so that -h prints the one that applies;
-	// so are negative's --stacked, --min-precision and --jd2-rounds below.
+	// default is the command's, so that -h prints the one that applies.
 	synDefault := true // tags
 	if what == "negative" {
 		synDefault = negSynthetic
@@ -55,16 +61,6 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	embedScale := fs.Float64("embed-scale", 1, "negative --embed: the factor on every pooled vector value")
 	var cvCfg classify.CharVecConfig
 	charVecFlags(fs, &cvCfg)
-	if what == "negative" {
-		// `fullqa eval negative` measures what ships unless told otherwise.
-		for name, v := range map[string]string{"stacked": "true", "min-precision": fmt.Sprint(negShippedMinPrecision), "jd2-rounds": negShippedRounds} {
-			f := fs.Lookup(name) // TestEvalNegativeDefaults holds the names
-			if err := f.Value.Set(v); err != nil {
-				panic(fmt.Sprintf("eval negative: default %s=%s: %v", name, v, err))
-			}
-			f.DefValue = v
-		}
-	}
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
 		return ExitUsage
 	}
@@ -180,12 +176,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 				return evalFailed(env, what, err)
 			}
 		}
-		var rep *eval.NegativeReport
-		if *stacked {
-			rep, err = trainNegativeWith(ctx, cfg, *data, *rounds, *negPrec, *synthetic, nil, emb, env, true)
-		} else {
-			rep, err = trainNegativeEmbed(ctx, cfg, *data, *rounds, *negPrec, *synthetic, emb, env)
-		}
+		rep, err := trainNegative(ctx, cfg, *data, *rounds, *negPrec, *synthetic, nil, emb, env, *stacked)
 		if err != nil {
 			return evalFailed(env, what, err)
 		}
@@ -247,27 +238,22 @@ const (
 // in dir (chats in the canonical input format, read with the product's own
 // importer, as the synthetic threats are).
 func syntheticNegative(dir string) (eval.NegativeSet, error) {
-	l, err := eval.LoadLabels(filepath.Join(dir, negativeTraindataLabels))
+	set, err := trainingOnlySet(filepath.Join(dir, negativeTraindataChats), filepath.Join(dir, negativeTraindataLabels))
 	if err != nil {
 		return eval.NegativeSet{}, fmt.Errorf("synthetic negative set: %w", err)
 	}
-	return eval.NegativeSet{Name: "synthetic", Src: eval.Canonical(filepath.Join(dir, negativeTraindataChats)), Labels: l}, nil
+	return set, nil
 }
 
-// trainNegative cross-validates the learned negative-emotion scorer on the
-// labelled JDDC and uss chats and, with w set, writes the final weights.
-// The emotion model's scores on a uss dialogue come from the emotion model
-// retrained without that dialogue's fold, as new chats would see it. With
-// synthetic set, the training-only synthetic chats of threatTraindata join
-// every training set and are never scored (eval.TrainNegative).
-func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, env Env) (*eval.NegativeReport, error) {
-	return trainNegativeWith(ctx, cfg, data, rounds, minPrec, synthetic, w, nil, env, false)
-}
-
-// trainNegativeEmbed is the measurement of trainNegative (no weights
-// written), with the character-vector features of emb when it is not nil.
-func trainNegativeEmbed(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, emb *eval.EmbedFeatures, env Env) (*eval.NegativeReport, error) {
-	return trainNegativeWith(ctx, cfg, data, rounds, minPrec, synthetic, nil, emb, env, false)
+// trainingOnlySet reads a training-only synthetic set: chats in the
+// canonical input format (read with the product's own importer) and their
+// labels, named "synthetic" in reports and weights.
+func trainingOnlySet(chats, labels string) (eval.NegativeSet, error) {
+	l, err := eval.LoadLabels(labels)
+	if err != nil {
+		return eval.NegativeSet{}, err
+	}
+	return eval.NegativeSet{Name: "synthetic", Src: eval.Canonical(chats), Labels: l}, nil
 }
 
 // negShippedRounds and negShippedMinPrecision are the sources and the
@@ -279,17 +265,16 @@ const (
 	negShippedMinPrecision = 0.75
 )
 
-// trainNegativeStacked cross-validates the stacked decision of the learned
-// negative-emotion scorer (eval.TrainNegativeStacked, the shipped one) on
-// the sets of trainNegative and, with w set, writes the stacked weights.
-func trainNegativeStacked(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, env Env) (*eval.NegativeReport, error) {
-	return trainNegativeWith(ctx, cfg, data, rounds, minPrec, synthetic, w, nil, env, true)
-}
-
-// trainNegativeWith is trainNegative with, when emb is not nil, its
-// features added (and then no weights written: w must be nil), or with
-// stacked set the stacked decision.
-func trainNegativeWith(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, emb *eval.EmbedFeatures, env Env, stacked bool) (*eval.NegativeReport, error) {
+// trainNegative cross-validates the learned negative-emotion scorer on the
+// labelled sets of rounds and, with w set, writes the final weights: the
+// stacked decision with stacked set (the shipped one), else rules or
+// score. The emotion model's scores on a uss dialogue come from the
+// emotion model retrained without that dialogue's fold, as new chats would
+// see it. With synthetic set, the training-only synthetic chats of
+// threatTraindata join every training set and are never scored
+// (eval.TrainNegative). With emb, its features are added (a measurement:
+// no weights written, w must be nil).
+func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, emb *eval.EmbedFeatures, env Env, stacked bool) (*eval.NegativeReport, error) {
 	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
@@ -307,10 +292,10 @@ func trainNegativeWith(ctx context.Context, cfg config.Config, data, rounds stri
 		return nil, err
 	}
 	switch {
+	case emb != nil:
+		return eval.TrainNegativeEmbed(ctx, sets, extra, engineFor, minPrec, emb, stacked)
 	case stacked:
 		return eval.TrainNegativeStacked(ctx, sets, extra, engineFor, minPrec, w)
-	case emb != nil:
-		return eval.TrainNegativeEmbed(ctx, sets, extra, engineFor, minPrec, emb)
 	}
 	return eval.TrainNegative(ctx, sets, extra, engineFor, minPrec, w)
 }
@@ -356,10 +341,7 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 				fs.BoolVar(&stacked, "stacked", true, "the stacked decision (shipped): the rules' verdict a feature, the score alone decides; false: the rules, or the score")
 			},
 			train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
-				if stacked {
-					return trainNegativeStacked(ctx, config.Default(), data, rounds, minPrec, synthetic, w, env)
-				}
-				return trainNegative(ctx, config.Default(), data, rounds, minPrec, synthetic, w, env)
+				return trainNegative(ctx, config.Default(), data, rounds, minPrec, synthetic, w, nil, env, stacked)
 			},
 		})
 	}

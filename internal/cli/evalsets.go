@@ -65,9 +65,14 @@ func chatSource(data, source string) (eval.Source, bool) {
 // every labelled fresh chat.
 const jd2RoundsAB = "AB"
 
-// jd2RoundsFlag registers --jd2-rounds on fs, stored in p.
-func jd2RoundsFlag(fs *flag.FlagSet, p *string) {
-	fs.StringVar(p, "jd2-rounds", jd2RoundsAB, "the labelled rounds of the fresh JDDC-2019 chats to train and measure on: A, B, C (jd2), D (jddev), E (jd3), in order: AB, ABC, ABCDE …")
+// jd2RoundsFlag registers --jd2-rounds on fs, stored in p, with the
+// default def (jd2RoundsAB when empty): a trainer whose shipped weights read
+// other rounds defaults to those.
+func jd2RoundsFlag(fs *flag.FlagSet, p *string, def string) {
+	if def == "" {
+		def = jd2RoundsAB
+	}
+	fs.StringVar(p, "jd2-rounds", def, "the labelled rounds of the fresh JDDC-2019 chats to train and measure on: A, B, C (jd2), D (jddev), E (jd3), in order: AB, ABC, ABCDE …")
 }
 
 // jd2Round reports whether round (a label's "round") is one of rounds, the

@@ -28,11 +28,11 @@ func trainPromise(ctx context.Context, cfg config.Config, data, rounds, training
 	}
 	var extra []eval.NegativeSet
 	if trainingOnly != "" {
-		l, err := eval.LoadLabels(strings.TrimSuffix(trainingOnly, ".jsonl") + "_labels.jsonl")
+		set, err := trainingOnlySet(trainingOnly, strings.TrimSuffix(trainingOnly, ".jsonl")+"_labels.jsonl")
 		if err != nil {
 			return nil, err
 		}
-		extra = append(extra, eval.NegativeSet{Name: "synthetic", Src: eval.Canonical(trainingOnly), Labels: l})
+		extra = append(extra, set)
 	}
 	eng, err := newEngine(cfg, "all")
 	if err != nil {
@@ -69,9 +69,7 @@ func runEvalPromise(ctx context.Context, args []string, env Env) int {
 	errs := fs.String("errors", "", "list the stacked decision's cross-validated disagreements on this source (jddc, uss, jd2; or:jddc for the rules-or decision)")
 	minPrec := fs.Float64("min-precision", eval.PromiseMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
 	rounds := new(string)
-	jd2RoundsFlag(fs, rounds)
-	*rounds = promiseShippedRounds
-	fs.Lookup("jd2-rounds").DefValue = promiseShippedRounds
+	jd2RoundsFlag(fs, rounds, promiseShippedRounds)
 	trainingOnly := new(string)
 	trainingOnlyFlag(fs, trainingOnly)
 	if _, err := parseInterspersed(fs, args); err != nil {

@@ -56,11 +56,7 @@ func runTrainer(ctx context.Context, args []string, env Env, t trainer) int {
 	out := fs.String("out", t.out, outUsage)
 	var rounds string
 	if !t.noRounds {
-		jd2RoundsFlag(fs, &rounds)
-		if t.rounds != "" {
-			rounds = t.rounds
-			fs.Lookup("jd2-rounds").DefValue = t.rounds
-		}
+		jd2RoundsFlag(fs, &rounds, t.rounds)
 	}
 	if t.flags != nil {
 		t.flags(fs)

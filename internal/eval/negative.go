@@ -193,10 +193,7 @@ func trainNegativeWith(ctx context.Context, sets, extra []NegativeSet, engineFor
 			rep.Title = fmt.Sprintf("learned emotion.negative, stacked (the rules' verdict a feature, the score alone decides), threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", rep.Threshold, minPrec)
 			if w != nil {
 				rep.final.Stacked = true
-				rep.final.Sources = append([]string(nil), rep.Sets...)
-				for _, x := range extra {
-					rep.final.Sources = append(rep.final.Sources, x.Name) // training-only, never scored
-				}
+				rep.final.Sources = sourceNames(sets, extra)
 				err = classify.EncodeLinear(w, rep.final)
 			}
 		}
@@ -209,6 +206,16 @@ func trainNegativeWith(ctx context.Context, sets, extra []NegativeSet, engineFor
 	}
 	rep.TrainingOnly = trainingOnlyNotes(m.ex, len(sets), extra, "customer messages", "negative")
 	return rep, nil
+}
+
+// sourceNames names the sources a model was trained on, for its weights
+// file: the scored sets, then the training-only ones.
+func sourceNames(sets, extra []NegativeSet) []string {
+	var out []string
+	for _, s := range append(append([]NegativeSet(nil), sets...), extra...) {
+		out = append(out, s.Name)
+	}
+	return out
 }
 
 // trainingOnlyNotes describes the training-only sets extra (numbered from

@@ -205,11 +205,12 @@ func TrainEmbedPolarity(ctx context.Context, dataDir string, cv *classify.CharVe
 	return classify.TrainLinear(ctx, classify.LinearConfig{Bits: bits, Seed: 20261206, Epochs: 5, LR: 0.1, L2: 1e-6, PosW: 1}, &set, rows)
 }
 
-// TrainNegativeEmbed is TrainNegative (without writing weights) with the
-// features of emb added to every customer message's: the measurement
-// behind `fullqa eval negative --embed`.
-func TrainNegativeEmbed(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, emb *EmbedFeatures) (*NegativeReport, error) {
-	rep, err := trainNegativeWith(ctx, sets, extra, engineFor, minPrec, nil, emb, false)
+// TrainNegativeEmbed is TrainNegative, or with stacked set
+// TrainNegativeStacked (without writing weights), with the features of emb
+// added to every customer message's: the measurement behind `fullqa eval
+// negative --embed`.
+func TrainNegativeEmbed(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, emb *EmbedFeatures, stacked bool) (*NegativeReport, error) {
+	rep, err := trainNegativeWith(ctx, sets, extra, engineFor, minPrec, nil, emb, stacked)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +223,11 @@ func TrainNegativeEmbed(ctx context.Context, sets, extra []NegativeSet, engineFo
 			what = append(what, f.name)
 		}
 	}
-	rep.Title = fmt.Sprintf("learned emotion.negative with character-vector features (%s; %d vectors of %d dimensions, scale %g), threshold %.3f (chosen on all out-of-fold scores)",
-		strings.Join(what, ", "), emb.Vectors.Len(), emb.Vectors.Dim, emb.Scale, rep.Threshold)
+	decision := ""
+	if stacked {
+		decision = ", stacked"
+	}
+	rep.Title = fmt.Sprintf("learned emotion.negative%s with character-vector features (%s; %d vectors of %d dimensions, scale %g), threshold %.3f (chosen on all out-of-fold scores)",
+		decision, strings.Join(what, ", "), emb.Vectors.Len(), emb.Vectors.Dim, emb.Scale, rep.Threshold)
 	return rep, nil
 }

@@ -124,7 +124,7 @@ func TestEmbedFeatures(t *testing.T) {
 	eng := defaultEngine(t)
 	var out [2]string
 	for k := range out {
-		rep, err := TrainNegativeEmbed(ctx, miniSets(t), nil, func(string) *detect.Engine { return eng }, NegMinPrecision, e)
+		rep, err := TrainNegativeEmbed(ctx, miniSets(t), nil, func(string) *detect.Engine { return eng }, NegMinPrecision, e, false)
 		if err != nil {
 			t.Fatal(err)
 		}

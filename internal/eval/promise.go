@@ -185,10 +185,7 @@ func TrainPromise(ctx context.Context, sets, extra []NegativeSet, eng *detect.En
 		rep.Sources = append(rep.Sources, s.Name)
 	}
 	if w != nil {
-		st.final.Sources = append([]string(nil), rep.Sources...)
-		for _, x := range extra {
-			st.final.Sources = append(st.final.Sources, x.Name) // training-only, never scored
-		}
+		st.final.Sources = sourceNames(sets, extra)
 		if err := classify.EncodeLinear(w, st.final); err != nil {
 			return nil, err
 		}

@@ -198,7 +198,7 @@ func (b *Batch) AddPrepared(ctx context.Context, c *conversation.Conversation, p
 	if len(earlier) > 0 {
 		contactTexts(ct, c)
 		if b.findingsOnly && keptRead(ct, earlier) {
-			ct.Kept = b.topics.keptHeld(c, nil)
+			ct.Kept = b.topics.Kept(c)
 		}
 		out = b.an.findings(ct, earlier)
 	}

@@ -239,7 +239,7 @@ func TestCJK2(t *testing.T) {
 			for i, c := range conts {
 				w := uint64(a) | uint64(c[0])<<8 | uint64(c[1])<<16 | uint64(b)<<24 |
 					uint64(c[2])<<32 | uint64(c[3])<<40 | uint64(i*0x1F1F)<<48
-				if got, want := cjk2(w), cjk2Ref(w); got != want {
+				if got, want := text.Lead3Pair(w), cjk2Ref(w); got != want {
 					t.Fatalf("cjk2(%#016x) = %v, text.Lead3 and continuation bytes say %v", w, got, want)
 				}
 			}
@@ -253,7 +253,7 @@ func FuzzCJK2(f *testing.F) {
 		f.Add(text.Load8(s, 0))
 	}
 	f.Fuzz(func(t *testing.T, w uint64) {
-		if got, want := cjk2(w), cjk2Ref(w); got != want {
+		if got, want := text.Lead3Pair(w), cjk2Ref(w); got != want {
 			t.Fatalf("cjk2(%#016x) = %v, cjk2Ref %v", w, got, want)
 		}
 	})

@@ -545,15 +545,8 @@ func (d *fastDecoder) messageInOrder() bool {
 	if hasAgent {
 		// An agent's name is short: mostly read here (quoteIn8), else
 		// by scanString.
-		j, k := i+10, -1
-		if j+8 <= len(s) {
-			if m := text.JSONPlain8(text.Load8(s, j)); m != 0 {
-				if n := bits.TrailingZeros64(m) >> 3; s[j+n] == '"' {
-					k = n
-				}
-			}
-		}
-		if k >= 0 {
+		j := i + 10
+		if k, ok := quoteIn8(s, j); ok {
 			agent, i = s[j:j+k], j+k+1
 		} else if agent, i, st = scanString(s, j); st != strDone {
 			return false
@@ -827,13 +820,10 @@ func (d *fastDecoder) key() (string, bool) {
 	// colon, read with one load (the lowest lane text.JSONPlain8 marks is
 	// the first byte that is not plain, which must be the closing quote).
 	if i := d.i; i+10 <= len(d.s) && d.s[i] == '"' {
-		if m := text.JSONPlain8(text.Load8(d.s, i+1)); m != 0 {
-			n := bits.TrailingZeros64(m) >> 3
-			if d.s[i+1+n] == '"' && d.s[i+2+n] == ':' {
-				d.i = i + 3 + n
-				d.ws()
-				return d.s[i+1 : i+1+n], true
-			}
+		if n, ok := quoteIn8(d.s, i+1); ok && d.s[i+2+n] == ':' {
+			d.i = i + 3 + n
+			d.ws()
+			return d.s[i+1 : i+1+n], true
 		}
 	}
 	s, ok := d.str()
@@ -898,7 +888,7 @@ func scanString(s string, start int) (string, int, int) {
 			// Two three-byte characters of E1–EC or EE–EF leads a word,
 			// in a loop of their own: a run of Chinese does not go
 			// through the checks of the loop around it.
-			for i+8 <= len(s) && cjk2(text.Load8(s, i)) {
+			for i+8 <= len(s) && text.Lead3Pair(text.Load8(s, i)) {
 				i += 6
 			}
 			if i >= len(s) {
@@ -940,17 +930,21 @@ func scanString(s string, start int) (string, int, int) {
 	return "", 0, strBad
 }
 
-// cjk2 reports whether the word w (eight bytes of a string, little-endian)
-// starts with two three-byte characters of E1–EC or EE–EF leads (text.Lead3),
-// which any two continuation bytes complete validly: the byte pattern with
-// one mask, then the leads' low nibbles (neither 0 nor D), bytes 0 and 3
-// of x, side by side: adding 0x7F to a nibble sets bit 7 exactly when it
-// is not 0 (no carry leaves a byte), and x^0xD is 0 only for D.
-// TestCJK2 holds it to text.Lead3 and the continuation bytes.
-func cjk2(w uint64) bool {
-	const d, add, high = 0x0D00000D, 0x7F00007F, 0x80000080
-	x := uint32(w) & 0x0F00000F
-	return w&0x0000c0c0f0c0c0f0 == 0x00008080e08080e0 && (x+add)&((x^d)+add)&high == high
+// quoteIn8 reads a short string's rest with one load: when the eight
+// bytes at s[j:] (which must be in s) hold a quote after n plain ASCII
+// bytes (the lowest lane text.JSONPlain8 marks is the first byte that is
+// not plain), it returns n and true. Object keys and agents' names are
+// mostly read so.
+func quoteIn8(s string, j int) (int, bool) {
+	if j+8 > len(s) {
+		return 0, false
+	}
+	m := text.JSONPlain8(text.Load8(s, j))
+	if m == 0 {
+		return 0, false
+	}
+	n := bits.TrailingZeros64(m) >> 3
+	return n, s[j+n] == '"'
 }
 
 // runeLen returns the length of the valid UTF-8 character at the start of

@@ -918,8 +918,9 @@ func jsonLook8(w uint64) uint64 {
 }
 
 // plainASCII reports whether s is all plain ASCII (no byte that
-// text.JSONPlain8 marks), reading it in words: the last word, and for
-// strings under eight bytes the two halves, overlap the ones before.
+// text.JSONPlain8 marks), reading eight bytes or more in words (the last
+// word overlapping the one before) and shorter strings a byte at a time:
+// appendString, its caller, tests strings of four to sixteen bytes itself.
 func plainASCII(s string) bool {
 	n := len(s)
 	switch {
@@ -930,8 +931,6 @@ func plainASCII(s string) bool {
 			}
 		}
 		return text.JSONPlain8(text.Load8(s, n-8)) == 0
-	case n >= 4:
-		return text.JSONPlain8(load4(s, 0)|load4(s, n-4)<<32) == 0
 	}
 	for i := 0; i < n; i++ {
 		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {

@@ -624,13 +624,7 @@ var asciiPlain = func() (t [256]bool) {
 // a continuation byte). The rest, and the pair's first character when its
 // second is not one, are tested a character at a time the same way.
 func cjkRunEnd(s string, i int) int {
-	for i+8 <= len(s) {
-		w := Load8(s, i)
-		if w&0x0000c0c000c0c000 != 0x0000808000808000 ||
-			bits.ReverseBytes16(uint16(w))-0xE4B8 > 0xE9BF-0xE4B8 ||
-			bits.ReverseBytes16(uint16(w>>24))-0xE4B8 > 0xE9BF-0xE4B8 {
-			break
-		}
+	for i+8 <= len(s) && cjkPair(Load8(s, i)) {
 		i += 6
 	}
 	t := s[i:] // sliced so that the loop reads without bounds checks
@@ -652,8 +646,8 @@ func cjkRunEnd(s string, i int) int {
 const plainRoom = 2
 
 // cjkPair reports whether the first six bytes of the little-endian word
-// w are two common Chinese characters as cjkRunEnd tests a pair: the
-// four continuation bytes at once, and each one's first two bytes as one
+// w are two common Chinese characters (cjkRunEnd's pair test): the four
+// continuation bytes at once, and each one's first two bytes as one
 // number in E4B8..E9BF.
 func cjkPair(w uint64) bool {
 	return w&0x0000c0c000c0c000 == 0x0000808000808000 &&

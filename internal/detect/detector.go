@@ -475,10 +475,7 @@ func (in *Input) englishOnce(i int) bool {
 func (in *Input) langs() {
 	lang := in.lang
 	norm := in.Norm[:len(lang)]
-	for j, s := range norm {
-		if lang[j] != 0 {
-			continue
-		}
+	for j, s := range norm { // every entry is 0: in.english fills them all at once
 		l := uint8(1)
 		if !hanFirst(s) && englishText(s) {
 			l = 2

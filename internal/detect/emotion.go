@@ -592,7 +592,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		}
 		customer = append(customer, i)
 		english := in.english(i)
-		isNeg, learned, enStrong := false, float32(-1), false
+		isNeg, learned, enStrong, threat := false, float32(-1), false, false
 		if english {
 			// The learned English scorer reads English messages only
 			// (emotion_en_learned.go): Chinese ones never pay for it.
@@ -604,9 +604,14 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 			}
 		} else {
 			rule := d.negative(in, i, &ws)
+			// A Chinese message threatens only when the rules call it
+			// negative (the threat gate is part of their word gate), so
+			// the threat test, which the stacked decision and the severity
+			// both read, runs for those alone, once.
+			threat = rule && d.threatens(in, i)
 			isNeg = rule
 			if in.neg != nil && in.Emotion[i].Label != EmotionNone { // blank messages get no score
-				isNeg, learned = d.decide(in, i, rule, &ws, &st, f)
+				isNeg, learned = d.decide(in, i, rule, threat, &ws, &st, f)
 				st.after(in, i, rule)
 			}
 		}
@@ -619,7 +624,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 		strong := enStrong // English: a phrase or a threat
 		if !english {
 			_, strong = in.firstTerm(i, d.strong)
-			strong = strong || d.threatens(in, i)
+			strong = strong || threat
 		}
 		switch {
 		case english && strong:
@@ -650,7 +655,7 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 // whose learned probability reaches the model's threshold, chosen by
 // cross-validation (see the README). A stacked scorer (the shipped one since
 // the fifteenth session) decides alone instead: the rules' verdict is one of
-// its features (its weight m.ruleW joins the sum of a message the rules call
+// its features (the weight of NegativeRuleBucket joins the sum of a message the rules call
 // negative), so it can also overrule a rule's false alarm — but not a
 // threat's. It returns the
 // verdict and the learned probability, which Inspect reads only of a
@@ -658,17 +663,17 @@ func (d *emotionDetector) Inspect(in *Input, out *Output) {
 // negative by it (its sigmoid is below the threshold: zAtLeast), and is
 // returned so, with -1, without the sigmoid, unless the rules' verdict
 // decides it.
-func (d *emotionDetector) decide(in *Input, i int, rule bool, ws *waits, st *negState, f *negFeats) (bool, float32) {
+func (d *emotionDetector) decide(in *Input, i int, rule, threat bool, ws *waits, st *negState, f *negFeats) (bool, float32) {
 	m := in.neg
 	z := d.negSum(m, in, i, ws, st, f)
 	if m.stacked {
 		if rule {
-			z += m.ruleW
+			z += m.wf[NegativeRuleBucket]
 		}
 		// A threat stays negative whatever the score: LABELLING.md counts
 		// every customer_threat in customer_negative, and the shop is
 		// alerted to it as a threat.
-		rule = rule && d.threatens(in, i)
+		rule = threat
 	}
 	if !rule && z < m.zMin {
 		return false, -1

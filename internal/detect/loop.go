@@ -428,6 +428,8 @@ func contentScanInto(s string, skip []span, need int, g *sig) (content int) {
 			}
 			// A three-byte character in the last three bytes of s (a
 			// message's last, most often), or a character of another size.
+			// charKey's body without its ASCII case (handled above), here
+			// because charKey, over Go's inlining budget, is a call.
 			var key uint32
 			size := 3
 			if b&0xF0 == 0xE0 && i+2 < len(s) {

@@ -37,6 +37,14 @@ type negativeStacked interface {
 // detector adds its weight to such a message's sum.
 const NegativeRuleBucket = 1<<NegativeBits - 2
 
+// WithNegativeRule returns the features idx, val of a message the rules
+// call negative with the rules' verdict added as a stacked scorer reads
+// it (NegativeRuleBucket, value 1), in new slices: how the trainer and
+// the tests build what the detector sums.
+func WithNegativeRule(idx []uint32, val []float32) ([]uint32, []float32) {
+	return append(append(make([]uint32, 0, len(idx)+1), idx...), NegativeRuleBucket), append(append(make([]float32, 0, len(val)+1), val...), 1)
+}
+
 // learnedNegative is the learned scorer as the emotion detector uses it.
 type learnedNegative struct {
 	w         *[1 << NegativeBits]int16 // the weights as int16 steps of scale (int16Table)
@@ -44,10 +52,9 @@ type learnedNegative struct {
 	bias      float32
 	threshold float32 // probability from which a message is negative
 	// stacked says the score alone decides, the rules' verdict one of its
-	// features (negativeStacked); ruleW is then that feature's weight,
-	// added to the sum of a message the rules call negative.
+	// features (negativeStacked): NegativeRuleBucket's weight is added to
+	// the sum of a message the rules call negative.
 	stacked bool
-	ruleW   float32
 	// zMin is the least sum whose probability reaches threshold
 	// (zAtLeast, set by withUni): a message of a smaller sum is not
 	// negative by the scorer, and emotionDetector.decide tells so
@@ -60,7 +67,7 @@ type learnedNegative struct {
 	// for the runes below negUniRunes (ASCII, the CJK punctuation and
 	// ideographs: nearly every rune of a Chinese chat), worked out once
 	// so that sumGrams reads it where it hashed every rune (withUni). A
-	// scorer whose n-grams are summed (finish) must have it; the English
+	// scorer whose n-grams are summed (finishSum) must have it; the English
 	// one, which only scores a buffer (prob), has none.
 	uni *[negUniRunes]float32
 	// slots is negTail's table of slots (newNegSlots), set with uni.
@@ -86,9 +93,6 @@ func (m *learnedNegative) withUni() *learnedNegative {
 	m.wf = new([1 << NegativeBits]float32)
 	for k, q := range m.w {
 		m.wf[k] = stepWeight(q, m.scale)
-	}
-	if m.stacked {
-		m.ruleW = m.wf[NegativeRuleBucket]
 	}
 	m.uni = new([negUniRunes]float32)
 	k := negKey(nfUni)
@@ -156,18 +160,18 @@ type negFeats struct {
 	val [maxNegFeats]float32
 	n   int
 
-	// rs holds the runes finish decodes: here, in a buffer that lives
-	// for a conversation, rather than on finish's stack, which Go
+	// rs holds the runes finishSum decodes: here, in a buffer that lives
+	// for a conversation, rather than on finishSum's stack, which Go
 	// zeroed for every message.
 	rs [maxNegRunes]rune
 
-	// bi remembers the weights of model biOf's bigrams finish summed
+	// bi remembers the weights of model biOf's bigrams finishSum summed
 	// before (negBigrams), made once negBiAfter messages were scored
 	// without it: it lives in the worker's Scratch, conversation after
 	// conversation.
 	bi   *negBigrams
 	biOf *learnedNegative
-	// unmemoized counts the messages finish scored before bi was made
+	// unmemoized counts the messages finishSum scored before bi was made
 	// (up to negBiAfter).
 	unmemoized int
 
@@ -378,7 +382,7 @@ func (f *negFeats) add(group, value uint32, v float32) {
 // in f.n, which negSignals started at 0 and leaves there. No feature
 // fails to fit then: negSignals makes at most maxNegSignals (one at each
 // of its calls of signal, none of them in a loop), and with the n-grams
-// and negTail's they fit the buffer (maxNegFeats), which finish's room
+// and negTail's they fit the buffer (maxNegFeats), which finishSum's room
 // for the n-grams and negTail's test of the buffer's end find either
 // way (TestNegSignalsFit).
 func (f *negFeats) signal(ix uint32, v float32) {
@@ -462,16 +466,8 @@ func (d *emotionDetector) negFeatures(in *Input, i int, ws *waits, st *negState,
 	negTail(f, negGrams(f, in.Norm[i]), d.slots)
 }
 
-// negProb is the learned probability of f filled by negFeatures, without
-// the n-grams' features stored: their weights are summed as they are
-// found (finish), in the order prob sums them, so the probability is
-// prob's to the bit (TestNegProbMatchesProb, FuzzNegProb). f is left
-// holding the signals, and what negTail adds after the n-grams' place.
-func (d *emotionDetector) negProb(m *learnedNegative, in *Input, i int, ws *waits, st *negState, f *negFeats) float32 {
-	return sigmoid(d.negSum(m, in, i, ws, st, f))
-}
-
-// negSum is negProb's sum, before the sigmoid. The signals' weights are
+// negSum is the learned sum of message i's features, before the sigmoid
+// (negProb's, in the tests). The signals' weights are
 // summed as negSignals finds them (f.sumW), not stored and read back.
 func (d *emotionDetector) negSum(m *learnedNegative, in *Input, i int, ws *waits, st *negState, f *negFeats) float32 {
 	f.sumW, f.sum = m.wf, m.bias
@@ -480,14 +476,8 @@ func (d *emotionDetector) negSum(m *learnedNegative, in *Input, i int, ws *waits
 	return m.finishSum(f.sum, f, in.Norm[i])
 }
 
-// finish adds to z, the sum of the features in f, those negGrams and
-// negTail would add for norm, and returns the probability: prob of the
-// whole buffer.
-func (m *learnedNegative) finish(z float32, f *negFeats, norm string) float32 {
-	return sigmoid(m.finishSum(z, f, norm))
-}
-
-// finishSum is finish's sum, before the sigmoid. The n-grams are counted
+// finishSum adds to z, the sum of the features in f, those negGrams and
+// negTail would add for norm (finish, in the tests, is its sigmoid). The n-grams are counted
 // in f.n but not stored, so the features after them fall where negTail
 // would put them (none, should the n-grams fill the buffer).
 func (m *learnedNegative) finishSum(z float32, f *negFeats, norm string) float32 {
@@ -736,8 +726,8 @@ func negRunes(norm string, rs *[maxNegRunes]rune) runeCounts {
 // sum adds the weighted features of f from the one numbered from to z,
 // in order, as prob does.
 // It reads the float32 weights, so the scorer must have them (withUni, as
-// finish needs uni), and is small enough to be inlined into negProb and
-// finish; prob sums a scorer without them (the English one) by sumSteps.
+// finishSum needs uni), and is small enough to be inlined; prob sums a
+// scorer without them (the English one) by sumSteps.
 func (m *learnedNegative) sum(z float32, f *negFeats, from int) float32 {
 	wf := m.wf
 	val := f.val[from:f.n]

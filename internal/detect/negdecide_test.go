@@ -138,13 +138,13 @@ func TestDecideMatchesProb(t *testing.T) {
 				verdict := rule
 				if m.stacked {
 					if rule {
-						z += m.ruleW
+						z += m.wf[NegativeRuleBucket]
 					}
 					verdict = rule && d.threatens(in, i)
 				}
 				p := sigmoid(z)
 				want := verdict || p >= m.threshold
-				got, q := d.decide(in, i, rule, &ws2, &st2, &f2)
+				got, q := d.decide(in, i, rule, rule && d.threatens(in, i), &ws2, &st2, &f2)
 				if got != want || got && math.Float32bits(q) != math.Float32bits(p) {
 					t.Fatalf("%s message %d (rule %v): decide %v, %v; want %v, %v", c.ID, i, rule, got, q, want, p)
 				}

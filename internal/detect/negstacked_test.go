@@ -42,7 +42,7 @@ func TestStackedDecisionMatchesLinear(t *testing.T) {
 		}
 		eng.NegativeFeatures(in, func(msg int, rule bool, idx []uint32, val []float32) {
 			if rule {
-				idx, val = append(append([]uint32(nil), idx...), NegativeRuleBucket), append(append([]float32(nil), val...), 1)
+				idx, val = WithNegativeRule(idx, val)
 			}
 			p := lin.Prob(idx, val)
 			if math.Abs(float64(p-thr)) < 1e-5 {

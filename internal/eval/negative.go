@@ -177,7 +177,7 @@ func trainNegativeWith(ctx context.Context, sets, extra []NegativeSet, engineFor
 					idx, val = emb.appendTo(c, in.Norm, msg, idx, val)
 				}
 				if stacked && rule {
-					idx, val = append(idx, detect.NegativeRuleBucket), append(val, 1)
+					idx, val = detect.WithNegativeRule(idx, val)
 				}
 				emit(msg, rule, idx, val)
 			})

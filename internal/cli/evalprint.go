@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"fullqa/internal/conversation"
+	"fullqa/internal/eval"
 )
 
 // runEvalPrint prints the chats of one labelled source the way reviewers
@@ -19,15 +20,20 @@ func runEvalPrint(args []string, env Env) int {
 	fs := flag.NewFlagSet("eval print", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "the data folder")
-	source := fs.String("source", "jddc", "the chats to print: jddc, uss, twcs, jd2, jd3, stc3 or jddev")
+	source := fs.String("source", "jddc", "the chats to print: jddc, uss, twcs, jd2, jd3, stc3, jddev or jdctx (without roles: the reviewers assign them)")
 	from := fs.Int("from", 0, "first conversation index to print")
 	to := fs.Int("to", -1, "last conversation index to print (-1: to the end)")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return ExitUsage
 	}
 	src, ok := chatSource(*data, *source)
+	if *source == "jdctx" {
+		// The file gives no roles: the print-out is what reviewers assign
+		// them from, so it shows every chat, its roles unknown.
+		src = eval.JDCtx(filepath.Join(*data, "jdctx", "devQuestions.txt"), filepath.Join(*data, "jdctx", "devAnswers.txt"), "", eval.JDCtxExcluded)
+	}
 	if !ok {
-		fmt.Fprintf(env.Stderr, "fullqa eval print: unknown --source %q (want jddc, uss, twcs, jd2, jd3, stc3 or jddev)\n", *source)
+		fmt.Fprintf(env.Stderr, "fullqa eval print: unknown --source %q (want jddc, uss, twcs, jd2, jd3, stc3, jddev or jdctx)\n", *source)
 		return ExitUsage
 	}
 	// A message's own line breaks and tabs would break the one-line-per-

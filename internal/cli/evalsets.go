@@ -28,7 +28,10 @@ var evalTestdata = filepath.Join("internal", "eval", "testdata")
 // 0.1 % sample file, at jddc2019b/chat_0.1per.txt: round E, the held-out
 // set of the twelfth session) or jddev (the JDDC-2019 contest's development
 // sessions at jddc2019/dev_question.txt and dev_answer.txt, the held-out set
-// of the eighth session). It reports false for any other name.
+// of the eighth session) or jdctx (the development contexts of the JDDC
+// TF-IDF baseline at jdctx/devQuestions.txt and devAnswers.txt, with the
+// reviewers' roles: the held-out set of the sixteenth session). It reports
+// false for any other name.
 func chatSource(data, source string) (eval.Source, bool) {
 	switch source {
 	case "jddc":
@@ -45,6 +48,8 @@ func chatSource(data, source string) (eval.Source, bool) {
 		return eval.STC3(filepath.Join(data, "stc3", "test_data_cn.json")), true
 	case "jddev":
 		return eval.JDDCDev(filepath.Join(data, "jddc2019", "dev_question.txt"), filepath.Join(data, "jddc2019", "dev_answer.txt")), true
+	case "jdctx":
+		return eval.JDCtx(filepath.Join(data, "jdctx", "devQuestions.txt"), filepath.Join(data, "jdctx", "devAnswers.txt"), filepath.Join(evalTestdata, "jdctx_roles.jsonl"), eval.JDCtxExcluded), true
 	}
 	return nil, false
 }

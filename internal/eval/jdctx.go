@@ -1,0 +1,110 @@
+package eval
+
+import (
+	"fmt"
+	"strings"
+
+	"fullqa/internal/conversation"
+)
+
+// JDCtxExcluded is how many leading lines of the contexts file are not part
+// of the labelled set: the sixteenth session's coordinator saw the first
+// 16,000 characters of the file (lines 1–121 and the start of line 122) while
+// judging its format, before any label existed, so those chats are not
+// fresh and are left out of the round (internal/eval/testdata/README.md).
+const JDCtxExcluded = 122
+
+// JDCtx reads the development contexts of the JDDC TF-IDF baseline
+// (devQuestions.txt beside devAnswers.txt): one chat fragment a line, its
+// messages separated by ASCII commas, ending with the customer's last
+// question; the answers file holds the agent's reply to it, one line each.
+// The file gives no roles, so reviewers assigned them while labelling: the
+// roles file (JSONL, {"session_id", "roles": "CACA…"}, one letter a
+// message, the answer's included) says who wrote each message.
+//
+// A conversation's id is "ctx-N", N the line number. Its messages are the
+// line's non-empty comma-separated pieces (an empty piece is a picture or
+// nothing, left out as a print-out leaves it out), then the answer when it
+// is not empty. The first skip lines are left out (JDCtxExcluded for the
+// labelled round), and so is a line
+// without a roles entry (not labelled); a roles entry whose length is not
+// the message count is an error naming the file and line, as is an answers
+// file with another number of lines: labels are keyed by message number.
+//
+// With rolesPath empty every chat is yielded with unknown roles: the
+// print-out the reviewers label from (fullqa eval print --source jdctx).
+func JDCtx(questionPath, answerPath, rolesPath string, skip int) Source {
+	return func(fn func(*conversation.Conversation) error) error {
+		qs, err := jdDevLines(questionPath)
+		if err != nil {
+			return err
+		}
+		as, err := jdDevLines(answerPath)
+		if err != nil {
+			return err
+		}
+		qs, as = trimLastEmpty(qs), trimLastEmpty(as)
+		if len(qs) != len(as) {
+			return fmt.Errorf("%s: %d lines but %s has %d answers", questionPath, len(qs), answerPath, len(as))
+		}
+		var roles Roles
+		if rolesPath != "" {
+			if roles, err = LoadRoles(rolesPath); err != nil {
+				return err
+			}
+		}
+		for i, line := range qs {
+			if i < skip {
+				continue
+			}
+			id := fmt.Sprintf("ctx-%d", i+1)
+			texts := jdCtxMessages(line, as[i])
+			c := &conversation.Conversation{ID: id, Channel: "jd"}
+			rs, ok := roles[id]
+			switch {
+			case rolesPath != "" && !ok:
+				continue
+			case rolesPath != "" && len(rs) != len(texts):
+				return fmt.Errorf("%s:%d: %s has %d messages but %s gives %d roles", questionPath, i+1, id, len(texts), rolesPath, len(rs))
+			}
+			for k, t := range texts {
+				role := conversation.RoleUnknown
+				if rolesPath != "" {
+					role = conversation.RoleAgent
+					if rs[k] == 'C' {
+						role = conversation.RoleCustomer
+					}
+				}
+				c.Messages = append(c.Messages, conversation.Message{Role: role, Text: t})
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// jdCtxMessages splits one context line at its ASCII commas into the
+// non-empty messages and adds the answer when it is not empty.
+func jdCtxMessages(line, answer string) []string {
+	var out []string
+	for _, p := range strings.Split(line, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	if a := strings.TrimSpace(answer); a != "" {
+		out = append(out, a)
+	}
+	return out
+}
+
+// trimLastEmpty drops the empty string a file's final line end leaves
+// after splitting.
+func trimLastEmpty(lines []string) []string {
+	if n := len(lines); n > 0 && lines[n-1] == "" {
+		return lines[:n-1]
+	}
+	return lines
+}

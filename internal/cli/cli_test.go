@@ -306,9 +306,9 @@ func TestReportsMarkExperimental(t *testing.T) {
 		args       []string
 		exp, plain string
 	}{
-		{[]string{"scan", chats}, "客户负面情绪（试验）", "客服承诺"},
-		{[]string{"scan", chats, "--lang", "en"}, "Negative customer emotion (experimental)", "Promise made"},
-		{[]string{"scan", chats, "--format", "html"}, "客户负面情绪（试验）", "客服承诺"},
+		{[]string{"scan", chats}, "问题未解决（试验）", "客户负面情绪"},
+		{[]string{"scan", chats, "--lang", "en"}, "Unresolved (experimental)", "Negative customer emotion"},
+		{[]string{"scan", chats, "--format", "html"}, "问题未解决（试验）", "客户负面情绪"},
 	} {
 		code, out, stderr := run(t, "", c.args...)
 		if code != ExitOK {

@@ -97,7 +97,7 @@ func TestNameAndExplain(t *testing.T) {
 // measured as precise does not: a QA lead must see which findings are
 // leads to check wherever a name is shown.
 func TestExperimentalMarked(t *testing.T) {
-	for _, key := range []string{"emotion.negative", "resolution.unresolved", "promise.conflict", "loop.misunderstanding", "sensitive.compensation", "compensation", "threat.escalation"} {
+	for _, key := range []string{"resolution.unresolved", "promise.conflict", "loop.misunderstanding", "sensitive.compensation", "compensation", "threat.escalation"} {
 		if !codebook.IsExperimental(key) {
 			t.Errorf("%s: not experimental", key)
 		}
@@ -114,7 +114,7 @@ func TestExperimentalMarked(t *testing.T) {
 			t.Errorf("%s: English explanation %q lacks the note", key, ex)
 		}
 	}
-	for _, key := range []string{"promise.made", "loop.repeat", "attitude.rude", "refund", "logistics", "first_response_s", "high"} {
+	for _, key := range []string{"promise.made", "emotion.negative", "loop.repeat", "attitude.rude", "refund", "logistics", "first_response_s", "high"} {
 		if codebook.IsExperimental(key) {
 			t.Errorf("%s: experimental", key)
 		}

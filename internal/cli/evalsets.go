@@ -64,10 +64,11 @@ func chatSource(data, source string) (eval.Source, bool) {
 // --training-only ""`; for the rules-or negative scorer `--stacked=false
 // --synthetic=false --jd2-rounds AB --min-precision 0.80`).
 //
-// Rounds D and E are the later held-out rounds, each a source of its own:
-// D the JDDC-2019 contest's development sessions (jddev), E the other
-// public 0.1 % sample (jd3). Their letters add the source, so "ABCDE" reads
-// every labelled fresh chat.
+// Rounds D, E and F are the later held-out rounds, each a source of its
+// own: D the JDDC-2019 contest's development sessions (jddev), E the other
+// public 0.1 % sample (jd3), F the JDDC TF-IDF baseline's development
+// contexts (jdctx, chat fragments with the reviewers' roles). Their letters
+// add the source, so "ABCDEF" reads every labelled fresh chat.
 const jd2RoundsAB = "AB"
 
 // jd2RoundsFlag registers --jd2-rounds on fs, stored in p, with the
@@ -77,18 +78,18 @@ func jd2RoundsFlag(fs *flag.FlagSet, p *string, def string) {
 	if def == "" {
 		def = jd2RoundsAB
 	}
-	fs.StringVar(p, "jd2-rounds", def, "the labelled rounds of the fresh JDDC-2019 chats to train and measure on: A, B, C (jd2), D (jddev), E (jd3), in order: AB, ABC, ABCDE …")
+	fs.StringVar(p, "jd2-rounds", def, "the labelled rounds of the fresh JD chats to train and measure on: A, B, C (jd2), D (jddev), E (jd3), F (jdctx), in order: AB, ABC, ABCDE …")
 }
 
 // jd2Round reports whether round (a label's "round") is one of rounds, the
-// round letters A to E in order ("AB", "ABC", "C", "ABCDE" …); any other
+// round letters A to F in order ("AB", "ABC", "C", "ABCDE" …); any other
 // rounds value is an error rather than a set that silently trains on
 // nothing.
 func jd2Round(rounds, round string) (bool, error) {
 	last := byte('A' - 1)
 	for i := 0; i < len(rounds); i++ {
-		if c := rounds[i]; c <= last || c > 'E' {
-			return false, fmt.Errorf("--jd2-rounds %q: want the rounds' letters A to E in order, e.g. AB, A, C, ABC or ABCDE", rounds)
+		if c := rounds[i]; c <= last || c > 'F' {
+			return false, fmt.Errorf("--jd2-rounds %q: want the rounds' letters A to F in order, e.g. AB, A, C, ABC, ABCDE or ABCDEF", rounds)
 		}
 		last = rounds[i]
 	}
@@ -116,14 +117,15 @@ var labelledSources = []labelledSource{
 	{name: "jd2", labels: "jd2_labels.jsonl", rounds: "ABC", files: []string{filepath.Join("jddc2019", "chat_0.1per.txt")}},
 	{name: "jddev", labels: "jddev_labels.jsonl", rounds: "D", files: []string{filepath.Join("jddc2019", "dev_question.txt"), filepath.Join("jddc2019", "dev_answer.txt")}},
 	{name: "jd3", labels: "jd3_labels.jsonl", rounds: "E", files: []string{filepath.Join("jddc2019b", "chat_0.1per.txt")}},
+	{name: "jdctx", labels: "jdctx_labels.jsonl", rounds: "F", files: []string{filepath.Join("jdctx", "devQuestions.txt"), filepath.Join("jdctx", "devAnswers.txt")}},
 }
 
 // sourcesFor returns the labelled sources rounds asks for whose chats the
 // data folder holds: jddc and uss always; jd2 when rounds names one of A,
 // B, C and data holds its file (with the default rounds, AB, left out
 // silently when it does not, since ../shared does not hold it; any other
-// rounds value is an explicit ask, an error then); jddev for D and jd3 for
-// E, an error when asked for and missing.
+// rounds value is an explicit ask, an error then); jddev for D, jd3 for E
+// and jdctx for F, an error when asked for and missing.
 func sourcesFor(data, rounds string) ([]labelledSource, error) {
 	if _, err := jd2Round(rounds, ""); err != nil {
 		return nil, err

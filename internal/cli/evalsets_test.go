@@ -128,7 +128,13 @@ func TestLabelledSetsLaterRounds(t *testing.T) {
 	if _, err := labelledSets(data, "ABC"); err == nil {
 		t.Error(`labelledSets("ABC") without jddc2019: want an error (only the default AB leaves jd2 out silently)`)
 	}
-	for _, f := range []string{"jddc2019/chat_0.1per.txt", "jddc2019/dev_question.txt", "jddc2019/dev_answer.txt", "jddc2019b/chat_0.1per.txt"} {
+	if _, err := labelledSets(data, "F"); err == nil {
+		t.Error(`labelledSets("F") without the contexts files: want an error`)
+	}
+	if _, err := labelledSets(data, "ABCDEG"); err == nil {
+		t.Error(`labelledSets("ABCDEG"): want an error (no round G)`)
+	}
+	for _, f := range []string{"jddc2019/chat_0.1per.txt", "jddc2019/dev_question.txt", "jddc2019/dev_answer.txt", "jddc2019b/chat_0.1per.txt", "jdctx/devQuestions.txt", "jdctx/devAnswers.txt"} {
 		if err := os.MkdirAll(filepath.Join(data, filepath.Dir(f)), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -148,18 +154,21 @@ func TestLabelledSetsLaterRounds(t *testing.T) {
 		}
 		return out
 	}
-	all := names("ABCDE")
-	for name, file := range map[string]string{"jddev": "jddev_labels.jsonl", "jd3": "jd3_labels.jsonl"} {
+	all := names("ABCDEF")
+	for name, file := range map[string]string{"jddev": "jddev_labels.jsonl", "jd3": "jd3_labels.jsonl", "jdctx": "jdctx_labels.jsonl"} {
 		l, err := eval.LoadLabels(filepath.Join(evalTestdata, file))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if all[name] == 0 || all[name] != len(l) {
-			t.Errorf("ABCDE: %s has %d labelled chats, want all %d", name, all[name], len(l))
+			t.Errorf("ABCDEF: %s has %d labelled chats, want all %d", name, all[name], len(l))
 		}
 	}
-	if len(all) != 5 {
-		t.Errorf("ABCDE: sources %v, want jddc, uss, jd2, jddev, jd3", all)
+	if len(all) != 6 {
+		t.Errorf("ABCDEF: sources %v, want jddc, uss, jd2, jddev, jd3, jdctx", all)
+	}
+	if five := names("ABCDE"); len(five) != 5 || five["jdctx"] != 0 {
+		t.Errorf("ABCDE: sources %v, want jddc, uss, jd2, jddev, jd3", five)
 	}
 	de := names("DE")
 	if _, ok := de["jd2"]; ok || len(de) != 4 {

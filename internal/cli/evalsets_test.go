@@ -40,7 +40,9 @@ func TestJD2Round(t *testing.T) {
 		{"ABCDE", "E", true, false},
 		{"DE", "A", false, false},
 		{"E", "E", true, false},
-		{"ABCDEF", "A", false, true},
+		{"ABCDEF", "A", true, false},
+		{"ABCDEF", "F", true, false},
+		{"ABCDEFG", "A", false, true},
 		{"ED", "E", false, true},
 	} {
 		keep, err := jd2Round(c.rounds, c.round)

@@ -35,6 +35,11 @@ type threatDetector struct {
 // and media names that threaten only inside an @handle.
 type threatTerms struct {
 	words, negate, past, future, at termSet
+	// counterfactual and cfEnd tell an escalation that did not and will
+	// not happen (threat_counterfactual: 本来想, 要不是, 差点) and the
+	// contrasts that end its reach (threat_counterfactual_end: 但, 现在):
+	// threatCounterfactual.
+	counterfactual, cfEnd termSet
 	// question and intent tell a question about escalating from a
 	// threat: threatQuestion.
 	question, intent termSet
@@ -58,6 +63,9 @@ func addThreatTerms(k *Keywords, prefix string, lex lexicon.Lists) threatTerms {
 		past:   addTerms(k, prefix+".past", lex, "threat_past"),
 		future: addTerms(k, prefix+".future", lex, "threat_future"),
 		at:     addTerms(k, prefix+".at", lex, "threat_at"),
+
+		counterfactual: addTerms(k, prefix+".counterfactual", lex, "threat_counterfactual"),
+		cfEnd:          addTerms(k, prefix+".counterfactual_end", lex, "threat_counterfactual_end"),
 
 		question: addTerms(k, prefix+".question", lex, "threat_question"),
 		intent:   addTerms(k, prefix+".intent", lex, "threat_intent"),
@@ -181,7 +189,7 @@ func threatWord(in *Input, i int, t *threatTerms) (KeywordHit, bool) {
 		default:
 			continue
 		}
-		if !threatNegated(in, i, t, h) && !pastReport(in, i, t, h) && !threatQuestion(in, i, t, h) {
+		if !threatNegated(in, i, t, h) && !pastReport(in, i, t, h) && !threatQuestion(in, i, t, h) && !threatCounterfactual(in, i, t, h) {
 			return h, true
 		}
 	}
@@ -289,15 +297,24 @@ const threatPastWindow = 18
 
 // pastReport reports whether threat word h of message i tells of an
 // earlier escalation rather than threatening one: a threat is about the
-// future. The word is past when 过 follows it ("投诉过", "差评过"), or when a
-// past cue (threat_past: 已经, 之前, 上次, 昨天, 打过) stands before it in
-// its clause with no future cue (threat_future: 要, 会, 就, 再) between
-// them: "之前已经投诉过了" and "昨天投诉了" are reports, "我已经要投诉了" and
-// "之前没解决, 这次再不处理我就投诉" are threats.
+// future. The word is past when 过 follows it ("投诉过", "差评过"); when
+// the perfective 了 marks it done (perfective) and no future cue
+// (threat_future: 要, 会, 就, 再, 只能) stands before it in its clause
+// ("投诉了三次了都没用", "打了12315", but "我就投诉了你们", "我要投诉了"); or
+// when a past cue (threat_past: 已经, 之前, 上次, 昨天, 打过) stands before
+// it in its clause with no future cue between them: "之前已经投诉过了" and
+// "昨天投诉了" are reports, "我已经要投诉了" and "之前没解决, 这次再不处理我
+// 就投诉" are threats.
 func pastReport(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 	norm := in.Norm[i]
 	if strings.HasPrefix(norm[h.End:], "过") {
 		return true
+	}
+	if perfective(norm, h) {
+		start, _ := threatClause(norm, h)
+		if !futureBetween(in, i, t, start, h.Start) {
+			return true
+		}
 	}
 	if !in.may(i, t.past.words) {
 		return false
@@ -316,18 +333,86 @@ func pastReport(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 	return false
 }
 
-// futureBetween reports whether a future cue lies in message i between
-// byte offsets from and to.
-func futureBetween(in *Input, i int, t *threatTerms, from, to int32) bool {
-	if !in.may(i, t.future.words) {
+// perfective reports whether the aspect particle 了 marks threat word h of
+// norm as done: 了 right before it, after the verb that takes it ("打了
+// 12315", "给了差评"), or right after it with more said in the clause ("投诉
+// 了三次", "差评了也没用", "举报了你们"). A clause-final 了, alone or with
+// sentence particles ("我投诉了!", "那我投诉了啊"), is left alone: it as often
+// announces the step as reports it.
+func perfective(norm string, h KeywordHit) bool {
+	if strings.HasSuffix(norm[:h.Start], "了") {
+		return true
+	}
+	rest, ok := strings.CutPrefix(norm[h.End:], "了")
+	if !ok {
 		return false
 	}
-	for _, e := range in.allHits(i) {
-		if e.Class == t.future.words && e.Start >= from && e.End <= to && !in.overlapsClass(i, t.future.except, e) {
+	for _, r := range rest {
+		switch {
+		case r < 0x80 && isClauseByte(byte(r)), r == '。', r == '！', r == '？', r == '，', r == '\n':
+			return false
+		case strings.ContainsRune(threatParticles, r):
+		default:
 			return true
 		}
 	}
 	return false
+}
+
+// threatParticles are the sentence particles and marks that may close a
+// clause after 了 without saying more: "投诉了啊", "差评了哈~".
+const threatParticles = "了啊阿哈呀啦吧呢哦噢喔嘛的哟~!?"
+
+// threatCounterfactualWindow is how far (in bytes: twelve Chinese
+// characters) before a threat word a counterfactual cue still reaches it:
+// "要不是看你态度好，我就投诉了".
+const threatCounterfactualWindow = 36
+
+// threatCounterfactual reports whether threat word h of message i stands
+// in an escalation that did not and will not happen: a counterfactual or
+// given-up intention (threat_counterfactual: 本来想, 要不是, 差点) before it
+// in the same sentence, at most threatCounterfactualWindow bytes away, with
+// no contrast (threat_counterfactual_end: 但, 现在, 这次) between them that
+// reopens it. "本来想投诉的，算了" and "要不是看你态度好我就投诉了" are no
+// threats; "本来想算了，但是现在必须投诉" is one.
+func threatCounterfactual(in *Input, i int, t *threatTerms, h KeywordHit) bool {
+	if !in.may(i, t.counterfactual.words) {
+		return false
+	}
+	norm := in.Norm[i]
+	for _, e := range in.allHits(i) {
+		if e.Class != t.counterfactual.words || e.End > h.Start || h.Start-e.End > threatCounterfactualWindow {
+			continue
+		}
+		between := norm[e.End:h.Start]
+		if strings.ContainsAny(between, "。！？!?") || in.overlapsClass(i, t.counterfactual.except, e) {
+			continue
+		}
+		if !termBetween(in, i, t.cfEnd, e.End, h.Start) {
+			return true
+		}
+	}
+	return false
+}
+
+// termBetween reports whether a term of ts lies in message i between byte
+// offsets from and to.
+func termBetween(in *Input, i int, ts termSet, from, to int32) bool {
+	if !in.may(i, ts.words) {
+		return false
+	}
+	for _, e := range in.allHits(i) {
+		if e.Class == ts.words && e.Start >= from && e.End <= to && !in.overlapsClass(i, ts.except, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// futureBetween reports whether a future cue lies in message i between
+// byte offsets from and to.
+func futureBetween(in *Input, i int, t *threatTerms, from, to int32) bool {
+	return termBetween(in, i, t.future, from, to)
 }
 
 // threatNegated reports whether a negation cue takes threat word h of

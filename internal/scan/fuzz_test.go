@@ -49,6 +49,7 @@ var fragments = []string{
 	"switching to", "cancel my", "amazon prime", "membership", "never", "again", "@FCC", "@shopcare",
 	"already filed", "how do I", "worst", "still waiting", "not the", "lost me as a customer",
 	"chargeback", "I'm", "won't", "ご丁寧に",
+	"了", "打了", "本来想", "要不是", "差点", "但是", "只能", "举报", "过",
 }
 
 // TestScanAdversarial is the property run of the harness inside `go test`:

@@ -90,6 +90,9 @@ func runEval(ctx context.Context, args []string, env Env) int {
 			*labels = filepath.Join(evalTestdata, detectorLabels[*source])
 		}
 		lab, err := eval.LoadLabels(*labels)
+		if err == nil {
+			err = rolesCoverLabels(*source, lab)
+		}
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)
 			return ExitError

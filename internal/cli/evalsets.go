@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"fullqa/internal/classify"
@@ -188,10 +189,39 @@ func labelledSets(data, rounds string) ([]eval.NegativeSet, error) {
 				delete(l, id)
 			}
 		}
+		if err := rolesCoverLabels(s.name, l); err != nil {
+			return nil, err
+		}
 		src, _ := chatSource(data, s.name)
 		sets = append(sets, eval.NegativeSet{Name: s.name, Src: src, Labels: l})
 	}
 	return sets, nil
+}
+
+// rolesCoverLabels checks, for a source whose chats take their roles from
+// the reviewers' roles file (jdctx), that every labelled chat has a roles
+// entry: the reader leaves a chat without one out, and a labelled chat
+// left out must be an error, not a smaller set. Other sources pass.
+func rolesCoverLabels(source string, labels map[string]*eval.Labels) error {
+	if source != "jdctx" {
+		return nil
+	}
+	path := filepath.Join(evalTestdata, "jdctx_roles.jsonl")
+	roles, err := eval.LoadRoles(path)
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for id := range labels {
+		if _, ok := roles[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing) // the same one named on every run
+		return fmt.Errorf("%s: %d labelled chats have no roles entry (first %s)", path, len(missing), missing[0])
+	}
+	return nil
 }
 
 // crossFitEngines gives every labelled conversation the engine whose

@@ -223,3 +223,28 @@ func TestEvalNegativeDefaults(t *testing.T) {
 		}
 	}
 }
+
+// TestRolesCoverLabels: a labelled jdctx chat without a roles entry would
+// be left out by the reader, so it is an error; the committed files agree,
+// and other sources are not checked.
+func TestRolesCoverLabels(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
+	l, err := eval.LoadLabels(filepath.Join(evalTestdata, "jdctx_labels.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rolesCoverLabels("jdctx", l); err != nil {
+		t.Fatalf("committed labels: %v", err)
+	}
+	l["ctx-99999"] = &eval.Labels{SessionID: "ctx-99999"}
+	if err := rolesCoverLabels("jdctx", l); err == nil || !strings.Contains(err.Error(), "ctx-99999") {
+		t.Errorf("a label without roles: err %v, want one naming ctx-99999", err)
+	}
+	if err := rolesCoverLabels("jd2", l); err != nil {
+		t.Errorf("jd2: %v, want no check", err)
+	}
+}

@@ -128,6 +128,14 @@ func runTable(t *testing.T, d Detector, path string) {
 	case *emotionDetector:
 		runTableAs(t, d, path, " [rules alone]", func(e *Engine) { e.neg = nil }, rulesAlone)
 		runTableAs(t, d, path, " [learned]", nil, learned)
+	case *threatDetector:
+		// The threat scorer is the detector's own, not reloaded when an
+		// engine is built: the learned run goes first, the rules alone
+		// after it take the model away and give it back.
+		runTableAs(t, d, path, " [learned]", nil, learned)
+		model := det.model
+		runTableAs(t, d, path, " [rules alone]", func(*Engine) { det.model = nil }, rulesAlone)
+		det.model = model
 	default:
 		runTableAs(t, d, path, "", nil, rulesAlone)
 	}

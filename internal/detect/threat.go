@@ -35,11 +35,12 @@ type threatDetector struct {
 // and media names that threaten only inside an @handle.
 type threatTerms struct {
 	words, negate, past, future, at termSet
-	// counterfactual and cfEnd tell an escalation that did not and will
-	// not happen (threat_counterfactual: 本来想, 要不是, 差点) and the
-	// contrasts that end its reach (threat_counterfactual_end: 但, 现在):
-	// threatCounterfactual.
-	counterfactual, cfEnd termSet
+	// counterfactual tells an escalation that did not and will not happen
+	// (threat_counterfactual: 本来想, 要不是): threatCounterfactual.
+	counterfactual termSet
+	// pastVerb are the verbs with 了 that, right before a threat word,
+	// mark it done (threat_past_verb: 打了, 给了): pastReport.
+	pastVerb termSet
 	// question and intent tell a question about escalating from a
 	// threat: threatQuestion.
 	question, intent termSet
@@ -65,7 +66,7 @@ func addThreatTerms(k *Keywords, prefix string, lex lexicon.Lists) threatTerms {
 		at:     addTerms(k, prefix+".at", lex, "threat_at"),
 
 		counterfactual: addTerms(k, prefix+".counterfactual", lex, "threat_counterfactual"),
-		cfEnd:          addTerms(k, prefix+".counterfactual_end", lex, "threat_counterfactual_end"),
+		pastVerb:       addTerms(k, prefix+".past_verb", lex, "threat_past_verb"),
 
 		question: addTerms(k, prefix+".question", lex, "threat_question"),
 		intent:   addTerms(k, prefix+".intent", lex, "threat_intent"),
@@ -298,22 +299,36 @@ const threatPastWindow = 18
 // pastReport reports whether threat word h of message i tells of an
 // earlier escalation rather than threatening one: a threat is about the
 // future. The word is past when 过 follows it ("投诉过", "差评过"); when
-// the perfective 了 marks it done (perfective) and no future cue
-// (threat_future: 要, 会, 就, 再, 只能) stands before it in its clause
-// ("投诉了三次了都没用", "打了12315", but "我就投诉了你们", "我要投诉了"); or
-// when a past cue (threat_past: 已经, 之前, 上次, 昨天, 打过) stands before
-// it in its clause with no future cue between them: "之前已经投诉过了" and
-// "昨天投诉了" are reports, "我已经要投诉了" and "之前没解决, 这次再不处理我
-// 就投诉" are threats.
+// the perfective 了 marks it done (perfective: "投诉了三次了都没用", "差评了也
+// 没用") and no future cue (threat_future: 要, 会, 就, 再, 只能) stands
+// before it in its clause ("我就投诉了三次你信不信" stays a threat); or when a
+// past cue (threat_past: 已经, 之前, 上次, 昨天, 打过) stands before it in
+// its clause with no future cue between them, or a verb with 了 right
+// before it (threat_past_verb: 打了, 给了) — the last two not after a
+// condition (threat_condition): "之前已经投诉过了",
+// "昨天投诉了" and "打了12315也没人管" are reports, "我已经要投诉了" and "之前
+// 没解决, 这次再不处理我就投诉" are threats.
 func pastReport(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 	norm := in.Norm[i]
 	if strings.HasPrefix(norm[h.End:], "过") {
 		return true
 	}
-	if perfective(norm, h) {
-		start, _ := threatClause(norm, h)
-		if !futureBetween(in, i, t, start, h.Start) {
-			return true
+	// A condition before the word (threat_condition: 如果, 的话, 不然,
+	// 再不) makes a 了 the consequence's, not a report's: "不退款的话，打了
+	// 12315你们别怪我".
+	if !termBetween(in, i, t.cond, 0, h.Start) {
+		if perfective(norm, h) {
+			start, _ := threatClause(norm, h)
+			if !futureBetween(in, i, t, start, h.Start) {
+				return true
+			}
+		}
+		if in.may(i, t.pastVerb.words) {
+			for _, e := range in.allHits(i) {
+				if e.Class == t.pastVerb.words && e.End == h.Start && !in.overlapsClass(i, t.pastVerb.except, e) {
+					return true
+				}
+			}
 		}
 	}
 	if !in.may(i, t.past.words) {
@@ -333,62 +348,63 @@ func pastReport(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 	return false
 }
 
-// perfective reports whether the aspect particle 了 marks threat word h of
-// norm as done: 了 right before it, after the verb that takes it ("打了
-// 12315", "给了差评"), or right after it with more said in the clause ("投诉
-// 了三次", "差评了也没用", "举报了你们"). A clause-final 了, alone or with
-// sentence particles ("我投诉了!", "那我投诉了啊"), is left alone: it as often
-// announces the step as reports it.
+// perfective reports whether the aspect particle 了 right after threat
+// word h of norm marks the escalation done: 了 followed by a count ("投诉了
+// 三次", "差评了好几回") or a concession ("投诉了也没用", "差评了都没人理",
+// "举报了还是不管"). Anything else after 了 — the clause's end, a particle,
+// an emoji, an object ("我投诉了！", "那我投诉了…", "投诉了你们看着办") — is left
+// alone: such a 了 as often announces the step as reports it. A verb with 了
+// before the word ("打了12315", "给了差评") is a past cue of threat_past.
 func perfective(norm string, h KeywordHit) bool {
-	if strings.HasSuffix(norm[:h.Start], "了") {
-		return true
-	}
 	rest, ok := strings.CutPrefix(norm[h.End:], "了")
 	if !ok {
 		return false
 	}
+	rest = strings.TrimLeft(rest, " ")
 	for _, r := range rest {
-		switch {
-		case r < 0x80 && isClauseByte(byte(r)), r == '。', r == '！', r == '？', r == '，', r == '\n':
-			return false
-		case strings.ContainsRune(threatParticles, r):
-		default:
-			return true
-		}
+		return strings.ContainsRune(threatDoneAfter, r)
 	}
 	return false
 }
 
-// threatParticles are the sentence particles and marks that may close a
-// clause after 了 without saying more: "投诉了啊", "差评了哈~".
-const threatParticles = "了啊阿哈呀啦吧呢哦噢喔嘛的哟~!?"
+// threatDoneAfter are the characters that, right after "threat word + 了",
+// say the escalation was made: the start of a count (digits, 一 … 十, 两,
+// 几, 好, 多) or of a concession (也, 都, 还, 但, 可, 却).
+const threatDoneAfter = "0123456789一二两三四五六七八九十几好多也都还但可却"
 
 // threatCounterfactualWindow is how far (in bytes: twelve Chinese
-// characters) before a threat word a counterfactual cue still reaches it:
-// "要不是看你态度好，我就投诉了".
+// characters) before a threat word 要不是 still reaches it: "要不是看你态度
+// 好，我就投诉了".
 const threatCounterfactualWindow = 36
 
 // threatCounterfactual reports whether threat word h of message i stands
-// in an escalation that did not and will not happen: a counterfactual or
-// given-up intention (threat_counterfactual: 本来想, 要不是, 差点) before it
-// in the same sentence, at most threatCounterfactualWindow bytes away, with
-// no contrast (threat_counterfactual_end: 但, 现在, 这次) between them that
-// reopens it. "本来想投诉的，算了" and "要不是看你态度好我就投诉了" are no
-// threats; "本来想算了，但是现在必须投诉" is one.
+// in an escalation that did not and will not happen (threat_counterfactual):
+// an intention given up in the word's own clause ("本来想投诉的，算了", "原本
+// 打算差评") or, for 要不是, a consequence that did not follow — the word
+// ends in 了 ("要不是看你态度好，我就投诉了") at most
+// threatCounterfactualWindow bytes after the cue, in the same sentence.
+// "本来想算了，结果又拖一周，我要投诉" and "要不是急用我早退了，我要投诉你们" are
+// threats.
 func threatCounterfactual(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 	if !in.may(i, t.counterfactual.words) {
 		return false
 	}
 	norm := in.Norm[i]
+	start, _ := threatClause(norm, h)
 	for _, e := range in.allHits(i) {
 		if e.Class != t.counterfactual.words || e.End > h.Start || h.Start-e.End > threatCounterfactualWindow {
 			continue
 		}
-		between := norm[e.End:h.Start]
-		if strings.ContainsAny(between, "。！？!?") || in.overlapsClass(i, t.counterfactual.except, e) {
+		if in.overlapsClass(i, t.counterfactual.except, e) {
 			continue
 		}
-		if !termBetween(in, i, t.cfEnd, e.End, h.Start) {
+		if norm[e.Start:e.End] != "要不是" {
+			if e.Start >= start {
+				return true // an intention given up, in the word's clause
+			}
+			continue
+		}
+		if !strings.ContainsAny(norm[e.End:h.Start], "。!?") && strings.HasPrefix(norm[h.End:], "了") {
 			return true
 		}
 	}

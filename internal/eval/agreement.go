@@ -18,7 +18,8 @@ import (
 type Roles map[string]string
 
 // LoadRoles reads a roles JSONL file: one {"session_id": …, "roles": "CACA…"}
-// a line. A role other than C or A is an error naming the file and line.
+// a line. A role other than C or A, or a session given twice, is an error
+// naming the file and the entry.
 func LoadRoles(path string) (Roles, error) {
 	type line struct {
 		SessionID string `json:"session_id"`
@@ -33,6 +34,9 @@ func LoadRoles(path string) (Roles, error) {
 		}
 		if strings.Trim(l.Roles, "CA") != "" {
 			return fmt.Errorf("%s: session %q: roles %q: want only C (customer) and A (agent)", path, l.SessionID, l.Roles)
+		}
+		if _, dup := out[l.SessionID]; dup {
+			return fmt.Errorf("%s: entry %d: session %q has roles twice", path, n, l.SessionID)
 		}
 		out[l.SessionID] = l.Roles
 		return nil

@@ -17,19 +17,25 @@ const JDCtxExcluded = 122
 // JDCtx reads the development contexts of the JDDC TF-IDF baseline
 // (devQuestions.txt beside devAnswers.txt): one chat fragment a line, its
 // messages separated by ASCII commas, ending with the customer's last
-// question; the answers file holds the agent's reply to it, one line each.
+// question; the answers file holds, one line each, what the agent answered
+// to it — often several replies joined by ASCII commas, with a trailing
+// comma.
 // The file gives no roles, so reviewers assigned them while labelling: the
 // roles file (JSONL, {"session_id", "roles": "CACA…"}, one letter a
 // message, the answer's included) says who wrote each message.
 //
 // A conversation's id is "ctx-N", N the line number. Its messages are the
 // line's non-empty comma-separated pieces (an empty piece is a picture or
-// nothing, left out as a print-out leaves it out), then the answer when it
-// is not empty. The first skip lines are left out (JDCtxExcluded for the
-// labelled round), and so is a line
-// without a roles entry (not labelled); a roles entry whose length is not
-// the message count is an error naming the file and line, as is an answers
-// file with another number of lines: labels are keyed by message number.
+// nothing, left out as a print-out leaves it out), then the answer line as
+// one message, commas and all (the reviewers labelled it so), unless it is
+// empty or only commas and spaces. The first skip lines are left out
+// (JDCtxExcluded for the labelled round), and so is a line without a roles
+// entry (not labelled). Labels are keyed by message number, so anything
+// that could shift or drop a labelled chat is an error naming the file
+// (and line): a roles entry whose length is not the message count, one
+// that names no line read (a typo, a skipped line, past the end), a
+// session given roles twice (LoadRoles), an answers file with another
+// number of lines.
 //
 // With rolesPath empty every chat is yielded with unknown roles: the
 // print-out the reviewers label from (fullqa eval print --source jdctx).
@@ -53,6 +59,7 @@ func JDCtx(questionPath, answerPath, rolesPath string, skip int) Source {
 				return err
 			}
 		}
+		used := 0
 		for i, line := range qs {
 			if i < skip {
 				continue
@@ -66,6 +73,9 @@ func JDCtx(questionPath, answerPath, rolesPath string, skip int) Source {
 				continue
 			case rolesPath != "" && len(rs) != len(texts):
 				return fmt.Errorf("%s:%d: %s has %d messages but %s gives %d roles", questionPath, i+1, id, len(texts), rolesPath, len(rs))
+			}
+			if ok {
+				used++
 			}
 			for k, t := range texts {
 				role := conversation.RoleUnknown
@@ -81,6 +91,9 @@ func JDCtx(questionPath, answerPath, rolesPath string, skip int) Source {
 				return err
 			}
 		}
+		if used < len(roles) {
+			return fmt.Errorf("%s: %d roles entries name no line read (lines %d–%d of %s)", rolesPath, len(roles)-used, skip+1, len(qs), questionPath)
+		}
 		return nil
 	}
 }
@@ -94,7 +107,7 @@ func jdCtxMessages(line, answer string) []string {
 			out = append(out, p)
 		}
 	}
-	if a := strings.TrimSpace(answer); a != "" {
+	if a := strings.TrimSpace(answer); strings.Trim(a, ", ") != "" {
 		out = append(out, a)
 	}
 	return out

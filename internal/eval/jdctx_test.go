@@ -70,6 +70,37 @@ func TestJDCtxStrict(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "mini_jdctx_questions.txt:3") {
 		t.Fatalf("err %v, want the questions file and line 3", err)
 	}
+	// A roles entry that names no line read — a skipped line, a typo, a
+	// line past the end — or a session given twice would drop or shift a
+	// labelled chat: errors.
+	for name, body := range map[string]string{
+		"skipped": `{"session_id": "ctx-1", "roles": "ACCA"}` + "\n" + `{"session_id": "ctx-3", "roles": "CACA"}` + "\n",
+		"typo":    `{"session_id": "ctx-03", "roles": "CACA"}` + "\n",
+		"past":    `{"session_id": "ctx-9", "roles": "CA"}` + "\n",
+		"twice":   `{"session_id": "ctx-3", "roles": "CACA"}` + "\n" + `{"session_id": "ctx-3", "roles": "CACA"}` + "\n",
+	} {
+		p := filepath.Join(dir, name+".jsonl")
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := JDCtx(q, a, p, 1)(func(*conversation.Conversation) error { return nil })
+		if err == nil || !strings.Contains(err.Error(), p) {
+			t.Errorf("%s: err %v, want an error naming the roles file", name, err)
+		}
+	}
+	// The skip boundary: with skip 1 the roles of line 2 are read.
+	ok := filepath.Join(dir, "ok.jsonl")
+	if err := os.WriteFile(ok, []byte(`{"session_id": "ctx-2", "roles": "CACC"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	if err := JDCtx(q, a, ok, 1)(func(c *conversation.Conversation) error { ids = append(ids, c.ID); return nil }); err != nil || len(ids) != 1 || ids[0] != "ctx-2" {
+		t.Errorf("skip 1: read %v, err %v; want [ctx-2]", ids, err)
+	}
+	if err := JDCtx(q, a, ok, 2)(func(*conversation.Conversation) error { return nil }); err == nil {
+		t.Error("skip 2 with roles for line 2: want an error (the entry names no line read)")
+	}
+
 	short := filepath.Join(dir, "answers.txt")
 	if err := os.WriteFile(short, []byte("一\n二\n"), 0o644); err != nil {
 		t.Fatal(err)

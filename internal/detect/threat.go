@@ -361,6 +361,9 @@ func perfective(norm string, h KeywordHit) bool {
 		return false
 	}
 	rest = strings.TrimLeft(rest, " ")
+	if strings.HasPrefix(rest, "好几") || strings.HasPrefix(rest, "好多") || strings.HasPrefix(rest, "多次") {
+		return true
+	}
 	for _, r := range rest {
 		return strings.ContainsRune(threatDoneAfter, r)
 	}
@@ -369,8 +372,9 @@ func perfective(norm string, h KeywordHit) bool {
 
 // threatDoneAfter are the characters that, right after "threat word + 了",
 // say the escalation was made: the start of a count (digits, 一 … 十, 两,
-// 几, 好, 多) or of a concession (也, 都, 还, 但, 可, 却).
-const threatDoneAfter = "0123456789一二两三四五六七八九十几好多也都还但可却"
+// 几; 好几, 好多 and 多次 are read as whole words, so "差评了好不好" stays a
+// threat) or of a concession (也, 都, 还, 但, 可, 却).
+const threatDoneAfter = "0123456789一二两三四五六七八九十几也都还但可却"
 
 // threatCounterfactualWindow is how far (in bytes: twelve Chinese
 // characters) before a threat word 要不是 still reaches it: "要不是看你态度

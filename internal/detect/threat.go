@@ -39,8 +39,10 @@ type threatTerms struct {
 	// (threat_counterfactual: 本来想, 要不是): threatCounterfactual.
 	counterfactual termSet
 	// pastVerb are the verbs with 了 that, right before a threat word,
-	// mark it done (threat_past_verb: 打了, 给了): pastReport.
-	pastVerb termSet
+	// mark it done (threat_past_verb: 打了, 给了) and doneAfter the words
+	// that, after it, say so (threat_done_after: counts, 也没, 还是):
+	// pastReport.
+	pastVerb, doneAfter termSet
 	// question and intent tell a question about escalating from a
 	// threat: threatQuestion.
 	question, intent termSet
@@ -67,6 +69,7 @@ func addThreatTerms(k *Keywords, prefix string, lex lexicon.Lists) threatTerms {
 
 		counterfactual: addTerms(k, prefix+".counterfactual", lex, "threat_counterfactual"),
 		pastVerb:       addTerms(k, prefix+".past_verb", lex, "threat_past_verb"),
+		doneAfter:      addTerms(k, prefix+".done_after", lex, "threat_done_after"),
 
 		question: addTerms(k, prefix+".question", lex, "threat_question"),
 		intent:   addTerms(k, prefix+".intent", lex, "threat_intent"),
@@ -317,15 +320,19 @@ func pastReport(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 	// 再不) makes a 了 the consequence's, not a report's: "不退款的话，打了
 	// 12315你们别怪我".
 	if !termBetween(in, i, t.cond, 0, h.Start) {
-		if perfective(norm, h) {
+		if perfective(in, i, t, h) {
 			start, _ := threatClause(norm, h)
 			if !futureBetween(in, i, t, start, h.Start) {
 				return true
 			}
 		}
 		if in.may(i, t.pastVerb.words) {
+			// "打了12315也没人管", "给了差评了": the verb's 了 with the word
+			// followed by 了 or a doneAfter word; "不给退我打了12315你们别
+			// 后悔" stays a threat.
+			done := strings.HasPrefix(norm[h.End:], "了") || threatDoneAt(in, i, t, h.End)
 			for _, e := range in.allHits(i) {
-				if e.Class == t.pastVerb.words && e.End == h.Start && !in.overlapsClass(i, t.pastVerb.except, e) {
+				if done && e.Class == t.pastVerb.words && e.End == h.Start && !in.overlapsClass(i, t.pastVerb.except, e) {
 					return true
 				}
 			}
@@ -349,32 +356,44 @@ func pastReport(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 }
 
 // perfective reports whether the aspect particle 了 right after threat
-// word h of norm marks the escalation done: 了 followed by a count ("投诉了
-// 三次", "差评了好几回") or a concession ("投诉了也没用", "差评了都没人理",
-// "举报了还是不管"). Anything else after 了 — the clause's end, a particle,
-// an emoji, an object ("我投诉了！", "那我投诉了…", "投诉了你们看着办") — is left
-// alone: such a 了 as often announces the step as reports it. A verb with 了
-// before the word ("打了12315", "给了差评") is a past cue of threat_past.
-func perfective(norm string, h KeywordHit) bool {
-	rest, ok := strings.CutPrefix(norm[h.End:], "了")
-	if !ok {
+// word h of message i marks the escalation done: 了 followed by a count or
+// by a concession that it changed nothing (doneAfter: "投诉了三次", "差评了好
+// 几回", "投诉了也没用", "举报了还是不管"). Anything else after 了 — the
+// clause's end, a particle, an emoji, an object, 可, 一点 ("我投诉了！", "那我投
+// 诉了…", "投诉了你们看着办", "我差评了可别怪我") — is left alone: such a 了 as
+// often announces the step as reports it.
+func perfective(in *Input, i int, t *threatTerms, h KeywordHit) bool {
+	norm := in.Norm[i]
+	if !strings.HasPrefix(norm[h.End:], "了") {
 		return false
 	}
-	rest = strings.TrimLeft(rest, " ")
-	if strings.HasPrefix(rest, "好几") || strings.HasPrefix(rest, "好多") || strings.HasPrefix(rest, "多次") {
+	return threatDoneAt(in, i, t, h.End+int32(len("了")))
+}
+
+// threatDoneAt reports whether message i says at byte offset at that an
+// escalation was made: an ASCII digit (a count) or a threat_done_after
+// word starting there (a count, 也没, 还是).
+func threatDoneAt(in *Input, i int, t *threatTerms, at int32) bool {
+	norm := in.Norm[i]
+	if int(at) < len(norm) && norm[at] >= '0' && norm[at] <= '9' {
 		return true
 	}
-	for _, r := range rest {
-		return strings.ContainsRune(threatDoneAfter, r)
+	if !in.may(i, t.doneAfter.words) {
+		return false
+	}
+	for _, e := range in.allHits(i) {
+		if e.Class == t.doneAfter.words && e.Start == at && !in.overlapsClass(i, t.doneAfter.except, e) {
+			return true
+		}
 	}
 	return false
 }
 
-// threatDoneAfter are the characters that, right after "threat word + 了",
-// say the escalation was made: the start of a count (digits, 一 … 十, 两,
-// 几; 好几, 好多 and 多次 are read as whole words, so "差评了好不好" stays a
-// threat) or of a concession (也, 都, 还, 但, 可, 却).
-const threatDoneAfter = "0123456789一二两三四五六七八九十几也都还但可却"
+// threatIntentGap is how far (in bytes: two Chinese characters) an
+// intention given up may stand before the threat word it is about: "本来想
+// 投诉", "本来想给差评", "本想打12315", but not "本来想好好沟通你们这态度我必须
+// 投诉", whose intention is about something else.
+const threatIntentGap = 6
 
 // threatCounterfactualWindow is how far (in bytes: twelve Chinese
 // characters) before a threat word 要不是 still reaches it: "要不是看你态度
@@ -383,12 +402,14 @@ const threatCounterfactualWindow = 36
 
 // threatCounterfactual reports whether threat word h of message i stands
 // in an escalation that did not and will not happen (threat_counterfactual):
-// an intention given up in the word's own clause ("本来想投诉的，算了", "原本
-// 打算差评") or, for 要不是, a consequence that did not follow — the word
+// an intention given up, in the word's own clause and at most
+// threatIntentGap bytes before it ("本来想投诉的，算了", "原本打算差评"), or,
+// for 要不是, a consequence that did not follow — the word
 // ends in 了 ("要不是看你态度好，我就投诉了") at most
 // threatCounterfactualWindow bytes after the cue, in the same sentence.
 // "本来想算了，结果又拖一周，我要投诉" and "要不是急用我早退了，我要投诉你们" are
-// threats.
+// threats; so is any of them with a condition (threat_condition) between
+// the cue and the word.
 func threatCounterfactual(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 	if !in.may(i, t.counterfactual.words) {
 		return false
@@ -402,9 +423,12 @@ func threatCounterfactual(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 		if in.overlapsClass(i, t.counterfactual.except, e) {
 			continue
 		}
+		if termBetween(in, i, t.cond, e.End, h.Start) {
+			continue // "要不是的话马上发货, 否则我投诉了": the threat's condition
+		}
 		if norm[e.Start:e.End] != "要不是" {
-			if e.Start >= start {
-				return true // an intention given up, in the word's clause
+			if e.Start >= start && h.Start-e.End <= threatIntentGap {
+				return true // an intention given up, about this very step
 			}
 			continue
 		}

@@ -91,7 +91,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		lab, err := eval.LoadLabels(*labels)
 		if err == nil {
-			err = rolesCoverLabels(*source, lab)
+			err = rolesCoverLabels(rolesOf(*source), lab)
 		}
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)

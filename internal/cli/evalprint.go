@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"fullqa/internal/conversation"
-	"fullqa/internal/eval"
 )
 
 // runEvalPrint prints the chats of one labelled source the way reviewers
@@ -30,7 +29,7 @@ func runEvalPrint(args []string, env Env) int {
 	if *source == "jdctx" {
 		// The file gives no roles: the print-out is what reviewers assign
 		// them from, so it shows every chat, its roles unknown.
-		src = eval.JDCtx(filepath.Join(*data, "jdctx", "devQuestions.txt"), filepath.Join(*data, "jdctx", "devAnswers.txt"), "", eval.JDCtxExcluded)
+		src = jdctxChats(*data, "")
 	}
 	if !ok {
 		fmt.Fprintf(env.Stderr, "fullqa eval print: unknown --source %q (want jddc, uss, twcs, jd2, jd3, stc3, jddev or jdctx)\n", *source)

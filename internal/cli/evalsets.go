@@ -50,9 +50,20 @@ func chatSource(data, source string) (eval.Source, bool) {
 	case "jddev":
 		return eval.JDDCDev(filepath.Join(data, "jddc2019", "dev_question.txt"), filepath.Join(data, "jddc2019", "dev_answer.txt")), true
 	case "jdctx":
-		return eval.JDCtx(filepath.Join(data, "jdctx", "devQuestions.txt"), filepath.Join(data, "jdctx", "devAnswers.txt"), filepath.Join(evalTestdata, "jdctx_roles.jsonl"), eval.JDCtxExcluded), true
+		return jdctxChats(data, filepath.Join(evalTestdata, jdctxRoles)), true
 	}
 	return nil, false
+}
+
+// jdctxRoles is the reviewers' roles file of the jdctx chats, in
+// evalTestdata: the chats' own file gives no roles.
+const jdctxRoles = "jdctx_roles.jsonl"
+
+// jdctxChats reads the jdctx chats of the data folder with the roles file
+// at roles, or with no roles when it is "" (the print-out reviewers assign
+// them from).
+func jdctxChats(data, roles string) eval.Source {
+	return eval.JDCtx(filepath.Join(data, "jdctx", "devQuestions.txt"), filepath.Join(data, "jdctx", "devAnswers.txt"), roles, eval.JDCtxExcluded)
 }
 
 // jd2RoundsAB is the default of --jd2-rounds: the trainers and their
@@ -106,6 +117,9 @@ func jd2Round(rounds, round string) (bool, error) {
 // for jd2, whose labels the rounds filter).
 type labelledSource struct {
 	name, labels, rounds string
+	// roles is the reviewers' roles file in evalTestdata of a source whose
+	// chats take their roles from it ("" for the others).
+	roles string
 	// files are the chats that must be in the data folder, relative to it.
 	files []string
 }
@@ -118,7 +132,7 @@ var labelledSources = []labelledSource{
 	{name: "jd2", labels: "jd2_labels.jsonl", rounds: "ABC", files: []string{filepath.Join("jddc2019", "chat_0.1per.txt")}},
 	{name: "jddev", labels: "jddev_labels.jsonl", rounds: "D", files: []string{filepath.Join("jddc2019", "dev_question.txt"), filepath.Join("jddc2019", "dev_answer.txt")}},
 	{name: "jd3", labels: "jd3_labels.jsonl", rounds: "E", files: []string{filepath.Join("jddc2019b", "chat_0.1per.txt")}},
-	{name: "jdctx", labels: "jdctx_labels.jsonl", rounds: "F", files: []string{filepath.Join("jdctx", "devQuestions.txt"), filepath.Join("jdctx", "devAnswers.txt")}},
+	{name: "jdctx", labels: "jdctx_labels.jsonl", rounds: "F", roles: jdctxRoles, files: []string{filepath.Join("jdctx", "devQuestions.txt"), filepath.Join("jdctx", "devAnswers.txt")}},
 }
 
 // sourcesFor returns the labelled sources rounds asks for whose chats the
@@ -189,7 +203,7 @@ func labelledSets(data, rounds string) ([]eval.NegativeSet, error) {
 				delete(l, id)
 			}
 		}
-		if err := rolesCoverLabels(s.name, l); err != nil {
+		if err := rolesCoverLabels(s.roles, l); err != nil {
 			return nil, err
 		}
 		src, _ := chatSource(data, s.name)
@@ -198,22 +212,33 @@ func labelledSets(data, rounds string) ([]eval.NegativeSet, error) {
 	return sets, nil
 }
 
+// rolesOf returns the roles file of the labelled source named source (""
+// when its chats carry their own roles).
+func rolesOf(source string) string {
+	for _, s := range labelledSources {
+		if s.name == source {
+			return s.roles
+		}
+	}
+	return ""
+}
+
 // rolesCoverLabels checks, for a source whose chats take their roles from
-// the reviewers' roles file (jdctx), that every labelled chat has a roles
-// entry: the reader leaves a chat without one out, and a labelled chat
-// left out must be an error, not a smaller set. Other sources pass.
-func rolesCoverLabels(source string, labels map[string]*eval.Labels) error {
-	if source != "jdctx" {
+// the reviewers' roles file roles (in evalTestdata; "" passes), that every
+// labelled chat has a roles entry: the reader leaves a chat without one
+// out, and a labelled chat left out must be an error, not a smaller set.
+func rolesCoverLabels(roles string, labels map[string]*eval.Labels) error {
+	if roles == "" {
 		return nil
 	}
-	path := filepath.Join(evalTestdata, "jdctx_roles.jsonl")
-	roles, err := eval.LoadRoles(path)
+	path := filepath.Join(evalTestdata, roles)
+	rs, err := eval.LoadRoles(path)
 	if err != nil {
 		return err
 	}
 	var missing []string
 	for id := range labels {
-		if _, ok := roles[id]; !ok {
+		if _, ok := rs[id]; !ok {
 			missing = append(missing, id)
 		}
 	}

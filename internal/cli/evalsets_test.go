@@ -237,14 +237,14 @@ func TestRolesCoverLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rolesCoverLabels("jdctx", l); err != nil {
+	if err := rolesCoverLabels(rolesOf("jdctx"), l); err != nil {
 		t.Fatalf("committed labels: %v", err)
 	}
 	l["ctx-99999"] = &eval.Labels{SessionID: "ctx-99999"}
-	if err := rolesCoverLabels("jdctx", l); err == nil || !strings.Contains(err.Error(), "ctx-99999") {
+	if err := rolesCoverLabels(rolesOf("jdctx"), l); err == nil || !strings.Contains(err.Error(), "ctx-99999") {
 		t.Errorf("a label without roles: err %v, want one naming ctx-99999", err)
 	}
-	if err := rolesCoverLabels("jd2", l); err != nil {
+	if err := rolesCoverLabels(rolesOf("jd2"), l); err != nil {
 		t.Errorf("jd2: %v, want no check", err)
 	}
 }

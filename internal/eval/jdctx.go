@@ -53,8 +53,9 @@ func JDCtx(questionPath, answerPath, rolesPath string, skip int) Source {
 		if len(qs) != len(as) {
 			return fmt.Errorf("%s: %d lines but %s has %d answers", questionPath, len(qs), answerPath, len(as))
 		}
+		withRoles := rolesPath != ""
 		var roles Roles
-		if rolesPath != "" {
+		if withRoles {
 			if roles, err = LoadRoles(rolesPath); err != nil {
 				return err
 			}
@@ -68,22 +69,23 @@ func JDCtx(questionPath, answerPath, rolesPath string, skip int) Source {
 			texts := jdCtxMessages(line, as[i])
 			c := &conversation.Conversation{ID: id, Channel: "jd"}
 			rs, ok := roles[id]
-			switch {
-			case rolesPath != "" && !ok:
-				continue
-			case rolesPath != "" && len(rs) != len(texts):
-				return fmt.Errorf("%s:%d: %s has %d messages but %s gives %d roles", questionPath, i+1, id, len(texts), rolesPath, len(rs))
-			}
-			if ok {
+			if withRoles {
+				if !ok {
+					continue
+				}
+				if len(rs) != len(texts) {
+					return fmt.Errorf("%s:%d: %s has %d messages but %s gives %d roles", questionPath, i+1, id, len(texts), rolesPath, len(rs))
+				}
 				used++
 			}
 			for k, t := range texts {
 				role := conversation.RoleUnknown
-				if rolesPath != "" {
+				switch {
+				case !withRoles:
+				case rs[k] == 'C':
+					role = conversation.RoleCustomer
+				default:
 					role = conversation.RoleAgent
-					if rs[k] == 'C' {
-						role = conversation.RoleCustomer
-					}
 				}
 				c.Messages = append(c.Messages, conversation.Message{Role: role, Text: t})
 			}
@@ -99,7 +101,8 @@ func JDCtx(questionPath, answerPath, rolesPath string, skip int) Source {
 }
 
 // jdCtxMessages splits one context line at its ASCII commas into the
-// non-empty messages and adds the answer when it is not empty.
+// non-empty messages and adds the answer line as one message unless it is
+// empty or only commas and spaces.
 func jdCtxMessages(line, answer string) []string {
 	var out []string
 	for _, p := range strings.Split(line, ",") {

@@ -35,9 +35,11 @@ type threatDetector struct {
 // and media names that threaten only inside an @handle.
 type threatTerms struct {
 	words, negate, past, future, at termSet
-	// counterfactual tells an escalation that did not and will not happen
-	// (threat_counterfactual: 本来想, 要不是): threatCounterfactual.
-	counterfactual termSet
+	// givenUp and counterfactual tell an escalation that did not and will
+	// not happen: an intention given up (threat_given_up: 本来想, 原本打算)
+	// and a consequence that did not follow (threat_counterfactual:
+	// 要不是): threatCounterfactual.
+	givenUp, counterfactual termSet
 	// pastVerb are the verbs with 了 that, right before a threat word,
 	// mark it done (threat_past_verb: 打了, 给了) and doneAfter the words
 	// that, after it, say so (threat_done_after: counts, 也没, 还是):
@@ -67,6 +69,7 @@ func addThreatTerms(k *Keywords, prefix string, lex lexicon.Lists) threatTerms {
 		future: addTerms(k, prefix+".future", lex, "threat_future"),
 		at:     addTerms(k, prefix+".at", lex, "threat_at"),
 
+		givenUp:        addTerms(k, prefix+".given_up", lex, "threat_given_up"),
 		counterfactual: addTerms(k, prefix+".counterfactual", lex, "threat_counterfactual"),
 		pastVerb:       addTerms(k, prefix+".past_verb", lex, "threat_past_verb"),
 		doneAfter:      addTerms(k, prefix+".done_after", lex, "threat_done_after"),
@@ -319,24 +322,8 @@ func pastReport(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 	// A condition before the word (threat_condition: 如果, 的话, 不然,
 	// 再不) makes a 了 the consequence's, not a report's: "不退款的话，打了
 	// 12315你们别怪我".
-	if !termBetween(in, i, t.cond, 0, h.Start) {
-		if perfective(in, i, t, h) {
-			start, _ := threatClause(norm, h)
-			if !futureBetween(in, i, t, start, h.Start) {
-				return true
-			}
-		}
-		if in.may(i, t.pastVerb.words) {
-			// "打了12315也没人管", "给了差评了": the verb's 了 with the word
-			// followed by 了 or a doneAfter word; "不给退我打了12315你们别
-			// 后悔" stays a threat.
-			done := strings.HasPrefix(norm[h.End:], "了") || threatDoneAt(in, i, t, h.End)
-			for _, e := range in.allHits(i) {
-				if done && e.Class == t.pastVerb.words && e.End == h.Start && !in.overlapsClass(i, t.pastVerb.except, e) {
-					return true
-				}
-			}
-		}
+	if (perfective(in, i, t, h) || pastVerbBefore(in, i, t, h)) && !termBetween(in, i, t.cond, 0, h.Start) {
+		return true
 	}
 	if !in.may(i, t.past.words) {
 		return false
@@ -356,7 +343,8 @@ func pastReport(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 }
 
 // perfective reports whether the aspect particle 了 right after threat
-// word h of message i marks the escalation done: 了 followed by a count or
+// word h of message i marks the escalation done, with no future cue
+// (threat_future) before the word in its clause: 了 followed by a count or
 // by a concession that it changed nothing (doneAfter: "投诉了三次", "差评了好
 // 几回", "投诉了也没用", "举报了还是不管"). Anything else after 了 — the
 // clause's end, a particle, an emoji, an object, 可, 一点 ("我投诉了！", "那我投
@@ -364,10 +352,30 @@ func pastReport(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 // often announces the step as reports it.
 func perfective(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 	norm := in.Norm[i]
-	if !strings.HasPrefix(norm[h.End:], "了") {
+	if !strings.HasPrefix(norm[h.End:], "了") || !threatDoneAt(in, i, t, h.End+int32(len("了"))) {
 		return false
 	}
-	return threatDoneAt(in, i, t, h.End+int32(len("了")))
+	start, _ := threatClause(norm, h)
+	return !futureBetween(in, i, t, start, h.Start)
+}
+
+// pastVerbBefore reports whether a verb with 了 (threat_past_verb: 打了,
+// 给了) stands right before threat word h of message i and the word is
+// followed by 了 or a threat_done_after word: "打了12315也没人管", "给了差评
+// 了"; "不给退我打了12315你们别后悔" stays a threat.
+func pastVerbBefore(in *Input, i int, t *threatTerms, h KeywordHit) bool {
+	if !in.may(i, t.pastVerb.words) {
+		return false
+	}
+	if !strings.HasPrefix(in.Norm[i][h.End:], "了") && !threatDoneAt(in, i, t, h.End) {
+		return false
+	}
+	for _, e := range in.allHits(i) {
+		if e.Class == t.pastVerb.words && e.End == h.Start && !in.overlapsClass(i, t.pastVerb.except, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // threatDoneAt reports whether message i says at byte offset at that an
@@ -401,39 +409,39 @@ const threatIntentGap = 6
 const threatCounterfactualWindow = 36
 
 // threatCounterfactual reports whether threat word h of message i stands
-// in an escalation that did not and will not happen (threat_counterfactual):
-// an intention given up, in the word's own clause and at most
-// threatIntentGap bytes before it ("本来想投诉的，算了", "原本打算差评"), or,
-// for 要不是, a consequence that did not follow — the word
-// ends in 了 ("要不是看你态度好，我就投诉了") at most
-// threatCounterfactualWindow bytes after the cue, in the same sentence.
-// "本来想算了，结果又拖一周，我要投诉" and "要不是急用我早退了，我要投诉你们" are
-// threats; so is any of them with a condition (threat_condition) between
-// the cue and the word.
+// in an escalation that did not and will not happen: an intention given
+// up (threat_given_up), in the word's own clause and at most
+// threatIntentGap bytes before it ("本来想投诉的，算了", "原本打算差评"), or a
+// consequence that did not follow (threat_counterfactual: 要不是), the word
+// ending in 了 at most threatCounterfactualWindow bytes after the cue in
+// the same sentence ("要不是看你态度好，我就投诉了"). "本来想算了，结果又拖一周，我
+// 要投诉" and "要不是急用我早退了，我要投诉你们" are threats; so is either with a
+// condition (threat_condition) between the cue and the word.
 func threatCounterfactual(in *Input, i int, t *threatTerms, h KeywordHit) bool {
-	if !in.may(i, t.counterfactual.words) {
+	givenUp, counter := in.may(i, t.givenUp.words), in.may(i, t.counterfactual.words)
+	if !givenUp && !counter {
 		return false
 	}
 	norm := in.Norm[i]
 	start, _ := threatClause(norm, h)
 	for _, e := range in.allHits(i) {
-		if e.Class != t.counterfactual.words || e.End > h.Start || h.Start-e.End > threatCounterfactualWindow {
+		if e.End > h.Start || h.Start-e.End > threatCounterfactualWindow {
 			continue
 		}
-		if in.overlapsClass(i, t.counterfactual.except, e) {
-			continue
-		}
-		if termBetween(in, i, t.cond, e.End, h.Start) {
-			continue // "要不是的话马上发货, 否则我投诉了": the threat's condition
-		}
-		if norm[e.Start:e.End] != "要不是" {
-			if e.Start >= start && h.Start-e.End <= threatIntentGap {
-				return true // an intention given up, about this very step
+		switch {
+		case givenUp && e.Class == t.givenUp.words:
+			if e.Start < start || h.Start-e.End > threatIntentGap || in.overlapsClass(i, t.givenUp.except, e) {
+				continue
 			}
+		case counter && e.Class == t.counterfactual.words:
+			if strings.ContainsAny(norm[e.End:h.Start], "。!?") || !strings.HasPrefix(norm[h.End:], "了") || in.overlapsClass(i, t.counterfactual.except, e) {
+				continue
+			}
+		default:
 			continue
 		}
-		if !strings.ContainsAny(norm[e.End:h.Start], "。!?") && strings.HasPrefix(norm[h.End:], "了") {
-			return true
+		if !termBetween(in, i, t.cond, e.End, h.Start) {
+			return true // "要不是的话马上发货, 否则我投诉了": a condition between keeps the threat
 		}
 	}
 	return false

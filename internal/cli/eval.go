@@ -31,7 +31,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
 	labels := fs.String("labels", "", "labels file (detectors; default internal/eval/testdata/jddc_dev_labels.jsonl, uss_labels.jsonl or twcs_labels.jsonl)")
-	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample), uss (the JD dialogues of uss_jddc), twcs (English Twitter support threads: promises, negative emotion and threats), jd2 (the fresh held-out JDDC-2019 chats; --data must hold jddc2019/chat_0.1per.txt), jd3 (round E, the other public sample; --data must hold jddc2019b/chat_0.1per.txt), stc3 (Weibo customer-helpdesk threads; --data must hold stc3/test_data_cn.json), jddev (the JDDC-2019 contest's development sessions; --data must hold jddc2019/dev_question.txt and dev_answer.txt) or jdctx (the JDDC TF-IDF baseline's development contexts, the sixteenth session's held-out round; --data must hold jdctx/devQuestions.txt and devAnswers.txt)")
+	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample), uss (the JD dialogues of uss_jddc), twcs (English Twitter support threads: promises, negative emotion and threats), jd2 (the fresh held-out JDDC-2019 chats; --data must hold jddc2019/chat_0.1per.txt), jd3 (round E, the other public sample; --data must hold jddc2019b/chat_0.1per.txt), stc3 (Weibo customer-helpdesk threads; --data must hold stc3/test_data_cn.json), jddev (the JDDC-2019 contest's development sessions; --data must hold jddc2019/dev_question.txt and dev_answer.txt) jdctx (the JDDC TF-IDF baseline's development contexts, the sixteenth session's held-out round; --data must hold jdctx/devQuestions.txt and devAnswers.txt) or ecd (Taobao chats of the E-commerce Dialogue Corpus sample, the seventeenth session's held-out round; --data must hold ecd/valid and ecd/test)")
 	cfgPath := fs.String("config", "", "YAML config file")
 	show := fs.String("errors", "", "list the disagreements for this label (e.g. promise.made)")
 	// `fullqa eval negative` measures what ships unless told otherwise:
@@ -47,6 +47,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	pooledFlag(fs, pooled)
 	stacked := fs.Bool("stacked", stackedDefault, "negative, repeat: measure the stacked decision (the rules' verdict a feature, the score alone decides; for negative the shipped one, its default) instead of the rules-or-score one")
 	negPrec := fs.Float64("min-precision", negPrecDefault, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
+	hidden := fs.Int("hidden", 0, "negative: measure the stacked scorer with an MLP of this many hidden units in place of the linear one (the seventh comparison; nothing ships with it)")
 	target := fs.String("target", "negative", "english: the label the learned English scorer is measured on: negative (customer_negative, shipped) or threat (customer_threat)")
 	// --synthetic is one flag for two commands, each with its own default
 	// (tags: on; negative: negSynthetic, the shipped setting). The flag's
@@ -83,7 +84,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	case "detectors":
 		src, ok := chatSource(*data, *source)
 		if !ok {
-			fmt.Fprintf(env.Stderr, "fullqa eval: unknown --source %q (want jddc, uss, twcs, jd2, jd3, stc3, jddev or jdctx)\n", *source)
+			fmt.Fprintf(env.Stderr, "fullqa eval: unknown --source %q (want jddc, uss, twcs, jd2, jd3, stc3, jddev, jdctx or ecd)\n", *source)
 			return ExitUsage
 		}
 		if *labels == "" {
@@ -179,7 +180,12 @@ func runEval(ctx context.Context, args []string, env Env) int {
 				return evalFailed(env, what, err)
 			}
 		}
-		rep, err := trainNegative(ctx, cfg, *data, *rounds, *negPrec, *synthetic, nil, emb, env, *stacked)
+		var rep *eval.NegativeReport
+		if *hidden > 0 {
+			rep, err = measureNegativeHidden(ctx, cfg, *data, *rounds, *negPrec, *synthetic, env, *hidden)
+		} else {
+			rep, err = trainNegative(ctx, cfg, *data, *rounds, *negPrec, *synthetic, nil, emb, env, *stacked)
+		}
 		if err != nil {
 			return evalFailed(env, what, err)
 		}
@@ -216,7 +222,7 @@ func printShown(env Env, show bool, heading string, errs func() []string) int {
 }
 
 // detectorLabels are the label files of the sources, in evalTestdata.
-var detectorLabels = map[string]string{"jddc": "jddc_dev_labels.jsonl", "uss": "uss_labels.jsonl", "twcs": "twcs_labels.jsonl", "jd2": "jd2_labels.jsonl", "jd3": "jd3_labels.jsonl", "stc3": "stc3_labels.jsonl", "jddev": "jddev_labels.jsonl", "jdctx": "jdctx_labels.jsonl"}
+var detectorLabels = map[string]string{"jddc": "jddc_dev_labels.jsonl", "uss": "uss_labels.jsonl", "twcs": "twcs_labels.jsonl", "jd2": "jd2_labels.jsonl", "jd3": "jd3_labels.jsonl", "stc3": "stc3_labels.jsonl", "jddev": "jddev_labels.jsonl", "jdctx": "jdctx_labels.jsonl", "ecd": "ecd_labels.jsonl"}
 
 // negSynthetic is whether `fullqa eval negative` and `fullqa train
 // negative` also train on the training-only synthetic negative-emotion
@@ -301,6 +307,29 @@ func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, 
 		return eval.TrainNegativeStacked(ctx, sets, extra, engineFor, minPrec, w)
 	}
 	return eval.TrainNegative(ctx, sets, extra, engineFor, minPrec, w)
+}
+
+// measureNegativeHidden measures the stacked negative-emotion scorer with
+// an MLP of hidden units in place of the linear one (eval negative
+// --hidden, the seventh comparison), on the same sets trainNegative reads.
+func measureNegativeHidden(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, env Env, hidden int) (*eval.NegativeReport, error) {
+	sets, err := labelledSets(data, rounds)
+	if err != nil {
+		return nil, err
+	}
+	var extra []eval.NegativeSet
+	if synthetic {
+		syn, err := syntheticNegative(threatTraindata)
+		if err != nil {
+			return nil, err
+		}
+		extra = append(extra, syn)
+	}
+	engineFor, err := crossFitEngines(ctx, cfg, data, env)
+	if err != nil {
+		return nil, err
+	}
+	return eval.MeasureNegativeHidden(ctx, sets, extra, engineFor, minPrec, hidden)
 }
 
 // runTrain trains a model from the shared data and writes the weights file

@@ -18,10 +18,13 @@ import (
 // of the final model. The promise rules and features do not read the emotion
 // model, so one engine serves every conversation.
 //
+// With hidden set it measures an MLP of that many hidden units in place of
+// the linear scorer instead (eval promise --hidden), and w must be nil.
+//
 // trainingOnly, when not empty, is a canonical JSON Lines file of
 // training-only chats (never scored), labelled agent_promise in the file
 // of the same name ending _labels.jsonl.
-func trainPromise(ctx context.Context, cfg config.Config, data, rounds, trainingOnly string, minPrec float64, w io.Writer) (*eval.PromiseReport, error) {
+func trainPromise(ctx context.Context, cfg config.Config, data, rounds, trainingOnly string, minPrec float64, hidden int, w io.Writer) (*eval.PromiseReport, error) {
 	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
@@ -37,6 +40,9 @@ func trainPromise(ctx context.Context, cfg config.Config, data, rounds, training
 	eng, err := newEngine(cfg, "all")
 	if err != nil {
 		return nil, err
+	}
+	if hidden > 0 {
+		return eval.MeasurePromiseHidden(ctx, sets, extra, eng, minPrec, hidden)
 	}
 	return eval.TrainPromise(ctx, sets, extra, eng, minPrec, w)
 }
@@ -68,6 +74,7 @@ func runEvalPromise(ctx context.Context, args []string, env Env) int {
 	cfgPath := fs.String("config", "", "YAML config file")
 	errs := fs.String("errors", "", "list the stacked decision's cross-validated disagreements on this source (jddc, uss, jd2; or:jddc for the rules-or decision)")
 	minPrec := fs.Float64("min-precision", eval.PromiseMinPrecision, "the precision the threshold keeps on the pooled out-of-fold scores")
+	hidden := fs.Int("hidden", 0, "measure both decisions with an MLP of this many hidden units in place of the linear scorer (the seventh comparison; nothing ships with it)")
 	rounds := new(string)
 	jd2RoundsFlag(fs, rounds, promiseShippedRounds)
 	trainingOnly := new(string)
@@ -81,7 +88,7 @@ func runEvalPromise(ctx context.Context, args []string, env Env) int {
 		return ExitUsage
 	}
 	show := *errs
-	rep, err := trainPromise(ctx, cfg, *data, *rounds, *trainingOnly, *minPrec, nil)
+	rep, err := trainPromise(ctx, cfg, *data, *rounds, *trainingOnly, *minPrec, *hidden, nil)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: eval promise: %v\n", err)
 		return ExitError
@@ -114,7 +121,7 @@ func runTrainPromise(ctx context.Context, args []string, env Env) int {
 			trainingOnlyFlag(fs, &trainingOnly)
 		},
 		train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
-			return trainPromise(ctx, config.Default(), data, rounds, trainingOnly, minPrec, w)
+			return trainPromise(ctx, config.Default(), data, rounds, trainingOnly, minPrec, 0, w)
 		},
 	})
 }

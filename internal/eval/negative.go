@@ -154,10 +154,25 @@ func TrainNegativeStacked(ctx context.Context, sets, extra []NegativeSet, engine
 	return trainNegativeWith(ctx, sets, extra, engineFor, minPrec, w, nil, true)
 }
 
+// MeasureNegativeHidden is TrainNegativeStacked with an MLP of hidden
+// units in place of the linear scorer in every cross-validated and
+// leave-one-source-out model (the seventh comparison): a measurement, so
+// no weights are written.
+func MeasureNegativeHidden(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, hidden int) (*NegativeReport, error) {
+	cfg := negConfig()
+	cfg.Hidden = hidden
+	return trainNegativeCfg(ctx, cfg, sets, extra, engineFor, minPrec, nil, nil, true)
+}
+
 // trainNegativeWith is TrainNegative with, when emb is not nil, the
 // features of emb added to every customer message's, and with stacked set
 // the stacked decision (TrainNegativeStacked).
 func trainNegativeWith(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer, emb *EmbedFeatures, stacked bool) (*NegativeReport, error) {
+	return trainNegativeCfg(ctx, negConfig(), sets, extra, engineFor, minPrec, w, emb, stacked)
+}
+
+// trainNegativeCfg is trainNegativeWith with the training configuration cfg.
+func trainNegativeCfg(ctx context.Context, cfg classify.LinearConfig, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer, emb *EmbedFeatures, stacked bool) (*NegativeReport, error) {
 	if len(sets) == 0 {
 		return nil, fmt.Errorf("train negative: no labelled source to score")
 	}
@@ -187,7 +202,7 @@ func trainNegativeWith(ctx context.Context, sets, extra []NegativeSet, engineFor
 	}
 	var rep *NegativeReport
 	if stacked {
-		rep, err = learnedDecision(ctx, negConfig(), &m.data, m.ex, m.setGroups[len(sets)-1], sets, minPrec,
+		rep, err = learnedDecision(ctx, cfg, &m.data, m.ex, m.setGroups[len(sets)-1], sets, minPrec,
 			[]float32{0.3, 0.4, 0.5, 0.6, 0.7, 0.8}, w != nil, true)
 		if err == nil {
 			rep.Title = fmt.Sprintf("learned emotion.negative, stacked (the rules' verdict a feature, the score alone decides), threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", rep.Threshold, minPrec)
@@ -198,7 +213,7 @@ func trainNegativeWith(ctx context.Context, sets, extra []NegativeSet, engineFor
 			}
 		}
 	} else {
-		rep, err = ruleOrLearned(ctx, negConfig(), &m.data, m.ex, m.setGroups[len(sets)-1], sets, minPrec,
+		rep, err = ruleOrLearned(ctx, cfg, &m.data, m.ex, m.setGroups[len(sets)-1], sets, minPrec,
 			[]float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6}, w)
 	}
 	if err != nil {
@@ -319,7 +334,7 @@ func nestedDecisions(score []float32, ex []negExample, rows []int32, fold []int,
 func outOfFold(ctx context.Context, cfg classify.LinearConfig, data *classify.SparseSet, rows []int32, fold []int) ([]float32, error) {
 	oof := make([]float32, data.Len())
 	for f := range negFolds {
-		m, err := classify.TrainLinear(ctx, cfg, data, outsideFold(rows, fold, f))
+		m, err := classify.TrainScorer(ctx, cfg, data, outsideFold(rows, fold, f))
 		if err != nil {
 			return nil, err
 		}

@@ -152,6 +152,21 @@ func shippedRows(rep *NegativeReport, ex []negExample, t float32) []NegativeRow 
 // weigh in a threshold (as for TrainNegative), and are named after the
 // scored sources in the weights.
 func TrainPromise(ctx context.Context, sets, extra []NegativeSet, eng *detect.Engine, minPrec float64, w io.Writer) (*PromiseReport, error) {
+	return trainPromiseWith(ctx, promiseConfig(), sets, extra, eng, minPrec, w)
+}
+
+// MeasurePromiseHidden is TrainPromise with an MLP of hidden units in
+// place of the linear scorer in every cross-validated and
+// leave-one-source-out model (the seventh comparison): a measurement, so
+// no weights are written.
+func MeasurePromiseHidden(ctx context.Context, sets, extra []NegativeSet, eng *detect.Engine, minPrec float64, hidden int) (*PromiseReport, error) {
+	cfg := promiseConfig()
+	cfg.Hidden = hidden
+	return trainPromiseWith(ctx, cfg, sets, extra, eng, minPrec, nil)
+}
+
+// trainPromiseWith is TrainPromise with the training configuration cfg.
+func trainPromiseWith(ctx context.Context, cfg classify.LinearConfig, sets, extra []NegativeSet, eng *detect.Engine, minPrec float64, w io.Writer) (*PromiseReport, error) {
 	if len(sets) == 0 {
 		return nil, fmt.Errorf("train promise: no labelled source to score")
 	}
@@ -168,12 +183,12 @@ func TrainPromise(ctx context.Context, sets, extra []NegativeSet, eng *detect.En
 	}
 	curve := []float32{0.3, 0.4, 0.5, 0.6, 0.7}
 	groups := m.setGroups[len(sets)-1] // the scored sets' conversations: the folds
-	or, err := learnedDecision(ctx, promiseConfig(), &m.data, m.ex, groups, sets, minPrec, curve, false, false)
+	or, err := learnedDecision(ctx, cfg, &m.data, m.ex, groups, sets, minPrec, curve, false, false)
 	if err != nil {
 		return nil, err
 	}
 	or.Title = fmt.Sprintf("learned promise.made, rules OR score, threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", or.Threshold, minPrec)
-	st, err := learnedDecision(ctx, promiseConfig(), &m.data, m.ex, groups, sets, minPrec, curve, w != nil, true)
+	st, err := learnedDecision(ctx, cfg, &m.data, m.ex, groups, sets, minPrec, curve, w != nil, true)
 	if err != nil {
 		return nil, err
 	}

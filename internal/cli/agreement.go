@@ -17,7 +17,7 @@ import (
 func runEvalAgreement(data, source, labels, show string, env Env) int {
 	src, ok := chatSource(data, source)
 	if !ok {
-		fmt.Fprintf(env.Stderr, "fullqa eval agreement: unknown --source %q (want jddc, uss, jd2, jd3, twcs, stc3, jddev or jdctx)\n", source)
+		fmt.Fprintf(env.Stderr, "fullqa eval agreement: unknown --source %q (want jddc, uss, jd2, jd3, twcs, stc3, jddev, jdctx or ecd)\n", source)
 		return ExitUsage
 	}
 	if labels == "" {

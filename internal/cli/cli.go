@@ -86,7 +86,7 @@ commands:
   report FILE...  the same scan, for the aggregated reports: --format text|json|html|xlsx
   sample FILE...  pick conversations for human review: riskiest per agent + a random share
   config          print the effective configuration
-  eval detectors  measure detectors against the labelled chats (--source jddc|uss|twcs|jd2|jd3|stc3|jddev|jdctx)
+  eval detectors  measure detectors against the labelled chats (--source jddc|uss|twcs|jd2|jd3|stc3|jddev|jdctx|ecd)
   eval print      print a source's chats as reviewers label them: index, id, message numbers, roles, text
   eval knowledge  the knowledge detector's claims and findings against the labelled chats
   eval agreement  two reviewers' labels compared: kappa and F1 per code (the ceiling)

@@ -26,13 +26,16 @@ func runEvalPrint(args []string, env Env) int {
 		return ExitUsage
 	}
 	src, ok := chatSource(*data, *source)
-	if *source == "jdctx" {
-		// The file gives no roles: the print-out is what reviewers assign
-		// them from, so it shows every chat, its roles unknown.
+	// jdctx's and ecd's files give no roles: the print-out is what
+	// reviewers assign them from, so it shows every chat, roles unknown.
+	switch *source {
+	case "jdctx":
 		src = jdctxChats(*data, "")
+	case "ecd":
+		src = ecdChats(*data, "")
 	}
 	if !ok {
-		fmt.Fprintf(env.Stderr, "fullqa eval print: unknown --source %q (want jddc, uss, twcs, jd2, jd3, stc3, jddev or jdctx)\n", *source)
+		fmt.Fprintf(env.Stderr, "fullqa eval print: unknown --source %q (want jddc, uss, twcs, jd2, jd3, stc3, jddev, jdctx or ecd)\n", *source)
 		return ExitUsage
 	}
 	// A message's own line breaks and tabs would break the one-line-per-

@@ -31,8 +31,10 @@ var evalTestdata = filepath.Join("internal", "eval", "testdata")
 // sessions at jddc2019/dev_question.txt and dev_answer.txt, the held-out set
 // of the eighth session) or jdctx (the development contexts of the JDDC
 // TF-IDF baseline at jdctx/devQuestions.txt and devAnswers.txt, with the
-// reviewers' roles: the held-out set of the sixteenth session). It reports
-// false for any other name.
+// reviewers' roles: the held-out set of the sixteenth session) or ecd (the
+// E-commerce Dialogue Corpus sample of Taobao chats at ecd/valid and
+// ecd/test, with the reviewers' roles: the held-out set of the seventeenth
+// session). It reports false for any other name.
 func chatSource(data, source string) (eval.Source, bool) {
 	switch source {
 	case "jddc":
@@ -51,6 +53,8 @@ func chatSource(data, source string) (eval.Source, bool) {
 		return eval.JDDCDev(filepath.Join(data, "jddc2019", "dev_question.txt"), filepath.Join(data, "jddc2019", "dev_answer.txt")), true
 	case "jdctx":
 		return jdctxChats(data, filepath.Join(evalTestdata, jdctxRoles)), true
+	case "ecd":
+		return ecdChats(data, filepath.Join(evalTestdata, ecdRoles)), true
 	}
 	return nil, false
 }
@@ -66,6 +70,17 @@ func jdctxChats(data, roles string) eval.Source {
 	return eval.JDCtx(filepath.Join(data, "jdctx", "devQuestions.txt"), filepath.Join(data, "jdctx", "devAnswers.txt"), roles, eval.JDCtxExcluded)
 }
 
+// ecdRoles is the reviewers' roles file of the ecd chats, in evalTestdata:
+// the chats' own files give no roles.
+const ecdRoles = "ecd_roles.jsonl"
+
+// ecdChats reads the ecd chats of the data folder with the roles file at
+// roles, or with no roles when it is "" (the print-out reviewers assign
+// them from).
+func ecdChats(data, roles string) eval.Source {
+	return eval.ECD(filepath.Join(data, "ecd", "valid"), filepath.Join(data, "ecd", "test"), roles, eval.ECDValidExcluded)
+}
+
 // jd2RoundsAB is the default of --jd2-rounds: the trainers and their
 // measurements read rounds A and B of the fresh JDDC-2019 chats (round C,
 // the fifth session's held-out round, only when asked for).
@@ -76,11 +91,13 @@ func jdctxChats(data, roles string) eval.Source {
 // --training-only ""`; for the rules-or negative scorer `--stacked=false
 // --synthetic=false --jd2-rounds AB --min-precision 0.80`).
 //
-// Rounds D, E and F are the later held-out rounds, each a source of its
+// Rounds D, E, F and G are the later held-out rounds, each a source of its
 // own: D the JDDC-2019 contest's development sessions (jddev), E the other
 // public 0.1 % sample (jd3), F the JDDC TF-IDF baseline's development
-// contexts (jdctx, chat fragments with the reviewers' roles). Their letters
-// add the source, so "ABCDEF" reads every labelled fresh chat.
+// contexts (jdctx, chat fragments with the reviewers' roles), G the Taobao
+// chats of the E-commerce Dialogue Corpus sample (ecd, with the reviewers'
+// roles). Their letters add the source, so "ABCDEFG" reads every labelled
+// fresh chat.
 const jd2RoundsAB = "AB"
 
 // jd2RoundsFlag registers --jd2-rounds on fs, stored in p, with the
@@ -90,18 +107,18 @@ func jd2RoundsFlag(fs *flag.FlagSet, p *string, def string) {
 	if def == "" {
 		def = jd2RoundsAB
 	}
-	fs.StringVar(p, "jd2-rounds", def, "the labelled rounds of the fresh JD chats to train and measure on: A, B, C (jd2), D (jddev), E (jd3), F (jdctx), in order: AB, ABC, ABCDE …")
+	fs.StringVar(p, "jd2-rounds", def, "the labelled rounds of the fresh JD chats to train and measure on: A, B, C (jd2), D (jddev), E (jd3), F (jdctx), G (ecd), in order: AB, ABC, ABCDE …")
 }
 
 // jd2Round reports whether round (a label's "round") is one of rounds, the
-// round letters A to F in order ("AB", "ABC", "C", "ABCDE" …); any other
+// round letters A to G in order ("AB", "ABC", "C", "ABCDE" …); any other
 // rounds value is an error rather than a set that silently trains on
 // nothing.
 func jd2Round(rounds, round string) (bool, error) {
 	last := byte('A' - 1)
 	for i := 0; i < len(rounds); i++ {
-		if c := rounds[i]; c <= last || c > 'F' {
-			return false, fmt.Errorf("--jd2-rounds %q: want the rounds' letters A to F in order, e.g. AB, A, C, ABC, ABCDE or ABCDEF", rounds)
+		if c := rounds[i]; c <= last || c > 'G' {
+			return false, fmt.Errorf("--jd2-rounds %q: want the rounds' letters A to G in order, e.g. AB, A, C, ABC, ABCDE or ABCDEFG", rounds)
 		}
 		last = rounds[i]
 	}
@@ -133,6 +150,7 @@ var labelledSources = []labelledSource{
 	{name: "jddev", labels: "jddev_labels.jsonl", rounds: "D", files: []string{filepath.Join("jddc2019", "dev_question.txt"), filepath.Join("jddc2019", "dev_answer.txt")}},
 	{name: "jd3", labels: "jd3_labels.jsonl", rounds: "E", files: []string{filepath.Join("jddc2019b", "chat_0.1per.txt")}},
 	{name: "jdctx", labels: "jdctx_labels.jsonl", rounds: "F", roles: jdctxRoles, files: []string{filepath.Join("jdctx", "devQuestions.txt"), filepath.Join("jdctx", "devAnswers.txt")}},
+	{name: "ecd", labels: "ecd_labels.jsonl", rounds: "G", roles: ecdRoles, files: []string{filepath.Join("ecd", "valid"), filepath.Join("ecd", "test")}},
 }
 
 // sourcesFor returns the labelled sources rounds asks for whose chats the

@@ -42,7 +42,9 @@ func TestJD2Round(t *testing.T) {
 		{"E", "E", true, false},
 		{"ABCDEF", "A", true, false},
 		{"ABCDEF", "F", true, false},
-		{"ABCDEFG", "A", false, true},
+		{"ABCDEFG", "A", true, false},
+		{"ABCDEFG", "G", true, false},
+		{"ABCDEFGH", "A", false, true},
 		{"ED", "E", false, true},
 	} {
 		keep, err := jd2Round(c.rounds, c.round)

@@ -1,0 +1,107 @@
+package eval
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fullqa/internal/conversation"
+)
+
+// TestECD reads the hand-made sample: only the lines labelled 1, the
+// valid file's skipped lines and a line without roles left out, words
+// joined back, roles from the roles file, ids by file and line.
+func TestECD(t *testing.T) {
+	td := "testdata"
+	v, te, r := filepath.Join(td, "mini_ecd_valid.txt"), filepath.Join(td, "mini_ecd_test.txt"), filepath.Join(td, "mini_ecd_roles.jsonl")
+	var got []string
+	err := ECD(v, te, r, 1)(func(c *conversation.Conversation) error {
+		var b strings.Builder
+		b.WriteString(c.ID)
+		for _, m := range c.Messages {
+			b.WriteString(" " + m.Role.String()[:1] + ":" + m.Text)
+		}
+		got = append(got, b.String())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"ecd-valid-3 c:我的快递怎么还没到 a:亲帮您查一下哦 c:都一个星期了 a:实在抱歉亲",
+		"ecd-test-1 c:iPhone 7 plus有货吗 a:有的亲",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Without roles (the print-out): every chat past the skipped lines,
+	// roles unknown.
+	var ids []string
+	if err := ECD(v, te, "", 0)(func(c *conversation.Conversation) error {
+		ids = append(ids, c.ID)
+		if c.Messages[0].Role != conversation.RoleUnknown {
+			t.Fatalf("%s: role %v", c.ID, c.Messages[0].Role)
+		}
+		return nil
+	}); err != nil || strings.Join(ids, " ") != "ecd-valid-1 ecd-valid-3 ecd-test-1" {
+		t.Fatalf("print-out %v, err %v", ids, err)
+	}
+}
+
+// TestECDStrict: roles of another length, roles naming no chat read and a
+// line of another shape are errors naming the file.
+func TestECDStrict(t *testing.T) {
+	dir := t.TempDir()
+	v, te := filepath.Join("testdata", "mini_ecd_valid.txt"), filepath.Join("testdata", "mini_ecd_test.txt")
+	for name, c := range map[string]struct{ roles, want string }{
+		"length":  {`{"session_id": "ecd-valid-3", "roles": "CAC"}`, "mini_ecd_valid.txt:3"},
+		"skipped": {`{"session_id": "ecd-valid-1", "roles": "CACA"}`, "name no chat read"},
+		"wrong":   {`{"session_id": "ecd-valid-2", "roles": "CACA"}`, "name no chat read"},
+	} {
+		r := filepath.Join(dir, name+".jsonl")
+		if err := os.WriteFile(r, []byte(c.roles+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := ECD(v, te, r, 2)(func(*conversation.Conversation) error { return nil })
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err %v, want %q", name, err, c.want)
+		}
+	}
+	bad := filepath.Join(dir, "bad.txt")
+	if err := os.WriteFile(bad, []byte("1\ta\tb\nyes\tc\td\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := ECD(bad, te, "", 0)(func(*conversation.Conversation) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "bad.txt:2") {
+		t.Fatalf("err %v, want bad.txt:2", err)
+	}
+}
+
+// TestDesegment: spaces go except between two ASCII letters or digits.
+func TestDesegment(t *testing.T) {
+	for in, want := range map[string]string{
+		"3 - 5 天 客官":        "3-5天客官",
+		"iPhone 7 plus 有 货": "iPhone 7 plus有货",
+		" 好 的 ":             "好的",
+		"1kg 以内 OK":         "1kg以内OK",
+		"":                  "",
+	} {
+		if got := Desegment(in); got != want {
+			t.Errorf("Desegment(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzDesegment: any input gives valid text when the input was, with no
+// space at either end and never longer than the input.
+func FuzzDesegment(f *testing.F) {
+	f.Add("3 - 5 天 客官")
+	f.Add("a  b")
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Desegment(s)
+		if len(got) > len(s) || strings.TrimSpace(got) != got {
+			t.Fatalf("Desegment(%q) = %q", s, got)
+		}
+	})
+}

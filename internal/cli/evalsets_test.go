@@ -135,10 +135,13 @@ func TestLabelledSetsLaterRounds(t *testing.T) {
 	if _, err := labelledSets(data, "F"); err == nil {
 		t.Error(`labelledSets("F") without the contexts files: want an error`)
 	}
-	if _, err := labelledSets(data, "ABCDEG"); err == nil {
-		t.Error(`labelledSets("ABCDEG"): want an error (no round G)`)
+	if _, err := labelledSets(data, "G"); err == nil {
+		t.Error(`labelledSets("G") without the ecd files: want an error`)
 	}
-	for _, f := range []string{"jddc2019/chat_0.1per.txt", "jddc2019/dev_question.txt", "jddc2019/dev_answer.txt", "jddc2019b/chat_0.1per.txt", "jdctx/devQuestions.txt", "jdctx/devAnswers.txt"} {
+	if _, err := labelledSets(data, "ABCDEFGH"); err == nil {
+		t.Error(`labelledSets("ABCDEFGH"): want an error (no round H)`)
+	}
+	for _, f := range []string{"jddc2019/chat_0.1per.txt", "jddc2019/dev_question.txt", "jddc2019/dev_answer.txt", "jddc2019b/chat_0.1per.txt", "jdctx/devQuestions.txt", "jdctx/devAnswers.txt", "ecd/valid", "ecd/test"} {
 		if err := os.MkdirAll(filepath.Join(data, filepath.Dir(f)), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -158,18 +161,21 @@ func TestLabelledSetsLaterRounds(t *testing.T) {
 		}
 		return out
 	}
-	all := names("ABCDEF")
-	for name, file := range map[string]string{"jddev": "jddev_labels.jsonl", "jd3": "jd3_labels.jsonl", "jdctx": "jdctx_labels.jsonl"} {
+	all := names("ABCDEFG")
+	for name, file := range map[string]string{"jddev": "jddev_labels.jsonl", "jd3": "jd3_labels.jsonl", "jdctx": "jdctx_labels.jsonl", "ecd": "ecd_labels.jsonl"} {
 		l, err := eval.LoadLabels(filepath.Join(evalTestdata, file))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if all[name] == 0 || all[name] != len(l) {
-			t.Errorf("ABCDEF: %s has %d labelled chats, want all %d", name, all[name], len(l))
+			t.Errorf("ABCDEFG: %s has %d labelled chats, want all %d", name, all[name], len(l))
 		}
 	}
-	if len(all) != 6 {
-		t.Errorf("ABCDEF: sources %v, want jddc, uss, jd2, jddev, jd3, jdctx", all)
+	if len(all) != 7 {
+		t.Errorf("ABCDEFG: sources %v, want jddc, uss, jd2, jddev, jd3, jdctx, ecd", all)
+	}
+	if six := names("ABCDEF"); len(six) != 6 || six["ecd"] != 0 {
+		t.Errorf("ABCDEF: sources %v, want the six without ecd", six)
 	}
 	if five := names("ABCDE"); len(five) != 5 || five["jdctx"] != 0 {
 		t.Errorf("ABCDE: sources %v, want jddc, uss, jd2, jddev, jd3", five)
@@ -227,8 +233,8 @@ func TestEvalNegativeDefaults(t *testing.T) {
 }
 
 // TestRolesCoverLabels: a labelled jdctx chat without a roles entry would
-// be left out by the reader, so it is an error; the committed files agree,
-// and other sources are not checked.
+// be left out by the reader, so it is an error; the committed files agree
+// (jdctx's and ecd's), and sources with roles of their own are not checked.
 func TestRolesCoverLabels(t *testing.T) {
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -248,5 +254,16 @@ func TestRolesCoverLabels(t *testing.T) {
 	}
 	if err := rolesCoverLabels(rolesOf("jd2"), l); err != nil {
 		t.Errorf("jd2: %v, want no check", err)
+	}
+	// Round G's committed labels and roles agree too, first and second
+	// reviewer's.
+	for _, file := range []string{"ecd_labels.jsonl", "ecd_second_labels.jsonl"} {
+		g, err := eval.LoadLabels(filepath.Join(evalTestdata, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := rolesCoverLabels(rolesOf("ecd"), g); err != nil {
+			t.Errorf("%s: %v", file, err)
+		}
 	}
 }

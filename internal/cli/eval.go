@@ -65,14 +65,22 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
 		return ExitUsage
 	}
-	// --stacked and --pooled, which only some targets read, are refused by
-	// the others rather than ignored.
+	// --stacked, --pooled and --hidden, which only some targets read, are
+	// refused by the others rather than ignored.
 	if *stacked && what != "negative" && what != "repeat" {
 		fmt.Fprintf(env.Stderr, "fullqa eval %s: --stacked applies to negative and repeat only\n", what)
 		return ExitUsage
 	}
 	if *pooled != "" && what != "tags" {
 		fmt.Fprintf(env.Stderr, "fullqa eval %s: --pooled applies to tags only\n", what)
+		return ExitUsage
+	}
+	if *hidden < 0 {
+		fmt.Fprintf(env.Stderr, "fullqa eval %s: --hidden %d: want a number of hidden units, or 0 for the linear scorer\n", what, *hidden)
+		return ExitUsage
+	}
+	if *hidden != 0 && (what != "negative" || !*stacked || *embed != "") {
+		fmt.Fprintf(env.Stderr, "fullqa eval %s: --hidden applies to negative's stacked scorer only (without --embed)\n", what)
 		return ExitUsage
 	}
 	cfg, err := config.Load(*cfgPath)

@@ -196,6 +196,8 @@ func TestEvalRefusesIgnoredFlags(t *testing.T) {
 		{"eval", "emotion", "--stacked"},
 		{"eval", "tags", "--stacked"},
 		{"eval", "negative", "--pooled", "jd2"},
+		{"eval", "repeat", "--hidden", "8"},
+		{"eval", "negative", "--stacked=false", "--hidden", "8"},
 	} {
 		code, _, stderr := run(t, "", args...)
 		if code != ExitUsage || !strings.Contains(stderr, "applies to") {

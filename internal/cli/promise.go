@@ -82,6 +82,10 @@ func runEvalPromise(ctx context.Context, args []string, env Env) int {
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return ExitUsage
 	}
+	if *hidden < 0 {
+		fmt.Fprintf(env.Stderr, "fullqa eval promise: --hidden %d: want a number of hidden units, or 0 for the linear scorer\n", *hidden)
+		return ExitUsage
+	}
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "fullqa: %v\n", err)

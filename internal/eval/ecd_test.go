@@ -105,3 +105,27 @@ func FuzzDesegment(f *testing.F) {
 		}
 	})
 }
+
+// FuzzECD: any file content gives an error or chats, never a panic, and
+// every chat read has messages and an id naming its line.
+func FuzzECD(f *testing.F) {
+	f.Add("1\t在 吗\t您好\n0\t在 吗\t好 的\n")
+	f.Add("1\ta\n\n")
+	f.Add("2\tx\ty\n")
+	f.Fuzz(func(t *testing.T, body string) {
+		dir := t.TempDir()
+		v, te := filepath.Join(dir, "valid"), filepath.Join(dir, "test")
+		if err := os.WriteFile(v, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(te, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_ = ECD(v, te, "", 0)(func(c *conversation.Conversation) error {
+			if len(c.Messages) == 0 || !strings.HasPrefix(c.ID, "ecd-valid-") {
+				t.Fatalf("chat %q with %d messages", c.ID, len(c.Messages))
+			}
+			return nil
+		})
+	})
+}

@@ -60,27 +60,11 @@ type LinearConfig struct {
 	LR     float32 // AdaGrad step size
 	L2     float32 // L2 penalty on the weights an example touches
 	PosW   float32 // weight of a positive example (negatives weigh 1)
-	// Hidden, when not 0, asks TrainScorer for an MLP with that many
-	// hidden units beside the linear part (same step, L2 and epochs): a
+	// Hidden, when not 0, asks for an MLP with that many hidden units
+	// beside the linear part (same step, L2 and epochs; TrainMLP): a
 	// measurement only (the seventeenth session's seventh comparison),
 	// so TrainLinear refuses it rather than train something else.
 	Hidden int
-}
-
-// Scorer is a trained model that gives an example's probability: a
-// Linear, or an MLP measured beside it.
-type Scorer interface {
-	Prob(idx []uint32, val []float32) float32
-}
-
-// TrainScorer trains what cfg asks for: a Linear model, or with
-// cfg.Hidden set an MLP of that many hidden units (initial hidden weights
-// uniform in ±0.05, L2 on them as on the linear part).
-func TrainScorer(ctx context.Context, cfg LinearConfig, s *SparseSet, rows []int32) (Scorer, error) {
-	if cfg.Hidden == 0 {
-		return TrainLinear(ctx, cfg, s, rows)
-	}
-	return TrainMLP(ctx, MLPConfig{LinearConfig: cfg, Init: 0.05}, s, rows)
 }
 
 // TrainLinear fits a Linear model on the given rows of s by AdaGrad on the

@@ -15,12 +15,13 @@ import (
 // seventh comparison) and lost on chats of sources it never saw, so
 // nothing ships with it and it has no weights file.
 type MLP struct {
-	Bits, H int
-	Lin     []float32 // one weight a bucket
-	Hid     []float32 // H weights a bucket
-	HB      []float32 // H hidden biases
-	Out     []float32 // H output weights
-	Bias    float32
+	Bits int       // log2 of the number of buckets
+	H    int       // hidden units
+	Lin  []float32 // one weight a bucket
+	Hid  []float32 // H weights a bucket
+	HB   []float32 // H hidden biases
+	Out  []float32 // H output weights
+	Bias float32
 	// Threshold is the probability from which the answer is yes.
 	Threshold float32
 }

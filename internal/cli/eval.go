@@ -31,7 +31,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
 	labels := fs.String("labels", "", "labels file (detectors; default internal/eval/testdata/jddc_dev_labels.jsonl, uss_labels.jsonl or twcs_labels.jsonl)")
-	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample), uss (the JD dialogues of uss_jddc), twcs (English Twitter support threads: promises, negative emotion and threats), jd2 (the fresh held-out JDDC-2019 chats; --data must hold jddc2019/chat_0.1per.txt), jd3 (round E, the other public sample; --data must hold jddc2019b/chat_0.1per.txt), stc3 (Weibo customer-helpdesk threads; --data must hold stc3/test_data_cn.json), jddev (the JDDC-2019 contest's development sessions; --data must hold jddc2019/dev_question.txt and dev_answer.txt) jdctx (the JDDC TF-IDF baseline's development contexts, the sixteenth session's held-out round; --data must hold jdctx/devQuestions.txt and devAnswers.txt) or ecd (Taobao chats of the E-commerce Dialogue Corpus sample, the seventeenth session's held-out round; --data must hold ecd/valid and ecd/test)")
+	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample), uss (the JD dialogues of uss_jddc), twcs (English Twitter support threads: promises, negative emotion and threats), jd2 (the fresh held-out JDDC-2019 chats; --data must hold jddc2019/chat_0.1per.txt), jd3 (round E, the other public sample; --data must hold jddc2019b/chat_0.1per.txt), stc3 (Weibo customer-helpdesk threads; --data must hold stc3/test_data_cn.json), jddev (the JDDC-2019 contest's development sessions; --data must hold jddc2019/dev_question.txt and dev_answer.txt), jdctx (the JDDC TF-IDF baseline's development contexts, the sixteenth session's held-out round; --data must hold jdctx/devQuestions.txt and devAnswers.txt) or ecd (Taobao chats of the E-commerce Dialogue Corpus sample, the seventeenth session's held-out round; --data must hold ecd/valid and ecd/test)")
 	cfgPath := fs.String("config", "", "YAML config file")
 	show := fs.String("errors", "", "list the disagreements for this label (e.g. promise.made)")
 	// `fullqa eval negative` measures what ships unless told otherwise:
@@ -188,12 +188,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 				return evalFailed(env, what, err)
 			}
 		}
-		var rep *eval.NegativeReport
-		if *hidden > 0 {
-			rep, err = measureNegativeHidden(ctx, cfg, *data, *rounds, *negPrec, *synthetic, env, *hidden)
-		} else {
-			rep, err = trainNegative(ctx, cfg, *data, *rounds, *negPrec, *synthetic, nil, emb, env, *stacked)
-		}
+		rep, err := trainNegative(ctx, cfg, *data, *rounds, *negPrec, *synthetic, nil, emb, env, *stacked, *hidden)
 		if err != nil {
 			return evalFailed(env, what, err)
 		}
@@ -289,9 +284,10 @@ const (
 // emotion model retrained without that dialogue's fold, as new chats would
 // see it. With synthetic set, the training-only synthetic chats of
 // threatTraindata join every training set and are never scored
-// (eval.TrainNegative). With emb, its features are added (a measurement:
-// no weights written, w must be nil).
-func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, emb *eval.EmbedFeatures, env Env, stacked bool) (*eval.NegativeReport, error) {
+// (eval.TrainNegative). With emb, its features are added, and with hidden
+// set the stacked scorer is an MLP of that many hidden units (both
+// measurements: no weights written, w must be nil).
+func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, emb *eval.EmbedFeatures, env Env, stacked bool, hidden int) (*eval.NegativeReport, error) {
 	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
@@ -311,33 +307,12 @@ func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, 
 	switch {
 	case emb != nil:
 		return eval.TrainNegativeEmbed(ctx, sets, extra, engineFor, minPrec, emb, stacked)
+	case hidden > 0:
+		return eval.MeasureNegativeHidden(ctx, sets, extra, engineFor, minPrec, hidden)
 	case stacked:
 		return eval.TrainNegativeStacked(ctx, sets, extra, engineFor, minPrec, w)
 	}
 	return eval.TrainNegative(ctx, sets, extra, engineFor, minPrec, w)
-}
-
-// measureNegativeHidden measures the stacked negative-emotion scorer with
-// an MLP of hidden units in place of the linear one (eval negative
-// --hidden, the seventh comparison), on the same sets trainNegative reads.
-func measureNegativeHidden(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, env Env, hidden int) (*eval.NegativeReport, error) {
-	sets, err := labelledSets(data, rounds)
-	if err != nil {
-		return nil, err
-	}
-	var extra []eval.NegativeSet
-	if synthetic {
-		syn, err := syntheticNegative(threatTraindata)
-		if err != nil {
-			return nil, err
-		}
-		extra = append(extra, syn)
-	}
-	engineFor, err := crossFitEngines(ctx, cfg, data, env)
-	if err != nil {
-		return nil, err
-	}
-	return eval.MeasureNegativeHidden(ctx, sets, extra, engineFor, minPrec, hidden)
 }
 
 // runTrain trains a model from the shared data and writes the weights file
@@ -381,7 +356,7 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 				fs.BoolVar(&stacked, "stacked", true, "the stacked decision (shipped): the rules' verdict a feature, the score alone decides; false: the rules, or the score")
 			},
 			train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
-				return trainNegative(ctx, config.Default(), data, rounds, minPrec, synthetic, w, nil, env, stacked)
+				return trainNegative(ctx, config.Default(), data, rounds, minPrec, synthetic, w, nil, env, stacked, 0)
 			},
 		})
 	}

@@ -107,7 +107,7 @@ func jd2RoundsFlag(fs *flag.FlagSet, p *string, def string) {
 	if def == "" {
 		def = jd2RoundsAB
 	}
-	fs.StringVar(p, "jd2-rounds", def, "the labelled rounds of the fresh JD chats to train and measure on: A, B, C (jd2), D (jddev), E (jd3), F (jdctx), G (ecd), in order: AB, ABC, ABCDE …")
+	fs.StringVar(p, "jd2-rounds", def, "the labelled fresh rounds (JD chats, and Taobao chats for G) to train and measure on: A, B, C (jd2), D (jddev), E (jd3), F (jdctx), G (ecd), in order: AB, ABC, ABCDE …")
 }
 
 // jd2Round reports whether round (a label's "round") is one of rounds, the
@@ -157,8 +157,8 @@ var labelledSources = []labelledSource{
 // data folder holds: jddc and uss always; jd2 when rounds names one of A,
 // B, C and data holds its file (with the default rounds, AB, left out
 // silently when it does not, since ../shared does not hold it; any other
-// rounds value is an explicit ask, an error then); jddev for D, jd3 for E
-// and jdctx for F, an error when asked for and missing.
+// rounds value is an explicit ask, an error then); jddev for D, jd3 for E,
+// jdctx for F and ecd for G, an error when asked for and missing.
 func sourcesFor(data, rounds string) ([]labelledSource, error) {
 	if _, err := jd2Round(rounds, ""); err != nil {
 		return nil, err

@@ -189,6 +189,20 @@ func TestLabelledSetsLaterRounds(t *testing.T) {
 	}
 }
 
+// TestEvalRefusesNegativeHidden: a negative number of hidden units is a
+// usage error on both commands that take --hidden, not the linear scorer.
+func TestEvalRefusesNegativeHidden(t *testing.T) {
+	for _, args := range [][]string{
+		{"eval", "negative", "--hidden", "-1"},
+		{"eval", "promise", "--hidden", "-1"},
+	} {
+		code, _, stderr := run(t, "", args...)
+		if code != ExitUsage || !strings.Contains(stderr, "hidden units") {
+			t.Errorf("%v: exit %d, stderr %q; want a usage error about hidden units", args, code, stderr)
+		}
+	}
+}
+
 // TestEvalRefusesIgnoredFlags checks that --stacked and --pooled are
 // refused by the eval targets that do not read them, rather than ignored.
 func TestEvalRefusesIgnoredFlags(t *testing.T) {
@@ -198,6 +212,7 @@ func TestEvalRefusesIgnoredFlags(t *testing.T) {
 		{"eval", "negative", "--pooled", "jd2"},
 		{"eval", "repeat", "--hidden", "8"},
 		{"eval", "negative", "--stacked=false", "--hidden", "8"},
+		{"eval", "negative", "--hidden", "8", "--embed", "mean"},
 	} {
 		code, _, stderr := run(t, "", args...)
 		if code != ExitUsage || !strings.Contains(stderr, "applies to") {

@@ -113,6 +113,8 @@ func TestAgreementCommitted(t *testing.T) {
 		{"jd2_labels.jsonl", "jd2_second_labels.jsonl", "jd2_second_roles.jsonl"},
 		{"jd3_labels.jsonl", "jd3_second_labels.jsonl", "jd3_second_roles.jsonl"},
 		{"jddev_labels.jsonl", "jddev_second_labels.jsonl", "jddev_second_roles.jsonl"},
+		{"jdctx_labels.jsonl", "jdctx_second_labels.jsonl", "jdctx_second_roles.jsonl"},
+		{"ecd_labels.jsonl", "ecd_second_labels.jsonl", "ecd_second_roles.jsonl"},
 	} {
 		first, err := LoadLabels(filepath.Join("testdata", set.first))
 		if err != nil {

@@ -28,11 +28,13 @@ const ECDValidExcluded = 75
 // labelling (the roles file of JDCtx: {"session_id", "roles": "CACA…"}).
 //
 // A conversation's id is "ecd-valid-N" or "ecd-test-N", N the line number.
-// The valid file's lines before validSkip are left out (ECDValidExcluded
-// for the labelled round), and so is a line without a roles entry (not
-// labelled). A roles entry of another length than the chat, or one that
-// names no line read, is an error naming the file; a line of another shape
-// (no tab, a label other than 0 or 1) too.
+// The first validSkip lines of the valid file are left out
+// (ECDValidExcluded for the labelled round), and so is a line without a
+// roles entry (not labelled). A roles entry of another length than the
+// chat, or one that names no line read, is an error naming the file; so
+// is a line of another shape (no tab, a label other than 0 or 1) and an
+// empty utterance in a chat read, which would shift the message numbers
+// the labels are keyed by if it were dropped.
 //
 // With rolesPath empty every chat is yielded with unknown roles: the
 // print-out the reviewers label from (fullqa eval print --source ecd).
@@ -77,6 +79,10 @@ func ECD(validPath, testPath, rolesPath string, validSkip int) Source {
 				}
 				c := &conversation.Conversation{ID: id, Channel: "taobao"}
 				for k, t := range texts {
+					text := Desegment(t)
+					if text == "" {
+						return fmt.Errorf("%s:%d: utterance %d is empty", f.path, i+1, k)
+					}
 					role := conversation.RoleUnknown
 					switch {
 					case !withRoles:
@@ -85,7 +91,7 @@ func ECD(validPath, testPath, rolesPath string, validSkip int) Source {
 					default:
 						role = conversation.RoleAgent
 					}
-					c.Messages = append(c.Messages, conversation.Message{Role: role, Text: Desegment(t)})
+					c.Messages = append(c.Messages, conversation.Message{Role: role, Text: text})
 				}
 				if err := fn(c); err != nil {
 					return err
@@ -100,23 +106,27 @@ func ECD(validPath, testPath, rolesPath string, validSkip int) Source {
 }
 
 // Desegment joins the words of a segmented Chinese utterance back into
-// text: a space stays only between two ASCII letters or digits ("iPhone 7
-// plus"), since Chinese is written without spaces ("3 - 5 天 客官" is
-// "3-5天客官").
+// text: a run of spaces becomes one space between two ASCII letters or
+// digits ("iPhone 7 plus") and nothing elsewhere, since Chinese is written
+// without spaces ("3 - 5 天 客官" is "3-5天客官").
 func Desegment(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == ' ' {
-			if i > 0 && i+1 < len(s) && asciiAlnum(s[i-1]) && asciiAlnum(s[i+1]) && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		if s[i] != ' ' {
+			b = append(b, s[i])
+			i++
 			continue
 		}
-		b.WriteByte(c)
+		j := i
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		if len(b) > 0 && j < len(s) && asciiAlnum(b[len(b)-1]) && asciiAlnum(s[j]) {
+			b = append(b, ' ')
+		}
+		i = j
 	}
-	return strings.TrimSpace(b.String())
+	return strings.TrimSpace(string(b))
 }
 
 // asciiAlnum reports whether c is an ASCII letter or digit.

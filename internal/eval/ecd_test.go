@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"fullqa/internal/conversation"
 )
@@ -68,13 +69,19 @@ func TestECDStrict(t *testing.T) {
 			t.Errorf("%s: err %v, want %q", name, err, c.want)
 		}
 	}
-	bad := filepath.Join(dir, "bad.txt")
-	if err := os.WriteFile(bad, []byte("1\ta\tb\nyes\tc\td\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	err := ECD(bad, te, "", 0)(func(*conversation.Conversation) error { return nil })
-	if err == nil || !strings.Contains(err.Error(), "bad.txt:2") {
-		t.Fatalf("err %v, want bad.txt:2", err)
+	for body, want := range map[string]string{
+		"1\ta\tb\nyes\tc\td\n": "bad.txt:2",              // a label other than 0 or 1
+		"1\ta\tb\nno tab\n":    "bad.txt:2",              // no tab
+		"1\ta\t \tb\n":         "bad.txt:1: utterance 1", // an empty utterance
+	} {
+		bad := filepath.Join(dir, "bad.txt")
+		if err := os.WriteFile(bad, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := ECD(bad, te, "", 0)(func(*conversation.Conversation) error { return nil })
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: err %v, want %q", body, err, want)
+		}
 	}
 }
 
@@ -85,6 +92,8 @@ func TestDesegment(t *testing.T) {
 		"iPhone 7 plus 有 货": "iPhone 7 plus有货",
 		" 好 的 ":             "好的",
 		"1kg 以内 OK":         "1kg以内OK",
+		"a  b":              "a b",
+		"iPhone   7 好":      "iPhone 7好",
 		"":                  "",
 	} {
 		if got := Desegment(in); got != want {
@@ -94,13 +103,14 @@ func TestDesegment(t *testing.T) {
 }
 
 // FuzzDesegment: any input gives valid text when the input was, with no
-// space at either end and never longer than the input.
+// space at either end, no two spaces in a row, and never longer than the
+// input.
 func FuzzDesegment(f *testing.F) {
 	f.Add("3 - 5 天 客官")
 	f.Add("a  b")
 	f.Fuzz(func(t *testing.T, s string) {
 		got := Desegment(s)
-		if len(got) > len(s) || strings.TrimSpace(got) != got {
+		if len(got) > len(s) || strings.TrimSpace(got) != got || strings.Contains(got, "  ") || (utf8.ValidString(s) && !utf8.ValidString(got)) {
 			t.Fatalf("Desegment(%q) = %q", s, got)
 		}
 	})

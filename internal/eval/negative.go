@@ -334,7 +334,7 @@ func nestedDecisions(score []float32, ex []negExample, rows []int32, fold []int,
 func outOfFold(ctx context.Context, cfg classify.LinearConfig, data *classify.SparseSet, rows []int32, fold []int) ([]float32, error) {
 	oof := make([]float32, data.Len())
 	for f := range negFolds {
-		m, err := classify.TrainScorer(ctx, cfg, data, outsideFold(rows, fold, f))
+		m, err := trainScorer(ctx, cfg, data, outsideFold(rows, fold, f))
 		if err != nil {
 			return nil, err
 		}
@@ -346,6 +346,23 @@ func outOfFold(ctx context.Context, cfg classify.LinearConfig, data *classify.Sp
 		}
 	}
 	return oof, nil
+}
+
+// prober is what the measurements need of a trained model: an example's
+// probability.
+type prober interface {
+	Prob(idx []uint32, val []float32) float32
+}
+
+// trainScorer trains what cfg asks for: a classify.Linear, or with
+// cfg.Hidden set a classify.MLP of that many hidden units (initial hidden
+// weights uniform in ±0.05, L2 on them as on the linear part), which is
+// measured beside the linear scorers and never shipped.
+func trainScorer(ctx context.Context, cfg classify.LinearConfig, data *classify.SparseSet, rows []int32) (prober, error) {
+	if cfg.Hidden == 0 {
+		return classify.TrainLinear(ctx, cfg, data, rows)
+	}
+	return classify.TrainMLP(ctx, classify.MLPConfig{LinearConfig: cfg, Init: 0.05}, data, rows)
 }
 
 // NegMinPrecision is the precision the threshold of the rules-or scorer

@@ -134,7 +134,7 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 				return nil, err
 			}
 			t := chooseThresholdAt(inner, or, trainReal, minPrec)
-			m, err := classify.TrainScorer(ctx, cfg, data, train)
+			m, err := trainScorer(ctx, cfg, data, train)
 			if err != nil {
 				return nil, err
 			}

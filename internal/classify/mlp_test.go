@@ -27,19 +27,26 @@ func xorSet() (*SparseSet, []int32) {
 	return s, rows
 }
 
+// prober is what the test reads of a trained model.
+type prober interface {
+	Prob(idx []uint32, val []float32) float32
+}
+
 // TestMLPLearnsInteraction: the hidden units learn what the linear model
 // cannot (exclusive-or), which is what they were measured for.
 func TestMLPLearnsInteraction(t *testing.T) {
 	s, rows := xorSet()
 	cfg := LinearConfig{Bits: 4, Seed: 7, Epochs: 60, LR: 0.2, PosW: 1}
-	right := func(m interface {
-		Prob([]uint32, []float32) float32
-	}) int { n := 0; for i := 0; i < 4; i++ {
-		idx, val, y := s.Example(i)
-		if (m.Prob(idx, val) >= 0.5) == y {
-			n++
+	right := func(m prober) int {
+		n := 0
+		for i := 0; i < 4; i++ {
+			idx, val, y := s.Example(i)
+			if (m.Prob(idx, val) >= 0.5) == y {
+				n++
+			}
 		}
-	}; return n }
+		return n
+	}
 	lin, err := TrainLinear(context.Background(), cfg, s, rows)
 	if err != nil {
 		t.Fatal(err)

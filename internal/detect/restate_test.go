@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strings"
 	"testing"
 
 	"fullqa/internal/conversation"
@@ -77,4 +78,17 @@ func BenchmarkRepeatFeatures(b *testing.B) {
 		eng.RepeatFeatures(ins[k], &outs[k], &rs, func(_ int, _ bool, idx []uint32, _ []float32) { sum += len(idx) })
 	}
 	_ = sum
+}
+
+// FuzzHasQuestionMark holds hasQuestionMark to strings.ContainsAny, which
+// the trained features were computed with.
+func FuzzHasQuestionMark(f *testing.F) {
+	for _, s := range []string{"", "?", "？", "好的", "在吗？", "\xef\xbc", "a?b", "\xef\xbc\x9f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := hasQuestionMark(s), strings.ContainsAny(s, "?？"); got != want {
+			t.Fatalf("hasQuestionMark(%q) = %v, want %v", s, got, want)
+		}
+	})
 }

@@ -47,6 +47,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	pooledFlag(fs, pooled)
 	stacked := fs.Bool("stacked", stackedDefault, "negative, repeat: measure the stacked decision (the rules' verdict a feature, the score alone decides; for negative the shipped one, its default) instead of the rules-or-score one")
 	negPrec := fs.Float64("min-precision", negPrecDefault, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
+	gated := fs.Bool("gated", false, "repeat: measure the rules-or decision with the rules' exclusions as a gate on the score (the eighth comparison; nothing ships with it)")
 	hidden := fs.Int("hidden", 0, "negative: measure the stacked scorer with an MLP of this many hidden units in place of the linear one (the seventh comparison; nothing ships with it)")
 	target := fs.String("target", "negative", "english: the label the learned English scorer is measured on: negative (customer_negative, shipped) or threat (customer_threat)")
 	// --synthetic is one flag for two commands, each with its own default
@@ -73,6 +74,10 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	}
 	if *pooled != "" && what != "tags" {
 		fmt.Fprintf(env.Stderr, "fullqa eval %s: --pooled applies to tags only\n", what)
+		return ExitUsage
+	}
+	if *gated && what != "repeat" {
+		fmt.Fprintf(env.Stderr, "fullqa eval %s: --gated applies to repeat only\n", what)
 		return ExitUsage
 	}
 	if *hidden < 0 {
@@ -157,7 +162,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		return printEval(env, rep, *show != "", "resolution.unresolved disagreements (5-fold CV):", func() []string { return rep.Errors })
 	case "repeat":
-		rep, err := repeatWith(ctx, cfg, *data, *rounds, nil, *stacked)
+		rep, err := repeatWith(ctx, cfg, *data, *rounds, nil, *stacked, *gated)
 		if err != nil {
 			return evalFailed(env, what, err)
 		}

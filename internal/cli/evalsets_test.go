@@ -213,6 +213,7 @@ func TestEvalRefusesIgnoredFlags(t *testing.T) {
 		{"eval", "repeat", "--hidden", "8"},
 		{"eval", "negative", "--stacked=false", "--hidden", "8"},
 		{"eval", "negative", "--hidden", "8", "--embed", "mean"},
+		{"eval", "negative", "--gated"},
 	} {
 		code, _, stderr := run(t, "", args...)
 		if code != ExitUsage || !strings.Contains(stderr, "applies to") {

@@ -14,12 +14,14 @@ import (
 // the final model. The rules of loop.repeat do not read the emotion model,
 // so one engine serves every conversation.
 func trainRepeat(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer) (*eval.NegativeReport, error) {
-	return repeatWith(ctx, cfg, data, rounds, w, false)
+	return repeatWith(ctx, cfg, data, rounds, w, false, false)
 }
 
 // repeatWith is trainRepeat, or with stacked set the measurement of the
-// stacked restatement decision (eval.MeasureRepeatStacked; w unused).
-func repeatWith(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer, stacked bool) (*eval.NegativeReport, error) {
+// stacked restatement decision (eval.MeasureRepeatStacked; w unused), or
+// with gated set that of the rules-or decision gated by the rules'
+// exclusions (eval.MeasureRepeatGated; w unused).
+func repeatWith(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer, stacked, gated bool) (*eval.NegativeReport, error) {
 	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
@@ -28,8 +30,13 @@ func repeatWith(ctx context.Context, cfg config.Config, data, rounds string, w i
 	if err != nil {
 		return nil, err
 	}
-	if stacked {
+	switch {
+	case stacked && gated:
+		return nil, fmt.Errorf("--gated measures the rules-or decision: not with --stacked")
+	case stacked:
 		return eval.MeasureRepeatStacked(ctx, sets, eng)
+	case gated:
+		return eval.MeasureRepeatGated(ctx, sets, eng)
 	}
 	return eval.TrainRepeat(ctx, sets, eng, w)
 }

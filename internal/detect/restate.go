@@ -80,6 +80,10 @@ type repeatState struct {
 	generic, hold, ask, question, refusal bool
 	answered                              bool // a non-generic agent reply since lastSubst
 	everAnswered                          bool
+	// askSince: the agent side asked for something (loop_agent_ask,
+	// loop_agent_identify) since the customer's last message of any kind;
+	// no feature, read by repeatGated.
+	askSince bool
 }
 
 // RepeatScratch holds the reusable buffers of RepeatFeatures.
@@ -112,6 +116,13 @@ func containment(a, b *sig) float64 {
 // the feature buffer); reusing one across conversations makes the call
 // allocation-free.
 func (e *Engine) RepeatFeatures(in *Input, out *Output, s *RepeatScratch, fn func(msg int, rule bool, idx []uint32, val []float32)) {
+	e.RepeatFeaturesGated(in, out, s, func(msg int, rule, _ bool, idx []uint32, val []float32) { fn(msg, rule, idx, val) })
+}
+
+// RepeatFeaturesGated is RepeatFeatures, telling fn also whether the
+// learned score may decide the message (gated: it may not, repeatGated).
+// The trainer measures the decision the loop detector takes with it.
+func (e *Engine) RepeatFeaturesGated(in *Input, out *Output, s *RepeatScratch, fn func(msg int, rule, gated bool, idx []uint32, val []float32)) {
 	d := detectorOf[*loopDetector](e)
 	if d == nil {
 		return
@@ -123,52 +134,107 @@ func (e *Engine) RepeatFeatures(in *Input, out *Output, s *RepeatScratch, fn fun
 	for i := range msgs {
 		switch msgs[i].Role {
 		case conversation.RoleAgent, conversation.RoleBot:
-			st.agentTurns++
-			n := coveredSpans(in, i, d.generic, spans)
-			content, _ := contentScan(in.Norm[i], spans[:n])
-			generic := n > 0 && (content < 4 || 2*content < spanBytes(spans[:n])) || onlyEmoticons(in.Norm[i])
-			if generic {
-				st.generic = true
-			} else {
-				st.answered, st.everAnswered = true, true
-			}
-			st.hold = st.hold || in.Has(i, d.hold)
-			st.ask = st.ask || in.Has(i, d.ask) || in.Has(i, d.identify)
-			st.refusal = st.refusal || in.Has(i, d.cannot)
-			st.question = st.question || hasQuestionMark(in.Norm[i])
+			d.agentTurn(in, i, d.genericReply(in, i, spans), st)
 		case conversation.RoleCustomer:
 			rule := false
 			for ; fi < len(out.Findings); fi++ {
 				fd := &out.Findings[fi]
-				if fd.Code == "loop.repeat" && len(fd.Messages) > 0 {
+				// The learned decision's own findings are not the rules':
+				// the model was trained on the rules' verdict alone.
+				if fd.Code == "loop.repeat" && len(fd.Messages) > 0 && fd.Data.Get("learned") != true {
 					if fd.Messages[0] > i {
 						break
 					}
 					rule = rule || fd.Messages[0] == i
 				}
 			}
+			gated := d.repeatGated(in, i, st)
 			content := d.repeatFeatures(in, i, rule, st, f, spans)
-			fn(i, rule, f.idx[:f.n], f.val[:f.n])
-			st.customers++
-			if content >= 9 {
-				st.lastSubst = i
-				st.agentTurns = 0
-				st.generic, st.hold, st.ask, st.question, st.refusal, st.answered = false, false, false, false, false, false
-			}
+			fn(i, rule, gated, f.idx[:f.n], f.val[:f.n])
+			st.afterCustomer(i, content)
 		}
+	}
+}
+
+// repeatGated reports whether the learned score may not call customer
+// message i a restatement, where the rules' own exclusions hold, which
+// reviewers follow too: the first reply to the agent asking for something
+// (the order number given again answers it), a message that goes on from
+// the customer's message just before with a connective ("所以我想退款"),
+// and a message that asks nothing (no loop_request or question word and no
+// loop_restate cue: a statement said again insists, it does not ask
+// again). st is the state before the message.
+func (d *loopDetector) repeatGated(in *Input, i int, st *repeatState) bool {
+	if st.askSince {
+		return true
+	}
+	if i > 0 && in.Conv.Messages[i-1].Role == conversation.RoleCustomer && opensWith(in, i, d.connective) {
+		return true
+	}
+	if in.Has(i, d.request) {
+		return false
+	}
+	_, restate := in.firstTerm(i, d.restate)
+	return !restate
+}
+
+// genericReply reports whether agent or bot message i answers nothing
+// (the learned features' reading: canned phrases with fewer than four
+// bytes of content besides them, or less than half their bytes, or
+// emoticons alone); genericNeed makes it the loop detector's own test.
+func (d *loopDetector) genericReply(in *Input, i int, spans *[maxSpans]span) bool {
+	n := coveredSpans(in, i, d.generic, spans)
+	content, _ := contentScan(in.Norm[i], spans[:n])
+	return n > 0 && (content < 4 || 2*content < spanBytes(spans[:n])) || onlyEmoticons(in.Norm[i])
+}
+
+// agentTurn records agent or bot message i, generic or not, in st: what
+// the agent has done since the customer's last substantive message.
+func (d *loopDetector) agentTurn(in *Input, i int, generic bool, st *repeatState) {
+	st.agentTurns++
+	if generic {
+		st.generic = true
+	} else {
+		st.answered, st.everAnswered = true, true
+	}
+	st.hold = st.hold || in.Has(i, d.hold)
+	if in.Has(i, d.ask) || in.Has(i, d.identify) {
+		st.ask, st.askSince = true, true
+	}
+	st.refusal = st.refusal || in.Has(i, d.cannot)
+	st.question = st.question || hasQuestionMark(in.Norm[i])
+}
+
+// afterCustomer records customer message i of content bytes in st once its
+// features are read: a substantive one starts a new wait for an answer.
+func (st *repeatState) afterCustomer(i, content int) {
+	st.customers++
+	st.askSince = false
+	if content >= 9 {
+		st.lastSubst = i
+		st.agentTurns = 0
+		st.generic, st.hold, st.ask, st.question, st.refusal, st.answered = false, false, false, false, false, false
 	}
 }
 
 // repeatFeatures fills f with the features of customer message i and, when
 // it is substantive, adds it to the ring; it returns its content bytes.
 func (d *loopDetector) repeatFeatures(in *Input, i int, rule bool, st *repeatState, f *repeatFeats, spans *[maxSpans]span) int {
+	n := coveredSpans(in, i, d.nonreq, spans)
+	content, g := contentScan(in.Norm[i], spans[:n])
+	d.repeatFeaturesOf(in, i, rule, content, &g, st, f)
+	return content
+}
+
+// repeatFeaturesOf is repeatFeatures of a message whose content bytes and
+// signature (contentScan's, outside the nonreq spans) are known, as the
+// loop detector's own scan would know them.
+func (d *loopDetector) repeatFeaturesOf(in *Input, i int, rule bool, content int, g *sig, st *repeatState, f *repeatFeats) {
 	f.n = 0
 	f.add(rfBias, 0, 1)
 	if rule {
 		f.add(rfRule, 0, 1)
 	}
-	n := coveredSpans(in, i, d.nonreq, spans)
-	content, g := contentScan(in.Norm[i], spans[:n])
 	f.add(rfContent, bucketOf(content/3), 1)
 	restate := false
 	if _, ok := in.firstTerm(i, d.restate); ok {
@@ -200,7 +266,7 @@ func (d *loopDetector) repeatFeatures(in *Input, i int, rule bool, st *repeatSta
 	if g.n > 0 {
 		for k := 1; k <= min(st.nr, repeatRing); k++ {
 			p := &st.ring[(st.nr-k)%repeatRing]
-			j, c := jaccard(&g, p), containment(&g, p)
+			j, c := jaccard(g, p), containment(g, p)
 			cu := containment(&u, &st.uni[(st.nr-k)%repeatRing])
 			maxJ, maxC, maxU = max(maxJ, j), max(maxC, c), max(maxU, cu)
 			if k == 1 {
@@ -224,11 +290,10 @@ func (d *loopDetector) repeatFeatures(in *Input, i int, rule bool, st *repeatSta
 	}
 	if content >= 9 && g.n > 0 {
 		st.uni[st.nr%repeatRing] = u
-		st.ring[st.nr%repeatRing] = g
+		st.ring[st.nr%repeatRing] = *g
 		st.ringLen[st.nr%repeatRing] = content
 		st.nr++
 	}
-	return content
 }
 
 // hasQuestionMark is strings.ContainsAny(s, "?？") in two byte searches:

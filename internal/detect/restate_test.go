@@ -92,3 +92,35 @@ func FuzzHasQuestionMark(f *testing.F) {
 		}
 	})
 }
+
+// TestRepeatGated: the gate the eighth comparison measured holds where
+// the rules' own exclusions do — the first reply to the agent asking for
+// something, a message going on from the customer's previous one with a
+// connective, a statement that asks nothing — and nowhere else.
+func TestRepeatGated(t *testing.T) {
+	c := &conversation.Conversation{ID: "g1", Messages: []conversation.Message{
+		{Role: conversation.RoleCustomer, Text: "我的订单什么时候发货？"},    // 0: asks
+		{Role: conversation.RoleAgent, Text: "请提供一下订单号"},          // asks for the order number
+		{Role: conversation.RoleCustomer, Text: "订单号[订单x]什么时候发货"}, // 2: the first reply to the ask
+		{Role: conversation.RoleAgent, Text: "正在为您查询"},
+		{Role: conversation.RoleCustomer, Text: "订单已经付款了"},    // 4: asks nothing
+		{Role: conversation.RoleCustomer, Text: "所以什么时候能发货呢"}, // 5: goes on from 4
+		{Role: conversation.RoleAgent, Text: "明天发货"},
+		{Role: conversation.RoleCustomer, Text: "到底什么时候发货？"}, // 7: asks again
+	}}
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Scratch
+	in, out := eng.Inspect(c, &s)
+	got := map[int]bool{}
+	var rs RepeatScratch
+	eng.RepeatFeaturesGated(in, &out, &rs, func(msg int, _, gated bool, _ []uint32, _ []float32) { got[msg] = gated })
+	want := map[int]bool{0: false, 2: true, 4: true, 5: true, 7: false}
+	for msg, w := range want {
+		if g, ok := got[msg]; !ok || g != w {
+			t.Errorf("message %d: gated %v (read %v), want %v", msg, g, ok, w)
+		}
+	}
+}

@@ -34,7 +34,21 @@ type negExample struct {
 	set, group int  // source and conversation (the unit of the folds)
 	gold       bool // labelled customer_negative
 	rule       bool // the rules alone call it negative
-	where      string
+	// gated: the learned score may not decide this example (the
+	// restatement scorer's, where the rules' exclusions hold): its score
+	// counts as 0 (zeroGated).
+	gated bool
+	where string
+}
+
+// zeroGated sets the scores of the gated examples to 0, below every
+// threshold, as the detector never asks the score about them.
+func zeroGated(score []float32, ex []negExample) {
+	for i := range ex {
+		if ex[i].gated {
+			score[i] = 0
+		}
+	}
 }
 
 // NegativeReport is the outcome of training the learned scorer.

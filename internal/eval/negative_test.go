@@ -360,3 +360,13 @@ func TestTrainNegativeStackedMini(t *testing.T) {
 		t.Fatalf("the rules-or trainer's weights: stacked %v, err %v; want not stacked", f != nil && f.Stacked, err)
 	}
 }
+
+// TestZeroGated: a gated example's score is 0, below every threshold; the
+// others keep theirs.
+func TestZeroGated(t *testing.T) {
+	score := []float32{0.9, 0.8, 0.7}
+	zeroGated(score, []negExample{{}, {gated: true}, {}})
+	if score[0] != 0.9 || score[1] != 0 || score[2] != 0.7 {
+		t.Errorf("scores %v, want [0.9 0 0.7]", score)
+	}
+}

@@ -27,31 +27,55 @@ const repeatMinPrecision = 0.75
 // threshold chosen on the other folds: best F1 of "rule or score >= t"
 // keeping precision at repeatMinPrecision), measures it trained on the
 // other source only, and, when w is not nil, trains the final model on
-// everything and writes its weights. It is deterministic.
+// everything and writes its weights with the sources' names (the loop
+// detector embeds them: internal/detect/repeat.weights). It is
+// deterministic.
 func TrainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer) (*NegativeReport, error) {
-	return trainRepeat(ctx, sets, eng, w, false)
+	return trainRepeat(ctx, sets, eng, w, false, false)
+}
+
+// MeasureRepeatGated is TrainRepeat's measurement (nothing is written) of
+// the decision with the rules' exclusions as a gate: the score decides
+// only where the rules' own exclusions do not hold (detect's
+// RepeatFeaturesGated: the first reply to the agent asking for something,
+// a message that goes on from the one before with a connective, one that
+// asks nothing), as two of the loop detector's near-miss cases require;
+// a gated message's score counts as 0. The eighth comparison measured it
+// (README).
+func MeasureRepeatGated(ctx context.Context, sets []NegativeSet, eng *detect.Engine) (*NegativeReport, error) {
+	return trainRepeat(ctx, sets, eng, nil, false, true)
 }
 
 // MeasureRepeatStacked measures the stacked decision of the restatement
 // scorer (the rules' verdict is one of its features already: the score
 // alone decides) by the cross-validation and leave-one-source-out rows of
-// TrainRepeat; nothing is written: the loop detector loads no restatement
-// weights.
+// TrainRepeat; nothing is written: the loop detector decides by the rules,
+// or the score (TrainRepeat's weights).
 func MeasureRepeatStacked(ctx context.Context, sets []NegativeSet, eng *detect.Engine) (*NegativeReport, error) {
-	return trainRepeat(ctx, sets, eng, nil, true)
+	return trainRepeat(ctx, sets, eng, nil, true, false)
 }
 
-// trainRepeat is TrainRepeat, or with stacked set MeasureRepeatStacked.
-func trainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer, stacked bool) (*NegativeReport, error) {
+// trainRepeat is TrainRepeat, or with stacked set MeasureRepeatStacked,
+// or with gate set MeasureRepeatGated.
+func trainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer, stacked, gate bool) (*NegativeReport, error) {
 	var scratch detect.Scratch
 	var rs detect.RepeatScratch
+	var gated []bool // each example's, in the order gatherMessages keeps them
 	m, err := gatherMessages(ctx, sets, "repeat", "customer_repeat", "customer", func(l *Labels) []int { return l.CustomerRepeat },
 		func(c *conversation.Conversation, emit func(int, bool, []uint32, []float32)) {
 			in, out := eng.Inspect(c, &scratch)
-			eng.RepeatFeatures(in, &out, &rs, emit)
+			eng.RepeatFeaturesGated(in, &out, &rs, func(msg int, rule, g bool, idx []uint32, val []float32) {
+				gated = append(gated, g)
+				emit(msg, rule, idx, val)
+			})
 		})
 	if err != nil {
 		return nil, err
+	}
+	if gate {
+		for k := range m.ex {
+			m.ex[k].gated = gated[k]
+		}
 	}
 	curve := []float32{0.2, 0.3, 0.4, 0.5, 0.6, 0.7}
 	if stacked {
@@ -62,10 +86,16 @@ func trainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w 
 		rep.Title = fmt.Sprintf("learned loop.repeat, stacked (the score alone decides), threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f); measured, nothing loads it", rep.Threshold, repeatMinPrecision)
 		return rep, nil
 	}
-	rep, err := ruleOrLearned(ctx, repeatConfig(), &m.data, m.ex, m.groups, sets, repeatMinPrecision, curve, w)
+	rep, err := learnedDecision(ctx, repeatConfig(), &m.data, m.ex, m.groups, sets, repeatMinPrecision, curve, w != nil, false)
 	if err != nil {
 		return nil, err
 	}
-	rep.Title = fmt.Sprintf("learned loop.repeat, threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", rep.Threshold, repeatMinPrecision)
+	rep.Title = fmt.Sprintf("learned loop.repeat, rules or score, threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", rep.Threshold, repeatMinPrecision)
+	if w != nil {
+		rep.final.Sources = sourceNames(sets, nil)
+		if err := classify.EncodeLinear(w, rep.final); err != nil {
+			return nil, err
+		}
+	}
 	return rep, nil
 }

@@ -85,6 +85,7 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 	if err != nil {
 		return nil, err
 	}
+	zeroGated(oof, ex)
 	rep.oof = oof
 	pred := nestedDecisions(oof, or, real, fold, minPrec)
 	for si, s := range sets {
@@ -133,6 +134,7 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 			if err != nil {
 				return nil, err
 			}
+			zeroGated(inner, ex)
 			t := chooseThresholdAt(inner, or, trainReal, minPrec)
 			m, err := trainScorer(ctx, cfg, data, train)
 			if err != nil {
@@ -142,7 +144,9 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 			for i, e := range ex {
 				if e.set == si {
 					idx, val, _ := data.Example(i)
-					rep.other[i] = m.Prob(idx, val)
+					if !e.gated {
+						rep.other[i] = m.Prob(idx, val)
+					}
 					c.tally(rep.other[i] >= t || or[i].rule, e.gold)
 				}
 			}

@@ -38,3 +38,26 @@ func TestEvalPrint(t *testing.T) {
 		t.Errorf("unknown source: exit %d, want %d", code, ExitUsage)
 	}
 }
+
+// TestEvalPrintECD prints the hand-written Taobao sample without roles,
+// the words joined back: the valid file's lines the coordinator read are
+// left out (the whole mini file here), the test file's chat is shown once.
+func TestEvalPrintECD(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ecd")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for from, to := range map[string]string{"mini_ecd_valid.txt": "valid", "mini_ecd_test.txt": "test"} {
+		b, err := os.ReadFile(filepath.Join("..", "eval", "testdata", from))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, to), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errs := run(t, "", "eval", "print", "--source", "ecd", "--data", filepath.Dir(dir))
+	if want := "=== 0 ecd-test-1\n0 unknown: iPhone 7 plus有货吗\n1 unknown: 有的亲\n"; code != ExitOK || out != want {
+		t.Errorf("exit %d (%s), got %q, want %q", code, errs, out, want)
+	}
+}

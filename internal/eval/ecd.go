@@ -40,13 +40,9 @@ const ECDValidExcluded = 75
 // print-out the reviewers label from (fullqa eval print --source ecd).
 func ECD(validPath, testPath, rolesPath string, validSkip int) Source {
 	return func(fn func(*conversation.Conversation) error) error {
-		withRoles := rolesPath != ""
-		var roles Roles
-		if withRoles {
-			var err error
-			if roles, err = LoadRoles(rolesPath); err != nil {
-				return err
-			}
+		roles, withRoles, err := loadRolesIf(rolesPath)
+		if err != nil {
+			return err
 		}
 		used := 0
 		for _, f := range []struct {
@@ -83,15 +79,7 @@ func ECD(validPath, testPath, rolesPath string, validSkip int) Source {
 					if text == "" {
 						return fmt.Errorf("%s:%d: utterance %d is empty", f.path, i+1, k)
 					}
-					role := conversation.RoleUnknown
-					switch {
-					case !withRoles:
-					case rs[k] == 'C':
-						role = conversation.RoleCustomer
-					default:
-						role = conversation.RoleAgent
-					}
-					c.Messages = append(c.Messages, conversation.Message{Role: role, Text: text})
+					c.Messages = append(c.Messages, conversation.Message{Role: roleAt(withRoles, rs, k), Text: text})
 				}
 				if err := fn(c); err != nil {
 					return err

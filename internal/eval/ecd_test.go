@@ -16,16 +16,7 @@ import (
 func TestECD(t *testing.T) {
 	td := "testdata"
 	v, te, r := filepath.Join(td, "mini_ecd_valid.txt"), filepath.Join(td, "mini_ecd_test.txt"), filepath.Join(td, "mini_ecd_roles.jsonl")
-	var got []string
-	err := ECD(v, te, r, 1)(func(c *conversation.Conversation) error {
-		var b strings.Builder
-		b.WriteString(c.ID)
-		for _, m := range c.Messages {
-			b.WriteString(" " + m.Role.String()[:1] + ":" + m.Text)
-		}
-		got = append(got, b.String())
-		return nil
-	})
+	got, err := chatLines(ECD(v, te, r, 1))
 	if err != nil {
 		t.Fatal(err)
 	}

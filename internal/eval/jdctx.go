@@ -53,12 +53,9 @@ func JDCtx(questionPath, answerPath, rolesPath string, skip int) Source {
 		if len(qs) != len(as) {
 			return fmt.Errorf("%s: %d lines but %s has %d answers", questionPath, len(qs), answerPath, len(as))
 		}
-		withRoles := rolesPath != ""
-		var roles Roles
-		if withRoles {
-			if roles, err = LoadRoles(rolesPath); err != nil {
-				return err
-			}
+		roles, withRoles, err := loadRolesIf(rolesPath)
+		if err != nil {
+			return err
 		}
 		used := 0
 		for i, line := range qs {
@@ -79,15 +76,7 @@ func JDCtx(questionPath, answerPath, rolesPath string, skip int) Source {
 				used++
 			}
 			for k, t := range texts {
-				role := conversation.RoleUnknown
-				switch {
-				case !withRoles:
-				case rs[k] == 'C':
-					role = conversation.RoleCustomer
-				default:
-					role = conversation.RoleAgent
-				}
-				c.Messages = append(c.Messages, conversation.Message{Role: role, Text: t})
+				c.Messages = append(c.Messages, conversation.Message{Role: roleAt(withRoles, rs, k), Text: t})
 			}
 			if err := fn(c); err != nil {
 				return err
@@ -123,4 +112,27 @@ func trimLastEmpty(lines []string) []string {
 		return lines[:n-1]
 	}
 	return lines
+}
+
+// loadRolesIf loads the reviewers' roles file at path, or reports that
+// there is none when path is "" (the print-out reviewers assign roles
+// from): the readers of sources without roles of their own (JDCtx, ECD).
+func loadRolesIf(path string) (Roles, bool, error) {
+	if path == "" {
+		return nil, false, nil
+	}
+	r, err := LoadRoles(path)
+	return r, true, err
+}
+
+// roleAt is the role of message k by the roles string rs ('C' customer,
+// else agent), or unknown without roles.
+func roleAt(withRoles bool, rs string, k int) conversation.Role {
+	switch {
+	case !withRoles:
+		return conversation.RoleUnknown
+	case rs[k] == 'C':
+		return conversation.RoleCustomer
+	}
+	return conversation.RoleAgent
 }

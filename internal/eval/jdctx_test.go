@@ -15,16 +15,7 @@ import (
 func TestJDCtx(t *testing.T) {
 	td := filepath.Join("testdata")
 	q, a, r := filepath.Join(td, "mini_jdctx_questions.txt"), filepath.Join(td, "mini_jdctx_answers.txt"), filepath.Join(td, "mini_jdctx_roles.jsonl")
-	var got []string
-	err := JDCtx(q, a, r, 1)(func(c *conversation.Conversation) error {
-		var b strings.Builder
-		b.WriteString(c.ID)
-		for _, m := range c.Messages {
-			b.WriteString(" " + m.Role.String()[:1] + ":" + m.Text)
-		}
-		got = append(got, b.String())
-		return nil
-	})
+	got, err := chatLines(JDCtx(q, a, r, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,6 +45,22 @@ func TestJDCtx(t *testing.T) {
 	if err != nil || n != 3 {
 		t.Fatalf("print-out read %d chats, err %v; want 3", n, err)
 	}
+}
+
+// chatLines reads src into one line a chat: its id, then each message as
+// role letter and text ("ctx-2 c:在吗 a:…"), for the readers' tests.
+func chatLines(src Source) ([]string, error) {
+	var got []string
+	err := src(func(c *conversation.Conversation) error {
+		var b strings.Builder
+		b.WriteString(c.ID)
+		for _, m := range c.Messages {
+			b.WriteString(" " + m.Role.String()[:1] + ":" + m.Text)
+		}
+		got = append(got, b.String())
+		return nil
+	})
+	return got, err
 }
 
 // TestJDCtxStrict: roles of another length and an answers file of another

@@ -66,8 +66,8 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
 		return ExitUsage
 	}
-	// --stacked, --pooled and --hidden, which only some targets read, are
-	// refused by the others rather than ignored.
+	// --stacked, --pooled, --hidden and --gated, which only some targets
+	// read, are refused by the others rather than ignored.
 	if *stacked && what != "negative" && what != "repeat" {
 		fmt.Fprintf(env.Stderr, "fullqa eval %s: --stacked applies to negative and repeat only\n", what)
 		return ExitUsage
@@ -76,8 +76,8 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "fullqa eval %s: --pooled applies to tags only\n", what)
 		return ExitUsage
 	}
-	if *gated && what != "repeat" {
-		fmt.Fprintf(env.Stderr, "fullqa eval %s: --gated applies to repeat only\n", what)
+	if *gated && (what != "repeat" || *stacked) {
+		fmt.Fprintf(env.Stderr, "fullqa eval %s: --gated applies to repeat's rules-or decision only (not with --stacked)\n", what)
 		return ExitUsage
 	}
 	if *hidden < 0 {

@@ -203,8 +203,9 @@ func TestEvalRefusesNegativeHidden(t *testing.T) {
 	}
 }
 
-// TestEvalRefusesIgnoredFlags checks that --stacked and --pooled are
-// refused by the eval targets that do not read them, rather than ignored.
+// TestEvalRefusesIgnoredFlags checks that --stacked, --pooled, --hidden
+// and --gated are refused by the eval targets that do not read them (or
+// not in that combination), rather than ignored.
 func TestEvalRefusesIgnoredFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"eval", "emotion", "--stacked"},
@@ -214,6 +215,7 @@ func TestEvalRefusesIgnoredFlags(t *testing.T) {
 		{"eval", "negative", "--stacked=false", "--hidden", "8"},
 		{"eval", "negative", "--hidden", "8", "--embed", "mean"},
 		{"eval", "negative", "--gated"},
+		{"eval", "repeat", "--stacked", "--gated"},
 	} {
 		code, _, stderr := run(t, "", args...)
 		if code != ExitUsage || !strings.Contains(stderr, "applies to") {

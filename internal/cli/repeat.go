@@ -20,7 +20,8 @@ func trainRepeat(ctx context.Context, cfg config.Config, data, rounds string, w 
 // repeatWith is trainRepeat, or with stacked set the measurement of the
 // stacked restatement decision (eval.MeasureRepeatStacked; w unused), or
 // with gated set that of the rules-or decision gated by the rules'
-// exclusions (eval.MeasureRepeatGated; w unused).
+// exclusions (eval.MeasureRepeatGated; w unused; runEval refuses both
+// together).
 func repeatWith(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer, stacked, gated bool) (*eval.NegativeReport, error) {
 	sets, err := labelledSets(data, rounds)
 	if err != nil {
@@ -31,8 +32,6 @@ func repeatWith(ctx context.Context, cfg config.Config, data, rounds string, w i
 		return nil, err
 	}
 	switch {
-	case stacked && gated:
-		return nil, fmt.Errorf("--gated measures the rules-or decision: not with --stacked")
 	case stacked:
 		return eval.MeasureRepeatStacked(ctx, sets, eng)
 	case gated:

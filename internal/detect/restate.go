@@ -139,9 +139,7 @@ func (e *Engine) RepeatFeaturesGated(in *Input, out *Output, s *RepeatScratch, f
 			rule := false
 			for ; fi < len(out.Findings); fi++ {
 				fd := &out.Findings[fi]
-				// The learned decision's own findings are not the rules':
-				// the model was trained on the rules' verdict alone.
-				if fd.Code == "loop.repeat" && len(fd.Messages) > 0 && fd.Data.Get("learned") != true {
+				if fd.Code == "loop.repeat" && len(fd.Messages) > 0 {
 					if fd.Messages[0] > i {
 						break
 					}
@@ -163,7 +161,10 @@ func (e *Engine) RepeatFeaturesGated(in *Input, out *Output, s *RepeatScratch, f
 // the customer's message just before with a connective ("所以我想退款"),
 // and a message that asks nothing (no loop_request or question word and no
 // loop_restate cue: a statement said again insists, it does not ask
-// again). st is the state before the message.
+// again). st is the state before the message. It is broader than the
+// rules, fixed so before it was measured: it holds for a message marked as
+// a restatement ("我说的是") too, a bot asking counts as the agent asking,
+// and the connective test reads short messages too.
 func (d *loopDetector) repeatGated(in *Input, i int, st *repeatState) bool {
 	if st.askSince {
 		return true
@@ -227,8 +228,7 @@ func (d *loopDetector) repeatFeatures(in *Input, i int, rule bool, st *repeatSta
 }
 
 // repeatFeaturesOf is repeatFeatures of a message whose content bytes and
-// signature (contentScan's, outside the nonreq spans) are known, as the
-// loop detector's own scan would know them.
+// signature (contentScan's, outside the nonreq spans) are already known.
 func (d *loopDetector) repeatFeaturesOf(in *Input, i int, rule bool, content int, g *sig, st *repeatState, f *repeatFeats) {
 	f.n = 0
 	f.add(rfBias, 0, 1)

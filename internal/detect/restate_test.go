@@ -107,6 +107,11 @@ func TestRepeatGated(t *testing.T) {
 		{Role: conversation.RoleCustomer, Text: "所以什么时候能发货呢"}, // 5: goes on from 4
 		{Role: conversation.RoleAgent, Text: "明天发货"},
 		{Role: conversation.RoleCustomer, Text: "到底什么时候发货？"}, // 7: asks again
+		{Role: conversation.RoleAgent, Text: "明天一定发货"},
+		{Role: conversation.RoleCustomer, Text: "我说的是发货的事情"}, // 9: marked as a restatement, no request word
+		{Role: conversation.RoleAgent, Text: "请提供一下订单号"},
+		{Role: conversation.RoleCustomer, Text: "好"},       // 11: the reply to the ask
+		{Role: conversation.RoleCustomer, Text: "什么时候发货呢"}, // 12: a customer message came between
 	}}
 	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
 	if err != nil {
@@ -117,7 +122,7 @@ func TestRepeatGated(t *testing.T) {
 	got := map[int]bool{}
 	var rs RepeatScratch
 	eng.RepeatFeaturesGated(in, &out, &rs, func(msg int, _, gated bool, _ []uint32, _ []float32) { got[msg] = gated })
-	want := map[int]bool{0: false, 2: true, 4: true, 5: true, 7: false}
+	want := map[int]bool{0: false, 2: true, 4: true, 5: true, 7: false, 9: false, 11: true, 12: false}
 	for msg, w := range want {
 		if g, ok := got[msg]; !ok || g != w {
 			t.Errorf("message %d: gated %v (read %v), want %v", msg, g, ok, w)

@@ -27,9 +27,9 @@ const repeatMinPrecision = 0.75
 // threshold chosen on the other folds: best F1 of "rule or score >= t"
 // keeping precision at repeatMinPrecision), measures it trained on the
 // other source only, and, when w is not nil, trains the final model on
-// everything and writes its weights with the sources' names (the loop
-// detector embeds them: internal/detect/repeat.weights). It is
-// deterministic.
+// everything and writes its weights with the sources' names (nothing
+// loads them: the loop detector decides by its rules; README, "A learned
+// restatement scorer"). It is deterministic.
 func TrainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer) (*NegativeReport, error) {
 	return trainRepeat(ctx, sets, eng, w, false, false)
 }
@@ -40,8 +40,9 @@ func TrainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w 
 // RepeatFeaturesGated: the first reply to the agent asking for something,
 // a message that goes on from the one before with a connective, one that
 // asks nothing), as two of the loop detector's near-miss cases require;
-// a gated message's score counts as 0. The eighth comparison measured it
-// (README).
+// a gated message's score counts as 0, which no threshold reaches (a
+// threshold of 0 would call every message a restatement, far under the
+// precision floor). The eighth comparison measured it (README).
 func MeasureRepeatGated(ctx context.Context, sets []NegativeSet, eng *detect.Engine) (*NegativeReport, error) {
 	return trainRepeat(ctx, sets, eng, nil, false, true)
 }
@@ -49,8 +50,8 @@ func MeasureRepeatGated(ctx context.Context, sets []NegativeSet, eng *detect.Eng
 // MeasureRepeatStacked measures the stacked decision of the restatement
 // scorer (the rules' verdict is one of its features already: the score
 // alone decides) by the cross-validation and leave-one-source-out rows of
-// TrainRepeat; nothing is written: the loop detector decides by the rules,
-// or the score (TrainRepeat's weights).
+// TrainRepeat; nothing is written: the loop detector loads no restatement
+// weights.
 func MeasureRepeatStacked(ctx context.Context, sets []NegativeSet, eng *detect.Engine) (*NegativeReport, error) {
 	return trainRepeat(ctx, sets, eng, nil, true, false)
 }
@@ -91,6 +92,9 @@ func trainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w 
 		return nil, err
 	}
 	rep.Title = fmt.Sprintf("learned loop.repeat, rules or score, threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", rep.Threshold, repeatMinPrecision)
+	if gate {
+		rep.Title += ", the score gated by the rules' exclusions"
+	}
 	if w != nil {
 		rep.final.Sources = sourceNames(sets, nil)
 		if err := classify.EncodeLinear(w, rep.final); err != nil {

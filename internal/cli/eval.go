@@ -48,6 +48,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	stacked := fs.Bool("stacked", stackedDefault, "negative, repeat: measure the stacked decision (the rules' verdict a feature, the score alone decides; for negative the shipped one, its default) instead of the rules-or-score one")
 	negPrec := fs.Float64("min-precision", negPrecDefault, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
 	gated := fs.Bool("gated", false, "repeat: measure the rules-or decision with the rules' exclusions as a gate on the score (the eighth comparison; nothing ships with it)")
+	exclusions := fs.Bool("exclusions", false, "repeat --gated: the rules' exclusions are a feature of the score too (the ninth comparison; nothing ships with it)")
 	hidden := fs.Int("hidden", 0, "negative: measure the stacked scorer with an MLP of this many hidden units in place of the linear one (the seventh comparison; nothing ships with it)")
 	target := fs.String("target", "negative", "english: the label the learned English scorer is measured on: negative (customer_negative, shipped) or threat (customer_threat)")
 	// --synthetic is one flag for two commands, each with its own default
@@ -78,6 +79,10 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	}
 	if *gated && (what != "repeat" || *stacked) {
 		fmt.Fprintf(env.Stderr, "fullqa eval %s: --gated applies to repeat's rules-or decision only (not with --stacked)\n", what)
+		return ExitUsage
+	}
+	if *exclusions && !*gated {
+		fmt.Fprintf(env.Stderr, "fullqa eval %s: --exclusions applies to repeat --gated only\n", what)
 		return ExitUsage
 	}
 	if *hidden < 0 {
@@ -162,7 +167,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 		}
 		return printEval(env, rep, *show != "", "resolution.unresolved disagreements (5-fold CV):", func() []string { return rep.Errors })
 	case "repeat":
-		rep, err := repeatWith(ctx, cfg, *data, *rounds, nil, *stacked, *gated)
+		rep, err := repeatWith(ctx, cfg, *data, *rounds, nil, *stacked, *gated, *exclusions)
 		if err != nil {
 			return evalFailed(env, what, err)
 		}

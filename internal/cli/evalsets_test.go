@@ -216,6 +216,7 @@ func TestEvalRefusesIgnoredFlags(t *testing.T) {
 		{"eval", "negative", "--hidden", "8", "--embed", "mean"},
 		{"eval", "negative", "--gated"},
 		{"eval", "repeat", "--stacked", "--gated"},
+		{"eval", "repeat", "--exclusions"},
 	} {
 		code, _, stderr := run(t, "", args...)
 		if code != ExitUsage || !strings.Contains(stderr, "applies to") {

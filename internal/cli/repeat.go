@@ -14,15 +14,16 @@ import (
 // the final model. The rules of loop.repeat do not read the emotion model,
 // so one engine serves every conversation.
 func trainRepeat(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer) (*eval.NegativeReport, error) {
-	return repeatWith(ctx, cfg, data, rounds, w, false, false)
+	return repeatWith(ctx, cfg, data, rounds, w, false, false, false)
 }
 
 // repeatWith is trainRepeat, or with stacked set the measurement of the
 // stacked restatement decision (eval.MeasureRepeatStacked; w unused), or
 // with gated set that of the rules-or decision gated by the rules'
-// exclusions (eval.MeasureRepeatGated; w unused; runEval refuses both
-// together).
-func repeatWith(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer, stacked, gated bool) (*eval.NegativeReport, error) {
+// exclusions (eval.MeasureRepeatGated, with their feature when exclusions
+// is set; w unused; runEval refuses --stacked with --gated, and
+// --exclusions without --gated).
+func repeatWith(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer, stacked, gated, exclusions bool) (*eval.NegativeReport, error) {
 	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
@@ -35,7 +36,7 @@ func repeatWith(ctx context.Context, cfg config.Config, data, rounds string, w i
 	case stacked:
 		return eval.MeasureRepeatStacked(ctx, sets, eng)
 	case gated:
-		return eval.MeasureRepeatGated(ctx, sets, eng)
+		return eval.MeasureRepeatGated(ctx, sets, eng, exclusions)
 	}
 	return eval.TrainRepeat(ctx, sets, eng, w)
 }

@@ -53,6 +53,7 @@ const (
 	rfUniXAgent
 	rfChar // unused: character features overfit (see the README)
 	rfFirstAsk
+	rfExclusions // with RepeatScratch.Exclusions: which of the rules' exclusions hold
 )
 
 // add appends feature (group, value) with weight v.
@@ -88,6 +89,11 @@ type repeatState struct {
 
 // RepeatScratch holds the reusable buffers of RepeatFeatures.
 type RepeatScratch struct {
+	// Exclusions adds one feature to every message's: which of the rules'
+	// exclusions (repeatExclusions) hold for it — the ninth comparison's
+	// scorer; off, the features are the eighth comparison's.
+	Exclusions bool
+
 	st    repeatState
 	f     repeatFeats
 	spans [maxSpans]span
@@ -146,9 +152,12 @@ func (e *Engine) RepeatFeaturesGated(in *Input, out *Output, s *RepeatScratch, f
 					rule = rule || fd.Messages[0] == i
 				}
 			}
-			gated := d.repeatGated(in, i, st)
+			ex := d.repeatExclusions(in, i, st)
 			content := d.repeatFeatures(in, i, rule, st, f, spans)
-			fn(i, rule, gated, f.idx[:f.n], f.val[:f.n])
+			if s.Exclusions {
+				f.add(rfExclusions, ex, 1)
+			}
+			fn(i, rule, ex != 0, f.idx[:f.n], f.val[:f.n])
 			st.afterCustomer(i, content)
 		}
 	}
@@ -166,17 +175,26 @@ func (e *Engine) RepeatFeaturesGated(in *Input, out *Output, s *RepeatScratch, f
 // a restatement ("我说的是") too, a bot asking counts as the agent asking,
 // and the connective test reads short messages too.
 func (d *loopDetector) repeatGated(in *Input, i int, st *repeatState) bool {
+	return d.repeatExclusions(in, i, st) != 0
+}
+
+// repeatExclusions is which of repeatGated's exclusions hold for customer
+// message i, one bit each: 1 the agent asked since the customer's last
+// message, 2 it goes on with a connective, 4 it asks nothing.
+func (d *loopDetector) repeatExclusions(in *Input, i int, st *repeatState) uint32 {
+	var ex uint32
 	if st.askSince {
-		return true
+		ex |= 1
 	}
 	if i > 0 && in.Conv.Messages[i-1].Role == conversation.RoleCustomer && opensWith(in, i, d.connective) {
-		return true
+		ex |= 2
 	}
-	if in.Has(i, d.request) {
-		return false
+	if !in.Has(i, d.request) {
+		if _, restate := in.firstTerm(i, d.restate); !restate {
+			ex |= 4
+		}
 	}
-	_, restate := in.firstTerm(i, d.restate)
-	return !restate
+	return ex
 }
 
 // genericReply reports whether agent or bot message i answers nothing

@@ -42,9 +42,11 @@ func TrainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w 
 // asks nothing), as two of the loop detector's near-miss cases require;
 // a gated message's score counts as 0, which no threshold reaches (a
 // threshold of 0 would call every message a restatement, far under the
-// precision floor). The eighth comparison measured it (README).
-func MeasureRepeatGated(ctx context.Context, sets []NegativeSet, eng *detect.Engine) (*NegativeReport, error) {
-	return trainRepeat(ctx, sets, eng, nil, false, true)
+// precision floor). The eighth comparison measured it (README); with
+// exclusions set, the features also say which exclusions hold (the ninth
+// comparison).
+func MeasureRepeatGated(ctx context.Context, sets []NegativeSet, eng *detect.Engine, exclusions bool) (*NegativeReport, error) {
+	return trainRepeatWith(ctx, sets, eng, nil, false, true, exclusions)
 }
 
 // MeasureRepeatStacked measures the stacked decision of the restatement
@@ -57,10 +59,16 @@ func MeasureRepeatStacked(ctx context.Context, sets []NegativeSet, eng *detect.E
 }
 
 // trainRepeat is TrainRepeat, or with stacked set MeasureRepeatStacked,
-// or with gate set MeasureRepeatGated.
+// or with gate set MeasureRepeatGated without the exclusions' feature.
 func trainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer, stacked, gate bool) (*NegativeReport, error) {
+	return trainRepeatWith(ctx, sets, eng, w, stacked, gate, false)
+}
+
+// trainRepeatWith is trainRepeat, with the exclusions' feature when
+// exclusions is set (detect.RepeatScratch.Exclusions).
+func trainRepeatWith(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer, stacked, gate, exclusions bool) (*NegativeReport, error) {
 	var scratch detect.Scratch
-	var rs detect.RepeatScratch
+	rs := detect.RepeatScratch{Exclusions: exclusions}
 	var gated []bool // each example's, in the order gatherMessages keeps them
 	m, err := gatherMessages(ctx, sets, "repeat", "customer_repeat", "customer", func(l *Labels) []int { return l.CustomerRepeat },
 		func(c *conversation.Conversation, emit func(int, bool, []uint32, []float32)) {
@@ -94,6 +102,9 @@ func trainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w 
 	rep.Title = fmt.Sprintf("learned loop.repeat, rules or score, threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", rep.Threshold, repeatMinPrecision)
 	if gate {
 		rep.Title += ", the score gated by the rules' exclusions"
+	}
+	if exclusions {
+		rep.Title += ", which are a feature too"
 	}
 	if w != nil {
 		rep.final.Sources = sourceNames(sets, nil)

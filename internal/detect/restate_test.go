@@ -129,3 +129,45 @@ func TestRepeatGated(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatExclusionsFeature: with Exclusions set every message gets one
+// more feature, the bits of the exclusions that hold, and nothing else
+// changes; without it the features are the eighth comparison's.
+func TestRepeatExclusionsFeature(t *testing.T) {
+	c := &conversation.Conversation{ID: "x1", Messages: []conversation.Message{
+		{Role: conversation.RoleCustomer, Text: "我的订单什么时候发货？"},
+		{Role: conversation.RoleAgent, Text: "请提供一下订单号"},
+		{Role: conversation.RoleCustomer, Text: "订单号[订单x]什么时候发货"},
+		{Role: conversation.RoleAgent, Text: "正在为您查询"},
+		{Role: conversation.RoleCustomer, Text: "订单已经付款了"},
+	}}
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Scratch
+	in, out := eng.Inspect(c, &s)
+	read := func(ex bool) map[int][]uint32 {
+		got := map[int][]uint32{}
+		rs := RepeatScratch{Exclusions: ex}
+		eng.RepeatFeaturesGated(in, &out, &rs, func(msg int, _, _ bool, idx []uint32, _ []float32) {
+			got[msg] = append([]uint32(nil), idx...)
+		})
+		return got
+	}
+	plain, with := read(false), read(true)
+	for msg, bits := range map[int]uint32{0: 0, 2: 1, 4: 4} {
+		p, w := plain[msg], with[msg]
+		if len(w) != len(p)+1 {
+			t.Fatalf("message %d: %d features with the exclusions, %d without", msg, len(w), len(p))
+		}
+		for k := range p {
+			if p[k] != w[k] {
+				t.Fatalf("message %d: feature %d differs", msg, k)
+			}
+		}
+		if want := featureIndex(rfExclusions, bits, 1<<62, RepeatBits); w[len(p)] != want {
+			t.Errorf("message %d: last feature %d, want the exclusions' %d (bits %b)", msg, w[len(p)], want, bits)
+		}
+	}
+}

@@ -19,12 +19,7 @@ func TestRepeatFeatures(t *testing.T) {
 		{Role: conversation.RoleAgent, Text: "明天发货"},
 		{Role: conversation.RoleCustomer, Text: "能开发票吗"},
 	}}
-	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s Scratch
-	in, out := eng.Inspect(c, &s)
+	eng, in, out := inspected(t, c)
 	var msgs []int
 	var rules []bool
 	var rs RepeatScratch
@@ -52,6 +47,19 @@ func TestRepeatFeatures(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("RepeatFeatures allocates %.0f times a conversation, want 0", allocs)
 	}
+}
+
+// inspected runs the default engine over c and returns the engine, the
+// inspected input and the findings, for the restatement features' tests.
+func inspected(t *testing.T, c *conversation.Conversation) (*Engine, *Input, Output) {
+	t.Helper()
+	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Scratch
+	in, out := eng.Inspect(c, &s)
+	return eng, in, out
 }
 
 // BenchmarkRepeatFeatures measures the learned restatement features over
@@ -113,12 +121,7 @@ func TestRepeatGated(t *testing.T) {
 		{Role: conversation.RoleCustomer, Text: "好"},       // 11: the reply to the ask
 		{Role: conversation.RoleCustomer, Text: "什么时候发货呢"}, // 12: a customer message came between
 	}}
-	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s Scratch
-	in, out := eng.Inspect(c, &s)
+	eng, in, out := inspected(t, c)
 	got := map[int]bool{}
 	var rs RepeatScratch
 	eng.RepeatFeaturesGated(in, &out, &rs, func(msg int, _, gated bool, _ []uint32, _ []float32) { got[msg] = gated })
@@ -141,12 +144,7 @@ func TestRepeatExclusionsFeature(t *testing.T) {
 		{Role: conversation.RoleAgent, Text: "正在为您查询"},
 		{Role: conversation.RoleCustomer, Text: "订单已经付款了"},
 	}}
-	eng, err := NewEngine(Registry(DefaultConfig(), testLexicon(t)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s Scratch
-	in, out := eng.Inspect(c, &s)
+	eng, in, out := inspected(t, c)
 	read := func(ex bool) map[int][]uint32 {
 		got := map[int][]uint32{}
 		rs := RepeatScratch{Exclusions: ex}

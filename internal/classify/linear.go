@@ -72,7 +72,7 @@ type LinearConfig struct {
 // the caller sets the one it chose.
 func TrainLinear(ctx context.Context, cfg LinearConfig, s *SparseSet, rows []int32) (*Linear, error) {
 	if cfg.Hidden != 0 {
-		return nil, fmt.Errorf("train linear: %d hidden units asked for (a hidden layer is measured with TrainScorer, never shipped)", cfg.Hidden)
+		return nil, fmt.Errorf("train linear: %d hidden units asked for (a hidden layer is TrainMLP's, measured, never shipped)", cfg.Hidden)
 	}
 	n := 1 << cfg.Bits
 	l := &Linear{W: make([]float32, n), Threshold: 0.5}

@@ -36,17 +36,14 @@ type MLPConfig struct {
 
 // Prob returns the model's probability for an example.
 func (m *MLP) Prob(idx []uint32, val []float32) float32 {
-	z, _ := m.forward(idx, val, nil)
+	z := m.forward(idx, val, make([]float32, m.H))
 	return float32(1 / (1 + math.Exp(-float64(z))))
 }
 
-// forward returns the score and the hidden units' pre-activations, in
-// act when it is not nil.
-func (m *MLP) forward(idx []uint32, val []float32, act []float32) (float32, []float32) {
+// forward returns the score, leaving the hidden units' pre-activations in
+// act (H long), which training reads back.
+func (m *MLP) forward(idx []uint32, val []float32, act []float32) float32 {
 	h := m.H
-	if act == nil {
-		act = make([]float32, h)
-	}
 	copy(act, m.HB)
 	z := m.Bias
 	for k, b := range idx {
@@ -62,7 +59,7 @@ func (m *MLP) forward(idx []uint32, val []float32, act []float32) (float32, []fl
 			z += m.Out[j] * a
 		}
 	}
-	return z, act
+	return z
 }
 
 // TrainMLP fits an MLP on the given rows of s by AdaGrad on the logistic
@@ -96,7 +93,7 @@ func TrainMLP(ctx context.Context, cfg MLPConfig, s *SparseSet, rows []int32) (*
 		r.shuffle(order)
 		for _, i := range order {
 			idx, val, y := s.Example(int(i))
-			z, _ := m.forward(idx, val, act)
+			z := m.forward(idx, val, act)
 			p := float32(1 / (1 + math.Exp(-float64(z))))
 			g, w := p, float32(1)
 			if y {

@@ -83,7 +83,7 @@ type repeatState struct {
 	everAnswered                          bool
 	// askSince: the agent side asked for something (loop_agent_ask,
 	// loop_agent_identify) since the customer's last message of any kind;
-	// no feature, read by repeatGated.
+	// no feature, read by repeatExclusions.
 	askSince bool
 }
 
@@ -126,7 +126,8 @@ func (e *Engine) RepeatFeatures(in *Input, out *Output, s *RepeatScratch, fn fun
 }
 
 // RepeatFeaturesGated is RepeatFeatures, telling fn also whether the
-// learned score may decide the message (gated: it may not, repeatGated).
+// learned score may decide the message (gated: it may not, where one of
+// repeatExclusions holds).
 // The trainer measures the decision the loop detector takes with it.
 func (e *Engine) RepeatFeaturesGated(in *Input, out *Output, s *RepeatScratch, fn func(msg int, rule, gated bool, idx []uint32, val []float32)) {
 	d := detectorOf[*loopDetector](e)
@@ -163,8 +164,9 @@ func (e *Engine) RepeatFeaturesGated(in *Input, out *Output, s *RepeatScratch, f
 	}
 }
 
-// repeatGated reports whether the learned score may not call customer
-// message i a restatement, where the rules' own exclusions hold, which
+// repeatExclusions reports which of the rules' own exclusions hold for
+// customer message i, one bit each, where the learned score may not call
+// it a restatement (RepeatFeaturesGated's gated), which
 // reviewers follow too: the first reply to the agent asking for something
 // (the order number given again answers it), a message that goes on from
 // the customer's message just before with a connective ("所以我想退款"),
@@ -174,13 +176,8 @@ func (e *Engine) RepeatFeaturesGated(in *Input, out *Output, s *RepeatScratch, f
 // rules, fixed so before it was measured: it holds for a message marked as
 // a restatement ("我说的是") too, a bot asking counts as the agent asking,
 // and the connective test reads short messages too.
-func (d *loopDetector) repeatGated(in *Input, i int, st *repeatState) bool {
-	return d.repeatExclusions(in, i, st) != 0
-}
-
-// repeatExclusions is which of repeatGated's exclusions hold for customer
-// message i, one bit each: 1 the agent asked since the customer's last
-// message, 2 it goes on with a connective, 4 it asks nothing.
+// The bits: 1 the agent asked since the customer's last message, 2 it
+// goes on with a connective, 4 it asks nothing.
 func (d *loopDetector) repeatExclusions(in *Input, i int, st *repeatState) uint32 {
 	var ex uint32
 	if st.askSince {
@@ -241,13 +238,6 @@ func (st *repeatState) afterCustomer(i, content int) {
 func (d *loopDetector) repeatFeatures(in *Input, i int, rule bool, st *repeatState, f *repeatFeats, spans *[maxSpans]span) int {
 	n := coveredSpans(in, i, d.nonreq, spans)
 	content, g := contentScan(in.Norm[i], spans[:n])
-	d.repeatFeaturesOf(in, i, rule, content, &g, st, f)
-	return content
-}
-
-// repeatFeaturesOf is repeatFeatures of a message whose content bytes and
-// signature (contentScan's, outside the nonreq spans) are already known.
-func (d *loopDetector) repeatFeaturesOf(in *Input, i int, rule bool, content int, g *sig, st *repeatState, f *repeatFeats) {
 	f.n = 0
 	f.add(rfBias, 0, 1)
 	if rule {
@@ -284,7 +274,7 @@ func (d *loopDetector) repeatFeaturesOf(in *Input, i int, rule bool, content int
 	if g.n > 0 {
 		for k := 1; k <= min(st.nr, repeatRing); k++ {
 			p := &st.ring[(st.nr-k)%repeatRing]
-			j, c := jaccard(g, p), containment(g, p)
+			j, c := jaccard(&g, p), containment(&g, p)
 			cu := containment(&u, &st.uni[(st.nr-k)%repeatRing])
 			maxJ, maxC, maxU = max(maxJ, j), max(maxC, c), max(maxU, cu)
 			if k == 1 {
@@ -308,10 +298,11 @@ func (d *loopDetector) repeatFeaturesOf(in *Input, i int, rule bool, content int
 	}
 	if content >= 9 && g.n > 0 {
 		st.uni[st.nr%repeatRing] = u
-		st.ring[st.nr%repeatRing] = *g
+		st.ring[st.nr%repeatRing] = g
 		st.ringLen[st.nr%repeatRing] = content
 		st.nr++
 	}
+	return content
 }
 
 // hasQuestionMark is strings.ContainsAny(s, "?？") in two byte searches:

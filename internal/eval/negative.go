@@ -152,7 +152,7 @@ func pooledRows(rows []NegativeRow) []NegativeRow {
 // final one — but are never scored and never used to choose a threshold,
 // so the rows measure the real chats alone (see learnedDecision).
 func TrainNegative(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer) (*NegativeReport, error) {
-	return trainNegativeWith(ctx, sets, extra, engineFor, minPrec, w, nil, false)
+	return trainNegativeWith(ctx, negConfig(), sets, extra, engineFor, minPrec, w, nil, false)
 }
 
 // TrainNegativeStacked is TrainNegative for the stacked decision of the
@@ -165,7 +165,7 @@ func TrainNegative(ctx context.Context, sets, extra []NegativeSet, engineFor fun
 // `fullqa eval negative --stacked`, and the scorer `fullqa train negative
 // --stacked` ships.
 func TrainNegativeStacked(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer) (*NegativeReport, error) {
-	return trainNegativeWith(ctx, sets, extra, engineFor, minPrec, w, nil, true)
+	return trainNegativeWith(ctx, negConfig(), sets, extra, engineFor, minPrec, w, nil, true)
 }
 
 // MeasureNegativeHidden is TrainNegativeStacked with an MLP of hidden
@@ -175,18 +175,14 @@ func TrainNegativeStacked(ctx context.Context, sets, extra []NegativeSet, engine
 func MeasureNegativeHidden(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, hidden int) (*NegativeReport, error) {
 	cfg := negConfig()
 	cfg.Hidden = hidden
-	return trainNegativeCfg(ctx, cfg, sets, extra, engineFor, minPrec, nil, nil, true)
+	return trainNegativeWith(ctx, cfg, sets, extra, engineFor, minPrec, nil, nil, true)
 }
 
-// trainNegativeWith is TrainNegative with, when emb is not nil, the
+// trainNegativeWith is TrainNegative with the training configuration cfg
+// (negConfig, or an MLP's with Hidden set), with, when emb is not nil, the
 // features of emb added to every customer message's, and with stacked set
 // the stacked decision (TrainNegativeStacked).
-func trainNegativeWith(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer, emb *EmbedFeatures, stacked bool) (*NegativeReport, error) {
-	return trainNegativeCfg(ctx, negConfig(), sets, extra, engineFor, minPrec, w, emb, stacked)
-}
-
-// trainNegativeCfg is trainNegativeWith with the training configuration cfg.
-func trainNegativeCfg(ctx context.Context, cfg classify.LinearConfig, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer, emb *EmbedFeatures, stacked bool) (*NegativeReport, error) {
+func trainNegativeWith(ctx context.Context, cfg classify.LinearConfig, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, w io.Writer, emb *EmbedFeatures, stacked bool) (*NegativeReport, error) {
 	if len(sets) == 0 {
 		return nil, fmt.Errorf("train negative: no labelled source to score")
 	}

@@ -210,7 +210,7 @@ func TrainEmbedPolarity(ctx context.Context, dataDir string, cv *classify.CharVe
 // added to every customer message's: the measurement behind `fullqa eval
 // negative --embed`.
 func TrainNegativeEmbed(ctx context.Context, sets, extra []NegativeSet, engineFor func(convID string) *detect.Engine, minPrec float64, emb *EmbedFeatures, stacked bool) (*NegativeReport, error) {
-	rep, err := trainNegativeWith(ctx, sets, extra, engineFor, minPrec, nil, emb, stacked)
+	rep, err := trainNegativeWith(ctx, negConfig(), sets, extra, engineFor, minPrec, nil, emb, stacked)
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ const repeatMinPrecision = 0.75
 // loads them: the loop detector decides by its rules; README, "A learned
 // restatement scorer"). It is deterministic.
 func TrainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer) (*NegativeReport, error) {
-	return trainRepeat(ctx, sets, eng, w, false, false)
+	return trainRepeat(ctx, sets, eng, w, false, false, false)
 }
 
 // MeasureRepeatGated is TrainRepeat's measurement (nothing is written) of
@@ -46,7 +46,7 @@ func TrainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w 
 // exclusions set, the features also say which exclusions hold (the ninth
 // comparison).
 func MeasureRepeatGated(ctx context.Context, sets []NegativeSet, eng *detect.Engine, exclusions bool) (*NegativeReport, error) {
-	return trainRepeatWith(ctx, sets, eng, nil, false, true, exclusions)
+	return trainRepeat(ctx, sets, eng, nil, false, true, exclusions)
 }
 
 // MeasureRepeatStacked measures the stacked decision of the restatement
@@ -55,18 +55,13 @@ func MeasureRepeatGated(ctx context.Context, sets []NegativeSet, eng *detect.Eng
 // TrainRepeat; nothing is written: the loop detector loads no restatement
 // weights.
 func MeasureRepeatStacked(ctx context.Context, sets []NegativeSet, eng *detect.Engine) (*NegativeReport, error) {
-	return trainRepeat(ctx, sets, eng, nil, true, false)
+	return trainRepeat(ctx, sets, eng, nil, true, false, false)
 }
 
 // trainRepeat is TrainRepeat, or with stacked set MeasureRepeatStacked,
-// or with gate set MeasureRepeatGated without the exclusions' feature.
-func trainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer, stacked, gate bool) (*NegativeReport, error) {
-	return trainRepeatWith(ctx, sets, eng, w, stacked, gate, false)
-}
-
-// trainRepeatWith is trainRepeat, with the exclusions' feature when
-// exclusions is set (detect.RepeatScratch.Exclusions).
-func trainRepeatWith(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer, stacked, gate, exclusions bool) (*NegativeReport, error) {
+// or with gate set MeasureRepeatGated (with the exclusions' feature when
+// exclusions is set: detect.RepeatScratch.Exclusions).
+func trainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer, stacked, gate, exclusions bool) (*NegativeReport, error) {
 	var scratch detect.Scratch
 	rs := detect.RepeatScratch{Exclusions: exclusions}
 	var gated []bool // each example's, in the order gatherMessages keeps them

@@ -19,7 +19,7 @@ func runEvalPrint(args []string, env Env) int {
 	fs := flag.NewFlagSet("eval print", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "the data folder")
-	source := fs.String("source", "jddc", "the chats to print: jddc, uss, twcs, jd2, jd3, stc3, jddev or jdctx (without roles: the reviewers assign them)")
+	source := fs.String("source", "jddc", "the chats to print: jddc, uss, twcs, jd2, jd3, stc3, jddev, jdctx, ecd or jdh (jdctx and ecd without roles: the reviewers assign them)")
 	from := fs.Int("from", 0, "first conversation index to print")
 	to := fs.Int("to", -1, "last conversation index to print (-1: to the end)")
 	if _, err := parseInterspersed(fs, args); err != nil {
@@ -35,7 +35,7 @@ func runEvalPrint(args []string, env Env) int {
 		src = ecdChats(*data, "")
 	}
 	if !ok {
-		fmt.Fprintf(env.Stderr, "fullqa eval print: unknown --source %q (want jddc, uss, twcs, jd2, jd3, stc3, jddev, jdctx or ecd)\n", *source)
+		fmt.Fprintf(env.Stderr, "fullqa eval print: unknown --source %q (want jddc, uss, twcs, jd2, jd3, stc3, jddev, jdctx, ecd or jdh)\n", *source)
 		return ExitUsage
 	}
 	// A message's own line breaks and tabs would break the one-line-per-

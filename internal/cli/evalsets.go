@@ -34,6 +34,9 @@ var evalTestdata = filepath.Join("internal", "eval", "testdata")
 // reviewers' roles: the held-out set of the sixteenth session) or ecd (the
 // E-commerce Dialogue Corpus sample of Taobao chats at ecd/valid and
 // ecd/test, with the reviewers' roles: the held-out set of the seventeenth
+// session) or jdh (JD refund windows of the JDDC corpus and the JDDC-2020
+// multimodal contest's test sessions at jdh/refund-candidates-100.jsonl
+// and jdh/test_questions.json: round H, the held-out set of the eighteenth
 // session). It reports false for any other name.
 func chatSource(data, source string) (eval.Source, bool) {
 	switch source {
@@ -55,6 +58,8 @@ func chatSource(data, source string) (eval.Source, bool) {
 		return jdctxChats(data, filepath.Join(evalTestdata, jdctxRoles)), true
 	case "ecd":
 		return ecdChats(data, filepath.Join(evalTestdata, ecdRoles)), true
+	case "jdh":
+		return eval.JDH(filepath.Join(data, "jdh", "refund-candidates-100.jsonl"), filepath.Join(data, "jdh", "test_questions.json")), true
 	}
 	return nil, false
 }

@@ -313,7 +313,9 @@ const threatPastWindow = 18
 // before it (threat_past_verb: 打了, 给了) — the last two not after a
 // condition (threat_condition): "之前已经投诉过了",
 // "昨天投诉了" and "打了12315也没人管" are reports, "我已经要投诉了" and "之前
-// 没解决, 这次再不处理我就投诉" are threats.
+// 没解决, 这次再不处理我就投诉" are threats. A 就 right after the past
+// cue is its "already", no future cue: "之前就申请介入" and "昨天就投诉了"
+// are reports, "昨天就说了, 再不退款就投诉" a threat.
 func pastReport(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 	norm := in.Norm[i]
 	if strings.HasPrefix(norm[h.End:], "过") {
@@ -335,7 +337,13 @@ func pastReport(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 		if hasClauseBreak(norm[e.End:h.Start]) || in.overlapsClass(i, t.past.except, e) {
 			continue
 		}
-		if !futureBetween(in, i, t, e.End, h.Start) {
+		// A 就 right after the past cue is its "already" (之前就申请介入,
+		// 昨天就投诉了, as in the listed 早就), not a future cue.
+		from := e.End
+		if strings.HasPrefix(norm[from:h.Start], "就") {
+			from += int32(len("就"))
+		}
+		if !futureBetween(in, i, t, from, h.Start) {
 			return true
 		}
 	}

@@ -59,7 +59,7 @@ func chatSource(data, source string) (eval.Source, bool) {
 	case "ecd":
 		return ecdChats(data, filepath.Join(evalTestdata, ecdRoles)), true
 	case "jdh":
-		return eval.JDH(filepath.Join(data, "jdh", "refund-candidates-100.jsonl"), filepath.Join(data, "jdh", "test_questions.json")), true
+		return eval.JDH(filepath.Join(data, "jdh", "refund-candidates-100.jsonl"), filepath.Join(data, "jdh", "test_questions.json"), eval.JDHExcluded()), true
 	}
 	return nil, false
 }

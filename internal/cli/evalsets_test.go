@@ -246,7 +246,7 @@ func TestEvalNegativeDefaults(t *testing.T) {
 	}
 	// The promise scorer's own flags: its shipped sources and chats.
 	_, _, prom := run(t, "", "eval", "promise", "-h")
-	for _, want := range []string{`(default "ABCDE")`, `(default "internal/classify/traindata/promise.jsonl")`} {
+	for _, want := range []string{`(default "ABCDEFG")`, `(default "internal/classify/traindata/promise.jsonl")`} {
 		if !strings.Contains(prom, want) {
 			t.Errorf("eval promise -h: no %q in\n%s", want, prom)
 		}

@@ -96,13 +96,13 @@ func ecdChats(data, roles string) eval.Source {
 // --training-only ""`; for the rules-or negative scorer `--stacked=false
 // --synthetic=false --jd2-rounds AB --min-precision 0.80`).
 //
-// Rounds D, E, F and G are the later held-out rounds, each a source of its
-// own: D the JDDC-2019 contest's development sessions (jddev), E the other
-// public 0.1 % sample (jd3), F the JDDC TF-IDF baseline's development
-// contexts (jdctx, chat fragments with the reviewers' roles), G the Taobao
-// chats of the E-commerce Dialogue Corpus sample (ecd, with the reviewers'
-// roles). Their letters add the source, so "ABCDEFG" reads every labelled
-// fresh chat.
+// Rounds D to H are the later held-out rounds, each a source of its own: D
+// the JDDC-2019 contest's development sessions (jddev), E the other public
+// 0.1 % sample (jd3), F the JDDC TF-IDF baseline's development contexts
+// (jdctx, chat fragments with the reviewers' roles), G the Taobao chats of
+// the E-commerce Dialogue Corpus sample (ecd, with the reviewers' roles), H
+// the JD refund windows and JDDC-2020 test sessions (jdh). Their letters
+// add the source, so "ABCDEFGH" reads every labelled fresh chat.
 const jd2RoundsAB = "AB"
 
 // jd2RoundsFlag registers --jd2-rounds on fs, stored in p, with the
@@ -112,18 +112,18 @@ func jd2RoundsFlag(fs *flag.FlagSet, p *string, def string) {
 	if def == "" {
 		def = jd2RoundsAB
 	}
-	fs.StringVar(p, "jd2-rounds", def, "the labelled fresh rounds (JD chats, and Taobao chats for G) to train and measure on: A, B, C (jd2), D (jddev), E (jd3), F (jdctx), G (ecd), in order: AB, ABC, ABCDE …")
+	fs.StringVar(p, "jd2-rounds", def, "the labelled fresh rounds (JD chats, and Taobao chats for G) to train and measure on: A, B, C (jd2), D (jddev), E (jd3), F (jdctx), G (ecd), H (jdh), in order: AB, ABC, ABCDE …")
 }
 
 // jd2Round reports whether round (a label's "round") is one of rounds, the
-// round letters A to G in order ("AB", "ABC", "C", "ABCDE" …); any other
+// round letters A to H in order ("AB", "ABC", "C", "ABCDE" …); any other
 // rounds value is an error rather than a set that silently trains on
 // nothing.
 func jd2Round(rounds, round string) (bool, error) {
 	last := byte('A' - 1)
 	for i := 0; i < len(rounds); i++ {
-		if c := rounds[i]; c <= last || c > 'G' {
-			return false, fmt.Errorf("--jd2-rounds %q: want the rounds' letters A to G in order, e.g. AB, A, C, ABC, ABCDE or ABCDEFG", rounds)
+		if c := rounds[i]; c <= last || c > 'H' {
+			return false, fmt.Errorf("--jd2-rounds %q: want the rounds' letters A to H in order, e.g. AB, A, C, ABC, ABCDE or ABCDEFGH", rounds)
 		}
 		last = rounds[i]
 	}
@@ -156,6 +156,7 @@ var labelledSources = []labelledSource{
 	{name: "jd3", labels: "jd3_labels.jsonl", rounds: "E", files: []string{filepath.Join("jddc2019b", "chat_0.1per.txt")}},
 	{name: "jdctx", labels: "jdctx_labels.jsonl", rounds: "F", roles: jdctxRoles, files: []string{filepath.Join("jdctx", "devQuestions.txt"), filepath.Join("jdctx", "devAnswers.txt")}},
 	{name: "ecd", labels: "ecd_labels.jsonl", rounds: "G", roles: ecdRoles, files: []string{filepath.Join("ecd", "valid"), filepath.Join("ecd", "test")}},
+	{name: "jdh", labels: "jdh_labels.jsonl", rounds: "H", files: []string{filepath.Join("jdh", "refund-candidates-100.jsonl"), filepath.Join("jdh", "test_questions.json")}},
 }
 
 // sourcesFor returns the labelled sources rounds asks for whose chats the
@@ -163,7 +164,7 @@ var labelledSources = []labelledSource{
 // B, C and data holds its file (with the default rounds, AB, left out
 // silently when it does not, since ../shared does not hold it; any other
 // rounds value is an explicit ask, an error then); jddev for D, jd3 for E,
-// jdctx for F and ecd for G, an error when asked for and missing.
+// jdctx for F, ecd for G and jdh for H, an error when asked for and missing.
 func sourcesFor(data, rounds string) ([]labelledSource, error) {
 	if _, err := jd2Round(rounds, ""); err != nil {
 		return nil, err

@@ -44,7 +44,8 @@ func TestJD2Round(t *testing.T) {
 		{"ABCDEF", "F", true, false},
 		{"ABCDEFG", "A", true, false},
 		{"ABCDEFG", "G", true, false},
-		{"ABCDEFGH", "A", false, true},
+		{"ABCDEFGH", "H", true, false},
+		{"ABCDEFGHI", "A", false, true},
 		{"ED", "E", false, true},
 	} {
 		keep, err := jd2Round(c.rounds, c.round)
@@ -138,10 +139,13 @@ func TestLabelledSetsLaterRounds(t *testing.T) {
 	if _, err := labelledSets(data, "G"); err == nil {
 		t.Error(`labelledSets("G") without the ecd files: want an error`)
 	}
-	if _, err := labelledSets(data, "ABCDEFGH"); err == nil {
-		t.Error(`labelledSets("ABCDEFGH"): want an error (no round H)`)
+	if _, err := labelledSets(data, "H"); err == nil {
+		t.Error(`labelledSets("H") without the jdh files: want an error`)
 	}
-	for _, f := range []string{"jddc2019/chat_0.1per.txt", "jddc2019/dev_question.txt", "jddc2019/dev_answer.txt", "jddc2019b/chat_0.1per.txt", "jdctx/devQuestions.txt", "jdctx/devAnswers.txt", "ecd/valid", "ecd/test"} {
+	if _, err := labelledSets(data, "ABCDEFGHI"); err == nil {
+		t.Error(`labelledSets("ABCDEFGHI"): want an error (no round I)`)
+	}
+	for _, f := range []string{"jddc2019/chat_0.1per.txt", "jddc2019/dev_question.txt", "jddc2019/dev_answer.txt", "jddc2019b/chat_0.1per.txt", "jdctx/devQuestions.txt", "jdctx/devAnswers.txt", "ecd/valid", "ecd/test", "jdh/refund-candidates-100.jsonl", "jdh/test_questions.json"} {
 		if err := os.MkdirAll(filepath.Join(data, filepath.Dir(f)), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -161,18 +165,21 @@ func TestLabelledSetsLaterRounds(t *testing.T) {
 		}
 		return out
 	}
-	all := names("ABCDEFG")
-	for name, file := range map[string]string{"jddev": "jddev_labels.jsonl", "jd3": "jd3_labels.jsonl", "jdctx": "jdctx_labels.jsonl", "ecd": "ecd_labels.jsonl"} {
+	all := names("ABCDEFGH")
+	for name, file := range map[string]string{"jddev": "jddev_labels.jsonl", "jd3": "jd3_labels.jsonl", "jdctx": "jdctx_labels.jsonl", "ecd": "ecd_labels.jsonl", "jdh": "jdh_labels.jsonl"} {
 		l, err := eval.LoadLabels(filepath.Join(evalTestdata, file))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if all[name] == 0 || all[name] != len(l) {
-			t.Errorf("ABCDEFG: %s has %d labelled chats, want all %d", name, all[name], len(l))
+			t.Errorf("ABCDEFGH: %s has %d labelled chats, want all %d", name, all[name], len(l))
 		}
 	}
-	if len(all) != 7 {
-		t.Errorf("ABCDEFG: sources %v, want jddc, uss, jd2, jddev, jd3, jdctx, ecd", all)
+	if len(all) != 8 {
+		t.Errorf("ABCDEFGH: sources %v, want jddc, uss, jd2, jddev, jd3, jdctx, ecd, jdh", all)
+	}
+	if seven := names("ABCDEFG"); len(seven) != 7 || seven["jdh"] != 0 {
+		t.Errorf("ABCDEFG: sources %v, want the seven without jdh", seven)
 	}
 	if six := names("ABCDEF"); len(six) != 6 || six["ecd"] != 0 {
 		t.Errorf("ABCDEF: sources %v, want the six without ecd", six)

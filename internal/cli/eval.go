@@ -283,7 +283,7 @@ func trainingOnlySet(chats, labels string) (eval.NegativeSet, error) {
 // labelled sources, the issue's floor (README, "The learned
 // negative-emotion scorer"). `fullqa train negative` defaults to them.
 const (
-	negShippedRounds       = "ABCDE"
+	negShippedRounds       = "ABCDEFGH"
 	negShippedMinPrecision = 0.75
 )
 

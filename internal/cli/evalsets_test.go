@@ -237,7 +237,7 @@ func TestEvalRefusesIgnoredFlags(t *testing.T) {
 // the other targets keep theirs.
 func TestEvalNegativeDefaults(t *testing.T) {
 	_, _, neg := run(t, "", "eval", "negative", "-h")
-	for _, want := range []string{`(default "ABCDE")`, "(default 0.75)", "score alone decides; for negative the shipped one, its default) instead of the rules-or-score one (default true)"} {
+	for _, want := range []string{`(default "ABCDEFGH")`, "(default 0.75)", "score alone decides; for negative the shipped one, its default) instead of the rules-or-score one (default true)"} {
 		if !strings.Contains(neg, want) {
 			t.Errorf("eval negative -h: no %q in\n%s", want, neg)
 		}
@@ -253,7 +253,7 @@ func TestEvalNegativeDefaults(t *testing.T) {
 	}
 	// The promise scorer's own flags: its shipped sources and chats.
 	_, _, prom := run(t, "", "eval", "promise", "-h")
-	for _, want := range []string{`(default "ABCDEFG")`, `(default "internal/classify/traindata/promise.jsonl")`} {
+	for _, want := range []string{`(default "ABCDEFGH")`, `(default "internal/classify/traindata/promise.jsonl")`} {
 		if !strings.Contains(prom, want) {
 			t.Errorf("eval promise -h: no %q in\n%s", want, prom)
 		}

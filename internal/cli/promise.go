@@ -60,7 +60,7 @@ func trainingOnlyFlag(fs *flag.FlagSet, p *string) {
 // `fullqa eval promise` default to them.
 var promiseTraindata = filepath.Join(threatTraindata, "promise.jsonl")
 
-const promiseShippedRounds = "ABCDEFG"
+const promiseShippedRounds = "ABCDEFGH"
 
 // runEvalPromise is `fullqa eval promise`: both decisions measured, the
 // stacked one at its shipped threshold, and with --errors jddc, uss or jd2

@@ -9,15 +9,16 @@ import (
 )
 
 // runEvalAgreement prints how far the second reviewer's blind labels agree
-// with the first ones, per label key, for one source (jddc, uss, jd2,
-// twcs — customer_negative and customer_threat only — or stc3). It
+// with the first ones, per label key, for one source (jddc, uss, jd2, jd3,
+// twcs — customer_negative and customer_threat only — stc3, jddev, jdctx,
+// ecd or jdh). It
 // reads the committed label and roles files only; with --errors KEY it also
 // lists that key's disagreements, quoting the messages when the chats are
 // in the data folder.
 func runEvalAgreement(data, source, labels, show string, env Env) int {
 	src, ok := chatSource(data, source)
 	if !ok {
-		fmt.Fprintf(env.Stderr, "fullqa eval agreement: unknown --source %q (want jddc, uss, jd2, jd3, twcs, stc3, jddev, jdctx or ecd)\n", source)
+		fmt.Fprintf(env.Stderr, "fullqa eval agreement: unknown --source %q (want jddc, uss, jd2, jd3, twcs, stc3, jddev, jdctx, ecd or jdh)\n", source)
 		return ExitUsage
 	}
 	if labels == "" {

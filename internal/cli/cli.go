@@ -86,21 +86,21 @@ commands:
   report FILE...  the same scan, for the aggregated reports: --format text|json|html|xlsx
   sample FILE...  pick conversations for human review: riskiest per agent + a random share
   config          print the effective configuration
-  eval detectors  measure detectors against the labelled chats (--source jddc|uss|twcs|jd2|jd3|stc3|jddev|jdctx|ecd)
+  eval detectors  measure detectors against the labelled chats (--source jddc|uss|twcs|jd2|jd3|stc3|jddev|jdctx|ecd|jdh)
   eval print      print a source's chats as reviewers label them: index, id, message numbers, roles, text
   eval knowledge  the knowledge detector's claims and findings against the labelled chats
   eval agreement  two reviewers' labels compared: kappa and F1 per code (the ceiling)
   eval emotion    measure the emotion model on uss_jddc (5-fold CV by dialogue)
   train emotion   retrain the emotion model from ../shared/data (deterministic)
   eval negative   measure the learned emotion.negative scorer (CV by conversation, leave-one-source-out)
-  train negative  retrain it from the labelled JDDC and uss chats (deterministic)
+  train negative  retrain it from the labelled chats of every source (deterministic)
   train charvec   learn character vectors without labels from ../shared/data (deterministic; for eval negative --embed, not embedded)
   eval english    measure the learned English emotion.negative scorer on the twcs threads (5-fold CV by thread, half on half; --target threat)
   train english   write its weights (internal/detect/emotion_en.weights) from the labelled twcs threads (deterministic)
   eval repeat     measure a learned loop.repeat scorer beside the rules (CV by conversation, leave-one-source-out)
   train repeat    write its weights from the labelled JDDC and uss chats (deterministic)
   eval promise    measure a learned promise.made scorer beside the rules (CV by conversation, leave-one-source-out)
-  train promise   write its weights (internal/detect/promise.weights) from the labelled JDDC, uss and jd2 chats (deterministic)
+  train promise   write its weights (internal/detect/promise.weights) from the labelled chats of every source (deterministic)
   eval tags       measure learned quality/compensation/logistics tag scorers beside the rules (CV, leave-one-source-out)
   train tags      write the tags whose learned decision beat the rules (deterministic, embedded at the next build)
   eval ending     measure the conversation-ending classifier (resolved/pending/unresolved; CV, leave-one-source-out)

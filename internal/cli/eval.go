@@ -31,7 +31,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	fs.SetOutput(env.Stderr)
 	data := fs.String("data", filepath.Join("..", "shared", "data"), "the shared data folder")
 	labels := fs.String("labels", "", "labels file (detectors; default internal/eval/testdata/jddc_dev_labels.jsonl, uss_labels.jsonl or twcs_labels.jsonl)")
-	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample), uss (the JD dialogues of uss_jddc), twcs (English Twitter support threads: promises, negative emotion and threats), jd2 (the fresh held-out JDDC-2019 chats; --data must hold jddc2019/chat_0.1per.txt), jd3 (round E, the other public sample; --data must hold jddc2019b/chat_0.1per.txt), stc3 (Weibo customer-helpdesk threads; --data must hold stc3/test_data_cn.json), jddev (the JDDC-2019 contest's development sessions; --data must hold jddc2019/dev_question.txt and dev_answer.txt), jdctx (the JDDC TF-IDF baseline's development contexts, the sixteenth session's held-out round; --data must hold jdctx/devQuestions.txt and devAnswers.txt) or ecd (Taobao chats of the E-commerce Dialogue Corpus sample, the seventeenth session's held-out round; --data must hold ecd/valid and ecd/test) or jdh (JD refund windows and JDDC-2020 test sessions, the eighteenth session's held-out round H; --data must hold jdh/refund-candidates-100.jsonl and jdh/test_questions.json)")
+	source := fs.String("source", "jddc", "labelled chats to score the detectors on: jddc (the JDDC sample), uss (the JD dialogues of uss_jddc), twcs (English Twitter support threads: promises, negative emotion and threats), jd2 (the fresh held-out JDDC-2019 chats; --data must hold jddc2019/chat_0.1per.txt), jd3 (round E, the other public sample; --data must hold jddc2019b/chat_0.1per.txt), stc3 (Weibo customer-helpdesk threads; --data must hold stc3/test_data_cn.json), jddev (the JDDC-2019 contest's development sessions; --data must hold jddc2019/dev_question.txt and dev_answer.txt), jdctx (the JDDC TF-IDF baseline's development contexts, the sixteenth session's held-out round; --data must hold jdctx/devQuestions.txt and devAnswers.txt), ecd (Taobao chats of the E-commerce Dialogue Corpus sample, the seventeenth session's held-out round; --data must hold ecd/valid and ecd/test) or jdh (JD refund windows and JDDC-2020 test sessions, the eighteenth session's held-out round H; --data must hold jdh/refund-candidates-100.jsonl and jdh/test_questions.json)")
 	cfgPath := fs.String("config", "", "YAML config file")
 	show := fs.String("errors", "", "list the disagreements for this label (e.g. promise.made)")
 	// `fullqa eval negative` measures what ships unless told otherwise:
@@ -102,7 +102,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	case "detectors":
 		src, ok := chatSource(*data, *source)
 		if !ok {
-			fmt.Fprintf(env.Stderr, "fullqa eval: unknown --source %q (want jddc, uss, twcs, jd2, jd3, stc3, jddev, jdctx or ecd)\n", *source)
+			fmt.Fprintf(env.Stderr, "fullqa eval: unknown --source %q (want jddc, uss, twcs, jd2, jd3, stc3, jddev, jdctx, ecd or jdh)\n", *source)
 			return ExitUsage
 		}
 		if *labels == "" {

@@ -59,14 +59,17 @@ func JDHExcluded() []string {
 // Both files carry roles, so the reviewers label from the chats as read
 // here. The reader is strict, since the labels are keyed by message
 // number: an unknown role, a context line without its Q:/A: prefix, an
-// empty refund message, a session with nothing to read or a repeated id
-// is an error naming the file and the line (or the array's element). The
+// empty refund message or query, an empty contest question or a repeated
+// id is an error naming the file and the line (or the array's element;
+// a contest file that is no JSON array of sessions names the file). The
 // contest's file holds empty turns and empty pieces between "|||" (a
 // reply left out of the data); they are no messages, the same way every
 // time, so the numbering the labels use is stable.
 //
 // The chats whose ids skip names are left out (JDHExcluded for the
-// labelled round).
+// labelled round); an id there that names no chat of the files is an
+// error, since a window quietly put back would shift the print-out's
+// indexes the labels record.
 func JDH(refundPath, mdcPath string, skip []string) Source {
 	return func(fn func(*conversation.Conversation) error) error {
 		seen := map[string]bool{}
@@ -87,7 +90,15 @@ func JDH(refundPath, mdcPath string, skip []string) Source {
 		if err := readJDRefund(refundPath, emit); err != nil {
 			return err
 		}
-		return readJDMDC(mdcPath, emit)
+		if err := readJDMDC(mdcPath, emit); err != nil {
+			return err
+		}
+		for _, id := range skip {
+			if !seen[id] {
+				return fmt.Errorf("jdh: %s, to be left out, names no chat read", id)
+			}
+		}
+		return nil
 	}
 }
 
@@ -180,36 +191,28 @@ func readJDMDC(path string, emit func(*conversation.Conversation, string) error)
 			return fmt.Errorf("%s: no SessionId", where)
 		}
 		c := &conversation.Conversation{ID: "mdc-" + s.SessionID, Channel: "jd"}
-		add := func(role conversation.Role, turn, field string) error {
+		add := func(role conversation.Role, turn string) {
 			for _, part := range strings.Split(turn, "|||") {
 				if part = strings.TrimSpace(part); part == "" {
 					continue // the contest's files hold empty turns and pieces (a reply left out): no message
 				}
 				c.Messages = append(c.Messages, conversation.Message{Role: role, Text: part})
 			}
-			return nil
 		}
 		for k, line := range s.Context {
-			field := fmt.Sprintf("Context[%d]", k)
-			var err error
 			switch {
 			case strings.HasPrefix(line, "Q:"):
-				err = add(conversation.RoleCustomer, line[2:], field)
+				add(conversation.RoleCustomer, line[2:])
 			case strings.HasPrefix(line, "A:"):
-				err = add(conversation.RoleAgent, line[2:], field)
+				add(conversation.RoleAgent, line[2:])
 			default:
-				err = fmt.Errorf("%s: %s starts with neither Q: nor A:", where, field)
-			}
-			if err != nil {
-				return err
+				return fmt.Errorf("%s: Context[%d] starts with neither Q: nor A:", where, k)
 			}
 		}
-		if err := add(conversation.RoleCustomer, s.Question, "Question"); err != nil {
-			return err
+		if strings.TrimSpace(strings.ReplaceAll(s.Question, "|||", "")) == "" {
+			return fmt.Errorf("%s: Question is empty", where)
 		}
-		if len(c.Messages) == 0 {
-			return fmt.Errorf("%s: no message to read", where)
-		}
+		add(conversation.RoleCustomer, s.Question)
 		if err := emit(c, where); err != nil {
 			return err
 		}

@@ -31,8 +31,9 @@ func TestJDH(t *testing.T) {
 }
 
 // TestJDHStrict: an unknown role, an empty refund message, a context line
-// without its prefix, a session with nothing to read, a repeated id and
-// bad JSON are errors naming the file and where in it.
+// without its prefix, an empty question, a repeated id and bad JSON are
+// errors naming the file and where in it; so is an id to leave out that
+// names no chat.
 func TestJDHStrict(t *testing.T) {
 	dir := t.TempDir()
 	okRefund, okMDC := filepath.Join("testdata", "mini_jdh_refund.jsonl"), filepath.Join("testdata", "mini_jdh_mdc.json")
@@ -44,8 +45,8 @@ func TestJDHStrict(t *testing.T) {
 		"twice":    {`{"session_id": "a", "query": "y"}` + "\n" + `{"session_id": "a", "query": "z"}`, "", "refund.jsonl:2: ref-a read twice"},
 		"json":     {`{"session_id": "a",`, "", "refund.jsonl:1"},
 		"prefix":   {"", `[{"SessionId": "m", "Context": ["C:你好"], "Question": "在吗"}]`, "mdc.json: element 0: Context[0] starts with neither"},
-		"nothing":  {"", `[{"SessionId": "m", "Context": ["A:"], "Question": " "}]`, "mdc.json: element 0: no message to read"},
-		"mdc json": {"", `{"SessionId": "m"}`, "mdc.json"},
+		"question": {"", `[{"SessionId": "m", "Context": ["A:你好"], "Question": " ||| "}]`, "mdc.json: element 0: Question is empty"},
+		"mdc json": {"", `{"SessionId": "m"}`, "mdc.json: json: cannot unmarshal"},
 	} {
 		r, m := okRefund, okMDC
 		if c.refund != "" {
@@ -64,6 +65,10 @@ func TestJDHStrict(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err %v, want %q", name, err, c.want)
 		}
+	}
+	err := JDH(okRefund, okMDC, []string{"ref-s1", "ref-nope"})(func(*conversation.Conversation) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "ref-nope, to be left out, names no chat read") {
+		t.Errorf("unknown id to leave out: err %v", err)
 	}
 }
 

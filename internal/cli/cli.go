@@ -98,7 +98,7 @@ commands:
   eval english    measure the learned English emotion.negative scorer on the twcs threads (5-fold CV by thread, half on half; --target threat)
   train english   write its weights (internal/detect/emotion_en.weights) from the labelled twcs threads (deterministic)
   eval repeat     measure a learned loop.repeat scorer beside the rules (CV by conversation, leave-one-source-out)
-  train repeat    write its weights from the labelled JDDC and uss chats (deterministic)
+  train repeat    write its weights from the labelled chats of the sources --jd2-rounds names (deterministic; nothing loads them)
   eval promise    measure a learned promise.made scorer beside the rules (CV by conversation, leave-one-source-out)
   train promise   write its weights (internal/detect/promise.weights) from the labelled chats of every source (deterministic)
   eval tags       measure learned quality/compensation/logistics tag scorers beside the rules (CV, leave-one-source-out)

@@ -194,14 +194,14 @@ func (d *loopDetector) repeatExclusions(in *Input, i int, st *repeatState) uint3
 	return ex
 }
 
-// genericReply reports whether agent or bot message i answers nothing
-// (the learned features' reading: canned phrases with fewer than four
-// bytes of content besides them, or less than half their bytes, or
-// emoticons alone); genericNeed makes it the loop detector's own test.
+// genericReply reports whether agent or bot message i answers nothing:
+// canned phrases with less content besides them than genericNeed asks
+// (fewer than four bytes, or less than half their bytes), or emoticons
+// alone — the loop detector's own test.
 func (d *loopDetector) genericReply(in *Input, i int, spans *[maxSpans]span) bool {
 	n := coveredSpans(in, i, d.generic, spans)
 	content, _ := contentScan(in.Norm[i], spans[:n])
-	return n > 0 && (content < 4 || 2*content < spanBytes(spans[:n])) || onlyEmoticons(in.Norm[i])
+	return n > 0 && content < genericNeed(spanBytes(spans[:n])) || onlyEmoticons(in.Norm[i])
 }
 
 // agentTurn records agent or bot message i, generic or not, in st: what

@@ -343,7 +343,7 @@ func pastReport(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 		if strings.HasPrefix(norm[from:h.Start], "就") {
 			from += int32(len("就"))
 		}
-		if !futureBetween(in, i, t, from, h.Start) {
+		if !termBetween(in, i, t.future, from, h.Start) {
 			return true
 		}
 	}
@@ -364,7 +364,7 @@ func perfective(in *Input, i int, t *threatTerms, h KeywordHit) bool {
 		return false
 	}
 	start, _ := threatClause(norm, h)
-	return !futureBetween(in, i, t, start, h.Start)
+	return !termBetween(in, i, t.future, start, h.Start)
 }
 
 // pastVerbBefore reports whether a verb with 了 (threat_past_verb: 打了,
@@ -467,12 +467,6 @@ func termBetween(in *Input, i int, ts termSet, from, to int32) bool {
 		}
 	}
 	return false
-}
-
-// futureBetween reports whether a future cue lies in message i between
-// byte offsets from and to.
-func futureBetween(in *Input, i int, t *threatTerms, from, to int32) bool {
-	return termBetween(in, i, t.future, from, to)
 }
 
 // threatNegated reports whether a negation cue takes threat word h of

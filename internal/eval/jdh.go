@@ -1,11 +1,8 @@
 package eval
 
 import (
-	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -114,28 +111,8 @@ type jdRefundWindow struct {
 
 // readJDRefund yields the refund windows of path to emit.
 func readJDRefund(path string, emit func(*conversation.Conversation, string) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("jdh: %w", err)
-	}
-	defer f.Close()
-	r := bufio.NewReader(f)
-	for n := 1; ; n++ {
-		line, err := r.ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("%s:%d: %w", path, n, err)
-		}
-		if strings.TrimSpace(line) == "" {
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			continue
-		}
+	err := forEachJSONLine(path, func(n int, w *jdRefundWindow) error {
 		where := fmt.Sprintf("%s:%d", path, n)
-		var w jdRefundWindow
-		if jerr := json.Unmarshal([]byte(line), &w); jerr != nil {
-			return fmt.Errorf("%s: %w", where, jerr)
-		}
 		if w.SessionID == "" {
 			return fmt.Errorf("%s: no session_id", where)
 		}
@@ -159,13 +136,12 @@ func readJDRefund(path string, emit func(*conversation.Conversation, string) err
 			return fmt.Errorf("%s: query is empty", where)
 		}
 		c.Messages = append(c.Messages, conversation.Message{Role: conversation.RoleCustomer, Text: w.Query})
-		if err := emit(c, where); err != nil {
-			return err
-		}
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
+		return emit(c, where)
+	})
+	if err != nil {
+		return fmt.Errorf("jdh: %w", err)
 	}
+	return nil
 }
 
 // jdMDCSession is one element of the JDDC-2020 test questions' array.

@@ -224,7 +224,7 @@ func trainNegativeWith(ctx context.Context, cfg classify.LinearConfig, sets, ext
 		}
 	} else {
 		rep, err = ruleOrLearned(ctx, cfg, &m.data, m.ex, m.setGroups[len(sets)-1], sets, minPrec,
-			[]float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6}, w)
+			[]float32{0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6}, w, nil)
 	}
 	if err != nil {
 		return nil, err

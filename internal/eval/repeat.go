@@ -64,12 +64,14 @@ func MeasureRepeatStacked(ctx context.Context, sets []NegativeSet, eng *detect.E
 func trainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer, stacked, gate, exclusions bool) (*NegativeReport, error) {
 	var scratch detect.Scratch
 	rs := detect.RepeatScratch{Exclusions: exclusions}
-	var gated []bool // each example's, in the order gatherMessages keeps them
+	var gated []bool // with gate, each example's, in the order gatherMessages keeps them
 	m, err := gatherMessages(ctx, sets, "repeat", "customer_repeat", "customer", func(l *Labels) []int { return l.CustomerRepeat },
 		func(c *conversation.Conversation, emit func(int, bool, []uint32, []float32)) {
 			in, out := eng.Inspect(c, &scratch)
 			eng.RepeatFeaturesGated(in, &out, &rs, func(msg int, rule, g bool, idx []uint32, val []float32) {
-				gated = append(gated, g)
+				if gate {
+					gated = append(gated, g)
+				}
 				emit(msg, rule, idx, val)
 			})
 		})
@@ -90,7 +92,7 @@ func trainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w 
 		rep.Title = fmt.Sprintf("learned loop.repeat, stacked (the score alone decides), threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f); measured, nothing loads it", rep.Threshold, repeatMinPrecision)
 		return rep, nil
 	}
-	rep, err := learnedDecision(ctx, repeatConfig(), &m.data, m.ex, m.groups, sets, repeatMinPrecision, curve, w != nil, false)
+	rep, err := ruleOrLearned(ctx, repeatConfig(), &m.data, m.ex, m.groups, sets, repeatMinPrecision, curve, w, sourceNames(sets, nil))
 	if err != nil {
 		return nil, err
 	}
@@ -100,12 +102,6 @@ func trainRepeat(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w 
 	}
 	if exclusions {
 		rep.Title += ", which are a feature too"
-	}
-	if w != nil {
-		rep.final.Sources = sourceNames(sets, nil)
-		if err := classify.EncodeLinear(w, rep.final); err != nil {
-			return nil, err
-		}
 	}
 	return rep, nil
 }

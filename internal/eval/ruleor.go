@@ -15,13 +15,16 @@ import (
 // conversation with each fold's threshold chosen on the other folds (best
 // F1 keeping precision at minPrec); a curve of fixed thresholds; and, with
 // several sources, a model trained on the other sources only. With w set
-// it writes the model trained on everything, with its threshold.
+// it writes the model trained on everything, with its threshold and the
+// names of its training sources (none: the format without them, which the
+// rules-or negative scorer of the fourteenth session was written in).
 func ruleOrLearned(ctx context.Context, cfg classify.LinearConfig, data *classify.SparseSet, ex []negExample, groups int,
-	sets []NegativeSet, minPrec float64, curve []float32, w io.Writer) (*NegativeReport, error) {
+	sets []NegativeSet, minPrec float64, curve []float32, w io.Writer, sources []string) (*NegativeReport, error) {
 	rep, err := learnedDecision(ctx, cfg, data, ex, groups, sets, minPrec, curve, w != nil, false)
 	if err != nil || w == nil {
 		return rep, err
 	}
+	rep.final.Sources = sources
 	if err := classify.EncodeLinear(w, rep.final); err != nil {
 		return nil, err
 	}

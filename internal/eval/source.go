@@ -112,6 +112,12 @@ func STC3(path string) Source {
 // decode is an error naming the file and line. Labels, threat labels and
 // the uss dialogues are all read this way.
 func forEachJSONL[T any](path string, fn func(*T) error) error {
+	return forEachJSONLine(path, func(_ int, v *T) error { return fn(v) })
+}
+
+// forEachJSONLine is forEachJSONL telling fn also the line number (from
+// 1), for a reader whose own checks name the line (JDH's refund windows).
+func forEachJSONLine[T any](path string, fn func(line int, v *T) error) error {
 	fh, err := os.Open(path)
 	if err != nil {
 		return err
@@ -129,7 +135,7 @@ func forEachJSONL[T any](path string, fn func(*T) error) error {
 		if err := json.Unmarshal(sc.Bytes(), v); err != nil {
 			return fmt.Errorf("%s:%d: %w", path, line, err)
 		}
-		if err := fn(v); err != nil {
+		if err := fn(line, v); err != nil {
 			return err
 		}
 	}

@@ -50,6 +50,7 @@ var fragments = []string{
 	"already filed", "how do I", "worst", "still waiting", "not the", "lost me as a customer",
 	"chargeback", "I'm", "won't", "ご丁寧に",
 	"了", "打了", "本来想", "要不是", "差点", "但是", "只能", "举报", "过",
+	"淘宝介入", "申请介入", "之前就", "就", "来介入",
 }
 
 // TestScanAdversarial is the property run of the harness inside `go test`:

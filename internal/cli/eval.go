@@ -49,6 +49,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	negPrec := fs.Float64("min-precision", negPrecDefault, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
 	gated := fs.Bool("gated", false, "repeat: measure the rules-or decision with the rules' exclusions as a gate on the score (the eighth comparison; nothing ships with it)")
 	exclusions := fs.Bool("exclusions", false, "repeat --gated: the rules' exclusions are a feature of the score too (the ninth comparison; nothing ships with it)")
+	withContext := fs.Bool("context", false, "negative: measure the stacked scorer with a second, context stage over its scores of the customer's other messages in the chat (the twelfth comparison)")
 	hidden := fs.Int("hidden", 0, "negative: measure the stacked scorer with an MLP of this many hidden units in place of the linear one (the seventh comparison; nothing ships with it)")
 	target := fs.String("target", "negative", "english: the label the learned English scorer is measured on: negative (customer_negative, shipped) or threat (customer_threat)")
 	// --synthetic is one flag for two commands, each with its own default
@@ -91,6 +92,10 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	}
 	if *hidden != 0 && (what != "negative" || !*stacked || *embed != "") {
 		fmt.Fprintf(env.Stderr, "fullqa eval %s: --hidden applies to negative's stacked scorer only (without --embed)\n", what)
+		return ExitUsage
+	}
+	if *withContext && (what != "negative" || !*stacked || *embed != "" || *hidden != 0) {
+		fmt.Fprintf(env.Stderr, "fullqa eval %s: --context applies to negative's stacked linear scorer only (without --embed or --hidden)\n", what)
 		return ExitUsage
 	}
 	cfg, err := config.Load(*cfgPath)
@@ -198,7 +203,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 				return evalFailed(env, what, err)
 			}
 		}
-		rep, err := trainNegative(ctx, cfg, *data, *rounds, *negPrec, *synthetic, nil, emb, env, *stacked, *hidden)
+		rep, err := trainNegative(ctx, cfg, *data, *rounds, *negPrec, *synthetic, nil, emb, env, *stacked, *hidden, *withContext)
 		if err != nil {
 			return evalFailed(env, what, err)
 		}
@@ -296,8 +301,9 @@ const (
 // threatTraindata join every training set and are never scored
 // (eval.TrainNegative). With emb, its features are added, and with hidden
 // set the stacked scorer is an MLP of that many hidden units (both
-// measurements: no weights written, w must be nil).
-func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, emb *eval.EmbedFeatures, env Env, stacked bool, hidden int) (*eval.NegativeReport, error) {
+// measurements: no weights written, w must be nil); withContext measures
+// the stacked scorer with the context stage beside it (also no weights).
+func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, minPrec float64, synthetic bool, w io.Writer, emb *eval.EmbedFeatures, env Env, stacked bool, hidden int, withContext bool) (*eval.NegativeReport, error) {
 	sets, err := labelledSets(data, rounds)
 	if err != nil {
 		return nil, err
@@ -319,6 +325,8 @@ func trainNegative(ctx context.Context, cfg config.Config, data, rounds string, 
 		return eval.TrainNegativeEmbed(ctx, sets, extra, engineFor, minPrec, emb, stacked)
 	case hidden > 0:
 		return eval.MeasureNegativeHidden(ctx, sets, extra, engineFor, minPrec, hidden)
+	case withContext:
+		return eval.MeasureNegativeContext(ctx, sets, extra, engineFor, minPrec)
 	case stacked:
 		return eval.TrainNegativeStacked(ctx, sets, extra, engineFor, minPrec, w)
 	}
@@ -366,7 +374,7 @@ func runTrain(ctx context.Context, args []string, env Env) int {
 				fs.BoolVar(&stacked, "stacked", true, "the stacked decision (shipped): the rules' verdict a feature, the score alone decides; false: the rules, or the score")
 			},
 			train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
-				return trainNegative(ctx, config.Default(), data, rounds, minPrec, synthetic, w, nil, env, stacked, 0)
+				return trainNegative(ctx, config.Default(), data, rounds, minPrec, synthetic, w, nil, env, stacked, 0, false)
 			},
 		})
 	}

@@ -32,6 +32,7 @@ const negFolds = 5
 // negExample is one labelled customer message.
 type negExample struct {
 	set, group int  // source and conversation (the unit of the folds)
+	msg        int  // the message's number in its conversation
 	gold       bool // labelled customer_negative
 	rule       bool // the rules alone call it negative
 	// gated: the learned score may not decide this example (the
@@ -74,6 +75,9 @@ type NegativeReport struct {
 	// final is the model trained on everything, when it was asked for.
 	oof, other []float32
 	final      *classify.Linear
+	// examples are the labelled messages the scores belong to (the stacked
+	// negative scorer's, kept for the context stage's measurement).
+	examples *messageExamples
 }
 
 // NegativeRow is one measurement of one decision on one source.
@@ -215,6 +219,7 @@ func trainNegativeWith(ctx context.Context, cfg classify.LinearConfig, sets, ext
 		rep, err = learnedDecision(ctx, cfg, &m.data, m.ex, m.setGroups[len(sets)-1], sets, minPrec,
 			[]float32{0.3, 0.4, 0.5, 0.6, 0.7, 0.8}, w != nil, true)
 		if err == nil {
+			rep.examples = m
 			rep.Title = fmt.Sprintf("learned emotion.negative, stacked (the rules' verdict a feature, the score alone decides), threshold %.3f (chosen on all out-of-fold scores, precision >= %.2f)", rep.Threshold, minPrec)
 			if w != nil {
 				rep.final.Stacked = true

@@ -2,20 +2,46 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"fullqa/internal/config"
 	"fullqa/internal/eval"
 )
 
 // trainRepeat cross-validates the learned restatement scorer (loop.repeat)
-// on the labelled JDDC and uss chats and, with w set, writes the weights of
-// the final model. The rules of loop.repeat do not read the emotion model,
-// so one engine serves every conversation.
-func trainRepeat(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer) (*eval.NegativeReport, error) {
+// on the labelled chats of rounds and, with w set, writes the weights of
+// the final model; with gated set, the decision it is measured and its
+// threshold chosen for is the gated one (the rules' exclusions keep the
+// score from deciding), the one the loop detector takes when
+// `detect.loop.learned` is on. The rules of loop.repeat do not read the
+// emotion model, so one engine serves every conversation.
+func trainRepeat(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer, gated bool) (*eval.NegativeReport, error) {
+	if gated {
+		return repeatTrainGated(ctx, cfg, data, rounds, w)
+	}
 	return repeatWith(ctx, cfg, data, rounds, w, false, false, false)
 }
+
+// repeatTrainGated trains the gated restatement scorer on the labelled
+// chats of rounds and writes it to w (eval.TrainRepeatGated).
+func repeatTrainGated(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer) (*eval.NegativeReport, error) {
+	sets, err := labelledSets(data, rounds)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := newEngine(cfg, "all")
+	if err != nil {
+		return nil, err
+	}
+	return eval.TrainRepeatGated(ctx, sets, eng, w)
+}
+
+// repeatShippedRounds are the labelled sources of the embedded restatement
+// weights: all eight (the thirteenth comparison, internal/eval/testdata/README.md).
+const repeatShippedRounds = "ABCDEFGH"
 
 // repeatWith is trainRepeat, or with stacked set the measurement of the
 // stacked restatement decision (eval.MeasureRepeatStacked; w unused), or
@@ -43,15 +69,19 @@ func repeatWith(ctx context.Context, cfg config.Config, data, rounds string, w i
 
 // runTrainRepeat is `fullqa train repeat`: it writes the learned
 // restatement scorer's weights (deterministic: the same labels give the
-// same bytes). The detector does not load them yet (see the README).
+// same bytes), by default the gated scorer on all eight labelled sources
+// that the loop detector embeds and reads when `detect.loop.learned` is on.
 func runTrainRepeat(ctx context.Context, args []string, env Env) int {
+	gated := true
 	return runTrainer(ctx, args, env, trainer{
-		name:        "repeat",
-		out:         "repeat.weights",
-		outUsage:    "weights file to write",
-		notEmbedded: true,
+		name:   "repeat",
+		out:    filepath.Join("internal", "detect", "repeat.weights"),
+		rounds: repeatShippedRounds,
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&gated, "gated", true, "train the decision gated by the rules' exclusions, which the loop detector takes (false: the ungated scorer of the eighth comparison's first plan, which nothing loads)")
+		},
 		train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
-			return trainRepeat(ctx, config.Default(), data, rounds, w)
+			return trainRepeat(ctx, config.Default(), data, rounds, w, gated)
 		},
 	})
 }

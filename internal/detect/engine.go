@@ -202,6 +202,9 @@ type Scratch struct {
 	// negative scorer, kept here so that no conversation zeroes them.
 	end endFeats
 	neg negFeats
+	// repeat is the loop detector's learned restatement buffers, made on
+	// its first conversation when `detect.loop.learned` is on.
+	repeat *RepeatScratch
 }
 
 // Inspect normalizes and scans every message once, computes the shared

@@ -73,7 +73,12 @@ type repeatState struct {
 	ring      [repeatRing]sig
 	uni       [repeatRing]sig // character (not bigram) signatures
 	ringLen   [repeatRing]int // content bytes of each
+	ringMsg   [repeatRing]int // message number of each
 	nr        int
+	// best is the ring's message most like the last message read (the
+	// highest bigram Jaccard), -1 when none: the earlier request a learned
+	// restatement finding points at. No feature reads it.
+	best int
 	customers int
 	lastSubst int // message number of the last substantive customer message, -1 if none
 	// agent turns since lastSubst, and of which kind
@@ -134,7 +139,19 @@ func (e *Engine) RepeatFeaturesGated(in *Input, out *Output, s *RepeatScratch, f
 	if d == nil {
 		return
 	}
-	s.st = repeatState{lastSubst: -1}
+	d.repeatPass(in, out, s, fn)
+}
+
+// repeatPass walks the messages of in, calling fn with the learned
+// restatement features of every customer message, the rules' verdict on it
+// (a loop.repeat finding on it in out, whose loop.repeat findings are in
+// message order) and whether the rules' exclusions keep the score from
+// deciding it: what RepeatFeaturesGated gives the trainer, and what the
+// loop detector scores with `detect.loop.learned` on, so the two read the
+// same features. fn may read s.st.best, the earlier message most like the
+// one it is called for.
+func (d *loopDetector) repeatPass(in *Input, out *Output, s *RepeatScratch, fn func(msg int, rule, gated bool, idx []uint32, val []float32)) {
+	s.st = repeatState{lastSubst: -1, best: -1}
 	st, f, spans := &s.st, &s.f, &s.spans
 	msgs := in.Conv.Messages
 	fi := 0 // findings are in message order for loop.repeat
@@ -271,11 +288,15 @@ func (d *loopDetector) repeatFeatures(in *Input, i int, rule bool, st *repeatSta
 	}
 	u := charSig(in.Norm[i])
 	var maxJ, maxC, maxU float64
+	st.best = -1
 	if g.n > 0 {
 		for k := 1; k <= min(st.nr, repeatRing); k++ {
 			p := &st.ring[(st.nr-k)%repeatRing]
 			j, c := jaccard(&g, p), containment(&g, p)
 			cu := containment(&u, &st.uni[(st.nr-k)%repeatRing])
+			if st.best < 0 || j > maxJ {
+				st.best = st.ringMsg[(st.nr-k)%repeatRing]
+			}
 			maxJ, maxC, maxU = max(maxJ, j), max(maxC, c), max(maxU, cu)
 			if k == 1 {
 				f.add(rfLastUni, tenth(cu), 1)
@@ -300,6 +321,7 @@ func (d *loopDetector) repeatFeatures(in *Input, i int, rule bool, st *repeatSta
 		st.uni[st.nr%repeatRing] = u
 		st.ring[st.nr%repeatRing] = g
 		st.ringLen[st.nr%repeatRing] = content
+		st.ringMsg[st.nr%repeatRing] = i
 		st.nr++
 	}
 	return content

@@ -136,6 +136,18 @@ func runTable(t *testing.T, d Detector, path string) {
 		model := det.model
 		runTableAs(t, d, path, " [rules alone]", func(*Engine) { det.model = nil }, rulesAlone)
 		det.model = model
+	case *loopDetector:
+		// The learned restatement scorer is off by default
+		// (detect.loop.learned): the rules alone first, then with the
+		// embedded scorer, whose finds a case names in Learned.
+		runTableAs(t, d, path, " [rules alone]", nil, rulesAlone)
+		m, err := loadRepeatModel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved := det.model
+		runTableAs(t, d, path, " [learned]", func(*Engine) { det.model = m }, learned)
+		det.model = saved
 	default:
 		runTableAs(t, d, path, "", nil, rulesAlone)
 	}

@@ -49,6 +49,15 @@ func MeasureRepeatGated(ctx context.Context, sets []NegativeSet, eng *detect.Eng
 	return trainRepeat(ctx, sets, eng, nil, false, true, exclusions)
 }
 
+// TrainRepeatGated is TrainRepeat for the gated decision (MeasureRepeatGated's):
+// it cross-validates it, chooses its threshold on the out-of-fold scores of
+// the messages the gate lets the score decide, and writes the model trained
+// on everything with that threshold and its sources' names to w — the
+// weights the loop detector embeds (the thirteenth comparison).
+func TrainRepeatGated(ctx context.Context, sets []NegativeSet, eng *detect.Engine, w io.Writer) (*NegativeReport, error) {
+	return trainRepeat(ctx, sets, eng, w, false, true, false)
+}
+
 // MeasureRepeatStacked measures the stacked decision of the restatement
 // scorer (the rules' verdict is one of its features already: the score
 // alone decides) by the cross-validation and leave-one-source-out rows of

@@ -70,15 +70,15 @@ func (f *repeatFeats) add(group, value uint32, v float32) {
 // the earlier substantive customer messages' signatures and what the agent
 // said since the last of them.
 type repeatState struct {
-	ring      [repeatRing]sig
-	uni       [repeatRing]sig // character (not bigram) signatures
-	ringLen   [repeatRing]int // content bytes of each
-	ringMsg   [repeatRing]int // message number of each
-	nr        int
+	ring    [repeatRing]sig
+	uni     [repeatRing]sig // character (not bigram) signatures
+	ringLen [repeatRing]int // content bytes of each
+	ringMsg [repeatRing]int // message number of each
+	nr      int
 	// best is the ring's message most like the last message read (the
 	// highest bigram Jaccard), -1 when none: the earlier request a learned
 	// restatement finding points at. No feature reads it.
-	best int
+	best      int
 	customers int
 	lastSubst int // message number of the last substantive customer message, -1 if none
 	// agent turns since lastSubst, and of which kind

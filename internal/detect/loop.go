@@ -41,8 +41,9 @@ type LoopConfig struct {
 	// loop.repeat findings (restatements in other words, which bigram
 	// overlap misses). Off by default: on chats of a source it was not
 	// trained on it found a tenth more restatements at precision 0.76
-	// against the rules' 0.79, for about a tenth more CPU a conversation
-	// (README, "A learned restatement scorer"). Its finds carry
+	// against the rules' 0.79, but it costs the default scan about a fifth
+	// more instructions a conversation, far over the 3 % its comparison
+	// allowed (README, "A learned restatement scorer"). Its finds carry
 	// data.learned and data.p and do not count toward
 	// loop.misunderstanding.
 	Learned bool `yaml:"learned"`

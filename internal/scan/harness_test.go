@@ -168,6 +168,9 @@ func newHarness(t testing.TB) *harness {
 		t.Fatal(err)
 	}
 	cfg.Threat = &detect.ThreatModel{W: threat.W, Bias: threat.Bias, Threshold: threat.Threshold}
+	// The learned restatement option (off by default) runs the rules'
+	// loop pass and its own over the same chat: on, both are fuzzed.
+	cfg.Loop.Learned = true
 	h := &harness{}
 	if h.all, err = detect.NewEngine(detect.Registry(cfg, lex), model); err != nil {
 		t.Fatal(err)

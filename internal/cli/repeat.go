@@ -19,24 +19,7 @@ import (
 // `detect.loop.learned` is on. The rules of loop.repeat do not read the
 // emotion model, so one engine serves every conversation.
 func trainRepeat(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer, gated bool) (*eval.NegativeReport, error) {
-	if gated {
-		return repeatTrainGated(ctx, cfg, data, rounds, w)
-	}
-	return repeatWith(ctx, cfg, data, rounds, w, false, false, false)
-}
-
-// repeatTrainGated trains the gated restatement scorer on the labelled
-// chats of rounds and writes it to w (eval.TrainRepeatGated).
-func repeatTrainGated(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer) (*eval.NegativeReport, error) {
-	sets, err := labelledSets(data, rounds)
-	if err != nil {
-		return nil, err
-	}
-	eng, err := newEngine(cfg, "all")
-	if err != nil {
-		return nil, err
-	}
-	return eval.TrainRepeatGated(ctx, sets, eng, w)
+	return repeatWith(ctx, cfg, data, rounds, w, false, gated, false)
 }
 
 // repeatShippedRounds are the labelled sources of the embedded restatement
@@ -47,8 +30,9 @@ const repeatShippedRounds = "ABCDEFGH"
 // stacked restatement decision (eval.MeasureRepeatStacked; w unused), or
 // with gated set that of the rules-or decision gated by the rules'
 // exclusions (eval.MeasureRepeatGated, with their feature when exclusions
-// is set; w unused; runEval refuses --stacked with --gated, and
-// --exclusions without --gated).
+// is set; runEval refuses --stacked with --gated, and --exclusions without
+// --gated), which with w set (and no exclusions) also writes the gated
+// model (eval.TrainRepeatGated).
 func repeatWith(ctx context.Context, cfg config.Config, data, rounds string, w io.Writer, stacked, gated, exclusions bool) (*eval.NegativeReport, error) {
 	sets, err := labelledSets(data, rounds)
 	if err != nil {
@@ -61,6 +45,8 @@ func repeatWith(ctx context.Context, cfg config.Config, data, rounds string, w i
 	switch {
 	case stacked:
 		return eval.MeasureRepeatStacked(ctx, sets, eng)
+	case gated && w != nil && !exclusions:
+		return eval.TrainRepeatGated(ctx, sets, eng, w)
 	case gated:
 		return eval.MeasureRepeatGated(ctx, sets, eng, exclusions)
 	}

@@ -148,20 +148,8 @@ func MeasureNegativeContext(ctx context.Context, sets, extra []NegativeSet, engi
 
 	// Leave one source out: both stages trained on the other sources.
 	if len(sets) > 1 {
-		all := make([]int32, len(ex))
-		for i := range all {
-			all[i] = int32(i)
-		}
 		for si, s := range sets {
-			var train, trainReal []int32
-			for _, i := range all {
-				if ex[i].set != si {
-					train = append(train, i)
-					if ex[i].set < len(sets) {
-						trainReal = append(trainReal, i)
-					}
-				}
-			}
+			train, trainReal := otherSources(ex, si, len(sets))
 			inner, err := outOfFold(ctx, cfg, &m.data, train, fold)
 			if err != nil {
 				return nil, err

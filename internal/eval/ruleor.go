@@ -124,15 +124,7 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 	if len(sets) > 1 {
 		rep.other = make([]float32, len(ex))
 		for si, s := range sets {
-			var train, trainReal []int32
-			for _, i := range all {
-				if ex[i].set != si {
-					train = append(train, i)
-					if ex[i].set < len(sets) {
-						trainReal = append(trainReal, i)
-					}
-				}
-			}
+			train, trainReal := otherSources(ex, si, len(sets))
 			inner, err := outOfFold(ctx, cfg, data, train, fold)
 			if err != nil {
 				return nil, err
@@ -166,6 +158,22 @@ func learnedDecision(ctx context.Context, cfg classify.LinearConfig, data *class
 		rep.final = m
 	}
 	return rep, nil
+}
+
+// otherSources returns the examples a model left without source si trains
+// on — every example of another source, training-only ones included — and
+// of those the scored ones (of the first scored sources), on which its
+// threshold is chosen.
+func otherSources(ex []negExample, si, scored int) (train, trainReal []int32) {
+	for i, e := range ex {
+		if e.set != si {
+			train = append(train, int32(i))
+			if e.set < scored {
+				trainReal = append(trainReal, int32(i))
+			}
+		}
+	}
+	return train, trainReal
 }
 
 // messageExamples are the per-message examples of one learned scorer,

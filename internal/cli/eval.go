@@ -47,7 +47,7 @@ func runEval(ctx context.Context, args []string, env Env) int {
 	pooledFlag(fs, pooled)
 	stacked := fs.Bool("stacked", stackedDefault, "negative, repeat: measure the stacked decision (the rules' verdict a feature, the score alone decides; for negative the shipped one, its default) instead of the rules-or-score one")
 	negPrec := fs.Float64("min-precision", negPrecDefault, "negative: the precision the threshold keeps on the pooled out-of-fold scores")
-	gated := fs.Bool("gated", false, "repeat: measure the rules-or decision with the rules' exclusions as a gate on the score (the eighth comparison; nothing ships with it)")
+	gated := fs.Bool("gated", false, "repeat: measure the rules-or decision with the rules' exclusions as a gate on the score (the eighth comparison; the decision detect.loop.learned takes)")
 	exclusions := fs.Bool("exclusions", false, "repeat --gated: the rules' exclusions are a feature of the score too (the ninth comparison; nothing ships with it)")
 	withContext := fs.Bool("context", false, "negative: measure the stacked scorer with a second, context stage over its scores of the customer's other messages in the chat (the twelfth comparison)")
 	hidden := fs.Int("hidden", 0, "negative: measure the stacked scorer with an MLP of this many hidden units in place of the linear one (the seventh comparison; nothing ships with it)")

@@ -38,6 +38,9 @@ func repeatWith(ctx context.Context, cfg config.Config, data, rounds string, w i
 	if err != nil {
 		return nil, err
 	}
+	// The features read the rules' verdict: the learned option's own finds
+	// must not count as the rules'.
+	cfg.Detect.Loop.Learned = false
 	eng, err := newEngine(cfg, "all")
 	if err != nil {
 		return nil, err
@@ -59,14 +62,22 @@ func repeatWith(ctx context.Context, cfg config.Config, data, rounds string, w i
 // that the loop detector embeds and reads when `detect.loop.learned` is on.
 func runTrainRepeat(ctx context.Context, args []string, env Env) int {
 	gated := true
+	embedded := filepath.Join("internal", "detect", "repeat.weights")
+	var out *flag.Flag
 	return runTrainer(ctx, args, env, trainer{
 		name:   "repeat",
-		out:    filepath.Join("internal", "detect", "repeat.weights"),
+		out:    embedded,
 		rounds: repeatShippedRounds,
 		flags: func(fs *flag.FlagSet) {
+			out = fs.Lookup("out")
 			fs.BoolVar(&gated, "gated", true, "train the decision gated by the rules' exclusions, which the loop detector takes (false: the ungated scorer of the eighth comparison's first plan, which nothing loads)")
 		},
 		train: func(ctx context.Context, data, rounds string, w io.Writer) (fmt.Stringer, error) {
+			// The detector reads the embedded file as the gated scorer:
+			// an ungated one goes elsewhere.
+			if !gated && out.Value.String() == embedded {
+				return nil, fmt.Errorf("--gated=false writes a scorer the loop detector must not load: give --out")
+			}
 			return trainRepeat(ctx, config.Default(), data, rounds, w, gated)
 		},
 	})

@@ -45,7 +45,9 @@ type LoopConfig struct {
 	// more instructions a conversation, far over the 3 % its comparison
 	// allowed (README, "A learned restatement scorer"). Its finds carry
 	// data.learned and data.p and do not count toward
-	// loop.misunderstanding.
+	// loop.misunderstanding; the ending classifier, which reads the
+	// earlier detectors' findings, reads them too (on jd2 it then finds
+	// one more unresolved chat).
 	Learned bool `yaml:"learned"`
 }
 

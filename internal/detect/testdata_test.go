@@ -85,7 +85,7 @@ func testLexicon(t testing.TB) lexicon.Lists {
 // severity too) and "tag:name" for scene tags. Exactly these, no more: a
 // missing or an extra finding fails the test.
 //
-// Promise and emotion cases are run twice: Want is what the rules read
+// Promise, emotion, threat and loop cases are run twice: Want is what the rules read
 // (the learned scorer off: the promise rules, the negative-emotion rules),
 // Learned what the shipped detector reports with the embedded learned
 // scorer deciding promise.made or emotion.negative, when it differs from

@@ -32,7 +32,6 @@ const negFolds = 5
 // negExample is one labelled customer message.
 type negExample struct {
 	set, group int  // source and conversation (the unit of the folds)
-	msg        int  // the message's number in its conversation
 	gold       bool // labelled customer_negative
 	rule       bool // the rules alone call it negative
 	// gated: the learned score may not decide this example (the

@@ -61,8 +61,8 @@ func TrainRepeatGated(ctx context.Context, sets []NegativeSet, eng *detect.Engin
 // MeasureRepeatStacked measures the stacked decision of the restatement
 // scorer (the rules' verdict is one of its features already: the score
 // alone decides) by the cross-validation and leave-one-source-out rows of
-// TrainRepeat; nothing is written: the loop detector loads no restatement
-// weights.
+// TrainRepeat; nothing is written (the loop detector's optional scorer is the
+// gated one, TrainRepeatGated).
 func MeasureRepeatStacked(ctx context.Context, sets []NegativeSet, eng *detect.Engine) (*NegativeReport, error) {
 	return trainRepeat(ctx, sets, eng, nil, true, false, false)
 }

@@ -210,7 +210,7 @@ func gatherMessages(ctx context.Context, sets []NegativeSet, name, key, who stri
 			}
 			features(c, func(msg int, rule bool, idx []uint32, val []float32) {
 				m.data.Add(idx, val, pos[msg])
-				m.ex = append(m.ex, negExample{set: si, group: m.groups, msg: msg, gold: pos[msg], rule: rule,
+				m.ex = append(m.ex, negExample{set: si, group: m.groups, gold: pos[msg], rule: rule,
 					where: fmt.Sprintf("%s[%d] %s", c.ID, msg, clip(c.Messages[msg].Text))})
 			})
 			m.groups++
